@@ -1,0 +1,118 @@
+/** The user-facing configuration of a stack (what `land.config.ts` exports through `defineConfig`). */
+
+export type DependencyCondition = 'started' | 'ready' | 'completed';
+export type RestartPolicy = 'never' | 'on-failure' | 'always';
+
+/** How land decides a tier is ready (and, with `liveness`, still healthy). Exactly one kind per spec. */
+export type ProbeSpec =
+  | { log: string | RegExp; timeoutMs?: number }
+  | { tcp: number; host?: string; timeoutMs?: number }
+  | { http: string; timeoutMs?: number }
+  | { exec: string[]; timeoutMs?: number };
+
+export type LivenessSpec = ProbeSpec & { intervalMs?: number; failureThreshold?: number };
+
+export interface RestartSpec {
+  policy?: RestartPolicy;
+  maxRestarts?: number;
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** A run that stayed up this long resets the restart budget and the backoff. */
+  resetAfterMs?: number;
+}
+
+export interface StopSpec {
+  signal?: NodeJS.Signals;
+  timeoutMs?: number;
+}
+
+export interface TierConfig {
+  /** argv array; a string runs through a shell only with `shell: true`. */
+  command: string[] | string;
+  shell?: boolean;
+  /** Relative to the config file's folder. */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Default true. false: only PATH, HOME, USER, LANG, TZ, NODE_*, TERM and `allowEnv` from land's environment. */
+  inheritEnv?: boolean;
+  allowEnv?: string[];
+  /** The telemetry tier name; defaults to the key. */
+  tier?: string;
+  /** Flag name(s): the tier starts unless one of them is false. */
+  gate?: string | string[];
+  /** A predicate on the resolved profile env, for what a gate cannot say. */
+  when?: (env: Readonly<Record<string, string>>) => boolean;
+  dependsOn?: Record<string, DependencyCondition>;
+  ready?: ProbeSpec;
+  liveness?: LivenessSpec;
+  restart?: RestartSpec;
+  stop?: StopSpec;
+  description?: string;
+}
+
+export interface LandConfig {
+  /** Application name: OTEL_SERVICE_NAME is `<app>-<tier>`. */
+  app?: string;
+  version?: string;
+  envFiles?: string[];
+  defaultProfile?: string;
+  profilesDir?: string;
+  tiers: Record<string, TierConfig>;
+  telemetry?: {
+    /** Interval of land:mountain:rollup (default 60 s). */
+    rollupIntervalMs?: number;
+  };
+}
+
+/** A tier with every default filled in and paths made absolute. */
+export interface ResolvedTier {
+  name: string;
+  tier: string;
+  command: string[];
+  shell: boolean;
+  cwd: string;
+  env: Record<string, string>;
+  inheritEnv: boolean;
+  allowEnv: string[];
+  gate: string[];
+  when?: (env: Readonly<Record<string, string>>) => boolean;
+  dependsOn: Record<string, DependencyCondition>;
+  ready?: ProbeSpec & { timeoutMs: number };
+  liveness?: ProbeSpec & { timeoutMs: number; intervalMs: number; failureThreshold: number };
+  restart: { policy: RestartPolicy; maxRestarts: number; backoff: { initialMs: number; maxMs: number }; resetAfterMs: number };
+  stop: { signal: NodeJS.Signals; timeoutMs: number };
+  description?: string;
+}
+
+export interface ResolvedConfig {
+  app: string;
+  version: string;
+  /** Absolute path of the config file and its folder (the project root: .land/ lives here). */
+  configFile: string;
+  rootDir: string;
+  envFiles: string[];
+  profilesDir: string;
+  defaultProfile: string;
+  /** In dependency order (a tier comes after everything it depends on). */
+  tiers: ResolvedTier[];
+  rollupIntervalMs: number;
+}
+
+/** Whether a tier runs under a profile, and if not, why. */
+export interface TierPlan {
+  name: string;
+  enabled: boolean;
+  /** e.g. `Spawn=false`, or `when` for a predicate. */
+  gatedBy?: string;
+}
+
+/** One boot's resolved inputs: the profile and the env it layers. */
+export interface BootPlan {
+  config: ResolvedConfig;
+  profile: string;
+  profileFile: string;
+  /** Env files + profile, with the shell's exported values winning (the dotenv convention). */
+  profileEnv: Record<string, string>;
+  /** land's own environment (layer 1). */
+  shellEnv: Record<string, string>;
+  tiers: TierPlan[];
+}

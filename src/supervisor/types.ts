@@ -1,0 +1,128 @@
+/** What the supervisor publishes: the only source of truth about tiers for the printer, TUI, control and telemetry. */
+
+export type TierState =
+  | 'disabled'
+  | 'pending'
+  | 'starting'
+  | 'ready'
+  | 'exited'
+  | 'crashed'
+  | 'backoff'
+  | 'failed'
+  | 'stopping'
+  | 'stopped';
+
+export interface Transition {
+  state: TierState;
+  at: number;
+  reason: string;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  at: number;
+}
+
+export interface TierSnapshot {
+  name: string;
+  tier: string;
+  state: TierState;
+  /** Why the tier is in its state (the last transition's reason; for disabled: the gate, e.g. `Spawn=false`). */
+  reason: string;
+  since: number;
+  pid?: number;
+  /** Restarts so far in this boot (0 for the first start). */
+  restarts: number;
+  startedAt?: number;
+  readyAt?: number;
+  timeToReadyMs?: number;
+  lastExit?: ExitInfo;
+  gatedBy?: string;
+  /** When in backoff: when the next start is due. */
+  nextRestartAt?: number;
+  dependsOn: Record<string, string>;
+  lastLine?: string;
+  /** The most recent transitions, oldest first. */
+  history: Transition[];
+}
+
+export type PipeState = 'off' | 'on' | 'unavailable';
+
+export interface PipeStatus {
+  state: PipeState;
+  sent: number;
+  dropped: number;
+  /** Why it is off or unavailable (never contains a secret). */
+  reason?: string;
+}
+
+export interface TelemetryStatus {
+  posthog: PipeStatus;
+  otlp: PipeStatus;
+  record: PipeStatus;
+}
+
+export interface StackSnapshot {
+  app: string;
+  profile: string;
+  bootId: string;
+  traceId: string;
+  pid: number;
+  startedAt: number;
+  shuttingDown: boolean;
+  /** In dependency order. */
+  tiers: TierSnapshot[];
+  telemetry: TelemetryStatus;
+}
+
+export type LogStream = 'stdout' | 'stderr';
+
+export type SupervisorEvent =
+  | { type: 'state'; tier: string; from: TierState; to: TierState; reason: string; at: number }
+  | { type: 'log'; tier: string; stream: LogStream; line: string; at: number }
+  | { type: 'spawn'; tier: string; pid: number; restart: number; at: number; spanId: string; traceparent: string }
+  | {
+      type: 'exit';
+      tier: string;
+      pid: number;
+      code: number | null;
+      signal: string | null;
+      at: number;
+      uptimeMs: number;
+      timeToReadyMs?: number;
+      restarts: number;
+      /** requested | crashed | completed | probe-failed | spawn-failed */
+      why: string;
+    }
+  | { type: 'error'; tier: string; tag: string; message: string; at: number }
+  | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number };
+
+/** The commands the TUI and the control server send back. */
+export interface SupervisorControl {
+  snapshot(): StackSnapshot;
+  subscribe(listener: (event: SupervisorEvent) => void): () => void;
+  /** Start a tier that is stopped, exited, failed, or (with force) gated off by the profile. */
+  startTier(name: string, options?: { force?: boolean }): Promise<void>;
+  stopTier(name: string): Promise<void>;
+  restartTier(name: string): Promise<void>;
+  /** Recent lines of a tier's output, oldest first. */
+  logs(name: string, limit?: number): Array<{ stream: LogStream; line: string; at: number }>;
+  shutdown(reason: string): Promise<void>;
+}
+
+/**
+ * How the supervisor asks telemetry for a spawn span: it must know the span id before the child starts, to put it
+ * in the child's TRACEPARENT. The default (telemetry off) only makes ids.
+ */
+export interface SpawnTracer {
+  readonly traceId: string;
+  startSpawn(name: string, tier: string, restart: number): SpawnSpan;
+}
+
+export interface SpawnSpan {
+  spanId: string;
+  /** `00-<traceId>-<spanId>-01` */
+  traceparent: string;
+  end(outcome: { ok: boolean; reason?: string; pid?: number }): void;
+}
