@@ -1,0 +1,91 @@
+/**
+ * Plain output (no TTY, or --no-tui): each child line prefixed with its tier name, and one line per state change
+ * from mountain. Writes are batched per tick, and a stdout that falls behind holds the children's pipes (through
+ * the supervisor's output gate) instead of growing land's memory.
+ */
+import { styleText } from 'node:util';
+import type { OutputGate } from '../supervisor/output-gate.js';
+import type { SupervisorEvent } from '../supervisor/types.js';
+
+type Color = Parameters<typeof styleText>[0];
+const PALETTE: Color[] = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'redBright', 'cyanBright', 'magentaBright'];
+
+export interface PrinterOptions {
+  out: NodeJS.WritableStream;
+  color: boolean;
+  names: string[];
+  gate: OutputGate;
+}
+
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+}
+
+function describe(event: SupervisorEvent): string | undefined {
+  switch (event.type) {
+    case 'state':
+      return `${event.tier}: ${event.from} → ${event.to} (${event.reason})`;
+    case 'spawn':
+      return `${event.tier}: spawned pid ${event.pid}${event.restart > 0 ? ` (restart ${event.restart})` : ''}`;
+    case 'error':
+      return `${event.tier}: ${event.tag}: ${event.message}`;
+    case 'shutdown':
+      return event.phase === 'begin' ? `shutting down (${event.reason})` : 'every tier stopped';
+    default:
+      return undefined;
+  }
+}
+
+export function createPrinter(options: PrinterOptions): { listener: (event: SupervisorEvent) => void; flush(): Promise<void> } {
+  const width = Math.max('mountain'.length, ...options.names.map((name) => name.length));
+  const prefixes = new Map<string, string>();
+  const prefix = (name: string, index: number) => {
+    let text = prefixes.get(name);
+    if (text === undefined) {
+      const padded = `${name.padEnd(width)} |`;
+      text = options.color ? styleText(PALETTE[index % PALETTE.length]!, padded) : padded;
+      prefixes.set(name, text);
+    }
+    return text;
+  };
+  const order = new Map(options.names.map((name, index) => [name, index]));
+  let batch: string[] = [];
+  let scheduled = false;
+  let waiting = false;
+  const flushNow = () => {
+    scheduled = false;
+    if (batch.length === 0) return;
+    const text = batch.join('');
+    batch = [];
+    if (!options.out.write(text) && !waiting) {
+      waiting = true;
+      options.gate.hold();
+      options.out.once('drain', () => {
+        waiting = false;
+        options.gate.release();
+      });
+    }
+  };
+  const push = (line: string) => {
+    batch.push(line);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flushNow);
+    }
+  };
+  const listener = (event: SupervisorEvent) => {
+    if (event.type === 'log') {
+      push(`${prefix(event.tier, order.get(event.tier) ?? 0)} ${event.line}\n`);
+      return;
+    }
+    const text = describe(event);
+    if (text !== undefined) push(`${prefix('mountain', -1 + PALETTE.length)} ${text}\n`);
+  };
+  const flush = () =>
+    new Promise<void>((resolve) => {
+      flushNow();
+      if (!waiting) return resolve();
+      options.out.once('drain', () => resolve());
+    });
+  return { listener, flush };
+}

@@ -1,0 +1,83 @@
+import type { BootPlan, ResolvedTier } from './types.js';
+
+export interface InjectedEnv {
+  bootId: string;
+  traceId: string;
+  /** `00-<traceId>-<spawn span id>-01` for this child. */
+  traceparent: string;
+  /** Given only when OTLP is enabled. */
+  otlpEndpoint?: string;
+}
+
+/** What a tier with `inheritEnv: false` still gets from land's environment (besides its `allowEnv`). */
+export const ALWAYS_INHERITED = ['PATH', 'HOME', 'USER', 'LANG', 'TZ', 'TERM'] as const;
+
+/**
+ * Telemetry keys that were renamed: [old name, newer name]. Children are given both spellings so old and new
+ * sidecars agree. When both are set, the newer name wins (it is what current files and docs write).
+ */
+export const RENAMED_KEYS = [
+  ['OTLPEnabled', 'Emit'],
+  ['OTLPEndpoint', 'Pipe'],
+] as const;
+
+/** Context a child must only get from land: an inherited one would attach it to someone else's trace. */
+const TRACE_CONTEXT_KEYS = ['TRACEPARENT', 'TRACESTATE'];
+
+/** Layer 1: land's own environment, or only the allow-list when the tier does not inherit. */
+function inheritedLayer(shellEnv: Record<string, string>, tier: ResolvedTier): Record<string, string> {
+  let layer: Record<string, string>;
+  if (tier.inheritEnv) {
+    layer = { ...shellEnv };
+  } else {
+    const allowed = new Set<string>([...ALWAYS_INHERITED, ...tier.allowEnv]);
+    layer = {};
+    for (const [key, value] of Object.entries(shellEnv)) {
+      if (allowed.has(key) || key.startsWith('NODE_')) layer[key] = value;
+    }
+  }
+  for (const key of TRACE_CONTEXT_KEYS) delete layer[key];
+  return layer;
+}
+
+function isSet(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
+}
+
+/** Copies whichever spelling of a renamed key is set onto the other; with both set, the newer name wins. */
+function alignRenamedKeys(env: Record<string, string>): void {
+  for (const [oldName, newName] of RENAMED_KEYS) {
+    const value = isSet(env[newName]) ? env[newName] : env[oldName];
+    if (isSet(value)) {
+      env[oldName] = value;
+      env[newName] = value;
+    }
+  }
+}
+
+/**
+ * The environment a tier's process starts with. Layers, lowest first (a higher one wins): (1) land's environment
+ * (or the allow-list), without any inherited TRACEPARENT/TRACESTATE; (2+3) the env files and the profile (already
+ * merged with the shell's exported values in plan.profileEnv); (4) the tier's own env; (5) what land injects.
+ */
+export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: InjectedEnv): Record<string, string> {
+  const env: Record<string, string> = {
+    ...inheritedLayer(plan.shellEnv, tier),
+    ...plan.profileEnv,
+    ...tier.env,
+  };
+  alignRenamedKeys(env);
+
+  Object.assign(env, {
+    OTLP_TRACE_ID: injected.traceId,
+    TRACEPARENT: injected.traceparent,
+    LAND_TIER: tier.tier,
+    LAND_PROFILE: plan.profile,
+    LAND_BOOT_ID: injected.bootId,
+    LAND_SUPERVISED: '1',
+    OTEL_SERVICE_NAME: `${plan.config.app}-${tier.tier}`,
+    OTEL_RESOURCE_ATTRIBUTES: `land.tier=${tier.tier},land.profile=${plan.profile},land.boot_id=${injected.bootId}`,
+  });
+  if (injected.otlpEndpoint !== undefined) env.OTEL_EXPORTER_OTLP_ENDPOINT = injected.otlpEndpoint;
+  return env;
+}

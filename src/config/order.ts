@@ -1,0 +1,66 @@
+import { InputError } from '../errors.js';
+import { formatKeyPath } from './schema.js';
+
+interface Node {
+  name: string;
+  dependsOn: Record<string, unknown>;
+}
+
+/** Every `dependsOn` key names a declared tier. */
+function checkDependenciesExist(tiers: readonly Node[], fileLabel: string): void {
+  const names = new Set(tiers.map((tier) => tier.name));
+  for (const tier of tiers) {
+    for (const dependency of Object.keys(tier.dependsOn)) {
+      if (!names.has(dependency)) {
+        const where = formatKeyPath(['tiers', tier.name, 'dependsOn', dependency]);
+        throw new InputError(
+          `${fileLabel}: ${where}: expected the name of a tier (${[...names].join(', ')}), got unknown tier "${dependency}"`,
+        );
+      }
+    }
+  }
+}
+
+/** Depth-first search; the first cycle found is reported as `a -> b -> a` (each depends on the next). */
+function checkNoCycle(tiers: readonly Node[], fileLabel: string): void {
+  const byName = new Map(tiers.map((tier) => [tier.name, tier]));
+  const done = new Set<string>();
+  const path: string[] = [];
+
+  const visit = (name: string): void => {
+    if (done.has(name)) return;
+    const start = path.indexOf(name);
+    if (start >= 0) {
+      const cycle = [...path.slice(start), name].join(' -> ');
+      throw new InputError(`${fileLabel}: tiers: expected no dependency cycle, got ${cycle}`);
+    }
+    path.push(name);
+    for (const dependency of Object.keys(byName.get(name)?.dependsOn ?? {})) visit(dependency);
+    path.pop();
+    done.add(name);
+  };
+
+  for (const tier of tiers) visit(tier.name);
+}
+
+/**
+ * Tiers in dependency order: each after everything it depends on. Among tiers free to go next, the one declared
+ * first goes first, so the order is stable (declaration order whenever the dependencies allow it).
+ * Throws an InputError for an unknown dependency or a cycle.
+ */
+export function orderTiers<T extends Node>(tiers: readonly T[], fileLabel: string): T[] {
+  checkDependenciesExist(tiers, fileLabel);
+  checkNoCycle(tiers, fileLabel);
+
+  const ordered: T[] = [];
+  const placed = new Set<string>();
+  const remaining = [...tiers];
+  while (remaining.length > 0) {
+    // No cycle, so some remaining tier always has every dependency placed.
+    const index = remaining.findIndex((tier) => Object.keys(tier.dependsOn).every((name) => placed.has(name)));
+    const [next] = remaining.splice(index, 1);
+    ordered.push(next!);
+    placed.add(next!.name);
+  }
+  return ordered;
+}

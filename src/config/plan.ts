@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { InputError, oneLine } from '../errors.js';
+import { displayPath } from './display-path.js';
+import { readEnvFile } from './envfile.js';
+import { isFalseFlag } from './flags.js';
+import { readProfile } from './profiles.js';
+import { formatKeyPath } from './schema.js';
+import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from './types.js';
+
+export interface ResolvePlanOptions {
+  /** Default: the config's defaultProfile. */
+  profile?: string;
+  /** land's own environment (usually process.env). */
+  shellEnv: Record<string, string | undefined>;
+}
+
+/** The shared env files in order; `<file>.Sample` stands in for an absent file; absent both, it is skipped. */
+function readEnvFiles(files: readonly string[]): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const file of files) {
+    const source = existsSync(file) ? file : existsSync(`${file}.Sample`) ? `${file}.Sample` : undefined;
+    if (source !== undefined) Object.assign(merged, readEnvFile(source));
+  }
+  return merged;
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) result[key] = value;
+  return result;
+}
+
+function callWhen(config: ResolvedConfig, tier: ResolvedTier, env: Record<string, string>): boolean {
+  try {
+    // Read like any JavaScript predicate (as Array.filter does): a falsy result means "do not start".
+    return Boolean(tier.when!(Object.freeze({ ...env })));
+  } catch (error) {
+    const where = formatKeyPath(['tiers', tier.name, 'when']);
+    throw new InputError(`${displayPath(config.configFile)}: ${where}: expected a predicate that returns, but it threw: ${oneLine(error)}`);
+  }
+}
+
+/**
+ * Why a tier does not start under this env, or undefined when it does. In order: a gate flag that is false
+ * (`Spawn=false`, the value as written), a `when` predicate returning false (`when`), a dependency that is off
+ * (`needs <dep>`).
+ *
+ * Decision: a dependency that is gated off disables its dependents whatever the condition (started, ready or
+ * completed): each of them needs the dependency to run at all, so the dependent could only wait forever or fail.
+ * Disabling it up front, with the reason, says what happened; it cascades because tiers come in dependency order.
+ */
+function gateReason(
+  config: ResolvedConfig,
+  tier: ResolvedTier,
+  profileEnv: Record<string, string>,
+  shellEnv: Record<string, string>,
+  disabled: ReadonlySet<string>,
+): string | undefined {
+  for (const flag of tier.gate) {
+    // A flag only in the shell (not named by any file) still counts: `Spawn=false land up`.
+    const value = profileEnv[flag] ?? shellEnv[flag];
+    if (isFalseFlag(value)) return `${flag}=${value}`;
+  }
+  if (tier.when !== undefined && !callWhen(config, tier, profileEnv)) return 'when';
+  const off = Object.keys(tier.dependsOn).find((dependency) => disabled.has(dependency));
+  return off === undefined ? undefined : `needs ${off}`;
+}
+
+/**
+ * One boot's inputs: the profile, the layered env and which tiers start.
+ *
+ * profileEnv = the env files in order, then the profile file, then, for every key those files define, the shell's
+ * exported value when it has one (the dotenv convention: an exported variable is never overwritten), so
+ * `Spawn=true land up --profile debug-kernel` starts cocoon.
+ */
+export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions): BootPlan {
+  const shellEnv = definedOnly(options.shellEnv);
+  const profile = readProfile(config, options.profile ?? config.defaultProfile);
+
+  const profileEnv = { ...readEnvFiles(config.envFiles), ...profile.env };
+  for (const key of Object.keys(profileEnv)) {
+    const exported = shellEnv[key];
+    if (exported !== undefined) profileEnv[key] = exported;
+  }
+
+  const disabled = new Set<string>();
+  const tiers: TierPlan[] = config.tiers.map((tier) => {
+    const gatedBy = gateReason(config, tier, profileEnv, shellEnv, disabled);
+    if (gatedBy === undefined) return { name: tier.name, enabled: true };
+    disabled.add(tier.name);
+    return { name: tier.name, enabled: false, gatedBy };
+  });
+
+  return { config, profile: profile.name, profileFile: profile.file, profileEnv, shellEnv, tiers };
+}

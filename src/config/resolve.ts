@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { orderTiers } from './order.js';
+import type { LandConfig, LivenessSpec, ProbeSpec, ResolvedConfig, ResolvedTier, TierConfig } from './types.js';
+
+/** Every default of the config in one place (the docs and `land config` can show them from here). */
+export const DEFAULTS = {
+  version: '0.0.0',
+  envFiles: ['.env.Land', '.env.Land.PostHog'],
+  profilesDir: 'profiles',
+  defaultProfile: 'debug',
+  rollupIntervalMs: 60_000,
+  tier: {
+    shell: false,
+    inheritEnv: true,
+    restart: { policy: 'on-failure', maxRestarts: 5, backoff: { initialMs: 1000, maxMs: 16_000 }, resetAfterMs: 30_000 },
+    stop: { signal: 'SIGTERM', timeoutMs: 5000 },
+    ready: { timeoutMs: 30_000 },
+    liveness: { intervalMs: 5000, failureThreshold: 1, timeoutMs: 5000 },
+  },
+} as const;
+
+/**
+ * The final argv: the supervisor spawns it as is, never through another shell. With `shell: true` the command runs
+ * through `/bin/sh -c` (an argv array is joined with spaces first, as child_process does with `shell: true`).
+ */
+function resolveCommand(tier: TierConfig): string[] {
+  if (tier.shell !== true) return [...(tier.command as string[])]; // the schema allows a string only with shell
+  const script = typeof tier.command === 'string' ? tier.command : tier.command.join(' ');
+  return ['/bin/sh', '-c', script];
+}
+
+function resolveReady(ready: ProbeSpec | undefined): ResolvedTier['ready'] {
+  if (ready === undefined) return undefined;
+  return { ...ready, timeoutMs: ready.timeoutMs ?? DEFAULTS.tier.ready.timeoutMs };
+}
+
+function resolveLiveness(liveness: LivenessSpec | undefined): ResolvedTier['liveness'] {
+  if (liveness === undefined) return undefined;
+  const defaults = DEFAULTS.tier.liveness;
+  return {
+    ...liveness,
+    timeoutMs: liveness.timeoutMs ?? defaults.timeoutMs,
+    intervalMs: liveness.intervalMs ?? defaults.intervalMs,
+    failureThreshold: liveness.failureThreshold ?? defaults.failureThreshold,
+  };
+}
+
+function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedTier {
+  const restart = DEFAULTS.tier.restart;
+  const stop = DEFAULTS.tier.stop;
+  const resolved: ResolvedTier = {
+    name,
+    tier: tier.tier ?? name,
+    command: resolveCommand(tier),
+    shell: tier.shell ?? DEFAULTS.tier.shell,
+    cwd: path.resolve(rootDir, tier.cwd ?? '.'),
+    env: { ...tier.env },
+    inheritEnv: tier.inheritEnv ?? DEFAULTS.tier.inheritEnv,
+    allowEnv: [...(tier.allowEnv ?? [])],
+    gate: tier.gate === undefined ? [] : typeof tier.gate === 'string' ? [tier.gate] : [...tier.gate],
+    dependsOn: { ...tier.dependsOn },
+    ready: resolveReady(tier.ready),
+    liveness: resolveLiveness(tier.liveness),
+    restart: {
+      policy: tier.restart?.policy ?? restart.policy,
+      maxRestarts: tier.restart?.maxRestarts ?? restart.maxRestarts,
+      backoff: {
+        initialMs: tier.restart?.backoff?.initialMs ?? restart.backoff.initialMs,
+        maxMs: tier.restart?.backoff?.maxMs ?? restart.backoff.maxMs,
+      },
+      resetAfterMs: tier.restart?.resetAfterMs ?? restart.resetAfterMs,
+    },
+    stop: { signal: tier.stop?.signal ?? stop.signal, timeoutMs: tier.stop?.timeoutMs ?? stop.timeoutMs },
+  };
+  if (tier.when !== undefined) resolved.when = tier.when;
+  if (tier.description !== undefined) resolved.description = tier.description;
+  if (resolved.ready === undefined) delete resolved.ready;
+  if (resolved.liveness === undefined) delete resolved.liveness;
+  return resolved;
+}
+
+/**
+ * Fills in every default of a validated config and makes its paths absolute (relative paths are relative to the
+ * config file's folder). Tiers come back in dependency order; an unknown dependency or a cycle is an InputError.
+ */
+export function resolveConfig(config: LandConfig, configFile: string, fileLabel: string): ResolvedConfig {
+  const absoluteFile = path.resolve(configFile);
+  const rootDir = path.dirname(absoluteFile);
+  const tiers = Object.entries(config.tiers).map(([name, tier]) => resolveTier(name, tier, rootDir));
+  return {
+    app: config.app ?? path.basename(rootDir),
+    version: config.version ?? DEFAULTS.version,
+    configFile: absoluteFile,
+    rootDir,
+    envFiles: (config.envFiles ?? DEFAULTS.envFiles).map((file) => path.resolve(rootDir, file)),
+    profilesDir: path.resolve(rootDir, config.profilesDir ?? DEFAULTS.profilesDir),
+    defaultProfile: config.defaultProfile ?? DEFAULTS.defaultProfile,
+    tiers: orderTiers(tiers, fileLabel),
+    rollupIntervalMs: config.telemetry?.rollupIntervalMs ?? DEFAULTS.rollupIntervalMs,
+  };
+}

@@ -1,0 +1,327 @@
+import { constants } from 'node:os';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { HIDDEN, looksSecret } from './secrets.js';
+import type { LandConfig } from './types.js';
+
+/*
+ * Every message here starts with what was expected; `parseLandConfig` adds the file, the key path and what was
+ * actually given, so each problem reads as one line: `land.config.ts: tiers.cocoon.ready.tcp: expected a port
+ * 1..65535, got "abc"`.
+ */
+
+const PROBE_KINDS = ['log', 'tcp', 'http', 'exec'] as const;
+const SIGNALS = new Set(Object.keys(constants.signals));
+/** Tier names end up in event names (`land:<tier>:…`), env values and file names: keep them plain. */
+const TIER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const TIER_NAME_RULE = 'letters, digits, - and _ (starting with a letter or digit)';
+
+function wholeNumber(what: string, min: number, max?: number) {
+  const error = `expected ${what}`;
+  const atLeast = z.number({ error }).int({ error }).min(min, { error });
+  return max === undefined ? atLeast : atLeast.max(max, { error });
+}
+
+const milliseconds = wholeNumber('a whole number of milliseconds > 0', 1);
+const nonEmptyString = (what: string) => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
+
+function isArgv(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((part) => typeof part === 'string') &&
+    (value[0] as string).length > 0
+  );
+}
+
+const argv = z.custom<string[]>(isArgv, { error: 'expected a non-empty argv array of strings, e.g. ["node", "server.js"]' });
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const probeFields = {
+  log: z
+    .union([z.string(), z.instanceof(RegExp)], { error: 'expected a string or a RegExp to match in the log' })
+    .optional(),
+  tcp: wholeNumber('a port 1..65535', 1, 65535).optional(),
+  host: nonEmptyString('a host name').optional(),
+  http: z
+    .string({ error: 'expected an http(s) URL' })
+    .refine(isHttpUrl, { error: 'expected an http(s) URL' })
+    .optional(),
+  exec: argv.optional(),
+  timeoutMs: milliseconds.optional(),
+};
+
+/** Exactly one probe kind per spec; `host` only goes with `tcp`. */
+function checkProbeKind(probe: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const kinds = PROBE_KINDS.filter((kind) => probe[kind] !== undefined);
+  if (kinds.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        kinds.length === 0
+          ? 'expected exactly one of log, tcp, http, exec'
+          : `expected exactly one of log, tcp, http, exec, not ${kinds.join(' and ')}`,
+      path: [],
+    });
+  } else if (probe.host !== undefined && kinds[0] !== 'tcp') {
+    ctx.addIssue({ code: 'custom', message: 'expected host only with a tcp probe', path: ['host'] });
+  }
+}
+
+const probeError = { error: 'expected a probe object such as { tcp: 8080 } or { log: /listening/ }' };
+
+export const probeSchema = z.strictObject(probeFields, probeError).superRefine(checkProbeKind);
+
+export const livenessSchema = z
+  .strictObject(
+    {
+      ...probeFields,
+      intervalMs: milliseconds.optional(),
+      failureThreshold: wholeNumber('a whole number >= 1', 1).optional(),
+    },
+    probeError,
+  )
+  .superRefine(checkProbeKind);
+
+export const restartSchema = z
+  .strictObject(
+    {
+      policy: z.enum(['never', 'on-failure', 'always'], { error: 'expected never, on-failure or always' }).optional(),
+      maxRestarts: wholeNumber('a whole number >= 0', 0).optional(),
+      backoff: z
+        .strictObject(
+          {
+            initialMs: milliseconds.optional(),
+            maxMs: milliseconds.optional(),
+          },
+          { error: 'expected an object { initialMs, maxMs }' },
+        )
+        .optional(),
+      resetAfterMs: milliseconds.optional(),
+    },
+    { error: 'expected an object { policy, maxRestarts, backoff, resetAfterMs }' },
+  )
+  .superRefine((restart, ctx) => {
+    const { initialMs, maxMs } = restart.backoff ?? {};
+    if (initialMs !== undefined && maxMs !== undefined && maxMs < initialMs) {
+      ctx.addIssue({ code: 'custom', message: `expected at least initialMs (${initialMs})`, path: ['backoff', 'maxMs'] });
+    }
+  });
+
+export const stopSchema = z.strictObject(
+  {
+    signal: z
+      .custom<NodeJS.Signals>((value) => typeof value === 'string' && SIGNALS.has(value), {
+        error: 'expected a signal name such as SIGTERM, SIGINT or SIGHUP',
+      })
+      .optional(),
+    timeoutMs: milliseconds.optional(),
+  },
+  { error: 'expected an object { signal, timeoutMs }' },
+);
+
+const envRecord = z.record(z.string(), z.string({ error: 'expected a string value' }), {
+  error: 'expected an object of string values',
+});
+
+export const tierSchema = z
+  .strictObject(
+    {
+      command: z.union([argv, z.string()], {
+        error: 'expected a non-empty argv array of strings, or a string with shell: true',
+      }),
+      shell: z.boolean({ error: 'expected true or false' }).optional(),
+      cwd: nonEmptyString('a folder path').optional(),
+      env: envRecord.optional(),
+      inheritEnv: z.boolean({ error: 'expected true or false' }).optional(),
+      allowEnv: z.array(nonEmptyString('a variable name'), { error: 'expected an array of variable names' }).optional(),
+      tier: z
+        .string({ error: `expected a tier name of ${TIER_NAME_RULE}` })
+        .regex(TIER_NAME, { error: `expected a tier name of ${TIER_NAME_RULE}` })
+        .optional(),
+      gate: z
+        .union([nonEmptyString('a flag name'), z.array(nonEmptyString('a flag name'))], {
+          error: 'expected a flag name or an array of flag names',
+        })
+        .optional(),
+      when: z
+        .custom<(env: Readonly<Record<string, string>>) => boolean>((value) => typeof value === 'function', {
+          error: 'expected a function (env) => boolean',
+        })
+        .optional(),
+      dependsOn: z
+        .record(
+          z.string(),
+          z.enum(['started', 'ready', 'completed'], { error: 'expected started, ready or completed' }),
+          { error: 'expected an object { <tier>: "started" | "ready" | "completed" }' },
+        )
+        .optional(),
+      ready: probeSchema.optional(),
+      liveness: livenessSchema.optional(),
+      restart: restartSchema.optional(),
+      stop: stopSchema.optional(),
+      description: z.string({ error: 'expected a string' }).optional(),
+    },
+    { error: 'expected a tier object with at least a command' },
+  )
+  .superRefine((tier, ctx) => {
+    if (typeof tier.command !== 'string') return;
+    if (tier.shell !== true) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected an argv array; a string command needs shell: true',
+        path: ['command'],
+      });
+    } else if (tier.command.trim() === '') {
+      ctx.addIssue({ code: 'custom', message: 'expected a non-empty shell command', path: ['command'] });
+    }
+  });
+
+export const landConfigSchema = z.strictObject(
+  {
+    app: nonEmptyString('an application name').optional(),
+    version: nonEmptyString('a version string').optional(),
+    envFiles: z.array(nonEmptyString('a file path'), { error: 'expected an array of file paths' }).optional(),
+    defaultProfile: nonEmptyString('a profile name').optional(),
+    profilesDir: nonEmptyString('a folder path').optional(),
+    tiers: z
+      .record(z.string(), tierSchema, { error: 'expected an object of tiers, e.g. { tiers: { api: { command: [...] } } }' })
+      .superRefine((tiers, ctx) => {
+        const names = Object.keys(tiers);
+        if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one tier', path: [] });
+        for (const name of names) {
+          if (!TIER_NAME.test(name)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `expected a tier name of ${TIER_NAME_RULE}`,
+              path: [name],
+              params: { got: JSON.stringify(name) },
+            });
+          }
+        }
+      }),
+    telemetry: z
+      .strictObject({ rollupIntervalMs: milliseconds.optional() }, { error: 'expected an object { rollupIntervalMs }' })
+      .optional(),
+  },
+  { error: 'expected the default export to be a config object: export default defineConfig({ tiers: { … } })' },
+);
+
+/** A key path as written in the config: `tiers.cocoon.ready.tcp`, `command[1]`, `env["A-B"]`. */
+export function formatKeyPath(keys: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of keys) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) text += text === '' ? key : `.${key}`;
+    else text += `[${JSON.stringify(String(key))}]`;
+  }
+  return text;
+}
+
+/** What a person gave, short enough for one line, with anything that may be a secret left out. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'function') return 'a function';
+  if (value instanceof RegExp) return String(value);
+  if (typeof value === 'string') {
+    if (looksSecret(value)) return HIDDEN;
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  }
+  if (typeof value !== 'object' || value === null) return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value, (key, inner: unknown) =>
+      looksSecret(key) || (typeof inner === 'string' && looksSecret(inner)) ? '(hidden)' : inner,
+    );
+  } catch {
+    text = Array.isArray(value) ? 'an array' : 'an object';
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of keys) {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** The keys a strict object accepts at a key path of the config schema (for "unknown key" messages). */
+function allowedKeysAt(keys: readonly PropertyKey[]): string[] {
+  // Walks zod's public definition objects: object → shape, record → valueType, optional → innerType.
+  let schema: z.core.$ZodType | undefined = landConfigSchema;
+  const unwrap = (s: z.core.$ZodType | undefined): z.core.$ZodType | undefined =>
+    s?._zod.def.type === 'optional' ? unwrap((s._zod.def as z.core.$ZodOptionalDef).innerType) : s;
+  for (const key of keys) {
+    schema = unwrap(schema);
+    const def = schema?._zod.def;
+    if (def?.type === 'object') schema = (def as z.core.$ZodObjectDef).shape[String(key)];
+    else if (def?.type === 'record') schema = (def as z.core.$ZodRecordDef).valueType;
+    else return [];
+  }
+  const def = unwrap(schema)?._zod.def;
+  return def?.type === 'object' ? Object.keys((def as z.core.$ZodObjectDef).shape) : [];
+}
+
+/** Edit distance, to suggest `command` for `comand`. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function unknownKeyMessage(unknown: string[], allowed: string[]): string {
+  const names = unknown.map((key) => JSON.stringify(key)).join(', ');
+  const head = `unknown key${unknown.length > 1 ? 's' : ''} ${names}`;
+  if (unknown.length === 1 && allowed.length > 0) {
+    const guess = allowed.find((key) => distance(unknown[0]!, key) <= 2);
+    if (guess !== undefined) return `${head}: did you mean "${guess}"?`;
+  }
+  return allowed.length > 0 ? `${head}: expected one of ${allowed.join(', ')}` : head;
+}
+
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const where = formatKeyPath(issue.path);
+  const prefix = where === '' ? '' : `${where}: `;
+  if (issue.code === 'unrecognized_keys') return prefix + unknownKeyMessage(issue.keys, allowedKeysAt(issue.path));
+  const given = issue.code === 'custom' && typeof issue.params?.got === 'string' ? issue.params.got : undefined;
+  const underSecretKey = issue.path.some((key) => typeof key === 'string' && looksSecret(key));
+  const shown = underSecretKey ? HIDDEN : (given ?? describeValue(valueAt(input, issue.path)));
+  return `${prefix}${issue.message}, got ${shown}`;
+}
+
+/**
+ * Validates what a config file exported. Throws an InputError naming the file, the key and the expectation (the
+ * first problem, with a count of the others).
+ */
+export function parseLandConfig(input: unknown, fileLabel: string): LandConfig {
+  const result = landConfigSchema.safeParse(input);
+  if (result.success) {
+    // The schema checks everything LandConfig says (and more); its inferred type is only looser in spelling.
+    return result.data as LandConfig;
+  }
+  // An unknown key usually explains a missing one (`tier` for `tiers`), so it is reported first.
+  const issues = [...result.error.issues].sort(
+    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+  );
+  const [first, ...rest] = issues;
+  const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})`;
+  throw new InputError(`${fileLabel}: ${first ? formatIssue(first, input) : 'invalid config'}${more}`);
+}

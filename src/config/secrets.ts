@@ -1,0 +1,12 @@
+/**
+ * Error messages quote what a person wrote, but never a secret (the PostHog key `Authorize` above all). Anything
+ * that looks like one, by its key name or by PostHog's key prefix, is left out of messages.
+ */
+const SECRET_HINT = /authorize|secret|token|passw|api[_-]?key|private[_-]?key|phc_/i;
+
+export function looksSecret(text: string): boolean {
+  return SECRET_HINT.test(text);
+}
+
+/** Placeholder for a value left out of a message. */
+export const HIDDEN = '(hidden: it may be a secret)';

@@ -1,0 +1,12 @@
+/** A command the stack refused (unknown tier, already running, …): the control server maps `code` to a status. */
+export type ControlErrorCode = 'unknown-tier' | 'already-running' | 'not-running' | 'gated' | 'shutting-down';
+
+export class ControlError extends Error {
+  constructor(
+    readonly code: ControlErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}

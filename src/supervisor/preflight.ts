@@ -1,0 +1,54 @@
+/**
+ * Checks made before anything starts, so a bad command or cwd is a one-line error with nothing started half-way
+ * (rather than one tier failing after its neighbours are up).
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { displayPath } from '../config/display-path.js';
+import type { BootPlan, ResolvedTier } from '../config/types.js';
+import { InputError } from '../errors.js';
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function findExecutable(command: string, cwd: string, pathValue: string | undefined): string | undefined {
+  if (command.includes('/')) {
+    const file = isAbsolute(command) ? command : resolve(cwd, command);
+    return isExecutable(file) ? file : undefined;
+  }
+  for (const dir of (pathValue ?? '').split(delimiter)) {
+    if (dir && isExecutable(join(dir, command))) return join(dir, command);
+  }
+  return undefined;
+}
+
+function checkTier(plan: BootPlan, tier: ResolvedTier): void {
+  const label = displayPath(plan.config.configFile);
+  let isDir = false;
+  try {
+    isDir = statSync(tier.cwd).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new InputError(`${label}: tiers.${tier.name}.cwd: expected an existing folder, got "${tier.cwd}"`);
+  const command = tier.command[0]!;
+  const path = tier.env.PATH ?? plan.profileEnv.PATH ?? plan.shellEnv.PATH;
+  if (!findExecutable(command, tier.cwd, path)) {
+    const where = command.includes('/') ? `in ${tier.cwd}` : 'on PATH';
+    throw new InputError(`${label}: tiers.${tier.name}.command: expected an executable, "${command}" was not found ${where}`);
+  }
+}
+
+/** Every tier that will start: its cwd exists and its command can be found. */
+export function preflight(plan: BootPlan, names = plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name)): void {
+  for (const name of names) {
+    const tier = plan.config.tiers.find((candidate) => candidate.name === name);
+    if (tier) checkTier(plan, tier);
+  }
+}

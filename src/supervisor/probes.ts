@@ -1,0 +1,119 @@
+/** Readiness and liveness probes: a log line, a TCP port, an HTTP 2xx, or a command exiting 0. */
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import type { ProbeSpec } from '../config/types.js';
+
+export interface ProbeContext {
+  cwd: string;
+  env: Record<string, string>;
+  /** Lines the tier has written in its current life, so a log probe also sees lines from before it started. */
+  seenLines(): readonly string[];
+  /** Called for each new line until the returned function is called. */
+  onLine(listener: (line: string) => void): () => void;
+}
+
+const POLL_MS = 50;
+const ATTEMPT_MS = 1_000;
+
+export function describeProbe(spec: ProbeSpec): string {
+  if ('log' in spec) return `log ${String(spec.log)}`;
+  if ('tcp' in spec) return `tcp ${spec.host ?? '127.0.0.1'}:${spec.tcp}`;
+  if ('http' in spec) return `http ${spec.http}`;
+  return `exec ${spec.exec.join(' ')}`;
+}
+
+function toRegExp(pattern: string | RegExp): RegExp {
+  return typeof pattern === 'string' ? new RegExp(pattern) : pattern;
+}
+
+function tcpAccepts(port: number, host: string, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host, signal, timeout: ATTEMPT_MS });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function httpAnswers(url: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(ATTEMPT_MS * 2)]) });
+    await response.body?.cancel();
+    return response.status >= 200 && response.status < 300;
+  } catch {
+    return false;
+  }
+}
+
+async function commandSucceeds(argv: string[], context: ProbeContext, signal: AbortSignal): Promise<boolean> {
+  const [file, ...args] = argv;
+  const result = await execa(file!, args, {
+    cwd: context.cwd,
+    env: context.env,
+    extendEnv: false,
+    reject: false,
+    stdio: 'ignore',
+    cancelSignal: signal,
+    timeout: ATTEMPT_MS * 5,
+  });
+  return result.exitCode === 0;
+}
+
+/** One attempt of a probe. */
+export function checkProbe(spec: ProbeSpec, context: ProbeContext, signal: AbortSignal): Promise<boolean> {
+  if ('log' in spec) {
+    const pattern = toRegExp(spec.log);
+    return Promise.resolve(context.seenLines().some((line) => pattern.test(line)));
+  }
+  if ('tcp' in spec) return tcpAccepts(spec.tcp, spec.host ?? '127.0.0.1', signal);
+  if ('http' in spec) return httpAnswers(spec.http, signal);
+  return commandSucceeds(spec.exec, context, signal);
+}
+
+function waitForLine(pattern: RegExp, context: ProbeContext, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (context.seenLines().some((line) => pattern.test(line))) return resolve();
+    const stop = context.onLine((line) => {
+      if (!pattern.test(line)) return;
+      stop();
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    const onAbort = () => {
+      stop();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Resolves when the probe first passes; rejects with a reason when its timeout passes or `signal` aborts
+ * (the tier exited or is being stopped).
+ */
+export async function waitForProbe(
+  spec: ProbeSpec & { timeoutMs: number },
+  context: ProbeContext,
+  signal: AbortSignal,
+): Promise<void> {
+  const timeout = AbortSignal.timeout(spec.timeoutMs);
+  const both = AbortSignal.any([signal, timeout]);
+  const reasonFor = () =>
+    timeout.aborted ? new Error(`readiness probe (${describeProbe(spec)}) did not pass within ${spec.timeoutMs} ms`) : both.reason;
+  if ('log' in spec) {
+    await waitForLine(toRegExp(spec.log), context, both).catch(() => {
+      throw reasonFor();
+    });
+    return;
+  }
+  while (!both.aborted) {
+    if (await checkProbe(spec, context, both)) return;
+    await sleep(POLL_MS, undefined, { signal: both }).catch(() => undefined);
+  }
+  throw reasonFor();
+}

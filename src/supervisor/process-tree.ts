@@ -1,0 +1,122 @@
+/**
+ * Finding and killing everything a tier started. Every child leads its own process group, so one group kill takes
+ * most of a tree; what left the group (setsid daemons, re-parented orphans) is found through /proc: by parent links
+ * while they last, and by the LAND_BOOT_ID / LAND_TIER variables every descendant inherits. Where /proc is absent,
+ * tree-kill walks `ps` instead.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import treeKill from 'tree-kill';
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** Clock ticks since boot when the process started: with the pid, an identity that survives pid reuse. */
+  startTime: string;
+}
+
+const HAS_PROC = (() => {
+  try {
+    readFileSync('/proc/self/stat');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+export function readProc(pid: number): ProcInfo | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: parse after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: fields[19] ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
+function allPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+}
+
+/** Every live process, read once. */
+export function listProcesses(): ProcInfo[] {
+  if (!HAS_PROC) return [];
+  return allPids().flatMap((pid) => readProc(pid) ?? []);
+}
+
+/** Pids below the roots, by parent links, roots excluded. */
+export function descendantsOf(roots: number[], processes = listProcesses()): number[] {
+  const children = new Map<number, number[]>();
+  for (const p of processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const found: number[] = [];
+  const queue = [...roots];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/** Processes whose environment holds every given KEY=value (the marks land injects into each child). */
+export function processesMarked(marks: Record<string, string>): number[] {
+  if (!HAS_PROC) return [];
+  const needles = Object.entries(marks).map(([key, value]) => `\0${key}=${value}\0`);
+  return allPids().filter((pid) => {
+    if (pid === process.pid) return false;
+    try {
+      const environ = `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`;
+      return needles.every((needle) => environ.includes(needle));
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+export interface TreeTarget {
+  /** The group leader land spawned. */
+  pid: number;
+  /** Environment marks that identify descendants which left the group and lost their parent link. */
+  marks?: Record<string, string>;
+}
+
+/** Every pid of a tier's tree that is still alive: its group, its descendants, and marked strays. */
+export function treePids(target: TreeTarget): number[] {
+  const processes = listProcesses();
+  const pids = new Set<number>();
+  for (const p of processes) if (p.pgid === target.pid || p.pid === target.pid) pids.add(p.pid);
+  for (const pid of descendantsOf([target.pid, ...pids], processes)) pids.add(pid);
+  if (target.marks) for (const pid of processesMarked(target.marks)) pids.add(pid);
+  return [...pids];
+}
+
+/** Signal the whole tree: the group first (one syscall), then whatever left it. Synchronous, so it runs in 'exit'. */
+export function signalTree(target: TreeTarget, signal: NodeJS.Signals): void {
+  signalQuietly(-target.pid, signal);
+  if (!HAS_PROC) {
+    treeKill(target.pid, signal, () => undefined);
+    return;
+  }
+  for (const pid of treePids(target)) signalQuietly(pid, signal);
+}

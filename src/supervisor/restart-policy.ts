@@ -1,0 +1,29 @@
+/** Whether and when a tier that ended starts again: policy, exponential backoff with a cap, and a restart budget. */
+import type { ResolvedTier } from '../config/types.js';
+
+export type RestartDecision = { restart: true; delayMs: number } | { restart: false; reason: string; budgetSpent: boolean };
+
+export class RestartBudget {
+  /** Restarts since the last healthy run (what the budget and the backoff count). */
+  private used = 0;
+
+  constructor(private readonly spec: ResolvedTier['restart']) {}
+
+  /** A run that lasted resetAfterMs was healthy: the budget and the backoff start over. */
+  decide(outcome: { crashed: boolean; uptimeMs: number }): RestartDecision {
+    const { policy, maxRestarts, backoff, resetAfterMs } = this.spec;
+    if (policy === 'never') return { restart: false, reason: 'restart policy is never', budgetSpent: false };
+    if (policy === 'on-failure' && !outcome.crashed) return { restart: false, reason: 'completed', budgetSpent: false };
+    if (outcome.uptimeMs >= resetAfterMs) this.used = 0;
+    if (this.used >= maxRestarts) {
+      return { restart: false, reason: `restart budget spent (${maxRestarts} restarts)`, budgetSpent: true };
+    }
+    const delayMs = Math.min(backoff.initialMs * 2 ** this.used, backoff.maxMs);
+    this.used += 1;
+    return { restart: true, delayMs };
+  }
+
+  reset(): void {
+    this.used = 0;
+  }
+}

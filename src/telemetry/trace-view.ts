@@ -1,0 +1,159 @@
+/**
+ * `land trace`: one boot's recording (spans.ndjson, events.ndjson) drawn for a terminal — the spans as a tree with
+ * start offsets from the boot span and durations, then the events grouped per tier. Fits the given width (80 by
+ * default) by truncating names.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RecordedEvent } from './capture.js';
+import { EVENTS_FILE, SPANS_FILE } from './recorder.js';
+import type { RecordedSpan } from './spans.js';
+
+export interface RenderTraceOptions {
+  width?: number;
+  color?: boolean;
+}
+
+const ANSI = { dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', bold: '\u001b[1m', reset: '\u001b[0m' };
+
+/** The latest boot id under a telemetry root (boot ids sort by time), or undefined when there is none. */
+export function findLatestBoot(telemetryRoot: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(telemetryRoot);
+  } catch {
+    return undefined;
+  }
+  const boots = names.filter((name) => {
+    try {
+      return statSync(join(telemetryRoot, name)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  boots.sort();
+  return boots.at(-1);
+}
+
+/** Parsed NDJSON lines; a torn or foreign line is skipped, not fatal. */
+function readLines<T>(file: string): T[] {
+  if (!existsSync(file)) return [];
+  const out: T[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      // skip a partial line (a writer killed mid-append)
+    }
+  }
+  return out;
+}
+
+function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+/** Cut to `width` columns with an ellipsis. */
+function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+}
+
+interface Node {
+  span: RecordedSpan;
+  children: Node[];
+}
+
+function buildTree(spans: RecordedSpan[]): Node[] {
+  const nodes = new Map<string, Node>();
+  for (const span of spans) nodes.set(span.spanId, { span, children: [] });
+  const roots: Node[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
+    if (parent && parent !== node) parent.children.push(node);
+    else roots.push(node);
+  }
+  const byStart = (a: Node, b: Node): number => a.span.startMs - b.span.startMs;
+  const sortDeep = (list: Node[]): void => {
+    list.sort(byStart);
+    for (const node of list) sortDeep(node.children);
+  };
+  sortDeep(roots);
+  return roots;
+}
+
+export function renderTrace(dir: string, options: RenderTraceOptions = {}): string {
+  const width = Math.max(40, options.width ?? 80);
+  const paint = (code: keyof typeof ANSI, text: string): string => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
+  const spans = readLines<RecordedSpan>(join(dir, SPANS_FILE)).filter((s) => typeof s?.spanId === 'string');
+  const events = readLines<RecordedEvent>(join(dir, EVENTS_FILE)).filter((e) => typeof e?.event === 'string');
+  const bootId = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
+  const lines: string[] = [];
+
+  const boot = spans.find((s) => s.name === 'land.boot');
+  const traceIds = new Set(spans.map((s) => s.traceId));
+  const traceId = boot?.traceId ?? [...traceIds][0] ?? (events[0]?.properties?.$trace_id as string | undefined);
+  lines.push(paint('bold', fit(`boot ${bootId}`, width)));
+  lines.push(fit(`trace ${traceId ?? '-'} · ${spans.length} spans · ${events.length} events`, width));
+  if (traceIds.size > 1) lines.push(fit(`note: ${traceIds.size} trace ids in this recording`, width));
+
+  if (spans.length === 0 && events.length === 0) {
+    lines.push(`no telemetry recorded in ${dir} (Record=1 writes it)`);
+    return lines.join('\n') + '\n';
+  }
+
+  // Columns on the right: tier, start offset, duration, status; the tree and names take the rest.
+  const tierWidth = 9;
+  const offsetWidth = 9;
+  const durationWidth = 8;
+  const statusWidth = 5;
+  const rightWidth = tierWidth + offsetWidth + durationWidth + statusWidth + 4;
+  const nameWidth = width - rightWidth;
+  const base = boot?.startMs ?? Math.min(...spans.map((s) => s.startMs));
+
+  if (spans.length > 0) {
+    lines.push('');
+    const header = `${'span'.padEnd(nameWidth)} ${'tier'.padEnd(tierWidth)} ${'start'.padStart(offsetWidth)} ${'took'.padStart(durationWidth)} ${'status'.padStart(statusWidth)}`;
+    lines.push(paint('dim', fit(header, width)));
+    const draw = (node: Node, prefix: string, childPrefix: string): void => {
+      const { span } = node;
+      const name = fit(`${prefix}${span.name}`, nameWidth).padEnd(nameWidth);
+      const tier = fit(span.tier ?? '', tierWidth).padEnd(tierWidth);
+      const offset = `+${formatMs(Math.max(0, span.startMs - base))}`.padStart(offsetWidth);
+      const took = formatMs(span.durationMs ?? span.endMs - span.startMs).padStart(durationWidth);
+      const statusText = (span.status === 'error' ? 'error' : span.status === 'ok' ? 'ok' : '-').padStart(statusWidth);
+      const status = span.status === 'error' ? paint('red', statusText) : span.status === 'ok' ? paint('green', statusText) : statusText;
+      lines.push(`${name} ${tier} ${offset} ${took} ${status}`);
+      node.children.forEach((child, index) => {
+        const last = index === node.children.length - 1;
+        draw(child, `${childPrefix}${last ? '└─ ' : '├─ '}`, `${childPrefix}${last ? '   ' : '│  '}`);
+      });
+    };
+    for (const root of buildTree(spans)) draw(root, '', '');
+  }
+
+  if (events.length > 0) {
+    lines.push('');
+    lines.push(paint('dim', 'events by tier'));
+    const byTier = new Map<string, Map<string, number>>();
+    for (const event of events) {
+      const tier = String(event.properties?.$tier ?? 'unknown');
+      const names = byTier.get(tier) ?? new Map<string, number>();
+      names.set(event.event, (names.get(event.event) ?? 0) + 1);
+      byTier.set(tier, names);
+    }
+    for (const [tier, names] of [...byTier].sort(([a], [b]) => a.localeCompare(b))) {
+      const total = [...names.values()].reduce((sum, n) => sum + n, 0);
+      const list = [...names]
+        .map(([name, count]) => `${name.replace(new RegExp(`^land:${tier}:`), '')}${count > 1 ? ` ×${count}` : ''}`)
+        .join(', ');
+      const head = `${fit(tier, tierWidth).padEnd(tierWidth)} ${String(total).padStart(5)}  `;
+      lines.push(head + fit(list, width - head.length));
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,51 @@
+/**
+ * What `s` and `r` do to a tier in a given state. A key that cannot act says why instead of doing nothing.
+ */
+import type { TierSnapshot } from '../supervisor/types.js';
+import { gateOf } from './tier-view.js';
+
+export type TierAction = { kind: 'start' | 'stop' | 'restart'; tier: string } | { kind: 'refuse'; message: string };
+
+function gatedOff(tier: TierSnapshot): TierAction {
+  return {
+    kind: 'refuse',
+    message: `${tier.name} is gated off by ${gateOf(tier)} — use \`land spawn ${tier.name}\` to override`,
+  };
+}
+
+/** `s`: stop what runs (or is about to), start what has ended. */
+export function startStopAction(tier: TierSnapshot): TierAction {
+  switch (tier.state) {
+    case 'disabled':
+      return gatedOff(tier);
+    case 'starting':
+    case 'ready':
+    case 'backoff':
+    case 'pending':
+      return { kind: 'stop', tier: tier.name };
+    case 'stopped':
+    case 'exited':
+    case 'failed':
+    case 'crashed':
+      return { kind: 'start', tier: tier.name };
+    case 'stopping':
+      return { kind: 'refuse', message: `${tier.name} is already stopping` };
+  }
+}
+
+/** `r`: restart anything that has (or had) a process; not what is gated off, stopping, or still waiting. */
+export function restartAction(tier: TierSnapshot): TierAction {
+  switch (tier.state) {
+    case 'disabled':
+      return gatedOff(tier);
+    case 'stopping':
+      return { kind: 'refuse', message: `${tier.name} is stopping — wait for it to stop, then press s to start it` };
+    case 'pending': {
+      const deps = Object.keys(tier.dependsOn);
+      const on = deps.length > 0 ? ` on ${deps.join(', ')}` : '';
+      return { kind: 'refuse', message: `${tier.name} has not started yet: it is waiting${on}` };
+    }
+    default:
+      return { kind: 'restart', tier: tier.name };
+  }
+}

@@ -1,0 +1,25 @@
+/** The key hints for the current focus, and the status line for messages. */
+import { Box, Text } from 'ink';
+
+export type StatusKind = 'info' | 'error';
+
+export interface Status {
+  text: string;
+  kind: StatusKind;
+}
+
+const LIST_KEYS = '↑↓/jk select · Enter logs · r restart · s start/stop · ? help · q quit';
+const PANE_KEYS = '↑↓ PgUp/PgDn scroll · f follow · Tab list · Enter close · jk select · q quit';
+
+export function Footer({ status, paneFocused, width }: { status: Status | null; paneFocused: boolean; width: number }) {
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate-end" dimColor>
+        {paneFocused ? PANE_KEYS : LIST_KEYS}
+      </Text>
+      <Text wrap="truncate-end" color={status?.kind === 'error' ? 'red' : undefined}>
+        {status ? status.text : ' '}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,44 @@
+/** Two header lines: who the stack is (app, profile, boot, trace, uptime), then each telemetry pipe's state. */
+import { Box, Text } from 'ink';
+import type { PipeStatus, StackSnapshot } from '../../supervisor/types.js';
+import { formatDuration, sanitizeLine } from '../format.js';
+
+const PIPE_COLOR: Record<PipeStatus['state'], string> = { on: 'green', off: 'gray', unavailable: 'red' };
+
+function Pipe({ label, pipe }: { label: string; pipe: PipeStatus }) {
+  const counts = pipe.state === 'off' && pipe.sent === 0 && pipe.dropped === 0 ? '' : ` ${pipe.sent} sent`;
+  const dropped = pipe.dropped > 0 ? ` ${pipe.dropped} dropped` : '';
+  return (
+    <Text>
+      {label} <Text color={PIPE_COLOR[pipe.state]}>{pipe.state}</Text>
+      {counts}
+      {dropped && <Text color="yellow">{dropped}</Text>}
+    </Text>
+  );
+}
+
+export function Header({ snapshot, now, width }: { snapshot: StackSnapshot; now: number; width: number }) {
+  const { telemetry } = snapshot;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate-end">
+        <Text bold>land</Text> {sanitizeLine(snapshot.app)} · profile <Text bold>{sanitizeLine(snapshot.profile)}</Text>
+        {' · '}boot {snapshot.bootId} · trace {snapshot.traceId.slice(0, 8)} · up{' '}
+        {formatDuration(now - snapshot.startedAt)}
+        {snapshot.shuttingDown && (
+          <Text color="magenta" bold>
+            {' '}
+            · shutting down
+          </Text>
+        )}
+      </Text>
+      <Text wrap="truncate-end">
+        <Pipe label="PostHog" pipe={telemetry.posthog} />
+        {' · '}
+        <Pipe label="OTLP" pipe={telemetry.otlp} />
+        {' · '}
+        <Pipe label="recording" pipe={telemetry.record} />
+      </Text>
+    </Box>
+  );
+}

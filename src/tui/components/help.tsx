@@ -1,0 +1,32 @@
+/** The key reference shown by `?` in place of the log pane. */
+import { Box, Text } from 'ink';
+
+export const HELP_LINES: ReadonlyArray<readonly [string, string]> = [
+  ['↑/↓  j/k', 'select a tier (↑/↓ scroll the log pane while it has focus)'],
+  ['Enter', "open the selected tier's log pane; again to close it"],
+  ['Tab', 'move focus between the tier list and the log pane'],
+  ['PgUp/PgDn', 'scroll the log pane a page; Home: oldest line'],
+  ['f  End', 'follow the newest log lines again'],
+  ['r', 'restart the selected tier'],
+  ['s', 'stop the selected tier if it runs, start it if it ended'],
+  ['q  Ctrl-C', 'quit'],
+  ['?  Esc', 'close this help'],
+];
+
+export function Help({ lines, width, mode }: { lines: number; width: number; mode: 'up' | 'watch' }) {
+  const quit =
+    mode === 'up' ? 'q stops the whole stack gracefully' : 'q detaches; the stack keeps running (land down stops it)';
+  const rows = [...HELP_LINES.map(([keys, what]) => `${keys.padEnd(11)} ${what}`), quit];
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate-end" bold>
+        ── keys {'─'.repeat(width)}
+      </Text>
+      {rows.slice(0, Math.max(1, lines)).map((row) => (
+        <Text key={row} wrap="truncate-end">
+          {row}
+        </Text>
+      ))}
+    </Box>
+  );
+}

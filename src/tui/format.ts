@@ -1,0 +1,75 @@
+/** Small text formatters for the TUI: durations, bytes, percentages, one-line sanitising, truncation. */
+
+/** 340ms, 1.2s, 42s, 3m04s, 2h05m, 3d04h. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = ms / 1000;
+  if (seconds < 10) return `${(Math.floor(seconds * 10) / 10).toFixed(1)}s`;
+  if (seconds < 60) return `${Math.floor(seconds)}s`;
+  const totalSeconds = Math.floor(seconds);
+  const minutes = Math.floor(totalSeconds / 60);
+  if (minutes < 60) return `${minutes}m${pad2(totalSeconds % 60)}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h${pad2(minutes % 60)}m`;
+  return `${Math.floor(hours / 24)}d${pad2(hours % 24)}h`;
+}
+
+/** Whole seconds until a moment, rounded up (a countdown never shows 0 before it is due). */
+export function formatCountdown(dueAt: number, now: number): string {
+  const ms = dueAt - now;
+  if (ms <= 0) return 'now';
+  const seconds = Math.ceil(ms / 1000);
+  return seconds < 60 ? `in ${seconds}s` : `in ${formatDuration(seconds * 1000)}`;
+}
+
+/** 512B, 1.5K, 42M, 1.2G: short enough for a 5-column cell. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '-';
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 10 ? 0 : 1;
+  return `${value.toFixed(digits)}${units[unit]}`;
+}
+
+/** 0%, 0.4%, 12%, 187% (a process tree can use more than one core). */
+export function formatPercent(percent: number): string {
+  if (!Number.isFinite(percent) || percent < 0) return '-';
+  if (percent > 0 && percent < 10) return `${percent.toFixed(1)}%`;
+  return `${Math.round(percent)}%`;
+}
+
+// CSI/OSC escape sequences and other C0/C1 controls: a child's coloured output must not move the UI's cursor.
+// eslint-disable-next-line no-control-regex
+const ESCAPES = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** One displayable line: escapes removed, tabs expanded, control characters dropped, newlines flattened. */
+export function sanitizeLine(text: string): string {
+  return text.replace(ESCAPES, '').replace(/\t/g, '  ').replace(/\r?\n/g, ' ').replace(CONTROLS, '');
+}
+
+/** Cut to `width` characters, ending with an ellipsis when something was cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  const chars = Array.from(text);
+  if (chars.length <= width) return text;
+  if (width === 1) return '…';
+  return `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** Truncate, then pad with spaces to exactly `width` characters. */
+export function fit(text: string, width: number): string {
+  const cut = truncate(text, width);
+  return cut + ' '.repeat(Math.max(0, width - Array.from(cut).length));
+}
+
+function pad2(value: number): string {
+  return String(value).padStart(2, '0');
+}

@@ -1,0 +1,84 @@
+/** A bounded buffer of one tier's log lines, and the scrolling window the log pane shows over it. */
+import type { LogStream } from '../supervisor/types.js';
+import { sanitizeLine } from './format.js';
+
+export interface LogLine {
+  stream: LogStream;
+  line: string;
+}
+
+export class LogBuffer {
+  private lines: LogLine[] = [];
+  /** Lines ever appended: the sequence number one past the newest line. */
+  private appended = 0;
+
+  constructor(readonly capacity = 2000) {}
+
+  push(stream: LogStream, line: string): void {
+    this.lines.push({ stream, line: sanitizeLine(line) });
+    this.appended += 1;
+    // Trim in chunks so a flood costs amortised O(1) per line, not a shift per line.
+    if (this.lines.length > this.capacity + Math.max(1, this.capacity >> 2)) {
+      this.lines.splice(0, this.lines.length - this.capacity);
+    }
+  }
+
+  /** Sequence number of the oldest line kept. */
+  get start(): number {
+    return this.appended - this.size;
+  }
+
+  /** Sequence number one past the newest line. */
+  get end(): number {
+    return this.appended;
+  }
+
+  get size(): number {
+    return Math.min(this.lines.length, this.capacity);
+  }
+
+  /** Lines with sequence numbers in [from, to). */
+  slice(from: number, to: number): LogLine[] {
+    const offset = this.appended - this.lines.length;
+    return this.lines.slice(Math.max(from, this.start) - offset, Math.max(0, to - offset));
+  }
+}
+
+/** Where the pane is: following the newest lines, or pinned with `top` (a sequence number) as its first line. */
+export type Scroll = { follow: true } | { follow: false; top: number };
+
+export const FOLLOW: Scroll = { follow: true };
+
+export interface PaneWindow {
+  lines: LogLine[];
+  top: number;
+  /** Lines newer than the window (0 when following). */
+  below: number;
+}
+
+/** The lines the pane shows for a scroll position and a height. */
+export function paneWindow(buffer: LogBuffer, scroll: Scroll, height: number): PaneWindow {
+  const lastTop = Math.max(buffer.start, buffer.end - height);
+  const top = scroll.follow ? lastTop : clamp(scroll.top, buffer.start, lastTop);
+  const lines = buffer.slice(top, top + height);
+  return { lines, top, below: Math.max(0, buffer.end - (top + lines.length)) };
+}
+
+/** Move by `delta` lines (negative: back in time). Reaching the newest line turns follow back on. */
+export function scrollBy(buffer: LogBuffer, scroll: Scroll, height: number, delta: number): Scroll {
+  const current = paneWindow(buffer, scroll, height).top;
+  const lastTop = Math.max(buffer.start, buffer.end - height);
+  const top = clamp(current + delta, buffer.start, lastTop);
+  if (delta > 0 && top >= lastTop) return FOLLOW;
+  if (scroll.follow && top === current) return FOLLOW;
+  return { follow: false, top };
+}
+
+/** Jump to the oldest line kept. */
+export function scrollToStart(buffer: LogBuffer): Scroll {
+  return { follow: false, top: buffer.start };
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(Math.max(value, low), Math.max(low, high));
+}

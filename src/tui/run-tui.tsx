@@ -1,0 +1,59 @@
+/** Mount the UI on a terminal until the person quits, and leave the terminal as it was on every exit path. */
+import { render } from 'ink';
+import type { SupervisorControl } from '../supervisor/types.js';
+import { App } from './app.js';
+
+export interface RunTuiOptions {
+  mode: 'up' | 'watch';
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+const SHOW_CURSOR = '\u001B[?25h';
+
+/** Cursor shown and raw mode off, synchronously: also what runs from process 'exit' after a crash. */
+function restoreTerminal(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): void {
+  try {
+    if (stdout.isTTY) stdout.write(SHOW_CURSOR);
+  } catch {
+    // The terminal may already be gone.
+  }
+  try {
+    if (stdin.isTTY && typeof stdin.setRawMode === 'function') stdin.setRawMode(false);
+  } catch {
+    // Same.
+  }
+}
+
+/**
+ * Render until the user quits. 'up': q/Ctrl-C shuts the stack down and the UI shows it stopping until shutdown
+ * settles. 'watch': q detaches and the stack keeps running. Either way the UI also ends when the stack reports
+ * that it has shut down.
+ */
+export async function runTui(control: SupervisorControl, options: RunTuiOptions): Promise<void> {
+  const stdout = options.stdout ?? process.stdout;
+  const stdin = options.stdin ?? process.stdin;
+  const onProcessExit = () => restoreTerminal(stdout, stdin);
+  process.on('exit', onProcessExit);
+
+  let unmount: (() => void) | undefined;
+  let exitRequested = false;
+  const onExit = () => {
+    exitRequested = true;
+    // Leave the render that announced the exit in place before unmounting.
+    setImmediate(() => unmount?.());
+  };
+  try {
+    const instance = render(<App control={control} mode={options.mode} onExit={onExit} />, {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+    });
+    unmount = instance.unmount;
+    if (exitRequested) setImmediate(() => instance.unmount());
+    await instance.waitUntilExit();
+  } finally {
+    process.off('exit', onProcessExit);
+    restoreTerminal(stdout, stdin);
+  }
+}

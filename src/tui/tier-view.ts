@@ -1,0 +1,99 @@
+/** What one tier row says: every cell as plain text, plus the state's colour. No React here. */
+import type { TierSnapshot, TierState } from '../supervisor/types.js';
+import { formatBytes, formatCountdown, formatDuration, formatPercent, sanitizeLine } from './format.js';
+import type { TreeUsage } from './usage.js';
+
+/** Colour is a hint only: the state word is always printed. */
+export const STATE_COLOR: Record<TierState, string> = {
+  disabled: 'gray',
+  pending: 'blue',
+  starting: 'yellow',
+  ready: 'green',
+  exited: 'cyan',
+  crashed: 'red',
+  backoff: 'yellow',
+  failed: 'red',
+  stopping: 'magenta',
+  stopped: 'gray',
+};
+
+/** States in which the tier has a live process. */
+const ALIVE: ReadonlySet<TierState> = new Set(['starting', 'ready', 'stopping']);
+
+export function isAlive(tier: TierSnapshot): boolean {
+  return ALIVE.has(tier.state) && tier.pid !== undefined;
+}
+
+/** The flag that gated a disabled tier off, as `Flag=value` (e.g. `Spawn=false`). */
+export function gateOf(tier: TierSnapshot): string {
+  if (/^[\w.-]+=\S*$/.test(tier.reason)) return tier.reason;
+  if (tier.gatedBy) return tier.gatedBy.includes('=') ? tier.gatedBy : `${tier.gatedBy}=false`;
+  return tier.reason || 'the profile';
+}
+
+export interface TierCells {
+  name: string;
+  tier: string;
+  state: TierState;
+  pid: string;
+  uptime: string;
+  restarts: string;
+  ready: string;
+  cpu: string;
+  mem: string;
+  info: string;
+}
+
+export function tierCells(tier: TierSnapshot, now: number, usage: TreeUsage | undefined): TierCells {
+  const alive = isAlive(tier);
+  const tree = alive ? usage : undefined;
+  return {
+    name: tier.name,
+    tier: tier.tier,
+    state: tier.state,
+    pid: alive && tier.pid !== undefined ? String(tier.pid) : '-',
+    uptime: alive ? formatDuration(now - (tier.startedAt ?? tier.since)) : '-',
+    restarts: tier.state === 'disabled' ? '-' : String(tier.restarts),
+    ready: tier.timeToReadyMs !== undefined ? formatDuration(tier.timeToReadyMs) : '-',
+    cpu: tree ? formatPercent(tree.cpu) : '-',
+    mem: tree ? formatBytes(tree.memory) : '-',
+    info: sanitizeLine(infoOf(tier, now)),
+  };
+}
+
+/** The last column: why the tier is where it is, then its last log line where that helps. */
+function infoOf(tier: TierSnapshot, now: number): string {
+  const lastLine = tier.lastLine ?? '';
+  switch (tier.state) {
+    case 'disabled':
+      return `gated by ${gateOf(tier)}`;
+    case 'pending': {
+      const deps = Object.keys(tier.dependsOn);
+      return tier.reason || (deps.length > 0 ? `waiting on ${deps.join(', ')}` : 'waiting');
+    }
+    case 'starting':
+    case 'ready':
+      return lastLine;
+    case 'backoff': {
+      const due = tier.nextRestartAt !== undefined ? `restart ${formatCountdown(tier.nextRestartAt, now)}` : 'restarting';
+      return join(due, tier.reason);
+    }
+    case 'crashed':
+    case 'exited':
+      return join(tier.reason || exitText(tier), lastLine);
+    case 'failed':
+    case 'stopping':
+    case 'stopped':
+      return tier.reason;
+  }
+}
+
+function exitText(tier: TierSnapshot): string {
+  const exit = tier.lastExit;
+  if (!exit) return '';
+  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? '?'}`;
+}
+
+function join(...parts: string[]): string {
+  return parts.filter((part) => part.length > 0).join(' · ');
+}

@@ -1,0 +1,138 @@
+/**
+ * CPU and memory of each tier's whole process tree (the tier's pid and all its descendants), sampled every 2 s.
+ * One `ps` listing (pidtree) per sample for all tiers, then one pidusage call over every pid found. A pid that is
+ * gone by the time it is read is simply left out: sampling never fails loudly.
+ */
+import pidtree from 'pidtree';
+import pidusage from 'pidusage';
+
+export interface TreeUsage {
+  /** Percent of one core, summed over the tree (can exceed 100). */
+  cpu: number;
+  /** Resident memory in bytes, summed over the tree. */
+  memory: number;
+  /** How many processes were counted. */
+  processes: number;
+}
+
+export type UsageByPid = Map<number, TreeUsage>;
+
+/** Descendants of `root` (root included) in a parent → children map. */
+export function descendantsOf(root: number, children: Map<number, number[]>): number[] {
+  const found = [root];
+  const seen = new Set(found);
+  for (let index = 0; index < found.length; index += 1) {
+    for (const child of children.get(found[index]!) ?? []) {
+      if (!seen.has(child)) {
+        seen.add(child);
+        found.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/** One sample for each root pid that is still alive. */
+export async function sampleTreeUsage(roots: readonly number[]): Promise<UsageByPid> {
+  const result: UsageByPid = new Map();
+  if (roots.length === 0) return result;
+
+  let listing: Array<{ ppid: number; pid: number }>;
+  try {
+    listing = await pidtree(-1, { advanced: true });
+  } catch {
+    return result;
+  }
+  const alive = new Set<number>();
+  const children = new Map<number, number[]>();
+  for (const { ppid, pid } of listing) {
+    alive.add(pid);
+    const list = children.get(ppid);
+    if (list) list.push(pid);
+    else children.set(ppid, [pid]);
+  }
+
+  const trees = new Map<number, number[]>();
+  for (const root of new Set(roots)) {
+    if (alive.has(root)) trees.set(root, descendantsOf(root, children));
+  }
+  const allPids = [...new Set([...trees.values()].flat())];
+  if (allPids.length === 0) return result;
+
+  const stats = await readStats(allPids);
+  for (const [root, pids] of trees) {
+    let cpu = 0;
+    let memory = 0;
+    let processes = 0;
+    for (const pid of pids) {
+      const stat = stats.get(pid);
+      if (!stat) continue;
+      cpu += stat.cpu;
+      memory += stat.memory;
+      processes += 1;
+    }
+    if (processes > 0) result.set(root, { cpu, memory, processes });
+  }
+  return result;
+}
+
+async function readStats(pids: number[]): Promise<Map<number, { cpu: number; memory: number }>> {
+  const stats = new Map<number, { cpu: number; memory: number }>();
+  try {
+    // With several pids pidusage is "graceful": a vanished pid comes back undefined instead of failing the call.
+    const byPid = await pidusage(pids);
+    for (const pid of pids) {
+      const stat = byPid[String(pid)];
+      if (stat && Number.isFinite(stat.cpu) && Number.isFinite(stat.memory)) {
+        stats.set(pid, { cpu: stat.cpu, memory: stat.memory });
+      }
+    }
+  } catch {
+    // A single pid that vanished rejects; nothing to report this round.
+  }
+  return stats;
+}
+
+export interface UsageSampler {
+  stop(): void;
+}
+
+export interface UsageSamplerOptions {
+  /** The pids to sample now (read at every sample: tiers come and go). */
+  pids: () => number[];
+  onSample: (usage: UsageByPid) => void;
+  intervalMs?: number;
+}
+
+/**
+ * Sample now, then every `intervalMs` after the previous sample finished (never two at once). Timers are unref'd so
+ * the sampler never keeps the process alive; nothing is sampled (no `ps` is run) while no tier has a pid.
+ */
+export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
+  const intervalMs = options.intervalMs ?? 2000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const schedule = (delay: number): void => {
+    if (stopped) return;
+    timer = setTimeout(() => void run(), delay);
+    timer.unref();
+  };
+  const run = async (): Promise<void> => {
+    const pids = options.pids();
+    if (pids.length > 0) {
+      const usage = await sampleTreeUsage(pids).catch(() => new Map() as UsageByPid);
+      if (stopped) return;
+      options.onSample(usage);
+    }
+    schedule(intervalMs);
+  };
+
+  schedule(0);
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hydrateChildEnv, type InjectedEnv } from '../../src/config/hydrate.js';
+import { resolvePlan } from '../../src/config/plan.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import type { BootPlan, TierConfig } from '../../src/config/types.js';
+import { makeTempProject, type TempProject } from './temp-project.js';
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const injected: InjectedEnv = {
+  bootId: 'boot-1',
+  traceId: TRACE_ID,
+  traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`,
+};
+
+let project: TempProject;
+beforeEach(() => {
+  project = makeTempProject('land-hydrate-');
+});
+afterEach(() => {
+  project.remove();
+});
+
+/** A plan over real files: .env.Land, .env.Land.PostHog and profiles/<profile>.env. */
+function planFor(options: {
+  tier?: Partial<TierConfig>;
+  land?: string;
+  posthog?: string;
+  profile?: string;
+  shellEnv?: Record<string, string>;
+}): BootPlan {
+  project.write('.env.Land', options.land ?? '');
+  project.write('.env.Land.PostHog', options.posthog ?? '');
+  project.write('profiles/debug.env', options.profile ?? '');
+  const config = resolveConfig(
+    { app: 'land', tiers: { cocoon: { command: ['node', 'cocoon.js'], ...options.tier } } },
+    path.join(project.dir, 'land.config.ts'),
+    'land.config.ts',
+  );
+  return resolvePlan(config, { shellEnv: options.shellEnv ?? {} });
+}
+
+function childEnv(plan: BootPlan, extra: Partial<InjectedEnv> = {}): Record<string, string> {
+  return hydrateChildEnv(plan, plan.config.tiers[0]!, { ...injected, ...extra });
+}
+
+describe('hydrateChildEnv', () => {
+  it('layers shell < env files < profile < tier env < injected', () => {
+    const plan = planFor({
+      shellEnv: { ONLY_SHELL: 'shell', PATH: '/usr/bin', LAND_TIER: 'spoofed' },
+      land: 'FILE_ONLY=file\nFILE_VS_PROFILE=file\nPROFILE_VS_TIER=file\n',
+      profile: 'FILE_VS_PROFILE=profile\nPROFILE_VS_TIER=profile\nOTEL_SERVICE_NAME=profile-name\n',
+      tier: { env: { PROFILE_VS_TIER: 'tier', TIER_ONLY: 'tier', LAND_BOOT_ID: 'tier-spoof' } },
+    });
+    expect(childEnv(plan)).toMatchObject({
+      ONLY_SHELL: 'shell',
+      PATH: '/usr/bin',
+      FILE_ONLY: 'file',
+      FILE_VS_PROFILE: 'profile',
+      PROFILE_VS_TIER: 'tier',
+      TIER_ONLY: 'tier',
+      LAND_TIER: 'cocoon',
+      LAND_BOOT_ID: 'boot-1',
+      OTEL_SERVICE_NAME: 'land-cocoon',
+    });
+  });
+
+  it('lets an exported shell value beat the files for keys they define (through profileEnv), but not the tier env', () => {
+    const plan = planFor({
+      shellEnv: { Mode: 'shell', Level: 'shell' },
+      land: 'Mode=file\n',
+      profile: 'Level=profile\n',
+      tier: { env: { Level: 'tier' } },
+    });
+    expect(childEnv(plan)).toMatchObject({ Mode: 'shell', Level: 'tier' });
+  });
+
+  it('injects who the child is, the boot trace and its own traceparent', () => {
+    const plan = planFor({ tier: { tier: 'cocoon-host' }, profile: 'Spawn=true\n' });
+    const env = childEnv(plan);
+    expect(env).toMatchObject({
+      OTLP_TRACE_ID: TRACE_ID,
+      TRACEPARENT: injected.traceparent,
+      LAND_TIER: 'cocoon-host',
+      LAND_PROFILE: 'debug',
+      LAND_BOOT_ID: 'boot-1',
+      LAND_SUPERVISED: '1',
+      OTEL_SERVICE_NAME: 'land-cocoon-host',
+      OTEL_RESOURCE_ATTRIBUTES: 'land.tier=cocoon-host,land.profile=debug,land.boot_id=boot-1',
+    });
+    expect(env).not.toHaveProperty('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(childEnv(plan, { otlpEndpoint: 'http://127.0.0.1:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://127.0.0.1:4318');
+  });
+
+  it("drops land's own TRACEPARENT/TRACESTATE: the child gets only its own context", () => {
+    const plan = planFor({ shellEnv: { TRACEPARENT: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, TRACESTATE: 'vendor=x' } });
+    const env = childEnv(plan);
+    expect(env.TRACEPARENT).toBe(injected.traceparent);
+    expect(env).not.toHaveProperty('TRACESTATE');
+  });
+
+  it('with inheritEnv: false passes only PATH, HOME, USER, LANG, TZ, TERM, NODE_* and allowEnv from the shell', () => {
+    const shellEnv = {
+      PATH: '/bin',
+      HOME: '/home/u',
+      USER: 'u',
+      LANG: 'C.UTF-8',
+      TZ: 'UTC',
+      TERM: 'xterm',
+      NODE_OPTIONS: '--enable-source-maps',
+      NODE_ENV: 'test',
+      SSH_AUTH_SOCK: '/tmp/agent',
+      AWS_SECRET_ACCESS_KEY: 'nope',
+      SHELL: '/bin/bash',
+    };
+    const plan = planFor({ shellEnv, tier: { inheritEnv: false, allowEnv: ['SSH_AUTH_SOCK'], env: { OWN: '1' } }, profile: 'Spawn=true\n' });
+    const env = childEnv(plan);
+    const { AWS_SECRET_ACCESS_KEY: _secret, SHELL: _shell, ...allowed } = shellEnv;
+    expect(env).toMatchObject(allowed);
+    expect(env).not.toHaveProperty('AWS_SECRET_ACCESS_KEY');
+    expect(env).not.toHaveProperty('SHELL');
+    // The files and the profile are still layered in: they are land's inputs, not land's environment.
+    expect(env).toMatchObject({ Spawn: 'true', OWN: '1', LAND_TIER: 'cocoon' });
+  });
+
+  it.each([
+    ['old names only', 'OTLPEnabled=true\nOTLPEndpoint=http://old:4318\n', { OTLPEnabled: 'true', Emit: 'true', OTLPEndpoint: 'http://old:4318', Pipe: 'http://old:4318' }],
+    ['new names only', 'Emit=true\nPipe=http://new:4318\n', { OTLPEnabled: 'true', Emit: 'true', OTLPEndpoint: 'http://new:4318', Pipe: 'http://new:4318' }],
+    ['both: the newer name wins', 'OTLPEnabled=false\nEmit=true\nOTLPEndpoint=http://old:4318\nPipe=http://new:4318\n', { OTLPEnabled: 'true', Emit: 'true', OTLPEndpoint: 'http://new:4318', Pipe: 'http://new:4318' }],
+    ['an empty newer name counts as unset', 'OTLPEnabled=true\nEmit=\n', { OTLPEnabled: 'true', Emit: 'true' }],
+  ])('hydrates both spellings of the renamed telemetry keys: %s', (_name, posthog, expected) => {
+    expect(childEnv(planFor({ posthog }))).toMatchObject(expected);
+  });
+
+  it('leaves the renamed keys out when neither spelling is set', () => {
+    const env = childEnv(planFor({ posthog: 'Capture=true\n' }));
+    for (const key of ['OTLPEnabled', 'Emit', 'OTLPEndpoint', 'Pipe']) expect(env).not.toHaveProperty(key);
+  });
+});

@@ -1,0 +1,178 @@
+/** Running the real `land` CLI in a throwaway project, and checking what it left behind. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const LAND_BIN = join(ROOT, 'bin', 'land.js');
+export const CHILD = join(ROOT, 'test', 'fixtures', 'child.mjs');
+
+/** argv for the fixture child. */
+export const child = (...args: Array<string | number>) => ['node', CHILD, ...args.map(String)];
+
+export interface ProjectFiles {
+  /** The config object, written as `export default <json>` into land.config.mjs. */
+  config: Record<string, unknown>;
+  profiles?: Record<string, string>;
+  files?: Record<string, string>;
+}
+
+const projects: string[] = [];
+
+export function makeProject({ config, profiles = { debug: '' }, files = {} }: ProjectFiles): string {
+  const dir = mkdtempSync(join(tmpdir(), 'land-test-'));
+  projects.push(dir);
+  writeFileSync(join(dir, 'land.config.mjs'), `export default ${JSON.stringify(config, null, 2)};\n`);
+  mkdirSync(join(dir, 'profiles'), { recursive: true });
+  for (const [name, text] of Object.entries(profiles)) writeFileSync(join(dir, 'profiles', `${name}.env`), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(resolve(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+export function removeProjects(): void {
+  for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class LandRun {
+  readonly proc: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<Exit>;
+
+  constructor(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }) {
+    const env = { ...process.env, NO_COLOR: '1', ...options.env };
+    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+    this.proc = spawn(process.execPath, [LAND_BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
+    this.proc.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
+    this.exited = new Promise((done) => this.proc.once('close', (code, signal) => done({ code, signal })));
+  }
+
+  get output(): string {
+    return this.stdout + this.stderr;
+  }
+
+  get bootId(): string {
+    const match = /boot (\S+) ·/.exec(this.stdout);
+    if (!match) throw new Error(`no boot id in output:\n${this.output}`);
+    return match[1]!;
+  }
+
+  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = pattern.exec(this.output);
+      if (match) return match;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${this.output}`);
+      if (this.proc.exitCode !== null) {
+        await sleep(50);
+        const late = pattern.exec(this.output);
+        if (late) return late;
+        throw new Error(`land exited (${this.proc.exitCode}) before ${pattern}; output:\n${this.output}`);
+      }
+      await sleep(25);
+    }
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.proc.kill(signal);
+  }
+
+  /** Ctrl-C and wait for land to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<Exit> {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.signal(signal);
+    return this.exited;
+  }
+}
+
+export function land(args: string[], cwd: string, env?: Record<string, string | undefined>): LandRun {
+  return new LandRun(args, { cwd, env });
+}
+
+/** Run land to completion (for commands that exit by themselves). */
+export async function landDone(args: string[], cwd: string, env?: Record<string, string | undefined>) {
+  const run = land(args, cwd, env);
+  const exit = await run.exited;
+  return { ...exit, stdout: run.stdout, stderr: run.stderr };
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of every live process whose environment carries this boot's mark. */
+export function markedProcesses(bootId: string): number[] {
+  const needle = `LAND_BOOT_ID=${bootId}\0`;
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return `${readFileSync(`/proc/${pid}/environ`, 'latin1')}\0`.includes(needle);
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Pids written by fixture children with --pidfile <dir>, still alive. */
+export function survivorsIn(dir: string): number[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.map(Number).filter(isAlive);
+}
+
+export async function waitUntil(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** Env reports written by fixture children with --report-env <dir>: one object per start, oldest first. */
+export function envReports(dir: string, tier?: string): Array<Record<string, string>> {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.endsWith('.json') && (tier === undefined || name.startsWith(`${tier}-`)))
+    .map((name) => join(dir, name))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+    .map((file) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

@@ -1,0 +1,146 @@
+import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeControl, sleep, stack, T0, tier, waitFor } from './fake-control.js';
+import { KEYS, renderApp } from './render-app.js';
+
+afterEach(() => cleanup());
+
+function withLogs(count: number): FakeControl {
+  const control = new FakeControl(
+    stack([tier('mountain', 'ready', { pid: 1234, startedAt: T0 }), tier('sky', 'ready', { pid: 2345, startedAt: T0 })]),
+  );
+  for (let index = 0; index < count; index += 1) control.log('mountain', `line ${index}`);
+  return control;
+}
+
+/** The log lines the pane shows (`line N`), in order. */
+function paneLines(frame: string): number[] {
+  return [...frame.matchAll(/^line (\d+)$/gm)].map((match) => Number(match[1]));
+}
+
+describe('App log pane', () => {
+  it('opens with the newest of the last 500 lines and follows new ones', async () => {
+    const control = withLogs(600);
+    const app = renderApp(control, { rows: 24 });
+    await app.press(KEYS.enter);
+    const shown = paneLines(app.frame());
+    expect(shown.at(-1)).toBe(599);
+    expect(app.frame()).toContain('following');
+
+    control.log('mountain', 'line 600');
+    control.log('sky', 'not for this pane');
+    await waitFor(() => paneLines(app.frame()).at(-1) === 600, 'the new line');
+    expect(app.frame()).not.toContain('not for this pane');
+    // Home goes to the oldest line fetched: the pane asked for 500.
+    await app.press(KEYS.home);
+    expect(paneLines(app.frame())[0]).toBe(100);
+  });
+
+  it('scrolling up pauses follow; new lines then do not move the view; f follows again', async () => {
+    const control = withLogs(100);
+    const app = renderApp(control, { rows: 24 });
+    await app.press(KEYS.enter);
+    const following = paneLines(app.frame());
+    await app.press(KEYS.up);
+    const paused = paneLines(app.frame());
+    expect(paused[0]).toBe(following[0]! - 1);
+    expect(app.frame()).toContain('paused · 1 newer line · f to follow');
+
+    control.log('mountain', 'line 100');
+    control.log('mountain', 'line 101');
+    await waitFor(() => app.frame().includes('3 newer lines'), 'newer count');
+    expect(paneLines(app.frame())).toEqual(paused);
+
+    await app.press('f');
+    expect(app.frame()).toContain('following');
+    expect(paneLines(app.frame()).at(-1)).toBe(101);
+  });
+
+  it('PgUp/PgDn scroll a page, ↓ to the bottom and End turn follow back on', async () => {
+    const control = withLogs(200);
+    const app = renderApp(control, { rows: 24 });
+    await app.press(KEYS.enter);
+    const height = paneLines(app.frame()).length;
+    const bottomTop = paneLines(app.frame())[0]!;
+    await app.press(KEYS.pageUp);
+    expect(paneLines(app.frame())[0]).toBe(bottomTop - (height - 1));
+    await app.press(KEYS.pageUp, KEYS.pageDown);
+    expect(paneLines(app.frame())[0]).toBe(bottomTop - (height - 1));
+    await app.press(KEYS.pageDown);
+    expect(app.frame()).toContain('following');
+
+    await app.press(KEYS.up, KEYS.up, KEYS.down, KEYS.down);
+    expect(app.frame()).toContain('following');
+    await app.press(KEYS.pageUp, KEYS.end);
+    expect(app.frame()).toContain('following');
+    expect(paneLines(app.frame()).at(-1)).toBe(199);
+  });
+
+  it('Tab gives ↑/↓ back to the tier list; Enter on another tier switches the pane', async () => {
+    const control = withLogs(50);
+    control.log('sky', 'sky says hi');
+    const app = renderApp(control, { rows: 24 });
+    await app.press(KEYS.enter, KEYS.tab, KEYS.down);
+    expect(app.row('sky')).toMatch(/^›/);
+    expect(app.frame()).toContain('mountain logs');
+    await app.press(KEYS.enter);
+    expect(app.frame()).toContain('sky logs');
+    expect(app.frame()).toContain('sky says hi');
+    await app.press(KEYS.escape, KEYS.escape);
+    expect(app.frame()).not.toContain('sky logs');
+  });
+
+  it('shows stderr lines and strips escape sequences from child output', async () => {
+    const control = withLogs(0);
+    control.log('mountain', '\u001B[31mboom\u001B[0m\u001B[2J', 'stderr');
+    const app = renderApp(control);
+    await app.press(KEYS.enter);
+    expect(app.frame()).toMatch(/^boom$/m);
+    expect(app.lastFrame()).not.toContain('\u001B[2J');
+  });
+
+  it('a flood of 50 000 log lines costs a handful of frames, and the pane keeps a bounded tail', async () => {
+    const control = withLogs(10);
+    const app = renderApp(control, { rows: 24 });
+    await app.press(KEYS.enter);
+    const before = app.frames.length;
+    for (let index = 0; index < 50_000; index += 1) control.log('mountain', `line ${index + 10}`);
+    await waitFor(() => paneLines(app.frame()).at(-1) === 50_009, 'the last flooded line');
+    await sleep(250);
+    expect(app.frames.length - before).toBeLessThanOrEqual(3);
+
+    // The pane keeps the newest 2000 lines (its buffer is bounded).
+    await app.press(KEYS.home);
+    expect(paneLines(app.frame())[0]).toBe(50_010 - 2000);
+  });
+
+  it('a flood spread over time renders at most about ten frames a second', async () => {
+    const control = withLogs(0);
+    const app = renderApp(control, { rows: 24 });
+    await app.press(KEYS.enter);
+    const before = app.frames.length;
+    const started = Date.now();
+    for (let batch = 0; batch < 100; batch += 1) {
+      for (let index = 0; index < 500; index += 1) control.log('mountain', `line ${batch * 500 + index}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor(() => paneLines(app.frame()).at(-1) === 49_999, 'the last flooded line');
+    const elapsed = Date.now() - started;
+    const frames = app.frames.length - before;
+    expect(frames).toBeGreaterThan(0);
+    // At most one refresh per 100 ms over the flood, plus the trailing one.
+    expect(frames).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
+  });
+
+  it('renders nothing while nothing changes', async () => {
+    const control = withLogs(5);
+    const app = renderApp(control);
+    await app.press(KEYS.enter);
+    const frames = app.frames.length;
+    const reads = control.snapshotReads;
+    // Past the 1 s tick: it re-reads the snapshot, finds nothing new, and does not render.
+    await waitFor(() => control.snapshotReads > reads, 'the uptime tick');
+    await sleep(100);
+    expect(app.frames.length).toBe(frames);
+  });
+});

@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { FakeControl, sleep, stack, T0, tier, waitFor } from './fake-control.js';
+import { renderApp } from './render-app.js';
+
+afterEach(() => cleanup());
+
+function everyState(): FakeControl {
+  return new FakeControl(
+    stack([
+      tier('mountain', 'ready', {
+        pid: 1234,
+        startedAt: T0 - 65_000,
+        timeToReadyMs: 840,
+        restarts: 1,
+        lastLine: 'listening on 127.0.0.1:8080',
+      }),
+      tier('cocoon', 'disabled', { gatedBy: 'Spawn', reason: 'Spawn=false' }),
+      tier('air', 'pending', { dependsOn: { mountain: 'ready' } }),
+      tier('sky', 'starting', { pid: 2001, startedAt: T0 - 1200, lastLine: 'warming up' }),
+      tier('wind', 'backoff', { restarts: 2, nextRestartAt: T0 + 2500, reason: 'exit code 1' }),
+      tier('rest', 'crashed', { restarts: 1, reason: 'killed by SIGSEGV', lastExit: { code: null, signal: 'SIGSEGV', at: T0 } }),
+      tier('sidecar', 'exited', { reason: 'completed', lastExit: { code: 0, signal: null, at: T0 }, lastLine: 'done' }),
+      tier('grove', 'failed', { restarts: 5, reason: 'restart budget spent' }),
+      tier('worker', 'stopping', { pid: 3003, startedAt: T0 - 5000, reason: 'requested' }),
+      tier('echo', 'stopped', { reason: 'stopped from the UI' }),
+    ]),
+  );
+}
+
+describe('App rendering', () => {
+  it('shows the header: app, profile, boot, short trace id, uptime, and each telemetry pipe', async () => {
+    const app = renderApp(everyState());
+    await sleep(50);
+    const [first, second] = app.frame().split('\n');
+    expect(first).toContain('land-demo');
+    expect(first).toContain('profile debug');
+    expect(first).toContain('boot b-7f3a');
+    expect(first).toContain('trace 4bf92f35 ');
+    expect(first).not.toContain('4bf92f3577');
+    expect(first).toContain('up 3m04s');
+    expect(second).toContain('PostHog off');
+    expect(second).toContain('OTLP unavailable 3 sent 7 dropped');
+    expect(second).toContain('recording on 40 sent');
+  });
+
+  it('updates the header when a pipe changes state', async () => {
+    const control = everyState();
+    const app = renderApp(control);
+    await sleep(50);
+    control.state.telemetry.posthog = { state: 'on', sent: 12, dropped: 2 };
+    control.state.shuttingDown = true;
+    control.emit({ type: 'shutdown', phase: 'begin', reason: 'SIGTERM', at: T0 });
+    await waitFor(() => app.frame().includes('PostHog on 12 sent 2 dropped'), 'PostHog on');
+    expect(app.frame()).toContain('shutting down');
+  });
+
+  it('shows every state by its word, with what matters for that state', async () => {
+    const app = renderApp(everyState(), { columns: 120 });
+    await sleep(50);
+    const mountain = app.row('mountain');
+    expect(mountain).toMatch(/mountain\s+mountain\s+ready\s+1234\s+1m05s\s+1\s+840ms\s+-\s+-\s+listening on 127\.0\.0\.1:8080/);
+    expect(app.row('cocoon')).toMatch(/disabled .*gated by Spawn=false/);
+    expect(app.row('air')).toMatch(/pending .*waiting on mountain/);
+    expect(app.row('sky')).toMatch(/starting\s+2001\s+1\.2s .*warming up/);
+    expect(app.row('wind')).toMatch(/backoff .*restart in 3s · exit code 1/);
+    expect(app.row('rest')).toMatch(/crashed .*killed by SIGSEGV/);
+    expect(app.row('sidecar')).toMatch(/exited .*completed · done/);
+    expect(app.row('grove')).toMatch(/failed\s+-\s+-\s+5 .*restart budget spent/);
+    expect(app.row('worker')).toMatch(/stopping\s+3003\s+5\.0s/);
+    expect(app.row('echo')).toMatch(/stopped .*stopped from the UI/);
+  });
+
+  it('lists tiers in snapshot order and dims the gated-off one', async () => {
+    const app = renderApp(everyState());
+    await sleep(50);
+    const names = app
+      .frame()
+      .split('\n')
+      .filter((line) => /^. \w+ /.test(line) && !line.includes('NAME'))
+      .map((line) => line.slice(2).split(' ')[0]);
+    expect(names).toEqual(['mountain', 'cocoon', 'air', 'sky', 'wind', 'rest', 'sidecar', 'grove', 'worker', 'echo']);
+    const raw = app.lastFrame()!.split('\n').find((line) => line.includes('cocoon'))!;
+    // Dim (SGR 2) when colours are on; the word and the gate are there either way.
+    if (raw.includes('\u001B[')) expect(raw).toContain('\u001B[2m');
+    expect(raw).toContain('Spawn=false');
+  });
+
+  it('counts the backoff down as time passes', async () => {
+    let now = T0;
+    const app = renderApp(everyState(), { clock: () => now });
+    await sleep(50);
+    expect(app.row('wind')).toContain('restart in 3s');
+    now = T0 + 1600;
+    await waitFor(() => app.row('wind').includes('restart in 1s'), 'countdown tick');
+  });
+
+  it('follows state changes from events', async () => {
+    const control = everyState();
+    const app = renderApp(control);
+    await sleep(50);
+    control.transition('wind', 'starting', { pid: 4321, startedAt: T0, reason: 'restart 3' });
+    await waitFor(() => /wind\s+starting\s+4321/.test(app.frame()), 'wind starting');
+    control.transition('wind', 'ready', { timeToReadyMs: 2300 });
+    await waitFor(() => /wind\s+ready\s+4321 .*2\.3s/.test(app.frame()), 'wind ready');
+  });
+
+  it('fits 80 columns: no line wider than the terminal, long lines cut with an ellipsis', async () => {
+    const control = everyState();
+    control.tier('mountain').lastLine = 'x'.repeat(300);
+    control.tier('grove').reason = 'restart budget spent after five crashes in a row; see logs for details';
+    for (let index = 0; index < 50; index += 1) control.log('mountain', `${index} ${'y'.repeat(200)}`);
+    const app = renderApp(control, { columns: 80, rows: 24 });
+    await sleep(50);
+    const check = () => {
+      const lines = app.frame().split('\n');
+      for (const line of lines) expect(Array.from(line).length, line).toBeLessThanOrEqual(80);
+      expect(lines.length).toBeLessThanOrEqual(24);
+    };
+    check();
+    expect(app.row('mountain')).toMatch(/ 49 y+…$/);
+    await app.press('\r');
+    expect(app.frame()).toContain('mountain logs');
+    check();
+    await app.press('?');
+    check();
+  });
+
+  it('uses the width of a wider terminal', async () => {
+    const control = everyState();
+    control.tier('mountain').lastLine = 'z'.repeat(300);
+    const narrow = renderApp(control, { columns: 80 });
+    const wide = renderApp(control, { columns: 160 });
+    await sleep(50);
+    const zs = (line: string) => (line.match(/z/g) ?? []).length;
+    expect(zs(wide.row('mountain'))).toBeGreaterThan(zs(narrow.row('mountain')) + 50);
+    expect(Math.max(...wide.frame().split('\n').map((line) => line.length))).toBeLessThanOrEqual(160);
+    // The telemetry tier column appears where there is room.
+    expect(wide.frame()).toMatch(/NAME\s+TIER\s+STATE/);
+    expect(narrow.frame()).not.toMatch(/NAME\s+TIER\s+STATE/);
+  });
+
+  it('keeps the selected tier visible when there are more tiers than rows', async () => {
+    const control = new FakeControl(stack(Array.from({ length: 40 }, (_, index) => tier(`t${index}`, 'ready'))));
+    const app = renderApp(control, { rows: 24 });
+    await sleep(50);
+    expect(app.frame().split('\n').length).toBeLessThanOrEqual(24);
+    expect(app.frame()).not.toContain(' t39 ');
+    for (let index = 0; index < 39; index += 1) app.stdin.write('j');
+    await waitFor(() => app.frame().includes('› t39 '), 'selection at t39');
+    expect(app.frame()).toContain('of 40');
+  });
+});

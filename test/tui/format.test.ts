@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fit,
+  formatBytes,
+  formatCountdown,
+  formatDuration,
+  formatPercent,
+  sanitizeLine,
+  truncate,
+} from '../../src/tui/format.js';
+
+describe('format', () => {
+  it('formats durations from milliseconds to days', () => {
+    expect(formatDuration(340)).toBe('340ms');
+    expect(formatDuration(1234)).toBe('1.2s');
+    expect(formatDuration(42_900)).toBe('42s');
+    expect(formatDuration(184_000)).toBe('3m04s');
+    expect(formatDuration(2 * 3600_000 + 5 * 60_000)).toBe('2h05m');
+    expect(formatDuration(3 * 86_400_000 + 4 * 3600_000)).toBe('3d04h');
+    expect(formatDuration(-1)).toBe('-');
+  });
+
+  it('counts down in whole seconds, rounding up', () => {
+    expect(formatCountdown(10_000 + 2100, 10_000)).toBe('in 3s');
+    expect(formatCountdown(10_000 + 3000, 10_000)).toBe('in 3s');
+    expect(formatCountdown(10_000 + 90_000, 10_000)).toBe('in 1m30s');
+    expect(formatCountdown(9_000, 10_000)).toBe('now');
+  });
+
+  it('formats bytes and percentages compactly', () => {
+    expect(formatBytes(512)).toBe('512B');
+    expect(formatBytes(1536)).toBe('1.5K');
+    expect(formatBytes(42 * 1024 * 1024 + 1000)).toBe('42M');
+    expect(formatBytes(1.25 * 1024 ** 3)).toBe('1.3G');
+    expect(formatPercent(0)).toBe('0%');
+    expect(formatPercent(0.44)).toBe('0.4%');
+    expect(formatPercent(187.4)).toBe('187%');
+  });
+
+  it('makes a child line safe to print on one row', () => {
+    expect(sanitizeLine('\u001B[31merror\u001B[0m:\tbad\r\nnext\u0007')).toBe('error:  bad next');
+    expect(sanitizeLine('\u001B]0;title\u0007plain')).toBe('plain');
+  });
+
+  it('truncates with an ellipsis and pads to a width', () => {
+    expect(truncate('abcdef', 4)).toBe('abc…');
+    expect(truncate('abc', 4)).toBe('abc');
+    expect(truncate('abc', 0)).toBe('');
+    expect(fit('ab', 4)).toBe('ab  ');
+    expect(fit('abcdef', 4)).toBe('abc…');
+  });
+});

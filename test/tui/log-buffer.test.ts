@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { FOLLOW, LogBuffer, paneWindow, scrollBy, scrollToStart } from '../../src/tui/log-buffer.js';
+
+function filled(count: number, capacity = 100): LogBuffer {
+  const buffer = new LogBuffer(capacity);
+  for (let index = 0; index < count; index += 1) buffer.push('stdout', `line ${index}`);
+  return buffer;
+}
+
+const texts = (buffer: LogBuffer, scroll: Parameters<typeof paneWindow>[1], height: number) =>
+  paneWindow(buffer, scroll, height).lines.map((entry) => entry.line);
+
+describe('LogBuffer', () => {
+  it('keeps only the newest `capacity` lines however many arrive', () => {
+    const buffer = filled(10_000, 100);
+    expect(buffer.size).toBe(100);
+    expect(buffer.start).toBe(9900);
+    expect(buffer.end).toBe(10_000);
+    expect(buffer.slice(buffer.start, buffer.start + 2).map((entry) => entry.line)).toEqual(['line 9900', 'line 9901']);
+  });
+
+  it('follows the newest lines, and stays put while paused as new lines arrive', () => {
+    const buffer = filled(50);
+    expect(texts(buffer, FOLLOW, 3)).toEqual(['line 47', 'line 48', 'line 49']);
+
+    const paused = scrollBy(buffer, FOLLOW, 3, -5);
+    expect(paused).toEqual({ follow: false, top: 42 });
+    buffer.push('stderr', 'line 50');
+    expect(texts(buffer, paused, 3)).toEqual(['line 42', 'line 43', 'line 44']);
+    expect(paneWindow(buffer, paused, 3).below).toBe(6);
+  });
+
+  it('turns follow back on when scrolled down to the newest line, and clamps at the oldest', () => {
+    const buffer = filled(50);
+    const paused = scrollBy(buffer, FOLLOW, 3, -2);
+    expect(scrollBy(buffer, paused, 3, 10)).toEqual(FOLLOW);
+    const top = scrollBy(buffer, FOLLOW, 3, -1000);
+    expect(top).toEqual({ follow: false, top: 0 });
+    expect(scrollToStart(buffer)).toEqual({ follow: false, top: 0 });
+  });
+
+  it('does not leave follow mode when everything fits already', () => {
+    const buffer = filled(2);
+    expect(scrollBy(buffer, FOLLOW, 10, -1)).toEqual(FOLLOW);
+  });
+});
