@@ -11,13 +11,21 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
+/** commander's message on one line: `land: unknown option '--profil' (did you mean --profile?)`. */
+function oneLineCommanderError(text: string): string {
+  return `${text
+    .replace(/^error: /, 'land: ')
+    .replace(/\s*\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')
+    .trimEnd()}\n`;
+}
+
 function buildProgram(run: (action: () => Promise<number>) => void): Command {
   const program = new Command('land')
     .description('Boot a stack of sidecars from a build profile, supervise it, and trace the whole boot.')
     .version(packageVersion(), '-v, --version')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'land: ')) });
+    .configureOutput({ outputError: (text, write) => write(oneLineCommanderError(text)) });
   const configOption = () => new Option('-c, --config <file>', 'config file (.ts, .mts, .js, .mjs)');
   const profileOption = () => new Option('-p, --profile <name>', 'profile from profiles/<name>.env');
 

@@ -21,18 +21,22 @@ export async function profileCoverage(options: InputOptions): Promise<ProfileCov
   });
 }
 
-/** A coverage table: one row per profile, one column per tier (✓ starts, – gated off, with the flag below). */
+/** A coverage table: one row per profile, one column per tier ("yes" starts, "-" gated off), then why. */
 export function renderCoverage(rows: ProfileCoverage[], tiers: string[], defaultProfile: string): string {
   const nameWidth = Math.max(7, ...rows.map((row) => row.profile.length + 2));
-  const header = ['profile'.padEnd(nameWidth), ...tiers.map((tier) => tier.padEnd(Math.max(tier.length, 3)))].join(' ');
-  const lines = [header, '-'.repeat(header.length)];
+  const cell = (tier: string, text: string) => text.padEnd(Math.max(tier.length, 3));
+  const line = (cells: string[]) => cells.join(' ').trimEnd();
+  const lines = [line(['profile'.padEnd(nameWidth), ...tiers.map((tier) => cell(tier, tier))])];
   for (const row of rows) {
     const name = `${row.profile}${row.profile === defaultProfile ? ' *' : ''}`.padEnd(nameWidth);
-    const cells = tiers.map((tier) => (row.starts.includes(tier) ? 'yes' : '-').padEnd(Math.max(tier.length, 3)));
-    const gated = row.gatedOff.map((entry) => `${entry.tier}: ${entry.by}`).join(', ');
-    lines.push(`${[name, ...cells].join(' ')}${gated ? `  (${gated})` : ''}`.trimEnd());
+    lines.push(line([name, ...tiers.map((tier) => cell(tier, row.starts.includes(tier) ? 'yes' : '-'))]));
   }
-  lines.push('', '* default profile; "-" gated off (the flag that gated it in parentheses)');
+  lines.push('', '* default profile', '');
+  const gated = rows.filter((row) => row.gatedOff.length > 0);
+  lines.push(gated.length === 0 ? 'no profile gates a tier off' : 'gated off:');
+  for (const row of gated) {
+    lines.push(`  ${row.profile}: ${row.gatedOff.map((entry) => `${entry.tier} (${entry.by})`).join(', ')}`);
+  }
   return lines.join('\n');
 }
 

@@ -8,6 +8,11 @@ import { EventEmitter } from 'node:events';
 export class OutputGate extends EventEmitter<{ change: [held: boolean] }> {
   private holds = 0;
 
+  constructor() {
+    super();
+    this.setMaxListeners(0); // one listener per child pipe: as many as the stack has tiers × 2
+  }
+
   get held(): boolean {
     return this.holds > 0;
   }

@@ -11,6 +11,8 @@ export interface ProcInfo {
   pid: number;
   ppid: number;
   pgid: number;
+  /** One letter: R, S, D, Z (zombie: dead, waiting to be reaped), … */
+  state: string;
   /** Clock ticks since boot when the process started: with the pid, an identity that survives pid reuse. */
   startTime: string;
 }
@@ -29,7 +31,7 @@ export function readProc(pid: number): ProcInfo | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: parse after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: fields[19] ?? '' };
+    return { pid, state: fields[0] ?? '', ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: fields[19] ?? '' };
   } catch {
     return undefined;
   }
@@ -41,10 +43,16 @@ function allPids(): number[] {
     .map(Number);
 }
 
+/** A zombie has exited: only its parent's wait() is missing (orphans of a non-reaping pid 1 stay zombies). */
+const isDead = (info: ProcInfo) => info.state === 'Z' || info.state === 'X';
+
 /** Every live process, read once. */
 export function listProcesses(): ProcInfo[] {
   if (!HAS_PROC) return [];
-  return allPids().flatMap((pid) => readProc(pid) ?? []);
+  return allPids().flatMap((pid) => {
+    const info = readProc(pid);
+    return info && !isDead(info) ? [info] : [];
+  });
 }
 
 /** Pids below the roots, by parent links, roots excluded. */
@@ -78,6 +86,10 @@ export function processesMarked(marks: Record<string, string>): number[] {
 }
 
 export function isAlive(pid: number): boolean {
+  if (HAS_PROC) {
+    const info = readProc(pid);
+    return info !== undefined && !isDead(info);
+  }
   try {
     process.kill(pid, 0);
     return true;

@@ -110,7 +110,7 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   const tierWidth = 9;
   const offsetWidth = 9;
   const durationWidth = 8;
-  const statusWidth = 5;
+  const statusWidth = 6;
   const rightWidth = tierWidth + offsetWidth + durationWidth + statusWidth + 4;
   const nameWidth = width - rightWidth;
   const base = boot?.startMs ?? Math.min(...spans.map((s) => s.startMs));

@@ -99,6 +99,7 @@ export function App(props: AppProps) {
   const [help, setHelp] = useState(false);
   const [status, setStatus] = useState<Status | null>(null);
   const [quitting, setQuitting] = useState(false);
+  const [ending, setEnding] = useState(false);
 
   // Refs the event listener, timers and key handler read: always the latest values without re-subscribing.
   const viewRef = useRef(view);
@@ -140,11 +141,11 @@ export function App(props: AppProps) {
     if (stackEndedRef.current) finish();
   };
 
-  /** Leave the UI once; the final state has just been rendered by the caller. */
+  /** Leave the UI once, after the frame showing the final state has been drawn (see the effect below). */
   const finish = (): void => {
     if (exitedRef.current) return;
     exitedRef.current = true;
-    propsRef.current.onExit?.();
+    setEnding(true);
   };
 
   const refreshRef = useRef(refresh);
@@ -191,6 +192,11 @@ export function App(props: AppProps) {
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  // Passive effects run after ink has drawn the commit, so the last frame already shows how things ended.
+  useEffect(() => {
+    if (ending) propsRef.current.onExit?.();
+  }, [ending]);
 
   const { snapshot, now } = view;
   const tiers = snapshot.tiers;

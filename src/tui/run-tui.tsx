@@ -10,6 +10,7 @@ export interface RunTuiOptions {
 }
 
 const SHOW_CURSOR = '\u001B[?25h';
+const FINAL_FRAME_MS = 50;
 
 /** Cursor shown and raw mode off, synchronously: also what runs from process 'exit' after a crash. */
 function restoreTerminal(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): void {
@@ -40,17 +41,19 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
   let exitRequested = false;
   const onExit = () => {
     exitRequested = true;
-    // Leave the render that announced the exit in place before unmounting.
-    setImmediate(() => unmount?.());
+    // Let ink write the frame that shows the final state (its renders are throttled to ~30 fps) before unmounting.
+    setTimeout(() => unmount?.(), FINAL_FRAME_MS);
   };
   try {
     const instance = render(<App control={control} mode={options.mode} onExit={onExit} />, {
       stdout,
       stdin,
       exitOnCtrlC: false,
+      // console.* goes to process.stdout: keep it above the UI only when that is where the UI draws.
+      patchConsole: stdout === process.stdout,
     });
     unmount = instance.unmount;
-    if (exitRequested) setImmediate(() => instance.unmount());
+    if (exitRequested) setTimeout(() => instance.unmount(), FINAL_FRAME_MS);
     await instance.waitUntilExit();
   } finally {
     process.off('exit', onProcessExit);

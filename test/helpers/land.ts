@@ -106,10 +106,12 @@ export async function landDone(args: string[], cwd: string, env?: Record<string,
   return { ...exit, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** Alive and not a zombie (pid 1 here does not reap orphans, so a dead orphan stays a zombie). */
 export function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
   } catch {
     return false;
   }

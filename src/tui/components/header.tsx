@@ -19,18 +19,21 @@ function Pipe({ label, pipe }: { label: string; pipe: PipeStatus }) {
 
 export function Header({ snapshot, now, width }: { snapshot: StackSnapshot; now: number; width: number }) {
   const { telemetry } = snapshot;
+  // A long boot id (a UUID, say) would push the uptime off an 80-column line; the start of it is enough to tell boots apart.
+  const bootId = width < 100 && snapshot.bootId.length > 12 ? `${snapshot.bootId.slice(0, 12)}…` : snapshot.bootId;
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
-        <Text bold>land</Text> {sanitizeLine(snapshot.app)} · profile <Text bold>{sanitizeLine(snapshot.profile)}</Text>
-        {' · '}boot {snapshot.bootId} · trace {snapshot.traceId.slice(0, 8)} · up{' '}
-        {formatDuration(now - snapshot.startedAt)}
+        <Text bold>land</Text> {sanitizeLine(snapshot.app)}
         {snapshot.shuttingDown && (
           <Text color="magenta" bold>
             {' '}
-            · shutting down
+            (shutting down)
           </Text>
         )}
+        {' · '}profile <Text bold>{sanitizeLine(snapshot.profile)}</Text>
+        {' · '}boot {sanitizeLine(bootId)} · trace {snapshot.traceId.slice(0, 8)} · up{' '}
+        {formatDuration(now - snapshot.startedAt)}
       </Text>
       <Text wrap="truncate-end">
         <Pipe label="PostHog" pipe={telemetry.posthog} />

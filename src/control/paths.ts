@@ -1,0 +1,34 @@
+/**
+ * Where a stack's control socket lives: `<project root>/.land/run/land.sock`, the project root being the config
+ * file's folder. Clients find it without importing the config (which would run the user's code).
+ */
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { displayPath } from '../config/display-path.js';
+import { CONFIG_FILE_NAMES } from '../config/load.js';
+import { InputError } from '../errors.js';
+import { runDir } from '../supervisor/pidfile.js';
+
+export const SOCKET_NAME = 'land.sock';
+
+export function socketPath(rootDir: string): string {
+  return path.join(runDir(rootDir), SOCKET_NAME);
+}
+
+/** `.land/run/` readable by this user only (mkdir's mode is ignored when the folder already exists). */
+export function ensureRunDir(rootDir: string): string {
+  const dir = runDir(rootDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  return dir;
+}
+
+/** The project root for `-c/--config` (a file or a folder) or, without it, the current folder. */
+export function projectRoot(configPath: string | undefined, cwd = process.cwd()): string {
+  const given = configPath === undefined ? undefined : path.resolve(cwd, configPath);
+  if (given !== undefined && existsSync(given) && !statSync(given).isDirectory()) return path.dirname(given);
+  if (given !== undefined && !existsSync(given)) throw new InputError(`${displayPath(given)}: config file not found`);
+  const folder = given ?? path.resolve(cwd);
+  if (CONFIG_FILE_NAMES.some((name) => existsSync(path.join(folder, name)))) return folder;
+  throw new InputError(`no ${CONFIG_FILE_NAMES.join(', ')} in ${displayPath(folder)}: create one or pass --config`);
+}

@@ -1,0 +1,72 @@
+/**
+ * The control API's wire shapes, shared by the server and its clients. HTTP with JSON bodies over a Unix socket
+ * (and, optionally, 127.0.0.1 behind a bearer token):
+ *
+ *   GET  /health                      {ok, pid, bootId}; touches nothing that emits telemetry
+ *   GET  /status                      StackSnapshot
+ *   GET  /metrics                     Prometheus text
+ *   GET  /events                      NDJSON stream of EventStreamMessage, ends when the stack has shut down
+ *   GET  /tiers/<name>/logs           ?limit=<n>&follow=1&format=text|ndjson
+ *   POST /tiers/<name>/<command>      start | stop | restart | spawn → CommandResult
+ *   POST /shutdown                    202 {pid, bootId}: the stack begins shutting down
+ *
+ * Errors: {error: {code, message}} with the status from ERROR_STATUS.
+ */
+import type { ControlErrorCode } from '../supervisor/control-error.js';
+import type { LogStream, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
+
+export const TIER_COMMANDS = ['start', 'stop', 'restart', 'spawn'] as const;
+export type TierCommand = (typeof TIER_COMMANDS)[number];
+
+export type ApiErrorCode = ControlErrorCode | 'bad-request' | 'not-found' | 'unauthorized' | 'internal';
+
+export const ERROR_STATUS: Record<ApiErrorCode, number> = {
+  'unknown-tier': 404,
+  'already-running': 409,
+  'not-running': 409,
+  gated: 409,
+  'shutting-down': 409,
+  'bad-request': 400,
+  'not-found': 404,
+  unauthorized: 401,
+  internal: 500,
+};
+
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string };
+}
+
+export interface HealthBody {
+  ok: true;
+  pid: number;
+  bootId: string;
+}
+
+export interface CommandResult {
+  ok: true;
+  tier: TierSnapshot;
+}
+
+export interface ShutdownAccepted {
+  pid: number;
+  bootId: string;
+}
+
+export interface LogLine {
+  tier: string;
+  stream: LogStream;
+  line: string;
+  at: number;
+}
+
+/**
+ * One line of /events. The first message is a `hello` (snapshot and each tier's recent lines, so a client starts
+ * complete); then every supervisor event, and a fresh snapshot after state changes and every few seconds.
+ */
+export type EventStreamMessage =
+  | { kind: 'hello'; snapshot: StackSnapshot; logs: Record<string, LogLine[]> }
+  | { kind: 'event'; event: SupervisorEvent }
+  | { kind: 'snapshot'; snapshot: StackSnapshot };
+
+/** How many recent lines per tier the hello message carries. */
+export const HELLO_LOG_LINES = 200;

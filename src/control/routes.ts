@@ -1,0 +1,98 @@
+/** The control API's routes (see protocol.ts): one request in, one supervisor call, one answer out. */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { SupervisorControl } from '../supervisor/types.js';
+import { ApiFailure, sendError, sendJson, sendThrown } from './http-util.js';
+import type { Metrics } from './metrics.js';
+import { TIER_COMMANDS, type CommandResult, type HealthBody, type ShutdownAccepted, type TierCommand } from './protocol.js';
+import { sendLogs, streamEvents, streamLogs, type LogFormat, type StreamSet } from './streams.js';
+
+export interface RouteContext {
+  control: SupervisorControl;
+  metrics: Metrics;
+  streams: StreamSet;
+  /** Read once at start: /health must not touch anything that could emit telemetry. */
+  identity: { pid: number; bootId: string };
+}
+
+function runCommand(control: SupervisorControl, command: TierCommand, tier: string): Promise<void> {
+  switch (command) {
+    case 'start':
+      return control.startTier(tier);
+    case 'spawn':
+      // An explicit request overrides the profile's gate.
+      return control.startTier(tier, { force: true });
+    case 'stop':
+      return control.stopTier(tier);
+    case 'restart':
+      return control.restartTier(tier);
+  }
+}
+
+function tierSnapshot(control: SupervisorControl, name: string) {
+  const tier = control.snapshot().tiers.find((candidate) => candidate.name === name);
+  if (!tier) throw new ApiFailure('unknown-tier', `unknown tier ${name}`);
+  return tier;
+}
+
+function parseLimit(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 0) throw new ApiFailure('bad-request', `limit: expected a whole number ≥ 0, got "${value}"`);
+  return limit;
+}
+
+function parseFormat(value: string | null): LogFormat {
+  if (value === null || value === 'ndjson') return 'ndjson';
+  if (value === 'text') return 'text';
+  throw new ApiFailure('bad-request', `format: expected text or ndjson, got "${value}"`);
+}
+
+async function route(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://land');
+  const method = req.method ?? 'GET';
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const key = `${method} /${parts.join('/')}`;
+  const { control } = ctx;
+
+  if (key === 'GET /health') return sendJson(res, 200, { ok: true, ...ctx.identity } satisfies HealthBody);
+  if (key === 'GET /status') return sendJson(res, 200, control.snapshot());
+  if (key === 'GET /metrics') {
+    const text = await ctx.metrics.render();
+    res.writeHead(200, { 'content-type': ctx.metrics.contentType });
+    res.end(text);
+    return;
+  }
+  if (key === 'GET /events') return streamEvents(control, res, ctx.streams);
+  if (key === 'POST /shutdown') {
+    void control.shutdown('land down').catch(() => {});
+    return sendJson(res, 202, { ...ctx.identity } satisfies ShutdownAccepted);
+  }
+  if (parts[0] === 'tiers' && parts.length === 3) {
+    const [, tier, action] = parts as [string, string, string];
+    if (method === 'GET' && action === 'logs') {
+      const limit = parseLimit(url.searchParams.get('limit'));
+      const format = parseFormat(url.searchParams.get('format'));
+      if (url.searchParams.get('follow') === '1') return streamLogs(control, res, ctx.streams, { tier, limit, format });
+      const lines = control.logs(tier, limit).map((entry) => ({ tier, ...entry }));
+      return sendLogs(res, lines, format);
+    }
+    if (method === 'POST' && (TIER_COMMANDS as readonly string[]).includes(action)) {
+      await runCommand(control, action as TierCommand, tier);
+      return sendJson(res, 200, { ok: true, tier: tierSnapshot(control, tier) } satisfies CommandResult);
+    }
+  }
+  sendError(res, 'not-found', `no such endpoint: ${method} ${url.pathname}`);
+}
+
+/** The request listener for both listeners; `authorize` (TCP only) rejects before any route runs. */
+export function createRequestListener(ctx: RouteContext, authorize?: (req: IncomingMessage) => boolean): RequestListener {
+  return (req, res) => {
+    if (authorize && !authorize(req)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendError(res, 'unauthorized', 'missing or wrong bearer token');
+    }
+    // Commands carry no body; drain whatever was sent so the connection can be reused.
+    req.resume();
+    route(ctx, req, res).catch((error: unknown) => sendThrown(res, error));
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The control server of a running stack: the API on `.land/run/land.sock` and, when asked for, on 127.0.0.1:<port>
+ * behind a bearer token (for a Prometheus scraper). Closing it ends every open stream and connection, so nothing
+ * of it keeps land alive.
+ */
+import { rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { InputError } from '../errors.js';
+import type { SupervisorControl } from '../supervisor/types.js';
+import { hasBearer, newToken } from './auth.js';
+import { listenOnSocket } from './listen.js';
+import { createMetrics } from './metrics.js';
+import { ensureRunDir, socketPath } from './paths.js';
+import { createRequestListener, type RouteContext } from './routes.js';
+import { StreamSet } from './streams.js';
+
+export interface ControlServerOptions {
+  control: SupervisorControl;
+  rootDir: string;
+  /** Also serve on 127.0.0.1:<port> (0: any free port). */
+  port?: number;
+}
+
+export interface ControlServer {
+  socketPath: string;
+  tcp?: { port: number; token: string };
+  /** End every stream, drop every connection, stop listening, remove the socket. */
+  close(): Promise<void>;
+  /** From a process 'exit' handler: at least do not leave the socket behind. */
+  removeSocketNow(): void;
+}
+
+function listenTcp(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new InputError(`--control-port ${port}: cannot listen on 127.0.0.1:${port} (${error.code ?? error.message})`)),
+    );
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const { control, rootDir } = options;
+  ensureRunDir(rootDir);
+  const path = socketPath(rootDir);
+  const { pid, bootId } = control.snapshot();
+  const streams = new StreamSet();
+  const ctx: RouteContext = { control, metrics: createMetrics(control), streams, identity: { pid, bootId } };
+
+  const local = createServer(createRequestListener(ctx));
+  await listenOnSocket(local, path);
+  const servers = [local];
+  let tcp: ControlServer['tcp'];
+  if (options.port !== undefined) {
+    const token = newToken();
+    const remote = createServer(createRequestListener(ctx, (req) => hasBearer(req, token)));
+    try {
+      tcp = { port: await listenTcp(remote, options.port), token };
+    } catch (error) {
+      await closeServer(local);
+      throw error;
+    }
+    servers.push(remote);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    socketPath: path,
+    tcp,
+    close() {
+      closing ??= (async () => {
+        streams.endAll();
+        await Promise.all(servers.map(closeServer));
+        rmSync(path, { force: true });
+      })();
+      return closing;
+    },
+    removeSocketNow() {
+      rmSync(path, { force: true });
+    },
+  };
+}

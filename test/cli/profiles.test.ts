@@ -1,0 +1,99 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import type { ResolvedConfig } from '../../src/config/types.js';
+import { ROOT, child, land, landDone, makeProject, removeProjects } from '../helpers/land.js';
+
+afterAll(removeProjects);
+
+interface Coverage {
+  defaultProfile: string;
+  profiles: Array<{ profile: string; starts: string[]; gatedOff: Array<{ tier: string; by: string }> }>;
+}
+
+const ONE_SHOT = ['wind', 'sidecar'];
+
+/** The demo stack's shape (names, gates, dependencies) with cheap fixture children, and the shipped profiles. */
+function demoShapedProject(demo: ResolvedConfig): string {
+  const tiers = Object.fromEntries(
+    demo.tiers.map((tier) => [
+      tier.name,
+      {
+        // One-shot tiers complete, as the demo's do (sky waits for wind to complete).
+        command: ONE_SHOT.includes(tier.name) ? child('--say', `${tier.name} done`, '--exit', 0) : child('--say', `${tier.name} up`),
+        gate: tier.gate,
+        dependsOn: tier.dependsOn,
+        restart: { policy: 'on-failure' },
+      },
+    ]),
+  );
+  const dir = makeProject({ config: { app: 'land', tiers }, profiles: {} });
+  cpSync(join(ROOT, 'profiles'), join(dir, 'profiles'), { recursive: true });
+  return dir;
+}
+
+describe('profiles', () => {
+  let demo: ResolvedConfig;
+  let dir: string;
+  let coverage: Coverage;
+
+  beforeAll(async () => {
+    demo = await loadConfig({ cwd: ROOT });
+    dir = demoShapedProject(demo);
+    const result = await landDone(['profiles', '--json'], dir, { Spawn: undefined, Render: undefined, Skip: undefined });
+    expect(result.code).toBe(0);
+    coverage = JSON.parse(result.stdout) as Coverage;
+  });
+
+  it('the coverage table says what the seeds say', () => {
+    const starts = (name: string) => coverage.profiles.find((row) => row.profile === name)?.starts.sort();
+    const all = demo.tiers.map((tier) => tier.name).sort();
+    const without = (...names: string[]) => all.filter((name) => !names.includes(name));
+    expect(coverage.profiles.map((row) => row.profile).sort()).toEqual([
+      'debug',
+      'debug-cocoon-headless',
+      'debug-electron',
+      'debug-electron-minimal',
+      'debug-kernel',
+      'debug-mountain',
+      'debug-mountain-only',
+      'release',
+    ]);
+    for (const name of ['debug', 'debug-mountain', 'debug-electron', 'debug-electron-minimal']) expect(starts(name)).toEqual(all);
+    expect(starts('debug-cocoon-headless')).toEqual(without('sky', 'wind'));
+    expect(starts('debug-mountain-only')).toEqual(without('cocoon'));
+    expect(starts('debug-kernel')).toEqual(without('cocoon', 'sky', 'wind'));
+    const kernel = coverage.profiles.find((row) => row.profile === 'debug-kernel')!;
+    expect(kernel.gatedOff).toContainEqual({ tier: 'cocoon', by: 'Spawn=false' });
+    expect(kernel.gatedOff).toContainEqual({ tier: 'sky', by: 'Render=false' });
+  });
+
+  it('prints the table for people', async () => {
+    const result = await landDone(['profiles'], dir, { Spawn: undefined, Render: undefined });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^debug-kernel +yes +- +- +- +yes +yes +yes$/m);
+    expect(result.stdout).toMatch(/^ {2}debug-kernel: cocoon \(Spawn=false\), wind \(Render=false\), sky \(Render=false\)$/m);
+    for (const line of result.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('each profile boots exactly the tiers its coverage row names', async () => {
+    for (const row of coverage.profiles) {
+      const run = land(['up', '--no-tui', '--profile', row.profile], dir, { Spawn: undefined, Render: undefined });
+      for (const tier of row.starts) await run.waitFor(new RegExp(`${tier}: spawned pid`));
+      await run.stop();
+      const spawned = [...run.stdout.matchAll(/^mountain \| (\S+): spawned pid/gm)].map((m) => m[1]).sort();
+      expect(spawned, row.profile).toEqual([...row.starts].sort());
+      for (const gated of row.gatedOff) {
+        expect(run.stdout).not.toMatch(new RegExp(`${gated.tier}: spawned`));
+      }
+    }
+  });
+
+  it('an exported flag beats the profile: Spawn=true land up --profile debug-kernel starts cocoon', async () => {
+    const run = land(['up', '--no-tui', '--profile', 'debug-kernel'], dir, { Spawn: 'true' });
+    await run.waitFor(/cocoon: spawned pid/);
+    await run.stop();
+    expect(run.stdout).not.toMatch(/sky: spawned/);
+  });
+});

@@ -1,0 +1,196 @@
+import { EventEmitter } from 'node:events';
+import { execa } from 'execa';
+import { render } from 'ink';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App, runTui } from '../../src/tui/index.js';
+import { FakeControl, sleep, stack, T0, tier, waitFor } from './fake-control.js';
+import { plain } from './render-app.js';
+
+/** A terminal-like stdout: records writes, has a size, can be resized. */
+class FakeTerminal extends EventEmitter {
+  isTTY = true;
+  columns: number;
+  rows: number;
+  output = '';
+  constructor(columns = 80, rows = 24) {
+    super();
+    this.columns = columns;
+    this.rows = rows;
+  }
+  write = (chunk: string): boolean => {
+    this.output += chunk;
+    return true;
+  };
+  resize(columns: number, rows: number): void {
+    this.columns = columns;
+    this.rows = rows;
+    this.emit('resize');
+  }
+}
+
+/** A TTY-like stdin ink can read keys from; records raw mode changes. */
+class FakeKeyboard extends EventEmitter {
+  isTTY = true;
+  rawModes: boolean[] = [];
+  private pending: string | null = null;
+  setEncoding(): void {}
+  setRawMode(mode: boolean): void {
+    this.rawModes.push(mode);
+  }
+  resume(): void {}
+  pause(): void {}
+  ref(): void {}
+  unref(): void {}
+  read = (): string | null => {
+    const data = this.pending;
+    this.pending = null;
+    return data;
+  };
+  type(data: string): void {
+    this.pending = data;
+    this.emit('readable');
+  }
+}
+
+const asStdout = (terminal: FakeTerminal) => terminal as unknown as NodeJS.WriteStream;
+const asStdin = (keyboard: FakeKeyboard) => keyboard as unknown as NodeJS.ReadStream;
+
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function control(): FakeControl {
+  return new FakeControl(stack([tier('mountain', 'ready', { pid: 1234, startedAt: T0 })]));
+}
+
+/** The last frame ink drew: the text after the last erase-lines sequence. */
+function lastScreen(terminal: FakeTerminal): string {
+  const text = plain(terminal.output.replace(/\u001B\[\d*[GK]/g, ''));
+  return text.slice(text.lastIndexOf('land '));
+}
+
+describe('runTui', () => {
+  it('watch mode: q resolves and leaves the stack running; nothing stays subscribed', async () => {
+    const stack = control();
+    const terminal = new FakeTerminal();
+    const keyboard = new FakeKeyboard();
+    const done = runTui(stack, { mode: 'watch', stdout: asStdout(terminal), stdin: asStdin(keyboard) });
+    await waitFor(() => terminal.output.includes('mountain'), 'first frame');
+    expect(stack.listenerCount).toBe(1);
+    keyboard.type('q');
+    await done;
+    expect(stack.calls).toEqual([]);
+    expect(stack.listenerCount).toBe(0);
+    // Raw mode was turned on for keys and is off again.
+    expect(keyboard.rawModes[0]).toBe(true);
+    expect(keyboard.rawModes.at(-1)).toBe(false);
+    expect(terminal.output.endsWith('\u001B[?25h')).toBe(true);
+  });
+
+  it('up mode: Ctrl-C shuts the stack down, shows it stopping, and resolves once shutdown settles', async () => {
+    const stack = control();
+    let release!: () => void;
+    stack.onShutdown = async () => {
+      stack.state.shuttingDown = true;
+      stack.transition('mountain', 'stopping', { reason: 'shutdown' });
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      stack.transition('mountain', 'stopped', { reason: 'shutdown', pid: undefined });
+    };
+    const terminal = new FakeTerminal();
+    const keyboard = new FakeKeyboard();
+    let resolved = false;
+    const done = runTui(stack, { mode: 'up', stdout: asStdout(terminal), stdin: asStdin(keyboard) }).then(() => {
+      resolved = true;
+    });
+    await waitFor(() => terminal.output.includes('mountain'), 'first frame');
+    keyboard.type('\u0003');
+    await waitFor(() => /mountain\s+stopping/.test(lastScreen(terminal)), 'stopping shown');
+    expect(stack.calls).toEqual([{ command: 'shutdown', target: 'quit from the UI' }]);
+    await sleep(100);
+    expect(resolved).toBe(false);
+    release();
+    await done;
+    expect(lastScreen(terminal)).toMatch(/mountain\s+stopped/);
+  });
+
+  it('registers a process exit handler that restores the terminal, and removes it afterwards', async () => {
+    const stack = control();
+    const terminal = new FakeTerminal();
+    const keyboard = new FakeKeyboard();
+    const before = process.listeners('exit');
+    const done = runTui(stack, { mode: 'watch', stdout: asStdout(terminal), stdin: asStdin(keyboard) });
+    await waitFor(() => terminal.output.includes('mountain'), 'first frame');
+    const added = process
+      .listeners('exit')
+      .filter((listener) => !before.includes(listener) && listener.name === 'onProcessExit');
+    expect(added).toHaveLength(1);
+
+    // What a crash would run: the cursor comes back and raw mode goes off.
+    terminal.output = '';
+    keyboard.rawModes = [];
+    for (const listener of added) (listener as (code: number) => void)(1);
+    expect(terminal.output).toContain('\u001B[?25h');
+    expect(keyboard.rawModes).toContain(false);
+
+    keyboard.type('q');
+    await done;
+    expect(process.listeners('exit').filter((listener) => added.includes(listener))).toEqual([]);
+  });
+});
+
+describe('App and the terminal', () => {
+  it('follows a resize of the terminal', async () => {
+    const stack = control();
+    stack.tier('mountain').lastLine = 'w'.repeat(300);
+    const terminal = new FakeTerminal(80, 24);
+    const keyboard = new FakeKeyboard();
+    const instance = render(<App control={stack} mode="watch" clock={() => T0} sampleUsage={false} />, {
+      stdout: asStdout(terminal),
+      stdin: asStdin(keyboard),
+      exitOnCtrlC: false,
+      patchConsole: false,
+      debug: true,
+    });
+    cleanups.push(() => instance.unmount());
+    const widest = () => {
+      const frame = terminal.output.slice(terminal.output.lastIndexOf('land '));
+      return Math.max(...plain(frame).split('\n').map((line) => Array.from(line).length));
+    };
+    await waitFor(() => terminal.output.includes('mountain'), 'first frame');
+    expect(widest()).toBeLessThanOrEqual(80);
+    terminal.output = '';
+    terminal.resize(140, 30);
+    await waitFor(() => terminal.output.includes('mountain') && widest() > 100, 'a wider frame');
+    expect(widest()).toBeLessThanOrEqual(140);
+    terminal.output = '';
+    terminal.resize(60, 20);
+    await waitFor(() => terminal.output.includes('mountain') && widest() <= 60, 'a narrower frame');
+  });
+
+  it('shows the CPU and memory of a running tier’s process tree', async () => {
+    const child = execa(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { reject: false });
+    cleanups.push(async () => {
+      child.kill('SIGKILL');
+      await child;
+    });
+    const stack = new FakeControl(stack1(child.pid!));
+    const terminal = new FakeTerminal(100, 24);
+    const instance = render(<App control={stack} mode="watch" clock={() => T0} />, {
+      stdout: asStdout(terminal),
+      stdin: asStdin(new FakeKeyboard()),
+      exitOnCtrlC: false,
+      patchConsole: false,
+      debug: true,
+    });
+    cleanups.push(() => instance.unmount());
+    // READY, CPU, MEM: a percentage and a size in megabytes.
+    await waitFor(() => /mountain\s+ready\s+\d+\s+\S+\s+0\s+-\s+[\d.]+%\s+\d+(\.\d)?M/.test(plain(terminal.output)), 'usage', 10_000);
+  });
+});
+
+function stack1(pid: number) {
+  return stack([tier('mountain', 'ready', { pid, startedAt: T0 })]);
+}
