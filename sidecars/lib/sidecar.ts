@@ -21,10 +21,13 @@ export async function runSidecar(tier: Tier, main: () => Promise<Stop>): Promise
   initialize(tier);
   const stop = await withSpan(`${tier}.start`, () => main());
   captureEvent(`land:${tier}:started`, { skip_builtin: process.env.Skip ?? 'false' });
+  // Alive until told to stop, whatever main left running.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(keepAlive);
     process.stdout.write(`received ${signal}, shutting down\n`);
     void Promise.resolve(stop())
       .then(() => shutdown())

@@ -1,10 +1,13 @@
 /** The `land` command line: parses arguments (commander) and hands each command to its module. */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, oneLine } from '../errors.js';
+import { downCommand, logsCommand, restartCommand, statusCommand, stopCommand, type LogsOptions } from './control-commands.js';
 import { profilesCommand } from './profiles.js';
+import { spawnCommand, type SpawnOptions } from './spawn.js';
 import { traceCommand } from './trace.js';
 import { upCommand } from './up.js';
+import { watchCommand } from './watch.js';
 
 function packageVersion(): string {
   const file = new URL('../../../package.json', import.meta.url);
@@ -19,6 +22,12 @@ function oneLineCommanderError(text: string): string {
     .trimEnd()}\n`;
 }
 
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a TCP port (0-65535)');
+  return port;
+}
+
 function buildProgram(run: (action: () => Promise<number>) => void): Command {
   const program = new Command('land')
     .description('Boot a stack of sidecars from a build profile, supervise it, and trace the whole boot.')
@@ -29,13 +38,71 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
   const configOption = () => new Option('-c, --config <file>', 'config file (.ts, .mts, .js, .mjs)');
   const profileOption = () => new Option('-p, --profile <name>', 'profile from profiles/<name>.env');
 
+  const controlPortOption = () =>
+    new Option('--control-port <port>', 'also serve the control API on 127.0.0.1:<port> behind a bearer token').argParser(parsePort);
+
   program
     .command('up')
     .description('boot the stack under a profile and supervise it until Ctrl-C')
     .addOption(configOption())
     .addOption(profileOption())
     .option('--no-tui', 'plain prefixed output even in a terminal')
-    .action((options: { config?: string; profile?: string; tui: boolean }) => run(() => upCommand(options)));
+    .addOption(controlPortOption())
+    .action((options: { config?: string; profile?: string; tui: boolean; controlPort?: number }) => run(() => upCommand(options)));
+
+  // Clients of the running stack. Exit codes: 2 bad input or unknown tier, 3 no stack running, 4 conflict.
+  program
+    .command('status')
+    .description('what the running stack is doing: one row per tier (exit 3 when no stack runs)')
+    .addOption(configOption())
+    .option('--json', 'the supervisor snapshot as JSON')
+    .action((options: { config?: string; json?: boolean }) => run(() => statusCommand(options)));
+
+  program
+    .command('spawn')
+    .description('start one tier inside the running stack, or, with none running, run it alone in the foreground')
+    .argument('<tier>', 'tier name')
+    .addOption(configOption())
+    .addOption(profileOption())
+    .option('--with-deps', 'also start what the tier depends on, first')
+    .addOption(controlPortOption())
+    .action((tier: string, options: SpawnOptions) => run(() => spawnCommand(tier, options)));
+
+  program
+    .command('stop')
+    .description('stop one tier of the running stack')
+    .argument('<tier>', 'tier name')
+    .addOption(configOption())
+    .action((tier: string, options: { config?: string }) => run(() => stopCommand(tier, options)));
+
+  program
+    .command('restart')
+    .description('restart one tier of the running stack')
+    .argument('<tier>', 'tier name')
+    .addOption(configOption())
+    .action((tier: string, options: { config?: string }) => run(() => restartCommand(tier, options)));
+
+  program
+    .command('logs')
+    .description("a tier's recent output; -f follows it until Ctrl-C or the stack stops")
+    .argument('<tier>', 'tier name')
+    .addOption(configOption())
+    .option('-f, --follow', 'keep printing new lines')
+    .option('-n, --lines <count>', 'only the last <count> lines')
+    .option('--json', 'one JSON object per line: tier, stream, line, at')
+    .action((tier: string, options: LogsOptions) => run(() => logsCommand(tier, options)));
+
+  program
+    .command('down')
+    .description('shut the running stack down and wait until it has stopped')
+    .addOption(configOption())
+    .action((options: { config?: string }) => run(() => downCommand(options)));
+
+  program
+    .command('watch')
+    .description('the terminal UI on the running stack; quitting leaves the stack running')
+    .addOption(configOption())
+    .action((options: { config?: string }) => run(() => watchCommand(options)));
 
   program
     .command('profiles')

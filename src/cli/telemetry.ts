@@ -1,17 +1,8 @@
 /** Mountain's telemetry for one boot: the spawn tracer, the pipes' status, and a bounded shutdown. */
 import type { BootPlan } from '../config/types.js';
-import { localTracer } from '../supervisor/local-tracer.js';
-import type { SpawnTracer, SupervisorControl, TelemetryStatus } from '../supervisor/types.js';
+import { createMountainTelemetry, type MountainTelemetry } from '../telemetry/mountain.js';
+import { newTraceId } from '../telemetry/ids.js';
 import { parseTraceparent } from '../telemetry/traceparent.js';
-
-export interface BootTelemetry {
-  tracer: SpawnTracer;
-  otlpEndpoint?: string;
-  attach(control: SupervisorControl): void;
-  status(): TelemetryStatus;
-  beginShutdown(): void;
-  shutdown(): Promise<void>;
-}
 
 /** A TRACEPARENT land was started with: joined when valid, reported in one line and ignored when not. */
 export function inheritedParent(env: NodeJS.ProcessEnv): { traceId: string; spanId: string } | undefined {
@@ -23,16 +14,21 @@ export function inheritedParent(env: NodeJS.ProcessEnv): { traceId: string; span
   return undefined;
 }
 
-export function startMountainTelemetry(plan: BootPlan, bootId: string): BootTelemetry {
-  void plan;
-  void bootId;
+/** The boot's telemetry, read from the same layered env the children get (shell, env files, profile). */
+export function startMountainTelemetry(plan: BootPlan, bootId: string): MountainTelemetry {
   const parent = inheritedParent(process.env);
-  const off = { state: 'off' as const, sent: 0, dropped: 0, reason: 'not configured' };
-  return {
-    tracer: localTracer(parent?.traceId),
-    attach() {},
-    status: () => ({ posthog: off, otlp: off, record: off }),
-    beginShutdown() {},
-    shutdown: async () => {},
-  };
+  const env = { ...plan.shellEnv, ...plan.profileEnv };
+  return createMountainTelemetry({
+    app: plan.config.app,
+    version: plan.config.version,
+    profile: plan.profile,
+    bootId,
+    traceId: parent?.traceId ?? newTraceId(),
+    parent,
+    env,
+    rootDir: plan.config.rootDir,
+    rollupIntervalMs: plan.config.rollupIntervalMs,
+    tiersStarted: plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name),
+    tiersGatedOff: plan.tiers.filter((tier) => !tier.enabled).map((tier) => tier.name),
+  });
 }

@@ -1,15 +1,27 @@
 /** `land up`: boot the stack under a profile, show it, and bring it down on Ctrl-C / SIGTERM / SIGHUP / quit. */
+import { EXIT_CONFLICT } from '../control/exit-codes.js';
+import { refuseIfLive } from '../control/listen.js';
+import { socketPath } from '../control/paths.js';
+import { startControlServer } from '../control/server.js';
 import { oneLine } from '../errors.js';
-import { newBootId } from '../supervisor/boot-id.js';
+import { preflight } from '../supervisor/preflight.js';
+import { newBootId } from '../telemetry/ids.js';
 import { liveLand, readPidRecord, reapBoot, removePidRecord, writePidRecord } from '../supervisor/pidfile.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { InputError } from '../errors.js';
 import { readPlan, type InputOptions } from './inputs.js';
+import { restrictPlan } from './only.js';
 import { createPrinter, useColor } from './printer.js';
 import { startMountainTelemetry } from './telemetry.js';
 
 export interface UpOptions extends InputOptions {
   tui: boolean;
+  /** Boot only these tiers (enabled even if gated); every other tier is disabled as "not requested". */
+  only?: string[];
+  /** With `only`: also the tiers they depend on, transitively. */
+  withDeps?: boolean;
+  /** Also serve the control API on 127.0.0.1:<port> behind a bearer token. */
+  controlPort?: number;
 }
 
 /** Exit code when a second Ctrl-C cut the graceful shutdown short. */
@@ -18,7 +30,9 @@ const FORCED_EXIT = 130;
 function refuseSecondLand(rootDir: string): void {
   const previous = readPidRecord(rootDir);
   const live = liveLand(previous);
-  if (live) throw new InputError(`land is already running this stack (pid ${live.pid}, boot ${live.bootId}); stop it with \`land down\``);
+  if (live) {
+    throw new InputError(`land is already running this stack (pid ${live.pid}, boot ${live.bootId}); stop it with \`land down\``, EXIT_CONFLICT);
+  }
   if (!previous) return;
   const reaped = reapBoot(previous.bootId);
   if (reaped.length > 0) {
@@ -26,10 +40,20 @@ function refuseSecondLand(rootDir: string): void {
   }
 }
 
+/** The plan for this boot; with `only`, restricted to the requested tiers (and their dependencies). */
+async function readBootPlan(options: UpOptions) {
+  if (!options.only) return readPlan(options);
+  const plan = restrictPlan(await readPlan(options, []), options.only, options.withDeps ?? false);
+  preflight(plan);
+  return plan;
+}
+
 export async function upCommand(options: UpOptions): Promise<number> {
-  const plan = await readPlan(options);
+  const plan = await readBootPlan(options);
   const rootDir = plan.config.rootDir;
   refuseSecondLand(rootDir);
+  // The socket agrees with the pid file: a live land answering on it is refused before anything starts.
+  await refuseIfLive(socketPath(rootDir));
   const bootId = newBootId();
   const telemetry = startMountainTelemetry(plan, bootId);
   const supervisor = new Supervisor({
@@ -39,14 +63,23 @@ export async function upCommand(options: UpOptions): Promise<number> {
     otlpEndpoint: telemetry.otlpEndpoint,
     telemetryStatus: () => telemetry.status(),
   });
+  const control = await startControlServer({ control: supervisor, rootDir, port: options.controlPort });
+  if (control.tcp) {
+    // Once, to the person who started land: what a Prometheus scraper needs.
+    process.stderr.write(`land: control API on http://127.0.0.1:${control.tcp.port} · bearer token ${control.tcp.token}\n`);
+  }
   writePidRecord(rootDir, bootId);
   telemetry.attach(supervisor);
 
   // Whatever happens to land, its children go with it.
-  process.on('exit', () => supervisor.killAll());
+  process.on('exit', () => {
+    supervisor.killAll();
+    control.removeSocketNow();
+  });
   const die = (error: unknown) => {
     process.stderr.write(`land: fatal: ${oneLine(error)}\n`);
     supervisor.killAll();
+    control.removeSocketNow();
     removePidRecord(rootDir);
     process.exit(1);
   };
@@ -99,6 +132,8 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const keepAlive = setInterval(() => {}, 1 << 30);
   await stopped;
   clearInterval(keepAlive);
+  // Ends every follow stream and connection: nothing of the control server outlives the stack.
+  await control.close();
   await telemetry.shutdown();
   await flush();
   removePidRecord(rootDir);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { BootPlan, ResolvedTier } from './types.js';
 
 export interface InjectedEnv {
@@ -77,6 +78,10 @@ export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: In
     LAND_SUPERVISED: '1',
     OTEL_SERVICE_NAME: `${plan.config.app}-${tier.tier}`,
     OTEL_RESOURCE_ATTRIBUTES: `land.tier=${tier.tier},land.profile=${plan.profile},land.boot_id=${injected.bootId}`,
+    // So a child's own recording (Record=1) lands beside mountain's, and its events carry the stack's identity.
+    LAND_TELEMETRY_DIR: path.join(plan.config.rootDir, '.land', 'telemetry'),
+    LAND_APP: plan.config.app,
+    LAND_APP_VERSION: plan.config.version,
   });
   if (injected.otlpEndpoint !== undefined) env.OTEL_EXPORTER_OTLP_ENDPOINT = injected.otlpEndpoint;
   return env;

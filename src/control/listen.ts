@@ -57,6 +57,11 @@ function bind(server: Server, path: string): Promise<void> {
   });
 }
 
+/** Before anything is started: refuse when a live land answers on the socket. */
+export async function refuseIfLive(path: string): Promise<void> {
+  if ((await probeSocket(path)) === 'live') await refuseLive(path);
+}
+
 export async function listenOnSocket(server: Server, path: string): Promise<void> {
   const state = await probeSocket(path);
   if (state === 'live') await refuseLive(path);

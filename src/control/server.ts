@@ -87,7 +87,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
       return closing;
     },
     removeSocketNow() {
-      rmSync(path, { force: true });
+      // After close() the path may already belong to a newer land.
+      if (!closing) rmSync(path, { force: true });
     },
   };
 }

@@ -27,9 +27,11 @@ function toRegExp(pattern: string | RegExp): RegExp {
   return typeof pattern === 'string' ? new RegExp(pattern) : pattern;
 }
 
-function tcpAccepts(port: number, host: string, signal: AbortSignal): Promise<boolean> {
+// Attempts are bounded by their own timeouts rather than tied to the waiting signal: tying each attempt to it
+// would add a listener per attempt to one long-lived signal.
+function tcpAccepts(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ port, host, signal, timeout: ATTEMPT_MS });
+    const socket = connect({ port, host, timeout: ATTEMPT_MS });
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
@@ -40,9 +42,9 @@ function tcpAccepts(port: number, host: string, signal: AbortSignal): Promise<bo
   });
 }
 
-async function httpAnswers(url: string, signal: AbortSignal): Promise<boolean> {
+async function httpAnswers(url: string): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(ATTEMPT_MS * 2)]) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(ATTEMPT_MS * 2) });
     await response.body?.cancel();
     return response.status >= 200 && response.status < 300;
   } catch {
@@ -50,7 +52,7 @@ async function httpAnswers(url: string, signal: AbortSignal): Promise<boolean> {
   }
 }
 
-async function commandSucceeds(argv: string[], context: ProbeContext, signal: AbortSignal): Promise<boolean> {
+async function commandSucceeds(argv: string[], context: ProbeContext): Promise<boolean> {
   const [file, ...args] = argv;
   const result = await execa(file!, args, {
     cwd: context.cwd,
@@ -58,21 +60,20 @@ async function commandSucceeds(argv: string[], context: ProbeContext, signal: Ab
     extendEnv: false,
     reject: false,
     stdio: 'ignore',
-    cancelSignal: signal,
     timeout: ATTEMPT_MS * 5,
   });
   return result.exitCode === 0;
 }
 
 /** One attempt of a probe. */
-export function checkProbe(spec: ProbeSpec, context: ProbeContext, signal: AbortSignal): Promise<boolean> {
+export function checkProbe(spec: ProbeSpec, context: ProbeContext): Promise<boolean> {
   if ('log' in spec) {
     const pattern = toRegExp(spec.log);
     return Promise.resolve(context.seenLines().some((line) => pattern.test(line)));
   }
-  if ('tcp' in spec) return tcpAccepts(spec.tcp, spec.host ?? '127.0.0.1', signal);
-  if ('http' in spec) return httpAnswers(spec.http, signal);
-  return commandSucceeds(spec.exec, context, signal);
+  if ('tcp' in spec) return tcpAccepts(spec.tcp, spec.host ?? '127.0.0.1');
+  if ('http' in spec) return httpAnswers(spec.http);
+  return commandSucceeds(spec.exec, context);
 }
 
 function waitForLine(pattern: RegExp, context: ProbeContext, signal: AbortSignal): Promise<void> {
@@ -112,7 +113,7 @@ export async function waitForProbe(
     return;
   }
   while (!both.aborted) {
-    if (await checkProbe(spec, context, both)) return;
+    if (await checkProbe(spec, context)) return;
     await sleep(POLL_MS, undefined, { signal: both }).catch(() => undefined);
   }
   throw reasonFor();

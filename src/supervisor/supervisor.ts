@@ -39,6 +39,8 @@ export class Supervisor implements SupervisorControl {
   private readonly listeners = new Set<(event: SupervisorEvent) => void>();
   private readonly startedAt = Date.now();
   private shutdownPromise?: Promise<void>;
+  /** Nothing starts before start(): gated tiers publish `disabled` while the stack is still being built. */
+  private booted = false;
 
   constructor(private readonly options: SupervisorOptions) {
     const { plan, bootId } = options;
@@ -70,6 +72,7 @@ export class Supervisor implements SupervisorControl {
 
   /** Begin the boot: every tier whose dependencies are met starts now, the rest as their dependencies get there. */
   start(): void {
+    this.booted = true;
     this.schedule();
   }
 
@@ -86,7 +89,7 @@ export class Supervisor implements SupervisorControl {
         process.emitWarning(`land: an event listener threw: ${String(error)}`);
       }
     }
-    if (event.type === 'state' && !this.shuttingDown) this.schedule();
+    if (event.type === 'state' && this.booted && !this.shuttingDown) this.schedule();
   }
 
   /** Start what is pending and whose dependencies are met; fail what waits on a dependency that cannot come. */

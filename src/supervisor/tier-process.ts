@@ -313,7 +313,7 @@ export class TierProcess {
     while (!signal.aborted) {
       await sleep(spec.intervalMs, undefined, { signal, ref: false }).catch(() => undefined);
       if (signal.aborted) return;
-      const ok = await checkProbe(spec, this.probeContext(life), signal);
+      const ok = await checkProbe(spec, this.probeContext(life));
       failures = ok ? 0 : failures + 1;
       if (failures < spec.failureThreshold || signal.aborted) continue;
       const message = `liveness probe (${describeProbe(spec)}) failed ${failures} time(s)`;

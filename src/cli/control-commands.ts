@@ -1,0 +1,83 @@
+/** `land status | stop | restart | logs | down`: clients of a running stack's control socket. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { requestJson, requestText, streamLines } from '../control/client.js';
+import type { CommandResult, ShutdownAccepted } from '../control/protocol.js';
+import { InputError } from '../errors.js';
+import type { StackSnapshot } from '../supervisor/types.js';
+import { withStack, type TargetOptions } from './control-target.js';
+import { renderStatus } from './status-table.js';
+
+const tierPath = (tier: string, action: string) => `/tiers/${encodeURIComponent(tier)}/${action}`;
+
+export async function statusCommand(options: TargetOptions & { json?: boolean }): Promise<number> {
+  const snapshot = await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status'));
+  process.stdout.write(options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderStatus(snapshot));
+  return 0;
+}
+
+export async function stopCommand(tier: string, options: TargetOptions): Promise<number> {
+  await withStack(options, ({ socket }) => requestJson<CommandResult>(socket, 'POST', tierPath(tier, 'stop')));
+  process.stdout.write(`land: stopped ${tier}\n`);
+  return 0;
+}
+
+export async function restartCommand(tier: string, options: TargetOptions): Promise<number> {
+  const result = await withStack(options, ({ socket }) => requestJson<CommandResult>(socket, 'POST', tierPath(tier, 'restart')));
+  const { pid, restarts } = result.tier;
+  process.stdout.write(`land: restarted ${tier}${pid !== undefined ? ` (pid ${pid}, restart ${restarts})` : ''}\n`);
+  return 0;
+}
+
+export interface LogsOptions extends TargetOptions {
+  follow?: boolean;
+  lines?: string;
+  json?: boolean;
+}
+
+function parseLines(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const lines = Number(value);
+  if (!Number.isInteger(lines) || lines < 0) throw new InputError(`--lines: expected a whole number ≥ 0, got "${value}"`);
+  return lines;
+}
+
+/** Recent lines (all the stack keeps, or --lines), and with -f every new one until Ctrl-C or the stack stops. */
+export async function logsCommand(tier: string, options: LogsOptions): Promise<number> {
+  const limit = parseLines(options.lines);
+  const query = new URLSearchParams({ format: options.json ? 'ndjson' : 'text' });
+  if (limit !== undefined) query.set('limit', String(limit));
+  if (!options.follow) {
+    const text = await withStack(options, ({ socket }) => requestText(socket, `${tierPath(tier, 'logs')}?${query}`));
+    process.stdout.write(text);
+    return 0;
+  }
+  query.set('follow', '1');
+  const stream = await withStack(options, ({ socket }) =>
+    streamLines(socket, `${tierPath(tier, 'logs')}?${query}`, (line) => process.stdout.write(`${line}\n`)),
+  );
+  const detach = () => stream.close();
+  process.once('SIGINT', detach);
+  process.once('SIGTERM', detach);
+  await stream.done;
+  process.off('SIGINT', detach);
+  process.off('SIGTERM', detach);
+  return 0;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Shut the whole stack down and wait until land itself has exited (so nothing it started is left). */
+export async function downCommand(options: TargetOptions): Promise<number> {
+  const accepted = await withStack(options, ({ socket }) => requestJson<ShutdownAccepted>(socket, 'POST', '/shutdown'));
+  process.stderr.write(`land: stopping boot ${accepted.bootId} (land pid ${accepted.pid})…\n`);
+  while (alive(accepted.pid)) await sleep(50);
+  process.stdout.write(`land: stack stopped (boot ${accepted.bootId})\n`);
+  return 0;
+}

@@ -1,0 +1,49 @@
+/**
+ * What every control client does first: find the project's socket from -c/--config, and turn what the stack
+ * answered into one line and a distinct exit code (see src/control/exit-codes.ts).
+ */
+import { displayPath } from '../config/display-path.js';
+import { ApiError, NoStackError } from '../control/client.js';
+import { EXIT_BAD_INPUT, EXIT_CONFLICT, EXIT_NO_STACK } from '../control/exit-codes.js';
+import { projectRoot, socketPath } from '../control/paths.js';
+import { InputError } from '../errors.js';
+import { ControlError } from '../supervisor/control-error.js';
+
+export interface TargetOptions {
+  config?: string;
+}
+
+export interface Target {
+  rootDir: string;
+  socket: string;
+}
+
+export function findTarget(options: TargetOptions): Target {
+  const rootDir = projectRoot(options.config);
+  return { rootDir, socket: socketPath(rootDir) };
+}
+
+const CONFLICTS = new Set(['already-running', 'not-running', 'gated', 'shutting-down']);
+const BAD_INPUT = new Set(['unknown-tier', 'bad-request', 'not-found']);
+
+/** A refusal from the stack or the absence of one, as an InputError carrying its exit code; anything else as is. */
+export function asCliError(error: unknown, target: Target): unknown {
+  if (error instanceof NoStackError) {
+    return new InputError(`no stack is running in ${displayPath(target.rootDir) || '.'}: start one with \`land up\``, EXIT_NO_STACK);
+  }
+  if (error instanceof ApiError || error instanceof ControlError) {
+    if (CONFLICTS.has(error.code)) return new InputError(error.message, EXIT_CONFLICT);
+    if (BAD_INPUT.has(error.code)) return new InputError(error.message, EXIT_BAD_INPUT);
+  }
+  return error;
+}
+
+/** Run a client action against the project's stack, mapping its failures. */
+export async function withStack<T>(options: TargetOptions, action: (target: Target) => Promise<T>): Promise<T> {
+  const target = findTarget(options);
+  try {
+    return await action(target);
+  } catch (error) {
+    throw asCliError(error, target);
+  }
+}

@@ -1,0 +1,47 @@
+/** `land status` for people: one header line about the boot, one row per tier, one line about telemetry. */
+import type { ExitInfo, PipeStatus, StackSnapshot, TierSnapshot } from '../supervisor/types.js';
+import { formatDuration } from '../tui/format.js';
+
+const ALIVE = new Set(['starting', 'ready', 'stopping']);
+
+function exitText(exit: ExitInfo | undefined): string {
+  if (!exit) return '-';
+  return exit.code !== null ? `code ${exit.code}` : (exit.signal ?? '?');
+}
+
+function row(tier: TierSnapshot, now: number): string[] {
+  const alive = ALIVE.has(tier.state) && tier.pid !== undefined;
+  return [
+    tier.name,
+    tier.state,
+    alive ? String(tier.pid) : '-',
+    alive && tier.startedAt !== undefined ? formatDuration(now - tier.startedAt) : '-',
+    tier.state === 'disabled' ? '-' : String(tier.restarts),
+    tier.timeToReadyMs !== undefined ? formatDuration(tier.timeToReadyMs) : '-',
+    exitText(tier.lastExit),
+    tier.reason.replace(/\s+/g, ' '),
+  ];
+}
+
+function pipeText(name: string, pipe: PipeStatus): string {
+  const counts = pipe.sent > 0 || pipe.dropped > 0 ? ` ${pipe.sent} sent${pipe.dropped > 0 ? `, ${pipe.dropped} dropped` : ''}` : '';
+  return `${name} ${pipe.state}${counts}${pipe.reason && pipe.state !== 'on' ? ` (${pipe.reason})` : ''}`;
+}
+
+export function renderStatus(snapshot: StackSnapshot, now = Date.now()): string {
+  const header = [
+    snapshot.app,
+    `boot ${snapshot.bootId}`,
+    `profile ${snapshot.profile}`,
+    `trace ${snapshot.traceId}`,
+    `land pid ${snapshot.pid}`,
+    `up ${formatDuration(now - snapshot.startedAt)}`,
+    ...(snapshot.shuttingDown ? ['shutting down'] : []),
+  ].join(' · ');
+  const rows = [['TIER', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'READY IN', 'LAST EXIT', 'REASON'], ...snapshot.tiers.map((tier) => row(tier, now))];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => cells[column]!.length)));
+  const table = rows.map((cells) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd());
+  const { posthog, otlp, record } = snapshot.telemetry;
+  const telemetry = `telemetry: ${[pipeText('posthog', posthog), pipeText('otlp', otlp), pipeText('record', record)].join(' · ')}`;
+  return [header, '', ...table, '', telemetry, ''].join('\n');
+}

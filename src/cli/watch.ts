@@ -1,0 +1,18 @@
+/** `land watch`: the terminal UI attached to the stack running here; quitting detaches and leaves it running. */
+import { RemoteControl } from '../control/remote-control.js';
+import { InputError } from '../errors.js';
+import { withStack, type TargetOptions } from './control-target.js';
+
+export async function watchCommand(options: TargetOptions): Promise<number> {
+  const remote = await withStack(options, ({ socket }) => RemoteControl.connect(socket));
+  try {
+    if (!process.stdout.isTTY || !process.stdin.isTTY) {
+      throw new InputError('land watch needs a terminal: use `land status` or `land logs -f` from scripts');
+    }
+    const { runTui } = await import('../tui/index.js');
+    await runTui(remote, { mode: 'watch' });
+    return 0;
+  } finally {
+    remote.close();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * A SupervisorControl for a stack running in another process (`land watch`): the snapshot and recent lines come
+ * from the /events stream and are kept here, so snapshot() and logs() answer synchronously as the TUI expects;
+ * commands are POSTs. When the stream ends (the stack shut down, or land died) listeners get a final
+ * `shutdown end`, as they would from a local supervisor.
+ */
+import { ControlError, type ControlErrorCode } from '../supervisor/control-error.js';
+import type { LogStream, StackSnapshot, SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
+import { ApiError, requestJson, streamLines, type LineStream } from './client.js';
+import { HELLO_LOG_LINES, type EventStreamMessage } from './protocol.js';
+
+type Entry = { stream: LogStream; line: string; at: number };
+
+const CONTROL_CODES = new Set<string>(['unknown-tier', 'already-running', 'not-running', 'gated', 'shutting-down']);
+
+/** API errors the supervisor raised come back as the ControlError it threw. */
+function asControlError(error: unknown): unknown {
+  if (error instanceof ApiError && CONTROL_CODES.has(error.code)) return new ControlError(error.code as ControlErrorCode, error.message);
+  return error;
+}
+
+export class RemoteControl implements SupervisorControl {
+  private current: StackSnapshot;
+  private readonly lines = new Map<string, Entry[]>();
+  private readonly listeners = new Set<(event: SupervisorEvent) => void>();
+  private stream?: LineStream;
+  private ended = false;
+  private detached = false;
+  /** Resolves when the events stream has ended. */
+  readonly closed: Promise<void>;
+  private markClosed!: () => void;
+
+  private constructor(
+    private readonly socketPath: string,
+    hello: Extract<EventStreamMessage, { kind: 'hello' }>,
+  ) {
+    this.current = hello.snapshot;
+    for (const [tier, entries] of Object.entries(hello.logs)) {
+      this.lines.set(tier, entries.map(({ stream, line, at }) => ({ stream, line, at })));
+    }
+    this.closed = new Promise((resolve) => (this.markClosed = resolve));
+  }
+
+  /** Connects and waits for the first snapshot; throws NoStackError when nothing runs there. */
+  static async connect(socketPath: string): Promise<RemoteControl> {
+    let remote: RemoteControl | undefined;
+    let early: EventStreamMessage[] = [];
+    let gotHello!: (message: Extract<EventStreamMessage, { kind: 'hello' }>) => void;
+    const hello = new Promise<Extract<EventStreamMessage, { kind: 'hello' }>>((resolve) => (gotHello = resolve));
+    const stream = await streamLines(socketPath, '/events', (line) => {
+      const message = JSON.parse(line) as EventStreamMessage;
+      if (message.kind === 'hello') gotHello(message);
+      else if (remote) remote.receive(message);
+      else early.push(message);
+    });
+    const first = await Promise.race([hello, stream.done.then(() => undefined)]);
+    if (!first) throw new Error('the stack closed the events stream before describing itself');
+    remote = new RemoteControl(socketPath, first);
+    remote.stream = stream;
+    for (const message of early) remote.receive(message);
+    early = [];
+    void stream.done.then(() => remote.end());
+    return remote;
+  }
+
+  private receive(message: EventStreamMessage): void {
+    if (message.kind === 'snapshot' || message.kind === 'hello') {
+      this.current = message.snapshot;
+      return;
+    }
+    const { event } = message;
+    if (event.type === 'log') this.keepLine(event.tier, { stream: event.stream, line: event.line, at: event.at });
+    if (event.type === 'shutdown' && event.phase === 'end') this.ended = true;
+    this.emit(event);
+  }
+
+  private keepLine(tier: string, entry: Entry): void {
+    const list = this.lines.get(tier) ?? [];
+    list.push(entry);
+    if (list.length > HELLO_LOG_LINES) list.splice(0, list.length - HELLO_LOG_LINES);
+    this.lines.set(tier, list);
+  }
+
+  private emit(event: SupervisorEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** The stream is gone: whoever listens learns that the stack they watched has ended. */
+  private end(): void {
+    if (!this.ended && !this.detached) {
+      this.ended = true;
+      this.current = { ...this.current, shuttingDown: true };
+      this.emit({ type: 'shutdown', phase: 'end', reason: 'the stack is no longer reachable', at: Date.now() });
+    }
+    this.markClosed();
+  }
+
+  snapshot(): StackSnapshot {
+    return this.current;
+  }
+
+  subscribe(listener: (event: SupervisorEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  logs(name: string, limit?: number): Entry[] {
+    if (!this.current.tiers.some((tier) => tier.name === name)) throw new ControlError('unknown-tier', `unknown tier ${name}`);
+    const list = this.lines.get(name) ?? [];
+    return limit === undefined ? [...list] : list.slice(Math.max(0, list.length - limit));
+  }
+
+  private async command(path: string): Promise<void> {
+    try {
+      await requestJson(this.socketPath, 'POST', path);
+    } catch (error) {
+      throw asControlError(error);
+    }
+  }
+
+  startTier(name: string, options: { force?: boolean } = {}): Promise<void> {
+    return this.command(`/tiers/${encodeURIComponent(name)}/${options.force ? 'spawn' : 'start'}`);
+  }
+
+  stopTier(name: string): Promise<void> {
+    return this.command(`/tiers/${encodeURIComponent(name)}/stop`);
+  }
+
+  restartTier(name: string): Promise<void> {
+    return this.command(`/tiers/${encodeURIComponent(name)}/restart`);
+  }
+
+  /** Asks the stack to shut down and resolves once it has (its events stream ended). */
+  async shutdown(reason: string): Promise<void> {
+    void reason; // The stack records its own reason: `land down`.
+    await this.command('/shutdown');
+    await this.closed;
+  }
+
+  /** Detach: stop following the stack; it keeps running. */
+  close(): void {
+    this.detached = true;
+    this.stream?.close();
+  }
+}
