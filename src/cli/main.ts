@@ -2,12 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, oneLine } from '../errors.js';
-import { downCommand, logsCommand, restartCommand, statusCommand, stopCommand, type LogsOptions } from './control-commands.js';
-import { profilesCommand } from './profiles.js';
-import { spawnCommand, type SpawnOptions } from './spawn.js';
-import { traceCommand } from './trace.js';
-import { upCommand } from './up.js';
-import { watchCommand } from './watch.js';
+import type { LogsOptions } from './control-commands.js';
+import type { SpawnOptions } from './spawn.js';
+
+// Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
+const controlCommands = () => import('./control-commands.js');
 
 function packageVersion(): string {
   const file = new URL('../../../package.json', import.meta.url);
@@ -48,7 +47,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(profileOption())
     .option('--no-tui', 'plain prefixed output even in a terminal')
     .addOption(controlPortOption())
-    .action((options: { config?: string; profile?: string; tui: boolean; controlPort?: number }) => run(() => upCommand(options)));
+    .action((options: { config?: string; profile?: string; tui: boolean; controlPort?: number }) => run(async () => (await import('./up.js')).upCommand(options)));
 
   // Clients of the running stack. Exit codes: 2 bad input or unknown tier, 3 no stack running, 4 conflict.
   program
@@ -56,7 +55,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .description('what the running stack is doing: one row per tier (exit 3 when no stack runs)')
     .addOption(configOption())
     .option('--json', 'the supervisor snapshot as JSON')
-    .action((options: { config?: string; json?: boolean }) => run(() => statusCommand(options)));
+    .action((options: { config?: string; json?: boolean }) => run(async () => (await controlCommands()).statusCommand(options)));
 
   program
     .command('spawn')
@@ -66,21 +65,21 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(profileOption())
     .option('--with-deps', 'also start what the tier depends on, first')
     .addOption(controlPortOption())
-    .action((tier: string, options: SpawnOptions) => run(() => spawnCommand(tier, options)));
+    .action((tier: string, options: SpawnOptions) => run(async () => (await import('./spawn.js')).spawnCommand(tier, options)));
 
   program
     .command('stop')
     .description('stop one tier of the running stack')
     .argument('<tier>', 'tier name')
     .addOption(configOption())
-    .action((tier: string, options: { config?: string }) => run(() => stopCommand(tier, options)));
+    .action((tier: string, options: { config?: string }) => run(async () => (await controlCommands()).stopCommand(tier, options)));
 
   program
     .command('restart')
     .description('restart one tier of the running stack')
     .argument('<tier>', 'tier name')
     .addOption(configOption())
-    .action((tier: string, options: { config?: string }) => run(() => restartCommand(tier, options)));
+    .action((tier: string, options: { config?: string }) => run(async () => (await controlCommands()).restartCommand(tier, options)));
 
   program
     .command('logs')
@@ -90,33 +89,33 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .option('-f, --follow', 'keep printing new lines')
     .option('-n, --lines <count>', 'only the last <count> lines')
     .option('--json', 'one JSON object per line: tier, stream, line, at')
-    .action((tier: string, options: LogsOptions) => run(() => logsCommand(tier, options)));
+    .action((tier: string, options: LogsOptions) => run(async () => (await controlCommands()).logsCommand(tier, options)));
 
   program
     .command('down')
     .description('shut the running stack down and wait until it has stopped')
     .addOption(configOption())
-    .action((options: { config?: string }) => run(() => downCommand(options)));
+    .action((options: { config?: string }) => run(async () => (await controlCommands()).downCommand(options)));
 
   program
     .command('watch')
     .description('the terminal UI on the running stack; quitting leaves the stack running')
     .addOption(configOption())
-    .action((options: { config?: string }) => run(() => watchCommand(options)));
+    .action((options: { config?: string }) => run(async () => (await import('./watch.js')).watchCommand(options)));
 
   program
     .command('profiles')
     .description('each profile with the tiers it starts and the tiers it gates off')
     .addOption(configOption())
     .option('--json', 'machine-readable output')
-    .action((options: { config?: string; json?: boolean }) => run(() => profilesCommand(options)));
+    .action((options: { config?: string; json?: boolean }) => run(async () => (await import('./profiles.js')).profilesCommand(options)));
 
   program
     .command('trace')
     .description("draw a recorded boot's trace as a tree (default: the latest boot)")
     .argument('[boot-id]', 'boot id (a folder under .land/telemetry/)')
     .addOption(configOption())
-    .action((bootId: string | undefined, options: { config?: string }) => run(() => traceCommand(bootId, options)));
+    .action((bootId: string | undefined, options: { config?: string }) => run(async () => (await import('./trace.js')).traceCommand(bootId, options)));
 
   return program;
 }

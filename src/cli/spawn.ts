@@ -13,7 +13,6 @@ import { InputError } from '../errors.js';
 import { ControlError } from '../supervisor/control-error.js';
 import type { StackSnapshot, TierSnapshot } from '../supervisor/types.js';
 import { findTarget, withStack, type TargetOptions } from './control-target.js';
-import { upCommand } from './up.js';
 
 export interface SpawnOptions extends TargetOptions {
   profile?: string;
@@ -73,6 +72,7 @@ async function startDependencies(socket: string, snapshot: StackSnapshot, name: 
 export async function spawnCommand(tier: string, options: SpawnOptions): Promise<number> {
   const target = findTarget(options);
   if ((await probeSocket(target.socket)) !== 'live') {
+    const { upCommand } = await import('./up.js');
     return upCommand({
       config: options.config,
       profile: options.profile,

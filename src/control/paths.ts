@@ -5,11 +5,16 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
-import { CONFIG_FILE_NAMES } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { runDir } from '../supervisor/pidfile.js';
 
 export const SOCKET_NAME = 'land.sock';
+
+/**
+ * The names config/load.ts looks for, in its order. Repeated here so a client does not load the config loader
+ * (jiti, zod) just to find a folder; a test keeps the two lists equal.
+ */
+export const CONFIG_FILE_NAMES = ['land.config.ts', 'land.config.mts', 'land.config.js', 'land.config.mjs'] as const;
 
 export function socketPath(rootDir: string): string {
   return path.join(runDir(rootDir), SOCKET_NAME);

@@ -1,7 +1,7 @@
 /**
  * Finding and killing everything a tier started. Every child leads its own process group, so one group kill takes
  * most of a tree; what left the group (setsid daemons, re-parented orphans) is found through /proc: by parent links
- * while they last, and by the LAND_BOOT_ID / LAND_TIER variables every descendant inherits. Where /proc is absent,
+ * while they last, and by the LAND_BOOT_ID / TRACEPARENT variables every descendant inherits. Where /proc is absent,
  * tree-kill walks `ps` instead.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -326,7 +326,8 @@ export class TierProcess {
   }
 
   private treeTarget(life: Life): TreeTarget {
-    return { pid: life.pid, marks: { LAND_BOOT_ID: this.runtime.bootId, LAND_TIER: this.config.tier } };
+    // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier.
+    return { pid: life.pid, marks: { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: life.span.traceparent } };
   }
 
   /** Stop signal to the tree, SIGKILL after the tier's timeout. */
@@ -339,6 +340,9 @@ export class TierProcess {
     signalTree(target, signal);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      // A newer life has begun (a restart): onExit already cleared this one's tree, and the marks now match the
+      // new process, which must not be killed in its place.
+      if (life && this.life !== undefined && this.life !== life) return;
       const leaderGone = !life || !isAlive(life.pid) || this.life !== life;
       if (leaderGone && treePids(target).length === 0) return;
       await sleep(20);

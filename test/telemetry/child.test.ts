@@ -7,10 +7,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { newSpanId, newTraceId } from '../../src/telemetry/index.js';
 import { startOtlpReceiver, startPostHogReceiver, type OtlpReceiver, type PostHogReceiver, type ReceiverMode } from '../helpers/receivers.js';
-import { buildTelemetry, FIXTURES, REPO } from './build.js';
+import { FIXTURES, REPO } from './build.js';
 
 const KEY = 'phc_child_secret_27182818';
 
@@ -50,10 +50,6 @@ async function receivers(mode: ReceiverMode = 'ok'): Promise<{ posthog: PostHogR
 function telemetryEnv(posthog: PostHogReceiver, otlp: OtlpReceiver): Record<string, string> {
   return { Authorize: KEY, Capture: 'true', Report: 'true', OTLPEnabled: 'true', Beam: posthog.url, OTLPEndpoint: otlp.url };
 }
-
-beforeAll(() => {
-  buildTelemetry();
-});
 
 describe('a sidecar using land/telemetry', () => {
   it('joins the trace in TRACEPARENT: its root spans are children of the given span id', async () => {

@@ -1,0 +1,94 @@
+/** The control socket's life: one land per socket, a dead land's socket replaced, the optional TCP listener. */
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CONFIG_FILE_NAMES as LOADER_NAMES } from '../../src/config/load.js';
+import { CONFIG_FILE_NAMES } from '../../src/control/paths.js';
+import { child, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { http, parseProm, sampleValue, status, tierOf } from './helpers.js';
+
+const runs: LandRun[] = [];
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((run) => run.stop('SIGKILL')));
+});
+afterAll(removeProjects);
+
+function project() {
+  return makeProject({ config: { tiers: { api: { command: child('--say', 'api up'), ready: { log: 'api up' } } } } });
+}
+
+async function up(dir: string, args: string[] = []): Promise<LandRun> {
+  const run = land(['up', '--no-tui', ...args], dir);
+  runs.push(run);
+  await run.waitFor(/api: starting → ready/);
+  return run;
+}
+
+describe('the control socket', () => {
+  it('looks for the same config files as the config loader', () => {
+    expect(CONFIG_FILE_NAMES).toEqual(LOADER_NAMES);
+  });
+
+  it('replaces the stale socket of a land that was killed', async () => {
+    const dir = project();
+    const socketPath = join(dir, '.land', 'run', 'land.sock');
+    const dead = await up(dir);
+    const deadBoot = dead.bootId;
+    await dead.stop('SIGKILL');
+    expect(statSync(socketPath).isSocket()).toBe(true); // SIGKILL left it behind
+    expect((await landDone(['status'], dir)).code).toBe(3); // nobody answers on it
+
+    const next = await up(dir);
+    expect(next.bootId).not.toBe(deadBoot);
+    expect((await status(dir)).bootId).toBe(next.bootId);
+    expect(statSync(socketPath).mode & 0o777).toBe(0o600);
+    expect(markedProcesses(deadBoot)).toEqual([]); // the dead land's children were reaped
+    expect(await landDone(['down'], dir)).toMatchObject({ code: 0 });
+    expect((await next.exited).code).toBe(0);
+    expect(existsSync(socketPath)).toBe(false);
+  });
+
+  it('refuses a second land while one answers on the socket, even without its pid file', async () => {
+    const dir = project();
+    const first = await up(dir);
+    rmSync(join(dir, '.land', 'run', 'land.pid'));
+    const second = await landDone(['up', '--no-tui'], dir);
+    expect(second.code).toBe(4);
+    const lines = second.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^land: a stack is already running here \\(land pid ${first.proc.pid}, boot ${first.bootId}`));
+    expect(tierOf(await status(dir), 'api').state).toBe('ready');
+    expect(isAlive(first.proc.pid!)).toBe(true);
+    expect(await landDone(['down'], dir)).toMatchObject({ code: 0 });
+    expect((await first.exited).code).toBe(0);
+  });
+
+  it('serves the same API on 127.0.0.1 behind a bearer token printed once', async () => {
+    const dir = project();
+    const run = await up(dir, ['--control-port', '0']);
+    const [, port, token] = await run.waitFor(/control API on http:\/\/127\.0\.0\.1:(\d+) · bearer token (\S+)/);
+    const target = { port: Number(port) };
+    expect(run.output.split(token!)).toHaveLength(2); // printed exactly once
+
+    expect((await http(target, '/metrics')).status).toBe(401);
+    expect((await http(target, '/status', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await http(target, '/tiers/api/stop', { method: 'POST' })).status).toBe(401);
+    expect(tierOf(await status(dir), 'api').state).toBe('ready'); // the refused stop did nothing
+
+    const auth = { authorization: `Bearer ${token}` };
+    const metrics = await http(target, '/metrics', { headers: auth });
+    expect(metrics.status).toBe(200);
+    const { samples } = parseProm(metrics.body);
+    expect(sampleValue(samples, 'land_tier_up', { tier: 'api' })).toBe(1);
+    const remoteStatus = await http(target, '/status', { headers: auth });
+    expect(JSON.parse(remoteStatus.body)).toMatchObject({ bootId: run.bootId });
+    const health = await http(target, '/health', { headers: auth });
+    expect(JSON.parse(health.body)).toEqual({ ok: true, pid: run.proc.pid, bootId: run.bootId });
+    expect((await http(target, '/nope', { headers: auth })).status).toBe(404);
+
+    const down = await http(target, '/shutdown', { method: 'POST', headers: auth });
+    expect(down.status).toBe(202);
+    expect((await run.exited).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  });
+});
