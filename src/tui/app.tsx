@@ -80,6 +80,17 @@ function useTerminalSize(columns?: number, rows?: number): { columns: number; ro
   return { columns: columns ?? size.columns, rows: rows ?? size.rows };
 }
 
+/** useState plus a ref that always holds the newest value, updated as soon as it is set (not at the next render). */
+function useLatestState<T>(initial: T): [T, (next: T) => void, { readonly current: T }] {
+  const [state, setState] = useState(initial);
+  const ref = useRef(state);
+  const set = useCallback((next: T) => {
+    ref.current = next;
+    setState(next);
+  }, []);
+  return [state, set, ref];
+}
+
 function usageKeyOf(usage: UsageByPid): string {
   return [...usage].map(([pid, tree]) => `${pid}:${formatPercent(tree.cpu)}:${formatBytes(tree.memory)}`).join(',');
 }
@@ -94,11 +105,13 @@ export function App(props: AppProps) {
     const snapshot = control.snapshot();
     return { snapshot, snapshotKey: JSON.stringify(snapshot), now: clock(), paneEnd: 0, usage: new Map(), usageKey: '' };
   });
-  const [selectedName, setSelectedName] = useState<string | undefined>(view.snapshot.tiers[0]?.name);
-  const [pane, setPane] = useState<PaneState | null>(null);
-  const [help, setHelp] = useState(false);
+  // UI state the key handler reads through refs: keys can arrive faster than renders (key repeat, a slow
+  // machine), and each key must see what the previous one did.
+  const [selectedName, setSelectedName, selectedRef] = useLatestState<string | undefined>(view.snapshot.tiers[0]?.name);
+  const [pane, setPane, paneRef] = useLatestState<PaneState | null>(null);
+  const [help, setHelp, helpRef] = useLatestState(false);
   const [status, setStatus] = useState<Status | null>(null);
-  const [quitting, setQuitting] = useState(false);
+  const [quitting, setQuitting, quittingRef] = useLatestState(false);
   const [ending, setEnding] = useState(false);
 
   // Refs the event listener, timers and key handler read: always the latest values without re-subscribing.
@@ -248,7 +261,7 @@ export function App(props: AppProps) {
       finish();
       return;
     }
-    if (quitting) {
+    if (quittingRef.current) {
       say('already shutting down — waiting for the tiers to stop');
       return;
     }
@@ -295,11 +308,12 @@ export function App(props: AppProps) {
     setPane(null);
   };
 
-  // Functional updates: several keys can arrive before the next render (key repeat), each must see the last one.
   const scrollPane = (change: (buffer: LogBuffer, scroll: Scroll, height: number) => Scroll): void => {
     const buffer = bufferRef.current;
-    if (!buffer) return;
-    setPane((current) => (current ? { ...current, scroll: change(buffer, current.scroll, budget.panelLines) } : current));
+    const current = paneRef.current;
+    if (!buffer || !current) return;
+    const height = rowBudget(rows, viewRef.current.snapshot.tiers.length, true).panelLines;
+    setPane({ ...current, scroll: change(buffer, current.scroll, height) });
   };
 
   const select = (delta: number): void => {
@@ -311,6 +325,10 @@ export function App(props: AppProps) {
   };
 
   const onKey = (input: string, key: Key): void => {
+    const pane = paneRef.current;
+    const help = helpRef.current;
+    const list = viewRef.current.snapshot.tiers;
+    const selectedTier = list.find((tier) => tier.name === selectedRef.current) ?? list[0];
     if ((key.ctrl && input === 'c') || input === 'q') return quit();
     if (input === '?') return setHelp(!help);
     if (key.escape) {
@@ -320,7 +338,7 @@ export function App(props: AppProps) {
       return;
     }
     const paneFocused = pane !== null && pane.focused && !help;
-    const page = Math.max(1, budget.panelLines - 1);
+    const page = Math.max(1, rowBudget(rows, list.length, true).panelLines - 1);
     if (key.tab) {
       if (pane) setPane({ ...pane, focused: !pane.focused });
       return;
@@ -341,7 +359,7 @@ export function App(props: AppProps) {
     if (input === 'j') return select(1);
     if (input === 'r' || input === 's') {
       if (!selectedTier) return;
-      if (quitting || snapshot.shuttingDown) return say('the stack is shutting down', 'error');
+      if (quittingRef.current || viewRef.current.snapshot.shuttingDown) return say('the stack is shutting down', 'error');
       return runAction(input === 'r' ? restartAction(selectedTier) : startStopAction(selectedTier));
     }
   };
