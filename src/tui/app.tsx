@@ -111,7 +111,7 @@ export function App(props: AppProps) {
   const [pane, setPane, paneRef] = useLatestState<PaneState | null>(null);
   const [help, setHelp, helpRef] = useLatestState(false);
   const [status, setStatus] = useState<Status | null>(null);
-  const [quitting, setQuitting, quittingRef] = useLatestState(false);
+  const [, setQuitting, quittingRef] = useLatestState(false);
   const [ending, setEnding] = useState(false);
 
   // Refs the event listener, timers and key handler read: always the latest values without re-subscribing.
@@ -215,7 +215,6 @@ export function App(props: AppProps) {
   const tiers = snapshot.tiers;
   const foundIndex = tiers.findIndex((tier) => tier.name === selectedName);
   const selected = foundIndex >= 0 ? foundIndex : 0;
-  const selectedTier = tiers[selected];
   const panelOpen = help || pane !== null;
   const budget = rowBudget(rows, tiers.length, panelOpen);
   const tableColumns = tierColumns(
@@ -317,11 +316,10 @@ export function App(props: AppProps) {
   };
 
   const select = (delta: number): void => {
-    setSelectedName((current) => {
-      const list = viewRef.current.snapshot.tiers;
-      const index = Math.max(0, list.findIndex((tier) => tier.name === current));
-      return list[Math.min(Math.max(index + delta, 0), list.length - 1)]?.name ?? current;
-    });
+    const list = viewRef.current.snapshot.tiers;
+    const index = Math.max(0, list.findIndex((tier) => tier.name === selectedRef.current));
+    const next = list[Math.min(Math.max(index + delta, 0), list.length - 1)];
+    if (next) setSelectedName(next.name);
   };
 
   const onKey = (input: string, key: Key): void => {

@@ -107,3 +107,29 @@ describe('shutdown leaves nothing behind', () => {
     expect(markedProcesses(second.bootId)).toEqual([]);
   });
 });
+
+describe('land failing takes its children with it', () => {
+  it('an uncaught exception in land kills every tree and exits 1', async () => {
+    const { project, pids } = stubbornStack();
+    const { appendFileSync } = await import('node:fs');
+    // The config module runs inside land: a timer that throws there is an uncaught exception of land itself.
+    appendFileSync(
+      join(project, 'land.config.mjs'),
+      [
+        "import { existsSync } from 'node:fs';",
+        "if (process.argv.includes('up')) {",
+        "  const poll = setInterval(() => { if (existsSync('crash-now')) throw new Error('boom from inside land'); }, 20);",
+        '  poll.unref();',
+        '}',
+      ].join('\n'),
+    );
+    const run = land(['up', '--no-tui'], project);
+    await run.waitFor(/polite: starting → ready/);
+    appendFileSync(join(project, 'crash-now'), '');
+    const exit = await run.exited;
+    expect(exit.code).toBe(1);
+    expect(run.stderr).toMatch(/land: fatal: boom from inside land/);
+    await waitUntil(() => survivorsIn(pids).length === 0, 5_000, 'no survivors');
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  });
+});

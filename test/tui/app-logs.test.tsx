@@ -138,6 +138,8 @@ describe('App log pane', () => {
     const control = withLogs(5);
     const app = renderApp(control);
     await app.press(KEYS.enter);
+    await waitFor(() => app.frame().includes('mountain logs'), 'the pane');
+    await sleep(300); // let the opening's own refresh land
     const frames = app.frames.length;
     const reads = control.snapshotReads;
     // Past the 1 s tick: it re-reads the snapshot, finds nothing new, and does not render.
