@@ -5,6 +5,7 @@ import { port, runSidecar } from './lib/sidecar.js';
 await runSidecar('air', async () => {
   let connections = 0;
   const server = createServer((socket) => {
+    socket.on('error', () => undefined); // a probe that hangs up at once is not a reason to crash
     connections += 1;
     socket.end(`air ${connections}\n`);
   });

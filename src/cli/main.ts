@@ -49,7 +49,13 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(controlPortOption())
     .action((options: { config?: string; profile?: string; tui: boolean; controlPort?: number }) => run(async () => (await import('./up.js')).upCommand(options)));
 
-  // Clients of the running stack. Exit codes: 2 bad input or unknown tier, 3 no stack running, 4 conflict.
+  // Clients of the running stack (src/control/exit-codes.ts).
+  program.addHelpText(
+    'after',
+    '\nExit codes of status, spawn, stop, restart, logs, down, watch: 0 done, 1 unexpected failure, 2 bad input or\n' +
+      'unknown tier, 3 no stack running here, 4 conflict (already running, not running, gated off, shutting down,\n' +
+      'or `land up` while a land already runs this stack).',
+  );
   program
     .command('status')
     .description('what the running stack is doing: one row per tier (exit 3 when no stack runs)')

@@ -2,7 +2,9 @@
  * Where a stack's control socket lives: `<project root>/.land/run/land.sock`, the project root being the config
  * file's folder. Clients find it without importing the config (which would run the user's code).
  */
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
 import { InputError } from '../errors.js';
@@ -16,16 +18,26 @@ export const SOCKET_NAME = 'land.sock';
  */
 export const CONFIG_FILE_NAMES = ['land.config.ts', 'land.config.mts', 'land.config.js', 'land.config.mjs'] as const;
 
+/** sun_path holds 108 bytes on Linux (104 on macOS), the terminating NUL included. */
+const MAX_SOCKET_PATH = 103;
+
+/**
+ * `<root>/.land/run/land.sock`; for a project so deep that this path does not fit in a Unix socket address, a
+ * per-user folder under the temp dir with a name derived from the root, so every client finds the same one.
+ */
 export function socketPath(rootDir: string): string {
-  return path.join(runDir(rootDir), SOCKET_NAME);
+  const local = path.join(runDir(rootDir), SOCKET_NAME);
+  if (Buffer.byteLength(local) <= MAX_SOCKET_PATH) return local;
+  const digest = createHash('sha256').update(path.resolve(rootDir)).digest('hex').slice(0, 20);
+  return path.join(tmpdir(), `land-${userInfo().uid}`, `${digest}.sock`);
 }
 
-/** `.land/run/` readable by this user only (mkdir's mode is ignored when the folder already exists). */
-export function ensureRunDir(rootDir: string): string {
-  const dir = runDir(rootDir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  return dir;
+/** The socket's folder (and `.land/run/`) readable by this user only; mkdir's mode is ignored for an existing one. */
+export function ensureSocketDir(rootDir: string): void {
+  for (const dir of new Set([runDir(rootDir), path.dirname(socketPath(rootDir))])) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  }
 }
 
 /** The project root for `-c/--config` (a file or a folder) or, without it, the current folder. */

@@ -10,7 +10,7 @@ import type { SupervisorControl } from '../supervisor/types.js';
 import { hasBearer, newToken } from './auth.js';
 import { listenOnSocket } from './listen.js';
 import { createMetrics } from './metrics.js';
-import { ensureRunDir, socketPath } from './paths.js';
+import { ensureSocketDir, socketPath } from './paths.js';
 import { createRequestListener, type RouteContext } from './routes.js';
 import { StreamSet } from './streams.js';
 
@@ -52,7 +52,7 @@ function closeServer(server: Server): Promise<void> {
 
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const { control, rootDir } = options;
-  ensureRunDir(rootDir);
+  ensureSocketDir(rootDir);
   const path = socketPath(rootDir);
   const { pid, bootId } = control.snapshot();
   const streams = new StreamSet();

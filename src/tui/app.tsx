@@ -215,8 +215,7 @@ export function App(props: AppProps) {
   const tiers = snapshot.tiers;
   const foundIndex = tiers.findIndex((tier) => tier.name === selectedName);
   const selected = foundIndex >= 0 ? foundIndex : 0;
-  const panelOpen = help || pane !== null;
-  const budget = rowBudget(rows, tiers.length, panelOpen);
+  const budget = rowBudget(rows, tiers.length, pane !== null);
   const tableColumns = tierColumns(
     columns,
     tiers.map((tier) => tier.name),
@@ -328,14 +327,15 @@ export function App(props: AppProps) {
     const list = viewRef.current.snapshot.tiers;
     const selectedTier = list.find((tier) => tier.name === selectedRef.current) ?? list[0];
     if ((key.ctrl && input === 'c') || input === 'q') return quit();
-    if (input === '?') return setHelp(!help);
+    // Help is modal: the table is hidden, so no key may act on a tier the person cannot see.
+    if (help) return setHelp(false);
+    if (input === '?') return setHelp(true);
     if (key.escape) {
-      if (help) setHelp(false);
-      else if (pane?.focused) setPane({ ...pane, focused: false });
+      if (pane?.focused) setPane({ ...pane, focused: false });
       else if (pane) closePane();
       return;
     }
-    const paneFocused = pane !== null && pane.focused && !help;
+    const paneFocused = pane !== null && pane.focused;
     const page = Math.max(1, rowBudget(rows, list.length, true).panelLines - 1);
     if (key.tab) {
       if (pane) setPane({ ...pane, focused: !pane.focused });
@@ -373,16 +373,20 @@ export function App(props: AppProps) {
   return (
     <Box flexDirection="column" width={columns}>
       <Header snapshot={snapshot} now={now} width={columns} />
-      <TierTable
-        tiers={tiers}
-        columns={tableColumns}
-        selected={selected}
-        visibleRows={budget.tierRows}
-        now={now}
-        usage={view.usage}
-        width={columns}
-      />
-      {help && <Help lines={budget.panelLines} width={columns} mode={mode} />}
+      {help ? (
+        // Help takes the table's place: it is brief, and every key stays readable on a 24-row terminal.
+        <Help lines={Math.max(1, rows - 6)} width={columns} mode={mode} />
+      ) : (
+        <TierTable
+          tiers={tiers}
+          columns={tableColumns}
+          selected={selected}
+          visibleRows={budget.tierRows}
+          now={now}
+          usage={view.usage}
+          width={columns}
+        />
+      )}
       {!help && pane && paneBuffer && (
         <LogPane
           tier={pane.tier}

@@ -70,6 +70,12 @@ export function fit(text: string, width: number): string {
   return cut + ' '.repeat(Math.max(0, width - Array.from(cut).length));
 }
 
+/** A title followed by a horizontal line to exactly `width` characters (cut with an ellipsis if the title is longer). */
+export function rule(title: string, width: number): string {
+  const length = Array.from(title).length;
+  return length >= width ? truncate(title, width) : title + '─'.repeat(width - length);
+}
+
 function pad2(value: number): string {
   return String(value).padStart(2, '0');
 }

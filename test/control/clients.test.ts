@@ -6,11 +6,11 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, envReports, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
-import { http, parseProm, sampleValue, status, tierOf, waitForTier } from './helpers.js';
+import { cleanUp, http, parseProm, sampleValue, status, tierOf, waitForTier } from './helpers.js';
 
 const runs: LandRun[] = [];
 afterEach(async () => {
-  await Promise.all(runs.splice(0).map((run) => run.stop('SIGKILL')));
+  await cleanUp(runs);
 });
 afterAll(removeProjects);
 
@@ -125,7 +125,7 @@ describe('land status / spawn / stop / restart / logs / down against a running s
     expect(run.proc.exitCode ?? (await run.exited).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
     expect(() => statSync(socketPath)).toThrow();
-  });
+  }, 180_000);
 
   it('follows a tier with logs -f until the stack shuts down', async () => {
     const { dir } = stackProject();
@@ -139,17 +139,18 @@ describe('land status / spawn / stop / restart / logs / down against a running s
     expect((await follow.exited).code).toBe(0);
     expect((await run.exited).code).toBe(0);
     expect(follow.stdout).toMatch(/got SIGTERM, exiting/);
-  });
+  }, 120_000);
 
   it('answers bad input, conflicts and a missing stack with one line and a distinct exit code', async () => {
     const { dir } = stackProject();
 
     // No stack: 3, for every client.
-    for (const args of [['status'], ['stop', 'api'], ['restart', 'api'], ['logs', 'api'], ['down'], ['watch']]) {
-      const result = await landDone(args, dir);
-      expect(result.code, args.join(' ')).toBe(3);
-      expect(result.stderr.trim().split('\n'), args.join(' ')).toEqual([expect.stringMatching(/^land: no stack is running in .*land up/)]);
-    }
+    const clients = [['status'], ['stop', 'api'], ['restart', 'api'], ['logs', 'api'], ['down'], ['watch']];
+    const missing = await Promise.all(clients.map((args) => landDone(args, dir)));
+    clients.forEach((args, index) => {
+      expect(missing[index]!.code, args.join(' ')).toBe(3);
+      expect(missing[index]!.stderr.trim().split('\n'), args.join(' ')).toEqual([expect.stringMatching(/^land: no stack is running in .*land up/)]);
+    });
 
     const run = await startStack(dir);
     const cases: Array<[string[], number, RegExp]> = [
@@ -165,8 +166,10 @@ describe('land status / spawn / stop / restart / logs / down against a running s
       // Not a terminal: watch refuses, the stack is untouched.
       [['watch'], 2, /^land: land watch needs a terminal/],
     ];
-    for (const [args, code, message] of cases) {
-      const result = await landDone(args, dir);
+    // None of these changes the stack, so they can all ask at once.
+    const results = await Promise.all(cases.map(([args]) => landDone(args, dir)));
+    for (const [index, [args, code, message]] of cases.entries()) {
+      const result = results[index]!;
       expect(result.code, args.join(' ')).toBe(code);
       const lines = result.stderr.trim().split('\n');
       expect(lines, args.join(' ')).toHaveLength(1);
@@ -175,5 +178,5 @@ describe('land status / spawn / stop / restart / logs / down against a running s
     expect(tierOf(await status(dir), 'api').state).toBe('ready');
     expect(await landDone(['down'], dir)).toMatchObject({ code: 0 });
     expect((await run.exited).code).toBe(0);
-  });
+  }, 180_000);
 });

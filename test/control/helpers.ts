@@ -1,6 +1,6 @@
 /** Helpers for driving a running stack through the real CLI clients. */
 import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
-import { landDone, waitUntil } from '../helpers/land.js';
+import { landDone, markedProcesses, waitUntil, type LandRun } from '../helpers/land.js';
 
 export async function status(dir: string): Promise<StackSnapshot> {
   const result = await landDone(['status', '--json'], dir);
@@ -80,4 +80,20 @@ export function http(
         req.end();
       }),
   );
+}
+
+/** After a test: stop each land gracefully, then kill anything its boot left (a land the test SIGKILLed). */
+export async function cleanUp(runs: LandRun[]): Promise<void> {
+  const stopped = runs.splice(0);
+  await Promise.all(stopped.map((run) => run.stop('SIGINT')));
+  for (const run of stopped) {
+    const boot = /boot (\S+) ·/.exec(run.stdout)?.[1];
+    for (const pid of boot ? markedProcesses(boot) : []) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  }
 }

@@ -1,15 +1,16 @@
 /** The control socket's life: one land per socket, a dead land's socket replaced, the optional TCP listener. */
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CONFIG_FILE_NAMES as LOADER_NAMES } from '../../src/config/load.js';
-import { CONFIG_FILE_NAMES } from '../../src/control/paths.js';
+import { CONFIG_FILE_NAMES, socketPath } from '../../src/control/paths.js';
 import { child, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
-import { http, parseProm, sampleValue, status, tierOf } from './helpers.js';
+import { cleanUp, http, parseProm, sampleValue, status, tierOf } from './helpers.js';
 
 const runs: LandRun[] = [];
 afterEach(async () => {
-  await Promise.all(runs.splice(0).map((run) => run.stop('SIGKILL')));
+  await cleanUp(runs);
 });
 afterAll(removeProjects);
 
@@ -46,6 +47,23 @@ describe('the control socket', () => {
     expect(await landDone(['down'], dir)).toMatchObject({ code: 0 });
     expect((await next.exited).code).toBe(0);
     expect(existsSync(socketPath)).toBe(false);
+  });
+
+  it('moves the socket under the temp dir when the project path is too long for a socket address', async () => {
+    const base = project();
+    const deep = join(base, 'a-rather-long-folder-name'.repeat(2), 'and-another-long-folder-name'.repeat(2));
+    mkdirSync(join(deep, 'profiles'), { recursive: true });
+    cpSync(join(base, 'land.config.mjs'), join(deep, 'land.config.mjs'));
+    cpSync(join(base, 'profiles'), join(deep, 'profiles'), { recursive: true });
+    const socket = socketPath(deep);
+    expect(socket.startsWith(tmpdir())).toBe(true);
+    const run = await up(deep);
+    expect(statSync(socket).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(socket)).mode & 0o777).toBe(0o700);
+    expect((await status(deep)).bootId).toBe(run.bootId);
+    expect(await landDone(['down'], deep)).toMatchObject({ code: 0 });
+    expect((await run.exited).code).toBe(0);
+    expect(existsSync(socket)).toBe(false);
   });
 
   it('refuses a second land while one answers on the socket, even without its pid file', async () => {

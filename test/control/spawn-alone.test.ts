@@ -2,11 +2,11 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, envReports, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
-import { status, tierOf } from './helpers.js';
+import { cleanUp, status, tierOf } from './helpers.js';
 
 const runs: LandRun[] = [];
 afterEach(async () => {
-  await Promise.all(runs.splice(0).map((run) => run.stop('SIGKILL')));
+  await cleanUp(runs);
 });
 afterAll(removeProjects);
 

@@ -87,12 +87,12 @@ describe('the environment each child receives', () => {
     const dir = makeProject({ config: { tiers: { one: { command: child('--report-env', reports) } } } });
     const parentTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
     const joined = land(['up', '--no-tui'], dir, { TRACEPARENT: `00-${parentTrace}-00f067aa0ba902b7-01` });
-    await joined.waitFor(/one: starting → ready/);
+    await waitUntil(() => envReports(reports, 'one').length === 1, 20_000, 'the first report');
     await joined.stop();
     expect(envReports(reports, 'one').at(-1)!.OTLP_TRACE_ID).toBe(parentTrace);
 
     const ignored = land(['up', '--no-tui'], dir, { TRACEPARENT: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01' });
-    await ignored.waitFor(/one: starting → ready/);
+    await waitUntil(() => envReports(reports, 'one').length === 2, 20_000, 'the second report');
     await ignored.stop();
     const warnings = ignored.stderr.split('\n').filter((line) => line.includes('TRACEPARENT'));
     expect(warnings).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeControl, sleep, stack, T0, tier, waitFor } from './fake-control.js';
+import { FakeControl, stack, T0, tier, waitFor } from './fake-control.js';
 import { KEYS, renderApp } from './render-app.js';
 
 afterEach(() => cleanup());
@@ -15,29 +15,30 @@ function threeTiers(): FakeControl {
   );
 }
 
+const GATE_MESSAGE = 'cocoon is gated off by Spawn=false — use `land spawn cocoon` to override';
+
 describe('App keys', () => {
   it('↑/↓ and j/k move the selection, stopping at the ends', async () => {
     const app = renderApp(threeTiers());
-    await sleep(50);
-    expect(app.row('mountain')).toMatch(/^›/);
+    await app.untilSelected('mountain');
     await app.press(KEYS.down);
-    expect(app.row('cocoon')).toMatch(/^›/);
+    await app.untilSelected('cocoon');
     expect(app.row('mountain')).toMatch(/^ /);
-    await app.press('j', 'j');
-    expect(app.row('sky')).toMatch(/^›/);
+    await app.press('j', 'j', 'j');
+    await app.untilSelected('sky');
     await app.press(KEYS.up);
-    expect(app.row('cocoon')).toMatch(/^›/);
-    await app.press('k', 'k');
-    expect(app.row('mountain')).toMatch(/^›/);
+    await app.untilSelected('cocoon');
+    await app.press('k', 'k', 'k');
+    await app.untilSelected('mountain');
+    expect(app.row('sky')).toMatch(/^ /);
   });
 
   it('r restarts the selected tier and reports the outcome', async () => {
     const control = threeTiers();
     const app = renderApp(control);
-    await sleep(50);
     await app.press('r');
+    await app.untilText('restarted mountain');
     expect(control.calls).toEqual([{ command: 'restart', target: 'mountain' }]);
-    expect(app.frame()).toContain('restarted mountain');
   });
 
   it('shows an error thrown by a control call as one line', async () => {
@@ -46,36 +47,51 @@ describe('App keys', () => {
       throw new Error('tier mountain is busy\n  at somewhere');
     };
     const app = renderApp(control);
-    await sleep(50);
     await app.press('r');
-    expect(app.frame()).toContain('restart mountain failed: tier mountain is busy at somewhere');
+    await app.untilText('restart mountain failed: tier mountain is busy at somewhere');
+  });
+
+  it('shows an error thrown synchronously by a control call too', async () => {
+    const control = threeTiers();
+    control.onCommand = () => {
+      throw new Error('socket closed');
+    };
+    const app = renderApp(control);
+    await app.press('s');
+    await app.untilText('stop mountain failed: socket closed');
   });
 
   it('r on a gated-off tier says why instead of doing nothing', async () => {
     const control = threeTiers();
     const app = renderApp(control);
-    await app.press('j', 'r');
+    await app.press('j');
+    await app.untilSelected('cocoon');
+    await app.press('r');
+    await app.untilText(GATE_MESSAGE);
     expect(control.calls).toEqual([]);
-    expect(app.frame()).toContain('cocoon is gated off by Spawn=false — use `land spawn cocoon` to override');
   });
 
   it('s stops a running tier and starts a stopped one', async () => {
     const control = threeTiers();
     const app = renderApp(control);
     await app.press('s');
+    await app.untilText('stopped mountain');
     expect(control.calls).toEqual([{ command: 'stop', target: 'mountain' }]);
-    expect(app.frame()).toContain('stopped mountain');
-    await app.press('j', 'j', 's');
+    await app.press('j', 'j');
+    await app.untilSelected('sky');
+    await app.press('s');
+    await app.untilText('started sky');
     expect(control.calls[1]).toEqual({ command: 'start', target: 'sky', force: undefined });
-    expect(app.frame()).toContain('started sky');
   });
 
   it('s on a gated-off tier shows the gate and how to override it', async () => {
     const control = threeTiers();
     const app = renderApp(control);
-    await app.press(KEYS.down, 's');
+    await app.press(KEYS.down);
+    await app.untilSelected('cocoon');
+    await app.press('s');
+    await app.untilText(GATE_MESSAGE);
     expect(control.calls).toEqual([]);
-    expect(app.frame()).toContain('cocoon is gated off by Spawn=false — use `land spawn cocoon` to override');
   });
 
   it('s on a stopping tier says it is already stopping', async () => {
@@ -83,8 +99,8 @@ describe('App keys', () => {
     control.tier('mountain').state = 'stopping';
     const app = renderApp(control);
     await app.press('s');
+    await app.untilText('mountain is already stopping');
     expect(control.calls).toEqual([]);
-    expect(app.frame()).toContain('mountain is already stopping');
   });
 
   it('Enter opens the selected tier’s log pane and closes it again', async () => {
@@ -92,22 +108,37 @@ describe('App keys', () => {
     control.log('mountain', 'hello from mountain');
     const app = renderApp(control);
     await app.press(KEYS.enter);
-    expect(app.frame()).toContain('mountain logs');
-    expect(app.frame()).toContain('hello from mountain');
+    await app.untilText('mountain logs');
+    expect(app.frame()).toMatch(/^hello from mountain$/m);
     await app.press(KEYS.enter);
-    expect(app.frame()).not.toContain('mountain logs');
+    await app.until((frame) => !frame.includes('mountain logs'), 'the pane closed');
   });
 
-  it('? shows the help and hides it again', async () => {
-    const app = renderApp(threeTiers());
+  it('? shows the help; any key hides it without acting on a tier', async () => {
+    const control = threeTiers();
+    const app = renderApp(control, { rows: 24 });
     await app.press('?');
-    expect(app.frame()).toContain('── keys');
-    expect(app.frame()).toContain('restart the selected tier');
-    expect(app.frame()).toContain('q detaches; the stack keeps running');
+    await app.untilText('── keys');
+    for (const text of ['restart the selected tier', 'q detaches; the stack keeps running', 'Ctrl-C', 'PgUp/PgDn']) {
+      expect(app.frame()).toContain(text);
+    }
     await app.press('?');
-    expect(app.frame()).not.toContain('── keys');
-    await app.press('?', KEYS.escape);
-    expect(app.frame()).not.toContain('── keys');
+    await app.until((frame) => !frame.includes('── keys'), 'help hidden');
+    await app.press('?');
+    await app.untilText('── keys');
+    await app.press('r');
+    await app.until((frame) => !frame.includes('── keys'), 'help hidden by r');
+    expect(control.calls).toEqual([]);
+    await app.press('?');
+    await app.untilText('── keys');
+    await app.press(KEYS.escape);
+    await app.until((frame) => !frame.includes('── keys'), 'help hidden by Esc');
+  });
+
+  it('the help in up mode says q stops the stack', async () => {
+    const app = renderApp(threeTiers(), { mode: 'up' });
+    await app.press('?');
+    await app.untilText('q stops the whole stack gracefully');
   });
 
   it('q in watch mode leaves without shutting the stack down', async () => {
@@ -140,15 +171,16 @@ describe('App keys', () => {
     };
     const app = renderApp(control, { mode: 'up' });
     await app.press('q');
+    await app.until((frame) => /mountain\s+stopping/.test(frame), 'mountain stopping');
     expect(control.calls).toEqual([{ command: 'shutdown', target: 'quit from the UI' }]);
-    await waitFor(() => /mountain\s+stopping/.test(app.frame()), 'mountain stopping');
-    expect(app.frame()).toContain('shutting down');
+    expect(app.frame()).toContain('(shutting down)');
     expect(app.exits).toHaveLength(0);
 
     // A second q while shutting down does not start another shutdown.
     await app.press('q');
+    await app.untilText('already shutting down');
     expect(control.calls).toHaveLength(1);
-    expect(app.frame()).toContain('already shutting down');
+    expect(app.exits).toHaveLength(0);
 
     release();
     await waitFor(() => app.exits.length === 1, 'exit after shutdown');
@@ -170,11 +202,11 @@ describe('App keys', () => {
   it('leaves when the stack reports it has shut down from elsewhere', async () => {
     const control = threeTiers();
     const app = renderApp(control, { mode: 'watch' });
-    await sleep(50);
+    await app.untilSelected('mountain');
     control.transition('mountain', 'stopped', { pid: undefined });
     control.emit({ type: 'shutdown', phase: 'end', reason: 'land down', at: T0 });
     await waitFor(() => app.exits.length === 1, 'exit after the stack shut down');
-    expect(app.frame(), app.frame()).toMatch(/mountain\s+stopped/);
+    expect(app.frame()).toMatch(/mountain\s+stopped/);
   });
 
   it('refuses tier actions while the stack is shutting down', async () => {
@@ -182,7 +214,7 @@ describe('App keys', () => {
     control.state.shuttingDown = true;
     const app = renderApp(control);
     await app.press('r');
+    await app.untilText('the stack is shutting down');
     expect(control.calls).toEqual([]);
-    expect(app.frame()).toContain('the stack is shutting down');
   });
 });

@@ -23,38 +23,38 @@ describe('App log pane', () => {
     const control = withLogs(600);
     const app = renderApp(control, { rows: 24 });
     await app.press(KEYS.enter);
-    const shown = paneLines(app.frame());
-    expect(shown.at(-1)).toBe(599);
-    expect(app.frame()).toContain('following');
+    await app.untilText('mountain logs · following');
+    expect(paneLines(app.frame()).at(-1)).toBe(599);
 
     control.log('mountain', 'line 600');
     control.log('sky', 'not for this pane');
     // The table and the pane catch up within one refresh of each other.
-    await waitFor(() => paneLines(app.frame()).at(-1) === 600 && app.row('sky').includes('not for'), 'the new lines');
+    await app.until((frame) => paneLines(frame).at(-1) === 600 && app.row('sky').includes('not for'), 'new lines');
     const pane = app.frame().slice(app.frame().indexOf('── mountain logs'));
     expect(pane).not.toContain('not for this pane');
     // Home goes to the oldest line fetched: the pane asked for 500.
     await app.press(KEYS.home);
-    expect(paneLines(app.frame())[0]).toBe(100);
+    await app.until((frame) => paneLines(frame)[0] === 100, 'the oldest line');
   });
 
   it('scrolling up pauses follow; new lines then do not move the view; f follows again', async () => {
     const control = withLogs(100);
     const app = renderApp(control, { rows: 24 });
     await app.press(KEYS.enter);
+    await app.untilText('mountain logs · following');
     const following = paneLines(app.frame());
     await app.press(KEYS.up);
+    await app.untilText('paused · 1 newer line · f to follow');
     const paused = paneLines(app.frame());
     expect(paused[0]).toBe(following[0]! - 1);
-    expect(app.frame()).toContain('paused · 1 newer line · f to follow');
 
     control.log('mountain', 'line 100');
     control.log('mountain', 'line 101');
-    await waitFor(() => app.frame().includes('3 newer lines'), 'newer count');
+    await app.untilText('3 newer lines');
     expect(paneLines(app.frame())).toEqual(paused);
 
     await app.press('f');
-    expect(app.frame()).toContain('following');
+    await app.untilText('following');
     expect(paneLines(app.frame()).at(-1)).toBe(101);
   });
 
@@ -62,19 +62,27 @@ describe('App log pane', () => {
     const control = withLogs(200);
     const app = renderApp(control, { rows: 24 });
     await app.press(KEYS.enter);
+    await app.untilText('mountain logs · following');
     const height = paneLines(app.frame()).length;
     const bottomTop = paneLines(app.frame())[0]!;
+    const pageTop = bottomTop - (height - 1);
     await app.press(KEYS.pageUp);
-    expect(paneLines(app.frame())[0]).toBe(bottomTop - (height - 1));
-    await app.press(KEYS.pageUp, KEYS.pageDown);
-    expect(paneLines(app.frame())[0]).toBe(bottomTop - (height - 1));
+    await app.until((frame) => paneLines(frame)[0] === pageTop, 'one page up');
+    await app.press(KEYS.pageUp);
+    await app.until((frame) => paneLines(frame)[0] === pageTop - (height - 1), 'two pages up');
     await app.press(KEYS.pageDown);
-    expect(app.frame()).toContain('following');
+    await app.until((frame) => paneLines(frame)[0] === pageTop, 'one page down');
+    await app.press(KEYS.pageDown);
+    await app.untilText('following');
 
-    await app.press(KEYS.up, KEYS.up, KEYS.down, KEYS.down);
-    expect(app.frame()).toContain('following');
-    await app.press(KEYS.pageUp, KEYS.end);
-    expect(app.frame()).toContain('following');
+    await app.press(KEYS.up, KEYS.up);
+    await app.untilText('2 newer lines');
+    await app.press(KEYS.down, KEYS.down);
+    await app.untilText('following');
+    await app.press(KEYS.pageUp);
+    await app.untilText('paused');
+    await app.press(KEYS.end);
+    await app.untilText('following');
     expect(paneLines(app.frame()).at(-1)).toBe(199);
   });
 
@@ -82,14 +90,21 @@ describe('App log pane', () => {
     const control = withLogs(50);
     control.log('sky', 'sky says hi');
     const app = renderApp(control, { rows: 24 });
-    await app.press(KEYS.enter, KEYS.tab, KEYS.down);
-    expect(app.row('sky')).toMatch(/^›/);
+    await app.press(KEYS.enter);
+    await app.untilText('mountain logs');
+    await app.press(KEYS.tab);
+    await app.untilText('Tab to scroll');
+    await app.press(KEYS.down);
+    await app.untilSelected('sky');
     expect(app.frame()).toContain('mountain logs');
     await app.press(KEYS.enter);
-    expect(app.frame()).toContain('sky logs');
-    expect(app.frame()).toContain('sky says hi');
-    await app.press(KEYS.escape, KEYS.escape);
-    expect(app.frame()).not.toContain('sky logs');
+    await app.untilText('sky logs');
+    expect(app.frame()).toMatch(/^sky says hi$/m);
+    // Esc: first gives focus back to the list, then closes the pane.
+    await app.press(KEYS.escape);
+    await app.untilText('Tab to scroll');
+    await app.press(KEYS.escape);
+    await app.until((frame) => !frame.includes('sky logs'), 'the pane closed');
   });
 
   it('shows stderr lines and strips escape sequences from child output', async () => {
@@ -97,7 +112,7 @@ describe('App log pane', () => {
     control.log('mountain', '\u001B[31mboom\u001B[0m\u001B[2J', 'stderr');
     const app = renderApp(control);
     await app.press(KEYS.enter);
-    expect(app.frame()).toMatch(/^boom$/m);
+    await app.until((frame) => /^boom$/m.test(frame), 'the stderr line');
     expect(app.lastFrame()).not.toContain('\u001B[2J');
   });
 
@@ -105,28 +120,32 @@ describe('App log pane', () => {
     const control = withLogs(10);
     const app = renderApp(control, { rows: 24 });
     await app.press(KEYS.enter);
+    await app.untilText('mountain logs');
+    await sleep(250); // let the opening settle before counting
     const before = app.frames.length;
     for (let index = 0; index < 50_000; index += 1) control.log('mountain', `line ${index + 10}`);
-    await waitFor(() => paneLines(app.frame()).at(-1) === 50_009, 'the last flooded line');
+    await app.until((frame) => paneLines(frame).at(-1) === 50_009, 'the last flooded line');
     await sleep(250);
     expect(app.frames.length - before).toBeLessThanOrEqual(3);
 
     // The pane keeps the newest 2000 lines (its buffer is bounded).
     await app.press(KEYS.home);
-    expect(paneLines(app.frame())[0]).toBe(50_010 - 2000);
+    await app.until((frame) => paneLines(frame)[0] === 50_010 - 2000, 'the oldest kept line');
   });
 
   it('a flood spread over time renders at most about ten frames a second', async () => {
     const control = withLogs(0);
     const app = renderApp(control, { rows: 24 });
     await app.press(KEYS.enter);
+    await app.untilText('mountain logs');
+    await sleep(250);
     const before = app.frames.length;
     const started = Date.now();
     for (let batch = 0; batch < 100; batch += 1) {
       for (let index = 0; index < 500; index += 1) control.log('mountain', `line ${batch * 500 + index}`);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await waitFor(() => paneLines(app.frame()).at(-1) === 49_999, 'the last flooded line');
+    await app.until((frame) => paneLines(frame).at(-1) === 49_999, 'the last flooded line');
     const elapsed = Date.now() - started;
     const frames = app.frames.length - before;
     expect(frames).toBeGreaterThan(0);
@@ -138,7 +157,7 @@ describe('App log pane', () => {
     const control = withLogs(5);
     const app = renderApp(control);
     await app.press(KEYS.enter);
-    await waitFor(() => app.frame().includes('mountain logs'), 'the pane');
+    await app.untilText('mountain logs');
     await sleep(300); // let the opening's own refresh land
     const frames = app.frames.length;
     const reads = control.snapshotReads;

@@ -44,6 +44,15 @@ describe('App rendering', () => {
     expect(second).toContain('recording on 40 sent');
   });
 
+  it('keeps the uptime on an 80-column header even with a UUID boot id', async () => {
+    const control = everyState();
+    control.state.bootId = '2f1c9a7e-55b1-4c1e-9d7a-0e6f4b1a2c3d';
+    const app = renderApp(control, { columns: 80 });
+    const [first] = app.frame().split('\n');
+    expect(first).toContain('boot 2f1c9a7e ·');
+    expect(first).toContain('up 3m04s');
+  });
+
   it('updates the header when a pipe changes state', async () => {
     const control = everyState();
     const app = renderApp(control);
@@ -120,9 +129,10 @@ describe('App rendering', () => {
     check();
     expect(app.row('mountain')).toMatch(/ 49 y+…$/);
     await app.press('\r');
-    expect(app.frame()).toContain('mountain logs');
+    await app.untilText('mountain logs');
     check();
     await app.press('?');
+    await app.untilText('── keys');
     check();
   });
 

@@ -136,10 +136,10 @@ export class FakeControl implements SupervisorControl {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Poll until `check` passes (generous limit: only to avoid hanging, never a timing assertion). */
-export async function waitFor(check: () => boolean, what: string, limitMs = 5000): Promise<void> {
+export async function waitFor(check: () => boolean, what: string | (() => string), limitMs = 5000): Promise<void> {
   const until = Date.now() + limitMs;
   while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await sleep(10);
   }
 }

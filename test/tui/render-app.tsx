@@ -1,7 +1,7 @@
 /** Render the App with ink-testing-library and a FakeControl; helpers to read frames. */
 import { render } from 'ink-testing-library';
 import { App, type AppProps } from '../../src/tui/index.js';
-import { sleep, T0, type FakeControl } from './fake-control.js';
+import { sleep, T0, waitFor, type FakeControl } from './fake-control.js';
 
 export const KEYS = {
   up: '\u001B[A',
@@ -45,6 +45,24 @@ export function renderApp(control: FakeControl, props: Partial<AppProps> = {}) {
         instance.stdin.write(key);
         await sleep(50);
       }
+    },
+    /** Wait until the frame passes `check` (keys and refreshes land asynchronously; never a timing assertion). */
+    async until(check: (frame: string) => boolean, what: string) {
+      await waitFor(
+        () => check(plain(instance.lastFrame())),
+        () => `${what} in:\n${plain(instance.lastFrame())}`,
+      );
+    },
+    /** Wait until the frame contains `text`. */
+    async untilText(text: string) {
+      await waitFor(
+        () => plain(instance.lastFrame()).includes(text),
+        () => `"${text}" in:\n${plain(instance.lastFrame())}`,
+      );
+    },
+    /** Wait until a tier's row is the selected one. */
+    async untilSelected(name: string) {
+      await waitFor(() => plain(instance.lastFrame()).includes(`› ${name} `), `${name} selected`);
     },
     /** The row of a tier in the current frame. */
     row(name: string): string {

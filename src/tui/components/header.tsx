@@ -19,8 +19,9 @@ function Pipe({ label, pipe }: { label: string; pipe: PipeStatus }) {
 
 export function Header({ snapshot, now, width }: { snapshot: StackSnapshot; now: number; width: number }) {
   const { telemetry } = snapshot;
-  // A long boot id (a UUID, say) would push the uptime off an 80-column line; the start of it is enough to tell boots apart.
-  const bootId = width < 100 && snapshot.bootId.length > 12 ? `${snapshot.bootId.slice(0, 12)}…` : snapshot.bootId;
+  // A long boot id (a UUID, say) would push the uptime off an 80-column line; like the trace id, its first 8
+  // characters tell boots apart.
+  const bootId = width < 120 && snapshot.bootId.length > 12 ? snapshot.bootId.slice(0, 8) : snapshot.bootId;
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">

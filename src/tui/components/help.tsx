@@ -1,5 +1,6 @@
 /** The key reference shown by `?` in place of the log pane. */
 import { Box, Text } from 'ink';
+import { rule } from '../format.js';
 
 export const HELP_LINES: ReadonlyArray<readonly [string, string]> = [
   ['↑/↓  j/k', 'select a tier (↑/↓ scroll the log pane while it has focus)'],
@@ -10,7 +11,8 @@ export const HELP_LINES: ReadonlyArray<readonly [string, string]> = [
   ['r', 'restart the selected tier'],
   ['s', 'stop the selected tier if it runs, start it if it ended'],
   ['q  Ctrl-C', 'quit'],
-  ['?  Esc', 'close this help'],
+  ['?', 'this help; any key closes it'],
+  ['Esc', 'log pane: give ↑/↓ back to the list, then close the pane'],
 ];
 
 export function Help({ lines, width, mode }: { lines: number; width: number; mode: 'up' | 'watch' }) {
@@ -20,7 +22,7 @@ export function Help({ lines, width, mode }: { lines: number; width: number; mod
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end" bold>
-        ── keys {'─'.repeat(width)}
+        {rule('── keys ', width)}
       </Text>
       {rows.slice(0, Math.max(1, lines)).map((row) => (
         <Text key={row} wrap="truncate-end">

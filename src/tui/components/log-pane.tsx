@@ -1,5 +1,6 @@
 /** The log pane of one tier: a title saying whether it follows the newest lines, then a window of its buffer. */
 import { Box, Text } from 'ink';
+import { rule } from '../format.js';
 import type { PaneWindow } from '../log-buffer.js';
 
 interface Props {
@@ -17,8 +18,7 @@ export function LogPane({ tier, window, follow, focused, width }: Props) {
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end" bold={focused} dimColor={!focused}>
-        ── {tier} logs · {where} {focused ? '' : '· Tab to scroll '}
-        {'─'.repeat(width)}
+        {rule(`── ${tier} logs · ${where} ${focused ? '' : '· Tab to scroll '}`, width)}
       </Text>
       {window.lines.length === 0 && <Text dimColor>(no output yet)</Text>}
       {window.lines.map((entry, index) => (

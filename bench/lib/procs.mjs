@@ -1,0 +1,102 @@
+// Watching processes through /proc: liveness (a zombie counts as gone: pid 1 here may never reap orphans),
+// descendants, resident memory and CPU time.
+import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+function statFields(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+export function isAlive(pid) {
+  const fields = statFields(pid);
+  return fields !== undefined && fields[0] !== 'Z' && fields[0] !== 'X';
+}
+
+/** User + system CPU seconds of a process (all its threads), or undefined when gone. */
+export function cpuSeconds(pid) {
+  const fields = statFields(pid);
+  if (!fields) return undefined;
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Resident set size in bytes (VmRSS), 0 when gone. */
+export function rssBytes(pid) {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every live pid with its parent, read once. */
+export function processTable() {
+  const table = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const fields = statFields(name);
+    if (fields && fields[0] !== 'Z' && fields[0] !== 'X') table.push({ pid: Number(name), ppid: Number(fields[1]) });
+  }
+  return table;
+}
+
+/** Live descendants of the roots (roots included when alive). */
+export function treeOf(roots, table = processTable()) {
+  const children = new Map();
+  for (const { pid, ppid } of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const live = new Set(table.map((p) => p.pid));
+  const found = new Set(roots.filter((pid) => live.has(pid)));
+  const queue = [...roots];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()) ?? []) {
+      if (found.has(child)) continue;
+      found.add(child);
+      queue.push(child);
+    }
+  }
+  return [...found];
+}
+
+/**
+ * Polls until every pid is gone or the deadline passes. Returns when the last one went (performance.now(), the
+ * poll that first saw it gone) and the survivors.
+ */
+export async function waitGone(pids, { timeoutMs = 15_000, pollMs = 2 } = {}) {
+  const deadline = performance.now() + timeoutMs;
+  let alive = pids.filter(isAlive);
+  let lastGoneAt = performance.now();
+  while (alive.length > 0 && performance.now() < deadline) {
+    await sleep(pollMs);
+    const still = alive.filter(isAlive);
+    if (still.length < alive.length) lastGoneAt = performance.now();
+    alive = still;
+  }
+  return { lastGoneAt, survivors: alive };
+}
+
+export function killAll(pids, signal = 'SIGKILL') {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone.
+    }
+  }
+}
+
+/** argv of a process, or [] when gone. */
+export function cmdline(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,116 @@
+// Writing the results down: bench/results/latest.json (every value) and bench/results/latest.md (tables).
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { labelOf as contenderLabel } from './contenders.mjs';
+import { ROOT, RESULTS_DIR } from './paths.mjs';
+import { ratio, round, summarize } from './stats.mjs';
+
+const PEERS = ['concurrently', 'pm2', 'supervisord'];
+
+/** Each metric with per-contender statistics and the ratio of its median to the base contender's median. */
+export function summarizeScenario(result) {
+  return {
+    ...result,
+    metrics: result.metrics.map((metric) => {
+      const base = metric.base ?? result.base;
+      const contenders = {};
+      for (const [id, values] of Object.entries(metric.values)) contenders[id] = { values, ...summarize(values) };
+      for (const entry of Object.values(contenders)) entry.ratio = round(ratio(entry.median, contenders[base]?.median), 3);
+      return { key: metric.key, label: metric.label, unit: metric.unit, better: metric.better, base, contenders };
+    }),
+  };
+}
+
+function format(value, unit) {
+  if (value == null) return '—';
+  if (unit === 'ms') return value >= 100 ? value.toFixed(0) : value.toFixed(1);
+  if (unit === 'MB' || unit === 'MB/s' || unit === '%' || unit === 's') return value.toFixed(1);
+  return String(round(value, 2));
+}
+
+const cell = (entry, unit) =>
+  !entry || entry.n === 0 ? '—' : entry.n === 1 ? format(entry.median, unit) : `${format(entry.median, unit)} (${format(entry.min, unit)}–${format(entry.max, unit)})`;
+const times = (value) => (value == null ? '—' : `${value.toFixed(2)}×`);
+
+function scenarioTable(scenario) {
+  const labelOf = (id) => scenario.labels?.[id] ?? contenderLabel(id);
+  const ids = [...new Set(scenario.metrics.flatMap((m) => Object.keys(m.contenders)))];
+  const lines = [`### ${scenario.title}`, ''];
+  if (scenario.describe) lines.push(scenario.describe, '');
+  for (const metric of scenario.metrics) {
+    lines.push(`**${metric.label}** (${metric.unit}, ${metric.better} is better; ratio to ${labelOf(metric.base)})`, '');
+    lines.push('| contender | median (min–max) | runs | ratio |', '|---|---|---|---|');
+    for (const id of ids) {
+      const entry = metric.contenders[id];
+      if (entry) lines.push(`| ${labelOf(id)} | ${cell(entry, metric.unit)} | ${entry.n}/${entry.values.length} | ${times(entry.ratio)} |`);
+    }
+    lines.push('');
+  }
+  for (const [id, reason] of Object.entries(scenario.failures)) lines.push(`- ${labelOf(id)} could not run: ${reason}`);
+  for (const note of scenario.notes) lines.push(`- ${note}`);
+  if (Object.keys(scenario.failures).length + scenario.notes.length > 0) lines.push('');
+  return lines;
+}
+
+/** land's median against the baseline and each peer, one row per metric that has them. */
+function ratioTable(scenarios) {
+  const lines = [
+    "| metric | land | ÷ baseline | ÷ concurrently | ÷ pm2 | ÷ supervisord |",
+    '|---|---|---|---|---|---|',
+  ];
+  for (const scenario of scenarios) {
+    for (const metric of scenario.metrics) {
+      const land = metric.contenders.land;
+      if (!land || land.median == null) continue;
+      const versus = (id) => times(ratio(land.median, metric.contenders[id]?.median));
+      if (![ 'baseline', ...PEERS].some((id) => metric.contenders[id])) continue;
+      lines.push(`| ${scenario.title}: ${metric.label} | ${format(land.median, metric.unit)} ${metric.unit} | ${versus('baseline')} | ${PEERS.map(versus).join(' | ')} |`);
+    }
+  }
+  return lines;
+}
+
+export function renderMarkdown({ meta, scenarios, targets }) {
+  const m = meta.machine;
+  const lines = [
+    '# land benchmarks: latest results',
+    '',
+    `Run ${meta.startedAt} · ${meta.quick ? 'quick' : 'full'} · ${meta.rounds} rounds · took ${meta.durationS} s.`,
+    '',
+    `Machine: ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB memory, Node ${m.node}, Linux ${m.kernel}. ` +
+      `Load average (1/5/15 min) before: ${meta.loadavg.before.join(' / ')}, after: ${meta.loadavg.after.join(' / ')}.`,
+    '',
+    `Versions: ${Object.entries(meta.versions).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(' · ')}.`,
+    '',
+    `Reproduce: \`${meta.command}\` (from the repository root; installs the peers on first use).`,
+    '',
+  ];
+  const unavailable = Object.entries(meta.contenders).filter(([, s]) => !s.ok);
+  for (const [id, state] of unavailable) lines.push(`- **${contenderLabel(id)} could not run**: ${state.reason}`);
+  if (unavailable.length) lines.push('');
+  lines.push('## Targets', '', '| target | measured | met |', '|---|---|---|');
+  for (const target of targets) lines.push(`| ${target.target} | ${target.detail} | ${target.met === null ? 'n/a' : target.met ? 'yes' : '**no**'} |`);
+  lines.push('', "## land's median against the others", '', 'Ratios of medians (land ÷ other): below 1 means land is lower (faster, smaller) on that figure.', '');
+  lines.push(...ratioTable(scenarios), '', '## Scenarios', '');
+  for (const scenario of scenarios) lines.push(...scenarioTable(scenario));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Writes <name>.json and <name>.md (latest for a whole run) atomically through .tmp files; returns their paths
+ * relative to the repository root.
+ */
+export function writeResults({ meta, scenarios, targets }, name = 'latest') {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const summarized = scenarios.map(summarizeScenario);
+  const outputs = {
+    [`${name}.json`]: `${JSON.stringify({ meta, targets, scenarios: summarized }, null, 2)}\n`,
+    [`${name}.md`]: renderMarkdown({ meta, scenarios: summarized, targets }),
+  };
+  return Object.entries(outputs).map(([fileName, text]) => {
+    const file = join(RESULTS_DIR, fileName);
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+    return relative(ROOT, file);
+  });
+}

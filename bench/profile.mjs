@@ -1,0 +1,81 @@
+// Where land spends its CPU, by phase:
+//   node bench/profile.mjs [--children 64] [--mode idle|grandchild]      boot and stop
+//   node bench/profile.mjs --mode flood [--children 4] [--lines 250000]   the log relay (stdout to a file)
+// Runs `land up --no-tui` under `node --cpu-prof`, boots the children, (flood: waits until they are done), sends
+// SIGINT, and prints the heaviest functions and files (self time) of each phase: boot (launch → every child
+// connected), run (→ SIGINT) and stop (SIGINT → exit). The raw .cpuprofile is kept under bench/results/ (*.tmp,
+// not committed) for Chrome DevTools.
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { waitGone } from './lib/procs.mjs';
+import { openHub } from './lib/hub.mjs';
+import { ROOT, RESULTS_DIR } from './lib/paths.mjs';
+import { boot, finish, stopAndWatch } from './lib/session.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const mode = option('--mode', 'idle');
+const children = Number(option('--children', mode === 'flood' ? '4' : '64'));
+const lines = Number(option('--lines', '250000'));
+
+/** Self time per (function, file) and per file within [fromUs, toUs] of the profile's own clock. */
+function selfTimes(profile, fromUs, toUs) {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const byFunction = new Map();
+  const byFile = new Map();
+  let t = profile.startTime;
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    if (t < fromUs || t > toUs) return;
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    const file = url ? url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '') : `(${functionName || 'native'})`;
+    const fn = `${functionName || '(anonymous)'} ${file}${url ? `:${lineNumber + 1}` : ''}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + delta);
+    const pkg = file.replace(/^(node_modules\/(@[^/]+\/)?[^/]+)\/.*$/, '$1');
+    byFile.set(pkg, (byFile.get(pkg) ?? 0) + delta);
+    total += delta;
+  });
+  const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms  ${name}`);
+  return { totalMs: total / 1000, functions: top(byFunction, 15), files: top(byFile, 12) };
+}
+
+const hub = await openHub();
+const dir = mkdtempSync(join(tmpdir(), 'land-bench-prof-'));
+const up = await boot(hub, 'land', children, {
+  mode,
+  args: mode === 'flood' ? [lines, 100] : [],
+  options: { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir], toFile: mode === 'flood' },
+});
+if (mode === 'flood') {
+  await waitGone(up.pids, { timeoutMs: 600_000, pollMs: 20 });
+  // The relay may still be draining into the file: wait until it stops growing.
+  for (let size = -1; size !== statSync(up.run.outputs[0]).size; await sleep(500)) size = statSync(up.run.outputs[0]).size;
+}
+const runEnd = performance.now();
+await sleep(500);
+const down = await stopAndWatch(up.run, up.pids);
+await finish(up.run, up.pids);
+await hub.close();
+
+const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+if (!file) throw new Error('node wrote no .cpuprofile (did land exit cleanly?)');
+const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+const kept = join(RESULTS_DIR, `land-${children}-${mode}.cpuprofile.tmp`);
+copyFileSync(join(dir, file), kept);
+const bootEnd = profile.startTime + up.readyMs * 1000;
+const runEndUs = profile.startTime + (runEnd - up.run.launchedAt) * 1000;
+const stopStart = profile.endTime - (down.exitMs ?? 0) * 1000;
+const report = (title, phase) => {
+  console.log(`\n## ${title}: ${phase.totalMs.toFixed(0)} ms of CPU samples\n\nby package/file (self):\n${phase.files.join('\n')}\n\nby function (self):\n${phase.functions.join('\n')}`);
+};
+console.log(`land up, ${children} children (${mode}): boot ${up.readyMs.toFixed(0)} ms · stop ${down.stopMs?.toFixed(0)} ms · exit ${down.exitMs?.toFixed(0)} ms · survivors ${down.survivors.length}`);
+report('boot phase (launch → all connected)', selfTimes(profile, 0, bootEnd));
+if (mode === 'flood') report(`run phase (all connected → flood relayed, ${((runEndUs - bootEnd) / 1000).toFixed(0)} ms)`, selfTimes(profile, bootEnd, runEndUs));
+report('stop phase (SIGINT → exit)', selfTimes(profile, stopStart, Infinity));
+console.log(`\nprofile: ${relative(ROOT, kept)}`);
+process.exit(0);

@@ -1,0 +1,81 @@
+// Scenario 3, log relay: 4 children each write 250 000 lines of 100 bytes as fast as they can. Time from launch
+// until the last byte reached the tool's output (land and concurrently: their stdout to a file; pm2 and supervisord:
+// their own log files; the baseline: the children's inherited stdout, the floor), throughput, and every line
+// checked: lost (never seen whole) and cut (seen broken) must both be 0.
+import { statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { launch } from '../lib/contenders.mjs';
+import { cpuTracker } from '../lib/own.mjs';
+import { waitGone } from '../lib/procs.mjs';
+import { addMetric, interleave, newResult } from '../lib/scenario.mjs';
+import { finish, fixtureChildren, fixturePids } from '../lib/session.mjs';
+import { checkLines } from '../lib/line-check.mjs';
+
+const CHILDREN = 4;
+const LINE_BYTES = 100;
+const QUIET_MS = 1_000;
+
+const sizeOf = (files) =>
+  files.reduce((sum, file) => {
+    try {
+      return sum + statSync(file).size;
+    } catch {
+      return sum;
+    }
+  }, 0);
+
+export async function run(ctx) {
+  const lines = ctx.floodLines ?? 250_000;
+  const payloadMB = (CHILDREN * lines * LINE_BYTES) / 1e6;
+  const result = newResult('log-relay', 'Log relay', {
+    describe:
+      `${CHILDREN} children × ${lines.toLocaleString('en')} lines × ${LINE_BYTES} B (${payloadMB} MB) as fast as they can; ` +
+      'launch → last byte in the output (land: plain mode, stdout to a file; peers: as they log). Every line is checked afterwards.',
+  });
+  const time = addMetric(result, 'relay_time', 'launch → last line out', 'ms');
+  const rate = addMetric(result, 'throughput', 'throughput (payload ÷ time)', 'MB/s', { better: 'higher' });
+  const cpu = addMetric(result, 'cpu', 'supervisor CPU time for the whole run', 's');
+  const lost = addMetric(result, 'lost', 'lines lost', 'lines');
+  const cut = addMetric(result, 'cut', 'lines cut', 'lines');
+  const ids = ctx.ids(['baseline', 'land', 'concurrently', 'pm2', 'supervisord']);
+  await interleave(ctx, result, ids, ctx.rounds, async (id) => {
+    const token = ctx.hub.token();
+    const run = launch(id, fixtureChildren(ctx.hub, token, CHILDREN, 'flood', lines, LINE_BYTES), { toFile: true });
+    try {
+      let size = 0;
+      let lastGrowthAt = performance.now();
+      let watching = true;
+      const tracker = cpuTracker(run);
+      let cpuSeconds = 0;
+      let ticks = 0;
+      const watcher = (async () => {
+        while (watching) {
+          if (++ticks % 5 === 0) cpuSeconds = tracker.sample();
+          const now = sizeOf(run.outputs);
+          if (now !== size) {
+            size = now;
+            lastGrowthAt = performance.now();
+          }
+          await sleep(10);
+        }
+      })();
+      const hellos = await ctx.hub.waitFor(token, CHILDREN, 120_000);
+      const { survivors } = await waitGone(fixturePids(hellos), { timeoutMs: 300_000, pollMs: 20 });
+      if (survivors.length > 0) throw new Error(`children still flooding after 300 s`);
+      while (performance.now() - lastGrowthAt < QUIET_MS) await sleep(50);
+      watching = false;
+      await watcher;
+      const ms = lastGrowthAt - run.launchedAt;
+      time.record(id, ms);
+      rate.record(id, payloadMB / (ms / 1000));
+      cpu.record(id, cpuSeconds);
+      const check = await checkLines(run.outputs, CHILDREN, lines, LINE_BYTES);
+      lost.record(id, check.lost);
+      cut.record(id, check.cut);
+    } finally {
+      await finish(run, fixturePids(ctx.hub.seen(token)));
+    }
+  });
+  return result;
+}

@@ -1,0 +1,64 @@
+/**
+ * In one process: a real Supervisor with its control server. Shutting the stack down ends every follow stream, and
+ * closing the server leaves no socket, listener or connection behind (nothing keeps land alive).
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { resolvePlan } from '../../src/config/plan.js';
+import { streamLines } from '../../src/control/client.js';
+import { RemoteControl } from '../../src/control/remote-control.js';
+import { startControlServer } from '../../src/control/server.js';
+import { Supervisor } from '../../src/supervisor/supervisor.js';
+import type { SpawnTracer } from '../../src/supervisor/types.js';
+import { newBootId, newSpanId, newTraceId } from '../../src/telemetry/ids.js';
+import { child, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
+import { http } from './helpers.js';
+
+afterAll(removeProjects);
+
+function tracer(): SpawnTracer {
+  const traceId = newTraceId();
+  return {
+    traceId,
+    startSpawn() {
+      const spanId = newSpanId();
+      return { spanId, traceparent: `00-${traceId}-${spanId}-01`, end() {} };
+    },
+  };
+}
+
+const HANDLES = new Set(['PipeServerWrap', 'TCPServerWrap', 'PipeWrap', 'TCPWrap']);
+const networkHandles = () => process.getActiveResourcesInfo().filter((name) => HANDLES.has(name)).length;
+
+describe('the control server in process', () => {
+  it('ends its streams at shutdown and leaves nothing open once closed', async () => {
+    const dir = makeProject({ config: { tiers: { api: { command: child('--say', 'api up'), ready: { log: 'api up' } } } } });
+    const config = await loadConfig({ cwd: dir });
+    const plan = resolvePlan(config, { shellEnv: process.env });
+    const bootId = newBootId();
+    const supervisor = new Supervisor({ plan, bootId, tracer: tracer() });
+    const before = networkHandles();
+    const server = await startControlServer({ control: supervisor, rootDir: dir, port: 0 });
+    try {
+      supervisor.start();
+      const remote = await RemoteControl.connect(server.socketPath);
+      const lines: string[] = [];
+      const follow = await streamLines(server.socketPath, '/tiers/api/logs?follow=1&format=text', (line) => lines.push(line));
+      await waitUntil(() => lines.includes('api up'), 10_000, 'the followed line');
+      expect((await http({ socketPath: server.socketPath }, '/health')).status).toBe(200);
+
+      await supervisor.shutdown('test');
+      // Both streams end because the stack did, before the server closes.
+      await follow.done;
+      await remote.closed;
+      expect(lines.at(-1)).toBe('got SIGTERM, exiting');
+    } finally {
+      await server.close();
+      await supervisor.shutdown('test');
+    }
+    expect(existsSync(server.socketPath)).toBe(false);
+    await waitUntil(() => networkHandles() <= before, 5_000, 'sockets to close');
+    expect(markedProcesses(bootId)).toEqual([]);
+  });
+});

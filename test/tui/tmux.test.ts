@@ -1,0 +1,84 @@
+/** The real `land up` with its terminal UI inside tmux: read the screen with capture-pane, type with send-keys. */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LAND_BIN, child, makeProject, removeProjects, survivorsIn } from '../helpers/land.js';
+
+const SOCKET = `land-test-${process.pid}`;
+const SESSION = 'ui';
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
+
+afterAll(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // already gone
+  }
+  removeProjects();
+});
+
+async function waitForScreen(check: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = screen();
+    if (check(text)) return text;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
+    await sleep(100);
+  }
+}
+
+/** The row of a tier: name, tier, state, pid, …, restarts. */
+function row(text: string, name: string): { state: string; pid: string; restarts: string } | undefined {
+  const line = text.split('\n').find((candidate) => new RegExp(`^[› ] ${name} `).test(candidate));
+  if (!line) return undefined;
+  const [, , state, pid, , restarts] = line.slice(2).trim().split(/\s+/);
+  return { state: state!, pid: pid!, restarts: restarts! };
+}
+
+describe('the terminal UI in a real terminal', () => {
+  it('shows tiers ready, restarts one on r, opens its logs on Enter, quits on q and restores the terminal', async () => {
+    const project = makeProject({ config: { tiers: {} } });
+    const pids = join(project, 'pids');
+    const dir = makeProject({
+      config: {
+        app: 'uitest',
+        tiers: {
+          alpha: { command: child('--say', 'alpha says hello', '--pidfile', pids) },
+          beta: { command: child('--say', 'beta says hello', '--pidfile', pids, '--grandchildren', 1), dependsOn: { alpha: 'ready' } },
+          gamma: { command: child('--say', 'gamma is gated'), gate: 'Spawn' },
+        },
+      },
+      profiles: { debug: 'Spawn=false\n' },
+    });
+    const script = `cd ${dir} && env -u Spawn -u Render node ${LAND_BIN} up; echo LAND-EXITED $?; stty -a | grep -o -- '-*icanon' | head -1 | sed 's/^/MODE=/'; sleep 120`;
+    tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', script);
+
+    let text = await waitForScreen((t) => row(t, 'alpha')?.state === 'ready' && row(t, 'beta')?.state === 'ready', 'both tiers ready');
+    expect(text).toMatch(/uitest/);
+    expect(row(text, 'gamma')?.state).toBe('disabled');
+    expect(text).toMatch(/Spawn=false/);
+    const before = row(text, 'beta')!;
+    expect(before.restarts).toBe('0');
+
+    tmux('send-keys', '-t', SESSION, 'j');
+    await waitForScreen((t) => /^› beta /m.test(t), 'beta selected');
+    tmux('send-keys', '-t', SESSION, 'r');
+    text = await waitForScreen(
+      (t) => row(t, 'beta')?.restarts === '1' && row(t, 'beta')?.state === 'ready' && row(t, 'beta')?.pid !== before.pid,
+      'beta restarted with a new pid',
+    );
+    expect(Number(row(text, 'beta')!.pid)).toBeGreaterThan(0);
+
+    tmux('send-keys', '-t', SESSION, 'Enter');
+    text = await waitForScreen((t) => /beta logs/.test(t) && /beta says hello/.test(t), 'the log pane of beta');
+
+    tmux('send-keys', '-t', SESSION, 'q');
+    text = await waitForScreen((t) => /LAND-EXITED \d+/.test(t) && /MODE=/.test(t), 'land to exit');
+    expect(text).toMatch(/LAND-EXITED 0/);
+    expect(text).toMatch(/MODE=icanon/); // raw mode is off again: the line discipline is canonical
+    expect(tmux('display-message', '-p', '-t', SESSION, '#{cursor_flag}').trim()).toBe('1'); // cursor shown
+    expect(survivorsIn(pids)).toEqual([]);
+  });
+});
