@@ -1,6 +1,7 @@
 // Where land spends its CPU, by phase:
 //   node bench/profile.mjs [--children 64] [--mode idle|grandchild]      boot and stop
 //   node bench/profile.mjs --mode flood [--children 4] [--lines 250000]   the log relay (stdout to a file)
+//   node bench/profile.mjs --ui [--children 16] [--idle 10000]           the UI in tmux: 10 s of an idle stack
 // Runs `land up --no-tui` under `node --cpu-prof`, boots the children, (flood: waits until they are done), sends
 // SIGINT, and prints the heaviest functions and files (self time) of each phase: boot (launch → every child
 // connected), run (→ SIGINT) and stop (SIGINT → exit). The raw .cpuprofile is kept under bench/results/ (*.tmp,
@@ -12,13 +13,16 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitGone } from './lib/procs.mjs';
 import { openHub } from './lib/hub.mjs';
+import { stopTmux } from './lib/tmux.mjs';
 import { ROOT, RESULTS_DIR } from './lib/paths.mjs';
 import { boot, finish, stopAndWatch } from './lib/session.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const mode = option('--mode', 'idle');
-const children = Number(option('--children', mode === 'flood' ? '4' : '64'));
+const ui = args.includes('--ui');
+const idleMs = Number(option('--idle', ui ? '10000' : '500'));
+const children = Number(option('--children', mode === 'flood' ? '4' : ui ? '16' : '64'));
 const lines = Number(option('--lines', '250000'));
 
 /** Self time per (function, file) and per file within [fromUs, toUs] of the profile's own clock. */
@@ -46,7 +50,7 @@ function selfTimes(profile, fromUs, toUs) {
 
 const hub = await openHub();
 const dir = mkdtempSync(join(tmpdir(), 'land-bench-prof-'));
-const up = await boot(hub, 'land', children, {
+const up = await boot(hub, ui ? 'land-ui' : 'land', children, {
   mode,
   args: mode === 'flood' ? [lines, 100] : [],
   options: { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir], toFile: mode === 'flood' },
@@ -56,16 +60,18 @@ if (mode === 'flood') {
   // The relay may still be draining into the file: wait until it stops growing.
   for (let size = -1; size !== statSync(up.run.outputs[0]).size; await sleep(500)) size = statSync(up.run.outputs[0]).size;
 }
+if (ui) await sleep(idleMs);
 const runEnd = performance.now();
-await sleep(500);
+await sleep(ui ? 200 : idleMs);
 const down = await stopAndWatch(up.run, up.pids);
 await finish(up.run, up.pids);
 await hub.close();
+stopTmux();
 
 const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
 if (!file) throw new Error('node wrote no .cpuprofile (did land exit cleanly?)');
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-const kept = join(RESULTS_DIR, `land-${children}-${mode}.cpuprofile.tmp`);
+const kept = join(RESULTS_DIR, `land-${ui ? 'ui-' : ''}${children}-${mode}.cpuprofile.tmp`);
 copyFileSync(join(dir, file), kept);
 const bootEnd = profile.startTime + up.readyMs * 1000;
 const runEndUs = profile.startTime + (runEnd - up.run.launchedAt) * 1000;
@@ -75,7 +81,7 @@ const report = (title, phase) => {
 };
 console.log(`land up, ${children} children (${mode}): boot ${up.readyMs.toFixed(0)} ms · stop ${down.stopMs?.toFixed(0)} ms · exit ${down.exitMs?.toFixed(0)} ms · survivors ${down.survivors.length}`);
 report('boot phase (launch → all connected)', selfTimes(profile, 0, bootEnd));
-if (mode === 'flood') report(`run phase (all connected → flood relayed, ${((runEndUs - bootEnd) / 1000).toFixed(0)} ms)`, selfTimes(profile, bootEnd, runEndUs));
+if (mode === 'flood' || ui) report(`run phase (all connected → ${ui ? 'idle period' : 'flood relayed'}, ${((runEndUs - bootEnd) / 1000).toFixed(0)} ms)`, selfTimes(profile, bootEnd, runEndUs));
 report('stop phase (SIGINT → exit)', selfTimes(profile, stopStart, Infinity));
 console.log(`\nprofile: ${relative(ROOT, kept)}`);
 process.exit(0);

@@ -20,8 +20,9 @@ function parseArgs(argv) {
     else if (arg === '--rounds') options.rounds = Number(argv[++i]);
     else if (arg === '--sizes') options.sizes = argv[++i].split(',').map(Number);
     else if (arg === '--lines') options.lines = Number(argv[++i]);
+    else if (arg === '--contenders') options.contenders = argv[++i].split(',');
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: node bench/run.mjs [--quick] [--only <scenario,…>] [--rounds <n>] [--sizes 8,64] [--lines 250000]\n');
+      process.stdout.write('usage: node bench/run.mjs [--quick] [--only <scenario,…>] [--rounds <n>] [--sizes 8,64] [--lines 250000] [--contenders land,pm2,…]\n');
       process.stdout.write(`scenarios: ${SCENARIOS.join(', ')}\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
@@ -61,7 +62,12 @@ async function main() {
     rounds: options.rounds ?? (options.quick ? 2 : 5),
     sizes: options.sizes ?? [8, 64],
     floodLines: options.lines,
-    ids: (wanted) => wanted.filter((id) => contenders[id]?.ok),
+    /** The contenders of a scenario that can run here. --quick leaves land's UI to its own scenario (ui-cost). */
+    ids: (wanted) =>
+      wanted.filter(
+        (id) => contenders[id]?.ok && !(options.quick && id === 'land-ui') && (!options.contenders || options.contenders.includes(id)),
+      ),
+    available: (id) => Boolean(contenders[id]?.ok),
     log,
   };
   const scenarios = [];
@@ -97,7 +103,7 @@ async function main() {
   };
   const targets = evaluateTargets(scenarios);
   // A run of some scenarios only must not pass for the whole picture.
-  const complete = SCENARIOS.every((name) => options.only.includes(name));
+  const complete = SCENARIOS.every((name) => options.only.includes(name)) && !options.sizes && !options.lines && !options.rounds && !options.contenders;
   const files = writeResults({ meta, scenarios, targets }, complete ? 'latest' : 'partial');
   log(`bench: done in ${meta.durationS} s → ${files.join(', ')}`);
 }

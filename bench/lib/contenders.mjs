@@ -106,9 +106,9 @@ const CONTENDERS = {
   'land-ui': {
     label: 'land (UI, tmux)',
     needs: ['tmux'],
-    launch({ dir, children, env = {}, noTui = false }) {
+    launch({ dir, children, env = {}, noTui = false, nodeArgs = [] }) {
       const args = landConfig(dir, children);
-      const command = [process.execPath, LAND_BIN, ...args, ...(noTui ? ['--no-tui'] : [])];
+      const command = [process.execPath, ...nodeArgs, LAND_BIN, ...args, ...(noTui ? ['--no-tui'] : [])];
       const launchedAt = performance.now();
       const pid = tmuxWindow(dir, command, env, cleanEnv());
       const run = baseRun('land-ui', dir, pid, pollGone([pid]), []);
@@ -257,7 +257,7 @@ export function availability(tools) {
 /**
  * Launch `children` ([{ name, argv }]) under a contender in a fresh temp dir. Options: toFile (tool stdout to a
  * file), env (extra environment for land), noTui (land-ui: the same tmux terminal, plain output), nodeArgs (land:
- * flags for node itself, such as --cpu-prof).
+ * flags for node itself, such as --cpu-prof; land and land-ui).
  */
 export function launch(id, children, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), `land-bench-${id}-`));

@@ -15,8 +15,10 @@ export function summarizeScenario(result) {
       const base = metric.base ?? result.base;
       const contenders = {};
       for (const [id, values] of Object.entries(metric.values)) contenders[id] = { values, ...summarize(values) };
-      for (const entry of Object.values(contenders)) entry.ratio = round(ratio(entry.median, contenders[base]?.median), 3);
-      return { key: metric.key, label: metric.label, unit: metric.unit, better: metric.better, base, contenders };
+      for (const entry of Object.values(contenders)) {
+        entry.ratio = metric.ratios === false ? null : round(ratio(entry.median, contenders[base]?.median), 3);
+      }
+      return { key: metric.key, label: metric.label, unit: metric.unit, better: metric.better, ratios: metric.ratios !== false, base, contenders };
     }),
   };
 }
@@ -38,11 +40,14 @@ function scenarioTable(scenario) {
   const lines = [`### ${scenario.title}`, ''];
   if (scenario.describe) lines.push(scenario.describe, '');
   for (const metric of scenario.metrics) {
-    lines.push(`**${metric.label}** (${metric.unit}, ${metric.better} is better; ratio to ${labelOf(metric.base)})`, '');
-    lines.push('| contender | median (min–max) | runs | ratio |', '|---|---|---|---|');
+    const about = metric.ratios ? `${metric.better} is better; ratio to ${labelOf(metric.base)}` : 'a count per round; the last column adds up the rounds';
+    lines.push(`**${metric.label}** (${metric.unit}, ${about})`, '');
+    lines.push(`| contender | median (min–max) | runs | ${metric.ratios ? 'ratio' : 'count'} |`, '|---|---|---|---|');
     for (const id of ids) {
       const entry = metric.contenders[id];
-      if (entry) lines.push(`| ${labelOf(id)} | ${cell(entry, metric.unit)} | ${entry.n}/${entry.values.length} | ${times(entry.ratio)} |`);
+      if (!entry) continue;
+      const shown = metric.ratios ? times(entry.ratio) : `total ${entry.values.reduce((a, b) => a + (b ?? 0), 0)}`;
+      lines.push(`| ${labelOf(id)} | ${cell(entry, metric.unit)} | ${entry.n}/${entry.values.length} | ${shown} |`);
     }
     lines.push('');
   }
@@ -61,7 +66,7 @@ function ratioTable(scenarios) {
   for (const scenario of scenarios) {
     for (const metric of scenario.metrics) {
       const land = metric.contenders.land;
-      if (!land || land.median == null) continue;
+      if (!metric.ratios || !land || land.median == null) continue;
       const versus = (id) => times(ratio(land.median, metric.contenders[id]?.median));
       if (![ 'baseline', ...PEERS].some((id) => metric.contenders[id])) continue;
       lines.push(`| ${scenario.title}: ${metric.label} | ${format(land.median, metric.unit)} ${metric.unit} | ${versus('baseline')} | ${PEERS.map(versus).join(' | ')} |`);

@@ -10,8 +10,9 @@ export function newResult(id, title, { base = 'baseline', describe = '' } = {}) 
   return { id, title, describe, base, metrics: [], failures: {}, notes: [] };
 }
 
-export function addMetric(result, key, label, unit, { better = 'lower', base } = {}) {
-  const metric = { key, label, unit, better, base, values: {} };
+/** ratios: false for counts (lines lost, survivors), where a ratio to the baseline means nothing. */
+export function addMetric(result, key, label, unit, { better = 'lower', base, ratios = true } = {}) {
+  const metric = { key, label, unit, better, base, ratios, values: {} };
   result.metrics.push(metric);
   return {
     record(contender, value) {

@@ -14,7 +14,7 @@ import { checkLines } from '../lib/line-check.mjs';
 
 const CHILDREN = 4;
 const LINE_BYTES = 100;
-const QUIET_MS = 1_000;
+const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 1_000);
 
 const sizeOf = (files) =>
   files.reduce((sum, file) => {
@@ -36,8 +36,8 @@ export async function run(ctx) {
   const time = addMetric(result, 'relay_time', 'launch → last line out', 'ms');
   const rate = addMetric(result, 'throughput', 'throughput (payload ÷ time)', 'MB/s', { better: 'higher' });
   const cpu = addMetric(result, 'cpu', 'supervisor CPU time for the whole run', 's');
-  const lost = addMetric(result, 'lost', 'lines lost', 'lines');
-  const cut = addMetric(result, 'cut', 'lines cut', 'lines');
+  const lost = addMetric(result, 'lost', 'lines lost', 'lines', { ratios: false });
+  const cut = addMetric(result, 'cut', 'lines cut', 'lines', { ratios: false });
   const ids = ctx.ids(['baseline', 'land', 'concurrently', 'pm2', 'supervisord']);
   await interleave(ctx, result, ids, ctx.rounds, async (id) => {
     const token = ctx.hub.token();

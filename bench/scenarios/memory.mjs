@@ -12,7 +12,7 @@ const MB = 1024 * 1024;
 
 export async function run(ctx) {
   const n = 64;
-  const idleMs = ctx.quick ? 2_000 : 5_000;
+  const idleMs = ctx.quick ? 1_000 : 5_000;
   const result = newResult('memory', 'Memory', {
     describe: `Peak RSS of the supervisor's own processes (pm2's daemon included, fixture children excluded), sampled every 50 ms from launch until ${idleMs / 1000} s after ${n} idle children connected.`,
   });

@@ -21,8 +21,8 @@ async function cpuPercent(pid, windowMs) {
 }
 
 export async function run(ctx) {
-  const idleMs = ctx.quick ? 10_000 : 30_000;
-  const floodMs = ctx.quick ? 5_000 : 15_000;
+  const idleMs = ctx.quick ? 8_000 : 30_000;
+  const floodMs = ctx.quick ? 4_000 : 15_000;
   const settleMs = 1_500;
   const result = newResult('ui-cost', 'UI cost', {
     base: 'plain',
@@ -31,7 +31,7 @@ export async function run(ctx) {
       `${FLOODING} tiers write ${RATE} lines/s each; with the UI against --no-tui in the same terminal.`,
   });
   result.labels = { ui: 'land UI (tmux)', plain: 'land --no-tui (tmux)' };
-  if (ctx.ids(['land-ui']).length === 0) {
+  if (!ctx.available('land-ui')) {
     result.failures.ui = result.failures.plain = 'tmux is not available';
     return result;
   }

@@ -1,5 +1,6 @@
 /** Mountain's telemetry for one boot: the spawn tracer, the pipes' status, and a bounded shutdown. */
 import type { BootPlan } from '../config/types.js';
+import type { PipeStatus, TelemetryStatus } from '../supervisor/types.js';
 import { createMountainTelemetry, type MountainTelemetry } from '../telemetry/mountain.js';
 import { newTraceId } from '../telemetry/ids.js';
 import { parseTraceparent } from '../telemetry/traceparent.js';
@@ -31,4 +32,14 @@ export function startMountainTelemetry(plan: BootPlan, bootId: string): Mountain
     tiersStarted: plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name),
     tiersGatedOff: plan.tiers.filter((tier) => !tier.enabled).map((tier) => tier.name),
   });
+}
+
+function describePipe(name: string, pipe: PipeStatus): string {
+  const counts = pipe.state === 'off' ? '' : ` (sent ${pipe.sent}, dropped ${pipe.dropped})`;
+  return `${name} ${pipe.state}${counts}`;
+}
+
+/** One line for the end of a boot: what each pipe did (never a secret: reasons are the library's own words). */
+export function describeTelemetry(status: TelemetryStatus): string {
+  return `telemetry: ${[describePipe('posthog', status.posthog), describePipe('otlp', status.otlp), describePipe('record', status.record)].join(' · ')}`;
 }

@@ -86,6 +86,8 @@ export async function streamLines(socketPath: string, path: string, onLine: (lin
       onLine(line);
     }
   });
+  // A dropped connection (land killed) is an end like any other: 'close' follows either way.
+  res.on('error', () => undefined);
   // 'close' comes whether the stream ended cleanly or the connection dropped (land killed).
   const done = new Promise<void>((resolve) => res.once('close', () => resolve()));
   return { done, close: () => res.destroy() };

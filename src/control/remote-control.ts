@@ -48,7 +48,12 @@ export class RemoteControl implements SupervisorControl {
     let gotHello!: (message: Extract<EventStreamMessage, { kind: 'hello' }>) => void;
     const hello = new Promise<Extract<EventStreamMessage, { kind: 'hello' }>>((resolve) => (gotHello = resolve));
     const stream = await streamLines(socketPath, '/events', (line) => {
-      const message = JSON.parse(line) as EventStreamMessage;
+      let message: EventStreamMessage;
+      try {
+        message = JSON.parse(line) as EventStreamMessage;
+      } catch {
+        return; // Not ours to crash on: a line cut short by a dying land.
+      }
       if (message.kind === 'hello') gotHello(message);
       else if (remote) remote.receive(message);
       else early.push(message);

@@ -64,6 +64,11 @@ interface Life {
   probeFailed: boolean;
 }
 
+/** `Spawn=false` and `when` are gates; `needs <dep>` and `not requested` say themselves. */
+function describeGate(gatedBy: string): string {
+  return gatedBy.includes('=') || gatedBy === 'when' ? `gated off by ${gatedBy}` : gatedBy;
+}
+
 export class TierProcess {
   state: TierState = 'pending';
   private reason = 'waiting to start';
@@ -89,7 +94,7 @@ export class TierProcess {
     readonly gatedBy?: string,
   ) {
     this.budget = new RestartBudget(config.restart);
-    if (gatedBy) this.setState('disabled', `gated off by ${gatedBy}`);
+    if (gatedBy) this.setState('disabled', describeGate(gatedBy));
     else this.history.push({ state: 'pending', at: this.since, reason: this.reason });
   }
 

@@ -24,11 +24,9 @@ export function isAlive(tier: TierSnapshot): boolean {
   return ALIVE.has(tier.state) && tier.pid !== undefined;
 }
 
-/** The flag that gated a disabled tier off, as `Flag=value` (e.g. `Spawn=false`). */
+/** What gated a disabled tier off: the flag as `Flag=value` (e.g. `Spawn=false`), `when`, `needs <dep>`, … */
 export function gateOf(tier: TierSnapshot): string {
-  if (/^[\w.-]+=\S*$/.test(tier.reason)) return tier.reason;
-  if (tier.gatedBy) return tier.gatedBy.includes('=') ? tier.gatedBy : `${tier.gatedBy}=false`;
-  return tier.reason || 'the profile';
+  return tier.gatedBy ?? (tier.reason || 'the profile');
 }
 
 export interface TierCells {

@@ -9,7 +9,7 @@ function threeTiers(): FakeControl {
   return new FakeControl(
     stack([
       tier('mountain', 'ready', { pid: 1234, startedAt: T0 - 5000 }),
-      tier('cocoon', 'disabled', { gatedBy: 'Spawn', reason: 'Spawn=false' }),
+      tier('cocoon', 'disabled', { gatedBy: 'Spawn=false', reason: 'gated off by Spawn=false' }),
       tier('sky', 'stopped', { reason: 'stopped from the UI' }),
     ]),
   );

@@ -15,7 +15,7 @@ function everyState(): FakeControl {
         restarts: 1,
         lastLine: 'listening on 127.0.0.1:8080',
       }),
-      tier('cocoon', 'disabled', { gatedBy: 'Spawn', reason: 'Spawn=false' }),
+      tier('cocoon', 'disabled', { gatedBy: 'Spawn=false', reason: 'gated off by Spawn=false' }),
       tier('air', 'pending', { dependsOn: { mountain: 'ready' } }),
       tier('sky', 'starting', { pid: 2001, startedAt: T0 - 1200, lastLine: 'warming up' }),
       tier('wind', 'backoff', { restarts: 2, nextRestartAt: T0 + 2500, reason: 'exit code 1' }),
