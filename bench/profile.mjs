@@ -6,7 +6,7 @@
 // SIGINT, and prints the heaviest functions and files (self time) of each phase: boot (launch → every child
 // connected), run (→ SIGINT) and stop (SIGINT → exit). The raw .cpuprofile is kept under bench/results/ (*.tmp,
 // not committed) for Chrome DevTools.
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -73,6 +73,7 @@ if (!file) throw new Error('node wrote no .cpuprofile (did land exit cleanly?)')
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
 const kept = join(RESULTS_DIR, `land-${ui ? 'ui-' : ''}${children}-${mode}.cpuprofile.tmp`);
 copyFileSync(join(dir, file), kept);
+rmSync(dir, { recursive: true, force: true });
 const bootEnd = profile.startTime + up.readyMs * 1000;
 const runEndUs = profile.startTime + (runEnd - up.run.launchedAt) * 1000;
 const stopStart = profile.endTime - (down.exitMs ?? 0) * 1000;

@@ -2,9 +2,10 @@
 // `npm run bench` builds land first; this file only measures and writes bench/results/latest.{json,md}.
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { availability, CONTENDER_IDS } from './lib/contenders.mjs';
+import { availability, closeAll, CONTENDER_IDS } from './lib/contenders.mjs';
 import { openHub } from './lib/hub.mjs';
 import { writeResults } from './lib/results.mjs';
+import { killStrays } from './lib/session.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { stopTmux } from './lib/tmux.mjs';
 import { ensureTools, landVersion } from './lib/tools.mjs';
@@ -71,6 +72,15 @@ async function main() {
     log,
   };
   const scenarios = [];
+  // Ctrl-C: nothing of the bench may outlive it.
+  process.once('SIGINT', () => {
+    log('bench: interrupted, cleaning up …');
+    void closeAll().finally(() => {
+      killStrays();
+      stopTmux();
+      process.exit(130);
+    });
+  });
   try {
     for (const name of options.only) {
       log(`bench: ${name}`);
@@ -81,6 +91,9 @@ async function main() {
       scenarios.push(result);
     }
   } finally {
+    await closeAll();
+    const strays = killStrays();
+    if (strays > 0) log(`bench: killed ${strays} stray process(es) left by the runs`);
     stopTmux();
     await hub.close();
   }

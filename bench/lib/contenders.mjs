@@ -261,6 +261,20 @@ export function availability(tools) {
  */
 export function launch(id, children, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), `land-bench-${id}-`));
-  return CONTENDERS[id].launch({ dir, children, ...options });
+  const run = CONTENDERS[id].launch({ dir, children, ...options });
+  active.add(run);
+  const close = run.close.bind(run);
+  run.close = async () => {
+    await close();
+    active.delete(run);
+  };
+  return run;
+}
+
+/** Runs not closed yet (an interrupted bench closes them on its way out). */
+const active = new Set();
+
+export async function closeAll() {
+  for (const run of [...active]) await run.close().catch(() => {});
 }
 

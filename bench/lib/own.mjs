@@ -34,6 +34,11 @@ export function cpuTracker(run, { refreshMs = 500 } = {}) {
         listedAt = Date.now();
       }
       for (const pid of pids) {
+        // Listed between fork and exec, a child still carries the tool's argv: once it is a fixture, it never counted.
+        if (isFixture(pid)) {
+          seen.delete(pid);
+          continue;
+        }
         const cpu = cpuSeconds(pid);
         if (cpu !== undefined) seen.set(pid, Math.max(seen.get(pid) ?? 0, cpu));
       }

@@ -66,14 +66,16 @@ export function treeOf(roots, table = processTable()) {
 }
 
 /**
- * Polls until every pid is gone or the deadline passes. Returns when the last one went (performance.now(), the
- * poll that first saw it gone) and the survivors.
+ * Polls until every pid is gone, the deadline passes or `until` (a promise) settles. Returns when the last one
+ * went (performance.now(), the poll that first saw it gone) and the survivors.
  */
-export async function waitGone(pids, { timeoutMs = 15_000, pollMs = 2 } = {}) {
+export async function waitGone(pids, { timeoutMs = 15_000, pollMs = 2, until } = {}) {
   const deadline = performance.now() + timeoutMs;
+  let cutShort = false;
+  until?.then(() => (cutShort = true), () => (cutShort = true));
   let alive = pids.filter(isAlive);
   let lastGoneAt = performance.now();
-  while (alive.length > 0 && performance.now() < deadline) {
+  while (alive.length > 0 && !cutShort && performance.now() < deadline) {
     await sleep(pollMs);
     const still = alive.filter(isAlive);
     if (still.length < alive.length) lastGoneAt = performance.now();

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { launch } from './contenders.mjs';
 import { cpuTracker } from './own.mjs';
 import { CHILD } from './paths.mjs';
-import { killAll, waitGone } from './procs.mjs';
+import { cmdline, killAll, processTable, treeOf, waitGone } from './procs.mjs';
 
 /** [{ name, argv }] for n fixture children reporting to the hub under token. */
 export function fixtureChildren(hub, token, n, mode = 'idle', ...args) {
@@ -19,7 +19,8 @@ export const fixturePids = (hellos) => hellos.flatMap((h) => [h.pid, h.grandchil
 
 /**
  * Launches n children under a contender and waits until all connected. Returns the run, the hellos, readyMs
- * (launch → last child connected) and cpuMs (CPU the tool's own processes had used by then). On failure, everything is cleaned up and the error rethrown.
+ * (launch → last child connected) and cpuMs (CPU the tool's own processes had used by then). On failure,
+ * everything is cleaned up and the error rethrown.
  */
 export async function boot(hub, id, n, { mode = 'idle', args = [], options = {}, timeoutMs = 60_000 } = {}) {
   const token = hub.token();
@@ -44,13 +45,17 @@ export async function boot(hub, id, n, { mode = 'idle', args = [], options = {},
   }
 }
 
+/** How long processes may outlive the tool before they count as survivors. */
+const GRACE_MS = 2_000;
+
 /**
  * Sends the stop request and watches every child and grandchild vanish. Returns stopMs (request → last pid gone),
- * exitMs (request → the tool itself gone) and the survivors (still alive once the tool is gone, after a grace period).
+ * exitMs (request → the tool itself gone) and the survivors (still alive GRACE_MS after the tool is gone).
  */
 export async function stopAndWatch(run, pids, { timeoutMs = 60_000 } = {}) {
   const requestedAt = await run.stop();
-  const gone = waitGone(pids, { timeoutMs });
+  const graceOver = run.exited.then(() => new Promise((r) => setTimeout(r, GRACE_MS)));
+  const gone = waitGone(pids, { timeoutMs, until: graceOver });
   const exitedAt = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r(undefined), timeoutMs))]);
   const { lastGoneAt, survivors } = await gone;
   return {
@@ -75,4 +80,20 @@ export async function finish(run, pids = [], { timeoutMs = 20_000 } = {}) {
   const { survivors } = await waitGone(pids, { timeoutMs: 2_000, pollMs: 20 });
   killAll(survivors);
   return performance.now();
+}
+
+/**
+ * The last safety net: kills every fixture child of this harness (told by its argv and token) and what is below
+ * it. Returns how many processes it found: 0 after a clean run.
+ */
+export function killStrays() {
+  const table = processTable();
+  const mine = `r${process.pid}x`;
+  const fixtures = table.map((p) => p.pid).filter((pid) => {
+    const argv = cmdline(pid);
+    return argv[1] === CHILD && argv[3]?.startsWith(mine);
+  });
+  const strays = treeOf(fixtures, table);
+  killAll(strays);
+  return strays.length;
 }

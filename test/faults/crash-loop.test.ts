@@ -1,5 +1,5 @@
 /** Fault: a tier that crash-loops (and leaves SIGTERM-proof grandchildren behind each time). */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, land, makeProject, markedProcesses, removeProjects, survivorsIn, waitUntil, type LandRun } from '../helpers/land.js';
@@ -20,7 +20,7 @@ describe('fault: a tier that crash-loops', () => {
         tiers: {
           flaky: {
             // Each life leaves a grandchild that ignores SIGTERM and holds the tier's stdout, then the leader exits 3.
-            command: ['sh', '-c', `echo start >> ${counts}; ${child('--ignore-term', '--pidfile', pids).join(' ')} & sleep 0.3; exit 3`],
+            command: ['sh', '-c', `echo start >> ${counts}; ${child('--ignore-term', '--pidfile', pids).join(' ')} & sleep 0.5; exit 3`],
             restart: { policy: 'on-failure', maxRestarts: 3, backoff: { initialMs: 100, maxMs: 250 } },
             stop: { timeoutMs: 200 },
           },
@@ -45,6 +45,7 @@ describe('fault: a tier that crash-loops', () => {
     expect(tierOf(snapshot, 'flaky').lastExit?.code).toBe(3);
 
     // Nothing left behind: every life's SIGTERM-proof grandchild died with its leader.
+    expect(readdirSync(pids).length).toBeGreaterThanOrEqual(1); // they did get going
     await waitUntil(() => survivorsIn(pids).length === 0, 5_000, 'the grandchildren of every life to be gone');
 
     // The neighbour: same process, never restarted, never crashed.

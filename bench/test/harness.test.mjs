@@ -1,0 +1,104 @@
+// The harness's own checks: `node --test bench/test/`. Real processes and sockets; no timing thresholds.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { openHub } from '../lib/hub.mjs';
+import { checkLines } from '../lib/line-check.mjs';
+import { isAlive } from '../lib/procs.mjs';
+import { renderMarkdown, summarizeScenario } from '../lib/results.mjs';
+import { addMetric, newResult } from '../lib/scenario.mjs';
+import { boot, finish, stopAndWatch } from '../lib/session.mjs';
+import { summarize } from '../lib/stats.mjs';
+import { evaluateTargets } from '../lib/targets.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'land-bench-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const line = (child, seq, bytes = 100) => {
+  const head = `L${child}:${String(seq).padStart(7, '0')}:`;
+  return head + 'x'.repeat(bytes - head.length - 1);
+};
+
+test('summarize: median of odd and even counts, nulls ignored', () => {
+  assert.deepEqual(summarize([3, 1, 2]), { n: 3, median: 2, min: 1, max: 3 });
+  assert.deepEqual(summarize([4, null, 1, 3, 2]), { n: 4, median: 2.5, min: 1, max: 4 });
+  assert.equal(summarize([]).median, null);
+});
+
+test('checkLines: whole lines under any prefix count; cut and missing lines are found', async () => {
+  const good = join(dir, 'good.log');
+  writeFileSync(good, [`c0 | ${line(0, 0)}`, `[c1] ${line(1, 0)}`, line(0, 1), line(1, 1), 'mountain | c0: exited', ''].join('\n'));
+  assert.deepEqual(await checkLines([good], 2, 2, 100), { seen: 4, lost: 0, cut: 0 });
+
+  const bad = join(dir, 'bad.log');
+  writeFileSync(bad, [line(0, 0), line(0, 1).slice(0, 40), line(1, 1), ''].join('\n'));
+  assert.deepEqual(await checkLines([bad, join(dir, 'absent.log')], 2, 2, 100), { seen: 2, lost: 2, cut: 1 });
+});
+
+test('results: ratios to the base, counts without ratios, targets judged on medians', () => {
+  const result = newResult('boot', 'Boot');
+  const boot8 = addMetric(result, 'boot_8', 'boot, 8 children', 'ms');
+  for (const v of [100, 110, 90]) boot8.record('baseline', v);
+  for (const v of [105, 112, 108]) boot8.record('land', v);
+  for (const v of [300, 310, 290]) boot8.record('pm2', v);
+  const summary = summarizeScenario(result);
+  assert.equal(summary.metrics[0].contenders.land.ratio, 1.08);
+  const [target] = evaluateTargets([result]);
+  assert.equal(target.met, true);
+  boot8.record('pm2', 1);
+  boot8.record('pm2', 1);
+  assert.equal(evaluateTargets([result])[0].met, false, 'a peer ahead of land fails the target');
+
+  const relay = newResult('log-relay', 'Log relay');
+  addMetric(relay, 'lost', 'lines lost', 'lines', { ratios: false }).record('land', 3);
+  const md = renderMarkdown({
+    meta: {
+      startedAt: 'now', quick: true, rounds: 1, durationS: 1, command: 'npm run bench -- --quick',
+      machine: { nproc: 2, cpu: 'cpu', memoryGiB: 1, node: 'v20', kernel: 'k' },
+      loadavg: { before: [0, 0, 0], after: [0, 0, 0] }, versions: {}, contenders: { pm2: { ok: false, reason: 'not installed' } },
+    },
+    scenarios: [summarizeScenario(relay)],
+    targets: evaluateTargets([relay]),
+  });
+  assert.match(md, /zero lines lost or cut \(land\) \| lost 3/);
+  assert.match(md, /\*\*pm2 could not run\*\*: not installed/);
+});
+
+test('baseline: children connect, stop takes every child and grandchild, nothing survives', async () => {
+  const hub = await openHub();
+  try {
+    const up = await boot(hub, 'baseline', 3, { mode: 'grandchild' });
+    assert.equal(up.hellos.length, 3);
+    assert.equal(up.pids.length, 6, 'each hello names a child and its grandchild');
+    assert.ok(up.pids.every(isAlive));
+    const down = await stopAndWatch(up.run, up.pids);
+    assert.deepEqual(down.survivors, []);
+    assert.ok(down.stopMs >= 0 && down.exitMs >= 0);
+    await finish(up.run, up.pids);
+    assert.ok(!up.pids.some(isAlive));
+  } finally {
+    await hub.close();
+  }
+});
+
+test('a tool that leaves grandchildren behind is caught: survivors are counted', async () => {
+  const hub = await openHub();
+  try {
+    const up = await boot(hub, 'baseline', 2, { mode: 'grandchild' });
+    // A careless supervisor: SIGTERM to the children only (not their groups), then gone.
+    const careless = { ...up.run, stop: async () => {
+      for (const h of up.hellos) process.kill(h.pid, 'SIGTERM');
+      process.kill(up.run.pid, 'SIGKILL');
+      return performance.now();
+    } };
+    const down = await stopAndWatch(careless, up.pids);
+    assert.equal(down.survivors.length, 2);
+    assert.equal(down.stopMs, null);
+    await finish(up.run, up.pids);
+    assert.ok(!up.pids.some(isAlive), 'finish cleans up survivors');
+  } finally {
+    await hub.close();
+  }
+});
