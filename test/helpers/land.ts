@@ -50,7 +50,7 @@ export class LandRun {
   readonly exited: Promise<Exit>;
 
   constructor(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }) {
-    const env = { ...process.env, NO_COLOR: '1', ...options.env };
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     this.proc = spawn(process.execPath, [LAND_BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));

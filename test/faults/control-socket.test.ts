@@ -1,0 +1,137 @@
+/**
+ * Faults at the control socket: garbage instead of HTTP, clients that vanish mid-request or mid-stream, fifty clients
+ * at once, and commands for a tier that does not exist. land keeps answering and the stack is never disturbed.
+ */
+import { connect } from 'node:net';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { child, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { cleanUp, http, status, tierOf } from '../control/helpers.js';
+import type { StackSnapshot } from '../../src/supervisor/types.js';
+
+const runs: LandRun[] = [];
+afterEach(() => cleanUp(runs));
+afterAll(removeProjects);
+
+let dir = '';
+let socketPath = '';
+let run: LandRun;
+let before: StackSnapshot;
+
+beforeEach(async () => {
+  dir = makeProject({
+    config: {
+      tiers: {
+        api: { command: child('--say', 'api up'), ready: { log: 'api up' } },
+        worker: { command: child('--say', 'worker up'), ready: { log: 'worker up' } },
+      },
+    },
+  });
+  socketPath = join(dir, '.land', 'run', 'land.sock');
+  run = land(['up', '--no-tui'], dir);
+  runs.push(run);
+  await run.waitFor(/api: starting → ready/);
+  await run.waitFor(/worker: starting → ready/);
+  before = await status(dir);
+});
+
+/** After the fault: land answers, every tier is the same process it was, nothing restarted; then a clean stop. */
+async function expectUndisturbed(): Promise<void> {
+  const after = await status(dir);
+  for (const name of ['api', 'worker']) {
+    expect(tierOf(after, name)).toMatchObject({ state: 'ready', pid: tierOf(before, name).pid, restarts: 0 });
+  }
+  expect((await run.stop()).code).toBe(0);
+  expect(markedProcesses(run.bootId)).toEqual([]);
+}
+
+/** Writes raw bytes to the socket; resolves with whatever came back once the server closed (or after `endAfterMs`). */
+function raw(bytes: string | Buffer, options: { destroyAfterWrite?: boolean } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(socketPath);
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => (answer += text));
+    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? resolve(answer) : reject(error)));
+    socket.on('close', () => resolve(answer));
+    socket.on('connect', () => {
+      socket.write(bytes);
+      if (options.destroyAfterWrite) socket.destroy();
+    });
+  });
+}
+
+describe('fault: a control client that sends garbage', () => {
+  it('binary junk, a broken request line and an oversized header get 4xx (or a closed connection), never a crash', async () => {
+    const junk = await raw(Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 11) % 256)));
+    expect(junk === '' || /^HTTP\/1\.1 400 /.test(junk)).toBe(true);
+    const badLine = await raw('THIS IS NOT HTTP\r\n\r\n');
+    expect(badLine === '' || /^HTTP\/1\.1 400 /.test(badLine)).toBe(true);
+    const hugeHeader = await raw(`GET /status HTTP/1.1\r\nHost: land\r\nX-Junk: ${'j'.repeat(64 * 1024)}\r\n\r\n`);
+    expect(hugeHeader === '' || /^HTTP\/1\.1 431 /.test(hugeHeader)).toBe(true);
+    const badJson = await http({ socketPath }, '/tiers/api/logs?limit=-3');
+    expect(badJson.status).toBe(400);
+    expect(JSON.parse(badJson.body)).toMatchObject({ error: { code: 'bad-request' } });
+    expect((await http({ socketPath }, '/nowhere')).status).toBe(404);
+    await expectUndisturbed();
+  });
+});
+
+describe('fault: control clients that disconnect mid-way', () => {
+  it('twenty clients hang up mid-request, mid-/events and mid-follow: land keeps answering and stops cleanly', async () => {
+    for (let i = 0; i < 10; i++) await raw('GET /status HTTP/1.1\r\nHost: la', { destroyAfterWrite: true });
+    for (const path of ['/events', '/tiers/api/logs?follow=1']) {
+      for (let i = 0; i < 5; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const req = request({ socketPath, path, agent: false }, (res) => {
+            expect(res.statusCode).toBe(200);
+            // The first bytes of the stream arrived: hang up in the middle of it.
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          });
+          req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve() : reject(error)));
+          req.end();
+        });
+      }
+    }
+    // The streams' subscriptions went with their clients: the logs still flow to a new follower.
+    const health = await http({ socketPath }, '/health');
+    expect(JSON.parse(health.body)).toMatchObject({ ok: true, bootId: run.bootId });
+    await expectUndisturbed();
+  });
+});
+
+describe('fault: many control clients at once', () => {
+  it('fifty concurrent status requests and eight concurrent `land status --json` all get the same whole snapshot', async () => {
+    const answers = await Promise.all(Array.from({ length: 50 }, () => http({ socketPath }, '/status')));
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect((JSON.parse(answer.body) as StackSnapshot).bootId).toBe(run.bootId);
+    }
+    const clis = await Promise.all(Array.from({ length: 8 }, () => landDone(['status', '--json'], dir)));
+    for (const cli of clis) {
+      expect(cli.code).toBe(0);
+      expect((JSON.parse(cli.stdout) as StackSnapshot).bootId).toBe(run.bootId);
+    }
+    await expectUndisturbed();
+  });
+});
+
+describe('fault: a request for an unknown tier', () => {
+  it('stop, restart, logs and start of "ghost": one line naming the known tiers, exit 2; the API answers 404 unknown-tier', async () => {
+    for (const args of [['stop', 'ghost'], ['restart', 'ghost'], ['logs', 'ghost'], ['logs', 'ghost', '-f']]) {
+      const result = await landDone(args, dir);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^land: unknown tier ghost/);
+    }
+    const api = await http({ socketPath }, '/tiers/ghost/start', { method: 'POST' });
+    expect(api.status).toBe(404);
+    expect(JSON.parse(api.body)).toMatchObject({ error: { code: 'unknown-tier' } });
+    await expectUndisturbed();
+  });
+});
