@@ -5,6 +5,11 @@
 import { defineConfig } from 'land';
 
 const node = (script: string) => ['node', `dist/sidecars/${script}.js`];
+/** The demo's ports; the sidecars read the same variables, so another free port can be chosen from the shell. */
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const AIR_PORT = port('AIR_PORT', 47103);
+const COCOON_PORT = port('COCOON_PORT', 47101);
+const SKY_PORT = port('SKY_PORT', 47102);
 
 export default defineConfig({
   app: 'land',
@@ -13,14 +18,14 @@ export default defineConfig({
     air: {
       description: 'long-running daemon on its own port',
       command: node('air'),
-      ready: { tcp: 47103 },
+      ready: { tcp: AIR_PORT },
       restart: { policy: 'on-failure' },
     },
     cocoon: {
       description: 'extension host stand-in',
       command: node('cocoon'),
       gate: 'Spawn',
-      ready: { tcp: 47101 },
+      ready: { tcp: COCOON_PORT },
     },
     wind: {
       description: 'preload step for sky; completes',
@@ -32,7 +37,7 @@ export default defineConfig({
       command: node('sky'),
       gate: 'Render',
       dependsOn: { wind: 'completed' },
-      ready: { http: 'http://127.0.0.1:47102/health' },
+      ready: { http: `http://127.0.0.1:${SKY_PORT}/health` },
     },
     rest: {
       description: 'worker, ready when it says so',

@@ -2,7 +2,7 @@
  * A real `land up` driven from a second process through the CLI clients: status, spawn, stop, restart, logs,
  * metrics, down — and the one-line errors with their exit codes.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, envReports, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
@@ -25,6 +25,7 @@ function stackProject() {
       },
     },
     profiles: { debug: 'Spawn=false\n' },
+    files: { '.env.Land.PostHog': 'Record=1\n' },
   });
   return { dir, reports };
 }
@@ -125,6 +126,20 @@ describe('land status / spawn / stop / restart / logs / down against a running s
     expect(run.proc.exitCode ?? (await run.exited).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
     expect(() => statSync(socketPath)).toThrow();
+
+    // Each start through the control API is a start like any other: its session:start and its own spawn span.
+    const recording = join(dir, '.land', 'telemetry', run.bootId);
+    const readNdjson = (file: string) =>
+      readFileSync(join(recording, file), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const starts = readNdjson('events.ndjson').filter((event) => /^land:(api|worker):session:start$/.test(event.event));
+    expect(starts.map((event) => [event.event, event.properties.restart, event.properties.pid])).toEqual([
+      ['land:api:session:start', 0, api.pid],
+      ['land:worker:session:start', 0, worker.pid],
+      ['land:api:session:start', 1, again.pid],
+    ]);
+    const spawnSpans = readNdjson('spans.ndjson').filter((span) => String(span.name).startsWith('land.spawn '));
+    const childSpanIds = envReports(reports).map((env) => env.TRACEPARENT!.split('-')[2]);
+    expect(spawnSpans.map((span) => span.spanId).sort()).toEqual([...childSpanIds].sort());
   }, 180_000);
 
   it('follows a tier with logs -f until the stack shuts down', async () => {
