@@ -100,6 +100,8 @@ async function main() {
   const meta = {
     startedAt,
     durationS: Number(((performance.now() - started) / 1000).toFixed(1)),
+    // The harness's own CPU (polling /proc, checking lines): what it took from the machine it measures on.
+    harnessCpuS: Number(((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1)),
     quick: options.quick,
     rounds: ctx.rounds,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,

@@ -80,7 +80,7 @@ export function renderMarkdown({ meta, scenarios, targets }) {
   const lines = [
     '# land benchmarks: latest results',
     '',
-    `Run ${meta.startedAt} · ${meta.quick ? 'quick' : 'full'} · ${meta.rounds} rounds · took ${meta.durationS} s.`,
+    `Run ${meta.startedAt} · ${meta.quick ? 'quick' : 'full'} · ${meta.rounds} rounds · took ${meta.durationS} s (the harness itself used ${meta.harnessCpuS} s of CPU; \`npm run build\` before it is not counted).`,
     '',
     `Machine: ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB memory, Node ${m.node}, Linux ${m.kernel}. ` +
       `Load average (1/5/15 min) before: ${meta.loadavg.before.join(' / ')}, after: ${meta.loadavg.after.join(' / ')}.`,

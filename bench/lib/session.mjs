@@ -55,7 +55,8 @@ const GRACE_MS = 2_000;
 export async function stopAndWatch(run, pids, { timeoutMs = 60_000 } = {}) {
   const requestedAt = await run.stop();
   const graceOver = run.exited.then(() => new Promise((r) => setTimeout(r, GRACE_MS)));
-  const gone = waitGone(pids, { timeoutMs, until: graceOver });
+  // 5 ms: fine enough for shutdowns of hundreds of ms, light enough not to slow the tool being watched.
+  const gone = waitGone(pids, { timeoutMs, pollMs: 5, until: graceOver });
   const exitedAt = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r(undefined), timeoutMs))]);
   const { lastGoneAt, survivors } = await gone;
   return {

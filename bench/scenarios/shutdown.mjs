@@ -12,7 +12,8 @@ export async function run(ctx) {
       'A child exits on SIGTERM and leaves its grandchild to the supervisor. Survivors: still alive after the tool is gone.',
   });
   const ids = ctx.ids(['baseline', 'land', 'land-ui', 'concurrently', 'pm2', 'supervisord']);
-  for (const n of ctx.sizes) {
+  // --quick: only the 64-wide stack the target is about.
+  for (const n of ctx.quick ? ctx.sizes.filter((size) => size === 64) : ctx.sizes) {
     const stop = addMetric(result, `stop_${n}`, `stop, ${n} children + ${n} grandchildren`, 'ms');
     const exit = addMetric(result, `exit_${n}`, `stop request → tool exited, ${n} children`, 'ms');
     const survivors = addMetric(result, `survivors_${n}`, `survivors, ${n} children + ${n} grandchildren`, 'processes', { ratios: false });

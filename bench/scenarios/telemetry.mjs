@@ -53,13 +53,16 @@ export async function run(ctx) {
   const silent = await silentHost();
   const variants = { off: {}, dead: pipesOn(await closedPort()), hanging: pipesOn(silent.port), record: { Record: '1' } };
   try {
-    for (const n of ctx.sizes) {
+    // --quick: 8 children, where land's own part of the boot (and so any telemetry cost) weighs most.
+    for (const n of ctx.quick ? ctx.sizes.filter((size) => size === 8) : ctx.sizes) {
       const ready = addMetric(result, `boot_${n}`, `boot, ${n} children`, 'ms');
+      const cpu = addMetric(result, `boot_cpu_${n}`, `land's CPU until ready, ${n} children`, 'ms');
       const exit = addMetric(result, `exit_${n}`, `SIGINT → land exited, ${n} children`, 'ms');
       await interleave(ctx, result, Object.keys(variants), ctx.rounds, async (variant) => {
         const up = await boot(ctx.hub, 'land', n, { options: { env: variants[variant] } });
         try {
           ready.record(variant, up.readyMs);
+          cpu.record(variant, up.cpuMs);
           await sleep(200);
           const down = await stopAndWatch(up.run, up.pids);
           exit.record(variant, down.exitMs);

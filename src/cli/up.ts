@@ -90,7 +90,7 @@ function installExitPaths({ plan, supervisor, telemetry, control }: Boot): void 
 /** Shows the stack until it has stopped: the UI in a terminal, prefixed lines otherwise. */
 async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise<void>, useTui: boolean): Promise<void> {
   if (useTui && process.stdout.isTTY && process.stdin.isTTY) {
-    const { runTui } = await import('../tui/index.js');
+    const { runTui } = await (await import('../tui/load.js')).loadTui();
     supervisor.start();
     await runTui(supervisor, { mode: 'up' });
     await supervisor.shutdown('quit from the UI');

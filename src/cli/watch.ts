@@ -9,7 +9,7 @@ export async function watchCommand(options: TargetOptions): Promise<number> {
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
       throw new InputError('land watch needs a terminal: use `land status` or `land logs -f` from scripts');
     }
-    const { runTui } = await import('../tui/index.js');
+    const { runTui } = await (await import('../tui/load.js')).loadTui();
     await runTui(remote, { mode: 'watch' });
     return 0;
   } finally {

@@ -23,7 +23,7 @@ const SIDECARS = ['air', 'cocoon', 'wind', 'sky', 'rest', 'grove', 'sidecar'];
 describe('the demo stack', () => {
   it('boots under the default profile, each sidecar joins the trace under its spawn span, and Ctrl-C leaves nothing', async () => {
     const dir = demoCopy();
-    const ports = { AIR_PORT: await freePort(), COCOON_PORT: await freePort(), SKY_PORT: await freePort() };
+    const ports = { AIR_PORT: String(await freePort()), COCOON_PORT: String(await freePort()), SKY_PORT: String(await freePort()) };
     const run = land(['up', '--no-tui'], dir, { ...ports, TRACEPARENT: undefined, Spawn: undefined, Render: undefined });
     for (const tier of ['air', 'cocoon', 'sky', 'rest', 'grove']) await run.waitFor(new RegExp(`${tier}: starting → ready`), 60_000);
     for (const tier of ['wind', 'sidecar']) await run.waitFor(new RegExp(`${tier}: \\w+ → exited \\(completed with code 0\\)`), 60_000);

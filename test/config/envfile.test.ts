@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { displayPath } from '../../src/config/display-path.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { readEnvFile } from '../../src/config/envfile.js';
@@ -88,7 +89,7 @@ describe('readEnvFile', () => {
 
   it('names an unreadable file', () => {
     const missing = path.join(project.dir, 'missing.env');
-    expect(() => readEnvFile(missing)).toThrow(new InputError(`${missing}: cannot read the env file (ENOENT)`));
+    expect(() => readEnvFile(missing)).toThrow(new InputError(`${displayPath(missing)}: cannot read the env file (ENOENT)`));
   });
 });
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { displayPath } from '../../src/config/display-path.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -132,7 +133,7 @@ describe('loadConfig', () => {
       `export default { tiers: { a: { command: ['x'], dependsOn: { b: 'ready' } }, b: { command: ['x'], dependsOn: { c: 'ready' } }, c: { command: ['x'], dependsOn: { a: 'started' } } } };`,
     );
     const error = await loadError({ cwd: project.dir });
-    expect(error.message).toBe(`${path.join(project.dir, 'land.config.mjs')}: tiers: expected no dependency cycle, got a -> b -> c -> a`);
+    expect(error.message).toBe(`${displayPath(path.join(project.dir, 'land.config.mjs'))}: tiers: expected no dependency cycle, got a -> b -> c -> a`);
   });
 
   it('names a tier that depends on itself', async () => {
@@ -143,14 +144,14 @@ describe('loadConfig', () => {
   it('names the tier and the key of an unknown dependency', async () => {
     project.write('land.config.mjs', `export default { tiers: { air: { command: ['x'] }, sky: { command: ['x'], dependsOn: { wnd: 'completed' } } } };`);
     expect((await loadError({ cwd: project.dir })).message).toBe(
-      `${path.join(project.dir, 'land.config.mjs')}: tiers.sky.dependsOn.wnd: expected the name of a tier (air, sky), got unknown tier "wnd"`,
+      `${displayPath(path.join(project.dir, 'land.config.mjs'))}: tiers.sky.dependsOn.wnd: expected the name of a tier (air, sky), got unknown tier "wnd"`,
     );
   });
 
   it('reports a schema error with the file name', async () => {
     project.write('land.config.ts', `export default { tiers: { cocoon: { command: ['x'], ready: { tcp: 'abc' } } } };`);
     expect((await loadError({ cwd: project.dir })).message).toBe(
-      `${path.join(project.dir, 'land.config.ts')}: tiers.cocoon.ready.tcp: expected a port 1..65535, got "abc"`,
+      `${displayPath(path.join(project.dir, 'land.config.ts'))}: tiers.cocoon.ready.tcp: expected a port 1..65535, got "abc"`,
     );
   });
 
@@ -162,11 +163,11 @@ describe('loadConfig', () => {
 
   it('is an InputError when there is no config, or it does not load', async () => {
     expect((await loadError({ cwd: project.dir })).message).toBe(
-      `no land.config.ts, land.config.mts, land.config.js, land.config.mjs in ${project.dir}: create one or pass --config`,
+      `no land.config.ts, land.config.mts, land.config.js, land.config.mjs in ${displayPath(project.dir)}: create one or pass --config`,
     );
-    expect((await loadError({ cwd: project.dir, configPath: 'nope.ts' })).message).toBe(`${path.join(project.dir, 'nope.ts')}: config file not found`);
+    expect((await loadError({ cwd: project.dir, configPath: 'nope.ts' })).message).toBe(`${displayPath(path.join(project.dir, 'nope.ts'))}: config file not found`);
     project.write('land.config.ts', `throw new Error('boom');`);
-    expect((await loadError({ cwd: project.dir })).message).toBe(`${path.join(project.dir, 'land.config.ts')}: failed to load: boom`);
+    expect((await loadError({ cwd: project.dir })).message).toBe(`${displayPath(path.join(project.dir, 'land.config.ts'))}: failed to load: boom`);
     project.write('land.config.json', `{}`);
     expect((await loadError({ cwd: project.dir, configPath: 'land.config.json' })).message).toMatch(/land\.config\.json: expected a \.ts, \.mts, \.js or \.mjs config file$/);
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { displayPath } from '../../src/config/display-path.js';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -61,7 +62,7 @@ describe('resolvePlan: env layering', () => {
   it('names the file and line of a malformed profile', () => {
     project.write('profiles/debug.env', 'Spawn=true\noops\n');
     const config = configIn(project.dir, { tiers: { a: run() } });
-    expect(() => resolvePlan(config, { shellEnv: {} })).toThrow(`${path.join(project.dir, 'profiles/debug.env')}:2: expected KEY=value, got "oops"`);
+    expect(() => resolvePlan(config, { shellEnv: {} })).toThrow(`${displayPath(path.join(project.dir, 'profiles/debug.env'))}:2: expected KEY=value, got "oops"`);
   });
 });
 
@@ -131,7 +132,7 @@ describe('resolvePlan: gates', () => {
     const config = configIn(project.dir, { tiers: { a: run({ when: () => { throw new Error('no Mode'); } }) } });
     const file = path.join(project.dir, 'land.config.ts');
     expect(() => resolvePlan(config, { shellEnv: {} })).toThrow(
-      new InputError(`${file}: tiers.a.when: expected a predicate that returns, but it threw: no Mode`),
+      new InputError(`${displayPath(file)}: tiers.a.when: expected a predicate that returns, but it threw: no Mode`),
     );
   });
 });

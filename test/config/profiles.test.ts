@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { displayPath } from '../../src/config/display-path.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { listProfiles, readProfile } from '../../src/config/profiles.js';
@@ -47,6 +48,6 @@ describe('profiles', () => {
 
   it('says so when there are no profiles at all', () => {
     const profilesDir = path.join(project.dir, 'profiles');
-    expect(() => readProfile({ profilesDir }, 'debug')).toThrow(new InputError(`unknown profile "debug" (there are no *.env files in ${profilesDir})`));
+    expect(() => readProfile({ profilesDir }, 'debug')).toThrow(new InputError(`unknown profile "debug" (there are no *.env files in ${displayPath(profilesDir)})`));
   });
 });

@@ -3,8 +3,12 @@
  * its one line (`land: …`), its documented exit code (2 bad input, 3 no stack running: src/control/exit-codes.ts)
  * and nothing started. A TRACEPARENT from outside that is not valid is its own kind: reported in one line and
  * ignored, the boot goes on (exit 0).
+ *
+ * Each rejected `land up` costs about a second of CPU (it loads telemetry, supervisor and control before the
+ * config), so the table keeps one case per kind of rule rather than every variant (test/cli and test/config hold
+ * more).
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, envReports, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
@@ -45,72 +49,45 @@ const cases: BadInput[] = [
   { kind: 'config', name: 'no config file', prepare: (dir) => rmSync(join(dir, 'land.config.mjs')), expected: /land\.config\.ts/ },
   { kind: 'config', name: 'a config that does not parse', source: 'export default {', expected: /land\.config\.mjs: failed to load/ },
   { kind: 'config', name: 'no default export', source: 'export const x = 1;\n', expected: /land\.config\.mjs: expected the default export to be a config object.*got nothing/ },
-  { kind: 'config', name: 'a default export that is a number', source: 'export default 42;\n', expected: /expected the default export to be a config object.*got 42/ },
-  { kind: 'config', name: '--config naming a missing file', args: [...UP, '--config', 'nope.mjs'], expected: /nope\.mjs: config file not found/ },
   { kind: 'config', name: '--config with an unsupported extension', args: [...UP, '--config', 'c.json'], files: { 'c.json': '{}' }, expected: /c\.json: expected a \.ts, \.mts, \.js or \.mjs config file/ },
   // Config: the shape.
-  { kind: 'config', name: 'no tiers key', config: {}, expected: /land\.config\.mjs: tiers: expected an object of tiers/ },
   { kind: 'config', name: 'an empty tiers object', config: { tiers: {} }, expected: /tiers: expected at least one tier/ },
   { kind: 'config', name: 'a misspelt top-level key', config: { tier: { a: marker } }, expected: /unknown key "tier": did you mean "tiers"\?/ },
   { kind: 'config', name: 'a misspelt tier key', config: tiers({ comand: ['x'] }), expected: /tiers\.a: unknown key "comand": did you mean "command"\?/ },
-  { kind: 'config', name: 'a tier without a command', config: { tiers: { a: {} } }, expected: /tiers\.a\.command: expected a non-empty argv array/ },
-  { kind: 'config', name: 'an empty argv', config: tiers({ command: [] }), expected: /tiers\.a\.command: expected a non-empty argv array/ },
-  { kind: 'config', name: 'an argv holding a number', config: tiers({ command: ['node', 1] }), expected: /tiers\.a\.command: .*got \["node",1\]/ },
   { kind: 'config', name: 'a string command without shell', config: tiers({ command: 'node -e 0' }), expected: /tiers\.a\.command: expected an argv array; a string command needs shell: true/ },
   { kind: 'config', name: 'a tier name with a space', config: { tiers: { 'a b': marker } }, expected: /tiers\["a b"\]: expected a tier name of letters, digits/ },
-  { kind: 'config', name: 'an empty app name', config: { app: '', ...tiers({}) }, expected: /app: expected an application name, got ""/ },
   { kind: 'config', name: 'an env value that is a number', config: tiers({ env: { PORT: 8080 } }), expected: /tiers\.a\.env\.PORT: expected a string value, got 8080/ },
-  { kind: 'config', name: 'a gate that is a number', config: tiers({ gate: 5 }), expected: /tiers\.a\.gate: expected a flag name/ },
-  { kind: 'config', name: 'a rollup interval that is not a number', config: { telemetry: { rollupIntervalMs: 'soon' }, ...tiers({}) }, expected: /telemetry\.rollupIntervalMs: expected a whole number of milliseconds/ },
-  // Config: dependencies.
-  { kind: 'config', name: 'a dependency on an unknown tier', config: tiers({ dependsOn: { ghost: 'ready' } }), expected: /tiers\.a\.dependsOn.*ghost/ },
-  { kind: 'config', name: 'an unknown dependency condition', config: { tiers: { a: marker, b: { ...marker, dependsOn: { a: 'done' } } } }, expected: /tiers\.b\.dependsOn\.a: expected started, ready or completed/ },
   { kind: 'config', name: 'a dependency cycle', config: { tiers: { a: { ...marker, dependsOn: { b: 'ready' } }, b: { ...marker, dependsOn: { a: 'started' } } } }, expected: /expected no dependency cycle, got (a -> b -> a|b -> a -> b)/ },
-  { kind: 'config', name: 'a tier depending on itself', config: tiers({ dependsOn: { a: 'ready' } }), expected: /expected no dependency cycle, got a -> a/ },
-  // Config: probes, restart, stop.
   { kind: 'config', name: 'a tcp probe on "abc"', config: tiers({ ready: { tcp: 'abc' } }), expected: /tiers\.a\.ready\.tcp: expected a port 1\.\.65535, got "abc"/ },
-  { kind: 'config', name: 'a tcp probe on port 70000', config: tiers({ ready: { tcp: 70000 } }), expected: /tiers\.a\.ready\.tcp: expected a port 1\.\.65535, got 70000/ },
   { kind: 'config', name: 'a probe of two kinds', config: tiers({ ready: { tcp: 80, http: 'http://x/' } }), expected: /tiers\.a\.ready: expected exactly one of log, tcp, http, exec, not tcp and http/ },
-  { kind: 'config', name: 'a probe of no kind', config: tiers({ ready: { timeoutMs: 5 } }), expected: /tiers\.a\.ready: expected exactly one of log, tcp, http, exec/ },
-  { kind: 'config', name: 'an http probe that is not a URL', config: tiers({ ready: { http: 'localhost:80' } }), expected: /tiers\.a\.ready\.http: expected an http\(s\) URL/ },
-  { kind: 'config', name: 'a probe timeout of 0', config: tiers({ ready: { log: 'up', timeoutMs: 0 } }), expected: /tiers\.a\.ready\.timeoutMs: expected a whole number of milliseconds > 0, got 0/ },
-  { kind: 'config', name: 'a host on a log probe', config: tiers({ ready: { log: 'up', host: 'h' } }), expected: /tiers\.a\.ready\.host: expected host only with a tcp probe/ },
-  { kind: 'config', name: 'a liveness failure threshold of 0', config: tiers({ liveness: { tcp: 80, failureThreshold: 0 } }), expected: /tiers\.a\.liveness\.failureThreshold: expected a whole number >= 1/ },
-  { kind: 'config', name: 'an unknown restart policy', config: tiers({ restart: { policy: 'sometimes' } }), expected: /tiers\.a\.restart\.policy: expected never, on-failure or always/ },
-  { kind: 'config', name: 'a negative restart budget', config: tiers({ restart: { maxRestarts: -1 } }), expected: /tiers\.a\.restart\.maxRestarts: expected a whole number >= 0, got -1/ },
   { kind: 'config', name: 'a backoff cap below its start', config: tiers({ restart: { backoff: { initialMs: 500, maxMs: 100 } } }), expected: /tiers\.a\.restart\.backoff\.maxMs: expected at least initialMs \(500\)/ },
   { kind: 'config', name: 'an unknown stop signal', config: tiers({ stop: { signal: 'SIGFOO' } }), expected: /tiers\.a\.stop\.signal: expected a signal name/ },
   // Config: what preflight finds before anything starts.
   { kind: 'config', name: 'a command not on PATH', config: { tiers: { a: marker, b: { command: ['no-such-command-anywhere'] } } }, expected: /tiers\.b\.command: expected an executable, "no-such-command-anywhere" was not found on PATH/ },
-  { kind: 'config', name: 'a relative command that does not exist', config: tiers({ command: ['./bin/missing'] }), expected: /tiers\.a\.command: expected an executable, "\.\/bin\/missing" was not found in/ },
-  { kind: 'config', name: 'a command that is a folder', config: tiers({ command: ['./profiles'] }), expected: /tiers\.a\.command: expected an executable, "\.\/profiles"/ },
   { kind: 'config', name: 'a command that is not executable', config: tiers({ command: ['./notes.txt'] }), files: { 'notes.txt': 'hi\n' }, expected: /tiers\.a\.command: expected an executable, "\.\/notes\.txt"/ },
   { kind: 'config', name: 'a cwd that does not exist', config: { tiers: { a: marker, b: { ...marker, cwd: 'missing-folder' } } }, expected: /tiers\.b\.cwd: expected an existing folder, got ".*missing-folder"/ },
-  { kind: 'config', name: 'a cwd that is a file', config: tiers({ cwd: 'notes.txt' }), files: { 'notes.txt': 'hi\n' }, expected: /tiers\.a\.cwd: expected an existing folder, got ".*notes\.txt"/ },
   // Profiles.
   { kind: 'profile', name: 'an unknown profile', args: [...UP, '--profile', 'nope'], expected: /unknown profile "nope" \(known profiles: debug\)/ },
-  { kind: 'profile', name: 'a profile name that climbs out of profiles/', args: [...UP, '--profile', '../x'], expected: /unknown profile "\.\.\/x"/ },
-  { kind: 'profile', name: 'a defaultProfile that does not exist', config: { defaultProfile: 'ghost', ...tiers({}) }, expected: /unknown profile "ghost" \(known profiles: debug\)/ },
   { kind: 'profile', name: 'a line without =', profiles: { debug: 'GOOD=1\noops\n' }, expected: /profiles\/debug\.env:2: expected KEY=value, got "oops"/ },
-  { kind: 'profile', name: 'a key with a dash', profiles: { debug: 'A-B=1\n' }, expected: /profiles\/debug\.env:1: expected a key of letters, digits and _/ },
-  { kind: 'profile', name: 'the KEY: value form', profiles: { debug: 'KEY: value\n' }, expected: /profiles\/debug\.env:1: expected KEY=value, got "KEY: value"/ },
   { kind: 'profile', name: 'an unterminated quote', profiles: { debug: 'A="open\n' }, expected: /profiles\/debug\.env:1: unterminated " quote in A/ },
-  { kind: 'profile', name: 'an unquoted value starting with #', profiles: { debug: 'Color=#fff\n' }, expected: /profiles\/debug\.env:1: expected a quoted value for Color/ },
   // Env files.
   { kind: 'env file', name: 'a malformed .env.Land', files: { '.env.Land': 'A=1\n"unterminated\n' }, expected: /\.env\.Land:2: / },
   { kind: 'env file', name: 'a malformed .env.Land.PostHog line holding the key', files: { '.env.Land.PostHog': 'Capture=true\nAuthorize phc_abcdefghijklmnop12345\n' }, expected: /\.env\.Land\.PostHog:2: expected KEY=value, got "Authorize …" \(hidden/ },
-  { kind: 'env file', name: 'a malformed .Sample standing in for a missing file', files: { '.env.Land.Sample': 'X=1\n  = 2\n' }, expected: /\.env\.Land\.Sample:2: / },
-  // Command lines.
+  // Command lines (rejected by the parser, before any config is read).
   { kind: 'command line', name: 'an unknown command', args: ['upp'], expected: /unknown command 'upp' \(did you mean up\?\)/ },
   { kind: 'command line', name: 'an unknown flag', args: [...UP, '--bogus'], expected: /unknown option '--bogus'/ },
   { kind: 'command line', name: 'a misspelt flag', args: [...UP, '--profil', 'debug'], expected: /unknown option '--profil' \(did you mean --profile\?\)/ },
   { kind: 'command line', name: 'a flag without its value', args: [...UP, '--profile'], expected: /option '-p, --profile <name>' argument missing/ },
   { kind: 'command line', name: 'a control port that is not a number', args: [...UP, '--control-port', 'abc'], expected: /--control-port <port>' argument 'abc' is invalid\. expected a TCP port/ },
   { kind: 'command line', name: 'a control port above 65535', args: [...UP, '--control-port', '70000'], expected: /argument '70000' is invalid\. expected a TCP port/ },
-  { kind: 'command line', name: 'trace of a boot that was never recorded', args: ['trace', 'nosuchboot'], expected: /no recording for "nosuchboot"/ },
   { kind: 'command line', name: 'logs -n that is not a number', args: ['logs', 'a', '-n', 'abc'], expected: /--lines: expected a whole number ≥ 0, got "abc"/ },
-  { kind: 'command line', name: 'an unknown flag to status', args: ['status', '--bogus'], expected: /unknown option '--bogus'/ },
-  { kind: 'command line', name: 'spawn of an unknown tier', args: ['spawn', 'ghost'], expected: /unknown tier ghost \(known: a\)/ },
+  { kind: 'command line', name: 'logs -n that is negative', args: ['logs', 'a', '-f', '-n', '-1'], expected: /--lines: expected a whole number ≥ 0, got "-1"/ },
+  { kind: 'command line', name: 'stop without a tier', args: ['stop'], expected: /missing required argument 'tier'/ },
+  { kind: 'command line', name: 'spawn without a tier', args: ['spawn'], expected: /missing required argument 'tier'/ },
+  { kind: 'command line', name: 'status with an argument', args: ['status', 'extra'], expected: /too many arguments for 'status'/ },
+  { kind: 'command line', name: 'trace with two boot ids', args: ['trace', 'a', 'b'], expected: /too many arguments for 'trace'/ },
+  { kind: 'command line', name: 'an unknown flag to down', args: ['down', '--bogus'], expected: /unknown option '--bogus'/ },
+  { kind: 'command line', name: 'an unknown flag to profiles', args: ['profiles', '--bogus'], expected: /unknown option '--bogus'/ },
   // Control clients with no stack running: exit 3.
   ...(['status', 'stop a', 'restart a', 'logs a', 'down'] as const).map(
     (command): BadInput => ({ kind: 'control client', name: `${command} with no stack running`, args: command.split(' '), code: 3, expected: /no stack is running in .*: start one with `land up`/ }),
@@ -139,8 +116,6 @@ describe.concurrent('bad input: one line, its exit code, nothing started', () =>
 const BAD_TRACEPARENTS: Array<{ name: string; value: string; reason: RegExp }> = [
   { name: 'not a traceparent at all', value: 'garbage', reason: /expected version-traceid-parentid-flags/ },
   { name: 'an all-zero trace id', value: `00-${'0'.repeat(32)}-${'a'.repeat(16)}-01`, reason: /trace id must not be all zero/ },
-  { name: 'version ff', value: `ff-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, reason: /version ff is invalid/ },
-  { name: 'uppercase hex', value: `00-${'A'.repeat(32)}-${'b'.repeat(16)}-01`, reason: /trace id must be 32 lowercase hex digits/ },
 ];
 
 describe.concurrent('bad input (warned and ignored): a TRACEPARENT from outside that is not valid', () => {

@@ -2,12 +2,12 @@
  * Faults of a child's own making: a last line without a newline, stdout closed early, an exit before land has
  * finished spawning it, and a command or cwd that disappears after the first start (so a restart hits it).
  */
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CHILD, child, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
-import { cleanUp, status, tierOf, waitForTier } from '../control/helpers.js';
-import { faultChild } from './support.js';
+import { CHILD, child, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { cleanUp, status, tierOf } from '../control/helpers.js';
+import { faultChild, sleeper, snapshot, tierWhen } from './support.js';
 
 const runs: LandRun[] = [];
 afterEach(() => cleanUp(runs));
@@ -20,7 +20,7 @@ async function up(dir: string, readyPattern: RegExp): Promise<LandRun> {
   return run;
 }
 
-const neighbour = { command: child('--say', 'neighbour up'), ready: { log: 'neighbour up' } };
+const neighbour = sleeper('neighbour');
 
 describe('fault: output that ends badly', () => {
   it('a 1 MB line with no newline, then exit: logged byte for byte and printed whole', async () => {
@@ -47,14 +47,14 @@ describe('fault: output that ends badly', () => {
     });
     const run = await up(dir, /closer: starting → ready/);
     await run.waitFor(/closer +\| stderr still here 3/);
-    const closer = tierOf(await status(dir), 'closer');
+    const closer = tierOf(await snapshot(dir), 'closer');
     expect(closer.state).toBe('ready');
     expect(isAlive(closer.pid!)).toBe(true);
     const stopped = await landDone(['stop', 'closer'], dir);
     expect(stopped.code).toBe(0);
-    expect(tierOf(await status(dir), 'closer').state).toBe('stopped');
+    expect(tierOf(await status(dir), 'closer').state).toBe('stopped'); // as `land status --json` tells it
     expect(isAlive(closer.pid!)).toBe(false);
-    expect(tierOf(await status(dir), 'neighbour').state).toBe('ready');
+    expect(tierOf(await snapshot(dir), 'neighbour').state).toBe('ready');
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
   });
@@ -67,7 +67,7 @@ describe('fault: a child that exits before land has finished spawning it', () =>
         tiers: {
           instantOk: { command: ['true'], restart: { policy: 'never' } },
           instantFail: { command: ['sh', '-c', 'exit 7'], ready: { tcp: 1 }, restart: { policy: 'never' } },
-          afterOk: { command: child('--say', 'after up'), dependsOn: { instantOk: 'completed' }, ready: { log: 'after up' } },
+          afterOk: { ...sleeper('after'), dependsOn: { instantOk: 'completed' } },
           neighbour,
         },
       },
@@ -75,13 +75,13 @@ describe('fault: a child that exits before land has finished spawning it', () =>
     const run = await up(dir, /instantFail: \w+ → failed/);
     await run.waitFor(/afterOk: starting → ready/);
     await run.waitFor(/neighbour: starting → ready/);
-    const snapshot = await status(dir);
-    expect(tierOf(snapshot, 'instantOk')).toMatchObject({ state: 'exited', reason: 'completed with code 0' });
-    expect(tierOf(snapshot, 'instantFail')).toMatchObject({ state: 'failed', reason: 'restart policy is never' });
-    expect(tierOf(snapshot, 'instantFail').lastExit?.code).toBe(7);
+    const told = await status(dir);
+    expect(tierOf(told, 'instantOk')).toMatchObject({ state: 'exited', reason: 'completed with code 0' });
+    expect(tierOf(told, 'instantFail')).toMatchObject({ state: 'failed', reason: 'restart policy is never' });
+    expect(tierOf(told, 'instantFail').lastExit?.code).toBe(7);
     expect(run.stdout).toMatch(/instantFail: starting → crashed \(exited with code 7\)/);
     expect(run.stdout).toMatch(/instantFail: crash: exited with code 7/);
-    expect(tierOf(snapshot, 'neighbour').state).toBe('ready');
+    expect(tierOf(told, 'neighbour').state).toBe('ready');
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
   });
@@ -105,14 +105,14 @@ describe('fault: the command or cwd disappears after the first start', () => {
     chmodSync(join(dir, 'bin', 'tool'), 0o755);
     const run = await up(dir, /tool: starting → ready/);
     await run.waitFor(/neighbour: starting → ready/);
-    const before = await status(dir);
+    const before = await snapshot(dir);
     rmSync(join(dir, 'bin', 'tool'));
     process.kill(tierOf(before, 'tool').pid!, 'SIGKILL');
-    const tool = await waitForTier(dir, 'tool', (tier) => tier.state === 'failed', 'failed');
+    const tool = await tierWhen(dir, 'tool', (tier) => tier.state === 'failed', 'failed');
     expect(tool.reason).toMatch(/^spawn failed: .*ENOENT/);
     expect(tool.pid).toBeUndefined();
     expect(run.stdout).toMatch(/tool: spawn-failed: .*ENOENT/);
-    const after = await status(dir);
+    const after = await snapshot(dir);
     expect(tierOf(after, 'neighbour')).toMatchObject({ state: 'ready', pid: tierOf(before, 'neighbour').pid });
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
@@ -135,14 +135,14 @@ describe('fault: the command or cwd disappears after the first start', () => {
     mkdirSync(join(dir, 'work'));
     const run = await up(dir, /worker: starting → ready/);
     await run.waitFor(/neighbour: starting → ready/);
-    const before = await status(dir);
+    const before = await snapshot(dir);
     rmSync(join(dir, 'work'), { recursive: true });
     process.kill(tierOf(before, 'worker').pid!, 'SIGKILL');
-    const worker = await waitForTier(dir, 'worker', (tier) => tier.state === 'failed', 'failed');
+    const worker = await tierWhen(dir, 'worker', (tier) => tier.state === 'failed', 'failed');
     expect(worker.reason).toMatch(/^spawn failed: /);
     expect(worker.reason).toContain('work');
     expect(run.stdout).toMatch(/worker: spawn-failed: /);
-    expect(tierOf(await status(dir), 'neighbour')).toMatchObject({ state: 'ready', pid: tierOf(before, 'neighbour').pid });
+    expect(tierOf(await snapshot(dir), 'neighbour')).toMatchObject({ state: 'ready', pid: tierOf(before, 'neighbour').pid });
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
   });

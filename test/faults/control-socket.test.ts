@@ -6,8 +6,9 @@ import { connect } from 'node:net';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { child, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
-import { cleanUp, http, status, tierOf } from '../control/helpers.js';
+import { land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { cleanUp, http, tierOf } from '../control/helpers.js';
+import { sleeper, snapshot } from './support.js';
 import type { StackSnapshot } from '../../src/supervisor/types.js';
 
 const runs: LandRun[] = [];
@@ -23,8 +24,8 @@ beforeEach(async () => {
   dir = makeProject({
     config: {
       tiers: {
-        api: { command: child('--say', 'api up'), ready: { log: 'api up' } },
-        worker: { command: child('--say', 'worker up'), ready: { log: 'worker up' } },
+        api: sleeper('api'),
+        worker: sleeper('worker'),
       },
     },
   });
@@ -33,12 +34,12 @@ beforeEach(async () => {
   runs.push(run);
   await run.waitFor(/api: starting → ready/);
   await run.waitFor(/worker: starting → ready/);
-  before = await status(dir);
+  before = await snapshot(dir);
 });
 
 /** After the fault: land answers, every tier is the same process it was, nothing restarted; then a clean stop. */
 async function expectUndisturbed(): Promise<void> {
-  const after = await status(dir);
+  const after = await snapshot(dir);
   for (const name of ['api', 'worker']) {
     expect(tierOf(after, name)).toMatchObject({ state: 'ready', pid: tierOf(before, name).pid, restarts: 0 });
   }

@@ -5,9 +5,9 @@
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { child, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
+import { land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp, http, status, tierOf } from '../control/helpers.js';
-import { faultChild, procStatusKb } from './support.js';
+import { faultChild, procStatusKb, sleeper } from './support.js';
 
 const runs: LandRun[] = [];
 afterEach(() => cleanUp(runs));
@@ -56,7 +56,7 @@ describe('fault: a child that floods stdout', () => {
       config: {
         tiers: {
           flood: { command: faultChild('--flood-until', stopFile, '--line-bytes', LINE_BYTES), restart: { policy: 'never' } },
-          calm: { command: child('--say', 'calm up'), ready: { log: 'calm up' } },
+          calm: sleeper('calm'),
         },
       },
     });

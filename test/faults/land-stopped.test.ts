@@ -4,10 +4,10 @@
  * exception, SIGKILL (then reaped by the next `land up`, which spares a process that merely holds an old pid).
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { child, isAlive, land, makeProject, markedProcesses, removeProjects, survivorsIn, waitUntil, type LandRun } from '../helpers/land.js';
+import { isAlive, land, makeProject, markedProcesses, removeProjects, survivorsIn, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 
 const runs: LandRun[] = [];
@@ -21,18 +21,31 @@ afterAll(removeProjects);
 /** 1 stubborn leader + 2 stubborn grandchildren + the daemonizer + its setsid daemon + a polite tier. */
 const PROCESSES = 6;
 
+/**
+ * Shell tiers (cheap to start): each process writes its pid to <pids>/<pid>. The stubborn leader ignores SIGTERM
+ * (and says so) and its two grandchildren ignore it too (an ignored signal stays ignored across fork and exec); the
+ * daemonizer forks a `setsid` daemon that leaves the tier's process group and session.
+ */
 function stubbornProject(extraConfigSource = '') {
   const pids = join(makeProject({ config: { tiers: {} } }), 'pids');
+  mkdirSync(pids);
+  const stubborn = [
+    "trap '' TERM INT",
+    `sleep 300 & echo > ${pids}/$!`,
+    `sleep 300 & echo > ${pids}/$!`,
+    "trap 'echo ignoring SIGTERM' TERM",
+    `echo > ${pids}/$$`,
+    'echo stubborn up',
+    'while :; do wait; sleep 0.2; done',
+  ].join('\n');
+  const daemonizer = [`setsid sleep 300 & echo > ${pids}/$!`, `echo > ${pids}/$$`, 'echo forked a daemon', 'exec sleep 300'].join('\n');
+  const polite = [`echo > ${pids}/$$`, 'echo polite up', 'exec sleep 300'].join('\n');
   const dir = makeProject({
     config: {
       tiers: {
-        stubborn: {
-          command: child('--ignore-term', '--grandchildren', 2, '--pidfile', pids, '--say', 'stubborn up'),
-          ready: { log: 'stubborn up' },
-          stop: { timeoutMs: 300 },
-        },
-        daemonizer: { command: child('--daemon', '--pidfile', pids, '--say', 'forked a daemon'), ready: { log: 'forked a daemon' } },
-        polite: { command: child('--pidfile', pids, '--say', 'polite up'), ready: { log: 'polite up' } },
+        stubborn: { command: ['sh', '-c', stubborn], ready: { log: 'stubborn up' }, stop: { timeoutMs: 300 } },
+        daemonizer: { command: ['sh', '-c', daemonizer], ready: { log: 'forked a daemon' } },
+        polite: { command: ['sh', '-c', polite], ready: { log: 'polite up' } },
       },
     },
   });

@@ -4,8 +4,8 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CHILD, child, freePort, isAlive, land, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
-import { cleanUp, status, tierOf, waitForTier } from '../control/helpers.js';
-import { RECORD_PROFILE, recordedEvents } from './support.js';
+import { cleanUp, status, tierOf } from '../control/helpers.js';
+import { RECORD_PROFILE, recordedEvents, sleeper, snapshot, tierWhen } from './support.js';
 
 const runs: LandRun[] = [];
 const closers: Array<() => Promise<void> | void> = [];
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 afterAll(removeProjects);
 
-const neighbour = { command: child('--say', 'neighbour up'), ready: { log: 'neighbour up' } };
+const neighbour = sleeper('neighbour');
 
 async function listen(server: Server | HttpServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -120,15 +120,15 @@ describe('fault: a liveness probe that passes, then fails', () => {
     runs.push(run);
     await run.waitFor(/live: starting → ready/);
     await run.waitFor(/neighbour: starting → ready/);
-    const first = tierOf(await status(dir), 'live');
+    const first = tierOf(await snapshot(dir), 'live');
     health.setHealthy(false);
-    await run.waitFor(/live: spawned pid \d+ \(restart 1\)/);
+    await run.waitFor(/live: spawned pid \d+ \(restart 1\)/, 30_000);
     expect(run.stdout).toContain(`live: ready → crashed (liveness probe (http ${health.url}) failed 2 time(s))`);
     expect(isAlive(first.pid!)).toBe(false);
     health.setHealthy(true);
-    const again = await waitForTier(dir, 'live', (tier) => tier.state === 'ready' && tier.restarts >= 1, 'ready after a restart');
+    const again = await tierWhen(dir, 'live', (tier) => tier.state === 'ready' && tier.restarts >= 1, 'ready after a restart');
     expect(again.pid).not.toBe(first.pid);
-    const neighbourNow = tierOf(await status(dir), 'neighbour');
+    const neighbourNow = tierOf(await snapshot(dir), 'neighbour');
     expect(neighbourNow).toMatchObject({ state: 'ready', restarts: 0 });
     // One probe-failed error per liveness failure the person was shown.
     const shown = run.stdout.match(/live: probe-failed: liveness probe/g)!.length;
@@ -168,7 +168,7 @@ describe('fault: a port already taken by another process', () => {
     });
     const run = land(['up', '--no-tui'], dir);
     runs.push(run);
-    await run.waitFor(/taken: \w+ → failed/);
+    await run.waitFor(/taken: \w+ → failed/, 60_000);
     await run.waitFor(/neighbour: starting → ready/);
     expect(run.stdout).toMatch(/taken +\| .*EADDRINUSE/); // the child's own words reach the person
     expect(run.stdout).toMatch(/taken: crashed → failed \(restart budget spent \(1 restarts\)\)/);

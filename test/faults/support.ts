@@ -1,6 +1,8 @@
 /** What the fault tests share beyond test/helpers: the fault fixture, the recording, a land's memory. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
+import { http, tierOf } from '../control/helpers.js';
 import { ROOT } from '../helpers/land.js';
 
 export const FAULT_CHILD = join(ROOT, 'test', 'fixtures', 'fault-child.mjs');
@@ -35,4 +37,28 @@ export function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no ${field} for pid ${pid}`);
   return Number(match[1]);
+}
+
+/** A tier that costs next to nothing: says `<name> up`, then sleeps until stopped. */
+export const sleeper = (name: string) => ({ command: ['sh', '-c', `echo ${name} up; exec sleep 300`], ready: { log: `${name} up` } });
+
+/**
+ * The stack's snapshot straight from the control socket: what `land status --json` prints, without a CLI process
+ * per look (the tests use the real CLI where the CLI is the point).
+ */
+export async function snapshot(dir: string): Promise<StackSnapshot> {
+  const answer = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/status');
+  if (answer.status !== 200) throw new Error(`/status answered ${answer.status}: ${answer.body}`);
+  return JSON.parse(answer.body) as StackSnapshot;
+}
+
+/** Polls the snapshot until `check` holds for the named tier. */
+export async function tierWhen(dir: string, name: string, check: (tier: TierSnapshot) => boolean, what: string, timeoutMs = 30_000): Promise<TierSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const tier = tierOf(await snapshot(dir), name);
+    if (check(tier)) return tier;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${name} to be ${what}; last: ${JSON.stringify(tier)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

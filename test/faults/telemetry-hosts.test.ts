@@ -3,11 +3,10 @@
  * 500 or answering too slowly; the recording folder unwritable. The stack runs regardless, the pipe is shown as
  * unavailable in `land status --json`, land prints no error of its own and stops cleanly.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { land, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
-import { cleanUp, http, status } from '../control/helpers.js';
+import { cleanUp, status } from '../control/helpers.js';
+import { snapshot } from './support.js';
 import { startOtlpReceiver, startPostHogReceiver, waitFor, type ReceiverMode } from '../helpers/receivers.js';
 import type { StackSnapshot } from '../../src/supervisor/types.js';
 
@@ -24,12 +23,14 @@ afterAll(async () => {
 /** Ten cheap tiers: twenty events at boot, a full PostHog batch sent at once rather than after its interval. */
 const TIERS = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, { command: ['sleep', '300'] }]));
 
+const allReady = (snapshot: StackSnapshot) => snapshot.tiers.every((tier) => tier.state === 'ready');
+
 /** Polls /status on the control socket (cheaper than a CLI process per poll) until `check` holds. */
 async function statusUntil(dir: string, check: (snapshot: StackSnapshot) => boolean, what: string): Promise<StackSnapshot> {
   let last: StackSnapshot | undefined;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    last = JSON.parse((await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/status')).body) as StackSnapshot;
+    last = await snapshot(dir);
     if (check(last)) return last;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; telemetry: ${JSON.stringify(last.telemetry)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -75,14 +76,13 @@ describe.concurrent('fault: telemetry hosts that fail', () => {
       const run = await boot(dir);
       const snapshot = await statusUntil(
         dir,
-        (s) => s.telemetry.posthog.state === 'unavailable' && s.telemetry.otlp.state === 'unavailable',
-        'both pipes to be marked unavailable',
+        (s) => s.telemetry.posthog.state === 'unavailable' && s.telemetry.otlp.state === 'unavailable' && allReady(s),
+        'both pipes to be marked unavailable, every tier ready',
       );
       expect(snapshot.telemetry.posthog.reason).toBeTruthy();
       expect(snapshot.telemetry.otlp.reason).toBeTruthy();
       expect(JSON.stringify(snapshot)).not.toContain(KEY);
       expect(snapshot.telemetry.record.state).toBe('on');
-      for (const tier of snapshot.tiers) expect(tier.state, tier.name).toBe('ready');
       if (mode !== 'refuse') {
         // The hosts really were asked (and failed to answer in a useful way).
         await waitFor(() => (posthog.requests.length > 0 ? true : undefined), 5_000, 'a PostHog request');
@@ -100,10 +100,9 @@ describe.concurrent('fault: telemetry hosts that fail', () => {
   it('the recording folder cannot be written (.land/telemetry is a file): the stack runs, the recording marked unavailable, a clean stop', async () => {
     const dir = makeProject({ config: { tiers: TIERS }, profiles: { debug: 'Record=1\n' }, files: { '.land/telemetry': 'not a folder\n' } });
     const run = await boot(dir);
-    const snapshot = await statusUntil(dir, (s) => s.telemetry.record.state === 'unavailable', 'the recording to be marked unavailable');
+    const snapshot = await statusUntil(dir, (s) => s.telemetry.record.state === 'unavailable' && allReady(s), 'the recording to be marked unavailable, every tier ready');
     expect(snapshot.telemetry.record.reason).toMatch(/cannot write/);
     expect(snapshot.telemetry.record.dropped).toBeGreaterThan(0);
-    for (const tier of snapshot.tiers) expect(tier.state, tier.name).toBe('ready');
     expect((await status(dir)).telemetry.record.state).toBe('unavailable');
     await expectCleanStop(run);
   });

@@ -143,3 +143,10 @@ export async function waitFor(check: () => boolean, what: string | (() => string
     await sleep(10);
   }
 }
+
+const ANSI = /\u001B\[[0-9;?]*[A-Za-z]/g;
+
+/** A frame without its escape sequences. */
+export function plain(frame: string | undefined): string {
+  return (frame ?? '').replace(ANSI, '');
+}

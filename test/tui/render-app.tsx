@@ -1,7 +1,9 @@
 /** Render the App with ink-testing-library and a FakeControl; helpers to read frames. */
 import { render } from 'ink-testing-library';
 import { App, type AppProps } from '../../src/tui/index.js';
-import { sleep, T0, waitFor, type FakeControl } from './fake-control.js';
+import { plain, sleep, T0, waitFor, type FakeControl } from './fake-control.js';
+
+export { plain };
 
 export const KEYS = {
   up: '\u001B[A',
@@ -17,11 +19,7 @@ export const KEYS = {
 };
 
 // eslint-disable-next-line no-control-regex
-const ANSI = /\u001B\[[0-9;?]*[A-Za-z]/g;
 
-export function plain(frame: string | undefined): string {
-  return (frame ?? '').replace(ANSI, '');
-}
 
 export function renderApp(control: FakeControl, props: Partial<AppProps> = {}) {
   const exits: number[] = [];

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { execa } from 'execa';
-import { render } from 'ink';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App, runTui } from '../../src/tui/index.js';
-import { FakeControl, sleep, stack, T0, tier, waitFor } from './fake-control.js';
-import { plain } from './render-app.js';
+import { loadTui } from '../../src/tui/load.js';
+import { FakeControl, plain, sleep, stack, T0, tier, waitFor } from './fake-control.js';
+
+// As land loads it: live frames even where CI=true is set (ink decides once, when it is first imported).
+const { App, runTui } = await loadTui();
+const { render } = await import('ink');
 
 /** A terminal-like stdout: records writes, has a size, can be resized. */
 class FakeTerminal extends EventEmitter {
