@@ -7,7 +7,7 @@ import { ROOT, child, makeProject, markedProcesses, removeProjects } from '../he
 afterAll(removeProjects);
 
 describe('another project that depends on land', () => {
-  it('writes land.config.ts with defineConfig from "land" and boots it with npx land up', async () => {
+  it('writes land.config.ts with defineConfig from "land" and boots it with npx land up', { timeout: 180_000 }, async () => {
     const dir = makeProject({ config: { tiers: {} } });
     writeFileSync(
       join(dir, 'package.json'),

@@ -111,7 +111,7 @@ describe('fault: the command or cwd disappears after the first start', () => {
     const tool = await tierWhen(dir, 'tool', (tier) => tier.state === 'failed', 'failed');
     expect(tool.reason).toMatch(/^spawn failed: .*ENOENT/);
     expect(tool.pid).toBeUndefined();
-    expect(run.stdout).toMatch(/tool: spawn-failed: .*ENOENT/);
+    await run.waitFor(/tool: spawn-failed: .*ENOENT/); // the person is told (printed a moment after the state changed)
     const after = await snapshot(dir);
     expect(tierOf(after, 'neighbour')).toMatchObject({ state: 'ready', pid: tierOf(before, 'neighbour').pid });
     expect((await run.stop()).code).toBe(0);
@@ -141,7 +141,7 @@ describe('fault: the command or cwd disappears after the first start', () => {
     const worker = await tierWhen(dir, 'worker', (tier) => tier.state === 'failed', 'failed');
     expect(worker.reason).toMatch(/^spawn failed: /);
     expect(worker.reason).toContain('work');
-    expect(run.stdout).toMatch(/worker: spawn-failed: /);
+    await run.waitFor(/worker: spawn-failed: /);
     expect(tierOf(await snapshot(dir), 'neighbour')).toMatchObject({ state: 'ready', pid: tierOf(before, 'neighbour').pid });
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
