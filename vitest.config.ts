@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup.ts'],
     // ink renders only a last frame when it sees CI=true; component tests read live frames. (land itself loads the
     // UI with CI neutralised: see src/tui/load.ts, and the tmux test runs land with CI=true to prove it.)
     env: { CI: '0', CONTINUOUS_INTEGRATION: '0' },

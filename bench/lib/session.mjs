@@ -45,6 +45,13 @@ export async function boot(hub, id, n, { mode = 'idle', args = [], options = {},
   }
 }
 
+/** The promise's value, or undefined once ms have passed; the timer never outlives the answer. */
+function within(promise, ms) {
+  let timer;
+  const timeout = new Promise((resolve) => (timer = setTimeout(resolve, ms, undefined)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** How long processes may outlive the tool before they count as survivors. */
 const GRACE_MS = 2_000;
 
@@ -57,7 +64,7 @@ export async function stopAndWatch(run, pids, { timeoutMs = 60_000 } = {}) {
   const graceOver = run.exited.then(() => new Promise((r) => setTimeout(r, GRACE_MS)));
   // 5 ms: fine enough for shutdowns of hundreds of ms, light enough not to slow the tool being watched.
   const gone = waitGone(pids, { timeoutMs, pollMs: 5, until: graceOver });
-  const exitedAt = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r(undefined), timeoutMs))]);
+  const exitedAt = await within(run.exited, timeoutMs);
   const { lastGoneAt, survivors } = await gone;
   return {
     stopMs: survivors.length === 0 ? lastGoneAt - requestedAt : null,
@@ -68,11 +75,11 @@ export async function stopAndWatch(run, pids, { timeoutMs = 60_000 } = {}) {
 
 /** Stops the tool if it still runs, then removes whatever is left (processes, temp dir). */
 export async function finish(run, pids = [], { timeoutMs = 20_000 } = {}) {
-  const stillUp = await Promise.race([run.exited.then(() => false), new Promise((r) => setTimeout(() => r(true), 10))]);
+  const stillUp = (await within(run.exited.then(() => false), 10)) ?? true;
   if (stillUp) {
     try {
       await run.stop();
-      await Promise.race([run.exited, new Promise((r) => setTimeout(r, timeoutMs))]);
+      await within(run.exited, timeoutMs);
     } catch {
       // Killed below.
     }
@@ -80,6 +87,7 @@ export async function finish(run, pids = [], { timeoutMs = 20_000 } = {}) {
   await run.close();
   const { survivors } = await waitGone(pids, { timeoutMs: 2_000, pollMs: 20 });
   killAll(survivors);
+  await waitGone(survivors, { timeoutMs: 2_000, pollMs: 10 });
   return performance.now();
 }
 

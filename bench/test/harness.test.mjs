@@ -47,8 +47,7 @@ test('results: ratios to the base, counts without ratios, targets judged on medi
   assert.equal(summary.metrics[0].contenders.land.ratio, 1.08);
   const [target] = evaluateTargets([result]);
   assert.equal(target.met, true);
-  boot8.record('pm2', 1);
-  boot8.record('pm2', 1);
+  for (let i = 0; i < 4; i++) boot8.record('pm2', 1); // now pm2's median (1 ms) is ahead of land's
   assert.equal(evaluateTargets([result])[0].met, false, 'a peer ahead of land fails the target');
 
   const relay = newResult('log-relay', 'Log relay');

@@ -40,8 +40,19 @@ function checkTier(plan: BootPlan, tier: ResolvedTier): void {
   const command = tier.command[0]!;
   const path = tier.env.PATH ?? plan.profileEnv.PATH ?? plan.shellEnv.PATH;
   if (!findExecutable(command, tier.cwd, path)) {
-    const where = command.includes('/') ? `in ${tier.cwd}` : 'on PATH';
-    throw new InputError(`${label}: tiers.${tier.name}.command: expected an executable, "${command}" was not found ${where}`);
+    throw new InputError(`${label}: tiers.${tier.name}.command: expected an executable, ${whyNotExecutable(command, tier.cwd)}`);
+  }
+}
+
+/** What is wrong with a command that cannot be run: absent, a folder, or a file without the execute bit. */
+function whyNotExecutable(command: string, cwd: string): string {
+  if (!command.includes('/')) return `"${command}" was not found on PATH`;
+  try {
+    const stat = statSync(isAbsolute(command) ? command : resolve(cwd, command));
+    if (stat.isDirectory()) return `"${command}" in ${cwd} is a folder`;
+    return `"${command}" in ${cwd} is not executable (chmod +x it, or run it through its interpreter)`;
+  } catch {
+    return `"${command}" was not found in ${cwd}`;
   }
 }
 

@@ -64,7 +64,7 @@ const cases: BadInput[] = [
   { kind: 'config', name: 'an unknown stop signal', config: tiers({ stop: { signal: 'SIGFOO' } }), expected: /tiers\.a\.stop\.signal: expected a signal name/ },
   // Config: what preflight finds before anything starts.
   { kind: 'config', name: 'a command not on PATH', config: { tiers: { a: marker, b: { command: ['no-such-command-anywhere'] } } }, expected: /tiers\.b\.command: expected an executable, "no-such-command-anywhere" was not found on PATH/ },
-  { kind: 'config', name: 'a command that is not executable', config: tiers({ command: ['./notes.txt'] }), files: { 'notes.txt': 'hi\n' }, expected: /tiers\.a\.command: expected an executable, "\.\/notes\.txt"/ },
+  { kind: 'config', name: 'a command that is not executable', config: tiers({ command: ['./notes.txt'] }), files: { 'notes.txt': 'hi\n' }, expected: /tiers\.a\.command: expected an executable, "\.\/notes\.txt" in .* is not executable \(chmod \+x it/ },
   { kind: 'config', name: 'a cwd that does not exist', config: { tiers: { a: marker, b: { ...marker, cwd: 'missing-folder' } } }, expected: /tiers\.b\.cwd: expected an existing folder, got ".*missing-folder"/ },
   // Profiles.
   { kind: 'profile', name: 'an unknown profile', args: [...UP, '--profile', 'nope'], expected: /unknown profile "nope" \(known profiles: debug\)/ },

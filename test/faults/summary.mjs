@@ -39,10 +39,18 @@ function runVitest(outputFile) {
 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** One row per test, in file order; `badInput` rows come from describe blocks named "bad input…". */
+/** The order of the faults in the issue that asked for them (files not listed come after, by name). */
+const FILE_ORDER = ['crash-loop', 'land-stopped', 'flood', 'child-faults', 'probes', 'telemetry-hosts', 'control-socket', 'bad-input'];
+const rank = (file) => {
+  const index = FILE_ORDER.findIndex((name) => file.endsWith(`/${name}.test.ts`));
+  return index === -1 ? FILE_ORDER.length : index;
+};
+
+/** One row per test, in the issue's order; `badInput` rows come from describe blocks named "bad input…". */
 function rowsOf(report) {
   const rows = [];
-  for (const file of report.testResults ?? []) {
+  const files = [...(report.testResults ?? [])].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+  for (const file of files) {
     for (const test of file.assertionResults ?? []) {
       const group = test.ancestorTitles?.[0] ?? relative(root, file.name);
       const badInput = group.startsWith('bad input');

@@ -43,6 +43,9 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
+/** Every land started by a test, so a test that fails half-way still leaves nothing running (test/setup.ts). */
+const started = new Set<LandRun>();
+
 export class LandRun {
   readonly proc: ChildProcess;
   stdout = '';
@@ -56,6 +59,8 @@ export class LandRun {
     this.proc.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
     this.proc.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
     this.exited = new Promise((done) => this.proc.once('close', (code, signal) => done({ code, signal })));
+    started.add(this);
+    void this.exited.then(() => started.delete(this));
   }
 
   get output(): string {
@@ -177,4 +182,19 @@ export async function freePort(): Promise<number> {
       server.close(() => done(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/** Stop every land a test left running: Ctrl-C, then SIGKILL for land and anything carrying its boot mark. */
+export async function stopLeftoverLands(): Promise<void> {
+  await Promise.all(
+    [...started].map(async (run) => {
+      run.signal('SIGINT');
+      const gone = await Promise.race([run.exited.then(() => true), sleep(10_000).then(() => false)]);
+      if (gone) return;
+      run.signal('SIGKILL');
+      const boot = /boot (\S+) ·/.exec(run.stdout)?.[1];
+      if (boot) for (const pid of markedProcesses(boot)) process.kill(pid, 'SIGKILL');
+      await run.exited;
+    }),
+  );
 }

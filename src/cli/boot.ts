@@ -1,0 +1,124 @@
+/** Running a stack once its inputs are read and checked: telemetry, supervisor, control socket, display, exits. */
+import type { BootPlan } from '../config/types.js';
+import { startControlServer, type ControlServer } from '../control/server.js';
+import { InputError, oneLine } from '../errors.js';
+import { removePidRecord, writePidRecord } from '../supervisor/pidfile.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { newBootId } from '../telemetry/ids.js';
+import type { MountainTelemetry } from '../telemetry/mountain.js';
+import { createPrinter, useColor } from './printer.js';
+import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
+
+/** Exit code when a second Ctrl-C cut the graceful shutdown short. */
+const FORCED_EXIT = 130;
+
+interface Boot {
+  plan: BootPlan;
+  supervisor: Supervisor;
+  telemetry: MountainTelemetry;
+  control: ControlServer;
+}
+
+/** Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once). */
+function installExitPaths({ plan, supervisor, telemetry, control }: Boot): void {
+  const rootDir = plan.config.rootDir;
+  process.on('exit', () => {
+    supervisor.killAll();
+    control.removeSocketNow();
+  });
+  const die = (error: unknown) => {
+    process.stderr.write(`land: fatal: ${oneLine(error)}\n`);
+    supervisor.killAll();
+    control.removeSocketNow();
+    removePidRecord(rootDir);
+    process.exit(1);
+  };
+  process.on('uncaughtException', die);
+  process.on('unhandledRejection', die);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals === 1) {
+      telemetry.beginShutdown();
+      void supervisor.shutdown(`received ${signal}`);
+      return;
+    }
+    supervisor.killAll();
+    removePidRecord(rootDir);
+    process.exit(FORCED_EXIT);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+}
+
+/** Shows the stack until it has stopped: the UI in a terminal, prefixed lines otherwise. */
+async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise<void>, useTui: boolean): Promise<void> {
+  if (useTui && process.stdout.isTTY && process.stdin.isTTY) {
+    const { runTui } = await (await import('../tui/load.js')).loadTui();
+    supervisor.start();
+    await runTui(supervisor, { mode: 'up' });
+    await supervisor.shutdown('quit from the UI');
+    return;
+  }
+  const printer = createPrinter({
+    out: process.stdout,
+    color: useColor(process.stdout),
+    names: plan.config.tiers.map((tier) => tier.name),
+    gate: supervisor.output,
+  });
+  supervisor.subscribe(printer.listener);
+  process.stdout.write(
+    `land: boot ${supervisor.bootId} · profile ${plan.profile} · trace ${telemetry.traceId} · logs ${supervisor.logDir}\n`,
+  );
+  supervisor.start();
+  await stopped;
+  await printer.flush();
+  process.stderr.write(`land: ${describeTelemetry(telemetry.status())}\n`);
+}
+
+/** The control socket (and --control-port); if it cannot listen, telemetry already started is closed first. */
+async function openControl(supervisor: Supervisor, telemetry: MountainTelemetry, rootDir: string, port?: number) {
+  try {
+    const control = await startControlServer({ control: supervisor, rootDir, port });
+    // Once, to the person who started land: what a Prometheus scraper needs.
+    if (control.tcp) process.stderr.write(`land: control API on http://127.0.0.1:${control.tcp.port} · bearer token ${control.tcp.token}\n`);
+    return control;
+  } catch (error) {
+    await telemetry.shutdown();
+    throw port === undefined ? error : new InputError(`--control-port: cannot listen on 127.0.0.1:${port}: ${oneLine(error)}`);
+  }
+}
+
+export async function runStack(plan: BootPlan, options: { tui: boolean; controlPort?: number }): Promise<number> {
+  const rootDir = plan.config.rootDir;
+  const bootId = newBootId();
+  const telemetry = startMountainTelemetry(plan, bootId);
+  const supervisor = new Supervisor({
+    plan,
+    bootId,
+    tracer: telemetry.tracer,
+    otlpEndpoint: telemetry.otlpEndpoint,
+    telemetryStatus: () => telemetry.status(),
+  });
+  const control = await openControl(supervisor, telemetry, rootDir, options.controlPort);
+  writePidRecord(rootDir, bootId);
+  telemetry.attach(supervisor);
+  const boot = { plan, supervisor, telemetry, control };
+  installExitPaths(boot);
+
+  const stopped = new Promise<void>((resolve) =>
+    supervisor.subscribe((event) => {
+      if (event.type === 'shutdown' && event.phase === 'begin') telemetry.beginShutdown();
+      if (event.type === 'shutdown' && event.phase === 'end') resolve();
+    }),
+  );
+  // land stays up until asked to stop, even when every tier has ended on its own.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  await showStack(boot, stopped, options.tui);
+  await stopped;
+  clearInterval(keepAlive);
+  // Ends every follow stream and connection: nothing of the control server outlives the stack.
+  await control.close();
+  await telemetry.shutdown();
+  removePidRecord(rootDir);
+  return 0;
+}
