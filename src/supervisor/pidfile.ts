@@ -38,7 +38,7 @@ export function liveLand(record: PidRecord | undefined): PidRecord | undefined {
 
 /** SIGKILL what a dead land's boot left running; returns the pids reaped. */
 export function reapBoot(bootId: string): number[] {
-  const pids = processesMarked({ LAND_BOOT_ID: bootId });
+  const pids = processesMarked({ LAND_BOOT_ID: bootId }, { fresh: true });
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');

@@ -46,23 +46,49 @@ function allPids(): number[] {
 /** A zombie has exited: only its parent's wait() is missing (orphans of a non-reaping pid 1 stay zombies). */
 const isDead = (info: ProcInfo) => info.state === 'Z' || info.state === 'X';
 
-/** Every live process, read once. */
-export function listProcesses(): ProcInfo[] {
-  if (!HAS_PROC) return [];
-  return allPids().flatMap((pid) => {
+/**
+ * One reading of /proc, shared for a moment: when 64 tiers stop together each would otherwise rescan the whole
+ * process table every few milliseconds. Callers that must see the latest state ask for a fresh one.
+ */
+const SNAPSHOT_MS = 25;
+let snapshot: { at: number; processes: ProcInfo[]; environ: Map<number, string>; children?: Map<number, number[]> } | undefined;
+
+function readSnapshot(fresh: boolean) {
+  if (!fresh && snapshot && Date.now() - snapshot.at < SNAPSHOT_MS) return snapshot;
+  const processes = allPids().flatMap((pid) => {
     const info = readProc(pid);
     return info && !isDead(info) ? [info] : [];
   });
+  snapshot = { at: Date.now(), processes, environ: new Map() };
+  return snapshot;
+}
+
+/** Every live process. */
+export function listProcesses(fresh = false): ProcInfo[] {
+  if (!HAS_PROC) return [];
+  return readSnapshot(fresh).processes;
+}
+
+/** When land itself started (clock ticks since boot): nothing it started can be older. */
+export const SELF_START = Number(readProc(process.pid)?.startTime ?? 0);
+
+function childrenByParent(processes: ProcInfo[]): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const p of processes) {
+    const siblings = children.get(p.ppid);
+    if (siblings) siblings.push(p.pid);
+    else children.set(p.ppid, [p.pid]);
+  }
+  return children;
 }
 
 /** Pids below the roots, by parent links, roots excluded. */
 export function descendantsOf(roots: number[], processes = listProcesses()): number[] {
-  const children = new Map<number, number[]>();
-  for (const p of processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const children = processes === snapshot?.processes ? (snapshot.children ??= childrenByParent(processes)) : childrenByParent(processes);
   const found: number[] = [];
   const queue = [...roots];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift()!) ?? []) {
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    for (const child of children.get(next) ?? []) {
       found.push(child);
       queue.push(child);
     }
@@ -70,19 +96,29 @@ export function descendantsOf(roots: number[], processes = listProcesses()): num
   return found;
 }
 
-/** Processes whose environment holds every given KEY=value (the marks land injects into each child). */
-export function processesMarked(marks: Record<string, string>): number[] {
+/**
+ * Processes whose environment holds every given KEY=value (the marks land injects into each child). `since`: only
+ * processes started at or after that many clock ticks since boot (land's own children: SELF_START).
+ */
+export function processesMarked(marks: Record<string, string>, options: { since?: number; fresh?: boolean } = {}): number[] {
   if (!HAS_PROC) return [];
   const needles = Object.entries(marks).map(([key, value]) => `\0${key}=${value}\0`);
-  return allPids().filter((pid) => {
-    if (pid === process.pid) return false;
-    try {
-      const environ = `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`;
+  const current = readSnapshot(options.fresh ?? false);
+  return current.processes
+    .filter((info) => info.pid !== process.pid && Number(info.startTime) >= (options.since ?? 0))
+    .filter((info) => {
+      let environ = current.environ.get(info.pid);
+      if (environ === undefined) {
+        try {
+          environ = `\0${readFileSync(`/proc/${info.pid}/environ`, 'latin1')}`;
+        } catch {
+          environ = '';
+        }
+        current.environ.set(info.pid, environ);
+      }
       return needles.every((needle) => environ.includes(needle));
-    } catch {
-      return false;
-    }
-  });
+    })
+    .map((info) => info.pid);
 }
 
 export function isAlive(pid: number): boolean {
@@ -119,8 +155,13 @@ export function treePids(target: TreeTarget): number[] {
   const pids = new Set<number>();
   for (const p of processes) if (p.pgid === target.pid || p.pid === target.pid) pids.add(p.pid);
   for (const pid of descendantsOf([target.pid, ...pids], processes)) pids.add(pid);
-  if (target.marks) for (const pid of processesMarked(target.marks)) pids.add(pid);
+  if (target.marks) for (const pid of processesMarked(target.marks, { since: SELF_START })) pids.add(pid);
   return [...pids];
+}
+
+/** Signal a tier's process group: one syscall, no scan (what left the group is found once the leader is gone). */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  signalQuietly(-pid, signal);
 }
 
 /** Signal the whole tree: the group first (one syscall), then whatever left it. Synchronous, so it runs in 'exit'. */

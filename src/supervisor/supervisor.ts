@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { BootPlan, DependencyCondition } from '../config/types.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
-import { processesMarked } from './process-tree.js';
+import { SELF_START, processesMarked } from './process-tree.js';
 import { TierProcess, type LogEntry } from './tier-process.js';
 import type {
   SpawnTracer,
@@ -208,7 +208,7 @@ export class Supervisor implements SupervisorControl {
 
   /** The last sweep: anything still carrying this boot's mark dies (daemons that escaped every tree). */
   private sweep(): void {
-    for (const pid of processesMarked({ LAND_BOOT_ID: this.bootId })) {
+    for (const pid of processesMarked({ LAND_BOOT_ID: this.bootId }, { since: SELF_START, fresh: true })) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {

@@ -13,7 +13,7 @@ import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { LineSplitter } from './line-splitter.js';
 import { OutputGate, StreamPauser } from './output-gate.js';
 import { checkProbe, describeProbe, waitForProbe, type ProbeContext } from './probes.js';
-import { isAlive, signalTree, treePids, type TreeTarget } from './process-tree.js';
+import { signalGroup, signalTree, treePids, type TreeTarget } from './process-tree.js';
 import { RestartBudget } from './restart-policy.js';
 import { RingBuffer } from './ring-buffer.js';
 import type {
@@ -59,6 +59,8 @@ interface Life {
   lineListeners: Set<(line: string) => void>;
   /** Resolves once the child exited and its pipes closed. */
   ended: Promise<void>;
+  /** Resolves when the leader process exits. */
+  exited: Promise<void>;
   stopRequested: boolean;
   stopReason: string;
   probeFailed: boolean;
@@ -203,6 +205,7 @@ export class TierProcess {
       lines: [],
       lineListeners: new Set(),
       ended: Promise.resolve(),
+      exited: new Promise((resolve) => child.once('exit', () => resolve())),
       stopRequested: false,
       stopReason: '',
       probeFailed: false,
@@ -340,16 +343,22 @@ export class TierProcess {
     void this.terminateTree(this.treeTarget(life), life);
   }
 
+  /**
+   * The tier's stop signal to the tree, then SIGKILL after its timeout. With a live leader, its exit is awaited (an
+   * event, no polling): what it leaves behind is then onExit's to clear.
+   */
   private async terminateTree(target: TreeTarget, life?: Life): Promise<void> {
     const { signal, timeoutMs } = this.config.stop;
+    if (life) {
+      signalGroup(life.pid, signal);
+      const timeout = sleep(timeoutMs, 'timeout' as const, { signal: life.abort.signal }).catch(() => 'exited' as const);
+      if ((await Promise.race([life.exited.then(() => 'exited' as const), timeout])) === 'timeout') signalTree(target, 'SIGKILL');
+      return;
+    }
     signalTree(target, signal);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      // A newer life has begun (a restart): onExit already cleared this one's tree, and the marks now match the
-      // new process, which must not be killed in its place.
-      if (life && this.life !== undefined && this.life !== life) return;
-      const leaderGone = !life || !isAlive(life.pid) || this.life !== life;
-      if (leaderGone && treePids(target).length === 0) return;
+      if (treePids(target).length === 0) return;
       await sleep(20);
     }
     signalTree(target, 'SIGKILL');
