@@ -62,6 +62,8 @@ async function main() {
     quick: options.quick,
     rounds: options.rounds ?? (options.quick ? 2 : 5),
     sizes: options.sizes ?? [8, 64],
+    /** --quick: one round of the 64-wide runs (where the peers take longest), the set rounds of the others. */
+    roundsFor: (n) => (options.quick && !options.rounds && n >= 64 ? 1 : options.rounds ?? (options.quick ? 2 : 5)),
     floodLines: options.lines,
     /** The contenders of a scenario that can run here. --quick leaves land's UI to its own scenario (ui-cost). */
     ids: (wanted) =>

@@ -67,7 +67,7 @@ export function evaluateTargets(scenarios) {
     const checks = tele.map((n) => {
       const c = get('telemetry', `boot_${n}`);
       const r = c.dead?.ratio ?? null;
-      parts.push(`N=${n}: off ${fmt(c.off.median)} ms, dead hosts ${fmt(c.dead?.median)} ms (${r == null ? '—' : `+${fmt((r - 1) * 100, 1)} %`})`);
+      parts.push(`N=${n}: off ${fmt(c.off.median)} ms, dead hosts ${fmt(c.dead?.median)} ms (${r == null ? '—' : `${r >= 1 ? '+' : ''}${fmt((r - 1) * 100, 1)} %`})`);
       return r === null ? null : r < 1.05;
     });
     targets.push({ target: 'telemetry against dead hosts adds under 5 % to boot', detail: parts.join('; '), met: all(checks) });

@@ -28,7 +28,7 @@ export async function run(ctx) {
     'land-version': [process.execPath, [LAND_BIN, '--version']],
     ...(ctx.ids(['concurrently']).length ? { 'concurrently-version': [process.execPath, [concurrentlyBin(), '--version']] } : {}),
   };
-  const rounds = ctx.rounds * 3; // each run is short: more rounds for the same time
+  const rounds = ctx.rounds * (ctx.quick ? 2 : 3); // each run is short: more rounds for the same time
   await interleave(ctx, result, Object.keys(commands), rounds, async (id) => {
     version.record(id, await timeCommand(...commands[id]));
   }, { label: '--version' });
@@ -37,7 +37,7 @@ export async function run(ctx) {
   await interleave(ctx, result, ctx.ids(['baseline', 'land']), rounds, async (id) => {
     const up = await boot(ctx.hub, id, 1);
     first.record(id, up.readyMs);
-    await finish(up.run, up.pids);
+    await finish(up.run, up.pids, { fast: true });
   }, { label: 'up' });
   return result;
 }

@@ -19,7 +19,7 @@ export async function run(ctx) {
   const peak = addMetric(result, 'peak_rss', `peak RSS, ${n} idle children`, 'MB');
   const settled = addMetric(result, 'idle_rss', `RSS at the end of the idle period, ${n} children`, 'MB');
   const ids = ctx.ids(['baseline', 'land', 'land-ui', 'concurrently', 'pm2', 'supervisord']);
-  await interleave(ctx, result, ids, ctx.rounds, async (id) => {
+  await interleave(ctx, result, ids, ctx.roundsFor(n), async (id) => {
     const token = ctx.hub.token();
     const run = launch(id, fixtureChildren(ctx.hub, token, n), {});
     const fixtures = () => new Set(fixturePids(ctx.hub.seen(token)));
@@ -39,7 +39,7 @@ export async function run(ctx) {
       peak.record(id, max / MB);
       settled.record(id, last.bytes / MB);
     } finally {
-      await finish(run, [...fixtures()]);
+      await finish(run, [...fixtures()], { fast: true });
     }
   });
   return result;

@@ -17,7 +17,7 @@ export async function run(ctx) {
     const stop = addMetric(result, `stop_${n}`, `stop, ${n} children + ${n} grandchildren`, 'ms');
     const exit = addMetric(result, `exit_${n}`, `stop request → tool exited, ${n} children`, 'ms');
     const survivors = addMetric(result, `survivors_${n}`, `survivors, ${n} children + ${n} grandchildren`, 'processes', { ratios: false });
-    await interleave(ctx, result, ids, ctx.rounds, async (id) => {
+    await interleave(ctx, result, ids, ctx.roundsFor(n), async (id) => {
       const up = await boot(ctx.hub, id, n, { mode: 'grandchild' });
       try {
         await sleep(300);

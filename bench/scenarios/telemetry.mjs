@@ -58,7 +58,7 @@ export async function run(ctx) {
       const ready = addMetric(result, `boot_${n}`, `boot, ${n} children`, 'ms');
       const cpu = addMetric(result, `boot_cpu_${n}`, `land's CPU until ready, ${n} children`, 'ms');
       const exit = addMetric(result, `exit_${n}`, `SIGINT → land exited, ${n} children`, 'ms');
-      await interleave(ctx, result, Object.keys(variants), ctx.rounds, async (variant) => {
+      await interleave(ctx, result, Object.keys(variants), ctx.roundsFor(n), async (variant) => {
         const up = await boot(ctx.hub, 'land', n, { options: { env: variants[variant] } });
         try {
           ready.record(variant, up.readyMs);

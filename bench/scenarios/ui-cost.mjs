@@ -21,8 +21,8 @@ async function cpuPercent(pid, windowMs) {
 }
 
 export async function run(ctx) {
-  const idleMs = ctx.quick ? 8_000 : 30_000;
-  const floodMs = ctx.quick ? 4_000 : 15_000;
+  const idleMs = ctx.quick ? 6_000 : 30_000;
+  const floodMs = ctx.quick ? 3_000 : 15_000;
   const settleMs = 1_500;
   const result = newResult('ui-cost', 'UI cost', {
     base: 'plain',
@@ -47,7 +47,7 @@ export async function run(ctx) {
       if (variant === 'ui') screen ??= captureLast();
       idle.record(variant, await cpuPercent(up.run.pid, idleMs));
     } finally {
-      await finish(up.run, up.pids);
+      await finish(up.run, up.pids, { fast: true });
     }
     // Tiers 0..3 flood for the settle period and the window, the others idle.
     up = await boot(ctx.hub, 'land-ui', TIERS, { ...options, mode: 'rate', args: [RATE, settleMs + floodMs + 2_000, FLOODING] });
@@ -55,7 +55,7 @@ export async function run(ctx) {
       await sleep(settleMs);
       flood.record(variant, await cpuPercent(up.run.pid, floodMs));
     } finally {
-      await finish(up.run, up.pids);
+      await finish(up.run, up.pids, { fast: true });
     }
   });
   if (screen !== undefined) {
