@@ -50,14 +50,14 @@ function installExitPaths({ plan, supervisor, telemetry, control }: Boot): void 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 }
 
-/** Shows the stack until it has stopped: the UI in a terminal, prefixed lines otherwise. */
-async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise<void>, useTui: boolean): Promise<void> {
+/** Shows the stack until it has stopped: the UI in a terminal, prefixed lines otherwise. Says which it was. */
+async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise<void>, useTui: boolean): Promise<'tui' | 'plain'> {
   if (useTui && process.stdout.isTTY && process.stdin.isTTY) {
     const { runTui } = await (await import('../tui/load.js')).loadTui();
     supervisor.start();
     await runTui(supervisor, { mode: 'up' });
     await supervisor.shutdown('quit from the UI');
-    return;
+    return 'tui';
   }
   const printer = createPrinter({
     out: process.stdout,
@@ -72,7 +72,7 @@ async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise
   supervisor.start();
   await stopped;
   await printer.flush();
-  process.stderr.write(`land: ${describeTelemetry(telemetry.status())}\n`);
+  return 'plain';
 }
 
 /** The control socket (and --control-port); if it cannot listen, telemetry already started is closed first. */
@@ -113,12 +113,14 @@ export async function runStack(plan: BootPlan, options: { tui: boolean; controlP
   );
   // land stays up until asked to stop, even when every tier has ended on its own.
   const keepAlive = setInterval(() => {}, 1 << 30);
-  await showStack(boot, stopped, options.tui);
+  const shown = await showStack(boot, stopped, options.tui);
   await stopped;
   clearInterval(keepAlive);
   // Ends every follow stream and connection: nothing of the control server outlives the stack.
   await control.close();
   await telemetry.shutdown();
+  // After the last flush, so the counts are final.
+  if (shown === 'plain') process.stderr.write(`land: ${describeTelemetry(telemetry.status())}\n`);
   removePidRecord(rootDir);
   return 0;
 }
