@@ -1,7 +1,7 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { child, landDone, makeProject, removeProjects } from '../helpers/land.js';
+import { afterAll, describe, it } from 'vitest';
+import { child, expectCleanRejection, landDone, makeProject, removeProjects } from '../helpers/land.js';
 
 afterAll(removeProjects);
 
@@ -76,14 +76,7 @@ describe('bad input: one line naming the file or flag, exit 2, nothing started',
         writeFileSync(join(dir, 'land.config.mjs'), testCase.rawConfig);
       }
       const result = await landDone(['up', '--no-tui', ...(testCase.args ?? [])], dir);
-      expect(result.code).toBe(2);
-      expect(result.stdout).toBe('');
-      const lines = result.stderr.trimEnd().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^land: /);
-      expect(lines[0]).toMatch(testCase.expected);
-      expect(existsSync(join(dir, 'started.flag'))).toBe(false);
-      expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
+      expectCleanRejection(result, dir, testCase.expected);
     });
   }
 });

@@ -8,10 +8,10 @@
  * config), so the table keeps one case per kind of rule rather than every variant (test/cli and test/config hold
  * more).
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { child, envReports, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { child, envReports, expectCleanRejection, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 
 const runs: LandRun[] = [];
@@ -101,14 +101,7 @@ describe.concurrent('bad input: one line, its exit code, nothing started', () =>
       if (testCase.source !== undefined) writeFileSync(join(dir, 'land.config.mjs'), testCase.source);
       testCase.prepare?.(dir);
       const result = await landDone(testCase.args ?? UP, dir);
-      expect(result.code).toBe(testCase.code ?? 2);
-      expect(result.stdout).toBe('');
-      const lines = result.stderr.trimEnd().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^land: /);
-      expect(lines[0]).toMatch(testCase.expected);
-      expect(existsSync(join(dir, 'started.flag'))).toBe(false);
-      expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
+      expectCleanRejection(result, dir, testCase.expected, testCase.code ?? 2);
     });
   }
 });

@@ -1,9 +1,10 @@
 /** Running the real `land` CLI in a throwaway project, and checking what it left behind. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const LAND_BIN = join(ROOT, 'bin', 'land.js');
@@ -197,4 +198,21 @@ export async function stopLeftoverLands(): Promise<void> {
       await run.exited;
     }),
   );
+}
+
+/** Bad input, handled as promised: exit code, one `land:` line matching `expected`, nothing on stdout, nothing started. */
+export function expectCleanRejection(
+  result: { code: number | null; stdout: string; stderr: string },
+  dir: string,
+  expected: RegExp,
+  code = 2,
+): void {
+  expect(result.code).toBe(code);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^land: /);
+  expect(lines[0]).toMatch(expected);
+  expect(existsSync(join(dir, 'started.flag'))).toBe(false);
+  expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
 }
