@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The land command: runs the compiled CLI (built by `npm ci` / `npm run build` through the prepare script).
+// The land command: runs the bundled CLI (built by `npm ci` / `npm run build` through the prepare script).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('land: not built yet: run `npm run build` in the land package\n');
   process.exit(1);

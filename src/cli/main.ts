@@ -1,17 +1,12 @@
 /** The `land` command line: parses arguments (commander) and hands each command to its module. */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, oneLine } from '../errors.js';
+import { libraryVersion } from '../telemetry/version.js';
 import type { LogsOptions } from './control-commands.js';
 import type { SpawnOptions } from './spawn.js';
 
 // Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
 const controlCommands = () => import('./control-commands.js');
-
-function packageVersion(): string {
-  const file = new URL('../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-}
 
 /** commander's message on one line: `land: unknown option '--profil' (did you mean --profile?)`. */
 function oneLineCommanderError(text: string): string {
@@ -30,7 +25,7 @@ function parsePort(value: string): number {
 function buildProgram(run: (action: () => Promise<number>) => void): Command {
   const program = new Command('land')
     .description('Boot a stack of sidecars from a build profile, supervise it, and trace the whole boot.')
-    .version(packageVersion(), '-v, --version')
+    .version(libraryVersion(), '-v, --version')
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(oneLineCommanderError(text)) });

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createJiti } from 'jiti';
 import { InputError, oneLine } from '../errors.js';
 import { displayPath } from './display-path.js';
 import { resolveConfig } from './resolve.js';
@@ -41,7 +40,8 @@ async function importConfigModule(file: string, label: string): Promise<unknown>
   const extension = path.extname(file);
   try {
     if (TYPESCRIPT.has(extension)) {
-      // moduleCache off: loading the same file again (a reload) sees its current content.
+      // Loaded only here: a JavaScript config does not pay for jiti. moduleCache off: a reload sees the current file.
+      const { createJiti } = await import('jiti');
       const jiti = createJiti(import.meta.url, { moduleCache: false });
       return await jiti.import(file, { default: true });
     }

@@ -57,8 +57,8 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
   if (key === 'GET /health') return sendJson(res, 200, { ok: true, ...ctx.identity } satisfies HealthBody);
   if (key === 'GET /status') return sendJson(res, 200, control.snapshot());
   if (key === 'GET /metrics') {
-    const text = await ctx.metrics.render();
-    res.writeHead(200, { 'content-type': ctx.metrics.contentType });
+    const { contentType, text } = await ctx.metrics.render();
+    res.writeHead(200, { 'content-type': contentType });
     res.end(text);
     return;
   }

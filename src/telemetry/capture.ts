@@ -4,7 +4,7 @@
  */
 import { arch, platform } from 'node:os';
 import { oneLine } from '../errors.js';
-import type { PostHogPipe } from './posthog-pipe.js';
+import type { DeferredPostHog } from './deferred-posthog.js';
 import type { Recorder } from './recorder.js';
 
 export type EventProperties = Record<string, string | number | boolean | null | undefined | string[] | number[] | Record<string, unknown>>;
@@ -35,7 +35,7 @@ export class EventCapture {
   constructor(
     private readonly identity: EventIdentity,
     private readonly distinctId: string,
-    private readonly posthog: PostHogPipe | undefined,
+    private readonly posthog: DeferredPostHog | undefined,
     private readonly recorder: Recorder | undefined,
   ) {}
 

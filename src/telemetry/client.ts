@@ -7,7 +7,7 @@ import type { PipeStatus, TelemetryStatus } from '../supervisor/types.js';
 import { EventCapture, type CaptureOptions, type EventProperties } from './capture.js';
 import { otlpGate, postHogGate, readConfiguration, recordGate, type Env, type TelemetryConfiguration } from './configuration.js';
 import { distinctId } from './distinct-id.js';
-import { PostHogPipe } from './posthog-pipe.js';
+import { DeferredPostHog } from './deferred-posthog.js';
 import { recorderFor, recordingDir, type Recorder } from './recorder.js';
 import { SpanPipe } from './spans.js';
 
@@ -29,6 +29,11 @@ export interface TelemetryClientOptions {
   /** The project root for `.land/telemetry` (default: the working directory). */
   rootDir?: string;
   resourceAttributes?: Attributes;
+  /**
+   * Import the pipes' libraries only when `loadPipes()` is called (mountain: once the stack is up), not at once.
+   * Until then events and spans wait, bounded by `Buffer`.
+   */
+  deferLoading?: boolean;
 }
 
 function offStatus(reason: string | undefined): PipeStatus {
@@ -42,7 +47,7 @@ export class TelemetryClient {
   readonly config: TelemetryConfiguration;
   readonly events: EventCapture;
   readonly spans: SpanPipe;
-  private readonly posthog: PostHogPipe | undefined;
+  private readonly posthog: DeferredPostHog | undefined;
   private readonly recorder: Recorder | undefined;
   private readonly offReasons: { posthog?: string; otlp?: string; record?: string };
   private closing: Promise<void> | undefined;
@@ -58,7 +63,7 @@ export class TelemetryClient {
     this.offReasons = { posthog: posthogGate.reason, otlp: otlp.reason, record: record.reason };
 
     this.posthog = posthogGate.allowed
-      ? new PostHogPipe({ apiKey: this.config.authorize, host: this.config.beam, buffer: this.config.buffer })
+      ? new DeferredPostHog({ apiKey: this.config.authorize, host: this.config.beam, buffer: this.config.buffer })
       : undefined;
     this.recorder = record.allowed
       ? recorderFor(options.recordDir ?? recordingDir(options.bootId, env, options.rootDir ?? process.cwd()))
@@ -72,6 +77,7 @@ export class TelemetryClient {
       otlp: otlp.allowed ? { endpoint: this.config.otlpEndpoint, buffer: this.config.buffer } : undefined,
       recorder: this.recorder,
       resourceAttributes: options.resourceAttributes,
+      buffer: this.config.buffer,
     });
     this.traceId = this.spans.traceId;
     this.events = new EventCapture(
@@ -80,6 +86,12 @@ export class TelemetryClient {
       this.posthog,
       this.recorder,
     );
+    if (!options.deferLoading) void this.loadPipes();
+  }
+
+  /** Import what the open pipes need (posthog-node, the OpenTelemetry SDK); resolves when done. Never rejects. */
+  async loadPipes(): Promise<void> {
+    await Promise.all([this.posthog?.load(), this.spans.load()]);
   }
 
   captureEvent(event: string, properties?: EventProperties, options?: CaptureOptions): void {

@@ -24,6 +24,8 @@ import { recordingDir } from './recorder.js';
 
 export const DEFAULT_ROLLUP_INTERVAL_MS = 60_000;
 const SHUTDOWN_FLUSH_MS = 2000;
+/** The pipes' libraries load once no tier is pending or starting, or this long after attach, whichever is first. */
+export const PIPE_LOAD_DELAY_MS = 1500;
 
 export interface MountainTelemetryOptions {
   app: string;
@@ -95,6 +97,8 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
     recordDir,
     rootDir: options.rootDir,
     resourceAttributes: { 'land.profile': options.profile, 'land.boot_id': options.bootId },
+    // Parsing posthog-node and the OpenTelemetry SDK must not delay the children's start: see loadWhenSettled.
+    deferLoading: true,
   });
   const traceId = client.traceId;
   const echo = new Echo(client, `${options.app}-echo`);
@@ -173,7 +177,22 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
     lastRollup = now;
   };
 
+  let loadTimer: NodeJS.Timeout | undefined;
+  let loadStarted = false;
+  const loadPipes = (): void => {
+    if (loadStarted) return;
+    loadStarted = true;
+    if (loadTimer) clearTimeout(loadTimer);
+    void client.loadPipes();
+  };
+  /** The first wave has settled when no tier waits to start or is starting: the CPU is the children's until then. */
+  const loadWhenSettled = (): void => {
+    const tiers = control ? safeSnapshot(control)?.tiers : undefined;
+    if (tiers && !tiers.some((tier) => tier.state === 'pending' || tier.state === 'starting')) loadPipes();
+  };
+
   const onEvent = (event: SupervisorEvent): void => {
+    if (!loadStarted && event.type === 'state') loadWhenSettled();
     switch (event.type) {
       case 'spawn': {
         const tier = tierOf(event.tier);
@@ -230,6 +249,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
   async function close(): Promise<void> {
     try {
       if (rollupTimer) clearInterval(rollupTimer);
+      if (loadTimer) clearTimeout(loadTimer);
       rollupTimer = undefined;
       beginShutdown();
       for (const span of openSpawns) {
@@ -266,6 +286,10 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
         lastRollup = Date.now();
         rollupTimer = setInterval(rollup, options.rollupIntervalMs ?? DEFAULT_ROLLUP_INTERVAL_MS);
         rollupTimer.unref();
+      }
+      if (!loadStarted && !loadTimer) {
+        loadTimer = setTimeout(loadPipes, PIPE_LOAD_DELAY_MS);
+        loadTimer.unref();
       }
       return () => {
         unsubscribe();

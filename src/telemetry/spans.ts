@@ -1,37 +1,21 @@
 /**
- * The OTLP pipe and the span side of the recording, on the official SDK: BasicTracerProvider + BatchSpanProcessor +
- * OTLPTraceExporter (OTLP/HTTP JSON to `<endpoint>/v1/traces`).
+ * The span side of a process's telemetry: the OTLP pipe and the spans of the recording.
  *
  * Every span of a process shares one trace id: roots are children of the process's remote parent (its TRACEPARENT)
- * when it has one, and the id generator hands out the boot's trace id for any other root.
+ * when it has one, and get the boot's trace id otherwise. Span ids are known the moment a span starts. The SDK
+ * (span-sdk.ts) is imported only when a span pipe is on, and only once `load()` is called: spans started before that
+ * are PendingSpans (at most `Buffer`), replayed into the SDK when it arrives. With both span pipes off, spans only
+ * carry ids.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Agent } from 'node:http';
-import {
-  ROOT_CONTEXT,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Context,
-  type Span,
-  type SpanContext,
-  type Tracer,
-} from '@opentelemetry/api';
-import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type IdGenerator,
-  type ReadableSpan,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { ROOT_CONTEXT, SpanStatusCode, TraceFlags, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import type { PipeStatus } from '../supervisor/types.js';
 import { newSpanId } from './ids.js';
+import { delay, LazyPart } from './lazy.js';
+import { OtlpState } from './otlp-state.js';
+import { PendingSpan } from './pending-span.js';
 import type { Recorder } from './recorder.js';
+import type { SdkTracer } from './span-sdk.js';
 
 export interface SpanPipeOptions {
   /** `<app>-<tier>` */
@@ -47,113 +31,8 @@ export interface SpanPipeOptions {
   recorder?: Recorder;
   /** Extra resource attributes (land.profile, land.boot_id, …). */
   resourceAttributes?: Attributes;
-}
-
-/** Roots get the boot's trace id; span ids are random. */
-class BootIdGenerator implements IdGenerator {
-  constructor(private readonly traceId: string) {}
-  generateTraceId(): string {
-    return this.traceId;
-  }
-  generateSpanId(): string {
-    return newSpanId();
-  }
-}
-
-/** Counters and the fail-open latch of the OTLP pipe. */
-class OtlpState {
-  queued = 0;
-  sent = 0;
-  dropped = 0;
-  closed = false;
-  /** Set at the end of shutdown: what was still queued is counted as dropped, late callbacks count nothing more. */
-  finalized = false;
-  unavailableReason: string | undefined;
-
-  status(): PipeStatus {
-    if (this.unavailableReason !== undefined) {
-      return { state: 'unavailable', sent: this.sent, dropped: this.dropped, reason: this.unavailableReason };
-    }
-    return { state: 'on', sent: this.sent, dropped: this.dropped };
-  }
-}
-
-function exportFailureReason(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'number') return `collector answered HTTP ${code}`;
-  if (typeof code === 'string') return `collector unreachable (${code})`;
-  const message = error instanceof Error ? error.message : '';
-  if (/timed? ?out/i.test(message)) return 'collector did not answer in time';
-  return 'collector export failed';
-}
-
-/** Counts what the collector took; the first failure latches the pipe off and later batches are dropped unsent. */
-class FailOpenExporter implements SpanExporter {
-  constructor(
-    private readonly inner: SpanExporter,
-    private readonly state: OtlpState,
-  ) {}
-
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    const settle = (ok: boolean): void => {
-      if (this.state.finalized) {
-        resultCallback({ code: ExportResultCode.SUCCESS });
-        return;
-      }
-      this.state.queued = Math.max(0, this.state.queued - spans.length);
-      if (ok) this.state.sent += spans.length;
-      else this.state.dropped += spans.length;
-      // The outcome is counted here and shown in status(); the SDK's error handler has nothing to add.
-      resultCallback({ code: ExportResultCode.SUCCESS });
-    };
-    if (this.state.unavailableReason !== undefined) {
-      settle(false);
-      return;
-    }
-    try {
-      this.inner.export(spans, (result) => {
-        if (result.code !== ExportResultCode.SUCCESS) this.state.unavailableReason ??= exportFailureReason(result.error);
-        settle(result.code === ExportResultCode.SUCCESS);
-      });
-    } catch (error) {
-      this.state.unavailableReason ??= exportFailureReason(error);
-      settle(false);
-    }
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
-  }
-}
-
-/** Bounds what waits for export (the batch processor itself would drop silently) and counts what it drops. */
-class BoundedProcessor implements SpanProcessor {
-  constructor(
-    private readonly inner: SpanProcessor,
-    private readonly state: OtlpState,
-    private readonly buffer: number,
-  ) {}
-  onStart(span: Parameters<SpanProcessor['onStart']>[0], parentContext: Context): void {
-    this.inner.onStart(span, parentContext);
-  }
-  onEnd(span: ReadableSpan): void {
-    if (this.state.unavailableReason !== undefined || this.state.closed || this.state.queued >= this.buffer) {
-      this.state.dropped += 1;
-      return;
-    }
-    this.state.queued += 1;
-    this.inner.onEnd(span);
-  }
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
-  }
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
+  /** How many spans may wait for the SDK (default 1000). */
+  buffer?: number;
 }
 
 export interface RecordedSpan {
@@ -171,103 +50,40 @@ export interface RecordedSpan {
   attributes: Attributes;
 }
 
-/** Writes each ended span as one NDJSON line. */
-class RecordingProcessor implements SpanProcessor {
-  constructor(
-    private readonly recorder: Recorder,
-    private readonly tier: string,
-    private readonly service: string,
-  ) {}
-  onStart(): void {}
-  onEnd(span: ReadableSpan): void {
-    const context = span.spanContext();
-    const startMs = hrTimeToMilliseconds(span.startTime);
-    const endMs = hrTimeToMilliseconds(span.endTime);
-    const tierAttribute = span.attributes['land.tier'];
-    const line: RecordedSpan = {
-      name: span.name,
-      traceId: context.traceId,
-      spanId: context.spanId,
-      parentSpanId: span.parentSpanContext?.spanId,
-      tier: typeof tierAttribute === 'string' ? tierAttribute : this.tier,
-      service: this.service,
-      startMs,
-      endMs,
-      durationMs: Math.max(0, endMs - startMs),
-      status: span.status.code === SpanStatusCode.ERROR ? 'error' : span.status.code === SpanStatusCode.OK ? 'ok' : 'unset',
-      statusMessage: span.status.message,
-      attributes: span.attributes,
-    };
-    this.recorder.recordSpan(line);
-  }
-  forceFlush(): Promise<void> {
-    this.recorder.flush();
-    return Promise.resolve();
-  }
-  shutdown(): Promise<void> {
-    this.recorder.flush();
-    return Promise.resolve();
-  }
-}
-
-/** Resolves after `ms` (unref'd: a bound never keeps the process alive). */
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
-}
-
 export class SpanPipe {
   readonly traceId: string;
-  private readonly provider: BasicTracerProvider;
-  private readonly tracer: Tracer;
+  private readonly sdk: LazyPart<SdkTracer> | undefined;
+  private pending: PendingSpan[] = [];
+  private readonly buffer: number;
   private readonly rootContext: Context;
   private readonly otlp: OtlpState | undefined;
-  private readonly agents: Agent[] = [];
   private readonly active = new AsyncLocalStorage<Span>();
   private shutDown: Promise<void> | undefined;
 
   constructor(options: SpanPipeOptions) {
     this.traceId = options.parent?.traceId ?? options.traceId;
-    const processors: SpanProcessor[] = [];
-    if (options.otlp) {
-      this.otlp = new OtlpState();
-      const requestTimeoutMs = options.otlp.requestTimeoutMs ?? 1500;
-      const exporter = new OTLPTraceExporter({
-        url: `${options.otlp.endpoint}/v1/traces`,
-        timeoutMillis: requestTimeoutMs,
-        // Our own agent, so shutdown can destroy its sockets and nothing lingers.
-        httpAgentOptions: async (protocol) => {
-          const module = protocol === 'https:' ? await import('node:https') : await import('node:http');
-          const agent = new module.Agent({ keepAlive: true });
-          this.agents.push(agent);
-          return agent;
-        },
-      });
-      const buffer = options.otlp.buffer;
-      const batch = new BatchSpanProcessor(new FailOpenExporter(exporter, this.otlp), {
-        maxQueueSize: buffer,
-        maxExportBatchSize: Math.min(512, buffer),
-        scheduledDelayMillis: options.otlp.scheduledDelayMs ?? 1000,
-        exportTimeoutMillis: requestTimeoutMs + 1000,
-      });
-      processors.push(new BoundedProcessor(batch, this.otlp, buffer));
-    }
-    if (options.recorder) processors.push(new RecordingProcessor(options.recorder, options.tier, options.serviceName));
-
-    // OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES (what land injects into children) win over our defaults.
-    const resource = defaultResource()
-      .merge(resourceFromAttributes({ 'service.name': options.serviceName, 'land.tier': options.tier, ...options.resourceAttributes }))
-      .merge(detectResources({ detectors: [envDetector] }));
-    this.provider = new BasicTracerProvider({
-      resource,
-      idGenerator: new BootIdGenerator(this.traceId),
-      sampler: new AlwaysOnSampler(),
-      spanProcessors: processors,
-    });
-    this.tracer = this.provider.getTracer('land');
+    this.buffer = options.buffer ?? options.otlp?.buffer ?? 1000;
+    this.otlp = options.otlp ? new OtlpState() : undefined;
     this.rootContext = options.parent ? trace.setSpanContext(ROOT_CONTEXT, { ...options.parent, isRemote: true }) : ROOT_CONTEXT;
+    if (!options.otlp && !options.recorder) return;
+    const otlp = options.otlp && this.otlp ? { ...options.otlp, state: this.otlp } : undefined;
+    this.sdk = new LazyPart(
+      async () => (await import('./span-sdk.js')).createSdkTracer({ ...options, traceId: this.traceId, otlp }),
+      (sdk) => {
+        for (const span of this.pending) span.attach(sdk);
+        this.pending = [];
+      },
+      'the OpenTelemetry SDK',
+    );
+  }
+
+  /** Import the SDK now (once); until then spans wait. Resolves when it is there or could not be loaded. */
+  load(): Promise<void> {
+    return this.sdk?.load() ?? Promise.resolve();
   }
 
   otlpStatus(): PipeStatus | undefined {
+    if (this.otlp && this.sdk?.failure) this.otlp.unavailableReason ??= this.sdk.failure;
     return this.otlp?.status();
   }
 
@@ -276,13 +92,27 @@ export class SpanPipe {
    * remote parent, or none: then the boot's trace id).
    */
   startSpan(name: string, options: { attributes?: Attributes; parent?: Span | SpanContext; startTime?: number } = {}): Span {
-    let parentContext = this.rootContext;
     const parent = options.parent ?? this.active.getStore();
-    if (parent) {
-      parentContext =
-        'spanContext' in parent ? trace.setSpan(ROOT_CONTEXT, parent) : trace.setSpanContext(ROOT_CONTEXT, parent);
+    const parentContext = !parent
+      ? this.rootContext
+      : 'spanContext' in parent
+        ? trace.setSpan(ROOT_CONTEXT, parent)
+        : trace.setSpanContext(ROOT_CONTEXT, parent);
+    const sdk = this.sdk?.value;
+    if (sdk) return sdk.startSpan(name, { attributes: options.attributes, startTime: options.startTime }, parentContext);
+    const context: SpanContext = {
+      traceId: trace.getSpanContext(parentContext)?.traceId ?? this.traceId,
+      spanId: newSpanId(),
+      traceFlags: TraceFlags.SAMPLED,
+    };
+    // No span pipe (or no room, or no SDK): a span that only carries its ids.
+    if (!this.sdk || this.sdk.failure !== undefined || this.shutDown || this.pending.length >= this.buffer) {
+      if (this.sdk && this.otlp) this.otlp.dropped += 1;
+      return trace.wrapSpanContext(context);
     }
-    return this.tracer.startSpan(name, { attributes: options.attributes, startTime: options.startTime }, parentContext);
+    const span = new PendingSpan(name, context, parentContext, options.attributes, options.startTime);
+    this.pending.push(span);
+    return span;
   }
 
   /** Run `fn` inside a span; the span ends when fn settles, with error status if it throws. */
@@ -300,22 +130,27 @@ export class SpanPipe {
     }
   }
 
-  /** Export and record what has ended, within `timeoutMs`; then close. Never rejects. */
+  /** Load the SDK if need be, export and record what has ended, all within `timeoutMs`; then close. Never rejects. */
   shutdown(timeoutMs: number): Promise<void> {
     this.shutDown ??= this.close(timeoutMs);
     return this.shutDown;
   }
 
   private async close(timeoutMs: number): Promise<void> {
+    if (!this.sdk) return;
     const deadline = Date.now() + timeoutMs;
-    await Promise.race([this.provider.forceFlush().catch(() => undefined), delay(timeoutMs)]);
-    if (this.otlp) this.otlp.closed = true;
-    await Promise.race([this.provider.shutdown().catch(() => undefined), delay(deadline - Date.now())]);
-    for (const agent of this.agents) agent.destroy();
+    const sdk = await this.sdk.within(timeoutMs);
+    if (sdk) {
+      await Promise.race([sdk.forceFlush().catch(() => undefined), delay(deadline - Date.now())]);
+      if (this.otlp) this.otlp.closed = true;
+      await Promise.race([sdk.shutdown().catch(() => undefined), delay(deadline - Date.now())]);
+      sdk.destroySockets();
+    }
     if (this.otlp) {
-      this.otlp.dropped += this.otlp.queued;
+      this.otlp.dropped += this.otlp.queued + this.pending.length;
       this.otlp.queued = 0;
       this.otlp.finalized = true;
     }
+    this.pending = [];
   }
 }

@@ -1,0 +1,52 @@
+// Bundles the `land` command into dist/cli/ (esbuild, after tsc has type-checked and compiled the library).
+// Why: loading ~700 files of dependencies one by one cost `land up` about half a second before its first child was
+// spawned; one bundle with a chunk per lazily loaded command (and per telemetry pipe) parses in a fraction of that.
+// See docs/decisions.md. jiti stays outside: it is loaded only for a TypeScript config.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'cli');
+rmSync(outdir, { recursive: true, force: true });
+
+/**
+ * zod re-exports all of its ~50 locales (`z.locales`), which a bundle cannot drop; land's messages are its own and
+ * English, so the bundle's locale index exports English only (about a third of zod's size).
+ */
+const englishOnlyZod = {
+  name: 'english-only-zod',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[/\\]zod[/\\]v4[/\\](classic|core)$/.test(args.resolveDir) ? { path: join(args.resolveDir, '..', 'locales', 'en.js') } : undefined,
+    );
+  },
+};
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/cli/main.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // ES module builds where a package has one: esbuild can drop what land does not use.
+  mainFields: ['module', 'main'],
+  sourcemap: 'linked',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Bundled CommonJS dependencies call require() for Node's own modules: give every chunk one.
+  banner: { js: "import { createRequire as __landCreateRequire } from 'node:module'; const require = __landCreateRequire(import.meta.url);" },
+  // jiti: only for .ts configs, with files of its own; react-devtools-core: ink's optional development hook.
+  external: ['jiti', 'react-devtools-core'],
+  plugins: [englishOnlyZod],
+  logLevel: 'warning',
+  metafile: process.env.LAND_BUNDLE_META === '1',
+});
+// LAND_BUNDLE_META=1: what each chunk is made of (for finding what `land up` parses before its first spawn).
+if (result.metafile) process.stdout.write(`${await (await import('esbuild')).analyzeMetafile(result.metafile)}\n`);

@@ -1,0 +1,47 @@
+/**
+ * A pipe's heavy half (posthog-node, the OpenTelemetry SDK and exporter), imported when the pipe is first needed
+ * instead of when land starts: `land up` spawns its children before it parses any of that code. What the pipe is
+ * given before then waits in a bounded queue (see DeferredPostHog, SpanPipe).
+ */
+
+/** Resolves after `ms` (unref'd: a bound never keeps the process alive). */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
+}
+
+export class LazyPart<T> {
+  private loaded: T | undefined;
+  private loading: Promise<void> | undefined;
+  /** Why the part could not be loaded (a missing or broken dependency): the pipe then reports itself unavailable. */
+  failure: string | undefined;
+
+  constructor(
+    private readonly importer: () => Promise<T>,
+    private readonly onLoad: (part: T) => void,
+    private readonly what: string,
+  ) {}
+
+  get value(): T | undefined {
+    return this.loaded;
+  }
+
+  /** Start loading (once); resolves when loaded or failed, never rejects. */
+  load(): Promise<void> {
+    this.loading ??= this.importer().then(
+      (part) => {
+        this.loaded = part;
+        this.onLoad(part);
+      },
+      (error: unknown) => {
+        this.failure = `could not load ${this.what} (${error instanceof Error ? error.message : String(error)})`;
+      },
+    );
+    return this.loading;
+  }
+
+  /** Load, waiting at most `ms`: the part, or undefined when it is not there in time. */
+  async within(ms: number): Promise<T | undefined> {
+    await Promise.race([this.load(), delay(ms)]);
+    return this.loaded;
+  }
+}
