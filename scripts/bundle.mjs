@@ -36,8 +36,8 @@ const result = await build({
   // ES module builds where a package has one: esbuild can drop what land does not use.
   mainFields: ['module', 'main'],
   sourcemap: 'linked',
-  minifySyntax: true,
-  minifyWhitespace: true,
+  minifySyntax: process.env.LAND_BUNDLE_MINIFY !== '0',
+  minifyWhitespace: process.env.LAND_BUNDLE_MINIFY !== '0',
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS dependencies call require() for Node's own modules: give every chunk one.

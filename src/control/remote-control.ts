@@ -74,7 +74,7 @@ export class RemoteControl implements SupervisorControl {
       return;
     }
     const { event } = message;
-    if (event.type === 'log') this.keepLine(event.tier, { stream: event.stream, line: event.line, at: event.at });
+    if (event.type === 'log') for (const line of event.lines) this.keepLine(event.tier, { stream: event.stream, line, at: event.at });
     if (event.type === 'shutdown' && event.phase === 'end') this.ended = true;
     this.emit(event);
   }

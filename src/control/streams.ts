@@ -119,7 +119,7 @@ export function streamLogs(
   const recent = control.logs(tier, options.limit);
   const unsubscribe = control.subscribe((event) => {
     if (event.type === 'log' && event.tier === tier) {
-      stream.write(formatLine(format, { tier, stream: event.stream, line: event.line, at: event.at }));
+      stream.write(event.lines.map((line) => formatLine(format, { tier, stream: event.stream, line, at: event.at })).join(''));
     } else if (isShutdownEnd(event)) stream.end();
   });
   const contentType = format === 'text' ? 'text/plain; charset=utf-8' : 'application/x-ndjson; charset=utf-8';

@@ -1,7 +1,6 @@
 /** Readiness and liveness probes: a log line, a TCP port, an HTTP 2xx, or a command exiting 0. */
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execa } from 'execa';
 import type { ProbeSpec } from '../config/types.js';
 
 export interface ProbeContext {
@@ -54,6 +53,8 @@ async function httpAnswers(url: string): Promise<boolean> {
 
 async function commandSucceeds(argv: string[], context: ProbeContext): Promise<boolean> {
   const [file, ...args] = argv;
+  // Imported here: only a stack with an exec probe pays for loading execa.
+  const { execa } = await import('execa');
   const result = await execa(file!, args, {
     cwd: context.cwd,
     env: context.env,

@@ -23,19 +23,19 @@ export class Echo {
     private readonly floodThreshold = FLOOD_LINES_PER_SECOND,
   ) {}
 
-  /** One relayed line of `tier`, written at `at` (ms). */
-  line(tier: string, at: number): void {
+  /** `n` relayed lines of `tier`, written at `at` (ms). */
+  lines(tier: string, at: number, n = 1): void {
     let count = this.counts.get(tier);
     if (!count) {
       count = { lines: 0, windowStart: at, inWindow: 0, flooded: false };
       this.counts.set(tier, count);
     }
-    count.lines += 1;
+    count.lines += n;
     if (at - count.windowStart >= 1000) {
       count.windowStart = at;
       count.inWindow = 0;
     }
-    count.inWindow += 1;
+    count.inWindow += n;
     if (!count.flooded && count.inWindow > this.floodThreshold) {
       count.flooded = true;
       this.client.captureEvent(

@@ -231,7 +231,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
         break;
       }
       case 'log':
-        echo.line(tierOf(event.tier), event.at);
+        echo.lines(tierOf(event.tier), event.at, event.lines.length);
         break;
       case 'shutdown':
         if (event.phase === 'begin') beginShutdown();

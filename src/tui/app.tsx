@@ -173,7 +173,7 @@ export function App(props: AppProps) {
     mountedRef.current = true;
     const unsubscribe = control.subscribe((event) => {
       if (event.type === 'log' && event.tier === paneTierRef.current) {
-        bufferRef.current?.push(event.stream, event.line);
+        for (const line of event.lines) bufferRef.current?.push(event.stream, line);
       } else if (event.type === 'shutdown' && event.phase === 'end') {
         // The stack is gone (shut down from elsewhere, or the one we watch went away): nothing left to show.
         stackEndedRef.current = true;

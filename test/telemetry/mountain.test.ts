@@ -92,13 +92,13 @@ describe('the mountain bridge', () => {
     expect(airSpan.traceparent).toBe(`00-${traceId}-${airSpan.spanId}-01`);
     expect(parseTraceparent(airSpan.traceparent)).toMatchObject({ ok: true, traceId, spanId: airSpan.spanId });
     supervisor.emit({ type: 'spawn', tier: 'air', pid: 1111, restart: 0, at: Date.now(), spanId: airSpan.spanId, traceparent: airSpan.traceparent });
-    supervisor.emit({ type: 'log', tier: 'air', stream: 'stdout', line: 'listening', at: Date.now() });
-    supervisor.emit({ type: 'log', tier: 'air', stream: 'stderr', line: 'warming', at: Date.now() });
+    supervisor.emit({ type: 'log', tier: 'air', stream: 'stdout', lines: ['listening'], at: Date.now() });
+    supervisor.emit({ type: 'log', tier: 'air', stream: 'stderr', lines: ['warming'], at: Date.now() });
     airSpan.end({ ok: true, pid: 1111 });
 
     const apiSpan = telemetry.tracer.startSpawn('api', 'rest', 1);
     supervisor.emit({ type: 'spawn', tier: 'api', pid: 2222, restart: 1, at: Date.now(), spanId: apiSpan.spanId, traceparent: apiSpan.traceparent });
-    supervisor.emit({ type: 'log', tier: 'api', stream: 'stdout', line: 'x', at: Date.now() });
+    supervisor.emit({ type: 'log', tier: 'api', stream: 'stdout', lines: ['x'], at: Date.now() });
     supervisor.emit({ type: 'error', tier: 'api', tag: 'crash', message: 'exited with code 3', at: Date.now() });
     supervisor.emit({
       type: 'exit',
@@ -230,10 +230,10 @@ describe('the mountain bridge', () => {
     const { telemetry, supervisor, posthog } = await setup();
     telemetry.attach(supervisor);
     const at = Date.now();
-    for (let i = 0; i < 10_000; i += 1) supervisor.emit({ type: 'log', tier: 'air', stream: 'stdout', line: 'x', at });
-    for (let i = 0; i < 10_000; i += 1) supervisor.emit({ type: 'log', tier: 'sky', stream: 'stdout', line: 'x', at: at + (i % 2000) });
-    supervisor.emit({ type: 'log', tier: 'air', stream: 'stdout', line: 'one too many', at });
-    for (let i = 0; i < 5_000; i += 1) supervisor.emit({ type: 'log', tier: 'air', stream: 'stdout', line: 'x', at });
+    for (let i = 0; i < 10_000; i += 1) supervisor.emit({ type: 'log', tier: 'air', stream: 'stdout', lines: ['x'], at });
+    for (let i = 0; i < 10_000; i += 1) supervisor.emit({ type: 'log', tier: 'sky', stream: 'stdout', lines: ['x'], at: at + (i % 2000) });
+    supervisor.emit({ type: 'log', tier: 'air', stream: 'stdout', lines: ['one too many'], at });
+    for (let i = 0; i < 5_000; i += 1) supervisor.emit({ type: 'log', tier: 'air', stream: 'stdout', lines: ['x'], at });
     await telemetry.shutdown();
     const floods = posthog.events.filter((e) => e.event === 'land:echo:flood');
     expect(floods).toHaveLength(1);

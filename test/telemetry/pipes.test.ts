@@ -132,6 +132,40 @@ describe('with both hosts answering', () => {
   });
 });
 
+describe('loaded late (mountain defers its pipes until the stack is up)', () => {
+  it('sends what came before the libraries loaded, with the span ids and start times it had from the start', async () => {
+    const { posthog, otlp } = await receivers();
+    const telemetry = client(allOn(posthog, otlp), { deferLoading: true });
+    const before = Date.now();
+    const outer = telemetry.startSpan('air.early');
+    const inner = telemetry.startSpan('air.early.inner', { step: 1 }, outer);
+    telemetry.captureEvent('land:air:early', { n: 1 });
+    const ids = { outer: outer.spanContext().spanId, inner: inner.spanContext().spanId };
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    inner.setAttribute('late', true);
+    inner.end();
+    outer.end();
+    // Nothing has been sent yet: the pipes are on, waiting for their libraries.
+    expect(telemetry.status()).toMatchObject({ posthog: { state: 'on', sent: 0 }, otlp: { state: 'on', sent: 0 } });
+    await telemetry.loadPipes();
+    telemetry.startSpan('air.after-load').end();
+    await telemetry.shutdown();
+
+    const spans = await otlp.waitForSpans(3);
+    const early = spans.find((s) => s.name === 'air.early');
+    const child = spans.find((s) => s.name === 'air.early.inner');
+    expect(early?.spanId).toBe(ids.outer);
+    expect(child).toMatchObject({ spanId: ids.inner, parentSpanId: ids.outer, traceId: telemetry.traceId });
+    expect(child?.attributes).toMatchObject({ step: 1, late: true });
+    const startMs = Number(early!.startTimeUnixNano / 1_000_000n);
+    expect(startMs).toBeGreaterThanOrEqual(before - 1);
+    expect(startMs).toBeLessThan(before + 50);
+    expect(Number((early!.endTimeUnixNano - early!.startTimeUnixNano) / 1_000_000n)).toBeGreaterThanOrEqual(55);
+    expect((await posthog.waitForEvents(1)).map((e) => e.event)).toEqual(['land:air:early']);
+    expect(telemetry.status()).toMatchObject({ posthog: { sent: 1, dropped: 0 }, otlp: { sent: 3, dropped: 0 } });
+  });
+});
+
 describe('gates', () => {
   const cases: Array<[string, Record<string, string>, 'on' | 'off', 'on' | 'off', RegExp | undefined, RegExp | undefined]> = [
     ['Capture=false turns both pipes off', { Capture: 'false' }, 'off', 'off', /Capture/, /Capture/],

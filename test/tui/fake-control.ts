@@ -114,7 +114,7 @@ export class FakeControl implements SupervisorControl {
     if (lines.length > 5000) lines.splice(0, lines.length - 5000);
     this.logLines.set(name, lines);
     this.tier(name).lastLine = line;
-    this.emit({ type: 'log', tier: name, stream, line, at: T0 });
+    this.emit({ type: 'log', tier: name, stream, lines: [line], at: T0 });
   }
 
   emit(event: SupervisorEvent): void {

@@ -1,0 +1,54 @@
+/** The line splitter: whole lines whatever the pipe's chunking, and the exact bytes for the log file. */
+import { describe, expect, it } from 'vitest';
+import { LineSplitter } from '../../src/supervisor/line-splitter.js';
+
+function feed(chunks: Buffer[]): { bytes: Buffer; lines: string[]; blocks: number } {
+  const pieces: Buffer[] = [];
+  const lines: string[] = [];
+  let blocks = 0;
+  const splitter = new LineSplitter((blockPieces, blockLines) => {
+    blocks += 1;
+    pieces.push(...blockPieces);
+    lines.push(...blockLines);
+  });
+  for (const chunk of chunks) splitter.push(chunk);
+  splitter.end();
+  return { bytes: Buffer.concat(pieces), lines, blocks };
+}
+
+/** Cuts `text` into chunks at the given byte offsets. */
+function cut(text: string, offsets: number[]): Buffer[] {
+  const bytes = Buffer.from(text);
+  const bounds = [0, ...offsets, bytes.length];
+  return bounds.slice(1).map((end, i) => bytes.subarray(bounds[i], end));
+}
+
+describe('LineSplitter', () => {
+  it('hands on whole lines and exactly the bytes written, however the reads cut them', () => {
+    const text = 'alpha\nbeta\r\ngamma é ü 漢字\ndelta\nlast without newline';
+    const bytes = Buffer.from(text);
+    // Every cut into two reads, and a few into many: inside a word, inside a multi-byte character, at a newline.
+    const cuts = [...Array.from({ length: bytes.length - 1 }, (_, i) => [i + 1]), [1, 2, 3, 20, 21, 22, 23], [3, 9, 26, 27, 28]];
+    for (const offsets of cuts) {
+      const result = feed(cut(text, offsets));
+      expect(result.bytes.equals(bytes), `cut at ${offsets}`).toBe(true);
+      expect(result.lines, `cut at ${offsets}`).toEqual(['alpha', 'beta', 'gamma é ü 漢字', 'delta', 'last without newline']);
+    }
+  });
+
+  it('joins a line that spans several reads without a newline in between', () => {
+    const result = feed([Buffer.from('x'.repeat(10)), Buffer.from('y'.repeat(10)), Buffer.from('z\nnext\n')]);
+    expect(result.lines).toEqual([`${'x'.repeat(10)}${'y'.repeat(10)}z`, 'next']);
+    expect(result.blocks).toBe(1);
+  });
+
+  it('hands on one block per read that ends a line, not one per line', () => {
+    const result = feed([Buffer.from('a\nb\nc\n'), Buffer.from('d\ne\n')]);
+    expect(result.blocks).toBe(2);
+    expect(result.lines).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('keeps empty lines', () => {
+    expect(feed([Buffer.from('\n\nx\n\n')]).lines).toEqual(['', '', 'x', '']);
+  });
+});
