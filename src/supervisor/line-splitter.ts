@@ -46,6 +46,7 @@ function trimCarriageReturn(line: string): string {
 
 function splitLines(text: string): string[] {
   const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) lines[i] = trimCarriageReturn(lines[i]!);
+  // One search per block; the per-line pass only for output that has carriage returns at all.
+  if (text.includes('\r')) for (let i = 0; i < lines.length; i++) lines[i] = trimCarriageReturn(lines[i]!);
   return lines;
 }

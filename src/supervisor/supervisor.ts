@@ -9,7 +9,8 @@ import type { BootPlan, DependencyCondition } from '../config/types.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
 import { SELF_START, processesMarked } from './process-tree.js';
-import { TierProcess, type LogEntry } from './tier-process.js';
+import type { LogEntry } from './recent-lines.js';
+import { TierProcess } from './tier-process.js';
 import type {
   SpawnTracer,
   StackSnapshot,

@@ -15,7 +15,7 @@ import { OutputGate, StreamPauser } from './output-gate.js';
 import { checkProbe, describeProbe, waitForProbe, type ProbeContext } from './probes.js';
 import { signalGroup, signalTree, treePids, type TreeTarget } from './process-tree.js';
 import { RestartBudget } from './restart-policy.js';
-import { RingBuffer } from './ring-buffer.js';
+import { RecentLines, type LogEntry } from './recent-lines.js';
 import type {
   ExitInfo,
   LogStream,
@@ -36,12 +36,6 @@ export interface TierRuntime {
   otlpEndpoint?: string;
   output: OutputGate;
   emit(event: SupervisorEvent): void;
-}
-
-export interface LogEntry {
-  stream: LogStream;
-  line: string;
-  at: number;
 }
 
 /** A tier without a readiness probe is ready once it has stayed up this long. */
@@ -88,7 +82,7 @@ export class TierProcess {
   private everStarted = false;
   private readyOnce = false;
   private readonly budget: RestartBudget;
-  private readonly recent = new RingBuffer<LogEntry>(RECENT_LINES);
+  private readonly recent = new RecentLines(RECENT_LINES);
   private logFile?: WriteStream;
 
   constructor(
@@ -149,7 +143,7 @@ export class TierProcess {
   }
 
   logs(limit?: number): LogEntry[] {
-    return this.recent.toArray(limit);
+    return this.recent.entries(limit);
   }
 
   setState(state: TierState, reason: string): void {
@@ -268,7 +262,7 @@ export class TierProcess {
   private onLines(life: Life, stream: LogStream, lines: string[]): void {
     const at = Date.now();
     if (lines.length === 0) return;
-    for (const line of lines) this.recent.push({ stream, line, at });
+    this.recent.add(stream, lines, at);
     if (!this.wasReady) {
       for (const line of lines) {
         if (life.lines.length < RECENT_LINES) life.lines.push(line);

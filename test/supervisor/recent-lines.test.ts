@@ -1,0 +1,39 @@
+/** A tier's recent lines: the newest `capacity` lines, oldest first, whatever the blocks they came in. */
+import { describe, expect, it } from 'vitest';
+import { RecentLines } from '../../src/supervisor/recent-lines.js';
+
+const numbered = (from: number, n: number) => Array.from({ length: n }, (_, i) => `line ${from + i}`);
+
+describe('RecentLines', () => {
+  it('keeps at least the newest capacity lines across blocks of any size, and hands out at most capacity', () => {
+    const recent = new RecentLines(10);
+    let next = 0;
+    for (const size of [3, 1, 7, 12, 1, 1, 4]) {
+      recent.add(next % 2 ? 'stderr' : 'stdout', numbered(next, size), next);
+      next += size;
+    }
+    const entries = recent.entries();
+    expect(entries.map((e) => e.line)).toEqual(numbered(next - 10, 10));
+    expect(recent.entries(3).map((e) => e.line)).toEqual(numbered(next - 3, 3));
+    expect(recent.entries(500)).toHaveLength(10);
+  });
+
+  it('keeps each line with the stream and time of its block', () => {
+    const recent = new RecentLines(5);
+    recent.add('stdout', ['a', 'b'], 1);
+    recent.add('stderr', ['c'], 2);
+    expect(recent.entries()).toEqual([
+      { stream: 'stdout', line: 'a', at: 1 },
+      { stream: 'stdout', line: 'b', at: 1 },
+      { stream: 'stderr', line: 'c', at: 2 },
+    ]);
+  });
+
+  it('stays right over many single-line blocks', () => {
+    const recent = new RecentLines(100);
+    for (let i = 0; i < 10_000; i++) recent.add('stdout', [`line ${i}`], i);
+    expect(recent.entries().map((e) => e.line)).toEqual(numbered(9_900, 100));
+    recent.clear();
+    expect(recent.entries()).toEqual([]);
+  });
+});
