@@ -89,6 +89,11 @@ export class TelemetryClient {
     if (!options.deferLoading) void this.loadPipes();
   }
 
+  /** Whether an open pipe has a library to import (PostHog, or OTLP/recording spans). */
+  get hasPipesToLoad(): boolean {
+    return this.posthog !== undefined || this.spans.hasSdk;
+  }
+
   /** Import what the open pipes need (posthog-node, the OpenTelemetry SDK); resolves when done. Never rejects. */
   async loadPipes(): Promise<void> {
     await Promise.all([this.posthog?.load(), this.spans.load()]);

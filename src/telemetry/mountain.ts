@@ -178,21 +178,34 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
   };
 
   let loadTimer: NodeJS.Timeout | undefined;
-  let loadStarted = false;
+  // Nothing to load when every pipe is off.
+  let loadStarted = !client.hasPipesToLoad;
   const loadPipes = (): void => {
     if (loadStarted) return;
     loadStarted = true;
     if (loadTimer) clearTimeout(loadTimer);
     void client.loadPipes();
   };
+  /** Tiers waiting to start or starting, followed through the state events (seeded from one snapshot at attach). */
+  const unsettled = new Map<string, boolean>();
+  const isUnsettled = (state: string) => state === 'pending' || state === 'starting';
+  let unsettledCount = 0;
+  const track = (tier: string, state: string): void => {
+    const now = isUnsettled(state);
+    if (unsettled.get(tier) === now) return;
+    if (unsettled.has(tier)) unsettledCount += now ? 1 : -1;
+    else if (now) unsettledCount += 1;
+    unsettled.set(tier, now);
+  };
   /** The first wave has settled when no tier waits to start or is starting: the CPU is the children's until then. */
-  const loadWhenSettled = (): void => {
-    const tiers = control ? safeSnapshot(control)?.tiers : undefined;
-    if (tiers && !tiers.some((tier) => tier.state === 'pending' || tier.state === 'starting')) loadPipes();
+  const loadWhenSettled = (event: SupervisorEvent): void => {
+    if (event.type !== 'state') return;
+    track(event.tier, event.to);
+    if (unsettledCount === 0) loadPipes();
   };
 
   const onEvent = (event: SupervisorEvent): void => {
-    if (!loadStarted && event.type === 'state') loadWhenSettled();
+    if (!loadStarted) loadWhenSettled(event);
     switch (event.type) {
       case 'spawn': {
         const tier = tierOf(event.tier);
@@ -287,6 +300,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
         rollupTimer = setInterval(rollup, options.rollupIntervalMs ?? DEFAULT_ROLLUP_INTERVAL_MS);
         rollupTimer.unref();
       }
+      if (!loadStarted) for (const tier of safeSnapshot(supervisor)?.tiers ?? []) track(tier.name, tier.state);
       if (!loadStarted && !loadTimer) {
         loadTimer = setTimeout(loadPipes, PIPE_LOAD_DELAY_MS);
         loadTimer.unref();

@@ -77,6 +77,11 @@ export class SpanPipe {
     );
   }
 
+  /** Whether a span pipe is on, so the SDK will be loaded. */
+  get hasSdk(): boolean {
+    return this.sdk !== undefined;
+  }
+
   /** Import the SDK now (once); until then spans wait. Resolves when it is there or could not be loaded. */
   load(): Promise<void> {
     return this.sdk?.load() ?? Promise.resolve();
