@@ -10,8 +10,8 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
-import { LineSplitter } from './line-splitter.js';
-import { OutputGate, StreamPauser } from './output-gate.js';
+import type { OutputGate } from './output-gate.js';
+import { relayOutput } from './output-relay.js';
 import { checkProbe, describeProbe, waitForProbe, type ProbeContext } from './probes.js';
 import { signalGroup, signalTree, treePids, type TreeTarget } from './process-tree.js';
 import { RestartBudget } from './restart-policy.js';
@@ -203,7 +203,13 @@ export class TierProcess {
     this.readyAt = undefined;
     this.timeToReadyMs = undefined;
     this.nextRestartAt = undefined;
-    life.ended = this.relayOutput(life, child.stdout!, child.stderr!);
+    life.ended = relayOutput({
+      stdout: child.stdout,
+      stderr: child.stderr,
+      file: this.openLogFile(),
+      gate: this.runtime.output,
+      onLines: (stream, lines) => this.onLines(life, stream, lines),
+    });
     child.once('exit', (code, signal) => void this.onExit(life, code, signal));
     this.setState('starting', reason);
     this.runtime.emit({
@@ -231,44 +237,12 @@ export class TierProcess {
     return this.logFile;
   }
 
-  /** Pipes → log file (whole bytes) and line events; paused while a reader downstream is behind. */
-  private relayOutput(life: Life, stdout: Readable, stderr: Readable): Promise<void> {
-    const file = this.openLogFile();
-    const relay = (stream: Readable, name: LogStream) =>
-      new Promise<void>((resolve) => {
-        const pauser = new StreamPauser(stream);
-        const onGate = (held: boolean) => (held ? pauser.hold() : pauser.release());
-        if (this.runtime.output.held) pauser.hold();
-        this.runtime.output.on('change', onGate);
-        const splitter = new LineSplitter((pieces, lines) => {
-          let full = false;
-          for (const piece of pieces) full = !file.write(piece);
-          if (full) {
-            pauser.hold();
-            file.once('drain', () => pauser.release());
-          }
-          this.onLines(life, name, lines);
-        });
-        stream.on('data', (chunk: Buffer) => splitter.push(chunk));
-        stream.once('close', () => {
-          splitter.end();
-          this.runtime.output.off('change', onGate);
-          resolve();
-        });
-      });
-    return Promise.all([relay(stdout, 'stdout'), relay(stderr, 'stderr')]).then(() => undefined);
-  }
-
   private onLines(life: Life, stream: LogStream, lines: string[]): void {
     const at = Date.now();
     if (lines.length === 0) return;
     this.recent.add(stream, lines, at);
-    if (!this.wasReady) {
-      for (const line of lines) {
-        if (life.lines.length < RECENT_LINES) life.lines.push(line);
-        for (const listener of life.lineListeners) listener(line);
-      }
-    }
+    if (!this.wasReady) for (const line of lines) if (life.lines.length < RECENT_LINES) life.lines.push(line);
+    if (life.lineListeners.size > 0) for (const line of lines) for (const listener of life.lineListeners) listener(line);
     this.lastLine = lines[lines.length - 1];
     this.runtime.emit({ type: 'log', tier: this.name, stream, lines, at });
   }

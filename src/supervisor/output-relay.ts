@@ -1,0 +1,47 @@
+/**
+ * A child's two pipes → its log file (the exact bytes) and blocks of whole lines; both pipes pause while the output
+ * gate is held (a reader downstream is behind) or the log file is, so memory stays bounded and nothing is dropped.
+ */
+import type { WriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { LineSplitter } from './line-splitter.js';
+import { StreamPauser, type OutputGate } from './output-gate.js';
+import type { LogStream } from './types.js';
+
+export interface RelayOptions {
+  stdout: Readable;
+  stderr: Readable;
+  file: WriteStream;
+  gate: OutputGate;
+  onLines(stream: LogStream, lines: string[]): void;
+}
+
+function relayStream(stream: Readable, name: LogStream, options: RelayOptions): Promise<void> {
+  const { file, gate } = options;
+  return new Promise<void>((resolve) => {
+    const pauser = new StreamPauser(stream);
+    const onGate = (held: boolean) => (held ? pauser.hold() : pauser.release());
+    if (gate.held) pauser.hold();
+    gate.on('change', onGate);
+    const splitter = new LineSplitter((pieces, lines) => {
+      let full = false;
+      for (const piece of pieces) full = !file.write(piece);
+      if (full) {
+        pauser.hold();
+        file.once('drain', () => pauser.release());
+      }
+      options.onLines(name, lines);
+    });
+    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    stream.once('close', () => {
+      splitter.end();
+      gate.off('change', onGate);
+      resolve();
+    });
+  });
+}
+
+/** Resolves once both pipes have closed and every line was handed on. */
+export function relayOutput(options: RelayOptions): Promise<void> {
+  return Promise.all([relayStream(options.stdout, 'stdout', options), relayStream(options.stderr, 'stderr', options)]).then(() => undefined);
+}
