@@ -1,10 +1,11 @@
 /**
  * CPU and memory of each tier's whole process tree (the tier's pid and all its descendants), sampled every 2 s.
- * One `ps` listing (pidtree) per sample for all tiers, then one pidusage call over every pid found. A pid that is
- * gone by the time it is read is simply left out: sampling never fails loudly.
+ * One process listing per sample for all tiers (read from /proc; `ps` through pidtree only where there is no /proc:
+ * spawning `ps` every 2 s cost the idle UI more than its rendering), then one pidusage call over every pid found. A
+ * pid that is gone by the time it is read is simply left out: sampling never fails loudly.
  */
-import pidtree from 'pidtree';
 import pidusage from 'pidusage';
+import { listProcesses } from '../supervisor/process-tree.js';
 
 export interface TreeUsage {
   /** Percent of one core, summed over the tree (can exceed 100). */
@@ -39,7 +40,7 @@ export async function sampleTreeUsage(roots: readonly number[]): Promise<UsageBy
 
   let listing: Array<{ ppid: number; pid: number }>;
   try {
-    listing = await pidtree(-1, { advanced: true });
+    listing = await processListing();
   } catch {
     return result;
   }
@@ -76,6 +77,14 @@ export async function sampleTreeUsage(roots: readonly number[]): Promise<UsageBy
   return result;
 }
 
+/** Every process with its parent: /proc where there is one, else `ps` (pidtree, loaded only then). */
+async function processListing(): Promise<Array<{ ppid: number; pid: number }>> {
+  const processes = listProcesses(true);
+  if (processes.length > 0) return processes;
+  const { default: pidtree } = await import('pidtree');
+  return pidtree(-1, { advanced: true });
+}
+
 async function readStats(pids: number[]): Promise<Map<number, { cpu: number; memory: number }>> {
   const stats = new Map<number, { cpu: number; memory: number }>();
   try {
@@ -106,7 +115,7 @@ export interface UsageSamplerOptions {
 
 /**
  * Sample now, then every `intervalMs` after the previous sample finished (never two at once). Timers are unref'd so
- * the sampler never keeps the process alive; nothing is sampled (no `ps` is run) while no tier has a pid.
+ * the sampler never keeps the process alive; nothing is sampled while no tier has a pid.
  */
 export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
   const intervalMs = options.intervalMs ?? 2000;
