@@ -78,7 +78,10 @@ export function createPrinter(options: PrinterOptions): { listener: (event: Supe
   const flushNow = () => {
     scheduled = false;
     if (batch.length === 0) return;
-    if (!writeAll() && !waiting) {
+    // A synchronous stdout (a file) has written everything by the time write() returns false for a large chunk:
+    // holding the children's pipes until its 'drain' would only pause and resume them on every flush.
+    const behind = !writeAll() && ((options.out as { writableLength?: number }).writableLength ?? 1) > 0;
+    if (behind && !waiting) {
       waiting = true;
       options.gate.hold();
       options.out.once('drain', () => {
