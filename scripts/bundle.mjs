@@ -3,13 +3,12 @@
 // spawned; one bundle with a chunk per lazily loaded command (and per telemetry pipe) parses in a fraction of that.
 // See docs/decisions.md. jiti stays outside: it is loaded only for a TypeScript config.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'cli');
-rmSync(outdir, { recursive: true, force: true });
 
 /**
  * zod re-exports all of its ~50 locales (`z.locales`), which a bundle cannot drop; land's messages are its own and
@@ -46,7 +45,17 @@ const result = await build({
   external: ['jiti', 'react-devtools-core'],
   plugins: [englishOnlyZod],
   logLevel: 'warning',
-  metafile: process.env.LAND_BUNDLE_META === '1',
+  metafile: true,
 });
+// Chunks of earlier builds are removed after the new ones are written, never before: a land running meanwhile (a
+// test, a stack) keeps finding its files (chunk names are content hashes, so an unchanged chunk is rewritten as is).
+const written = new Set(Object.keys(result.metafile.outputs).map((file) => join(root, file)));
+for (const dir of [outdir, join(outdir, 'chunks')]) {
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    if (name !== 'chunks' && !written.has(file)) rmSync(file, { force: true });
+  }
+}
+
 // LAND_BUNDLE_META=1: what each chunk is made of (for finding what `land up` parses before its first spawn).
-if (result.metafile) process.stdout.write(`${await (await import('esbuild')).analyzeMetafile(result.metafile)}\n`);
+if (process.env.LAND_BUNDLE_META === '1') process.stdout.write(`${await (await import('esbuild')).analyzeMetafile(result.metafile)}\n`);

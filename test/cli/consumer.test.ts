@@ -13,7 +13,9 @@ describe('another project that depends on land', () => {
       join(dir, 'package.json'),
       JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { land: `file:${ROOT}` } }),
     );
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'pipe' });
+    // --ignore-scripts: the linked land is the one global-setup built; its prepare must not rebuild it under the
+    // tests that run meanwhile.
+    execFileSync('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'pipe' });
     execFileSync('rm', ['land.config.mjs'], { cwd: dir });
     writeFileSync(
       join(dir, 'land.config.ts'),
