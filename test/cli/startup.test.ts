@@ -1,0 +1,54 @@
+/**
+ * What `land up` loads: the telemetry libraries, prom-client, execa and jiti only when they are used (see
+ * docs/decisions.md: start-up). Observed through node's module resolution hooks in the real process.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { http } from '../control/helpers.js';
+import { child, land, makeProject, removeProjects, ROOT, type LandRun } from '../helpers/land.js';
+
+const runs: LandRun[] = [];
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((run) => run.stop()));
+});
+afterAll(() => removeProjects());
+
+const HOOK = join(ROOT, 'test', 'fixtures', 'module-log.mjs');
+/** The bundle's lazily loaded chunks (named after their entry module) and the external jiti. */
+const LAZY = { posthog: /chunks\/posthog-pipe-/, otel: /chunks\/span-sdk-/, prometheus: /chunks\/prometheus-/, execa: /chunks\/execa-/, jiti: /node_modules\/jiti\// };
+
+function loaded(log: string): Record<keyof typeof LAZY, boolean> {
+  const urls = readFileSync(log, 'utf8');
+  return Object.fromEntries(Object.entries(LAZY).map(([name, pattern]) => [name, pattern.test(urls)])) as Record<keyof typeof LAZY, boolean>;
+}
+
+async function boot(env: Record<string, string>, tiers: Record<string, unknown>) {
+  const dir = makeProject({ config: { tiers } });
+  const log = join(dir, 'modules.log');
+  const run = land(['up', '--no-tui'], dir, { NODE_OPTIONS: `--import ${HOOK}`, LAND_TEST_MODULE_LOG: log, ...env });
+  runs.push(run);
+  await run.waitFor(/web: starting → ready/);
+  return { dir, log, run };
+}
+
+describe('land up loads a part only when it is used', () => {
+  it('with every pipe off and no exec probe: none of them; the first /metrics scrape loads prom-client', async () => {
+    const { dir, log } = await boot({}, { web: { command: child('--say', 'up') } });
+    expect(loaded(log)).toEqual({ posthog: false, otel: false, prometheus: false, execa: false, jiti: false });
+
+    const metrics = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('land_tier_up{tier="web"} 1');
+    expect(metrics.body).not.toMatch(/NaN/);
+    expect(loaded(log)).toMatchObject({ prometheus: true, posthog: false, otel: false });
+  });
+
+  it('with the pipes on: posthog-node and the OpenTelemetry SDK, once the first wave is up; execa for an exec probe', async () => {
+    const env = { Capture: 'true', Report: 'true', Authorize: 'phc_startup_test_key', Beam: 'http://127.0.0.1:9', Emit: 'true', Pipe: 'http://127.0.0.1:9' };
+    const { log } = await boot(env, { web: { command: child('--say', 'up'), ready: { exec: ['true'] } } });
+    // Loading begins when no tier is pending or starting; give the import a moment.
+    for (let i = 0; i < 100 && !(loaded(log).posthog && loaded(log).otel); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(loaded(log)).toMatchObject({ posthog: true, otel: true, execa: true, jiti: false });
+  });
+});
