@@ -18,6 +18,7 @@ import type {
 import { TelemetryClient } from './client.js';
 import { otlpGate, readConfiguration } from './configuration.js';
 import { Echo } from './echo.js';
+import { FirstWave } from './first-wave.js';
 import { buildTraceparent } from './traceparent.js';
 import { Mist } from './mist.js';
 import { recordingDir } from './recorder.js';
@@ -186,22 +187,10 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
     if (loadTimer) clearTimeout(loadTimer);
     void client.loadPipes();
   };
-  /** Tiers waiting to start or starting, followed through the state events (seeded from one snapshot at attach). */
-  const unsettled = new Map<string, boolean>();
-  const isUnsettled = (state: string) => state === 'pending' || state === 'starting';
-  let unsettledCount = 0;
-  const track = (tier: string, state: string): void => {
-    const now = isUnsettled(state);
-    if (unsettled.get(tier) === now) return;
-    if (unsettled.has(tier)) unsettledCount += now ? 1 : -1;
-    else if (now) unsettledCount += 1;
-    unsettled.set(tier, now);
-  };
-  /** The first wave has settled when no tier waits to start or is starting: the CPU is the children's until then. */
+  // Seeded from one snapshot at attach, then followed through the state events.
+  const firstWave = new FirstWave();
   const loadWhenSettled = (event: SupervisorEvent): void => {
-    if (event.type !== 'state') return;
-    track(event.tier, event.to);
-    if (unsettledCount === 0) loadPipes();
+    if (event.type === 'state' && firstWave.update(event.tier, event.to)) loadPipes();
   };
 
   const onEvent = (event: SupervisorEvent): void => {
@@ -300,7 +289,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
         rollupTimer = setInterval(rollup, options.rollupIntervalMs ?? DEFAULT_ROLLUP_INTERVAL_MS);
         rollupTimer.unref();
       }
-      if (!loadStarted) for (const tier of safeSnapshot(supervisor)?.tiers ?? []) track(tier.name, tier.state);
+      if (!loadStarted) for (const tier of safeSnapshot(supervisor)?.tiers ?? []) firstWave.update(tier.name, tier.state);
       if (!loadStarted && !loadTimer) {
         loadTimer = setTimeout(loadPipes, PIPE_LOAD_DELAY_MS);
         loadTimer.unref();
