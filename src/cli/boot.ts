@@ -20,7 +20,7 @@ interface Boot {
 }
 
 /** Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once). */
-function installExitPaths({ plan, supervisor, telemetry, control }: Boot): void {
+function installExitPaths({ plan, supervisor, control }: Boot): void {
   const rootDir = plan.config.rootDir;
   process.on('exit', () => {
     supervisor.killAll();
@@ -39,7 +39,7 @@ function installExitPaths({ plan, supervisor, telemetry, control }: Boot): void 
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals === 1) {
-      telemetry.beginShutdown();
+      // The shutdown's begin event starts telemetry's land.shutdown span (mountain listens to it).
       void supervisor.shutdown(`received ${signal}`);
       return;
     }
@@ -107,7 +107,6 @@ export async function runStack(plan: BootPlan, options: { tui: boolean; controlP
 
   const stopped = new Promise<void>((resolve) =>
     supervisor.subscribe((event) => {
-      if (event.type === 'shutdown' && event.phase === 'begin') telemetry.beginShutdown();
       if (event.type === 'shutdown' && event.phase === 'end') resolve();
     }),
   );

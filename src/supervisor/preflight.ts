@@ -45,7 +45,7 @@ function checkTier(plan: BootPlan, tier: ResolvedTier): void {
 }
 
 /** What is wrong with a command that cannot be run: absent, a folder, or a file without the execute bit. */
-function whyNotExecutable(command: string, cwd: string): string {
+export function whyNotExecutable(command: string, cwd: string): string {
   if (!command.includes('/')) return `"${command}" was not found on PATH`;
   try {
     const stat = statSync(isAbsolute(command) ? command : resolve(cwd, command));

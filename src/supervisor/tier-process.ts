@@ -12,6 +12,7 @@ import { hydrateChildEnv } from '../config/hydrate.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { OutputGate } from './output-gate.js';
 import { relayOutput } from './output-relay.js';
+import { whyNotExecutable } from './preflight.js';
 import { checkProbe, describeProbe, waitForProbe, type ProbeContext } from './probes.js';
 import { signalGroup, signalTree, treePids, type TreeTarget } from './process-tree.js';
 import { RestartBudget } from './restart-policy.js';
@@ -445,9 +446,12 @@ export class TierProcess {
   }
 }
 
-/** node says `spawn node ENOENT` both for a missing command and for a missing working folder: say which. */
+/**
+ * node says `spawn node ENOENT` both for a missing command and for a missing working folder: say which, in the
+ * words the preflight check uses before a boot.
+ */
 function describeSpawnError(error: NodeJS.ErrnoException, file: string, cwd: string): string {
   if (error.code === 'ENOENT' && !existsSync(cwd)) return `working folder ${cwd} does not exist (ENOENT)`;
-  if (error.code === 'ENOENT') return `command ${file} not found (ENOENT)`;
+  if (error.code === 'ENOENT' || error.code === 'EACCES') return `${whyNotExecutable(file, cwd)} (${error.code})`;
   return error.message;
 }
