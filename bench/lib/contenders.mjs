@@ -75,10 +75,10 @@ const CONTENDERS = {
   baseline: {
     label: 'baseline (spawn)',
     needs: [],
-    launch({ dir, children, toFile }) {
+    launch({ dir, children, toFile, nodeArgs = [] }) {
       const out = openStdout(dir, toFile);
       const launchedAt = performance.now();
-      const child = spawn(process.execPath, [BASELINE, JSON.stringify(children.map((c) => c.argv))], { cwd: dir, stdio: out.stdio, env: cleanEnv() });
+      const child = spawn(process.execPath, [...nodeArgs, BASELINE, JSON.stringify(children.map((c) => c.argv))], { cwd: dir, stdio: out.stdio, env: cleanEnv() });
       out.done();
       const run = baseRun('baseline', dir, child.pid, exitOf(child), out.outputs);
       run.launchedAt = launchedAt;
@@ -257,7 +257,7 @@ export function availability(tools) {
 /**
  * Launch `children` ([{ name, argv }]) under a contender in a fresh temp dir. Options: toFile (tool stdout to a
  * file), env (extra environment for land), noTui (land-ui: the same tmux terminal, plain output), nodeArgs (land:
- * flags for node itself, such as --cpu-prof; land and land-ui).
+ * flags for node itself, such as --cpu-prof; baseline, land and land-ui).
  */
 export function launch(id, children, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), `land-bench-${id}-`));

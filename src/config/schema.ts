@@ -1,5 +1,7 @@
 import { constants } from 'node:os';
-import { z } from 'zod';
+// zod/mini: the same checks and messages as zod's classic API, at about half the start-up cost (one schema is
+// built per run, before the first spawn: docs/decisions.md).
+import * as z from 'zod/mini';
 import { InputError } from '../errors.js';
 import { HIDDEN, looksSecret } from './secrets.js';
 import type { LandConfig } from './types.js';
@@ -18,12 +20,12 @@ const TIER_NAME_RULE = 'letters, digits, - and _ (starting with a letter or digi
 
 function wholeNumber(what: string, min: number, max?: number) {
   const error = `expected ${what}`;
-  const atLeast = z.number({ error }).int({ error }).min(min, { error });
-  return max === undefined ? atLeast : atLeast.max(max, { error });
+  const bounds = max === undefined ? [z.minimum(min, { error })] : [z.minimum(min, { error }), z.maximum(max, { error })];
+  return z.int({ error }).check(...bounds);
 }
 
 const milliseconds = wholeNumber('a whole number of milliseconds > 0', 1);
-const nonEmptyString = (what: string) => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
+const nonEmptyString = (what: string) => z.string({ error: `expected ${what}` }).check(z.minLength(1, { error: `expected ${what}` }));
 
 function isArgv(value: unknown): value is string[] {
   return (
@@ -46,21 +48,16 @@ function isHttpUrl(value: string): boolean {
 }
 
 const probeFields = {
-  log: z
-    .union([z.string(), z.instanceof(RegExp)], { error: 'expected a string or a RegExp to match in the log' })
-    .optional(),
-  tcp: wholeNumber('a port 1..65535', 1, 65535).optional(),
-  host: nonEmptyString('a host name').optional(),
-  http: z
-    .string({ error: 'expected an http(s) URL' })
-    .refine(isHttpUrl, { error: 'expected an http(s) URL' })
-    .optional(),
-  exec: argv.optional(),
-  timeoutMs: milliseconds.optional(),
+  log: z.optional(z.union([z.string(), z.instanceof(RegExp)], { error: 'expected a string or a RegExp to match in the log' })),
+  tcp: z.optional(wholeNumber('a port 1..65535', 1, 65535)),
+  host: z.optional(nonEmptyString('a host name')),
+  http: z.optional(z.string({ error: 'expected an http(s) URL' }).check(z.refine(isHttpUrl, { error: 'expected an http(s) URL' }))),
+  exec: z.optional(argv),
+  timeoutMs: z.optional(milliseconds),
 };
 
 /** Exactly one probe kind per spec; `host` only goes with `tcp`. */
-function checkProbeKind(probe: Record<string, unknown>, ctx: z.RefinementCtx): void {
+function checkProbeKind(probe: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
   const kinds = PROBE_KINDS.filter((kind) => probe[kind] !== undefined);
   if (kinds.length !== 1) {
     ctx.addIssue({
@@ -78,52 +75,51 @@ function checkProbeKind(probe: Record<string, unknown>, ctx: z.RefinementCtx): v
 
 const probeError = { error: 'expected a probe object such as { tcp: 8080 } or { log: /listening/ }' };
 
-export const probeSchema = z.strictObject(probeFields, probeError).superRefine(checkProbeKind);
+export const probeSchema = z.strictObject(probeFields, probeError).check(z.superRefine(checkProbeKind));
 
 export const livenessSchema = z
   .strictObject(
     {
       ...probeFields,
-      intervalMs: milliseconds.optional(),
-      failureThreshold: wholeNumber('a whole number >= 1', 1).optional(),
+      intervalMs: z.optional(milliseconds),
+      failureThreshold: z.optional(wholeNumber('a whole number >= 1', 1)),
     },
     probeError,
   )
-  .superRefine(checkProbeKind);
+  .check(z.superRefine(checkProbeKind));
 
 export const restartSchema = z
   .strictObject(
     {
-      policy: z.enum(['never', 'on-failure', 'always'], { error: 'expected never, on-failure or always' }).optional(),
-      maxRestarts: wholeNumber('a whole number >= 0', 0).optional(),
-      backoff: z
-        .strictObject(
-          {
-            initialMs: milliseconds.optional(),
-            maxMs: milliseconds.optional(),
-          },
+      policy: z.optional(z.enum(['never', 'on-failure', 'always'], { error: 'expected never, on-failure or always' })),
+      maxRestarts: z.optional(wholeNumber('a whole number >= 0', 0)),
+      backoff: z.optional(
+        z.strictObject(
+          { initialMs: z.optional(milliseconds), maxMs: z.optional(milliseconds) },
           { error: 'expected an object { initialMs, maxMs }' },
-        )
-        .optional(),
-      resetAfterMs: milliseconds.optional(),
+        ),
+      ),
+      resetAfterMs: z.optional(milliseconds),
     },
     { error: 'expected an object { policy, maxRestarts, backoff, resetAfterMs }' },
   )
-  .superRefine((restart, ctx) => {
-    const { initialMs, maxMs } = restart.backoff ?? {};
-    if (initialMs !== undefined && maxMs !== undefined && maxMs < initialMs) {
-      ctx.addIssue({ code: 'custom', message: `expected at least initialMs (${initialMs})`, path: ['backoff', 'maxMs'] });
-    }
-  });
+  .check(
+    z.superRefine((restart, ctx) => {
+      const { initialMs, maxMs } = restart.backoff ?? {};
+      if (initialMs !== undefined && maxMs !== undefined && maxMs < initialMs) {
+        ctx.addIssue({ code: 'custom', message: `expected at least initialMs (${initialMs})`, path: ['backoff', 'maxMs'] });
+      }
+    }),
+  );
 
 export const stopSchema = z.strictObject(
   {
-    signal: z
-      .custom<NodeJS.Signals>((value) => typeof value === 'string' && SIGNALS.has(value), {
+    signal: z.optional(
+      z.custom<NodeJS.Signals>((value) => typeof value === 'string' && SIGNALS.has(value), {
         error: 'expected a signal name such as SIGTERM, SIGINT or SIGHUP',
-      })
-      .optional(),
-    timeoutMs: milliseconds.optional(),
+      }),
+    ),
+    timeoutMs: z.optional(milliseconds),
   },
   { error: 'expected an object { signal, timeoutMs }' },
 );
@@ -131,6 +127,20 @@ export const stopSchema = z.strictObject(
 const envRecord = z.record(z.string(), z.string({ error: 'expected a string value' }), {
   error: 'expected an object of string values',
 });
+const flag = z.boolean({ error: 'expected true or false' });
+const tierName = z
+  .string({ error: `expected a tier name of ${TIER_NAME_RULE}` })
+  .check(z.regex(TIER_NAME, { error: `expected a tier name of ${TIER_NAME_RULE}` }));
+
+/** A string command is for a shell: it needs `shell: true` and something to run. */
+function checkShellCommand(tier: { command: string | string[]; shell?: boolean }, ctx: z.core.$RefinementCtx): void {
+  if (typeof tier.command !== 'string') return;
+  if (tier.shell !== true) {
+    ctx.addIssue({ code: 'custom', message: 'expected an argv array; a string command needs shell: true', path: ['command'] });
+  } else if (tier.command.trim() === '') {
+    ctx.addIssue({ code: 'custom', message: 'expected a non-empty shell command', path: ['command'] });
+  }
+}
 
 export const tierSchema = z
   .strictObject(
@@ -138,79 +148,60 @@ export const tierSchema = z
       command: z.union([argv, z.string()], {
         error: 'expected a non-empty argv array of strings, or a string with shell: true',
       }),
-      shell: z.boolean({ error: 'expected true or false' }).optional(),
-      cwd: nonEmptyString('a folder path').optional(),
-      env: envRecord.optional(),
-      inheritEnv: z.boolean({ error: 'expected true or false' }).optional(),
-      allowEnv: z.array(nonEmptyString('a variable name'), { error: 'expected an array of variable names' }).optional(),
-      tier: z
-        .string({ error: `expected a tier name of ${TIER_NAME_RULE}` })
-        .regex(TIER_NAME, { error: `expected a tier name of ${TIER_NAME_RULE}` })
-        .optional(),
-      gate: z
-        .union([nonEmptyString('a flag name'), z.array(nonEmptyString('a flag name'))], {
+      shell: z.optional(flag),
+      cwd: z.optional(nonEmptyString('a folder path')),
+      env: z.optional(envRecord),
+      inheritEnv: z.optional(flag),
+      allowEnv: z.optional(z.array(nonEmptyString('a variable name'), { error: 'expected an array of variable names' })),
+      tier: z.optional(tierName),
+      gate: z.optional(
+        z.union([nonEmptyString('a flag name'), z.array(nonEmptyString('a flag name'))], {
           error: 'expected a flag name or an array of flag names',
-        })
-        .optional(),
-      when: z
-        .custom<(env: Readonly<Record<string, string>>) => boolean>((value) => typeof value === 'function', {
+        }),
+      ),
+      when: z.optional(
+        z.custom<(env: Readonly<Record<string, string>>) => boolean>((value) => typeof value === 'function', {
           error: 'expected a function (env) => boolean',
-        })
-        .optional(),
-      dependsOn: z
-        .record(
-          z.string(),
-          z.enum(['started', 'ready', 'completed'], { error: 'expected started, ready or completed' }),
-          { error: 'expected an object { <tier>: "started" | "ready" | "completed" }' },
-        )
-        .optional(),
-      ready: probeSchema.optional(),
-      liveness: livenessSchema.optional(),
-      restart: restartSchema.optional(),
-      stop: stopSchema.optional(),
-      description: z.string({ error: 'expected a string' }).optional(),
+        }),
+      ),
+      dependsOn: z.optional(
+        z.record(z.string(), z.enum(['started', 'ready', 'completed'], { error: 'expected started, ready or completed' }), {
+          error: 'expected an object { <tier>: "started" | "ready" | "completed" }',
+        }),
+      ),
+      ready: z.optional(probeSchema),
+      liveness: z.optional(livenessSchema),
+      restart: z.optional(restartSchema),
+      stop: z.optional(stopSchema),
+      description: z.optional(z.string({ error: 'expected a string' })),
     },
     { error: 'expected a tier object with at least a command' },
   )
-  .superRefine((tier, ctx) => {
-    if (typeof tier.command !== 'string') return;
-    if (tier.shell !== true) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'expected an argv array; a string command needs shell: true',
-        path: ['command'],
-      });
-    } else if (tier.command.trim() === '') {
-      ctx.addIssue({ code: 'custom', message: 'expected a non-empty shell command', path: ['command'] });
-    }
-  });
+  .check(z.superRefine(checkShellCommand));
+
+/** At least one tier, each named so that it can live in event names, env values and file names. */
+function checkTierNames(tiers: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
+  const names = Object.keys(tiers);
+  if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one tier', path: [] });
+  for (const name of names) {
+    if (TIER_NAME.test(name)) continue;
+    ctx.addIssue({ code: 'custom', message: `expected a tier name of ${TIER_NAME_RULE}`, path: [name], params: { got: JSON.stringify(name) } });
+  }
+}
 
 export const landConfigSchema = z.strictObject(
   {
-    app: nonEmptyString('an application name').optional(),
-    version: nonEmptyString('a version string').optional(),
-    envFiles: z.array(nonEmptyString('a file path'), { error: 'expected an array of file paths' }).optional(),
-    defaultProfile: nonEmptyString('a profile name').optional(),
-    profilesDir: nonEmptyString('a folder path').optional(),
+    app: z.optional(nonEmptyString('an application name')),
+    version: z.optional(nonEmptyString('a version string')),
+    envFiles: z.optional(z.array(nonEmptyString('a file path'), { error: 'expected an array of file paths' })),
+    defaultProfile: z.optional(nonEmptyString('a profile name')),
+    profilesDir: z.optional(nonEmptyString('a folder path')),
     tiers: z
       .record(z.string(), tierSchema, { error: 'expected an object of tiers, e.g. { tiers: { api: { command: [...] } } }' })
-      .superRefine((tiers, ctx) => {
-        const names = Object.keys(tiers);
-        if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one tier', path: [] });
-        for (const name of names) {
-          if (!TIER_NAME.test(name)) {
-            ctx.addIssue({
-              code: 'custom',
-              message: `expected a tier name of ${TIER_NAME_RULE}`,
-              path: [name],
-              params: { got: JSON.stringify(name) },
-            });
-          }
-        }
-      }),
-    telemetry: z
-      .strictObject({ rollupIntervalMs: milliseconds.optional() }, { error: 'expected an object { rollupIntervalMs }' })
-      .optional(),
+      .check(z.superRefine(checkTierNames)),
+    telemetry: z.optional(
+      z.strictObject({ rollupIntervalMs: z.optional(milliseconds) }, { error: 'expected an object { rollupIntervalMs }' }),
+    ),
   },
   { error: 'expected the default export to be a config object: export default defineConfig({ tiers: { … } })' },
 );
