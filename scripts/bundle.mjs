@@ -23,6 +23,22 @@ const englishOnlyZod = {
   },
 };
 
+/**
+ * React, its reconciler and scheduler choose their build at run time from NODE_ENV, so a bundle carries both. land
+ * runs the production builds (src/tui/load.ts already defaults NODE_ENV to production for the UI): the development
+ * builds only add warnings for component authors, and half of the UI chunk.
+ */
+const reactProductionBuilds = {
+  name: 'react-production-builds',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cjs\/.*\.development\.js$/ }, (args) =>
+      /[/\\]node_modules[/\\](react|react-reconciler|scheduler)$/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, args.path.replace(/\.development\.js$/, '.production.js')) }
+        : undefined,
+    );
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: 'src/cli/main.ts' },
@@ -43,7 +59,7 @@ const result = await build({
   banner: { js: "import { createRequire as __landCreateRequire } from 'node:module'; const require = __landCreateRequire(import.meta.url);" },
   // jiti: only for .ts configs, with files of its own; react-devtools-core: ink's optional development hook.
   external: ['jiti', 'react-devtools-core'],
-  plugins: [englishOnlyZod],
+  plugins: [englishOnlyZod, reactProductionBuilds],
   logLevel: 'warning',
   metafile: true,
 });
