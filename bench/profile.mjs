@@ -53,7 +53,7 @@ const dir = mkdtempSync(join(tmpdir(), 'land-bench-prof-'));
 const up = await boot(hub, ui ? 'land-ui' : 'land', children, {
   mode,
   args: mode === 'flood' ? [lines, 100] : [],
-  options: { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir], toFile: mode === 'flood' },
+  options: { nodeArgs: ['--cpu-prof', '--cpu-prof-interval', process.env.PROF_INTERVAL ?? '1000', '--cpu-prof-dir', dir], toFile: mode === 'flood' },
 });
 if (mode === 'flood') {
   await waitGone(up.pids, { timeoutMs: 600_000, pollMs: 20 });

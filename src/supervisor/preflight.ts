@@ -29,18 +29,19 @@ export function findExecutable(command: string, cwd: string, pathValue: string |
 }
 
 function checkTier(plan: BootPlan, tier: ResolvedTier): void {
-  const label = displayPath(plan.config.configFile);
+  // Named only on a problem: displayPath resolves against the cwd, work a boot of many tiers need not do.
+  const label = () => displayPath(plan.config.configFile);
   let isDir = false;
   try {
     isDir = statSync(tier.cwd).isDirectory();
   } catch {
     // reported below
   }
-  if (!isDir) throw new InputError(`${label}: tiers.${tier.name}.cwd: expected an existing folder, got "${tier.cwd}"`);
+  if (!isDir) throw new InputError(`${label()}: tiers.${tier.name}.cwd: expected an existing folder, got "${tier.cwd}"`);
   const command = tier.command[0]!;
   const path = tier.env.PATH ?? plan.profileEnv.PATH ?? plan.shellEnv.PATH;
   if (!findExecutable(command, tier.cwd, path)) {
-    throw new InputError(`${label}: tiers.${tier.name}.command: expected an executable, ${whyNotExecutable(command, tier.cwd)}`);
+    throw new InputError(`${label()}: tiers.${tier.name}.command: expected an executable, ${whyNotExecutable(command, tier.cwd)}`);
   }
 }
 
