@@ -38,17 +38,50 @@ function describe(event: SupervisorEvent): string | undefined {
   }
 }
 
+/**
+ * The lines of `pieces` (as read from a pipe: each ends in a newline, the last may not) with `head` in front of each,
+ * in one copy: no strings are built or encoded again. `count` is the number of lines.
+ */
+export function prefixLines(head: Buffer, pieces: readonly Buffer[], count: number): Buffer {
+  let size = head.length * count + 1;
+  for (const piece of pieces) size += piece.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  let lineStart = true;
+  for (const piece of pieces) {
+    for (let from = 0; from < piece.length; ) {
+      if (lineStart) {
+        out.set(head, at);
+        at += head.length;
+      }
+      const newline = piece.indexOf(10, from);
+      const end = newline === -1 ? piece.length : newline + 1;
+      out.set(piece.subarray(from, end), at);
+      at += end - from;
+      from = end;
+      lineStart = newline !== -1;
+    }
+  }
+  if (!lineStart) out[at++] = 10;
+  return out.subarray(0, at);
+}
+
+/** A carriage return is dropped from the lines (`\r\n` endings), so such a block goes the way of the strings. */
+const hasCarriageReturn = (pieces: readonly Buffer[]) => pieces.some((piece) => piece.includes(13));
+
 export function createPrinter(options: PrinterOptions): { listener: (event: SupervisorEvent) => void; flush(): Promise<void> } {
   const width = Math.max('mountain'.length, ...options.names.map((name) => name.length));
-  const prefixes = new Map<string, string>();
-  const prefix = (name: string, index: number) => {
-    let text = prefixes.get(name);
-    if (text === undefined) {
+  /** What goes in front of each line of a tier: `name |` padded (and coloured), then a space. */
+  const heads = new Map<string, { text: string; bytes: Buffer }>();
+  const headOf = (name: string, index: number) => {
+    let head = heads.get(name);
+    if (head === undefined) {
       const padded = `${name.padEnd(width)} |`;
-      text = options.color ? styleText(PALETTE[index % PALETTE.length]!, padded) : padded;
-      prefixes.set(name, text);
+      const text = `${options.color ? styleText(PALETTE[index % PALETTE.length]!, padded) : padded} `;
+      head = { text, bytes: Buffer.from(text) };
+      heads.set(name, head);
     }
-    return text;
+    return head;
   };
   const order = new Map(options.names.map((name, index) => [name, index]));
   // Bytes, not strings: joining large strings made of a prefix and a block of lines cost V8 a copy of every
@@ -90,8 +123,8 @@ export function createPrinter(options: PrinterOptions): { listener: (event: Supe
       });
     }
   };
-  const push = (text: string) => {
-    batch.push(Buffer.from(text));
+  const push = (output: string | Buffer) => {
+    batch.push(typeof output === 'string' ? Buffer.from(output) : output);
     if (!scheduled) {
       scheduled = true;
       setImmediate(flushNow);
@@ -99,13 +132,14 @@ export function createPrinter(options: PrinterOptions): { listener: (event: Supe
   };
   const listener = (event: SupervisorEvent) => {
     if (event.type === 'log') {
-      // One string per read of the child's pipe: a flood costs one join, not one string per line.
-      const head = `${prefix(event.tier, order.get(event.tier) ?? 0)} `;
-      push(`${head}${event.lines.join(`\n${head}`)}\n`);
+      const head = headOf(event.tier, order.get(event.tier) ?? 0);
+      // The bytes as read, with the prefix copied in: half the CPU of joining the lines and encoding them again.
+      if (event.bytes && !hasCarriageReturn(event.bytes)) push(prefixLines(head.bytes, event.bytes, event.lines.length));
+      else push(`${head.text}${event.lines.join(`\n${head.text}`)}\n`);
       return;
     }
     const text = describe(event);
-    if (text !== undefined) push(`${prefix('mountain', -1 + PALETTE.length)} ${text}\n`);
+    if (text !== undefined) push(`${headOf('mountain', -1 + PALETTE.length).text}${text}\n`);
   };
   const flush = () =>
     new Promise<void>((resolve) => {

@@ -13,7 +13,8 @@ export interface RelayOptions {
   stderr: Readable;
   file: WriteStream;
   gate: OutputGate;
-  onLines(stream: LogStream, lines: string[]): void;
+  /** `pieces`: the same lines as read (see LineSplitter). */
+  onLines(stream: LogStream, lines: string[], pieces: readonly Buffer[]): void;
 }
 
 function relayStream(stream: Readable, name: LogStream, options: RelayOptions): Promise<void> {
@@ -30,7 +31,7 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
         pauser.hold();
         file.once('drain', () => pauser.release());
       }
-      options.onLines(name, lines);
+      options.onLines(name, lines, pieces);
     });
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     stream.once('close', () => {

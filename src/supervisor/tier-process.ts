@@ -209,7 +209,7 @@ export class TierProcess {
       stderr: child.stderr,
       file: this.openLogFile(),
       gate: this.runtime.output,
-      onLines: (stream, lines) => this.onLines(life, stream, lines),
+      onLines: (stream, lines, bytes) => this.onLines(life, stream, lines, bytes),
     });
     child.once('exit', (code, signal) => void this.onExit(life, code, signal));
     this.setState('starting', reason);
@@ -238,14 +238,14 @@ export class TierProcess {
     return this.logFile;
   }
 
-  private onLines(life: Life, stream: LogStream, lines: string[]): void {
+  private onLines(life: Life, stream: LogStream, lines: string[], bytes: readonly Buffer[]): void {
     const at = Date.now();
     if (lines.length === 0) return;
     this.recent.add(stream, lines, at);
     if (!this.wasReady) for (const line of lines) if (life.lines.length < RECENT_LINES) life.lines.push(line);
     if (life.lineListeners.size > 0) for (const line of lines) for (const listener of life.lineListeners) listener(line);
     this.lastLine = lines[lines.length - 1];
-    this.runtime.emit({ type: 'log', tier: this.name, stream, lines, at });
+    this.runtime.emit({ type: 'log', tier: this.name, stream, lines, bytes, at });
   }
 
   private probeContext(life: Life): ProbeContext {

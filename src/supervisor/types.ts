@@ -81,7 +81,15 @@ export type LogStream = 'stdout' | 'stderr';
 export type SupervisorEvent =
   | { type: 'state'; tier: string; from: TierState; to: TierState; reason: string; at: number }
   /** The whole lines one read of a child's pipe carried, in order (one event per read, not per line: the hot path). */
-  | { type: 'log'; tier: string; stream: LogStream; lines: string[]; at: number }
+  | {
+      type: 'log';
+      tier: string;
+      stream: LogStream;
+      lines: string[];
+      /** The same lines as read from the pipe, each ending in a newline but (at the pipe's end) the last. */
+      bytes?: readonly Buffer[];
+      at: number;
+    }
   | { type: 'spawn'; tier: string; pid: number; restart: number; at: number; spanId: string; traceparent: string }
   | {
       type: 'exit';

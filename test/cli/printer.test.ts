@@ -1,0 +1,64 @@
+/** The plain printer: every line of a block prefixed with its tier, from the bytes as read or from the lines. */
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createPrinter, prefixLines } from '../../src/cli/printer.js';
+import { LineSplitter } from '../../src/supervisor/line-splitter.js';
+import { OutputGate } from '../../src/supervisor/output-gate.js';
+import type { SupervisorEvent } from '../../src/supervisor/types.js';
+
+/** The blocks a splitter hands on for `text` read in chunks cut at `offsets`. */
+function blocks(text: string, offsets: number[]): { pieces: Buffer[]; lines: string[] }[] {
+  const bytes = Buffer.from(text);
+  const bounds = [0, ...offsets, bytes.length];
+  const out: { pieces: Buffer[]; lines: string[] }[] = [];
+  const splitter = new LineSplitter((pieces, lines) => out.push({ pieces, lines }));
+  for (let i = 1; i < bounds.length; i++) splitter.push(bytes.subarray(bounds[i - 1], bounds[i]));
+  splitter.end();
+  return out;
+}
+
+function collect(): { out: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  return { out, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('prefixLines', () => {
+  it('puts the head before every line, whatever the reads cut, and ends the last line', () => {
+    const text = 'alpha\n\nbeta é 漢字\nlast without newline';
+    const head = Buffer.from('api | ');
+    const bytes = Buffer.from(text);
+    for (let cutAt = 1; cutAt < bytes.length; cutAt++) {
+      const joined = blocks(text, [cutAt, Math.min(bytes.length - 1, cutAt + 3)])
+        .map(({ pieces, lines }) => prefixLines(head, pieces, lines.length).toString('utf8'))
+        .join('');
+      expect(joined, `cut at ${cutAt}`).toBe('api | alpha\napi | \napi | beta é 漢字\napi | last without newline\n');
+    }
+  });
+});
+
+describe('createPrinter', () => {
+  it('prints the same text from the bytes as from the lines, and drops carriage returns', async () => {
+    const runs = [true, false].map(async (withBytes) => {
+      const { out, text } = collect();
+      const printer = createPrinter({ out, color: false, names: ['api', 'worker'], gate: new OutputGate() });
+      const events: SupervisorEvent[] = [];
+      for (const [tier, input] of [['api', 'one\ntwo\n'], ['worker', 'crlf\r\nline\r\n'], ['api', 'tail']] as const) {
+        for (const { pieces, lines } of blocks(input, [])) {
+          events.push({ type: 'log', tier, stream: 'stdout', lines, bytes: withBytes ? pieces : undefined, at: 0 });
+        }
+      }
+      for (const event of events) printer.listener(event);
+      await printer.flush();
+      return text();
+    });
+    const [fromBytes, fromLines] = await Promise.all(runs);
+    expect(fromBytes).toBe(fromLines);
+    expect(fromBytes).toBe('api      | one\napi      | two\nworker   | crlf\nworker   | line\napi      | tail\n');
+  });
+});
