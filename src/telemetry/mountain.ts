@@ -25,7 +25,9 @@ import { recordingDir } from './recorder.js';
 
 export const DEFAULT_ROLLUP_INTERVAL_MS = 60_000;
 const SHUTDOWN_FLUSH_MS = 2000;
-/** The pipes' libraries load once no tier is pending or starting, or this long after attach, whichever is first. */
+/** The pipes' libraries load this long after no tier is pending or starting, or PIPE_LOAD_DELAY_MS after attach. */
+export const SETTLED_GRACE_MS = 500;
+/** At the latest: queued events and spans are bounded, and a tier restarting in a loop never lets the wave settle. */
 export const PIPE_LOAD_DELAY_MS = 1500;
 
 export interface MountainTelemetryOptions {
@@ -179,6 +181,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
   };
 
   let loadTimer: NodeJS.Timeout | undefined;
+  let loadDueAt = Infinity;
   // Nothing to load when every pipe is off.
   let loadStarted = !client.hasPipesToLoad;
   const loadPipes = (): void => {
@@ -187,10 +190,19 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
     if (loadTimer) clearTimeout(loadTimer);
     void client.loadPipes();
   };
-  // Seeded from one snapshot at attach, then followed through the state events.
+  const loadIn = (ms: number): void => {
+    if (loadStarted || Date.now() + ms >= loadDueAt) return;
+    if (loadTimer) clearTimeout(loadTimer);
+    loadDueAt = Date.now() + ms;
+    loadTimer = setTimeout(loadPipes, ms);
+    loadTimer.unref();
+  };
+  // Seeded from one snapshot at attach, then followed through the state events. A tier without a readiness probe
+  // is "ready" after 150 ms of uptime, while its process may still be starting: the grace keeps the libraries'
+  // parsing off the CPU the children are still booting on.
   const firstWave = new FirstWave();
   const loadWhenSettled = (event: SupervisorEvent): void => {
-    if (event.type === 'state' && firstWave.update(event.tier, event.to)) loadPipes();
+    if (event.type === 'state' && firstWave.update(event.tier, event.to)) loadIn(SETTLED_GRACE_MS);
   };
 
   const onEvent = (event: SupervisorEvent): void => {
@@ -290,10 +302,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
         rollupTimer.unref();
       }
       if (!loadStarted) for (const tier of safeSnapshot(supervisor)?.tiers ?? []) firstWave.update(tier.name, tier.state);
-      if (!loadStarted && !loadTimer) {
-        loadTimer = setTimeout(loadPipes, PIPE_LOAD_DELAY_MS);
-        loadTimer.unref();
-      }
+      loadIn(PIPE_LOAD_DELAY_MS);
       return () => {
         unsubscribe();
         if (rollupTimer) clearInterval(rollupTimer);
