@@ -72,7 +72,10 @@ export function listProcesses(fresh = false): ProcInfo[] {
 /** When land itself started (clock ticks since boot): nothing it started can be older. */
 export const SELF_START = Number(readProc(process.pid)?.startTime ?? 0);
 
-function childrenByParent(processes: ProcInfo[]): Map<number, number[]> {
+/** Enough of a process listing to walk it: who is whose parent. */
+export type ParentLink = Pick<ProcInfo, 'pid' | 'ppid'>;
+
+function childrenByParent(processes: readonly ParentLink[]): Map<number, number[]> {
   const children = new Map<number, number[]>();
   for (const p of processes) {
     const siblings = children.get(p.ppid);
@@ -83,7 +86,7 @@ function childrenByParent(processes: ProcInfo[]): Map<number, number[]> {
 }
 
 /** Pids below the roots, by parent links, roots excluded. */
-export function descendantsOf(roots: number[], processes = listProcesses()): number[] {
+export function descendantsOf(roots: readonly number[], processes: readonly ParentLink[] = listProcesses()): number[] {
   const children = processes === snapshot?.processes ? (snapshot.children ??= childrenByParent(processes)) : childrenByParent(processes);
   const found: number[] = [];
   const queue = [...roots];

@@ -186,6 +186,7 @@ export class TierProcess {
     // Once spawned, the exit event tells the story; a later error (a failed kill) must not throw unhandled.
     child.on('error', () => undefined);
     this.everStarted = true;
+    let markExited!: () => void;
     const life: Life = {
       child,
       pid: child.pid,
@@ -195,7 +196,7 @@ export class TierProcess {
       lines: [],
       lineListeners: new Set(),
       ended: Promise.resolve(),
-      exited: new Promise((resolve) => child.once('exit', () => resolve())),
+      exited: new Promise<void>((resolve) => (markExited = resolve)),
       stopRequested: false,
       stopReason: '',
       probeFailed: false,
@@ -211,7 +212,10 @@ export class TierProcess {
       gate: this.runtime.output,
       onLines: (stream, lines, bytes) => this.onLines(life, stream, lines, bytes),
     });
-    child.once('exit', (code, signal) => void this.onExit(life, code, signal));
+    child.once('exit', (code, signal) => {
+      markExited();
+      void this.onExit(life, code, signal);
+    });
     this.setState('starting', reason);
     this.runtime.emit({
       type: 'spawn',

@@ -12,6 +12,7 @@
 import { gunzipSync } from 'node:zlib';
 import { PostHog } from 'posthog-node';
 import type { PipeStatus } from '../supervisor/types.js';
+import { delay } from './lazy.js';
 import { libraryVersion } from './version.js';
 
 export interface PostHogPipeOptions {
@@ -137,17 +138,11 @@ export class PostHogPipe {
     this.clearTimer();
     if (this.closed) return;
     this.closed = true;
-    let deadline: NodeJS.Timeout | undefined;
     const finished = this.client.shutdown(timeoutMs + 10_000).catch(() => undefined);
-    const timedOut = new Promise<void>((resolve) => {
-      deadline = setTimeout(resolve, timeoutMs);
-      deadline.unref();
-    });
-    await Promise.race([finished, timedOut]);
-    if (deadline) clearTimeout(deadline);
+    await Promise.race([finished, delay(timeoutMs)]);
     for (const controller of this.inflight) controller.abort();
     // After the aborts posthog's drain loop settles at once; wait for it so no timer of its outlives us.
-    await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, 50).unref())]);
+    await Promise.race([finished, delay(50)]);
     if (this.waiting > 0) {
       this.dropped += this.waiting;
       this.waiting = 0;

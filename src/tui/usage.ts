@@ -5,7 +5,7 @@
  * pid that is gone by the time it is read is simply left out: sampling never fails loudly.
  */
 import pidusage from 'pidusage';
-import { listProcesses } from '../supervisor/process-tree.js';
+import { descendantsOf, listProcesses, type ParentLink } from '../supervisor/process-tree.js';
 
 export interface TreeUsage {
   /** Percent of one core, summed over the tree (can exceed 100). */
@@ -18,44 +18,21 @@ export interface TreeUsage {
 
 export type UsageByPid = Map<number, TreeUsage>;
 
-/** Descendants of `root` (root included) in a parent → children map. */
-export function descendantsOf(root: number, children: Map<number, number[]>): number[] {
-  const found = [root];
-  const seen = new Set(found);
-  for (let index = 0; index < found.length; index += 1) {
-    for (const child of children.get(found[index]!) ?? []) {
-      if (!seen.has(child)) {
-        seen.add(child);
-        found.push(child);
-      }
-    }
-  }
-  return found;
-}
-
 /** One sample for each root pid that is still alive. */
 export async function sampleTreeUsage(roots: readonly number[]): Promise<UsageByPid> {
   const result: UsageByPid = new Map();
   if (roots.length === 0) return result;
 
-  let listing: Array<{ ppid: number; pid: number }>;
+  let listing: ParentLink[];
   try {
     listing = await processListing();
   } catch {
     return result;
   }
-  const alive = new Set<number>();
-  const children = new Map<number, number[]>();
-  for (const { ppid, pid } of listing) {
-    alive.add(pid);
-    const list = children.get(ppid);
-    if (list) list.push(pid);
-    else children.set(ppid, [pid]);
-  }
-
+  const alive = new Set(listing.map(({ pid }) => pid));
   const trees = new Map<number, number[]>();
   for (const root of new Set(roots)) {
-    if (alive.has(root)) trees.set(root, descendantsOf(root, children));
+    if (alive.has(root)) trees.set(root, [root, ...descendantsOf([root], listing)]);
   }
   const allPids = [...new Set([...trees.values()].flat())];
   if (allPids.length === 0) return result;

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { descendantsOf, sampleTreeUsage, startUsageSampler, type UsageByPid } from '../../src/tui/usage.js';
+import { descendantsOf } from '../../src/supervisor/process-tree.js';
+import { sampleTreeUsage, startUsageSampler, type UsageByPid } from '../../src/tui/usage.js';
 import { waitFor } from './fake-control.js';
 
 const children: Array<ReturnType<typeof execa>> = [];
@@ -34,13 +35,14 @@ async function spawnTree(): Promise<{ pid: number; grandchild: number }> {
 }
 
 describe('usage', () => {
-  it('walks a parent → children map', () => {
-    const map = new Map([
-      [1, [2, 3]],
-      [3, [4]],
-      [9, [10]],
-    ]);
-    expect(descendantsOf(1, map).sort()).toEqual([1, 2, 3, 4]);
+  it('walks a listing by parent links', () => {
+    const listing = [
+      { pid: 2, ppid: 1 },
+      { pid: 3, ppid: 1 },
+      { pid: 4, ppid: 3 },
+      { pid: 10, ppid: 9 },
+    ];
+    expect(descendantsOf([1], listing).sort()).toEqual([2, 3, 4]);
   });
 
   it('sums CPU and memory over the whole process tree of a real process', async () => {
