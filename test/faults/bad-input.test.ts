@@ -57,6 +57,7 @@ const cases: BadInput[] = [
   { kind: 'config', name: 'a string command without shell', config: tiers({ command: 'node -e 0' }), expected: /tiers\.a\.command: expected an argv array; a string command needs shell: true/ },
   { kind: 'config', name: 'a tier name with a space', config: { tiers: { 'a b': marker } }, expected: /tiers\["a b"\]: expected a tier name of letters, digits/ },
   { kind: 'config', name: 'an env value that is a number', config: tiers({ env: { PORT: 8080 } }), expected: /tiers\.a\.env\.PORT: expected a string value, got 8080/ },
+  { kind: 'config', name: 'an unknown tier in dependsOn', config: tiers({ dependsOn: { ghost: 'ready' } }), expected: /tiers\.a\.dependsOn\.ghost: expected the name of a tier \(a\), got unknown tier "ghost"/ },
   { kind: 'config', name: 'a dependency cycle', config: { tiers: { a: { ...marker, dependsOn: { b: 'ready' } }, b: { ...marker, dependsOn: { a: 'started' } } } }, expected: /expected no dependency cycle, got (a -> b -> a|b -> a -> b)/ },
   { kind: 'config', name: 'a tcp probe on "abc"', config: tiers({ ready: { tcp: 'abc' } }), expected: /tiers\.a\.ready\.tcp: expected a port 1\.\.65535, got "abc"/ },
   { kind: 'config', name: 'a probe of two kinds', config: tiers({ ready: { tcp: 80, http: 'http://x/' } }), expected: /tiers\.a\.ready: expected exactly one of log, tcp, http, exec, not tcp and http/ },

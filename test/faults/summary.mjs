@@ -24,8 +24,6 @@ const LIMITS = [
   'A TCP readiness probe cannot tell whose listener answers: when another process already holds the port, the probe ' +
     'passes on that process and the tier may show `ready` until its own process exits with EADDRINUSE; it then ' +
     'crashes, spends its budget and ends `failed` (the holder is never touched).',
-  'Every rejected `land up` costs about a second of CPU: src/cli/up.ts imports telemetry, supervisor and control ' +
-    'before it reads the config. Importing them after the plan is read would make bad input cheaper to reject.',
 ];
 
 function runVitest(outputFile) {
