@@ -6,9 +6,6 @@ import { preflight } from '../supervisor/preflight.js';
 import { liveLand, readPidRecord, reapBoot } from '../supervisor/pidfile.js';
 import { InputError } from '../errors.js';
 import { readPlan, type InputOptions } from './inputs.js';
-// Static: the stack's modules load together with the config's (one dynamic import fewer before the first spawn,
-// ≈ 10 ms). The telemetry libraries, the UI and execa still load only when used.
-import { runStack } from './boot.js';
 import { restrictPlan } from './only.js';
 
 export interface UpOptions extends InputOptions {
@@ -48,5 +45,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
   refuseSecondLand(rootDir);
   // The socket agrees with the pid file: a live land answering on it is refused before anything starts.
   await refuseIfLive(socketPath(rootDir));
+  // Only now the heavy parts (telemetry clients, process spawning, the control server): bad input stays cheap.
+  const { runStack } = await import('./boot.js');
   return runStack(plan, options);
 }
