@@ -67,6 +67,13 @@ function openStream(res: ServerResponse, streams: StreamSet, contentType: string
 
 const isShutdownEnd = (event: SupervisorEvent) => event.type === 'shutdown' && event.phase === 'end';
 
+/** An event as clients receive it: a log event's lines without the bytes they were read as (land's printer's). */
+function onTheWire(event: SupervisorEvent): SupervisorEvent {
+  if (event.type !== 'log') return event;
+  const { type, tier, stream, lines, at } = event;
+  return { type, tier, stream, lines, at };
+}
+
 export function streamEvents(control: SupervisorControl, res: ServerResponse, streams: StreamSet): void {
   const send = (message: EventStreamMessage) => stream.write(`${JSON.stringify(message)}\n`);
   let snapshotDue = false;
@@ -82,7 +89,7 @@ export function streamEvents(control: SupervisorControl, res: ServerResponse, st
   timer.unref();
   // Subscribe and read the snapshot in the same tick: events are emitted synchronously, so none falls between.
   const unsubscribe = control.subscribe((event) => {
-    send({ kind: 'event', event });
+    send({ kind: 'event', event: onTheWire(event) });
     if (isShutdownEnd(event)) {
       send({ kind: 'snapshot', snapshot: control.snapshot() });
       stream.end();

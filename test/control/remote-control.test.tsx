@@ -60,6 +60,10 @@ describe('RemoteControl', () => {
     expect(tierOf(remote.snapshot(), 'api').restarts).toBe(1);
     expect(events.some((event) => event.type === 'spawn' && event.tier === 'api' && event.restart === 1)).toBe(true);
     await waitUntil(() => remote.logs('api').filter((entry) => entry.line === 'api listening').length === 2, 10_000, 'the new line');
+    // A log event arrives as lines only: the bytes land's own printer uses never go over the socket.
+    const logEvent = events.find((event) => event.type === 'log' && event.lines.includes('api listening'));
+    expect(logEvent).toMatchObject({ type: 'log', tier: 'api', stream: 'stdout', lines: ['api listening'] });
+    expect(Object.keys(logEvent!).sort()).toEqual(['at', 'lines', 'stream', 'tier', 'type']);
     expect(tierOf(await status(dir), 'api').pid).toBe(tierOf(remote.snapshot(), 'api').pid);
 
     // Refusals come back as the supervisor's own ControlError.
