@@ -19,6 +19,8 @@ export class LazyPart<T> {
     private readonly importer: () => Promise<T>,
     private readonly onLoad: (part: T) => void,
     private readonly what: string,
+    /** Told once, with `failure`, when the part cannot be loaded. */
+    private readonly onFailure: (reason: string) => void = () => undefined,
   ) {}
 
   get value(): T | undefined {
@@ -34,6 +36,7 @@ export class LazyPart<T> {
       },
       (error: unknown) => {
         this.failure = `could not load ${this.what} (${error instanceof Error ? error.message : String(error)})`;
+        this.onFailure(this.failure);
       },
     );
     return this.loading;

@@ -74,6 +74,9 @@ export class SpanPipe {
         this.pending = [];
       },
       'the OpenTelemetry SDK',
+      (reason) => {
+        if (this.otlp) this.otlp.unavailableReason ??= reason;
+      },
     );
   }
 
@@ -88,7 +91,6 @@ export class SpanPipe {
   }
 
   otlpStatus(): PipeStatus | undefined {
-    if (this.otlp && this.sdk?.failure) this.otlp.unavailableReason ??= this.sdk.failure;
     return this.otlp?.status();
   }
 
