@@ -2,6 +2,7 @@
  * /metrics, with prom-client imported at the first scrape (prometheus.ts): a stack nobody scrapes never parses it,
  * and `land up` spawns its children sooner.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SupervisorControl } from '../supervisor/types.js';
 
 export interface Metrics {
@@ -21,7 +22,7 @@ export function createMetrics(control: SupervisorControl): Metrics {
     async render() {
       metrics ??= import('./prometheus.js').then(async ({ createPrometheusMetrics }) => {
         const created = createPrometheusMetrics(control);
-        await new Promise((resolve) => setTimeout(resolve, FIRST_SAMPLE_MS));
+        await sleep(FIRST_SAMPLE_MS);
         return created;
       });
       return (await metrics).render();

@@ -24,7 +24,7 @@ export class Echo {
   ) {}
 
   /** `n` relayed lines of `tier`, written at `at` (ms). */
-  lines(tier: string, at: number, n = 1): void {
+  lines(tier: string, at: number, n: number): void {
     let count = this.counts.get(tier);
     if (!count) {
       count = { lines: 0, windowStart: at, inWindow: 0, flooded: false };
