@@ -11,19 +11,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'cli');
 
 /**
- * zod re-exports all of its ~50 locales (`z.locales`), which a bundle cannot drop; land's messages are its own and
- * English, so the bundle's locale index exports English only (about a third of zod's size).
- */
-const englishOnlyZod = {
-  name: 'english-only-zod',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[/\\]zod[/\\]v4[/\\](classic|core)$/.test(args.resolveDir) ? { path: join(args.resolveDir, '..', 'locales', 'en.js') } : undefined,
-    );
-  },
-};
-
-/**
  * React, its reconciler and scheduler choose their build at run time from NODE_ENV, so a bundle carries both. land
  * runs the production builds (src/tui/load.ts already defaults NODE_ENV to production for the UI): the development
  * builds only add warnings for component authors, and half of the UI chunk.
@@ -59,7 +46,7 @@ const result = await build({
   banner: { js: "import { createRequire as __landCreateRequire } from 'node:module'; const require = __landCreateRequire(import.meta.url);" },
   // jiti: only for .ts configs, with files of its own; react-devtools-core: ink's optional development hook.
   external: ['jiti', 'react-devtools-core'],
-  plugins: [englishOnlyZod, reactProductionBuilds],
+  plugins: [reactProductionBuilds],
   logLevel: 'warning',
   metafile: true,
 });
