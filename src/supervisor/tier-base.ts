@@ -1,0 +1,144 @@
+/**
+ * A tier's state and what every life stage shares: its configuration, its runtime, its transitions and its
+ * snapshot. The stages build on it: spawning (tier-spawn.ts), running (tier-run.ts), stopping and exiting
+ * (tier-stop.ts); TierProcess (tier-process.ts) is the whole tier.
+ */
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { WriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { BootPlan, ResolvedTier } from '../config/types.js';
+import type { OutputGate } from './output-gate.js';
+import { RestartBudget } from './restart-policy.js';
+import { RecentLines, type LogEntry } from './recent-lines.js';
+import type { ExitInfo, SpawnSpan, SpawnTracer, SupervisorEvent, TierSnapshot, TierState, Transition } from './types.js';
+
+/** What a tier needs from the stack it belongs to. */
+export interface TierRuntime {
+  plan: BootPlan;
+  bootId: string;
+  tracer: SpawnTracer;
+  logDir: string;
+  otlpEndpoint?: string;
+  output: OutputGate;
+  emit(event: SupervisorEvent): void;
+}
+
+/** A tier without a readiness probe is ready once it has stayed up this long. */
+export const SETTLE_MS = 150;
+export const RECENT_LINES = 1_000;
+export const LOG_BUFFER = 1 << 20;
+const HISTORY = 20;
+
+export interface Life {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  pid: number;
+  span: SpawnSpan;
+  abort: AbortController;
+  startedAt: number;
+  lines: string[];
+  lineListeners: Set<(line: string) => void>;
+  /** Resolves once the child exited and its pipes closed. */
+  ended: Promise<void>;
+  /** Resolves when the leader process exits. */
+  exited: Promise<void>;
+  stopRequested: boolean;
+  stopReason: string;
+  probeFailed: boolean;
+}
+
+/** `Spawn=false` and `when` are gates; `needs <dep>` and `not requested` say themselves. */
+function describeGate(gatedBy: string): string {
+  return gatedBy.includes('=') || gatedBy === 'when' ? `gated off by ${gatedBy}` : gatedBy;
+}
+
+export abstract class TierBase {
+  state: TierState = 'pending';
+  protected reason = 'waiting to start';
+  protected since = Date.now();
+  protected readonly history: Transition[] = [];
+  protected restarts = 0;
+  protected readyAt?: number;
+  protected timeToReadyMs?: number;
+  protected lastExit?: ExitInfo;
+  protected lastLine?: string;
+  protected nextRestartAt?: number;
+  protected backoff?: AbortController;
+  protected life?: Life;
+  protected everStarted = false;
+  protected readyOnce = false;
+  protected readonly budget: RestartBudget;
+  protected readonly recent = new RecentLines(RECENT_LINES);
+  protected logFile?: WriteStream;
+
+  constructor(
+    readonly config: ResolvedTier,
+    protected readonly runtime: TierRuntime,
+    readonly gatedBy?: string,
+  ) {
+    this.budget = new RestartBudget(config.restart);
+    if (gatedBy) this.setState('disabled', describeGate(gatedBy));
+    else this.history.push({ state: 'pending', at: this.since, reason: this.reason });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get running(): boolean {
+    return this.life !== undefined;
+  }
+
+  /** The tier was spawned at least once in this boot (the `started` dependency condition). */
+  get started(): boolean {
+    return this.everStarted;
+  }
+
+  get wasReady(): boolean {
+    return this.readyAt !== undefined;
+  }
+
+  /** Ready at least once in this boot (the `ready` dependency condition). */
+  get everReady(): boolean {
+    return this.readyOnce;
+  }
+
+  get completed(): boolean {
+    return this.state === 'exited' && this.lastExit?.code === 0;
+  }
+
+  snapshot(): TierSnapshot {
+    return {
+      name: this.name,
+      tier: this.config.tier,
+      state: this.state,
+      reason: this.reason,
+      since: this.since,
+      pid: this.life?.pid,
+      restarts: this.restarts,
+      startedAt: this.life?.startedAt,
+      readyAt: this.readyAt,
+      timeToReadyMs: this.timeToReadyMs,
+      lastExit: this.lastExit,
+      gatedBy: this.gatedBy,
+      nextRestartAt: this.nextRestartAt,
+      dependsOn: { ...this.config.dependsOn },
+      lastLine: this.lastLine,
+      history: [...this.history],
+    };
+  }
+
+  logs(limit?: number): LogEntry[] {
+    return this.recent.entries(limit);
+  }
+
+  setState(state: TierState, reason: string): void {
+    const from = this.state;
+    const at = Date.now();
+    this.state = state;
+    this.reason = reason;
+    this.since = at;
+    this.history.push({ state, at, reason });
+    if (this.history.length > HISTORY) this.history.shift();
+    this.runtime.emit({ type: 'state', tier: this.name, from, to: state, reason, at });
+  }
+}

@@ -1,0 +1,64 @@
+/** A running tier: its readiness probe (or settle time), then its liveness probe. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkProbe, describeProbe, waitForProbe, type ProbeContext } from './probes.js';
+import { SETTLE_MS, type Life } from './tier-base.js';
+import { TierSpawn } from './tier-spawn.js';
+
+export abstract class TierRun extends TierSpawn {
+  protected abstract killLife(life: Life): void;
+
+  protected probeContext(life: Life): ProbeContext {
+    return {
+      cwd: this.config.cwd,
+      env: { ...process.env, ...this.config.env } as Record<string, string>,
+      seenLines: () => life.lines,
+      onLine: (listener) => {
+        life.lineListeners.add(listener);
+        return () => life.lineListeners.delete(listener);
+      },
+    };
+  }
+
+  protected async awaitReady(life: Life): Promise<void> {
+    const spec = this.config.ready;
+    try {
+      if (spec) await waitForProbe(spec, this.probeContext(life), life.abort.signal);
+      else await sleep(SETTLE_MS, undefined, { signal: life.abort.signal });
+    } catch (error) {
+      if (life.abort.signal.aborted) return; // the child exited or is being stopped: onExit tells the story
+      const message = error instanceof Error ? error.message : String(error);
+      life.probeFailed = true;
+      this.runtime.emit({ type: 'error', tier: this.name, tag: 'probe-failed', message, at: Date.now() });
+      this.setState('crashed', message);
+      this.killLife(life);
+      return;
+    }
+    if (this.life !== life) return;
+    this.readyAt = Date.now();
+    this.readyOnce = true;
+    this.timeToReadyMs = this.readyAt - life.startedAt;
+    life.span.end({ ok: true, pid: life.pid });
+    this.setState('ready', spec ? `${describeProbe(spec)} passed` : 'running');
+    void this.watchLiveness(life);
+  }
+
+  protected async watchLiveness(life: Life): Promise<void> {
+    const spec = this.config.liveness;
+    if (!spec) return;
+    let failures = 0;
+    const signal = life.abort.signal;
+    while (!signal.aborted) {
+      await sleep(spec.intervalMs, undefined, { signal, ref: false }).catch(() => undefined);
+      if (signal.aborted) return;
+      const ok = await checkProbe(spec, this.probeContext(life));
+      failures = ok ? 0 : failures + 1;
+      if (failures < spec.failureThreshold || signal.aborted) continue;
+      const message = `liveness probe (${describeProbe(spec)}) failed ${failures} time(s)`;
+      life.probeFailed = true;
+      this.runtime.emit({ type: 'error', tier: this.name, tag: 'probe-failed', message, at: Date.now() });
+      this.setState('crashed', message);
+      this.killLife(life);
+      return;
+    }
+  }
+}
