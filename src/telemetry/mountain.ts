@@ -24,6 +24,8 @@ import { Mist } from './mist.js';
 import { recordingDir } from './recorder.js';
 
 export const DEFAULT_ROLLUP_INTERVAL_MS = 60_000;
+/** The PostHog group type the stack's latest state is set on at each rollup; the group key is the app. */
+export const STACK_GROUP_TYPE = 'land_stack';
 const SHUTDOWN_FLUSH_MS = 2000;
 /** The pipes' libraries load this long after no tier is pending or starting, or PIPE_LOAD_DELAY_MS after attach. */
 export const SETTLED_GRACE_MS = 500;
@@ -162,7 +164,21 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
     const ready = (snapshot?.tiers ?? []).filter((t) => t.state === 'ready').map((t) => t.name);
     const current = statistics;
     statistics = { starts: {}, crashes: {}, restarts: {} };
+    // Traits now: on the event (this window's picture) and on the stack's group (the latest state, overwritten).
+    const traits = {
+      profile: options.profile,
+      boot_id: options.bootId,
+      trace_id: traceId,
+      app_version: options.version,
+      tiers_alive: alive.length,
+      tiers_ready: ready.length,
+      alive,
+      ready,
+      states: Object.fromEntries((snapshot?.tiers ?? []).map((t) => [t.name, t.state])),
+      rollup_at: new Date(now).toISOString(),
+    };
     client.captureEvent('land:mountain:rollup', {
+      $groups: { [STACK_GROUP_TYPE]: options.app },
       interval_ms: now - lastRollup,
       profile: options.profile,
       boot_id: options.bootId,
@@ -177,6 +193,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
       alive,
       ready,
     });
+    client.identifyGroup(STACK_GROUP_TYPE, options.app, traits);
     lastRollup = now;
   };
 
