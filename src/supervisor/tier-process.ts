@@ -173,6 +173,7 @@ export class TierProcess {
       bootId: this.runtime.bootId,
       traceId: this.runtime.tracer.traceId,
       traceparent: span.traceparent,
+      traceContext: span.contextEnv,
       otlpEndpoint: this.runtime.otlpEndpoint,
     });
     const [file, ...args] = this.config.command;
