@@ -3,21 +3,21 @@ import type { BootPlan } from '../config/types.js';
 import type { PipeStatus, TelemetryStatus } from '../supervisor/types.js';
 import { createMountainTelemetry, type MountainTelemetry } from '../telemetry/mountain.js';
 import { newTraceId } from '../telemetry/ids.js';
-import { parseTraceparent } from '../telemetry/traceparent.js';
+import { readOuterContext, type OuterContext } from '../telemetry/outer-context.js';
 
-/** A TRACEPARENT land was started with: joined when valid, reported in one line and ignored when not. */
-export function inheritedParent(env: NodeJS.ProcessEnv): { traceId: string; spanId: string } | undefined {
-  const value = env.TRACEPARENT;
-  if (value === undefined || value === '') return undefined;
-  const parsed = parseTraceparent(value);
-  if (parsed.ok) return { traceId: parsed.traceId, spanId: parsed.spanId };
-  process.stderr.write(`land: ignoring TRACEPARENT from the environment: ${parsed.reason}\n`);
-  return undefined;
+/**
+ * The TRACEPARENT, TRACESTATE and BAGGAGE land was started with: carried into the boot when valid, each reported in
+ * one line and ignored when not.
+ */
+export function inheritedContext(env: NodeJS.ProcessEnv): OuterContext {
+  const outer = readOuterContext(env);
+  for (const warning of outer.warnings) process.stderr.write(`land: ${warning}\n`);
+  return outer;
 }
 
 /** The boot's telemetry, read from the same layered env the children get (shell, env files, profile). */
 export function startMountainTelemetry(plan: BootPlan, bootId: string): MountainTelemetry {
-  const parent = inheritedParent(process.env);
+  const { parent, baggage } = inheritedContext(process.env);
   const env = { ...plan.shellEnv, ...plan.profileEnv };
   return createMountainTelemetry({
     app: plan.config.app,
@@ -26,6 +26,7 @@ export function startMountainTelemetry(plan: BootPlan, bootId: string): Mountain
     bootId,
     traceId: parent?.traceId ?? newTraceId(),
     parent,
+    baggage,
     env,
     rootDir: plan.config.rootDir,
     rollupIntervalMs: plan.config.rollupIntervalMs,

@@ -6,6 +6,8 @@ export interface InjectedEnv {
   traceId: string;
   /** `00-<traceId>-<spawn span id>-01` for this child. */
   traceparent: string;
+  /** TRACEPARENT again, with the TRACESTATE and BAGGAGE land was started with (they win over `traceparent`). */
+  traceContext?: Record<string, string>;
   /** Given only when OTLP is enabled. */
   otlpEndpoint?: string;
 }
@@ -23,7 +25,7 @@ export const RENAMED_KEYS = [
 ] as const;
 
 /** Context a child must only get from land: an inherited one would attach it to someone else's trace. */
-const TRACE_CONTEXT_KEYS = ['TRACEPARENT', 'TRACESTATE'];
+const TRACE_CONTEXT_KEYS = ['TRACEPARENT', 'TRACESTATE', 'BAGGAGE'];
 
 /** Layer 1: land's own environment, or only the allow-list when the tier does not inherit. */
 function inheritedLayer(shellEnv: Record<string, string>, tier: ResolvedTier): Record<string, string> {
@@ -58,7 +60,7 @@ function alignRenamedKeys(env: Record<string, string>): void {
 
 /**
  * The environment a tier's process starts with. Layers, lowest first (a higher one wins): (1) land's environment
- * (or the allow-list), without any inherited TRACEPARENT/TRACESTATE; (2+3) the env files and the profile (already
+ * (or the allow-list), without any inherited TRACEPARENT/TRACESTATE/BAGGAGE; (2+3) the env files and the profile (already
  * merged with the shell's exported values in plan.profileEnv); (4) the tier's own env; (5) what land injects.
  */
 export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: InjectedEnv): Record<string, string> {
@@ -83,6 +85,7 @@ export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: In
     LAND_APP: plan.config.app,
     LAND_APP_VERSION: plan.config.version,
   });
+  Object.assign(env, injected.traceContext);
   if (injected.otlpEndpoint !== undefined) env.OTEL_EXPORTER_OTLP_ENDPOINT = injected.otlpEndpoint;
   return env;
 }

@@ -19,6 +19,7 @@ export abstract class TierSpawn extends TierBase {
       bootId: this.runtime.bootId,
       traceId: this.runtime.tracer.traceId,
       traceparent: span.traceparent,
+      traceContext: span.contextEnv,
       otlpEndpoint: this.runtime.otlpEndpoint,
     });
     const [file, ...args] = this.config.command;

@@ -133,5 +133,7 @@ export interface SpawnSpan {
   spanId: string;
   /** `00-<traceId>-<spanId>-01` */
   traceparent: string;
+  /** The child's trace context variables: TRACEPARENT, and TRACESTATE / BAGGAGE when land was started with them. */
+  contextEnv?: Record<string, string>;
   end(outcome: { ok: boolean; reason?: string; pid?: number }): void;
 }

@@ -66,6 +66,17 @@ export class EventCapture {
     this.recorder?.recordEvent({ event, distinct_id: this.distinctId, timestamp: new Date().toISOString(), properties: merged } satisfies RecordedEvent);
   }
 
+  /**
+   * A PostHog group identify: sets `traits` on the group `groupType`/`groupKey` (what a dashboard reads as the
+   * group's latest state). Recorded as the `$groupidentify` event posthog-node sends, with the identity stamp.
+   */
+  identifyGroup(groupType: string, groupKey: string, traits: Record<string, unknown>): void {
+    if (!this.posthog && !this.recorder) return;
+    this.posthog?.groupIdentify(this.distinctId, groupType, groupKey, traits);
+    const properties = { $group_type: groupType, $group_key: groupKey, $group_set: traits, ...this.identityProperties() };
+    this.recorder?.recordEvent({ event: '$groupidentify', distinct_id: this.distinctId, timestamp: new Date().toISOString(), properties } satisfies RecordedEvent);
+  }
+
   /** `land:<tier>:error` with `error_tag` and a one-line `error_message`. */
   captureError(tag: string, error: unknown, options: CaptureOptions = {}, properties: EventProperties = {}): void {
     const tier = options.tier ?? this.identity.tier;

@@ -114,6 +114,12 @@ export class TelemetryClient {
     this.events.captureSession(properties, options);
   }
 
+  /** Set `traits` on a PostHog group (a `$groupidentify` event); recorded too. */
+  identifyGroup(groupType: string, groupKey: string, traits: Record<string, unknown>): void {
+    if (this.closing) return;
+    this.events.identifyGroup(groupType, groupKey, traits);
+  }
+
   startSpan(name: string, attributes?: Attributes, parent?: Span | SpanContext): Span {
     return this.spans.startSpan(name, { attributes, parent });
   }

@@ -6,7 +6,7 @@ import type { PipeStatus } from '../supervisor/types.js';
 import { LazyPart } from './lazy.js';
 import type { PostHogPipe, PostHogPipeOptions } from './posthog-pipe.js';
 
-type Queued = [distinctId: string, event: string, properties: Record<string, unknown>];
+type Queued = (pipe: PostHogPipe) => void;
 
 export class DeferredPostHog {
   private readonly part: LazyPart<PostHogPipe>;
@@ -17,7 +17,7 @@ export class DeferredPostHog {
     this.part = new LazyPart(
       async () => new (await import('./posthog-pipe.js')).PostHogPipe(options),
       (pipe) => {
-        for (const args of this.queued) pipe.send(...args);
+        for (const call of this.queued) call(pipe);
         this.queued = [];
       },
       'posthog-node',
@@ -28,11 +28,20 @@ export class DeferredPostHog {
     return this.part.load();
   }
 
-  send(...args: Queued): void {
+  send(distinctId: string, event: string, properties: Record<string, unknown>): void {
+    this.call((pipe) => pipe.send(distinctId, event, properties));
+  }
+
+  groupIdentify(distinctId: string, groupType: string, groupKey: string, properties: Record<string, unknown>): void {
+    this.call((pipe) => pipe.groupIdentify(distinctId, groupType, groupKey, properties));
+  }
+
+  /** Now when the pipe is there, else queued (bounded by `Buffer`, each call one event). */
+  private call(call: Queued): void {
     const pipe = this.part.value;
-    if (pipe) return pipe.send(...args);
+    if (pipe) return call(pipe);
     if (this.part.failure !== undefined || this.queued.length >= this.options.buffer) this.dropped += 1;
-    else this.queued.push(args);
+    else this.queued.push(call);
   }
 
   status(): PipeStatus {

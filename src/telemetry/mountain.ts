@@ -6,7 +6,7 @@
  * Spans: `land.boot` (root; a child of the TRACEPARENT land was started with, if any) → one `land.spawn <tier>` per
  * start (spawn to ready, or to exit with error status) and `land.shutdown` for the stop. All share the boot's trace id.
  */
-import { SpanStatusCode, TraceFlags, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
 import type {
   SpawnSpan,
   SpawnTracer,
@@ -19,11 +19,14 @@ import { TelemetryClient } from './client.js';
 import { otlpGate, readConfiguration } from './configuration.js';
 import { Echo } from './echo.js';
 import { FirstWave } from './first-wave.js';
+import { baggageAttributes, traceContextEnv, type OuterContext } from './outer-context.js';
 import { buildTraceparent } from './traceparent.js';
 import { Mist } from './mist.js';
 import { recordingDir } from './recorder.js';
 
 export const DEFAULT_ROLLUP_INTERVAL_MS = 60_000;
+/** The PostHog group type the stack's latest state is set on at each rollup; the group key is the app. */
+export const STACK_GROUP_TYPE = 'land_stack';
 const SHUTDOWN_FLUSH_MS = 2000;
 /** The pipes' libraries load this long after no tier is pending or starting, or PIPE_LOAD_DELAY_MS after attach. */
 export const SETTLED_GRACE_MS = 500;
@@ -36,8 +39,10 @@ export interface MountainTelemetryOptions {
   profile: string;
   bootId: string;
   traceId: string;
-  /** The span land itself was started under (its TRACEPARENT): land.boot becomes its child. */
-  parent?: { traceId: string; spanId: string };
+  /** The span land itself was started under (its TRACEPARENT, with its TRACESTATE): land.boot becomes its child. */
+  parent?: OuterContext['parent'];
+  /** The BAGGAGE land was started with: its entries go on land's spans, and it goes on to every child. */
+  baggage?: OuterContext['baggage'];
   /** The boot's env (profile layered over the env files, the shell winning): the telemetry keys are read here. */
   env: Record<string, string>;
   rootDir: string;
@@ -86,7 +91,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
     options.rootDir,
   );
   const parent = options.parent
-    ? { traceId: options.parent.traceId, spanId: options.parent.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true }
+    ? { traceId: options.parent.traceId, spanId: options.parent.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true, traceState: options.parent.traceState }
     : undefined;
   const client = new TelemetryClient({
     tier: 'mountain',
@@ -107,7 +112,12 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
   const echo = new Echo(client, `${options.app}-echo`);
   const mist = new Mist(client, `${options.app}-mist`, options.env, otlp.allowed);
 
-  const bootSpan = client.startSpan('land.boot', {
+  // Baggage entries ride on each of land's spans (land's own attributes win a clash).
+  const baggage = baggageAttributes(options.baggage);
+  const startSpan = (name: string, attributes: Attributes, parentSpan?: Span): Span => client.startSpan(name, { ...baggage, ...attributes }, parentSpan);
+  const withOuterContext = options.parent?.traceState !== undefined || options.baggage !== undefined;
+
+  const bootSpan = startSpan('land.boot', {
     'land.profile': options.profile,
     'land.boot_id': options.bootId,
     'land.tiers.started': options.tiersStarted,
@@ -119,13 +129,14 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
   const tracer: SpawnTracer = {
     traceId,
     startSpawn(name: string, tier: string, restart: number): SpawnSpan {
-      const span = client.startSpan(`land.spawn ${tier}`, { 'land.tier': tier, 'land.tier.name': name, 'land.restart': restart }, bootSpan);
+      const span = startSpan(`land.spawn ${tier}`, { 'land.tier': tier, 'land.tier.name': name, 'land.restart': restart }, bootSpan);
       openSpawns.add(span);
       const spanId = span.spanContext().spanId;
       let ended = false;
       return {
         spanId,
         traceparent: buildTraceparent(traceId, spanId),
+        contextEnv: withOuterContext ? traceContextEnv(traceId, spanId, options) : undefined,
         end(outcome) {
           if (ended) return;
           ended = true;
@@ -162,7 +173,21 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
     const ready = (snapshot?.tiers ?? []).filter((t) => t.state === 'ready').map((t) => t.name);
     const current = statistics;
     statistics = { starts: {}, crashes: {}, restarts: {} };
+    // Traits now: on the event (this window's picture) and on the stack's group (the latest state, overwritten).
+    const traits = {
+      profile: options.profile,
+      boot_id: options.bootId,
+      trace_id: traceId,
+      app_version: options.version,
+      tiers_alive: alive.length,
+      tiers_ready: ready.length,
+      alive,
+      ready,
+      states: Object.fromEntries((snapshot?.tiers ?? []).map((t) => [t.name, t.state])),
+      rollup_at: new Date(now).toISOString(),
+    };
     client.captureEvent('land:mountain:rollup', {
+      $groups: { [STACK_GROUP_TYPE]: options.app },
       interval_ms: now - lastRollup,
       profile: options.profile,
       boot_id: options.bootId,
@@ -177,6 +202,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
       alive,
       ready,
     });
+    client.identifyGroup(STACK_GROUP_TYPE, options.app, traits);
     lastRollup = now;
   };
 
@@ -257,7 +283,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
 
   function beginShutdown(): void {
     if (shutdownSpan || closing) return;
-    shutdownSpan = client.startSpan('land.shutdown', { 'land.boot_id': options.bootId }, bootSpan);
+    shutdownSpan = startSpan('land.shutdown', { 'land.boot_id': options.bootId }, bootSpan);
   }
 
   async function close(): Promise<void> {

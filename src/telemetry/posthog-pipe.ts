@@ -111,13 +111,25 @@ export class PostHogPipe {
 
   /** Queue one event; returns at once whatever the host does. */
   send(distinctId: string, event: string, properties: Record<string, unknown>): void {
+    this.enqueue(() => this.client.capture({ distinctId, event, properties }));
+  }
+
+  /**
+   * Queue a group identify (posthog-node sends it as a `$groupidentify` event in the same batches): sets
+   * `properties` on the group `groupType`/`groupKey`. Bounded and fail-open like any event.
+   */
+  groupIdentify(distinctId: string, groupType: string, groupKey: string, properties: Record<string, unknown>): void {
+    this.enqueue(() => this.client.groupIdentify({ distinctId, groupType, groupKey, properties }));
+  }
+
+  private enqueue(push: () => void): void {
     if (this.unavailableReason !== undefined || this.closed || this.waiting >= this.buffer) {
       this.dropped += 1;
       return;
     }
     this.waiting += 1;
     this.sinceFlush += 1;
-    this.client.capture({ distinctId, event, properties });
+    push();
     if (this.sinceFlush >= this.batchSize) this.flushSoon(0);
     else this.flushSoon(this.flushIntervalMs);
   }

@@ -157,6 +157,7 @@ class RecordingProcessor implements SpanProcessor {
       durationMs: Math.max(0, endMs - startMs),
       status: span.status.code === SpanStatusCode.ERROR ? 'error' : span.status.code === SpanStatusCode.OK ? 'ok' : 'unset',
       statusMessage: span.status.message,
+      traceState: context.traceState?.serialize() || undefined,
       attributes: span.attributes,
     };
     this.recorder.recordSpan(line);

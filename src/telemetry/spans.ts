@@ -47,6 +47,8 @@ export interface RecordedSpan {
   durationMs: number;
   status: 'unset' | 'ok' | 'error';
   statusMessage?: string;
+  /** The W3C tracestate the span carries (inherited from the process's TRACESTATE). */
+  traceState?: string;
   attributes: Attributes;
 }
 
@@ -107,10 +109,13 @@ export class SpanPipe {
         : trace.setSpanContext(ROOT_CONTEXT, parent);
     const sdk = this.sdk?.value;
     if (sdk) return sdk.startSpan(name, { attributes: options.attributes, startTime: options.startTime }, parentContext);
+    const parentSpanContext = trace.getSpanContext(parentContext);
     const context: SpanContext = {
-      traceId: trace.getSpanContext(parentContext)?.traceId ?? this.traceId,
+      traceId: parentSpanContext?.traceId ?? this.traceId,
       spanId: newSpanId(),
       traceFlags: TraceFlags.SAMPLED,
+      // As the SDK does: a span carries its parent's W3C trace state (from a TRACESTATE land was started with).
+      traceState: parentSpanContext?.traceState,
     };
     // No span pipe (or no room, or no SDK): a span that only carries its ids.
     if (!this.sdk || this.sdk.failure !== undefined || this.shutDown || this.pending.length >= this.buffer) {

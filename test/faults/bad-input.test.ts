@@ -1,8 +1,8 @@
 /**
  * Bad input in bulk: malformed configs, profiles, env files, command lines and control-client calls, each expecting
  * its one line (`land: …`), its documented exit code (2 bad input, 3 no stack running: src/control/exit-codes.ts)
- * and nothing started. A TRACEPARENT from outside that is not valid is its own kind: reported in one line and
- * ignored, the boot goes on (exit 0).
+ * and nothing started. Trace context from outside (TRACEPARENT, TRACESTATE, BAGGAGE) that is not valid is its own
+ * kind: each bad variable is reported in one line and dropped, the boot goes on (exit 0).
  *
  * Each rejected `land up` costs about a second of CPU (it loads telemetry, supervisor and control before the
  * config), so the table keeps one case per kind of rule rather than every variant (test/cli and test/config hold
@@ -107,27 +107,39 @@ describe.concurrent('bad input: one line, its exit code, nothing started', () =>
   }
 });
 
-const BAD_TRACEPARENTS: Array<{ name: string; value: string; reason: RegExp }> = [
-  { name: 'not a traceparent at all', value: 'garbage', reason: /expected version-traceid-parentid-flags/ },
-  { name: 'an all-zero trace id', value: `00-${'0'.repeat(32)}-${'a'.repeat(16)}-01`, reason: /trace id must not be all zero/ },
+const OUTER_TRACE = 'c'.repeat(31) + '3';
+const OUTER_PARENT = `00-${OUTER_TRACE}-${'d'.repeat(15)}4-01`;
+
+/** Trace context from outside (the env carrier's names): each bad variable is dropped on its own. */
+const BAD_CONTEXT: Array<{ variable: 'TRACEPARENT' | 'TRACESTATE' | 'BAGGAGE'; name: string; env: Record<string, string>; reason: RegExp }> = [
+  { variable: 'TRACEPARENT', name: 'not a traceparent at all', env: { TRACEPARENT: 'garbage' }, reason: /expected version-traceid-parentid-flags/ },
+  { variable: 'TRACEPARENT', name: 'an all-zero trace id', env: { TRACEPARENT: `00-${'0'.repeat(32)}-${'a'.repeat(16)}-01` }, reason: /trace id must not be all zero/ },
+  { variable: 'TRACESTATE', name: 'a list member that is not key=value', env: { TRACEPARENT: OUTER_PARENT, TRACESTATE: 'ci=ok,NotAKey' }, reason: /list member 2 is not key=value with a W3C key/ },
+  { variable: 'TRACESTATE', name: 'a tracestate with no TRACEPARENT to go with it', env: { TRACESTATE: 'ci=ok' }, reason: /it goes with a TRACEPARENT, and there is no valid one/ },
+  { variable: 'BAGGAGE', name: 'a value with a space (not percent-encoded)', env: { TRACEPARENT: OUTER_PARENT, BAGGAGE: 'team=core,user=jane doe' }, reason: /list member 2 has a value with a space/ },
+  { variable: 'BAGGAGE', name: 'a list member that is not key=value', env: { BAGGAGE: 'justakey' }, reason: /list member 1 is not key=value/ },
 ];
 
-describe.concurrent('bad input (warned and ignored): a TRACEPARENT from outside that is not valid', () => {
-  for (const { name, value, reason } of BAD_TRACEPARENTS) {
-    it(`TRACEPARENT: ${name}: one warning line, a fresh trace, the stack boots and exits 0`, async () => {
+describe.concurrent('bad input (warned and ignored): trace context from outside that is not valid', () => {
+  for (const { variable, name, env, reason } of BAD_CONTEXT) {
+    it(`${variable}: ${name}: one warning line, the variable dropped, the stack boots and exits 0`, async () => {
       const reports = join(makeProject({ config: { tiers: {} } }), 'reports');
       const dir = makeProject({ config: { tiers: { a: { command: child('--report-env', reports, '--say', 'a up'), ready: { log: 'a up' } } } } });
-      const run = land(['up', '--no-tui'], dir, { TRACEPARENT: value });
+      const run = land(['up', '--no-tui'], dir, { TRACEPARENT: undefined, TRACESTATE: undefined, BAGGAGE: undefined, ...env });
       runs.push(run);
       await run.waitFor(/a: starting → ready/);
       expect((await run.stop()).code).toBe(0);
-      const warnings = run.stderr.split('\n').filter((line) => line.includes('TRACEPARENT'));
+      const warnings = run.stderr.split('\n').filter((line) => line.includes('ignoring'));
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatch(/^land: ignoring TRACEPARENT from the environment: /);
+      expect(warnings[0]).toMatch(new RegExp(`^land: ignoring ${variable} from the environment: `));
       expect(warnings[0]).toMatch(reason);
+      // What was valid still counts: a good TRACEPARENT is joined, a bad one gives a fresh trace.
       const traceId = /trace ([0-9a-f]{32})/.exec(run.stdout)![1]!;
-      expect(value).not.toContain(traceId);
-      expect(envReports(reports, 'a')[0]!.TRACEPARENT).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      if (variable !== 'TRACEPARENT' && env.TRACEPARENT === OUTER_PARENT) expect(traceId).toBe(OUTER_TRACE);
+      else expect(Object.values(env).join()).not.toContain(traceId);
+      const childEnv = envReports(reports, 'a')[0]!;
+      expect(childEnv.TRACEPARENT).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      expect(childEnv[variable] === undefined || variable === 'TRACEPARENT').toBe(true);
       expect(markedProcesses(run.bootId)).toEqual([]);
     });
   }

@@ -81,7 +81,7 @@ function render(rows, when) {
     '',
     `- **Faults injected: ${faults.length}, held: ${held}**`,
     `- **Bad inputs tried: ${bad.length}, handled cleanly: ${clean}** (${bad.length - warned.length} rejected with one line and`,
-    `  their exit code and nothing started; ${warned.length} invalid TRACEPARENT values reported in one line and ignored, the boot going on)`,
+    `  their exit code and nothing started; ${warned.length} invalid TRACEPARENT, TRACESTATE or BAGGAGE values reported in one line and ignored, the boot going on)`,
     '',
     '| fault | what was checked | result |',
     '|---|---|---|',

@@ -117,6 +117,8 @@ export interface DecodedSpan {
   status: { code: number; message: string };
   resource: Record<string, unknown>;
   scope: string;
+  /** The W3C tracestate (decoded from OTLP/JSON only). */
+  traceState?: string;
   /** How it arrived. */
   encoding: 'json' | 'protobuf';
 }
@@ -167,6 +169,7 @@ interface JsonRequest {
         endTimeUnixNano: string | number;
         attributes?: JsonKeyValue[];
         status?: { code?: number; message?: string };
+        traceState?: string;
       }>;
     }>;
   }>;
@@ -192,6 +195,7 @@ export function decodeJsonTraceRequest(body: Buffer | string): DecodedSpan[] {
           status: { code: span.status?.code ?? 0, message: span.status?.message ?? '' },
           resource,
           scope: ss.scope?.name ?? '',
+          ...(span.traceState ? { traceState: span.traceState } : {}),
           encoding: 'json',
         });
       }

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ROOT, land, landDone, makeProject, markedProcesses, removeProjects } from '../helpers/land.js';
+import { ROOT, child, envReports, land, landDone, makeProject, markedProcesses, removeProjects } from '../helpers/land.js';
 import {
   startOtlpReceiver,
   startPostHogReceiver,
@@ -120,6 +120,50 @@ describe('a boot, as the collector and PostHog see it', () => {
     expect(trace.stdout).toMatch(/grove\.work/);
     expect(trace.stdout).not.toContain(KEY);
     for (const line of trace.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('carries the TRACEPARENT, TRACESTATE and BAGGAGE it was started with whole: its spans, every child and their spans', async () => {
+    const { posthog, otlp } = await receivers('ok');
+    const reports = join(makeProject({ config: { tiers: {} } }), 'reports');
+    const dir = makeProject({
+      config: {
+        app: 'outer',
+        tiers: {
+          air: { command: ['node', TRACED], ready: { log: 'traced child air up' } },
+          reporter: { command: child('--report-env', reports, '--say', 'reporter up'), dependsOn: { air: 'ready' }, ready: { log: 'reporter up' } },
+        },
+      },
+      files: { '.env.Land.PostHog': ['Capture=true', 'OTLPEnabled=true', `OTLPEndpoint=${otlp.url}`, `Beam=${posthog.url}`].join('\n') },
+    });
+    const outer = { traceId: 'a'.repeat(31) + '1', spanId: 'b'.repeat(15) + '2' };
+    const run = land(['up', '--no-tui'], dir, {
+      TRACEPARENT: `00-${outer.traceId}-${outer.spanId}-01`,
+      TRACESTATE: 'ci=run-42,vendor@sys=x1',
+      BAGGAGE: 'deploy.id=d-7, team=core;owner',
+    });
+    await run.waitFor(/reporter: starting → ready/);
+    expect((await run.stop()).code).toBe(0);
+    expect(run.stderr).not.toMatch(/ignoring/);
+
+    const [env] = envReports(reports, 'reporter');
+    expect(env!.TRACEPARENT).toMatch(new RegExp(`^00-${outer.traceId}-[0-9a-f]{16}-01$`));
+    expect(env!.TRACEPARENT).not.toContain(outer.spanId);
+    expect(env!.TRACESTATE).toBe('ci=run-42,vendor@sys=x1');
+    expect(env!.BAGGAGE).toBe('deploy.id=d-7,team=core;owner');
+
+    const spans = otlp.spans;
+    const boot = spans.find((span) => span.name === 'land.boot')!;
+    expect(boot).toMatchObject({ traceId: outer.traceId, parentSpanId: outer.spanId, traceState: 'ci=run-42,vendor@sys=x1' });
+    expect(boot.attributes).toMatchObject({ 'deploy.id': 'd-7', team: 'core' });
+    const spawns = spans.filter((span) => span.name.startsWith('land.spawn '));
+    expect(spawns.map((span) => span.name).sort()).toEqual(['land.spawn air', 'land.spawn reporter']);
+    for (const spawn of spawns) {
+      expect(spawn.traceState).toBe('ci=run-42,vendor@sys=x1');
+      expect(spawn.attributes).toMatchObject({ 'deploy.id': 'd-7', team: 'core' });
+    }
+    // The child extracted its context with the env carrier: its own span carries the trace state too.
+    const work = spans.find((span) => span.name === 'air.work')!;
+    expect(work).toMatchObject({ traceId: outer.traceId, parentSpanId: spawns.find((s) => s.name === 'land.spawn air')!.spanId, traceState: 'ci=run-42,vendor@sys=x1' });
   });
 
   for (const mode of ['refuse', 'hang', '500'] as const) {

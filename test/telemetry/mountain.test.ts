@@ -216,6 +216,32 @@ describe('the mountain bridge', () => {
     expect(second?.properties).toMatchObject({ starts_total: 0, crashes_total: 0, restarts_total: 0, tiers_alive: 2, tiers_ready: 1 });
   });
 
+  it('sets the latest state on the stack\'s PostHog group at each rollup ($groupidentify, type land_stack, key the app)', async () => {
+    const { telemetry, supervisor, posthog, traceId } = await setup({ rollupIntervalMs: 300 });
+    const detach = telemetry.attach(supervisor);
+    supervisor.setTier('air', 'air', 'ready');
+    supervisor.setTier('cocoon', 'cocoon', 'starting');
+    const identifies = () => posthog.events.filter((e) => e.event === '$groupidentify');
+    await waitFor(() => (identifies().length >= 1 ? true : undefined), 30_000, 'a first group identify');
+    supervisor.setTier('cocoon', 'cocoon', 'ready');
+    const count = identifies().length;
+    const [later] = await waitFor(() => (identifies().length > count ? identifies().slice(count) : undefined), 30_000, 'a later group identify');
+    detach();
+    const first = identifies()[0]!;
+    expect(first.properties).toMatchObject({
+      $group_type: 'land_stack',
+      $group_key: 'land',
+      $group_set: { profile: 'debug', boot_id: '20250101T000000Z-cafe00', trace_id: traceId, tiers_alive: 2, tiers_ready: 1, ready: ['air'], states: { air: 'ready', cocoon: 'starting' } },
+    });
+    // The later call carries the state of its own moment: the group's properties are the latest state.
+    expect(later!.properties.$group_set).toMatchObject({ tiers_ready: 2, ready: ['air', 'cocoon'], states: { air: 'ready', cocoon: 'ready' } });
+    // Each identify follows its window's rollup event, which names the group it belongs to.
+    const rollup = posthog.events.find((e) => e.event === 'land:mountain:rollup')!;
+    expect(rollup.properties.$groups).toEqual({ land_stack: 'land' });
+    expect(posthog.events.indexOf(rollup)).toBeLessThan(posthog.events.indexOf(first));
+    expect(JSON.stringify(identifies())).not.toContain(KEY);
+  });
+
   it('sends no rollup when the first interval has not passed', async () => {
     const { telemetry, supervisor, posthog } = await setup();
     telemetry.attach(supervisor);
