@@ -1,8 +1,10 @@
 /** The `land` command line: parses arguments (commander) and hands each command to its module. */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, oneLine } from '../errors.js';
 import { libraryVersion } from '../telemetry/version.js';
 import type { LogsOptions } from './control-commands.js';
+import type { ExportOptions } from './export.js';
+import type { Engine as ExportEngine } from '../export/model.js';
 import type { SpawnOptions } from './spawn.js';
 
 // Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
@@ -117,6 +119,16 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .argument('[boot-id]', 'boot id (a folder under .land/telemetry/)')
     .addOption(configOption())
     .action((bootId: string | undefined, options: { config?: string }) => run(async () => (await import('./trace.js')).traceCommand(bootId, options)));
+
+  program
+    .command('export')
+    .description('write the stack under a profile as systemd units, a Compose file or Kubernetes objects')
+    .addArgument(new Argument('<engine>', 'systemd, compose or kubernetes').choices(['systemd', 'compose', 'kubernetes']))
+    .addOption(configOption())
+    .addOption(profileOption())
+    .option('-o, --out <dir>', 'output folder (default: .land/export/<engine> beside the config)')
+    .option('--image <ref>', 'compose, kubernetes: the image holding the project at /app (default: <app>:<version>)')
+    .action((engine: ExportEngine, options: ExportOptions) => run(async () => (await import('./export.js')).exportCommand(engine, options)));
 
   return program;
 }

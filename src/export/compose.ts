@@ -1,0 +1,138 @@
+/**
+ * `land export compose`: one service per tier in `compose.yaml`, secrets in one env file per tier beside it (mode
+ * 0600, named by `env_file:`, never in the main file).
+ *
+ * - `depends_on` conditions: `started` → service_started, `ready` → service_healthy (the dependency's healthcheck is
+ *   its readiness probe), `completed` → service_completed_successfully.
+ * - `healthcheck` from the readiness probe (start_period = its timeout); `restart`; `stop_signal` /
+ *   `stop_grace_period`; every string has `$` doubled (Compose interpolates variables).
+ * - Not expressible: a log-line readiness probe (a healthcheck cannot read the service's output: no healthcheck,
+ *   and a dependent that waits for it to be ready waits for it to start), a liveness probe (Compose never restarts
+ *   an unhealthy container), land's backoff and restart budget beyond `on-failure:<n>`.
+ */
+import { Document, isMap, type Pair, type YAMLMap } from 'yaml';
+import { describeProbe, probeCheck, seconds } from './probes.js';
+import {
+  containerCwd,
+  defaultImage,
+  groupWarnings,
+  headerLines,
+  type EngineExport,
+  type ExportFile,
+  type ExportModel,
+  type ExportTier,
+  type ExportWarning,
+} from './model.js';
+
+export const COMPOSE_FILE = 'compose.yaml';
+
+type Service = Record<string, unknown>;
+
+/** Compose interpolates `$VAR` in every string of the file: a literal `$` is written `$$`. */
+function literal(text: string): string {
+  return text.replace(/\$/g, '$$$$');
+}
+
+function healthcheck(tier: ExportTier): Service | undefined {
+  const check = tier.ready ? probeCheck(tier.ready) : undefined;
+  if (!tier.ready || !check) return undefined;
+  return {
+    test: ['CMD', ...check.map(literal)],
+    interval: '1s',
+    timeout: '2s',
+    retries: 3,
+    start_period: `${seconds(tier.ready.timeoutMs)}s`,
+  };
+}
+
+function restartPolicy(tier: ExportTier): string {
+  if (tier.restart.policy === 'never') return 'no';
+  if (tier.restart.policy === 'always') return 'always';
+  return `on-failure:${tier.restart.maxRestarts}`;
+}
+
+function dependsOn(model: ExportModel, tier: ExportTier, warn: (text: string) => void): Service | undefined {
+  const entries = Object.entries(tier.dependsOn);
+  if (entries.length === 0) return undefined;
+  const conditions: Service = {};
+  for (const [name, condition] of entries) {
+    const dependency = model.tiers.find((other) => other.name === name)!;
+    let mapped = condition === 'completed' ? 'service_completed_successfully' : condition === 'ready' ? 'service_healthy' : 'service_started';
+    if (condition === 'ready' && healthcheck(dependency) === undefined) {
+      mapped = 'service_started';
+      // A dependency without any probe is ready after 150 ms alive in land: started is what that means here.
+      if (dependency.ready) warn(`waits for ${name} to be ready, but ${name}'s ${describeProbe(dependency.ready)} probe has no healthcheck: it waits for ${name} to start`);
+    }
+    conditions[name] = { condition: mapped };
+  }
+  return conditions;
+}
+
+function service(model: ExportModel, tier: ExportTier, image: string, warnings: ExportWarning[]): Service {
+  const warn = (text: string) => warnings.push({ tier: tier.name, text });
+  if (tier.ready && probeCheck(tier.ready) === undefined) {
+    warn(`readiness probe ${describeProbe(tier.ready)} not mapped: a Compose healthcheck cannot read the service's output`);
+  }
+  if (tier.liveness) warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: Compose does not restart an unhealthy container`);
+  const { backoff } = tier.restart;
+  if (tier.restart.policy !== 'never') warn(`backoff ${backoff.initialMs}→${backoff.maxMs} ms not mapped: Docker restarts with its own doubling delay from 100 ms`);
+  const entry: Service = {
+    image,
+    working_dir: literal(containerCwd(tier)),
+    command: tier.command.map(literal),
+    environment: Object.fromEntries(Object.entries(tier.env).map(([key, value]) => [key, literal(value)])),
+  };
+  if (Object.keys(tier.secrets).length > 0) entry.env_file = [secretsFile(tier)];
+  const check = healthcheck(tier);
+  if (check) entry.healthcheck = check;
+  const conditions = dependsOn(model, tier, warn);
+  if (conditions) entry.depends_on = conditions;
+  Object.assign(entry, {
+    restart: restartPolicy(tier),
+    stop_signal: tier.stop.signal,
+    stop_grace_period: `${tier.stop.timeoutMs}ms`,
+    labels: { 'land.tier': tier.tier, 'land.profile': model.profile, 'land.boot_id': model.deployId },
+  });
+  return entry;
+}
+
+export function secretsFile(tier: ExportTier): string {
+  return `${tier.name}.secrets.env`;
+}
+
+/** Each service's warnings as a comment above it; the header and the stack's warnings at the top. */
+function annotate(document: Document, model: ExportModel, warnings: readonly ExportWarning[]): void {
+  const top = [...headerLines(model, 'compose'), ...groupWarnings(warnings.filter((w) => w.tier === undefined)).map((w) => `warning: ${w.text}`)];
+  document.commentBefore = top.map((line) => ` ${line}`).join('\n');
+  const services = document.get('services', true);
+  if (!isMap(services)) return;
+  for (const pair of (services as YAMLMap).items as Array<Pair<{ value?: unknown; commentBefore?: string | null }>>) {
+    const name = String(pair.key && typeof pair.key === 'object' && 'value' in pair.key ? pair.key.value : pair.key);
+    const lines = warnings.filter((w) => w.tier === name).map((w) => ` warning: ${w.text}`);
+    if (lines.length > 0 && pair.key && typeof pair.key === 'object') pair.key.commentBefore = lines.join('\n');
+  }
+}
+
+export function exportCompose(model: ExportModel, options: { image?: string } = {}): EngineExport {
+  const image = options.image ?? defaultImage(model);
+  const warnings: ExportWarning[] = [...model.warnings];
+  const services: Record<string, Service> = {};
+  const files: ExportFile[] = [];
+  for (const tier of model.tiers) {
+    services[tier.name] = service(model, tier, image, warnings);
+    const secrets = Object.entries(tier.secrets);
+    if (secrets.length > 0) {
+      // docker-compose reads env files literally: one KEY=value per line, no quotes, no expansion.
+      files.push({ name: secretsFile(tier), content: `${secrets.map(([key, value]) => `${key}=${value.replace(/\n/g, ' ')}`).join('\n')}\n`, secret: true });
+    }
+  }
+  const document = new Document({ services });
+  annotate(document, model, warnings);
+  files.unshift({ name: COMPOSE_FILE, content: document.toString({ lineWidth: 0 }) });
+  return {
+    engine: 'compose',
+    files,
+    warnings: groupWarnings(warnings),
+    next: [`docker compose -f ${COMPOSE_FILE} up -d   # the image ${image} must hold the project at /app`],
+  };
+}

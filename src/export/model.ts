@@ -1,0 +1,274 @@
+/**
+ * The shared half of `land export`: a boot plan (config + profile) mapped once onto what every engine needs — the
+ * tiers the profile starts, each with its argv, working folder, layered environment split into plain values and
+ * secrets, probes, restart policy, stop, dependency conditions, and the telemetry contract of one deployment.
+ * The engine modules (systemd.ts, compose.ts, kubernetes.ts) only render this model.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { RENAMED_KEYS } from '../config/hydrate.js';
+import { looksSecret } from '../config/secrets.js';
+import type { BootPlan, DependencyCondition, ResolvedTier } from '../config/types.js';
+import { otlpGate, readConfiguration } from '../telemetry/configuration.js';
+import { newBootId, newSpanId, newTraceId } from '../telemetry/ids.js';
+import { readOuterContext, traceContextEnv } from '../telemetry/outer-context.js';
+
+export type Engine = 'systemd' | 'compose' | 'kubernetes';
+export const ENGINES: readonly Engine[] = ['systemd', 'compose', 'kubernetes'];
+
+/** What an engine could not express, said once in the output and again as a comment in the file it concerns. */
+export interface ExportWarning {
+  tier?: string;
+  text: string;
+}
+
+export interface ExportTier {
+  name: string;
+  /** The telemetry tier name (LAND_TIER). */
+  tier: string;
+  description?: string;
+  /** The argv as land would spawn it (a `shell: true` command is already `/bin/sh -c …`). */
+  command: string[];
+  /** Absolute, and relative to the config folder (for a container, where the project sits at the image's root). */
+  cwd: string;
+  relativeCwd: string;
+  /** Env files + profile + the tier's env + what land injects, without the secrets. Sorted by key. */
+  env: Record<string, string>;
+  /** The secret part of the same layers (by key name: `Authorize`, *TOKEN*, *SECRET*, …). Never printed. */
+  secrets: Record<string, string>;
+  ready?: ResolvedTier['ready'];
+  liveness?: ResolvedTier['liveness'];
+  restart: ResolvedTier['restart'];
+  stop: ResolvedTier['stop'];
+  dependsOn: Record<string, DependencyCondition>;
+  /**
+   * Runs to completion rather than as a service: a dependent waits for it to be `completed`, or it has neither a
+   * probe nor `restart: always` (land's `on-failure` leaves a tier that exited 0 alone: it is done).
+   */
+  oneShot: boolean;
+  /** Why the profile's `when` predicate let it start (decided now, at export time). */
+  decidedWhen: boolean;
+}
+
+export interface ExportModel {
+  app: string;
+  version: string;
+  profile: string;
+  rootDir: string;
+  /** The deployment's identity: LAND_BOOT_ID of every tier, and the trace its first starts join. */
+  deployId: string;
+  traceId: string;
+  tiers: ExportTier[];
+  /** Tiers the profile gates off, with why: not exported, said in the header. */
+  gatedOff: Array<{ name: string; by: string }>;
+  /** The OTLP collector endpoint of the profile's telemetry settings, when its OTLP pipe is on. */
+  otlpEndpoint?: string;
+  warnings: ExportWarning[];
+}
+
+/** Sorted keys: the same stack exports to the same text (but for the deployment's ids). */
+function sorted(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Copies whichever spelling of a renamed telemetry key is set onto the other (the newer wins), as hydrate does. */
+function alignRenamedKeys(env: Record<string, string>): void {
+  for (const [oldName, newName] of RENAMED_KEYS) {
+    const value = env[newName] || env[oldName];
+    if (value) {
+      env[oldName] = value;
+      env[newName] = value;
+    }
+  }
+}
+
+function isOneShot(tier: ResolvedTier, plan: BootPlan, enabled: ReadonlySet<string>): boolean {
+  const awaitedToComplete = plan.config.tiers.some((other) => enabled.has(other.name) && other.dependsOn[tier.name] === 'completed');
+  if (awaitedToComplete) return true;
+  return tier.ready === undefined && tier.liveness === undefined && tier.restart.policy !== 'always';
+}
+
+interface Deployment {
+  deployId: string;
+  traceId: string;
+  otlpEndpoint?: string;
+  outer: ReturnType<typeof readOuterContext>;
+}
+
+/** Layers 2–5 of a child's environment; layer 1 (land's own shell) stays on this machine. */
+function layeredEnv(plan: BootPlan, tier: ResolvedTier, deployment: Deployment): Record<string, string> {
+  const env: Record<string, string> = { ...plan.profileEnv, ...tier.env };
+  alignRenamedKeys(env);
+  const app = plan.config.app;
+  Object.assign(env, {
+    OTLP_TRACE_ID: deployment.traceId,
+    LAND_TIER: tier.tier,
+    LAND_PROFILE: plan.profile,
+    LAND_BOOT_ID: deployment.deployId,
+    OTEL_SERVICE_NAME: `${app}-${tier.tier}`,
+    OTEL_RESOURCE_ATTRIBUTES: `land.tier=${tier.tier},land.profile=${plan.profile},land.boot_id=${deployment.deployId}`,
+    LAND_APP: app,
+    LAND_APP_VERSION: plan.config.version,
+    // One span id per tier under the deployment's trace: each tier's first start joins the deploy trace.
+    ...traceContextEnv(deployment.traceId, newSpanId(), deployment.outer),
+  });
+  if (deployment.otlpEndpoint !== undefined) env.OTEL_EXPORTER_OTLP_ENDPOINT = deployment.otlpEndpoint;
+  return env;
+}
+
+function splitSecrets(env: Record<string, string>): { env: Record<string, string>; secrets: Record<string, string> } {
+  const plain: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    // An empty secret is no secret (the sample files ship `Authorize=`): keep it visible, it says PostHog is off.
+    if (looksSecret(key) && value !== '') secrets[key] = value;
+    else plain[key] = value;
+  }
+  return { env: sorted(plain), secrets: sorted(secrets) };
+}
+
+function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, enabled: ReadonlySet<string>): ExportTier {
+  const { env, secrets } = splitSecrets(layeredEnv(plan, tier, deployment));
+  const relativeCwd = path.relative(plan.config.rootDir, tier.cwd) || '.';
+  const exported: ExportTier = {
+    name: tier.name,
+    tier: tier.tier,
+    command: [...tier.command],
+    cwd: tier.cwd,
+    relativeCwd,
+    env,
+    secrets,
+    restart: tier.restart,
+    stop: tier.stop,
+    dependsOn: Object.fromEntries(Object.entries(tier.dependsOn).filter(([name]) => enabled.has(name))),
+    oneShot: isOneShot(tier, plan, enabled),
+    decidedWhen: tier.when !== undefined,
+  };
+  if (tier.description !== undefined) exported.description = tier.description;
+  if (tier.ready !== undefined) exported.ready = tier.ready;
+  if (tier.liveness !== undefined) exported.liveness = tier.liveness;
+  return exported;
+}
+
+/**
+ * The model of one export. `env` is land's own environment: a valid TRACEPARENT there makes the deployment join
+ * that trace (TRACESTATE and BAGGAGE go along, as for a boot); otherwise the deployment gets a trace of its own.
+ */
+export function buildExportModel(plan: BootPlan, env: Readonly<Record<string, string | undefined>> = process.env): ExportModel {
+  const outer = readOuterContext(env);
+  const telemetry = readConfiguration({ ...plan.shellEnv, ...plan.profileEnv });
+  const deployment: Deployment = {
+    deployId: newBootId(),
+    traceId: outer.parent?.traceId ?? newTraceId(),
+    otlpEndpoint: otlpGate(telemetry).allowed ? telemetry.otlpEndpoint : undefined,
+    outer,
+  };
+  const enabled = new Set(plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name));
+  const tiers = plan.config.tiers.filter((tier) => enabled.has(tier.name)).map((tier) => exportTier(plan, tier, deployment, enabled));
+  const warnings: ExportWarning[] = outer.warnings.map((text) => ({ text }));
+  for (const tier of tiers) {
+    if (tier.decidedWhen) warnings.push({ tier: tier.name, text: `its \`when\` predicate was decided at export time, under profile ${plan.profile}: the engine starts it unconditionally` });
+  }
+  for (const gated of plan.tiers.filter((tier) => !tier.enabled)) {
+    if (gated.gatedBy === 'when') warnings.push({ tier: gated.name, text: `not exported: its \`when\` predicate was false at export time, under profile ${plan.profile}` });
+  }
+  return {
+    app: plan.config.app,
+    version: plan.config.version,
+    profile: plan.profile,
+    rootDir: plan.config.rootDir,
+    deployId: deployment.deployId,
+    traceId: deployment.traceId,
+    tiers,
+    gatedOff: plan.tiers.filter((tier) => !tier.enabled).map((tier) => ({ name: tier.name, by: tier.gatedBy ?? '?' })),
+    otlpEndpoint: deployment.otlpEndpoint,
+    warnings,
+  };
+}
+
+/** The absolute path of a command, searched on PATH as the shell would, or undefined when not found. */
+export function resolveExecutable(command: string, cwd: string, searchPath: string | undefined): string | undefined {
+  const isFile = (file: string) => existsSync(file) && statSync(file).isFile();
+  if (command.includes('/')) {
+    const file = path.resolve(cwd, command);
+    return isFile(file) ? file : undefined;
+  }
+  for (const dir of (searchPath ?? '').split(':').filter(Boolean)) {
+    const file = path.join(dir, command);
+    if (isFile(file)) return file;
+  }
+  return undefined;
+}
+
+/** One line a person reads: `tier sky: …` or the text alone. */
+export function describeWarning(warning: ExportWarning): string {
+  if (warning.tier === undefined) return warning.text;
+  return `${warning.tier.includes(', ') ? 'tiers' : 'tier'} ${warning.tier}: ${warning.text}`;
+}
+
+/** A file an export writes: its name inside the output folder, its text, and whether it holds secrets (0600). */
+export interface ExportFile {
+  name: string;
+  content: string;
+  secret?: boolean;
+}
+
+/** What an engine module returns: its files, and the warnings of the model plus its own. */
+export interface EngineExport {
+  engine: Engine;
+  files: ExportFile[];
+  warnings: ExportWarning[];
+  /** What to run next, one line each (paths relative to the output folder). */
+  next: string[];
+}
+
+/** Warnings about one tier (or the whole stack, for `undefined`), as comment lines with the given prefix. */
+export function warningComments(warnings: readonly ExportWarning[], tier: string | undefined, prefix = '# '): string[] {
+  return warnings.filter((warning) => warning.tier === tier).map((warning) => `${prefix}warning: ${warning.text}`);
+}
+
+/** The first lines of every exported file: where it came from, and the deployment it belongs to. */
+export function headerLines(model: ExportModel, engine: Engine): string[] {
+  const gated = model.gatedOff.map((tier) => `${tier.name} (${tier.by})`).join(', ');
+  return [
+    `Generated by \`land export ${engine}\` from ${model.app} ${model.version}, profile ${model.profile}.`,
+    `Deployment ${model.deployId}: the first start of every tier joins trace ${model.traceId}.`,
+    gated === '' ? 'The profile starts every tier.' : `Not exported (gated off by the profile): ${gated}.`,
+  ];
+}
+
+/** Total of the restart delays land would wait before giving up: initial, doubling, capped. */
+export function backoffBudgetMs(restart: ExportTier['restart']): number {
+  let total = 0;
+  for (let attempt = 0; attempt < restart.maxRestarts; attempt += 1) {
+    total += Math.min(restart.backoff.initialMs * 2 ** attempt, restart.backoff.maxMs);
+  }
+  return total;
+}
+
+/** Warnings with the same text about several tiers, said once: `tiers a, b: …`. Order of first appearance. */
+export function groupWarnings(warnings: readonly ExportWarning[]): ExportWarning[] {
+  const byText = new Map<string, ExportWarning & { tiers: string[] }>();
+  const grouped: Array<ExportWarning & { tiers: string[] }> = [];
+  for (const warning of warnings) {
+    const same = warning.tier === undefined ? undefined : byText.get(warning.text);
+    if (same) {
+      same.tiers.push(warning.tier!);
+      continue;
+    }
+    const entry = { ...warning, tiers: warning.tier === undefined ? [] : [warning.tier] };
+    if (warning.tier !== undefined) byText.set(warning.text, entry);
+    grouped.push(entry);
+  }
+  return grouped.map(({ tiers, text, tier }) => (tiers.length > 1 ? { tier: tiers.join(', '), text } : { tier, text }));
+}
+
+/** An image reference for the stack when none is given: `<app>:<version>`, lowercased as references must be. */
+export function defaultImage(model: ExportModel): string {
+  return `${model.app.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}:${model.version}`;
+}
+
+/** Where a tier works inside an image that holds the project at /app. */
+export function containerCwd(tier: ExportTier): string {
+  return tier.relativeCwd === '.' ? '/app' : `/app/${tier.relativeCwd}`;
+}

@@ -1,0 +1,38 @@
+/**
+ * land's probes as commands, for engines that can only run one (systemd's ExecStartPost, Compose's healthcheck):
+ * each check exits 0 once when the probe passes. Plain POSIX tools: bash's /dev/tcp for a port, curl (or wget) for
+ * HTTP, the probe's own argv for exec. A log probe has no command: each engine says how it handles it.
+ */
+import type { ProbeSpec } from '../config/types.js';
+
+/** One attempt of the probe as an argv, or undefined for a log probe. */
+export function probeCheck(spec: ProbeSpec): string[] | undefined {
+  if ('tcp' in spec) return ['bash', '-c', `exec 3<>/dev/tcp/${spec.host ?? '127.0.0.1'}/${spec.tcp}`];
+  if ('http' in spec) {
+    return ['sh', '-c', 'curl -fsS -o /dev/null --max-time 2 "$1" || wget -q -T 2 -O /dev/null "$1"', 'http-probe', spec.http];
+  }
+  if ('exec' in spec) return [...spec.exec];
+  return undefined;
+}
+
+/** The pattern of a log probe as an extended regular expression for grep -E (a JavaScript RegExp's source). */
+export function logPattern(spec: ProbeSpec): string | undefined {
+  if (!('log' in spec)) return undefined;
+  return typeof spec.log === 'string' ? spec.log : spec.log.source;
+}
+
+/** POSIX shell quoting: each word in single quotes unless it is plainly safe. */
+export function shellQuote(argv: readonly string[]): string {
+  return argv.map((word) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** `until <check>; do sleep <s>; done`: the probe retried until it passes (the engine bounds the total time). */
+export function untilPasses(check: readonly string[], sleepSeconds = 0.5): string {
+  return `until ${shellQuote(check)} >/dev/null 2>&1; do sleep ${sleepSeconds}; done`;
+}
+
+export function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
+
+export { describeProbe } from '../supervisor/probes.js';

@@ -1,0 +1,184 @@
+/**
+ * `land export systemd`: one service unit per tier and a target for the stack.
+ *
+ * - Dependencies: `Requires=` + `After=` on the dependency's unit. A readiness probe runs as `ExecStartPost=` (retried
+ *   until it passes, bounded by `TimeoutStartSec=`), so systemd's start job ends when the tier is ready and `After=`
+ *   waits for it; a one-shot tier is `Type=oneshot` + `RemainAfterExit=yes`, so `After=` waits for it to complete.
+ *   A log-line probe reads the unit's own journal (`_SYSTEMD_INVOCATION_ID`).
+ * - Restarts: `Restart=`, `RestartSec=` (the first delay), `StartLimitBurst=`/`StartLimitIntervalSec=` (the budget).
+ * - Stop: `KillSignal=`, `TimeoutStopSec=`, `KillMode=control-group` (then SIGKILL to the whole cgroup, as land does).
+ * - Environment: plain values as `Environment=`, secrets in a separate `EnvironmentFile=` of mode 0600.
+ * - Not expressible: a liveness probe (systemd's watchdog needs sd_notify from the tier), a doubling backoff
+ *   (RestartSteps= arrived in systemd 254): warnings, and a comment in the unit.
+ */
+import { describeProbe, logPattern, probeCheck, seconds, untilPasses } from './probes.js';
+import {
+  backoffBudgetMs,
+  groupWarnings,
+  headerLines,
+  resolveExecutable,
+  warningComments,
+  type EngineExport,
+  type ExportFile,
+  type ExportModel,
+  type ExportTier,
+  type ExportWarning,
+} from './model.js';
+
+/** Where the units expect their secret files (EnvironmentFile= needs an absolute path). */
+export function secretsDir(app: string): string {
+  return `/etc/land/${app}`;
+}
+
+export function unitName(app: string, tier: string): string {
+  return `${app}-${tier}.service`;
+}
+
+/** One word of an Exec line: bare when safe, else double-quoted; `%` and `$` doubled (specifiers, variables). */
+function execWord(word: string): string {
+  const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+  if (/^[A-Za-z0-9_@+=:,./-]+$/.test(escaped)) return escaped;
+  return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+function execLine(argv: readonly string[]): string {
+  return argv.map(execWord).join(' ');
+}
+
+/** `Environment="KEY=value"`: quoted, `%` doubled (Environment= expands specifiers, not variables). */
+function environmentLine(key: string, value: string): string {
+  const text = `${key}=${value}`.replace(/%/g, '%%').replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return `Environment="${text}"`;
+}
+
+/** An EnvironmentFile line: double-quoted, with backslash escapes (systemd's own reader). */
+function environmentFileLine(key: string, value: string): string {
+  return `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** The readiness wait: the probe retried until it passes. */
+function readinessCommand(tier: ExportTier): string[] | undefined {
+  if (!tier.ready) return undefined;
+  const pattern = logPattern(tier.ready);
+  if (pattern !== undefined) {
+    // Only this start's lines: the journal of this invocation of the unit.
+    const check = 'journalctl --quiet --no-pager -o cat _SYSTEMD_INVOCATION_ID="$INVOCATION_ID" | grep -qE -e "$0"';
+    return ['/bin/sh', '-c', `until ${check}; do sleep 0.5; done`, pattern];
+  }
+  return ['/bin/sh', '-c', untilPasses(probeCheck(tier.ready)!)];
+}
+
+function restartPolicy(tier: ExportTier, warn: (text: string) => void): string {
+  const { policy } = tier.restart;
+  if (policy === 'never') return 'no';
+  if (tier.oneShot && policy === 'always') {
+    warn('restart policy always on a one-shot tier: Type=oneshot allows Restart=on-failure at most');
+    return 'on-failure';
+  }
+  return policy;
+}
+
+function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string) => void): string[] {
+  const [file, ...args] = tier.command;
+  const executable = resolveExecutable(file!, tier.cwd, process.env.PATH);
+  if (executable === undefined) warn(`command "${file}" was not found on this machine's PATH: ExecStart= names it as is`);
+  const lines = [
+    '[Service]',
+    tier.oneShot ? 'Type=oneshot' : 'Type=exec',
+    ...(tier.oneShot ? ['RemainAfterExit=yes'] : []),
+    `WorkingDirectory=${execWord(tier.cwd)}`,
+    `ExecStart=${execLine([executable ?? file!, ...args])}`,
+  ];
+  const ready = readinessCommand(tier);
+  if (ready && tier.ready) {
+    lines.push(`# readiness: ${describeProbe(tier.ready)}, within ${tier.ready.timeoutMs} ms`);
+    lines.push(`ExecStartPost=${execLine(ready)}`, `TimeoutStartSec=${seconds(tier.ready.timeoutMs)}`);
+  }
+  for (const [key, value] of Object.entries(tier.env)) lines.push(environmentLine(key, value));
+  const secretKeys = Object.keys(tier.secrets);
+  if (secretKeys.length > 0) {
+    lines.push(`# secrets (${secretKeys.join(', ')}): install the file with mode 0600`);
+    lines.push(`EnvironmentFile=${secretsDir(model.app)}/${model.app}-${tier.name}.secrets.env`);
+  }
+  lines.push(
+    `Restart=${restartPolicy(tier, warn)}`,
+    `RestartSec=${tier.restart.backoff.initialMs}ms`,
+    `KillSignal=${tier.stop.signal}`,
+    `TimeoutStopSec=${tier.stop.timeoutMs}ms`,
+    'KillMode=control-group',
+  );
+  return lines;
+}
+
+function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[]): string {
+  const warn = (text: string) => warnings.push({ tier: tier.name, text });
+  const { restart } = tier;
+  if (restart.policy !== 'never' && restart.backoff.maxMs > restart.backoff.initialMs) {
+    warn(`backoff doubling from ${restart.backoff.initialMs} ms to ${restart.backoff.maxMs} ms: systemd 252 waits RestartSec= every time (RestartSteps= needs systemd 254)`);
+  }
+  if (tier.liveness) {
+    warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: systemd's WatchdogSec= needs the tier to call sd_notify`);
+  }
+  const dependencies = Object.keys(tier.dependsOn).map((name) => unitName(model.app, name));
+  const unit = [
+    '[Unit]',
+    `Description=${model.app} ${tier.name}${tier.description ? `: ${tier.description}` : ''}`.replace(/%/g, '%%'),
+    `PartOf=${model.app}.target`,
+    ...Object.entries(tier.dependsOn).map(([name, condition]) => `# waits for ${name} to be ${condition}`),
+    ...(dependencies.length > 0 ? [`Requires=${dependencies.join(' ')}`, `After=${dependencies.join(' ')}`] : []),
+    // The restart budget: maxRestarts restarts (so one more start) within the backoff delays plus resetAfterMs.
+    `StartLimitBurst=${restart.maxRestarts + 1}`,
+    `StartLimitIntervalSec=${seconds(backoffBudgetMs(restart) + restart.resetAfterMs)}`,
+    '',
+  ];
+  const service = serviceLines(model, tier, warn);
+  return [
+    ...headerLines(model, 'systemd').map((line) => `# ${line}`),
+    ...warningComments(warnings, tier.name),
+    ...unit,
+    ...service,
+    '',
+    '[Install]',
+    `WantedBy=${model.app}.target`,
+    '',
+  ].join('\n');
+}
+
+function targetFile(model: ExportModel, warnings: readonly ExportWarning[]): string {
+  return [
+    ...headerLines(model, 'systemd').map((line) => `# ${line}`),
+    ...warningComments(warnings, undefined),
+    '[Unit]',
+    `Description=${model.app} stack (profile ${model.profile})`,
+    `Wants=${model.tiers.map((tier) => unitName(model.app, tier.name)).join(' ')}`,
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
+
+export function exportSystemd(model: ExportModel): EngineExport {
+  const warnings: ExportWarning[] = [...model.warnings];
+  const files: ExportFile[] = [];
+  for (const tier of model.tiers) {
+    files.push({ name: unitName(model.app, tier.name), content: unitFile(model, tier, warnings) });
+    const secrets = Object.entries(tier.secrets);
+    if (secrets.length > 0) {
+      const content = [`# ${model.app} ${tier.name}: secrets (mode 0600)`, ...secrets.map(([key, value]) => environmentFileLine(key, value)), ''].join('\n');
+      files.push({ name: `${model.app}-${tier.name}.secrets.env`, content, secret: true });
+    }
+  }
+  files.push({ name: `${model.app}.target`, content: targetFile(model, warnings) });
+  const secretFiles = files.filter((file) => file.secret).map((file) => file.name);
+  return {
+    engine: 'systemd',
+    files,
+    warnings: groupWarnings(warnings),
+    next: [
+      `install -m 0644 *.service ${model.app}.target /etc/systemd/system/`,
+      ...(secretFiles.length > 0 ? [`install -d -m 0700 ${secretsDir(model.app)} && install -m 0600 ${secretFiles.join(' ')} ${secretsDir(model.app)}/`] : []),
+      `systemctl daemon-reload && systemctl enable --now ${model.app}.target`,
+    ],
+  };
+}
