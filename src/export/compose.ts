@@ -17,6 +17,7 @@ import {
   defaultImage,
   groupWarnings,
   headerLines,
+  YAML_OPTIONS,
   type EngineExport,
   type ExportFile,
   type ExportModel,
@@ -126,7 +127,7 @@ export function exportCompose(model: ExportModel, options: { image?: string } = 
       files.push({ name: secretsFile(tier), content: `${secrets.map(([key, value]) => `${key}=${value.replace(/\n/g, ' ')}`).join('\n')}\n`, secret: true });
     }
   }
-  const document = new Document({ services });
+  const document = new Document({ services }, YAML_OPTIONS);
   annotate(document, model, warnings);
   files.unshift({ name: COMPOSE_FILE, content: document.toString({ lineWidth: 0 }) });
   return {

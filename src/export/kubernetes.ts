@@ -1,4 +1,218 @@
-import type { EngineExport, ExportModel } from './model.js';
+/**
+ * `land export kubernetes`: `<app>.yaml` with, per tier, a ConfigMap (its environment) and a Deployment (a Job for a
+ * one-shot tier); `<app>-secrets.yaml` (mode 0600) with a Secret per tier that has secrets (the telemetry key).
+ *
+ * - Probes one to one: tcp → tcpSocket, http → httpGet, exec → exec. land's readiness deadline becomes a
+ *   startupProbe (the container is killed when it is not ready in time, as land kills the tier) beside the
+ *   readinessProbe; a liveness probe keeps its interval, timeout and failure threshold.
+ * - Dependencies: one init container per dependency that waits for its condition with `kubectl wait` (started: a
+ *   pod of it running; ready: its pods Ready; completed: its Job complete), under a ServiceAccount that may read pods
+ *   and jobs of the namespace.
+ * - Stop: terminationGracePeriodSeconds from the stop timeout; a stop signal other than SIGTERM is sent by a preStop
+ *   hook (`kill -<SIG> 1`) before Kubernetes' own SIGTERM.
+ * - Not expressible: a log-line probe, a Deployment that is not restarted after exit (restartPolicy is Always),
+ *   land's backoff and restart budget for a Deployment (kubelet's CrashLoopBackOff applies): warnings and comments.
+ */
+import { Document } from 'yaml';
+import { describeProbe, seconds } from './probes.js';
+import {
+  containerCwd,
+  defaultImage,
+  groupWarnings,
+  headerLines,
+  YAML_OPTIONS,
+  type EngineExport,
+  type ExportFile,
+  type ExportModel,
+  type ExportTier,
+  type ExportWarning,
+} from './model.js';
+import type { ProbeSpec } from '../config/types.js';
+
+type Json = Record<string, unknown>;
+
+/** The image the wait-for-dependency init containers run (it has kubectl and sh). */
+export const KUBECTL_IMAGE = 'docker.io/bitnami/kubectl:1.30';
+
+/** A DNS-1123 name: lowercase letters, digits and '-', at most 63 characters. */
+export function dnsName(...parts: string[]): string {
+  return parts
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** A land probe as a Kubernetes probe handler, or undefined for a log probe. */
+export function probeHandler(spec: ProbeSpec): Json | undefined {
+  if ('tcp' in spec) return { tcpSocket: { port: spec.tcp, ...(spec.host && !LOOPBACK.has(spec.host) ? { host: spec.host } : {}) } };
+  if ('http' in spec) {
+    const url = new URL(spec.http);
+    const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    // The kubelet probes the pod's own address; a host other than loopback is kept.
+    const host = LOOPBACK.has(url.hostname) ? {} : { host: url.hostname };
+    return { httpGet: { path: `${url.pathname}${url.search}`, port, scheme: url.protocol === 'https:' ? 'HTTPS' : 'HTTP', ...host } };
+  }
+  if ('exec' in spec) return { exec: { command: [...spec.exec] } };
+  return undefined;
+}
+
+function labels(model: ExportModel, tier: ExportTier): Record<string, string> {
+  return { 'app.kubernetes.io/part-of': dnsName(model.app), 'app.kubernetes.io/component': dnsName(tier.name) };
+}
+
+function selector(model: ExportModel, name: string): string {
+  return `app.kubernetes.io/part-of=${dnsName(model.app)},app.kubernetes.io/component=${dnsName(name)}`;
+}
+
+/** The wait for one dependency's condition, retried until the objects exist and the condition holds. */
+function waitContainer(model: ExportModel, name: string, condition: string): Json {
+  const pods = `pod -l ${selector(model, name)}`;
+  const wait =
+    condition === 'completed'
+      ? `kubectl wait --for=condition=complete job/${dnsName(model.app, name)} --timeout=10s`
+      : condition === 'ready'
+        ? `kubectl wait --for=condition=Ready ${pods} --timeout=10s`
+        : `kubectl get ${pods} -o jsonpath='{.items[*].status.phase}' | grep -qE 'Running|Succeeded'`;
+  return { name: dnsName('wait', name), image: KUBECTL_IMAGE, command: ['sh', '-c', `until ${wait}; do sleep 1; done`] };
+}
+
+function probes(tier: ExportTier, warn: (text: string) => void): Json {
+  const result: Json = {};
+  if (tier.ready) {
+    const handler = probeHandler(tier.ready);
+    if (handler) {
+      result.startupProbe = { ...handler, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: seconds(tier.ready.timeoutMs) };
+      result.readinessProbe = { ...handler, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 };
+    } else warn(`readiness probe ${describeProbe(tier.ready)} not mapped: Kubernetes has no log-line probe; the pod is ready when its container runs`);
+  }
+  if (tier.liveness) {
+    const handler = probeHandler(tier.liveness);
+    if (handler) {
+      result.livenessProbe = {
+        ...handler,
+        periodSeconds: seconds(tier.liveness.intervalMs),
+        timeoutSeconds: seconds(tier.liveness.timeoutMs),
+        failureThreshold: tier.liveness.failureThreshold,
+      };
+    } else warn(`liveness probe ${describeProbe(tier.liveness)} not mapped: Kubernetes has no log-line probe`);
+  }
+  return result;
+}
+
+function container(model: ExportModel, tier: ExportTier, image: string, warn: (text: string) => void): Json {
+  const envFrom: Json[] = [{ configMapRef: { name: dnsName(model.app, tier.name, 'env') } }];
+  if (Object.keys(tier.secrets).length > 0) envFrom.push({ secretRef: { name: dnsName(model.app, tier.name, 'secrets') } });
+  const result: Json = { name: dnsName(tier.name), image, workingDir: containerCwd(tier), command: [...tier.command], envFrom, ...probes(tier, warn) };
+  if (tier.stop.signal !== 'SIGTERM') {
+    const signal = tier.stop.signal.replace(/^SIG/, '');
+    result.lifecycle = { preStop: { exec: { command: ['sh', '-c', `kill -${signal} 1; sleep ${seconds(tier.stop.timeoutMs)}`] } } };
+    warn(`stop signal ${tier.stop.signal}: sent by a preStop hook to pid 1, then Kubernetes sends SIGTERM`);
+  }
+  return result;
+}
+
+function podSpec(model: ExportModel, tier: ExportTier, image: string, warn: (text: string) => void): Json {
+  const spec: Json = { terminationGracePeriodSeconds: seconds(tier.stop.timeoutMs) };
+  const dependencies = Object.entries(tier.dependsOn);
+  if (dependencies.length > 0) {
+    spec.serviceAccountName = dnsName(model.app, 'wait-deps');
+    spec.initContainers = dependencies.map(([name, condition]) => waitContainer(model, name, condition));
+  }
+  spec.containers = [container(model, tier, image, warn)];
+  return spec;
+}
+
+function workload(model: ExportModel, tier: ExportTier, image: string, warn: (text: string) => void): Json {
+  const metadata = { name: dnsName(model.app, tier.name), labels: labels(model, tier) };
+  const template = { metadata: { labels: labels(model, tier) }, spec: podSpec(model, tier, image, warn) };
+  const { restart } = tier;
+  if (tier.oneShot) {
+    (template.spec as Json).restartPolicy = restart.policy === 'never' ? 'Never' : 'OnFailure';
+    return { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: { backoffLimit: restart.policy === 'never' ? 0 : restart.maxRestarts, template } };
+  }
+  if (restart.policy !== 'always') warn(`restart policy ${restart.policy}: a Deployment restarts its container after any exit`);
+  warn(`restart budget (${restart.maxRestarts}) and backoff ${restart.backoff.initialMs}→${restart.backoff.maxMs} ms not mapped: kubelet's CrashLoopBackOff applies`);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata,
+    spec: { replicas: 1, strategy: { type: 'Recreate' }, selector: { matchLabels: labels(model, tier) }, template },
+  };
+}
+
+/** Read access to pods and jobs for the init containers' `kubectl wait`. */
+function waitAccess(model: ExportModel): Json[] {
+  const name = dnsName(model.app, 'wait-deps');
+  const meta = { name, labels: { 'app.kubernetes.io/part-of': dnsName(model.app) } };
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta, rules: [{ apiGroups: ['', 'batch'], resources: ['pods', 'jobs'], verbs: ['get', 'list', 'watch'] }] },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name }],
+    },
+  ];
+}
+
+/** The objects of the export: secrets apart from the rest. */
+export function kubernetesObjects(model: ExportModel, image: string, warnings: ExportWarning[]): { objects: Json[]; secrets: Json[] } {
+  const objects: Json[] = [];
+  const secrets: Json[] = [];
+  if (model.tiers.some((tier) => Object.keys(tier.dependsOn).length > 0)) objects.push(...waitAccess(model));
+  for (const tier of model.tiers) {
+    const warn = (text: string) => warnings.push({ tier: tier.name, text });
+    const meta = (suffix: string) => ({ name: dnsName(model.app, tier.name, suffix), labels: labels(model, tier) });
+    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('env'), data: { ...tier.env } });
+    if (Object.keys(tier.secrets).length > 0) secrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: meta('secrets'), type: 'Opaque', stringData: { ...tier.secrets } });
+    objects.push(workload(model, tier, image, warn));
+  }
+  return { objects, secrets };
+}
+
+/** A multi-document YAML stream, each document with its comments. */
+function stream(documents: Array<{ object: Json; comments: string[] }>): string {
+  return documents
+    .map(({ object, comments }) => {
+      const document = new Document(object, YAML_OPTIONS);
+      if (comments.length > 0) document.commentBefore = comments.map((line) => ` ${line}`).join('\n');
+      return document.toString({ lineWidth: 0 });
+    })
+    .join('---\n');
+}
+
 export function exportKubernetes(model: ExportModel, options: { image?: string } = {}): EngineExport {
-  return { engine: 'kubernetes', files: [], warnings: model.warnings, next: [String(options.image)] };
+  const image = options.image ?? defaultImage(model);
+  const warnings: ExportWarning[] = [...model.warnings];
+  const { objects, secrets } = kubernetesObjects(model, image, warnings);
+  const grouped = groupWarnings(warnings);
+  const commentsFor = (object: Json): string[] => {
+    const tier = (object.metadata as { labels?: Record<string, string> }).labels?.['app.kubernetes.io/component'];
+    const kind = object.kind as string;
+    if (kind !== 'Deployment' && kind !== 'Job') return [];
+    const name = model.tiers.find((t) => dnsName(t.name) === tier)?.name;
+    return warnings.filter((w) => w.tier === name).map((w) => `warning: ${w.text}`);
+  };
+  const header = [...headerLines(model, 'kubernetes'), ...grouped.filter((w) => w.tier === undefined).map((w) => `warning: ${w.text}`)];
+  const main = stream(objects.map((object, index) => ({ object, comments: [...(index === 0 ? header : []), ...commentsFor(object)] })));
+  const files: ExportFile[] = [{ name: `${dnsName(model.app)}.yaml`, content: main }];
+  if (secrets.length > 0) {
+    files.push({ name: `${dnsName(model.app)}-secrets.yaml`, content: stream(secrets.map((object, index) => ({ object, comments: index === 0 ? headerLines(model, 'kubernetes') : [] }))), secret: true });
+  }
+  return {
+    engine: 'kubernetes',
+    files,
+    warnings: grouped,
+    next: [
+      ...(secrets.length > 0 ? [`kubectl apply -f ${dnsName(model.app)}-secrets.yaml`] : []),
+      `kubectl apply -f ${dnsName(model.app)}.yaml   # the image ${image} must hold the project at /app`,
+    ],
+  };
 }

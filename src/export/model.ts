@@ -263,6 +263,12 @@ export function groupWarnings(warnings: readonly ExportWarning[]): ExportWarning
   return grouped.map(({ tiers, text, tier }) => (tiers.length > 1 ? { tier: tiers.join(', '), text } : { tier, text }));
 }
 
+/**
+ * How Compose and Kubernetes files are written: YAML 1.1 rules, so a string such as \`no\`, \`on\` or \`0x10\` is
+ * quoted (docker-compose and Kubernetes read YAML 1.1, where those are booleans and numbers), and no anchors.
+ */
+export const YAML_OPTIONS = { version: '1.1', aliasDuplicateObjects: false } as const;
+
 /** An image reference for the stack when none is given: `<app>:<version>`, lowercased as references must be. */
 export function defaultImage(model: ExportModel): string {
   return `${model.app.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}:${model.version}`;
