@@ -247,13 +247,3 @@ describe('land export: every feature, each engine, read back field by field', ()
     expect(outputs.kubernetes!.stdout).toMatch(/warning: tier worker: readiness probe log worker ready not mapped/);
   });
 });
-
-describe('land export: bad input', () => {
-  it('an unknown engine: one line naming the choices, exit 2, nothing written', async () => {
-    const out = join(exportsRoot, 'nomad');
-    const result = await landDone(['export', 'nomad', '--out', out], project);
-    expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/'nomad' is invalid for argument 'engine'\. Allowed choices are systemd, compose, kubernetes/)]);
-    expect(() => readFileSync(out)).toThrow();
-  });
-});

@@ -89,6 +89,8 @@ const cases: BadInput[] = [
   { kind: 'command line', name: 'trace with two boot ids', args: ['trace', 'a', 'b'], expected: /too many arguments for 'trace'/ },
   { kind: 'command line', name: 'an unknown flag to down', args: ['down', '--bogus'], expected: /unknown option '--bogus'/ },
   { kind: 'command line', name: 'an unknown flag to profiles', args: ['profiles', '--bogus'], expected: /unknown option '--bogus'/ },
+  { kind: 'command line', name: 'export to an unknown engine', args: ['export', 'nomad'], expected: /'nomad' is invalid for argument 'engine'\. Allowed choices are systemd, compose, kubernetes/ },
+  { kind: 'profile', name: 'export under an unknown profile', args: ['export', 'compose', '--profile', 'nope'], expected: /unknown profile "nope" \(known profiles: debug\)/ },
   // Control clients with no stack running: exit 3.
   ...(['status', 'stop a', 'restart a', 'logs a', 'down'] as const).map(
     (command): BadInput => ({ kind: 'control client', name: `${command} with no stack running`, args: command.split(' '), code: 3, expected: /no stack is running in .*: start one with `land up`/ }),
