@@ -117,31 +117,26 @@ export function LogsPage({ route }: { route: Route }) {
     <>
       <h1 class="page-title">Logs</h1>
       <form class="toolbar" role="search" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Tier{' '}
-          <select value={tier} onChange={(event) => (location.hash = href('logs', { ...(event.currentTarget.value ? { tier: event.currentTarget.value } : {}), ...(query ? { q: query } : {}) }))}>
+        <label for="log-tier">Tier</label>
+        <select id="log-tier" value={tier} onChange={(event) => (location.hash = href('logs', { ...(event.currentTarget.value ? { tier: event.currentTarget.value } : {}), ...(query ? { q: query } : {}) }))}>
             <option value="">all tiers (merged)</option>
             {snapshot?.tiers.map((t) => (
               <option key={t.name} value={t.name}>
                 {t.name}
               </option>
             ))}
-          </select>
-        </label>
-        <label>
-          Search <input type="search" value={query} placeholder="text in the line" onInput={(event) => setQuery(event.currentTarget.value)} />
-        </label>
-        <label>
-          Severity{' '}
-          <select value={severity} onChange={(event) => setSeverity(event.currentTarget.value)}>
+        </select>
+        <label for="log-search">Search</label>
+        <input id="log-search" type="search" value={query} placeholder="text in the line" onInput={(event) => setQuery(event.currentTarget.value)} />
+        <label for="log-severity">Severity</label>
+        <select id="log-severity" value={severity} onChange={(event) => setSeverity(event.currentTarget.value)}>
             <option value="">any (all lines)</option>
             {SEVERITIES.map((s) => (
               <option key={s} value={s}>
                 {s} and above (structured records)
               </option>
             ))}
-          </select>
-        </label>
+        </select>
         <label class="check">
           <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.currentTarget.checked)} /> Follow
         </label>
