@@ -91,6 +91,8 @@ async function openControl(supervisor: Supervisor, telemetry: MountainTelemetry,
 
 export async function runStack(plan: BootPlan, options: { tui: boolean; controlPort?: number } & DashboardFlags): Promise<number> {
   const rootDir = plan.config.rootDir;
+  // First, so a port it cannot have is refused before anything else exists; it reads the stack only when asked.
+  const dashboard = await openDashboard(plan, options, () => ({ control: supervisor, recordDir: telemetry.recordDir }));
   const bootId = newBootId();
   const telemetry = startMountainTelemetry(plan, bootId);
   const supervisor = new Supervisor({
@@ -100,19 +102,16 @@ export async function runStack(plan: BootPlan, options: { tui: boolean; controlP
     otlpEndpoint: telemetry.otlpEndpoint,
     telemetryStatus: () => telemetry.status(),
   });
-  let dashboard: Awaited<ReturnType<typeof openDashboard>>;
-  const control = await openControl(supervisor, telemetry, rootDir, options.controlPort, () => dashboard?.loginUrl);
-  try {
-    dashboard = await openDashboard(plan, options, { control: supervisor, recordDir: telemetry.recordDir });
-  } catch (error) {
-    await control.close();
-    await telemetry.shutdown();
+  const control = await openControl(supervisor, telemetry, rootDir, options.controlPort, () => dashboard?.loginUrl).catch(async (error: unknown) => {
+    await dashboard?.close();
     throw error;
-  }
+  });
   writePidRecord(rootDir, bootId);
   telemetry.attach(supervisor);
   const boot = { plan, supervisor, telemetry, control };
   installExitPaths(boot);
+  // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
+  if (dashboard) process.stderr.write(`land: dashboard on ${dashboard.loginUrl}\n`);
 
   const stopped = new Promise<void>((resolve) =>
     supervisor.subscribe((event) => {

@@ -22,8 +22,8 @@ export interface DashboardServer {
 export interface DashboardServerOptions {
   /** 0: any free port. */
   port: number;
-  /** Called once, on the first authenticated request. */
-  sources: () => DashboardSources;
+  /** Called once, on the first authenticated request (so what it loads stays out of `land up`'s start). */
+  sources: () => DashboardSources | Promise<DashboardSources>;
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {
@@ -47,7 +47,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   let auth: DashboardAuth | undefined;
   let app: Promise<DashboardApp> | undefined;
   let closed = false;
-  const loadApp = () => (app ??= import('./app.js').then(({ createDashboardApp }) => createDashboardApp(options.sources())));
+  const loadApp = () => (app ??= import('./app.js').then(async ({ createDashboardApp }) => createDashboardApp(await options.sources())));
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (!auth || closed) return refuse(res, 503, 'the dashboard is not serving');
