@@ -5,6 +5,7 @@
  */
 import type { BootPlan } from '../config/types.js';
 import { startDashboardServer, type DashboardServer } from '../dashboard/server.js';
+import type { ReceiverSource } from '../dashboard/receiver-source.js';
 import { InputError } from '../errors.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 
@@ -17,7 +18,8 @@ export interface DashboardFlags {
 export async function openDashboard(
   plan: BootPlan,
   flags: DashboardFlags,
-  inputs: () => { control: SupervisorControl; recordDir: string },
+  /** Read on the first request. `receiver`: the OTLP receiver's store, through receiver-source.ts's fromBootStore. */
+  inputs: () => { control: SupervisorControl; recordDir: string; receiver?: ReceiverSource },
 ): Promise<DashboardServer | undefined> {
   const configured = plan.config.dashboard;
   if (flags.dashboard === false || (!configured.enabled && flags.dashboardPort === undefined)) return undefined;

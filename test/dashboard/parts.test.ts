@@ -9,6 +9,7 @@ import { withBootSpan } from '../../src/dashboard/boot-span.js';
 import { parseAnsi, stripAnsi } from '../../src/dashboard/client/ansi.js';
 import { LogRing } from '../../src/dashboard/log-ring.js';
 import { RecordingTail } from '../../src/dashboard/recording-tail.js';
+import { fromBootStore, type ReceiverStoreLike } from '../../src/dashboard/receiver-source.js';
 import type { SpanView } from '../../src/dashboard/wire.js';
 import type { StackSnapshot } from '../../src/supervisor/types.js';
 
@@ -109,5 +110,28 @@ describe('DashboardAuth', () => {
     expect(auth.hasSession(req({ cookie: `land_dashboard_4321=${session}x` }))).toBe(false);
     expect(auth.hasSession(req({ cookie: `land_dashboard_1234=${session}` }))).toBe(false);
     expect(auth.loginUrl()).toBe(`http://127.0.0.1:4321/login?token=${auth.token}`);
+  });
+});
+
+describe("the receiver's store, as the dashboard reads it", () => {
+  it('maps spans, log records and metric series (gauges as they are, histograms as their mean)', () => {
+    const span = { traceId: 't', spanId: 's', name: 'GET /', tier: 'api', service: 'x-api', kind: 'server', startMs: 1, endMs: 3, durationMs: 2, status: 'error' as const, attributes: { a: 1 }, resource: { r: 1 } };
+    const store: ReceiverStoreLike = {
+      spans: { select: (filter) => [span].filter(filter) },
+      logs: { query: () => [{ tier: 'api', timeMs: 5, severityText: 'WARN', body: 'slow', traceId: 't', spanId: 's', attributes: {} }] },
+      metrics: {
+        series: () => [
+          { tier: 'api', name: 'queue', type: 'gauge', unit: '1', attributes: {}, points: [{ timeMs: 1, value: 4 }] },
+          { tier: 'api', name: 'latency', type: 'histogram', unit: 'ms', attributes: { route: '/' }, points: [{ timeMs: 2, count: 4, sum: 10 }, { timeMs: 3, count: 0, sum: 0 }] },
+        ],
+      },
+    };
+    const source = fromBootStore(store);
+    expect(source.spans()).toEqual([{ traceId: 't', spanId: 's', name: 'GET /', tier: 'api', service: 'x-api', startMs: 1, endMs: 3, durationMs: 2, status: 'error', attributes: { 'span.kind': 'server', a: 1 } }]);
+    expect(source.logRecords()).toEqual([{ at: 5, tier: 'api', severity: 'WARN', body: 'slow', traceId: 't', spanId: 's', attributes: {} }]);
+    expect(source.metricSeries()).toEqual([
+      { tier: 'api', name: 'queue', unit: '1', points: [[1, 4]] },
+      { tier: 'api', name: 'latency (mean) {route=/}', unit: 'ms', points: [[2, 2.5]] },
+    ]);
   });
 });
