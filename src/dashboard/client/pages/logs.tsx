@@ -128,12 +128,14 @@ export function LogsPage({ route }: { route: Route }) {
         </select>
         <label for="log-search">Search</label>
         <input id="log-search" type="search" value={query} placeholder="text in the line" onInput={(event) => setQuery(event.currentTarget.value)} />
-        <label for="log-severity">Severity</label>
+        <label for="log-severity" title="The severity of structured records (OTLP log records children send); plain lines have none">
+          Severity
+        </label>
         <select id="log-severity" value={severity} onChange={(event) => setSeverity(event.currentTarget.value)}>
-            <option value="">any (all lines)</option>
+            <option value="">any: all lines</option>
             {SEVERITIES.map((s) => (
               <option key={s} value={s}>
-                {s} and above (structured records)
+                {s} and above
               </option>
             ))}
         </select>

@@ -107,6 +107,7 @@ function SpanDetail({ span }: { span: SpanView }) {
         </dd>
       </dl>
       <h3>Attributes</h3>
+      {Object.keys(span.attributes).length === 0 && <p>none</p>}
       <table class="env">
         <tbody>
           {Object.entries(span.attributes).map(([key, value]) => (
