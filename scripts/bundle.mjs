@@ -60,5 +60,28 @@ for (const dir of [outdir, join(outdir, 'chunks')]) {
   }
 }
 
+// The dashboard's page (src/dashboard/client): one script and one stylesheet for the browser, minified, everything
+// inside (Preact, uPlot): no CDN, works offline. Served by src/dashboard/assets.ts.
+const page = await build({
+  absWorkingDir: root,
+  entryPoints: { app: 'src/dashboard/client/main.tsx' },
+  outdir: join(root, 'dist', 'dashboard'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  minify: process.env.LAND_BUNDLE_MINIFY !== '0',
+  sourcemap: false,
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
+  metafile: true,
+});
+
 // LAND_BUNDLE_META=1: what each chunk is made of (for finding what `land up` parses before its first spawn).
-if (process.env.LAND_BUNDLE_META === '1') process.stdout.write(`${await (await import('esbuild')).analyzeMetafile(result.metafile)}\n`);
+if (process.env.LAND_BUNDLE_META === '1') {
+  const { analyzeMetafile } = await import('esbuild');
+  process.stdout.write(`${await analyzeMetafile(result.metafile)}\n${await analyzeMetafile(page.metafile)}\n`);
+}

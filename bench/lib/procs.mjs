@@ -27,6 +27,15 @@ export function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/** CPU of a process over windowMs, as % of one core; throws if it exits meanwhile. */
+export async function cpuPercent(pid, windowMs) {
+  const before = cpuSeconds(pid);
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  const after = cpuSeconds(pid);
+  if (before === undefined || after === undefined) throw new Error('land exited during the measurement window');
+  return ((after - before) / (windowMs / 1000)) * 100;
+}
+
 /** Resident set size in bytes (VmRSS), 0 when gone. */
 export function rssBytes(pid) {
   try {

@@ -2,7 +2,7 @@
 // --no-tui in the same terminal: over a window of an idle 16-tier stack, and while 4 of the 16 tiers write
 // steady lines (2 500 lines/s each).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cpuSeconds } from '../lib/procs.mjs';
+import { cpuPercent } from '../lib/procs.mjs';
 import { addMetric, interleave, newResult } from '../lib/scenario.mjs';
 import { boot, finish } from '../lib/session.mjs';
 import { captureLast } from '../lib/tmux.mjs';
@@ -10,15 +10,6 @@ import { captureLast } from '../lib/tmux.mjs';
 const TIERS = 16;
 const FLOODING = 4;
 const RATE = 2_500;
-
-/** CPU of the land process over windowMs, as % of one core. */
-async function cpuPercent(pid, windowMs) {
-  const before = cpuSeconds(pid);
-  await sleep(windowMs);
-  const after = cpuSeconds(pid);
-  if (before === undefined || after === undefined) throw new Error('land exited during the measurement window');
-  return ((after - before) / (windowMs / 1000)) * 100;
-}
 
 export async function run(ctx) {
   const idleMs = ctx.quick ? 6_000 : 30_000;

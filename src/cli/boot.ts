@@ -6,6 +6,7 @@ import { removePidRecord, writePidRecord } from '../supervisor/pidfile.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { newBootId } from '../telemetry/ids.js';
 import type { MountainTelemetry } from '../telemetry/mountain.js';
+import { openDashboard, type DashboardFlags } from './dashboard-start.js';
 import { createPrinter, useColor } from './printer.js';
 import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
 
@@ -76,9 +77,9 @@ async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise
 }
 
 /** The control socket (and --control-port); if it cannot listen, telemetry already started is closed first. */
-async function openControl(supervisor: Supervisor, telemetry: MountainTelemetry, rootDir: string, port?: number) {
+async function openControl(supervisor: Supervisor, telemetry: MountainTelemetry, rootDir: string, port?: number, dashboardUrl?: () => string | undefined) {
   try {
-    const control = await startControlServer({ control: supervisor, rootDir, port });
+    const control = await startControlServer({ control: supervisor, rootDir, port, dashboardUrl });
     // Once, to the person who started land: what a Prometheus scraper needs.
     if (control.tcp) process.stderr.write(`land: control API on http://127.0.0.1:${control.tcp.port} · bearer token ${control.tcp.token}\n`);
     return control;
@@ -88,8 +89,10 @@ async function openControl(supervisor: Supervisor, telemetry: MountainTelemetry,
   }
 }
 
-export async function runStack(plan: BootPlan, options: { tui: boolean; controlPort?: number }): Promise<number> {
+export async function runStack(plan: BootPlan, options: { tui: boolean; controlPort?: number } & DashboardFlags): Promise<number> {
   const rootDir = plan.config.rootDir;
+  // First, so a port it cannot have is refused before anything else exists; it reads the stack only when asked.
+  const dashboard = await openDashboard(plan, options, () => ({ control: supervisor, recordDir: telemetry.recordDir }));
   const bootId = newBootId();
   const telemetry = startMountainTelemetry(plan, bootId);
   const supervisor = new Supervisor({
@@ -99,11 +102,16 @@ export async function runStack(plan: BootPlan, options: { tui: boolean; controlP
     otlpEndpoint: telemetry.otlpEndpoint,
     telemetryStatus: () => telemetry.status(),
   });
-  const control = await openControl(supervisor, telemetry, rootDir, options.controlPort);
+  const control = await openControl(supervisor, telemetry, rootDir, options.controlPort, () => dashboard?.loginUrl).catch(async (error: unknown) => {
+    await dashboard?.close();
+    throw error;
+  });
   writePidRecord(rootDir, bootId);
   telemetry.attach(supervisor);
   const boot = { plan, supervisor, telemetry, control };
   installExitPaths(boot);
+  // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
+  if (dashboard) process.stderr.write(`land: dashboard on ${dashboard.loginUrl}\n`);
 
   const stopped = new Promise<void>((resolve) =>
     supervisor.subscribe((event) => {
@@ -117,6 +125,7 @@ export async function runStack(plan: BootPlan, options: { tui: boolean; controlP
   clearInterval(keepAlive);
   // Ends every follow stream and connection: nothing of the control server outlives the stack.
   await control.close();
+  await dashboard?.close();
   await telemetry.shutdown();
   // After the last flush, so the counts are final.
   if (shown === 'plain') process.stderr.write(`land: ${describeTelemetry(telemetry.status())}\n`);

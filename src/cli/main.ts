@@ -6,6 +6,9 @@ import type { LogsOptions } from './control-commands.js';
 import type { ExportOptions } from './export.js';
 import type { Engine as ExportEngine } from '../export/model.js';
 import type { SpawnOptions } from './spawn.js';
+import type { UpOptions } from './up.js';
+
+type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'dashboard' | 'dashboardPort'>;
 
 // Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
 const controlCommands = () => import('./control-commands.js');
@@ -44,12 +47,14 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(profileOption())
     .option('--no-tui', 'plain prefixed output even in a terminal')
     .addOption(controlPortOption())
-    .action((options: { config?: string; profile?: string; tui: boolean; controlPort?: number }) => run(async () => (await import('./up.js')).upCommand(options)));
+    .addOption(new Option('--dashboard-port <port>', 'serve the browser dashboard on 127.0.0.1:<port> (default: a free port)').argParser(parsePort))
+    .option('--no-dashboard', 'do not serve the browser dashboard')
+    .action((options: UpCliOptions) => run(async () => (await import('./up.js')).upCommand(options)));
 
   // Clients of the running stack (src/control/exit-codes.ts).
   program.addHelpText(
     'after',
-    '\nExit codes of status, spawn, stop, restart, logs, down, watch: 0 done, 1 unexpected failure, 2 bad input or\n' +
+    '\nExit codes of status, spawn, stop, restart, logs, down, watch, dashboard: 0 done, 1 unexpected failure, 2 bad input or\n' +
       'unknown tier, 3 no stack running here, 4 conflict (already running, not running, gated off, shutting down,\n' +
       'or `land up` while a land already runs this stack).',
   );
@@ -105,6 +110,13 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .description('the terminal UI on the running stack; quitting leaves the stack running')
     .addOption(configOption())
     .action((options: { config?: string }) => run(async () => (await import('./watch.js')).watchCommand(options)));
+
+  program
+    .command('dashboard')
+    .description("the running stack's dashboard: print its login URL and open a browser where there is one")
+    .addOption(configOption())
+    .option('--print', 'only print the URL')
+    .action((options: { config?: string; print?: boolean }) => run(async () => (await import('./dashboard.js')).dashboardCommand(options)));
 
   program
     .command('profiles')

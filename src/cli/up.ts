@@ -6,9 +6,10 @@ import { preflight } from '../supervisor/preflight.js';
 import { liveLand, readPidRecord, reapBoot } from '../supervisor/pidfile.js';
 import { InputError } from '../errors.js';
 import { readPlan, type InputOptions } from './inputs.js';
+import type { DashboardFlags } from './dashboard-start.js';
 import { restrictPlan } from './only.js';
 
-export interface UpOptions extends InputOptions {
+export interface UpOptions extends InputOptions, DashboardFlags {
   tui: boolean;
   /** Boot only these tiers (enabled even if gated); every other tier is disabled as "not requested". */
   only?: string[];

@@ -97,5 +97,6 @@ export function resolveConfig(config: LandConfig, configFile: string, fileLabel:
     defaultProfile: config.defaultProfile ?? DEFAULTS.defaultProfile,
     tiers: orderTiers(tiers, fileLabel),
     rollupIntervalMs: config.telemetry?.rollupIntervalMs ?? DEFAULTS.rollupIntervalMs,
+    dashboard: { enabled: config.dashboard?.enabled ?? true, port: config.dashboard?.port ?? 0 },
   };
 }

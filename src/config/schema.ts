@@ -202,6 +202,12 @@ export const landConfigSchema = z.strictObject(
     telemetry: z.optional(
       z.strictObject({ rollupIntervalMs: z.optional(milliseconds) }, { error: 'expected an object { rollupIntervalMs }' }),
     ),
+    dashboard: z.optional(
+      z.strictObject(
+        { enabled: z.optional(flag), port: z.optional(wholeNumber('a port 0..65535 (0: any free port)', 0, 65535)) },
+        { error: 'expected an object { enabled, port }' },
+      ),
+    ),
   },
   { error: 'expected the default export to be a config object: export default defineConfig({ tiers: { … } })' },
 );

@@ -61,6 +61,8 @@ export interface LandConfig {
     /** Interval of land:mountain:rollup (default 60 s). */
     rollupIntervalMs?: number;
   };
+  /** The browser dashboard `land up` serves on 127.0.0.1 (default: on, a free port). */
+  dashboard?: { enabled?: boolean; port?: number };
 }
 
 /** A tier with every default filled in and paths made absolute. */
@@ -95,6 +97,7 @@ export interface ResolvedConfig {
   /** In dependency order (a tier comes after everything it depends on). */
   tiers: ResolvedTier[];
   rollupIntervalMs: number;
+  dashboard: { enabled: boolean; port: number };
 }
 
 /** Whether a tier runs under a profile, and if not, why. */

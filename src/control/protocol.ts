@@ -9,6 +9,7 @@
  *   GET  /tiers/<name>/logs           ?limit=<n>&follow=1&format=text|ndjson
  *   POST /tiers/<name>/<command>      start | stop | restart | spawn → CommandResult
  *   POST /shutdown                    202 {pid, bootId}: the stack begins shutting down
+ *   GET  /dashboard                   {url}: the dashboard's login URL (Unix socket only)
  *
  * Errors: {error: {code, message}} with the status from ERROR_STATUS.
  */
@@ -45,6 +46,10 @@ export interface HealthBody {
 export interface CommandResult {
   ok: true;
   tier: TierSnapshot;
+}
+
+export interface DashboardBody {
+  url: string;
 }
 
 export interface ShutdownAccepted {

@@ -3,7 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { SupervisorControl } from '../supervisor/types.js';
 import { ApiFailure, sendError, sendJson, sendThrown } from './http-util.js';
 import type { Metrics } from './metrics.js';
-import { TIER_COMMANDS, type CommandResult, type HealthBody, type ShutdownAccepted, type TierCommand } from './protocol.js';
+import { TIER_COMMANDS, type CommandResult, type DashboardBody, type HealthBody, type ShutdownAccepted, type TierCommand } from './protocol.js';
 import { sendLogs, streamEvents, streamLogs, type LogFormat, type StreamSet } from './streams.js';
 
 export interface RouteContext {
@@ -12,9 +12,12 @@ export interface RouteContext {
   streams: StreamSet;
   /** Read once at start: /health must not touch anything that could emit telemetry. */
   identity: { pid: number; bootId: string };
+  /** The dashboard's login URL: given on the Unix socket only (same user), never on the TCP listener. */
+  dashboardUrl?: () => string | undefined;
 }
 
-function runCommand(control: SupervisorControl, command: TierCommand, tier: string): Promise<void> {
+/** One tier command, as the CLI sends it (also what the dashboard's buttons send). */
+export function runTierCommand(control: SupervisorControl, command: TierCommand, tier: string): Promise<void> {
   switch (command) {
     case 'start':
       return control.startTier(tier);
@@ -28,7 +31,7 @@ function runCommand(control: SupervisorControl, command: TierCommand, tier: stri
   }
 }
 
-function tierSnapshot(control: SupervisorControl, name: string) {
+export function tierSnapshot(control: SupervisorControl, name: string) {
   const tier = control.snapshot().tiers.find((candidate) => candidate.name === name);
   if (!tier) throw new ApiFailure('unknown-tier', `unknown tier ${name}`);
   return tier;
@@ -63,6 +66,11 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     return;
   }
   if (key === 'GET /events') return streamEvents(control, res, ctx.streams);
+  if (key === 'GET /dashboard') {
+    const url = ctx.dashboardUrl?.();
+    if (!url) throw new ApiFailure('not-found', 'the dashboard is off for this stack (--no-dashboard or dashboard.enabled: false)');
+    return sendJson(res, 200, { url } satisfies DashboardBody);
+  }
   if (key === 'POST /shutdown') {
     void control.shutdown('land down').catch(() => {});
     return sendJson(res, 202, { ...ctx.identity } satisfies ShutdownAccepted);
@@ -77,7 +85,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       return sendLogs(res, lines, format);
     }
     if (method === 'POST' && (TIER_COMMANDS as readonly string[]).includes(action)) {
-      await runCommand(control, action as TierCommand, tier);
+      await runTierCommand(control, action as TierCommand, tier);
       return sendJson(res, 200, { ok: true, tier: tierSnapshot(control, tier) } satisfies CommandResult);
     }
   }

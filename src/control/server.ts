@@ -19,6 +19,8 @@ export interface ControlServerOptions {
   rootDir: string;
   /** Also serve on 127.0.0.1:<port> (0: any free port). */
   port?: number;
+  /** The dashboard's login URL (GET /dashboard), on the Unix socket only. */
+  dashboardUrl?: () => string | undefined;
 }
 
 export interface ControlServer {
@@ -57,8 +59,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const { pid, bootId } = control.snapshot();
   const streams = new StreamSet();
   const ctx: RouteContext = { control, metrics: createMetrics(control), streams, identity: { pid, bootId } };
+  const local = createServer(createRequestListener({ ...ctx, dashboardUrl: options.dashboardUrl }));
 
-  const local = createServer(createRequestListener(ctx));
   await listenOnSocket(local, path);
   const servers = [local];
   let tcp: ControlServer['tcp'];

@@ -35,11 +35,10 @@ export function findLatestBoot(telemetryRoot: string): string | undefined {
   return boots.at(-1);
 }
 
-/** Parsed NDJSON lines; a torn or foreign line is skipped, not fatal. */
-function readLines<T>(file: string): T[] {
-  if (!existsSync(file)) return [];
+/** Parsed NDJSON text; a torn or foreign line is skipped, not fatal. */
+export function parseNdjson<T>(text: string): T[] {
   const out: T[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
       out.push(JSON.parse(line) as T);
@@ -49,6 +48,21 @@ function readLines<T>(file: string): T[] {
   }
   return out;
 }
+
+function readLines<T>(file: string): T[] {
+  return existsSync(file) ? parseNdjson<T>(readFileSync(file, 'utf8')) : [];
+}
+
+/** The spans and events of one boot's recording (what `land trace` draws, and the dashboard shows). */
+export function readRecording(dir: string): { spans: RecordedSpan[]; events: RecordedEvent[] } {
+  return {
+    spans: keepSpans(readLines<RecordedSpan>(join(dir, SPANS_FILE))),
+    events: keepEvents(readLines<RecordedEvent>(join(dir, EVENTS_FILE))),
+  };
+}
+
+export const keepSpans = (spans: RecordedSpan[]) => spans.filter((s) => typeof s?.spanId === 'string');
+export const keepEvents = (events: RecordedEvent[]) => events.filter((e) => typeof e?.event === 'string');
 
 function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
@@ -89,8 +103,7 @@ function buildTree(spans: RecordedSpan[]): Node[] {
 export function renderTrace(dir: string, options: RenderTraceOptions = {}): string {
   const width = Math.max(40, options.width ?? 80);
   const paint = (code: keyof typeof ANSI, text: string): string => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
-  const spans = readLines<RecordedSpan>(join(dir, SPANS_FILE)).filter((s) => typeof s?.spanId === 'string');
-  const events = readLines<RecordedEvent>(join(dir, EVENTS_FILE)).filter((e) => typeof e?.event === 'string');
+  const { spans, events } = readRecording(dir);
   const bootId = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
   const lines: string[] = [];
 

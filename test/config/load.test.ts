@@ -74,6 +74,7 @@ describe('loadConfig', () => {
       profilesDir: path.join(root, 'profiles'),
       defaultProfile: 'debug',
       rollupIntervalMs: 60_000,
+      dashboard: { enabled: true, port: 0 },
     });
     expect(config.tiers[0]).toEqual({
       name: 'solo',

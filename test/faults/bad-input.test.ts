@@ -63,6 +63,8 @@ const cases: BadInput[] = [
   { kind: 'config', name: 'a probe of two kinds', config: tiers({ ready: { tcp: 80, http: 'http://x/' } }), expected: /tiers\.a\.ready: expected exactly one of log, tcp, http, exec, not tcp and http/ },
   { kind: 'config', name: 'a backoff cap below its start', config: tiers({ restart: { backoff: { initialMs: 500, maxMs: 100 } } }), expected: /tiers\.a\.restart\.backoff\.maxMs: expected at least initialMs \(500\)/ },
   { kind: 'config', name: 'an unknown stop signal', config: tiers({ stop: { signal: 'SIGFOO' } }), expected: /tiers\.a\.stop\.signal: expected a signal name/ },
+  { kind: 'config', name: 'a dashboard port that is not a number', config: { ...tiers({}), dashboard: { port: 'abc' } }, expected: /dashboard\.port: expected a port 0\.\.65535 \(0: any free port\), got "abc"/ },
+  { kind: 'config', name: 'a misspelt dashboard key', config: { ...tiers({}), dashboard: { enable: false } }, expected: /dashboard: unknown key "enable": did you mean "enabled"\?/ },
   // Config: what preflight finds before anything starts.
   { kind: 'config', name: 'a command not on PATH', config: { tiers: { a: marker, b: { command: ['no-such-command-anywhere'] } } }, expected: /tiers\.b\.command: expected an executable, "no-such-command-anywhere" was not found on PATH/ },
   { kind: 'config', name: 'a command that is not executable', config: tiers({ command: ['./notes.txt'] }), files: { 'notes.txt': 'hi\n' }, expected: /tiers\.a\.command: expected an executable, "\.\/notes\.txt" in .* is not executable \(chmod \+x it/ },
@@ -81,6 +83,7 @@ const cases: BadInput[] = [
   { kind: 'command line', name: 'a flag without its value', args: [...UP, '--profile'], expected: /option '-p, --profile <name>' argument missing/ },
   { kind: 'command line', name: 'a control port that is not a number', args: [...UP, '--control-port', 'abc'], expected: /--control-port <port>' argument 'abc' is invalid\. expected a TCP port/ },
   { kind: 'command line', name: 'a control port above 65535', args: [...UP, '--control-port', '70000'], expected: /argument '70000' is invalid\. expected a TCP port/ },
+  { kind: 'command line', name: 'a dashboard port that is not a number', args: [...UP, '--dashboard-port', 'abc'], expected: /--dashboard-port <port>' argument 'abc' is invalid\. expected a TCP port/ },
   { kind: 'command line', name: 'logs -n that is not a number', args: ['logs', 'a', '-n', 'abc'], expected: /--lines: expected a whole number ≥ 0, got "abc"/ },
   { kind: 'command line', name: 'logs -n that is negative', args: ['logs', 'a', '-f', '-n', '-1'], expected: /--lines: expected a whole number ≥ 0, got "-1"/ },
   { kind: 'command line', name: 'stop without a tier', args: ['stop'], expected: /missing required argument 'tier'/ },
@@ -92,7 +95,7 @@ const cases: BadInput[] = [
   { kind: 'command line', name: 'export to an unknown engine', args: ['export', 'nomad'], expected: /'nomad' is invalid for argument 'engine'\. Allowed choices are systemd, compose, kubernetes/ },
   { kind: 'profile', name: 'export under an unknown profile', args: ['export', 'compose', '--profile', 'nope'], expected: /unknown profile "nope" \(known profiles: debug\)/ },
   // Control clients with no stack running: exit 3.
-  ...(['status', 'stop a', 'restart a', 'logs a', 'down'] as const).map(
+  ...(['status', 'stop a', 'restart a', 'logs a', 'down', 'dashboard'] as const).map(
     (command): BadInput => ({ kind: 'control client', name: `${command} with no stack running`, args: command.split(' '), code: 3, expected: /no stack is running in .*: start one with `land up`/ }),
   ),
 ];

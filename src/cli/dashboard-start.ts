@@ -1,0 +1,33 @@
+/**
+ * `land up`'s dashboard: opened on 127.0.0.1 before anything else of the stack (the listener is small; its pages load
+ * on the first request); boot.ts prints the login URL once. On by default on a free port;
+ * `--dashboard-port`, `--no-dashboard` and the config's `dashboard: { port, enabled }` change that.
+ */
+import type { BootPlan } from '../config/types.js';
+import { startDashboardServer, type DashboardServer } from '../dashboard/server.js';
+import type { ReceiverSource } from '../dashboard/receiver-source.js';
+import { InputError } from '../errors.js';
+import type { SupervisorControl } from '../supervisor/types.js';
+
+export interface DashboardFlags {
+  /** commander's `--no-dashboard` sets false. */
+  dashboard?: boolean;
+  dashboardPort?: number;
+}
+
+export async function openDashboard(
+  plan: BootPlan,
+  flags: DashboardFlags,
+  /** Read on the first request. `receiver`: the OTLP receiver's store, through receiver-source.ts's fromBootStore. */
+  inputs: () => { control: SupervisorControl; recordDir: string; receiver?: ReceiverSource },
+): Promise<DashboardServer | undefined> {
+  const configured = plan.config.dashboard;
+  if (flags.dashboard === false || (!configured.enabled && flags.dashboardPort === undefined)) return undefined;
+  const port = flags.dashboardPort ?? configured.port;
+  try {
+    return await startDashboardServer({ port, sources: async () => (await import('../dashboard/sources.js')).stackSources({ ...inputs(), plan }) });
+  } catch (error) {
+    const where = flags.dashboardPort !== undefined ? '--dashboard-port' : 'dashboard.port';
+    throw new InputError(`${where}: cannot listen on 127.0.0.1:${port} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}

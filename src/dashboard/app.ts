@@ -1,0 +1,97 @@
+/**
+ * The dashboard's pages and API, for requests the gateway (server.ts) has already let in (loopback Host, session
+ * cookie, same origin for actions). Loaded on the first such request: `land up` never parses it otherwise.
+ *
+ *   GET  /                         the page (assets.ts); /assets/app.js, /assets/app.css
+ *   GET  /api/state                {snapshot, usage, now}
+ *   GET  /api/stream               server-sent events: StreamMessage (wire.ts)
+ *   GET  /api/tiers/<tier>         TierDetail
+ *   GET  /api/logs?since=N&limit=M {next, oldest, lines: WireLine[]}
+ *   GET  /api/log-records          LogRecordView[] (the receiver's)
+ *   GET  /api/spans                {traceId, spans: SpanView[]}
+ *   GET  /api/metrics              {series: MetricSeriesView[]}
+ *   GET  /api/telemetry            TelemetryView
+ *   POST /api/tiers/<tier>/start|stop|restart   the control layer's command, answered as the control API does
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiFailure, sendError, sendJson, sendThrown } from '../control/http-util.js';
+import { runTierCommand, tierSnapshot } from '../control/routes.js';
+import type { CommandResult } from '../control/protocol.js';
+import { Assets } from './assets.js';
+import { LiveStream } from './live-stream.js';
+import { LogRing } from './log-ring.js';
+import type { DashboardSources } from './sources.js';
+import { withBootSpan } from './boot-span.js';
+import { UsageSeries } from './usage-series.js';
+import type { TelemetryView } from './wire.js';
+
+const ACTIONS = new Set(['start', 'stop', 'restart']);
+
+export interface DashboardApp {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  close(): void;
+}
+
+function whole(value: string | null, name: string, fallback: number): number {
+  if (value === null) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ApiFailure('bad-request', `${name}: expected a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+export function createDashboardApp(sources: DashboardSources): DashboardApp {
+  const { control } = sources;
+  const assets = new Assets();
+  const ring = new LogRing();
+  const stopFollowing = ring.follow(control);
+  const usage = new UsageSeries(control);
+  const live = new LiveStream(control, ring, usage);
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://dashboard');
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && assets.serve(url.pathname, req.headers['accept-encoding'], res)) return;
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] !== 'api') return sendError(res, 'not-found', `no such page: ${url.pathname}`);
+    const key = `${method} /${parts.join('/')}`;
+    if (key === 'GET /api/state') return sendJson(res, 200, { snapshot: control.snapshot(), usage: usage.now(), now: Date.now() });
+    if (key === 'GET /api/stream') return live.open(res);
+    if (key === 'GET /api/logs') {
+      const since = whole(url.searchParams.get('since'), 'since', 0);
+      const lines = ring.since(since, whole(url.searchParams.get('limit'), 'limit', Number.MAX_SAFE_INTEGER));
+      return sendJson(res, 200, { next: ring.next, oldest: ring.oldest, lines });
+    }
+    if (key === 'GET /api/log-records') return sendJson(res, 200, sources.logRecords());
+    if (key === 'GET /api/spans') {
+      const snapshot = control.snapshot();
+      return sendJson(res, 200, { traceId: snapshot.traceId, spans: withBootSpan(sources.spans(), snapshot) });
+    }
+    if (key === 'GET /api/metrics') return sendJson(res, 200, { series: [...usage.asMetrics(), ...sources.metricSeries()] });
+    if (key === 'GET /api/telemetry') {
+      const { events, dropped } = sources.events();
+      return sendJson(res, 200, { pipes: control.snapshot().telemetry, events, dropped } satisfies TelemetryView);
+    }
+    if (parts[1] === 'tiers' && parts.length === 3 && method === 'GET') {
+      const detail = sources.tierDetail(parts[2]!);
+      if (!detail) throw new ApiFailure('unknown-tier', `unknown tier ${parts[2]}`);
+      return sendJson(res, 200, detail);
+    }
+    if (parts[1] === 'tiers' && parts.length === 4 && method === 'POST' && ACTIONS.has(parts[3]!)) {
+      const [, , tier, action] = parts as [string, string, string, 'start' | 'stop' | 'restart'];
+      await runTierCommand(control, action, tier);
+      return sendJson(res, 200, { ok: true, tier: tierSnapshot(control, tier) } satisfies CommandResult);
+    }
+    sendError(res, 'not-found', `no such endpoint: ${method} ${url.pathname}`);
+  }
+
+  return {
+    handle(req, res) {
+      req.resume();
+      route(req, res).catch((error: unknown) => sendThrown(res, error));
+    },
+    close() {
+      stopFollowing();
+      live.close();
+    },
+  };
+}

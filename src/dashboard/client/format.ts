@@ -1,0 +1,11 @@
+/** Durations and times for the page (the TUI's formatter where it fits). */
+export { formatBytes, formatDuration } from '../../tui/format.js';
+
+export function formatMs(ms: number): string {
+  if (ms < 1) return `${ms.toFixed(2)}ms`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+export const clock = (at: number) => new Date(at).toLocaleTimeString([], { hour12: false });

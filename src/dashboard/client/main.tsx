@@ -1,0 +1,85 @@
+/** The dashboard page: a header with the stack's identity and pipes, navigation, and one page at a time. */
+import { render } from 'preact';
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import { href, useRoute, useStore } from './hooks.js';
+import { LogsPage } from './pages/logs.js';
+import { MetricsPage } from './pages/metrics.js';
+import { TelemetryPage } from './pages/telemetry.js';
+import { TiersPage } from './pages/tiers.js';
+import { TracesPage } from './pages/traces.js';
+import { store } from './store.js';
+
+const PAGES = [
+  ['tiers', 'Tiers'],
+  ['logs', 'Logs'],
+  ['traces', 'Traces'],
+  ['metrics', 'Metrics'],
+  ['telemetry', 'Telemetry'],
+] as const;
+
+function Header() {
+  const { snapshot, connected, problem } = useStore();
+  return (
+    <header class="top">
+      <div class="identity">
+        <strong>land</strong>
+        {snapshot && (
+          <>
+            <span>{snapshot.app}</span>
+            <span>
+              profile <b data-testid="profile">{snapshot.profile}</b>
+            </span>
+            <span>
+              boot <code>{snapshot.bootId}</code>
+            </span>
+            <span>
+              trace <code data-testid="trace-id">{snapshot.traceId}</code>
+            </span>
+          </>
+        )}
+      </div>
+      <div class="connection" role="status" aria-live="polite">
+        {problem === 'unauthorized'
+          ? 'Session ended: open the URL `land dashboard` prints'
+          : problem ?? (snapshot?.shuttingDown ? 'stack shutting down' : connected ? '● live' : '○ reconnecting…')}
+      </div>
+    </header>
+  );
+}
+
+function App() {
+  const route = useRoute();
+  const current = PAGES.some(([page]) => page === route.page) ? route.page : 'tiers';
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <nav aria-label="Pages">
+        <ul>
+          {PAGES.map(([page, label]) => (
+            <li key={page}>
+              <a href={href(page)} aria-current={current === page ? 'page' : undefined}>
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {current === 'tiers' && <TiersPage route={route} />}
+        {current === 'logs' && <LogsPage route={route} />}
+        {current === 'traces' && <TracesPage route={route} />}
+        {current === 'metrics' && <MetricsPage />}
+        {current === 'telemetry' && <TelemetryPage />}
+      </main>
+    </>
+  );
+}
+
+store.start();
+const container = document.getElementById('app')!;
+container.textContent = ''; // the "Loading…" placeholder: render adds to what is there
+render(<App />, container);

@@ -1,0 +1,206 @@
+/**
+ * Tiers: one live row per tier in dependency order (state word and colour, pid, uptime, restarts, time to ready,
+ * CPU and memory of the tree, last line or why), Start/Stop/Restart buttons that say why when they cannot act, and a
+ * detail view (command, cwd, probes, environment with secrets masked). ↑/↓ move between rows, Enter opens one.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { TierSnapshot } from '../../../supervisor/types.js';
+import { restartAction, startStopAction } from '../../../tui/actions.js';
+import { tierCells } from '../../../tui/tier-view.js';
+import type { CommandResult } from '../../../control/protocol.js';
+import type { TierDetail } from '../../wire.js';
+import { getJson, postJson } from '../api.js';
+import { href, useStore, type Route } from '../hooks.js';
+import { store } from '../store.js';
+import { TableHead } from '../table-head.js';
+
+type Action = 'start' | 'stop' | 'restart';
+
+/** Whether the button can act now, and if not, why (the TUI's rules: src/tui/actions.ts). */
+export function actionState(tier: TierSnapshot, action: Action): { enabled: boolean; why?: string } {
+  const decided = action === 'restart' ? restartAction(tier) : startStopAction(tier);
+  if (decided.kind === action) return { enabled: true };
+  if (decided.kind === 'refuse') return { enabled: false, why: decided.message };
+  return { enabled: false, why: action === 'start' ? `${tier.name} is already running` : `${tier.name} is not running` };
+}
+
+const LABEL: Record<Action, string> = { start: 'Start', stop: 'Stop', restart: 'Restart' };
+const DONE: Record<Action, string> = { start: 'started', stop: 'stopped', restart: 'restarted' };
+
+function Actions({ tier, onResult }: { tier: TierSnapshot; onResult: (text: string, error?: boolean) => void }) {
+  const [busy, setBusy] = useState(false);
+  const run = async (action: Action) => {
+    setBusy(true);
+    try {
+      const result = await postJson<CommandResult>(`/api/tiers/${encodeURIComponent(tier.name)}/${action}`);
+      const pid = result.tier.pid !== undefined ? ` (pid ${result.tier.pid})` : '';
+      onResult(`${tier.name} ${DONE[action]}${pid}`);
+    } catch (error) {
+      onResult(`${LABEL[action]} ${tier.name} failed: ${(error as Error).message}`, true);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="actions">
+      {(['start', 'stop', 'restart'] as const).map((action) => {
+        const { enabled, why } = actionState(tier, action);
+        return (
+          <button key={action} type="button" disabled={!enabled || busy} title={why ?? `${LABEL[action]} ${tier.name}`} onClick={() => void run(action)}>
+            {`${LABEL[action]} ${tier.name}`}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+function Detail({ name, onClose }: { name: string; onClose: () => void }) {
+  const [detail, setDetail] = useState<TierDetail | { error: string }>();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    getJson<TierDetail>(`/api/tiers/${encodeURIComponent(name)}`).then(setDetail, (error: Error) => setDetail({ error: error.message }));
+    heading.current?.focus();
+  }, [name]);
+  return (
+    <section class="detail" aria-labelledby="tier-detail-title">
+      <div class="detail-head">
+        <h2 id="tier-detail-title" tabIndex={-1} ref={heading}>
+          {name}
+        </h2>
+        <a href={href('logs', { tier: name })}>Logs of {name}</a>
+        <button type="button" onClick={onClose}>
+          Close details
+        </button>
+      </div>
+      {!detail && <p>Loading…</p>}
+      {detail && 'error' in detail && <p class="error">{detail.error}</p>}
+      {detail && !('error' in detail) && (
+        <>
+          <dl class="facts">
+            {detail.description && (
+              <>
+                <dt>description</dt>
+                <dd>{detail.description}</dd>
+              </>
+            )}
+            <dt>command</dt>
+            <dd>
+              <code>{detail.shell ? detail.command.join(' ') : detail.command.map((arg) => (/\s/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}</code>
+              {detail.shell && ' (through /bin/sh -c)'}
+            </dd>
+            <dt>cwd</dt>
+            <dd>
+              <code>{detail.cwd}</code>
+            </dd>
+            <dt>ready when</dt>
+            <dd>{detail.ready}</dd>
+            <dt>liveness</dt>
+            <dd>{detail.liveness ?? 'none'}</dd>
+            <dt>depends on</dt>
+            <dd>{Object.entries(detail.dependsOn).map(([dep, condition]) => `${dep} (${condition})`).join(', ') || 'nothing'}</dd>
+            <dt>restart</dt>
+            <dd>{detail.restart}</dd>
+            <dt>stop</dt>
+            <dd>{detail.stop}</dd>
+          </dl>
+          <h3>
+            Environment ({detail.env.length} variables, {detail.masked} masked)
+          </h3>
+          <div class="env-scroll">
+            <table class="env">
+              <caption class="sr-only">Environment of {name}</caption>
+              <TableHead columns={['name', 'value']} />
+              <tbody>
+                {detail.env.map(([key, value]) => (
+                  <tr key={key}>
+                    <th scope="row">{key}</th>
+                    <td>
+                      <code>{value}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function moveFocus(event: KeyboardEvent): void {
+  const row = (event.target as HTMLElement).closest('tr');
+  if (!row || (event.key !== 'ArrowDown' && event.key !== 'ArrowUp')) return;
+  const next = (event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling) as HTMLElement | null;
+  if (next) {
+    event.preventDefault();
+    next.focus();
+  }
+}
+
+export function TiersPage({ route }: { route: Route }) {
+  const { snapshot, usage } = useStore();
+  const [message, setMessage] = useState<{ text: string; error?: boolean }>();
+  const open = route.params.get('tier');
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  if (!snapshot) return <p>Connecting to the stack…</p>;
+  const now = store.now();
+  const openTier = (name?: string) => (location.hash = href('tiers', name ? { tier: name } : {}));
+  return (
+    <>
+      <h1 class="page-title">
+        Tiers <span class="sub">profile {snapshot.profile} · trace {snapshot.traceId}</span>
+      </h1>
+      <p class="status-line" role="status" aria-live="polite" data-error={message?.error ? 'true' : undefined}>
+        {message?.text ?? ''}
+      </p>
+      <div class="table-scroll">
+        <table class="tiers" aria-label="Tiers in dependency order">
+          <TableHead columns={['tier', 'state', 'pid', 'up', 'restarts', 'ready in', 'CPU', 'memory', 'last line / reason', 'actions']} />
+          <tbody onKeyDown={moveFocus}>
+            {snapshot.tiers.map((tier) => {
+              const cells = tierCells(tier, now, usage[tier.name] ? { ...usage[tier.name]!, processes: 1 } : undefined);
+              return (
+                <tr
+                  key={tier.name}
+                  data-tier={tier.name}
+                  data-state={tier.state}
+                  tabIndex={0}
+                  aria-selected={open === tier.name}
+                  onKeyDown={(event) => event.key === 'Enter' && event.target === event.currentTarget && openTier(tier.name)}
+                >
+                  <th scope="row">
+                    <a href={href('tiers', { tier: tier.name })}>{tier.name}</a>
+                  </th>
+                  <td>
+                    <span class={`state state-${tier.state}`} data-testid="state">
+                      {tier.state}
+                    </span>
+                  </td>
+                  <td data-testid="pid">{cells.pid}</td>
+                  <td>{cells.uptime}</td>
+                  <td>{cells.restarts}</td>
+                  <td>{cells.ready}</td>
+                  <td>{cells.cpu}</td>
+                  <td>{cells.mem}</td>
+                  <td class="info" title={cells.info}>
+                    {cells.info}
+                  </td>
+                  <td>
+                    <Actions tier={tier} onResult={(text, error) => setMessage({ text, error })} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {open && snapshot.tiers.some((tier) => tier.name === open) && <Detail name={open} onClose={() => openTier()} />}
+    </>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * The one place the dashboard meets the OTLP receiver's store (issue 13, src/receiver on its branch): children's
+ * spans, structured log records and metric points of this boot, in the dashboard's shapes (wire.ts).
+ *
+ * `fromBootStore(receiver.store)` adapts the receiver's BootStore (src/receiver/store/boot-store.ts: one store per
+ * signal, `spans.select`, `logs.query`, `metrics.series`). The types below name only what the dashboard reads, so
+ * this module does not import the receiver: the real BootStore fits them as it is. Until a receiver runs, the
+ * dashboard uses NO_RECEIVER: the Traces page shows the recording (land's spans and the recording children's), the
+ * Logs page the children's output lines, the Metrics page land's own samples of each tier's CPU and memory.
+ */
+import type { LogRecordView, MetricSeriesView, SpanView } from './wire.js';
+
+export interface ReceiverSource {
+  /** Every span children sent for this boot (any trace) that the store holds in memory. */
+  spans(): SpanView[];
+  /** Structured log records, oldest first. */
+  logRecords(): LogRecordView[];
+  /** Recent values of every metric, per tier. */
+  metricSeries(): MetricSeriesView[];
+}
+
+export const NO_RECEIVER: ReceiverSource = {
+  spans: () => [],
+  logRecords: () => [],
+  metricSeries: () => [],
+};
+
+type Attributes = Record<string, unknown>;
+
+/** The receiver's StoredSpan, as far as the dashboard reads it. */
+interface StoredSpanLike extends SpanView {
+  kind?: string;
+  resource?: Attributes;
+}
+
+interface StoredLogLike {
+  tier: string;
+  timeMs: number;
+  severityText: string;
+  body: string;
+  traceId?: string;
+  spanId?: string;
+  attributes: Attributes;
+}
+
+interface StoredPointLike {
+  timeMs: number;
+  value?: number;
+  count?: number;
+  sum?: number;
+}
+
+interface MetricSeriesLike {
+  tier: string;
+  name: string;
+  type: string;
+  unit?: string;
+  attributes: Attributes;
+  points: StoredPointLike[];
+}
+
+/** What the dashboard needs of the receiver's BootStore. */
+export interface ReceiverStoreLike {
+  spans: { select(filter: (span: StoredSpanLike) => boolean, limit?: number): StoredSpanLike[] };
+  logs: { query(query: { limit?: number }): StoredLogLike[] };
+  metrics: { series(query?: { tier?: string; name?: string }): MetricSeriesLike[] };
+}
+
+/** The records the Logs page polls for (the newest; the store keeps more on disk). */
+const LOG_RECORDS = 20_000;
+
+/** A point's value for a chart: the value of a gauge or sum, the mean of a histogram or summary. */
+function chartValue(point: StoredPointLike): number | undefined {
+  if (point.value !== undefined) return point.value;
+  return point.sum !== undefined && point.count ? point.sum / point.count : undefined;
+}
+
+function seriesName(series: MetricSeriesLike): string {
+  const labels = Object.entries(series.attributes).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const mean = series.type === 'gauge' || series.type === 'sum' ? '' : ' (mean)';
+  return `${series.name}${mean}${labels.length > 0 ? ` {${labels.join(', ')}}` : ''}`;
+}
+
+export function fromBootStore(store: ReceiverStoreLike): ReceiverSource {
+  return {
+    spans: () =>
+      store.spans.select(() => true).map(({ kind, resource: _resource, ...span }) => ({ ...span, attributes: kind ? { 'span.kind': kind, ...span.attributes } : span.attributes })),
+    logRecords: () =>
+      store.logs.query({ limit: LOG_RECORDS }).map((record) => ({
+        at: record.timeMs,
+        tier: record.tier,
+        severity: record.severityText,
+        body: record.body,
+        traceId: record.traceId,
+        spanId: record.spanId,
+        attributes: record.attributes,
+      })),
+    metricSeries: () =>
+      store.metrics.series().map((series) => ({
+        tier: series.tier,
+        name: seriesName(series),
+        unit: series.unit,
+        points: series.points.flatMap((point): Array<[number, number]> => {
+          const value = chartValue(point);
+          return value === undefined ? [] : [[point.timeMs, value]];
+        }),
+      })),
+  };
+}

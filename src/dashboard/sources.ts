@@ -1,0 +1,62 @@
+/**
+ * Everything the dashboard reads, behind one small interface: the supervisor's snapshot, events and commands (the
+ * control layer's SupervisorControl, the same interface the control server and the TUI use), each tier's
+ * configuration, the boot's recording (spans and events, read with `land trace`'s code) and the OTLP receiver's
+ * store (receiver-source.ts). The dashboard keeps no state about tiers of its own.
+ */
+import type { BootPlan } from '../config/types.js';
+import type { SupervisorControl } from '../supervisor/types.js';
+import type { RecordedSpan } from '../telemetry/spans.js';
+import { NO_RECEIVER, type ReceiverSource } from './receiver-source.js';
+import { RecordingTail } from './recording-tail.js';
+import { tierDetail } from './tier-detail.js';
+import type { LogRecordView, MetricSeriesView, RecordedEventView, SpanView, TierDetail } from './wire.js';
+
+export interface DashboardSources {
+  control: SupervisorControl;
+  tierDetail(name: string): TierDetail | undefined;
+  /** This boot's spans: the recording's and the receiver's (one copy per span id, the receiver's preferred). */
+  spans(): SpanView[];
+  /** The events mountain (and recording children) emitted for this boot. */
+  events(): { events: RecordedEventView[]; dropped: number };
+  logRecords(): LogRecordView[];
+  metricSeries(): MetricSeriesView[];
+}
+
+export interface StackSourceInputs {
+  control: SupervisorControl;
+  plan: BootPlan;
+  /** `.land/telemetry/<boot id>`: where Record=1 writes the boot's NDJSON. */
+  recordDir: string;
+  receiver?: ReceiverSource;
+}
+
+const toSpanView = (span: RecordedSpan): SpanView => ({ ...span, attributes: { ...span.attributes } });
+
+export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER }: StackSourceInputs): DashboardSources {
+  const recording = new RecordingTail(recordDir);
+  return {
+    control,
+    tierDetail(name) {
+      const { bootId, traceId } = control.snapshot();
+      return tierDetail(plan, name, { bootId, traceId });
+    },
+    spans() {
+      const byId = new Map<string, SpanView>();
+      for (const span of recording.spans()) byId.set(span.spanId, toSpanView(span));
+      for (const span of receiver.spans()) byId.set(span.spanId, span);
+      return [...byId.values()];
+    },
+    events() {
+      const events = recording.events().map((event) => ({
+        event: event.event,
+        tier: String(event.properties?.$tier ?? 'unknown'),
+        at: Date.parse(event.timestamp) || 0,
+        properties: event.properties ?? {},
+      }));
+      return { events, dropped: recording.droppedEvents };
+    },
+    logRecords: () => receiver.logRecords(),
+    metricSeries: () => receiver.metricSeries(),
+  };
+}

@@ -1,0 +1,56 @@
+/** A tier's configuration as the dashboard's detail view shows it: command, cwd, probes, policies, environment. */
+import { looksSecret } from '../config/secrets.js';
+import { hydrateChildEnv } from '../config/hydrate.js';
+import type { BootPlan, ProbeSpec, ResolvedTier } from '../config/types.js';
+import { SECRET_MASK, type TierDetail } from './wire.js';
+
+function describeProbe(probe: (ProbeSpec & { timeoutMs: number }) | undefined, fallback: string): string {
+  if (!probe) return fallback;
+  const within = `within ${probe.timeoutMs} ms`;
+  if ('log' in probe) return `log line matching ${String(probe.log)}, ${within}`;
+  if ('tcp' in probe) return `TCP ${probe.host ?? '127.0.0.1'}:${probe.tcp} accepting, ${within}`;
+  if ('http' in probe) return `HTTP GET ${probe.http} answering 2xx, ${within}`;
+  return `command ${probe.exec.join(' ')} exiting 0, ${within}`;
+}
+
+/**
+ * The environment the tier's process gets, as land hydrates it (the same function as at spawn), with every value
+ * whose name or content looks like a secret masked. TRACEPARENT differs per start: shown as its pattern.
+ */
+function maskedEnv(plan: BootPlan, tier: ResolvedTier, ids: { bootId: string; traceId: string }): { env: Array<[string, string]>; masked: number } {
+  const env = hydrateChildEnv(plan, tier, { ...ids, traceparent: `00-${ids.traceId}-<span id of each start>-01` });
+  let masked = 0;
+  const entries = Object.entries(env)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]): [string, string] => {
+      if (value !== '' && (looksSecret(key) || looksSecret(value))) {
+        masked += 1;
+        return [key, SECRET_MASK];
+      }
+      return [key, value];
+    });
+  return { env: entries, masked };
+}
+
+export function tierDetail(plan: BootPlan, name: string, ids: { bootId: string; traceId: string }): TierDetail | undefined {
+  const tier = plan.config.tiers.find((candidate) => candidate.name === name);
+  if (!tier) return undefined;
+  const { policy, maxRestarts, backoff, resetAfterMs } = tier.restart;
+  const liveness = tier.liveness
+    ? `${describeProbe(tier.liveness, '')}, every ${tier.liveness.intervalMs} ms, restart after ${tier.liveness.failureThreshold} failures`
+    : undefined;
+  return {
+    name: tier.name,
+    tier: tier.tier,
+    description: tier.description,
+    command: tier.command,
+    shell: tier.shell,
+    cwd: tier.cwd,
+    ready: describeProbe(tier.ready, 'alive for 150 ms (no probe)'),
+    liveness,
+    restart: `${policy}, at most ${maxRestarts} restarts, backoff ${backoff.initialMs} ms doubling to ${backoff.maxMs} ms, reset after ${resetAfterMs} ms healthy`,
+    stop: `${tier.stop.signal}, then SIGKILL to the whole tree after ${tier.stop.timeoutMs} ms`,
+    dependsOn: tier.dependsOn,
+    ...maskedEnv(plan, tier, ids),
+  };
+}

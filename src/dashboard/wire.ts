@@ -1,0 +1,96 @@
+/**
+ * What the dashboard's server sends its page (JSON shapes only: the browser bundle imports these types too). Spans,
+ * log records and metric series have the shapes the page draws; sources.ts fills them from the recording, the
+ * supervisor and (receiver-source.ts) the OTLP receiver's store.
+ */
+import type { StackSnapshot, TelemetryStatus } from '../supervisor/types.js';
+
+/** One output line: [sequence number, tier, 0 stdout | 1 stderr, epoch ms, text]. */
+export type WireLine = [number, string, 0 | 1, number, string];
+
+export interface SpanEventView {
+  name: string;
+  timeMs: number;
+  attributes?: Record<string, unknown>;
+}
+
+export interface SpanView {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  tier: string;
+  service: string;
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  status: 'unset' | 'ok' | 'error';
+  statusMessage?: string;
+  attributes: Record<string, unknown>;
+  events?: SpanEventView[];
+  /** Drawn from what is known while it runs (the boot span is recorded only when the stack stops). */
+  running?: boolean;
+}
+
+/** A structured log record a child sent over OTLP. */
+export interface LogRecordView {
+  at: number;
+  tier: string;
+  /** TRACE, DEBUG, INFO, WARN, ERROR, FATAL (OTLP severity text, or derived from its number). */
+  severity: string;
+  body: string;
+  traceId?: string;
+  spanId?: string;
+  attributes?: Record<string, unknown>;
+}
+
+export interface MetricSeriesView {
+  tier: string;
+  name: string;
+  unit?: string;
+  /** [epoch ms, value], oldest first. */
+  points: Array<[number, number]>;
+}
+
+export interface TierDetail {
+  name: string;
+  tier: string;
+  description?: string;
+  command: string[];
+  shell: boolean;
+  cwd: string;
+  ready: string;
+  liveness?: string;
+  restart: string;
+  stop: string;
+  dependsOn: Record<string, string>;
+  /** The environment land gives the tier's process, sorted, secret values masked. */
+  env: Array<[string, string]>;
+  masked: number;
+}
+
+export interface TierUsage {
+  cpu: number;
+  memory: number;
+}
+
+export interface RecordedEventView {
+  event: string;
+  tier: string;
+  at: number;
+  properties: Record<string, unknown>;
+}
+
+export interface TelemetryView {
+  pipes: TelemetryStatus;
+  events: RecordedEventView[];
+  /** Entries of the recording left out beyond the dashboard's bound. */
+  dropped: number;
+}
+
+/** Messages of the page's live stream (`/api/stream`, server-sent events, one JSON object per message). */
+export type StreamMessage =
+  | { kind: 'snapshot'; snapshot: StackSnapshot; usage: Record<string, TierUsage>; now: number }
+  | { kind: 'logs'; lines: WireLine[] };
+
+export const SECRET_MASK = '•••••• (masked)';

@@ -1,0 +1,62 @@
+/** A stack with the dashboard on, and plain HTTP requests to it (with any Host, Origin or cookie a test needs). */
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { ROOT, land, makeProject, type LandRun } from '../helpers/land.js';
+
+export const TRACED = join(ROOT, 'test', 'fixtures', 'traced-child.mjs');
+export const CHATTY = join(ROOT, 'test', 'fixtures', 'chatty-child.mjs');
+
+/** air (traced: records air.work under its spawn span), worker (chatty, after air), recording on. */
+export function dashboardProject(extraConfig: Record<string, unknown> = {}): string {
+  return makeProject({
+    config: {
+      app: 'dash',
+      tiers: {
+        air: { command: ['node', TRACED], ready: { log: 'traced child air up' } },
+        worker: { command: ['node', CHATTY], dependsOn: { air: 'ready' }, ready: { log: 'chatty up' }, env: { API_TOKEN: 'tok-secret-value-123' } },
+      },
+      ...extraConfig,
+    },
+    files: { '.env.Land.PostHog': 'Capture=true\nRecord=1\n' },
+  });
+}
+
+export async function upWithDashboard(dir: string, args: string[] = []): Promise<{ run: LandRun; url: string; port: number }> {
+  const run = land(['up', '--no-tui', ...args], dir, { TRACEPARENT: undefined });
+  const match = await run.waitFor(/land: dashboard on (http:\/\/127\.0\.0\.1:(\d+)\/login\?token=\S+)/);
+  return { run, url: match[1]!, port: Number(match[2]) };
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request to the dashboard with exactly the headers given (Host included): what a browser cannot fake. */
+export function call(port: number, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...options.headers }, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      // A stream (/api/stream) never ends: its first bytes are enough.
+      res.on('data', (chunk: string) => {
+        body += chunk;
+        if (res.headers['content-type']?.startsWith('text/event-stream')) res.destroy();
+      });
+      const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      res.on('end', done);
+      res.on('close', done);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The session cookie a login gives (name=value). */
+export async function login(port: number, url: string): Promise<string> {
+  const answer = await call(port, new URL(url).pathname + new URL(url).search);
+  const cookie = [answer.headers['set-cookie']].flat()[0];
+  if (answer.status !== 303 || !cookie) throw new Error(`login failed: ${answer.status} ${answer.body}`);
+  return cookie.split(';')[0]!;
+}

@@ -1,0 +1,137 @@
+/** The dashboard's parts on their own: the log ring, the recording tail, ANSI colours, the running boot span, auth. */
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DashboardAuth } from '../../src/dashboard/auth.js';
+import { withBootSpan } from '../../src/dashboard/boot-span.js';
+import { parseAnsi, stripAnsi } from '../../src/dashboard/client/ansi.js';
+import { LogRing } from '../../src/dashboard/log-ring.js';
+import { RecordingTail } from '../../src/dashboard/recording-tail.js';
+import { fromBootStore, type ReceiverStoreLike } from '../../src/dashboard/receiver-source.js';
+import type { SpanView } from '../../src/dashboard/wire.js';
+import type { StackSnapshot } from '../../src/supervisor/types.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('LogRing', () => {
+  it('numbers every line, answers what came after a number, and keeps at most its capacity', () => {
+    const ring = new LogRing(5);
+    ring.add('a', 'stdout', ['a1', 'a2'], 1);
+    ring.add('b', 'stderr', ['b1'], 2);
+    expect(ring.since(0)).toEqual([
+      [0, 'a', 0, 1, 'a1'],
+      [1, 'a', 0, 1, 'a2'],
+      [2, 'b', 1, 2, 'b1'],
+    ]);
+    expect(ring.since(2)).toEqual([[2, 'b', 1, 2, 'b1']]);
+    ring.add('a', 'stdout', ['a3', 'a4', 'a5', 'a6'], 3);
+    // Whole blocks go once the rest still holds the capacity: a1, a2 are gone, b1 stays (5 lines).
+    expect(ring.oldest).toBe(2);
+    expect(ring.since(0).map((line) => line[4])).toEqual(['b1', 'a3', 'a4', 'a5', 'a6']);
+    expect(ring.since(0, 2).map((line) => line[4])).toEqual(['a5', 'a6']);
+    expect(ring.since(ring.next)).toEqual([]);
+  });
+});
+
+describe('RecordingTail', () => {
+  it('reads only what was appended, waits for a line to be whole, and survives a character cut between reads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-tail-'));
+    dirs.push(dir);
+    const tail = new RecordingTail(dir);
+    expect(tail.spans()).toEqual([]);
+    const span = (name: string) => JSON.stringify({ name, traceId: 't', spanId: name, tier: 'a', service: 's', startMs: 1, endMs: 2, durationMs: 1, status: 'ok', attributes: {} });
+    writeFileSync(join(dir, 'spans.ndjson'), `${span('one')}\n${span('twö').slice(0, 20)}`);
+    expect(tail.spans().map((s) => s.name)).toEqual(['one']);
+    const rest = Buffer.from(`${span('twö').slice(20)}\n`);
+    appendFileSync(join(dir, 'spans.ndjson'), rest);
+    appendFileSync(join(dir, 'spans.ndjson'), 'torn{\n');
+    expect(tail.spans().map((s) => s.name)).toEqual(['one', 'twö']);
+    writeFileSync(join(dir, 'events.ndjson'), `${JSON.stringify({ event: 'land:a:x', distinct_id: 'd', timestamp: new Date(5).toISOString(), properties: { $tier: 'a' } })}\n`);
+    expect(tail.events().map((e) => e.event)).toEqual(['land:a:x']);
+  });
+});
+
+describe('ANSI colours', () => {
+  it('turns SGR codes into classes and colours, and drops every other escape', () => {
+    expect(parseAnsi('plain')).toEqual([{ text: 'plain', classes: '' }]);
+    const segments = parseAnsi('\u001b[1;31mred\u001b[0m then \u001b[38;5;196mX\u001b[39m\u001b[2K done');
+    expect(segments.map((s) => [s.text, s.classes, s.color])).toEqual([
+      ['red', 'ansi-fg-1 ansi-bold', undefined],
+      [' then ', '', undefined],
+      ['X', '', 'rgb(255,0,0)'],
+      [' done', '', undefined],
+    ]);
+    expect(stripAnsi('\u001b[32mgreen\u001b[0m \u001b]0;title\u0007ok')).toBe('green ok');
+  });
+});
+
+describe('the running boot span', () => {
+  const snapshot = { app: 'x', profile: 'p', bootId: 'b', traceId: 'trace', startedAt: 100 } as StackSnapshot;
+  const spawn: SpanView = { traceId: 'trace', spanId: 's1', parentSpanId: 'boot', name: 'land.spawn a', tier: 'a', service: 'x-mountain', startMs: 110, endMs: 120, durationMs: 10, status: 'ok', attributes: {} };
+
+  it('is drawn from the spawn spans while land.boot is not recorded yet, and left alone once it is', () => {
+    const spans = withBootSpan([spawn], snapshot, 400);
+    expect(spans[0]).toMatchObject({ name: 'land.boot', spanId: 'boot', traceId: 'trace', startMs: 100, endMs: 400, running: true });
+    const recorded = { ...spawn, spanId: 'boot', parentSpanId: undefined, name: 'land.boot' };
+    expect(withBootSpan([recorded, spawn], snapshot)).toEqual([recorded, spawn]);
+    expect(withBootSpan([], snapshot)).toEqual([]);
+  });
+});
+
+describe('DashboardAuth', () => {
+  const auth = new DashboardAuth(4321);
+  const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
+
+  it('lets in loopback Hosts with its port only, and actions from its own origin only', () => {
+    expect(auth.hostAllowed(req({ host: '127.0.0.1:4321' }))).toBe(true);
+    expect(auth.hostAllowed(req({ host: 'LOCALHOST:4321' }))).toBe(true);
+    for (const host of ['127.0.0.1:4322', 'localhost', 'evil.test:4321', '127.0.0.1.evil.test:4321']) expect(auth.hostAllowed(req({ host }))).toBe(false);
+    expect(auth.hostAllowed(req({}))).toBe(false);
+    expect(auth.sameOrigin(req({ host: '127.0.0.1:4321', origin: 'http://127.0.0.1:4321' }))).toBe(true);
+    expect(auth.sameOrigin(req({ host: '127.0.0.1:4321', origin: 'http://localhost:4321' }))).toBe(false);
+    expect(auth.sameOrigin(req({ host: '127.0.0.1:4321', origin: 'null' }))).toBe(false);
+    expect(auth.sameOrigin(req({ host: '127.0.0.1:4321', 'sec-fetch-site': 'same-origin' }))).toBe(true);
+    expect(auth.sameOrigin(req({ host: '127.0.0.1:4321', 'sec-fetch-site': 'cross-site' }))).toBe(false);
+    expect(auth.sameOrigin(req({ host: '127.0.0.1:4321' }))).toBe(false);
+  });
+
+  it('gives a session only for the token, and knows it by its cookie', () => {
+    expect(auth.login(null)).toBeUndefined();
+    expect(auth.login(`${auth.token}x`)).toBeUndefined();
+    const session = auth.login(auth.token)!;
+    expect(session).not.toContain(auth.token);
+    expect(auth.sessionCookie(session)).toBe(`land_dashboard_4321=${session}; HttpOnly; SameSite=Strict; Path=/`);
+    expect(auth.hasSession(req({ cookie: `other=1; land_dashboard_4321=${session}` }))).toBe(true);
+    expect(auth.hasSession(req({ cookie: `land_dashboard_4321=${session}x` }))).toBe(false);
+    expect(auth.hasSession(req({ cookie: `land_dashboard_1234=${session}` }))).toBe(false);
+    expect(auth.loginUrl()).toBe(`http://127.0.0.1:4321/login?token=${auth.token}`);
+  });
+});
+
+describe("the receiver's store, as the dashboard reads it", () => {
+  it('maps spans, log records and metric series (gauges as they are, histograms as their mean)', () => {
+    const span = { traceId: 't', spanId: 's', name: 'GET /', tier: 'api', service: 'x-api', kind: 'server', startMs: 1, endMs: 3, durationMs: 2, status: 'error' as const, attributes: { a: 1 }, resource: { r: 1 } };
+    const store: ReceiverStoreLike = {
+      spans: { select: (filter) => [span].filter(filter) },
+      logs: { query: () => [{ tier: 'api', timeMs: 5, severityText: 'WARN', body: 'slow', traceId: 't', spanId: 's', attributes: {} }] },
+      metrics: {
+        series: () => [
+          { tier: 'api', name: 'queue', type: 'gauge', unit: '1', attributes: {}, points: [{ timeMs: 1, value: 4 }] },
+          { tier: 'api', name: 'latency', type: 'histogram', unit: 'ms', attributes: { route: '/' }, points: [{ timeMs: 2, count: 4, sum: 10 }, { timeMs: 3, count: 0, sum: 0 }] },
+        ],
+      },
+    };
+    const source = fromBootStore(store);
+    expect(source.spans()).toEqual([{ traceId: 't', spanId: 's', name: 'GET /', tier: 'api', service: 'x-api', startMs: 1, endMs: 3, durationMs: 2, status: 'error', attributes: { 'span.kind': 'server', a: 1 } }]);
+    expect(source.logRecords()).toEqual([{ at: 5, tier: 'api', severity: 'WARN', body: 'slow', traceId: 't', spanId: 's', attributes: {} }]);
+    expect(source.metricSeries()).toEqual([
+      { tier: 'api', name: 'queue', unit: '1', points: [[1, 4]] },
+      { tier: 'api', name: 'latency (mean) {route=/}', unit: 'ms', points: [[2, 2.5]] },
+    ]);
+  });
+});

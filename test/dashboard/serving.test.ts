@@ -1,0 +1,103 @@
+/**
+ * How `land up` serves the dashboard: the login URL printed once, a fixed port from the flag or the config, off
+ * with --no-dashboard (then `land dashboard` says so), a port already taken refused in one line with nothing
+ * started, and the page's own files inside the package (no CDN) under the size budget.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, expectCleanRejection, land, landDone, removeProjects, type LandRun } from '../helpers/land.js';
+import { cleanUp } from '../control/helpers.js';
+import { call, dashboardProject, login, upWithDashboard } from './helpers.js';
+
+const runs: LandRun[] = [];
+afterAll(async () => {
+  await cleanUp(runs);
+  removeProjects();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function holdPort(): Promise<{ port: number; server: Server }> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, server }));
+  });
+}
+
+describe('land up serves the dashboard', () => {
+  it('prints the login URL once, on a free port; the page, script and stylesheet come from the package', async () => {
+    const dir = dashboardProject();
+    const { run, url, port } = await upWithDashboard(dir);
+    runs.push(run);
+    await run.waitFor(/worker: starting → ready/);
+    expect(run.output.match(/dashboard on/g)).toHaveLength(1);
+    const cookie = await login(port, url);
+    const page = await call(port, '/', { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'self'/);
+    expect(page.body).toContain('<script type="module" src="/assets/app.js">');
+    expect(page.body).not.toMatch(/https?:\/\//);
+    const script = await call(port, '/assets/app.js', { headers: { cookie } });
+    expect(script.status).toBe(200);
+    expect(script.body).toBe(readFileSync(join(ROOT, 'dist', 'dashboard', 'app.js'), 'utf8'));
+    // The API answers what the control layer knows.
+    const state = JSON.parse((await call(port, '/api/state', { headers: { cookie } })).body) as { snapshot: { tiers: Array<{ name: string }> } };
+    expect(state.snapshot.tiers.map((tier) => tier.name)).toEqual(['air', 'worker']);
+    const unknown = await call(port, '/api/tiers/ghost/restart', { method: 'POST', headers: { cookie, origin: `http://localhost:${port}`, host: `localhost:${port}` } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatch(/unknown tier ghost/);
+    expect((await run.stop()).code).toBe(0);
+  });
+
+  it('--dashboard-port fixes the port; the config key does too; --no-dashboard turns it off and `land dashboard` says so', async () => {
+    const flagPort = await freePort();
+    const flagged = await upWithDashboard(dashboardProject(), ['--dashboard-port', String(flagPort)]);
+    runs.push(flagged.run);
+    expect(flagged.port).toBe(flagPort);
+    await flagged.run.waitFor(/worker: starting → ready/);
+    expect((await flagged.run.stop()).code).toBe(0);
+
+    const configPort = await freePort();
+    const configured = await upWithDashboard(dashboardProject({ dashboard: { port: configPort } }));
+    runs.push(configured.run);
+    expect(configured.port).toBe(configPort);
+    await configured.run.waitFor(/worker: starting → ready/);
+    expect((await configured.run.stop()).code).toBe(0);
+
+    const dir = dashboardProject();
+    const off = land(['up', '--no-tui', '--no-dashboard'], dir);
+    runs.push(off);
+    await off.waitFor(/worker: starting → ready/);
+    expect(off.output).not.toContain('dashboard on');
+    const asked = await landDone(['dashboard'], dir);
+    expect(asked.code).toBe(4);
+    expect(asked.stderr).toMatch(/^land: the dashboard is off for this stack/);
+    expect((await off.stop()).code).toBe(0);
+  });
+
+  it('a dashboard port already taken: one line naming the flag, exit 2, nothing started', async () => {
+    const held = await holdPort();
+    try {
+      const dir = dashboardProject();
+      const result = await landDone(['up', '--no-tui', '--dashboard-port', String(held.port)], dir);
+      expectCleanRejection(result, dir, new RegExp(`--dashboard-port: cannot listen on 127\\.0\\.0\\.1:${held.port} \\(EADDRINUSE\\)`));
+      expect(existsSync(join(dir, '.land', 'run', 'land.sock'))).toBe(false);
+    } finally {
+      held.server.close();
+    }
+  });
+
+  it('the page weighs under 200 KB gzipped (JS and CSS)', () => {
+    const weight = ['app.js', 'app.css'].reduce((sum, name) => sum + gzipSync(readFileSync(join(ROOT, 'dist', 'dashboard', name))).length, 0);
+    expect(weight).toBeLessThan(200 * 1024);
+  });
+});
