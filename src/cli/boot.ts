@@ -89,7 +89,14 @@ async function openControl(supervisor: Supervisor, telemetry: MountainTelemetry,
   }
 }
 
-export async function runStack(plan: BootPlan, options: { tui: boolean; controlPort?: number } & DashboardFlags): Promise<number> {
+export interface StackOptions extends DashboardFlags {
+  tui: boolean;
+  controlPort?: number;
+  /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
+  until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number>;
+}
+
+export async function runStack(plan: BootPlan, options: StackOptions): Promise<number> {
   const rootDir = plan.config.rootDir;
   // First, so a port it cannot have is refused before anything else exists; it reads the stack only when asked.
   const dashboard = await openDashboard(plan, options, () => ({ control: supervisor, recordDir: telemetry.recordDir }));
@@ -118,6 +125,11 @@ export async function runStack(plan: BootPlan, options: { tui: boolean; controlP
       if (event.type === 'shutdown' && event.phase === 'end') resolve();
     }),
   );
+  let exitCode = 0;
+  void options.until?.(supervisor, plan).then((code) => {
+    exitCode = code;
+    void supervisor.shutdown('the tier ended');
+  });
   // land stays up until asked to stop, even when every tier has ended on its own.
   const keepAlive = setInterval(() => {}, 1 << 30);
   const shown = await showStack(boot, stopped, options.tui);
@@ -130,5 +142,5 @@ export async function runStack(plan: BootPlan, options: { tui: boolean; controlP
   // After the last flush, so the counts are final.
   if (shown === 'plain') process.stderr.write(`land: ${describeTelemetry(telemetry.status())}\n`);
   removePidRecord(rootDir);
-  return 0;
+  return exitCode;
 }

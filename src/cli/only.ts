@@ -28,9 +28,11 @@ export function restrictPlan(plan: BootPlan, only: string[], withDeps: boolean):
     if (!byName.has(name)) throw new InputError(`unknown tier ${name} (known: ${[...byName.keys()].join(', ')})`);
   }
   const wanted = withDeps ? withDependencies(byName, only) : new Set(only);
-  const tiers = plan.tiers.map((tier) =>
-    wanted.has(tier.name) ? { name: tier.name, enabled: true } : { name: tier.name, enabled: false, gatedBy: NOT_REQUESTED },
-  );
+  const tiers = plan.tiers.map((tier) => {
+    if (!wanted.has(tier.name)) return { name: tier.name, enabled: false, gatedBy: NOT_REQUESTED };
+    const dropped = withDeps ? [] : Object.entries(byName.get(tier.name)!.dependsOn).filter(([name]) => !wanted.has(name));
+    return { name: tier.name, enabled: true, ...(dropped.length > 0 && { notStarted: dropped.map(([name, condition]) => `${name} (${condition})`) }) };
+  });
   const configTiers = plan.config.tiers.map((tier) => {
     if (withDeps || !wanted.has(tier.name)) return tier;
     const dependsOn = Object.fromEntries(Object.entries(tier.dependsOn).filter(([name]) => wanted.has(name)));

@@ -1,7 +1,7 @@
 /**
  * `land spawn <tier>`: with a stack running here, start that tier inside it (same boot, same trace, a new spawn
  * span; the profile's gate is overridden); with none, run just that tier in the foreground as `land up` would, under
- * --profile, until Ctrl-C.
+ * --profile, until it ends (foreground-tier.ts) or Ctrl-C.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requestJson } from '../control/client.js';
@@ -13,6 +13,7 @@ import { InputError } from '../errors.js';
 import { ControlError } from '../supervisor/control-error.js';
 import type { StackSnapshot, TierSnapshot } from '../supervisor/types.js';
 import { findTarget, withStack, type TargetOptions } from './control-target.js';
+import { foregroundTier } from './foreground-tier.js';
 
 export interface SpawnOptions extends TargetOptions {
   profile?: string;
@@ -80,6 +81,7 @@ export async function spawnCommand(tier: string, options: SpawnOptions): Promise
       only: [tier],
       withDeps: options.withDeps,
       controlPort: options.controlPort,
+      until: (supervisor, plan) => foregroundTier(supervisor, plan, tier),
     });
   }
   return withStack(options, async ({ socket }) => {

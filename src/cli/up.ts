@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { readPlan, type InputOptions } from './inputs.js';
 import type { DashboardFlags } from './dashboard-start.js';
 import { restrictPlan } from './only.js';
+import type { StackOptions } from './boot.js';
 
 export interface UpOptions extends InputOptions, DashboardFlags {
   tui: boolean;
@@ -17,6 +18,8 @@ export interface UpOptions extends InputOptions, DashboardFlags {
   withDeps?: boolean;
   /** Also serve the control API on 127.0.0.1:<port> behind a bearer token. */
   controlPort?: number;
+  /** Ends the boot with an exit code (see boot.ts). */
+  until?: StackOptions['until'];
 }
 
 function refuseSecondLand(rootDir: string): void {

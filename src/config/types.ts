@@ -106,6 +106,8 @@ export interface TierPlan {
   enabled: boolean;
   /** e.g. `Spawn=false`, or `when` for a predicate. */
   gatedBy?: string;
+  /** Started alone (`land spawn` without --with-deps): its dependencies left out of this boot, `name (condition)`. */
+  notStarted?: string[];
 }
 
 /** One boot's resolved inputs: the profile and the env it layers. */

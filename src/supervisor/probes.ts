@@ -2,6 +2,7 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProbeSpec } from '../config/types.js';
+import { signalTree } from './process-tree.js';
 
 export interface ProbeContext {
   cwd: string;
@@ -51,30 +52,46 @@ async function httpAnswers(url: string): Promise<boolean> {
   }
 }
 
-async function commandSucceeds(argv: string[], context: ProbeContext): Promise<boolean> {
+let probeCount = 0;
+
+/**
+ * The command runs as the leader of a group of its own, with a mark of its own in its environment: however it ends
+ * (exit, its time bound, the tier stopping), whatever it started dies with it, even what left the group and lost its
+ * parent link. A probe is a check; nothing it starts may outlive it.
+ */
+async function commandSucceeds(argv: string[], context: ProbeContext, signal?: AbortSignal): Promise<boolean> {
   const [file, ...args] = argv;
   // Imported here: only a stack with an exec probe pays for loading execa.
   const { execa } = await import('execa');
-  const result = await execa(file!, args, {
+  const marks = { LAND_PROBE: `${process.pid}-${++probeCount}` };
+  const subprocess = execa(file!, args, {
     cwd: context.cwd,
-    env: context.env,
+    env: { ...context.env, ...marks },
     extendEnv: false,
     reject: false,
     stdio: 'ignore',
+    detached: true,
     timeout: ATTEMPT_MS * 5,
+    cancelSignal: signal,
+    killSignal: 'SIGKILL',
   });
-  return result.exitCode === 0;
+  try {
+    const result = await subprocess;
+    return result.exitCode === 0 && !result.isCanceled;
+  } finally {
+    if (subprocess.pid !== undefined) signalTree({ pid: subprocess.pid, marks }, 'SIGKILL');
+  }
 }
 
-/** One attempt of a probe. */
-export function checkProbe(spec: ProbeSpec, context: ProbeContext): Promise<boolean> {
+/** One attempt of a probe; `signal` cuts an exec probe short (the tier is stopping). */
+export function checkProbe(spec: ProbeSpec, context: ProbeContext, signal?: AbortSignal): Promise<boolean> {
   if ('log' in spec) {
     const pattern = toRegExp(spec.log);
     return Promise.resolve(context.seenLines().some((line) => pattern.test(line)));
   }
   if ('tcp' in spec) return tcpAccepts(spec.tcp, spec.host ?? '127.0.0.1');
   if ('http' in spec) return httpAnswers(spec.http);
-  return commandSucceeds(spec.exec, context);
+  return commandSucceeds(spec.exec, context, signal);
 }
 
 function waitForLine(pattern: RegExp, context: ProbeContext, signal: AbortSignal): Promise<void> {
@@ -114,7 +131,7 @@ export async function waitForProbe(
     return;
   }
   while (!both.aborted) {
-    if (await checkProbe(spec, context)) return;
+    if (await checkProbe(spec, context, both)) return;
     await sleep(POLL_MS, undefined, { signal: both }).catch(() => undefined);
   }
   throw reasonFor();

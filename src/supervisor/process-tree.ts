@@ -4,7 +4,7 @@
  * while they last, and by the LAND_BOOT_ID / TRACEPARENT variables every descendant inherits. Where /proc is absent,
  * tree-kill walks `ps` instead.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import treeKill from 'tree-kill';
 
 export interface ProcInfo {
@@ -150,16 +150,68 @@ export interface TreeTarget {
   pid: number;
   /** Environment marks that identify descendants which left the group and lost their parent link. */
   marks?: Record<string, string>;
+  /**
+   * The child's ends of its output pipes (`socket:[inode]`, see outputLinks): whoever still holds one belongs to the
+   * tree, even with a new session, no parent link and a cleared environment. Costs a scan of every fd of every
+   * process land may have started, so only given once the known tree is gone and the pipes are still open.
+   */
+  holding?: readonly string[];
 }
 
-/** Every pid of a tier's tree that is still alive: its group, its descendants, and marked strays. */
-export function treePids(target: TreeTarget): number[] {
-  const processes = listProcesses();
+/** Every pid of a tier's tree that is still alive: its group, its descendants, marked strays and pipe holders. */
+export function treePids(target: TreeTarget, fresh = false): number[] {
+  const processes = listProcesses(fresh);
   const pids = new Set<number>();
   for (const p of processes) if (p.pgid === target.pid || p.pid === target.pid) pids.add(p.pid);
-  for (const pid of descendantsOf([target.pid, ...pids], processes)) pids.add(pid);
   if (target.marks) for (const pid of processesMarked(target.marks, { since: SELF_START })) pids.add(pid);
+  if (target.holding?.length) for (const pid of processesHolding(target.holding, SELF_START)) pids.add(pid);
+  for (const pid of descendantsOf([target.pid, ...pids], processes)) pids.add(pid);
   return [...pids];
+}
+
+const OUTPUT_LINK = /^(socket|pipe):\[\d+\]$/;
+
+/**
+ * What a child's stdout and stderr point at (`socket:[123]`: node's stdio pipes are socket pairs, whose two ends have
+ * inodes of their own, so the child's end is read from the child). Read right after spawn, when the child has
+ * just exec'd; anything but a socket or pipe (the child already redirected its output) is left out.
+ */
+export function outputLinks(pid: number): string[] {
+  if (!HAS_PROC) return [];
+  const links = new Set<string>();
+  for (const fd of [1, 2]) {
+    try {
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (OUTPUT_LINK.test(link)) links.add(link);
+    } catch {
+      // Gone already, or not readable: nothing to match later.
+    }
+  }
+  return [...links];
+}
+
+/** Live processes (started at or after `since`) with one of these links among their open file descriptors. */
+export function processesHolding(links: readonly string[], since = 0): number[] {
+  if (!HAS_PROC) return [];
+  const wanted = new Set(links);
+  return listProcesses(true)
+    .filter((info) => info.pid !== process.pid && Number(info.startTime) >= since)
+    .filter((info) => {
+      let fds: string[];
+      try {
+        fds = readdirSync(`/proc/${info.pid}/fd`);
+      } catch {
+        return false;
+      }
+      return fds.some((fd) => {
+        try {
+          return wanted.has(readlinkSync(`/proc/${info.pid}/fd/${fd}`));
+        } catch {
+          return false;
+        }
+      });
+    })
+    .map((info) => info.pid);
 }
 
 /** Signal a tier's process group: one syscall, no scan (what left the group is found once the leader is gone). */
@@ -167,12 +219,19 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   signalQuietly(-pid, signal);
 }
 
-/** Signal the whole tree: the group first (one syscall), then whatever left it. Synchronous, so it runs in 'exit'. */
-export function signalTree(target: TreeTarget, signal: NodeJS.Signals): void {
-  signalQuietly(-target.pid, signal);
+/**
+ * Signal the whole tree: what belongs to it is read first (a dying leader's children lose their parent link at
+ * once), then the group (one syscall), then whatever left it. Synchronous, so it runs in 'exit'. Returns the pids
+ * signalled.
+ */
+export function signalTree(target: TreeTarget, signal: NodeJS.Signals): number[] {
   if (!HAS_PROC) {
+    signalQuietly(-target.pid, signal);
     treeKill(target.pid, signal, () => undefined);
-    return;
+    return [];
   }
-  for (const pid of treePids(target)) signalQuietly(pid, signal);
+  const pids = treePids(target, true);
+  signalQuietly(-target.pid, signal);
+  for (const pid of pids) signalQuietly(pid, signal);
+  return pids;
 }

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BootPlan, DependencyCondition } from '../config/types.js';
+import { CommandQueue } from './command-queue.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
 import { SELF_START, processesMarked } from './process-tree.js';
@@ -39,6 +40,7 @@ export class Supervisor implements SupervisorControl {
   private readonly tiers = new Map<string, TierProcess>();
   private readonly listeners = new Set<(event: SupervisorEvent) => void>();
   private readonly startedAt = Date.now();
+  private readonly commands = new CommandQueue();
   private shutdownPromise?: Promise<void>;
   /** Nothing starts before start(): gated tiers publish `disabled` while the stack is still being built. */
   private booted = false;
@@ -102,7 +104,7 @@ export class Supervisor implements SupervisorControl {
         tier.setState('failed', blocked);
         continue;
       }
-      if (this.dependenciesMet(tier)) tier.start('dependencies met');
+      if (this.dependenciesMet(tier)) tier.start(this.startReason(tier));
     }
   }
 
@@ -110,6 +112,14 @@ export class Supervisor implements SupervisorControl {
     if (condition === 'started') return dep.started;
     if (condition === 'ready') return dep.everReady;
     return dep.completed;
+  }
+
+  /** Why a pending tier starts now; a tier started alone (`land spawn`) says which dependencies were not started. */
+  private startReason(tier: TierProcess): string {
+    const notStarted = this.options.plan.tiers.find((plan) => plan.name === tier.name)?.notStarted;
+    if (notStarted?.length) return `started alone; not started: ${notStarted.join(', ')}`;
+    const met = Object.entries(tier.config.dependsOn).map(([name, condition]) => `${name} ${condition}`);
+    return met.length > 0 ? `dependencies met: ${met.join(', ')}` : 'no dependencies';
   }
 
   private dependenciesMet(tier: TierProcess): boolean {
@@ -153,28 +163,35 @@ export class Supervisor implements SupervisorControl {
     return this.tier(name).logs(limit);
   }
 
-  async startTier(name: string, options: { force?: boolean } = {}): Promise<void> {
+  // Commands on one tier are serialised (command-queue.ts): each check below sees the state the previous left.
+  startTier(name: string, options: { force?: boolean } = {}): Promise<void> {
     const tier = this.tier(name);
-    this.refuseWhileShuttingDown();
-    if (tier.running) throw new ControlError('already-running', `${name} is already running (pid ${tier.snapshot().pid})`);
-    if (tier.state === 'disabled' && !options.force) {
-      throw new ControlError('gated', `${name} is gated off by ${tier.gatedBy}; spawn it to override the gate`);
-    }
-    tier.start(tier.state === 'disabled' ? `spawned on request over ${tier.gatedBy}` : 'started on request');
+    return this.commands.run(name, options.force ? 'spawn' : 'start', async () => {
+      this.refuseWhileShuttingDown();
+      if (tier.running) throw new ControlError('already-running', `${name} is already running (pid ${tier.snapshot().pid})`);
+      if (tier.state === 'disabled' && !options.force) {
+        throw new ControlError('gated', `${name} is gated off by ${tier.gatedBy}; spawn it to override the gate`);
+      }
+      tier.startFresh(tier.state === 'disabled' ? `spawned on request over ${tier.gatedBy}` : 'started on request');
+    });
   }
 
-  async stopTier(name: string): Promise<void> {
+  stopTier(name: string): Promise<void> {
     const tier = this.tier(name);
-    if (!tier.running && tier.state !== 'backoff') throw new ControlError('not-running', `${name} is not running (${tier.state})`);
-    await tier.stop();
+    return this.commands.run(name, 'stop', async () => {
+      if (!tier.running && tier.state !== 'backoff') throw new ControlError('not-running', `${name} is not running (${tier.state})`);
+      await tier.stop();
+    });
   }
 
-  async restartTier(name: string): Promise<void> {
+  restartTier(name: string): Promise<void> {
     const tier = this.tier(name);
-    this.refuseWhileShuttingDown();
-    if (tier.state === 'disabled') throw new ControlError('gated', `${name} is gated off by ${tier.gatedBy}; spawn it to override the gate`);
-    if (tier.running) await tier.restart();
-    else tier.start('started on request');
+    return this.commands.run(name, 'restart', async () => {
+      this.refuseWhileShuttingDown();
+      if (tier.state === 'disabled') throw new ControlError('gated', `${name} is gated off by ${tier.gatedBy}; spawn it to override the gate`);
+      if (tier.running) await tier.restart();
+      else tier.startFresh('restarted on request');
+    });
   }
 
   private refuseWhileShuttingDown(): void {
@@ -194,7 +211,7 @@ export class Supervisor implements SupervisorControl {
     for (const tier of ordered.reverse()) {
       const dependents = ordered.filter((other) => tier.name in other.config.dependsOn);
       const after = Promise.all(dependents.map((dep) => stopping.get(dep.name)));
-      stopping.set(tier.name, after.then(() => this.stopForShutdown(tier)));
+      stopping.set(tier.name, after.then(() => this.commands.run(tier.name, 'shutdown', () => this.stopForShutdown(tier))));
     }
     await Promise.all(stopping.values());
     this.sweep();

@@ -37,10 +37,18 @@ export interface Life {
   startedAt: number;
   lines: string[];
   lineListeners: Set<(line: string) => void>;
-  /** Resolves once the child exited and its pipes closed. */
+  /** Resolves once both output pipes have closed (or land stopped reading them: see tier-stop.ts). */
   ended: Promise<void>;
-  /** Resolves when the leader process exits. */
+  /** Resolves when the leader process exits (node's 'exit', whatever its pipes do). */
   exited: Promise<void>;
+  leaderGone: boolean;
+  /** Resolves once the life is over: leader gone, leftovers handled, state published. */
+  settled: Promise<void>;
+  markSettled(): void;
+  /** The child's ends of its stdout and stderr (`socket:[inode]`): whoever holds them belongs to the tier. */
+  outputLinks: string[];
+  /** When the stop under way escalates to SIGKILL (the stop request, or the leader's own exit, + stop.timeoutMs). */
+  deadline?: number;
   stopRequested: boolean;
   stopReason: string;
   probeFailed: boolean;
@@ -113,7 +121,7 @@ export abstract class TierBase {
       state: this.state,
       reason: this.reason,
       since: this.since,
-      pid: this.life?.pid,
+      pid: this.life?.leaderGone ? undefined : this.life?.pid,
       restarts: this.restarts,
       startedAt: this.life?.startedAt,
       readyAt: this.readyAt,

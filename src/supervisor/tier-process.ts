@@ -3,7 +3,6 @@
  * policy and stops its whole tree. Every change of state is published through `emit`; the supervisor decides when
  * to start it (dependencies) and when to stop it (shutdown order).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { signalTree, type TreeTarget } from './process-tree.js';
 import { TierStop } from './tier-stop.js';
 
@@ -19,7 +18,16 @@ export class TierProcess extends TierStop {
     this.spawn(reason);
   }
 
-  /** Graceful stop: the tier's signal to its tree, SIGKILL after its timeout. Resolves once everything is gone. */
+  /** A start on request (a stopped, exited or failed tier): with a fresh restart budget, as a restart gets. */
+  startFresh(reason: string): void {
+    this.budget.reset();
+    this.start(reason);
+  }
+
+  /**
+   * Graceful stop: the tier's signal to its tree, SIGKILL at its timeout. Resolves once the life is over: within
+   * stop.timeoutMs + STOP_GRACE_MS, whatever its processes do (see tier-stop.ts).
+   */
   async stop(reason = 'stopped on request'): Promise<void> {
     if (this.backoff) {
       this.cancelBackoff();
@@ -32,10 +40,9 @@ export class TierProcess extends TierStop {
       life.stopRequested = true;
       life.stopReason = reason;
       this.setState('stopping', reason);
-      this.killLife(life);
+      if (!life.leaderGone) this.killLife(life);
     }
-    await life.ended;
-    while (this.life === life) await sleep(5);
+    await life.settled;
   }
 
   /** Restart on request: a new life, counted as a restart, with a fresh spawn span. */
@@ -49,7 +56,7 @@ export class TierProcess extends TierStop {
   /** Second Ctrl-C, or land dying: SIGKILL the whole tree now, synchronously. */
   killNow(): void {
     this.cancelBackoff();
-    if (this.life) signalTree(this.treeTarget(this.life), 'SIGKILL');
+    if (this.life) signalTree({ ...this.treeTarget(this.life), holding: this.life.outputLinks }, 'SIGKILL');
   }
 
   /** Marked processes of this tier in this boot (for the last sweep at shutdown). */

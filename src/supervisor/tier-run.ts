@@ -10,7 +10,8 @@ export abstract class TierRun extends TierSpawn {
   protected probeContext(life: Life): ProbeContext {
     return {
       cwd: this.config.cwd,
-      env: { ...process.env, ...this.config.env } as Record<string, string>,
+      // The boot's mark: the last sweep at shutdown, and the next land after a SIGKILL, find a probe's processes too.
+      env: { ...process.env, ...this.config.env, LAND_BOOT_ID: this.runtime.bootId } as Record<string, string>,
       seenLines: () => life.lines,
       onLine: (listener) => {
         life.lineListeners.add(listener);
@@ -50,7 +51,7 @@ export abstract class TierRun extends TierSpawn {
     while (!signal.aborted) {
       await sleep(spec.intervalMs, undefined, { signal, ref: false }).catch(() => undefined);
       if (signal.aborted) return;
-      const ok = await checkProbe(spec, this.probeContext(life));
+      const ok = await checkProbe(spec, this.probeContext(life), signal);
       failures = ok ? 0 : failures + 1;
       if (failures < spec.failureThreshold || signal.aborted) continue;
       const message = `liveness probe (${describeProbe(spec)}) failed ${failures} time(s)`;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { relayOutput } from './output-relay.js';
 import { whyNotExecutable } from './preflight.js';
+import { outputLinks } from './process-tree.js';
 import { LOG_BUFFER, RECENT_LINES, TierBase, type Life } from './tier-base.js';
 import type { LogStream, SpawnSpan } from './types.js';
 
@@ -34,6 +35,7 @@ export abstract class TierSpawn extends TierBase {
     child.on('error', () => undefined);
     this.everStarted = true;
     let markExited!: () => void;
+    let markSettled!: () => void;
     const life: Life = {
       child,
       pid: child.pid,
@@ -44,6 +46,10 @@ export abstract class TierSpawn extends TierBase {
       lineListeners: new Set(),
       ended: Promise.resolve(),
       exited: new Promise<void>((resolve) => (markExited = resolve)),
+      leaderGone: false,
+      settled: new Promise<void>((resolve) => (markSettled = resolve)),
+      markSettled: () => markSettled(),
+      outputLinks: outputLinks(child.pid),
       stopRequested: false,
       stopReason: '',
       probeFailed: false,
@@ -60,6 +66,7 @@ export abstract class TierSpawn extends TierBase {
       onLines: (stream, lines, bytes) => this.onLines(life, stream, lines, bytes),
     });
     child.once('exit', (code, signal) => {
+      life.leaderGone = true;
       markExited();
       void this.onExit(life, code, signal);
     });

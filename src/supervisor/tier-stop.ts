@@ -1,8 +1,12 @@
 /** A tier's life ending: stopping its whole tree, its exit, and whether (and when) it starts again. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { endTree, settlesWithin, STOP_GRACE_MS } from './bounded-stop.js';
 import { signalGroup, signalTree, treePids, type TreeTarget } from './process-tree.js';
 import type { Life } from './tier-base.js';
 import { TierRun } from './tier-run.js';
+
+/** After the leader's exit, how long its pipes may take to close before land looks for who else holds them. */
+const PIPES_CLOSE_MS = 100;
 
 export abstract class TierStop extends TierRun {
   protected treeTarget(life: Life): TreeTarget {
@@ -10,44 +14,41 @@ export abstract class TierStop extends TierRun {
     return { pid: life.pid, marks: { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: life.span.traceparent } };
   }
 
-  /** Stop signal to the tree, SIGKILL after the tier's timeout. */
+  /** The stop signal to the group; SIGKILL to the whole tree if the leader is still there at the stop's deadline. */
   protected killLife(life: Life): void {
-    void this.terminateTree(this.treeTarget(life), life);
+    void this.terminateLeader(life);
   }
 
-  /**
-   * The tier's stop signal to the tree, then SIGKILL after its timeout. With a live leader, its exit is awaited (an
-   * event, no polling): what it leaves behind is then onExit's to clear.
-   */
-  protected async terminateTree(target: TreeTarget, life?: Life): Promise<void> {
+  /** Awaits the leader's exit (an event, no polling): what it leaves behind is then onExit's to clear. */
+  private async terminateLeader(life: Life): Promise<void> {
     const { signal, timeoutMs } = this.config.stop;
-    if (life) {
-      signalGroup(life.pid, signal);
-      const timeout = sleep(timeoutMs, 'timeout' as const, { signal: life.abort.signal }).catch(() => 'exited' as const);
-      if ((await Promise.race([life.exited.then(() => 'exited' as const), timeout])) === 'timeout') signalTree(target, 'SIGKILL');
-      return;
+    life.deadline ??= Date.now() + timeoutMs;
+    signalGroup(life.pid, signal);
+    const wait = Math.max(0, life.deadline - Date.now());
+    const timeout = sleep(wait, 'timeout' as const, { signal: life.abort.signal }).catch(() => 'exited' as const);
+    if ((await Promise.race([life.exited.then(() => 'exited' as const), timeout])) === 'timeout') {
+      signalTree({ ...this.treeTarget(life), holding: life.outputLinks }, 'SIGKILL');
     }
-    signalTree(target, signal);
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (treePids(target).length === 0) return;
-      await sleep(20);
-    }
-    signalTree(target, 'SIGKILL');
   }
 
   protected async onExit(life: Life, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    try {
+      await this.endLife(life, code, signal);
+    } finally {
+      life.markSettled();
+    }
+  }
+
+  private async endLife(life: Life, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     const at = Date.now();
     life.abort.abort(new Error('exited'));
-    // What the leader left behind dies with it: a restart must not meet its own stale grandchildren.
-    if (treePids(this.treeTarget(life)).length > 0) await this.terminateTree(this.treeTarget(life));
-    await life.ended;
+    const status = signal ? `signal ${signal}` : `code ${code}`;
+    await this.clearLeftovers(life, status);
     this.life = undefined;
     this.lastExit = { code, signal, at };
     const uptimeMs = at - life.startedAt;
     const crashed = !life.stopRequested && (code !== 0 || signal !== null || life.probeFailed);
     const why = life.stopRequested ? 'requested' : life.probeFailed ? 'probe-failed' : crashed ? 'crashed' : 'completed';
-    const status = signal ? `signal ${signal}` : `code ${code}`;
     if (!this.wasReady) life.span.end({ ok: !crashed && !life.stopRequested, reason: `exited with ${status}` });
     this.runtime.emit({
       type: 'exit',
@@ -69,6 +70,48 @@ export abstract class TierStop extends TierRun {
       this.setState(crashed ? 'crashed' : 'exited', crashed ? `exited with ${status}` : 'completed with code 0');
     }
     this.afterExit(crashed, uptimeMs);
+  }
+
+  /**
+   * What the leader left behind dies with it (a restart must not meet its own stale grandchildren): its group, its
+   * descendants, marked strays, and, if the output pipes stay open, whoever holds them. All within the stop's
+   * deadline (the stop request's, or the leader's own exit's) plus STOP_GRACE_MS; then land stops reading the
+   * pipes, says what it could not kill or find, and moves on.
+   */
+  private async clearLeftovers(life: Life, status: string): Promise<void> {
+    const { signal, timeoutMs } = this.config.stop;
+    const deadline = (life.deadline ??= Date.now() + timeoutMs);
+    const giveUpAt = deadline + STOP_GRACE_MS;
+    let target = this.treeTarget(life);
+    let left: number[] = [];
+    if (treePids(target).length > 0) {
+      this.sayClearing(life, status);
+      left = await endTree(target, signal, deadline, giveUpAt);
+    }
+    if (!(await settlesWithin(life.ended, PIPES_CLOSE_MS))) {
+      // Held by something outside the group, with no parent link and no mark (setsid, a double fork, env -i).
+      target = { ...target, holding: life.outputLinks };
+      if (treePids(target, true).length > 0) {
+        this.sayClearing(life, status);
+        left = await endTree(target, signal, deadline, giveUpAt);
+      }
+    }
+    const pipesClosed = await settlesWithin(life.ended, Math.min(STOP_GRACE_MS, giveUpAt - Date.now()));
+    if (pipesClosed && left.length === 0) return;
+    life.child.stdout.destroy();
+    life.child.stderr.destroy();
+    await life.ended;
+    const message =
+      left.length > 0
+        ? `could not kill pid ${left.join(', ')} within stop.timeoutMs (${timeoutMs} ms) + ${STOP_GRACE_MS} ms; land moves on without them`
+        : 'its output pipes are still held by a process land cannot find (new session, no parent link, no land marks); land stopped reading them';
+    this.runtime.emit({ type: 'error', tier: this.name, tag: 'stop-incomplete', message, at: Date.now() });
+  }
+
+  /** The leader is gone but not its leftovers: said at once, not when they are cleared. */
+  private sayClearing(life: Life, status: string): void {
+    if (life.stopRequested || this.state === 'stopping' || this.state === 'crashed') return;
+    this.setState('stopping', `exited with ${status}; stopping what it left running`);
   }
 
   protected afterExit(crashed: boolean, uptimeMs: number): void {

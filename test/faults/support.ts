@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
 import { http, tierOf } from '../control/helpers.js';
-import { ROOT } from '../helpers/land.js';
+import { land, ROOT, type LandRun } from '../helpers/land.js';
 
 export const FAULT_CHILD = join(ROOT, 'test', 'fixtures', 'fault-child.mjs');
 
@@ -61,4 +61,12 @@ export async function tierWhen(dir: string, name: string, check: (tier: TierSnap
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${name} to be ${what}; last: ${JSON.stringify(tier)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** `land up --no-tui` in `dir`, kept in `runs` for the clean-up, once its output matches `pattern`. */
+export async function upUntil(runs: LandRun[], dir: string, pattern: RegExp): Promise<LandRun> {
+  const run = land(['up', '--no-tui'], dir);
+  runs.push(run);
+  await run.waitFor(pattern);
+  return run;
 }

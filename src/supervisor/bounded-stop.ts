@@ -1,0 +1,42 @@
+/**
+ * Every stop of a tier ends within its `stop.timeoutMs` plus STOP_GRACE_MS, whatever its processes do: the stop
+ * signal, SIGKILL at the deadline, then the grace for the kernel to take them and for the output pipes to close.
+ * What is still there after that is reported, and land moves on.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { signalTree, treePids, type TreeTarget } from './process-tree.js';
+
+/** After the deadline's SIGKILL: how long land waits for the tree to vanish and the pipes to close. */
+export const STOP_GRACE_MS = 1_000;
+
+/** Whether `promise` settles within `ms`. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  const settled = await Promise.race([
+    promise.then(() => true),
+    sleep(Math.max(1, ms), false, { signal: timer.signal }).catch(() => false),
+  ]);
+  timer.abort();
+  return settled;
+}
+
+/**
+ * The stop signal to every process of the target, SIGKILL to what is left at `deadline` (and again to whatever
+ * shows up, until it is gone or `giveUpAt`). Returns the pids still alive then (usually none). Scanning for pipe
+ * holders reads every fd of every candidate process, so such a target is polled less often.
+ */
+export async function endTree(target: TreeTarget, signal: NodeJS.Signals, deadline: number, giveUpAt: number): Promise<number[]> {
+  const pollMs = target.holding?.length ? 50 : 20;
+  signalTree(target, signal);
+  while (Date.now() < deadline) {
+    if (treePids(target).length === 0) return [];
+    await sleep(pollMs);
+  }
+  for (;;) {
+    // Again on every round: what forked between a scan and its kill is caught by the next one.
+    const left = signalTree(target, 'SIGKILL');
+    if (left.length === 0) return [];
+    if (Date.now() >= giveUpAt) return treePids(target, true);
+    await sleep(pollMs);
+  }
+}

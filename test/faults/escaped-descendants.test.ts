@@ -1,0 +1,140 @@
+/**
+ * Descendants that leave a tier's process group (a new session, a double fork, a cleared environment) while they
+ * hold its output pipes, and exec probes that hang: the leader's exit is seen at once, every stop ends within the
+ * tier's stop.timeoutMs plus the grace, and nothing a tier or its probes started outlives it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isAlive, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
+import { cleanUp } from '../control/helpers.js';
+import { sleeper, tierWhen, upUntil } from './support.js';
+
+const runs: LandRun[] = [];
+afterEach(() => cleanUp(runs));
+afterAll(removeProjects);
+
+/** Pids the scripts below wrote into <dir>/pids/<name>, one a line. */
+function pidsIn(dir: string, name: string): number[] {
+  try {
+    return readFileSync(join(dir, 'pids', name), 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+const SCRIPTS = {
+  // TERM-proof, in a session of its own, with nothing of land's environment, and holding the tier's stdout/stderr.
+  'bin/daemon.sh': `trap '' TERM\necho $$ >> "$1/pids/daemon"\nwhile :; do sleep 1; done\n`,
+  // The subshell exits at once (a double fork): the daemon loses its parent link; env -i drops land's marks.
+  'bin/leader.sh':
+    `( env -i PATH=/usr/bin:/bin /usr/bin/setsid /bin/sh "$1/bin/daemon.sh" "$1" & )\n` +
+    `sleep 0.2\necho leader up\n` +
+    `if [ "$2" = stay ]; then exec sleep 300; fi\nsleep 0.3\nexit 3\n`,
+  // A probe that never answers, with a child in its group and one in a session of its own.
+  'bin/probe.sh': `echo $$ >> "$1/pids/$2"\nsleep 300 &\necho $! >> "$1/pids/$2"\nsetsid sleep 301 &\necho $! >> "$1/pids/$2"\nwait\n`,
+  'pids/.keep': '',
+};
+
+const up = (dir: string, pattern: RegExp) => upUntil(runs, dir, pattern);
+
+/** A command that must end: fails the test (instead of hanging it) after `ms`. */
+async function endsWithin<T>(what: string, promise: Promise<T>, ms = 20_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('fault: a descendant that leaves the tier (setsid, double fork, env -i) and keeps its pipes', () => {
+  it('the leader exits: its exit is seen at once, the descendant is found by the pipes it holds and killed, the tier fails under policy never', async () => {
+    const dir = makeProject({ config: { tiers: {} }, files: SCRIPTS });
+    const config = {
+      tiers: {
+        escaper: { command: ['sh', join(dir, 'bin/leader.sh'), dir], ready: { log: 'leader up' }, restart: { policy: 'never' }, stop: { timeoutMs: 1000 } },
+        neighbour: sleeper('neighbour'),
+      },
+    };
+    const project = makeProject({ config, files: {} });
+    const run = await up(project, /escaper: starting → ready/);
+    await waitUntil(() => pidsIn(dir, 'daemon').length === 1, 10_000, 'the daemon');
+    const [daemon] = pidsIn(dir, 'daemon');
+    const escaper = await tierWhen(project, 'escaper', (tier) => tier.state === 'failed', 'failed');
+    expect(escaper).toMatchObject({ reason: 'restart policy is never', lastExit: { code: 3 } });
+    expect(escaper.pid).toBeUndefined();
+    expect(run.stdout).toMatch(/escaper: ready → stopping \(exited with code 3; stopping what it left running\)/);
+    expect(run.stdout).toMatch(/escaper: stopping → crashed \(exited with code 3\)/);
+    expect(isAlive(daemon!)).toBe(false);
+    expect(run.stdout).not.toMatch(/stop-incomplete/);
+    expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
+  });
+
+  it('stop, restart and shutdown of a tier whose TERM-proof escaped descendant holds its pipes each end (stop.timeoutMs 1 s + the grace) and kill it', async () => {
+    const dir = makeProject({ config: { tiers: {} }, files: SCRIPTS });
+    const project = makeProject({
+      config: {
+        tiers: {
+          stubborn: { command: ['sh', join(dir, 'bin/leader.sh'), dir, 'stay'], ready: { log: 'leader up' }, stop: { timeoutMs: 1000 } },
+          neighbour: sleeper('neighbour'),
+        },
+      },
+    });
+    const run = await up(project, /stubborn: starting → ready/);
+    const stopped = await endsWithin('land stop', landDone(['stop', 'stubborn'], project));
+    expect(stopped.code).toBe(0);
+    expect(pidsIn(dir, 'daemon').filter(isAlive)).toEqual([]);
+    await tierWhen(project, 'stubborn', (tier) => tier.state === 'stopped', 'stopped');
+
+    expect((await endsWithin('land restart (a start)', landDone(['restart', 'stubborn'], project))).code).toBe(0);
+    await tierWhen(project, 'stubborn', (tier) => tier.state === 'ready', 'ready');
+    await waitUntil(() => pidsIn(dir, 'daemon').filter(isAlive).length === 1, 10_000, 'the second daemon');
+    expect((await endsWithin('land restart', landDone(['restart', 'stubborn'], project))).code).toBe(0);
+    await tierWhen(project, 'stubborn', (tier) => tier.state === 'ready', 'ready again');
+    await waitUntil(() => pidsIn(dir, 'daemon').length === 3, 10_000, 'the third daemon');
+    expect(pidsIn(dir, 'daemon').filter(isAlive)).toEqual(pidsIn(dir, 'daemon').slice(2));
+
+    expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
+    expect(pidsIn(dir, 'daemon').filter(isAlive)).toEqual([]);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+    expect(run.stdout.split('\n').filter((line) => line.includes('stop-incomplete'))).toEqual([]);
+  });
+});
+
+describe('fault: an exec probe that hangs', () => {
+  it('a readiness probe past its timeout is killed with its whole tree (a child in its group and one in a new session); the tier fails with the reason', async () => {
+    const dir = makeProject({ config: { tiers: {} }, files: SCRIPTS });
+    const project = makeProject({
+      config: {
+        tiers: {
+          checked: { ...sleeper('checked'), ready: { exec: ['sh', join(dir, 'bin/probe.sh'), dir, 'ready'], timeoutMs: 1500 }, restart: { policy: 'never' } },
+          neighbour: sleeper('neighbour'),
+        },
+      },
+    });
+    const run = await up(project, /checked: \w+ → failed/);
+    expect(run.stdout).toMatch(/checked: probe-failed: readiness probe \(exec sh .*probe\.sh .*\) did not pass within 1500 ms/);
+    const probes = pidsIn(dir, 'ready');
+    expect(probes).toHaveLength(3);
+    await waitUntil(() => probes.every((pid) => !isAlive(pid)), 10_000, `probe processes ${probes.join(', ')} to die`);
+    expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
+  });
+
+  it('a liveness probe in flight dies with its tier: on `land stop` and on the stack shutdown', async () => {
+    const dir = makeProject({ config: { tiers: {} }, files: SCRIPTS });
+    const liveness = (name: string) => ({ exec: ['sh', join(dir, 'bin/probe.sh'), dir, name], intervalMs: 100, failureThreshold: 100 });
+    const project = makeProject({
+      config: { tiers: { first: { ...sleeper('first'), liveness: liveness('first') }, second: { ...sleeper('second'), liveness: liveness('second') } } },
+    });
+    const run = await up(project, /second: starting → ready/);
+    await waitUntil(() => pidsIn(dir, 'first').length >= 3 && pidsIn(dir, 'second').length >= 3, 10_000, 'both probes running');
+    expect((await endsWithin('land stop', landDone(['stop', 'first'], project))).code).toBe(0);
+    const first = pidsIn(dir, 'first');
+    await waitUntil(() => first.every((pid) => !isAlive(pid)), 10_000, `first's probe processes ${first.join(', ')} to die`);
+    expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
+    const second = pidsIn(dir, 'second');
+    expect(second.filter(isAlive)).toEqual([]);
+  });
+});

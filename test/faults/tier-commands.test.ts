@@ -1,0 +1,141 @@
+/**
+ * Control commands on one tier: concurrent restarts and a stop during a restart leave exactly one life (or none) and
+ * no untracked copy; a failed tier restarted by hand gets a fresh restart budget; `land spawn <tier>` with no stack
+ * running ends with the tier.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { CommandResult } from '../../src/control/protocol.js';
+import { landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { cleanUp, http, tierOf } from '../control/helpers.js';
+import { faultChild, sleeper, snapshot, tierWhen, upUntil } from './support.js';
+
+const runs: LandRun[] = [];
+afterEach(() => cleanUp(runs));
+afterAll(removeProjects);
+
+const up = (dir: string, pattern: RegExp) => upUntil(runs, dir, pattern);
+
+/** Live processes of one tier of a boot, by the marks land gives every child (LAND_BOOT_ID, LAND_TIER). */
+function processesOf(bootId: string, tier: string): number[] {
+  return markedProcesses(bootId).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`LAND_TIER=${tier}`);
+    } catch {
+      return false;
+    }
+  });
+}
+
+const command = (dir: string, tier: string, action: string) =>
+  http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, `/tiers/${tier}/${action}`, { method: 'POST' });
+
+// Takes a moment to stop (a graceful stop in flight is when a second command used to slip in).
+const slowStopper = { command: ['sh', '-c', 'trap "sleep 0.3; exit 0" TERM; echo target up; while :; do sleep 0.1; done'], ready: { log: 'target up' } };
+
+describe('fault: concurrent control commands on one tier', () => {
+  it('twenty concurrent restarts: each answered, run one after another (those that wait together share one), exactly one life left and no untracked copy', async () => {
+    const dir = makeProject({ config: { tiers: { target: slowStopper, neighbour: sleeper('neighbour') } } });
+    const run = await up(dir, /target: starting → ready/);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => command(dir, 'target', 'restart')));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    const pids = new Set(answers.map((answer) => (JSON.parse(answer.body) as CommandResult).tier.pid));
+    const target = await tierWhen(dir, 'target', (tier) => tier.state === 'ready', 'ready');
+    expect(pids.has(target.pid)).toBe(true);
+    expect(target.restarts).toBe(pids.size);
+    expect(pids.size).toBeLessThanOrEqual(20);
+    const alive = processesOf(run.bootId, 'target');
+    expect(alive.length).toBeGreaterThan(0);
+    // One life: every live process of the tier is in the current leader's group (its sh and that sh's sleep).
+    for (const pid of alive) expect(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]).toBe(String(target.pid));
+    expect(tierOf(await snapshot(dir), 'neighbour').restarts).toBe(0);
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  });
+
+  it('a stop sent during a restart: the restart finishes, then the stop; the tier ends stopped with nothing of it running', async () => {
+    const dir = makeProject({ config: { tiers: { target: slowStopper, neighbour: sleeper('neighbour') } } });
+    const run = await up(dir, /target: starting → ready/);
+    const restart = command(dir, 'target', 'restart');
+    await run.waitFor(/target: ready → stopping \(restarting on request\)/);
+    const stop = command(dir, 'target', 'stop');
+    const [restarted, stopped] = await Promise.all([restart, stop]);
+    expect(restarted.status).toBe(200);
+    expect(stopped.status).toBe(200);
+    expect(tierOf(await snapshot(dir), 'target')).toMatchObject({ state: 'stopped', reason: 'stopped on request' });
+    expect(processesOf(run.bootId, 'target')).toEqual([]);
+    expect((await run.stop()).code).toBe(0);
+  });
+});
+
+describe('fault: a failed tier restarted by hand', () => {
+  it('`land restart` of a tier that spent its restart budget gives it a fresh one: it is restarted under its policy again before it fails', async () => {
+    const counts = join(makeProject({ config: { tiers: {} } }), 'count');
+    const dir = makeProject({
+      config: {
+        tiers: {
+          flaky: {
+            command: ['sh', '-c', `echo start >> ${counts}; exit 5`],
+            restart: { maxRestarts: 2, backoff: { initialMs: 50, maxMs: 50 } },
+          },
+          neighbour: sleeper('neighbour'),
+        },
+      },
+    });
+    const run = await up(dir, /flaky: \w+ → failed/);
+    const starts = () => readFileSync(counts, 'utf8').split('\n').filter(Boolean).length;
+    expect(starts()).toBe(3);
+    const restarted = await landDone(['restart', 'flaky'], dir);
+    expect(restarted.code).toBe(0);
+    const flaky = await tierWhen(dir, 'flaky', (tier) => tier.state === 'failed' && starts() >= 6, 'failed again after three more starts');
+    expect(flaky.reason).toBe('restart budget spent (2 restarts)');
+    expect(starts()).toBe(6);
+    expect((await run.stop()).code).toBe(0);
+  });
+});
+
+describe('fault: a tier run alone with `land spawn` and no stack running', () => {
+  it('a one-shot tier ends the command with its exit code: 0 when it completes, its own code when it fails, with the reason', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          ok: { command: ['sh', '-c', 'echo done'], restart: { policy: 'never' } },
+          broken: { command: ['sh', '-c', 'echo oops; exit 7'], restart: { policy: 'never' } },
+          killed: { command: ['sh', '-c', 'kill -9 $$'], restart: { policy: 'never' } },
+        },
+      },
+    });
+    const ok = await landDone(['spawn', 'ok'], dir);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/ok +\| done/);
+    expect(ok.stderr).toMatch(/^land: ok completed with code 0$/m);
+    const broken = await landDone(['spawn', 'broken'], dir);
+    expect(broken.code).toBe(7);
+    expect(broken.stderr).toMatch(/^land: broken failed: exited with code 7; restart policy is never \(last exit: code 7\)$/m);
+    const killed = await landDone(['spawn', 'killed'], dir);
+    expect(killed.code).toBe(128 + 9);
+    expect(killed.stderr).toMatch(/^land: killed failed: .*\(last exit: signal SIGKILL\)$/m);
+    expect(readdirSync(join(dir, '.land', 'logs'))).toHaveLength(3); // three boots, each ended on its own
+  });
+
+  it('a tier that fails ends the command non-zero with the reason; dependencies that were not started are said, not shown as met', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          db: sleeper('db'),
+          migrate: { command: faultChild('--say', 'migrating'), dependsOn: { db: 'ready' }, ready: { tcp: 1, timeoutMs: 800 }, restart: { policy: 'never' } },
+        },
+      },
+    });
+    const alone = await landDone(['spawn', 'migrate'], dir);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toMatch(/^land: migrate runs alone: not started: db \(ready\) \(--with-deps starts them\)$/m);
+    expect(alone.stdout).toMatch(/migrate: pending → starting \(started alone; not started: db \(ready\)\)/);
+    expect(alone.stdout).not.toMatch(/dependencies met/);
+    expect(alone.stderr).toMatch(/^land: migrate failed: readiness probe \(tcp 127\.0\.0\.1:1\) did not pass within 800 ms; restart policy is never \(last exit: code 0\)$/m);
+    const withDeps = await landDone(['spawn', 'migrate', '--with-deps'], dir);
+    expect(withDeps.code).toBe(1);
+    expect(withDeps.stdout).toMatch(/migrate: pending → starting \(dependencies met: db ready\)/);
+  });
+});
