@@ -3,16 +3,23 @@
  * hold its output pipes, and exec probes that hang: the leader's exit is seen at once, every stop ends within the
  * tier's stop.timeoutMs plus the grace, and nothing a tier or its probes started outlives it.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chownSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { isAlive, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
+import { isAlive, LandRun, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { sleeper, tierWhen, upUntil } from './support.js';
 
 const runs: LandRun[] = [];
 afterEach(() => cleanUp(runs));
 afterAll(removeProjects);
+
+const NOBODY = 65534;
+
+/** The real CLI run as the user nobody (setpriv), in a project nobody owns. */
+const asNobody = (args: string[], cwd: string) =>
+  new LandRun(args, { cwd, env: { HOME: cwd }, launcher: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] });
 
 /** Pids the scripts below wrote into <dir>/pids/<name>, one a line. */
 function pidsIn(dir: string, name: string): number[] {
@@ -136,5 +143,42 @@ describe('fault: an exec probe that hangs', () => {
     expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
     const second = pidsIn(dir, 'second');
     expect(second.filter(isAlive)).toEqual([]);
+  });
+});
+
+/** A root process that takes a copy of `pid`'s stdout (pidfd_getfd) and sleeps holding it: land, run as nobody, cannot see it. */
+function holdStdoutOf(pid: number) {
+  const script = [
+    'import ctypes, os, sys, time',
+    'libc = ctypes.CDLL(None, use_errno=True)',
+    `fd = libc.syscall(438, os.pidfd_open(${pid}), 1, 0)`,
+    'print(fd, flush=True)',
+    'time.sleep(300)',
+  ].join('\n');
+  return spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+describe('fault: a process land cannot see holds a tier\'s output', () => {
+  it('land (as nobody) stops the tier anyway within stop.timeoutMs + the grace, stops reading the pipes and says so', async () => {
+    const project = makeProject({ config: { tiers: { held: { ...sleeper('held'), stop: { timeoutMs: 1000 } }, neighbour: sleeper('neighbour') } } });
+    chownSync(project, NOBODY, NOBODY);
+    for (const entry of readdirSync(project, { recursive: true })) chownSync(join(project, String(entry)), NOBODY, NOBODY);
+    const run = asNobody(['up', '--no-tui'], project);
+    runs.push(run);
+    await run.waitFor(/held: starting → ready/);
+    const leader = Number(/held: spawned pid (\d+)/.exec(run.stdout)![1]);
+    const holder = holdStdoutOf(leader);
+    try {
+      const fd = await new Promise<string>((resolve) => holder.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim())));
+      expect(Number(fd)).toBeGreaterThan(2);
+      const stopped = await endsWithin('land stop', asNobody(['stop', 'held'], project).exited);
+      expect(stopped.code).toBe(0);
+      await run.waitFor(/held: stop-incomplete: its output pipes are still held by a process land cannot find/);
+      expect(run.stdout).toMatch(/held: stopping → stopped \(stopped on request\)/);
+      expect(isAlive(leader)).toBe(false);
+      expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });

@@ -24,6 +24,8 @@ const LIMITS = [
   'A TCP readiness probe cannot tell whose listener answers: when another process already holds the port, the probe ' +
     'passes on that process and the tier may show `ready` until its own process exits with EADDRINUSE; it then ' +
     'crashes, spends its budget and ends `failed` (the holder is never touched).',
+  'A fully detached descendant (a new session, no parent link, a cleared environment and none of the tier\'s pipes) ' +
+    'cannot be told from any other process of the machine: land neither finds nor stops it.',
 ];
 
 function runVitest(outputFile) {

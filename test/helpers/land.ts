@@ -53,10 +53,12 @@ export class LandRun {
   stderr = '';
   readonly exited: Promise<Exit>;
 
-  constructor(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }) {
+  /** `launcher`: a command that execs land (`setpriv …` to run it as another user). */
+  constructor(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; launcher?: string[] }) {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-    this.proc = spawn(process.execPath, [LAND_BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [file, ...launch] = [...(options.launcher ?? []), process.execPath, LAND_BIN, ...args];
+    this.proc = spawn(file!, launch, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
     this.proc.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
     this.exited = new Promise((done) => this.proc.once('close', (code, signal) => done({ code, signal })));
