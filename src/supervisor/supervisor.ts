@@ -34,6 +34,12 @@ const TELEMETRY_OFF: TelemetryStatus = {
   record: { state: 'off', sent: 0, dropped: 0, reason: 'telemetry not wired' },
 };
 
+/** `pid 123`, or what a life whose leader has exited is still doing. */
+function describeLife(tier: TierProcess): string {
+  const { pid, state, reason } = tier.snapshot();
+  return pid !== undefined ? `pid ${pid}` : `${state}: ${reason}`;
+}
+
 export class Supervisor implements SupervisorControl {
   readonly output = new OutputGate();
   readonly logDir: string;
@@ -168,7 +174,7 @@ export class Supervisor implements SupervisorControl {
     const tier = this.tier(name);
     return this.commands.run(name, options.force ? 'spawn' : 'start', async () => {
       this.refuseWhileShuttingDown();
-      if (tier.running) throw new ControlError('already-running', `${name} is already running (pid ${tier.snapshot().pid})`);
+      if (tier.running) throw new ControlError('already-running', `${name} is already running (${describeLife(tier)})`);
       if (tier.state === 'disabled' && !options.force) {
         throw new ControlError('gated', `${name} is gated off by ${tier.gatedBy}; spawn it to override the gate`);
       }
