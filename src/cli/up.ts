@@ -17,6 +17,8 @@ export interface UpOptions extends InputOptions, DashboardFlags {
   withDeps?: boolean;
   /** Also serve the control API on 127.0.0.1:<port> behind a bearer token. */
   controlPort?: number;
+  /** Keep running when the terminal or the parent goes away (README "Detaching"). */
+  detached?: boolean;
 }
 
 function refuseSecondLand(rootDir: string): void {
