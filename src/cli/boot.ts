@@ -82,14 +82,25 @@ function installExitPaths(boot: Boot): void {
 }
 
 /** Shows the stack until it has stopped: the UI in a terminal, prefixed lines otherwise. Says which it was. */
-async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise<void>, useTui: boolean): Promise<'tui' | 'plain'> {
+/**
+ * The terminal is gone (EIO, a destroyed stream): for an attached land that is a hangup, whether or not SIGHUP
+ * comes, so the stack stops gracefully; a detached land goes on without its display until `land down`.
+ */
+function onTerminalLost({ supervisor, attachment }: Boot): void {
+  if (!attachment.detached) {
+    void supervisor.shutdown('the terminal went away');
+    return;
+  }
+  tell(`land: the terminal is gone; the stack keeps running without a display (logs in ${supervisor.logDir})`);
+}
+
+async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): Promise<'tui' | 'plain'> {
+  const { plan, supervisor, telemetry } = boot;
   if (useTui && process.stdout.isTTY && process.stdin.isTTY) {
     const { runTui } = await (await import('../tui/load.js')).loadTui();
     supervisor.start();
     if ((await runTui(supervisor, { mode: 'up' })) === 'quit') await supervisor.shutdown('quit from the UI');
-    // The terminal went away under the UI: a hangup (SIGHUP) usually follows and stops the stack; without one
-    // (a detached land) the stack goes on, headless, until `land down`.
-    else tell(`land: the terminal is gone; the stack keeps running without its UI (logs in ${supervisor.logDir})`);
+    else onTerminalLost(boot);
     return 'tui';
   }
   const printer = createPrinter({
@@ -99,10 +110,12 @@ async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise
     gate: supervisor.output,
   });
   supervisor.subscribe(printer.listener);
+  const onTerminal = process.stdout.isTTY;
   onSinkLost(({ name, why }) => {
     if (name !== 'stdout') return;
     // A closed pipe, a lost terminal, a full disk: the printer lets go of the children's pipes and says no more.
     printer.stop();
+    if (onTerminal) return onTerminalLost(boot);
     tell(`land: stdout failed (${why}): printing stopped; the stack keeps running (logs in ${supervisor.logDir}, \`land down\` stops it)`);
   });
   process.stdout.write(

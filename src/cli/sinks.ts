@@ -5,6 +5,9 @@
  * goes on being supervised with its log files (README "When an output fails"). Before this, an 'error' event on
  * stdout had no listener, so it was an uncaught exception and land SIGKILLed every child on its way out.
  */
+import { closeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+
 export type SinkName = 'stdout' | 'stderr';
 
 export interface LostSink {
@@ -28,16 +31,35 @@ function markLost(name: SinkName, error: NodeJS.ErrnoException): void {
   for (const listener of listeners) listener({ name, why });
 }
 
-/** From now on a failing stdout or stderr is marked lost instead of crashing land. Idempotent. */
+/**
+ * From now on a failing stdout or stderr is marked lost instead of crashing land. Idempotent.
+ *
+ * Also: at exit Node restores the terminal settings of every stdio descriptor that was a terminal at start, and
+ * asserts that this worked; on a terminal that has hung up it does not (EIO), so land died with an assertion and
+ * SIGSEGV (exit 139) after an otherwise clean shutdown. Node skips a descriptor that was closed, so a terminal that
+ * no longer answers is closed on the way out.
+ */
 export function guardStdio(): void {
   if (guarded) return;
   guarded = true;
   for (const name of ['stdout', 'stderr'] as const) streamOf(name).on('error', (error: NodeJS.ErrnoException) => markLost(name, error));
+  const terminals = [0, 1, 2].filter((fd) => isatty(fd));
+  process.on('exit', () => {
+    for (const fd of terminals) {
+      if (isatty(fd)) continue; // still answers: Node restores it as usual
+      try {
+        closeSync(fd);
+      } catch {
+        // Already closed.
+      }
+    }
+  });
 }
 
-/** Called once per output that is lost. */
+/** Called once per output that is lost (at once for one lost already). */
 export function onSinkLost(listener: (sink: LostSink) => void): () => void {
   listeners.add(listener);
+  for (const [name, why] of lost) listener({ name, why });
   return () => listeners.delete(listener);
 }
 

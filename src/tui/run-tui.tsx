@@ -55,6 +55,8 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
   };
   stdout.on('error', onTerminalError);
   stdin.on('error', onTerminalError);
+  // A hung-up terminal reads as end of file.
+  stdin.on('end', onTerminalError);
   const onExit = () => {
     exitRequested = true;
     // Let ink write the frame that shows the final state (its renders are throttled to ~30 fps) before unmounting.
@@ -79,6 +81,7 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
       restoreTerminal(stdout, stdin);
       stdout.off('error', onTerminalError);
       stdin.off('error', onTerminalError);
+      stdin.off('end', onTerminalError);
     }
   }
   return terminalLost ? 'terminal-lost' : 'quit';

@@ -1,7 +1,9 @@
 /** What the sink and bound faults share: their fixture child, and what a graceful stop leaves behind. */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/land.js';
+import { promisify } from 'node:util';
+import { LAND_BIN, ROOT, isAlive, markedProcesses, waitUntil } from '../helpers/land.js';
 
 export const SINK_CHILD = join(ROOT, 'test', 'fixtures', 'sink-child.mjs');
 
@@ -18,5 +20,50 @@ export function stoppedGracefully(dir: string): string[] {
       .sort();
   } catch {
     return [];
+  }
+}
+
+/** The text of a file, or '' while it does not exist. */
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** A land started by something other than the test (a shell, tmux, npm): found through its pid file. */
+export interface Leftover {
+  dir: string;
+  pid: number;
+  bootId: string;
+}
+
+/** Waits for the land of `dir` to write its pid file. */
+export async function landOf(dir: string, timeoutMs = 30_000): Promise<Leftover> {
+  let record: { pid: number; bootId: string } | undefined;
+  await waitUntil(
+    () => {
+      const text = readText(join(dir, '.land', 'run', 'land.pid'));
+      record = text === '' ? undefined : (JSON.parse(text) as { pid: number; bootId: string });
+      return record !== undefined;
+    },
+    timeoutMs,
+    `a land to start in ${dir}`,
+  );
+  return { dir, pid: record!.pid, bootId: record!.bootId };
+}
+
+/** After a test: `land down` for every such land still running, then SIGKILL for whatever carries its mark. */
+export async function downLeftovers(leftovers: Leftover[]): Promise<void> {
+  for (const { dir, pid, bootId } of leftovers.splice(0)) {
+    if (isAlive(pid)) await promisify(execFile)(process.execPath, [LAND_BIN, 'down'], { cwd: dir, timeout: 20_000 }).catch(() => undefined);
+    for (const left of [pid, ...markedProcesses(bootId)]) {
+      try {
+        if (isAlive(left)) process.kill(left, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
   }
 }
