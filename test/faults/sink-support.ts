@@ -10,6 +10,9 @@ export const SINK_CHILD = join(ROOT, 'test', 'fixtures', 'sink-child.mjs');
 /** argv for the sink fixture child (test/fixtures/sink-child.mjs). */
 export const sinkChild = (...args: Array<string | number>) => ['node', SINK_CHILD, ...args.map(String)];
 
+/** Ready once its SIGTERM handler is in place (with --stopped-dir): a stop before that could not be graceful. */
+export const READY = { log: '^ready$' };
+
 /** Tiers that were given their stop signal (SIGTERM) and ran their handler: `--stopped-dir <dir>` children. */
 export function stoppedGracefully(dir: string): string[] {
   try {

@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LAND_BIN, isAlive, land, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { snapshot, tierWhen } from './support.js';
-import { downLeftovers, landOf, readText, sinkChild, stoppedGracefully, type Leftover } from './sink-support.js';
+import { READY, downLeftovers, landOf, readText, sinkChild, stoppedGracefully, type Leftover } from './sink-support.js';
 
 const runs: LandRun[] = [];
 const leftovers: Leftover[] = [];
@@ -28,8 +28,8 @@ function project(tickArgs: Array<string | number> = ['--tick', 50]): string {
     join(dir, 'land.config.mjs'),
     `export default ${JSON.stringify({
       tiers: {
-        ticker: { command: sinkChild(...tickArgs, '--stopped-dir', dir), ready: { log: 'tick 0' } },
-        quiet: { command: sinkChild('--stopped-dir', dir) },
+        ticker: { command: sinkChild(...tickArgs, '--stopped-dir', dir), ready: READY },
+        quiet: { command: sinkChild('--stopped-dir', dir), ready: READY },
       },
     })};\n`,
   );
