@@ -69,7 +69,12 @@ export class LineSplitter {
 
   /** The stream ended. */
   end(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0) {
+      // The stream ended right after a fragment: an empty last one says the line is over.
+      if (this.cutting) this.onBlock([], [markCut('', 'last')], 'last');
+      this.cutting = false;
+      return;
+    }
     const pieces = this.pending;
     this.pending = [];
     this.pendingBytes = 0;

@@ -4,7 +4,7 @@
  * disk, a folder removed, an I/O error) is said once through `onProblem`; output goes on without the file (counted),
  * and the file is reopened at the next write after a pause, so a disk that gets space back gets the log back.
  */
-import { createWriteStream, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { oneLine } from '../errors.js';
 
 export interface TierLogOptions {
@@ -86,8 +86,16 @@ export class TierLog {
     return this.stream;
   }
 
-  private open(): WriteStream {
-    const stream = createWriteStream(this.options.path, { flags: 'a', highWaterMark: BUFFER_BYTES });
+  /** Opened at once (not in the background), so that a rotation right after it finds the file in place. */
+  private open(): WriteStream | undefined {
+    let fd: number;
+    try {
+      fd = openSync(this.options.path, 'a');
+    } catch (error) {
+      this.fail(undefined, error as Error);
+      return undefined;
+    }
+    const stream = createWriteStream(this.options.path, { fd, highWaterMark: BUFFER_BYTES });
     stream.once('error', (error) => this.fail(stream, error));
     return stream;
   }
@@ -100,13 +108,13 @@ export class TierLog {
     this.lostBytes = 0;
   }
 
-  private fail(stream: WriteStream, error: Error): void {
-    if (this.stream === stream) this.stream = undefined;
+  private fail(stream: WriteStream | undefined, error: Error): void {
+    if (stream && this.stream === stream) this.stream = undefined;
     if (this.closed) return;
     this.failedAt = Date.now();
     this.size = sizeOf(this.options.path);
     // Bytes still in the stream's buffer are lost with it.
-    this.lostBytes += stream.writableLength;
+    this.lostBytes += stream?.writableLength ?? 0;
     if (this.failing) return;
     this.failing = true;
     this.options.onProblem(`log file ${this.options.path}: ${oneLine(error)}; output goes on without it`);
