@@ -39,7 +39,7 @@ export class LineSplitter {
     if (last === -1) {
       this.pending.push(chunk);
       this.pendingBytes += chunk.length;
-      if (this.pendingBytes >= this.maxLineBytes) this.handOnFragment();
+      if (this.pendingBytes > this.maxLineBytes) this.handOnFragment();
       return;
     }
     if (this.cutting) {

@@ -54,6 +54,8 @@ describe('fault: a child that floods stdout', () => {
     const stopFile = join(scratch, 'stop-flooding');
     const dir = makeProject({
       config: {
+        // One log file for the whole flood (rotation has its own test in bounded-output.test.ts).
+        logs: { rotateBytes: 2 * FLOOD_BYTES },
         tiers: {
           flood: { command: faultChild('--flood-until', stopFile, '--line-bytes', LINE_BYTES), restart: { policy: 'never' } },
           calm: sleeper('calm'),
