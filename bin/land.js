@@ -8,5 +8,14 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 const { main } = await import(entry.href);
-// Exit explicitly: telemetry clients may hold timers, and stdout/stderr are synchronous on pipes and files.
-process.exit(await main(process.argv.slice(2)));
+const code = await main(process.argv.slice(2));
+// Exit explicitly (telemetry clients may hold timers), once stdout has taken everything: a pipe whose reader is
+// slower than land is written asynchronously, and exiting at once cut `land logs … | wc -c` at 128 KiB.
+if (process.stdout.writableLength > 0) {
+  await new Promise((resolve) => {
+    process.stdout.once('drain', resolve);
+    process.stdout.once('error', resolve);
+    process.stdout.once('close', resolve);
+  });
+}
+process.exit(code);

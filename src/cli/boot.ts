@@ -2,12 +2,16 @@
 import type { BootPlan } from '../config/types.js';
 import { startControlServer, type ControlServer } from '../control/server.js';
 import { InputError, oneLine } from '../errors.js';
+import { DEFAULTS } from '../config/resolve.js';
 import { removePidRecord, writePidRecord } from '../supervisor/pidfile.js';
+import { pruneBoots } from '../supervisor/retention.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { newBootId } from '../telemetry/ids.js';
 import type { MountainTelemetry } from '../telemetry/mountain.js';
 import { openDashboard, type DashboardFlags } from './dashboard-start.js';
+import { attachmentAtStart, attachmentWhenOrphaned, watchParent, type Attachment } from './attachment.js';
 import { createPrinter, useColor } from './printer.js';
+import { guardStdio, onSinkLost, tell } from './sinks.js';
 import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
 
 /** Exit code when a second Ctrl-C cut the graceful shutdown short. */
@@ -18,10 +22,37 @@ interface Boot {
   supervisor: Supervisor;
   telemetry: MountainTelemetry;
   control: ControlServer;
+  attachment: Attachment;
 }
 
+export interface StackOptions {
+  tui: boolean;
+  controlPort?: number;
+  /** Keep running when the terminal or the parent goes away (README "Detaching"). */
+  detached?: boolean;
+  /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
+  until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number>;
+}
+
+/**
+ * A hangup stops an attached land and is ignored by a detached one; a parent that goes away without a word stops an
+ * attached land unless it runs as a background job of its own (src/cli/attachment.ts).
+ */
+function installAttachment({ supervisor, attachment }: Boot, onSignal: (signal: NodeJS.Signals) => void): void {
+  process.on('SIGHUP', () => {
+    if (!attachment.detached) return onSignal('SIGHUP');
+    tell(`land: SIGHUP ignored: this land is detached (${attachment.why}); \`land down\` stops it`);
+  });
+  watchParent((parent) => {
+    const now = attachmentWhenOrphaned(attachment);
+    if (now.detached) return tell(`land: parent process ${parent} went away; the stack keeps running (${now.why})`);
+    tell(`land: parent process ${parent} went away without stopping land (${now.why}): shutting the stack down`);
+    void supervisor.shutdown(`parent process ${parent} went away`);
+  });
+}
 /** Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once). */
-function installExitPaths({ plan, supervisor, control }: Boot): void {
+function installExitPaths(boot: Boot): void {
+  const { plan, supervisor, control } = boot;
   const rootDir = plan.config.rootDir;
   process.on('exit', () => {
     supervisor.killAll();
@@ -48,16 +79,30 @@ function installExitPaths({ plan, supervisor, control }: Boot): void {
     removePidRecord(rootDir);
     process.exit(FORCED_EXIT);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
+  installAttachment(boot, onSignal);
 }
 
 /** Shows the stack until it has stopped: the UI in a terminal, prefixed lines otherwise. Says which it was. */
-async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise<void>, useTui: boolean): Promise<'tui' | 'plain'> {
+/**
+ * The terminal is gone (EIO, a destroyed stream): for an attached land that is a hangup, whether or not SIGHUP
+ * comes, so the stack stops gracefully; a detached land goes on without its display until `land down`.
+ */
+function onTerminalLost({ supervisor, attachment }: Boot): void {
+  if (!attachment.detached) {
+    void supervisor.shutdown('the terminal went away');
+    return;
+  }
+  tell(`land: the terminal is gone; the stack keeps running without a display (logs in ${supervisor.logDir})`);
+}
+
+async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): Promise<'tui' | 'plain'> {
+  const { plan, supervisor, telemetry } = boot;
   if (useTui && process.stdout.isTTY && process.stdin.isTTY) {
     const { runTui } = await (await import('../tui/load.js')).loadTui();
     supervisor.start();
-    await runTui(supervisor, { mode: 'up' });
-    await supervisor.shutdown('quit from the UI');
+    if ((await runTui(supervisor, { mode: 'up' })) === 'quit') await supervisor.shutdown('quit from the UI');
+    else onTerminalLost(boot);
     return 'tui';
   }
   const printer = createPrinter({
@@ -67,6 +112,14 @@ async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise
     gate: supervisor.output,
   });
   supervisor.subscribe(printer.listener);
+  const onTerminal = process.stdout.isTTY;
+  onSinkLost(({ name, why }) => {
+    if (name !== 'stdout') return;
+    // A closed pipe, a lost terminal, a full disk: the printer lets go of the children's pipes and says no more.
+    printer.stop();
+    if (onTerminal) return onTerminalLost(boot);
+    tell(`land: stdout failed (${why}): printing stopped; the stack keeps running (logs in ${supervisor.logDir}, \`land down\` stops it)`);
+  });
   process.stdout.write(
     `land: boot ${supervisor.bootId} · profile ${plan.profile} · trace ${telemetry.traceId} · logs ${supervisor.logDir}\n`,
   );
@@ -89,18 +142,14 @@ async function openControl(supervisor: Supervisor, telemetry: MountainTelemetry,
   }
 }
 
-export interface StackOptions extends DashboardFlags {
-  tui: boolean;
-  controlPort?: number;
-  /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
-  until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number>;
-}
-
-export async function runStack(plan: BootPlan, options: StackOptions): Promise<number> {
+export async function runStack(plan: BootPlan, options: StackOptions & DashboardFlags): Promise<number> {
   const rootDir = plan.config.rootDir;
+  guardStdio();
   // First, so a port it cannot have is refused before anything else exists; it reads the stack only when asked.
   const dashboard = await openDashboard(plan, options, () => ({ control: supervisor, recordDir: telemetry.recordDir }));
   const bootId = newBootId();
+  // The last N boots' logs and telemetry are kept; older ones go before this boot writes anything.
+  pruneBoots(rootDir, plan.config.keepBoots ?? DEFAULTS.keepBoots, bootId);
   const telemetry = startMountainTelemetry(plan, bootId);
   const supervisor = new Supervisor({
     plan,
@@ -115,7 +164,7 @@ export async function runStack(plan: BootPlan, options: StackOptions): Promise<n
   });
   writePidRecord(rootDir, bootId);
   telemetry.attach(supervisor);
-  const boot = { plan, supervisor, telemetry, control };
+  const boot = { plan, supervisor, telemetry, control, attachment: attachmentAtStart(options.detached ?? false) };
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
   if (dashboard) process.stderr.write(`land: dashboard on ${dashboard.loginUrl}\n`);
@@ -140,7 +189,7 @@ export async function runStack(plan: BootPlan, options: StackOptions): Promise<n
   await dashboard?.close();
   await telemetry.shutdown();
   // After the last flush, so the counts are final.
-  if (shown === 'plain') process.stderr.write(`land: ${describeTelemetry(telemetry.status())}\n`);
+  if (shown === 'plain') tell(`land: ${describeTelemetry(telemetry.status())}`);
   removePidRecord(rootDir);
   return exitCode;
 }

@@ -69,7 +69,14 @@ export function prefixLines(head: Buffer, pieces: readonly Buffer[], count: numb
 /** A carriage return is dropped from the lines (`\r\n` endings), so such a block goes the way of the strings. */
 const hasCarriageReturn = (pieces: readonly Buffer[]) => pieces.some((piece) => piece.includes(13));
 
-export function createPrinter(options: PrinterOptions): { listener: (event: SupervisorEvent) => void; flush(): Promise<void> } {
+export interface Printer {
+  listener: (event: SupervisorEvent) => void;
+  flush(): Promise<void>;
+  /** The output is gone (a closed pipe, a lost terminal, a full disk): print nothing more, hold no pipe. */
+  stop(): void;
+}
+
+export function createPrinter(options: PrinterOptions): Printer {
   const width = Math.max('mountain'.length, ...options.names.map((name) => name.length));
   /** What goes in front of each line of a tier: `name |` padded (and coloured), then a space. */
   const heads = new Map<string, { text: string; bytes: Buffer }>();
@@ -90,6 +97,16 @@ export function createPrinter(options: PrinterOptions): { listener: (event: Supe
   let batch: Buffer[] = [];
   let scheduled = false;
   let waiting = false;
+  let stopped = false;
+  /** Settles flush() callers and the gate when the output drains, or when it is given up. */
+  let drained: Array<() => void> = [];
+  const onDrained = () => {
+    waiting = false;
+    options.gate.release();
+    const waiters = drained;
+    drained = [];
+    for (const resolve of waiters) resolve();
+  };
   const writeAll = (): boolean => {
     let ok = true;
     let small: Buffer[] = [];
@@ -110,20 +127,20 @@ export function createPrinter(options: PrinterOptions): { listener: (event: Supe
   };
   const flushNow = () => {
     scheduled = false;
-    if (batch.length === 0) return;
+    if (batch.length === 0 || stopped) return;
     // A synchronous stdout (a file) has written everything by the time write() returns false for a large chunk:
     // holding the children's pipes until its 'drain' would only pause and resume them on every flush.
     const behind = !writeAll() && ((options.out as { writableLength?: number }).writableLength ?? 1) > 0;
-    if (behind && !waiting) {
+    if (behind && !waiting && !stopped) {
       waiting = true;
       options.gate.hold();
       options.out.once('drain', () => {
-        waiting = false;
-        options.gate.release();
+        if (waiting) onDrained();
       });
     }
   };
   const push = (output: string | Buffer) => {
+    if (stopped) return;
     batch.push(typeof output === 'string' ? Buffer.from(output) : output);
     if (!scheduled) {
       scheduled = true;
@@ -145,7 +162,12 @@ export function createPrinter(options: PrinterOptions): { listener: (event: Supe
     new Promise<void>((resolve) => {
       flushNow();
       if (!waiting) return resolve();
-      options.out.once('drain', () => resolve());
+      drained.push(resolve);
     });
-  return { listener, flush };
+  const stop = () => {
+    stopped = true;
+    batch = [];
+    if (waiting) onDrained();
+  };
+  return { listener, flush, stop };
 }

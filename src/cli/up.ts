@@ -20,6 +20,8 @@ export interface UpOptions extends InputOptions, DashboardFlags {
   controlPort?: number;
   /** Ends the boot with an exit code (see boot.ts). */
   until?: StackOptions['until'];
+  /** Keep running when the terminal or the parent goes away (README "Detaching"). */
+  detached?: boolean;
 }
 
 function refuseSecondLand(rootDir: string): void {

@@ -9,6 +9,8 @@ export const DEFAULTS = {
   profilesDir: 'profiles',
   defaultProfile: 'debug',
   rollupIntervalMs: 60_000,
+  logs: { rotateBytes: 32 * 1024 * 1024, keepFiles: 3 },
+  keepBoots: 10,
   tier: {
     shell: false,
     inheritEnv: true,
@@ -98,5 +100,7 @@ export function resolveConfig(config: LandConfig, configFile: string, fileLabel:
     tiers: orderTiers(tiers, fileLabel),
     rollupIntervalMs: config.telemetry?.rollupIntervalMs ?? DEFAULTS.rollupIntervalMs,
     dashboard: { enabled: config.dashboard?.enabled ?? true, port: config.dashboard?.port ?? 0 },
+    logs: { ...DEFAULTS.logs, ...config.logs },
+    keepBoots: config.keepBoots ?? DEFAULTS.keepBoots,
   };
 }

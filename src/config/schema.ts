@@ -208,6 +208,13 @@ export const landConfigSchema = z.strictObject(
         { error: 'expected an object { enabled, port }' },
       ),
     ),
+    logs: z.optional(
+      z.strictObject(
+        { rotateBytes: z.optional(wholeNumber('a whole number of bytes >= 4096', 4096)), keepFiles: z.optional(wholeNumber('a whole number >= 0', 0)) },
+        { error: 'expected an object { rotateBytes, keepFiles }' },
+      ),
+    ),
+    keepBoots: z.optional(wholeNumber('a whole number of boots >= 1', 1)),
   },
   { error: 'expected the default export to be a config object: export default defineConfig({ tiers: { … } })' },
 );

@@ -63,6 +63,17 @@ export interface LandConfig {
   };
   /** The browser dashboard `land up` serves on 127.0.0.1 (default: on, a free port). */
   dashboard?: { enabled?: boolean; port?: number };
+  /** Tier log files (README "Logs and disk"). */
+  logs?: LogsConfig;
+  /** The last N boots' folders kept under .land/logs and .land/telemetry (default 10). */
+  keepBoots?: number;
+}
+
+export interface LogsConfig {
+  /** A tier's log file rotates once it holds this many bytes (default 32 MiB). */
+  rotateBytes?: number;
+  /** Rotated files kept per tier: `<tier>.log.1` (newest) … `.N` (default 3). */
+  keepFiles?: number;
 }
 
 /** A tier with every default filled in and paths made absolute. */
@@ -98,6 +109,9 @@ export interface ResolvedConfig {
   tiers: ResolvedTier[];
   rollupIntervalMs: number;
   dashboard: { enabled: boolean; port: number };
+  /** Filled in by resolveConfig; optional for configs built by hand (tests), which get the defaults. */
+  logs?: Required<LogsConfig>;
+  keepBoots?: number;
 }
 
 /** Whether a tier runs under a profile, and if not, why. */

@@ -6,16 +6,51 @@
  * A read rarely ends on a newline, so the tail of one read is the head of the next line. Only that one line is
  * copied to join its parts (a whole read used to be, at every read of a flood); the rest of a read is decoded where
  * it lies.
+ *
+ * Memory is bounded whatever the child writes: a line that grows past `maxLineBytes` without a newline is handed on
+ * in fragments of about that size (cut on a character boundary), each marked with its place in the line, so a
+ * 700 MB line costs land one fragment of memory at a time and still reaches the log file byte for byte.
  */
+
+/** Where a fragment of an over-long line sits in it; a block of whole lines has none. */
+export type LineCut = 'first' | 'middle' | 'last';
+
+/** Lines longer than this are handed on in fragments (docs/decisions.md: the printed output marks them). */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/** The mark a fragment carries in its decoded text where the line goes on (before it, after it, or both). */
+export const CUT_MARK = '…';
+
+export type BlockHandler = (pieces: Buffer[], lines: string[], cut?: LineCut) => void;
+
 export class LineSplitter {
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Inside a line that was already handed on in part. */
+  private cutting = false;
 
-  constructor(private readonly onBlock: (pieces: Buffer[], lines: string[]) => void) {}
+  constructor(
+    private readonly onBlock: BlockHandler,
+    private readonly maxLineBytes = MAX_LINE_BYTES,
+  ) {}
 
   push(chunk: Buffer): void {
     const last = chunk.lastIndexOf(10);
     if (last === -1) {
       this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes > this.maxLineBytes) this.handOnFragment();
+      return;
+    }
+    if (this.cutting) {
+      // The over-long line ends here: its tail is the last fragment, the rest of the read goes on as usual.
+      const first = chunk.indexOf(10);
+      const pieces = [...this.pending, chunk.subarray(0, first + 1)];
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.cutting = false;
+      this.onBlock(pieces, [markCut(decodeLine(pieces, true), 'last')], 'last');
+      if (first + 1 < chunk.length) this.push(chunk.subarray(first + 1));
       return;
     }
     const pieces = [...this.pending, chunk.subarray(0, last + 1)];
@@ -28,16 +63,63 @@ export class LineSplitter {
       lines.unshift(trimCarriageReturn(Buffer.concat([...this.pending, chunk.subarray(0, first)]).toString('utf8')));
     }
     this.pending = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
+    this.pendingBytes = this.pending[0]?.length ?? 0;
     this.onBlock(pieces, lines);
   }
 
   /** The stream ended. */
   end(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0) {
+      // The stream ended right after a fragment: an empty last one says the line is over.
+      if (this.cutting) this.onBlock([], [markCut('', 'last')], 'last');
+      this.cutting = false;
+      return;
+    }
     const pieces = this.pending;
     this.pending = [];
+    this.pendingBytes = 0;
+    if (this.cutting) {
+      this.cutting = false;
+      this.onBlock(pieces, [markCut(decodeLine(pieces, false), 'last')], 'last');
+      return;
+    }
     this.onBlock(pieces, splitLines(Buffer.concat(pieces).toString('utf8')));
   }
+
+  /** Hands on what is pending of an over-long line, up to its last whole character; keeps the rest. */
+  private handOnFragment(): void {
+    const joined = Buffer.concat(this.pending);
+    const end = characterBoundary(joined);
+    const cut: LineCut = this.cutting ? 'middle' : 'first';
+    this.cutting = true;
+    this.pending = end < joined.length ? [joined.subarray(end)] : [];
+    this.pendingBytes = joined.length - end;
+    const piece = joined.subarray(0, end);
+    this.onBlock([piece], [markCut(piece.toString('utf8'), cut)], cut);
+  }
+}
+
+/** The decoded text of a fragment, with the marks that say the line goes on before and/or after it. */
+function markCut(text: string, cut: LineCut): string {
+  return `${cut === 'first' ? '' : CUT_MARK}${text}${cut === 'last' ? '' : CUT_MARK}`;
+}
+
+function decodeLine(pieces: Buffer[], endsWithNewline: boolean): string {
+  const text = Buffer.concat(pieces).toString('utf8');
+  return trimCarriageReturn(endsWithNewline ? text.slice(0, -1) : text);
+}
+
+/** The largest length ≤ bytes.length that does not split a UTF-8 character (a lead byte and its continuations). */
+function characterBoundary(bytes: Buffer): number {
+  let at = bytes.length;
+  // Walk back over at most three continuation bytes (10xxxxxx) to the character's lead byte.
+  for (let back = 1; back <= 4 && at - back >= 0; back++) {
+    const byte = bytes[at - back]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? at - back : at;
+  }
+  return at;
 }
 
 function trimCarriageReturn(line: string): string {

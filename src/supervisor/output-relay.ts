@@ -2,19 +2,22 @@
  * A child's two pipes → its log file (the exact bytes) and blocks of whole lines; both pipes pause while the output
  * gate is held (a reader downstream is behind) or the log file is, so memory stays bounded and nothing is dropped.
  */
-import type { WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { LineSplitter } from './line-splitter.js';
 import { StreamPauser, type OutputGate } from './output-gate.js';
+import type { TierLog } from './tier-log.js';
 import type { LogStream } from './types.js';
 
 export interface RelayOptions {
   stdout: Readable;
   stderr: Readable;
-  file: WriteStream;
+  file: TierLog;
   gate: OutputGate;
-  /** `pieces`: the same lines as read (see LineSplitter). */
-  onLines(stream: LogStream, lines: string[], pieces: readonly Buffer[]): void;
+  /**
+   * `pieces`: the same lines as read (see LineSplitter); none for a fragment of an over-long line, whose `lines`
+   * carry the marks that say it was cut.
+   */
+  onLines(stream: LogStream, lines: string[], pieces: readonly Buffer[] | undefined): void;
 }
 
 function relayStream(stream: Readable, name: LogStream, options: RelayOptions): Promise<void> {
@@ -24,14 +27,12 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
     const onGate = (held: boolean) => (held ? pauser.hold() : pauser.release());
     if (gate.held) pauser.hold();
     gate.on('change', onGate);
-    const splitter = new LineSplitter((pieces, lines) => {
-      let full = false;
-      for (const piece of pieces) full = !file.write(piece);
-      if (full) {
+    const splitter = new LineSplitter((pieces, lines, cut) => {
+      if (!file.write(pieces)) {
         pauser.hold();
-        file.once('drain', () => pauser.release());
+        file.whenWritable(() => pauser.release());
       }
-      options.onLines(name, lines, pieces);
+      options.onLines(name, lines, cut ? undefined : pieces);
     });
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     stream.once('close', () => {

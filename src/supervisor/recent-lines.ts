@@ -1,6 +1,7 @@
 /**
  * A tier's most recent lines, kept as the blocks they arrived in (one per read of the pipe): a flood adds one entry
- * per read instead of an object per line, and entries are made only when someone asks for them.
+ * per read instead of an object per line, and entries are made only when someone asks for them. Bounded in lines and
+ * in characters (long lines must not turn 1 000 lines into a gigabyte); the newest block is always kept.
  */
 import type { LogStream } from './types.js';
 
@@ -14,20 +15,36 @@ interface Block {
   stream: LogStream;
   lines: string[];
   at: number;
+  chars: number;
 }
+
+/** Characters of recent lines a tier keeps by default (about 1 MiB of ASCII). */
+export const RECENT_CHARS = 1 << 20;
 
 export class RecentLines {
   private blocks: Block[] = [];
   private count = 0;
+  private chars = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly maxChars = RECENT_CHARS,
+  ) {}
 
   add(stream: LogStream, lines: string[], at: number): void {
     if (lines.length === 0) return;
-    this.blocks.push({ stream, lines, at });
+    let chars = 0;
+    for (const line of lines) chars += line.length;
+    this.blocks.push({ stream, lines, at, chars });
     this.count += lines.length;
-    // Drop whole blocks while the rest still holds `capacity` lines (shift: V8 trims the array's front in place).
-    while (this.count - this.blocks[0]!.lines.length >= this.capacity) this.count -= this.blocks.shift()!.lines.length;
+    this.chars += chars;
+    // Drop whole blocks while the rest still holds `capacity` lines, or while there are too many characters
+    // (shift: V8 trims the array's front in place).
+    while (this.blocks.length > 1 && (this.count - this.blocks[0]!.lines.length >= this.capacity || this.chars > this.maxChars)) {
+      const dropped = this.blocks.shift()!;
+      this.count -= dropped.lines.length;
+      this.chars -= dropped.chars;
+    }
   }
 
   /** Oldest first: the newest `limit` lines (at most `capacity`). */
@@ -44,5 +61,6 @@ export class RecentLines {
   clear(): void {
     this.blocks = [];
     this.count = 0;
+    this.chars = 0;
   }
 }

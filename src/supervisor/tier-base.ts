@@ -4,12 +4,12 @@
  * (tier-stop.ts); TierProcess (tier-process.ts) is the whole tier.
  */
 import type { ChildProcessByStdio } from 'node:child_process';
-import type { WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { OutputGate } from './output-gate.js';
 import { RestartBudget } from './restart-policy.js';
 import { RecentLines, type LogEntry } from './recent-lines.js';
+import type { TierLog } from './tier-log.js';
 import type { ExitInfo, SpawnSpan, SpawnTracer, SupervisorEvent, TierSnapshot, TierState, Transition } from './types.js';
 
 /** What a tier needs from the stack it belongs to. */
@@ -26,7 +26,8 @@ export interface TierRuntime {
 /** A tier without a readiness probe is ready once it has stayed up this long. */
 export const SETTLE_MS = 150;
 export const RECENT_LINES = 1_000;
-export const LOG_BUFFER = 1 << 20;
+/** The last line shown in status and the UI is cut to this many characters. */
+export const LAST_LINE_CHARS = 1000;
 const HISTORY = 20;
 
 export interface Life {
@@ -36,6 +37,8 @@ export interface Life {
   abort: AbortController;
   startedAt: number;
   lines: string[];
+  /** Characters in `lines`: the lines seen before ready are bounded in size too. */
+  linesChars: number;
   lineListeners: Set<(line: string) => void>;
   /** Resolves once both output pipes have closed (or land stopped reading them: see tier-stop.ts). */
   ended: Promise<void>;
@@ -76,7 +79,7 @@ export abstract class TierBase {
   protected readyOnce = false;
   protected readonly budget: RestartBudget;
   protected readonly recent = new RecentLines(RECENT_LINES);
-  protected logFile?: WriteStream;
+  protected logFile?: TierLog;
 
   constructor(
     readonly config: ResolvedTier,

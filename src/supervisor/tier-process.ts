@@ -67,6 +67,6 @@ export class TierProcess extends TierStop {
   async closeLog(): Promise<void> {
     const file = this.logFile;
     this.logFile = undefined;
-    if (file) await new Promise<void>((resolve) => file.end(resolve));
+    await file?.close();
   }
 }

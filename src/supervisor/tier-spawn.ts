@@ -1,12 +1,15 @@
 /** Spawning a tier's child: its environment, its process group, its output relay and log file. */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hydrateChildEnv } from '../config/hydrate.js';
+import { DEFAULTS } from '../config/resolve.js';
 import { relayOutput } from './output-relay.js';
 import { whyNotExecutable } from './preflight.js';
 import { outputLinks } from './process-tree.js';
-import { LOG_BUFFER, RECENT_LINES, TierBase, type Life } from './tier-base.js';
+import { RECENT_CHARS } from './recent-lines.js';
+import { LAST_LINE_CHARS, RECENT_LINES, TierBase, type Life } from './tier-base.js';
+import { TierLog } from './tier-log.js';
 import type { LogStream, SpawnSpan } from './types.js';
 
 export abstract class TierSpawn extends TierBase {
@@ -43,6 +46,7 @@ export abstract class TierSpawn extends TierBase {
       abort: new AbortController(),
       startedAt: Date.now(),
       lines: [],
+      linesChars: 0,
       lineListeners: new Set(),
       ended: Promise.resolve(),
       exited: new Promise<void>((resolve) => (markExited = resolve)),
@@ -90,19 +94,30 @@ export abstract class TierSpawn extends TierBase {
     this.setState('failed', `spawn failed: ${line}`);
   }
 
-  protected openLogFile(): WriteStream {
-    // A large buffer: with the default 16 KiB, every 64 KiB read from a busy child paused its pipe for a disk write.
-    this.logFile ??= createWriteStream(join(this.runtime.logDir, `${this.name}.log`), { flags: 'a', highWaterMark: LOG_BUFFER });
+  /** Rotated at a size, and never fatal: a write that fails is said as a `log-file` error (src/supervisor/tier-log.ts). */
+  protected openLogFile(): TierLog {
+    this.logFile ??= new TierLog({
+      ...{ ...DEFAULTS.logs, ...this.runtime.plan.config.logs },
+      path: join(this.runtime.logDir, `${this.name}.log`),
+      onProblem: (message) => this.runtime.emit({ type: 'error', tier: this.name, tag: 'log-file', message, at: Date.now() }),
+    });
     return this.logFile;
   }
 
-  protected onLines(life: Life, stream: LogStream, lines: string[], bytes: readonly Buffer[]): void {
+  protected onLines(life: Life, stream: LogStream, lines: string[], bytes: readonly Buffer[] | undefined): void {
     const at = Date.now();
     if (lines.length === 0) return;
     this.recent.add(stream, lines, at);
-    if (!this.wasReady) for (const line of lines) if (life.lines.length < RECENT_LINES) life.lines.push(line);
+    if (!this.wasReady) {
+      for (const line of lines) {
+        if (life.lines.length >= RECENT_LINES || life.linesChars >= RECENT_CHARS) break;
+        life.lines.push(line);
+        life.linesChars += line.length;
+      }
+    }
     if (life.lineListeners.size > 0) for (const line of lines) for (const listener of life.lineListeners) listener(line);
-    this.lastLine = lines[lines.length - 1];
+    const last = lines[lines.length - 1]!;
+    this.lastLine = last.length > LAST_LINE_CHARS ? `${last.slice(0, LAST_LINE_CHARS - 1)}…` : last;
     this.runtime.emit({ type: 'log', tier: this.name, stream, lines, bytes, at });
   }
 }

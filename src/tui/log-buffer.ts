@@ -7,6 +7,9 @@ export interface LogLine {
   line: string;
 }
 
+/** The pane shows a line cut to its width anyway: keeping more of a long line would only grow the buffer. */
+const LINE_CHARS = 2048;
+
 export class LogBuffer {
   private lines: LogLine[] = [];
   /** Lines ever appended: the sequence number one past the newest line. */
@@ -15,7 +18,7 @@ export class LogBuffer {
   constructor(readonly capacity = 2000) {}
 
   push(stream: LogStream, line: string): void {
-    this.lines.push({ stream, line: sanitizeLine(line) });
+    this.lines.push({ stream, line: sanitizeLine(line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS - 1)}…` : line) });
     this.appended += 1;
     // Trim in chunks so a flood costs amortised O(1) per line, not a shift per line.
     if (this.lines.length > this.capacity + Math.max(1, this.capacity >> 2)) {

@@ -26,12 +26,16 @@ function restoreTerminal(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): 
   }
 }
 
+/** How the UI ended: the person quit (or the stack stopped), or the terminal went away under it. */
+export type TuiEnd = 'quit' | 'terminal-lost';
+
 /**
  * Render until the user quits. 'up': q/Ctrl-C shuts the stack down and the UI shows it stopping until shutdown
  * settles. 'watch': q detaches and the stack keeps running. Either way the UI also ends when the stack reports
- * that it has shut down.
+ * that it has shut down. A terminal that fails under the UI (EIO once the pty is closed, a destroyed stream) ends it
+ * at once with 'terminal-lost': what happens to the stack is the caller's choice.
  */
-export async function runTui(control: SupervisorControl, options: RunTuiOptions): Promise<void> {
+export async function runTui(control: SupervisorControl, options: RunTuiOptions): Promise<TuiEnd> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
   const onProcessExit = () => restoreTerminal(stdout, stdin);
@@ -39,6 +43,20 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
 
   let unmount: (() => void) | undefined;
   let exitRequested = false;
+  let terminalLost = false;
+  const onTerminalError = () => {
+    if (terminalLost) return;
+    terminalLost = true;
+    try {
+      unmount?.();
+    } catch {
+      // ink's last writes go to the terminal that is gone.
+    }
+  };
+  stdout.on('error', onTerminalError);
+  stdin.on('error', onTerminalError);
+  // A hung-up terminal reads as end of file.
+  stdin.on('end', onTerminalError);
   const onExit = () => {
     exitRequested = true;
     // Let ink write the frame that shows the final state (its renders are throttled to ~30 fps) before unmounting.
@@ -54,9 +72,17 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
     });
     unmount = instance.unmount;
     if (exitRequested) setTimeout(() => instance.unmount(), FINAL_FRAME_MS);
-    await instance.waitUntilExit();
+    if (terminalLost) instance.unmount();
+    await instance.waitUntilExit().catch(() => undefined);
   } finally {
     process.off('exit', onProcessExit);
-    restoreTerminal(stdout, stdin);
+    // A terminal that is gone keeps its listeners: its late errors must still find one.
+    if (!terminalLost) {
+      restoreTerminal(stdout, stdin);
+      stdout.off('error', onTerminalError);
+      stdin.off('error', onTerminalError);
+      stdin.off('end', onTerminalError);
+    }
   }
+  return terminalLost ? 'terminal-lost' : 'quit';
 }

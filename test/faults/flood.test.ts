@@ -54,6 +54,8 @@ describe('fault: a child that floods stdout', () => {
     const stopFile = join(scratch, 'stop-flooding');
     const dir = makeProject({
       config: {
+        // One log file for the whole flood (rotation has its own test in bounded-output.test.ts).
+        logs: { rotateBytes: 2 * FLOOD_BYTES },
         tiers: {
           flood: { command: faultChild('--flood-until', stopFile, '--line-bytes', LINE_BYTES), restart: { policy: 'never' } },
           calm: sleeper('calm'),
@@ -125,5 +127,5 @@ describe('fault: a child that floods stdout', () => {
     expect(logged.next).toBe(Number(count));
     expect(tail).toBe(`flood done ${count}`);
     expect(statSync(logFile).size).toBeGreaterThanOrEqual(FLOOD_BYTES);
-  });
+  }, 240_000); // its own waits allow up to 3 min on a loaded machine (the default 60 s ran out beside another flood)
 });

@@ -1,19 +1,21 @@
 /** The line splitter: whole lines whatever the pipe's chunking, and the exact bytes for the log file. */
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/supervisor/line-splitter.js';
+import { LineSplitter, type LineCut } from '../../src/supervisor/line-splitter.js';
 
-function feed(chunks: Buffer[]): { bytes: Buffer; lines: string[]; blocks: number } {
+function feed(chunks: Buffer[], maxLineBytes?: number): { bytes: Buffer; lines: string[]; blocks: number; cuts: Array<LineCut | undefined> } {
   const pieces: Buffer[] = [];
   const lines: string[] = [];
+  const cuts: Array<LineCut | undefined> = [];
   let blocks = 0;
-  const splitter = new LineSplitter((blockPieces, blockLines) => {
+  const splitter = new LineSplitter((blockPieces, blockLines, cut) => {
     blocks += 1;
     pieces.push(...blockPieces);
     lines.push(...blockLines);
-  });
+    cuts.push(cut);
+  }, maxLineBytes);
   for (const chunk of chunks) splitter.push(chunk);
   splitter.end();
-  return { bytes: Buffer.concat(pieces), lines, blocks };
+  return { bytes: Buffer.concat(pieces), lines, blocks, cuts };
 }
 
 /** Cuts `text` into chunks at the given byte offsets. */
@@ -50,5 +52,33 @@ describe('LineSplitter', () => {
 
   it('keeps empty lines', () => {
     expect(feed([Buffer.from('\n\nx\n\n')]).lines).toEqual(['', '', 'x', '']);
+  });
+
+  it('hands on a line longer than the bound in marked fragments, every byte still there, and goes on with whole lines', () => {
+    const long = 'a'.repeat(25);
+    const result = feed(cut(`${long}\nnext\nshort`, [4, 8, 12, 16, 20, 24]).map(Buffer.from), 10);
+    expect(result.bytes.toString()).toBe(`${long}\nnext\nshort`);
+    expect(result.cuts).toEqual(['first', 'middle', 'last', undefined, undefined]);
+    expect(result.lines).toEqual([`${'a'.repeat(12)}…`, `…${'a'.repeat(12)}…`, '…a', 'next', 'short']);
+  });
+
+  it('never cuts a fragment inside a UTF-8 character', () => {
+    const text = `${'é'.repeat(40)}漢字${'ü'.repeat(30)}`;
+    const bytes = Buffer.from(text);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
+    const result = feed(chunks, 16);
+    expect(result.bytes.equals(bytes)).toBe(true);
+    expect(result.lines.join('').replaceAll('…', '')).toBe(text);
+    expect(result.lines.every((line) => !line.includes('\uFFFD'))).toBe(true);
+    expect(result.cuts.at(-1)).toBe('last');
+  });
+
+  it('holds at most about one bound of a line without a newline, however long it grows', () => {
+    let largest = 0;
+    const splitter = new LineSplitter((pieces) => (largest = Math.max(largest, Buffer.concat(pieces).length)), 1024);
+    const chunk = Buffer.alloc(100, 'z');
+    for (let i = 0; i < 10_000; i++) splitter.push(chunk); // a megabyte without a newline
+    splitter.end();
+    expect(largest).toBeLessThanOrEqual(1024 + 100);
   });
 });

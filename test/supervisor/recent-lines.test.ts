@@ -36,4 +36,14 @@ describe('RecentLines', () => {
     recent.clear();
     expect(recent.entries()).toEqual([]);
   });
+
+  it('is bounded in characters as well as in lines, keeping at least the newest block', () => {
+    const recent = new RecentLines(1000, 1000);
+    for (let i = 0; i < 50; i++) recent.add('stdout', [`${i}:${'x'.repeat(98)}`], i);
+    const kept = recent.entries();
+    expect(kept.length).toBeLessThanOrEqual(11);
+    expect(kept.at(-1)!.line.startsWith('49:')).toBe(true);
+    recent.add('stderr', ['y'.repeat(5000)], 50); // one line over the bound on its own
+    expect(recent.entries().map((e) => e.line.length)).toEqual([5000]);
+  });
 });

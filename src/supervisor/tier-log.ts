@@ -1,0 +1,155 @@
+/**
+ * A tier's log file, `.land/logs/<boot>/<tier>.log`: every byte the child writes, rotated at a size
+ * (`<tier>.log.1` is the newest rotated file, up to `keepFiles` of them), and never fatal. A write that fails (a full
+ * disk, a folder removed, an I/O error) is said once through `onProblem`; output goes on without the file (counted),
+ * and the file is reopened at the next write after a pause, so a disk that gets space back gets the log back.
+ */
+import { createWriteStream, openSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { oneLine } from '../errors.js';
+
+export interface TierLogOptions {
+  path: string;
+  /** The file rotates before a write once it holds this many bytes. */
+  rotateBytes: number;
+  /** Rotated files kept (`<tier>.log.1` … `.N`); 0 keeps only the live file. */
+  keepFiles: number;
+  /** A write failed, or works again: one line, for the tier's error events. */
+  onProblem(message: string): void;
+}
+
+/** A large buffer: with the default 16 KiB, every 64 KiB read from a busy child paused its pipe for a disk write. */
+const BUFFER_BYTES = 1 << 20;
+/** After a failed write the file is left alone this long before it is opened again. */
+const RETRY_MS = 2000;
+
+export class TierLog {
+  private stream?: WriteStream;
+  private size: number;
+  private failedAt?: number;
+  /** Between a failed write and the first one that goes through again. */
+  private failing = false;
+  private lostBytes = 0;
+  private closed = false;
+
+  constructor(private readonly options: TierLogOptions) {
+    this.size = sizeOf(options.path);
+  }
+
+  /** Appends the pieces. False: the file is behind, call `whenWritable` before writing more. */
+  write(pieces: readonly Buffer[]): boolean {
+    if (this.closed) return true;
+    const stream = this.writable();
+    if (!stream) {
+      for (const piece of pieces) this.lostBytes += piece.length;
+      return true;
+    }
+    let ok = true;
+    for (const piece of pieces) {
+      ok = this.failing ? stream.write(piece, (error) => this.recovered(error)) : stream.write(piece);
+      this.size += piece.length;
+    }
+    return ok;
+  }
+
+  /** Calls `then` once the file has taken what it was given, or has failed (a failed file never holds a pipe). */
+  whenWritable(then: () => void): void {
+    const stream = this.stream;
+    if (!stream || !stream.writableNeedDrain || stream.destroyed) return void setImmediate(then);
+    const events = ['drain', 'close', 'error', 'finish'] as const;
+    const done = () => {
+      for (const event of events) stream.off(event, done);
+      then();
+    };
+    for (const event of events) stream.on(event, done);
+  }
+
+  /** Flushes and closes the file; resolves whatever the disk does. */
+  close(): Promise<void> {
+    this.closed = true;
+    const stream = this.stream;
+    this.stream = undefined;
+    if (!stream || stream.closed || stream.destroyed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      stream.once('close', resolve);
+      stream.end();
+    });
+  }
+
+  /** The stream to write to now: opened, rotated or reopened as needed; none while the file is failing. */
+  private writable(): WriteStream | undefined {
+    if (this.failedAt !== undefined) {
+      if (Date.now() - this.failedAt < RETRY_MS) return undefined;
+      this.failedAt = undefined;
+    }
+    if (this.stream && this.size >= this.options.rotateBytes) this.rotate();
+    this.stream ??= this.open();
+    return this.stream;
+  }
+
+  /** Opened at once (not in the background), so that a rotation right after it finds the file in place. */
+  private open(): WriteStream | undefined {
+    let fd: number;
+    try {
+      fd = openSync(this.options.path, 'a');
+    } catch (error) {
+      this.fail(undefined, error as Error);
+      return undefined;
+    }
+    const stream = createWriteStream(this.options.path, { fd, highWaterMark: BUFFER_BYTES });
+    stream.once('error', (error) => this.fail(stream, error));
+    return stream;
+  }
+
+  /** A write after a failure went through: say so once, with what the file missed meanwhile. */
+  private recovered(error: Error | null | undefined): void {
+    if (error || !this.failing) return;
+    this.failing = false;
+    this.options.onProblem(`log file writable again; ${this.lostBytes} bytes of output could not be written to it`);
+    this.lostBytes = 0;
+  }
+
+  private fail(stream: WriteStream | undefined, error: Error): void {
+    if (stream && this.stream === stream) this.stream = undefined;
+    if (this.closed) return;
+    this.failedAt = Date.now();
+    this.size = sizeOf(this.options.path);
+    // Bytes still in the stream's buffer are lost with it.
+    this.lostBytes += stream?.writableLength ?? 0;
+    if (this.failing) return;
+    this.failing = true;
+    this.options.onProblem(`log file ${this.options.path}: ${oneLine(error)}; output goes on without it`);
+  }
+
+  /** `<tier>.log` → `.1` → `.2` …; the oldest beyond `keepFiles` is removed. The old stream finishes on its own. */
+  private rotate(): void {
+    const { path, keepFiles } = this.options;
+    const old = this.stream!;
+    this.stream = undefined;
+    old.end(); // its buffered bytes go to the renamed file: the descriptor follows the file, not the name
+    try {
+      rmSync(`${path}.${keepFiles}`, { force: true });
+      for (let n = keepFiles - 1; n >= 1; n--) renameIfThere(`${path}.${n}`, `${path}.${n + 1}`);
+      if (keepFiles > 0) renameSync(path, `${path}.1`);
+      else rmSync(path, { force: true });
+    } catch (error) {
+      this.options.onProblem(`log file ${path}: could not rotate: ${oneLine(error)}`);
+    }
+    this.size = sizeOf(path);
+  }
+}
+
+function renameIfThere(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
