@@ -8,7 +8,7 @@ import type { Engine as ExportEngine } from '../export/model.js';
 import type { SpawnOptions } from './spawn.js';
 import type { UpOptions } from './up.js';
 
-type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'dashboard' | 'dashboardPort'>;
+type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'dashboard' | 'dashboardPort' | 'formation'>;
 
 // Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
 const controlCommands = () => import('./control-commands.js');
@@ -49,6 +49,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(controlPortOption())
     .addOption(new Option('--dashboard-port <port>', 'serve the browser dashboard on 127.0.0.1:<port> (default: a free port)').argParser(parsePort))
     .option('--no-dashboard', 'do not serve the browser dashboard')
+    .option('-m, --formation <counts>', 'with a Procfile: how many of each process type, e.g. web=2,worker=1 (foreman)')
     .action((options: UpCliOptions) => run(async () => (await import('./up.js')).upCommand(options)));
 
   // Clients of the running stack (src/control/exit-codes.ts).
