@@ -7,6 +7,7 @@ import type { ExportOptions } from './export.js';
 import type { Engine as ExportEngine } from '../export/model.js';
 import type { SpawnOptions } from './spawn.js';
 import type { UpOptions } from './up.js';
+import type { InitOptions } from './init.js';
 
 type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'dashboard' | 'dashboardPort' | 'formation'>;
 
@@ -118,6 +119,21 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(configOption())
     .option('--print', 'only print the URL')
     .action((options: { config?: string; print?: boolean }) => run(async () => (await import('./dashboard.js')).dashboardCommand(options)));
+
+  program
+    .command('check')
+    .description('validate the config, every profile and the env files without starting anything; list every problem (exit 2 if any)')
+    .addOption(configOption())
+    .option('--json', 'the problems as JSON (for editors and CI)')
+    .action((options: { config?: string; json?: boolean }) => run(async () => (await import('./check.js')).checkCommand(options)));
+
+  program
+    .command('init')
+    .description('write a land.config.ts from a process-compose.yaml or a Procfile (what cannot be mapped is said in comments)')
+    .option('--from <file>', 'the file to convert (default: process-compose.yaml, process-compose.yml or Procfile here)')
+    .option('-o, --output <file>', 'where to write, relative to the source file', 'land.config.ts')
+    .option('--force', 'overwrite an existing config')
+    .action((options: InitOptions) => run(async () => (await import('./init.js')).initCommand(options)));
 
   program
     .command('profiles')

@@ -23,7 +23,7 @@ export interface LoadConfigOptions {
 }
 
 /** The file's default export: TypeScript through jiti (no build step), JavaScript through native import(). */
-async function importConfigModule(file: string, label: string): Promise<unknown> {
+export async function importConfigModule(file: string, label: string): Promise<unknown> {
   const extension = path.extname(file);
   try {
     if (TYPESCRIPT.has(extension)) {
