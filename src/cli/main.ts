@@ -93,12 +93,13 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
 
   program
     .command('logs')
-    .description("a tier's recent output; -f follows it until Ctrl-C or the stack stops")
+    .description("a tier's recent output; -f follows it until Ctrl-C or the stack stops; with no stack, the last boot's log file")
     .argument('<tier>', 'tier name')
     .addOption(configOption())
     .option('-f, --follow', 'keep printing new lines')
     .option('-n, --lines <count>', 'only the last <count> lines')
-    .option('--json', 'one JSON object per line: tier, stream, line, at')
+    .option('--json', 'one JSON object per line: tier, stream, line, at (from a log file: tier, boot, line)')
+    .option('--boot <id>', "read that boot's log file (with no stack running, the last boot's is read)")
     .action((tier: string, options: LogsOptions) => run(async () => (await controlCommands()).logsCommand(tier, options)));
 
   program
