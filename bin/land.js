@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The land command: runs the bundled CLI (built by `npm ci` / `npm run build` through the prepare script).
+// The land command: runs the bundled CLI (dist/cli: built by `npm run build`, which `npm test`, `npm start` and
+// `npm pack` run first; a published package ships it built).
 import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);

@@ -37,7 +37,8 @@ const result = await build({
   target: 'node20',
   // ES module builds where a package has one: esbuild can drop what land does not use.
   mainFields: ['module', 'main'],
-  sourcemap: 'linked',
+  // Source maps only on request (LAND_BUNDLE_SOURCEMAP=1): the package ships none (docs/decisions.md).
+  sourcemap: process.env.LAND_BUNDLE_SOURCEMAP === '1' ? 'linked' : false,
   minifySyntax: process.env.LAND_BUNDLE_MINIFY !== '0',
   minifyWhitespace: process.env.LAND_BUNDLE_MINIFY !== '0',
   legalComments: 'none',

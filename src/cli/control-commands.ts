@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requestJson, requestText, streamLines } from '../control/client.js';
 import type { CommandResult, ShutdownAccepted } from '../control/protocol.js';
+import { EXIT_NO_STACK } from '../control/exit-codes.js';
 import { InputError } from '../errors.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { withStack, type TargetOptions } from './control-target.js';
@@ -32,6 +33,8 @@ export interface LogsOptions extends TargetOptions {
   follow?: boolean;
   lines?: string;
   json?: boolean;
+  /** Read this boot's log files instead of asking the running stack. */
+  boot?: string;
 }
 
 function parseLines(value: string | undefined): number | undefined {
@@ -41,9 +44,23 @@ function parseLines(value: string | undefined): number | undefined {
   return lines;
 }
 
-/** Recent lines (all the stack keeps, or --lines), and with -f every new one until Ctrl-C or the stack stops. */
+/**
+ * Recent lines (all the stack keeps, or --lines), and with -f every new one until Ctrl-C or the stack stops. With
+ * no stack running, or with --boot, the boot's log files instead (src/cli/recorded-logs.ts).
+ */
 export async function logsCommand(tier: string, options: LogsOptions): Promise<number> {
   const limit = parseLines(options.lines);
+  const recorded = async (noStack: boolean) => (await import('./recorded-logs.js')).recordedLogsCommand(tier, options, limit, noStack);
+  if (options.boot !== undefined) return recorded(false);
+  try {
+    return await liveLogs(tier, options, limit);
+  } catch (error) {
+    if (error instanceof InputError && error.exitCode === EXIT_NO_STACK) return recorded(true);
+    throw error;
+  }
+}
+
+async function liveLogs(tier: string, options: LogsOptions, limit: number | undefined): Promise<number> {
   const query = new URLSearchParams({ format: options.json ? 'ndjson' : 'text' });
   if (limit !== undefined) query.set('limit', String(limit));
   if (!options.follow) {

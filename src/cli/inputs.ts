@@ -7,10 +7,12 @@ import { preflight } from '../supervisor/preflight.js';
 export interface InputOptions {
   config?: string;
   profile?: string;
+  /** foreman's `-m web=2,worker=1`, for a Procfile stack. */
+  formation?: string;
 }
 
 export async function readConfig(options: InputOptions): Promise<ResolvedConfig> {
-  return loadConfig({ configPath: options.config, cwd: process.cwd() });
+  return loadConfig({ configPath: options.config, cwd: process.cwd(), formation: options.formation });
 }
 
 /** Config + profile → plan; every tier that would start is checked (command found, cwd present). */

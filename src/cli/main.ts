@@ -7,8 +7,9 @@ import type { ExportOptions } from './export.js';
 import type { Engine as ExportEngine } from '../export/model.js';
 import type { SpawnOptions } from './spawn.js';
 import type { UpOptions } from './up.js';
+import type { InitOptions } from './init.js';
 
-type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'dashboard' | 'dashboardPort' | 'detached'>;
+type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation'>;
 
 // Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
 const controlCommands = () => import('./control-commands.js');
@@ -50,6 +51,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(new Option('--dashboard-port <port>', 'serve the browser dashboard on 127.0.0.1:<port> (default: a free port)').argParser(parsePort))
     .option('--no-dashboard', 'do not serve the browser dashboard')
     .option('--detached', 'keep the stack running when the terminal or the parent process goes away (stop it with `land down`)')
+    .option('-m, --formation <counts>', 'with a Procfile: how many of each process type, e.g. web=2,worker=1 (foreman)')
     .action((options: UpCliOptions) => run(async () => (await import('./up.js')).upCommand(options)));
 
   // Clients of the running stack (src/control/exit-codes.ts).
@@ -92,12 +94,13 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
 
   program
     .command('logs')
-    .description("a tier's recent output; -f follows it until Ctrl-C or the stack stops")
+    .description("a tier's recent output; -f follows it until Ctrl-C or the stack stops; with no stack, the last boot's log file")
     .argument('<tier>', 'tier name')
     .addOption(configOption())
     .option('-f, --follow', 'keep printing new lines')
     .option('-n, --lines <count>', 'only the last <count> lines')
-    .option('--json', 'one JSON object per line: tier, stream, line, at')
+    .option('--json', 'one JSON object per line: tier, stream, line, at (from a log file: tier, boot, line)')
+    .option('--boot <id>', "read that boot's log file (with no stack running, the last boot's is read)")
     .action((tier: string, options: LogsOptions) => run(async () => (await controlCommands()).logsCommand(tier, options)));
 
   program
@@ -118,6 +121,21 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(configOption())
     .option('--print', 'only print the URL')
     .action((options: { config?: string; print?: boolean }) => run(async () => (await import('./dashboard.js')).dashboardCommand(options)));
+
+  program
+    .command('check')
+    .description('validate the config, every profile and the env files without starting anything; list every problem (exit 2 if any)')
+    .addOption(configOption())
+    .option('--json', 'the problems as JSON (for editors and CI)')
+    .action((options: { config?: string; json?: boolean }) => run(async () => (await import('./check.js')).checkCommand(options)));
+
+  program
+    .command('init')
+    .description('write a land.config.ts from a process-compose.yaml or a Procfile (what cannot be mapped is said in comments)')
+    .option('--from <file>', 'the file to convert (default: process-compose.yaml, process-compose.yml or Procfile here)')
+    .option('-o, --output <file>', 'where to write, relative to the source file', 'land.config.ts')
+    .option('--force', 'overwrite an existing config')
+    .action((options: InitOptions) => run(async () => (await import('./init.js')).initCommand(options)));
 
   program
     .command('profiles')

@@ -51,65 +51,69 @@ function isBlankOrComment(text: string): boolean {
   return rest === '' || rest.startsWith('#');
 }
 
-/** Checks every line; returns nothing, throws an InputError at the first malformed one. */
-function checkLines(text: string, label: string): void {
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
-    const at = `${label}:${index + 1}`;
-    if (isBlankOrComment(line)) continue;
+export interface LineProblem {
+  line: number;
+  message: string;
+}
 
-    const assignment = ASSIGNMENT.exec(line);
-    if (assignment === null) throw new InputError(`${at}: expected KEY=value, got ${quoted(line.trim())}`);
-    const key = assignment[1]!;
-    if (!KEY.test(key)) {
-      throw new InputError(`${at}: expected a key of letters, digits and _ (not starting with a digit), got ${quoted(key)}`);
-    }
+/** The problem of one assignment line (its continuation lines for a multi-line value), and where it ends. */
+function checkLine(lines: readonly string[], index: number): { problem?: string; last: number } {
+  const line = lines[index]!;
+  const assignment = ASSIGNMENT.exec(line);
+  if (assignment === null) return { problem: `expected KEY=value, got ${quoted(line.trim())}`, last: index };
+  const key = assignment[1]!;
+  if (!KEY.test(key)) return { problem: `expected a key of letters, digits and _ (not starting with a digit), got ${quoted(key)}`, last: index };
 
-    const value = assignment[2]!.trimStart();
-    const quote = value[0];
-    if (quote !== '"' && quote !== "'" && quote !== '`') {
-      // dotenv cuts an unquoted value at its first `#`, so `Color=#fff` would silently read as empty.
-      const raw = assignment[2]!;
-      const hash = raw.indexOf('#');
-      if (hash >= 0 && (hash === 0 || !/\s/.test(raw[hash - 1]!))) {
-        throw new InputError(
-          `${at}: expected a quoted value for ${key} (an unquoted # starts a comment), got ${quotedValue(key, raw.trim())}`,
-        );
-      }
-      continue;
+  const value = assignment[2]!.trimStart();
+  const quote = value[0];
+  if (quote !== '"' && quote !== "'" && quote !== '`') {
+    // dotenv cuts an unquoted value at its first `#`, so `Color=#fff` would silently read as empty.
+    const raw = assignment[2]!;
+    const hash = raw.indexOf('#');
+    if (hash >= 0 && (hash === 0 || !/\s/.test(raw[hash - 1]!))) {
+      return { problem: `expected a quoted value for ${key} (an unquoted # starts a comment), got ${quotedValue(key, raw.trim())}`, last: index };
     }
-
-    const close = findClosingQuote(value, 1, quote);
-    if (close >= 0) {
-      const after = value.slice(close + 1);
-      if (!isBlankOrComment(after)) {
-        throw new InputError(
-          `${at}: expected only a # comment after the closing ${quote} of ${key}, got ${quotedValue(key, after.trim())}`,
-        );
-      }
-      continue;
-    }
-    if (quote !== '"') {
-      throw new InputError(`${at}: unterminated ${quote} quote in ${key}: expected a closing ${quote} on the same line`);
-    }
-
-    // A double-quoted value may continue on the next lines.
-    let end = index + 1;
-    let closeAt = -1;
-    for (; end < lines.length; end++) {
-      closeAt = findClosingQuote(lines[end]!, 0, quote);
-      if (closeAt >= 0) break;
-    }
-    if (closeAt < 0) throw new InputError(`${at}: unterminated " quote in ${key}: expected a closing " before the end of the file`);
-    const after = lines[end]!.slice(closeAt + 1);
-    if (!isBlankOrComment(after)) {
-      throw new InputError(
-        `${at}: unterminated " quote in ${key}? the quote closes on line ${end + 1}, followed by ${quotedValue(key, after.trim())}`,
-      );
-    }
-    index = end;
+    return { last: index };
   }
+
+  const close = findClosingQuote(value, 1, quote);
+  if (close >= 0) {
+    const after = value.slice(close + 1);
+    if (isBlankOrComment(after)) return { last: index };
+    return { problem: `expected only a # comment after the closing ${quote} of ${key}, got ${quotedValue(key, after.trim())}`, last: index };
+  }
+  if (quote !== '"') return { problem: `unterminated ${quote} quote in ${key}: expected a closing ${quote} on the same line`, last: index };
+
+  // A double-quoted value may continue on the next lines.
+  let end = index + 1;
+  let closeAt = -1;
+  for (; end < lines.length; end++) {
+    closeAt = findClosingQuote(lines[end]!, 0, quote);
+    if (closeAt >= 0) break;
+  }
+  if (closeAt < 0) return { problem: `unterminated " quote in ${key}: expected a closing " before the end of the file`, last: lines.length - 1 };
+  const after = lines[end]!.slice(closeAt + 1);
+  if (isBlankOrComment(after)) return { last: end };
+  return { problem: `unterminated " quote in ${key}? the quote closes on line ${end + 1}, followed by ${quotedValue(key, after.trim())}`, last: end };
+}
+
+/** Every malformed line of env file text, in order (`land check` lists them all; loading stops at the first). */
+export function envTextProblems(text: string): LineProblem[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const problems: LineProblem[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    if (isBlankOrComment(lines[index]!)) continue;
+    const { problem, last } = checkLine(lines, index);
+    if (problem !== undefined) problems.push({ line: index + 1, message: problem });
+    index = last;
+  }
+  return problems;
+}
+
+/** Checks every line; throws an InputError naming `label:line` at the first malformed one. */
+function checkLines(text: string, label: string): void {
+  const [first] = envTextProblems(text);
+  if (first) throw new InputError(`${label}:${first.line}: ${first.message}`);
 }
 
 /** Parses env file text (dotenv syntax) after checking each line; `label` names the file in errors. */

@@ -6,19 +6,18 @@ interface Node {
   dependsOn: Record<string, unknown>;
 }
 
-/** Every `dependsOn` key names a declared tier. */
-function checkDependenciesExist(tiers: readonly Node[], fileLabel: string): void {
+/** Every `dependsOn` key that names no declared tier, as an InputError each. */
+function unknownDependencies(tiers: readonly Node[], fileLabel: string): InputError[] {
   const names = new Set(tiers.map((tier) => tier.name));
+  const problems: InputError[] = [];
   for (const tier of tiers) {
     for (const dependency of Object.keys(tier.dependsOn)) {
-      if (!names.has(dependency)) {
-        const where = formatKeyPath(['tiers', tier.name, 'dependsOn', dependency]);
-        throw new InputError(
-          `${fileLabel}: ${where}: expected the name of a tier (${[...names].join(', ')}), got unknown tier "${dependency}"`,
-        );
-      }
+      if (names.has(dependency)) continue;
+      const where = formatKeyPath(['tiers', tier.name, 'dependsOn', dependency]);
+      problems.push(new InputError(`${fileLabel}: ${where}: expected the name of a tier (${[...names].join(', ')}), got unknown tier "${dependency}"`));
     }
   }
+  return problems;
 }
 
 /** Depth-first search; the first cycle found is reported as `a -> b -> a` (each depends on the next). */
@@ -43,14 +42,26 @@ function checkNoCycle(tiers: readonly Node[], fileLabel: string): void {
   for (const tier of tiers) visit(tier.name);
 }
 
+/** Every unknown dependency, or else a cycle (`land check` lists them all). */
+export function dependencyProblems(tiers: readonly Node[], fileLabel: string): InputError[] {
+  const unknown = unknownDependencies(tiers, fileLabel);
+  if (unknown.length > 0) return unknown;
+  try {
+    checkNoCycle(tiers, fileLabel);
+    return [];
+  } catch (error) {
+    return [error as InputError];
+  }
+}
+
 /**
  * Tiers in dependency order: each after everything it depends on. Among tiers free to go next, the one declared
  * first goes first, so the order is stable (declaration order whenever the dependencies allow it).
  * Throws an InputError for an unknown dependency or a cycle.
  */
 export function orderTiers<T extends Node>(tiers: readonly T[], fileLabel: string): T[] {
-  checkDependenciesExist(tiers, fileLabel);
-  checkNoCycle(tiers, fileLabel);
+  const [problem] = dependencyProblems(tiers, fileLabel);
+  if (problem) throw problem;
 
   const ordered: T[] = [];
   const placed = new Set<string>();

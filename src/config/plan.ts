@@ -3,7 +3,7 @@ import { InputError, oneLine } from '../errors.js';
 import { displayPath } from './display-path.js';
 import { readEnvFile } from './envfile.js';
 import { isFalseFlag } from './flags.js';
-import { readProfile } from './profiles.js';
+import { listProfiles, readProfile, type Profile } from './profiles.js';
 import { formatKeyPath } from './schema.js';
 import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from './types.js';
 
@@ -67,6 +67,17 @@ function gateReason(
 }
 
 /**
+ * A stack with no profiles at all (a Procfile, or a config that never needed them) boots with none when none is
+ * asked for: no overlay, `LAND_PROFILE=default`. Naming a profile still requires it to exist.
+ */
+export const NO_PROFILE: Profile = Object.freeze({ name: 'default', file: '', env: {} });
+
+function chooseProfile(config: ResolvedConfig, name: string | undefined): Profile {
+  if (name === undefined && listProfiles(config).length === 0) return NO_PROFILE;
+  return readProfile(config, name ?? config.defaultProfile);
+}
+
+/**
  * One boot's inputs: the profile, the layered env and which tiers start.
  *
  * profileEnv = the env files in order, then the profile file, then, for every key those files define, the shell's
@@ -75,7 +86,7 @@ function gateReason(
  */
 export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions): BootPlan {
   const shellEnv = definedOnly(options.shellEnv);
-  const profile = readProfile(config, options.profile ?? config.defaultProfile);
+  const profile = chooseProfile(config, options.profile);
 
   const profileEnv = { ...readEnvFiles(config.envFiles), ...profile.env };
   for (const key of Object.keys(profileEnv)) {

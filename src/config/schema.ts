@@ -301,31 +301,48 @@ function unknownKeyMessage(unknown: string[], allowed: string[]): string {
   return allowed.length > 0 ? `${head}: expected one of ${allowed.join(', ')}` : head;
 }
 
-function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  const where = formatKeyPath(issue.path);
-  const prefix = where === '' ? '' : `${where}: `;
-  if (issue.code === 'unrecognized_keys') return prefix + unknownKeyMessage(issue.keys, allowedKeysAt(issue.path));
+/** One problem of a config: the key path as written (empty for the whole file) and what was wrong with it. */
+export interface ConfigIssue {
+  key: string;
+  message: string;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
+  const key = formatKeyPath(issue.path);
+  if (issue.code === 'unrecognized_keys') return { key, message: unknownKeyMessage(issue.keys, allowedKeysAt(issue.path)) };
   const given = issue.code === 'custom' && typeof issue.params?.got === 'string' ? issue.params.got : undefined;
   const underSecretKey = issue.path.some((key) => typeof key === 'string' && looksSecret(key));
   const shown = underSecretKey ? HIDDEN : (given ?? describeValue(valueAt(input, issue.path)));
-  return `${prefix}${issue.message}, got ${shown}`;
+  return { key, message: `${issue.message}, got ${shown}` };
+}
+
+export const issueText = ({ key, message }: ConfigIssue) => (key === '' ? message : `${key}: ${message}`);
+
+/**
+ * Every problem of what a config file exported (none for a valid config). An unknown key usually explains a missing
+ * one (`tier` for `tiers`), so those come first.
+ */
+export function configIssues(input: unknown): ConfigIssue[] {
+  const result = landConfigSchema.safeParse(input);
+  return result.success ? [] : sortedIssues(result.error.issues, input);
+}
+
+function sortedIssues(found: readonly z.core.$ZodIssue[], input: unknown): ConfigIssue[] {
+  const issues = [...found].sort(
+    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+  );
+  return issues.map((issue) => describeIssue(issue, input));
 }
 
 /**
  * Validates what a config file exported. Throws an InputError naming the file, the key and the expectation (the
- * first problem, with a count of the others).
+ * first problem, with a count of the others: `land check` lists them all).
  */
 export function parseLandConfig(input: unknown, fileLabel: string): LandConfig {
   const result = landConfigSchema.safeParse(input);
-  if (result.success) {
-    // The schema checks everything LandConfig says (and more); its inferred type is only looser in spelling.
-    return result.data as LandConfig;
-  }
-  // An unknown key usually explains a missing one (`tier` for `tiers`), so it is reported first.
-  const issues = [...result.error.issues].sort(
-    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
-  );
-  const [first, ...rest] = issues;
+  // The schema checks everything LandConfig says (and more); its inferred type is only looser in spelling.
+  if (result.success) return result.data as LandConfig;
+  const [first, ...rest] = sortedIssues(result.error.issues, input);
   const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})`;
-  throw new InputError(`${fileLabel}: ${first ? formatIssue(first, input) : 'invalid config'}${more}`);
+  throw new InputError(`${fileLabel}: ${issueText(first!)}${more}`);
 }

@@ -3,20 +3,16 @@
  * file's folder. Clients find it without importing the config (which would run the user's code).
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { displayPath } from '../config/display-path.js';
-import { InputError } from '../errors.js';
+import { locateStack } from '../config/locate.js';
 import { runDir } from '../supervisor/pidfile.js';
 
 export const SOCKET_NAME = 'land.sock';
 
-/**
- * The names config/load.ts looks for, in its order. Repeated here so a client does not load the config loader
- * (jiti, zod) just to find a folder; a test keeps the two lists equal.
- */
-export const CONFIG_FILE_NAMES = ['land.config.ts', 'land.config.mts', 'land.config.js', 'land.config.mjs'] as const;
+/** From the light locator (not the config loader, which brings jiti and zod): a client only needs a folder. */
+export { CONFIG_FILE_NAMES } from '../config/locate.js';
 
 /** sun_path holds 108 bytes on Linux (104 on macOS), the terminating NUL included. */
 const MAX_SOCKET_PATH = 103;
@@ -40,12 +36,10 @@ export function ensureSocketDir(rootDir: string): void {
   }
 }
 
-/** The project root for `-c/--config` (a file or a folder) or, without it, the current folder. */
+/**
+ * The project root for `-c/--config` (a file or a folder) or, without it, the folder of the nearest land config or
+ * Procfile from the current folder upwards.
+ */
 export function projectRoot(configPath: string | undefined, cwd = process.cwd()): string {
-  const given = configPath === undefined ? undefined : path.resolve(cwd, configPath);
-  if (given !== undefined && existsSync(given) && !statSync(given).isDirectory()) return path.dirname(given);
-  if (given !== undefined && !existsSync(given)) throw new InputError(`${displayPath(given)}: config file not found`);
-  const folder = given ?? path.resolve(cwd);
-  if (CONFIG_FILE_NAMES.some((name) => existsSync(path.join(folder, name)))) return folder;
-  throw new InputError(`no ${CONFIG_FILE_NAMES.join(', ')} in ${displayPath(folder)}: create one or pass --config`);
+  return path.dirname(locateStack(configPath, cwd).file);
 }

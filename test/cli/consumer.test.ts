@@ -1,34 +1,127 @@
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+/**
+ * land as another project sees it: the packed tarball (npm pack) installed into a fresh project, its types checked by
+ * a strict consumer (skipLibCheck: false), and `npx land up` booting a TypeScript config there.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, child, makeProject, markedProcesses, removeProjects } from '../helpers/land.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, child, markedProcesses } from '../helpers/land.js';
 
-afterAll(removeProjects);
+const folders: string[] = [];
+afterAll(() => {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
-describe('another project that depends on land', () => {
-  it('writes land.config.ts with defineConfig from "land" and boots it with npx land up', { timeout: 180_000 }, async () => {
-    const dir = makeProject({ config: { tiers: {} } });
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(dir);
+  return dir;
+}
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+}
+
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const STRICT_TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    skipLibCheck: false,
+    noEmit: true,
+  },
+  include: ['*.ts'],
+};
+
+let tarball: string;
+let files: string[];
+let project: string;
+let installOutput: string;
+
+beforeAll(() => {
+  // dist/ was built by test/global-setup.ts; --ignore-scripts: prepack would rebuild it under the tests running meanwhile.
+  const packed = tempDir('land-pack-');
+  const name = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', packed], ROOT)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarball = join(packed, name[0]!.filename);
+  files = name[0]!.files.map((file) => file.path);
+
+  project = tempDir('land-consumer-');
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { land: `file:${tarball}` } }));
+  // Capture everything npm says: stderr as well (2>&1 through a shell).
+  installOutput = execFileSync('sh', ['-c', 'npm install --prefer-offline --no-audit --no-fund 2>&1'], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+}, 240_000);
+
+describe('the packed package', () => {
+  it('is lean: a LICENSE, the README, the CLI bundle and the library; no source maps, no demo sidecars, no sources', () => {
+    expect(files).toContain('LICENSE');
+    expect(files).toContain('README.md');
+    expect(files).toContain('bin/land.js');
+    expect(files).toContain('dist/cli/main.js');
+    expect(files).toContain('dist/src/index.d.ts');
+    expect(files).toContain('dist/src/telemetry/index.d.ts');
+    expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    expect(files.filter((file) => /^(dist\/sidecars|src|test|sidecars)\//.test(file))).toEqual([]);
+    expect(files.filter((file) => file.startsWith('dist/src/') && /\/(cli|tui|control)\//.test(file))).toEqual([]);
+    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the land authors\n/);
+    // The README says "about 0.6 MB packed": keep it near that.
+    expect(statSync(tarball).size).toBeLessThan(800 * 1024);
+  });
+
+  it('installs without a warning, and brings the types it needs', () => {
+    expect(installOutput).toMatch(/added \d+ packages?/);
+    expect(installOutput).not.toMatch(/warn|deprecated|install-scripts|prepare/i);
+    expect(JSON.parse(readFileSync(join(project, 'node_modules', '@types', 'node', 'package.json'), 'utf8')).name).toBe('@types/node');
+  });
+
+  it('type-checks a config and a sidecar in a strict consumer with skipLibCheck: false, and rejects a wrong one', { timeout: 400_000 }, () => {
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(STRICT_TSCONFIG));
     writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { land: `file:${ROOT}` } }),
-    );
-    // --ignore-scripts: the linked land is the one global-setup built; its prepare must not rebuild it under the
-    // tests that run meanwhile.
-    execFileSync('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'pipe' });
-    execFileSync('rm', ['land.config.mjs'], { cwd: dir });
-    writeFileSync(
-      join(dir, 'land.config.ts'),
+      join(project, 'land.config.ts'),
       [
-        "import { defineConfig, type TierConfig } from 'land';",
-        `const web: TierConfig = { command: ${JSON.stringify(child('--say', 'web up'))}, ready: { log: 'web up' } };`,
+        "import { defineConfig, type TierConfig, type SupervisorEvent } from 'land';",
+        `const web: TierConfig = { command: ${JSON.stringify(child('--say', 'web up'))}, ready: { log: 'web up' }, stop: { signal: 'SIGINT', timeoutMs: 2000 } };`,
+        'export const onEvent = (event: SupervisorEvent): string => event.type;',
         "export default defineConfig({ app: 'consumer', tiers: { web } });",
         '',
       ].join('\n'),
     );
-    const { spawn } = await import('node:child_process');
+    writeFileSync(
+      join(project, 'sidecar.ts'),
+      [
+        "import { captureEvent, initialize, shutdown, withSpan } from 'land/telemetry';",
+        "initialize('web');",
+        "await withSpan('web.start', async () => captureEvent('land:web:listening', { port: 1 }));",
+        'await shutdown();',
+        '',
+      ].join('\n'),
+    );
+    const check = () => execFileSync(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    expect(check()).toBe('');
+
+    writeFileSync(join(project, 'wrong.ts'), "import { defineConfig } from 'land';\nexport default defineConfig({ tiers: { web: { command: ['x'], ready: { tcp: 'abc' } } } });\n");
+    let failure = '';
+    try {
+      check();
+    } catch (error) {
+      failure = String((error as { stdout?: string }).stdout);
+    }
+    expect(failure).toMatch(/wrong\.ts\(2,\d+\): error TS2322/);
+    rmSync(join(project, 'wrong.ts'));
+  });
+
+  it('boots that TypeScript config with npx land up', { timeout: 180_000 }, async () => {
     const proc = spawn('npx', ['--no-install', 'land', 'up', '--no-tui'], {
-      cwd: dir,
+      cwd: project,
       env: { ...process.env, NO_COLOR: '1' },
       detached: true, // its own process group, like a shell job: Ctrl-C reaches npx and land together
     });

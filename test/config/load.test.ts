@@ -48,6 +48,21 @@ describe('loadConfig', () => {
     expect(config.tiers[1]!.when?.({ Web: 'off' })).toBe(false);
   });
 
+  it('finds the config from a subfolder by walking up, the nearest first, as git and npm do', async () => {
+    project.write('land.config.mjs', `export default { app: 'outer', tiers: { job: { command: ['true'] } } };`);
+    project.write('packages/inner/land.config.mjs', `export default { app: 'inner', tiers: { job: { command: ['true'] } } };`);
+    project.write('src/deep/er/file.txt', '');
+    expect((await loadConfig({ cwd: path.join(project.dir, 'src', 'deep', 'er') })).rootDir).toBe(project.dir);
+    expect((await loadConfig({ cwd: path.join(project.dir, 'packages', 'inner') })).app).toBe('inner');
+    // A folder given with --config is looked in, not above.
+    expect((await loadError({ cwd: project.dir, configPath: 'src' })).message).toMatch(/^no land\.config\.ts, .* or Procfile in .*src: create one with `land init` or pass --config$/);
+  });
+
+  it("loads a TypeScript config that imports from 'land' in a folder with no node_modules (land points it at itself)", async () => {
+    project.write('land.config.ts', `import { defineConfig, type TierConfig } from 'land';\nconst job: TierConfig = { command: ['true'] };\nexport default defineConfig({ app: 'anywhere', tiers: { job } });`);
+    expect((await loadConfig({ cwd: project.dir })).app).toBe('anywhere');
+  });
+
   it('loads a .mjs config by native import, given by a path relative to cwd', async () => {
     project.write('conf/stack.mjs', `export default { tiers: { job: { command: ['true'] } } };`);
     const config = await loadConfig({ cwd: project.dir, configPath: 'conf/stack.mjs' });
@@ -164,7 +179,7 @@ describe('loadConfig', () => {
 
   it('is an InputError when there is no config, or it does not load', async () => {
     expect((await loadError({ cwd: project.dir })).message).toBe(
-      `no land.config.ts, land.config.mts, land.config.js, land.config.mjs in ${displayPath(project.dir)}: create one or pass --config`,
+      `no land.config.ts, land.config.mts, land.config.js, land.config.mjs or Procfile in ${displayPath(project.dir)} or any folder above it: create one with \`land init\` or pass --config`,
     );
     expect((await loadError({ cwd: project.dir, configPath: 'nope.ts' })).message).toBe(`${displayPath(path.join(project.dir, 'nope.ts'))}: config file not found`);
     project.write('land.config.ts', `throw new Error('boom');`);

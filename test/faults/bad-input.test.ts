@@ -94,6 +94,25 @@ const cases: BadInput[] = [
   { kind: 'command line', name: 'an unknown flag to profiles', args: ['profiles', '--bogus'], expected: /unknown option '--bogus'/ },
   { kind: 'command line', name: 'export to an unknown engine', args: ['export', 'nomad'], expected: /'nomad' is invalid for argument 'engine'\. Allowed choices are systemd, compose, kubernetes/ },
   { kind: 'profile', name: 'export under an unknown profile', args: ['export', 'compose', '--profile', 'nope'], expected: /unknown profile "nope" \(known profiles: debug\)/ },
+  { kind: 'command line', name: 'logs --boot of a boot that never ran', args: ['logs', 'a', '--boot', 'nope'], expected: /--boot: no logs for boot "nope" under \.land\/logs \(latest boots: none yet\)/ },
+  // A Procfile project (no land config): foreman's file and formation.
+  ...([
+    { name: 'a Procfile line without a colon', procfile: 'web node server.js\n', args: UP, expected: /^land: Procfile:1: expected <process type>: <command>/ },
+    { name: 'a Procfile with a type defined twice', procfile: `web: ${marker.command.join(' ')}\nweb: x\n`, args: UP, expected: /Procfile:2: process type "web" is already defined above/ },
+    { name: 'a formation naming an unknown process type', procfile: `web: ${marker.command.join(' ')}\n`, args: [...UP, '-m', 'wbe=2'], expected: /-m\/--formation: unknown process type "wbe" \(the Procfile has web/ },
+    { name: 'a formation that runs nothing', procfile: `web: ${marker.command.join(' ')}\n`, args: [...UP, '-m', 'all=0'], expected: /-m\/--formation: expected at least one process to run, got all=0/ },
+  ] as const).map(
+    ({ name, procfile, args, expected }): BadInput => ({
+      kind: 'config',
+      name,
+      args: [...args],
+      prepare: (dir) => {
+        rmSync(join(dir, 'land.config.mjs'));
+        writeFileSync(join(dir, 'Procfile'), procfile);
+      },
+      expected,
+    }),
+  ),
   // Control clients with no stack running: exit 3.
   ...(['status', 'stop a', 'restart a', 'logs a', 'down', 'dashboard'] as const).map(
     (command): BadInput => ({ kind: 'control client', name: `${command} with no stack running`, args: command.split(' '), code: 3, expected: /no stack is running in .*: start one with `land up`/ }),

@@ -1,0 +1,145 @@
+/**
+ * `land check`: everything `land up` would reject, for every profile at once, without starting anything: the
+ * config (every schema problem, unknown dependencies, a cycle), the env files and profiles (every malformed line),
+ * each profile's plan (gates, `when` predicates) and each tier it would start (cwd, command on PATH).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { displayPath } from '../config/display-path.js';
+import { envTextProblems } from '../config/envfile.js';
+import { importConfigModule } from '../config/load.js';
+import { locateStack, type StackFile } from '../config/locate.js';
+import { dependencyProblems } from '../config/order.js';
+import { resolvePlan } from '../config/plan.js';
+import { listProfiles } from '../config/profiles.js';
+import { resolveConfig } from '../config/resolve.js';
+import { configIssues, parseLandConfig } from '../config/schema.js';
+import type { LandConfig, ResolvedConfig } from '../config/types.js';
+import { InputError } from '../errors.js';
+import { readProcfileText } from '../procfile/parse.js';
+import { loadProcfileStack } from '../procfile/stack.js';
+import { preflight } from '../supervisor/preflight.js';
+import { fromError, unique, type Problem } from './problems.js';
+
+export interface CheckReport {
+  stack?: StackFile;
+  profiles: string[];
+  envFiles: string[];
+  problems: Problem[];
+}
+
+/** Every malformed line of an env-syntax file. */
+function envFileProblems(file: string): Problem[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return [{ file: displayPath(file), message: `cannot read the file (${(error as { code?: string }).code ?? 'unreadable'})` }];
+  }
+  return envTextProblems(text).map(({ line, message }) => ({ file: displayPath(file), line, message }));
+}
+
+/** A land config: import it, then every schema issue, or every dependency problem once the schema passes. */
+interface Loaded {
+  config?: ResolvedConfig;
+  /** Where the env files and profiles are, as far as a config with problems still says. */
+  inputs?: Pick<ResolvedConfig, 'envFiles' | 'profilesDir' | 'defaultProfile'>;
+  problems: Problem[];
+}
+
+/** The env files and profiles folder of a config that does not validate: its own where they are valid, else defaults. */
+function inputsOf(exported: unknown, file: string): Loaded['inputs'] {
+  const partial = (typeof exported === 'object' && exported !== null ? exported : {}) as Record<string, unknown>;
+  const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '');
+  const candidate = {
+    envFiles: strings(partial.envFiles) ? partial.envFiles : undefined,
+    profilesDir: typeof partial.profilesDir === 'string' && partial.profilesDir !== '' ? partial.profilesDir : undefined,
+    tiers: { probe: { command: ['true'] } },
+  } as LandConfig;
+  const resolved = resolveConfig(candidate, file, displayPath(file));
+  return { envFiles: resolved.envFiles, profilesDir: resolved.profilesDir, defaultProfile: resolved.defaultProfile };
+}
+
+async function configProblems(file: string): Promise<Loaded> {
+  const label = displayPath(file);
+  let exported: unknown;
+  try {
+    exported = await importConfigModule(file, label);
+  } catch (error) {
+    return { problems: [fromError(error, file)], inputs: inputsOf(undefined, file) };
+  }
+  const issues = configIssues(exported);
+  if (issues.length > 0) {
+    return { problems: issues.map((issue) => ({ file: label, key: issue.key, message: issue.message })), inputs: inputsOf(exported, file) };
+  }
+  const config: LandConfig = parseLandConfig(exported, label);
+  const nodes = Object.entries(config.tiers).map(([name, tier]) => ({ name, dependsOn: tier.dependsOn ?? {} }));
+  const order = dependencyProblems(nodes, label);
+  if (order.length > 0) return { problems: order.map((error) => fromError(error, file)), inputs: inputsOf(exported, file) };
+  return { config: resolveConfig(config, file, label), problems: [] };
+}
+
+function procfileProblems(file: string): Loaded {
+  const label = displayPath(file);
+  const { problems } = readProcfileText(readFileSync(file, 'utf8'));
+  if (problems.length > 0) return { problems: problems.map(({ line, message }) => ({ file: label, line, message })) };
+  try {
+    return { config: loadProcfileStack(file), problems: [] };
+  } catch (error) {
+    return { problems: [fromError(error, file)] };
+  }
+}
+
+/** One profile's plan, and every tier it would start. */
+function planProblems(config: ResolvedConfig, profile: string | undefined): Problem[] {
+  let plan;
+  try {
+    plan = resolvePlan(config, { profile, shellEnv: process.env });
+  } catch (error) {
+    return [fromError(error, config.configFile)];
+  }
+  const problems: Problem[] = [];
+  for (const tier of plan.tiers.filter((candidate) => candidate.enabled)) {
+    try {
+      preflight(plan, [tier.name]);
+    } catch (error) {
+      problems.push(fromError(error, config.configFile));
+    }
+  }
+  return problems;
+}
+
+/** The files the plan reads: each env file (or its .Sample) and each profile. */
+function inputFiles(config: NonNullable<Loaded['inputs']>, profiles: readonly string[]): string[] {
+  const envFiles = config.envFiles
+    .map((file) => (existsSync(file) ? file : existsSync(`${file}.Sample`) ? `${file}.Sample` : undefined))
+    .filter((file): file is string => file !== undefined);
+  return [...envFiles, ...profiles.map((name) => `${config.profilesDir}/${name}.env`)];
+}
+
+export async function checkStack(options: { config?: string; cwd?: string }): Promise<CheckReport> {
+  let stack: StackFile;
+  try {
+    stack = locateStack(options.config, options.cwd);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { profiles: [], envFiles: [], problems: [{ file: displayPath(options.cwd ?? process.cwd()) || '.', message: error.message }] };
+  }
+  const loaded = stack.kind === 'procfile' ? procfileProblems(stack.file) : await configProblems(stack.file);
+  const { config } = loaded;
+  const inputs = config ?? loaded.inputs;
+  if (!inputs) return { stack, profiles: [], envFiles: [], problems: unique(loaded.problems) };
+
+  const profiles = listProfiles(inputs);
+  const files = inputFiles(inputs, profiles);
+  const fileProblems = files.flatMap(envFileProblems);
+  // undefined: the plan of a plain `land up` (the default profile, or none when there are no profiles). A plan reads
+  // the files above: with one of them malformed, its plans would only repeat that file's first problem.
+  const names = profiles.includes(inputs.defaultProfile) ? profiles : [...profiles, undefined];
+  const plans = !config || fileProblems.length > 0 ? [] : names.flatMap((name) => planProblems(config, name));
+  return {
+    stack,
+    profiles,
+    envFiles: files.slice(0, files.length - profiles.length).map(displayPath),
+    problems: unique([...loaded.problems, ...fileProblems, ...plans]),
+  };
+}

@@ -1,0 +1,29 @@
+/** `land check [--json]`: every problem of the config, profiles and env files; exit 2 if any, else 0. */
+import { displayPath } from '../config/display-path.js';
+import { EXIT_BAD_INPUT } from '../control/exit-codes.js';
+import { checkStack } from '../check/check.js';
+import { problemText } from '../check/problems.js';
+
+export async function checkCommand(options: { config?: string; json?: boolean }): Promise<number> {
+  const report = await checkStack({ config: options.config });
+  const code = report.problems.length > 0 ? EXIT_BAD_INPUT : 0;
+  if (options.json) {
+    const json = {
+      ok: code === 0,
+      stack: report.stack ? { kind: report.stack.kind, file: displayPath(report.stack.file) } : null,
+      profiles: report.profiles,
+      envFiles: report.envFiles,
+      problems: report.problems.map((problem) => ({ ...problem, text: problemText(problem) })),
+    };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    return code;
+  }
+  for (const problem of report.problems) process.stdout.write(`${problemText(problem)}\n`);
+  const what = report.stack ? displayPath(report.stack.file) : 'no stack';
+  const scope = `${report.profiles.length} profile${report.profiles.length === 1 ? '' : 's'}, ${report.envFiles.length} env file${report.envFiles.length === 1 ? '' : 's'}`;
+  const count = report.problems.length;
+  process.stderr.write(
+    count === 0 ? `land: ${what}: no problems (${scope})\n` : `land: ${count} problem${count === 1 ? '' : 's'} (${what}, ${scope}); nothing was started\n`,
+  );
+  return code;
+}

@@ -1,0 +1,47 @@
+/**
+ * What `land init` writes, before it is text: the tiers it could map, and a note for everything it could not (each
+ * note becomes a comment above its tier, or at the top of the file), so nothing of the old file is dropped silently.
+ */
+export interface DraftTier {
+  name: string;
+  /** Said as `//` comments above the tier. */
+  notes: string[];
+  /** The tier's config object, as land.config.ts will hold it. */
+  config: Record<string, unknown>;
+}
+
+export interface DraftConfig {
+  /** The file it came from, as the header names it. */
+  source: string;
+  /** File-level notes (top-level keys that had no place, what land does differently). */
+  notes: string[];
+  app?: string;
+  envFiles: string[];
+  tiers: DraftTier[];
+}
+
+/** A tier name land accepts: letters, digits, - and _, starting with a letter or digit. */
+export function tierNameFor(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[-_]+/, '');
+  return cleaned === '' ? 'process' : cleaned;
+}
+
+/**
+ * A shell line as an argv when it is only plain words (`node server.js --port 8080`), so the config needs no
+ * shell; otherwise undefined (quotes, variables, pipes, globs: it keeps running through /bin/sh -c).
+ */
+export function plainArgv(command: string): string[] | undefined {
+  const words = command.trim().split(/\s+/);
+  return words.length > 0 && words.every((word) => /^[A-Za-z0-9_./:=@%+,-]+$/.test(word)) ? words : undefined;
+}
+
+/** `command` (and `shell: true` when it needs one) for a command line. */
+export function commandFields(command: string): Record<string, unknown> {
+  const argv = plainArgv(command);
+  return argv ? { command: argv } : { command: command.trim(), shell: true };
+}
+
+/** Source text written as is (a function, for example), not as a literal. */
+export class Code {
+  constructor(readonly text: string) {}
+}

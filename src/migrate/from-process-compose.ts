@@ -1,0 +1,247 @@
+/**
+ * `land init` from a process-compose.yaml: commands, environment, working_dir, depends_on conditions, probes,
+ * availability (restart policy) and shutdown map onto land's keys; everything else is named in a comment.
+ */
+import { constants } from 'node:os';
+import { InputError } from '../errors.js';
+import { PROCFILE_ENV_FILES } from '../procfile/stack.js';
+import { Code, commandFields, tierNameFor, type DraftConfig, type DraftTier } from './draft.js';
+
+type Yaml = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Yaml => typeof value === 'object' && value !== null && !Array.isArray(value);
+const seconds = (value: unknown): number | undefined => (typeof value === 'number' && value >= 0 ? value : undefined);
+const show = (value: unknown) => JSON.stringify(value);
+
+/** process-compose's defaults for a probe (Kubernetes'): every 10 s, 1 s timeout, 3 failures. */
+const PROBE_DEFAULTS = { period: 10, timeout: 1, failures: 3, delay: 0 };
+
+/** Keys read by this module; any other key of a process becomes a "not mapped" note. */
+const MAPPED_KEYS = new Set([
+  'command', 'entrypoint', 'description', 'working_dir', 'environment', 'depends_on', 'availability',
+  'readiness_probe', 'liveness_probe', 'ready_log_line', 'shutdown', 'disabled',
+]);
+const TOP_LEVEL_KEYS = new Set(['version', 'processes', 'environment']);
+
+/** `environment: [KEY=value]` (or a map) as an object. */
+function environment(value: unknown, notes: string[], where: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const entries = Array.isArray(value) ? value : isObject(value) ? Object.entries(value).map(([k, v]) => `${k}=${String(v)}`) : [];
+  for (const entry of entries) {
+    const match = typeof entry === 'string' ? /^([^=]+)=(.*)$/s.exec(entry) : null;
+    if (match) env[match[1]!.trim()] = match[2]!;
+    else notes.push(`${where}: ${show(entry)} is not KEY=value: left out`);
+  }
+  return env;
+}
+
+function signalName(value: unknown): string | undefined {
+  if (typeof value === 'string' && value in constants.signals) return value;
+  return Object.entries(constants.signals).find(([, number]) => number === value)?.[0];
+}
+
+/** A probe's check: http_get → { http: url }, exec → { exec: [sh, -c, command] }. */
+function probeCheck(probe: Yaml, notes: string[], where: string): Record<string, unknown> | undefined {
+  const http = probe.http_get;
+  if (isObject(http)) {
+    const scheme = String(http.scheme ?? 'http').toLowerCase();
+    const host = String(http.host ?? '127.0.0.1');
+    const path = String(http.path ?? '/');
+    return { http: `${scheme}://${host}${http.port === undefined ? '' : `:${String(http.port)}`}${path.startsWith('/') ? path : `/${path}`}` };
+  }
+  const exec = probe.exec;
+  if (isObject(exec) && typeof exec.command === 'string') {
+    if (exec.working_dir !== undefined) notes.push(`${where}.exec.working_dir ${show(exec.working_dir)}: land runs exec probes in the tier's cwd`);
+    return { exec: ['/bin/sh', '-c', exec.command] };
+  }
+  notes.push(`${where}: neither http_get nor exec with a command: not mapped`);
+  return undefined;
+}
+
+function probeTiming(probe: Yaml) {
+  return {
+    period: seconds(probe.period_seconds) ?? PROBE_DEFAULTS.period,
+    timeout: seconds(probe.timeout_seconds) ?? PROBE_DEFAULTS.timeout,
+    failures: seconds(probe.failure_threshold) ?? PROBE_DEFAULTS.failures,
+    delay: seconds(probe.initial_delay_seconds) ?? PROBE_DEFAULTS.delay,
+  };
+}
+
+/** land's readiness is one deadline: the probe is retried until it passes or the deadline passes. */
+function readiness(probe: Yaml, notes: string[]): Record<string, unknown> | undefined {
+  const check = probeCheck(probe, notes, 'readiness_probe');
+  if (!check) return undefined;
+  const { period, failures, delay } = probeTiming(probe);
+  const deadline = delay + period * failures;
+  notes.push(
+    `readiness_probe: retried until it passes, within ${deadline} s (initial_delay_seconds ${delay} + period_seconds ${period} × failure_threshold ${failures})`,
+  );
+  return { ...check, timeoutMs: Math.max(1, Math.round(deadline * 1000)) };
+}
+
+function liveness(probe: Yaml, notes: string[]): Record<string, unknown> | undefined {
+  const check = probeCheck(probe, notes, 'liveness_probe');
+  if (!check) return undefined;
+  const { period, timeout, failures, delay } = probeTiming(probe);
+  if (delay > 0) notes.push(`liveness_probe.initial_delay_seconds ${delay}: land starts liveness checks once the tier is ready`);
+  if (probe.success_threshold !== undefined && probe.success_threshold !== 1) notes.push(`liveness_probe.success_threshold ${show(probe.success_threshold)}: land counts one success`);
+  return { ...check, intervalMs: Math.round(period * 1000), timeoutMs: Math.max(1, Math.round(timeout * 1000)), failureThreshold: Math.max(1, Math.round(failures)) };
+}
+
+const RESTART_POLICIES: Record<string, string> = { always: 'always', on_failure: 'on-failure', 'on-failure': 'on-failure', no: 'never' };
+
+/** availability → restart. process-compose restarts nothing unless asked, so no availability is policy never. */
+function restart(availability: unknown, notes: string[]): Record<string, unknown> {
+  if (!isObject(availability)) return { policy: 'never' };
+  const given = String(availability.restart ?? 'no');
+  let policy = RESTART_POLICIES[given];
+  if (policy === undefined) {
+    policy = given === 'exit_on_failure' ? 'never' : 'on-failure';
+    notes.push(`availability.restart ${show(given)}: land does not stop the stack when one tier ends; mapped to ${policy}`);
+  }
+  const result: Record<string, unknown> = { policy };
+  const backoff = seconds(availability.backoff_seconds);
+  if (backoff !== undefined && backoff > 0) {
+    // Constant, as process-compose waits: land doubles from initialMs up to maxMs.
+    const ms = Math.round(backoff * 1000);
+    result.backoff = { initialMs: ms, maxMs: ms };
+  }
+  const max = availability.max_restarts;
+  if (typeof max === 'number' && max > 0) result.maxRestarts = max;
+  else if (policy !== 'never') notes.push("availability.max_restarts: unlimited in process-compose; land's budget is restart.maxRestarts (5 by default)");
+  return result;
+}
+
+const CONDITIONS: Record<string, string> = {
+  process_started: 'started',
+  process_healthy: 'ready',
+  process_log_ready: 'ready',
+  process_completed_successfully: 'completed',
+  process_completed: 'completed',
+};
+
+function dependsOn(value: unknown, names: Map<string, string>, notes: string[]): Record<string, string> | undefined {
+  if (!isObject(value)) return undefined;
+  const result: Record<string, string> = {};
+  for (const [dependency, spec] of Object.entries(value)) {
+    const condition = String((isObject(spec) ? spec.condition : undefined) ?? 'process_started');
+    const target = names.get(dependency);
+    if (target === undefined) {
+      notes.push(`depends_on.${dependency}: no such process in the file: left out`);
+      continue;
+    }
+    result[target] = CONDITIONS[condition] ?? 'started';
+    if (condition === 'process_completed') notes.push(`depends_on.${dependency}: process_completed: land's "completed" waits for exit code 0`);
+    if (CONDITIONS[condition] === undefined) notes.push(`depends_on.${dependency}: condition ${show(condition)} unknown: mapped to started`);
+  }
+  return result;
+}
+
+function stop(shutdown: unknown, notes: string[]): Record<string, unknown> | undefined {
+  if (!isObject(shutdown)) return undefined;
+  const result: Record<string, unknown> = {};
+  if (shutdown.signal !== undefined) {
+    const name = signalName(shutdown.signal);
+    if (name) result.signal = name;
+    else notes.push(`shutdown.signal ${show(shutdown.signal)}: not a signal land knows: SIGTERM kept`);
+  }
+  const timeout = seconds(shutdown.timeout_seconds);
+  if (timeout !== undefined && timeout > 0) result.timeoutMs = Math.round(timeout * 1000);
+  if (shutdown.command !== undefined) notes.push(`shutdown.command ${show(shutdown.command)}: land stops a tier with its signal, not a command`);
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+function commandOf(process: Yaml, notes: string[]): Record<string, unknown> | undefined {
+  if (Array.isArray(process.entrypoint) && process.entrypoint.length > 0) {
+    const argv = [...process.entrypoint, ...(typeof process.command === 'string' ? [process.command] : [])].map(String);
+    if (typeof process.command === 'string') notes.push('entrypoint + command: joined as one argv');
+    return { command: argv };
+  }
+  if (typeof process.command === 'string' && process.command.trim() !== '') return commandFields(process.command);
+  return undefined;
+}
+
+/** One process as a tier; undefined (with a file note) when it has no command. */
+function convertProcess(name: string, process: Yaml, names: Map<string, string>, shared: Record<string, string>): DraftTier | string {
+  const notes: string[] = [];
+  const command = commandOf(process, notes);
+  if (!command) return `process "${name}" has no command: left out`;
+  const tierName = names.get(name)!;
+  if (tierName !== name) notes.push(`"${name}" in process-compose.yaml (tier names are letters, digits, - and _)`);
+  const config: Record<string, unknown> = { ...command };
+  if (typeof process.description === 'string') config.description = process.description;
+  if (typeof process.working_dir === 'string') config.cwd = process.working_dir;
+  const env = { ...shared, ...environment(process.environment, notes, 'environment') };
+  if (Object.keys(env).length > 0) config.env = env;
+  config.dependsOn = dependsOn(process.depends_on, names, notes);
+  if (isObject(process.readiness_probe)) config.ready = readiness(process.readiness_probe, notes);
+  else if (typeof process.ready_log_line === 'string') config.ready = { log: process.ready_log_line };
+  if (isObject(process.readiness_probe) && process.ready_log_line !== undefined) notes.push('ready_log_line: the readiness_probe is used instead');
+  if (isObject(process.liveness_probe)) config.liveness = liveness(process.liveness_probe, notes);
+  config.restart = restart(process.availability, notes);
+  config.stop = stop(process.shutdown, notes);
+  if (process.disabled === true) {
+    config.when = new Code('() => false');
+    notes.push('disabled: true in process-compose: not started (remove `when` to start it)');
+  }
+  for (const [key, value] of Object.entries(process)) {
+    if (!MAPPED_KEYS.has(key)) notes.push(`not mapped: ${key}: ${show(value)}`);
+  }
+  return { name: tierName, notes, config };
+}
+
+/** Unique land tier names for the processes, in file order. */
+function tierNames(processes: Yaml): Map<string, string> {
+  const names = new Map<string, string>();
+  const used = new Set<string>();
+  for (const name of Object.keys(processes)) {
+    let candidate = tierNameFor(name);
+    for (let n = 2; used.has(candidate); n++) candidate = `${tierNameFor(name)}-${n}`;
+    used.add(candidate);
+    names.set(name, candidate);
+  }
+  return names;
+}
+
+/** Parsed YAML (the `yaml` package) → draft; a file that is not a process-compose file is an InputError. */
+export async function draftFromProcessCompose(text: string, label: string): Promise<DraftConfig> {
+  // yaml is CommonJS for Node: the CLI bundle's chunk exports it as a default only.
+  const yaml = await import('yaml');
+  const { parse } = yaml.default ?? yaml;
+  let document: unknown;
+  try {
+    document = parse(text) as unknown;
+  } catch (error) {
+    const where = (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+    throw new InputError(`${label}${where === undefined ? '' : `:${where}`}: not valid YAML: ${String((error as Error).message).split('\n')[0]}`);
+  }
+  if (!isObject(document) || !isObject(document.processes) || Object.keys(document.processes).length === 0) {
+    throw new InputError(`${label}: processes: expected a map of processes, e.g. processes: { web: { command: … } }`);
+  }
+  const notes: string[] = [];
+  const shared = environment(document.environment, notes, 'environment (top level)');
+  if (Object.keys(shared).length > 0) notes.push('The top-level environment is copied into every tier\'s env.');
+  for (const [key, value] of Object.entries(document)) {
+    if (!TOP_LEVEL_KEYS.has(key)) notes.push(`not mapped (top level): ${key}: ${show(value)}`);
+  }
+  notes.push('process-compose restarts nothing unless availability says so: tiers without it have restart policy never.');
+  const names = tierNames(document.processes);
+  const tiers: DraftTier[] = [];
+  for (const [name, process] of Object.entries(document.processes)) {
+    const converted = isObject(process) ? convertProcess(name, process, names, shared) : `process "${name}" is not a map: left out`;
+    if (typeof converted === 'string') notes.push(converted);
+    else tiers.push(converted);
+  }
+  // A dependency on a process that was left out cannot be kept.
+  const kept = new Set(tiers.map((tier) => tier.name));
+  for (const tier of tiers) {
+    const deps = tier.config.dependsOn as Record<string, string> | undefined;
+    for (const dep of Object.keys(deps ?? {})) {
+      if (kept.has(dep)) continue;
+      delete deps![dep];
+      tier.notes.push(`depends_on.${dep}: that process was left out`);
+    }
+    if (deps && Object.keys(deps).length === 0) delete tier.config.dependsOn;
+  }
+  return { source: label, notes, envFiles: PROCFILE_ENV_FILES, tiers };
+}

@@ -1,0 +1,26 @@
+/** `land init` from a Procfile: each process type a tier, with the PORT foreman would give it. */
+import { parseProcfile } from '../procfile/parse.js';
+import { FOREMAN_BASE_PORT, FOREMAN_PORT_STEP, PROCFILE_ENV_FILES } from '../procfile/stack.js';
+import { commandFields, tierNameFor, type DraftConfig } from './draft.js';
+
+export function draftFromProcfile(text: string, label: string, base = FOREMAN_BASE_PORT): DraftConfig {
+  const types = parseProcfile(text, label);
+  return {
+    source: label,
+    notes: [
+      `PORT is foreman's: ${base} plus ${FOREMAN_PORT_STEP} per process type, in the Procfile's order.`,
+      'foreman stops every process when one exits; land restarts a tier that fails (restart: on-failure, 5 times, by',
+      'default) and keeps the others running. For several instances of a type, run `land up -m web=2` on the Procfile',
+      'itself, or copy the tier under another name (with its own PORT) here.',
+    ],
+    envFiles: PROCFILE_ENV_FILES,
+    tiers: types.map((type, index) => {
+      const name = tierNameFor(type.name);
+      return {
+        name,
+        notes: name === type.name ? [] : [`"${type.name}" in the Procfile (renamed: tier names are letters, digits, - and _)`],
+        config: { ...commandFields(type.command), env: { PORT: String(base + index * FOREMAN_PORT_STEP) } },
+      };
+    }),
+  };
+}

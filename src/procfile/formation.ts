@@ -1,0 +1,26 @@
+/**
+ * foreman's formation (`-m web=2,worker=1`, `all=0,web=1`): how many instances of each process type run. A type not
+ * named runs `all` times (default 1); 0 leaves it out.
+ */
+import { InputError } from '../errors.js';
+
+const FLAG = '-m/--formation';
+const ITEM = /^([A-Za-z0-9_-]+)=(\d+)$/;
+
+/** Counts per process type, in the Procfile's order. */
+export function parseFormation(text: string | undefined, types: readonly string[]): Map<string, number> {
+  const given = new Map<string, number>();
+  for (const item of (text ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const match = ITEM.exec(item);
+    if (match === null) throw new InputError(`${FLAG}: expected <process type>=<count>[,…] such as web=2,worker=1, got "${item}"`);
+    const [, name, count] = match as unknown as [string, string, string];
+    if (name !== 'all' && !types.includes(name)) {
+      throw new InputError(`${FLAG}: unknown process type "${name}" (the Procfile has ${types.join(', ')}; all sets the rest)`);
+    }
+    given.set(name, Number(count));
+  }
+  const all = given.get('all') ?? 1;
+  const counts = new Map(types.map((name) => [name, given.get(name) ?? all]));
+  if ([...counts.values()].every((count) => count === 0)) throw new InputError(`${FLAG}: expected at least one process to run, got ${text}`);
+  return counts;
+}

@@ -1,0 +1,53 @@
+/**
+ * foreman's Procfile: one `<type>: <command>` per line; blank lines and `#` comments are skipped. Every malformed
+ * line is a problem naming `file:line` (foreman itself skips them silently, which hides a typo'd process type).
+ */
+import { InputError } from '../errors.js';
+
+export interface ProcessType {
+  /** The process type (`web`, `worker`): letters, digits, `_` and `-`, as foreman accepts. */
+  name: string;
+  /** Run through `/bin/sh -c`, as foreman does. */
+  command: string;
+  line: number;
+}
+
+export interface ProblemAt {
+  line: number;
+  message: string;
+}
+
+const ENTRY = /^([A-Za-z0-9_-]+):\s*(.*)$/;
+
+const shorten = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+/** Every process type and every problem, in file order (`land check` lists them all). */
+export function readProcfileText(text: string): { types: ProcessType[]; problems: ProblemAt[] } {
+  const types: ProcessType[] = [];
+  const problems: ProblemAt[] = [];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const match = ENTRY.exec(trimmed);
+    if (match === null) {
+      problems.push({ line, message: `expected <process type>: <command> (the type of letters, digits, _ and -), got ${shorten(trimmed)}` });
+      return;
+    }
+    const [, name, command] = match as unknown as [string, string, string];
+    if (command.trim() === '') problems.push({ line, message: `expected a command after "${name}:"` });
+    else if (types.some((type) => type.name === name)) problems.push({ line, message: `process type "${name}" is already defined above` });
+    else types.push({ name, command: command.trim(), line });
+  });
+  if (types.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'expected at least one <process type>: <command> line' });
+  return { types, problems };
+}
+
+/** The process types; the first problem is an InputError naming `label:line`. */
+export function parseProcfile(text: string, label: string): ProcessType[] {
+  const { types, problems } = readProcfileText(text);
+  const [first] = problems;
+  if (first) throw new InputError(`${label}:${first.line}: ${first.message}`);
+  return types;
+}

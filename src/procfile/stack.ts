@@ -1,0 +1,73 @@
+/**
+ * A folder with a Procfile and no land config boots as a land stack with foreman's conventions: each process type
+ * is a tier run through `/bin/sh -c`; `PORT` is 5000 (or the PORT of `.env` / the shell, as foreman reads it) plus
+ * 100 per process type in the file's order plus the instance number - 1; `.env` reaches every process.
+ *
+ * A formation runs several instances of a type. Until the supervisor's own `replicas: N` lands, they are expanded
+ * here into tiers named as replicas will be (`web.1`, `web.2`, …; the telemetry tier stays `web`, each instance
+ * gets `LAND_REPLICA` and its own spawn span and log file); a count of one keeps the plain name. See
+ * docs/decisions.md.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { displayPath } from '../config/display-path.js';
+import { readEnvFile } from '../config/envfile.js';
+import { DEFAULTS, resolveConfig } from '../config/resolve.js';
+import type { LandConfig, ResolvedConfig, TierConfig } from '../config/types.js';
+import { InputError } from '../errors.js';
+import { parseFormation } from './formation.js';
+import { parseProcfile, type ProcessType } from './parse.js';
+
+export const FOREMAN_BASE_PORT = 5000;
+export const FOREMAN_PORT_STEP = 100;
+/** foreman's `.env` first, then land's own telemetry files (which only name land's keys). */
+export const PROCFILE_ENV_FILES = ['.env', ...DEFAULTS.envFiles];
+
+/** foreman's base port: PORT from `.env`, else from the shell, else 5000. */
+export function basePort(rootDir: string, shellPort = process.env.PORT): number {
+  const envFile = path.join(rootDir, '.env');
+  const fromFile = existsSync(envFile) ? readEnvFile(envFile).PORT : undefined;
+  const text = fromFile ?? shellPort;
+  if (text === undefined || text === '') return FOREMAN_BASE_PORT;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+    const where = fromFile !== undefined ? `${displayPath(envFile)}: PORT` : 'PORT (from the environment)';
+    throw new InputError(`${where}: expected a base port 1..65535, got "${text}"`);
+  }
+  return port;
+}
+
+/** The instances a formation asks for, as tiers named the way replicas are (`web` alone, or `web.1` … `web.N`). */
+export function procfileTiers(types: readonly ProcessType[], counts: ReadonlyMap<string, number>, base: number): LandConfig['tiers'] {
+  const tiers: LandConfig['tiers'] = {};
+  types.forEach((type, index) => {
+    const count = counts.get(type.name) ?? 1;
+    for (let instance = 1; instance <= count; instance++) {
+      const port = base + index * FOREMAN_PORT_STEP + instance - 1;
+      const tier: TierConfig = {
+        command: type.command,
+        shell: true,
+        tier: type.name,
+        env: { PORT: String(port), PS: `${type.name}.${instance}`, LAND_REPLICA: String(instance) },
+      };
+      tiers[count === 1 ? type.name : `${type.name}.${instance}`] = tier;
+    }
+  });
+  return tiers;
+}
+
+/** The stack a Procfile describes, resolved as a land config would be. */
+export function loadProcfileStack(file: string, formation?: string): ResolvedConfig {
+  const label = displayPath(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`${label}: cannot read the Procfile (${(error as { code?: string }).code ?? 'unreadable'})`);
+  }
+  const types = parseProcfile(text, label);
+  const counts = parseFormation(formation, types.map((type) => type.name));
+  const rootDir = path.dirname(path.resolve(file));
+  const config: LandConfig = { envFiles: PROCFILE_ENV_FILES, tiers: procfileTiers(types, counts, basePort(rootDir)) };
+  return resolveConfig(config, file, label);
+}

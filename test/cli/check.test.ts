@@ -1,0 +1,135 @@
+/** `land check` through the real CLI: every problem of config, profiles and env files; nothing started. */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHILD, landDone, makeProject, removeProjects } from '../helpers/land.js';
+
+afterAll(removeProjects);
+
+const SECRET = 'phc_check_secret_abcdefghijklmnop';
+
+interface JsonReport {
+  ok: boolean;
+  stack: { kind: string; file: string } | null;
+  profiles: string[];
+  envFiles: string[];
+  problems: Array<{ file: string; line?: number; key?: string; message: string; text: string }>;
+}
+
+describe('land check', () => {
+  it('lists every problem of the config, the env files and every profile, exits 2 and starts nothing', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          api: { command: ['node', CHILD], ready: { tcp: 'abc' } },
+          web: { comand: ['node', CHILD] },
+        },
+      },
+      profiles: { debug: 'A=1\noops\nB="never closed\n', release: 'Color=#fff\n' },
+      files: { '.env.Land.PostHog': `Authorize=${SECRET}\nnot an assignment ${SECRET}\n` },
+    });
+    const result = await landDone(['check'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      'land.config.mjs: tiers.web: unknown key "comand": did you mean "command"?',
+      'land.config.mjs: tiers.api.ready.tcp: expected a port 1..65535, got "abc"',
+      'land.config.mjs: tiers.web.command: expected a non-empty argv array of strings, or a string with shell: true, got nothing',
+      '.env.Land.PostHog:2: expected KEY=value, got "not …" (hidden: it may be a secret)',
+      'profiles/debug.env:2: expected KEY=value, got "oops"',
+      'profiles/debug.env:3: unterminated " quote in B: expected a closing " before the end of the file',
+      'profiles/release.env:1: expected a quoted value for Color (an unquoted # starts a comment), got "#fff"',
+    ]);
+    expect(result.stderr).toBe('land: 7 problems (land.config.mjs, 2 profiles, 1 env file); nothing was started\n');
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
+    expect(existsSync(join(dir, '.land'))).toBe(false);
+
+    // land up still stops at the first, as before.
+    const up = await landDone(['up', '--no-tui'], dir);
+    expect(up.code).toBe(2);
+    expect(up.stderr).toMatch(/unknown key "comand".*\(and 2 more problems\)/);
+
+    const json = await landDone(['check', '--json'], dir);
+    expect(json.code).toBe(2);
+    const report = JSON.parse(json.stdout) as JsonReport;
+    expect(report.ok).toBe(false);
+    expect(report.stack).toEqual({ kind: 'config', file: 'land.config.mjs' });
+    expect(report.profiles).toEqual(['debug', 'release']);
+    expect(report.problems).toHaveLength(7);
+    expect(report.problems[1]).toEqual({
+      file: 'land.config.mjs',
+      key: 'tiers.api.ready.tcp',
+      message: 'expected a port 1..65535, got "abc"',
+      text: 'land.config.mjs: tiers.api.ready.tcp: expected a port 1..65535, got "abc"',
+    });
+    expect(report.problems[5]).toMatchObject({ file: 'profiles/debug.env', line: 3 });
+    expect(json.stdout).not.toContain(SECRET);
+  });
+
+  it('checks each profile\'s plan: unknown dependencies, a missing cwd or command under the profiles that start the tier', async () => {
+    const dir = makeProject({
+      config: {
+        defaultProfile: 'dev',
+        tiers: {
+          api: { command: ['node', CHILD], dependsOn: { dbb: 'ready', cache: 'started' } },
+        },
+      },
+      profiles: { debug: '', release: '' },
+    });
+    const deps = await landDone(['check'], dir);
+    expect(deps.code).toBe(2);
+    expect(deps.stdout).toBe(
+      [
+        'land.config.mjs: tiers.api.dependsOn.dbb: expected the name of a tier (api), got unknown tier "dbb"',
+        'land.config.mjs: tiers.api.dependsOn.cache: expected the name of a tier (api), got unknown tier "cache"',
+        '',
+      ].join('\n'),
+    );
+
+    writeFileSync(
+      join(dir, 'land.config.mjs'),
+      `export default ${JSON.stringify({
+        defaultProfile: 'dev',
+        tiers: {
+          api: { command: ['node', CHILD] },
+          db: { command: ['node', CHILD], cwd: 'data' },
+          web: { command: ['no-such-command-anywhere'], gate: 'Web' },
+        },
+      })};\n`,
+    );
+    writeFileSync(join(dir, 'profiles', 'release.env'), 'Web=off\n');
+    const plans = await landDone(['check', '--json'], dir);
+    const report = JSON.parse(plans.stdout) as JsonReport;
+    // Once each, though two profiles would start db: the same problem is not repeated.
+    expect(report.problems.map((problem) => problem.text)).toEqual([
+      `land.config.mjs: tiers.db.cwd: expected an existing folder, got "${join(dir, 'data')}"`,
+      'land.config.mjs: tiers.web.command: expected an executable, "no-such-command-anywhere" was not found on PATH',
+      'land.config.mjs: unknown profile "dev" (known profiles: debug, release)',
+    ]);
+    expect(report.problems[1]!.key).toBe('tiers.web.command');
+    expect(plans.code).toBe(2);
+  });
+
+  it('exits 0 on a clean stack, from a subfolder too, and checks a Procfile line by line', async () => {
+    const dir = makeProject({ config: { tiers: { api: { command: ['node', CHILD] } } }, profiles: { debug: 'A=1\n' } });
+    mkdirSync(join(dir, 'src', 'lib'), { recursive: true });
+    const clean = await landDone(['check'], join(dir, 'src', 'lib'));
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toBe('');
+    expect(clean.stderr).toBe('land: ../../land.config.mjs: no problems (1 profile, 0 env files)\n');
+    const json = JSON.parse((await landDone(['check', '--json'], dir)).stdout) as JsonReport;
+    expect(json).toMatchObject({ ok: true, problems: [], profiles: ['debug'] });
+
+    const foreman = makeProject({ config: { tiers: {} } });
+    const { rmSync } = await import('node:fs');
+    rmSync(join(foreman, 'land.config.mjs'));
+    writeFileSync(join(foreman, 'Procfile'), 'web: node server.js\nworker node worker.js\n\nweb: again\nclock:\n');
+    writeFileSync(join(foreman, '.env'), 'PORT=5000\nbroken\n');
+    const procfile = await landDone(['check'], foreman);
+    expect(procfile.code).toBe(2);
+    expect(procfile.stdout.trimEnd().split('\n')).toEqual([
+      'Procfile:2: expected <process type>: <command> (the type of letters, digits, _ and -), got "worker node worker.js"',
+      'Procfile:4: process type "web" is already defined above',
+      'Procfile:5: expected a command after "clock:"',
+    ]);
+  });
+});

@@ -1,0 +1,120 @@
+/** `land init` through the real CLI: a realistic process-compose.yaml and a Procfile become configs that load and boot. */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHILD, ROOT, freePort, land, landDone, markedProcesses } from '../helpers/land.js';
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'land-init-'));
+  folders.push(dir);
+  return dir;
+}
+
+/** The fixture stack (test/fixtures/process-compose) in a fresh folder, on free ports. */
+async function processComposeProject(): Promise<{ dir: string; dbPort: number; apiPort: number }> {
+  const dir = tempDir();
+  cpSync(join(ROOT, 'test', 'fixtures', 'process-compose'), dir, { recursive: true });
+  const dbPort = await freePort();
+  const apiPort = await freePort();
+  const file = join(dir, 'process-compose.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replaceAll('{{DB_PORT}}', String(dbPort)).replaceAll('{{API_PORT}}', String(apiPort)));
+  return { dir, dbPort, apiPort };
+}
+
+describe('land init from a process-compose.yaml', () => {
+  it('maps commands, env, depends_on conditions, probes, restart and shutdown, says what it could not, and the result boots', { timeout: 120_000 }, async () => {
+    const { dir, dbPort, apiPort } = await processComposeProject();
+    const init = await landDone(['init'], dir);
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    expect(init.stdout).toMatch(/^land: wrote land\.config\.ts from process-compose\.yaml: 5 tiers \(db, migrate, api, worker, docs\); \d+ notes in comments/);
+    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(config).toContain("import { defineConfig } from 'land';");
+    // depends_on conditions
+    expect(config).toContain("dependsOn: { db: 'ready', migrate: 'completed' }");
+    expect(config).toContain("dependsOn: { api: 'started' }");
+    // probes: readiness exec and http_get with its deadline, liveness with interval, timeout and threshold
+    expect(config).toContain(`ready: { exec: ['/bin/sh', '-c', 'node scripts/ping.mjs ${dbPort}'], timeoutMs: 20000 }`);
+    expect(config).toContain(`ready: { http: 'http://127.0.0.1:${apiPort}/health', timeoutMs: 30000 }`);
+    expect(config).toMatch(/liveness: \{\s+http: 'http:\/\/127\.0\.0\.1:\d+\/health',\s+intervalMs: 5000,\s+timeoutMs: 2000,\s+failureThreshold: 3,/);
+    expect(config).toContain("ready: { log: 'worker waiting for jobs' }");
+    // availability and shutdown
+    expect(config).toContain("restart: { policy: 'on-failure', backoff: { initialMs: 2000, maxMs: 2000 }, maxRestarts: 3 }");
+    expect(config).toContain("stop: { signal: 'SIGINT', timeoutMs: 5000 }");
+    expect(config).toContain("stop: { signal: 'SIGTERM', timeoutMs: 3000 }");
+    // environment (the top level's merged in), working_dir, a shell command kept as one
+    expect(config).toContain(`env: { APP_ENV: 'development', API_PORT: '${apiPort}', DATABASE_URL: 'http://127.0.0.1:${dbPort}/app' }`);
+    expect(config).toContain("cwd: './services/api'");
+    expect(config).toContain(`command: 'node server.mjs --name "api" --port $API_PORT',\n      shell: true,`);
+    // what could not be mapped, in comments
+    expect(config).toContain('// shutdown.command "node scripts/drain.mjs": land stops a tier with its signal, not a command');
+    expect(config).toContain('// not mapped: namespace: "background"');
+    expect(config).toContain('// not mapped (top level): log_location: "./.pc/process-compose.log"');
+    expect(config).toContain('// availability.restart "exit_on_failure"');
+    expect(config).toContain('when: () => false,');
+
+    // It checks clean and boots: the dependency order, the probes and the env are the ones process-compose had.
+    const check = await landDone(['check'], dir);
+    expect(check.stdout + check.stderr).toMatch(/no problems/);
+    expect(check.code).toBe(0);
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/db: starting → ready \(exec .*ping\.mjs/, 40_000);
+    await run.waitFor(/migrate: ready → exited \(completed with code 0\)/, 40_000);
+    await run.waitFor(/api: starting → ready \(http http:\/\/127\.0\.0\.1:\d+\/health passed\)/, 40_000);
+    await run.waitFor(/worker: starting → ready \(log worker waiting for jobs passed\)/, 40_000);
+    expect(run.output).toContain(`database http://127.0.0.1:${dbPort}/app, cwd ${join(dir, 'services', 'api')}`);
+    expect(run.output.indexOf('migrate: pending → starting')).toBeGreaterThan(run.output.indexOf('db: starting → ready'));
+    expect(run.output.indexOf('api: pending → starting')).toBeGreaterThan(run.output.indexOf('migrate: ready → exited'));
+    expect(run.output).not.toMatch(/docs: .*starting/);
+    expect((await run.stop()).code).toBe(0);
+    // SIGINT, as shutdown.signal 2 said: the API drains.
+    expect(run.output).toMatch(/api +\| api draining/);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+
+    // An existing config is not overwritten without --force.
+    const again = await landDone(['init'], dir);
+    expect(again.code).toBe(4);
+    expect(again.stderr).toBe('land: land.config.ts already exists: pass --force to overwrite it\n');
+    expect((await landDone(['init', '--force'], dir)).code).toBe(0);
+  });
+
+  it('rejects a file that is not YAML, or has no processes, with one line naming the file and exit 2', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'process-compose.yaml'), 'processes:\n  web:\n    command: "x\n  bad: [\n');
+    const broken = await landDone(['init'], dir);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^land: process-compose\.yaml:\d+: not valid YAML: .+\n$/);
+    writeFileSync(join(dir, 'process-compose.yaml'), 'version: "0.5"\n');
+    const empty = await landDone(['init'], dir);
+    expect(empty.stderr).toBe('land: process-compose.yaml: processes: expected a map of processes, e.g. processes: { web: { command: … } }\n');
+    expect(existsSync(join(dir, 'land.config.ts'))).toBe(false);
+    const none = await landDone(['init'], tempDir());
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^land: no process-compose\.yaml, process-compose\.yml, Procfile in .*: pass --from <file>\n$/);
+  });
+});
+
+describe('land init from a Procfile', () => {
+  it("writes one tier per process type with foreman's PORT, and the config boots", { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'Procfile'), `web: node ${CHILD} --say "web on $PORT"\nworker: node ${CHILD} --say worker-up\n`);
+    writeFileSync(join(dir, '.env'), 'PORT=6000\n');
+    const init = await landDone(['init'], dir);
+    expect(init.code).toBe(0);
+    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(config).toContain(`command: 'node ${CHILD} --say "web on $PORT"',`);
+    expect(config).toContain("env: { PORT: '6000' }");
+    expect(config).toMatch(/worker: \{\s+command: \['node', '[^']+child\.mjs', '--say', 'worker-up'\],\s+env: \{ PORT: '6100' \},/);
+    expect(config).toMatch(/\/\/ PORT is foreman's: 6000 plus 100 per process type/);
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/web +\| web on 6000/);
+    await run.waitFor(/worker +\| worker-up/);
+    expect((await run.stop()).code).toBe(0);
+  });
+});

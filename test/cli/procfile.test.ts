@@ -1,0 +1,132 @@
+/** A folder with a Procfile and no land config: `land up` runs it with foreman's conventions and the telemetry contract. */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CHILD, envReports, land, landDone, markedProcesses } from '../helpers/land.js';
+import { startOtlpReceiver, startPostHogReceiver } from '../helpers/receivers.js';
+
+const folders: string[] = [];
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+afterAll(() => {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A foreman project: a Procfile, a .env, a subfolder, and no land config. */
+function foremanProject(procfile: string, files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'land-procfile-'));
+  folders.push(dir);
+  writeFileSync(join(dir, 'Procfile'), procfile);
+  mkdirSync(join(dir, 'app', 'deep'), { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('land up with a Procfile', () => {
+  it('runs each process type with PORT from 5000 (+100 a type), a formation, .env and the whole telemetry contract', { timeout: 90_000 }, async () => {
+    const posthog = await startPostHogReceiver();
+    const otlp = await startOtlpReceiver();
+    closers.push(() => posthog.close(), () => otlp.close());
+    const reports = join(tmpdir(), `land-procfile-env-${process.pid}-${Date.now()}`);
+    folders.push(reports);
+    const dir = foremanProject(
+      [
+        '# foreman style',
+        `web: node ${CHILD} --report-env ${reports} --say "web listening on $PORT"`,
+        `worker: node ${CHILD} --report-env ${reports} --say "worker $PS up"`,
+        `clock: node ${CHILD} --say "clock"`,
+        '',
+      ].join('\n'),
+      {
+        '.env': 'GREETING=hello from .env\n',
+        '.env.Land.PostHog': ['Authorize=phc_procfile_key_1234567890', `Beam=${posthog.url}`, 'Capture=true', 'Report=true', 'OTLPEnabled=true', `OTLPEndpoint=${otlp.url}`, 'Record=1', ''].join('\n'),
+      },
+    );
+    // Run from a subfolder: land walks up to the Procfile, as foreman users run it from anywhere in the repo.
+    const run = land(['up', '--no-tui', '-m', 'web=2,worker=1,clock=0'], join(dir, 'app', 'deep'), { TRACEPARENT: undefined, PORT: undefined });
+    await run.waitFor(/web\.1 +\| web listening on 5000/);
+    await run.waitFor(/web\.2 +\| web listening on 5001/);
+    await run.waitFor(/worker +\| worker worker\.1 up/);
+    await run.waitFor(/worker: starting → ready/);
+    await run.waitFor(/web\.2: starting → ready/);
+    await run.waitFor(/web\.1: starting → ready/);
+    expect(run.output).not.toMatch(/clock/);
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+
+    const traceId = /trace ([0-9a-f]{32})/.exec(run.stdout)![1]!;
+    const web = envReports(reports, 'web').sort((a, b) => a.PS!.localeCompare(b.PS!));
+    const [worker] = envReports(reports, 'worker');
+    expect(web.map((env) => [env.PS, env.PORT, env.LAND_REPLICA])).toEqual([['web.1', '5000', '1'], ['web.2', '5001', '2']]);
+    expect([worker!.PS, worker!.PORT]).toEqual(['worker.1', '5100']);
+    const app = basename(dir);
+    for (const env of [...web, worker!]) {
+      expect(env.GREETING).toBe('hello from .env');
+      expect(env.OTLP_TRACE_ID).toBe(traceId);
+      expect(env.TRACEPARENT).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      expect(env.LAND_SUPERVISED).toBe('1');
+      expect(env.OTEL_SERVICE_NAME).toBe(`${app}-${env.LAND_TIER}`);
+      expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(otlp.url);
+    }
+    expect(new Set([...web, worker!].map((env) => env.TRACEPARENT)).size).toBe(3);
+
+    // Each instance: its own spawn span (under the one land.boot) and its own session:start, under the type's tier.
+    const spawns = otlp.spans.filter((span) => span.name.startsWith('land.spawn '));
+    expect(spawns.map((span) => [span.name, span.attributes['land.tier.name']]).sort()).toEqual([
+      ['land.spawn web', 'web.1'],
+      ['land.spawn web', 'web.2'],
+      ['land.spawn worker', 'worker'],
+    ]);
+    expect(new Set(otlp.spans.map((span) => span.traceId))).toEqual(new Set([traceId]));
+    await posthog.waitForEvents(4);
+    const starts = posthog.events.filter((event) => event.event.endsWith(':session:start')).map((event) => event.event).sort();
+    expect(starts).toEqual(['land:mountain:session:start', 'land:web:session:start', 'land:web:session:start', 'land:worker:session:start']);
+    expect(run.output).not.toContain('phc_procfile_key');
+
+    // One log file per instance, and a recording of the boot for `land trace`.
+    expect(readdirSync(join(dir, '.land', 'logs', run.bootId)).sort()).toEqual(['web.1.log', 'web.2.log', 'worker.log']);
+    expect(readFileSync(join(dir, '.land', 'logs', run.bootId, 'web.2.log'), 'utf8')).toContain('web listening on 5001');
+    expect(existsSync(join(dir, '.land', 'telemetry', run.bootId, 'spans.ndjson'))).toBe(true);
+  });
+
+  it('takes the base port from .env as foreman does, and a land config beside the Procfile wins', { timeout: 60_000 }, async () => {
+    const reports = join(tmpdir(), `land-procfile-port-${process.pid}-${Date.now()}`);
+    folders.push(reports);
+    const dir = foremanProject(`api: node ${CHILD} --report-env ${reports} --say "api on $PORT"\nqueue: node ${CHILD} --say "queue on $PORT"\n`, { '.env': 'PORT=7000\n' });
+    const run = land(['up', '--no-tui'], dir, { PORT: undefined });
+    await run.waitFor(/api +\| api on 7000/);
+    await run.waitFor(/queue +\| queue on 7100/);
+    expect(run.stdout).toMatch(/profile default/);
+    expect((await run.stop()).code).toBe(0);
+    expect(envReports(reports, 'api')[0]!.LAND_PROFILE).toBe('default');
+
+    writeFileSync(join(dir, 'land.config.mjs'), `export default { tiers: { only: { command: ${JSON.stringify(['node', CHILD, '--say', 'from the config'])} } } };\n`);
+    const configured = land(['up', '--no-tui'], join(dir, 'app'));
+    await configured.waitFor(/only +\| from the config/);
+    expect((await configured.stop()).code).toBe(0);
+    expect(configured.output).not.toMatch(/api on/);
+  });
+
+  it('rejects a bad Procfile line, a bad formation and a formation for a land config with one line and exit 2', async () => {
+    const dir = foremanProject(`web: node ${CHILD}\nthis line is wrong\n`);
+    const bad = await landDone(['up', '--no-tui'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^land: Procfile:2: expected <process type>: <command> .*got "this line is wrong"\n$/);
+
+    const good = foremanProject(`web: node ${CHILD}\n`);
+    const formation = await landDone(['up', '--no-tui', '-m', 'web=2,wrker=1'], good);
+    expect(formation.code).toBe(2);
+    expect(formation.stderr).toBe('land: -m/--formation: unknown process type "wrker" (the Procfile has web; all sets the rest)\n');
+    const malformed = await landDone(['up', '--no-tui', '-m', 'web:2'], good);
+    expect(malformed.stderr).toMatch(/^land: -m\/--formation: expected <process type>=<count>.*got "web:2"\n$/);
+    expect(existsSync(join(good, '.land', 'logs'))).toBe(false);
+
+    writeFileSync(join(good, 'land.config.mjs'), `export default { tiers: { a: { command: ['true'] } } };\n`);
+    const notProcfile = await landDone(['up', '--no-tui', '-m', 'a=2'], good);
+    expect(notProcfile.code).toBe(2);
+    expect(notProcfile.stderr).toMatch(/^land: --formation: only for a Procfile stack/);
+  });
+});

@@ -1,0 +1,94 @@
+/** The converters behind `land init`, and foreman's formation, on the cases the end-to-end tests do not reach. */
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { renderConfig, tsValue } from '../../src/migrate/emit.js';
+import { draftFromProcessCompose } from '../../src/migrate/from-process-compose.js';
+import { draftFromProcfile } from '../../src/migrate/from-procfile.js';
+import { parseFormation } from '../../src/procfile/formation.js';
+import { procfileTiers } from '../../src/procfile/stack.js';
+
+const tier = async (yaml: string, name: string) => (await draftFromProcessCompose(yaml, 'pc.yaml')).tiers.find((t) => t.name === name)!;
+
+describe('process-compose → land', () => {
+  it('maps entrypoint to argv, signal numbers and names, exit_on_failure, and notes what it drops', async () => {
+    const draft = await draftFromProcessCompose(
+      [
+        'environment: { SHARED: "1" }',
+        'shell: { shell_command: zsh }',
+        'processes:',
+        '  my.web:',
+        '    entrypoint: [python, -m]',
+        '    command: http.server',
+        '    environment: [PORT=8000, "broken"]',
+        '    shutdown: { signal: SIGQUIT, command: "kill it" }',
+        '    availability: { restart: exit_on_failure }',
+        '    replicas: 2',
+        '  job:',
+        '    command: ./run.sh',
+        '    depends_on: { my.web: { condition: process_completed }, ghost: {}, nocmd: {} }',
+        '    shutdown: { signal: 99 }',
+        '  nocmd:',
+        '    description: no command here',
+      ].join('\n'),
+      'pc.yaml',
+    );
+    expect(draft.tiers.map((t) => t.name)).toEqual(['my-web', 'job']);
+    const web = draft.tiers[0]!;
+    expect(web.config).toMatchObject({ command: ['python', '-m', 'http.server'], env: { SHARED: '1', PORT: '8000' }, restart: { policy: 'never' }, stop: { signal: 'SIGQUIT' } });
+    expect(web.notes).toEqual(
+      expect.arrayContaining([
+        '"my.web" in process-compose.yaml (tier names are letters, digits, - and _)',
+        'environment: "broken" is not KEY=value: left out',
+        'shutdown.command "kill it": land stops a tier with its signal, not a command',
+        'not mapped: replicas: 2',
+      ]),
+    );
+    const job = draft.tiers[1]!;
+    expect(job.config.dependsOn).toEqual({ 'my-web': 'completed' });
+    expect(job.notes).toEqual(
+      expect.arrayContaining([
+        "depends_on.my.web: process_completed: land's \"completed\" waits for exit code 0",
+        'depends_on.ghost: no such process in the file: left out',
+        'depends_on.nocmd: that process was left out',
+        'shutdown.signal 99: not a signal land knows: SIGTERM kept',
+      ]),
+    );
+    expect(draft.notes).toEqual(expect.arrayContaining(['process "nocmd" has no command: left out', 'not mapped (top level): shell: {"shell_command":"zsh"}']));
+  });
+
+  it('gives probes their deadline from the defaults process-compose takes (period 10 s, 3 failures)', async () => {
+    const api = await tier('processes:\n  api:\n    command: node a.js\n    readiness_probe: { http_get: { port: 3000, path: ready } }\n', 'api');
+    expect(api.config.ready).toEqual({ http: 'http://127.0.0.1:3000/ready', timeoutMs: 30_000 });
+  });
+
+  it('rejects what is not a process-compose file', async () => {
+    await expect(draftFromProcessCompose('- a\n- b\n', 'pc.yaml')).rejects.toThrow(new InputError('pc.yaml: processes: expected a map of processes, e.g. processes: { web: { command: … } }'));
+    await expect(draftFromProcessCompose('processes: {\n', 'pc.yaml')).rejects.toThrow(/^pc\.yaml:\d+: not valid YAML/);
+  });
+});
+
+describe('writing the config', () => {
+  it('quotes what needs quoting and breaks long objects over lines', () => {
+    expect(tsValue({ 'a-b': "it's", ok: [1, true] })).toBe(`{ 'a-b': 'it\\'s', ok: [1, true] }`);
+    expect(tsValue({ text: 'x'.repeat(120) })).toBe(`{\n  text: '${'x'.repeat(120)}',\n}`);
+    const text = renderConfig(draftFromProcfile('web: node server.js\n', 'Procfile'));
+    expect(text).toContain("web: { command: ['node', 'server.js'], env: { PORT: '5000' } },");
+    expect(text.startsWith('// Written by `land init` from Procfile.')).toBe(true);
+  });
+});
+
+describe("foreman's formation", () => {
+  it('counts per type, all= for the rest, 0 to leave one out; ports per type and instance', () => {
+    const types = ['web', 'worker', 'clock'];
+    expect([...parseFormation(undefined, types)]).toEqual([['web', 1], ['worker', 1], ['clock', 1]]);
+    expect([...parseFormation('all=2, clock=0', types)]).toEqual([['web', 2], ['worker', 2], ['clock', 0]]);
+    expect(() => parseFormation('web=two', types)).toThrow(/expected <process type>=<count>/);
+    const tiers = procfileTiers(types.map((name, index) => ({ name, command: name, line: index + 1 })), parseFormation('web=3,clock=0', types), 5000);
+    expect(Object.entries(tiers).map(([name, t]) => [name, t.tier, t.env!.PORT, t.env!.PS])).toEqual([
+      ['web.1', 'web', '5000', 'web.1'],
+      ['web.2', 'web', '5001', 'web.2'],
+      ['web.3', 'web', '5002', 'web.3'],
+      ['worker', 'worker', '5100', 'worker.1'],
+    ]);
+  });
+});
