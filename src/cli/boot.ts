@@ -63,7 +63,7 @@ async function showStack({ plan, supervisor, telemetry }: Boot, stopped: Promise
   const printer = createPrinter({
     out: process.stdout,
     color: useColor(process.stdout),
-    names: plan.config.tiers.map((tier) => tier.name),
+    names: supervisor.snapshot().tiers.map((tier) => tier.name),
     gate: supervisor.output,
   });
   supervisor.subscribe(printer.listener);
