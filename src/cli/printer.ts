@@ -37,7 +37,7 @@ function describe(event: SupervisorEvent): string | undefined {
     case 'scale':
       return `${event.tier}: scaled from ${event.from} to ${event.to} replica${event.to === 1 ? '' : 's'}`;
     case 'change':
-      return `${event.tier}: ${describeChange(event.files)}, restarting`;
+      return `${event.tier}: ${describeChange(event.files[0] ?? 'a watched file', event.files.length)}, restarting`;
     default:
       return undefined;
   }

@@ -74,10 +74,12 @@ export function watchFiles(options: FileWatcherOptions): FileWatcher {
     if (files.length > 0) options.onBurst(files);
   };
   watcher.on('all', (event, path) => {
-    if (event === 'addDir' || event === 'unlinkDir') return;
     const rel = toPosix(relative(cwd, path));
-    if (!matches(rel) || ignored(rel)) return;
-    if (!pending.includes(rel)) pending.push(rel);
+    const file = event !== 'addDir' && event !== 'unlinkDir';
+    if (file && (!matches(rel) || ignored(rel))) return;
+    // A folder is activity, not a change: it extends a burst in progress (a checkout creating folders).
+    if (!file && !timer) return;
+    if (file && !pending.includes(rel)) pending.push(rel);
     // Quiet period: the burst ends once nothing has changed for debounceMs.
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, spec.debounceMs);

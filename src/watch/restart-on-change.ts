@@ -87,9 +87,6 @@ export class ChangeWatcher {
 
   private onBurst(group: string, entry: Watched, files: string[]): void {
     if (this.closed || this.host.stopping()) return;
-    const at = Date.now();
-    entry.status.lastChange = { file: files[0]!, files: files.length, at };
-    this.host.emit({ type: 'change', tier: group, files, at });
     entry.queue = entry.queue.then(() => this.restart(group, entry, files)).catch((error: unknown) => {
       this.host.emit({ type: 'error', tier: group, tag: 'watch-restart', message: String(error), at: Date.now() });
     });
@@ -97,12 +94,15 @@ export class ChangeWatcher {
 
   private async restart(group: string, entry: Watched, files: string[]): Promise<void> {
     if (this.closed || this.host.stopping()) return;
-    const change = describeChange(files);
+    const members = this.host.members(group).filter((tier) => tier.running || STARTS_AGAIN.has(tier.state));
+    if (members.length === 0) return; // stopped by a person, gated off, or still waiting for its dependencies
+    const at = Date.now();
+    entry.status.lastChange = { file: files[0]!, files: files.length, at };
+    entry.status.restarts += 1;
+    this.host.emit({ type: 'change', tier: group, files, at });
+    const change = describeChange(files[0]!, files.length);
     const dependents = entry.config.watch!.restartDependents ? this.host.dependentsOf(group).filter((tier) => tier.running) : [];
     await Promise.all([...dependents].reverse().map((tier) => tier.stop(`stopped while ${group} restarts (${change})`)));
-    const members = this.host.members(group).filter((tier) => tier.running || STARTS_AGAIN.has(tier.state));
-    if (members.length === 0 && dependents.length === 0) return;
-    entry.status.restarts += 1;
     await Promise.all(members.map((tier) => (tier.running ? tier.restart(`restarted: ${change}`) : tier.start(`started again: ${change}`))));
     for (const tier of dependents) {
       // Each dependent waits for what it depends on (restarted just now) to be ready again, in dependency order.
