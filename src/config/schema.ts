@@ -294,8 +294,13 @@ function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
 function allowedKeysAt(keys: readonly PropertyKey[]): string[] {
   // Walks zod's public definition objects: object → shape, record → valueType, optional → innerType.
   let schema: z.core.$ZodType | undefined = landConfigSchema;
-  const unwrap = (s: z.core.$ZodType | undefined): z.core.$ZodType | undefined =>
-    s?._zod.def.type === 'optional' ? unwrap((s._zod.def as z.core.$ZodOptionalDef).innerType) : s;
+  // A union (watch: a glob or an object) is read as its object option.
+  const unwrap = (s: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
+    const def = s?._zod.def;
+    if (def?.type === 'optional') return unwrap((def as z.core.$ZodOptionalDef).innerType);
+    if (def?.type === 'union') return (def as z.core.$ZodUnionDef).options.find((option) => option._zod.def.type === 'object') ?? s;
+    return s;
+  };
   for (const key of keys) {
     schema = unwrap(schema);
     const def = schema?._zod.def;
