@@ -202,12 +202,12 @@ export class Supervisor implements SupervisorControl {
     await Promise.all(tiers.map((tier) => tier.stop()));
   }
 
-  async restartTier(name: string, reason?: string): Promise<void> {
+  async restartTier(name: string): Promise<void> {
     const tiers = this.tiers.resolve(name);
     this.refuseWhileShuttingDown();
     const gated = tiers.find((tier) => tier.state === 'disabled');
     if (gated) throw new ControlError('gated', `${name} is gated off by ${gated.gatedBy}; spawn it to override the gate`);
-    await Promise.all(tiers.map((tier) => (tier.running ? tier.restart(reason) : tier.start(reason ?? 'started on request'))));
+    await Promise.all(tiers.map((tier) => (tier.running ? tier.restart() : tier.start('started on request'))));
   }
 
   /** `land scale`: run `count` replicas of a tier that declares `replicas` (src/supervisor/scale.ts). */

@@ -9,7 +9,7 @@ import { Box, useInput, useStdin, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { oneLine } from '../errors.js';
 import type { LogStream, StackSnapshot, SupervisorControl } from '../supervisor/types.js';
-import { restartAction, startStopAction, type TierAction } from './actions.js';
+import { restartAction, scaleAction, startStopAction, type TierAction } from './actions.js';
 import { Footer, type Status } from './components/footer.js';
 import { Header } from './components/header.js';
 import { Help } from './components/help.js';
@@ -266,6 +266,23 @@ export function App(props: AppProps) {
     scheduler.mark();
   };
 
+  /** `+` / `-` on a replica: scale its tier by one. */
+  const scaleSelected = (action: ReturnType<typeof scaleAction>): void => {
+    if (action.kind === 'refuse') return say(action.message, 'error');
+    if (!control.scaleTier) return say('this view cannot scale tiers', 'error');
+    const { group, count } = action;
+    say(`scaling ${group} to ${count}…`);
+    control.scaleTier(group, count).then(
+      () => {
+        if (mountedRef.current) say(`${group} runs ${count} replica${count === 1 ? '' : 's'}`);
+      },
+      (error: unknown) => {
+        if (mountedRef.current) say(`scale ${group} failed: ${oneLine(error)}`, 'error');
+      },
+    );
+    scheduler.mark();
+  };
+
   const quit = (): void => {
     if (mode === 'watch') {
       finish();
@@ -423,6 +440,10 @@ export function App(props: AppProps) {
     if (input === '&') return openPrompt('filter');
     if ((input === 'n' || input === 'N') && pane?.search) return searchPane(pane.search.query, input === 'n' ? 'older' : 'newer');
     if (input === 'a') return pane?.tier === ALL ? closePane() : openPane(ALL);
+    if ((input === '+' || input === '-') && selectedTier) {
+      if (quittingRef.current || viewRef.current.snapshot.shuttingDown) return say('the stack is shutting down', 'error');
+      return scaleSelected(scaleAction(selectedTier, list, input === '+' ? 1 : -1));
+    }
     if (input === 'r' || input === 's') {
       if (!selectedTier) return;
       if (quittingRef.current || viewRef.current.snapshot.shuttingDown) return say('the stack is shutting down', 'error');

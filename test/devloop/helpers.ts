@@ -1,6 +1,9 @@
 /** Helpers for the dev-loop tests (replicas, scale, watch, start). */
 import { createServer } from 'node:net';
 
+/** Generous against hangs only: each step of these tests is a real CLI process, slow on a loaded machine. */
+export const E2E_TIMEOUT = 240_000;
+
 function isFree(port: number): Promise<boolean> {
   return new Promise((done) => {
     const server = createServer();

@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CHILD, envReports, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
-import { cleanUp, status, tierOf, waitForTier } from '../control/helpers.js';
-import { freePortRange } from './helpers.js';
+import { cleanUp, http, status, tierOf, waitForTier } from '../control/helpers.js';
+import { E2E_TIMEOUT, freePortRange } from './helpers.js';
 
 const runs: LandRun[] = [];
 afterEach(async () => {
@@ -72,7 +72,7 @@ describe('replicas', () => {
 
     // The plain output prefixes each replica's lines with its own name.
     expect(run.stdout).toMatch(new RegExp(`^api\\.3 +\\| replica 3 on ${base + 2}$`, 'm'));
-  });
+  }, E2E_TIMEOUT);
 
   it('land scale adds and removes replicas of the running stack; restart and stop address every replica', async () => {
     const { dir, reports, base, run } = await replicaStack();
@@ -113,14 +113,20 @@ describe('replicas', () => {
       [['scale', 'api.2', '3'], /api\.2 is a replica: scale its tier, api/],
       [['scale', 'ghost', '2'], /unknown tier ghost \(known: api\.1, api\.2, web\)/],
     ];
-    for (const [args, expected] of cases) {
-      const result = await landDone(args, dir);
+    const results = await Promise.all(cases.map(([args]) => landDone(args, dir)));
+    for (const [index, [args, expected]] of cases.entries()) {
+      const result = results[index]!;
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(expected);
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     }
 
+    // The API itself: a count that is not a number is a 400 with its code.
+    const raw = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/tiers/api/scale?replicas=abc', { method: 'POST' });
+    expect(raw.status).toBe(400);
+    expect(JSON.parse(raw.body)).toEqual({ error: { code: 'bad-request', message: 'replicas: expected a whole number ≥ 1, got "abc"' } });
+
     expect(await run.stop()).toEqual({ code: 0, signal: null });
     expect(markedProcesses(run.bootId)).toEqual([]);
-  });
+  }, E2E_TIMEOUT);
 });

@@ -1,6 +1,7 @@
 /** `land start <tier>` through the real CLI: starts a stopped tier of the running stack; refusals with their codes. */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, land, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
+import { E2E_TIMEOUT } from './helpers.js';
 import { cleanUp, waitForTier } from '../control/helpers.js';
 
 const runs: LandRun[] = [];
@@ -49,5 +50,5 @@ describe('land start', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^land: unknown tier ghost \(known: api, extra\)\n$/);
     expect(await run.stop()).toEqual({ code: 0, signal: null });
-  });
+  }, E2E_TIMEOUT);
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CHILD, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { E2E_TIMEOUT } from './helpers.js';
 import { cleanUp, status, tierOf, waitForTier } from '../control/helpers.js';
 
 const runs: LandRun[] = [];
@@ -97,7 +98,7 @@ describe('restart on change', () => {
 
     expect(await run.stop()).toEqual({ code: 0, signal: null });
     expect(markedProcesses(run.bootId)).toEqual([]);
-  });
+  }, E2E_TIMEOUT);
 
   it('starts a failed tier again when its files change', async () => {
     const dir = watchProject();
@@ -119,5 +120,5 @@ describe('restart on change', () => {
     expect(tierOf(after, 'web')).toMatchObject({ state: 'ready', pid: webPid });
     expect(run.stdout).not.toMatch(/app: src\/main\.js changed/);
     expect(await run.stop()).toEqual({ code: 0, signal: null });
-  });
+  }, E2E_TIMEOUT);
 });

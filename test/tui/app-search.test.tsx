@@ -117,3 +117,38 @@ describe('App merged view, search and filter', () => {
     expect(app.frame()).toMatch(/^& +filter the log pane/m);
   });
 });
+
+describe('App scale keys', () => {
+  it('+ and - scale the selected replica\'s tier by one; a tier without replicas and the last replica say why not', async () => {
+    const control = new FakeControl(
+      stack([
+        tier('api.1', 'ready', { tier: 'api', group: 'api', replica: 1, pid: 11, startedAt: T0 }),
+        tier('api.2', 'ready', { tier: 'api', group: 'api', replica: 2, pid: 12, startedAt: T0 }),
+        tier('web', 'ready', { pid: 13, startedAt: T0 }),
+        tier('solo.1', 'ready', { tier: 'solo', group: 'solo', replica: 1, pid: 14, startedAt: T0 }),
+      ]),
+    );
+    const app = renderApp(control, { columns: 100 });
+    await app.press('+');
+    await app.untilText('api runs 3 replicas');
+    await app.press('-');
+    await app.untilText('api runs 1 replica');
+    expect(control.calls.filter((call) => call.command === 'scale')).toEqual([
+      { command: 'scale', target: 'api', count: 3 },
+      { command: 'scale', target: 'api', count: 1 },
+    ]);
+    await app.press('j', 'j');
+    await app.untilSelected('web');
+    await app.press('+');
+    await app.untilText('web does not declare replicas: set replicas: 1 (or more) in the config to scale it');
+    await app.press('j', '-');
+    await app.untilText('solo keeps at least one replica — s stops it');
+    control.onCommand = async () => {
+      throw new Error('replicas: expected a whole number 1..64, got 65');
+    };
+    await app.press('+');
+    await app.untilText('scale solo failed: replicas: expected a whole number 1..64, got 65');
+    expect(control.calls.filter((call) => call.command === 'scale')).toHaveLength(3);
+  });
+});
+
