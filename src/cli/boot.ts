@@ -108,7 +108,7 @@ async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): P
   const printer = createPrinter({
     out: process.stdout,
     color: useColor(process.stdout),
-    names: plan.config.tiers.map((tier) => tier.name),
+    names: supervisor.snapshot().tiers.map((tier) => tier.name),
     gate: supervisor.output,
   });
   supervisor.subscribe(printer.listener);

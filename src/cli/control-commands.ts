@@ -1,7 +1,7 @@
-/** `land status | stop | restart | logs | down`: clients of a running stack's control socket. */
+/** `land status | start | stop | restart | scale | logs | down`: clients of a running stack's control socket. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requestJson, requestText, streamLines } from '../control/client.js';
-import type { CommandResult, ShutdownAccepted } from '../control/protocol.js';
+import type { CommandResult, ScaleResult, ShutdownAccepted } from '../control/protocol.js';
 import { EXIT_NO_STACK } from '../control/exit-codes.js';
 import { InputError } from '../errors.js';
 import type { StackSnapshot } from '../supervisor/types.js';
@@ -13,6 +13,31 @@ const tierPath = (tier: string, action: string) => `/tiers/${encodeURIComponent(
 export async function statusCommand(options: TargetOptions & { json?: boolean }): Promise<number> {
   const snapshot = await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status'));
   process.stdout.write(options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderStatus(snapshot));
+  return 0;
+}
+
+/** Where each addressed instance runs now: `api (pid 123)`, `api.1 (pid 4), api.2 (pid 5)`. */
+function describeInstances(tiers: CommandResult['tiers']): string {
+  return tiers.map((tier) => `${tier.name}${tier.pid !== undefined ? ` (pid ${tier.pid})` : ` (${tier.state})`}`).join(', ');
+}
+
+export async function startCommand(tier: string, options: TargetOptions): Promise<number> {
+  const result = await withStack(options, ({ socket }) => requestJson<CommandResult>(socket, 'POST', tierPath(tier, 'start')));
+  process.stdout.write(`land: started ${describeInstances(result.tiers)}\n`);
+  return 0;
+}
+
+function parseReplicas(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1) throw new InputError(`<replicas>: expected a whole number ≥ 1, got "${value}"`);
+  return count;
+}
+
+export async function scaleCommand(tier: string, replicas: string, options: TargetOptions): Promise<number> {
+  const count = parseReplicas(replicas);
+  const path = `${tierPath(tier, 'scale')}?replicas=${count}`;
+  const result = await withStack(options, ({ socket }) => requestJson<ScaleResult>(socket, 'POST', path));
+  process.stdout.write(`land: ${tier} runs ${result.tiers.length} replica${result.tiers.length === 1 ? '' : 's'}: ${describeInstances(result.tiers)}\n`);
   return 0;
 }
 

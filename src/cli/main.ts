@@ -57,9 +57,9 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
   // Clients of the running stack (src/control/exit-codes.ts).
   program.addHelpText(
     'after',
-    '\nExit codes of status, spawn, stop, restart, logs, down, watch, dashboard: 0 done, 1 unexpected failure, 2 bad input or\n' +
-      'unknown tier, 3 no stack running here, 4 conflict (already running, not running, gated off, shutting down,\n' +
-      'or `land up` while a land already runs this stack).',
+    '\nExit codes of status, spawn, start, stop, restart, scale, logs, down, watch, dashboard: 0 done, 1 unexpected\n' +
+      'failure, 2 bad input or unknown tier, 3 no stack running here, 4 conflict (already running, not running, gated\n' +
+      'off, shutting down, or `land up` while a land already runs this stack).',
   );
   program
     .command('status')
@@ -77,6 +77,23 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .option('--with-deps', 'also start what the tier depends on, first')
     .addOption(controlPortOption())
     .action((tier: string, options: SpawnOptions) => run(async () => (await import('./spawn.js')).spawnCommand(tier, options)));
+
+  program
+    .command('start')
+    .description('start a tier of the running stack that is stopped, exited or failed (all its replicas)')
+    .argument('<tier>', 'tier name (or one replica, e.g. api.2)')
+    .addOption(configOption())
+    .action((tier: string, options: { config?: string }) => run(async () => (await controlCommands()).startCommand(tier, options)));
+
+  program
+    .command('scale')
+    .description('run <replicas> instances of a tier of the running stack (a tier that declares replicas)')
+    .argument('<tier>', 'tier name')
+    .argument('<replicas>', 'how many replicas (1..64)')
+    .addOption(configOption())
+    .action((tier: string, replicas: string, options: { config?: string }) =>
+      run(async () => (await controlCommands()).scaleCommand(tier, replicas, options)),
+    );
 
   program
     .command('stop')

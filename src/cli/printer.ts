@@ -6,6 +6,7 @@
 import { styleText } from 'node:util';
 import type { OutputGate } from '../supervisor/output-gate.js';
 import type { SupervisorEvent } from '../supervisor/types.js';
+import { describeChange } from '../watch/describe.js';
 
 type Color = Parameters<typeof styleText>[0];
 /** A piece of output at least this large is written on its own instead of being copied into a joined write. */
@@ -33,6 +34,10 @@ function describe(event: SupervisorEvent): string | undefined {
       return `${event.tier}: ${event.tag}: ${event.message}`;
     case 'shutdown':
       return event.phase === 'begin' ? `shutting down (${event.reason})` : 'every tier stopped';
+    case 'scale':
+      return `${event.tier}: scaled from ${event.from} to ${event.to} replica${event.to === 1 ? '' : 's'}`;
+    case 'change':
+      return `${event.tier}: ${describeChange(event.files[0] ?? 'a watched file', event.files.length)}, restarting`;
     default:
       return undefined;
   }

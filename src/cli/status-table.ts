@@ -1,6 +1,7 @@
 /** `land status` for people: one header line about the boot, one row per tier, one line about telemetry. */
 import type { ExitInfo, PipeStatus, StackSnapshot, TierSnapshot } from '../supervisor/types.js';
 import { formatDuration } from '../tui/format.js';
+import { describeChange } from '../watch/describe.js';
 
 const ALIVE = new Set(['starting', 'ready', 'stopping']);
 
@@ -19,8 +20,15 @@ function row(tier: TierSnapshot, now: number): string[] {
     tier.state === 'disabled' ? '-' : String(tier.restarts),
     tier.timeToReadyMs !== undefined ? formatDuration(tier.timeToReadyMs) : '-',
     exitText(tier.lastExit),
-    tier.reason.replace(/\s+/g, ' '),
+    tier.reason.replace(/\s+/g, ' ') + changeNote(tier),
   ];
+}
+
+/** When the running process was started by a change of a watched file: which. */
+function changeNote(tier: TierSnapshot): string {
+  const change = tier.watch?.lastChange;
+  if (!change || tier.startedAt === undefined || tier.startedAt < change.at) return '';
+  return ` · after ${describeChange(change.file, change.files)}`;
 }
 
 function pipeText(name: string, pipe: PipeStatus): string {

@@ -87,5 +87,8 @@ export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: In
   });
   Object.assign(env, injected.traceContext);
   if (injected.otlpEndpoint !== undefined) env.OTEL_EXPORTER_OTLP_ENDPOINT = injected.otlpEndpoint;
+  // A replica's own copy of the tier carries its number and its port (src/supervisor/replicas.ts).
+  if (tier.replica !== undefined) env.LAND_REPLICA = String(tier.replica);
+  if (tier.port !== undefined) env.PORT = String(tier.port);
   return env;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { orderTiers } from './order.js';
-import type { LandConfig, LivenessSpec, ProbeSpec, ResolvedConfig, ResolvedTier, TierConfig } from './types.js';
+import type { LandConfig, LivenessSpec, ProbeSpec, ResolvedConfig, ResolvedTier, ResolvedWatch, TierConfig } from './types.js';
 
 /** Every default of the config in one place (the docs and `land config` can show them from here). */
 export const DEFAULTS = {
@@ -18,6 +18,7 @@ export const DEFAULTS = {
     stop: { signal: 'SIGTERM', timeoutMs: 5000 },
     ready: { timeoutMs: 30_000 },
     liveness: { intervalMs: 5000, failureThreshold: 1, timeoutMs: 5000 },
+    watch: { debounceMs: 300, restartDependents: false },
   },
 } as const;
 
@@ -44,6 +45,17 @@ function resolveLiveness(liveness: LivenessSpec | undefined): ResolvedTier['live
     timeoutMs: liveness.timeoutMs ?? defaults.timeoutMs,
     intervalMs: liveness.intervalMs ?? defaults.intervalMs,
     failureThreshold: liveness.failureThreshold ?? defaults.failureThreshold,
+  };
+}
+
+function resolveWatch(watch: TierConfig['watch']): ResolvedWatch | undefined {
+  if (watch === undefined) return undefined;
+  const spec = typeof watch === 'string' || Array.isArray(watch) ? { paths: watch } : watch;
+  return {
+    paths: typeof spec.paths === 'string' ? [spec.paths] : [...spec.paths],
+    ignore: [...(spec.ignore ?? [])],
+    debounceMs: spec.debounceMs ?? DEFAULTS.tier.watch.debounceMs,
+    restartDependents: spec.restartDependents ?? DEFAULTS.tier.watch.restartDependents,
   };
 }
 
@@ -76,6 +88,9 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
   };
   if (tier.when !== undefined) resolved.when = tier.when;
   if (tier.description !== undefined) resolved.description = tier.description;
+  if (tier.replicas !== undefined) resolved.replicas = tier.replicas;
+  if (tier.port !== undefined) resolved.port = tier.port;
+  if (tier.watch !== undefined) resolved.watch = resolveWatch(tier.watch);
   if (resolved.ready === undefined) delete resolved.ready;
   if (resolved.liveness === undefined) delete resolved.liveness;
   return resolved;

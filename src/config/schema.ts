@@ -124,6 +124,31 @@ export const stopSchema = z.strictObject(
   { error: 'expected an object { signal, timeoutMs }' },
 );
 
+const globList = z.array(nonEmptyString('a glob such as "src/**"'), { error: 'expected an array of globs such as ["src/**"]' });
+const globs = z.union([nonEmptyString('a glob such as "src/**"'), globList], {
+  error: 'expected a glob or an array of globs such as ["src/**"]',
+});
+
+export const watchSchema = z.union(
+  [
+    nonEmptyString('a glob such as "src/**"'),
+    globList,
+    z.strictObject(
+      {
+        paths: globs,
+        ignore: z.optional(globList),
+        debounceMs: z.optional(wholeNumber('a whole number of milliseconds >= 0', 0)),
+        restartDependents: z.optional(z.boolean({ error: 'expected true or false' })),
+      },
+      { error: 'expected { paths, ignore, debounceMs, restartDependents }' },
+    ),
+  ],
+  { error: 'expected a glob, an array of globs, or { paths, ignore, debounceMs, restartDependents }' },
+);
+
+/** Most instances one tier may run (a typo such as 1000 should not fork-bomb the machine). */
+export const MAX_REPLICAS = 64;
+
 const envRecord = z.record(z.string(), z.string({ error: 'expected a string value' }), {
   error: 'expected an object of string values',
 });
@@ -174,10 +199,22 @@ export const tierSchema = z
       restart: z.optional(restartSchema),
       stop: z.optional(stopSchema),
       description: z.optional(z.string({ error: 'expected a string' })),
+      replicas: z.optional(wholeNumber(`a whole number 1..${MAX_REPLICAS}`, 1, MAX_REPLICAS)),
+      port: z.optional(wholeNumber('a port 1..65535', 1, 65535)),
+      watch: z.optional(watchSchema),
     },
     { error: 'expected a tier object with at least a command' },
   )
-  .check(z.superRefine(checkShellCommand));
+  .check(z.superRefine(checkShellCommand), z.superRefine(checkReplicaPorts));
+
+/** Every replica's port (`port + n - 1`) must be a port too. */
+function checkReplicaPorts(tier: { port?: number; replicas?: number }, ctx: z.core.$RefinementCtx): void {
+  if (tier.port === undefined || tier.replicas === undefined) return;
+  const last = tier.port + tier.replicas - 1;
+  if (last > 65535) {
+    ctx.addIssue({ code: 'custom', message: `expected a base port that leaves room for ${tier.replicas} replicas (the last would be ${last})`, path: ['port'] });
+  }
+}
 
 /** At least one tier, each named so that it can live in event names, env values and file names. */
 function checkTierNames(tiers: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
@@ -264,8 +301,13 @@ function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
 function allowedKeysAt(keys: readonly PropertyKey[]): string[] {
   // Walks zod's public definition objects: object → shape, record → valueType, optional → innerType.
   let schema: z.core.$ZodType | undefined = landConfigSchema;
-  const unwrap = (s: z.core.$ZodType | undefined): z.core.$ZodType | undefined =>
-    s?._zod.def.type === 'optional' ? unwrap((s._zod.def as z.core.$ZodOptionalDef).innerType) : s;
+  // A union (watch: a glob or an object) is read as its object option.
+  const unwrap = (s: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
+    const def = s?._zod.def;
+    if (def?.type === 'optional') return unwrap((def as z.core.$ZodOptionalDef).innerType);
+    if (def?.type === 'union') return (def as z.core.$ZodUnionDef).options.find((option) => option._zod.def.type === 'object') ?? s;
+    return s;
+  };
   for (const key of keys) {
     schema = unwrap(schema);
     const def = schema?._zod.def;

@@ -47,6 +47,24 @@ export interface TierConfig {
   restart?: RestartSpec;
   stop?: StopSpec;
   description?: string;
+  /** Run this many instances, `<tier>.1` … `<tier>.N`, each with LAND_REPLICA=<n> (src/supervisor/replicas.ts). */
+  replicas?: number;
+  /** The child's PORT; replica n gets `port + n - 1` (foreman's convention). */
+  port?: number;
+  /** Restart the tier when files change: globs (relative to `cwd`), or the full spec. */
+  watch?: string | string[] | WatchSpec;
+}
+
+/** Restart on change (src/watch/). */
+export interface WatchSpec {
+  /** Globs relative to the tier's cwd, e.g. `src/**` or `lib/*.js`. */
+  paths: string | string[];
+  /** Globs never watched (node_modules, .git and .land never are). */
+  ignore?: string[];
+  /** A burst of changes (a `git checkout`) restarts once, this long after the last change. Default 300 ms. */
+  debounceMs?: number;
+  /** Also restart the tiers that depend on this one (after it is ready again). Default false. */
+  restartDependents?: boolean;
 }
 
 export interface LandConfig {
@@ -94,6 +112,20 @@ export interface ResolvedTier {
   restart: { policy: RestartPolicy; maxRestarts: number; backoff: { initialMs: number; maxMs: number }; resetAfterMs: number };
   stop: { signal: NodeJS.Signals; timeoutMs: number };
   description?: string;
+  /** As configured (absent: one instance named after the tier, which `land scale` cannot change). */
+  replicas?: number;
+  port?: number;
+  watch?: ResolvedWatch;
+  /** Set on a replica's own copy: the tier it belongs to and its number (1-based). */
+  group?: string;
+  replica?: number;
+}
+
+export interface ResolvedWatch {
+  paths: string[];
+  ignore: string[];
+  debounceMs: number;
+  restartDependents: boolean;
 }
 
 export interface ResolvedConfig {

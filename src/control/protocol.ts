@@ -7,7 +7,8 @@
  *   GET  /metrics                     Prometheus text
  *   GET  /events                      NDJSON stream of EventStreamMessage, ends when the stack has shut down
  *   GET  /tiers/<name>/logs           ?limit=<n>&follow=1&format=text|ndjson
- *   POST /tiers/<name>/<command>      start | stop | restart | spawn → CommandResult
+ *   POST /tiers/<name>/<command>      start | stop | restart | spawn → CommandResult (a tier with replicas: all)
+ *   POST /tiers/<name>/scale          ?replicas=<n> → ScaleResult (a tier that declares replicas)
  *   POST /shutdown                    202 {pid, bootId}: the stack begins shutting down
  *   GET  /dashboard                   {url}: the dashboard's login URL (Unix socket only)
  *
@@ -45,7 +46,16 @@ export interface HealthBody {
 
 export interface CommandResult {
   ok: true;
+  /** The instance named (the first replica when a tier with replicas was named). */
   tier: TierSnapshot;
+  /** Every instance the command addressed. */
+  tiers: TierSnapshot[];
+}
+
+export interface ScaleResult {
+  ok: true;
+  /** The tier's replicas after scaling. */
+  tiers: TierSnapshot[];
 }
 
 export interface DashboardBody {

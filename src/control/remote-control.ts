@@ -135,6 +135,10 @@ export class RemoteControl implements SupervisorControl {
     return this.command(`/tiers/${encodeURIComponent(name)}/restart`);
   }
 
+  scaleTier(name: string, count: number): Promise<void> {
+    return this.command(`/tiers/${encodeURIComponent(name)}/scale?replicas=${count}`);
+  }
+
   /** Asks the stack to shut down and resolves once it has (its events stream ended). */
   async shutdown(reason: string): Promise<void> {
     void reason; // The stack records its own reason: `land down`.

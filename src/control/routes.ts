@@ -3,7 +3,15 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { SupervisorControl } from '../supervisor/types.js';
 import { ApiFailure, sendError, sendJson, sendThrown } from './http-util.js';
 import type { Metrics } from './metrics.js';
-import { TIER_COMMANDS, type CommandResult, type DashboardBody, type HealthBody, type ShutdownAccepted, type TierCommand } from './protocol.js';
+import {
+  TIER_COMMANDS,
+  type CommandResult,
+  type DashboardBody,
+  type HealthBody,
+  type ScaleResult,
+  type ShutdownAccepted,
+  type TierCommand,
+} from './protocol.js';
 import { sendLogs, streamEvents, streamLogs, type LogFormat, type StreamSet } from './streams.js';
 
 export interface RouteContext {
@@ -31,10 +39,17 @@ export function runTierCommand(control: SupervisorControl, command: TierCommand,
   }
 }
 
-export function tierSnapshot(control: SupervisorControl, name: string) {
-  const tier = control.snapshot().tiers.find((candidate) => candidate.name === name);
-  if (!tier) throw new ApiFailure('unknown-tier', `unknown tier ${name}`);
-  return tier;
+/** The instance a command named, or every replica of the tier it named. */
+function tierSnapshots(control: SupervisorControl, name: string) {
+  const tiers = control.snapshot().tiers.filter((candidate) => candidate.name === name || candidate.group === name);
+  if (tiers.length === 0) throw new ApiFailure('unknown-tier', `unknown tier ${name}`);
+  return tiers;
+}
+
+/** The answer to a tier command: the instance named (a tier with replicas: its first) and every one addressed. */
+export function commandResult(control: SupervisorControl, name: string): CommandResult {
+  const tiers = tierSnapshots(control, name);
+  return { ok: true, tier: tiers[0]!, tiers };
 }
 
 function parseLimit(value: string | null): number | undefined {
@@ -42,6 +57,12 @@ function parseLimit(value: string | null): number | undefined {
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 0) throw new ApiFailure('bad-request', `limit: expected a whole number ≥ 0, got "${value}"`);
   return limit;
+}
+
+function parseReplicas(value: string | null): number {
+  const count = Number(value);
+  if (value === null || !/^\d+$/.test(value)) throw new ApiFailure('bad-request', `replicas: expected a whole number ≥ 1, got ${value === null ? 'nothing' : `"${value}"`}`);
+  return count;
 }
 
 function parseFormat(value: string | null): LogFormat {
@@ -84,9 +105,15 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       const lines = control.logs(tier, limit).map((entry) => ({ tier, ...entry }));
       return sendLogs(res, lines, format);
     }
+    if (method === 'POST' && action === 'scale') {
+      const count = parseReplicas(url.searchParams.get('replicas'));
+      if (!control.scaleTier) throw new ApiFailure('not-found', 'this stack cannot scale tiers');
+      await control.scaleTier(tier, count);
+      return sendJson(res, 200, { ok: true, tiers: tierSnapshots(control, tier) } satisfies ScaleResult);
+    }
     if (method === 'POST' && (TIER_COMMANDS as readonly string[]).includes(action)) {
       await runTierCommand(control, action as TierCommand, tier);
-      return sendJson(res, 200, { ok: true, tier: tierSnapshot(control, tier) } satisfies CommandResult);
+      return sendJson(res, 200, commandResult(control, tier));
     }
   }
   sendError(res, 'not-found', `no such endpoint: ${method} ${url.pathname}`);

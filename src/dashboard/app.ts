@@ -15,8 +15,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiFailure, sendError, sendJson, sendThrown } from '../control/http-util.js';
-import { runTierCommand, tierSnapshot } from '../control/routes.js';
-import type { CommandResult } from '../control/protocol.js';
+import { commandResult, runTierCommand } from '../control/routes.js';
 import { Assets } from './assets.js';
 import { LiveStream } from './live-stream.js';
 import { LogRing } from './log-ring.js';
@@ -79,7 +78,7 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     if (parts[1] === 'tiers' && parts.length === 4 && method === 'POST' && ACTIONS.has(parts[3]!)) {
       const [, , tier, action] = parts as [string, string, string, 'start' | 'stop' | 'restart'];
       await runTierCommand(control, action, tier);
-      return sendJson(res, 200, { ok: true, tier: tierSnapshot(control, tier) } satisfies CommandResult);
+      return sendJson(res, 200, commandResult(control, tier));
     }
     sendError(res, 'not-found', `no such endpoint: ${method} ${url.pathname}`);
   }

@@ -11,13 +11,18 @@ import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
 import { SELF_START, processesMarked } from './process-tree.js';
 import type { LogEntry } from './recent-lines.js';
-import { TierProcess } from './tier-process.js';
+import { groupOf, instancesOf } from './replicas.js';
+import { scaleGroup } from './scale.js';
+import { TierProcess, type TierRuntime } from './tier-process.js';
+import { TierSet } from './tier-set.js';
+import { ChangeWatcher } from '../watch/restart-on-change.js';
 import type {
   SpawnTracer,
   StackSnapshot,
   SupervisorControl,
   SupervisorEvent,
   TelemetryStatus,
+  TierSnapshot,
 } from './types.js';
 
 export interface SupervisorOptions {
@@ -43,7 +48,9 @@ function describeLife(tier: TierProcess): string {
 export class Supervisor implements SupervisorControl {
   readonly output = new OutputGate();
   readonly logDir: string;
-  private readonly tiers = new Map<string, TierProcess>();
+  private readonly tiers: TierSet;
+  private readonly runtime: TierRuntime;
+  private readonly changes: ChangeWatcher;
   private readonly listeners = new Set<(event: SupervisorEvent) => void>();
   private readonly startedAt = Date.now();
   private readonly commands = new CommandQueue();
@@ -55,7 +62,7 @@ export class Supervisor implements SupervisorControl {
     const { plan, bootId } = options;
     this.logDir = join(plan.config.rootDir, '.land', 'logs', bootId);
     mkdirSync(this.logDir, { recursive: true });
-    const runtime = {
+    this.runtime = {
       plan,
       bootId,
       tracer: options.tracer,
@@ -65,10 +72,18 @@ export class Supervisor implements SupervisorControl {
       emit: (event: SupervisorEvent) => this.emit(event),
     };
     const gates = new Map(plan.tiers.map((tier) => [tier.name, tier]));
+    this.tiers = new TierSet(plan.config.tiers.map((config) => config.name));
     for (const config of plan.config.tiers) {
       const gate = gates.get(config.name);
-      this.tiers.set(config.name, new TierProcess(config, runtime, gate?.enabled === false ? gate.gatedBy : undefined));
+      const gatedBy = gate?.enabled === false ? gate.gatedBy : undefined;
+      for (const instance of instancesOf(config)) this.tiers.add(new TierProcess(instance, this.runtime, gatedBy));
     }
+    this.changes = new ChangeWatcher(plan.config.tiers, {
+      members: (group) => this.tiers.members(group),
+      dependentsOf: (group) => this.tiers.dependentsOf(group),
+      emit: (event) => this.emit(event),
+      stopping: () => this.shuttingDown,
+    });
   }
 
   get bootId(): string {
@@ -83,6 +98,9 @@ export class Supervisor implements SupervisorControl {
   start(): void {
     this.booted = true;
     this.schedule();
+    void this.changes.start().catch((error: unknown) => {
+      this.emit({ type: 'error', tier: 'mountain', tag: 'watch-failed', message: String(error), at: Date.now() });
+    });
   }
 
   subscribe(listener: (event: SupervisorEvent) => void): () => void {
@@ -103,7 +121,7 @@ export class Supervisor implements SupervisorControl {
 
   /** Start what is pending and whose dependencies are met; fail what waits on a dependency that cannot come. */
   private schedule(): void {
-    for (const tier of this.tiers.values()) {
+    for (const tier of this.tiers.all()) {
       if (tier.state !== 'pending') continue;
       const blocked = this.blockedBy(tier);
       if (blocked) {
@@ -128,26 +146,31 @@ export class Supervisor implements SupervisorControl {
     return met.length > 0 ? `dependencies met: ${met.join(', ')}` : 'no dependencies';
   }
 
+  /** A dependency with replicas is met when every replica meets it. */
   private dependenciesMet(tier: TierProcess): boolean {
     return Object.entries(tier.config.dependsOn).every(([name, condition]) =>
-      this.conditionMet(this.tiers.get(name)!, condition),
+      this.tiers.members(name).every((dep) => this.conditionMet(dep, condition)),
     );
   }
 
   private blockedBy(tier: TierProcess): string | undefined {
     for (const [name, condition] of Object.entries(tier.config.dependsOn)) {
-      const dep = this.tiers.get(name)!;
-      if (this.conditionMet(dep, condition)) continue;
-      const settled = ['failed', 'disabled', 'stopped', 'exited'].includes(dep.state);
-      if (settled) return `dependency ${name} ${dep.state} before it was ${condition}`;
+      for (const dep of this.tiers.members(name)) {
+        if (this.conditionMet(dep, condition)) continue;
+        const settled = ['failed', 'disabled', 'stopped', 'exited'].includes(dep.state);
+        if (settled) return `dependency ${dep.name} ${dep.state} before it was ${condition}`;
+      }
     }
     return undefined;
   }
 
+  /** One instance by its name (a replica: `api.2`). */
   private tier(name: string): TierProcess {
     const tier = this.tiers.get(name);
-    if (!tier) throw new ControlError('unknown-tier', `unknown tier ${name} (known: ${[...this.tiers.keys()].join(', ')})`);
-    return tier;
+    if (tier) return tier;
+    const replicas = this.tiers.members(name).map((member) => member.name);
+    if (replicas.length > 0) throw new ControlError('unknown-tier', `${name} runs replicas: name one of ${replicas.join(', ')}`);
+    return this.tiers.resolve(name)[0]!;
   }
 
   snapshot(): StackSnapshot {
@@ -160,43 +183,72 @@ export class Supervisor implements SupervisorControl {
       pid: process.pid,
       startedAt: this.startedAt,
       shuttingDown: this.shuttingDown,
-      tiers: [...this.tiers.values()].map((tier) => tier.snapshot()),
+      tiers: this.tiers.all().map((tier) => this.describe(tier)),
       telemetry: this.options.telemetryStatus?.() ?? TELEMETRY_OFF,
     };
+  }
+
+  /** A tier's snapshot with what the supervisor adds: its replica number and group. */
+  private describe(tier: TierProcess): TierSnapshot {
+    const { group, replica } = tier.config;
+    const watch = this.changes.statusOf(groupOf(tier.config));
+    return { ...tier.snapshot(), ...(group === undefined ? {} : { group, replica }), ...(watch ? { watch } : {}) };
   }
 
   logs(name: string, limit?: number): LogEntry[] {
     return this.tier(name).logs(limit);
   }
 
-  // Commands on one tier are serialised (command-queue.ts): each check below sees the state the previous left.
+  // Commands on one tier, or one group of replicas, are serialised (command-queue.ts): each check below sees the
+  // state the previous one left. A group name (a tier with replicas) acts on every replica.
   startTier(name: string, options: { force?: boolean } = {}): Promise<void> {
-    const tier = this.tier(name);
     return this.commands.run(name, options.force ? 'spawn' : 'start', async () => {
+      const tiers = this.tiers.resolve(name);
       this.refuseWhileShuttingDown();
-      if (tier.running) throw new ControlError('already-running', `${name} is already running (${describeLife(tier)})`);
-      if (tier.state === 'disabled' && !options.force) {
-        throw new ControlError('gated', `${name} is gated off by ${tier.gatedBy}; spawn it to override the gate`);
+      const idle = tiers.filter((tier) => !tier.running);
+      if (idle.length === 0) throw new ControlError('already-running', `${name} is already running (${tiers.map(describeLife).join('; ')})`);
+      const gated = idle.find((tier) => tier.state === 'disabled');
+      if (gated && !options.force) {
+        throw new ControlError('gated', `${name} is gated off by ${gated.gatedBy}; spawn it to override the gate`);
       }
-      tier.startFresh(tier.state === 'disabled' ? `spawned on request over ${tier.gatedBy}` : 'started on request');
+      for (const tier of idle) tier.startFresh(tier.state === 'disabled' ? `spawned on request over ${tier.gatedBy}` : 'started on request');
     });
   }
 
   stopTier(name: string): Promise<void> {
-    const tier = this.tier(name);
     return this.commands.run(name, 'stop', async () => {
-      if (!tier.running && tier.state !== 'backoff') throw new ControlError('not-running', `${name} is not running (${tier.state})`);
-      await tier.stop();
+      const tiers = this.tiers.resolve(name).filter((tier) => tier.running || tier.state === 'backoff');
+      if (tiers.length === 0) throw new ControlError('not-running', `${name} is not running (${this.tiers.resolve(name)[0]!.state})`);
+      await Promise.all(tiers.map((tier) => tier.stop()));
     });
   }
 
   restartTier(name: string): Promise<void> {
-    const tier = this.tier(name);
     return this.commands.run(name, 'restart', async () => {
+      const tiers = this.tiers.resolve(name);
       this.refuseWhileShuttingDown();
-      if (tier.state === 'disabled') throw new ControlError('gated', `${name} is gated off by ${tier.gatedBy}; spawn it to override the gate`);
-      if (tier.running) await tier.restart();
-      else tier.startFresh('restarted on request');
+      const gated = tiers.find((tier) => tier.state === 'disabled');
+      if (gated) throw new ControlError('gated', `${name} is gated off by ${gated.gatedBy}; spawn it to override the gate`);
+      await Promise.all(tiers.map((tier) => (tier.running ? tier.restart() : tier.startFresh('restarted on request'))));
+    });
+  }
+
+  /** `land scale`: run `count` replicas of a tier that declares `replicas` (src/supervisor/scale.ts). */
+  scaleTier(name: string, count: number): Promise<void> {
+    return this.commands.run(name, `scale ${count}`, async () => {
+      this.refuseWhileShuttingDown();
+      await scaleGroup(
+        {
+          tiers: this.tiers,
+          create: (config) => new TierProcess(config, this.runtime),
+          schedule: () => {
+            if (this.booted && !this.shuttingDown) this.schedule();
+          },
+          emit: (event) => this.emit(event),
+        },
+        name,
+        count,
+      );
     });
   }
 
@@ -212,10 +264,11 @@ export class Supervisor implements SupervisorControl {
 
   private async stopAll(reason: string): Promise<void> {
     this.emit({ type: 'shutdown', phase: 'begin', reason, at: Date.now() });
-    const ordered = [...this.tiers.values()];
+    await this.changes.close();
+    const ordered = this.tiers.all();
     const stopping = new Map<string, Promise<void>>();
     for (const tier of ordered.reverse()) {
-      const dependents = ordered.filter((other) => tier.name in other.config.dependsOn);
+      const dependents = ordered.filter((other) => groupOf(tier.config) in other.config.dependsOn);
       const after = Promise.all(dependents.map((dep) => stopping.get(dep.name)));
       stopping.set(tier.name, after.then(() => this.commands.run(tier.name, 'shutdown', () => this.stopForShutdown(tier))));
     }
@@ -243,7 +296,7 @@ export class Supervisor implements SupervisorControl {
 
   /** A second Ctrl-C, or land itself failing: SIGKILL everything now, synchronously. */
   killAll(): void {
-    for (const tier of this.tiers.values()) tier.killNow();
+    for (const tier of this.tiers.all()) tier.killNow();
     this.sweep();
   }
 }

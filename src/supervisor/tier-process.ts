@@ -45,12 +45,12 @@ export class TierProcess extends TierStop {
     await life.settled;
   }
 
-  /** Restart on request: a new life, counted as a restart, with a fresh spawn span. */
-  async restart(): Promise<void> {
-    await this.stop('restarting on request');
+  /** Restart on request (or on change: `reason` says which file): a new life, counted as a restart, a fresh span. */
+  async restart(reason?: string): Promise<void> {
+    await this.stop(reason ?? 'restarting on request');
     this.budget.reset();
     this.restarts += 1;
-    this.spawn('restarted on request');
+    this.spawn(reason ?? 'restarted on request');
   }
 
   /** Second Ctrl-C, or land dying: SIGKILL the whole tree now, synchronously. */

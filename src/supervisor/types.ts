@@ -45,6 +45,21 @@ export interface TierSnapshot {
   lastLine?: string;
   /** The most recent transitions, oldest first. */
   history: Transition[];
+  /** A replica: the configured tier it belongs to and its number (src/supervisor/replicas.ts). */
+  group?: string;
+  replica?: number;
+  /** The tier restarts on change (src/watch/): what it watches and the last change that restarted it. */
+  watch?: WatchStatus;
+}
+
+export interface WatchStatus {
+  paths: string[];
+  /** The initial scan is done: changes from now on restart the tier. */
+  watching: boolean;
+  /** Restarts caused by changes so far. */
+  restarts: number;
+  /** The last burst of changes: its first file (relative to the tier's cwd), how many files, when. */
+  lastChange?: { file: string; files: number; at: number };
 }
 
 export type PipeState = 'off' | 'on' | 'unavailable';
@@ -105,7 +120,11 @@ export type SupervisorEvent =
       why: string;
     }
   | { type: 'error'; tier: string; tag: string; message: string; at: number }
-  | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number };
+  | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number }
+  /** `land scale`: a tier's replica count changed. */
+  | { type: 'scale'; tier: string; from: number; to: number; at: number }
+  /** Watched files of a tier changed (one event per burst); a restart follows. */
+  | { type: 'change'; tier: string; files: string[]; at: number };
 
 /** The commands the TUI and the control server send back. */
 export interface SupervisorControl {
@@ -115,6 +134,8 @@ export interface SupervisorControl {
   startTier(name: string, options?: { force?: boolean }): Promise<void>;
   stopTier(name: string): Promise<void>;
   restartTier(name: string): Promise<void>;
+  /** Run `count` replicas of a tier that declares `replicas` (optional: a read-only view may not scale). */
+  scaleTier?(name: string, count: number): Promise<void>;
   /** Recent lines of a tier's output, oldest first. */
   logs(name: string, limit?: number): Array<{ stream: LogStream; line: string; at: number }>;
   shutdown(reason: string): Promise<void>;

@@ -49,3 +49,17 @@ export function restartAction(tier: TierSnapshot): TierAction {
       return { kind: 'restart', tier: tier.name };
   }
 }
+
+export type ScaleAction = { kind: 'scale'; group: string; count: number } | { kind: 'refuse'; message: string };
+
+/** `+` / `-`: one replica more or fewer of the selected tier's group (only a tier that declares replicas scales). */
+export function scaleAction(tier: TierSnapshot, tiers: readonly TierSnapshot[], delta: 1 | -1): ScaleAction {
+  const group = tier.group;
+  if (group === undefined) {
+    return { kind: 'refuse', message: `${tier.name} does not declare replicas: set replicas: 1 (or more) in the config to scale it` };
+  }
+  const count = tiers.filter((other) => other.group === group).length + delta;
+  if (count < 1) return { kind: 'refuse', message: `${group} keeps at least one replica — s stops it` };
+  return { kind: 'scale', group, count };
+}
+

@@ -8,16 +8,18 @@
 import { Box, useInput, useStdin, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { oneLine } from '../errors.js';
-import type { StackSnapshot, SupervisorControl } from '../supervisor/types.js';
-import { restartAction, startStopAction, type TierAction } from './actions.js';
+import type { LogStream, StackSnapshot, SupervisorControl } from '../supervisor/types.js';
+import { restartAction, scaleAction, startStopAction, type TierAction } from './actions.js';
 import { Footer, type Status } from './components/footer.js';
 import { Header } from './components/header.js';
 import { Help } from './components/help.js';
-import { LogPane } from './components/log-pane.js';
+import { LogPane, TIER_PALETTE } from './components/log-pane.js';
 import { TierTable } from './components/tier-table.js';
 import { formatBytes, formatPercent } from './format.js';
 import { rowBudget, tierColumns } from './layout.js';
-import { FOLLOW, LogBuffer, paneWindow, scrollBy, scrollToStart, type Scroll } from './log-buffer.js';
+import { FOLLOW, LogBuffer, paneWindow, scrollBy, scrollToStart, type LineSource, type Scroll } from './log-buffer.js';
+import { filteredSource, findMatches, scrollToLine, stepMatch } from './log-search.js';
+import { editPrompt, promptText, type Prompt } from './prompt.js';
 import { createRefreshScheduler } from './refresh.js';
 import { isAlive } from './tier-view.js';
 import { startUsageSampler, type UsageByPid } from './usage.js';
@@ -52,12 +54,19 @@ interface DataView {
 }
 
 interface PaneState {
+  /** A tier's name, or ALL for the merged view of every tier's output. */
   tier: string;
   focused: boolean;
   scroll: Scroll;
+  /** Only lines containing this text ('' shows every line). */
+  filter: string;
+  /** The last search and the line of its current match (a sequence number of the filtered view). */
+  search?: { query: string; current?: number };
 }
 
 const INITIAL_LOG_LINES = 500;
+/** The merged view's pane id: not a valid tier name, so it never meets a real one. */
+const ALL = '*';
 
 const VERBS: Record<'start' | 'stop' | 'restart', readonly [string, string]> = {
   start: ['starting', 'started'],
@@ -111,6 +120,7 @@ export function App(props: AppProps) {
   const [pane, setPane, paneRef] = useLatestState<PaneState | null>(null);
   const [help, setHelp, helpRef] = useLatestState(false);
   const [status, setStatus] = useState<Status | null>(null);
+  const [prompt, setPrompt, promptRef] = useLatestState<Prompt | null>(null);
   const [, setQuitting, quittingRef] = useLatestState(false);
   const [ending, setEnding] = useState(false);
 
@@ -172,8 +182,9 @@ export function App(props: AppProps) {
   useEffect(() => {
     mountedRef.current = true;
     const unsubscribe = control.subscribe((event) => {
-      if (event.type === 'log' && event.tier === paneTierRef.current) {
-        for (const line of event.lines) bufferRef.current?.push(event.stream, line);
+      if (event.type === 'log' && (event.tier === paneTierRef.current || paneTierRef.current === ALL)) {
+        const tag = paneTierRef.current === ALL ? event.tier : undefined;
+        for (const line of event.lines) bufferRef.current?.push(event.stream, line, tag);
       } else if (event.type === 'shutdown' && event.phase === 'end') {
         // The stack is gone (shut down from elsewhere, or the one we watch went away): nothing left to show.
         stackEndedRef.current = true;
@@ -220,6 +231,7 @@ export function App(props: AppProps) {
     columns,
     tiers.map((tier) => tier.name),
     tiers.map((tier) => tier.tier),
+    tiers.some((tier) => tier.tier !== (tier.group ?? tier.name)),
   );
 
   const say = (text: string, kind: Status['kind'] = 'info') => setStatus({ text, kind });
@@ -249,6 +261,23 @@ export function App(props: AppProps) {
       },
       (error: unknown) => {
         if (mountedRef.current) say(`${action.kind} ${name} failed: ${oneLine(error)}`, 'error');
+      },
+    );
+    scheduler.mark();
+  };
+
+  /** `+` / `-` on a replica: scale its tier by one. */
+  const scaleSelected = (action: ReturnType<typeof scaleAction>): void => {
+    if (action.kind === 'refuse') return say(action.message, 'error');
+    if (!control.scaleTier) return say('this view cannot scale tiers', 'error');
+    const { group, count } = action;
+    say(`scaling ${group} to ${count}…`);
+    control.scaleTier(group, count).then(
+      () => {
+        if (mountedRef.current) say(`${group} runs ${count} replica${count === 1 ? '' : 's'}`);
+      },
+      (error: unknown) => {
+        if (mountedRef.current) say(`scale ${group} failed: ${oneLine(error)}`, 'error');
       },
     );
     scheduler.mark();
@@ -287,17 +316,26 @@ export function App(props: AppProps) {
     );
   };
 
+  /** The recent lines a pane opens with: one tier's, or every tier's merged by time. */
+  const recentLines = (name: string): Array<{ stream: LogStream; line: string; at: number; tier?: string }> => {
+    if (name !== ALL) return control.logs(name, INITIAL_LOG_LINES);
+    const merged = viewRef.current.snapshot.tiers.flatMap((tier) =>
+      control.logs(tier.name, INITIAL_LOG_LINES).map((entry) => ({ ...entry, tier: tier.name })),
+    );
+    return merged.sort((a, b) => a.at - b.at); // stable: lines of one moment keep their order
+  };
+
   const openPane = (name: string): void => {
     const buffer = new LogBuffer(props.logCapacity ?? 2000);
     try {
-      for (const entry of control.logs(name, INITIAL_LOG_LINES)) buffer.push(entry.stream, entry.line);
+      for (const entry of recentLines(name)) buffer.push(entry.stream, entry.line, entry.tier);
     } catch (error) {
-      say(`cannot read ${name}'s logs: ${oneLine(error)}`, 'error');
+      say(`cannot read ${name === ALL ? 'the' : `${name}'s`} logs: ${oneLine(error)}`, 'error');
     }
     bufferRef.current = buffer;
     paneTierRef.current = name;
     setHelp(false);
-    setPane({ tier: name, focused: true, scroll: FOLLOW });
+    setPane({ tier: name, focused: true, scroll: FOLLOW, filter: '' });
   };
 
   const closePane = (): void => {
@@ -306,12 +344,47 @@ export function App(props: AppProps) {
     setPane(null);
   };
 
-  const scrollPane = (change: (buffer: LogBuffer, scroll: Scroll, height: number) => Scroll): void => {
+  /** What the pane scrolls over: its buffer, through the filter. */
+  const paneSource = (state: PaneState, buffer: LogBuffer) => filteredSource(buffer, state.filter);
+  const paneHeight = () => rowBudget(rows, viewRef.current.snapshot.tiers.length, true).panelLines;
+
+  const scrollPane = (change: (source: LineSource, scroll: Scroll, height: number) => Scroll): void => {
     const buffer = bufferRef.current;
     const current = paneRef.current;
     if (!buffer || !current) return;
-    const height = rowBudget(rows, viewRef.current.snapshot.tiers.length, true).panelLines;
-    setPane({ ...current, scroll: change(buffer, current.scroll, height) });
+    setPane({ ...current, scroll: change(paneSource(current, buffer), current.scroll, paneHeight()) });
+  };
+
+  /** Go to a search match: `submit` a new query (its newest match), or step to an older or newer one (n / N). */
+  const searchPane = (query: string, direction?: 'older' | 'newer'): void => {
+    const buffer = bufferRef.current;
+    const current = paneRef.current;
+    if (!buffer || !current) return;
+    if (query === '') return setPane({ ...current, search: undefined });
+    const source = paneSource(current, buffer);
+    const matches = findMatches(source, query);
+    const from = direction === undefined ? undefined : current.search?.current;
+    const next = stepMatch(matches, from, direction ?? 'older');
+    if (next === undefined) {
+      say(matches.length === 0 ? `no line matches "${query}"` : `no ${direction} match for "${query}"`, 'error');
+      return setPane({ ...current, search: { query, current: from } });
+    }
+    setPane({ ...current, search: { query, current: next }, scroll: scrollToLine(source, next, paneHeight()) });
+    say(`match ${matches.indexOf(next) + 1} of ${matches.length} for "${query}" · n older · N newer`);
+  };
+
+  const submitPrompt = (done: Prompt): void => {
+    const current = paneRef.current;
+    if (!current) return;
+    if (done.kind === 'search') return searchPane(done.text);
+    setPane({ ...current, filter: done.text, scroll: FOLLOW, search: current.search && { query: current.search.query } });
+    say(done.text === '' ? 'filter cleared' : `showing lines with "${done.text}"`);
+  };
+
+  /** `/` and `&` type into a prompt over the pane (the merged view if none is open). */
+  const openPrompt = (kind: Prompt['kind']): void => {
+    if (!paneRef.current) openPane(ALL);
+    setPrompt({ kind, text: '' });
   };
 
   const select = (delta: number): void => {
@@ -326,7 +399,15 @@ export function App(props: AppProps) {
     const help = helpRef.current;
     const list = viewRef.current.snapshot.tiers;
     const selectedTier = list.find((tier) => tier.name === selectedRef.current) ?? list[0];
-    if ((key.ctrl && input === 'c') || input === 'q') return quit();
+    if (key.ctrl && input === 'c') return quit();
+    const typing = promptRef.current;
+    if (typing) {
+      const step = editPrompt(typing, input, key);
+      setPrompt(step.prompt);
+      if (step.submit) submitPrompt(step.submit);
+      return;
+    }
+    if (input === 'q') return quit();
     // Help is modal: the table is hidden, so no key may act on a tier the person cannot see.
     if (help) return setHelp(false);
     if (input === '?') return setHelp(true);
@@ -355,6 +436,14 @@ export function App(props: AppProps) {
     if (key.end || input === 'f') return scrollPane(() => FOLLOW);
     if (input === 'k') return select(-1);
     if (input === 'j') return select(1);
+    if (input === '/') return openPrompt('search');
+    if (input === '&') return openPrompt('filter');
+    if ((input === 'n' || input === 'N') && pane?.search) return searchPane(pane.search.query, input === 'n' ? 'older' : 'newer');
+    if (input === 'a') return pane?.tier === ALL ? closePane() : openPane(ALL);
+    if ((input === '+' || input === '-') && selectedTier) {
+      if (quittingRef.current || viewRef.current.snapshot.shuttingDown) return say('the stack is shutting down', 'error');
+      return scaleSelected(scaleAction(selectedTier, list, input === '+' ? 1 : -1));
+    }
     if (input === 'r' || input === 's') {
       if (!selectedTier) return;
       if (quittingRef.current || viewRef.current.snapshot.shuttingDown) return say('the stack is shutting down', 'error');
@@ -370,6 +459,11 @@ export function App(props: AppProps) {
   useInput(stableOnKey, { isActive: isRawModeSupported });
 
   const paneBuffer = bufferRef.current;
+  const source = pane && paneBuffer ? paneSource(pane, paneBuffer) : undefined;
+  const colorOf = (name: string) => {
+    const index = tiers.findIndex((tier) => tier.name === name);
+    return TIER_PALETTE[(index < 0 ? 0 : index) % TIER_PALETTE.length]!;
+  };
   return (
     <Box flexDirection="column" width={columns}>
       <Header snapshot={snapshot} now={now} width={columns} />
@@ -387,16 +481,24 @@ export function App(props: AppProps) {
           width={columns}
         />
       )}
-      {!help && pane && paneBuffer && (
+      {!help && pane && source && (
         <LogPane
-          tier={pane.tier}
-          window={paneWindow(paneBuffer, pane.scroll, budget.panelLines)}
+          tier={pane.tier === ALL ? undefined : pane.tier}
+          window={paneWindow(source, pane.scroll, budget.panelLines)}
           follow={pane.scroll.follow}
           focused={pane.focused}
           width={columns}
+          filter={{ text: pane.filter, shown: source.end - source.start, total: source.total }}
+          search={pane.search}
+          colorOf={colorOf}
+          nameWidth={Math.max(...tiers.map((tier) => tier.name.length))}
         />
       )}
-      <Footer status={status} paneFocused={pane !== null && pane.focused && !help} width={columns} />
+      <Footer
+        status={prompt ? { text: promptText(prompt), kind: 'info' } : status}
+        paneFocused={pane !== null && pane.focused && !help}
+        width={columns}
+      />
     </Box>
   );
 }

@@ -79,3 +79,19 @@ export function rule(title: string, width: number): string {
 function pad2(value: number): string {
   return String(value).padStart(2, '0');
 }
+
+// A leading timestamp: ISO 8601 (date, optional time, zone) or a bare time, bare or in brackets, then separators.
+const LEADING_TIMESTAMP =
+  /^\s*[[(]?(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?|\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)(?:Z|[+-]\d{2}:?\d{2})?[\])]?(?:\s*[-|:]\s*|\s+|$)/;
+
+/**
+ * A log line without its leading timestamp, for a one-line cell where the width is short: `[2026-12-05T10:00:00Z]
+ * listening on 8080` shows `listening on 8080` (the time is what the row's other columns already say). A line that
+ * is nothing but a timestamp stays as it is.
+ */
+export function meaningfulPart(line: string): string {
+  const match = LEADING_TIMESTAMP.exec(line);
+  if (!match) return line;
+  const rest = line.slice(match[0].length);
+  return rest.trim() === '' ? line : rest;
+}

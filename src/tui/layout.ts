@@ -10,12 +10,15 @@ export interface Column {
 /** Width of the selection marker in front of each row. */
 export const MARKER_WIDTH = 2;
 
-export function tierColumns(totalWidth: number, names: readonly string[], tiers: readonly string[]): Column[] {
+/**
+ * `differs`: some tier's telemetry name is not its own (or its group's, for a replica). Only then does the TIER
+ * column say something the NAME column does not, and it is shown where there is room for it.
+ */
+export function tierColumns(totalWidth: number, names: readonly string[], tiers: readonly string[], differs = false): Column[] {
   const longest = (values: readonly string[], title: string): number =>
     Math.max(title.length, ...values.map((value) => Array.from(value).length));
   const nameWidth = clamp(longest(names, 'NAME'), 6, totalWidth >= 120 ? 20 : 12);
-  // The telemetry tier usually equals the name; it earns a column only where there is room for it.
-  const showTier = totalWidth >= 100;
+  const showTier = differs && totalWidth >= 100;
   const fixed: Column[] = [
     { key: 'name', title: 'NAME', width: nameWidth, align: 'left' },
     ...(showTier

@@ -5,20 +5,33 @@ import { sanitizeLine } from './format.js';
 export interface LogLine {
   stream: LogStream;
   line: string;
+  /** Which tier wrote it (the merged view of every tier's output). */
+  tier?: string;
 }
 
 /** The pane shows a line cut to its width anyway: keeping more of a long line would only grow the buffer. */
 const LINE_CHARS = 2048;
 
-export class LogBuffer {
+/** What the pane scrolls over: the buffer itself, or a filtered view of it (log-search.ts). */
+export interface LineSource {
+  /** Sequence number of the oldest line kept. */
+  readonly start: number;
+  /** Sequence number one past the newest line. */
+  readonly end: number;
+  /** Lines with sequence numbers in [from, to). */
+  slice(from: number, to: number): LogLine[];
+}
+
+export class LogBuffer implements LineSource {
   private lines: LogLine[] = [];
   /** Lines ever appended: the sequence number one past the newest line. */
   private appended = 0;
 
   constructor(readonly capacity = 2000) {}
 
-  push(stream: LogStream, line: string): void {
-    this.lines.push({ stream, line: sanitizeLine(line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS - 1)}…` : line) });
+  push(stream: LogStream, line: string, tier?: string): void {
+    const kept = sanitizeLine(line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS - 1)}…` : line);
+    this.lines.push(tier === undefined ? { stream, line: kept } : { stream, line: kept, tier });
     this.appended += 1;
     // Trim in chunks so a flood costs amortised O(1) per line, not a shift per line.
     if (this.lines.length > this.capacity + Math.max(1, this.capacity >> 2)) {
@@ -60,7 +73,7 @@ export interface PaneWindow {
 }
 
 /** The lines the pane shows for a scroll position and a height. */
-export function paneWindow(buffer: LogBuffer, scroll: Scroll, height: number): PaneWindow {
+export function paneWindow(buffer: LineSource, scroll: Scroll, height: number): PaneWindow {
   const lastTop = Math.max(buffer.start, buffer.end - height);
   const top = scroll.follow ? lastTop : clamp(scroll.top, buffer.start, lastTop);
   const lines = buffer.slice(top, top + height);
@@ -68,7 +81,7 @@ export function paneWindow(buffer: LogBuffer, scroll: Scroll, height: number): P
 }
 
 /** Move by `delta` lines (negative: back in time). Reaching the newest line turns follow back on. */
-export function scrollBy(buffer: LogBuffer, scroll: Scroll, height: number, delta: number): Scroll {
+export function scrollBy(buffer: LineSource, scroll: Scroll, height: number, delta: number): Scroll {
   const current = paneWindow(buffer, scroll, height).top;
   const lastTop = Math.max(buffer.start, buffer.end - height);
   const top = clamp(current + delta, buffer.start, lastTop);
@@ -78,7 +91,7 @@ export function scrollBy(buffer: LogBuffer, scroll: Scroll, height: number, delt
 }
 
 /** Jump to the oldest line kept. */
-export function scrollToStart(buffer: LogBuffer): Scroll {
+export function scrollToStart(buffer: LineSource): Scroll {
   return { follow: false, top: buffer.start };
 }
 

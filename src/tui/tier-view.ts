@@ -1,6 +1,7 @@
 /** What one tier row says: every cell as plain text, plus the state's colour. No React here. */
 import type { TierSnapshot, TierState } from '../supervisor/types.js';
-import { formatBytes, formatCountdown, formatDuration, formatPercent, sanitizeLine } from './format.js';
+import { describeChange } from '../watch/describe.js';
+import { formatBytes, formatCountdown, formatDuration, formatPercent, meaningfulPart, sanitizeLine } from './format.js';
 import type { TreeUsage } from './usage.js';
 
 /** Colour is a hint only: the state word is always printed. */
@@ -55,7 +56,7 @@ export function tierCells(tier: TierSnapshot, now: number, usage: TreeUsage | un
     ready: tier.timeToReadyMs !== undefined ? formatDuration(tier.timeToReadyMs) : '-',
     cpu: tree ? formatPercent(tree.cpu) : '-',
     mem: tree ? formatBytes(tree.memory) : '-',
-    info: sanitizeLine(infoOf(tier, now)),
+    info: sanitizeLine(infoOf({ ...tier, lastLine: tier.lastLine && meaningfulPart(tier.lastLine) }, now)),
   };
 }
 
@@ -71,10 +72,11 @@ function infoOf(tier: TierSnapshot, now: number): string {
     }
     case 'starting':
     case 'ready':
-      return lastLine;
+      return join(changeNote(tier, now), lastLine);
     case 'backoff': {
+      // The countdown says when; the reason ("restarting in 1.0 s") would only say it again: why it exited instead.
       const due = tier.nextRestartAt !== undefined ? `restart ${formatCountdown(tier.nextRestartAt, now)}` : 'restarting';
-      return join(due, tier.reason);
+      return join(due, exitText(tier), lastLine);
     }
     case 'crashed':
     case 'exited':
@@ -84,6 +86,16 @@ function infoOf(tier: TierSnapshot, now: number): string {
     case 'stopped':
       return tier.reason;
   }
+}
+
+/** How long after a restart on change the row names the file that caused it. */
+const CHANGE_NOTE_MS = 30_000;
+
+/** `↻ src/app.ts changed`, while the running process is the one a change started (and not for long). */
+function changeNote(tier: TierSnapshot, now: number): string {
+  const change = tier.watch?.lastChange;
+  if (!change || tier.startedAt === undefined || tier.startedAt < change.at || now - change.at > CHANGE_NOTE_MS) return '';
+  return `↻ ${describeChange(change.file, change.files)}`;
 }
 
 function exitText(tier: TierSnapshot): string {

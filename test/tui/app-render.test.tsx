@@ -18,7 +18,13 @@ function everyState(): FakeControl {
       tier('cocoon', 'disabled', { gatedBy: 'Spawn=false', reason: 'gated off by Spawn=false' }),
       tier('air', 'pending', { dependsOn: { mountain: 'ready' } }),
       tier('sky', 'starting', { pid: 2001, startedAt: T0 - 1200, lastLine: 'warming up' }),
-      tier('wind', 'backoff', { restarts: 2, nextRestartAt: T0 + 2500, reason: 'exit code 1' }),
+      tier('wind', 'backoff', {
+        restarts: 2,
+        nextRestartAt: T0 + 2500,
+        reason: 'restarting in 2.5 s',
+        lastExit: { code: 1, signal: null, at: T0 },
+        lastLine: 'cannot reach the queue',
+      }),
       tier('rest', 'crashed', { restarts: 1, reason: 'killed by SIGSEGV', lastExit: { code: null, signal: 'SIGSEGV', at: T0 } }),
       tier('sidecar', 'exited', { reason: 'completed', lastExit: { code: 0, signal: null, at: T0 }, lastLine: 'done' }),
       tier('grove', 'failed', { restarts: 5, reason: 'restart budget spent' }),
@@ -68,11 +74,15 @@ describe('App rendering', () => {
     const app = renderApp(everyState(), { columns: 120 });
     await sleep(50);
     const mountain = app.row('mountain');
-    expect(mountain).toMatch(/mountain\s+mountain\s+ready\s+1234\s+1m05s\s+1\s+840ms\s+-\s+-\s+listening on 127\.0\.0\.1:8080/);
+    // The TIER column would only repeat NAME here: it is left out.
+    expect(app.frame()).not.toMatch(/\bTIER\b/);
+    expect(mountain).toMatch(/mountain\s+ready\s+1234\s+1m05s\s+1\s+840ms\s+-\s+-\s+listening on 127\.0\.0\.1:8080/);
     expect(app.row('cocoon')).toMatch(/disabled .*gated by Spawn=false/);
     expect(app.row('air')).toMatch(/pending .*waiting on mountain/);
     expect(app.row('sky')).toMatch(/starting\s+2001\s+1\.2s .*warming up/);
-    expect(app.row('wind')).toMatch(/backoff .*restart in 3s · exit code 1/);
+    // The countdown once, then why it exited: not "restart in 3s · restarting in 2.5 s".
+    expect(app.row('wind')).toMatch(/backoff .*restart in 3s · exit code 1 · cannot reach the queue/);
+    expect(app.row('wind')).not.toContain('restarting in');
     expect(app.row('rest')).toMatch(/crashed .*killed by SIGSEGV/);
     expect(app.row('sidecar')).toMatch(/exited .*completed · done/);
     expect(app.row('grove')).toMatch(/failed\s+-\s+-\s+5 .*restart budget spent/);
@@ -145,9 +155,47 @@ describe('App rendering', () => {
     const zs = (line: string) => (line.match(/z/g) ?? []).length;
     expect(zs(wide.row('mountain'))).toBeGreaterThan(zs(narrow.row('mountain')) + 50);
     expect(Math.max(...wide.frame().split('\n').map((line) => line.length))).toBeLessThanOrEqual(160);
-    // The telemetry tier column appears where there is room.
-    expect(wide.frame()).toMatch(/NAME\s+TIER\s+STATE/);
-    expect(narrow.frame()).not.toMatch(/NAME\s+TIER\s+STATE/);
+    // No TIER column while every telemetry tier equals its name.
+    expect(wide.frame()).not.toMatch(/NAME\s+TIER\s+STATE/);
+    // Once one differs, it appears where there is room.
+    control.tier('sky').tier = 'renderer';
+    const differs = renderApp(control, { columns: 160 });
+    const narrowDiffers = renderApp(control, { columns: 80 });
+    await sleep(50);
+    expect(differs.frame()).toMatch(/NAME\s+TIER\s+STATE/);
+    expect(differs.row('sky')).toMatch(/sky\s+renderer\s+starting/);
+    expect(narrowDiffers.frame()).not.toMatch(/NAME\s+TIER\s+STATE/);
+  });
+
+  it('shows the meaningful part of a last line that starts with a timestamp', async () => {
+    const control = everyState();
+    control.tier('mountain').lastLine = '[2026-12-05T10:00:00Z] listening on 127.0.0.1:8080 with 4 workers and a very long tail';
+    control.tier('sky').lastLine = '2026-12-05 10:00:00.123 INFO warming up the renderer';
+    const app = renderApp(control, { columns: 80 });
+    await sleep(50);
+    expect(app.row('mountain')).toMatch(/ready .* - listening on 127\.0\.0\./);
+    expect(app.row('mountain')).not.toContain('2026-12-05');
+    expect(app.row('sky')).toMatch(/INFO warming up/);
+  });
+
+  it('names the file that restarted a watched tier, and groups replicas under one telemetry tier', async () => {
+    const control = new FakeControl(
+      stack([
+        tier('api.1', 'ready', { tier: 'api', group: 'api', replica: 1, pid: 11, startedAt: T0 - 2000, lastLine: 'up' }),
+        tier('api.2', 'ready', { tier: 'api', group: 'api', replica: 2, pid: 12, startedAt: T0 - 2000, lastLine: 'up' }),
+        tier('web', 'ready', {
+          pid: 13,
+          startedAt: T0 - 1000,
+          lastLine: 'serving',
+          watch: { paths: ['src/**'], watching: true, restarts: 1, lastChange: { file: 'src/app.ts', files: 3, at: T0 - 1500 } },
+        }),
+      ]),
+    );
+    const app = renderApp(control, { columns: 160 });
+    await sleep(50);
+    expect(app.frame()).not.toMatch(/\bTIER\b/);
+    expect(app.row('web')).toMatch(/ready .*↻ src\/app\.ts changed \(\+2 more\) · serving/);
+    expect(app.row('api.2')).toMatch(/api\.2\s+ready\s+12/);
   });
 
   it('keeps the selected tier visible when there are more tiers than rows', async () => {

@@ -47,7 +47,7 @@ export function stack(tiers: TierSnapshot[], extra: Partial<StackSnapshot> = {})
   };
 }
 
-export type Call = { command: 'start' | 'stop' | 'restart' | 'shutdown'; target: string; force?: boolean };
+export type Call = { command: 'start' | 'stop' | 'restart' | 'scale' | 'shutdown'; target: string; force?: boolean; count?: number };
 
 export class FakeControl implements SupervisorControl {
   readonly events = new EventEmitter();
@@ -84,6 +84,10 @@ export class FakeControl implements SupervisorControl {
 
   restartTier(name: string): Promise<void> {
     return this.command({ command: 'restart', target: name });
+  }
+
+  scaleTier(name: string, count: number): Promise<void> {
+    return this.command({ command: 'scale', target: name, count });
   }
 
   logs(name: string, limit = 100): Array<{ stream: LogStream; line: string; at: number }> {

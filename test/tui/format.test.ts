@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   fit,
+  meaningfulPart,
   formatBytes,
   formatCountdown,
   formatDuration,
@@ -48,5 +49,15 @@ describe('format', () => {
     expect(truncate('abc', 0)).toBe('');
     expect(fit('ab', 4)).toBe('ab  ');
     expect(fit('abcdef', 4)).toBe('abc…');
+  });
+
+  it('drops a leading timestamp from a last line, and keeps a line that is nothing else', () => {
+    expect(meaningfulPart('[2026-12-05T10:00:00Z] listening on 8080')).toBe('listening on 8080');
+    expect(meaningfulPart('2026-12-05T10:00:00.123+01:00 | ready')).toBe('ready');
+    expect(meaningfulPart('2026-12-05 10:00:00,5 INFO started')).toBe('INFO started');
+    expect(meaningfulPart('(10:00:01) - hello')).toBe('hello');
+    expect(meaningfulPart('[2026-12-05T10:00:00Z] ')).toBe('[2026-12-05T10:00:00Z] ');
+    expect(meaningfulPart('2026 was a good year')).toBe('2026 was a good year');
+    expect(meaningfulPart('12:00 lunch')).toBe('12:00 lunch');
   });
 });

@@ -29,11 +29,11 @@ async function waitForScreen(check: (text: string) => boolean, what: string, tim
   }
 }
 
-/** The row of a tier: name, tier, state, pid, …, restarts. */
+/** The row of a tier: name, state, pid, uptime, restarts (no TIER column: every tier's equals its name). */
 function row(text: string, name: string): { state: string; pid: string; restarts: string } | undefined {
   const line = text.split('\n').find((candidate) => new RegExp(`^[› ] ${name} `).test(candidate));
   if (!line) return undefined;
-  const [, , state, pid, , restarts] = line.slice(2).trim().split(/\s+/);
+  const [, state, pid, , restarts] = line.slice(2).trim().split(/\s+/);
   return { state: state!, pid: pid!, restarts: restarts! };
 }
 
@@ -74,6 +74,26 @@ describe('the terminal UI in a real terminal', () => {
 
     tmux('send-keys', '-t', SESSION, 'Enter');
     text = await waitForScreen((t) => /beta logs/.test(t) && /beta says hello/.test(t), 'the log pane of beta');
+
+    // Every tier's output merged, then searched: / types the query, Enter goes to the newest match, n to older ones.
+    tmux('send-keys', '-t', SESSION, 'a');
+    text = await waitForScreen((t) => /── all tiers/.test(t) && /alpha +│ alpha says hello/.test(t) && /beta +│ beta says hello/.test(t), 'the merged view');
+    tmux('send-keys', '-t', SESSION, '/');
+    tmux('send-keys', '-t', SESSION, '-l', 'says hello');
+    await waitForScreen((t) => /\/says hello▏/.test(t), 'the search prompt');
+    tmux('send-keys', '-t', SESSION, 'Enter');
+    text = await waitForScreen((t) => /match \d+ of \d+ for "says hello"/.test(t), 'the newest match');
+    const [, newest, total] = /match (\d+) of (\d+)/.exec(text)!;
+    expect(newest).toBe(total);
+    expect(Number(total)).toBeGreaterThanOrEqual(3); // alpha once, beta twice (it restarted)
+    tmux('send-keys', '-t', SESSION, 'n');
+    await waitForScreen((t) => new RegExp(`match ${Number(total) - 1} of ${total}`).test(t), 'an older match');
+    tmux('send-keys', '-t', SESSION, 'N');
+    await waitForScreen((t) => new RegExp(`match ${total} of ${total}`).test(t), 'the newer match again');
+    tmux('send-keys', '-t', SESSION, '/');
+    tmux('send-keys', '-t', SESSION, '-l', 'no such text');
+    tmux('send-keys', '-t', SESSION, 'Enter');
+    await waitForScreen((t) => /no line matches "no such text"/.test(t), 'a miss');
 
     tmux('send-keys', '-t', SESSION, 'q');
     text = await waitForScreen((t) => /LAND-EXITED \d+/.test(t) && /MODE=/.test(t), 'land to exit');

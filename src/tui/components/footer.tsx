@@ -8,8 +8,8 @@ export interface Status {
   kind: StatusKind;
 }
 
-const LIST_KEYS = '↑↓/jk select · Enter logs · r restart · s start/stop · ? help · q quit';
-const PANE_KEYS = '↑↓ PgUp/PgDn scroll · f follow · Tab list · Enter close · jk select · q quit';
+const LIST_KEYS = '↑↓/jk select · Enter logs · a all · r restart · s start/stop · ? help · q quit';
+const PANE_KEYS = '↑↓ PgUp/PgDn scroll · f follow · / search · n/N · & filter · Tab list · q quit';
 
 export function Footer({ status, paneFocused, width }: { status: Status | null; paneFocused: boolean; width: number }) {
   return (

@@ -1,0 +1,61 @@
+/**
+ * `land scale <tier> <N>`: more replicas are created pending and started once their dependencies are met (as at
+ * boot); fewer stop the highest numbers first, which then leave the stack. Only a tier that declares `replicas`
+ * scales: its instances are named `<tier>.<n>` from the start, so no running instance is renamed.
+ */
+import type { ResolvedTier } from '../config/types.js';
+import { MAX_REPLICAS } from '../config/schema.js';
+import { ControlError } from './control-error.js';
+import { replicaConfig } from './replicas.js';
+import type { TierProcess } from './tier-process.js';
+import type { TierSet } from './tier-set.js';
+import type { SupervisorEvent } from './types.js';
+
+export interface ScaleContext {
+  tiers: TierSet;
+  create(config: ResolvedTier): TierProcess;
+  /** Start what is pending and whose dependencies are met (a no-op before the boot or during shutdown). */
+  schedule(): void;
+  emit(event: SupervisorEvent): void;
+}
+
+function checkRequest(tiers: TierSet, group: string, count: number): TierProcess[] {
+  const members = tiers.members(group);
+  if (members.length === 0) {
+    const instance = tiers.get(group);
+    if (instance?.config.group) throw new ControlError('bad-request', `${group} is a replica: scale its tier, ${instance.config.group}`);
+    tiers.resolve(group); // throws unknown-tier with the known names
+  }
+  if (members[0]!.config.group === undefined) {
+    throw new ControlError('bad-request', `${group} does not declare replicas: set replicas: 1 (or more) on it in the config to scale it`);
+  }
+  if (!Number.isInteger(count) || count < 1 || count > MAX_REPLICAS) {
+    throw new ControlError('bad-request', `replicas: expected a whole number 1..${MAX_REPLICAS}, got ${String(count)}`);
+  }
+  const gated = members.find((tier) => tier.state === 'disabled');
+  if (gated) throw new ControlError('gated', `${group} is gated off by ${gated.gatedBy}: it runs no replica to scale`);
+  return members;
+}
+
+export async function scaleGroup(ctx: ScaleContext, group: string, count: number): Promise<void> {
+  const members = checkRequest(ctx.tiers, group, count);
+  const from = members.length;
+  if (count === from) return;
+  // Replica 1 always stays (the highest numbers go first), and its config is the tier's own: base port and probes.
+  const template: ResolvedTier = { ...members[0]!.config, name: group };
+  for (let index = from + 1; index <= count; index++) {
+    const tier = ctx.create(replicaConfig(template, index));
+    ctx.tiers.add(tier);
+    tier.setState('pending', `added by land scale ${group} ${count}`);
+  }
+  const removed = members.slice(count).reverse();
+  await Promise.all(
+    removed.map(async (tier) => {
+      await tier.stop(`removed by land scale ${group} ${count}`);
+      ctx.tiers.remove(tier);
+      await tier.closeLog();
+    }),
+  );
+  ctx.emit({ type: 'scale', tier: group, from, to: count, at: Date.now() });
+  ctx.schedule();
+}

@@ -1,0 +1,73 @@
+/**
+ * The supervisor's tiers: each instance by name, and the instances of each configured tier (its group: one
+ * instance, or its replicas), in dependency order. `dependsOn` names a group; an instance name (`api.2`) or a group
+ * name (`api`) both address commands.
+ */
+import { ControlError } from './control-error.js';
+import { groupOf } from './replicas.js';
+import type { TierProcess } from './tier-process.js';
+
+export class TierSet {
+  private readonly groups = new Map<string, TierProcess[]>();
+
+  /** `order`: the configured tiers' names in dependency order. */
+  constructor(order: readonly string[]) {
+    for (const name of order) this.groups.set(name, []);
+  }
+
+  add(tier: TierProcess): void {
+    const members = this.groups.get(groupOf(tier.config));
+    if (!members) throw new Error(`no configured tier ${groupOf(tier.config)}`);
+    members.push(tier);
+    members.sort((a, b) => (a.config.replica ?? 0) - (b.config.replica ?? 0));
+  }
+
+  remove(tier: TierProcess): void {
+    const members = this.groups.get(groupOf(tier.config));
+    if (members) members.splice(members.indexOf(tier), 1);
+  }
+
+  /** Every instance, group by group in dependency order, replicas by number. */
+  all(): TierProcess[] {
+    return [...this.groups.values()].flat();
+  }
+
+  get(name: string): TierProcess | undefined {
+    for (const members of this.groups.values()) {
+      const found = members.find((tier) => tier.name === name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The instances of a configured tier (empty for an unknown name). */
+  members(group: string): TierProcess[] {
+    return this.groups.get(group) ?? [];
+  }
+
+  hasGroup(group: string): boolean {
+    return this.groups.has(group);
+  }
+
+  /** What a command names: one instance, or every replica of a group. Unknown: a ControlError naming the known. */
+  resolve(name: string): TierProcess[] {
+    const one = this.get(name);
+    if (one) return [one];
+    const members = this.members(name);
+    if (members.length > 0) return members;
+    throw new ControlError('unknown-tier', `unknown tier ${name} (known: ${this.all().map((tier) => tier.name).join(', ')})`);
+  }
+
+  /** Instances of the tiers that depend on `group`, directly or not, in dependency order. */
+  dependentsOf(group: string): TierProcess[] {
+    const names = new Set([group]);
+    const found: TierProcess[] = [];
+    for (const [name, members] of this.groups) {
+      const config = members[0]?.config;
+      if (!config || !Object.keys(config.dependsOn).some((dep) => names.has(dep))) continue;
+      names.add(name);
+      found.push(...members);
+    }
+    return found;
+  }
+}

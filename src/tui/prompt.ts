@@ -1,0 +1,30 @@
+/** The one-line prompt of `/` (search) and `&` (filter): what each key does to the text being typed. */
+import type { Key } from 'ink';
+
+export interface Prompt {
+  kind: 'search' | 'filter';
+  text: string;
+}
+
+export interface PromptStep {
+  /** The prompt still open (null: closed). */
+  prompt: Prompt | null;
+  /** Enter: the text to apply. */
+  submit?: Prompt;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F]/g;
+
+export function editPrompt(prompt: Prompt, input: string, key: Key): PromptStep {
+  if (key.return) return { prompt: null, submit: prompt };
+  if (key.escape) return { prompt: null };
+  if (key.backspace || key.delete) return { prompt: { ...prompt, text: Array.from(prompt.text).slice(0, -1).join('') } };
+  if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab) return { prompt };
+  return { prompt: { ...prompt, text: prompt.text + input.replace(CONTROL, '') } };
+}
+
+/** How the prompt reads in the status line: `/error▏` or `filter: error▏`. */
+export function promptText(prompt: Prompt): string {
+  return `${prompt.kind === 'search' ? '/' : 'filter (Enter applies, empty clears): '}${prompt.text}▏`;
+}

@@ -1,0 +1,132 @@
+/**
+ * Replicas through the real CLI: `replicas: N` runs `<tier>.1` … `<tier>.N`, each with LAND_REPLICA, its own PORT
+ * (base + n - 1), its own TRACEPARENT span and log file; a dependent waits for every replica; `land scale` changes
+ * the count of the running stack; commands that name the tier address all its replicas.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CHILD, envReports, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
+import { cleanUp, http, status, tierOf, waitForTier } from '../control/helpers.js';
+import { E2E_TIMEOUT, freePortRange } from './helpers.js';
+
+const runs: LandRun[] = [];
+afterEach(async () => {
+  await cleanUp(runs);
+});
+afterAll(removeProjects);
+
+async function replicaStack() {
+  const base = await freePortRange(4);
+  const reports = join(makeProject({ config: { tiers: {} } }), 'reports');
+  // Later replicas take longer to listen, so the dependent visibly waits for the last of them.
+  const api = `node ${CHILD} --report-env ${reports} --say "replica $LAND_REPLICA on $PORT" --tcp PORT --delay $((LAND_REPLICA * 300))`;
+  const dir = makeProject({
+    config: {
+      app: 'shop',
+      tiers: {
+        api: { command: api, shell: true, replicas: 3, port: base, ready: { tcp: base } },
+        web: { command: ['node', CHILD, '--report-env', reports, '--say', 'web up'], dependsOn: { api: 'ready' }, ready: { log: 'web up' } },
+      },
+    },
+  });
+  const run = land(['up', '--no-tui'], dir);
+  runs.push(run);
+  await run.waitFor(/web: starting → ready/);
+  return { dir, reports, base, run };
+}
+
+describe('replicas', () => {
+  it('runs N instances with their own replica number, port, span and log; a dependent waits for all of them', async () => {
+    const { dir, reports, base, run } = await replicaStack();
+    const snapshot = await status(dir);
+    expect(snapshot.tiers.map((tier) => tier.name)).toEqual(['api.1', 'api.2', 'api.3', 'web']);
+    const replicas = [1, 2, 3].map((n) => tierOf(snapshot, `api.${n}`));
+    for (const [i, replica] of replicas.entries()) {
+      expect(replica).toMatchObject({ state: 'ready', group: 'api', replica: i + 1, tier: 'api' });
+      expect(replica.pid).toBeGreaterThan(0);
+    }
+    expect(new Set(replicas.map((replica) => replica.pid)).size).toBe(3);
+    // web started only once the slowest replica was ready.
+    const web = tierOf(snapshot, 'web');
+    expect(web.startedAt!).toBeGreaterThanOrEqual(Math.max(...replicas.map((replica) => replica.readyAt!)));
+
+    const envs = envReports(reports, 'api').sort((a, b) => Number(a.LAND_REPLICA) - Number(b.LAND_REPLICA));
+    expect(envs.map((env) => env.LAND_REPLICA)).toEqual(['1', '2', '3']);
+    expect(envs.map((env) => env.PORT)).toEqual([String(base), String(base + 1), String(base + 2)]);
+    expect(new Set(envs.map((env) => env.TRACEPARENT)).size).toBe(3);
+    expect(new Set(envs.map((env) => env.OTLP_TRACE_ID))).toEqual(new Set([snapshot.traceId]));
+    expect(envs.every((env) => env.LAND_TIER === 'api' && env.OTEL_SERVICE_NAME === 'shop-api')).toBe(true);
+    expect(envReports(reports, 'web')[0]!.LAND_REPLICA).toBeUndefined();
+
+    // Each replica has its own log file and its own lines.
+    const logDir = join(dir, '.land', 'logs', run.bootId);
+    for (const n of [1, 2, 3]) {
+      expect(readFileSync(join(logDir, `api.${n}.log`), 'utf8')).toBe(`replica ${n} on ${base + n - 1}\n`);
+    }
+    const logs = await landDone(['logs', 'api.2'], dir);
+    expect(logs.stdout).toBe(`replica 2 on ${base + 1}\n`);
+    const ambiguous = await landDone(['logs', 'api'], dir);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/^land: api runs replicas: name one of api\.1, api\.2, api\.3\n$/);
+
+    // The plain output prefixes each replica's lines with its own name.
+    expect(run.stdout).toMatch(new RegExp(`^api\\.3 +\\| replica 3 on ${base + 2}$`, 'm'));
+  }, E2E_TIMEOUT);
+
+  it('land scale adds and removes replicas of the running stack; restart and stop address every replica', async () => {
+    const { dir, reports, base, run } = await replicaStack();
+    const up = await landDone(['scale', 'api', '4'], dir);
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/^land: api runs 4 replicas: api\.1 \(pid \d+\), .*api\.4 \(/);
+    const fourth = await waitForTier(dir, 'api.4', (tier) => tier.state === 'ready', 'ready');
+    expect(fourth).toMatchObject({ group: 'api', replica: 4 });
+    const env4 = envReports(reports, 'api').find((env) => env.LAND_REPLICA === '4')!;
+    expect(env4.PORT).toBe(String(base + 3));
+    expect(run.stdout).toMatch(/api: scaled from 3 to 4 replicas/);
+
+    const before = await status(dir);
+    const removedPids = ['api.3', 'api.4'].map((name) => tierOf(before, name).pid!);
+    const down = await landDone(['scale', 'api', '2'], dir);
+    expect(down.code).toBe(0);
+    expect(down.stdout).toMatch(/^land: api runs 2 replicas: api\.1 \(pid \d+\), api\.2 \(pid \d+\)\n$/);
+    const after = await status(dir);
+    expect(after.tiers.map((tier) => tier.name)).toEqual(['api.1', 'api.2', 'web']);
+    await waitUntil(() => removedPids.every((pid) => !isAlive(pid)), 10_000, 'removed replicas to exit');
+    // Their log files stay, complete.
+    expect(existsSync(join(dir, '.land', 'logs', run.bootId, 'api.4.log'))).toBe(true);
+
+    // restart api: every replica gets a new pid.
+    const pids = ['api.1', 'api.2'].map((name) => tierOf(after, name).pid);
+    const restarted = await landDone(['restart', 'api'], dir);
+    expect(restarted.code).toBe(0);
+    for (const [i, name] of ['api.1', 'api.2'].entries()) {
+      const tier = await waitForTier(dir, name, (t) => t.state === 'ready' && t.restarts === 1, 'restarted');
+      expect(tier.pid).not.toBe(pids[i]);
+    }
+
+    // Refusals: one line, exit 2.
+    const cases: Array<[string[], RegExp]> = [
+      [['scale', 'web', '2'], /web does not declare replicas: set replicas: 1 \(or more\)/],
+      [['scale', 'api', '0'], /<replicas>: expected a whole number ≥ 1, got "0"/],
+      [['scale', 'api', '65'], /replicas: expected a whole number 1\.\.64, got 65/],
+      [['scale', 'api.2', '3'], /api\.2 is a replica: scale its tier, api/],
+      [['scale', 'ghost', '2'], /unknown tier ghost \(known: api\.1, api\.2, web\)/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => landDone(args, dir)));
+    for (const [index, [args, expected]] of cases.entries()) {
+      const result = results[index]!;
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(expected);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+
+    // The API itself: a count that is not a number is a 400 with its code.
+    const raw = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/tiers/api/scale?replicas=abc', { method: 'POST' });
+    expect(raw.status).toBe(400);
+    expect(JSON.parse(raw.body)).toEqual({ error: { code: 'bad-request', message: 'replicas: expected a whole number ≥ 1, got "abc"' } });
+
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
+});
