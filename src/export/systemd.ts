@@ -86,7 +86,8 @@ function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string)
     '[Service]',
     tier.oneShot ? 'Type=oneshot' : 'Type=exec',
     ...(tier.oneShot ? ['RemainAfterExit=yes'] : []),
-    `WorkingDirectory=${execWord(tier.cwd)}`,
+    // A path as is (WorkingDirectory= takes no quotes), specifiers escaped.
+    `WorkingDirectory=${tier.cwd.replace(/%/g, '%%')}`,
     `ExecStart=${execLine([executable ?? file!, ...args])}`,
   ];
   const ready = readinessCommand(tier);
