@@ -8,10 +8,13 @@
  * - Restarts: `Restart=`, `RestartSec=` (the first delay), `StartLimitBurst=`/`StartLimitIntervalSec=` (the budget).
  * - Stop: `KillSignal=`, `TimeoutStopSec=`, `KillMode=control-group` (then SIGKILL to the whole cgroup, as land does).
  * - Environment: plain values as `Environment=`, secrets in a separate `EnvironmentFile=` of mode 0600.
- * - Not expressible: a liveness probe (systemd's watchdog needs sd_notify from the tier), a doubling backoff
- *   (RestartSteps= arrived in systemd 254): warnings, and a comment in the unit.
+ * - A liveness probe: a timer bound to the tier's unit runs it every interval (`<unit>-liveness.timer` and its
+ *   oneshot service); after `failureThreshold` failures in a row it restarts the tier (systemd's own WatchdogSec=
+ *   would need the tier to call sd_notify).
+ * - Not expressible: a log-line liveness probe, a doubling backoff (RestartSteps= arrived in systemd 254):
+ *   warnings, and a comment in the unit.
  */
-import { describeProbe, logPattern, probeCheck, seconds, untilPasses } from './probes.js';
+import { describeProbe, logPattern, probeCheck, seconds, shellQuote, untilPasses } from './probes.js';
 import {
   backoffBudgetMs,
   groupWarnings,
@@ -86,7 +89,8 @@ function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string)
     '[Service]',
     tier.oneShot ? 'Type=oneshot' : 'Type=exec',
     ...(tier.oneShot ? ['RemainAfterExit=yes'] : []),
-    `WorkingDirectory=${execWord(tier.cwd)}`,
+    // A path as is (WorkingDirectory= takes no quotes), specifiers escaped.
+    `WorkingDirectory=${tier.cwd.replace(/%/g, '%%')}`,
     `ExecStart=${execLine([executable ?? file!, ...args])}`,
   ];
   const ready = readinessCommand(tier);
@@ -116,16 +120,18 @@ function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[
   if (restart.policy !== 'never' && restart.backoff.maxMs > restart.backoff.initialMs) {
     warn(`backoff doubling from ${restart.backoff.initialMs} ms to ${restart.backoff.maxMs} ms: systemd 252 waits RestartSec= every time (RestartSteps= needs systemd 254)`);
   }
-  if (tier.liveness) {
-    warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: systemd's WatchdogSec= needs the tier to call sd_notify`);
+  if (tier.liveness && probeCheck(tier.liveness) === undefined) {
+    warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: a log line cannot be checked from a timer`);
   }
   const dependencies = Object.keys(tier.dependsOn).map((name) => unitName(model.app, name));
+  const liveness = livenessName(model, tier);
   const unit = [
     '[Unit]',
     `Description=${model.app} ${tier.name}${tier.description ? `: ${tier.description}` : ''}`.replace(/%/g, '%%'),
     `PartOf=${model.app}.target`,
     ...Object.entries(tier.dependsOn).map(([name, condition]) => `# waits for ${name} to be ${condition}`),
     ...(dependencies.length > 0 ? [`Requires=${dependencies.join(' ')}`, `After=${dependencies.join(' ')}`] : []),
+    ...(liveness ? [`Wants=${liveness}.timer`] : []),
     // The restart budget: maxRestarts restarts (so one more start) within the backoff delays plus resetAfterMs.
     `StartLimitBurst=${restart.maxRestarts + 1}`,
     `StartLimitIntervalSec=${seconds(backoffBudgetMs(restart) + restart.resetAfterMs)}`,
@@ -142,6 +148,43 @@ function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[
     `WantedBy=${model.app}.target`,
     '',
   ].join('\n');
+}
+
+/** `<app>-<tier>-liveness` when the tier has a liveness probe a command can check. */
+function livenessName(model: ExportModel, tier: ExportTier): string | undefined {
+  return tier.liveness && probeCheck(tier.liveness) ? `${model.app}-${tier.name}-liveness` : undefined;
+}
+
+/**
+ * The liveness check as a timer and a oneshot service, bound to the tier's unit (they run while it runs). The
+ * failures in a row are counted in a file under /run; at the threshold the tier is restarted, as land does.
+ */
+function livenessFiles(model: ExportModel, tier: ExportTier): ExportFile[] {
+  const name = livenessName(model, tier);
+  if (!name || !tier.liveness) return [];
+  const unit = unitName(model.app, tier.name);
+  const { intervalMs, timeoutMs, failureThreshold } = tier.liveness;
+  const check = probeCheck(tier.liveness)!;
+  const script = [
+    `state=/run/${name}.failures`,
+    `if timeout ${seconds(timeoutMs)} ${shellQuote(check)} >/dev/null 2>&1; then rm -f "$state"; exit 0; fi`,
+    'failures=$(( $(cat "$state" 2>/dev/null || echo 0) + 1 ))',
+    `if [ "$failures" -ge ${failureThreshold} ]; then rm -f "$state"; exec systemctl restart ${unit}; fi`,
+    'echo "$failures" > "$state"',
+  ].join('; ');
+  const header = headerLines(model, 'systemd').map((line) => `# ${line}`);
+  const bound = [`BindsTo=${unit}`, `After=${unit}`];
+  const description = `Description=${model.app} ${tier.name}: liveness (${describeProbe(tier.liveness)})`.replace(/%/g, '%%');
+  return [
+    {
+      name: `${name}.service`,
+      content: [...header, '[Unit]', description, ...bound, '', '[Service]', 'Type=oneshot', `ExecStart=${execLine(['/bin/sh', '-c', script])}`, ''].join('\n'),
+    },
+    {
+      name: `${name}.timer`,
+      content: [...header, '[Unit]', description, ...bound, '', '[Timer]', `OnActiveSec=${intervalMs}ms`, `OnUnitActiveSec=${intervalMs}ms`, 'AccuracySec=100ms', '', '[Install]', `WantedBy=${unit}`, ''].join('\n'),
+    },
+  ];
 }
 
 function targetFile(model: ExportModel, warnings: readonly ExportWarning[]): string {
@@ -162,7 +205,7 @@ export function exportSystemd(model: ExportModel): EngineExport {
   const warnings: ExportWarning[] = [...model.warnings];
   const files: ExportFile[] = [];
   for (const tier of model.tiers) {
-    files.push({ name: unitName(model.app, tier.name), content: unitFile(model, tier, warnings) });
+    files.push({ name: unitName(model.app, tier.name), content: unitFile(model, tier, warnings) }, ...livenessFiles(model, tier));
     const secrets = Object.entries(tier.secrets);
     if (secrets.length > 0) {
       const content = [`# ${model.app} ${tier.name}: secrets (mode 0600)`, ...secrets.map(([key, value]) => environmentFileLine(key, value)), ''].join('\n');
@@ -171,12 +214,13 @@ export function exportSystemd(model: ExportModel): EngineExport {
   }
   files.push({ name: `${model.app}.target`, content: targetFile(model, warnings) });
   const secretFiles = files.filter((file) => file.secret).map((file) => file.name);
+  const timers = files.some((file) => file.name.endsWith('.timer')) ? ' *.timer' : '';
   return {
     engine: 'systemd',
     files,
     warnings: groupWarnings(warnings),
     next: [
-      `install -m 0644 *.service ${model.app}.target /etc/systemd/system/`,
+      `install -m 0644 *.service${timers} ${model.app}.target /etc/systemd/system/`,
       ...(secretFiles.length > 0 ? [`install -d -m 0700 ${secretsDir(model.app)} && install -m 0600 ${secretFiles.join(' ')} ${secretsDir(model.app)}/`] : []),
       `systemctl daemon-reload && systemctl enable --now ${model.app}.target`,
     ],

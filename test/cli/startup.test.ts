@@ -16,7 +16,15 @@ afterAll(() => removeProjects());
 
 const HOOK = join(ROOT, 'test', 'fixtures', 'module-log.mjs');
 /** The bundle's lazily loaded chunks (named after their entry module) and the external jiti. */
-const LAZY = { posthog: /chunks\/posthog-pipe-/, otel: /chunks\/span-sdk-/, prometheus: /chunks\/prometheus-/, execa: /chunks\/execa-/, jiti: /node_modules\/jiti\// };
+const LAZY = {
+  posthog: /chunks\/posthog-pipe-/,
+  otel: /chunks\/span-sdk-/,
+  prometheus: /chunks\/prometheus-/,
+  execa: /chunks\/execa-/,
+  jiti: /node_modules\/jiti\//,
+  // land export's command and engines (and the yaml package they carry): never part of land up.
+  export: /chunks\/(export|systemd|compose|kubernetes)-/,
+};
 
 function loaded(log: string): Record<keyof typeof LAZY, boolean> {
   const urls = readFileSync(log, 'utf8');
@@ -35,7 +43,7 @@ async function boot(env: Record<string, string>, tiers: Record<string, unknown>)
 describe('land up loads a part only when it is used', () => {
   it('with every pipe off and no exec probe: none of them; the first /metrics scrape loads prom-client', async () => {
     const { dir, log } = await boot({}, { web: { command: child('--say', 'up') } });
-    expect(loaded(log)).toEqual({ posthog: false, otel: false, prometheus: false, execa: false, jiti: false });
+    expect(loaded(log)).toEqual({ posthog: false, otel: false, prometheus: false, execa: false, jiti: false, export: false });
 
     const metrics = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/metrics');
     expect(metrics.status).toBe(200);
@@ -49,6 +57,6 @@ describe('land up loads a part only when it is used', () => {
     const { log } = await boot(env, { web: { command: child('--say', 'up'), ready: { exec: ['true'] } } });
     // Loading begins when no tier is pending or starting; give the import a moment.
     for (let i = 0; i < 100 && !(loaded(log).posthog && loaded(log).otel); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(loaded(log)).toMatchObject({ posthog: true, otel: true, execa: true, jiti: false });
+    expect(loaded(log)).toMatchObject({ posthog: true, otel: true, execa: true, jiti: false, export: false });
   });
 });

@@ -148,7 +148,14 @@ describe('land export: every feature, each engine, read back field by field', ()
     const apiSecrets = readFileSync(join(dir, 'shop-api.secrets.env'), 'utf8');
     expect(apiSecrets).toContain(`Authorize="${KEY}"`);
     expect(apiSecrets).toContain(`API_TOKEN="${TOKEN}"`);
-    expect(readFileSync(join(dir, 'shop-api.service'), 'utf8')).toMatch(/# warning: liveness probe \(tcp 127\.0\.0\.1:58080\) not mapped/);
+    // Liveness: a timer bound to the unit checks every 2 s; the third failure in a row restarts the tier.
+    expect(api.Unit!.Wants).toEqual(['shop-api-liveness.timer']);
+    const timer = readUnit(join(dir, 'shop-api-liveness.timer'));
+    expect(timer).toMatchObject({ Unit: { BindsTo: ['shop-api.service'] }, Timer: { OnUnitActiveSec: ['2000ms'] }, Install: { WantedBy: ['shop-api.service'] } });
+    const check = readUnit(join(dir, 'shop-api-liveness.service')).Service!.ExecStart![0]!;
+    expect(check).toContain('timeout 2 bash -c');
+    expect(check).toContain('/dev/tcp/127.0.0.1/58080');
+    expect(check).toContain('-ge 3 ]; then rm -f \\"$$state\\"; exec systemctl restart shop-api.service');
 
     const db = unit('db');
     expect(db.Service).toMatchObject({ Type: ['exec'], KillSignal: ['SIGINT'], TimeoutStopSec: ['7000ms'], TimeoutStartSec: ['20'], Restart: ['on-failure'] });

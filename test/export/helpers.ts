@@ -27,7 +27,7 @@ export async function tool(file: string, args: string[], cwd: string): Promise<{
 
 /** `systemd-analyze verify` on every unit of the folder (Debian's systemd). */
 export function verifyUnits(dir: string) {
-  const units = readdirSync(dir).filter((name) => name.endsWith('.service') || name.endsWith('.target'));
+  const units = readdirSync(dir).filter((name) => /\.(service|target|timer)$/.test(name));
   return tool('systemd-analyze', ['verify', '--man=no', ...units.map((unit) => `./${unit}`)], dir);
 }
 
