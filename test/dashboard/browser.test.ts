@@ -83,8 +83,17 @@ describe('the dashboard in Chromium', () => {
     expect(run.output).toContain(`worker: spawned pid ${after}`);
     await page.getByRole('status').filter({ hasText: 'worker restarted' }).waitFor();
 
+    // Keyboard: ↓ moves between tier rows, Tab reaches the row's enabled actions, Enter opens the row's detail.
+    await page.locator('tr[data-tier="air"]').focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.tier)).toBe('worker');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Stop worker');
+    await page.locator('tr[data-tier="worker"]').focus();
+    await page.keyboard.press('Enter');
+
     // The tier's detail: command, probes, the environment with the secret masked.
-    await page.getByRole('link', { name: 'worker', exact: true }).click();
     const detail = page.getByRole('region', { name: 'worker' });
     await detail.getByText('log line matching chatty up').waitFor();
     expect(await detail.getByRole('row', { name: /API_TOKEN/ }).textContent()).toContain('masked');

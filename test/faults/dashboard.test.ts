@@ -1,0 +1,79 @@
+/**
+ * Faults at the dashboard: garbage instead of HTTP, guessed tokens, forged Hosts and Origins, and pages that hang up
+ * in the middle of the live stream. The dashboard keeps answering, the stack is never disturbed, land stops cleanly.
+ */
+import { connect } from 'node:net';
+import { request } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import { markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { cleanUp, tierOf } from '../control/helpers.js';
+import { call, dashboardProject, login, upWithDashboard } from '../dashboard/helpers.js';
+import { snapshot } from './support.js';
+
+const runs: LandRun[] = [];
+afterAll(async () => {
+  await cleanUp(runs);
+  removeProjects();
+});
+
+function raw(port: number, bytes: string | Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => (answer += text));
+    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? resolve(answer) : reject(error)));
+    socket.on('close', () => resolve(answer));
+    socket.on('connect', () => socket.write(bytes));
+  });
+}
+
+/** Opens the live stream with a session and hangs up once its first bytes arrived. */
+function hangUpMidStream(port: number, cookie: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/stream', headers: { cookie, host: `127.0.0.1:${port}` }, agent: false }, (res) => {
+      expect(res.statusCode).toBe(200);
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve() : reject(error)));
+    req.end();
+  });
+}
+
+describe('fault: dashboard clients that misbehave', () => {
+  it('junk, guessed tokens, forged Hosts and Origins, twenty pages hanging up mid-stream: refused or dropped, the stack untouched', async () => {
+    const dir = dashboardProject();
+    const { run, url, port } = await upWithDashboard(dir);
+    runs.push(run);
+    await run.waitFor(/worker: starting → ready/);
+    const before = await snapshot(dir);
+
+    const junk = await raw(port, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 11) % 256)));
+    expect(junk === '' || /^HTTP\/1\.1 400 /.test(junk)).toBe(true);
+    const hugeHeader = await raw(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Junk: ${'j'.repeat(64 * 1024)}\r\n\r\n`);
+    expect(hugeHeader === '' || /^HTTP\/1\.1 431 /.test(hugeHeader)).toBe(true);
+    const token = new URL(url).searchParams.get('token')!;
+    for (let i = 0; i < 30; i++) {
+      const guess = `${token.slice(0, -2)}${String(i).padStart(2, '0')}`;
+      expect((await call(port, `/login?token=${encodeURIComponent(guess)}`)).status).toBe(401);
+    }
+    expect((await call(port, '/login')).status).toBe(401);
+    const cookie = await login(port, url);
+    expect((await call(port, '/api/state', { headers: { cookie, host: `attacker.test:${port}` } })).status).toBe(403);
+    const forged = await call(port, '/api/tiers/worker/stop', { method: 'POST', headers: { cookie, origin: `http://attacker.test:${port}` } });
+    expect(forged.status).toBe(403);
+    expect((await call(port, '/api/logs?since=-1', { headers: { cookie } })).status).toBe(400);
+    expect((await call(port, '/api/nowhere', { headers: { cookie } })).status).toBe(404);
+    for (let i = 0; i < 20; i++) await hangUpMidStream(port, cookie);
+
+    // Still serving, every tier the same process it was.
+    expect((await call(port, '/api/state', { headers: { cookie } })).status).toBe(200);
+    const after = await snapshot(dir);
+    for (const name of ['air', 'worker']) expect(tierOf(after, name)).toMatchObject({ state: 'ready', pid: tierOf(before, name).pid, restarts: 0 });
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  });
+});
