@@ -1,5 +1,7 @@
 /** What the fault tests share beyond test/helpers: the fault fixture, the recording, a land's memory. */
 import { readFileSync } from 'node:fs';
+import { request, type RequestOptions } from 'node:http';
+import { connect, type NetConnectOpts } from 'node:net';
 import { join } from 'node:path';
 import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
 import { http, tierOf } from '../control/helpers.js';
@@ -69,4 +71,34 @@ export async function upUntil(runs: LandRun[], dir: string, pattern: RegExp): Pr
   runs.push(run);
   await run.waitFor(pattern);
   return run;
+}
+
+/** Writes raw bytes to a server; resolves with whatever came back once the connection closed. */
+export function rawBytes(target: NetConnectOpts, bytes: string | Buffer, options: { destroyAfterWrite?: boolean } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(target);
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => (answer += text));
+    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? resolve(answer) : reject(error)));
+    socket.on('close', () => resolve(answer));
+    socket.on('connect', () => {
+      socket.write(bytes);
+      if (options.destroyAfterWrite) socket.destroy();
+    });
+  });
+}
+
+/** Opens a streaming answer and hangs up once its first bytes arrived; resolves with its status. */
+export function hangUpMidStream(options: RequestOptions): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = request({ ...options, agent: false }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve(res.statusCode);
+      });
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve(undefined) : reject(error)));
+    req.end();
+  });
 }
