@@ -17,18 +17,28 @@ const TRACE_ID = /\b[0-9a-f]{32}\b/;
 /** An output line, or a structured record shown among them. */
 type Row = { kind: 'line'; line: WireLine } | { kind: 'record'; record: LogRecordView };
 
-function Text({ text }: { text: string }) {
+/** The search's matches in a piece of text, marked (a colour and an outline: not colour alone). */
+function Marked({ text, needle }: { text: string; needle: string }) {
+  if (!needle) return <>{text}</>;
+  const lower = text.toLowerCase();
+  const parts = [];
+  let at = 0;
+  for (let hit = lower.indexOf(needle); hit !== -1; hit = lower.indexOf(needle, hit + needle.length)) {
+    parts.push(text.slice(at, hit), <mark key={hit}>{text.slice(hit, hit + needle.length)}</mark>);
+    at = hit + needle.length;
+  }
+  parts.push(text.slice(at));
+  return <>{parts}</>;
+}
+
+function Text({ text, needle }: { text: string; needle: string }) {
   return (
     <>
-      {parseAnsi(text).map((segment, i) =>
-        segment.classes || segment.color || segment.background ? (
-          <span key={i} class={segment.classes} style={{ color: segment.color, background: segment.background }}>
-            {segment.text}
-          </span>
-        ) : (
-          segment.text
-        ),
-      )}
+      {parseAnsi(text).map((segment, i) => (
+        <span key={i} class={segment.classes || undefined} style={segment.color || segment.background ? { color: segment.color, background: segment.background } : undefined}>
+          <Marked text={segment.text} needle={needle} />
+        </span>
+      ))}
     </>
   );
 }
@@ -85,7 +95,9 @@ export function LogsPage({ route }: { route: Route }) {
         <div class="log-row record" key={`r${index}`} data-severity={record.severity}>
           <TierTag name={record.tier} index={tierIndex.get(record.tier) ?? 0} />
           <span class={`severity severity-${severityRank(record.severity)}`}>{record.severity}</span>
-          <span class="text">{record.body}</span>
+          <span class="text">
+            <Marked text={record.body} needle={needle} />
+          </span>
           {record.traceId && (
             <a class="trace-link" href={href('traces', { trace: record.traceId, ...(record.spanId ? { span: record.spanId } : {}) })}>
               trace
@@ -102,7 +114,7 @@ export function LogsPage({ route }: { route: Route }) {
         <TierTag name={lineTier} index={tierIndex.get(lineTier) ?? 0} />
         {stream === 1 && <span class="stream">err</span>}
         <span class="text">
-          <Text text={text} />
+          <Text text={text} needle={needle} />
         </span>
         {traceId && (
           <a class="trace-link" href={href('traces', { trace: traceId })}>
