@@ -58,7 +58,7 @@ export function VirtualList({ count, rowHeight, renderRow, follow, onFollowChang
   const rows: ComponentChildren[] = [];
   for (let i = first; i < last; i += 1) rows.push(renderRow(i));
   return (
-    <div class="virtual" ref={box} onScroll={onScroll} tabIndex={0} role="log" aria-label={label}>
+    <div class="virtual" ref={box} onScroll={onScroll} tabIndex={0} role="log" aria-live="off" aria-label={label}>
       <div style={{ height: `${count * rowHeight}px`, position: 'relative' }}>
         <div style={{ transform: `translateY(${first * rowHeight}px)` }}>{rows}</div>
       </div>
