@@ -113,6 +113,8 @@ function layeredEnv(plan: BootPlan, tier: ResolvedTier, deployment: Deployment):
     ...traceContextEnv(deployment.traceId, newSpanId(), deployment.outer),
   });
   if (deployment.otlpEndpoint !== undefined) env.OTEL_EXPORTER_OTLP_ENDPOINT = deployment.otlpEndpoint;
+  // The first instance's PORT, as land gives replica 1.
+  if (tier.port !== undefined) env.PORT = String(tier.port);
   return env;
 }
 
@@ -168,6 +170,10 @@ export function buildExportModel(plan: BootPlan, env: Readonly<Record<string, st
   const warnings: ExportWarning[] = outer.warnings.map((text) => ({ text }));
   for (const tier of tiers) {
     if (tier.decidedWhen) warnings.push({ tier: tier.name, text: `its \`when\` predicate was decided at export time, under profile ${plan.profile}: the engine starts it unconditionally` });
+  }
+  for (const tier of plan.config.tiers.filter((t) => enabled.has(t.name))) {
+    if ((tier.replicas ?? 1) > 1) warnings.push({ tier: tier.name, text: `replicas ${tier.replicas} not mapped: exported as one instance (land's per-replica PORT and LAND_REPLICA have no engine-side equivalent here); scale it with the engine` });
+    if (tier.watch !== undefined) warnings.push({ tier: tier.name, text: 'watch (restart on file changes) not exported: a development feature of land up' });
   }
   for (const gated of plan.tiers.filter((tier) => !tier.enabled)) {
     if (gated.gatedBy === 'when') warnings.push({ tier: gated.name, text: `not exported: its \`when\` predicate was false at export time, under profile ${plan.profile}` });

@@ -39,7 +39,7 @@ export default {
       ready: { log: 'worker ready' },
       when: (env) => env.Workers !== 'off',
     },
-    checker: { command: child('--say', 'hi'), ready: { exec: ['test', '-d', '.'] }, restart: { policy: 'on-failure', maxRestarts: 2 } },
+    checker: { command: child('--say', 'hi'), ready: { exec: ['test', '-d', '.'] }, restart: { policy: 'on-failure', maxRestarts: 2 }, replicas: 2, port: 58090, watch: 'src/**' },
     extra: { command: child('--say', 'extra'), gate: 'Extra' },
   },
 };
@@ -209,6 +209,10 @@ describe('land export: every feature, each engine, read back field by field', ()
     expect(config.services.worker!.healthcheck).toBeUndefined();
     expect(config.services.checker!.healthcheck.test).toEqual(['CMD', 'test', '-d', '.']);
     expect(config.services.checker!.restart).toBe('on-failure:2');
+    // land's development features are said, not silently dropped; the first instance's PORT carries over.
+    expect(config.services.checker!.environment.PORT).toBe('58090');
+    expect(main).toMatch(/# warning: replicas 2 not mapped: exported as one instance/);
+    expect(outputs.compose!.stdout).toMatch(/warning: tier checker: watch \(restart on file changes\) not exported/);
   });
 
   it('kubernetes: every object passes the official schema; Deployments, a Job, probes, init containers, ConfigMaps and Secrets map each tier', () => {
