@@ -50,6 +50,7 @@ function installAttachment({ supervisor, attachment }: Boot, onSignal: (signal: 
     void supervisor.shutdown(`parent process ${parent} went away`);
   });
 }
+
 /** Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once). */
 function installExitPaths(boot: Boot): void {
   const { plan, supervisor, control } = boot;
@@ -83,7 +84,6 @@ function installExitPaths(boot: Boot): void {
   installAttachment(boot, onSignal);
 }
 
-/** Shows the stack until it has stopped: the UI in a terminal, prefixed lines otherwise. Says which it was. */
 /**
  * The terminal is gone (EIO, a destroyed stream): for an attached land that is a hangup, whether or not SIGHUP
  * comes, so the stack stops gracefully; a detached land goes on without its display until `land down`.
@@ -96,6 +96,7 @@ function onTerminalLost({ supervisor, attachment }: Boot): void {
   tell(`land: the terminal is gone; the stack keeps running without a display (logs in ${supervisor.logDir})`);
 }
 
+/** Shows the stack until it has stopped: the UI in a terminal, prefixed lines otherwise. Says which it was. */
 async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): Promise<'tui' | 'plain'> {
   const { plan, supervisor, telemetry } = boot;
   if (useTui && process.stdout.isTTY && process.stdin.isTTY) {

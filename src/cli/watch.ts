@@ -2,6 +2,7 @@
 import { RemoteControl } from '../control/remote-control.js';
 import { InputError } from '../errors.js';
 import { withStack, type TargetOptions } from './control-target.js';
+import { guardStdio } from './sinks.js';
 
 export async function watchCommand(options: TargetOptions): Promise<number> {
   const remote = await withStack(options, ({ socket }) => RemoteControl.connect(socket));
@@ -9,6 +10,8 @@ export async function watchCommand(options: TargetOptions): Promise<number> {
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
       throw new InputError('land watch needs a terminal: use `land status` or `land logs -f` from scripts');
     }
+    // A terminal closed under the UI ends it; land must not then die in Node's exit (src/cli/sinks.ts).
+    guardStdio();
     const { runTui } = await (await import('../tui/load.js')).loadTui();
     await runTui(remote, { mode: 'watch' });
     return 0;

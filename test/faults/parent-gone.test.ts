@@ -73,11 +73,12 @@ describe("fault: land's parent goes away without passing a signal on", () => {
   });
 
   it('deliberately detached (nohup, `&` then disown, --detached): the stack keeps running after the parent has gone, nohup and --detached ignore SIGHUP, `land down` stops it', async () => {
-    // Each parent lives a moment after starting land, so that land sees it go.
+    // Each parent lives until land runs (its pid file) and a moment more, so that land sees it go.
+    const thenLeave = 'until [ -f .land/run/land.pid ]; do sleep 0.1; done; sleep 1';
     const detachings = [
-      { how: 'nohup', script: `nohup node ${LAND_BIN} up --no-tui > out.txt 2>&1 & sleep 2`, why: /started through nohup/, hangup: true },
-      { how: 'disown', script: `set -m; node ${LAND_BIN} up --no-tui > out.txt 2>&1 & disown; sleep 2`, why: /leads its own process group/, hangup: false },
-      { how: '--detached', script: `node ${LAND_BIN} up --no-tui --detached > out.txt 2>&1 & sleep 2`, why: /started with --detached/, hangup: true },
+      { how: 'nohup', script: `nohup node ${LAND_BIN} up --no-tui > out.txt 2>&1 & ${thenLeave}`, why: /started through nohup/, hangup: true },
+      { how: 'disown', script: `set -m; node ${LAND_BIN} up --no-tui > out.txt 2>&1 & disown; ${thenLeave}`, why: /leads its own process group/, hangup: false },
+      { how: '--detached', script: `node ${LAND_BIN} up --no-tui --detached > out.txt 2>&1 & ${thenLeave}`, why: /started with --detached/, hangup: true },
     ];
     for (const { how, script, why, hangup } of detachings) {
       const dir = project();
