@@ -19,7 +19,7 @@ export function isFalseFlag(value: string | undefined): boolean {
 const TRUE_WORDS = new Set(['true', '1', 'on', 'yes']);
 
 /** The spellings a strictly read flag (a gate) accepts, for messages. */
-export const FLAG_SPELLINGS = 'true or false (also 1/0, on/off, yes/no, or empty)';
+export const FLAG_SPELLINGS = 'true, false, 1, 0, on, off, yes, no or empty';
 
 /** Unset, empty, or a known true or false spelling (any case): what a gate flag may be. */
 export function isFlagSpelling(value: string | undefined): boolean {

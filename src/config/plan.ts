@@ -53,7 +53,7 @@ function checkGateFlags(plan: EnvSources): void {
     if (isFlagSpelling(value)) continue;
     const gated = plan.config.tiers.filter((tier) => tier.gate.includes(flag)).map((tier) => tier.name);
     throw new InputError(
-      `${variableAt(plan, flag)}: expected ${FLAG_SPELLINGS} (tiers ${gated.join(', ')} gate on it), got ${describeValue(value)}`,
+      `${variableAt(plan, flag)}: expected ${FLAG_SPELLINGS} (it gates ${gated.join(', ')}), got ${describeValue(value)}`,
     );
   }
 }

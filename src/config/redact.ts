@@ -29,11 +29,15 @@ export function registerSecretsOf(env: Readonly<Record<string, string | undefine
   }
 }
 
-const SECRET_NAME = /(?:key|token|secret|passw|pwd|auth|credential|session|signature|sig)[\w.-]*$/i;
+const SECRET_NAME = /(?:key|token|secret|passw|pwd|auth|credential|session|signature|sig)[\w.-]{0,64}$/i;
+/*
+ * Every repetition below is bounded, so that no message, however long, costs more than linear time to mask
+ * (an unbounded `[a-z][a-z0-9+.-]*:` retried at every boundary of `a.a.a.…` was quadratic).
+ */
 /** `scheme://userinfo@`: userinfo without `/`, `@` or spaces. */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@?#]+)@/gi;
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/@?#]{1,512})@/gi;
 /** `name=value` in a query string (`?`, `&`, `;`) or a long option (`--name=value`): the name ends group 1. */
-const NAMED_VALUE = /((?:[?&;]|(?:^|\s)--)[\w.-]+=)([^\s&;,"')#]+)/g;
+const NAMED_VALUE = /((?:[?&;]|(?:^|\s)--)[\w.-]{1,64}=)([^\s&;,"')#]+)/g;
 const POSTHOG_KEY = /\bphc_[A-Za-z0-9]+/g;
 const BEARER = /\b(Bearer\s+)[^\s"']+/gi;
 

@@ -80,14 +80,14 @@ const cases: Case[] = [
     name: 'a gate flag spelt Spawn=flase',
     config: { tiers: { a: marker, b: { ...marker, gate: 'Spawn' } } },
     profiles: { debug: 'Render=true\nSpawn=flase\n' },
-    expected: /profiles\/debug\.env:2: Spawn: expected true or false \(also 1\/0, on\/off, yes\/no, or empty\) \(tiers b gate on it\), got "flase"/,
+    expected: /^land: profiles\/debug\.env:2: Spawn: expected true, false, 1, 0, on, off, yes, no or empty \(it gates b\), got "flase"$/,
   },
   {
     kind: 'environment',
     name: 'a gate flag exported as Spawn=flase',
     config: { tiers: { a: marker, b: { ...marker, gate: ['Render', 'Spawn'] } } },
     env: { Spawn: 'flase' },
-    expected: /land's environment: Spawn: expected true or false .*got "flase"/,
+    expected: /^land: land's environment: Spawn: expected true, false, 1, 0, on, off, yes, no or empty \(it gates b\), got "flase"$/,
   },
   {
     kind: 'config',
@@ -238,7 +238,7 @@ describe('fault: profiles that cannot be read', () => {
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines).toEqual([
       expect.stringMatching(/^land: profiles\/broken\.env:1: expected KEY=value, got "oops"$/),
-      expect.stringMatching(/^land: profiles\/typo\.env:1: Spawn: expected true or false .*got "flase"$/),
+      expect.stringMatching(/^land: profiles\/typo\.env:1: Spawn: expected true, false, .* \(it gates b\), got "flase"$/),
     ]);
     const json = await landDone(['profiles', '--json'], dir);
     expect(json.code).toBe(2);
