@@ -1,7 +1,8 @@
 /**
  * Whether the land a client talked to is still running, from /proc: a zombie has exited (only its parent's wait()
  * is missing: `land down` must not wait for a parent that never reaps), and a pid whose start time changed is
- * someone else's now. Without /proc, a signal 0 says what it can.
+ * someone else's now. Without /proc, a signal 0 says what it can. (supervisor/process-tree.ts reads the same fields;
+ * it is not imported here because it would bring tree-kill and the tree walk into every quick client.)
  */
 import { readFileSync } from 'node:fs';
 
