@@ -4,7 +4,7 @@
  *
  * A client that reads slower than the children write gets back-pressure, not drops: past a high-water mark of
  * unread bytes the stream holds the stack's output gate (the children's pipes pause, as for a slow stdout) until
- * the client has drained. A client that does not drain for GIVE_UP_MS (stopped with Ctrl-Z, say) is cut off,
+ * the client has drained. A client that reads nothing for GIVE_UP_MS meanwhile (stopped with Ctrl-Z, say) is cut off,
  * abruptly, so that it can tell this from the stack's end (a complete answer) and say so; the stack then goes on.
  */
 import type { ServerResponse } from 'node:http';
@@ -14,8 +14,9 @@ import { HELLO_LOG_LINES, type EventStreamMessage, type LogLine } from './protoc
 
 /** Unread bytes past which the stream holds the output gate until its client drains. */
 const HIGH_WATER_BYTES = 1024 * 1024;
-/** How long a client may leave the gate held (or, with no gate to hold, stay behind) before it is cut off. */
+/** How long a client that holds the gate may read nothing before it is cut off. */
 const GIVE_UP_MS = 10_000;
+const PROGRESS_CHECK_MS = 500;
 /** Beyond this many unread bytes a client is cut off at once (what arrives while the children are pausing). */
 const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 /** The hello's recent lines are bounded in bytes per tier too: 64 tiers of long lines must not make one huge line. */
@@ -78,10 +79,15 @@ function openStream(res: ServerResponse, streams: StreamSet, contentType: string
   };
 }
 
-/** One stream's hold on the output gate while its client is behind, and the bound on how long it may hold it. */
+/**
+ * One stream's hold on the output gate while its client is behind, and the bound on how long it may hold it: the
+ * client is cut off once it has read nothing for GIVE_UP_MS (a slow reader that keeps reading is waited for).
+ */
 class Backpressure {
   private holding = false;
-  private giveUp?: NodeJS.Timeout;
+  private watch?: NodeJS.Timeout;
+  private unread = 0;
+  private progressAt = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -95,15 +101,24 @@ class Backpressure {
     if (this.holding || unread <= HIGH_WATER_BYTES) return;
     this.holding = true;
     this.gate?.hold();
-    this.giveUp = setTimeout(this.cutOff, GIVE_UP_MS);
-    this.giveUp.unref();
+    this.unread = unread;
+    this.progressAt = Date.now();
+    this.watch = setInterval(() => this.checkProgress(), PROGRESS_CHECK_MS);
+    this.watch.unref();
     this.res.once('drain', () => this.release());
+  }
+
+  private checkProgress(): void {
+    const unread = this.res.writableLength;
+    if (unread < this.unread) this.progressAt = Date.now();
+    this.unread = unread;
+    if (Date.now() - this.progressAt >= GIVE_UP_MS) this.cutOff();
   }
 
   release(): void {
     if (!this.holding) return;
     this.holding = false;
-    clearTimeout(this.giveUp);
+    clearInterval(this.watch);
     this.gate?.release();
   }
 }
