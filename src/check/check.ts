@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { displayPath } from '../config/display-path.js';
 import { envTextProblems } from '../config/envfile.js';
-import { importConfigModule } from '../config/load.js';
+import { importConfigWithin } from '../config/load.js';
 import { locateStack, type StackFile } from '../config/locate.js';
 import { dependencyProblems } from '../config/order.js';
 import { resolvePlan } from '../config/plan.js';
@@ -63,7 +63,7 @@ async function configProblems(file: string): Promise<Loaded> {
   const label = displayPath(file);
   let exported: unknown;
   try {
-    exported = await importConfigModule(file, label);
+    exported = await importConfigWithin(file, label);
   } catch (error) {
     return { problems: [fromError(error, file)], inputs: inputsOf(undefined, file) };
   }

@@ -1,11 +1,12 @@
 /** `land status | start | stop | restart | scale | logs | down`: clients of a running stack's control socket. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requestJson, requestText, streamLines } from '../control/client.js';
+import { requestJson, requestText, streamLines, type LineStream } from '../control/client.js';
 import type { CommandResult, ScaleResult, ShutdownAccepted } from '../control/protocol.js';
-import { EXIT_NO_STACK } from '../control/exit-codes.js';
+import { EXIT_NO_STACK, EXIT_STREAM_LOST } from '../control/exit-codes.js';
 import { InputError } from '../errors.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { withStack, type TargetOptions } from './control-target.js';
+import { startTimeOf, stillRunning } from './land-process.js';
 import { renderStatus } from './status-table.js';
 
 const tierPath = (tier: string, action: string) => `/tiers/${encodeURIComponent(tier)}/${action}`;
@@ -94,32 +95,39 @@ async function liveLogs(tier: string, options: LogsOptions, limit: number | unde
     return 0;
   }
   query.set('follow', '1');
-  const stream = await withStack(options, ({ socket }) =>
-    streamLines(socket, `${tierPath(tier, 'logs')}?${query}`, (line) => process.stdout.write(`${line}\n`)),
+  // Back-pressure: while stdout is behind (a slow pipe), the stream is not read, and the stack holds back.
+  let paused = false;
+  const stream: LineStream = await withStack(options, ({ socket }) =>
+    streamLines(socket, `${tierPath(tier, 'logs')}?${query}`, (line) => {
+      if (process.stdout.write(`${line}\n`) || paused) return;
+      paused = true;
+      stream.pause();
+      process.stdout.once('drain', () => {
+        paused = false;
+        stream.resume();
+      });
+    }),
   );
   const detach = () => stream.close();
   process.once('SIGINT', detach);
   process.once('SIGTERM', detach);
-  await stream.done;
+  const end = await stream.done;
   process.off('SIGINT', detach);
   process.off('SIGTERM', detach);
-  return 0;
+  if (end !== 'lost') return 0;
+  process.stderr.write(`land: the log stream of ${tier} was cut off before the stack stopped (land died, or this reader stayed behind too long)\n`);
+  return EXIT_STREAM_LOST;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Shut the whole stack down and wait until land itself has exited (so nothing it started is left). */
+/**
+ * Shut the whole stack down and wait until land itself has exited (so nothing it started is left). A land that has
+ * exited but lingers as a zombie (its parent does not reap it) counts as gone.
+ */
 export async function downCommand(options: TargetOptions): Promise<number> {
   const accepted = await withStack(options, ({ socket }) => requestJson<ShutdownAccepted>(socket, 'POST', '/shutdown'));
+  const startTime = startTimeOf(accepted.pid);
   process.stderr.write(`land: stopping boot ${accepted.bootId} (land pid ${accepted.pid})…\n`);
-  while (alive(accepted.pid)) await sleep(50);
+  while (stillRunning(accepted.pid, startTime)) await sleep(50);
   process.stdout.write(`land: stack stopped (boot ${accepted.bootId})\n`);
   return 0;
 }

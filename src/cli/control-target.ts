@@ -3,11 +3,12 @@
  * answered into one line and a distinct exit code (see src/control/exit-codes.ts).
  */
 import { displayPath } from '../config/display-path.js';
-import { ApiError, NoStackError } from '../control/client.js';
-import { EXIT_BAD_INPUT, EXIT_CONFLICT, EXIT_NO_STACK } from '../control/exit-codes.js';
+import { ApiError, NoAnswerError, NoStackError } from '../control/client.js';
+import { EXIT_BAD_INPUT, EXIT_CONFLICT, EXIT_NO_ANSWER, EXIT_NO_STACK } from '../control/exit-codes.js';
 import { projectRoot, socketPath } from '../control/paths.js';
 import { InputError } from '../errors.js';
 import { ControlError } from '../supervisor/control-error.js';
+import { isStopped } from './land-process.js';
 
 export interface TargetOptions {
   config?: string;
@@ -25,6 +26,22 @@ export function findTarget(options: TargetOptions): Target {
 
 const CONFLICTS = new Set(['already-running', 'not-running', 'gated', 'shutting-down']);
 const BAD_INPUT = new Set(['unknown-tier', 'bad-request', 'not-found']);
+
+/** The stack took the connection but did not answer: say why when /proc can tell (a stopped land). */
+async function noAnswer(error: NoAnswerError, target: Target): Promise<InputError> {
+  const where = displayPath(target.rootDir) || '.';
+  // Loaded only here: the pid file's module brings the process-tree code, which a quick client does not need.
+  const { readPidRecord } = await import('../supervisor/pidfile.js');
+  const pid = readPidRecord(target.rootDir)?.pid;
+  const seconds = `${error.timeoutMs / 1000} s`;
+  const why =
+    pid === undefined
+      ? 'it may be overloaded or hung'
+      : isStopped(pid)
+        ? `land pid ${pid} is stopped (SIGSTOP or Ctrl-Z): resume it with \`kill -CONT ${pid}\``
+        : `land pid ${pid} may be overloaded or hung`;
+  return new InputError(`the stack in ${where} did not answer within ${seconds}: ${why}`, EXIT_NO_ANSWER);
+}
 
 /** A refusal from the stack or the absence of one, as an InputError carrying its exit code; anything else as is. */
 export function asCliError(error: unknown, target: Target): unknown {
@@ -44,6 +61,6 @@ export async function withStack<T>(options: TargetOptions, action: (target: Targ
   try {
     return await action(target);
   } catch (error) {
-    throw asCliError(error, target);
+    throw error instanceof NoAnswerError ? await noAnswer(error, target) : asCliError(error, target);
   }
 }

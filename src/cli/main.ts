@@ -59,7 +59,8 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     'after',
     '\nExit codes of status, spawn, start, stop, restart, scale, logs, down, watch, dashboard: 0 done, 1 unexpected\n' +
       'failure, 2 bad input or unknown tier, 3 no stack running here, 4 conflict (already running, not running, gated\n' +
-      'off, shutting down, or `land up` while a land already runs this stack).',
+      'off, shutting down, or `land up` while a land already runs this stack), 5 the stack did not answer within 5 s\n' +
+      '(stopped or hung), 6 a logs -f or watch stream was cut off before the stack stopped.',
   );
   program
     .command('status')

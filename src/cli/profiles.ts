@@ -1,6 +1,8 @@
 /** `land profiles`: each profile with the tiers it starts and the tiers it gates off, from the real files. */
 import { resolvePlan } from '../config/plan.js';
 import { listProfiles } from '../config/profiles.js';
+import { EXIT_BAD_INPUT } from '../control/exit-codes.js';
+import { InputError, oneLine } from '../errors.js';
 import { readConfig, type InputOptions } from './inputs.js';
 
 export interface ProfileCoverage {
@@ -9,16 +11,33 @@ export interface ProfileCoverage {
   gatedOff: Array<{ tier: string; by: string }>;
 }
 
-export async function profileCoverage(options: InputOptions): Promise<ProfileCoverage[]> {
+/** A profile that cannot be read (a malformed line, a gate flag that is neither true nor false): its one line. */
+export interface BrokenProfile {
+  profile: string;
+  error: string;
+}
+
+/** One row per good profile; each broken one is set aside with its error, so it does not hide the others. */
+export async function profileCoverage(options: InputOptions): Promise<{ rows: ProfileCoverage[]; broken: BrokenProfile[] }> {
   const config = await readConfig(options);
-  return listProfiles(config).map((profile) => {
-    const plan = resolvePlan(config, { profile, shellEnv: process.env });
-    return {
+  const rows: ProfileCoverage[] = [];
+  const broken: BrokenProfile[] = [];
+  for (const profile of listProfiles(config)) {
+    let plan;
+    try {
+      plan = resolvePlan(config, { profile, shellEnv: process.env });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      broken.push({ profile, error: oneLine(error) });
+      continue;
+    }
+    rows.push({
       profile,
       starts: plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name),
       gatedOff: plan.tiers.filter((tier) => !tier.enabled).map((tier) => ({ tier: tier.name, by: tier.gatedBy ?? '?' })),
-    };
-  });
+    });
+  }
+  return { rows, broken };
 }
 
 /** A coverage table: one row per profile, one column per tier ("yes" starts, "-" gated off), then why. */
@@ -40,13 +59,16 @@ export function renderCoverage(rows: ProfileCoverage[], tiers: string[], default
   return lines.join('\n');
 }
 
+/** The table (or JSON) of the good profiles on stdout, one `land:` line per broken one on stderr, then exit 2. */
 export async function profilesCommand(options: InputOptions & { json?: boolean }): Promise<number> {
   const config = await readConfig(options);
-  const rows = await profileCoverage(options);
+  const { rows, broken } = await profileCoverage(options);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ defaultProfile: config.defaultProfile, profiles: rows }, null, 2)}\n`);
-  } else {
+    const body = { defaultProfile: config.defaultProfile, profiles: rows, ...(broken.length > 0 ? { broken } : {}) };
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  } else if (rows.length > 0 || broken.length === 0) {
     process.stdout.write(`${renderCoverage(rows, config.tiers.map((tier) => tier.name), config.defaultProfile)}\n`);
   }
-  return 0;
+  for (const { error } of broken) process.stderr.write(`land: ${error}\n`);
+  return broken.length > 0 ? EXIT_BAD_INPUT : 0;
 }

@@ -1,7 +1,7 @@
 /** `land up`: boot the stack under a profile, show it, and bring it down on Ctrl-C / SIGTERM / SIGHUP / quit. */
 import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { refuseIfLive } from '../control/listen.js';
-import { socketPath } from '../control/paths.js';
+import { ensureSocketDir, socketPath } from '../control/paths.js';
 import { preflight } from '../supervisor/preflight.js';
 import { liveLand, readPidRecord, reapBoot } from '../supervisor/pidfile.js';
 import { InputError } from '../errors.js';
@@ -48,6 +48,8 @@ async function readBootPlan(options: UpOptions) {
 export async function upCommand(options: UpOptions): Promise<number> {
   const plan = await readBootPlan(options);
   const rootDir = plan.config.rootDir;
+  // .land/run private and really a folder (not a link, a file or another user's) before anything is read from it.
+  ensureSocketDir(rootDir);
   refuseSecondLand(rootDir);
   // The socket agrees with the pid file: a live land answering on it is refused before anything starts.
   await refuseIfLive(socketPath(rootDir));

@@ -1,4 +1,5 @@
 /** `land watch`: the terminal UI attached to the stack running here; quitting detaches and leaves it running. */
+import { EXIT_STREAM_LOST } from '../control/exit-codes.js';
 import { RemoteControl } from '../control/remote-control.js';
 import { InputError } from '../errors.js';
 import { withStack, type TargetOptions } from './control-target.js';
@@ -14,7 +15,9 @@ export async function watchCommand(options: TargetOptions): Promise<number> {
     guardStdio();
     const { runTui } = await (await import('../tui/load.js')).loadTui();
     await runTui(remote, { mode: 'watch' });
-    return 0;
+    if (!remote.lost) return 0;
+    process.stderr.write('land: the events stream was cut off before the stack stopped (land died, or this client stayed behind too long)\n');
+    return EXIT_STREAM_LOST;
   } finally {
     remote.close();
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { InputError } from '../errors.js';
 import { displayPath } from './display-path.js';
@@ -19,7 +19,19 @@ import { HIDDEN, looksSecret } from './secrets.js';
  */
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ASSIGNMENT = /^\s*(?:export\s+)?([^=]*?)\s*=(.*)$/;
+
+/**
+ * `[export] KEY = value` split at its first `=`, or undefined without one. No regular expression spans the line: a
+ * pattern such as `^\s*(?:export\s+)?([^=]*?)\s*=(.*)$` backtracks quadratically, and took 8 s on a 100 KB line
+ * without `=`.
+ */
+function splitAssignment(line: string): { key: string; raw: string } | undefined {
+  const equals = line.indexOf('=');
+  if (equals < 0) return undefined;
+  let key = line.slice(0, equals).trim();
+  if (key.startsWith('export') && /\s/.test(key[6] ?? '')) key = key.slice(7).trimStart();
+  return { key, raw: line.slice(equals + 1) };
+}
 
 /** A line (or key) from the file for a message: quoted, shortened; if it may hold a secret, only its first word. */
 function quoted(text: string): string {
@@ -59,16 +71,15 @@ export interface LineProblem {
 /** The problem of one assignment line (its continuation lines for a multi-line value), and where it ends. */
 function checkLine(lines: readonly string[], index: number): { problem?: string; last: number } {
   const line = lines[index]!;
-  const assignment = ASSIGNMENT.exec(line);
-  if (assignment === null) return { problem: `expected KEY=value, got ${quoted(line.trim())}`, last: index };
-  const key = assignment[1]!;
+  const assignment = splitAssignment(line);
+  if (assignment === undefined) return { problem: `expected KEY=value, got ${quoted(line.trim())}`, last: index };
+  const { key, raw } = assignment;
   if (!KEY.test(key)) return { problem: `expected a key of letters, digits and _ (not starting with a digit), got ${quoted(key)}`, last: index };
 
-  const value = assignment[2]!.trimStart();
+  const value = raw.trimStart();
   const quote = value[0];
   if (quote !== '"' && quote !== "'" && quote !== '`') {
     // dotenv cuts an unquoted value at its first `#`, so `Color=#fff` would silently read as empty.
-    const raw = assignment[2]!;
     const hash = raw.indexOf('#');
     if (hash >= 0 && (hash === 0 || !/\s/.test(raw[hash - 1]!))) {
       return { problem: `expected a quoted value for ${key} (an unquoted # starts a comment), got ${quotedValue(key, raw.trim())}`, last: index };
@@ -123,15 +134,41 @@ export function parseEnvText(text: string, label: string): Record<string, string
   return { ...parse(content) };
 }
 
-/** Reads and parses one env file; an unreadable or malformed file is an InputError naming it. */
-export function readEnvFile(file: string): Record<string, string> {
-  const label = displayPath(file);
-  let text: string;
+function readText(file: string, label: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    const text = readFileSync(file, 'utf8');
+    return text.startsWith('\uFEFF') ? text.slice(1) : text;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(`${label}: cannot read the env file${code === undefined ? '' : ` (${code})`}`);
   }
-  return parseEnvText(text, label);
+}
+
+/** Reads and parses one env file; an unreadable or malformed file is an InputError naming it. */
+export function readEnvFile(file: string): Record<string, string> {
+  const label = displayPath(file);
+  return parseEnvText(readText(file, label), label);
+}
+
+/** The line (1-based) of each key's last assignment in an env file: read again only to name `file:line`. */
+export function envFileKeyLines(file: string): Map<string, number> {
+  const lines = readText(file, displayPath(file)).split(/\r\n|\r|\n/);
+  const keyLines = new Map<string, number>();
+  for (let index = 0; index < lines.length; index++) {
+    if (isBlankOrComment(lines[index]!)) continue;
+    const key = splitAssignment(lines[index]!)?.key;
+    if (key !== undefined && KEY.test(key)) keyLines.set(key, index + 1);
+    index = checkLine(lines, index).last;
+  }
+  return keyLines;
+}
+
+/** The shared env files read, in order: `<file>.Sample` stands in for an absent file; absent both, it is skipped. */
+export function envFileSources(files: readonly string[]): string[] {
+  const sources: string[] = [];
+  for (const file of files) {
+    const source = existsSync(file) ? file : existsSync(`${file}.Sample`) ? `${file}.Sample` : undefined;
+    if (source !== undefined) sources.push(source);
+  }
+  return sources;
 }

@@ -15,3 +15,15 @@ export function readFlag(value: string | undefined, fallback: boolean): boolean 
 export function isFalseFlag(value: string | undefined): boolean {
   return !readFlag(value, true);
 }
+
+const TRUE_WORDS = new Set(['true', '1', 'on', 'yes']);
+
+/** The spellings a strictly read flag (a gate) accepts, for messages. */
+export const FLAG_SPELLINGS = 'true, false, 1, 0, on, off, yes, no or empty';
+
+/** Unset, empty, or a known true or false spelling (any case): what a gate flag may be. */
+export function isFlagSpelling(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  const word = value.trim().toLowerCase();
+  return word === '' || TRUE_WORDS.has(word) || FALSE_WORDS.has(word);
+}

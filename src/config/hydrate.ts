@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { TELEMETRY_KEYS } from '../telemetry/mist.js';
 import type { BootPlan, ResolvedTier } from './types.js';
 
 export interface InjectedEnv {
@@ -61,14 +62,14 @@ function alignRenamedKeys(env: Record<string, string>): void {
 /**
  * The environment a tier's process starts with. Layers, lowest first (a higher one wins): (1) land's environment
  * (or the allow-list), without any inherited TRACEPARENT/TRACESTATE/BAGGAGE; (2+3) the env files and the profile (already
- * merged with the shell's exported values in plan.profileEnv); (4) the tier's own env; (5) what land injects.
+ * merged with the shell's exported values in plan.profileEnv), without the telemetry keys for a tier with
+ * `telemetryEnv: false`; (4) the tier's own env; (5) what land injects.
  */
 export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: InjectedEnv): Record<string, string> {
-  const env: Record<string, string> = {
-    ...inheritedLayer(plan.shellEnv, tier),
-    ...plan.profileEnv,
-    ...tier.env,
-  };
+  const env: Record<string, string> = { ...inheritedLayer(plan.shellEnv, tier), ...plan.profileEnv };
+  // A tier that opted out gets no telemetry key (the PostHog key above all) unless its own env names one.
+  if (!tier.telemetryEnv) for (const key of TELEMETRY_KEYS) delete env[key];
+  Object.assign(env, tier.env);
   alignRenamedKeys(env);
 
   Object.assign(env, {

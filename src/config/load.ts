@@ -22,6 +22,34 @@ export interface LoadConfigOptions {
   formation?: string;
 }
 
+/** How long a config may take to load (a top-level await that never settles would otherwise hang every command). */
+export const CONFIG_LOAD_TIMEOUT_MS = 15_000;
+
+function loadTimeoutMs(): number {
+  const given = Number(process.env.LAND_CONFIG_TIMEOUT_MS);
+  return Number.isInteger(given) && given > 0 ? given : CONFIG_LOAD_TIMEOUT_MS;
+}
+
+/**
+ * The import, bounded. The timer is not unref'd on purpose: a top-level await on a promise nothing will settle
+ * leaves node's event loop empty, and without it the process would end silently (exit 13) instead of saying so.
+ */
+export async function importConfigWithin(file: string, label: string): Promise<unknown> {
+  const timeoutMs = loadTimeoutMs();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const seconds = timeoutMs >= 1000 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
+      reject(new InputError(`${label}: did not finish loading within ${seconds} (a top-level await that never settles?)`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([importConfigModule(file, label), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The file's default export: TypeScript through jiti (no build step), JavaScript through native import(). */
 export async function importConfigModule(file: string, label: string): Promise<unknown> {
   const extension = path.extname(file);
@@ -53,7 +81,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   if (options.formation !== undefined) {
     throw new InputError(`--formation: only for a Procfile stack (${label} is a land config: set the tier counts there)`);
   }
-  const exported = await importConfigModule(file, label);
-  const config = parseLandConfig(exported, label);
-  return resolveConfig(config, file, label);
+  const exported = await importConfigWithin(file, label);
+  try {
+    const config = parseLandConfig(exported, label);
+    return resolveConfig(config, file, label);
+  } catch (error) {
+    // A getter or a Proxy in the exported object may throw while it is read: still the config's fault.
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${label}: failed to read the exported config: ${oneLine(error)}`);
+  }
 }

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
 import { InputError, oneLine } from '../errors.js';
 import { displayPath } from './display-path.js';
-import { readEnvFile } from './envfile.js';
-import { isFalseFlag } from './flags.js';
+import { envFileSources, readEnvFile } from './envfile.js';
+import { FLAG_SPELLINGS, isFalseFlag, isFlagSpelling } from './flags.js';
+import { variableAt, type EnvSources } from './origin.js';
 import { listProfiles, readProfile, type Profile } from './profiles.js';
-import { formatKeyPath } from './schema.js';
+import { registerSecretsOf } from './redact.js';
+import { describeValue, formatKeyPath } from './schema.js';
 import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from './types.js';
 
 export interface ResolvePlanOptions {
@@ -14,13 +15,9 @@ export interface ResolvePlanOptions {
   shellEnv: Record<string, string | undefined>;
 }
 
-/** The shared env files in order; `<file>.Sample` stands in for an absent file; absent both, it is skipped. */
 function readEnvFiles(files: readonly string[]): Record<string, string> {
   const merged: Record<string, string> = {};
-  for (const file of files) {
-    const source = existsSync(file) ? file : existsSync(`${file}.Sample`) ? `${file}.Sample` : undefined;
-    if (source !== undefined) Object.assign(merged, readEnvFile(source));
-  }
+  for (const source of envFileSources(files)) Object.assign(merged, readEnvFile(source));
   return merged;
 }
 
@@ -37,6 +34,27 @@ function callWhen(config: ResolvedConfig, tier: ResolvedTier, env: Record<string
   } catch (error) {
     const where = formatKeyPath(['tiers', tier.name, 'when']);
     throw new InputError(`${displayPath(config.configFile)}: ${where}: expected a predicate that returns, but it threw: ${oneLine(error)}`);
+  }
+}
+
+/** A gate flag's value; a flag only in the shell (not named by any file) still counts: `Spawn=false land up`. */
+function gateValue(flag: string, profileEnv: Record<string, string>, shellEnv: Record<string, string>): string | undefined {
+  return profileEnv[flag] ?? shellEnv[flag];
+}
+
+/**
+ * A gate flag is read strictly: a value that is neither a true nor a false spelling (`Spawn=flase`) would start a
+ * tier the profile meant to gate off, so it is bad input naming where it was set.
+ */
+function checkGateFlags(plan: EnvSources): void {
+  const flags = new Set(plan.config.tiers.flatMap((tier) => tier.gate));
+  for (const flag of flags) {
+    const value = gateValue(flag, plan.profileEnv, plan.shellEnv);
+    if (isFlagSpelling(value)) continue;
+    const gated = plan.config.tiers.filter((tier) => tier.gate.includes(flag)).map((tier) => tier.name);
+    throw new InputError(
+      `${variableAt(plan, flag)}: expected ${FLAG_SPELLINGS} (it gates ${gated.join(', ')}), got ${describeValue(value)}`,
+    );
   }
 }
 
@@ -57,8 +75,7 @@ function gateReason(
   disabled: ReadonlySet<string>,
 ): string | undefined {
   for (const flag of tier.gate) {
-    // A flag only in the shell (not named by any file) still counts: `Spawn=false land up`.
-    const value = profileEnv[flag] ?? shellEnv[flag];
+    const value = gateValue(flag, profileEnv, shellEnv);
     if (isFalseFlag(value)) return `${flag}=${value}`;
   }
   if (tier.when !== undefined && !callWhen(config, tier, profileEnv)) return 'when';
@@ -87,6 +104,7 @@ function chooseProfile(config: ResolvedConfig, name: string | undefined): Profil
 export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions): BootPlan {
   const shellEnv = definedOnly(options.shellEnv);
   const profile = chooseProfile(config, options.profile);
+  registerSecretsOf(shellEnv);
 
   const profileEnv = { ...readEnvFiles(config.envFiles), ...profile.env };
   for (const key of Object.keys(profileEnv)) {
@@ -94,6 +112,9 @@ export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions)
     if (exported !== undefined) profileEnv[key] = exported;
   }
 
+  checkGateFlags({ config, profileFile: profile.file, profileEnv, shellEnv });
+  registerSecretsOf(profileEnv);
+  for (const tier of config.tiers) registerSecretsOf(tier.env);
   const disabled = new Set<string>();
   const tiers: TierPlan[] = config.tiers.map((tier) => {
     const gatedBy = gateReason(config, tier, profileEnv, shellEnv, disabled);

@@ -14,6 +14,7 @@ export const DEFAULTS = {
   tier: {
     shell: false,
     inheritEnv: true,
+    telemetryEnv: true,
     restart: { policy: 'on-failure', maxRestarts: 5, backoff: { initialMs: 1000, maxMs: 16_000 }, resetAfterMs: 30_000 },
     stop: { signal: 'SIGTERM', timeoutMs: 5000 },
     ready: { timeoutMs: 30_000 },
@@ -71,6 +72,7 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
     env: { ...tier.env },
     inheritEnv: tier.inheritEnv ?? DEFAULTS.tier.inheritEnv,
     allowEnv: [...(tier.allowEnv ?? [])],
+    telemetryEnv: tier.telemetryEnv ?? DEFAULTS.tier.telemetryEnv,
     gate: tier.gate === undefined ? [] : typeof tier.gate === 'string' ? [tier.gate] : [...tier.gate],
     dependsOn: { ...tier.dependsOn },
     ready: resolveReady(tier.ready),

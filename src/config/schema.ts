@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 // before its first spawn (docs/decisions.md).
 import * as z from 'zod/mini';
 import { InputError } from '../errors.js';
+import { redactText } from './redact.js';
 import { HIDDEN, looksSecret } from './secrets.js';
 import type { LandConfig } from './types.js';
 
@@ -177,6 +178,7 @@ export const tierSchema = z
       cwd: z.optional(nonEmptyString('a folder path')),
       env: z.optional(envRecord),
       inheritEnv: z.optional(flag),
+      telemetryEnv: z.optional(flag),
       allowEnv: z.optional(z.array(nonEmptyString('a variable name'), { error: 'expected an array of variable names' })),
       tier: z.optional(tierName),
       gate: z.optional(
@@ -274,7 +276,8 @@ export function describeValue(value: unknown): string {
   if (value instanceof RegExp) return String(value);
   if (typeof value === 'string') {
     if (looksSecret(value)) return HIDDEN;
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    const shown = redactText(value);
+    return JSON.stringify(shown.length > 60 ? `${shown.slice(0, 57)}...` : shown);
   }
   if (typeof value !== 'object' || value === null) return String(value);
   let text: string;

@@ -35,6 +35,8 @@ export interface TierConfig {
   /** Default true. false: only PATH, HOME, USER, LANG, TZ, NODE_*, TERM and `allowEnv` from land's environment. */
   inheritEnv?: boolean;
   allowEnv?: string[];
+  /** Default true. false: none of the telemetry keys (`Authorize`, `Capture`, …) from land's env, env files or profile. */
+  telemetryEnv?: boolean;
   /** The telemetry tier name; defaults to the key. */
   tier?: string;
   /** Flag name(s): the tier starts unless one of them is false. */
@@ -104,6 +106,7 @@ export interface ResolvedTier {
   env: Record<string, string>;
   inheritEnv: boolean;
   allowEnv: string[];
+  telemetryEnv: boolean;
   gate: string[];
   when?: (env: Readonly<Record<string, string>>) => boolean;
   dependsOn: Record<string, DependencyCondition>;

@@ -23,12 +23,47 @@ export class ApiError extends Error {
   }
 }
 
+/** Something accepted the connection but sent nothing back in time (a land stopped with SIGSTOP, or hung). */
+export class NoAnswerError extends Error {
+  constructor(
+    readonly socketPath: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`nothing answered on ${socketPath} within ${timeoutMs} ms`);
+    this.name = 'NoAnswerError';
+  }
+}
+
 const NO_LISTENER = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTSOCK']);
 
-function send(socketPath: string, method: string, path: string): Promise<IncomingMessage> {
+/** How long a client waits for the stack to answer (for a stream: to start answering). */
+export const ANSWER_TIMEOUT_MS = 5000;
+
+function answerTimeoutMs(): number {
+  const given = Number(process.env.LAND_CONTROL_TIMEOUT_MS);
+  return Number.isInteger(given) && given > 0 ? given : ANSWER_TIMEOUT_MS;
+}
+
+/**
+ * One request. Until the answer has come (its headers, and for a plain request its body), silence on the socket for
+ * longer than the answer timeout fails it with NoAnswerError; a stream may then be quiet as long as it likes.
+ */
+function send(socketPath: string, method: string, path: string, stream = false): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
+    const timeoutMs = answerTimeoutMs();
+    let response: IncomingMessage | undefined;
     // agent: false — no pooled keep-alive sockets to hold a short-lived client process open.
-    const req = request({ socketPath, method, path, agent: false }, resolve);
+    const req = request({ socketPath, method, path, agent: false }, (res) => {
+      response = res;
+      if (stream) req.setTimeout(0);
+      resolve(res);
+    });
+    req.setTimeout(timeoutMs, () => {
+      const error = new NoAnswerError(socketPath, timeoutMs);
+      // Before the answer: the request rejects; while its body is read: the body's reader throws.
+      response?.destroy(error);
+      req.destroy(error);
+    });
     req.on('error', (error: NodeJS.ErrnoException) => {
       reject(error.code && NO_LISTENER.has(error.code) ? new NoStackError(socketPath) : error);
     });
@@ -39,6 +74,7 @@ function send(socketPath: string, method: string, path: string): Promise<Incomin
 async function readAll(res: IncomingMessage): Promise<string> {
   res.setEncoding('utf8');
   let text = '';
+  // A timeout while the body is read destroys it with NoAnswerError, which the iteration then throws.
   for await (const chunk of res) text += chunk as string;
   return text;
 }
@@ -65,30 +101,57 @@ export async function requestText(socketPath: string, path: string): Promise<str
   return readAll(res);
 }
 
+/**
+ * How a stream ended: `ended` the stack finished the answer (it shut down), `closed` this client closed it,
+ * `lost` the connection dropped before the answer was complete (land died, or cut off a reader that stayed behind).
+ */
+export type StreamEnd = 'ended' | 'closed' | 'lost';
+
 export interface LineStream {
   /** Resolves when the server ends the stream, the connection drops, or close() is called. */
-  done: Promise<void>;
+  done: Promise<StreamEnd>;
   close(): void;
+  /** Stop reading (the server then holds back: back-pressure) until resume(). */
+  pause(): void;
+  resume(): void;
+}
+
+/** Splits chunks into lines, looking at each byte once (a long line arriving in many chunks stays linear). */
+function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
+  let pieces: string[] = [];
+  return (chunk) => {
+    let start = 0;
+    let newline: number;
+    while ((newline = chunk.indexOf('\n', start)) !== -1) {
+      pieces.push(chunk.slice(start, newline));
+      const line = pieces.length === 1 ? pieces[0]! : pieces.join('');
+      pieces = [];
+      start = newline + 1;
+      onLine(line);
+    }
+    if (start < chunk.length) pieces.push(chunk.slice(start));
+  };
 }
 
 /** A streaming GET, one callback per line; resolves once the server has accepted it. */
 export async function streamLines(socketPath: string, path: string, onLine: (line: string) => void): Promise<LineStream> {
-  const res = await send(socketPath, 'GET', path);
+  const res = await send(socketPath, 'GET', path, true);
   if ((res.statusCode ?? 500) >= 400) throw await failure(res);
   res.setEncoding('utf8');
-  let pending = '';
-  res.on('data', (chunk: string) => {
-    pending += chunk;
-    let newline: number;
-    while ((newline = pending.indexOf('\n')) !== -1) {
-      const line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      onLine(line);
-    }
-  });
-  // A dropped connection (land killed) is an end like any other: 'close' follows either way.
+  res.on('data', lineSplitter(onLine));
+  // A dropped connection is told apart by the answer being incomplete; 'close' follows either way.
   res.on('error', () => undefined);
-  // 'close' comes whether the stream ended cleanly or the connection dropped (land killed).
-  const done = new Promise<void>((resolve) => res.once('close', () => resolve()));
-  return { done, close: () => res.destroy() };
+  let closedHere = false;
+  const done = new Promise<StreamEnd>((resolve) =>
+    res.once('close', () => resolve(closedHere ? 'closed' : res.complete ? 'ended' : 'lost')),
+  );
+  return {
+    done,
+    close: () => {
+      closedHere = true;
+      res.destroy();
+    },
+    pause: () => res.pause(),
+    resume: () => res.resume(),
+  };
 }

@@ -2,7 +2,11 @@
  * Exit codes of the control commands (status, spawn, stop, restart, logs, down, watch) and of a refused `land up`:
  *   0 done · 1 unexpected failure · 2 bad input (unknown tier, bad flag, no config)
  *   3 no stack running · 4 conflict (already running, not running, gated, shutting down, a land already up)
+ *   5 the stack did not answer in time (a land stopped with SIGSTOP, or hung) · 6 a stream was cut off
  */
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_NO_STACK = 3;
 export const EXIT_CONFLICT = 4;
+export const EXIT_NO_ANSWER = 5;
+/** `land logs -f` / `land watch`: the stream ended without the stack saying it stopped. */
+export const EXIT_STREAM_LOST = 6;

@@ -3,11 +3,11 @@
  * file's folder. Clients find it without importing the config (which would run the user's code).
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { locateStack } from '../config/locate.js';
 import { runDir } from '../supervisor/pidfile.js';
+import { ensurePrivateFolder } from './private-dir.js';
 
 export const SOCKET_NAME = 'land.sock';
 
@@ -28,12 +28,12 @@ export function socketPath(rootDir: string): string {
   return path.join(tmpdir(), `land-${userInfo().uid}`, `${digest}.sock`);
 }
 
-/** The socket's folder (and `.land/run/`) readable by this user only; mkdir's mode is ignored for an existing one. */
+/**
+ * The socket's folder (and `.land/run/`) readable by this user only, never through a link nor taken from another
+ * user (private-dir.ts); `.land` or `.land/run` being a file is a one-line error.
+ */
 export function ensureSocketDir(rootDir: string): void {
-  for (const dir of new Set([runDir(rootDir), path.dirname(socketPath(rootDir))])) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
-  }
+  for (const dir of new Set([runDir(rootDir), path.dirname(socketPath(rootDir))])) ensurePrivateFolder(dir);
 }
 
 /**

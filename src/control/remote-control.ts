@@ -6,7 +6,7 @@
  */
 import { ControlError, type ControlErrorCode } from '../supervisor/control-error.js';
 import type { LogStream, StackSnapshot, SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
-import { ApiError, requestJson, streamLines, type LineStream } from './client.js';
+import { ApiError, requestJson, streamLines, type LineStream, type StreamEnd } from './client.js';
 import { HELLO_LOG_LINES, type EventStreamMessage } from './protocol.js';
 
 type Entry = { stream: LogStream; line: string; at: number };
@@ -26,6 +26,7 @@ export class RemoteControl implements SupervisorControl {
   private stream?: LineStream;
   private ended = false;
   private detached = false;
+  private endedAs?: StreamEnd;
   /** Resolves when the events stream has ended. */
   readonly closed: Promise<void>;
   private markClosed!: () => void;
@@ -64,7 +65,7 @@ export class RemoteControl implements SupervisorControl {
     remote.stream = stream;
     for (const message of early) remote.receive(message);
     early = [];
-    void stream.done.then(() => remote.end());
+    void stream.done.then((end) => remote.end(end));
     return remote;
   }
 
@@ -90,8 +91,14 @@ export class RemoteControl implements SupervisorControl {
     for (const listener of this.listeners) listener(event);
   }
 
+  /** The events stream dropped before the stack said it had stopped (land died, or cut this client off). */
+  get lost(): boolean {
+    return this.endedAs === 'lost' && !this.detached;
+  }
+
   /** The stream is gone: whoever listens learns that the stack they watched has ended. */
-  private end(): void {
+  private end(how: StreamEnd): void {
+    this.endedAs = how;
     if (!this.ended && !this.detached) {
       this.ended = true;
       this.current = { ...this.current, shuttingDown: true };

@@ -1,14 +1,26 @@
 /**
  * Long-lived answers: /events and /tiers/<name>/logs?follow=1. Both are fed by supervisor events, end when the stack
- * reports that it has shut down, and are ended by the server when it closes. A client that stops reading is cut off
- * rather than letting land's memory grow.
+ * reports that it has shut down, and are ended by the server when it closes.
+ *
+ * A client that reads slower than the children write gets back-pressure, not drops: past a high-water mark of
+ * unread bytes the stream holds the stack's output gate (the children's pipes pause, as for a slow stdout) until
+ * the client has drained. A client that reads nothing for GIVE_UP_MS meanwhile (stopped with Ctrl-Z, say) is cut off,
+ * abruptly, so that it can tell this from the stack's end (a complete answer) and say so; the stack then goes on.
  */
 import type { ServerResponse } from 'node:http';
+import type { OutputGate } from '../supervisor/output-gate.js';
 import type { SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
 import { HELLO_LOG_LINES, type EventStreamMessage, type LogLine } from './protocol.js';
 
-/** Beyond this many unread bytes a streaming client is dropped. */
-const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
+/** Unread bytes past which the stream holds the output gate until its client drains. */
+const HIGH_WATER_BYTES = 1024 * 1024;
+/** How long a client that holds the gate may read nothing before it is cut off. */
+const GIVE_UP_MS = 10_000;
+const PROGRESS_CHECK_MS = 500;
+/** Beyond this many unread bytes a client is cut off at once (what arrives while the children are pausing). */
+const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
+/** The hello's recent lines are bounded in bytes per tier too: 64 tiers of long lines must not make one huge line. */
+const HELLO_BYTES_PER_TIER = 64 * 1024;
 /** Snapshots on /events also go out this often, for what changes without an event (telemetry counters). */
 const SNAPSHOT_EVERY_MS = 2000;
 
@@ -35,13 +47,18 @@ interface Stream {
  * Starts a streaming answer; `onEnd` runs exactly once, whoever ends it (the stack, the server, or the client
  * going away).
  */
-function openStream(res: ServerResponse, streams: StreamSet, contentType: string, onEnd: () => void): Stream {
+function openStream(res: ServerResponse, streams: StreamSet, contentType: string, onEnd: () => void, gate?: OutputGate): Stream {
   res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
   res.flushHeaders();
   let ended = false;
+  const pressure = new Backpressure(res, gate, () => {
+    finish();
+    res.destroy();
+  });
   const finish = () => {
     if (ended) return;
     ended = true;
+    pressure.release();
     forget();
     onEnd();
   };
@@ -56,13 +73,54 @@ function openStream(res: ServerResponse, streams: StreamSet, contentType: string
     write(text) {
       if (ended) return;
       res.write(text);
-      if (res.writableLength > MAX_UNREAD_BYTES) {
-        finish();
-        res.destroy();
-      }
+      pressure.check();
     },
     end,
   };
+}
+
+/**
+ * One stream's hold on the output gate while its client is behind, and the bound on how long it may hold it: the
+ * client is cut off once it has read nothing for GIVE_UP_MS (a slow reader that keeps reading is waited for).
+ */
+class Backpressure {
+  private holding = false;
+  private watch?: NodeJS.Timeout;
+  private unread = 0;
+  private progressAt = 0;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly gate: OutputGate | undefined,
+    private readonly cutOff: () => void,
+  ) {}
+
+  check(): void {
+    const unread = this.res.writableLength;
+    if (unread > MAX_UNREAD_BYTES) return this.cutOff();
+    if (this.holding || unread <= HIGH_WATER_BYTES) return;
+    this.holding = true;
+    this.gate?.hold();
+    this.unread = unread;
+    this.progressAt = Date.now();
+    this.watch = setInterval(() => this.checkProgress(), PROGRESS_CHECK_MS);
+    this.watch.unref();
+    this.res.once('drain', () => this.release());
+  }
+
+  private checkProgress(): void {
+    const unread = this.res.writableLength;
+    if (unread < this.unread) this.progressAt = Date.now();
+    this.unread = unread;
+    if (Date.now() - this.progressAt >= GIVE_UP_MS) this.cutOff();
+  }
+
+  release(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    clearInterval(this.watch);
+    this.gate?.release();
+  }
 }
 
 const isShutdownEnd = (event: SupervisorEvent) => event.type === 'shutdown' && event.phase === 'end';
@@ -72,6 +130,19 @@ function onTheWire(event: SupervisorEvent): SupervisorEvent {
   if (event.type !== 'log') return event;
   const { type, tier, stream, lines, at } = event;
   return { type, tier, stream, lines, at };
+}
+
+/** A tier's newest lines for the hello: at most HELLO_LOG_LINES and HELLO_BYTES_PER_TIER (the newest line always). */
+function helloLines(control: SupervisorControl, tier: string): LogLine[] {
+  const entries = control.logs(tier, HELLO_LOG_LINES);
+  let bytes = 0;
+  let first = entries.length;
+  while (first > 0) {
+    bytes += entries[first - 1]!.line.length;
+    if (bytes > HELLO_BYTES_PER_TIER && first < entries.length) break;
+    first -= 1;
+  }
+  return entries.slice(first).map((entry) => ({ tier, ...entry }));
 }
 
 export function streamEvents(control: SupervisorControl, res: ServerResponse, streams: StreamSet): void {
@@ -95,15 +166,19 @@ export function streamEvents(control: SupervisorControl, res: ServerResponse, st
       stream.end();
     } else if (event.type !== 'log') sendSnapshotSoon();
   });
-  const stream = openStream(res, streams, 'application/x-ndjson; charset=utf-8', () => {
-    unsubscribe();
-    clearInterval(timer);
-  });
+  const stream = openStream(
+    res,
+    streams,
+    'application/x-ndjson; charset=utf-8',
+    () => {
+      unsubscribe();
+      clearInterval(timer);
+    },
+    control.output,
+  );
   const snapshot = control.snapshot();
   const logs: Record<string, LogLine[]> = {};
-  for (const tier of snapshot.tiers) {
-    logs[tier.name] = control.logs(tier.name, HELLO_LOG_LINES).map((entry) => ({ tier: tier.name, ...entry }));
-  }
+  for (const tier of snapshot.tiers) logs[tier.name] = helloLines(control, tier.name);
   send({ kind: 'hello', snapshot, logs });
   if (snapshot.shuttingDown && snapshot.tiers.every((tier) => tier.pid === undefined)) {
     // Connected after the end: there is nothing more to follow.
@@ -130,7 +205,7 @@ export function streamLogs(
     } else if (isShutdownEnd(event)) stream.end();
   });
   const contentType = format === 'text' ? 'text/plain; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
-  const stream = openStream(res, streams, contentType, unsubscribe);
+  const stream = openStream(res, streams, contentType, unsubscribe, control.output);
   stream.write(recent.map((entry) => formatLine(format, { tier, ...entry })).join(''));
 }
 

@@ -3,7 +3,7 @@
  * reap what a SIGKILLed land left behind. A recorded pid is trusted only if its start time still matches (pids get
  * reused), and leftovers are found by the boot mark in their environment, never by pid alone.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processesMarked, readProc } from './process-tree.js';
 
@@ -22,10 +22,15 @@ function pidPath(rootDir: string): string {
 }
 
 export function readPidRecord(rootDir: string): PidRecord | undefined {
+  let fd: number | undefined;
   try {
-    return JSON.parse(readFileSync(pidPath(rootDir), 'utf8')) as PidRecord;
+    // Never through a link: what a link points at is not a record land wrote.
+    fd = openSync(pidPath(rootDir), constants.O_RDONLY | constants.O_NOFOLLOW);
+    return JSON.parse(readFileSync(fd, 'utf8')) as PidRecord;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -49,10 +54,17 @@ export function reapBoot(bootId: string): number[] {
   return pids;
 }
 
+/**
+ * Written beside its final name (created exclusively: `wx` never follows a link) and renamed over it: a rename
+ * replaces a link standing at the name instead of writing through it. The folder is made private beforehand
+ * (control/private-dir.ts).
+ */
 export function writePidRecord(rootDir: string, bootId: string): void {
-  mkdirSync(runDir(rootDir), { recursive: true, mode: 0o700 });
   const record: PidRecord = { pid: process.pid, startTime: readProc(process.pid)?.startTime ?? '', bootId };
-  writeFileSync(pidPath(rootDir), `${JSON.stringify(record)}\n`, { mode: 0o600 });
+  const temporary = `${pidPath(rootDir)}.${process.pid}.tmp`;
+  rmSync(temporary, { force: true });
+  writeFileSync(temporary, `${JSON.stringify(record)}\n`, { mode: 0o600, flag: 'wx' });
+  renameSync(temporary, pidPath(rootDir));
 }
 
 export function removePidRecord(rootDir: string): void {

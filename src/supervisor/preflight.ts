@@ -7,6 +7,7 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { displayPath } from '../config/display-path.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError } from '../errors.js';
+import { checkExecLimits, checkNulBytes, execArgumentRoom } from './preflight-env.js';
 
 function isExecutable(file: string): boolean {
   try {
@@ -28,7 +29,7 @@ export function findExecutable(command: string, cwd: string, pathValue: string |
   return undefined;
 }
 
-function checkTier(plan: BootPlan, tier: ResolvedTier): void {
+function checkTier(plan: BootPlan, tier: ResolvedTier, room: number): void {
   // Named only on a problem: displayPath resolves against the cwd, work a boot of many tiers need not do.
   const label = () => displayPath(plan.config.configFile);
   let isDir = false;
@@ -43,6 +44,7 @@ function checkTier(plan: BootPlan, tier: ResolvedTier): void {
   if (!findExecutable(command, tier.cwd, path)) {
     throw new InputError(`${label()}: tiers.${tier.name}.command: expected an executable, ${whyNotExecutable(command, tier.cwd)}`);
   }
+  checkExecLimits(plan, tier, room);
 }
 
 /** What is wrong with a command that cannot be run: absent, a folder, or a file without the execute bit. */
@@ -57,10 +59,15 @@ export function whyNotExecutable(command: string, cwd: string): string {
   }
 }
 
-/** Every tier that will start: its cwd exists and its command can be found. */
+/**
+ * Every tier that will start: its cwd exists, its command can be found, and exec will take its argv and environment.
+ * No variable of the env files or the profile holds a NUL byte, whichever tier gets it.
+ */
 export function preflight(plan: BootPlan, names = plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name)): void {
+  checkNulBytes(plan);
+  const room = execArgumentRoom();
   for (const name of names) {
     const tier = plan.config.tiers.find((candidate) => candidate.name === name);
-    if (tier) checkTier(plan, tier);
+    if (tier) checkTier(plan, tier, room);
   }
 }

@@ -1,6 +1,7 @@
 /** Readiness and liveness probes: a log line, a TCP port, an HTTP 2xx, or a command exiting 0. */
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { redactText } from '../config/redact.js';
 import type { ProbeSpec } from '../config/types.js';
 import { signalTree } from './process-tree.js';
 
@@ -16,11 +17,12 @@ export interface ProbeContext {
 const POLL_MS = 50;
 const ATTEMPT_MS = 1_000;
 
+/** The probe in words for status, events and errors: credentials in its URL or arguments masked. */
 export function describeProbe(spec: ProbeSpec): string {
   if ('log' in spec) return `log ${String(spec.log)}`;
   if ('tcp' in spec) return `tcp ${spec.host ?? '127.0.0.1'}:${spec.tcp}`;
-  if ('http' in spec) return `http ${spec.http}`;
-  return `exec ${spec.exec.join(' ')}`;
+  if ('http' in spec) return `http ${redactText(spec.http)}`;
+  return `exec ${redactText(spec.exec.join(' '))}`;
 }
 
 function toRegExp(pattern: string | RegExp): RegExp {
@@ -42,9 +44,23 @@ function tcpAccepts(port: number, host: string): Promise<boolean> {
   });
 }
 
-async function httpAnswers(url: string): Promise<boolean> {
+/**
+ * fetch refuses a URL with credentials in it (`http://user:password@host/`): they are sent as Basic authorization,
+ * as curl and browsers do.
+ */
+function withoutCredentials(text: string): { url: string; headers: Record<string, string> } {
+  const url = new URL(text);
+  if (url.username === '' && url.password === '') return { url: text, headers: {} };
+  const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+  url.username = '';
+  url.password = '';
+  return { url: url.href, headers: { authorization: `Basic ${basic}` } };
+}
+
+async function httpAnswers(target: string): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(ATTEMPT_MS * 2) });
+    const { url, headers } = withoutCredentials(target);
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(ATTEMPT_MS * 2) });
     await response.body?.cancel();
     return response.status >= 200 && response.status < 300;
   } catch {

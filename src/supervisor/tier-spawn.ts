@@ -1,5 +1,4 @@
 /** Spawning a tier's child: its environment, its process group, its output relay and log file. */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hydrateChildEnv } from '../config/hydrate.js';
@@ -8,6 +7,7 @@ import { relayOutput } from './output-relay.js';
 import { whyNotExecutable } from './preflight.js';
 import { outputLinks } from './process-tree.js';
 import { RECENT_CHARS } from './recent-lines.js';
+import { describeSpawnFailure, spawnTierChild } from './spawn-child.js';
 import { LAST_LINE_CHARS, RECENT_LINES, TierBase, type Life } from './tier-base.js';
 import { TierLog } from './tier-log.js';
 import type { LogStream, SpawnSpan } from './types.js';
@@ -29,7 +29,10 @@ export abstract class TierSpawn extends TierBase {
     const [file, ...args] = this.config.command;
     // node's spawn, not execa: a supervisor spawns each tier once or a few times, and execa's first calls ran ~20 ms
     // of cold code per child on top of the fork (the profile of a boot: 158 ms for 8 children). execa stays for probes.
-    const child = spawn(file!, args, { cwd: this.config.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const spawned = spawnTierChild(file!, args, { cwd: this.config.cwd, env });
+    // A spawn that fails here (E2BIG, say) fails this tier only; neighbours never see it.
+    if ('failure' in spawned) return this.failSpawn(span, spawned.failure);
+    const child = spawned.child;
     if (child.pid === undefined) {
       child.once('error', (error) => this.failSpawn(span, describeSpawnError(error, file!, this.config.cwd)));
       return;
@@ -129,5 +132,5 @@ export abstract class TierSpawn extends TierBase {
 function describeSpawnError(error: NodeJS.ErrnoException, file: string, cwd: string): string {
   if (error.code === 'ENOENT' && !existsSync(cwd)) return `working folder ${cwd} does not exist (ENOENT)`;
   if (error.code === 'ENOENT' || error.code === 'EACCES') return `${whyNotExecutable(file, cwd)} (${error.code})`;
-  return error.message;
+  return describeSpawnFailure(error);
 }

@@ -1,5 +1,7 @@
 /** What the supervisor publishes: the only source of truth about tiers for the printer, TUI, control and telemetry. */
 
+import type { OutputGate } from './output-gate.js';
+
 export type TierState =
   | 'disabled'
   | 'pending'
@@ -139,6 +141,8 @@ export interface SupervisorControl {
   /** Recent lines of a tier's output, oldest first. */
   logs(name: string, limit?: number): Array<{ stream: LogStream; line: string; at: number }>;
   shutdown(reason: string): Promise<void>;
+  /** Held by a reader that is behind (a control stream) to pause the children's pipes; absent for a remote stack. */
+  readonly output?: OutputGate;
 }
 
 /**

@@ -99,6 +99,7 @@ describe('loadConfig', () => {
       cwd: path.join(root, 'work'),
       env: {},
       inheritEnv: true,
+      telemetryEnv: true,
       allowEnv: [],
       gate: [],
       dependsOn: {},

@@ -1,0 +1,61 @@
+/**
+ * Secrets out of every text land shows: error lines, status reasons, events sent to PostHog. Three kinds:
+ *   - credentials inside URLs: `https://user:password@host` keeps the user, `https://token@host` keeps nothing;
+ *   - `name=value` in a query string or a `--name=value` option, where the name says secret (`api_key=`,
+ *     `token=`, `password=`), and `Bearer <token>`;
+ *   - the values of variables whose names say secret (`Authorize`, `*_TOKEN`, …), registered when the plan is
+ *     read, wherever they turn up, including node's own messages around a value (`Received 'phc_…\x00…'`).
+ */
+import { looksSecret } from './secrets.js';
+
+const MASK = '***';
+/** Shorter values are not searched for: they would mask ordinary words. */
+const MIN_SECRET_LENGTH = 6;
+
+const secretValues = new Set<string>();
+
+/** The forms a value takes in messages: as is, JSON-escaped, inspect-escaped, and its pieces between control chars. */
+function formsOf(value: string): string[] {
+  const forms = [value, JSON.stringify(value).slice(1, -1), value.replace(/[\0-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)];
+  forms.push(...value.split(/[\0-\x1f]+/));
+  return forms.filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+/** Remembers the values of the variables whose names say they are secret. */
+export function registerSecretsOf(env: Readonly<Record<string, string | undefined>>): void {
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || !looksSecret(key)) continue;
+    for (const form of formsOf(value.trim())) secretValues.add(form);
+  }
+}
+
+const SECRET_NAME = /(?:key|token|secret|passw|pwd|auth|credential|session|signature|sig)[\w.-]{0,64}$/i;
+/*
+ * Every repetition below is bounded, so that no message, however long, costs more than linear time to mask
+ * (an unbounded `[a-z][a-z0-9+.-]*:` retried at every boundary of `a.a.a.…` was quadratic).
+ */
+/** `scheme://userinfo@`: userinfo without `/`, `@` or spaces. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/@?#]{1,512})@/gi;
+/** `name=value` in a query string (`?`, `&`, `;`) or a long option (`--name=value`): the name ends group 1. */
+const NAMED_VALUE = /((?:[?&;]|(?:^|\s)--)[\w.-]{1,64}=)([^\s&;,"')#]+)/g;
+const POSTHOG_KEY = /\bphc_[A-Za-z0-9]+/g;
+const BEARER = /\b(Bearer\s+)[^\s"']+/gi;
+
+function maskUserinfo(_match: string, scheme: string, userinfo: string): string {
+  const colon = userinfo.indexOf(':');
+  return colon < 0 ? `${scheme}${MASK}@` : `${scheme}${userinfo.slice(0, colon)}:${MASK}@`;
+}
+
+/** The text with every secret it may hold masked. */
+export function redactText(text: string): string {
+  let result = text;
+  // Known values first and longest first, so a value is masked whole before any piece of it.
+  for (const value of [...secretValues].sort((a, b) => b.length - a.length)) {
+    if (result.includes(value)) result = result.split(value).join(MASK);
+  }
+  result = result.replace(URL_USERINFO, maskUserinfo);
+  result = result.replace(NAMED_VALUE, (match, head: string, value: string) =>
+    SECRET_NAME.test(head.slice(0, -1)) && value !== MASK ? `${head}${MASK}` : match,
+  );
+  return result.replace(BEARER, `$1${MASK}`).replace(POSTHOG_KEY, `phc_${MASK}`);
+}

@@ -1,0 +1,79 @@
+/**
+ * The folders land keeps its socket and pid file in (`.land/run`, or `$TMPDIR/land-<uid>` for a long path) are
+ * made private without trusting what is already there: never followed through a symbolic link, never chmodded when
+ * another user owns them, and a file in their place is a one-line error. The folder is opened with O_NOFOLLOW and
+ * O_DIRECTORY and changed through that descriptor, so it cannot be swapped for a link between check and chmod.
+ */
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { displayPath } from '../config/display-path.js';
+import { InputError } from '../errors.js';
+
+const PRIVATE = 0o700;
+
+/** What stands at `dir`: absent, a folder, a link, or some other kind of file. */
+function kindAt(dir: string): 'absent' | 'folder' | 'link' | 'file' {
+  try {
+    const stat = lstatSync(dir);
+    return stat.isSymbolicLink() ? 'link' : stat.isDirectory() ? 'folder' : 'file';
+  } catch (error) {
+    // ENOTDIR: a file stands in place of a parent folder, which ensureStateFolder then reports.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'absent';
+    throw error;
+  }
+}
+
+function refuse(dir: string, problem: string, advice: string): never {
+  throw new InputError(`${displayPath(dir)}: ${problem}: land will not use it (${advice})`);
+}
+
+/** A folder land's state goes into (`.land`): it may be a link the user made, but must lead to a folder. */
+export function ensureStateFolder(dir: string): void {
+  let isFolder = false;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') ensureStateFolder(path.dirname(dir));
+    if (code !== 'ENOENT') throw error;
+    mkdirSync(dir, { recursive: true });
+    return;
+  }
+  if (!isFolder) refuse(dir, 'expected a folder, found a file', 'move the file away; land creates the folder itself');
+}
+
+/** `dir` exists as a real folder of this user's, mode 0700. */
+export function ensurePrivateFolder(dir: string): void {
+  const kind = kindAt(dir);
+  if (kind === 'link') refuse(dir, 'is a symbolic link', 'remove the link; land creates the folder itself');
+  if (kind === 'file') refuse(dir, 'expected a folder, found a file', 'move the file away; land creates the folder itself');
+  if (kind === 'absent') {
+    ensureStateFolder(path.dirname(dir));
+    try {
+      mkdirSync(dir, { mode: PRIVATE });
+    } catch (error) {
+      // Made by someone else in between: checked below like any existing folder.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  let fd: number;
+  try {
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') refuse(dir, 'is a symbolic link', 'remove the link; land creates the folder itself');
+    if (code === 'ENOTDIR') refuse(dir, 'expected a folder, found a file', 'move the file away; land creates the folder itself');
+    throw error;
+  }
+  try {
+    const stat = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (uid !== undefined && stat.uid !== uid) {
+      refuse(dir, `is owned by another user (uid ${stat.uid}, land runs as uid ${uid})`, 'remove it, or run land as its owner');
+    }
+    if ((stat.mode & 0o777) !== PRIVATE) fchmodSync(fd, PRIVATE);
+  } finally {
+    closeSync(fd);
+  }
+}

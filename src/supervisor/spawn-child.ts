@@ -1,0 +1,36 @@
+/**
+ * node's spawn, made safe for a supervisor: it throws for some failures (E2BIG, an argument node will not pass)
+ * instead of emitting 'error', and its messages may quote the value it refused. Here every failure comes back as a
+ * value with a message that names the problem and never quotes a variable.
+ */
+import { spawn, type ChildProcessByStdio, type SpawnOptions } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { redactText } from '../config/redact.js';
+
+export type TierChild = ChildProcessByStdio<null, Readable, Readable>;
+
+const WHY: Record<string, string> = {
+  E2BIG: 'the command line and environment are larger than exec accepts (E2BIG)',
+  EAGAIN: 'the system refused another process (EAGAIN)',
+  ENOMEM: 'not enough memory to start the process (ENOMEM)',
+};
+
+/** A spawn failure in words, without the values node may have quoted. */
+export function describeSpawnFailure(error: NodeJS.ErrnoException): string {
+  const code = error.code ?? '';
+  if (code in WHY) return WHY[code]!;
+  if (code.startsWith('ERR_INVALID_ARG')) return `an argument or environment value the process cannot receive (${code})`;
+  return redactText(error.message);
+}
+
+export function spawnTierChild(
+  file: string,
+  args: string[],
+  options: Pick<SpawnOptions, 'cwd' | 'env'>,
+): { child: TierChild } | { failure: string } {
+  try {
+    return { child: spawn(file, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }) };
+  } catch (error) {
+    return { failure: describeSpawnFailure(error as NodeJS.ErrnoException) };
+  }
+}

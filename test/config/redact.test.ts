@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { redactText, registerSecretsOf } from '../../src/config/redact.js';
+
+describe('redactText', () => {
+  it('masks URL credentials: the password of user:password@, a bare token@ whole', () => {
+    expect(redactText('http http://admin:hunter2@127.0.0.1:80/health')).toBe('http http://admin:***@127.0.0.1:80/health');
+    expect(redactText('clone https://ghp_abcdef@github.com/x/y')).toBe('clone https://***@github.com/x/y');
+  });
+
+  it('masks secret-named query values and --options, and Bearer tokens; leaves the others', () => {
+    expect(redactText('http://h/x?api_key=abc123&page=2&token=zz;sig=q')).toBe('http://h/x?api_key=***&page=2&token=***;sig=***');
+    expect(redactText('exec curl --token=abcdef --retry=3 -H "Authorization: Bearer xyz.123"')).toBe(
+      'exec curl --token=*** --retry=3 -H "Authorization: Bearer ***"',
+    );
+  });
+
+  it('leaves plain KEY=value text alone (error messages use it)', () => {
+    expect(redactText('profiles/debug.env:2: expected KEY=value, got "oops"')).toBe('profiles/debug.env:2: expected KEY=value, got "oops"');
+  });
+
+  it('masks PostHog keys and the registered values of secret-named variables, in the forms node prints them', () => {
+    expect(redactText('key phc_abcdef0123')).toBe('key phc_***');
+    registerSecretsOf({ API_TOKEN: 'tok-s3cret\u0000tail-part', PLAIN: 'visible-value' });
+    expect(redactText("Received 'tok-s3cret\\x00tail-part'")).toBe("Received '***'");
+    expect(redactText('"tok-s3cret\\u0000tail-part"')).toBe('"***"');
+    expect(redactText('pieces tok-s3cret and tail-part')).toBe('pieces *** and ***');
+    expect(redactText('visible-value')).toBe('visible-value');
+  });
+
+  it('runs in linear time on a long line', () => {
+    for (const line of [`${' '.repeat(200_000)}x=${'a'.repeat(200_000)}`, 'a.'.repeat(100_000), '?a'.repeat(100_000), 'h://'.repeat(50_000)]) {
+      expect(redactText(line)).toBe(line);
+    }
+  });
+});
