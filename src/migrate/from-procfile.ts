@@ -10,8 +10,8 @@ export function draftFromProcfile(text: string, label: string, base = FOREMAN_BA
     notes: [
       `PORT is foreman's: ${base} plus ${FOREMAN_PORT_STEP} per process type, in the Procfile's order.`,
       'foreman stops every process when one exits; land restarts a tier that fails (restart: on-failure, 5 times, by',
-      'default) and keeps the others running. For several instances of a type, run `land up -m web=2` on the Procfile',
-      'itself, or copy the tier under another name (with its own PORT) here.',
+      'default) and keeps the others running. For several instances of a type, add `replicas: N` to its tier (each',
+      'replica gets port + n - 1, as foreman gives them).',
     ],
     envFiles: PROCFILE_ENV_FILES,
     tiers: types.map((type, index) => {
@@ -19,7 +19,7 @@ export function draftFromProcfile(text: string, label: string, base = FOREMAN_BA
       return {
         name,
         notes: name === type.name ? [] : [`"${type.name}" in the Procfile (renamed: tier names are letters, digits, - and _)`],
-        config: { ...commandFields(type.command), env: { PORT: String(base + index * FOREMAN_PORT_STEP) } },
+        config: { ...commandFields(type.command), port: base + index * FOREMAN_PORT_STEP },
       };
     }),
   };

@@ -3,10 +3,9 @@
  * is a tier run through `/bin/sh -c`; `PORT` is 5000 (or the PORT of `.env` / the shell, as foreman reads it) plus
  * 100 per process type in the file's order plus the instance number - 1; `.env` reaches every process.
  *
- * A formation runs several instances of a type. Until the supervisor's own `replicas: N` lands, they are expanded
- * here into tiers named as replicas will be (`web.1`, `web.2`, …; the telemetry tier stays `web`, each instance
- * gets `LAND_REPLICA` and its own spawn span and log file); a count of one keeps the plain name. See
- * docs/decisions.md.
+ * A formation runs several instances of a type as the tier's `replicas` (`web.1`, `web.2`, …: the telemetry tier stays
+ * `web`, each instance gets `LAND_REPLICA`, its own PORT, spawn span and log file); a count of one keeps the plain
+ * name. See docs/decisions.md.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,21 +36,19 @@ export function basePort(rootDir: string, shellPort = process.env.PORT): number 
   return port;
 }
 
-/** The instances a formation asks for, as tiers named the way replicas are (`web` alone, or `web.1` … `web.N`). */
+/**
+ * One tier per process type, with foreman's port base for the type; a count above one is `replicas` (the supervisor
+ * names them `web.1` … `web.N`, gives each `PORT` = base + n - 1 and `LAND_REPLICA`); a count of one keeps the plain
+ * name; 0 leaves the type out.
+ */
 export function procfileTiers(types: readonly ProcessType[], counts: ReadonlyMap<string, number>, base: number): LandConfig['tiers'] {
   const tiers: LandConfig['tiers'] = {};
   types.forEach((type, index) => {
     const count = counts.get(type.name) ?? 1;
-    for (let instance = 1; instance <= count; instance++) {
-      const port = base + index * FOREMAN_PORT_STEP + instance - 1;
-      const tier: TierConfig = {
-        command: type.command,
-        shell: true,
-        tier: type.name,
-        env: { PORT: String(port), PS: `${type.name}.${instance}`, LAND_REPLICA: String(instance) },
-      };
-      tiers[count === 1 ? type.name : `${type.name}.${instance}`] = tier;
-    }
+    if (count === 0) return;
+    const tier: TierConfig = { command: type.command, shell: true, port: base + index * FOREMAN_PORT_STEP };
+    if (count > 1) tier.replicas = count;
+    tiers[type.name] = tier;
   });
   return tiers;
 }

@@ -109,8 +109,8 @@ describe('land init from a Procfile', () => {
     expect(init.code).toBe(0);
     const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
     expect(config).toContain(`command: 'node ${CHILD} --say "web on $PORT"',`);
-    expect(config).toContain("env: { PORT: '6000' }");
-    expect(config).toMatch(/worker: \{\s+command: \['node', '[^']+child\.mjs', '--say', 'worker-up'\],\s+env: \{ PORT: '6100' \},/);
+    expect(config).toContain('port: 6000,');
+    expect(config).toMatch(/worker: \{ command: \['node', '[^']+child\.mjs', '--say', 'worker-up'\], port: 6100 \},|worker: \{\s+command: \['node', '[^']+child\.mjs', '--say', 'worker-up'\],\s+port: 6100,/);
     expect(config).toMatch(/\/\/ PORT is foreman's: 6000 plus 100 per process type/);
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/web +\| web on 6000/);

@@ -36,7 +36,7 @@ describe('land up with a Procfile', () => {
       [
         '# foreman style',
         `web: node ${CHILD} --report-env ${reports} --say "web listening on $PORT"`,
-        `worker: node ${CHILD} --report-env ${reports} --say "worker $PS up"`,
+        `worker: node ${CHILD} --report-env ${reports} --say "worker on $PORT"`,
         `clock: node ${CHILD} --say "clock"`,
         '',
       ].join('\n'),
@@ -49,7 +49,7 @@ describe('land up with a Procfile', () => {
     const run = land(['up', '--no-tui', '-m', 'web=2,worker=1,clock=0'], join(dir, 'app', 'deep'), { TRACEPARENT: undefined, PORT: undefined });
     await run.waitFor(/web\.1 +\| web listening on 5000/);
     await run.waitFor(/web\.2 +\| web listening on 5001/);
-    await run.waitFor(/worker +\| worker worker\.1 up/);
+    await run.waitFor(/worker +\| worker on 5100/);
     await run.waitFor(/worker: starting → ready/);
     await run.waitFor(/web\.2: starting → ready/);
     await run.waitFor(/web\.1: starting → ready/);
@@ -58,10 +58,11 @@ describe('land up with a Procfile', () => {
     expect(markedProcesses(run.bootId)).toEqual([]);
 
     const traceId = /trace ([0-9a-f]{32})/.exec(run.stdout)![1]!;
-    const web = envReports(reports, 'web').sort((a, b) => a.PS!.localeCompare(b.PS!));
+    // The formation is the tier's replicas: web.1 and web.2 with foreman's PORT each; worker alone keeps its name.
+    const web = envReports(reports, 'web').sort((a, b) => a.LAND_REPLICA!.localeCompare(b.LAND_REPLICA!));
     const [worker] = envReports(reports, 'worker');
-    expect(web.map((env) => [env.PS, env.PORT, env.LAND_REPLICA])).toEqual([['web.1', '5000', '1'], ['web.2', '5001', '2']]);
-    expect([worker!.PS, worker!.PORT]).toEqual(['worker.1', '5100']);
+    expect(web.map((env) => [env.LAND_REPLICA, env.PORT])).toEqual([['1', '5000'], ['2', '5001']]);
+    expect([worker!.LAND_REPLICA, worker!.PORT]).toEqual([undefined, '5100']);
     const app = basename(dir);
     for (const env of [...web, worker!]) {
       expect(env.GREETING).toBe('hello from .env');

@@ -72,23 +72,21 @@ describe('writing the config', () => {
     expect(tsValue({ 'a-b': "it's", ok: [1, true] })).toBe(`{ 'a-b': 'it\\'s', ok: [1, true] }`);
     expect(tsValue({ text: 'x'.repeat(120) })).toBe(`{\n  text: '${'x'.repeat(120)}',\n}`);
     const text = renderConfig(draftFromProcfile('web: node server.js\n', 'Procfile'));
-    expect(text).toContain("web: { command: ['node', 'server.js'], env: { PORT: '5000' } },");
+    expect(text).toContain("web: { command: ['node', 'server.js'], port: 5000 },");
     expect(text.startsWith('// Written by `land init` from Procfile.')).toBe(true);
   });
 });
 
 describe("foreman's formation", () => {
-  it('counts per type, all= for the rest, 0 to leave one out; ports per type and instance', () => {
+  it('counts per type, all= for the rest, 0 to leave one out; a port base per type, replicas above one', () => {
     const types = ['web', 'worker', 'clock'];
     expect([...parseFormation(undefined, types)]).toEqual([['web', 1], ['worker', 1], ['clock', 1]]);
     expect([...parseFormation('all=2, clock=0', types)]).toEqual([['web', 2], ['worker', 2], ['clock', 0]]);
     expect(() => parseFormation('web=two', types)).toThrow(/expected <process type>=<count>/);
     const tiers = procfileTiers(types.map((name, index) => ({ name, command: name, line: index + 1 })), parseFormation('web=3,clock=0', types), 5000);
-    expect(Object.entries(tiers).map(([name, t]) => [name, t.tier, t.env!.PORT, t.env!.PS])).toEqual([
-      ['web.1', 'web', '5000', 'web.1'],
-      ['web.2', 'web', '5001', 'web.2'],
-      ['web.3', 'web', '5002', 'web.3'],
-      ['worker', 'worker', '5100', 'worker.1'],
-    ]);
+    expect(tiers).toEqual({
+      web: { command: 'web', shell: true, port: 5000, replicas: 3 },
+      worker: { command: 'worker', shell: true, port: 5100 },
+    });
   });
 });
