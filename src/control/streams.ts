@@ -5,7 +5,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
-import { HELLO_LOG_LINES, type EventStreamMessage, type LogLine } from './protocol.js';
+import { HELLO_LOG_LINES, type EventStreamMessage, type LogLine, type OutputLine } from './protocol.js';
+import { recordLine, withRecords, type RecordSource } from './record-lines.js';
 
 /** Beyond this many unread bytes a streaming client is dropped. */
 const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
@@ -100,7 +101,7 @@ export function streamEvents(control: SupervisorControl, res: ServerResponse, st
     clearInterval(timer);
   });
   const snapshot = control.snapshot();
-  const logs: Record<string, LogLine[]> = {};
+  const logs: Record<string, OutputLine[]> = {};
   for (const tier of snapshot.tiers) {
     logs[tier.name] = control.logs(tier.name, HELLO_LOG_LINES).map((entry) => ({ tier: tier.name, ...entry }));
   }
@@ -120,18 +121,30 @@ export function streamLogs(
   control: SupervisorControl,
   res: ServerResponse,
   streams: StreamSet,
-  options: { tier: string; limit?: number; format: LogFormat },
+  options: { tier: string; limit?: number; format: LogFormat; records?: RecordSource },
 ): void {
-  const { tier, format } = options;
-  const recent = control.logs(tier, options.limit);
+  const { tier, format, records } = options;
+  const recent = withRecords(
+    control.logs(tier, options.limit).map((entry) => ({ tier, ...entry })),
+    tier,
+    records,
+    options.limit,
+  );
   const unsubscribe = control.subscribe((event) => {
     if (event.type === 'log' && event.tier === tier) {
       stream.write(event.lines.map((line) => formatLine(format, { tier, stream: event.stream, line, at: event.at })).join(''));
     } else if (isShutdownEnd(event)) stream.end();
   });
+  const unsubscribeRecords = records?.store.subscribe((batch) => {
+    const mine = batch.filter((record) => record.tier === records.tier);
+    if (mine.length > 0) stream.write(mine.map((record) => formatLine(format, recordLine(tier, record))).join(''));
+  });
   const contentType = format === 'text' ? 'text/plain; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
-  const stream = openStream(res, streams, contentType, unsubscribe);
-  stream.write(recent.map((entry) => formatLine(format, { tier, ...entry })).join(''));
+  const stream = openStream(res, streams, contentType, () => {
+    unsubscribe();
+    unsubscribeRecords?.();
+  });
+  stream.write(recent.map((line) => formatLine(format, line)).join(''));
 }
 
 /** The recent lines only, as one answer. */

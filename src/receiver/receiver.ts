@@ -3,6 +3,7 @@
  * (one per signal), and forwarding to the collector when the OTLP pipe is on. It owns no tier state: tiers are
  * told apart by what children send and, failing that, by the processes land started (their LAND_TIER).
  */
+import { RECEIVER_DEFAULTS } from '../config/receiver.js';
 import type { PipeStatus, ReceiverStatus, ReceiverTierCounts } from '../supervisor/types.js';
 import type { SpanSink } from '../telemetry/span-sdk.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
@@ -17,7 +18,6 @@ import type { PartialSuccess } from './transport/codec.js';
 import { startOtlpServer, type Incoming, type OtlpServer } from './transport/http.js';
 import { loadCodec } from './transport/lazy-codec.js';
 
-export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const MAX_WAITING_BYTES = 32 * 1024 * 1024;
 const PEER_CACHE_MS = 30_000;
 const FORWARD_CLOSE_MS = 2000;
@@ -98,7 +98,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const server: OtlpServer = await startOtlpServer({
     host: '127.0.0.1',
     port: options.port,
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes: options.maxBodyBytes ?? RECEIVER_DEFAULTS.maxBodyBytes,
     maxWaitingBytes: MAX_WAITING_BYTES,
     codec: loadCodec,
     ingest,
@@ -113,7 +113,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
 
   const spanSink: SpanSink = {
     recordSpan(span: RecordedSpan) {
-      store.spans.add([fromRecorded(span)]);
+      store.spans.add([fromRecorded(span)], 'mountain');
     },
     flush: () => store.spans.flush(),
   };

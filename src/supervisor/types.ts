@@ -158,7 +158,8 @@ export interface SpawnSpan {
   traceparent: string;
   /** The child's trace context variables: TRACEPARENT, and TRACESTATE / BAGGAGE when land was started with them. */
   contextEnv?: Record<string, string>;
-  end(outcome: { ok: boolean; reason?: string; pid?: number }): void;
+  /** `exit`: the start ended with the child's exit (a failed start): its code or signal. */
+  end(outcome: { ok: boolean; reason?: string; pid?: number; exit?: { code: number | null; signal: string | null } }): void;
 }
 
 /** What the stack's OTLP receiver has taken in (src/receiver), per tier: shown by status, /metrics and the UI. */

@@ -14,6 +14,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RECEIVER_DEFAULTS, type ResolvedReceiver } from '../../config/receiver.js';
 import type { StoredLogRecord, StoredMetricPoint, StoredSpan } from '../model/types.js';
 import { LogStore } from './log-store.js';
 import { MetricStore } from './metric-store.js';
@@ -29,12 +30,17 @@ export interface ReceiverLimits {
   metricPoints: StoreLimits;
 }
 
+/** How many of the most recent items each store holds in memory (the rest of the boot's are on disk). */
+const IN_MEMORY = { spans: 10_000, logRecords: 10_000, metricPoints: 20_000 };
+
+/** The stores' limits from the items kept per boot (the config's `receiver.limits`). */
+export function storeLimits(perBoot: ResolvedReceiver['limits']): ReceiverLimits {
+  const limit = (key: keyof typeof IN_MEMORY) => ({ perBoot: perBoot[key], inMemory: Math.min(perBoot[key], IN_MEMORY[key]) });
+  return { spans: limit('spans'), logRecords: limit('logRecords'), metricPoints: limit('metricPoints') };
+}
+
 /** Defaults (docs/telemetry.md): per boot on disk, and the most recent ones in memory. */
-export const DEFAULT_LIMITS: ReceiverLimits = {
-  spans: { perBoot: 100_000, inMemory: 10_000 },
-  logRecords: { perBoot: 100_000, inMemory: 10_000 },
-  metricPoints: { perBoot: 200_000, inMemory: 20_000 },
-};
+export const DEFAULT_LIMITS: ReceiverLimits = storeLimits(RECEIVER_DEFAULTS.limits);
 
 export interface BootStore {
   readonly spans: SpanStore;

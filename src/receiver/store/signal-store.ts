@@ -37,12 +37,15 @@ export class SignalStore<T extends Origin> {
     this.file = file ? new NdjsonFile(file) : undefined;
   }
 
-  /** Keeps what fits under the boot's limit; returns how many were dropped. */
-  add(batch: readonly T[]): number {
+  /**
+   * Keeps what fits under the boot's limit; returns how many were dropped. `countAs`: the tier the items are counted
+   * for when it is not theirs (land's own spans about a tier count as mountain's).
+   */
+  add(batch: readonly T[], countAs?: string): number {
     const perTier = this.limits.perTier ?? Math.ceil(this.limits.perBoot / 2);
     const kept: T[] = [];
     for (const item of batch) {
-      const count = this.count(item.tier);
+      const count = this.count(countAs ?? item.tier);
       if (this.total >= this.limits.perBoot || count.kept >= perTier) {
         count.dropped += 1;
         continue;
