@@ -9,7 +9,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, land, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { createServer } from 'node:net';
+import { ROOT, expectCleanRejection, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { startOtlpReceiver } from '../helpers/receivers.js';
 import { cleanUp, tierOf } from '../control/helpers.js';
 import { sleeper, snapshot, tierWhen } from './support.js';
@@ -112,6 +113,27 @@ describe('bad input to the OTLP receiver', () => {
     expect(brotli.status).toBe(415);
     await sdkSpanGetsIn('after 415s');
     await expectUndisturbed();
+  });
+});
+
+describe('bad input: a receiver port that cannot be had', () => {
+  it.each([
+    ['--receiver-port', (port: number) => ({ args: ['--receiver-port', String(port)], config: {} })],
+    ['receiver.port', (port: number) => ({ args: [], config: { port } })],
+  ])('%s taken by another process: one line naming it, exit 2, nothing started', async (key, given) => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const { args, config } = given(port);
+      const project = makeProject({
+        config: { receiver: config, tiers: { api: { command: ['sh', '-c', 'touch started.flag; exec sleep 30'] } } },
+      });
+      const result = await landDone(['up', '--no-tui', ...args], project);
+      expectCleanRejection(result, project, new RegExp(`${key.replace(/[.-]/g, '\\$&')}: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 });
 

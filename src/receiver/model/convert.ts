@@ -43,12 +43,14 @@ function* walk(request: unknown, resourceKey: string, scopeKey: string, itemKey:
   }
 }
 
-function statusOf(status: unknown): Pick<StoredSpan, 'status' | 'statusMessage'> {
-  if (!isObject(status)) return { status: 'unset' };
+function statusCode(status: unknown): StoredSpan['status'] {
+  if (!isObject(status)) return 'unset';
   const code = typeof status.code === 'number' ? status.code : status.code === 'STATUS_CODE_ERROR' ? 2 : status.code === 'STATUS_CODE_OK' ? 1 : 0;
-  const message = text(status.message);
-  return { status: code === 2 ? 'error' : code === 1 ? 'ok' : 'unset', ...(message ? { statusMessage: cut(message, 1024) } : {}) };
+  return code === 2 ? 'error' : code === 1 ? 'ok' : 'unset';
 }
+
+// Records are built field by field, never by spreading optional parts: V8 made each conditional spread cost
+// tens of microseconds (a tenth of the receiver's whole time per span in the bench).
 
 export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredSpan> {
   const batch = new Batch<StoredSpan>();
@@ -77,22 +79,26 @@ export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredS
       .filter(isObject)
       .map((event) => ({ name: cut(String(event.name ?? ''), 256), timeMs: nanosToMs(event.timeUnixNano) ?? startMs, attributes: keyValues(event.attributes) }));
     const kind = typeof span.kind === 'number' ? span.kind : 0;
-    batch.items.push({
-      ...origin,
+    const item: StoredSpan = {
+      tier: origin.tier,
+      service: origin.service,
       traceId,
       spanId,
-      ...(parentSpanId ? { parentSpanId } : {}),
       name: cut(String(span.name ?? ''), 512),
       kind: SPAN_KINDS[kind] ?? 'unspecified',
       startMs,
       endMs,
       durationMs: Math.max(0, endMs - startMs),
-      ...statusOf(span.status),
+      status: statusCode(span.status),
       attributes: keyValues(span.attributes),
-      ...(events.length > 0 ? { events: events.slice(0, 128) } : {}),
       resource,
-      ...(scope ? { scope } : {}),
-    });
+    };
+    if (parentSpanId) item.parentSpanId = parentSpanId;
+    const message = isObject(span.status) ? text(span.status.message) : undefined;
+    if (message) item.statusMessage = cut(message, 1024);
+    if (events.length > 0) item.events = events.slice(0, 128);
+    if (scope) item.scope = scope;
+    batch.items.push(item);
   }
   return batch;
 }
@@ -116,20 +122,22 @@ export function toLogRecords(request: unknown, originOf: OriginOf, now = Date.no
     const observedMs = nanosToMs(record.observedTimeUnixNano);
     const severityNumber = typeof record.severityNumber === 'number' ? record.severityNumber : 0;
     const eventName = text(record.eventName);
-    batch.items.push({
-      ...origin,
+    const item: StoredLogRecord = {
+      tier: origin.tier,
+      service: origin.service,
       timeMs: nanosToMs(record.timeUnixNano) ?? observedMs ?? now,
-      ...(observedMs !== undefined ? { observedMs } : {}),
       severityNumber,
       severityText: cut(text(record.severityText) ?? severityName(severityNumber), 32),
       body: bodyText(record.body),
       attributes: keyValues(record.attributes),
-      ...(traceId ? { traceId } : {}),
-      ...(spanId ? { spanId } : {}),
-      ...(eventName ? { eventName: cut(eventName, 256) } : {}),
       resource,
-      ...(scope ? { scope } : {}),
-    });
+    };
+    if (observedMs !== undefined) item.observedMs = observedMs;
+    if (traceId) item.traceId = traceId;
+    if (spanId) item.spanId = spanId;
+    if (eventName) item.eventName = cut(eventName, 256);
+    if (scope) item.scope = scope;
+    batch.items.push(item);
   }
   return batch;
 }
@@ -147,21 +155,28 @@ function optionalNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** The fields of one data point of a metric of `type`. */
-function pointFields(type: MetricType, point: Raw): Partial<StoredMetricPoint> {
-  if (type === 'gauge' || type === 'sum') return { value: numberValue(point) };
-  const fields: Partial<StoredMetricPoint> = { count: int64(point.count) ?? 0, sum: optionalNumber(point.sum), min: optionalNumber(point.min), max: optionalNumber(point.max) };
+/** The value fields of one data point of a metric of `type`, set on `item`. */
+function setPointFields(item: StoredMetricPoint, type: MetricType, point: Raw): void {
+  if (type === 'gauge' || type === 'sum') {
+    const value = numberValue(point);
+    if (value !== undefined) item.value = value;
+    return;
+  }
+  item.count = int64(point.count) ?? 0;
+  for (const key of ['sum', 'min', 'max'] as const) {
+    const value = optionalNumber(point[key]);
+    if (value !== undefined) item[key] = value;
+  }
   if (type === 'histogram') {
-    fields.bucketCounts = list(point.bucketCounts).map((n) => int64(n) ?? 0).slice(0, 256);
-    fields.explicitBounds = list(point.explicitBounds).map(Number).slice(0, 256);
+    item.bucketCounts = list(point.bucketCounts).map((n) => int64(n) ?? 0).slice(0, 256);
+    item.explicitBounds = list(point.explicitBounds).map(Number).slice(0, 256);
   }
   if (type === 'summary') {
-    fields.quantiles = list(point.quantileValues)
+    item.quantiles = list(point.quantileValues)
       .filter(isObject)
       .map((q) => [Number(q.quantile ?? 0), Number(q.value ?? 0)] as [number, number])
       .slice(0, 64);
   }
-  return fields;
 }
 
 function temporalityOf(value: unknown): StoredMetricPoint['temporality'] {
@@ -192,21 +207,23 @@ export function toMetricPoints(request: unknown, originOf: OriginOf, now = Date.
         continue;
       }
       const startMs = nanosToMs(point.startTimeUnixNano);
-      batch.items.push({
-        ...origin,
+      const item: StoredMetricPoint = {
+        tier: origin.tier,
+        service: origin.service,
         name: cut(name, 256),
         type,
-        ...(unit ? { unit: cut(unit, 64) } : {}),
-        ...(description ? { description: cut(description, 512) } : {}),
         timeMs: nanosToMs(point.timeUnixNano) ?? now,
-        ...(startMs !== undefined ? { startMs } : {}),
-        ...pointFields(type, point),
-        ...(type === 'sum' ? { monotonic: data.isMonotonic === true } : {}),
-        ...(temporality ? { temporality } : {}),
         attributes: keyValues(point.attributes),
         resource,
-        ...(scope ? { scope } : {}),
-      });
+      };
+      if (unit) item.unit = cut(unit, 64);
+      if (description) item.description = cut(description, 512);
+      if (startMs !== undefined) item.startMs = startMs;
+      setPointFields(item, type, point);
+      if (type === 'sum') item.monotonic = data.isMonotonic === true;
+      if (temporality) item.temporality = temporality;
+      if (scope) item.scope = scope;
+      batch.items.push(item);
     }
   }
   return batch;
