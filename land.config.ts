@@ -56,5 +56,11 @@ export default defineConfig({
       command: node('sidecar'),
       dependsOn: { air: 'ready' },
     },
+    worker: {
+      description: "job runner on the plain OpenTelemetry SDK (not land's library): exports to land's receiver",
+      command: node('worker'),
+      dependsOn: { air: 'ready' },
+      ready: { log: 'ready for jobs' },
+    },
   },
 });

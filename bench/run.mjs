@@ -10,7 +10,7 @@ import { evaluateTargets } from './lib/targets.mjs';
 import { stopTmux } from './lib/tmux.mjs';
 import { ensureTools, landVersion } from './lib/tools.mjs';
 
-const SCENARIOS = ['cold-start', 'boot', 'log-relay', 'memory', 'shutdown', 'telemetry', 'ui-cost', 'dashboard'];
+const SCENARIOS = ['cold-start', 'boot', 'log-relay', 'memory', 'shutdown', 'telemetry', 'ui-cost', 'dashboard', 'receiver'];
 
 function parseArgs(argv) {
   const options = { quick: false, only: SCENARIOS, rounds: undefined };

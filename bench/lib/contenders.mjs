@@ -62,10 +62,11 @@ function baseRun(id, dir, pid, exited, outputs) {
   };
 }
 
-function landConfig(dir, children) {
+/** `extra`: more top-level config keys (the receiver scenario's `receiver`). */
+function landConfig(dir, children, extra = {}) {
   const tiers = Object.fromEntries(children.map(({ name, argv }) => [name, { command: argv }]));
   const file = join(dir, 'land.config.mjs');
-  writeFileSync(file, `export default ${JSON.stringify({ app: 'bench', tiers }, null, 2)};\n`);
+  writeFileSync(file, `export default ${JSON.stringify({ app: 'bench', ...extra, tiers }, null, 2)};\n`);
   mkdirSync(join(dir, 'profiles'), { recursive: true });
   writeFileSync(join(dir, 'profiles', 'debug.env'), '');
   return ['up', '--config', file, '--profile', 'debug'];
@@ -90,8 +91,8 @@ const CONTENDERS = {
   land: {
     label: 'land (plain)',
     needs: [],
-    launch({ dir, children, toFile, env = {}, nodeArgs = [] }) {
-      const args = landConfig(dir, children);
+    launch({ dir, children, toFile, env = {}, nodeArgs = [], config = {} }) {
+      const args = landConfig(dir, children, config);
       const out = openStdout(dir, toFile);
       const launchedAt = performance.now();
       const child = spawn(process.execPath, [...nodeArgs, LAND_BIN, ...args, '--no-tui'], { cwd: dir, stdio: out.stdio, env: cleanEnv(env) });
@@ -256,7 +257,7 @@ export function availability(tools) {
 
 /**
  * Launch `children` ([{ name, argv }]) under a contender in a fresh temp dir. Options: toFile (tool stdout to a
- * file), env (extra environment for land), noTui (land-ui: the same tmux terminal, plain output), nodeArgs (land:
+ * file), env (extra environment for land), config (more keys for land's config), noTui (land-ui: the same tmux terminal, plain output), nodeArgs (land:
  * flags for node itself, such as --cpu-prof; baseline, land and land-ui).
  */
 export function launch(id, children, options = {}) {

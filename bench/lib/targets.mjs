@@ -72,5 +72,25 @@ export function evaluateTargets(scenarios) {
     });
     targets.push({ target: 'telemetry against dead hosts adds under 5 % to boot', detail: parts.join('; '), met: all(checks) });
   }
+
+  const ingest = get('receiver', 'spans_per_s');
+  if (ingest.land) {
+    const r = ingest.floor?.median ? ingest.land.median / ingest.floor.median : null;
+    targets.push({
+      target: "the receiver ingests at least half the floor's spans per second",
+      detail: `land ${fmt(ingest.land.median)} spans/s, node:http read-and-discard ${fmt(ingest.floor?.median)} spans/s: ${fmt(r, 2)}×`,
+      met: r === null ? null : r >= 0.5,
+    });
+  }
+  const receiverBoot = get('receiver', 'boot_8');
+  if (receiverBoot.on) {
+    const r = receiverBoot.on.ratio ?? null;
+    const rss = get('receiver', 'idle_rss_8');
+    targets.push({
+      target: 'the receiver adds under 3 % to boot',
+      detail: `N=8: off ${fmt(receiverBoot.off?.median)} ms, on ${fmt(receiverBoot.on.median)} ms (${r == null ? '—' : `${r >= 1 ? '+' : ''}${fmt((r - 1) * 100, 1)} %`}); RSS off ${fmt(rss.off?.median, 1)} MB, on ${fmt(rss.on?.median, 1)} MB`,
+      met: r === null ? null : r < 1.03,
+    });
+  }
   return targets;
 }

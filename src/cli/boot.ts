@@ -8,8 +8,12 @@ import { pruneBoots } from '../supervisor/retention.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { newBootId } from '../telemetry/ids.js';
 import type { MountainTelemetry } from '../telemetry/mountain.js';
+import { fromBootStore } from '../dashboard/receiver-source.js';
 import { openDashboard, type DashboardFlags } from './dashboard-start.js';
 import { attachmentAtStart, attachmentWhenOrphaned, watchParent, type Attachment } from './attachment.js';
+import { describeReceiver } from '../receiver/describe.js';
+import type { Receiver } from '../receiver/receiver.js';
+import { openStackReceiver, RECEIVER_PROTOCOL, receiverOff, SinkProxy } from '../receiver/stack.js';
 import { createPrinter, useColor } from './printer.js';
 import { guardStdio, onSinkLost, tell } from './sinks.js';
 import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
@@ -23,11 +27,14 @@ interface Boot {
   telemetry: MountainTelemetry;
   control: ControlServer;
   attachment: Attachment;
+  receiver: Receiver | undefined;
 }
 
 export interface StackOptions {
   tui: boolean;
   controlPort?: number;
+  /** The OTLP receiver's port (`--receiver-port`, over the config's receiver.port). */
+  receiverPort?: number;
   /** Keep running when the terminal or the parent goes away (README "Detaching"). */
   detached?: boolean;
   /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
@@ -53,11 +60,12 @@ function installAttachment({ supervisor, attachment }: Boot, onSignal: (signal: 
 
 /** Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once). */
 function installExitPaths(boot: Boot): void {
-  const { plan, supervisor, control } = boot;
+  const { plan, supervisor, control, receiver } = boot;
   const rootDir = plan.config.rootDir;
   process.on('exit', () => {
     supervisor.killAll();
     control.removeSocketNow();
+    receiver?.store.flush();
   });
   const die = (error: unknown) => {
     process.stderr.write(`land: fatal: ${oneLine(error)}\n`);
@@ -131,15 +139,35 @@ async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): P
 }
 
 /** The control socket (and --control-port); if it cannot listen, telemetry already started is closed first. */
-async function openControl(supervisor: Supervisor, telemetry: MountainTelemetry, rootDir: string, port?: number, dashboardUrl?: () => string | undefined) {
+async function openControl(
+  supervisor: Supervisor,
+  telemetry: MountainTelemetry,
+  receiver: Receiver | undefined,
+  rootDir: string,
+  port?: number,
+  dashboardUrl?: () => string | undefined,
+) {
   try {
-    const control = await startControlServer({ control: supervisor, rootDir, port, dashboardUrl });
+    const control = await startControlServer({ control: supervisor, rootDir, port, dashboardUrl, receiver: receiver?.store });
     // Once, to the person who started land: what a Prometheus scraper needs.
     if (control.tcp) process.stderr.write(`land: control API on http://127.0.0.1:${control.tcp.port} · bearer token ${control.tcp.token}\n`);
     return control;
   } catch (error) {
     await telemetry.shutdown();
+    await receiver?.close();
     throw port === undefined ? error : new InputError(`--control-port: cannot listen on 127.0.0.1:${port}: ${oneLine(error)}`);
+  }
+}
+
+/** The receiver, listening before the first child spawns (its port goes into their env); telemetry closed if not. */
+async function openReceiver(plan: BootPlan, bootId: string, telemetry: MountainTelemetry, sink: SinkProxy, port?: number) {
+  try {
+    const receiver = await openStackReceiver({ plan, bootId, bootDir: telemetry.recordDir, forwardTo: telemetry.otlpEndpoint, port });
+    sink.target = receiver?.spanSink;
+    return receiver;
+  } catch (error) {
+    await telemetry.shutdown();
+    throw error;
   }
 }
 
@@ -147,25 +175,37 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   const rootDir = plan.config.rootDir;
   guardStdio();
   // First, so a port it cannot have is refused before anything else exists; it reads the stack only when asked.
-  const dashboard = await openDashboard(plan, options, () => ({ control: supervisor, recordDir: telemetry.recordDir }));
+  const dashboard = await openDashboard(plan, options, () => ({
+    control: supervisor,
+    recordDir: telemetry.recordDir,
+    receiver: receiver ? fromBootStore(receiver.store) : undefined,
+  }));
   const bootId = newBootId();
   // The last N boots' logs and telemetry are kept; older ones go before this boot writes anything.
   pruneBoots(rootDir, plan.config.keepBoots ?? DEFAULTS.keepBoots, bootId);
-  const telemetry = startMountainTelemetry(plan, bootId);
+  const sink = new SinkProxy();
+  const telemetry = startMountainTelemetry(plan, bootId, sink);
+  const receiver = await openReceiver(plan, bootId, telemetry, sink, options.receiverPort).catch(async (error: unknown) => {
+    await dashboard?.close();
+    throw error;
+  });
   const supervisor = new Supervisor({
     plan,
     bootId,
     tracer: telemetry.tracer,
-    otlpEndpoint: telemetry.otlpEndpoint,
+    // With the receiver on, children export to land, which forwards to the collector when the OTLP pipe is on.
+    otlpEndpoint: receiver?.endpoint ?? telemetry.otlpEndpoint,
+    otlpProtocol: receiver ? RECEIVER_PROTOCOL : undefined,
     telemetryStatus: () => telemetry.status(),
+    receiverStatus: () => receiver?.status() ?? receiverOff('receiver.enabled is false'),
   });
-  const control = await openControl(supervisor, telemetry, rootDir, options.controlPort, () => dashboard?.loginUrl).catch(async (error: unknown) => {
+  const control = await openControl(supervisor, telemetry, receiver, rootDir, options.controlPort, () => dashboard?.loginUrl).catch(async (error: unknown) => {
     await dashboard?.close();
     throw error;
   });
   writePidRecord(rootDir, bootId);
   telemetry.attach(supervisor);
-  const boot = { plan, supervisor, telemetry, control, attachment: attachmentAtStart(options.detached ?? false) };
+  const boot = { plan, supervisor, telemetry, control, receiver, attachment: attachmentAtStart(options.detached ?? false) };
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
   if (dashboard) process.stderr.write(`land: dashboard on ${dashboard.loginUrl}\n`);
@@ -189,8 +229,13 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   await control.close();
   await dashboard?.close();
   await telemetry.shutdown();
+  // After mountain's last spans (land.boot, land.shutdown) have reached the store.
+  await receiver?.close();
   // After the last flush, so the counts are final.
-  if (shown === 'plain') tell(`land: ${describeTelemetry(telemetry.status())}`);
+  if (shown === 'plain') {
+    tell(`land: ${describeTelemetry(telemetry.status())}`);
+    if (receiver) tell(`land: ${describeReceiver(receiver.status())}`);
+  }
   removePidRecord(rootDir);
   return exitCode;
 }

@@ -6,10 +6,11 @@ import type { LogsOptions } from './control-commands.js';
 import type { ExportOptions } from './export.js';
 import type { Engine as ExportEngine } from '../export/model.js';
 import type { SpawnOptions } from './spawn.js';
+import type { TraceOptions } from './trace.js';
 import type { UpOptions } from './up.js';
 import type { InitOptions } from './init.js';
 
-type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation'>;
+type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'receiverPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation'>;
 
 // Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
 const controlCommands = () => import('./control-commands.js');
@@ -48,6 +49,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(profileOption())
     .option('--no-tui', 'plain prefixed output even in a terminal')
     .addOption(controlPortOption())
+    .addOption(new Option('--receiver-port <port>', "serve the OTLP receiver on 127.0.0.1:<port> (default: the config's receiver.port, else a free port)").argParser(parsePort))
     .addOption(new Option('--dashboard-port <port>', 'serve the browser dashboard on 127.0.0.1:<port> (default: a free port)').argParser(parsePort))
     .option('--no-dashboard', 'do not serve the browser dashboard')
     .option('--detached', 'keep the stack running when the terminal or the parent process goes away (stop it with `land down`)')
@@ -167,7 +169,10 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .description("draw a recorded boot's trace as a tree (default: the latest boot)")
     .argument('[boot-id]', 'boot id (a folder under .land/telemetry/)')
     .addOption(configOption())
-    .action((bootId: string | undefined, options: { config?: string }) => run(async () => (await import('./trace.js')).traceCommand(bootId, options)));
+    .option('--trace <id>', 'draw this trace (an id or a unique prefix, e.g. one a tier started on its own)')
+    .option('--tier <name>', "only this tier's spans (and the spans they hang from)")
+    .option('--json', 'one JSON object per span: traceId, spanId, parentSpanId, name, tier, service, times, status, attributes')
+    .action((bootId: string | undefined, options: TraceOptions) => run(async () => (await import('./trace.js')).traceCommand(bootId, options)));
 
   program
     .command('export')

@@ -1,5 +1,6 @@
 /** `land status` for people: one header line about the boot, one row per tier, one line about telemetry. */
 import type { ExitInfo, PipeStatus, StackSnapshot, TierSnapshot } from '../supervisor/types.js';
+import { describeReceiver } from '../receiver/describe.js';
 import { formatDuration } from '../tui/format.js';
 import { describeChange } from '../watch/describe.js';
 
@@ -51,5 +52,6 @@ export function renderStatus(snapshot: StackSnapshot, now = Date.now()): string 
   const table = rows.map((cells) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd());
   const { posthog, otlp, record } = snapshot.telemetry;
   const telemetry = `telemetry: ${[pipeText('posthog', posthog), pipeText('otlp', otlp), pipeText('record', record)].join(' · ')}`;
-  return [header, '', ...table, '', telemetry, ''].join('\n');
+  const receiver = snapshot.receiver ? [describeReceiver(snapshot.receiver)] : [];
+  return [header, '', ...table, '', telemetry, ...receiver, ''].join('\n');
 }

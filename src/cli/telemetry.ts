@@ -4,6 +4,7 @@ import type { PipeStatus, TelemetryStatus } from '../supervisor/types.js';
 import { createMountainTelemetry, type MountainTelemetry } from '../telemetry/mountain.js';
 import { newTraceId } from '../telemetry/ids.js';
 import { readOuterContext, type OuterContext } from '../telemetry/outer-context.js';
+import type { SpanSink } from '../telemetry/span-sdk.js';
 
 /**
  * The TRACEPARENT, TRACESTATE and BAGGAGE land was started with: carried into the boot when valid, each reported in
@@ -16,7 +17,7 @@ export function inheritedContext(env: NodeJS.ProcessEnv): OuterContext {
 }
 
 /** The boot's telemetry, read from the same layered env the children get (shell, env files, profile). */
-export function startMountainTelemetry(plan: BootPlan, bootId: string): MountainTelemetry {
+export function startMountainTelemetry(plan: BootPlan, bootId: string, spanSink?: SpanSink): MountainTelemetry {
   const { parent, baggage } = inheritedContext(process.env);
   const env = { ...plan.shellEnv, ...plan.profileEnv };
   return createMountainTelemetry({
@@ -32,6 +33,7 @@ export function startMountainTelemetry(plan: BootPlan, bootId: string): Mountain
     rollupIntervalMs: plan.config.rollupIntervalMs,
     tiersStarted: plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name),
     tiersGatedOff: plan.tiers.filter((tier) => !tier.enabled).map((tier) => tier.name),
+    spanSink,
   });
 }
 

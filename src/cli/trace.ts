@@ -1,18 +1,35 @@
-/** `land trace [boot id]`: draw a recorded boot's trace as a tree (default: the latest boot). */
+/** `land trace [boot id]`: draw a recorded boot's trace as a tree (default: the latest boot), or print it as JSON. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { findLatestBoot, renderTrace } from '../telemetry/trace-view.js';
+import { findLatestBoot, renderTrace, traceJsonLines } from '../telemetry/trace-view.js';
 import { readConfig, type InputOptions } from './inputs.js';
 
-export async function traceCommand(bootId: string | undefined, options: InputOptions): Promise<number> {
+export interface TraceOptions extends InputOptions {
+  /** Draw this trace (full id or a unique prefix) instead of the boot's. */
+  trace?: string;
+  /** Only this tier's spans. */
+  tier?: string;
+  /** One JSON object per span. */
+  json?: boolean;
+}
+
+export async function traceCommand(bootId: string | undefined, options: TraceOptions): Promise<number> {
   const config = await readConfig(options);
   const root = join(config.rootDir, '.land', 'telemetry');
   const id = bootId ?? findLatestBoot(root);
-  if (!id) throw new InputError(`no recorded boot under ${root} (boot with Record=1 first)`);
+  if (!id) throw new InputError(`no recorded boot under ${root} (boot with land up first)`);
   const dir = join(root, id);
   if (!existsSync(dir)) throw new InputError(`boot id: no recording for "${id}" under ${root}`);
+  if (options.tier !== undefined && !config.tiers.some((tier) => tier.tier === options.tier || tier.name === options.tier) && options.tier !== 'mountain') {
+    throw new InputError(`--tier: unknown tier "${options.tier}" (known: mountain, ${config.tiers.map((tier) => tier.tier).join(', ')})`);
+  }
+  const filter = { traceId: options.trace, tier: options.tier };
+  if (options.json) {
+    process.stdout.write(traceJsonLines(dir, filter));
+    return 0;
+  }
   const width = process.stdout.columns ?? 80;
-  process.stdout.write(`${renderTrace(dir, { width, color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) })}\n`);
+  process.stdout.write(`${renderTrace(dir, { ...filter, width, color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) })}\n`);
   return 0;
 }

@@ -22,6 +22,8 @@ export interface UpOptions extends InputOptions, DashboardFlags {
   until?: StackOptions['until'];
   /** Keep running when the terminal or the parent goes away (README "Detaching"). */
   detached?: boolean;
+  /** The OTLP receiver's port (over the config's receiver.port). */
+  receiverPort?: number;
 }
 
 function refuseSecondLand(rootDir: string): void {

@@ -9,8 +9,13 @@ export interface InjectedEnv {
   traceparent: string;
   /** TRACEPARENT again, with the TRACESTATE and BAGGAGE land was started with (they win over `traceparent`). */
   traceContext?: Record<string, string>;
-  /** Given only when OTLP is enabled. */
+  /**
+   * Where OpenTelemetry SDKs export: land's own receiver (then with `otlpProtocol` and for land's library too), or
+   * with the receiver off the collector, and only when the OTLP pipe is on. A tier's own `env` wins over both.
+   */
   otlpEndpoint?: string;
+  /** `http/protobuf` when otlpEndpoint is land's receiver. */
+  otlpProtocol?: string;
 }
 
 /** What a tier with `inheritEnv: false` still gets from land's environment (besides its `allowEnv`). */
@@ -59,6 +64,20 @@ function alignRenamedKeys(env: Record<string, string>): void {
   }
 }
 
+/** The OTLP endpoint (and protocol) for the child's SDKs, unless the tier's own env names them. */
+function injectOtlp(env: Record<string, string>, own: Record<string, string>, injected: InjectedEnv): void {
+  const set = (key: string, value: string | undefined) => {
+    if (value !== undefined && !isSet(own[key])) env[key] = value;
+  };
+  set('OTEL_EXPORTER_OTLP_ENDPOINT', injected.otlpEndpoint);
+  set('OTEL_EXPORTER_OTLP_PROTOCOL', injected.otlpProtocol);
+  if (injected.otlpProtocol === undefined) return;
+  // land's receiver: land's own library in the child sends there too (one egress; land forwards to the collector).
+  const keys = ['OTLPEndpoint', 'Pipe'];
+  if (keys.some((key) => isSet(own[key]))) return;
+  for (const key of keys) env[key] = injected.otlpEndpoint!;
+}
+
 /**
  * The environment a tier's process starts with. Layers, lowest first (a higher one wins): (1) land's environment
  * (or the allow-list), without any inherited TRACEPARENT/TRACESTATE/BAGGAGE; (2+3) the env files and the profile (already
@@ -87,7 +106,7 @@ export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: In
     LAND_APP_VERSION: plan.config.version,
   });
   Object.assign(env, injected.traceContext);
-  if (injected.otlpEndpoint !== undefined) env.OTEL_EXPORTER_OTLP_ENDPOINT = injected.otlpEndpoint;
+  injectOtlp(env, tier.env, injected);
   // A replica's own copy of the tier carries its number and its port (src/supervisor/replicas.ts).
   if (tier.replica !== undefined) env.LAND_REPLICA = String(tier.replica);
   if (tier.port !== undefined) env.PORT = String(tier.port);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { resolveReceiver } from './receiver.js';
 import { orderTiers } from './order.js';
 import type { LandConfig, LivenessSpec, ProbeSpec, ResolvedConfig, ResolvedTier, ResolvedWatch, TierConfig } from './types.js';
 
@@ -119,5 +120,6 @@ export function resolveConfig(config: LandConfig, configFile: string, fileLabel:
     dashboard: { enabled: config.dashboard?.enabled ?? true, port: config.dashboard?.port ?? 0 },
     logs: { ...DEFAULTS.logs, ...config.logs },
     keepBoots: config.keepBoots ?? DEFAULTS.keepBoots,
+    receiver: resolveReceiver(config.receiver),
   };
 }

@@ -228,6 +228,26 @@ function checkTierNames(tiers: Record<string, unknown>, ctx: z.core.$RefinementC
   }
 }
 
+/** The stack's OTLP receiver (src/receiver): on by default on a free port. */
+const receiverSchema = z.strictObject(
+  {
+    enabled: z.optional(z.boolean({ error: 'expected true or false' })),
+    port: z.optional(wholeNumber('a port 0..65535 (0: a free port)', 0, 65535)),
+    maxBodyBytes: z.optional(wholeNumber('a whole number of bytes > 0', 1)),
+    limits: z.optional(
+      z.strictObject(
+        {
+          spans: z.optional(wholeNumber('a whole number > 0', 1)),
+          logRecords: z.optional(wholeNumber('a whole number > 0', 1)),
+          metricPoints: z.optional(wholeNumber('a whole number > 0', 1)),
+        },
+        { error: 'expected an object { spans, logRecords, metricPoints }' },
+      ),
+    ),
+  },
+  { error: 'expected an object { enabled, port, maxBodyBytes, limits }' },
+);
+
 export const landConfigSchema = z.strictObject(
   {
     app: z.optional(nonEmptyString('an application name')),
@@ -254,6 +274,7 @@ export const landConfigSchema = z.strictObject(
       ),
     ),
     keepBoots: z.optional(wholeNumber('a whole number of boots >= 1', 1)),
+    receiver: z.optional(receiverSchema),
   },
   { error: 'expected the default export to be a config object: export default defineConfig({ tiers: { … } })' },
 );

@@ -1,4 +1,7 @@
 /** The user-facing configuration of a stack (what `land.config.ts` exports through `defineConfig`). */
+import type { ReceiverConfig, ResolvedReceiver } from './receiver.js';
+
+export type { ReceiverConfig, ResolvedReceiver } from './receiver.js';
 
 export type DependencyCondition = 'started' | 'ready' | 'completed';
 export type RestartPolicy = 'never' | 'on-failure' | 'always';
@@ -87,6 +90,8 @@ export interface LandConfig {
   logs?: LogsConfig;
   /** The last N boots' folders kept under .land/logs and .land/telemetry (default 10). */
   keepBoots?: number;
+  /** The stack's OTLP receiver (see receiver.ts beside this file). */
+  receiver?: ReceiverConfig;
 }
 
 export interface LogsConfig {
@@ -147,6 +152,7 @@ export interface ResolvedConfig {
   /** Filled in by resolveConfig; optional for configs built by hand (tests), which get the defaults. */
   logs?: Required<LogsConfig>;
   keepBoots?: number;
+  receiver: ResolvedReceiver;
 }
 
 /** Whether a tier runs under a profile, and if not, why. */

@@ -11,6 +11,7 @@ import { constants } from 'node:os';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ExitInfo, StackSnapshot, SupervisorControl, TierSnapshot } from '../supervisor/types.js';
 import type { Metrics } from './metrics.js';
+import { registerReceiverMetrics } from './receiver-metrics.js';
 
 const RUNNING_STATES = new Set(['starting', 'ready', 'stopping']);
 
@@ -67,7 +68,12 @@ export function createPrometheusMetrics(control: SupervisorControl): Metrics {
   });
 
   type Pipe = StackSnapshot['telemetry']['otlp'];
-  const pipes = () => Object.entries(current?.telemetry ?? {}) as Array<[string, Pipe]>;
+  const pipes = () => {
+    const list = Object.entries(current?.telemetry ?? {}) as Array<[string, Pipe]>;
+    // The receiver's forwarding to the collector is a pipe too.
+    if (current?.receiver && current.receiver.forward.state !== 'off') list.push(['forward', current.receiver.forward]);
+    return list;
+  };
   const pipeCounter = (name: string, help: string, value: (pipe: Pipe) => number) =>
     new Counter({
       name,
@@ -102,6 +108,8 @@ export function createPrometheusMetrics(control: SupervisorControl): Metrics {
       if (current) this.set({ boot_id: current.bootId, profile: current.profile, trace_id: current.traceId }, 1);
     },
   });
+
+  registerReceiverMetrics(registry, () => current);
 
   return {
     async render() {

@@ -14,6 +14,7 @@
  *
  * Errors: {error: {code, message}} with the status from ERROR_STATUS.
  */
+import type { StoredLogRecord } from '../receiver/model/types.js';
 import type { ControlErrorCode } from '../supervisor/control-error.js';
 import type { LogStream, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
 
@@ -69,17 +70,22 @@ export interface ShutdownAccepted {
 
 export interface LogLine {
   tier: string;
-  stream: LogStream;
+  /** `otlp`: a log record the child sent to land's receiver (then `record` holds all its fields). */
+  stream: LogStream | 'otlp';
   line: string;
   at: number;
+  record?: StoredLogRecord;
 }
+
+/** A line of the tier's own output (stdout or stderr). */
+export type OutputLine = LogLine & { stream: LogStream };
 
 /**
  * One line of /events. The first message is a `hello` (snapshot and each tier's recent lines, so a client starts
  * complete); then every supervisor event, and a fresh snapshot after state changes and every few seconds.
  */
 export type EventStreamMessage =
-  | { kind: 'hello'; snapshot: StackSnapshot; logs: Record<string, LogLine[]> }
+  | { kind: 'hello'; snapshot: StackSnapshot; logs: Record<string, OutputLine[]> }
   | { kind: 'event'; event: SupervisorEvent }
   | { kind: 'snapshot'; snapshot: StackSnapshot };
 

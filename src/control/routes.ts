@@ -2,6 +2,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { ApiFailure, sendError, sendJson, sendThrown } from './http-util.js';
+import type { LogStore } from '../receiver/store/log-store.js';
 import type { Metrics } from './metrics.js';
 import {
   TIER_COMMANDS,
@@ -12,6 +13,7 @@ import {
   type ShutdownAccepted,
   type TierCommand,
 } from './protocol.js';
+import { recordSource, withRecords } from './record-lines.js';
 import { sendLogs, streamEvents, streamLogs, type LogFormat, type StreamSet } from './streams.js';
 
 export interface RouteContext {
@@ -22,6 +24,8 @@ export interface RouteContext {
   identity: { pid: number; bootId: string };
   /** The dashboard's login URL: given on the Unix socket only (same user), never on the TCP listener. */
   dashboardUrl?: () => string | undefined;
+  /** The receiver's log store: children's OTLP log records join `land logs`. */
+  records?: LogStore;
 }
 
 /** One tier command, as the CLI sends it (also what the dashboard's buttons send). */
@@ -101,9 +105,10 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     if (method === 'GET' && action === 'logs') {
       const limit = parseLimit(url.searchParams.get('limit'));
       const format = parseFormat(url.searchParams.get('format'));
-      if (url.searchParams.get('follow') === '1') return streamLogs(control, res, ctx.streams, { tier, limit, format });
+      const records = recordSource(control, ctx.records, tier);
+      if (url.searchParams.get('follow') === '1') return streamLogs(control, res, ctx.streams, { tier, limit, format, records });
       const lines = control.logs(tier, limit).map((entry) => ({ tier, ...entry }));
-      return sendLogs(res, lines, format);
+      return sendLogs(res, withRecords(lines, tier, records, limit), format);
     }
     if (method === 'POST' && action === 'scale') {
       const count = parseReplicas(url.searchParams.get('replicas'));

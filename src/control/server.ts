@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { hasBearer, newToken } from './auth.js';
 import { listenOnSocket } from './listen.js';
+import type { BootStore } from '../receiver/store/boot-store.js';
 import { createMetrics } from './metrics.js';
 import { ensureSocketDir, socketPath } from './paths.js';
 import { createRequestListener, type RouteContext } from './routes.js';
@@ -21,6 +22,8 @@ export interface ControlServerOptions {
   port?: number;
   /** The dashboard's login URL (GET /dashboard), on the Unix socket only. */
   dashboardUrl?: () => string | undefined;
+  /** The receiver's store: its log records join `land logs`. */
+  receiver?: BootStore;
 }
 
 export interface ControlServer {
@@ -58,7 +61,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const path = socketPath(rootDir);
   const { pid, bootId } = control.snapshot();
   const streams = new StreamSet();
-  const ctx: RouteContext = { control, metrics: createMetrics(control), streams, identity: { pid, bootId } };
+  const ctx: RouteContext = { control, metrics: createMetrics(control), streams, identity: { pid, bootId }, records: options.receiver?.logs };
   const local = createServer(createRequestListener({ ...ctx, dashboardUrl: options.dashboardUrl }));
 
   await listenOnSocket(local, path);

@@ -10,7 +10,8 @@
 import type { ServerResponse } from 'node:http';
 import type { OutputGate } from '../supervisor/output-gate.js';
 import type { SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
-import { HELLO_LOG_LINES, type EventStreamMessage, type LogLine } from './protocol.js';
+import { HELLO_LOG_LINES, type EventStreamMessage, type LogLine, type OutputLine } from './protocol.js';
+import { recordLine, withRecords, type RecordSource } from './record-lines.js';
 
 /** Unread bytes past which the stream holds the output gate until its client drains. */
 const HIGH_WATER_BYTES = 1024 * 1024;
@@ -133,7 +134,7 @@ function onTheWire(event: SupervisorEvent): SupervisorEvent {
 }
 
 /** A tier's newest lines for the hello: at most HELLO_LOG_LINES and HELLO_BYTES_PER_TIER (the newest line always). */
-function helloLines(control: SupervisorControl, tier: string): LogLine[] {
+function helloLines(control: SupervisorControl, tier: string): OutputLine[] {
   const entries = control.logs(tier, HELLO_LOG_LINES);
   let bytes = 0;
   let first = entries.length;
@@ -177,7 +178,7 @@ export function streamEvents(control: SupervisorControl, res: ServerResponse, st
     control.output,
   );
   const snapshot = control.snapshot();
-  const logs: Record<string, LogLine[]> = {};
+  const logs: Record<string, OutputLine[]> = {};
   for (const tier of snapshot.tiers) logs[tier.name] = helloLines(control, tier.name);
   send({ kind: 'hello', snapshot, logs });
   if (snapshot.shuttingDown && snapshot.tiers.every((tier) => tier.pid === undefined)) {
@@ -195,18 +196,36 @@ export function streamLogs(
   control: SupervisorControl,
   res: ServerResponse,
   streams: StreamSet,
-  options: { tier: string; limit?: number; format: LogFormat },
+  options: { tier: string; limit?: number; format: LogFormat; records?: RecordSource },
 ): void {
-  const { tier, format } = options;
-  const recent = control.logs(tier, options.limit);
+  const { tier, format, records } = options;
+  const recent = withRecords(
+    control.logs(tier, options.limit).map((entry) => ({ tier, ...entry })),
+    tier,
+    records,
+    options.limit,
+  );
   const unsubscribe = control.subscribe((event) => {
     if (event.type === 'log' && event.tier === tier) {
       stream.write(event.lines.map((line) => formatLine(format, { tier, stream: event.stream, line, at: event.at })).join(''));
     } else if (isShutdownEnd(event)) stream.end();
   });
+  const unsubscribeRecords = records?.store.subscribe((batch) => {
+    const mine = batch.filter((record) => record.tier === records.tier);
+    if (mine.length > 0) stream.write(mine.map((record) => formatLine(format, recordLine(tier, record))).join(''));
+  });
   const contentType = format === 'text' ? 'text/plain; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
-  const stream = openStream(res, streams, contentType, unsubscribe, control.output);
-  stream.write(recent.map((entry) => formatLine(format, { tier, ...entry })).join(''));
+  const stream = openStream(
+    res,
+    streams,
+    contentType,
+    () => {
+      unsubscribe();
+      unsubscribeRecords?.();
+    },
+    control.output,
+  );
+  stream.write(recent.map((line) => formatLine(format, line)).join(''));
 }
 
 /** The recent lines only, as one answer. */

@@ -17,6 +17,7 @@ import { TierProcess, type TierRuntime } from './tier-process.js';
 import { TierSet } from './tier-set.js';
 import { ChangeWatcher } from '../watch/restart-on-change.js';
 import type {
+  ReceiverStatus,
   SpawnTracer,
   StackSnapshot,
   SupervisorControl,
@@ -30,7 +31,10 @@ export interface SupervisorOptions {
   bootId: string;
   tracer: SpawnTracer;
   otlpEndpoint?: string;
+  /** `http/protobuf` when otlpEndpoint is land's own receiver. */
+  otlpProtocol?: string;
   telemetryStatus?: () => TelemetryStatus;
+  receiverStatus?: () => ReceiverStatus;
 }
 
 const TELEMETRY_OFF: TelemetryStatus = {
@@ -68,6 +72,7 @@ export class Supervisor implements SupervisorControl {
       tracer: options.tracer,
       logDir: this.logDir,
       otlpEndpoint: options.otlpEndpoint,
+      otlpProtocol: options.otlpProtocol,
       output: this.output,
       emit: (event: SupervisorEvent) => this.emit(event),
     };
@@ -185,6 +190,7 @@ export class Supervisor implements SupervisorControl {
       shuttingDown: this.shuttingDown,
       tiers: this.tiers.all().map((tier) => this.describe(tier)),
       telemetry: this.options.telemetryStatus?.() ?? TELEMETRY_OFF,
+      ...(this.options.receiverStatus ? { receiver: this.options.receiverStatus() } : {}),
     };
   }
 

@@ -19,6 +19,8 @@ export interface TierRuntime {
   tracer: SpawnTracer;
   logDir: string;
   otlpEndpoint?: string;
+  /** `http/protobuf` when otlpEndpoint is land's own receiver. */
+  otlpProtocol?: string;
   output: OutputGate;
   emit(event: SupervisorEvent): void;
 }

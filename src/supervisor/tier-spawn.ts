@@ -25,6 +25,7 @@ export abstract class TierSpawn extends TierBase {
       traceparent: span.traceparent,
       traceContext: span.contextEnv,
       otlpEndpoint: this.runtime.otlpEndpoint,
+      otlpProtocol: this.runtime.otlpProtocol,
     });
     const [file, ...args] = this.config.command;
     // node's spawn, not execa: a supervisor spawns each tier once or a few times, and execa's first calls ran ~20 ms

@@ -49,7 +49,7 @@ export abstract class TierStop extends TierRun {
     const uptimeMs = at - life.startedAt;
     const crashed = !life.stopRequested && (code !== 0 || signal !== null || life.probeFailed);
     const why = life.stopRequested ? 'requested' : life.probeFailed ? 'probe-failed' : crashed ? 'crashed' : 'completed';
-    if (!this.wasReady) life.span.end({ ok: !crashed && !life.stopRequested, reason: `exited with ${status}` });
+    if (!this.wasReady) life.span.end({ ok: !crashed && !life.stopRequested, reason: `exited with ${status}`, pid: life.pid, exit: { code, signal } });
     this.runtime.emit({
       type: 'exit',
       tier: this.name,

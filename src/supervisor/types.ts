@@ -91,6 +91,8 @@ export interface StackSnapshot {
   /** In dependency order. */
   tiers: TierSnapshot[];
   telemetry: TelemetryStatus;
+  /** The OTLP receiver (absent when land runs without one). */
+  receiver?: ReceiverStatus;
 }
 
 export type LogStream = 'stdout' | 'stderr';
@@ -160,5 +162,27 @@ export interface SpawnSpan {
   traceparent: string;
   /** The child's trace context variables: TRACEPARENT, and TRACESTATE / BAGGAGE when land was started with them. */
   contextEnv?: Record<string, string>;
-  end(outcome: { ok: boolean; reason?: string; pid?: number }): void;
+  /** `exit`: the start ended with the child's exit (a failed start): its code or signal. */
+  end(outcome: { ok: boolean; reason?: string; pid?: number; exit?: { code: number | null; signal: string | null } }): void;
+}
+
+/** What the stack's OTLP receiver has taken in (src/receiver), per tier: shown by status, /metrics and the UI. */
+export interface ReceiverTierCounts {
+  spans: number;
+  logRecords: number;
+  metricPoints: number;
+  /** Items not kept: over a limit, rejected as malformed. */
+  dropped: number;
+}
+
+export interface ReceiverStatus {
+  state: PipeState;
+  /** `http://127.0.0.1:<port>`: what children get as OTEL_EXPORTER_OTLP_ENDPOINT. */
+  endpoint?: string;
+  reason?: string;
+  /** Answered 200, answered 4xx/5xx (bad input), refused with 429 (too much waiting). */
+  requests: { accepted: number; rejected: number; refused: number };
+  tiers: Record<string, ReceiverTierCounts>;
+  /** Forwarding to the collector (off when the OTLP pipe is off). */
+  forward: PipeStatus;
 }

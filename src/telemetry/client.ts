@@ -9,6 +9,7 @@ import { otlpGate, postHogGate, readConfiguration, recordGate, type Env, type Te
 import { distinctId } from './distinct-id.js';
 import { DeferredPostHog } from './deferred-posthog.js';
 import { recorderFor, recordingDir, type Recorder } from './recorder.js';
+import type { SpanSink } from './span-sdk.js';
 import { SpanPipe } from './spans.js';
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 2000;
@@ -34,6 +35,8 @@ export interface TelemetryClientOptions {
    * Until then events and spans wait, bounded by `Buffer`.
    */
   deferLoading?: boolean;
+  /** Also given every ended span (mountain: the receiver's store). */
+  spanSink?: SpanSink;
 }
 
 function offStatus(reason: string | undefined): PipeStatus {
@@ -76,6 +79,7 @@ export class TelemetryClient {
       parent: options.parent,
       otlp: otlp.allowed ? { endpoint: this.config.otlpEndpoint, buffer: this.config.buffer } : undefined,
       recorder: this.recorder,
+      sink: options.spanSink,
       resourceAttributes: options.resourceAttributes,
       buffer: this.config.buffer,
     });

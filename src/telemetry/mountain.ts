@@ -18,6 +18,8 @@ import type {
 import { TelemetryClient } from './client.js';
 import { otlpGate, readConfiguration } from './configuration.js';
 import { Echo } from './echo.js';
+import { ExitSpans, exitAttributes } from './exit-spans.js';
+import type { SpanSink } from './span-sdk.js';
 import { FirstWave } from './first-wave.js';
 import { baggageAttributes, traceContextEnv, type OuterContext } from './outer-context.js';
 import { buildTraceparent } from './traceparent.js';
@@ -49,6 +51,8 @@ export interface MountainTelemetryOptions {
   rollupIntervalMs?: number;
   tiersStarted: string[];
   tiersGatedOff: string[];
+  /** Also given every ended span (the receiver's store). */
+  spanSink?: SpanSink;
 }
 
 export interface MountainTelemetry {
@@ -107,7 +111,9 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
     resourceAttributes: { 'land.profile': options.profile, 'land.boot_id': options.bootId },
     // Parsing posthog-node and the OpenTelemetry SDK must not delay the children's start: see loadWhenSettled.
     deferLoading: true,
+    spanSink: options.spanSink,
   });
+  const exits = new ExitSpans(client);
   const traceId = client.traceId;
   const echo = new Echo(client, `${options.app}-echo`);
   const mist = new Mist(client, `${options.app}-mist`, options.env, otlp.allowed);
@@ -143,6 +149,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
           openSpawns.delete(span);
           if (outcome.pid !== undefined) span.setAttribute('land.pid', outcome.pid);
           if (outcome.reason) span.setAttribute('land.outcome', outcome.reason);
+          if (outcome.exit) span.setAttributes(exitAttributes(tier, outcome.exit));
           span.setStatus(outcome.ok ? { code: SpanStatusCode.OK } : { code: SpanStatusCode.ERROR, message: outcome.reason ?? 'failed' });
           span.end();
         },
@@ -243,11 +250,13 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
           { tier },
         );
         mist.hydrated(tier, event.restart);
+        exits.spawned(event);
         break;
       }
       case 'exit': {
         const tier = tierOf(event.tier);
         if (event.why === 'crashed' || event.why === 'probe-failed') bump(statistics.crashes, tier);
+        exits.exited(event, tier);
         client.captureEvent(
           `land:${tier}:session:end`,
           {

@@ -22,12 +22,20 @@ import type { OtlpState } from './otlp-state.js';
 import type { Recorder } from './recorder.js';
 import type { RecordedSpan } from './spans.js';
 
+/** Where ended spans are written, one record each: the NDJSON recording, or the receiver's span store. */
+export interface SpanSink {
+  recordSpan(line: RecordedSpan): void;
+  flush(): void;
+}
+
 export interface SdkOptions {
   serviceName: string;
   tier: string;
   traceId: string;
   otlp?: { endpoint: string; buffer: number; requestTimeoutMs?: number; scheduledDelayMs?: number; state: OtlpState };
   recorder?: Recorder;
+  /** Also given every ended span (mountain: the receiver's store, so land's spans and the children's are one trace). */
+  sink?: SpanSink;
   resourceAttributes?: Attributes;
 }
 
@@ -135,7 +143,7 @@ class BoundedProcessor implements SpanProcessor {
 /** Writes each ended span as one NDJSON line. */
 class RecordingProcessor implements SpanProcessor {
   constructor(
-    private readonly recorder: Recorder,
+    private readonly recorder: SpanSink,
     private readonly tier: string,
     private readonly service: string,
   ) {}
@@ -199,6 +207,7 @@ export function createSdkTracer(options: SdkOptions): SdkTracer {
   const processors: SpanProcessor[] = [];
   if (options.otlp) processors.push(otlpProcessor(options.otlp, agents));
   if (options.recorder) processors.push(new RecordingProcessor(options.recorder, options.tier, options.serviceName));
+  if (options.sink) processors.push(new RecordingProcessor(options.sink, options.tier, options.serviceName));
   // OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES (what land injects into children) win over our defaults.
   const resource = defaultResource()
     .merge(resourceFromAttributes({ 'service.name': options.serviceName, 'land.tier': options.tier, ...options.resourceAttributes }))

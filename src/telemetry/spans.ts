@@ -15,7 +15,7 @@ import { delay, LazyPart } from './lazy.js';
 import { OtlpState } from './otlp-state.js';
 import { PendingSpan } from './pending-span.js';
 import type { Recorder } from './recorder.js';
-import type { SdkTracer } from './span-sdk.js';
+import type { SdkTracer, SpanSink } from './span-sdk.js';
 
 export interface SpanPipeOptions {
   /** `<app>-<tier>` */
@@ -29,6 +29,8 @@ export interface SpanPipeOptions {
   otlp?: { endpoint: string; buffer: number; requestTimeoutMs?: number; scheduledDelayMs?: number };
   /** The NDJSON recording; absent when Record is off. */
   recorder?: Recorder;
+  /** Also given every ended span (mountain: the receiver's store). */
+  sink?: SpanSink;
   /** Extra resource attributes (land.profile, land.boot_id, …). */
   resourceAttributes?: Attributes;
   /** How many spans may wait for the SDK (default 1000). */
@@ -67,7 +69,7 @@ export class SpanPipe {
     this.buffer = options.buffer ?? options.otlp?.buffer ?? 1000;
     this.otlp = options.otlp ? new OtlpState() : undefined;
     this.rootContext = options.parent ? trace.setSpanContext(ROOT_CONTEXT, { ...options.parent, isRemote: true }) : ROOT_CONTEXT;
-    if (!options.otlp && !options.recorder) return;
+    if (!options.otlp && !options.recorder && !options.sink) return;
     const otlp = options.otlp && this.otlp ? { ...options.otlp, state: this.otlp } : undefined;
     this.sdk = new LazyPart(
       async () => (await import('./span-sdk.js')).createSdkTracer({ ...options, traceId: this.traceId, otlp }),

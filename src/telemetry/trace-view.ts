@@ -1,17 +1,24 @@
 /**
- * `land trace`: one boot's recording (spans.ndjson, events.ndjson) drawn for a terminal — the spans as a tree with
- * start offsets from the boot span and durations, then the events grouped per tier. Fits the given width (80 by
- * default) by truncating names.
+ * `land trace`: one boot drawn for a terminal — land's recording (spans.ndjson, events.ndjson) and what children sent
+ * to the receiver: the boot's trace as a tree with start offsets from the boot span, durations and status (a failed
+ * or crashed start shows its exit code), then the traces tiers started on their own, then the events per tier.
+ * Fits the given width (80 by default) by truncating names.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../errors.js';
 import type { RecordedEvent } from './capture.js';
 import { EVENTS_FILE, SPANS_FILE } from './recorder.js';
 import type { RecordedSpan } from './spans.js';
+import { findTraceId, loadBootTrace, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
 
 export interface RenderTraceOptions {
   width?: number;
   color?: boolean;
+  /** Draw this trace (an id or a unique prefix) instead of the boot's. */
+  traceId?: string;
+  /** Only this tier's spans (with their ancestors) and traces. */
+  tier?: string;
 }
 
 const ANSI = { dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', bold: '\u001b[1m', reset: '\u001b[0m' };
@@ -78,11 +85,11 @@ function fit(text: string, width: number): string {
 }
 
 interface Node {
-  span: RecordedSpan;
+  span: TraceSpan;
   children: Node[];
 }
 
-function buildTree(spans: RecordedSpan[]): Node[] {
+function buildTree(spans: TraceSpan[]): Node[] {
   const nodes = new Map<string, Node>();
   for (const span of spans) nodes.set(span.spanId, { span, children: [] });
   const roots: Node[] = [];
@@ -100,22 +107,40 @@ function buildTree(spans: RecordedSpan[]): Node[] {
   return roots;
 }
 
+function statusText(span: TraceSpan): string {
+  if (span.status === 'error' && span.exitCode !== undefined) return `exit ${span.exitCode}`;
+  if (span.status === 'error' && span.signal) return span.signal.replace(/^SIG/, '');
+  return span.status === 'error' ? 'error' : span.status === 'ok' ? 'ok' : '-';
+}
+
+/** The spans to draw: one trace (the boot's unless asked), filtered by tier. */
+function chosenSpans(trace: BootTrace, options: RenderTraceOptions): { traceId: string | undefined; spans: TraceSpan[] } {
+  let traceId = trace.traceId;
+  if (options.traceId !== undefined) {
+    const found = findTraceId(trace, options.traceId);
+    if (found === 'ambiguous') throw new InputError(`--trace: "${options.traceId}" matches several traces of boot ${trace.bootId}; give more of the id`);
+    if (!found) throw new InputError(`--trace: no trace "${options.traceId}" in boot ${trace.bootId}`);
+    traceId = found;
+  }
+  let spans = traceId === undefined ? trace.spans : trace.spans.filter((span) => span.traceId === traceId);
+  if (options.tier !== undefined) spans = spansOfTier(spans, options.tier);
+  return { traceId, spans };
+}
+
 export function renderTrace(dir: string, options: RenderTraceOptions = {}): string {
   const width = Math.max(40, options.width ?? 80);
   const paint = (code: keyof typeof ANSI, text: string): string => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
-  const { spans, events } = readRecording(dir);
-  const bootId = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
+  const trace = loadBootTrace(dir);
+  const { traceId, spans } = chosenSpans(trace, options);
+  const events = options.traceId === undefined ? trace.events : [];
   const lines: string[] = [];
 
-  const boot = spans.find((s) => s.name === 'land.boot');
-  const traceIds = new Set(spans.map((s) => s.traceId));
-  const traceId = boot?.traceId ?? [...traceIds][0] ?? (events[0]?.properties?.$trace_id as string | undefined);
-  lines.push(paint('bold', fit(`boot ${bootId}`, width)));
+  lines.push(paint('bold', fit(`boot ${trace.bootId}`, width)));
   lines.push(fit(`trace ${traceId ?? '-'} · ${spans.length} spans · ${events.length} events`, width));
-  if (traceIds.size > 1) lines.push(fit(`note: ${traceIds.size} trace ids in this recording`, width));
 
-  if (spans.length === 0 && events.length === 0) {
-    lines.push(`no telemetry recorded in ${dir} (Record=1 writes it)`);
+  const others = options.traceId === undefined ? tierTraces(trace, options.tier) : new Map();
+  if (spans.length === 0 && events.length === 0 && others.size === 0) {
+    lines.push(`no telemetry recorded in ${dir} (Record=1 writes land's own; the receiver what children send)`);
     return lines.join('\n') + '\n';
   }
 
@@ -123,10 +148,10 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   const tierWidth = 9;
   const offsetWidth = 9;
   const durationWidth = 8;
-  const statusWidth = 6;
+  const statusWidth = 7;
   const rightWidth = tierWidth + offsetWidth + durationWidth + statusWidth + 4;
   const nameWidth = width - rightWidth;
-  const base = boot?.startMs ?? Math.min(...spans.map((s) => s.startMs));
+  const base = spans.find((s) => s.name === 'land.boot')?.startMs ?? Math.min(...spans.map((s) => s.startMs));
 
   if (spans.length > 0) {
     lines.push('');
@@ -138,8 +163,8 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
       const tier = fit(span.tier ?? '', tierWidth).padEnd(tierWidth);
       const offset = `+${formatMs(Math.max(0, span.startMs - base))}`.padStart(offsetWidth);
       const took = formatMs(span.durationMs ?? span.endMs - span.startMs).padStart(durationWidth);
-      const statusText = (span.status === 'error' ? 'error' : span.status === 'ok' ? 'ok' : '-').padStart(statusWidth);
-      const status = span.status === 'error' ? paint('red', statusText) : span.status === 'ok' ? paint('green', statusText) : statusText;
+      const text = statusText(span).padStart(statusWidth);
+      const status = span.status === 'error' ? paint('red', text) : span.status === 'ok' ? paint('green', text) : text;
       lines.push(`${name} ${tier} ${offset} ${took} ${status}`);
       node.children.forEach((child, index) => {
         const last = index === node.children.length - 1;
@@ -149,12 +174,25 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
     for (const root of buildTree(spans)) draw(root, '', '');
   }
 
+  if (others.size > 0) {
+    lines.push('');
+    lines.push(paint('dim', fit('traces tiers started on their own (land trace --trace <id> draws one)', width)));
+    for (const [tier, summaries] of others) {
+      for (const summary of summaries) {
+        const errors = summary.errors > 0 ? paint('red', ` · ${summary.errors} error${summary.errors > 1 ? 's' : ''}`) : '';
+        const head = `${fit(tier, tierWidth).padEnd(tierWidth)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} spans ${formatMs(summary.durationMs).padStart(7)}  `;
+        lines.push(head + fit(summary.root, Math.max(1, width - head.length - (errors ? 12 : 0))) + errors);
+      }
+    }
+  }
+
   if (events.length > 0) {
     lines.push('');
     lines.push(paint('dim', 'events by tier'));
     const byTier = new Map<string, Map<string, number>>();
     for (const event of events) {
       const tier = String(event.properties?.$tier ?? 'unknown');
+      if (options.tier !== undefined && tier !== options.tier) continue;
       const names = byTier.get(tier) ?? new Map<string, number>();
       names.set(event.event, (names.get(event.event) ?? 0) + 1);
       byTier.set(tier, names);
@@ -169,4 +207,16 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** `land trace --json`: one JSON object per span of the boot (or of `traceId`), filtered by tier. */
+export function traceJsonLines(dir: string, options: Pick<RenderTraceOptions, 'traceId' | 'tier'> = {}): string {
+  const trace = loadBootTrace(dir);
+  let spans = trace.spans;
+  if (options.traceId !== undefined) spans = chosenSpans(trace, { traceId: options.traceId }).spans;
+  if (options.tier !== undefined) spans = spans.filter((span) => span.tier === options.tier);
+  return spans
+    .sort((a, b) => a.startMs - b.startMs)
+    .map((span) => `${JSON.stringify(spanJson(span))}\n`)
+    .join('');
 }

@@ -2,7 +2,7 @@
 import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, freePort, land, makeProject, markedProcesses, removeProjects } from '../helpers/land.js';
+import { ROOT, freePort, land, landDone, makeProject, markedProcesses, removeProjects } from '../helpers/land.js';
 
 afterAll(removeProjects);
 
@@ -25,7 +25,7 @@ describe('the demo stack', () => {
     const dir = demoCopy();
     const ports = { AIR_PORT: String(await freePort()), COCOON_PORT: String(await freePort()), SKY_PORT: String(await freePort()) };
     const run = land(['up', '--no-tui'], dir, { ...ports, TRACEPARENT: undefined, Spawn: undefined, Render: undefined });
-    for (const tier of ['air', 'cocoon', 'sky', 'rest', 'grove']) await run.waitFor(new RegExp(`${tier}: starting → ready`), 60_000);
+    for (const tier of ['air', 'cocoon', 'sky', 'rest', 'grove', 'worker']) await run.waitFor(new RegExp(`${tier}: starting → ready`), 60_000);
     for (const tier of ['wind', 'sidecar']) await run.waitFor(new RegExp(`${tier}: \\w+ → exited \\(completed with code 0\\)`), 60_000);
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
@@ -47,6 +47,12 @@ describe('the demo stack', () => {
       expect(events.some((event) => event.event === `land:${tier}:session:start` && event.properties.$tier === tier)).toBe(true);
       expect(events.some((event) => event.event.startsWith(`land:${tier}:`) && event.event !== `land:${tier}:session:start` && event.properties.$component !== 'land-mountain')).toBe(true);
     }
+    // worker uses the plain OpenTelemetry SDK: its spans reached land's receiver and hang under its spawn span.
+    const received = readFileSync(join(recording, 'receiver', 'spans.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const workerSpawn = spans.find((span) => span.name === 'land.spawn worker')!;
+    expect(received.find((span) => span.name === 'worker.start')).toMatchObject({ tier: 'worker', service: 'land-worker', traceId, parentSpanId: workerSpawn.spanId });
+    const drawn = await landDone(['trace'], dir, { COLUMNS: '100' });
+    expect(drawn.stdout).toMatch(/land\.spawn worker[^\n]*\n[^\n]*└─ worker\.start/);
     // echo and mist run inside mountain: their own event names, stamped $tier=mountain.
     expect(events.some((event) => event.event === 'land:mist:hydrated' && event.properties.$tier === 'mountain')).toBe(true);
     expect(events.some((event) => event.event === 'land:echo:relay:summary' && event.properties.$tier === 'mountain')).toBe(true);

@@ -72,7 +72,7 @@ describe('profiles', () => {
   it('prints the table for people', async () => {
     const result = await landDone(['profiles'], dir, { Spawn: undefined, Render: undefined });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^debug-kernel +yes +- +- +- +yes +yes +yes$/m);
+    expect(result.stdout).toMatch(/^debug-kernel +yes +- +- +- +yes +yes +yes +yes$/m);
     expect(result.stdout).toMatch(/^ {2}debug-kernel: cocoon \(Spawn=false\), wind \(Render=false\), sky \(Render=false\)$/m);
     for (const line of result.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });

@@ -136,4 +136,26 @@ describe('hydrateChildEnv', () => {
     const env = childEnv(planFor({ posthog: 'Capture=true\n' }));
     for (const key of ['OTLPEnabled', 'Emit', 'OTLPEndpoint', 'Pipe']) expect(env).not.toHaveProperty(key);
   });
+
+  it("points every child's OpenTelemetry SDK (and land's library) at land's receiver; a tier's own env wins", () => {
+    const receiver = { otlpEndpoint: 'http://127.0.0.1:4711', otlpProtocol: 'http/protobuf' };
+    const env = childEnv(planFor({ posthog: 'Emit=true\nPipe=http://collector:4318\n' }), receiver);
+    expect(env).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4711',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      // One egress: children never need the collector; land forwards to it.
+      Pipe: 'http://127.0.0.1:4711',
+      OTLPEndpoint: 'http://127.0.0.1:4711',
+      Emit: 'true',
+    });
+    const own = childEnv(
+      planFor({ tier: { env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://mine:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', Pipe: 'http://mine:4318' } } }),
+      receiver,
+    );
+    expect(own).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://mine:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', Pipe: 'http://mine:4318', OTLPEndpoint: 'http://mine:4318' });
+    // The receiver off: the collector's endpoint, no protocol, the keys as the files say.
+    const off = childEnv(planFor({ posthog: 'Pipe=http://collector:4318\n' }), { otlpEndpoint: 'http://collector:4318' });
+    expect(off.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
+    expect(off).not.toHaveProperty('OTEL_EXPORTER_OTLP_PROTOCOL');
+  });
 });

@@ -59,7 +59,7 @@ describe('parseLandConfig', () => {
     [undefined, 'land.config.ts: expected the default export to be a config object: export default defineConfig({ tiers: { … } }), got nothing'],
     [{ tiers: {} }, 'land.config.ts: tiers: expected at least one tier, got {}'],
     [{ tier: {} }, 'land.config.ts: unknown key "tier": did you mean "tiers"? (and 1 more problem)'],
-    [{ ...tier({}), colour: 'red' }, 'land.config.ts: unknown key "colour": expected one of app, version, envFiles, defaultProfile, profilesDir, tiers, telemetry, dashboard, logs, keepBoots'],
+    [{ ...tier({}), colour: 'red' }, 'land.config.ts: unknown key "colour": expected one of app, version, envFiles, defaultProfile, profilesDir, tiers, telemetry, dashboard, logs, keepBoots, receiver'],
     [tier({ comand: ['x'] }), 'land.config.ts: tiers.cocoon: unknown key "comand": did you mean "command"?'],
     [{ tiers: { cocoon: { command: 'node cocoon.js' } } }, 'land.config.ts: tiers.cocoon.command: expected an argv array; a string command needs shell: true, got "node cocoon.js"'],
     [{ tiers: { cocoon: { command: [] } } }, 'land.config.ts: tiers.cocoon.command: expected a non-empty argv array of strings, or a string with shell: true, got []'],

@@ -11,7 +11,8 @@ afterEach(async () => {
 afterAll(removeProjects);
 
 /** Values that belong to one boot; everything else a child receives must not depend on how it was started. */
-const PER_BOOT = ['LAND_BOOT_ID', 'OTLP_TRACE_ID', 'TRACEPARENT', 'OTEL_RESOURCE_ATTRIBUTES'];
+// Per boot too: each boot's OTLP receiver has its own free port (OTEL_EXPORTER_OTLP_ENDPOINT, OTLPEndpoint, Pipe).
+const PER_BOOT = ['LAND_BOOT_ID', 'OTLP_TRACE_ID', 'TRACEPARENT', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTLPEndpoint', 'Pipe'];
 const withoutBoot = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).filter(([key]) => !PER_BOOT.includes(key)));
 
 function stack() {
@@ -77,8 +78,10 @@ describe('land spawn without a running stack', () => {
     expect(spawned.OTLP_TRACE_ID).not.toBe(reference!.OTLP_TRACE_ID);
     expect(spawned.TRACEPARENT).toMatch(new RegExp(`^00-${snapshot.traceId}-[0-9a-f]{16}-01$`));
     expect(spawned.OTEL_SERVICE_NAME).toBe('shop-worker');
+    expect(spawned.OTEL_EXPORTER_OTLP_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(spawned.Pipe).toBe(spawned.OTEL_EXPORTER_OTLP_ENDPOINT);
     expect(spawned.OTEL_RESOURCE_ATTRIBUTES).toBe(`land.tier=worker,land.profile=debug,land.boot_id=${bootId}`);
-    expect(spawned).toMatchObject({ PROFILE_KEY: 'debug-value', FROM_FILE: 'file', FROM_TIER: 'tier', Emit: 'true', OTLPEnabled: 'true', Pipe: 'http://127.0.0.1:4999' });
+    expect(spawned).toMatchObject({ PROFILE_KEY: 'debug-value', FROM_FILE: 'file', FROM_TIER: 'tier', Emit: 'true', OTLPEnabled: 'true' });
 
     // A second spawn of it now goes to the running (foreground) stack, where it is already running.
     const twice = await landDone(['spawn', 'worker'], dir);

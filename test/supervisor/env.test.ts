@@ -75,8 +75,11 @@ describe('the environment each child receives', () => {
       // Both spellings of the renamed keys.
       expect(env.Emit).toBe('true');
       expect(env.OTLPEnabled).toBe('true');
-      expect(env.OTLPEndpoint).toBe('http://127.0.0.1:4999');
-      expect(env.Pipe).toBe('http://127.0.0.1:4999');
+      // With land's receiver on (the default), every OTLP endpoint a child reads is the receiver's (test/receiver).
+      expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(env.OTEL_EXPORTER_OTLP_PROTOCOL).toBe('http/protobuf');
+      expect(env.OTLPEndpoint).toBe(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+      expect(env.Pipe).toBe(env.OTEL_EXPORTER_OTLP_ENDPOINT);
     }
     expect(api!.OTLP_TRACE_ID).toBe(worker!.OTLP_TRACE_ID);
     expect(api!.TRACEPARENT).not.toBe(worker!.TRACEPARENT);

@@ -1,6 +1,7 @@
 /** Two header lines: who the stack is (app, profile, boot, trace, uptime), then each telemetry pipe's state. */
 import { Box, Text } from 'ink';
-import type { PipeStatus, StackSnapshot } from '../../supervisor/types.js';
+import { receiverTotals } from '../../receiver/describe.js';
+import type { PipeStatus, ReceiverStatus, StackSnapshot } from '../../supervisor/types.js';
 import { formatDuration, sanitizeLine } from '../format.js';
 
 const PIPE_COLOR: Record<PipeStatus['state'], string> = { on: 'green', off: 'gray', unavailable: 'red' };
@@ -13,6 +14,19 @@ function Pipe({ label, pipe }: { label: string; pipe: PipeStatus }) {
       {label} <Text color={PIPE_COLOR[pipe.state]}>{pipe.state}</Text>
       {counts}
       {dropped && <Text color="yellow">{dropped}</Text>}
+    </Text>
+  );
+}
+
+/** ` · receiver :4711 12 in` (spans, log records and metric points taken in), drops in yellow. */
+function Receiver({ status }: { status: ReceiverStatus }) {
+  const totals = receiverTotals(status);
+  const port = status.endpoint ? ` :${status.endpoint.split(':').at(-1)}` : '';
+  return (
+    <Text>
+      {' · '}receiver <Text color={PIPE_COLOR[status.state]}>{status.state}</Text>
+      {status.state === 'on' && `${port} ${totals.spans + totals.logRecords + totals.metricPoints} in`}
+      {totals.dropped > 0 && <Text color="yellow"> {totals.dropped} dropped</Text>}
     </Text>
   );
 }
@@ -42,6 +56,7 @@ export function Header({ snapshot, now, width }: { snapshot: StackSnapshot; now:
         <Pipe label="OTLP" pipe={telemetry.otlp} />
         {' · '}
         <Pipe label="recording" pipe={telemetry.record} />
+        {snapshot.receiver && <Receiver status={snapshot.receiver} />}
       </Text>
     </Box>
   );

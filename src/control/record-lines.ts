@@ -1,0 +1,45 @@
+/**
+ * Children's OTLP log records (the receiver's log store) among a tier's output lines in `land logs`: each record is
+ * one line marked `[otlp <SEVERITY>]`, with its trace id, placed by its time; `--json` carries the whole record.
+ */
+import type { StoredLogRecord } from '../receiver/model/types.js';
+import type { LogStore } from '../receiver/store/log-store.js';
+import type { SupervisorControl } from '../supervisor/types.js';
+import type { LogLine } from './protocol.js';
+
+/** Where a tier's records are found: the store and the tier's telemetry name (the config's `tier`). */
+export interface RecordSource {
+  store: LogStore;
+  tier: string;
+}
+
+export function recordText(record: StoredLogRecord): string {
+  const trace = record.traceId ? ` · trace ${record.traceId}${record.spanId ? ` span ${record.spanId}` : ''}` : '';
+  return `[otlp ${record.severityText}] ${record.body.replace(/\r?\n/g, '⏎')}${trace}`;
+}
+
+export function recordLine(name: string, record: StoredLogRecord): LogLine {
+  return { tier: name, stream: 'otlp', line: recordText(record), at: record.timeMs, record };
+}
+
+/** The records of the tier named `name` in the stack, if the receiver has a store. */
+export function recordSource(control: SupervisorControl, store: LogStore | undefined, name: string): RecordSource | undefined {
+  if (!store) return undefined;
+  const tier = control.snapshot().tiers.find((candidate) => candidate.name === name)?.tier ?? name;
+  return { store, tier };
+}
+
+/** Output lines and records in time order (a stable merge: lines of one time keep their order), the newest `limit`. */
+export function withRecords(lines: LogLine[], name: string, source: RecordSource | undefined, limit?: number): LogLine[] {
+  if (!source) return lines;
+  const records = source.store.query({ tier: source.tier, limit }).map((record) => recordLine(name, record));
+  if (records.length === 0) return lines;
+  const merged: LogLine[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < lines.length || j < records.length) {
+    if (j >= records.length || (i < lines.length && lines[i]!.at <= records[j]!.at)) merged.push(lines[i++]!);
+    else merged.push(records[j++]!);
+  }
+  return limit === undefined ? merged : merged.slice(Math.max(0, merged.length - limit));
+}

@@ -1,0 +1,173 @@
+/**
+ * The stack's own OTLP receiver, assembled: the loopback HTTP transport, attribution to tiers, the boot's store
+ * (one per signal), and forwarding to the collector when the OTLP pipe is on. It owns no tier state: tiers are
+ * told apart by what children send and, failing that, by the processes land started (their LAND_TIER).
+ */
+import { RECEIVER_DEFAULTS } from '../config/receiver.js';
+import type { PipeStatus, ReceiverStatus, ReceiverTierCounts } from '../supervisor/types.js';
+import type { SpanSink } from '../telemetry/span-sdk.js';
+import type { RecordedSpan } from '../telemetry/spans.js';
+import { originOf, type StackIdentity } from './attribution.js';
+import { Forwarder } from './forward.js';
+import { toLogRecords, toMetricPoints, toSpans, type Converted, type OriginOf } from './model/convert.js';
+import type { Attributes, Origin, Signal, StoredLogRecord, StoredMetricPoint, StoredSpan } from './model/types.js';
+import { tierOfPeer } from './peer.js';
+import { createBootStore, DEFAULT_LIMITS, type BootStore, type ReceiverLimits } from './store/boot-store.js';
+import type { SignalStore } from './store/signal-store.js';
+import type { PartialSuccess } from './transport/codec.js';
+import { startOtlpServer, type Incoming, type OtlpServer } from './transport/http.js';
+import { loadCodec } from './transport/lazy-codec.js';
+
+const MAX_WAITING_BYTES = 32 * 1024 * 1024;
+const PEER_CACHE_MS = 30_000;
+const FORWARD_CLOSE_MS = 2000;
+
+export interface ReceiverOptions {
+  /** 0: a free port. */
+  port: number;
+  bootId: string;
+  /** The boot's telemetry folder (`.land/telemetry/<boot id>`): the store writes under `receiver/` in it. */
+  bootDir: string;
+  identity: StackIdentity;
+  limits?: ReceiverLimits;
+  maxBodyBytes?: number;
+  /** The collector to forward to (the OTLP pipe is on). */
+  forwardTo?: string;
+}
+
+export interface Receiver {
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  readonly store: BootStore;
+  /** Gives land's own ended spans to the store (mountain's SDK calls it). */
+  readonly spanSink: SpanSink;
+  status(): ReceiverStatus;
+  /** Stop listening, forward what is queued (bounded), write what waits. Never rejects. */
+  close(): Promise<void>;
+}
+
+const OFF: PipeStatus = { state: 'off', sent: 0, dropped: 0, reason: 'the OTLP pipe is off' };
+
+/** A converted batch into its store: how many were kept, and everything not kept counted against its tier. */
+function keep<T extends Origin>(target: SignalStore<T>, batch: Converted<T>, origin: OriginOf): { kept: number; dropped: number; rejected: number } {
+  const dropped = target.add(batch.items);
+  if (batch.rejected > 0) target.countDropped(batch.items[0]?.tier ?? origin({}).tier, batch.rejected);
+  return { kept: batch.items.length - dropped, dropped, rejected: batch.rejected };
+}
+
+const UNITS: Record<Signal, string> = { traces: 'spans', logs: 'log records', metrics: 'metric points' };
+
+export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const store = createBootStore(options.bootDir, limits);
+  const limitOf: Record<Signal, number> = { traces: limits.spans.perBoot, logs: limits.logRecords.perBoot, metrics: limits.metricPoints.perBoot };
+  const forwarder = options.forwardTo ? new Forwarder({ endpoint: options.forwardTo }) : undefined;
+  const requests = { accepted: 0, rejected: 0, refused: 0 };
+  const peers = new Map<number, { tier: string | undefined; at: number }>();
+  let port = 0;
+
+  const senderTier = (peerPort: number): string | undefined => {
+    const cached = peers.get(peerPort);
+    if (cached && Date.now() - cached.at < PEER_CACHE_MS) return cached.tier;
+    const tier = tierOfPeer(peerPort, port, options.bootId);
+    peers.set(peerPort, { tier, at: Date.now() });
+    if (peers.size > 1024) peers.delete(peers.keys().next().value!);
+    return tier;
+  };
+
+  const ingest = (incoming: Incoming): PartialSuccess | undefined => {
+    const origin = (resource: Attributes) => originOf(resource, options.identity, () => senderTier(incoming.peerPort));
+    const { request, signal } = incoming;
+    const batch = signal === 'traces' ? toSpans(request, origin) : signal === 'logs' ? toLogRecords(request, origin) : toMetricPoints(request, origin);
+    const { kept, dropped } =
+      signal === 'traces'
+        ? keep(store.spans, batch as Converted<StoredSpan>, origin)
+        : signal === 'logs'
+          ? keep(store.logs, batch as Converted<StoredLogRecord>, origin)
+          : keep(store.metrics, batch as Converted<StoredMetricPoint>, origin);
+    if (forwarder && kept > 0) {
+      forwarder.forward({ signal, body: incoming.raw, contentType: incoming.contentType, contentEncoding: incoming.contentEncoding, items: kept });
+    }
+    const rejected = batch.rejected + dropped;
+    if (rejected === 0) return undefined;
+    const overLimit = dropped > 0 ? `land keeps at most ${limitOf[signal]} ${UNITS[signal]} per boot` : undefined;
+    return { rejected, message: [batch.reason, overLimit].filter(Boolean).join('; ') };
+  };
+
+  const server: OtlpServer = await startOtlpServer({
+    host: '127.0.0.1',
+    port: options.port,
+    maxBodyBytes: options.maxBodyBytes ?? RECEIVER_DEFAULTS.maxBodyBytes,
+    maxWaitingBytes: MAX_WAITING_BYTES,
+    codec: loadCodec,
+    ingest,
+    answered(status) {
+      if (status === 200) requests.accepted += 1;
+      else if (status === 429) requests.refused += 1;
+      else requests.rejected += 1;
+    },
+  });
+  port = server.port;
+  const endpoint = `http://127.0.0.1:${port}`;
+
+  const spanSink: SpanSink = {
+    recordSpan(span: RecordedSpan) {
+      store.spans.add([fromRecorded(span)], 'mountain');
+    },
+    flush: () => store.spans.flush(),
+  };
+
+  const tierCounts = (): Record<string, ReceiverTierCounts> => {
+    const out: Record<string, ReceiverTierCounts> = {};
+    const row = (tier: string) => (out[tier] ??= { spans: 0, logRecords: 0, metricPoints: 0, dropped: 0 });
+    const add = (counts: ReturnType<SignalStore<never>['counts']>, field: 'spans' | 'logRecords' | 'metricPoints') => {
+      for (const [tier, count] of Object.entries(counts)) {
+        row(tier)[field] += count.kept;
+        row(tier).dropped += count.dropped;
+      }
+    };
+    add(store.spans.counts(), 'spans');
+    add(store.logs.counts(), 'logRecords');
+    add(store.metrics.counts(), 'metricPoints');
+    return out;
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    endpoint,
+    store,
+    spanSink,
+    status: () => ({ state: 'on', endpoint, requests: { ...requests }, tiers: tierCounts(), forward: forwarder?.status() ?? OFF }),
+    close() {
+      closing ??= (async () => {
+        await server.close().catch(() => undefined);
+        await forwarder?.close(FORWARD_CLOSE_MS);
+        store.flush();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** One of land's own spans (from mountain's SDK) as a stored span. */
+function fromRecorded(span: RecordedSpan): StoredSpan {
+  return {
+    tier: span.tier,
+    service: span.service,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
+    name: span.name,
+    kind: 'internal',
+    startMs: span.startMs,
+    endMs: span.endMs,
+    durationMs: span.durationMs,
+    status: span.status,
+    ...(span.statusMessage ? { statusMessage: span.statusMessage } : {}),
+    attributes: JSON.parse(JSON.stringify(span.attributes ?? {})) as Attributes,
+    resource: { 'service.name': span.service, 'land.tier': span.tier },
+    scope: 'land',
+  };
+}

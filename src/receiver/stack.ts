@@ -1,0 +1,63 @@
+/**
+ * The receiver in `land up`: started before the first child (its port goes into every child's environment), from
+ * the config's `receiver` key and the `--receiver-port` flag; a fixed port that cannot be had is bad input (exit 2,
+ * nothing started). Its heavy half (protobufjs) loads on the first protobuf request.
+ */
+import type { BootPlan } from '../config/types.js';
+import { InputError, oneLine } from '../errors.js';
+import type { PipeStatus, ReceiverStatus } from '../supervisor/types.js';
+import type { SpanSink } from '../telemetry/span-sdk.js';
+import type { RecordedSpan } from '../telemetry/spans.js';
+import { startReceiver, type Receiver } from './receiver.js';
+import { storeLimits } from './store/boot-store.js';
+
+/** What OpenTelemetry SDKs are told to speak to land's receiver. */
+export const RECEIVER_PROTOCOL = 'http/protobuf';
+
+export interface StackReceiverOptions {
+  plan: BootPlan;
+  bootId: string;
+  /** The boot's telemetry folder (the store goes under `receiver/` in it). */
+  bootDir: string;
+  /** The collector, when the OTLP pipe is on. */
+  forwardTo?: string;
+  /** `--receiver-port`: wins over the config's `receiver.port`. */
+  port?: number;
+}
+
+/** A span sink that can be pointed at the store once the receiver listens (mountain's telemetry starts first). */
+export class SinkProxy implements SpanSink {
+  target: SpanSink | undefined;
+  recordSpan(line: RecordedSpan): void {
+    this.target?.recordSpan(line);
+  }
+  flush(): void {
+    this.target?.flush();
+  }
+}
+
+export function receiverOff(reason: string): ReceiverStatus {
+  const forward: PipeStatus = { state: 'off', sent: 0, dropped: 0 };
+  return { state: 'off', reason, requests: { accepted: 0, rejected: 0, refused: 0 }, tiers: {}, forward };
+}
+
+/** The stack's receiver, or undefined when the config turns it off. */
+export async function openStackReceiver(options: StackReceiverOptions): Promise<Receiver | undefined> {
+  const config = options.plan.config.receiver;
+  if (!config.enabled) return undefined;
+  const port = options.port ?? config.port;
+  try {
+    return await startReceiver({
+      port,
+      bootId: options.bootId,
+      bootDir: options.bootDir,
+      identity: { app: options.plan.config.app, tiers: options.plan.config.tiers.map((tier) => tier.tier) },
+      limits: storeLimits(config.limits),
+      maxBodyBytes: config.maxBodyBytes,
+      forwardTo: options.forwardTo,
+    });
+  } catch (error) {
+    const key = options.port !== undefined ? '--receiver-port' : 'receiver.port';
+    throw new InputError(`${key}: cannot listen on 127.0.0.1:${port}: ${oneLine(error)}`);
+  }
+}

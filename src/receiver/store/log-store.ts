@@ -1,0 +1,32 @@
+/** Log records: by tier, with filters (severity, trace, text, time). */
+import type { StoredLogRecord } from '../model/types.js';
+import { SignalStore } from './signal-store.js';
+
+export interface LogQuery {
+  tier?: string;
+  /** At least this severity number (9 INFO, 13 WARN, 17 ERROR). */
+  minSeverity?: number;
+  traceId?: string;
+  /** Case-insensitive substring of the body. */
+  text?: string;
+  /** Records at or after this time (epoch ms). */
+  sinceMs?: number;
+  /** The newest `limit` matches (oldest first). */
+  limit?: number;
+}
+
+export function matchesLog(query: LogQuery): (record: StoredLogRecord) => boolean {
+  const needle = query.text?.toLowerCase();
+  return (record) =>
+    (query.tier === undefined || record.tier === query.tier) &&
+    (query.minSeverity === undefined || record.severityNumber >= query.minSeverity) &&
+    (query.traceId === undefined || record.traceId === query.traceId) &&
+    (query.sinceMs === undefined || record.timeMs >= query.sinceMs) &&
+    (needle === undefined || record.body.toLowerCase().includes(needle));
+}
+
+export class LogStore extends SignalStore<StoredLogRecord> {
+  query(query: LogQuery = {}): StoredLogRecord[] {
+    return this.select(matchesLog(query), query.limit);
+  }
+}

@@ -1,0 +1,75 @@
+/** Spans: by trace (a waterfall) and by tier, and each trace summed up (the traces a tier started on its own). */
+import type { StoredSpan } from '../model/types.js';
+import { SignalStore } from './signal-store.js';
+
+export interface TraceSummary {
+  traceId: string;
+  /** The root's name (the earliest span whose parent is not in the trace). */
+  root: string;
+  /** The root's tier. */
+  tier: string;
+  tiers: string[];
+  spans: number;
+  errors: number;
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+}
+
+export class SpanStore extends SignalStore<StoredSpan> {
+  private readonly byTrace = new Map<string, StoredSpan[]>();
+
+  protected override indexed(span: StoredSpan): void {
+    const list = this.byTrace.get(span.traceId);
+    if (list) list.push(span);
+    else this.byTrace.set(span.traceId, [span]);
+  }
+
+  protected override evicted(span: StoredSpan): void {
+    const list = this.byTrace.get(span.traceId);
+    // Eviction goes oldest first, and a trace's list is in arrival order: the evicted span is its first.
+    if (list?.[0] === span) list.shift();
+    if (list?.length === 0) this.byTrace.delete(span.traceId);
+  }
+
+  /** Every span of a trace held in memory, by start time. */
+  trace(traceId: string): StoredSpan[] {
+    return [...(this.byTrace.get(traceId) ?? [])].sort((a, b) => a.startMs - b.startMs);
+  }
+
+  /** A tier's spans, oldest first (at most the newest `limit`). */
+  ofTier(tier: string, limit?: number): StoredSpan[] {
+    return this.select((span) => span.tier === tier, limit);
+  }
+
+  /** Each trace in memory summed up, newest first; `tier`: only traces with a span of that tier. */
+  traces(options: { tier?: string; exclude?: string; limit?: number } = {}): TraceSummary[] {
+    const out: TraceSummary[] = [];
+    for (const [traceId, spans] of this.byTrace) {
+      if (traceId === options.exclude) continue;
+      if (options.tier !== undefined && !spans.some((span) => span.tier === options.tier)) continue;
+      out.push(summarize(traceId, spans));
+    }
+    out.sort((a, b) => b.startMs - a.startMs);
+    return out.slice(0, options.limit ?? out.length);
+  }
+}
+
+export function summarize(traceId: string, spans: readonly StoredSpan[]): TraceSummary {
+  const ids = new Set(spans.map((span) => span.spanId));
+  const roots = spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
+  const root = roots.reduce((first, span) => (span.startMs < first.startMs ? span : first), roots[0] ?? spans[0]!);
+  const startMs = Math.min(...spans.map((span) => span.startMs));
+  const endMs = Math.max(...spans.map((span) => span.endMs));
+  return {
+    traceId,
+    root: root.name,
+    tier: root.tier,
+    tiers: [...new Set(spans.map((span) => span.tier))].sort(),
+    spans: spans.length,
+    errors: spans.filter((span) => span.status === 'error').length,
+    startMs,
+    endMs,
+    durationMs: endMs - startMs,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * One boot's spans as `land trace` shows them: land's own (the recording's spans.ndjson) and every child's (the
+ * receiver's store), merged by span id, with each `land.exit <tier>` span folded into its `land.spawn` span (which
+ * then reads as an error with the exit code), and the traces tiers started on their own summed up.
+ */
+import { join } from 'node:path';
+import type { RecordedEvent } from '../telemetry/capture.js';
+import { EVENTS_FILE, SPANS_FILE } from '../telemetry/recorder.js';
+import type { RecordedSpan } from '../telemetry/spans.js';
+import type { StoredSpan } from './model/types.js';
+import { FILES, RECEIVER_DIR, readRecords } from './store/boot-store.js';
+import { summarize, type TraceSummary } from './store/span-store.js';
+
+const EXIT_PREFIX = 'land.exit ';
+
+export interface TraceSpan extends Omit<StoredSpan, 'kind' | 'resource'> {
+  kind?: string;
+  /** The child's exit code (or signal) when this start failed or the child crashed later. */
+  exitCode?: number;
+  signal?: string;
+}
+
+export interface BootTrace {
+  bootId: string;
+  /** The boot's own trace (land.boot's), when there is one. */
+  traceId?: string;
+  spans: TraceSpan[];
+  events: RecordedEvent[];
+}
+
+function exitOf(span: TraceSpan): { exitCode?: number; signal?: string } {
+  const code = span.attributes['land.exit_code'];
+  const signal = span.attributes['land.signal'];
+  return { ...(typeof code === 'number' ? { exitCode: code } : {}), ...(typeof signal === 'string' ? { signal } : {}) };
+}
+
+/** `land.exit` spans become their spawn span's error status and exit code. */
+function foldExits(spans: TraceSpan[]): TraceSpan[] {
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  const kept: TraceSpan[] = [];
+  for (const span of spans) {
+    const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
+    if (span.name.startsWith(EXIT_PREFIX) && parent) {
+      parent.status = 'error';
+      parent.statusMessage = span.statusMessage;
+      parent.attributes = { ...parent.attributes, ...span.attributes };
+      Object.assign(parent, exitOf(span));
+      continue;
+    }
+    if (span.status === 'error') Object.assign(span, exitOf(span));
+    kept.push(span);
+  }
+  return kept;
+}
+
+export function loadBootTrace(dir: string): BootTrace {
+  const recorded = readRecords<RecordedSpan>(join(dir, SPANS_FILE), (s) => typeof s.spanId === 'string');
+  const received = readRecords<StoredSpan>(join(dir, RECEIVER_DIR, FILES.spans), (s) => typeof s.spanId === 'string');
+  const merged = new Map<string, TraceSpan>();
+  // The store's copy wins: it has the resource and kind the recording lacks.
+  for (const span of [...recorded, ...received]) merged.set(`${span.traceId}/${span.spanId}`, { ...span, attributes: { ...span.attributes } } as TraceSpan);
+  const spans = foldExits([...merged.values()]);
+  const events = readRecords<RecordedEvent>(join(dir, EVENTS_FILE), (e) => typeof e.event === 'string');
+  const boot = spans.find((span) => span.name === 'land.boot');
+  const traceId = boot?.traceId ?? (events[0]?.properties?.$trace_id as string | undefined);
+  const bootId = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
+  return { bootId, traceId, spans, events };
+}
+
+/** The traces other than the boot's, summed up, grouped by the tier of their root. */
+export function tierTraces(trace: BootTrace, tier?: string): Map<string, TraceSummary[]> {
+  const byTrace = new Map<string, TraceSpan[]>();
+  for (const span of trace.spans) {
+    if (span.traceId === trace.traceId) continue;
+    const list = byTrace.get(span.traceId);
+    if (list) list.push(span);
+    else byTrace.set(span.traceId, [span]);
+  }
+  const byTier = new Map<string, TraceSummary[]>();
+  for (const [traceId, spans] of byTrace) {
+    const summary = summarize(traceId, spans as StoredSpan[]);
+    if (tier !== undefined && !summary.tiers.includes(tier)) continue;
+    const list = byTier.get(summary.tier) ?? [];
+    list.push(summary);
+    byTier.set(summary.tier, list);
+  }
+  for (const list of byTier.values()) list.sort((a, b) => a.startMs - b.startMs);
+  return new Map([...byTier].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The spans of `tier` and their ancestors (so a filtered tree still hangs from its root). */
+export function spansOfTier(spans: TraceSpan[], tier: string): TraceSpan[] {
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  const keep = new Set<TraceSpan>();
+  for (const span of spans) {
+    if (span.tier !== tier) continue;
+    for (let at: TraceSpan | undefined = span; at && !keep.has(at); at = at.parentSpanId ? byId.get(at.parentSpanId) : undefined) keep.add(at);
+  }
+  return spans.filter((span) => keep.has(span));
+}
+
+/** A trace id given in full or by a unique prefix (as `land trace` prints them). */
+export function findTraceId(trace: BootTrace, wanted: string): string | undefined | 'ambiguous' {
+  const ids = new Set(trace.spans.map((span) => span.traceId).filter((id) => id.startsWith(wanted.toLowerCase())));
+  if (ids.size > 1) return ids.has(wanted.toLowerCase()) ? wanted.toLowerCase() : 'ambiguous';
+  return ids.values().next().value;
+}
+
+/** `land trace --json`: one object per span. */
+export function spanJson(span: TraceSpan): Record<string, unknown> {
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId ?? null,
+    name: span.name,
+    tier: span.tier,
+    service: span.service,
+    startTime: new Date(span.startMs).toISOString(),
+    endTime: new Date(span.endMs).toISOString(),
+    durationMs: Math.round(span.durationMs * 1000) / 1000,
+    status: span.status,
+    ...(span.statusMessage ? { statusMessage: span.statusMessage } : {}),
+    ...(span.exitCode !== undefined ? { exitCode: span.exitCode } : {}),
+    ...(span.signal ? { signal: span.signal } : {}),
+    ...(span.kind ? { kind: span.kind } : {}),
+    attributes: span.attributes,
+  };
+}

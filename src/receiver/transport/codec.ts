@@ -1,0 +1,68 @@
+/**
+ * The receiver's heavy half: protobufjs with the OTLP definitions (otlp-proto.ts), imported the first time a
+ * request needs it (see lazy-codec.ts), never during the boot's first wave. Decodes export requests into objects
+ * with OTLP/JSON's field names (bytes stay Uint8Array, 64-bit integers become strings) and encodes the answers.
+ */
+import protobuf from 'protobufjs';
+import type { Signal } from '../model/types.js';
+import { ALL_PROTOS } from './otlp-proto.js';
+import { rejectedField } from './signal-names.js';
+
+export interface PartialSuccess {
+  rejected: number;
+  message: string;
+}
+
+export interface OtlpCodec {
+  /** A protobuf export request as a plain object; throws on bytes that are not one. */
+  decode(signal: Signal, body: Uint8Array): unknown;
+  /** The protobuf answer to an export request (empty when everything was accepted). */
+  encodeResponse(signal: Signal, partial?: PartialSuccess): Uint8Array;
+  /** A google.rpc.Status body for an error answer. */
+  encodeStatus(code: number, message: string): Uint8Array;
+}
+
+const NAMES: Record<Signal, { request: string; response: string }> = {
+  traces: {
+    request: 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest',
+    response: 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse',
+  },
+  logs: {
+    request: 'opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest',
+    response: 'opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse',
+  },
+  metrics: {
+    request: 'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest',
+    response: 'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse',
+  },
+};
+
+
+export function createCodec(): OtlpCodec {
+  const root = new protobuf.Root();
+  for (const text of ALL_PROTOS) protobuf.parse(text, root, { keepCase: false });
+  root.resolveAll();
+  const types = Object.fromEntries(
+    (Object.keys(NAMES) as Signal[]).map((signal) => [
+      signal,
+      { request: root.lookupType(NAMES[signal].request), response: root.lookupType(NAMES[signal].response) },
+    ]),
+  ) as Record<Signal, { request: protobuf.Type; response: protobuf.Type }>;
+  const status = root.lookupType('google.rpc.Status');
+  return {
+    decode(signal, body) {
+      const type = types[signal].request;
+      return type.toObject(type.decode(body), { longs: String });
+    },
+    encodeResponse(signal, partial) {
+      const type = types[signal].response;
+      const payload = partial && partial.rejected > 0
+        ? { partialSuccess: { [rejectedField(signal)]: partial.rejected, errorMessage: partial.message } }
+        : {};
+      return type.encode(type.fromObject(payload)).finish();
+    },
+    encodeStatus(code, message) {
+      return status.encode(status.fromObject({ code, message })).finish();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The receiver in-process against the official OpenTelemetry JS SDK and its OTLP exporters (protobuf and JSON), and
+ * against hand-made bodies for what an SDK never sends (garbage, truncated protobuf, huge bodies, other types).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startReceiver, type Receiver } from '../../src/receiver/receiver.js';
+import { openBootStore } from '../../src/receiver/store/boot-store.js';
+import { waitFor } from '../helpers/receivers.js';
+
+const dirs: string[] = [];
+const receivers: Receiver[] = [];
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function receiver(options: Partial<Parameters<typeof startReceiver>[0]> = {}): Promise<Receiver> {
+  const bootDir = mkdtempSync(join(tmpdir(), 'land-receiver-'));
+  dirs.push(bootDir);
+  const started = await startReceiver({ port: 0, bootId: 'boot-test', bootDir, identity: { app: 'demo', tiers: ['api', 'worker'] }, ...options });
+  receivers.push(started);
+  return started;
+}
+
+const resource = (tier: string) => resourceFromAttributes({ 'service.name': `demo-${tier}`, 'land.tier': tier });
+
+async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<{ status: number; type: string; body: Buffer }> {
+  const res = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) };
+}
+
+describe('the receiver with the official OpenTelemetry exporters', () => {
+  it('stores spans sent as protobuf and as JSON, attributed by land.tier, on disk too', async () => {
+    const r = await receiver();
+    for (const [tier, exporter] of [
+      ['api', new ProtoTraceExporter({ url: `${r.endpoint}/v1/traces` })],
+      ['worker', new JsonTraceExporter({ url: `${r.endpoint}/v1/traces` })],
+    ] as const) {
+      const provider = new BasicTracerProvider({ resource: resource(tier), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      const tracer = provider.getTracer('test');
+      const parent = tracer.startSpan(`${tier}.request`, { attributes: { 'http.route': '/x', n: 3 } });
+      parent.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
+      parent.end();
+      await provider.forceFlush();
+      await provider.shutdown();
+    }
+    const api = await waitFor(() => (r.store.spans.ofTier('api').length > 0 ? r.store.spans.ofTier('api') : undefined));
+    expect(api[0]).toMatchObject({ name: 'api.request', tier: 'api', service: 'demo-api', status: 'error', statusMessage: 'boom', kind: 'internal' });
+    expect(api[0]!.attributes).toEqual({ 'http.route': '/x', n: 3 });
+    expect(api[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
+    const worker = r.store.spans.ofTier('worker');
+    expect(worker.map((s) => s.name)).toEqual(['worker.request']);
+    expect(r.status().tiers).toMatchObject({ api: { spans: 1, dropped: 0 }, worker: { spans: 1 } });
+    expect(r.status().requests.accepted).toBe(2);
+    await r.close();
+    const reread = openBootStore(dirs[0]!);
+    expect(reread.spans.trace(api[0]!.traceId).map((s) => s.name)).toEqual(['api.request']);
+  });
+
+  it('stores log records (protobuf and JSON) with severity, body and trace context', async () => {
+    const r = await receiver();
+    for (const [tier, exporter] of [
+      ['api', new ProtoLogExporter({ url: `${r.endpoint}/v1/logs` })],
+      ['worker', new JsonLogExporter({ url: `${r.endpoint}/v1/logs` })],
+    ] as const) {
+      const provider = new LoggerProvider({ resource: resource(tier), processors: [new SimpleLogRecordProcessor({ exporter })] });
+      provider.getLogger('test').emit({ severityNumber: SeverityNumber.WARN, severityText: 'WARN', body: `${tier} is slow`, attributes: { ms: 250 } });
+      await provider.forceFlush();
+      await provider.shutdown();
+    }
+    const logs = await waitFor(() => (r.store.logs.query().length === 2 ? r.store.logs.query() : undefined));
+    expect(logs.map((l) => [l.tier, l.severityText, l.severityNumber, l.body])).toEqual(
+      expect.arrayContaining([
+        ['api', 'WARN', 13, 'api is slow'],
+        ['worker', 'WARN', 13, 'worker is slow'],
+      ]),
+    );
+    expect(r.store.logs.query({ tier: 'api', text: 'SLOW' })).toHaveLength(1);
+    expect(r.store.logs.query({ minSeverity: 17 })).toHaveLength(0);
+  });
+
+  it('stores metric points (protobuf) as series by tier and name', async () => {
+    const r = await receiver();
+    const reader = new PeriodicExportingMetricReader({ exporter: new ProtoMetricExporter({ url: `${r.endpoint}/v1/metrics` }), exportIntervalMillis: 60_000 });
+    const provider = new MeterProvider({ resource: resource('api'), readers: [reader] });
+    const meter = provider.getMeter('test');
+    meter.createCounter('requests', { unit: '1' }).add(5, { route: '/x' });
+    meter.createHistogram('latency', { unit: 'ms' }).record(12);
+    await provider.forceFlush();
+    await provider.shutdown();
+    const series = await waitFor(() => (r.store.metrics.series({ tier: 'api' }).length >= 2 ? r.store.metrics.series({ tier: 'api' }) : undefined));
+    const requests = series.find((s) => s.name === 'requests')!;
+    expect(requests).toMatchObject({ type: 'sum', attributes: { route: '/x' } });
+    expect(requests.points[0]).toMatchObject({ value: 5, monotonic: true, temporality: 'cumulative' });
+    expect(series.find((s) => s.name === 'latency')!.points[0]).toMatchObject({ type: 'histogram', count: 1, sum: 12 });
+    expect(r.store.metrics.names('api')).toEqual(['latency', 'requests']);
+  });
+});
+
+describe('the receiver and bodies no SDK sends', () => {
+  const json = { 'content-type': 'application/json' };
+  const proto = { 'content-type': 'application/x-protobuf' };
+
+  it('answers 400 for garbage and truncated protobuf, 413 above the bound, 415 for other types; keeps serving', async () => {
+    const r = await receiver({ maxBodyBytes: 64 * 1024 });
+    expect((await post(`${r.endpoint}/v1/traces`, '{not json', json)).status).toBe(400);
+    const garbage = await post(`${r.endpoint}/v1/traces`, Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), proto);
+    expect(garbage.status).toBe(400);
+    expect(garbage.type).toBe('application/x-protobuf');
+    // A valid request cut in half: field 1, length 100, then 3 bytes.
+    expect((await post(`${r.endpoint}/v1/logs`, Buffer.from([0x0a, 0x64, 0x0a, 0x02, 0x0a]), proto)).status).toBe(400);
+    expect((await post(`${r.endpoint}/v1/traces`, Buffer.alloc(65 * 1024, 1), proto)).status).toBe(413);
+    // A small gzip body that inflates above the bound.
+    expect((await post(`${r.endpoint}/v1/traces`, gzipSync(Buffer.alloc(1 << 20, 32)), { ...json, 'content-encoding': 'gzip' })).status).toBe(413);
+    const wrongType = await post(`${r.endpoint}/v1/traces`, 'hello', { 'content-type': 'text/plain' });
+    expect(wrongType.status).toBe(415);
+    expect(JSON.parse(wrongType.body.toString())).toMatchObject({ message: expect.stringContaining('application/x-protobuf') });
+    expect((await fetch(`${r.endpoint}/v1/traces`)).status).toBe(405);
+    expect((await post(`${r.endpoint}/v2/nope`, '{}', json)).status).toBe(404);
+    expect((await post(`${r.endpoint}/v1/traces`, '{}', { ...json, origin: 'http://evil.example' })).status).toBe(403);
+    // Still serving.
+    expect((await post(`${r.endpoint}/v1/traces`, '{}', json)).status).toBe(200);
+    expect(r.status().requests).toMatchObject({ accepted: 1, rejected: 9 });
+  });
+
+  it('answers partial_success for items it cannot keep, and keeps the rest (gzip JSON)', async () => {
+    const r = await receiver();
+    const span = (spanId: string) => ({ traceId: 'ab'.repeat(16), spanId, name: `s-${spanId}`, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000500000000' });
+    const body = { resourceSpans: [{ resource: { attributes: [{ key: 'land.tier', value: { stringValue: 'api' } }] }, scopeSpans: [{ spans: [span('cd'.repeat(8)), span('bad')] }] }] };
+    const answer = await post(`${r.endpoint}/v1/traces`, gzipSync(JSON.stringify(body)), { ...json, 'content-encoding': 'gzip' });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body.toString())).toEqual({ partialSuccess: { rejectedSpans: 1, errorMessage: expect.stringContaining('8-byte spanId') } });
+    expect(r.store.spans.ofTier('api')).toMatchObject([{ name: `s-${'cd'.repeat(8)}`, durationMs: 500 }]);
+    expect(r.status().tiers.api).toEqual({ spans: 1, logRecords: 0, metricPoints: 0, dropped: 1 });
+  });
+
+  it('drops and counts what a tier sends beyond its share of the boot limit', async () => {
+    const r = await receiver({ limits: { spans: { perBoot: 10, inMemory: 10 }, logRecords: { perBoot: 10, inMemory: 10 }, metricPoints: { perBoot: 10, inMemory: 10 } } });
+    const spans = Array.from({ length: 8 }, (_, i) => ({ traceId: 'ab'.repeat(16), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'x', startTimeUnixNano: 1 }));
+    const body = { resourceSpans: [{ resource: { attributes: [{ key: 'land.tier', value: { stringValue: 'api' } }] }, scopeSpans: [{ spans }] }] };
+    const answer = JSON.parse((await post(`${r.endpoint}/v1/traces`, JSON.stringify(body), json)).body.toString());
+    expect(answer.partialSuccess).toMatchObject({ rejectedSpans: 3, errorMessage: expect.stringContaining('at most 10 spans') });
+    expect(r.status().tiers.api).toMatchObject({ spans: 5, dropped: 3 });
+    await r.close();
+    const lines = readFileSync(join(dirs[0]!, 'receiver', 'spans.ndjson'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(5);
+  });
+});
