@@ -70,7 +70,10 @@ describe('land up with a Procfile', () => {
       expect(env.TRACEPARENT).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
       expect(env.LAND_SUPERVISED).toBe('1');
       expect(env.OTEL_SERVICE_NAME).toBe(`${app}-${env.LAND_TIER}`);
-      expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(otlp.url);
+      // The stack's own receiver (which forwards to the collector): children never need to know the collector.
+      expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).not.toBe(otlp.url);
+      expect(env.OTEL_EXPORTER_OTLP_PROTOCOL).toBe('http/protobuf');
     }
     expect(new Set([...web, worker!].map((env) => env.TRACEPARENT)).size).toBe(3);
 
