@@ -4,10 +4,10 @@
  * tier's stop.timeoutMs plus the grace, and nothing a tier or its probes started outlives it.
  */
 import { spawn } from 'node:child_process';
-import { chownSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { isAlive, LandRun, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
+import { isAlive, LandRun, landDone, makeProject, markedProcesses, removeProjects, ROOT, waitUntil } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { sleeper, tierWhen, upUntil } from './support.js';
 
@@ -158,9 +158,31 @@ function holdStdoutOf(pid: number) {
   return spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
+/**
+ * nobody must reach land's own files: a checkout under a 0700 folder (mktemp -d, say) keeps it out. The folders on the
+ * way get the search bit for others while the test runs, and get their modes back after it.
+ */
+function letOthersTraverse(path: string): () => void {
+  const changed: Array<[string, number]> = [];
+  for (let folder = path; folder !== dirname(folder); folder = dirname(folder)) {
+    const mode = statSync(folder).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      changed.push([folder, mode]);
+      chmodSync(folder, mode | 0o001);
+    }
+  }
+  return () => {
+    for (const [folder, mode] of changed) chmodSync(folder, mode);
+  };
+}
+
 describe('fault: a process land cannot see holds a tier\'s output', () => {
+  let restoreModes = () => {};
+  afterEach(() => restoreModes());
+
   it('land (as nobody) stops the tier anyway within stop.timeoutMs + the grace, stops reading the pipes and says so', async () => {
     const project = makeProject({ config: { tiers: { held: { ...sleeper('held'), stop: { timeoutMs: 1000 } }, neighbour: sleeper('neighbour') } } });
+    restoreModes = letOthersTraverse(ROOT);
     chownSync(project, NOBODY, NOBODY);
     for (const entry of readdirSync(project, { recursive: true })) chownSync(join(project, String(entry)), NOBODY, NOBODY);
     const run = asNobody(['up', '--no-tui'], project);
