@@ -86,10 +86,15 @@ export class LineSplitter {
     this.onBlock(pieces, splitLines(Buffer.concat(pieces).toString('utf8')));
   }
 
-  /** Hands on what is pending of an over-long line, up to its last whole character; keeps the rest. */
+  /**
+   * Hands on what is pending of an over-long line, up to its last whole character but one; keeps the rest. The
+   * last character is held back because the next read may start with the newline: handed on, it would make a
+   * fragment marked as going on (`…yyyE…`) that in fact ends the line, and an empty last fragment (`…`) after it.
+   */
   private handOnFragment(): void {
     const joined = Buffer.concat(this.pending);
-    const end = characterBoundary(joined);
+    let end = characterBoundary(joined.subarray(0, joined.length - 1));
+    if (end === 0) end = characterBoundary(joined);
     const cut: LineCut = this.cutting ? 'middle' : 'first';
     this.cutting = true;
     this.pending = end < joined.length ? [joined.subarray(end)] : [];

@@ -59,7 +59,54 @@ describe('LineSplitter', () => {
     const result = feed(cut(`${long}\nnext\nshort`, [4, 8, 12, 16, 20, 24]).map(Buffer.from), 10);
     expect(result.bytes.toString()).toBe(`${long}\nnext\nshort`);
     expect(result.cuts).toEqual(['first', 'middle', 'last', undefined, undefined]);
-    expect(result.lines).toEqual([`${'a'.repeat(12)}…`, `…${'a'.repeat(12)}…`, '…a', 'next', 'short']);
+    // A fragment keeps back the line's last character read so far: the next read may end the line there.
+    expect(result.lines).toEqual([`${'a'.repeat(11)}…`, `…${'a'.repeat(12)}…`, '…aa', 'next', 'short']);
+  });
+
+  it('a read that ends exactly where the over-long line ends, crossing the bound, and a newline in the next read: the last fragment is not empty and no fragment before it holds the end', () => {
+    // As the 200 MB fault test writes it: `B`, `y`…, `E` in reads of 4 bytes, then the newline in a read of its own.
+    // The read ending in `E` takes the pending bytes over the bound; handed on whole it made `…yyyE…` and then `…`.
+    const line = `B${'y'.repeat(22)}E`;
+    const result = feed([...cut(line, [4, 8, 12, 16, 20]), Buffer.from('\nlong done\n')], 10);
+    expect(result.bytes.toString()).toBe(`${line}\nlong done\n`);
+    expect(result.cuts).toEqual(['first', 'middle', 'last', undefined]);
+    expect(result.lines).toEqual([`B${'y'.repeat(10)}…`, `…${'y'.repeat(12)}…`, '…E', 'long done']);
+    // Only the first fragment holds `B`, only the last `E`, and only the marks are in between.
+    for (const [i, fragment] of result.lines.slice(0, 3).entries()) {
+      expect(fragment.replace(/y+/g, '')).toBe(i === 0 ? 'B…' : i === 2 ? '…E' : '……');
+    }
+  });
+
+  it('a line ending in `\\r\\n` whose `\\r` ends a read that crosses the bound: no fragment carries the carriage return', () => {
+    const result = feed([Buffer.from(`${'x'.repeat(11)}\r`), Buffer.from('\n')], 10);
+    expect(result.lines).toEqual([`${'x'.repeat(11)}…`, '…']);
+  });
+
+  it('marks every fragment right, however the reads fall against the bound (seeded random reads)', () => {
+    let seed = 1;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let trial = 0; trial < 300; trial++) {
+      const max = 16 + Math.floor(random() * 48);
+      const length = 2 + Math.floor(random() * 600);
+      const text = `B${'y'.repeat(length - 2)}E\nlong done\n`;
+      const bytes = Buffer.from(text);
+      const chunks: Buffer[] = [];
+      // Reads that end on the bound, of one byte, or of any size up to one and a half bounds.
+      for (let at = 0, pending = 0; at < bytes.length; ) {
+        const pick = random();
+        const size = pick < 0.3 ? Math.max(1, max + 1 - pending) : pick < 0.5 ? 1 : 1 + Math.floor(random() * max * 1.5);
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+        pending = (pending + size) % (max + 1);
+      }
+      const result = feed(chunks, max);
+      expect(result.bytes.equals(bytes)).toBe(true);
+      const fragments = result.lines.slice(0, -1);
+      expect(result.lines.at(-1)).toBe('long done');
+      const marks = fragments.map((fragment) => fragment.replace(/y+/g, ''));
+      const want = fragments.length === 1 ? ['BE'] : fragments.map((_, i) => (i === 0 ? 'B…' : i === fragments.length - 1 ? '…E' : '……'));
+      expect(marks, `trial ${trial}`).toEqual(want);
+    }
   });
 
   it('never cuts a fragment inside a UTF-8 character', () => {
