@@ -20,6 +20,14 @@ function demoCopy(): string {
 
 const SIDECARS = ['air', 'cocoon', 'wind', 'sky', 'rest', 'grove', 'sidecar'];
 
+async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 describe('the demo stack', () => {
   it('boots under the default profile, each sidecar joins the trace under its spawn span, and Ctrl-C leaves nothing', async () => {
     const dir = demoCopy();
@@ -27,6 +35,11 @@ describe('the demo stack', () => {
     const run = land(['up', '--no-tui'], dir, { ...ports, TRACEPARENT: undefined, Spawn: undefined, Render: undefined });
     for (const tier of ['air', 'cocoon', 'sky', 'rest', 'grove', 'worker']) await run.waitFor(new RegExp(`${tier}: starting → ready`), 60_000);
     for (const tier of ['wind', 'sidecar']) await run.waitFor(new RegExp(`${tier}: \\w+ → exited \\(completed with code 0\\)`), 60_000);
+    // worker's SDK exports in batches (every 5 s): wait until its first batch has reached land's receiver.
+    await eventually(async () => {
+      const status = JSON.parse((await landDone(['status', '--json'], dir)).stdout) as { receiver?: { tiers: Record<string, { spans: number }> } };
+      return (status.receiver?.tiers.worker?.spans ?? 0) > 0;
+    }, 60_000, "worker's spans at the receiver");
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
     expect(run.stdout).not.toMatch(/→ (crashed|failed)/);
