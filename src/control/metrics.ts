@@ -12,9 +12,16 @@ export interface Metrics {
 
 /**
  * prom-client's event-loop delay histogram starts empty when the default metrics are registered; one sampling
- * interval (10 ms) later it has a value instead of NaN.
+ * interval (10 ms) later it has a value instead of NaN — on a busy machine a few intervals later, so the first
+ * scrape waits for it (at most FIRST_SAMPLE_TRIES × FIRST_SAMPLE_MS). Later scrapes say NaN for a window with no
+ * sample, as the exposition format allows.
  */
 const FIRST_SAMPLE_MS = 30;
+const FIRST_SAMPLE_TRIES = 30;
+
+async function firstSample(histogramReady: () => boolean): Promise<void> {
+  for (let tries = 0; tries < FIRST_SAMPLE_TRIES && !histogramReady(); tries += 1) await sleep(FIRST_SAMPLE_MS);
+}
 
 export function createMetrics(control: SupervisorControl): Metrics {
   let metrics: Promise<Metrics> | undefined;
@@ -23,6 +30,7 @@ export function createMetrics(control: SupervisorControl): Metrics {
       metrics ??= import('./prometheus.js').then(async ({ createPrometheusMetrics }) => {
         const created = createPrometheusMetrics(control);
         await sleep(FIRST_SAMPLE_MS);
+        await firstSample(() => created.eventLoopSampled());
         return created;
       });
       return (await metrics).render();

@@ -8,6 +8,7 @@
  * land_telemetry_pipe_up. The boot: land_boot_info{boot_id, profile, trace_id} 1. Plus land's own process metrics.
  */
 import { constants } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ExitInfo, StackSnapshot, SupervisorControl, TierSnapshot } from '../supervisor/types.js';
 import type { Metrics } from './metrics.js';
@@ -25,9 +26,13 @@ export function exitCodeOf(exit: ExitInfo): number {
   return number === undefined ? -1 : 128 + number;
 }
 
-export function createPrometheusMetrics(control: SupervisorControl): Metrics {
+export function createPrometheusMetrics(control: SupervisorControl): Metrics & { eventLoopSampled(): boolean } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // A twin of prom-client's event-loop delay monitor (same resolution, started with it): once it has a sample, so has
+  // prom-client's, and the first scrape can say something other than NaN.
+  const twin = monitorEventLoopDelay({ resolution: 10 });
+  twin.enable();
   // One snapshot per scrape, so every series of a scrape describes the same moment.
   let current: StackSnapshot | undefined;
   let now = Date.now();
@@ -112,10 +117,17 @@ export function createPrometheusMetrics(control: SupervisorControl): Metrics {
   registerReceiverMetrics(registry, () => current);
 
   return {
+    eventLoopSampled() {
+      if (twin.count === 0) return false;
+      twin.disable();
+      return true;
+    },
     async render() {
       current = control.snapshot();
       now = Date.now();
-      return { contentType: registry.contentType, text: await registry.metrics() };
+      // prom-client spells a missing value `Nan` (an event-loop window with no sample yet); the exposition format's
+      // spelling is `NaN`.
+      return { contentType: registry.contentType, text: (await registry.metrics()).replace(/ Nan$/gm, ' NaN') };
     },
   };
 }
