@@ -12,7 +12,7 @@ import { dependencyProblems } from '../config/order.js';
 import { resolvePlan } from '../config/plan.js';
 import { listProfiles } from '../config/profiles.js';
 import { resolveConfig } from '../config/resolve.js';
-import { configIssues, parseLandConfig } from '../config/schema.js';
+import { configIssues, parseLandConfig } from '../config/config-issues.js';
 import type { LandConfig, ResolvedConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { readProcfileText } from '../procfile/parse.js';

@@ -2,7 +2,8 @@
 export type * from './types.js';
 export { readFlag, isFalseFlag } from './flags.js';
 export { defineConfig } from './define.js';
-export { landConfigSchema, parseLandConfig } from './schema.js';
+export { parseLandConfig } from './config-issues.js';
+export { landConfigSchema } from './schema.js';
 export { loadConfig, CONFIG_FILE_NAMES, type LoadConfigOptions } from './load.js';
 export { resolveConfig, DEFAULTS } from './resolve.js';
 export { orderTiers } from './order.js';

@@ -5,7 +5,7 @@ import { displayPath } from './display-path.js';
 import { locateStack } from './locate.js';
 import { landAliases } from './self-alias.js';
 import { resolveConfig } from './resolve.js';
-import { parseLandConfig } from './schema.js';
+import { parseLandConfig } from './config-issues.js';
 import type { ResolvedConfig } from './types.js';
 
 export { CONFIG_FILE_NAMES } from './locate.js';

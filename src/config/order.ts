@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { formatKeyPath } from './schema.js';
+import { formatKeyPath } from './config-issues.js';
 
 interface Node {
   name: string;

@@ -5,7 +5,7 @@
  */
 import { displayPath } from './display-path.js';
 import { envFileKeyLines, envFileSources } from './envfile.js';
-import { formatKeyPath } from './schema.js';
+import { formatKeyPath } from './config-issues.js';
 import type { BootPlan, ResolvedTier } from './types.js';
 
 export type EnvSources = Pick<BootPlan, 'config' | 'profileFile' | 'profileEnv' | 'shellEnv'>;

@@ -5,7 +5,7 @@ import { FLAG_SPELLINGS, isFalseFlag, isFlagSpelling } from './flags.js';
 import { variableAt, type EnvSources } from './origin.js';
 import { listProfiles, readProfile, type Profile } from './profiles.js';
 import { registerSecretsOf } from './redact.js';
-import { describeValue, formatKeyPath } from './schema.js';
+import { describeValue, formatKeyPath } from './config-issues.js';
 import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from './types.js';
 
 export interface ResolvePlanOptions {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { displayPath } from '../config/display-path.js';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { variableAt } from '../config/origin.js';
-import { formatKeyPath } from '../config/schema.js';
+import { formatKeyPath } from '../config/config-issues.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError } from '../errors.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { parseLandConfig } from '../../src/config/schema.js';
+import { parseLandConfig } from '../../src/config/config-issues.js';
 
 const tier = (extra: Record<string, unknown>) => ({ tiers: { cocoon: { command: ['node', 'cocoon.js'], ...extra } } });
 
