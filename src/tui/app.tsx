@@ -5,7 +5,7 @@
  * Rendering is driven by a 100 ms refresh throttle: events only mark the view dirty, and a refresh re-reads the
  * snapshot and re-renders only when something visible changed. A 1 s tick lets uptimes advance.
  */
-import { Box, useInput, useStdin, useStdout, type Key } from 'ink';
+import { Box, useInput, useStdin, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { oneLine } from '../errors.js';
 import type { LogStream, StackSnapshot, SupervisorControl } from '../supervisor/types.js';
@@ -21,6 +21,7 @@ import { FOLLOW, LogBuffer, paneWindow, scrollBy, scrollToStart, type LineSource
 import { filteredSource, findMatches, scrollToLine, stepMatch } from './log-search.js';
 import { editPrompt, promptText, type Prompt } from './prompt.js';
 import { createRefreshScheduler } from './refresh.js';
+import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
 import { startUsageSampler, type UsageByPid } from './usage.js';
 
@@ -73,32 +74,6 @@ const VERBS: Record<'start' | 'stop' | 'restart', readonly [string, string]> = {
   stop: ['stopping', 'stopped'],
   restart: ['restarting', 'restarted'],
 };
-
-function useTerminalSize(columns?: number, rows?: number): { columns: number; rows: number } {
-  const { stdout } = useStdout();
-  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
-    return () => {
-      stdout.off('resize', onResize);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [stdout]);
-  return { columns: columns ?? size.columns, rows: rows ?? size.rows };
-}
-
-/** useState plus a ref that always holds the newest value, updated as soon as it is set (not at the next render). */
-function useLatestState<T>(initial: T): [T, (next: T) => void, { readonly current: T }] {
-  const [state, setState] = useState(initial);
-  const ref = useRef(state);
-  const set = useCallback((next: T) => {
-    ref.current = next;
-    setState(next);
-  }, []);
-  return [state, set, ref];
-}
 
 function usageKeyOf(usage: UsageByPid): string {
   return [...usage].map(([pid, tree]) => `${pid}:${formatPercent(tree.cpu)}:${formatBytes(tree.memory)}`).join(',');
