@@ -1,7 +1,8 @@
 /**
  * OTLP's value shapes (AnyValue, KeyValue lists, ids, nanosecond times) turned into plain JSON, the same way whether
- * the request came as protobuf (protobufjs objects: bytes as Uint8Array, 64-bit integers as strings) or as OTLP/JSON
- * (ids as hex, 64-bit integers as strings or numbers). Bounded: long strings are cut and deep values flattened, so
+ * the request came as protobuf (protobufjs's decoded messages, read as they are: bytes as Uint8Array, 64-bit
+ * integers as Long, unset fields as their defaults on the prototype, a oneof's set member named by its discriminator)
+ * or as OTLP/JSON (ids as hex, 64-bit integers as strings or numbers, only set fields present). Bounded: long strings are cut and deep values flattened, so
  * one item can never take more than a few kilobytes of the store.
  */
 import type { AttributeValue, Attributes } from './types.js';
@@ -27,10 +28,30 @@ export function cut(text: string, max = MAX_STRING): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** A 64-bit integer as protobufjs (string) or OTLP/JSON (string or number) gives it. */
+/** protobufjs's 64-bit integer (long.js's Long). */
+interface LongLike {
+  toNumber(): number;
+}
+
+/** A 64-bit integer as protobufjs (Long) or OTLP/JSON (string or number) gives it. */
 export function int64(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string') return /^-?\d+$/.test(value) ? Number(value) : undefined;
+  if (typeof value === 'object' && value !== null && typeof (value as LongLike).toNumber === 'function') return (value as LongLike).toNumber();
+  return undefined;
+}
+
+/**
+ * Which member of a oneof is set: protobufjs names it in the oneof's own property (`value` for AnyValue and a data
+ * point, whose members all have prototype defaults); OTLP/JSON has only the set member's key.
+ */
+export function oneofMember(value: Raw, discriminator: string, members: readonly string[]): string | undefined {
+  if (discriminator in value && !Object.hasOwn(value, discriminator)) {
+    // a protobufjs message: the discriminator is a getter on its prototype, undefined when no member is set
+    const named = value[discriminator];
+    return typeof named === 'string' && members.includes(named) ? named : undefined;
+  }
+  for (const member of members) if (value[member] !== undefined && value[member] !== null) return member;
   return undefined;
 }
 
@@ -38,6 +59,31 @@ export function int64(value: unknown): number | undefined {
 export function nanosToMs(value: unknown): number | undefined {
   const nanos = int64(value);
   return nanos === undefined || nanos <= 0 ? undefined : nanos / 1e6;
+}
+
+/**
+ * end − start of two Unix-nanosecond times, in milliseconds, computed on their parts so that it is exact to the
+ * nanosecond (epoch nanoseconds are beyond a double's 53 bits; subtracting the rounded values is off by ~0.25 µs).
+ */
+export function nanosBetweenMs(start: unknown, end: unknown): number | undefined {
+  const a = nanoParts(start);
+  const b = nanoParts(end);
+  if (!a || !b || a[2] !== b[2]) return undefined;
+  return ((b[0] - a[0]) * a[2] + (b[1] - a[1])) / 1e6;
+}
+
+/** [high, low, unit of high]: a Long's 32-bit halves, a decimal string's digits above and below 1e9. */
+function nanoParts(value: unknown): [number, number, number] | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? [0, value, 0] : undefined;
+  if (typeof value === 'string') {
+    if (!/^\d+$/.test(value)) return undefined;
+    return [Number(value.slice(0, -9) || '0'), Number(value.slice(-9)), 1e9];
+  }
+  if (typeof value === 'object' && value !== null && typeof (value as { high?: unknown }).high === 'number') {
+    const long = value as { high: number; low: number };
+    return [long.high >>> 0, long.low >>> 0, 4294967296];
+  }
+  return undefined;
 }
 
 /** A trace or span id: protobuf bytes or OTLP/JSON hex; undefined when empty or all zero (OTLP's "none"). */
@@ -51,7 +97,8 @@ export function hexId(value: unknown, bytes: 8 | 16): string | undefined | null 
     if (value === '') return undefined;
     if (value.length !== bytes * 2 || !/^[0-9a-fA-F]+$/.test(value)) return null;
     hex = value.toLowerCase();
-  } else if (value === undefined || value === null) {
+  } else if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) {
+    // absent (protobufjs's default for unset bytes is an empty array on the prototype)
     return undefined;
   } else return null;
   return /^0+$/.test(hex) ? undefined : hex;
@@ -61,20 +108,28 @@ export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+const ANY_VALUE_MEMBERS = ['stringValue', 'boolValue', 'intValue', 'doubleValue', 'bytesValue', 'arrayValue', 'kvlistValue'] as const;
+
 /** AnyValue → plain JSON. */
 export function anyValue(value: unknown, depth = 0): AttributeValue {
   if (!isObject(value)) return null;
-  if (typeof value.stringValue === 'string') return cut(value.stringValue);
-  if (typeof value.boolValue === 'boolean') return value.boolValue;
-  if (value.intValue !== undefined) return int64(value.intValue) ?? null;
-  if (value.doubleValue !== undefined) return typeof value.doubleValue === 'number' ? value.doubleValue : Number(value.doubleValue);
-  if (value.bytesValue !== undefined) {
-    const bytes = value.bytesValue;
-    return bytes instanceof Uint8Array ? Buffer.from(bytes).toString('base64') : typeof bytes === 'string' ? cut(bytes) : null;
+  const member = oneofMember(value, 'value', ANY_VALUE_MEMBERS);
+  const set = member === undefined ? undefined : value[member];
+  switch (member) {
+    case 'stringValue':
+      return typeof set === 'string' ? cut(set) : null;
+    case 'boolValue':
+      return typeof set === 'boolean' ? set : null;
+    case 'intValue':
+      return int64(set) ?? null;
+    case 'doubleValue':
+      return typeof set === 'number' ? set : Number(set);
+    case 'bytesValue':
+      return set instanceof Uint8Array ? Buffer.from(set.buffer, set.byteOffset, set.length).toString('base64') : typeof set === 'string' ? cut(set) : null;
   }
   if (depth >= MAX_DEPTH) return '…';
-  if (isObject(value.arrayValue)) return list(value.arrayValue.values).slice(0, MAX_ARRAY).map((item) => anyValue(item, depth + 1));
-  if (isObject(value.kvlistValue)) return keyValues(value.kvlistValue.values, depth + 1);
+  if (member === 'arrayValue' && isObject(set)) return list(set.values).slice(0, MAX_ARRAY).map((item) => anyValue(item, depth + 1));
+  if (member === 'kvlistValue' && isObject(set)) return keyValues(set.values, depth + 1);
   return null;
 }
 

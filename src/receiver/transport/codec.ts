@@ -1,7 +1,7 @@
 /**
  * The receiver's heavy half: protobufjs with the OTLP definitions (otlp-proto.ts), imported the first time a
- * request needs it (see lazy-codec.ts), never during the boot's first wave. Decodes export requests into objects
- * with OTLP/JSON's field names (bytes stay Uint8Array, 64-bit integers become strings) and encodes the answers.
+ * request needs it (see lazy-codec.ts), never during the boot's first wave. Decodes export requests into protobufjs
+ * messages (OTLP/JSON's field names; see model/values.ts for how they are read) and encodes the answers.
  */
 import protobuf from 'protobufjs';
 import type { Signal } from '../model/types.js';
@@ -51,8 +51,9 @@ export function createCodec(): OtlpCodec {
   const status = root.lookupType('google.rpc.Status');
   return {
     decode(signal, body) {
-      const type = types[signal].request;
-      return type.toObject(type.decode(body), { longs: String });
+      // The message as decoded: model/values.ts reads its Longs, buffers and defaults directly (a toObject copy
+      // cost as much as the decoding and made 64-bit integers strings only to parse them back).
+      return types[signal].request.decode(body);
     },
     encodeResponse(signal, partial) {
       const type = types[signal].response;
