@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { loadCodec } from '../receiver/transport/lazy-codec.js';
 import { findLatestBoot, renderTrace, traceJsonLines } from '../telemetry/trace-view.js';
 import { readConfig, type InputOptions } from './inputs.js';
 
@@ -24,7 +25,9 @@ export async function traceCommand(bootId: string | undefined, options: TraceOpt
   if (options.tier !== undefined && !config.tiers.some((tier) => tier.tier === options.tier || tier.name === options.tier) && options.tier !== 'mountain') {
     throw new InputError(`--tier: unknown tier "${options.tier}" (known: mountain, ${config.tiers.map((tier) => tier.tier).join(', ')})`);
   }
-  const filter = { traceId: options.trace, tier: options.tier };
+  // The receiver keeps protobuf requests as they came: reading them needs the codec (protobufjs, loaded lazily).
+  const decoder = existsSync(join(dir, 'receiver')) ? await loadCodec() : undefined;
+  const filter = { traceId: options.trace, tier: options.tier, decoder };
   if (options.json) {
     process.stdout.write(traceJsonLines(dir, filter));
     return 0;

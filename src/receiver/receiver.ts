@@ -9,12 +9,12 @@ import type { SpanSink } from '../telemetry/span-sdk.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
 import { originOf, type StackIdentity } from './attribution.js';
 import { Forwarder } from './forward.js';
-import { toLogRecords, toMetricPoints, toSpans, type Converted, type OriginOf } from './model/convert.js';
-import type { Attributes, Origin, Signal, StoredLogRecord, StoredMetricPoint, StoredSpan } from './model/types.js';
+import type { Attributes, Signal, StoredSpan } from './model/types.js';
+import { expandFramesWith, ingestRequest } from './ingest.js';
 import { tierOfPeer } from './peer.js';
 import { createBootStore, DEFAULT_LIMITS, type BootStore, type ReceiverLimits } from './store/boot-store.js';
 import type { SignalStore } from './store/signal-store.js';
-import type { PartialSuccess } from './transport/codec.js';
+import type { OtlpCodec, PartialSuccess } from './transport/codec.js';
 import { startOtlpServer, type Incoming, type OtlpServer } from './transport/http.js';
 import { loadCodec } from './transport/lazy-codec.js';
 
@@ -49,13 +49,6 @@ export interface Receiver {
 
 const OFF: PipeStatus = { state: 'off', sent: 0, dropped: 0, reason: 'the OTLP pipe is off' };
 
-/** A converted batch into its store: how many were kept, and everything not kept counted against its tier. */
-function keep<T extends Origin>(target: SignalStore<T>, batch: Converted<T>, origin: OriginOf): { kept: number; dropped: number; rejected: number } {
-  const dropped = target.add(batch.items);
-  if (batch.rejected > 0) target.countDropped(batch.items[0]?.tier ?? origin({}).tier, batch.rejected);
-  return { kept: batch.items.length - dropped, dropped, rejected: batch.rejected };
-}
-
 const UNITS: Record<Signal, string> = { traces: 'spans', logs: 'log records', metrics: 'metric points' };
 
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
@@ -67,6 +60,14 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const peers = new Map<number, { tier: string | undefined; at: number }>();
   let port = 0;
 
+  /** The codec, and the store told how to convert its frames with it, once (on the first protobuf request). */
+  let codecLoading: Promise<OtlpCodec> | undefined;
+  const codecReady = () =>
+    (codecLoading ??= loadCodec().then((codec) => {
+      expandFramesWith(store, codec);
+      return codec;
+    }));
+
   const senderTier = (peerPort: number): string | undefined => {
     const cached = peers.get(peerPort);
     if (cached && Date.now() - cached.at < PEER_CACHE_MS) return cached.tier;
@@ -76,23 +77,19 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     return tier;
   };
 
-  const ingest = (incoming: Incoming): PartialSuccess | undefined => {
-    const origin = (resource: Attributes) => originOf(resource, options.identity, () => senderTier(incoming.peerPort));
-    const { request, signal } = incoming;
-    const batch = signal === 'traces' ? toSpans(request, origin) : signal === 'logs' ? toLogRecords(request, origin) : toMetricPoints(request, origin);
-    const { kept, dropped } =
-      signal === 'traces'
-        ? keep(store.spans, batch as Converted<StoredSpan>, origin)
-        : signal === 'logs'
-          ? keep(store.logs, batch as Converted<StoredLogRecord>, origin)
-          : keep(store.metrics, batch as Converted<StoredMetricPoint>, origin);
+  const ingest = async (incoming: Incoming): Promise<PartialSuccess | undefined> => {
+    // The sending process is looked up (in /proc) only when a resource does not say its tier, and once per request.
+    let sender: { tier: string | undefined } | undefined;
+    const origin = (resource: Attributes) => originOf(resource, options.identity, () => (sender ??= { tier: senderTier(incoming.peerPort) }).tier);
+    const { signal, format } = incoming;
+    const codec = format === 'protobuf' ? await codecReady() : undefined;
+    const { kept, rejected, dropped, reason } = ingestRequest(store, signal, format, incoming.body, codec, origin);
     if (forwarder && kept > 0) {
       forwarder.forward({ signal, body: incoming.raw, contentType: incoming.contentType, contentEncoding: incoming.contentEncoding, items: kept });
     }
-    const rejected = batch.rejected + dropped;
-    if (rejected === 0) return undefined;
+    if (rejected + dropped === 0) return undefined;
     const overLimit = dropped > 0 ? `land keeps at most ${limitOf[signal]} ${UNITS[signal]} per boot` : undefined;
-    return { rejected, message: [batch.reason, overLimit].filter(Boolean).join('; ') };
+    return { rejected: rejected + dropped, message: [reason, overLimit].filter(Boolean).join('; ') };
   };
 
   const server: OtlpServer = await startOtlpServer({

@@ -8,10 +8,16 @@ import type { RecordedEvent } from '../telemetry/capture.js';
 import { EVENTS_FILE, SPANS_FILE } from '../telemetry/recorder.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
 import type { StoredSpan } from './model/types.js';
-import { FILES, RECEIVER_DIR, readRecords } from './store/boot-store.js';
+import { readReceived, type FrameDecoder } from './read-back.js';
+import { readRecordFile } from './store/record-file.js';
 import { summarize, type TraceSummary } from './store/span-store.js';
 
 const EXIT_PREFIX = 'land.exit ';
+
+/** The records of an NDJSON file (land's recording); a torn line is skipped. */
+function readRecords<T>(file: string, valid: (record: T) => boolean): T[] {
+  return readRecordFile<T>(file, valid).flatMap((entry) => ('record' in entry ? [entry.record] : []));
+}
 
 export interface TraceSpan extends Omit<StoredSpan, 'kind' | 'resource'> {
   kind?: string;
@@ -53,9 +59,10 @@ function foldExits(spans: TraceSpan[]): TraceSpan[] {
   return kept;
 }
 
-export function loadBootTrace(dir: string): BootTrace {
+/** `decoder`: to read the protobuf requests the receiver kept as they came (without one, only its records). */
+export function loadBootTrace(dir: string, decoder?: FrameDecoder): BootTrace {
   const recorded = readRecords<RecordedSpan>(join(dir, SPANS_FILE), (s) => typeof s.spanId === 'string');
-  const received = readRecords<StoredSpan>(join(dir, RECEIVER_DIR, FILES.spans), (s) => typeof s.spanId === 'string');
+  const received = readReceived<StoredSpan>(dir, 'traces', decoder);
   const merged = new Map<string, TraceSpan>();
   // The store's copy wins: it has the resource and kind the recording lacks.
   for (const span of [...recorded, ...received]) merged.set(`${span.traceId}/${span.spanId}`, { ...span, attributes: { ...span.attributes } } as TraceSpan);

@@ -19,6 +19,11 @@ export interface RenderTraceOptions {
   traceId?: string;
   /** Only this tier's spans (with their ancestors) and traces. */
   tier?: string;
+  /**
+   * Decodes the OTLP/protobuf requests land's receiver kept as they came (land's own codec, which `land trace`
+   * passes); without one, children's spans that came that way are not drawn.
+   */
+  decoder?: { decode(signal: 'traces' | 'logs' | 'metrics', body: Uint8Array): unknown };
 }
 
 const ANSI = { dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', bold: '\u001b[1m', reset: '\u001b[0m' };
@@ -130,7 +135,7 @@ function chosenSpans(trace: BootTrace, options: RenderTraceOptions): { traceId: 
 export function renderTrace(dir: string, options: RenderTraceOptions = {}): string {
   const width = Math.max(40, options.width ?? 80);
   const paint = (code: keyof typeof ANSI, text: string): string => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
-  const trace = loadBootTrace(dir);
+  const trace = loadBootTrace(dir, options.decoder);
   const { traceId, spans } = chosenSpans(trace, options);
   const events = options.traceId === undefined ? trace.events : [];
   const lines: string[] = [];
@@ -210,8 +215,8 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
 }
 
 /** `land trace --json`: one JSON object per span of the boot (or of `traceId`), filtered by tier. */
-export function traceJsonLines(dir: string, options: Pick<RenderTraceOptions, 'traceId' | 'tier'> = {}): string {
-  const trace = loadBootTrace(dir);
+export function traceJsonLines(dir: string, options: Pick<RenderTraceOptions, 'traceId' | 'tier' | 'decoder'> = {}): string {
+  const trace = loadBootTrace(dir, options.decoder);
   let spans = trace.spans;
   if (options.traceId !== undefined) spans = chosenSpans(trace, { traceId: options.traceId }).spans;
   if (options.tier !== undefined) spans = spans.filter((span) => span.tier === options.tier);

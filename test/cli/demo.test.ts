@@ -3,6 +3,9 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, freePort, land, landDone, makeProject, markedProcesses, removeProjects } from '../helpers/land.js';
+import { readReceived } from '../../src/receiver/read-back.js';
+import type { StoredSpan } from '../../src/receiver/model/types.js';
+import { createCodec } from '../../src/receiver/transport/codec.js';
 
 afterAll(removeProjects);
 
@@ -61,7 +64,7 @@ describe('the demo stack', () => {
       expect(events.some((event) => event.event.startsWith(`land:${tier}:`) && event.event !== `land:${tier}:session:start` && event.properties.$component !== 'land-mountain')).toBe(true);
     }
     // worker uses the plain OpenTelemetry SDK: its spans reached land's receiver and hang under its spawn span.
-    const received = readFileSync(join(recording, 'receiver', 'spans.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const received = readReceived<StoredSpan>(recording, 'traces', createCodec());
     const workerSpawn = spans.find((span) => span.name === 'land.spawn worker')!;
     expect(received.find((span) => span.name === 'worker.start')).toMatchObject({ tier: 'worker', service: 'land-worker', traceId, parentSpanId: workerSpawn.spanId });
     const drawn = await landDone(['trace'], dir, { COLUMNS: '100' });

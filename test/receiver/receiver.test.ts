@@ -19,7 +19,8 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../../src/receiver/receiver.js';
-import { openBootStore } from '../../src/receiver/store/boot-store.js';
+import { openBootStore } from '../../src/receiver/read-back.js';
+import { createCodec } from '../../src/receiver/transport/codec.js';
 import { waitFor } from '../helpers/receivers.js';
 
 const dirs: string[] = [];
@@ -68,7 +69,7 @@ describe('the receiver with the official OpenTelemetry exporters', () => {
     expect(r.status().tiers).toMatchObject({ api: { spans: 1, dropped: 0 }, worker: { spans: 1 } });
     expect(r.status().requests.accepted).toBe(2);
     await r.close();
-    const reread = openBootStore(dirs[0]!);
+    const reread = openBootStore(dirs[0]!, createCodec());
     expect(reread.spans.trace(api[0]!.traceId).map((s) => s.name)).toEqual(['api.request']);
   });
 
@@ -157,7 +158,7 @@ describe('the receiver and bodies no SDK sends', () => {
     expect(answer.partialSuccess).toMatchObject({ rejectedSpans: 3, errorMessage: expect.stringContaining('at most 10 spans') });
     expect(r.status().tiers.api).toMatchObject({ spans: 5, dropped: 3 });
     await r.close();
-    const lines = readFileSync(join(dirs[0]!, 'receiver', 'spans.ndjson'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(dirs[0]!, 'receiver', 'spans.records'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(5);
   });
 });

@@ -5,10 +5,10 @@
  */
 import type { Attributes, MetricType, Origin, StoredLogRecord, StoredMetricPoint, StoredSpan } from './types.js';
 import { severityName } from './types.js';
-import { bodyText, cut, hexId, int64, isObject, keyValues, list, nanosBetweenMs, nanosToMs, oneofMember, text, type Raw } from './values.js';
+import { bodyText, cut, hexId, idState, int64, isObject, keyValues, list, nanosBetweenMs, nanosToMs, oneofMember, text, type Raw } from './values.js';
 
 /** The tier (and service) of a resource's items. */
-export type OriginOf = (resource: Attributes) => Origin;
+export type OriginOf = (resource: Attributes, group: number) => Origin;
 
 export interface Converted<T> {
   items: T[];
@@ -29,21 +29,47 @@ class Batch<T> implements Converted<T> {
   }
 }
 
-type Visit = (resource: Attributes, scope: string | undefined, item: Raw | undefined) => void;
+type Visit = (resource: Attributes, scope: string | undefined, item: Raw | undefined, group: number) => void;
 
-/** Every (resource, scope, item) of a request: resourceSpans → scopeSpans → spans, and so on. (A callback, not a
- * generator: a generator's tuple per item was a measurable share of the receiver's allocations.) */
+/** The objects in `value[key]` (a request's resource groups, a group's scopes). */
+export function itemsOf(value: unknown, key: string): Raw[] {
+  if (!isObject(value)) return [];
+  const items = value[key];
+  return Array.isArray(items) ? items.filter(isObject) : [];
+}
+
+/**
+ * Every (resource, scope, item) of a request: resourceSpans → scopeSpans → spans, and so on, with the index of its
+ * resource group (as the survey counts them). A callback, not a generator: a generator's tuple per item was a
+ * measurable share of the receiver's allocations.
+ */
 function walk(request: unknown, resourceKey: string, scopeKey: string, itemKey: string, visit: Visit): void {
-  if (!isObject(request)) return;
-  for (const group of list(request[resourceKey])) {
-    if (!isObject(group)) continue;
+  itemsOf(request, resourceKey).forEach((group, index) => {
     const resource = keyValues(isObject(group.resource) ? group.resource.attributes : undefined);
-    for (const scoped of list(group[scopeKey])) {
-      if (!isObject(scoped)) continue;
+    for (const scoped of itemsOf(group, scopeKey)) {
       const scope = isObject(scoped.scope) ? text(scoped.scope.name) : undefined;
-      for (const item of list(scoped[itemKey])) visit(resource, scope, isObject(item) ? item : undefined);
+      for (const item of list(scoped[itemKey])) visit(resource, scope, isObject(item) ? item : undefined, index);
     }
-  }
+  });
+}
+
+// What can be kept: the conversion below and the survey (survey.ts) decide by these same rules.
+
+/** A span needs a trace id, a span id, a well-formed parent id (or none) and a start time. */
+export function spanKeepable(span: Raw): boolean {
+  return idState(span.traceId, 16) === 'ok' && idState(span.spanId, 8) === 'ok' && idState(span.parentSpanId, 8) !== 'bad' && nanosToMs(span.startTimeUnixNano) !== undefined;
+}
+
+/** A log record's trace context, when it has one, must be well-formed. */
+export function logKeepable(record: Raw): boolean {
+  return idState(record.traceId, 16) !== 'bad' && idState(record.spanId, 8) !== 'bad';
+}
+
+const METRIC_TYPES: MetricType[] = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'];
+
+/** A metric needs a name and one kind of data; undefined when it lacks either. */
+export function metricType(metric: Raw): MetricType | undefined {
+  return text(metric.name) ? METRIC_TYPES.find((candidate) => isObject(metric[candidate])) : undefined;
 }
 
 function statusCode(status: unknown): StoredSpan['status'] {
@@ -57,8 +83,8 @@ function statusCode(status: unknown): StoredSpan['status'] {
 
 export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredSpan> {
   const batch = new Batch<StoredSpan>();
-  const origins = new Map<Attributes, Origin>();
-  walk(request, 'resourceSpans', 'scopeSpans', 'spans', (resource, scope, span) => {
+  const origins: Origin[] = [];
+  walk(request, 'resourceSpans', 'scopeSpans', 'spans', (resource, scope, span, group) => {
     if (!span) {
       batch.reject('a span that is not an object');
       return;
@@ -76,8 +102,7 @@ export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredS
       batch.reject(`span ${spanId}: expected startTimeUnixNano`);
       return;
     }
-    let origin = origins.get(resource);
-    if (!origin) origins.set(resource, (origin = originOf(resource)));
+    const origin = (origins[group] ??= originOf(resource, group));
     const events = list(span.events)
       .filter(isObject)
       .map((event) => ({ name: cut(String(event.name ?? ''), 256), timeMs: nanosToMs(event.timeUnixNano) ?? startMs, attributes: keyValues(event.attributes) }));
@@ -108,8 +133,8 @@ export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredS
 
 export function toLogRecords(request: unknown, originOf: OriginOf, now = Date.now()): Converted<StoredLogRecord> {
   const batch = new Batch<StoredLogRecord>();
-  const origins = new Map<Attributes, Origin>();
-  walk(request, 'resourceLogs', 'scopeLogs', 'logRecords', (resource, scope, record) => {
+  const origins: Origin[] = [];
+  walk(request, 'resourceLogs', 'scopeLogs', 'logRecords', (resource, scope, record, group) => {
     if (!record) {
       batch.reject('a log record that is not an object');
       return;
@@ -120,8 +145,7 @@ export function toLogRecords(request: unknown, originOf: OriginOf, now = Date.no
       batch.reject('a log record with a malformed traceId or spanId');
       return;
     }
-    let origin = origins.get(resource);
-    if (!origin) origins.set(resource, (origin = originOf(resource)));
+    const origin = (origins[group] ??= originOf(resource, group));
     const observedMs = nanosToMs(record.observedTimeUnixNano);
     const severityNumber = typeof record.severityNumber === 'number' ? record.severityNumber : 0;
     const eventName = text(record.eventName);
@@ -144,8 +168,6 @@ export function toLogRecords(request: unknown, originOf: OriginOf, now = Date.no
   });
   return batch;
 }
-
-const METRIC_TYPES: MetricType[] = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'];
 
 function numberValue(point: Raw): number | undefined {
   const member = oneofMember(point, 'value', ['asDouble', 'asInt']);
@@ -191,16 +213,15 @@ function temporalityOf(value: unknown): StoredMetricPoint['temporality'] {
 
 export function toMetricPoints(request: unknown, originOf: OriginOf, now = Date.now()): Converted<StoredMetricPoint> {
   const batch = new Batch<StoredMetricPoint>();
-  const origins = new Map<Attributes, Origin>();
-  walk(request, 'resourceMetrics', 'scopeMetrics', 'metrics', (resource, scope, metric) => {
+  const origins: Origin[] = [];
+  walk(request, 'resourceMetrics', 'scopeMetrics', 'metrics', (resource, scope, metric, group) => {
     const name = metric ? text(metric.name) : undefined;
-    const type = metric ? METRIC_TYPES.find((candidate) => isObject(metric[candidate])) : undefined;
+    const type = metric ? metricType(metric) : undefined;
     if (!metric || !name || !type) {
       batch.reject(`metric ${JSON.stringify(name ?? '')}: expected a name and one of ${METRIC_TYPES.join(', ')}`);
       return;
     }
-    let origin = origins.get(resource);
-    if (!origin) origins.set(resource, (origin = originOf(resource)));
+    const origin = (origins[group] ??= originOf(resource, group));
     const data = metric[type] as Raw;
     const unit = text(metric.unit);
     const description = text(metric.description);

@@ -86,6 +86,18 @@ function nanoParts(value: unknown): [number, number, number] | undefined {
   return undefined;
 }
 
+/** hexId's verdict without making the hex: absent (or all zero), a valid id, or malformed. */
+export function idState(value: unknown, bytes: 8 | 16): 'none' | 'ok' | 'bad' {
+  if (value instanceof Uint8Array) {
+    if (value.length === 0) return 'none';
+    if (value.length !== bytes) return 'bad';
+    for (let i = 0; i < value.length; i++) if (value[i] !== 0) return 'ok';
+    return 'none';
+  }
+  const hex = hexId(value, bytes);
+  return hex === null ? 'bad' : hex === undefined ? 'none' : 'ok';
+}
+
 /** A trace or span id: protobuf bytes or OTLP/JSON hex; undefined when empty or all zero (OTLP's "none"). */
 export function hexId(value: unknown, bytes: 8 | 16): string | undefined | null {
   let hex: string;

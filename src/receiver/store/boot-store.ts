@@ -1,7 +1,8 @@
 /**
  * A boot's received telemetry: one store per signal, written under `<boot's telemetry folder>/receiver/` as
- * `spans.ndjson`, `logs.ndjson` and `metrics.ndjson` (one record per line, the records of model/types.ts), beside
- * the boot's recording, so a past boot can be read back whole (`openBootStore`) and is pruned with its folder.
+ * `spans.records`, `logs.records` and `metrics.records` (record-file.ts: the records of model/types.ts one per line,
+ * and protobuf requests kept as they came), beside the boot's recording, so a past boot can be read back whole
+ * (read-back.ts) and is pruned with its folder.
  *
  * The query and subscribe interface (for `land trace`, `land logs`, the dashboard):
  *   spans.trace(traceId)                 every span of a trace, by start
@@ -12,17 +13,15 @@
  *   <store>.subscribe(listener)          each accepted batch, live; returns the unsubscribe function
  *   <store>.counts()                     kept and dropped per tier
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECEIVER_DEFAULTS, type ResolvedReceiver } from '../../config/receiver.js';
-import type { StoredLogRecord, StoredMetricPoint, StoredSpan } from '../model/types.js';
 import { LogStore } from './log-store.js';
 import { MetricStore } from './metric-store.js';
 import type { StoreLimits } from './signal-store.js';
 import { SpanStore } from './span-store.js';
 
 export const RECEIVER_DIR = 'receiver';
-export const FILES = { spans: 'spans.ndjson', logs: 'logs.ndjson', metrics: 'metrics.ndjson' } as const;
+export const FILES = { spans: 'spans.records', logs: 'logs.records', metrics: 'metrics.records' } as const;
 
 export interface ReceiverLimits {
   spans: StoreLimits;
@@ -66,34 +65,4 @@ export function createBootStore(bootDir: string | undefined, limits: ReceiverLim
       metrics.flush();
     },
   };
-}
-
-/** Records of an NDJSON file; a torn last line (a land killed mid-write) is skipped. */
-export function readRecords<T>(file: string, valid: (record: T) => boolean): T[] {
-  if (!existsSync(file)) return [];
-  const out: T[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line === '') continue;
-    try {
-      const record = JSON.parse(line) as T;
-      if (record && valid(record)) out.push(record);
-    } catch {
-      // a partial line
-    }
-  }
-  return out;
-}
-
-/** A past (or running) boot's received telemetry, read back from disk into stores that hold all of it. */
-export function openBootStore(bootDir: string): BootStore {
-  const all = (perBoot: number): StoreLimits => ({ perBoot, inMemory: perBoot, perTier: perBoot });
-  const dir = join(bootDir, RECEIVER_DIR);
-  const spans = readRecords<StoredSpan>(join(dir, FILES.spans), (s) => typeof s.spanId === 'string' && typeof s.traceId === 'string');
-  const logs = readRecords<StoredLogRecord>(join(dir, FILES.logs), (r) => typeof r.timeMs === 'number');
-  const metrics = readRecords<StoredMetricPoint>(join(dir, FILES.metrics), (p) => typeof p.name === 'string');
-  const store = createBootStore(undefined, { spans: all(spans.length), logRecords: all(logs.length), metricPoints: all(metrics.length) });
-  store.spans.add(spans);
-  store.logs.add(logs);
-  store.metrics.add(metrics);
-  return store;
 }

@@ -1,10 +1,14 @@
 /**
  * What every signal's store shares: items of one kind attributed to tiers, kept for the boot up to a limit (beyond
  * it new items are dropped and counted per tier), the most recent `inMemory` of them in memory for queries and live
- * views, every kept one appended to the boot's NDJSON file, and subscribers told of each accepted batch.
+ * views, every kept one appended to the boot's record file, and subscribers told of each accepted batch.
+ *
+ * Items come as records (`add`) or as frames (`admit` + `addFrame`): a protobuf request kept as it came, counted from
+ * its survey, written to disk as bytes and converted into records only when someone reads the store (or at once
+ * while someone subscribes). That keeps the receiver's hot path to a partial decode; see docs/decisions.md.
  */
 import type { Origin } from '../model/types.js';
-import { NdjsonFile } from './ndjson-file.js';
+import { RecordFile, type Frame } from './record-file.js';
 
 export interface StoreLimits {
   /** Items kept for the whole boot (memory and disk); beyond it new ones are dropped and counted. */
@@ -22,19 +26,33 @@ export interface TierCount {
 
 export type Listener<T> = (items: readonly T[]) => void;
 
+/** A frame's records (the codec and the conversion); throws for bytes that do not decode. */
+export type Expand<T> = (frame: Frame) => T[];
+
 export class SignalStore<T extends Origin> {
   protected items: T[] = [];
   private total = 0;
   private readonly tiers = new Map<string, TierCount>();
   private readonly listeners = new Set<Listener<T>>();
-  private readonly file: NdjsonFile | undefined;
+  private readonly file: RecordFile | undefined;
+  /** Frames not converted yet, oldest first, and the items they hold. */
+  private pending: Frame[] = [];
+  private pendingItems = 0;
+  private expand: Expand<T> | undefined;
+  /** Items in frames that would not decode when converted (counted kept when they came). */
+  unreadable = 0;
 
   constructor(
     readonly limits: StoreLimits,
     /** Where kept items are appended; none for a store read back from disk. */
     file?: string,
   ) {
-    this.file = file ? new NdjsonFile(file) : undefined;
+    this.file = file ? new RecordFile(file) : undefined;
+  }
+
+  /** How frames become records (set once the codec is loaded; frames are only made after that). */
+  expandWith(expand: Expand<T>): void {
+    this.expand = expand;
   }
 
   /**
@@ -42,7 +60,7 @@ export class SignalStore<T extends Origin> {
    * for when it is not theirs (land's own spans about a tier count as mountain's).
    */
   add(batch: readonly T[], countAs?: string): number {
-    const perTier = this.limits.perTier ?? Math.ceil(this.limits.perBoot / 2);
+    const perTier = this.perTier();
     const kept: T[] = [];
     for (const item of batch) {
       const count = this.count(countAs ?? item.tier);
@@ -53,14 +71,71 @@ export class SignalStore<T extends Origin> {
       this.total += 1;
       count.kept += 1;
       kept.push(item);
+    }
+    if (kept.length === 0) return batch.length;
+    this.file?.append(kept);
+    this.hold(kept);
+    return batch.length - kept.length;
+  }
+
+  /**
+   * Counts a surveyed request's items (per resource group: its tier and how many) when all of them fit under the
+   * limits, and says so; when any would not, counts nothing (the caller converts the request and `add`s it, which
+   * keeps what fits).
+   */
+  admit(groups: ReadonlyArray<{ tier: string; items: number }>): boolean {
+    const perTier = this.perTier();
+    const byTier = new Map<string, number>();
+    let all = 0;
+    for (const group of groups) {
+      byTier.set(group.tier, (byTier.get(group.tier) ?? 0) + group.items);
+      all += group.items;
+    }
+    if (this.total + all > this.limits.perBoot) return false;
+    for (const [tier, n] of byTier) if (this.count(tier).kept + n > perTier) return false;
+    for (const [tier, n] of byTier) this.count(tier).kept += n;
+    this.total += all;
+    return true;
+  }
+
+  /** An admitted frame: written as it came, converted when read (at once while someone subscribes). */
+  addFrame(frame: Frame): void {
+    this.file?.appendFrame(frame);
+    this.pending.push(frame);
+    this.pendingItems += frame.items;
+    // Frames beyond what memory holds need never be converted: they are on disk.
+    while (this.pendingItems - this.pending[0]!.items >= this.limits.inMemory) this.pendingItems -= this.pending.shift()!.items;
+    if (this.listeners.size > 0) this.materialize();
+  }
+
+  /** Converts the frames that wait, in arrival order (every read calls it first). */
+  protected materialize(): void {
+    if (this.pending.length === 0) return;
+    const frames = this.pending;
+    this.pending = [];
+    this.pendingItems = 0;
+    for (const frame of frames) {
+      let items: T[];
+      try {
+        items = this.expand ? this.expand(frame) : [];
+      } catch {
+        this.unreadable += frame.items;
+        continue;
+      }
+      this.hold(items);
+    }
+  }
+
+  /** Kept items into memory (after what waits, to keep arrival order), the oldest evicted, subscribers told. */
+  private hold(kept: T[]): void {
+    this.materialize();
+    for (const item of kept) {
       this.items.push(item);
       this.indexed(item);
     }
-    if (kept.length === 0) return batch.length;
     const excess = this.items.length - this.limits.inMemory;
-    // One splice per batch: a shift per item moved the whole array each time (a batch of 100 into 10 000 held).
+    // One splice per batch, not a shift per item.
     if (excess > 0) for (const item of this.items.splice(0, excess)) this.evicted(item);
-    this.file?.append(kept);
     for (const listener of this.listeners) {
       try {
         listener(kept);
@@ -68,7 +143,10 @@ export class SignalStore<T extends Origin> {
         // a live view that throws must not stop the others or the receiver
       }
     }
-    return batch.length - kept.length;
+  }
+
+  private perTier(): number {
+    return this.limits.perTier ?? Math.ceil(this.limits.perBoot / 2);
   }
 
   /** Count `n` items of a tier that never reached the store (a refused request, a rejected item). */
@@ -103,6 +181,7 @@ export class SignalStore<T extends Origin> {
 
   /** The items in memory that pass `filter`, oldest first, at most the newest `limit`. */
   select(filter: (item: T) => boolean, limit = Infinity): T[] {
+    this.materialize();
     const out: T[] = [];
     for (let i = this.items.length - 1; i >= 0 && out.length < limit; i--) if (filter(this.items[i]!)) out.push(this.items[i]!);
     return out.reverse();

@@ -34,6 +34,7 @@ export class SpanStore extends SignalStore<StoredSpan> {
 
   /** Every span of a trace held in memory, by start time. */
   trace(traceId: string): StoredSpan[] {
+    this.materialize();
     return [...(this.byTrace.get(traceId) ?? [])].sort((a, b) => a.startMs - b.startMs);
   }
 
@@ -44,6 +45,7 @@ export class SpanStore extends SignalStore<StoredSpan> {
 
   /** Each trace in memory summed up, newest first; `tier`: only traces with a span of that tier. */
   traces(options: { tier?: string; exclude?: string; limit?: number } = {}): TraceSummary[] {
+    this.materialize();
     const out: TraceSummary[] = [];
     for (const [traceId, spans] of this.byTrace) {
       if (traceId === options.exclude) continue;

@@ -4,8 +4,10 @@
  * messages (OTLP/JSON's field names; see model/values.ts for how they are read) and encodes the answers.
  */
 import protobuf from 'protobufjs';
+import { surveyRequest, type Survey } from '../model/survey.js';
 import type { Signal } from '../model/types.js';
 import { ALL_PROTOS } from './otlp-proto.js';
+import { SURVEY_PROTO } from './otlp-survey-proto.js';
 import { rejectedField } from './signal-names.js';
 
 export interface PartialSuccess {
@@ -16,6 +18,8 @@ export interface PartialSuccess {
 export interface OtlpCodec {
   /** A protobuf export request as a plain object; throws on bytes that are not one. */
   decode(signal: Signal, body: Uint8Array): unknown;
+  /** A protobuf export request read through the survey schema: its groups, item counts and whether all can be kept. */
+  survey(signal: Signal, body: Uint8Array): Survey;
   /** The protobuf answer to an export request (empty when everything was accepted). */
   encodeResponse(signal: Signal, partial?: PartialSuccess): Uint8Array;
   /** A google.rpc.Status body for an error answer. */
@@ -40,7 +44,7 @@ const NAMES: Record<Signal, { request: string; response: string }> = {
 
 export function createCodec(): OtlpCodec {
   const root = new protobuf.Root();
-  for (const text of ALL_PROTOS) protobuf.parse(text, root, { keepCase: false });
+  for (const text of [...ALL_PROTOS, SURVEY_PROTO]) protobuf.parse(text, root, { keepCase: false });
   root.resolveAll();
   const types = Object.fromEntries(
     (Object.keys(NAMES) as Signal[]).map((signal) => [
@@ -48,12 +52,20 @@ export function createCodec(): OtlpCodec {
       { request: root.lookupType(NAMES[signal].request), response: root.lookupType(NAMES[signal].response) },
     ]),
   ) as Record<Signal, { request: protobuf.Type; response: protobuf.Type }>;
+  const surveys: Record<Signal, protobuf.Type> = {
+    traces: root.lookupType('land.survey.v1.TracesRequest'),
+    logs: root.lookupType('land.survey.v1.LogsRequest'),
+    metrics: root.lookupType('land.survey.v1.MetricsRequest'),
+  };
   const status = root.lookupType('google.rpc.Status');
   return {
     decode(signal, body) {
       // The message as decoded: model/values.ts reads its Longs, buffers and defaults directly (a toObject copy
       // cost as much as the decoding and made 64-bit integers strings only to parse them back).
       return types[signal].request.decode(body);
+    },
+    survey(signal, body) {
+      return surveyRequest(signal, surveys[signal].decode(body));
     },
     encodeResponse(signal, partial) {
       const type = types[signal].response;

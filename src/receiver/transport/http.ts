@@ -19,8 +19,8 @@ const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'log
 export interface Incoming {
   signal: Signal;
   format: BodyFormat;
-  /** The request decoded: OTLP/JSON field names. */
-  request: unknown;
+  /** The body with its content encoding undone (protobuf bytes or JSON text), not decoded yet. */
+  body: Buffer;
   /** The body as it came (compressed or not) and its headers, for forwarding. */
   raw: Buffer;
   contentType: string;
@@ -36,8 +36,11 @@ export interface OtlpServerOptions {
   /** Bytes read but not yet handled beyond which new requests get 429. */
   maxWaitingBytes: number;
   codec: () => Promise<OtlpCodec>;
-  /** Store what came; returns what was not kept. Must not throw (a throw is answered 500). */
-  ingest(incoming: Incoming): PartialSuccess | undefined;
+  /**
+   * Decode and store what came; returns what was not kept. Throws an UndecodableError for a body that is not an
+   * export request (answered 400); any other throw is answered 500.
+   */
+  ingest(incoming: Incoming): Promise<PartialSuccess | undefined>;
   /** Told of every answer (for the request counters). */
   answered?(status: number, signal: Signal | undefined): void;
 }
@@ -46,6 +49,9 @@ export interface OtlpServer {
   readonly port: number;
   close(): Promise<void>;
 }
+
+/** A body that does not decode as an export request of its content type. */
+export class UndecodableError extends Error {}
 
 function isLoopbackHost(host: string | undefined): boolean {
   if (!host) return true;
@@ -78,15 +84,6 @@ export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpS
     answer(res, status, format, body, signal, extra);
   };
 
-  const decode = async (format: BodyFormat, signal: Signal, body: Buffer): Promise<unknown> => {
-    if (format === 'json') {
-      const parsed: unknown = JSON.parse(body.toString('utf8'));
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
-      return parsed;
-    }
-    return (await options.codec()).decode(signal, body);
-  };
-
   const respond = async (res: ServerResponse, format: BodyFormat, signal: Signal, partial: PartialSuccess | undefined) => {
     if (format === 'json') {
       const payload = partial && partial.rejected > 0 ? { partialSuccess: { [rejectedField(signal)]: partial.rejected, errorMessage: partial.message } } : {};
@@ -97,26 +94,23 @@ export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpS
 
   /** Decode and store one request (one at a time: see the queue). */
   const handle = async (req: IncomingMessage, res: ServerResponse, signal: Signal, format: BodyFormat, raw: Buffer) => {
-    let request: unknown;
-    try {
-      const body = await decodeContent(raw, req.headers['content-encoding'], options.maxBodyBytes);
-      request = await decode(format, signal, body);
-    } catch (error) {
-      if (error instanceof BodyError) return fail(res, error.status, error.message, format, signal);
-      return fail(res, 400, `cannot decode the ${format === 'json' ? 'OTLP/JSON' : 'OTLP/protobuf'} ${signal} request: ${oneLine(error)}`, format, signal);
-    }
     let partial: PartialSuccess | undefined;
     try {
-      partial = options.ingest({
+      const body = await decodeContent(raw, req.headers['content-encoding'], options.maxBodyBytes);
+      partial = await options.ingest({
         signal,
         format,
-        request,
+        body,
         raw,
         contentType: String(req.headers['content-type']),
         contentEncoding: req.headers['content-encoding'],
         peerPort: req.socket.remotePort ?? 0,
       });
     } catch (error) {
+      if (error instanceof BodyError) return fail(res, error.status, error.message, format, signal);
+      if (error instanceof UndecodableError) {
+        return fail(res, 400, `cannot decode the ${format === 'json' ? 'OTLP/JSON' : 'OTLP/protobuf'} ${signal} request: ${error.message}`, format, signal);
+      }
       return fail(res, 500, `land could not store the request: ${oneLine(error)}`, format, signal);
     }
     await respond(res, format, signal, partial);

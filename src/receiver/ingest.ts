@@ -1,0 +1,88 @@
+/**
+ * One export request into the boot's store. A protobuf request takes the fast way when it can: surveyed (a partial
+ * decode: model/survey.ts), admitted whole under the limits and kept as a frame, converted into records only when
+ * someone reads the store. Anything else — OTLP/JSON, a request with an item that cannot be kept, one that would
+ * cross a limit — is decoded whole and converted, and the store keeps what fits and answers for the rest.
+ */
+import { UNATTRIBUTED } from './attribution.js';
+import { toLogRecords, toMetricPoints, toSpans, type Converted, type OriginOf } from './model/convert.js';
+import type { Attributes, Origin, Signal } from './model/types.js';
+import type { BootStore } from './store/boot-store.js';
+import type { Frame } from './store/record-file.js';
+import type { SignalStore } from './store/signal-store.js';
+import type { OtlpCodec } from './transport/codec.js';
+import { UndecodableError } from './transport/http.js';
+
+export interface Ingested {
+  /** Items kept (and so forwarded). */
+  kept: number;
+  /** Items that could not be kept, and why the first was not. */
+  rejected: number;
+  /** Items beyond the boot's or the tier's limit. */
+  dropped: number;
+  reason?: string;
+}
+
+type Convert<T> = (request: unknown, originOf: OriginOf, now?: number) => Converted<T>;
+
+const CONVERT: Record<Signal, Convert<Origin>> = { traces: toSpans, logs: toLogRecords, metrics: toMetricPoints };
+
+function storeOf(store: BootStore, signal: Signal): SignalStore<Origin> {
+  return (signal === 'traces' ? store.spans : signal === 'logs' ? store.logs : store.metrics) as unknown as SignalStore<Origin>;
+}
+
+/** `decode()`, with a failure turned into the transport's 400. */
+function decoded<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch (error) {
+    throw new UndecodableError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  const parsed: unknown = JSON.parse(body.toString('utf8'));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
+  return parsed;
+}
+
+/** The fast way: the items kept when the whole request was admitted and kept as a frame, else undefined. */
+function keptAsFrame(target: SignalStore<Origin>, signal: Signal, body: Buffer, codec: OtlpCodec, originOf: (resource: Attributes) => Origin): number | undefined {
+  const survey = decoded(() => codec.survey(signal, body));
+  if (!survey.keepable || survey.items === 0) return undefined;
+  const origins = survey.groups.map((group) => (group.items > 0 ? originOf(group.resource) : { tier: UNATTRIBUTED, service: '' }));
+  if (!target.admit(origins.map((origin, i) => ({ tier: origin.tier, items: survey.groups[i]!.items })))) return undefined;
+  target.addFrame({ body, origins, items: survey.items, receivedMs: Date.now() });
+  return survey.items;
+}
+
+export function ingestRequest(
+  store: BootStore,
+  signal: Signal,
+  format: 'protobuf' | 'json',
+  body: Buffer,
+  codec: OtlpCodec | undefined,
+  originOf: (resource: Attributes) => Origin,
+): Ingested {
+  const target = storeOf(store, signal);
+  if (format === 'protobuf' && codec) {
+    const kept = keptAsFrame(target, signal, body, codec, originOf);
+    if (kept !== undefined) return { kept, rejected: 0, dropped: 0 };
+  }
+  const request = decoded(() => (format === 'json' || !codec ? parseJson(body) : codec.decode(signal, body)));
+  const batch = CONVERT[signal](request, originOf);
+  const dropped = target.add(batch.items);
+  if (batch.rejected > 0) target.countDropped(batch.items[0]?.tier ?? originOf({}).tier, batch.rejected);
+  return { kept: batch.items.length - dropped, rejected: batch.rejected, dropped, reason: batch.reason };
+}
+
+/** A frame's records: the full decoding and the conversion, with the origins the frame kept. */
+export function expandFrame(signal: Signal, decoder: Pick<OtlpCodec, 'decode'>, frame: Frame): Origin[] {
+  const origin: OriginOf = (_resource, group) => frame.origins[group] ?? { tier: UNATTRIBUTED, service: '' };
+  return CONVERT[signal](decoder.decode(signal, frame.body), origin, frame.receivedMs).items;
+}
+
+/** Tells each store of `store` how its frames become records. */
+export function expandFramesWith(store: BootStore, codec: OtlpCodec): void {
+  for (const signal of ['traces', 'logs', 'metrics'] as const) storeOf(store, signal).expandWith((frame) => expandFrame(signal, codec, frame));
+}
