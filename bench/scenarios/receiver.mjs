@@ -1,5 +1,5 @@
 // Scenario 8, the OTLP receiver: (1) spans per second land's receiver ingests from several senders while a stack
-// runs (decoded, attributed, stored and written to disk), against a bare node:http server that reads and discards
+// runs (surveyed, attributed, counted, kept and written to disk; converted into records when read), against a bare node:http server that reads and discards
 // the same bodies (the floor); (2) what the receiver adds to land's boot and RSS: the same boot with the receiver on
 // (the default) and off (`receiver: { enabled: false }`).
 import { spawn } from 'node:child_process';
@@ -65,7 +65,7 @@ export async function run(ctx) {
     base: 'floor',
     describe:
       `${SENDERS} senders post OTLP/protobuf requests of ${BATCH} spans (made by the OpenTelemetry SDK) back to back for ${ms / 1000} s, after 1 s of the same unmeasured: ` +
-      "to land's receiver in a running stack (decoded, attributed, stored, written to disk), and to a bare node:http server that " +
+      "to land's receiver in a running stack (surveyed, attributed, counted, kept and written to disk as they came; converted into records when read), and to a bare node:http server that " +
       'reads and discards them (the floor). Then land booting 8 idle children with the receiver on and off: boot time and RSS.',
   });
   result.labels = { floor: 'node:http, read and discard', land: "land's receiver", on: 'land, receiver on', off: 'land, receiver off' };
