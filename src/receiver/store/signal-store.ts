@@ -88,6 +88,7 @@ export class SignalStore<T extends Origin> {
     const byTier = new Map<string, number>();
     let all = 0;
     for (const group of groups) {
+      if (group.items === 0) continue;
       byTier.set(group.tier, (byTier.get(group.tier) ?? 0) + group.items);
       all += group.items;
     }
