@@ -113,6 +113,8 @@ async function main() {
       land: landVersion(),
       concurrently: tools.concurrently?.version,
       pm2: tools.pm2?.version,
+      mprocs: tools.mprocs?.version,
+      foreman: tools.foreman?.version,
       supervisord: tools.supervisord?.version,
       tmux: tools.tmux?.version,
     },

@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BASELINE, LAND_BIN } from './paths.mjs';
 import { isAlive, killAll, treeOf } from './procs.mjs';
-import { concurrentlyBin, pm2Bin } from './tools.mjs';
-import { tmuxWindow } from './tmux.mjs';
+import { concurrentlyBin, mprocsBin, nfBin, pm2Bin } from './tools.mjs';
+import { ensureServer, sendKeys, tmuxWindow } from './tmux.mjs';
 
 /** Keys that would switch land's telemetry on from the harness's own environment. */
 const TELEMETRY_KEYS = ['Authorize', 'Beam', 'Capture', 'Report', 'OTLPEnabled', 'Emit', 'OTLPEndpoint', 'Pipe', 'Record', 'TRACEPARENT'];
@@ -110,6 +110,7 @@ const CONTENDERS = {
     launch({ dir, children, env = {}, noTui = false, nodeArgs = [] }) {
       const args = landConfig(dir, children);
       const command = [process.execPath, ...nodeArgs, LAND_BIN, ...args, ...(noTui ? ['--no-tui'] : [])];
+      ensureServer(cleanEnv());
       const launchedAt = performance.now();
       const pid = tmuxWindow(dir, command, env, cleanEnv());
       const run = baseRun('land-ui', dir, pid, pollGone([pid]), []);
@@ -131,6 +132,46 @@ const CONTENDERS = {
       const run = baseRun('concurrently', dir, child.pid, exitOf(child), out.outputs);
       run.launchedAt = launchedAt;
       run.stop = async () => (child.kill('SIGINT'), performance.now());
+      return run;
+    },
+  },
+
+  mprocs: {
+    label: 'mprocs (tmux)',
+    needs: ['mprocs', 'tmux'],
+    launch({ dir, children, toFile }) {
+      // JSON is YAML: mprocs reads it as its mprocs.yaml. `cmd`: argv as is, no shell.
+      const procs = Object.fromEntries(children.map(({ name, argv }) => [name, { cmd: argv }]));
+      const config = join(dir, 'mprocs.yaml');
+      writeFileSync(config, `${JSON.stringify({ procs }, null, 2)}\n`);
+      // Its own log files (--log-dir) only when the lines are measured: its default is the terminal alone.
+      const logs = join(dir, 'logs');
+      const args = ['--config', config, ...(toFile ? ['--log-dir', logs] : [])];
+      ensureServer(cleanEnv());
+      const launchedAt = performance.now();
+      // The native binary itself: the npm package's `mprocs` is a node script that spawns it and waits.
+      const pid = tmuxWindow(dir, [mprocsBin(), ...args], {}, cleanEnv());
+      const run = baseRun('mprocs', dir, pid, pollGone([pid]), toFile ? children.map(({ name }) => join(logs, `${name}.log`)) : []);
+      run.launchedAt = launchedAt;
+      // `q` in the process list: "quit (soft kill processes and wait then to exit)", what its users press.
+      run.stop = async () => (sendKeys(pid, 'q'), performance.now());
+      return run;
+    },
+  },
+
+  nf: {
+    label: 'nf (foreman)',
+    needs: ['foreman'],
+    launch({ dir, children, toFile }) {
+      writeFileSync(join(dir, 'Procfile'), children.map(({ name, argv }) => `${name}: ${argv.map(shellQuote).join(' ')}\n`).join(''));
+      const out = openStdout(dir, toFile);
+      const launchedAt = performance.now();
+      // Its own process group, as a shell puts a job: the stop is Ctrl-C, which the terminal sends to the whole group.
+      const child = spawn(process.execPath, [nfBin(), 'start'], { cwd: dir, stdio: out.stdio, env: cleanEnv(), detached: true });
+      out.done();
+      const run = baseRun('nf', dir, child.pid, exitOf(child), out.outputs);
+      run.launchedAt = launchedAt;
+      run.stop = async () => (process.kill(-child.pid, 'SIGINT'), performance.now());
       return run;
     },
   },

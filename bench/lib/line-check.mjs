@@ -1,7 +1,8 @@
 // Checking a flood's output: every `L<child>:<seq>:xxx…` line must appear whole, whatever prefix the tool added.
 import { createReadStream } from 'node:fs';
 
-const LINE = /L(\d+):(\d{7}):(x*)$/;
+/** A terminal's line ending (\r\n: mprocs's children write to a pty) ends a line as well as \n alone. */
+const LINE = /L(\d+):(\d{7}):(x*)\r?$/;
 /** Anything that looks like part of a fixture line. */
 const FRAGMENT = /L\d+:\d|xxxxxxxxxx/;
 

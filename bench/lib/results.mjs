@@ -5,7 +5,8 @@ import { labelOf as contenderLabel } from './contenders.mjs';
 import { ROOT, RESULTS_DIR } from './paths.mjs';
 import { ratio, round, summarize } from './stats.mjs';
 
-const PEERS = ['concurrently', 'pm2', 'supervisord'];
+/** The peers, in the order of the ratio columns (targets: "ahead of every peer"). */
+export const PEERS = ['concurrently', 'mprocs', 'nf', 'pm2', 'supervisord'];
 
 /** Each metric with per-contender statistics and the ratio of its median to the base contender's median. */
 export function summarizeScenario(result) {
@@ -60,8 +61,8 @@ function scenarioTable(scenario) {
 /** land's median against the baseline and each peer, one row per metric that has them. */
 function ratioTable(scenarios) {
   const lines = [
-    "| metric | land | ÷ baseline | ÷ concurrently | ÷ pm2 | ÷ supervisord |",
-    '|---|---|---|---|---|---|',
+    `| metric | land | ÷ baseline | ${PEERS.map((id) => `÷ ${id}`).join(' | ')} |`,
+    `|---|---|---|${PEERS.map(() => '---|').join('')}`,
   ];
   for (const scenario of scenarios) {
     for (const metric of scenario.metrics) {

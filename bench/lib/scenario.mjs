@@ -22,6 +22,12 @@ export function addMetric(result, key, label, unit, { better = 'lower', base, ra
   };
 }
 
+/** Says in the results which of these contenders (those that could run in this run) the scenario leaves out, and why. */
+export function notMeasured(ctx, result, ids, why) {
+  const left = ctx.ids(ids);
+  if (left.length > 0) result.notes.push(`not measured here: ${left.join(', ')} (${why})`);
+}
+
 /**
  * Runs measure(id, round) for every contender, round after round. A contender that throws is reported once under
  * result.failures and left out of the later rounds; the others go on.

@@ -1,7 +1,5 @@
 // The issue's targets, judged on the medians of this run. `met: null` when the figures needed are missing.
-import { summarizeScenario } from './results.mjs';
-
-const PEERS = ['concurrently', 'pm2', 'supervisord'];
+import { PEERS, summarizeScenario } from './results.mjs';
 
 function lookup(scenarios) {
   const byId = new Map(scenarios.map((s) => [s.id, summarizeScenario(s)]));

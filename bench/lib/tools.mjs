@@ -1,12 +1,15 @@
-// The peers, installed at bench time and never into package.json: concurrently and pm2 into bench/.tools (gitignored),
-// supervisord and tmux from Debian when absent. Anything that cannot be installed is reported, not fatal.
+// The peers, installed at bench time and never into package.json: concurrently, pm2, mprocs and foreman (nf) into
+// bench/.tools (gitignored), supervisord and tmux from Debian when absent. Anything that cannot be installed or run
+// is reported, not fatal.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { BENCH_DIR } from './paths.mjs';
 
 export const TOOLS_DIR = join(BENCH_DIR, '.tools');
-const NPM_PEERS = ['concurrently', 'pm2'];
+/** name → what npm installs. mprocs and foreman are pinned: the versions checked to run here (mprocs ships a native binary per platform). */
+const NPM_PEERS = { concurrently: 'concurrently', pm2: 'pm2', mprocs: 'mprocs@0.9.6', foreman: 'foreman@3.0.1' };
 
 function run(file, args, options = {}) {
   const result = spawnSync(file, args, { encoding: 'utf8', timeout: 300_000, ...options });
@@ -20,11 +23,32 @@ function npmPeerVersion(name) {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version : undefined;
 }
 
+const npmInstall = (specs) => run('npm', ['install', '--prefix', TOOLS_DIR, '--no-save', '--no-audit', '--no-fund', ...specs]);
+
+/** All missing peers in one install; when that fails, one by one, so one peer that cannot be had costs only itself. */
 function ensureNpmPeers(log) {
-  if (NPM_PEERS.every(npmPeerVersion)) return;
-  log(`installing ${NPM_PEERS.join(' and ')} into bench/.tools …`);
-  const result = run('npm', ['install', '--prefix', TOOLS_DIR, '--no-save', '--no-audit', '--no-fund', ...NPM_PEERS]);
-  if (!result.ok) log(`npm install failed: ${result.out.split('\n').slice(-3).join(' ')}`);
+  const missing = Object.keys(NPM_PEERS).filter((name) => !npmPeerVersion(name));
+  if (missing.length === 0) return;
+  log(`installing ${missing.join(', ')} into bench/.tools …`);
+  if (npmInstall(missing.map((name) => NPM_PEERS[name])).ok) return;
+  for (const name of missing) {
+    const result = npmInstall([NPM_PEERS[name]]);
+    if (!result.ok) log(`npm install ${NPM_PEERS[name]} failed: ${result.out.split('\n').slice(-3).join(' ')}`);
+  }
+}
+
+/** mprocs: the package's own choice of native binary for this platform, and that it runs. */
+function mprocsTool() {
+  const version = npmPeerVersion('mprocs');
+  if (!version) return { ok: false, reason: 'mprocs could not be installed into bench/.tools' };
+  let path;
+  try {
+    path = mprocsBin();
+  } catch {
+    return { ok: false, reason: `mprocs ${version} has no binary for ${process.platform}-${process.arch}` };
+  }
+  const check = run(path, ['--version'], { timeout: 10_000 });
+  return check.ok ? { ok: true, version, path } : { ok: false, reason: `mprocs ${version}'s binary does not run here: ${check.error?.message ?? check.out}` };
 }
 
 let aptUpdated = false;
@@ -46,10 +70,11 @@ export function ensureTools(log) {
   if (!which('supervisord')) aptInstall('supervisor', log);
   if (!which('tmux')) aptInstall('tmux', log);
   const tools = {};
-  for (const name of NPM_PEERS) {
+  for (const name of Object.keys(NPM_PEERS)) {
     const version = npmPeerVersion(name);
     tools[name] = version ? { ok: true, version } : { ok: false, reason: `${name} could not be installed into bench/.tools` };
   }
+  tools.mprocs = mprocsTool();
   const supervisord = which('supervisord');
   tools.supervisord = supervisord
     ? { ok: true, path: supervisord, version: run(supervisord, ['--version']).out }
@@ -61,6 +86,9 @@ export function ensureTools(log) {
 
 export const concurrentlyBin = () => join(TOOLS_DIR, 'node_modules', 'concurrently', 'dist', 'bin', 'concurrently.js');
 export const pm2Bin = () => join(TOOLS_DIR, 'node_modules', 'pm2', 'bin', 'pm2');
+/** The native binary the mprocs package picks for this platform (its index.js throws where it ships none). */
+export const mprocsBin = () => createRequire(import.meta.url)(join(TOOLS_DIR, 'node_modules', 'mprocs'));
+export const nfBin = () => join(TOOLS_DIR, 'node_modules', 'foreman', 'nf.js');
 
 export function landVersion() {
   try {

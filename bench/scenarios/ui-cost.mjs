@@ -1,9 +1,10 @@
 // Scenario 7, UI cost: CPU used by `land up` in a real terminal (tmux) with the UI, against the same land with
 // --no-tui in the same terminal: over a window of an idle 16-tier stack, and while 4 of the 16 tiers write
-// steady lines (2 500 lines/s each).
+// steady lines (2 500 lines/s each). mprocs, the peer with a terminal UI of its own, runs the same stack in the same
+// terminal; the peers without one are named in the notes.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuPercent } from '../lib/procs.mjs';
-import { addMetric, interleave, newResult } from '../lib/scenario.mjs';
+import { addMetric, interleave, newResult, notMeasured } from '../lib/scenario.mjs';
 import { boot, finish } from '../lib/session.mjs';
 import { captureLast } from '../lib/tmux.mjs';
 
@@ -19,9 +20,9 @@ export async function run(ctx) {
     base: 'plain',
     describe:
       `land up in a tmux terminal (160×48), ${TIERS} tiers: CPU of the land process over ${idleMs / 1000} s idle, and over ${floodMs / 1000} s while ` +
-      `${FLOODING} tiers write ${RATE} lines/s each; with the UI against --no-tui in the same terminal.`,
+      `${FLOODING} tiers write ${RATE} lines/s each; with the UI against --no-tui in the same terminal, and mprocs (a terminal UI too) with the same tiers.`,
   });
-  result.labels = { ui: 'land UI (tmux)', plain: 'land --no-tui (tmux)' };
+  result.labels = { ui: 'land UI (tmux)', plain: 'land --no-tui (tmux)', mprocs: 'mprocs (tmux)' };
   if (!ctx.available('land-ui')) {
     result.failures.ui = result.failures.plain = 'tmux is not available';
     return result;
@@ -29,10 +30,14 @@ export async function run(ctx) {
   const idle = addMetric(result, 'cpu_idle', `CPU, idle ${TIERS}-tier stack`, '%');
   const flood = addMetric(result, 'cpu_flood', `CPU, ${FLOODING} of ${TIERS} tiers at ${RATE} lines/s`, '%');
   const rounds = ctx.quick ? 1 : Math.min(ctx.rounds, 3);
+  const peers = ctx.ids(['mprocs']);
+  notMeasured(ctx, result, ['concurrently', 'nf', 'supervisord'], 'no terminal UI');
+  notMeasured(ctx, result, ['pm2'], 'its terminal dashboard, `pm2 monit`, is a client apart from the daemon that runs the tiers');
   let screen;
-  await interleave(ctx, result, ['ui', 'plain'], rounds, async (variant) => {
+  await interleave(ctx, result, ['ui', 'plain', ...peers], rounds, async (variant) => {
+    const id = variant === 'mprocs' ? 'mprocs' : 'land-ui';
     const options = { options: { noTui: variant === 'plain' } };
-    let up = await boot(ctx.hub, 'land-ui', TIERS, options);
+    let up = await boot(ctx.hub, id, TIERS, options);
     try {
       await sleep(settleMs);
       if (variant === 'ui') screen ??= captureLast();
@@ -41,7 +46,7 @@ export async function run(ctx) {
       await finish(up.run, up.pids, { fast: true });
     }
     // Tiers 0..3 flood for the settle period and the window, the others idle.
-    up = await boot(ctx.hub, 'land-ui', TIERS, { ...options, mode: 'rate', args: [RATE, settleMs + floodMs + 2_000, FLOODING] });
+    up = await boot(ctx.hub, id, TIERS, { ...options, mode: 'rate', args: [RATE, settleMs + floodMs + 2_000, FLOODING] });
     try {
       await sleep(settleMs);
       flood.record(variant, await cpuPercent(up.run.pid, floodMs));
