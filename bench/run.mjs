@@ -114,6 +114,7 @@ async function main() {
       concurrently: tools.concurrently?.version,
       pm2: tools.pm2?.version,
       mprocs: tools.mprocs?.version,
+      nf: tools.nf?.version,
       foreman: tools.foreman?.version,
       supervisord: tools.supervisord?.version,
       tmux: tools.tmux?.version,

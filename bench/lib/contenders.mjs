@@ -72,6 +72,22 @@ function landConfig(dir, children, extra = {}) {
   return ['up', '--config', file, '--profile', 'debug'];
 }
 
+/**
+ * The Procfile runners (nf, foreman): a Procfile in dir, `start`, stdout to a file or nowhere. The runner leads its
+ * own process group, as a shell puts a job, and the stop is Ctrl-C: what the terminal sends to that whole group.
+ */
+function procfileRun(id, dir, children, toFile, [file, ...args]) {
+  writeFileSync(join(dir, 'Procfile'), children.map(({ name, argv }) => `${name}: ${argv.map(shellQuote).join(' ')}\n`).join(''));
+  const out = openStdout(dir, toFile);
+  const launchedAt = performance.now();
+  const child = spawn(file, args, { cwd: dir, stdio: out.stdio, env: cleanEnv(), detached: true });
+  out.done();
+  const run = baseRun(id, dir, child.pid, exitOf(child), out.outputs);
+  run.launchedAt = launchedAt;
+  run.stop = async () => (process.kill(-child.pid, 'SIGINT'), performance.now());
+  return run;
+}
+
 const CONTENDERS = {
   baseline: {
     label: 'baseline (spawn)',
@@ -160,20 +176,15 @@ const CONTENDERS = {
   },
 
   nf: {
-    label: 'nf (foreman)',
+    label: 'nf (foreman, Node)',
+    needs: ['nf'],
+    launch: ({ dir, children, toFile }) => procfileRun('nf', dir, children, toFile, [process.execPath, nfBin(), 'start']),
+  },
+
+  foreman: {
+    label: 'foreman (Ruby)',
     needs: ['foreman'],
-    launch({ dir, children, toFile }) {
-      writeFileSync(join(dir, 'Procfile'), children.map(({ name, argv }) => `${name}: ${argv.map(shellQuote).join(' ')}\n`).join(''));
-      const out = openStdout(dir, toFile);
-      const launchedAt = performance.now();
-      // Its own process group, as a shell puts a job: the stop is Ctrl-C, which the terminal sends to the whole group.
-      const child = spawn(process.execPath, [nfBin(), 'start'], { cwd: dir, stdio: out.stdio, env: cleanEnv(), detached: true });
-      out.done();
-      const run = baseRun('nf', dir, child.pid, exitOf(child), out.outputs);
-      run.launchedAt = launchedAt;
-      run.stop = async () => (process.kill(-child.pid, 'SIGINT'), performance.now());
-      return run;
-    },
+    launch: ({ dir, children, toFile }) => procfileRun('foreman', dir, children, toFile, ['foreman', 'start']),
   },
 
   pm2: {

@@ -1,5 +1,5 @@
-// The peers, installed at bench time and never into package.json: concurrently, pm2, mprocs and foreman (nf) into
-// bench/.tools (gitignored), supervisord and tmux from Debian when absent. Anything that cannot be installed or run
+// The peers, installed at bench time and never into package.json: concurrently, pm2, mprocs and foreman's Node port
+// (nf) into bench/.tools (gitignored); supervisord, foreman (Ruby) and tmux from Debian when absent. Anything that cannot be installed or run
 // is reported, not fatal.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,8 +8,12 @@ import { join } from 'node:path';
 import { BENCH_DIR } from './paths.mjs';
 
 export const TOOLS_DIR = join(BENCH_DIR, '.tools');
-/** name → what npm installs. mprocs and foreman are pinned: the versions checked to run here (mprocs ships a native binary per platform). */
-const NPM_PEERS = { concurrently: 'concurrently', pm2: 'pm2', mprocs: 'mprocs@0.9.6', foreman: 'foreman@3.0.1' };
+/**
+ * tool → npm package (and version). mprocs and foreman (whose command is `nf`) are pinned: the versions checked to
+ * run here (mprocs ships a native binary per platform).
+ */
+const NPM_PEERS = { concurrently: ['concurrently'], pm2: ['pm2'], mprocs: ['mprocs', '0.9.6'], nf: ['foreman', '3.0.1'] };
+const specOf = (tool) => NPM_PEERS[tool].join('@');
 
 function run(file, args, options = {}) {
   const result = spawnSync(file, args, { encoding: 'utf8', timeout: 300_000, ...options });
@@ -18,8 +22,8 @@ function run(file, args, options = {}) {
 
 const which = (name) => run('sh', ['-c', `command -v ${name}`]).out || undefined;
 
-function npmPeerVersion(name) {
-  const file = join(TOOLS_DIR, 'node_modules', name, 'package.json');
+function npmPeerVersion(tool) {
+  const file = join(TOOLS_DIR, 'node_modules', NPM_PEERS[tool][0], 'package.json');
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version : undefined;
 }
 
@@ -27,13 +31,13 @@ const npmInstall = (specs) => run('npm', ['install', '--prefix', TOOLS_DIR, '--n
 
 /** All missing peers in one install; when that fails, one by one, so one peer that cannot be had costs only itself. */
 function ensureNpmPeers(log) {
-  const missing = Object.keys(NPM_PEERS).filter((name) => !npmPeerVersion(name));
+  const missing = Object.keys(NPM_PEERS).filter((tool) => !npmPeerVersion(tool));
   if (missing.length === 0) return;
-  log(`installing ${missing.join(', ')} into bench/.tools …`);
-  if (npmInstall(missing.map((name) => NPM_PEERS[name])).ok) return;
-  for (const name of missing) {
-    const result = npmInstall([NPM_PEERS[name]]);
-    if (!result.ok) log(`npm install ${NPM_PEERS[name]} failed: ${result.out.split('\n').slice(-3).join(' ')}`);
+  log(`installing ${missing.map(specOf).join(', ')} into bench/.tools …`);
+  if (npmInstall(missing.map(specOf)).ok) return;
+  for (const tool of missing) {
+    const result = npmInstall([specOf(tool)]);
+    if (!result.ok) log(`npm install ${specOf(tool)} failed: ${result.out.split('\n').slice(-3).join(' ')}`);
   }
 }
 
@@ -69,16 +73,21 @@ export function ensureTools(log) {
   ensureNpmPeers(log);
   if (!which('supervisord')) aptInstall('supervisor', log);
   if (!which('tmux')) aptInstall('tmux', log);
+  if (!which('foreman')) aptInstall('ruby-foreman', log);
   const tools = {};
-  for (const name of Object.keys(NPM_PEERS)) {
-    const version = npmPeerVersion(name);
-    tools[name] = version ? { ok: true, version } : { ok: false, reason: `${name} could not be installed into bench/.tools` };
+  for (const tool of Object.keys(NPM_PEERS)) {
+    const version = npmPeerVersion(tool);
+    tools[tool] = version ? { ok: true, version } : { ok: false, reason: `${specOf(tool)} could not be installed into bench/.tools` };
   }
   tools.mprocs = mprocsTool();
   const supervisord = which('supervisord');
   tools.supervisord = supervisord
     ? { ok: true, path: supervisord, version: run(supervisord, ['--version']).out }
     : { ok: false, reason: 'supervisord not found and `apt-get install supervisor` failed' };
+  const foreman = which('foreman');
+  tools.foreman = foreman
+    ? { ok: true, path: foreman, version: run(foreman, ['version']).out }
+    : { ok: false, reason: 'foreman (Ruby) not found and `apt-get install ruby-foreman` failed' };
   const tmux = which('tmux');
   tools.tmux = tmux ? { ok: true, path: tmux, version: run(tmux, ['-V']).out } : { ok: false, reason: 'tmux not found and could not be installed' };
   return tools;

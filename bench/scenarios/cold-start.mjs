@@ -28,6 +28,7 @@ export async function run(ctx) {
     'concurrently-version': 'concurrently --version',
     'mprocs-version': 'mprocs --version (native)',
     'nf-version': 'nf --version',
+    'foreman-version': 'foreman version (Ruby)',
   };
   const version = addMetric(result, 'version', 'launch → exit of `--version`', 'ms', { base: 'node' });
   const commands = {
@@ -36,6 +37,7 @@ export async function run(ctx) {
     ...(ctx.ids(['concurrently']).length ? { 'concurrently-version': [process.execPath, [concurrentlyBin(), '--version']] } : {}),
     ...(ctx.ids(['mprocs']).length ? { 'mprocs-version': [mprocsBin(), ['--version']] } : {}),
     ...(ctx.ids(['nf']).length ? { 'nf-version': [process.execPath, [nfBin(), '--version']] } : {}),
+    ...(ctx.ids(['foreman']).length ? { 'foreman-version': ['foreman', ['version']] } : {}),
   };
   const rounds = ctx.rounds * (ctx.quick ? 2 : 3); // each run is short: more rounds for the same time
   await interleave(ctx, result, Object.keys(commands), rounds, async (id) => {
@@ -43,7 +45,7 @@ export async function run(ctx) {
   }, { label: '--version' });
 
   const first = addMetric(result, 'first_child', '`up` → first child connected (1 child)', 'ms', { base: 'baseline' });
-  await interleave(ctx, result, ctx.ids(['baseline', 'land', 'concurrently', 'mprocs', 'nf']), rounds, async (id) => {
+  await interleave(ctx, result, ctx.ids(['baseline', 'land', 'concurrently', 'mprocs', 'nf', 'foreman']), rounds, async (id) => {
     const up = await boot(ctx.hub, id, 1);
     first.record(id, up.readyMs);
     await finish(up.run, up.pids, { fast: true });

@@ -53,7 +53,7 @@ export async function run(ctx) {
   const cpu = addMetric(result, 'cpu', 'supervisor CPU time for the whole run', 's');
   const lost = addMetric(result, 'lost', 'lines lost', 'lines', { ratios: false });
   const cut = addMetric(result, 'cut', 'lines cut', 'lines', { ratios: false });
-  const ids = ctx.ids(['baseline', 'land', 'concurrently', 'mprocs', 'nf', 'pm2', 'supervisord']);
+  const ids = ctx.ids(['baseline', 'land', 'concurrently', 'mprocs', 'nf', 'foreman', 'pm2', 'supervisord']);
   await interleave(ctx, result, ids, ctx.rounds, async (id) => {
     const token = ctx.hub.token();
     const run = launch(id, fixtureChildren(ctx.hub, token, CHILDREN, 'flood', lines, LINE_BYTES), { toFile: true });

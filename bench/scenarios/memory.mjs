@@ -18,7 +18,7 @@ export async function run(ctx) {
   });
   const peak = addMetric(result, 'peak_rss', `peak RSS, ${n} idle children`, 'MB');
   const settled = addMetric(result, 'idle_rss', `RSS at the end of the idle period, ${n} children`, 'MB');
-  const ids = ctx.ids(['baseline', 'land', 'land-ui', 'concurrently', 'mprocs', 'nf', 'pm2', 'supervisord']);
+  const ids = ctx.ids(['baseline', 'land', 'land-ui', 'concurrently', 'mprocs', 'nf', 'foreman', 'pm2', 'supervisord']);
   await interleave(ctx, result, ids, ctx.roundsFor(n), async (id) => {
     const token = ctx.hub.token();
     const run = launch(id, fixtureChildren(ctx.hub, token, n), {});

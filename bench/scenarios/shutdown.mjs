@@ -11,7 +11,7 @@ export async function run(ctx) {
       'Children with a grandchild each; the stop request (SIGINT to the tool, `pm2 kill` for pm2) → every child and grandchild gone. ' +
       'A child exits on SIGTERM and leaves its grandchild to the supervisor. Survivors: still alive after the tool is gone.',
   });
-  const ids = ctx.ids(['baseline', 'land', 'land-ui', 'concurrently', 'mprocs', 'nf', 'pm2', 'supervisord']);
+  const ids = ctx.ids(['baseline', 'land', 'land-ui', 'concurrently', 'mprocs', 'nf', 'foreman', 'pm2', 'supervisord']);
   // --quick: only the 64-wide stack the target is about.
   for (const n of ctx.quick ? ctx.sizes.filter((size) => size === 64) : ctx.sizes) {
     const stop = addMetric(result, `stop_${n}`, `stop, ${n} children + ${n} grandchildren`, 'ms');

@@ -31,7 +31,7 @@ export async function run(ctx) {
   const flood = addMetric(result, 'cpu_flood', `CPU, ${FLOODING} of ${TIERS} tiers at ${RATE} lines/s`, '%');
   const rounds = ctx.quick ? 1 : Math.min(ctx.rounds, 3);
   const peers = ctx.ids(['mprocs']);
-  notMeasured(ctx, result, ['concurrently', 'nf', 'supervisord'], 'no terminal UI');
+  notMeasured(ctx, result, ['concurrently', 'nf', 'foreman', 'supervisord'], 'no terminal UI');
   notMeasured(ctx, result, ['pm2'], 'its terminal dashboard, `pm2 monit`, is a client apart from the daemon that runs the tiers');
   let screen;
   await interleave(ctx, result, ['ui', 'plain', ...peers], rounds, async (variant) => {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { availability } from '../lib/contenders.mjs';
 import { openHub } from '../lib/hub.mjs';
 import { checkLines } from '../lib/line-check.mjs';
 import { isAlive } from '../lib/procs.mjs';
@@ -12,6 +13,8 @@ import { addMetric, newResult } from '../lib/scenario.mjs';
 import { boot, finish, stopAndWatch } from '../lib/session.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { evaluateTargets } from '../lib/targets.mjs';
+import { stopTmux } from '../lib/tmux.mjs';
+import { ensureTools } from '../lib/tools.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'land-bench-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,6 +22,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const line = (child, seq, bytes = 100) => {
   const head = `L${child}:${String(seq).padStart(7, '0')}:`;
   return head + 'x'.repeat(bytes - head.length - 1);
+};
+
+const META = {
+  startedAt: 'now', quick: true, rounds: 1, durationS: 1, command: 'npm run bench -- --quick',
+  machine: { nproc: 2, cpu: 'cpu', memoryGiB: 1, node: 'v20', kernel: 'k' },
+  loadavg: { before: [0, 0, 0], after: [0, 0, 0] }, versions: {}, contenders: { pm2: { ok: false, reason: 'not installed' } },
 };
 
 test('summarize: median of odd and even counts, nulls ignored', () => {
@@ -35,6 +44,41 @@ test('checkLines: whole lines under any prefix count; cut and missing lines are 
   const bad = join(dir, 'bad.log');
   writeFileSync(bad, [line(0, 0), line(0, 1).slice(0, 40), line(1, 1), ''].join('\n'));
   assert.deepEqual(await checkLines([bad, join(dir, 'absent.log')], 2, 2, 100), { seen: 2, lost: 2, cut: 1 });
+
+  // A terminal's line ending (mprocs's children write to a pty): still whole lines; a stray \r inside is not.
+  const pty = join(dir, 'pty.log');
+  writeFileSync(pty, [`${line(0, 0)}\r`, `${line(0, 1)}\r`, `${line(1, 0).slice(0, 50)}\r${line(1, 0).slice(50)}\r`, ''].join('\n'));
+  assert.deepEqual(await checkLines([pty], 2, 2, 100), { seen: 2, lost: 2, cut: 1 });
+});
+
+test('availability: a peer that cannot be had is reported with its reason, the others can run', () => {
+  const ok = { ok: true };
+  const state = availability({ concurrently: ok, pm2: ok, nf: ok, foreman: ok, supervisord: ok, tmux: ok, mprocs: { ok: false, reason: 'mprocs 0.9.6 has no binary for linux-s390x' } });
+  assert.deepEqual(state.mprocs, { ok: false, reason: 'mprocs 0.9.6 has no binary for linux-s390x' });
+  assert.equal(state.nf.ok, true);
+  assert.equal(state.land.ok, true);
+  assert.match(availability({ mprocs: ok }).mprocs.reason, /tmux missing/, 'mprocs needs a terminal too');
+});
+
+test('mprocs (in tmux, q), nf and foreman (Ctrl-C to their group): every child connects, the stop leaves nothing', { timeout: 180_000 }, async () => {
+  const tools = ensureTools(() => {});
+  const state = availability(tools);
+  const hub = await openHub();
+  try {
+    for (const id of ['mprocs', 'nf', 'foreman']) {
+      assert.ok(state[id].ok, `${id} could not run here: ${state[id].reason}`);
+      const up = await boot(hub, id, 3, { mode: 'grandchild' });
+      assert.equal(up.hellos.length, 3);
+      assert.ok(up.pids.every(isAlive));
+      const down = await stopAndWatch(up.run, up.pids);
+      assert.deepEqual(down.survivors, [], `${id} left survivors`);
+      assert.notEqual(down.exitMs, null, `${id} did not exit after its stop`);
+      await finish(up.run, up.pids);
+    }
+  } finally {
+    stopTmux();
+    await hub.close();
+  }
 });
 
 test('results: ratios to the base, counts without ratios, targets judged on medians', () => {
@@ -49,20 +93,40 @@ test('results: ratios to the base, counts without ratios, targets judged on medi
   assert.equal(target.met, true);
   for (let i = 0; i < 4; i++) boot8.record('pm2', 1); // now pm2's median (1 ms) is ahead of land's
   assert.equal(evaluateTargets([result])[0].met, false, 'a peer ahead of land fails the target');
+  assert.match(evaluateTargets([result])[0].floor, /pm2 1 ms below the floor's 100 ms: beating it is beyond what the floor allows here/);
 
   const relay = newResult('log-relay', 'Log relay');
   addMetric(relay, 'lost', 'lines lost', 'lines', { ratios: false }).record('land', 3);
   const md = renderMarkdown({
-    meta: {
-      startedAt: 'now', quick: true, rounds: 1, durationS: 1, command: 'npm run bench -- --quick',
-      machine: { nproc: 2, cpu: 'cpu', memoryGiB: 1, node: 'v20', kernel: 'k' },
-      loadavg: { before: [0, 0, 0], after: [0, 0, 0] }, versions: {}, contenders: { pm2: { ok: false, reason: 'not installed' } },
-    },
+    meta: META,
     scenarios: [summarizeScenario(relay)],
     targets: evaluateTargets([relay]),
   });
   assert.match(md, /zero lines lost or cut \(land\) \| lost 3/);
   assert.match(md, /\*\*pm2 could not run\*\*: not installed/);
+});
+
+test('targets: kept and judged where the floor cannot meet them, with the figure of the floor from the same run', () => {
+  const relay = newResult('log-relay', 'Log relay');
+  const rate = addMetric(relay, 'throughput', 'throughput', 'MB/s', { better: 'higher' });
+  for (const [id, values] of Object.entries({ baseline: [90, 100, 95], land: [70, 80, 66], concurrently: [55, 60, 50] })) for (const v of values) rate.record(id, v);
+  let [target] = evaluateTargets([relay]);
+  assert.equal(target.met, false, 'the medians pass (70 ≥ 0.7 × 95, 70 ≥ 1.25 × 55), round 3 does not (66 < 0.7 × 95)');
+  assert.equal(target.floor, undefined, '1.25 × 55 = 68.75 MB/s is within the floor');
+  rate.metric.values = { baseline: [90, 100, 95], land: [90, 95, 92], concurrently: [78, 80, 82] };
+  [target] = evaluateTargets([relay]);
+  assert.equal(target.met, false, 'land is not 1.25× concurrently in any round');
+  assert.match(target.floor, /1\.25× concurrently is 100\.0 MB\/s, above the floor's own 95\.0 MB\/s/);
+  assert.match(renderMarkdown({ meta: META, scenarios: [summarizeScenario(relay)], targets: [target] }), /\| land 92\.0 MB\/s .* · \*\*floor\*\*: 1\.25× concurrently .* \| \*\*no\*\* \|/);
+
+  const shutdown = newResult('shutdown', 'Shutdown');
+  const stop = addMetric(shutdown, 'stop_64', 'stop', 'ms');
+  stop.record('baseline', 620);
+  stop.record('land', 650);
+  addMetric(shutdown, 'survivors_64', 'survivors', 'processes', { ratios: false }).record('land', 0);
+  [target] = evaluateTargets([shutdown]);
+  assert.equal(target.met, false, 'still judged against 300 ms');
+  assert.match(target.floor, /the floor itself takes 620 ms/);
 });
 
 test('baseline: children connect, stop takes every child and grandchild, nothing survives', async () => {
