@@ -14,7 +14,7 @@ export async function run(ctx) {
   const n = 64;
   const idleMs = ctx.quick ? 1_000 : 5_000;
   const result = newResult('memory', 'Memory', {
-    describe: `Peak RSS of the supervisor's own processes (pm2's daemon included, fixture children excluded), sampled every 50 ms from launch until ${idleMs / 1000} s after ${n} idle children connected.`,
+    describe: `Peak RSS of the supervisor's own processes (pm2's daemon and the shells (sh -c) of concurrently and nf included, fixture children excluded; the terminal of those in tmux is not theirs), sampled every 50 ms from launch until ${idleMs / 1000} s after ${n} idle children connected.`,
   });
   const peak = addMetric(result, 'peak_rss', `peak RSS, ${n} idle children`, 'MB');
   const settled = addMetric(result, 'idle_rss', `RSS at the end of the idle period, ${n} children`, 'MB');
