@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BASELINE, LAND_BIN } from './paths.mjs';
 import { isAlive, killAll, treeOf } from './procs.mjs';
+import { LAND_TS_CONTENDERS, warmConfigCache, writeTypeScriptConfig } from './land-ts.mjs';
 import { concurrentlyBin, mprocsBin, nfBin, pm2Bin } from './tools.mjs';
 import { ensureServer, sendKeys, tmuxWindow } from './tmux.mjs';
 
@@ -62,11 +63,15 @@ function baseRun(id, dir, pid, exited, outputs) {
   };
 }
 
-/** `extra`: more top-level config keys (the receiver scenario's `receiver`). */
-function landConfig(dir, children, extra = {}) {
+/**
+ * `extra`: more top-level config keys (the receiver scenario's `receiver`). `typescript`: a `land.config.ts` as
+ * people write it (bench/lib/land-ts.mjs) instead of the plain `.mjs`.
+ */
+function landConfig(dir, children, extra = {}, { typescript = false } = {}) {
   const tiers = Object.fromEntries(children.map(({ name, argv }) => [name, { command: argv }]));
-  const file = join(dir, 'land.config.mjs');
-  writeFileSync(file, `export default ${JSON.stringify({ app: 'bench', ...extra, tiers }, null, 2)};\n`);
+  const config = { app: 'bench', ...extra, tiers };
+  const file = typescript ? writeTypeScriptConfig(dir, config) : join(dir, 'land.config.mjs');
+  if (!typescript) writeFileSync(file, `export default ${JSON.stringify(config, null, 2)};\n`);
   mkdirSync(join(dir, 'profiles'), { recursive: true });
   writeFileSync(join(dir, 'profiles', 'debug.env'), '');
   return ['up', '--config', file, '--profile', 'debug'];
@@ -85,6 +90,20 @@ function procfileRun(id, dir, children, toFile, [file, ...args]) {
   const run = baseRun(id, dir, child.pid, exitOf(child), out.outputs);
   run.launchedAt = launchedAt;
   run.stop = async () => (process.kill(-child.pid, 'SIGINT'), performance.now());
+  return run;
+}
+
+/** `land up --no-tui`; `typescript`: with a land.config.ts, `warm` or not (land-ts.mjs), `env`: more for land. */
+function launchLand(id, { dir, children, toFile, env = {}, nodeArgs = [], config = {} }, typescript) {
+  const args = landConfig(dir, children, config, { typescript: Boolean(typescript) });
+  if (typescript?.warm) warmConfigCache(args[2], cleanEnv(env));
+  const out = openStdout(dir, toFile);
+  const launchedAt = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, LAND_BIN, ...args, '--no-tui'], { cwd: dir, stdio: out.stdio, env: cleanEnv({ ...env, ...typescript?.env }) });
+  out.done();
+  const run = baseRun(id, dir, child.pid, exitOf(child), out.outputs);
+  run.launchedAt = launchedAt;
+  run.stop = async () => (child.kill('SIGINT'), performance.now());
   return run;
 }
 
@@ -107,18 +126,10 @@ const CONTENDERS = {
   land: {
     label: 'land (plain)',
     needs: [],
-    launch({ dir, children, toFile, env = {}, nodeArgs = [], config = {} }) {
-      const args = landConfig(dir, children, config);
-      const out = openStdout(dir, toFile);
-      const launchedAt = performance.now();
-      const child = spawn(process.execPath, [...nodeArgs, LAND_BIN, ...args, '--no-tui'], { cwd: dir, stdio: out.stdio, env: cleanEnv(env) });
-      out.done();
-      const run = baseRun('land', dir, child.pid, exitOf(child), out.outputs);
-      run.launchedAt = launchedAt;
-      run.stop = async () => (child.kill('SIGINT'), performance.now());
-      return run;
-    },
+    launch: (options) => launchLand('land', options),
   },
+
+  ...LAND_TS_CONTENDERS(launchLand),
 
   'land-ui': {
     label: 'land (UI, tmux)',

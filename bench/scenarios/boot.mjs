@@ -10,7 +10,8 @@ export async function run(ctx) {
       ? 'launch → every child connected to the harness, and the CPU the tool had used by then.'
       : 'launch → every child connected to the harness, and the CPU the tool had used by then; then the stop request → every child gone (no grandchildren).',
   });
-  const ids = ctx.ids(['baseline', 'land', 'land-ui', 'concurrently', 'mprocs', 'nf', 'foreman', 'pm2', 'supervisord']);
+  // land-ts*: the same stack from a land.config.ts: compiled on an earlier start, first start, through jiti (land-ts.mjs).
+  const ids = ctx.ids(['baseline', 'land', 'land-ts', 'land-ts-cold', 'land-ts-jiti', 'land-ui', 'concurrently', 'mprocs', 'nf', 'foreman', 'pm2', 'supervisord']);
   for (const n of ctx.sizes) {
     const ready = addMetric(result, `boot_${n}`, `boot, ${n} children`, 'ms');
     const cpu = addMetric(result, `boot_cpu_${n}`, `supervisor CPU until ready, ${n} children`, 'ms');

@@ -3,7 +3,6 @@ import { pathToFileURL } from 'node:url';
 import { InputError, oneLine } from '../errors.js';
 import { displayPath } from './display-path.js';
 import { locateStack } from './locate.js';
-import { landAliases } from './self-alias.js';
 import { resolveConfig } from './resolve.js';
 import { parseLandConfig } from './config-issues.js';
 import type { ResolvedConfig } from './types.js';
@@ -50,15 +49,16 @@ export async function importConfigWithin(file: string, label: string): Promise<u
   }
 }
 
-/** The file's default export: TypeScript through jiti (no build step), JavaScript through native import(). */
+/**
+ * The file's default export: TypeScript compiled once and cached (src/config/typescript/, jiti as the fallback; no
+ * build step), JavaScript through native import().
+ */
 export async function importConfigModule(file: string, label: string): Promise<unknown> {
   const extension = path.extname(file);
   try {
     if (TYPESCRIPT.has(extension)) {
-      // Loaded only here: a JavaScript config does not pay for jiti. moduleCache off: a reload sees the current file.
-      const { createJiti } = await import('jiti');
-      const jiti = createJiti(import.meta.url, { moduleCache: false, alias: landAliases() });
-      return await jiti.import(file, { default: true });
+      // Loaded only here: a JavaScript config does not pay for it.
+      return await (await import('./typescript/load-typescript.js')).importTypeScriptConfig(file);
     }
     if (JAVASCRIPT.has(extension)) {
       const module = (await import(pathToFileURL(file).href)) as { default?: unknown };

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { displayPath } from '../../src/config/display-path.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
 import { loadConfig } from '../../src/config/load.js';
-import { makeTempProject, repoPath, type TempProject } from './temp-project.js';
+import { loadError, makeTempProject, repoPath, type TempProject } from './temp-project.js';
 
 const DEFINE = JSON.stringify(repoPath('src/config/define.ts'));
 
@@ -14,15 +13,6 @@ beforeEach(() => {
 afterEach(() => {
   project.remove();
 });
-
-async function loadError(options: Parameters<typeof loadConfig>[0]): Promise<InputError> {
-  const error = await loadConfig(options).then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
-}
 
 describe('loadConfig', () => {
   it('loads a TypeScript config that imports defineConfig, without a build step (jiti)', async () => {

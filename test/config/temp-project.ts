@@ -2,6 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { InputError } from '../../src/errors.js';
 
 /** Absolute path of a file in this repository. */
 export function repoPath(relative: string): string {
@@ -29,4 +32,14 @@ export function makeTempProject(prefix = 'land-config-'): TempProject {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The InputError loadConfig rejects with (failing the test if it resolves or throws anything else). */
+export async function loadError(options: Parameters<typeof loadConfig>[0]): Promise<InputError> {
+  const error = await loadConfig(options).then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
 }

@@ -1,0 +1,139 @@
+/**
+ * The compiled TypeScript config, kept in `<config folder>/.land/cache/config/` (private: this user's, mode 0700).
+ * An entry is a manifest per config file (`land.config.ts.json`) naming the compiled module (`<sha256>.mjs`) and
+ * the SHA-256 of every file compiled into it: it is used only while every one of those files still has the same
+ * contents, the config is at the same path, and the same land (the same `land` aliases, the same recipe) loads it.
+ * Anything unexpected (a folder owned by another user, a link, a file that does not read back) is a miss, never
+ * an error: the caller compiles again or falls back to jiti.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensurePrivateFolder } from '../../control/private-dir.js';
+import type { CompiledConfig } from './compile.js';
+
+/** Bumped whenever compile.ts changes what it produces, so older entries are not used. */
+const RECIPE = 'land-config-esbuild-1';
+const OUTPUT = /^[0-9a-f]{64}\.mjs$/;
+
+interface Manifest {
+  recipe: string;
+  config: string;
+  aliases: Record<string, string>;
+  /** [absolute path, sha256 of its contents]; the config first. */
+  inputs: Array<[string, string]>;
+  output: string;
+}
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** `<config folder>/.land/cache/config`, made private; undefined when it cannot be (the cache is then not used). */
+export function cacheFolder(configFile: string): string | undefined {
+  const folder = path.join(path.dirname(configFile), '.land', 'cache', 'config');
+  try {
+    ensurePrivateFolder(folder);
+    return folder;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A regular file of this user's in the cache (not a link), or undefined. */
+function readOwnFile(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function hashOf(file: string): string | undefined {
+  try {
+    return sha256(readFileSync(file));
+  } catch {
+    return undefined;
+  }
+}
+
+const manifestPath = (folder: string, configFile: string) => path.join(folder, `${path.basename(configFile)}.json`);
+
+function readManifest(file: string): Manifest | undefined {
+  const text = readOwnFile(file);
+  if (!text) return undefined;
+  try {
+    const manifest = JSON.parse(text.toString('utf8')) as Manifest;
+    return Array.isArray(manifest.inputs) && typeof manifest.output === 'string' && OUTPUT.test(manifest.output) ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sameAliases = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The compiled module for `configFile` if every input is unchanged, else undefined. */
+export function cachedModule(folder: string, configFile: string, aliases: Record<string, string>): string | undefined {
+  const manifest = readManifest(manifestPath(folder, configFile));
+  if (!manifest || manifest.recipe !== RECIPE || manifest.config !== configFile || !sameAliases(manifest.aliases ?? {}, aliases)) return undefined;
+  if (manifest.inputs[0]?.[0] !== configFile) return undefined;
+  for (const [input, hash] of manifest.inputs) if (hashOf(input) !== hash) return undefined;
+  const output = path.join(folder, manifest.output);
+  const code = readOwnFile(output);
+  // Its name is its hash: a file that does not read back whole is not used.
+  return code && `${sha256(code)}.mjs` === manifest.output ? output : undefined;
+}
+
+/** Written beside its final name and renamed: a reader sees the old file or the new one, never half of one. */
+function writeAtomically(file: string, data: string): void {
+  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Stores a compile; returns the module's path. Old modules no manifest names are removed. */
+export function storeModule(folder: string, configFile: string, aliases: Record<string, string>, compiled: CompiledConfig): string {
+  const name = `${sha256(compiled.code)}.mjs`;
+  const output = path.join(folder, name);
+  if (readOwnFile(output)?.toString('utf8') !== compiled.code) writeAtomically(output, compiled.code);
+  const manifest: Manifest = { recipe: RECIPE, config: configFile, aliases, inputs: compiled.inputs, output: name };
+  writeAtomically(manifestPath(folder, configFile), `${JSON.stringify(manifest, null, 2)}\n`);
+  prune(folder);
+  return output;
+}
+
+/**
+ * Bounded disk: only the modules some manifest names stay (one per config file in the folder), and no temporary
+ * file a killed land left (one younger than a minute may be another land's write in progress).
+ */
+function prune(folder: string): void {
+  const names = readdirSync(folder);
+  const kept = new Set(names.filter((name) => name.endsWith('.json')).map((name) => readManifest(path.join(folder, name))?.output));
+  for (const name of names) {
+    const file = path.join(folder, name);
+    if (OUTPUT.test(name) && !kept.has(name)) rmSync(file, { force: true });
+    else if (name.endsWith('.tmp') && ageMs(file) > 60_000) rmSync(file, { force: true });
+  }
+}
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}

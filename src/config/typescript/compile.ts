@@ -1,0 +1,121 @@
+/**
+ * A TypeScript config (and the local files it imports) compiled into one ES module that node imports natively:
+ * esbuild, loaded only here, on a cache miss. The module is written under `.land/cache/config/`, so whatever
+ * would resolve against the file's own place is fixed at compile time: `import.meta.url`, `import.meta.dirname`,
+ * `import.meta.filename`, `__dirname` and `__filename` become each source file's own values, `require` resolves
+ * from the config's folder, `land` and `land/telemetry` point at the land that loads the config (as jiti's aliases
+ * did). Packages stay external imports, resolved from `.land/cache/config/`, i.e. from the project's node_modules.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
+
+export interface CompiledConfig {
+  /** The ES module's source. */
+  code: string;
+  /**
+   * Every file compiled in (the config first) with the SHA-256 of the very contents compiled: the cache entry is
+   * valid while they are unchanged (a file edited during the compile makes it stale, never wrong).
+   */
+  inputs: Array<[file: string, sha256: string]>;
+}
+
+/** Why a compile gave up: the caller then loads the config through jiti, which says what is wrong as it always did. */
+export class CompileDeclined extends Error {}
+
+const LOADERS: Record<string, 'ts' | 'js' | 'json'> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
+
+const COMPUTED_IMPORT = /(?:\b|__)(?:require|import)\s*\(\s*(?!['"])/;
+
+/** Each source file's own location, declared on its first line (so line numbers stay as written). */
+function locationPrefix(file: string): string {
+  const values = { __land_filename: file, __land_dirname: path.dirname(file), __land_url: pathToFileURL(file).href };
+  return `var ${Object.entries(values).map(([name, value]) => `${name} = ${JSON.stringify(value)}`).join(', ')};`;
+}
+
+function landPlugin(aliases: Record<string, string>, seen: Map<string, string>): Plugin {
+  return {
+    name: 'land-config',
+    setup(build) {
+      build.onResolve({ filter: /^land(\/telemetry)?$/ }, (args) => {
+        const target = aliases[args.path];
+        return target === undefined ? undefined : { path: pathToFileURL(target).href, external: true };
+      });
+      build.onLoad({ filter: /\.([cm]?[jt]s|json)$/ }, async (args) => {
+        const loader = LOADERS[path.extname(args.path)] ?? 'js';
+        const source = await readFile(args.path);
+        seen.set(args.path, createHash('sha256').update(source).digest('hex'));
+        const text = source.toString('utf8');
+        return { contents: loader === 'json' ? text : locationPrefix(args.path) + text, loader };
+      });
+    },
+  };
+}
+
+/**
+ * Compiles `file` with `aliases` (`land` → its entry file). Throws CompileDeclined for anything esbuild reports
+ * (an error, or a warning such as a `require(variable)` it cannot follow): those configs keep jiti's semantics.
+ */
+export async function compileConfig(file: string, aliases: Record<string, string>): Promise<CompiledConfig> {
+  let esbuild: typeof import('esbuild');
+  try {
+    esbuild = await import('esbuild');
+  } catch (error) {
+    throw new CompileDeclined(`esbuild is not available: ${String(error)}`);
+  }
+  const workingDir = path.dirname(file);
+  const seen = new Map<string, string>();
+  try {
+    const result = await esbuild.build({
+      absWorkingDir: workingDir,
+      entryPoints: [file],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      // jiti's order, so `./names` is the same file whichever of the two loads the config.
+      resolveExtensions: ['.js', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', '.json'],
+      // Paths as given, so the config compiled in is the very path the cache entry is kept for.
+      preserveSymlinks: true,
+      // The project's tsconfig.json is not read: it is not among the cache's inputs, and jiti ignores it too.
+      tsconfigRaw: {},
+      metafile: true,
+      logLevel: 'silent',
+      define: {
+        __dirname: '__land_dirname',
+        __filename: '__land_filename',
+        'import.meta.url': '__land_url',
+        'import.meta.dirname': '__land_dirname',
+        'import.meta.filename': '__land_filename',
+      },
+      banner: {
+        js: `import { createRequire as __landCreateRequire } from 'node:module'; const require = __landCreateRequire(${JSON.stringify(pathToFileURL(file).href)});`,
+      },
+      plugins: [landPlugin(aliases, seen)],
+    });
+    if (result.warnings.length > 0) throw new CompileDeclined(`esbuild warned: ${result.warnings[0]!.text}`);
+    const code = result.outputFiles[0]!.text;
+    // import(name) or require(name) of a computed name would resolve from .land/cache/config, not from the file
+    // that wrote it: jiti keeps that right. (A false match, in a string, only costs the cache.)
+    if (COMPUTED_IMPORT.test(code)) throw new CompileDeclined('an import() or require() of a computed name');
+    const inputs = Object.keys(result.metafile.inputs).map((input): [string, string] => {
+      const absolute = path.resolve(workingDir, input);
+      const hash = seen.get(absolute);
+      // Read by esbuild itself (another kind of file) or from another namespace: its changes could not be seen.
+      if (hash === undefined) throw new CompileDeclined(`not read by land: ${input}`);
+      return [absolute, hash];
+    });
+    inputs.sort(([a], [b]) => (a === file ? -1 : b === file ? 1 : 0));
+    return { code, inputs };
+  } catch (error) {
+    if (error instanceof CompileDeclined) throw error;
+    throw new CompileDeclined(error instanceof Error ? error.message : String(error));
+  } finally {
+    // The service process esbuild started must not outlive the compile (nor keep land alive).
+    await esbuild.stop();
+  }
+}
