@@ -2,7 +2,7 @@
  * A TypeScript config compiled once (esbuild) into .land/cache/config and imported natively while the config and
  * every local file it imports keep their contents; jiti when the cache declines (src/config/typescript/).
  */
-import { chownSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -52,7 +52,7 @@ describe('a TypeScript config, compiled once and cached', () => {
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 
-  it('sees an edit of the config, and of a local file it imports, on the next load (and keeps one module)', async () => {
+  it('sees an edit of the config, and of a local file it imports, on the next load', async () => {
     writeStack('first');
     expect((await loadConfig({ cwd: project.dir })).app).toBe('first');
     project.write('land.config.ts', readFileSync(path.join(project.dir, 'land.config.ts'), 'utf8').replace('{ job }', '{ job, other: job }'));
@@ -62,6 +62,23 @@ describe('a TypeScript config, compiled once and cached', () => {
     // Back to an earlier content: compiled again, not confused with the stale module.
     project.write('lib/names.ts', `export const app: string = 'first';`);
     expect((await loadConfig({ cwd: project.dir })).app).toBe('first');
+  });
+
+  it('keeps one module per config: those no manifest names are removed by the next compile once a minute old', async () => {
+    writeStack('first');
+    await loadConfig({ cwd: project.dir });
+    const [old] = modules();
+    writeStack('second');
+    await loadConfig({ cwd: project.dir });
+    // Younger than a minute: it may be another land's compile between its module and its manifest.
+    expect(modules()).toContain(old);
+    const past = new Date(Date.now() - 120_000);
+    for (const name of cachedFiles()) utimesSync(path.join(cacheDir(), name), past, past);
+    writeFileSync(path.join(cacheDir(), 'land.config.ts.json.123-abcd.tmp'), '{');
+    utimesSync(path.join(cacheDir(), 'land.config.ts.json.123-abcd.tmp'), past, past);
+    writeStack('third');
+    expect((await loadConfig({ cwd: project.dir })).app).toBe('third');
+    expect(cachedFiles()).toEqual([...modules(), 'land.config.ts.json'].sort());
     expect(modules()).toHaveLength(1);
   });
 

@@ -6,7 +6,7 @@
  * Anything unexpected (a folder owned by another user, a link, a file that does not read back) is a miss, never
  * an error: the caller compiles again or falls back to jiti.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateFolder } from '../../control/private-dir.js';
@@ -25,7 +25,8 @@ interface Manifest {
   output: string;
 }
 
-const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+/** The one-shot hash: about half the cost of createHash() for the first call of a process. */
+export const sha256 = (data: Buffer | string): string => hash('sha256', data, 'hex');
 
 /** `<config folder>/.land/cache/config`, made private; undefined when it cannot be (the cache is then not used). */
 export function cacheFolder(configFile: string): string | undefined {
@@ -118,15 +119,16 @@ export function storeModule(folder: string, configFile: string, aliases: Record<
 
 /**
  * Bounded disk: only the modules some manifest names stay (one per config file in the folder), and no temporary
- * file a killed land left (one younger than a minute may be another land's write in progress).
+ * file a killed land left. Anything younger than a minute stays: it may be another land's compile, between its
+ * module and its manifest.
  */
 function prune(folder: string): void {
   const names = readdirSync(folder);
   const kept = new Set(names.filter((name) => name.endsWith('.json')).map((name) => readManifest(path.join(folder, name))?.output));
   for (const name of names) {
     const file = path.join(folder, name);
-    if (OUTPUT.test(name) && !kept.has(name)) rmSync(file, { force: true });
-    else if (name.endsWith('.tmp') && ageMs(file) > 60_000) rmSync(file, { force: true });
+    const stale = (OUTPUT.test(name) && !kept.has(name)) || name.endsWith('.tmp');
+    if (stale && ageMs(file) > 60_000) rmSync(file, { force: true });
   }
 }
 

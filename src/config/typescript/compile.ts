@@ -6,11 +6,11 @@
  * from the config's folder, `land` and `land/telemetry` point at the land that loads the config (as jiti's aliases
  * did). Packages stay external imports, resolved from `.land/cache/config/`, i.e. from the project's node_modules.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { sha256 } from './cache.js';
 
 export interface CompiledConfig {
   /** The ES module's source. */
@@ -43,10 +43,10 @@ function landPlugin(aliases: Record<string, string>, seen: Map<string, string>):
         const target = aliases[args.path];
         return target === undefined ? undefined : { path: pathToFileURL(target).href, external: true };
       });
-      build.onLoad({ filter: /\.([cm]?[jt]s|json)$/ }, async (args) => {
+      build.onLoad({ filter: /\.([cm]?[jt]s|json)$/ }, (args) => {
         const loader = LOADERS[path.extname(args.path)] ?? 'js';
-        const source = await readFile(args.path);
-        seen.set(args.path, createHash('sha256').update(source).digest('hex'));
+        const source = readFileSync(args.path);
+        seen.set(args.path, sha256(source));
         const text = source.toString('utf8');
         return { contents: loader === 'json' ? text : locationPrefix(args.path) + text, loader };
       });

@@ -48,5 +48,13 @@ async function compiledModule(file: string, aliases: Record<string, string>): Pr
 export async function importTypeScriptConfig(file: string): Promise<unknown> {
   const aliases = landAliases();
   const module = await compiledModule(file, aliases);
-  return module === undefined ? importThroughJiti(file, aliases) : importModule(module);
+  if (module === undefined) return importThroughJiti(file, aliases);
+  try {
+    return await importModule(module);
+  } catch (error) {
+    // The module itself gone (another land's compile pruned it meanwhile): not the config's fault.
+    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(module);
+    if (missing) return importThroughJiti(file, aliases);
+    throw error;
+  }
 }
