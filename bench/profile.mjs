@@ -2,6 +2,8 @@
 //   node bench/profile.mjs [--children 64] [--mode idle|grandchild]      boot and stop
 //   node bench/profile.mjs --mode flood [--children 4] [--lines 250000]   the log relay (stdout to a file)
 //   node bench/profile.mjs --ui [--children 16] [--idle 10000]           the UI in tmux: 10 s of an idle stack
+//   node bench/profile.mjs --ts [--cold] …                                 from a land.config.ts (compiled before,
+//                                                                          or --cold: compiled by this start)
 // Runs `land up --no-tui` under `node --cpu-prof`, boots the children, (flood: waits until they are done), sends
 // SIGINT, and prints the heaviest functions and files (self time) of each phase: boot (launch → every child
 // connected), run (→ SIGINT) and stop (SIGINT → exit). The raw .cpuprofile is kept under bench/results/ (*.tmp,
@@ -21,6 +23,7 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const mode = option('--mode', 'idle');
 const ui = args.includes('--ui');
+const ts = args.includes('--ts') ? (args.includes('--cold') ? 'land-ts-cold' : 'land-ts') : undefined;
 const idleMs = Number(option('--idle', ui ? '10000' : '500'));
 const children = Number(option('--children', mode === 'flood' ? '4' : ui ? '16' : '64'));
 const lines = Number(option('--lines', '250000'));
@@ -50,7 +53,7 @@ function selfTimes(profile, fromUs, toUs) {
 
 const hub = await openHub();
 const dir = mkdtempSync(join(tmpdir(), 'land-bench-prof-'));
-const up = await boot(hub, ui ? 'land-ui' : 'land', children, {
+const up = await boot(hub, ui ? 'land-ui' : ts ?? 'land', children, {
   mode,
   args: mode === 'flood' ? [lines, 100] : [],
   options: { nodeArgs: ['--cpu-prof', '--cpu-prof-interval', process.env.PROF_INTERVAL ?? '1000', '--cpu-prof-dir', dir], toFile: mode === 'flood' },
@@ -71,7 +74,7 @@ stopTmux();
 const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
 if (!file) throw new Error('node wrote no .cpuprofile (did land exit cleanly?)');
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-const kept = join(RESULTS_DIR, `land-${ui ? 'ui-' : ''}${children}-${mode}.cpuprofile.tmp`);
+const kept = join(RESULTS_DIR, `land-${ui ? 'ui-' : ts ? `${ts.slice(5)}-` : ''}${children}-${mode}.cpuprofile.tmp`);
 copyFileSync(join(dir, file), kept);
 rmSync(dir, { recursive: true, force: true });
 const bootEnd = profile.startTime + up.readyMs * 1000;
