@@ -1,6 +1,6 @@
 // The harness's own checks: `node --test bench/test/`. Real processes and sockets; no timing thresholds.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -79,6 +79,36 @@ test('mprocs (in tmux, q), nf and foreman (Ctrl-C to their group): every child c
     stopTmux();
     await hub.close();
   }
+});
+
+test('land-ts, land-ts-cold, land-ts-jiti: a land.config.ts boots every child, the stop leaves nothing; only land-ts starts compiled', { timeout: 180_000 }, async () => {
+  const hub = await openHub();
+  try {
+    for (const id of ['land-ts', 'land-ts-cold', 'land-ts-jiti']) {
+      const manifest = (up) => join(up.run.dir, '.land', 'cache', 'config', 'land.config.ts.json');
+      const up = await boot(hub, id, 2);
+      assert.equal(up.hellos.length, 2);
+      assert.match(readFileSync(join(up.run.dir, 'land.config.ts'), 'utf8'), /from 'land';[\s\S]*TierConfig =>/);
+      // Compiled by the earlier `land check` (land-ts) or by this start (land-ts-cold); never with LAND_CONFIG_CACHE=off.
+      assert.equal(existsSync(manifest(up)), id !== 'land-ts-jiti', `${id}: the compiled config`);
+      const down = await stopAndWatch(up.run, up.pids);
+      assert.deepEqual(down.survivors, [], `${id} left survivors`);
+      await finish(up.run, up.pids);
+    }
+  } finally {
+    await hub.close();
+  }
+});
+
+test('the boot target for a land.config.ts is judged on land-ts, with the first start, the .mjs config and jiti beside it', () => {
+  const result = newResult('boot', 'Boot');
+  const boot8 = addMetric(result, 'boot_8', 'boot, 8 children', 'ms');
+  for (const [id, v] of Object.entries({ baseline: 100, land: 104, 'land-ts': 107, 'land-ts-cold': 130, 'land-ts-jiti': 150 })) boot8.record(id, v);
+  const target = () => evaluateTargets([result]).find((t) => /land\.config\.ts/.test(t.target));
+  assert.equal(target().met, true);
+  assert.equal(target().detail, 'N=8: land-ts 107 ms (1.07×), land-ts-cold 130 ms (1.30×), land 104 ms (1.04×), land-ts-jiti 150 ms (1.50×)');
+  boot8.metric.values['land-ts'] = [109];
+  assert.equal(target().met, false);
 });
 
 test('results: ratios to the base, counts without ratios, targets judged on medians', () => {
