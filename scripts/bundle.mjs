@@ -1,7 +1,7 @@
 // Bundles the `land` command into dist/cli/ (esbuild, after tsc has type-checked and compiled the library).
 // Why: loading ~700 files of dependencies one by one cost `land up` about half a second before its first child was
 // spawned; one bundle with a chunk per lazily loaded command (and per telemetry pipe) parses in a fraction of that.
-// See docs/decisions.md. esbuild and jiti stay outside: they are loaded only to compile a TypeScript config.
+// See docs/decisions.md. jiti stays outside: it is loaded only for a TypeScript config the compile cache declines.
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -45,9 +45,10 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS dependencies call require() for Node's own modules: give every chunk one.
   banner: { js: "import { createRequire as __landCreateRequire } from 'node:module'; const require = __landCreateRequire(import.meta.url);" },
-  // esbuild (a native binary) and jiti: only for a .ts config whose compile is not cached; react-devtools-core:
-  // ink's optional development hook.
-  external: ['esbuild', 'jiti', 'react-devtools-core'],
+  // jiti: only for a .ts config the compile cache declines, with files of its own; react-devtools-core: ink's
+  // optional development hook. esbuild's API is bundled (into the config compile's chunk) and drives the platform
+  // binary land depends on (src/config/typescript/compile.ts).
+  external: ['jiti', 'react-devtools-core'],
   plugins: [reactProductionBuilds],
   logLevel: 'warning',
   metafile: true,

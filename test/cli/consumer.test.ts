@@ -1,6 +1,6 @@
 /**
  * land as another project sees it: the packed tarball (npm pack) installed into a fresh project, its types checked by
- * a strict consumer (skipLibCheck: false), and `npx land up` booting a TypeScript config there.
+ * a strict consumer (skipLibCheck: false), and `npx land up` booting (and compiling) a TypeScript config there.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -142,5 +142,8 @@ describe('the packed package', () => {
     expect(out).toMatch(/web: ready → stopping \(shutting down\)/);
     expect(out).toMatch(/every tier stopped/);
     expect(markedProcesses(bootId)).toEqual([]);
+    // Compiled by the esbuild inside the installed package (its platform binary, no install script), and cached.
+    const manifest = JSON.parse(readFileSync(join(project, '.land', 'cache', 'config', 'land.config.ts.json'), 'utf8')) as { aliases: { land: string } };
+    expect(manifest.aliases.land).toBe(join(project, 'node_modules', 'land', 'dist', 'src', 'index.js'));
   });
 });

@@ -7,6 +7,7 @@
  * did). Packages stay external imports, resolved from `.land/cache/config/`, i.e. from the project's node_modules.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
@@ -55,16 +56,33 @@ function landPlugin(aliases: Record<string, string>, seen: Map<string, string>):
 }
 
 /**
+ * esbuild's JavaScript API, bundled into land's compile chunk, driving the platform binary land depends on
+ * directly (`@esbuild/<platform>-<arch>`, an optional dependency with no install script: the `esbuild` package's
+ * own postinstall would make npm warn on every install of land). The API finds that binary through
+ * ESBUILD_BINARY_PATH, read once when it loads; land's environment is left as it was, so no tier inherits it.
+ */
+async function loadEsbuild(): Promise<typeof import('esbuild')> {
+  const previous = process.env.ESBUILD_BINARY_PATH;
+  try {
+    if (previous === undefined) {
+      const binary = process.platform === 'win32' ? 'esbuild.exe' : 'bin/esbuild';
+      process.env.ESBUILD_BINARY_PATH = createRequire(import.meta.url).resolve(`@esbuild/${process.platform}-${process.arch}/${binary}`);
+    }
+    // The CommonJS module itself: bundled, its named exports are not all on the namespace (`stop` is missing).
+    return ((await import('esbuild')) as unknown as { default: typeof import('esbuild') }).default;
+  } catch (error) {
+    throw new CompileDeclined(`esbuild is not available: ${String(error)}`);
+  } finally {
+    if (previous === undefined) delete process.env.ESBUILD_BINARY_PATH;
+  }
+}
+
+/**
  * Compiles `file` with `aliases` (`land` → its entry file). Throws CompileDeclined for anything esbuild reports
  * (an error, or a warning such as a `require(variable)` it cannot follow): those configs keep jiti's semantics.
  */
 export async function compileConfig(file: string, aliases: Record<string, string>): Promise<CompiledConfig> {
-  let esbuild: typeof import('esbuild');
-  try {
-    esbuild = await import('esbuild');
-  } catch (error) {
-    throw new CompileDeclined(`esbuild is not available: ${String(error)}`);
-  }
+  const esbuild = await loadEsbuild();
   const workingDir = path.dirname(file);
   const seen = new Map<string, string>();
   try {
