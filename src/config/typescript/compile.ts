@@ -78,8 +78,9 @@ async function loadEsbuild(): Promise<typeof import('esbuild')> {
 }
 
 /**
- * Compiles `file` with `aliases` (`land` → its entry file). Throws CompileDeclined for anything esbuild reports
- * (an error, or a warning such as a `require(variable)` it cannot follow): those configs keep jiti's semantics.
+ * Compiles `file` with `aliases` (`land` → its entry file). Throws CompileDeclined for anything esbuild reports (an
+ * error or a warning), a computed import left in the output, or an input land did not read itself: those configs
+ * keep jiti's semantics (and jiti's words for what is wrong).
  */
 export async function compileConfig(file: string, aliases: Record<string, string>): Promise<CompiledConfig> {
   const esbuild = await loadEsbuild();

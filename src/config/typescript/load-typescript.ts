@@ -30,7 +30,7 @@ async function importThroughJiti(file: string, aliases: Record<string, string>):
 
 /** The cached module, or a fresh compile stored in the cache; undefined when the cache declines this config. */
 async function compiledModule(file: string, aliases: Record<string, string>): Promise<string | undefined> {
-  if (process.env.LAND_CONFIG_CACHE === 'off') return undefined;
+  if (['off', '0', 'false', 'no'].includes(process.env.LAND_CONFIG_CACHE?.trim().toLowerCase() ?? '')) return undefined;
   const folder = cacheFolder(file);
   if (folder === undefined) return undefined;
   const cached = cachedModule(folder, file, aliases);
