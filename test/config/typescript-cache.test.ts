@@ -207,17 +207,19 @@ describe('a TypeScript config, compiled once and cached', () => {
     expect((await loadConfig({ cwd: project.dir })).app).toBe('filed');
   });
 
-  it('leaves to jiti, uncached, what esbuild cannot follow (a require of a computed name) and LAND_CONFIG_CACHE=off', async () => {
+  it('leaves to jiti, uncached, what esbuild cannot follow (a require of a computed name) and LAND_CONFIG_CACHE=off (or 0)', async () => {
     project.write('lib/computed.cjs', `module.exports = { app: 'computed' };`);
     project.write('land.config.ts', `const which: string = './lib/computed.cjs';\nconst { app } = require(which);\nexport default { app, tiers: { job: { command: ['true'] } } };`);
     expect((await loadConfig({ cwd: project.dir })).app).toBe('computed');
     expect(modules()).toEqual([]);
 
-    writeStack('off');
-    process.env.LAND_CONFIG_CACHE = 'off';
     try {
-      expect((await loadConfig({ cwd: project.dir })).app).toBe('off');
-      expect(existsSync(manifestFile())).toBe(false);
+      for (const value of ['off', '0']) {
+        writeStack(`cache ${value}`);
+        process.env.LAND_CONFIG_CACHE = value;
+        expect((await loadConfig({ cwd: project.dir })).app).toBe(`cache ${value}`);
+        expect(existsSync(manifestFile())).toBe(false);
+      }
     } finally {
       delete process.env.LAND_CONFIG_CACHE;
     }
