@@ -5,6 +5,7 @@ import { displayPath } from './display-path.js';
 import { locateStack } from './locate.js';
 import { resolveConfig } from './resolve.js';
 import { parseLandConfig } from './config-issues.js';
+import { importTypeScriptConfig } from './typescript/load-typescript.js';
 import type { ResolvedConfig } from './types.js';
 
 export { CONFIG_FILE_NAMES } from './locate.js';
@@ -57,8 +58,9 @@ export async function importConfigModule(file: string, label: string): Promise<u
   const extension = path.extname(file);
   try {
     if (TYPESCRIPT.has(extension)) {
-      // Loaded only here: a JavaScript config does not pay for it.
-      return await (await import('./typescript/load-typescript.js')).importTypeScriptConfig(file);
+      // Light (node builtins only), so imported statically: its own chunk cost ~8 ms of CPU and ~20 ms of start-up
+      // in A/B runs. esbuild and jiti, the heavy parts, are imported only when the compile cache misses or declines.
+      return await importTypeScriptConfig(file);
     }
     if (JAVASCRIPT.has(extension)) {
       const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
