@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { expectCleanRejection, LandRun, landDone, makeProject, removeProjects } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
-import { sleeper, upUntil } from './support.js';
+import { upUntil } from './support.js';
 
 const runs: LandRun[] = [];
 afterEach(() => cleanUp(runs));
@@ -50,10 +50,13 @@ describe('fault: a land.config.ts compiled and cached in .land/cache/config', ()
     expect(readdirSync(cacheDir(dir)).filter((name) => name.endsWith('.mjs'))).toHaveLength(1);
     writeHelper(dir, 'beta');
     expect(await tiersOf(dir)).toEqual(['beta']);
-    writeFileSync(join(dir, 'land.config.ts'), `import { tier } from './lib/names';\nexport default { tiers: { [tier + '-edited']: ${JSON.stringify(sleeper('edited up'))} } };\n`);
+    // The tier says whether the ESBUILD_BINARY_PATH land set to compile this very start reached it (it must not).
+    const tier = { command: ['sh', '-c', 'echo "edited up, esbuild path ${ESBUILD_BINARY_PATH:-unset}"; exec sleep 300'], ready: { log: 'edited up' } };
+    writeFileSync(join(dir, 'land.config.ts'), `import { tier } from './lib/names';\nexport default { tiers: { [tier + '-edited']: ${JSON.stringify(tier)} } };\n`);
     writeHelper(dir, 'gamma');
     const run = await upUntil(runs, dir, /edited up/);
     expect(run.stdout).toContain('gamma-edited');
+    expect(run.stdout).toContain('edited up, esbuild path unset');
   });
 
   it('a syntax error in land.config.ts, or in a helper it imports: one line naming the file and position, exit 2, nothing cached', async () => {
