@@ -7,13 +7,16 @@
 //                             touching the grandchild, so only a supervisor that stops the whole tree leaves none
 //   flood <lines> <bytes>     writes <lines> lines of <bytes> bytes (newline included) as fast as the pipe takes
 //                             them, then exits 0. Line: `L<index>:<seq, 7 digits>:xxxx…\n`
-//   rate <lines/s> <ms> [k]   writes 100-byte lines at a steady rate for <ms>, then idles (only children with
-//                             index < k when k is given; the others just idle)
+//   rate <lines/s> <ms> [k] [go-file]
+//                             writes 100-byte lines at a steady rate for <ms>, then idles (only children with
+//                             index < k when k is given; the others just idle); with go-file, it starts writing only
+//                             once that file exists (so a harness can get ready first)
 // SIGTERM / SIGINT: exit 0 at once (a well-behaved child).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 
-const [port, token, index, mode = 'idle', a, b, c] = process.argv.slice(2);
+const [port, token, index, mode = 'idle', a, b, c, d] = process.argv.slice(2);
 
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));
 
@@ -67,5 +70,12 @@ if (mode === 'flood') {
   await flood(Number(a), Number(b));
   process.exit(0);
 }
-if (mode === 'rate' && (c === undefined || Number(index) < Number(c))) steady(Number(a), Number(b));
+async function whenExists(file) {
+  while (!existsSync(file)) await new Promise((done) => setTimeout(done, 20));
+}
+
+if (mode === 'rate' && (c === undefined || Number(index) < Number(c))) {
+  if (d) await whenExists(d);
+  steady(Number(a), Number(b));
+}
 setInterval(() => {}, 1 << 30);

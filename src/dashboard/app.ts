@@ -6,7 +6,8 @@
  *   GET  /api/state                {snapshot, usage, now}
  *   GET  /api/stream               server-sent events: StreamMessage (wire.ts)
  *   GET  /api/tiers/<tier>         TierDetail
- *   GET  /api/logs?since=N&limit=M {next, oldest, lines: WireLine[]}
+ *   GET  /api/logs?since=N&limit=M {next, oldest, lines: WireLine[]}: the first M lines numbered ≥ N (catching up)
+ *   GET  /api/logs?before=N&limit=M the same, the last M lines numbered < N (history; neither: the newest M)
  *   GET  /api/log-records          LogRecordView[] (the receiver's)
  *   GET  /api/spans                {traceId, spans: SpanView[]}
  *   GET  /api/metrics              {series: MetricSeriesView[]}
@@ -22,7 +23,7 @@ import { LogRing } from './log-ring.js';
 import type { DashboardSources } from './sources.js';
 import { withBootSpan } from './boot-span.js';
 import { UsageSeries } from './usage-series.js';
-import type { TelemetryView } from './wire.js';
+import { LOG_PAGE_MAX, type LogPage, type TelemetryView } from './wire.js';
 
 const ACTIONS = new Set(['start', 'stop', 'restart']);
 
@@ -31,11 +32,24 @@ export interface DashboardApp {
   close(): void;
 }
 
-function whole(value: string | null, name: string, fallback: number): number {
+function whole(value: string | null, name: string, fallback: number, least = 0): number {
   if (value === null) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ApiFailure('bad-request', `${name}: expected a whole number ≥ 0, got "${value}"`);
+  if (!Number.isInteger(n) || n < least) throw new ApiFailure('bad-request', `${name}: expected a whole number ≥ ${least}, got "${value}"`);
   return n;
+}
+
+/**
+ * One page of the log ring. At most LOG_PAGE_MAX lines per answer, whatever `limit` says: building and sending the
+ * whole ring at once would hold land's event loop (the children's pipes) for as long as it takes.
+ */
+function logPage(ring: LogRing, params: URLSearchParams): LogPage {
+  const since = params.get('since');
+  const before = params.get('before');
+  if (since !== null && before !== null) throw new ApiFailure('bad-request', 'since, before: give one of them, not both');
+  const limit = Math.min(LOG_PAGE_MAX, whole(params.get('limit'), 'limit', LOG_PAGE_MAX, 1));
+  const lines = since !== null ? ring.since(whole(since, 'since', 0), limit) : ring.before(whole(before, 'before', ring.next), limit);
+  return { next: ring.next, oldest: ring.oldest, lines };
 }
 
 export function createDashboardApp(sources: DashboardSources): DashboardApp {
@@ -55,11 +69,7 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     const key = `${method} /${parts.join('/')}`;
     if (key === 'GET /api/state') return sendJson(res, 200, { snapshot: control.snapshot(), usage: usage.now(), now: Date.now() });
     if (key === 'GET /api/stream') return live.open(res);
-    if (key === 'GET /api/logs') {
-      const since = whole(url.searchParams.get('since'), 'since', 0);
-      const lines = ring.since(since, whole(url.searchParams.get('limit'), 'limit', Number.MAX_SAFE_INTEGER));
-      return sendJson(res, 200, { next: ring.next, oldest: ring.oldest, lines });
-    }
+    if (key === 'GET /api/logs') return sendJson(res, 200, logPage(ring, url.searchParams));
     if (key === 'GET /api/log-records') return sendJson(res, 200, sources.logRecords());
     if (key === 'GET /api/spans') {
       const snapshot = control.snapshot();

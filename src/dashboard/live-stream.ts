@@ -82,9 +82,12 @@ export class LiveStream {
 
   private sendLogs(): void {
     if (this.ring.next === this.sentUpTo) return;
-    const lines = this.ring.since(this.sentUpTo);
+    const from = this.sentUpTo;
     this.sentUpTo = this.ring.next;
-    if (this.clients.size === 0 || lines.length === 0) return;
+    // No page open: nothing to build (a page that opens later asks /api/logs for what it missed).
+    if (this.clients.size === 0) return;
+    const lines = this.ring.since(from);
+    if (lines.length === 0) return;
     const message: StreamMessage = { kind: 'logs', lines };
     this.broadcast(`data: ${JSON.stringify(message)}\n\n`);
   }

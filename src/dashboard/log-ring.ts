@@ -1,8 +1,9 @@
 /**
  * Every tier's output merged in arrival order, for the dashboard's Logs page: a bounded ring of the blocks the
  * supervisor published (one per pipe read: the lines are shared with the event, never copied), each line numbered
- * so a browser can ask for what came after the last line it has. It is a view of the supervisor's log events, as
- * the TUI's log buffer is; it holds no state about tiers.
+ * so a browser can page through it — forward from the last line it has, or backward from the oldest — one bounded
+ * page per request. It is a view of the supervisor's log events, as the TUI's log buffer is; it holds no state about
+ * tiers.
  */
 import type { LogStream, SupervisorControl } from '../supervisor/types.js';
 import type { WireLine } from './wire.js';
@@ -18,8 +19,13 @@ interface Block {
 /** How many lines the dashboard keeps for all tiers together (the bound of its memory under a flood). */
 export const DASHBOARD_LOG_LINES = 100_000;
 
+/** Dropped blocks are cut off the array in bulk once this many have gone (not one `shift()` per block). */
+const COMPACT_AFTER = 4096;
+
 export class LogRing {
   private blocks: Block[] = [];
+  /** Index in `blocks` of the oldest block still held; those before it are dropped. */
+  private head = 0;
   private count = 0;
   /** The sequence number the next line will get. */
   next = 0;
@@ -31,30 +37,54 @@ export class LogRing {
     this.blocks.push({ first: this.next, tier, stream, at, lines });
     this.next += lines.length;
     this.count += lines.length;
-    while (this.count - this.blocks[0]!.lines.length >= this.capacity) this.count -= this.blocks.shift()!.lines.length;
+    while (this.count - this.blocks[this.head]!.lines.length >= this.capacity) this.count -= this.blocks[this.head++]!.lines.length;
+    if (this.head >= COMPACT_AFTER) {
+      this.blocks = this.blocks.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /** The oldest sequence number still held. */
   get oldest(): number {
-    return this.blocks[0]?.first ?? this.next;
+    return this.blocks[this.head]?.first ?? this.next;
   }
 
-  /** Lines numbered `from` and later (at most `limit`, the newest ones), oldest first. */
-  since(from: number, limit = this.capacity): WireLine[] {
-    const start = Math.max(from, this.oldest, this.next - limit);
+  /** Lines numbered `from` and later, oldest first: at most `limit`, the first ones (a page forward). */
+  since(from: number, limit = Infinity): WireLine[] {
+    const start = Math.max(from, this.oldest);
+    return this.range(start, Math.min(this.next, start + limit));
+  }
+
+  /** Lines numbered below `to`, oldest first: at most `limit`, the last ones (a page backward; the newest by default). */
+  before(to = this.next, limit = Infinity): WireLine[] {
+    const end = Math.min(to, this.next);
+    return this.range(Math.max(this.oldest, end - limit), end);
+  }
+
+  /** Lines numbered [from, to), both within what is held. */
+  private range(from: number, to: number): WireLine[] {
     const out: WireLine[] = [];
-    // Blocks are in order: find the first that reaches `start` from the end (recent reads are the common case).
-    let b = this.blocks.length - 1;
-    while (b > 0 && this.blocks[b]!.first > start) b -= 1;
-    for (; b < this.blocks.length; b += 1) {
-      const block = this.blocks[b];
-      if (!block) break;
+    if (from >= to) return out;
+    for (let b = this.blockOf(from); b < this.blocks.length; b += 1) {
+      const block = this.blocks[b]!;
+      if (block.first >= to) break;
       const stream = block.stream === 'stderr' ? 1 : 0;
-      for (let i = Math.max(0, start - block.first); i < block.lines.length; i += 1) {
-        out.push([block.first + i, block.tier, stream, block.at, block.lines[i]!]);
-      }
+      const end = Math.min(block.lines.length, to - block.first);
+      for (let i = Math.max(0, from - block.first); i < end; i += 1) out.push([block.first + i, block.tier, stream, block.at, block.lines[i]!]);
     }
     return out;
+  }
+
+  /** The index of the block holding line `seq` (binary search: a page deep in the history is as cheap as the last). */
+  private blockOf(seq: number): number {
+    let low = this.head;
+    let high = this.blocks.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.blocks[mid]!.first <= seq) low = mid;
+      else high = mid - 1;
+    }
+    return low;
   }
 
   /**

@@ -8,6 +8,16 @@ import type { StackSnapshot, TelemetryStatus } from '../supervisor/types.js';
 /** One output line: [sequence number, tier, 0 stdout | 1 stderr, epoch ms, text]. */
 export type WireLine = [number, string, 0 | 1, number, string];
 
+/** An answer of `/api/logs`: lines numbered [oldest, next) are held; `lines` is one page of them, oldest first. */
+export interface LogPage {
+  next: number;
+  oldest: number;
+  lines: WireLine[];
+}
+
+/** The most lines one `/api/logs` answer carries (the page's history arrives in pages of this size). */
+export const LOG_PAGE_MAX = 5_000;
+
 export interface SpanEventView {
   name: string;
   timeMs: number;

@@ -9,19 +9,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../scripts/chromium.mjs';
-import { landDone, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
-import { cleanUp } from '../control/helpers.js';
-import { call, dashboardProject, login, upWithDashboard } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { landDone, markedProcesses } from '../helpers/land.js';
+import { browserSession, call, dashboardProject, login, upWithDashboard } from './helpers.js';
 
-const runs: LandRun[] = [];
-const browsers: Array<{ close(): Promise<void> }> = [];
-afterAll(async () => {
-  for (const browser of browsers.splice(0)) await browser.close();
-  await cleanUp(runs);
-  removeProjects();
-});
+const { runs, openPage } = browserSession();
 
 const states = (page: Page) =>
   page.$$eval('tr[data-tier]', (rows) => rows.map((row) => `${(row as HTMLElement).dataset.tier}=${(row as HTMLElement).dataset.state}`));
@@ -41,16 +33,12 @@ describe('the dashboard in Chromium', () => {
     const { run, url, port } = await upWithDashboard(dir);
     runs.push(run);
     const token = new URL(url).searchParams.get('token')!;
-    const browser = await launchChromium();
-    browsers.push(browser);
-    const page = await browser.context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const { page, pageErrors, context } = await openPage();
 
     // Log in: the token becomes an HttpOnly, SameSite=Strict cookie and leaves the address bar.
     await page.goto(url);
     expect(page.url()).toBe(`http://127.0.0.1:${port}/`);
-    const [cookie] = await browser.context.cookies();
+    const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: `land_dashboard_${port}`, httpOnly: true, sameSite: 'Strict' });
     expect(cookie!.value).not.toContain(token);
 

@@ -1,7 +1,11 @@
 /** A stack with the dashboard on, and plain HTTP requests to it (with any Host, Origin or cookie a test needs). */
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { ROOT, land, makeProject, type LandRun } from '../helpers/land.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll } from 'vitest';
+import { launchChromium } from '../../scripts/chromium.mjs';
+import { cleanUp } from '../control/helpers.js';
+import { ROOT, land, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
 
 export const TRACED = join(ROOT, 'test', 'fixtures', 'traced-child.mjs');
 export const CHATTY = join(ROOT, 'test', 'fixtures', 'chatty-child.mjs');
@@ -59,4 +63,29 @@ export async function login(port: number, url: string): Promise<string> {
   const cookie = [answer.headers['set-cookie']].flat()[0];
   if (answer.status !== 303 || !cookie) throw new Error(`login failed: ${answer.status} ${answer.body}`);
   return cookie.split(';')[0]!;
+}
+
+/**
+ * For a browser test file: the land runs and Chromiums it starts are all closed after it (a test that fails half-way
+ * leaves nothing running). `openPage` starts a Chromium with one page and collects the page's uncaught errors.
+ */
+export function browserSession(): { runs: LandRun[]; openPage(): Promise<{ page: Page; pageErrors: string[]; context: BrowserContext }> } {
+  const runs: LandRun[] = [];
+  const browsers: Array<{ close(): Promise<void> }> = [];
+  afterAll(async () => {
+    for (const browser of browsers.splice(0)) await browser.close();
+    await cleanUp(runs);
+    removeProjects();
+  });
+  return {
+    runs,
+    async openPage() {
+      const browser = await launchChromium();
+      browsers.push(browser);
+      const page = await browser.context.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      return { page, pageErrors, context: browser.context };
+    },
+  };
 }

@@ -33,8 +33,27 @@ describe('LogRing', () => {
     // Whole blocks go once the rest still holds the capacity: a1, a2 are gone, b1 stays (5 lines).
     expect(ring.oldest).toBe(2);
     expect(ring.since(0).map((line) => line[4])).toEqual(['b1', 'a3', 'a4', 'a5', 'a6']);
-    expect(ring.since(0, 2).map((line) => line[4])).toEqual(['a5', 'a6']);
     expect(ring.since(ring.next)).toEqual([]);
+  });
+
+  it('pages forward from a number and backward from one, one bounded page at a time, deep blocks included', () => {
+    const ring = new LogRing(5);
+    ring.add('b', 'stderr', ['b1'], 2);
+    ring.add('a', 'stdout', ['a3', 'a4', 'a5', 'a6'], 3);
+    expect(ring.since(0, 2).map((line) => line[4])).toEqual(['b1', 'a3']);
+    expect(ring.since(2, 2).map((line) => line[0])).toEqual([2, 3]);
+    expect(ring.before(undefined, 2).map((line) => line[4])).toEqual(['a5', 'a6']);
+    expect(ring.before(3, 2).map((line) => line[4])).toEqual(['a3', 'a4']);
+    expect(ring.before(1, 2).map((line) => line[4])).toEqual(['b1']);
+    expect(ring.before(0, 2)).toEqual([]);
+    // Thousands of one-line blocks, most of them dropped: pages still start and end at the numbers asked.
+    const big = new LogRing(10_000);
+    for (let i = 0; i < 25_000; i += 1) big.add(`t${i % 64}`, 'stdout', [`line ${i}`], i);
+    expect(big.oldest).toBe(15_000);
+    expect(big.before(big.oldest + 3, 5).map((line) => line[4])).toEqual(['line 15000', 'line 15001', 'line 15002']);
+    expect(big.since(20_000, 2).map((line) => line[4])).toEqual(['line 20000', 'line 20001']);
+    expect(big.before(undefined, 10_000).length).toBe(10_000);
+    expect(big.before(undefined, 10_000)[0]![4]).toBe('line 15000');
   });
 });
 

@@ -38,7 +38,11 @@ describe('fault: dashboard clients that misbehave', () => {
     expect((await call(port, '/api/state', { headers: { cookie, host: `attacker.test:${port}` } })).status).toBe(403);
     const forged = await call(port, '/api/tiers/worker/stop', { method: 'POST', headers: { cookie, origin: `http://attacker.test:${port}` } });
     expect(forged.status).toBe(403);
-    expect((await call(port, '/api/logs?since=-1', { headers: { cookie } })).status).toBe(400);
+    for (const query of ['since=-1', 'before=x', 'limit=0', 'since=1&before=2']) {
+      const answer = await call(port, `/api/logs?${query}`, { headers: { cookie } });
+      expect(answer.status, query).toBe(400);
+      expect(JSON.parse(answer.body).error.message, query).toMatch(/^(since|before|limit)/);
+    }
     expect((await call(port, '/api/nowhere', { headers: { cookie } })).status).toBe(404);
     for (let i = 0; i < 20; i++) {
       expect([200, undefined]).toContain(await hangUpMidStream({ host: '127.0.0.1', port, path: '/api/stream', headers: { cookie, host: `127.0.0.1:${port}` } }));

@@ -16,12 +16,16 @@ export interface VirtualListProps {
   label: string;
   /** Changes whenever the rows change (a version number). */
   version: unknown;
+  /** Rows put in front of the earlier ones so far (grows): a list scrolled by hand keeps its rows in place. */
+  prepended?: number;
 }
 
-export function VirtualList({ count, rowHeight, renderRow, follow, onFollowChange, label, version }: VirtualListProps) {
+export function VirtualList({ count, rowHeight, renderRow, follow, onFollowChange, label, version, prepended = 0 }: VirtualListProps) {
   const box = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 600 });
-  const programmatic = useRef(false);
+  /** Where this list last scrolled itself: the scroll event that follows is not the user's. */
+  const scrolledTo = useRef(-1);
+  const shifted = useRef(prepended);
 
   useLayoutEffect(() => {
     const element = box.current;
@@ -35,9 +39,19 @@ export function VirtualList({ count, rowHeight, renderRow, follow, onFollowChang
 
   useLayoutEffect(() => {
     const element = box.current;
+    const added = prepended - shifted.current;
+    shifted.current = prepended;
+    if (!element || follow || added <= 0) return;
+    element.scrollTop += added * rowHeight;
+    scrolledTo.current = element.scrollTop;
+    setView({ top: element.scrollTop, height: element.clientHeight });
+  }, [prepended]);
+
+  useLayoutEffect(() => {
+    const element = box.current;
     if (!element || !follow) return;
-    programmatic.current = true;
     element.scrollTop = element.scrollHeight;
+    scrolledTo.current = element.scrollTop;
     setView({ top: element.scrollTop, height: element.clientHeight });
   }, [follow, count, version]);
 
@@ -45,10 +59,8 @@ export function VirtualList({ count, rowHeight, renderRow, follow, onFollowChang
     const element = box.current;
     if (!element) return;
     setView({ top: element.scrollTop, height: element.clientHeight });
-    if (programmatic.current) {
-      programmatic.current = false;
-      return;
-    }
+    // Compared by position, not a flag: scrolling to where the list already is fires no event to clear one.
+    if (element.scrollTop === scrolledTo.current) return;
     const atBottom = element.scrollTop + element.clientHeight >= element.scrollHeight - rowHeight;
     if (atBottom !== follow) onFollowChange(atBottom);
   };

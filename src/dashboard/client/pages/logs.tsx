@@ -1,12 +1,16 @@
 /**
  * Logs: one tier or all merged (each line tagged with its tier's name and colour), follow mode, a text search, and
  * the children's structured records (from the receiver) with a severity filter and a link to their trace. ANSI
- * colours are rendered. The list is virtualised: filtering runs over the lines once, then only on new ones.
+ * colours are rendered. The list is virtualised; the history loads page by page behind the newest lines (older ones
+ * are placeholders until they arrive), and a filter matches within a budget per frame (line-filter.ts).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LogRecordView, WireLine } from '../../wire.js';
 import { parseAnsi, stripAnsi } from '../ansi.js';
 import { href, usePoll, useStore, type Route } from '../hooks.js';
+import { LineFilter, type FilterView } from '../line-filter.js';
+import type { LinesState } from '../log-lines.js';
+import { store } from '../store.js';
 import { tierColor } from '../tier-colors.js';
 import { VirtualList } from '../virtual-list.js';
 
@@ -48,37 +52,57 @@ function severityRank(severity: string): number {
   return index < 0 ? 2 : index;
 }
 
+/** What the list shows: every line (older ones still loading drawn as placeholders), the matches, or with records. */
+type Listing =
+  | { kind: 'all'; count: number }
+  | { kind: 'hits'; count: number; hits: number[] }
+  | { kind: 'rows'; count: number; rows: Row[] };
+
+/** Records that pass the tier, severity and text filter. */
+function matchingRecords(records: LogRecordView[], tier: string, severity: string, needle: string): Row[] {
+  return records
+    .filter((record) => (!tier || record.tier === tier) && (!severity || severityRank(record.severity) >= severityRank(severity)))
+    .filter((record) => !needle || record.body.toLowerCase().includes(needle))
+    .map((record) => ({ kind: 'record', record }));
+}
+
+/** Unfiltered: every line. Filtered: the matching lines; merged with records (or records only, for a severity). */
+function listing(log: LinesState, view: FilterView | undefined, records: Row[], severity: string): Listing {
+  if (!view) return { kind: 'all', count: log.older + log.lines.length };
+  if (!severity && records.length === 0) return { kind: 'hits', count: view.hits.length, hits: view.hits };
+  const rows = mergeRows(view.hits, (seq) => log.lines[seq - log.firstSeq]!, records, Boolean(severity));
+  return { kind: 'rows', count: rows.length, rows };
+}
+
 export function LogsPage({ route }: { route: Route }) {
-  const { snapshot, lines, linesVersion, dropped } = useStore();
+  const { snapshot, log } = useStore();
+  const { lines, firstSeq, older } = log;
   const tier = route.params.get('tier') ?? '';
   const [query, setQuery] = useState(route.params.get('q') ?? '');
   const [severity, setSeverity] = useState('');
   const [follow, setFollow] = useState(true);
+  const [, setFrame] = useState(0);
   const records = usePoll<LogRecordView[]>('/api/log-records', 2000).data ?? [];
   const tierIndex = useMemo(() => new Map((snapshot?.tiers ?? []).map((t, i) => [t.name, i])), [snapshot?.tiers.length]);
+  const filter = useRef(new LineFilter());
+  useEffect(() => store.loadHistory(), []);
 
-  // Matching lines, as indices into `lines`; extended as lines arrive, recomputed when the filter changes.
-  const filtered = useRef<{ key: string; dropped: number; scanned: number; hits: number[] }>({ key: '', dropped: 0, scanned: 0, hits: [] });
   const needle = query.trim().toLowerCase();
   const key = `${tier}\u0000${needle}`;
-  const state = filtered.current;
-  if (state.key !== key || state.dropped !== dropped) filtered.current = { key, dropped, scanned: 0, hits: [] };
-  const current = filtered.current;
-  for (let i = current.scanned; i < lines.length; i += 1) {
-    const line = lines[i]!;
-    if (tier && line[1] !== tier) continue;
-    if (needle && !stripAnsi(line[4]).toLowerCase().includes(needle)) continue;
-    current.hits.push(i);
-  }
-  current.scanned = lines.length;
+  const recordRows = matchingRecords(records, tier, severity, needle);
+  const filtered = tier !== '' || needle !== '' || severity !== '' || recordRows.length > 0;
+  const view = filtered
+    ? filter.current.update(log, key, (line) => (!tier || line[1] === tier) && (!needle || stripAnsi(line[4]).toLowerCase().includes(needle)))
+    : undefined;
+  const list = listing(log, view, recordRows, severity);
+  const complete = log.loaded && older === 0 && (view?.complete ?? true);
 
-  const recordRows: Row[] = records
-    .filter((record) => (!tier || record.tier === tier) && (!severity || severityRank(record.severity) >= severityRank(severity)))
-    .filter((record) => !needle || record.body.toLowerCase().includes(needle))
-    .map((record) => ({ kind: 'record', record }));
-  // Structured records only: the severity filter applies to them, and hides plain lines.
-  const rows: Row[] | undefined = severity || recordRows.length > 0 ? mergeRows(lines, current.hits, recordRows, Boolean(severity)) : undefined;
-  const count = rows ? rows.length : current.hits.length;
+  // Matching older lines goes on in the next frame (a budget per frame keeps the page responsive).
+  useEffect(() => {
+    if (view?.complete !== false) return;
+    const frame = requestAnimationFrame(() => setFrame((n) => n + 1));
+    return () => cancelAnimationFrame(frame);
+  });
 
   useEffect(() => {
     const params: Record<string, string> = {};
@@ -88,40 +112,13 @@ export function LogsPage({ route }: { route: Route }) {
   }, [tier, query]);
 
   const renderRow = (index: number) => {
-    const row: Row = rows ? rows[index]! : { kind: 'line', line: lines[current.hits[index]!]! };
-    if (row.kind === 'record') {
-      const { record } = row;
-      return (
-        <div class="log-row record" key={`r${index}`} data-severity={record.severity}>
-          <TierTag name={record.tier} index={tierIndex.get(record.tier) ?? 0} />
-          <span class={`severity severity-${severityRank(record.severity)}`}>{record.severity}</span>
-          <span class="text">
-            <Marked text={record.body} needle={needle} />
-          </span>
-          {record.traceId && (
-            <a class="trace-link" href={href('traces', { trace: record.traceId, ...(record.spanId ? { span: record.spanId } : {}) })}>
-              trace
-            </a>
-          )}
-        </div>
-      );
-    }
-    const [seq, lineTier, stream, at, text] = row.line;
-    const traceId = TRACE_ID.exec(text)?.[0];
-    return (
-      <div class={`log-row${stream === 1 ? ' stderr' : ''}`} key={seq}>
-        <time dateTime={new Date(at).toISOString()}>{new Date(at).toLocaleTimeString([], { hour12: false })}</time>
-        <TierTag name={lineTier} index={tierIndex.get(lineTier) ?? 0} />
-        {stream === 1 && <span class="stream">err</span>}
-        <span class="text">
-          <Text text={text} needle={needle} />
-        </span>
-        {traceId && (
-          <a class="trace-link" href={href('traces', { trace: traceId })}>
-            trace
-          </a>
-        )}
-      </div>
+    if (list.kind === 'all' && index < older) return <PendingRow key={`p${index}`} />;
+    const row: Row =
+      list.kind === 'rows' ? list.rows[index]! : { kind: 'line', line: list.kind === 'hits' ? lines[list.hits[index]! - firstSeq]! : lines[index - older]! };
+    return row.kind === 'record' ? (
+      <RecordRow key={`r${index}`} record={row.record} needle={needle} tierIndex={tierIndex} />
+    ) : (
+      <LineRow key={row.line[0]} line={row.line} needle={needle} tierIndex={tierIndex} />
     );
   };
 
@@ -154,21 +151,76 @@ export function LogsPage({ route }: { route: Route }) {
         <label class="check">
           <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.currentTarget.checked)} /> Follow
         </label>
-        <span class="count" role="status" aria-live="polite" data-testid="log-count">
-          {count.toLocaleString()} {count === 1 ? 'line' : 'lines'}
-          {dropped > 0 ? ` (${dropped.toLocaleString()} older lines dropped)` : ''}
-        </span>
+        <LogCount log={log} count={list.count} complete={complete} filtered={filtered} />
       </form>
       <VirtualList
-        count={count}
+        count={list.count}
         rowHeight={ROW_HEIGHT}
         renderRow={renderRow}
         follow={follow}
         onFollowChange={setFollow}
         label={tier ? `Output of ${tier}` : 'Output of all tiers'}
-        version={`${linesVersion}-${key}-${severity}`}
+        version={`${log.version}-${key}-${severity}`}
+        prepended={view?.prepended ?? 0}
       />
     </>
+  );
+}
+
+/** How many lines are listed, and whether older ones are still loading or being searched. */
+function LogCount({ log, count, complete, filtered }: { log: LinesState; count: number; complete: boolean; filtered: boolean }) {
+  const { loaded, older, dropped } = log;
+  return (
+    <span class="count" role="status" aria-live="polite" data-testid="log-count" data-count={count} data-complete={String(complete)}>
+      {!loaded ? 'loading…' : `${count.toLocaleString()} ${count === 1 ? 'line' : 'lines'}`}
+      {complete || !loaded ? '' : filtered ? ' · searching older lines…' : ` · loading ${older.toLocaleString()} older…`}
+      {dropped > 0 ? ` (${dropped.toLocaleString()} older lines dropped)` : ''}
+    </span>
+  );
+}
+
+function PendingRow() {
+  return (
+    <div class="log-row pending" aria-hidden="true">
+      loading…
+    </div>
+  );
+}
+
+function RecordRow({ record, needle, tierIndex }: { record: LogRecordView; needle: string; tierIndex: Map<string, number> }) {
+  return (
+    <div class="log-row record" data-severity={record.severity}>
+      <TierTag name={record.tier} index={tierIndex.get(record.tier) ?? 0} />
+      <span class={`severity severity-${severityRank(record.severity)}`}>{record.severity}</span>
+      <span class="text">
+        <Marked text={record.body} needle={needle} />
+      </span>
+      {record.traceId && (
+        <a class="trace-link" href={href('traces', { trace: record.traceId, ...(record.spanId ? { span: record.spanId } : {}) })}>
+          trace
+        </a>
+      )}
+    </div>
+  );
+}
+
+function LineRow({ line, needle, tierIndex }: { line: WireLine; needle: string; tierIndex: Map<string, number> }) {
+  const [seq, lineTier, stream, at, text] = line;
+  const traceId = TRACE_ID.exec(text)?.[0];
+  return (
+    <div class={`log-row${stream === 1 ? ' stderr' : ''}`} data-seq={seq}>
+      <time dateTime={new Date(at).toISOString()}>{new Date(at).toLocaleTimeString([], { hour12: false })}</time>
+      <TierTag name={lineTier} index={tierIndex.get(lineTier) ?? 0} />
+      {stream === 1 && <span class="stream">err</span>}
+      <span class="text">
+        <Text text={text} needle={needle} />
+      </span>
+      {traceId && (
+        <a class="trace-link" href={href('traces', { trace: traceId })}>
+          trace
+        </a>
+      )}
+    </div>
   );
 }
 
@@ -181,13 +233,13 @@ function TierTag({ name, index }: { name: string; index: number }) {
 }
 
 /** Lines and records in time order; with a severity filter, records only. */
-function mergeRows(lines: WireLine[], hits: number[], records: Row[], recordsOnly: boolean): Row[] {
+function mergeRows(hits: number[], lineAt: (seq: number) => WireLine, records: Row[], recordsOnly: boolean): Row[] {
   if (recordsOnly) return records;
   const out: Row[] = [];
   let r = 0;
   const recordAt = (row: Row | undefined) => (row?.kind === 'record' ? row.record.at : Infinity);
-  for (const index of hits) {
-    const line = lines[index]!;
+  for (const seq of hits) {
+    const line = lineAt(seq);
     while (r < records.length && recordAt(records[r]) <= line[3]) out.push(records[r++]!);
     out.push({ kind: 'line', line });
   }

@@ -1,0 +1,145 @@
+/**
+ * The page's copy of the stack's output lines: one run of consecutive lines, numbered as the server numbers them.
+ * On connect it asks for the newest page only (the Logs page is useful at once, and the total is known from the
+ * answer); the Logs page then has the older lines loaded page by page in the background (`loadOlder`), while the
+ * live stream appends. No request and no parse is ever larger than a page (LOG_PAGE_MAX lines), so neither land's
+ * event loop nor this page's main thread stalls on a long history.
+ */
+import { LOG_PAGE_MAX, type LogPage, type WireLine } from '../wire.js';
+import { getJson } from './api.js';
+
+/** Lines the page keeps (all tiers together); beyond it the oldest fifth is dropped at once. */
+const MAX_LINES = 200_000;
+
+export interface LinesState {
+  /** Consecutive lines, numbered firstSeq, firstSeq + 1, …; grows by appending (and by prepending older pages). */
+  lines: WireLine[];
+  firstSeq: number;
+  /** Older lines the server holds that this page has not loaded (yet). */
+  older: number;
+  /** The first answer has come: the count is known. */
+  loaded: boolean;
+  /** Lines this page dropped from the front to stay within its bound. */
+  dropped: number;
+  /** Bumped on every change. */
+  version: number;
+  /** Bumped when the lines are replaced as a whole (after a reconnect that missed more than the server kept). */
+  epoch: number;
+}
+
+export class LogLines {
+  state: LinesState = { lines: [], firstSeq: 0, older: 0, loaded: false, dropped: 0, version: 0, epoch: 0 };
+  /** The oldest line the server holds, as of its last answer. */
+  private serverOldest = 0;
+  /** Lines numbered below this are not loaded again (this page dropped them). */
+  private floor = 0;
+  private started = false;
+  private catchingUp?: Promise<void>;
+  private historyWanted = false;
+  private loadingOlder = false;
+
+  constructor(private readonly changed: () => void) {}
+
+  private get nextSeq(): number {
+    return this.state.firstSeq + this.state.lines.length;
+  }
+
+  private publish(lines: WireLine[], firstSeq: number, changes: Partial<LinesState> = {}): void {
+    const { version } = this.state;
+    const older = Math.max(0, firstSeq - Math.max(this.serverOldest, this.floor));
+    this.state = { ...this.state, ...changes, lines, firstSeq, older, version: version + 1 };
+    this.changed();
+  }
+
+  /** On (re)connect: the newest page the first time, every line after the last one held after that. */
+  catchUp(): Promise<void> {
+    if (this.catchingUp) return this.catchingUp;
+    const done: Promise<void> = this.fetchMissing()
+      .then(() => {
+        if (this.historyWanted) void this.loadOlder();
+      })
+      .catch(() => undefined)
+      .finally(() => (this.catchingUp = undefined));
+    this.catchingUp = done;
+    return done;
+  }
+
+  private async fetchMissing(): Promise<void> {
+    if (!this.started) return this.restart();
+    for (;;) {
+      const page = await getJson<LogPage>(`/api/logs?since=${this.nextSeq}&limit=${LOG_PAGE_MAX}`);
+      const first = page.lines[0]?.[0] ?? page.next;
+      // The server no longer holds what came after our last line: start over from its newest page.
+      if (first > this.nextSeq) return this.restart();
+      this.serverOldest = page.oldest;
+      this.append(page.lines);
+      if (this.nextSeq >= page.next || page.lines.length === 0) return;
+    }
+  }
+
+  private async restart(): Promise<void> {
+    const page = await getJson<LogPage>(`/api/logs?limit=${LOG_PAGE_MAX}`);
+    this.started = true;
+    this.serverOldest = page.oldest;
+    this.floor = 0;
+    this.publish(page.lines, page.lines[0]?.[0] ?? page.next, { loaded: true, dropped: 0, epoch: this.state.epoch + 1 });
+  }
+
+  /** Lines from the live stream; those that arrive while catching up are applied after it (order by number). */
+  receive(lines: WireLine[]): void {
+    if (this.catchingUp || !this.started) void this.catchUp().then(() => this.append(lines));
+    else this.append(lines);
+  }
+
+  private append(lines: WireLine[], fillHole = true): void {
+    const next = this.nextSeq;
+    const at = lines.findIndex((line) => line[0] >= next);
+    if (at < 0) return;
+    // A hole before these lines (not expected: the stream and the catch-up overlap): fetch it first, once (if that
+    // fails, the reconnect's catch-up brings them).
+    if (lines[at]![0] > next) {
+      if (fillHole) void this.catchUp().then(() => this.append(lines, false));
+      return;
+    }
+    let list = this.state.lines;
+    let firstSeq = this.state.firstSeq;
+    let dropped = this.state.dropped;
+    for (let i = at; i < lines.length; i += 1) list.push(lines[i]!);
+    if (list.length > MAX_LINES) {
+      const cut = list.length - Math.floor(MAX_LINES * 0.8);
+      list = list.slice(cut);
+      firstSeq += cut;
+      dropped += cut;
+      this.floor = firstSeq;
+    }
+    this.publish(list, firstSeq, { dropped });
+  }
+
+  /** The Logs page wants the whole history: older pages, one request at a time, until the server's oldest line. */
+  async loadOlder(): Promise<void> {
+    this.historyWanted = true;
+    if (this.loadingOlder || !this.started) return;
+    this.loadingOlder = true;
+    try {
+      while (this.state.older > 0) {
+        const { epoch, firstSeq } = this.state;
+        const room = MAX_LINES - this.state.lines.length;
+        if (room <= 0) {
+          this.floor = firstSeq;
+          this.publish(this.state.lines, firstSeq);
+          return;
+        }
+        const page = await getJson<LogPage>(`/api/logs?before=${firstSeq}&limit=${Math.min(LOG_PAGE_MAX, room)}`);
+        // Started over, or the front was dropped meanwhile: ask again from where the lines begin now.
+        if (epoch !== this.state.epoch || firstSeq !== this.state.firstSeq) continue;
+        this.serverOldest = page.oldest;
+        const lines = page.lines.length > 0 ? page.lines.concat(this.state.lines) : this.state.lines;
+        this.publish(lines, page.lines[0]?.[0] ?? firstSeq);
+      }
+    } catch {
+      // The connection went: the next catch-up starts loading again.
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/// <reference lib="dom" />
+/**
+ * The Logs page with a long history, in a real Chromium against a real `land up`: 64 tiers wrote 32 000 lines
+ * before the page was opened. The page shows the newest line at once with the total count, loads the older lines
+ * page by page behind it (the server answers at most a page per request), reaches the oldest line the dashboard keeps
+ * when scrolled to the top, and a search finds a line deep in the history. Behaviour only: no timing is asserted.
+ */
+import { describe, expect, it } from 'vitest';
+import { LOG_PAGE_MAX, type LogPage } from '../../src/dashboard/wire.js';
+import { makeProject, markedProcesses } from '../helpers/land.js';
+import { browserSession, call, login, upWithDashboard } from './helpers.js';
+
+const TIERS = 64;
+const LINES = 500;
+
+const { runs, openPage } = browserSession();
+
+/** 64 tiers, each printing `t<i> line 00001` … `t<i> line 00500` at once, then sleeping. */
+function chattyStack(): string {
+  const tiers = Object.fromEntries(
+    Array.from({ length: TIERS }, (_, i) => [`t${i}`, { command: ['sh', '-c', `seq -f 't${i} line %05g' 1 ${LINES}; exec sleep 100000`] }]),
+  );
+  return makeProject({ config: { app: 'history', tiers } });
+}
+
+describe('the Logs page with a long history', () => {
+  it('shows the newest line with the count, reaches the oldest kept line at the top, and finds a deep line', async () => {
+    const dir = chattyStack();
+    const { run, url, port } = await upWithDashboard(dir);
+    runs.push(run);
+    const cookie = await login(port, url);
+    const held = async (path: string) => JSON.parse((await call(port, path, { headers: { cookie } })).body) as LogPage;
+    // Every tier has printed all of its lines (the dashboard's ring starts from the supervisor's recent lines).
+    for (;;) {
+      const newest = await held('/api/logs');
+      if (newest.next - newest.oldest >= TIERS * LINES) break;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    // One answer is one page, however much is asked for.
+    const { next, oldest, lines } = await held(`/api/logs?limit=${TIERS * LINES}`);
+    expect(next - oldest).toBe(TIERS * LINES);
+    expect(lines.length).toBe(LOG_PAGE_MAX);
+    expect(lines.at(-1)![0]).toBe(next - 1);
+    const oldestLine = (await held(`/api/logs?before=${oldest + 1}`)).lines[0]!;
+
+    const { page, pageErrors } = await openPage();
+    await page.goto(url);
+    await page.goto(`http://127.0.0.1:${port}/#/logs`);
+
+    // The newest line in view, and the count of every line kept, before the older ones have all arrived.
+    const count = page.getByTestId('log-count');
+    const list = page.getByRole('log', { name: 'Output of all tiers' });
+    await list.locator(`.log-row[data-seq="${next - 1}"]`).waitFor();
+    expect(await list.locator(`.log-row[data-seq="${next - 1}"]`).isVisible()).toBe(true);
+    expect(await count.getAttribute('data-count')).toBe(String(TIERS * LINES));
+    await page.waitForFunction(() => document.querySelector('[data-testid="log-count"]')?.getAttribute('data-complete') === 'true', undefined, { timeout: 60_000 });
+    expect(await count.textContent()).toBe(`${(TIERS * LINES).toLocaleString('en-US')} lines`);
+
+    // Scrolled to the top: the oldest line kept, drawn as itself (not a placeholder).
+    await list.evaluate((box) => (box.scrollTop = 0));
+    const top = list.locator(`.log-row[data-seq="${oldestLine[0]}"]`);
+    await top.waitFor();
+    expect(await top.locator('.text').textContent()).toBe(oldestLine[4]);
+    expect(await list.locator('.log-row.pending').count()).toBe(0);
+    expect(await page.getByRole('checkbox', { name: 'Follow' }).isChecked()).toBe(false);
+
+    // A search finds one line deep in the history (printed among the first, 30 000 lines before the end).
+    await page.getByLabel('Search', { exact: true }).fill('t17 line 00003');
+    await page.waitForFunction(() => document.querySelector('[data-testid="log-count"]')?.getAttribute('data-complete') === 'true' && document.querySelectorAll('.log-row').length === 1);
+    expect(await list.locator('.log-row .text').allTextContents()).toEqual(['t17 line 00003']);
+    expect(await count.textContent()).toBe('1 line');
+    expect(pageErrors).toEqual([]);
+
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 120_000);
+});
