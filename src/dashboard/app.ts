@@ -7,7 +7,8 @@
  *   GET  /api/stream               server-sent events: StreamMessage (wire.ts)
  *   GET  /api/tiers/<tier>         TierDetail
  *   GET  /api/logs?since=N&limit=M {next, oldest, lines: WireLine[]}: the first M lines numbered ≥ N (catching up)
- *   GET  /api/logs?before=N&limit=M the same, the last M lines numbered < N (history; neither: the newest M)
+ *   GET  /api/logs?before=N&limit=M the same, the last M lines numbered < N (neither: the newest M)
+ *   GET  /api/logs/history?before=N&limit=M   NDJSON: the M lines below N as LogPages, newest first (log-history.ts)
  *   GET  /api/log-records          LogRecordView[] (the receiver's)
  *   GET  /api/spans                {traceId, spans: SpanView[]}
  *   GET  /api/metrics              {series: MetricSeriesView[]}
@@ -19,6 +20,7 @@ import { ApiFailure, sendError, sendJson, sendThrown } from '../control/http-uti
 import { commandResult, runTierCommand } from '../control/routes.js';
 import { Assets } from './assets.js';
 import { LiveStream } from './live-stream.js';
+import { streamHistory } from './log-history.js';
 import { LogRing } from './log-ring.js';
 import type { DashboardSources } from './sources.js';
 import { withBootSpan } from './boot-span.js';
@@ -70,6 +72,10 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     if (key === 'GET /api/state') return sendJson(res, 200, { snapshot: control.snapshot(), usage: usage.now(), now: Date.now() });
     if (key === 'GET /api/stream') return live.open(res);
     if (key === 'GET /api/logs') return sendJson(res, 200, logPage(ring, url.searchParams));
+    if (key === 'GET /api/logs/history') {
+      const { searchParams } = url;
+      return streamHistory(ring, res, whole(searchParams.get('before'), 'before', ring.next), whole(searchParams.get('limit'), 'limit', Infinity, 1));
+    }
     if (key === 'GET /api/log-records') return sendJson(res, 200, sources.logRecords());
     if (key === 'GET /api/spans') {
       const snapshot = control.snapshot();

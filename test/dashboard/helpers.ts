@@ -83,6 +83,8 @@ export function browserSession(): { runs: LandRun[]; openPage(): Promise<{ page:
       const browser = await launchChromium();
       browsers.push(browser);
       const page = await browser.context.newPage();
+      // Generous: a busy machine slows Chromium down (no test here asserts speed).
+      page.setDefaultTimeout(60_000);
       const pageErrors: string[] = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
       return { page, pageErrors, context: browser.context };

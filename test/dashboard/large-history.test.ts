@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /**
  * The Logs page with a long history, in a real Chromium against a real `land up`: 64 tiers wrote 32 000 lines
- * before the page was opened. The page shows the newest line at once with the total count, loads the older lines
- * page by page behind it (the server answers at most a page per request), reaches the oldest line the dashboard keeps
+ * before the page was opened. The page shows the newest line at once with the total count, has the older lines
+ * streamed in behind it (a page at a time: no answer is built larger than one), reaches the oldest line the dashboard keeps
  * when scrolled to the top, and a search finds a line deep in the history. Behaviour only: no timing is asserted.
  */
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,19 @@ describe('the Logs page with a long history', () => {
     expect(lines.length).toBe(LOG_PAGE_MAX);
     expect(lines.at(-1)![0]).toBe(next - 1);
     const oldestLine = (await held(`/api/logs?before=${oldest + 1}`)).lines[0]!;
+    // The history below the newest page: one NDJSON answer of pages, newest first, each at most a page, no line missed.
+    const history = await call(port, `/api/logs/history?before=${lines[0]![0]}`, { headers: { cookie } });
+    expect(history.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const pages = history.body.trimEnd().split('\n').map((text) => JSON.parse(text) as LogPage);
+    expect(pages.length).toBeGreaterThan(1);
+    const seqs = pages.flatMap((page) => {
+      expect(page.lines.length).toBeLessThanOrEqual(LOG_PAGE_MAX);
+      return page.lines.map((line) => line[0]);
+    });
+    expect(seqs.length).toBe(TIERS * LINES - LOG_PAGE_MAX);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(Math.min(...seqs)).toBe(oldest);
+    expect(pages[0]!.lines.at(-1)![0]).toBe(lines[0]![0] - 1);
 
     const { page, pageErrors } = await openPage();
     await page.goto(url);

@@ -38,8 +38,8 @@ describe('fault: dashboard clients that misbehave', () => {
     expect((await call(port, '/api/state', { headers: { cookie, host: `attacker.test:${port}` } })).status).toBe(403);
     const forged = await call(port, '/api/tiers/worker/stop', { method: 'POST', headers: { cookie, origin: `http://attacker.test:${port}` } });
     expect(forged.status).toBe(403);
-    for (const query of ['since=-1', 'before=x', 'limit=0', 'since=1&before=2']) {
-      const answer = await call(port, `/api/logs?${query}`, { headers: { cookie } });
+    for (const query of ['?since=-1', '?before=x', '?limit=0', '?since=1&before=2', '/history?before=-2', '/history?limit=0.5']) {
+      const answer = await call(port, `/api/logs${query}`, { headers: { cookie } });
       expect(answer.status, query).toBe(400);
       expect(JSON.parse(answer.body).error.message, query).toMatch(/^(since|before|limit)/);
     }

@@ -30,3 +30,28 @@ export async function postJson<T>(path: string): Promise<T> {
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
+
+/**
+ * GETs an NDJSON stream and hands each item to `each` as its line completes, waiting for `each` before the next;
+ * `each` returns false to stop reading (the request is cancelled).
+ */
+export async function readNdjson<T>(path: string, each: (item: T) => Promise<boolean>): Promise<void> {
+  const res = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/x-ndjson' } });
+  if (!res.ok || !res.body) throw await failure(res);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 1);
+        if (!(await each(JSON.parse(line) as T))) return;
+      }
+    }
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+}

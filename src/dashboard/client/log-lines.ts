@@ -1,12 +1,12 @@
 /**
  * The page's copy of the stack's output lines: one run of consecutive lines, numbered as the server numbers them.
  * On connect it asks for the newest page only (the Logs page is useful at once, and the total is known from the
- * answer); the Logs page then has the older lines loaded page by page in the background (`loadOlder`), while the
- * live stream appends. No request and no parse is ever larger than a page (LOG_PAGE_MAX lines), so neither land's
- * event loop nor this page's main thread stalls on a long history.
+ * answer); the Logs page then has the older lines streamed in behind them, page by page (`loadOlder`), while the
+ * live stream appends. No answer is built and no JSON parsed larger than a page (LOG_PAGE_MAX lines), so neither
+ * land's event loop nor this page's main thread stalls on a long history.
  */
 import { LOG_PAGE_MAX, type LogPage, type WireLine } from '../wire.js';
-import { getJson } from './api.js';
+import { getJson, readNdjson } from './api.js';
 
 /** Lines the page keeps (all tiers together); beyond it the oldest fifth is dropped at once. */
 const MAX_LINES = 200_000;
@@ -115,26 +115,35 @@ export class LogLines {
     this.publish(list, firstSeq, { dropped });
   }
 
-  /** The Logs page wants the whole history: older pages, one request at a time, until the server's oldest line. */
+  /**
+   * The Logs page wants the whole history: the older lines as one stream of pages (log-history.ts), each prepended as
+   * it arrives, a macrotask apart so the page draws in between; again from where the lines begin if the stream ends
+   * early or the lines changed under it.
+   */
   async loadOlder(): Promise<void> {
     this.historyWanted = true;
     if (this.loadingOlder || !this.started) return;
     this.loadingOlder = true;
     try {
       while (this.state.older > 0) {
-        const { epoch, firstSeq } = this.state;
         const room = MAX_LINES - this.state.lines.length;
         if (room <= 0) {
-          this.floor = firstSeq;
-          this.publish(this.state.lines, firstSeq);
+          this.floor = this.state.firstSeq;
+          this.publish(this.state.lines, this.state.firstSeq);
           return;
         }
-        const page = await getJson<LogPage>(`/api/logs?before=${firstSeq}&limit=${Math.min(LOG_PAGE_MAX, room)}`);
-        // Started over, or the front was dropped meanwhile: ask again from where the lines begin now.
-        if (epoch !== this.state.epoch || firstSeq !== this.state.firstSeq) continue;
-        this.serverOldest = page.oldest;
-        const lines = page.lines.length > 0 ? page.lines.concat(this.state.lines) : this.state.lines;
-        this.publish(lines, page.lines[0]?.[0] ?? firstSeq);
+        const { epoch, firstSeq: from, older } = this.state;
+        await readNdjson<LogPage>(`/api/logs/history?before=${this.state.firstSeq}&limit=${room}`, async (page) => {
+          const { firstSeq } = this.state;
+          // Started over, or the front was dropped meanwhile: ask again from where the lines begin now.
+          if (epoch !== this.state.epoch || (page.lines.length > 0 && page.lines.at(-1)![0] !== firstSeq - 1)) return false;
+          this.serverOldest = page.oldest;
+          this.publish(page.lines.length > 0 ? page.lines.concat(this.state.lines) : this.state.lines, page.lines[0]?.[0] ?? firstSeq);
+          await new Promise((done) => setTimeout(done, 0));
+          return true;
+        });
+        // Nothing came of it (not expected): stop rather than ask again and again; the next catch-up retries.
+        if (this.state.firstSeq === from && this.state.older === older) return;
       }
     } catch {
       // The connection went: the next catch-up starts loading again.

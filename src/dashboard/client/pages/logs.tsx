@@ -4,9 +4,11 @@
  * colours are rendered. The list is virtualised; the history loads page by page behind the newest lines (older ones
  * are placeholders until they arrive), and a filter matches within a budget per frame (line-filter.ts).
  */
+import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LogRecordView, WireLine } from '../../wire.js';
 import { parseAnsi, stripAnsi } from '../ansi.js';
+import { clock } from '../format.js';
 import { href, usePoll, useStore, type Route } from '../hooks.js';
 import { LineFilter, type FilterView } from '../line-filter.js';
 import type { LinesState } from '../log-lines.js';
@@ -204,12 +206,13 @@ function RecordRow({ record, needle, tierIndex }: { record: LogRecordView; needl
   );
 }
 
-function LineRow({ line, needle, tierIndex }: { line: WireLine; needle: string; tierIndex: Map<string, number> }) {
+/** A row is drawn again only when its line, the search or the tiers change (not for every page of lines). */
+const LineRow = memo(function LineRow({ line, needle, tierIndex }: { line: WireLine; needle: string; tierIndex: Map<string, number> }) {
   const [seq, lineTier, stream, at, text] = line;
   const traceId = TRACE_ID.exec(text)?.[0];
   return (
     <div class={`log-row${stream === 1 ? ' stderr' : ''}`} data-seq={seq}>
-      <time dateTime={new Date(at).toISOString()}>{new Date(at).toLocaleTimeString([], { hour12: false })}</time>
+      <time dateTime={new Date(at).toISOString()}>{clock(at)}</time>
       <TierTag name={lineTier} index={tierIndex.get(lineTier) ?? 0} />
       {stream === 1 && <span class="stream">err</span>}
       <span class="text">
@@ -222,7 +225,7 @@ function LineRow({ line, needle, tierIndex }: { line: WireLine; needle: string; 
       )}
     </div>
   );
-}
+});
 
 function TierTag({ name, index }: { name: string; index: number }) {
   return (
