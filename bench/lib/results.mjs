@@ -7,6 +7,8 @@ import { ratio, round, summarize } from './stats.mjs';
 
 /** The peers, in the order of the ratio columns (targets: "ahead of every peer"). */
 export const PEERS = ['concurrently', 'mprocs', 'nf', 'foreman', 'pm2', 'supervisord'];
+/** Units of measures rather than counts. */
+const MEASURES = new Set(['ms', 's', 'MB', 'MB/s', '%']);
 
 /** Each metric with per-contender statistics and the ratio of its median to the base contender's median. */
 export function summarizeScenario(result) {
@@ -41,13 +43,19 @@ function scenarioTable(scenario) {
   const lines = [`### ${scenario.title}`, ''];
   if (scenario.describe) lines.push(scenario.describe, '');
   for (const metric of scenario.metrics) {
-    const about = metric.ratios ? `${metric.better} is better; ratio to ${labelOf(metric.base)}` : 'a count per round; the last column adds up the rounds';
+    // Without ratios: a count (lines lost, survivors) is added up; a measure (ms, MB) has nothing to add up.
+    const counted = !metric.ratios && !MEASURES.has(metric.unit);
+    const about = metric.ratios
+      ? `${metric.better} is better; ratio to ${labelOf(metric.base)}`
+      : counted
+        ? 'a count per round; the last column adds up the rounds'
+        : `${metric.better} is better; no ratio`;
     lines.push(`**${metric.label}** (${metric.unit}, ${about})`, '');
     lines.push(`| contender | median (min–max) | runs | ${metric.ratios ? 'ratio' : 'count'} |`, '|---|---|---|---|');
     for (const id of ids) {
       const entry = metric.contenders[id];
       if (!entry) continue;
-      const shown = metric.ratios ? times(entry.ratio) : `total ${entry.values.reduce((a, b) => a + (b ?? 0), 0)}`;
+      const shown = metric.ratios ? times(entry.ratio) : counted ? `total ${entry.values.reduce((a, b) => a + (b ?? 0), 0)}` : '—';
       lines.push(`| ${labelOf(id)} | ${cell(entry, metric.unit)} | ${entry.n}/${entry.values.length} | ${shown} |`);
     }
     lines.push('');
