@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LOG_PAGE_MAX, type LogPage } from '../../src/dashboard/wire.js';
-import { makeProject, markedProcesses } from '../helpers/land.js';
+import { ROOT, makeProject, markedProcesses } from '../helpers/land.js';
+import { join } from 'node:path';
 import { browserSession, call, login, upWithDashboard } from './helpers.js';
 
 const TIERS = 64;
@@ -86,5 +87,45 @@ describe('the Logs page with a long history', () => {
 
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 120_000);
+
+  it("merges the children's structured records into the lines in time order, and filters them by severity", async () => {
+    const tiers = {
+      ...Object.fromEntries(['a', 'b', 'c'].map((name) => [name, { command: ['sh', '-c', `seq -f '${name} line %05g' 1 900; exec sleep 100000`] }])),
+      // One OTLP/JSON log record (ERROR, "curl child reports") posted to land's receiver with curl, then one line.
+      reporter: { command: ['bash', join(ROOT, 'test', 'fixtures', 'otlp-curl-child.sh')] },
+    };
+    const { run, url, port } = await upWithDashboard(makeProject({ config: { app: 'records', tiers } }));
+    runs.push(run);
+    await run.waitFor(/reporter: .*→ exited/, 30_000);
+    const { page, pageErrors } = await openPage();
+    await page.goto(url);
+    await page.goto(`http://127.0.0.1:${port}/#/logs`);
+    const count = page.getByTestId('log-count');
+    const list = page.getByRole('log', { name: 'Output of all tiers' });
+    // Every line (900 a tier: within what the supervisor keeps per tier before the dashboard first serves) and the
+    // one record, in one list (the record among the lines, out of view: the list follows the end).
+    await page.waitForFunction(
+      (want) => {
+        const status = document.querySelector('[data-testid="log-count"]');
+        return status?.getAttribute('data-complete') === 'true' && Number(status.getAttribute('data-count')) === want;
+      },
+      3 * 900 + 1 + 1,
+    );
+
+    // The record, then the line the child printed after posting it.
+    await page.getByLabel('Search', { exact: true }).fill('child');
+    await page.waitForFunction(() => document.querySelectorAll('.log-row').length === 2);
+    expect(await list.locator('.log-row .text').allTextContents()).toEqual(['curl child reports', 'curl child posted']);
+    const record = list.locator('.log-row.record');
+    expect(await record.getAttribute('data-severity')).toBe('ERROR');
+    expect(await record.getByRole('link', { name: 'trace' }).count()).toBe(1);
+    await page.getByLabel('Search', { exact: true }).fill('');
+    await page.getByLabel('Severity', { exact: true }).selectOption('ERROR');
+    await page.waitForFunction(() => document.querySelectorAll('.log-row').length === 1);
+    expect(await list.locator('.log-row .text').allTextContents()).toEqual(['curl child reports']);
+    expect(await count.textContent()).toBe('1 line');
+    expect(pageErrors).toEqual([]);
+    expect((await run.stop()).code).toBe(0);
   }, 120_000);
 });

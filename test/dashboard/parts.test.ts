@@ -8,6 +8,7 @@ import { DashboardAuth } from '../../src/dashboard/auth.js';
 import { withBootSpan } from '../../src/dashboard/boot-span.js';
 import { parseAnsi, stripAnsi } from '../../src/dashboard/client/ansi.js';
 import { LogRing } from '../../src/dashboard/log-ring.js';
+import { MergedRows } from '../../src/dashboard/client/merged-rows.js';
 import { RecordingTail } from '../../src/dashboard/recording-tail.js';
 import { fromBootStore, type ReceiverStoreLike } from '../../src/dashboard/receiver-source.js';
 import type { SpanView } from '../../src/dashboard/wire.js';
@@ -54,6 +55,21 @@ describe('LogRing', () => {
     expect(big.since(20_000, 2).map((line) => line[4])).toEqual(['line 20000', 'line 20001']);
     expect(big.before(undefined, 10_000).length).toBe(10_000);
     expect(big.before(undefined, 10_000)[0]![4]).toBe('line 15000');
+  });
+});
+
+describe('MergedRows', () => {
+  it('lists matching lines and records in time order (a record before the lines of its time), row by row', () => {
+    // Lines numbered 10…19 at times 100, 100, 120, 130, …; the matches are the even ones.
+    const timeOf = (seq: number) => (seq <= 11 ? 100 : 100 + (seq - 10) * 10);
+    const hits = [10, 12, 14, 16, 18];
+    const record = (at: number) => ({ at, tier: 't', severity: 'INFO', body: `r${at}` });
+    const records = [record(50), record(100), record(125), record(140), record(500)];
+    const merged = new MergedRows(hits, timeOf, records);
+    const rows = Array.from({ length: merged.count }, (_, i) => merged.at(i)).map((row) => ('record' in row ? row.record.body : row.seq));
+    expect(rows).toEqual(['r50', 'r100', 10, 12, 'r125', 'r140', 14, 16, 18, 'r500']);
+    expect(new MergedRows([], timeOf, records).count).toBe(records.length);
+    expect(new MergedRows(hits, timeOf, []).at(3)).toEqual({ seq: 16 });
   });
 });
 

@@ -58,7 +58,11 @@ export class LogLines {
       .then(() => {
         if (this.historyWanted) void this.loadOlder();
       })
-      .catch(() => undefined)
+      .catch((error: unknown) => {
+        // The first answer never came: a quiet stack sends no line that would make the page ask again (a session
+        // that has ended is the stream's to report).
+        if (!this.started && (error as { status?: number }).status !== 401) setTimeout(() => void this.catchUp(), 1000);
+      })
       .finally(() => (this.catchingUp = undefined));
     this.catchingUp = done;
     return done;

@@ -11,6 +11,7 @@ import { parseAnsi, stripAnsi } from '../ansi.js';
 import { clock } from '../format.js';
 import { href, usePoll, useStore, type Route } from '../hooks.js';
 import { LineFilter, type FilterView } from '../line-filter.js';
+import { MergedRows } from '../merged-rows.js';
 import type { LinesState } from '../log-lines.js';
 import { store } from '../store.js';
 import { tierColor } from '../tier-colors.js';
@@ -54,31 +55,41 @@ function severityRank(severity: string): number {
   return index < 0 ? 2 : index;
 }
 
-/** What the list shows: every line (older ones still loading drawn as placeholders), the matches, or with records. */
-type Listing =
-  | { kind: 'all'; count: number }
-  | { kind: 'hits'; count: number; hits: number[] }
-  | { kind: 'rows'; count: number; rows: Row[] };
+/** What the list shows, row by row: a line, a record, or (undefined) an older line still loading. */
+interface Listing {
+  count: number;
+  row(index: number): Row | undefined;
+}
 
-/** Records that pass the tier, severity and text filter. */
-function matchingRecords(records: LogRecordView[], tier: string, severity: string, needle: string): Row[] {
+/** Records that pass the tier, severity and text filter, in time order. */
+function matchingRecords(records: LogRecordView[], tier: string, severity: string, needle: string): LogRecordView[] {
   return records
     .filter((record) => (!tier || record.tier === tier) && (!severity || severityRank(record.severity) >= severityRank(severity)))
     .filter((record) => !needle || record.body.toLowerCase().includes(needle))
-    .map((record) => ({ kind: 'record', record }));
+    .sort((a, b) => a.at - b.at);
 }
 
-/** Unfiltered: every line. Filtered: the matching lines; merged with records (or records only, for a severity). */
-function listing(log: LinesState, view: FilterView | undefined, records: Row[], severity: string): Listing {
-  if (!view) return { kind: 'all', count: log.older + log.lines.length };
-  if (!severity && records.length === 0) return { kind: 'hits', count: view.hits.length, hits: view.hits };
-  const rows = mergeRows(view.hits, (seq) => log.lines[seq - log.firstSeq]!, records, Boolean(severity));
-  return { kind: 'rows', count: rows.length, rows };
+/** Unfiltered: every line. Filtered: the matching lines, merged with records in time order; a severity: records only. */
+function listing(log: LinesState, view: FilterView | undefined, records: LogRecordView[], severity: string): Listing {
+  const { lines, firstSeq, older } = log;
+  const lineAt = (seq: number): Row => ({ kind: 'line', line: lines[seq - firstSeq]! });
+  if (severity) return { count: records.length, row: (i) => ({ kind: 'record', record: records[i]! }) };
+  if (!view) return { count: older + lines.length, row: (i) => (i < older ? undefined : { kind: 'line', line: lines[i - older]! }) };
+  const { hits } = view;
+  if (records.length === 0) return { count: hits.length, row: (i) => lineAt(hits[i]!) };
+  const merged = new MergedRows(hits, (seq) => lines[seq - firstSeq]![3], records);
+  return {
+    count: merged.count,
+    row(i) {
+      const at = merged.at(i);
+      return 'record' in at ? { kind: 'record', record: at.record } : lineAt(at.seq);
+    },
+  };
 }
 
 export function LogsPage({ route }: { route: Route }) {
   const { snapshot, log } = useStore();
-  const { lines, firstSeq, older } = log;
+  const { older } = log;
   const tier = route.params.get('tier') ?? '';
   const [query, setQuery] = useState(route.params.get('q') ?? '');
   const [severity, setSeverity] = useState('');
@@ -91,9 +102,10 @@ export function LogsPage({ route }: { route: Route }) {
 
   const needle = query.trim().toLowerCase();
   const key = `${tier}\u0000${needle}`;
-  const recordRows = matchingRecords(records, tier, severity, needle);
+  const recordRows = useMemo(() => matchingRecords(records, tier, severity, needle), [records, tier, severity, needle]);
   const filtered = tier !== '' || needle !== '' || severity !== '' || recordRows.length > 0;
-  const view = filtered
+  // With a severity, only records are listed: no line needs matching.
+  const view = filtered && !severity
     ? filter.current.update(log, key, (line) => (!tier || line[1] === tier) && (!needle || stripAnsi(line[4]).toLowerCase().includes(needle)))
     : undefined;
   const list = listing(log, view, recordRows, severity);
@@ -114,9 +126,8 @@ export function LogsPage({ route }: { route: Route }) {
   }, [tier, query]);
 
   const renderRow = (index: number) => {
-    if (list.kind === 'all' && index < older) return <PendingRow key={`p${index}`} />;
-    const row: Row =
-      list.kind === 'rows' ? list.rows[index]! : { kind: 'line', line: list.kind === 'hits' ? lines[list.hits[index]! - firstSeq]! : lines[index - older]! };
+    const row = list.row(index);
+    if (!row) return <PendingRow key={`p${index}`} />;
     return row.kind === 'record' ? (
       <RecordRow key={`r${index}`} record={row.record} needle={needle} tierIndex={tierIndex} />
     ) : (
@@ -233,19 +244,4 @@ function TierTag({ name, index }: { name: string; index: number }) {
       {name}
     </span>
   );
-}
-
-/** Lines and records in time order; with a severity filter, records only. */
-function mergeRows(hits: number[], lineAt: (seq: number) => WireLine, records: Row[], recordsOnly: boolean): Row[] {
-  if (recordsOnly) return records;
-  const out: Row[] = [];
-  let r = 0;
-  const recordAt = (row: Row | undefined) => (row?.kind === 'record' ? row.record.at : Infinity);
-  for (const seq of hits) {
-    const line = lineAt(seq);
-    while (r < records.length && recordAt(records[r]) <= line[3]) out.push(records[r++]!);
-    out.push({ kind: 'line', line });
-  }
-  while (r < records.length) out.push(records[r++]!);
-  return out;
 }
