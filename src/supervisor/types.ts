@@ -1,5 +1,6 @@
 /** What the supervisor publishes: the only source of truth about tiers for the printer, TUI, control and telemetry. */
 
+import type { LineCut } from './fragments.js';
 import type { OutputGate } from './output-gate.js';
 
 export type TierState =
@@ -105,8 +106,13 @@ export type SupervisorEvent =
       tier: string;
       stream: LogStream;
       lines: string[];
-      /** The same lines as read from the pipe, each ending in a newline but (at the pipe's end) the last. */
+      /**
+       * The same lines as read from the pipe, each ending in a newline but (at the pipe's end) the last; for a
+       * fragment, its bytes as printed (src/supervisor/fragments.ts).
+       */
       bytes?: readonly Buffer[];
+      /** A fragment of an over-long line: `lines` holds its start and end only, `bytes` all of it. */
+      cut?: LineCut;
       at: number;
     }
   | { type: 'spawn'; tier: string; pid: number; restart: number; at: number; spanId: string; traceparent: string }
