@@ -9,9 +9,9 @@
  * every byte; `land logs -f` decodes the bytes of each fragment for its follower.
  */
 import { StringDecoder } from 'node:string_decoder';
+import type { LineCut } from './types.js';
 
-/** Where a fragment of an over-long line sits in it; a block of whole lines has none. */
-export type LineCut = 'first' | 'middle' | 'last';
+export type { LineCut } from './types.js';
 
 /** The mark a fragment carries in its text and its printed bytes where the line goes on (before it, after it, or both). */
 export const CUT_MARK = '…';

@@ -1,6 +1,5 @@
 /** What the supervisor publishes: the only source of truth about tiers for the printer, TUI, control and telemetry. */
 
-import type { LineCut } from './fragments.js';
 import type { OutputGate } from './output-gate.js';
 
 export type TierState =
@@ -97,6 +96,9 @@ export interface StackSnapshot {
 }
 
 export type LogStream = 'stdout' | 'stderr';
+
+/** Where a fragment of an over-long line sits in it (src/supervisor/fragments.ts); a block of whole lines has none. */
+export type LineCut = 'first' | 'middle' | 'last';
 
 export type SupervisorEvent =
   | { type: 'state'; tier: string; from: TierState; to: TierState; reason: string; at: number }

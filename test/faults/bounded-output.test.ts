@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { procStatusKb, sleeper, snapshot, tierWhen } from './support.js';
-import { sinkChild } from './sink-support.js';
+import { SINK_CHILD, sinkChild } from './sink-support.js';
 
 const runs: LandRun[] = [];
 afterEach(() => cleanUp(runs));
@@ -153,7 +153,8 @@ describe('fault: output without bounds', () => {
     const logs = await landDone(['logs', 'long', '-n', '5'], dir);
     const kept = logs.stdout.trimEnd().split('\n');
     expect(kept.at(-1)).toBe('long done');
-    expect(kept.at(-2)).toMatch(/^…y+ \[… \d+ bytes …\] y+E$/);
+    expect(kept.at(-2)).toMatch(/^…y*E$|^…y+ \[… \d+ bytes …\] y+E$/); // the last fragment may be short, and whole
+    expect(kept.filter((text) => /^…y+ \[… \d+ bytes …\] y+…$/.test(text)).length).toBeGreaterThanOrEqual(3);
     expect(logs.stdout.length).toBeLessThan(64 * 1024);
 
     expect((await run.stop()).code).toBe(0);
@@ -201,6 +202,47 @@ describe('fault: output without bounds', () => {
     });
     expect(wrong).toBeUndefined();
   }, 180_000);
+
+  it('land logs -f on a tier writing a 5 MB line: the follower gets every byte, in marked fragments, while status keeps their start and end', async () => {
+    const lineBytes = 5 * MiB;
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Says `waiting`, then writes the line once the test has its follower attached (the file `go` appears).
+          long: {
+            command: ['sh', '-c', `echo waiting; while [ ! -e go ]; do sleep 0.05; done; exec node ${SINK_CHILD} --long-line ${lineBytes}`],
+            restart: { policy: 'never' },
+          },
+          calm: sleeper('calm'),
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    keepOwnLines(run, 'long done');
+    await run.waitFor(/calm: starting → ready/); // the control socket answers by then
+    const follow = land(['logs', 'long', '-f'], dir);
+    runs.push(follow);
+    await follow.waitFor(/^waiting$/m);
+    writeFileSync(join(dir, 'go'), '');
+    await follow.waitFor(/^long done$/m, 60_000);
+    const fragments = follow.stdout.split('\n').slice(1, -2);
+    expect(fragments.length).toBeGreaterThanOrEqual(4);
+    fragments.forEach((fragment, i) => {
+      expect(fragment.startsWith(i === 0 ? 'B' : '…'), `fragment ${i}`).toBe(true);
+      expect(fragment.endsWith(i === fragments.length - 1 ? 'E' : '…'), `fragment ${i}`).toBe(true);
+    });
+    const line = fragments.map((fragment) => fragment.replace(/^…/, '').replace(/…$/, '')).join('');
+    expect(line.length).toBe(lineBytes);
+    expect(/^By+E$/.test(line)).toBe(true);
+    // What land keeps for `land logs` (no -f) is each fragment's start and end.
+    const kept = (await landDone(['logs', 'long', '-n', '10'], dir)).stdout.trimEnd().split('\n');
+    expect(kept.at(-1)).toBe('long done');
+    expect(kept.filter((text) => /^(B|…)y+ \[… \d+ bytes …\] y+(E|…)$/.test(text)).length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...kept.map((text) => text.length))).toBeLessThan(8 * 1024);
+    expect((await run.stop()).code).toBe(0);
+    expect((await follow.exited).code).toBe(0);
+  }, 120_000);
 
   it('400 lines of 256 KB: the recent lines kept for status, the UI and `land logs` stay about 1 MiB, and so does land', async () => {
     const count = 400;
