@@ -71,6 +71,20 @@ export function prefixLines(head: Buffer, pieces: readonly Buffer[], count: numb
   return out.subarray(0, at);
 }
 
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * What prints a block from its bytes: one copy with the heads in (prefixLines), or, for one large line (a fragment of
+ * a line of hundreds of MB, say), its pieces as they are between the head and the newline: no copy of them at all.
+ */
+export function printedPieces(head: Buffer, pieces: readonly Buffer[], count: number): Buffer[] {
+  if (count !== 1) return [prefixLines(head, pieces, count)];
+  let size = 0;
+  for (const piece of pieces) size += piece.length;
+  if (size < LARGE_WRITE) return [prefixLines(head, pieces, count)];
+  return pieces.at(-1)!.at(-1) === 10 ? [head, ...pieces] : [head, ...pieces, NEWLINE];
+}
+
 /** A carriage return is dropped from the lines (`\r\n` endings), so such a block goes the way of the strings. */
 const hasCarriageReturn = (pieces: readonly Buffer[]) => pieces.some((piece) => piece.includes(13));
 
@@ -144,9 +158,9 @@ export function createPrinter(options: PrinterOptions): Printer {
       });
     }
   };
-  const push = (output: string | Buffer) => {
+  const push = (...output: Array<string | Buffer>) => {
     if (stopped) return;
-    batch.push(typeof output === 'string' ? Buffer.from(output) : output);
+    for (const part of output) batch.push(typeof part === 'string' ? Buffer.from(part) : part);
     if (!scheduled) {
       scheduled = true;
       setImmediate(flushNow);
@@ -155,8 +169,9 @@ export function createPrinter(options: PrinterOptions): Printer {
   const listener = (event: SupervisorEvent) => {
     if (event.type === 'log') {
       const head = headOf(event.tier, order.get(event.tier) ?? 0);
-      // The bytes as read, with the prefix copied in: half the CPU of joining the lines and encoding them again.
-      if (event.bytes && !hasCarriageReturn(event.bytes)) push(prefixLines(head.bytes, event.bytes, event.lines.length));
+      // The bytes as read, with the prefix copied in: half the CPU of joining the lines and encoding them again. A
+      // fragment of an over-long line always (its text is only its start and end).
+      if (event.bytes && (event.cut || !hasCarriageReturn(event.bytes))) push(...printedPieces(head.bytes, event.bytes, event.lines.length));
       else push(`${head.text}${event.lines.join(`\n${head.text}`)}\n`);
       return;
     }

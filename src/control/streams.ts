@@ -8,6 +8,7 @@
  * abruptly, so that it can tell this from the stack's end (a complete answer) and say so; the stack then goes on.
  */
 import type { ServerResponse } from 'node:http';
+import { fullFragmentText } from '../supervisor/fragments.js';
 import type { OutputGate } from '../supervisor/output-gate.js';
 import type { SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
 import { HELLO_LOG_LINES, type EventStreamMessage, type LogLine, type OutputLine } from './protocol.js';
@@ -207,7 +208,9 @@ export function streamLogs(
   );
   const unsubscribe = control.subscribe((event) => {
     if (event.type === 'log' && event.tier === tier) {
-      stream.write(event.lines.map((line) => formatLine(format, { tier, stream: event.stream, line, at: event.at })).join(''));
+      // A fragment of an over-long line whole, from its bytes: the follower asked for every line.
+      const lines = event.cut && event.bytes ? [fullFragmentText(event.bytes)] : event.lines;
+      stream.write(lines.map((line) => formatLine(format, { tier, stream: event.stream, line, at: event.at })).join(''));
     } else if (isShutdownEnd(event)) stream.end();
   });
   const unsubscribeRecords = records?.store.subscribe((batch) => {

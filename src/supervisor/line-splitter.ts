@@ -9,17 +9,15 @@
  *
  * Memory is bounded whatever the child writes: a line that grows past `maxLineBytes` without a newline is handed on
  * in fragments of about that size (cut on a character boundary), each marked with its place in the line, so a
- * 700 MB line costs land one fragment of memory at a time and still reaches the log file byte for byte.
+ * 700 MB line costs land one fragment of memory at a time and still reaches the log file byte for byte. A
+ * fragment's pieces are handed on as read and its text is short (fragments.ts).
  */
+import { fragmentEnd, fragmentText, splitPieces, type LineCut } from './fragments.js';
 
-/** Where a fragment of an over-long line sits in it; a block of whole lines has none. */
-export type LineCut = 'first' | 'middle' | 'last';
+export { CUT_MARK, type LineCut } from './fragments.js';
 
 /** Lines longer than this are handed on in fragments (docs/decisions.md: the printed output marks them). */
 export const MAX_LINE_BYTES = 1 << 20;
-
-/** The mark a fragment carries in its decoded text where the line goes on (before it, after it, or both). */
-export const CUT_MARK = '…';
 
 export type BlockHandler = (pieces: Buffer[], lines: string[], cut?: LineCut) => void;
 
@@ -49,7 +47,7 @@ export class LineSplitter {
       this.pending = [];
       this.pendingBytes = 0;
       this.cutting = false;
-      this.onBlock(pieces, [markCut(decodeLine(pieces, true), 'last')], 'last');
+      this.onBlock(pieces, [fragmentText(pieces, 'last')], 'last');
       if (first + 1 < chunk.length) this.push(chunk.subarray(first + 1));
       return;
     }
@@ -71,7 +69,7 @@ export class LineSplitter {
   end(): void {
     if (this.pending.length === 0) {
       // The stream ended right after a fragment: an empty last one says the line is over.
-      if (this.cutting) this.onBlock([], [markCut('', 'last')], 'last');
+      if (this.cutting) this.onBlock([], [fragmentText([], 'last')], 'last');
       this.cutting = false;
       return;
     }
@@ -80,7 +78,7 @@ export class LineSplitter {
     this.pendingBytes = 0;
     if (this.cutting) {
       this.cutting = false;
-      this.onBlock(pieces, [markCut(decodeLine(pieces, false), 'last')], 'last');
+      this.onBlock(pieces, [fragmentText(pieces, 'last')], 'last');
       return;
     }
     this.onBlock(pieces, splitLines(Buffer.concat(pieces).toString('utf8')));
@@ -92,39 +90,14 @@ export class LineSplitter {
    * fragment marked as going on (`…yyyE…`) that in fact ends the line, and an empty last fragment (`…`) after it.
    */
   private handOnFragment(): void {
-    const joined = Buffer.concat(this.pending);
-    let end = characterBoundary(joined.subarray(0, joined.length - 1));
-    if (end === 0) end = characterBoundary(joined);
+    const end = fragmentEnd(this.pending, this.pendingBytes);
+    const [piece, rest] = splitPieces(this.pending, end);
     const cut: LineCut = this.cutting ? 'middle' : 'first';
     this.cutting = true;
-    this.pending = end < joined.length ? [joined.subarray(end)] : [];
-    this.pendingBytes = joined.length - end;
-    const piece = joined.subarray(0, end);
-    this.onBlock([piece], [markCut(piece.toString('utf8'), cut)], cut);
+    this.pending = rest;
+    this.pendingBytes -= end;
+    this.onBlock(piece, [fragmentText(piece, cut)], cut);
   }
-}
-
-/** The decoded text of a fragment, with the marks that say the line goes on before and/or after it. */
-function markCut(text: string, cut: LineCut): string {
-  return `${cut === 'first' ? '' : CUT_MARK}${text}${cut === 'last' ? '' : CUT_MARK}`;
-}
-
-function decodeLine(pieces: Buffer[], endsWithNewline: boolean): string {
-  const text = Buffer.concat(pieces).toString('utf8');
-  return trimCarriageReturn(endsWithNewline ? text.slice(0, -1) : text);
-}
-
-/** The largest length ≤ bytes.length that does not split a UTF-8 character (a lead byte and its continuations). */
-function characterBoundary(bytes: Buffer): number {
-  let at = bytes.length;
-  // Walk back over at most three continuation bytes (10xxxxxx) to the character's lead byte.
-  for (let back = 1; back <= 4 && at - back >= 0; back++) {
-    const byte = bytes[at - back]!;
-    if ((byte & 0xc0) === 0x80) continue;
-    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return length > back ? at - back : at;
-  }
-  return at;
 }
 
 function trimCarriageReturn(line: string): string {

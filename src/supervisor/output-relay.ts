@@ -3,6 +3,7 @@
  * gate is held (a reader downstream is behind) or the log file is, so memory stays bounded and nothing is dropped.
  */
 import type { Readable } from 'node:stream';
+import { markedPieces, type LineCut } from './fragments.js';
 import { LineSplitter } from './line-splitter.js';
 import { StreamPauser, type OutputGate } from './output-gate.js';
 import type { TierLog } from './tier-log.js';
@@ -14,10 +15,10 @@ export interface RelayOptions {
   file: TierLog;
   gate: OutputGate;
   /**
-   * `pieces`: the same lines as read (see LineSplitter); none for a fragment of an over-long line, whose `lines`
-   * carry the marks that say it was cut.
+   * `pieces`: the same lines as read (see LineSplitter); for a fragment of an over-long line (`cut`), its bytes as
+   * printed (`markedPieces`), whose `lines` hold only its start and end (fragments.ts).
    */
-  onLines(stream: LogStream, lines: string[], pieces: readonly Buffer[] | undefined): void;
+  onLines(stream: LogStream, lines: string[], pieces: readonly Buffer[], cut?: LineCut): void;
 }
 
 function relayStream(stream: Readable, name: LogStream, options: RelayOptions): Promise<void> {
@@ -32,7 +33,7 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
         pauser.hold();
         file.whenWritable(() => pauser.release());
       }
-      options.onLines(name, lines, cut ? undefined : pieces);
+      options.onLines(name, lines, cut ? markedPieces(pieces, cut) : pieces, cut);
     });
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     stream.once('close', () => {

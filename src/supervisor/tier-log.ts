@@ -3,6 +3,11 @@
  * (`<tier>.log.1` is the newest rotated file, up to `keepFiles` of them), and never fatal. A write that fails (a full
  * disk, a folder removed, an I/O error) is said once through `onProblem`; output goes on without the file (counted),
  * and the file is reopened at the next write after a pause, so a disk that gets space back gets the log back.
+ *
+ * Rotation goes by size alone, so a line longer than a file (a fragment of an over-long line is written as it comes)
+ * runs on into the next one. When the file that holds the start of a line still being written is removed, the line
+ * has outgrown what the files keep: that is said once per line, so that a log file starting in the middle of a line
+ * is never a silent loss (docs/decisions.md).
  */
 import { createWriteStream, openSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { oneLine } from '../errors.js';
@@ -30,6 +35,10 @@ export class TierLog {
   private failing = false;
   private lostBytes = 0;
   private closed = false;
+  /** Rotations so far: the live file is number `rotations`, `<tier>.log.N` number `rotations - N`. */
+  private rotations = 0;
+  /** The file (by number) where the line being written began: none while the last write ended a line. */
+  private openLineFrom?: number;
 
   constructor(private readonly options: TierLogOptions) {
     this.size = sizeOf(options.path);
@@ -44,10 +53,14 @@ export class TierLog {
       return true;
     }
     let ok = true;
+    let last: Buffer | undefined;
     for (const piece of pieces) {
       ok = this.failing ? stream.write(piece, (error) => this.recovered(error)) : stream.write(piece);
       this.size += piece.length;
+      if (piece.length > 0) last = piece;
     }
+    if (last?.[last.length - 1] === 10) this.openLineFrom = undefined;
+    else if (last) this.openLineFrom ??= this.rotations;
     return ok;
   }
 
@@ -135,6 +148,14 @@ export class TierLog {
       this.options.onProblem(`log file ${path}: could not rotate: ${oneLine(error)}`);
     }
     this.size = sizeOf(path);
+    // The file just removed was number `rotations - keepFiles`; the live one now is the next number.
+    if (this.openLineFrom !== undefined && this.openLineFrom <= this.rotations - keepFiles) {
+      this.options.onProblem(
+        `log file ${path}: a line without a newline outgrew the kept files (logs.rotateBytes × (logs.keepFiles + 1)); its start was rotated away, the files keep its newest part`,
+      );
+      this.openLineFrom = Infinity; // said once for this line
+    }
+    this.rotations += 1;
   }
 }
 

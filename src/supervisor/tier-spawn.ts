@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { DEFAULTS } from '../config/resolve.js';
+import type { LineCut } from './fragments.js';
 import { relayOutput } from './output-relay.js';
 import { whyNotExecutable } from './preflight.js';
 import { outputLinks } from './process-tree.js';
@@ -71,7 +72,7 @@ export abstract class TierSpawn extends TierBase {
       stderr: child.stderr,
       file: this.openLogFile(),
       gate: this.runtime.output,
-      onLines: (stream, lines, bytes) => this.onLines(life, stream, lines, bytes),
+      onLines: (stream, lines, bytes, cut) => this.onLines(life, stream, lines, bytes, cut),
     });
     child.once('exit', (code, signal) => {
       life.leaderGone = true;
@@ -108,7 +109,7 @@ export abstract class TierSpawn extends TierBase {
     return this.logFile;
   }
 
-  protected onLines(life: Life, stream: LogStream, lines: string[], bytes: readonly Buffer[] | undefined): void {
+  protected onLines(life: Life, stream: LogStream, lines: string[], bytes: readonly Buffer[], cut?: LineCut): void {
     const at = Date.now();
     if (lines.length === 0) return;
     this.recent.add(stream, lines, at);
@@ -122,7 +123,7 @@ export abstract class TierSpawn extends TierBase {
     if (life.lineListeners.size > 0) for (const line of lines) for (const listener of life.lineListeners) listener(line);
     const last = lines[lines.length - 1]!;
     this.lastLine = last.length > LAST_LINE_CHARS ? `${last.slice(0, LAST_LINE_CHARS - 1)}…` : last;
-    this.runtime.emit({ type: 'log', tier: this.name, stream, lines, bytes, at });
+    this.runtime.emit(cut ? { type: 'log', tier: this.name, stream, lines, bytes, cut, at } : { type: 'log', tier: this.name, stream, lines, bytes, at });
   }
 }
 

@@ -97,6 +97,9 @@ export interface StackSnapshot {
 
 export type LogStream = 'stdout' | 'stderr';
 
+/** Where a fragment of an over-long line sits in it (src/supervisor/fragments.ts); a block of whole lines has none. */
+export type LineCut = 'first' | 'middle' | 'last';
+
 export type SupervisorEvent =
   | { type: 'state'; tier: string; from: TierState; to: TierState; reason: string; at: number }
   /** The whole lines one read of a child's pipe carried, in order (one event per read, not per line: the hot path). */
@@ -105,8 +108,13 @@ export type SupervisorEvent =
       tier: string;
       stream: LogStream;
       lines: string[];
-      /** The same lines as read from the pipe, each ending in a newline but (at the pipe's end) the last. */
+      /**
+       * The same lines as read from the pipe, each ending in a newline but (at the pipe's end) the last; for a
+       * fragment, its bytes as printed (src/supervisor/fragments.ts).
+       */
       bytes?: readonly Buffer[];
+      /** A fragment of an over-long line: `lines` holds its start and end only, `bytes` all of it. */
+      cut?: LineCut;
       at: number;
     }
   | { type: 'spawn'; tier: string; pid: number; restart: number; at: number; spanId: string; traceparent: string }

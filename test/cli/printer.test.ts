@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createPrinter, prefixLines } from '../../src/cli/printer.js';
+import { fragmentText, markedPieces, type LineCut } from '../../src/supervisor/fragments.js';
 import { LineSplitter } from '../../src/supervisor/line-splitter.js';
 import { OutputGate } from '../../src/supervisor/output-gate.js';
 import type { SupervisorEvent } from '../../src/supervisor/types.js';
@@ -60,5 +61,23 @@ describe('createPrinter', () => {
     const [fromBytes, fromLines] = await Promise.all(runs);
     expect(fromBytes).toBe(fromLines);
     expect(fromBytes).toBe('api      | one\napi      | two\nworker   | crlf\nworker   | line\napi      | tail\n');
+  });
+});
+
+describe('createPrinter and fragments of an over-long line', () => {
+  it('prints a fragment from its bytes, all of them (carriage returns inside too), whatever its text shows', async () => {
+    const { out, text } = collect();
+    const printer = createPrinter({ out, color: false, names: ['big'], gate: new OutputGate() });
+    const middle = Buffer.from(`${'x'.repeat(40_000)}\r${'z'.repeat(40_000)}`);
+    const last = Buffer.from('tail\r\n');
+    const cuts: Array<[Buffer, LineCut]> = [[middle, 'first'], [middle, 'middle'], [last, 'last']];
+    for (const [bytes, cut] of cuts) {
+      printer.listener({ type: 'log', tier: 'big', stream: 'stdout', lines: [fragmentText([bytes], cut)], bytes: markedPieces([bytes], cut), cut, at: 0 });
+    }
+    await printer.flush();
+    const body = `${'x'.repeat(40_000)}\r${'z'.repeat(40_000)}`;
+    const head = `${'big'.padEnd('mountain'.length)} | `;
+    // Compared as a boolean: a failing diff of 160 000 characters would drown the report.
+    expect(text() === `${head}${body}…\n${head}…${body}…\n${head}…tail\n`, text().replace(/x+|z+/g, (run) => `${run[0]}×${run.length}`)).toBe(true);
   });
 });

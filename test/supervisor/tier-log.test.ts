@@ -31,6 +31,28 @@ describe('TierLog', () => {
     expect(readFileSync(path, 'utf8')).toBe(`${'8'.repeat(59)}\n${'9'.repeat(59)}\n`);
   });
 
+  it('a line longer than the kept files runs on across rotations, and is said once when its start is rotated away', async () => {
+    const dir = scratch();
+    const path = join(dir, 'big.log');
+    const problems: string[] = [];
+    const log = new TierLog({ path, rotateBytes: 100, keepFiles: 1, onProblem: (message) => problems.push(message) });
+    // A line of 150 bytes without a newline in pieces of 50: it spans two files, both kept, so nothing is said.
+    for (let i = 0; i < 3; i++) log.write([Buffer.from('a'.repeat(50))]);
+    log.write([Buffer.from('a\n')]);
+    expect(problems).toEqual([]);
+    // A line of 400 bytes: the file holding its start is removed on the way, said once, the newest bytes kept.
+    for (let i = 0; i < 8; i++) log.write([Buffer.from(String(i).repeat(50))]);
+    log.write([Buffer.from('E\n')]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/big\.log: a line without a newline outgrew the kept files .*its start was rotated away/);
+    // The next long line is a new one: said again.
+    for (let i = 0; i < 8; i++) log.write([Buffer.from('z'.repeat(50))]);
+    await log.close();
+    expect(problems).toHaveLength(2);
+    // What is kept is the newest part of the line, in order: nothing but z (the rest went with the older files).
+    expect(readFileSync(`${path}.1`, 'utf8') + readFileSync(path, 'utf8')).toMatch(/^z{100,200}$/);
+  });
+
   it('a file that cannot be written is said once, never throws, never holds the writer, and closes', async () => {
     const dir = scratch();
     const folder = join(dir, 'gone');
