@@ -3,7 +3,7 @@
  * store is read — and the same records, limits, order and files as when every request was converted at once.
  * Bodies are made by the official OpenTelemetry SDK and its protobuf serializer.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -15,6 +15,7 @@ import { expandFramesWith, ingestRequest } from '../../src/receiver/ingest.js';
 import type { Attributes, StoredSpan } from '../../src/receiver/model/types.js';
 import { openBootStore, readReceived } from '../../src/receiver/read-back.js';
 import { createBootStore, type ReceiverLimits } from '../../src/receiver/store/boot-store.js';
+import { RecordFile } from '../../src/receiver/store/record-file.js';
 import { createCodec } from '../../src/receiver/transport/codec.js';
 import { ALL_PROTOS } from '../../src/receiver/transport/otlp-proto.js';
 
@@ -119,3 +120,19 @@ function encodeTraces(request: object): Uint8Array {
   const type = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
   return type.encode(type.fromObject(request)).finish();
 }
+
+describe('a record file that cannot be written', () => {
+  it('latches off with the reason and counts every record and frame item it could not write', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-frames-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'receiver'), 'a file where the folder should be');
+    const file = new RecordFile(join(dir, 'receiver', 'spans.records'));
+    file.append([{ a: 1 }, { a: 2 }]);
+    file.appendFrame({ body: spansRequest('api', ['x', 'y', 'z']), origins: [{ tier: 'api', service: 'demo-api' }], items: 3, receivedMs: 1 });
+    file.flushSync();
+    expect(file.failure).toMatch(/cannot write .*spans\.records/);
+    expect({ written: file.written, lost: file.lost }).toEqual({ written: 0, lost: 5 });
+    file.append([{ a: 3 }]);
+    expect(file.lost).toBe(6);
+  });
+});
