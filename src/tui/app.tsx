@@ -8,8 +8,8 @@
 import { Box, useInput, useStdin, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { oneLine } from '../errors.js';
-import type { LogStream, StackSnapshot, SupervisorControl } from '../supervisor/types.js';
-import { restartAction, scaleAction, startStopAction, type TierAction } from './actions.js';
+import type { StackSnapshot, SupervisorControl } from '../supervisor/types.js';
+import type { ScaleAction, TierAction } from './actions.js';
 import { Footer, type Status } from './components/footer.js';
 import { Header } from './components/header.js';
 import { Help } from './components/help.js';
@@ -17,9 +17,10 @@ import { LogPane, TIER_PALETTE } from './components/log-pane.js';
 import { TierTable } from './components/tier-table.js';
 import { formatBytes, formatPercent } from './format.js';
 import { rowBudget, tierColumns } from './layout.js';
-import { FOLLOW, LogBuffer, paneWindow, scrollBy, scrollToStart, type LineSource, type Scroll } from './log-buffer.js';
-import { filteredSource, findMatches, scrollToLine, stepMatch } from './log-search.js';
-import { editPrompt, promptText, type Prompt } from './prompt.js';
+import { handleKey } from './key-handler.js';
+import { paneWindow, type LogBuffer } from './log-buffer.js';
+import { ALL, paneActions, paneSource, type PaneState } from './pane-actions.js';
+import { promptText, type Prompt } from './prompt.js';
 import { createRefreshScheduler } from './refresh.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
@@ -53,21 +54,6 @@ interface DataView {
   usage: UsageByPid;
   usageKey: string;
 }
-
-interface PaneState {
-  /** A tier's name, or ALL for the merged view of every tier's output. */
-  tier: string;
-  focused: boolean;
-  scroll: Scroll;
-  /** Only lines containing this text ('' shows every line). */
-  filter: string;
-  /** The last search and the line of its current match (a sequence number of the filtered view). */
-  search?: { query: string; current?: number };
-}
-
-const INITIAL_LOG_LINES = 500;
-/** The merged view's pane id: not a valid tier name, so it never meets a real one. */
-const ALL = '*';
 
 const VERBS: Record<'start' | 'stop' | 'restart', readonly [string, string]> = {
   start: ['starting', 'started'],
@@ -242,7 +228,7 @@ export function App(props: AppProps) {
   };
 
   /** `+` / `-` on a replica: scale its tier by one. */
-  const scaleSelected = (action: ReturnType<typeof scaleAction>): void => {
+  const scaleSelected = (action: ScaleAction): void => {
     if (action.kind === 'refuse') return say(action.message, 'error');
     if (!control.scaleTier) return say('this view cannot scale tiers', 'error');
     const { group, count } = action;
@@ -291,140 +277,40 @@ export function App(props: AppProps) {
     );
   };
 
-  /** The recent lines a pane opens with: one tier's, or every tier's merged by time. */
-  const recentLines = (name: string): Array<{ stream: LogStream; line: string; at: number; tier?: string }> => {
-    if (name !== ALL) return control.logs(name, INITIAL_LOG_LINES);
-    const merged = viewRef.current.snapshot.tiers.flatMap((tier) =>
-      control.logs(tier.name, INITIAL_LOG_LINES).map((entry) => ({ ...entry, tier: tier.name })),
-    );
-    return merged.sort((a, b) => a.at - b.at); // stable: lines of one moment keep their order
-  };
+  const panes = paneActions({
+    control,
+    logCapacity: props.logCapacity ?? 2000,
+    tiers: () => viewRef.current.snapshot.tiers,
+    paneHeight: () => rowBudget(rows, viewRef.current.snapshot.tiers.length, true).panelLines,
+    paneRef,
+    setPane,
+    bufferRef,
+    paneTierRef,
+    setHelp,
+    setPrompt,
+    say,
+  });
 
-  const openPane = (name: string): void => {
-    const buffer = new LogBuffer(props.logCapacity ?? 2000);
-    try {
-      for (const entry of recentLines(name)) buffer.push(entry.stream, entry.line, entry.tier);
-    } catch (error) {
-      say(`cannot read ${name === ALL ? 'the' : `${name}'s`} logs: ${oneLine(error)}`, 'error');
-    }
-    bufferRef.current = buffer;
-    paneTierRef.current = name;
-    setHelp(false);
-    setPane({ tier: name, focused: true, scroll: FOLLOW, filter: '' });
-  };
-
-  const closePane = (): void => {
-    bufferRef.current = null;
-    paneTierRef.current = null;
-    setPane(null);
-  };
-
-  /** What the pane scrolls over: its buffer, through the filter. */
-  const paneSource = (state: PaneState, buffer: LogBuffer) => filteredSource(buffer, state.filter);
-  const paneHeight = () => rowBudget(rows, viewRef.current.snapshot.tiers.length, true).panelLines;
-
-  const scrollPane = (change: (source: LineSource, scroll: Scroll, height: number) => Scroll): void => {
-    const buffer = bufferRef.current;
-    const current = paneRef.current;
-    if (!buffer || !current) return;
-    setPane({ ...current, scroll: change(paneSource(current, buffer), current.scroll, paneHeight()) });
-  };
-
-  /** Go to a search match: `submit` a new query (its newest match), or step to an older or newer one (n / N). */
-  const searchPane = (query: string, direction?: 'older' | 'newer'): void => {
-    const buffer = bufferRef.current;
-    const current = paneRef.current;
-    if (!buffer || !current) return;
-    if (query === '') return setPane({ ...current, search: undefined });
-    const source = paneSource(current, buffer);
-    const matches = findMatches(source, query);
-    const from = direction === undefined ? undefined : current.search?.current;
-    const next = stepMatch(matches, from, direction ?? 'older');
-    if (next === undefined) {
-      say(matches.length === 0 ? `no line matches "${query}"` : `no ${direction} match for "${query}"`, 'error');
-      return setPane({ ...current, search: { query, current: from } });
-    }
-    setPane({ ...current, search: { query, current: next }, scroll: scrollToLine(source, next, paneHeight()) });
-    say(`match ${matches.indexOf(next) + 1} of ${matches.length} for "${query}" · n older · N newer`);
-  };
-
-  const submitPrompt = (done: Prompt): void => {
-    const current = paneRef.current;
-    if (!current) return;
-    if (done.kind === 'search') return searchPane(done.text);
-    setPane({ ...current, filter: done.text, scroll: FOLLOW, search: current.search && { query: current.search.query } });
-    say(done.text === '' ? 'filter cleared' : `showing lines with "${done.text}"`);
-  };
-
-  /** `/` and `&` type into a prompt over the pane (the merged view if none is open). */
-  const openPrompt = (kind: Prompt['kind']): void => {
-    if (!paneRef.current) openPane(ALL);
-    setPrompt({ kind, text: '' });
-  };
-
-  const select = (delta: number): void => {
-    const list = viewRef.current.snapshot.tiers;
-    const index = Math.max(0, list.findIndex((tier) => tier.name === selectedRef.current));
-    const next = list[Math.min(Math.max(index + delta, 0), list.length - 1)];
-    if (next) setSelectedName(next.name);
-  };
-
-  const onKey = (input: string, key: Key): void => {
-    const pane = paneRef.current;
-    const help = helpRef.current;
-    const list = viewRef.current.snapshot.tiers;
-    const selectedTier = list.find((tier) => tier.name === selectedRef.current) ?? list[0];
-    if (key.ctrl && input === 'c') return quit();
-    const typing = promptRef.current;
-    if (typing) {
-      const step = editPrompt(typing, input, key);
-      setPrompt(step.prompt);
-      if (step.submit) submitPrompt(step.submit);
-      return;
-    }
-    if (input === 'q') return quit();
-    // Help is modal: the table is hidden, so no key may act on a tier the person cannot see.
-    if (help) return setHelp(false);
-    if (input === '?') return setHelp(true);
-    if (key.escape) {
-      if (pane?.focused) setPane({ ...pane, focused: false });
-      else if (pane) closePane();
-      return;
-    }
-    const paneFocused = pane !== null && pane.focused;
-    const page = Math.max(1, rowBudget(rows, list.length, true).panelLines - 1);
-    if (key.tab) {
-      if (pane) setPane({ ...pane, focused: !pane.focused });
-      return;
-    }
-    if (key.return) {
-      if (!selectedTier) return;
-      if (pane && pane.tier === selectedTier.name) closePane();
-      else openPane(selectedTier.name);
-      return;
-    }
-    if (key.upArrow) return paneFocused ? scrollPane((b, s, h) => scrollBy(b, s, h, -1)) : select(-1);
-    if (key.downArrow) return paneFocused ? scrollPane((b, s, h) => scrollBy(b, s, h, 1)) : select(1);
-    if (key.pageUp) return scrollPane((b, s, h) => scrollBy(b, s, h, -page));
-    if (key.pageDown) return scrollPane((b, s, h) => scrollBy(b, s, h, page));
-    if (key.home) return scrollPane((b) => scrollToStart(b));
-    if (key.end || input === 'f') return scrollPane(() => FOLLOW);
-    if (input === 'k') return select(-1);
-    if (input === 'j') return select(1);
-    if (input === '/') return openPrompt('search');
-    if (input === '&') return openPrompt('filter');
-    if ((input === 'n' || input === 'N') && pane?.search) return searchPane(pane.search.query, input === 'n' ? 'older' : 'newer');
-    if (input === 'a') return pane?.tier === ALL ? closePane() : openPane(ALL);
-    if ((input === '+' || input === '-') && selectedTier) {
-      if (quittingRef.current || viewRef.current.snapshot.shuttingDown) return say('the stack is shutting down', 'error');
-      return scaleSelected(scaleAction(selectedTier, list, input === '+' ? 1 : -1));
-    }
-    if (input === 'r' || input === 's') {
-      if (!selectedTier) return;
-      if (quittingRef.current || viewRef.current.snapshot.shuttingDown) return say('the stack is shutting down', 'error');
-      return runAction(input === 'r' ? restartAction(selectedTier) : startStopAction(selectedTier));
-    }
-  };
+  const onKey = (input: string, key: Key): void =>
+    handleKey(input, key, {
+      pane: paneRef.current,
+      help: helpRef.current,
+      prompt: promptRef.current,
+      selectedName: selectedRef.current,
+      quitting: quittingRef.current,
+      shuttingDown: viewRef.current.snapshot.shuttingDown,
+      tiers: viewRef.current.snapshot.tiers,
+      rows,
+      panes,
+      setPane,
+      setHelp,
+      setPrompt,
+      setSelectedName,
+      quit,
+      act: runAction,
+      scale: scaleSelected,
+      say,
+    });
 
   // ink re-subscribes a changed handler only in a passive effect, which can lag a render: a key arriving in between
   // would meet the previous render's state. A stable handler that calls the latest closure avoids that.
