@@ -1,7 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { defineConfig } from 'vitest/config';
+// @ts-expect-error: a plain script (the bundle uses it too), no declarations
+import { inkOverride } from './scripts/ink-overrides.mjs';
 
 export default defineConfig({
+  // The UI under test runs land's versions of some of ink's modules, as the bundle does: ink is inlined (run through
+  // vite) so that its own imports can be redirected.
+  plugins: [
+    {
+      name: 'ink-overrides',
+      enforce: 'pre',
+      resolveId(source: string, importer: string | undefined) {
+        return importer ? (inkOverride(source, dirname(importer)) as string | undefined) : undefined;
+      },
+      // ink ships source maps without their sources: vite would warn about every file it inlines.
+      load(id: string) {
+        if (!/[/\\]node_modules[/\\]ink(-testing-library)?[/\\].*\.js$/.test(id)) return undefined;
+        return { code: readFileSync(id, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, ''), map: null };
+      },
+    },
+  ],
   test: {
+    server: { deps: { inline: ['ink'] } },
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup.ts'],

@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inkOverride } from './ink-overrides.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'cli');
@@ -23,6 +24,17 @@ const reactProductionBuilds = {
         ? { path: join(args.resolveDir, args.path.replace(/\.development\.js$/, '.production.js')) }
         : undefined,
     );
+  },
+};
+
+/** land's own versions of some of ink's modules (scripts/ink-overrides.mjs). */
+const inkOverrides = {
+  name: 'ink-overrides',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
+      const path = inkOverride(args.path, args.resolveDir);
+      return path ? { path } : undefined;
+    });
   },
 };
 
@@ -49,7 +61,7 @@ const result = await build({
   // optional development hook. esbuild's API is bundled (into the config compile's chunk) and drives the platform
   // binary land depends on (src/config/typescript/compile.ts).
   external: ['jiti', 'react-devtools-core'],
-  plugins: [reactProductionBuilds],
+  plugins: [reactProductionBuilds, inkOverrides],
   logLevel: 'warning',
   metafile: true,
 });

@@ -134,9 +134,9 @@ const CONTENDERS = {
   'land-ui': {
     label: 'land (UI, tmux)',
     needs: ['tmux'],
-    launch({ dir, children, env = {}, noTui = false, nodeArgs = [] }) {
+    launch({ dir, children, env = {}, noTui = false, nodeArgs = [], bin = LAND_BIN }) {
       const args = landConfig(dir, children);
-      const command = [process.execPath, ...nodeArgs, LAND_BIN, ...args, ...(noTui ? ['--no-tui'] : [])];
+      const command = [process.execPath, ...nodeArgs, bin, ...args, ...(noTui ? ['--no-tui'] : [])];
       ensureServer(cleanEnv());
       const launchedAt = performance.now();
       const pid = tmuxWindow(dir, command, env, cleanEnv());
@@ -321,7 +321,7 @@ export function availability(tools) {
 /**
  * Launch `children` ([{ name, argv }]) under a contender in a fresh temp dir. Options: toFile (tool stdout to a
  * file), env (extra environment for land), config (more keys for land's config), noTui (land-ui: the same tmux terminal, plain output), nodeArgs (land:
- * flags for node itself, such as --cpu-prof; baseline, land and land-ui).
+ * flags for node itself, such as --cpu-prof; baseline, land and land-ui), bin (land-ui: another build's bin/land.js, for A/B runs).
  */
 export function launch(id, children, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), `land-bench-${id}-`));

@@ -188,11 +188,14 @@ export function App(props: AppProps) {
   const foundIndex = tiers.findIndex((tier) => tier.name === selectedName);
   const selected = foundIndex >= 0 ? foundIndex : 0;
   const budget = rowBudget(rows, tiers.length, pane !== null);
-  const tableColumns = tierColumns(
-    columns,
-    tiers.map((tier) => tier.name),
-    tiers.map((tier) => tier.tier),
-    tiers.some((tier) => tier.tier !== (tier.group ?? tier.name)),
+  // The same columns (the same array) while the width and the names stay: rows compare them to skip a render.
+  const names = tiers.map((tier) => tier.name);
+  const telemetryNames = tiers.map((tier) => tier.tier);
+  const differs = tiers.some((tier) => tier.tier !== (tier.group ?? tier.name));
+  const tableColumns = useMemo(
+    () => tierColumns(columns, names, telemetryNames, differs),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [columns, names.join('\n'), telemetryNames.join('\n'), differs],
   );
 
   const say = (text: string, kind: Status['kind'] = 'info') => setStatus({ text, kind });

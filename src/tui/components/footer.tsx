@@ -1,5 +1,6 @@
 /** The key hints for the current focus, and the status line for messages. */
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 
 export type StatusKind = 'info' | 'error';
 
@@ -11,7 +12,7 @@ export interface Status {
 const LIST_KEYS = '↑↓/jk select · Enter logs · a all · r restart · s start/stop · ? help · q quit';
 const PANE_KEYS = '↑↓ PgUp/PgDn scroll · f follow · / search · n/N · & filter · Tab list · q quit';
 
-export function Footer({ status, paneFocused, width }: { status: Status | null; paneFocused: boolean; width: number }) {
+export const Footer = memo(function Footer({ status, paneFocused, width }: { status: Status | null; paneFocused: boolean; width: number }) {
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end" dimColor>
@@ -22,4 +23,4 @@ export function Footer({ status, paneFocused, width }: { status: Status | null; 
       </Text>
     </Box>
   );
-}
+});

@@ -1,5 +1,6 @@
 /** The tier table: one row per tier in snapshot (dependency) order, a window of it when the screen is short. */
 import { Box, Text } from 'ink';
+import { memo, type ReactNode } from 'react';
 import type { TierSnapshot } from '../../supervisor/types.js';
 import { fit } from '../format.js';
 import { MARKER_WIDTH, type Column, windowStart } from '../layout.js';
@@ -21,40 +22,53 @@ function cell(text: string, column: Column): string {
   return column.align === 'right' ? cut.trimEnd().padStart(column.width) : cut;
 }
 
-function Row({ cells, columns, selected }: { cells: TierCells; columns: Column[]; selected: boolean }) {
-  const dim = cells.state === 'disabled';
-  return (
-    <Text wrap="truncate-end" dimColor={dim}>
-      {selected ? '› ' : '  '}
-      {columns.map((column, index) => {
-        const text = cell(cells[column.key], column);
-        const gap = index < columns.length - 1 ? ' ' : '';
-        if (column.key === 'state') {
-          return (
-            <Text key={column.key} color={STATE_COLOR[cells.state]} bold={cells.state === 'failed'}>
-              {text}
-              {gap}
-            </Text>
-          );
-        }
-        if (column.key === 'name') {
-          return (
-            <Text key={column.key} bold={selected} inverse={selected}>
-              {text}
-              {gap}
-            </Text>
-          );
-        }
-        return (
-          <Text key={column.key}>
-            {text}
-            {gap}
-          </Text>
-        );
-      })}
-    </Text>
-  );
+interface RowProps {
+  cells: TierCells;
+  columns: Column[];
+  selected: boolean;
 }
+
+const sameCells = (a: TierCells, b: TierCells): boolean =>
+  (Object.keys(a) as Array<keyof TierCells>).every((key) => a[key] === b[key]);
+
+/**
+ * A row renders again only when its text changed: a log flood moves the last line of a few rows, and the rest of the
+ * table (and ink's work for it) stays as it was. Cells without a style of their own are one string: ink's work for a
+ * frame grows with the text nodes it lays out and styles, and a row of ten cells was ten of them.
+ */
+const Row = memo(
+  function Row({ cells, columns, selected }: RowProps) {
+    const parts: ReactNode[] = [];
+    let plain = selected ? '› ' : '  ';
+    columns.forEach((column, index) => {
+      const text = cell(cells[column.key], column) + (index < columns.length - 1 ? ' ' : '');
+      if (column.key !== 'state' && !(column.key === 'name' && selected)) {
+        plain += text;
+        return;
+      }
+      if (plain) parts.push(plain);
+      plain = '';
+      parts.push(
+        column.key === 'state' ? (
+          <Text key="state" color={STATE_COLOR[cells.state]} bold={cells.state === 'failed'}>
+            {text}
+          </Text>
+        ) : (
+          <Text key="name" bold inverse>
+            {text}
+          </Text>
+        ),
+      );
+    });
+    if (plain) parts.push(plain);
+    return (
+      <Text wrap="truncate-end" dimColor={cells.state === 'disabled'}>
+        {parts}
+      </Text>
+    );
+  },
+  (before, after) => before.selected === after.selected && before.columns === after.columns && sameCells(before.cells, after.cells),
+);
 
 export function TierTable({ tiers, columns, selected, visibleRows, now, usage, width }: Props) {
   const first = windowStart(selected, visibleRows, tiers.length);
