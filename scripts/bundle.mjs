@@ -31,7 +31,7 @@ const reactProductionBuilds = {
 const inkOverrides = {
   name: 'ink-overrides',
   setup(build) {
-    build.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
+    build.onResolve({ filter: /^(\.\/[a-z-]+\.js|widest-line)$/ }, (args) => {
       const path = inkOverride(args.path, args.resolveDir);
       return path ? { path } : undefined;
     });

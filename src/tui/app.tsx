@@ -3,7 +3,8 @@
  * commands back through it; the only state it keeps is its own: selection, log pane, scroll, help, status line.
  *
  * Rendering is driven by a 100 ms refresh throttle: events only mark the view dirty, and a refresh re-reads the
- * snapshot and re-renders only when something visible changed. A 1 s tick lets uptimes advance.
+ * snapshot and re-renders only when something visible changed. Uptimes and countdowns advance by a timer set for
+ * the moment their text changes (ticks.ts); a slow poll picks up the counters no event announces.
  */
 import { Box, useInput, useStdin, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -22,6 +23,7 @@ import { paneWindow, type LogBuffer } from './log-buffer.js';
 import { ALL, paneActions, paneSource, type PaneState } from './pane-actions.js';
 import { promptText, type Prompt } from './prompt.js';
 import { createRefreshScheduler } from './refresh.js';
+import { createTickTimer, nextChangeIn } from './ticks.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
 import { startUsageSampler, type UsageByPid } from './usage.js';
@@ -49,11 +51,18 @@ interface DataView {
   snapshot: StackSnapshot;
   snapshotKey: string;
   now: number;
+  /** When the time-dependent text of this view (uptimes, countdowns) next changes. */
+  changesAt: number;
   /** Sequence number one past the newest line in the open pane's buffer. */
   paneEnd: number;
   usage: UsageByPid;
   usageKey: string;
 }
+
+/** At most one frame a second for the clock's sake. */
+const MIN_TICK_MS = 1000;
+/** How often the snapshot is read for what no event announces (telemetry and receiver counters). */
+const POLL_MS = 2000;
 
 const VERBS: Record<'start' | 'stop' | 'restart', readonly [string, string]> = {
   start: ['starting', 'started'],
@@ -73,7 +82,9 @@ export function App(props: AppProps) {
 
   const [view, setView] = useState<DataView>(() => {
     const snapshot = control.snapshot();
-    return { snapshot, snapshotKey: JSON.stringify(snapshot), now: clock(), paneEnd: 0, usage: new Map(), usageKey: '' };
+    const now = clock();
+    const changesAt = now + nextChangeIn(snapshot, now);
+    return { snapshot, snapshotKey: JSON.stringify(snapshot), now, changesAt, paneEnd: 0, usage: new Map(), usageKey: '' };
   });
   // UI state the key handler reads through refs: keys can arrive faster than renders (key repeat, a slow
   // machine), and each key must see what the previous one did.
@@ -91,6 +102,7 @@ export function App(props: AppProps) {
   const bufferRef = useRef<LogBuffer | null>(null);
   const stackEndedRef = useRef(false);
   const exitedRef = useRef(false);
+  const lastTickRef = useRef(-Infinity);
   const mountedRef = useRef(true);
   const propsRef = useRef(props);
   propsRef.current = props;
@@ -118,10 +130,15 @@ export function App(props: AppProps) {
     }
     const now = (propsRef.current.clock ?? Date.now)();
     const paneEnd = bufferRef.current?.end ?? 0;
-    const secondChanged = Math.floor(now / 1000) !== Math.floor(previous.now / 1000);
-    if (snapshot !== previous.snapshot || paneEnd !== previous.paneEnd || secondChanged) {
-      commit({ ...previous, snapshot, snapshotKey, now, paneEnd });
+    const due = now >= previous.changesAt;
+    if (snapshot !== previous.snapshot || paneEnd !== previous.paneEnd || due) {
+      commit({ ...previous, snapshot, snapshotKey, now, changesAt: now + nextChangeIn(snapshot, now), paneEnd });
+      if (due) lastTickRef.current = now;
     }
+    // The next frame for the clock's sake: when the text changes, and at most one a second (the uptimes of tiers
+    // started at different moments would otherwise each have their own).
+    const wait = Math.max(viewRef.current.changesAt - now, lastTickRef.current + MIN_TICK_MS - now, 0);
+    ticks.schedule(wait + 1);
     if (stackEndedRef.current) finish();
   };
 
@@ -139,6 +156,7 @@ export function App(props: AppProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [],
   );
+  const ticks = useMemo(() => createTickTimer(() => refreshRef.current()), []);
 
   useEffect(() => {
     mountedRef.current = true;
@@ -152,8 +170,9 @@ export function App(props: AppProps) {
       }
       scheduler.mark();
     });
-    const ticker = setInterval(() => refreshRef.current(), 1000);
-    ticker.unref();
+    // Telemetry and receiver counters change without an event: read them now and then.
+    const poll = setInterval(() => refreshRef.current(), POLL_MS);
+    poll.unref();
     const sampler =
       props.sampleUsage === false
         ? undefined
@@ -172,7 +191,8 @@ export function App(props: AppProps) {
       mountedRef.current = false;
       unsubscribe();
       scheduler.stop();
-      clearInterval(ticker);
+      clearInterval(poll);
+      ticks.stop();
       sampler?.stop();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -15,6 +15,16 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(hours / 24)}d${pad2(hours % 24)}h`;
 }
 
+/**
+ * An uptime on the live screen: formatDuration for the first 10 minutes (3m04s), then whole minutes (42m, 2h05m),
+ * then hours (3d04h). The UI draws a frame when this text changes (src/tui/ticks.ts): once a second while a stack
+ * is young, once a minute after, instead of once a second for the first hour.
+ */
+export function formatUptime(ms: number): string {
+  if (ms >= 10 * 60_000 && ms < 60 * 60_000) return `${Math.floor(ms / 60_000)}m`;
+  return formatDuration(ms);
+}
+
 /** Whole seconds until a moment, rounded up (a countdown never shows 0 before it is due). */
 export function formatCountdown(dueAt: number, now: number): string {
   const ms = dueAt - now;

@@ -1,7 +1,7 @@
 /** What one tier row says: every cell as plain text, plus the state's colour. No React here. */
 import type { TierSnapshot, TierState } from '../supervisor/types.js';
 import { describeChange } from '../watch/describe.js';
-import { formatBytes, formatCountdown, formatDuration, formatPercent, meaningfulPart, sanitizeLine } from './format.js';
+import { formatBytes, formatCountdown, formatDuration, formatPercent, formatUptime, meaningfulPart, sanitizeLine } from './format.js';
 import type { TreeUsage } from './usage.js';
 
 /** Colour is a hint only: the state word is always printed. */
@@ -51,7 +51,7 @@ export function tierCells(tier: TierSnapshot, now: number, usage: TreeUsage | un
     tier: tier.tier,
     state: tier.state,
     pid: alive && tier.pid !== undefined ? String(tier.pid) : '-',
-    uptime: alive ? formatDuration(now - (tier.startedAt ?? tier.since)) : '-',
+    uptime: alive ? formatUptime(now - (tier.startedAt ?? tier.since)) : '-',
     restarts: tier.state === 'disabled' ? '-' : String(tier.restarts),
     ready: tier.timeToReadyMs !== undefined ? formatDuration(tier.timeToReadyMs) : '-',
     cpu: tree ? formatPercent(tree.cpu) : '-',
@@ -89,7 +89,7 @@ function infoOf(tier: TierSnapshot, now: number): string {
 }
 
 /** How long after a restart on change the row names the file that caused it. */
-const CHANGE_NOTE_MS = 30_000;
+export const CHANGE_NOTE_MS = 30_000;
 
 /** `↻ src/app.ts changed`, while the running process is the one a change started (and not for long). */
 function changeNote(tier: TierSnapshot, now: number): string {

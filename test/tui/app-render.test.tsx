@@ -114,6 +114,23 @@ describe('App rendering', () => {
     await waitFor(() => app.row('wind').includes('restart in 1s'), 'countdown tick');
   });
 
+  it('draws no frame for the clock while no time it shows changes: past 10 minutes uptimes move by the minute', async () => {
+    let now = T0;
+    const control = new FakeControl(
+      stack([tier('api', 'ready', { pid: 10, startedAt: T0 - 12 * 60_000 - 59_000 })], { startedAt: T0 - 20 * 60_000 - 30_000 }),
+    );
+    const app = renderApp(control, { clock: () => now });
+    await app.untilText('up 20m');
+    expect(app.row('api')).toMatch(/ready\s+10\s+12m /);
+    const frames = app.frames.length;
+    now = T0 + 400;
+    await sleep(1_500); // past the second at which an uptime in seconds would have moved
+    expect(app.frames.length).toBe(frames);
+    now = T0 + 1_000; // api: 13 minutes
+    await waitFor(() => /ready\s+10\s+13m /.test(app.row('api')), 'the next minute');
+    expect(app.frame()).toContain('up 20m');
+  });
+
   it('follows state changes from events', async () => {
     const control = everyState();
     const app = renderApp(control);

@@ -6,6 +6,7 @@ import {
   formatCountdown,
   formatDuration,
   formatPercent,
+  formatUptime,
   sanitizeLine,
   truncate,
 } from '../../src/tui/format.js';
@@ -19,6 +20,16 @@ describe('format', () => {
     expect(formatDuration(2 * 3600_000 + 5 * 60_000)).toBe('2h05m');
     expect(formatDuration(3 * 86_400_000 + 4 * 3600_000)).toBe('3d04h');
     expect(formatDuration(-1)).toBe('-');
+  });
+
+  it('shows uptimes in seconds for the first 10 minutes, then in minutes, then in hours', () => {
+    expect(formatUptime(1234)).toBe('1.2s');
+    expect(formatUptime(184_000)).toBe('3m04s');
+    expect(formatUptime(10 * 60_000 - 1)).toBe('9m59s');
+    expect(formatUptime(10 * 60_000)).toBe('10m');
+    expect(formatUptime(42 * 60_000 + 59_999)).toBe('42m');
+    expect(formatUptime(2 * 3600_000 + 5 * 60_000 + 30_000)).toBe('2h05m');
+    expect(formatUptime(3 * 86_400_000 + 4 * 3600_000)).toBe('3d04h');
   });
 
   it('counts down in whole seconds, rounding up', () => {

@@ -12,8 +12,8 @@ import InkOutput from '../../node_modules/ink/build/output.js';
 import inkWrapText from '../../node_modules/ink/build/wrap-text.js';
 import measureText from '../../src/tui/ink-overrides/measure-text.js';
 import Output, { composed } from '../../src/tui/ink-overrides/output.js';
-import { Recent } from '../../src/tui/ink-overrides/recent.js';
-import { textWidth } from '../../src/tui/ink-overrides/text-width.js';
+import { BoundedCache } from '../../src/tui/ink-overrides/bounded-cache.js';
+import { textWidth, widestLine } from '../../src/tui/ink-overrides/text-width.js';
 import wrapText from '../../src/tui/ink-overrides/wrap-text.js';
 
 type Clip = { x1?: number; x2?: number; y1?: number; y2?: number };
@@ -122,6 +122,7 @@ const TEXTS = [
 describe('ink text measuring replacements', () => {
   it.each(TEXTS)('count what string-width and ink count: %j', (text) => {
     for (const line of text.split('\n')) expect(textWidth(line)).toBe(stringWidth(line));
+    expect(widestLine(text)).toBe(Math.max(0, ...text.split('\n').map((line) => stringWidth(line))));
     expect(measureText(text)).toEqual(inkMeasureText(text));
     for (const width of [1, 5, 12, 40, 200]) {
       for (const wrap of ['wrap', 'truncate', 'truncate-end', 'truncate-middle', 'truncate-start', 'end'] as const) {
@@ -130,13 +131,14 @@ describe('ink text measuring replacements', () => {
     }
   });
 
-  it('forget the least recently used entries past their limit', () => {
-    const cache = new Recent<number>(3);
-    for (const [key, value] of [['a', 1], ['b', 2], ['c', 3]] as const) cache.set(key, value);
-    expect(cache.get('a')).toBe(1); // now the most recent
-    cache.set('d', 4);
+  it('keep their caches bounded: the oldest entries are forgotten past the limit', () => {
+    const cache = new BoundedCache<number>(3);
+    for (const [key, value] of [['a', 1], ['b', 2], ['c', 3], ['d', 4]] as const) cache.set(key, value);
     expect(cache.size).toBe(3);
-    expect(cache.get('b')).toBeUndefined();
-    expect([cache.get('a'), cache.get('c'), cache.get('d')]).toEqual([1, 3, 4]);
+    expect(cache.get('a')).toBeUndefined();
+    expect([cache.get('b'), cache.get('c'), cache.get('d')]).toEqual([2, 3, 4]);
+    // ink's own keep every text: many distinct ones leave land's at their limit.
+    for (let i = 0; i < 10_000; i++) measureText(`line ${i} of a flood`);
+    expect(measureText('line 9999 of a flood')).toEqual({ width: 20, height: 1 });
   });
 });

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { receiverTotals } from '../../receiver/describe.js';
 import type { PipeStatus, ReceiverStatus, StackSnapshot } from '../../supervisor/types.js';
-import { formatDuration, sanitizeLine } from '../format.js';
+import { formatUptime, sanitizeLine } from '../format.js';
 
 const PIPE_COLOR: Record<PipeStatus['state'], string> = { on: 'green', off: 'gray', unavailable: 'red' };
 
@@ -48,7 +48,7 @@ export function Header({ snapshot, now, width }: { snapshot: StackSnapshot; now:
         )}
         {' · '}profile <Text bold>{sanitizeLine(snapshot.profile)}</Text>
         {' · '}boot {sanitizeLine(bootId)} · trace {snapshot.traceId.slice(0, 8)} · up{' '}
-        {formatDuration(now - snapshot.startedAt)}
+        {formatUptime(now - snapshot.startedAt)}
       </Text>
       <Text wrap="truncate-end">
         <Pipe label="PostHog" pipe={telemetry.posthog} />

@@ -3,10 +3,10 @@
  * answer, with a cache that forgets (ink's keeps every text it ever measured: under a log flood, every line and every
  * table row with a new last line, for as long as land runs) and widths counted without a segmenter where they can be.
  */
-import { Recent } from './recent.js';
+import { BoundedCache } from './bounded-cache.js';
 import { widestLine } from './text-width.js';
 
-const sizes = new Recent<{ width: number; height: number }>(4_000);
+const sizes = new BoundedCache<{ width: number; height: number }>(4_000);
 
 export default function measureText(text: string): { width: number; height: number } {
   if (text.length === 0) return { width: 0, height: 0 };

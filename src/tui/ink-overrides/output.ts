@@ -10,7 +10,7 @@
  */
 import { styledCharsFromTokens, styledCharsToString, tokenize, type StyledChar } from '@alcalzone/ansi-tokenize';
 import sliceAnsi from 'slice-ansi';
-import { Recent } from './recent.js';
+import { BoundedCache } from './bounded-cache.js';
 import { textWidth, widestLine } from './text-width.js';
 
 type Transformer = (line: string, index: number) => string;
@@ -21,7 +21,7 @@ type Operation =
   | { type: 'unclip' };
 
 // Enough for every row of a tall terminal a few times over (a scrolling pane meets its rows again at other heights).
-const rows = new Recent<string>(2_000);
+const rows = new BoundedCache<string>(2_000);
 
 /** How many rows were composed (not found): what a frame really cost (the tests read it). */
 export const composed = { rows: 0 };

@@ -5,10 +5,10 @@
  */
 import cliTruncate from 'cli-truncate';
 import wrapAnsi from 'wrap-ansi';
-import { Recent } from './recent.js';
+import { BoundedCache } from './bounded-cache.js';
 import { textWidth } from './text-width.js';
 
-const wrapped = new Recent<string>(4_000);
+const wrapped = new BoundedCache<string>(4_000);
 
 type WrapType = 'wrap' | 'end' | 'middle' | 'truncate-end' | 'truncate' | 'truncate-middle' | 'truncate-start';
 

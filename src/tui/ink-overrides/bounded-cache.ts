@@ -1,15 +1,13 @@
-/** A cache that forgets its least recently used entries past `limit` (a Map keeps insertion order; a hit moves last). */
-export class Recent<V> {
+/**
+ * A cache that holds at most `limit` entries and forgets the oldest first. A hit does not reorder (that cost more
+ * than it saved: what a frame uses is found again at once, and an entry forgotten while in use is merely recomputed).
+ */
+export class BoundedCache<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly limit: number) {}
 
   get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
+    return this.map.get(key);
   }
 
   set(key: string, value: V): void {

@@ -1,0 +1,5 @@
+/**
+ * The `widest-line` package as ink's render-node-to-output.js imports it (for every text node, every frame, with no
+ * cache): the same widths, counted without string-width's segmenter where that is safe (text-width.ts).
+ */
+export { widestLine as default } from './text-width.js';
