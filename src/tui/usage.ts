@@ -1,11 +1,11 @@
 /**
  * CPU and memory of each tier's whole process tree (the tier's pid and all its descendants), sampled every 2 s.
- * One process listing per sample for all tiers (read from /proc; `ps` through pidtree only where there is no /proc:
- * spawning `ps` every 2 s cost the idle UI more than its rendering), then one pidusage call over every pid found. A
- * pid that is gone by the time it is read is simply left out: sampling never fails loudly.
+ * Where there is /proc, one pass over it gives every process's parent and usage at once (proc-usage.ts). Elsewhere:
+ * a listing through pidtree (`ps`), then one pidusage call over every pid found. A pid that is gone by the time it
+ * is read is simply left out: sampling never fails loudly.
  */
-import pidusage from 'pidusage';
-import { descendantsOf, listProcesses, type ParentLink } from '../supervisor/process-tree.js';
+import { descendantsOf, type ParentLink } from '../supervisor/process-tree.js';
+import { readProcUsage } from './proc-usage.js';
 
 export interface TreeUsage {
   /** Percent of one core, summed over the tree (can exceed 100). */
@@ -18,46 +18,68 @@ export interface TreeUsage {
 
 export type UsageByPid = Map<number, TreeUsage>;
 
-/** One sample for each root pid that is still alive. */
-export async function sampleTreeUsage(roots: readonly number[]): Promise<UsageByPid> {
-  const result: UsageByPid = new Map();
-  if (roots.length === 0) return result;
+/**
+ * What a sampler remembers between samples: each root's tree as the last full pass over /proc found it. A full pass
+ * reads every process on the machine (hundreds on a busy one); between two, only the trees' own pids are read, and a
+ * process that joined a tree meanwhile is counted from the next full pass on (within RESCAN_MS).
+ */
+export interface TreeMemory {
+  trees: Map<number, number[]>;
+  scannedAt: number;
+}
 
-  let listing: ParentLink[];
-  try {
-    listing = await processListing();
-  } catch {
-    return result;
+export const RESCAN_MS = 10_000;
+
+/** The trees of the roots and every pid's usage: from memory where it is recent and knows every root, else anew. */
+async function readTrees(roots: readonly number[], memory: TreeMemory | undefined) {
+  const known = memory && Date.now() - memory.scannedAt < RESCAN_MS && roots.every((root) => memory.trees.has(root));
+  if (known) {
+    const stats = readProcUsage([...new Set(roots.flatMap((root) => memory.trees.get(root)!))]);
+    if (stats.length > 0) return { trees: memory.trees, stats: new Map(stats.map((entry) => [entry.pid, entry])) };
   }
+  const fromProc = readProcUsage();
+  const listing: ParentLink[] = fromProc.length > 0 ? fromProc : await psListing();
   const alive = new Set(listing.map(({ pid }) => pid));
   const trees = new Map<number, number[]>();
   for (const root of new Set(roots)) {
     if (alive.has(root)) trees.set(root, [root, ...descendantsOf([root], listing)]);
   }
+  if (memory) Object.assign(memory, { trees, scannedAt: Date.now() });
   const allPids = [...new Set([...trees.values()].flat())];
-  if (allPids.length === 0) return result;
+  const stats = fromProc.length > 0 ? new Map(fromProc.map((entry) => [entry.pid, entry])) : await readStats(allPids);
+  return { trees, stats };
+}
 
-  const stats = await readStats(allPids);
-  for (const [root, pids] of trees) {
+/** One sample for each root pid that is still alive (`memory`: a sampler's, to spare most full passes). */
+export async function sampleTreeUsage(roots: readonly number[], memory?: TreeMemory): Promise<UsageByPid> {
+  const result: UsageByPid = new Map();
+  if (roots.length === 0) return result;
+  let trees: Map<number, number[]>;
+  let stats: Map<number, { cpu: number; memory: number }>;
+  try {
+    ({ trees, stats } = await readTrees(roots, memory));
+  } catch {
+    return result;
+  }
+  for (const root of new Set(roots)) {
+    const pids = trees.get(root) ?? [];
     let cpu = 0;
-    let memory = 0;
+    let bytes = 0;
     let processes = 0;
     for (const pid of pids) {
       const stat = stats.get(pid);
       if (!stat) continue;
       cpu += stat.cpu;
-      memory += stat.memory;
+      bytes += stat.memory;
       processes += 1;
     }
-    if (processes > 0) result.set(root, { cpu, memory, processes });
+    if (processes > 0) result.set(root, { cpu, memory: bytes, processes });
   }
   return result;
 }
 
-/** Every process with its parent: /proc where there is one, else `ps` (pidtree, loaded only then). */
-async function processListing(): Promise<Array<{ ppid: number; pid: number }>> {
-  const processes = listProcesses(true);
-  if (processes.length > 0) return processes;
+/** Every process with its parent through `ps` (pidtree, loaded only where there is no /proc). */
+async function psListing(): Promise<Array<{ ppid: number; pid: number }>> {
   const { default: pidtree } = await import('pidtree');
   return pidtree(-1, { advanced: true });
 }
@@ -66,6 +88,7 @@ async function readStats(pids: number[]): Promise<Map<number, { cpu: number; mem
   const stats = new Map<number, { cpu: number; memory: number }>();
   try {
     // With several pids pidusage is "graceful": a vanished pid comes back undefined instead of failing the call.
+    const { default: pidusage } = await import('pidusage');
     const byPid = await pidusage(pids);
     for (const pid of pids) {
       const stat = byPid[String(pid)];
@@ -96,6 +119,7 @@ export interface UsageSamplerOptions {
  */
 export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
   const intervalMs = options.intervalMs ?? 2000;
+  const memory: TreeMemory = { trees: new Map(), scannedAt: -Infinity };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
@@ -107,7 +131,7 @@ export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
   const run = async (): Promise<void> => {
     const pids = options.pids();
     if (pids.length > 0) {
-      const usage = await sampleTreeUsage(pids).catch(() => new Map() as UsageByPid);
+      const usage = await sampleTreeUsage(pids, memory).catch(() => new Map() as UsageByPid);
       if (stopped) return;
       options.onSample(usage);
     }

@@ -1,7 +1,8 @@
 import { execa } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { descendantsOf } from '../../src/supervisor/process-tree.js';
-import { sampleTreeUsage, startUsageSampler, type UsageByPid } from '../../src/tui/usage.js';
+import { sampleTreeUsage, startUsageSampler, type TreeMemory, type UsageByPid } from '../../src/tui/usage.js';
 import { waitFor } from './fake-control.js';
 
 const children: Array<ReturnType<typeof execa>> = [];
@@ -54,6 +55,39 @@ describe('usage', () => {
     // Two node processes: each holds more than 10 MB resident.
     expect(tree!.memory).toBeGreaterThan(20 * 1024 * 1024);
     expect(tree!.cpu).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reads a busy process near a core and an idle one well below it, and its memory as the kernel reports it', async () => {
+    const busy = execa(process.execPath, ['-e', 'for (;;) {}'], { detached: true, reject: false });
+    children.push(busy);
+    const { pid: idle } = await spawnTree();
+    await sampleTreeUsage([busy.pid!, idle]); // the first reading: since each started
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const usage = await sampleTreeUsage([busy.pid!, idle]);
+    // A shared 2-core machine gives the spinning process less than a core at times: well above an idle one anyway.
+    expect(usage.get(busy.pid!)!.cpu).toBeGreaterThan(25);
+    expect(usage.get(idle)!.cpu).toBeLessThan(usage.get(busy.pid!)!.cpu / 2); // (it may still be finishing its start)
+    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${busy.pid}/status`, 'utf8'))![1]) * 1024;
+    expect(Math.abs(usage.get(busy.pid!)!.memory - rss)).toBeLessThan(rss / 4);
+  });
+
+  it("remembers the trees between full passes over /proc, and passes again for a root it does not know", async () => {
+    const first = await spawnTree();
+    const memory: TreeMemory = { trees: new Map(), scannedAt: -Infinity };
+    const full = await sampleTreeUsage([first.pid], memory);
+    const scannedAt = memory.scannedAt;
+    expect(memory.trees.get(first.pid)?.sort()).toEqual([first.pid, first.grandchild].sort());
+    const again = await sampleTreeUsage([first.pid], memory);
+    expect(memory.scannedAt).toBe(scannedAt); // only the tree's own pids were read
+    expect(again.get(first.pid)?.processes).toBe(2);
+    expect(Math.abs(again.get(first.pid)!.memory - full.get(first.pid)!.memory)).toBeLessThan(full.get(first.pid)!.memory / 4);
+    const second = await spawnTree();
+    const both = await sampleTreeUsage([first.pid, second.pid], memory);
+    expect(memory.scannedAt).toBeGreaterThan(scannedAt);
+    expect(both.get(second.pid)?.processes).toBe(2);
+    process.kill(first.grandchild, 'SIGKILL');
+    await waitFor(() => !existsSync(`/proc/${first.grandchild}`) || /\) Z/.test(readFileSync(`/proc/${first.grandchild}/stat`, 'utf8')), 'the grandchild gone');
+    expect((await sampleTreeUsage([first.pid, second.pid], memory)).get(first.pid)?.processes).toBe(1);
   });
 
   it('leaves out pids that are gone instead of failing', async () => {
