@@ -20,7 +20,7 @@ type Operation =
   | { type: 'clip'; clip: Clip }
   | { type: 'unclip' };
 
-// Enough for every row of a tall terminal a few times over (a scrolling pane meets its rows again at other heights).
+// Rows several writes share, by those writes (they rarely change: land draws each row with one write).
 const rows = new BoundedCache<string>(2_000);
 
 /** How many rows were composed (not found): what a frame really cost (the tests read it). */
