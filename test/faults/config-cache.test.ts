@@ -6,10 +6,11 @@
  */
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { expectCleanRejection, LandRun, landDone, makeProject, removeProjects } from '../helpers/land.js';
+import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { expectCleanRejection, LandRun, landDone, makeProject, removeProjects, ROOT } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { upUntil } from './support.js';
+import { letOthersTraverse } from '../helpers/traverse.js';
 
 const runs: LandRun[] = [];
 afterEach(() => cleanUp(runs));
@@ -81,6 +82,9 @@ describe('fault: a land.config.ts compiled and cached in .land/cache/config', ()
   it('land may not write the project folder (it runs as nobody): land profiles still loads the config', async () => {
     const dir = tsProject('alpha');
     for (const path of [dir, join(dir, 'lib'), join(dir, 'profiles')]) chmodSync(path, 0o755);
+    // nobody must reach land itself and the project: a checkout or temp folder under a 0700 folder keeps it out.
+    const restore = [letOthersTraverse(ROOT), letOthersTraverse(dir)];
+    onTestFinished(() => restore.forEach((undo) => undo()));
     const run = new LandRun(['profiles', '--json'], {
       cwd: dir,
       env: { HOME: dir },

@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isAlive, LandRun, landDone, makeProject, markedProcesses, removeProjects, ROOT, waitUntil } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { sleeper, tierWhen, upUntil } from './support.js';
+import { letOthersTraverse } from '../helpers/traverse.js';
 
 const runs: LandRun[] = [];
 afterEach(() => cleanUp(runs));
@@ -156,24 +157,6 @@ function holdStdoutOf(pid: number) {
     'time.sleep(300)',
   ].join('\n');
   return spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-/**
- * nobody must reach land's own files: a checkout under a 0700 folder (mktemp -d, say) keeps it out. The folders on the
- * way get the search bit for others while the test runs, and get their modes back after it.
- */
-function letOthersTraverse(path: string): () => void {
-  const changed: Array<[string, number]> = [];
-  for (let folder = path; folder !== dirname(folder); folder = dirname(folder)) {
-    const mode = statSync(folder).mode & 0o7777;
-    if ((mode & 0o001) === 0) {
-      changed.push([folder, mode]);
-      chmodSync(folder, mode | 0o001);
-    }
-  }
-  return () => {
-    for (const [folder, mode] of changed) chmodSync(folder, mode);
-  };
 }
 
 describe('fault: a process land cannot see holds a tier\'s output', () => {
