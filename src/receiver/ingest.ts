@@ -25,6 +25,9 @@ export interface Ingested {
 
 type Convert<T> = (request: unknown, originOf: OriginOf, now?: number) => Converted<T>;
 
+/** The origin of a resource group that sent nothing, or one a frame does not name. */
+const NO_ORIGIN: Origin = { tier: UNATTRIBUTED, service: '' };
+
 const CONVERT: Record<Signal, Convert<Origin>> = { traces: toSpans, logs: toLogRecords, metrics: toMetricPoints };
 
 function storeOf(store: BootStore, signal: Signal): SignalStore<Origin> {
@@ -50,7 +53,7 @@ function parseJson(body: Buffer): unknown {
 function keptAsFrame(target: SignalStore<Origin>, signal: Signal, body: Buffer, codec: OtlpCodec, originOf: (resource: Attributes) => Origin): number | undefined {
   const survey = decoded(() => codec.survey(signal, body));
   if (!survey.keepable || survey.items === 0) return undefined;
-  const origins = survey.groups.map((group) => (group.items > 0 ? originOf(group.resource) : { tier: UNATTRIBUTED, service: '' }));
+  const origins = survey.groups.map((group) => (group.items > 0 ? originOf(group.resource) : NO_ORIGIN));
   if (!target.admit(origins.map((origin, i) => ({ tier: origin.tier, items: survey.groups[i]!.items })))) return undefined;
   target.addFrame({ body, origins, items: survey.items, receivedMs: Date.now() });
   return survey.items;
@@ -78,7 +81,7 @@ export function ingestRequest(
 
 /** A frame's records: the full decoding and the conversion, with the origins the frame kept. */
 export function expandFrame(signal: Signal, decoder: Pick<OtlpCodec, 'decode'>, frame: Frame): Origin[] {
-  const origin: OriginOf = (_resource, group) => frame.origins[group] ?? { tier: UNATTRIBUTED, service: '' };
+  const origin: OriginOf = (_resource, group) => frame.origins[group] ?? NO_ORIGIN;
   return CONVERT[signal](decoder.decode(signal, frame.body), origin, frame.receivedMs).items;
 }
 

@@ -3,7 +3,7 @@
  * that cannot be kept (a span without valid ids, say) is rejected and counted, and the rest of the batch goes on:
  * that count and the first reason become the answer's `partial_success`.
  */
-import type { Attributes, MetricType, Origin, StoredLogRecord, StoredMetricPoint, StoredSpan } from './types.js';
+import type { Attributes, MetricType, Origin, Signal, StoredLogRecord, StoredMetricPoint, StoredSpan } from './types.js';
 import { severityName } from './types.js';
 import { bodyText, cut, hexId, idState, int64, isObject, keyValues, list, nanosBetweenMs, nanosToMs, oneofMember, text, type Raw } from './values.js';
 
@@ -32,18 +32,26 @@ class Batch<T> implements Converted<T> {
 type Visit = (resource: Attributes, scope: string | undefined, item: Raw | undefined, group: number) => void;
 
 /** The objects in `value[key]` (a request's resource groups, a group's scopes). */
-export function itemsOf(value: unknown, key: string): Raw[] {
+function itemsOf(value: unknown, key: string): Raw[] {
   if (!isObject(value)) return [];
   const items = value[key];
   return Array.isArray(items) ? items.filter(isObject) : [];
 }
 
+/** Where each signal's items sit in an export request: resource groups → scopes → items. */
+const PATHS: Record<Signal, readonly [string, string, string]> = {
+  traces: ['resourceSpans', 'scopeSpans', 'spans'],
+  logs: ['resourceLogs', 'scopeLogs', 'logRecords'],
+  metrics: ['resourceMetrics', 'scopeMetrics', 'metrics'],
+};
+
 /**
- * Every (resource, scope, item) of a request: resourceSpans → scopeSpans → spans, and so on, with the index of its
- * resource group (as the survey counts them). A callback, not a generator: a generator's tuple per item was a
- * measurable share of the receiver's allocations.
+ * Every (resource, scope, item) of a request of `signal`, with the index of its resource group (the conversion and
+ * the survey count groups alike). A callback, not a generator: a generator's tuple per item was a measurable share
+ * of the receiver's allocations.
  */
-function walk(request: unknown, resourceKey: string, scopeKey: string, itemKey: string, visit: Visit): void {
+export function walkRequest(request: unknown, signal: Signal, visit: Visit): void {
+  const [resourceKey, scopeKey, itemKey] = PATHS[signal];
   itemsOf(request, resourceKey).forEach((group, index) => {
     const resource = keyValues(isObject(group.resource) ? group.resource.attributes : undefined);
     for (const scoped of itemsOf(group, scopeKey)) {
@@ -84,7 +92,7 @@ function statusCode(status: unknown): StoredSpan['status'] {
 export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredSpan> {
   const batch = new Batch<StoredSpan>();
   const origins: Origin[] = [];
-  walk(request, 'resourceSpans', 'scopeSpans', 'spans', (resource, scope, span, group) => {
+  walkRequest(request, 'traces', (resource, scope, span, group) => {
     if (!span) {
       batch.reject('a span that is not an object');
       return;
@@ -134,7 +142,7 @@ export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredS
 export function toLogRecords(request: unknown, originOf: OriginOf, now = Date.now()): Converted<StoredLogRecord> {
   const batch = new Batch<StoredLogRecord>();
   const origins: Origin[] = [];
-  walk(request, 'resourceLogs', 'scopeLogs', 'logRecords', (resource, scope, record, group) => {
+  walkRequest(request, 'logs', (resource, scope, record, group) => {
     if (!record) {
       batch.reject('a log record that is not an object');
       return;
@@ -214,7 +222,7 @@ function temporalityOf(value: unknown): StoredMetricPoint['temporality'] {
 export function toMetricPoints(request: unknown, originOf: OriginOf, now = Date.now()): Converted<StoredMetricPoint> {
   const batch = new Batch<StoredMetricPoint>();
   const origins: Origin[] = [];
-  walk(request, 'resourceMetrics', 'scopeMetrics', 'metrics', (resource, scope, metric, group) => {
+  walkRequest(request, 'metrics', (resource, scope, metric, group) => {
     const name = metric ? text(metric.name) : undefined;
     const type = metric ? metricType(metric) : undefined;
     if (!metric || !name || !type) {

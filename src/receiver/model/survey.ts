@@ -6,8 +6,8 @@
  * so its answer can say which.
  */
 import type { Attributes, Signal } from './types.js';
-import { itemsOf, logKeepable, metricType, spanKeepable } from './convert.js';
-import { isObject, keyValues, list, type Raw } from './values.js';
+import { logKeepable, metricType, spanKeepable, walkRequest } from './convert.js';
+import { list, type Raw } from './values.js';
 
 export interface SurveyGroup {
   resource: Attributes;
@@ -21,15 +21,9 @@ export interface Survey {
   keepable: boolean;
 }
 
-const KEYS: Record<Signal, [string, string, string]> = {
-  traces: ['resourceSpans', 'scopeSpans', 'spans'],
-  logs: ['resourceLogs', 'scopeLogs', 'logRecords'],
-  metrics: ['resourceMetrics', 'scopeMetrics', 'metrics'],
-};
-
 /** How many items one entry of a scope stands for (a metric: its data points), or -1 when it cannot be kept. */
-function weigh(signal: Signal, item: unknown): number {
-  if (!isObject(item)) return -1;
+function weigh(signal: Signal, item: Raw | undefined): number {
+  if (!item) return -1;
   if (signal === 'traces') return spanKeepable(item) ? 1 : -1;
   if (signal === 'logs') return logKeepable(item) ? 1 : -1;
   const type = metricType(item);
@@ -37,19 +31,18 @@ function weigh(signal: Signal, item: unknown): number {
 }
 
 export function surveyRequest(signal: Signal, request: unknown): Survey {
-  const [resourceKey, scopeKey, itemKey] = KEYS[signal];
-  const survey: Survey = { groups: [], items: 0, keepable: true };
-  for (const group of itemsOf(request, resourceKey)) {
-    const counted: SurveyGroup = { resource: keyValues(isObject(group.resource) ? group.resource.attributes : undefined), items: 0 };
-    for (const scoped of itemsOf(group, scopeKey)) {
-      for (const item of list(scoped[itemKey])) {
-        const weight = weigh(signal, item);
-        if (weight < 0) survey.keepable = false;
-        else counted.items += weight;
-      }
+  const groups: SurveyGroup[] = [];
+  const survey: Survey = { groups, items: 0, keepable: true };
+  walkRequest(request, signal, (resource, _scope, item, group) => {
+    const counted = (groups[group] ??= { resource, items: 0 });
+    const weight = weigh(signal, item);
+    if (weight < 0) survey.keepable = false;
+    else {
+      counted.items += weight;
+      survey.items += weight;
     }
-    survey.groups.push(counted);
-    survey.items += counted.items;
-  }
+  });
+  // A group with no items at all is never visited: it still takes its place, so origins line up by index.
+  for (let i = 0; i < groups.length; i++) groups[i] ??= { resource: {}, items: 0 };
   return survey;
 }

@@ -58,6 +58,10 @@ export function createCodec(): OtlpCodec {
     metrics: root.lookupType('land.survey.v1.MetricsRequest'),
   };
   const status = root.lookupType('google.rpc.Status');
+  // The answer to a request kept whole is the same every time: encoded once, not per request.
+  const accepted = Object.fromEntries(
+    (Object.keys(NAMES) as Signal[]).map((signal) => [signal, types[signal].response.encode(types[signal].response.fromObject({})).finish()]),
+  ) as Record<Signal, Uint8Array>;
   return {
     decode(signal, body) {
       // The message as decoded: model/values.ts reads its Longs, buffers and defaults directly (a toObject copy
@@ -68,10 +72,9 @@ export function createCodec(): OtlpCodec {
       return surveyRequest(signal, surveys[signal].decode(body));
     },
     encodeResponse(signal, partial) {
+      if (!partial || partial.rejected === 0) return accepted[signal];
       const type = types[signal].response;
-      const payload = partial && partial.rejected > 0
-        ? { partialSuccess: { [rejectedField(signal)]: partial.rejected, errorMessage: partial.message } }
-        : {};
+      const payload = { partialSuccess: { [rejectedField(signal)]: partial.rejected, errorMessage: partial.message } };
       return type.encode(type.fromObject(payload)).finish();
     },
     encodeStatus(code, message) {
