@@ -3,7 +3,7 @@
  * one page is open, kept as short series for the Tiers page (the latest value) and the Metrics page (charts).
  */
 import type { SupervisorControl } from '../supervisor/types.js';
-import { sampleTreeUsage } from '../tui/usage.js';
+import { sampleTreeUsage, type TreeMemory } from '../tui/usage.js';
 import type { MetricSeriesView, TierUsage } from './wire.js';
 
 const SAMPLE_EVERY_MS = 2000;
@@ -20,6 +20,8 @@ export class UsageSeries {
   private readonly latest = new Map<string, TierUsage>();
   private timer: NodeJS.Timeout | undefined;
   private sampling = false;
+  /** The trees sampled, so that between full passes over /proc only their processes are read (as the UI does). */
+  private readonly trees: TreeMemory = { trees: new Map(), scannedAt: -Infinity };
 
   constructor(private readonly control: SupervisorControl) {}
 
@@ -40,7 +42,7 @@ export class UsageSeries {
     this.sampling = true;
     try {
       const tiers = this.control.snapshot().tiers.filter((tier) => tier.pid !== undefined);
-      const usage = await sampleTreeUsage(tiers.map((tier) => tier.pid!));
+      const usage = await sampleTreeUsage(tiers.map((tier) => tier.pid!), this.trees);
       const at = Date.now();
       this.latest.clear();
       for (const tier of tiers) {

@@ -63,22 +63,17 @@ export function fragmentText(pieces: readonly Buffer[], cut: LineCut): string {
   const body = cut === 'last' ? withoutLineEnd(pieces) : pieces;
   let total = 0;
   for (const piece of body) total += piece.length;
-  const shown = total <= 2 * FRAGMENT_SHOWN_BYTES ? decodePieces(body) : shortened(body, total);
+  const shown = total <= 2 * FRAGMENT_SHOWN_BYTES ? fullFragmentText(body) : shortened(body, total);
   return `${cut === 'first' ? '' : CUT_MARK}${shown}${cut === 'last' ? '' : CUT_MARK}`;
 }
 
-/** The whole text of a fragment from its printed bytes (`markedPieces`): for a follower that asked for every line. */
-export function fullFragmentText(printed: readonly Buffer[]): string {
-  return decodePieces(printed);
-}
 
 /** The first and last FRAGMENT_SHOWN_BYTES, each cut on a character boundary, around the number of bytes between. */
 function shortened(pieces: readonly Buffer[], total: number): string {
   const [start] = splitPieces(pieces, FRAGMENT_SHOWN_BYTES);
   const head = Buffer.concat(start);
   const headLength = characterBoundary(head);
-  const [, end] = splitPieces(pieces, total - FRAGMENT_SHOWN_BYTES);
-  const tail = Buffer.concat(end);
+  const tail = lastBytes(pieces, FRAGMENT_SHOWN_BYTES);
   let from = 0;
   while (from < 3 && (tail[from]! & 0xc0) === 0x80) from++; // into the character cut at the start
   const left = total - headLength - (tail.length - from);
@@ -107,8 +102,11 @@ function lastBytes(pieces: readonly Buffer[], count: number): Buffer {
   return Buffer.concat(tail);
 }
 
-/** The text of whole characters read in pieces, decoded piece by piece rather than copied into one buffer first. */
-function decodePieces(pieces: readonly Buffer[]): string {
+/**
+ * The text of whole characters read in pieces, decoded piece by piece rather than copied into one buffer first: a
+ * fragment's whole text from its printed bytes (`markedPieces`), for a follower that asked for every line.
+ */
+export function fullFragmentText(pieces: readonly Buffer[]): string {
   if (pieces.length === 1) return pieces[0]!.toString('utf8');
   const decoder = new StringDecoder('utf8');
   let text = '';
@@ -117,7 +115,7 @@ function decodePieces(pieces: readonly Buffer[]): string {
 }
 
 /** The largest length ≤ bytes.length that does not split a UTF-8 character (a lead byte and its continuations). */
-export function characterBoundary(bytes: Buffer): number {
+function characterBoundary(bytes: Buffer): number {
   const at = bytes.length;
   // Walk back over at most three continuation bytes (10xxxxxx) to the character's lead byte.
   for (let back = 1; back <= 4 && at - back >= 0; back++) {
