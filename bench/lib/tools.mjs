@@ -2,7 +2,7 @@
 // (nf) into bench/.tools (gitignored); supervisord, foreman (Ruby) and tmux from Debian when absent. Anything that cannot be installed or run
 // is reported, not fatal.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { BENCH_DIR } from './paths.mjs';
@@ -27,7 +27,18 @@ function npmPeerVersion(tool) {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version : undefined;
 }
 
-const npmInstall = (specs) => run('npm', ['install', '--prefix', TOOLS_DIR, '--no-save', '--no-audit', '--no-fund', ...specs]);
+/**
+ * Each install is recorded in bench/.tools/package.json: `npm install --no-save` into a folder without one prunes
+ * every package an earlier install put there, so installing one missing peer used to remove the others.
+ */
+function npmInstall(specs) {
+  const manifest = join(TOOLS_DIR, 'package.json');
+  if (!existsSync(manifest)) {
+    mkdirSync(TOOLS_DIR, { recursive: true });
+    writeFileSync(manifest, '{ "private": true }\n');
+  }
+  return run('npm', ['install', '--prefix', TOOLS_DIR, '--save-exact', '--no-audit', '--no-fund', ...specs]);
+}
 
 /** All missing peers in one install; when that fails, one by one, so one peer that cannot be had costs only itself. */
 function ensureNpmPeers(log) {
