@@ -93,13 +93,16 @@ function procfileRun(id, dir, children, toFile, [file, ...args]) {
   return run;
 }
 
-/** `land up --no-tui`; `typescript`: with a land.config.ts, `warm` or not (land-ts.mjs), `env`: more for land. */
-function launchLand(id, { dir, children, toFile, env = {}, nodeArgs = [], config = {} }, typescript) {
+/**
+ * `land up --no-tui`; `typescript`: with a land.config.ts, `warm` or not (land-ts.mjs), `env`: more for land; `bin`:
+ * another build's bin/land.js (bench/startup-ab.mjs).
+ */
+function launchLand(id, { dir, children, toFile, env = {}, nodeArgs = [], config = {}, bin = LAND_BIN }, typescript) {
   const args = landConfig(dir, children, config, { typescript: Boolean(typescript) });
-  if (typescript?.warm) warmConfigCache(args[2], cleanEnv(env));
+  if (typescript?.warm) warmConfigCache(args[2], cleanEnv(env), bin);
   const out = openStdout(dir, toFile);
   const launchedAt = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, LAND_BIN, ...args, '--no-tui'], { cwd: dir, stdio: out.stdio, env: cleanEnv({ ...env, ...typescript?.env }) });
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...args, '--no-tui'], { cwd: dir, stdio: out.stdio, env: cleanEnv({ ...env, ...typescript?.env }) });
   out.done();
   const run = baseRun(id, dir, child.pid, exitOf(child), out.outputs);
   run.launchedAt = launchedAt;

@@ -30,8 +30,8 @@ export function writeTypeScriptConfig(dir, { tiers, ...top }) {
 }
 
 /** What an earlier start left: the compiled config in .land/cache/config (`land check` compiles it the same way). */
-export function warmConfigCache(file, env) {
-  const result = spawnSync(process.execPath, [LAND_BIN, 'check', '--config', file], { stdio: 'ignore', env, timeout: 60_000 });
+export function warmConfigCache(file, env, bin = LAND_BIN) {
+  const result = spawnSync(process.execPath, [bin, 'check', '--config', file], { stdio: 'ignore', env, timeout: 60_000 });
   if (result.status !== 0) throw new Error(`land check --config ${file} exited with ${result.status ?? result.signal}`);
 }
 

@@ -5,7 +5,8 @@
  * queue's bound) bodies are dropped and their items counted.
  */
 import { Agent, request } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type * as Https from 'node:https';
+import { createRequire } from 'node:module';
 import type { PipeStatus } from '../supervisor/types.js';
 import type { Signal } from './model/types.js';
 
@@ -27,6 +28,10 @@ interface Parcel {
   items: number;
 }
 
+// node:https (and tls under it) only for an https collector: loading them cost every `land up` ~2 ms before its
+// first spawn (docs/decisions.md, "Start-up: the fixed cost").
+const https = (): typeof Https => createRequire(import.meta.url)('node:https') as typeof Https;
+
 function failureReason(error: unknown, status?: number): string {
   if (status !== undefined) return `collector answered HTTP ${status}`;
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -45,8 +50,7 @@ export class Forwarder {
   unavailableReason: string | undefined;
 
   constructor(private readonly options: ForwardOptions) {
-    const https = options.endpoint.startsWith('https:');
-    this.agent = https ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+    this.agent = options.endpoint.startsWith('https:') ? new (https().Agent)({ keepAlive: true }) : new Agent({ keepAlive: true });
   }
 
   forward(parcel: Parcel): void {
@@ -84,7 +88,7 @@ export class Forwarder {
   /** undefined when the collector took it; else why not. */
   private send(parcel: Parcel): Promise<string | undefined> {
     const url = new URL(`${this.options.endpoint}/v1/${parcel.signal}`);
-    const send = url.protocol === 'https:' ? httpsRequest : request;
+    const send = url.protocol === 'https:' ? https().request : request;
     return new Promise((resolve) => {
       const headers: Record<string, string> = { 'content-type': parcel.contentType, 'content-length': String(parcel.body.length) };
       if (parcel.contentEncoding) headers['content-encoding'] = parcel.contentEncoding;

@@ -24,6 +24,9 @@ const LAZY = {
   jiti: /node_modules\/jiti\//,
   // land export's command and engines (and the yaml package they carry): never part of land up.
   export: /chunks\/(export|systemd|compose|kubernetes)-/,
+  // node's own https (with tls under it) and zlib: only for an https collector and a gzip OTLP body.
+  https: /^node:https$/m,
+  zlib: /^node:zlib$/m,
 };
 
 function loaded(log: string): Record<keyof typeof LAZY, boolean> {
@@ -43,7 +46,7 @@ async function boot(env: Record<string, string>, tiers: Record<string, unknown>)
 describe('land up loads a part only when it is used', () => {
   it('with every pipe off and no exec probe: none of them; the first /metrics scrape loads prom-client', async () => {
     const { dir, log } = await boot({}, { web: { command: child('--say', 'up') } });
-    expect(loaded(log)).toEqual({ posthog: false, otel: false, prometheus: false, execa: false, jiti: false, export: false });
+    expect(loaded(log)).toEqual({ posthog: false, otel: false, prometheus: false, execa: false, jiti: false, export: false, https: false, zlib: false });
 
     const metrics = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/metrics');
     expect(metrics.status).toBe(200);

@@ -1,6 +1,5 @@
 /** Reading an OTLP request body: bounded before and after gzip, never buffering more than the bound. */
 import type { IncomingMessage } from 'node:http';
-import { gunzip } from 'node:zlib';
 
 export class BodyError extends Error {
   constructor(
@@ -50,13 +49,14 @@ export function decodeContent(raw: Buffer, encoding: string | undefined, maxByte
   const name = (encoding ?? 'identity').trim().toLowerCase();
   if (name === 'identity' || name === '') return Promise.resolve(raw);
   if (name !== 'gzip') return Promise.reject(new BodyError(415, `content-encoding ${JSON.stringify(name)}: expected gzip or none`));
-  return new Promise((resolve, reject) => {
+  // node:zlib when the first gzip body comes, not with every `land up` (docs/decisions.md, "Start-up: the fixed cost").
+  return import('node:zlib').then(({ gunzip }) => new Promise((resolve, reject) => {
     gunzip(raw, { maxOutputLength: maxBytes }, (error, inflated) => {
       if (!error) resolve(inflated);
       else if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') reject(new BodyError(413, `gzip body inflates above the receiver's bound of ${maxBytes} bytes`));
       else reject(new BodyError(400, `gzip body cannot be inflated (${error.message})`));
     });
-  });
+  }));
 }
 
 export type BodyFormat = 'protobuf' | 'json';
