@@ -3,8 +3,24 @@
  * made private without trusting what is already there: never followed through a symbolic link, never chmodded when
  * another user owns them, and a file in their place is a one-line error. The folder is opened with O_NOFOLLOW and
  * O_DIRECTORY and changed through that descriptor, so it cannot be swapped for a link between check and chmod.
+ * The files land keeps in such folders (the pid file, the compiled config cache) are written and read back with
+ * writePrivateFile and readPrivateFile.
  */
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
 import { InputError } from '../errors.js';
@@ -73,6 +89,45 @@ export function ensurePrivateFolder(dir: string): void {
       refuse(dir, `is owned by another user (uid ${stat.uid}, land runs as uid ${uid})`, 'remove it, or run land as its owner');
     }
     if ((stat.mode & 0o777) !== PRIVATE) fchmodSync(fd, PRIVATE);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Written beside its final name (created exclusively, mode 0600: `wx` never follows a link) and renamed over it: a
+ * reader sees the old file or the new one, never half of one, and a link standing at the name is replaced, never
+ * written through. The temporary name ends in `.tmp` (what a killed land leaves is recognisable).
+ */
+export function writePrivateFile(file: string, data: string): void {
+  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * The contents of a file land wrote: a regular file (never through a link) of this user's that neither group nor
+ * others can write; undefined for anything else, or when it cannot be read.
+ */
+export function readPrivateFile(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
   } finally {
     closeSync(fd);
   }

@@ -3,8 +3,9 @@
  * reap what a SIGKILLed land left behind. A recorded pid is trusted only if its start time still matches (pids get
  * reused), and leftovers are found by the boot mark in their environment, never by pid alone.
  */
-import { closeSync, constants, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
 import { processesMarked, readProc } from './process-tree.js';
 
 export interface PidRecord {
@@ -22,15 +23,12 @@ function pidPath(rootDir: string): string {
 }
 
 export function readPidRecord(rootDir: string): PidRecord | undefined {
-  let fd: number | undefined;
+  // Never through a link, and only a file of this user's: anything else is not a record land wrote.
+  const text = readPrivateFile(pidPath(rootDir));
   try {
-    // Never through a link: what a link points at is not a record land wrote.
-    fd = openSync(pidPath(rootDir), constants.O_RDONLY | constants.O_NOFOLLOW);
-    return JSON.parse(readFileSync(fd, 'utf8')) as PidRecord;
+    return text ? (JSON.parse(text.toString('utf8')) as PidRecord) : undefined;
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -54,17 +52,10 @@ export function reapBoot(bootId: string): number[] {
   return pids;
 }
 
-/**
- * Written beside its final name (created exclusively: `wx` never follows a link) and renamed over it: a rename
- * replaces a link standing at the name instead of writing through it. The folder is made private beforehand
- * (control/private-dir.ts).
- */
+/** Written beside its final name and renamed over it (private-dir.ts), in the folder made private beforehand. */
 export function writePidRecord(rootDir: string, bootId: string): void {
   const record: PidRecord = { pid: process.pid, startTime: readProc(process.pid)?.startTime ?? '', bootId };
-  const temporary = `${pidPath(rootDir)}.${process.pid}.tmp`;
-  rmSync(temporary, { force: true });
-  writeFileSync(temporary, `${JSON.stringify(record)}\n`, { mode: 0o600, flag: 'wx' });
-  renameSync(temporary, pidPath(rootDir));
+  writePrivateFile(pidPath(rootDir), `${JSON.stringify(record)}\n`);
 }
 
 export function removePidRecord(rootDir: string): void {

@@ -2,7 +2,7 @@
  * A TypeScript config compiled once (esbuild) into .land/cache/config and imported natively while the config and
  * every local file it imports keep their contents; jiti when the cache declines (src/config/typescript/).
  */
-import { chownSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chownSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,8 @@ describe('a TypeScript config, compiled once and cached', () => {
     expect(modules()).toHaveLength(1);
     const manifest = JSON.parse(readFileSync(manifestFile(), 'utf8')) as { inputs: Array<[string, string]> };
     expect(manifest.inputs.map(([file]) => file)).toEqual([path.join(project.dir, 'land.config.ts'), path.join(project.dir, 'lib', 'names.ts')]);
+    // The config's path is held once: as the first input.
+    expect(readFileSync(manifestFile(), 'utf8').split(JSON.stringify(path.join(project.dir, 'land.config.ts'))).length - 1).toBe(1);
     for (const name of cachedFiles()) expect(statSync(path.join(cacheDir(), name)).mode & 0o777).toBe(0o600);
 
     // A hit reads the entry and writes nothing: the manifest is the same file as before.
@@ -170,6 +172,26 @@ describe('a TypeScript config, compiled once and cached', () => {
     writeFileSync(path.join(cacheDir(), module!), `export default { app: 'planted', tiers: { job: { command: ['true'] } } };\n`);
     expect((await loadConfig({ cwd: project.dir })).app).toBe('real');
     expect(readFileSync(path.join(cacheDir(), modules()[0]!), 'utf8')).not.toContain('planted');
+  });
+
+  it("does not use another config's entry (a cache folder copied from another project): it is compiled again", async () => {
+    writeStack('first');
+    await loadConfig({ cwd: project.dir });
+    const other = makeTempProject('land-ts-cache-other-');
+    try {
+      // The same file names, other contents; the copied manifest's inputs (the first project's files) still hash
+      // as recorded, so only the config's path tells the entries apart.
+      other.write('lib/names.ts', `export const app: string = 'second';`);
+      other.write('land.config.ts', readFileSync(path.join(project.dir, 'land.config.ts'), 'utf8'));
+      mkdirSync(path.join(other.dir, '.land', 'cache'), { recursive: true });
+      cpSync(cacheDir(), path.join(other.dir, '.land', 'cache', 'config'), { recursive: true, preserveTimestamps: true });
+      chmodSync(path.join(other.dir, '.land', 'cache', 'config'), 0o700);
+      expect((await loadConfig({ cwd: other.dir })).app).toBe('second');
+      const manifest = JSON.parse(readFileSync(path.join(other.dir, '.land', 'cache', 'config', 'land.config.ts.json'), 'utf8')) as { inputs: Array<[string, string]> };
+      expect(manifest.inputs[0]![0]).toBe(path.join(other.dir, 'land.config.ts'));
+    } finally {
+      other.remove();
+    }
   });
 
   it('does not use an entry others may write (mode 0666): it is compiled again', async () => {

@@ -6,10 +6,10 @@
  * Anything unexpected (a folder owned by another user, a link, a file that does not read back) is a miss, never
  * an error: the caller compiles again or falls back to jiti.
  */
-import { hash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ensurePrivateFolder } from '../../control/private-dir.js';
+import { ensurePrivateFolder, readPrivateFile, writePrivateFile } from '../../control/private-dir.js';
 import type { CompiledConfig } from './compile.js';
 
 /** Bumped whenever compile.ts changes what it produces, so older entries are not used. */
@@ -18,9 +18,8 @@ const OUTPUT = /^[0-9a-f]{64}\.mjs$/;
 
 interface Manifest {
   recipe: string;
-  config: string;
   aliases: Record<string, string>;
-  /** [absolute path, sha256 of its contents]; the config first. */
+  /** [absolute path, sha256 of its contents]; the config first (the manifest holds its path there only). */
   inputs: Array<[string, string]>;
   output: string;
 }
@@ -39,26 +38,6 @@ export function cacheFolder(configFile: string): string | undefined {
   }
 }
 
-/** A regular file of this user's in the cache (not a link), or undefined. */
-function readOwnFile(file: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = fstatSync(fd);
-    const uid = process.getuid?.();
-    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
-    return readFileSync(fd);
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function hashOf(file: string): string | undefined {
   try {
     return sha256(readFileSync(file));
@@ -70,7 +49,7 @@ function hashOf(file: string): string | undefined {
 const manifestPath = (folder: string, configFile: string) => path.join(folder, `${path.basename(configFile)}.json`);
 
 function readManifest(file: string): Manifest | undefined {
-  const text = readOwnFile(file);
+  const text = readPrivateFile(file);
   if (!text) return undefined;
   try {
     const manifest = JSON.parse(text.toString('utf8')) as Manifest;
@@ -85,34 +64,21 @@ const sameAliases = (a: Record<string, string>, b: Record<string, string>) => JS
 /** The compiled module for `configFile` if every input is unchanged, else undefined. */
 export function cachedModule(folder: string, configFile: string, aliases: Record<string, string>): string | undefined {
   const manifest = readManifest(manifestPath(folder, configFile));
-  if (!manifest || manifest.recipe !== RECIPE || manifest.config !== configFile || !sameAliases(manifest.aliases ?? {}, aliases)) return undefined;
-  if (manifest.inputs[0]?.[0] !== configFile) return undefined;
+  if (!manifest || manifest.recipe !== RECIPE || manifest.inputs[0]?.[0] !== configFile || !sameAliases(manifest.aliases ?? {}, aliases)) return undefined;
   for (const [input, hash] of manifest.inputs) if (hashOf(input) !== hash) return undefined;
   const output = path.join(folder, manifest.output);
-  const code = readOwnFile(output);
+  const code = readPrivateFile(output);
   // Its name is its hash: a file that does not read back whole is not used.
   return code && `${sha256(code)}.mjs` === manifest.output ? output : undefined;
-}
-
-/** Written beside its final name and renamed: a reader sees the old file or the new one, never half of one. */
-function writeAtomically(file: string, data: string): void {
-  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** Stores a compile; returns the module's path. Old modules no manifest names are removed. */
 export function storeModule(folder: string, configFile: string, aliases: Record<string, string>, compiled: CompiledConfig): string {
   const name = `${sha256(compiled.code)}.mjs`;
   const output = path.join(folder, name);
-  if (readOwnFile(output)?.toString('utf8') !== compiled.code) writeAtomically(output, compiled.code);
-  const manifest: Manifest = { recipe: RECIPE, config: configFile, aliases, inputs: compiled.inputs, output: name };
-  writeAtomically(manifestPath(folder, configFile), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (readPrivateFile(output)?.toString('utf8') !== compiled.code) writePrivateFile(output, compiled.code);
+  const manifest: Manifest = { recipe: RECIPE, aliases, inputs: compiled.inputs, output: name };
+  writePrivateFile(manifestPath(folder, configFile), `${JSON.stringify(manifest, null, 2)}\n`);
   prune(folder);
   return output;
 }
