@@ -2,14 +2,19 @@
 // Why: loading ~700 files of dependencies one by one cost `land up` about half a second before its first child was
 // spawned; one bundle with a chunk per lazily loaded command (and per telemetry pipe) parses in a fraction of that.
 // See docs/decisions.md. jiti stays outside: it is loaded only for a TypeScript config the compile cache declines.
+// esbuild splits the code into a chunk per set of entry points sharing it: `land up` loaded 37 files before its first
+// spawn. rolldown then regroups esbuild's output (regroupStack below) so that it loads a few.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { rolldown } from 'rolldown';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inkOverride } from './ink-overrides.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'cli');
+// esbuild's own output, regrouped from there into outdir.
+const stage = join(root, 'dist', '.cli-esbuild');
 
 /**
  * React, its reconciler and scheduler choose their build at run time from NODE_ENV, so a bundle carries both. land
@@ -38,10 +43,11 @@ const inkOverrides = {
   },
 };
 
+rmSync(stage, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: 'src/cli/main.ts' },
-  outdir,
+  outdir: stage,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -65,9 +71,82 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
+/** The output files `files` import statically, directly or not (themselves included). */
+function staticClosure(outputs, files) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { path, kind, external } of outputs[file].imports) if (kind === 'import-statement' && !external) visit(path);
+  };
+  files.forEach(visit);
+  return seen;
+}
+
+/**
+ * Which chunk each module `land up` imports before its first spawn goes into (absolute path → chunk name): the
+ * modules of up.ts and boot.ts that main.js does not already have, in one chunk, less those the clients of a running
+ * stack (status, logs, down, …, watch, dashboard) use too, grouped by which of them do: a client still loads only
+ * what it runs. Other commands (check, profiles, export, …) load the stack's chunk when they need part of it.
+ */
+function stackGroups(outputs) {
+  const entry = (source) => Object.keys(outputs).find((file) => outputs[file].entryPoint === source);
+  const [main, up, boot] = ['src/cli/main.ts', 'src/cli/up.ts', 'src/cli/boot.ts'].map(entry);
+  const before = staticClosure(outputs, [main]);
+  const stack = [...staticClosure(outputs, [up, boot])].filter((file) => !before.has(file));
+  const users = new Map(stack.map((file) => [file, []]));
+  for (const client of ['control-commands', 'watch', 'dashboard']) {
+    for (const file of staticClosure(outputs, [entry(`src/cli/${client}.ts`)])) users.get(file)?.push(client);
+  }
+  const keys = [...new Set([...users.values()].map((names) => names.sort().join('+')))].sort();
+  return new Map([...users].map(([file, names]) => [join(root, file), names.length ? `up-client-${keys.indexOf(names.join('+'))}` : 'up-stack']));
+}
+
+/**
+ * esbuild makes a chunk per set of entry points (every lazily imported module is one) sharing some code, which left
+ * `land up` 37 small files to resolve, read, compile and link before its first spawn: ~0.4 ms each, and more on a
+ * busy machine. rolldown regroups esbuild's output: what `land up` needs before its first spawn becomes one chunk,
+ * which every other chunk needing part of it imports (no module is ever loaded twice); the rest stays as esbuild
+ * split it. Whitespace only is minified again (names stay readable in profiles, as in esbuild's pass).
+ */
+async function regroupStack(groups) {
+  const bundle = await rolldown({
+    input: { main: join(stage, 'main.js') },
+    platform: 'node',
+    // node's modules and the packages left outside by esbuild (jiti, react-devtools-core).
+    external: [/^[^./]/],
+    logLevel: 'warn',
+    // main.js exports main() and nothing else, as esbuild wrote it.
+    preserveEntrySignatures: 'allow-extension',
+  });
+  try {
+    const { output } = await bundle.write({
+      dir: outdir,
+      format: 'esm',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      minify: { compress: false, mangle: false, codegen: { removeWhitespace: process.env.LAND_BUNDLE_MINIFY !== '0' } },
+      comments: false,
+      codeSplitting: {
+        includeDependenciesRecursively: false,
+        groups: [{ name: (id) => groups.get(id) ?? null, debugName: 'land up' }],
+      },
+    });
+    return output.map((file) => join(outdir, file.fileName));
+  } finally {
+    await bundle.close();
+  }
+}
+
+// Source maps (LAND_BUNDLE_SOURCEMAP=1, for debugging) map esbuild's output only: that build is not regrouped.
+const written = new Set(
+  process.env.LAND_BUNDLE_SOURCEMAP === '1'
+    ? (cpSync(stage, outdir, { recursive: true }), Object.keys(result.metafile.outputs).map((file) => join(outdir, relative(stage, join(root, file)))))
+    : await regroupStack(stackGroups(result.metafile.outputs)),
+);
+rmSync(stage, { recursive: true, force: true });
 // Chunks of earlier builds are removed after the new ones are written, never before: a land running meanwhile (a
 // test, a stack) keeps finding its files (chunk names are content hashes, so an unchanged chunk is rewritten as is).
-const written = new Set(Object.keys(result.metafile.outputs).map((file) => join(root, file)));
 for (const dir of [outdir, join(outdir, 'chunks')]) {
   for (const name of readdirSync(dir)) {
     const file = join(dir, name);
