@@ -92,6 +92,7 @@ function staticClosure(outputs, files) {
 function stackGroups(outputs) {
   const entry = (source) => Object.keys(outputs).find((file) => outputs[file].entryPoint === source);
   const [main, up, boot] = ['src/cli/main.ts', 'src/cli/up.ts', 'src/cli/boot.ts'].map(entry);
+  if (!main || !up || !boot) throw new Error('bundle: main.ts, up.ts and boot.ts must stay entry points (boot.ts imported lazily by up.ts)');
   const before = staticClosure(outputs, [main]);
   const stack = [...staticClosure(outputs, [up, boot])].filter((file) => !before.has(file));
   const users = new Map(stack.map((file) => [file, []]));

@@ -48,10 +48,6 @@ async function readBootPlan(options: UpOptions) {
 }
 
 export async function upCommand(options: UpOptions): Promise<number> {
-  // The stack's modules load while the config is read (its import and file reads leave the thread idle at times);
-  // nothing in them runs before the inputs are checked, so bad input still starts nothing.
-  const stack = import('./boot.js');
-  stack.catch(() => {});
   const plan = await readBootPlan(options);
   const rootDir = plan.config.rootDir;
   // .land/run private and really a folder (not a link, a file or another user's) before anything is read from it.
@@ -59,6 +55,8 @@ export async function upCommand(options: UpOptions): Promise<number> {
   refuseSecondLand(rootDir);
   // The socket agrees with the pid file: a live land answering on it is refused before anything starts.
   await refuseIfLive(socketPath(rootDir));
-  const { runStack } = await stack;
+  // Only now the stack starts (its modules come in the config loader's chunk: scripts/bundle.mjs); the telemetry
+  // clients stay lazy.
+  const { runStack } = await import('./boot.js');
   return runStack(plan, options);
 }
