@@ -324,7 +324,7 @@ export function availability(tools) {
 /**
  * Launch `children` ([{ name, argv }]) under a contender in a fresh temp dir. Options: toFile (tool stdout to a
  * file), env (extra environment for land), config (more keys for land's config), noTui (land-ui: the same tmux terminal, plain output), nodeArgs (land:
- * flags for node itself, such as --cpu-prof; baseline, land and land-ui), bin (land-ui: another build's bin/land.js, for A/B runs).
+ * flags for node itself, such as --cpu-prof; baseline, land and land-ui), bin (land, land-ui: another build's bin/land.js, for A/B runs).
  */
 export function launch(id, children, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), `land-bench-${id}-`));
