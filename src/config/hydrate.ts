@@ -79,15 +79,33 @@ function injectOtlp(env: Record<string, string>, own: Record<string, string>, in
 }
 
 /**
+ * Layers 1 to 3 depend on the boot and on a tier's `inheritEnv`, `allowEnv` and `telemetryEnv` only: they are made
+ * once per boot for each such setting and copied for every child (a plan's envs never change once made).
+ */
+const sharedLayers = new WeakMap<BootPlan, Map<string, Readonly<Record<string, string>>>>();
+
+function sharedLayersFor(plan: BootPlan, tier: ResolvedTier): Readonly<Record<string, string>> {
+  const key = `${tier.inheritEnv ? 'all' : `only ${tier.allowEnv.join('\0')}`} telemetry ${tier.telemetryEnv}`;
+  let layers = sharedLayers.get(plan);
+  if (!layers) sharedLayers.set(plan, (layers = new Map()));
+  let env = layers.get(key);
+  if (!env) {
+    const made: Record<string, string> = { ...inheritedLayer(plan.shellEnv, tier), ...plan.profileEnv };
+    // A tier that opted out gets no telemetry key (the PostHog key above all) unless its own env names one.
+    if (!tier.telemetryEnv) for (const name of TELEMETRY_KEYS) delete made[name];
+    layers.set(key, (env = made));
+  }
+  return env;
+}
+
+/**
  * The environment a tier's process starts with. Layers, lowest first (a higher one wins): (1) land's environment
  * (or the allow-list), without any inherited TRACEPARENT/TRACESTATE/BAGGAGE; (2+3) the env files and the profile (already
  * merged with the shell's exported values in plan.profileEnv), without the telemetry keys for a tier with
  * `telemetryEnv: false`; (4) the tier's own env; (5) what land injects.
  */
 export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: InjectedEnv): Record<string, string> {
-  const env: Record<string, string> = { ...inheritedLayer(plan.shellEnv, tier), ...plan.profileEnv };
-  // A tier that opted out gets no telemetry key (the PostHog key above all) unless its own env names one.
-  if (!tier.telemetryEnv) for (const key of TELEMETRY_KEYS) delete env[key];
+  const env: Record<string, string> = { ...sharedLayersFor(plan, tier) };
   Object.assign(env, tier.env);
   alignRenamedKeys(env);
 

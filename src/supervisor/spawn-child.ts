@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { redactText } from '../config/redact.js';
 
 export type TierChild = ChildProcessByStdio<null, Readable, Readable>;
+export type SpawnOutcome = { child: TierChild } | { failure: string };
 
 const WHY: Record<string, string> = {
   E2BIG: 'the command line and environment are larger than exec accepts (E2BIG)',
@@ -27,7 +28,7 @@ export function spawnTierChild(
   file: string,
   args: string[],
   options: Pick<SpawnOptions, 'cwd' | 'env'>,
-): { child: TierChild } | { failure: string } {
+): SpawnOutcome {
   try {
     return { child: spawn(file, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }) };
   } catch (error) {

@@ -13,6 +13,8 @@ import { SELF_START, processesMarked } from './process-tree.js';
 import type { LogEntry } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
 import { scaleGroup } from './scale.js';
+import { startWave } from './spawn-wave.js';
+import type { TierStart } from './tier-spawn.js';
 import { TierProcess, type TierRuntime } from './tier-process.js';
 import { TierSet } from './tier-set.js';
 import { ChangeWatcher } from '../watch/restart-on-change.js';
@@ -61,6 +63,8 @@ export class Supervisor implements SupervisorControl {
   private shutdownPromise?: Promise<void>;
   /** Nothing starts before start(): gated tiers publish `disabled` while the stack is still being built. */
   private booted = false;
+  private scheduling = false;
+  private scheduleAgain = false;
 
   constructor(private readonly options: SupervisorOptions) {
     const { plan, bootId } = options;
@@ -124,16 +128,33 @@ export class Supervisor implements SupervisorControl {
     if (event.type === 'state' && this.booted && !this.shuttingDown) this.schedule();
   }
 
-  /** Start what is pending and whose dependencies are met; fail what waits on a dependency that cannot come. */
+  /**
+   * Start what is pending and whose dependencies are met, in one wave (spawn-wave.ts); fail what waits on a
+   * dependency that cannot come. Not re-entered: the state events of a wave ask for one more pass after it.
+   */
   private schedule(): void {
-    for (const tier of this.tiers.all()) {
-      if (tier.state !== 'pending') continue;
-      const blocked = this.blockedBy(tier);
-      if (blocked) {
-        tier.setState('failed', blocked);
-        continue;
-      }
-      if (this.dependenciesMet(tier)) tier.start(this.startReason(tier));
+    if (this.scheduling) {
+      this.scheduleAgain = true;
+      return;
+    }
+    this.scheduling = true;
+    try {
+      do {
+        this.scheduleAgain = false;
+        const wave: TierStart[] = [];
+        for (const tier of this.tiers.all()) {
+          if (tier.state !== 'pending') continue;
+          const blocked = this.blockedBy(tier);
+          if (blocked) tier.setState('failed', blocked);
+          else if (this.dependenciesMet(tier)) {
+            const start = tier.prepareStart(this.startReason(tier));
+            if (start) wave.push(start);
+          }
+        }
+        startWave(wave);
+      } while (this.scheduleAgain);
+    } finally {
+      this.scheduling = false;
     }
   }
 

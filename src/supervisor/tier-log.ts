@@ -9,7 +9,7 @@
  * has outgrown what the files keep: that is said once per line, so that a log file starting in the middle of a line
  * is never a silent loss (docs/decisions.md).
  */
-import { createWriteStream, openSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, fstatSync, openSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { oneLine } from '../errors.js';
 
 export interface TierLogOptions {
@@ -29,7 +29,8 @@ const RETRY_MS = 2000;
 
 export class TierLog {
   private stream?: WriteStream;
-  private size: number;
+  /** Bytes in the live file: read when it is opened (a fresh boot's folder is empty: no stat per spawn). */
+  private size = 0;
   private failedAt?: number;
   /** Between a failed write and the first one that goes through again. */
   private failing = false;
@@ -40,9 +41,7 @@ export class TierLog {
   /** The file (by number) where the line being written began: none while the last write ended a line. */
   private openLineFrom?: number;
 
-  constructor(private readonly options: TierLogOptions) {
-    this.size = sizeOf(options.path);
-  }
+  constructor(private readonly options: TierLogOptions) {}
 
   /** Appends the pieces. False: the file is behind, call `whenWritable` before writing more. */
   write(pieces: readonly Buffer[]): boolean {
@@ -108,6 +107,7 @@ export class TierLog {
       this.fail(undefined, error as Error);
       return undefined;
     }
+    this.size = sizeOfOpen(fd);
     const stream = createWriteStream(this.options.path, { fd, highWaterMark: BUFFER_BYTES });
     stream.once('error', (error) => this.fail(stream, error));
     return stream;
@@ -169,7 +169,15 @@ function renameIfThere(from: string, to: string): void {
 
 function sizeOf(path: string): number {
   try {
-    return statSync(path).size;
+    return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+function sizeOfOpen(fd: number): number {
+  try {
+    return fstatSync(fd).size;
   } catch {
     return 0;
   }

@@ -4,6 +4,7 @@
  * to start it (dependencies) and when to stop it (shutdown order).
  */
 import { signalTree, type TreeTarget } from './process-tree.js';
+import type { TierStart } from './tier-spawn.js';
 import { TierStop } from './tier-stop.js';
 
 export type { TierRuntime } from './tier-base.js';
@@ -12,10 +13,17 @@ export type { TierRuntime } from './tier-base.js';
 export class TierProcess extends TierStop {
   /** Spawn the child (first start, restart, or a start on request). */
   start(reason: string): void {
-    if (this.life) return;
+    const start = this.prepareStart(reason);
+    start?.fork();
+    start?.adopt();
+  }
+
+  /** start() up to its fork, for a wave of starts (spawn-wave.ts); nothing when the tier runs or is being started. */
+  prepareStart(reason: string): TierStart | undefined {
+    if (this.life || this.forking) return undefined;
     this.cancelBackoff();
     if (this.everStarted) this.restarts += 1;
-    this.spawn(reason);
+    return this.prepareSpawn(reason);
   }
 
   /** A start on request (a stopped, exited or failed tier): with a fresh restart budget, as a restart gets. */

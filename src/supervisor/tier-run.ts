@@ -24,7 +24,8 @@ export abstract class TierRun extends TierSpawn {
     const spec = this.config.ready;
     try {
       if (spec) await waitForProbe(spec, this.probeContext(life), life.abort.signal);
-      else await sleep(SETTLE_MS, undefined, { signal: life.abort.signal });
+      // From the fork: in a wave of starts (spawn-wave.ts) the life is adopted once every child of the wave is forked.
+      else await sleep(Math.max(0, life.startedAt + SETTLE_MS - Date.now()), undefined, { signal: life.abort.signal });
     } catch (error) {
       if (life.abort.signal.aborted) return; // the child exited or is being stopped: onExit tells the story
       const message = error instanceof Error ? error.message : String(error);

@@ -8,16 +8,36 @@ import { relayOutput } from './output-relay.js';
 import { whyNotExecutable } from './preflight.js';
 import { outputLinks } from './process-tree.js';
 import { RECENT_CHARS } from './recent-lines.js';
-import { describeSpawnFailure, spawnTierChild } from './spawn-child.js';
+import { describeSpawnFailure, spawnTierChild, type SpawnOutcome } from './spawn-child.js';
 import { LAST_LINE_CHARS, RECENT_LINES, TierBase, type Life } from './tier-base.js';
 import { TierLog } from './tier-log.js';
 import type { LogStream, SpawnSpan } from './types.js';
 
+/**
+ * A start split at its fork: `fork()` does nothing else, `adopt()` everything after it (the life, its pipes and log,
+ * the events, the readiness wait). A wave of starts forks back to back between the two (spawn-wave.ts says why).
+ */
+export interface TierStart {
+  fork(): void;
+  adopt(): void;
+}
+
 export abstract class TierSpawn extends TierBase {
+  /** Between prepareSpawn and adopt: a second start of the same tier must not slip in. */
+  protected forking = false;
+
   protected abstract awaitReady(life: Life): Promise<void>;
   protected abstract onExit(life: Life, code: number | null, signal: NodeJS.Signals | null): Promise<void>;
 
   protected spawn(reason: string): void {
+    const start = this.prepareSpawn(reason);
+    start.fork();
+    start.adopt();
+  }
+
+  /** What is made before the fork: the spawn span (its id goes into TRACEPARENT) and the child's environment. */
+  protected prepareSpawn(reason: string): TierStart {
+    this.forking = true;
     const restart = this.everStarted ? this.restarts : 0;
     const span = this.runtime.tracer.startSpawn(this.name, this.config.tier, restart);
     const env = hydrateChildEnv(this.runtime.plan, this.config, {
@@ -29,14 +49,29 @@ export abstract class TierSpawn extends TierBase {
       otlpProtocol: this.runtime.otlpProtocol,
     });
     const [file, ...args] = this.config.command;
-    // node's spawn, not execa: a supervisor spawns each tier once or a few times, and execa's first calls ran ~20 ms
-    // of cold code per child on top of the fork (the profile of a boot: 158 ms for 8 children). execa stays for probes.
-    const spawned = spawnTierChild(file!, args, { cwd: this.config.cwd, env });
+    let spawned: SpawnOutcome | undefined;
+    let forkedAt = 0;
+    return {
+      // node's spawn, not execa: a supervisor spawns each tier once or a few times, and execa's first calls ran ~20 ms
+      // of cold code per child on top of the fork (the profile of a boot: 158 ms for 8 children). execa stays for probes.
+      fork: () => {
+        spawned = spawnTierChild(file!, args, { cwd: this.config.cwd, env });
+        forkedAt = Date.now();
+      },
+      adopt: () => {
+        this.forking = false;
+        this.adoptChild(reason, restart, span, spawned!, forkedAt);
+      },
+    };
+  }
+
+  private adoptChild(reason: string, restart: number, span: SpawnSpan, spawned: SpawnOutcome, forkedAt: number): void {
     // A spawn that fails here (E2BIG, say) fails this tier only; neighbours never see it.
     if ('failure' in spawned) return this.failSpawn(span, spawned.failure);
     const child = spawned.child;
     if (child.pid === undefined) {
-      child.once('error', (error) => this.failSpawn(span, describeSpawnError(error, file!, this.config.cwd)));
+      const file = this.config.command[0]!;
+      child.once('error', (error) => this.failSpawn(span, describeSpawnError(error, file, this.config.cwd)));
       return;
     }
     // Once spawned, the exit event tells the story; a later error (a failed kill) must not throw unhandled.
@@ -49,7 +84,7 @@ export abstract class TierSpawn extends TierBase {
       pid: child.pid,
       span,
       abort: new AbortController(),
-      startedAt: Date.now(),
+      startedAt: forkedAt,
       lines: [],
       linesChars: 0,
       lineListeners: new Set(),
