@@ -3,7 +3,7 @@
  * one page is open, kept as short series for the Tiers page (the latest value) and the Metrics page (charts).
  */
 import type { SupervisorControl } from '../supervisor/types.js';
-import { sampleTreeUsage, type TreeMemory } from '../tui/usage.js';
+import { newTreeMemory, sampleTreeUsage } from '../tui/usage.js';
 import type { MetricSeriesView, TierUsage } from './wire.js';
 
 const SAMPLE_EVERY_MS = 2000;
@@ -21,7 +21,7 @@ export class UsageSeries {
   private timer: NodeJS.Timeout | undefined;
   private sampling = false;
   /** The trees sampled, so that between full passes over /proc only their processes are read (as the UI does). */
-  private readonly trees: TreeMemory = { trees: new Map(), scannedAt: -Infinity };
+  private readonly trees = newTreeMemory();
 
   constructor(private readonly control: SupervisorControl) {}
 

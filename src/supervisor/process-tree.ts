@@ -15,6 +15,10 @@ export interface ProcInfo {
   state: string;
   /** Clock ticks since boot when the process started: with the pid, an identity that survives pid reuse. */
   startTime: string;
+  /** CPU time used so far, user and system, in clock ticks (USER_HZ). */
+  cpuTicks: number;
+  /** Resident memory, in pages. */
+  rssPages: number;
 }
 
 const HAS_PROC = (() => {
@@ -31,20 +35,29 @@ export function readProc(pid: number): ProcInfo | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: parse after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pid, state: fields[0] ?? '', ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: fields[19] ?? '' };
+    return {
+      pid,
+      state: fields[0] ?? '',
+      ppid: Number(fields[1]),
+      pgid: Number(fields[2]),
+      startTime: fields[19] ?? '',
+      cpuTicks: Number(fields[11]) + Number(fields[12]),
+      rssPages: Number(fields[21]),
+    };
   } catch {
     return undefined;
   }
 }
 
-function allPids(): number[] {
+/** Every pid in /proc (throws where there is no /proc). */
+export function allPids(): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map(Number);
 }
 
 /** A zombie has exited: only its parent's wait() is missing (orphans of a non-reaping pid 1 stay zombies). */
-const isDead = (info: ProcInfo) => info.state === 'Z' || info.state === 'X';
+export const isDead = (info: ProcInfo): boolean => info.state === 'Z' || info.state === 'X';
 
 /**
  * One reading of /proc, shared for a moment: when 64 tiers stop together each would otherwise rescan the whole

@@ -1,19 +1,28 @@
 /**
  * CPU and memory of every process, read from /proc in one pass: each /proc/<pid>/stat gives the parent (to find a
- * tier's tree), the CPU time (utime + stime) and the resident pages. pidusage read the same files again, one
- * asynchronous open per pid, and learned the clock tick and the page size by running `getconf` twice (forking land,
- * a process of a hundred megabytes); the UI's sampler ran every 2 s and this is most of what it cost.
+ * tier's tree), the CPU time (utime + stime) and the resident pages (parsed by the supervisor's own reader,
+ * src/supervisor/process-tree.ts). pidusage read the same files again, one asynchronous open per pid, and learned the
+ * clock tick and the page size by running `getconf` twice (forking land, a process of a hundred megabytes); the UI's
+ * sampler ran every 2 s and this is most of what it cost.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { allPids, isDead, readProc } from '../supervisor/process-tree.js';
 
 export interface ProcUsage {
   pid: number;
   ppid: number;
-  /** Percent of one core since the previous reading (since the process started, at its first). */
+  /** Percent of one core since the previous reading with the same baseline (since the process started, at its first). */
   cpu: number;
   /** Resident memory, bytes. */
   memory: number;
 }
+
+/**
+ * CPU ticks seen at a sampler's previous reading, by pid and start time (a reused pid is another process). Each
+ * sampler has its own (the UI's and the dashboard's run side by side): a CPU percentage is the ticks used since that
+ * sampler's last look divided by the time since then, so a baseline shared by two would give each the other's interval.
+ */
+export type CpuBaseline = Map<string, { ticks: number; at: number }>;
 
 /** /proc counts CPU time in USER_HZ ticks, 100 a second on every Linux (the ABI fixes it; pidusage assumes it too). */
 const TICKS_PER_SECOND = 100;
@@ -29,52 +38,39 @@ function pageBytes(): number {
   return pageSize;
 }
 
-/** CPU ticks seen at the previous reading, by pid and start time (a reused pid is another process). */
-let previous = new Map<string, { ticks: number; at: number }>();
-
 /**
- * Every live process with its parent and usage (`only`: just those pids, the ones gone left out); empty where there
- * is no /proc.
+ * Every live process with its parent and usage (`only`: just those pids, the ones gone left out), the CPU measured
+ * against `baseline`, which this reading then updates; empty where there is no /proc.
  */
-export function readProcUsage(only?: readonly number[]): ProcUsage[] {
-  let names: string[];
+export function readProcUsage(baseline: CpuBaseline, only?: readonly number[]): ProcUsage[] {
+  let pids: readonly number[];
   let uptime: number;
   try {
-    names = only ? only.map(String) : readdirSync('/proc');
+    pids = only ?? allPids();
     uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
   } catch {
     return [];
   }
   const page = pageBytes();
   const at = uptime * TICKS_PER_SECOND; // now, in ticks since boot
-  // A full pass forgets the processes that are gone; a partial one keeps what it did not read.
-  const seen = only ? previous : new Map<string, { ticks: number; at: number }>();
+  const seen: CpuBaseline = new Map();
   const result: ProcUsage[] = [];
-  for (const name of names) {
-    if (name.charCodeAt(0) > 57) continue; // not a pid (digits sort before letters)
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // The command (field 2) may hold spaces and parentheses: the fields after the last ')' start at field 3.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const state = fields[0];
-    if (state === 'Z' || state === 'X') continue;
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    const startedAt = Number(fields[19]);
-    const key = `${name}:${startedAt}`;
-    const before = previous.get(key) ?? { ticks: 0, at: startedAt };
-    seen.set(key, { ticks, at });
+  for (const pid of pids) {
+    const info = readProc(pid);
+    if (!info || isDead(info)) continue; // gone meanwhile, or a zombie
+    const key = `${pid}:${info.startTime}`;
+    const before = baseline.get(key) ?? { ticks: 0, at: Number(info.startTime) };
+    seen.set(key, { ticks: info.cpuTicks, at });
     const elapsed = at - before.at;
     result.push({
-      pid: Number(name),
-      ppid: Number(fields[1]),
-      cpu: elapsed > 0 ? ((ticks - before.ticks) / elapsed) * 100 : 0,
-      memory: Number(fields[21]) * page,
+      pid,
+      ppid: info.ppid,
+      cpu: elapsed > 0 ? ((info.cpuTicks - before.ticks) / elapsed) * 100 : 0,
+      memory: info.rssPages * page,
     });
   }
-  previous = seen;
+  // A full pass forgets the processes that are gone; a partial one keeps what it did not read.
+  if (!only) baseline.clear();
+  for (const [key, value] of seen) baseline.set(key, value);
   return result;
 }

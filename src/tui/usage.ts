@@ -5,7 +5,7 @@
  * is read is simply left out: sampling never fails loudly.
  */
 import { descendantsOf, type ParentLink } from '../supervisor/process-tree.js';
-import { readProcUsage } from './proc-usage.js';
+import { readProcUsage, type CpuBaseline } from './proc-usage.js';
 
 export interface TreeUsage {
   /** Percent of one core, summed over the tree (can exceed 100). */
@@ -19,39 +19,50 @@ export interface TreeUsage {
 export type UsageByPid = Map<number, TreeUsage>;
 
 /**
- * What a sampler remembers between samples: each root's tree as the last full pass over /proc found it. A full pass
- * reads every process on the machine (hundreds on a busy one); between two, only the trees' own pids are read, and a
- * process that joined a tree meanwhile is counted from the next full pass on (within RESCAN_MS).
+ * What a sampler remembers between samples: each root's tree as the last full pass over /proc found it, and the CPU
+ * ticks of every process at its previous sample (its own baseline: the UI's sampler and the dashboard's each measure
+ * their own interval). A full pass reads every process on the machine (hundreds on a busy one); between two, only the
+ * trees' own pids are read, and a process that joined a tree meanwhile is counted from the next full pass on (within
+ * RESCAN_MS).
  */
 export interface TreeMemory {
   trees: Map<number, number[]>;
   scannedAt: number;
+  cpu: CpuBaseline;
+}
+
+/** A sampler's memory before its first sample. */
+export function newTreeMemory(): TreeMemory {
+  return { trees: new Map(), scannedAt: -Infinity, cpu: new Map() };
 }
 
 export const RESCAN_MS = 10_000;
 
 /** The trees of the roots and every pid's usage: from memory where it is recent and knows every root, else anew. */
-async function readTrees(roots: readonly number[], memory: TreeMemory | undefined) {
-  const known = memory && Date.now() - memory.scannedAt < RESCAN_MS && roots.every((root) => memory.trees.has(root));
+async function readTrees(roots: readonly number[], memory: TreeMemory) {
+  const known = Date.now() - memory.scannedAt < RESCAN_MS && roots.every((root) => memory.trees.has(root));
   if (known) {
-    const stats = readProcUsage([...new Set(roots.flatMap((root) => memory.trees.get(root)!))]);
+    const stats = readProcUsage(memory.cpu, [...new Set(roots.flatMap((root) => memory.trees.get(root)!))]);
     if (stats.length > 0) return { trees: memory.trees, stats: new Map(stats.map((entry) => [entry.pid, entry])) };
   }
-  const fromProc = readProcUsage();
+  const fromProc = readProcUsage(memory.cpu);
   const listing: ParentLink[] = fromProc.length > 0 ? fromProc : await psListing();
   const alive = new Set(listing.map(({ pid }) => pid));
   const trees = new Map<number, number[]>();
   for (const root of new Set(roots)) {
     if (alive.has(root)) trees.set(root, [root, ...descendantsOf([root], listing)]);
   }
-  if (memory) Object.assign(memory, { trees, scannedAt: Date.now() });
+  Object.assign(memory, { trees, scannedAt: Date.now() });
   const allPids = [...new Set([...trees.values()].flat())];
   const stats = fromProc.length > 0 ? new Map(fromProc.map((entry) => [entry.pid, entry])) : await readStats(allPids);
   return { trees, stats };
 }
 
-/** One sample for each root pid that is still alive (`memory`: a sampler's, to spare most full passes). */
-export async function sampleTreeUsage(roots: readonly number[], memory?: TreeMemory): Promise<UsageByPid> {
+/**
+ * One sample for each root pid that is still alive. `memory`: a sampler's, which spares most full passes and holds
+ * its CPU baseline; without one, the sample stands alone (CPU since each process started).
+ */
+export async function sampleTreeUsage(roots: readonly number[], memory: TreeMemory = newTreeMemory()): Promise<UsageByPid> {
   const result: UsageByPid = new Map();
   if (roots.length === 0) return result;
   let trees: Map<number, number[]>;
@@ -119,7 +130,7 @@ export interface UsageSamplerOptions {
  */
 export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
   const intervalMs = options.intervalMs ?? 2000;
-  const memory: TreeMemory = { trees: new Map(), scannedAt: -Infinity };
+  const memory = newTreeMemory();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { descendantsOf } from '../../src/supervisor/process-tree.js';
-import { sampleTreeUsage, startUsageSampler, type TreeMemory, type UsageByPid } from '../../src/tui/usage.js';
+import { newTreeMemory, sampleTreeUsage, startUsageSampler, type UsageByPid } from '../../src/tui/usage.js';
 import { waitFor } from './fake-control.js';
 
 const children: Array<ReturnType<typeof execa>> = [];
@@ -61,9 +61,10 @@ describe('usage', () => {
     const busy = execa(process.execPath, ['-e', 'for (;;) {}'], { detached: true, reject: false });
     children.push(busy);
     const { pid: idle } = await spawnTree();
-    await sampleTreeUsage([busy.pid!, idle]); // the first reading: since each started
+    const memory = newTreeMemory();
+    await sampleTreeUsage([busy.pid!, idle], memory); // the first reading: since each started
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const usage = await sampleTreeUsage([busy.pid!, idle]);
+    const usage = await sampleTreeUsage([busy.pid!, idle], memory);
     // A shared 2-core machine gives the spinning process less than a core at times: well above an idle one anyway.
     expect(usage.get(busy.pid!)!.cpu).toBeGreaterThan(25);
     expect(usage.get(idle)!.cpu).toBeLessThan(usage.get(busy.pid!)!.cpu / 2); // (it may still be finishing its start)
@@ -73,7 +74,7 @@ describe('usage', () => {
 
   it("remembers the trees between full passes over /proc, and passes again for a root it does not know", async () => {
     const first = await spawnTree();
-    const memory: TreeMemory = { trees: new Map(), scannedAt: -Infinity };
+    const memory = newTreeMemory();
     const full = await sampleTreeUsage([first.pid], memory);
     const scannedAt = memory.scannedAt;
     expect(memory.trees.get(first.pid)?.sort()).toEqual([first.pid, first.grandchild].sort());
@@ -91,6 +92,32 @@ describe('usage', () => {
     process.kill(first.grandchild, 'SIGKILL');
     await waitFor(() => !existsSync(`/proc/${first.grandchild}`) || /\) Z/.test(readFileSync(`/proc/${first.grandchild}/stat`, 'utf8')), 'the grandchild gone');
     expect((await sampleTreeUsage([first.pid, second.pid], memory)).get(first.pid)?.processes).toBe(1);
+  });
+
+  it("measures each sampler's CPU over its own interval (the UI's and the dashboard's run side by side)", async () => {
+    // A child that, told to, burns half a second of its own CPU time, says so, then idles.
+    const script = `
+      process.stdin.once('data', () => {
+        const start = process.cpuUsage();
+        while (process.cpuUsage(start).user < 500_000) {}
+        console.log('done');
+        setInterval(() => {}, 1000);
+      });
+    `;
+    const child = execa(process.execPath, ['-e', script], { detached: true, reject: false });
+    children.push(child);
+    await waitFor(() => existsSync(`/proc/${child.pid}/stat`), 'the child started');
+    const ui = newTreeMemory();
+    const dashboard = newTreeMemory();
+    await sampleTreeUsage([child.pid!], ui);
+    const done = new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.stdin!.write('go\n');
+    await done;
+    // The dashboard's sample comes after the burst; the UI's next one must still count the burst as its own.
+    await sampleTreeUsage([child.pid!], dashboard);
+    const mine = (await sampleTreeUsage([child.pid!], ui)).get(child.pid!);
+    // 0.5 s of CPU over however long the burst took on a busy machine (a shared baseline saw only an idle moment: 0).
+    expect(mine?.cpu).toBeGreaterThan(5);
   });
 
   it('leaves out pids that are gone instead of failing', async () => {
