@@ -6,8 +6,8 @@
  * snapshot and re-renders only when something visible changed. Uptimes and countdowns advance by a timer set for
  * the moment their text changes (ticks.ts); a slow poll picks up the counters no event announces.
  */
-import { Box, useInput, useStdin, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Box, measureElement, useInput, useStdin, useStdout, type DOMElement, type Key } from 'ink';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { oneLine } from '../errors.js';
 import type { StackSnapshot, SupervisorControl } from '../supervisor/types.js';
 import type { ScaleAction, TierAction } from './actions.js';
@@ -19,6 +19,7 @@ import { TierTable } from './components/tier-table.js';
 import { formatBytes, formatPercent } from './format.js';
 import { rowBudget, tierColumns } from './layout.js';
 import { handleKey } from './key-handler.js';
+import { changedSpans, liveSpans, patchSequence, type LiveLayout, type LiveSpan } from './live-cells.js';
 import { paneWindow, type LogBuffer } from './log-buffer.js';
 import { ALL, paneActions, paneSource, type PaneState } from './pane-actions.js';
 import { promptText, type Prompt } from './prompt.js';
@@ -44,6 +45,12 @@ export interface AppProps {
   refreshMs?: number;
   /** Lines kept per open log pane (default 2000). */
   logCapacity?: number;
+  /**
+   * Rewrite the uptimes and the CPU and memory cells in place when nothing else changed, instead of drawing a frame
+   * (live-cells.ts). Only where ink draws on a real terminal as usual (runTui): not in ink's debug mode, not where a
+   * test reads whole frames.
+   */
+  liveCells?: boolean;
 }
 
 /** What the UI shows of the supervisor: replaced (never mutated) when something visible changed. */
@@ -58,6 +65,9 @@ interface DataView {
   usage: UsageByPid;
   usageKey: string;
 }
+
+/** ink draws a commit within its render throttle (~33 ms): cells are rewritten only once the last frame is out. */
+const FRAME_SETTLE_MS = 150;
 
 /** At most one frame a second for the clock's sake. */
 const MIN_TICK_MS = 1000;
@@ -106,10 +116,34 @@ export function App(props: AppProps) {
   const mountedRef = useRef(true);
   const propsRef = useRef(props);
   propsRef.current = props;
+  const { stdout } = useStdout();
+  const rootRef = useRef<DOMElement>(null);
+  /** The last frame: its layout, when it was committed, how many lines it has, and the live cells as it shows them. */
+  const frameRef = useRef<{ layout: LiveLayout; snapshot: StackSnapshot; rows: number; help: boolean; at: number; height: number; spans: Map<string, LiveSpan> } | null>(null);
 
   const commit = (next: DataView): void => {
     viewRef.current = next;
     setView(next);
+  };
+
+  /** Show `next`, which differs from the view on screen only in the clock and the usage: in place if it can be. */
+  const show = (next: DataView): void => {
+    if (!paint(next)) commit(next);
+  };
+
+  /** Rewrite the live cells for `next` without a frame; false when a frame is needed (see live-cells.ts). */
+  const paint = (next: DataView): boolean => {
+    const frame = frameRef.current;
+    if (!propsRef.current.liveCells || !frame || frame.help || next.snapshot !== frame.snapshot) return false;
+    if (Date.now() - frame.at < FRAME_SETTLE_MS || frame.height >= frame.rows) return false;
+    if (stdout.columns !== frame.layout.width || stdout.rows !== frame.rows) return false; // a resize is on its way
+    const spans = liveSpans(next.snapshot, next.now, next.usage, frame.layout);
+    const changed = changedSpans(frame.spans, spans);
+    if (!changed) return false;
+    if (changed.length > 0) stdout.write(patchSequence(changed, frame.height));
+    frame.spans = spans;
+    viewRef.current = next;
+    return true;
   };
 
   /** Re-read everything; render only if something visible changed. */
@@ -132,7 +166,9 @@ export function App(props: AppProps) {
     const paneEnd = bufferRef.current?.end ?? 0;
     const due = now >= previous.changesAt;
     if (snapshot !== previous.snapshot || paneEnd !== previous.paneEnd || due) {
-      commit({ ...previous, snapshot, snapshotKey, now, changesAt: now + nextChangeIn(snapshot, now), paneEnd });
+      const next = { ...previous, snapshot, snapshotKey, now, changesAt: now + nextChangeIn(snapshot, now), paneEnd };
+      if (snapshot === previous.snapshot && paneEnd === previous.paneEnd) show(next);
+      else commit(next);
       if (due) lastTickRef.current = now;
     }
     // The next frame for the clock's sake: when the text changes, and at most one a second (the uptimes of tiers
@@ -181,7 +217,7 @@ export function App(props: AppProps) {
             onSample: (usage) => {
               const usageKey = usageKeyOf(usage);
               if (mountedRef.current && usageKey !== viewRef.current.usageKey) {
-                commit({ ...viewRef.current, usage, usageKey });
+                show({ ...viewRef.current, usage, usageKey });
               }
             },
           });
@@ -203,7 +239,10 @@ export function App(props: AppProps) {
     if (ending) propsRef.current.onExit?.();
   }, [ending]);
 
-  const { snapshot, now } = view;
+  // The newest view (the state's, or newer where live cells were rewritten in place since): a frame drawn for a key
+  // must not show an older uptime than the screen already did.
+  const shown = viewRef.current;
+  const { snapshot, now } = shown;
   const tiers = snapshot.tiers;
   const foundIndex = tiers.findIndex((tier) => tier.name === selectedName);
   const selected = foundIndex >= 0 ? foundIndex : 0;
@@ -348,8 +387,26 @@ export function App(props: AppProps) {
     const index = tiers.findIndex((tier) => tier.name === name);
     return TIER_PALETTE[(index < 0 ? 0 : index) % TIER_PALETTE.length]!;
   };
+  const layout: LiveLayout = { width: columns, columns: tableColumns, selected, visibleRows: budget.tierRows };
+  const drawn = { layout, snapshot, now, usage: shown.usage, rows, help };
+  const drawnRef = useRef(drawn);
+  drawnRef.current = drawn;
+  // After every commit: what the frame holds, for paint(). Layout effects run once yoga has laid the frame out.
+  useLayoutEffect(() => {
+    if (!props.liveCells || !rootRef.current) return;
+    const { layout: laid, snapshot: at, now: time, usage, rows: height, help: helpShown } = drawnRef.current;
+    frameRef.current = {
+      layout: laid,
+      snapshot: at,
+      rows: height,
+      help: helpShown,
+      at: Date.now(),
+      height: measureElement(rootRef.current).height,
+      spans: liveSpans(at, time, usage, laid),
+    };
+  });
   return (
-    <Box flexDirection="column" width={columns}>
+    <Box ref={rootRef} flexDirection="column" width={columns}>
       <Header snapshot={snapshot} now={now} width={columns} />
       {help ? (
         // Help takes the table's place: it is brief, and every key stays readable on a 24-row terminal.
@@ -361,7 +418,7 @@ export function App(props: AppProps) {
           selected={selected}
           visibleRows={budget.tierRows}
           now={now}
-          usage={view.usage}
+          usage={shown.usage}
           width={columns}
         />
       )}

@@ -1,4 +1,5 @@
 /** Column widths and row budget from the terminal size, so the UI fits 80×24 and uses wider terminals. */
+import { fit } from './format.js';
 
 export interface Column {
   key: 'name' | 'tier' | 'state' | 'pid' | 'uptime' | 'restarts' | 'ready' | 'cpu' | 'mem' | 'info';
@@ -35,6 +36,12 @@ export function tierColumns(totalWidth: number, names: readonly string[], tiers:
   // One space after every fixed column; the info column takes what is left.
   const used = MARKER_WIDTH + fixed.reduce((sum, column) => sum + column.width + 1, 0);
   return [...fixed, { key: 'info', title: 'LAST LINE / REASON', width: Math.max(0, totalWidth - used), align: 'left' }];
+}
+
+/** A cell's text cut or padded to its column's width, on the column's side. */
+export function cell(text: string, column: Column): string {
+  const cut = fit(text, column.width);
+  return column.align === 'right' ? cut.trimEnd().padStart(column.width) : cut;
 }
 
 export interface RowBudget {

@@ -63,7 +63,7 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
     setTimeout(() => unmount?.(), FINAL_FRAME_MS);
   };
   try {
-    const instance = render(<App control={control} mode={options.mode} onExit={onExit} />, {
+    const instance = render(<App control={control} mode={options.mode} onExit={onExit} liveCells />, {
       stdout,
       stdin,
       exitOnCtrlC: false,

@@ -43,19 +43,29 @@ export interface TierCells {
   info: string;
 }
 
-export function tierCells(tier: TierSnapshot, now: number, usage: TreeUsage | undefined): TierCells {
+/** The cells from UP to MEM, the ones the clock and the usage sampler move (and the two between them). */
+export type LiveCells = Pick<TierCells, 'uptime' | 'restarts' | 'ready' | 'cpu' | 'mem'>;
+
+export function liveCells(tier: TierSnapshot, now: number, usage: TreeUsage | undefined): LiveCells {
   const alive = isAlive(tier);
   const tree = alive ? usage : undefined;
   return {
-    name: tier.name,
-    tier: tier.tier,
-    state: tier.state,
-    pid: alive && tier.pid !== undefined ? String(tier.pid) : '-',
     uptime: alive ? formatUptime(now - (tier.startedAt ?? tier.since)) : '-',
     restarts: tier.state === 'disabled' ? '-' : String(tier.restarts),
     ready: tier.timeToReadyMs !== undefined ? formatDuration(tier.timeToReadyMs) : '-',
     cpu: tree ? formatPercent(tree.cpu) : '-',
     mem: tree ? formatBytes(tree.memory) : '-',
+  };
+}
+
+export function tierCells(tier: TierSnapshot, now: number, usage: TreeUsage | undefined): TierCells {
+  const alive = isAlive(tier);
+  return {
+    name: tier.name,
+    tier: tier.tier,
+    state: tier.state,
+    pid: alive && tier.pid !== undefined ? String(tier.pid) : '-',
+    ...liveCells(tier, now, usage),
     info: sanitizeLine(infoOf({ ...tier, lastLine: tier.lastLine && meaningfulPart(tier.lastLine) }, now)),
   };
 }

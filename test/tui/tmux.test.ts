@@ -63,6 +63,19 @@ describe('the terminal UI in a real terminal', () => {
     const before = row(text, 'beta')!;
     expect(before.restarts).toBe('0');
 
+    // Idle, the uptimes move on by their cells being rewritten in place (src/tui/live-cells.ts): the screen still
+    // reads as a whole frame, each row once, the header's uptime and the rows' moving together.
+    const seconds = (uptime: string | undefined) => {
+      const [, value, unit] = /^(\d+(?:\.\d)?)(ms|s)$/.exec(uptime ?? '') ?? [];
+      return unit === 'ms' ? Number(value) / 1000 : Number(value);
+    };
+    const headerUp = (t: string) => seconds(/· up (\S+)\s*$/m.exec(t)?.[1]);
+    const alphaUp = (t: string) => seconds(t.split('\n').find((line) => /^[› ] alpha /.test(line))?.slice(2).trim().split(/\s+/)[3]);
+    const [header0, alpha0] = [headerUp(text), alphaUp(text)];
+    text = await waitForScreen((t) => headerUp(t) >= header0 + 2 && alphaUp(t) >= alpha0 + 2, 'the uptimes to move on');
+    expect(text.split('\n').filter((line) => /^[› ] (alpha|beta|gamma) /.test(line))).toHaveLength(3);
+    expect(text.split('\n').filter((line) => /uitest/.test(line))).toHaveLength(1);
+
     tmux('send-keys', '-t', SESSION, 'j');
     await waitForScreen((t) => /^› beta /m.test(t), 'beta selected');
     tmux('send-keys', '-t', SESSION, 'r');

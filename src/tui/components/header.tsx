@@ -31,11 +31,23 @@ function Receiver({ status }: { status: ReceiverStatus }) {
   );
 }
 
+// A long boot id (a UUID, say) would push the uptime off an 80-column line; like the trace id, its first 8
+// characters tell boots apart.
+const shownBootId = (snapshot: StackSnapshot, width: number): string =>
+  width < 120 && snapshot.bootId.length > 12 ? snapshot.bootId.slice(0, 8) : snapshot.bootId;
+
+/**
+ * The first line's text before the uptime, without its styles (the uptime is its last cell: live-cells.ts rewrites it
+ * in place); undefined while the stack shuts down (the line then says so in colour).
+ */
+export function textBeforeUptime(snapshot: StackSnapshot, width: number): string | undefined {
+  if (snapshot.shuttingDown) return undefined;
+  return `land ${sanitizeLine(snapshot.app)} · profile ${sanitizeLine(snapshot.profile)} · boot ${sanitizeLine(shownBootId(snapshot, width))} · trace ${snapshot.traceId.slice(0, 8)} · up `;
+}
+
 export function Header({ snapshot, now, width }: { snapshot: StackSnapshot; now: number; width: number }) {
   const { telemetry } = snapshot;
-  // A long boot id (a UUID, say) would push the uptime off an 80-column line; like the trace id, its first 8
-  // characters tell boots apart.
-  const bootId = width < 120 && snapshot.bootId.length > 12 ? snapshot.bootId.slice(0, 8) : snapshot.bootId;
+  const bootId = shownBootId(snapshot, width);
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">

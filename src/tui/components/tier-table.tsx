@@ -2,8 +2,7 @@
 import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
 import type { TierSnapshot } from '../../supervisor/types.js';
-import { fit } from '../format.js';
-import { MARKER_WIDTH, type Column, windowStart } from '../layout.js';
+import { cell, MARKER_WIDTH, type Column, windowStart } from '../layout.js';
 import { STATE_COLOR, tierCells, type TierCells } from '../tier-view.js';
 import type { UsageByPid } from '../usage.js';
 
@@ -15,11 +14,6 @@ interface Props {
   now: number;
   usage: UsageByPid;
   width: number;
-}
-
-function cell(text: string, column: Column): string {
-  const cut = fit(text, column.width);
-  return column.align === 'right' ? cut.trimEnd().padStart(column.width) : cut;
 }
 
 interface RowProps {

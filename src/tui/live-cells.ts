@@ -1,0 +1,105 @@
+/**
+ * The cells that the clock and the usage sampler move, rewritten in place between frames: the header's uptime and,
+ * in each tier row, the cells from UP to MEM. On an idle stack these are all that changes, once a second for the
+ * first ten minutes; a frame (React, yoga, ink composing and rewriting the whole screen) cost ~3 ms of CPU for that,
+ * rewriting the cells costs a few dozen bytes. Anything else that changes (a state, a line, a key, the layout) still
+ * draws a frame, and that frame shows the same newest values the cells did.
+ *
+ * Where: ink draws below whatever the terminal held and leaves the cursor at the start of the line under its output;
+ * the spans are positions in that output (header line 0; the table's title on line 2, its rows below). A span that
+ * would not be drawn as plain text there (a row cut by a narrow terminal, a dimmed row, a header in colour) is not
+ * rewritten: the caller draws a frame instead.
+ */
+import type { StackSnapshot } from '../supervisor/types.js';
+import { textBeforeUptime } from './components/header.js';
+import { formatUptime } from './format.js';
+import { textWidth } from './ink-overrides/text-width.js';
+import { cell, MARKER_WIDTH, windowStart, type Column } from './layout.js';
+import { liveCells, tierCells } from './tier-view.js';
+import type { UsageByPid } from './usage.js';
+
+/** Text at a line and column of ink's output; `inPlace`: drawn there as plain text, so it can be rewritten there. */
+export interface LiveSpan {
+  line: number;
+  column: number;
+  text: string;
+  inPlace: boolean;
+}
+
+/** What the live cells depend on besides the clock and the usage: the layout of the last frame. */
+export interface LiveLayout {
+  width: number;
+  columns: Column[];
+  selected: number;
+  visibleRows: number;
+}
+
+/** Header lines above the table (Header draws two), then the table's title line. */
+const FIRST_ROW_LINE = 3;
+
+/**
+ * Every text on screen that moves with the clock or the usage, by a key naming it. Those that cannot be rewritten in
+ * place are there too (a countdown or a change note in a row's last column, a row or header drawn otherwise): when one
+ * of them changes, the caller draws a frame.
+ */
+export function liveSpans(snapshot: StackSnapshot, now: number, usage: UsageByPid, layout: LiveLayout): Map<string, LiveSpan> {
+  const spans = new Map<string, LiveSpan>();
+  const before = textBeforeUptime(snapshot, layout.width);
+  const uptime = formatUptime(now - snapshot.startedAt);
+  const column = before === undefined ? Infinity : textWidth(before);
+  spans.set('up', { line: 0, column, text: uptime, inPlace: column + uptime.length <= layout.width });
+
+  const { columns } = layout;
+  const from = columns.findIndex((candidate) => candidate.key === 'uptime');
+  const to = columns.findIndex((candidate) => candidate.key === 'mem');
+  const start = MARKER_WIDTH + columns.slice(0, from).reduce((sum, candidate) => sum + candidate.width + 1, 0);
+  const first = windowStart(layout.selected, layout.visibleRows, snapshot.tiers.length);
+  snapshot.tiers.slice(first, first + layout.visibleRows).forEach((tier, index) => {
+    const cells = liveCells(tier, now, tier.pid !== undefined ? usage.get(tier.pid) : undefined);
+    const text = columns
+      .slice(from, to + 1)
+      .map((candidate) => cell(cells[candidate.key as keyof typeof cells], candidate))
+      .join(' ');
+    // Short of the last column: a row cut by a narrow terminal ends in an ellipsis there.
+    const line = FIRST_ROW_LINE + index;
+    spans.set(tier.name, { line, column: start, text, inPlace: tier.state !== 'disabled' && start + text.length < layout.width });
+    // The last column moves with the clock too in these cases: a backoff's countdown, a change note that expires.
+    if (tier.state === 'backoff' || tier.watch?.lastChange) {
+      spans.set(`${tier.name} info`, { line, column: -1, text: tierCells(tier, now, undefined).info, inPlace: false });
+    }
+  });
+  return spans;
+}
+
+/**
+ * The spans that differ from what is on screen, each padded to cover what it replaces; undefined when one of them
+ * cannot be rewritten in place (or the two do not hold the same cells).
+ */
+export function changedSpans(shown: ReadonlyMap<string, LiveSpan>, next: ReadonlyMap<string, LiveSpan>): LiveSpan[] | undefined {
+  if (shown.size !== next.size) return undefined;
+  const changed: LiveSpan[] = [];
+  for (const [key, span] of next) {
+    const old = shown.get(key);
+    if (!old || old.line !== span.line || old.column !== span.column) return undefined;
+    if (old.text === span.text) continue;
+    if (!old.inPlace || !span.inPlace) return undefined;
+    changed.push({ ...span, text: span.text.padEnd(old.text.length) });
+  }
+  return changed;
+}
+
+const vertical = (lines: number): string => (lines < 0 ? `\u001B[${-lines}A` : lines > 0 ? `\u001B[${lines}B` : '');
+
+/**
+ * One write that rewrites the spans and puts the cursor back where ink left it: the start of the line below its
+ * `height` lines of output.
+ */
+export function patchSequence(spans: readonly LiveSpan[], height: number): string {
+  let line = height;
+  let out = '';
+  for (const span of [...spans].sort((a, b) => a.line - b.line)) {
+    out += `${vertical(span.line - line)}\u001B[${span.column + 1}G${span.text}`;
+    line = span.line;
+  }
+  return `${out}${vertical(height - line)}\r`;
+}
