@@ -33,8 +33,9 @@ const HAS_PROC = (() => {
 export function readProc(pid: number): ProcInfo | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: parse after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // The command name (field 2) may hold spaces and parentheses: parse after the last ')'. Fields 3 to 24 (rss) are
+    // all that is read: the UI's sampler reads every process now and then, and the other 28 were strings for nothing.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 22);
     return {
       pid,
       state: fields[0] ?? '',
@@ -98,9 +99,7 @@ function childrenByParent(processes: readonly ParentLink[]): Map<number, number[
   return children;
 }
 
-/** Pids below the roots, by parent links, roots excluded. */
-export function descendantsOf(roots: readonly number[], processes: readonly ParentLink[] = listProcesses()): number[] {
-  const children = processes === snapshot?.processes ? (snapshot.children ??= childrenByParent(processes)) : childrenByParent(processes);
+function below(roots: readonly number[], children: ReadonlyMap<number, number[]>): number[] {
   const found: number[] = [];
   const queue = [...roots];
   for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
@@ -110,6 +109,18 @@ export function descendantsOf(roots: readonly number[], processes: readonly Pare
     }
   }
   return found;
+}
+
+/** Pids below the roots, by parent links, roots excluded. */
+export function descendantsOf(roots: readonly number[], processes: readonly ParentLink[] = listProcesses()): number[] {
+  const children = processes === snapshot?.processes ? (snapshot.children ??= childrenByParent(processes)) : childrenByParent(processes);
+  return below(roots, children);
+}
+
+/** Each root's own tree (the root first, then what is below it), from one walk of the listing for all of them. */
+export function treesOf(roots: readonly number[], processes: readonly ParentLink[]): Map<number, number[]> {
+  const children = childrenByParent(processes);
+  return new Map(roots.map((root) => [root, [root, ...below([root], children)]]));
 }
 
 /**

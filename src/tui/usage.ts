@@ -4,7 +4,7 @@
  * a listing through pidtree (`ps`), then one pidusage call over every pid found. A pid that is gone by the time it
  * is read is simply left out: sampling never fails loudly.
  */
-import { descendantsOf, type ParentLink } from '../supervisor/process-tree.js';
+import { treesOf, type ParentLink } from '../supervisor/process-tree.js';
 import { readProcUsage, type CpuBaseline } from './proc-usage.js';
 
 export interface TreeUsage {
@@ -48,10 +48,7 @@ async function readTrees(roots: readonly number[], memory: TreeMemory) {
   const fromProc = readProcUsage(memory.cpu);
   const listing: ParentLink[] = fromProc.length > 0 ? fromProc : await psListing();
   const alive = new Set(listing.map(({ pid }) => pid));
-  const trees = new Map<number, number[]>();
-  for (const root of new Set(roots)) {
-    if (alive.has(root)) trees.set(root, [root, ...descendantsOf([root], listing)]);
-  }
+  const trees = treesOf([...new Set(roots)].filter((root) => alive.has(root)), listing);
   Object.assign(memory, { trees, scannedAt: Date.now() });
   const allPids = [...new Set([...trees.values()].flat())];
   const stats = fromProc.length > 0 ? new Map(fromProc.map((entry) => [entry.pid, entry])) : await readStats(allPids);
