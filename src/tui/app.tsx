@@ -68,6 +68,11 @@ interface DataView {
 
 /** ink draws a commit within its render throttle (~33 ms): cells are rewritten only once the last frame is out. */
 const FRAME_SETTLE_MS = 150;
+/**
+ * A whole frame at least this often all the same: whatever ink redrew behind the cells' back (console output above
+ * the UI repaints ink's last frame) is put right within this time.
+ */
+const WHOLE_FRAME_MS = 10_000;
 
 /** At most one frame a second for the clock's sake. */
 const MIN_TICK_MS = 1000;
@@ -135,7 +140,8 @@ export function App(props: AppProps) {
   const paint = (next: DataView): boolean => {
     const frame = frameRef.current;
     if (!propsRef.current.liveCells || !frame || frame.help || next.snapshot !== frame.snapshot) return false;
-    if (Date.now() - frame.at < FRAME_SETTLE_MS || frame.height >= frame.rows) return false;
+    const age = Date.now() - frame.at;
+    if (age < FRAME_SETTLE_MS || age > WHOLE_FRAME_MS || frame.height >= frame.rows) return false;
     if (stdout.columns !== frame.layout.width || stdout.rows !== frame.rows) return false; // a resize is on its way
     const spans = liveSpans(next.snapshot, next.now, next.usage, frame.layout);
     const changed = changedSpans(frame.spans, spans);
