@@ -124,7 +124,16 @@ export function App(props: AppProps) {
   const { stdout } = useStdout();
   const rootRef = useRef<DOMElement>(null);
   /** The last frame: its layout, when it was committed, how many lines it has, and the live cells as it shows them. */
-  const frameRef = useRef<{ layout: LiveLayout; snapshot: StackSnapshot; rows: number; help: boolean; at: number; height: number; spans: Map<string, LiveSpan> } | null>(null);
+  // The cells as the frame shows them are worked out at the first rewrite, not at every commit (a flood commits often).
+  const frameRef = useRef<{
+    layout: LiveLayout;
+    snapshot: StackSnapshot;
+    rows: number;
+    help: boolean;
+    at: number;
+    height: number;
+    spans: () => Map<string, LiveSpan>;
+  } | null>(null);
 
   const commit = (next: DataView): void => {
     viewRef.current = next;
@@ -144,10 +153,10 @@ export function App(props: AppProps) {
     if (age < FRAME_SETTLE_MS || age > WHOLE_FRAME_MS || frame.height >= frame.rows) return false;
     if (stdout.columns !== frame.layout.width || stdout.rows !== frame.rows) return false; // a resize is on its way
     const spans = liveSpans(next.snapshot, next.now, next.usage, frame.layout);
-    const changed = changedSpans(frame.spans, spans);
+    const changed = changedSpans(frame.spans(), spans);
     if (!changed) return false;
     if (changed.length > 0) stdout.write(patchSequence(changed, frame.height));
-    frame.spans = spans;
+    frame.spans = () => spans;
     viewRef.current = next;
     return true;
   };
@@ -408,7 +417,7 @@ export function App(props: AppProps) {
       help: helpShown,
       at: Date.now(),
       height: measureElement(rootRef.current).height,
-      spans: liveSpans(at, time, usage, laid),
+      spans: () => liveSpans(at, time, usage, laid),
     };
   });
   return (
