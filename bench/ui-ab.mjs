@@ -6,27 +6,20 @@
 // Each round boots 16 tiers under: this build's UI, the other build's UI, this build with --no-tui; measures the land
 // process's CPU over the idle window, then over a window while 4 tiers write 2 500 lines/s each. Prints medians,
 // ratios and the load average; writes nothing.
-import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll } from './lib/contenders.mjs';
+import { abBuilds } from './lib/ab-builds.mjs';
 import { openHub } from './lib/hub.mjs';
-import { LAND_BIN } from './lib/paths.mjs';
 import { cpuPercent } from './lib/procs.mjs';
 import { boot, finish } from './lib/session.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 import { stopTmux } from './lib/tmux.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const other = option('--other');
-const otherBin = other && join(resolve(other), 'bin', 'land.js');
-const thisBin = args.includes('--this') ? join(resolve(option('--this')), 'bin', 'land.js') : LAND_BIN;
-if (!otherBin || !existsSync(otherBin) || !existsSync(thisBin)) {
-  process.stderr.write('usage: node bench/ui-ab.mjs --other <dir with bin/land.js and dist/> [--this <dir>] [--rounds 3] [--idle 10000] [--flood 5000]\n');
-  process.exit(2);
-}
+const { option, thisBin, otherBin } = abBuilds(
+  process.argv.slice(2),
+  'node bench/ui-ab.mjs --other <dir with bin/land.js and dist/> [--this <dir>] [--rounds 3] [--idle 10000] [--flood 5000]',
+);
 const rounds = Number(option('--rounds', '3'));
 const idleMs = Number(option('--idle', '10000'));
 const floodMs = Number(option('--flood', '5000'));

@@ -95,7 +95,7 @@ function procfileRun(id, dir, children, toFile, [file, ...args]) {
 
 /**
  * `land up --no-tui`; `typescript`: with a land.config.ts, `warm` or not (land-ts.mjs), `env`: more for land; `bin`:
- * another build's bin/land.js (bench/startup-ab.mjs).
+ * another build's bin/land.js (bench/startup-ab.mjs, bench/relay-ab.mjs).
  */
 function launchLand(id, { dir, children, toFile, env = {}, nodeArgs = [], config = {}, bin = LAND_BIN }, typescript) {
   const args = landConfig(dir, children, config, { typescript: Boolean(typescript) });

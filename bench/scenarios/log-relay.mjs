@@ -40,6 +40,53 @@ const sizeOf = (files) =>
     }
   }, 0);
 
+/**
+ * One measured flood under contender `id` (launch options: `bin`, another land build, for bench/relay-ab.mjs):
+ * { ms (launch → last byte out), mbps, cpuSeconds (the tool's own processes), lost, cut }.
+ */
+export async function relayOnce(hub, id, lines, options = {}) {
+  const payloadMB = (CHILDREN * lines * LINE_BYTES) / 1e6;
+  const token = hub.token();
+  const run = launch(id, fixtureChildren(hub, token, CHILDREN, 'flood', lines, LINE_BYTES), { ...options, toFile: true });
+  try {
+    let size = 0;
+    let lastGrowthAt = performance.now();
+    let watching = true;
+    const tracker = cpuTracker(run);
+    let cpuSeconds = 0;
+    let ticks = 0;
+    const watcher = (async () => {
+      while (watching) {
+        if (++ticks % 5 === 0) cpuSeconds = tracker.sample();
+        const now = sizeOf(run.outputs);
+        if (now !== size) {
+          size = now;
+          lastGrowthAt = performance.now();
+        }
+        await sleep(10);
+      }
+    })();
+    const hellos = await hub.waitFor(token, CHILDREN, 120_000);
+    const { survivors } = await waitGone(fixturePids(hellos), { timeoutMs: 300_000, pollMs: 20 });
+    if (survivors.length > 0) throw new Error(`children still flooding after 300 s`);
+    while (performance.now() - lastGrowthAt < QUIET_MS) await sleep(50);
+    let check = await checkLines(run.outputs, CHILDREN, lines, LINE_BYTES);
+    // Lines missing after a quiet second may still be on their way (a daemon flushing late): wait for growth.
+    for (const until = performance.now() + LATE_MS; check.lost > 0 && performance.now() < until; ) {
+      const before = size;
+      await sleep(1_000);
+      if (size !== before) check = await checkLines(run.outputs, CHILDREN, lines, LINE_BYTES);
+    }
+    watching = false;
+    await watcher;
+    // The file's own mtime: exact, whatever the polling interval.
+    const ms = lastWriteAt(run.outputs) - run.launchedAt;
+    return { ms, mbps: payloadMB / (ms / 1000), cpuSeconds, lost: check.lost, cut: check.cut };
+  } finally {
+    await finish(run, fixturePids(hub.seen(token)));
+  }
+}
+
 export async function run(ctx) {
   const lines = ctx.floodLines ?? 250_000;
   const payloadMB = (CHILDREN * lines * LINE_BYTES) / 1e6;
@@ -55,49 +102,12 @@ export async function run(ctx) {
   const cut = addMetric(result, 'cut', 'lines cut', 'lines', { ratios: false });
   const ids = ctx.ids(['baseline', 'land', 'concurrently', 'mprocs', 'nf', 'foreman', 'pm2', 'supervisord']);
   await interleave(ctx, result, ids, ctx.rounds, async (id) => {
-    const token = ctx.hub.token();
-    const run = launch(id, fixtureChildren(ctx.hub, token, CHILDREN, 'flood', lines, LINE_BYTES), { toFile: true });
-    try {
-      let size = 0;
-      let lastGrowthAt = performance.now();
-      let watching = true;
-      const tracker = cpuTracker(run);
-      let cpuSeconds = 0;
-      let ticks = 0;
-      const watcher = (async () => {
-        while (watching) {
-          if (++ticks % 5 === 0) cpuSeconds = tracker.sample();
-          const now = sizeOf(run.outputs);
-          if (now !== size) {
-            size = now;
-            lastGrowthAt = performance.now();
-          }
-          await sleep(10);
-        }
-      })();
-      const hellos = await ctx.hub.waitFor(token, CHILDREN, 120_000);
-      const { survivors } = await waitGone(fixturePids(hellos), { timeoutMs: 300_000, pollMs: 20 });
-      if (survivors.length > 0) throw new Error(`children still flooding after 300 s`);
-      while (performance.now() - lastGrowthAt < QUIET_MS) await sleep(50);
-      let check = await checkLines(run.outputs, CHILDREN, lines, LINE_BYTES);
-      // Lines missing after a quiet second may still be on their way (a daemon flushing late): wait for growth.
-      for (const until = performance.now() + LATE_MS; check.lost > 0 && performance.now() < until; ) {
-        const before = size;
-        await sleep(1_000);
-        if (size !== before) check = await checkLines(run.outputs, CHILDREN, lines, LINE_BYTES);
-      }
-      watching = false;
-      await watcher;
-      // The file's own mtime: exact, whatever the polling interval.
-      const ms = lastWriteAt(run.outputs) - run.launchedAt;
-      time.record(id, ms);
-      rate.record(id, payloadMB / (ms / 1000));
-      cpu.record(id, cpuSeconds);
-      lost.record(id, check.lost);
-      cut.record(id, check.cut);
-    } finally {
-      await finish(run, fixturePids(ctx.hub.seen(token)));
-    }
+    const one = await relayOnce(ctx.hub, id, lines);
+    time.record(id, one.ms);
+    rate.record(id, one.mbps);
+    cpu.record(id, one.cpuSeconds);
+    lost.record(id, one.lost);
+    cut.record(id, one.cut);
   });
   return result;
 }
