@@ -7,10 +7,11 @@ import { styleText } from 'node:util';
 import type { OutputGate } from '../supervisor/output-gate.js';
 import type { SupervisorEvent } from '../supervisor/types.js';
 import { describeChange } from '../watch/describe.js';
+import { OutputBatch } from './output-batch.js';
+
+export { prefixLines } from './output-batch.js';
 
 type Color = Parameters<typeof styleText>[0];
-/** A piece of output at least this large is written on its own instead of being copied into a joined write. */
-const LARGE_WRITE = 16 * 1024;
 const PALETTE: Color[] = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'redBright', 'cyanBright', 'magentaBright'];
 
 export interface PrinterOptions {
@@ -43,48 +44,6 @@ function describe(event: SupervisorEvent): string | undefined {
   }
 }
 
-/**
- * The lines of `pieces` (as read from a pipe: each ends in a newline, the last may not) with `head` in front of each,
- * in one copy: no strings are built or encoded again. `count` is the number of lines.
- */
-export function prefixLines(head: Buffer, pieces: readonly Buffer[], count: number): Buffer {
-  let size = head.length * count + 1;
-  for (const piece of pieces) size += piece.length;
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  let lineStart = true;
-  for (const piece of pieces) {
-    for (let from = 0; from < piece.length; ) {
-      if (lineStart) {
-        out.set(head, at);
-        at += head.length;
-      }
-      const newline = piece.indexOf(10, from);
-      const end = newline === -1 ? piece.length : newline + 1;
-      out.set(piece.subarray(from, end), at);
-      at += end - from;
-      from = end;
-      lineStart = newline !== -1;
-    }
-  }
-  if (!lineStart) out[at++] = 10;
-  return out.subarray(0, at);
-}
-
-const NEWLINE = Buffer.from('\n');
-
-/**
- * What prints a block from its bytes: one copy with the heads in (prefixLines), or, for one large line (a fragment of
- * a line of hundreds of MB, say), its pieces as they are between the head and the newline: no copy of them at all.
- */
-export function printedPieces(head: Buffer, pieces: readonly Buffer[], count: number): Buffer[] {
-  if (count !== 1) return [prefixLines(head, pieces, count)];
-  let size = 0;
-  for (const piece of pieces) size += piece.length;
-  if (size < LARGE_WRITE) return [prefixLines(head, pieces, count)];
-  return pieces.at(-1)!.at(-1) === 10 ? [head, ...pieces] : [head, ...pieces, NEWLINE];
-}
-
 /** A carriage return is dropped from the lines (`\r\n` endings), so such a block goes the way of the strings. */
 const hasCarriageReturn = (pieces: readonly Buffer[]) => pieces.some((piece) => piece.includes(13));
 
@@ -111,9 +70,8 @@ export function createPrinter(options: PrinterOptions): Printer {
   };
   const order = new Map(options.names.map((name, index) => [name, index]));
   // Bytes, not strings: joining large strings made of a prefix and a block of lines cost V8 a copy of every
-  // character on top of the encoding (3× the CPU of the whole relay in a flood). Small pieces (state lines, a few
-  // log lines) are joined into one write; a large block is written as it is.
-  let batch: Buffer[] = [];
+  // character on top of the encoding (3× the CPU of the whole relay in a flood). A tick's output is one write.
+  const batch = new OutputBatch();
   let scheduled = false;
   let waiting = false;
   let stopped = false;
@@ -126,30 +84,12 @@ export function createPrinter(options: PrinterOptions): Printer {
     drained = [];
     for (const resolve of waiters) resolve();
   };
-  const writeAll = (): boolean => {
-    let ok = true;
-    let small: Buffer[] = [];
-    const writeSmall = () => {
-      if (small.length > 0) ok = options.out.write(small.length === 1 ? small[0]! : Buffer.concat(small));
-      small = [];
-    };
-    for (const bytes of batch) {
-      if (bytes.length < LARGE_WRITE) small.push(bytes);
-      else {
-        writeSmall();
-        ok = options.out.write(bytes);
-      }
-    }
-    writeSmall();
-    batch = [];
-    return ok;
-  };
   const flushNow = () => {
     scheduled = false;
-    if (batch.length === 0 || stopped) return;
+    if (batch.empty || stopped) return;
     // A synchronous stdout (a file) has written everything by the time write() returns false for a large chunk:
     // holding the children's pipes until its 'drain' would only pause and resume them on every flush.
-    const behind = !writeAll() && ((options.out as { writableLength?: number }).writableLength ?? 1) > 0;
+    const behind = !batch.writeTo(options.out) && ((options.out as { writableLength?: number }).writableLength ?? 1) > 0;
     if (behind && !waiting && !stopped) {
       waiting = true;
       options.gate.hold();
@@ -158,9 +98,7 @@ export function createPrinter(options: PrinterOptions): Printer {
       });
     }
   };
-  const push = (...output: Array<string | Buffer>) => {
-    if (stopped) return;
-    for (const part of output) batch.push(typeof part === 'string' ? Buffer.from(part) : part);
+  const schedule = () => {
     if (!scheduled) {
       scheduled = true;
       setImmediate(flushNow);
@@ -171,12 +109,15 @@ export function createPrinter(options: PrinterOptions): Printer {
       const head = headOf(event.tier, order.get(event.tier) ?? 0);
       // The bytes as read, with the prefix copied in: half the CPU of joining the lines and encoding them again. A
       // fragment of an over-long line always (its text is only its start and end).
-      if (event.bytes && (event.cut || !hasCarriageReturn(event.bytes))) push(...printedPieces(head.bytes, event.bytes, event.lines.length));
-      else push(`${head.text}${event.lines.join(`\n${head.text}`)}\n`);
-      return;
+      if (stopped) return;
+      if (event.bytes && (event.cut || !hasCarriageReturn(event.bytes))) batch.addLines(head.bytes, event.bytes, event.count ?? event.lines.length);
+      else batch.add(Buffer.from(`${head.text}${event.lines.join(`\n${head.text}`)}\n`));
+      return schedule();
     }
     const text = describe(event);
-    if (text !== undefined) push(`${headOf('mountain', -1 + PALETTE.length).text}${text}\n`);
+    if (text === undefined || stopped) return;
+    batch.add(Buffer.from(`${headOf('mountain', -1 + PALETTE.length).text}${text}\n`));
+    schedule();
   };
   const flush = () =>
     new Promise<void>((resolve) => {
@@ -186,7 +127,7 @@ export function createPrinter(options: PrinterOptions): Printer {
     });
   const stop = () => {
     stopped = true;
-    batch = [];
+    batch.clear();
     if (waiting) onDrained();
   };
   return { listener, flush, stop };

@@ -3,9 +3,9 @@
  * never cut in two however the pipe chunks it, and the log file receives exactly the bytes the child wrote. A last
  * line without a newline is handed on when the stream ends.
  *
- * A read rarely ends on a newline, so the tail of one read is the head of the next line. Only that one line is
- * copied to join its parts (a whole read used to be, at every read of a flood); the rest of a read is decoded where
- * it lies.
+ * A read rarely ends on a newline, so the tail of one read is the head of the next line. Nothing is copied or
+ * decoded here: a block is the pieces as read and the number of lines they hold (line-block.ts decodes them when
+ * asked).
  *
  * Memory is bounded whatever the child writes: a line that grows past `maxLineBytes` without a newline is handed on
  * in fragments of about that size (cut on a character boundary), each marked with its place in the line, so a
@@ -13,13 +13,14 @@
  * fragment's pieces are handed on as read and its text is short (fragments.ts).
  */
 import { fragmentEnd, fragmentText, splitPieces, type LineCut } from './fragments.js';
+import { countNewlines, LineBlock } from './line-block.js';
 
 export { CUT_MARK, type LineCut } from './fragments.js';
 
 /** Lines longer than this are handed on in fragments (docs/decisions.md: the printed output marks them). */
 export const MAX_LINE_BYTES = 1 << 20;
 
-export type BlockHandler = (pieces: Buffer[], lines: string[], cut?: LineCut) => void;
+export type BlockHandler = (block: LineBlock) => void;
 
 export class LineSplitter {
   private pending: Buffer[] = [];
@@ -47,29 +48,21 @@ export class LineSplitter {
       this.pending = [];
       this.pendingBytes = 0;
       this.cutting = false;
-      this.onBlock(pieces, [fragmentText(pieces, 'last')], 'last');
+      this.onBlock(fragment(pieces, 'last'));
       if (first + 1 < chunk.length) this.push(chunk.subarray(first + 1));
       return;
     }
-    const pieces = [...this.pending, chunk.subarray(0, last + 1)];
-    let lines: string[];
-    if (this.pending.length === 0) lines = splitLines(chunk.toString('utf8', 0, last));
-    else {
-      // Decode the line that spans reads as one (a character may be split between them), the rest as it is.
-      const first = chunk.indexOf(10);
-      lines = first === last ? [] : splitLines(chunk.toString('utf8', first + 1, last));
-      lines.unshift(trimCarriageReturn(Buffer.concat([...this.pending, chunk.subarray(0, first)]).toString('utf8')));
-    }
+    const pieces = this.pending.length === 0 ? [chunk.subarray(0, last + 1)] : [...this.pending, chunk.subarray(0, last + 1)];
     this.pending = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
     this.pendingBytes = this.pending[0]?.length ?? 0;
-    this.onBlock(pieces, lines);
+    this.onBlock(new LineBlock(pieces, countNewlines(chunk, last + 1)));
   }
 
   /** The stream ended. */
   end(): void {
     if (this.pending.length === 0) {
       // The stream ended right after a fragment: an empty last one says the line is over.
-      if (this.cutting) this.onBlock([], [fragmentText([], 'last')], 'last');
+      if (this.cutting) this.onBlock(fragment([], 'last'));
       this.cutting = false;
       return;
     }
@@ -78,10 +71,10 @@ export class LineSplitter {
     this.pendingBytes = 0;
     if (this.cutting) {
       this.cutting = false;
-      this.onBlock(pieces, [fragmentText(pieces, 'last')], 'last');
+      this.onBlock(fragment(pieces, 'last'));
       return;
     }
-    this.onBlock(pieces, splitLines(Buffer.concat(pieces).toString('utf8')));
+    this.onBlock(new LineBlock(pieces, 1));
   }
 
   /**
@@ -96,17 +89,9 @@ export class LineSplitter {
     this.cutting = true;
     this.pending = rest;
     this.pendingBytes -= end;
-    this.onBlock(piece, [fragmentText(piece, cut)], cut);
+    this.onBlock(fragment(piece, cut));
   }
 }
 
-function trimCarriageReturn(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
-}
-
-function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  // One search per block; the per-line pass only for output that has carriage returns at all.
-  if (text.includes('\r')) for (let i = 0; i < lines.length; i++) lines[i] = trimCarriageReturn(lines[i]!);
-  return lines;
-}
+/** A fragment of an over-long line: one line, whose text is its start and end only. */
+const fragment = (pieces: Buffer[], cut: LineCut) => new LineBlock(pieces, 1, cut, fragmentText(pieces, cut));

@@ -3,7 +3,7 @@
  * gate is held (a reader downstream is behind) or the log file is, so memory stays bounded and nothing is dropped.
  */
 import type { Readable } from 'node:stream';
-import { markedPieces, type LineCut } from './fragments.js';
+import type { LineBlock } from './line-block.js';
 import { LineSplitter } from './line-splitter.js';
 import { StreamPauser, type OutputGate } from './output-gate.js';
 import type { TierLog } from './tier-log.js';
@@ -14,11 +14,8 @@ export interface RelayOptions {
   stderr: Readable;
   file: TierLog;
   gate: OutputGate;
-  /**
-   * `pieces`: the same lines as read (see LineSplitter); for a fragment of an over-long line (`cut`), its bytes as
-   * printed (`markedPieces`), whose `lines` hold only its start and end (fragments.ts).
-   */
-  onLines(stream: LogStream, lines: string[], pieces: readonly Buffer[], cut?: LineCut): void;
+  /** The lines of one read, after the log file has taken their bytes (see LineSplitter). */
+  onLines(stream: LogStream, block: LineBlock): void;
 }
 
 function relayStream(stream: Readable, name: LogStream, options: RelayOptions): Promise<void> {
@@ -28,12 +25,12 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
     const onGate = (held: boolean) => (held ? pauser.hold() : pauser.release());
     if (gate.held) pauser.hold();
     gate.on('change', onGate);
-    const splitter = new LineSplitter((pieces, lines, cut) => {
-      if (!file.write(pieces)) {
+    const splitter = new LineSplitter((block) => {
+      if (!file.write(block.pieces)) {
         pauser.hold();
         file.whenWritable(() => pauser.release());
       }
-      options.onLines(name, lines, cut ? markedPieces(pieces, cut) : pieces, cut);
+      options.onLines(name, block);
     });
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     stream.once('close', () => {

@@ -1,8 +1,9 @@
 /**
- * A tier's most recent lines, kept as the blocks they arrived in (one per read of the pipe): a flood adds one entry
- * per read instead of an object per line, and entries are made only when someone asks for them. Bounded in lines and
- * in characters (long lines must not turn 1 000 lines into a gigabyte); the newest block is always kept.
+ * A tier's most recent lines, kept as the blocks they arrived in (one per read of the pipe, as bytes: decoded only
+ * when someone asks for them): a flood adds one entry per read instead of an object per line. Bounded in lines and
+ * in size (long lines must not turn 1 000 lines into a gigabyte); the newest block is always kept.
  */
+import type { LineBlock } from './line-block.js';
 import type { LogStream } from './types.js';
 
 export interface LogEntry {
@@ -11,14 +12,17 @@ export interface LogEntry {
   at: number;
 }
 
+/** What a block offers: its lines (decoded when asked), how many, and its size in bytes (or characters). */
+type Lines = Pick<LineBlock, 'lines' | 'count' | 'size'>;
+
 interface Block {
   stream: LogStream;
-  lines: string[];
+  lines: Lines;
   at: number;
-  chars: number;
+  size: number;
 }
 
-/** Characters of recent lines a tier keeps by default (about 1 MiB of ASCII). */
+/** Bytes of recent lines a tier keeps by default (1 MiB; as many characters of ASCII). */
 export const RECENT_CHARS = 1 << 20;
 
 export class RecentLines {
@@ -31,19 +35,20 @@ export class RecentLines {
     private readonly maxChars = RECENT_CHARS,
   ) {}
 
-  add(stream: LogStream, lines: string[], at: number): void {
-    if (lines.length === 0) return;
-    let chars = 0;
-    for (const line of lines) chars += line.length;
-    this.blocks.push({ stream, lines, at, chars });
-    this.count += lines.length;
-    this.chars += chars;
-    // Drop whole blocks while the rest still holds `capacity` lines, or while there are too many characters
+  /** A block of lines, or lines already decoded. */
+  add(stream: LogStream, block: Lines | string[], at: number): void {
+    const lines = Array.isArray(block) ? decoded(block) : block;
+    if (lines.count === 0) return;
+    const size = lines.size;
+    this.blocks.push({ stream, lines, at, size });
+    this.count += lines.count;
+    this.chars += size;
+    // Drop whole blocks while the rest still holds `capacity` lines, or while they take too much room
     // (shift: V8 trims the array's front in place).
-    while (this.blocks.length > 1 && (this.count - this.blocks[0]!.lines.length >= this.capacity || this.chars > this.maxChars)) {
+    while (this.blocks.length > 1 && (this.count - this.blocks[0]!.lines.count >= this.capacity || this.chars > this.maxChars)) {
       const dropped = this.blocks.shift()!;
-      this.count -= dropped.lines.length;
-      this.chars -= dropped.chars;
+      this.count -= dropped.lines.count;
+      this.chars -= dropped.size;
     }
   }
 
@@ -52,7 +57,8 @@ export class RecentLines {
     const wanted = Math.max(0, Math.min(limit, this.capacity, this.count));
     const out: LogEntry[] = [];
     for (let b = this.blocks.length - 1; b >= 0 && out.length < wanted; b--) {
-      const { stream, lines, at } = this.blocks[b]!;
+      const { stream, at } = this.blocks[b]!;
+      const lines = this.blocks[b]!.lines.lines;
       for (let i = lines.length - 1; i >= 0 && out.length < wanted; i--) out.push({ stream, line: lines[i]!, at });
     }
     return out.reverse();
@@ -63,4 +69,10 @@ export class RecentLines {
     this.count = 0;
     this.chars = 0;
   }
+}
+
+function decoded(lines: string[]): Lines {
+  let size = 0;
+  for (const line of lines) size += line.length;
+  return { lines, count: lines.length, size };
 }

@@ -6,6 +6,7 @@
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
+import type { LineBlock } from './line-block.js';
 import type { OutputGate } from './output-gate.js';
 import { RestartBudget } from './restart-policy.js';
 import { RecentLines, type LogEntry } from './recent-lines.js';
@@ -73,7 +74,9 @@ export abstract class TierBase {
   protected readyAt?: number;
   protected timeToReadyMs?: number;
   protected lastExit?: ExitInfo;
-  protected lastLine?: string;
+  /** The newest output: its last line is decoded when a snapshot shows it, not at every read. */
+  protected lastBlock?: LineBlock;
+  private shownLastLine?: { block: LineBlock; line: string | undefined };
   protected nextRestartAt?: number;
   protected backoff?: AbortController;
   protected life?: Life;
@@ -135,9 +138,20 @@ export abstract class TierBase {
       gatedBy: this.gatedBy,
       nextRestartAt: this.nextRestartAt,
       dependsOn: { ...this.config.dependsOn },
-      lastLine: this.lastLine,
+      lastLine: this.lastLine(),
       history: [...this.history],
     };
+  }
+
+  /** The last line of output, cut to LAST_LINE_CHARS. */
+  protected lastLine(): string | undefined {
+    const block = this.lastBlock;
+    if (!block) return undefined;
+    if (this.shownLastLine?.block !== block) {
+      const last = block.lastLine();
+      this.shownLastLine = { block, line: last && last.length > LAST_LINE_CHARS ? `${last.slice(0, LAST_LINE_CHARS - 1)}…` : last };
+    }
+    return this.shownLastLine.line;
   }
 
   logs(limit?: number): LogEntry[] {

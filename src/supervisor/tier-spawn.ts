@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { DEFAULTS } from '../config/resolve.js';
-import type { LineCut } from './fragments.js';
+import { logEvent, type LineBlock } from './line-block.js';
 import { relayOutput } from './output-relay.js';
 import { whyNotExecutable } from './preflight.js';
 import { outputLinks } from './process-tree.js';
 import { RECENT_CHARS } from './recent-lines.js';
 import { describeSpawnFailure, spawnTierChild, type SpawnOutcome } from './spawn-child.js';
-import { LAST_LINE_CHARS, RECENT_LINES, TierBase, type Life } from './tier-base.js';
+import { RECENT_LINES, TierBase, type Life } from './tier-base.js';
 import { TierLog } from './tier-log.js';
 import type { LogStream, SpawnSpan } from './types.js';
 
@@ -107,7 +107,7 @@ export abstract class TierSpawn extends TierBase {
       stderr: child.stderr,
       file: this.openLogFile(),
       gate: this.runtime.output,
-      onLines: (stream, lines, bytes, cut) => this.onLines(life, stream, lines, bytes, cut),
+      onLines: (stream, block) => this.onLines(life, stream, block),
     });
     child.once('exit', (code, signal) => {
       life.leaderGone = true;
@@ -144,21 +144,22 @@ export abstract class TierSpawn extends TierBase {
     return this.logFile;
   }
 
-  protected onLines(life: Life, stream: LogStream, lines: string[], bytes: readonly Buffer[], cut?: LineCut): void {
+  /** Lines are decoded here only until the tier is ready (a log probe looks back at them) or while a log probe waits. */
+  protected onLines(life: Life, stream: LogStream, block: LineBlock): void {
     const at = Date.now();
-    if (lines.length === 0) return;
-    this.recent.add(stream, lines, at);
+    if (block.count === 0) return;
+    const kept = block.kept();
+    this.recent.add(stream, kept, at);
     if (!this.wasReady) {
-      for (const line of lines) {
+      for (const line of block.lines) {
         if (life.lines.length >= RECENT_LINES || life.linesChars >= RECENT_CHARS) break;
         life.lines.push(line);
         life.linesChars += line.length;
       }
     }
-    if (life.lineListeners.size > 0) for (const line of lines) for (const listener of life.lineListeners) listener(line);
-    const last = lines[lines.length - 1]!;
-    this.lastLine = last.length > LAST_LINE_CHARS ? `${last.slice(0, LAST_LINE_CHARS - 1)}…` : last;
-    this.runtime.emit(cut ? { type: 'log', tier: this.name, stream, lines, bytes, cut, at } : { type: 'log', tier: this.name, stream, lines, bytes, at });
+    if (life.lineListeners.size > 0) for (const line of block.lines) for (const listener of life.lineListeners) listener(line);
+    this.lastBlock = kept;
+    this.runtime.emit(logEvent(this.name, stream, block, at));
   }
 }
 

@@ -108,6 +108,8 @@ export type SupervisorEvent =
       tier: string;
       stream: LogStream;
       lines: string[];
+      /** lines.length, known without decoding them (land's own events decode `lines` only when it is read). */
+      count?: number;
       /**
        * The same lines as read from the pipe, each ending in a newline but (at the pipe's end) the last; for a
        * fragment, its bytes as printed (src/supervisor/fragments.ts).

@@ -280,7 +280,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
         break;
       }
       case 'log':
-        echo.lines(tierOf(event.tier), event.at, event.lines.length);
+        echo.lines(tierOf(event.tier), event.at, event.count ?? event.lines.length);
         break;
       case 'shutdown':
         if (event.phase === 'begin') beginShutdown();

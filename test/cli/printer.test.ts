@@ -12,7 +12,7 @@ function blocks(text: string, offsets: number[]): { pieces: Buffer[]; lines: str
   const bytes = Buffer.from(text);
   const bounds = [0, ...offsets, bytes.length];
   const out: { pieces: Buffer[]; lines: string[] }[] = [];
-  const splitter = new LineSplitter((pieces, lines) => out.push({ pieces, lines }));
+  const splitter = new LineSplitter((block) => out.push({ pieces: [...block.pieces], lines: block.lines }));
   for (let i = 1; i < bounds.length; i++) splitter.push(bytes.subarray(bounds[i - 1], bounds[i]));
   splitter.end();
   return out;
@@ -79,5 +79,47 @@ describe('createPrinter and fragments of an over-long line', () => {
     const head = `${'big'.padEnd('mountain'.length)} | `;
     // Compared as a boolean: a failing diff of 160 000 characters would drown the report.
     expect(text() === `${head}${body}…\n${head}…${body}…\n${head}…tail\n`, text().replace(/x+|z+/g, (run) => `${run[0]}×${run.length}`)).toBe(true);
+  });
+});
+
+describe('createPrinter and a slow output', () => {
+  it('writes every tick as one buffer used again, never before the output is done with it: a slow pipe gets every byte in order', async () => {
+    // Each write is taken 2 ms later, as a busy pipe would (its bytes copied only then): a buffer used again before
+    // the write is done would show later bytes.
+    const held: Buffer[] = [];
+    const out = new Writable({
+      highWaterMark: 64 * 1024,
+      write(chunk: Buffer, _encoding, done) {
+        setTimeout(() => {
+          held.push(Buffer.from(chunk));
+          done();
+        }, 2);
+      },
+    });
+    const gate = new OutputGate();
+    const printer = createPrinter({ out, color: false, names: ['api', 'worker'], gate });
+    let want = '';
+    for (let tick = 0; tick < 200; tick++) {
+      for (const tier of ['api', 'worker']) {
+        const text = Array.from({ length: 50 }, (_, i) => `${tier} ${tick}:${i} ${'x'.repeat(tick % 90)}`).join('\n');
+        for (const { pieces, lines } of blocks(`${text}\n`, [7, 500, 1999])) {
+          printer.listener({ type: 'log', tier, stream: 'stdout', lines, count: lines.length, bytes: pieces, at: 0 });
+        }
+        want += text.split('\n').map((line) => `${tier.padEnd('mountain'.length)} | ${line}\n`).join('');
+      }
+      // A large line now and then, written as it lies between two blocks copied into the buffer.
+      if (tick % 50 === 0) {
+        const big = `${'L'.repeat(40_000)}\n`;
+        printer.listener({ type: 'log', tier: 'api', stream: 'stdout', lines: [big.trimEnd()], count: 1, bytes: [Buffer.from(big)], at: 0 });
+        want += `${'api'.padEnd('mountain'.length)} | ${big}`;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await printer.flush();
+    await new Promise((resolve) => out.end(resolve));
+    const got = Buffer.concat(held).toString('utf8');
+    expect(got.length).toBe(want.length);
+    expect(got === want, 'the printed bytes differ from the lines written').toBe(true);
+    expect(gate.held).toBe(false);
   });
 });

@@ -51,7 +51,7 @@ describe('fragments', () => {
     line[line.length - 1] = 0x45;
     const seen: Array<{ bytes: number; text: string; cut?: LineCut }> = [];
     const all: Buffer[] = [];
-    const splitter = new LineSplitter((pieces, lines, cut) => {
+    const splitter = new LineSplitter(({ pieces, lines, cut }) => {
       all.push(...pieces);
       let bytes = 0;
       for (const piece of pieces) bytes += piece.length;

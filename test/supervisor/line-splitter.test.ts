@@ -7,11 +7,15 @@ function feed(chunks: Buffer[], maxLineBytes?: number): { bytes: Buffer; lines: 
   const lines: string[] = [];
   const cuts: Array<LineCut | undefined> = [];
   let blocks = 0;
-  const splitter = new LineSplitter((blockPieces, blockLines, cut) => {
+  const splitter = new LineSplitter((block) => {
     blocks += 1;
-    pieces.push(...blockPieces);
-    lines.push(...blockLines);
-    cuts.push(cut);
+    // The last line alone (what status shows) before the block is decoded, then the same line from the decoded block.
+    const last = block.lastLine();
+    expect(last).toBe(block.lines.at(-1));
+    pieces.push(...block.pieces);
+    lines.push(...block.lines);
+    expect(block.count).toBe(block.lines.length);
+    cuts.push(block.cut);
   }, maxLineBytes);
   for (const chunk of chunks) splitter.push(chunk);
   splitter.end();
@@ -122,7 +126,7 @@ describe('LineSplitter', () => {
 
   it('holds at most about one bound of a line without a newline, however long it grows', () => {
     let largest = 0;
-    const splitter = new LineSplitter((pieces) => (largest = Math.max(largest, Buffer.concat(pieces).length)), 1024);
+    const splitter = new LineSplitter((block) => (largest = Math.max(largest, Buffer.concat(block.pieces).length)), 1024);
     const chunk = Buffer.alloc(100, 'z');
     for (let i = 0; i < 10_000; i++) splitter.push(chunk); // a megabyte without a newline
     splitter.end();

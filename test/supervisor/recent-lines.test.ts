@@ -1,5 +1,7 @@
 /** A tier's recent lines: the newest `capacity` lines, oldest first, whatever the blocks they came in. */
 import { describe, expect, it } from 'vitest';
+import { LineBlock } from '../../src/supervisor/line-block.js';
+import { fragmentText } from '../../src/supervisor/fragments.js';
 import { RecentLines } from '../../src/supervisor/recent-lines.js';
 
 const numbered = (from: number, n: number) => Array.from({ length: n }, (_, i) => `line ${from + i}`);
@@ -45,5 +47,27 @@ describe('RecentLines', () => {
     expect(kept.at(-1)!.line.startsWith('49:')).toBe(true);
     recent.add('stderr', ['y'.repeat(5000)], 50); // one line over the bound on its own
     expect(recent.entries().map((e) => e.line.length)).toEqual([5000]);
+  });
+
+  it('keeps blocks as the bytes they were read as, decodes them when asked, and keeps a fragment as its text only', () => {
+    const recent = new RecentLines(10, 200);
+    recent.add('stdout', new LineBlock([Buffer.from('a\r\nb\n')], 2), 1);
+    recent.add('stderr', new LineBlock([Buffer.from('par'), Buffer.from('tial\nc\n')], 2), 2);
+    const fragment = Buffer.alloc(5_000, 'f');
+    const kept = new LineBlock([fragment], 1, 'first', fragmentText([fragment], 'first')).kept();
+    expect(kept.pieces).toEqual([]);
+    expect(kept.size).toBe(kept.lines[0]!.length);
+    recent.add('stdout', kept, 3);
+    // The fragment's text (about 4 KiB) is over the bound on its own: only it is kept, never its 5 000 bytes.
+    expect(recent.entries().map((e) => e.line)).toEqual([kept.lines[0]]);
+    const again = new RecentLines(10);
+    again.add('stdout', new LineBlock([Buffer.from('a\r\nb\n')], 2), 1);
+    again.add('stderr', new LineBlock([Buffer.from('par'), Buffer.from('tial\nc\n')], 2), 2);
+    expect(again.entries()).toEqual([
+      { stream: 'stdout', line: 'a', at: 1 },
+      { stream: 'stdout', line: 'b', at: 1 },
+      { stream: 'stderr', line: 'partial', at: 2 },
+      { stream: 'stderr', line: 'c', at: 2 },
+    ]);
   });
 });

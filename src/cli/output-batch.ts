@@ -1,0 +1,163 @@
+/**
+ * What plain output has to print in one tick, written with one call from a buffer that is used again: every block of
+ * lines is copied once, with its tier's head before each line, straight into that buffer (prefixLines). A fresh
+ * buffer per block cost the kernel a page fault per 4 KiB touched, and a write per read of a child's pipe
+ * (docs/decisions.md, "The log relay").
+ */
+
+/** A line at least this large (a fragment of an over-long line) is written as it lies, not copied. */
+export const LARGE_WRITE = 16 * 1024;
+/** The smallest buffer a batch is copied into; a larger batch gets one its size. */
+const MIN_BUFFER = 256 * 1024;
+/** Buffers kept for the next ticks once their write is done. */
+const KEPT_BUFFERS = 2;
+
+const NEWLINE = Buffer.from('\n');
+
+interface Lines {
+  head: Buffer;
+  pieces: readonly Buffer[];
+  count: number;
+  size: number;
+}
+
+type Item = Buffer | Lines;
+
+/** Bytes `lines` takes once printed: a head per line, and a newline where the last line has none. */
+function printedSize({ head, pieces, count, size }: Lines): number {
+  const last = pieces[pieces.length - 1];
+  const ended = last !== undefined && last[last.length - 1] === 10;
+  return head.length * count + size + (ended || size === 0 ? 0 : 1);
+}
+
+/** One large line: written as its pieces between the head and the newline, without a copy. */
+const isLarge = (item: Lines) => item.count === 1 && item.size >= LARGE_WRITE;
+
+/**
+ * The lines of `pieces` (as read from a pipe: each ends in a newline, the last may not) with `head` in front of each,
+ * copied into `out` at `offset`; returns where they end. `count` is the number of lines.
+ *
+ * The pieces are first copied to the end of their room as they are, then each line is moved forward to its place
+ * behind its head (`copyWithin`, a move inside one buffer: a view made per line cost as much as the copy itself). A
+ * line never overtakes the bytes still to be moved, as the heads before it take exactly the room left in front.
+ */
+export function prefixInto(out: Buffer, offset: number, head: Buffer, pieces: readonly Buffer[], count: number): number {
+  const from = offset + head.length * count;
+  let end = from;
+  for (const piece of pieces) {
+    out.set(piece, end);
+    end += piece.length;
+  }
+  let at = offset;
+  for (let start = from; start < end; ) {
+    const newline = out.indexOf(10, start);
+    const next = newline === -1 || newline >= end ? end : newline + 1;
+    out.set(head, at);
+    at += head.length;
+    out.copyWithin(at, start, next);
+    at += next - start;
+    start = next;
+  }
+  if (end > from && out[at - 1] !== 10) out[at++] = 10;
+  return at;
+}
+
+/** prefixInto a buffer of its own. */
+export function prefixLines(head: Buffer, pieces: readonly Buffer[], count: number): Buffer {
+  let size = 0;
+  for (const piece of pieces) size += piece.length;
+  const out = Buffer.allocUnsafe(printedSize({ head, pieces, count, size }));
+  return out.subarray(0, prefixInto(out, 0, head, pieces, count));
+}
+
+/** Large parts as they are, the small ones between them joined (a slow writer's line comes in many small reads). */
+function writeAsIs(out: NodeJS.WritableStream, parts: readonly Buffer[]): boolean {
+  let ok = true;
+  let small: Buffer[] = [];
+  const writeSmall = () => {
+    if (small.length > 0) ok = out.write(small.length === 1 ? small[0]! : Buffer.concat(small));
+    small = [];
+  };
+  for (const part of parts) {
+    if (part.length < LARGE_WRITE) small.push(part);
+    else {
+      writeSmall();
+      ok = out.write(part);
+    }
+  }
+  writeSmall();
+  return ok;
+}
+
+export class OutputBatch {
+  private items: Item[] = [];
+  private free: Buffer[] = [];
+
+  get empty(): boolean {
+    return this.items.length === 0;
+  }
+
+  add(bytes: Buffer): void {
+    this.items.push(bytes);
+  }
+
+  /** A block of lines as read (not copied until the batch is written: the pieces are never written to again). */
+  addLines(head: Buffer, pieces: readonly Buffer[], count: number): void {
+    let size = 0;
+    for (const piece of pieces) size += piece.length;
+    this.items.push({ head, pieces, count, size });
+  }
+
+  clear(): void {
+    this.items = [];
+  }
+
+  /** Writes the batch in order and empties it; false when `out` asked to wait for 'drain' (its last write did). */
+  writeTo(out: NodeJS.WritableStream): boolean {
+    const items = this.items;
+    this.items = [];
+    let needed = 0;
+    for (const item of items) if (Buffer.isBuffer(item) ? item.length < LARGE_WRITE : !isLarge(item)) needed += Buffer.isBuffer(item) ? item.length : printedSize(item);
+    const buffer = needed > 0 ? this.take(needed) : undefined;
+    let ok = true;
+    let start = 0;
+    let at = 0;
+    const writeCopied = (last: boolean) => {
+      if (at === start) return;
+      const part = buffer!.subarray(start, at);
+      // Writes complete in order: once the last one that uses the buffer is done, it can be used again.
+      ok = last ? out.write(part, () => this.give(buffer!)) : out.write(part);
+      start = at;
+    };
+    for (const item of items) {
+      if (Buffer.isBuffer(item)) {
+        if (item.length < LARGE_WRITE) {
+          buffer!.set(item, at);
+          at += item.length;
+          continue;
+        }
+        writeCopied(false);
+        ok = out.write(item);
+      } else if (!isLarge(item)) {
+        at = prefixInto(buffer!, at, item.head, item.pieces, item.count);
+      } else {
+        writeCopied(false);
+        const parts = item.pieces.at(-1)?.at(-1) === 10 ? [item.head, ...item.pieces] : [item.head, ...item.pieces, NEWLINE];
+        ok = writeAsIs(out, parts);
+      }
+    }
+    if (at > start) writeCopied(true);
+    else if (buffer && start === 0) this.give(buffer); // (a buffer an earlier write still holds is left to the GC)
+    return ok;
+  }
+
+  private take(size: number): Buffer {
+    const index = this.free.findIndex((buffer) => buffer.length >= size);
+    if (index !== -1) return this.free.splice(index, 1)[0]!;
+    return Buffer.allocUnsafeSlow(Math.max(size, MIN_BUFFER));
+  }
+
+  private give(buffer: Buffer): void {
+    if (this.free.length < KEPT_BUFFERS) this.free.push(buffer);
+  }
+}
