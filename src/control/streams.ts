@@ -188,6 +188,17 @@ export function streamEvents(control: SupervisorControl, res: ServerResponse, st
   }
 }
 
+/**
+ * A fragment's whole text (up to 1 MiB), decoded once for all the followers of its event rather than once each; it
+ * goes with the event's bytes.
+ */
+const wholeFragments = new WeakMap<readonly Buffer[], string>();
+function wholeFragment(bytes: readonly Buffer[]): string {
+  let text = wholeFragments.get(bytes);
+  if (text === undefined) wholeFragments.set(bytes, (text = fullFragmentText(bytes)));
+  return text;
+}
+
 export type LogFormat = 'text' | 'ndjson';
 
 const formatLine = (format: LogFormat, line: LogLine) => (format === 'text' ? `${line.line}\n` : `${JSON.stringify(line)}\n`);
@@ -209,7 +220,7 @@ export function streamLogs(
   const unsubscribe = control.subscribe((event) => {
     if (event.type === 'log' && event.tier === tier) {
       // A fragment of an over-long line whole, from its bytes: the follower asked for every line.
-      const lines = event.cut && event.bytes ? [fullFragmentText(event.bytes)] : event.lines;
+      const lines = event.cut && event.bytes ? [wholeFragment(event.bytes)] : event.lines;
       stream.write(lines.map((line) => formatLine(format, { tier, stream: event.stream, line, at: event.at })).join(''));
     } else if (isShutdownEnd(event)) stream.end();
   });

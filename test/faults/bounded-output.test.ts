@@ -221,27 +221,30 @@ describe('fault: output without bounds', () => {
     runs.push(run);
     keepOwnLines(run, 'long done');
     await run.waitFor(/calm: starting → ready/); // the control socket answers by then
-    const follow = land(['logs', 'long', '-f'], dir);
-    runs.push(follow);
-    await follow.waitFor(/^waiting$/m);
+    // Two followers: a fragment's text is decoded once for both, and each still gets every byte.
+    const followers = [land(['logs', 'long', '-f'], dir), land(['logs', 'long', '-f'], dir)];
+    runs.push(...followers);
+    for (const follow of followers) await follow.waitFor(/^waiting$/m);
     writeFileSync(join(dir, 'go'), '');
-    await follow.waitFor(/^long done$/m, 60_000);
-    const fragments = follow.stdout.split('\n').slice(1, -2);
-    expect(fragments.length).toBeGreaterThanOrEqual(4);
-    fragments.forEach((fragment, i) => {
-      expect(fragment.startsWith(i === 0 ? 'B' : '…'), `fragment ${i}`).toBe(true);
-      expect(fragment.endsWith(i === fragments.length - 1 ? 'E' : '…'), `fragment ${i}`).toBe(true);
-    });
-    const line = fragments.map((fragment) => fragment.replace(/^…/, '').replace(/…$/, '')).join('');
-    expect(line.length).toBe(lineBytes);
-    expect(/^By+E$/.test(line)).toBe(true);
+    for (const follow of followers) {
+      await follow.waitFor(/^long done$/m, 60_000);
+      const fragments = follow.stdout.split('\n').slice(1, -2);
+      expect(fragments.length).toBeGreaterThanOrEqual(4);
+      fragments.forEach((fragment, i) => {
+        expect(fragment.startsWith(i === 0 ? 'B' : '…'), `fragment ${i}`).toBe(true);
+        expect(fragment.endsWith(i === fragments.length - 1 ? 'E' : '…'), `fragment ${i}`).toBe(true);
+      });
+      const line = fragments.map((fragment) => fragment.replace(/^…/, '').replace(/…$/, '')).join('');
+      expect(line.length).toBe(lineBytes);
+      expect(/^By+E$/.test(line)).toBe(true);
+    }
     // What land keeps for `land logs` (no -f) is each fragment's start and end.
     const kept = (await landDone(['logs', 'long', '-n', '10'], dir)).stdout.trimEnd().split('\n');
     expect(kept.at(-1)).toBe('long done');
     expect(kept.filter((text) => /^(B|…)y+ \[… \d+ bytes …\] y+(E|…)$/.test(text)).length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...kept.map((text) => text.length))).toBeLessThan(8 * 1024);
     expect((await run.stop()).code).toBe(0);
-    expect((await follow.exited).code).toBe(0);
+    for (const follow of followers) expect((await follow.exited).code).toBe(0);
   }, 120_000);
 
   it('400 lines of 256 KB: the recent lines kept for status, the UI and `land logs` stay about 1 MiB, and so does land', async () => {
