@@ -7,7 +7,10 @@
 
 /** A line at least this large (a fragment of an over-long line) is written as it lies, not copied. */
 export const LARGE_WRITE = 16 * 1024;
-/** The smallest buffer a batch is copied into; a larger batch gets one its size. */
+/**
+ * The smallest buffer kept for batches; a larger batch gets one its size. While writes still hold every kept buffer
+ * (an output that takes its writes late), a batch gets a buffer of its own size only: memory stays what was printed.
+ */
 const MIN_BUFFER = 256 * 1024;
 /** Buffers kept for the next ticks once their write is done. */
 const KEPT_BUFFERS = 2;
@@ -32,6 +35,12 @@ function printedSize({ head, pieces, count, size }: Lines): number {
 
 /** One large line: written as its pieces between the head and the newline, without a copy. */
 const isLarge = (item: Lines) => item.count === 1 && item.size >= LARGE_WRITE;
+
+/** Bytes an item takes in the batch's buffer: none when it is written as it lies. */
+function copiedSize(item: Item): number {
+  if (Buffer.isBuffer(item)) return item.length < LARGE_WRITE ? item.length : 0;
+  return isLarge(item) ? 0 : printedSize(item);
+}
 
 /**
  * The lines of `pieces` (as read from a pipe: each ends in a newline, the last may not) with `head` in front of each,
@@ -92,6 +101,8 @@ function writeAsIs(out: NodeJS.WritableStream, parts: readonly Buffer[]): boolea
 export class OutputBatch {
   private items: Item[] = [];
   private free: Buffer[] = [];
+  /** Buffers that writes still hold. */
+  private held = 0;
 
   get empty(): boolean {
     return this.items.length === 0;
@@ -117,7 +128,7 @@ export class OutputBatch {
     const items = this.items;
     this.items = [];
     let needed = 0;
-    for (const item of items) if (Buffer.isBuffer(item) ? item.length < LARGE_WRITE : !isLarge(item)) needed += Buffer.isBuffer(item) ? item.length : printedSize(item);
+    for (const item of items) needed += copiedSize(item);
     const buffer = needed > 0 ? this.take(needed) : undefined;
     let ok = true;
     let start = 0;
@@ -125,9 +136,14 @@ export class OutputBatch {
     const writeCopied = (last: boolean) => {
       if (at === start) return;
       const part = buffer!.subarray(start, at);
-      // Writes complete in order: once the last one that uses the buffer is done, it can be used again.
-      ok = last ? out.write(part, () => this.give(buffer!)) : out.write(part);
       start = at;
+      // Writes complete in order: once the last one that uses the buffer is done, it can be used again.
+      if (!last) return void (ok = out.write(part));
+      this.held += 1;
+      ok = out.write(part, () => {
+        this.held -= 1;
+        this.give(buffer!);
+      });
     };
     for (const item of items) {
       if (Buffer.isBuffer(item)) {
@@ -154,10 +170,10 @@ export class OutputBatch {
   private take(size: number): Buffer {
     const index = this.free.findIndex((buffer) => buffer.length >= size);
     if (index !== -1) return this.free.splice(index, 1)[0]!;
-    return Buffer.allocUnsafeSlow(Math.max(size, MIN_BUFFER));
+    return this.held === 0 ? Buffer.allocUnsafeSlow(Math.max(size, MIN_BUFFER)) : Buffer.allocUnsafe(size);
   }
 
   private give(buffer: Buffer): void {
-    if (this.free.length < KEPT_BUFFERS) this.free.push(buffer);
+    if (this.free.length < KEPT_BUFFERS && buffer.length >= MIN_BUFFER) this.free.push(buffer);
   }
 }
