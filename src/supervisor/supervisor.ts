@@ -152,7 +152,7 @@ export class Supervisor implements SupervisorControl {
           }
         }
         startWave(wave);
-      } while (this.scheduleAgain);
+      } while (this.scheduleAgain && !this.shuttingDown);
     } finally {
       this.scheduling = false;
     }

@@ -7,7 +7,7 @@ import { logEvent, type LineBlock } from './line-block.js';
 import { relayOutput } from './output-relay.js';
 import { whyNotExecutable } from './preflight.js';
 import { outputLinks } from './process-tree.js';
-import { RECENT_CHARS } from './recent-lines.js';
+import { RECENT_BYTES } from './recent-lines.js';
 import { describeSpawnFailure, spawnTierChild, type SpawnOutcome } from './spawn-child.js';
 import { RECENT_LINES, TierBase, type Life } from './tier-base.js';
 import { TierLog } from './tier-log.js';
@@ -37,7 +37,6 @@ export abstract class TierSpawn extends TierBase {
 
   /** What is made before the fork: the spawn span (its id goes into TRACEPARENT) and the child's environment. */
   protected prepareSpawn(reason: string): TierStart {
-    this.forking = true;
     const restart = this.everStarted ? this.restarts : 0;
     const span = this.runtime.tracer.startSpawn(this.name, this.config.tier, restart);
     const env = hydrateChildEnv(this.runtime.plan, this.config, {
@@ -49,6 +48,7 @@ export abstract class TierSpawn extends TierBase {
       otlpProtocol: this.runtime.otlpProtocol,
     });
     const [file, ...args] = this.config.command;
+    this.forking = true;
     let spawned: SpawnOutcome | undefined;
     let forkedAt = 0;
     return {
@@ -59,21 +59,32 @@ export abstract class TierSpawn extends TierBase {
         forkedAt = Date.now();
       },
       adopt: () => {
-        this.forking = false;
-        this.adoptChild(reason, restart, span, spawned!, forkedAt);
+        try {
+          this.adoptChild(reason, restart, span, spawned!, forkedAt);
+        } catch (error) {
+          this.abandonChild(spawned!, span, error);
+        }
       },
     };
   }
 
   private adoptChild(reason: string, restart: number, span: SpawnSpan, spawned: SpawnOutcome, forkedAt: number): void {
     // A spawn that fails here (E2BIG, say) fails this tier only; neighbours never see it.
-    if ('failure' in spawned) return this.failSpawn(span, spawned.failure);
+    if ('failure' in spawned) {
+      this.forking = false;
+      return this.failSpawn(span, spawned.failure);
+    }
     const child = spawned.child;
     if (child.pid === undefined) {
+      // Still being started until node says why (next tick): another pass of the scheduler must not start it again.
       const file = this.config.command[0]!;
-      child.once('error', (error) => this.failSpawn(span, describeSpawnError(error, file, this.config.cwd)));
+      child.once('error', (error) => {
+        this.forking = false;
+        this.failSpawn(span, describeSpawnError(error, file, this.config.cwd));
+      });
       return;
     }
+    this.forking = false;
     // Once spawned, the exit event tells the story; a later error (a failed kill) must not throw unhandled.
     child.on('error', () => undefined);
     this.everStarted = true;
@@ -127,6 +138,24 @@ export abstract class TierSpawn extends TierBase {
     void this.awaitReady(life);
   }
 
+  /**
+   * adoptChild threw (a bug, or a log folder that vanished): the child forked for this start is killed with its group
+   * (detached: its pid is the group's) and the tier fails, so that it is neither left unread nor stuck as started.
+   */
+  private abandonChild(spawned: SpawnOutcome, span: SpawnSpan, error: unknown): void {
+    this.forking = false;
+    const child = 'child' in spawned ? spawned.child : undefined;
+    if (child?.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (child && this.life?.child === child) this.life = undefined;
+    if (!this.life) this.failSpawn(span, error instanceof Error ? error.message : String(error));
+  }
+
   protected failSpawn(span: SpawnSpan, message: string): void {
     const line = message.split('\n')[0] ?? message;
     span.end({ ok: false, reason: line });
@@ -152,7 +181,7 @@ export abstract class TierSpawn extends TierBase {
     this.recent.add(stream, kept, at);
     if (!this.wasReady) {
       for (const line of block.lines) {
-        if (life.lines.length >= RECENT_LINES || life.linesChars >= RECENT_CHARS) break;
+        if (life.lines.length >= RECENT_LINES || life.linesChars >= RECENT_BYTES) break;
         life.lines.push(line);
         life.linesChars += line.length;
       }

@@ -47,6 +47,11 @@ describe('a wave of starts', () => {
     // The `started` dependent waits for w0's spawn, in a wave of its own.
     expect(lineIndex(out, /after: pending → starting/)).toBeGreaterThan(lineIndex(out, /w0: spawned pid/));
 
+    // A spawn that fails at exec is started once: node says why only a tick later, and the wave's next pass (asked for
+    // by the other tiers' state events) must not start it again.
+    expect(out.match(/broken: pending → failed/g)).toHaveLength(1);
+    expect(out).not.toMatch(/broken: failed → failed/);
+
     const envs = envReports(reports);
     const traceparents = envs.map((env) => env.TRACEPARENT);
     expect(new Set(traceparents).size).toBe(envs.length);
