@@ -135,6 +135,9 @@ export function App(props: AppProps) {
     spans: () => Map<string, LiveSpan>;
   } | null>(null);
 
+  /** The cells as paint() last wrote them, until the next frame: the screen, which ink does not know of. */
+  const paintedRef = useRef<Map<string, LiveSpan> | null>(null);
+
   const commit = (next: DataView): void => {
     viewRef.current = next;
     setView(next);
@@ -157,8 +160,25 @@ export function App(props: AppProps) {
     if (!changed) return false;
     if (changed.length > 0) stdout.write(patchSequence(changed, frame.height));
     frame.spans = () => spans;
+    paintedRef.current = spans;
     viewRef.current = next;
     return true;
+  };
+
+  /**
+   * ink writes a frame only when its text differs from the last one it wrote: a frame equal to that one after a paint
+   * (a value that went back) leaves the painted cells on screen. Once ink has drawn, the cells that differ from the
+   * frame are written again (when ink did draw, that rewrites the same text).
+   */
+  const resyncPainted = (frame: NonNullable<typeof frameRef.current>): void => {
+    const painted = paintedRef.current;
+    paintedRef.current = null;
+    if (!painted) return;
+    setTimeout(() => {
+      if (!mountedRef.current || frameRef.current !== frame || paintedRef.current) return;
+      const changed = changedSpans(painted, frame.spans());
+      if (changed && changed.length > 0) stdout.write(patchSequence(changed, frame.height));
+    }, FRAME_SETTLE_MS).unref();
   };
 
   /** Re-read everything; render only if something visible changed. */
@@ -419,6 +439,7 @@ export function App(props: AppProps) {
       height: measureElement(rootRef.current).height,
       spans: () => liveSpans(at, time, usage, laid),
     };
+    resyncPainted(frameRef.current);
   });
   return (
     <Box ref={rootRef} flexDirection="column" width={columns}>

@@ -3,6 +3,9 @@ import { render } from 'ink';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { App } from './app.js';
 
+/** ink's screen-reader mode writes another layout than the one live cells are placed on: no rewrites in place then. */
+const screenReader = (): boolean => process.env['INK_SCREEN_READER'] === 'true';
+
 export interface RunTuiOptions {
   mode: 'up' | 'watch';
   stdout?: NodeJS.WriteStream;
@@ -63,7 +66,7 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
     setTimeout(() => unmount?.(), FINAL_FRAME_MS);
   };
   try {
-    const instance = render(<App control={control} mode={options.mode} onExit={onExit} liveCells />, {
+    const instance = render(<App control={control} mode={options.mode} onExit={onExit} liveCells={!screenReader()} />, {
       stdout,
       stdin,
       exitOnCtrlC: false,
