@@ -1,6 +1,6 @@
 /**
  * What plain output has to print in one tick, written with one call from a buffer that is used again: every block of
- * lines is copied once, with its tier's head before each line, straight into that buffer (prefixLines). A fresh
+ * lines is copied once, with its tier's head before each line, straight into that buffer (prefixInto). A fresh
  * buffer per block cost the kernel a page fault per 4 KiB touched, and a write per read of a child's pipe
  * (docs/decisions.md, "The log relay").
  */
@@ -12,8 +12,9 @@ export const LARGE_WRITE = 16 * 1024;
  * (an output that takes its writes late), a batch gets a buffer of its own size only: memory stays what was printed.
  */
 const MIN_BUFFER = 256 * 1024;
-/** Buffers kept for the next ticks once their write is done. */
+/** Buffers kept for the next ticks once their write is done, and the largest kept (a burst's is left to the GC). */
 const KEPT_BUFFERS = 2;
+const MAX_KEPT = 1024 * 1024;
 
 const NEWLINE = Buffer.from('\n');
 
@@ -174,6 +175,6 @@ export class OutputBatch {
   }
 
   private give(buffer: Buffer): void {
-    if (this.free.length < KEPT_BUFFERS && buffer.length >= MIN_BUFFER) this.free.push(buffer);
+    if (this.free.length < KEPT_BUFFERS && buffer.length >= MIN_BUFFER && buffer.length <= MAX_KEPT) this.free.push(buffer);
   }
 }

@@ -35,9 +35,12 @@ export class LineBlock {
     return this.pieces.length === 0 ? (this.decoded?.[0]?.length ?? 0) : size;
   }
 
-  /** What the recent lines keep: the block itself, or a fragment's text without its MiB of bytes. */
+  /**
+   * What the recent lines keep: the bytes (without the strings a reader of the event may have decoded: the recent
+   * lines' bound counts bytes), or a fragment's text without its MiB of bytes.
+   */
   kept(): LineBlock {
-    return this.cut ? new LineBlock([], 1, this.cut, this.lines[0]) : this;
+    return this.cut ? new LineBlock([], 1, this.cut, this.lines[0]) : new LineBlock(this.pieces, this.count);
   }
 
   /** The last line alone, without decoding the others when they were not asked for. */

@@ -23,16 +23,16 @@ interface Block {
 }
 
 /** Bytes of recent lines a tier keeps by default (1 MiB; as many characters of ASCII). */
-export const RECENT_CHARS = 1 << 20;
+export const RECENT_BYTES = 1 << 20;
 
 export class RecentLines {
   private blocks: Block[] = [];
   private count = 0;
-  private chars = 0;
+  private bytes = 0;
 
   constructor(
     private readonly capacity: number,
-    private readonly maxChars = RECENT_CHARS,
+    private readonly maxBytes = RECENT_BYTES,
   ) {}
 
   /** A block of lines, or lines already decoded. */
@@ -42,13 +42,13 @@ export class RecentLines {
     const size = lines.size;
     this.blocks.push({ stream, lines, at, size });
     this.count += lines.count;
-    this.chars += size;
+    this.bytes += size;
     // Drop whole blocks while the rest still holds `capacity` lines, or while they take too much room
     // (shift: V8 trims the array's front in place).
-    while (this.blocks.length > 1 && (this.count - this.blocks[0]!.lines.count >= this.capacity || this.chars > this.maxChars)) {
+    while (this.blocks.length > 1 && (this.count - this.blocks[0]!.lines.count >= this.capacity || this.bytes > this.maxBytes)) {
       const dropped = this.blocks.shift()!;
       this.count -= dropped.lines.count;
-      this.chars -= dropped.size;
+      this.bytes -= dropped.size;
     }
   }
 
@@ -67,7 +67,7 @@ export class RecentLines {
   clear(): void {
     this.blocks = [];
     this.count = 0;
-    this.chars = 0;
+    this.bytes = 0;
   }
 }
 
