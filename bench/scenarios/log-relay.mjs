@@ -48,10 +48,11 @@ export async function relayOnce(hub, id, lines, options = {}) {
   const payloadMB = (CHILDREN * lines * LINE_BYTES) / 1e6;
   const token = hub.token();
   const run = launch(id, fixtureChildren(hub, token, CHILDREN, 'flood', lines, LINE_BYTES), { ...options, toFile: true });
+  // Cleared in `finally` too: a round that throws must not leave its watcher polling through the later rounds.
+  let watching = true;
   try {
     let size = 0;
     let lastGrowthAt = performance.now();
-    let watching = true;
     const tracker = cpuTracker(run);
     let cpuSeconds = 0;
     let ticks = 0;
@@ -83,6 +84,7 @@ export async function relayOnce(hub, id, lines, options = {}) {
     const ms = lastWriteAt(run.outputs) - run.launchedAt;
     return { ms, mbps: payloadMB / (ms / 1000), cpuSeconds, lost: check.lost, cut: check.cut };
   } finally {
+    watching = false;
     await finish(run, fixturePids(hub.seen(token)));
   }
 }
