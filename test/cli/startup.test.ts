@@ -52,7 +52,9 @@ describe('land up loads a part only when it is used', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('land_tier_up{tier="web"} 1');
     expect(metrics.body).not.toMatch(/NaN/);
-    expect(loaded(log)).toMatchObject({ prometheus: true, posthog: false, otel: false });
+    // (Not the OpenTelemetry SDK: the receiver's span sink loads it once the first wave has settled for a while, so
+    // on a slow machine it may be there by the time of the scrape.)
+    expect(loaded(log)).toMatchObject({ prometheus: true, posthog: false });
   });
 
   it('with the pipes on: posthog-node and the OpenTelemetry SDK, once the first wave is up; execa for an exec probe', async () => {
