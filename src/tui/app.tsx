@@ -6,11 +6,10 @@
  * snapshot and re-renders only when something visible changed. Uptimes and countdowns advance by a timer set for
  * the moment their text changes (ticks.ts); a slow poll picks up the counters no event announces.
  */
-import { Box, measureElement, useInput, useStdin, useStdout, type DOMElement, type Key } from 'ink';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Box, useInput, useStdin, type Key } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { oneLine } from '../errors.js';
 import type { StackSnapshot, SupervisorControl } from '../supervisor/types.js';
-import type { ScaleAction, TierAction } from './actions.js';
 import { Footer, type Status } from './components/footer.js';
 import { Header } from './components/header.js';
 import { Help } from './components/help.js';
@@ -19,12 +18,14 @@ import { TierTable } from './components/tier-table.js';
 import { formatBytes, formatPercent } from './format.js';
 import { rowBudget, tierColumns } from './layout.js';
 import { handleKey } from './key-handler.js';
-import { changedSpans, liveSpans, patchSequence, type LiveLayout, type LiveSpan } from './live-cells.js';
+import type { LiveLayout } from './live-cells.js';
 import { paneWindow, type LogBuffer } from './log-buffer.js';
 import { ALL, paneActions, paneSource, type PaneState } from './pane-actions.js';
 import { promptText, type Prompt } from './prompt.js';
 import { createRefreshScheduler } from './refresh.js';
+import { stackActions } from './stack-actions.js';
 import { createTickTimer, nextChangeIn } from './ticks.js';
+import { useLiveCells } from './use-live-cells.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
 import { startUsageSampler, type UsageByPid } from './usage.js';
@@ -66,24 +67,10 @@ interface DataView {
   usageKey: string;
 }
 
-/** ink draws a commit within its render throttle (~33 ms): cells are rewritten only once the last frame is out. */
-const FRAME_SETTLE_MS = 150;
-/**
- * A whole frame at least this often all the same: whatever ink redrew behind the cells' back (console output above
- * the UI repaints ink's last frame) is put right within this time.
- */
-const WHOLE_FRAME_MS = 10_000;
-
 /** At most one frame a second for the clock's sake. */
 const MIN_TICK_MS = 1000;
 /** How often the snapshot is read for what no event announces (telemetry and receiver counters). */
 const POLL_MS = 2000;
-
-const VERBS: Record<'start' | 'stop' | 'restart', readonly [string, string]> = {
-  start: ['starting', 'started'],
-  stop: ['stopping', 'stopped'],
-  restart: ['restarting', 'restarted'],
-};
 
 function usageKeyOf(usage: UsageByPid): string {
   return [...usage].map(([pid, tree]) => `${pid}:${formatPercent(tree.cpu)}:${formatBytes(tree.memory)}`).join(',');
@@ -121,22 +108,7 @@ export function App(props: AppProps) {
   const mountedRef = useRef(true);
   const propsRef = useRef(props);
   propsRef.current = props;
-  const { stdout } = useStdout();
-  const rootRef = useRef<DOMElement>(null);
-  /** The last frame: its layout, when it was committed, how many lines it has, and the live cells as it shows them. */
-  // The cells as the frame shows them are worked out at the first rewrite, not at every commit (a flood commits often).
-  const frameRef = useRef<{
-    layout: LiveLayout;
-    snapshot: StackSnapshot;
-    rows: number;
-    help: boolean;
-    at: number;
-    height: number;
-    spans: () => Map<string, LiveSpan>;
-  } | null>(null);
-
-  /** The cells as paint() last wrote them, until the next frame: the screen, which ink does not know of. */
-  const paintedRef = useRef<Map<string, LiveSpan> | null>(null);
+  const live = useLiveCells(props.liveCells === true);
 
   const commit = (next: DataView): void => {
     viewRef.current = next;
@@ -145,40 +117,8 @@ export function App(props: AppProps) {
 
   /** Show `next`, which differs from the view on screen only in the clock and the usage: in place if it can be. */
   const show = (next: DataView): void => {
-    if (!paint(next)) commit(next);
-  };
-
-  /** Rewrite the live cells for `next` without a frame; false when a frame is needed (see live-cells.ts). */
-  const paint = (next: DataView): boolean => {
-    const frame = frameRef.current;
-    if (!propsRef.current.liveCells || !frame || frame.help || next.snapshot !== frame.snapshot) return false;
-    const age = Date.now() - frame.at;
-    if (age < FRAME_SETTLE_MS || age > WHOLE_FRAME_MS || frame.height >= frame.rows) return false;
-    if (stdout.columns !== frame.layout.width || stdout.rows !== frame.rows) return false; // a resize is on its way
-    const spans = liveSpans(next.snapshot, next.now, next.usage, frame.layout);
-    const changed = changedSpans(frame.spans(), spans);
-    if (!changed) return false;
-    if (changed.length > 0) stdout.write(patchSequence(changed, frame.height));
-    frame.spans = () => spans;
-    paintedRef.current = spans;
-    viewRef.current = next;
-    return true;
-  };
-
-  /**
-   * ink writes a frame only when its text differs from the last one it wrote: a frame equal to that one after a paint
-   * (a value that went back) leaves the painted cells on screen. Once ink has drawn, the cells that differ from the
-   * frame are written again (when ink did draw, that rewrites the same text).
-   */
-  const resyncPainted = (frame: NonNullable<typeof frameRef.current>): void => {
-    const painted = paintedRef.current;
-    paintedRef.current = null;
-    if (!painted) return;
-    setTimeout(() => {
-      if (!mountedRef.current || frameRef.current !== frame || paintedRef.current) return;
-      const changed = changedSpans(painted, frame.spans());
-      if (changed && changed.length > 0) stdout.write(patchSequence(changed, frame.height));
-    }, FRAME_SETTLE_MS).unref();
+    if (live.paint(next)) viewRef.current = next;
+    else commit(next);
   };
 
   /** Re-read everything; render only if something visible changed. */
@@ -294,85 +234,17 @@ export function App(props: AppProps) {
 
   const say = (text: string, kind: Status['kind'] = 'info') => setStatus({ text, kind });
 
-  const runAction = (action: TierAction): void => {
-    if (action.kind === 'refuse') {
-      say(action.message, 'error');
-      return;
-    }
-    const [doing, done] = VERBS[action.kind];
-    const name = action.tier;
-    say(`${doing} ${name}…`);
-    let call: Promise<void>;
-    try {
-      call =
-        action.kind === 'start'
-          ? control.startTier(name)
-          : action.kind === 'stop'
-            ? control.stopTier(name)
-            : control.restartTier(name);
-    } catch (error) {
-      call = Promise.reject(error);
-    }
-    call.then(
-      () => {
-        if (mountedRef.current) say(`${done} ${name}`);
-      },
-      (error: unknown) => {
-        if (mountedRef.current) say(`${action.kind} ${name} failed: ${oneLine(error)}`, 'error');
-      },
-    );
-    scheduler.mark();
-  };
-
-  /** `+` / `-` on a replica: scale its tier by one. */
-  const scaleSelected = (action: ScaleAction): void => {
-    if (action.kind === 'refuse') return say(action.message, 'error');
-    if (!control.scaleTier) return say('this view cannot scale tiers', 'error');
-    const { group, count } = action;
-    say(`scaling ${group} to ${count}…`);
-    control.scaleTier(group, count).then(
-      () => {
-        if (mountedRef.current) say(`${group} runs ${count} replica${count === 1 ? '' : 's'}`);
-      },
-      (error: unknown) => {
-        if (mountedRef.current) say(`scale ${group} failed: ${oneLine(error)}`, 'error');
-      },
-    );
-    scheduler.mark();
-  };
-
-  const quit = (): void => {
-    if (mode === 'watch') {
-      finish();
-      return;
-    }
-    if (quittingRef.current) {
-      say('already shutting down — waiting for the tiers to stop');
-      return;
-    }
-    setQuitting(true);
-    say('shutting down: stopping tiers in reverse dependency order…');
-    let shutdown: Promise<void>;
-    try {
-      shutdown = control.shutdown('quit from the UI');
-    } catch (error) {
-      shutdown = Promise.reject(error);
-    }
-    shutdown.then(
-      () => {
-        if (!mountedRef.current) return;
-        say('stack stopped');
-        refreshRef.current();
-        finish();
-      },
-      (error: unknown) => {
-        if (!mountedRef.current) return;
-        say(`shutdown failed: ${oneLine(error)}`, 'error');
-        refreshRef.current();
-        finish();
-      },
-    );
-  };
+  const { runAction, scaleSelected, quit } = stackActions({
+    control,
+    mode,
+    say,
+    mounted: () => mountedRef.current,
+    mark: () => scheduler.mark(),
+    refresh: () => refreshRef.current(),
+    finish,
+    quittingRef,
+    setQuitting,
+  });
 
   const panes = paneActions({
     control,
@@ -423,26 +295,9 @@ export function App(props: AppProps) {
     return TIER_PALETTE[(index < 0 ? 0 : index) % TIER_PALETTE.length]!;
   };
   const layout: LiveLayout = { width: columns, columns: tableColumns, selected, visibleRows: budget.tierRows };
-  const drawn = { layout, snapshot, now, usage: shown.usage, rows, help };
-  const drawnRef = useRef(drawn);
-  drawnRef.current = drawn;
-  // After every commit: what the frame holds, for paint(). Layout effects run once yoga has laid the frame out.
-  useLayoutEffect(() => {
-    if (!props.liveCells || !rootRef.current) return;
-    const { layout: laid, snapshot: at, now: time, usage, rows: height, help: helpShown } = drawnRef.current;
-    frameRef.current = {
-      layout: laid,
-      snapshot: at,
-      rows: height,
-      help: helpShown,
-      at: Date.now(),
-      height: measureElement(rootRef.current).height,
-      spans: () => liveSpans(at, time, usage, laid),
-    };
-    resyncPainted(frameRef.current);
-  });
+  live.drawn.current = { layout, snapshot, now, usage: shown.usage, rows, help };
   return (
-    <Box ref={rootRef} flexDirection="column" width={columns}>
+    <Box ref={live.rootRef} flexDirection="column" width={columns}>
       <Header snapshot={snapshot} now={now} width={columns} />
       {help ? (
         // Help takes the table's place: it is brief, and every key stays readable on a 24-row terminal.

@@ -1,0 +1,114 @@
+/**
+ * The App's side of live-cells.ts: what the last frame holds, and rewriting its uptime and usage cells in place when
+ * nothing else changed (an idle stack draws no frame). The App says what each frame drew (`drawn`) and asks `paint`
+ * before committing a view that differs only in the clock and the usage.
+ */
+import { measureElement, useStdout, type DOMElement } from 'ink';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import type { StackSnapshot } from '../supervisor/types.js';
+import { changedSpans, liveSpans, patchSequence, type LiveLayout, type LiveSpan } from './live-cells.js';
+import type { UsageByPid } from './usage.js';
+
+/** ink draws a commit within its render throttle (~33 ms): cells are rewritten only once the last frame is out. */
+const FRAME_SETTLE_MS = 150;
+/**
+ * A whole frame at least this often all the same: whatever ink redrew behind the cells' back (console output above
+ * the UI repaints ink's last frame) is put right within this time.
+ */
+const WHOLE_FRAME_MS = 10_000;
+
+/** What a frame was drawn from. */
+export interface DrawnFrame {
+  layout: LiveLayout;
+  snapshot: StackSnapshot;
+  now: number;
+  usage: UsageByPid;
+  /** The terminal's rows. */
+  rows: number;
+  help: boolean;
+}
+
+/** The live cells' values of a view. */
+export interface LiveValues {
+  snapshot: StackSnapshot;
+  now: number;
+  usage: UsageByPid;
+}
+
+/** The last frame: when it was committed, how many lines it has, and the live cells as it shows them. */
+interface Frame extends Omit<DrawnFrame, 'now' | 'usage'> {
+  at: number;
+  /** Lines of output (`rows` is the terminal's). */
+  height: number;
+  // Worked out at the first rewrite, not at every commit (a flood commits often).
+  spans: () => Map<string, LiveSpan>;
+}
+
+export interface LiveCells {
+  /** The App's root box: measured for the frame's height. */
+  rootRef: React.RefObject<DOMElement | null>;
+  /** Set during each render: what this frame draws. */
+  drawn: { current: DrawnFrame | undefined };
+  /** Rewrites the cells for `next` without a frame; false when a frame is needed (see live-cells.ts). */
+  paint(next: LiveValues): boolean;
+}
+
+export function useLiveCells(enabled: boolean): LiveCells {
+  const { stdout } = useStdout();
+  const rootRef = useRef<DOMElement>(null);
+  const drawn = useRef<DrawnFrame | undefined>(undefined);
+  const frameRef = useRef<Frame | null>(null);
+  /** The cells as paint() last wrote them, until the next frame: the screen, which ink does not know of. */
+  const paintedRef = useRef<Map<string, LiveSpan> | null>(null);
+  const mountedRef = useRef(true);
+  useEffect(() => () => void (mountedRef.current = false), []);
+
+  const paint = (next: LiveValues): boolean => {
+    const frame = frameRef.current;
+    if (!enabled || !frame || frame.help || next.snapshot !== frame.snapshot) return false;
+    const age = Date.now() - frame.at;
+    if (age < FRAME_SETTLE_MS || age > WHOLE_FRAME_MS || frame.height >= frame.rows) return false;
+    if (stdout.columns !== frame.layout.width || stdout.rows !== frame.rows) return false; // a resize is on its way
+    const spans = liveSpans(next.snapshot, next.now, next.usage, frame.layout);
+    const changed = changedSpans(frame.spans(), spans);
+    if (!changed) return false;
+    if (changed.length > 0) stdout.write(patchSequence(changed, frame.height));
+    frame.spans = () => spans;
+    paintedRef.current = spans;
+    return true;
+  };
+
+  /**
+   * ink writes a frame only when its text differs from the last one it wrote: a frame equal to that one after a paint
+   * (a value that went back) leaves the painted cells on screen. Once ink has drawn, the cells that differ from the
+   * frame are written again (when ink did draw, that rewrites the same text).
+   */
+  const resyncPainted = (frame: Frame): void => {
+    const painted = paintedRef.current;
+    paintedRef.current = null;
+    if (!painted) return;
+    setTimeout(() => {
+      if (!mountedRef.current || frameRef.current !== frame || paintedRef.current) return;
+      const changed = changedSpans(painted, frame.spans());
+      if (changed && changed.length > 0) stdout.write(patchSequence(changed, frame.height));
+    }, FRAME_SETTLE_MS).unref();
+  };
+
+  // After every commit: what the frame holds, for paint(). Layout effects run once yoga has laid the frame out.
+  useLayoutEffect(() => {
+    if (!enabled || !rootRef.current || !drawn.current) return;
+    const { layout, snapshot, now, usage, rows, help } = drawn.current;
+    frameRef.current = {
+      layout,
+      snapshot,
+      rows,
+      help,
+      at: Date.now(),
+      height: measureElement(rootRef.current).height,
+      spans: () => liveSpans(snapshot, now, usage, layout),
+    };
+    resyncPainted(frameRef.current);
+  });
+
+  return { rootRef, drawn, paint };
+}
