@@ -38,17 +38,19 @@ describe('the demo stack', () => {
     const run = land(['up', '--no-tui'], dir, { ...ports, TRACEPARENT: undefined, Spawn: undefined, Render: undefined });
     for (const tier of ['air', 'cocoon', 'sky', 'rest', 'grove', 'worker']) await run.waitFor(new RegExp(`${tier}: starting → ready`), 60_000);
     for (const tier of ['wind', 'sidecar']) await run.waitFor(new RegExp(`${tier}: \\w+ → exited \\(completed with code 0\\)`), 60_000);
-    // worker's SDK exports in batches (every 5 s): wait until its first batch has reached land's receiver.
+    // worker's SDK exports in batches (every 5 s): wait until the batch with its worker.start span is in land's
+    // recording (any first batch was not enough: it need not hold that span).
+    const recording = join(dir, '.land', 'telemetry', run.bootId);
+    const codec = createCodec();
     await eventually(async () => {
-      const status = JSON.parse((await landDone(['status', '--json'], dir)).stdout) as { receiver?: { tiers: Record<string, { spans: number }> } };
-      return (status.receiver?.tiers.worker?.spans ?? 0) > 0;
-    }, 60_000, "worker's spans at the receiver");
+      const recorded = readReceived<StoredSpan>(recording, 'traces', codec);
+      return recorded.some((span) => span.name === 'worker.start');
+    }, 60_000, "worker's worker.start span at the receiver");
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
     expect(run.stdout).not.toMatch(/→ (crashed|failed)/);
     expect(run.stdout).toMatch(/cocoon +\| received SIGTERM, shutting down/);
 
-    const recording = join(dir, '.land', 'telemetry', run.bootId);
     const read = (file: string) =>
       readFileSync(join(recording, file), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
     const spans = read('spans.ndjson');
@@ -64,7 +66,7 @@ describe('the demo stack', () => {
       expect(events.some((event) => event.event.startsWith(`land:${tier}:`) && event.event !== `land:${tier}:session:start` && event.properties.$component !== 'land-mountain')).toBe(true);
     }
     // worker uses the plain OpenTelemetry SDK: its spans reached land's receiver and hang under its spawn span.
-    const received = readReceived<StoredSpan>(recording, 'traces', createCodec());
+    const received = readReceived<StoredSpan>(recording, 'traces', codec);
     const workerSpawn = spans.find((span) => span.name === 'land.spawn worker')!;
     expect(received.find((span) => span.name === 'worker.start')).toMatchObject({ tier: 'worker', service: 'land-worker', traceId, parentSpanId: workerSpawn.spanId });
     const drawn = await landDone(['trace'], dir, { COLUMNS: '100' });
