@@ -11,7 +11,7 @@
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll } from './lib/contenders.mjs';
-import { abBuilds } from './lib/ab-builds.mjs';
+import { abBuilds, loadLine } from './lib/ab-builds.mjs';
 import { openHub } from './lib/hub.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 import { relayOnce } from './scenarios/log-relay.mjs';
@@ -67,5 +67,5 @@ for (const [key, unit] of [['mbps', 'MB/s'], ['cpu', 's of CPU']]) {
     .map((name) => `${name} [${values.this[key].map((v, i) => fmt(ratio(v, values[name][key][i]))).join(' ')}]`);
   process.stdout.write(`  ${ratios.join(' · ')}\n  per round: ${perRound.join(' · ')}\n`);
 }
-process.stdout.write(`load average (1, 5, 15 min) before ${load[0].map((l) => l.toFixed(2)).join(' ')} · after ${load[1].map((l) => l.toFixed(2)).join(' ')}\n`);
+process.stdout.write(loadLine(load[0], load[1]));
 process.exit(failed ? 1 : 0);

@@ -4,32 +4,25 @@
 // `--other` names folders holding bin/ and dist/ of the builds to compare with (a copy taken before a change:
 // `mkdir /tmp/before && cp -r bin dist package.json /tmp/before && ln -s $PWD/node_modules /tmp/before/`); `--this`
 // likewise instead of this checkout's build. Each round boots the children under the baseline, this build and each
-// other build (`land up --no-tui`), in that order, and records: launch → every child connected, the CPU the tool used
+// other build (`land up --no-tui`), in an order that rotates from round to round, and records: launch → every child connected, the CPU the tool used
 // by then, its peak RSS (sampled every 50 ms) until `--idle` ms after that, and its RSS then. Prints the medians, each
 // build ÷ the baseline and this ÷ each other build, and the load average; writes nothing.
-import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, launch } from './lib/contenders.mjs';
 import { openHub } from './lib/hub.mjs';
 import { cpuTracker, ownRss } from './lib/own.mjs';
-import { LAND_BIN, ROOT } from './lib/paths.mjs';
+import { abManyBuilds, loadLine } from './lib/ab-builds.mjs';
 import { finish, fixtureChildren, fixturePids } from './lib/session.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const binOf = (dir) => join(resolve(dir), 'bin', 'land.js');
-const others = (option('--other') ?? '').split(',').filter(Boolean);
-const thisDir = option('--this', ROOT);
-const bins = { this: args.includes('--this') ? binOf(thisDir) : LAND_BIN };
-for (const dir of others) bins[basename(resolve(dir))] = binOf(dir);
-if (others.length === 0 || Object.values(bins).some((bin) => !existsSync(bin))) {
-  process.stderr.write('usage: node bench/spawn-ab.mjs --other <dir with bin/land.js and dist/>[,…] [--this <dir>] [--children 64] [--rounds 4] [--idle 1000]\n');
-  process.exit(2);
-}
+const { option, builds } = abManyBuilds(
+  args,
+  'node bench/spawn-ab.mjs --other <dir with bin/land.js and dist/>[,…] [--this <dir>] [--children 64] [--rounds 4] [--idle 1000]',
+);
+const bins = Object.fromEntries(builds);
 const n = Number(option('--children', '64'));
 const rounds = Number(option('--rounds', '4'));
 const idleMs = Number(option('--idle', '1000'));
@@ -70,7 +63,10 @@ const hub = await openHub();
 const load = [loadavg()];
 try {
   for (let round = 1; round <= rounds; round++) {
-    for (const id of ids) {
+    // The builds in an order that rotates from round to round (the baseline first): no build always comes first.
+    const builds = ids.slice(1);
+    const shift = (round - 1) % builds.length;
+    for (const id of ['baseline', ...builds.slice(shift), ...builds.slice(0, shift)]) {
       const result = await measure(hub, id);
       for (const key of keys) values[id][key].push(result[key]);
       process.stdout.write(`round ${round} ${id}: ${keys.map((key) => `${key} ${result[key].toFixed(key === 'peak' || key === 'idle' ? 1 : 0)} ${units[key]}`).join(' · ')}\n`);
@@ -94,5 +90,5 @@ for (const key of keys) {
   for (const id of ids.slice(2)) ratios.push(`this ÷ ${id} ${fmt(ratio(median('this', key), median(id, key)))}`);
   process.stdout.write(`  ${ratios.join(' · ')}\n`);
 }
-process.stdout.write(`load average (1, 5, 15 min) before ${load[0].map((l) => l.toFixed(2)).join(' ')} · after ${load[1].map((l) => l.toFixed(2)).join(' ')}\n`);
+process.stdout.write(loadLine(load[0], load[1]));
 process.exit(0);

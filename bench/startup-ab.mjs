@@ -6,24 +6,15 @@
 // start (the bench's land-ts). Each round launches, for every size: the baseline, then every build (in an order that
 // rotates from round to round), and records launch → every child connected (wall) and the CPU land had used by then.
 // Prints medians, min–max, each build ÷ the baseline and ÷ the first build, and the load average; writes nothing.
-import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { basename, join, resolve } from 'node:path';
 import { closeAll } from './lib/contenders.mjs';
 import { openHub } from './lib/hub.mjs';
-import { LAND_BIN } from './lib/paths.mjs';
+import { abManyBuilds, loadLine } from './lib/ab-builds.mjs';
 import { boot, finish } from './lib/session.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const binOf = (dir) => join(resolve(dir), 'bin', 'land.js');
-const builds = [['this', args.includes('--this') ? binOf(option('--this')) : LAND_BIN]];
-for (const dir of (option('--other', '') || '').split(',').filter(Boolean)) builds.push([basename(resolve(dir)), binOf(dir)]);
-if (builds.length < 2 || builds.some(([, bin]) => !existsSync(bin))) {
-  process.stderr.write('usage: node bench/startup-ab.mjs --other <dir>[,<dir>…] [--this <dir>] [--rounds 8] [--sizes 1,8] [--ts]\n');
-  process.exit(2);
-}
+const { option, builds } = abManyBuilds(args, 'node bench/startup-ab.mjs --other <dir>[,<dir>…] [--this <dir>] [--rounds 8] [--sizes 1,8] [--ts]');
 const rounds = Number(option('--rounds', '8'));
 const sizes = option('--sizes', '1,8').split(',').map(Number);
 const kinds = args.includes('--ts') ? ['land', 'land-ts'] : ['land'];
@@ -69,5 +60,5 @@ for (const n of sizes) {
     }
   }
 }
-process.stdout.write(`\nload average (1, 5, 15 min) before ${load[0].map((l) => l.toFixed(2)).join(' ')} · after ${load[1].map((l) => l.toFixed(2)).join(' ')}\n`);
+process.stdout.write('\n' + loadLine(load[0], load[1]));
 process.exit(0);

@@ -9,7 +9,7 @@
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll } from './lib/contenders.mjs';
-import { abBuilds } from './lib/ab-builds.mjs';
+import { abBuilds, loadLine } from './lib/ab-builds.mjs';
 import { openHub } from './lib/hub.mjs';
 import { cpuPercent } from './lib/procs.mjs';
 import { boot, finish } from './lib/session.mjs';
@@ -76,5 +76,5 @@ for (const key of ['idle', 'flood']) {
     `  this ÷ other ${fmt(ratio(median('this', key), median('other', key)))} · this ÷ no-tui ${fmt(ratio(median('this', key), median('no-tui', key)))} · other ÷ no-tui ${fmt(ratio(median('other', key), median('no-tui', key)))}\n`,
   );
 }
-process.stdout.write(`load average (1, 5, 15 min) before ${load[0].map((l) => l.toFixed(2)).join(' ')} · after ${load[1].map((l) => l.toFixed(2)).join(' ')}\n`);
+process.stdout.write(loadLine(load[0], load[1]));
 process.exit(0);

@@ -1,19 +1,40 @@
 // The command line of an A/B script that compares this build of land with another (bench/ui-ab.mjs,
-// bench/relay-ab.mjs): `--other <dir>` (bin/ and dist/ of the other build), `--this <dir>` (instead of this
+// bench/relay-ab.mjs) or with several (bench/startup-ab.mjs, bench/spawn-ab.mjs: `--other <dir>[,<dir>…]`): `--other <dir>` (bin/ and dist/ of the other build), `--this <dir>` (instead of this
 // checkout's build, so a rebuild meanwhile does not change what is measured), and its own options.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { LAND_BIN } from './paths.mjs';
+
+const binOf = (dir) => join(resolve(dir), 'bin', 'land.js');
+const optionOf = (args) => (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+
+function refuse(usage) {
+  process.stderr.write(`usage: ${usage}\n`);
+  process.exit(2);
+}
 
 /** { option(name, fallback), thisBin, otherBin }; prints `usage` and exits 2 when a build is missing. */
 export function abBuilds(args, usage) {
-  const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+  const option = optionOf(args);
   const other = option('--other');
-  const otherBin = other && join(resolve(other), 'bin', 'land.js');
-  const thisBin = args.includes('--this') ? join(resolve(option('--this')), 'bin', 'land.js') : LAND_BIN;
-  if (!otherBin || !existsSync(otherBin) || !existsSync(thisBin)) {
-    process.stderr.write(`usage: ${usage}\n`);
-    process.exit(2);
-  }
+  const otherBin = other && binOf(other);
+  const thisBin = args.includes('--this') ? binOf(option('--this')) : LAND_BIN;
+  if (!otherBin || !existsSync(otherBin) || !existsSync(thisBin)) refuse(usage);
   return { option, thisBin, otherBin };
+}
+
+/** { option, builds: [[name, bin], …] } with this build first (`this`), then each `--other` by its folder's name. */
+export function abManyBuilds(args, usage) {
+  const option = optionOf(args);
+  const builds = [['this', args.includes('--this') ? binOf(option('--this')) : LAND_BIN]];
+  for (const dir of (option('--other') ?? '').split(',').filter(Boolean)) builds.push([basename(resolve(dir)), binOf(dir)]);
+  if (builds.length < 2 || builds.some(([, bin]) => !existsSync(bin))) refuse(usage);
+  return { option, builds };
+}
+
+/** The load average before and after a run, as the scripts print it last. */
+export function loadLine(before, after = loadavg()) {
+  const fmt = (load) => load.map((l) => l.toFixed(2)).join(' ');
+  return `load average (1, 5, 15 min) before ${fmt(before)} · after ${fmt(after)}\n`;
 }
