@@ -2,6 +2,11 @@
 // The land command: runs the bundled CLI (dist/cli: built by `npm run build`, which `npm test`, `npm start` and
 // `npm pack` run first; a published package ships it built).
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+
+// `land up` starts without V8's optimizing compiler, which it turns on once busy (src/runtime/optimizer.ts): set
+// here, before the bundle loads, or something is optimized while it does and the ~4 MB it costs are spent anyway.
+if (process.argv[2] === 'up') setFlagsFromString('--no-opt');
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
