@@ -4,9 +4,9 @@
 // See docs/decisions.md. jiti stays outside: it is loaded only for a TypeScript config the compile cache declines.
 // esbuild splits the code into a chunk per set of entry points sharing it: `land up` loaded 37 files before its first
 // spawn. rolldown then regroups esbuild's output (regroupStack below) so that it loads a few.
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { rolldown } from 'rolldown';
-import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inkOverride } from './ink-overrides.mjs';
@@ -146,6 +146,14 @@ const written = new Set(
     : await regroupStack(stackGroups(result.metafile.outputs)),
 );
 rmSync(stage, { recursive: true, force: true });
+// rolldown writes characters beyond ASCII as they are (esbuild had escaped them): V8 then holds the whole chunk's
+// source as a two-byte string, so a few `…` in up-stack cost `land up` ~270 KB of heap. esbuild escapes them again.
+for (const file of written) {
+  const code = readFileSync(file, 'utf8');
+  if (!/[^\x00-\x7f]/.test(code)) continue;
+  const minify = process.env.LAND_BUNDLE_MINIFY !== '0';
+  writeFileSync(file, (await transform(code, { charset: 'ascii', format: 'esm', minifyWhitespace: minify, legalComments: 'none' })).code);
+}
 // Chunks of earlier builds are removed after the new ones are written, never before: a land running meanwhile (a
 // test, a stack) keeps finding its files (chunk names are content hashes, so an unchanged chunk is rewritten as is).
 for (const dir of [outdir, join(outdir, 'chunks')]) {
