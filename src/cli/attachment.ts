@@ -74,14 +74,17 @@ export function attachmentWhenOrphaned(atStart: Attachment): Attachment {
   return { detached: false, why: "it runs in its parent's process group" };
 }
 
-/** The parent's pid now: from /proc where there is one (process.ppid may be the value at start). */
+/**
+ * The parent's pid now. `process.ppid` is a getter that asks the kernel (getppid) at every read, so it follows a
+ * re-parenting: one system call, where a read of /proc/self/stat was an open, a read, a close and a string to split.
+ */
 function currentParent(): number {
-  return readStat()?.ppid ?? process.ppid;
+  return process.ppid;
 }
 
 /**
  * Calls `onGone` once when land's parent has gone (land was re-parented to init or a subreaper). Polls twice a
- * second with an unref'd timer: a read of /proc/self/stat, nothing that keeps land alive or costs measurable CPU.
+ * second with an unref'd timer: one getppid, nothing that keeps land alive or costs measurable CPU.
  */
 export function watchParent(onGone: (parent: number) => void, everyMs = 500): () => void {
   const parent = currentParent();
