@@ -121,21 +121,26 @@ export function App(props: AppProps) {
     else commit(next);
   };
 
-  /** Re-read everything; render only if something visible changed. */
-  const refresh = (): void => {
+  /**
+   * Re-read everything (`reread`: the stack's state too, not only the clock and the log pane); render only if
+   * something visible changed.
+   */
+  const refresh = (reread = true): void => {
     if (!mountedRef.current) return;
     const previous = viewRef.current;
     let snapshot = previous.snapshot;
     let snapshotKey = previous.snapshotKey;
-    try {
-      const fresh = control.snapshot();
-      const freshKey = JSON.stringify(fresh);
-      if (freshKey !== snapshotKey) {
-        snapshot = fresh;
-        snapshotKey = freshKey;
+    if (reread) {
+      try {
+        const fresh = control.snapshot();
+        const freshKey = JSON.stringify(fresh);
+        if (freshKey !== snapshotKey) {
+          snapshot = fresh;
+          snapshotKey = freshKey;
+        }
+      } catch (error) {
+        setStatus({ text: `cannot read the stack's state: ${oneLine(error)}`, kind: 'error' });
       }
-    } catch (error) {
-      setStatus({ text: `cannot read the stack's state: ${oneLine(error)}`, kind: 'error' });
     }
     const now = (propsRef.current.clock ?? Date.now)();
     const paneEnd = bufferRef.current?.end ?? 0;
@@ -167,7 +172,11 @@ export function App(props: AppProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [],
   );
-  const ticks = useMemo(() => createTickTimer(() => refreshRef.current()), []);
+  // A tick for the clock's sake re-reads the stack's state only while events are recent: a state that changed without
+  // one (telemetry counters, a remote stack's snapshot that follows its event) is read by the poll or the event's own
+  // refresh, so an idle stack's ticks build no snapshot (and no JSON key of it) every second.
+  const lastEventAtRef = useRef(-Infinity);
+  const ticks = useMemo(() => createTickTimer(() => refreshRef.current(Date.now() - lastEventAtRef.current < POLL_MS)), []);
 
   useEffect(() => {
     mountedRef.current = true;
@@ -179,6 +188,7 @@ export function App(props: AppProps) {
         // The stack is gone (shut down from elsewhere, or the one we watch went away): nothing left to show.
         stackEndedRef.current = true;
       }
+      lastEventAtRef.current = Date.now();
       scheduler.mark();
     });
     // Telemetry and receiver counters change without an event: read them now and then.

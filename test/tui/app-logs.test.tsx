@@ -161,8 +161,8 @@ describe('App log pane', () => {
     await sleep(300); // let the opening's own refresh land
     const frames = app.frames.length;
     const reads = control.snapshotReads;
-    // Past the 1 s tick: it re-reads the snapshot, finds nothing new, and does not render.
-    await waitFor(() => control.snapshotReads > reads, 'the uptime tick');
+    // Past the 2 s poll: it re-reads the snapshot, finds nothing new, and does not render.
+    await waitFor(() => control.snapshotReads > reads, 'the poll');
     await sleep(100);
     expect(app.frames.length).toBe(frames);
   });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { FakeControl, sleep, stack, T0, tier, waitFor } from './fake-control.js';
 import { renderApp } from './render-app.js';
+import { formatUptime } from '../../src/tui/format.js';
 
 afterEach(() => cleanup());
 
@@ -129,6 +130,24 @@ describe('App rendering', () => {
     now = T0 + 1_000; // api: 13 minutes
     await waitFor(() => /ready\s+10\s+13m /.test(app.row('api')), 'the next minute');
     expect(app.frame()).toContain('up 20m');
+  });
+
+  it("an idle stack's clock ticks reuse the snapshot: the uptimes move, the stack is read only by the 2 s poll", async () => {
+    let now = T0;
+    const control = new FakeControl(stack([tier('api', 'ready', { pid: 10, startedAt: T0 })], { startedAt: T0 }));
+    const app = renderApp(control, { clock: () => now });
+    await app.untilText('api');
+    await sleep(2_100); // no event since the App subscribed: past the 2 s in which a tick still re-reads
+    const reads = control.snapshotReads;
+    const started = Date.now();
+    for (let second = 1; second <= 3; second += 1) {
+      now = T0 + second * 1_000;
+      const uptime = formatUptime(second * 1_000);
+      await waitFor(() => app.row('api').includes(` ${uptime} `), () => `uptime ${uptime} in: ${app.row('api')}`);
+    }
+    // Three ticks drew three uptimes; a tick that re-read the stack would have read it three times besides the poll.
+    const polls = Math.floor((Date.now() - started) / 2_000) + 1;
+    expect(control.snapshotReads - reads).toBeLessThanOrEqual(polls);
   });
 
   it('follows state changes from events', async () => {
