@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 // The land command: runs the bundled CLI (dist/cli: built by `npm run build`, which `npm test`, `npm start` and
-// `npm pack` run first; a published package ships it built).
+// `npm pack` run first; a published package ships it built), through its V8 code cache (src/startup/code-cache.ts).
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 
 // `land up` starts without V8's optimizing compiler, which it turns on once busy (src/runtime/optimizer.ts): set
 // here, before the bundle loads, or something is optimized while it does and the ~4 MB it costs are spent anyway.
 if (process.argv[2] === 'up') setFlagsFromString('--no-opt');
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
-if (!existsSync(entry)) {
+const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const loader = fileURLToPath(new URL('../dist/cli/code-cache.cjs', import.meta.url));
+if (!existsSync(entry) || !existsSync(loader)) {
   process.stderr.write('land: not built yet: run `npm run build` in the land package\n');
   process.exit(1);
 }
-const { main } = await import(entry.href);
+const { main } = await createRequire(import.meta.url)(loader).loadCli(entry);
 const code = await main(process.argv.slice(2));
 // Exit explicitly (telemetry clients may hold timers), once stdout has taken everything: a pipe whose reader is
 // slower than land is written asynchronously, and exiting at once cut `land logs … | wc -c` at 128 KiB.

@@ -6,6 +6,8 @@
 // spawn. rolldown then regroups esbuild's output (regroupStack below) so that it loads a few.
 import { build, transform } from 'esbuild';
 import { rolldown } from 'rolldown';
+import { parseAst } from 'rolldown/parseAst';
+import { createHash } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +31,30 @@ const reactProductionBuilds = {
         ? { path: join(args.resolveDir, args.path.replace(/\.development\.js$/, '.production.js')) }
         : undefined,
     );
+  },
+};
+
+/**
+ * The bundle is CommonJS (for the V8 code cache, src/startup/code-cache.ts), which holds no top-level await: ink's
+ * `yoga-layout` becomes scripts/yoga-ready.mjs (src/tui/load.ts awaits it before importing ink), and ink's reconciler
+ * loads its React devtools hook (DEV=true only) without awaiting it at top level.
+ */
+const noTopLevelAwait = {
+  name: 'no-top-level-await',
+  setup(build) {
+    build.onResolve({ filter: /^yoga-layout$/ }, () => ({ path: join(root, 'scripts', 'yoga-ready.mjs') }));
+    build.onLoad({ filter: /[/\\]node_modules[/\\]ink[/\\]build[/\\]reconciler\.js$/ }, ({ path }) => {
+      let contents = readFileSync(path, 'utf8');
+      const replace = (from, to) => {
+        if (!contents.includes(from)) throw new Error(`bundle: ${path} no longer holds ${JSON.stringify(from)}: update scripts/bundle.mjs`);
+        contents = contents.replace(from, to);
+      };
+      replace("    try {\n        await import('./devtools.js');\n    }\n    catch (error) {", "    import('./devtools.js').catch((error) => {");
+      replace('            throw error;\n        }\n    }\n}', '            throw error;\n        }\n    });\n}');
+      replace("async function loadPackageJson() {\n    const fs = await import('node:fs');", "function loadPackageJson() {\n    const fs = require('node:fs');");
+      replace('? await loadPackageJson()', '? loadPackageJson()');
+      return { contents, loader: 'js' };
+    });
   },
 };
 
@@ -67,7 +93,7 @@ const result = await build({
   // optional development hook. esbuild's API is bundled (into the config compile's chunk) and drives the platform
   // binary land depends on (src/config/typescript/compile.ts).
   external: ['jiti', 'react-devtools-core'],
-  plugins: [reactProductionBuilds, inkOverrides],
+  plugins: [reactProductionBuilds, inkOverrides, noTopLevelAwait],
   logLevel: 'warning',
   metafile: true,
 });
@@ -110,6 +136,34 @@ function stackGroups(outputs) {
  * which every other chunk needing part of it imports (no module is ever loaded twice); the rest stays as esbuild
  * split it. Whitespace only is minified again (names stay readable in profiles, as in esbuild's pass).
  */
+/** Where `node` and its descendants hold an `import(…)` expression (UTF-16 offsets of its `import`). */
+function dynamicImports(node, found = []) {
+  if (Array.isArray(node)) node.forEach((item) => dynamicImports(item, found));
+  else if (node && typeof node === 'object') {
+    if (node.type === 'ImportExpression') found.push(node.start);
+    for (const value of Object.values(node)) if (value && typeof value === 'object') dynamicImports(value, found);
+  }
+  return found;
+}
+
+/**
+ * node 20 loses a script's dynamic-import callback when V8 compiles it from cached data ("A dynamic import callback
+ * was not specified"), so the bundle's remaining `import(…)` (a config file, jiti, node's modules in the telemetry
+ * pipes) call `__landImport(…)` instead: an `import()` of src/startup/code-cache.ts, which node compiled itself, handed
+ * to every script of the bundle by that loader.
+ */
+const importThroughLoader = {
+  name: 'import-through-loader',
+  renderChunk(code) {
+    if (!/\bimport\s*\(/.test(code)) return null;
+    const starts = dynamicImports(parseAst(code)).sort((a, b) => b - a);
+    if (starts.length === 0) return null;
+    let out = code;
+    for (const start of starts) out = `${out.slice(0, start)}__landImport${out.slice(start + 'import'.length)}`;
+    return { code: out };
+  },
+};
+
 async function regroupStack(groups) {
   const bundle = await rolldown({
     input: { main: join(stage, 'main.js') },
@@ -119,11 +173,15 @@ async function regroupStack(groups) {
     logLevel: 'warn',
     // main.js exports main() and nothing else, as esbuild wrote it.
     preserveEntrySignatures: 'allow-extension',
+    plugins: [importThroughLoader],
+    // Timing warnings for import-through-loader's parse: ≈ 1 s of a build, not worth a line in every build's output.
+    checks: { pluginTimings: false },
   });
   try {
     const { output } = await bundle.write({
       dir: outdir,
-      format: 'esm',
+      // CommonJS: node 20 keeps no code cache for ES modules, src/startup/code-cache.ts does for these scripts.
+      format: 'cjs',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
       minify: { compress: false, mangle: false, codegen: { removeWhitespace: process.env.LAND_BUNDLE_MINIFY !== '0' } },
@@ -152,8 +210,27 @@ for (const file of written) {
   const code = readFileSync(file, 'utf8');
   if (!/[^\x00-\x7f]/.test(code)) continue;
   const minify = process.env.LAND_BUNDLE_MINIFY !== '0';
-  writeFileSync(file, (await transform(code, { charset: 'ascii', format: 'esm', minifyWhitespace: minify, legalComments: 'none' })).code);
+  writeFileSync(file, (await transform(code, { charset: 'ascii', minifyWhitespace: minify, legalComments: 'none' })).code);
 }
+// dist/cli is CommonJS (rolldown's output; esbuild's ES modules in a source-map build); the build id, a hash of its
+// files, keys the V8 code cache that dist/cli/code-cache.cjs (src/startup/code-cache.ts, loaded by bin/land.js)
+// keeps for them.
+const buildId = createHash('sha256');
+for (const file of [...written].sort()) buildId.update(file).update(readFileSync(file));
+const manifest = join(outdir, 'package.json');
+const sourceMaps = process.env.LAND_BUNDLE_SOURCEMAP === '1';
+writeFileSync(manifest, `${JSON.stringify({ type: sourceMaps ? 'module' : 'commonjs', buildId: buildId.digest('hex').slice(0, 16) })}\n`);
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/startup/code-cache.ts'],
+  outfile: join(outdir, 'code-cache.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+written.add(manifest).add(join(outdir, 'code-cache.cjs'));
 // Chunks of earlier builds are removed after the new ones are written, never before: a land running meanwhile (a
 // test, a stack) keeps finding its files (chunk names are content hashes, so an unchanged chunk is rewritten as is).
 for (const dir of [outdir, join(outdir, 'chunks')]) {

@@ -12,6 +12,9 @@ export async function loadTui(): Promise<typeof import('./index.js')> {
   // React's production build when nothing asked otherwise: the development build costs CPU on every frame.
   process.env.NODE_ENV ??= 'production';
   try {
+    // The bundle's yoga-layout (scripts/yoga-ready.mjs) loads its WebAssembly without a top-level await: wait for it
+    // here, before ink is imported. yoga-layout's own module has none to wait for (`ready` is undefined).
+    await ((await import('yoga-layout')) as { ready?: Promise<void> }).ready;
     return await import('./index.js');
   } finally {
     for (const [key, value] of saved) {

@@ -67,6 +67,9 @@ describe('the packed package', () => {
     expect(files).toContain('README.md');
     expect(files).toContain('bin/land.js');
     expect(files).toContain('dist/cli/main.js');
+    // The code cache's loader and the manifest saying the bundle is CommonJS (src/startup/code-cache.ts).
+    expect(files).toContain('dist/cli/code-cache.cjs');
+    expect(files).toContain('dist/cli/package.json');
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('dist/src/telemetry/index.d.ts');
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);

@@ -1,0 +1,155 @@
+/**
+ * Loads the bundled CLI (dist/cli, CommonJS) with a V8 code cache: node 20 keeps none for ES modules
+ * (`module.enableCompileCache` is node 22), and compiling the ≈ 360 KB `land up` runs before its first spawn was
+ * ≈ 20–40 ms of every start. Each script of the bundle is compiled through `vm.Script` with the cached data of an
+ * earlier run; what had none, or whose data V8 rejected (another node, other flags), is compiled as usual and its
+ * data (with the functions compiled by then) written shortly after loading settles and at exit. The cache is keyed
+ * by node's version, the architecture and the bundle's build id (dist/cli/package.json, written by
+ * scripts/bundle.mjs), kept private (0700 folder, 0600 files, never read through a link or from a file another
+ * user owns or others can write), and optional: any failure falls back to a plain compile. `LAND_CODE_CACHE=0` turns
+ * it off; `LAND_CODE_CACHE_DIR` moves it (default `$XDG_CACHE_HOME/land/code-cache` or `~/.cache/land/code-cache`).
+ * Built into dist/cli/code-cache.cjs by scripts/bundle.mjs and loaded by bin/land.js before anything else.
+ */
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+
+/** How long after the last script compiled without a cache its data is written (loading has settled by then). */
+const SETTLE_MS = 250;
+const uid = process.getuid?.();
+/** The names of the cache's folders (node version, architecture, build id): the only ones land ever removes. */
+/** How many builds' (or nodes') caches are kept: a few builds run side by side (an A/B bench, two checkouts). */
+const KEEP_FOLDERS = 4;
+const CACHE_FOLDER = /^v\d+\.\d+\.\d+-\w+-[\w-]+$/;
+
+interface CacheFolder {
+  /** Where this node and this build keep their data. */
+  dir: string;
+  /** What holds the folders of every node and build (others are removed when this one is written). */
+  parent: string;
+}
+
+function cacheFolder(buildId: string): CacheFolder | undefined {
+  if (process.env.LAND_CODE_CACHE === '0' || !/^[\w-]+$/.test(buildId)) return undefined;
+  const base = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
+  const parent = process.env.LAND_CODE_CACHE_DIR || path.join(base, 'land', 'code-cache');
+  return { parent, dir: path.join(parent, `${process.version}-${process.arch}-${buildId}`) };
+}
+
+/** A folder only this user can change, not a link: what the cache may be read from and written to. */
+function isPrivateFolder(dir: string): boolean {
+  try {
+    const stat = lstatSync(dir);
+    return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
+}
+
+function readPrivate(file: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Removes all but the KEEP_FOLDERS most recently written folders of the cache (other nodes, builds). */
+function pruneFolders(parent: string): void {
+  const folders = readdirSync(parent)
+    .filter((name) => CACHE_FOLDER.test(name))
+    .map((name) => ({ name, written: lstatSync(path.join(parent, name)).mtimeMs }))
+    .sort((a, b) => b.written - a.written);
+  for (const { name } of folders.slice(KEEP_FOLDERS)) rmSync(path.join(parent, name), { recursive: true, force: true });
+}
+
+/** Writes `pending` scripts' data into the folder (made private), and prunes the folders of other nodes and builds. */
+function writeCache(folder: CacheFolder, pending: Map<string, vm.Script>): void {
+  if (pending.size === 0) return;
+  const scripts = [...pending];
+  pending.clear();
+  try {
+    mkdirSync(folder.dir, { recursive: true, mode: 0o700 });
+    if (!isPrivateFolder(folder.dir)) return;
+    for (const [name, script] of scripts) {
+      const file = path.join(folder.dir, name);
+      const temporary = `${file}.${process.pid}.tmp`;
+      try {
+        writeFileSync(temporary, script.createCachedData(), { mode: 0o600, flag: 'wx' });
+        renameSync(temporary, file);
+      } catch {
+        rmSync(temporary, { force: true });
+      }
+    }
+    pruneFolders(folder.parent);
+  } catch {
+    // No cache this time (a read-only home, a full disk): the next start compiles as usual.
+  }
+}
+
+type Compile = (this: Module, content: string, filename: string) => unknown;
+
+/**
+ * node's wrapper around a CommonJS module, plus `__landImport`: the bundle's `import(…)` (scripts/bundle.mjs), which
+ * node 20 cannot run from a script compiled from cached data.
+ */
+const wrap = (content: string) =>
+  `(function (exports, require, module, __filename, __dirname, __landImport) { ${content}\n});`;
+const landImport = (specifier: string): Promise<unknown> => import(specifier);
+
+/**
+ * Compiles the bundle's scripts (those under `root`) with the cache from now on: what node's own `_compile` does for
+ * them, plus cached data (none with LAND_CODE_CACHE=0, or when the cache is unusable).
+ */
+function installCompileHook(root: string, folder: CacheFolder | undefined): void {
+  const proto = Module.prototype as unknown as { _compile: Compile };
+  const original = proto._compile;
+  const usable = folder !== undefined && isPrivateFolder(folder.dir);
+  const pending = new Map<string, vm.Script>();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => folder && writeCache(folder, pending);
+  if (folder) process.once('exit', flush);
+  proto._compile = function compileCached(this: Module, content: string, filename: string): unknown {
+    if (!filename.startsWith(root)) return original.call(this, content, filename);
+    const name = `${path.relative(root, filename).replaceAll(path.sep, '__')}.v8`;
+    const cachedData = usable ? readPrivate(path.join(folder.dir, name)) : undefined;
+    const script = new vm.Script(wrap(content), { filename, cachedData });
+    if (folder && (cachedData === undefined || script.cachedDataRejected)) {
+      pending.set(name, script);
+      clearTimeout(timer);
+      timer = setTimeout(flush, SETTLE_MS).unref();
+    }
+    const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
+    return wrapper.call(this.exports, this.exports, createRequire(filename), this, filename, path.dirname(filename), landImport);
+  };
+}
+
+/** Loads dist/cli/main.js (`mainFile`), through the code cache when the bundle is CommonJS (not a source-map build). */
+export async function loadCli(mainFile: string): Promise<{ main(argv: string[]): Promise<number> }> {
+  const root = path.dirname(mainFile);
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { type?: string; buildId?: string };
+  if (manifest.type === 'module') return (await import(pathToFileURL(mainFile).href)) as { main(argv: string[]): Promise<number> };
+  installCompileHook(root + path.sep, cacheFolder(manifest.buildId ?? ''));
+  return createRequire(mainFile)(mainFile) as { main(argv: string[]): Promise<number> };
+}

@@ -1,0 +1,108 @@
+/**
+ * The bundle's V8 code cache (src/startup/code-cache.ts): written private on a first run, used as is on the next,
+ * and never in the way: a stale or corrupt entry, a cache folder that cannot be written or that is not private, and
+ * LAND_CODE_CACHE=0 all leave land's behaviour (output, exit code) as without a cache.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { land, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+
+const caches: string[] = [];
+afterAll(() => {
+  removeProjects();
+  for (const dir of caches.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const { buildId } = JSON.parse(readFileSync(join(ROOT, 'dist', 'cli', 'package.json'), 'utf8')) as { buildId: string };
+const FOLDER = `${process.version}-${process.arch}-${buildId}`;
+const project = makeProject({ config: { tiers: { web: { command: ['true'] } } } });
+
+function cacheRoot(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'land-code-cache-'));
+  caches.push(dir);
+  return dir;
+}
+
+/** `land check` (the config and its chunks loaded, then exit) with the cache at `dir`: its output and exit code. */
+async function check(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const run = land(['check'], project, env);
+  const { code } = await run.exited;
+  return { code, output: run.output };
+}
+
+const withoutCache = check({ LAND_CODE_CACHE: '0', LAND_CODE_CACHE_DIR: join(tmpdir(), 'land-code-cache-never') });
+
+describe('the code cache', () => {
+  it('is written on a first run, 0700 and 0600, and used unchanged on the next', async () => {
+    const root = cacheRoot();
+    const plain = await withoutCache;
+    expect(plain.code).toBe(0);
+    expect(await check({ LAND_CODE_CACHE_DIR: root })).toEqual(plain);
+
+    const folder = join(root, FOLDER);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    const files = readdirSync(folder);
+    expect(files).toContain('main.js.v8');
+    expect(files.some((name) => name.startsWith('chunks__'))).toBe(true);
+    for (const name of files) expect(statSync(join(folder, name)).mode & 0o777).toBe(0o600);
+
+    // Accepted by V8: nothing is written again (a rewrite renames a new file into place).
+    const before = Object.fromEntries(files.map((name) => [name, statSync(join(folder, name)).ino]));
+    expect(await check({ LAND_CODE_CACHE_DIR: root })).toEqual(plain);
+    expect(Object.fromEntries(readdirSync(folder).map((name) => [name, statSync(join(folder, name)).ino]))).toEqual(before);
+  });
+
+  it('a corrupt or truncated entry is rejected and written again; the run behaves as without a cache', async () => {
+    const root = cacheRoot();
+    const plain = await withoutCache;
+    await check({ LAND_CODE_CACHE_DIR: root });
+    const folder = join(root, FOLDER);
+    const entry = join(folder, 'main.js.v8');
+    const good = readFileSync(entry);
+    writeFileSync(entry, good.subarray(0, good.length >> 1));
+    const garbage = join(folder, readdirSync(folder).find((name) => name.startsWith('chunks__'))!);
+    writeFileSync(garbage, Buffer.alloc(4096, 7));
+
+    expect(await check({ LAND_CODE_CACHE_DIR: root })).toEqual(plain);
+    expect(readFileSync(entry).length).toBeGreaterThan(good.length >> 1);
+    expect(readFileSync(garbage).equals(Buffer.alloc(4096, 7))).toBe(false);
+  });
+
+  it("keeps other nodes' and builds' folders apart, and prunes all but the four most recent", async () => {
+    const root = cacheRoot();
+    const others = ['v18.0.0-x64-aaaa', 'v20.0.0-x64-bbbb', 'v22.0.0-x64-cccc', `${process.version}-${process.arch}-0123456789abcdef`];
+    others.forEach((name, i) => {
+      mkdirSync(join(root, name), { mode: 0o700 });
+      writeFileSync(join(root, name, 'main.js.v8'), 'not for this build', { mode: 0o600 });
+      utimesSync(join(root, name), new Date(2020, 0, i + 1), new Date(2020, 0, i + 1));
+    });
+    writeFileSync(join(root, 'notes.txt'), 'not the cache’s: left alone');
+
+    expect(await check({ LAND_CODE_CACHE_DIR: root })).toEqual(await withoutCache);
+    expect(readdirSync(root).sort()).toEqual([...others.slice(1), FOLDER, 'notes.txt'].sort());
+    expect(readFileSync(join(root, others[3]!, 'main.js.v8'), 'utf8')).toBe('not for this build');
+  });
+
+  it('a folder that cannot be created, or that is not private, is neither read nor written', async () => {
+    const plain = await withoutCache;
+    const root = cacheRoot();
+    writeFileSync(join(root, 'a-file'), '');
+    expect(await check({ LAND_CODE_CACHE_DIR: join(root, 'a-file', 'cache') })).toEqual(plain);
+
+    const open = join(root, 'open');
+    mkdirSync(join(open, FOLDER), { recursive: true });
+    chmodSync(join(open, FOLDER), 0o777);
+    writeFileSync(join(open, FOLDER, 'main.js.v8'), Buffer.alloc(64, 1), { mode: 0o600 });
+    expect(await check({ LAND_CODE_CACHE_DIR: open })).toEqual(plain);
+    expect(readdirSync(join(open, FOLDER))).toEqual(['main.js.v8']);
+    expect(readFileSync(join(open, FOLDER, 'main.js.v8')).equals(Buffer.alloc(64, 1))).toBe(true);
+  });
+
+  it('LAND_CODE_CACHE=0 writes nothing', async () => {
+    const root = cacheRoot();
+    expect(await check({ LAND_CODE_CACHE: '0', LAND_CODE_CACHE_DIR: root })).toEqual(await withoutCache);
+    expect(readdirSync(root)).toEqual([]);
+  });
+});
