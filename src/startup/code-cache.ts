@@ -19,6 +19,7 @@ import {
   openSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -147,7 +148,9 @@ function installCompileHook(root: string, folder: CacheFolder | undefined): void
 
 /** Loads dist/cli/main.js (`mainFile`), through the code cache when the bundle is CommonJS (not a source-map build). */
 export async function loadCli(mainFile: string): Promise<{ main(argv: string[]): Promise<number> }> {
-  const root = path.dirname(mainFile);
+  // node names a required file by its real path: so must the folder whose scripts are compiled here (a package
+  // reached through a link, as pnpm and `npm link` make), or they would miss `__landImport`.
+  const root = path.dirname(realpathSync(mainFile));
   const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { type?: string; buildId?: string };
   if (manifest.type === 'module') return (await import(pathToFileURL(mainFile).href)) as { main(argv: string[]): Promise<number> };
   installCompileHook(root + path.sep, cacheFolder(manifest.buildId ?? ''));
