@@ -99,7 +99,7 @@ export function ensurePrivateFolder(dir: string): void {
  * reader sees the old file or the new one, never half of one, and a link standing at the name is replaced, never
  * written through. The temporary name ends in `.tmp` (what a killed land leaves is recognisable).
  */
-export function writePrivateFile(file: string, data: string): void {
+export function writePrivateFile(file: string, data: string | Uint8Array): void {
   const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });

@@ -10,25 +10,13 @@
  * it off; `LAND_CODE_CACHE_DIR` moves it (default `$XDG_CACHE_HOME/land/code-cache` or `~/.cache/land/code-cache`).
  * Built into dist/cli/code-cache.cjs by scripts/bundle.mjs and loaded by bin/land.js before anything else.
  */
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
 
 /** How long after the last script compiled without a cache its data is written (loading has settled by then). */
 const SETTLE_MS = 250;
@@ -62,20 +50,6 @@ function isPrivateFolder(dir: string): boolean {
   }
 }
 
-function readPrivate(file: string): Buffer | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
-    return readFileSync(fd);
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 /** Removes all but the KEEP_FOLDERS most recently written folders of the cache (other nodes, builds). */
 function pruneFolders(parent: string): void {
   const folders = readdirSync(parent)
@@ -93,16 +67,7 @@ function writeCache(folder: CacheFolder, pending: Map<string, vm.Script>): void 
   try {
     mkdirSync(folder.dir, { recursive: true, mode: 0o700 });
     if (!isPrivateFolder(folder.dir)) return;
-    for (const [name, script] of scripts) {
-      const file = path.join(folder.dir, name);
-      const temporary = `${file}.${process.pid}.tmp`;
-      try {
-        writeFileSync(temporary, script.createCachedData(), { mode: 0o600, flag: 'wx' });
-        renameSync(temporary, file);
-      } catch {
-        rmSync(temporary, { force: true });
-      }
-    }
+    for (const [name, script] of scripts) writePrivateFile(path.join(folder.dir, name), script.createCachedData());
     pruneFolders(folder.parent);
   } catch {
     // No cache this time (a read-only home, a full disk): the next start compiles as usual.
@@ -134,7 +99,7 @@ function installCompileHook(root: string, folder: CacheFolder | undefined): void
   proto._compile = function compileCached(this: Module, content: string, filename: string): unknown {
     if (!filename.startsWith(root)) return original.call(this, content, filename);
     const name = `${path.relative(root, filename).replaceAll(path.sep, '__')}.v8`;
-    const cachedData = usable ? readPrivate(path.join(folder.dir, name)) : undefined;
+    const cachedData = usable ? readPrivateFile(path.join(folder.dir, name)) : undefined;
     const script = new vm.Script(wrap(content), { filename, cachedData });
     if (folder && (cachedData === undefined || script.cachedDataRejected)) {
       pending.set(name, script);
