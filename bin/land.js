@@ -6,9 +6,13 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 
-// `land up` starts without V8's optimizing compiler, which it turns on once busy (src/runtime/optimizer.ts): set
-// here, before the bundle loads, or something is optimized while it does and the ~4 MB it costs are spent anyway.
-if (process.argv[2] === 'up') setFlagsFromString('--no-opt');
+// V8 flags of `land up`, set here, before the bundle loads (and so before its code cache is read: V8 rejects cached
+// data written under other flags; src/runtime/v8-flags.ts):
+// - no optimizing compiler until land is busy (src/runtime/optimizer.ts turns it on): something would be optimized
+//   while the bundle loads, and the ~4 MB that costs would be spent anyway;
+// - one reducing collection of the start-up garbage, not two: on an idle stack the second frees nothing and costs
+//   as much as the first (docs/decisions.md, "An idle stack's wake-ups"). V8 reads it at each step of its reducer.
+if (process.argv[2] === 'up') setFlagsFromString('--no-opt --memory-reducer-single-gc');
 
 const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const loader = fileURLToPath(new URL('../dist/cli/code-cache.cjs', import.meta.url));

@@ -11,7 +11,6 @@ import type { MountainTelemetry } from '../telemetry/mountain.js';
 import { fromBootStore } from '../dashboard/receiver-source.js';
 import { openDashboard, type DashboardFlags } from './dashboard-start.js';
 import { attachmentAtStart, attachmentWhenOrphaned, watchParent, type Attachment } from './attachment.js';
-import { quietIdleHeap } from './idle-heap.js';
 import { describeReceiver } from '../receiver/describe.js';
 import type { Receiver } from '../receiver/receiver.js';
 import { openStackReceiver, RECEIVER_PROTOCOL, receiverOff, SinkProxy } from '../receiver/stack.js';
@@ -175,7 +174,6 @@ async function openReceiver(plan: BootPlan, bootId: string, telemetry: MountainT
 export async function runStack(plan: BootPlan, options: StackOptions & DashboardFlags): Promise<number> {
   const rootDir = plan.config.rootDir;
   guardStdio();
-  quietIdleHeap();
   // First, so a port it cannot have is refused before anything else exists; it reads the stack only when asked.
   const dashboard = await openDashboard(plan, options, () => ({
     control: supervisor,

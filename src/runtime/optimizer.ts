@@ -5,6 +5,7 @@
  * (the receiver, the dashboard, a large scale-up) within a second of being busy. See docs/decisions.md ("Memory").
  */
 import { setFlagsFromString } from 'node:v8';
+import { setV8Flag } from './v8-flags.js';
 
 /** Relayed bytes after which the relay is a hot path worth optimizing. */
 const RELAY_BYTES = 1024 * 1024;
@@ -20,7 +21,7 @@ let watch: NodeJS.Timeout | undefined;
 export function optimizeFromNow(): void {
   if (!lean) return;
   lean = false;
-  setFlagsFromString('--opt');
+  setV8Flag('--opt');
   if (watch) clearInterval(watch);
   watch = undefined;
 }
@@ -29,6 +30,7 @@ export function optimizeFromNow(): void {
 export function startLean(): void {
   if (lean || watch) return;
   lean = true;
+  // Already so when bin/land.js set it before loading (the flags' hash, and so the code cache, stay as they are).
   setFlagsFromString('--no-opt');
   let last = process.cpuUsage();
   watch = setInterval(() => {

@@ -17,13 +17,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
+import { onV8FlagsChange } from '../runtime/v8-flags.js';
 
 /** How long after the last script compiled without a cache its data is written (loading has settled by then). */
 const SETTLE_MS = 250;
 const uid = process.getuid?.();
-/** The names of the cache's folders (node version, architecture, build id): the only ones land ever removes. */
 /** How many builds' (or nodes') caches are kept: a few builds run side by side (an A/B bench, two checkouts). */
 const KEEP_FOLDERS = 4;
+/** The names of the cache's folders (node version, architecture, build id): the only ones land ever removes. */
 const CACHE_FOLDER = /^v\d+\.\d+\.\d+-\w+-[\w-]+$/;
 
 interface CacheFolder {
@@ -96,6 +97,10 @@ function installCompileHook(root: string, folder: CacheFolder | undefined): void
   let timer: NodeJS.Timeout | undefined;
   const flush = () => folder && writeCache(folder, pending);
   if (folder) process.once('exit', flush);
+  onV8FlagsChange(() => {
+    clearTimeout(timer);
+    flush();
+  });
   proto._compile = function compileCached(this: Module, content: string, filename: string): unknown {
     if (!filename.startsWith(root)) return original.call(this, content, filename);
     const name = `${path.relative(root, filename).replaceAll(path.sep, '__')}.v8`;

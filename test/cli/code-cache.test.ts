@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { land, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+import { child, land, makeProject, removeProjects, ROOT } from '../helpers/land.js';
 
 const caches: string[] = [];
 afterAll(() => {
@@ -52,6 +52,26 @@ describe('the code cache', () => {
     const before = Object.fromEntries(files.map((name) => [name, statSync(join(folder, name)).ino]));
     expect(await check({ LAND_CODE_CACHE_DIR: root })).toEqual(plain);
     expect(Object.fromEntries(readdirSync(folder).map((name) => [name, statSync(join(folder, name)).ino]))).toEqual(before);
+  });
+
+  it('land up (which sets V8 flags of its own) writes its cache once and the next land up uses it unchanged', async () => {
+    // V8 rejects cached data written under other flags than the reader's: flags changed at run time after the cache
+    // was read (src/runtime/v8-flags.ts) made every land up reject its cache and write it again.
+    const root = cacheRoot();
+    const dir = makeProject({ config: { tiers: { web: { command: child() } } } });
+    const up = async () => {
+      const run = land(['up', '--no-tui'], dir, { LAND_CODE_CACHE_DIR: root });
+      await run.waitFor(/web: starting → (ready|running)/);
+      expect((await run.stop()).code).toBe(0);
+    };
+    await up();
+    const folder = join(root, FOLDER);
+    const written = () => Object.fromEntries(readdirSync(folder).map((name) => [name, statSync(join(folder, name)).ino]));
+    const first = written();
+    expect(Object.keys(first)).toContain('main.js.v8');
+    await up();
+    const second = written();
+    for (const [name, ino] of Object.entries(first)) expect([name, second[name]]).toEqual([name, ino]);
   });
 
   it('a corrupt or truncated entry is rejected and written again; the run behaves as without a cache', async () => {

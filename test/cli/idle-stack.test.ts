@@ -1,7 +1,7 @@
 /**
  * An idle stack does no needless work: once its tiers are up and nothing happens, land collects its start-up garbage
  * with one reducing mark-compact, not the two or three V8's memory reducer runs by default (the second frees nothing
- * on an idle stack and costs as much as the first: src/cli/idle-heap.ts). Observed in the real `land up` through
+ * on an idle stack and costs as much as the first: bin/land.js). Observed in the real `land up` through
  * V8's own trace of its collections. `--gc-memory-reducer-start-delay-ms` only brings the reducer's first look
  * forward (from 8 s), so the test does not wait as long.
  */

@@ -1,0 +1,19 @@
+/**
+ * V8 flags changed while land runs. V8's cached data carries a hash of the flags in force when it is written, and a
+ * start whose flags differ rejects it: so the code cache (src/startup/code-cache.ts, which registers the hook below)
+ * writes what it holds before a flag changes, while the flags still match those the next start loads with.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+const BEFORE_CHANGE = Symbol.for('land.beforeV8FlagsChange');
+
+/** Lets `hook` run (synchronously) before each change of a V8 flag through setV8Flag. */
+export function onV8FlagsChange(hook: () => void): void {
+  (globalThis as Record<symbol, unknown>)[BEFORE_CHANGE] = hook;
+}
+
+export function setV8Flag(flag: string): void {
+  const hook = (globalThis as Record<symbol, unknown>)[BEFORE_CHANGE];
+  if (typeof hook === 'function') hook();
+  setFlagsFromString(flag);
+}
