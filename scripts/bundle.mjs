@@ -129,13 +129,6 @@ function stackGroups(outputs) {
   return new Map([...users].map(([file, names]) => [join(root, file), names.length ? `up-client-${keys.indexOf(names.join('+'))}` : 'up-stack']));
 }
 
-/**
- * esbuild makes a chunk per set of entry points (every lazily imported module is one) sharing some code, which left
- * `land up` 37 small files to resolve, read, compile and link before its first spawn: ~0.4 ms each, and more on a
- * busy machine. rolldown regroups esbuild's output: what `land up` needs before its first spawn becomes one chunk,
- * which every other chunk needing part of it imports (no module is ever loaded twice); the rest stays as esbuild
- * split it. Whitespace only is minified again (names stay readable in profiles, as in esbuild's pass).
- */
 /** Where `node` and its descendants hold an `import(…)` expression (UTF-16 offsets of its `import`). */
 function dynamicImports(node, found = []) {
   if (Array.isArray(node)) node.forEach((item) => dynamicImports(item, found));
@@ -164,6 +157,13 @@ const importThroughLoader = {
   },
 };
 
+/**
+ * esbuild makes a chunk per set of entry points (every lazily imported module is one) sharing some code, which left
+ * `land up` 37 small files to resolve, read, compile and link before its first spawn: ~0.4 ms each, and more on a
+ * busy machine. rolldown regroups esbuild's output: what `land up` needs before its first spawn becomes one chunk,
+ * which every other chunk needing part of it imports (no module is ever loaded twice); the rest stays as esbuild
+ * split it. Whitespace only is minified again (names stay readable in profiles, as in esbuild's pass).
+ */
 async function regroupStack(groups) {
   const bundle = await rolldown({
     input: { main: join(stage, 'main.js') },
