@@ -5,7 +5,7 @@
 // `mkdir /tmp/before && cp -r bin dist package.json /tmp/before && ln -s $PWD/node_modules /tmp/before/`); `--this`
 // likewise instead of this checkout's build (so a rebuild meanwhile does not change what is measured). `--with` adds
 // the floor and peers of the scenario (concurrently must be in bench/.tools: a bench run installs it).
-// Each round floods 4 children × lines × 100 B under each variant, checks every line (lost, cut: both must be 0)
+// Each round floods 4 children × lines × 100 B under each variant (in an order that rotates from round to round), checks every line (lost, cut: both must be 0)
 // and records throughput and the tool's CPU. Prints the rounds, the medians, the ratios and the load average;
 // writes nothing.
 import { loadavg } from 'node:os';
@@ -33,7 +33,10 @@ const load = [loadavg()];
 let failed = false;
 try {
   for (let round = 1; round <= rounds; round++) {
-    for (const [name, [id, options]] of Object.entries(variants)) {
+    // In an order that rotates from round to round: no variant always comes first (or right after a peer).
+    const order = Object.entries(variants);
+    const shift = (round - 1) % order.length;
+    for (const [name, [id, options]] of [...order.slice(shift), ...order.slice(0, shift)]) {
       const one = await relayOnce(hub, id, lines, options);
       values[name].mbps.push(one.mbps);
       values[name].cpu.push(one.cpuSeconds);
