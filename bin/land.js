@@ -23,10 +23,12 @@ if (!existsSync(entry) || !existsSync(loader)) {
 const { main } = await createRequire(import.meta.url)(loader).loadCli(entry);
 const code = await main(process.argv.slice(2));
 // Exit explicitly (telemetry clients may hold timers), once stdout has taken everything: a pipe whose reader is
-// slower than land is written asynchronously, and exiting at once cut `land logs … | wc -c` at 128 KiB.
+// slower than land is written asynchronously, and exiting at once cut `land logs … | wc -c` at 128 KiB. An empty
+// write's callback runs once all before it is written: 'drain' comes only after a write past the high-water mark,
+// so with less queued it never came, the loop ran dry and node exited 13 (unsettled top-level await) instead.
 if (process.stdout.writableLength > 0) {
   await new Promise((resolve) => {
-    process.stdout.once('drain', resolve);
+    process.stdout.write('', resolve);
     process.stdout.once('error', resolve);
     process.stdout.once('close', resolve);
   });
