@@ -12,16 +12,26 @@ import { setFlagsFromString } from 'node:v8';
 //   while the bundle loads, and the ~4 MB that costs would be spent anyway;
 // - one reducing collection of the start-up garbage, not two: on an idle stack the second frees nothing and costs
 //   as much as the first (docs/decisions.md, "An idle stack's wake-ups"). V8 reads it at each step of its reducer.
-if (process.argv[2] === 'up') setFlagsFromString('--no-opt --memory-reducer-single-gc');
+// `land spawn` with no stack running runs one tier in the foreground, as `land up` does.
+const stack = process.argv[2] === 'up' || process.argv[2] === 'spawn';
+const STACK_FLAGS = ['--no-opt', '--memory-reducer-single-gc'];
+if (stack) {
+  setFlagsFromString(STACK_FLAGS.join(' '));
+  globalThis[Symbol.for('land.v8FlagsAtStart')] = STACK_FLAGS; // for src/runtime/v8-flags.ts
+}
 
 const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const loader = fileURLToPath(new URL('../dist/cli/code-cache.cjs', import.meta.url));
-if (!existsSync(entry) || !existsSync(loader)) {
+const manifest = fileURLToPath(new URL('../dist/cli/package.json', import.meta.url));
+if (!existsSync(entry) || !existsSync(loader) || !existsSync(manifest)) {
   process.stderr.write('land: not built yet: run `npm run build` in the land package\n');
   process.exit(1);
 }
-const { main } = await createRequire(import.meta.url)(loader).loadCli(entry);
+const { loadCli, flushCodeCache } = createRequire(import.meta.url)(loader);
+// The code cache keeps the data of each set of V8 flags apart (V8 rejects data written under other flags).
+const { main } = await loadCli(entry, stack ? 'stack' : '');
 const code = await main(process.argv.slice(2));
+flushCodeCache();
 // Exit explicitly (telemetry clients may hold timers), once stdout has taken everything: a pipe whose reader is
 // slower than land is written asynchronously, and exiting at once cut `land logs … | wc -c` at 128 KiB. An empty
 // write's callback runs once all before it is written: 'drain' comes only after a write past the high-water mark,

@@ -182,6 +182,8 @@ async function regroupStack(groups) {
       dir: outdir,
       // CommonJS: node 20 keeps no code cache for ES modules, src/startup/code-cache.ts does for these scripts.
       format: 'cjs',
+      // esbuild's ES modules were strict; rolldown's 'auto' would leave CommonJS output sloppy (no directive in it).
+      strict: true,
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
       minify: { compress: false, mangle: false, codegen: { removeWhitespace: process.env.LAND_BUNDLE_MINIFY !== '0' } },

@@ -4,7 +4,6 @@
  * in the node binary and its zones) for nothing. The log relay turns it on at its first MiB, and a busy process
  * (the receiver, the dashboard, a large scale-up) within a second of being busy. See docs/decisions.md ("Memory").
  */
-import { setFlagsFromString } from 'node:v8';
 import { setV8Flag } from './v8-flags.js';
 
 /** Relayed bytes after which the relay is a hot path worth optimizing. */
@@ -30,8 +29,8 @@ export function optimizeFromNow(): void {
 export function startLean(): void {
   if (lean || watch) return;
   lean = true;
-  // Already so when bin/land.js set it before loading (the flags' hash, and so the code cache, stay as they are).
-  setFlagsFromString('--no-opt');
+  // Already so when bin/land.js set it before loading: the flags' hash, and so the code cache, stay as they are.
+  setV8Flag('--no-opt');
   let last = process.cpuUsage();
   watch = setInterval(() => {
     const now = process.cpuUsage();

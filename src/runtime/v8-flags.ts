@@ -6,14 +6,20 @@
 import { setFlagsFromString } from 'node:v8';
 
 const BEFORE_CHANGE = Symbol.for('land.beforeV8FlagsChange');
+/** Flags in force: bin/land.js's, set before the bundle loaded (it lists them under this symbol), and setV8Flag's. */
+const set = new Set<string>(((globalThis as Record<symbol, unknown>)[Symbol.for('land.v8FlagsAtStart')] as string[] | undefined) ?? []);
 
 /** Lets `hook` run (synchronously) before each change of a V8 flag through setV8Flag. */
 export function onV8FlagsChange(hook: () => void): void {
   (globalThis as Record<symbol, unknown>)[BEFORE_CHANGE] = hook;
 }
 
+/** Sets `flag` (e.g. `--no-opt`); the hook runs first unless the flag is already so (then nothing changes). */
 export function setV8Flag(flag: string): void {
+  if (set.has(flag)) return;
   const hook = (globalThis as Record<symbol, unknown>)[BEFORE_CHANGE];
   if (typeof hook === 'function') hook();
   setFlagsFromString(flag);
+  set.add(flag);
+  set.delete(flag.startsWith('--no-') ? `--${flag.slice(5)}` : `--no-${flag.slice(2)}`);
 }

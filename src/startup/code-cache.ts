@@ -3,9 +3,10 @@
  * (`module.enableCompileCache` is node 22), and compiling the ≈ 360 KB `land up` runs before its first spawn was
  * ≈ 20–40 ms of every start. Each script of the bundle is compiled through `vm.Script` with the cached data of an
  * earlier run; what had none, or whose data V8 rejected (another node, other flags), is compiled as usual and its
- * data (with the functions compiled by then) written shortly after loading settles and at exit. The cache is keyed
- * by node's version, the architecture and the bundle's build id (dist/cli/package.json, written by
- * scripts/bundle.mjs), kept private (0700 folder, 0600 files, never read through a link or from a file another
+ * data (with the functions compiled by then) written shortly after loading settles and when the command is done (not
+ * in an exit handler: a stack's children are stopped first). The cache is keyed by node's version, the architecture,
+ * the bundle's build id (dist/cli/package.json, written by scripts/bundle.mjs) and the V8 flags bin/land.js set
+ * before loading (`land up`'s: src/runtime/v8-flags.ts), kept private (0700 folder, 0600 files, never read through a link or from a file another
  * user owns or others can write), and optional: any failure falls back to a plain compile. `LAND_CODE_CACHE=0` turns
  * it off; `LAND_CODE_CACHE_DIR` moves it (default `$XDG_CACHE_HOME/land/code-cache` or `~/.cache/land/code-cache`).
  * Built into dist/cli/code-cache.cjs by scripts/bundle.mjs and loaded by bin/land.js before anything else.
@@ -34,11 +35,23 @@ interface CacheFolder {
   parent: string;
 }
 
-function cacheFolder(buildId: string): CacheFolder | undefined {
+/** An absolute folder from the environment (the XDG spec calls a relative one invalid), else undefined. */
+const absolute = (value: string | undefined) => (value && path.isAbsolute(value) ? value : undefined);
+
+/**
+ * Where this node, this build and this set of V8 flags (`flagsTag`: V8 rejects data written under other flags, so
+ * `land up`'s and the other commands' must not share files) keep their data; undefined: no cache.
+ */
+function cacheFolder(buildId: string, flagsTag: string): CacheFolder | undefined {
   if (process.env.LAND_CODE_CACHE === '0' || !/^[\w-]+$/.test(buildId)) return undefined;
-  const base = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
-  const parent = process.env.LAND_CODE_CACHE_DIR || path.join(base, 'land', 'code-cache');
-  return { parent, dir: path.join(parent, `${process.version}-${process.arch}-${buildId}`) };
+  try {
+    const base = absolute(process.env.XDG_CACHE_HOME) ?? path.join(homedir(), '.cache');
+    const parent = absolute(process.env.LAND_CODE_CACHE_DIR) ?? path.join(base, 'land', 'code-cache');
+    const tag = flagsTag ? `-${flagsTag}` : '';
+    return { parent, dir: path.join(parent, `${process.version}-${process.arch}-${buildId}${tag}`) };
+  } catch {
+    return undefined; // no home folder (a uid without a passwd entry and no HOME): no cache
+  }
 }
 
 /** A folder only this user can change, not a link: what the cache may be read from and written to. */
@@ -95,34 +108,46 @@ function installCompileHook(root: string, folder: CacheFolder | undefined): void
   const usable = folder !== undefined && isPrivateFolder(folder.dir);
   const pending = new Map<string, vm.Script>();
   let timer: NodeJS.Timeout | undefined;
-  const flush = () => folder && writeCache(folder, pending);
-  if (folder) process.once('exit', flush);
-  onV8FlagsChange(() => {
+  // Once a V8 flag has changed, what compiles from then on would be written under flags the next start has not.
+  let flagsChanged = false;
+  flushPending = () => {
     clearTimeout(timer);
-    flush();
+    if (folder) writeCache(folder, pending);
+  };
+  onV8FlagsChange(() => {
+    flushPending();
+    flagsChanged = true;
   });
   proto._compile = function compileCached(this: Module, content: string, filename: string): unknown {
-    if (!filename.startsWith(root)) return original.call(this, content, filename);
+    // node's own arguments, whatever their number (newer nodes pass a third).
+    if (!filename.startsWith(root)) return original.apply(this, arguments as unknown as [string, string]);
     const name = `${path.relative(root, filename).replaceAll(path.sep, '__')}.v8`;
     const cachedData = usable ? readPrivateFile(path.join(folder.dir, name)) : undefined;
     const script = new vm.Script(wrap(content), { filename, cachedData });
-    if (folder && (cachedData === undefined || script.cachedDataRejected)) {
+    if (folder && !flagsChanged && (cachedData === undefined || script.cachedDataRejected)) {
       pending.set(name, script);
       clearTimeout(timer);
-      timer = setTimeout(flush, SETTLE_MS).unref();
+      timer = setTimeout(flushPending, SETTLE_MS).unref();
     }
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, createRequire(filename), this, filename, path.dirname(filename), landImport);
   };
 }
 
-/** Loads dist/cli/main.js (`mainFile`), through the code cache when the bundle is CommonJS (not a source-map build). */
-export async function loadCli(mainFile: string): Promise<{ main(argv: string[]): Promise<number> }> {
+/** Writes the data of what compiled without a usable cache, now (bin/land.js calls it once the command is done). */
+let flushPending = (): void => undefined;
+export const flushCodeCache = (): void => flushPending();
+
+/**
+ * Loads dist/cli/main.js (`mainFile`), through the code cache when the bundle is CommonJS (not a source-map build).
+ * `flagsTag` names the V8 flags bin/land.js set before (empty: none), which the cache's folder is kept apart by.
+ */
+export async function loadCli(mainFile: string, flagsTag = ''): Promise<{ main(argv: string[]): Promise<number> }> {
   // node names a required file by its real path: so must the folder whose scripts are compiled here (a package
   // reached through a link, as pnpm and `npm link` make), or they would miss `__landImport`.
   const root = path.dirname(realpathSync(mainFile));
   const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { type?: string; buildId?: string };
   if (manifest.type === 'module') return (await import(pathToFileURL(mainFile).href)) as { main(argv: string[]): Promise<number> };
-  installCompileHook(root + path.sep, cacheFolder(manifest.buildId ?? ''));
+  installCompileHook(root + path.sep, cacheFolder(manifest.buildId ?? '', flagsTag));
   return createRequire(mainFile)(mainFile) as { main(argv: string[]): Promise<number> };
 }

@@ -54,7 +54,7 @@ describe('the code cache', () => {
     expect(Object.fromEntries(readdirSync(folder).map((name) => [name, statSync(join(folder, name)).ino]))).toEqual(before);
   });
 
-  it('land up (which sets V8 flags of its own) writes its cache once and the next land up uses it unchanged', async () => {
+  it('land up (which sets V8 flags of its own) writes its cache once; the next land up uses it unchanged, a command between them too', async () => {
     // V8 rejects cached data written under other flags than the reader's: flags changed at run time after the cache
     // was read (src/runtime/v8-flags.ts) made every land up reject its cache and write it again.
     const root = cacheRoot();
@@ -65,13 +65,19 @@ describe('the code cache', () => {
       expect((await run.stop()).code).toBe(0);
     };
     await up();
-    const folder = join(root, FOLDER);
+    const folder = join(root, `${FOLDER}-stack`); // apart from the other commands' (V8 flags of its own)
     const written = () => Object.fromEntries(readdirSync(folder).map((name) => [name, statSync(join(folder, name)).ino]));
     const first = written();
     expect(Object.keys(first)).toContain('main.js.v8');
+    // Another command in between (other flags, other folder) changes neither.
+    const checked = await check({ LAND_CODE_CACHE_DIR: root });
+    expect(checked.code).toBe(0);
+    const plainFiles = readdirSync(join(root, FOLDER)).map((name) => [name, statSync(join(root, FOLDER, name)).ino]);
     await up();
     const second = written();
     for (const [name, ino] of Object.entries(first)) expect([name, second[name]]).toEqual([name, ino]);
+    await check({ LAND_CODE_CACHE_DIR: root });
+    expect(readdirSync(join(root, FOLDER)).map((name) => [name, statSync(join(root, FOLDER, name)).ino])).toEqual(plainFiles);
   });
 
   it('a corrupt or truncated entry is rejected and written again; the run behaves as without a cache', async () => {

@@ -53,8 +53,9 @@ describe('the terminal UI in a real terminal', () => {
       profiles: { debug: 'Spawn=false\n' },
     });
     const script = `cd ${dir} && env -u Spawn -u Render node ${LAND_BIN} up; echo LAND-EXITED $?; stty -a | grep -o -- '-*icanon' | head -1 | sed 's/^/MODE=/'; sleep 120`;
-    // CI=true as on a build server: land must still draw live frames (see src/tui/load.ts).
-    tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', '-e', 'CI=true', script);
+    // CI=true as on a build server: land must still draw live frames (see src/tui/load.ts); DEV=true, which makes
+    // ink load React's devtools (not shipped): the UI must come up all the same.
+    tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', '-e', 'CI=true', '-e', 'DEV=true', script);
 
     let text = await waitForScreen((t) => row(t, 'alpha')?.state === 'ready' && row(t, 'beta')?.state === 'ready', 'both tiers ready');
     expect(text).toMatch(/uitest/);
