@@ -31,7 +31,7 @@ async function firstLine(child) {
 const WARM_UP_MS = 1000;
 
 /** SENDERS senders against `url` for `ms`: spans the target answered 200 for, per second. */
-async function ingest(url, ms, { warm = true } = {}) {
+export async function ingest(url, ms, { warm = true } = {}) {
   if (warm) await ingest(url, WARM_UP_MS, { warm: false });
   const senders = Array.from({ length: SENDERS }, (_, i) =>
     spawn(process.execPath, [join(HERE, 'sender.mjs'), url, String(BATCH), String(ms), `s${i}`], { stdio: ['ignore', 'pipe', 'inherit'] }),
@@ -45,7 +45,7 @@ async function ingest(url, ms, { warm = true } = {}) {
 }
 
 /** land's receiver endpoint, from its status on the control socket. */
-async function receiverEndpoint(dir) {
+export async function receiverEndpoint(dir) {
   const body = await new Promise((resolve, reject) => {
     const req = request({ socketPath: join(dir, '.land', 'run', 'land.sock'), path: '/status' }, (res) => {
       let text = '';
@@ -57,6 +57,29 @@ async function receiverEndpoint(dir) {
   const endpoint = JSON.parse(body).receiver?.endpoint;
   if (!endpoint) throw new Error('land reports no receiver');
   return endpoint;
+}
+
+/** Spans per second the floor (node:http, read and discard) ingests in `ms`. */
+export async function floorIngest(ms) {
+  const floor = spawn(process.execPath, [join(HERE, 'floor.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    return await ingest(`http://127.0.0.1:${await firstLine(floor)}`, ms);
+  } finally {
+    floor.kill('SIGTERM');
+    if (floor.exitCode === null) await once(floor, 'exit');
+  }
+}
+
+/** land (2 idle children, its receiver on) ingesting for `ms`: { spansPerS, rssBytes: land's RSS after }. */
+export async function landIngest(hub, ms, options = {}) {
+  // Limits far above what the run sends: every span is kept and written.
+  const up = await boot(hub, 'land', 2, { options: { ...options, config: { receiver: { limits: { spans: 100_000_000 } } } } });
+  try {
+    const spansPerS = await ingest(await receiverEndpoint(up.run.dir), ms);
+    return { spansPerS, rssBytes: ownRss(up.run).bytes };
+  } finally {
+    await finish(up.run, up.pids, { fast: true });
+  }
 }
 
 export async function run(ctx) {
@@ -72,23 +95,11 @@ export async function run(ctx) {
   const rate = addMetric(result, 'spans_per_s', `spans ingested per second, ${SENDERS} senders`, 'spans/s', { better: 'higher' });
   const rssAfter = addMetric(result, 'rss_after_ingest', "land's RSS after the ingest", 'MB', { ratios: false });
   await interleave(ctx, result, ['floor', 'land'], ctx.rounds, async (id) => {
-    if (id === 'floor') {
-      const floor = spawn(process.execPath, [join(HERE, 'floor.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-      try {
-        rate.record('floor', await ingest(`http://127.0.0.1:${await firstLine(floor)}`, ms));
-      } finally {
-        floor.kill('SIGTERM');
-        if (floor.exitCode === null) await once(floor, 'exit');
-      }
-      return;
-    }
-    // Limits far above what the run sends: every span is kept and written.
-    const up = await boot(ctx.hub, 'land', 2, { options: { config: { receiver: { limits: { spans: 100_000_000 } } } } });
-    try {
-      rate.record('land', await ingest(await receiverEndpoint(up.run.dir), ms));
-      rssAfter.record('land', ownRss(up.run).bytes / MB);
-    } finally {
-      await finish(up.run, up.pids, { fast: true });
+    if (id === 'floor') rate.record('floor', await floorIngest(ms));
+    else {
+      const land = await landIngest(ctx.hub, ms);
+      rate.record('land', land.spansPerS);
+      rssAfter.record('land', land.rssBytes / MB);
     }
   });
 

@@ -1,19 +1,20 @@
 /**
  * V8's optimizing compiler (TurboFan) stays off in `land up` until land has real work: a supervisor of idle children
  * runs no hot code, and the first optimized function costs ~4 MB of resident memory (the compiler's own code pages
- * in the node binary and its zones) for nothing. The log relay turns it on at its first MiB, and a busy process
- * (the receiver, the dashboard, a large scale-up) within a second of being busy. See docs/decisions.md ("Memory").
+ * in the node binary and its zones) for nothing. The hot paths turn it on at their first MiB (the log relay, the
+ * OTLP receiver: neither may wait for the busy watch, which a process sharing 2 cores with its senders can stay
+ * under), and anything else busy (the dashboard, a large scale-up) within a second. See docs/decisions.md ("Memory").
  */
 import { setV8Flag } from './v8-flags.js';
 
-/** Relayed bytes after which the relay is a hot path worth optimizing. */
-const RELAY_BYTES = 1024 * 1024;
+/** Bytes through the hot paths after which they are worth optimizing. */
+const HOT_BYTES = 1024 * 1024;
 /** CPU (user + system) in one second of the watch after which land is busy. */
 const BUSY_CPU_US = 400_000;
 const WATCH_MS = 1_000;
 
 let lean = false;
-let relayed = 0;
+let hotBytes = 0;
 let watch: NodeJS.Timeout | undefined;
 
 /** From now on V8 optimizes what runs hot, as it does by default. */
@@ -41,9 +42,10 @@ export function startLean(): void {
   watch.unref();
 }
 
-/** The log relay counts what it relays: past RELAY_BYTES it is hot. One add and compare per read. */
-export function noteRelayed(bytes: number): void {
+/** The log relay (per pipe read) and the receiver (per body) count their bytes: past HOT_BYTES, together, they are
+ * hot. One add and compare each. */
+export function noteHotBytes(bytes: number): void {
   if (!lean) return;
-  relayed += bytes;
-  if (relayed >= RELAY_BYTES) optimizeFromNow();
+  hotBytes += bytes;
+  if (hotBytes >= HOT_BYTES) optimizeFromNow();
 }

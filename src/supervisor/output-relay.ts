@@ -3,7 +3,7 @@
  * gate is held (a reader downstream is behind) or the log file is, so memory stays bounded and nothing is dropped.
  */
 import type { Readable } from 'node:stream';
-import { noteRelayed } from '../runtime/optimizer.js';
+import { noteHotBytes } from '../runtime/optimizer.js';
 import type { LineBlock } from './line-block.js';
 import { LineSplitter } from './line-splitter.js';
 import { StreamPauser, type OutputGate } from './output-gate.js';
@@ -34,7 +34,7 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
       options.onLines(name, block);
     });
     stream.on('data', (chunk: Buffer) => {
-      noteRelayed(chunk.length);
+      noteHotBytes(chunk.length);
       splitter.push(chunk);
     });
     stream.once('close', () => {

@@ -27,12 +27,12 @@ function run(body: string): Record<string, boolean> {
 }
 
 describe('the optimizing compiler in land up', () => {
-  it('stays off while little is relayed and comes on at the relay’s first MiB', () => {
+  it('stays off while little goes through the hot paths and comes on at their first MiB', () => {
     const seen = run(`
       seen.atStart = optimizable();
-      for (let i = 0; i < 15; i++) optimizer.noteRelayed(64 * 1024);
+      for (let i = 0; i < 15; i++) optimizer.noteHotBytes(64 * 1024);
       seen.after960KiB = optimizable();
-      optimizer.noteRelayed(64 * 1024);
+      optimizer.noteHotBytes(64 * 1024);
       seen.after1MiB = optimizable();`);
     expect(seen).toEqual({ atStart: false, after960KiB: false, after1MiB: true });
   });

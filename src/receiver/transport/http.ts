@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { oneLine } from '../../errors.js';
+import { noteHotBytes } from '../../runtime/optimizer.js';
 import type { Signal } from '../model/types.js';
 import { BodyError, bodyFormat, decodeContent, readRaw, type BodyFormat } from './body.js';
 import type { OtlpCodec, PartialSuccess } from './codec.js';
@@ -152,6 +153,7 @@ export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpS
       res.once('finish', () => req.socket.destroy());
       return;
     }
+    noteHotBytes(raw.length);
     waitingBytes += raw.length;
     const turn = queue.then(async () => {
       await nextTurn();
