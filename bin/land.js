@@ -4,7 +4,16 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+
+const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const loader = fileURLToPath(new URL('../dist/cli/code-cache.cjs', import.meta.url));
+const manifest = fileURLToPath(new URL('../dist/cli/package.json', import.meta.url));
+if (!existsSync(entry) || !existsSync(loader) || !existsSync(manifest)) {
+  process.stderr.write('land: not built yet: run `npm run build` in the land package\n');
+  process.exit(1);
+}
+const require = createRequire(import.meta.url);
+const { loadCli, flushCodeCache } = require(loader);
 
 // V8 flags of `land up`, set here, before the bundle loads (and so before its code cache is read: V8 rejects cached
 // data written under other flags; src/runtime/v8-flags.ts):
@@ -15,19 +24,17 @@ import { setFlagsFromString } from 'node:v8';
 // `land spawn` with no stack running runs one tier in the foreground, as `land up` does.
 const stack = process.argv[2] === 'up' || process.argv[2] === 'spawn';
 const STACK_FLAGS = ['--no-opt', '--memory-reducer-single-gc'];
+// node's own modules that `land up` loads before its first spawn, loaded before the flags change: node compiles its
+// modules from a code cache built into its binary, which V8 checks against the flags like any other, so once they
+// differ every module loaded is compiled from its source, at about twice the CPU (docs/decisions.md, "Start-up,
+// third pass"). The loader's own (vm, os) came in above; stdout's and stderr's streams (tty, pipe or file) too.
+const STACK_BUILTINS = ['node:child_process', 'node:crypto', 'node:http', 'node:dns', 'node:cluster', 'node:tty', 'node:fs/promises', 'node:timers/promises', 'node:perf_hooks'];
 if (stack) {
-  setFlagsFromString(STACK_FLAGS.join(' '));
+  for (const name of STACK_BUILTINS) require(name);
+  if (!process.stdout || !process.stderr) throw new Error('land: no stdout or stderr'); // their getters load them
+  require('node:v8').setFlagsFromString(STACK_FLAGS.join(' '));
   globalThis[Symbol.for('land.v8FlagsAtStart')] = STACK_FLAGS; // for src/runtime/v8-flags.ts
 }
-
-const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const loader = fileURLToPath(new URL('../dist/cli/code-cache.cjs', import.meta.url));
-const manifest = fileURLToPath(new URL('../dist/cli/package.json', import.meta.url));
-if (!existsSync(entry) || !existsSync(loader) || !existsSync(manifest)) {
-  process.stderr.write('land: not built yet: run `npm run build` in the land package\n');
-  process.exit(1);
-}
-const { loadCli, flushCodeCache } = createRequire(import.meta.url)(loader);
 // The code cache keeps the data of each set of V8 flags apart (V8 rejects data written under other flags).
 const { main } = await loadCli(entry, stack ? 'stack' : '');
 const code = await main(process.argv.slice(2));

@@ -6,7 +6,6 @@
  * The files land keeps in such folders (the pid file, the compiled config cache) are written and read back with
  * writePrivateFile and readPrivateFile.
  */
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -94,13 +93,18 @@ export function ensurePrivateFolder(dir: string): void {
   }
 }
 
+/** Temporary files this process has written (a part of their names). */
+let temporaries = 0;
+
 /**
  * Written beside its final name (created exclusively, mode 0600: `wx` never follows a link) and renamed over it: a
  * reader sees the old file or the new one, never half of one, and a link standing at the name is replaced, never
  * written through. The temporary name ends in `.tmp` (what a killed land leaves is recognisable).
  */
 export function writePrivateFile(file: string, data: string | Uint8Array): void {
-  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  // Unique without node:crypto (every command writes its code cache through here, and crypto cost `land --version`
+  // ≈ 10 ms of CPU to load): no two live processes share a pid, and a killed land's leftover has another time.
+  const temporary = `${file}.${process.pid}-${Date.now().toString(36)}-${(temporaries += 1)}.tmp`;
   try {
     writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
     renameSync(temporary, file);
