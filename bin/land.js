@@ -28,7 +28,7 @@ const STACK_FLAGS = ['--no-opt', '--memory-reducer-single-gc'];
 // modules from a code cache built into its binary, which V8 checks against the flags like any other, so once they
 // differ every module loaded is compiled from its source, at about twice the CPU (docs/decisions.md, "Start-up,
 // third pass"). The loader's own (vm, os) came in above; stdout's and stderr's streams (tty, pipe or file) too.
-const STACK_BUILTINS = ['node:child_process', 'node:crypto', 'node:http', 'node:dns', 'node:cluster', 'node:tty', 'node:fs/promises', 'node:timers/promises', 'node:perf_hooks'];
+const STACK_BUILTINS = ['node:child_process', 'node:crypto', 'node:http', 'node:dns', 'node:cluster', 'node:tty', 'node:fs/promises', 'node:timers/promises', 'node:perf_hooks', 'node:process'];
 if (stack) {
   for (const name of STACK_BUILTINS) require(name);
   if (!process.stdout || !process.stderr) throw new Error('land: no stdout or stderr'); // their getters load them
