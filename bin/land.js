@@ -20,10 +20,13 @@ const { loadCli, flushCodeCache } = require(loader);
 // - no optimizing compiler until land is busy (src/runtime/optimizer.ts turns it on): something would be optimized
 //   while the bundle loads, and the ~4 MB that costs would be spent anyway;
 // - one reducing collection of the start-up garbage, not two: on an idle stack the second frees nothing and costs
-//   as much as the first (docs/decisions.md, "An idle stack's wake-ups"). V8 reads it at each step of its reducer.
+//   as much as the first (docs/decisions.md, "An idle stack's wake-ups"). V8 reads it at each step of its reducer;
+// - no baseline compiler (Sparkplug) and a young generation that does not grow until land is busy (the optimizer
+//   turns both back on with TurboFan): an idle stack's boot grew the semi-spaces from 1 to 4 MB and filled code
+//   space with baseline code it never needed (docs/decisions.md, "Memory, fifth wave").
 // `land spawn` with no stack running runs one tier in the foreground, as `land up` does.
 const stack = process.argv[2] === 'up' || process.argv[2] === 'spawn';
-const STACK_FLAGS = ['--no-opt', '--memory-reducer-single-gc'];
+const STACK_FLAGS = ['--no-opt', '--memory-reducer-single-gc', '--no-sparkplug', '--semi-space-growth-factor=1'];
 // node's own modules that `land up` loads before its first spawn, loaded before the flags change: node compiles its
 // modules from a code cache built into its binary, which V8 checks against the flags like any other, so once they
 // differ every module loaded is compiled from its source, at about twice the CPU (docs/decisions.md, "Start-up,

@@ -4,6 +4,8 @@
  * in the node binary and its zones) for nothing. The hot paths turn it on at their first MiB (the log relay, the
  * OTLP receiver: neither may wait for the busy watch, which a process sharing 2 cores with its senders can stay
  * under), and anything else busy (the dashboard, a large scale-up) within a second. See docs/decisions.md ("Memory").
+ * The baseline compiler (Sparkplug) and the young generation's growth come back with it (bin/land.js keeps them off
+ * for `land up` as well: "Memory, fifth wave").
  */
 import { setV8Flag } from './v8-flags.js';
 
@@ -21,7 +23,10 @@ let watch: NodeJS.Timeout | undefined;
 export function optimizeFromNow(): void {
   if (!lean) return;
   lean = false;
+  // V8's defaults, which bin/land.js set otherwise for `land up` (the young generation's growth factor is 2).
   setV8Flag('--opt');
+  setV8Flag('--sparkplug');
+  setV8Flag('--semi-space-growth-factor=2');
   if (watch) clearInterval(watch);
   watch = undefined;
 }
@@ -30,8 +35,10 @@ export function optimizeFromNow(): void {
 export function startLean(): void {
   if (lean || watch) return;
   lean = true;
-  // Already so when bin/land.js set it before loading: the flags' hash, and so the code cache, stay as they are.
+  // Already so when bin/land.js set them before loading: the flags' hash, and so the code cache, stay as they are.
   setV8Flag('--no-opt');
+  setV8Flag('--no-sparkplug');
+  setV8Flag('--semi-space-growth-factor=1');
   let last = process.cpuUsage();
   watch = setInterval(() => {
     const now = process.cpuUsage();

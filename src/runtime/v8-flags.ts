@@ -26,6 +26,9 @@ export function setV8Flag(flag: string): void {
   if (typeof hook === 'function') hook();
   // node:v8 only when a flag changes: the code cache's loader imports this module in every command.
   process.getBuiltinModule('node:v8').setFlagsFromString(flag);
+  const [name] = flag.split('=', 1) as [string];
+  // A flag with a value (`--semi-space-growth-factor=2`) replaces the same flag's other values.
+  if (name !== flag) for (const other of set) if (other.startsWith(`${name}=`)) set.delete(other);
   set.add(flag);
   set.delete(flag.startsWith('--no-') ? `--${flag.slice(5)}` : `--no-${flag.slice(2)}`);
 }

@@ -11,13 +11,28 @@ const MODULE = pathToFileURL(resolve(import.meta.dirname, '../../dist/src/runtim
 function run(body: string): Record<string, boolean> {
   const script = `
     import { setFlagsFromString } from 'node:v8';
-    setFlagsFromString('--no-opt');
+    setFlagsFromString('--no-opt --no-sparkplug --semi-space-growth-factor=1');
     const optimizer = await import(${JSON.stringify(MODULE)});
     optimizer.startLean();
     const optimizable = () => {
       const f = new Function('x', 'return x * 2 + 1');
       %PrepareFunctionForOptimization(f); f(1); f(2); %OptimizeFunctionOnNextCall(f); f(3);
       return (%GetOptimizationStatus(f) & 16) !== 0;
+    };
+    // A function run often enough gets baseline code (Sparkplug) when that compiler is on (kept from TurboFan, which
+    // would replace it).
+    const baselined = () => {
+      const f = new Function('x', 'return x + 1');
+      %NeverOptimizeFunction(f);
+      for (let i = 0; i < 1e6; i++) f(i);
+      return %ActiveTierIsSparkplug(f);
+    };
+    // The young generation's capacity once more survives scavenges than it holds (V8 grows it then, unless told not to).
+    const youngAfterSurvivors = async () => {
+      const { getHeapSpaceStatistics } = await import('node:v8');
+      const kept = [];
+      for (let i = 0; i < 300_000; i++) kept.push({ i });
+      return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
     };
     const seen = {};
     ${body}
@@ -46,6 +61,16 @@ describe('the optimizing compiler in land up', () => {
       await new Promise((resolve) => setTimeout(resolve, 2_500));
       seen.afterBusy = optimizable();`);
     expect(seen).toEqual({ atStart: false, afterBusy: true });
+  });
+
+  it('keeps the baseline compiler off and the young generation from growing until then', () => {
+    const seen = run(`
+      seen.baselineAtStart = baselined();
+      seen.youngStaysSmall = (await youngAfterSurvivors()) <= 2 * 1024 * 1024;
+      optimizer.noteHotBytes(1024 * 1024);
+      seen.baselineOnceBusy = baselined();
+      seen.youngGrowsOnceBusy = (await youngAfterSurvivors()) > 2 * 1024 * 1024;`);
+    expect(seen).toEqual({ baselineAtStart: false, youngStaysSmall: true, baselineOnceBusy: true, youngGrowsOnceBusy: true });
   });
 
   it('stays off in an idle process', () => {
