@@ -13,10 +13,10 @@ if (!existsSync(entry) || !existsSync(loader) || !existsSync(manifest)) {
   process.exit(1);
 }
 const require = createRequire(import.meta.url);
-const { loadCli, flushCodeCache } = require(loader);
+const { loadCli, flushCodeCache, leanV8Flags } = require(loader);
 
-// V8 flags of `land up`, set here, before the bundle loads (and so before its code cache is read: V8 rejects cached
-// data written under other flags; src/runtime/v8-flags.ts):
+// V8 flags of `land up` (src/runtime/v8-flags.ts lists them, by V8 version), set here, before the bundle loads (and
+// so before its code cache is read: V8 rejects cached data written under other flags):
 // - no optimizing compiler until land is busy (src/runtime/optimizer.ts turns it on): something would be optimized
 //   while the bundle loads, and the ~4 MB that costs would be spent anyway;
 // - one reducing collection of the start-up garbage, not two: on an idle stack the second frees nothing and costs
@@ -24,9 +24,9 @@ const { loadCli, flushCodeCache } = require(loader);
 // - no baseline compiler (Sparkplug) and a young generation that does not grow until land is busy (the optimizer
 //   turns both back on with TurboFan): an idle stack's boot grew the semi-spaces from 1 to 4 MB and filled code
 //   space with baseline code it never needed (docs/decisions.md, "Memory, fifth wave").
-// `land spawn` with no stack running runs one tier in the foreground, as `land up` does.
+// `land spawn` with no stack running runs one tier in the foreground, as `land up` does; into a running stack it is
+// a short client, which keeps them for its few milliseconds.
 const stack = process.argv[2] === 'up' || process.argv[2] === 'spawn';
-const STACK_FLAGS = ['--no-opt', '--memory-reducer-single-gc', '--no-sparkplug', '--semi-space-growth-factor=1'];
 // node's own modules that `land up` loads before its first spawn, loaded before the flags change: node compiles its
 // modules from a code cache built into its binary, which V8 checks against the flags like any other, so once they
 // differ every module loaded is compiled from its source, at about twice the CPU (docs/decisions.md, "Start-up,
@@ -34,9 +34,11 @@ const STACK_FLAGS = ['--no-opt', '--memory-reducer-single-gc', '--no-sparkplug',
 const STACK_BUILTINS = ['node:child_process', 'node:crypto', 'node:http', 'node:dns', 'node:cluster', 'node:tty', 'node:fs/promises', 'node:timers/promises', 'node:perf_hooks', 'node:process'];
 if (stack) {
   for (const name of STACK_BUILTINS) require(name);
-  if (!process.stdout || !process.stderr) throw new Error('land: no stdout or stderr'); // their getters load them
-  require('node:v8').setFlagsFromString(STACK_FLAGS.join(' '));
-  globalThis[Symbol.for('land.v8FlagsAtStart')] = STACK_FLAGS; // for src/runtime/v8-flags.ts
+  void process.stdout, void process.stderr; // their getters load their streams' modules
+  const flags = leanV8Flags();
+  // One call each: V8 ignores what follows a flag it rejects.
+  for (const flag of flags) require('node:v8').setFlagsFromString(flag);
+  globalThis[Symbol.for('land.v8FlagsAtStart')] = flags; // for src/runtime/v8-flags.ts
 }
 // The code cache keeps the data of each set of V8 flags apart (V8 rejects data written under other flags).
 const { main } = await loadCli(entry, stack ? 'stack' : '');

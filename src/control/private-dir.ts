@@ -103,13 +103,15 @@ let temporaries = 0;
  */
 export function writePrivateFile(file: string, data: string | Uint8Array): void {
   // Unique without node:crypto (every command writes its code cache through here, and crypto cost `land --version`
-  // ≈ 10 ms of CPU to load): no two live processes share a pid, and a killed land's leftover has another time.
-  const temporary = `${file}.${process.pid}-${Date.now().toString(36)}-${(temporaries += 1)}.tmp`;
+  // ≈ 10 ms of CPU to load): the pid, the time, a count and a random part (two lands in different pid namespaces
+  // may share a pid and a millisecond). It needs to be unique, not secret: `wx` refuses a name that exists.
+  const temporary = `${file}.${process.pid}-${Date.now().toString(36)}-${(temporaries += 1)}-${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
     writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
     renameSync(temporary, file);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    // This call's own file (a write or a rename that failed); a name another process's file holds is left to it.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(temporary, { force: true });
     throw error;
   }
 }

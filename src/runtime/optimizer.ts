@@ -5,9 +5,10 @@
  * OTLP receiver: neither may wait for the busy watch, which a process sharing 2 cores with its senders can stay
  * under), and anything else busy (the dashboard, a large scale-up) within a second. See docs/decisions.md ("Memory").
  * The baseline compiler (Sparkplug) and the young generation's growth come back with it (bin/land.js keeps them off
- * for `land up` as well: "Memory, fifth wave").
+ * for `land up` as well: "Memory, fifth wave"). On a V8 whose flags land does not know, bin/land.js set none, and
+ * land is never lean (src/runtime/v8-flags.ts).
  */
-import { setV8Flag } from './v8-flags.js';
+import { BUSY_V8_FLAGS, isV8FlagSet, setV8Flag } from './v8-flags.js';
 
 /** Bytes through the hot paths after which they are worth optimizing. */
 const HOT_BYTES = 1024 * 1024;
@@ -23,22 +24,19 @@ let watch: NodeJS.Timeout | undefined;
 export function optimizeFromNow(): void {
   if (!lean) return;
   lean = false;
-  // V8's defaults, which bin/land.js set otherwise for `land up` (the young generation's growth factor is 2).
-  setV8Flag('--opt');
-  setV8Flag('--sparkplug');
-  setV8Flag('--semi-space-growth-factor=2');
+  for (const flag of BUSY_V8_FLAGS) setV8Flag(flag);
   if (watch) clearInterval(watch);
   watch = undefined;
 }
 
-/** Keeps the optimizing compiler off until land is busy (bin/land.js turns it off for `land up`; once per process). */
+/**
+ * Keeps the optimizing compiler off until land is busy (once per process). bin/land.js turned it off before the
+ * bundle loaded (set here, after, something would already be optimized, and the code cache's flags would differ);
+ * when it did not (another V8), nothing is done.
+ */
 export function startLean(): void {
-  if (lean || watch) return;
+  if (lean || watch || !isV8FlagSet('--no-opt')) return;
   lean = true;
-  // Already so when bin/land.js set them before loading: the flags' hash, and so the code cache, stay as they are.
-  setV8Flag('--no-opt');
-  setV8Flag('--no-sparkplug');
-  setV8Flag('--semi-space-growth-factor=1');
   let last = process.cpuUsage();
   watch = setInterval(() => {
     const now = process.cpuUsage();

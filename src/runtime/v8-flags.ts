@@ -5,9 +5,29 @@
  */
 
 const BEFORE_CHANGE = Symbol.for('land.beforeV8FlagsChange');
+
+/**
+ * The flags `land up` starts with (bin/land.js sets them before the bundle loads; src/runtime/optimizer.ts undoes
+ * all but the memory reducer's once land is busy; docs/decisions.md, "Memory of `land up`" and "Memory, fifth
+ * wave"): no optimizing compiler, one reducing collection of the start-up garbage, no baseline compiler, a young
+ * generation that does not grow. They are V8's own and change between its versions (the memory reducer's was
+ * renamed after V8 11), and V8 stops at a flag it does not know, says so on stderr and ignores the rest: so they are
+ * chosen by V8's major version, checked with `node --v8-options` on node 20 (V8 11), 22 (12) and 24 (13). On any
+ * other V8 there are none, and land runs as node does.
+ */
+export function leanV8Flags(v8Version: string = process.versions.v8): string[] {
+  const major = Number(v8Version.split('.', 1)[0]);
+  if (major < 11 || major > 13) return [];
+  const oneReducingGc = major === 11 ? '--memory-reducer-single-gc' : '--memory-reducer-gc-count=1';
+  return ['--no-opt', oneReducingGc, '--no-sparkplug', '--semi-space-growth-factor=1'];
+}
+
+/** V8's defaults of the lean flags that land undoes once busy (the same on V8 11 to 13). */
+export const BUSY_V8_FLAGS = ['--opt', '--sparkplug', '--semi-space-growth-factor=2'];
+
 /**
  * Flags in force: bin/land.js's, set before the bundle loaded (it lists them under this symbol), and setV8Flag's.
- * Read at the first change, not when this module loads (the code cache's loader loads it before bin/land.js sets them).
+ * Read when first asked, not when this module loads (the code cache's loader loads it before bin/land.js sets them).
  */
 let inForce: Set<string> | undefined;
 const flagsInForce = () =>
@@ -17,6 +37,9 @@ const flagsInForce = () =>
 export function onV8FlagsChange(hook: () => void): void {
   (globalThis as Record<symbol, unknown>)[BEFORE_CHANGE] = hook;
 }
+
+/** Whether `flag` is in force (set by bin/land.js or by setV8Flag). */
+export const isV8FlagSet = (flag: string): boolean => flagsInForce().has(flag);
 
 /** Sets `flag` (e.g. `--no-opt`); the hook runs first unless the flag is already so (then nothing changes). */
 export function setV8Flag(flag: string): void {

@@ -20,6 +20,9 @@ import vm from 'node:vm';
 import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
 import { onV8FlagsChange } from '../runtime/v8-flags.js';
 
+// bin/land.js sets `land up`'s V8 flags between loading this file and the bundle.
+export { leanV8Flags } from '../runtime/v8-flags.js';
+
 /** How long after the last script compiled without a cache its data is written (loading has settled by then). */
 const SETTLE_MS = 250;
 const uid = process.getuid?.();
