@@ -5,7 +5,7 @@
 // unmeasured, then `--ms` measured, against each variant in an order that rotates from round to round. Prints the
 // rounds, the medians, the ratios and the load average; writes nothing.
 import { loadavg } from 'node:os';
-import { abBuilds, loadLine } from './lib/ab-builds.mjs';
+import { abBuilds, loadLine, rotated } from './lib/ab-builds.mjs';
 import { closeAll } from './lib/contenders.mjs';
 import { openHub } from './lib/hub.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
@@ -26,10 +26,8 @@ const hub = await openHub();
 const before = loadavg();
 try {
   for (let round = 1; round <= rounds; round++) {
-    const order = Object.entries(variants);
-    const shift = (round - 1) % order.length;
     const line = [];
-    for (const [name, bin] of [...order.slice(shift), ...order.slice(0, shift)]) {
+    for (const [name, bin] of rotated(Object.entries(variants), round)) {
       const rate = bin ? (await landIngest(hub, ms, { bin })).spansPerS : await floorIngest(ms);
       values[name].push(rate);
       line.push(`${name} ${Math.round(rate)}`);

@@ -11,7 +11,7 @@
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll } from './lib/contenders.mjs';
-import { abBuilds, loadLine } from './lib/ab-builds.mjs';
+import { abBuilds, loadLine, rotated } from './lib/ab-builds.mjs';
 import { openHub } from './lib/hub.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 import { relayOnce } from './scenarios/log-relay.mjs';
@@ -34,9 +34,7 @@ let failed = false;
 try {
   for (let round = 1; round <= rounds; round++) {
     // In an order that rotates from round to round: no variant always comes first (or right after a peer).
-    const order = Object.entries(variants);
-    const shift = (round - 1) % order.length;
-    for (const [name, [id, options]] of [...order.slice(shift), ...order.slice(0, shift)]) {
+    for (const [name, [id, options]] of rotated(Object.entries(variants), round)) {
       const one = await relayOnce(hub, id, lines, options);
       values[name].mbps.push(one.mbps);
       values[name].cpu.push(one.cpuSeconds);

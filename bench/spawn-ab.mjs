@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, launch } from './lib/contenders.mjs';
 import { openHub } from './lib/hub.mjs';
 import { cpuTracker, ownRss } from './lib/own.mjs';
-import { abManyBuilds, loadLine } from './lib/ab-builds.mjs';
+import { abManyBuilds, loadLine, rotated } from './lib/ab-builds.mjs';
 import { finish, fixtureChildren, fixturePids } from './lib/session.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 
@@ -64,9 +64,7 @@ const load = [loadavg()];
 try {
   for (let round = 1; round <= rounds; round++) {
     // The builds in an order that rotates from round to round (the baseline first): no build always comes first.
-    const builds = ids.slice(1);
-    const shift = (round - 1) % builds.length;
-    for (const id of ['baseline', ...builds.slice(shift), ...builds.slice(0, shift)]) {
+    for (const id of ['baseline', ...rotated(ids.slice(1), round)]) {
       const result = await measure(hub, id);
       for (const key of keys) values[id][key].push(result[key]);
       process.stdout.write(`round ${round} ${id}: ${keys.map((key) => `${key} ${result[key].toFixed(key === 'peak' || key === 'idle' ? 1 : 0)} ${units[key]}`).join(' · ')}\n`);

@@ -36,8 +36,9 @@ if (stack) {
   for (const name of STACK_BUILTINS) require(name);
   void process.stdout, void process.stderr; // their getters load their streams' modules
   const flags = leanV8Flags();
+  const { setFlagsFromString } = require('node:v8');
   // One call each: V8 ignores what follows a flag it rejects.
-  for (const flag of flags) require('node:v8').setFlagsFromString(flag);
+  for (const flag of flags) setFlagsFromString(flag);
   globalThis[Symbol.for('land.v8FlagsAtStart')] = flags; // for src/runtime/v8-flags.ts
 }
 // The code cache keeps the data of each set of V8 flags apart (V8 rejects data written under other flags).

@@ -33,6 +33,12 @@ export function abManyBuilds(args, usage) {
   return { option, builds };
 }
 
+/** `list` in the order of round `round` (from 1): rotated one further each round, so no variant always comes first. */
+export function rotated(list, round) {
+  const shift = (round - 1) % list.length;
+  return [...list.slice(shift), ...list.slice(0, shift)];
+}
+
 /** The load average before and after a run, as the scripts print it last. */
 export function loadLine(before, after = loadavg()) {
   const fmt = (load) => load.map((l) => l.toFixed(2)).join(' ');

@@ -31,7 +31,7 @@ async function firstLine(child) {
 const WARM_UP_MS = 1000;
 
 /** SENDERS senders against `url` for `ms`: spans the target answered 200 for, per second. */
-export async function ingest(url, ms, { warm = true } = {}) {
+async function ingest(url, ms, { warm = true } = {}) {
   if (warm) await ingest(url, WARM_UP_MS, { warm: false });
   const senders = Array.from({ length: SENDERS }, (_, i) =>
     spawn(process.execPath, [join(HERE, 'sender.mjs'), url, String(BATCH), String(ms), `s${i}`], { stdio: ['ignore', 'pipe', 'inherit'] }),
@@ -45,7 +45,7 @@ export async function ingest(url, ms, { warm = true } = {}) {
 }
 
 /** land's receiver endpoint, from its status on the control socket. */
-export async function receiverEndpoint(dir) {
+async function receiverEndpoint(dir) {
   const body = await new Promise((resolve, reject) => {
     const req = request({ socketPath: join(dir, '.land', 'run', 'land.sock'), path: '/status' }, (res) => {
       let text = '';

@@ -6,8 +6,8 @@
  * data (with the functions compiled by then) written shortly after loading settles and when the command is done (not
  * in an exit handler: a stack's children are stopped first). The cache is keyed by node's version, the architecture,
  * the bundle's build id (dist/cli/package.json, written by scripts/bundle.mjs) and the V8 flags bin/land.js set
- * before loading (`land up`'s: src/runtime/v8-flags.ts), kept private (0700 folder, 0600 files, never read through a link or from a file another
- * user owns or others can write), and optional: any failure falls back to a plain compile. `LAND_CODE_CACHE=0` turns
+ * before loading (`land up`'s: src/runtime/v8-flags.ts), kept private (0700 folder, 0600 files, never read through
+ * a link or from a file another user owns or others can write), and optional: any failure falls back to a plain compile. `LAND_CODE_CACHE=0` turns
  * it off; `LAND_CODE_CACHE_DIR` moves it (default `$XDG_CACHE_HOME/land/code-cache` or `~/.cache/land/code-cache`).
  * Built into dist/cli/code-cache.cjs by scripts/bundle.mjs and loaded by bin/land.js before anything else.
  */
