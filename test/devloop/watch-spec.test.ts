@@ -44,6 +44,8 @@ describe('watch globs', () => {
     while (bursts.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, 800));
     await watcher.close();
-    expect(bursts).toEqual([['src/a.ts', 'src/deep/b.ts', 'docs/guide.md']]);
+    // One burst with exactly these files; their order is the order chokidar's events came in, which a folder's own
+    // watch and its subfolder's do not fix (seen both ways under load).
+    expect(bursts.map((files) => [...files].sort())).toEqual([['docs/guide.md', 'src/a.ts', 'src/deep/b.ts']]);
   });
 });
