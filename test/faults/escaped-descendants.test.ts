@@ -76,6 +76,8 @@ describe('fault: a descendant that leaves the tier (setsid, double fork, env -i)
     // Printed through land's stdout pipe, which can come after the state the control socket reports.
     await run.waitFor(/escaper: ready → stopping \(exited with code 3; stopping what it left running\)/);
     await run.waitFor(/escaper: stopping → crashed \(exited with code 3\)/);
+    expect(run.stdout).toMatch(/escaper: ready → stopping \(exited with code 3; stopping what it left running\)/);
+    expect(run.stdout).toMatch(/escaper: stopping → crashed \(exited with code 3\)/);
     expect(isAlive(daemon!)).toBe(false);
     expect(run.stdout).not.toMatch(/stop-incomplete/);
     expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
@@ -181,6 +183,7 @@ describe('fault: a process land cannot see holds a tier\'s output', () => {
       expect(stopped.code).toBe(0);
       await run.waitFor(/held: stop-incomplete: its output pipes are still held by a process land cannot find/);
       await run.waitFor(/held: stopping → stopped \(stopped on request\)/);
+      expect(run.stdout).toMatch(/held: stopping → stopped \(stopped on request\)/);
       expect(isAlive(leader)).toBe(false);
       expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
     } finally {
