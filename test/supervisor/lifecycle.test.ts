@@ -47,6 +47,27 @@ describe('tier lifecycle', () => {
     expect(run.stdout).not.toMatch(/needsIt: spawned/);
   });
 
+  it('never calls ready a child that exited during its settle time', async () => {
+    // The settle wait is a plain timer that is not woken by the exit (src/supervisor/tier-run.ts): when it fires
+    // for a life whose leader is gone, that life must stay crashed. `slow` forks after `quick` in the same wave, so
+    // its ready line comes after quick's timer has fired.
+    const dir = makeProject({
+      config: {
+        tiers: {
+          quick: { command: ['sh', '-c', 'exit 3'], restart: { policy: 'never' } },
+          slow: { command: child() },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/quick: \w+ → failed \(restart policy is never\)/);
+    await run.waitFor(/slow: starting → ready/);
+    await run.stop();
+    expect(run.stdout).toMatch(/quick: (starting|ready) → crashed \(exited with code 3\)/);
+    expect(run.stdout).not.toMatch(/quick: (crashed|failed) → ready/);
+    expect(run.stdout.match(/quick: \w+ → ready/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
   it('passes each kind of readiness probe', async () => {
     const [tcp, http] = [await freePort(), await freePort()];
     const dir = makeProject({
