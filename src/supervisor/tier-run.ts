@@ -29,7 +29,7 @@ export abstract class TierRun extends TierSpawn {
       // child's adoption in a 64-wide boot. A child gone meanwhile is seen below (leaderGone) once the timer fires.
       else await new Promise((resolve) => setTimeout(resolve, Math.max(0, life.startedAt + SETTLE_MS - Date.now())));
     } catch (error) {
-      if (life.abort.signal.aborted) return; // the child exited or is being stopped: onExit tells the story
+      if (life.abort.signal.aborted || life.stopRequested) return; // exited or being stopped: onExit tells the story
       const message = error instanceof Error ? error.message : String(error);
       life.probeFailed = true;
       this.runtime.emit({ type: 'error', tier: this.name, tag: 'probe-failed', message, at: Date.now() });
@@ -37,8 +37,9 @@ export abstract class TierRun extends TierSpawn {
       this.killLife(life);
       return;
     }
-    // Gone meanwhile (exited: life.abort is aborted in the same tick), or replaced: onExit tells the story.
-    if (this.life !== life || life.leaderGone) return;
+    // Gone meanwhile (exited: life.abort is aborted in the same tick), being stopped (the wait is not woken by a
+    // stop, only by the exit), or replaced: onExit tells the story.
+    if (this.life !== life || life.leaderGone || life.stopRequested) return;
     this.readyAt = Date.now();
     this.readyOnce = true;
     this.timeToReadyMs = this.readyAt - life.startedAt;

@@ -68,6 +68,20 @@ describe('tier lifecycle', () => {
     expect(run.stdout.match(/quick: \w+ → ready/g)?.length ?? 0).toBeLessThanOrEqual(1);
   });
 
+  it('never calls ready a tier that is stopping, even when its probe passes while it exits', async () => {
+    // The readiness wait is not woken by a stop (only by the child's exit): a probe that passes between the stop and
+    // the exit, as this child's does on SIGTERM, must not turn a stopping tier ready.
+    const script = "trap 'echo now-ready; sleep 0.5; exit 0' TERM; echo waiting; while :; do sleep 0.05; done";
+    const dir = makeProject({ config: { tiers: { late: { command: ['sh', '-c', script], ready: { log: 'now-ready' } } } } });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/late\b.*waiting/);
+    await run.stop();
+    expect(run.stdout).toMatch(/late: starting → stopping/);
+    expect(run.stdout).toMatch(/now-ready/);
+    expect(run.stdout).not.toMatch(/late: stopping → ready/);
+    expect(run.stdout).toMatch(/late: stopping → stopped/);
+  });
+
   it('passes each kind of readiness probe', async () => {
     const [tcp, http] = [await freePort(), await freePort()];
     const dir = makeProject({
