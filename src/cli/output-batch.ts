@@ -186,14 +186,12 @@ export class OutputBatch {
     return this.held === 0 ? Buffer.allocUnsafeSlow(roomFor(size)) : Buffer.allocUnsafe(size);
   }
 
-  /** Kept: the largest buffers, up to KEPT_BUFFERS. */
+  /** Kept: the largest buffers, up to KEPT_BUFFERS, smallest first (a batch takes the smallest that fits). */
   private give(buffer: Buffer): void {
     if (buffer.length < MIN_BUFFER || buffer.length > MAX_KEPT) return;
     this.free.push(buffer);
-    if (this.free.length > KEPT_BUFFERS) {
-      this.free.sort((a, b) => b.length - a.length);
-      this.free.length = KEPT_BUFFERS;
-    }
+    this.free.sort((a, b) => a.length - b.length);
+    if (this.free.length > KEPT_BUFFERS) this.free.shift();
   }
 
   /** Large buffers stay kept while large batches keep coming; TRIM_MS after the last one they go to the GC. */
