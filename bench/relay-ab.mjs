@@ -8,7 +8,9 @@
 // Each round floods 4 children × lines × 100 B under each variant (in an order that rotates from round to round), checks every line (lost, cut: both must be 0)
 // and records throughput and the tool's CPU. Prints the rounds, the medians, the ratios and the load average;
 // writes nothing.
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll } from './lib/contenders.mjs';
 import { abBuilds, loadLine, rotated } from './lib/ab-builds.mjs';
@@ -23,8 +25,10 @@ const { option, thisBin, otherBin } = abBuilds(
 const rounds = Number(option('--rounds', '4'));
 const lines = Number(option('--lines', '250000'));
 
-/** variant → [contender id, launch options] */
-const variants = { this: ['land', { bin: thisBin }], other: ['land', { bin: otherBin }] };
+/** variant → [contender id, launch options]; each build with a code cache of its own (removed at the end). */
+const caches = ['this', 'other'].map((name) => mkdtempSync(join(tmpdir(), `land-relay-ab-${name}-`)));
+const cacheOf = (i) => ({ XDG_CACHE_HOME: caches[i] });
+const variants = { this: ['land', { bin: thisBin, env: cacheOf(0) }], other: ['land', { bin: otherBin, env: cacheOf(1) }] };
 for (const id of option('--with', '').split(',').filter(Boolean)) variants[id] = [id, {}];
 const values = Object.fromEntries(Object.keys(variants).map((id) => [id, { mbps: [], cpu: [] }]));
 
@@ -49,6 +53,7 @@ try {
   load.push(loadavg());
   await closeAll();
   await hub.close();
+  for (const dir of caches) rmSync(dir, { recursive: true, force: true });
 }
 
 const fmt = (n) => (n == null ? '–' : n.toFixed(2));

@@ -123,3 +123,34 @@ describe('createPrinter and a slow output', () => {
     expect(gate.held).toBe(false);
   });
 });
+
+describe('createPrinter and a flood', () => {
+  it('uses its kept buffers again for ticks of varying sizes over 256 KiB, each written whole and in order', async () => {
+    const chunks: Buffer[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(Buffer.from(chunk));
+        buffers.add(chunk.buffer);
+        done();
+      },
+    });
+    const printer = createPrinter({ out, color: false, names: ['api'], gate: new OutputGate() });
+    let want = '';
+    // Ticks of 0.3–2.2 MB in varying order, as a flood of four children makes them.
+    const sizes = [3000, 9000, 5000, 20_000, 12_000, 4000, 20_000, 7000, 15_000, 3000, 20_000, 11_000];
+    for (const [tick, lines] of sizes.entries()) {
+      const text = Array.from({ length: lines }, (_, i) => `${tick}:${i} ${'x'.repeat(90)}`).join('\n');
+      for (const { pieces, lines: split } of blocks(`${text}\n`, [65_536, 131_072])) {
+        printer.listener({ type: 'log', tier: 'api', stream: 'stdout', lines: split, count: split.length, bytes: pieces, at: 0 });
+      }
+      want += text.split('\n').map((line) => `${'api'.padEnd('mountain'.length)} | ${line}\n`).join('');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await printer.flush();
+    expect(Buffer.concat(chunks).toString('utf8') === want, 'the printed bytes differ from the lines written').toBe(true);
+    // A fresh buffer per large tick would make one per tick; two are kept, and one made for each new largest size.
+    expect(chunks.length).toBe(sizes.length);
+    expect(buffers.size).toBeLessThanOrEqual(4);
+  });
+});
