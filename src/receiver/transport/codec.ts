@@ -4,11 +4,11 @@
  * messages (OTLP/JSON's field names; see model/values.ts for how they are read) and encodes the answers.
  */
 import protobuf from 'protobufjs';
-import type { Signal } from '../model/types.js';
+import type { Attributes, Signal } from '../model/types.js';
 import { keyValues } from '../model/values.js';
 import { ALL_PROTOS } from './otlp-proto.js';
 import { rejectedField } from './signal-names.js';
-import { surveyWire, type Survey } from './wire-survey.js';
+import { surveyWire, type ResourceReader, type Survey } from './wire-survey.js';
 
 export interface PartialSuccess {
   rejected: number;
@@ -41,6 +41,25 @@ const NAMES: Record<Signal, { request: string; response: string }> = {
   },
 };
 
+/** Resources above this size are decoded every time rather than remembered. */
+const REMEMBERED_RESOURCE_BYTES = 4096;
+
+/**
+ * `read`, remembering the last few resources by their bytes: a sender repeats its resource in every request. The
+ * attributes are shared between requests, so they are frozen.
+ */
+function recentResources(read: ResourceReader, keep = 16): ResourceReader {
+  const recent: Array<{ bytes: Buffer; attributes: Attributes }> = [];
+  return (bytes) => {
+    for (const entry of recent) if (entry.bytes.equals(bytes)) return entry.attributes;
+    const attributes = read(bytes);
+    if (bytes.length > REMEMBERED_RESOURCE_BYTES) return attributes;
+    recent.unshift({ bytes: Buffer.from(bytes), attributes: Object.freeze(attributes) });
+    if (recent.length > keep) recent.pop();
+    return attributes;
+  };
+}
+
 export function createCodec(): OtlpCodec {
   const root = new protobuf.Root();
   for (const text of ALL_PROTOS) protobuf.parse(text, root, { keepCase: false });
@@ -52,7 +71,7 @@ export function createCodec(): OtlpCodec {
     ]),
   ) as Record<Signal, { request: protobuf.Type; response: protobuf.Type }>;
   const resourceType = root.lookupType('opentelemetry.proto.resource.v1.Resource');
-  const readResource = (bytes: Uint8Array) => keyValues((resourceType.decode(bytes) as unknown as { attributes?: unknown }).attributes);
+  const readResource = recentResources((bytes) => keyValues((resourceType.decode(bytes) as unknown as { attributes?: unknown }).attributes));
   const status = root.lookupType('google.rpc.Status');
   // The answer to a request kept whole is the same every time: encoded once, not per request.
   const accepted = Object.fromEntries(
