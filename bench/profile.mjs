@@ -1,6 +1,7 @@
 // Where land spends its CPU, by phase:
 //   node bench/profile.mjs [--children 64] [--mode idle|grandchild]      boot and stop
 //   node bench/profile.mjs --mode flood [--children 4] [--lines 250000]   the log relay (stdout to a file)
+//   node bench/profile.mjs --mode receiver [--ms 8000]                   the receiver scenario's senders (2 idle children)
 //   node bench/profile.mjs --ui [--children 16] [--idle 10000]           the UI in tmux: 10 s of an idle stack
 //   node bench/profile.mjs --ts [--cold] …                                 from a land.config.ts (compiled before,
 //                                                                          or --cold: compiled by this start)
@@ -18,6 +19,7 @@ import { openHub } from './lib/hub.mjs';
 import { stopTmux } from './lib/tmux.mjs';
 import { ROOT, RESULTS_DIR } from './lib/paths.mjs';
 import { boot, finish, stopAndWatch } from './lib/session.mjs';
+import { INGEST_CONFIG, ingest, receiverEndpoint } from './scenarios/receiver.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -25,7 +27,8 @@ const mode = option('--mode', 'idle');
 const ui = args.includes('--ui');
 const ts = args.includes('--ts') ? (args.includes('--cold') ? 'land-ts-cold' : 'land-ts') : undefined;
 const idleMs = Number(option('--idle', ui ? '10000' : '500'));
-const children = Number(option('--children', mode === 'flood' ? '4' : ui ? '16' : '64'));
+const receiver = mode === 'receiver';
+const children = Number(option('--children', mode === 'flood' ? '4' : ui ? '16' : receiver ? '2' : '64'));
 const lines = Number(option('--lines', '250000'));
 
 /** Self time per (function, file) and per file within [fromUs, toUs] of the profile's own clock. */
@@ -54,9 +57,9 @@ function selfTimes(profile, fromUs, toUs) {
 const hub = await openHub();
 const dir = mkdtempSync(join(tmpdir(), 'land-bench-prof-'));
 const up = await boot(hub, ui ? 'land-ui' : ts ?? 'land', children, {
-  mode,
+  mode: receiver ? 'idle' : mode,
   args: mode === 'flood' ? [lines, 100] : [],
-  options: { nodeArgs: ['--cpu-prof', '--cpu-prof-interval', process.env.PROF_INTERVAL ?? '1000', '--cpu-prof-dir', dir], toFile: mode === 'flood' },
+  options: { nodeArgs: ['--cpu-prof', '--cpu-prof-interval', process.env.PROF_INTERVAL ?? '1000', '--cpu-prof-dir', dir], toFile: mode === 'flood', ...(receiver ? { config: INGEST_CONFIG } : {}) },
 });
 if (mode === 'flood') {
   await waitGone(up.pids, { timeoutMs: 600_000, pollMs: 20 });
@@ -64,6 +67,7 @@ if (mode === 'flood') {
   for (let size = -1; size !== statSync(up.run.outputs[0]).size; await sleep(500)) size = statSync(up.run.outputs[0]).size;
 }
 if (ui) await sleep(idleMs);
+if (receiver) console.log(`receiver: ${Math.round(await ingest(await receiverEndpoint(up.run.dir), Number(option('--ms', '8000'))))} spans/s (profiled)`);
 const runEnd = performance.now();
 await sleep(ui ? 200 : idleMs);
 const down = await stopAndWatch(up.run, up.pids);
@@ -85,7 +89,7 @@ const report = (title, phase) => {
 };
 console.log(`land up, ${children} children (${mode}): boot ${up.readyMs.toFixed(0)} ms · stop ${down.stopMs?.toFixed(0)} ms · exit ${down.exitMs?.toFixed(0)} ms · survivors ${down.survivors.length}`);
 report('boot phase (launch → all connected)', selfTimes(profile, 0, bootEnd));
-if (mode === 'flood' || ui) report(`run phase (all connected → ${ui ? 'idle period' : 'flood relayed'}, ${((runEndUs - bootEnd) / 1000).toFixed(0)} ms)`, selfTimes(profile, bootEnd, runEndUs));
+if (mode === 'flood' || ui || receiver) report(`run phase (all connected → ${ui ? 'idle period' : receiver ? 'ingest done' : 'flood relayed'}, ${((runEndUs - bootEnd) / 1000).toFixed(0)} ms)`, selfTimes(profile, bootEnd, runEndUs));
 report('stop phase (SIGINT → exit)', selfTimes(profile, stopStart, Infinity));
 console.log(`\nprofile: ${relative(ROOT, kept)}`);
 process.exit(0);

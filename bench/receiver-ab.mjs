@@ -3,8 +3,10 @@
 // `--other` is a folder holding bin/ and dist/ of the build to compare with (see bench/relay-ab.mjs for how to take
 // one); `--floor` adds the scenario's floor (node:http, read and discard). Each round runs 4 senders for 1 s
 // unmeasured, then `--ms` measured, against each variant in an order that rotates from round to round. Prints the
-// rounds, the medians, the ratios and the load average; writes nothing.
-import { loadavg } from 'node:os';
+// rounds, the medians, the ratios and the load average; writes nothing. Each build gets its own XDG_CACHE_HOME.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { abBuilds, loadLine, rotated } from './lib/ab-builds.mjs';
 import { closeAll } from './lib/contenders.mjs';
 import { openHub } from './lib/hub.mjs';
@@ -21,6 +23,8 @@ const variants = { this: thisBin, other: otherBin, ...(process.argv.includes('--
 const values = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 
 const times = (a, b) => `${ratio(a, b).toFixed(2)}×`;
+// Each build keeps its own V8 code cache (src/startup/code-cache.ts), so neither starts from the other's.
+const caches = Object.fromEntries(Object.keys(variants).map((name) => [name, mkdtempSync(join(tmpdir(), `land-receiver-ab-${name}-`))]));
 
 const hub = await openHub();
 const before = loadavg();
@@ -28,7 +32,7 @@ try {
   for (let round = 1; round <= rounds; round++) {
     const line = [];
     for (const [name, bin] of rotated(Object.entries(variants), round)) {
-      const rate = bin ? (await landIngest(hub, ms, { bin })).spansPerS : await floorIngest(ms);
+      const rate = bin ? (await landIngest(hub, ms, { bin, env: { XDG_CACHE_HOME: caches[name] } })).spansPerS : await floorIngest(ms);
       values[name].push(rate);
       line.push(`${name} ${Math.round(rate)}`);
     }
@@ -41,5 +45,6 @@ try {
 } finally {
   await closeAll();
   await hub.close();
+  for (const dir of Object.values(caches)) rmSync(dir, { recursive: true, force: true });
 }
 process.stdout.write(loadLine(before));

@@ -31,7 +31,7 @@ async function firstLine(child) {
 const WARM_UP_MS = 1000;
 
 /** SENDERS senders against `url` for `ms`: spans the target answered 200 for, per second. */
-async function ingest(url, ms, { warm = true } = {}) {
+export async function ingest(url, ms, { warm = true } = {}) {
   if (warm) await ingest(url, WARM_UP_MS, { warm: false });
   const senders = Array.from({ length: SENDERS }, (_, i) =>
     spawn(process.execPath, [join(HERE, 'sender.mjs'), url, String(BATCH), String(ms), `s${i}`], { stdio: ['ignore', 'pipe', 'inherit'] }),
@@ -45,7 +45,7 @@ async function ingest(url, ms, { warm = true } = {}) {
 }
 
 /** land's receiver endpoint, from its status on the control socket. */
-async function receiverEndpoint(dir) {
+export async function receiverEndpoint(dir) {
   const body = await new Promise((resolve, reject) => {
     const req = request({ socketPath: join(dir, '.land', 'run', 'land.sock'), path: '/status' }, (res) => {
       let text = '';
@@ -70,10 +70,12 @@ export async function floorIngest(ms) {
   }
 }
 
+/** Limits far above what the run sends: every span is kept and written. */
+export const INGEST_CONFIG = { receiver: { limits: { spans: 100_000_000 } } };
+
 /** land (2 idle children, its receiver on) ingesting for `ms`: { spansPerS, rssBytes: land's RSS after }. */
 export async function landIngest(hub, ms, options = {}) {
-  // Limits far above what the run sends: every span is kept and written.
-  const up = await boot(hub, 'land', 2, { options: { ...options, config: { receiver: { limits: { spans: 100_000_000 } } } } });
+  const up = await boot(hub, 'land', 2, { options: { ...options, config: INGEST_CONFIG } });
   try {
     const spansPerS = await ingest(await receiverEndpoint(up.run.dir), ms);
     return { spansPerS, rssBytes: ownRss(up.run).bytes };

@@ -1,6 +1,6 @@
 /**
  * One export request into the boot's store. A protobuf request takes the fast way when it can: surveyed (a partial
- * decode: model/survey.ts), admitted whole under the limits and kept as a frame, converted into records only when
+ * decode on the wire: transport/wire-survey.ts), admitted whole under the limits and kept as a frame, converted into records only when
  * someone reads the store. Anything else — OTLP/JSON, a request with an item that cannot be kept, one that would
  * cross a limit — is decoded whole and converted, and the store keeps what fits and answers for the rest.
  */

@@ -61,7 +61,7 @@ export function walkRequest(request: unknown, signal: Signal, visit: Visit): voi
   });
 }
 
-// What can be kept: the conversion below and the survey (survey.ts) decide by these same rules.
+// What can be kept: the conversion below and the survey (transport/wire-survey.ts, on the protobuf bytes) decide by these same rules.
 
 /** A span needs a trace id, a span id, a well-formed parent id (or none) and a start time. */
 export function spanKeepable(span: Raw): boolean {

@@ -4,11 +4,11 @@
  * messages (OTLP/JSON's field names; see model/values.ts for how they are read) and encodes the answers.
  */
 import protobuf from 'protobufjs';
-import { surveyRequest, type Survey } from '../model/survey.js';
-import type { Signal } from '../model/types.js';
+import type { Attributes, Signal } from '../model/types.js';
+import { keyValues } from '../model/values.js';
 import { ALL_PROTOS } from './otlp-proto.js';
-import { SURVEY_PROTO } from './otlp-survey-proto.js';
 import { rejectedField } from './signal-names.js';
+import { surveyWire, type ResourceReader, type Survey } from './wire-survey.js';
 
 export interface PartialSuccess {
   rejected: number;
@@ -18,7 +18,7 @@ export interface PartialSuccess {
 export interface OtlpCodec {
   /** A protobuf export request as a plain object; throws on bytes that are not one. */
   decode(signal: Signal, body: Uint8Array): unknown;
-  /** A protobuf export request read through the survey schema: its groups, item counts and whether all can be kept. */
+  /** A protobuf export request surveyed on the wire (wire-survey.ts): its groups, item counts and whether all can be kept. */
   survey(signal: Signal, body: Uint8Array): Survey;
   /** The protobuf answer to an export request (empty when everything was accepted). */
   encodeResponse(signal: Signal, partial?: PartialSuccess): Uint8Array;
@@ -41,10 +41,28 @@ const NAMES: Record<Signal, { request: string; response: string }> = {
   },
 };
 
+/** Resources above this size are decoded every time rather than remembered. */
+const REMEMBERED_RESOURCE_BYTES = 4096;
+
+/**
+ * `read`, remembering the last few resources by their bytes: a sender repeats its resource in every request. The
+ * attributes are shared between requests, so they are frozen.
+ */
+function recentResources(read: ResourceReader, keep = 16): ResourceReader {
+  const recent: Array<{ bytes: Buffer; attributes: Attributes }> = [];
+  return (bytes) => {
+    for (const entry of recent) if (entry.bytes.equals(bytes)) return entry.attributes;
+    const attributes = read(bytes);
+    if (bytes.length > REMEMBERED_RESOURCE_BYTES) return attributes;
+    recent.unshift({ bytes: Buffer.from(bytes), attributes: Object.freeze(attributes) });
+    if (recent.length > keep) recent.pop();
+    return attributes;
+  };
+}
 
 export function createCodec(): OtlpCodec {
   const root = new protobuf.Root();
-  for (const text of [...ALL_PROTOS, SURVEY_PROTO]) protobuf.parse(text, root, { keepCase: false });
+  for (const text of ALL_PROTOS) protobuf.parse(text, root, { keepCase: false });
   root.resolveAll();
   const types = Object.fromEntries(
     (Object.keys(NAMES) as Signal[]).map((signal) => [
@@ -52,11 +70,8 @@ export function createCodec(): OtlpCodec {
       { request: root.lookupType(NAMES[signal].request), response: root.lookupType(NAMES[signal].response) },
     ]),
   ) as Record<Signal, { request: protobuf.Type; response: protobuf.Type }>;
-  const surveys: Record<Signal, protobuf.Type> = {
-    traces: root.lookupType('land.survey.v1.TracesRequest'),
-    logs: root.lookupType('land.survey.v1.LogsRequest'),
-    metrics: root.lookupType('land.survey.v1.MetricsRequest'),
-  };
+  const resourceType = root.lookupType('opentelemetry.proto.resource.v1.Resource');
+  const readResource = recentResources((bytes) => keyValues((resourceType.decode(bytes) as unknown as { attributes?: unknown }).attributes));
   const status = root.lookupType('google.rpc.Status');
   // The answer to a request kept whole is the same every time: encoded once, not per request.
   const accepted = Object.fromEntries(
@@ -69,7 +84,7 @@ export function createCodec(): OtlpCodec {
       return types[signal].request.decode(body);
     },
     survey(signal, body) {
-      return surveyRequest(signal, surveys[signal].decode(body));
+      return surveyWire(signal, body, readResource);
     },
     encodeResponse(signal, partial) {
       if (!partial || partial.rejected === 0) return accepted[signal];

@@ -1,0 +1,235 @@
+/**
+ * A protobuf export request surveyed instead of converted, read straight off the wire: per resource group, its
+ * attributes and how many items it sent, and whether every item can be kept. The rules are the conversion's
+ * (model/convert.ts: `spanKeepable`, `logKeepable`, `metricType`) applied to the fields' bytes, so an item counted
+ * here is an item the conversion keeps (test/receiver/survey.test.ts holds both to the same requests). A request
+ * with an item that cannot be kept is converted at once instead, so its answer can say which.
+ *
+ * Why not protobufjs with a subset schema, as before: it made an object per span, a Buffer per id and a Long per
+ * start time only for this to look at their lengths, two thirds of the receiver's own CPU per request in the bench
+ * (docs/decisions.md, "The receiver's ingest, sixth wave"). Resources, one per group, are still decoded by
+ * protobufjs (`readResource`), as is everything when the store is read.
+ *
+ * Every message is bounded by its parent's length; a length, varint or fixed field past its end throws (a 400).
+ * Unknown fields, and known ones of another wire type, are skipped as protobuf parsers skip them.
+ */
+import type { Attributes, Signal } from '../model/types.js';
+
+export interface SurveyGroup {
+  resource: Attributes;
+  items: number;
+}
+
+export interface Survey {
+  groups: SurveyGroup[];
+  items: number;
+  /** Every item can be kept (false: convert the request to reject the right ones). */
+  keepable: boolean;
+}
+
+/** A group's `Resource` message (its bytes) as attributes. */
+export type ResourceReader = (bytes: Uint8Array) => Attributes;
+
+const VARINT = 0;
+const FIXED64 = 1;
+const LENGTH = 2;
+const START_GROUP = 3;
+const END_GROUP = 4;
+const FIXED32 = 5;
+
+/** A tag of `field` with the length-delimited wire type (messages, bytes, strings). */
+const nested = (field: number) => (field << 3) | LENGTH;
+const RESOURCE = nested(1);
+const SCOPES = nested(2);
+const ITEMS = nested(2);
+
+class Cursor {
+  at = 0;
+  constructor(readonly buf: Uint8Array) {}
+
+  varint(end: number): number {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.at >= end) throw new RangeError(`truncated varint at offset ${this.at}`);
+      const byte = this.buf[this.at++]!;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 128;
+    }
+    throw new RangeError(`varint longer than 10 bytes at offset ${this.at}`);
+  }
+
+  tag(end: number): number {
+    const tag = this.varint(end);
+    if (tag >>> 3 === 0) throw new RangeError(`invalid field number 0 at offset ${this.at}`);
+    return tag;
+  }
+
+  /** Reads a length-delimited field's length; returns where its bytes end (the cursor is at their start). */
+  length(end: number): number {
+    const length = this.varint(end);
+    const stop = this.at + length;
+    if (stop > end) throw new RangeError(`length beyond its message at offset ${this.at}`);
+    return stop;
+  }
+
+  advance(bytes: number, end: number): void {
+    if (this.at + bytes > end) throw new RangeError(`truncated fixed field at offset ${this.at}`);
+    this.at += bytes;
+  }
+
+  skip(tag: number, end: number): void {
+    switch (tag & 7) {
+      case VARINT:
+        this.varint(end);
+        return;
+      case FIXED64:
+        this.advance(8, end);
+        return;
+      case LENGTH:
+        this.at = this.length(end);
+        return;
+      case FIXED32:
+        this.advance(4, end);
+        return;
+      case START_GROUP:
+        for (let inner = this.tag(end); (inner & 7) !== END_GROUP; inner = this.tag(end)) this.skip(inner, end);
+        return;
+      default:
+        throw new RangeError(`invalid wire type ${tag & 7} at offset ${this.at}`);
+    }
+  }
+
+  /** An id field's state as `idState` (model/values.ts) gives it: empty or all zero is none, another length bad. */
+  id(end: number, bytes: 8 | 16): IdState {
+    const stop = this.length(end);
+    const length = stop - this.at;
+    let state: IdState = length === 0 ? NONE : length !== bytes ? BAD : NONE;
+    if (length === bytes) for (let i = this.at; i < stop; i++) if (this.buf[i] !== 0) state = OK;
+    this.at = stop;
+    return state;
+  }
+}
+
+type IdState = 0 | 1 | 2;
+const NONE = 0;
+const OK = 1;
+const BAD = 2;
+
+/** A span (`spanKeepable`): trace and span ids well-formed and set, the parent's well-formed or none, a start time. */
+function weighSpan(c: Cursor, end: number): number {
+  let trace: IdState = NONE;
+  let span: IdState = NONE;
+  let parent: IdState = NONE;
+  let started = false;
+  while (c.at < end) {
+    const tag = c.tag(end);
+    if (tag === nested(1)) trace = c.id(end, 16);
+    else if (tag === nested(2)) span = c.id(end, 8);
+    else if (tag === nested(4)) parent = c.id(end, 8);
+    else if (tag === ((7 << 3) | FIXED64)) {
+      c.advance(8, end);
+      started = false;
+      for (let i = c.at - 8; i < c.at; i++) if (c.buf[i] !== 0) started = true;
+    } else c.skip(tag, end);
+  }
+  return trace === OK && span === OK && parent !== BAD && started ? 1 : -1;
+}
+
+/** A log record (`logKeepable`): its trace context, when it has one, well-formed. */
+function weighLog(c: Cursor, end: number): number {
+  let trace: IdState = NONE;
+  let span: IdState = NONE;
+  while (c.at < end) {
+    const tag = c.tag(end);
+    if (tag === nested(9)) trace = c.id(end, 16);
+    else if (tag === nested(10)) span = c.id(end, 8);
+    else c.skip(tag, end);
+  }
+  return trace !== BAD && span !== BAD ? 1 : -1;
+}
+
+/** The data members of a metric's oneof, in the order `metricType` looks for them: gauge, sum, histogram, … */
+const DATA_FIELDS = [5, 7, 9, 10, 11];
+
+/** A metric (`metricType`): a name and one kind of data; it stands for its data points. */
+function weighMetric(c: Cursor, end: number): number {
+  let named = false;
+  const points: Array<number | undefined> = [];
+  while (c.at < end) {
+    const tag = c.tag(end);
+    const member = DATA_FIELDS.indexOf(tag >>> 3);
+    if (tag === nested(1)) {
+      const stop = c.length(end);
+      named = stop > c.at;
+      c.at = stop;
+    } else if (member >= 0 && (tag & 7) === LENGTH) {
+      const stop = c.length(end);
+      let count = 0;
+      while (c.at < stop) {
+        const inner = c.tag(stop);
+        if (inner === nested(1)) count += 1;
+        c.skip(inner, stop);
+      }
+      points[member] = count;
+    } else c.skip(tag, end);
+  }
+  const chosen = points.find((count) => count !== undefined);
+  return named && chosen !== undefined ? chosen : -1;
+}
+
+const WEIGH: Record<Signal, (c: Cursor, end: number) => number> = { traces: weighSpan, logs: weighLog, metrics: weighMetric };
+
+/** One resource group: its items counted into `survey`; returns the group with the resource's bytes, if any. */
+function surveyGroup(c: Cursor, end: number, weigh: (c: Cursor, end: number) => number, survey: Survey): { items: number; resource?: [number, number] } {
+  const group: { items: number; resource?: [number, number] } = { items: 0 };
+  while (c.at < end) {
+    const tag = c.tag(end);
+    if (tag === RESOURCE) {
+      const stop = c.length(end);
+      group.resource = [c.at, stop];
+      c.at = stop;
+    } else if (tag === SCOPES) {
+      const scopeEnd = c.length(end);
+      while (c.at < scopeEnd) {
+        const inner = c.tag(scopeEnd);
+        if (inner !== ITEMS) {
+          c.skip(inner, scopeEnd);
+          continue;
+        }
+        const itemEnd = c.length(scopeEnd);
+        const weight = weigh(c, itemEnd);
+        c.at = itemEnd;
+        if (weight < 0) survey.keepable = false;
+        else group.items += weight;
+      }
+    } else c.skip(tag, end);
+  }
+  survey.items += group.items;
+  return group;
+}
+
+/** Surveys an export request of `signal` (its protobuf bytes); throws a RangeError for bytes that are not one. */
+export function surveyWire(signal: Signal, body: Uint8Array, readResource: ResourceReader): Survey {
+  const c = new Cursor(body);
+  const end = body.length;
+  const survey: Survey = { groups: [], items: 0, keepable: true };
+  const found: Array<{ items: number; resource?: [number, number] }> = [];
+  while (c.at < end) {
+    const tag = c.tag(end);
+    if (tag !== nested(1)) {
+      c.skip(tag, end);
+      continue;
+    }
+    const stop = c.length(end);
+    found.push(surveyGroup(c, stop, WEIGH[signal], survey));
+    c.at = stop;
+  }
+  // Resources are decoded only where they name the origin of items that will be kept.
+  for (const group of found) {
+    const resource = survey.keepable && group.items > 0 && group.resource ? readResource(body.subarray(group.resource[0], group.resource[1])) : {};
+    survey.groups.push({ resource, items: group.items });
+  }
+  return survey;
+}
