@@ -4,8 +4,7 @@
  *
  * Rendering is driven by a 100 ms refresh throttle: events only mark the view dirty, and a refresh re-reads the
  * snapshot and re-renders only when something visible changed. Uptimes and countdowns advance by a timer set for
- * the moment their text changes (ticks.ts); a slow poll picks up the counters no event announces. The tick, the poll
- * and the usage sampler share one timer (ui-clock.ts).
+ * the moment their text changes (ticks.ts); a slow poll picks up the counters no event announces.
  */
 import { Box, useInput, useStdin, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -25,12 +24,11 @@ import { ALL, paneActions, paneSource, type PaneState } from './pane-actions.js'
 import { promptText, type Prompt } from './prompt.js';
 import { createRefreshScheduler } from './refresh.js';
 import { stackActions } from './stack-actions.js';
-import { nextChangeIn } from './ticks.js';
-import { createUiClock, type ClockJob } from './ui-clock.js';
+import { createTickTimer, nextChangeIn } from './ticks.js';
 import { useLiveCells } from './use-live-cells.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
-import { createUsageSampler, type UsageByPid, type UsageSampler } from './usage.js';
+import { startUsageSampler, type UsageByPid } from './usage.js';
 
 export interface AppProps {
   control: SupervisorControl;
@@ -75,8 +73,6 @@ interface DataView {
 const MIN_TICK_MS = 1000;
 /** How often the snapshot is read for what no event announces (telemetry and receiver counters). */
 const POLL_MS = 2000;
-/** How often the CPU and memory of the tiers' process trees are sampled. */
-const SAMPLE_MS = 2000;
 
 /** What the poll compares while no event came: the counters the header shows, which move without one. */
 function countersKeyOf(snapshot: StackSnapshot): string {
@@ -140,7 +136,7 @@ export function App(props: AppProps) {
   };
 
   /** Re-read the stack as `reread` says and the clock and the log pane; render only if something visible changed. */
-  const refresh = (reread: Reread = 'all', usageMoved = false): void => {
+  const refresh = (reread: Reread = 'all'): void => {
     if (!mountedRef.current) return;
     const previous = viewRef.current;
     let { snapshot, snapshotKey, countersKey } = previous;
@@ -164,7 +160,7 @@ export function App(props: AppProps) {
     const now = (propsRef.current.clock ?? Date.now)();
     const paneEnd = bufferRef.current?.end ?? 0;
     const due = now >= previous.changesAt;
-    if (snapshot !== previous.snapshot || paneEnd !== previous.paneEnd || due || usageMoved) {
+    if (snapshot !== previous.snapshot || paneEnd !== previous.paneEnd || due) {
       const next = { ...previous, snapshot, snapshotKey, countersKey, now, changesAt: now + nextChangeIn(snapshot, now), paneEnd };
       if (snapshot === previous.snapshot && paneEnd === previous.paneEnd) show(next);
       else commit(next);
@@ -173,7 +169,7 @@ export function App(props: AppProps) {
     // The next frame for the clock's sake: when the text changes, and at most one a second (the uptimes of tiers
     // started at different moments would otherwise each have their own).
     const wait = Math.max(viewRef.current.changesAt - now, lastTickRef.current + MIN_TICK_MS - now, 0);
-    uiClock.at('tick', Date.now() + wait + 1); // the timer runs on the real clock, `now` on the App's (tests pin it)
+    ticks.schedule(wait + 1);
     if (stackEndedRef.current) finish();
   };
 
@@ -191,38 +187,12 @@ export function App(props: AppProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [],
   );
+  // A tick for the clock's sake re-reads the stack's state only while events are recent: a state that changed without
+  // one (telemetry counters, a remote stack's snapshot that follows its event) is read by the poll or the event's own
+  // refresh, so an idle stack's ticks build no snapshot (and no JSON key of it) every second.
   const lastEventAtRef = useRef(-Infinity);
   const eventsWithin = (ms: number): boolean => Date.now() - lastEventAtRef.current < ms;
-  const samplerRef = useRef<UsageSampler | undefined>(undefined);
-
-  /**
-   * What the UI does by the clock (ui-clock.ts), in one wake-up: a usage sample, then one refresh that shows it with the
-   * tick's uptimes and the poll's counters. A tick re-reads the stack's state only while events are recent: a state
-   * that changed without one (telemetry counters, a remote stack's snapshot that follows its event) is read by the
-   * poll or the event's own refresh, so an idle stack's ticks build no snapshot (and no JSON key of it) every second.
-   */
-  const onClock = async (due: ReadonlySet<ClockJob>): Promise<void> => {
-    let usageMoved = false;
-    const sampler = samplerRef.current;
-    if (due.has('sample') && sampler) {
-      const usage = await sampler.sample(viewRef.current.snapshot.tiers.filter(isAlive).map((tier) => tier.pid!));
-      if (!mountedRef.current) return;
-      uiClock.at('sample', Date.now() + SAMPLE_MS);
-      const usageKey = usage ? usageKeyOf(usage) : viewRef.current.usageKey;
-      if (usage && usageKey !== viewRef.current.usageKey) {
-        viewRef.current = { ...viewRef.current, usage, usageKey }; // shown by the refresh below
-        usageMoved = true;
-      }
-    }
-    if (due.has('poll')) uiClock.at('poll', Date.now() + POLL_MS);
-    const reread: Reread = due.has('poll')
-      ? eventsWithin(2 * POLL_MS) ? 'all' : 'counters' // the whole state too when an event came since the last poll
-      : eventsWithin(POLL_MS) ? 'all' : 'none';
-    if (due.has('tick') || due.has('poll') || usageMoved) refresh(reread, usageMoved);
-  };
-  const onClockRef = useRef(onClock);
-  onClockRef.current = onClock;
-  const uiClock = useMemo(() => createUiClock((due) => void onClockRef.current(due)), []);
+  const ticks = useMemo(() => createTickTimer(() => refreshRef.current(eventsWithin(POLL_MS) ? 'all' : 'none')), []);
 
   useEffect(() => {
     mountedRef.current = true;
@@ -237,21 +207,31 @@ export function App(props: AppProps) {
       lastEventAtRef.current = Date.now();
       scheduler.mark();
     });
-    // Telemetry and receiver counters change without an event: read them now and then. The usage: at once, then by
-    // the clock.
-    uiClock.at('poll', Date.now() + POLL_MS);
-    if (props.sampleUsage !== false) {
-      samplerRef.current = createUsageSampler();
-      uiClock.at('sample', Date.now());
-    }
+    // Telemetry and receiver counters change without an event: read them now and then (the whole state too when an
+    // event came since the last poll).
+    const poll = setInterval(() => refreshRef.current(eventsWithin(2 * POLL_MS) ? 'all' : 'counters'), POLL_MS);
+    poll.unref();
+    const sampler =
+      props.sampleUsage === false
+        ? undefined
+        : startUsageSampler({
+            pids: () => viewRef.current.snapshot.tiers.filter(isAlive).map((tier) => tier.pid!),
+            onSample: (usage) => {
+              const usageKey = usageKeyOf(usage);
+              if (mountedRef.current && usageKey !== viewRef.current.usageKey) {
+                show({ ...viewRef.current, usage, usageKey });
+              }
+            },
+          });
     // Anything that happened between the first snapshot and subscribing.
     scheduler.mark();
     return () => {
       mountedRef.current = false;
       unsubscribe();
       scheduler.stop();
-      uiClock.stop();
-      samplerRef.current?.stop();
+      clearInterval(poll);
+      ticks.stop();
+      sampler?.stop();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);

@@ -152,36 +152,46 @@ async function readStats(pids: number[]): Promise<Map<number, { cpu: number; mem
 }
 
 export interface UsageSampler {
-  /**
-   * One sample of these pids' trees (never two at once: a sample asked while one runs gets that one's); undefined once
-   * stopped or when there is no pid to sample (nothing is read then).
-   */
-  sample(pids: readonly number[]): Promise<UsageByPid | undefined>;
   stop(): void;
 }
 
+export interface UsageSamplerOptions {
+  /** The pids to sample now (read at every sample: tiers come and go). */
+  pids: () => number[];
+  onSample: (usage: UsageByPid) => void;
+  intervalMs?: number;
+}
+
 /**
- * A sampler for the UI: its memory (trees, CPU baseline, open stat files) kept from sample to sample. It has no timer
- * of its own: the UI's clock (ui-clock.ts) asks for a sample when it wakes for the uptimes anyway.
+ * Sample now, then every `intervalMs` after the previous sample finished (never two at once). Timers are unref'd so
+ * the sampler never keeps the process alive; nothing is sampled while no tier has a pid.
  */
-export function createUsageSampler(): UsageSampler {
+export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
+  const intervalMs = options.intervalMs ?? 2000;
   const memory = newTreeMemory(new StatFiles());
   let stopped = false;
-  let running: Promise<UsageByPid | undefined> | undefined;
+  let timer: NodeJS.Timeout | undefined;
 
-  const run = async (pids: readonly number[]): Promise<UsageByPid | undefined> => {
-    const usage = await sampleTreeUsage(pids, memory).catch(() => new Map() as UsageByPid);
-    if (stopped) memory.files!.closeAll(); // stopped meanwhile: the pass may have opened files again
-    return stopped ? undefined : usage;
+  const schedule = (delay: number): void => {
+    if (stopped) return;
+    timer = setTimeout(() => void run(), delay);
+    timer.unref();
   };
+  const run = async (): Promise<void> => {
+    const pids = options.pids();
+    if (pids.length > 0) {
+      const usage = await sampleTreeUsage(pids, memory).catch(() => new Map() as UsageByPid);
+      if (stopped) return memory.files!.closeAll();
+      options.onSample(usage);
+    }
+    schedule(intervalMs);
+  };
+
+  schedule(0);
   return {
-    sample(pids) {
-      if (stopped || pids.length === 0) return Promise.resolve(undefined);
-      running ??= run(pids).finally(() => (running = undefined));
-      return running;
-    },
     stop() {
       stopped = true;
+      if (timer) clearTimeout(timer);
       memory.files!.closeAll();
     },
   };

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { descendantsOf } from '../../src/supervisor/process-tree.js';
-import { createUsageSampler, newTreeMemory, sampleTreeUsage } from '../../src/tui/usage.js';
+import { newTreeMemory, sampleTreeUsage, startUsageSampler, type UsageByPid } from '../../src/tui/usage.js';
 import { waitFor } from './fake-control.js';
 
 const children: Array<ReturnType<typeof execa>> = [];
@@ -128,22 +128,31 @@ describe('usage', () => {
     expect((await sampleTreeUsage([])).size).toBe(0);
   });
 
-  it('samples on demand, one sample at a time, and nothing once stopped', async () => {
+  it('samples repeatedly until stopped', async () => {
     const { pid } = await spawnTree();
-    const sampler = createUsageSampler();
-    const [first, second] = await Promise.all([sampler.sample([pid]), sampler.sample([pid])]);
-    expect(first).toBe(second); // asked while one ran: that one's
-    expect(first!.get(pid)?.processes).toBe(2);
-    const next = await sampler.sample([pid]);
-    expect(next).not.toBe(first);
-    expect(next!.get(pid)?.processes).toBe(2);
+    const samples: UsageByPid[] = [];
+    const sampler = startUsageSampler({ pids: () => [pid], onSample: (usage) => samples.push(usage), intervalMs: 50 });
+    await waitFor(() => samples.length >= 2, 'two samples');
     sampler.stop();
-    expect(await sampler.sample([pid])).toBeUndefined();
+    const count = samples.length;
+    expect(samples[0]!.get(pid)?.processes).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(samples.length).toBe(count);
   });
 
-  it('reads nothing while no tier has a pid', async () => {
-    const sampler = createUsageSampler();
-    expect(await sampler.sample([])).toBeUndefined();
+  it('runs nothing while no tier has a pid', async () => {
+    let asked = 0;
+    const samples: UsageByPid[] = [];
+    const sampler = startUsageSampler({
+      pids: () => {
+        asked += 1;
+        return [];
+      },
+      onSample: (usage) => samples.push(usage),
+      intervalMs: 20,
+    });
+    await waitFor(() => asked >= 3, 'three rounds');
     sampler.stop();
+    expect(samples).toEqual([]);
   });
 });
