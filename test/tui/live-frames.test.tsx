@@ -51,7 +51,7 @@ describe('live cells on a terminal', () => {
     const { terminal } = mount(new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now })], { startedAt: now })));
     await waitFor(() => terminal.output.includes('mountain'), 'the first frame');
     const first = terminal.chunks.length;
-    await new Promise((resolve) => setTimeout(resolve, 10_500));
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
     const later = terminal.chunks.slice(first);
     expect(later.filter(isFrame)).toEqual([]);
     // The uptimes moved every second all the same: each move a rewrite of the cells, a few dozen bytes.
