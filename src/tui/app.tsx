@@ -58,6 +58,8 @@ export interface AppProps {
 interface DataView {
   snapshot: StackSnapshot;
   snapshotKey: string;
+  /** The part of snapshotKey that changes without an event: the telemetry and receiver counters. */
+  countersKey: string;
   now: number;
   /** When the time-dependent text of this view (uptimes, countdowns) next changes. */
   changesAt: number;
@@ -71,6 +73,17 @@ interface DataView {
 const MIN_TICK_MS = 1000;
 /** How often the snapshot is read for what no event announces (telemetry and receiver counters). */
 const POLL_MS = 2000;
+
+/** What the poll compares while no event came: the counters the header shows, which move without one. */
+function countersKeyOf(snapshot: StackSnapshot): string {
+  return JSON.stringify([snapshot.telemetry, snapshot.receiver ?? null]);
+}
+
+/**
+ * How a refresh reads the stack: 'all' (the snapshot, kept when its key changed), 'counters' (the snapshot, kept when
+ * the counters changed: what an idle stack's poll needs), 'none' (only the clock and the log pane).
+ */
+type Reread = 'all' | 'counters' | 'none';
 
 function usageKeyOf(usage: UsageByPid): string {
   return [...usage].map(([pid, tree]) => `${pid}:${formatPercent(tree.cpu)}:${formatBytes(tree.memory)}`).join(',');
@@ -86,7 +99,8 @@ export function App(props: AppProps) {
     const snapshot = control.snapshot();
     const now = clock();
     const changesAt = now + nextChangeIn(snapshot, now);
-    return { snapshot, snapshotKey: JSON.stringify(snapshot), now, changesAt, paneEnd: 0, usage: new Map(), usageKey: '' };
+    const snapshotKey = JSON.stringify(snapshot);
+    return { snapshot, snapshotKey, countersKey: countersKeyOf(snapshot), now, changesAt, paneEnd: 0, usage: new Map(), usageKey: '' };
   });
   // UI state the key handler reads through refs: keys can arrive faster than renders (key repeat, a slow
   // machine), and each key must see what the previous one did.
@@ -121,22 +135,23 @@ export function App(props: AppProps) {
     else commit(next);
   };
 
-  /**
-   * Re-read everything (`reread`: the stack's state too, not only the clock and the log pane); render only if
-   * something visible changed.
-   */
-  const refresh = (reread = true): void => {
+  /** Re-read the stack as `reread` says and the clock and the log pane; render only if something visible changed. */
+  const refresh = (reread: Reread = 'all'): void => {
     if (!mountedRef.current) return;
     const previous = viewRef.current;
-    let snapshot = previous.snapshot;
-    let snapshotKey = previous.snapshotKey;
-    if (reread) {
+    let { snapshot, snapshotKey, countersKey } = previous;
+    if (reread !== 'none') {
       try {
         const fresh = control.snapshot();
-        const freshKey = JSON.stringify(fresh);
-        if (freshKey !== snapshotKey) {
-          snapshot = fresh;
-          snapshotKey = freshKey;
+        const freshCounters = fresh === snapshot ? countersKey : countersKeyOf(fresh);
+        // While no event came only the counters move: an idle stack's poll builds no key of the whole snapshot.
+        if (fresh !== snapshot && (reread === 'all' || freshCounters !== countersKey)) {
+          const freshKey = JSON.stringify(fresh);
+          if (freshKey !== snapshotKey) {
+            snapshot = fresh;
+            snapshotKey = freshKey;
+            countersKey = freshCounters;
+          }
         }
       } catch (error) {
         setStatus({ text: `cannot read the stack's state: ${oneLine(error)}`, kind: 'error' });
@@ -146,7 +161,7 @@ export function App(props: AppProps) {
     const paneEnd = bufferRef.current?.end ?? 0;
     const due = now >= previous.changesAt;
     if (snapshot !== previous.snapshot || paneEnd !== previous.paneEnd || due) {
-      const next = { ...previous, snapshot, snapshotKey, now, changesAt: now + nextChangeIn(snapshot, now), paneEnd };
+      const next = { ...previous, snapshot, snapshotKey, countersKey, now, changesAt: now + nextChangeIn(snapshot, now), paneEnd };
       if (snapshot === previous.snapshot && paneEnd === previous.paneEnd) show(next);
       else commit(next);
       if (due) lastTickRef.current = now;
@@ -176,7 +191,8 @@ export function App(props: AppProps) {
   // one (telemetry counters, a remote stack's snapshot that follows its event) is read by the poll or the event's own
   // refresh, so an idle stack's ticks build no snapshot (and no JSON key of it) every second.
   const lastEventAtRef = useRef(-Infinity);
-  const ticks = useMemo(() => createTickTimer(() => refreshRef.current(Date.now() - lastEventAtRef.current < POLL_MS)), []);
+  const eventsWithin = (ms: number): boolean => Date.now() - lastEventAtRef.current < ms;
+  const ticks = useMemo(() => createTickTimer(() => refreshRef.current(eventsWithin(POLL_MS) ? 'all' : 'none')), []);
 
   useEffect(() => {
     mountedRef.current = true;
@@ -191,8 +207,9 @@ export function App(props: AppProps) {
       lastEventAtRef.current = Date.now();
       scheduler.mark();
     });
-    // Telemetry and receiver counters change without an event: read them now and then.
-    const poll = setInterval(() => refreshRef.current(), POLL_MS);
+    // Telemetry and receiver counters change without an event: read them now and then (the whole state too when an
+    // event came since the last poll).
+    const poll = setInterval(() => refreshRef.current(eventsWithin(2 * POLL_MS) ? 'all' : 'counters'), POLL_MS);
     poll.unref();
     const sampler =
       props.sampleUsage === false

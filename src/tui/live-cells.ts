@@ -15,8 +15,8 @@ import { textBeforeUptime } from './components/header.js';
 import { formatUptime } from './format.js';
 import { textWidth } from './ink-overrides/text-width.js';
 import { cell, MARKER_WIDTH, windowStart, type Column } from './layout.js';
-import { liveCells, tierCells } from './tier-view.js';
-import type { UsageByPid } from './usage.js';
+import { liveCells, tierCells, uptimeCell } from './tier-view.js';
+import type { TreeUsage, UsageByPid } from './usage.js';
 
 /** Text at a line and column of ink's output; `inPlace`: drawn there as plain text, so it can be rewritten there. */
 export interface LiveSpan {
@@ -43,32 +43,57 @@ const FIRST_ROW_LINE = 3;
  * of them changes, the caller draws a frame.
  */
 export function liveSpans(snapshot: StackSnapshot, now: number, usage: UsageByPid, layout: LiveLayout): Map<string, LiveSpan> {
-  const spans = new Map<string, LiveSpan>();
-  const before = textBeforeUptime(snapshot, layout.width);
-  const uptime = formatUptime(now - snapshot.startedAt);
-  const column = before === undefined ? Infinity : textWidth(before);
-  spans.set('up', { line: 0, column, text: uptime, inPlace: column + uptime.length <= layout.width });
+  return liveSpansOf(snapshot, layout)(now, usage);
+}
 
+/** A span's cells other than the uptime, as the usage entry they were made from gives them. */
+interface RowCells {
+  tree: TreeUsage | undefined;
+  cells: string[];
+}
+
+/**
+ * liveSpans for one snapshot and layout, at any moment and usage: what does not move with them (the header's text
+ * before its uptime, the rows' places, a row's cells but the uptime for one usage sample) is worked out once, so a
+ * tick of an idle stack formats its uptimes and little else (it runs in V8's interpreter: see src/runtime/optimizer.ts).
+ */
+export function liveSpansOf(snapshot: StackSnapshot, layout: LiveLayout): (now: number, usage: UsageByPid) => Map<string, LiveSpan> {
+  const before = textBeforeUptime(snapshot, layout.width);
+  const headerColumn = before === undefined ? Infinity : textWidth(before);
   const { columns } = layout;
   const from = columns.findIndex((candidate) => candidate.key === 'uptime');
   const to = columns.findIndex((candidate) => candidate.key === 'mem');
+  const live = columns.slice(from, to + 1);
   const start = MARKER_WIDTH + columns.slice(0, from).reduce((sum, candidate) => sum + candidate.width + 1, 0);
   const first = windowStart(layout.selected, layout.visibleRows, snapshot.tiers.length);
-  snapshot.tiers.slice(first, first + layout.visibleRows).forEach((tier, index) => {
-    const cells = liveCells(tier, now, tier.pid !== undefined ? usage.get(tier.pid) : undefined);
-    const text = columns
-      .slice(from, to + 1)
-      .map((candidate) => cell(cells[candidate.key as keyof typeof cells], candidate))
-      .join(' ');
-    // Short of the last column: a row cut by a narrow terminal ends in an ellipsis there.
-    const line = FIRST_ROW_LINE + index;
-    spans.set(tier.name, { line, column: start, text, inPlace: tier.state !== 'disabled' && start + text.length < layout.width });
-    // The last column moves with the clock too in these cases: a backoff's countdown, a change note that expires.
-    if (tier.state === 'backoff' || tier.watch?.lastChange) {
-      spans.set(`${tier.name} info`, { line, column: -1, text: tierCells(tier, now, undefined).info, inPlace: false });
+  const rows = snapshot.tiers.slice(first, first + layout.visibleRows).map((tier, index) => ({
+    tier,
+    line: FIRST_ROW_LINE + index,
+    known: undefined as RowCells | undefined,
+  }));
+
+  return (now, usage) => {
+    const spans = new Map<string, LiveSpan>();
+    const uptime = formatUptime(now - snapshot.startedAt);
+    spans.set('up', { line: 0, column: headerColumn, text: uptime, inPlace: headerColumn + uptime.length <= layout.width });
+    for (const row of rows) {
+      const { tier, line } = row;
+      const tree = tier.pid !== undefined ? usage.get(tier.pid) : undefined;
+      if (row.known === undefined || row.known.tree !== tree) {
+        const cells = liveCells(tier, now, tree);
+        row.known = { tree, cells: live.map((candidate) => cell(cells[candidate.key as keyof typeof cells], candidate)) };
+      }
+      const known = row.known.cells;
+      const text = live.map((candidate, index) => (candidate.key === 'uptime' ? cell(uptimeCell(tier, now), candidate) : known[index])).join(' ');
+      // Short of the last column: a row cut by a narrow terminal ends in an ellipsis there.
+      spans.set(tier.name, { line, column: start, text, inPlace: tier.state !== 'disabled' && start + text.length < layout.width });
+      // The last column moves with the clock too in these cases: a backoff's countdown, a change note that expires.
+      if (tier.state === 'backoff' || tier.watch?.lastChange) {
+        spans.set(`${tier.name} info`, { line, column: -1, text: tierCells(tier, now, undefined).info, inPlace: false });
+      }
     }
-  });
-  return spans;
+    return spans;
+  };
 }
 
 /**

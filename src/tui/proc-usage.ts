@@ -6,7 +6,7 @@
  * sampler ran every 2 s and this is most of what it cost.
  */
 import { readFileSync } from 'node:fs';
-import { allPids, isDead, readProc } from '../supervisor/process-tree.js';
+import { allPids, isDead, readProc, type ProcInfo } from '../supervisor/process-tree.js';
 
 export interface ProcUsage {
   pid: number;
@@ -40,9 +40,14 @@ function pageBytes(): number {
 
 /**
  * Every live process with its parent and usage (`only`: just those pids, the ones gone left out), the CPU measured
- * against `baseline`, which this reading then updates; empty where there is no /proc.
+ * against `baseline`, which this reading then updates; empty where there is no /proc. `read`: how a process's stat
+ * is read (a sampler's open files, stat-files.ts).
  */
-export function readProcUsage(baseline: CpuBaseline, only?: readonly number[]): ProcUsage[] {
+export function readProcUsage(
+  baseline: CpuBaseline,
+  only?: readonly number[],
+  read: (pid: number) => ProcInfo | undefined = readProc,
+): ProcUsage[] {
   let pids: readonly number[];
   let uptime: number;
   try {
@@ -56,7 +61,7 @@ export function readProcUsage(baseline: CpuBaseline, only?: readonly number[]): 
   const seen: CpuBaseline = new Map();
   const result: ProcUsage[] = [];
   for (const pid of pids) {
-    const info = readProc(pid);
+    const info = read(pid);
     if (!info || isDead(info)) continue; // gone meanwhile, or a zombie
     const key = `${pid}:${info.startTime}`;
     const before = baseline.get(key) ?? { ticks: 0, at: Number(info.startTime) };

@@ -46,11 +46,15 @@ export interface TierCells {
 /** The cells from UP to MEM, the ones the clock and the usage sampler move (and the two between them). */
 export type LiveCells = Pick<TierCells, 'uptime' | 'restarts' | 'ready' | 'cpu' | 'mem'>;
 
+/** The UP cell: how long the tier's process has run. */
+export function uptimeCell(tier: TierSnapshot, now: number): string {
+  return isAlive(tier) ? formatUptime(now - (tier.startedAt ?? tier.since)) : '-';
+}
+
 export function liveCells(tier: TierSnapshot, now: number, usage: TreeUsage | undefined): LiveCells {
-  const alive = isAlive(tier);
-  const tree = alive ? usage : undefined;
+  const tree = isAlive(tier) ? usage : undefined;
   return {
-    uptime: alive ? formatUptime(now - (tier.startedAt ?? tier.since)) : '-',
+    uptime: uptimeCell(tier, now),
     restarts: tier.state === 'disabled' ? '-' : String(tier.restarts),
     ready: tier.timeToReadyMs !== undefined ? formatDuration(tier.timeToReadyMs) : '-',
     cpu: tree ? formatPercent(tree.cpu) : '-',

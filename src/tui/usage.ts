@@ -4,8 +4,9 @@
  * a listing through pidtree (`ps`), then one pidusage call over every pid found. A pid that is gone by the time it
  * is read is simply left out: sampling never fails loudly.
  */
-import { treesOf, type ParentLink } from '../supervisor/process-tree.js';
+import { allPids as listPids, treesOf, type ParentLink, type ProcInfo } from '../supervisor/process-tree.js';
 import { readProcUsage, type CpuBaseline } from './proc-usage.js';
+import { StatFiles } from './stat-files.js';
 
 export interface TreeUsage {
   /** Percent of one core, summed over the tree (can exceed 100). */
@@ -19,40 +20,80 @@ export interface TreeUsage {
 export type UsageByPid = Map<number, TreeUsage>;
 
 /**
- * What a sampler remembers between samples: each root's tree as the last full pass over /proc found it, and the CPU
+ * What a sampler remembers between samples: each root's tree as the last pass over /proc found it, and the CPU
  * ticks of every process at its previous sample (its own baseline: the UI's sampler and the dashboard's each measure
- * their own interval). A full pass reads every process on the machine (hundreds on a busy one); between two, only the
- * trees' own pids are read, and a process that joined a tree meanwhile is counted from the next full pass on (within
- * RESCAN_MS).
+ * their own interval). Between two passes (RESCAN_MS) only the trees' own pids are read; a process that joined a tree
+ * meanwhile is counted from the next pass on. A pass lists /proc and reads only the processes it has not seen
+ * outside every tree before (`outside`, with their parent): a process's parent changes only when it is orphaned,
+ * to init or a subreaper, never into a tree it was not in, so what was outside stays outside as long as its pid is
+ * not reused; every FULL_MS a pass reads every process again for that.
  */
 export interface TreeMemory {
   trees: Map<number, number[]>;
   scannedAt: number;
   cpu: CpuBaseline;
+  outside: Map<number, number>;
+  fullAt: number;
+  /** The sampler's open stat files (stat-files.ts); without them each read opens the file. */
+  files?: StatFiles;
 }
 
 /** A sampler's memory before its first sample. */
-export function newTreeMemory(): TreeMemory {
-  return { trees: new Map(), scannedAt: -Infinity, cpu: new Map() };
+export function newTreeMemory(files?: StatFiles): TreeMemory {
+  return { trees: new Map(), scannedAt: -Infinity, cpu: new Map(), outside: new Map(), fullAt: -Infinity, files };
 }
 
 export const RESCAN_MS = 10_000;
+export const FULL_MS = 60_000;
 
 /** The trees of the roots and every pid's usage: from memory where it is recent and knows every root, else anew. */
 async function readTrees(roots: readonly number[], memory: TreeMemory) {
+  const read = memory.files ? (pid: number) => memory.files!.read(pid) : undefined;
   const known = Date.now() - memory.scannedAt < RESCAN_MS && roots.every((root) => memory.trees.has(root));
   if (known) {
-    const stats = readProcUsage(memory.cpu, [...new Set(roots.flatMap((root) => memory.trees.get(root)!))]);
+    const stats = readProcUsage(memory.cpu, [...new Set(roots.flatMap((root) => memory.trees.get(root)!))], read);
     if (stats.length > 0) return { trees: memory.trees, stats: new Map(stats.map((entry) => [entry.pid, entry])) };
   }
-  const fromProc = readProcUsage(memory.cpu);
-  const listing: ParentLink[] = fromProc.length > 0 ? fromProc : await psListing();
+  const pass = passOverProc(memory, roots, read);
+  const listing: ParentLink[] = pass?.listing ?? (await psListing());
   const alive = new Set(listing.map(({ pid }) => pid));
   const trees = treesOf([...new Set(roots)].filter((root) => alive.has(root)), listing);
   Object.assign(memory, { trees, scannedAt: Date.now() });
   const allPids = [...new Set([...trees.values()].flat())];
-  const stats = fromProc.length > 0 ? new Map(fromProc.map((entry) => [entry.pid, entry])) : await readStats(allPids);
-  return { trees, stats };
+  if (!pass) return { trees, stats: await readStats(allPids) };
+  forgetOutside(memory, listing, new Set(allPids));
+  return { trees, stats: new Map(pass.stats.map((entry) => [entry.pid, entry])) };
+}
+
+/** Every process in /proc with its parent, reading those not known to be outside every tree; undefined without /proc. */
+function passOverProc(memory: TreeMemory, roots: readonly number[], read?: (pid: number) => ProcInfo | undefined) {
+  let pids: number[];
+  try {
+    pids = listPids();
+  } catch {
+    return undefined;
+  }
+  if (Date.now() - memory.fullAt >= FULL_MS) {
+    memory.outside.clear();
+    memory.fullAt = Date.now();
+  }
+  for (const root of roots) memory.outside.delete(root); // a tier started anew may have a pid seen before
+  const stats = readProcUsage(memory.cpu, memory.outside.size > 0 ? pids.filter((pid) => !memory.outside.has(pid)) : pids, read);
+  if (stats.length === 0) return undefined;
+  const listing: ParentLink[] = [...stats];
+  for (const pid of pids) {
+    const ppid = memory.outside.get(pid);
+    if (ppid !== undefined) listing.push({ pid, ppid });
+  }
+  return { stats, listing };
+}
+
+/** After a pass: what is outside every tree is remembered as such, and nothing else of it is kept (baseline, files). */
+function forgetOutside(memory: TreeMemory, listing: readonly ParentLink[], inTrees: ReadonlySet<number>): void {
+  memory.outside.clear();
+  for (const { pid, ppid } of listing) if (!inTrees.has(pid)) memory.outside.set(pid, ppid);
+  for (const key of memory.cpu.keys()) if (!inTrees.has(Number.parseInt(key, 10))) memory.cpu.delete(key);
+  memory.files?.keepOnly(inTrees);
 }
 
 /**
@@ -127,7 +168,7 @@ export interface UsageSamplerOptions {
  */
 export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
   const intervalMs = options.intervalMs ?? 2000;
-  const memory = newTreeMemory();
+  const memory = newTreeMemory(new StatFiles());
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
@@ -140,7 +181,7 @@ export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
     const pids = options.pids();
     if (pids.length > 0) {
       const usage = await sampleTreeUsage(pids, memory).catch(() => new Map() as UsageByPid);
-      if (stopped) return;
+      if (stopped) return memory.files!.closeAll();
       options.onSample(usage);
     }
     schedule(intervalMs);
@@ -151,6 +192,7 @@ export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      memory.files!.closeAll();
     },
   };
 }

@@ -6,16 +6,11 @@
 import { measureElement, useStdout, type DOMElement } from 'ink';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { StackSnapshot } from '../supervisor/types.js';
-import { changedSpans, liveSpans, patchSequence, type LiveLayout, type LiveSpan } from './live-cells.js';
+import { changedSpans, liveSpansOf, patchSequence, type LiveLayout, type LiveSpan } from './live-cells.js';
 import type { UsageByPid } from './usage.js';
 
 /** ink draws a commit within its render throttle (~33 ms): cells are rewritten only once the last frame is out. */
 const FRAME_SETTLE_MS = 150;
-/**
- * A whole frame at least this often all the same: whatever ink redrew behind the cells' back (console output above
- * the UI repaints ink's last frame) is put right within this time.
- */
-const WHOLE_FRAME_MS = 10_000;
 
 /** What a frame was drawn from. */
 export interface DrawnFrame {
@@ -42,6 +37,8 @@ interface Frame extends Omit<DrawnFrame, 'now' | 'usage'> {
   height: number;
   // Worked out at the first rewrite, not at every commit (a flood commits often).
   spans: () => Map<string, LiveSpan>;
+  /** The frame's spans at any moment and usage (liveSpansOf), made at the first rewrite. */
+  spansAt: (now: number, usage: UsageByPid) => Map<string, LiveSpan>;
 }
 
 export interface LiveCells {
@@ -62,17 +59,31 @@ export function useLiveCells(enabled: boolean): LiveCells {
   const paintedRef = useRef<Map<string, LiveSpan> | null>(null);
   const mountedRef = useRef(true);
   useEffect(() => () => void (mountedRef.current = false), []);
+  const inkWroteAt = useInkWrites(stdout, enabled);
+
+  /** The cells' own writes: ink's are the others (see useInkWrites). */
+  const write = (text: string): void => {
+    inkWroteAt.own = true;
+    try {
+      stdout.write(text);
+    } finally {
+      inkWroteAt.own = false;
+    }
+  };
 
   const paint = (next: LiveValues): boolean => {
     const frame = frameRef.current;
     if (!enabled || !frame || frame.help || next.snapshot !== frame.snapshot) return false;
     const age = Date.now() - frame.at;
-    if (age < FRAME_SETTLE_MS || age > WHOLE_FRAME_MS || frame.height >= frame.rows) return false;
+    if (age < FRAME_SETTLE_MS || frame.height >= frame.rows) return false;
+    // ink wrote after its frame was out: console output above the UI, after which ink puts its last frame back, with
+    // the cells as that frame had them. A frame puts the newest values back.
+    if (inkWroteAt.at > frame.at + FRAME_SETTLE_MS) return false;
     if (stdout.columns !== frame.layout.width || stdout.rows !== frame.rows) return false; // a resize is on its way
-    const spans = liveSpans(next.snapshot, next.now, next.usage, frame.layout);
+    const spans = frame.spansAt(next.now, next.usage);
     const changed = changedSpans(frame.spans(), spans);
     if (!changed) return false;
-    if (changed.length > 0) stdout.write(patchSequence(changed, frame.height));
+    if (changed.length > 0) write(patchSequence(changed, frame.height));
     frame.spans = () => spans;
     paintedRef.current = spans;
     return true;
@@ -90,7 +101,7 @@ export function useLiveCells(enabled: boolean): LiveCells {
     setTimeout(() => {
       if (!mountedRef.current || frameRef.current !== frame || paintedRef.current) return;
       const changed = changedSpans(painted, frame.spans());
-      if (changed && changed.length > 0) stdout.write(patchSequence(changed, frame.height));
+      if (changed && changed.length > 0) write(patchSequence(changed, frame.height));
     }, FRAME_SETTLE_MS).unref();
   };
 
@@ -98,17 +109,45 @@ export function useLiveCells(enabled: boolean): LiveCells {
   useLayoutEffect(() => {
     if (!enabled || !rootRef.current || !drawn.current) return;
     const { layout, snapshot, now, usage, rows, help } = drawn.current;
-    frameRef.current = {
+    const frame: Frame = {
       layout,
       snapshot,
       rows,
       help,
       at: Date.now(),
       height: measureElement(rootRef.current).height,
-      spans: () => liveSpans(snapshot, now, usage, layout),
+      spans: () => frame.spansAt(now, usage),
+      spansAt: (at, sample) => (frame.spansAt = liveSpansOf(snapshot, layout))(at, sample),
     };
+    frameRef.current = frame;
     resyncPainted(frameRef.current);
   });
 
   return { rootRef, drawn, paint };
+}
+
+/**
+ * When ink last wrote to the terminal (any write that is not the cells' own, which set `own` around theirs): its
+ * frames, and the last frame it puts back under console output (ink's patchConsole). Watched by wrapping the stream's
+ * write while the cells are on, so an idle stack needs no whole frame now and then to undo what ink may have redrawn.
+ */
+function useInkWrites(stdout: NodeJS.WriteStream, enabled: boolean): { at: number; own: boolean } {
+  const state = useRef({ at: -Infinity, own: false }).current;
+  useEffect(() => {
+    if (!enabled) return;
+    const original = stdout.write;
+    const ownProperty = Object.prototype.hasOwnProperty.call(stdout, 'write');
+    const watched = function (this: unknown, ...args: unknown[]): boolean {
+      if (!state.own) state.at = Date.now();
+      return (original as (...a: unknown[]) => boolean).apply(this, args);
+    } as typeof stdout.write;
+    stdout.write = watched;
+    return () => {
+      // Put back only our own wrapper: whatever wrapped the stream after us stays.
+      if (stdout.write !== watched) return;
+      if (ownProperty) stdout.write = original;
+      else delete (stdout as { write?: unknown }).write;
+    };
+  }, [stdout, enabled, state]);
+  return state;
 }

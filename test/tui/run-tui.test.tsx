@@ -1,61 +1,13 @@
-import { EventEmitter } from 'node:events';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadTui } from '../../src/tui/load.js';
 import { FakeControl, plain, sleep, stack, T0, tier, waitFor } from './fake-control.js';
+import { asStdin, asStdout, FakeKeyboard, FakeTerminal } from './fake-terminal.js';
 
 // As land loads it: live frames even where CI=true is set (ink decides once, when it is first imported).
 const { App, runTui } = await loadTui();
 const { render } = await import('ink');
 
-/** A terminal-like stdout: records writes, has a size, can be resized. */
-class FakeTerminal extends EventEmitter {
-  isTTY = true;
-  columns: number;
-  rows: number;
-  output = '';
-  constructor(columns = 80, rows = 24) {
-    super();
-    this.columns = columns;
-    this.rows = rows;
-  }
-  write = (chunk: string): boolean => {
-    this.output += chunk;
-    return true;
-  };
-  resize(columns: number, rows: number): void {
-    this.columns = columns;
-    this.rows = rows;
-    this.emit('resize');
-  }
-}
-
-/** A TTY-like stdin ink can read keys from; records raw mode changes. */
-class FakeKeyboard extends EventEmitter {
-  isTTY = true;
-  rawModes: boolean[] = [];
-  private pending: string | null = null;
-  setEncoding(): void {}
-  setRawMode(mode: boolean): void {
-    this.rawModes.push(mode);
-  }
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-  read = (): string | null => {
-    const data = this.pending;
-    this.pending = null;
-    return data;
-  };
-  type(data: string): void {
-    this.pending = data;
-    this.emit('readable');
-  }
-}
-
-const asStdout = (terminal: FakeTerminal) => terminal as unknown as NodeJS.WriteStream;
-const asStdin = (keyboard: FakeKeyboard) => keyboard as unknown as NodeJS.ReadStream;
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {

@@ -1,0 +1,82 @@
+/**
+ * What an idle stack writes to the terminal with live cells on (runTui's setting): its moving cells, and a whole frame
+ * only when something needs one. ink's own writes are watched (src/tui/use-live-cells.ts): console output above the
+ * UI, after which ink puts back its last frame with the cells as they were then, is followed by a frame at the next
+ * change, not by a repaint every 10 s.
+ */
+import { useStdout } from 'ink';
+import { useEffect } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadTui } from '../../src/tui/load.js';
+import { FakeControl, plain, stack, tier, waitFor } from './fake-control.js';
+import { asStdin, asStdout, FakeKeyboard, FakeTerminal } from './fake-terminal.js';
+
+const { App } = await loadTui();
+const { render } = await import('ink');
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** ink's own write for console output above the UI (what its patchConsole calls). */
+function InkWrite({ onReady }: { onReady: (write: (data: string) => void) => void }) {
+  const { write } = useStdout();
+  useEffect(() => onReady(write), [onReady, write]);
+  return null;
+}
+
+/** A stack on a real clock, drawn as runTui draws it: live cells on, no usage sampler. */
+function mount(control: FakeControl) {
+  const terminal = new FakeTerminal(120, 30);
+  let inkWrite: ((data: string) => void) | undefined;
+  const instance = render(
+    <>
+      <App control={control} mode="watch" sampleUsage={false} liveCells />
+      <InkWrite onReady={(write) => (inkWrite = write)} />
+    </>,
+    { stdout: asStdout(terminal), stdin: asStdin(new FakeKeyboard()), exitOnCtrlC: false, patchConsole: false },
+  );
+  cleanups.push(() => instance.unmount());
+  return { terminal, write: (data: string) => inkWrite!(data) };
+}
+
+/** ink's frames begin by erasing the lines of the one before; the cells' rewrites only move the cursor. */
+const isFrame = (chunk: string): boolean => chunk.includes('\u001B[2K');
+const tierRow = (chunk: string): string => plain(chunk).split('\n').find((line) => line.includes('mountain')) ?? '';
+
+describe('live cells on a terminal', () => {
+  it('an idle stack whose uptimes move draws no whole frame, only its cells, for longer than 10 s', async () => {
+    const now = Date.now();
+    const { terminal } = mount(new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now })], { startedAt: now })));
+    await waitFor(() => terminal.output.includes('mountain'), 'the first frame');
+    const first = terminal.chunks.length;
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    const later = terminal.chunks.slice(first);
+    expect(later.filter(isFrame)).toEqual([]);
+    // The uptimes moved every second all the same: each move a rewrite of the cells, a few dozen bytes.
+    expect(later.length).toBeGreaterThanOrEqual(5);
+    for (const chunk of later) expect(chunk.length).toBeLessThan(200);
+  }, 20_000);
+
+  it('console output above the UI: the next change draws a frame, so a cell ink put back is not left stale', async () => {
+    const now = Date.now();
+    // The header's uptime moves every second; the tier's shows minutes and turns from 10m to 11m 2 s from now.
+    const tierStart = now - 11 * 60_000 + 2_000;
+    const control = new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: tierStart })], { startedAt: now - 5_000 }));
+    const { terminal, write } = mount(control);
+    await waitFor(() => /mountain\s+ready\s+4321\s+10m/.test(tierRow(terminal.output)), 'the first frame, 10m');
+    // The minute turns: rewritten in place (no frame).
+    await waitFor(() => terminal.chunks.some((chunk) => !isFrame(chunk) && chunk.includes('11m')), '11m rewritten in place', 8_000);
+    const mark = terminal.chunks.length;
+    write('a line above the UI\n');
+    // ink wrote the line and its last frame again: the one that says 10m.
+    expect(terminal.chunks.slice(mark).some((chunk) => /\s10m/.test(tierRow(chunk)))).toBe(true);
+    // The header's next second draws a frame with the tier's 11m, though that cell did not change since it was rewritten.
+    await waitFor(
+      () => terminal.chunks.slice(mark).some((chunk) => isFrame(chunk) && /mountain\s+ready\s+4321\s+11m/.test(tierRow(chunk))),
+      () => `a frame with 11m after the console line: ${JSON.stringify(terminal.chunks.slice(mark))}`,
+      4_000,
+    );
+  }, 20_000);
+});

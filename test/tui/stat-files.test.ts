@@ -1,0 +1,81 @@
+// The usage sampler's open stat files (src/tui/stat-files.ts) against real processes and the supervisor's reader.
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { allPids, readProc } from '../../src/supervisor/process-tree.js';
+import { parseStat, StatFiles } from '../../src/tui/stat-files.js';
+import { newTreeMemory, sampleTreeUsage } from '../../src/tui/usage.js';
+
+const files: StatFiles[] = [];
+afterEach(() => {
+  for (const open of files.splice(0)) open.closeAll();
+});
+
+describe('stat files', () => {
+  it('reads what readProc reads, for every process, from files it keeps open', () => {
+    const open = new StatFiles();
+    files.push(open);
+    const pids = allPids().slice(0, 40);
+    let compared = 0;
+    for (const pid of pids) {
+      const kept = open.read(pid);
+      const fresh = readProc(pid);
+      if (!kept || !fresh || fresh.cpuTicks !== kept.cpuTicks || fresh.rssPages !== kept.rssPages) continue; // moved meanwhile
+      expect(kept).toEqual(fresh);
+      compared += 1;
+    }
+    expect(compared).toBeGreaterThan(0);
+    expect(open.read(process.pid)?.ppid).toBe(process.ppid);
+    open.keepOnly(new Set([process.pid]));
+    expect(open.size).toBe(1);
+  });
+
+  it('parses a command name with spaces and parentheses, and refuses a cut line', () => {
+    const line = Buffer.from('42 (a) b (c)) S 7 42 42 0 -1 4194304 1 0 0 0 15 6 0 0 20 0 1 0 12345 1000000 321 18446744073709551615\n');
+    expect(parseStat(42, line, line.length)).toEqual({ pid: 42, state: 'S', ppid: 7, pgid: 42, startTime: '12345', cpuTicks: 21, rssPages: 321 });
+    expect(parseStat(42, line, 40)).toBeUndefined();
+  });
+
+  it('closes the file of a process that is gone, and never reads its reused pid as it', async () => {
+    const child = execa(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { reject: false });
+    const open = new StatFiles();
+    files.push(open);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(open.read(child.pid!)?.pid).toBe(child.pid);
+    expect(open.size).toBe(1);
+    child.kill('SIGKILL');
+    await child;
+    expect(open.read(child.pid!)).toBeUndefined();
+    expect(open.size).toBe(0);
+  });
+
+  it('reads, after the first pass, only the processes it has not seen outside every tree', async () => {
+    const reads: number[] = [];
+    const open = new (class extends StatFiles {
+      override read(pid: number) {
+        reads.push(pid);
+        return super.read(pid);
+      }
+    })();
+    files.push(open);
+    const memory = newTreeMemory(open);
+    await sampleTreeUsage([process.pid], memory);
+    const first = reads.splice(0).length;
+    expect(first).toBeGreaterThan(10); // every process on the machine
+    // A child started since is found at the next pass, which reads it and the tree, not the whole listing again.
+    const child = execa(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { reject: false });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      memory.scannedAt = -Infinity; // the next sample passes over /proc again
+      const usage = await sampleTreeUsage([process.pid], memory);
+      expect(memory.trees.get(process.pid)).toContain(child.pid);
+      expect(usage.get(process.pid)!.processes).toBeGreaterThanOrEqual(2);
+      expect(reads).toContain(child.pid);
+      expect(reads.length).toBeLessThan(first);
+      // Only the tree's files stay open.
+      expect(open.size).toBe(memory.trees.get(process.pid)!.length);
+    } finally {
+      child.kill('SIGKILL');
+      await child;
+    }
+  });
+});
