@@ -166,3 +166,42 @@ describe('the survey on the wire agrees with the conversion', () => {
     await loggers.shutdown();
   });
 });
+
+describe('the survey refuses what the full decoding refuses, and merges what it merges', () => {
+  const field = (number: number, bytes: Uint8Array) => protobuf.Writer.create().uint32((number << 3) | 2).bytes(bytes).finish();
+  const encodeOne = (type: string, value: object) => root.lookupType(type).encode(root.lookupType(type).fromObject(value)).finish();
+  const oneSpan = () => encode('traces', { resourceSpans: [{ resource: resource('api'), scopeSpans: [{ spans: [span()] }] }] });
+  const withTail = (tail: number[]) => Buffer.concat([oneSpan(), Buffer.from(tail)]);
+  const refusedByBoth = (signal: Signal, bytes: Uint8Array) => {
+    expect(() => codec.decode(signal, bytes)).toThrow();
+    expect(() => codec.survey(signal, bytes)).toThrow(RangeError);
+  };
+
+  it('a tag or a length of more than five bytes, an end group of another field, groups nested past the limit', () => {
+    expect(expectAgreement('traces', withTail([0x7a, 0x00]))).toEqual({ keepable: true, items: 1 }); // field 15, empty
+    refusedByBoth('traces', withTail([0xfa, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00])); // a six-byte tag
+    refusedByBoth('traces', withTail([0x7a, 0x80, 0x80, 0x80, 0x80, 0x08])); // a length of 2^31
+    refusedByBoth('traces', withTail([0x7b, 0x74])); // group 15 closed by field 14's end tag
+    refusedByBoth('traces', withTail([...Array(110).fill(0x7b), ...Array(110).fill(0x7c)])); // protobufjs: depth over 100
+    expect(expectAgreement('traces', withTail([0x7b, 0x7b, 0x7c, 0x7c]))).toEqual({ keepable: true, items: 1 });
+  });
+
+  it('a metric name that is not UTF-8', () => {
+    const metric = (name: Uint8Array) =>
+      Buffer.concat([field(1, name), field(5, encodeOne('opentelemetry.proto.metrics.v1.Gauge', { dataPoints: [{ timeUnixNano: START, asInt: '1' }] }))]);
+    const request = (name: Uint8Array) => field(1, field(2, field(2, metric(name))));
+    expect(expectAgreement('metrics', request(Buffer.from('ok')))).toEqual({ keepable: true, items: 1 });
+    refusedByBoth('metrics', request(Buffer.from([0x6f, 0xff, 0xfe])));
+  });
+
+  it("a metric's data and a group's resource sent twice are merged: the points add, the attributes join", () => {
+    const gauge = (points: number) => field(5, encodeOne('opentelemetry.proto.metrics.v1.Gauge', { dataPoints: Array(points).fill({ timeUnixNano: START, asInt: '1' }) }));
+    const metric = Buffer.concat([field(1, Buffer.from('m')), gauge(1000), gauge(1)]);
+    const resources = [resource('api'), { attributes: [{ key: 'second', value: { stringValue: 'yes' } }] }].map((value) =>
+      field(1, encodeOne('opentelemetry.proto.resource.v1.Resource', value)),
+    );
+    const request = field(1, Buffer.concat([...resources, field(2, field(2, metric))]));
+    expect(expectAgreement('metrics', request)).toEqual({ keepable: true, items: 1001 });
+    expect(codec.survey('metrics', request).groups[0]!.resource).toMatchObject({ 'land.tier': 'api', second: 'yes' });
+  });
+});

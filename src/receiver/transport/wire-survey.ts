@@ -13,6 +13,7 @@
  * Every message is bounded by its parent's length; a length, varint or fixed field past its end throws (a 400).
  * Unknown fields, and known ones of another wire type, are skipped as protobuf parsers skip them.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Attributes, Signal } from '../model/types.js';
 
 export interface SurveyGroup {
@@ -36,6 +37,8 @@ const LENGTH = 2;
 const START_GROUP = 3;
 const END_GROUP = 4;
 const FIXED32 = 5;
+/** Below protobufjs's recursion limit (100, messages and groups together): the survey refuses first, never after. */
+const MAX_GROUP_DEPTH = 90;
 
 /** A tag of `field` with the length-delimited wire type (messages, bytes, strings). */
 const nested = (field: number) => (field << 3) | LENGTH;
@@ -60,15 +63,34 @@ class Cursor {
     throw new RangeError(`varint longer than 10 bytes at offset ${this.at}`);
   }
 
+  /**
+   * A tag or a length: at most five bytes, the fifth at most `lastMax`, as protobufjs reads them (reader.js `tag`,
+   * `size`), so that the survey refuses every body the full decode would refuse there.
+   */
+  private varint32(end: number, lastMax: number, what: string): number {
+    let value = 0;
+    for (let i = 0; i < 5; i++) {
+      if (this.at >= end) throw new RangeError(`truncated ${what} at offset ${this.at}`);
+      const byte = this.buf[this.at++]!;
+      if (i === 4) {
+        if (byte > lastMax) throw new RangeError(`invalid ${what} encoding at offset ${this.at - 1}`);
+        return value + byte * 2 ** 28;
+      }
+      value += (byte & 0x7f) * 2 ** (7 * i);
+      if (byte < 0x80) return value;
+    }
+    throw new RangeError(`invalid ${what} encoding at offset ${this.at}`); // not reached: the fifth byte returns
+  }
+
   tag(end: number): number {
-    const tag = this.varint(end);
+    const tag = this.varint32(end, 0x0f, 'tag');
     if (tag >>> 3 === 0) throw new RangeError(`invalid field number 0 at offset ${this.at}`);
     return tag;
   }
 
   /** Reads a length-delimited field's length; returns where its bytes end (the cursor is at their start). */
   length(end: number): number {
-    const length = this.varint(end);
+    const length = this.varint32(end, 7, 'length');
     const stop = this.at + length;
     if (stop > end) throw new RangeError(`length beyond its message at offset ${this.at}`);
     return stop;
@@ -79,7 +101,7 @@ class Cursor {
     this.at += bytes;
   }
 
-  skip(tag: number, end: number): void {
+  skip(tag: number, end: number, depth = 0): void {
     switch (tag & 7) {
       case VARINT:
         this.varint(end);
@@ -93,9 +115,14 @@ class Cursor {
       case FIXED32:
         this.advance(4, end);
         return;
-      case START_GROUP:
-        for (let inner = this.tag(end); (inner & 7) !== END_GROUP; inner = this.tag(end)) this.skip(inner, end);
+      case START_GROUP: {
+        // protobufjs's skipType: an end tag of the same field closes the group, nesting is bounded.
+        if (depth >= MAX_GROUP_DEPTH) throw new RangeError(`groups nested too deep at offset ${this.at}`);
+        let inner = this.tag(end);
+        for (; (inner & 7) !== END_GROUP; inner = this.tag(end)) this.skip(inner, end, depth + 1);
+        if (inner >>> 3 !== tag >>> 3) throw new RangeError(`invalid end group tag at offset ${this.at}`);
         return;
+      }
       default:
         throw new RangeError(`invalid wire type ${tag & 7} at offset ${this.at}`);
     }
@@ -161,7 +188,9 @@ function weighMetric(c: Cursor, end: number): number {
     const tag = c.tag(end);
     const member = DATA_FIELDS.indexOf(tag >>> 3);
     if (tag === nested(1)) {
+      // A proto3 string: the full decode refuses one that is not UTF-8 (protobufjs's stringVerify).
       const stop = c.length(end);
+      if (!isUtf8(c.buf.subarray(c.at, stop))) throw new RangeError(`a metric name that is not UTF-8 at offset ${c.at}`);
       named = stop > c.at;
       c.at = stop;
     } else if (member >= 0 && (tag & 7) === LENGTH) {
@@ -172,7 +201,8 @@ function weighMetric(c: Cursor, end: number): number {
         if (inner === nested(1)) count += 1;
         c.skip(inner, stop);
       }
-      points[member] = count;
+      // A repeated message field is merged into the one before it (protobuf's rule, protobufjs's decode): its points add.
+      points[member] = (points[member] ?? 0) + count;
     } else c.skip(tag, end);
   }
   const chosen = points.find((count) => count !== undefined);
@@ -181,14 +211,20 @@ function weighMetric(c: Cursor, end: number): number {
 
 const WEIGH: Record<Signal, (c: Cursor, end: number) => number> = { traces: weighSpan, logs: weighLog, metrics: weighMetric };
 
+/** A resource group as surveyed: its items, and the bytes of its `Resource` field(s). */
+interface FoundGroup {
+  items: number;
+  resource: Uint8Array[];
+}
+
 /** One resource group: its items counted into `survey`; returns the group with the resource's bytes, if any. */
-function surveyGroup(c: Cursor, end: number, weigh: (c: Cursor, end: number) => number, survey: Survey): { items: number; resource?: [number, number] } {
-  const group: { items: number; resource?: [number, number] } = { items: 0 };
+function surveyGroup(c: Cursor, end: number, weigh: (c: Cursor, end: number) => number, survey: Survey): FoundGroup {
+  const group: FoundGroup = { items: 0, resource: [] };
   while (c.at < end) {
     const tag = c.tag(end);
     if (tag === RESOURCE) {
       const stop = c.length(end);
-      group.resource = [c.at, stop];
+      group.resource.push(c.buf.subarray(c.at, stop)); // more than one is merged, as the full decode merges them
       c.at = stop;
     } else if (tag === SCOPES) {
       const scopeEnd = c.length(end);
@@ -215,7 +251,7 @@ export function surveyWire(signal: Signal, body: Uint8Array, readResource: Resou
   const c = new Cursor(body);
   const end = body.length;
   const survey: Survey = { groups: [], items: 0, keepable: true };
-  const found: Array<{ items: number; resource?: [number, number] }> = [];
+  const found: FoundGroup[] = [];
   while (c.at < end) {
     const tag = c.tag(end);
     if (tag !== nested(1)) {
@@ -228,7 +264,9 @@ export function surveyWire(signal: Signal, body: Uint8Array, readResource: Resou
   }
   // Resources are decoded only where they name the origin of items that will be kept.
   for (const group of found) {
-    const resource = survey.keepable && group.items > 0 && group.resource ? readResource(body.subarray(group.resource[0], group.resource[1])) : {};
+    const parts = group.resource;
+    const bytes = parts.length === 1 ? parts[0]! : parts.length > 1 ? Buffer.concat(parts) : undefined;
+    const resource = survey.keepable && group.items > 0 && bytes ? readResource(bytes) : {};
     survey.groups.push({ resource, items: group.items });
   }
   return survey;
