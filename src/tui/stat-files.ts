@@ -1,7 +1,8 @@
 /**
- * `/proc/<pid>/stat` of the processes a usage sampler reads every 2 s, kept open and read again from offset 0 (one
- * pread) instead of an open, two reads and a close each time. An open stat file stays bound to the process it was opened for: once that process is gone a
- * read fails (ESRCH) even if its pid is reused, so a reused pid is never read as the old process.
+ * `/proc/<pid>/stat` of the processes a usage sampler reads every 2 s (its trees'), kept open and read again from
+ * offset 0 (one pread) instead of an open, two reads and a close each time; other processes (a pass over /proc) are
+ * read with `readOnce` and not kept. An open stat file stays bound to the process it was opened for: once that
+ * process is gone a read fails (ESRCH) even if its pid is reused, so a reused pid is never read as the old process.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { ProcInfo } from '../supervisor/process-tree.js';
@@ -21,6 +22,7 @@ const RSS = 21;
 export function parseStat(pid: number, bytes: Buffer, length: number): ProcInfo | undefined {
   // The command name may hold spaces and parentheses: the fields start after the last ')'. Split by V8's builtins
   // (land runs without the optimizing compiler while idle, where a loop over the bytes in JavaScript costs more).
+  if (length <= 0) return undefined; // lastIndexOf from -1 would search the whole buffer: an earlier process's line
   const close = bytes.lastIndexOf(CLOSE_PAREN, length - 1);
   if (close < 0) return undefined;
   const fields = bytes.toString('latin1', close + 2, length).split(' ', RSS + 1);
@@ -52,6 +54,20 @@ export class StatFiles {
     } catch {
       this.close(pid);
       return undefined;
+    }
+  }
+
+  /** The process now, from its open file if it has one, else from a file opened and closed at once (not kept). */
+  readOnce(pid: number): ProcInfo | undefined {
+    if (this.open.has(pid)) return this.read(pid);
+    let fd: number | undefined;
+    try {
+      fd = openSync(`/proc/${pid}/stat`, 'r');
+      return parseStat(pid, line, readSync(fd, line, 0, line.length, 0));
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
 

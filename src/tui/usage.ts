@@ -4,7 +4,7 @@
  * a listing through pidtree (`ps`), then one pidusage call over every pid found. A pid that is gone by the time it
  * is read is simply left out: sampling never fails loudly.
  */
-import { allPids as listPids, treesOf, type ParentLink, type ProcInfo } from '../supervisor/process-tree.js';
+import { allPids as listPids, treesOf, type ParentLink } from '../supervisor/process-tree.js';
 import { readProcUsage, type CpuBaseline } from './proc-usage.js';
 import { StatFiles } from './stat-files.js';
 
@@ -54,7 +54,7 @@ async function readTrees(roots: readonly number[], memory: TreeMemory) {
     const stats = readProcUsage(memory.cpu, [...new Set(roots.flatMap((root) => memory.trees.get(root)!))], read);
     if (stats.length > 0) return { trees: memory.trees, stats: new Map(stats.map((entry) => [entry.pid, entry])) };
   }
-  const pass = passOverProc(memory, roots, read);
+  const pass = passOverProc(memory, roots);
   const listing: ParentLink[] = pass?.listing ?? (await psListing());
   const alive = new Set(listing.map(({ pid }) => pid));
   const trees = treesOf([...new Set(roots)].filter((root) => alive.has(root)), listing);
@@ -66,7 +66,7 @@ async function readTrees(roots: readonly number[], memory: TreeMemory) {
 }
 
 /** Every process in /proc with its parent, reading those not known to be outside every tree; undefined without /proc. */
-function passOverProc(memory: TreeMemory, roots: readonly number[], read?: (pid: number) => ProcInfo | undefined) {
+function passOverProc(memory: TreeMemory, roots: readonly number[]) {
   let pids: number[];
   try {
     pids = listPids();
@@ -78,7 +78,12 @@ function passOverProc(memory: TreeMemory, roots: readonly number[], read?: (pid:
     memory.fullAt = Date.now();
   }
   for (const root of roots) memory.outside.delete(root); // a tier started anew may have a pid seen before
-  const stats = readProcUsage(memory.cpu, memory.outside.size > 0 ? pids.filter((pid) => !memory.outside.has(pid)) : pids, read);
+  // Files are kept open only for the trees' processes: a pass reads every other process once and lets it go, so
+  // that it never holds a descriptor per process of the machine (thousands on a busy one).
+  const files = memory.files;
+  const kept = new Set([...roots, ...[...memory.trees.values()].flat()]);
+  const readOne = files && ((pid: number) => (kept.has(pid) ? files.read(pid) : files.readOnce(pid)));
+  const stats = readProcUsage(memory.cpu, memory.outside.size > 0 ? pids.filter((pid) => !memory.outside.has(pid)) : pids, readOne);
   if (stats.length === 0) return undefined;
   const listing: ParentLink[] = [...stats];
   for (const pid of pids) {

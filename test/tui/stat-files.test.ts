@@ -33,9 +33,10 @@ describe('stat files', () => {
     const line = Buffer.from('42 (a) b (c)) S 7 42 42 0 -1 4194304 1 0 0 0 15 6 0 0 20 0 1 0 12345 1000000 321 18446744073709551615\n');
     expect(parseStat(42, line, line.length)).toEqual({ pid: 42, state: 'S', ppid: 7, pgid: 42, startTime: '12345', cpuTicks: 21, rssPages: 321 });
     expect(parseStat(42, line, 40)).toBeUndefined();
+    expect(parseStat(42, line, 0)).toBeUndefined(); // an empty read: not whatever the buffer held before
   });
 
-  it('closes the file of a process that is gone, and never reads its reused pid as it', async () => {
+  it('closes the file of a process that is gone: a read of it then finds nothing, never another process', async () => {
     const child = execa(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { reject: false });
     const open = new StatFiles();
     files.push(open);
@@ -50,10 +51,17 @@ describe('stat files', () => {
 
   it('reads, after the first pass, only the processes it has not seen outside every tree', async () => {
     const reads: number[] = [];
+    let peak = 0; // the most files open at once
     const open = new (class extends StatFiles {
       override read(pid: number) {
         reads.push(pid);
-        return super.read(pid);
+        const info = super.read(pid);
+        peak = Math.max(peak, this.size);
+        return info;
+      }
+      override readOnce(pid: number) {
+        reads.push(pid);
+        return super.readOnce(pid);
       }
     })();
     files.push(open);
@@ -61,6 +69,7 @@ describe('stat files', () => {
     await sampleTreeUsage([process.pid], memory);
     const first = reads.splice(0).length;
     expect(first).toBeGreaterThan(10); // every process on the machine
+    expect(peak).toBe(1); // but only the tree's file is kept open meanwhile, never one per process
     // A child started since is found at the next pass, which reads it and the tree, not the whole listing again.
     const child = execa(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { reject: false });
     try {
@@ -71,8 +80,11 @@ describe('stat files', () => {
       expect(usage.get(process.pid)!.processes).toBeGreaterThanOrEqual(2);
       expect(reads).toContain(child.pid);
       expect(reads.length).toBeLessThan(first);
-      // Only the tree's files stay open.
-      expect(open.size).toBe(memory.trees.get(process.pid)!.length);
+      // Only the tree's files stay open, and no more were open at once; the next sample opens the newcomer's.
+      const tree = memory.trees.get(process.pid)!;
+      expect(peak).toBeLessThanOrEqual(tree.length);
+      await sampleTreeUsage([process.pid], memory);
+      expect(open.size).toBe(tree.length);
     } finally {
       child.kill('SIGKILL');
       await child;
