@@ -3,7 +3,7 @@
  * nothing else changed (an idle stack draws no frame). The App says what each frame drew (`drawn`) and asks `paint`
  * before committing a view that differs only in the clock and the usage.
  */
-import { measureElement, useStdout, type DOMElement } from 'ink';
+import { measureElement, useStderr, useStdout, type DOMElement } from 'ink';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { changedSpans, liveSpansOf, patchSequence, type LiveLayout, type LiveSpan } from './live-cells.js';
@@ -59,7 +59,8 @@ export function useLiveCells(enabled: boolean): LiveCells {
   const paintedRef = useRef<Map<string, LiveSpan> | null>(null);
   const mountedRef = useRef(true);
   useEffect(() => () => void (mountedRef.current = false), []);
-  const inkWroteAt = useInkWrites(stdout, enabled);
+  const { stderr } = useStderr();
+  const inkWroteAt = useInkWrites(stdout, stderr, enabled);
 
   /** The cells' own writes: ink's are the others (see useInkWrites). */
   const write = (text: string): void => {
@@ -130,24 +131,38 @@ export function useLiveCells(enabled: boolean): LiveCells {
  * When ink last wrote to the terminal (any write that is not the cells' own, which set `own` around theirs): its
  * frames, and the last frame it puts back under console output (ink's patchConsole). Watched by wrapping the stream's
  * write while the cells are on, so an idle stack needs no whole frame now and then to undo what ink may have redrawn.
+ * stderr on the same terminal (a warning node writes there itself) and a resume after a stop (the shell wrote
+ * meanwhile) count too: the cursor is no longer where the cells' moves expect it, and the next change draws a frame.
  */
-function useInkWrites(stdout: NodeJS.WriteStream, enabled: boolean): { at: number; own: boolean } {
+function useInkWrites(stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream, enabled: boolean): { at: number; own: boolean } {
   const state = useRef({ at: -Infinity, own: false }).current;
   useEffect(() => {
     if (!enabled) return;
-    const original = stdout.write;
-    const ownProperty = Object.prototype.hasOwnProperty.call(stdout, 'write');
-    const watched = function (this: unknown, ...args: unknown[]): boolean {
-      if (!state.own) state.at = Date.now();
-      return (original as (...a: unknown[]) => boolean).apply(this, args);
-    } as typeof stdout.write;
-    stdout.write = watched;
+    const mark = () => void (state.own || (state.at = Date.now()));
+    const unwatch = [stdout, ...(stderr !== stdout && stderr?.isTTY ? [stderr] : [])].map((stream) => watchWrites(stream, mark));
+    const resumed = () => void (state.at = Date.now());
+    process.on('SIGCONT', resumed);
     return () => {
-      // Put back only our own wrapper: whatever wrapped the stream after us stays.
-      if (stdout.write !== watched) return;
-      if (ownProperty) stdout.write = original;
-      else delete (stdout as { write?: unknown }).write;
+      process.off('SIGCONT', resumed);
+      for (const undo of unwatch) undo();
     };
-  }, [stdout, enabled, state]);
+  }, [stdout, stderr, enabled, state]);
   return state;
+}
+
+/** Calls `mark` before each write to `stream`; returns what puts its write back. */
+function watchWrites(stream: NodeJS.WriteStream, mark: () => void): () => void {
+  const original = stream.write;
+  const ownProperty = Object.prototype.hasOwnProperty.call(stream, 'write');
+  const watched = function (this: unknown, ...args: unknown[]): boolean {
+    mark();
+    return (original as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof stream.write;
+  stream.write = watched;
+  return () => {
+    // Put back only our own wrapper: whatever wrapped the stream after us stays.
+    if (stream.write !== watched) return;
+    if (ownProperty) stream.write = original;
+    else delete (stream as { write?: unknown }).write;
+  };
 }

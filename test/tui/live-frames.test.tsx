@@ -4,6 +4,7 @@
  * UI, after which ink puts back its last frame with the cells as they were then, is followed by a frame at the next
  * change, not by a repaint every 10 s.
  */
+import { EventEmitter } from 'node:events';
 import { useStdout } from 'ink';
 import { useEffect } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,16 +30,19 @@ function InkWrite({ onReady }: { onReady: (write: (data: string) => void) => voi
 /** A stack on a real clock, drawn as runTui draws it: live cells on, no usage sampler. */
 function mount(control: FakeControl) {
   const terminal = new FakeTerminal(120, 30);
+  // stderr on the same terminal, as a shell gives both: its writes land among stdout's, past ink.
+  const toTerminal = terminal.write;
+  const stderr = Object.assign(new EventEmitter(), { isTTY: true, write: (data: string) => toTerminal(data) });
   let inkWrite: ((data: string) => void) | undefined;
   const instance = render(
     <>
       <App control={control} mode="watch" sampleUsage={false} liveCells />
       <InkWrite onReady={(write) => (inkWrite = write)} />
     </>,
-    { stdout: asStdout(terminal), stdin: asStdin(new FakeKeyboard()), exitOnCtrlC: false, patchConsole: false },
+    { stdout: asStdout(terminal), stderr: stderr as unknown as NodeJS.WriteStream, stdin: asStdin(new FakeKeyboard()), exitOnCtrlC: false, patchConsole: false },
   );
   cleanups.push(() => instance.unmount());
-  return { terminal, write: (data: string) => inkWrite!(data) };
+  return { terminal, write: (data: string) => inkWrite!(data), writeStderr: (data: string) => stderr.write(data) };
 }
 
 /** ink's frames begin by erasing the lines of the one before; the cells' rewrites only move the cursor. */
@@ -78,5 +82,15 @@ describe('live cells on a terminal', () => {
       () => `a frame with 11m after the console line: ${JSON.stringify(terminal.chunks.slice(mark))}`,
       4_000,
     );
+  }, 20_000);
+
+  it('a write to stderr on the same terminal (a warning node writes itself): the next change draws a frame', async () => {
+    const now = Date.now();
+    const { terminal, writeStderr } = mount(new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now })], { startedAt: now })));
+    await waitFor(() => terminal.output.includes('mountain'), 'the first frame');
+    await waitFor(() => terminal.chunks.some((chunk) => !isFrame(chunk) && /\d+s/.test(chunk)), 'an uptime rewritten in place', 8_000);
+    const mark = terminal.chunks.length;
+    writeStderr('(node:1) Warning: something\n');
+    await waitFor(() => terminal.chunks.slice(mark + 1).some(isFrame), 'a frame after the stderr line', 4_000);
   }, 20_000);
 });
