@@ -189,6 +189,8 @@ export class OutputBatch {
   /** Kept: the largest buffers, up to KEPT_BUFFERS, smallest first (a batch takes the smallest that fits). */
   private give(buffer: Buffer): void {
     if (buffer.length < MIN_BUFFER || buffer.length > MAX_KEPT) return;
+    // A large buffer whose write came back after the trim (or that a small batch took) is not kept past it.
+    if (buffer.length > MIN_BUFFER && !this.trim) return;
     this.free.push(buffer);
     this.free.sort((a, b) => a.length - b.length);
     if (this.free.length > KEPT_BUFFERS) this.free.shift();
