@@ -100,7 +100,9 @@ describe('a sidecar using land/telemetry', () => {
   for (const mode of ['hang', 'refuse', '500'] as const) {
     it(`ends on its own with hosts that ${mode}, reporting the pipes unavailable`, async () => {
       const { posthog, otlp } = await receivers(mode);
-      const run = await runFixture('sidecar.mjs', { ...telemetryEnv(posthog, otlp), LAND_TEST_TIER: 'rest' });
+      // Shutdown's time covers loading the pipes too: under load posthog-node took over 2 s to load once (CI), and a
+      // pipe that never loaded has met no host to fail on, so it is not unavailable.
+      const run = await runFixture('sidecar.mjs', { ...telemetryEnv(posthog, otlp), LAND_TEST_TIER: 'rest', LAND_TEST_SHUTDOWN_MS: '10000' });
       expect(run.code, run.stderr).toBe(0);
       const { status } = JSON.parse(run.stdout) as { status: Record<string, { state: string; dropped: number; sent: number }> };
       expect(status.posthog).toMatchObject({ state: 'unavailable', sent: 0, dropped: 3 });
