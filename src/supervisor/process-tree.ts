@@ -32,22 +32,41 @@ const HAS_PROC = (() => {
 
 export function readProc(pid: number): ProcInfo | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: parse after the last ')'. Fields 3 to 24 (rss) are
-    // all that is read: the UI's sampler reads every process now and then, and the other 28 were strings for nothing.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 22);
-    return {
-      pid,
-      state: fields[0] ?? '',
-      ppid: Number(fields[1]),
-      pgid: Number(fields[2]),
-      startTime: fields[19] ?? '',
-      cpuTicks: Number(fields[11]) + Number(fields[12]),
-      rssPages: Number(fields[21]),
-    };
+    const stat = readFileSync(`/proc/${pid}/stat`);
+    return parseStat(pid, stat, stat.length);
   } catch {
     return undefined;
   }
+}
+
+const CLOSE_PAREN = 0x29;
+// Fields of a stat line after the command name, counted from the state (0): the ones ProcInfo holds.
+const PPID = 1;
+const PGID = 2;
+const UTIME = 11;
+const STIME = 12;
+const START = 19;
+const RSS = 21;
+
+/** The fields of a stat line (its first `length` bytes) that ProcInfo holds; undefined when it is not one. */
+export function parseStat(pid: number, bytes: Buffer, length: number): ProcInfo | undefined {
+  // The command name may hold spaces and parentheses: the fields start after the last ')'. Only fields up to rss
+  // are split (the other 28 were strings for nothing), by V8's builtins (land runs without the optimizing compiler
+  // while idle, where a loop over the bytes in JavaScript costs more). Used by readProc and the UI's open files.
+  if (length <= 0) return undefined; // lastIndexOf from -1 would search the whole buffer: an earlier process's line
+  const close = bytes.lastIndexOf(CLOSE_PAREN, length - 1);
+  if (close < 0) return undefined;
+  const fields = bytes.toString('latin1', close + 2, length).split(' ', RSS + 1);
+  if (fields.length <= RSS) return undefined;
+  return {
+    pid,
+    state: fields[0]!,
+    ppid: Number(fields[PPID]),
+    pgid: Number(fields[PGID]),
+    startTime: fields[START]!,
+    cpuTicks: Number(fields[UTIME]) + Number(fields[STIME]),
+    rssPages: Number(fields[RSS]),
+  };
 }
 
 /** Every pid in /proc (throws where there is no /proc). */

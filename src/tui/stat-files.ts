@@ -5,39 +5,10 @@
  * process is gone a read fails (ESRCH) even if its pid is reused, so a reused pid is never read as the old process.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { ProcInfo } from '../supervisor/process-tree.js';
+import { parseStat, type ProcInfo } from '../supervisor/process-tree.js';
 
 /** A stat line is at most 52 numbers and a 16-byte name: well under this. */
 const line = Buffer.allocUnsafe(2048);
-const CLOSE_PAREN = 0x29;
-// Fields after the command name, counted from the state (0): the ones ProcInfo holds.
-const PPID = 1;
-const PGID = 2;
-const UTIME = 11;
-const STIME = 12;
-const START = 19;
-const RSS = 21;
-
-/** The fields of a stat line (its first `length` bytes) that ProcInfo holds; undefined when it is not one. */
-export function parseStat(pid: number, bytes: Buffer, length: number): ProcInfo | undefined {
-  // The command name may hold spaces and parentheses: the fields start after the last ')'. Split by V8's builtins
-  // (land runs without the optimizing compiler while idle, where a loop over the bytes in JavaScript costs more).
-  if (length <= 0) return undefined; // lastIndexOf from -1 would search the whole buffer: an earlier process's line
-  const close = bytes.lastIndexOf(CLOSE_PAREN, length - 1);
-  if (close < 0) return undefined;
-  const fields = bytes.toString('latin1', close + 2, length).split(' ', RSS + 1);
-  if (fields.length <= RSS) return undefined;
-  return {
-    pid,
-    state: fields[0]!,
-    ppid: Number(fields[PPID]),
-    pgid: Number(fields[PGID]),
-    startTime: fields[START]!,
-    cpuTicks: Number(fields[UTIME]) + Number(fields[STIME]),
-    rssPages: Number(fields[RSS]),
-  };
-}
-
 /** Open stat files by pid, for one sampler: `read` opens a file at its first use, `keepOnly` closes the rest. */
 export class StatFiles {
   private readonly open = new Map<number, number>();

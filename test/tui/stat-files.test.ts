@@ -1,8 +1,8 @@
 // The usage sampler's open stat files (src/tui/stat-files.ts) against real processes and the supervisor's reader.
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allPids, readProc } from '../../src/supervisor/process-tree.js';
-import { parseStat, StatFiles } from '../../src/tui/stat-files.js';
+import { allPids, parseStat, readProc } from '../../src/supervisor/process-tree.js';
+import { StatFiles } from '../../src/tui/stat-files.js';
 import { newTreeMemory, sampleTreeUsage } from '../../src/tui/usage.js';
 
 const files: StatFiles[] = [];
