@@ -6,6 +6,7 @@
 import type { ResolvedTier } from '../config/types.js';
 import { MAX_REPLICAS } from '../config/schema.js';
 import { ControlError } from './control-error.js';
+import { noReplicasMessage } from './replica-hint.js';
 import { replicaConfig } from './replicas.js';
 import type { TierProcess } from './tier-process.js';
 import type { TierSet } from './tier-set.js';
@@ -27,7 +28,7 @@ function checkRequest(tiers: TierSet, group: string, count: number): TierProcess
     tiers.resolve(group); // throws unknown-tier with the known names
   }
   if (members[0]!.config.group === undefined) {
-    throw new ControlError('bad-request', `${group} does not declare replicas: set replicas: 1 (or more) on it in the config to scale it`);
+    throw new ControlError('bad-request', noReplicasMessage(group));
   }
   if (!Number.isInteger(count) || count < 1 || count > MAX_REPLICAS) {
     throw new ControlError('bad-request', `replicas: expected a whole number 1..${MAX_REPLICAS}, got ${String(count)}`);

@@ -2,6 +2,7 @@
  * What `s` and `r` do to a tier in a given state. A key that cannot act says why instead of doing nothing.
  */
 import type { TierSnapshot } from '../supervisor/types.js';
+import { noReplicasMessage } from '../supervisor/replica-hint.js';
 import { gateOf } from './tier-view.js';
 
 export type TierAction = { kind: 'start' | 'stop' | 'restart'; tier: string } | { kind: 'refuse'; message: string };
@@ -56,7 +57,7 @@ export type ScaleAction = { kind: 'scale'; group: string; count: number } | { ki
 export function scaleAction(tier: TierSnapshot, tiers: readonly TierSnapshot[], delta: 1 | -1): ScaleAction {
   const group = tier.group;
   if (group === undefined) {
-    return { kind: 'refuse', message: `${tier.name} does not declare replicas: set replicas: 1 (or more) in the config to scale it` };
+    return { kind: 'refuse', message: noReplicasMessage(tier.name) };
   }
   const count = tiers.filter((other) => other.group === group).length + delta;
   if (count < 1) return { kind: 'refuse', message: `${group} keeps at least one replica — s stops it` };
