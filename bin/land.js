@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 // The land command: runs the bundled CLI (dist/cli: built by `npm run build`, which `npm test`, `npm start` and
 // `npm pack` run first; a published package ships it built), through its V8 code cache (src/startup/code-cache.ts).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+// CommonJS (bin/package.json says so): an ES module entry makes node set up its ES module loader and compile the
+// entry with no code cache, ≈ 10 ms of CPU on every start (docs/decisions.md, "Start-up, fifth pass"); a config
+// that is an ES module still loads through that loader, when it is imported.
+'use strict';
+const { existsSync } = require('node:fs');
+const path = require('node:path');
 
-const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const loader = fileURLToPath(new URL('../dist/cli/code-cache.cjs', import.meta.url));
-const manifest = fileURLToPath(new URL('../dist/cli/package.json', import.meta.url));
+const entry = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+const loader = path.join(__dirname, '..', 'dist', 'cli', 'code-cache.cjs');
+const manifest = path.join(__dirname, '..', 'dist', 'cli', 'package.json');
 if (!existsSync(entry) || !existsSync(loader) || !existsSync(manifest)) {
   process.stderr.write('land: not built yet: run `npm run build` in the land package\n');
   process.exit(1);
 }
-const require = createRequire(import.meta.url);
 const { loadCli, flushCodeCache, leanV8Flags } = require(loader);
 
 // V8 flags of `land up` (src/runtime/v8-flags.ts lists them, by V8 version), set here, before the bundle loads (and
@@ -32,28 +34,43 @@ const stack = process.argv[2] === 'up' || process.argv[2] === 'spawn';
 // differ every module loaded is compiled from its source, at about twice the CPU (docs/decisions.md, "Start-up,
 // third pass"). The loader's own (vm, os) came in above; stdout's and stderr's streams (tty, pipe or file) too.
 const STACK_BUILTINS = ['node:child_process', 'node:crypto', 'node:http', 'node:dns', 'node:cluster', 'node:tty', 'node:fs/promises', 'node:timers/promises', 'node:perf_hooks', 'node:process'];
-if (stack) {
+async function setStackFlags() {
   for (const name of STACK_BUILTINS) require(name);
   void process.stdout, void process.stderr; // their getters load their streams' modules
+  // node's ES module loader too (its modules load at the first import(), the rest of them once it settles): the
+  // config (a .mjs, or a land.config.ts's compiled module) is imported before the first spawn.
+  await import('node:process');
   const flags = leanV8Flags();
   const { setFlagsFromString } = require('node:v8');
   // One call each: V8 ignores what follows a flag it rejects.
   for (const flag of flags) setFlagsFromString(flag);
   globalThis[Symbol.for('land.v8FlagsAtStart')] = flags; // for src/runtime/v8-flags.ts
 }
-// The code cache keeps the data of each set of V8 flags apart (V8 rejects data written under other flags).
-const { main } = await loadCli(entry, stack ? 'stack' : '');
-const code = await main(process.argv.slice(2));
-flushCodeCache();
-// Exit explicitly (telemetry clients may hold timers), once stdout has taken everything: a pipe whose reader is
-// slower than land is written asynchronously, and exiting at once cut `land logs … | wc -c` at 128 KiB. An empty
-// write's callback runs once all before it is written: 'drain' comes only after a write past the high-water mark,
-// so with less queued it never came, the loop ran dry and node exited 13 (unsettled top-level await) instead.
-if (process.stdout.writableLength > 0) {
-  await new Promise((resolve) => {
-    process.stdout.write('', resolve);
-    process.stdout.once('error', resolve);
-    process.stdout.once('close', resolve);
-  });
+
+/** Runs the command and exits with its code. */
+async function run() {
+  if (stack) await setStackFlags();
+  // The code cache keeps the data of each set of V8 flags apart (V8 rejects data written under other flags).
+  const { main } = await loadCli(entry, stack ? 'stack' : '');
+  const code = await main(process.argv.slice(2));
+  flushCodeCache();
+  // Exit explicitly (telemetry clients may hold timers), once stdout has taken everything: a pipe whose reader is
+  // slower than land is written asynchronously, and exiting at once cut `land logs … | wc -c` at 128 KiB. An empty
+  // write's callback runs once all before it is written: 'drain' comes only after a write past the high-water mark,
+  // so with less queued it never came and the loop ran dry (exit 13, below) instead.
+  if (process.stdout.writableLength > 0) {
+    await new Promise((resolve) => {
+      process.stdout.write('', resolve);
+      process.stdout.once('error', resolve);
+      process.stdout.once('close', resolve);
+    });
+  }
+  process.exit(code);
 }
-process.exit(code);
+// What an ES module entry's unsettled top-level await exits with: the loop ran dry before the command ended (a
+// promise nothing will settle), which must not pass for success. process.exit(code) above replaces it.
+process.exitCode = 13;
+run().catch((error) => {
+  process.stderr.write(`land: fatal: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

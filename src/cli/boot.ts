@@ -4,7 +4,7 @@ import { startControlServer, type ControlServer } from '../control/server.js';
 import { InputError, oneLine } from '../errors.js';
 import { DEFAULTS } from '../config/resolve.js';
 import { removePidRecord, writePidRecord } from '../supervisor/pidfile.js';
-import { pruneBoots } from '../supervisor/retention.js';
+import { pruneBootsAfterFirstSpawn } from '../supervisor/retention.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { newBootId } from '../telemetry/ids.js';
 import type { MountainTelemetry } from '../telemetry/mountain.js';
@@ -181,8 +181,6 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
     receiver: receiver ? fromBootStore(receiver.store) : undefined,
   }));
   const bootId = newBootId();
-  // The last N boots' logs and telemetry are kept; older ones go before this boot writes anything.
-  pruneBoots(rootDir, plan.config.keepBoots ?? DEFAULTS.keepBoots, bootId);
   const sink = new SinkProxy();
   const telemetry = startMountainTelemetry(plan, bootId, sink);
   const receiver = await openReceiver(plan, bootId, telemetry, sink, options.receiverPort).catch(async (error: unknown) => {
@@ -205,6 +203,8 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   });
   writePidRecord(rootDir, bootId);
   telemetry.attach(supervisor);
+  // The last N boots' logs and telemetry are kept; older ones go once this boot's first child is on its way.
+  pruneBootsAfterFirstSpawn(supervisor, rootDir, plan.config.keepBoots ?? DEFAULTS.keepBoots, bootId);
   const boot = { plan, supervisor, telemetry, control, receiver, attachment: attachmentAtStart(options.detached ?? false) };
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.

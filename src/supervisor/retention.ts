@@ -39,3 +39,33 @@ export function pruneBoots(rootDir: string, keepBoots: number, current?: string)
   }
   return removed;
 }
+
+/** What pruning after the first spawn listens to (the supervisor's events). */
+interface BootEvents {
+  subscribe(listener: (event: { type: string }) => void): () => void;
+}
+
+/** How long pruning waits for a first spawn (a stack whose tiers are all gated off or wait on one another). */
+const PRUNE_AT_THE_LATEST_MS = 1500;
+
+/**
+ * pruneBoots once this boot's first child has been spawned (or at its shutdown, or PRUNE_AT_THE_LATEST_MS after
+ * this call, whichever comes first), not before: removing old boots' folders (node's recursive rm, loaded for it)
+ * does not delay the children's start, and the disk still holds at most one boot more than `keepBoots` meanwhile.
+ */
+export function pruneBootsAfterFirstSpawn(events: BootEvents, rootDir: string, keepBoots: number, current: string): void {
+  let done = false;
+  const prune = () => {
+    if (done) return;
+    done = true;
+    unsubscribe();
+    clearTimeout(latest);
+    pruneBoots(rootDir, keepBoots, current);
+  };
+  const unsubscribe = events.subscribe((event) => {
+    // After the spawn's own listeners (the printer, telemetry), not inside its emit.
+    if (event.type === 'spawn') setImmediate(prune);
+    else if (event.type === 'shutdown') prune();
+  });
+  const latest = setTimeout(prune, PRUNE_AT_THE_LATEST_MS).unref();
+}
