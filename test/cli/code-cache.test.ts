@@ -3,8 +3,8 @@
  * and never in the way: a stale or corrupt entry, a cache folder that cannot be written or that is not private, and
  * LAND_CODE_CACHE=0 all leave land's behaviour (output, exit code) as without a cache.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -131,6 +131,27 @@ describe('the code cache', () => {
     expect({ code: (await run.exited).code, output: run.output }).toEqual(plain);
     expect(readdirSync(join(open, FOLDER))).toEqual(['main.js.v8']);
     expect(lstatSync(join(open, FOLDER, 'main.js.v8')).isFIFO()).toBe(true);
+  });
+
+  it('a bundle file changed after the build, to other content of the same length, does not run the old cache', () => {
+    // V8 checks cached data against the source's length only, and the build id is what the manifest says: a file
+    // changed without it (a build stopped half-way, a patched or copied-over dist) must not run the old bytecode.
+    const copy = cacheRoot();
+    for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    const root = cacheRoot();
+    const run = () => spawnSync(process.execPath, [join(copy, 'bin', 'land.js'), 'check'], { cwd: project, env: { ...process.env, LAND_CODE_CACHE_DIR: root }, encoding: 'utf8' });
+    expect(run().stderr).toMatch(/no problems/);
+    expect(run().stderr).toMatch(/no problems/); // from the cache
+    const chunks = join(copy, 'dist', 'cli', 'chunks');
+    const file = join(chunks, readdirSync(chunks).find((name) => readFileSync(join(chunks, name), 'latin1').includes('no problems'))!);
+    const text = readFileSync(file, 'latin1');
+    writeFileSync(file, text.replace('no problems', 'NO PROBLEMS'), 'latin1');
+    expect(statSync(file).size).toBe(text.length);
+    const changed = run();
+    expect(changed.status).toBe(0);
+    expect(changed.stderr).toMatch(/NO PROBLEMS/);
+    expect(run().stderr).toMatch(/NO PROBLEMS/); // and its new cache is the new file's
   });
 
   it('LAND_CODE_CACHE=0 writes nothing', async () => {
