@@ -14,7 +14,7 @@
  */
 import { lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
@@ -37,6 +37,10 @@ interface CacheFolder {
   dir: string;
   /** What holds the folders of every node and build (others are removed when this one is written). */
   parent: string;
+  /** The usual place (LAND_CODE_CACHE_DIR did not name one), which another user may have taken (`ownedElsewhere`). */
+  usual?: boolean;
+  /** A folder that must be this user's and private too (the per-user fallback's `land-<uid>` in the temp dir). */
+  trust?: string;
 }
 
 /** An absolute folder from the environment (the XDG spec calls a relative one invalid), else undefined. */
@@ -52,7 +56,8 @@ function cacheFolder(buildId: string, flagsTag: string): CacheFolder | undefined
     const base = absolute(process.env.XDG_CACHE_HOME) ?? path.join(homedir(), '.cache');
     const parent = absolute(process.env.LAND_CODE_CACHE_DIR) ?? path.join(base, 'land', 'code-cache');
     const tag = flagsTag ? `-${flagsTag}` : '';
-    return { parent, dir: path.join(parent, `${process.version}-${process.arch}-${buildId}${tag}`) };
+    const usual = absolute(process.env.LAND_CODE_CACHE_DIR) === undefined;
+    return { parent, usual, dir: path.join(parent, `${process.version}-${process.arch}-${buildId}${tag}`) };
   } catch {
     return undefined; // no home folder (a uid without a passwd entry and no HOME): no cache
   }
@@ -67,6 +72,36 @@ function isPrivateFolder(dir: string): boolean {
     return false;
   }
 }
+
+/** The deepest folder on the way to `dir` that exists (`dir` itself, or one above it). */
+function existingAncestor(dir: string): string | undefined {
+  for (let at = dir; ; at = path.dirname(at)) {
+    try {
+      lstatSync(at);
+      return at;
+    } catch {
+      if (at === path.dirname(at)) return undefined;
+    }
+  }
+}
+
+/**
+ * When the usual cache is another user's (a `sudo land` that kept HOME made ~/.cache/land root's, and it would stay
+ * off for good): a per-user folder in the temp dir instead, `land-<uid>/code-cache` (beside the control socket's
+ * fallback), trusted only while `land-<uid>` is this user's own, private and not a link. Looked at only when the
+ * usual folder cannot be used (a first run, or this), so a warm start pays nothing for it.
+ */
+function ownedElsewhere(folder: CacheFolder): CacheFolder | undefined {
+  if (uid === undefined || !folder.usual) return undefined;
+  const found = existingAncestor(folder.dir);
+  if (found === undefined || lstatSync(found).uid === uid) return undefined;
+  const trust = path.join(tmpdir(), `land-${uid}`);
+  const parent = path.join(trust, 'code-cache');
+  return { parent, trust, dir: path.join(parent, path.basename(folder.dir)) };
+}
+
+/** The folder may be read and written: private, as is the folder it must be found under. */
+const isUsable = (folder: CacheFolder) => isPrivateFolder(folder.dir) && (folder.trust === undefined || isPrivateFolder(folder.trust));
 
 /** Removes all but the KEEP_FOLDERS most recently written folders of the cache (other nodes, builds). */
 function pruneFolders(parent: string): void {
@@ -88,7 +123,10 @@ function pruneFolders(parent: string): void {
 function sourceStamp(filename: string, length: number): string | undefined {
   try {
     const stat = statSync(filename, { bigint: true });
-    return stat.size === BigInt(length) ? `${stat.ino}-${stat.size}-${stat.ctimeNs}\n` : undefined;
+    if (stat.size !== BigInt(length)) return undefined;
+    // Padded to a multiple of 8 bytes, so V8's data after it stays aligned (V8 copies data that is not).
+    const line = `${stat.ino}-${stat.size}-${stat.ctimeNs}`;
+    return `${line.padEnd(Math.ceil((line.length + 1) / 8) * 8 - 1)}\n`;
   } catch {
     return undefined;
   }
@@ -108,8 +146,13 @@ function writeCache(folder: CacheFolder, pending: Map<string, Pending>): void {
   const scripts = [...pending];
   pending.clear();
   try {
+    if (folder.trust !== undefined) {
+      // Made here if absent (0700); one someone else made first is not written into.
+      mkdirSync(folder.trust, { recursive: true, mode: 0o700 });
+      if (!isPrivateFolder(folder.trust)) return;
+    }
     mkdirSync(folder.dir, { recursive: true, mode: 0o700 });
-    if (!isPrivateFolder(folder.dir)) return;
+    if (!isUsable(folder)) return;
     for (const [name, { script, filename, length, stamp }] of scripts) {
       // Changed since it was compiled (a build meanwhile): its data would be stamped as the new file's.
       if (sourceStamp(filename, length) !== stamp) continue;
@@ -149,10 +192,11 @@ const landImport = (specifier: string): Promise<unknown> => import(specifier);
  * Compiles the bundle's scripts (those under `root`) with the cache from now on: what node's own `_compile` does for
  * them, plus cached data (none with LAND_CODE_CACHE=0, or when the cache is unusable).
  */
-function installCompileHook(root: string, folder: CacheFolder | undefined): void {
+function installCompileHook(root: string, usual: CacheFolder | undefined): void {
   const proto = Module.prototype as unknown as { _compile: Compile };
   const original = proto._compile;
-  const usable = folder !== undefined && isPrivateFolder(folder.dir);
+  const folder = usual && !isPrivateFolder(usual.dir) ? (ownedElsewhere(usual) ?? usual) : usual;
+  const usable = folder !== undefined && isUsable(folder);
   const pending = new Map<string, Pending>();
   let timer: NodeJS.Timeout | undefined;
   // Once a V8 flag has changed, what compiles from then on would be written under flags the next start has not.

@@ -4,12 +4,13 @@
  * LAND_CODE_CACHE=0 all leave land's behaviour (output, exit code) as without a cache.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { child, land, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+import { child, land, LandRun, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+import { letOthersTraverse } from '../helpers/traverse.js';
 
 const caches: string[] = [];
 afterAll(() => {
@@ -152,6 +153,52 @@ describe('the code cache', () => {
     expect(changed.status).toBe(0);
     expect(changed.stderr).toMatch(/NO PROBLEMS/);
     expect(run().stderr).toMatch(/NO PROBLEMS/); // and its new cache is the new file's
+  });
+
+  it("another user's cache folder (a sudo land that kept HOME): a per-user one in the temp dir instead, never one someone else made", async () => {
+    const NOBODY = 65534;
+    const home = cacheRoot();
+    const usual = join(home, '.cache', 'land', 'code-cache');
+    mkdirSync(usual, { recursive: true, mode: 0o700 }); // root's, as `sudo land` leaves it
+    const temp = cacheRoot();
+    chmodSync(temp, 0o1777);
+    const restore = [letOthersTraverse(ROOT), letOthersTraverse(project), letOthersTraverse(temp)];
+    try {
+      const asNobody = async (tmp: string) => {
+        const run = new LandRun(['check'], {
+          cwd: project,
+          env: { HOME: home, TMPDIR: tmp, XDG_CACHE_HOME: undefined, LAND_CODE_CACHE_DIR: undefined },
+          launcher: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'],
+        });
+        return { code: (await run.exited).code, output: run.output };
+      };
+      const plain = await withoutCache;
+      expect(await asNobody(temp)).toEqual(plain);
+      const folder = join(temp, `land-${NOBODY}`, 'code-cache', FOLDER);
+      expect(statSync(join(temp, `land-${NOBODY}`)).uid).toBe(NOBODY);
+      expect(statSync(join(temp, `land-${NOBODY}`)).mode & 0o777).toBe(0o700);
+      const files = readdirSync(folder);
+      expect(files).toContain('main.js.v8');
+      const written = Object.fromEntries(files.map((name) => [name, statSync(join(folder, name)).ino]));
+      expect(await asNobody(temp)).toEqual(plain);
+      expect(Object.fromEntries(readdirSync(folder).map((name) => [name, statSync(join(folder, name)).ino]))).toEqual(written);
+      expect(readdirSync(usual)).toEqual([]);
+
+      // land-<uid> made by someone else first (open to all): nobody's land neither reads nor writes there.
+      const shared = cacheRoot();
+      chmodSync(shared, 0o1777);
+      restore.push(letOthersTraverse(shared));
+      mkdirSync(join(shared, `land-${NOBODY}`), { mode: 0o777 });
+      chmodSync(join(shared, `land-${NOBODY}`), 0o777);
+      expect(await asNobody(shared)).toEqual(plain);
+      expect(readdirSync(join(shared, `land-${NOBODY}`))).toEqual([]);
+      // …nor when it is nobody's own but open to others.
+      chownSync(join(shared, `land-${NOBODY}`), NOBODY, NOBODY);
+      expect(await asNobody(shared)).toEqual(plain);
+      expect(readdirSync(join(shared, `land-${NOBODY}`))).toEqual([]);
+    } finally {
+      restore.forEach((undo) => undo());
+    }
   });
 
   it('LAND_CODE_CACHE=0 writes nothing', async () => {
