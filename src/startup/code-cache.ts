@@ -93,8 +93,12 @@ function existingAncestor(dir: string): string | undefined {
  */
 function ownedElsewhere(folder: CacheFolder): CacheFolder | undefined {
   if (uid === undefined || !folder.usual) return undefined;
-  const found = existingAncestor(folder.dir);
-  if (found === undefined || lstatSync(found).uid === uid) return undefined;
+  try {
+    const found = existingAncestor(folder.dir);
+    if (found === undefined || lstatSync(found).uid === uid) return undefined;
+  } catch {
+    return undefined; // gone meanwhile: the usual folder, as before
+  }
   const trust = path.join(tmpdir(), `land-${uid}`);
   const parent = path.join(trust, 'code-cache');
   return { parent, trust, dir: path.join(parent, path.basename(folder.dir)) };
