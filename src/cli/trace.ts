@@ -29,7 +29,7 @@ export async function traceCommand(bootId: string | undefined, options: TraceOpt
   const decoder = existsSync(join(dir, 'receiver')) ? await loadCodec() : undefined;
   const filter = { traceId: options.trace, tier: options.tier, decoder };
   if (options.json) {
-    process.stdout.write(traceJsonLines(dir, filter));
+    process.stdout.write(traceJsonLines(dir, { ...filter, warn: (line) => process.stderr.write(`land trace: ${line}\n`) }));
     return 0;
   }
   const width = process.stdout.columns ?? 80;

@@ -1,6 +1,7 @@
 /**
  * The receiver's series in /metrics: land_receiver_up, land_receiver_info{endpoint}, land_receiver_requests_total
- * {outcome}, and per tier land_receiver_items_total{tier,signal} and land_receiver_dropped_total{tier}; forwarding
+ * {outcome}, per tier land_receiver_items_total{tier,signal} and land_receiver_dropped_total{tier}, and
+ * land_receiver_unreadable_total (items accepted that could not be decoded when read); forwarding
  * shows as the `forward` pipe of the land_telemetry_* series.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -64,6 +65,15 @@ export function registerReceiverMetrics(registry: Registry, current: () => Stack
     collect() {
       this.reset();
       for (const [tier, counts] of Object.entries(receiver()?.tiers ?? {})) this.inc({ tier }, counts.dropped);
+    },
+  });
+  new Counter({
+    name: 'land_receiver_unreadable_total',
+    help: 'items of accepted requests that could not be decoded when read (lost after a 200)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(receiver()?.unreadable ?? 0);
     },
   });
 }

@@ -84,7 +84,8 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     if (key === 'GET /api/metrics') return sendJson(res, 200, { series: [...usage.asMetrics(), ...sources.metricSeries()] });
     if (key === 'GET /api/telemetry') {
       const { events, dropped } = sources.events();
-      return sendJson(res, 200, { pipes: control.snapshot().telemetry, events, dropped } satisfies TelemetryView);
+      const { telemetry, receiver } = control.snapshot();
+      return sendJson(res, 200, { pipes: telemetry, events, dropped, ...(receiver ? { receiver } : {}) } satisfies TelemetryView);
     }
     if (parts[1] === 'tiers' && parts.length === 3 && method === 'GET') {
       const detail = sources.tierDetail(parts[2]!);

@@ -3,7 +3,7 @@
  * log records and metric series have the shapes the page draws; sources.ts fills them from the recording, the
  * supervisor and (receiver-source.ts) the OTLP receiver's store.
  */
-import type { StackSnapshot, TelemetryStatus } from '../supervisor/types.js';
+import type { ReceiverStatus, StackSnapshot, TelemetryStatus } from '../supervisor/types.js';
 
 /** One output line: [sequence number, tier, 0 stdout | 1 stderr, epoch ms, text]. */
 export type WireLine = [number, string, 0 | 1, number, string];
@@ -96,6 +96,8 @@ export interface TelemetryView {
   events: RecordedEventView[];
   /** Entries of the recording left out beyond the dashboard's bound. */
   dropped: number;
+  /** The OTLP receiver's counters (requests answered, items kept, dropped, unreadable), when land runs one. */
+  receiver?: ReceiverStatus;
 }
 
 /** Messages of the page's live stream (`/api/stream`, server-sent events, one JSON object per message). */

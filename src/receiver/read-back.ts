@@ -21,8 +21,13 @@ const VALID: Record<Signal, (record: Record<string, unknown>) => boolean> = {
   metrics: (p) => typeof p.name === 'string',
 };
 
-/** Every item of one signal kept for the boot in `bootDir`, in arrival order. */
-export function readReceived<T extends Origin>(bootDir: string, signal: Signal, decoder?: FrameDecoder): T[] {
+/** What reading back could not read: items of frames that do not decode (their requests were answered 200). */
+export interface Unreadable {
+  items: number;
+}
+
+/** Every item of one signal kept for the boot in `bootDir`, in arrival order; `lost` counts the items left out. */
+export function readReceived<T extends Origin>(bootDir: string, signal: Signal, decoder?: FrameDecoder, lost?: Unreadable): T[] {
   const out: T[] = [];
   for (const entry of readRecordFile<Record<string, unknown>>(join(bootDir, RECEIVER_DIR, FILE_OF[signal]), VALID[signal])) {
     if ('record' in entry) out.push(entry.record as unknown as T);
@@ -30,7 +35,9 @@ export function readReceived<T extends Origin>(bootDir: string, signal: Signal, 
       try {
         out.push(...(expandFrame(signal, decoder, entry.frame) as T[]));
       } catch {
-        // a frame that does not decode (a disk that lied): its items are left out
+        // A frame that does not decode (a malformed message the survey skipped, a disk that lied): its items are
+        // left out, and counted so the reader can say so.
+        if (lost) lost.items += entry.frame.items;
       }
     }
   }

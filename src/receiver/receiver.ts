@@ -136,7 +136,14 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     endpoint,
     store,
     spanSink,
-    status: () => ({ state: 'on', endpoint, requests: { ...requests }, tiers: tierCounts(), forward: forwarder?.status() ?? OFF }),
+    status: () => ({
+      state: 'on',
+      endpoint,
+      requests: { ...requests },
+      tiers: tierCounts(),
+      unreadable: store.spans.unreadable + store.logs.unreadable + store.metrics.unreadable,
+      forward: forwarder?.status() ?? OFF,
+    }),
     close() {
       closing ??= (async () => {
         await server.close().catch(() => undefined);

@@ -32,6 +32,8 @@ export interface BootTrace {
   traceId?: string;
   spans: TraceSpan[];
   events: RecordedEvent[];
+  /** Spans the receiver accepted (200) whose request could not be decoded when read back: left out of `spans`. */
+  unreadable: number;
 }
 
 function exitOf(span: TraceSpan): { exitCode?: number; signal?: string } {
@@ -62,7 +64,8 @@ function foldExits(spans: TraceSpan[]): TraceSpan[] {
 /** `decoder`: to read the protobuf requests the receiver kept as they came (without one, only its records). */
 export function loadBootTrace(dir: string, decoder?: FrameDecoder): BootTrace {
   const recorded = readRecords<RecordedSpan>(join(dir, SPANS_FILE), (s) => typeof s.spanId === 'string');
-  const received = readReceived<StoredSpan>(dir, 'traces', decoder);
+  const lost = { items: 0 };
+  const received = readReceived<StoredSpan>(dir, 'traces', decoder, lost);
   const merged = new Map<string, TraceSpan>();
   // The store's copy wins: it has the resource and kind the recording lacks.
   for (const span of [...recorded, ...received]) merged.set(`${span.traceId}/${span.spanId}`, { ...span, attributes: { ...span.attributes } } as TraceSpan);
@@ -71,7 +74,7 @@ export function loadBootTrace(dir: string, decoder?: FrameDecoder): BootTrace {
   const boot = spans.find((span) => span.name === 'land.boot');
   const traceId = boot?.traceId ?? (events[0]?.properties?.$trace_id as string | undefined);
   const bootId = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
-  return { bootId, traceId, spans, events };
+  return { bootId, traceId, spans, events, unreadable: lost.items };
 }
 
 /** The traces other than the boot's, summed up, grouped by the tier of their root. */

@@ -6,14 +6,15 @@
  * data (with the functions compiled by then) written shortly after loading settles and when the command is done (not
  * in an exit handler: a stack's children are stopped first). The cache is keyed by node's version, the architecture,
  * the bundle's build id (dist/cli/package.json, written by scripts/bundle.mjs) and the V8 flags bin/land.js set
- * before loading (`land up`'s: src/runtime/v8-flags.ts), kept private (0700 folder, 0600 files, never read through
+ * before loading (`land up`'s: src/runtime/v8-flags.ts); each entry is stamped with its source file's inode, size
+ * and change time (`sourceStamp`: V8 itself checks only the source's length), kept private (0700 folder, 0600 files, never read through
  * a link or from a file another user owns or others can write), and optional: any failure falls back to a plain compile. `LAND_CODE_CACHE=0` turns
  * it off; `LAND_CODE_CACHE_DIR` moves it (default `$XDG_CACHE_HOME/land/code-cache` or `~/.cache/land/code-cache`).
  * Built into dist/cli/code-cache.cjs by scripts/bundle.mjs and loaded by bin/land.js before anything else.
  */
-import { lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
@@ -36,6 +37,10 @@ interface CacheFolder {
   dir: string;
   /** What holds the folders of every node and build (others are removed when this one is written). */
   parent: string;
+  /** The usual place (LAND_CODE_CACHE_DIR did not name one), which another user may have taken (`ownedElsewhere`). */
+  usual?: boolean;
+  /** A folder that must be this user's and private too (the per-user fallback's `land-<uid>` in the temp dir). */
+  trust?: string;
 }
 
 /** An absolute folder from the environment (the XDG spec calls a relative one invalid), else undefined. */
@@ -51,7 +56,8 @@ function cacheFolder(buildId: string, flagsTag: string): CacheFolder | undefined
     const base = absolute(process.env.XDG_CACHE_HOME) ?? path.join(homedir(), '.cache');
     const parent = absolute(process.env.LAND_CODE_CACHE_DIR) ?? path.join(base, 'land', 'code-cache');
     const tag = flagsTag ? `-${flagsTag}` : '';
-    return { parent, dir: path.join(parent, `${process.version}-${process.arch}-${buildId}${tag}`) };
+    const usual = absolute(process.env.LAND_CODE_CACHE_DIR) === undefined;
+    return { parent, usual, dir: path.join(parent, `${process.version}-${process.arch}-${buildId}${tag}`) };
   } catch {
     return undefined; // no home folder (a uid without a passwd entry and no HOME): no cache
   }
@@ -67,6 +73,40 @@ function isPrivateFolder(dir: string): boolean {
   }
 }
 
+/** The deepest folder on the way to `dir` that exists (`dir` itself, or one above it). */
+function existingAncestor(dir: string): string | undefined {
+  for (let at = dir; ; at = path.dirname(at)) {
+    try {
+      lstatSync(at);
+      return at;
+    } catch {
+      if (at === path.dirname(at)) return undefined;
+    }
+  }
+}
+
+/**
+ * When the usual cache is another user's (a `sudo land` that kept HOME made ~/.cache/land root's, and it would stay
+ * off for good): a per-user folder in the temp dir instead, `land-<uid>/code-cache` (beside the control socket's
+ * fallback), trusted only while `land-<uid>` is this user's own, private and not a link. Looked at only when the
+ * usual folder cannot be used (a first run, or this), so a warm start pays nothing for it.
+ */
+function ownedElsewhere(folder: CacheFolder): CacheFolder | undefined {
+  if (uid === undefined || !folder.usual) return undefined;
+  try {
+    const found = existingAncestor(folder.dir);
+    if (found === undefined || lstatSync(found).uid === uid) return undefined;
+  } catch {
+    return undefined; // gone meanwhile: the usual folder, as before
+  }
+  const trust = path.join(tmpdir(), `land-${uid}`);
+  const parent = path.join(trust, 'code-cache');
+  return { parent, trust, dir: path.join(parent, path.basename(folder.dir)) };
+}
+
+/** The folder may be read and written: private, as is the folder it must be found under. */
+const isUsable = (folder: CacheFolder) => isPrivateFolder(folder.dir) && (folder.trust === undefined || isPrivateFolder(folder.trust));
+
 /** Removes all but the KEEP_FOLDERS most recently written folders of the cache (other nodes, builds). */
 function pruneFolders(parent: string): void {
   const folders = readdirSync(parent)
@@ -76,15 +116,52 @@ function pruneFolders(parent: string): void {
   for (const { name } of folders.slice(KEEP_FOLDERS)) rmSync(path.join(parent, name), { recursive: true, force: true });
 }
 
+/**
+ * What the data of a script is valid for: the file it was compiled from, as it is on disk (inode, size, change time
+ * in ns). V8 checks a cache only against the source's length (and its version and flags), and the build id names the
+ * bundle as it was built: a file changed after that (a build stopped between writing main.js and its manifest, a
+ * patched dist, a copy over it) would run the bytecode of other code. A stat, not a hash of the source: ≈ 10 µs per
+ * script against ≈ 1 ms for hashing 360 KB (and loading node:crypto). `length`: the source's, which node read; a
+ * file of another size (the bundle is ASCII: one byte per character) is not that source: undefined, no cache.
+ */
+function sourceStamp(filename: string, length: number): string | undefined {
+  try {
+    const stat = statSync(filename, { bigint: true });
+    if (stat.size !== BigInt(length)) return undefined;
+    // Padded to a multiple of 8 bytes, so V8's data after it stays aligned (V8 copies data that is not).
+    const line = `${stat.ino}-${stat.size}-${stat.ctimeNs}`;
+    return `${line.padEnd(Math.ceil((line.length + 1) / 8) * 8 - 1)}\n`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A script compiled without usable data, to be written: a cache entry is its source's stamp (a line), then V8's data. */
+interface Pending {
+  script: vm.Script;
+  filename: string;
+  length: number;
+  stamp: string;
+}
+
 /** Writes `pending` scripts' data into the folder (made private), and prunes the folders of other nodes and builds. */
-function writeCache(folder: CacheFolder, pending: Map<string, vm.Script>): void {
+function writeCache(folder: CacheFolder, pending: Map<string, Pending>): void {
   if (pending.size === 0) return;
   const scripts = [...pending];
   pending.clear();
   try {
+    if (folder.trust !== undefined) {
+      // Made here if absent (0700); one someone else made first is not written into.
+      mkdirSync(folder.trust, { recursive: true, mode: 0o700 });
+      if (!isPrivateFolder(folder.trust)) return;
+    }
     mkdirSync(folder.dir, { recursive: true, mode: 0o700 });
-    if (!isPrivateFolder(folder.dir)) return;
-    for (const [name, script] of scripts) writePrivateFile(path.join(folder.dir, name), script.createCachedData());
+    if (!isUsable(folder)) return;
+    for (const [name, { script, filename, length, stamp }] of scripts) {
+      // Changed since it was compiled (a build meanwhile): its data would be stamped as the new file's.
+      if (sourceStamp(filename, length) !== stamp) continue;
+      writePrivateFile(path.join(folder.dir, name), Buffer.concat([Buffer.from(stamp, 'latin1'), script.createCachedData()]));
+    }
     pruneFolders(folder.parent);
   } catch {
     // No cache this time (a read-only home, a full disk): the next start compiles as usual.
@@ -99,8 +176,10 @@ type Compile = (this: Module, content: string, filename: string) => unknown;
  * the caller's frame while the module's body runs and requires the rest, the buffer outlived a few scavenges, was
  * promoted and stayed resident until a full collection, as did its copy in every child forked meanwhile.
  */
-function compile(content: string, filename: string, dataFile: string | undefined): { script: vm.Script; cached: boolean } {
-  const cachedData = dataFile === undefined ? undefined : readPrivateFile(dataFile);
+function compile(content: string, filename: string, dataFile: string | undefined, stamp: string): { script: vm.Script; cached: boolean } {
+  const entry = dataFile === undefined ? undefined : readPrivateFile(dataFile);
+  // Data stamped for another file (or for none: an entry of an older land) is not offered to V8.
+  const cachedData = entry && entry.length > stamp.length && entry.toString('latin1', 0, stamp.length) === stamp ? entry.subarray(stamp.length) : undefined;
   const script = new vm.Script(wrap(content), { filename, cachedData });
   return { script, cached: cachedData !== undefined && !script.cachedDataRejected };
 }
@@ -117,11 +196,12 @@ const landImport = (specifier: string): Promise<unknown> => import(specifier);
  * Compiles the bundle's scripts (those under `root`) with the cache from now on: what node's own `_compile` does for
  * them, plus cached data (none with LAND_CODE_CACHE=0, or when the cache is unusable).
  */
-function installCompileHook(root: string, folder: CacheFolder | undefined): void {
+function installCompileHook(root: string, usual: CacheFolder | undefined): void {
   const proto = Module.prototype as unknown as { _compile: Compile };
   const original = proto._compile;
-  const usable = folder !== undefined && isPrivateFolder(folder.dir);
-  const pending = new Map<string, vm.Script>();
+  const folder = usual && !isPrivateFolder(usual.dir) ? (ownedElsewhere(usual) ?? usual) : usual;
+  const usable = folder !== undefined && isUsable(folder);
+  const pending = new Map<string, Pending>();
   let timer: NodeJS.Timeout | undefined;
   // Once a V8 flag has changed, what compiles from then on would be written under flags the next start has not.
   let flagsChanged = false;
@@ -137,9 +217,10 @@ function installCompileHook(root: string, folder: CacheFolder | undefined): void
     // node's own arguments, whatever their number (newer nodes pass a third).
     if (!filename.startsWith(root)) return original.apply(this, arguments as unknown as [string, string]);
     const name = `${path.relative(root, filename).replaceAll(path.sep, '__')}.v8`;
-    const { script, cached } = compile(content, filename, usable ? path.join(folder.dir, name) : undefined);
-    if (folder && !flagsChanged && !cached) {
-      pending.set(name, script);
+    const stamp = folder ? sourceStamp(filename, content.length) : undefined;
+    const { script, cached } = compile(content, filename, usable && stamp ? path.join(folder.dir, name) : undefined, stamp ?? '');
+    if (folder && stamp && !flagsChanged && !cached) {
+      pending.set(name, { script, filename, length: content.length, stamp });
       clearTimeout(timer);
       timer = setTimeout(flushPending, SETTLE_MS).unref();
     }

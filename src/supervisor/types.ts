@@ -193,6 +193,11 @@ export interface ReceiverStatus {
   /** Answered 200, answered 4xx/5xx (bad input), refused with 429 (too much waiting). */
   requests: { accepted: number; rejected: number; refused: number };
   tiers: Record<string, ReceiverTierCounts>;
+  /**
+   * Items of accepted (200) requests that could not be decoded when the store read them (a message inside an item
+   * that the wire survey skipped was malformed); counted as they are found, when something reads the store.
+   */
+  unreadable?: number;
   /** Forwarding to the collector (off when the OTLP pipe is off). */
   forward: PipeStatus;
 }

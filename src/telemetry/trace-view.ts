@@ -24,7 +24,15 @@ export interface RenderTraceOptions {
    * passes); without one, children's spans that came that way are not drawn.
    */
   decoder?: { decode(signal: 'traces' | 'logs' | 'metrics', body: Uint8Array): unknown };
+  /** Told, in one line, of spans the receiver accepted that could not be read (`--json` keeps stdout to spans). */
+  warn?: (line: string) => void;
 }
+
+/** One line on spans accepted then unreadable, or none. */
+const unreadableNote = (trace: BootTrace): string | undefined =>
+  trace.unreadable > 0
+    ? `${trace.unreadable} span${trace.unreadable > 1 ? 's' : ''} the receiver accepted could not be decoded and ${trace.unreadable > 1 ? 'are' : 'is'} left out (a malformed message inside an item)`
+    : undefined;
 
 const ANSI = { dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', bold: '\u001b[1m', reset: '\u001b[0m' };
 
@@ -142,6 +150,8 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
 
   lines.push(paint('bold', fit(`boot ${trace.bootId}`, width)));
   lines.push(fit(`trace ${traceId ?? '-'} · ${spans.length} spans · ${events.length} events`, width));
+  const note = unreadableNote(trace);
+  if (note) lines.push(paint('red', note));
 
   const others = options.traceId === undefined ? tierTraces(trace, options.tier) : new Map();
   if (spans.length === 0 && events.length === 0 && others.size === 0) {
@@ -215,8 +225,10 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
 }
 
 /** `land trace --json`: one JSON object per span of the boot (or of `traceId`), filtered by tier. */
-export function traceJsonLines(dir: string, options: Pick<RenderTraceOptions, 'traceId' | 'tier' | 'decoder'> = {}): string {
+export function traceJsonLines(dir: string, options: Pick<RenderTraceOptions, 'traceId' | 'tier' | 'decoder' | 'warn'> = {}): string {
   const trace = loadBootTrace(dir, options.decoder);
+  const note = unreadableNote(trace);
+  if (note) options.warn?.(note);
   let spans = trace.spans;
   if (options.traceId !== undefined) spans = chosenSpans(trace, { traceId: options.traceId }).spans;
   if (options.tier !== undefined) spans = spans.filter((span) => span.tier === options.tier);

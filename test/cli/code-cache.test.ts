@@ -3,13 +3,14 @@
  * and never in the way: a stale or corrupt entry, a cache folder that cannot be written or that is not private, and
  * LAND_CODE_CACHE=0 all leave land's behaviour (output, exit code) as without a cache.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { child, land, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+import { child, land, LandRun, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+import { letOthersTraverse } from '../helpers/traverse.js';
 
 const caches: string[] = [];
 afterAll(() => {
@@ -131,6 +132,73 @@ describe('the code cache', () => {
     expect({ code: (await run.exited).code, output: run.output }).toEqual(plain);
     expect(readdirSync(join(open, FOLDER))).toEqual(['main.js.v8']);
     expect(lstatSync(join(open, FOLDER, 'main.js.v8')).isFIFO()).toBe(true);
+  });
+
+  it('a bundle file changed after the build, to other content of the same length, does not run the old cache', () => {
+    // V8 checks cached data against the source's length only, and the build id is what the manifest says: a file
+    // changed without it (a build stopped half-way, a patched or copied-over dist) must not run the old bytecode.
+    const copy = cacheRoot();
+    for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    const root = cacheRoot();
+    const run = () => spawnSync(process.execPath, [join(copy, 'bin', 'land.js'), 'check'], { cwd: project, env: { ...process.env, LAND_CODE_CACHE_DIR: root }, encoding: 'utf8' });
+    expect(run().stderr).toMatch(/no problems/);
+    expect(run().stderr).toMatch(/no problems/); // from the cache
+    const chunks = join(copy, 'dist', 'cli', 'chunks');
+    const file = join(chunks, readdirSync(chunks).find((name) => readFileSync(join(chunks, name), 'latin1').includes('no problems'))!);
+    const text = readFileSync(file, 'latin1');
+    writeFileSync(file, text.replace('no problems', 'NO PROBLEMS'), 'latin1');
+    expect(statSync(file).size).toBe(text.length);
+    const changed = run();
+    expect(changed.status).toBe(0);
+    expect(changed.stderr).toMatch(/NO PROBLEMS/);
+    expect(run().stderr).toMatch(/NO PROBLEMS/); // and its new cache is the new file's
+  });
+
+  it("another user's cache folder (a sudo land that kept HOME): a per-user one in the temp dir instead, never one someone else made", async () => {
+    const NOBODY = 65534;
+    const home = cacheRoot();
+    const usual = join(home, '.cache', 'land', 'code-cache');
+    mkdirSync(usual, { recursive: true, mode: 0o700 }); // root's, as `sudo land` leaves it
+    const temp = cacheRoot();
+    chmodSync(temp, 0o1777);
+    const restore = [letOthersTraverse(ROOT), letOthersTraverse(project), letOthersTraverse(temp)];
+    try {
+      const asNobody = async (tmp: string) => {
+        const run = new LandRun(['check'], {
+          cwd: project,
+          env: { HOME: home, TMPDIR: tmp, XDG_CACHE_HOME: undefined, LAND_CODE_CACHE_DIR: undefined },
+          launcher: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'],
+        });
+        return { code: (await run.exited).code, output: run.output };
+      };
+      const plain = await withoutCache;
+      expect(await asNobody(temp)).toEqual(plain);
+      const folder = join(temp, `land-${NOBODY}`, 'code-cache', FOLDER);
+      expect(statSync(join(temp, `land-${NOBODY}`)).uid).toBe(NOBODY);
+      expect(statSync(join(temp, `land-${NOBODY}`)).mode & 0o777).toBe(0o700);
+      const files = readdirSync(folder);
+      expect(files).toContain('main.js.v8');
+      const written = Object.fromEntries(files.map((name) => [name, statSync(join(folder, name)).ino]));
+      expect(await asNobody(temp)).toEqual(plain);
+      expect(Object.fromEntries(readdirSync(folder).map((name) => [name, statSync(join(folder, name)).ino]))).toEqual(written);
+      expect(readdirSync(usual)).toEqual([]);
+
+      // land-<uid> made by someone else first (open to all): nobody's land neither reads nor writes there.
+      const shared = cacheRoot();
+      chmodSync(shared, 0o1777);
+      restore.push(letOthersTraverse(shared));
+      mkdirSync(join(shared, `land-${NOBODY}`), { mode: 0o777 });
+      chmodSync(join(shared, `land-${NOBODY}`), 0o777);
+      expect(await asNobody(shared)).toEqual(plain);
+      expect(readdirSync(join(shared, `land-${NOBODY}`))).toEqual([]);
+      // …nor when it is nobody's own but open to others.
+      chownSync(join(shared, `land-${NOBODY}`), NOBODY, NOBODY);
+      expect(await asNobody(shared)).toEqual(plain);
+      expect(readdirSync(join(shared, `land-${NOBODY}`))).toEqual([]);
+    } finally {
+      restore.forEach((undo) => undo());
+    }
   });
 
   it('LAND_CODE_CACHE=0 writes nothing', async () => {

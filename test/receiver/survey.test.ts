@@ -186,12 +186,21 @@ describe('the survey refuses what the full decoding refuses, and merges what it 
     expect(expectAgreement('traces', withTail([0x7b, 0x7b, 0x7c, 0x7c]))).toEqual({ keepable: true, items: 1 });
   });
 
-  it('a metric name that is not UTF-8', () => {
+  it('strings that are not UTF-8 (a metric name, a span name, an attribute): both read them, with U+FFFD', () => {
     const metric = (name: Uint8Array) =>
       Buffer.concat([field(1, name), field(5, encodeOne('opentelemetry.proto.metrics.v1.Gauge', { dataPoints: [{ timeUnixNano: START, asInt: '1' }] }))]);
     const request = (name: Uint8Array) => field(1, field(2, field(2, metric(name))));
     expect(expectAgreement('metrics', request(Buffer.from('ok')))).toEqual({ keepable: true, items: 1 });
-    refusedByBoth('metrics', request(Buffer.from([0x6f, 0xff, 0xfe])));
+    const notUtf8 = request(Buffer.from([0x6f, 0xff, 0xfe]));
+    expect(expectAgreement('metrics', notUtf8)).toEqual({ keepable: true, items: 1 });
+    expect(toMetricPoints(codec.decode('metrics', notUtf8), () => ({ tier: 'api', service: '' })).items[0]).toMatchObject({ name: 'o\uFFFD\uFFFD' });
+    // The span's name and an attribute's value: fields the survey skips, so only the full decoding could refuse them.
+    const named = encode('traces', { resourceSpans: [{ resource: resource('api'), scopeSpans: [{ spans: [span({ name: 'NAME', attributes: [{ key: 'k', value: { stringValue: 'VALUE' } }] })] }] }] });
+    const bytes = Buffer.from(named);
+    for (const text of ['NAME', 'VALUE']) bytes.fill(0xff, bytes.indexOf(text), bytes.indexOf(text) + 2);
+    expect(expectAgreement('traces', bytes)).toEqual({ keepable: true, items: 1 });
+    const converted = toSpans(codec.decode('traces', bytes), () => ({ tier: 'api', service: '' })).items[0]!;
+    expect(converted).toMatchObject({ name: '\uFFFD\uFFFDME', attributes: { k: '\uFFFD\uFFFDLUE' } });
   });
 
   it("a metric's data and a group's resource sent twice are merged: the points add, the attributes join", () => {

@@ -60,9 +60,27 @@ function recentResources(read: ResourceReader, keep = 16): ResourceReader {
   };
 }
 
+/**
+ * Strings read as the OpenTelemetry Collector and OTLP/JSON read them: bytes that are not UTF-8 become U+FFFD
+ * instead of failing the whole request. proto3's rule (protobufjs's `stringVerify`) would refuse a span whose name
+ * or attribute is not UTF-8 only when the store converts its frame, after the wire survey (which skips those
+ * fields) had answered 200: items accepted, then lost (docs/decisions.md, "Correctness leftovers (seventh wave)").
+ */
+function readStringsLeniently(namespace: protobuf.NamespaceBase): void {
+  for (const nested of namespace.nestedArray) {
+    if (nested instanceof protobuf.Type) {
+      for (const field of nested.fieldsArray) {
+        if (field.type === 'string') field.setOption('features', { ...(field.options?.features as object | undefined), utf8_validation: 'NONE' });
+      }
+    }
+    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) readStringsLeniently(nested);
+  }
+}
+
 export function createCodec(): OtlpCodec {
   const root = new protobuf.Root();
   for (const text of ALL_PROTOS) protobuf.parse(text, root, { keepCase: false });
+  readStringsLeniently(root);
   root.resolveAll();
   const types = Object.fromEntries(
     (Object.keys(NAMES) as Signal[]).map((signal) => [

@@ -13,7 +13,6 @@
  * Every message is bounded by its parent's length; a length, varint or fixed field past its end throws (a 400).
  * Unknown fields, and known ones of another wire type, are skipped as protobuf parsers skip them.
  */
-import { isUtf8 } from 'node:buffer';
 import type { Attributes, Signal } from '../model/types.js';
 
 export interface SurveyGroup {
@@ -188,9 +187,8 @@ function weighMetric(c: Cursor, end: number): number {
     const tag = c.tag(end);
     const member = DATA_FIELDS.indexOf(tag >>> 3);
     if (tag === nested(1)) {
-      // A proto3 string: the full decode refuses one that is not UTF-8 (protobufjs's stringVerify).
+      // Any bytes: the full decode reads strings that are not UTF-8 leniently (codec.ts, readStringsLeniently).
       const stop = c.length(end);
-      if (!isUtf8(c.buf.subarray(c.at, stop))) throw new RangeError(`a metric name that is not UTF-8 at offset ${c.at}`);
       named = stop > c.at;
       c.at = stop;
     } else if (member >= 0 && (tag & 7) === LENGTH) {

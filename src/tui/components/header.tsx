@@ -27,6 +27,7 @@ function Receiver({ status }: { status: ReceiverStatus }) {
       {' · '}receiver <Text color={PIPE_COLOR[status.state]}>{status.state}</Text>
       {status.state === 'on' && `${port} ${totals.spans + totals.logRecords + totals.metricPoints} in`}
       {totals.dropped > 0 && <Text color="yellow"> {totals.dropped} dropped</Text>}
+      {(status.unreadable ?? 0) > 0 && <Text color="yellow"> {status.unreadable} unreadable</Text>}
     </Text>
   );
 }

@@ -1,5 +1,6 @@
 /** Telemetry: the pipes (PostHog, OTLP, recording) with what they sent and dropped, and the events mountain emitted. */
-import type { PipeStatus } from '../../../supervisor/types.js';
+import { receiverTotals } from '../../../receiver/describe.js';
+import type { PipeStatus, ReceiverStatus } from '../../../supervisor/types.js';
 import type { TelemetryView } from '../../wire.js';
 import { clock } from '../format.js';
 import { usePoll } from '../hooks.js';
@@ -25,6 +26,33 @@ function PipeRow({ name, pipe }: { name: string; pipe: PipeStatus }) {
   );
 }
 
+/** The receiver's counters, as `land status` shows them: requests answered, items kept, dropped and unreadable. */
+function ReceiverTable({ status }: { status: ReceiverStatus }) {
+  const totals = receiverTotals(status);
+  const cells: Array<[string, string | number]> = [
+    ['state', status.state],
+    ['endpoint', status.endpoint ?? ''],
+    ['requests accepted', status.requests.accepted],
+    ['requests rejected', status.requests.rejected],
+    ['requests refused', status.requests.refused],
+    ['items kept', totals.spans + totals.logRecords + totals.metricPoints],
+    ['items dropped', totals.dropped],
+    ['items unreadable', status.unreadable ?? 0],
+  ];
+  return (
+    <table class="receiver" aria-label="OTLP receiver">
+      <tbody>
+        {cells.map(([name, value]) => (
+          <tr key={name} data-counter={name}>
+            <th scope="row">{name}</th>
+            <td class={name === 'items unreadable' && value !== 0 ? 'error' : ''}>{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function TelemetryPage() {
   const { data, error } = usePoll<TelemetryView>('/api/telemetry', 2000);
   if (!data) return <p>{error ?? 'Loading telemetry…'}</p>;
@@ -42,6 +70,12 @@ export function TelemetryPage() {
           ))}
         </tbody>
       </table>
+      {data.receiver && (
+        <>
+          <h2>OTLP receiver</h2>
+          <ReceiverTable status={data.receiver} />
+        </>
+      )}
       <h2>Events emitted this boot ({data.events.length}{data.dropped ? `, ${data.dropped} older left out` : ''})</h2>
       {data.events.length === 0 ? (
         <p>None recorded. With Record=1 (the demo's default) every event goes to the boot's recording, which this page reads.</p>
