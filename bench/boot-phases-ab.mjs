@@ -5,7 +5,8 @@
 // the end of the last), `after` (the end of the last spawn → every child connected: adoption, readiness, events,
 // telemetry), and `cpu` (the bench's figure, from /proc, at readiness). Builds in an order that rotates each round,
 // each with its own XDG_CACHE_HOME (their V8 code caches would prune each other's), filled by an uncounted boot first. The bench's CPU figure has 10 ms
-// ticks and the whole start in it; a phase shows a change of a few ms that the whole does not. Writes nothing.
+// ticks and the whole start in it; a phase shows a change of a few ms that the whole does not (with a few children,
+// `after` can read a few ms below 0: it is /proc's ticks minus the hook's µs). Writes nothing.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
