@@ -15,6 +15,7 @@ import { delay, LazyPart } from './lazy.js';
 import { OtlpState } from './otlp-state.js';
 import { PendingSpan } from './pending-span.js';
 import type { Recorder } from './recorder.js';
+import { SinkSpan, spanLimitsFromEnv, type SinkTarget } from './sink-span.js';
 import type { SdkTracer, SpanSink } from './span-sdk.js';
 
 export interface SpanPipeOptions {
@@ -57,6 +58,8 @@ export interface RecordedSpan {
 export class SpanPipe {
   readonly traceId: string;
   private readonly sdk: LazyPart<SdkTracer> | undefined;
+  /** The sink alone (no OTLP, no recording): spans are written into it without the SDK (sink-span.ts). */
+  private readonly direct: SinkTarget | undefined;
   private pending: PendingSpan[] = [];
   private readonly buffer: number;
   private readonly rootContext: Context;
@@ -69,7 +72,10 @@ export class SpanPipe {
     this.buffer = options.buffer ?? options.otlp?.buffer ?? 1000;
     this.otlp = options.otlp ? new OtlpState() : undefined;
     this.rootContext = options.parent ? trace.setSpanContext(ROOT_CONTEXT, { ...options.parent, isRemote: true }) : ROOT_CONTEXT;
-    if (!options.otlp && !options.recorder && !options.sink) return;
+    if (!options.otlp && !options.recorder) {
+      if (options.sink) this.direct = { sink: options.sink, tier: options.tier, service: options.serviceName, limits: spanLimitsFromEnv() };
+      return;
+    }
     const otlp = options.otlp && this.otlp ? { ...options.otlp, state: this.otlp } : undefined;
     this.sdk = new LazyPart(
       async () => (await import('./span-sdk.js')).createSdkTracer({ ...options, traceId: this.traceId, otlp }),
@@ -112,6 +118,7 @@ export class SpanPipe {
     const sdk = this.sdk?.value;
     if (sdk) return sdk.startSpan(name, { attributes: options.attributes, startTime: options.startTime }, parentContext);
     const parentSpanContext = trace.getSpanContext(parentContext);
+    if (this.direct) return this.sinkSpan(name, parentSpanContext, options);
     const context: SpanContext = {
       traceId: parentSpanContext?.traceId ?? this.traceId,
       spanId: newSpanId(),
@@ -127,6 +134,18 @@ export class SpanPipe {
     const span = new PendingSpan(name, context, parentContext, options.attributes, options.startTime);
     this.pending.push(span);
     return span;
+  }
+
+  /** A span of the sink alone, with the ids, parent and trace state the SDK's tracer would give it. */
+  private sinkSpan(name: string, parent: SpanContext | undefined, options: { attributes?: Attributes; startTime?: number }): Span {
+    const child = parent !== undefined && trace.isSpanContextValid(parent);
+    const context: SpanContext = {
+      traceId: child ? parent.traceId : this.traceId,
+      spanId: newSpanId(),
+      traceFlags: TraceFlags.SAMPLED,
+      traceState: child ? parent.traceState : undefined,
+    };
+    return new SinkSpan(name, context, child ? parent.spanId : undefined, options.attributes, options.startTime, this.direct!);
   }
 
   /** Run `fn` inside a span; the span ends when fn settles, with error status if it throws. */
@@ -151,6 +170,7 @@ export class SpanPipe {
   }
 
   private async close(timeoutMs: number): Promise<void> {
+    this.direct?.sink.flush();
     if (!this.sdk) return;
     const deadline = Date.now() + timeoutMs;
     const sdk = await this.sdk.within(timeoutMs);

@@ -1,0 +1,26 @@
+// Preloaded into the tool (`node --require`) by bench/boot-phases-ab.mjs: the process's own CPU (process.cpuUsage,
+// µs, threads included) at its first child_process spawn, inside every spawn call, and at the end of its last one.
+// Not a V8 flag, so V8's code caches stay valid. Written to `$BENCH_PHASES_OUT.<pid>` when the process exits.
+const { ChildProcess } = require('node:child_process');
+const { writeFileSync } = require('node:fs');
+
+const out = process.env.BENCH_PHASES_OUT;
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+const record = { first: undefined, inSpawn: 0, spawns: 0, lastSpawnEnd: undefined };
+const spawn = ChildProcess.prototype.spawn;
+ChildProcess.prototype.spawn = function timedSpawn(options) {
+  const before = cpuMs();
+  record.first ??= before;
+  try {
+    return spawn.call(this, options);
+  } finally {
+    const after = cpuMs();
+    record.inSpawn += after - before;
+    record.spawns += 1;
+    record.lastSpawnEnd = after;
+  }
+};
+if (out) process.on('exit', () => writeFileSync(`${out}.${process.pid}`, JSON.stringify(record)));
