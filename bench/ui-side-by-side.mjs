@@ -8,11 +8,10 @@
 // the per-round ratios to this build and the load average; writes nothing but each variant's code cache, in a folder of
 // its own (XDG_CACHE_HOME) removed at the end: with one shared cache the builds evict each other's, and one may start
 // cold and compile in the window.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { abManyBuilds, loadLine, rotated } from './lib/ab-builds.mjs';
+import { abManyBuilds, cacheFolders, loadLine, rotated } from './lib/ab-builds.mjs';
 import { closeAll } from './lib/contenders.mjs';
 import { openHub } from './lib/hub.mjs';
 import { rssBytes } from './lib/procs.mjs';
@@ -29,8 +28,8 @@ const idleMs = Number(option('--idle', '30000'));
 const TIERS = 16;
 const SETTLE_MS = 1_500;
 
-const caches = mkdtempSync(join(tmpdir(), 'land-ui-side-by-side-'));
-const cacheOf = (id) => ({ XDG_CACHE_HOME: join(caches, id) });
+const caches = cacheFolders();
+const cacheOf = caches.of;
 const variants = Object.fromEntries([
   ...builds.map(([name, bin]) => [name, { bin, env: cacheOf(name) }]),
   // --all-no-tui: every build with --no-tui too (for a change that is not the UI's), named <build>-no-tui.
@@ -80,7 +79,7 @@ try {
   await closeAll();
   stopTmux();
   hub.close();
-  rmSync(caches, { recursive: true, force: true });
+  caches.remove();
 }
 
 const median = (list) => summarize(list).median;

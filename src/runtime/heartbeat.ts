@@ -27,3 +27,11 @@ export function onHeartbeat(beat: () => void): () => void {
     timer = undefined;
   };
 }
+
+/** Runs `beat` on every `n`th heartbeat (the first `n` seconds from now); returns its stop. */
+export function onEveryNthHeartbeat(n: number, beat: () => void): () => void {
+  let count = 0;
+  return onHeartbeat(() => {
+    if (++count % n === 0) beat();
+  });
+}
