@@ -192,13 +192,16 @@ export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
   const run = async (): Promise<void> => {
     if (running) return;
     running = true;
-    const pids = options.pids();
-    if (pids.length > 0) {
-      const usage = await sampleTreeUsage(pids, memory).catch(() => new Map() as UsageByPid);
-      if (stopped) return memory.files!.closeAll();
-      options.onSample(usage);
+    try {
+      const pids = options.pids();
+      if (pids.length > 0) {
+        const usage = await sampleTreeUsage(pids, memory).catch(() => new Map() as UsageByPid);
+        if (stopped) return memory.files!.closeAll();
+        options.onSample(usage);
+      }
+    } finally {
+      running = false;
     }
-    running = false;
     if (ownTimer) schedule(options.intervalMs!);
   };
 
