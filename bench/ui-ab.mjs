@@ -5,11 +5,11 @@
 // likewise instead of this checkout's build (so a rebuild meanwhile does not change what is measured).
 // Each round boots 16 tiers under: this build's UI, the other build's UI, this build with --no-tui; measures the land
 // process's CPU over the idle window, then over a window while 4 tiers write 2 500 lines/s each. Prints medians,
-// ratios and the load average; writes nothing.
+// ratios and the load average; writes nothing but the variants' code caches, removed at the end.
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll } from './lib/contenders.mjs';
-import { abBuilds, loadLine } from './lib/ab-builds.mjs';
+import { abBuilds, cacheFolders, loadLine } from './lib/ab-builds.mjs';
 import { openHub } from './lib/hub.mjs';
 import { cpuPercent } from './lib/procs.mjs';
 import { boot, finish } from './lib/session.mjs';
@@ -28,10 +28,12 @@ const FLOODING = 4;
 const RATE = 2_500;
 const SETTLE_MS = 1_500;
 
+// Each variant its own code cache (XDG_CACHE_HOME).
+const caches = cacheFolders();
 const variants = {
-  this: { bin: thisBin },
-  other: { bin: otherBin },
-  'no-tui': { bin: thisBin, noTui: true },
+  this: { bin: thisBin, env: caches.of('this') },
+  other: { bin: otherBin, env: caches.of('other') },
+  'no-tui': { bin: thisBin, noTui: true, env: caches.of('no-tui') },
 };
 const values = Object.fromEntries(Object.keys(variants).map((id) => [id, { idle: [], flood: [] }]));
 
@@ -62,6 +64,7 @@ try {
   await closeAll();
   stopTmux();
   hub.close();
+  caches.remove();
 }
 
 const median = (id, key) => summarize(values[id][key]).median;

@@ -1,15 +1,17 @@
 // The UI's idle CPU, builds side by side: every variant's stack (16 tiers, each in its own tmux window) up at once and
 // measured over the same window, so a change of the machine's load falls on all of them alike (interleaved windows, as
 // bench/ui-ab.mjs takes them, put ±40 ms a round between two builds on this shared machine).
-//   node bench/ui-side-by-side.mjs --other <dir>[,<dir>…] [--this <dir>] [--rounds 5] [--idle 30000]
-// Variants: this build's UI, each other build's UI, this build with --no-tui. CPU is every thread's run time from
+//   node bench/ui-side-by-side.mjs --other <dir>[,<dir>…] [--this <dir>] [--rounds 5] [--idle 30000] [--all-no-tui]
+// Variants: this build's UI, each other build's UI, this build with --no-tui (every build's, with --all-no-tui). CPU is every thread's run time from
 // /proc/<pid>/task/*/schedstat (nanoseconds: finer than the bench's 10 ms ticks) over the window, taken from 1.5 s
 // after the last stack of the round is ready; the order of the boots rotates each round. Prints each round, medians,
-// the per-round ratios to this build and the load average; writes nothing.
+// the per-round ratios to this build and the load average; writes nothing but each variant's code cache, in a folder of
+// its own (XDG_CACHE_HOME) removed at the end: with one shared cache the builds evict each other's, and one may start
+// cold and compile in the window.
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { abManyBuilds, loadLine, rotated } from './lib/ab-builds.mjs';
+import { abManyBuilds, cacheFolders, loadLine, rotated } from './lib/ab-builds.mjs';
 import { closeAll } from './lib/contenders.mjs';
 import { openHub } from './lib/hub.mjs';
 import { rssBytes } from './lib/procs.mjs';
@@ -19,16 +21,21 @@ import { stopTmux } from './lib/tmux.mjs';
 
 const { option, builds } = abManyBuilds(
   process.argv.slice(2),
-  'node bench/ui-side-by-side.mjs --other <dir>[,<dir>…] [--this <dir>] [--rounds 5] [--idle 30000]',
+  'node bench/ui-side-by-side.mjs --other <dir>[,<dir>…] [--this <dir>] [--rounds 5] [--idle 30000] [--all-no-tui]',
 );
 const rounds = Number(option('--rounds', '5'));
 const idleMs = Number(option('--idle', '30000'));
 const TIERS = 16;
 const SETTLE_MS = 1_500;
 
+const caches = cacheFolders();
+const cacheOf = caches.of;
 const variants = Object.fromEntries([
-  ...builds.map(([name, bin]) => [name, { bin }]),
-  ['no-tui', { bin: builds[0][1], noTui: true }],
+  ...builds.map(([name, bin]) => [name, { bin, env: cacheOf(name) }]),
+  // --all-no-tui: every build with --no-tui too (for a change that is not the UI's), named <build>-no-tui.
+  ...(process.argv.includes('--all-no-tui') ? builds.map(([name, bin]) => [`${name === 'this' ? '' : `${name}-`}no-tui`, { bin, noTui: true }]) : [['no-tui', { bin: builds[0][1], noTui: true }]]).map(
+    ([id, options]) => [id, { ...options, env: cacheOf(id) }],
+  ),
 ]);
 const ids = Object.keys(variants);
 const cpuMs = Object.fromEntries(ids.map((id) => [id, []]));
@@ -72,6 +79,7 @@ try {
   await closeAll();
   stopTmux();
   hub.close();
+  caches.remove();
 }
 
 const median = (list) => summarize(list).median;

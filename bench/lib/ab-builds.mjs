@@ -1,8 +1,8 @@
 // The command line of an A/B script that compares this build of land with another (bench/ui-ab.mjs,
 // bench/relay-ab.mjs) or with several (bench/startup-ab.mjs, bench/spawn-ab.mjs: `--other <dir>[,<dir>…]`): `--other <dir>` (bin/ and dist/ of the other build), `--this <dir>` (instead of this
 // checkout's build, so a rebuild meanwhile does not change what is measured), and its own options.
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { LAND_BIN } from './paths.mjs';
 
@@ -43,4 +43,13 @@ export function rotated(list, round) {
 export function loadLine(before, after = loadavg()) {
   const fmt = (load) => load.map((l) => l.toFixed(2)).join(' ');
   return `load average (1, 5, 15 min) before ${fmt(before)} · after ${fmt(after)}\n`;
+}
+
+/**
+ * A code cache folder per variant (XDG_CACHE_HOME, in `env` for land-ui's launch): with the one shared cache the builds
+ * evict each other's entries, and one may start cold and compile in the window. `remove()` at the end.
+ */
+export function cacheFolders() {
+  const root = mkdtempSync(join(tmpdir(), 'land-ab-caches-'));
+  return { of: (id) => ({ XDG_CACHE_HOME: join(root, id) }), remove: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -13,6 +13,7 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
+import { onHeartbeat } from '../runtime/heartbeat.js';
 
 export interface Attachment {
   detached: boolean;
@@ -83,17 +84,17 @@ function currentParent(): number {
 }
 
 /**
- * Calls `onGone` once when land's parent has gone (land was re-parented to init or a subreaper). Polls twice a
- * second with an unref'd timer: one getppid, nothing that keeps land alive or costs measurable CPU.
+ * Calls `onGone` once when land's parent has gone (land was re-parented to init or a subreaper). Looks once a second,
+ * on land's heartbeat (one getppid; nothing that keeps land alive): a wake-up of its own twice a second cost an idle
+ * land more than the look itself (docs/decisions.md, "An idle stack, seventh wave").
  */
-export function watchParent(onGone: (parent: number) => void, everyMs = 500): () => void {
+export function watchParent(onGone: (parent: number) => void): () => void {
   const parent = currentParent();
   if (parent <= 1) return () => undefined; // started by init itself: there is no parent to lose
-  const timer = setInterval(() => {
+  const stop = onHeartbeat(() => {
     if (currentParent() === parent) return;
-    clearInterval(timer);
+    stop();
     onGone(parent);
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
+  return stop;
 }

@@ -8,25 +8,25 @@
  * for `land up` as well: "Memory, fifth wave"). On a V8 whose flags land does not know, bin/land.js set none, and
  * land is never lean (src/runtime/v8-flags.ts).
  */
+import { onHeartbeat } from './heartbeat.js';
 import { BUSY_V8_FLAGS, isV8FlagSet, setV8Flag } from './v8-flags.js';
 
 /** Bytes through the hot paths after which they are worth optimizing. */
 const HOT_BYTES = 1024 * 1024;
-/** CPU (user + system) in one second of the watch after which land is busy. */
+/** CPU (user + system) between two heartbeats (a second) after which land is busy. */
 const BUSY_CPU_US = 400_000;
-const WATCH_MS = 1_000;
 
 let lean = false;
 let hotBytes = 0;
-let watch: NodeJS.Timeout | undefined;
+let stopWatch: (() => void) | undefined;
 
 /** From now on V8 optimizes what runs hot, as it does by default. */
 export function optimizeFromNow(): void {
   if (!lean) return;
   lean = false;
   for (const flag of BUSY_V8_FLAGS) setV8Flag(flag);
-  if (watch) clearInterval(watch);
-  watch = undefined;
+  stopWatch?.();
+  stopWatch = undefined;
 }
 
 /**
@@ -35,16 +35,16 @@ export function optimizeFromNow(): void {
  * when it did not (another V8), nothing is done.
  */
 export function startLean(): void {
-  if (lean || watch || !isV8FlagSet('--no-opt')) return;
+  if (lean || stopWatch || !isV8FlagSet('--no-opt')) return;
   lean = true;
   let last = process.cpuUsage();
-  watch = setInterval(() => {
+  // On land's heartbeat, with the parent watch: one wake-up a second for both (src/runtime/heartbeat.ts).
+  stopWatch = onHeartbeat(() => {
     const now = process.cpuUsage();
     const used = now.user - last.user + now.system - last.system;
     last = now;
     if (used >= BUSY_CPU_US) optimizeFromNow();
-  }, WATCH_MS);
-  watch.unref();
+  });
 }
 
 /** The log relay (per pipe read) and the receiver (per body) count their bytes: past HOT_BYTES, together, they are

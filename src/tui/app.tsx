@@ -29,6 +29,7 @@ import { useLiveCells } from './use-live-cells.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
 import { startUsageSampler, type UsageByPid } from './usage.js';
+import { HEARTBEAT_MS, onEveryNthHeartbeat } from '../runtime/heartbeat.js';
 
 export interface AppProps {
   control: SupervisorControl;
@@ -208,9 +209,8 @@ export function App(props: AppProps) {
       scheduler.mark();
     });
     // Telemetry and receiver counters change without an event: read them now and then (the whole state too when an
-    // event came since the last poll).
-    const poll = setInterval(() => refreshRef.current(eventsWithin(2 * POLL_MS) ? 'all' : 'counters'), POLL_MS);
-    poll.unref();
+    // event came since the last poll), on land's heartbeat: in a wake-up land has anyway (src/runtime/heartbeat.ts).
+    const stopPoll = onEveryNthHeartbeat(POLL_MS / HEARTBEAT_MS, () => refreshRef.current(eventsWithin(2 * POLL_MS) ? 'all' : 'counters'));
     const sampler =
       props.sampleUsage === false
         ? undefined
@@ -229,7 +229,7 @@ export function App(props: AppProps) {
       mountedRef.current = false;
       unsubscribe();
       scheduler.stop();
-      clearInterval(poll);
+      stopPoll();
       ticks.stop();
       sampler?.stop();
     };

@@ -7,6 +7,10 @@
 import { allPids as listPids, treesOf, type ParentLink } from '../supervisor/process-tree.js';
 import { readProcUsage, type CpuBaseline } from './proc-usage.js';
 import { StatFiles } from './stat-files.js';
+import { onEveryNthHeartbeat } from '../runtime/heartbeat.js';
+
+/** Heartbeats (seconds) between two samples when the sampler rides land's heartbeat. */
+const HEARTBEATS_A_SAMPLE = 2;
 
 export interface TreeUsage {
   /** Percent of one core, summed over the tree (can exceed 100). */
@@ -164,18 +168,21 @@ export interface UsageSamplerOptions {
   /** The pids to sample now (read at every sample: tiers come and go). */
   pids: () => number[];
   onSample: (usage: UsageByPid) => void;
+  /** A timer of its own, this often after the previous sample finished; without it, every 2 s on land's heartbeat. */
   intervalMs?: number;
 }
 
 /**
- * Sample now, then every `intervalMs` after the previous sample finished (never two at once). Timers are unref'd so
+ * Sample now, then every 2 s on land's heartbeat (src/runtime/heartbeat.ts: in a wake-up land has anyway, not one of
+ * its own), or every `intervalMs` after the previous sample finished; never two at once. Timers are unref'd so
  * the sampler never keeps the process alive; nothing is sampled while no tier has a pid.
  */
 export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
-  const intervalMs = options.intervalMs ?? 2000;
   const memory = newTreeMemory(new StatFiles());
   let stopped = false;
+  let running = false;
   let timer: NodeJS.Timeout | undefined;
+  const ownTimer = options.intervalMs !== undefined;
 
   const schedule = (delay: number): void => {
     if (stopped) return;
@@ -183,19 +190,27 @@ export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
     timer.unref();
   };
   const run = async (): Promise<void> => {
-    const pids = options.pids();
-    if (pids.length > 0) {
-      const usage = await sampleTreeUsage(pids, memory).catch(() => new Map() as UsageByPid);
-      if (stopped) return memory.files!.closeAll();
-      options.onSample(usage);
+    if (running) return;
+    running = true;
+    try {
+      const pids = options.pids();
+      if (pids.length > 0) {
+        const usage = await sampleTreeUsage(pids, memory).catch(() => new Map() as UsageByPid);
+        if (stopped) return memory.files!.closeAll();
+        options.onSample(usage);
+      }
+    } finally {
+      running = false;
     }
-    schedule(intervalMs);
+    if (ownTimer) schedule(options.intervalMs!);
   };
 
   schedule(0);
+  const stopBeats = ownTimer ? undefined : onEveryNthHeartbeat(HEARTBEATS_A_SAMPLE, () => void run());
   return {
     stop() {
       stopped = true;
+      stopBeats?.();
       if (timer) clearTimeout(timer);
       memory.files!.closeAll();
     },

@@ -6,6 +6,7 @@
  * forward (from 8 s), so the test does not wait as long.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAND_BIN, makeProject, removeProjects } from '../helpers/land.js';
@@ -34,6 +35,35 @@ describe('an idle stack', () => {
       // A second one would follow 0.5 s after the first (V8's short delay): wait well past it.
       await sleep(4_000);
       expect(reducing(), output).toBe(1);
+    } finally {
+      proc.kill('SIGINT');
+      expect(await exited).toBe(0);
+    }
+  }, 90_000);
+
+  // Each wake-up of an idle process costs CPU whatever it does (docs/decisions.md, "An idle stack, seventh wave"):
+  // the parent watch and the optimizer's busy watch share one a second (src/runtime/heartbeat.ts), where they woke
+  // land three times a second. Counted by the kernel: the main thread's runs (/proc/<pid>/schedstat's third field).
+  // V8's memory reducer is off here, so its incremental steps (tasks of their own) do not fall in the window.
+  it('wakes about once a second while nothing happens', async () => {
+    const dir = makeProject({ config: { tiers: { a: { command: IDLE_TIER }, b: { command: IDLE_TIER } } } });
+    const args = ['--no-memory-reducer', LAND_BIN, 'up', '--no-tui'];
+    const proc = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    proc.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+    proc.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+    const exited = new Promise<number | null>((done) => proc.once('close', done));
+    const runs = () => Number(readFileSync(`/proc/${proc.pid}/schedstat`, 'utf8').split(' ')[2]);
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/\| b: \S+ → ready/.test(output) && Date.now() < deadline && proc.exitCode === null) await sleep(100);
+      expect(output).toMatch(/\| b: \S+ → ready/);
+      await sleep(3_000); // what follows the first wave: the record file's flush, the span sink's load
+      const before = runs();
+      await sleep(8_000);
+      const woke = runs() - before;
+      // 8 heartbeats and a few runs the scheduler splits; three wake-ups a second would be 24 and more.
+      expect(woke, output).toBeLessThanOrEqual(15);
     } finally {
       proc.kill('SIGINT');
       expect(await exited).toBe(0);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { descendantsOf } from '../../src/supervisor/process-tree.js';
 import { newTreeMemory, sampleTreeUsage, startUsageSampler, type UsageByPid } from '../../src/tui/usage.js';
 import { waitFor } from './fake-control.js';
+import { HEARTBEAT_MS, onHeartbeat } from '../../src/runtime/heartbeat.js';
 
 const children: Array<ReturnType<typeof execa>> = [];
 
@@ -155,4 +156,29 @@ describe('usage', () => {
     sampler.stop();
     expect(samples).toEqual([]);
   });
+
+  // Without intervalMs (as the UI starts it) the sampler wakes land no more than it wakes anyway: it samples every 2 s
+  // in the heartbeat's wake-up (src/runtime/heartbeat.ts), started here 300 ms before it. A timer of its own would
+  // sample 300 ms away from the mark the first beat leaves until the loop's check phase.
+  it("samples every 2 s in the wake-ups of land's heartbeat, after a first sample at once", async () => {
+    const { pid } = await spawnTree();
+    let marked = false;
+    const stopMark = onHeartbeat(() => {
+      marked = true;
+      setImmediate(() => (marked = false));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const startedAt = Date.now();
+    const seen: Array<{ marked: boolean; at: number }> = [];
+    const sampler = startUsageSampler({ pids: () => [pid], onSample: () => seen.push({ marked, at: Date.now() - startedAt }) });
+    try {
+      await waitFor(() => seen.length >= 3, 'three samples', 4 * HEARTBEAT_MS + 8_000);
+    } finally {
+      sampler.stop();
+      stopMark();
+    }
+    expect(seen[0]!.marked).toBe(false); // the first one at once, not on a beat
+    expect(seen.slice(1).map((sample) => sample.marked), JSON.stringify(seen)).toEqual([true, true]);
+    expect(seen[2]!.at - seen[1]!.at).toBeGreaterThanOrEqual(2 * HEARTBEAT_MS - 100);
+  }, 20_000);
 });

@@ -1,0 +1,51 @@
+// land's heartbeat (src/runtime/heartbeat.ts): every watch on it runs in one wake-up a second, not one each.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { HEARTBEAT_MS, onHeartbeat } from '../../src/runtime/heartbeat.js';
+
+describe('the heartbeat', () => {
+  it('runs watches started apart in the same wake-up, and none once stopped', async () => {
+    // `first` marks the wake-up it runs in until the loop's check phase (setImmediate): a beat that sees the mark ran in
+    // the same timer callback, where a timer of its own, started 300 ms later, would wake the process again.
+    let marked = false;
+    const seen: boolean[] = [];
+    let firstBeats = 0;
+    const stopFirst = onHeartbeat(() => {
+      firstBeats++;
+      marked = true;
+      setImmediate(() => (marked = false));
+    });
+    await sleep(300);
+    const stopSecond = onHeartbeat(() => seen.push(marked));
+    await sleep(HEARTBEAT_MS * 3 + 200);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.every(Boolean), JSON.stringify(seen)).toBe(true);
+
+    // One stopped, the other goes on; both stopped, nothing runs.
+    stopSecond();
+    const secondSeen = seen.length;
+    const firstBefore = firstBeats;
+    await sleep(HEARTBEAT_MS + 200);
+    expect(seen.length).toBe(secondSeen);
+    expect(firstBeats).toBeGreaterThan(firstBefore);
+    stopFirst();
+    const firstAtStop = firstBeats;
+    await sleep(HEARTBEAT_MS + 200);
+    expect(firstBeats).toBe(firstAtStop);
+  }, 20_000);
+
+  it('lets a beat stop itself while the beats run, and starts again after everything stopped', async () => {
+    let once = 0;
+    const stopOnce: () => void = onHeartbeat(() => {
+      once++;
+      stopOnce();
+    });
+    let again = 0;
+    await sleep(HEARTBEAT_MS * 2 + 200);
+    expect(once).toBe(1);
+    const stopAgain = onHeartbeat(() => again++);
+    await sleep(HEARTBEAT_MS + 200);
+    stopAgain();
+    expect(again).toBeGreaterThanOrEqual(1);
+  }, 20_000);
+});
