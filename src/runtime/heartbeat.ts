@@ -7,21 +7,34 @@
  */
 export const HEARTBEAT_MS = 1_000;
 
-const beats = new Set<() => void>();
+/** One entry per registration (the same function twice is two beats, each with its own stop). */
+const beats = new Set<{ beat: () => void }>();
 let timer: NodeJS.Timeout | undefined;
+
+/** Every beat runs even when one before it throws; the first error is thrown after, as a timer's would be. */
+function runBeats(): void {
+  let failure: { error: unknown } | undefined;
+  // A beat that stops itself (or another) while they run is fine: a Set's iteration skips what was deleted.
+  for (const entry of beats) {
+    try {
+      entry.beat();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure) throw failure.error;
+}
 
 /** Runs `beat` once a second from now on, in the same wake-up as every other beat; returns its stop. */
 export function onHeartbeat(beat: () => void): () => void {
-  beats.add(beat);
+  const entry = { beat };
+  beats.add(entry);
   if (!timer) {
-    // A beat that stops itself (or another) while they run is fine: a Set's iteration skips what was deleted.
-    timer = setInterval(() => {
-      for (const each of beats) each();
-    }, HEARTBEAT_MS);
+    timer = setInterval(runBeats, HEARTBEAT_MS);
     timer.unref();
   }
   return () => {
-    beats.delete(beat);
+    beats.delete(entry);
     if (beats.size > 0 || !timer) return;
     clearInterval(timer);
     timer = undefined;

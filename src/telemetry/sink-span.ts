@@ -17,7 +17,6 @@ import {
   type SpanStatus,
   type TimeInput,
 } from '@opentelemetry/api';
-import { nowMs } from './pending-span.js';
 import type { SpanSink } from './span-sdk.js';
 import type { RecordedSpan } from './spans.js';
 
@@ -78,6 +77,9 @@ export class SinkSpan implements Span {
   private readonly attributes: Attributes = {};
   private attributeCount = 0;
   private readonly startMs: number;
+  private readonly performanceStart: number;
+  private readonly performanceOffset: number;
+  private readonly startProvided: boolean;
 
   constructor(
     private name: string,
@@ -87,8 +89,22 @@ export class SinkSpan implements Span {
     startTime: TimeInput | undefined,
     private readonly target: SinkTarget,
   ) {
-    this.startMs = epochMs(startTime ?? nowMs());
+    // The SDK's clocks (SpanImpl): the start from the wall clock, an end without a time from the monotonic clock's
+    // elapsed time since (so a span's length survives a wall clock step), a small number as a performance time.
+    const now = Date.now();
+    this.performanceStart = performance.now();
+    this.performanceOffset = now - (this.performanceStart + performance.timeOrigin);
+    this.startProvided = startTime != null;
+    this.startMs = this.timeMs(startTime ?? now);
     if (attributes) this.setAttributes(attributes);
+  }
+
+  /** A time as the SDK's `_getTime` reads it, in epoch milliseconds. */
+  private timeMs(time: TimeInput | undefined): number {
+    if (typeof time === 'number' && time <= performance.now()) return epochMs(performance.timeOrigin + time + this.performanceOffset);
+    if (time != null) return epochMs(time);
+    if (this.startProvided) return epochMs(Date.now());
+    return this.startMs + epochMs(performance.now() - this.performanceStart);
   }
 
   spanContext(): SpanContext {
@@ -151,7 +167,7 @@ export class SinkSpan implements Span {
     if (this.ended) return;
     this.ended = true;
     // An end before the start is the start (the SDK's rule).
-    const endMs = Math.max(this.startMs, epochMs(endTime ?? nowMs()));
+    const endMs = Math.max(this.startMs, this.timeMs(endTime));
     const tier = this.attributes['land.tier'];
     const { code, message } = this.status;
     const record: RecordedSpan = {

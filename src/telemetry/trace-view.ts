@@ -31,7 +31,7 @@ export interface RenderTraceOptions {
 /** One line on spans accepted then unreadable, or none. */
 const unreadableNote = (trace: BootTrace): string | undefined =>
   trace.unreadable > 0
-    ? `${trace.unreadable} span${trace.unreadable > 1 ? 's' : ''} the receiver accepted could not be decoded and ${trace.unreadable > 1 ? 'are' : 'is'} left out (a malformed message inside an item)`
+    ? `${trace.unreadable} span${trace.unreadable > 1 ? 's' : ''} of this boot the receiver accepted could not be decoded and ${trace.unreadable > 1 ? 'are' : 'is'} left out (a malformed message inside an item)`
     : undefined;
 
 const ANSI = { dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', bold: '\u001b[1m', reset: '\u001b[0m' };

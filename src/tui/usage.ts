@@ -199,6 +199,9 @@ export function startUsageSampler(options: UsageSamplerOptions): UsageSampler {
         if (stopped) return memory.files!.closeAll();
         options.onSample(usage);
       }
+    } catch {
+      // The usage columns are best effort: a sample that fails leaves the last one shown, and never takes the
+      // stack down (an unhandled rejection in land up stops every tier); the next sample comes as usual.
     } finally {
       running = false;
     }

@@ -115,8 +115,8 @@ describe('bad input to the OTLP receiver that passes its survey', () => {
     expect((await run.stop()).code).toBe(0);
     const json = await traceJson();
     expect(json.spans.filter((span) => span.tier === 'api' && !span.name.startsWith('land.')).map((span) => span.name)).toEqual(['fine']);
-    expect(json.stderr).toMatch(/^land trace: 1 span the receiver accepted could not be decoded and is left out/m);
+    expect(json.stderr).toMatch(/^land trace: 1 span of this boot the receiver accepted could not be decoded and is left out/m);
     const tree = await landDone(['trace'], dir, { COLUMNS: '160' });
-    expect(tree.stdout).toMatch(/1 span the receiver accepted could not be decoded/);
+    expect(tree.stdout).toMatch(/1 span of this boot the receiver accepted could not be decoded/);
   });
 });

@@ -1,5 +1,8 @@
 // land's heartbeat (src/runtime/heartbeat.ts): every watch on it runs in one wake-up a second, not one each.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { HEARTBEAT_MS, onHeartbeat } from '../../src/runtime/heartbeat.js';
 
@@ -47,5 +50,36 @@ describe('the heartbeat', () => {
     await sleep(HEARTBEAT_MS + 200);
     stopAgain();
     expect(again).toBeGreaterThanOrEqual(1);
+  }, 20_000);
+
+  it('keeps the same function registered twice as two beats, each with its own stop', async () => {
+    let count = 0;
+    const beat = (): void => void count++;
+    const stopOne = onHeartbeat(beat);
+    const stopOther = onHeartbeat(beat);
+    stopOne();
+    await sleep(HEARTBEAT_MS * 2 + 200);
+    stopOther();
+    expect(count).toBeGreaterThanOrEqual(1);
+  }, 20_000);
+
+  it('runs every beat when one throws, then throws its error as a timer would', () => {
+    // In a process of its own: the error must reach uncaughtException (land's handler stops the stack), which
+    // vitest would otherwise take for this test's own failure.
+    const module = buildSync({
+      entryPoints: [fileURLToPath(new URL('../../src/runtime/heartbeat.ts', import.meta.url))],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+    }).outputFiles[0]!.text;
+    const script = `${module}
+      const ran = [];
+      process.on('uncaughtException', (error) => { console.log(JSON.stringify({ ran, error: error.message })); process.exit(0); });
+      onHeartbeat(() => { ran.push('first'); throw new Error('first beat failed'); });
+      onHeartbeat(() => ran.push('second'));
+      setTimeout(() => {}, 5000);`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 });
+    expect(JSON.parse(result.stdout)).toEqual({ ran: ['first', 'second'], error: 'first beat failed' });
   }, 20_000);
 });

@@ -126,6 +126,20 @@ describe('spans into the receiver store without the SDK', () => {
     expect(sink.flushes).toBe(1);
   });
 
+  it("reads the clocks as the SDK does: a start from the wall clock, an end from the monotonic clock's elapsed time", async () => {
+    const before = Date.now();
+    const [sdk, direct] = [await run(true), await run(false)];
+    const after = Date.now();
+    for (const { sink } of [sdk, direct]) {
+      const ok = sink.spans.find((span) => span.name === 'ok first')!;
+      // Date.now() at the start: a whole millisecond within the run, not performance.timeOrigin + performance.now().
+      expect(Number.isInteger(ok.startMs)).toBe(true);
+      expect(ok.startMs).toBeGreaterThanOrEqual(before);
+      expect(ok.endMs).toBeLessThanOrEqual(after + 1);
+      expect(ok.durationMs).toBeCloseTo(ok.endMs - ok.startMs, 6);
+    }
+  });
+
   it('gives roots the trace of the process and children their parent’s trace state', async () => {
     const { sink } = await run(false);
     for (const span of sink.spans) expect(span.traceId).toBe(PARENT.traceId);

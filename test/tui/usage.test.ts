@@ -141,6 +141,21 @@ describe('usage', () => {
     expect(samples.length).toBe(count);
   });
 
+  it('goes on sampling after a sample that throws, with no unhandled rejection (which would stop land up)', async () => {
+    let asked = 0;
+    const sampler = startUsageSampler({
+      pids: () => {
+        asked += 1;
+        if (asked === 1) throw new Error('a tier list that failed once');
+        return [];
+      },
+      onSample: () => undefined,
+      intervalMs: 20,
+    });
+    await waitFor(() => asked >= 3, 'three rounds');
+    sampler.stop();
+  });
+
   it('runs nothing while no tier has a pid', async () => {
     let asked = 0;
     const samples: UsageByPid[] = [];
