@@ -31,6 +31,7 @@ describe('fault: dashboard clients that misbehave', () => {
     const token = new URL(url).searchParams.get('token')!;
     for (let i = 0; i < 30; i++) {
       const guess = `${token.slice(0, -2)}${String(i).padStart(2, '0')}`;
+      if (guess === token) continue; // a token that happens to end in these two digits: that is no guess
       expect((await call(port, `/login?token=${encodeURIComponent(guess)}`)).status).toBe(401);
     }
     expect((await call(port, '/login')).status).toBe(401);
