@@ -23,7 +23,8 @@ export function receiverTotals(status: ReceiverStatus): ReceiverTotals {
 export function describeReceiver(status: ReceiverStatus): string {
   if (status.state !== 'on') return `receiver ${status.state}${status.reason ? ` (${status.reason})` : ''}`;
   const totals = receiverTotals(status);
-  const dropped = (totals.dropped > 0 ? `, ${totals.dropped} dropped` : '') + (status.unreadable ? `, ${status.unreadable} unreadable` : '');
+  // What did not become spans, records or points: dropped at the door, and bodies that could not be decoded.
+  const notCounted = (totals.dropped > 0 ? `, ${totals.dropped} dropped` : '') + (status.unreadable ? `, ${status.unreadable} unreadable` : '');
   const forward = status.forward.state === 'off' ? 'forward off' : `forward ${status.forward.state} (${status.forward.sent} sent, ${status.forward.dropped} dropped)`;
-  return `receiver on ${status.endpoint} · ${totals.spans} spans, ${totals.logRecords} log records, ${totals.metricPoints} metric points${dropped} · ${forward}`;
+  return `receiver on ${status.endpoint} · ${totals.spans} spans, ${totals.logRecords} log records, ${totals.metricPoints} metric points${notCounted} · ${forward}`;
 }

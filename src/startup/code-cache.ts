@@ -88,8 +88,9 @@ function existingAncestor(dir: string): string | undefined {
 /**
  * When the usual cache is another user's (a `sudo land` that kept HOME made ~/.cache/land root's, and it would stay
  * off for good): a per-user folder in the temp dir instead, `land-<uid>/code-cache` (beside the control socket's
- * fallback), trusted only while `land-<uid>` is this user's own, private and not a link. Looked at only when the
- * usual folder cannot be used (a first run, or this), so a warm start pays nothing for it.
+ * fallback), trusted only while `land-<uid>` is this user's own, private and not a link, in a temp dir others cannot
+ * write without the sticky bit (isSafeParent). Looked at only when the usual folder cannot be used (a first run, or
+ * this), so a warm start pays nothing for it.
  */
 function ownedElsewhere(folder: CacheFolder): CacheFolder | undefined {
   if (uid === undefined || !folder.usual) return undefined;
@@ -104,8 +105,26 @@ function ownedElsewhere(folder: CacheFolder): CacheFolder | undefined {
   return { parent, trust, dir: path.join(parent, path.basename(folder.dir)) };
 }
 
+/**
+ * No one else can rename or replace what is in `dir` (the temp dir that holds `land-<uid>`): it is root's or this
+ * user's, and either writable by its owner alone or sticky (/tmp). In a folder others may write without the sticky
+ * bit, a private `land-<uid>` could be swapped for theirs between land's look and its use: no cache there.
+ */
+function isSafeParent(dir: string): boolean {
+  try {
+    const stat = statSync(dir);
+    const owner = uid === undefined || stat.uid === 0 || stat.uid === uid;
+    return owner && ((stat.mode & 0o022) === 0 || (stat.mode & 0o1000) !== 0);
+  } catch {
+    return false;
+  }
+}
+
+/** A folder the cache must be found under (`trust`) is private, and so is what holds it. */
+const isTrusted = (trust: string) => isPrivateFolder(trust) && isSafeParent(path.dirname(trust));
+
 /** The folder may be read and written: private, as is the folder it must be found under. */
-const isUsable = (folder: CacheFolder) => isPrivateFolder(folder.dir) && (folder.trust === undefined || isPrivateFolder(folder.trust));
+const isUsable = (folder: CacheFolder) => isPrivateFolder(folder.dir) && (folder.trust === undefined || isTrusted(folder.trust));
 
 /** Removes all but the KEEP_FOLDERS most recently written folders of the cache (other nodes, builds). */
 function pruneFolders(parent: string): void {
@@ -151,9 +170,11 @@ function writeCache(folder: CacheFolder, pending: Map<string, Pending>): void {
   pending.clear();
   try {
     if (folder.trust !== undefined) {
-      // Made here if absent (0700); one someone else made first is not written into.
+      // Made here if absent (0700) and only in a folder others cannot swap it in; one someone else made first is not
+      // written into.
+      if (!isSafeParent(path.dirname(folder.trust))) return;
       mkdirSync(folder.trust, { recursive: true, mode: 0o700 });
-      if (!isPrivateFolder(folder.trust)) return;
+      if (!isTrusted(folder.trust)) return;
     }
     mkdirSync(folder.dir, { recursive: true, mode: 0o700 });
     if (!isUsable(folder)) return;

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redactText } from '../config/redact.js';
 import type { ProbeSpec } from '../config/types.js';
-import { signalTree } from './process-tree.js';
+import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
 
 export interface ProbeContext {
   cwd: string;
@@ -12,6 +12,8 @@ export interface ProbeContext {
   seenLines(): readonly string[];
   /** Called for each new line until the returned function is called. */
   onLine(listener: (line: string) => void): () => void;
+  /** Told of each exec attempt as it begins: it settles once the attempt's processes are gone (the tier's end waits on it). */
+  track?(attempt: Promise<unknown>): void;
 }
 
 const POLL_MS = 50;
@@ -95,7 +97,8 @@ async function commandSucceeds(argv: string[], context: ProbeContext, signal?: A
     const result = await subprocess;
     return result.exitCode === 0 && !result.isCanceled;
   } finally {
-    if (subprocess.pid !== undefined) signalTree({ pid: subprocess.pid, marks }, 'SIGKILL');
+    // Until nothing of it is left (a SIGKILLed process still counts until the kernel has taken it), bounded.
+    if (subprocess.pid !== undefined) await endTree({ pid: subprocess.pid, marks }, 'SIGKILL', Date.now(), Date.now() + STOP_GRACE_MS);
   }
 }
 
@@ -107,7 +110,9 @@ export function checkProbe(spec: ProbeSpec, context: ProbeContext, signal?: Abor
   }
   if ('tcp' in spec) return tcpAccepts(spec.tcp, spec.host ?? '127.0.0.1');
   if ('http' in spec) return httpAnswers(spec.http);
-  return commandSucceeds(spec.exec, context, signal);
+  const attempt = commandSucceeds(spec.exec, context, signal);
+  context.track?.(attempt);
+  return attempt;
 }
 
 function waitForLine(pattern: RegExp, context: ProbeContext, signal: AbortSignal): Promise<void> {

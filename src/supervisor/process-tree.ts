@@ -189,8 +189,8 @@ function signalQuietly(pid: number, signal: NodeJS.Signals): void {
 }
 
 export interface TreeTarget {
-  /** The group leader land spawned. */
-  pid: number;
+  /** The group leader land spawned; none for the last sweep, which goes by the boot's mark alone. */
+  pid?: number;
   /** Environment marks that identify descendants which left the group and lost their parent link. */
   marks?: Record<string, string>;
   /**
@@ -201,15 +201,37 @@ export interface TreeTarget {
   holding?: readonly string[];
 }
 
-/** Every pid of a tier's tree that is still alive: its group, its descendants, marked strays and pipe holders. */
-export function treePids(target: TreeTarget, fresh = false): number[] {
+/** land's own process group: never signalled as a tree's (every child land starts has a session of its own). */
+const OWN_GROUP = readProc(process.pid)?.pgid;
+
+interface Tree {
+  pids: number[];
+  /**
+   * The process groups of what was found by group, mark or parent link (not of a pipe holder, which may be anyone's):
+   * they lie in sessions land's children made, and a group kill takes what a member forks between a scan and the kill.
+   */
+  groups: number[];
+}
+
+function findTree(target: TreeTarget, fresh: boolean): Tree {
   const processes = listProcesses(fresh);
   const pids = new Set<number>();
   for (const p of processes) if (p.pgid === target.pid || p.pid === target.pid) pids.add(p.pid);
   if (target.marks) for (const pid of processesMarked(target.marks, { since: SELF_START })) pids.add(pid);
-  if (target.holding?.length) for (const pid of processesHolding(target.holding, SELF_START)) pids.add(pid);
-  for (const pid of descendantsOf([target.pid, ...pids], processes)) pids.add(pid);
-  return [...pids];
+  const roots = target.pid === undefined ? [...pids] : [target.pid, ...pids];
+  for (const pid of descendantsOf(roots, processes)) pids.add(pid);
+  const groups = new Set<number>();
+  for (const p of processes) if (pids.has(p.pid) && p.pgid > 1 && p.pgid !== OWN_GROUP) groups.add(p.pgid);
+  if (target.holding?.length) {
+    const holders = processesHolding(target.holding, SELF_START);
+    for (const pid of [...holders, ...descendantsOf(holders, processes)]) pids.add(pid);
+  }
+  return { pids: [...pids], groups: [...groups] };
+}
+
+/** Every pid of a tier's tree that is still alive: its group, its descendants, marked strays and pipe holders. */
+export function treePids(target: TreeTarget, fresh = false): number[] {
+  return findTree(target, fresh).pids;
 }
 
 const OUTPUT_LINK = /^(socket|pipe):\[\d+\]$/;
@@ -264,17 +286,19 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 /**
  * Signal the whole tree: what belongs to it is read first (a dying leader's children lose their parent link at
- * once), then the group (one syscall), then whatever left it. Synchronous, so it runs in 'exit'. Returns the pids
- * signalled.
+ * once), then its groups (one syscall each, atomic against a fork), then whatever left them. Synchronous, so it runs
+ * in 'exit'. Returns the pids signalled.
  */
 export function signalTree(target: TreeTarget, signal: NodeJS.Signals): number[] {
   if (!HAS_PROC) {
+    if (target.pid === undefined) return [];
     signalQuietly(-target.pid, signal);
     treeKill(target.pid, signal, () => undefined);
     return [];
   }
-  const pids = treePids(target, true);
-  signalQuietly(-target.pid, signal);
+  const { pids, groups } = findTree(target, true);
+  if (target.pid !== undefined) signalQuietly(-target.pid, signal);
+  for (const group of groups) signalQuietly(-group, signal);
   for (const pid of pids) signalQuietly(pid, signal);
   return pids;
 }

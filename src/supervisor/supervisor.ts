@@ -9,7 +9,8 @@ import type { BootPlan, DependencyCondition } from '../config/types.js';
 import { CommandQueue } from './command-queue.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
-import { SELF_START, processesMarked } from './process-tree.js';
+import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
+import { signalTree, type TreeTarget } from './process-tree.js';
 import type { LogEntry } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
 import { scaleGroup } from './scale.js';
@@ -300,7 +301,7 @@ export class Supervisor implements SupervisorControl {
       stopping.set(tier.name, after.then(() => this.commands.run(tier.name, 'shutdown', () => this.stopForShutdown(tier))));
     }
     await Promise.all(stopping.values());
-    this.sweep();
+    await endTree(this.marked(), 'SIGKILL', Date.now(), Date.now() + STOP_GRACE_MS);
     await Promise.all(ordered.map((tier) => tier.closeLog()));
     this.emit({ type: 'shutdown', phase: 'end', reason, at: Date.now() });
   }
@@ -310,20 +311,17 @@ export class Supervisor implements SupervisorControl {
     await tier.stop('shutting down');
   }
 
-  /** The last sweep: anything still carrying this boot's mark dies (daemons that escaped every tree). */
-  private sweep(): void {
-    for (const pid of processesMarked({ LAND_BOOT_ID: this.bootId }, { since: SELF_START, fresh: true })) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Gone meanwhile.
-      }
-    }
+  /**
+   * The last sweep's target: anything still carrying this boot's mark (daemons that escaped every tree). At the
+   * shutdown's end it is swept until none is left (a SIGKILLed process counts until the kernel has taken it).
+   */
+  private marked(): TreeTarget {
+    return { marks: { LAND_BOOT_ID: this.bootId } };
   }
 
   /** A second Ctrl-C, or land itself failing: SIGKILL everything now, synchronously. */
   killAll(): void {
     for (const tier of this.tiers.all()) tier.killNow();
-    this.sweep();
+    signalTree(this.marked(), 'SIGKILL');
   }
 }

@@ -43,6 +43,8 @@ export interface Life {
   /** Characters in `lines`: the lines seen before ready are bounded in size too. */
   linesChars: number;
   lineListeners: Set<(line: string) => void>;
+  /** Exec probe attempts under way: the life is over only once their processes are gone too. */
+  probes: Set<Promise<unknown>>;
   /** Resolves once both output pipes have closed (or land stopped reading them: see tier-stop.ts). */
   ended: Promise<void>;
   /** Resolves when the leader process exits (node's 'exit', whatever its pipes do). */

@@ -17,6 +17,11 @@ export abstract class TierRun extends TierSpawn {
         life.lineListeners.add(listener);
         return () => life.lineListeners.delete(listener);
       },
+      track: (attempt) => {
+        life.probes.add(attempt);
+        const done = () => life.probes.delete(attempt);
+        attempt.then(done, done);
+      },
     };
   }
 

@@ -99,6 +99,7 @@ export abstract class TierSpawn extends TierBase {
       lines: [],
       linesChars: 0,
       lineListeners: new Set(),
+      probes: new Set(),
       ended: Promise.resolve(),
       exited: new Promise<void>((resolve) => (markExited = resolve)),
       leaderGone: false,

@@ -8,6 +8,14 @@ import { TierRun } from './tier-run.js';
 /** After the leader's exit, how long its pipes may take to close before land looks for who else holds them. */
 const PIPES_CLOSE_MS = 100;
 
+/**
+ * The life's probe attempts, once cut short, are gone: each ends its own tree within STOP_GRACE_MS of its command's
+ * exit (probes.ts), which follows its SIGKILL at once; the bound is for a command the kernel does not take.
+ */
+function probesEnded(life: Life): Promise<boolean> {
+  return settlesWithin(Promise.allSettled([...life.probes]), 2 * STOP_GRACE_MS);
+}
+
 export abstract class TierStop extends TierRun {
   protected treeTarget(life: Life): TreeTarget {
     // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier.
@@ -43,7 +51,9 @@ export abstract class TierStop extends TierRun {
     const at = Date.now();
     life.abort.abort(new Error('exited'));
     const status = signal ? `signal ${signal}` : `code ${code}`;
-    await this.clearLeftovers(life, status);
+    // The abort above cuts every probe attempt short; what they started must be gone before the life is over, or a
+    // shutdown could end (and land exit) while a probe's processes are still there.
+    await Promise.all([this.clearLeftovers(life, status), probesEnded(life)]);
     this.life = undefined;
     this.lastExit = { code, signal, at };
     const uptimeMs = at - life.startedAt;

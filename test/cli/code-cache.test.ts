@@ -196,6 +196,22 @@ describe('the code cache', () => {
       chownSync(join(shared, `land-${NOBODY}`), NOBODY, NOBODY);
       expect(await asNobody(shared)).toEqual(plain);
       expect(readdirSync(join(shared, `land-${NOBODY}`))).toEqual([]);
+
+      // A temp dir anyone may write without the sticky bit: land-<uid> is not made there…
+      const open = cacheRoot();
+      chmodSync(open, 0o777);
+      restore.push(letOthersTraverse(open));
+      expect(await asNobody(open)).toEqual(plain);
+      expect(readdirSync(open)).toEqual([]);
+      // …nor used there, though it is nobody's own and private (another user could swap it between look and use).
+      mkdirSync(join(open, `land-${NOBODY}`), { mode: 0o700 });
+      chownSync(join(open, `land-${NOBODY}`), NOBODY, NOBODY);
+      expect(await asNobody(open)).toEqual(plain);
+      expect(readdirSync(join(open, `land-${NOBODY}`))).toEqual([]);
+      // The same folder in a sticky temp dir is used: the cache is written there.
+      chmodSync(open, 0o1777);
+      expect(await asNobody(open)).toEqual(plain);
+      expect(readdirSync(join(open, `land-${NOBODY}`, 'code-cache', FOLDER))).toContain('main.js.v8');
     } finally {
       restore.forEach((undo) => undo());
     }

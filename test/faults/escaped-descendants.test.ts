@@ -41,6 +41,10 @@ const SCRIPTS = {
     `if [ "$2" = stay ]; then exec sleep 300; fi\nsleep 0.3\nexit 3\n`,
   // A probe that never answers, with a child in its group and one in a session of its own.
   'bin/probe.sh': `echo $$ >> "$1/pids/$2"\nsleep 300 &\necho $! >> "$1/pids/$2"\nsetsid sleep 301 &\necho $! >> "$1/pids/$2"\nwait\n`,
+  // Never the same pid for long: every few ms it starts its successor (in its group) and exits.
+  'bin/hopper.sh': `echo $$ >> "$1/pids/hopper"\nsleep 0.001\nsh "$1/bin/hopper.sh" "$1" &\n`,
+  // A probe that never answers and, the first time, leaves a hopper in a session of its own.
+  'bin/hopper-probe.sh': `[ -e "$1/pids/hopper" ] || setsid sh "$1/bin/hopper.sh" "$1" &\nexec sleep 300\n`,
   'pids/.keep': '',
 };
 
@@ -142,11 +146,36 @@ describe('fault: an exec probe that hangs', () => {
     const run = await up(project, /second: starting → ready/);
     await waitUntil(() => pidsIn(dir, 'first').length >= 3 && pidsIn(dir, 'second').length >= 3, 10_000, 'both probes running');
     expect((await endsWithin('land stop', landDone(['stop', 'first'], project))).code).toBe(0);
-    const first = pidsIn(dir, 'first');
-    await waitUntil(() => first.every((pid) => !isAlive(pid)), 10_000, `first's probe processes ${first.join(', ')} to die`);
+    // A stop ends once the life is over, its probe's processes included.
+    expect(pidsIn(dir, 'first').filter(isAlive)).toEqual([]);
     expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
     const second = pidsIn(dir, 'second');
     expect(second.filter(isAlive)).toEqual([]);
+  });
+
+  it('a readiness probe in flight dies with its life: on `land restart` and on `land stop`', async () => {
+    const dir = makeProject({ config: { tiers: {} }, files: SCRIPTS });
+    const ready = { exec: ['sh', join(dir, 'bin/probe.sh'), dir, 'ready'], timeoutMs: 60_000 };
+    const project = makeProject({ config: { tiers: { checked: { ...sleeper('checked'), ready }, neighbour: sleeper('neighbour') } } });
+    const run = await up(project, /neighbour: starting → ready/);
+    await waitUntil(() => pidsIn(dir, 'ready').length >= 3, 10_000, 'the readiness probe running');
+    expect((await endsWithin('land restart', landDone(['restart', 'checked'], project))).code).toBe(0);
+    const before = pidsIn(dir, 'ready');
+    expect(before.slice(0, 3).filter(isAlive)).toEqual([]);
+    await waitUntil(() => pidsIn(dir, 'ready').length >= 6, 10_000, 'the new life\'s readiness probe running');
+    expect((await endsWithin('land stop', landDone(['stop', 'checked'], project))).code).toBe(0);
+    expect(pidsIn(dir, 'ready').filter(isAlive)).toEqual([]);
+    expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
+  });
+
+  it('what a probe left running is gone when `land up` exits, even a process that keeps changing its pid', async () => {
+    const dir = makeProject({ config: { tiers: {} }, files: SCRIPTS });
+    const liveness = { exec: ['sh', join(dir, 'bin/hopper-probe.sh'), dir], intervalMs: 100, failureThreshold: 100 };
+    const project = makeProject({ config: { tiers: { hopping: { ...sleeper('hopping'), liveness } } } });
+    const run = await up(project, /hopping: starting → ready/);
+    await waitUntil(() => pidsIn(dir, 'hopper').length >= 20, 10_000, 'the hopper running');
+    expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
+    expect(pidsIn(dir, 'hopper').filter(isAlive)).toEqual([]);
   });
 });
 

@@ -47,8 +47,12 @@ async function receivers(mode: ReceiverMode = 'ok'): Promise<{ posthog: PostHogR
   return { posthog, otlp };
 }
 
+/**
+ * Hosts that answer get the flush's whole time: shutdown returns once both pipes have delivered, and under load
+ * loading posthog-node alone took over 2 s (the default bound), which ended a run with no event sent.
+ */
 function telemetryEnv(posthog: PostHogReceiver, otlp: OtlpReceiver): Record<string, string> {
-  return { Authorize: KEY, Capture: 'true', Report: 'true', OTLPEnabled: 'true', Beam: posthog.url, OTLPEndpoint: otlp.url };
+  return { Authorize: KEY, Capture: 'true', Report: 'true', OTLPEnabled: 'true', Beam: posthog.url, OTLPEndpoint: otlp.url, LAND_TEST_SHUTDOWN_MS: '30000' };
 }
 
 describe('a sidecar using land/telemetry', () => {
