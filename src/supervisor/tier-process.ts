@@ -3,7 +3,7 @@
  * policy and stops its whole tree. Every change of state is published through `emit`; the supervisor decides when
  * to start it (dependencies) and when to stop it (shutdown order).
  */
-import { signalTree, type TreeTarget } from './process-tree.js';
+import { signalTree } from './process-tree.js';
 import type { TierStart } from './tier-spawn.js';
 import { TierStop } from './tier-stop.js';
 
@@ -65,11 +65,6 @@ export class TierProcess extends TierStop {
   killNow(): void {
     this.cancelBackoff();
     if (this.life) signalTree({ ...this.treeTarget(this.life), holding: this.life.outputLinks }, 'SIGKILL');
-  }
-
-  /** Marked processes of this tier in this boot (for the last sweep at shutdown). */
-  sweepTarget(): TreeTarget | undefined {
-    return this.life ? this.treeTarget(this.life) : undefined;
   }
 
   async closeLog(): Promise<void> {
