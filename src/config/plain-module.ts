@@ -33,6 +33,13 @@ const IMPORT = /import\s*(?:([A-Za-z_$][\w$]*)\s*(,\s*)?)?(?:\*\s*as\s+([A-Za-z_
 const EXPORT_LIST = /export\s*\{([^{}'"`/]*)\}[ \t]*;?/y;
 const EXPORT_DEFAULT = /export\s+default\b\s*/y;
 
+/**
+ * Text that means something else in a function than in a module, anywhere in the source (a string too, to keep the
+ * check simple): `<!--` and `-->` start comments in a script, never in a module; `new.target` is valid only in a
+ * function; and the reader's own parameter names.
+ */
+const NOT_IN_A_FUNCTION = /<!--|-->|\bnew\s*\.\s*target\b|__landImports|__landExports/;
+
 type Last = 'start' | 'punct' | 'word' | 'expressionWord' | 'value' | 'brace';
 
 /** Blanks `source[start, end)`, newlines kept, so every other line and column stays where it was. */
@@ -116,7 +123,7 @@ function endOfQuoted(source: string, at: number, quote: string): number | undefi
  * statements, and declines what it cannot tell apart.
  */
 export function plainModule(source: string): PlainModule | undefined {
-  if (source.startsWith('#!')) return undefined;
+  if (source.startsWith('#!') || NOT_IN_A_FUNCTION.test(source)) return undefined;
   const imports: PlainImport[] = [];
   const edits: Edit[] = [];
   const tail: string[] = [];

@@ -110,6 +110,9 @@ const DECLINED: Record<string, string> = {
   'a comment inside an import': `import { join /* the one */ } from 'node:path';\nexport default { join };\n`,
   'an unterminated string': `export default { a: 'open };\n`,
   'a syntax error': `export default { a: };\n`,
+  'an HTML-like comment (a comment in a script, operators in a module)': `let b = 2;\nconst a = 1 <!--b;\nexport default { a };\n`,
+  'new.target': `export default { t: new.target };\n`,
+  "the reader's own names": `var __landExports = {};\nexport default {};\n`,
 };
 
 describe('a config module that is not plain', () => {
