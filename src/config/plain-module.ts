@@ -241,6 +241,9 @@ export function runPlainModule(file: string, source: string, resolve: (specifier
   }
   let run: (imports: unknown[], exports: Record<string, unknown>) => void;
   try {
+    // Compiled as a script first, only to be refused there: a `return` outside any function (in a top-level block,
+    // which the scanner does not tell from a function's) is valid in a function body, and a syntax error in a module.
+    new vm.Script(plain.body, { filename: file });
     run = vm.compileFunction(plain.body, ['__landImports', '__landExports'], { filename: file }) as typeof run;
   } catch {
     return undefined; // not valid as a function body: node's import reports the module's own syntax error

@@ -106,6 +106,7 @@ const DECLINED: Record<string, string> = {
   'a hashbang': `#!/usr/bin/env node\nexport default {};\n`,
   'a regex after a closing brace': `if (true) {}\n/x/.test('x');\nexport default {};\n`,
   'a top-level return': `return;\nexport default {};\n`,
+  'a top-level return in a block': `if (true) { return; }\nexport default {};\n`,
   'arguments at the top level': `export default { n: arguments.length };\n`,
   'a comment inside an import': `import { join /* the one */ } from 'node:path';\nexport default { join };\n`,
   'an unterminated string': `export default { a: 'open };\n`,
