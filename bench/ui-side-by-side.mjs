@@ -1,7 +1,7 @@
 // The UI's idle CPU, builds side by side: every variant's stack (16 tiers, each in its own tmux window) up at once and
 // measured over the same window, so a change of the machine's load falls on all of them alike (interleaved windows, as
 // bench/ui-ab.mjs takes them, put ±40 ms a round between two builds on this shared machine).
-//   node bench/ui-side-by-side.mjs --other <dir>[,<dir>…] [--this <dir>] [--rounds 5] [--idle 30000] [--all-no-tui]
+//   node bench/ui-side-by-side.mjs --other <dir>[,<dir>…] [--this <dir>] [--rounds 5] [--idle 30000] [--settle 1500] [--all-no-tui]
 // Variants: this build's UI, each other build's UI, this build with --no-tui (every build's, with --all-no-tui). CPU is every thread's run time from
 // /proc/<pid>/task/*/schedstat (nanoseconds: finer than the bench's 10 ms ticks) over the window, taken from 1.5 s
 // after the last stack of the round is ready; the order of the boots rotates each round. Prints each round, medians,
@@ -21,12 +21,14 @@ import { stopTmux } from './lib/tmux.mjs';
 
 const { option, builds } = abManyBuilds(
   process.argv.slice(2),
-  'node bench/ui-side-by-side.mjs --other <dir>[,<dir>…] [--this <dir>] [--rounds 5] [--idle 30000] [--all-no-tui]',
+  'node bench/ui-side-by-side.mjs --other <dir>[,<dir>…] [--this <dir>] [--rounds 5] [--idle 30000] [--settle 1500] [--all-no-tui]',
 );
 const rounds = Number(option('--rounds', '5'));
 const idleMs = Number(option('--idle', '30000'));
 const TIERS = 16;
-const SETTLE_MS = 1_500;
+// --settle: the window's start after the last stack is ready (the bench's 1.5 s by default; later, past V8's memory
+// reducer, whose one collection falls in or out of the bench's window with the allocation rate, for the steady state).
+const SETTLE_MS = Number(option('--settle', '1500'));
 
 const caches = cacheFolders();
 const cacheOf = caches.of;

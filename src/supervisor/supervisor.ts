@@ -211,6 +211,12 @@ export class Supervisor implements SupervisorControl {
       startedAt: this.startedAt,
       shuttingDown: this.shuttingDown,
       tiers: this.tiers.all().map((tier) => this.describe(tier)),
+      ...this.counters(),
+    };
+  }
+
+  counters(): Pick<StackSnapshot, 'telemetry' | 'receiver'> {
+    return {
       telemetry: this.options.telemetryStatus?.() ?? TELEMETRY_OFF,
       ...(this.options.receiverStatus ? { receiver: this.options.receiverStatus() } : {}),
     };

@@ -143,6 +143,8 @@ export type SupervisorEvent =
 /** The commands the TUI and the control server send back. */
 export interface SupervisorControl {
   snapshot(): StackSnapshot;
+  /** The snapshot's counters alone (what moves without an event), where reading them costs less than a snapshot. */
+  counters?(): Pick<StackSnapshot, 'telemetry' | 'receiver'>;
   subscribe(listener: (event: SupervisorEvent) => void): () => void;
   /** Start a tier that is stopped, exited, failed, or (with force) gated off by the profile. */
   startTier(name: string, options?: { force?: boolean }): Promise<void>;

@@ -76,7 +76,7 @@ const MIN_TICK_MS = 1000;
 const POLL_MS = 2000;
 
 /** What the poll compares while no event came: the counters the header shows, which move without one. */
-function countersKeyOf(snapshot: StackSnapshot): string {
+function countersKeyOf(snapshot: Pick<StackSnapshot, 'telemetry' | 'receiver'>): string {
   return JSON.stringify([snapshot.telemetry, snapshot.receiver ?? null]);
 }
 
@@ -143,7 +143,9 @@ export function App(props: AppProps) {
     let { snapshot, snapshotKey, countersKey } = previous;
     if (reread !== 'none') {
       try {
-        const fresh = control.snapshot();
+        // An idle stack's poll reads the counters alone where the stack gives them: no snapshot while they stay put.
+        const still = reread === 'counters' && control.counters !== undefined && countersKeyOf(control.counters()) === countersKey;
+        const fresh = still ? snapshot : control.snapshot();
         const freshCounters = fresh === snapshot ? countersKey : countersKeyOf(fresh);
         // While no event came only the counters move: an idle stack's poll builds no key of the whole snapshot.
         if (fresh !== snapshot && (reread === 'all' || freshCounters !== countersKey)) {

@@ -150,6 +150,29 @@ describe('App rendering', () => {
     expect(control.snapshotReads - reads).toBeLessThanOrEqual(polls);
   });
 
+  it("an idle stack's poll reads only the counters while they stay put, and shows them at once when they move", async () => {
+    // The supervisor's counters(): what moves without an event, read without building a snapshot of every tier.
+    class CountingControl extends FakeControl {
+      counterReads = 0;
+      counters() {
+        this.counterReads += 1;
+        return structuredClone({ telemetry: this.state.telemetry, receiver: this.state.receiver });
+      }
+    }
+    const control = new CountingControl(stack([tier('api', 'ready', { pid: 10, startedAt: T0 })]));
+    const app = renderApp(control);
+    await app.untilText('api');
+    await sleep(4_500); // no event since the App subscribed: past the 4 s in which a poll still reads everything
+    const reads = control.snapshotReads;
+    const counterReads = control.counterReads;
+    await sleep(4_200); // two polls
+    expect(control.counterReads - counterReads).toBeGreaterThanOrEqual(2);
+    expect(control.snapshotReads).toBe(reads);
+    control.state.telemetry.otlp = { state: 'on', sent: 9, dropped: 0 };
+    await waitFor(() => app.frame().includes('OTLP on 9 sent'), () => `OTLP on 9 sent in:\n${app.frame()}`, 3_000);
+    expect(control.snapshotReads).toBeGreaterThan(reads);
+  });
+
   it('follows state changes from events', async () => {
     const control = everyState();
     const app = renderApp(control);
