@@ -148,7 +148,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       closing ??= (async () => {
         await server.close().catch(() => undefined);
         await forwarder?.close(FORWARD_CLOSE_MS);
-        store.flush();
+        await store.drain();
       })();
       return closing;
     },

@@ -3,7 +3,7 @@
  * store is read — and the same records, limits, order and files as when every request was converted at once.
  * Bodies are made by the official OpenTelemetry SDK and its protobuf serializer.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -134,5 +134,23 @@ describe('a record file that cannot be written', () => {
     expect({ written: file.written, lost: file.lost }).toEqual({ written: 0, lost: 5 });
     file.append([{ a: 3 }]);
     expect(file.lost).toBe(6);
+  });
+});
+
+describe('a record file closed while a write is under way', () => {
+  it('drain waits for that write, then appends what came after it, in arrival order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-frames-'));
+    dirs.push(dir);
+    const path = join(dir, 'receiver', 'spans.records');
+    const file = new RecordFile(path);
+    // Past the write-at-once size: the write starts now and is in flight (open, writev, close on the thread pool).
+    const big = 'x'.repeat(300 * 1024);
+    file.append([{ n: 1, big }]);
+    file.append([{ n: 2 }]);
+    await file.drain();
+    // Read at once after drain (as land exits right after): both records there, the first one first.
+    const records = readFileSync(path, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { n: number }).n);
+    expect(records).toEqual([1, 2]);
+    expect({ written: file.written, lost: file.lost }).toEqual({ written: 2, lost: 0 });
   });
 });

@@ -45,8 +45,10 @@ export interface BootStore {
   readonly spans: SpanStore;
   readonly logs: LogStore;
   readonly metrics: MetricStore;
-  /** Write what waits for the disk (synchronously). */
+  /** Write what waits for the disk (synchronously: an 'exit' hook). */
   flush(): void;
+  /** Write what waits for the disk after the writes under way (the end of a boot). */
+  drain(): Promise<void>;
 }
 
 /** The live store of a running boot, writing under `<bootDir>/receiver/`. */
@@ -63,6 +65,9 @@ export function createBootStore(bootDir: string | undefined, limits: ReceiverLim
       spans.flush();
       logs.flush();
       metrics.flush();
+    },
+    async drain() {
+      await Promise.all([spans.drain(), logs.drain(), metrics.drain()]);
     },
   };
 }

@@ -39,6 +39,8 @@ export class RecordFile {
   private waitingBytes = 0;
   private waitingItems = 0;
   private writing = false;
+  /** Settles when the write under way ends (the next one, if any, has begun by then). */
+  private writeEnded: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private madeDir = false;
   written = 0;
@@ -109,6 +111,8 @@ export class RecordFile {
     const batch = this.take();
     if (!batch || this.failure !== undefined) return;
     this.writing = true;
+    let ended = () => {};
+    this.writeEnded = new Promise((resolve) => (ended = resolve));
     try {
       this.ensureDir();
       const handle = await open(this.path, 'a');
@@ -123,6 +127,7 @@ export class RecordFile {
       this.fail(error, batch.count);
     } finally {
       this.writing = false;
+      ended();
     }
     // Writing again at once whatever waits made, under a flood, a write (three trips to the thread pool) every few
     // requests: a tenth of the receiver's time in the bench (docs/decisions.md, "The receiver's ingest, sixth wave").
@@ -130,7 +135,16 @@ export class RecordFile {
     else if (this.waiting.length > 0) this.schedule();
   }
 
-  /** Append what waits, synchronously (an 'exit' hook or the end of a boot). */
+  /**
+   * Append what waits once the write under way has ended: a flushSync alone, with a write in flight, wrote the newer
+   * records before it and left the older batch to a write that an exit right after would cut off.
+   */
+  async drain(): Promise<void> {
+    while (this.writing) await this.writeEnded;
+    this.flushSync();
+  }
+
+  /** Append what waits, synchronously (an 'exit' hook, where nothing can be awaited). */
   flushSync(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

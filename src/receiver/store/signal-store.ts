@@ -197,4 +197,9 @@ export class SignalStore<T extends Origin> {
   flush(): void {
     this.file?.flushSync();
   }
+
+  /** As flush, after the write under way (the end of a boot). */
+  async drain(): Promise<void> {
+    await this.file?.drain();
+  }
 }
