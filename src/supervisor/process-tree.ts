@@ -215,13 +215,19 @@ interface Tree {
 
 function findTree(target: TreeTarget, fresh: boolean): Tree {
   const processes = listProcesses(fresh);
-  const pids = new Set<number>();
-  for (const p of processes) if (p.pgid === target.pid || p.pid === target.pid) pids.add(p.pid);
-  if (target.marks) for (const pid of processesMarked(target.marks, { since: SELF_START })) pids.add(pid);
-  const roots = target.pid === undefined ? [...pids] : [target.pid, ...pids];
-  for (const pid of descendantsOf(roots, processes)) pids.add(pid);
+  // Found by the group or the marks: land's children's for sure. The leader's pid alone (once it no longer leads its
+  // group) may be a reused one: it and its descendants are signalled as before, their groups are not ours to kill.
+  const found = new Set<number>();
+  for (const p of processes) if (p.pgid === target.pid) found.add(p.pid);
+  if (target.marks) for (const pid of processesMarked(target.marks, { since: SELF_START })) found.add(pid);
   const groups = new Set<number>();
-  for (const p of processes) if (pids.has(p.pid) && p.pgid > 1 && p.pgid !== OWN_GROUP) groups.add(p.pgid);
+  const sure = new Set([...found, ...descendantsOf([...found], processes)]);
+  for (const p of processes) if (sure.has(p.pid) && p.pgid > 1 && p.pgid !== OWN_GROUP) groups.add(p.pgid);
+  const pids = new Set(sure);
+  if (target.pid !== undefined) {
+    if (processes.some((p) => p.pid === target.pid)) pids.add(target.pid);
+    for (const pid of descendantsOf([target.pid], processes)) pids.add(pid);
+  }
   if (target.holding?.length) {
     const holders = processesHolding(target.holding, SELF_START);
     for (const pid of [...holders, ...descendantsOf(holders, processes)]) pids.add(pid);
