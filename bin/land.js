@@ -3,7 +3,7 @@
 // `npm pack` run first; a published package ships it built), through its V8 code cache (src/startup/code-cache.ts).
 // CommonJS (bin/package.json says so): an ES module entry makes node set up its ES module loader and compile the
 // entry with no code cache, ≈ 10 ms of CPU on every start (docs/decisions.md, "Start-up, fifth pass"); a config
-// that is an ES module loads through that loader only when it is not plain (docs/decisions.md, "Start-up, sixth pass").
+// that is an ES module still loads through that loader, when it is imported.
 'use strict';
 const { existsSync } = require('node:fs');
 const path = require('node:path');
@@ -34,11 +34,12 @@ const stack = process.argv[2] === 'up' || process.argv[2] === 'spawn';
 // differ every module loaded is compiled from its source, at about twice the CPU (docs/decisions.md, "Start-up,
 // third pass"). The loader's own (vm, os) came in above; stdout's and stderr's streams (tty, pipe or file) too.
 const STACK_BUILTINS = ['node:child_process', 'node:crypto', 'node:http', 'node:dns', 'node:cluster', 'node:tty', 'node:fs/promises', 'node:timers/promises', 'node:perf_hooks', 'node:process'];
-function setStackFlags() {
+async function setStackFlags() {
   for (const name of STACK_BUILTINS) require(name);
   void process.stdout, void process.stderr; // their getters load their streams' modules
-  // Not node's ES module loader (≈ 12 ms of CPU to set up): a plain config (a .mjs, or a land.config.ts's compiled
-  // module) is read without it (src/config/plain-config.ts); one that is not pays it, after the flags.
+  // node's ES module loader too (its modules load at the first import(), the rest of them once it settles): the
+  // config (a .mjs, or a land.config.ts's compiled module) is imported before the first spawn.
+  await import('node:process');
   const flags = leanV8Flags();
   const { setFlagsFromString } = require('node:v8');
   // One call each: V8 ignores what follows a flag it rejects.
@@ -48,7 +49,7 @@ function setStackFlags() {
 
 /** Runs the command and exits with its code. */
 async function run() {
-  if (stack) setStackFlags();
+  if (stack) await setStackFlags();
   // The code cache keeps the data of each set of V8 flags apart (V8 rejects data written under other flags).
   const { main } = await loadCli(entry, stack ? 'stack' : '');
   const code = await main(process.argv.slice(2));

@@ -6,7 +6,6 @@ import { locateStack } from './locate.js';
 import { resolveConfig } from './resolve.js';
 import { parseLandConfig } from './config-issues.js';
 import { importTypeScriptConfig } from './typescript/load-typescript.js';
-import { readPlainConfig } from './plain-config.js';
 import type { ResolvedConfig } from './types.js';
 
 export { CONFIG_FILE_NAMES } from './locate.js';
@@ -62,11 +61,6 @@ export async function importConfigModule(file: string, label: string): Promise<u
       // Light (node builtins only), so imported statically: its own chunk cost ~8 ms of CPU and ~20 ms of start-up
       // in A/B runs. esbuild and jiti, the heavy parts, are imported only when the compile cache misses or declines.
       return await importTypeScriptConfig(file);
-    }
-    if (extension === '.mjs') {
-      // Without node's ES module loader when the module is plain enough (≈ 16 ms of CPU before the first spawn).
-      const plain = readPlainConfig(file);
-      if (plain !== undefined) return plain.default;
     }
     if (JAVASCRIPT.has(extension)) {
       const module = (await import(pathToFileURL(file).href)) as { default?: unknown };

@@ -1,14 +1,12 @@
 /**
  * bin/land.js is CommonJS (bin/package.json): an ES module entry makes node set up its ES module loader and compile
  * the entry without a code cache, on every command (docs/decisions.md, "Start-up, fifth pass"). A command that
- * imports no ES module (`--version`, `status`) loads none of that loader's jobs, and neither does `land up` with a
- * plain config, which is read as a function (src/config/plain-config.ts; docs/decisions.md, "Start-up, sixth pass").
+ * imports no ES module (`--version`, `status`) loads none of that loader's jobs; `land up` still imports its config.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { child, land, landDone, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+import { landDone, makeProject, removeProjects, ROOT } from '../helpers/land.js';
 
 afterAll(removeProjects);
 
@@ -39,33 +37,5 @@ describe('the land command’s entry', () => {
     expect(result.code).not.toBe(13);
     expect(result.stderr).toMatch(/^land: /);
     expect(modules).not.toContain(MODULE_JOB);
-  });
-
-  /** The ES module loader's modules a `land up` in `dir` loaded, once its tier was ready (and land stopped). */
-  async function esmModulesOfUp(dir: string, config: string) {
-    const log = join(dir, `esm-up-${config}.log`);
-    const run = land(['up', '--no-tui', '--config', config], dir, { NODE_OPTIONS: `--require ${HOOK}`, LAND_TEST_ESM_LOG: log });
-    try {
-      await run.waitFor(/web: starting → ready/);
-    } finally {
-      await run.stop();
-    }
-    return readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  }
-
-  it('boots from a plain land.config.mjs without it', async () => {
-    const dir = makeProject({ config: { tiers: { web: { command: child('--say', 'up') } } } });
-    expect(await esmModulesOfUp(dir, 'land.config.mjs')).not.toContain(MODULE_JOB);
-  });
-
-  it('boots from a land.config.ts compiled on an earlier start without it, and from one that is not plain with it', async () => {
-    const dir = makeProject({ config: { tiers: {} } });
-    const tiers = JSON.stringify({ web: { command: child('--say', 'up') } });
-    writeFileSync(join(dir, 'land.config.ts'), `import { defineConfig } from 'land';\nimport path from 'node:path';\nconst app: string = path.basename('/x/typed');\nexport default defineConfig({ app, tiers: ${tiers} });\n`);
-    await esmModulesOfUp(dir, 'land.config.ts'); // compiles it into .land/cache/config
-    expect(await esmModulesOfUp(dir, 'land.config.ts')).not.toContain(MODULE_JOB);
-    // import.meta is not carried by the plain reader: node imports the module, and the stack still boots.
-    writeFileSync(join(dir, 'meta.mjs'), `export default { app: import.meta.url.endsWith('meta.mjs') ? 'meta' : 'wrong', tiers: ${tiers} };\n`);
-    expect(await esmModulesOfUp(dir, 'meta.mjs')).toContain(MODULE_JOB);
   });
 });

@@ -8,17 +8,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import { landAliases } from '../self-alias.js';
-import { landUrlOf, readPlainConfig } from '../plain-config.js';
 import { cachedModule, cacheFolder, storeModule } from './cache.js';
 import { CompileDeclined, compileConfig } from './compile.js';
 
 /** Imports in this process so far: a reload evaluates the module again, as jiti's (moduleCache off) did. */
 let imports = 0;
 
-async function importModule(file: string, aliases: Record<string, string>): Promise<unknown> {
-  // Run as a plain function when it is plain enough (src/config/plain-config.ts), without node's ES module loader.
-  const plain = readPlainConfig(file, landUrlOf(aliases));
-  if (plain !== undefined) return plain.default ?? plain;
+async function importModule(file: string): Promise<unknown> {
   const url = pathToFileURL(file).href;
   const module = (await import(imports++ === 0 ? url : `${url}?load=${imports}`)) as { default?: unknown };
   // As jiti's `default: true`: the default export, or the module itself when it has none.
@@ -54,7 +50,7 @@ export async function importTypeScriptConfig(file: string): Promise<unknown> {
   const module = await compiledModule(file, aliases);
   if (module === undefined) return importThroughJiti(file, aliases);
   try {
-    return await importModule(module, aliases);
+    return await importModule(module);
   } catch (error) {
     // The module itself gone (another land's compile pruned it meanwhile): not the config's fault.
     const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(module);
