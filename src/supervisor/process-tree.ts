@@ -224,7 +224,8 @@ function findTree(target: TreeTarget, fresh: boolean): Tree {
   const sure = new Set([...found, ...descendantsOf([...found], processes)]);
   for (const p of processes) if (sure.has(p.pid) && p.pgid > 1 && p.pgid !== OWN_GROUP) groups.add(p.pgid);
   const pids = new Set(sure);
-  if (target.pid !== undefined) {
+  // A leader that still leads its group is in `found`, its descendants in `sure` already: no second walk for it.
+  if (target.pid !== undefined && !found.has(target.pid)) {
     if (processes.some((p) => p.pid === target.pid)) pids.add(target.pid);
     for (const pid of descendantsOf([target.pid], processes)) pids.add(pid);
   }
