@@ -53,12 +53,14 @@ function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
 
 /** The keys a strict object accepts at a key path of the config schema (for "unknown key" messages). */
 function allowedKeysAt(keys: readonly PropertyKey[]): string[] {
-  // Walks zod's public definition objects: object → shape, record → valueType, optional → innerType.
+  // Walks zod's public definition objects: object → shape, record → valueType, optional → innerType, lazy → what
+  // its getter builds (schema.ts's lazyOptional).
   let schema: z.core.$ZodType | undefined = landConfigSchema;
   // A union (watch: a glob or an object) is read as its object option.
   const unwrap = (s: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
     const def = s?._zod.def;
     if (def?.type === 'optional') return unwrap((def as z.core.$ZodOptionalDef).innerType);
+    if (def?.type === 'lazy') return unwrap((s as z.core.$ZodLazy)._zod.innerType);
     if (def?.type === 'union') return (def as z.core.$ZodUnionDef).options.find((option) => option._zod.def.type === 'object') ?? s;
     return s;
   };

@@ -15,6 +15,27 @@ const SIGNALS = new Set(Object.keys(constants.signals));
 const TIER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const TIER_NAME_RULE = 'letters, digits, - and _ (starting with a letter or digit)';
 
+/**
+ * How an optional key's schema is made: `z.optional(z.lazy(build))`, with `build` run either the first time a config
+ * gives the key a value (`lazy`: what land parses with) or at once (`eager`: only for test/config/schema-lazy.test.ts,
+ * which parses the same inputs through both and compares). `land up` parses one config before its first spawn, and
+ * building every sub-schema (probes, restart, watch, receiver…) cost more CPU than parsing a config that uses few of
+ * them (docs/decisions.md, "Start-up, seventh pass"). A lazy schema adds no issue path and runs what it built, so
+ * checks and messages are the built schema's. An absent key makes $ZodOptional read its inner schema's `optin` (is it
+ * itself optional or defaulted?), which on a lazy schema builds it: `lazy` answers undefined instead, as every schema
+ * given here answers (none is optional or defaulted: the test checks each), so an absent key builds nothing.
+ */
+type OptionalOf = <T extends z.core.$ZodType>(build: () => T) => z.ZodMiniOptional<z.ZodMiniLazy<T>>;
+
+const lazyOptionalSchema: OptionalOf = (build) => {
+  const inner = z.lazy(build);
+  for (const key of ['optin', 'optout'] as const) Object.defineProperty(inner._zod, key, { value: undefined, writable: true, configurable: true });
+  return z.optional(inner);
+};
+
+// The schema as it was before it was lazy (the test's reference); its type is the lazy one's for the same output.
+const eagerOptional = (<T extends z.core.$ZodType>(build: () => T) => z.optional(build())) as unknown as OptionalOf;
+
 function wholeNumber(what: string, min: number, max?: number) {
   const error = `expected ${what}`;
   const bounds = max === undefined ? [z.minimum(min, { error })] : [z.minimum(min, { error }), z.maximum(max, { error })];
@@ -44,14 +65,14 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-const probeFields = {
+const probeFields = () => ({
   log: z.optional(z.union([z.string(), z.instanceof(RegExp)], { error: 'expected a string or a RegExp to match in the log' })),
   tcp: z.optional(wholeNumber('a port 1..65535', 1, 65535)),
   host: z.optional(nonEmptyString('a host name')),
   http: z.optional(z.string({ error: 'expected an http(s) URL' }).check(z.refine(isHttpUrl, { error: 'expected an http(s) URL' }))),
   exec: z.optional(argv),
   timeoutMs: z.optional(milliseconds),
-};
+});
 
 /** Exactly one probe kind per spec; `host` only goes with `tcp`. */
 function checkProbeKind(probe: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
@@ -72,87 +93,94 @@ function checkProbeKind(probe: Record<string, unknown>, ctx: z.core.$RefinementC
 
 const probeError = { error: 'expected a probe object such as { tcp: 8080 } or { log: /listening/ }' };
 
-export const probeSchema = z.strictObject(probeFields, probeError).check(z.superRefine(checkProbeKind));
+const probeSchema = () => z.strictObject(probeFields(), probeError).check(z.superRefine(checkProbeKind));
 
-export const livenessSchema = z
-  .strictObject(
-    {
-      ...probeFields,
-      intervalMs: z.optional(milliseconds),
-      failureThreshold: z.optional(wholeNumber('a whole number >= 1', 1)),
-    },
-    probeError,
-  )
-  .check(z.superRefine(checkProbeKind));
+const livenessSchema = () =>
+  z
+    .strictObject(
+      {
+        ...probeFields(),
+        intervalMs: z.optional(milliseconds),
+        failureThreshold: z.optional(wholeNumber('a whole number >= 1', 1)),
+      },
+      probeError,
+    )
+    .check(z.superRefine(checkProbeKind));
 
-export const restartSchema = z
-  .strictObject(
-    {
-      policy: z.optional(z.enum(['never', 'on-failure', 'always'], { error: 'expected never, on-failure or always' })),
-      maxRestarts: z.optional(wholeNumber('a whole number >= 0', 0)),
-      backoff: z.optional(
-        z.strictObject(
-          { initialMs: z.optional(milliseconds), maxMs: z.optional(milliseconds) },
-          { error: 'expected an object { initialMs, maxMs }' },
+const restartSchema = () =>
+  z
+    .strictObject(
+      {
+        policy: z.optional(z.enum(['never', 'on-failure', 'always'], { error: 'expected never, on-failure or always' })),
+        maxRestarts: z.optional(wholeNumber('a whole number >= 0', 0)),
+        backoff: z.optional(
+          z.strictObject(
+            { initialMs: z.optional(milliseconds), maxMs: z.optional(milliseconds) },
+            { error: 'expected an object { initialMs, maxMs }' },
+          ),
         ),
+        resetAfterMs: z.optional(milliseconds),
+      },
+      { error: 'expected an object { policy, maxRestarts, backoff, resetAfterMs }' },
+    )
+    .check(
+      z.superRefine((restart, ctx) => {
+        const { initialMs, maxMs } = restart.backoff ?? {};
+        if (initialMs !== undefined && maxMs !== undefined && maxMs < initialMs) {
+          ctx.addIssue({ code: 'custom', message: `expected at least initialMs (${initialMs})`, path: ['backoff', 'maxMs'] });
+        }
+      }),
+    );
+
+const stopSchema = () =>
+  z.strictObject(
+    {
+      signal: z.optional(
+        z.custom<NodeJS.Signals>((value) => typeof value === 'string' && SIGNALS.has(value), {
+          error: 'expected a signal name such as SIGTERM, SIGINT or SIGHUP',
+        }),
       ),
-      resetAfterMs: z.optional(milliseconds),
+      timeoutMs: z.optional(milliseconds),
     },
-    { error: 'expected an object { policy, maxRestarts, backoff, resetAfterMs }' },
-  )
-  .check(
-    z.superRefine((restart, ctx) => {
-      const { initialMs, maxMs } = restart.backoff ?? {};
-      if (initialMs !== undefined && maxMs !== undefined && maxMs < initialMs) {
-        ctx.addIssue({ code: 'custom', message: `expected at least initialMs (${initialMs})`, path: ['backoff', 'maxMs'] });
-      }
-    }),
+    { error: 'expected an object { signal, timeoutMs }' },
   );
 
-export const stopSchema = z.strictObject(
-  {
-    signal: z.optional(
-      z.custom<NodeJS.Signals>((value) => typeof value === 'string' && SIGNALS.has(value), {
-        error: 'expected a signal name such as SIGTERM, SIGINT or SIGHUP',
-      }),
-    ),
-    timeoutMs: z.optional(milliseconds),
-  },
-  { error: 'expected an object { signal, timeoutMs }' },
-);
+const globList = () => z.array(nonEmptyString('a glob such as "src/**"'), { error: 'expected an array of globs such as ["src/**"]' });
+const globs = () =>
+  z.union([nonEmptyString('a glob such as "src/**"'), globList()], {
+    error: 'expected a glob or an array of globs such as ["src/**"]',
+  });
 
-const globList = z.array(nonEmptyString('a glob such as "src/**"'), { error: 'expected an array of globs such as ["src/**"]' });
-const globs = z.union([nonEmptyString('a glob such as "src/**"'), globList], {
-  error: 'expected a glob or an array of globs such as ["src/**"]',
-});
-
-export const watchSchema = z.union(
-  [
-    nonEmptyString('a glob such as "src/**"'),
-    globList,
-    z.strictObject(
-      {
-        paths: globs,
-        ignore: z.optional(globList),
-        debounceMs: z.optional(wholeNumber('a whole number of milliseconds >= 0', 0)),
-        restartDependents: z.optional(z.boolean({ error: 'expected true or false' })),
-      },
-      { error: 'expected { paths, ignore, debounceMs, restartDependents }' },
-    ),
-  ],
-  { error: 'expected a glob, an array of globs, or { paths, ignore, debounceMs, restartDependents }' },
-);
+const watchSchema = () =>
+  z.union(
+    [
+      nonEmptyString('a glob such as "src/**"'),
+      globList(),
+      z.strictObject(
+        {
+          paths: globs(),
+          ignore: z.optional(globList()),
+          debounceMs: z.optional(wholeNumber('a whole number of milliseconds >= 0', 0)),
+          restartDependents: z.optional(z.boolean({ error: 'expected true or false' })),
+        },
+        { error: 'expected { paths, ignore, debounceMs, restartDependents }' },
+      ),
+    ],
+    { error: 'expected a glob, an array of globs, or { paths, ignore, debounceMs, restartDependents }' },
+  );
 
 /** Most instances one tier may run (a typo such as 1000 should not fork-bomb the machine). */
 export const MAX_REPLICAS = 64;
 
-const envRecord = z.record(z.string(), z.string({ error: 'expected a string value' }), {
-  error: 'expected an object of string values',
-});
+const envRecord = () =>
+  z.record(z.string(), z.string({ error: 'expected a string value' }), {
+    error: 'expected an object of string values',
+  });
 const flag = z.boolean({ error: 'expected true or false' });
-const tierName = z
-  .string({ error: `expected a tier name of ${TIER_NAME_RULE}` })
-  .check(z.regex(TIER_NAME, { error: `expected a tier name of ${TIER_NAME_RULE}` }));
+const tierName = () =>
+  z
+    .string({ error: `expected a tier name of ${TIER_NAME_RULE}` })
+    .check(z.regex(TIER_NAME, { error: `expected a tier name of ${TIER_NAME_RULE}` }));
 
 /** A string command is for a shell: it needs `shell: true` and something to run. */
 function checkShellCommand(tier: { command: string | string[]; shell?: boolean }, ctx: z.core.$RefinementCtx): void {
@@ -164,46 +192,47 @@ function checkShellCommand(tier: { command: string | string[]; shell?: boolean }
   }
 }
 
-export const tierSchema = z
-  .strictObject(
-    {
-      command: z.union([argv, z.string()], {
-        error: 'expected a non-empty argv array of strings, or a string with shell: true',
-      }),
-      shell: z.optional(flag),
-      cwd: z.optional(nonEmptyString('a folder path')),
-      env: z.optional(envRecord),
-      inheritEnv: z.optional(flag),
-      telemetryEnv: z.optional(flag),
-      allowEnv: z.optional(z.array(nonEmptyString('a variable name'), { error: 'expected an array of variable names' })),
-      tier: z.optional(tierName),
-      gate: z.optional(
-        z.union([nonEmptyString('a flag name'), z.array(nonEmptyString('a flag name'))], {
-          error: 'expected a flag name or an array of flag names',
+const tierSchema = (lazyOptional: OptionalOf) =>
+  z
+    .strictObject(
+      {
+        command: z.union([argv, z.string()], {
+          error: 'expected a non-empty argv array of strings, or a string with shell: true',
         }),
-      ),
-      when: z.optional(
-        z.custom<(env: Readonly<Record<string, string>>) => boolean>((value) => typeof value === 'function', {
-          error: 'expected a function (env) => boolean',
-        }),
-      ),
-      dependsOn: z.optional(
-        z.record(z.string(), z.enum(['started', 'ready', 'completed'], { error: 'expected started, ready or completed' }), {
-          error: 'expected an object { <tier>: "started" | "ready" | "completed" }',
-        }),
-      ),
-      ready: z.optional(probeSchema),
-      liveness: z.optional(livenessSchema),
-      restart: z.optional(restartSchema),
-      stop: z.optional(stopSchema),
-      description: z.optional(z.string({ error: 'expected a string' })),
-      replicas: z.optional(wholeNumber(`a whole number 1..${MAX_REPLICAS}`, 1, MAX_REPLICAS)),
-      port: z.optional(wholeNumber('a port 1..65535', 1, 65535)),
-      watch: z.optional(watchSchema),
-    },
-    { error: 'expected a tier object with at least a command' },
-  )
-  .check(z.superRefine(checkShellCommand), z.superRefine(checkReplicaPorts));
+        shell: z.optional(flag),
+        cwd: lazyOptional(() => nonEmptyString('a folder path')),
+        env: lazyOptional(envRecord),
+        inheritEnv: z.optional(flag),
+        telemetryEnv: z.optional(flag),
+        allowEnv: lazyOptional(() => z.array(nonEmptyString('a variable name'), { error: 'expected an array of variable names' })),
+        tier: lazyOptional(tierName),
+        gate: lazyOptional(() =>
+          z.union([nonEmptyString('a flag name'), z.array(nonEmptyString('a flag name'))], {
+            error: 'expected a flag name or an array of flag names',
+          }),
+        ),
+        when: lazyOptional(() =>
+          z.custom<(env: Readonly<Record<string, string>>) => boolean>((value) => typeof value === 'function', {
+            error: 'expected a function (env) => boolean',
+          }),
+        ),
+        dependsOn: lazyOptional(() =>
+          z.record(z.string(), z.enum(['started', 'ready', 'completed'], { error: 'expected started, ready or completed' }), {
+            error: 'expected an object { <tier>: "started" | "ready" | "completed" }',
+          }),
+        ),
+        ready: lazyOptional(probeSchema),
+        liveness: lazyOptional(livenessSchema),
+        restart: lazyOptional(restartSchema),
+        stop: lazyOptional(stopSchema),
+        description: lazyOptional(() => z.string({ error: 'expected a string' })),
+        replicas: lazyOptional(() => wholeNumber(`a whole number 1..${MAX_REPLICAS}`, 1, MAX_REPLICAS)),
+        port: lazyOptional(() => wholeNumber('a port 1..65535', 1, 65535)),
+        watch: lazyOptional(watchSchema),
+      },
+      { error: 'expected a tier object with at least a command' },
+    )
+    .check(z.superRefine(checkShellCommand), z.superRefine(checkReplicaPorts));
 
 /** Every replica's port (`port + n - 1`) must be a port too. */
 function checkReplicaPorts(tier: { port?: number; replicas?: number }, ctx: z.core.$RefinementCtx): void {
@@ -225,52 +254,59 @@ function checkTierNames(tiers: Record<string, unknown>, ctx: z.core.$RefinementC
 }
 
 /** The stack's OTLP receiver (src/receiver): on by default on a free port. */
-const receiverSchema = z.strictObject(
-  {
-    enabled: z.optional(z.boolean({ error: 'expected true or false' })),
-    port: z.optional(wholeNumber('a port 0..65535 (0: a free port)', 0, 65535)),
-    maxBodyBytes: z.optional(wholeNumber('a whole number of bytes > 0', 1)),
-    limits: z.optional(
-      z.strictObject(
-        {
-          spans: z.optional(wholeNumber('a whole number > 0', 1)),
-          logRecords: z.optional(wholeNumber('a whole number > 0', 1)),
-          metricPoints: z.optional(wholeNumber('a whole number > 0', 1)),
-        },
-        { error: 'expected an object { spans, logRecords, metricPoints }' },
+const receiverSchema = () =>
+  z.strictObject(
+    {
+      enabled: z.optional(z.boolean({ error: 'expected true or false' })),
+      port: z.optional(wholeNumber('a port 0..65535 (0: a free port)', 0, 65535)),
+      maxBodyBytes: z.optional(wholeNumber('a whole number of bytes > 0', 1)),
+      limits: z.optional(
+        z.strictObject(
+          {
+            spans: z.optional(wholeNumber('a whole number > 0', 1)),
+            logRecords: z.optional(wholeNumber('a whole number > 0', 1)),
+            metricPoints: z.optional(wholeNumber('a whole number > 0', 1)),
+          },
+          { error: 'expected an object { spans, logRecords, metricPoints }' },
+        ),
       ),
-    ),
-  },
-  { error: 'expected an object { enabled, port, maxBodyBytes, limits }' },
-);
+    },
+    { error: 'expected an object { enabled, port, maxBodyBytes, limits }' },
+  );
 
-export const landConfigSchema = z.strictObject(
-  {
-    app: z.optional(nonEmptyString('an application name')),
-    version: z.optional(nonEmptyString('a version string')),
-    envFiles: z.optional(z.array(nonEmptyString('a file path'), { error: 'expected an array of file paths' })),
-    defaultProfile: z.optional(nonEmptyString('a profile name')),
-    profilesDir: z.optional(nonEmptyString('a folder path')),
-    tiers: z
-      .record(z.string(), tierSchema, { error: 'expected an object of tiers, e.g. { tiers: { api: { command: [...] } } }' })
-      .check(z.superRefine(checkTierNames)),
-    telemetry: z.optional(
-      z.strictObject({ rollupIntervalMs: z.optional(milliseconds) }, { error: 'expected an object { rollupIntervalMs }' }),
-    ),
-    dashboard: z.optional(
-      z.strictObject(
-        { enabled: z.optional(flag), port: z.optional(wholeNumber('a port 0..65535 (0: any free port)', 0, 65535)) },
-        { error: 'expected an object { enabled, port }' },
+/** The config schema; `eager` builds every part now (for the test that compares it with the lazy one land uses). */
+export function buildLandConfigSchema(how: 'lazy' | 'eager' = 'lazy') {
+  const lazyOptional = how === 'lazy' ? lazyOptionalSchema : eagerOptional;
+  return z.strictObject(
+    {
+      app: lazyOptional(() => nonEmptyString('an application name')),
+      version: lazyOptional(() => nonEmptyString('a version string')),
+      envFiles: lazyOptional(() => z.array(nonEmptyString('a file path'), { error: 'expected an array of file paths' })),
+      defaultProfile: lazyOptional(() => nonEmptyString('a profile name')),
+      profilesDir: lazyOptional(() => nonEmptyString('a folder path')),
+      tiers: z
+        .record(z.string(), tierSchema(lazyOptional), { error: 'expected an object of tiers, e.g. { tiers: { api: { command: [...] } } }' })
+        .check(z.superRefine(checkTierNames)),
+      telemetry: lazyOptional(() =>
+        z.strictObject({ rollupIntervalMs: z.optional(milliseconds) }, { error: 'expected an object { rollupIntervalMs }' }),
       ),
-    ),
-    logs: z.optional(
-      z.strictObject(
-        { rotateBytes: z.optional(wholeNumber('a whole number of bytes >= 4096', 4096)), keepFiles: z.optional(wholeNumber('a whole number >= 0', 0)) },
-        { error: 'expected an object { rotateBytes, keepFiles }' },
+      dashboard: lazyOptional(() =>
+        z.strictObject(
+          { enabled: z.optional(flag), port: z.optional(wholeNumber('a port 0..65535 (0: any free port)', 0, 65535)) },
+          { error: 'expected an object { enabled, port }' },
+        ),
       ),
-    ),
-    keepBoots: z.optional(wholeNumber('a whole number of boots >= 1', 1)),
-    receiver: z.optional(receiverSchema),
-  },
-  { error: 'expected the default export to be a config object: export default defineConfig({ tiers: { … } })' },
-);
+      logs: lazyOptional(() =>
+        z.strictObject(
+          { rotateBytes: z.optional(wholeNumber('a whole number of bytes >= 4096', 4096)), keepFiles: z.optional(wholeNumber('a whole number >= 0', 0)) },
+          { error: 'expected an object { rotateBytes, keepFiles }' },
+        ),
+      ),
+      keepBoots: lazyOptional(() => wholeNumber('a whole number of boots >= 1', 1)),
+      receiver: lazyOptional(receiverSchema),
+    },
+    { error: 'expected the default export to be a config object: export default defineConfig({ tiers: { … } })' },
+  );
+}
+
+export const landConfigSchema = buildLandConfigSchema();
