@@ -2,6 +2,8 @@
 import type { BootPlan } from '../config/types.js';
 import { startControlServer, type ControlServer } from '../control/server.js';
 import { InputError, oneLine } from '../errors.js';
+import { EXIT_LEFT_BEHIND } from '../control/exit-codes.js';
+import { describeStillRunning, type StillRunning } from '../supervisor/left-behind.js';
 import { DEFAULTS } from '../config/resolve.js';
 import { removePidRecord, writePidRecord } from '../supervisor/pidfile.js';
 import { pruneBootsAfterFirstSpawn } from '../supervisor/retention.js';
@@ -210,9 +212,12 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
   if (dashboard) process.stderr.write(`land: dashboard on ${dashboard.loginUrl}\n`);
 
+  let left: StillRunning[] = [];
   const stopped = new Promise<void>((resolve) =>
     supervisor.subscribe((event) => {
-      if (event.type === 'shutdown' && event.phase === 'end') resolve();
+      if (event.type !== 'shutdown' || event.phase !== 'end') return;
+      left = event.left ?? [];
+      resolve();
     }),
   );
   let exitCode = 0;
@@ -237,5 +242,7 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
     if (receiver) tell(`land: ${describeReceiver(receiver.status())}`);
   }
   removePidRecord(rootDir);
-  return exitCode;
+  // Said last, where it is seen (after the UI is gone, after the counts); the design's promise was not kept.
+  for (const line of describeStillRunning(left)) tell(`land: ${line}`);
+  return left.length > 0 && exitCode === 0 ? EXIT_LEFT_BEHIND : exitCode;
 }

@@ -3,6 +3,7 @@
  *   0 done · 1 unexpected failure · 2 bad input (unknown tier, bad flag, no config)
  *   3 no stack running · 4 conflict (already running, not running, gated, shutting down, a land already up)
  *   5 the stack did not answer in time (a land stopped with SIGSTOP, or hung) · 6 a stream was cut off
+ *   7 done, but processes land started are still running: it could not stop them (named on stderr)
  */
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_NO_STACK = 3;
@@ -10,3 +11,8 @@ export const EXIT_CONFLICT = 4;
 export const EXIT_NO_ANSWER = 5;
 /** `land logs -f` / `land watch`: the stream ended without the stack saying it stopped. */
 export const EXIT_STREAM_LOST = 6;
+/**
+ * `land stop` / `land restart`, and `land up` / `land spawn` at their end: a stop gave up on processes that refused
+ * land's signals (EPERM: another user's now, after sudo or a setuid program) or outlived SIGKILL.
+ */
+export const EXIT_LEFT_BEHIND = 7;

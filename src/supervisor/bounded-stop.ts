@@ -1,9 +1,10 @@
 /**
  * Every stop of a tier ends within its `stop.timeoutMs` plus STOP_GRACE_MS, whatever its processes do: the stop
  * signal, SIGKILL at the deadline, then the grace for the kernel to take them and for the output pipes to close.
- * What is still there after that is reported, and land moves on.
+ * What is still there after that is reported (left-behind.ts), and land moves on.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { signalTree, treePids, type TreeTarget } from './process-tree.js';
 
 /** After the deadline's SIGKILL: how long land waits for the tree to vanish and the pipes to close. */
@@ -22,21 +23,29 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
 
 /**
  * The stop signal to every process of the target, SIGKILL to what is left at `deadline` (and again to whatever
- * shows up, until it is gone or `giveUpAt`). Returns the pids still alive then (usually none). Scanning for pipe
- * holders reads every fd of every candidate process, so such a target is polled less often.
+ * shows up, until it is gone or `giveUpAt`). Returns what is still there then (usually nothing). A process that
+ * refuses land's signal (EPERM) will not go because land waits: once only such processes are left, the wait for the
+ * deadline and the grace stops at once. Scanning for pipe holders reads every fd of every candidate process, so such
+ * a target is polled less often.
  */
-export async function endTree(target: TreeTarget, signal: NodeJS.Signals, deadline: number, giveUpAt: number): Promise<number[]> {
+export async function endTree(target: TreeTarget, signal: NodeJS.Signals, deadline: number, giveUpAt: number): Promise<Leftovers> {
   const pollMs = target.holding?.length ? 50 : 20;
-  signalTree(target, signal);
+  const refusedStop = new Set(signalTree(target, signal).denied);
   while (Date.now() < deadline) {
-    if (treePids(target).length === 0) return [];
+    const left = treePids(target);
+    if (left.length === 0) return NOTHING_LEFT;
+    if (left.every((pid) => refusedStop.has(pid))) break;
     await sleep(pollMs);
   }
   for (;;) {
     // Again on every round: what forked between a scan and its kill is caught by the next one.
-    const left = signalTree(target, 'SIGKILL');
-    if (left.length === 0) return [];
-    if (Date.now() >= giveUpAt) return treePids(target, true);
+    const { pids, denied } = signalTree(target, 'SIGKILL');
+    if (pids.length === 0) return NOTHING_LEFT;
+    if (denied.length === pids.length) return { pids, denied };
+    if (Date.now() >= giveUpAt) {
+      const left = treePids(target, true);
+      return { pids: left, denied: denied.filter((pid) => left.includes(pid)) };
+    }
     await sleep(pollMs);
   }
 }

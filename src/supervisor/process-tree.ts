@@ -180,12 +180,20 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+/** Sends the signal; true when land may not signal that process (EPERM: another user's, e.g. after sudo). */
+function signalQuietly(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(pid, signal);
-  } catch {
-    // Already gone.
+    return false;
+  } catch (error) {
+    // ESRCH: already gone.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Those of `pids` that land may not signal (signal 0: the permission check alone, nothing is delivered). */
+export function deniedOf(pids: readonly number[]): number[] {
+  return pids.filter((pid) => signalQuietly(pid, 0));
 }
 
 export interface TreeTarget {
@@ -291,21 +299,26 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   signalQuietly(-pid, signal);
 }
 
+/** What a signal to a tree reached: every pid found, and those of them land may not signal (EPERM). */
+export interface Signalled {
+  pids: number[];
+  denied: number[];
+}
+
 /**
  * Signal the whole tree: what belongs to it is read first (a dying leader's children lose their parent link at
  * once), then its groups (one syscall each, atomic against a fork), then whatever left them. Synchronous, so it runs
- * in 'exit'. Returns the pids signalled.
+ * in 'exit'. A group kill succeeds when it reached any member, so only the kill of each pid says who refused it.
  */
-export function signalTree(target: TreeTarget, signal: NodeJS.Signals): number[] {
+export function signalTree(target: TreeTarget, signal: NodeJS.Signals): Signalled {
   if (!HAS_PROC) {
-    if (target.pid === undefined) return [];
+    if (target.pid === undefined) return { pids: [], denied: [] };
     signalQuietly(-target.pid, signal);
     treeKill(target.pid, signal, () => undefined);
-    return [];
+    return { pids: [], denied: [] };
   }
   const { pids, groups } = findTree(target, true);
   if (target.pid !== undefined) signalQuietly(-target.pid, signal);
   for (const group of groups) signalQuietly(-group, signal);
-  for (const pid of pids) signalQuietly(pid, signal);
-  return pids;
+  return { pids, denied: pids.filter((pid) => signalQuietly(pid, signal)) };
 }

@@ -10,6 +10,7 @@ import { CommandQueue } from './command-queue.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
+import type { Leftovers, StillRunning } from './left-behind.js';
 import { signalTree, type TreeTarget } from './process-tree.js';
 import type { LogEntry } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
@@ -307,9 +308,27 @@ export class Supervisor implements SupervisorControl {
       stopping.set(tier.name, after.then(() => this.commands.run(tier.name, 'shutdown', () => this.stopForShutdown(tier))));
     }
     await Promise.all(stopping.values());
-    await endTree(this.marked(), 'SIGKILL', Date.now(), Date.now() + STOP_GRACE_MS);
+    const swept = await endTree(this.marked(), 'SIGKILL', Date.now(), Date.now() + STOP_GRACE_MS);
     await Promise.all(ordered.map((tier) => tier.closeLog()));
-    this.emit({ type: 'shutdown', phase: 'end', reason, at: Date.now() });
+    const left = this.stillRunning(swept);
+    this.emit({ type: 'shutdown', phase: 'end', reason, at: Date.now(), ...(left.length > 0 ? { left } : {}) });
+  }
+
+  /**
+   * What land started and could not stop, still running at the shutdown's end: what the tiers' stops gave up on (in
+   * this shutdown or before), and what the last sweep found by the boot's mark and could not kill.
+   */
+  private stillRunning(swept: Leftovers): StillRunning[] {
+    const left: StillRunning[] = [];
+    const named = new Set<number>();
+    for (const tier of this.tiers.all()) {
+      const running = tier.stillRunning();
+      for (const pid of running.pids) named.add(pid);
+      if (running.pids.length > 0) left.push({ tier: tier.name, ...running });
+    }
+    const pids = swept.pids.filter((pid) => !named.has(pid));
+    if (pids.length > 0) left.push({ pids, denied: swept.denied.filter((pid) => pids.includes(pid)) });
+    return left;
   }
 
   private async stopForShutdown(tier: TierProcess): Promise<void> {

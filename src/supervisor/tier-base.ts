@@ -6,6 +6,7 @@
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
+import type { LeftBehind } from './left-behind.js';
 import type { LineBlock } from './line-block.js';
 import type { OutputGate } from './output-gate.js';
 import { RestartBudget } from './restart-policy.js';
@@ -60,6 +61,10 @@ export interface Life {
   stopRequested: boolean;
   stopReason: string;
   probeFailed: boolean;
+  /** The leader would not exit (it refuses land's signals, or outlived SIGKILL and the grace): the life ended without it. */
+  givenUp?: boolean;
+  /** onExit has begun (on the exit, or on giving up): it runs once. */
+  ending?: boolean;
 }
 
 /** `Spawn=false` and `when` are gates; `needs <dep>` and `not requested` say themselves. */
@@ -87,6 +92,8 @@ export abstract class TierBase {
   protected readonly budget: RestartBudget;
   protected readonly recent = new RecentLines(RECENT_LINES);
   protected logFile?: TierLog;
+  /** What the last stop that gave up left running (left-behind.ts). */
+  protected leftBehind?: LeftBehind;
 
   constructor(
     readonly config: ResolvedTier,
@@ -142,6 +149,7 @@ export abstract class TierBase {
       dependsOn: { ...this.config.dependsOn },
       lastLine: this.lastLine(),
       history: [...this.history],
+      ...(this.leftBehind ? { leftBehind: this.leftBehind } : {}),
     };
   }
 

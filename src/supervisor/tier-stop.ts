@@ -1,7 +1,9 @@
 /** A tier's life ending: stopping its whole tree, its exit, and whether (and when) it starts again. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { endTree, settlesWithin, STOP_GRACE_MS } from './bounded-stop.js';
-import { signalGroup, signalTree, treePids, type TreeTarget } from './process-tree.js';
+import { describeLeftovers, NOTHING_LEFT, type Leftovers } from './left-behind.js';
+import { LeftProcesses } from './left-processes.js';
+import { deniedOf, signalGroup, signalTree, treePids, type TreeTarget } from './process-tree.js';
 import type { Life } from './tier-base.js';
 import { TierRun } from './tier-run.js';
 
@@ -16,7 +18,20 @@ function probesEnded(life: Life): Promise<boolean> {
   return settlesWithin(Promise.allSettled([...life.probes]), 2 * STOP_GRACE_MS);
 }
 
+/** Both stops' leftovers (the known tree's, then the pipe holders'), each pid once. */
+function joinLeftovers(a: Leftovers, b: Leftovers): Leftovers {
+  return { pids: [...new Set([...a.pids, ...b.pids])], denied: [...new Set([...a.denied, ...b.denied])] };
+}
+
 export abstract class TierStop extends TierRun {
+  /** What this tier's stops gave up on: named again at the shutdown's end while still running. */
+  private readonly left = new LeftProcesses();
+
+  /** Processes this tier's stops gave up on that are still running. */
+  stillRunning(): Leftovers {
+    return this.left.running();
+  }
+
   protected treeTarget(life: Life): TreeTarget {
     // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier.
     return { pid: life.pid, marks: { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: life.span.traceparent } };
@@ -27,19 +42,45 @@ export abstract class TierStop extends TierRun {
     void this.terminateLeader(life);
   }
 
-  /** Awaits the leader's exit (an event, no polling): what it leaves behind is then onExit's to clear. */
+  /**
+   * Awaits the leader's exit (an event, no polling): what it leaves behind is then onExit's to clear. A leader that
+   * cannot be made to exit (it refuses land's signals, EPERM: it became another user's through sudo or a setuid
+   * program; or it is still there after SIGKILL and the grace) is given up on, bounded like every stop.
+   */
   private async terminateLeader(life: Life): Promise<void> {
     const { signal, timeoutMs } = this.config.stop;
     life.deadline ??= Date.now() + timeoutMs;
     signalGroup(life.pid, signal);
+    if (this.refusesEverySignal(life)) return this.giveUpLeader(life);
     const wait = Math.max(0, life.deadline - Date.now());
     const timeout = sleep(wait, 'timeout' as const, { signal: life.abort.signal }).catch(() => 'exited' as const);
     if ((await Promise.race([life.exited.then(() => 'exited' as const), timeout])) === 'timeout') {
-      signalTree({ ...this.treeTarget(life), holding: life.outputLinks }, 'SIGKILL');
+      const { denied } = signalTree({ ...this.treeTarget(life), holding: life.outputLinks }, 'SIGKILL');
+      if (await settlesWithin(life.exited, denied.includes(life.pid) ? 0 : STOP_GRACE_MS)) return;
+      this.giveUpLeader(life);
     }
   }
 
+  /**
+   * The leader and everything of its tree refuse land's signals: waiting for the deadline cannot help. (A leader
+   * that refuses them alone may still end through its tree, as sudo does when its command exits: it gets the wait.)
+   */
+  private refusesEverySignal(life: Life): boolean {
+    if (deniedOf([life.pid]).length === 0) return false;
+    const tree = treePids(this.treeTarget(life), true);
+    return tree.length > 0 && deniedOf(tree).length === tree.length;
+  }
+
+  /** The life ends without the leader's exit: its tree is cleared as after an exit, and what is left is said. */
+  private giveUpLeader(life: Life): void {
+    life.givenUp = true;
+    void this.onExit(life, null, null);
+  }
+
   protected async onExit(life: Life, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    // The leader of a life given up on may still exit later: that life is over already.
+    if (life.ending) return;
+    life.ending = true;
     try {
       await this.endLife(life, code, signal);
     } finally {
@@ -50,7 +91,7 @@ export abstract class TierStop extends TierRun {
   private async endLife(life: Life, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     const at = Date.now();
     life.abort.abort(new Error('exited'));
-    const status = signal ? `signal ${signal}` : `code ${code}`;
+    const status = life.givenUp ? `no exit: pid ${life.pid} was given up on` : signal ? `signal ${signal}` : `code ${code}`;
     // The abort above cuts every probe attempt short; what they started must be gone before the life is over, or a
     // shutdown could end (and land exit) while a probe's processes are still there.
     await Promise.all([this.clearLeftovers(life, status), probesEnded(life)]);
@@ -93,7 +134,7 @@ export abstract class TierStop extends TierRun {
     const deadline = (life.deadline ??= Date.now() + timeoutMs);
     const giveUpAt = deadline + STOP_GRACE_MS;
     let target = this.treeTarget(life);
-    let left: number[] = [];
+    let left = NOTHING_LEFT;
     if (treePids(target).length > 0) {
       this.sayClearing(life, status);
       left = await endTree(target, signal, deadline, giveUpAt);
@@ -103,19 +144,30 @@ export abstract class TierStop extends TierRun {
       target = { ...target, holding: life.outputLinks };
       if (treePids(target, true).length > 0) {
         this.sayClearing(life, status);
-        left = await endTree(target, signal, deadline, giveUpAt);
+        left = joinLeftovers(left, await endTree(target, signal, deadline, giveUpAt));
       }
     }
-    const pipesClosed = await settlesWithin(life.ended, Math.min(STOP_GRACE_MS, giveUpAt - Date.now()));
-    if (pipesClosed && left.length === 0) return;
+    // What land gave up on may hold the pipes: no wait for them then.
+    if (left.pids.length === 0 && (await settlesWithin(life.ended, Math.min(STOP_GRACE_MS, giveUpAt - Date.now())))) return;
     life.child.stdout.destroy();
     life.child.stderr.destroy();
     await life.ended;
+    this.sayLeftovers(left, timeoutMs);
+  }
+
+  /** A stop that gave up: the event, the snapshot's `leftBehind` (the answer of `land stop`), the list for the shutdown. */
+  private sayLeftovers(left: Leftovers, timeoutMs: number): void {
+    const at = Date.now();
+    const afterKill = `still there ${STOP_GRACE_MS} ms after SIGKILL (sent at stop.timeoutMs, ${timeoutMs} ms)`;
     const message =
-      left.length > 0
-        ? `could not kill pid ${left.join(', ')} within stop.timeoutMs (${timeoutMs} ms) + ${STOP_GRACE_MS} ms; land moves on without them`
+      left.pids.length > 0
+        ? `${describeLeftovers(`tier ${this.name}`, left, afterKill).join('; ')}; land moves on without ${left.pids.length === 1 ? 'it' : 'them'}`
         : 'its output pipes are still held by a process land cannot find (new session, no parent link, no land marks); land stopped reading them';
-    this.runtime.emit({ type: 'error', tier: this.name, tag: 'stop-incomplete', message, at: Date.now() });
+    if (left.pids.length > 0) {
+      this.leftBehind = { ...left, at };
+      this.left.add(left);
+    }
+    this.runtime.emit({ type: 'error', tier: this.name, tag: 'stop-incomplete', message, at });
   }
 
   /** The leader is gone but not its leftovers: said at once, not when they are cleared. */

@@ -1,5 +1,6 @@
 /** What the supervisor publishes: the only source of truth about tiers for the printer, TUI, control and telemetry. */
 
+import type { LeftBehind, StillRunning } from './left-behind.js';
 import type { OutputGate } from './output-gate.js';
 
 export type TierState =
@@ -52,6 +53,8 @@ export interface TierSnapshot {
   replica?: number;
   /** The tier restarts on change (src/watch/): what it watches and the last change that restarted it. */
   watch?: WatchStatus;
+  /** The last stop that gave up on processes (they refused land's signals, or outlived SIGKILL): which, and when. */
+  leftBehind?: LeftBehind;
 }
 
 export interface WatchStatus {
@@ -134,7 +137,8 @@ export type SupervisorEvent =
       why: string;
     }
   | { type: 'error'; tier: string; tag: string; message: string; at: number }
-  | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number }
+  /** `left` (at the end): what land started and could not stop, still running (left-behind.ts). */
+  | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number; left?: StillRunning[] }
   /** `land scale`: a tier's replica count changed. */
   | { type: 'scale'; tier: string; from: number; to: number; at: number }
   /** Watched files of a tier changed (one event per burst); a restart follows. */

@@ -1,0 +1,57 @@
+/**
+ * Processes a stop gave up on: land may not signal them (EPERM: they became another user's, through `sudo` or a
+ * setuid program), or they were still there after SIGKILL and the grace (uninterruptible sleep). Said when the stop
+ * gives up (a `stop-incomplete` event, the answer of `land stop` / `land restart`), and again at the shutdown's end
+ * for those still running then, which also sets land's exit code (EXIT_LEFT_BEHIND). No imports: the control
+ * clients print these lines too.
+ */
+/** What one stop could not end. */
+export interface Leftovers {
+  /** Every pid still there when the stop gave up. */
+  pids: number[];
+  /** Those of them that refused land's signal (EPERM). */
+  denied: number[];
+}
+
+/** The last stop's leftovers, in a tier's snapshot. */
+export interface LeftBehind extends Leftovers {
+  at: number;
+}
+
+/** At the shutdown's end: what is still running, by tier (none: found by the boot's mark in the last sweep). */
+export interface StillRunning extends Leftovers {
+  tier?: string;
+}
+
+export const NOTHING_LEFT: Leftovers = { pids: [], denied: [] };
+
+const processes = (count: number) => `${count} process${count === 1 ? '' : 'es'}`;
+
+/**
+ * One line per cause: `1 process of tier api (pid 1234) could not be stopped: operation not permitted (…)`.
+ * `owner`: `tier api`, or what the last sweep found.
+ */
+export function describeLeftovers(owner: string, left: Leftovers, afterKill: string): string[] {
+  const refused = left.pids.filter((pid) => left.denied.includes(pid));
+  const stayed = left.pids.filter((pid) => !left.denied.includes(pid));
+  const lines: string[] = [];
+  if (refused.length > 0) {
+    lines.push(
+      `${processes(refused.length)} of ${owner} (pid ${refused.join(', ')}) could not be stopped: operation not permitted ` +
+        '(it runs as another user now: sudo, a setuid program)',
+    );
+  }
+  if (stayed.length > 0) lines.push(`${processes(stayed.length)} of ${owner} (pid ${stayed.join(', ')}) could not be stopped: ${afterKill}`);
+  return lines;
+}
+
+/** The lines land prints on stderr when its shutdown left processes running. */
+export function describeStillRunning(left: readonly StillRunning[]): string[] {
+  return left.flatMap((entry) =>
+    describeLeftovers(
+      entry.tier === undefined ? 'this boot (found by its LAND_BOOT_ID mark)' : `tier ${entry.tier}`,
+      entry,
+      'still running after SIGKILL',
+    ),
+  );
+}

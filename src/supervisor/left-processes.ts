@@ -1,0 +1,33 @@
+/** The processes a tier's stops gave up on, kept by identity so that the shutdown names those still running. */
+import type { Leftovers } from './left-behind.js';
+import { isDead, readProc } from './process-tree.js';
+
+/**
+ * Every process a tier's stops gave up on, by identity (pid and start time: the pid may be another process's by the
+ * time the shutdown asks), so the shutdown can name those still running. Pruned of the dead as it grows.
+ */
+export class LeftProcesses {
+  private readonly known: Array<{ pid: number; startTime: string; denied: boolean }> = [];
+
+  add(left: Leftovers): void {
+    this.prune();
+    for (const pid of left.pids) {
+      const startTime = readProc(pid)?.startTime;
+      if (startTime !== undefined) this.known.push({ pid, startTime, denied: left.denied.includes(pid) });
+    }
+  }
+
+  /** Those still running now. */
+  running(): Leftovers {
+    this.prune();
+    return { pids: this.known.map((entry) => entry.pid), denied: this.known.filter((entry) => entry.denied).map((entry) => entry.pid) };
+  }
+
+  private prune(): void {
+    for (let index = this.known.length - 1; index >= 0; index -= 1) {
+      const { pid, startTime } = this.known[index]!;
+      const info = readProc(pid);
+      if (!info || isDead(info) || info.startTime !== startTime) this.known.splice(index, 1);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Processes land may not signal: a tier's child that became another user's (as `sudo -E` makes it root, keeping
+ * land's marks in its environment). Set up for real: land runs as the user nobody, and the tier runs a setuid-root
+ * copy of setpriv that makes itself root for good (real, effective and saved uid 0, as sudo does for its command),
+ * so every kill() of land's gets EPERM. Each stop gives up on such a process at once (not at stop.timeoutMs, a
+ * minute here, nor after the grace) and says which it left: in the printer, on the control client's stderr with
+ * exit code 7, and again when `land up` ends (exit code 7).
+ */
+import { chmodSync, chownSync, copyFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isAlive, LandRun, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+import { letOthersTraverse } from '../helpers/traverse.js';
+import { cleanUp } from '../control/helpers.js';
+import { sleeper, tierWhen } from './support.js';
+
+const NOBODY = 65534;
+const runs: LandRun[] = [];
+const rootPids = new Set<number>();
+let restoreModes = () => {};
+afterEach(async () => {
+  await cleanUp(runs);
+  for (const pid of rootPids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  rootPids.clear();
+  restoreModes();
+});
+afterAll(removeProjects);
+
+const asNobody = (args: string[], cwd: string) =>
+  new LandRun(args, { cwd, env: { HOME: cwd }, launcher: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] });
+
+/** A command that must end: fails the test (instead of hanging it) after `ms`. */
+async function endsWithin<T>(what: string, promise: Promise<T>, ms = 20_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The control client run as nobody, to its end. */
+async function client(args: string[], project: string) {
+  const run = asNobody(args, project);
+  runs.push(run);
+  const exit = await endsWithin(`land ${args.join(' ')}`, run.exited);
+  return { code: exit.code, stdout: run.stdout, stderr: run.stderr };
+}
+
+const uidOf = (pid: number) => statSync(`/proc/${pid}`).uid;
+
+/** The pids a `could not be stopped` line names for a tier. */
+function namedPids(text: string, tier: string): number[] {
+  const match = new RegExp(`process(?:es)? of tier ${tier} \\(pid ([\\d, ]+)\\) could not be stopped: operation not permitted`).exec(text);
+  return match ? match[1]!.split(', ').map(Number) : [];
+}
+
+describe('fault: a process of a tier that land may not signal (it became root, as after sudo -E)', () => {
+  it('land stop, land restart and the shutdown give up on it at once, say which process is left, and exit 7', async () => {
+    // A minute to stop: a stop that waited for it (or for a leader that never exits) fails the test.
+    const stop = { timeoutMs: 60_000 };
+    const becomeRoot = ['./bin/become-root', '--reuid=0', '--regid=0', '--clear-groups'];
+    const project = makeProject({
+      config: {
+        tiers: {
+          // The leader stays nobody's; a child of it becomes root.
+          below: { command: ['sh', '-c', `${becomeRoot.join(' ')} sleep 300 & echo below up; wait`], ready: { log: 'below up' }, stop },
+          // The leader itself becomes root.
+          leader: { command: [...becomeRoot, 'sleep', '301'], stop },
+          neighbour: sleeper('neighbour'),
+        },
+      },
+      files: { 'bin/.keep': '' },
+    });
+    restoreModes = letOthersTraverse(ROOT);
+    chownSync(project, NOBODY, NOBODY);
+    for (const entry of readdirSync(project, { recursive: true })) chownSync(join(project, String(entry)), NOBODY, NOBODY);
+    copyFileSync('/usr/bin/setpriv', join(project, 'bin', 'become-root'));
+    chmodSync(join(project, 'bin', 'become-root'), 0o4755); // root's, setuid
+
+    const run = asNobody(['up', '--no-tui'], project);
+    runs.push(run);
+    await run.waitFor(/neighbour: starting → ready/);
+    await run.waitFor(/below: starting → ready/);
+    await tierWhen(project, 'leader', (tier) => tier.state === 'ready', 'ready');
+    const leader = Number(/leader: spawned pid (\d+)/.exec(run.stdout)![1]);
+    rootPids.add(leader);
+
+    const stopped = await client(['stop', 'below'], project);
+    expect(stopped.stdout).toBe('land: stopped below\n');
+    expect(stopped.code).toBe(7);
+    const [below] = namedPids(stopped.stderr, 'below');
+    rootPids.add(below!);
+    expect(isAlive(below!)).toBe(true);
+    expect(uidOf(below!)).toBe(0);
+    await run.waitFor(/below: stop-incomplete: 1 process of tier below \(pid \d+\) could not be stopped: operation not permitted/);
+    expect(run.stdout).toContain(`below: stop-incomplete: 1 process of tier below (pid ${below}) could not be stopped`);
+    expect((await tierWhen(project, 'below', (tier) => tier.state === 'stopped', 'stopped')).leftBehind).toMatchObject({ pids: [below], denied: [below] });
+
+    // The leader itself: its stop used to wait for an exit that could not come.
+    const restarted = await client(['restart', 'leader'], project);
+    expect(restarted.code).toBe(7);
+    expect(namedPids(restarted.stderr, 'leader')).toEqual([leader]);
+    expect(isAlive(leader)).toBe(true);
+    const again = await tierWhen(project, 'leader', (tier) => tier.state === 'ready' && tier.pid !== leader, 'ready again');
+    rootPids.add(again.pid!);
+
+    run.proc.kill('SIGINT');
+    const exit = await endsWithin('land up after SIGINT', run.exited);
+    expect(exit.code).toBe(7);
+    // Said again at the end: what the earlier stops left and what the shutdown left, while still running.
+    expect(namedPids(run.stderr, 'below')).toEqual([below]);
+    expect(namedPids(run.stderr, 'leader').sort()).toEqual([leader, again.pid!].sort());
+    expect(run.stdout).toMatch(/every tier stopped; still running, land could not stop them: below pid \d+; leader pid \d+, \d+/);
+    expect([below, leader, again.pid!].filter((pid) => isAlive(pid!))).toHaveLength(3);
+  });
+});
