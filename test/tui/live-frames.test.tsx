@@ -48,6 +48,18 @@ function mount(control: FakeControl) {
 /** ink's frames begin by erasing the lines of the one before; the cells' rewrites only move the cursor. */
 const isFrame = (chunk: string): boolean => chunk.includes('\u001B[2K');
 const tierRow = (chunk: string): string => plain(chunk).split('\n').find((line) => line.includes('mountain')) ?? '';
+/** An uptime rewritten in place. (The first frame has nothing to erase, so isFrame misses it; it has the tier's row.) */
+const isUptimeRewrite = (chunk: string): boolean => !isFrame(chunk) && tierRow(chunk) === '' && /\d+s/.test(chunk);
+
+/** Whether `check` holds within `ms` (polled as waitFor does), without failing when it does not. */
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() >= end) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
 
 describe('live cells on a terminal', () => {
   it('an idle stack whose uptimes move draws no whole frame, only its cells, for longer than 10 s', async () => {
@@ -64,25 +76,35 @@ describe('live cells on a terminal', () => {
   }, 20_000);
 
   it('console output above the UI: the next change draws a frame, so a cell ink put back is not left stale', async () => {
-    // The header's uptime moves every second; the tier's shows minutes and turns from 10m to 11m `leadMs` from now.
-    // The first frame must come before the turn: on a loaded machine it may not within 2 s, so the stack is mounted
-    // again with twice the lead until it does (the condition, not a guess at the machine's speed).
-    const mountBeforeTurn = async (leadMs: number) => {
+    // The header's uptime moves every second; the tier's shows minutes and turns from 10m to 11m `leadMs` after the
+    // mount. The UI must be drawing its live cells before the turn (a first frame with 10m, then the header's uptime
+    // rewritten in place): a turn before that lands in one of the first frames. On a loaded machine it may not be, so
+    // the stack is mounted again with twice the lead until it is (the condition, not a guess at the machine's speed).
+    // An attempt lasts at most its lead (the turn), and every wait is bounded by what is left of one budget inside the
+    // test's timeout: a slow machine fails naming the condition it missed.
+    const budget = Date.now() + 50_000;
+    const left = () => budget - Date.now();
+    // What an attempt needs of the budget: itself (up to the turn), the turn's rewrite, the frame after the console line.
+    const attemptAndAfter = (lead: number) => lead + 6_000 + 4_000;
+    let leadMs = 2_000;
+    let mounted: ReturnType<typeof mount> | undefined;
+    while (!mounted && left() >= attemptAndAfter(leadMs)) {
       const now = Date.now();
       const control = new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now - 11 * 60_000 + leadMs })], { startedAt: now - 5_000 }));
-      const mounted = mount(control);
-      await waitFor(() => tierRow(mounted.terminal.output) !== '', 'the first frame', 10_000);
-      if (/mountain\s+ready\s+4321\s+10m/.test(tierRow(mounted.terminal.output))) return mounted;
-      cleanups.pop()!();
-      return undefined;
-    };
-    let leadMs = 2_000;
-    let mounted = await mountBeforeTurn(leadMs);
-    while (!mounted && leadMs < 16_000) mounted = await mountBeforeTurn((leadMs *= 2));
-    expect(mounted, 'a first frame before the minute turns').toBeDefined();
+      const attempt = mount(control);
+      const { chunks } = attempt.terminal;
+      const live = await until(() => chunks.some(isUptimeRewrite), leadMs);
+      const before = live && /mountain\s+ready\s+4321\s+10m/.test(tierRow(attempt.terminal.output)) && !chunks.some((chunk) => chunk.includes('11m'));
+      if (before) mounted = attempt;
+      else {
+        cleanups.pop()!();
+        leadMs *= 2;
+      }
+    }
+    expect(mounted, `live cells before the minute turns (last lead ${leadMs / 2} ms)`).toBeDefined();
     const { terminal, write } = mounted!;
     // The minute turns: rewritten in place (no frame).
-    await waitFor(() => terminal.chunks.some((chunk) => !isFrame(chunk) && chunk.includes('11m')), '11m rewritten in place', leadMs + 6_000);
+    await waitFor(() => terminal.chunks.some((chunk) => !isFrame(chunk) && chunk.includes('11m')), '11m rewritten in place', Math.min(leadMs + 6_000, left()));
     const mark = terminal.chunks.length;
     write('a line above the UI\n');
     // ink wrote the line and its last frame again: the one that says 10m.
@@ -91,7 +113,7 @@ describe('live cells on a terminal', () => {
     await waitFor(
       () => terminal.chunks.slice(mark).some((chunk) => isFrame(chunk) && /mountain\s+ready\s+4321\s+11m/.test(tierRow(chunk))),
       () => `a frame with 11m after the console line: ${JSON.stringify(terminal.chunks.slice(mark))}`,
-      4_000,
+      Math.min(4_000, Math.max(left(), 0)),
     );
   }, 60_000);
 
@@ -99,7 +121,7 @@ describe('live cells on a terminal', () => {
     const now = Date.now();
     const { terminal, writeStderr } = mount(new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now })], { startedAt: now })));
     await waitFor(() => terminal.output.includes('mountain'), 'the first frame');
-    await waitFor(() => terminal.chunks.some((chunk) => !isFrame(chunk) && /\d+s/.test(chunk)), 'an uptime rewritten in place', 8_000);
+    await waitFor(() => terminal.chunks.some(isUptimeRewrite), 'an uptime rewritten in place', 8_000);
     const mark = terminal.chunks.length;
     writeStderr('(node:1) Warning: something\n');
     await waitFor(() => terminal.chunks.slice(mark + 1).some(isFrame), 'a frame after the stderr line', 4_000);
