@@ -46,7 +46,10 @@ async function noAnswer(error: NoAnswerError, target: Target): Promise<InputErro
 /** A refusal from the stack or the absence of one, as an InputError carrying its exit code; anything else as is. */
 export function asCliError(error: unknown, target: Target): unknown {
   if (error instanceof NoStackError) {
-    return new InputError(`no stack is running in ${displayPath(target.rootDir) || '.'}: start one with \`land up\``, EXIT_NO_STACK);
+    const where = displayPath(target.rootDir) || '.';
+    // A stack that stopped while the request came in: no stack runs any more, but say what happened.
+    if (error.wentAway) return new InputError(`the stack in ${where} stopped before it answered (it was shutting down, or died)`, EXIT_NO_STACK);
+    return new InputError(`no stack is running in ${where}: start one with \`land up\``, EXIT_NO_STACK);
   }
   if (error instanceof ApiError || error instanceof ControlError) {
     if (CONFLICTS.has(error.code)) return new InputError(error.message, EXIT_CONFLICT);

@@ -3,10 +3,16 @@ import { request, type IncomingMessage } from 'node:http';
 import { oneLine } from '../errors.js';
 import type { ApiErrorBody, ApiErrorCode } from './protocol.js';
 
-/** Nothing answers on the socket: no stack runs in this project (or the one that did has died). */
+/**
+ * Nothing answers on the socket: no stack runs in this project (or the one that did has died). `wentAway`: it took
+ * the connection and closed it without an answer (it was shutting down, or died, while the request came in).
+ */
 export class NoStackError extends Error {
-  constructor(readonly socketPath: string) {
-    super(`no stack is running (nothing answers on ${socketPath})`);
+  constructor(
+    readonly socketPath: string,
+    readonly wentAway = false,
+  ) {
+    super(wentAway ? `the stack on ${socketPath} closed the connection without answering` : `no stack is running (nothing answers on ${socketPath})`);
     this.name = 'NoStackError';
   }
 }
@@ -35,6 +41,8 @@ export class NoAnswerError extends Error {
 }
 
 const NO_LISTENER = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTSOCK']);
+/** Before an answer: the stack closed the connection (its shutdown closes every connection; node says `socket hang up`). */
+const CLOSED_UNANSWERED = new Set(['ECONNRESET', 'EPIPE']);
 
 /** How long a client waits for the stack to answer (for a stream: to start answering). */
 export const ANSWER_TIMEOUT_MS = 5000;
@@ -65,7 +73,8 @@ function send(socketPath: string, method: string, path: string, stream = false):
       req.destroy(error);
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code && NO_LISTENER.has(error.code) ? new NoStackError(socketPath) : error);
+      if (error.code && NO_LISTENER.has(error.code)) return reject(new NoStackError(socketPath));
+      reject(!response && error.code && CLOSED_UNANSWERED.has(error.code) ? new NoStackError(socketPath, true) : error);
     });
     req.end();
   });

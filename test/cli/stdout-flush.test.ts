@@ -5,7 +5,7 @@
  * (an unsettled top-level await) instead of the command's.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, land, LAND_BIN, makeProject, removeProjects, waitUntil } from '../helpers/land.js';
@@ -26,7 +26,10 @@ describe('stdout queued behind a full pipe when a command ends', () => {
       'while [ ! -e go ]; do sleep 0.05; done; cat > rest; }; echo "${PIPESTATUS[0]}" > code';
     const reader = spawn('bash', ['-c', script], { cwd: dir, stdio: 'ignore' });
     const done = new Promise((resolve) => reader.once('close', resolve));
-    await waitUntil(() => existsSync(join(dir, 'first')), 20_000, 'the follower attached');
+    // dd makes `first` when it starts, before a byte has come: its byte is what says the follower attached (waiting
+    // for the file alone let a follower slow to start under load connect while the stack was shutting down).
+    await waitUntil(() => existsSync(join(dir, 'first')) && statSync(join(dir, 'first')).size === 1, 20_000, 'the follower attached');
+    // Until the follower has taken what it can (the pipe full, ~8 KB queued in it): `rest` then holds what had to wait.
     await new Promise((resolve) => setTimeout(resolve, 500));
     // The stack stops: the follower's stream ends while its last lines still wait for the pipe.
     expect((await run.stop()).code).toBe(0);

@@ -1,6 +1,7 @@
 /** The control socket's life: one land per socket, a dead land's socket replaced, the optional TCP listener. */
 import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CONFIG_FILE_NAMES as LOADER_NAMES } from '../../src/config/load.js';
@@ -47,6 +48,38 @@ describe('the control socket', () => {
     expect(await landDone(['down'], dir)).toMatchObject({ code: 0 });
     expect((await next.exited).code).toBe(0);
     expect(existsSync(socketPath)).toBe(false);
+  });
+
+  it('a stack that closes the connection without an answer (its shutdown, as a request comes in): exit 3 and one line saying so', async () => {
+    const dir = project();
+    mkdirSync(join(dir, '.land', 'run'), { recursive: true, mode: 0o700 });
+    // Closed with the request unread (as the shutdown's closeAllConnections does: the client reads ECONNRESET, or
+    // EPIPE if it writes after), or once the request is read (node's `socket hang up`).
+    let unread = true;
+    const server = createServer({ pauseOnConnect: true }, (socket) => {
+      if (unread) setTimeout(() => socket.destroy(), 50);
+      else socket.once('data', () => socket.destroy()).resume();
+    });
+    await new Promise<void>((resolve) => server.listen(join(dir, '.land', 'run', 'land.sock'), resolve));
+    try {
+      for (const args of [['status'], ['stop', 'api'], ['restart', 'api'], ['logs', 'api', '-f']]) {
+        for (const how of [true, false]) {
+          unread = how;
+          const result = await landDone(args, dir);
+          const said = result.stderr.trimEnd().split('\n');
+          if (args[0] === 'logs') {
+            // No stack any more: the boot's files (none here), as with no stack at all.
+            expect(result.code, said.join('\n')).toBe(3);
+            expect(said).toEqual([expect.stringMatching(/^land: no stack is running in .+ and no boot has logged there yet/)]);
+            continue;
+          }
+          expect(result.code, `${args.join(' ')}: ${said.join('\n')}`).toBe(3);
+          expect(said).toEqual([expect.stringMatching(/^land: the stack in .+ stopped before it answered \(it was shutting down, or died\)$/)]);
+        }
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('moves the socket under the temp dir when the project path is too long for a socket address', async () => {
