@@ -9,12 +9,11 @@
 import { chmodSync, chownSync, copyFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { isAlive, LandRun, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+import { isAlive, makeProject, removeProjects, ROOT, type LandRun } from '../helpers/land.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
 import { cleanUp } from '../control/helpers.js';
-import { sleeper, tierWhen } from './support.js';
+import { asNobody, endsWithin, NOBODY, sleeper, tierWhen } from './support.js';
 
-const NOBODY = 65534;
 const runs: LandRun[] = [];
 const rootPids = new Set<number>();
 let restoreModes = () => {};
@@ -25,20 +24,6 @@ afterEach(async () => {
   restoreModes();
 });
 afterAll(removeProjects);
-
-const asNobody = (args: string[], cwd: string) =>
-  new LandRun(args, { cwd, env: { HOME: cwd }, launcher: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] });
-
-/** A command that must end: fails the test (instead of hanging it) after `ms`. */
-async function endsWithin<T>(what: string, promise: Promise<T>, ms = 20_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The control client run as nobody, to its end. */
 async function client(args: string[], project: string) {

@@ -9,18 +9,12 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isAlive, LandRun, landDone, makeProject, markedProcesses, removeProjects, ROOT, waitUntil } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
-import { sleeper, tierWhen, upUntil } from './support.js';
+import { asNobody, endsWithin, NOBODY, sleeper, tierWhen, upUntil } from './support.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
 
 const runs: LandRun[] = [];
 afterEach(() => cleanUp(runs));
 afterAll(removeProjects);
-
-const NOBODY = 65534;
-
-/** The real CLI run as the user nobody (setpriv), in a project nobody owns. */
-const asNobody = (args: string[], cwd: string) =>
-  new LandRun(args, { cwd, env: { HOME: cwd }, launcher: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] });
 
 /** Pids the scripts below wrote into <dir>/pids/<name>, one a line. */
 function pidsIn(dir: string, name: string): number[] {
@@ -67,17 +61,6 @@ const aliveIn = (project: string) => {
   const cwd = realpathSync(project);
   return (pid: number) => isAlive(pid) && cwdOf(pid) === cwd;
 };
-
-/** A command that must end: fails the test (instead of hanging it) after `ms`. */
-async function endsWithin<T>(what: string, promise: Promise<T>, ms = 20_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('fault: a descendant that leaves the tier (setsid, double fork, env -i) and keeps its pipes', () => {
   it('the leader exits: its exit is seen at once, the descendant is found by the pipes it holds and killed, the tier fails under policy never', async () => {

@@ -5,7 +5,7 @@ import { connect, type NetConnectOpts } from 'node:net';
 import { join } from 'node:path';
 import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
 import { http, tierOf } from '../control/helpers.js';
-import { land, ROOT, type LandRun } from '../helpers/land.js';
+import { land, LandRun, ROOT } from '../helpers/land.js';
 
 export const FAULT_CHILD = join(ROOT, 'test', 'fixtures', 'fault-child.mjs');
 
@@ -101,4 +101,22 @@ export function hangUpMidStream(options: RequestOptions): Promise<number | undef
     req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve(undefined) : reject(error)));
     req.end();
   });
+}
+
+/** The user nobody's uid: the as-nobody tests run land with setpriv. */
+export const NOBODY = 65534;
+
+/** The real CLI run as the user nobody (setpriv), in a project nobody owns. */
+export const asNobody = (args: string[], cwd: string) =>
+  new LandRun(args, { cwd, env: { HOME: cwd }, launcher: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] });
+
+/** A command that must end: fails the test (instead of hanging it) after `ms`. */
+export async function endsWithin<T>(what: string, promise: Promise<T>, ms = 20_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
