@@ -88,7 +88,7 @@ async function readTrees(roots: readonly number[], memory: TreeMemory) {
 }
 
 function knowsEvery(trees: ReadonlyMap<number, number[]>, roots: readonly number[]): boolean {
-  for (const root of roots) if (!trees.has(root)) return false;
+  for (let index = 0; index < roots.length; index += 1) if (!trees.has(roots[index]!)) return false;
   return true;
 }
 
@@ -105,7 +105,10 @@ function readMembers(memory: TreeMemory): boolean {
     return false;
   }
   let read = 0;
-  for (const pid of memory.members) {
+  // Indexed loops here and below: idle land runs in V8's interpreter, where a for-of makes an iterator result per element.
+  const { members } = memory;
+  for (let index = 0; index < members.length; index += 1) {
+    const pid = members[index]!;
     const info = files ? files.read(pid) : readProc(pid);
     if (!info || isDead(info)) {
       stats.delete(pid); // gone meanwhile, or a zombie
@@ -193,8 +196,9 @@ function treeUsage(pids: readonly number[] | undefined, stats: ReadonlyMap<numbe
   scratch.cpu = 0;
   scratch.memory = 0;
   scratch.processes = 0;
-  for (const pid of pids ?? []) {
-    const stat = stats.get(pid);
+  if (pids === undefined) return undefined;
+  for (let index = 0; index < pids.length; index += 1) {
+    const stat = stats.get(pids[index]!);
     if (!stat) continue;
     scratch.cpu += stat.cpu;
     scratch.memory += stat.memory;
@@ -208,7 +212,8 @@ const sameTree = (a: TreeUsage, b: TreeUsage): boolean => a.cpu === b.cpu && a.m
 /** Whether the roots' usage now is `last`'s, root for root (no root more or fewer, none moved). */
 function sameUsage(roots: readonly number[], trees: ReadonlyMap<number, number[]>, stats: ReadonlyMap<number, ProcStat>, last: UsageByPid): boolean {
   let count = 0;
-  for (const root of roots) {
+  for (let index = 0; index < roots.length; index += 1) {
+    const root = roots[index]!;
     const tree = treeUsage(trees.get(root), stats);
     const before = last.get(root);
     if (!tree) {
