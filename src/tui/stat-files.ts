@@ -13,11 +13,20 @@ import { parseStat, type ProcInfo } from '../supervisor/process-tree.js';
 /** A stat line is at most 52 numbers and a 16-byte name: well under this. */
 const line = Buffer.allocUnsafe(2048);
 
-/** A kept stat file: its descriptor, and its last line and what it parsed to. */
+/** A kept file's line buffers: a stat line is ~300 bytes; the fields read (up to rss, the 24th) are well within. */
+const KEPT_BYTES = 1024;
+
+/**
+ * A kept stat file: its descriptor, its last line (`bytes`, zero past `length`) and what it parsed to, and a second
+ * buffer the next read goes into. The two lines are compared whole (Buffer#compare with one argument: with offsets, node
+ * validates each through a wrapper that makes an array per call, which in the interpreter is most of a sample's garbage).
+ */
 interface Kept {
   fd: number;
-  bytes: Buffer | undefined;
+  bytes: Buffer;
   length: number;
+  spare: Buffer;
+  spareLength: number;
   info: ProcInfo | undefined;
 }
 
@@ -31,15 +40,20 @@ export class StatFiles {
     let kept = this.open.get(pid);
     try {
       if (kept === undefined) {
-        kept = { fd: openSync(`/proc/${pid}/stat`, 'r'), bytes: undefined, length: 0, info: undefined };
+        const fd = openSync(`/proc/${pid}/stat`, 'r');
+        kept = { fd, bytes: Buffer.alloc(KEPT_BYTES), length: 0, spare: Buffer.alloc(KEPT_BYTES), spareLength: 0, info: undefined };
         this.open.set(pid, kept);
       }
-      const length = readSync(kept.fd, line, 0, line.length, 0);
-      if (kept.info !== undefined && length === kept.length && line.compare(kept.bytes!, 0, length, 0, length) === 0) return kept.info;
-      if (kept.bytes === undefined || kept.bytes.length < length) kept.bytes = Buffer.allocUnsafe(Math.max(length, 256));
-      line.copy(kept.bytes, 0, 0, length);
+      const { spare } = kept;
+      const length = readSync(kept.fd, spare, 0, KEPT_BYTES, 0);
+      for (let index = length; index < kept.spareLength; index += 1) spare[index] = 0; // what an older, longer line left
+      kept.spareLength = length;
+      if (kept.info !== undefined && spare.compare(kept.bytes) === 0) return kept.info;
+      kept.spare = kept.bytes;
+      kept.spareLength = kept.length;
+      kept.bytes = spare;
       kept.length = length;
-      kept.info = parseStat(pid, line, length);
+      kept.info = parseStat(pid, spare, length);
       return kept.info;
     } catch {
       this.close(pid);
