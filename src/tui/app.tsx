@@ -213,12 +213,16 @@ export function App(props: AppProps) {
     // Telemetry and receiver counters change without an event: read them now and then (the whole state too when an
     // event came since the last poll), on land's heartbeat: in a wake-up land has anyway (src/runtime/heartbeat.ts).
     const stopPoll = onEveryNthHeartbeat(POLL_MS / HEARTBEAT_MS, () => refreshRef.current(eventsWithin(2 * POLL_MS) ? 'all' : 'counters'));
+    let lastSample: UsageByPid | undefined;
     const sampler =
       props.sampleUsage === false
         ? undefined
         : startUsageSampler({
             pids: () => viewRef.current.snapshot.tiers.filter(isAlive).map((tier) => tier.pid!),
             onSample: (usage) => {
+              // The sampler gives its last map again when no tree's usage moved: nothing to format or compare.
+              if (usage === lastSample) return;
+              lastSample = usage;
               const usageKey = usageKeyOf(usage);
               if (mountedRef.current && usageKey !== viewRef.current.usageKey) {
                 show({ ...viewRef.current, usage, usageKey });

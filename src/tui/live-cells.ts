@@ -77,7 +77,10 @@ export function liveSpansOf(snapshot: StackSnapshot, layout: LiveLayout): (now: 
     const spans = new Map<string, LiveSpan>();
     const uptime = formatUptime(now - snapshot.startedAt);
     spans.set('up', { line: 0, column: headerColumn, text: uptime, inPlace: headerColumn + uptime.length <= layout.width });
-    for (const row of rows) {
+    // Indexed loops here and in changedSpans: idle land runs in V8's interpreter, where a for-of makes an iterator
+    // result per element (and a Map's an entry array too), every tick.
+    for (let index = 0; index < rows.length; index += 1) {
+      const row = rows[index]!;
       const { tier, line } = row;
       const tree = tier.pid !== undefined ? usage.get(tier.pid) : undefined;
       if (row.known === undefined || row.known.tree !== tree) {
@@ -104,14 +107,22 @@ export function liveSpansOf(snapshot: StackSnapshot, layout: LiveLayout): (now: 
 export function changedSpans(shown: ReadonlyMap<string, LiveSpan>, next: ReadonlyMap<string, LiveSpan>): LiveSpan[] | undefined {
   if (shown.size !== next.size) return undefined;
   const changed: LiveSpan[] = [];
-  for (const [key, span] of next) {
+  let fits = true;
+  next.forEach((span, key) => {
+    if (!fits) return;
     const old = shown.get(key);
-    if (!old || old.line !== span.line || old.column !== span.column) return undefined;
-    if (old.text === span.text) continue;
-    if (!old.inPlace || !span.inPlace) return undefined;
-    changed.push({ ...span, text: span.text.padEnd(old.text.length) });
-  }
-  return changed;
+    if (!old || old.line !== span.line || old.column !== span.column) fits = false;
+    else if (old.text === span.text) return;
+    else if (!old.inPlace || !span.inPlace) fits = false;
+    else changed.push({ line: span.line, column: span.column, text: span.text.padEnd(old.text.length), inPlace: true });
+  });
+  return fits ? changed : undefined;
+}
+
+/** Whether the spans are in line order already (changedSpans gives them so): then they need no sorted copy. */
+function inLineOrder(spans: readonly LiveSpan[]): boolean {
+  for (let index = 1; index < spans.length; index += 1) if (spans[index]!.line < spans[index - 1]!.line) return false;
+  return true;
 }
 
 const vertical = (lines: number): string => (lines < 0 ? `\u001B[${-lines}A` : lines > 0 ? `\u001B[${lines}B` : '');
@@ -123,7 +134,9 @@ const vertical = (lines: number): string => (lines < 0 ? `\u001B[${-lines}A` : l
 export function patchSequence(spans: readonly LiveSpan[], height: number): string {
   let line = height;
   let out = '';
-  for (const span of [...spans].sort((a, b) => a.line - b.line)) {
+  const ordered = inLineOrder(spans) ? spans : [...spans].sort((a, b) => a.line - b.line);
+  for (let index = 0; index < ordered.length; index += 1) {
+    const span = ordered[index]!;
     out += `${vertical(span.line - line)}\u001B[${span.column + 1}G${span.text}`;
     line = span.line;
   }

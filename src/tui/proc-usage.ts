@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { allPids, isDead, readProc, type ProcInfo } from '../supervisor/process-tree.js';
+import { readUptime } from './stat-files.js';
 
 export interface ProcUsage {
   pid: number;
@@ -18,11 +19,18 @@ export interface ProcUsage {
 }
 
 /**
- * CPU ticks seen at a sampler's previous reading, by pid and start time (a reused pid is another process). Each
- * sampler has its own (the UI's and the dashboard's run side by side): a CPU percentage is the ticks used since that
- * sampler's last look divided by the time since then, so a baseline shared by two would give each the other's interval.
+ * CPU ticks seen at a sampler's previous reading, by pid, with the process's start time (a reused pid is another
+ * process). Each sampler has its own (the UI's and the dashboard's run side by side): a CPU percentage is the ticks used
+ * since that sampler's last look divided by the time since then, so a baseline shared by two would give each the other's
+ * interval. A mark is updated in place: a sample of an idle stack makes no new objects.
  */
-export type CpuBaseline = Map<string, { ticks: number; at: number }>;
+export type CpuBaseline = Map<number, CpuMark>;
+export interface CpuMark {
+  start: string;
+  ticks: number;
+  /** When, in ticks since boot. */
+  at: number;
+}
 
 /** /proc counts CPU time in USER_HZ ticks, 100 a second on every Linux (the ABI fixes it; pidusage assumes it too). */
 const TICKS_PER_SECOND = 100;
@@ -38,6 +46,29 @@ function pageBytes(): number {
   return pageSize;
 }
 
+/** Now, in ticks since boot (`uptime`: seconds since boot, as a sampler reads it). */
+export function ticksNow(uptime: () => number = readUptime): number {
+  return uptime() * TICKS_PER_SECOND;
+}
+
+/** Percent of one core `info`'s process used since `baseline`'s mark of it (since it started, at first); marks it `at`. */
+export function cpuSince(baseline: CpuBaseline, info: ProcInfo, at: number): number {
+  const mark = baseline.get(info.pid);
+  if (mark === undefined || mark.start !== info.startTime) {
+    baseline.set(info.pid, { start: info.startTime, ticks: info.cpuTicks, at });
+    const elapsed = at - Number(info.startTime);
+    return elapsed > 0 ? (info.cpuTicks / elapsed) * 100 : 0;
+  }
+  const elapsed = at - mark.at;
+  const cpu = elapsed > 0 ? ((info.cpuTicks - mark.ticks) / elapsed) * 100 : 0;
+  mark.ticks = info.cpuTicks;
+  mark.at = at;
+  return cpu;
+}
+
+/** Resident bytes of `info`'s process. */
+export const residentBytes = (info: ProcInfo): number => info.rssPages * pageBytes();
+
 /**
  * Every live process with its parent and usage (`only`: just those pids, the ones gone left out), the CPU measured
  * against `baseline`, which this reading then updates; empty where there is no /proc. `read`: how a process's stat
@@ -47,35 +78,26 @@ export function readProcUsage(
   baseline: CpuBaseline,
   only?: readonly number[],
   read: (pid: number) => ProcInfo | undefined = readProc,
+  uptime?: () => number,
 ): ProcUsage[] {
   let pids: readonly number[];
-  let uptime: number;
+  let at: number;
   try {
     pids = only ?? allPids();
-    uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    at = ticksNow(uptime);
   } catch {
     return [];
   }
-  const page = pageBytes();
-  const at = uptime * TICKS_PER_SECOND; // now, in ticks since boot
-  const seen: CpuBaseline = new Map();
   const result: ProcUsage[] = [];
   for (const pid of pids) {
     const info = read(pid);
     if (!info || isDead(info)) continue; // gone meanwhile, or a zombie
-    const key = `${pid}:${info.startTime}`;
-    const before = baseline.get(key) ?? { ticks: 0, at: Number(info.startTime) };
-    seen.set(key, { ticks: info.cpuTicks, at });
-    const elapsed = at - before.at;
-    result.push({
-      pid,
-      ppid: info.ppid,
-      cpu: elapsed > 0 ? ((info.cpuTicks - before.ticks) / elapsed) * 100 : 0,
-      memory: info.rssPages * page,
-    });
+    result.push({ pid, ppid: info.ppid, cpu: cpuSince(baseline, info, at), memory: residentBytes(info) });
   }
   // A full pass forgets the processes that are gone; a partial one keeps what it did not read.
-  if (!only) baseline.clear();
-  for (const [key, value] of seen) baseline.set(key, value);
+  if (!only) {
+    const seen = new Set(result.map((entry) => entry.pid));
+    for (const pid of baseline.keys()) if (!seen.has(pid)) baseline.delete(pid);
+  }
   return result;
 }

@@ -31,7 +31,10 @@ export function nextChangeIn(snapshot: StackSnapshot, now: number): number {
   const consider = (ms: number) => {
     if (ms > 0 && ms < soonest) soonest = ms;
   };
-  for (const tier of snapshot.tiers) {
+  // An indexed loop: idle land runs in V8's interpreter, where a for-of makes an iterator result per tier every tick.
+  const { tiers } = snapshot;
+  for (let index = 0; index < tiers.length; index += 1) {
+    const tier = tiers[index]!;
     if (isAlive(tier)) consider(untilNextStep(now - (tier.startedAt ?? tier.since)));
     // The countdown shows whole seconds rounded up: it moves as the time left crosses each whole second.
     if (tier.state === 'backoff' && tier.nextRestartAt !== undefined && tier.nextRestartAt > now) {

@@ -4,8 +4,8 @@
  * a listing through pidtree (`ps`), then one pidusage call over every pid found. A pid that is gone by the time it
  * is read is simply left out: sampling never fails loudly.
  */
-import { allPids as listPids, treesOf, type ParentLink } from '../supervisor/process-tree.js';
-import { readProcUsage, type CpuBaseline } from './proc-usage.js';
+import { allPids as listPids, isDead, readProc, treesOf, type ParentLink } from '../supervisor/process-tree.js';
+import { cpuSince, readProcUsage, residentBytes, ticksNow, type CpuBaseline } from './proc-usage.js';
 import { StatFiles } from './stat-files.js';
 import { onEveryNthHeartbeat } from '../runtime/heartbeat.js';
 
@@ -34,17 +34,38 @@ export type UsageByPid = Map<number, TreeUsage>;
  */
 export interface TreeMemory {
   trees: Map<number, number[]>;
+  /** Every pid of `trees`, once each. */
+  members: number[];
   scannedAt: number;
   cpu: CpuBaseline;
   outside: Map<number, number>;
   fullAt: number;
   /** The sampler's open stat files (stat-files.ts); without them each read opens the file. */
   files?: StatFiles;
+  /** Each tree member's usage at the last sample, updated in place between passes. */
+  stats: Map<number, ProcStat>;
+  /** The last sample's result: given again, the same map, when no tree's usage moved. */
+  last: UsageByPid | undefined;
+}
+
+interface ProcStat {
+  cpu: number;
+  memory: number;
 }
 
 /** A sampler's memory before its first sample. */
 export function newTreeMemory(files?: StatFiles): TreeMemory {
-  return { trees: new Map(), scannedAt: -Infinity, cpu: new Map(), outside: new Map(), fullAt: -Infinity, files };
+  return {
+    trees: new Map(),
+    members: [],
+    scannedAt: -Infinity,
+    cpu: new Map(),
+    outside: new Map(),
+    fullAt: -Infinity,
+    files,
+    stats: new Map(),
+    last: undefined,
+  };
 }
 
 export const RESCAN_MS = 10_000;
@@ -52,21 +73,56 @@ export const FULL_MS = 60_000;
 
 /** The trees of the roots and every pid's usage: from memory where it is recent and knows every root, else anew. */
 async function readTrees(roots: readonly number[], memory: TreeMemory) {
-  const read = memory.files ? (pid: number) => memory.files!.read(pid) : undefined;
-  const known = Date.now() - memory.scannedAt < RESCAN_MS && roots.every((root) => memory.trees.has(root));
-  if (known) {
-    const stats = readProcUsage(memory.cpu, [...new Set(roots.flatMap((root) => memory.trees.get(root)!))], read);
-    if (stats.length > 0) return { trees: memory.trees, stats: new Map(stats.map((entry) => [entry.pid, entry])) };
+  if (Date.now() - memory.scannedAt < RESCAN_MS && knowsEvery(memory.trees, roots) && readMembers(memory)) {
+    return { trees: memory.trees, stats: memory.stats };
   }
   const pass = passOverProc(memory, roots);
   const listing: ParentLink[] = pass?.listing ?? (await psListing());
   const alive = new Set(listing.map(({ pid }) => pid));
   const trees = treesOf([...new Set(roots)].filter((root) => alive.has(root)), listing);
-  Object.assign(memory, { trees, scannedAt: Date.now() });
-  const allPids = [...new Set([...trees.values()].flat())];
-  if (!pass) return { trees, stats: await readStats(allPids) };
-  forgetOutside(memory, listing, new Set(allPids));
-  return { trees, stats: new Map(pass.stats.map((entry) => [entry.pid, entry])) };
+  const members = [...new Set([...trees.values()].flat())];
+  Object.assign(memory, { trees, members, scannedAt: Date.now() });
+  memory.stats = pass ? new Map(pass.stats.map(({ pid, cpu, memory: bytes }) => [pid, { cpu, memory: bytes }])) : await readStats(members);
+  if (pass) forgetOutside(memory, listing, new Set(members));
+  return { trees, stats: memory.stats };
+}
+
+function knowsEvery(trees: ReadonlyMap<number, number[]>, roots: readonly number[]): boolean {
+  for (let index = 0; index < roots.length; index += 1) if (!trees.has(roots[index]!)) return false;
+  return true;
+}
+
+/**
+ * Between passes: every tree member's usage read again into `memory.stats`, whose entries are updated in place (a
+ * sample every 2 s of an idle stack makes no objects); false when nothing could be read (no /proc: a pass then).
+ */
+function readMembers(memory: TreeMemory): boolean {
+  const { files, stats } = memory;
+  let at: number;
+  try {
+    at = ticksNow(files ? () => files.uptime() : undefined);
+  } catch {
+    return false;
+  }
+  let read = 0;
+  // Indexed loops here and below: idle land runs in V8's interpreter, where a for-of makes an iterator result per element.
+  const { members } = memory;
+  for (let index = 0; index < members.length; index += 1) {
+    const pid = members[index]!;
+    const info = files ? files.read(pid) : readProc(pid);
+    if (!info || isDead(info)) {
+      stats.delete(pid); // gone meanwhile, or a zombie
+      continue;
+    }
+    const cpu = cpuSince(memory.cpu, info, at);
+    const entry = stats.get(pid);
+    if (entry) {
+      entry.cpu = cpu;
+      entry.memory = residentBytes(info);
+    } else stats.set(pid, { cpu, memory: residentBytes(info) });
+    read += 1;
+  }
+  return read > 0;
 }
 
 /** Every process in /proc with its parent, reading those not known to be outside every tree; undefined without /proc. */
@@ -87,7 +143,8 @@ function passOverProc(memory: TreeMemory, roots: readonly number[]) {
   const files = memory.files;
   const kept = new Set([...roots, ...[...memory.trees.values()].flat()]);
   const readOne = files && ((pid: number) => (kept.has(pid) ? files.read(pid) : files.readOnce(pid)));
-  const stats = readProcUsage(memory.cpu, memory.outside.size > 0 ? pids.filter((pid) => !memory.outside.has(pid)) : pids, readOne);
+  const uptime = files ? () => files.uptime() : undefined;
+  const stats = readProcUsage(memory.cpu, memory.outside.size > 0 ? pids.filter((pid) => !memory.outside.has(pid)) : pids, readOne, uptime);
   if (stats.length === 0) return undefined;
   const listing: ParentLink[] = [...stats];
   for (const pid of pids) {
@@ -101,39 +158,72 @@ function passOverProc(memory: TreeMemory, roots: readonly number[]) {
 function forgetOutside(memory: TreeMemory, listing: readonly ParentLink[], inTrees: ReadonlySet<number>): void {
   memory.outside.clear();
   for (const { pid, ppid } of listing) if (!inTrees.has(pid)) memory.outside.set(pid, ppid);
-  for (const key of memory.cpu.keys()) if (!inTrees.has(Number.parseInt(key, 10))) memory.cpu.delete(key);
+  for (const pid of memory.cpu.keys()) if (!inTrees.has(pid)) memory.cpu.delete(pid);
   memory.files?.keepOnly(inTrees);
 }
 
 /**
  * One sample for each root pid that is still alive. `memory`: a sampler's, which spares most full passes and holds
- * its CPU baseline; without one, the sample stands alone (CPU since each process started).
+ * its CPU baseline; without one, the sample stands alone (CPU since each process started). With a memory, a sample in
+ * which no tree's usage moved is the previous sample's map itself (what shows it need not work it out again), and a
+ * tree whose usage did not move keeps its object.
  */
 export async function sampleTreeUsage(roots: readonly number[], memory: TreeMemory = newTreeMemory()): Promise<UsageByPid> {
-  const result: UsageByPid = new Map();
-  if (roots.length === 0) return result;
+  if (roots.length === 0) return new Map();
   let trees: Map<number, number[]>;
-  let stats: Map<number, { cpu: number; memory: number }>;
+  let stats: ReadonlyMap<number, ProcStat>;
   try {
     ({ trees, stats } = await readTrees(roots, memory));
   } catch {
-    return result;
+    return new Map();
   }
-  for (const root of new Set(roots)) {
-    const pids = trees.get(root) ?? [];
-    let cpu = 0;
-    let bytes = 0;
-    let processes = 0;
-    for (const pid of pids) {
-      const stat = stats.get(pid);
-      if (!stat) continue;
-      cpu += stat.cpu;
-      bytes += stat.memory;
-      processes += 1;
-    }
-    if (processes > 0) result.set(root, { cpu, memory: bytes, processes });
+  const last = memory.last;
+  if (last !== undefined && sameUsage(roots, trees, stats, last)) return last;
+  const result: UsageByPid = new Map();
+  for (const root of roots) {
+    const tree = treeUsage(trees.get(root), stats);
+    if (!tree || result.has(root)) continue;
+    const before = last?.get(root);
+    result.set(root, before && sameTree(before, tree) ? before : { ...tree });
   }
+  memory.last = result;
   return result;
+}
+
+/** A tree's usage summed over its processes, into one object reused by every call; undefined when none was read. */
+const scratch: TreeUsage = { cpu: 0, memory: 0, processes: 0 };
+function treeUsage(pids: readonly number[] | undefined, stats: ReadonlyMap<number, ProcStat>): TreeUsage | undefined {
+  scratch.cpu = 0;
+  scratch.memory = 0;
+  scratch.processes = 0;
+  if (pids === undefined) return undefined;
+  for (let index = 0; index < pids.length; index += 1) {
+    const stat = stats.get(pids[index]!);
+    if (!stat) continue;
+    scratch.cpu += stat.cpu;
+    scratch.memory += stat.memory;
+    scratch.processes += 1;
+  }
+  return scratch.processes > 0 ? scratch : undefined;
+}
+
+const sameTree = (a: TreeUsage, b: TreeUsage): boolean => a.cpu === b.cpu && a.memory === b.memory && a.processes === b.processes;
+
+/** Whether the roots' usage now is `last`'s, root for root (no root more or fewer, none moved). */
+function sameUsage(roots: readonly number[], trees: ReadonlyMap<number, number[]>, stats: ReadonlyMap<number, ProcStat>, last: UsageByPid): boolean {
+  let count = 0;
+  for (let index = 0; index < roots.length; index += 1) {
+    const root = roots[index]!;
+    const tree = treeUsage(trees.get(root), stats);
+    const before = last.get(root);
+    if (!tree) {
+      if (before) return false;
+      continue;
+    }
+    if (!before || !sameTree(before, tree)) return false;
+    count += 1;
+  }
+  return count === last.size;
 }
 
 /** Every process with its parent through `ps` (pidtree, loaded only where there is no /proc). */

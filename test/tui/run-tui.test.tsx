@@ -125,25 +125,47 @@ describe('App and the terminal', () => {
   });
 
   it('shows the CPU and memory of a running tier’s process tree', async () => {
-    const child = execa(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { reject: false });
-    cleanups.push(async () => {
-      child.kill('SIGKILL');
-      await child;
-    });
-    const stack = new FakeControl(stack1(child.pid!));
-    const terminal = new FakeTerminal(100, 24);
-    const instance = render(<App control={stack} mode="watch" clock={() => T0} />, {
-      stdout: asStdout(terminal),
-      stdin: asStdin(new FakeKeyboard()),
-      exitOnCtrlC: false,
-      patchConsole: false,
-      debug: true,
-    });
-    cleanups.push(() => instance.unmount());
+    const { terminal } = showTier('setInterval(() => {}, 1000)');
     // READY, CPU, MEM: a percentage and a size in megabytes.
     await waitFor(() => /mountain\s+ready\s+\d+\s+\S+\s+0\s+-\s+[\d.]+%\s+\d+(\.\d)?M/.test(plain(terminal.output)), 'usage', 10_000);
   });
+
+  // The sampler gives its last sample again when no tree's usage moved, and the UI then formats nothing: a tier that
+  // turns busy must still show it on a following sample.
+  it("shows a tier's CPU moving after samples in which nothing moved", async () => {
+    const script = "process.on('SIGUSR1', () => { for (;;); }); setInterval(() => {}, 1 << 30)";
+    const { child, terminal } = showTier(script);
+    const cpu = (): number | undefined => {
+      const shown = [...plain(terminal.output).matchAll(/mountain\s+ready\s+\d+\s+\S+\s+0\s+-\s+([\d.]+)%/g)].at(-1);
+      return shown ? Number(shown[1]) : undefined;
+    };
+    // Idle: its start-up's CPU at the first sample, then under a core at every later one (two samples, 4 s).
+    await waitFor(() => cpu() !== undefined, 'usage', 10_000);
+    await sleep(4_500);
+    expect(cpu()).toBeLessThan(50);
+    child.kill('SIGUSR1');
+    await waitFor(() => (cpu() ?? 0) >= 50, 'the busy tier near a core', 10_000);
+  }, 30_000);
 });
+
+/** The App, with its usage sampler, over one tier whose process runs `script` in node; both ended after the test. */
+function showTier(script: string) {
+  const child = execa(process.execPath, ['-e', script], { reject: false });
+  cleanups.push(async () => {
+    child.kill('SIGKILL');
+    await child;
+  });
+  const terminal = new FakeTerminal(100, 24);
+  const instance = render(<App control={new FakeControl(stack1(child.pid!))} mode="watch" clock={() => T0} />, {
+    stdout: asStdout(terminal),
+    stdin: asStdin(new FakeKeyboard()),
+    exitOnCtrlC: false,
+    patchConsole: false,
+    debug: true,
+  });
+  cleanups.push(() => instance.unmount());
+  return { child, terminal };
+}
 
 function stack1(pid: number) {
   return stack([tier('mountain', 'ready', { pid, startedAt: T0 })]);

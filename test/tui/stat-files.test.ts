@@ -2,7 +2,8 @@
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allPids, parseStat, readProc } from '../../src/supervisor/process-tree.js';
-import { StatFiles } from '../../src/tui/stat-files.js';
+import { readFileSync } from 'node:fs';
+import { parseUptime, StatFiles } from '../../src/tui/stat-files.js';
 import { newTreeMemory, sampleTreeUsage } from '../../src/tui/usage.js';
 
 const files: StatFiles[] = [];
@@ -89,5 +90,49 @@ describe('stat files', () => {
       child.kill('SIGKILL');
       await child;
     }
+  });
+});
+
+describe('stat files, unchanged lines', () => {
+  it('gives back the same parsed line while a process stays put, and a new one once its CPU moves', async () => {
+    const script = "process.on('SIGUSR1', () => { const end = Date.now() + 300; while (Date.now() < end); }); setInterval(() => {}, 1 << 30)";
+    const child = execa(process.execPath, ['-e', script], { reject: false });
+    const open = new StatFiles();
+    files.push(open);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500)); // past node's start
+      let first = open.read(child.pid!);
+      for (let tries = 0; tries < 20; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const again = open.read(child.pid!);
+        if (again === first) break;
+        first = again; // still settling (a late start-up task)
+      }
+      expect(open.read(child.pid!)).toBe(first);
+      child.kill('SIGUSR1');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const moved = open.read(child.pid!);
+      expect(moved).not.toBe(first);
+      expect(moved!.cpuTicks).toBeGreaterThan(first!.cpuTicks);
+      expect(moved).toEqual(readProc(child.pid!)); // parsed anew, as the supervisor's reader reads it
+    } finally {
+      child.kill('SIGKILL');
+      await child;
+    }
+  });
+
+  it('reads /proc/uptime from a file it keeps open, as the kernel gives it', () => {
+    const open = new StatFiles();
+    files.push(open);
+    const before = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    const kept = open.uptime();
+    const again = open.uptime();
+    const after = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    expect(kept).toBeGreaterThanOrEqual(before);
+    expect(again).toBeGreaterThanOrEqual(kept);
+    expect(after).toBeGreaterThanOrEqual(again);
+    expect(parseUptime(Buffer.from('12345.67 999.01\n'), 16)).toBeCloseTo(12345.67, 6);
+    expect(parseUptime(Buffer.from('7 1\n'), 4)).toBe(7);
+    expect(parseUptime(Buffer.from('x\n'), 2)).toBeNaN();
   });
 });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { descendantsOf, readProc } from '../../src/supervisor/process-tree.js';
 import { newTreeMemory, sampleTreeUsage, startUsageSampler, type UsageByPid } from '../../src/tui/usage.js';
+import { StatFiles } from '../../src/tui/stat-files.js';
 import { waitFor } from './fake-control.js';
 import { HEARTBEAT_MS, onHeartbeat } from '../../src/runtime/heartbeat.js';
 
@@ -129,6 +130,33 @@ describe('usage', () => {
     const mine = (await sampleTreeUsage([child.pid!], ui)).get(child.pid!);
     // 0.5 s of CPU over however long the burst took on a busy machine (a shared baseline saw only an idle moment: 0).
     expect(mine?.cpu).toBeGreaterThan(5);
+  });
+
+  it('gives the last sample again while no tree moved, and a new one once a tree uses CPU', async () => {
+    const script = "process.on('SIGUSR1', () => { const end = Date.now() + 400; while (Date.now() < end); }); setInterval(() => {}, 1 << 30)";
+    const child = execa(process.execPath, ['-e', script], { detached: true, reject: false });
+    children.push(child);
+    const memory = newTreeMemory(new StatFiles());
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500)); // past node's start
+      let last = await sampleTreeUsage([child.pid!], memory);
+      for (let tries = 0; tries < 20; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        const again = await sampleTreeUsage([child.pid!], memory);
+        if (again === last) break;
+        last = again; // its start-up's CPU, then none
+      }
+      expect(await sampleTreeUsage([child.pid!], memory)).toBe(last);
+      expect(last.get(child.pid!)?.cpu).toBe(0);
+      child.kill('SIGUSR1');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const moved = await sampleTreeUsage([child.pid!], memory);
+      expect(moved).not.toBe(last);
+      expect(moved.get(child.pid!)!.cpu).toBeGreaterThan(20);
+      expect(moved.get(child.pid!)!.processes).toBe(1);
+    } finally {
+      memory.files!.closeAll();
+    }
   });
 
   it('leaves out pids that are gone instead of failing', async () => {
