@@ -21,12 +21,15 @@ afterEach(async () => {
   }
 });
 
-/** A node process that starts a node grandchild and prints the grandchild's pid. */
+/**
+ * A node process that starts a node grandchild and prints the grandchild's pid once the grandchild has run its
+ * script (a node still starting grows by megabytes between two readings of its memory).
+ */
 async function spawnTree(): Promise<{ pid: number; grandchild: number }> {
   const script = `
     const { spawn } = require('node:child_process');
-    const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    console.log(g.pid);
+    const g = spawn(process.execPath, ['-e', 'console.log(1); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    g.stdout.once('data', () => console.log(g.pid));
     setInterval(() => {}, 1000);
   `;
   const child = execa(process.execPath, ['-e', script], { detached: true, reject: false });
