@@ -225,6 +225,9 @@ function findTree(target: TreeTarget, fresh: boolean): Tree {
   const processes = listProcesses(fresh);
   // Found by the group or the marks: land's children's for sure. The leader's pid alone (once it no longer leads its
   // group) may be a reused one: it and its descendants are signalled as before, their groups are not ours to kill.
+  // A leader land spawned leads a session (detached), so it cannot leave its group while it lives: a pid found only
+  // by that number is someone else's, and one that refuses land's signal is left out of the tree (counted `denied`,
+  // it ended the stop early and was named as left behind; a signal to it would not be delivered anyway).
   const found = new Set<number>();
   for (const p of processes) if (p.pgid === target.pid) found.add(p.pid);
   if (target.marks) for (const pid of processesMarked(target.marks, { since: SELF_START })) found.add(pid);
@@ -234,8 +237,9 @@ function findTree(target: TreeTarget, fresh: boolean): Tree {
   const pids = new Set(sure);
   // A leader that still leads its group is in `found`, its descendants in `sure` already: no second walk for it.
   if (target.pid !== undefined && !found.has(target.pid)) {
-    if (processes.some((p) => p.pid === target.pid)) pids.add(target.pid);
-    for (const pid of descendantsOf([target.pid], processes)) pids.add(pid);
+    const byNumber = descendantsOf([target.pid], processes);
+    if (processes.some((p) => p.pid === target.pid)) byNumber.push(target.pid);
+    for (const pid of byNumber) if (!signalQuietly(pid, 0)) pids.add(pid);
   }
   if (target.holding?.length) {
     const holders = processesHolding(target.holding, SELF_START);

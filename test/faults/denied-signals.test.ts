@@ -6,7 +6,8 @@
  * minute here, nor after the grace) and says which it left: in the printer, on the control client's stderr with
  * exit code 7, and again when `land up` ends (exit code 7).
  */
-import { chmodSync, chownSync, copyFileSync, readdirSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isAlive, makeProject, removeProjects, ROOT, type LandRun } from '../helpers/land.js';
@@ -100,4 +101,36 @@ describe('fault: a process of a tier that land may not signal (it became root, a
     expect(run.stdout).toMatch(/every tier stopped; still running, land could not stop them: below pid \d+; leader pid \d+, \d+/);
     expect([below, leader, again.pid!].filter((pid) => isAlive(pid!))).toHaveLength(3);
   });
+
+  it('a pid in the tree only by the former leader number (reused: it no longer leads its group) is not counted as refusing', async () => {
+    // Root's, not a group leader (spawned in the test's group): what a leader's reused number may now be, with a child.
+    const stranger = spawn('sh', ['-c', 'sleep 302 & wait'], { stdio: 'ignore' });
+    rootPids.add(stranger.pid!);
+    const deadline = Date.now() + 10_000;
+    while (!readdirSync('/proc').some((entry) => /^\d+$/.test(entry) && ppidOf(Number(entry)) === stranger.pid)) {
+      if (Date.now() > deadline) throw new Error('the stranger did not fork its sleep');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    restoreModes = letOthersTraverse(ROOT);
+    const tree = join(ROOT, 'dist', 'src', 'supervisor', 'process-tree.js');
+    const script = `import { signalTree, treePids } from '${tree}';
+      console.log(JSON.stringify({ tree: treePids({ pid: ${stranger.pid} }, true), signalled: signalTree({ pid: ${stranger.pid} }, 'SIGTERM') }));`;
+    const seen = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'node', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      cwd: '/',
+      timeout: 20_000,
+    });
+    expect(seen.stderr).toBe('');
+    // Counted, it ended a stop at once and was named as left behind (exit 7) though it was never land's.
+    expect(JSON.parse(seen.stdout)).toEqual({ tree: [], signalled: { pids: [], denied: [] } });
+    expect(isAlive(stranger.pid!)).toBe(true);
+  });
 });
+
+function ppidOf(pid: number): number | undefined {
+  try {
+    return Number(/^\d+ \(.*\) \S+ (\d+)/s.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))![1]);
+  } catch {
+    return undefined;
+  }
+}
