@@ -10,6 +10,13 @@ import { signalTree, treePids, type TreeTarget } from './process-tree.js';
 /** After the deadline's SIGKILL: how long land waits for the tree to vanish and the pipes to close. */
 export const STOP_GRACE_MS = 1_000;
 
+/**
+ * Once only processes that refuse land's signals (EPERM) are left: how long land waits for them before it gives up.
+ * Such a process is often a wrapper land may not signal (`sudo -u`, firejail's monitor) above a child land killed,
+ * and it exits by itself a few milliseconds later. Within the stop's bound (the deadline plus STOP_GRACE_MS).
+ */
+export const DENIED_GRACE_MS = 500;
+
 /** Whether `promise` settles within `ms`. */
 export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   const timer = new AbortController();
@@ -25,7 +32,7 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
  * The stop signal to every process of the target, SIGKILL to what is left at `deadline` (and again to whatever
  * shows up, until it is gone or `giveUpAt`). Returns what is still there then (usually nothing). A process that
  * refuses land's signal (EPERM) will not go because land waits: once only such processes are left, the wait for the
- * deadline and the grace stops at once. Scanning for pipe holders reads every fd of every candidate process, so such
+ * deadline and the grace is cut to DENIED_GRACE_MS (they may still end by themselves). Scanning for pipe holders reads every fd of every candidate process, so such
  * a target is polled less often.
  */
 export async function endTree(target: TreeTarget, signal: NodeJS.Signals, deadline: number, giveUpAt: number): Promise<Leftovers> {
@@ -37,11 +44,13 @@ export async function endTree(target: TreeTarget, signal: NodeJS.Signals, deadli
     if (left.every((pid) => refusedStop.has(pid))) break;
     await sleep(pollMs);
   }
+  let onlyDeniedSince: number | undefined;
   for (;;) {
     // Again on every round: what forked between a scan and its kill is caught by the next one.
     const { pids, denied } = signalTree(target, 'SIGKILL');
     if (pids.length === 0) return NOTHING_LEFT;
-    if (denied.length === pids.length) return { pids, denied };
+    onlyDeniedSince = denied.length === pids.length ? (onlyDeniedSince ?? Date.now()) : undefined;
+    if (onlyDeniedSince !== undefined && Date.now() - onlyDeniedSince >= DENIED_GRACE_MS) return { pids, denied };
     if (Date.now() >= giveUpAt) {
       const left = treePids(target, true);
       return { pids: left, denied: denied.filter((pid) => left.includes(pid)) };

@@ -1,6 +1,6 @@
 /** A tier's life ending: stopping its whole tree, its exit, and whether (and when) it starts again. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { endTree, settlesWithin, STOP_GRACE_MS } from './bounded-stop.js';
+import { DENIED_GRACE_MS, endTree, settlesWithin, STOP_GRACE_MS } from './bounded-stop.js';
 import { describeLeftovers, NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { LeftProcesses } from './left-processes.js';
 import { deniedOf, signalGroup, signalTree, treePids, type TreeTarget } from './process-tree.js';
@@ -51,18 +51,22 @@ export abstract class TierStop extends TierRun {
     const { signal, timeoutMs } = this.config.stop;
     life.deadline ??= Date.now() + timeoutMs;
     signalGroup(life.pid, signal);
-    if (this.refusesEverySignal(life)) return this.giveUpLeader(life);
+    if (this.refusesEverySignal(life)) {
+      if (!(await settlesWithin(life.exited, DENIED_GRACE_MS))) this.giveUpLeader(life);
+      return;
+    }
     const wait = Math.max(0, life.deadline - Date.now());
     const timeout = sleep(wait, 'timeout' as const, { signal: life.abort.signal }).catch(() => 'exited' as const);
     if ((await Promise.race([life.exited.then(() => 'exited' as const), timeout])) === 'timeout') {
       const { denied } = signalTree({ ...this.treeTarget(life), holding: life.outputLinks }, 'SIGKILL');
-      if (await settlesWithin(life.exited, denied.includes(life.pid) ? 0 : STOP_GRACE_MS)) return;
+      if (await settlesWithin(life.exited, denied.includes(life.pid) ? DENIED_GRACE_MS : STOP_GRACE_MS)) return;
       this.giveUpLeader(life);
     }
   }
 
   /**
-   * The leader and everything of its tree refuse land's signals: waiting for the deadline cannot help. (A leader
+   * The leader and everything of its tree refuse land's signals: waiting for the deadline cannot help, only
+   * DENIED_GRACE_MS for an exit of their own. (A leader
    * that refuses them alone may still end through its tree, as sudo does when its command exits: it gets the wait.)
    */
   private refusesEverySignal(life: Life): boolean {

@@ -42,28 +42,31 @@ function namedPids(text: string, tier: string): number[] {
   return match ? match[1]!.split(', ').map(Number) : [];
 }
 
+// A minute to stop: a stop that waited for it (or for a leader that never exits) fails the test.
+const stop = { timeoutMs: 60_000 };
+const becomeRoot = ['./bin/become-root', '--reuid=0', '--regid=0', '--clear-groups'];
+
+/** A project nobody owns, with `bin/become-root`: a setuid-root copy of setpriv. */
+function rootProject(tiers: Record<string, unknown>): string {
+  const project = makeProject({ config: { tiers }, files: { 'bin/.keep': '' } });
+  restoreModes = letOthersTraverse(ROOT);
+  chownSync(project, NOBODY, NOBODY);
+  for (const entry of readdirSync(project, { recursive: true })) chownSync(join(project, String(entry)), NOBODY, NOBODY);
+  copyFileSync('/usr/bin/setpriv', join(project, 'bin', 'become-root'));
+  chmodSync(join(project, 'bin', 'become-root'), 0o4755); // root's, setuid
+  return project;
+}
+
 describe('fault: a process of a tier that land may not signal (it became root, as after sudo -E)', () => {
   it('land stop, land restart and the shutdown give up on it at once, say which process is left, and exit 7', async () => {
     // A minute to stop: a stop that waited for it (or for a leader that never exits) fails the test.
-    const stop = { timeoutMs: 60_000 };
-    const becomeRoot = ['./bin/become-root', '--reuid=0', '--regid=0', '--clear-groups'];
-    const project = makeProject({
-      config: {
-        tiers: {
-          // The leader stays nobody's; a child of it becomes root.
-          below: { command: ['sh', '-c', `${becomeRoot.join(' ')} sleep 300 & echo below up; wait`], ready: { log: 'below up' }, stop },
-          // The leader itself becomes root.
-          leader: { command: [...becomeRoot, 'sleep', '301'], stop },
-          neighbour: sleeper('neighbour'),
-        },
-      },
-      files: { 'bin/.keep': '' },
+    const project = rootProject({
+      // The leader stays nobody's; a child of it becomes root.
+      below: { command: ['sh', '-c', `${becomeRoot.join(' ')} sleep 300 & echo below up; wait`], ready: { log: 'below up' }, stop },
+      // The leader itself becomes root.
+      leader: { command: [...becomeRoot, 'sleep', '301'], stop },
+      neighbour: sleeper('neighbour'),
     });
-    restoreModes = letOthersTraverse(ROOT);
-    chownSync(project, NOBODY, NOBODY);
-    for (const entry of readdirSync(project, { recursive: true })) chownSync(join(project, String(entry)), NOBODY, NOBODY);
-    copyFileSync('/usr/bin/setpriv', join(project, 'bin', 'become-root'));
-    chmodSync(join(project, 'bin', 'become-root'), 0o4755); // root's, setuid
 
     const run = asNobody(['up', '--no-tui'], project);
     runs.push(run);
@@ -100,6 +103,23 @@ describe('fault: a process of a tier that land may not signal (it became root, a
     expect(namedPids(run.stderr, 'leader').sort()).toEqual([leader, again.pid!].sort());
     expect(run.stdout).toMatch(/every tier stopped; still running, land could not stop them: below pid \d+; leader pid \d+, \d+/);
     expect([below, leader, again.pid!].filter((pid) => isAlive(pid!))).toHaveLength(3);
+  });
+
+  it('a wrapper land may not signal that ends by itself once its child is killed is waited for, not given up on', async () => {
+    // As sudo -u or firejail's monitor: root's, above a child of nobody's; after the child it takes ~0.1 s to end.
+    const wrapper = `${becomeRoot.join(' ')} sh -c 'setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups sleep 300; sleep 0.1'`;
+    const project = rootProject({ wrapped: { command: ['sh', '-c', `${wrapper} & echo wrapped up; wait`], ready: { log: 'wrapped up' }, stop } });
+    const run = asNobody(['up', '--no-tui'], project);
+    runs.push(run);
+    await run.waitFor(/wrapped: starting → ready/);
+
+    // Given up on at once, the wrapper was named as left behind (exit 7) and the shutdown exited 7 with it gone.
+    const stopped = await client(['stop', 'wrapped'], project);
+    expect(stopped.stderr).toBe('');
+    expect(stopped.code).toBe(0);
+    run.proc.kill('SIGINT');
+    expect((await endsWithin('land up after SIGINT', run.exited)).code).toBe(0);
+    expect(run.stdout).not.toContain('stop-incomplete');
   });
 
   it('a pid in the tree only by the former leader number (reused: it no longer leads its group) is not counted as refusing', async () => {
