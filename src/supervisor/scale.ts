@@ -6,6 +6,7 @@
 import type { ResolvedTier } from '../config/types.js';
 import { MAX_REPLICAS } from '../config/schema.js';
 import { ControlError } from './control-error.js';
+import type { LeftProcesses } from './left-processes.js';
 import { noReplicasMessage } from './replica-hint.js';
 import { replicaConfig } from './replicas.js';
 import type { TierProcess } from './tier-process.js';
@@ -18,6 +19,8 @@ export interface ScaleContext {
   /** Start what is pending and whose dependencies are met (a no-op before the boot or during shutdown). */
   schedule(): void;
   emit(event: SupervisorEvent): void;
+  /** A removed replica's stops gave up on processes: kept, so that the shutdown still names those still running. */
+  keepLeft(tier: string, left: LeftProcesses): void;
 }
 
 function checkRequest(tiers: TierSet, group: string, count: number): TierProcess[] {
@@ -54,6 +57,7 @@ export async function scaleGroup(ctx: ScaleContext, group: string, count: number
     removed.map(async (tier) => {
       await tier.stop(`removed by land scale ${group} ${count}`);
       ctx.tiers.remove(tier);
+      if (tier.left.running().pids.length > 0) ctx.keepLeft(tier.name, tier.left);
       await tier.closeLog();
     }),
   );

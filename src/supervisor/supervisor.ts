@@ -11,6 +11,7 @@ import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
 import type { Leftovers, StillRunning } from './left-behind.js';
+import type { LeftProcesses } from './left-processes.js';
 import { signalTree, type TreeTarget } from './process-tree.js';
 import type { LogEntry } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
@@ -62,6 +63,8 @@ export class Supervisor implements SupervisorControl {
   private readonly listeners = new Set<(event: SupervisorEvent) => void>();
   private readonly startedAt = Date.now();
   private readonly commands = new CommandQueue();
+  /** What the stops of replicas removed by `land scale` gave up on (the tiers' own lists go with them). */
+  private readonly removedLeft: Array<{ tier: string; left: LeftProcesses }> = [];
   private shutdownPromise?: Promise<void>;
   /** Nothing starts before start(): gated tiers publish `disabled` while the stack is still being built. */
   private booted = false;
@@ -280,6 +283,7 @@ export class Supervisor implements SupervisorControl {
             if (this.booted && !this.shuttingDown) this.schedule();
           },
           emit: (event) => this.emit(event),
+          keepLeft: (tier, left) => this.removedLeft.push({ tier, left }),
         },
         name,
         count,
@@ -321,10 +325,11 @@ export class Supervisor implements SupervisorControl {
   private stillRunning(swept: Leftovers): StillRunning[] {
     const left: StillRunning[] = [];
     const named = new Set<number>();
-    for (const tier of this.tiers.all()) {
-      const running = tier.stillRunning();
+    const lists = [...this.removedLeft, ...this.tiers.all().map((tier) => ({ tier: tier.name, left: tier.left }))];
+    for (const { tier, left: list } of lists) {
+      const running = list.running();
       for (const pid of running.pids) named.add(pid);
-      if (running.pids.length > 0) left.push({ tier: tier.name, ...running });
+      if (running.pids.length > 0) left.push({ tier, ...running });
     }
     const pids = swept.pids.filter((pid) => !named.has(pid));
     if (pids.length > 0) left.push({ pids, denied: swept.denied.filter((pid) => pids.includes(pid)) });

@@ -24,13 +24,11 @@ function joinLeftovers(a: Leftovers, b: Leftovers): Leftovers {
 }
 
 export abstract class TierStop extends TierRun {
-  /** What this tier's stops gave up on: named again at the shutdown's end while still running. */
-  private readonly left = new LeftProcesses();
-
-  /** Processes this tier's stops gave up on that are still running. */
-  stillRunning(): Leftovers {
-    return this.left.running();
-  }
+  /**
+   * What this tier's stops gave up on: named again at the shutdown's end while still running (a replica removed by
+   * `land scale` hands it to the supervisor).
+   */
+  readonly left = new LeftProcesses();
 
   protected treeTarget(life: Life): TreeTarget {
     // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier.

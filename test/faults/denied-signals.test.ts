@@ -122,12 +122,36 @@ describe('fault: a process of a tier that land may not signal (it became root, a
     expect(run.stdout).not.toContain('stop-incomplete');
   });
 
+  it('what the stop of a replica removed by land scale gave up on is still named at the shutdown, exit 7', async () => {
+    const below = { command: ['sh', '-c', `${becomeRoot.join(' ')} sleep 303 & echo below up; wait`], ready: { log: 'below up' }, stop };
+    const project = rootProject({ many: { ...below, replicas: 2 } });
+    const run = asNobody(['up', '--no-tui'], project);
+    runs.push(run);
+    await run.waitFor(/many\.2: starting → ready/);
+    await run.waitFor(/many\.1: starting → ready/);
+
+    expect((await client(['scale', 'many', '1'], project)).code).toBe(0);
+    const [left] = namedPids((await run.waitFor(/many\.2: stop-incomplete: .*\n/))[0], 'many\\.2');
+    rootPids.add(left!);
+    run.proc.kill('SIGINT');
+    // The replica's list went with it: land exited 0 with the process running.
+    expect((await endsWithin('land up after SIGINT', run.exited)).code).toBe(7);
+    expect(namedPids(run.stderr, 'many\\.2')).toEqual([left]);
+    expect(isAlive(left!)).toBe(true);
+    for (const pid of namedPids(run.stderr, 'many\\.1')) rootPids.add(pid);
+  });
+
   it('a pid in the tree only by the former leader number (reused: it no longer leads its group) is not counted as refusing', async () => {
     // Root's, not a group leader (spawned in the test's group): what a leader's reused number may now be, with a child.
     const stranger = spawn('sh', ['-c', 'sleep 302 & wait'], { stdio: 'ignore' });
     rootPids.add(stranger.pid!);
     const deadline = Date.now() + 10_000;
-    while (!readdirSync('/proc').some((entry) => /^\d+$/.test(entry) && ppidOf(Number(entry)) === stranger.pid)) {
+    for (;;) {
+      const child = readdirSync('/proc').find((entry) => /^\d+$/.test(entry) && ppidOf(Number(entry)) === stranger.pid);
+      if (child !== undefined) {
+        rootPids.add(Number(child));
+        break;
+      }
       if (Date.now() > deadline) throw new Error('the stranger did not fork its sleep');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
