@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
-import { signalTree, treePids, type TreeTarget } from './process-tree.js';
+import { signalTree, treeLeft, treePids, type TreeTarget } from './process-tree.js';
 
 /** After the deadline's SIGKILL: how long land waits for the tree to vanish and the pipes to close. */
 export const STOP_GRACE_MS = 1_000;
@@ -47,13 +47,14 @@ export async function endTree(target: TreeTarget, signal: NodeJS.Signals, deadli
   let onlyDeniedSince: number | undefined;
   for (;;) {
     // Again on every round: what forked between a scan and its kill is caught by the next one.
-    const { pids, denied } = signalTree(target, 'SIGKILL');
+    const killed = signalTree(target, 'SIGKILL');
+    const { pids, denied } = killed;
     if (pids.length === 0) return NOTHING_LEFT;
     onlyDeniedSince = denied.length === pids.length ? (onlyDeniedSince ?? Date.now()) : undefined;
-    if (onlyDeniedSince !== undefined && Date.now() - onlyDeniedSince >= DENIED_GRACE_MS) return { pids, denied };
+    if (onlyDeniedSince !== undefined && Date.now() - onlyDeniedSince >= DENIED_GRACE_MS) return killed;
     if (Date.now() >= giveUpAt) {
-      const left = treePids(target, true);
-      return { pids: left, denied: denied.filter((pid) => left.includes(pid)) };
+      const left = treeLeft(target);
+      return { ...left, denied: denied.filter((pid) => left.pids.includes(pid)) };
     }
     await sleep(pollMs);
   }

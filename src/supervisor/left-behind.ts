@@ -11,6 +11,11 @@ export interface Leftovers {
   pids: number[];
   /** Those of them that refused land's signal (EPERM). */
   denied: number[];
+  /**
+   * Each pid's start time (/proc) as the tree scan that found it read it: who has that pid later is another process
+   * unless the start time matches. Internal: kept out of snapshots and events.
+   */
+  startTimes?: Readonly<Record<number, string>>;
 }
 
 /** The last stop's leftovers, in a tier's snapshot. */

@@ -9,10 +9,14 @@ import { isDead, readProc } from './process-tree.js';
 export class LeftProcesses {
   private readonly known: Array<{ pid: number; startTime: string; denied: boolean }> = [];
 
+  /**
+   * The start times are the tree scan's that found them (the stop gives up after that, and may then wait for the
+   * pipes): one read now could be of a process that took a pid freed in between. Without one, a pid is not kept.
+   */
   add(left: Leftovers): void {
     this.prune();
     for (const pid of left.pids) {
-      const startTime = readProc(pid)?.startTime;
+      const startTime = left.startTimes?.[pid];
       if (startTime !== undefined) this.known.push({ pid, startTime, denied: left.denied.includes(pid) });
     }
   }

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import treeKill from 'tree-kill';
+import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
 
 export interface ProcInfo {
   pid: number;
@@ -219,6 +220,8 @@ interface Tree {
    * they lie in sessions land's children made, and a group kill takes what a member forks between a scan and the kill.
    */
   groups: number[];
+  /** The start time of each of `pids`, from the same scan. */
+  startTimes: Record<number, string>;
 }
 
 function findTree(target: TreeTarget, fresh: boolean): Tree {
@@ -245,12 +248,25 @@ function findTree(target: TreeTarget, fresh: boolean): Tree {
     const holders = processesHolding(target.holding, SELF_START);
     for (const pid of [...holders, ...descendantsOf(holders, processes)]) pids.add(pid);
   }
-  return { pids: [...pids], groups: [...groups] };
+  const startTimes: Record<number, string> = {};
+  if (pids.size > 0) for (const p of processes) if (pids.has(p.pid)) startTimes[p.pid] = p.startTime;
+  // A pipe holder comes from a scan of its own and may be newer than `processes`.
+  for (const pid of pids) {
+    const late = startTimes[pid] === undefined ? readProc(pid)?.startTime : undefined;
+    if (late !== undefined) startTimes[pid] = late;
+  }
+  return { pids: [...pids], groups: [...groups], startTimes };
 }
 
 /** Every pid of a tier's tree that is still alive: its group, its descendants, marked strays and pipe holders. */
 export function treePids(target: TreeTarget, fresh = false): number[] {
   return findTree(target, fresh).pids;
+}
+
+/** The tree as left behind when a stop gives up: every pid, none denied yet, and each pid's start time. */
+export function treeLeft(target: TreeTarget): Leftovers {
+  const { pids, startTimes } = findTree(target, true);
+  return { pids, denied: [], startTimes };
 }
 
 const OUTPUT_LINK = /^(socket|pipe):\[\d+\]$/;
@@ -303,26 +319,21 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   signalQuietly(-pid, signal);
 }
 
-/** What a signal to a tree reached: every pid found, and those of them land may not signal (EPERM). */
-export interface Signalled {
-  pids: number[];
-  denied: number[];
-}
-
 /**
  * Signal the whole tree: what belongs to it is read first (a dying leader's children lose their parent link at
  * once), then its groups (one syscall each, atomic against a fork), then whatever left them. Synchronous, so it runs
  * in 'exit'. A group kill succeeds when it reached any member, so only the kill of each pid says who refused it.
+ * Returns what the signal reached: every pid found, and those of them land may not signal (EPERM).
  */
-export function signalTree(target: TreeTarget, signal: NodeJS.Signals): Signalled {
+export function signalTree(target: TreeTarget, signal: NodeJS.Signals): Leftovers {
   if (!HAS_PROC) {
-    if (target.pid === undefined) return { pids: [], denied: [] };
+    if (target.pid === undefined) return NOTHING_LEFT;
     signalQuietly(-target.pid, signal);
     treeKill(target.pid, signal, () => undefined);
-    return { pids: [], denied: [] };
+    return NOTHING_LEFT;
   }
-  const { pids, groups } = findTree(target, true);
+  const { pids, groups, startTimes } = findTree(target, true);
   if (target.pid !== undefined) signalQuietly(-target.pid, signal);
   for (const group of groups) signalQuietly(-group, signal);
-  return { pids, denied: pids.filter((pid) => signalQuietly(pid, signal)) };
+  return { pids, denied: pids.filter((pid) => signalQuietly(pid, signal)), startTimes };
 }

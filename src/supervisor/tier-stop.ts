@@ -20,7 +20,11 @@ function probesEnded(life: Life): Promise<boolean> {
 
 /** Both stops' leftovers (the known tree's, then the pipe holders'), each pid once. */
 function joinLeftovers(a: Leftovers, b: Leftovers): Leftovers {
-  return { pids: [...new Set([...a.pids, ...b.pids])], denied: [...new Set([...a.denied, ...b.denied])] };
+  return {
+    pids: [...new Set([...a.pids, ...b.pids])],
+    denied: [...new Set([...a.denied, ...b.denied])],
+    startTimes: { ...a.startTimes, ...b.startTimes },
+  };
 }
 
 export abstract class TierStop extends TierRun {
@@ -166,7 +170,7 @@ export abstract class TierStop extends TierRun {
         ? `${describeLeftovers(`tier ${this.name}`, left, afterKill).join('; ')}; land moves on without ${left.pids.length === 1 ? 'it' : 'them'}`
         : 'its output pipes are still held by a process land cannot find (new session, no parent link, no land marks); land stopped reading them';
     if (left.pids.length > 0) {
-      this.leftBehind = { ...left, at };
+      this.leftBehind = { pids: left.pids, denied: left.denied, at };
       this.left.add(left);
     }
     this.runtime.emit({ type: 'error', tier: this.name, tag: 'stop-incomplete', message, at });
