@@ -8,6 +8,7 @@ const ALIVE = new Set(['starting', 'ready', 'stopping']);
 
 function exitText(exit: ExitInfo | undefined): string {
   if (!exit) return '-';
+  if (exit.givenUp) return 'given up';
   return exit.code !== null ? `code ${exit.code}` : (exit.signal ?? '?');
 }
 

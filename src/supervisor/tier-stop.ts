@@ -102,7 +102,7 @@ export abstract class TierStop extends TierRun {
     // shutdown could end (and land exit) while a probe's processes are still there.
     await Promise.all([this.clearLeftovers(life, status), probesEnded(life)]);
     this.life = undefined;
-    this.lastExit = { code, signal, at };
+    this.lastExit = life.givenUp ? { code, signal, at, givenUp: true } : { code, signal, at };
     const uptimeMs = at - life.startedAt;
     const crashed = !life.stopRequested && (code !== 0 || signal !== null || life.probeFailed);
     const why = life.stopRequested ? 'requested' : life.probeFailed ? 'probe-failed' : crashed ? 'crashed' : 'completed';

@@ -25,6 +25,8 @@ export interface ExitInfo {
   code: number | null;
   signal: string | null;
   at: number;
+  /** No exit: the leader refused land's signals or outlived SIGKILL, and its stop gave up on it. */
+  givenUp?: true;
 }
 
 export interface TierSnapshot {

@@ -115,6 +115,7 @@ function changeNote(tier: TierSnapshot, now: number): string {
 function exitText(tier: TierSnapshot): string {
   const exit = tier.lastExit;
   if (!exit) return '';
+  if (exit.givenUp) return 'no exit: given up on';
   return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? '?'}`;
 }
 

@@ -141,6 +141,16 @@ describe('fault: a process of a tier that land may not signal (it became root, a
     for (const pid of namedPids(run.stderr, 'many\\.1')) rootPids.add(pid);
   });
 
+  it('land spawn of a tier whose leader land gave up on says so, not "last exit: code null"', async () => {
+    // The readiness probe fails, land ends the life, the leader (root's) refuses: given up on, the tier failed.
+    const project = rootProject({ alone: { command: [...becomeRoot, 'sleep', '304'], ready: { tcp: 1, timeoutMs: 300 }, restart: { policy: 'never' }, stop } });
+    const spawned = await client(['spawn', 'alone'], project);
+    for (const pid of namedPids(spawned.stderr, 'alone')) rootPids.add(pid);
+    expect(spawned.code).toBe(1);
+    expect(spawned.stderr).toMatch(/^land: alone failed: readiness probe .*; restart policy is never \(no exit: land gave up on the process\)$/m);
+    expect(spawned.stderr).not.toContain('code null');
+  });
+
   it('a pid in the tree only by the former leader number (reused: it no longer leads its group) is not counted as refusing', async () => {
     // Root's, not a group leader (spawned in the test's group): what a leader's reused number may now be, with a child.
     const stranger = spawn('sh', ['-c', 'sleep 302 & wait'], { stdio: 'ignore' });
