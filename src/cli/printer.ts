@@ -6,7 +6,7 @@
 import { styleText } from 'node:util';
 import type { OutputGate } from '../supervisor/output-gate.js';
 import type { SupervisorEvent } from '../supervisor/types.js';
-import type { StillRunning } from '../supervisor/left-behind.js';
+import { summarizeStillRunning } from '../supervisor/left-behind.js';
 import { describeChange } from '../watch/describe.js';
 import { OutputBatch } from './output-batch.js';
 
@@ -26,10 +26,6 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 }
 
-/** `api pid 12, 13; pid 40 (by the boot's mark)`: the details are on stderr (boot.ts). */
-const describeLeft = (left: readonly StillRunning[]) =>
-  left.map((entry) => `${entry.tier === undefined ? '' : `${entry.tier} `}pid ${entry.pids.join(', ')}${entry.tier === undefined ? " (by the boot's mark)" : ''}`).join('; ');
-
 function describe(event: SupervisorEvent): string | undefined {
   switch (event.type) {
     case 'state':
@@ -40,7 +36,7 @@ function describe(event: SupervisorEvent): string | undefined {
       return `${event.tier}: ${event.tag}: ${event.message}`;
     case 'shutdown':
       if (event.phase === 'begin') return `shutting down (${event.reason})`;
-      return event.left ? `every tier stopped; still running, land could not stop them: ${describeLeft(event.left)}` : 'every tier stopped';
+      return event.left ? `every tier stopped; still running, land could not stop them: ${summarizeStillRunning(event.left)}` : 'every tier stopped';
     case 'scale':
       return `${event.tier}: scaled from ${event.from} to ${event.to} replica${event.to === 1 ? '' : 's'}`;
     case 'change':

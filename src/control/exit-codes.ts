@@ -13,6 +13,6 @@ export const EXIT_NO_ANSWER = 5;
 export const EXIT_STREAM_LOST = 6;
 /**
  * `land stop` / `land restart`, and `land up` / `land spawn` at their end: a stop gave up on processes that refused
- * land's signals (EPERM: another user's now, after sudo or a setuid program) or outlived SIGKILL.
+ * land's signals (EPERM: e.g. it runs as another user now, through sudo) or outlived SIGKILL.
  */
 export const EXIT_LEFT_BEHIND = 7;

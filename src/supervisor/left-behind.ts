@@ -1,7 +1,6 @@
 /**
- * Processes a stop gave up on: land may not signal them (EPERM: they became another user's, through `sudo` or a
- * setuid program), or they were still there after SIGKILL and the grace (uninterruptible sleep). Said when the stop
- * gives up (a `stop-incomplete` event, the answer of `land stop` / `land restart`), and again at the shutdown's end
+ * Processes a stop gave up on: land may not signal them (EPERM: e.g. they run as another user now, through `sudo`),
+ * or they were still there after SIGKILL and the grace (uninterruptible sleep). Said when the stop gives up (a `stop-incomplete` event, the answer of `land stop` / `land restart`), and again at the shutdown's end
  * for those still running then, which also sets land's exit code (EXIT_LEFT_BEHIND). No imports: the control
  * clients print these lines too.
  */
@@ -28,7 +27,9 @@ export interface StillRunning extends Leftovers {
   tier?: string;
 }
 
-export const NOTHING_LEFT: Leftovers = { pids: [], denied: [] };
+/** Frozen (arrays too): shared by every stop and signal that left nothing, so nobody may add to it. */
+const NONE = Object.freeze([]) as unknown as number[];
+export const NOTHING_LEFT: Leftovers = Object.freeze({ pids: NONE, denied: NONE });
 
 const processes = (count: number) => `${count} process${count === 1 ? '' : 'es'}`;
 
@@ -43,7 +44,7 @@ export function describeLeftovers(owner: string, left: Leftovers, afterKill: str
   if (refused.length > 0) {
     lines.push(
       `${processes(refused.length)} of ${owner} (pid ${refused.join(', ')}) could not be stopped: operation not permitted ` +
-        '(it runs as another user now: sudo, a setuid program)',
+        '(e.g. it runs as another user, through sudo)',
     );
   }
   if (stayed.length > 0) lines.push(`${processes(stayed.length)} of ${owner} (pid ${stayed.join(', ')}) could not be stopped: ${afterKill}`);
@@ -52,11 +53,12 @@ export function describeLeftovers(owner: string, left: Leftovers, afterKill: str
 
 /** The lines land prints on stderr when its shutdown left processes running. */
 export function describeStillRunning(left: readonly StillRunning[]): string[] {
-  return left.flatMap((entry) =>
-    describeLeftovers(
-      entry.tier === undefined ? 'this boot (found by its LAND_BOOT_ID mark)' : `tier ${entry.tier}`,
-      entry,
-      'still running after SIGKILL',
-    ),
-  );
+  return left.flatMap((entry) => describeLeftovers(entry.tier === undefined ? 'this boot (found by its LAND_BOOT_ID mark)' : `tier ${entry.tier}`, entry, 'still running after SIGKILL'));
+}
+
+/** The same in one short line (the printer's last): `api pid 12, 13; pid 40 (by the boot's mark)`. */
+export function summarizeStillRunning(left: readonly StillRunning[]): string {
+  return left
+    .map((entry) => `${entry.tier === undefined ? '' : `${entry.tier} `}pid ${entry.pids.join(', ')}${entry.tier === undefined ? " (by the boot's mark)" : ''}`)
+    .join('; ');
 }

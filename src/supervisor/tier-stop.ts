@@ -46,8 +46,8 @@ export abstract class TierStop extends TierRun {
 
   /**
    * Awaits the leader's exit (an event, no polling): what it leaves behind is then onExit's to clear. A leader that
-   * cannot be made to exit (it refuses land's signals, EPERM: it became another user's through sudo or a setuid
-   * program; or it is still there after SIGKILL and the grace) is given up on, bounded like every stop.
+   * cannot be made to exit (it refuses land's signals, EPERM: e.g. it runs as another user now, through sudo; or
+   * it is still there after SIGKILL and the grace) is given up on, bounded like every stop.
    */
   private async terminateLeader(life: Life): Promise<void> {
     const { signal, timeoutMs } = this.config.stop;
