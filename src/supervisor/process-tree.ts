@@ -220,8 +220,8 @@ interface Tree {
    * they lie in sessions land's children made, and a group kill takes what a member forks between a scan and the kill.
    */
   groups: number[];
-  /** The start time of each of `pids`, from the same scan. */
-  startTimes: Record<number, string>;
+  /** The listing the tree was found in (startTimesOf reads it). */
+  processes: readonly ProcInfo[];
 }
 
 function findTree(target: TreeTarget, fresh: boolean): Tree {
@@ -248,14 +248,24 @@ function findTree(target: TreeTarget, fresh: boolean): Tree {
     const holders = processesHolding(target.holding, SELF_START);
     for (const pid of [...holders, ...descendantsOf(holders, processes)]) pids.add(pid);
   }
+  return { pids: [...pids], groups: [...groups], processes };
+}
+
+/**
+ * The start time of each of the tree's pids, from the scan that found them. Only where a stop may give up on them
+ * (signalTree, treeLeft): not on the stop's poll, which needs the pids alone.
+ */
+function startTimesOf(tree: Tree): Record<number, string> {
   const startTimes: Record<number, string> = {};
-  if (pids.size > 0) for (const p of processes) if (pids.has(p.pid)) startTimes[p.pid] = p.startTime;
-  // A pipe holder comes from a scan of its own and may be newer than `processes`.
-  for (const pid of pids) {
+  if (tree.pids.length === 0) return startTimes;
+  const pids = new Set(tree.pids);
+  for (const p of tree.processes) if (pids.has(p.pid)) startTimes[p.pid] = p.startTime;
+  // A pipe holder comes from a scan of its own and may be newer than the listing.
+  for (const pid of tree.pids) {
     const late = startTimes[pid] === undefined ? readProc(pid)?.startTime : undefined;
     if (late !== undefined) startTimes[pid] = late;
   }
-  return { pids: [...pids], groups: [...groups], startTimes };
+  return startTimes;
 }
 
 /** Every pid of a tier's tree that is still alive: its group, its descendants, marked strays and pipe holders. */
@@ -265,8 +275,8 @@ export function treePids(target: TreeTarget, fresh = false): number[] {
 
 /** The tree as left behind when a stop gives up: every pid, none denied yet, and each pid's start time. */
 export function treeLeft(target: TreeTarget): Leftovers {
-  const { pids, startTimes } = findTree(target, true);
-  return { pids, denied: [], startTimes };
+  const tree = findTree(target, true);
+  return { pids: tree.pids, denied: [], startTimes: startTimesOf(tree) };
 }
 
 const OUTPUT_LINK = /^(socket|pipe):\[\d+\]$/;
@@ -332,7 +342,9 @@ export function signalTree(target: TreeTarget, signal: NodeJS.Signals): Leftover
     treeKill(target.pid, signal, () => undefined);
     return NOTHING_LEFT;
   }
-  const { pids, groups, startTimes } = findTree(target, true);
+  const tree = findTree(target, true);
+  const { pids, groups } = tree;
+  const startTimes = startTimesOf(tree); // before the signal: a killed pipe holder has none to read after
   if (target.pid !== undefined) signalQuietly(-target.pid, signal);
   for (const group of groups) signalQuietly(-group, signal);
   return { pids, denied: pids.filter((pid) => signalQuietly(pid, signal)), startTimes };
