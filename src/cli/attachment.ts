@@ -75,6 +75,12 @@ export function attachmentWhenOrphaned(atStart: Attachment): Attachment {
   return { detached: false, why: "it runs in its parent's process group" };
 }
 
+/** land's process group is its terminal's foreground group: what the terminal sends (Ctrl-C) reaches all of it. */
+export function inTerminalForeground(): boolean {
+  const stat = readStat();
+  return stat !== undefined && stat.ttyNr !== 0 && stat.tpgid === stat.pgrp;
+}
+
 /**
  * The parent's pid now. `process.ppid` is a getter that asks the kernel (getppid) at every read, so it follows a
  * re-parenting: one system call, where a read of /proc/self/stat was an open, a read, a close and a string to split.

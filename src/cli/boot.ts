@@ -40,7 +40,13 @@ export interface StackOptions {
   /** Keep running when the terminal or the parent goes away (README "Detaching"). */
   detached?: boolean;
   /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
-  until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number>;
+  until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number | StackEnd>;
+}
+
+/** How an `until` ended the stack: land's exit code, and the shutdown's reason (printed, shown in the UI). */
+export interface StackEnd {
+  code: number;
+  reason: string;
 }
 
 /**
@@ -221,9 +227,11 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
     }),
   );
   let exitCode = 0;
-  void options.until?.(supervisor, plan).then((code) => {
-    exitCode = code;
-    void supervisor.shutdown('the tier ended');
+  let ended: string | undefined;
+  void options.until?.(supervisor, plan).then((end) => {
+    const { code, reason } = typeof end === 'number' ? { code: end, reason: 'the tier ended' } : end;
+    [exitCode, ended] = [code, reason];
+    void supervisor.shutdown(reason);
   });
   // land stays up until asked to stop, even when every tier has ended on its own.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -242,6 +250,8 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
     if (receiver) tell(`land: ${describeReceiver(receiver.status())}`);
   }
   removePidRecord(rootDir);
+  // The UI said why it stopped while it was up; once it is gone the terminal should still say it.
+  if (shown === 'tui' && ended !== undefined) tell(`land: stopped: ${ended}`);
   // Said last, where it is seen (after the UI is gone, after the counts); the design's promise was not kept.
   for (const line of describeStillRunning(left)) tell(`land: ${line}`);
   return left.length > 0 && exitCode === 0 ? EXIT_LEFT_BEHIND : exitCode;

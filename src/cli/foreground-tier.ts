@@ -24,7 +24,7 @@ export function exitCodeOf(tier: TierSnapshot): number {
 }
 
 /** One line: how it ended, with the crash that led there when the failure itself is the policy's verdict. */
-function describeEnd(tier: TierSnapshot): string {
+export function describeEnd(tier: TierSnapshot): string {
   if (tier.state === 'exited') return `land: ${tier.name} ${tier.reason}`;
   const crash = tier.history.findLast((transition) => transition.state === 'crashed');
   const why = crash ? `${crash.reason}; ${tier.reason}` : tier.reason;

@@ -9,8 +9,9 @@ import type { SpawnOptions } from './spawn.js';
 import type { TraceOptions } from './trace.js';
 import type { UpOptions } from './up.js';
 import type { InitOptions } from './init.js';
+import type { RunOptions } from './run.js';
 
-type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'receiverPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation'>;
+type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'receiverPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation' | 'exitWith'>;
 
 // Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
 const controlCommands = () => import('./control-commands.js');
@@ -54,6 +55,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .option('--no-dashboard', 'do not serve the browser dashboard')
     .option('--detached', 'keep the stack running when the terminal or the parent process goes away (stop it with `land down`)')
     .option('-m, --formation <counts>', 'with a Procfile: how many of each process type, e.g. web=2,worker=1 (foreman)')
+    .option('--exit-with <tier>', "when that tier has ended for good, stop the stack and exit with the tier's code (CI)")
     .action((options: UpCliOptions) => run(async () => (await import('./up.js')).upCommand(options)));
 
   // Clients of the running stack (src/control/exit-codes.ts).
@@ -141,6 +143,15 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(configOption())
     .option('--print', 'only print the URL')
     .action((options: { config?: string; print?: boolean }) => run(async () => (await import('./dashboard.js')).dashboardCommand(options)));
+
+  program
+    .command('run')
+    .description("run a command in the foreground with the environment a tier gets under the profile (foreman's run); exit with its code")
+    .argument('[command...]', 'the command and its arguments, after `--`')
+    .addOption(configOption())
+    .addOption(profileOption())
+    .option('-t, --tier <tier>', "that tier's environment (its env, inheritEnv, allowEnv, telemetryEnv); default: what every tier shares")
+    .action((command: string[], options: RunOptions) => run(async () => (await import('./run.js')).runCommand(command, options)));
 
   program
     .command('check')

@@ -94,6 +94,7 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
   if (tier.replicas !== undefined) resolved.replicas = tier.replicas;
   if (tier.port !== undefined) resolved.port = tier.port;
   if (tier.watch !== undefined) resolved.watch = resolveWatch(tier.watch);
+  if (tier.exitWith === true) resolved.exitWith = true;
   if (resolved.ready === undefined) delete resolved.ready;
   if (resolved.liveness === undefined) delete resolved.liveness;
   return resolved;

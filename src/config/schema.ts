@@ -229,6 +229,7 @@ const tierSchema = (lazyOptional: OptionalOf) =>
         replicas: lazyOptional(() => wholeNumber(`a whole number 1..${MAX_REPLICAS}`, 1, MAX_REPLICAS)),
         port: lazyOptional(() => wholeNumber('a port 1..65535', 1, 65535)),
         watch: lazyOptional(watchSchema),
+        exitWith: z.optional(flag),
       },
       { error: 'expected a tier object with at least a command' },
     )

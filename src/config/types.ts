@@ -58,6 +58,8 @@ export interface TierConfig {
   port?: number;
   /** Restart the tier when files change: globs (relative to `cwd`), or the full spec. */
   watch?: string | string[] | WatchSpec;
+  /** When this tier has ended for good, `land up` stops the stack and exits with its code (src/cli/exit-with.ts). */
+  exitWith?: boolean;
 }
 
 /** Restart on change (src/watch/). */
@@ -124,6 +126,8 @@ export interface ResolvedTier {
   replicas?: number;
   port?: number;
   watch?: ResolvedWatch;
+  /** `exitWith: true` in the config. */
+  exitWith?: true;
   /** Set on a replica's own copy: the tier it belongs to and its number (1-based). */
   group?: string;
   replica?: number;

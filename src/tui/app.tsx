@@ -203,6 +203,9 @@ export function App(props: AppProps) {
       if (event.type === 'log' && (event.tier === paneTierRef.current || paneTierRef.current === ALL)) {
         const tag = paneTierRef.current === ALL ? event.tier : undefined;
         for (const line of event.lines) bufferRef.current?.push(event.stream, line, tag);
+      } else if (event.type === 'shutdown' && event.phase === 'begin' && !quittingRef.current) {
+        // Stopped from elsewhere (`land down`, a signal, `--exit-with`'s tier ending): say why, on one line.
+        setStatus({ text: `shutting down: ${event.reason}`, kind: 'info' });
       } else if (event.type === 'shutdown' && event.phase === 'end') {
         // The stack is gone (shut down from elsewhere, or the one we watch went away): nothing left to show.
         stackEndedRef.current = true;

@@ -1,0 +1,100 @@
+/**
+ * `land run [--profile <name>] [--tier <tier>] -- <command…>` (foreman's `run`): one command in the foreground with
+ * the environment a tier would get under the profile, nothing else started, no boot recorded. The command keeps
+ * land's stdin, stdout and stderr (a terminal stays a terminal) and land's process group, and land exits with its
+ * code (128 + n for signal n).
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { hydrateChildEnv } from '../config/hydrate.js';
+import { resolvePlan } from '../config/plan.js';
+import { DEFAULTS } from '../config/resolve.js';
+import type { BootPlan, ResolvedTier } from '../config/types.js';
+import { InputError, oneLine } from '../errors.js';
+import { replicaConfig } from '../supervisor/replicas.js';
+import { newBootId, newSpanId, newTraceId } from '../telemetry/ids.js';
+import { inTerminalForeground } from './attachment.js';
+import { readConfig, type InputOptions } from './inputs.js';
+
+export interface RunOptions extends InputOptions {
+  tier?: string;
+}
+
+/** Without --tier: what every tier shares (land's environment, env files, profile), under the telemetry tier `run`. */
+function stackWideTier(plan: BootPlan): ResolvedTier {
+  const { restart, stop } = DEFAULTS.tier;
+  return {
+    name: 'run',
+    tier: 'run',
+    command: [],
+    shell: false,
+    cwd: plan.config.rootDir,
+    env: {},
+    inheritEnv: true,
+    allowEnv: [],
+    telemetryEnv: true,
+    gate: [],
+    dependsOn: {},
+    restart: { ...restart, backoff: { ...restart.backoff } },
+    stop: { ...stop },
+  };
+}
+
+/** `--tier api` (a tier with replicas: as its first replica would get it) or `--tier api.2` (that replica). */
+function namedTier(plan: BootPlan, name: string): ResolvedTier {
+  const tiers = plan.config.tiers;
+  const [group, number] = name.split('.');
+  const base = tiers.find((tier) => tier.name === (number === undefined ? name : group));
+  const index = Number(number ?? 1);
+  if (base && base.replicas === undefined && number === undefined) return base;
+  if (base?.replicas !== undefined && Number.isInteger(index) && index >= 1 && index <= base.replicas) return replicaConfig(base, index);
+  throw new InputError(`--tier: unknown tier ${name} (known: ${tiers.map((tier) => tier.name).join(', ')})`);
+}
+
+/** The command's environment: hydrated as for a tier's start, in a boot of its own that nothing records. */
+function commandEnv(plan: BootPlan, tier: ResolvedTier): Record<string, string> {
+  const traceId = newTraceId();
+  const env = hydrateChildEnv(plan, tier, { bootId: newBootId(), traceId, traceparent: `00-${traceId}-${newSpanId()}-01` });
+  // No land emits a session:start for it: the command's own telemetry (land's library) may.
+  delete env.LAND_SUPERVISED;
+  return env;
+}
+
+/**
+ * Signals sent to land go on to the command. What the terminal sends (Ctrl-C, Ctrl-\, a hangup) reaches the
+ * command by itself when land is the terminal's foreground group: passing it on would deliver it twice.
+ */
+function forwardSignals(child: ReturnType<typeof spawn>): () => void {
+  const fromTerminal = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT', 'SIGHUP']);
+  const handlers = (['SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGTERM', 'SIGUSR2'] as const).map((signal) => {
+    const handler = () => {
+      if (fromTerminal.has(signal) && inTerminalForeground()) return;
+      child.kill(signal);
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => handlers.forEach((off) => off());
+}
+
+export async function runCommand(argv: string[], options: RunOptions): Promise<number> {
+  if (argv.length === 0) throw new InputError('run: expected a command after `--` (land run [--tier <tier>] -- <command…>)');
+  const config = await readConfig(options);
+  const plan = resolvePlan(config, { profile: options.profile, shellEnv: process.env });
+  const tier = options.tier === undefined ? stackWideTier(plan) : namedTier(plan, options.tier);
+  const env = commandEnv(plan, tier);
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env });
+    const stopForwarding = forwardSignals(child);
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      stopForwarding();
+      // The shell's codes: 127 not found, 126 found but not runnable.
+      process.stderr.write(`land: run: ${argv[0]}: ${oneLine(error)}\n`);
+      resolve(error.code === 'ENOENT' ? 127 : 126);
+    });
+    child.once('exit', (code, signal) => {
+      stopForwarding();
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
+    });
+  });
+}
