@@ -11,6 +11,7 @@
  *   an unhealthy container), land's backoff and restart budget beyond `on-failure:<n>`.
  */
 import { Document, isMap, type Pair, type YAMLMap } from 'yaml';
+import { exitWithWarning } from './exit-with.js';
 import { describeProbe, probeCheck, seconds } from './probes.js';
 import {
   containerCwd,
@@ -71,6 +72,8 @@ function dependsOn(model: ExportModel, tier: ExportTier, warn: (text: string) =>
 
 function service(model: ExportModel, tier: ExportTier, image: string, warnings: ExportWarning[]): Service {
   const warn = (text: string) => warnings.push({ tier: tier.name, text });
+  const ending = exitWithWarning('compose', model, tier);
+  if (ending) warn(ending);
   if (tier.ready && probeCheck(tier.ready) === undefined) {
     warn(`readiness probe ${describeProbe(tier.ready)} not mapped: a Compose healthcheck cannot read the service's output`);
   }

@@ -28,6 +28,7 @@ import {
   type ExportWarning,
 } from './model.js';
 import type { ProbeSpec } from '../config/types.js';
+import { exitWithWarning } from './exit-with.js';
 
 type Json = Record<string, unknown>;
 
@@ -169,6 +170,8 @@ export function kubernetesObjects(model: ExportModel, image: string, warnings: E
   if (model.tiers.some((tier) => Object.keys(tier.dependsOn).length > 0)) objects.push(...waitAccess(model));
   for (const tier of model.tiers) {
     const warn = (text: string) => warnings.push({ tier: tier.name, text });
+    const ending = exitWithWarning('kubernetes', model, tier);
+    if (ending) warn(ending);
     const meta = (suffix: string) => ({ name: dnsName(model.app, tier.name, suffix), labels: labels(model, tier) });
     objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('env'), data: { ...tier.env } });
     if (Object.keys(tier.secrets).length > 0) secrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: meta('secrets'), type: 'Opaque', stringData: { ...tier.secrets } });

@@ -48,6 +48,8 @@ export interface ExportTier {
   oneShot: boolean;
   /** Why the profile's `when` predicate let it start (decided now, at export time). */
   decidedWhen: boolean;
+  /** `exitWith: true`: no engine maps it (exit-with.ts says what comes closest). */
+  exitWith?: true;
 }
 
 export interface ExportModel {
@@ -147,6 +149,7 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
     decidedWhen: tier.when !== undefined,
   };
   if (tier.description !== undefined) exported.description = tier.description;
+  if (tier.exitWith) exported.exitWith = true;
   if (tier.ready !== undefined) exported.ready = tier.ready;
   if (tier.liveness !== undefined) exported.liveness = tier.liveness;
   return exported;

@@ -14,6 +14,7 @@
  * - Not expressible: a log-line liveness probe, a doubling backoff (RestartSteps= arrived in systemd 254):
  *   warnings, and a comment in the unit.
  */
+import { exitWithWarning } from './exit-with.js';
 import { describeProbe, logPattern, probeCheck, seconds, shellQuote, untilPasses } from './probes.js';
 import {
   backoffBudgetMs,
@@ -116,6 +117,8 @@ function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string)
 
 function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[]): string {
   const warn = (text: string) => warnings.push({ tier: tier.name, text });
+  const ending = exitWithWarning('systemd', model, tier);
+  if (ending) warn(ending);
   const { restart } = tier;
   if (restart.policy !== 'never' && restart.backoff.maxMs > restart.backoff.initialMs) {
     warn(`backoff doubling from ${restart.backoff.initialMs} ms to ${restart.backoff.maxMs} ms: systemd 252 waits RestartSec= every time (RestartSteps= needs systemd 254)`);

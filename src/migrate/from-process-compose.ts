@@ -97,7 +97,7 @@ function restart(availability: unknown, notes: string[]): Record<string, unknown
   let policy = RESTART_POLICIES[given];
   if (policy === undefined) {
     policy = given === 'exit_on_failure' ? 'never' : 'on-failure';
-    notes.push(`availability.restart ${show(given)}: land does not stop the stack when one tier ends; mapped to ${policy}`);
+    notes.push(`availability.restart ${show(given)}: land stops the stack when a tier ends only with exitWith (on any exit, not only a failure); mapped to ${policy}`);
   }
   const result: Record<string, unknown> = { policy };
   const backoff = seconds(availability.backoff_seconds);
@@ -179,6 +179,7 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
   if (isObject(process.readiness_probe) && process.ready_log_line !== undefined) notes.push('ready_log_line: the readiness_probe is used instead');
   if (isObject(process.liveness_probe)) config.liveness = liveness(process.liveness_probe, notes);
   config.restart = restart(process.availability, notes);
+  if (isObject(process.availability) && process.availability.exit_on_end === true) config.exitWith = true;
   config.stop = stop(process.shutdown, notes);
   if (process.disabled === true) {
     config.when = new Code('() => false');
