@@ -1,0 +1,107 @@
+/** `land up --exit-with <tier>` and the tier key `exitWith`: the stack ends with a tier, land exits with its code. */
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { child, expectCleanRejection, land, landDone, makeProject, markedProcesses, removeProjects, survivorsIn } from '../helpers/land.js';
+
+afterAll(removeProjects);
+
+/** A service with a grandchild (what must not be left behind) and a test tier that runs `script` once db is ready. */
+function ciProject(script: string, test: Record<string, unknown> = {}, profiles: Record<string, string> = { debug: '' }) {
+  const dir = makeProject({ config: { tiers: {} } });
+  const pids = join(dir, 'pids');
+  return {
+    pids,
+    dir: makeProject({
+      config: {
+        tiers: {
+          db: { command: child('--say', 'db up', '--pidfile', pids, '--grandchildren', 1) },
+          test: { command: ['node', '-e', script], dependsOn: { db: 'ready' }, restart: { policy: 'never' }, ...test },
+          docs: { command: child('--say', 'docs'), gate: 'Docs' },
+        },
+      },
+      profiles,
+    }),
+  };
+}
+
+async function upUntilEnd(dir: string, args: string[]) {
+  const run = land(['up', '--no-tui', ...args], dir);
+  const exit = await run.exited;
+  return { exit, run, bootId: run.bootId };
+}
+
+describe('land up --exit-with', () => {
+  it.each([
+    ['exits 0', 'setTimeout(() => process.exit(0), 300)', 0, /test: ready → exited/],
+    ['exits 3', 'setTimeout(() => process.exit(3), 300)', 3, /test failed: exited with code 3; restart policy is never/],
+    ['dies of SIGKILL', 'setTimeout(() => process.kill(process.pid, "SIGKILL"), 300)', 137, /test failed: .*signal SIGKILL/],
+  ])('the test tier %s: every tier stops, nothing is left, land exits with its code', { timeout: 60_000 }, async (_, script, code, why) => {
+    const { dir, pids } = ciProject(script);
+    const { exit, run, bootId } = await upUntilEnd(dir, ['--exit-with', 'test']);
+    expect(exit.code).toBe(code);
+    expect(run.stdout).toMatch(why);
+    // The printer says why the stack stops, on one line, before the stops.
+    const shutdown = run.stdout.split('\n').find((line) => line.includes('shutting down ('))!;
+    expect(shutdown).toMatch(new RegExp(`land exits with code ${code} \\(--exit-with test\\)\\)$`));
+    expect(run.stdout.indexOf(shutdown)).toBeLessThan(run.stdout.indexOf('db: ready → stopping'));
+    expect(run.stdout).toMatch(/db: stopping → stopped/);
+    expect(survivorsIn(pids)).toEqual([]);
+    expect(markedProcesses(bootId)).toEqual([]);
+  });
+
+  it('waits for the restart policy: a tier restarted on failure ends the stack once its budget is spent', { timeout: 60_000 }, async () => {
+    const { dir } = ciProject('setTimeout(() => process.exit(4), 200)', {
+      restart: { policy: 'on-failure', maxRestarts: 2, backoff: { initialMs: 100, maxMs: 100 } },
+    });
+    const { exit, run } = await upUntilEnd(dir, ['--exit-with', 'test']);
+    expect(exit.code).toBe(4);
+    expect(run.stdout.match(/test: spawned pid \d+/g)).toHaveLength(3);
+    expect(run.stdout).toMatch(/restart budget spent \(2 restarts\)/);
+  });
+
+  it('exitWith on a tier with replicas ends the stack once every replica has ended, with the first failing code', { timeout: 60_000 }, async () => {
+    const pids = join(makeProject({ config: { tiers: {} } }), 'pids');
+    const dir = makeProject({
+      config: {
+        tiers: {
+          db: { command: child('--pidfile', pids) },
+          // Replica 1 fails at once, replica 2 succeeds later: the stack waits for both, and ends with 5.
+          test: { command: 'sleep 0.$((LAND_REPLICA * 4)); exit $((LAND_REPLICA == 1 ? 5 : 0))', shell: true, replicas: 2, restart: { policy: 'never' }, exitWith: true },
+        },
+      },
+    });
+    const { exit, run, bootId } = await upUntilEnd(dir, []);
+    expect(exit.code).toBe(5);
+    const stopping = run.stdout.indexOf('shutting down (');
+    expect(run.stdout.indexOf('test.2: ready → exited')).toBeGreaterThan(-1);
+    expect(run.stdout.indexOf('test.2: ready → exited')).toBeLessThan(stopping);
+    expect(run.stdout).toMatch(/shutting down \(every replica of test ended; test\.1 failed: exited with code 5.*\(exitWith on test\)\)/);
+    expect(survivorsIn(pids)).toEqual([]);
+    expect(markedProcesses(bootId)).toEqual([]);
+  });
+
+  it.each([
+    [['--exit-with', 'nope'], /^land: --exit-with: unknown tier nope \(known: db, test, docs\)$/],
+    [['--exit-with', 'docs', '--profile', 'ci'], /^land: --exit-with: tier docs is gated off by profile ci \(Docs=false\): expected a tier that starts$/],
+  ])('refuses %j before anything starts (exit 2, one line)', async (args, message) => {
+    const { dir } = ciProject('', {}, { debug: '', ci: 'Docs=false\n' });
+    expectCleanRejection(await landDone(['up', '--no-tui', ...args], dir), dir, message);
+  });
+
+  it('refuses one replica as --exit-with (the tier is named, every replica counts)', async () => {
+    const dir = makeProject({ config: { tiers: { api: { command: child(), replicas: 2 } } } });
+    expectCleanRejection(
+      await landDone(['up', '--no-tui', '--exit-with', 'api.2'], dir),
+      dir,
+      /^land: --exit-with: api\.2 is one replica of api: expected the tier's name/,
+    );
+  });
+
+  it('a keyed tier gated off by the profile does not end the stack, and land says so', { timeout: 30_000 }, async () => {
+    const { dir } = ciProject('', { exitWith: true, gate: 'Tests' }, { debug: 'Tests=false\n' });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/db: starting → ready/);
+    expect(run.stderr).toMatch(/^land: exitWith: test gated off by profile debug: it does not end the stack$/m);
+    expect((await run.stop()).code).toBe(0);
+  });
+});

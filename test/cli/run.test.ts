@@ -1,0 +1,123 @@
+/** `land run [--tier <tier>] -- <command…>`: one command with a tier's environment, in the foreground. */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHILD, LAND_BIN, child, expectCleanRejection, land, landDone, makeProject, removeProjects, waitUntil } from '../helpers/land.js';
+
+const SECRET = 'phc_run_secret_abcdefghijklmnopqrs';
+const SOCKET = `land-run-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+
+afterAll(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // never started, or already gone
+  }
+  removeProjects();
+});
+
+/** Prints the variables a test asks about as one JSON line. */
+const printEnv = (...names: string[]) => ['node', '-e', `console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, process.env[n] ?? null]))))`];
+
+function project() {
+  return makeProject({
+    config: {
+      tiers: {
+        api: { command: child(), env: { API_ONLY: 'api' }, inheritEnv: false, allowEnv: ['KEEP_ME'], telemetryEnv: false },
+        web: { command: child(), replicas: 2, port: 7000 },
+      },
+    },
+    profiles: { debug: 'FROM_PROFILE=debug\n', ci: 'FROM_PROFILE=ci\n' },
+    files: { '.env.Land.PostHog': `Authorize=${SECRET}\nCapture=true\n` },
+  });
+}
+
+const envOf = (stdout: string) => JSON.parse(stdout) as Record<string, string | null>;
+
+describe('land run', () => {
+  it('gives the command the stack-wide env, or a tier\'s with --tier; secrets reach it and land prints none; no boot is recorded', { timeout: 30_000 }, async () => {
+    const dir = project();
+    const names = ['FROM_PROFILE', 'Authorize', 'API_ONLY', 'KEEP_ME', 'DROP_ME', 'LAND_TIER', 'LAND_PROFILE', 'LAND_SUPERVISED', 'PORT', 'LAND_REPLICA', 'TRACEPARENT'];
+    const shell = { KEEP_ME: 'kept', DROP_ME: 'dropped' };
+    const wide = await landDone(['run', '--profile', 'ci', '--', ...printEnv(...names)], dir, shell);
+    expect(wide.code).toBe(0);
+    expect(wide.stderr).toBe('');
+    expect(envOf(wide.stdout)).toMatchObject({ FROM_PROFILE: 'ci', Authorize: SECRET, API_ONLY: null, DROP_ME: 'dropped', LAND_TIER: 'run', LAND_PROFILE: 'ci', LAND_SUPERVISED: null });
+    expect(envOf(wide.stdout).TRACEPARENT).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+
+    const api = await landDone(['run', '--tier', 'api', '--', ...printEnv(...names)], dir, shell);
+    expect(envOf(api.stdout)).toMatchObject({ FROM_PROFILE: 'debug', Authorize: null, API_ONLY: 'api', KEEP_ME: 'kept', DROP_ME: null, LAND_TIER: 'api' });
+    const web2 = await landDone(['run', '--tier', 'web.2', '--', ...printEnv(...names)], dir, shell);
+    expect(envOf(web2.stdout)).toMatchObject({ LAND_TIER: 'web', PORT: '7001', LAND_REPLICA: '2' });
+    expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
+
+    // A command that fails to start: one line naming it, the shell's code, still no secret.
+    const missing = await landDone(['run', '--', 'no-such-command-here', SECRET.slice(0, 3)], dir);
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toMatch(/^land: run: no-such-command-here: .*ENOENT\n$/);
+    expect(missing.stdout + missing.stderr).not.toContain(SECRET);
+  });
+
+  it.each([
+    [['sh', '-c', 'exit 0'], 0],
+    [['sh', '-c', 'exit 42'], 42],
+    [['sh', '-c', 'kill -TERM $$'], 143],
+    [['sh', '-c', 'kill -KILL $$'], 137],
+  ])('%j: land exits with the command\'s code (128 + n for signal n)', async (command, code) => {
+    const result = await landDone(['run', '--', ...command], project());
+    expect(result.code).toBe(code);
+    expect(result.stdout + result.stderr).toBe('');
+  });
+
+  it('passes stdin through and forwards SIGTERM and (outside a terminal) SIGINT to the command', { timeout: 30_000 }, async () => {
+    const dir = project();
+    const cat = spawn(process.execPath, [LAND_BIN, 'run', '--', 'node', '-e', 'process.stdin.pipe(process.stdout)'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    cat.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+    cat.stdin.end('line one\nline two\n');
+    const catCode = await new Promise((done) => cat.once('close', done));
+    expect([catCode, out]).toEqual([0, 'line one\nline two\n']);
+
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const run = land(['run', '--', 'node', CHILD, '--say', 'child up'], dir);
+      await run.waitFor(/child up/);
+      run.signal(signal);
+      const exit = await run.exited;
+      // The fixture exits 0 on SIGTERM and has no SIGINT handler (so SIGINT kills it: 130).
+      expect([signal, exit.code]).toEqual([signal, signal === 'SIGTERM' ? 0 : 130]);
+      if (signal === 'SIGTERM') expect(run.stdout).toContain('got SIGTERM, exiting');
+    }
+  });
+
+  it('in a terminal: the command gets the tty, and Ctrl-C reaches it once', { timeout: 30_000 }, async () => {
+    const dir = project();
+    const out = join(dir, 'screen.txt');
+    const script = [
+      'let n = 0;',
+      "process.on('SIGINT', () => { n += 1; setTimeout(() => { console.log('SIGINTs', n); process.exit(n); }, 500); });",
+      "console.log('tty', process.stdin.isTTY === true, process.stdout.isTTY === true);",
+      'setInterval(() => {}, 1000);',
+    ].join(' ');
+    tmux('new-session', '-d', '-s', 'run', '-x', '100', '-y', '20', `cd ${dir} && node ${LAND_BIN} run -- node -e "${script}"; echo LAND-EXITED $? > ${out}; sleep 60`);
+    const screen = () => tmux('capture-pane', '-p', '-t', 'run');
+    await waitUntil(() => screen().includes('tty true true'), 15_000, 'the command to start in the terminal');
+    await sleep(200);
+    tmux('send-keys', '-t', 'run', 'C-c');
+    await waitUntil(() => existsSync(out), 15_000, 'land to exit');
+    expect(screen()).toMatch(/SIGINTs 1/);
+    expect(readFileSync(out, 'utf8').trim()).toBe('LAND-EXITED 1');
+  });
+
+  it.each([
+    [['run', '--tier', 'nope', '--', 'true'], /^land: --tier: unknown tier nope \(known: api, web\)$/],
+    [['run', '--tier', 'web.3', '--', 'true'], /^land: --tier: unknown tier web\.3/],
+    [['run'], /^land: run: expected a command after `--`/],
+    [['run', '--profile', 'nope', '--', 'true'], /unknown profile "nope"/],
+  ])('%j: one line, exit 2, nothing run', async (args, message) => {
+    const dir = project();
+    expectCleanRejection(await landDone(args, dir), dir, message);
+  });
+});
