@@ -1,9 +1,15 @@
 /** `land up --exit-with <tier>` and the tier key `exitWith`: the stack ends with a tier, land exits with its code. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { child, expectCleanRejection, land, landDone, makeProject, markedProcesses, removeProjects, survivorsIn } from '../helpers/land.js';
+import { CHILD, child, expectCleanRejection, land, landDone, makeProject, markedProcesses, removeProjects, survivorsIn } from '../helpers/land.js';
 
-afterAll(removeProjects);
+const folders: string[] = [];
+afterAll(() => {
+  removeProjects();
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A service with a grandchild (what must not be left behind) and a test tier that runs `script` once db is ready. */
 function ciProject(script: string, test: Record<string, unknown> = {}, profiles: Record<string, string> = { debug: '' }) {
@@ -103,5 +109,40 @@ describe('land up --exit-with', () => {
     await run.waitFor(/db: starting → ready/);
     expect(run.stderr).toMatch(/^land: exitWith: test gated off by profile debug: it does not end the stack$/m);
     expect((await run.stop()).code).toBe(0);
+  });
+
+  it('land init maps availability.exit_on_end to exitWith; land check passes it and refuses a non-boolean; the stack ends with it', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-test-'));
+    folders.push(dir);
+    const pids = join(dir, 'pids');
+    writeFileSync(
+      join(dir, 'process-compose.yaml'),
+      [
+        'processes:',
+        '  db:',
+        `    command: node ${CHILD} --pidfile ${pids} --grandchildren 1`,
+        '  e2e:',
+        `    command: node -e "setTimeout(() => process.exit(6), 300)"`,
+        '    depends_on: { db: { condition: process_started } }',
+        '    availability: { restart: "no", exit_on_end: true }',
+        '',
+      ].join('\n'),
+    );
+    expect((await landDone(['init'], dir)).code).toBe(0);
+    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    // Only on e2e: after its key, once.
+    expect(config.indexOf('exitWith: true')).toBeGreaterThan(config.indexOf('e2e: {'));
+    expect(config.match(/exitWith/g)).toHaveLength(1);
+    expect((await landDone(['check'], dir)).code).toBe(0);
+    const { exit, run, bootId } = await upUntilEnd(dir, []);
+    expect(exit.code).toBe(6);
+    expect(run.stdout).toMatch(/shutting down \(e2e failed: exited with code 6.*\(exitWith on e2e\)\)/);
+    expect(survivorsIn(pids)).toEqual([]);
+    expect(markedProcesses(bootId)).toEqual([]);
+
+    writeFileSync(join(dir, 'land.config.ts'), config.replace('exitWith: true', "exitWith: 'yes'"));
+    const check = await landDone(['check'], dir);
+    expect(check.code).toBe(2);
+    expect(check.stdout).toMatch(/^land\.config\.ts: tiers\.e2e\.exitWith: expected true or false, got "yes"$/m);
   });
 });

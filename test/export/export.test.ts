@@ -22,7 +22,7 @@ export default {
   version: '2.1.0',
   tiers: {
     db: { command: 'echo "db up"; exec sleep 300', shell: true, ready: { tcp: 55432, timeoutMs: 20000 }, stop: { signal: 'SIGINT', timeoutMs: 7000 } },
-    migrate: { command: child('--exit', '0'), dependsOn: { db: 'ready' }, restart: { policy: 'never' } },
+    migrate: { command: child('--exit', '0'), dependsOn: { db: 'ready' }, restart: { policy: 'never' }, exitWith: true },
     api: {
       description: 'the HTTP API',
       command: child('--http', '58080'),
@@ -256,5 +256,15 @@ describe('land export: every feature, each engine, read back field by field', ()
     expect(worker.containers[0].readinessProbe).toBeUndefined();
     expect(named('Deployment', 'shop-checker').spec.template.spec.containers[0].readinessProbe).toEqual({ exec: { command: ['test', '-d', '.'] }, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 });
     expect(outputs.kubernetes!.stdout).toMatch(/warning: tier worker: readiness probe log worker ready not mapped/);
+  });
+
+  it.each([
+    ['compose', /Compose has no key for it: run `docker compose up --exit-code-from migrate`/],
+    ['systemd', /systemd has no unit setting that stops a target/],
+    ['kubernetes', /a Deployment keeps running: a Job that ends with its pod/],
+  ])('%s: exitWith is said to be unmapped, with what comes closest, on stdout and in a comment', (engine, closest) => {
+    expect(outputs[engine]!.stdout).toMatch(new RegExp(`warning: tier migrate: exitWith not mapped: ${closest.source}`));
+    const files = allFiles(outDirs[engine]!).map((file) => file.text).join('\n');
+    expect(files).toMatch(new RegExp(`# ?warning: exitWith not mapped: ${closest.source}`));
   });
 });
