@@ -1,18 +1,26 @@
 /** `land up --exit-with <tier>` and the tier key `exitWith`: the stack ends with a tier, land exits with its code. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHILD, child, expectCleanRejection, land, landDone, makeProject, markedProcesses, removeProjects, survivorsIn } from '../helpers/land.js';
+import { CHILD, LAND_BIN, child, expectCleanRejection, waitUntil, land, landDone, makeProject, markedProcesses, removeProjects, survivorsIn } from '../helpers/land.js';
 
 const folders: string[] = [];
+const SOCKET = `land-exit-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 afterAll(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // never started, or already gone
+  }
   removeProjects();
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A service with a grandchild (what must not be left behind) and a test tier that runs `script` once db is ready. */
-function ciProject(script: string, test: Record<string, unknown> = {}, profiles: Record<string, string> = { debug: '' }) {
+function ciProject(script: string, test: Record<string, unknown> = {}, profiles: Record<string, string> = { debug: '' }, db: Record<string, unknown> = {}) {
   const dir = makeProject({ config: { tiers: {} } });
   const pids = join(dir, 'pids');
   return {
@@ -20,7 +28,7 @@ function ciProject(script: string, test: Record<string, unknown> = {}, profiles:
     dir: makeProject({
       config: {
         tiers: {
-          db: { command: child('--say', 'db up', '--pidfile', pids, '--grandchildren', 1) },
+          db: { command: child('--say', 'db up', '--pidfile', pids, '--grandchildren', 1), ...db },
           test: { command: ['node', '-e', script], dependsOn: { db: 'ready' }, restart: { policy: 'never' }, ...test },
           docs: { command: child('--say', 'docs'), gate: 'Docs' },
         },
@@ -144,5 +152,18 @@ describe('land up --exit-with', () => {
     const check = await landDone(['check'], dir);
     expect(check.code).toBe(2);
     expect(check.stdout).toMatch(/^land\.config\.ts: tiers\.e2e\.exitWith: expected true or false, got "yes"$/m);
+  });
+
+  it('the terminal UI says why the stack stops, and the terminal keeps the line once the UI is gone', { timeout: 60_000 }, async () => {
+    // db ignores SIGTERM until its stop's bound: the UI stays up, shutting down, long enough to be read.
+    const db = { command: child('--ignore-term', '--say', 'db up'), stop: { timeoutMs: 2000 } };
+    const { dir } = ciProject('setTimeout(() => process.exit(2), 1500)', {}, { debug: '' }, db);
+    const done = join(dir, 'exit-code');
+    tmux('new-session', '-d', '-s', 'ci', '-x', '160', '-y', '30', `cd ${dir} && node ${LAND_BIN} up --exit-with test; echo $? > ${done}; sleep 60`);
+    const screen = () => tmux('capture-pane', '-p', '-t', 'ci');
+    await waitUntil(() => /shutting down: test failed: exited with code 2/.test(screen()), 30_000, 'the UI to say why it stops');
+    await waitUntil(() => existsSync(done), 30_000, 'land to exit');
+    expect(readFileSync(done, 'utf8').trim()).toBe('2');
+    expect(screen()).toMatch(/^land: stopped: test failed: exited with code 2; .*\(--exit-with test\)$/m);
   });
 });
