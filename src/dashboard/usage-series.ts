@@ -1,9 +1,9 @@
 /**
- * CPU and memory of each tier's process tree, sampled every 2 s (the TUI's sampler, src/tui/usage.ts) while at least
+ * CPU and memory of each tier's process tree, sampled every 2 s (the TUI's sampler, src/usage/tree-usage.ts) while at least
  * one page is open, kept as short series for the Tiers page (the latest value) and the Metrics page (charts).
  */
 import type { SupervisorControl } from '../supervisor/types.js';
-import { newTreeMemory, sampleTreeUsage } from '../tui/usage.js';
+import { newTreeMemory, sampleTreeUsage } from '../usage/tree-usage.js';
 import type { MetricSeriesView, TierUsage } from './wire.js';
 
 const SAMPLE_EVERY_MS = 2000;

@@ -28,7 +28,7 @@ import { createTickTimer, nextChangeIn } from './ticks.js';
 import { useLiveCells } from './use-live-cells.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
-import { startUsageSampler, type UsageByPid } from './usage.js';
+import { startUsageSampler, type UsageByPid } from '../usage/tree-usage.js';
 import { HEARTBEAT_MS, onEveryNthHeartbeat } from '../runtime/heartbeat.js';
 
 export interface AppProps {

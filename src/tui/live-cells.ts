@@ -16,7 +16,7 @@ import { formatUptime } from './format.js';
 import { textWidth } from './ink-overrides/text-width.js';
 import { cell, MARKER_WIDTH, windowStart, type Column } from './layout.js';
 import { liveCells, tierCells, uptimeCell } from './tier-view.js';
-import type { TreeUsage, UsageByPid } from './usage.js';
+import type { TreeUsage, UsageByPid } from '../usage/tree-usage.js';
 
 /** Text at a line and column of ink's output; `inPlace`: drawn there as plain text, so it can be rewritten there. */
 export interface LiveSpan {

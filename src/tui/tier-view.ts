@@ -2,7 +2,7 @@
 import type { TierSnapshot, TierState } from '../supervisor/types.js';
 import { describeChange } from '../watch/describe.js';
 import { formatBytes, formatCountdown, formatDuration, formatPercent, formatUptime, meaningfulPart, sanitizeLine } from './format.js';
-import type { TreeUsage } from './usage.js';
+import type { TreeUsage } from '../usage/tree-usage.js';
 
 /** Colour is a hint only: the state word is always printed. */
 export const STATE_COLOR: Record<TierState, string> = {

@@ -7,7 +7,7 @@ import { measureElement, useStderr, useStdout, type DOMElement } from 'ink';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { changedSpans, liveSpansOf, patchSequence, type LiveLayout, type LiveSpan } from './live-cells.js';
-import type { UsageByPid } from './usage.js';
+import type { UsageByPid } from '../usage/tree-usage.js';
 
 /** ink draws a commit within its render throttle (~33 ms): cells are rewritten only once the last frame is out. */
 const FRAME_SETTLE_MS = 150;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { rowBudget, tierColumns } from '../../src/tui/layout.js';
 import { changedSpans, liveSpans, patchSequence, type LiveLayout } from '../../src/tui/live-cells.js';
-import type { UsageByPid } from '../../src/tui/usage.js';
+import type { UsageByPid } from '../../src/usage/tree-usage.js';
 import type { StackSnapshot } from '../../src/supervisor/types.js';
 import { FakeControl, sleep, stack, T0, tier } from './fake-control.js';
 import { renderApp } from './render-app.js';

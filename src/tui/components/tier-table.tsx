@@ -4,7 +4,7 @@ import { memo, type ReactNode } from 'react';
 import type { TierSnapshot } from '../../supervisor/types.js';
 import { cell, MARKER_WIDTH, type Column, windowStart } from '../layout.js';
 import { STATE_COLOR, tierCells, type TierCells } from '../tier-view.js';
-import type { UsageByPid } from '../usage.js';
+import type { UsageByPid } from '../../usage/tree-usage.js';
 
 interface Props {
   tiers: TierSnapshot[];

@@ -2,9 +2,9 @@ import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { descendantsOf, readProc } from '../../src/supervisor/process-tree.js';
-import { newTreeMemory, sampleTreeUsage, startUsageSampler, type UsageByPid } from '../../src/tui/usage.js';
-import { StatFiles } from '../../src/tui/stat-files.js';
-import { waitFor } from './fake-control.js';
+import { newTreeMemory, sampleTreeUsage, startUsageSampler, type UsageByPid } from '../../src/usage/tree-usage.js';
+import { StatFiles } from '../../src/usage/stat-files.js';
+import { waitFor } from '../tui/fake-control.js';
 import { HEARTBEAT_MS, onHeartbeat } from '../../src/runtime/heartbeat.js';
 
 const children: Array<ReturnType<typeof execa>> = [];

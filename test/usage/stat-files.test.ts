@@ -1,10 +1,10 @@
-// The usage sampler's open stat files (src/tui/stat-files.ts) against real processes and the supervisor's reader.
+// The usage sampler's open stat files (src/usage/stat-files.ts) against real processes and the supervisor's reader.
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allPids, parseStat, readProc } from '../../src/supervisor/process-tree.js';
 import { readFileSync } from 'node:fs';
-import { parseUptime, StatFiles } from '../../src/tui/stat-files.js';
-import { newTreeMemory, sampleTreeUsage } from '../../src/tui/usage.js';
+import { parseUptime, StatFiles } from '../../src/usage/stat-files.js';
+import { newTreeMemory, sampleTreeUsage } from '../../src/usage/tree-usage.js';
 
 const files: StatFiles[] = [];
 afterEach(() => {
