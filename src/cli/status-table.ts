@@ -1,5 +1,6 @@
 /** `land status` for people: one header line about the boot, one row per tier, one line about telemetry. */
 import type { ExitInfo, PipeStatus, StackSnapshot, TierSnapshot } from '../supervisor/types.js';
+import { formatSize } from '../config/size.js';
 import { describeReceiver } from '../receiver/describe.js';
 import { formatDuration } from '../tui/format.js';
 import { describeChange } from '../watch/describe.js';
@@ -22,7 +23,7 @@ function row(tier: TierSnapshot, now: number): string[] {
     tier.state === 'disabled' ? '-' : String(tier.restarts),
     tier.timeToReadyMs !== undefined ? formatDuration(tier.timeToReadyMs) : '-',
     exitText(tier.lastExit),
-    tier.reason.replace(/\s+/g, ' ') + changeNote(tier),
+    tier.reason.replace(/\s+/g, ' ') + changeNote(tier) + memoryNote(tier),
   ];
 }
 
@@ -31,6 +32,13 @@ function changeNote(tier: TierSnapshot): string {
   const change = tier.watch?.lastChange;
   if (!change || tier.startedAt === undefined || tier.startedAt < change.at) return '';
   return ` · after ${describeChange(change.file, change.files)}`;
+}
+
+/** When the running process was started after its tree went over its memory limit: how far over. */
+function memoryNote(tier: TierSnapshot): string {
+  const last = tier.memory?.last;
+  if (!last || tier.startedAt === undefined || tier.startedAt < last.at) return '';
+  return ` · after a restart over its memory limit (${formatSize(last.used)} > ${formatSize(tier.memory!.limit)})`;
 }
 
 function pipeText(name: string, pipe: PipeStatus): string {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { resolveReceiver } from './receiver.js';
 import { orderTiers } from './order.js';
+import { parseSize } from './size.js';
 import type { LandConfig, LivenessSpec, ProbeSpec, ResolvedConfig, ResolvedTier, ResolvedWatch, TierConfig } from './types.js';
 
 /** Every default of the config in one place (the docs and `land config` can show them from here). */
@@ -95,6 +96,8 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
   if (tier.port !== undefined) resolved.port = tier.port;
   if (tier.watch !== undefined) resolved.watch = resolveWatch(tier.watch);
   if (tier.exitWith === true) resolved.exitWith = true;
+  const memory = tier.limits?.memory === undefined ? undefined : parseSize(tier.limits.memory);
+  if (memory !== undefined) resolved.limits = { memory };
   if (resolved.ready === undefined) delete resolved.ready;
   if (resolved.liveness === undefined) delete resolved.liveness;
   return resolved;

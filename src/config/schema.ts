@@ -2,6 +2,7 @@ import { constants } from 'node:os';
 // zod/mini: the same checks and messages as zod's classic API in a fifth of the bundled code, which `land up` parses
 // before its first spawn (docs/decisions.md).
 import * as z from 'zod/mini';
+import { parseSize, SIZE_RULE } from './size.js';
 
 /*
  * Every message here starts with what was expected; `parseLandConfig` adds the file, the key path and what was
@@ -145,6 +146,13 @@ const stopSchema = () =>
     { error: 'expected an object { signal, timeoutMs }' },
   );
 
+/** What land watches of a tier's running tree (src/supervisor/memory-watch.ts). */
+const limitsSchema = () =>
+  z.strictObject(
+    { memory: z.optional(z.custom<number | string>((value) => parseSize(value) !== undefined, { error: `expected ${SIZE_RULE}` })) },
+    { error: 'expected an object { memory }' },
+  );
+
 const globList = () => z.array(nonEmptyString('a glob such as "src/**"'), { error: 'expected an array of globs such as ["src/**"]' });
 const globs = () =>
   z.union([nonEmptyString('a glob such as "src/**"'), globList()], {
@@ -225,6 +233,7 @@ const tierSchema = (lazyOptional: OptionalOf) =>
         liveness: lazyOptional(livenessSchema),
         restart: lazyOptional(restartSchema),
         stop: lazyOptional(stopSchema),
+        limits: lazyOptional(limitsSchema),
         description: lazyOptional(() => z.string({ error: 'expected a string' })),
         replicas: lazyOptional(() => wholeNumber(`a whole number 1..${MAX_REPLICAS}`, 1, MAX_REPLICAS)),
         port: lazyOptional(() => wholeNumber('a port 1..65535', 1, 65535)),

@@ -28,6 +28,15 @@ export interface StopSpec {
   timeoutMs?: number;
 }
 
+/** Limits on a tier's running process tree. */
+export interface LimitsSpec {
+  /**
+   * Resident memory of the whole tree (the tier's process and its descendants): bytes, or `'512M'` (K, M, G: powers
+   * of 1024). Over it for two samples in a row (1 s apart), the tier is restarted gracefully, as on a failed liveness probe.
+   */
+  memory?: number | string;
+}
+
 export interface TierConfig {
   /** argv array; a string runs through a shell only with `shell: true`. */
   command: string[] | string;
@@ -51,6 +60,7 @@ export interface TierConfig {
   liveness?: LivenessSpec;
   restart?: RestartSpec;
   stop?: StopSpec;
+  limits?: LimitsSpec;
   description?: string;
   /** Run this many instances, `<tier>.1` … `<tier>.N`, each with LAND_REPLICA=<n> (src/supervisor/replicas.ts). */
   replicas?: number;
@@ -121,6 +131,8 @@ export interface ResolvedTier {
   liveness?: ProbeSpec & { timeoutMs: number; intervalMs: number; failureThreshold: number };
   restart: { policy: RestartPolicy; maxRestarts: number; backoff: { initialMs: number; maxMs: number }; resetAfterMs: number };
   stop: { signal: NodeJS.Signals; timeoutMs: number };
+  /** `memory`: bytes (absent: no limit, and nothing of the tier is sampled). */
+  limits?: { memory: number };
   description?: string;
   /** As configured (absent: one instance named after the tier, which `land scale` cannot change). */
   replicas?: number;

@@ -14,6 +14,8 @@ import { Document, isMap, type Pair, type YAMLMap } from 'yaml';
 import { exitWithWarning } from './exit-with.js';
 import { describeProbe, probeCheck, seconds } from './probes.js';
 import {
+  binarySize,
+  memoryLimitWarning,
   containerCwd,
   defaultImage,
   groupWarnings,
@@ -80,6 +82,7 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
   if (tier.liveness) warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: Compose does not restart an unhealthy container`);
   const { backoff } = tier.restart;
   if (tier.restart.policy !== 'never') warn(`backoff ${backoff.initialMs}→${backoff.maxMs} ms not mapped: Docker restarts with its own doubling delay from 100 ms`);
+  if (tier.limits) warn(memoryLimitWarning(tier.limits.memory, 'mem_limit'));
   const entry: Service = {
     image,
     working_dir: literal(containerCwd(tier)),
@@ -95,6 +98,7 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
     restart: restartPolicy(tier),
     stop_signal: tier.stop.signal,
     stop_grace_period: `${tier.stop.timeoutMs}ms`,
+    ...(tier.limits ? { mem_limit: binarySize(tier.limits.memory, ['k', 'm', 'g']) } : {}),
     labels: { 'land.tier': tier.tier, 'land.profile': model.profile, 'land.boot_id': model.deployId },
   });
   return entry;

@@ -16,6 +16,8 @@
 import { Document } from 'yaml';
 import { describeProbe, seconds } from './probes.js';
 import {
+  binarySize,
+  memoryLimitWarning,
   containerCwd,
   defaultImage,
   groupWarnings,
@@ -109,6 +111,10 @@ function container(model: ExportModel, tier: ExportTier, image: string, warn: (t
   const envFrom: Json[] = [{ configMapRef: { name: dnsName(model.app, tier.name, 'env') } }];
   if (Object.keys(tier.secrets).length > 0) envFrom.push({ secretRef: { name: dnsName(model.app, tier.name, 'secrets') } });
   const result: Json = { name: dnsName(tier.name), image, workingDir: containerCwd(tier), command: [...tier.command], envFrom, ...probes(tier, warn) };
+  if (tier.limits) {
+    result.resources = { limits: { memory: binarySize(tier.limits.memory, ['Ki', 'Mi', 'Gi']) } };
+    warn(memoryLimitWarning(tier.limits.memory, 'resources.limits.memory'));
+  }
   if (tier.stop.signal !== 'SIGTERM') {
     const signal = tier.stop.signal.replace(/^SIG/, '');
     result.lifecycle = { preStop: { exec: { command: ['sh', '-c', `kill -${signal} 1; sleep ${seconds(tier.stop.timeoutMs)}`] } } };

@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RENAMED_KEYS } from '../config/hydrate.js';
+import { formatSize } from '../config/size.js';
 import { looksSecret } from '../config/secrets.js';
 import type { BootPlan, DependencyCondition, ResolvedTier } from '../config/types.js';
 import { otlpGate, readConfiguration } from '../telemetry/configuration.js';
@@ -40,6 +41,8 @@ export interface ExportTier {
   liveness?: ResolvedTier['liveness'];
   restart: ResolvedTier['restart'];
   stop: ResolvedTier['stop'];
+  /** `memory`: bytes of resident memory for the tier's whole tree. */
+  limits?: ResolvedTier['limits'];
   dependsOn: Record<string, DependencyCondition>;
   /**
    * Runs to completion rather than as a service: a dependent waits for it to be `completed`, or it has neither a
@@ -152,6 +155,7 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
   if (tier.exitWith) exported.exitWith = true;
   if (tier.ready !== undefined) exported.ready = tier.ready;
   if (tier.liveness !== undefined) exported.liveness = tier.liveness;
+  if (tier.limits !== undefined) exported.limits = tier.limits;
   return exported;
 }
 
@@ -277,6 +281,23 @@ export function groupWarnings(warnings: readonly ExportWarning[]): ExportWarning
  * quoted (docker-compose and Kubernetes read YAML 1.1, where those are booleans and numbers), and no anchors.
  */
 export const YAML_OPTIONS = { version: '1.1', aliasDuplicateObjects: false } as const;
+
+/**
+ * `bytes` in the largest unit that divides it (powers of 1024), spelt with `units` (e.g. `['K', 'M', 'G']` for
+ * systemd, `['Ki', 'Mi', 'Gi']` for Kubernetes, where `M` means 10^6); plain bytes when none does.
+ */
+export function binarySize(bytes: number, units: readonly [string, string, string]): string {
+  for (let index = units.length - 1; index >= 0; index -= 1) {
+    const size = 1024 ** (index + 1);
+    if (bytes % size === 0) return `${bytes / size}${units[index]}`;
+  }
+  return String(bytes);
+}
+
+/** What every engine's memory limit does differently from land's: said as a warning where it is mapped. */
+export function memoryLimitWarning(limit: number, setting: string): string {
+  return `memory limit ${formatSize(limit)} mapped to ${setting}: the kernel kills the tier (OOM, SIGKILL, no stop signal) as soon as its cgroup reaches it, page cache included, where land stops it gracefully after its tree's resident memory stayed over the limit for 2 samples`;
+}
 
 /** An image reference for the stack when none is given: `<app>:<version>`, lowercased as references must be. */
 export function defaultImage(model: ExportModel): string {

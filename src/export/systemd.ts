@@ -17,6 +17,8 @@
 import { exitWithWarning } from './exit-with.js';
 import { describeProbe, logPattern, probeCheck, seconds, shellQuote, untilPasses } from './probes.js';
 import {
+  binarySize,
+  memoryLimitWarning,
   backoffBudgetMs,
   groupWarnings,
   headerLines,
@@ -112,6 +114,10 @@ function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string)
     `TimeoutStopSec=${tier.stop.timeoutMs}ms`,
     'KillMode=control-group',
   );
+  if (tier.limits) {
+    lines.push(`MemoryMax=${binarySize(tier.limits.memory, ['K', 'M', 'G'])}`);
+    warn(memoryLimitWarning(tier.limits.memory, 'MemoryMax='));
+  }
   return lines;
 }
 

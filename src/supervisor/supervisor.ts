@@ -13,6 +13,7 @@ import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
 import type { Leftovers, StillRunning } from './left-behind.js';
 import type { LeftProcesses } from './left-processes.js';
 import { signalTree, type TreeTarget } from './process-tree.js';
+import { MemoryWatch } from './memory-watch.js';
 import type { LogEntry } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
 import { scaleGroup } from './scale.js';
@@ -60,6 +61,8 @@ export class Supervisor implements SupervisorControl {
   private readonly tiers: TierSet;
   private readonly runtime: TierRuntime;
   private readonly changes: ChangeWatcher;
+  /** Only when a tier declares `limits.memory`: a stack without one samples nothing. */
+  private readonly memory?: MemoryWatch;
   private readonly listeners = new Set<(event: SupervisorEvent) => void>();
   private readonly startedAt = Date.now();
   private readonly commands = new CommandQueue();
@@ -98,6 +101,7 @@ export class Supervisor implements SupervisorControl {
       emit: (event) => this.emit(event),
       stopping: () => this.shuttingDown,
     });
+    if (plan.config.tiers.some((tier) => tier.limits !== undefined)) this.memory = new MemoryWatch(() => this.tiers.all());
   }
 
   get bootId(): string {
@@ -112,6 +116,7 @@ export class Supervisor implements SupervisorControl {
   start(): void {
     this.booted = true;
     this.schedule();
+    this.memory?.start();
     void this.changes.start().catch((error: unknown) => {
       this.emit({ type: 'error', tier: 'mountain', tag: 'watch-failed', message: String(error), at: Date.now() });
     });
@@ -230,7 +235,8 @@ export class Supervisor implements SupervisorControl {
   private describe(tier: TierProcess): TierSnapshot {
     const { group, replica } = tier.config;
     const watch = this.changes.statusOf(groupOf(tier.config));
-    return { ...tier.snapshot(), ...(group === undefined ? {} : { group, replica }), ...(watch ? { watch } : {}) };
+    const memory = this.memory?.statusOf(tier);
+    return { ...tier.snapshot(), ...(group === undefined ? {} : { group, replica }), ...(watch ? { watch } : {}), ...(memory ? { memory } : {}) };
   }
 
   logs(name: string, limit?: number): LogEntry[] {
@@ -303,6 +309,7 @@ export class Supervisor implements SupervisorControl {
 
   private async stopAll(reason: string): Promise<void> {
     this.emit({ type: 'shutdown', phase: 'begin', reason, at: Date.now() });
+    this.memory?.close();
     await this.changes.close();
     const ordered = this.tiers.all();
     const stopping = new Map<string, Promise<void>>();

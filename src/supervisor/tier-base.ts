@@ -61,6 +61,8 @@ export interface Life {
   stopRequested: boolean;
   stopReason: string;
   probeFailed: boolean;
+  /** The memory watch found its tree over `limits.memory`: stopped to be restarted (memory-watch.ts). */
+  overMemory?: boolean;
   /** The leader would not exit (it refuses land's signals, or outlived SIGKILL and the grace): the life ended without it. */
   givenUp?: boolean;
   /** onExit has begun (on the exit, or on giving up): it runs once. */

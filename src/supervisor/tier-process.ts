@@ -61,6 +61,27 @@ export class TierProcess extends TierStop {
     this.spawn(reason ?? 'restarted on request');
   }
 
+  /** The pid whose tree the memory watch samples: a leader running and not being stopped (memory-watch.ts). */
+  get memoryRoot(): number | undefined {
+    const life = this.life;
+    if (!life || life.leaderGone || life.stopRequested || life.probeFailed || life.overMemory) return undefined;
+    return life.pid;
+  }
+
+  /**
+   * The tree of `pid`'s life stayed over `limits.memory`: stopped as every stop (its signal, SIGKILL at its timeout),
+   * then restarted under its restart policy and budget, as after a failed liveness probe.
+   */
+  restartOverMemory(pid: number, message: string): boolean {
+    const life = this.life;
+    if (!life || life.pid !== pid || this.memoryRoot === undefined) return false;
+    life.overMemory = true;
+    this.runtime.emit({ type: 'error', tier: this.name, tag: 'memory-limit', message, at: Date.now() });
+    this.setState('crashed', message);
+    this.killLife(life);
+    return true;
+  }
+
   /** Second Ctrl-C, or land dying: SIGKILL the whole tree now, synchronously. */
   killNow(): void {
     this.cancelBackoff();

@@ -34,7 +34,8 @@ export abstract class TierRun extends TierSpawn {
       // child's adoption in a 64-wide boot. A child gone meanwhile is seen below (leaderGone) once the timer fires.
       else await new Promise((resolve) => setTimeout(resolve, Math.max(0, life.startedAt + SETTLE_MS - Date.now())));
     } catch (error) {
-      if (life.abort.signal.aborted || life.stopRequested) return; // exited or being stopped: onExit tells the story
+      // Exited, being stopped, or over its memory limit: onExit tells the story.
+      if (life.abort.signal.aborted || life.stopRequested || life.overMemory) return;
       const message = error instanceof Error ? error.message : String(error);
       life.probeFailed = true;
       this.runtime.emit({ type: 'error', tier: this.name, tag: 'probe-failed', message, at: Date.now() });
@@ -44,7 +45,7 @@ export abstract class TierRun extends TierSpawn {
     }
     // Gone meanwhile (exited: life.abort is aborted in the same tick), being stopped (the wait is not woken by a
     // stop, only by the exit), or replaced: onExit tells the story.
-    if (this.life !== life || life.leaderGone || life.stopRequested) return;
+    if (this.life !== life || life.leaderGone || life.stopRequested || life.overMemory) return;
     this.readyAt = Date.now();
     this.readyOnce = true;
     this.timeToReadyMs = this.readyAt - life.startedAt;
@@ -63,7 +64,7 @@ export abstract class TierRun extends TierSpawn {
       if (signal.aborted) return;
       const ok = await checkProbe(spec, this.probeContext(life), signal);
       failures = ok ? 0 : failures + 1;
-      if (failures < spec.failureThreshold || signal.aborted) continue;
+      if (failures < spec.failureThreshold || signal.aborted || life.overMemory) continue;
       const message = `liveness probe (${describeProbe(spec)}) failed ${failures} time(s)`;
       life.probeFailed = true;
       this.runtime.emit({ type: 'error', tier: this.name, tag: 'probe-failed', message, at: Date.now() });

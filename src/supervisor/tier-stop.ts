@@ -104,8 +104,9 @@ export abstract class TierStop extends TierRun {
     this.life = undefined;
     this.lastExit = life.givenUp ? { code, signal, at, givenUp: true } : { code, signal, at };
     const uptimeMs = at - life.startedAt;
-    const crashed = !life.stopRequested && (code !== 0 || signal !== null || life.probeFailed);
-    const why = life.stopRequested ? 'requested' : life.probeFailed ? 'probe-failed' : crashed ? 'crashed' : 'completed';
+    // A life stopped over its memory limit counts as failed whatever its exit (it may exit 0 on its stop signal).
+    const crashed = !life.stopRequested && (code !== 0 || signal !== null || life.probeFailed || life.overMemory === true);
+    const why = life.stopRequested ? 'requested' : life.overMemory ? 'memory-limit' : life.probeFailed ? 'probe-failed' : crashed ? 'crashed' : 'completed';
     if (!this.wasReady) life.span.end({ ok: !crashed && !life.stopRequested, reason: `exited with ${status}`, pid: life.pid, exit: { code, signal } });
     this.runtime.emit({
       type: 'exit',

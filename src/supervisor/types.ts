@@ -55,8 +55,22 @@ export interface TierSnapshot {
   replica?: number;
   /** The tier restarts on change (src/watch/): what it watches and the last change that restarted it. */
   watch?: WatchStatus;
+  /** The tier declares `limits.memory` (src/supervisor/memory-watch.ts): its limit, last sample and restarts. */
+  memory?: MemoryStatus;
   /** The last stop that gave up on processes (they refused land's signals, or outlived SIGKILL): which, and when. */
   leftBehind?: LeftBehind;
+}
+
+export interface MemoryStatus {
+  /** Bytes: the resident memory the tier's whole process tree may use. */
+  limit: number;
+  /** The tree's resident bytes at the last sample (while it runs), and when. */
+  used?: number;
+  sampledAt?: number;
+  /** Restarts the limit caused so far in this boot. */
+  restarts: number;
+  /** The last of them: the tree's resident bytes then, and when. */
+  last?: { used: number; at: number };
 }
 
 export interface WatchStatus {
@@ -135,7 +149,7 @@ export type SupervisorEvent =
       uptimeMs: number;
       timeToReadyMs?: number;
       restarts: number;
-      /** requested | crashed | completed | probe-failed | spawn-failed */
+      /** requested | crashed | completed | probe-failed | memory-limit | spawn-failed */
       why: string;
     }
   | { type: 'error'; tier: string; tag: string; message: string; at: number }

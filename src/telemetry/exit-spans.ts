@@ -12,6 +12,13 @@ type ExitEvent = Extract<SupervisorEvent, { type: 'exit' }>;
 
 export const EXIT_SPAN_PREFIX = 'land.exit ';
 
+/** The exits that end a ready tier's life as a failure, with what the exit span's status says first. */
+const FAILED_EXITS = new Map([
+  ['crashed', ''],
+  ['probe-failed', 'liveness probe failed, '],
+  ['memory-limit', 'over its memory limit, '],
+]);
+
 export class ExitSpans {
   /** The spawn span of each live child, by pid. */
   private readonly spawnSpans = new Map<number, string>();
@@ -26,11 +33,11 @@ export class ExitSpans {
     const spanId = this.spawnSpans.get(event.pid);
     this.spawnSpans.delete(event.pid);
     // Before ready the spawn span itself ends with the exit (tier-process); a requested stop is no failure.
-    if (!spanId || event.timeToReadyMs === undefined || (event.why !== 'crashed' && event.why !== 'probe-failed')) return;
+    if (!spanId || event.timeToReadyMs === undefined || !FAILED_EXITS.has(event.why)) return;
     const parent = { traceId: this.client.traceId, spanId, traceFlags: TraceFlags.SAMPLED };
     const status = event.signal ? `signal ${event.signal}` : `code ${event.code}`;
     const span = this.client.startSpan(`${EXIT_SPAN_PREFIX}${tier}`, exitAttributes(tier, event), parent);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: `${event.why === 'probe-failed' ? 'liveness probe failed, ' : ''}exited with ${status}` });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: `${FAILED_EXITS.get(event.why)}exited with ${status}` });
     span.end();
   }
 }

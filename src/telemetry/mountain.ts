@@ -255,7 +255,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
       }
       case 'exit': {
         const tier = tierOf(event.tier);
-        if (event.why === 'crashed' || event.why === 'probe-failed') bump(statistics.crashes, tier);
+        if (event.why === 'crashed' || event.why === 'probe-failed' || event.why === 'memory-limit') bump(statistics.crashes, tier);
         exits.exited(event, tier);
         client.captureEvent(
           `land:${tier}:session:end`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseLandConfig } from '../../src/config/config-issues.js';
+import { resolveConfig } from '../../src/config/resolve.js';
 
 const tier = (extra: Record<string, unknown>) => ({ tiers: { cocoon: { command: ['node', 'cocoon.js'], ...extra } } });
 
@@ -81,11 +82,26 @@ describe('parseLandConfig', () => {
     [tier({ env: { PORT: 8080 } }), 'land.config.ts: tiers.cocoon.env.PORT: expected a string value, got 8080'],
     [tier({ when: 'Spawn' }), 'land.config.ts: tiers.cocoon.when: expected a function (env) => boolean, got "Spawn"'],
     [{ tiers: { 'my tier': { command: ['x'] } } }, 'land.config.ts: tiers["my tier"]: expected a tier name of letters, digits, - and _ (starting with a letter or digit), got "my tier"'],
+    [tier({ limits: { memory: 512 } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G: powers of 1024), got 512'],
+    [tier({ limits: { memory: '1.5T' } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G: powers of 1024), got "1.5T"'],
+    [tier({ limits: { memory: '-5M' } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G: powers of 1024), got "-5M"'],
+    [tier({ limits: '512M' }), 'land.config.ts: tiers.cocoon.limits: expected an object { memory }, got "512M"'],
+    [tier({ limits: { memroy: '512M' } }), 'land.config.ts: tiers.cocoon.limits: unknown key "memroy": did you mean "memory"?'],
   ])('rejects %j', (input, message) => {
     const error = errorOf(input);
     expect(error.message).toBe(message);
     expect(error.message).not.toContain('\n');
     expect(error.exitCode).toBe(2);
+  });
+
+  it('reads sizes as bytes, in powers of 1024', () => {
+    const memoryOf = (memory: unknown) => resolveConfig(parseLandConfig(tier({ limits: { memory } }), 'f'), '/p/land.config.ts', 'f').tiers[0]!.limits;
+    expect(memoryOf('512M')).toEqual({ memory: 512 * 1024 ** 2 });
+    expect(memoryOf('1.5g')).toEqual({ memory: 1.5 * 1024 ** 3 });
+    expect(memoryOf('2048 KiB')).toEqual({ memory: 2048 * 1024 });
+    expect(memoryOf('64MB')).toEqual({ memory: 64 * 1024 ** 2 });
+    expect(memoryOf(1024 ** 2)).toEqual({ memory: 1024 ** 2 });
+    expect(resolveConfig(parseLandConfig(tier({}), 'f'), '/p/land.config.ts', 'f').tiers[0]!.limits).toBeUndefined();
   });
 
   it('accepts every signal name the platform knows, and only those', () => {
