@@ -10,6 +10,7 @@
  *   and jobs of the namespace.
  * - Stop: terminationGracePeriodSeconds from the stop timeout; a stop signal other than SIGTERM is sent by a preStop
  *   hook (`kill -<SIG> 1`) before Kubernetes' own SIGTERM.
+ * - `limits.memory` → `resources.limits.memory` in Ki/Mi/Gi (a warning: the container is OOMKilled, not stopped).
  * - Not expressible: a log-line probe, a Deployment that is not restarted after exit (restartPolicy is Always),
  *   land's backoff and restart budget for a Deployment (kubelet's CrashLoopBackOff applies): warnings and comments.
  */

@@ -7,6 +7,7 @@
  *   A log-line probe reads the unit's own journal (`_SYSTEMD_INVOCATION_ID`).
  * - Restarts: `Restart=`, `RestartSec=` (the first delay), `StartLimitBurst=`/`StartLimitIntervalSec=` (the budget).
  * - Stop: `KillSignal=`, `TimeoutStopSec=`, `KillMode=control-group` (then SIGKILL to the whole cgroup, as land does).
+ * - `limits.memory`: `MemoryMax=` (a warning: the kernel kills the unit at it, where land stops the tier gracefully).
  * - Environment: plain values as `Environment=`, secrets in a separate `EnvironmentFile=` of mode 0600.
  * - A liveness probe: a timer bound to the tier's unit runs it every interval (`<unit>-liveness.timer` and its
  *   oneshot service); after `failureThreshold` failures in a row it restarts the tier (systemd's own WatchdogSec=

@@ -32,12 +32,14 @@ export default {
       ready: { http: 'http://127.0.0.1:58080/health?deep=1' },
       liveness: { tcp: 58080, intervalMs: 2000, timeoutMs: 1500, failureThreshold: 3 },
       restart: { policy: 'always', maxRestarts: 3, backoff: { initialMs: 500, maxMs: 4000 }, resetAfterMs: 10000 },
+      limits: { memory: '512M' },
     },
     worker: {
       command: child('--say', 'worker ready'),
       dependsOn: { api: 'started' },
       ready: { log: 'worker ready' },
       when: (env) => env.Workers !== 'off',
+      limits: { memory: '1.5G' },
     },
     checker: { command: child('--say', 'hi'), ready: { exec: ['test', '-d', '.'] }, restart: { policy: 'on-failure', maxRestarts: 2 }, replicas: 2, port: 58090, watch: 'src/**' },
     extra: { command: child('--say', 'extra'), gate: 'Extra' },
@@ -266,5 +268,30 @@ describe('land export: every feature, each engine, read back field by field', ()
     expect(outputs[engine]!.stdout).toMatch(new RegExp(`warning: tier migrate: exitWith not mapped: ${closest.source}`));
     const files = allFiles(outDirs[engine]!).map((file) => file.text).join('\n');
     expect(files).toMatch(new RegExp(`# ?warning: exitWith not mapped: ${closest.source}`));
+  });
+});
+
+describe('land export: a memory limit', () => {
+  it("maps limits.memory to each engine's own, in its units, with a warning that the engine kills rather than stops", async () => {
+    const warning = /memory limit 512 MiB mapped to (MemoryMax=|mem_limit|resources\.limits\.memory): the kernel kills the tier \(OOM, SIGKILL, no stop signal\)/;
+    const unit = (tier: string) => readUnit(join(outDirs.systemd!, `shop-${tier}.service`)).Service!;
+    expect(unit('api').MemoryMax).toEqual(['512M']);
+    expect(unit('worker').MemoryMax).toEqual(['1536M']);
+    expect(unit('db').MemoryMax).toBeUndefined();
+    expect(readFileSync(join(outDirs.systemd!, 'shop-api.service'), 'utf8')).toMatch(new RegExp(`# warning: ${warning.source}`));
+
+    const { config } = await composeConfig(outDirs.compose!);
+    expect(config.services.api!.mem_limit).toBe('512m');
+    expect(config.services.worker!.mem_limit).toBe('1536m');
+    expect(config.services.db!.mem_limit).toBeUndefined();
+    expect(readFileSync(join(outDirs.compose!, 'compose.yaml'), 'utf8')).toMatch(new RegExp(`# warning: ${warning.source}`));
+
+    const objects = readKubernetes(join(outDirs.kubernetes!, 'shop.yaml'));
+    const containerOf = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!.spec.template.spec.containers[0];
+    // Mi, not M: in Kubernetes M is 10^6 bytes.
+    expect(containerOf('shop-api').resources).toEqual({ limits: { memory: '512Mi' } });
+    expect(containerOf('shop-worker').resources).toEqual({ limits: { memory: '1536Mi' } });
+    expect(containerOf('shop-db').resources).toBeUndefined();
+    for (const engine of ['systemd', 'compose', 'kubernetes'] as const) expect(outputs[engine]!.stdout).toMatch(new RegExp(`warning: tier api: ${warning.source}`));
   });
 });
