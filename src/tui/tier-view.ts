@@ -90,7 +90,7 @@ function infoOf(tier: TierSnapshot, now: number): string {
     case 'backoff': {
       // The countdown says when; the reason ("restarting in 1.0 s") would only say it again: why it exited instead.
       const due = tier.nextRestartAt !== undefined ? `restart ${formatCountdown(tier.nextRestartAt, now)}` : 'restarting';
-      return join(due, exitText(tier), lastLine);
+      return join(due, overMemory(tier) ?? exitText(tier), lastLine);
     }
     case 'crashed':
     case 'exited':
@@ -110,6 +110,16 @@ function changeNote(tier: TierSnapshot, now: number): string {
   const change = tier.watch?.lastChange;
   if (!change || tier.startedAt === undefined || tier.startedAt < change.at || now - change.at > CHANGE_NOTE_MS) return '';
   return `↻ ${describeChange(change.file, change.files)}`;
+}
+
+/**
+ * A tier stopped over its memory limit exits as its stop signal makes it (code 0, often): in backoff the row says
+ * the limit instead (the last crash's reason, src/supervisor/memory-watch.ts).
+ */
+function overMemory(tier: TierSnapshot): string | undefined {
+  if (tier.memory?.last === undefined) return undefined;
+  const crash = tier.history.findLast((transition) => transition.state === 'crashed');
+  return crash?.reason.startsWith('over its memory limit') ? crash.reason : undefined;
 }
 
 function exitText(tier: TierSnapshot): string {

@@ -1,0 +1,38 @@
+/** The last column of a tier's row (the UI's and the dashboard's) for a tier restarted over its memory limit. */
+import { describe, expect, it } from 'vitest';
+import type { TierSnapshot } from '../../src/supervisor/types.js';
+import { tierCells } from '../../src/tui/tier-view.js';
+
+const T0 = 1_000_000;
+const REASON = 'over its memory limit: 130 MiB > 100 MiB (2 samples in a row)';
+
+function inBackoff(memory: TierSnapshot['memory']): TierSnapshot {
+  return {
+    name: 'leaky',
+    tier: 'leaky',
+    state: 'backoff',
+    reason: 'restarting in 1.0 s',
+    since: T0,
+    restarts: 0,
+    lastExit: { code: 0, signal: null, at: T0 },
+    nextRestartAt: T0 + 1000,
+    dependsOn: {},
+    history: [
+      { state: 'ready', at: T0 - 5000, reason: 'running' },
+      { state: 'crashed', at: T0 - 10, reason: REASON },
+      { state: 'backoff', at: T0, reason: 'restarting in 1.0 s' },
+    ],
+    ...(memory ? { memory } : {}),
+  };
+}
+
+describe('a tier in backoff after its memory limit', () => {
+  it('says the limit, not the exit its stop signal made (code 0)', () => {
+    const info = tierCells(inBackoff({ limit: 100 * 1024 ** 2, restarts: 1, last: { used: 130 * 1024 ** 2, at: T0 - 10 } }), T0, undefined).info;
+    expect(info).toBe(`restart in 1s · ${REASON}`);
+  });
+
+  it('says the exit for a tier without a memory restart', () => {
+    expect(tierCells(inBackoff(undefined), T0, undefined).info).toBe('restart in 1s · exit code 0');
+  });
+});
