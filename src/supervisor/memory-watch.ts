@@ -25,12 +25,6 @@ export interface MemoryWatched {
   restartOverMemory(pid: number, message: string): boolean;
 }
 
-interface Watched {
-  tier: MemoryWatched;
-  pid: number;
-  limit: number;
-}
-
 export class MemoryWatch {
   private readonly memory = newTreeMemory(new StatFiles());
   /** Samples in a row over the limit, by leader pid (a new life is a new pid and starts from zero). */
@@ -39,8 +33,10 @@ export class MemoryWatch {
   private stopBeat?: () => void;
   private sampling = false;
   private closed = false;
+  private readonly watched: MemoryWatched[] = [];
+  private readonly roots: number[] = [];
 
-  constructor(private readonly tiers: () => Iterable<MemoryWatched>) {}
+  constructor(private readonly tiers: () => readonly MemoryWatched[]) {}
 
   start(): void {
     if (!this.closed) this.stopBeat ??= onHeartbeat(() => void this.sample());
@@ -60,25 +56,32 @@ export class MemoryWatch {
     return { ...(this.status.get(tier.name) ?? { restarts: 0 }), limit };
   }
 
-  private watched(): Watched[] {
-    const watched: Watched[] = [];
-    for (const tier of this.tiers()) {
-      const limit = tier.config.limits?.memory;
-      const pid = limit === undefined ? undefined : tier.memoryRoot;
-      if (pid !== undefined) watched.push({ tier, pid, limit: limit! });
+  /**
+   * The limited tiers that run, into `this.watched` and their pids into `this.roots`, both refilled in place: an idle
+   * stack's sample makes no arrays (land idles in V8's interpreter, docs/decisions.md "An idle stack, ninth wave").
+   */
+  private collect(): void {
+    this.watched.length = 0;
+    this.roots.length = 0;
+    const tiers = this.tiers();
+    for (let index = 0; index < tiers.length; index += 1) {
+      const tier = tiers[index]!;
+      const pid = tier.config.limits === undefined ? undefined : tier.memoryRoot;
+      if (pid === undefined) continue;
+      this.watched.push(tier);
+      this.roots.push(pid);
     }
-    return watched;
   }
 
   private async sample(): Promise<void> {
     if (this.sampling || this.closed) return;
-    const watched = this.watched();
-    if (watched.length === 0) return this.over.clear();
+    this.collect();
+    if (this.roots.length === 0) return this.over.clear();
     this.sampling = true;
     try {
-      const usage = await sampleTreeUsage(watched.map(({ pid }) => pid), this.memory);
+      const usage = await sampleTreeUsage(this.roots, this.memory);
       if (this.closed) this.memory.files?.closeAll(); // closed while it sampled: what the sample opened
-      else this.judge(watched, usage);
+      else this.judge(usage);
     } catch {
       // Sampling is best effort (sampleTreeUsage does not throw on a process gone): the next beat samples again.
     } finally {
@@ -86,17 +89,22 @@ export class MemoryWatch {
     }
   }
 
-  private judge(watched: readonly Watched[], usage: UsageByPid): void {
-    for (const { tier, pid, limit } of watched) {
+  private judge(usage: UsageByPid): void {
+    const { watched, roots } = this;
+    for (let index = 0; index < watched.length; index += 1) {
+      const tier = watched[index]!;
+      const pid = roots[index]!;
+      const limit = tier.config.limits!.memory;
       const used = usage.get(pid)?.memory;
       if (used === undefined) continue;
-      const status: MemoryStatus = this.status.get(tier.name) ?? { limit, restarts: 0 };
+      let status = this.status.get(tier.name);
+      if (status === undefined) this.status.set(tier.name, (status = { limit, restarts: 0 }));
       status.used = used;
       status.sampledAt = Date.now();
-      this.status.set(tier.name, status);
       const count = used > limit ? (this.over.get(pid) ?? 0) + 1 : 0;
       if (count < OVER_SAMPLES) {
-        this.over.set(pid, count);
+        if (count > 0) this.over.set(pid, count);
+        else this.over.delete(pid);
         continue;
       }
       this.over.delete(pid);
@@ -105,9 +113,7 @@ export class MemoryWatch {
       status.restarts += 1;
       status.last = { used, at: Date.now() };
     }
-    if (this.over.size > watched.length) {
-      const live = new Set(watched.map(({ pid }) => pid));
-      for (const pid of this.over.keys()) if (!live.has(pid)) this.over.delete(pid);
-    }
+    // A life that ended while over (its pid no longer sampled) leaves its count behind: dropped here.
+    if (this.over.size > 0) for (const pid of this.over.keys()) if (!roots.includes(pid)) this.over.delete(pid);
   }
 }
