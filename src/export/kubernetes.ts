@@ -11,6 +11,9 @@
  * - Stop: terminationGracePeriodSeconds from the stop timeout; a stop signal other than SIGTERM is sent by a preStop
  *   hook (`kill -<SIG> 1`) before Kubernetes' own SIGTERM.
  * - `limits.memory` → `resources.limits.memory` in Ki/Mi/Gi (a warning: the container is OOMKilled, not stopped).
+ * - A Job only for a one-shot tier (one a dependent waits for to be `completed`: `kubectl wait` needs a Job's
+ *   `complete` condition); every other tier is a Deployment, whose pod is restarted after any exit (a warning when
+ *   the policy is not `always`).
  * - Not expressible: a log-line probe, a Deployment that is not restarted after exit (restartPolicy is Always),
  *   land's backoff and restart budget for a Deployment (kubelet's CrashLoopBackOff applies): warnings and comments.
  */
@@ -73,14 +76,21 @@ function selector(model: ExportModel, name: string): string {
   return `app.kubernetes.io/part-of=${dnsName(model.app)},app.kubernetes.io/component=${dnsName(name)}`;
 }
 
-/** The wait for one dependency's condition, retried until the objects exist and the condition holds. */
+/**
+ * The wait for one dependency's condition, retried until the objects exist and the condition holds. A Job's pod is
+ * no longer Ready once it has completed, and land counts a tier that was ever ready: ready, for a Job, is also met
+ * by the Job complete.
+ */
 function waitContainer(model: ExportModel, name: string, condition: string): Json {
   const pods = `pod -l ${selector(model, name)}`;
+  const complete = (timeout: number) => `kubectl wait --for=condition=complete job/${dnsName(model.app, name)} --timeout=${timeout}s`;
+  const job = model.tiers.find((tier) => tier.name === name)?.oneShot === true;
+  const ready = `kubectl wait --for=condition=Ready ${pods} --timeout=10s`;
   const wait =
     condition === 'completed'
-      ? `kubectl wait --for=condition=complete job/${dnsName(model.app, name)} --timeout=10s`
+      ? complete(10)
       : condition === 'ready'
-        ? `kubectl wait --for=condition=Ready ${pods} --timeout=10s`
+        ? job ? `${ready} || ${complete(1)}` : ready
         : `kubectl get ${pods} -o jsonpath='{.items[*].status.phase}' | grep -qE 'Running|Succeeded'`;
   return { name: dnsName('wait', name), image: KUBECTL_IMAGE, command: ['sh', '-c', `until ${wait}; do sleep 1; done`] };
 }

@@ -45,8 +45,10 @@ export interface ExportTier {
   limits?: ResolvedTier['limits'];
   dependsOn: Record<string, DependencyCondition>;
   /**
-   * Runs to completion rather than as a service: a dependent waits for it to be `completed`, or it has neither a
-   * probe nor `restart: always` (land's `on-failure` leaves a tier that exited 0 alone: it is done).
+   * Exported as a one-shot (a unit or Job whose end the engine waits for) only when a dependent waits for it to be
+   * `completed`: the one case where land itself treats its end as something to wait for. Every other tier is a
+   * service, whatever its probe or policy (land's own lifecycle for it: running, ready after its probe or 150 ms
+   * alive, restarted by its policy); docs/decisions.md, "Exporting services and one-shots".
    */
   oneShot: boolean;
   /** Why the profile's `when` predicate let it start (decided now, at export time). */
@@ -87,10 +89,14 @@ function alignRenamedKeys(env: Record<string, string>): void {
   }
 }
 
+/**
+ * A tier no probe describes may run for ever (a Procfile's `worker:`) or complete: the config does not say which,
+ * so only a dependent waiting for `completed` makes it a one-shot. `restart: never` does not: it says what follows
+ * an exit, not that one comes, and a long-running tier as a one-shot would hold its dependents (and systemd's
+ * start job, which has no timeout for Type=oneshot) until it exits.
+ */
 function isOneShot(tier: ResolvedTier, plan: BootPlan, enabled: ReadonlySet<string>): boolean {
-  const awaitedToComplete = plan.config.tiers.some((other) => enabled.has(other.name) && other.dependsOn[tier.name] === 'completed');
-  if (awaitedToComplete) return true;
-  return tier.ready === undefined && tier.liveness === undefined && tier.restart.policy !== 'always';
+  return plan.config.tiers.some((other) => enabled.has(other.name) && other.dependsOn[tier.name] === 'completed');
 }
 
 interface Deployment {

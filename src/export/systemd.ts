@@ -3,7 +3,11 @@
  *
  * - Dependencies: `Requires=` + `After=` on the dependency's unit. A readiness probe runs as `ExecStartPost=` (retried
  *   until it passes, bounded by `TimeoutStartSec=`), so systemd's start job ends when the tier is ready and `After=`
- *   waits for it; a one-shot tier is `Type=oneshot` + `RemainAfterExit=yes`, so `After=` waits for it to complete.
+ *   waits for it; a one-shot tier (one a dependent waits for to be `completed`) is `Type=oneshot` +
+ *   `RemainAfterExit=yes`, so `After=` waits for it to complete; every other tier is `Type=exec`.
+ * - A one-shot's readiness and liveness probes are not mapped (warnings): systemd runs `ExecStartPost=` only after a
+ *   oneshot's process has exited, and `RemainAfterExit=` keeps the unit active, so a liveness timer would restart a
+ *   tier that completed. A dependent waiting for it to be started or ready waits for it to complete (a warning).
  *   A log-line probe reads the unit's own journal (`_SYSTEMD_INVOCATION_ID`).
  * - Restarts: `Restart=`, `RestartSec=` (the first delay), `StartLimitBurst=`/`StartLimitIntervalSec=` (the budget).
  * - Stop: `KillSignal=`, `TimeoutStopSec=`, `KillMode=control-group` (then SIGKILL to the whole cgroup, as land does).
@@ -97,7 +101,8 @@ function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string)
     `WorkingDirectory=${tier.cwd.replace(/%/g, '%%')}`,
     `ExecStart=${execLine([executable ?? file!, ...args])}`,
   ];
-  const ready = readinessCommand(tier);
+  // A oneshot's ExecStartPost= runs after its process exits, and TimeoutStartSec= would bound the whole run.
+  const ready = tier.oneShot ? undefined : readinessCommand(tier);
   if (ready && tier.ready) {
     lines.push(`# readiness: ${describeProbe(tier.ready)}, within ${tier.ready.timeoutMs} ms`);
     lines.push(`ExecStartPost=${execLine(ready)}`, `TimeoutStartSec=${seconds(tier.ready.timeoutMs)}`);
@@ -122,6 +127,16 @@ function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string)
   return lines;
 }
 
+/** What Type=oneshot changes: probes it cannot run, and dependents that wait for its end whatever they asked for. */
+function oneShotWarnings(model: ExportModel, tier: ExportTier, warn: (text: string) => void): void {
+  if (tier.oneShot && tier.ready) warn(`readiness probe (${describeProbe(tier.ready)}) not mapped on a Type=oneshot unit (a dependent waits for it to complete): systemd runs ExecStartPost= after its process exits`);
+  if (tier.oneShot && tier.liveness) warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped on a Type=oneshot unit: RemainAfterExit= keeps it active once it completed, and a timer would restart it`);
+  for (const [name, condition] of Object.entries(tier.dependsOn)) {
+    if (condition === 'completed' || !model.tiers.find((other) => other.name === name)?.oneShot) continue;
+    warn(`waits for ${name} to be ${condition}, but ${name} is a Type=oneshot unit (a tier waits for it to complete): After= waits for it to complete`);
+  }
+}
+
 function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[]): string {
   const warn = (text: string) => warnings.push({ tier: tier.name, text });
   const ending = exitWithWarning('systemd', model, tier);
@@ -130,7 +145,8 @@ function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[
   if (restart.policy !== 'never' && restart.backoff.maxMs > restart.backoff.initialMs) {
     warn(`backoff doubling from ${restart.backoff.initialMs} ms to ${restart.backoff.maxMs} ms: systemd 252 waits RestartSec= every time (RestartSteps= needs systemd 254)`);
   }
-  if (tier.liveness && probeCheck(tier.liveness) === undefined) {
+  oneShotWarnings(model, tier, warn);
+  if (tier.liveness && !tier.oneShot && probeCheck(tier.liveness) === undefined) {
     warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: a log line cannot be checked from a timer`);
   }
   const dependencies = Object.keys(tier.dependsOn).map((name) => unitName(model.app, name));
@@ -162,7 +178,7 @@ function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[
 
 /** `<app>-<tier>-liveness` when the tier has a liveness probe a command can check. */
 function livenessName(model: ExportModel, tier: ExportTier): string | undefined {
-  return tier.liveness && probeCheck(tier.liveness) ? `${model.app}-${tier.name}-liveness` : undefined;
+  return tier.liveness && !tier.oneShot && probeCheck(tier.liveness) ? `${model.app}-${tier.name}-liveness` : undefined;
 }
 
 /**
