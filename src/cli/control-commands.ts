@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { requestJson, requestText, streamLines, type LineStream } from '../control/client.js';
 import type { CommandResult, ScaleResult, ShutdownAccepted } from '../control/protocol.js';
 import { EXIT_LEFT_BEHIND, EXIT_NO_STACK, EXIT_STREAM_LOST } from '../control/exit-codes.js';
-import { describeLeftovers } from '../supervisor/left-behind.js';
+import { describeLeftovers, type StillRunning } from '../supervisor/left-behind.js';
 import { InputError } from '../errors.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { withStack, type TargetOptions } from './control-target.js';
@@ -43,31 +43,24 @@ export async function scaleCommand(tier: string, replicas: string, options: Targ
   return 0;
 }
 
-/**
- * What this command's stops gave up on (a tier's `leftBehind` from before the request is an earlier stop's), one
- * line each on stderr; EXIT_LEFT_BEHIND if any.
- */
-function sayLeftBehind(tiers: CommandResult['tiers'], since: number): number {
-  const lines = tiers.flatMap((tier) =>
-    tier.leftBehind && tier.leftBehind.at >= since ? describeLeftovers(`tier ${tier.name}`, tier.leftBehind, 'still there after SIGKILL') : [],
-  );
+/** What this command's own stops gave up on (the answer says: not by time), one line each on stderr; EXIT_LEFT_BEHIND if any. */
+function sayLeftBehind(left: readonly StillRunning[] = []): number {
+  const lines = left.flatMap((entry) => describeLeftovers(`tier ${entry.tier}`, entry, 'still there after SIGKILL'));
   for (const line of lines) process.stderr.write(`land: ${line}\n`);
   return lines.length > 0 ? EXIT_LEFT_BEHIND : 0;
 }
 
 export async function stopCommand(tier: string, options: TargetOptions): Promise<number> {
-  const since = Date.now();
   const result = await withStack(options, ({ socket }) => requestJson<CommandResult>(socket, 'POST', tierPath(tier, 'stop')));
   process.stdout.write(`land: stopped ${tier}\n`);
-  return sayLeftBehind(result.tiers, since);
+  return sayLeftBehind(result.left);
 }
 
 export async function restartCommand(tier: string, options: TargetOptions): Promise<number> {
-  const since = Date.now();
   const result = await withStack(options, ({ socket }) => requestJson<CommandResult>(socket, 'POST', tierPath(tier, 'restart')));
   const { pid, restarts } = result.tier;
   process.stdout.write(`land: restarted ${tier}${pid !== undefined ? ` (pid ${pid}, restart ${restarts})` : ''}\n`);
-  return sayLeftBehind(result.tiers, since);
+  return sayLeftBehind(result.left);
 }
 
 export interface LogsOptions extends TargetOptions {

@@ -16,6 +16,7 @@
  */
 import type { StoredLogRecord } from '../receiver/model/types.js';
 import type { ControlErrorCode } from '../supervisor/control-error.js';
+import type { StillRunning } from '../supervisor/left-behind.js';
 import type { LogStream, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
 
 export const TIER_COMMANDS = ['start', 'stop', 'restart', 'spawn'] as const;
@@ -51,6 +52,8 @@ export interface CommandResult {
   tier: TierSnapshot;
   /** Every instance the command addressed. */
   tiers: TierSnapshot[];
+  /** What this command's own stops gave up on (stop, restart), by tier; absent when nothing was left. */
+  left?: StillRunning[];
 }
 
 export interface ScaleResult {

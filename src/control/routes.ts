@@ -1,5 +1,6 @@
 /** The control API's routes (see protocol.ts): one request in, one supervisor call, one answer out. */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { StillRunning } from '../supervisor/left-behind.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { ApiFailure, sendError, sendJson, sendThrown } from './http-util.js';
 import type { LogStore } from '../receiver/store/log-store.js';
@@ -29,7 +30,7 @@ export interface RouteContext {
 }
 
 /** One tier command, as the CLI sends it (also what the dashboard's buttons send). */
-export function runTierCommand(control: SupervisorControl, command: TierCommand, tier: string): Promise<void> {
+export function runTierCommand(control: SupervisorControl, command: TierCommand, tier: string): Promise<StillRunning[] | void> {
   switch (command) {
     case 'start':
       return control.startTier(tier);
@@ -51,9 +52,9 @@ function tierSnapshots(control: SupervisorControl, name: string) {
 }
 
 /** The answer to a tier command: the instance named (a tier with replicas: its first) and every one addressed. */
-export function commandResult(control: SupervisorControl, name: string): CommandResult {
+export function commandResult(control: SupervisorControl, name: string, left: StillRunning[] | void = []): CommandResult {
   const tiers = tierSnapshots(control, name);
-  return { ok: true, tier: tiers[0]!, tiers };
+  return { ok: true, tier: tiers[0]!, tiers, ...(left && left.length > 0 ? { left } : {}) };
 }
 
 function parseLimit(value: string | null): number | undefined {
@@ -117,8 +118,8 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       return sendJson(res, 200, { ok: true, tiers: tierSnapshots(control, tier) } satisfies ScaleResult);
     }
     if (method === 'POST' && (TIER_COMMANDS as readonly string[]).includes(action)) {
-      await runTierCommand(control, action as TierCommand, tier);
-      return sendJson(res, 200, commandResult(control, tier));
+      const left = await runTierCommand(control, action as TierCommand, tier);
+      return sendJson(res, 200, commandResult(control, tier, left));
     }
   }
   sendError(res, 'not-found', `no such endpoint: ${method} ${url.pathname}`);

@@ -51,6 +51,11 @@ export function describeLeftovers(owner: string, left: Leftovers, afterKill: str
   return lines;
 }
 
+/** A tier's leftovers as said to a client (the start times stay inside land); none when nothing was left. */
+export function ofTier(tier: string, left: Leftovers): StillRunning[] {
+  return left.pids.length > 0 ? [{ tier, pids: [...left.pids], denied: [...left.denied] }] : [];
+}
+
 /** The lines land prints on stderr when its shutdown left processes running. */
 export function describeStillRunning(left: readonly StillRunning[]): string[] {
   return left.flatMap((entry) => describeLeftovers(entry.tier === undefined ? 'this boot (found by its LAND_BOOT_ID mark)' : `tier ${entry.tier}`, entry, 'still running after SIGKILL'));

@@ -10,7 +10,7 @@ import { CommandQueue } from './command-queue.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
-import type { Leftovers, StillRunning } from './left-behind.js';
+import { ofTier, type Leftovers, type StillRunning } from './left-behind.js';
 import type { LeftProcesses } from './left-processes.js';
 import { signalTree, type TreeTarget } from './process-tree.js';
 import { MemoryWatch } from './memory-watch.js';
@@ -259,21 +259,24 @@ export class Supervisor implements SupervisorControl {
     });
   }
 
-  stopTier(name: string): Promise<void> {
+  /** Resolves with what this stop gave up on (each life it ended says its own: not another command's). */
+  stopTier(name: string): Promise<StillRunning[]> {
     return this.commands.run(name, 'stop', async () => {
       const tiers = this.tiers.resolve(name).filter((tier) => tier.running || tier.state === 'backoff');
       if (tiers.length === 0) throw new ControlError('not-running', `${name} is not running (${this.tiers.resolve(name)[0]!.state})`);
-      await Promise.all(tiers.map((tier) => tier.stop()));
+      return (await Promise.all(tiers.map(async (tier) => ofTier(tier.name, await tier.stop())))).flat();
     });
   }
 
-  restartTier(name: string): Promise<void> {
+  /** Resolves with what this restart's stops gave up on. */
+  restartTier(name: string): Promise<StillRunning[]> {
     return this.commands.run(name, 'restart', async () => {
       const tiers = this.tiers.resolve(name);
       this.refuseWhileShuttingDown();
       const gated = tiers.find((tier) => tier.state === 'disabled');
       if (gated) throw new ControlError('gated', `${name} is gated off by ${gated.gatedBy}; spawn it to override the gate`);
-      await Promise.all(tiers.map((tier) => (tier.running ? tier.restart() : tier.startFresh('restarted on request'))));
+      const restart = async (tier: TierProcess) => (tier.running ? ofTier(tier.name, await tier.restart()) : (tier.startFresh('restarted on request'), []));
+      return (await Promise.all(tiers.map(restart))).flat();
     });
   }
 

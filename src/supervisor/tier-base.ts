@@ -6,7 +6,7 @@
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
-import type { LeftBehind } from './left-behind.js';
+import type { LeftBehind, Leftovers } from './left-behind.js';
 import type { LineBlock } from './line-block.js';
 import type { OutputGate } from './output-gate.js';
 import { RestartBudget } from './restart-policy.js';
@@ -67,6 +67,8 @@ export interface Life {
   givenUp?: boolean;
   /** onExit has begun (on the exit, or on giving up): it runs once. */
   ending?: boolean;
+  /** What the end of this life gave up on: the answer of the stop that awaited it (not a later or earlier stop's). */
+  left?: Leftovers;
 }
 
 /** `Spawn=false` and `when` are gates; `needs <dep>` and `not requested` say themselves. */

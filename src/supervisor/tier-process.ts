@@ -3,6 +3,7 @@
  * policy and stops its whole tree. Every change of state is published through `emit`; the supervisor decides when
  * to start it (dependencies) and when to stop it (shutdown order).
  */
+import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { signalTree } from './process-tree.js';
 import type { TierStart } from './tier-spawn.js';
 import { TierStop } from './tier-stop.js';
@@ -36,14 +37,14 @@ export class TierProcess extends TierStop {
    * Graceful stop: the tier's signal to its tree, SIGKILL at its timeout. Resolves once the life is over: within
    * stop.timeoutMs + STOP_GRACE_MS, whatever its processes do (see tier-stop.ts).
    */
-  async stop(reason = 'stopped on request'): Promise<void> {
+  async stop(reason = 'stopped on request'): Promise<Leftovers> {
     if (this.backoff) {
       this.cancelBackoff();
       this.setState('stopped', reason);
-      return;
+      return NOTHING_LEFT;
     }
     const life = this.life;
-    if (!life) return;
+    if (!life) return NOTHING_LEFT;
     if (!life.stopRequested) {
       life.stopRequested = true;
       life.stopReason = reason;
@@ -51,14 +52,17 @@ export class TierProcess extends TierStop {
       if (!life.leaderGone) this.killLife(life);
     }
     await life.settled;
+    // This life's own: the snapshot's leftBehind may meanwhile be another stop's (a later life, another command).
+    return life.left ?? NOTHING_LEFT;
   }
 
   /** Restart on request (or on change: `reason` says which file): a new life, counted as a restart, a fresh span. */
-  async restart(reason?: string): Promise<void> {
-    await this.stop(reason ?? 'restarting on request');
+  async restart(reason?: string): Promise<Leftovers> {
+    const left = await this.stop(reason ?? 'restarting on request');
     this.budget.reset();
     this.restarts += 1;
     this.spawn(reason ?? 'restarted on request');
+    return left;
   }
 
   /** The pid whose tree the memory watch samples: a leader running and not being stopped (memory-watch.ts). */

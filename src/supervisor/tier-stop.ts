@@ -159,6 +159,7 @@ export abstract class TierStop extends TierRun {
     life.child.stdout.destroy();
     life.child.stderr.destroy();
     await life.ended;
+    if (left.pids.length > 0) life.left = left;
     this.sayLeftovers(left, timeoutMs);
   }
 

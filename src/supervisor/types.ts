@@ -168,8 +168,9 @@ export interface SupervisorControl {
   subscribe(listener: (event: SupervisorEvent) => void): () => void;
   /** Start a tier that is stopped, exited, failed, or (with force) gated off by the profile. */
   startTier(name: string, options?: { force?: boolean }): Promise<void>;
-  stopTier(name: string): Promise<void>;
-  restartTier(name: string): Promise<void>;
+  /** Resolves with what this command's stops gave up on (a remote or read-only view may not say). */
+  stopTier(name: string): Promise<StillRunning[] | void>;
+  restartTier(name: string): Promise<StillRunning[] | void>;
   /** Run `count` replicas of a tier that declares `replicas` (optional: a read-only view may not scale). */
   scaleTier?(name: string, count: number): Promise<void>;
   /** Recent lines of a tier's output, oldest first. */

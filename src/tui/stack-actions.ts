@@ -54,7 +54,8 @@ export function stackActions(ctx: StackActionContext) {
     const call = { start: control.startTier, stop: control.stopTier, restart: control.restartTier }[action.kind];
     report(
       ctx,
-      () => call.call(control, name),
+      // The answer's leftovers are not repeated here: the stack's stop-incomplete event carries them.
+      async () => void (await call.call(control, name)),
       () => say(`${done} ${name}`),
       (why) => say(`${action.kind} ${name} failed: ${why}`, 'error'),
     );

@@ -105,6 +105,32 @@ describe('fault: a process of a tier that land may not signal (it became root, a
     expect([below, leader, again.pid!].filter((pid) => isAlive(pid!))).toHaveLength(3);
   });
 
+  it('land stop answers with what its own stop left, not what a restart queued before it gave up on meanwhile', async () => {
+    // The first life starts a root child and ignores SIGTERM (its stop waits for stop.timeoutMs); the next leaves nothing.
+    const first = `touch once; ${becomeRoot.join(' ')} sleep 305 & trap "" TERM`;
+    const project = rootProject({
+      twice: { command: ['sh', '-c', `if [ ! -e once ]; then ${first}; fi; echo twice up; while :; do sleep 1; done`], ready: { log: 'twice up' }, stop: { timeoutMs: 3000 } },
+    });
+    const run = asNobody(['up', '--no-tui'], project);
+    runs.push(run);
+    await run.waitFor(/twice: starting → ready/);
+
+    const restart = client(['restart', 'twice'], project);
+    await tierWhen(project, 'twice', (tier) => tier.state === 'stopping', 'stopping');
+    // Sent while the restart's stop waits: it runs after the restart, on the new life, which leaves nothing.
+    const stopped = await client(['stop', 'twice'], project);
+    const restarted = await restart;
+    const [left] = namedPids(restarted.stderr, 'twice');
+    rootPids.add(left!);
+    expect(restarted.code).toBe(7);
+    expect(isAlive(left!)).toBe(true);
+    // Counted by the clock, the restart's leftovers (given up on during this request) made it exit 7 too.
+    expect(stopped.stderr).toBe('');
+    expect(stopped.code).toBe(0);
+    run.proc.kill('SIGINT');
+    expect((await endsWithin('land up after SIGINT', run.exited)).code).toBe(7);
+  });
+
   it('a wrapper land may not signal that ends by itself once its child is killed is waited for, not given up on', async () => {
     // As sudo -u or firejail's monitor: root's, above a child of nobody's; after the child it takes ~0.1 s to end.
     const wrapper = `${becomeRoot.join(' ')} sh -c 'setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups sleep 300; sleep 0.1'`;
