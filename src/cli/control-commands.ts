@@ -1,13 +1,11 @@
 /** `land status | start | stop | restart | scale | logs | down`: clients of a running stack's control socket. */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { requestJson, requestText, streamLines, type LineStream } from '../control/client.js';
-import type { CommandResult, ScaleResult, ShutdownAccepted } from '../control/protocol.js';
+import type { CommandResult, ScaleResult } from '../control/protocol.js';
 import { EXIT_LEFT_BEHIND, EXIT_NO_STACK, EXIT_STREAM_LOST } from '../control/exit-codes.js';
 import { describeLeftovers, type StillRunning } from '../supervisor/left-behind.js';
 import { InputError } from '../errors.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { withStack, type TargetOptions } from './control-target.js';
-import { startTimeOf, stillRunning } from './land-process.js';
 import { renderStatus } from './status-table.js';
 
 const tierPath = (tier: string, action: string) => `/tiers/${encodeURIComponent(tier)}/${action}`;
@@ -40,7 +38,7 @@ export async function scaleCommand(tier: string, replicas: string, options: Targ
   const path = `${tierPath(tier, 'scale')}?replicas=${count}`;
   const result = await withStack(options, ({ socket }) => requestJson<ScaleResult>(socket, 'POST', path));
   process.stdout.write(`land: ${tier} runs ${result.tiers.length} replica${result.tiers.length === 1 ? '' : 's'}: ${describeInstances(result.tiers)}\n`);
-  return 0;
+  return sayLeftBehind(result.left);
 }
 
 /** What this command's own stops gave up on (the answer says: not by time), one line each on stderr; EXIT_LEFT_BEHIND if any. */
@@ -127,15 +125,4 @@ async function liveLogs(tier: string, options: LogsOptions, limit: number | unde
   return EXIT_STREAM_LOST;
 }
 
-/**
- * Shut the whole stack down and wait until land itself has exited (so nothing it started is left). A land that has
- * exited but lingers as a zombie (its parent does not reap it) counts as gone.
- */
-export async function downCommand(options: TargetOptions): Promise<number> {
-  const accepted = await withStack(options, ({ socket }) => requestJson<ShutdownAccepted>(socket, 'POST', '/shutdown'));
-  const startTime = startTimeOf(accepted.pid);
-  process.stderr.write(`land: stopping boot ${accepted.bootId} (land pid ${accepted.pid})…\n`);
-  while (stillRunning(accepted.pid, startTime)) await sleep(50);
-  process.stdout.write(`land: stack stopped (boot ${accepted.bootId})\n`);
-  return 0;
-}
+export { downCommand } from './down.js';

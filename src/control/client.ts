@@ -142,9 +142,9 @@ function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
   };
 }
 
-/** A streaming GET, one callback per line; resolves once the server has accepted it. */
-export async function streamLines(socketPath: string, path: string, onLine: (line: string) => void): Promise<LineStream> {
-  const res = await send(socketPath, 'GET', path, true);
+/** A streaming answer (a GET, or `land down`'s POST), one callback per line; resolves once the server has accepted it. */
+export async function streamLines(socketPath: string, path: string, onLine: (line: string) => void, method: 'GET' | 'POST' = 'GET'): Promise<LineStream> {
+  const res = await send(socketPath, method, path, true);
   if ((res.statusCode ?? 500) >= 400) throw await failure(res);
   res.setEncoding('utf8');
   res.on('data', lineSplitter(onLine));

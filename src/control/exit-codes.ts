@@ -12,7 +12,8 @@ export const EXIT_NO_ANSWER = 5;
 /** `land logs -f` / `land watch`: the stream ended without the stack saying it stopped. */
 export const EXIT_STREAM_LOST = 6;
 /**
- * `land stop` / `land restart`, and `land up` / `land spawn` at their end: a stop gave up on processes that refused
+ * `land stop` / `land restart` / `land scale` (the removed replicas' stops), `land down`, and `land up` / `land spawn`
+ * at their end: a stop gave up on processes that refused
  * land's signals (EPERM: e.g. it runs as another user now, through sudo) or outlived SIGKILL.
  */
 export const EXIT_LEFT_BEHIND = 7;

@@ -10,6 +10,7 @@
  *   POST /tiers/<name>/<command>      start | stop | restart | spawn → CommandResult (a tier with replicas: all)
  *   POST /tiers/<name>/scale          ?replicas=<n> → ScaleResult (a tier that declares replicas)
  *   POST /shutdown                    202 {pid, bootId}: the stack begins shutting down
+ *                                     ?wait=1: NDJSON of ShutdownMessage, `stopped` (with `left`) at the shutdown's end
  *   GET  /dashboard                   {url}: the dashboard's login URL (Unix socket only)
  *
  * Errors: {error: {code, message}} with the status from ERROR_STATUS.
@@ -60,6 +61,8 @@ export interface ScaleResult {
   ok: true;
   /** The tier's replicas after scaling. */
   tiers: TierSnapshot[];
+  /** What the stops of the replicas removed gave up on; absent when nothing was left. */
+  left?: StillRunning[];
 }
 
 export interface DashboardBody {
@@ -70,6 +73,9 @@ export interface ShutdownAccepted {
   pid: number;
   bootId: string;
 }
+
+/** The lines of `POST /shutdown?wait=1`: accepted at once, stopped when the shutdown has ended. */
+export type ShutdownMessage = ({ kind: 'accepted' } & ShutdownAccepted) | { kind: 'stopped'; left: StillRunning[] };
 
 export interface LogLine {
   tier: string;

@@ -15,12 +15,15 @@ import {
   type TierCommand,
 } from './protocol.js';
 import { recordSource, withRecords } from './record-lines.js';
+import type { ShutdownWatch } from './shutdown-wait.js';
 import { sendLogs, streamEvents, streamLogs, type LogFormat, type StreamSet } from './streams.js';
 
 export interface RouteContext {
   control: SupervisorControl;
   metrics: Metrics;
   streams: StreamSet;
+  /** Answers `land down` when the shutdown has ended (shutdown-wait.ts). */
+  shutdownWatch: ShutdownWatch;
   /** Read once at start: /health must not touch anything that could emit telemetry. */
   identity: { pid: number; bootId: string };
   /** The dashboard's login URL: given on the Unix socket only (same user), never on the TCP listener. */
@@ -98,8 +101,11 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     return sendJson(res, 200, { url } satisfies DashboardBody);
   }
   if (key === 'POST /shutdown') {
+    // Subscribed before the shutdown begins: its end cannot be missed.
+    if (url.searchParams.get('wait') === '1') ctx.shutdownWatch.wait(res, ctx.streams, ctx.identity);
     void control.shutdown('land down').catch(() => {});
-    return sendJson(res, 202, { ...ctx.identity } satisfies ShutdownAccepted);
+    if (!res.headersSent) sendJson(res, 202, { ...ctx.identity } satisfies ShutdownAccepted);
+    return;
   }
   if (parts[0] === 'tiers' && parts.length === 3) {
     const [, tier, action] = parts as [string, string, string];
@@ -114,8 +120,8 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     if (method === 'POST' && action === 'scale') {
       const count = parseReplicas(url.searchParams.get('replicas'));
       if (!control.scaleTier) throw new ApiFailure('not-found', 'this stack cannot scale tiers');
-      await control.scaleTier(tier, count);
-      return sendJson(res, 200, { ok: true, tiers: tierSnapshots(control, tier) } satisfies ScaleResult);
+      const left = await control.scaleTier(tier, count);
+      return sendJson(res, 200, { ok: true, tiers: tierSnapshots(control, tier), ...(left && left.length > 0 ? { left } : {}) } satisfies ScaleResult);
     }
     if (method === 'POST' && (TIER_COMMANDS as readonly string[]).includes(action)) {
       const left = await runTierCommand(control, action as TierCommand, tier);

@@ -13,6 +13,7 @@ import type { BootStore } from '../receiver/store/boot-store.js';
 import { createMetrics } from './metrics.js';
 import { ensureSocketDir, socketPath } from './paths.js';
 import { createRequestListener, type RouteContext } from './routes.js';
+import { ShutdownWatch } from './shutdown-wait.js';
 import { StreamSet } from './streams.js';
 
 export interface ControlServerOptions {
@@ -61,7 +62,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const path = socketPath(rootDir);
   const { pid, bootId } = control.snapshot();
   const streams = new StreamSet();
-  const ctx: RouteContext = { control, metrics: createMetrics(control), streams, identity: { pid, bootId }, records: options.receiver?.logs };
+  const shutdownWatch = new ShutdownWatch(control);
+  const ctx: RouteContext = { control, metrics: createMetrics(control), streams, shutdownWatch, identity: { pid, bootId }, records: options.receiver?.logs };
   const local = createServer(createRequestListener({ ...ctx, dashboardUrl: options.dashboardUrl }));
 
   await listenOnSocket(local, path);

@@ -6,6 +6,7 @@
 import type { ResolvedTier } from '../config/types.js';
 import { MAX_REPLICAS } from '../config/schema.js';
 import { ControlError } from './control-error.js';
+import { ofTier, type StillRunning } from './left-behind.js';
 import type { LeftProcesses } from './left-processes.js';
 import { noReplicasMessage } from './replica-hint.js';
 import { replicaConfig } from './replicas.js';
@@ -41,10 +42,11 @@ function checkRequest(tiers: TierSet, group: string, count: number): TierProcess
   return members;
 }
 
-export async function scaleGroup(ctx: ScaleContext, group: string, count: number): Promise<void> {
+/** Resolves with what the stops of the removed replicas gave up on (still running: the shutdown names them again). */
+export async function scaleGroup(ctx: ScaleContext, group: string, count: number): Promise<StillRunning[]> {
   const members = checkRequest(ctx.tiers, group, count);
   const from = members.length;
-  if (count === from) return;
+  if (count === from) return [];
   // Replica 1 always stays (the highest numbers go first), and its config is the tier's own: base port and probes.
   const template: ResolvedTier = { ...members[0]!.config, name: group };
   for (let index = from + 1; index <= count; index++) {
@@ -53,14 +55,16 @@ export async function scaleGroup(ctx: ScaleContext, group: string, count: number
     tier.setState('pending', `added by land scale ${group} ${count}`);
   }
   const removed = members.slice(count).reverse();
-  await Promise.all(
+  const left = await Promise.all(
     removed.map(async (tier) => {
-      await tier.stop(`removed by land scale ${group} ${count}`);
+      const stopLeft = await tier.stop(`removed by land scale ${group} ${count}`);
       ctx.tiers.remove(tier);
       if (tier.left.running().pids.length > 0) ctx.keepLeft(tier.name, tier.left);
       await tier.closeLog();
+      return ofTier(tier.name, stopLeft);
     }),
   );
   ctx.emit({ type: 'scale', tier: group, from, to: count, at: Date.now() });
   ctx.schedule();
+  return left.flat();
 }

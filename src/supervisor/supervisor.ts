@@ -280,11 +280,14 @@ export class Supervisor implements SupervisorControl {
     });
   }
 
-  /** `land scale`: run `count` replicas of a tier that declares `replicas` (src/supervisor/scale.ts). */
-  scaleTier(name: string, count: number): Promise<void> {
+  /**
+   * `land scale`: run `count` replicas of a tier that declares `replicas` (src/supervisor/scale.ts). Resolves with
+   * what the stops of the removed replicas gave up on.
+   */
+  scaleTier(name: string, count: number): Promise<StillRunning[]> {
     return this.commands.run(name, `scale ${count}`, async () => {
       this.refuseWhileShuttingDown();
-      await scaleGroup(
+      return scaleGroup(
         {
           tiers: this.tiers,
           create: (config) => new TierProcess(config, this.runtime),

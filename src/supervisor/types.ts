@@ -172,7 +172,7 @@ export interface SupervisorControl {
   stopTier(name: string): Promise<StillRunning[] | void>;
   restartTier(name: string): Promise<StillRunning[] | void>;
   /** Run `count` replicas of a tier that declares `replicas` (optional: a read-only view may not scale). */
-  scaleTier?(name: string, count: number): Promise<void>;
+  scaleTier?(name: string, count: number): Promise<StillRunning[] | void>;
   /** Recent lines of a tier's output, oldest first. */
   logs(name: string, limit?: number): Array<{ stream: LogStream; line: string; at: number }>;
   shutdown(reason: string): Promise<void>;

@@ -30,8 +30,8 @@ export interface StackActionContext {
 }
 
 /** `call()` as a promise (a synchronous throw rejects it), its end said unless the UI is gone. */
-function report(ctx: StackActionContext, call: () => Promise<void>, done: () => void, failed: (why: string) => void): void {
-  let promise: Promise<void>;
+function report(ctx: StackActionContext, call: () => Promise<unknown>, done: () => void, failed: (why: string) => void): void {
+  let promise: Promise<unknown>;
   try {
     promise = call();
   } catch (error) {
@@ -54,8 +54,7 @@ export function stackActions(ctx: StackActionContext) {
     const call = { start: control.startTier, stop: control.stopTier, restart: control.restartTier }[action.kind];
     report(
       ctx,
-      // The answer's leftovers are not repeated here: the stack's stop-incomplete event carries them.
-      async () => void (await call.call(control, name)),
+      () => call.call(control, name),
       () => say(`${done} ${name}`),
       (why) => say(`${action.kind} ${name} failed: ${why}`, 'error'),
     );

@@ -148,7 +148,7 @@ describe('fault: a process of a tier that land may not signal (it became root, a
     expect(run.stdout).not.toContain('stop-incomplete');
   });
 
-  it('what the stop of a replica removed by land scale gave up on is still named at the shutdown, exit 7', async () => {
+  it('what the stop of a replica removed by land scale gave up on is said by land scale and named again by land down and at the shutdown, exit 7', async () => {
     const below = { command: ['sh', '-c', `${becomeRoot.join(' ')} sleep 303 & echo below up; wait`], ready: { log: 'below up' }, stop };
     const project = rootProject({ many: { ...below, replicas: 2 } });
     const run = asNobody(['up', '--no-tui'], project);
@@ -156,15 +156,23 @@ describe('fault: a process of a tier that land may not signal (it became root, a
     await run.waitFor(/many\.2: starting → ready/);
     await run.waitFor(/many\.1: starting → ready/);
 
-    expect((await client(['scale', 'many', '1'], project)).code).toBe(0);
+    const scaled = await client(['scale', 'many', '1'], project);
     const [left] = namedPids((await run.waitFor(/many\.2: stop-incomplete: .*\n/))[0], 'many\\.2');
     rootPids.add(left!);
-    run.proc.kill('SIGINT');
+    // land scale said nothing of it and exited 0.
+    expect(namedPids(scaled.stderr, 'many\\.2')).toEqual([left]);
+    expect(scaled.code).toBe(7);
+    // land down, as land up: the lines on stderr and exit 7 (it said nothing and exited 0).
+    const down = await client(['down'], project);
+    expect(down.stdout).toMatch(/^land: stack stopped \(boot \S+\)\n$/);
+    expect(down.code).toBe(7);
     // The replica's list went with it: land exited 0 with the process running.
-    expect((await endsWithin('land up after SIGINT', run.exited)).code).toBe(7);
-    expect(namedPids(run.stderr, 'many\\.2')).toEqual([left]);
-    expect(isAlive(left!)).toBe(true);
+    expect((await endsWithin('land up after land down', run.exited)).code).toBe(7);
     for (const pid of namedPids(run.stderr, 'many\\.1')) rootPids.add(pid);
+    expect(namedPids(run.stderr, 'many\\.2')).toEqual([left]);
+    expect(namedPids(down.stderr, 'many\\.2')).toEqual([left]);
+    expect(namedPids(down.stderr, 'many\\.1')).toEqual(namedPids(run.stderr, 'many\\.1'));
+    expect(isAlive(left!)).toBe(true);
   });
 
   it('land spawn of a tier whose leader land gave up on says so, not "last exit: code null"', async () => {
