@@ -10,6 +10,7 @@ import type { SupervisorControl } from '../supervisor/types.js';
 import { hasBearer, newToken } from './auth.js';
 import { listenOnSocket } from './listen.js';
 import type { BootStore } from '../receiver/store/boot-store.js';
+import { Connections, drainConnections } from './drain.js';
 import { createMetrics } from './metrics.js';
 import { ensureSocketDir, socketPath } from './paths.js';
 import { createRequestListener, type RouteContext } from './routes.js';
@@ -66,12 +67,15 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const ctx: RouteContext = { control, metrics: createMetrics(control), streams, shutdownWatch, identity: { pid, bootId }, records: options.receiver?.logs };
   const local = createServer(createRequestListener({ ...ctx, dashboardUrl: options.dashboardUrl }));
 
+  const connections = new Connections();
+  connections.track(local);
   await listenOnSocket(local, path);
   const servers = [local];
   let tcp: ControlServer['tcp'];
   if (options.port !== undefined) {
     const token = newToken();
     const remote = createServer(createRequestListener(ctx, (req) => hasBearer(req, token)));
+    connections.track(remote);
     try {
       tcp = { port: await listenTcp(remote, options.port), token };
     } catch (error) {
@@ -87,7 +91,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
     tcp,
     close() {
       closing ??= (async () => {
+        // Ended: each answer's last bytes are queued; a reader behind that keeps reading still gets them (drain.ts).
         streams.endAll();
+        connections.refuse();
+        await drainConnections(connections.open);
         await Promise.all(servers.map(closeServer));
         rmSync(path, { force: true });
       })();

@@ -243,6 +243,38 @@ describe('fault: streaming clients through a flood and a wide stack', () => {
     await run.exited;
   }, 360_000);
 
+  it('land logs -f behind when the stack stops (it reads again right after): every line, then exit 0, not cut off at the close', async () => {
+    // Less than the 1 MiB the stream buffers before holding the tier back, more than the pipes and the socket hold.
+    const lines = 9000;
+    const command = child('--say', 'waiting', '--after-file', 'go', '--flood', lines);
+    const dir = makeProject({ config: { tiers: { f: { command, restart: { policy: 'never' } } } } });
+    const run = land(UP, dir);
+    runs.push(run);
+    await run.waitFor(/f: starting → ready/);
+    const follow = spawn(process.execPath, [LAND_BIN, 'logs', 'f', '-f'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    let stderr = '';
+    follow.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    follow.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => follow.once('close', (code) => resolve(code)));
+    await waitUntil(() => text.includes('waiting'), 20_000, 'the follower attached');
+    // Its reader stops reading: the follower's stdout fills, it stops reading the stream, land's answer waits.
+    follow.stdout.pause();
+    writeFileSync(join(dir, 'go'), '');
+    await run.waitFor(/flood done/);
+    run.proc.kill('SIGINT');
+    await run.waitFor(/every tier stopped/);
+    follow.stdout.resume();
+    // Cut off at the close, it lost the tail and exited 6 ("cut off before the stack stopped").
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    const numbers = [...text.matchAll(/^f line (\d+) /gm)].map((match) => Number(match[1]));
+    expect(numbers).toHaveLength(lines);
+    expect(numbers.every((n, i) => n === i)).toBe(true);
+    expect(text).toMatch(/flood done\n/);
+    expect((await run.exited).code).toBe(0);
+  });
+
   it('a follower that stays behind past the bound is cut off with one line and exit 6, and the stack goes on', async () => {
     // As above: the flood starts once the follower has attached (a late one would find it over, and never fall behind).
     const command = child('--say', 'waiting', '--after-file', 'go', '--flood', 200_000);

@@ -1,0 +1,54 @@
+/**
+ * At the stack's end, what the control server still owes its readers: a follower that is behind (its answer ended
+ * by the stack, but not all of it handed to the kernel yet) gets the rest as long as it keeps reading, within a
+ * bound, before the server drops every connection. A reader that stops reading is cut off, as before.
+ */
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** A reader that takes nothing for this long is cut off at the close (as one that stays behind while land runs is). */
+export const DRAIN_STALL_MS = 1000;
+/** However much it keeps reading, the close waits no longer than this. */
+export const DRAIN_MAX_MS = 10_000;
+const CHECK_MS = 50;
+
+/**
+ * The servers' open connections, to see what each still has to send. Once `refuse()`d, a new connection is closed
+ * at once (the client reads it as a stack that stopped): `server.close()` cannot stop listening before the drain,
+ * since it also drops every connection whose answer is complete, with its unsent bytes.
+ */
+export class Connections {
+  readonly open = new Set<Socket>();
+  private refusing = false;
+
+  track(server: Server): void {
+    server.on('connection', (socket: Socket) => {
+      if (this.refusing) return void socket.destroy();
+      this.open.add(socket);
+      socket.once('close', () => this.open.delete(socket));
+    });
+  }
+
+  refuse(): void {
+    this.refusing = true;
+  }
+}
+
+/** Resolves once every connection has sent what it holds, or has made no progress for DRAIN_STALL_MS, or at DRAIN_MAX_MS. */
+export async function drainConnections(open: ReadonlySet<Socket>): Promise<void> {
+  const giveUpAt = Date.now() + DRAIN_MAX_MS;
+  const last = new Map<Socket, { pending: number; at: number }>();
+  for (;;) {
+    const now = Date.now();
+    let waiting = false;
+    for (const socket of open) {
+      const pending = socket.destroyed ? 0 : socket.writableLength;
+      if (pending === 0) continue;
+      const seen = last.get(socket);
+      if (!seen || pending < seen.pending) last.set(socket, { pending, at: now });
+      if (now - (last.get(socket)?.at ?? now) < DRAIN_STALL_MS) waiting = true;
+    }
+    if (!waiting || now >= giveUpAt) return;
+    await new Promise((resolve) => setTimeout(resolve, CHECK_MS));
+  }
+}
