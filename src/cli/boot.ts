@@ -238,6 +238,8 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   const shown = await showStack(boot, stopped, options.tui);
   await stopped;
   clearInterval(keepAlive);
+  // For a `land down` that finds the socket closed while land is still exiting (src/cli/down.ts).
+  if (left.length > 0) writePidRecord(rootDir, bootId, left);
   // Ends every follow stream and connection: nothing of the control server outlives the stack.
   await control.close();
   await dashboard?.close();

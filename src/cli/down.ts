@@ -1,11 +1,18 @@
 /** `land down`: shut the running stack down, wait until land has exited, and say what it could not stop. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { streamLines } from '../control/client.js';
-import { EXIT_LEFT_BEHIND } from '../control/exit-codes.js';
+import { EXIT_LEFT_BEHIND, EXIT_NO_ANSWER, EXIT_NO_STACK } from '../control/exit-codes.js';
 import type { ShutdownAccepted, ShutdownMessage } from '../control/protocol.js';
+import { InputError } from '../errors.js';
 import { describeStillRunning, type StillRunning } from '../supervisor/left-behind.js';
-import { withStack, type TargetOptions } from './control-target.js';
-import { startTimeOf, stillRunning } from './land-process.js';
+import { findTarget, withStack, type TargetOptions } from './control-target.js';
+import { isStopped, startTimeOf, stillRunning } from './land-process.js';
+
+/**
+ * How long land may take to exit once its control socket has gone (it flushes telemetry, each pipe bounded); a
+ * land that takes longer is said, not waited for.
+ */
+const EXIT_WAIT_MS = 30_000;
 
 /** The land that accepted the shutdown, and (once it has ended) what the shutdown left running. */
 interface Heard {
@@ -23,19 +30,52 @@ async function requestShutdown(options: TargetOptions): Promise<Heard> {
     heard.land = { pid: message.pid, bootId: message.bootId, startTime: startTimeOf(message.pid) };
     process.stderr.write(`land: stopping boot ${message.bootId} (land pid ${message.pid})…\n`);
   };
-  const stream = await withStack(options, ({ socket }) => streamLines(socket, '/shutdown?wait=1', onLine, 'POST'));
-  await stream.done;
-  return heard;
+  try {
+    const stream = await withStack(options, ({ socket }) => streamLines(socket, '/shutdown?wait=1', onLine, 'POST'));
+    await stream.done;
+  } catch (error) {
+    // No socket (or it closed on the request): a land still exiting after its shutdown is waited for.
+    if (!(error instanceof InputError && error.exitCode === EXIT_NO_STACK)) throw error;
+    const late = await exiting(options);
+    if (!late.land) throw error;
+    process.stderr.write(`land: boot ${late.land.bootId} is already stopping (land pid ${late.land.pid})…\n`);
+    return late;
+  }
+  // The answer was cut short before the end (land closed its socket): what it left is in its pid file.
+  return heard.left ? heard : { ...(await exiting(options)), ...heard };
 }
 
 /**
- * Shut the whole stack down and wait until land itself has exited (so nothing it started is left). A land that has
- * exited but lingers as a zombie (its parent does not reap it) counts as gone. What the shutdown could not stop is
- * said as `land up` says it, with the same exit code (EXIT_LEFT_BEHIND).
+ * The land of this project that is exiting after its shutdown (its socket closed, its pid file still there),
+ * from the pid file: who it is and what its shutdown left. Nothing when no land runs.
+ */
+async function exiting(options: TargetOptions): Promise<Heard> {
+  // Loaded only here: the pid file's module brings the process-tree code, which a quick client does not need.
+  const { liveLand, readPidRecord } = await import('../supervisor/pidfile.js');
+  const record = liveLand(readPidRecord(findTarget(options).rootDir));
+  if (!record) return {};
+  return { land: { pid: record.pid, bootId: record.bootId, startTime: record.startTime }, left: record.left };
+}
+
+async function waitForExit({ pid, startTime }: { pid: number; startTime?: string }): Promise<void> {
+  const giveUpAt = Date.now() + EXIT_WAIT_MS;
+  while (stillRunning(pid, startTime)) {
+    if (Date.now() > giveUpAt) {
+      const why = isStopped(pid) ? `it is stopped (SIGSTOP or Ctrl-Z): resume it with \`kill -CONT ${pid}\`` : 'it may be hung';
+      throw new InputError(`land pid ${pid} has not exited ${EXIT_WAIT_MS / 1000} s after its stack stopped: ${why}`, EXIT_NO_ANSWER);
+    }
+    await sleep(50);
+  }
+}
+
+/**
+ * Shut the whole stack down and wait until land itself has exited (so nothing it started is left), also when a
+ * shutdown was already under way. A land that has exited but lingers as a zombie (its parent does not reap it)
+ * counts as gone. What the shutdown could not stop is said as `land up` says it, with the same exit code.
  */
 export async function downCommand(options: TargetOptions): Promise<number> {
   const { land, left = [] } = await requestShutdown(options);
-  if (land) while (stillRunning(land.pid, land.startTime)) await sleep(50);
+  if (land) await waitForExit(land);
   process.stdout.write(`land: stack stopped${land ? ` (boot ${land.bootId})` : ''}\n`);
   for (const line of describeStillRunning(left)) process.stderr.write(`land: ${line}\n`);
   return left.length > 0 ? EXIT_LEFT_BEHIND : 0;

@@ -6,12 +6,18 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
+import type { StillRunning } from './left-behind.js';
 import { processesMarked, readProc } from './process-tree.js';
 
 export interface PidRecord {
   pid: number;
   startTime: string;
   bootId: string;
+  /**
+   * Written at the shutdown's end when it left processes running: a `land down` that comes after the control
+   * socket has closed, while land is still exiting, says them from here.
+   */
+  left?: StillRunning[];
 }
 
 export function runDir(rootDir: string): string {
@@ -53,8 +59,8 @@ export function reapBoot(bootId: string): number[] {
 }
 
 /** Written beside its final name and renamed over it (private-dir.ts), in the folder made private beforehand. */
-export function writePidRecord(rootDir: string, bootId: string): void {
-  const record: PidRecord = { pid: process.pid, startTime: readProc(process.pid)?.startTime ?? '', bootId };
+export function writePidRecord(rootDir: string, bootId: string, left?: StillRunning[]): void {
+  const record: PidRecord = { pid: process.pid, startTime: readProc(process.pid)?.startTime ?? '', bootId, ...(left ? { left } : {}) };
   writePrivateFile(pidPath(rootDir), `${JSON.stringify(record)}\n`);
 }
 

@@ -7,10 +7,11 @@
  * exit code 7, and again when `land up` ends (exit code 7).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { isAlive, makeProject, removeProjects, ROOT, type LandRun } from '../helpers/land.js';
+import { child, isAlive, makeProject, removeProjects, ROOT, type LandRun } from '../helpers/land.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
 import { cleanUp } from '../control/helpers.js';
 import { asNobody, endsWithin, NOBODY, sleeper, tierWhen } from './support.js';
@@ -131,6 +132,38 @@ describe('fault: a process of a tier that land may not signal (it became root, a
     expect((await endsWithin('land up after SIGINT', run.exited)).code).toBe(7);
   });
 
+  it('land down during a shutdown already under way waits for land to exit and names what it left, exit 7', async () => {
+    const project = rootProject({
+      below: { command: ['sh', '-c', `${becomeRoot.join(' ')} sleep 306 & echo below up; wait`], ready: { log: 'below up' }, stop },
+      f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 9000), restart: { policy: 'never' } },
+    });
+    const run = asNobody(['up', '--no-tui'], project);
+    runs.push(run);
+    await run.waitFor(/below: starting → ready/);
+    // A follower behind that keeps reading, slowly: land's closing control server waits for it (up to 10 s), its
+    // socket refusing new connections, after the shutdown has ended and before land exits.
+    const follower = await slowFollower(join(project, '.land', 'run', 'land.sock'), '/tiers/f/logs?follow=1&format=text');
+    try {
+      await run.waitFor(/f +\| waiting/);
+      writeFileSync(join(project, 'go'), '');
+      await run.waitFor(/flood done/);
+      run.proc.kill('SIGINT');
+      await run.waitFor(/every tier stopped/);
+      const down = await client(['down'], project);
+      // It exited 3 (no stack) while land was still there, exiting.
+      expect(down.stderr).toMatch(/^land: boot \S+ is already stopping \(land pid \d+\)…$/m);
+      expect(down.stdout).toMatch(/^land: stack stopped \(boot \S+\)\n$/);
+      expect(run.proc.exitCode).not.toBeNull();
+      const [left] = namedPids(run.stderr, 'below');
+      rootPids.add(left!);
+      expect(namedPids(down.stderr, 'below')).toEqual([left]);
+      expect(down.code).toBe(7);
+      expect((await endsWithin('land up', run.exited)).code).toBe(7);
+    } finally {
+      follower.stop();
+    }
+  });
+
   it('a wrapper land may not signal that ends by itself once its child is killed is waited for, not given up on', async () => {
     // As sudo -u or firejail's monitor: root's, above a child of nobody's; after the child it takes ~0.1 s to end.
     const wrapper = `${becomeRoot.join(' ')} sh -c 'setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups sleep 300; sleep 0.1'`;
@@ -221,4 +254,22 @@ function ppidOf(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A streaming GET that reads 4 KiB every 200 ms once its answer has started: behind, but never stalled. */
+async function slowFollower(socketPath: string, path: string): Promise<{ stop(): void }> {
+  const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+    const req = request({ socketPath, path, agent: false }, resolve);
+    req.on('error', reject);
+    req.end();
+  });
+  res.pause();
+  res.on('error', () => undefined);
+  const timer = setInterval(() => res.read(4096), 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      res.destroy();
+    },
+  };
 }
