@@ -239,7 +239,13 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   await stopped;
   clearInterval(keepAlive);
   // For a `land down` that finds the socket closed while land is still exiting (src/cli/down.ts).
-  if (left.length > 0) writePidRecord(rootDir, bootId, left);
+  if (left.length > 0) {
+    try {
+      writePidRecord(rootDir, bootId, left);
+    } catch {
+      // Best effort: such a land down then names nothing; land's own stderr still does.
+    }
+  }
   // Ends every follow stream and connection: nothing of the control server outlives the stack.
   await control.close();
   await dashboard?.close();
