@@ -226,11 +226,11 @@ interface Tree {
 
 function findTree(target: TreeTarget, fresh: boolean): Tree {
   const processes = listProcesses(fresh);
-  // Found by the group or the marks: land's children's for sure. The leader's pid alone (once it no longer leads its
-  // group) may be a reused one: it and its descendants are signalled as before, their groups are not ours to kill.
-  // A leader land spawned leads a session (detached), so it cannot leave its group while it lives: a pid found only
-  // by that number is someone else's, and one that refuses land's signal is left out of the tree (counted `denied`,
-  // it ended the stop early and was named as left behind; a signal to it would not be delivered anyway).
+  // Found by the group or the marks: land's children's for sure. The leader's pid alone is not looked for: a leader
+  // land spawned leads a session (detached), so it can leave neither its group nor its session while it lives (a
+  // zombie included), and the kernel reuses no pid still used as a group id. A process with that pid outside the
+  // group is someone else's that took the number after the leader was reaped; it and its descendants are never
+  // land's to signal (as root land used to kill them).
   const found = new Set<number>();
   for (const p of processes) if (p.pgid === target.pid) found.add(p.pid);
   if (target.marks) for (const pid of processesMarked(target.marks, { since: SELF_START })) found.add(pid);
@@ -238,12 +238,6 @@ function findTree(target: TreeTarget, fresh: boolean): Tree {
   const sure = new Set([...found, ...descendantsOf([...found], processes)]);
   for (const p of processes) if (sure.has(p.pid) && p.pgid > 1 && p.pgid !== OWN_GROUP) groups.add(p.pgid);
   const pids = new Set(sure);
-  // A leader that still leads its group is in `found`, its descendants in `sure` already: no second walk for it.
-  if (target.pid !== undefined && !found.has(target.pid)) {
-    const byNumber = descendantsOf([target.pid], processes);
-    if (processes.some((p) => p.pid === target.pid)) byNumber.push(target.pid);
-    for (const pid of byNumber) if (!signalQuietly(pid, 0)) pids.add(pid);
-  }
   if (target.holding?.length) {
     const holders = processesHolding(target.holding, SELF_START);
     for (const pid of [...holders, ...descendantsOf(holders, processes)]) pids.add(pid);

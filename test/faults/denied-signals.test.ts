@@ -6,7 +6,7 @@
  * minute here, nor after the grace) and says which it left: in the printer, on the control client's stderr with
  * exit code 7, and again when `land up` ends (exit code 7).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -219,34 +219,48 @@ describe('fault: a process of a tier that land may not signal (it became root, a
   });
 
   it('a pid in the tree only by the former leader number (reused: it no longer leads its group) is not counted as refusing', async () => {
-    // Root's, not a group leader (spawned in the test's group): what a leader's reused number may now be, with a child.
-    const stranger = spawn('sh', ['-c', 'sleep 302 & wait'], { stdio: 'ignore' });
-    rootPids.add(stranger.pid!);
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const child = readdirSync('/proc').find((entry) => /^\d+$/.test(entry) && ppidOf(Number(entry)) === stranger.pid);
-      if (child !== undefined) {
-        rootPids.add(Number(child));
-        break;
-      }
-      if (Date.now() > deadline) throw new Error('the stranger did not fork its sleep');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    restoreModes = letOthersTraverse(ROOT);
-    const tree = join(ROOT, 'dist', 'src', 'supervisor', 'process-tree.js');
-    const script = `import { signalTree, treePids } from '${tree}';
-      console.log(JSON.stringify({ tree: treePids({ pid: ${stranger.pid} }, true), signalled: signalTree({ pid: ${stranger.pid} }, 'SIGTERM') }));`;
-    const seen = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'node', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      cwd: '/',
-      timeout: 20_000,
-    });
-    expect(seen.stderr).toBe('');
+    const stranger = await strangerWithChild();
     // Counted, it ended a stop at once and was named as left behind (exit 7) though it was never land's.
-    expect(JSON.parse(seen.stdout)).toMatchObject({ tree: [], signalled: { pids: [], denied: [] } });
+    expect(treeSeenBy(stranger.pid!, [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'])).toMatchObject({ tree: [], signalled: { pids: [], denied: [] } });
+    expect(isAlive(stranger.pid!)).toBe(true);
+  });
+
+  it('a pid in the tree only by the former leader number that land may signal is not signalled either', async () => {
+    const stranger = await strangerWithChild();
+    // Seen by a land of the same user (root here): it and its child were found and sent SIGTERM.
+    expect(treeSeenBy(stranger.pid!, [`--reuid=0`])).toMatchObject({ tree: [], signalled: { pids: [], denied: [] } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(isAlive(stranger.pid!)).toBe(true);
   });
 });
+
+
+/** Root's, not a group leader (spawned in the test's group): what a leader's reused number may now be, with a child. */
+async function strangerWithChild(): Promise<ChildProcess> {
+  const stranger = spawn('sh', ['-c', 'sleep 302 & wait'], { stdio: 'ignore' });
+  rootPids.add(stranger.pid!);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const child = readdirSync('/proc').find((entry) => /^\d+$/.test(entry) && ppidOf(Number(entry)) === stranger.pid);
+    if (child !== undefined) {
+      rootPids.add(Number(child));
+      return stranger;
+    }
+    if (Date.now() > deadline) throw new Error('the stranger did not fork its sleep');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** What land's tree code, run under setpriv with `identity`, finds and signals (SIGTERM) for a tier led by `pid`. */
+function treeSeenBy(pid: number, identity: string[]): unknown {
+  restoreModes = letOthersTraverse(ROOT);
+  const tree = join(ROOT, 'dist', 'src', 'supervisor', 'process-tree.js');
+  const script = `import { signalTree, treePids } from '${tree}';
+    console.log(JSON.stringify({ tree: treePids({ pid: ${pid} }, true), signalled: signalTree({ pid: ${pid} }, 'SIGTERM') }));`;
+  const seen = spawnSync('setpriv', [...identity, 'node', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: '/', timeout: 20_000 });
+  expect(seen.stderr).toBe('');
+  return JSON.parse(seen.stdout);
+}
 
 function ppidOf(pid: number): number | undefined {
   try {
