@@ -201,63 +201,60 @@ describe('fault: a land that does not answer', () => {
   });
 });
 
+/**
+ * A tier `f` that floods `lines` numbered lines once `go` exists, and a real `land logs f -f` attached to it. The
+ * flood starts once the follower has attached (it has the child's first line), not after a delay that a follower
+ * slow to start on a loaded machine could miss: it would then see only the recent lines.
+ */
+async function followFlood(lines: number) {
+  const command = child('--say', 'waiting', '--after-file', 'go', '--flood', lines);
+  const dir = makeProject({ config: { tiers: { f: { command, restart: { policy: 'never' } } } } });
+  const run = land(UP, dir);
+  runs.push(run);
+  // Printing the flood through land's own stdout too is not the point: keep land's output small.
+  await run.waitFor(/f: starting → ready/);
+  const follow = spawn(process.execPath, [LAND_BIN, 'logs', 'f', '-f'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { text: '', stderr: '' };
+  follow.stdout.setEncoding('utf8').on('data', (chunk: string) => (out.text += chunk));
+  follow.stderr.setEncoding('utf8').on('data', (chunk: string) => (out.stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => follow.once('close', (code) => resolve(code)));
+  await waitUntil(() => out.text.includes('waiting'), 20_000, 'the follower attached');
+  return { dir, run, follow, exited, out };
+}
+
+/** The flood's lines 0..lines-1, each once, in order. */
+function expectEveryLine(text: string, lines: number): void {
+  const numbers = [...text.matchAll(/^f line (\d+) /gm)].map((match) => Number(match[1]));
+  expect(numbers).toHaveLength(lines);
+  expect(numbers.every((n, i) => n === i)).toBe(true);
+}
+
 describe('fault: streaming clients through a flood and a wide stack', () => {
   it('land logs -f through a 200 000-line flood, stopped for 3 s (Ctrl-Z, fg): no line lost, in order, then exit 0 when the stack stops', async () => {
     const lines = 200_000;
-    // The flood starts once the follower has attached (it has the child's first line), not after a delay that a
-    // follower slow to start on a loaded machine could miss: it would then see only the recent lines.
-    const command = child('--say', 'waiting', '--after-file', 'go', '--flood', lines);
-    const dir = makeProject({ config: { tiers: { f: { command, restart: { policy: 'never' } } } } });
-    const run = land(UP, dir);
-    runs.push(run);
-    // Printing the flood through land's own stdout too is not the point: keep land's output small.
-    await run.waitFor(/f: starting → ready/);
-    const follow = spawn(process.execPath, [LAND_BIN, 'logs', 'f', '-f'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    let stderr = '';
-    follow.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-    follow.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => follow.once('close', (code) => resolve(code)));
-    await waitUntil(() => text.includes('waiting'), 20_000, 'the follower attached');
+    const { dir, run, follow, exited, out } = await followFlood(lines);
     writeFileSync(join(dir, 'go'), '');
     // A follower stopped for a while (Ctrl-Z, then fg): it reads nothing, land holds the tier back instead of dropping.
-    await waitUntil(() => /^f line /m.test(text), 20_000, 'the first lines');
+    await waitUntil(() => /^f line /m.test(out.text), 20_000, 'the first lines');
     follow.kill('SIGSTOP');
     await sleep(3000);
     follow.kill('SIGCONT');
     let gone = false;
     void exited.then(() => (gone = true));
-    await waitUntil(() => gone || text.includes('flood done'), 240_000, 'flood done');
-    expect(gone, `the follower exited early: ${stderr}`).toBe(false);
+    await waitUntil(() => gone || out.text.includes('flood done'), 240_000, 'flood done');
+    expect(gone, `the follower exited early: ${out.stderr}`).toBe(false);
     expect((await landDone(['down'], dir)).code).toBe(0);
     expect(await exited).toBe(0);
-    expect(stderr).toBe('');
-    const numbers = text
-      .split('\n')
-      .map((line) => /^f line (\d+) /.exec(line)?.[1])
-      .filter((n): n is string => n !== undefined)
-      .map(Number);
+    expect(out.stderr).toBe('');
     // Every line, in order.
-    expect(numbers.at(-1)).toBe(lines - 1);
-    expect(numbers.every((n, i) => n === i)).toBe(true);
+    expectEveryLine(out.text, lines);
     await run.exited;
   }, 360_000);
 
   it('land logs -f behind when the stack stops (it reads again right after): every line, then exit 0, not cut off at the close', async () => {
     // Less than the 1 MiB the stream buffers before holding the tier back, more than the pipes and the socket hold.
     const lines = 9000;
-    const command = child('--say', 'waiting', '--after-file', 'go', '--flood', lines);
-    const dir = makeProject({ config: { tiers: { f: { command, restart: { policy: 'never' } } } } });
-    const run = land(UP, dir);
-    runs.push(run);
-    await run.waitFor(/f: starting → ready/);
-    const follow = spawn(process.execPath, [LAND_BIN, 'logs', 'f', '-f'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    let stderr = '';
-    follow.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-    follow.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => follow.once('close', (code) => resolve(code)));
-    await waitUntil(() => text.includes('waiting'), 20_000, 'the follower attached');
+    const { dir, run, follow, exited, out } = await followFlood(lines);
     // Its reader stops reading: the follower's stdout fills, it stops reading the stream, land's answer waits.
     follow.stdout.pause();
     writeFileSync(join(dir, 'go'), '');
@@ -267,11 +264,9 @@ describe('fault: streaming clients through a flood and a wide stack', () => {
     follow.stdout.resume();
     // Cut off at the close, it lost the tail and exited 6 ("cut off before the stack stopped").
     expect(await exited).toBe(0);
-    expect(stderr).toBe('');
-    const numbers = [...text.matchAll(/^f line (\d+) /gm)].map((match) => Number(match[1]));
-    expect(numbers).toHaveLength(lines);
-    expect(numbers.every((n, i) => n === i)).toBe(true);
-    expect(text).toMatch(/flood done\n/);
+    expect(out.stderr).toBe('');
+    expectEveryLine(out.text, lines);
+    expect(out.text).toMatch(/flood done\n/);
     expect((await run.exited).code).toBe(0);
   });
 
