@@ -3,6 +3,7 @@
  * closing the server leaves no socket, listener or connection behind (nothing keeps land alive).
  */
 import { existsSync } from 'node:fs';
+import { request, type IncomingMessage } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { resolvePlan } from '../../src/config/plan.js';
@@ -61,4 +62,45 @@ describe('the control server in process', () => {
     await waitUntil(() => networkHandles() <= before, 5_000, 'sockets to close');
     expect(markedProcesses(bootId)).toEqual([]);
   });
+
+  it('gives an events reader that is behind at the end the rest of its stream before it closes', async () => {
+    // ~0.8 MB of lines: under the 1 MiB that holds the tiers back, over what the socket holds.
+    const dir = makeProject({ config: { tiers: { f: { command: child('--flood', 8000), restart: { policy: 'never' } } } } });
+    const plan = resolvePlan(await loadConfig({ cwd: dir }), { shellEnv: process.env });
+    const supervisor = new Supervisor({ plan, bootId: newBootId(), tracer: tracer() });
+    const server = await startControlServer({ control: supervisor, rootDir: dir });
+    try {
+      const reader = await pausedStream(server.socketPath, '/events');
+      supervisor.start();
+      await waitUntil(() => supervisor.snapshot().tiers[0]!.lastLine === 'flood done', 20_000, 'the flood done');
+      await supervisor.shutdown('test');
+      const closed = server.close();
+      // It reads again once the server is closing: the old close dropped what it had not yet sent (incomplete).
+      setTimeout(() => reader.res.resume(), 200);
+      await closed;
+      expect(await reader.complete).toBe(true);
+      const messages = reader.text().trimEnd().split('\n').map((line) => JSON.parse(line) as { kind: string; event?: { type: string; lines?: string[] } });
+      const floodLines = messages.flatMap((message) => (message.event?.type === 'log' ? message.event.lines ?? [] : []));
+      expect(floodLines.filter((line) => line.startsWith('f line '))).toHaveLength(8000);
+      expect(messages.at(-1)!.kind).toBe('snapshot');
+    } finally {
+      await server.close();
+      await supervisor.shutdown('test');
+    }
+  });
 });
+
+/** A streaming GET not read until `res.resume()`; `complete`: whether the whole answer came. */
+async function pausedStream(socketPath: string, path: string) {
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request({ socketPath, path, agent: false }, resolve);
+    req.on('error', reject);
+    req.end();
+  });
+  res.pause();
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('error', () => undefined);
+  const complete = new Promise<boolean>((resolve) => res.once('close', () => resolve(res.complete)));
+  return { res, complete, text: () => Buffer.concat(chunks).toString('utf8') };
+}
