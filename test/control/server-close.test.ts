@@ -64,8 +64,9 @@ describe('the control server in process', () => {
   });
 
   it('gives an events reader that is behind at the end the rest of its stream before it closes', async () => {
-    // ~0.8 MB of lines: under the 1 MiB that holds the tiers back, over what the socket holds.
-    const dir = makeProject({ config: { tiers: { f: { command: child('--flood', 8000), restart: { policy: 'never' } } } } });
+    // 0.4–0.8 MB of events (as the reads batch the lines): under the 1 MiB that holds the tiers back (a reader that
+    // reads nothing is then cut off after 10 s), over what the socket holds.
+    const dir = makeProject({ config: { tiers: { f: { command: child('--flood', LINES), restart: { policy: 'never' } } } } });
     const plan = resolvePlan(await loadConfig({ cwd: dir }), { shellEnv: process.env });
     const supervisor = new Supervisor({ plan, bootId: newBootId(), tracer: tracer() });
     const server = await startControlServer({ control: supervisor, rootDir: dir });
@@ -81,7 +82,7 @@ describe('the control server in process', () => {
       expect(await reader.complete).toBe(true);
       const messages = reader.text().trimEnd().split('\n').map((line) => JSON.parse(line) as { kind: string; event?: { type: string; lines?: string[] } });
       const floodLines = messages.flatMap((message) => (message.event?.type === 'log' ? message.event.lines ?? [] : []));
-      expect(floodLines.filter((line) => line.startsWith('f line '))).toHaveLength(8000);
+      expect(floodLines.filter((line) => line.startsWith('f line '))).toHaveLength(LINES);
       expect(messages.at(-1)!.kind).toBe('snapshot');
     } finally {
       await server.close();
@@ -89,6 +90,8 @@ describe('the control server in process', () => {
     }
   });
 });
+
+const LINES = 4000;
 
 /** A streaming GET not read until `res.resume()`; `complete`: whether the whole answer came. */
 async function pausedStream(socketPath: string, path: string) {
