@@ -3,6 +3,8 @@
 //   node bench/profile.mjs --mode flood [--children 4] [--lines 250000]   the log relay (stdout to a file)
 //   node bench/profile.mjs --mode receiver [--ms 8000]                   the receiver scenario's senders (2 idle children)
 //   node bench/profile.mjs --ui [--children 16] [--idle 10000]           the UI in tmux: 10 s of an idle stack
+//   node bench/profile.mjs --ui --mode rate [--idle 10000] [--no-tui]     the same while 4 tiers write 2 500 lines/s
+//                                                                          each (the ui-cost scenario's flood)
 //   node bench/profile.mjs --ts [--cold] …                                 from a land.config.ts (compiled before,
 //                                                                          or --cold: compiled by this start)
 // Runs `land up --no-tui` under `node --cpu-prof`, boots the children, (flood: waits until they are done), sends
@@ -30,6 +32,9 @@ const idleMs = Number(option('--idle', ui ? '10000' : '500'));
 const receiver = mode === 'receiver';
 const children = Number(option('--children', mode === 'flood' ? '4' : ui ? '16' : receiver ? '2' : '64'));
 const lines = Number(option('--lines', '250000'));
+const noTui = args.includes('--no-tui');
+// The ui-cost scenario's flood: 4 tiers at 2 500 lines/s, for the whole window and a little more.
+const modeArgs = mode === 'flood' ? [lines, 100] : mode === 'rate' ? [2_500, idleMs + 5_000, 4] : [];
 
 /** Self time per (function, file) and per file within [fromUs, toUs] of the profile's own clock. */
 function selfTimes(profile, fromUs, toUs) {
@@ -58,8 +63,8 @@ const hub = await openHub();
 const dir = mkdtempSync(join(tmpdir(), 'land-bench-prof-'));
 const up = await boot(hub, ui ? 'land-ui' : ts ?? 'land', children, {
   mode: receiver ? 'idle' : mode,
-  args: mode === 'flood' ? [lines, 100] : [],
-  options: { nodeArgs: ['--cpu-prof', '--cpu-prof-interval', process.env.PROF_INTERVAL ?? '1000', '--cpu-prof-dir', dir], toFile: mode === 'flood', ...(receiver ? { config: INGEST_CONFIG } : {}) },
+  args: modeArgs,
+  options: { nodeArgs: ['--cpu-prof', '--cpu-prof-interval', process.env.PROF_INTERVAL ?? '1000', '--cpu-prof-dir', dir], toFile: mode === 'flood', noTui, ...(receiver ? { config: INGEST_CONFIG } : {}) },
 });
 if (mode === 'flood') {
   await waitGone(up.pids, { timeoutMs: 600_000, pollMs: 20 });

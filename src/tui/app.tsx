@@ -58,7 +58,9 @@ export interface AppProps {
 /** What the UI shows of the supervisor: replaced (never mutated) when something visible changed. */
 interface DataView {
   snapshot: StackSnapshot;
+  /** The snapshot's key without its tiers' last lines (linesKey): a flood moves those alone, in place (live-cells.ts). */
   snapshotKey: string;
+  linesKey: string;
   /** The part of snapshotKey that changes without an event: the telemetry and receiver counters. */
   countersKey: string;
   now: number;
@@ -74,6 +76,16 @@ interface DataView {
 const MIN_TICK_MS = 1000;
 /** How often the snapshot is read for what no event announces (telemetry and receiver counters). */
 const POLL_MS = 2000;
+
+/** A snapshot's key but its tiers' last lines (`lastLine` is a tier's field only). */
+function snapshotKeyOf(snapshot: StackSnapshot): string {
+  return JSON.stringify(snapshot, (key, value: unknown) => (key === 'lastLine' ? undefined : value));
+}
+
+/** The tiers' last lines: what a log flood changes at every refresh. */
+function linesKeyOf(snapshot: StackSnapshot): string {
+  return JSON.stringify(snapshot.tiers.map((tier) => tier.lastLine ?? null));
+}
 
 /** What the poll compares while no event came: the counters the header shows, which move without one. */
 function countersKeyOf(snapshot: Pick<StackSnapshot, 'telemetry' | 'receiver'>): string {
@@ -100,8 +112,8 @@ export function App(props: AppProps) {
     const snapshot = control.snapshot();
     const now = clock();
     const changesAt = now + nextChangeIn(snapshot, now);
-    const snapshotKey = JSON.stringify(snapshot);
-    return { snapshot, snapshotKey, countersKey: countersKeyOf(snapshot), now, changesAt, paneEnd: 0, usage: new Map(), usageKey: '' };
+    const keys = { snapshotKey: snapshotKeyOf(snapshot), linesKey: linesKeyOf(snapshot), countersKey: countersKeyOf(snapshot) };
+    return { snapshot, ...keys, now, changesAt, paneEnd: 0, usage: new Map(), usageKey: '' };
   });
   // UI state the key handler reads through refs: keys can arrive faster than renders (key repeat, a slow
   // machine), and each key must see what the previous one did.
@@ -140,7 +152,7 @@ export function App(props: AppProps) {
   const refresh = (reread: Reread = 'all'): void => {
     if (!mountedRef.current) return;
     const previous = viewRef.current;
-    let { snapshot, snapshotKey, countersKey } = previous;
+    let { snapshot, snapshotKey, linesKey, countersKey } = previous;
     if (reread !== 'none') {
       try {
         // An idle stack's poll reads the counters alone where the stack gives them: no snapshot while they stay put.
@@ -149,10 +161,12 @@ export function App(props: AppProps) {
         const freshCounters = fresh === snapshot ? countersKey : countersKeyOf(fresh);
         // While no event came only the counters move: an idle stack's poll builds no key of the whole snapshot.
         if (fresh !== snapshot && (reread === 'all' || freshCounters !== countersKey)) {
-          const freshKey = JSON.stringify(fresh);
-          if (freshKey !== snapshotKey) {
+          const freshKey = snapshotKeyOf(fresh);
+          const freshLines = linesKeyOf(fresh);
+          if (freshKey !== snapshotKey || freshLines !== linesKey) {
             snapshot = fresh;
             snapshotKey = freshKey;
+            linesKey = freshLines;
             countersKey = freshCounters;
           }
         }
@@ -164,8 +178,9 @@ export function App(props: AppProps) {
     const paneEnd = bufferRef.current?.end ?? 0;
     const due = now >= previous.changesAt;
     if (snapshot !== previous.snapshot || paneEnd !== previous.paneEnd || due) {
-      const next = { ...previous, snapshot, snapshotKey, countersKey, now, changesAt: now + nextChangeIn(snapshot, now), paneEnd };
-      if (snapshot === previous.snapshot && paneEnd === previous.paneEnd) show(next);
+      const next = { ...previous, snapshot, snapshotKey, linesKey, countersKey, now, changesAt: now + nextChangeIn(snapshot, now), paneEnd };
+      // Only the clock or the tiers' last lines moved (a log flood with no pane open): in place if it can be.
+      if (snapshotKey === previous.snapshotKey && paneEnd === previous.paneEnd) show(next);
       else commit(next);
       if (due) lastTickRef.current = now;
     }
@@ -331,7 +346,7 @@ export function App(props: AppProps) {
     return TIER_PALETTE[(index < 0 ? 0 : index) % TIER_PALETTE.length]!;
   };
   const layout: LiveLayout = { width: columns, columns: tableColumns, selected, visibleRows: budget.tierRows };
-  live.drawn.current = { layout, snapshot, now, usage: shown.usage, rows, help };
+  live.drawn.current = { layout, snapshot, snapshotKey: shown.snapshotKey, now, usage: shown.usage, rows, help };
   return (
     <Box ref={live.rootRef} flexDirection="column" width={columns}>
       <Header snapshot={snapshot} now={now} width={columns} />

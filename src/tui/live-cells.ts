@@ -1,21 +1,22 @@
 /**
- * The cells that the clock and the usage sampler move, rewritten in place between frames: the header's uptime and,
- * in each tier row, the cells from UP to MEM. On an idle stack these are all that changes, once a second for the
- * first ten minutes; a frame (React, yoga, ink composing and rewriting the whole screen) cost ~3 ms of CPU for that,
- * rewriting the cells costs a few dozen bytes. Anything else that changes (a state, a line, a key, the layout) still
- * draws a frame, and that frame shows the same newest values the cells did.
+ * The cells that the clock, the usage sampler and the log lines move, rewritten in place between frames: the header's
+ * uptime and, in each tier row, the cells from UP to MEM and the last column (the tier's last line). On an idle stack
+ * the clock's are all that changes, once a second for the first ten minutes; under a log flood the last lines change
+ * at every refresh (ten a second). A frame (React, yoga, ink composing and rewriting the whole screen) cost ~3 ms of
+ * CPU for that, rewriting the cells costs a few hundred bytes. Anything else that changes (a state, a key, the layout,
+ * the log pane) still draws a frame, and that frame shows the same newest values the cells did.
  *
  * Where: ink draws below whatever the terminal held and leaves the cursor at the start of the line under its output;
  * the spans are positions in that output (header line 0; the table's title on line 2, its rows below). A span that
- * would not be drawn as plain text there (a row cut by a narrow terminal, a dimmed row, a header in colour) is not
- * rewritten: the caller draws a frame instead.
+ * would not be drawn as plain text there (a row cut by a narrow terminal, a dimmed row, a header in colour, a last
+ * line with a character wider or narrower than one column) is not rewritten: the caller draws a frame instead.
  */
-import type { StackSnapshot } from '../supervisor/types.js';
+import type { StackSnapshot, TierSnapshot } from '../supervisor/types.js';
 import { textBeforeUptime } from './components/header.js';
 import { formatUptime } from './format.js';
-import { textWidth } from './ink-overrides/text-width.js';
+import { oneColumnEach, textWidth } from './ink-overrides/text-width.js';
 import { cell, MARKER_WIDTH, windowStart, type Column } from './layout.js';
-import { liveCells, tierCells, uptimeCell } from './tier-view.js';
+import { infoCell, infoMovesWithClock, liveCells, uptimeCell } from './tier-view.js';
 import type { TreeUsage, UsageByPid } from '../usage/tree-usage.js';
 
 /** Text at a line and column of ink's output; `inPlace`: drawn there as plain text, so it can be rewritten there. */
@@ -38,9 +39,9 @@ export interface LiveLayout {
 const FIRST_ROW_LINE = 3;
 
 /**
- * Every text on screen that moves with the clock or the usage, by a key naming it. Those that cannot be rewritten in
- * place are there too (a countdown or a change note in a row's last column, a row or header drawn otherwise): when one
- * of them changes, the caller draws a frame.
+ * Every text on screen that moves with the clock, the usage or a tier's last line, by a key naming it. Those that
+ * cannot be rewritten in place are there too (a countdown or a change note in a row's last column, a row or header
+ * drawn otherwise): when one of them changes, the caller draws a frame.
  */
 export function liveSpans(snapshot: StackSnapshot, now: number, usage: UsageByPid, layout: LiveLayout): Map<string, LiveSpan> {
   return liveSpansOf(snapshot, layout)(now, usage);
@@ -54,8 +55,9 @@ interface RowCells {
 
 /**
  * liveSpans for one snapshot and layout, at any moment and usage: what does not move with them (the header's text
- * before its uptime, the rows' places, a row's cells but the uptime for one usage sample) is worked out once, so a
- * tick of an idle stack formats its uptimes and little else (it runs in V8's interpreter: see src/runtime/optimizer.ts).
+ * before its uptime, the rows' places, a row's last column, a row's cells but the uptime for one usage sample) is
+ * worked out once, so a tick of an idle stack formats its uptimes and little else (it runs in V8's interpreter: see
+ * src/runtime/optimizer.ts).
  */
 export function liveSpansOf(snapshot: StackSnapshot, layout: LiveLayout): (now: number, usage: UsageByPid) => Map<string, LiveSpan> {
   const before = textBeforeUptime(snapshot, layout.width);
@@ -67,10 +69,19 @@ export function liveSpansOf(snapshot: StackSnapshot, layout: LiveLayout): (now: 
   const uptimeColumn = live[0]!;
   const start = MARKER_WIDTH + columns.slice(0, from).reduce((sum, candidate) => sum + candidate.width + 1, 0);
   const first = windowStart(layout.selected, layout.visibleRows, snapshot.tiers.length);
+  const info = columns[columns.length - 1]!;
+  const infoStart = MARKER_WIDTH + columns.slice(0, -1).reduce((sum, candidate) => sum + candidate.width + 1, 0);
+  /** A row's last column: in place when it is plain text of one column a character, within the terminal's width. */
+  const infoSpan = (tier: TierSnapshot, line: number, now: number): LiveSpan => {
+    const text = cell(infoCell(tier, now), info).trimEnd();
+    const plain = tier.state !== 'disabled' && !infoMovesWithClock(tier) && oneColumnEach(text);
+    return { line, column: infoStart, text, inPlace: plain && infoStart + text.length <= layout.width };
+  };
   const rows = snapshot.tiers.slice(first, first + layout.visibleRows).map((tier, index) => ({
     tier,
     line: FIRST_ROW_LINE + index,
     known: undefined as RowCells | undefined,
+    info: undefined as LiveSpan | undefined,
   }));
 
   return (now, usage) => {
@@ -91,10 +102,8 @@ export function liveSpansOf(snapshot: StackSnapshot, layout: LiveLayout): (now: 
       const text = cell(uptimeCell(tier, now), uptimeColumn) + row.known.rest;
       // Short of the last column: a row cut by a narrow terminal ends in an ellipsis there.
       spans.set(tier.name, { line, column: start, text, inPlace: tier.state !== 'disabled' && start + text.length < layout.width });
-      // The last column moves with the clock too in these cases: a backoff's countdown, a change note that expires.
-      if (tier.state === 'backoff' || tier.watch?.lastChange) {
-        spans.set(`${tier.name} info`, { line, column: -1, text: tierCells(tier, now, undefined).info, inPlace: false });
-      }
+      if (row.info === undefined || infoMovesWithClock(tier)) row.info = infoSpan(tier, line, now);
+      spans.set(`${tier.name} info`, row.info);
     }
     return spans;
   };

@@ -70,8 +70,18 @@ export function tierCells(tier: TierSnapshot, now: number, usage: TreeUsage | un
     state: tier.state,
     pid: alive && tier.pid !== undefined ? String(tier.pid) : '-',
     ...liveCells(tier, now, usage),
-    info: sanitizeLine(infoOf({ ...tier, lastLine: tier.lastLine && meaningfulPart(tier.lastLine) }, now)),
+    info: infoCell(tier, now),
   };
+}
+
+/** The last column's text: why the tier is where it is, then the meaningful part of its last line. */
+export function infoCell(tier: TierSnapshot, now: number): string {
+  return sanitizeLine(infoOf({ ...tier, lastLine: tier.lastLine && meaningfulPart(tier.lastLine) }, now));
+}
+
+/** The last column moves with the clock too in these cases: a backoff's countdown, a change note that expires. */
+export function infoMovesWithClock(tier: TierSnapshot): boolean {
+  return tier.state === 'backoff' || tier.watch?.lastChange !== undefined;
 }
 
 /** The last column: why the tier is where it is, then its last log line where that helps. */

@@ -1,7 +1,8 @@
 /**
- * The App's side of live-cells.ts: what the last frame holds, and rewriting its uptime and usage cells in place when
- * nothing else changed (an idle stack draws no frame). The App says what each frame drew (`drawn`) and asks `paint`
- * before committing a view that differs only in the clock and the usage.
+ * The App's side of live-cells.ts: what the last frame holds, and rewriting its uptime, usage and last-line cells in
+ * place when nothing else changed (an idle stack draws no frame, nor does a log flood). The App says what each frame
+ * drew (`drawn`) and asks `paint` before committing a view that differs only in the clock, the usage and the tiers'
+ * last lines.
  */
 import { measureElement, useStderr, useStdout, type DOMElement } from 'ink';
 import { useEffect, useLayoutEffect, useRef } from 'react';
@@ -11,11 +12,18 @@ import type { UsageByPid } from '../usage/tree-usage.js';
 
 /** ink draws a commit within its render throttle (~33 ms): cells are rewritten only once the last frame is out. */
 const FRAME_SETTLE_MS = 150;
+/**
+ * Sooner when ink has written since the frame was rendered (at once in the commit, or at the throttle's end) and the
+ * throttle is over: a flood refreshes every 100 ms, and its last lines would otherwise never be rewritten in place.
+ */
+const INK_THROTTLE_MS = 40;
 
 /** What a frame was drawn from. */
 export interface DrawnFrame {
   layout: LiveLayout;
   snapshot: StackSnapshot;
+  /** The snapshot's key but its tiers' last lines: a view with the same key differs only in what the cells show. */
+  snapshotKey: string;
   now: number;
   usage: UsageByPid;
   /** The terminal's rows. */
@@ -26,6 +34,7 @@ export interface DrawnFrame {
 /** The live cells' values of a view. */
 export interface LiveValues {
   snapshot: StackSnapshot;
+  snapshotKey: string;
   now: number;
   usage: UsageByPid;
 }
@@ -33,12 +42,14 @@ export interface LiveValues {
 /** The last frame: when it was committed, how many lines it has, and the live cells as it shows them. */
 interface Frame extends Omit<DrawnFrame, 'now' | 'usage'> {
   at: number;
+  /** ink's writes counted when the frame was rendered: one more, and the frame is out. */
+  writesBefore: number;
   /** Lines of output (`rows` is the terminal's). */
   height: number;
   // Worked out at the first rewrite, not at every commit (a flood commits often).
   spans: () => Map<string, LiveSpan>;
-  /** The frame's spans at any moment and usage (liveSpansOf), made at the first rewrite. */
-  spansAt: (now: number, usage: UsageByPid) => Map<string, LiveSpan>;
+  /** A snapshot's spans at any moment and usage (liveSpansOf), made at its first rewrite. */
+  spansOf: (snapshot: StackSnapshot) => (now: number, usage: UsageByPid) => Map<string, LiveSpan>;
 }
 
 export interface LiveCells {
@@ -61,6 +72,9 @@ export function useLiveCells(enabled: boolean): LiveCells {
   useEffect(() => () => void (mountedRef.current = false), []);
   const { stderr } = useStderr();
   const inkWroteAt = useInkWrites(stdout, stderr, enabled);
+  // Read during the App's render (this hook runs in it), kept by the commit's layout effect below.
+  const writesAtRender = useRef(0);
+  writesAtRender.current = inkWroteAt.count;
 
   /** The cells' own writes: ink's are the others (see useInkWrites). */
   const write = (text: string): void => {
@@ -74,14 +88,15 @@ export function useLiveCells(enabled: boolean): LiveCells {
 
   const paint = (next: LiveValues): boolean => {
     const frame = frameRef.current;
-    if (!enabled || !frame || frame.help || next.snapshot !== frame.snapshot) return false;
+    if (!enabled || !frame || frame.help || next.snapshotKey !== frame.snapshotKey) return false;
     const age = Date.now() - frame.at;
-    if (age < FRAME_SETTLE_MS || frame.height >= frame.rows) return false;
+    const out = age >= FRAME_SETTLE_MS || (age >= INK_THROTTLE_MS && inkWroteAt.count > frame.writesBefore);
+    if (!out || frame.height >= frame.rows) return false;
     // ink wrote after its frame was out: console output above the UI, after which ink puts its last frame back, with
     // the cells as that frame had them. A frame puts the newest values back.
     if (inkWroteAt.at > frame.at + FRAME_SETTLE_MS) return false;
     if (stdout.columns !== frame.layout.width || stdout.rows !== frame.rows) return false; // a resize is on its way
-    const spans = frame.spansAt(next.now, next.usage);
+    const spans = frame.spansOf(next.snapshot)(next.now, next.usage);
     const changed = changedSpans(frame.spans(), spans);
     if (!changed) return false;
     if (changed.length > 0) write(patchSequence(changed, frame.height));
@@ -109,22 +124,36 @@ export function useLiveCells(enabled: boolean): LiveCells {
   // After every commit: what the frame holds, for paint(). Layout effects run once yoga has laid the frame out.
   useLayoutEffect(() => {
     if (!enabled || !rootRef.current || !drawn.current) return;
-    const { layout, snapshot, now, usage, rows, help } = drawn.current;
+    const { layout, snapshot, snapshotKey, now, usage, rows, help } = drawn.current;
+    // The spans of the last snapshot asked for: a flood asks for a new one at each refresh, a clock tick for the same.
+    let known: { snapshot: StackSnapshot; spansAt: (at: number, sample: UsageByPid) => Map<string, LiveSpan> } | undefined;
     const frame: Frame = {
       layout,
       snapshot,
+      snapshotKey,
       rows,
       help,
       at: Date.now(),
+      writesBefore: writesAtRender.current,
       height: measureElement(rootRef.current).height,
-      spans: () => frame.spansAt(now, usage),
-      spansAt: (at, sample) => (frame.spansAt = liveSpansOf(snapshot, layout))(at, sample),
+      spans: () => frame.spansOf(snapshot)(now, usage),
+      spansOf: (of) => {
+        if (known?.snapshot !== of) known = { snapshot: of, spansAt: liveSpansOf(of, layout) };
+        return known.spansAt;
+      },
     };
     frameRef.current = frame;
     resyncPainted(frameRef.current);
   });
 
   return { rootRef, drawn, paint };
+}
+
+/** When ink last wrote, how many writes it made so far; `own` is set around the cells' writes, which are not ink's. */
+interface InkWrites {
+  at: number;
+  count: number;
+  own: boolean;
 }
 
 /**
@@ -134,11 +163,15 @@ export function useLiveCells(enabled: boolean): LiveCells {
  * stderr on the same terminal (a warning node writes there itself) and a resume after a stop (the shell wrote
  * meanwhile) count too: the cursor is no longer where the cells' moves expect it, and the next change draws a frame.
  */
-function useInkWrites(stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream, enabled: boolean): { at: number; own: boolean } {
-  const state = useRef({ at: -Infinity, own: false }).current;
+function useInkWrites(stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream, enabled: boolean): InkWrites {
+  const state = useRef<InkWrites>({ at: -Infinity, count: 0, own: false }).current;
   useEffect(() => {
     if (!enabled) return;
-    const mark = () => void (state.own || (state.at = Date.now()));
+    const mark = (): void => {
+      if (state.own) return;
+      state.at = Date.now();
+      state.count += 1;
+    };
     const unwatch = [stdout, ...(stderr !== stdout && stderr?.isTTY ? [stderr] : [])].map((stream) => watchWrites(stream, mark));
     const resumed = () => void (state.at = Date.now());
     process.on('SIGCONT', resumed);

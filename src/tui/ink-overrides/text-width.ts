@@ -10,6 +10,11 @@ const ONE_COLUMN_EACH = new RegExp(`^[\\u0020-\\u007E${SYMBOLS}]*$`);
 // eslint-disable-next-line no-control-regex
 const SGR = /\u001B\[[0-9;]*m/g;
 
+/** Whether every character of `text` (no escapes) takes one column: then its width is its length. */
+export function oneColumnEach(text: string): boolean {
+  return ONE_COLUMN_EACH.test(text);
+}
+
 export function textWidth(text: string): number {
   const visible = text.includes('\u001B') ? text.replace(SGR, '') : text;
   return ONE_COLUMN_EACH.test(visible) ? visible.length : stringWidth(text);
