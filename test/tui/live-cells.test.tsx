@@ -1,6 +1,6 @@
 /**
  * The live cells (src/tui/live-cells.ts): where they sit in a frame ink really drew, and that rewriting them in place
- * turns the screen of one frame into the frame a second later, character for character.
+ * turns the screen of one frame into the frame a second later (or with newer last lines), character for character.
  */
 import { describe, expect, it } from 'vitest';
 import { rowBudget, tierColumns } from '../../src/tui/layout.js';
@@ -37,8 +37,8 @@ function layoutOf(snapshot: StackSnapshot): LiveLayout {
 }
 
 /** The plain frame the App draws at `now`. */
-async function frameAt(now: number): Promise<string[]> {
-  const app = renderApp(new FakeControl(snapshotOf()), { clock: () => now, columns: WIDTH, rows: ROWS });
+async function frameAt(now: number, snapshot = snapshotOf()): Promise<string[]> {
+  const app = renderApp(new FakeControl(snapshot), { clock: () => now, columns: WIDTH, rows: ROWS });
   await app.untilText('queue');
   await sleep(50);
   const lines = app.frame().split('\n');
@@ -112,5 +112,31 @@ describe('live cells', () => {
     const counting = changedSpans(liveSpans(backoff, T0, new Map(), layout), liveSpans(backoff, T0 + 1_000, new Map(), layout));
     expect(counting).toBeUndefined();
     expect(changedSpans(liveSpans(backoff, T0, new Map(), layout), liveSpans(backoff, T0 + 100, new Map(), layout))).toBeDefined();
+  });
+
+  it('a last line rewritten in place turns the frame into the next, longer or shorter, cut or not; a wide one needs a frame', async () => {
+    const withLine = (line: string): StackSnapshot => {
+      const snapshot = snapshotOf();
+      snapshot.tiers[0]!.lastLine = line;
+      return snapshot;
+    };
+    const layout = layoutOf(snapshotOf());
+    // Longer than the column (cut with an ellipsis in the terminal's last column), short, a leading timestamp dropped.
+    const lines = [`GET /${'a'.repeat(80)}`, 'listening on 8080', '[2026-12-05T10:00:00Z] ready in 12 ms', 'ok'];
+    let before = withLine(lines[0]!);
+    let screen = await frameAt(T0, before);
+    const height = screen.length;
+    for (const line of lines.slice(1)) {
+      const after = withLine(line);
+      const changed = changedSpans(liveSpans(before, T0, new Map(), layout), liveSpans(after, T0, new Map(), layout));
+      expect(changed?.map((span) => span.line)).toEqual([3]); // api's row, its last column alone
+      screen = applyPatch(screen, height, patchSequence(changed!, height));
+      expect(screen).toEqual(await frameAt(T0, after));
+      before = after;
+    }
+    // A character two columns wide, or one that joins the one before: the columns would not be where the spans say.
+    for (const line of ['日本語のログ', 'cafe\u0301 open']) {
+      expect(changedSpans(liveSpans(before, T0, new Map(), layout), liveSpans(withLine(line), T0, new Map(), layout))).toBeUndefined();
+    }
   });
 });

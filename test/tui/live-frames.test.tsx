@@ -126,4 +126,26 @@ describe('live cells on a terminal', () => {
     writeStderr('(node:1) Warning: something\n');
     await waitFor(() => terminal.chunks.slice(mark + 1).some(isFrame), 'a frame after the stderr line', 4_000);
   }, 20_000);
+
+  it("a log flood with no pane open rewrites the rows' last lines in place: no whole frame, the newest line shown", async () => {
+    const now = Date.now();
+    const control = new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now }), tier('river', 'ready', { pid: 4322, startedAt: now })], { startedAt: now }));
+    const { terminal } = mount(control);
+    await waitFor(() => terminal.output.includes('river'), 'the first frame');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const first = terminal.chunks.length;
+    // 1.5 s of lines, 20 every 10 ms, of changing lengths: ten refreshes a second, each shows the newest.
+    for (let index = 1; index <= 3_000; index += 1) {
+      control.log(index % 2 === 0 ? 'mountain' : 'river', `line ${index} ${'x'.repeat((index * 7) % 40)}`);
+      if (index % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    control.log('mountain', 'done');
+    await waitFor(() => terminal.chunks.slice(first).some((chunk) => chunk.includes('done')), 'the last line shown');
+    const later = terminal.chunks.slice(first);
+    expect(later.filter(isFrame)).toEqual([]);
+    expect(later.length).toBeGreaterThanOrEqual(5);
+    // The rewrite that shows it covers what the row's longer line before it held.
+    const last = later.find((chunk) => chunk.includes('done'))!;
+    expect(plain(last)).toMatch(/done {5,}/);
+  }, 20_000);
 });

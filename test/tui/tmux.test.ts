@@ -116,4 +116,45 @@ describe('the terminal UI in a real terminal', () => {
     expect(tmux('display-message', '-p', '-t', SESSION, '#{cursor_flag}').trim()).toBe('1'); // cursor shown
     expect(survivorsIn(pids)).toEqual([]);
   });
+
+  it("under a log flood the rows show each tier's newest line, rewritten in place, and a wide one after it", async () => {
+    // 3 000 lines of changing lengths in 1.5 s, then a last short one, then one in characters two columns wide.
+    const flood = [
+      'let i = 0;',
+      'const timer = setInterval(() => {',
+      "  for (let k = 0; k < 20; k += 1) { i += 1; process.stdout.write(`line ${i} ${'x'.repeat((i * 7) % 30)}\\n`); }",
+      "  if (i >= 3000) { clearInterval(timer); process.stdout.write('done: 3000 lines\\n'); setTimeout(() => process.stdout.write('終わり: wide\\n'), 1500); }",
+      '}, 10);',
+      'setInterval(() => {}, 1 << 30);',
+    ].join('\n');
+    const dir = makeProject({
+      config: { app: 'floodtest', tiers: { calm: { command: child('--say', 'calm says hello') }, flood: { command: ['node', 'flood.mjs'] } } },
+      files: { 'flood.mjs': flood },
+    });
+    tmux('new-session', '-d', '-s', 'flood', '-x', '100', '-y', '30', `cd ${dir} && node ${LAND_BIN} up; echo LAND-EXITED $?; sleep 120`);
+    const floodScreen = () => tmux('capture-pane', '-p', '-t', 'flood');
+    const floodRow = (t: string) => t.split('\n').find((line) => /^[› ] flood /.test(line)) ?? '';
+    const rowsOnce = (t: string) => t.split('\n').filter((line) => /^[› ] (calm|flood) /.test(line)).length === 2 && t.split('\n').filter((line) => /floodtest/.test(line)).length === 1;
+    const until = async (check: (t: string) => boolean, what: string): Promise<string> => {
+      const deadline = Date.now() + 30_000;
+      for (let t = floodScreen(); ; t = floodScreen()) {
+        if (check(t)) return t;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${t}`);
+        await sleep(50);
+      }
+    };
+    // Mid-flood: a whole line (its number, then as many x as it has) where the row's last column is.
+    let text = await until((t) => /line \d+ /.test(floodRow(t)), 'a flood line in the row');
+    const [, number, xs] = /line (\d+) (x*)\s*$/.exec(floodRow(text)) ?? [floodRow(text)];
+    expect(xs!.length, floodRow(text)).toBe((Number(number) * 7) % 30);
+    expect(rowsOnce(text)).toBe(true);
+    // The last short line leaves nothing of the longer ones before it; the calm row is untouched.
+    text = await until((t) => / done: 3000 lines$/.test(floodRow(t)), 'the last line alone in the row');
+    expect(rowsOnce(text)).toBe(true);
+    expect(text).toMatch(/calm says hello/);
+    text = await until((t) => / 終わり: wide/.test(floodRow(t)), 'the wide line in the row');
+    expect(rowsOnce(text)).toBe(true);
+    tmux('send-keys', '-t', 'flood', 'q');
+    expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
+  });
 });
