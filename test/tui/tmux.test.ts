@@ -92,7 +92,9 @@ describe('the terminal UI in a real terminal', () => {
     // Every tier's output merged, then searched: / types the query, Enter goes to the newest match, n to older ones.
     tmux('send-keys', '-t', SESSION, 'a');
     text = await waitForScreen((t) => /── all tiers/.test(t) && /alpha +│ alpha says hello/.test(t) && /beta +│ beta says hello/.test(t), 'the merged view');
+    // Each key once the one before it was read: keys sent together can reach land in one read, as one input.
     tmux('send-keys', '-t', SESSION, '/');
+    await waitForScreen((t) => /\/▏/.test(t), 'the search prompt opened');
     tmux('send-keys', '-t', SESSION, '-l', 'says hello');
     await waitForScreen((t) => /\/says hello▏/.test(t), 'the search prompt');
     tmux('send-keys', '-t', SESSION, 'Enter');
@@ -105,7 +107,9 @@ describe('the terminal UI in a real terminal', () => {
     tmux('send-keys', '-t', SESSION, 'N');
     await waitForScreen((t) => new RegExp(`match ${total} of ${total}`).test(t), 'the newer match again');
     tmux('send-keys', '-t', SESSION, '/');
+    await waitForScreen((t) => /\/▏/.test(t), 'the search prompt opened again');
     tmux('send-keys', '-t', SESSION, '-l', 'no such text');
+    await waitForScreen((t) => /\/no such text▏/.test(t), 'the second query');
     tmux('send-keys', '-t', SESSION, 'Enter');
     await waitForScreen((t) => /no line matches "no such text"/.test(t), 'a miss');
 
