@@ -7,7 +7,7 @@
 import type { BootPlan } from '../config/types.js';
 import { InputError } from '../errors.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
-import type { TierSnapshot } from '../supervisor/types.js';
+import type { SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
 import type { StackEnd } from './boot.js';
 import { describeEnd, exitCodeOf } from './foreground-tier.js';
 
@@ -65,12 +65,17 @@ function groupEnd(members: TierSnapshot[], source: string): StackEnd {
   return { code, reason: `${all}${what}; land exits with code ${code} (${source})` };
 }
 
+/** What may end a tier for good: one of its instances ending, or `land scale` removing the ones still running. */
+function mayEnd(event: SupervisorEvent): boolean {
+  return (event.type === 'state' && ENDED.has(event.to)) || event.type === 'scale';
+}
+
 /** For runStack's `until`: resolves once one of the tiers has ended for good. */
 export function untilTierEnds(ending: EndingTiers): (supervisor: Supervisor) => Promise<StackEnd> {
   return (supervisor) =>
     new Promise((resolve) => {
       const stop = supervisor.subscribe((event) => {
-        if (event.type !== 'state' || !ENDED.has(event.to) || supervisor.shuttingDown) return;
+        if (!mayEnd(event) || supervisor.shuttingDown) return;
         // After the exit's own follow-up (a restart under policy `always` moves it to backoff in the same turn).
         setImmediate(() => {
           const tiers = supervisor.snapshot().tiers;

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHILD, LAND_BIN, child, expectCleanRejection, waitUntil, land, landDone, makeProject, markedProcesses, removeProjects, survivorsIn } from '../helpers/land.js';
 
@@ -92,6 +93,24 @@ describe('land up --exit-with', () => {
     expect(run.stdout).toMatch(/shutting down \(every replica of test ended; test\.1 failed: exited with code 5.*\(exitWith on test\)\)/);
     expect(survivorsIn(pids)).toEqual([]);
     expect(markedProcesses(bootId)).toEqual([]);
+  });
+
+  it('scaling the ending tier down to the replicas that have ended ends the stack (a removal, not an exit)', { timeout: 60_000 }, async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // test.1 exits 0 at once; test.2 would run for a minute, until `land scale test 1` removes it.
+          test: { command: 'if [ "$LAND_REPLICA" = 1 ]; then exit 0; fi; sleep 60', shell: true, replicas: 2, restart: { policy: 'never' }, exitWith: true },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/test\.1: \w+ → exited/);
+    await run.waitFor(/test\.2: spawned pid/);
+    expect((await landDone(['scale', 'test', '1'], dir)).code).toBe(0);
+    const exit = await Promise.race([run.exited, sleep(15_000).then(() => 'still running')]);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(run.stdout).toMatch(/shutting down \(test\.1 .*land exits with code 0 \(exitWith on test\)\)/);
   });
 
   it.each([
