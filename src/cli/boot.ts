@@ -1,4 +1,5 @@
 /** Running a stack once its inputs are read and checked: telemetry, supervisor, control socket, display, exits. */
+import { constants } from 'node:os';
 import type { BootPlan } from '../config/types.js';
 import { startControlServer, type ControlServer } from '../control/server.js';
 import { InputError, oneLine } from '../errors.js';
@@ -23,7 +24,15 @@ import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
 /** Exit code when a second Ctrl-C cut the graceful shutdown short. */
 const FORCED_EXIT = 130;
 
+/** How the stack came to stop: what `until` ended it with, else the first signal and the shutdown's reason. */
+interface Ending {
+  end?: StackEnd;
+  signal?: NodeJS.Signals;
+  reason?: string;
+}
+
 interface Boot {
+  how: Ending;
   plan: BootPlan;
   supervisor: Supervisor;
   telemetry: MountainTelemetry;
@@ -39,6 +48,11 @@ export interface StackOptions {
   receiverPort?: number;
   /** Keep running when the terminal or the parent goes away (README "Detaching"). */
   detached?: boolean;
+  /**
+   * How the person asked for the stack to end with a tier (`--exit-with test`): stopped any other way first, land
+   * does not exit 0 (stackCode).
+   */
+  ending?: string;
   /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
   until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number | StackEnd>;
 }
@@ -88,6 +102,7 @@ function installExitPaths(boot: Boot): void {
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals === 1) {
+      if (!supervisor.shuttingDown) boot.how.signal = signal;
       // The shutdown's begin event starts telemetry's land.shutdown span (mountain listens to it).
       void supervisor.shutdown(`received ${signal}`);
       return;
@@ -144,6 +159,19 @@ async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): P
   await stopped;
   await printer.flush();
   return 'plain';
+}
+
+/**
+ * land's exit code. With an ending tier (`ending`) and the stack stopped before it ended, never 0: CI must not pass a
+ * run whose tests never finished. 128 + n when signal n stopped land (what a shell reports for a job it killed, and
+ * docker compose's code on Ctrl-C), 1 for any other stop (`land down`, `q` in the UI, the parent or terminal gone).
+ */
+function stackCode(how: Ending, ending: string | undefined): number {
+  if (how.end) return how.end.code;
+  if (ending === undefined) return 0;
+  const code = how.signal ? 128 + constants.signals[how.signal] : 1;
+  tell(`land: exit ${code}: the stack stopped (${how.reason ?? 'stopped'}) before ${ending} ended`);
+  return code;
 }
 
 /** The control socket (and --control-port); if it cannot listen, telemetry already started is closed first. */
@@ -213,7 +241,7 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   telemetry.attach(supervisor);
   // The last N boots' logs and telemetry are kept; older ones go once this boot's first child is on its way.
   pruneBootsAfterFirstSpawn(supervisor, rootDir, plan.config.keepBoots ?? DEFAULTS.keepBoots, bootId);
-  const boot = { plan, supervisor, telemetry, control, receiver, attachment: attachmentAtStart(options.detached ?? false) };
+  const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, attachment: attachmentAtStart(options.detached ?? false) };
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
   if (dashboard) process.stderr.write(`land: dashboard on ${dashboard.loginUrl}\n`);
@@ -223,15 +251,13 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
     supervisor.subscribe((event) => {
       if (event.type !== 'shutdown' || event.phase !== 'end') return;
       left = event.left ?? [];
+      boot.how.reason = event.reason;
       resolve();
     }),
   );
-  let exitCode = 0;
-  let ended: string | undefined;
   void options.until?.(supervisor, plan).then((end) => {
-    const { code, reason } = typeof end === 'number' ? { code: end, reason: 'the tier ended' } : end;
-    [exitCode, ended] = [code, reason];
-    void supervisor.shutdown(reason);
+    boot.how.end = typeof end === 'number' ? { code: end, reason: 'the tier ended' } : end;
+    void supervisor.shutdown(boot.how.end.reason);
   });
   // land stays up until asked to stop, even when every tier has ended on its own.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -259,7 +285,8 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   }
   removePidRecord(rootDir);
   // The UI said why it stopped while it was up; once it is gone the terminal should still say it.
-  if (shown === 'tui' && ended !== undefined) tell(`land: stopped: ${ended}`);
+  if (shown === 'tui' && boot.how.end) tell(`land: stopped: ${boot.how.end.reason}`);
+  const exitCode = stackCode(boot.how, options.ending);
   // Said last, where it is seen (after the UI is gone, after the counts); the design's promise was not kept.
   for (const line of describeStillRunning(left)) tell(`land: ${line}`);
   return left.length > 0 && exitCode === 0 ? EXIT_LEFT_BEHIND : exitCode;

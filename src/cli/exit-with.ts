@@ -75,13 +75,14 @@ export function untilTierEnds(ending: EndingTiers): (supervisor: Supervisor) => 
   return (supervisor) =>
     new Promise((resolve) => {
       const stop = supervisor.subscribe((event) => {
-        if (!mayEnd(event) || supervisor.shuttingDown) return;
+        // During a shutdown too: a tier that ended by itself just as another stop began still gives its code.
+        if (!mayEnd(event)) return;
         // After the exit's own follow-up (a restart under policy `always` moves it to backoff in the same turn).
         setImmediate(() => {
           const tiers = supervisor.snapshot().tiers;
           for (const name of ending.names) {
             const members = endedMembers(tiers, name);
-            if (!members || supervisor.shuttingDown) continue;
+            if (!members) continue;
             stop();
             return resolve(groupEnd(members, ending.source));
           }

@@ -10,7 +10,6 @@ import type { DashboardFlags } from './dashboard-start.js';
 import { restrictPlan } from './only.js';
 import { startLean } from '../runtime/optimizer.js';
 import type { StackOptions } from './boot.js';
-import type { BootPlan } from '../config/types.js';
 import { endingTiers, untilTierEnds } from './exit-with.js';
 
 export interface UpOptions extends InputOptions, DashboardFlags {
@@ -52,17 +51,14 @@ async function readBootPlan(options: UpOptions) {
   return plan;
 }
 
-/** `--exit-with` or the `exitWith` keys (checked before anything starts); `land spawn`'s own `until` wins. */
-function endingUntil(plan: BootPlan, flag: string | undefined): StackOptions['until'] {
-  const ending = endingTiers(plan, flag);
-  return ending && untilTierEnds(ending);
-}
 
 export async function upCommand(options: UpOptions): Promise<number> {
   // No optimizing compiler until land is busy: an idle supervisor keeps ~4 MB less resident (src/runtime/optimizer.ts).
   startLean();
   const plan = await readBootPlan(options);
-  const until = options.until ?? endingUntil(plan, options.exitWith);
+  // `--exit-with` or the `exitWith` keys (checked before anything starts); `land spawn`'s own `until` wins.
+  const ending = options.until ? undefined : endingTiers(plan, options.exitWith);
+  const until = options.until ?? (ending && untilTierEnds(ending));
   const rootDir = plan.config.rootDir;
   // .land/run private and really a folder (not a link, a file or another user's) before anything is read from it.
   ensureSocketDir(rootDir);
@@ -72,5 +68,5 @@ export async function upCommand(options: UpOptions): Promise<number> {
   // Only now the stack starts (its modules come in the config loader's chunk: scripts/bundle.mjs); the telemetry
   // clients stay lazy.
   const { runStack } = await import('./boot.js');
-  return runStack(plan, { ...options, until });
+  return runStack(plan, { ...options, until, ending: ending?.source });
 }

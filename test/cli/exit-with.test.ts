@@ -114,6 +114,39 @@ describe('land up --exit-with', () => {
   });
 
   it.each([
+    ['land down', (run: ReturnType<typeof land>, dir: string) => landDone(['down'], dir).then(() => run.exited), 1, /^land: exit 1: the stack stopped \(.*\) before --exit-with test ended$/m],
+    ['SIGTERM', (run: ReturnType<typeof land>) => run.stop('SIGTERM'), 143, /^land: exit 143: the stack stopped \(received SIGTERM\) before --exit-with test ended$/m],
+    ['SIGINT', (run: ReturnType<typeof land>) => run.stop('SIGINT'), 130, /^land: exit 130: the stack stopped \(received SIGINT\) before --exit-with test ended$/m],
+  ])('stopped by %s before the ending tier ended: land exits non-zero and says why', { timeout: 60_000 }, async (_, stop, code, line) => {
+    const { dir, pids } = ciProject('setTimeout(() => process.exit(3), 20000)');
+    const run = land(['up', '--no-tui', '--exit-with', 'test'], dir);
+    await run.waitFor(/test: spawned pid/);
+    const exit = await stop(run, dir);
+    expect(exit.code).toBe(code);
+    expect(run.stderr).toMatch(line);
+    expect(survivorsIn(pids)).toEqual([]);
+  });
+
+  it('an ending tier that ends while the stack is already shutting down still gives its code', { timeout: 60_000 }, async () => {
+    // slow depends on test, so a shutdown stops slow first; slow ignores SIGTERM for 3 s, and test ends (3) meanwhile.
+    const dir = makeProject({
+      config: {
+        tiers: {
+          test: { command: ['node', '-e', 'setTimeout(() => process.exit(3), 1500)'], restart: { policy: 'never' }, exitWith: true },
+          slow: { command: child('--ignore-term', '--say', 'slow up'), dependsOn: { test: 'started' }, stop: { timeoutMs: 3000 } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/slow up/);
+    await landDone(['down'], dir);
+    const exit = await run.exited;
+    expect(run.stdout).toMatch(/shutting down \(land down\)/);
+    expect(run.stdout).toMatch(/test: ready → crashed \(exited with code 3\)/);
+    expect(exit.code).toBe(3);
+  });
+
+  it.each([
     [['--exit-with', 'nope'], /^land: --exit-with: unknown tier nope \(known: db, test, docs\)$/],
     [['--exit-with', 'docs', '--profile', 'ci'], /^land: --exit-with: tier docs is gated off by profile ci \(Docs=false\): expected a tier that starts$/],
   ])('refuses %j before anything starts (exit 2, one line)', async (args, message) => {
