@@ -4,14 +4,16 @@
  * land's stdin, stdout and stderr (a terminal stays a terminal) and land's process group, and land exits with its
  * code (128 + n for signal n).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { resolvePlan } from '../config/plan.js';
 import { DEFAULTS } from '../config/resolve.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError, oneLine } from '../errors.js';
+import { checkExecLimits, checkNulBytes } from '../supervisor/preflight-env.js';
 import { replicaConfig } from '../supervisor/replicas.js';
+import { describeSpawnFailure } from '../supervisor/spawn-child.js';
 import { newBootId, newSpanId, newTraceId } from '../telemetry/ids.js';
 import { inTerminalForeground } from './attachment.js';
 import { readConfig, type InputOptions } from './inputs.js';
@@ -64,7 +66,7 @@ function commandEnv(plan: BootPlan, tier: ResolvedTier): Record<string, string> 
  * Signals sent to land go on to the command. What the terminal sends (Ctrl-C, Ctrl-\, a hangup) reaches the
  * command by itself when land is the terminal's foreground group: passing it on would deliver it twice.
  */
-function forwardSignals(child: ReturnType<typeof spawn>): () => void {
+function forwardSignals(child: ChildProcess): () => void {
   const fromTerminal = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT', 'SIGHUP']);
   const handlers = (['SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGTERM', 'SIGUSR2'] as const).map((signal) => {
     const handler = () => {
@@ -82,9 +84,18 @@ export async function runCommand(argv: string[], options: RunOptions): Promise<n
   const config = await readConfig(options);
   const plan = resolvePlan(config, { profile: options.profile, shellEnv: process.env });
   const tier = options.tier === undefined ? stackWideTier(plan) : namedTier(plan, options.tier);
+  // `land up`'s checks of what exec refuses: node's own errors would quote the value (a secret) or say only E2BIG.
+  checkNulBytes(plan);
+  checkExecLimits(plan, { ...tier, command: argv });
   const env = commandEnv(plan, tier);
   return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env });
+    let child: ChildProcess;
+    try {
+      child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env });
+    } catch (error) {
+      process.stderr.write(`land: run: ${argv[0]}: ${describeSpawnFailure(error as NodeJS.ErrnoException)}\n`);
+      return resolve(126);
+    }
     const stopForwarding = forwardSignals(child);
     child.once('error', (error: NodeJS.ErrnoException) => {
       stopForwarding();

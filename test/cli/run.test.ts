@@ -111,6 +111,23 @@ describe('land run', () => {
     expect(readFileSync(out, 'utf8').trim()).toBe('LAND-EXITED 1');
   });
 
+  it('makes land up\'s checks first: a NUL byte or an oversized value is one line naming the key, exit 2, the value printed nowhere', async () => {
+    // Not a secret by its name (nothing would redact it by name): the value must still never be printed.
+    const blob = 'hunter2hunter2';
+    const nul = makeProject({ config: { tiers: { api: { command: child() } } }, files: { '.env.Land': `SESSION_BLOB=${blob}\0x\n` } });
+    const marker = join(nul, 'ran');
+    const result = await landDone(['run', '--', 'touch', marker], nul);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^land: \.env\.Land:1: SESSION_BLOB: expected a value without NUL bytes \(a process cannot receive one\)\n$/);
+    expect(result.stdout + result.stderr).not.toContain(blob);
+    expect(existsSync(marker)).toBe(false);
+
+    const big = makeProject({ config: { tiers: { api: { command: child() } } }, profiles: { debug: `BIG=${'x'.repeat(140_000)}\n` } });
+    const oversized = await landDone(['run', '--', 'true'], big);
+    expect(oversized.code).toBe(2);
+    expect(oversized.stderr).toMatch(/^land: profiles\/debug\.env:1: BIG: expected a value of at most 128\.0 KiB \(the kernel's MAX_ARG_STRLEN, name included\), got 136\.7 KiB\n$/);
+  });
+
   it.each([
     [['run', '--tier', 'nope', '--', 'true'], /^land: --tier: unknown tier nope \(known: api, web\)$/],
     [['run', '--tier', 'web.3', '--', 'true'], /^land: --tier: unknown tier web\.3/],
