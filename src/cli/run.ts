@@ -45,11 +45,12 @@ function stackWideTier(plan: BootPlan): ResolvedTier {
 /** `--tier api` (a tier with replicas: as its first replica would get it) or `--tier api.2` (that replica). */
 function namedTier(plan: BootPlan, name: string): ResolvedTier {
   const tiers = plan.config.tiers;
-  const [group, number] = name.split('.');
-  const base = tiers.find((tier) => tier.name === (number === undefined ? name : group));
+  // The whole name: `web.2.9` or `web.02` is not web.2.
+  const [, group, number] = /^([^.]+)(?:\.([1-9]\d*))?$/.exec(name) ?? [];
+  const base = tiers.find((tier) => tier.name === group);
   const index = Number(number ?? 1);
   if (base && base.replicas === undefined && number === undefined) return base;
-  if (base?.replicas !== undefined && Number.isInteger(index) && index >= 1 && index <= base.replicas) return replicaConfig(base, index);
+  if (base?.replicas !== undefined && index <= base.replicas) return replicaConfig(base, index);
   throw new InputError(`--tier: unknown tier ${name} (known: ${tiers.map((tier) => tier.name).join(', ')})`);
 }
 
