@@ -35,6 +35,9 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .description('Boot a stack of sidecars from a build profile, supervise it, and trace the whole boot.')
     .version(libraryVersion(), '-v, --version')
     .exitOverride()
+    // Options before the command name are land's, after it the command's (`land run`'s passThroughOptions needs it):
+    // the program's own options are only --version and --help.
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(oneLineCommanderError(text)) });
   const configOption = () => new Option('-c, --config <file>', 'config file (.ts, .mts, .js, .mjs)');
@@ -147,7 +150,9 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
   program
     .command('run')
     .description("run a command in the foreground with the environment a tier gets under the profile (foreman's run); exit with its code")
-    .argument('[command...]', 'the command and its arguments, after `--`')
+    .argument('[command...]', 'the command and its arguments (after `--`, or after land\'s options)')
+    // Everything from the command's first word on is the command's: `land run node a.js --tier web` passes --tier on.
+    .passThroughOptions()
     .addOption(configOption())
     .addOption(profileOption())
     .option('-t, --tier <tier>', "that tier's environment (its env, inheritEnv, allowEnv, telemetryEnv); default: what every tier shares")

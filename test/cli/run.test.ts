@@ -111,6 +111,15 @@ describe('land run', () => {
     expect(readFileSync(out, 'utf8').trim()).toBe('LAND-EXITED 1');
   });
 
+  it('everything after the command\'s first word is the command\'s, land\'s own option names included; `--` still works', async () => {
+    const dir = project();
+    const argv = ['-c', 'echo "$LAND_TIER $LAND_PROFILE [$*]"', 'sh'];
+    const after = await landDone(['run', '--profile', 'ci', 'sh', ...argv, '--tier', 'web', '-p', 'debug', '--', 'x'], dir);
+    expect([after.code, after.stdout]).toEqual([0, 'run ci [--tier web -p debug -- x]\n']);
+    const dashed = await landDone(['run', '-t', 'api', '--', 'sh', ...argv, '--tier'], dir);
+    expect([dashed.code, dashed.stdout]).toEqual([0, 'api debug [--tier]\n']);
+  });
+
   it('makes land up\'s checks first: a NUL byte or an oversized value is one line naming the key, exit 2, the value printed nowhere', async () => {
     // Not a secret by its name (nothing would redact it by name): the value must still never be printed.
     const blob = 'hunter2hunter2';
