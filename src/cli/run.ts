@@ -1,8 +1,8 @@
 /**
  * `land run [--profile <name>] [--tier <tier>] -- <command…>` (foreman's `run`): one command in the foreground with
  * the environment a tier would get under the profile, nothing else started, no boot recorded. The command keeps
- * land's stdin, stdout and stderr (a terminal stays a terminal) and land's process group, and land exits with its
- * code (128 + n for signal n).
+ * land's stdin, stdout and stderr (a terminal stays a terminal) and, in the terminal's foreground, land's process
+ * group; land exits with its code (128 + n for signal n).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
@@ -63,16 +63,25 @@ function commandEnv(plan: BootPlan, tier: ResolvedTier): Record<string, string> 
   return env;
 }
 
+const FORWARDED = ['SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGTERM', 'SIGUSR2'] as const;
+/** What a terminal sends to its foreground group (Ctrl-C, Ctrl-\, a hangup). */
+const FROM_TERMINAL = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT', 'SIGHUP']);
+
 /**
- * Signals sent to land go on to the command. What the terminal sends (Ctrl-C, Ctrl-\, a hangup) reaches the
- * command by itself when land is the terminal's foreground group: passing it on would deliver it twice.
+ * Signals sent to land go on to the command. In the terminal's foreground the command shares land's group, so what
+ * the terminal sends reaches it by itself (passing it on too delivered it twice): only the rest is passed on.
+ * Elsewhere the command leads a group of its own (so a parent's `kill(-pgid)` reaches it once, through land) and
+ * every signal goes on to that group.
  */
-function forwardSignals(child: ChildProcess): () => void {
-  const fromTerminal = new Set<NodeJS.Signals>(['SIGINT', 'SIGQUIT', 'SIGHUP']);
-  const handlers = (['SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGTERM', 'SIGUSR2'] as const).map((signal) => {
+function forwardSignals(child: ChildProcess, ownGroup: boolean): () => void {
+  const handlers = FORWARDED.map((signal) => {
     const handler = () => {
-      if (fromTerminal.has(signal) && inTerminalForeground()) return;
-      child.kill(signal);
+      if (!ownGroup && FROM_TERMINAL.has(signal)) return;
+      try {
+        process.kill(ownGroup ? -child.pid! : child.pid!, signal);
+      } catch {
+        // already gone: its exit is on its way
+      }
     };
     process.on(signal, handler);
     return () => process.off(signal, handler);
@@ -90,14 +99,16 @@ export async function runCommand(argv: string[], options: RunOptions): Promise<n
   checkExecLimits(plan, { ...tier, command: argv });
   const env = commandEnv(plan, tier);
   return new Promise((resolve) => {
+    // Outside the terminal's foreground (or with no terminal), a group of its own: see forwardSignals.
+    const ownGroup = !inTerminalForeground();
     let child: ChildProcess;
     try {
-      child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env });
+      child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env, detached: ownGroup });
     } catch (error) {
       process.stderr.write(`land: run: ${argv[0]}: ${describeSpawnFailure(error as NodeJS.ErrnoException)}\n`);
       return resolve(126);
     }
-    const stopForwarding = forwardSignals(child);
+    const stopForwarding = forwardSignals(child, ownGroup);
     child.once('error', (error: NodeJS.ErrnoException) => {
       stopForwarding();
       // The shell's codes: 127 not found, 126 found but not runnable.

@@ -92,6 +92,25 @@ describe('land run', () => {
     }
   });
 
+  it('outside a terminal, a signal to land\'s whole process group reaches the command once', { timeout: 30_000 }, async () => {
+    const dir = project();
+    const script = [
+      'const seen = [];',
+      "for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => seen.push(s));",
+      "console.log('ready');",
+      'setTimeout(() => { console.log(seen.sort().join(",")); process.exit(seen.length); }, 1500);',
+    ].join(' ');
+    // land leads a group of its own, as under a CI runner or `timeout`, which signal the whole group.
+    const run = spawn(process.execPath, [LAND_BIN, 'run', '--', 'node', '-e', script], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    run.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+    const closed = new Promise((done) => run.once('close', done));
+    await waitUntil(() => out.includes('ready'), 15_000, 'the command to start');
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.kill(-run.pid!, signal);
+    expect(await closed).toBe(3);
+    expect(out).toBe('ready\nSIGHUP,SIGINT,SIGTERM\n');
+  });
+
   it('in a terminal: the command gets the tty, and Ctrl-C reaches it once', { timeout: 30_000 }, async () => {
     const dir = project();
     const out = join(dir, 'screen.txt');
