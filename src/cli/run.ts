@@ -2,7 +2,7 @@
  * `land run [--profile <name>] [--tier <tier>] -- <command…>` (foreman's `run`): one command in the foreground with
  * the environment a tier would get under the profile, nothing else started, no boot recorded. The command keeps
  * land's stdin, stdout and stderr (a terminal stays a terminal) and, in the terminal's foreground, land's process
- * group; land exits with its code (128 + n for signal n).
+ * group; land exits with its code (dies of its signal).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
@@ -89,6 +89,16 @@ function forwardSignals(child: ChildProcess, ownGroup: boolean): () => void {
   return () => handlers.forEach((off) => off());
 }
 
+/**
+ * The command died of `signal`: land dies of it too (as env, timeout and npm do), so a shell loop over `land run`
+ * stops at Ctrl-C; 128 + n if land outlives it.
+ */
+function dieOf(signal: NodeJS.Signals, resolve: (code: number) => void): void {
+  const code = 128 + constants.signals[signal];
+  if (FROM_TERMINAL.has(signal) || signal === 'SIGTERM') process.kill(process.pid, signal);
+  setImmediate(() => resolve(code));
+}
+
 export async function runCommand(argv: string[], options: RunOptions): Promise<number> {
   if (argv.length === 0) throw new InputError('run: expected a command after `--` (land run [--tier <tier>] -- <command…>)');
   const config = await readConfig(options);
@@ -117,7 +127,8 @@ export async function runCommand(argv: string[], options: RunOptions): Promise<n
     });
     child.once('exit', (code, signal) => {
       stopForwarding();
-      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
+      if (signal) return dieOf(signal, resolve);
+      resolve(code ?? 1);
     });
   });
 }

@@ -64,11 +64,16 @@ describe('land run', () => {
   it.each([
     [['sh', '-c', 'exit 0'], 0],
     [['sh', '-c', 'exit 42'], 42],
-    [['sh', '-c', 'kill -TERM $$'], 143],
     [['sh', '-c', 'kill -KILL $$'], 137],
   ])('%j: land exits with the command\'s code (128 + n for signal n)', async (command, code) => {
     const result = await landDone(['run', '--', ...command], project());
     expect(result.code).toBe(code);
+    expect(result.stdout + result.stderr).toBe('');
+  });
+
+  it.each(['INT', 'TERM', 'HUP', 'QUIT'])('the command dies of SIG%s: land dies of it too (a shell loop stops)', async (name) => {
+    const result = await landDone(['run', '--', 'sh', '-c', `kill -${name} $$`], project());
+    expect([result.code, result.signal]).toEqual([null, `SIG${name}`]);
     expect(result.stdout + result.stderr).toBe('');
   });
 
@@ -86,8 +91,8 @@ describe('land run', () => {
       await run.waitFor(/child up/);
       run.signal(signal);
       const exit = await run.exited;
-      // The fixture exits 0 on SIGTERM and has no SIGINT handler (so SIGINT kills it: 130).
-      expect([signal, exit.code]).toEqual([signal, signal === 'SIGTERM' ? 0 : 130]);
+      // The fixture exits 0 on SIGTERM and has no SIGINT handler (so SIGINT kills it, and land dies of it too).
+      expect([signal, exit.code, exit.signal]).toEqual(signal === 'SIGTERM' ? [signal, 0, null] : [signal, null, 'SIGINT']);
       if (signal === 'SIGTERM') expect(run.stdout).toContain('got SIGTERM, exiting');
     }
   });
