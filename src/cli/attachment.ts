@@ -75,10 +75,15 @@ export function attachmentWhenOrphaned(atStart: Attachment): Attachment {
   return { detached: false, why: "it runs in its parent's process group" };
 }
 
-/** land's process group is its terminal's foreground group: what the terminal sends (Ctrl-C) reaches all of it. */
+/**
+ * land's process group is its terminal's foreground group: what the terminal sends (Ctrl-C) reaches all of it.
+ * Without /proc (macOS) land cannot tell: a terminal on stdin is taken as the foreground, its commonest case (the
+ * other guess would pass each Ctrl-C on a second time).
+ */
 export function inTerminalForeground(): boolean {
   const stat = readStat();
-  return stat !== undefined && stat.ttyNr !== 0 && stat.tpgid === stat.pgrp;
+  if (stat === undefined) return process.stdin.isTTY === true;
+  return stat.ttyNr !== 0 && stat.tpgid === stat.pgrp;
 }
 
 /**
