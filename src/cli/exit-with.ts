@@ -15,6 +15,8 @@ import { describeEnd, exitCodeOf } from './foreground-tier.js';
 export interface EndingTiers {
   names: string[];
   source: string;
+  /** The keyed tiers the plan gates off, in one line for stderr (said once the boot is sure to go ahead). */
+  note?: string;
 }
 
 function flagTier(plan: BootPlan, name: string): string {
@@ -41,10 +43,11 @@ export function endingTiers(plan: BootPlan, flag: string | undefined): EndingTie
   const keyed = plan.config.tiers.filter((tier) => tier.exitWith);
   if (keyed.length === 0) return undefined;
   const enabled = new Set(plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name));
-  const off = keyed.filter((tier) => !enabled.has(tier.name)).map((tier) => tier.name);
-  if (off.length > 0) process.stderr.write(`land: exitWith: ${off.join(', ')} gated off by profile ${plan.profile}: ${off.length === 1 ? 'it does' : 'they do'} not end the stack\n`);
+  // The gate's own words (`Tests=false`): the profile, an env file or land's environment may have set it.
+  const off = plan.tiers.filter((tier) => !tier.enabled && keyed.some((key) => key.name === tier.name)).map((tier) => `${tier.name} (${tier.gatedBy ?? 'gated'})`);
+  const note = off.length > 0 ? `land: exitWith: ${off.join(', ')} gated off: ${off.length === 1 ? 'it does' : 'they do'} not end the stack` : undefined;
   const names = keyed.filter((tier) => enabled.has(tier.name)).map((tier) => tier.name);
-  return names.length === 0 ? undefined : { names, source: `exitWith on ${names.join(', ')}` };
+  return { names, source: `exitWith on ${names.join(', ')}`, note };
 }
 
 const ENDED = new Set(['exited', 'failed']);

@@ -58,15 +58,16 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const plan = await readBootPlan(options);
   // `--exit-with` or the `exitWith` keys (checked before anything starts); `land spawn`'s own `until` wins.
   const ending = options.until ? undefined : endingTiers(plan, options.exitWith);
-  const until = options.until ?? (ending && untilTierEnds(ending));
+  const until = options.until ?? (ending && ending.names.length > 0 ? untilTierEnds(ending) : undefined);
   const rootDir = plan.config.rootDir;
   // .land/run private and really a folder (not a link, a file or another user's) before anything is read from it.
   ensureSocketDir(rootDir);
   refuseSecondLand(rootDir);
   // The socket agrees with the pid file: a live land answering on it is refused before anything starts.
   await refuseIfLive(socketPath(rootDir));
+  if (ending?.note) process.stderr.write(`${ending.note}\n`);
   // Only now the stack starts (its modules come in the config loader's chunk: scripts/bundle.mjs); the telemetry
   // clients stay lazy.
   const { runStack } = await import('./boot.js');
-  return runStack(plan, { ...options, until, ending: ending?.source });
+  return runStack(plan, { ...options, until, ending: until && ending?.source });
 }

@@ -167,7 +167,11 @@ describe('land up --exit-with', () => {
     const { dir } = ciProject('', { exitWith: true, gate: 'Tests' }, { debug: 'Tests=false\n' });
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/db: starting → ready/);
-    expect(run.stderr).toMatch(/^land: exitWith: test gated off by profile debug: it does not end the stack$/m);
+    expect(run.stderr).toMatch(/^land: exitWith: test \(Tests=false\) gated off: it does not end the stack$/m);
+    // Said only by a land that boots: a second land is refused first, without it.
+    const second = await landDone(['up', '--no-tui'], dir);
+    expect(second.code).toBe(4);
+    expect(second.stderr).not.toMatch(/exitWith/);
     expect((await run.stop()).code).toBe(0);
   });
 
