@@ -13,9 +13,10 @@
  * fragment's pieces are handed on as read and its text is short (fragments.ts).
  *
  * A line that stays without its newline (a prompt, a progress bar, a child hung mid-line) is handed on too, as a
- * fragment of what is pending, once nothing was handed on for `quietMs` (docs/decisions.md, "Output without a
- * newline"): the log file gets those bytes as they are and the views a marked fragment. One timer per splitter, armed
- * only when a read leaves a partial line and no timer is armed: no timer work per read in a flood.
+ * fragment of what is pending, once no byte came for `quietMs`, or after MAX_PARTIAL_MS while bytes dribble in
+ * without a newline (docs/decisions.md, "Output without a newline"). The log file gets those bytes as they are, the
+ * views a marked fragment. One timer per splitter, armed only when a read leaves a partial line and none is armed:
+ * no timer work per read in a flood.
  */
 import { fragmentEnd, fragmentText, splitPieces, wholeCharactersEnd, type LineCut } from './fragments.js';
 import { countNewlines, LineBlock } from './line-block.js';
@@ -25,13 +26,15 @@ export { CUT_MARK, type LineCut } from './fragments.js';
 /** Lines longer than this are handed on in fragments (docs/decisions.md: the printed output marks them). */
 export const MAX_LINE_BYTES = 1 << 20;
 
-/** A partial line is handed on once nothing was for this long (so within 1–2 × this of its last newline). */
+/** A partial line is handed on once no byte came for this long (checked every QUIET_MS: within 1–2 × of the last). */
 export const QUIET_MS = 100;
+/** A partial line whose bytes keep coming without a newline (dots of progress) is handed on after this long. */
+export const MAX_PARTIAL_MS = 1000;
 
 export type BlockHandler = (block: LineBlock) => void;
 
 export interface QuietOptions {
-  /** Hand on a partial line after this long without a block handed on; none: only at a newline or the bound. */
+  /** Hand on a partial line after this long without a byte; none: only at a newline, the bound or the end. */
   quietMs?: number;
   /**
    * Not now: land holds the pipe (a reader downstream is behind: land is not reading, the child may not be quiet),
@@ -49,6 +52,10 @@ export class LineSplitter {
   private armed = false;
   /** The first pending piece when the timer was armed: still first when it fires, nothing was handed on since. */
   private quietFrom?: Buffer;
+  /** The last pending piece when the timer was armed: still last when it fires, no byte came since. */
+  private quietTo?: Buffer;
+  /** When the partial line at `quietFrom` was first armed for. */
+  private partialSince = 0;
 
   constructor(
     private readonly onBlock: BlockHandler,
@@ -127,27 +134,38 @@ export class LineSplitter {
   /** The timer, for the partial line now pending; one Timeout per splitter, used again (`refresh`). */
   private arm(): void {
     this.armed = true;
-    this.quietFrom = this.pending[0];
+    if (this.pending[0] !== this.quietFrom) {
+      this.quietFrom = this.pending[0];
+      this.partialSince = Date.now();
+    }
+    this.quietTo = this.pending.at(-1);
     if (this.timer) this.timer.refresh();
     else this.timer = setTimeout(() => this.onQuiet(), this.quiet.quietMs).unref();
   }
 
   /**
-   * Quiet since armed: the pending bytes go on as a fragment, after the I/O already due (timers run before the poll
-   * phase: the rest of the line or the pipe's end, read late by a busy land, must not be taken for quiet). Lines
-   * handed on since, or not now: armed again for what is pending.
+   * The partial line armed for is still pending (nothing handed on since), and either no byte came since (the child
+   * is quiet mid-line) or it has kept coming without a newline for MAX_PARTIAL_MS; and land is reading.
+   */
+  private due(): boolean {
+    if (this.pending[0] !== this.quietFrom || this.quiet.notNow?.()) return false;
+    return this.pending.at(-1) === this.quietTo || Date.now() - this.partialSince >= MAX_PARTIAL_MS;
+  }
+
+  /**
+   * Due: the pending bytes go on as a fragment, after the I/O already due (timers run before the poll phase: the rest
+   * of the line or the pipe's end, read late by a busy land, must not be taken for quiet). Else armed again.
    */
   private onQuiet(): void {
     if (this.pending.length === 0) return void (this.armed = false);
-    if (this.pending[0] !== this.quietFrom || this.quiet.notNow?.()) return this.arm();
+    if (!this.due()) return this.arm();
     setImmediate(() => this.handOnQuiet());
   }
 
   private handOnQuiet(): void {
     this.armed = false;
     if (this.pending.length === 0) return;
-    if (this.pending[0] !== this.quietFrom || this.quiet.notNow?.()) return this.arm();
-    this.quietFrom = undefined;
+    if (!this.due()) return this.arm();
     // A character cut short at the end stays: the next read completes it and arms the timer again.
     const end = wholeCharactersEnd(this.pending, this.pendingBytes);
     if (end > 0) this.handOnFragment(end);

@@ -187,6 +187,21 @@ describe('LineSplitter: a line without its newline', () => {
     expect(shown()).toEqual(['', ...Array.from({ length: 50 }, (_, i) => `line ${i} stend`)]);
   });
 
+  it('bytes that keep coming without a newline are not cut at each read, and are handed on within about a second', async () => {
+    const { splitter, shown, bytes } = quietSplitter(300);
+    const start = Date.now();
+    let early: string[] = [];
+    for (let i = 0; Date.now() - start < 1600; i++) {
+      splitter.push(Buffer.from(String(i % 10)));
+      if (Date.now() - start < 700) early = shown();
+      await sleep(20);
+    }
+    expect(early).toEqual([]);
+    expect(shown().length).toBeGreaterThanOrEqual(1);
+    splitter.end();
+    expect(shown().join('').replaceAll('…', '')).toBe(bytes());
+  });
+
   it('waits while held (land is not reading), and keeps a character cut short for the next read', async () => {
     let held = true;
     const { splitter, shown, bytes } = quietSplitter(30, () => held);
