@@ -38,7 +38,7 @@ export interface QuietOptions {
   quietMs?: number;
   /**
    * Not now: land holds the pipe (a reader downstream is behind: land is not reading, the child may not be quiet),
-   * or the pipe's end was read (its close hands the rest on whole).
+   * or the pipe's end was read (its close hands the rest on whole). Call `resumed` when it holds no more.
    */
   notNow?: () => boolean;
 }
@@ -65,7 +65,7 @@ export class LineSplitter {
 
   push(chunk: Buffer): void {
     this.split(chunk);
-    if (!this.armed && this.pending.length > 0 && this.quiet.quietMs !== undefined) this.arm();
+    this.resumed();
   }
 
   private split(chunk: Buffer): void {
@@ -145,30 +145,36 @@ export class LineSplitter {
 
   /**
    * The partial line armed for is still pending (nothing handed on since), and either no byte came since (the child
-   * is quiet mid-line) or it has kept coming without a newline for MAX_PARTIAL_MS; and land is reading.
+   * is quiet mid-line) or it has kept coming without a newline for MAX_PARTIAL_MS.
    */
   private due(): boolean {
-    if (this.pending[0] !== this.quietFrom || this.quiet.notNow?.()) return false;
+    if (this.pending[0] !== this.quietFrom) return false;
     return this.pending.at(-1) === this.quietTo || Date.now() - this.partialSince >= MAX_PARTIAL_MS;
   }
 
   /**
    * Due: the pending bytes go on as a fragment, after the I/O already due (timers run before the poll phase: the rest
-   * of the line or the pipe's end, read late by a busy land, must not be taken for quiet). Else armed again.
+   * of the line or the pipe's end, read late by a busy land, must not be taken for quiet). Bytes came since: armed
+   * again. Not now: disarmed until `resumed` (no timer runs while a pipe is held, an idle stack's included).
    */
   private onQuiet(): void {
-    if (this.pending.length === 0) return void (this.armed = false);
+    if (this.pending.length === 0 || this.quiet.notNow?.()) return void (this.armed = false);
     if (!this.due()) return this.arm();
     setImmediate(() => this.handOnQuiet());
   }
 
   private handOnQuiet(): void {
     this.armed = false;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || this.quiet.notNow?.()) return;
     if (!this.due()) return this.arm();
     // A character cut short at the end stays: the next read completes it and arms the timer again.
     const end = wholeCharactersEnd(this.pending, this.pendingBytes);
     if (end > 0) this.handOnFragment(end);
+  }
+
+  /** Land reads the pipe again: a partial line left pending while it was held gets its quiet time. */
+  resumed(): void {
+    if (!this.armed && this.pending.length > 0 && this.quiet.quietMs !== undefined) this.arm();
   }
 }
 

@@ -24,13 +24,17 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
   const { file, gate } = options;
   return new Promise<void>((resolve) => {
     const pauser = new StreamPauser(stream);
-    const onGate = (held: boolean) => (held ? pauser.hold() : pauser.release());
+    const release = () => {
+      pauser.release();
+      if (!pauser.held) splitter.resumed();
+    };
+    const onGate = (held: boolean) => (held ? pauser.hold() : release());
     if (gate.held) pauser.hold();
     gate.on('change', onGate);
     const onBlock = (block: LineBlock) => {
       if (!file.write(block.pieces)) {
         pauser.hold();
-        file.whenWritable(() => pauser.release());
+        file.whenWritable(release);
       }
       options.onLines(name, block);
     };

@@ -202,7 +202,7 @@ describe('LineSplitter: a line without its newline', () => {
     expect(shown().join('').replaceAll('…', '')).toBe(bytes());
   });
 
-  it('waits while held (land is not reading), and keeps a character cut short for the next read', async () => {
+  it('waits while held (land is not reading) until resumed, and keeps a character cut short for the next read', async () => {
     let held = true;
     const { splitter, shown, bytes } = quietSplitter(30, () => held);
     const text = Buffer.from('ünïcode');
@@ -210,6 +210,9 @@ describe('LineSplitter: a line without its newline', () => {
     await sleep(150);
     expect(shown()).toEqual([]);
     held = false;
+    await sleep(150);
+    expect(shown()).toEqual([]); // no timer ran on while held
+    splitter.resumed();
     await sleep(150);
     expect(shown()).toEqual(['ün…']);
     splitter.push(text.subarray(4));

@@ -24,11 +24,12 @@ const printedBy = (run: LandRun, tier: string) =>
 const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
 
 describe('output without a newline', () => {
-  it('a prompt left without its newline is in the log file, the printed output, land logs (-f) and status while the child waits; the file is exact once the line ends', async () => {
+  it('a prompt left without its newline is in the log file, the printed output, land logs (-f), status and a log probe while the child waits; the file is exact once the line ends', async () => {
     const dir = makeProject({
       config: {
         tiers: {
-          prompt: { command: child('--partial', 'Password: ', '--rest-after', 'go'), restart: { policy: 'never' } },
+          // Ready by its prompt: a readiness probe by log line sees the fragment.
+          prompt: { command: child('--partial', 'Password: ', '--rest-after', 'go'), ready: { log: 'Password: ' }, restart: { policy: 'never' } },
           // Progress written in pieces, then the newline alone: no empty line is shown for it.
           progress: {
             command: ['sh', '-c', 'printf "progress 0%% "; sleep 0.4; printf "progress 50%% "; sleep 0.4; printf "\\n"; echo bar done; exec sleep 300'],
@@ -40,6 +41,7 @@ describe('output without a newline', () => {
     const run = land(['up', '--no-tui'], dir);
     runs.push(run);
     await run.waitFor(/prompt +\| Password: …\n/);
+    await run.waitFor(/prompt: starting → ready \(log Password: +passed\)/);
     const file = join(dir, '.land', 'logs', run.bootId, 'prompt.log');
     await waitUntil(() => read(file) === 'Password: ', 5_000, 'the prompt in the log file');
     expect((await snapshot(dir)).tiers.find((tier) => tier.name === 'prompt')!.lastLine).toBe('Password: …');
