@@ -31,6 +31,12 @@ export function fragmentEnd(pieces: readonly Buffer[], total: number): number {
   return end === 0 ? before + characterBoundary(tail) : end;
 }
 
+/** Where the whole characters of `pieces` (`total` bytes) end: a character cut short by the read is left out. */
+export function wholeCharactersEnd(pieces: readonly Buffer[], total: number): number {
+  const tail = lastBytes(pieces, 4);
+  return total - tail.length + characterBoundary(tail);
+}
+
 /** The pieces cut in two at byte `at`, without copying them. */
 export function splitPieces(pieces: readonly Buffer[], at: number): [Buffer[], Buffer[]] {
   const before: Buffer[] = [];

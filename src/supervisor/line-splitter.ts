@@ -11,8 +11,14 @@
  * in fragments of about that size (cut on a character boundary), each marked with its place in the line, so a
  * 700 MB line costs land one fragment of memory at a time and still reaches the log file byte for byte. A
  * fragment's pieces are handed on as read and its text is short (fragments.ts).
+ *
+ * A line that stays without its newline (a prompt, a progress bar, a child hung mid-line) is handed on too, as a
+ * fragment of what is pending, once no byte came for `quietMs`, or after MAX_PARTIAL_MS while bytes dribble in
+ * without a newline (docs/decisions.md, "Output without a newline"). The log file gets those bytes as they are, the
+ * views a marked fragment. One timer per splitter, armed only when a read leaves a partial line and none is armed:
+ * no timer work per read in a flood.
  */
-import { fragmentEnd, fragmentText, splitPieces, type LineCut } from './fragments.js';
+import { fragmentEnd, fragmentText, splitPieces, wholeCharactersEnd, type LineCut } from './fragments.js';
 import { countNewlines, LineBlock } from './line-block.js';
 
 export { CUT_MARK, type LineCut } from './fragments.js';
@@ -20,20 +26,49 @@ export { CUT_MARK, type LineCut } from './fragments.js';
 /** Lines longer than this are handed on in fragments (docs/decisions.md: the printed output marks them). */
 export const MAX_LINE_BYTES = 1 << 20;
 
+/** A partial line is handed on once no byte came for this long (checked every QUIET_MS: within 1–2 × of the last). */
+export const QUIET_MS = 100;
+/** A partial line whose bytes keep coming without a newline (dots of progress) is handed on after this long. */
+export const MAX_PARTIAL_MS = 1000;
+
 export type BlockHandler = (block: LineBlock) => void;
+
+export interface QuietOptions {
+  /** Hand on a partial line after this long without a byte; none: only at a newline, the bound or the end. */
+  quietMs?: number;
+  /**
+   * Not now: land holds the pipe (a reader downstream is behind: land is not reading, the child may not be quiet),
+   * or the pipe's end was read (its close hands the rest on whole). Call `resumed` when it holds no more.
+   */
+  notNow?: () => boolean;
+}
 
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** Inside a line that was already handed on in part. */
   private cutting = false;
+  private timer?: NodeJS.Timeout;
+  private armed = false;
+  /** The first pending piece when the timer was armed: still first when it fires, nothing was handed on since. */
+  private quietFrom?: Buffer;
+  /** The last pending piece when the timer was armed: still last when it fires, no byte came since. */
+  private quietTo?: Buffer;
+  /** When the partial line at `quietFrom` was first armed for. */
+  private partialSince = 0;
 
   constructor(
     private readonly onBlock: BlockHandler,
     private readonly maxLineBytes = MAX_LINE_BYTES,
+    private readonly quiet: QuietOptions = {},
   ) {}
 
   push(chunk: Buffer): void {
+    this.split(chunk);
+    this.resumed();
+  }
+
+  private split(chunk: Buffer): void {
     const last = chunk.lastIndexOf(10);
     if (last === -1) {
       this.pending.push(chunk);
@@ -44,12 +79,15 @@ export class LineSplitter {
     if (this.cutting) {
       // The over-long line ends here: its tail is the last fragment, the rest of the read goes on as usual.
       const first = chunk.indexOf(10);
-      const pieces = [...this.pending, chunk.subarray(0, first + 1)];
+      const end = chunk.subarray(0, first + 1);
+      // A partial line handed on whole, then only its newline: the log file takes it, the views have the line.
+      const shown = this.pending.length > 0 || !isLineEnd(end);
+      const pieces = [...this.pending, end];
       this.pending = [];
       this.pendingBytes = 0;
       this.cutting = false;
-      this.onBlock(fragment(pieces, 'last'));
-      if (first + 1 < chunk.length) this.push(chunk.subarray(first + 1));
+      this.onBlock(shown ? fragment(pieces, 'last') : new LineBlock(pieces, 0));
+      if (first + 1 < chunk.length) this.split(chunk.subarray(first + 1));
       return;
     }
     const pieces = this.pending.length === 0 ? [chunk.subarray(0, last + 1)] : [...this.pending, chunk.subarray(0, last + 1)];
@@ -60,9 +98,11 @@ export class LineSplitter {
 
   /** The stream ended. */
   end(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armed = false;
     if (this.pending.length === 0) {
-      // The stream ended right after a fragment: an empty last one says the line is over.
-      if (this.cutting) this.onBlock(fragment([], 'last'));
+      // The stream ended right after a partial line handed on whole (a bound's fragment always keeps a character).
       this.cutting = false;
       return;
     }
@@ -82,8 +122,7 @@ export class LineSplitter {
    * last character is held back because the next read may start with the newline: handed on, it would make a
    * fragment marked as going on (`…yyyE…`) that in fact ends the line, and an empty last fragment (`…`) after it.
    */
-  private handOnFragment(): void {
-    const end = fragmentEnd(this.pending, this.pendingBytes);
+  private handOnFragment(end = fragmentEnd(this.pending, this.pendingBytes)): void {
     const [piece, rest] = splitPieces(this.pending, end);
     const cut: LineCut = this.cutting ? 'middle' : 'first';
     this.cutting = true;
@@ -91,7 +130,56 @@ export class LineSplitter {
     this.pendingBytes -= end;
     this.onBlock(fragment(piece, cut));
   }
+
+  /** The timer, for the partial line now pending; one Timeout per splitter, used again (`refresh`). */
+  private arm(): void {
+    this.armed = true;
+    if (this.pending[0] !== this.quietFrom) {
+      this.quietFrom = this.pending[0];
+      this.partialSince = Date.now();
+    }
+    this.quietTo = this.pending.at(-1);
+    if (this.timer) this.timer.refresh();
+    else this.timer = setTimeout(() => this.onQuiet(), this.quiet.quietMs).unref();
+  }
+
+  /**
+   * The partial line armed for is still pending (nothing handed on since), and either no byte came since (the child
+   * is quiet mid-line) or it has kept coming without a newline for MAX_PARTIAL_MS.
+   */
+  private due(): boolean {
+    if (this.pending[0] !== this.quietFrom) return false;
+    return this.pending.at(-1) === this.quietTo || Date.now() - this.partialSince >= MAX_PARTIAL_MS;
+  }
+
+  /**
+   * Due: the pending bytes go on as a fragment, after the I/O already due (timers run before the poll phase: the rest
+   * of the line or the pipe's end, read late by a busy land, must not be taken for quiet). Bytes came since: armed
+   * again. Not now: disarmed until `resumed` (no timer runs while a pipe is held, an idle stack's included).
+   */
+  private onQuiet(): void {
+    if (this.pending.length === 0 || this.quiet.notNow?.()) return void (this.armed = false);
+    if (!this.due()) return this.arm();
+    setImmediate(() => this.handOnQuiet());
+  }
+
+  private handOnQuiet(): void {
+    this.armed = false;
+    if (this.pending.length === 0 || this.quiet.notNow?.()) return;
+    if (!this.due()) return this.arm();
+    // A character cut short at the end stays: the next read completes it and arms the timer again.
+    const end = wholeCharactersEnd(this.pending, this.pendingBytes);
+    if (end > 0) this.handOnFragment(end);
+  }
+
+  /** Land reads the pipe again: a partial line left pending while it was held gets its quiet time. */
+  resumed(): void {
+    if (!this.armed && this.pending.length > 0 && this.quiet.quietMs !== undefined) this.arm();
+  }
 }
+
+/** `\n` or `\r\n` alone. */
+const isLineEnd = (bytes: Buffer) => bytes.length === 1 || (bytes.length === 2 && bytes[0] === 13);
 
 /** A fragment of an over-long line: one line, whose text is its start and end only. */
 const fragment = (pieces: Buffer[], cut: LineCut) => new LineBlock(pieces, 1, cut, fragmentText(pieces, cut));

@@ -33,6 +33,10 @@ export class StreamPauser {
 
   constructor(private readonly stream: Readable) {}
 
+  get held(): boolean {
+    return this.holds > 0;
+  }
+
   hold(): void {
     if (this.holds++ === 0) this.stream.pause();
   }

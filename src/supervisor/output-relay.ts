@@ -1,11 +1,12 @@
 /**
  * A child's two pipes → its log file (the exact bytes) and blocks of whole lines; both pipes pause while the output
  * gate is held (a reader downstream is behind) or the log file is, so memory stays bounded and nothing is dropped.
+ * A partial line that stays without its newline is handed on after a short quiet time (line-splitter.ts).
  */
 import type { Readable } from 'node:stream';
 import { noteHotBytes } from '../runtime/optimizer.js';
 import type { LineBlock } from './line-block.js';
-import { LineSplitter } from './line-splitter.js';
+import { LineSplitter, MAX_LINE_BYTES, QUIET_MS } from './line-splitter.js';
 import { StreamPauser, type OutputGate } from './output-gate.js';
 import type { TierLog } from './tier-log.js';
 import type { LogStream } from './types.js';
@@ -23,16 +24,21 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
   const { file, gate } = options;
   return new Promise<void>((resolve) => {
     const pauser = new StreamPauser(stream);
-    const onGate = (held: boolean) => (held ? pauser.hold() : pauser.release());
+    const release = () => {
+      pauser.release();
+      if (!pauser.held) splitter.resumed();
+    };
+    const onGate = (held: boolean) => (held ? pauser.hold() : release());
     if (gate.held) pauser.hold();
     gate.on('change', onGate);
-    const splitter = new LineSplitter((block) => {
+    const onBlock = (block: LineBlock) => {
       if (!file.write(block.pieces)) {
         pauser.hold();
-        file.whenWritable(() => pauser.release());
+        file.whenWritable(release);
       }
       options.onLines(name, block);
-    });
+    };
+    const splitter = new LineSplitter(onBlock, MAX_LINE_BYTES, { quietMs: QUIET_MS, notNow: () => pauser.held || stream.readableEnded });
     stream.on('data', (chunk: Buffer) => {
       noteHotBytes(chunk.length);
       splitter.push(chunk);

@@ -1,6 +1,8 @@
 /** The line splitter: whole lines whatever the pipe's chunking, and the exact bytes for the log file. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter, type LineCut } from '../../src/supervisor/line-splitter.js';
+import type { LineBlock } from '../../src/supervisor/line-block.js';
 
 function feed(chunks: Buffer[], maxLineBytes?: number): { bytes: Buffer; lines: string[]; blocks: number; cuts: Array<LineCut | undefined> } {
   const pieces: Buffer[] = [];
@@ -131,5 +133,92 @@ describe('LineSplitter', () => {
     for (let i = 0; i < 10_000; i++) splitter.push(chunk); // a megabyte without a newline
     splitter.end();
     expect(largest).toBeLessThanOrEqual(1024 + 100);
+  });
+});
+
+/** A splitter that hands on a partial line after `quietMs`; what it handed on so far. */
+function quietSplitter(quietMs: number, notNow?: () => boolean) {
+  const blocks: LineBlock[] = [];
+  const splitter = new LineSplitter((block) => blocks.push(block), undefined, { quietMs, notNow });
+  const shown = () => blocks.filter((block) => block.count > 0).flatMap((block) => block.lines);
+  const bytes = () => Buffer.concat(blocks.flatMap((block) => block.pieces)).toString();
+  return { splitter, blocks, shown, bytes };
+}
+
+describe('LineSplitter: a line without its newline', () => {
+  it('is handed on as it is once quiet, the rest of it as the next fragments, and the bytes are exactly those written', async () => {
+    const { splitter, blocks, shown, bytes } = quietSplitter(30);
+    splitter.push(Buffer.from('done\nPassword: '));
+    expect(shown()).toEqual(['done']);
+    await sleep(150);
+    expect(shown()).toEqual(['done', 'Password: …']);
+    expect(bytes()).toBe('done\nPassword: ');
+    splitter.push(Buffer.from('progress 1% '));
+    await sleep(150);
+    splitter.push(Buffer.from('progress 2%\nnext\n'));
+    expect(shown()).toEqual(['done', 'Password: …', '…progress 1% …', '…progress 2%', 'next']);
+    expect(blocks.map((block) => block.cut)).toEqual([undefined, 'first', 'middle', 'last', undefined]);
+    splitter.end();
+    expect(bytes()).toBe('done\nPassword: progress 1% progress 2%\nnext\n');
+  });
+
+  it('a newline alone after a fragment goes to the bytes only (no empty line shown); nothing more at the end', async () => {
+    const { splitter, blocks, shown, bytes } = quietSplitter(30);
+    splitter.push(Buffer.from('Compiling...'));
+    await sleep(150);
+    splitter.push(Buffer.from('\r\nok\nhung mid-line'));
+    await sleep(150);
+    splitter.end();
+    expect(shown()).toEqual(['Compiling...…', 'ok', 'hung mid-line…']);
+    expect(blocks.map((block) => block.count)).toEqual([1, 0, 1, 1]);
+    expect(bytes()).toBe('Compiling...\r\nok\nhung mid-line');
+  });
+
+  it('reads that keep ending lines hand on no fragment, however long a partial line lasts between them', async () => {
+    const { splitter, blocks, shown } = quietSplitter(100);
+    // Every read ends a line and leaves the start of the next pending, for about five quiet times.
+    for (let i = 0; i < 50; i++) {
+      splitter.push(Buffer.from(`${i === 0 ? '' : 'end'}\nline ${i} st`));
+      await sleep(10);
+    }
+    splitter.push(Buffer.from('end\n'));
+    splitter.end();
+    expect(blocks.every((block) => block.cut === undefined)).toBe(true);
+    expect(shown()).toEqual(['', ...Array.from({ length: 50 }, (_, i) => `line ${i} stend`)]);
+  });
+
+  it('bytes that keep coming without a newline are not cut at each read, and are handed on within about a second', async () => {
+    const { splitter, shown, bytes } = quietSplitter(300);
+    const start = Date.now();
+    let early: string[] = [];
+    for (let i = 0; Date.now() - start < 1600; i++) {
+      splitter.push(Buffer.from(String(i % 10)));
+      if (Date.now() - start < 700) early = shown();
+      await sleep(20);
+    }
+    expect(early).toEqual([]);
+    expect(shown().length).toBeGreaterThanOrEqual(1);
+    splitter.end();
+    expect(shown().join('').replaceAll('…', '')).toBe(bytes());
+  });
+
+  it('waits while held (land is not reading) until resumed, and keeps a character cut short for the next read', async () => {
+    let held = true;
+    const { splitter, shown, bytes } = quietSplitter(30, () => held);
+    const text = Buffer.from('ünïcode');
+    splitter.push(text.subarray(0, 4)); // `ün` and the first byte of `ï`
+    await sleep(150);
+    expect(shown()).toEqual([]);
+    held = false;
+    await sleep(150);
+    expect(shown()).toEqual([]); // no timer ran on while held
+    splitter.resumed();
+    await sleep(150);
+    expect(shown()).toEqual(['ün…']);
+    splitter.push(text.subarray(4));
+    await sleep(150);
+    expect(shown()).toEqual(['ün…', '…ïcode…']);
+    splitter.end();
+    expect(bytes()).toBe('ünïcode');
   });
 });

@@ -1,0 +1,67 @@
+/**
+ * Output without a newline (a prompt, a progress bar, a child hung mid-line) is seen while the child runs: in the log
+ * file byte for byte, in the printed output, `land logs`, `land logs -f` and status; and the file holds exactly what
+ * the child wrote once the line goes on and ends.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { child, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
+import { cleanUp } from '../control/helpers.js';
+import { snapshot } from '../faults/support.js';
+
+const runs: LandRun[] = [];
+afterEach(() => cleanUp(runs));
+afterAll(removeProjects);
+
+/** The lines a tier's output was printed as, without their head. */
+const printedBy = (run: LandRun, tier: string) =>
+  run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith(`${tier.padEnd('mountain'.length)} | `))
+    .map((line) => line.slice('mountain | '.length));
+
+const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+
+describe('output without a newline', () => {
+  it('a prompt left without its newline is in the log file, the printed output, land logs (-f), status and a log probe while the child waits; the file is exact once the line ends', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Ready by its prompt: a readiness probe by log line sees the fragment.
+          prompt: { command: child('--partial', 'Password: ', '--rest-after', 'go'), ready: { log: 'Password: ' }, restart: { policy: 'never' } },
+          // Progress written in pieces, then the newline alone: no empty line is shown for it.
+          progress: {
+            command: ['sh', '-c', 'printf "progress 0%% "; sleep 0.4; printf "progress 50%% "; sleep 0.4; printf "\\n"; echo bar done; exec sleep 300'],
+            restart: { policy: 'never' },
+          },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/prompt +\| Password: …\n/);
+    await run.waitFor(/prompt: starting → ready \(log Password: +passed\)/);
+    const file = join(dir, '.land', 'logs', run.bootId, 'prompt.log');
+    await waitUntil(() => read(file) === 'Password: ', 5_000, 'the prompt in the log file');
+    expect((await snapshot(dir)).tiers.find((tier) => tier.name === 'prompt')!.lastLine).toBe('Password: …');
+    expect((await landDone(['logs', 'prompt'], dir)).stdout).toBe('Password: …\n');
+    const follow = land(['logs', 'prompt', '-f'], dir);
+    runs.push(follow);
+    await follow.waitFor(/^Password: …$/m);
+
+    writeFileSync(join(dir, 'go'), '');
+    await run.waitFor(/prompt +\| partial done\n/);
+    await follow.waitFor(/^partial done$/m);
+    expect(follow.stdout).toBe('Password: …\n… and the rest\npartial done\n');
+    expect(printedBy(run, 'prompt')).toEqual(['Password: …', '… and the rest', 'partial done']);
+    expect(read(file)).toBe('Password:  and the rest\npartial done\n');
+
+    await run.waitFor(/progress +\| bar done\n/);
+    expect(printedBy(run, 'progress')).toEqual(['progress 0% …', '…progress 50% …', 'bar done']);
+    expect(read(join(dir, '.land', 'logs', run.bootId, 'progress.log'))).toBe('progress 0% progress 50% \nbar done\n');
+    expect((await run.stop()).code).toBe(0);
+    expect((await follow.exited).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 60_000);
+});
