@@ -128,9 +128,13 @@ function changeNote(tier: TierSnapshot, now: number): string {
  */
 function overMemory(tier: TierSnapshot): string | undefined {
   if (tier.memory?.last === undefined) return undefined;
-  const crash = tier.history.findLast((transition) => transition.state === 'crashed');
-  return crash?.reason.startsWith('over its memory limit') ? crash.reason : undefined;
+  // The latest start or end only: a crash over the limit followed by a life that exited otherwise is not this backoff's.
+  const end = tier.history.findLast((transition) => LIFE_MARKS.has(transition.state));
+  return end?.state === 'crashed' && end.reason.startsWith('over its memory limit') ? end.reason : undefined;
 }
+
+/** The states that start or end a life, in a tier's history. */
+const LIFE_MARKS: ReadonlySet<TierState> = new Set(['starting', 'ready', 'crashed', 'exited']);
 
 function exitText(tier: TierSnapshot): string {
   const exit = tier.lastExit;

@@ -35,4 +35,19 @@ describe('a tier in backoff after its memory limit', () => {
   it('says the exit for a tier without a memory restart', () => {
     expect(tierCells(inBackoff(undefined), T0, undefined).info).toBe('restart in 1s · exit code 0');
   });
+
+  it('says the exit when a later life ended otherwise after an older restart over the limit', () => {
+    const memory = { limit: 100 * 1024 ** 2, restarts: 1, last: { used: 130 * 1024 ** 2, at: T0 - 9000 } };
+    const tier = inBackoff(memory);
+    tier.history = [
+      { state: 'ready', at: T0 - 10_000, reason: 'running' },
+      { state: 'crashed', at: T0 - 9000, reason: REASON },
+      { state: 'backoff', at: T0 - 9000, reason: 'restarting in 100 ms' },
+      { state: 'starting', at: T0 - 8900, reason: 'restart 1' },
+      { state: 'ready', at: T0 - 8700, reason: 'running' },
+      { state: 'exited', at: T0 - 10, reason: 'completed with code 0' },
+      { state: 'backoff', at: T0, reason: 'restarting in 1.0 s' },
+    ];
+    expect(tierCells(tier, T0, undefined).info).toBe('restart in 1s · exit code 0');
+  });
 });
