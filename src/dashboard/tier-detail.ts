@@ -1,6 +1,7 @@
-/** A tier's configuration as the dashboard's detail view shows it: command, cwd, probes, policies, environment. */
+/** A tier's configuration as the dashboard's detail view shows it: command, cwd, probes, policies, limits, environment. */
 import { looksSecret } from '../config/secrets.js';
 import { hydrateChildEnv } from '../config/hydrate.js';
+import { formatSize } from '../config/size.js';
 import type { BootPlan, ProbeSpec, ResolvedTier } from '../config/types.js';
 import { SECRET_MASK, type TierDetail } from './wire.js';
 
@@ -50,6 +51,7 @@ export function tierDetail(plan: BootPlan, name: string, ids: { bootId: string; 
     liveness,
     restart: `${policy}, at most ${maxRestarts} restarts, backoff ${backoff.initialMs} ms doubling to ${backoff.maxMs} ms, reset after ${resetAfterMs} ms healthy`,
     stop: `${tier.stop.signal}, then SIGKILL to the whole tree after ${tier.stop.timeoutMs} ms`,
+    ...(tier.limits ? { limits: `memory ${formatSize(tier.limits.memory)} for the whole tree, restarted when over it 2 s in a row` } : {}),
     dependsOn: tier.dependsOn,
     ...maskedEnv(plan, tier, ids),
   };

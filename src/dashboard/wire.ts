@@ -73,6 +73,8 @@ export interface TierDetail {
   liveness?: string;
   restart: string;
   stop: string;
+  /** `limits.memory`, said as the liveness, restart and stop policies are. */
+  limits?: string;
   dependsOn: Record<string, string>;
   /** The environment land gives the tier's process, sorted, secret values masked. */
   env: Array<[string, string]>;

@@ -103,6 +103,8 @@ function Detail({ name, onClose }: { name: string; onClose: () => void }) {
             <dd>{detail.restart}</dd>
             <dt>stop</dt>
             <dd>{detail.stop}</dd>
+            <dt>limits</dt>
+            <dd>{detail.limits ?? 'none'}</dd>
           </dl>
           <h3>
             Environment ({detail.env.length} variables, {detail.masked} masked)
