@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 // zod/mini: the same checks and messages as zod's classic API in a fifth of the bundled code, which `land up` parses
 // before its first spawn (docs/decisions.md).
 import * as z from 'zod/mini';
-import { parseSize, SIZE_RULE } from './size.js';
+import { parseSize, sizeExpectation } from './size.js';
 
 /*
  * Every message here starts with what was expected; `parseLandConfig` adds the file, the key path and what was
@@ -149,7 +149,7 @@ const stopSchema = () =>
 /** What land watches of a tier's running tree (src/supervisor/memory-watch.ts). */
 const limitsSchema = () =>
   z.strictObject(
-    { memory: z.optional(z.custom<number | string>((value) => parseSize(value) !== undefined, { error: `expected ${SIZE_RULE}` })) },
+    { memory: z.optional(z.custom<number | string>((value) => parseSize(value) !== undefined, { error: (issue) => `expected ${sizeExpectation(issue.input)}` })) },
     { error: 'expected an object { memory }' },
   );
 

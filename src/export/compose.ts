@@ -11,6 +11,7 @@
  *   an unhealthy container), land's backoff and restart budget beyond `on-failure:<n>`.
  */
 import { Document, isMap, type Pair, type YAMLMap } from 'yaml';
+import { formatSize } from '../config/size.js';
 import { exitWithWarning } from './exit-with.js';
 import { describeProbe, probeCheck, seconds } from './probes.js';
 import {
@@ -29,6 +30,9 @@ import {
 } from './model.js';
 
 export const COMPOSE_FILE = 'compose.yaml';
+
+/** The smallest memory limit Docker accepts (its linuxMinMemory, 6 MiB). */
+const DOCKER_MIN_MEMORY = 6 * 1024 ** 2;
 
 type Service = Record<string, unknown>;
 
@@ -83,6 +87,10 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
   const { backoff } = tier.restart;
   if (tier.restart.policy !== 'never') warn(`backoff ${backoff.initialMs}→${backoff.maxMs} ms not mapped: Docker restarts with its own doubling delay from 100 ms`);
   if (tier.limits) warn(memoryLimitWarning(tier.limits.memory, 'mem_limit'));
+  // Docker's own floor (linuxMinMemory): `docker compose up` refuses the container, where land accepts down to 1M.
+  if (tier.limits && tier.limits.memory < DOCKER_MIN_MEMORY) {
+    warn(`memory limit ${formatSize(tier.limits.memory)} is under Docker's minimum of 6 MiB: Docker refuses to create the container`);
+  }
   const entry: Service = {
     image,
     working_dir: literal(containerCwd(tier)),

@@ -82,9 +82,11 @@ describe('parseLandConfig', () => {
     [tier({ env: { PORT: 8080 } }), 'land.config.ts: tiers.cocoon.env.PORT: expected a string value, got 8080'],
     [tier({ when: 'Spawn' }), 'land.config.ts: tiers.cocoon.when: expected a function (env) => boolean, got "Spawn"'],
     [{ tiers: { 'my tier': { command: ['x'] } } }, 'land.config.ts: tiers["my tier"]: expected a tier name of letters, digits, - and _ (starting with a letter or digit), got "my tier"'],
-    [tier({ limits: { memory: 512 } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G: powers of 1024), got 512'],
-    [tier({ limits: { memory: '1.5T' } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G: powers of 1024), got "1.5T"'],
-    [tier({ limits: { memory: '-5M' } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G: powers of 1024), got "-5M"'],
+    [tier({ limits: { memory: 512 } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G, T: powers of 1024), got 512'],
+    [tier({ limits: { memory: '2000000ib' } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G, T: powers of 1024), got "2000000ib"'],
+    [tier({ limits: { memory: '9000T' } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size under 8192T (2^53 bytes, the largest a number holds exactly), got "9000T"'],
+    [tier({ limits: { memory: 2 ** 60 } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size under 8192T (2^53 bytes, the largest a number holds exactly), got 1152921504606847000'],
+    [tier({ limits: { memory: '-5M' } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G, T: powers of 1024), got "-5M"'],
     [tier({ limits: '512M' }), 'land.config.ts: tiers.cocoon.limits: expected an object { memory }, got "512M"'],
     [tier({ limits: { memroy: '512M' } }), 'land.config.ts: tiers.cocoon.limits: unknown key "memroy": did you mean "memory"?'],
   ])('rejects %j', (input, message) => {
@@ -101,6 +103,13 @@ describe('parseLandConfig', () => {
     expect(memoryOf('2048 KiB')).toEqual({ memory: 2048 * 1024 });
     expect(memoryOf('64MB')).toEqual({ memory: 64 * 1024 ** 2 });
     expect(memoryOf(1024 ** 2)).toEqual({ memory: 1024 ** 2 });
+    expect(memoryOf('512Mi')).toEqual({ memory: 512 * 1024 ** 2 });
+    expect(memoryOf('2Gi')).toEqual({ memory: 2 * 1024 ** 3 });
+    expect(memoryOf('4096Ki')).toEqual({ memory: 4096 * 1024 });
+    expect(memoryOf('1.5T')).toEqual({ memory: 1.5 * 1024 ** 4 });
+    expect(memoryOf('1Ti')).toEqual({ memory: 1024 ** 4 });
+    expect(memoryOf('1TiB')).toEqual({ memory: 1024 ** 4 });
+    expect(memoryOf('2097152B')).toEqual({ memory: 2 * 1024 ** 2 });
     expect(resolveConfig(parseLandConfig(tier({}), 'f'), '/p/land.config.ts', 'f').tiers[0]!.limits).toBeUndefined();
   });
 

@@ -101,7 +101,7 @@ describe('a memory limit per tier', () => {
 
   it('rejects a bad size with one line naming the file, the key and what was expected (exit 2), in land check too', async () => {
     const dir = makeProject({ config: { tiers: { api: { command: child(), limits: { memory: '512X' } } } } });
-    const expected = 'land.config.mjs: tiers.api.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G: powers of 1024), got "512X"';
+    const expected = 'land.config.mjs: tiers.api.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G, T: powers of 1024), got "512X"';
     const up = await landDone(['up', '--no-tui'], dir);
     expect(up.code).toBe(2);
     expect(up.stderr).toContain(expected);
