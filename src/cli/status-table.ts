@@ -34,10 +34,10 @@ function changeNote(tier: TierSnapshot): string {
   return ` · after ${describeChange(change.file, change.files)}`;
 }
 
-/** When the running process was started after its tree went over its memory limit: how far over. */
+/** When the running process is the life a restart over the memory limit started (not a later one): how far over. */
 function memoryNote(tier: TierSnapshot): string {
   const last = tier.memory?.last;
-  if (!last || tier.startedAt === undefined || tier.startedAt < last.at) return '';
+  if (!last || last.pid === undefined || last.pid !== tier.pid) return '';
   return ` · after a restart over its memory limit (${formatSize(last.used)} > ${formatSize(tier.memory!.limit)})`;
 }
 

@@ -13,7 +13,7 @@ import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
 import { ofTier, type Leftovers, type StillRunning } from './left-behind.js';
 import type { LeftProcesses } from './left-processes.js';
 import { signalTree, type TreeTarget } from './process-tree.js';
-import { MemoryWatch } from './memory-watch.js';
+import type { MemoryWatch } from './memory-watch.js';
 import type { LogEntry } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
 import { scaleGroup } from './scale.js';
@@ -61,8 +61,12 @@ export class Supervisor implements SupervisorControl {
   private readonly tiers: TierSet;
   private readonly runtime: TierRuntime;
   private readonly changes: ChangeWatcher;
-  /** Only when a tier declares `limits.memory`: a stack without one samples nothing. */
-  private readonly memory?: MemoryWatch;
+  /**
+   * Loaded when a tier with `limits.memory` starts (as chokidar for `watch`): every `land up` loads the up-stack
+   * chunk, and a stack that never runs a limited tier neither loads nor samples anything for it.
+   */
+  private memory?: MemoryWatch;
+  private memoryLoad?: Promise<void>;
   private readonly listeners = new Set<(event: SupervisorEvent) => void>();
   private readonly startedAt = Date.now();
   private readonly commands = new CommandQueue();
@@ -101,7 +105,6 @@ export class Supervisor implements SupervisorControl {
       emit: (event) => this.emit(event),
       stopping: () => this.shuttingDown,
     });
-    if (plan.config.tiers.some((tier) => tier.limits !== undefined)) this.memory = new MemoryWatch(() => this.tiers.all());
   }
 
   get bootId(): string {
@@ -116,7 +119,6 @@ export class Supervisor implements SupervisorControl {
   start(): void {
     this.booted = true;
     this.schedule();
-    this.memory?.start();
     void this.changes.start().catch((error: unknown) => {
       this.emit({ type: 'error', tier: 'mountain', tag: 'watch-failed', message: String(error), at: Date.now() });
     });
@@ -136,6 +138,24 @@ export class Supervisor implements SupervisorControl {
       }
     }
     if (event.type === 'state' && this.booted && !this.shuttingDown) this.schedule();
+    if (event.type === 'state' && event.to === 'starting') this.watchMemory(event.tier);
+  }
+
+  /** A tier started: if it has a memory limit, the watch samples it (loaded the first time). */
+  private watchMemory(name: string): void {
+    const tier = this.tiers.get(name);
+    if (tier?.config.limits === undefined || this.shuttingDown) return;
+    if (this.memory) return this.memory.watch(tier);
+    this.memoryLoad ??= import('./memory-watch.js')
+      .then(({ MemoryWatch }) => {
+        if (this.shuttingDown) return;
+        this.memory = new MemoryWatch();
+        // Every limited tier started while the module loaded (the one above among them).
+        for (const each of this.tiers.all()) if (each.config.limits !== undefined && each.memoryRoot !== undefined) this.memory.watch(each);
+      })
+      .catch((error: unknown) => {
+        this.emit({ type: 'error', tier: name, tag: 'memory-limit', message: `the memory watch did not load: ${String(error)}`, at: Date.now() });
+      });
   }
 
   /**
@@ -235,7 +255,7 @@ export class Supervisor implements SupervisorControl {
   private describe(tier: TierProcess): TierSnapshot {
     const { group, replica } = tier.config;
     const watch = this.changes.statusOf(groupOf(tier.config));
-    const memory = this.memory?.statusOf(tier);
+    const memory = tier.memoryStatus(this.memory?.sampleOf(tier));
     return { ...tier.snapshot(), ...(group === undefined ? {} : { group, replica }), ...(watch ? { watch } : {}), ...(memory ? { memory } : {}) };
   }
 

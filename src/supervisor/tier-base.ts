@@ -61,8 +61,8 @@ export interface Life {
   stopRequested: boolean;
   stopReason: string;
   probeFailed: boolean;
-  /** The memory watch found its tree over `limits.memory`: stopped to be restarted (memory-watch.ts). */
-  overMemory?: boolean;
+  /** The memory watch found its tree over `limits.memory`: stopped to be restarted (memory-watch.ts); the sample. */
+  overMemory?: { used: number; at: number };
   /** The leader would not exit (it refuses land's signals, or outlived SIGKILL and the grace): the life ended without it. */
   givenUp?: boolean;
   /** onExit has begun (on the exit, or on giving up): it runs once. */
@@ -85,6 +85,12 @@ export abstract class TierBase {
   protected readyAt?: number;
   protected timeToReadyMs?: number;
   protected lastExit?: ExitInfo;
+  /**
+   * Restarts `limits.memory` caused (counted when the restart is scheduled), and the last one: the sample that
+   * stopped the tree and the pid of the life it led to. On the tier, so a new replica starts with none.
+   */
+  memoryRestarts = 0;
+  memoryLast?: { used: number; at: number; pid?: number };
   /** The newest output: its last line is decoded when a snapshot shows it, not at every read. */
   protected lastBlock?: LineBlock;
   private shownLastLine?: { block: LineBlock; line: string | undefined };

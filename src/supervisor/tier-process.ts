@@ -7,6 +7,7 @@ import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { signalTree } from './process-tree.js';
 import type { TierStart } from './tier-spawn.js';
 import { TierStop } from './tier-stop.js';
+import type { MemoryStatus } from './types.js';
 
 export type { TierRuntime } from './tier-base.js';
 
@@ -76,14 +77,22 @@ export class TierProcess extends TierStop {
    * The tree of `pid`'s life stayed over `limits.memory`: stopped as every stop (its signal, SIGKILL at its timeout),
    * then restarted under its restart policy and budget, as after a failed liveness probe.
    */
-  restartOverMemory(pid: number, message: string): boolean {
+  restartOverMemory(pid: number, message: string, used: number): boolean {
     const life = this.life;
     if (!life || life.pid !== pid || this.memoryRoot === undefined) return false;
-    life.overMemory = true;
+    life.overMemory = { used, at: Date.now() };
     this.runtime.emit({ type: 'error', tier: this.name, tag: 'memory-limit', message, at: Date.now() });
     this.setState('crashed', message);
     this.killLife(life);
     return true;
+  }
+
+  /** The snapshot's `memory` for a tier with `limits.memory`: its limit, restarts and the watch's last sample of this life. */
+  memoryStatus(sample: { used: number; sampledAt: number } | undefined): MemoryStatus | undefined {
+    const limit = this.config.limits?.memory;
+    if (limit === undefined) return undefined;
+    const last = this.memoryLast;
+    return { limit, restarts: this.memoryRestarts, ...(last ? { last: { ...last } } : {}), ...sample };
   }
 
   /** Second Ctrl-C, or land dying: SIGKILL the whole tree now, synchronously. */

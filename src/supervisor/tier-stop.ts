@@ -105,7 +105,7 @@ export abstract class TierStop extends TierRun {
     this.lastExit = life.givenUp ? { code, signal, at, givenUp: true } : { code, signal, at };
     const uptimeMs = at - life.startedAt;
     // A life stopped over its memory limit counts as failed whatever its exit (it may exit 0 on its stop signal).
-    const crashed = !life.stopRequested && (code !== 0 || signal !== null || life.probeFailed || life.overMemory === true);
+    const crashed = !life.stopRequested && (code !== 0 || signal !== null || life.probeFailed || life.overMemory !== undefined);
     const why = life.stopRequested ? 'requested' : life.overMemory ? 'memory-limit' : life.probeFailed ? 'probe-failed' : crashed ? 'crashed' : 'completed';
     if (!this.wasReady) life.span.end({ ok: !crashed && !life.stopRequested, reason: `exited with ${status}`, pid: life.pid, exit: { code, signal } });
     this.runtime.emit({
@@ -127,7 +127,7 @@ export abstract class TierStop extends TierRun {
     if (this.state !== 'crashed' || why === 'crashed') {
       this.setState(crashed ? 'crashed' : 'exited', crashed ? `exited with ${status}` : 'completed with code 0');
     }
-    this.afterExit(crashed, uptimeMs);
+    this.afterExit(crashed, uptimeMs, life.overMemory);
   }
 
   /**
@@ -184,7 +184,7 @@ export abstract class TierStop extends TierRun {
     this.setState('stopping', `exited with ${status}; stopping what it left running`);
   }
 
-  protected afterExit(crashed: boolean, uptimeMs: number): void {
+  protected afterExit(crashed: boolean, uptimeMs: number, overMemory?: { used: number; at: number }): void {
     const decision = this.budget.decide({ crashed, uptimeMs });
     if (!decision.restart) {
       if (decision.budgetSpent) {
@@ -193,10 +193,16 @@ export abstract class TierStop extends TierRun {
       if (crashed) this.setState('failed', decision.reason);
       return;
     }
-    this.scheduleRestart(decision.delayMs);
+    // Only a restart that happens counts (not a stop whose budget is spent, nor one `land stop` pre-empts).
+    if (overMemory) {
+      this.memoryRestarts += 1;
+      this.memoryLast = { ...overMemory };
+    }
+    this.scheduleRestart(decision.delayMs, overMemory !== undefined);
   }
 
-  protected scheduleRestart(delayMs: number): void {
+  /** `afterMemory`: the restart follows a stop over the memory limit; its life's pid goes into memoryLast. */
+  protected scheduleRestart(delayMs: number, afterMemory = false): void {
     const backoff = new AbortController();
     this.backoff = backoff;
     this.nextRestartAt = Date.now() + delayMs;
@@ -206,6 +212,7 @@ export abstract class TierStop extends TierRun {
         this.backoff = undefined;
         this.restarts += 1;
         this.spawn(`restart ${this.restarts}`);
+        if (afterMemory && this.memoryLast) this.memoryLast.pid = this.life?.pid;
       })
       .catch(() => undefined);
   }

@@ -69,8 +69,8 @@ export interface MemoryStatus {
   sampledAt?: number;
   /** Restarts the limit caused so far in this boot. */
   restarts: number;
-  /** The last of them: the tree's resident bytes then, and when. */
-  last?: { used: number; at: number };
+  /** The last of them: the tree's resident bytes then, when, and the pid of the life it led to (once started). */
+  last?: { used: number; at: number; pid?: number };
 }
 
 export interface WatchStatus {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderStatus } from '../../src/cli/status-table.js';
 import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
 import { child, isAlive, land, landDone, makeProject, removeProjects, waitUntil } from '../helpers/land.js';
 
@@ -46,8 +47,16 @@ describe('a memory limit per tier', () => {
     await waitUntil(() => (run.stdout.match(/leaky: starting → ready/g) ?? []).length === 2, 10_000, 'leaky ready again');
     const table = (await landDone(['status'], dir)).stdout;
     const snapshot = await status(dir);
+    // A manual restart: its life is not the one the limit started, so the note goes (~3 s before the new life is over).
+    expect((await landDone(['restart', 'leaky'], dir)).code).toBe(0);
+    const afterManual = await status(dir);
     await run.stop();
     expect(table).toMatch(/leaky .* · after a restart over its memory limit \(\d+ MiB > 100 MiB\)/);
+    const manual = tierOf(afterManual, 'leaky');
+    expect(manual.memory!.restarts).toBe(tierOf(snapshot, 'leaky').memory!.restarts);
+    expect(manual.pid).not.toBe(tierOf(snapshot, 'leaky').pid);
+    expect(renderStatus(afterManual)).not.toContain('after a restart over its memory limit');
+    expect(tierOf(snapshot, 'leaky').memory!.last!.pid).toBe(tierOf(snapshot, 'leaky').pid);
 
     expect(Number(/(\d+) MiB >/.exec(line)![1])).toBeGreaterThan(100);
     // The stop was the tier's own (SIGTERM, which the child answers), and the state says why.
