@@ -27,6 +27,8 @@ const LAZY = {
   // node's own https (with tls under it) and zlib: only for an https collector and a gzip OTLP body.
   https: /^node:https$/m,
   zlib: /^node:zlib$/m,
+  // The memory limit's watch: only once a tier with limits.memory starts.
+  memory: /chunks\/memory-watch-/,
 };
 
 function loaded(log: string): Record<keyof typeof LAZY, boolean> {
@@ -46,7 +48,7 @@ async function boot(env: Record<string, string>, tiers: Record<string, unknown>)
 describe('land up loads a part only when it is used', () => {
   it('with every pipe off and no exec probe: none of them; the first /metrics scrape loads prom-client', async () => {
     const { dir, log } = await boot({}, { web: { command: child('--say', 'up') } });
-    expect(loaded(log)).toEqual({ posthog: false, otel: false, prometheus: false, execa: false, jiti: false, export: false, https: false, zlib: false });
+    expect(loaded(log)).toEqual({ posthog: false, otel: false, prometheus: false, execa: false, jiti: false, export: false, https: false, zlib: false, memory: false });
 
     const metrics = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/metrics');
     expect(metrics.status).toBe(200);
@@ -63,5 +65,13 @@ describe('land up loads a part only when it is used', () => {
     // Loading begins when no tier is pending or starting; give the import a moment.
     for (let i = 0; i < 100 && !(loaded(log).posthog && loaded(log).otel); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(loaded(log)).toMatchObject({ posthog: true, otel: true, execa: true, jiti: false, export: false });
+  });
+
+  it('the memory watch: not for a limited tier gated off; once a limited tier starts', async () => {
+    const gated = await boot({ Extra: 'false' }, { web: { command: child('--say', 'up') }, big: { command: child('--say', 'up'), limits: { memory: '512M' }, gate: 'Extra' } });
+    expect(loaded(gated.log).memory).toBe(false);
+    const { log } = await boot({}, { web: { command: child('--say', 'up'), limits: { memory: '512M' } } });
+    for (let i = 0; i < 100 && !loaded(log).memory; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(loaded(log).memory).toBe(true);
   });
 });
