@@ -1,0 +1,104 @@
+/**
+ * `land up -d` (`--background`): the command returns once every tier is up, with the stack running on in a detached
+ * land (`land status` answers, `land down` stops it, nothing is left); a tier that fails its readiness probe is a
+ * non-zero exit naming it; bad input, a second land and a busy port are one line and exit 2/4 with nothing running;
+ * the background land's own output goes to a bounded file under .land/run.
+ */
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { child, expectCleanRejection, freePort, isAlive, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
+import { status, tierOf } from '../control/helpers.js';
+import { downLeftovers, landOf, type Leftover } from '../faults/sink-support.js';
+
+const leftovers: Leftover[] = [];
+afterEach(() => downLeftovers(leftovers));
+afterAll(removeProjects);
+
+const OUTPUT = join('.land', 'run', 'background.log');
+
+/** db says it is ready after a while; api waits for it. */
+function twoTiers(api: Record<string, unknown> = {}): string {
+  return makeProject({
+    config: {
+      tiers: {
+        db: { command: child('--delay', 300, '--say', 'db ready'), ready: { log: 'db ready' } },
+        api: { command: child('--say', 'api ready'), dependsOn: { db: 'ready' }, ready: { log: 'api ready' }, ...api },
+      },
+    },
+  });
+}
+
+describe('land up -d', () => {
+  it('returns once every tier is ready, exit 0; the stack runs on; a second -d is refused; the output file is bounded; land down stops it', async () => {
+    const dir = twoTiers();
+    const up = await landDone(['up', '-d'], dir);
+    const land = await landOf(dir);
+    leftovers.push(land);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/^db\s+ready\s/m);
+    expect(up.stdout).toMatch(/^api\s+ready\s/m);
+    expect(up.stdout).toMatch(/`land logs <tier> -f`.*`land down` stops it/);
+    expect(up.stderr).toMatch(/^land: dashboard on http:\/\/127\.0\.0\.1:\d+\//m);
+    // The command has exited; its stack has not.
+    expect(isAlive(land.pid)).toBe(true);
+    expect(tierOf(await status(dir), 'api').state).toBe('ready');
+
+    const second = await landDone(['up', '-d'], dir);
+    expect(second.code).toBe(4);
+    expect(second.stderr).toMatch(/^land: land is already running this stack \(pid \d+/);
+    expect(second.stderr.trimEnd().split('\n')).toHaveLength(1);
+
+    // land's own lines only: the children's are in their log files.
+    const output = join(dir, OUTPUT);
+    const text = readFileSync(output, 'utf8');
+    expect(text).toContain(`land: boot ${land.bootId}`);
+    expect(text).not.toContain('db ready');
+    expect(statSync(output).mode & 0o077).toBe(0);
+    // Whatever writes to it, the land keeps it under 1 MiB: what was there goes to background.log.1.
+    appendFileSync(output, `${'x'.repeat(1023)}\n`.repeat(2048));
+    await waitUntil(() => statSync(output).size < 1024 * 1024, 10_000, 'the output file to be cut');
+    expect(readFileSync(`${output}.1`, 'utf8')).toContain(`land: boot ${land.bootId}`);
+
+    const down = await landDone(['down'], dir);
+    expect(down.code).toBe(0);
+    expect(isAlive(land.pid)).toBe(false);
+    expect(markedProcesses(land.bootId)).toEqual([]);
+  });
+
+  it('a tier that fails its readiness probe: exit 8, the tier and the probe named; the stack keeps running until land down', async () => {
+    const dir = twoTiers({ ready: { log: 'never said', timeoutMs: 500 }, restart: { policy: 'never' } });
+    const up = await landDone(['up', '-d'], dir);
+    const land = await landOf(dir);
+    leftovers.push(land);
+    expect(up.code).toBe(8);
+    expect(up.stderr).toMatch(/^land: api failed to start: readiness probe \(log never said\) did not pass within 500 ms/m);
+    expect(up.stderr).toMatch(/^land: the stack keeps running; `land down` stops it$/m);
+    expect(tierOf(await status(dir), 'db').state).toBe('ready');
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    expect(markedProcesses(land.bootId)).toEqual([]);
+  });
+
+  it('bad config: one line, exit 2, nothing started', async () => {
+    const dir = makeProject({ config: { tiers: { api: { command: child(), ready: { logLine: 'x' } } } } });
+    expectCleanRejection(await landDone(['up', '-d'], dir), dir, /land\.config\.mjs: tiers\.api\.ready: unknown key "logLine"/);
+    expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
+  });
+
+  it("a port the background land cannot have: its error line and exit 2 relayed, nothing left running", async () => {
+    const { createServer } = await import('node:net');
+    const port = await freePort();
+    const holder = createServer().listen(port, '127.0.0.1');
+    try {
+      const dir = twoTiers();
+      const up = await landDone(['up', '-d', '--dashboard-port', String(port)], dir);
+      expect(up.code).toBe(2);
+      expect(up.stdout).toBe('');
+      expect(up.stderr).toBe(`land: --dashboard-port: cannot listen on 127.0.0.1:${port} (EADDRINUSE)\n`);
+      expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
+      expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
+    } finally {
+      holder.close();
+    }
+  });
+});
