@@ -30,7 +30,7 @@ function twoTiers(api: Record<string, unknown> = {}): string {
 }
 
 describe('land up -d', () => {
-  it('returns once every tier is ready, exit 0; the stack runs on; a second -d is refused; the output file is bounded; land down stops it', async () => {
+  it('returns once every tier is ready, exit 0; the stack runs on; a second -d is refused, one after a land killed outright is not; the output file is bounded; land down stops it', async () => {
     const dir = twoTiers();
     const up = await landDone(['up', '-d'], dir);
     const land = await landOf(dir);
@@ -49,21 +49,33 @@ describe('land up -d', () => {
     expect(second.stderr).toMatch(/^land: land is already running this stack \(pid \d+/);
     expect(second.stderr.trimEnd().split('\n')).toHaveLength(1);
 
+    // A background land killed outright is nobody's child any more: a pid 1 that does not reap leaves it a zombie,
+    // which is no land running this stack.
+    process.kill(land.pid, 'SIGKILL');
+    await waitUntil(() => !isAlive(land.pid), 10_000, 'the land to die');
+    const again = await landDone(['up', '-d'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/^land: reaped \d+ process\(es\) left by a land that died \(pid \d+/m);
+    expect(markedProcesses(land.bootId)).toEqual([]);
+    const next = await landOf(dir);
+    expect(next.pid).not.toBe(land.pid);
+    leftovers.push(next);
+
     // land's own lines only: the children's are in their log files.
     const output = join(dir, OUTPUT);
     const text = readFileSync(output, 'utf8');
-    expect(text).toContain(`land: boot ${land.bootId}`);
+    expect(text).toContain(`land: boot ${next.bootId}`);
     expect(text).not.toContain('db ready');
     expect(statSync(output).mode & 0o077).toBe(0);
     // Whatever writes to it, the land keeps it under 1 MiB: what was there goes to background.log.1.
     appendFileSync(output, `${'x'.repeat(1023)}\n`.repeat(2048));
     await waitUntil(() => statSync(output).size < 1024 * 1024, 10_000, 'the output file to be cut');
-    expect(readFileSync(`${output}.1`, 'utf8')).toContain(`land: boot ${land.bootId}`);
+    expect(readFileSync(`${output}.1`, 'utf8')).toContain(`land: boot ${next.bootId}`);
 
     const down = await landDone(['down'], dir);
     expect(down.code).toBe(0);
-    expect(isAlive(land.pid)).toBe(false);
-    expect(markedProcesses(land.bootId)).toEqual([]);
+    expect(isAlive(next.pid)).toBe(false);
+    expect(markedProcesses(next.bootId)).toEqual([]);
   });
 
   it('a tier that fails its readiness probe: exit 8, the tier and the probe named; the stack keeps running until land down', async () => {
