@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
+import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { streamLines, NoStackError, type LineStream } from '../control/client.js';
 import { socketPath } from '../control/paths.js';
@@ -34,7 +35,10 @@ export interface BackgroundLand {
   exited: Promise<number>;
 }
 
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+/** A shell's code for a process a signal ended: 128 + n. */
+export function signalCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
 
 export function startBackgroundLand(rootDir: string, options: UpOptions): BackgroundLand {
   const output = openOutput(rootDir);
@@ -45,7 +49,7 @@ export function startBackgroundLand(rootDir: string, options: UpOptions): Backgr
       stdio: ['ignore', output, output],
     });
     const exited = new Promise<number>((resolve) =>
-      child.once('exit', (code, signal) => resolve(code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 1))),
+      child.once('exit', (code, signal) => resolve(code ?? signalCode(signal ?? 'SIGKILL'))),
     );
     // A spawn that fails (no node binary any more) is an exit too, said by the caller.
     child.once('error', () => undefined);

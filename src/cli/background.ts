@@ -13,12 +13,11 @@ import { socketPath } from '../control/paths.js';
 import type { DashboardBody } from '../control/protocol.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { lastLandLines, outputPath } from './background-output.js';
-import { startBackgroundLand, type BackgroundLand } from './background-start.js';
+import { signalCode, startBackgroundLand, type BackgroundLand } from './background-start.js';
 import { defaultWaitMs, waitUntilUp, type WaitEnd } from './background-wait.js';
 import { renderStatus } from './status-table.js';
 import type { UpOptions } from './up.js';
 
-const SIGNAL_CODES: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 /** How long a stack that is shutting down may take to exit before the command stops waiting for its code. */
 const EXIT_WAIT_MS = 30_000;
 
@@ -61,7 +60,7 @@ async function report(rootDir: string, land: BackgroundLand, end: WaitEnd, timeo
   if (end.kind === 'exited') return relayExit(rootDir, land, 'before the stack was up');
   if (end.kind === 'signal') {
     say(`stopped waiting (${end.signal}); the stack keeps starting in the background: \`land status\` shows it, \`land down\` stops it`);
-    return SIGNAL_CODES[end.signal] ?? 1;
+    return signalCode(end.signal);
   }
   if (end.kind === 'decided' && end.verdict.kind === 'shutting-down') return relayExit(rootDir, land, 'while the stack was starting: it was shut down');
   if (end.snapshot) printRunning(rootDir, end.snapshot);
