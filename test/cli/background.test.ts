@@ -7,8 +7,8 @@
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { child, expectCleanRejection, freePort, isAlive, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
-import { status, tierOf } from '../control/helpers.js';
+import { child, expectCleanRejection, freePort, isAlive, land as startLand, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
+import { status, tierOf, waitForTier } from '../control/helpers.js';
 import { downLeftovers, landOf, type Leftover } from '../faults/sink-support.js';
 
 const leftovers: Leftover[] = [];
@@ -89,6 +89,18 @@ describe('land up -d', () => {
     expect(tierOf(await status(dir), 'db').state).toBe('ready');
     expect((await landDone(['down'], dir)).code).toBe(0);
     expect(markedProcesses(land.bootId)).toEqual([]);
+  });
+
+  it('Ctrl-C while it waits stops the waiting, not the stack: exit 130, and the tier still comes up', async () => {
+    const dir = makeProject({ config: { tiers: { slow: { command: child('--delay', 4000, '--say', 'slow ready'), ready: { log: 'slow ready' } } } } });
+    const up = startLand(['up', '-d'], dir);
+    const land = await landOf(dir);
+    leftovers.push(land);
+    up.signal('SIGINT');
+    expect((await up.exited).code).toBe(130);
+    expect(up.stderr).toMatch(/^land: stopped waiting \(SIGINT\); the stack keeps starting in the background/m);
+    await waitForTier(dir, 'slow', (tier) => tier.state === 'ready', 'ready');
+    expect((await landDone(['down'], dir)).code).toBe(0);
   });
 
   it('bad config: one line, exit 2, nothing started', async () => {
