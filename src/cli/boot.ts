@@ -17,6 +17,7 @@ import { attachmentAtStart, attachmentWhenOrphaned, watchParent, type Attachment
 import { describeReceiver } from '../receiver/describe.js';
 import type { Receiver } from '../receiver/receiver.js';
 import { openStackReceiver, RECEIVER_PROTOCOL, receiverOff, SinkProxy } from '../receiver/stack.js';
+import { boundOutput } from './background-output.js';
 import { createPrinter, useColor } from './printer.js';
 import { guardStdio, onSinkLost, tell } from './sinks.js';
 import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
@@ -53,6 +54,8 @@ export interface StackOptions {
    * does not exit 0 (stackCode).
    */
   ending?: string;
+  /** Started by `land up --background`: no display, land's own lines only, in a bounded file (background-output.ts). */
+  inBackground?: boolean;
   /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
   until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number | StackEnd>;
 }
@@ -127,9 +130,23 @@ function onTerminalLost({ supervisor, attachment }: Boot): void {
   tell(`land: the terminal is gone; the stack keeps running without a display (logs in ${supervisor.logDir})`);
 }
 
+function bootLine({ plan, supervisor, telemetry }: Boot): string {
+  return `land: boot ${supervisor.bootId} · profile ${plan.profile} · trace ${telemetry.traceId} · logs ${supervisor.logDir}\n`;
+}
+
+/** `land up --background`'s land: no printer (the children's lines are in their log files), its output kept bounded. */
+async function runWithoutDisplay(boot: Boot, stopped: Promise<void>): Promise<'plain'> {
+  const stopBounding = boundOutput(boot.plan.config.rootDir);
+  process.stdout.write(bootLine(boot));
+  boot.supervisor.start();
+  await stopped;
+  stopBounding();
+  return 'plain';
+}
+
 /** Shows the stack until it has stopped: the UI in a terminal, prefixed lines otherwise. Says which it was. */
 async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): Promise<'tui' | 'plain'> {
-  const { plan, supervisor, telemetry } = boot;
+  const { supervisor } = boot;
   if (useTui && process.stdout.isTTY && process.stdin.isTTY) {
     const { runTui } = await (await import('../tui/load.js')).loadTui();
     supervisor.start();
@@ -152,9 +169,7 @@ async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): P
     if (onTerminal) return onTerminalLost(boot);
     tell(`land: stdout failed (${why}): printing stopped; the stack keeps running (logs in ${supervisor.logDir}, \`land down\` stops it)`);
   });
-  process.stdout.write(
-    `land: boot ${supervisor.bootId} · profile ${plan.profile} · trace ${telemetry.traceId} · logs ${supervisor.logDir}\n`,
-  );
+  process.stdout.write(bootLine(boot));
   supervisor.start();
   await stopped;
   await printer.flush();
@@ -261,7 +276,7 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   });
   // land stays up until asked to stop, even when every tier has ended on its own.
   const keepAlive = setInterval(() => {}, 1 << 30);
-  const shown = await showStack(boot, stopped, options.tui);
+  const shown = options.inBackground ? await runWithoutDisplay(boot, stopped) : await showStack(boot, stopped, options.tui);
   await stopped;
   clearInterval(keepAlive);
   // For a `land down` that finds the socket closed while land is still exiting (src/cli/down.ts).

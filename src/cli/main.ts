@@ -11,7 +11,7 @@ import type { UpOptions } from './up.js';
 import type { InitOptions } from './init.js';
 import type { RunOptions } from './run.js';
 
-type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'receiverPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation' | 'exitWith'>;
+type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'receiverPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation' | 'exitWith' | 'background' | 'waitTimeout' | 'inBackground'>;
 
 // Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
 const controlCommands = () => import('./control-commands.js');
@@ -28,6 +28,13 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a TCP port (0-65535)');
   return port;
+}
+
+/** `--wait-timeout <seconds>` → ms. */
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0) throw new InvalidArgumentError('expected a number of seconds > 0');
+  return Math.round(seconds * 1000);
 }
 
 function buildProgram(run: (action: () => Promise<number>) => void): Command {
@@ -57,6 +64,9 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(new Option('--dashboard-port <port>', 'serve the browser dashboard on 127.0.0.1:<port> (default: a free port)').argParser(parsePort))
     .option('--no-dashboard', 'do not serve the browser dashboard')
     .option('--detached', 'keep the stack running when the terminal or the parent process goes away (stop it with `land down`)')
+    .option('-d, --background', 'start the stack detached in the background and return once every tier is up (implies --detached)')
+    .addOption(new Option('--wait-timeout <seconds>', 'with -d: how long to wait for the stack to be up (default: its readiness timeouts + 15 s)').argParser(parseSeconds))
+    .addOption(new Option('--in-background').hideHelp())
     .option('-m, --formation <counts>', 'with a Procfile: how many of each process type, e.g. web=2,worker=1 (foreman)')
     .option('--exit-with <tier>', "when that tier has ended for good, stop the stack and exit with the tier's code (CI)")
     .action((options: UpCliOptions) => run(async () => (await import('./up.js')).upCommand(options)));
@@ -67,7 +77,8 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     '\nExit codes of status, spawn, start, stop, restart, scale, logs, down, watch, dashboard: 0 done, 1 unexpected\n' +
       'failure, 2 bad input or unknown tier, 3 no stack running here, 4 conflict (already running, not running, gated\n' +
       'off, shutting down, or `land up` while a land already runs this stack), 5 the stack did not answer within 5 s\n' +
-      '(stopped or hung), 6 a logs -f or watch stream was cut off before the stack stopped.',
+      '(stopped or hung), 6 a logs -f or watch stream was cut off before the stack stopped. `land up -d`: 8 the stack\n' +
+      'runs but is not up (a tier failed to start, or the wait ran out); 129/130/143 the wait was interrupted.',
   );
   program
     .command('status')

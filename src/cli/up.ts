@@ -28,6 +28,12 @@ export interface UpOptions extends InputOptions, DashboardFlags {
   receiverPort?: number;
   /** `--exit-with <tier>`: the stack ends with that tier (src/cli/exit-with.ts). */
   exitWith?: string;
+  /** `-d, --background`: start a detached land and return once the stack is up (src/cli/background.ts). */
+  background?: boolean;
+  /** `--wait-timeout <seconds>` of `--background`, in ms (main.ts converts). */
+  waitTimeout?: number;
+  /** The land `--background` started (hidden flag): no display, a bounded output file (src/cli/background-output.ts). */
+  inBackground?: boolean;
 }
 
 function refuseSecondLand(rootDir: string): void {
@@ -51,8 +57,16 @@ async function readBootPlan(options: UpOptions) {
   return plan;
 }
 
+/** `--background` returns once the stack is up, so nothing would be left to end with a tier's code. */
+function refuseBackgroundMisuse(options: UpOptions): void {
+  if (options.waitTimeout !== undefined && !options.background) throw new InputError('--wait-timeout: only with -d/--background');
+  if (options.background && options.exitWith !== undefined) {
+    throw new InputError('--exit-with: not with -d/--background (it ends `land up` with the tier\'s code; run it in the foreground)');
+  }
+}
 
 export async function upCommand(options: UpOptions): Promise<number> {
+  refuseBackgroundMisuse(options);
   // No optimizing compiler until land is busy: an idle supervisor keeps ~4 MB less resident (src/runtime/optimizer.ts).
   startLean();
   const plan = await readBootPlan(options);
@@ -66,6 +80,8 @@ export async function upCommand(options: UpOptions): Promise<number> {
   // The socket agrees with the pid file: a live land answering on it is refused before anything starts.
   await refuseIfLive(socketPath(rootDir));
   if (ending?.note) process.stderr.write(`${ending.note}\n`);
+  // Checked in the foreground, before the fork: bad input is one line and an exit code here, with nothing started.
+  if (options.background) return (await import('./background.js')).upInBackground(plan, options);
   // Only now the stack starts (its modules come in the config loader's chunk: scripts/bundle.mjs); the telemetry
   // clients stay lazy.
   const { runStack } = await import('./boot.js');

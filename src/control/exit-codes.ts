@@ -4,6 +4,7 @@
  *   3 no stack running · 4 conflict (already running, not running, gated, shutting down, a land already up)
  *   5 the stack did not answer in time (a land stopped with SIGSTOP, or hung) · 6 a stream was cut off
  *   7 done, but processes land started are still running: it could not stop them (named on stderr)
+ *   8 `land up --background`: the stack runs, but is not up (a tier failed to start, or the wait ran out)
  */
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_NO_STACK = 3;
@@ -17,3 +18,9 @@ export const EXIT_STREAM_LOST = 6;
  * land's signals (EPERM: e.g. it runs as another user now, through sudo) or outlived SIGKILL.
  */
 export const EXIT_LEFT_BEHIND = 7;
+/**
+ * `land up --background`: the background land runs, but the stack did not come up: a tier failed to start (crashed
+ * or failed its readiness probe before it was ready, was given up on, or waits on a dependency that failed), or the
+ * wait ran out. The stack keeps running: `land down` stops it.
+ */
+export const EXIT_NOT_UP = 8;

@@ -1,0 +1,84 @@
+/**
+ * `land up --background`, the fork: the same land, started again as `land up --detached --no-tui` in a session of
+ * its own (a terminal's Ctrl-C and hangup do not reach it), stdin on /dev/null, stdout and stderr on its output file
+ * (background-output.ts). The foreground then waits until its control socket answers, or until it exits (a port it
+ * could not have, a land that started meanwhile): then its error line and code are relayed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { streamLines, NoStackError, type LineStream } from '../control/client.js';
+import { socketPath } from '../control/paths.js';
+import { openOutput } from './background-output.js';
+import type { UpOptions } from './up.js';
+
+/** The options the background land is started with: what `land up` would have used, detached, without a display. */
+export function backgroundArgs(options: UpOptions): string[] {
+  const args = ['up', '--detached', '--no-tui', '--in-background'];
+  const add = (flag: string, value: string | number | undefined) => {
+    if (value !== undefined) args.push(flag, String(value));
+  };
+  add('--config', options.config);
+  add('--profile', options.profile);
+  add('--control-port', options.controlPort);
+  add('--receiver-port', options.receiverPort);
+  add('--dashboard-port', options.dashboardPort);
+  add('--formation', options.formation);
+  if (options.dashboard === false) args.push('--no-dashboard');
+  return args;
+}
+
+export interface BackgroundLand {
+  child: ChildProcess;
+  /** Its exit code (128 + n for signal n) once it has exited. */
+  exited: Promise<number>;
+}
+
+/** A shell's code for a process a signal ended: 128 + n. */
+export function signalCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+export function startBackgroundLand(rootDir: string, options: UpOptions): BackgroundLand {
+  const output = openOutput(rootDir);
+  try {
+    const child = spawn(process.execPath, [process.argv[1]!, ...backgroundArgs(options)], {
+      cwd: process.cwd(),
+      detached: true,
+      stdio: ['ignore', output, output],
+    });
+    const exited = new Promise<number>((resolve) =>
+      child.once('exit', (code, signal) => resolve(code ?? signalCode(signal ?? 'SIGKILL'))),
+    );
+    // A spawn that fails (no node binary any more) is an exit too, said by the caller.
+    child.once('error', () => undefined);
+    return { child, exited };
+  } finally {
+    closeSync(output);
+  }
+}
+
+/**
+ * The background land's events stream, once its socket answers; undefined when it exited first or `over()` says the
+ * wait has ended. Until then the socket is tried every 50 ms.
+ */
+export async function connectWhenListening(
+  rootDir: string,
+  land: BackgroundLand,
+  onLine: (line: string) => void,
+  over: () => boolean,
+): Promise<LineStream | undefined> {
+  const socket = socketPath(rootDir);
+  let exited = false;
+  void land.exited.then(() => (exited = true));
+  while (!exited && !over()) {
+    try {
+      return await streamLines(socket, '/events', onLine);
+    } catch (error) {
+      if (!(error instanceof NoStackError)) throw error;
+    }
+    await Promise.race([sleep(50), land.exited]);
+  }
+  return undefined;
+}

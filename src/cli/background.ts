@@ -1,0 +1,90 @@
+/**
+ * `land up --background` (`-d`): start the stack as a detached land of its own and give the shell back once it is
+ * up (README "Detaching"). The inputs were checked before the fork (up.ts); this starts the land, waits
+ * (background-wait.ts), and prints one summary: the status table, the dashboard and control API lines, and how to
+ * follow and stop it. The stack keeps running whatever ends the wait, unless it stopped by itself.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { displayPath } from '../config/display-path.js';
+import type { BootPlan } from '../config/types.js';
+import { requestJson } from '../control/client.js';
+import { EXIT_NO_STACK, EXIT_NOT_UP } from '../control/exit-codes.js';
+import { socketPath } from '../control/paths.js';
+import type { DashboardBody } from '../control/protocol.js';
+import type { StackSnapshot } from '../supervisor/types.js';
+import { lastLandLines, outputPath } from './background-output.js';
+import { signalCode, startBackgroundLand, type BackgroundLand } from './background-start.js';
+import { defaultWaitMs, waitUntilUp, type WaitEnd } from './background-wait.js';
+import { renderStatus } from './status-table.js';
+import type { UpOptions } from './up.js';
+
+/** How long a stack that is shutting down may take to exit before the command stops waiting for its code. */
+const EXIT_WAIT_MS = 30_000;
+
+const say = (line: string) => process.stderr.write(`land: ${line}\n`);
+
+/** The lines `land up` prints once for the person who started it: the dashboard's login URL, the control API's. */
+async function printAccess(rootDir: string): Promise<void> {
+  try {
+    const { url } = await requestJson<DashboardBody>(socketPath(rootDir), 'GET', '/dashboard');
+    say(`dashboard on ${url}`);
+  } catch {
+    // The dashboard is off (404), or the stack stopped meanwhile: nothing to say.
+  }
+  for (const line of lastLandLines(rootDir, 20)) if (line.startsWith('land: control API on ')) process.stderr.write(`${line}\n`);
+}
+
+function printRunning(rootDir: string, snapshot: StackSnapshot): void {
+  const output = displayPath(outputPath(rootDir));
+  process.stdout.write(renderStatus(snapshot));
+  process.stdout.write(
+    `land: running in the background (land pid ${snapshot.pid}; its own output in ${output}): ` +
+      '`land logs <tier> -f` follows a tier, `land status` shows it, `land down` stops it\n',
+  );
+}
+
+/** The background land stopped: what it said last, and its code (a stack that stopped cleanly is no stack: 3). */
+async function relayExit(rootDir: string, land: BackgroundLand, during: string): Promise<number> {
+  const code = await Promise.race([land.exited, sleep(EXIT_WAIT_MS, undefined)]);
+  const lines = lastLandLines(rootDir, 3);
+  if (code !== undefined && code !== 0 && lines.length > 0) {
+    for (const line of lines) process.stderr.write(`${line}\n`);
+    return code;
+  }
+  const how = code === undefined ? 'is still shutting down' : `exited with code ${code}`;
+  say(`the background land ${how} ${during} (its output: ${displayPath(outputPath(rootDir))})`);
+  return code || EXIT_NO_STACK;
+}
+
+async function report(rootDir: string, land: BackgroundLand, end: WaitEnd, timeoutMs: number): Promise<number> {
+  if (end.kind === 'exited') return relayExit(rootDir, land, 'before the stack was up');
+  if (end.kind === 'signal') {
+    say(`stopped waiting (${end.signal}); the stack keeps starting in the background: \`land status\` shows it, \`land down\` stops it`);
+    return signalCode(end.signal);
+  }
+  if (end.kind === 'decided' && end.verdict.kind === 'shutting-down') return relayExit(rootDir, land, 'while the stack was starting: it was shut down');
+  if (end.snapshot) printRunning(rootDir, end.snapshot);
+  if (end.kind === 'decided' && end.verdict.kind === 'up') {
+    await printAccess(rootDir);
+    return 0;
+  }
+  if (end.kind === 'timeout') {
+    say(`the stack was not up within ${timeoutMs / 1000} s${end.waiting.length ? ` (still waiting for ${end.waiting.join(', ')})` : ''}; it keeps running`);
+  } else if (end.verdict.kind === 'failed') {
+    for (const { tier, reason } of end.verdict.failures) say(`${tier} failed to start: ${reason} (\`land logs ${tier}\`)`);
+    say('the stack keeps running; `land down` stops it');
+  }
+  return EXIT_NOT_UP;
+}
+
+export async function upInBackground(plan: BootPlan, options: UpOptions): Promise<number> {
+  const rootDir = plan.config.rootDir;
+  const timeoutMs = options.waitTimeout ?? defaultWaitMs(plan);
+  const land = startBackgroundLand(rootDir, options);
+  try {
+    return await report(rootDir, land, await waitUntilUp(rootDir, land, timeoutMs), timeoutMs);
+  } finally {
+    // The foreground exits on its own; the background land is no child it waits for.
+    land.child.unref();
+  }
+}

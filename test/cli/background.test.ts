@@ -1,0 +1,128 @@
+/**
+ * `land up -d` (`--background`): the command returns once every tier is up, with the stack running on in a detached
+ * land (`land status` answers, `land down` stops it, nothing is left); a tier that fails its readiness probe is a
+ * non-zero exit naming it; bad input, a second land and a busy port are one line and exit 2/4 with nothing running;
+ * the background land's own output goes to a bounded file under .land/run.
+ */
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { child, expectCleanRejection, freePort, isAlive, land as startLand, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
+import { status, tierOf, waitForTier } from '../control/helpers.js';
+import { downLeftovers, landOf, type Leftover } from '../faults/sink-support.js';
+
+const leftovers: Leftover[] = [];
+afterEach(() => downLeftovers(leftovers));
+afterAll(removeProjects);
+
+const OUTPUT = join('.land', 'run', 'background.log');
+
+/** db says it is ready after a while; api waits for it. */
+function twoTiers(api: Record<string, unknown> = {}): string {
+  return makeProject({
+    config: {
+      tiers: {
+        db: { command: child('--delay', 300, '--say', 'db ready'), ready: { log: 'db ready' } },
+        api: { command: child('--say', 'api ready'), dependsOn: { db: 'ready' }, ready: { log: 'api ready' }, ...api },
+      },
+    },
+  });
+}
+
+describe('land up -d', () => {
+  it('returns once every tier is ready, exit 0; the stack runs on; a second -d is refused, one after a land killed outright is not; the output file is bounded; land down stops it', async () => {
+    const dir = twoTiers();
+    const up = await landDone(['up', '-d'], dir);
+    const land = await landOf(dir);
+    leftovers.push(land);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/^db\s+ready\s/m);
+    expect(up.stdout).toMatch(/^api\s+ready\s/m);
+    expect(up.stdout).toMatch(/`land logs <tier> -f`.*`land down` stops it/);
+    expect(up.stderr).toMatch(/^land: dashboard on http:\/\/127\.0\.0\.1:\d+\//m);
+    // The command has exited; its stack has not.
+    expect(isAlive(land.pid)).toBe(true);
+    expect(tierOf(await status(dir), 'api').state).toBe('ready');
+
+    const second = await landDone(['up', '-d'], dir);
+    expect(second.code).toBe(4);
+    expect(second.stderr).toMatch(/^land: land is already running this stack \(pid \d+/);
+    expect(second.stderr.trimEnd().split('\n')).toHaveLength(1);
+
+    // A background land killed outright is nobody's child any more: a pid 1 that does not reap leaves it a zombie,
+    // which is no land running this stack.
+    process.kill(land.pid, 'SIGKILL');
+    await waitUntil(() => !isAlive(land.pid), 10_000, 'the land to die');
+    const again = await landDone(['up', '-d'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/^land: reaped \d+ process\(es\) left by a land that died \(pid \d+/m);
+    expect(markedProcesses(land.bootId)).toEqual([]);
+    const next = await landOf(dir);
+    expect(next.pid).not.toBe(land.pid);
+    leftovers.push(next);
+
+    // land's own lines only: the children's are in their log files.
+    const output = join(dir, OUTPUT);
+    const text = readFileSync(output, 'utf8');
+    expect(text).toContain(`land: boot ${next.bootId}`);
+    expect(text).not.toContain('db ready');
+    expect(statSync(output).mode & 0o077).toBe(0);
+    // Whatever writes to it, the land keeps it under 1 MiB: what was there goes to background.log.1.
+    appendFileSync(output, `${'x'.repeat(1023)}\n`.repeat(2048));
+    await waitUntil(() => statSync(output).size < 1024 * 1024, 10_000, 'the output file to be cut');
+    expect(readFileSync(`${output}.1`, 'utf8')).toContain(`land: boot ${next.bootId}`);
+
+    const down = await landDone(['down'], dir);
+    expect(down.code).toBe(0);
+    expect(isAlive(next.pid)).toBe(false);
+    expect(markedProcesses(next.bootId)).toEqual([]);
+  });
+
+  it('a tier that fails its readiness probe: exit 8, the tier and the probe named; the stack keeps running until land down', async () => {
+    const dir = twoTiers({ ready: { log: 'never said', timeoutMs: 500 }, restart: { policy: 'never' } });
+    const up = await landDone(['up', '-d'], dir);
+    const land = await landOf(dir);
+    leftovers.push(land);
+    expect(up.code).toBe(8);
+    expect(up.stderr).toMatch(/^land: api failed to start: readiness probe \(log never said\) did not pass within 500 ms/m);
+    expect(up.stderr).toMatch(/^land: the stack keeps running; `land down` stops it$/m);
+    expect(tierOf(await status(dir), 'db').state).toBe('ready');
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    expect(markedProcesses(land.bootId)).toEqual([]);
+  });
+
+  it('Ctrl-C while it waits stops the waiting, not the stack: exit 130, and the tier still comes up', async () => {
+    const dir = makeProject({ config: { tiers: { slow: { command: child('--delay', 4000, '--say', 'slow ready'), ready: { log: 'slow ready' } } } } });
+    const up = startLand(['up', '-d'], dir);
+    const land = await landOf(dir);
+    leftovers.push(land);
+    up.signal('SIGINT');
+    expect((await up.exited).code).toBe(130);
+    expect(up.stderr).toMatch(/^land: stopped waiting \(SIGINT\); the stack keeps starting in the background/m);
+    await waitForTier(dir, 'slow', (tier) => tier.state === 'ready', 'ready');
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  });
+
+  it('bad config: one line, exit 2, nothing started', async () => {
+    const dir = makeProject({ config: { tiers: { api: { command: child(), ready: { logLine: 'x' } } } } });
+    expectCleanRejection(await landDone(['up', '-d'], dir), dir, /land\.config\.mjs: tiers\.api\.ready: unknown key "logLine"/);
+    expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
+  });
+
+  it("a port the background land cannot have: its error line and exit 2 relayed, nothing left running", async () => {
+    const { createServer } = await import('node:net');
+    const port = await freePort();
+    const holder = createServer().listen(port, '127.0.0.1');
+    try {
+      const dir = twoTiers();
+      const up = await landDone(['up', '-d', '--dashboard-port', String(port)], dir);
+      expect(up.code).toBe(2);
+      expect(up.stdout).toBe('');
+      expect(up.stderr).toBe(`land: --dashboard-port: cannot listen on 127.0.0.1:${port} (EADDRINUSE)\n`);
+      expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
+      expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
+    } finally {
+      holder.close();
+    }
+  });
+});
