@@ -66,8 +66,26 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** V8's reason a pattern does not compile (`Unterminated character class`), or undefined when it does. */
+function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (error) {
+    return String((error as Error).message).replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  }
+}
+
+/** A string pattern is compiled when the probe runs: refuse one that cannot compile now, not as a crash loop then. */
+function checkRegex(pattern: string, ctx: z.core.$RefinementCtx): void {
+  const problem = regexProblem(pattern);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `expected a valid regular expression (${problem})`, path: [] });
+}
+
 const probeFields = () => ({
-  log: z.optional(z.union([z.string(), z.instanceof(RegExp)], { error: 'expected a string or a RegExp to match in the log' })),
+  log: z.optional(
+    z.union([z.string().check(z.superRefine(checkRegex)), z.instanceof(RegExp)], { error: 'expected a string or a RegExp to match in the log' }),
+  ),
   tcp: z.optional(wholeNumber('a port 1..65535', 1, 65535)),
   host: z.optional(nonEmptyString('a host name')),
   http: z.optional(z.string({ error: 'expected an http(s) URL' }).check(z.refine(isHttpUrl, { error: 'expected an http(s) URL' }))),

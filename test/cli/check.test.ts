@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHILD, landDone, makeProject, removeProjects } from '../helpers/land.js';
+import { CHILD, expectCleanRejection, landDone, makeProject, removeProjects } from '../helpers/land.js';
 
 afterAll(removeProjects);
 
@@ -131,5 +131,23 @@ describe('land check', () => {
       'Procfile:4: process type "web" is already defined above',
       'Procfile:5: expected a command after "clock:"',
     ]);
+  });
+
+  it('refuses a pattern that does not compile, in check and before up starts anything', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          api: { command: ['node', CHILD], ready: { log: '[unclosed' }, liveness: { log: 'ok(' } },
+        },
+      },
+    });
+    const check = await landDone(['check'], dir);
+    expect(check.code).toBe(2);
+    expect(check.stdout.trimEnd().split('\n')).toEqual([
+      'land.config.mjs: tiers.api.ready.log: expected a valid regular expression (Unterminated character class), got "[unclosed"',
+      'land.config.mjs: tiers.api.liveness.log: expected a valid regular expression (Unterminated group), got "ok("',
+    ]);
+    const up = await landDone(['up', '--no-tui'], dir);
+    expectCleanRejection(up, dir, /tiers\.api\.ready\.log: expected a valid regular expression \(Unterminated character class\).*\(and 2 more problems\)$/);
   });
 });

@@ -28,7 +28,7 @@ describe('parseLandConfig', () => {
         profilesDir: 'profiles',
         telemetry: { rollupIntervalMs: 1000 },
         tiers: {
-          mountain: { command: ['node', 'm.js'], ready: { log: pattern }, when },
+          kernel: { command: ['node', 'm.js'], ready: { log: pattern }, when },
           sky: {
             command: 'node sky.js | tee sky.log',
             shell: true,
@@ -38,7 +38,7 @@ describe('parseLandConfig', () => {
             allowEnv: ['SSH_AUTH_SOCK'],
             tier: 'sky',
             gate: ['Render'],
-            dependsOn: { mountain: 'ready' },
+            dependsOn: { kernel: 'ready' },
             ready: { http: 'https://127.0.0.1:8443/health', timeoutMs: 100 },
             liveness: { tcp: 8443, host: '127.0.0.1', intervalMs: 10, failureThreshold: 3 },
             restart: { policy: 'always', maxRestarts: 0, backoff: { initialMs: 10, maxMs: 10 }, resetAfterMs: 5 },
@@ -50,8 +50,8 @@ describe('parseLandConfig', () => {
       },
       'land.config.ts',
     );
-    expect(config.tiers.mountain!.when).toBe(when);
-    expect(config.tiers.mountain!.ready).toEqual({ log: pattern });
+    expect(config.tiers.kernel!.when).toBe(when);
+    expect(config.tiers.kernel!.ready).toEqual({ log: pattern });
     expect(config.tiers.sky!.stop?.signal).toBe('SIGINT');
   });
 
@@ -89,6 +89,8 @@ describe('parseLandConfig', () => {
     [tier({ limits: { memory: '-5M' } }), 'land.config.ts: tiers.cocoon.limits.memory: expected a size of at least 1M: a whole number of bytes, or a string such as "512M" (K, M, G, T: powers of 1024), got "-5M"'],
     [tier({ limits: '512M' }), 'land.config.ts: tiers.cocoon.limits: expected an object { memory }, got "512M"'],
     [tier({ limits: { memroy: '512M' } }), 'land.config.ts: tiers.cocoon.limits: unknown key "memroy": did you mean "memory"?'],
+    [tier({ ready: { log: '[unclosed' } }), 'land.config.ts: tiers.cocoon.ready.log: expected a valid regular expression (Unterminated character class), got "[unclosed"'],
+    [tier({ liveness: { log: 'a(b' } }), 'land.config.ts: tiers.cocoon.liveness.log: expected a valid regular expression (Unterminated group), got "a(b"'],
   ])('rejects %j', (input, message) => {
     const error = errorOf(input);
     expect(error.message).toBe(message);
