@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 // before its first spawn (docs/decisions.md).
 import * as z from 'zod/mini';
 import { parseSize, sizeExpectation } from './size.js';
+import { isReservedTierName, RESERVED_RULE } from './reserved.js';
 
 /*
  * Every message here starts with what was expected; `parseLandConfig` adds the file, the key path and what was
@@ -15,6 +16,7 @@ const SIGNALS = new Set(Object.keys(constants.signals));
 /** Tier names end up in event names (`land:<tier>:…`), env values and file names: keep them plain. */
 const TIER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const TIER_NAME_RULE = 'letters, digits, - and _ (starting with a letter or digit)';
+const RESERVED_TIER = `expected a tier name ${RESERVED_RULE}`;
 
 /**
  * How an optional key's schema is made: `z.optional(z.lazy(build))`, with `build` run either the first time a config
@@ -206,7 +208,10 @@ const flag = z.boolean({ error: 'expected true or false' });
 const tierName = () =>
   z
     .string({ error: `expected a tier name of ${TIER_NAME_RULE}` })
-    .check(z.regex(TIER_NAME, { error: `expected a tier name of ${TIER_NAME_RULE}` }));
+    .check(
+      z.regex(TIER_NAME, { error: `expected a tier name of ${TIER_NAME_RULE}` }),
+      z.refine((name) => !isReservedTierName(name), { error: RESERVED_TIER }),
+    );
 
 /** A string command is for a shell: it needs `shell: true` and something to run. */
 function checkShellCommand(tier: { command: string | string[]; shell?: boolean }, ctx: z.core.$RefinementCtx): void {
@@ -276,8 +281,8 @@ function checkTierNames(tiers: Record<string, unknown>, ctx: z.core.$RefinementC
   const names = Object.keys(tiers);
   if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one tier', path: [] });
   for (const name of names) {
-    if (TIER_NAME.test(name)) continue;
-    ctx.addIssue({ code: 'custom', message: `expected a tier name of ${TIER_NAME_RULE}`, path: [name], params: { got: JSON.stringify(name) } });
+    const message = !TIER_NAME.test(name) ? `expected a tier name of ${TIER_NAME_RULE}` : isReservedTierName(name) ? RESERVED_TIER : undefined;
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message, path: [name], params: { got: JSON.stringify(name) } });
   }
 }
 

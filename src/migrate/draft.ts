@@ -1,3 +1,5 @@
+import { isReservedTierName, RESERVED_TIER_NAMES } from '../config/reserved.js';
+
 /**
  * What `land init` writes, before it is text: the tiers it could map, and a note for everything it could not (each
  * note becomes a comment above its tier, or at the top of the file), so nothing of the old file is dropped silently.
@@ -20,10 +22,17 @@ export interface DraftConfig {
   tiers: DraftTier[];
 }
 
-/** A tier name land accepts: letters, digits, - and _, starting with a letter or digit. */
+/** A tier name land accepts: letters, digits, - and _, starting with a letter or digit, and not one of land's own. */
 export function tierNameFor(name: string): string {
   const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[-_]+/, '');
-  return cleaned === '' ? 'process' : cleaned;
+  if (cleaned === '') return 'process';
+  return isReservedTierName(cleaned) ? `${cleaned}-app` : cleaned;
+}
+
+/** Why `tierNameFor` renamed a process, for the note above its tier. */
+export function renameReason(name: string, where: string): string {
+  const why = isReservedTierName(name) ? `${RESERVED_TIER_NAMES.join(', ')} are land's own names` : 'tier names are letters, digits, - and _';
+  return `"${name}" in ${where} (renamed: ${why})`;
 }
 
 /**

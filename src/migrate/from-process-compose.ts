@@ -5,7 +5,7 @@
 import { constants } from 'node:os';
 import { InputError } from '../errors.js';
 import { PROCFILE_ENV_FILES } from '../procfile/stack.js';
-import { Code, commandFields, tierNameFor, type DraftConfig, type DraftTier } from './draft.js';
+import { Code, commandFields, renameReason, tierNameFor, type DraftConfig, type DraftTier } from './draft.js';
 
 type Yaml = Record<string, unknown>;
 
@@ -167,7 +167,7 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
   const command = commandOf(process, notes);
   if (!command) return `process "${name}" has no command: left out`;
   const tierName = names.get(name)!;
-  if (tierName !== name) notes.push(`"${name}" in process-compose.yaml (tier names are letters, digits, - and _)`);
+  if (tierName !== name) notes.push(renameReason(name, 'process-compose.yaml'));
   const config: Record<string, unknown> = { ...command };
   if (typeof process.description === 'string') config.description = process.description;
   if (typeof process.working_dir === 'string') config.cwd = process.working_dir;

@@ -1,10 +1,10 @@
 /** `land init` from a Procfile: each process type a tier, with the PORT foreman would give it. */
 import { parseProcfile } from '../procfile/parse.js';
 import { FOREMAN_BASE_PORT, FOREMAN_PORT_STEP, PROCFILE_ENV_FILES } from '../procfile/stack.js';
-import { commandFields, tierNameFor, type DraftConfig } from './draft.js';
+import { commandFields, renameReason, tierNameFor, type DraftConfig } from './draft.js';
 
 export function draftFromProcfile(text: string, label: string, base = FOREMAN_BASE_PORT): DraftConfig {
-  const types = parseProcfile(text, label);
+  const types = parseProcfile(text, label, 'allow');
   return {
     source: label,
     notes: [
@@ -18,7 +18,7 @@ export function draftFromProcfile(text: string, label: string, base = FOREMAN_BA
       const name = tierNameFor(type.name);
       return {
         name,
-        notes: name === type.name ? [] : [`"${type.name}" in the Procfile (renamed: tier names are letters, digits, - and _)`],
+        notes: name === type.name ? [] : [renameReason(type.name, 'the Procfile')],
         config: { ...commandFields(type.command), port: base + index * FOREMAN_PORT_STEP },
       };
     }),

@@ -2,6 +2,7 @@
  * foreman's Procfile: one `<type>: <command>` per line; blank lines and `#` comments are skipped. Every malformed
  * line is a problem naming `file:line` (foreman itself skips them silently, which hides a typo'd process type).
  */
+import { isReservedTierName, RESERVED_RULE } from '../config/reserved.js';
 import { InputError } from '../errors.js';
 
 export interface ProcessType {
@@ -21,8 +22,11 @@ const ENTRY = /^([A-Za-z0-9_-]+):\s*(.*)$/;
 
 const shorten = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
-/** Every process type and every problem, in file order (`land check` lists them all). */
-export function readProcfileText(text: string): { types: ProcessType[]; problems: ProblemAt[] } {
+/**
+ * Every process type and every problem, in file order (`land check` lists them all). A type named like land itself
+ * (`mountain`) is a problem for running it, not for `land init`, which renames it (`reserved: 'allow'`).
+ */
+export function readProcfileText(text: string, reserved: 'refuse' | 'allow' = 'refuse'): { types: ProcessType[]; problems: ProblemAt[] } {
   const types: ProcessType[] = [];
   const problems: ProblemAt[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
@@ -38,6 +42,7 @@ export function readProcfileText(text: string): { types: ProcessType[]; problems
     const [, name, command] = match as unknown as [string, string, string];
     if (command.trim() === '') problems.push({ line, message: `expected a command after "${name}:"` });
     else if (types.some((type) => type.name === name)) problems.push({ line, message: `process type "${name}" is already defined above` });
+    else if (reserved === 'refuse' && isReservedTierName(name)) problems.push({ line, message: `expected a process type ${RESERVED_RULE}, got "${name}"` });
     else types.push({ name, command: command.trim(), line });
   });
   if (types.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'expected at least one <process type>: <command> line' });
@@ -45,8 +50,8 @@ export function readProcfileText(text: string): { types: ProcessType[]; problems
 }
 
 /** The process types; the first problem is an InputError naming `label:line`. */
-export function parseProcfile(text: string, label: string): ProcessType[] {
-  const { types, problems } = readProcfileText(text);
+export function parseProcfile(text: string, label: string, reserved: 'refuse' | 'allow' = 'refuse'): ProcessType[] {
+  const { types, problems } = readProcfileText(text, reserved);
   const [first] = problems;
   if (first) throw new InputError(`${label}:${first.line}: ${first.message}`);
   return types;

@@ -133,11 +133,12 @@ describe('land check', () => {
     ]);
   });
 
-  it('refuses a pattern that does not compile, in check and before up starts anything', async () => {
+  it('refuses a pattern that does not compile and a name land keeps for itself, in check and before up starts anything', async () => {
     const dir = makeProject({
       config: {
         tiers: {
           api: { command: ['node', CHILD], ready: { log: '[unclosed' }, liveness: { log: 'ok(' } },
+          mountain: { command: ['node', CHILD] },
         },
       },
     });
@@ -146,6 +147,7 @@ describe('land check', () => {
     expect(check.stdout.trimEnd().split('\n')).toEqual([
       'land.config.mjs: tiers.api.ready.log: expected a valid regular expression (Unterminated character class), got "[unclosed"',
       'land.config.mjs: tiers.api.liveness.log: expected a valid regular expression (Unterminated group), got "ok("',
+      "land.config.mjs: tiers.mountain: expected a tier name other than mountain, echo, mist (land's own names in its events and state lines), got \"mountain\"",
     ]);
     const up = await landDone(['up', '--no-tui'], dir);
     expectCleanRejection(up, dir, /tiers\.api\.ready\.log: expected a valid regular expression \(Unterminated character class\).*\(and 2 more problems\)$/);

@@ -117,4 +117,30 @@ describe('land init from a Procfile', () => {
     await run.waitFor(/worker +\| worker-up/);
     expect((await run.stop()).code).toBe(0);
   });
+
+  it('renames a process called like land itself (mountain) with a note, where land up and land check refuse it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'Procfile'), `web: node ${CHILD}\nmountain: node ${CHILD} --say up\n`);
+    const up = await landDone(['up', '--no-tui'], dir);
+    expect(up.code).toBe(2);
+    expect(up.stderr).toBe("land: Procfile:2: expected a process type other than mountain, echo, mist (land's own names in its events and state lines), got \"mountain\"\n");
+    expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
+    expect((await landDone(['check'], dir)).stdout).toContain('Procfile:2: expected a process type other than mountain');
+
+    const init = await landDone(['init'], dir);
+    expect(init.code).toBe(0);
+    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(config).toContain(`// "mountain" in the Procfile (renamed: mountain, echo, mist are land's own names)`);
+    expect(config).toMatch(/'mountain-app': \{/);
+    rmSync(join(dir, 'Procfile'));
+    const check = await landDone(['check'], dir);
+    expect(check.stderr).toMatch(/no problems/);
+
+    const compose = tempDir();
+    writeFileSync(join(compose, 'process-compose.yaml'), `processes:\n  echo:\n    command: node ${CHILD}\n`);
+    expect((await landDone(['init'], compose)).code).toBe(0);
+    const composed = readFileSync(join(compose, 'land.config.ts'), 'utf8');
+    expect(composed).toContain(`// "echo" in process-compose.yaml (renamed: mountain, echo, mist are land's own names)`);
+    expect(composed).toMatch(/'echo-app': \{/);
+  });
 });

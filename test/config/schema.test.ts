@@ -91,6 +91,9 @@ describe('parseLandConfig', () => {
     [tier({ limits: { memroy: '512M' } }), 'land.config.ts: tiers.cocoon.limits: unknown key "memroy": did you mean "memory"?'],
     [tier({ ready: { log: '[unclosed' } }), 'land.config.ts: tiers.cocoon.ready.log: expected a valid regular expression (Unterminated character class), got "[unclosed"'],
     [tier({ liveness: { log: 'a(b' } }), 'land.config.ts: tiers.cocoon.liveness.log: expected a valid regular expression (Unterminated group), got "a(b"'],
+    [{ tiers: { mountain: { command: ['x'] } } }, "land.config.ts: tiers.mountain: expected a tier name other than mountain, echo, mist (land's own names in its events and state lines), got \"mountain\""],
+    [{ tiers: { echo: { command: ['x'] } } }, "land.config.ts: tiers.echo: expected a tier name other than mountain, echo, mist (land's own names in its events and state lines), got \"echo\""],
+    [tier({ tier: 'mist' }), "land.config.ts: tiers.cocoon.tier: expected a tier name other than mountain, echo, mist (land's own names in its events and state lines), got \"mist\""],
   ])('rejects %j', (input, message) => {
     const error = errorOf(input);
     expect(error.message).toBe(message);

@@ -37,7 +37,7 @@ describe('process-compose → land', () => {
     expect(web.config).toMatchObject({ command: ['python', '-m', 'http.server'], env: { SHARED: '1', PORT: '8000' }, restart: { policy: 'never' }, stop: { signal: 'SIGQUIT' } });
     expect(web.notes).toEqual(
       expect.arrayContaining([
-        '"my.web" in process-compose.yaml (tier names are letters, digits, - and _)',
+        '"my.web" in process-compose.yaml (renamed: tier names are letters, digits, - and _)',
         'environment: "broken" is not KEY=value: left out',
         'shutdown.command "kill it": land stops a tier with its signal, not a command',
         'not mapped: replicas: 2',
