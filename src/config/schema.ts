@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 // before its first spawn (docs/decisions.md).
 import * as z from 'zod/mini';
 import { parseSize, sizeExpectation } from './size.js';
+import { MAX_REPLICAS } from './limits.js';
 import { isReservedTierName, RESERVED_RULE } from './reserved.js';
 
 /*
@@ -197,8 +198,7 @@ const watchSchema = () =>
     { error: 'expected a glob, an array of globs, or { paths, ignore, debounceMs, restartDependents }' },
   );
 
-/** Most instances one tier may run (a typo such as 1000 should not fork-bomb the machine). */
-export const MAX_REPLICAS = 64;
+export { MAX_REPLICAS };
 
 const envRecord = () =>
   z.record(z.string(), z.string({ error: 'expected a string value' }), {

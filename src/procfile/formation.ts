@@ -2,6 +2,7 @@
  * foreman's formation (`-m web=2,worker=1`, `all=0,web=1`): how many instances of each process type run. A type not
  * named runs `all` times (default 1); 0 leaves it out.
  */
+import { MAX_REPLICAS } from '../config/limits.js';
 import { InputError } from '../errors.js';
 
 const FLAG = '-m/--formation';
@@ -16,6 +17,10 @@ export function parseFormation(text: string | undefined, types: readonly string[
     const [, name, count] = match as unknown as [string, string, string];
     if (name !== 'all' && !types.includes(name)) {
       throw new InputError(`${FLAG}: unknown process type "${name}" (the Procfile has ${types.join(', ')}; all sets the rest)`);
+    }
+    // The same bound as `replicas` and `land scale` (a typo such as web=100 should not start a hundred processes).
+    if (Number(count) > MAX_REPLICAS) {
+      throw new InputError(`${FLAG}: ${name}: expected a count 0..${MAX_REPLICAS} (0 leaves the type out), got ${count}`);
     }
     given.set(name, Number(count));
   }

@@ -4,7 +4,7 @@
  * scales: its instances are named `<tier>.<n>` from the start, so no running instance is renamed.
  */
 import type { ResolvedTier } from '../config/types.js';
-import { MAX_REPLICAS } from '../config/schema.js';
+import { MAX_REPLICAS } from '../config/limits.js';
 import { ControlError } from './control-error.js';
 import { ofTier, type StillRunning } from './left-behind.js';
 import type { LeftProcesses } from './left-processes.js';

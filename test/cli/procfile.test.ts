@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CHILD, envReports, land, landDone, markedProcesses } from '../helpers/land.js';
+import { CHILD, envReports, expectCleanRejection, land, landDone, markedProcesses } from '../helpers/land.js';
 import { startOtlpReceiver, startPostHogReceiver } from '../helpers/receivers.js';
 
 const folders: string[] = [];
@@ -126,6 +126,11 @@ describe('land up with a Procfile', () => {
     expect(formation.stderr).toBe('land: -m/--formation: unknown process type "wrker" (the Procfile has web; all sets the rest)\n');
     const malformed = await landDone(['up', '--no-tui', '-m', 'web:2'], good);
     expect(malformed.stderr).toMatch(/^land: -m\/--formation: expected <process type>=<count>.*got "web:2"\n$/);
+    // The range of replicas and land scale (0 leaves a type out): web=100 must not start a hundred processes.
+    for (const [flag, shown] of [['web=100', 'web: expected a count 0..64 (0 leaves the type out), got 100'], ['all=100000', 'all: expected a count 0..64 (0 leaves the type out), got 100000'], ['web=0', 'expected at least one process to run, got web=0']]) {
+      const refused = await landDone(['up', '--no-tui', '-m', flag!], good);
+      expectCleanRejection(refused, good, new RegExp(`^land: -m/--formation: ${shown!.replace(/[()]/g, '\\$&')}$`));
+    }
     expect(existsSync(join(good, '.land', 'logs'))).toBe(false);
 
     writeFileSync(join(good, 'land.config.mjs'), `export default { tiers: { a: { command: ['true'] } } };\n`);
