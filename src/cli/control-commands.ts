@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { withStack, type TargetOptions } from './control-target.js';
 import { renderStatus } from './status-table.js';
+import { MAX_REPLICAS } from '../config/limits.js';
 
 const tierPath = (tier: string, action: string) => `/tiers/${encodeURIComponent(tier)}/${action}`;
 
@@ -29,7 +30,7 @@ export async function startCommand(tier: string, options: TargetOptions): Promis
 
 function parseReplicas(value: string): number {
   const count = Number(value);
-  if (!/^\d+$/.test(value) || count < 1) throw new InputError(`<replicas>: expected a whole number ≥ 1, got "${value}"`);
+  if (!/^\d+$/.test(value) || count < 1 || count > MAX_REPLICAS) throw new InputError(`<replicas>: expected a whole number 1..${MAX_REPLICAS}, got "${value}"`);
   return count;
 }
 

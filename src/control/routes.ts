@@ -17,6 +17,7 @@ import {
 import { recordSource, withRecords } from './record-lines.js';
 import type { ShutdownWatch } from './shutdown-wait.js';
 import { sendLogs, streamEvents, streamLogs, type LogFormat, type StreamSet } from './streams.js';
+import { MAX_REPLICAS } from '../config/limits.js';
 
 export interface RouteContext {
   control: SupervisorControl;
@@ -69,7 +70,7 @@ function parseLimit(value: string | null): number | undefined {
 
 function parseReplicas(value: string | null): number {
   const count = Number(value);
-  if (value === null || !/^\d+$/.test(value)) throw new ApiFailure('bad-request', `replicas: expected a whole number ≥ 1, got ${value === null ? 'nothing' : `"${value}"`}`);
+  if (value === null || !/^\d+$/.test(value)) throw new ApiFailure('bad-request', `replicas: expected a whole number 1..${MAX_REPLICAS}, got ${value === null ? 'nothing' : `"${value}"`}`);
   return count;
 }
 

@@ -1,5 +1,6 @@
 /** Whether and when a tier that ended starts again: policy, exponential backoff with a cap, and a restart budget. */
 import type { ResolvedTier } from '../config/types.js';
+import { counted } from '../count.js';
 
 export type RestartDecision = { restart: true; delayMs: number } | { restart: false; reason: string; budgetSpent: boolean };
 
@@ -16,7 +17,7 @@ export class RestartBudget {
     if (policy === 'on-failure' && !outcome.crashed) return { restart: false, reason: 'completed', budgetSpent: false };
     if (outcome.uptimeMs >= resetAfterMs) this.used = 0;
     if (this.used >= maxRestarts) {
-      return { restart: false, reason: `restart budget spent (${maxRestarts} restarts)`, budgetSpent: true };
+      return { restart: false, reason: `restart budget spent (${counted(maxRestarts, 'restart')})`, budgetSpent: true };
     }
     const delayMs = Math.min(backoff.initialMs * 2 ** this.used, backoff.maxMs);
     this.used += 1;

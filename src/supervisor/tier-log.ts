@@ -11,6 +11,7 @@
  */
 import { createWriteStream, fstatSync, openSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { oneLine } from '../errors.js';
+import { counted } from '../count.js';
 
 export interface TierLogOptions {
   path: string;
@@ -117,7 +118,7 @@ export class TierLog {
   private recovered(error: Error | null | undefined): void {
     if (error || !this.failing) return;
     this.failing = false;
-    this.options.onProblem(`log file writable again; ${this.lostBytes} bytes of output could not be written to it`);
+    this.options.onProblem(`log file writable again; ${counted(this.lostBytes, 'byte')} of output could not be written to it`);
     this.lostBytes = 0;
   }
 

@@ -149,7 +149,7 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   const lines: string[] = [];
 
   lines.push(paint('bold', fit(`boot ${trace.bootId}`, width)));
-  lines.push(fit(`trace ${traceId ?? '-'} · ${spans.length} spans · ${events.length} events`, width));
+  lines.push(fit(`trace ${traceId ?? '-'} · ${spans.length} span${spans.length === 1 ? '' : 's'} · ${events.length} event${events.length === 1 ? '' : 's'}`, width));
   const note = unreadableNote(trace);
   if (note) lines.push(paint('red', note));
 
@@ -195,7 +195,7 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
     for (const [tier, summaries] of others) {
       for (const summary of summaries) {
         const errors = summary.errors > 0 ? paint('red', ` · ${summary.errors} error${summary.errors > 1 ? 's' : ''}`) : '';
-        const head = `${fit(tier, tierWidth).padEnd(tierWidth)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} spans ${formatMs(summary.durationMs).padStart(7)}  `;
+        const head = `${fit(tier, tierWidth).padEnd(tierWidth)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} ${summary.spans === 1 ? 'span ' : 'spans'} ${formatMs(summary.durationMs).padStart(7)}  `;
         lines.push(head + fit(summary.root, Math.max(1, width - head.length - (errors ? 12 : 0))) + errors);
       }
     }

@@ -108,8 +108,8 @@ describe('replicas', () => {
     // Refusals: one line, exit 2.
     const cases: Array<[string[], RegExp]> = [
       [['scale', 'web', '2'], /web does not declare replicas: set replicas in the config \(a Procfile: land up -m web=2\)/],
-      [['scale', 'api', '0'], /<replicas>: expected a whole number ≥ 1, got "0"/],
-      [['scale', 'api', '65'], /replicas: expected a whole number 1\.\.64, got 65/],
+      [['scale', 'api', '0'], /<replicas>: expected a whole number 1..64, got "0"/],
+      [['scale', 'api', '65'], /<replicas>: expected a whole number 1\.\.64, got "65"/],
       [['scale', 'api.2', '3'], /api\.2 is a replica: scale its tier, api/],
       [['scale', 'ghost', '2'], /unknown tier ghost \(known: api\.1, api\.2, web\)/],
     ];
@@ -124,7 +124,7 @@ describe('replicas', () => {
     // The API itself: a count that is not a number is a 400 with its code.
     const raw = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/tiers/api/scale?replicas=abc', { method: 'POST' });
     expect(raw.status).toBe(400);
-    expect(JSON.parse(raw.body)).toEqual({ error: { code: 'bad-request', message: 'replicas: expected a whole number ≥ 1, got "abc"' } });
+    expect(JSON.parse(raw.body)).toEqual({ error: { code: 'bad-request', message: 'replicas: expected a whole number 1..64, got "abc"' } });
 
     expect(await run.stop()).toEqual({ code: 0, signal: null });
     expect(markedProcesses(run.bootId)).toEqual([]);

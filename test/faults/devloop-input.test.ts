@@ -17,7 +17,7 @@ const cases: Array<{ name: string; args?: string[]; config?: Record<string, unkn
   { name: 'config: watch that is a number', config: tiers({ watch: 5 }), expected: /tiers\.a\.watch: expected a glob, an array of globs, or \{ paths, ignore, debounceMs, restartDependents \}, got 5/ },
   { name: 'config: watch with a misspelt key', config: tiers({ watch: { paths: 'src', debounce: 100 } }), expected: /tiers\.a\.watch: unknown key "debounce": did you mean "debounceMs"\?/ },
   { name: 'config: a negative debounce', config: tiers({ watch: { paths: 'src', debounceMs: -1 } }), expected: /tiers\.a\.watch\.debounceMs: expected a whole number of milliseconds >= 0, got -1/ },
-  { name: 'command line: scale with a count that is not a number', args: ['scale', 'a', 'many'], expected: /<replicas>: expected a whole number ≥ 1, got "many"/ },
+  { name: 'command line: scale with a count that is not a number', args: ['scale', 'a', 'many'], expected: /<replicas>: expected a whole number 1..64, got "many"/ },
   { name: 'command line: scale without a count', args: ['scale', 'a'], expected: /missing required argument 'replicas'/ },
   { name: 'command line: start without a tier', args: ['start'], expected: /missing required argument 'tier'/ },
   { name: 'control client: start with no stack running', args: ['start', 'a'], code: 3, expected: /no stack is running in .*: start one with `land up`/ },

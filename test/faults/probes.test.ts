@@ -171,7 +171,7 @@ describe('fault: a port already taken by another process', () => {
     await run.waitFor(/taken: \w+ → failed/, 60_000);
     await run.waitFor(/neighbour: starting → ready/);
     expect(run.stdout).toMatch(/taken +\| .*EADDRINUSE/); // the child's own words reach the person
-    expect(run.stdout).toMatch(/taken: crashed → failed \(restart budget spent \(1 restarts\)\)/);
+    expect(run.stdout).toMatch(/taken: crashed → failed \(restart budget spent \(1 restart\)\)/);
     const snapshot = await status(dir);
     expect(tierOf(snapshot, 'taken')).toMatchObject({ state: 'failed', restarts: 1 });
     expect(tierOf(snapshot, 'taken').lastExit?.code).not.toBe(0);

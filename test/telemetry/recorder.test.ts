@@ -140,6 +140,6 @@ describe('land trace helpers', () => {
     writeFileSync(join(root, 'spans.ndjson'), `${line}\n{"name":"torn`);
     const drawing = renderTrace(root);
     expect(drawing).toMatch(/land\.boot\s+mountain\s+\+0ms\s+500ms\s+ok/);
-    expect(drawing).toContain('1 spans');
+    expect(drawing).toContain('1 span · 0 events');
   });
 });
