@@ -1,5 +1,5 @@
 /** Writing JSON answers and API errors; mapping what a handler threw to a status. */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { oneLine } from '../errors.js';
 import { ControlError } from '../supervisor/control-error.js';
 import { ERROR_STATUS, type ApiErrorBody, type ApiErrorCode } from './protocol.js';
@@ -12,6 +12,27 @@ export class ApiFailure extends Error {
     super(message);
     this.name = 'ApiFailure';
   }
+}
+
+/**
+ * The request's URL and its path segments, decoded. What a client sent can be malformed (`/api/tiers/%E0%A4%A`, a
+ * request target `http://[`): that is a 400 naming the segment, not a 500 (and not a throw in a request listener).
+ */
+export function requestUrl(req: IncomingMessage, base: string): { url: URL; parts: string[] } {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', base);
+  } catch {
+    throw new ApiFailure('bad-request', `expected a request path such as /status, got ${JSON.stringify(String(req.url).slice(0, 60))}`);
+  }
+  const parts = url.pathname.split('/').filter(Boolean).map((segment) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      throw new ApiFailure('bad-request', `path: expected percent-encoded UTF-8 in each segment, got "${segment.slice(0, 60)}"`);
+    }
+  });
+  return { url, parts };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

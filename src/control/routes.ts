@@ -2,7 +2,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { StillRunning } from '../supervisor/left-behind.js';
 import type { SupervisorControl } from '../supervisor/types.js';
-import { ApiFailure, sendError, sendJson, sendThrown } from './http-util.js';
+import { ApiFailure, requestUrl, sendError, sendJson, sendThrown } from './http-util.js';
 import type { LogStore } from '../receiver/store/log-store.js';
 import type { Metrics } from './metrics.js';
 import {
@@ -81,9 +81,8 @@ function parseFormat(value: string | null): LogFormat {
 }
 
 async function route(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://land');
+  const { url, parts } = requestUrl(req, 'http://land');
   const method = req.method ?? 'GET';
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const key = `${method} /${parts.join('/')}`;
   const { control } = ctx;
 

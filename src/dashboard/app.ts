@@ -16,7 +16,7 @@
  *   POST /api/tiers/<tier>/start|stop|restart   the control layer's command, answered as the control API does
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiFailure, sendError, sendJson, sendThrown } from '../control/http-util.js';
+import { ApiFailure, requestUrl, sendError, sendJson, sendThrown } from '../control/http-util.js';
 import { commandResult, runTierCommand } from '../control/routes.js';
 import { Assets } from './assets.js';
 import { LiveStream } from './live-stream.js';
@@ -63,10 +63,9 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
   const live = new LiveStream(control, ring, usage);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://dashboard');
+    const { url, parts } = requestUrl(req, 'http://dashboard');
     const method = req.method ?? 'GET';
     if (method === 'GET' && assets.serve(url.pathname, req.headers['accept-encoding'], res)) return;
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'api') return sendError(res, 'not-found', `no such page: ${url.pathname}`);
     const key = `${method} /${parts.join('/')}`;
     if (key === 'GET /api/state') return sendJson(res, 200, { snapshot: control.snapshot(), usage: usage.now(), now: Date.now() });

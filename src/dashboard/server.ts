@@ -8,6 +8,8 @@
  * GET/HEAD) that does not come from this origin → 403.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { requestUrl } from '../control/http-util.js';
+import { oneLine } from '../errors.js';
 import { DashboardAuth } from './auth.js';
 import type { DashboardApp } from './app.js';
 import type { DashboardSources } from './sources.js';
@@ -27,7 +29,8 @@ export interface DashboardServerOptions {
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {
-  const body = `${JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } })}\n`;
+  const code = status === 401 ? 'unauthorized' : status === 400 ? 'bad-request' : 'forbidden';
+  const body = `${JSON.stringify({ error: { code, message } })}\n`;
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);
 }
@@ -52,7 +55,12 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (!auth || closed) return refuse(res, 503, 'the dashboard is not serving');
     if (!auth.hostAllowed(req)) return refuse(res, 403, `refused: Host must be 127.0.0.1:${auth.port} or localhost:${auth.port}`);
-    const url = new URL(req.url ?? '/', 'http://dashboard');
+    let url: URL;
+    try {
+      url = requestUrl(req, 'http://dashboard').url;
+    } catch (error) {
+      return refuse(res, 400, oneLine(error));
+    }
     if (url.pathname === '/login' && req.method === 'GET') {
       req.resume();
       const session = auth.login(url.searchParams.get('token'));

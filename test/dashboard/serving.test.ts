@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, expectCleanRejection, land, landDone, removeProjects, type LandRun } from '../helpers/land.js';
-import { cleanUp } from '../control/helpers.js';
+import { cleanUp, http } from '../control/helpers.js';
 import { call, dashboardProject, login, upWithDashboard } from './helpers.js';
 
 const runs: LandRun[] = [];
@@ -55,6 +55,35 @@ describe('land up serves the dashboard', () => {
     const unknown = await call(port, '/api/tiers/ghost/restart', { method: 'POST', headers: { cookie, origin: `http://localhost:${port}`, host: `localhost:${port}` } });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatch(/unknown tier ghost/);
+    expect((await run.stop()).code).toBe(0);
+  });
+
+  it('answers a malformed percent-encoding or request target with a 400 in one line, here and on the control socket, and keeps serving', async () => {
+    const dir = dashboardProject();
+    const { run, url, port } = await upWithDashboard(dir);
+    runs.push(run);
+    await run.waitFor(/worker: starting → ready/);
+    const cookie = await login(port, url);
+    const badPath = { error: { code: 'bad-request', message: 'path: expected percent-encoded UTF-8 in each segment, got "%E0%A4%A"' } };
+    for (const path of ['/api/tiers/%E0%A4%A', '/api/tiers/worker%E0%A4%A/restart']) {
+      const answer = await call(port, path, { method: path.endsWith('restart') ? 'POST' : 'GET', headers: { cookie, origin: `http://127.0.0.1:${port}` } });
+      expect(answer.status, path).toBe(400);
+      expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe('bad-request');
+    }
+    expect(JSON.parse((await call(port, '/api/tiers/%E0%A4%A', { headers: { cookie } })).body)).toEqual(badPath);
+    // A request target that is no URL at all is refused before the session check, without a throw in the listener.
+    const target = await call(port, 'http://[', { headers: { cookie } });
+    expect(target.status).toBe(400);
+    expect(target.body).toMatch(/"code":"bad-request".*expected a request path/);
+
+    const socketPath = join(dir, '.land', 'run', 'land.sock');
+    for (const path of ['/tiers/%E0%A4%A/logs', '/tiers/%ff/restart']) {
+      const answer = await http({ socketPath }, path, { method: path.endsWith('restart') ? 'POST' : 'GET' });
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.trimEnd().split('\n')).toHaveLength(1);
+      expect(answer.body).toMatch(/"bad-request".*percent-encoded UTF-8/);
+    }
+    expect((await call(port, '/api/state', { headers: { cookie } })).status).toBe(200);
     expect((await run.stop()).code).toBe(0);
   });
 
