@@ -61,7 +61,10 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .option('--no-tui', 'plain prefixed output even in a terminal')
     .addOption(controlPortOption())
     .addOption(new Option('--receiver-port <port>', "serve the OTLP receiver on 127.0.0.1:<port> (default: the config's receiver.port, else a free port)").argParser(parsePort))
-    .addOption(new Option('--dashboard-port <port>', 'serve the browser dashboard on 127.0.0.1:<port> (default: a free port)').argParser(parsePort))
+    .addOption(
+      // One serves the dashboard on a port, the other turns it off: refused together rather than one silently winning.
+      new Option('--dashboard-port <port>', 'serve the browser dashboard on 127.0.0.1:<port> (default: a free port)').argParser(parsePort).conflicts('dashboard'),
+    )
     .option('--no-dashboard', 'do not serve the browser dashboard')
     .option('--detached', 'keep the stack running when the terminal or the parent process goes away (stop it with `land down`)')
     .option('-d, --background', 'start the stack detached in the background and return once every tier is up (implies --detached)')

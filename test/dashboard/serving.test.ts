@@ -87,6 +87,14 @@ describe('land up serves the dashboard', () => {
     expect((await run.stop()).code).toBe(0);
   });
 
+  it('refuses --dashboard-port with --no-dashboard, in either order, in one line with exit 2 and nothing started', async () => {
+    const dir = dashboardProject();
+    for (const args of [['--dashboard-port', '5000', '--no-dashboard'], ['--no-dashboard', '--dashboard-port', '5000']]) {
+      const result = await landDone(['up', '--no-tui', ...args], dir);
+      expectCleanRejection(result, dir, /^land: option '--dashboard-port <port>' cannot be used with option '--no-dashboard'$/);
+    }
+  });
+
   it('--dashboard-port fixes the port; the config key does too; --no-dashboard turns it off and `land dashboard` says so', async () => {
     const flagPort = await freePort();
     const flagged = await upWithDashboard(dashboardProject(), ['--dashboard-port', String(flagPort)]);
