@@ -4,6 +4,7 @@ import { envFileSources, readEnvFile } from './envfile.js';
 import { FLAG_SPELLINGS, isFalseFlag, isFlagSpelling } from './flags.js';
 import { variableAt, type EnvSources } from './origin.js';
 import { listProfiles, readProfile, type Profile } from './profiles.js';
+import { DEFAULTS } from './resolve.js';
 import { registerSecretsOf } from './redact.js';
 import { describeValue, formatKeyPath } from './config-issues.js';
 import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from './types.js';
@@ -90,8 +91,13 @@ function gateReason(
 export const NO_PROFILE: Profile = Object.freeze({ name: 'default', file: '', env: {} });
 
 function chooseProfile(config: ResolvedConfig, name: string | undefined): Profile {
-  if (name === undefined && listProfiles(config).length === 0) return NO_PROFILE;
-  return readProfile(config, name ?? config.defaultProfile);
+  if (name !== undefined) return readProfile(config, name);
+  if (listProfiles(config).length === 0) return NO_PROFILE;
+  const why =
+    config.defaultProfile === DEFAULTS.defaultProfile
+      ? `no --profile given, and ${DEFAULTS.defaultProfile} is the default when the config sets no defaultProfile`
+      : "no --profile given: the config's defaultProfile";
+  return readProfile(config, config.defaultProfile, why);
 }
 
 /**

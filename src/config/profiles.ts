@@ -23,14 +23,17 @@ export function listProfiles(config: Pick<ResolvedConfig, 'profilesDir'>): strin
     .sort();
 }
 
-/** Reads one profile; an unknown name is an InputError listing the known ones. */
-export function readProfile(config: Pick<ResolvedConfig, 'profilesDir'>, name: string): Profile {
+/**
+ * Reads one profile; an unknown name is an InputError listing the known ones. `why`: how the name was chosen when
+ * nobody typed it (the default), said first so that a missing `debug` does not read as a typo.
+ */
+export function readProfile(config: Pick<ResolvedConfig, 'profilesDir'>, name: string, why?: string): Profile {
   const known = listProfiles(config);
   // Only listed names are read, so a name like `../secret` never reaches the file system.
   if (!known.includes(name)) {
     const folder = displayPath(config.profilesDir);
     const choices = known.length === 0 ? `there are no *.env files in ${folder}` : `known profiles: ${known.join(', ')}`;
-    throw new InputError(`unknown profile "${name}" (${choices})`);
+    throw new InputError(`unknown profile "${name}" (${why === undefined ? '' : `${why}; `}${choices})`);
   }
   const file = path.join(config.profilesDir, `${name}${PROFILE_EXTENSION}`);
   return { name, file, env: readEnvFile(file) };
