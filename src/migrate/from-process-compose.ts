@@ -3,6 +3,7 @@
  * availability (restart policy) and shutdown map onto land's keys; everything else is named in a comment.
  */
 import { constants } from 'node:os';
+import { MAX_REPLICAS } from '../config/limits.js';
 import { InputError } from '../errors.js';
 import { PROCFILE_ENV_FILES } from '../procfile/stack.js';
 import { Code, commandFields, renameReason, tierNameFor, type DraftConfig, type DraftTier } from './draft.js';
@@ -19,7 +20,7 @@ const PROBE_DEFAULTS = { period: 10, timeout: 1, failures: 3, delay: 0 };
 /** Keys read by this module; any other key of a process becomes a "not mapped" note. */
 const MAPPED_KEYS = new Set([
   'command', 'entrypoint', 'description', 'working_dir', 'environment', 'depends_on', 'availability',
-  'readiness_probe', 'liveness_probe', 'ready_log_line', 'shutdown', 'disabled',
+  'readiness_probe', 'liveness_probe', 'ready_log_line', 'shutdown', 'disabled', 'replicas',
 ]);
 const TOP_LEVEL_KEYS = new Set(['version', 'processes', 'environment']);
 
@@ -151,6 +152,14 @@ function stop(shutdown: unknown, notes: string[]): Record<string, unknown> | und
   return Object.keys(result).length > 0 ? result : undefined;
 }
 
+/** replicas → replicas when land can run that many (1..64); anything else is left out with a note. */
+function replicas(value: unknown, notes: string[]): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_REPLICAS) return value === 1 ? undefined : value;
+  notes.push(`replicas: ${show(value)}: land runs a whole number 1..${MAX_REPLICAS} of replicas of a tier: left out (one instance)`);
+  return undefined;
+}
+
 function commandOf(process: Yaml, notes: string[]): Record<string, unknown> | undefined {
   if (Array.isArray(process.entrypoint) && process.entrypoint.length > 0) {
     const argv = [...process.entrypoint, ...(typeof process.command === 'string' ? [process.command] : [])].map(String);
@@ -181,6 +190,7 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
   config.restart = restart(process.availability, notes);
   if (isObject(process.availability) && process.availability.exit_on_end === true) config.exitWith = true;
   config.stop = stop(process.shutdown, notes);
+  config.replicas = replicas(process.replicas, notes);
   if (process.disabled === true) {
     config.when = new Code('() => false');
     notes.push('disabled: true in process-compose: not started (remove `when` to start it)');

@@ -100,6 +100,26 @@ describe('land init from a process-compose.yaml', () => {
   });
 });
 
+describe('land init: replicas', () => {
+  it('maps replicas (1..64) to replicas and notes a count land cannot run; the replicas boot', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'process-compose.yaml'),
+      `processes:\n  web:\n    command: node ${CHILD} --say "replica $LAND_REPLICA up"\n    replicas: 2\n  big:\n    command: node ${CHILD}\n    replicas: 100\n    disabled: true\n`,
+    );
+    expect((await landDone(['init'], dir)).code).toBe(0);
+    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(config).toMatch(/web: \{[\s\S]*?replicas: 2,\n    \},\n/);
+    expect(config).toContain('// replicas: 100: land runs a whole number 1..64 of replicas of a tier: left out (one instance)');
+    expect(config).not.toContain('not mapped: replicas');
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/web\.1 +\| replica 1 up/);
+    await run.waitFor(/web\.2 +\| replica 2 up/);
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  });
+});
+
 describe('land init from a Procfile', () => {
   it("writes one tier per process type with foreman's PORT, and the config boots", { timeout: 60_000 }, async () => {
     const dir = tempDir();

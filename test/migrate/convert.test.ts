@@ -34,13 +34,12 @@ describe('process-compose → land', () => {
     );
     expect(draft.tiers.map((t) => t.name)).toEqual(['my-web', 'job']);
     const web = draft.tiers[0]!;
-    expect(web.config).toMatchObject({ command: ['python', '-m', 'http.server'], env: { SHARED: '1', PORT: '8000' }, restart: { policy: 'never' }, stop: { signal: 'SIGQUIT' } });
+    expect(web.config).toMatchObject({ command: ['python', '-m', 'http.server'], env: { SHARED: '1', PORT: '8000' }, restart: { policy: 'never' }, stop: { signal: 'SIGQUIT' }, replicas: 2 });
     expect(web.notes).toEqual(
       expect.arrayContaining([
         '"my.web" in process-compose.yaml (renamed: tier names are letters, digits, - and _)',
         'environment: "broken" is not KEY=value: left out',
         'shutdown.command "kill it": land stops a tier with its signal, not a command',
-        'not mapped: replicas: 2',
       ]),
     );
     const job = draft.tiers[1]!;
