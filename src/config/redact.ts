@@ -46,6 +46,14 @@ function maskUserinfo(_match: string, scheme: string, userinfo: string): string 
   return colon < 0 ? `${scheme}${MASK}@` : `${scheme}${userinfo.slice(0, colon)}:${MASK}@`;
 }
 
+/**
+ * Whether a value holds something land masks in its messages (a password in a URL, a `?token=`, a Bearer token, a
+ * PostHog key, a registered secret's value): `land export` writes such a value to the 0600 files, whatever its key.
+ */
+export function holdsSecret(value: string): boolean {
+  return redactText(value) !== value;
+}
+
 /** The text with every secret it may hold masked. */
 export function redactText(text: string): string {
   let result = text;

@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RENAMED_KEYS } from '../config/hydrate.js';
 import { formatSize } from '../config/size.js';
+import { holdsSecret } from '../config/redact.js';
 import { looksSecret } from '../config/secrets.js';
 import type { BootPlan, DependencyCondition, ResolvedTier } from '../config/types.js';
 import { otlpGate, readConfiguration } from '../telemetry/configuration.js';
@@ -134,7 +135,7 @@ function splitSecrets(env: Record<string, string>): { env: Record<string, string
   const secrets: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     // An empty secret is no secret (the sample files ship `Authorize=`): keep it visible, it says PostHog is off.
-    if (looksSecret(key) && value !== '') secrets[key] = value;
+    if ((looksSecret(key) || holdsSecret(value)) && value !== '') secrets[key] = value;
     else plain[key] = value;
   }
   return { env: sorted(plain), secrets: sorted(secrets) };

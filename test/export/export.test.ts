@@ -12,6 +12,9 @@ import { allFiles, composeConfig, fileMode, readKubernetes, readUnit, unitEnviro
 
 const KEY = 'phc_export_secret_key_271828';
 const TOKEN = 'tok-export-secret-314159';
+/** A password inside a URL, under a key that does not say secret: it goes to the secret files too. */
+const DB_PASSWORD = 'pw-export-161803';
+const DATABASE_URL = `postgres://shop:${DB_PASSWORD}@db.internal/shop`;
 const OUTER_TRACE = '0af7651916cd43dd8448eb211c80319c';
 
 /** Every feature land's model has, in one stack. */
@@ -27,7 +30,7 @@ export default {
       description: 'the HTTP API',
       command: child('--http', '58080'),
       cwd: 'services/api',
-      env: { API_MODE: 'strict', PRICE: '$5 is 100% "quoted"', API_TOKEN: '${TOKEN}' },
+      env: { API_MODE: 'strict', PRICE: '$5 is 100% "quoted"', API_TOKEN: '${TOKEN}', DATABASE_URL: '${DATABASE_URL}' },
       dependsOn: { db: 'ready', migrate: 'completed' },
       ready: { http: 'http://127.0.0.1:58080/health?deep=1' },
       liveness: { tcp: 58080, intervalMs: 2000, timeoutMs: 1500, failureThreshold: 3 },
@@ -104,12 +107,13 @@ describe('land export: every feature, each engine, read back field by field', ()
       expect(code, stderr).toBe(0);
       expect(stdout + stderr).not.toContain(KEY);
       expect(stdout + stderr).not.toContain(TOKEN);
+      expect(stdout + stderr).not.toContain(DB_PASSWORD);
       expect(stdout).toMatch(/warning: tier worker: its `when` predicate was decided at export time, under profile prod/);
       const files = allFiles(outDirs[engine]!);
       const secretFiles = files.filter((file) => file.text.includes(KEY));
       expect(secretFiles.length, engine).toBeGreaterThan(0);
       for (const file of files) {
-        const secret = file.text.includes(KEY) || file.text.includes(TOKEN);
+        const secret = file.text.includes(KEY) || file.text.includes(TOKEN) || file.text.includes(DB_PASSWORD);
         expect(fileMode(join(outDirs[engine]!, file.name)), `${engine} ${file.name}`).toBe(secret ? 0o600 : 0o644);
         if (secret) expect(stdout).toContain(`${file.name}  (secrets, mode 0600)`);
       }
@@ -147,9 +151,11 @@ describe('land export: every feature, each engine, read back field by field', ()
     expectContract(apiEnv, 'api');
     expect(apiEnv).toMatchObject({ API_MODE: 'strict', PRICE: '$5 is 100% "quoted"' });
     expect(apiEnv.API_TOKEN).toBeUndefined();
+    expect(apiEnv.DATABASE_URL).toBeUndefined();
     const apiSecrets = readFileSync(join(dir, 'shop-api.secrets.env'), 'utf8');
     expect(apiSecrets).toContain(`Authorize="${KEY}"`);
     expect(apiSecrets).toContain(`API_TOKEN="${TOKEN}"`);
+    expect(apiSecrets).toContain(`DATABASE_URL="${DATABASE_URL}"`);
     // Liveness: a timer bound to the unit checks every 2 s; the third failure in a row restarts the tier.
     expect(api.Unit!.Wants).toEqual(['shop-api-liveness.timer']);
     const timer = readUnit(join(dir, 'shop-api-liveness.timer'));
@@ -199,8 +205,8 @@ describe('land export: every feature, each engine, read back field by field', ()
     });
     expect(api.healthcheck.test).toEqual(['CMD', 'sh', '-c', 'curl -fsS -o /dev/null --max-time 2 "$1" || wget -q -T 2 -O /dev/null "$1"', 'http-probe', 'http://127.0.0.1:58080/health?deep=1']);
     // docker-compose config merged the secret env file: the values arrive, from outside compose.yaml.
-    const { Authorize: merged, API_TOKEN: token, ...plain } = api.environment as Record<string, string>;
-    expect([merged, token]).toEqual([KEY, TOKEN]);
+    const { Authorize: merged, API_TOKEN: token, DATABASE_URL: url, ...plain } = api.environment as Record<string, string>;
+    expect([merged, token, url]).toEqual([KEY, TOKEN, DATABASE_URL]);
     expectContract(plain, 'api');
     expect(api.environment).toMatchObject({ API_MODE: 'strict', PRICE: '$5 is 100% "quoted"', Authorize: KEY, API_TOKEN: TOKEN });
     expect(config.services.db).toMatchObject({ command: ['/bin/sh', '-c', 'echo "db up"; exec sleep 300'], stop_signal: 'SIGINT', stop_grace_period: '7000ms', restart: 'on-failure:5' });
@@ -243,7 +249,7 @@ describe('land export: every feature, each engine, read back field by field', ()
     expect(container.livenessProbe).toEqual({ tcpSocket: { port: 58080 }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 });
     expectContract(named('ConfigMap', 'shop-api-env').data, 'api');
     expect(named('ConfigMap', 'shop-api-env').data).toMatchObject({ API_MODE: 'strict', PRICE: '$5 is 100% "quoted"' });
-    expect(named('Secret', 'shop-api-secrets').stringData).toEqual({ API_TOKEN: TOKEN, Authorize: KEY });
+    expect(named('Secret', 'shop-api-secrets').stringData).toEqual({ API_TOKEN: TOKEN, Authorize: KEY, DATABASE_URL });
 
     const db = named('Deployment', 'shop-db').spec.template.spec;
     expect(db.terminationGracePeriodSeconds).toBe(7);
