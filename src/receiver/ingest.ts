@@ -5,6 +5,7 @@
  * cross a limit — is decoded whole and converted, and the store keeps what fits and answers for the rest.
  */
 import { UNATTRIBUTED } from './attribution.js';
+import { jsonShapeProblem } from './model/json-shape.js';
 import { toLogRecords, toMetricPoints, toSpans, type Converted, type OriginOf } from './model/convert.js';
 import type { Attributes, Origin, Signal } from './model/types.js';
 import type { BootStore } from './store/boot-store.js';
@@ -43,9 +44,11 @@ function decoded<T>(decode: () => T): T {
   }
 }
 
-function parseJson(body: Buffer): unknown {
+function parseJson(body: Buffer, signal: Signal): unknown {
   const parsed: unknown = JSON.parse(body.toString('utf8'));
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
+  const problem = jsonShapeProblem(parsed as Record<string, unknown>, signal);
+  if (problem !== undefined) throw new Error(problem);
   return parsed;
 }
 
@@ -72,7 +75,7 @@ export function ingestRequest(
     const kept = keptAsFrame(target, signal, body, codec, originOf);
     if (kept !== undefined) return { kept, rejected: 0, dropped: 0 };
   }
-  const request = decoded(() => (format === 'json' || !codec ? parseJson(body) : codec.decode(signal, body)));
+  const request = decoded(() => (format === 'json' || !codec ? parseJson(body, signal) : codec.decode(signal, body)));
   const batch = CONVERT[signal](request, originOf);
   const dropped = target.add(batch.items);
   if (batch.rejected > 0) target.countDropped(batch.items[0]?.tier ?? originOf({}).tier, batch.rejected);

@@ -139,6 +139,30 @@ describe('the receiver and bodies no SDK sends', () => {
     expect(r.status().requests).toMatchObject({ accepted: 1, rejected: 9 });
   });
 
+  it('answers 400 naming the field for OTLP/JSON of the wrong shape where the decoder walks; absent and null fields are absent', async () => {
+    const r = await receiver();
+    const cases: Array<[string, unknown, string]> = [
+      ['logs', { resourceLogs: 'x' }, 'resourceLogs: expected an array, got a string'],
+      ['logs', { resourceLogs: [1] }, 'resourceLogs[0]: expected an object, got a number'],
+      ['traces', { resourceSpans: [{ resource: 'api' }] }, 'resourceSpans[0].resource: expected an object, got a string'],
+      ['traces', { resourceSpans: [{ resource: { attributes: {} } }] }, 'resourceSpans[0].resource.attributes: expected an array, got an object'],
+      ['traces', { resourceSpans: [{ scopeSpans: {} }] }, 'resourceSpans[0].scopeSpans: expected an array, got an object'],
+      ['metrics', { resourceMetrics: [{ scopeMetrics: [{}, [] ] }] }, 'resourceMetrics[0].scopeMetrics[1]: expected an object, got an array'],
+      ['metrics', { resourceMetrics: [{ scopeMetrics: [{ scope: 'x' }] }] }, 'resourceMetrics[0].scopeMetrics[0].scope: expected an object, got a string'],
+      ['logs', { resourceLogs: [{ scopeLogs: [{ logRecords: 'many' }] }] }, 'resourceLogs[0].scopeLogs[0].logRecords: expected an array, got a string'],
+    ];
+    for (const [signal, body, field] of cases) {
+      const answer = await post(`${r.endpoint}/v1/${signal}`, JSON.stringify(body), json);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      const { message } = JSON.parse(answer.body.toString()) as { message: string };
+      expect(message).toBe(`cannot decode the OTLP/JSON ${signal} request: ${field}`);
+    }
+    for (const body of [{}, { resourceLogs: null }, { resourceLogs: [{ resource: null, scopeLogs: null }] }, { resourceLogs: [{ scopeLogs: [{ scope: null, logRecords: [] }] }] }]) {
+      expect((await post(`${r.endpoint}/v1/logs`, JSON.stringify(body), json)).status, JSON.stringify(body)).toBe(200);
+    }
+    expect(r.status().requests).toMatchObject({ accepted: 4, rejected: cases.length });
+  });
+
   it('answers partial_success for items it cannot keep, and keeps the rest (gzip JSON)', async () => {
     const r = await receiver();
     const span = (spanId: string) => ({ traceId: 'ab'.repeat(16), spanId, name: `s-${spanId}`, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000500000000' });

@@ -39,7 +39,7 @@ function itemsOf(value: unknown, key: string): Raw[] {
 }
 
 /** Where each signal's items sit in an export request: resource groups → scopes → items. */
-const PATHS: Record<Signal, readonly [string, string, string]> = {
+export const PATHS: Record<Signal, readonly [string, string, string]> = {
   traces: ['resourceSpans', 'scopeSpans', 'spans'],
   logs: ['resourceLogs', 'scopeLogs', 'logRecords'],
   metrics: ['resourceMetrics', 'scopeMetrics', 'metrics'],
