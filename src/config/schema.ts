@@ -63,6 +63,8 @@ const argv = z.custom<string[]>(isArgv, { error: 'expected a non-empty argv arra
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
+    // The probe decodes user and password into a Basic header (src/supervisor/probes.ts): a bad escape would throw there.
+    decodeURIComponent(url.username + url.password);
     return url.protocol === 'http:' || url.protocol === 'https:';
   } catch {
     return false;

@@ -71,6 +71,7 @@ describe('parseLandConfig', () => {
     [tier({ ready: { tcp: 80, log: 'x' } }), 'land.config.ts: tiers.cocoon.ready: expected exactly one of log, tcp, http, exec, not log and tcp, got {"tcp":80,"log":"x"}'],
     [tier({ ready: { timeoutMs: 5 } }), 'land.config.ts: tiers.cocoon.ready: expected exactly one of log, tcp, http, exec, got {"timeoutMs":5}'],
     [tier({ ready: { http: 'ftp://example.com/' } }), 'land.config.ts: tiers.cocoon.ready.http: expected an http(s) URL, got "ftp://example.com/"'],
+    [tier({ ready: { http: 'http://user:%E0%A4@127.0.0.1/' } }), 'land.config.ts: tiers.cocoon.ready.http: expected an http(s) URL, got "http://user:***@127.0.0.1/"'],
     [tier({ ready: { exec: 'test -f x' } }), 'land.config.ts: tiers.cocoon.ready.exec: expected a non-empty argv array of strings, e.g. ["node", "server.js"], got "test -f x"'],
     [tier({ ready: { log: 42 } }), 'land.config.ts: tiers.cocoon.ready.log: expected a string or a RegExp to match in the log, got 42'],
     [tier({ ready: { log: 'x', host: 'h' } }), 'land.config.ts: tiers.cocoon.ready.host: expected host only with a tcp probe, got "h"'],
