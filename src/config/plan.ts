@@ -94,9 +94,7 @@ function chooseProfile(config: ResolvedConfig, name: string | undefined): Profil
   if (name !== undefined) return readProfile(config, name);
   if (listProfiles(config).length === 0) return NO_PROFILE;
   const why =
-    config.defaultProfile === DEFAULTS.defaultProfile
-      ? `no --profile given, and ${DEFAULTS.defaultProfile} is the default when the config sets no defaultProfile`
-      : "no --profile given: the config's defaultProfile";
+    config.defaultProfile === DEFAULTS.defaultProfile ? 'the default profile when the config sets no defaultProfile' : "the config's defaultProfile";
   return readProfile(config, config.defaultProfile, why);
 }
 

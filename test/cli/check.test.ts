@@ -103,7 +103,7 @@ describe('land check', () => {
     expect(report.problems.map((problem) => problem.text)).toEqual([
       `land.config.mjs: tiers.db.cwd: expected an existing folder, got "${join(dir, 'data')}"`,
       'land.config.mjs: tiers.web.command: expected an executable, "no-such-command-anywhere" was not found on PATH',
-      'land.config.mjs: unknown profile "dev" (known profiles: debug, release)',
+      'land.config.mjs: unknown profile "dev" (the config\'s defaultProfile; known profiles: debug, release)',
     ]);
     expect(report.problems[1]!.key).toBe('tiers.web.command');
     expect(plans.code).toBe(2);

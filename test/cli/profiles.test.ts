@@ -102,11 +102,11 @@ describe('profiles', () => {
     const result = await landDone(['up', '--no-tui'], dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'land: unknown profile "debug" (no --profile given, and debug is the default when the config sets no defaultProfile; known profiles: dev, prod)\n',
+      'land: unknown profile "debug" (the default profile when the config sets no defaultProfile; known profiles: dev, prod)\n',
     );
     const named = await landDone(['up', '--no-tui', '--profile', 'staging'], dir);
     expect(named.stderr).toBe('land: unknown profile "staging" (known profiles: dev, prod)\n');
     const chosen = makeProject({ config: { defaultProfile: 'qa', tiers: { api: { command: ['sleep', '60'] } } }, profiles: { dev: '' } });
-    expect((await landDone(['up', '--no-tui'], chosen)).stderr).toBe('land: unknown profile "qa" (no --profile given: the config\'s defaultProfile; known profiles: dev)\n');
+    expect((await landDone(['up', '--no-tui'], chosen)).stderr).toBe('land: unknown profile "qa" (the config\'s defaultProfile; known profiles: dev)\n');
   });
 });
