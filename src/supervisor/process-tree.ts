@@ -14,6 +14,8 @@ export interface ProcInfo {
   pgid: number;
   /** One letter: R, S, D, Z (zombie: dead, waiting to be reaped), … */
   state: string;
+  /** The kernel has begun its exit (PF_EXITING): it is closing its files and will be a zombie in a moment. */
+  exiting: boolean;
   /** Clock ticks since boot when the process started: with the pid, an identity that survives pid reuse. */
   startTime: string;
   /** CPU time used so far, user and system, in clock ticks (USER_HZ). */
@@ -44,6 +46,9 @@ const CLOSE_PAREN = 0x29;
 // Fields of a stat line after the command name, counted from the state (0): the ones ProcInfo holds.
 const PPID = 1;
 const PGID = 2;
+const FLAGS = 6;
+/** The kernel's PF_EXITING flag (include/linux/sched.h): set as do_exit begins, before the files are closed. */
+const PF_EXITING = 0x4;
 const UTIME = 11;
 const STIME = 12;
 const START = 19;
@@ -64,6 +69,7 @@ export function parseStat(pid: number, bytes: Buffer, length: number): ProcInfo 
     state: fields[0]!,
     ppid: Number(fields[PPID]),
     pgid: Number(fields[PGID]),
+    exiting: (Number(fields[FLAGS]) & PF_EXITING) !== 0,
     startTime: fields[START]!,
     cpuTicks: Number(fields[UTIME]) + Number(fields[STIME]),
     rssPages: Number(fields[RSS]),
@@ -265,6 +271,19 @@ function startTimesOf(tree: Tree): Record<number, string> {
 /** Every pid of a tier's tree that is still alive: its group, its descendants, marked strays and pipe holders. */
 export function treePids(target: TreeTarget, fresh = false): number[] {
   return findTree(target, fresh).pids;
+}
+
+/**
+ * What a leader that has just exited left running. The shared listing may be from before that exit (it serves every
+ * caller for SNAPSHOT_MS): a tree it still shows (the leader itself, a child that ended with it) is looked for again
+ * in a fresh one. An empty one means nothing now: it cannot predate the exit (the leader would be in it), and what a
+ * leftover forks after it descends from something it shows. Processes already exiting are not left running.
+ */
+export function treeAfterExit(target: TreeTarget): number[] {
+  if (treePids(target).length === 0) return [];
+  const tree = findTree(target, true);
+  const exiting = new Set(tree.processes.filter((info) => info.exiting).map((info) => info.pid));
+  return tree.pids.filter((pid) => !exiting.has(pid));
 }
 
 /** The tree as left behind when a stop gives up: every pid, none denied yet, and each pid's start time. */

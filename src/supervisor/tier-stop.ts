@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DENIED_GRACE_MS, endTree, settlesWithin, STOP_GRACE_MS } from './bounded-stop.js';
 import { describeLeftovers, NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { LeftProcesses } from './left-processes.js';
-import { deniedOf, signalGroup, signalTree, treePids, type TreeTarget } from './process-tree.js';
+import { deniedOf, signalGroup, signalTree, treeAfterExit, treePids, type TreeTarget } from './process-tree.js';
 import type { Life } from './tier-base.js';
 import { TierRun } from './tier-run.js';
 
@@ -16,6 +16,17 @@ const PIPES_CLOSE_MS = 100;
  */
 function probesEnded(life: Life): Promise<boolean> {
   return settlesWithin(Promise.allSettled([...life.probes]), 2 * STOP_GRACE_MS);
+}
+
+/**
+ * Whether the life's output pipes close within `ms`. A timer runs before the loop reads what the kernel already has,
+ * so when land is behind (a loaded machine, many tiers ending at once) the wait can end with the EOF already there,
+ * unread: the pipes get one more turn of the loop (its reads, then the streams' close) before they count as held.
+ */
+async function pipesCloseWithin(life: Life, ms: number): Promise<boolean> {
+  if (await settlesWithin(life.ended, ms)) return true;
+  const turn = new Promise<boolean>((resolve) => setImmediate(() => setImmediate(() => resolve(false))));
+  return Promise.race([life.ended.then(() => true), turn]);
 }
 
 /** Both stops' leftovers (the known tree's, then the pipe holders'), each pid once. */
@@ -142,11 +153,11 @@ export abstract class TierStop extends TierRun {
     const giveUpAt = deadline + STOP_GRACE_MS;
     let target = this.treeTarget(life);
     let left = NOTHING_LEFT;
-    if (treePids(target).length > 0) {
+    if (treeAfterExit(target).length > 0) {
       this.sayClearing(life, status);
       left = await endTree(target, signal, deadline, giveUpAt);
     }
-    if (!(await settlesWithin(life.ended, PIPES_CLOSE_MS))) {
+    if (!(await pipesCloseWithin(life, PIPES_CLOSE_MS))) {
       // Held by something outside the group, with no parent link and no mark (setsid, a double fork, env -i).
       target = { ...target, holding: life.outputLinks };
       if (treePids(target, true).length > 0) {
@@ -155,7 +166,7 @@ export abstract class TierStop extends TierRun {
       }
     }
     // What land gave up on may hold the pipes: no wait for them then.
-    if (left.pids.length === 0 && (await settlesWithin(life.ended, Math.min(STOP_GRACE_MS, giveUpAt - Date.now())))) return;
+    if (left.pids.length === 0 && (await pipesCloseWithin(life, Math.min(STOP_GRACE_MS, giveUpAt - Date.now())))) return;
     life.child.stdout.destroy();
     life.child.stderr.destroy();
     await life.ended;
