@@ -4,7 +4,8 @@
  */
 import { oneColumnEach, textWidth } from './ink-overrides/text-width.js';
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Made at the first text that needs it (ICU's data is loaded then): most never do. */
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * Cut to `width` terminal columns, ending with an ellipsis when something was cut. Columns, not characters: a
@@ -12,10 +13,19 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
-  if (oneColumnEach(text)) return text.length <= width ? text : width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+  return oneColumnEach(text) ? cutOneColumnEach(text, width) : cutByColumns(text, width);
+}
+
+/** truncate for a text of one column a character (most lines): its length is its width. */
+function cutOneColumnEach(text: string, width: number): string {
+  return text.length <= width ? text : width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+}
+
+function cutByColumns(text: string, width: number): string {
   if (textWidth(text) <= width) return text;
   let cut = '';
   let used = 0;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of graphemes.segment(text)) {
     const columns = textWidth(segment);
     if (used + columns > width - 1) break;
@@ -27,7 +37,10 @@ export function truncate(text: string, width: number): string {
 
 /** Truncate, then pad with spaces to exactly `width` columns. */
 export function fit(text: string, width: number): string {
-  const cut = truncate(text, width);
+  if (width <= 0) return '';
+  // One test of the text on the common path (a cell of a row drawn at every frame).
+  if (oneColumnEach(text)) return cutOneColumnEach(text, width).padEnd(width);
+  const cut = cutByColumns(text, width);
   return cut + ' '.repeat(Math.max(0, width - textWidth(cut)));
 }
 
