@@ -26,6 +26,7 @@ import { createRefreshScheduler } from './refresh.js';
 import { stackActions } from './stack-actions.js';
 import { createTickTimer, nextChangeIn } from './ticks.js';
 import { useLiveCells } from './use-live-cells.js';
+import { useResizeRedraw } from './use-resize-redraw.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
 import { startUsageSampler, type UsageByPid } from '../usage/tree-usage.js';
@@ -135,7 +136,8 @@ export function App(props: AppProps) {
   const mountedRef = useRef(true);
   const propsRef = useRef(props);
   propsRef.current = props;
-  const live = useLiveCells(props.liveCells === true);
+  const resizing = useResizeRedraw(props.liveCells === true, columns, rows);
+  const live = useLiveCells(props.liveCells === true, resizing);
 
   const commit = (next: DataView): void => {
     viewRef.current = next;

@@ -65,32 +65,6 @@ export function sanitizeLine(text: string): string {
   return text.replace(ESCAPES, '').replace(/\t/g, '  ').replace(/\r?\n/g, ' ').replace(CONTROLS, '');
 }
 
-/** Characters (code points), not UTF-16 units: without a surrogate pair they are the same, and counting is free. */
-const SURROGATE = /[\uD800-\uDFFF]/;
-const charCount = (text: string): number => (SURROGATE.test(text) ? Array.from(text).length : text.length);
-
-/** Cut to `width` characters, ending with an ellipsis when something was cut. */
-export function truncate(text: string, width: number): string {
-  if (width <= 0) return '';
-  if (text.length <= width) return text; // never more characters than UTF-16 units: nothing to cut
-  const chars = Array.from(text);
-  if (chars.length <= width) return text;
-  if (width === 1) return '…';
-  return `${chars.slice(0, width - 1).join('')}…`;
-}
-
-/** Truncate, then pad with spaces to exactly `width` characters. */
-export function fit(text: string, width: number): string {
-  const cut = truncate(text, width);
-  return cut + ' '.repeat(Math.max(0, width - charCount(cut)));
-}
-
-/** A title followed by a horizontal line to exactly `width` characters (cut with an ellipsis if the title is longer). */
-export function rule(title: string, width: number): string {
-  const length = charCount(title);
-  return length >= width ? truncate(title, width) : title + '─'.repeat(width - length);
-}
-
 function pad2(value: number): string {
   return String(value).padStart(2, '0');
 }

@@ -61,7 +61,8 @@ export interface LiveCells {
   paint(next: LiveValues): boolean;
 }
 
-export function useLiveCells(enabled: boolean): LiveCells {
+/** `resizing`: a resize is on its way or the screen not redrawn since (use-resize-redraw.ts): no write in place. */
+export function useLiveCells(enabled: boolean, resizing: { readonly current: boolean } = { current: false }): LiveCells {
   const { stdout } = useStdout();
   const rootRef = useRef<DOMElement>(null);
   const drawn = useRef<DrawnFrame | undefined>(undefined);
@@ -75,6 +76,9 @@ export function useLiveCells(enabled: boolean): LiveCells {
   // Read during the App's render (this hook runs in it), kept by the commit's layout effect below.
   const writesAtRender = useRef(0);
   writesAtRender.current = inkWroteAt.count;
+
+  /** Whether the screen holds `frame` where it was drawn: no resize since (or on its way, or not redrawn yet). */
+  const atItsSize = (frame: Frame): boolean => !resizing.current && stdout.columns === frame.layout.width && stdout.rows === frame.rows;
 
   /** The cells' own writes: ink's are the others (see useInkWrites). */
   const write = (text: string): void => {
@@ -95,7 +99,7 @@ export function useLiveCells(enabled: boolean): LiveCells {
     // ink wrote after its frame was out: console output above the UI, after which ink puts its last frame back, with
     // the cells as that frame had them. A frame puts the newest values back.
     if (inkWroteAt.at > frame.at + FRAME_SETTLE_MS) return false;
-    if (stdout.columns !== frame.layout.width || stdout.rows !== frame.rows) return false; // a resize is on its way
+    if (!atItsSize(frame)) return false;
     const spans = frame.spansOf(next.snapshot)(next.now, next.usage);
     const changed = changedSpans(frame.spans(), spans);
     if (!changed) return false;
@@ -115,7 +119,7 @@ export function useLiveCells(enabled: boolean): LiveCells {
     paintedRef.current = null;
     if (!painted) return;
     setTimeout(() => {
-      if (!mountedRef.current || frameRef.current !== frame || paintedRef.current) return;
+      if (!mountedRef.current || frameRef.current !== frame || paintedRef.current || !atItsSize(frame)) return;
       const changed = changedSpans(painted, frame.spans());
       if (changed && changed.length > 0) write(patchSequence(changed, frame.height));
     }, FRAME_SETTLE_MS).unref();

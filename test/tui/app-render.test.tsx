@@ -205,6 +205,20 @@ describe('App rendering', () => {
     check();
   });
 
+  it('cuts a last line of wide characters by columns: the row ends in the last column, not past the edge', async () => {
+    const control = everyState();
+    control.tier('mountain').lastLine = `終わり ${'語'.repeat(60)}`;
+    control.tier('sky').lastLine = '終わり: wide';
+    const app = renderApp(control, { columns: 80, rows: 24 });
+    await sleep(50);
+    const width = (line: string) => Array.from(line).reduce((sum, char) => sum + (/[\u3000-\u9fff]/.test(char) ? 2 : 1), 0);
+    // Cut where the column ends (with … in it), within the terminal, and the short one whole.
+    expect(app.row('mountain')).toMatch(/終わり 語+…$/);
+    expect(width(app.row('mountain'))).toBeLessThanOrEqual(80);
+    expect(width(app.row('mountain'))).toBeGreaterThanOrEqual(79);
+    expect(app.row('sky')).toMatch(/ 終わり: wide$/);
+  });
+
   it('uses the width of a wider terminal', async () => {
     const control = everyState();
     control.tier('mountain').lastLine = 'z'.repeat(300);

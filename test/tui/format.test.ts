@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fit, rule, truncate } from '../../src/tui/cut.js';
 import {
-  fit,
   meaningfulPart,
   formatBytes,
   formatCountdown,
@@ -8,7 +8,6 @@ import {
   formatPercent,
   formatUptime,
   sanitizeLine,
-  truncate,
 } from '../../src/tui/format.js';
 
 describe('format', () => {
@@ -60,6 +59,17 @@ describe('format', () => {
     expect(truncate('abc', 0)).toBe('');
     expect(fit('ab', 4)).toBe('ab  ');
     expect(fit('abcdef', 4)).toBe('abc…');
+  });
+
+  it('cuts and pads by terminal columns: a CJK character or an emoji takes two', () => {
+    expect(fit('終わり', 8)).toBe('終わり  ');
+    expect(truncate('終わり: wide', 7)).toBe('終わり…');
+    // A wide character that would cross the edge is left out whole.
+    expect(truncate('ab終わり', 5)).toBe('ab終…');
+    expect(fit('ab終わり', 6)).toBe('ab終… ');
+    expect(fit('ok 👍🏽 done', 8)).toBe('ok 👍🏽 d…');
+    expect(truncate('e\u0301te', 3)).toBe('e\u0301te');
+    expect(rule('日本', 6)).toBe('日本──');
   });
 
   it('drops a leading timestamp from a last line, and keeps a line that is nothing else', () => {

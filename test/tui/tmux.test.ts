@@ -161,4 +161,49 @@ describe('the terminal UI in a real terminal', () => {
     tmux('send-keys', '-t', 'flood', 'q');
     expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
   });
+  it('after a resize down and back up the screen holds one frame: one header, each row once and whole', async () => {
+    const ticker = "let i = 0; setInterval(() => { i += 1; process.stdout.write(`tick ${i} ${'y'.repeat(i % 20)}\\n`); }, 40);";
+    const dir = makeProject({
+      config: {
+        app: 'resizetest',
+        tiers: {
+          calm: { command: child('--say', 'calm says hello') },
+          other: { command: child('--say', 'other is here') },
+          ticker: { command: ['node', 'ticker.mjs'] },
+        },
+      },
+      files: { 'ticker.mjs': ticker },
+    });
+    tmux('new-session', '-d', '-s', 'resize', '-x', '80', '-y', '24', `cd ${dir} && node ${LAND_BIN} up; echo LAND-EXITED $?; sleep 120`);
+    const resizeScreen = () => tmux('capture-pane', '-p', '-t', 'resize');
+    const lines = (t: string, pattern: RegExp) => t.split('\n').filter((line) => pattern.test(line));
+    /** One header line, the table's title once, each tier's row once and starting as a row starts; `wide`: with the ticker's tick. */
+    const oneFrame = (t: string, wide: boolean) =>
+      lines(t, /resizetest/).length === 1 &&
+      lines(t, /NAME +STATE/).length === 1 &&
+      ['calm', 'other', 'ticker'].every((name) => lines(t, new RegExp(`^[› ] ${name} +ready +\\d+ `)).length === 1 && lines(t, new RegExp(`\\b${name}\\b`)).length === 1) &&
+      (!wide || / tick \d+/.test(lines(t, /^[› ] ticker /)[0] ?? ''));
+    const until = async (check: (t: string) => boolean, what: string): Promise<string> => {
+      const deadline = Date.now() + 30_000;
+      for (let t = resizeScreen(); ; t = resizeScreen()) {
+        if (check(t)) return t;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${t}`);
+        await sleep(100);
+      }
+    };
+    await until((t) => / tick \d+/.test(t) && lines(t, / ready /).length === 3, 'three tiers ready, the ticker printing');
+    tmux('resize-window', '-t', 'resize', '-x', '50', '-y', '12');
+    await until((t) => lines(t, /^› calm .*…$/).length === 1, 'the frame at 50 columns');
+    // The frame settles (a stale copy above it would stay): then it must be the only one.
+    await sleep(1000);
+    let text = resizeScreen();
+    expect(oneFrame(text, false), text).toBe(true);
+    tmux('resize-window', '-t', 'resize', '-x', '80', '-y', '24');
+    await until((t) => lines(t, /calm says hello/).length > 0, 'the frame at 80 columns');
+    await sleep(1000);
+    text = resizeScreen();
+    expect(oneFrame(text, true), text).toBe(true);
+    tmux('send-keys', '-t', 'resize', 'q');
+    expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
+  });
 });
