@@ -19,8 +19,21 @@ export class LineBlock {
     readonly count: number,
     readonly cut?: LineCut,
     text?: string,
+    /**
+     * A line handed on in quiet fragments: `file`, the bytes the log file takes for this block when they are not the
+     * pieces (none for a quiet fragment: the file gets the line whole when it ends); `whole`, the line so far as read,
+     * which a log probe tests (never a fragment's marks).
+     */
+    readonly file?: readonly Buffer[],
+    private readonly whole?: readonly Buffer[],
   ) {
     if (text !== undefined) this.decoded = [text];
+    else if (count === 0) this.decoded = []; // a line's end alone: its bytes go to the file, no line to the views
+  }
+
+  /** The line a log probe tests: the whole line so far for a line shown in quiet fragments, decoded when asked. */
+  wholeLine(): string | undefined {
+    return this.whole && (decodeLines(this.whole)[0] ?? '');
   }
 
   /** The lines as text, without their line ends (`\r\n` too); decoded once, at the first ask. */

@@ -46,8 +46,12 @@ export interface QuietOptions {
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  /** Inside a line that was already handed on in part. */
-  private cutting = false;
+  /** Inside a line already handed on in part: at the bound (its bytes written), or only shown while quiet. */
+  private cutBy?: 'bound' | 'quiet';
+  /** The first pending bytes already shown as quiet fragments: the log file gets them with the line's end. */
+  private shownBytes = 0;
+  /** The pending bytes when a quiet hand-on held back a character cut short: still as many, it goes on whole. */
+  private heldAt = -1;
   private timer?: NodeJS.Timeout;
   private armed = false;
   /** The first pending piece when the timer was armed: still first when it fires, nothing was handed on since. */
@@ -65,7 +69,8 @@ export class LineSplitter {
 
   push(chunk: Buffer): void {
     this.split(chunk);
-    this.resumed();
+    // Not while held: land is not reading, so the child may not be quiet (`resumed` arms it when released).
+    if (!this.armed && this.pendingBytes > this.shownBytes && this.quiet.quietMs !== undefined && !this.quiet.notNow?.()) this.arm();
   }
 
   private split(chunk: Buffer): void {
@@ -76,17 +81,10 @@ export class LineSplitter {
       if (this.pendingBytes > this.maxLineBytes) this.handOnFragment();
       return;
     }
-    if (this.cutting) {
-      // The over-long line ends here: its tail is the last fragment, the rest of the read goes on as usual.
+    if (this.cutBy) {
+      // A line handed on in part ends here: its tail is the last fragment, the rest of the read goes on as usual.
       const first = chunk.indexOf(10);
-      const end = chunk.subarray(0, first + 1);
-      // A partial line handed on whole, then only its newline: the log file takes it, the views have the line.
-      const shown = this.pending.length > 0 || !isLineEnd(end);
-      const pieces = [...this.pending, end];
-      this.pending = [];
-      this.pendingBytes = 0;
-      this.cutting = false;
-      this.onBlock(shown ? fragment(pieces, 'last') : new LineBlock(pieces, 0));
+      this.endLine([...this.pending, chunk.subarray(0, first + 1)]);
       if (first + 1 < chunk.length) this.split(chunk.subarray(first + 1));
       return;
     }
@@ -101,34 +99,47 @@ export class LineSplitter {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.armed = false;
-    if (this.pending.length === 0) {
-      // The stream ended right after a partial line handed on whole (a bound's fragment always keeps a character).
-      this.cutting = false;
-      return;
-    }
+    if (this.cutBy) return this.endLine(this.pending);
+    if (this.pending.length === 0) return;
     const pieces = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    if (this.cutting) {
-      this.cutting = false;
-      this.onBlock(fragment(pieces, 'last'));
-      return;
-    }
     this.onBlock(new LineBlock(pieces, 1));
+  }
+
+  /**
+   * A line handed on in part ends (`line`: what is pending of it, with its newline if it has one). The log file gets
+   * every byte it did not get yet (the bytes shown while quiet too: whole lines in the file, never interleaved with
+   * the other pipe's), the views the part they have not shown, a log probe the whole line when it was not too long.
+   */
+  private endLine(line: Buffer[]): void {
+    const { shownBytes, cutBy } = this;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.shownBytes = 0;
+    this.cutBy = undefined;
+    this.heldAt = -1;
+    if (line.length === 0) return; // the stream ended right after a fragment that held the whole line
+    const rest = shownBytes === 0 ? line : splitPieces(line, shownBytes)[1];
+    this.onBlock(viewBlock(rest, 'last', shownBytes > 0 ? line : undefined, cutBy === 'quiet' ? line : undefined));
   }
 
   /**
    * Hands on what is pending of an over-long line, up to its last whole character but one; keeps the rest. The
    * last character is held back because the next read may start with the newline: handed on, it would make a
    * fragment marked as going on (`…yyyE…`) that in fact ends the line, and an empty last fragment (`…`) after it.
+   * The file gets its bytes now; the views those they were not shown while quiet.
    */
-  private handOnFragment(end = fragmentEnd(this.pending, this.pendingBytes)): void {
+  private handOnFragment(): void {
+    const end = fragmentEnd(this.pending, this.pendingBytes);
     const [piece, rest] = splitPieces(this.pending, end);
-    const cut: LineCut = this.cutting ? 'middle' : 'first';
-    this.cutting = true;
+    const shown = Math.min(this.shownBytes, end);
+    const cut: LineCut = this.cutBy ? 'middle' : 'first';
+    this.cutBy = 'bound';
     this.pending = rest;
     this.pendingBytes -= end;
-    this.onBlock(fragment(piece, cut));
+    this.shownBytes -= shown;
+    this.onBlock(shown === 0 ? fragment(piece, cut) : viewBlock(splitPieces(piece, shown)[1], cut, piece));
   }
 
   /** The timer, for the partial line now pending; one Timeout per splitter, used again (`refresh`). */
@@ -158,28 +169,55 @@ export class LineSplitter {
    * again. Not now: disarmed until `resumed` (no timer runs while a pipe is held, an idle stack's included).
    */
   private onQuiet(): void {
-    if (this.pending.length === 0 || this.quiet.notNow?.()) return void (this.armed = false);
+    if (this.pendingBytes === this.shownBytes || this.quiet.notNow?.()) return void (this.armed = false);
     if (!this.due()) return this.arm();
     setImmediate(() => this.handOnQuiet());
   }
 
+  /**
+   * Shows the views what is pending and not shown yet, as a fragment; the bytes stay pending (copied into one
+   * buffer, so the reads' buffers are let go) until the line ends. A character cut short, or a carriage return that
+   * may be the start of `\r\n`, waits one more quiet time for the rest of it, then goes on as it is.
+   */
   private handOnQuiet(): void {
     this.armed = false;
-    if (this.pending.length === 0 || this.quiet.notNow?.()) return;
+    if (this.pendingBytes === this.shownBytes || this.quiet.notNow?.()) return;
     if (!this.due()) return this.arm();
-    // A character cut short at the end stays: the next read completes it and arms the timer again.
-    const end = wholeCharactersEnd(this.pending, this.pendingBytes);
-    if (end > 0) this.handOnFragment(end);
+    const line = Buffer.concat(this.pending, this.pendingBytes); // a copy: a read's 64 KiB buffer is not kept for it
+    this.pending = [line];
+    let end = wholeCharactersEnd(this.pending, this.pendingBytes);
+    if (line[end - 1] === 13) end -= 1;
+    if (end < this.pendingBytes && this.heldAt === this.pendingBytes) end = this.pendingBytes;
+    this.heldAt = end < this.pendingBytes ? this.pendingBytes : -1;
+    if (end > this.shownBytes) {
+      const cut: LineCut = this.cutBy ? 'middle' : 'first';
+      this.cutBy ??= 'quiet';
+      const view = this.pending[0]!.subarray(this.shownBytes, end);
+      this.shownBytes = end;
+      this.onBlock(fragment([view], cut, [], this.cutBy === 'quiet' ? [this.pending[0]!.subarray(0, end)] : undefined));
+    }
+    this.quietFrom = this.quietTo = undefined;
+    if (this.heldAt !== -1) this.arm();
   }
 
-  /** Land reads the pipe again: a partial line left pending while it was held gets its quiet time. */
+  /** Land reads the pipe again after holding it: a partial line left pending gets its quiet time from now. */
   resumed(): void {
-    if (!this.armed && this.pending.length > 0 && this.quiet.quietMs !== undefined) this.arm();
+    this.quietFrom = undefined; // a held pipe is no sign of dribbling: MAX_PARTIAL_MS counts from here
+    if (!this.armed && this.pendingBytes > this.shownBytes && this.quiet.quietMs !== undefined) this.arm();
   }
 }
 
 /** `\n` or `\r\n` alone. */
 const isLineEnd = (bytes: Buffer) => bytes.length === 1 || (bytes.length === 2 && bytes[0] === 13);
 
-/** A fragment of an over-long line: one line, whose text is its start and end only. */
-const fragment = (pieces: Buffer[], cut: LineCut) => new LineBlock(pieces, 1, cut, fragmentText(pieces, cut));
+/** A fragment of a line: one line, whose text is its start and end only (`file`, `whole`: see LineBlock). */
+const fragment = (pieces: Buffer[], cut: LineCut, file?: Buffer[], whole?: Buffer[]) =>
+  new LineBlock(pieces, 1, cut, fragmentText(pieces, cut), file, whole);
+
+/** A fragment, or no line for the views when nothing is left to show but the line's end (the file still gets `file`). */
+function viewBlock(pieces: Buffer[], cut: LineCut, file?: Buffer[], whole?: Buffer[]): LineBlock {
+  let bytes = 0;
+  for (const piece of pieces) bytes += piece.length;
+  const nothing = bytes === 0 || (bytes <= 2 && isLineEnd(Buffer.concat(pieces)) && cut === 'last');
+  return nothing ? new LineBlock(pieces, 0, undefined, undefined, file, whole) : fragment(pieces, cut, file, whole);
+}

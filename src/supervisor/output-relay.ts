@@ -32,7 +32,8 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
     if (gate.held) pauser.hold();
     gate.on('change', onGate);
     const onBlock = (block: LineBlock) => {
-      if (!file.write(block.pieces)) {
+      // A quiet fragment is only shown: the file gets its bytes with the line's end (`block.file`).
+      if ((block.file === undefined || block.file.length > 0) && !file.write(block.file ?? block.pieces)) {
         pauser.hold();
         file.whenWritable(release);
       }

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { DEFAULTS } from '../config/resolve.js';
-import { logEvent, type LineBlock } from './line-block.js';
+import { logEvent, LineBlock } from './line-block.js';
+import { CUT_MARK } from './fragments.js';
 import { relayOutput } from './output-relay.js';
 import { whyNotExecutable } from './preflight.js';
 import { outputLinks } from './process-tree.js';
@@ -177,20 +178,41 @@ export abstract class TierSpawn extends TierBase {
   /** Lines are decoded here only until the tier is ready (a log probe looks back at them) or while a log probe waits. */
   protected onLines(life: Life, stream: LogStream, block: LineBlock): void {
     const at = Date.now();
-    if (block.count === 0) return;
+    if (!this.wasReady || life.lineListeners.size > 0) this.probeLines(life, probeLines(block));
+    if (block.count === 0) {
+      // A line shown in quiet fragments ended with nothing more to show: status shows it whole, without a mark.
+      const whole = block.wholeLine();
+      if (whole !== undefined) this.lastBlock = new LineBlock([], 1, undefined, whole);
+      return;
+    }
     const kept = block.kept();
     this.recent.add(stream, kept, at);
+    const whole = block.cut === 'last' ? block.wholeLine() : undefined;
+    this.lastBlock = whole === undefined ? kept : new LineBlock([], 1, undefined, whole);
+    this.runtime.emit(logEvent(this.name, stream, block, at));
+  }
+
+  /** What a log probe sees: whole lines, or a line so far while it is shown in quiet fragments; never the marks. */
+  private probeLines(life: Life, lines: readonly string[]): void {
     if (!this.wasReady) {
-      for (const line of block.lines) {
+      for (const line of lines) {
         if (life.lines.length >= RECENT_LINES || life.linesChars >= RECENT_BYTES) break;
         life.lines.push(line);
         life.linesChars += line.length;
       }
     }
-    if (life.lineListeners.size > 0) for (const line of block.lines) for (const listener of life.lineListeners) listener(line);
-    this.lastBlock = kept;
-    this.runtime.emit(logEvent(this.name, stream, block, at));
+    if (life.lineListeners.size > 0) for (const line of lines) for (const listener of life.lineListeners) listener(line);
   }
+}
+
+/** A block's lines for a log probe: the whole line of quiet fragments, an over-long line's fragment without marks. */
+function probeLines(block: LineBlock): readonly string[] {
+  const whole = block.wholeLine();
+  if (whole !== undefined) return [whole];
+  if (block.count === 0) return [];
+  if (!block.cut) return block.lines;
+  const text = block.lines[0]!;
+  return [text.slice(block.cut === 'first' ? 0 : CUT_MARK.length, block.cut === 'last' ? text.length : -CUT_MARK.length)];
 }
 
 /**

@@ -24,15 +24,23 @@ const printedBy = (run: LandRun, tier: string) =>
 const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
 
 describe('output without a newline', () => {
-  it('a prompt left without its newline is in the log file, the printed output, land logs (-f), status and a log probe while the child waits; the file is exact once the line ends', async () => {
+  it('a prompt left without its newline is in the printed output, land logs (-f), status and a log probe while the child waits; the log file gets each line whole, never another line inside it', async () => {
     const dir = makeProject({
       config: {
         tiers: {
           // Ready by its prompt: a readiness probe by log line sees the fragment.
           prompt: { command: child('--partial', 'Password: ', '--rest-after', 'go'), ready: { log: 'Password: ' }, restart: { policy: 'never' } },
-          // Progress written in pieces, then the newline alone: no empty line is shown for it.
+          // Progress written in pieces, then the newline alone: no empty line is shown for it. Pauses of 1.5 s: land
+          // hands a fragment on after 100 ms of quiet, so a loaded machine still sees each one apart.
           progress: {
-            command: ['sh', '-c', 'printf "progress 0%% "; sleep 0.4; printf "progress 50%% "; sleep 0.4; printf "\\n"; echo bar done; exec sleep 300'],
+            command: ['sh', '-c', 'printf "progress 0%% "; sleep 1.5; printf "progress 50%% "; sleep 1.5; printf "\\n"; echo bar done; exec sleep 300'],
+            restart: { policy: 'never' },
+          },
+          // A probe anchored at the line's end passes on the whole line, not on a fragment's text with its mark.
+          anchored: { command: ['sh', '-c', 'sleep 1; printf ready; sleep 0.5; echo; exec sleep 300'], ready: { log: '^ready$' }, restart: { policy: 'never' } },
+          // A line of the other pipe written while this one waits for its end is not written into it in the file.
+          mixed: {
+            command: ['sh', '-c', 'printf "Loading... "; sleep 1; echo "warn: x" >&2; sleep 1; echo done; exec sleep 300'],
             restart: { policy: 'never' },
           },
         },
@@ -43,7 +51,8 @@ describe('output without a newline', () => {
     await run.waitFor(/prompt +\| Password: …\n/);
     await run.waitFor(/prompt: starting → ready \(log Password: +passed\)/);
     const file = join(dir, '.land', 'logs', run.bootId, 'prompt.log');
-    await waitUntil(() => read(file) === 'Password: ', 5_000, 'the prompt in the log file');
+    // The file gets the line whole when it ends (or when the pipe closes): the views show it meanwhile.
+    expect(read(file) ?? '').toBe('');
     expect((await snapshot(dir)).tiers.find((tier) => tier.name === 'prompt')!.lastLine).toBe('Password: …');
     expect((await landDone(['logs', 'prompt'], dir)).stdout).toBe('Password: …\n');
     const follow = land(['logs', 'prompt', '-f'], dir);
@@ -60,6 +69,14 @@ describe('output without a newline', () => {
     await run.waitFor(/progress +\| bar done\n/);
     expect(printedBy(run, 'progress')).toEqual(['progress 0% …', '…progress 50% …', 'bar done']);
     expect(read(join(dir, '.land', 'logs', run.bootId, 'progress.log'))).toBe('progress 0% progress 50% \nbar done\n');
+    await run.waitFor(/anchored: starting → ready \(log \^ready\$ passed\)/);
+    const tiers = (await snapshot(dir)).tiers;
+    // Once the line has ended, status shows it whole, without the mark that said it goes on.
+    expect(tiers.find((tier) => tier.name === 'anchored')!.lastLine).toBe('ready');
+    expect(tiers.find((tier) => tier.name === 'prompt')!.lastLine).toBe('partial done');
+    await run.waitFor(/mixed +\| …done\n/);
+    expect(printedBy(run, 'mixed')).toEqual(['Loading... …', 'warn: x', '…done']);
+    expect(read(join(dir, '.land', 'logs', run.bootId, 'mixed.log'))).toBe('warn: x\nLoading... done\n');
     expect((await run.stop()).code).toBe(0);
     expect((await follow.exited).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
