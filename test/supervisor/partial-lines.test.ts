@@ -81,4 +81,31 @@ describe('output without a newline', () => {
     expect((await follow.exited).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, 60_000);
+
+  it('a log that rotates between short lines shown in quiet fragments: every file holds whole lines, and land logs after the stop shows each line whole', async () => {
+    const dir = makeProject({
+      config: {
+        logs: { rotateBytes: 4096, keepFiles: 3 },
+        tiers: {
+          // Twelve lines of 1 KB, each written in two parts 0.3 s apart (shown as two fragments): about two rotations.
+          halves: {
+            command: ['sh', '-c', `for i in 1 2 3 4 5 6 7 8 9 10 11 12; do printf "$i ${'x'.repeat(1000)}"; sleep 0.3; echo " end"; done; echo halves done; exec sleep 300`],
+            restart: { policy: 'never' },
+          },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/halves +\| halves done\n/, 30_000);
+    expect((await run.stop()).code).toBe(0);
+    expect(run.output).not.toMatch(/outgrew/);
+    const line = (i: number) => `${i} ${'x'.repeat(1000)} end`;
+    const folder = join(dir, '.land', 'logs', run.bootId);
+    const files = ['halves.log.2', 'halves.log.1', 'halves.log'].map((name) => read(join(folder, name)));
+    expect(files.every((text) => text !== undefined && text.endsWith('\n'))).toBe(true);
+    const lines = files.flatMap((text) => text!.split('\n').slice(0, -1));
+    expect(lines).toEqual([...Array.from({ length: 12 }, (_, i) => line(i + 1)), 'halves done']);
+    expect((await landDone(['logs', 'halves'], dir)).stdout.trimEnd().split('\n').slice(-3)).toEqual([line(11), line(12), 'halves done']);
+  }, 60_000);
 });
