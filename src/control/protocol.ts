@@ -18,7 +18,7 @@
 import type { StoredLogRecord } from '../receiver/model/types.js';
 import type { ControlErrorCode } from '../supervisor/control-error.js';
 import type { StillRunning } from '../supervisor/left-behind.js';
-import type { LogStream, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
+import type { LineCut, LogStream, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
 
 export const TIER_COMMANDS = ['start', 'stop', 'restart', 'spawn'] as const;
 export type TierCommand = (typeof TIER_COMMANDS)[number];
@@ -83,6 +83,8 @@ export interface LogLine {
   stream: LogStream | 'otlp';
   line: string;
   at: number;
+  /** A fragment of a line (shown while quiet, or of an over-long one): which part; `line` carries its `…` marks. */
+  cut?: LineCut;
   record?: StoredLogRecord;
 }
 

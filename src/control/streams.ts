@@ -221,7 +221,8 @@ export function streamLogs(
     if (event.type === 'log' && event.tier === tier) {
       // A fragment of an over-long line whole, from its bytes: the follower asked for every line.
       const lines = event.cut && event.bytes ? [wholeFragment(event.bytes)] : event.lines;
-      stream.write(lines.map((line) => formatLine(format, { tier, stream: event.stream, line, at: event.at })).join(''));
+      const cut = event.cut ? { cut: event.cut } : {};
+      stream.write(lines.map((line) => formatLine(format, { tier, stream: event.stream, line, at: event.at, ...cut })).join(''));
     } else if (isShutdownEnd(event)) stream.end();
   });
   const unsubscribeRecords = records?.store.subscribe((batch) => {

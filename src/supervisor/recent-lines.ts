@@ -4,16 +4,18 @@
  * in size (long lines must not turn 1 000 lines into a gigabyte); the newest block is always kept.
  */
 import type { LineBlock } from './line-block.js';
-import type { LogStream } from './types.js';
+import type { LineCut, LogStream } from './types.js';
 
 export interface LogEntry {
   stream: LogStream;
   line: string;
   at: number;
+  /** A fragment of a line (quiet or over-long): which part; `line` carries its `…` marks. */
+  cut?: LineCut;
 }
 
 /** What a block offers: its lines (decoded when asked), how many, and its size in bytes (or characters). */
-type Lines = Pick<LineBlock, 'lines' | 'count' | 'size'>;
+type Lines = Pick<LineBlock, 'lines' | 'count' | 'size'> & { cut?: LineCut };
 
 interface Block {
   stream: LogStream;
@@ -58,8 +60,8 @@ export class RecentLines {
     const out: LogEntry[] = [];
     for (let b = this.blocks.length - 1; b >= 0 && out.length < wanted; b--) {
       const { stream, at } = this.blocks[b]!;
-      const lines = this.blocks[b]!.lines.lines;
-      for (let i = lines.length - 1; i >= 0 && out.length < wanted; i--) out.push({ stream, line: lines[i]!, at });
+      const { lines, cut } = this.blocks[b]!.lines;
+      for (let i = lines.length - 1; i >= 0 && out.length < wanted; i--) out.push(cut ? { stream, line: lines[i]!, at, cut } : { stream, line: lines[i]!, at });
     }
     return out.reverse();
   }

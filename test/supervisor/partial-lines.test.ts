@@ -55,6 +55,8 @@ describe('output without a newline', () => {
     expect(read(file) ?? '').toBe('');
     expect((await snapshot(dir)).tiers.find((tier) => tier.name === 'prompt')!.lastLine).toBe('Password: …');
     expect((await landDone(['logs', 'prompt'], dir)).stdout).toBe('Password: …\n');
+    const record = JSON.parse((await landDone(['logs', 'prompt', '--json'], dir)).stdout) as { line: string; cut?: string };
+    expect(record).toMatchObject({ line: 'Password: …', cut: 'first' });
     const follow = land(['logs', 'prompt', '-f'], dir);
     runs.push(follow);
     await follow.waitFor(/^Password: …$/m);
