@@ -208,7 +208,7 @@ export class LineSplitter {
 }
 
 /** `\n` or `\r\n` alone. */
-const isLineEnd = (bytes: Buffer) => bytes.length === 1 || (bytes.length === 2 && bytes[0] === 13);
+const isLineEnd = (bytes: Buffer) => bytes.at(-1) === 10 && (bytes.length === 1 || bytes[0] === 13);
 
 /** A fragment of a line: one line, whose text is its start and end only (`file`, `whole`: see LineBlock). */
 const fragment = (pieces: Buffer[], cut: LineCut, file?: Buffer[], whole?: Buffer[]) =>
@@ -218,6 +218,6 @@ const fragment = (pieces: Buffer[], cut: LineCut, file?: Buffer[], whole?: Buffe
 function viewBlock(pieces: Buffer[], cut: LineCut, file?: Buffer[], whole?: Buffer[]): LineBlock {
   let bytes = 0;
   for (const piece of pieces) bytes += piece.length;
-  const nothing = bytes === 0 || (bytes <= 2 && isLineEnd(Buffer.concat(pieces)) && cut === 'last');
+  const nothing = bytes === 0 || (cut === 'last' && bytes <= 2 && isLineEnd(Buffer.concat(pieces)));
   return nothing ? new LineBlock(pieces, 0, undefined, undefined, file, whole) : fragment(pieces, cut, file, whole);
 }

@@ -254,6 +254,15 @@ describe('LineSplitter: a line without its newline', () => {
     expect([...raw()]).toEqual([0x61, 0xe2]);
   });
 
+  it('a byte held back for the next read is shown when the pipe ends, not only written', async () => {
+    const { splitter, shown, raw } = quietSplitter(300);
+    splitter.push(Buffer.from([0x61, 0xe2]));
+    await until(() => shown().length === 1, 'the fragment');
+    splitter.end();
+    expect(shown()).toEqual(['a…', '…\ufffd']);
+    expect([...raw()]).toEqual([0x61, 0xe2]);
+  });
+
   it('a hold is no sign of dribbling: bytes streaming in after a long hold are not cut within the second', async () => {
     let held = false;
     const { splitter, shown } = quietSplitter(300, () => held);
