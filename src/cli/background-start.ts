@@ -29,6 +29,21 @@ export function backgroundArgs(options: UpOptions): string[] {
   return args;
 }
 
+/**
+ * The marks a land sweeps its tiers' leftovers by (LAND_BOOT_ID, alone or with the life's TRACEPARENT: tier-stop.ts,
+ * the supervisor's last sweep, reapBoot), and LAND_SUPERVISED (a supervised child's telemetry): a `land up -d` run
+ * from a tier of another land would carry them into its background land, which that land then killed as its tier's
+ * leftover right after "up". TRACEPARENT stays (the boot joins the caller's trace): it matches only with the boot id.
+ */
+const OUTER_LAND_MARKS = ['LAND_BOOT_ID', 'LAND_SUPERVISED'];
+
+/** The background land's environment: the caller's, without another land's marks. */
+export function backgroundEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const own = { ...env };
+  for (const key of OUTER_LAND_MARKS) delete own[key];
+  return own;
+}
+
 export interface BackgroundLand {
   child: ChildProcess;
   /** Its exit code (128 + n for signal n) once it has exited. */
@@ -45,6 +60,7 @@ export function startBackgroundLand(rootDir: string, options: UpOptions): Backgr
   try {
     const child = spawn(process.execPath, [process.argv[1]!, ...backgroundArgs(options)], {
       cwd: process.cwd(),
+      env: backgroundEnv(),
       detached: true,
       stdio: ['ignore', output, output],
     });

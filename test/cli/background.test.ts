@@ -6,8 +6,9 @@
  */
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { child, expectCleanRejection, freePort, isAlive, land as startLand, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
+import { child, expectCleanRejection, LAND_BIN, freePort, isAlive, land as startLand, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
 import { status, tierOf, waitForTier } from '../control/helpers.js';
 import { downLeftovers, landOf, type Leftover } from '../faults/sink-support.js';
 
@@ -124,5 +125,30 @@ describe('land up -d', () => {
     } finally {
       holder.close();
     }
+  });
+
+  it("a -d started by another land's one-shot tier outlives that tier: the outer land's sweep does not take it", async () => {
+    const inner = twoTiers();
+    const outer = makeProject({
+      config: {
+        tiers: {
+          starter: { command: ['sh', '-c', `cd '${inner}' && exec '${process.execPath}' '${LAND_BIN}' up -d`], restart: { policy: 'never' } },
+        },
+      },
+    });
+    const up = await landDone(['up', '-d'], outer);
+    const outerLand = await landOf(outer);
+    leftovers.push(outerLand);
+    expect(up.code, up.stderr).toBe(0);
+    const innerLand = await landOf(inner);
+    leftovers.push(innerLand);
+    await waitForTier(outer, 'starter', (tier) => tier.state === 'exited', 'exited');
+    // The outer tier's leftovers were cleared at its exit; the inner land is not one of them.
+    await sleep(1500);
+    expect(isAlive(innerLand.pid)).toBe(true);
+    expect(tierOf(await status(inner), 'api').state).toBe('ready');
+    expect((await landDone(['down'], inner)).code).toBe(0);
+    expect((await landDone(['down'], outer)).code).toBe(0);
+    expect(markedProcesses(innerLand.bootId)).toEqual([]);
   });
 });
