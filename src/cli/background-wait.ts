@@ -32,7 +32,8 @@ export function defaultWaitMs(plan: BootPlan): number {
     memo.set(name, total);
     return total;
   };
-  return START_MARGIN_MS + Math.max(0, ...[...enabled].map((name) => chain(name, new Set())));
+  // Bounded by what a timer takes (readiness timeouts are each bounded, a long chain of them need not be).
+  return Math.min(2 ** 31 - 1, START_MARGIN_MS + Math.max(0, ...[...enabled].map((name) => chain(name, new Set()))));
 }
 
 export type WaitEnd =

@@ -30,11 +30,16 @@ function parsePort(value: string): number {
   return port;
 }
 
-/** `--wait-timeout <seconds>` → ms. */
+/** The longest wait a timer takes (node's setTimeout: a 32-bit count of ms; beyond, it fires at once with a warning). */
+const MAX_WAIT_MS = 2 ** 31 - 1;
+
+/** `--wait-timeout <seconds>` → ms: at least 1 ms (less rounds to no wait), at most what a timer takes. */
 function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0) throw new InvalidArgumentError('expected a number of seconds > 0');
-  return Math.round(seconds * 1000);
+  const ms = Math.round(Number(value) * 1000);
+  if (!/^\d+(\.\d+)?$/.test(value) || ms < 1 || ms > MAX_WAIT_MS) {
+    throw new InvalidArgumentError(`expected a number of seconds from 0.001 to ${Math.floor(MAX_WAIT_MS / 1000)}`);
+  }
+  return ms;
 }
 
 function buildProgram(run: (action: () => Promise<number>) => void): Command {

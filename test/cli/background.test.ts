@@ -110,6 +110,16 @@ describe('land up -d', () => {
     expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
   });
 
+  it('a --wait-timeout no timer can take (past 2^31 ms) or that rounds to 0 ms: one line, exit 2, nothing started', async () => {
+    const dir = twoTiers();
+    for (const value of ['3000000', '0.0001']) {
+      const up = await landDone(['up', '-d', '--wait-timeout', value], dir);
+      expect(up.code, value).toBe(2);
+      expect(up.stderr, value).toMatch(/^land: option '--wait-timeout <seconds>' argument '[\d.]+' is invalid\. expected a number of seconds from 0\.001 to 2147483\n$/);
+      expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
+    }
+  });
+
   it("a port the background land cannot have: its error line and exit 2 relayed, nothing left running", async () => {
     const { createServer } = await import('node:net');
     const port = await freePort();
