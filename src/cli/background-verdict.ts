@@ -25,12 +25,15 @@ function failureReason(tier: TierSnapshot): string {
   return tier.state === 'failed' && tier.reason !== crash.reason ? `${crash.reason} (${tier.reason})` : crash.reason;
 }
 
-/** A failure, once seen: an exit that was not a clean completion, with no readiness since. */
+/**
+ * A failure, once seen: a life that crashed (a bad exit, a failed probe, over its memory limit) with no readiness
+ * since. Judged by the `crashed` transition, not the exit code: a restart on request or on change ends the life by a
+ * signal too, and is no failure.
+ */
 function failed(tier: TierSnapshot): boolean {
   if (tier.state === 'failed' || tier.state === 'crashed') return true;
-  const exit = tier.lastExit;
-  if (!exit || clean(exit) || tier.state === 'stopped') return false;
-  return tier.readyAt === undefined || tier.readyAt < exit.at;
+  const crash = tier.history.findLast((step) => step.state === 'crashed');
+  return crash !== undefined && (tier.readyAt === undefined || tier.readyAt < crash.at);
 }
 
 function settled(tier: TierSnapshot): boolean {

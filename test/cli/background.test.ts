@@ -92,6 +92,28 @@ describe('land up -d', () => {
     expect(markedProcesses(land.bootId)).toEqual([]);
   });
 
+  it('land restart of a tier during the wait is no failure: the stack comes up, exit 0', async () => {
+    // db ends by the signal (sleep does not catch SIGTERM): an unclean exit, as most servers' on a restart.
+    const dir = makeProject({
+      config: {
+        tiers: {
+          db: { command: ['sh', '-c', 'sleep 0.3; echo db ready; exec sleep 60'], ready: { log: 'db ready' } },
+          api: { command: ['sh', '-c', 'sleep 3; echo api ready; exec sleep 60'], dependsOn: { db: 'ready' }, ready: { log: 'api ready' } },
+        },
+      },
+    });
+    const up = startLand(['up', '-d'], dir);
+    const land = await landOf(dir);
+    leftovers.push(land);
+    await waitForTier(dir, 'db', (tier) => tier.state === 'ready', 'ready');
+    const restart = await landDone(['restart', 'db'], dir);
+    expect(restart.code, restart.stderr).toBe(0);
+    const exit = await up.exited;
+    expect(exit.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/^db\s+ready\s/m);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  });
+
   it('Ctrl-C while it waits stops the waiting, not the stack: exit 130, and the tier still comes up', async () => {
     const dir = makeProject({ config: { tiers: { slow: { command: child('--delay', 4000, '--say', 'slow ready'), ready: { log: 'slow ready' } } } } });
     const up = startLand(['up', '-d'], dir);
