@@ -64,11 +64,12 @@ export function startBackgroundLand(rootDir: string, options: UpOptions): Backgr
       detached: true,
       stdio: ['ignore', output, output],
     });
-    const exited = new Promise<number>((resolve) =>
-      child.once('exit', (code, signal) => resolve(code ?? signalCode(signal ?? 'SIGKILL'))),
-    );
-    // A spawn that fails (no node binary any more) is an exit too, said by the caller.
-    child.once('error', () => undefined);
+    const exited = new Promise<number>((resolve) => {
+      child.once('exit', (code, signal) => resolve(code ?? signalCode(signal ?? 'SIGKILL')));
+      // A spawn that fails (no node binary any more: ENOENT) emits 'error' and never 'exit': an exit of 1 for the
+      // caller to say, not a wait that never ends.
+      child.once('error', () => resolve(1));
+    });
     return { child, exited };
   } finally {
     closeSync(output);
