@@ -6,16 +6,18 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { streamLines, NoStackError, type LineStream } from '../control/client.js';
 import { socketPath } from '../control/paths.js';
-import { openOutput } from './background-output.js';
+import { openOutput, spawnOutputName } from './background-output.js';
+import { CHANNEL_FD } from './background-channel.js';
 import type { UpOptions } from './up.js';
 
 /** The options the background land is started with: what `land up` would have used, detached, without a display. */
-export function backgroundArgs(options: UpOptions): string[] {
-  const args = ['up', '--detached', '--no-tui', '--in-background'];
+export function backgroundArgs(options: UpOptions, output: string): string[] {
+  const args = ['up', '--detached', '--no-tui', '--in-background', output];
   const add = (flag: string, value: string | number | undefined) => {
     if (value !== undefined) args.push(flag, String(value));
   };
@@ -46,8 +48,14 @@ export function backgroundEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proc
 
 export interface BackgroundLand {
   child: ChildProcess;
+  /** Its output file's name in .land/run until it holds the pid file (then `background.log`). */
+  output: string;
   /** Its exit code (128 + n for signal n) once it has exited. */
   exited: Promise<number>;
+  /** The signal that ended it, if one did (known once `exited` has resolved). */
+  signal?: NodeJS.Signals;
+  /** What it sent on the channel before it exited: its fatal line (background-channel.ts). */
+  fatal: string[];
 }
 
 /** A shell's code for a process a signal ended: 128 + n. */
@@ -56,21 +64,34 @@ export function signalCode(signal: NodeJS.Signals): number {
 }
 
 export function startBackgroundLand(rootDir: string, options: UpOptions): BackgroundLand {
-  const output = openOutput(rootDir);
+  const name = spawnOutputName();
+  const output = openOutput(rootDir, name);
   try {
-    const child = spawn(process.execPath, [process.argv[1]!, ...backgroundArgs(options)], {
+    const child = spawn(process.execPath, [process.argv[1]!, ...backgroundArgs(options, name)], {
       cwd: process.cwd(),
       env: backgroundEnv(),
       detached: true,
-      stdio: ['ignore', output, output],
+      stdio: ['ignore', output, output, 'pipe'],
     });
-    const exited = new Promise<number>((resolve) => {
-      child.once('exit', (code, signal) => resolve(code ?? signalCode(signal ?? 'SIGKILL')));
+    const land: BackgroundLand = { child, output: name, exited: Promise.resolve(0), fatal: [] };
+    let text = '';
+    const channel = child.stdio[CHANNEL_FD] as Readable | null;
+    channel?.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('error', () => undefined);
+    const closed = channel ? new Promise<void>((resolve) => channel.once('close', resolve)) : Promise.resolve();
+    land.exited = new Promise<number>((resolve) => {
+      child.once('exit', (code, signal) => {
+        land.signal = signal ?? undefined;
+        // The channel's last bytes come before its close, which may follow the exit: bounded, it may be held by none.
+        void Promise.race([closed, sleep(500)]).then(() => {
+          land.fatal = text.split('\n').filter((line) => line.startsWith('land: '));
+          resolve(code ?? signalCode(signal ?? 'SIGKILL'));
+        });
+      });
       // A spawn that fails (no node binary any more: ENOENT) emits 'error' and never 'exit': an exit of 1 for the
       // caller to say, not a wait that never ends.
       child.once('error', () => resolve(1));
     });
-    return { child, exited };
+    return land;
   } finally {
     closeSync(output);
   }

@@ -4,6 +4,8 @@
  * (background-wait.ts), and prints one summary: the status table, the dashboard and control API lines, and how to
  * follow and stop it. The stack keeps running whatever ends the wait, unless it stopped by itself.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { displayPath } from '../config/display-path.js';
 import type { BootPlan } from '../config/types.js';
@@ -12,7 +14,8 @@ import { EXIT_NO_STACK, EXIT_NOT_UP } from '../control/exit-codes.js';
 import { socketPath } from '../control/paths.js';
 import type { DashboardBody } from '../control/protocol.js';
 import type { StackSnapshot } from '../supervisor/types.js';
-import { lastLandLines, outputPath } from './background-output.js';
+import { lastLandLines, outputPath, removeSpawnOutput } from './background-output.js';
+import { readPidRecord, reapBoot, runDir } from '../supervisor/pidfile.js';
 import { signalCode, startBackgroundLand, type BackgroundLand } from './background-start.js';
 import { defaultWaitMs, waitUntilUp, type WaitEnd } from './background-wait.js';
 import { renderStatus } from './status-table.js';
@@ -43,16 +46,38 @@ function printRunning(rootDir: string, snapshot: StackSnapshot): void {
   );
 }
 
-/** The background land stopped: what it said last, and its code (a stack that stopped cleanly is no stack: 3). */
+/** Where the background land's output is: its own file if it never held the pid file, else background.log. */
+function outputOf(rootDir: string, land: BackgroundLand): string {
+  const own = join(runDir(rootDir), land.output);
+  return displayPath(existsSync(own) ? own : outputPath(rootDir));
+}
+
+/**
+ * Killed (no fatal line): its tiers would run on with nobody to stop them but the next `land up`'s reaping, while an
+ * exit relayed here means nothing runs: they are reaped now, by the boot mark of the pid file it wrote.
+ */
+function reportKilled(rootDir: string, land: BackgroundLand, during: string, code: number): number {
+  const record = readPidRecord(rootDir);
+  const reaped = record && record.pid === land.child.pid ? reapBoot(record.bootId).length : 0;
+  say(`the background land was killed (${land.signal}) ${during}; ${reaped} process(es) of its tiers stopped (its output: ${outputOf(rootDir, land)})`);
+  return code;
+}
+
+/** The background land stopped: its fatal line (sent on its channel, never the file's token lines) and its code. */
 async function relayExit(rootDir: string, land: BackgroundLand, during: string): Promise<number> {
   const code = await Promise.race([land.exited, sleep(EXIT_WAIT_MS, undefined)]);
-  const lines = lastLandLines(rootDir, 3);
-  if (code !== undefined && code !== 0 && lines.length > 0) {
-    for (const line of lines) process.stderr.write(`${line}\n`);
+  if (code === undefined) {
+    say(`the background land is still shutting down ${during} (its output: ${outputOf(rootDir, land)})`);
+    return EXIT_NO_STACK;
+  }
+  if (code !== 0 && land.fatal.length > 0) {
+    for (const line of land.fatal) process.stderr.write(`${line}\n`);
+    // It never ran the stack (or its file was claimed already: then this removes nothing).
+    removeSpawnOutput(rootDir, land.output);
     return code;
   }
-  const how = code === undefined ? 'is still shutting down' : `exited with code ${code}`;
-  say(`the background land ${how} ${during} (its output: ${displayPath(outputPath(rootDir))})`);
+  if (land.signal) return reportKilled(rootDir, land, during, code);
+  say(`the background land exited with code ${code} ${during} (its output: ${outputOf(rootDir, land)})`);
   return code || EXIT_NO_STACK;
 }
 

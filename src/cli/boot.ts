@@ -17,7 +17,8 @@ import { attachmentAtStart, attachmentWhenOrphaned, watchParent, type Attachment
 import { describeReceiver } from '../receiver/describe.js';
 import type { Receiver } from '../receiver/receiver.js';
 import { openStackReceiver, RECEIVER_PROTOCOL, receiverOff, SinkProxy } from '../receiver/stack.js';
-import { boundOutput } from './background-output.js';
+import { boundOutput, claimOutput } from './background-output.js';
+import { closeFatalChannel } from './background-channel.js';
 import { createPrinter, useColor } from './printer.js';
 import { guardStdio, onSinkLost, tell } from './sinks.js';
 import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
@@ -55,7 +56,7 @@ export interface StackOptions {
    */
   ending?: string;
   /** Started by `land up --background`: no display, land's own lines only, in a bounded file (background-output.ts). */
-  inBackground?: boolean;
+  inBackground?: string;
   /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
   until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number | StackEnd>;
 }
@@ -135,7 +136,10 @@ function bootLine({ plan, supervisor, telemetry }: Boot): string {
 }
 
 /** `land up --background`'s land: no printer (the children's lines are in their log files), its output kept bounded. */
-async function runWithoutDisplay(boot: Boot, stopped: Promise<void>): Promise<'plain'> {
+async function runWithoutDisplay(boot: Boot, output: string, stopped: Promise<void>): Promise<'plain'> {
+  // It holds the pid file: its output is the stack's now. The start-up is over: no child may inherit the channel.
+  claimOutput(boot.plan.config.rootDir, output);
+  closeFatalChannel();
   const stopBounding = boundOutput(boot.plan.config.rootDir);
   process.stdout.write(bootLine(boot));
   boot.supervisor.start();
@@ -276,7 +280,7 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   });
   // land stays up until asked to stop, even when every tier has ended on its own.
   const keepAlive = setInterval(() => {}, 1 << 30);
-  const shown = options.inBackground ? await runWithoutDisplay(boot, stopped) : await showStack(boot, stopped, options.tui);
+  const shown = options.inBackground ? await runWithoutDisplay(boot, options.inBackground, stopped) : await showStack(boot, stopped, options.tui);
   await stopped;
   clearInterval(keepAlive);
   // For a `land down` that finds the socket closed while land is still exiting (src/cli/down.ts).

@@ -1,6 +1,7 @@
 /** The `land` command line: parses arguments (commander) and hands each command to its module. */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, oneLine } from '../errors.js';
+import { sendFatal } from './background-channel.js';
 import { libraryVersion } from '../telemetry/version.js';
 import type { LogsOptions } from './control-commands.js';
 import type { ExportOptions } from './export.js';
@@ -74,7 +75,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .option('--detached', 'keep the stack running when the terminal or the parent process goes away (stop it with `land down`)')
     .option('-d, --background', 'start the stack detached in the background and return once every tier is up (implies --detached)')
     .addOption(new Option('--wait-timeout <seconds>', 'with -d: how long to wait for the stack to be up (default: its readiness timeouts + 15 s)').argParser(parseSeconds))
-    .addOption(new Option('--in-background').hideHelp())
+    .addOption(new Option('--in-background <output>').hideHelp())
     .option('-m, --formation <counts>', 'with a Procfile: how many of each process type, e.g. web=2,worker=1 (foreman)')
     .option('--exit-with <tier>', "when that tier has ended for good, stop the stack and exit with the tier's code (CI)")
     .action((options: UpCliOptions) => run(async () => (await import('./up.js')).upCommand(options)));
@@ -241,11 +242,9 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.help') return 0;
       return 2;
     }
-    if (error instanceof InputError) {
-      process.stderr.write(`land: ${oneLine(error)}\n`);
-      return error.exitCode;
-    }
-    process.stderr.write(`land: ${oneLine(error)}\n`);
-    return 1;
+    const line = `land: ${oneLine(error)}\n`;
+    process.stderr.write(line);
+    sendFatal(line);
+    return error instanceof InputError ? error.exitCode : 1;
   }
 }

@@ -5,6 +5,7 @@ import { ensureSocketDir, socketPath } from '../control/paths.js';
 import { preflight } from '../supervisor/preflight.js';
 import { liveLand, readPidRecord, reapBoot } from '../supervisor/pidfile.js';
 import { InputError } from '../errors.js';
+import { isSpawnOutputName, openFatalChannel } from './background-channel.js';
 import { readPlan, type InputOptions } from './inputs.js';
 import type { DashboardFlags } from './dashboard-start.js';
 import { restrictPlan } from './only.js';
@@ -32,8 +33,11 @@ export interface UpOptions extends InputOptions, DashboardFlags {
   background?: boolean;
   /** `--wait-timeout <seconds>` of `--background`, in ms (main.ts converts). */
   waitTimeout?: number;
-  /** The land `--background` started (hidden flag): no display, a bounded output file (src/cli/background-output.ts). */
-  inBackground?: boolean;
+  /**
+   * The land `--background` started (hidden flag, naming its output file): no display, a bounded output file
+   * (src/cli/background-output.ts), its fatal line also to the foreground (src/cli/background-channel.ts).
+   */
+  inBackground?: string;
 }
 
 function refuseSecondLand(rootDir: string): void {
@@ -59,6 +63,10 @@ async function readBootPlan(options: UpOptions) {
 
 /** `--background` returns once the stack is up, so nothing would be left to end with a tier's code. */
 function refuseBackgroundMisuse(options: UpOptions): void {
+  if (options.inBackground !== undefined) {
+    if (!isSpawnOutputName(options.inBackground)) throw new InputError('--in-background: only for the land that `land up -d` starts');
+    openFatalChannel();
+  }
   if (options.waitTimeout !== undefined && !options.background) throw new InputError('--wait-timeout: only with -d/--background');
   if (options.background && options.exitWith !== undefined) {
     throw new InputError('--exit-with: not with -d/--background (it ends `land up` with the tier\'s code; run it in the foreground)');

@@ -4,12 +4,13 @@
  * non-zero exit naming it; bad input, a second land and a busy port are one line and exit 2/4 with nothing running;
  * the background land's own output goes to a bounded file under .land/run.
  */
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, expectCleanRejection, LAND_BIN, freePort, isAlive, land as startLand, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
 import { status, tierOf, waitForTier } from '../control/helpers.js';
+import { openOutput } from '../../src/cli/background-output.js';
 import { downLeftovers, landOf, type Leftover } from '../faults/sink-support.js';
 
 const leftovers: Leftover[] = [];
@@ -124,6 +125,42 @@ describe('land up -d', () => {
     expect(up.stderr).toMatch(/^land: stopped waiting \(SIGINT\); the stack keeps starting in the background/m);
     await waitForTier(dir, 'slow', (tier) => tier.state === 'ready', 'ready');
     expect((await landDone(['down'], dir)).code).toBe(0);
+  });
+
+  it('the background land killed during the wait: said so, no token line relayed, its tiers stopped; its code', async () => {
+    const dir = makeProject({ config: { tiers: { slow: { command: ['sh', '-c', 'sleep 30; echo slow ready'], ready: { log: 'slow ready' } } } } });
+    const up = startLand(['up', '-d'], dir);
+    const land = await landOf(dir);
+    leftovers.push(land);
+    await waitForTier(dir, 'slow', (tier) => tier.state === 'starting', 'starting');
+    process.kill(land.pid, 'SIGKILL');
+    expect((await up.exited).code).toBe(137);
+    expect(up.stderr).toMatch(/^land: the background land was killed \(SIGKILL\) before the stack was up; [1-9]\d* process\(es\) of its tiers stopped \(its output: /m);
+    expect(up.stderr).not.toMatch(/token|dashboard on|control API/);
+    expect(markedProcesses(land.bootId)).toEqual([]);
+  });
+
+  it('two -d at once: one runs the stack, the other exits 4 with its own line only (no token of the winner); one output file left', async () => {
+    const dir = twoTiers();
+    const [a, b] = [startLand(['up', '-d'], dir), startLand(['up', '-d'], dir)];
+    const land = await landOf(dir);
+    leftovers.push(land);
+    const codes = [(await a.exited).code, (await b.exited).code];
+    const loser = codes[0] === 0 ? b : a;
+    expect([...codes].sort()).toEqual([0, 4]);
+    expect(loser.stderr).toMatch(/^land: land is already running this stack \(pid \d+/);
+    expect(loser.stderr).not.toMatch(/token|dashboard on/);
+    const files = readdirSync(join(dir, '.land', 'run')).filter((name) => name.startsWith('background'));
+    expect(files).toEqual(['background.log']);
+    expect(readFileSync(join(dir, OUTPUT), 'utf8')).toContain(`land: boot ${land.bootId}`);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  });
+
+  it("a link where the output file goes: one line naming it, exit 2", () => {
+    const dir = makeProject({ config: { tiers: {} } });
+    mkdirSync(join(dir, '.land', 'run'), { recursive: true, mode: 0o700 });
+    symlinkSync('/tmp/elsewhere', join(dir, '.land', 'run', 'background.1.log'));
+    expect(() => openOutput(dir, 'background.1.log')).toThrow(/background\.1\.log: is a symbolic link; expected land's own output file/);
   });
 
   it('bad config: one line, exit 2, nothing started', async () => {
