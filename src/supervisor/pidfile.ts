@@ -3,7 +3,7 @@
  * reap what a SIGKILLed land left behind. A recorded pid is trusted only if its start time still matches (pids get
  * reused), and leftovers are found by the boot mark in their environment, never by pid alone.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
 import type { StillRunning } from './left-behind.js';
@@ -39,23 +39,14 @@ export function readPidRecord(rootDir: string): PidRecord | undefined {
 }
 
 /**
- * A zombie has exited: only its parent's wait() is missing. A land started by `land up --background` outlives its
- * parent, and a pid 1 that does not reap (a container without an init) leaves it a zombie once it dies.
+ * The recorded land, when it is still that very process (and has not exited). A zombie (Z, or X: being reaped) has
+ * exited, only its parent's wait() is missing: a land started by `land up --background` outlives its parent, and a
+ * pid 1 that does not reap (a container without an init) leaves it a zombie once it dies.
  */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return 'ZX'.includes(stat.charAt(stat.lastIndexOf(')') + 2));
-  } catch {
-    return true;
-  }
-}
-
-/** The recorded land, when it is still that very process (and has not exited). */
 export function liveLand(record: PidRecord | undefined): PidRecord | undefined {
   if (!record || record.pid === process.pid) return undefined;
   const info = readProc(record.pid);
-  return info && info.startTime === record.startTime && !isZombie(record.pid) ? record : undefined;
+  return info && info.startTime === record.startTime && !'ZX'.includes(info.state) ? record : undefined;
 }
 
 /** SIGKILL what a dead land's boot left running; returns the pids reaped. */

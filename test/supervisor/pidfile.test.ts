@@ -1,0 +1,40 @@
+/**
+ * The pid file's check of a recorded land: a zombie (dead, not yet reaped by its parent) is no land running, whoever
+ * its parent is (a background land outlives its `land up -d`, and a pid 1 without an init does not reap).
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { liveLand } from '../../src/supervisor/pidfile.js';
+import { readProc } from '../../src/supervisor/process-tree.js';
+import { waitUntil } from '../helpers/land.js';
+
+const started: number[] = [];
+afterEach(() => {
+  for (const pid of started.splice(0)) process.kill(pid, 'SIGKILL');
+});
+
+/** The children of `parent`, by their /proc stat. */
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => readProc(pid)?.ppid === parent);
+}
+
+describe('liveLand', () => {
+  it('a zombie with the recorded start time is no live land; the live process is', async () => {
+    // sh starts `sleep 0.1`, then becomes `sleep 5`, which never reaps it: a zombie on purpose, on any init.
+    const holder = spawn('sh', ['-c', 'sleep 0.1 & exec sleep 5'], { stdio: 'ignore' });
+    started.push(holder.pid!);
+    let zombie = 0;
+    await waitUntil(() => {
+      zombie = childrenOf(holder.pid!).find((pid) => readProc(pid)?.state === 'Z') ?? 0;
+      return zombie > 0;
+    }, 10_000, 'a zombie');
+    expect(readFileSync(`/proc/${zombie}/stat`, 'latin1')).toMatch(/\) Z /);
+    const record = (pid: number) => ({ pid, startTime: readProc(pid)!.startTime, bootId: 'b' });
+    expect(liveLand(record(zombie))).toBeUndefined();
+    expect(liveLand(record(holder.pid!))?.pid).toBe(holder.pid);
+  });
+});
