@@ -80,6 +80,10 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const plan = await readBootPlan(options);
   // `--exit-with` or the `exitWith` keys (checked before anything starts); `land spawn`'s own `until` wins.
   const ending = options.until ? undefined : endingTiers(plan, options.exitWith);
+  if (options.background && ending && ending.names.length > 0) {
+    // As the flag: the background land would end the stack with the tier, and its code would reach nobody.
+    throw new InputError(`exitWith (on ${ending.names.join(', ')}): not with -d/--background (it ends \`land up\` with the tier's code; run it in the foreground)`);
+  }
   const until = options.until ?? (ending && ending.names.length > 0 ? untilTierEnds(ending) : undefined);
   const rootDir = plan.config.rootDir;
   // .land/run private and really a folder (not a link, a file or another user's) before anything is read from it.

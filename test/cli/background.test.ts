@@ -163,6 +163,12 @@ describe('land up -d', () => {
     expect(() => openOutput(dir, 'background.1.log')).toThrow(/background\.1\.log: is a symbolic link; expected land's own output file/);
   });
 
+  it('a tier with exitWith: true is refused with -d as the flag is: one line, exit 2, nothing started', async () => {
+    const dir = makeProject({ config: { tiers: { e2e: { command: child(), exitWith: true } } } });
+    expectCleanRejection(await landDone(['up', '-d'], dir), dir, /^land: exitWith \(on e2e\): not with -d\/--background/);
+    expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
+  });
+
   it('bad config: one line, exit 2, nothing started', async () => {
     const dir = makeProject({ config: { tiers: { api: { command: child(), ready: { logLine: 'x' } } } } });
     expectCleanRejection(await landDone(['up', '-d'], dir), dir, /land\.config\.mjs: tiers\.api\.ready: unknown key "logLine"/);
