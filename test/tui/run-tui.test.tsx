@@ -142,9 +142,11 @@ describe('App and the terminal', () => {
     // Idle: its start-up's CPU at the first sample, then under a core at every later one (two samples, 4 s).
     await waitFor(() => cpu() !== undefined, 'usage', 10_000);
     await sleep(4_500);
-    expect(cpu()).toBeLessThan(50);
+    const idle = cpu()!;
+    expect(idle).toBeLessThan(50);
     child.kill('SIGUSR1');
-    await waitFor(() => (cpu() ?? 0) >= 50, 'the busy tier near a core', 10_000);
+    // Moving, not near a core: on a loaded 2-core machine a spinning process gets a share of a core (~13 % at load 15).
+    await waitFor(() => (cpu() ?? 0) >= Math.max(10, idle + 5), 'the busy tier moving', 10_000);
   }, 30_000);
 });
 

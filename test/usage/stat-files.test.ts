@@ -32,8 +32,11 @@ describe('stat files', () => {
 
   it('parses a command name with spaces and parentheses, and refuses a cut line', () => {
     const line = Buffer.from('42 (a) b (c)) S 7 42 42 0 -1 4194304 1 0 0 0 15 6 0 0 20 0 1 0 12345 1000000 321 18446744073709551615\n');
-    expect(parseStat(42, line, line.length)).toEqual({ pid: 42, state: 'S', ppid: 7, pgid: 42, startTime: '12345', cpuTicks: 21, rssPages: 321 });
+    expect(parseStat(42, line, line.length)).toEqual({ pid: 42, state: 'S', ppid: 7, pgid: 42, startTime: '12345', cpuTicks: 21, rssPages: 321, exiting: false });
     expect(parseStat(42, line, 40)).toBeUndefined();
+    // PF_EXITING (0x4) in the flags field: the kernel has started to end it.
+    const ending = Buffer.from(line.toString().replace(' 4194304 ', ' 4194308 '));
+    expect(parseStat(42, ending, ending.length)?.exiting).toBe(true);
     expect(parseStat(42, line, 0)).toBeUndefined(); // an empty read: not whatever the buffer held before
   });
 
