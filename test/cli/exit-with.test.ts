@@ -1,21 +1,16 @@
 /** `land up --exit-with <tier>` and the tier key `exitWith`: the stack ends with a tier, land exits with its code. */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHILD, LAND_BIN, child, expectCleanRejection, waitUntil, land, landDone, makeProject, markedProcesses, removeProjects, survivorsIn } from '../helpers/land.js';
+import { tmuxServer } from '../helpers/tmux.js';
 
 const folders: string[] = [];
-const SOCKET = `land-exit-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const tmux = tmuxServer('exit-test');
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // never started, or already gone
-  }
+  tmux.kill();
   removeProjects();
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });

@@ -1,21 +1,17 @@
 /** `land run [--tier <tier>] -- <command…>`: one command with a tier's environment, in the foreground. */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHILD, LAND_BIN, child, expectCleanRejection, land, landDone, makeProject, removeProjects, waitUntil } from '../helpers/land.js';
+import { tmuxServer } from '../helpers/tmux.js';
 
 const SECRET = 'phc_run_secret_abcdefghijklmnopqrs';
-const SOCKET = `land-run-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const tmux = tmuxServer('run-test');
 
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // never started, or already gone
-  }
+  tmux.kill();
   removeProjects();
 });
 

@@ -1,21 +1,16 @@
 /** The real `land up` with its terminal UI inside tmux: read the screen with capture-pane, type with send-keys. */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAND_BIN, child, makeProject, removeProjects, survivorsIn } from '../helpers/land.js';
+import { tmuxServer } from '../helpers/tmux.js';
 
-const SOCKET = `land-test-${process.pid}`;
 const SESSION = 'ui';
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const tmux = tmuxServer('test');
 const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
 
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // already gone
-  }
+  tmux.kill();
   removeProjects();
 });
 
