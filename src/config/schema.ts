@@ -63,8 +63,10 @@ const argv = z.custom<string[]>(isArgv, { error: 'expected a non-empty argv arra
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    // The probe decodes user and password into a Basic header (src/supervisor/probes.ts): a bad escape would throw there.
-    decodeURIComponent(url.username + url.password);
+    // The probe decodes user and password apart into a Basic header (src/supervisor/probes.ts): a bad escape in
+    // either would throw there, even one that only decodes joined to the other (`%C3` + `%A9`).
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
     return url.protocol === 'http:' || url.protocol === 'https:';
   } catch {
     return false;

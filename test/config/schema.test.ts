@@ -72,6 +72,8 @@ describe('parseLandConfig', () => {
     [tier({ ready: { timeoutMs: 5 } }), 'land.config.ts: tiers.cocoon.ready: expected exactly one of log, tcp, http, exec, got {"timeoutMs":5}'],
     [tier({ ready: { http: 'ftp://example.com/' } }), 'land.config.ts: tiers.cocoon.ready.http: expected an http(s) URL, got "ftp://example.com/"'],
     [tier({ ready: { http: 'http://user:%E0%A4@127.0.0.1/' } }), 'land.config.ts: tiers.cocoon.ready.http: expected an http(s) URL, got "http://user:***@127.0.0.1/"'],
+    // Each half decodes alone in the probe: `%C3` + `%A9` together are é, apart they are malformed.
+    [tier({ ready: { http: 'http://%C3:%A9@127.0.0.1/' } }), 'land.config.ts: tiers.cocoon.ready.http: expected an http(s) URL, got "http://%C3:***@127.0.0.1/"'],
     [tier({ ready: { exec: 'test -f x' } }), 'land.config.ts: tiers.cocoon.ready.exec: expected a non-empty argv array of strings, e.g. ["node", "server.js"], got "test -f x"'],
     [tier({ ready: { log: 42 } }), 'land.config.ts: tiers.cocoon.ready.log: expected a string or a RegExp to match in the log, got 42'],
     [tier({ ready: { log: 'x', host: 'h' } }), 'land.config.ts: tiers.cocoon.ready.host: expected host only with a tcp probe, got "h"'],
