@@ -4,7 +4,6 @@ import { envFileSources, readEnvFile } from './envfile.js';
 import { FLAG_SPELLINGS, isFalseFlag, isFlagSpelling } from './flags.js';
 import { variableAt, type EnvSources } from './origin.js';
 import { listProfiles, readProfile, type Profile } from './profiles.js';
-import { DEFAULTS } from './resolve.js';
 import { registerSecretsOf } from './redact.js';
 import { describeValue, formatKeyPath } from './config-issues.js';
 import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from './types.js';
@@ -93,8 +92,7 @@ export const NO_PROFILE: Profile = Object.freeze({ name: 'default', file: '', en
 function chooseProfile(config: ResolvedConfig, name: string | undefined): Profile {
   if (name !== undefined) return readProfile(config, name);
   if (listProfiles(config).length === 0) return NO_PROFILE;
-  const why =
-    config.defaultProfile === DEFAULTS.defaultProfile ? 'the default profile when the config sets no defaultProfile' : "the config's defaultProfile";
+  const why = config.defaultProfileSet ? "the config's defaultProfile" : 'the default profile when the config sets no defaultProfile';
   return readProfile(config, config.defaultProfile, why);
 }
 

@@ -119,6 +119,7 @@ export function resolveConfig(config: LandConfig, configFile: string, fileLabel:
     envFiles: (config.envFiles ?? DEFAULTS.envFiles).map((file) => path.resolve(rootDir, file)),
     profilesDir: path.resolve(rootDir, config.profilesDir ?? DEFAULTS.profilesDir),
     defaultProfile: config.defaultProfile ?? DEFAULTS.defaultProfile,
+    defaultProfileSet: config.defaultProfile !== undefined,
     tiers: orderTiers(tiers, fileLabel),
     rollupIntervalMs: config.telemetry?.rollupIntervalMs ?? DEFAULTS.rollupIntervalMs,
     dashboard: { enabled: config.dashboard?.enabled ?? true, port: config.dashboard?.port ?? 0 },

@@ -161,6 +161,8 @@ export interface ResolvedConfig {
   envFiles: string[];
   profilesDir: string;
   defaultProfile: string;
+  /** True when the config file itself named defaultProfile (even 'debug', the default): the unknown-profile note says which. */
+  defaultProfileSet?: boolean;
   /** In dependency order (a tier comes after everything it depends on). */
   tiers: ResolvedTier[];
   rollupIntervalMs: number;

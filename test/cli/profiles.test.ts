@@ -108,5 +108,8 @@ describe('profiles', () => {
     expect(named.stderr).toBe('land: unknown profile "staging" (known profiles: dev, prod)\n');
     const chosen = makeProject({ config: { defaultProfile: 'qa', tiers: { api: { command: ['sleep', '60'] } } }, profiles: { dev: '' } });
     expect((await landDone(['up', '--no-tui'], chosen)).stderr).toBe('land: unknown profile "qa" (the config\'s defaultProfile; known profiles: dev)\n');
+    // Naming the default itself is still the config's choice, not the default's.
+    const debug = makeProject({ config: { defaultProfile: 'debug', tiers: { api: { command: ['sleep', '60'] } } }, profiles: { dev: '' } });
+    expect((await landDone(['up', '--no-tui'], debug)).stderr).toBe('land: unknown profile "debug" (the config\'s defaultProfile; known profiles: dev)\n');
   });
 });
