@@ -29,10 +29,28 @@ export function tierNameFor(name: string): string {
   return isReservedTierName(cleaned) ? `${cleaned}-app` : cleaned;
 }
 
-/** Why `tierNameFor` renamed a process, for the note above its tier. */
-export function renameReason(name: string, where: string): string {
-  const why = isReservedTierName(name) ? `${RESERVED_TIER_NAMES.join(', ')} are land's own names` : 'tier names are letters, digits, - and _';
-  return `"${name}" in ${where} (renamed: ${why})`;
+/** Unique land tier names (`tierNameFor`, then -2, -3… for a name another process already took), in file order. */
+export function tierNames(names: Iterable<string>): Map<string, string> {
+  const tiers = new Map<string, string>();
+  const used = new Set<string>();
+  for (const name of names) {
+    let candidate = tierNameFor(name);
+    for (let n = 2; used.has(candidate); n++) candidate = `${tierNameFor(name)}-${n}`;
+    used.add(candidate);
+    tiers.set(name, candidate);
+  }
+  return tiers;
+}
+
+/** Why a process became `tierName` (tierNameFor's cleaning, `tierNames`' de-duplication, or both), for its note. */
+export function renameReason(name: string, where: string, tierName = tierNameFor(name)): string {
+  const base = tierNameFor(name);
+  const why: string[] = [];
+  if (base !== name) {
+    why.push(isReservedTierName(name) ? `${RESERVED_TIER_NAMES.join(', ')} are land's own names` : 'tier names are letters, digits, - and _');
+  }
+  if (tierName !== base) why.push(`another process's tier is already named ${base}`);
+  return `"${name}" in ${where} (renamed: ${why.join('; ')})`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { constants } from 'node:os';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { InputError } from '../errors.js';
 import { PROCFILE_ENV_FILES } from '../procfile/stack.js';
-import { Code, commandFields, renameReason, tierNameFor, type DraftConfig, type DraftTier } from './draft.js';
+import { Code, commandFields, renameReason, tierNames, type DraftConfig, type DraftTier } from './draft.js';
 
 type Yaml = Record<string, unknown>;
 
@@ -176,7 +176,7 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
   const command = commandOf(process, notes);
   if (!command) return `process "${name}" has no command: left out`;
   const tierName = names.get(name)!;
-  if (tierName !== name) notes.push(renameReason(name, 'process-compose.yaml'));
+  if (tierName !== name) notes.push(renameReason(name, 'process-compose.yaml', tierName));
   const config: Record<string, unknown> = { ...command };
   if (typeof process.description === 'string') config.description = process.description;
   if (typeof process.working_dir === 'string') config.cwd = process.working_dir;
@@ -201,19 +201,6 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
   return { name: tierName, notes, config };
 }
 
-/** Unique land tier names for the processes, in file order. */
-function tierNames(processes: Yaml): Map<string, string> {
-  const names = new Map<string, string>();
-  const used = new Set<string>();
-  for (const name of Object.keys(processes)) {
-    let candidate = tierNameFor(name);
-    for (let n = 2; used.has(candidate); n++) candidate = `${tierNameFor(name)}-${n}`;
-    used.add(candidate);
-    names.set(name, candidate);
-  }
-  return names;
-}
-
 /** Parsed YAML (the `yaml` package) → draft; a file that is not a process-compose file is an InputError. */
 export async function draftFromProcessCompose(text: string, label: string): Promise<DraftConfig> {
   // yaml is CommonJS for Node: the CLI bundle's chunk exports it as a default only.
@@ -236,7 +223,7 @@ export async function draftFromProcessCompose(text: string, label: string): Prom
     if (!TOP_LEVEL_KEYS.has(key)) notes.push(`not mapped (top level): ${key}: ${show(value)}`);
   }
   notes.push('process-compose restarts nothing unless availability says so: tiers without it have restart policy never.');
-  const names = tierNames(document.processes);
+  const names = tierNames(Object.keys(document.processes));
   const tiers: DraftTier[] = [];
   for (const [name, process] of Object.entries(document.processes)) {
     const converted = isObject(process) ? convertProcess(name, process, names, shared) : `process "${name}" is not a map: left out`;

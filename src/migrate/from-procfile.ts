@@ -1,10 +1,11 @@
 /** `land init` from a Procfile: each process type a tier, with the PORT foreman would give it. */
 import { parseProcfile } from '../procfile/parse.js';
 import { FOREMAN_BASE_PORT, FOREMAN_PORT_STEP, PROCFILE_ENV_FILES } from '../procfile/stack.js';
-import { commandFields, renameReason, tierNameFor, type DraftConfig } from './draft.js';
+import { commandFields, renameReason, tierNames, type DraftConfig } from './draft.js';
 
 export function draftFromProcfile(text: string, label: string, base = FOREMAN_BASE_PORT): DraftConfig {
   const types = parseProcfile(text, label, 'allow');
+  const names = tierNames(types.map((type) => type.name));
   return {
     source: label,
     notes: [
@@ -15,10 +16,10 @@ export function draftFromProcfile(text: string, label: string, base = FOREMAN_BA
     ],
     envFiles: PROCFILE_ENV_FILES,
     tiers: types.map((type, index) => {
-      const name = tierNameFor(type.name);
+      const name = names.get(type.name)!;
       return {
         name,
-        notes: name === type.name ? [] : [renameReason(type.name, 'the Procfile')],
+        notes: name === type.name ? [] : [renameReason(type.name, 'the Procfile', name)],
         config: { ...commandFields(type.command), port: base + index * FOREMAN_PORT_STEP },
       };
     }),

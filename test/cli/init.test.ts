@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
 import { CHILD, ROOT, freePort, land, landDone, markedProcesses } from '../helpers/land.js';
 
 const folders: string[] = [];
@@ -162,5 +163,19 @@ describe('land init from a Procfile', () => {
     const composed = readFileSync(join(compose, 'land.config.ts'), 'utf8');
     expect(composed).toContain(`// "echo" in process-compose.yaml (renamed: mountain, echo, mist are land's own names)`);
     expect(composed).toMatch(/'echo-app': \{/);
+  });
+
+  it('gives two Procfile types that clean to one name two tiers (mountain-app and mountain, _web and web), each noted', async () => {
+    const dir = tempDir();
+    const types = ['mountain-app', 'mountain', '_web', 'web'];
+    writeFileSync(join(dir, 'Procfile'), types.map((type) => `${type}: node ${CHILD}\n`).join(''));
+    expect((await landDone(['init'], dir)).code).toBe(0);
+    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(config).toContain(`// "mountain" in the Procfile (renamed: mountain, echo, mist are land's own names; another process's tier is already named mountain-app)`);
+    expect(config).toContain(`// "web" in the Procfile (renamed: another process's tier is already named web)`);
+    for (const tier of ["'mountain-app'", "'mountain-app-2'", 'web', "'web-2'"]) expect(config).toMatch(new RegExp(`^    ${tier}: \\{`, 'm'));
+    rmSync(join(dir, 'Procfile'));
+    const loaded = await loadConfig({ cwd: dir });
+    expect(loaded.tiers.map((tier) => tier.name).sort()).toEqual(['mountain-app', 'mountain-app-2', 'web', 'web-2']);
   });
 });
