@@ -184,7 +184,7 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
   if (Object.keys(env).length > 0) config.env = env;
   config.dependsOn = dependsOn(process.depends_on, names, notes);
   if (isObject(process.readiness_probe)) config.ready = readiness(process.readiness_probe, notes);
-  else if (typeof process.ready_log_line === 'string') config.ready = { log: process.ready_log_line };
+  else if (typeof process.ready_log_line === 'string') config.ready = { log: literalPattern(process.ready_log_line) };
   if (isObject(process.readiness_probe) && process.ready_log_line !== undefined) notes.push('ready_log_line: the readiness_probe is used instead');
   if (isObject(process.liveness_probe)) config.liveness = liveness(process.liveness_probe, notes);
   config.restart = restart(process.availability, notes);
@@ -199,6 +199,11 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
     if (!MAPPED_KEYS.has(key)) notes.push(`not mapped: ${key}: ${show(value)}`);
   }
   return { name: tierName, notes, config };
+}
+
+/** process-compose looks for ready_log_line as plain text in a line; land's `ready.log` string is a RegExp. */
+function literalPattern(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Parsed YAML (the `yaml` package) → draft; a file that is not a process-compose file is an InputError. */

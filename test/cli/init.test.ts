@@ -101,6 +101,22 @@ describe('land init from a process-compose.yaml', () => {
   });
 });
 
+describe('land init: ready_log_line', () => {
+  it('is plain text in process-compose: land gets it escaped, the config loads and the tier is ready on that line', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const line = 'Listening on [::]:8080 (pid 7) ready.';
+    writeFileSync(join(dir, 'process-compose.yaml'), `processes:\n  web:\n    command: node ${CHILD} --say '${line}'\n    ready_log_line: '${line}'\n`);
+    expect((await landDone(['init'], dir)).code).toBe(0);
+    const loaded = await loadConfig({ cwd: dir });
+    const pattern = loaded.tiers[0]!.ready;
+    expect(pattern && 'log' in pattern && new RegExp(pattern.log).test(`web | ${line}`)).toBe(true);
+    expect(pattern && 'log' in pattern && new RegExp(pattern.log).test('Listening on :::8080 (pid 7) ready!')).toBe(false);
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/web: starting → ready/);
+    expect((await run.stop()).code).toBe(0);
+  });
+});
+
 describe('land init: replicas', () => {
   it('maps replicas (1..64) to replicas and notes a count land cannot run; the replicas boot', { timeout: 60_000 }, async () => {
     const dir = tempDir();
