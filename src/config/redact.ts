@@ -46,12 +46,28 @@ function maskUserinfo(_match: string, scheme: string, userinfo: string): string 
   return colon < 0 ? `${scheme}${MASK}@` : `${scheme}${userinfo.slice(0, colon)}:${MASK}@`;
 }
 
+/** Words that make a query or option name secret when the name holds one whole (`access_token`, `apiKey`, `sig`). */
+const SECRET_WORDS = new Set(['token', 'password', 'passwd', 'pwd', 'secret', 'apikey', 'sig', 'signature', 'credential', 'credentials']);
+
+/** `token`, `client_secret`, `apiKey`, `api-key`: not `keyPrefix`, `authSource`, `design` or `ssl-keyfile`. */
+function secretOptionName(name: string): boolean {
+  const words = name.split(/[_.-]+|(?<=[a-z])(?=[A-Z])/).map((word) => word.toLowerCase());
+  return words.some((word, i) => SECRET_WORDS.has(word) || (word === 'api' && words[i + 1] === 'key'));
+}
+
 /**
- * Whether a value holds something land masks in its messages (a password in a URL, a `?token=`, a Bearer token, a
- * PostHog key, a registered secret's value): `land export` writes such a value to the 0600 files, whatever its key.
+ * Whether `land export` writes a value to the 0600 files whatever its key: a URL with a password, a query or option
+ * whose name is a secret word, a Bearer token, a PostHog key, a registered secret's value. Narrower than what
+ * messages mask (masking a harmless value there costs nothing; moving `postgres://postgres@localhost/app` out of the
+ * plain environment hides it from whoever reads the unit).
  */
 export function holdsSecret(value: string): boolean {
-  return redactText(value) !== value;
+  if ([...secretValues].some((secret) => value.includes(secret))) return true;
+  for (const [, , userinfo] of value.matchAll(URL_USERINFO)) if (userinfo!.includes(':')) return true;
+  for (const [, head, named] of value.matchAll(NAMED_VALUE)) {
+    if (named !== MASK && secretOptionName(head!.slice(0, -1).replace(/^\s*(?:--|[?&;])/, ''))) return true;
+  }
+  return new RegExp(BEARER.source, 'i').test(value) || new RegExp(POSTHOG_KEY.source).test(value);
 }
 
 /** The text with every secret it may hold masked. */

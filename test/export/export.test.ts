@@ -301,3 +301,36 @@ describe('land export: a memory limit', () => {
     for (const engine of ['systemd', 'compose', 'kubernetes'] as const) expect(outputs[engine]!.stdout).toMatch(new RegExp(`warning: tier api: ${warning.source}`));
   });
 });
+
+describe('land export: which values move to the secret file', () => {
+  it('moves a URL password, a ?token=, a Bearer token; keeps a user without password and names that only contain a secret word', async () => {
+    const harmless = {
+      PG: 'postgres://postgres@localhost/app',
+      AMQP: 'amqp://guest@rabbit:5672/',
+      REPO: 'git+ssh://git@github.com/acme/shop.git',
+      MONGO: 'mongodb://db/shop?authSource=admin',
+      CACHE: 'redis://cache/0?keyPrefix=shop:',
+      COUCH: 'http://couch/_view?design=orders',
+      ARGS: '--workers=2 --ssl-keyfile=/etc/ssl/shop.key',
+    };
+    const secret = {
+      PG_FULL: 'postgres://u:pw@db/x',
+      HOOK: 'https://hooks.example/in?token=abc123def',
+      SIGNED: 'https://cdn.example/a.png?X-Amz-Signature=deadbeef',
+      CALL: 'curl -H "Authorization: Bearer abc.def.ghi" https://api',
+      ARGV: '--api-key=k-123456',
+    };
+    const dir = makeProject({ config: { app: 'sec', tiers: { api: { command: ['sleep', '60'], env: { ...harmless, ...secret } } } } });
+    const out = join(dir, 'out');
+    const result = await landDone(['export', 'systemd', '--out', out], dir);
+    expect(result.code, result.stderr).toBe(0);
+    const env = unitEnvironment(readUnit(join(out, 'sec-api.service')).Service!.Environment!);
+    expect(env).toMatchObject(harmless);
+    const secrets = readFileSync(join(out, 'sec-api.secrets.env'), 'utf8');
+    for (const [key, value] of Object.entries(secret)) {
+      expect(env[key], key).toBeUndefined();
+      expect(secrets).toContain(`${key}=`);
+      expect(secrets).toContain(value.replaceAll('"', '\\"'));
+    }
+  });
+});
