@@ -4,9 +4,10 @@
  * and the old header and rows stay above the new frame; lines a shorter terminal pushed into its scrollback come back
  * when it grows again (the header 2–3 times on screen). So once the frame at the new size is out, the screen is
  * cleared and ink writes its last frame again from the top (through ink's own write, which erases its frame, writes
- * ours and puts the frame back: its line count is right from then on). The scrollback is left alone: what the
- * terminal held above the UI (the dashboard's address) stays there, and so may copies of old frames (tmux keeps what
- * a clear pushes off the screen).
+ * ours and puts the frame back: its line count is right from then on). Before the clear, a screenful of newlines
+ * scrolls what the screen held into the scrollback: xterm-like terminals do not keep what `ESC[2J` erases, and the
+ * dashboard's address printed above the UI would be lost. Copies of old frames may stay there too. A resize that
+ * ends at the size of the last cleared screen, with no frame drawn at another size meanwhile, clears nothing.
  */
 import { useStdout } from 'ink';
 import { useEffect, useRef } from 'react';
@@ -25,8 +26,11 @@ export function useResizeRedraw(enabled: boolean, columns: number, rows: number)
   const { stdout, write } = useStdout();
   const pending = useRef(false);
   const drawn = useRef({ columns, rows, at: Date.now() });
+  /** The size of the screen at the last clear (or at mount), and whether a frame was drawn at another size since. */
+  const cleared = useRef({ columns, rows, drawnElsewhere: false });
   useEffect(() => {
     drawn.current = { columns, rows, at: Date.now() };
+    if (columns !== cleared.current.columns || rows !== cleared.current.rows) cleared.current.drawnElsewhere = true;
   }, [columns, rows]);
   useEffect(() => {
     if (!enabled) return;
@@ -44,12 +48,16 @@ export function useResizeRedraw(enabled: boolean, columns: number, rows: number)
         return;
       }
       timer = undefined;
-      tries = 0;
       pending.current = false;
-      write(CLEAR_TERMINAL);
+      const size = { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+      const { columns: was, rows: wasRows, drawnElsewhere } = cleared.current;
+      if (size.columns === was && size.rows === wasRows && !drawnElsewhere) return;
+      cleared.current = { ...size, drawnElsewhere: false };
+      write('\n'.repeat(size.rows) + CLEAR_TERMINAL);
     };
     const onResize = (): void => {
       pending.current = true;
+      tries = 0;
       if (timer) clearTimeout(timer);
       timer = setTimeout(redraw, SETTLE_MS);
     };

@@ -124,6 +124,27 @@ describe('App and the terminal', () => {
     await waitFor(() => terminal.output.includes('mountain') && widest() <= 60, 'a narrower frame');
   });
 
+  it('after a resize scrolls the screen into the scrollback before clearing it, and clears nothing for a resize back to the same size', async () => {
+    const terminal = new FakeTerminal(80, 24);
+    const instance = render(<App control={control()} mode="watch" clock={() => T0} sampleUsage={false} liveCells />, {
+      stdout: asStdout(terminal),
+      stdin: asStdin(new FakeKeyboard()),
+      exitOnCtrlC: false,
+      patchConsole: false,
+    });
+    cleanups.push(() => instance.unmount());
+    await waitFor(() => terminal.output.includes('mountain'), 'first frame');
+    const CLEAR = '\u001B[2J\u001B[H';
+    terminal.resize(80, 24);
+    // Long past the redraw's settling (50 ms, then a second at most for a size the App does not follow).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(terminal.output).not.toContain(CLEAR);
+    terminal.resize(60, 20);
+    await waitFor(() => terminal.output.includes(CLEAR), 'the clear after a real resize');
+    // A screenful of newlines first: xterm does not keep what ESC[2J erases (the dashboard's address above the UI).
+    expect(terminal.output).toContain('\n'.repeat(20) + CLEAR);
+  });
+
   it('shows the CPU and memory of a running tier’s process tree', async () => {
     const { terminal } = showTier('setInterval(() => {}, 1000)');
     // READY, CPU, MEM: a percentage and a size in megabytes.
