@@ -46,6 +46,9 @@ function maskUserinfo(_match: string, scheme: string, userinfo: string): string 
   return colon < 0 ? `${scheme}${MASK}@` : `${scheme}${userinfo.slice(0, colon)}:${MASK}@`;
 }
 
+/** A URL's user that is a token, not a name (`https://ghp_…@github.com`): 20 or more of a token's characters, with a digit. */
+const TOKEN_USER = /^(?=[^@]*\d)[\w.~-]{20,}$/;
+
 /** Words that make a query or option name secret when the name holds one whole (`access_token`, `apiKey`, `sig`). */
 const SECRET_WORDS = new Set(['token', 'password', 'passwd', 'pwd', 'secret', 'apikey', 'sig', 'signature', 'credential', 'credentials']);
 
@@ -63,7 +66,7 @@ function secretOptionName(name: string): boolean {
  */
 export function holdsSecret(value: string): boolean {
   if ([...secretValues].some((secret) => value.includes(secret))) return true;
-  for (const [, , userinfo] of value.matchAll(URL_USERINFO)) if (userinfo!.includes(':')) return true;
+  for (const [, , userinfo] of value.matchAll(URL_USERINFO)) if (userinfo!.includes(':') || TOKEN_USER.test(userinfo!)) return true;
   for (const [, head, named] of value.matchAll(NAMED_VALUE)) {
     if (named !== MASK && secretOptionName(head!.slice(0, -1).replace(/^\s*(?:--|[?&;])/, ''))) return true;
   }

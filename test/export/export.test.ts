@@ -303,7 +303,7 @@ describe('land export: a memory limit', () => {
 });
 
 describe('land export: which values move to the secret file', () => {
-  it('moves a URL password, a ?token=, a Bearer token; keeps a user without password and names that only contain a secret word', async () => {
+  it('moves a URL password, a token as a URL user, a ?token=, a Bearer token; keeps a user without password and names that only contain a secret word', async () => {
     const harmless = {
       PG: 'postgres://postgres@localhost/app',
       AMQP: 'amqp://guest@rabbit:5672/',
@@ -319,6 +319,8 @@ describe('land export: which values move to the secret file', () => {
       SIGNED: 'https://cdn.example/a.png?X-Amz-Signature=deadbeef',
       CALL: 'curl -H "Authorization: Bearer abc.def.ghi" https://api',
       ARGV: '--api-key=k-123456',
+      // A token as the URL's user, no password: a token's characters, 20 or more, with a digit.
+      GIT_TOKEN: 'https://ghp_16C7e42F292c6912E7710c838347Ae178B4a@github.com/acme/shop.git',
     };
     const dir = makeProject({ config: { app: 'sec', tiers: { api: { command: ['sleep', '60'], env: { ...harmless, ...secret } } } } });
     const out = join(dir, 'out');
