@@ -38,13 +38,18 @@ export function sizeExpectation(value: unknown): string {
 
 /** `612 MiB`, `1.5 GiB`, `900 KiB`: for messages (the unit that keeps the number under 1024, one decimal under 10). */
 export function formatSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const { value, unit } = scaleBinary(bytes, 4);
+  const text = unit === 0 || value >= 10 ? String(Math.round(value)) : value.toFixed(1).replace(/\.0$/, '');
+  return `${text} ${['B', 'KiB', 'MiB', 'GiB', 'TiB'][unit]}`;
+}
+
+/** The number of 1024s (at most `maxUnit`) that keeps `bytes` under 1024, and what is left: for sizes in messages and cells. */
+export function scaleBinary(bytes: number, maxUnit: number): { value: number; unit: number } {
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  while (value >= 1024 && unit < maxUnit) {
     value /= 1024;
     unit += 1;
   }
-  const text = unit === 0 || value >= 10 ? String(Math.round(value)) : value.toFixed(1).replace(/\.0$/, '');
-  return `${text} ${units[unit]}`;
+  return { value, unit };
 }

@@ -1,4 +1,5 @@
 /** Small text formatters for the TUI: durations, bytes, percentages, one-line sanitising, truncation. */
+import { scaleBinary } from '../config/size.js';
 
 /** 340ms, 1.2s, 42s, 3m04s, 2h05m, 3d04h. */
 export function formatDuration(ms: number): string {
@@ -36,15 +37,9 @@ export function formatCountdown(dueAt: number, now: number): string {
 /** 512B, 1.5K, 42M, 1.2G: short enough for a 5-column cell. */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '-';
-  const units = ['B', 'K', 'M', 'G', 'T'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
+  const { value, unit } = scaleBinary(bytes, 4);
   const digits = unit === 0 || value >= 10 ? 0 : 1;
-  return `${value.toFixed(digits)}${units[unit]}`;
+  return `${value.toFixed(digits)}${['B', 'K', 'M', 'G', 'T'][unit]}`;
 }
 
 /** 0%, 0.4%, 12%, 187% (a process tree can use more than one core). */
