@@ -42,7 +42,7 @@ function printRunning(rootDir: string, snapshot: StackSnapshot): void {
   process.stdout.write(renderStatus(snapshot));
   process.stdout.write(
     `land: running in the background (land pid ${snapshot.pid}; its own output in ${output}): ` +
-      '`land logs <tier> -f` follows a tier, `land status` shows it, `land down` stops it\n',
+      '`land logs -f` follows every tier (`land logs <tier> -f` one), `land status` shows it, `land down` stops it\n',
   );
 }
 

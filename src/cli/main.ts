@@ -3,7 +3,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { InputError, oneLine } from '../errors.js';
 import { sendFatal } from './background-channel.js';
 import { libraryVersion } from '../telemetry/version.js';
-import type { LogsOptions } from './control-commands.js';
+import type { LogsOptions } from './logs.js';
 import type { ExportOptions } from './export.js';
 import type { Engine as ExportEngine } from '../export/model.js';
 import type { SpawnOptions } from './spawn.js';
@@ -139,14 +139,14 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
 
   program
     .command('logs')
-    .description("a tier's recent output; -f follows it until Ctrl-C or the stack stops; with no stack, the last boot's log file")
-    .argument('<tier>', 'tier name')
+    .description("recent output of every tier (or of those named), interleaved and prefixed; one tier's as written; -f follows until Ctrl-C or the stack stops; with no stack, the last boot's log files")
+    .argument('[tiers...]', 'tier names (a tier with replicas: all of them; one replica: web.2); none: every tier')
     .addOption(configOption())
-    .option('-f, --follow', 'keep printing new lines')
-    .option('-n, --lines <count>', 'only the last <count> lines')
-    .option('--json', 'one JSON object per line: tier, stream, line, at (from a log file: tier, boot, line)')
-    .option('--boot <id>', "read that boot's log file (with no stack running, the last boot's is read)")
-    .action((tier: string, options: LogsOptions) => run(async () => (await controlCommands()).logsCommand(tier, options)));
+    .option('-f, --follow', 'keep printing new lines (also of tiers started or replicas added later)')
+    .option('-n, --lines <count>', 'only the last <count> lines of each tier')
+    .option('--json', 'one JSON object per line: tier, stream, line, at (from log files: tier, boot, line)')
+    .option('--boot <id>', "read that boot's log files (with no stack running, the last boot's are read)")
+    .action((tiers: string[], options: LogsOptions) => run(async () => (await controlCommands()).logsCommand(tiers, options)));
 
   program
     .command('down')

@@ -3,27 +3,22 @@
  * from mountain. Writes are batched per tick, and a stdout that falls behind holds the children's pipes (through
  * the supervisor's output gate) instead of growing land's memory.
  */
-import { styleText } from 'node:util';
 import type { OutputGate } from '../supervisor/output-gate.js';
 import type { SupervisorEvent } from '../supervisor/types.js';
 import { summarizeStillRunning } from '../supervisor/left-behind.js';
 import { describeChange } from '../watch/describe.js';
 import { OutputBatch } from './output-batch.js';
+import { tierHeads } from './tier-heads.js';
+
+export { useColor } from './tier-heads.js';
 
 export { prefixLines } from './output-batch.js';
-
-type Color = Parameters<typeof styleText>[0];
-const PALETTE: Color[] = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'redBright', 'cyanBright', 'magentaBright'];
 
 export interface PrinterOptions {
   out: NodeJS.WritableStream;
   color: boolean;
   names: string[];
   gate: OutputGate;
-}
-
-export function useColor(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 }
 
 function describe(event: SupervisorEvent): string | undefined {
@@ -57,20 +52,8 @@ export interface Printer {
 }
 
 export function createPrinter(options: PrinterOptions): Printer {
-  const width = Math.max('mountain'.length, ...options.names.map((name) => name.length));
   /** What goes in front of each line of a tier: `name |` padded (and coloured), then a space. */
-  const heads = new Map<string, { text: string; bytes: Buffer }>();
-  const headOf = (name: string, index: number) => {
-    let head = heads.get(name);
-    if (head === undefined) {
-      const padded = `${name.padEnd(width)} |`;
-      const text = `${options.color ? styleText(PALETTE[index % PALETTE.length]!, padded) : padded} `;
-      head = { text, bytes: Buffer.from(text) };
-      heads.set(name, head);
-    }
-    return head;
-  };
-  const order = new Map(options.names.map((name, index) => [name, index]));
+  const headOf = tierHeads(options.names, options.color);
   // Bytes, not strings: joining large strings made of a prefix and a block of lines cost V8 a copy of every
   // character on top of the encoding (3× the CPU of the whole relay in a flood). A tick's output is one write.
   const batch = new OutputBatch();
@@ -108,7 +91,7 @@ export function createPrinter(options: PrinterOptions): Printer {
   };
   const listener = (event: SupervisorEvent) => {
     if (event.type === 'log') {
-      const head = headOf(event.tier, order.get(event.tier) ?? 0);
+      const head = headOf(event.tier);
       // The bytes as read, with the prefix copied in: half the CPU of joining the lines and encoding them again. A
       // fragment of an over-long line always (its text is only its start and end).
       if (stopped) return;
@@ -118,7 +101,7 @@ export function createPrinter(options: PrinterOptions): Printer {
     }
     const text = describe(event);
     if (text === undefined || stopped) return;
-    batch.add(Buffer.from(`${headOf('mountain', -1 + PALETTE.length).text}${text}\n`));
+    batch.add(Buffer.from(`${headOf('mountain').text}${text}\n`));
     schedule();
   };
   const flush = () =>

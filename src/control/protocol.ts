@@ -6,6 +6,8 @@
  *   GET  /status                      StackSnapshot
  *   GET  /metrics                     Prometheus text
  *   GET  /events                      NDJSON stream of EventStreamMessage, ends when the stack has shut down
+ *   GET  /logs                        ?tier=<name>&tier=…&limit=<n>&follow=1: NDJSON of LogLine, every tier's (or
+ *                                     those named: an instance, or a tier's replicas) merged; limit is per tier
  *   GET  /tiers/<name>/logs           ?limit=<n>&follow=1&format=text|ndjson
  *   POST /tiers/<name>/<command>      start | stop | restart | spawn → CommandResult (a tier with replicas: all)
  *   POST /tiers/<name>/scale          ?replicas=<n> → ScaleResult (a tier that declares replicas)

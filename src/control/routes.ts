@@ -14,7 +14,7 @@ import {
   type ShutdownAccepted,
   type TierCommand,
 } from './protocol.js';
-import { recordSource, withRecords } from './record-lines.js';
+import { stackSelection, tierSelection } from './log-selection.js';
 import type { ShutdownWatch } from './shutdown-wait.js';
 import { sendLogs, streamEvents, streamLogs, type LogFormat, type StreamSet } from './streams.js';
 import { MAX_REPLICAS } from '../config/limits.js';
@@ -95,6 +95,14 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     return;
   }
   if (key === 'GET /events') return streamEvents(control, res, ctx.streams);
+  if (key === 'GET /logs') {
+    // The whole stack's lines (or those of the tiers named), merged: `land logs [tier…]`. Always a stream: a
+    // stack's recent lines are written as the client takes them.
+    const limit = parseLimit(url.searchParams.get('limit'));
+    if (parseFormat(url.searchParams.get('format')) !== 'ndjson') throw new ApiFailure('bad-request', 'format: expected ndjson (each line names its tier)');
+    const selection = stackSelection(control, ctx.records, url.searchParams.getAll('tier'), limit);
+    return streamLogs(control, res, ctx.streams, selection, { format: 'ndjson', follow: url.searchParams.get('follow') === '1' });
+  }
   if (key === 'GET /dashboard') {
     const url = ctx.dashboardUrl?.();
     if (!url) throw new ApiFailure('not-found', 'the dashboard is off for this stack (--no-dashboard or dashboard.enabled: false)');
@@ -112,10 +120,9 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     if (method === 'GET' && action === 'logs') {
       const limit = parseLimit(url.searchParams.get('limit'));
       const format = parseFormat(url.searchParams.get('format'));
-      const records = recordSource(control, ctx.records, tier);
-      if (url.searchParams.get('follow') === '1') return streamLogs(control, res, ctx.streams, { tier, limit, format, records });
-      const lines = control.logs(tier, limit).map((entry) => ({ tier, ...entry }));
-      return sendLogs(res, withRecords(lines, tier, records, limit), format);
+      const selection = tierSelection(control, ctx.records, tier, limit);
+      if (url.searchParams.get('follow') === '1') return streamLogs(control, res, ctx.streams, selection, { format, follow: true });
+      return sendLogs(res, selection.recent, format);
     }
     if (method === 'POST' && action === 'scale') {
       const count = parseReplicas(url.searchParams.get('replicas'));

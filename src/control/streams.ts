@@ -1,6 +1,6 @@
 /**
- * Long-lived answers: /events and /tiers/<name>/logs?follow=1. Both are fed by supervisor events, end when the stack
- * reports that it has shut down, and are ended by the server when it closes.
+ * Long-lived answers: /events, /logs?follow=1 and /tiers/<name>/logs?follow=1. All are fed by supervisor events,
+ * end when the stack reports that it has shut down, and are ended by the server when it closes.
  *
  * A client that reads slower than the children write gets back-pressure, not drops: past a high-water mark of
  * unread bytes the stream holds the stack's output gate (the children's pipes pause, as for a slow stdout) until
@@ -12,7 +12,8 @@ import { fullFragmentText } from '../supervisor/fragments.js';
 import type { OutputGate } from '../supervisor/output-gate.js';
 import type { SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
 import { HELLO_LOG_LINES, type EventStreamMessage, type LogLine, type OutputLine } from './protocol.js';
-import { recordLine, withRecords, type RecordSource } from './record-lines.js';
+import type { StoredLogRecord } from '../receiver/model/types.js';
+import type { LogStore } from '../receiver/store/log-store.js';
 
 /** Unread bytes past which the stream holds the output gate until its client drains. */
 const HIGH_WATER_BYTES = 1024 * 1024;
@@ -203,31 +204,50 @@ export type LogFormat = 'text' | 'ndjson';
 
 const formatLine = (format: LogFormat, line: LogLine) => (format === 'text' ? `${line.line}\n` : `${JSON.stringify(line)}\n`);
 
-/** A tier's recent lines, then (follow) every new one until the stack shuts down. Throws for an unknown tier. */
+/** What a log stream shows: its recent lines, whose new lines, and how a received log record shows (if it does). */
+export interface LogSelection {
+  /** Oldest first, as they are to be sent. */
+  recent: LogLine[];
+  shows(tier: string): boolean;
+  records?: { store: LogStore; line(record: StoredLogRecord): LogLine | undefined };
+}
+
+/** The recent lines go out in pieces of about this size, each once the client has taken most of the last. */
+const RECENT_PIECE_CHARS = 64 * 1024;
+
+/**
+ * Recent lines, then (follow) every new one of the tiers shown until the stack shuts down. The recent lines are
+ * written as the client takes them (a whole stack's are up to a MiB per tier): what comes meanwhile waits behind
+ * them, no longer than the client is behind (its back-pressure holds the tiers).
+ */
 export function streamLogs(
   control: SupervisorControl,
   res: ServerResponse,
   streams: StreamSet,
-  options: { tier: string; limit?: number; format: LogFormat; records?: RecordSource },
+  selection: LogSelection,
+  options: { format: LogFormat; follow: boolean },
 ): void {
-  const { tier, format, records } = options;
-  const recent = withRecords(
-    control.logs(tier, options.limit).map((entry) => ({ tier, ...entry })),
-    tier,
-    records,
-    options.limit,
-  );
-  const unsubscribe = control.subscribe((event) => {
-    if (event.type === 'log' && event.tier === tier) {
-      // A fragment of an over-long line whole, from its bytes: the follower asked for every line.
-      const lines = event.cut && event.bytes ? [wholeFragment(event.bytes)] : event.lines;
-      const cut = event.cut ? { cut: event.cut } : {};
-      stream.write(lines.map((line) => formatLine(format, { tier, stream: event.stream, line, at: event.at, ...cut })).join(''));
-    } else if (isShutdownEnd(event)) stream.end();
-  });
+  const { format, follow } = options;
+  let waiting: string[] | undefined = [];
+  let endAfterRecent = !follow;
+  const send = (text: string) => (waiting ? waiting.push(text) : stream.write(text));
+  const unsubscribe = follow
+    ? control.subscribe((event) => {
+        if (event.type === 'log' && selection.shows(event.tier)) {
+          // A fragment of an over-long line whole, from its bytes: the follower asked for every line.
+          const lines = event.cut && event.bytes ? [wholeFragment(event.bytes)] : event.lines;
+          const cut = event.cut ? { cut: event.cut } : {};
+          send(lines.map((line) => formatLine(format, { tier: event.tier, stream: event.stream, line, at: event.at, ...cut })).join(''));
+        } else if (isShutdownEnd(event)) {
+          if (waiting) endAfterRecent = true;
+          else stream.end();
+        }
+      })
+    : undefined;
+  const records = follow ? selection.records : undefined;
   const unsubscribeRecords = records?.store.subscribe((batch) => {
-    const mine = batch.filter((record) => record.tier === records.tier);
-    if (mine.length > 0) stream.write(mine.map((record) => formatLine(format, recordLine(tier, record))).join(''));
+    const text = batch.map((record) => records.line(record)).map((line) => (line ? formatLine(format, line) : '')).join('');
+    if (text !== '') send(text);
   });
   const contentType = format === 'text' ? 'text/plain; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
   const stream = openStream(
@@ -235,12 +255,27 @@ export function streamLogs(
     streams,
     contentType,
     () => {
-      unsubscribe();
+      unsubscribe?.();
       unsubscribeRecords?.();
     },
-    control.output,
+    // Without follow nothing live waits behind a slow client: it holds no tier back.
+    follow ? control.output : undefined,
   );
-  stream.write(recent.map((line) => formatLine(format, line)).join(''));
+  let next = 0;
+  const writeRecent = (): void => {
+    while (next < selection.recent.length) {
+      if (res.destroyed || res.writableEnded) return;
+      let piece = '';
+      while (next < selection.recent.length && piece.length < RECENT_PIECE_CHARS) piece += formatLine(format, selection.recent[next++]!);
+      stream.write(piece);
+      if (res.writableLength > HIGH_WATER_BYTES) return void res.once('drain', writeRecent);
+    }
+    const queued = waiting!;
+    waiting = undefined;
+    if (queued.length > 0) stream.write(queued.join(''));
+    if (endAfterRecent) stream.end();
+  };
+  writeRecent();
 }
 
 /** The recent lines only, as one answer. */

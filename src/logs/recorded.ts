@@ -4,13 +4,14 @@
  * This is what `land logs` shows when no stack is running, or for `--boot <id>`.
  */
 import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { displayPath } from '../config/display-path.js';
 import { EXIT_NO_STACK } from '../control/exit-codes.js';
 import { InputError } from '../errors.js';
+import { selects, unknownNames, unknownTiers } from './selection.js';
 
 export interface RecordedLog {
   bootId: string;
@@ -34,14 +35,14 @@ export function loggedBoots(rootDir: string): string[] {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The tier names that have a log in a boot's folder. */
+/** The tier names that have a log in a boot's folder, replicas by number (web.2 before web.10). */
 function tiersWithLogs(dir: string): string[] {
   const names = new Set<string>();
   for (const name of readdirSync(dir)) {
     const match = /^(.+)\.log(?:\.\d+(?:\.gz)?)?$/.exec(name);
     if (match) names.add(match[1]!);
   }
-  return [...names].sort();
+  return [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
 function logFiles(dir: string, tier: string): string[] {
@@ -55,8 +56,8 @@ function logFiles(dir: string, tier: string): string[] {
   return existsSync(current) ? [...old, current] : old;
 }
 
-/** The log of `tier` in boot `bootId` (default: the latest boot that logged). Bad input is an InputError. */
-export function findRecordedLog(rootDir: string, tier: string, bootId?: string): RecordedLog {
+/** Boot `bootId`'s log folder (default: the latest boot that logged). Bad input is an InputError. */
+function bootFolder(rootDir: string, bootId?: string): { id: string; dir: string } {
   const boots = loggedBoots(rootDir);
   if (bootId === undefined && boots.length === 0) {
     throw new InputError(`no stack is running in ${displayPath(rootDir) || '.'} and no boot has logged there yet: start one with \`land up\``, EXIT_NO_STACK);
@@ -66,13 +67,50 @@ export function findRecordedLog(rootDir: string, tier: string, bootId?: string):
     const known = boots.length === 0 ? 'none yet' : boots.slice(-5).join(', ');
     throw new InputError(`--boot: no logs for boot "${id}" under ${displayPath(logsRoot(rootDir))} (latest boots: ${known})`);
   }
-  const dir = path.join(logsRoot(rootDir), id);
+  return { id, dir: path.join(logsRoot(rootDir), id) };
+}
+
+const unknownIn = (unknown: string[], id: string, tiers: string[]) =>
+  new InputError(`${unknownTiers(unknown, true)} in boot ${id} (tiers with logs: ${tiers.length === 0 ? 'none' : tiers.join(', ')})`);
+
+const recordedLog = (id: string, files: string[]): RecordedLog => ({ bootId: id, files, lastWrite: statSync(files.at(-1)!).mtime });
+
+/** The log of `tier` in boot `bootId` (default: the latest boot that logged). Bad input is an InputError. */
+export function findRecordedLog(rootDir: string, tier: string, bootId?: string): RecordedLog {
+  const { id, dir } = bootFolder(rootDir, bootId);
   const files = logFiles(dir, tier);
-  if (files.length === 0) {
-    const tiers = tiersWithLogs(dir);
-    throw new InputError(`unknown tier "${tier}" in boot ${id} (tiers with logs: ${tiers.length === 0 ? 'none' : tiers.join(', ')})`);
-  }
-  return { bootId: id, files, lastWrite: statSync(files.at(-1)!).mtime };
+  if (files.length === 0) throw unknownIn([tier], id, tiersWithLogs(dir));
+  return recordedLog(id, files);
+}
+
+/** Whether `tier` names one instance with a log in that boot (false also when there is no such boot). */
+export function hasRecordedLog(rootDir: string, tier: string, bootId?: string): boolean {
+  const boots = loggedBoots(rootDir);
+  const id = bootId ?? boots.at(-1);
+  return id !== undefined && boots.includes(id) && logFiles(path.join(logsRoot(rootDir), id), tier).length > 0;
+}
+
+export interface RecordedLogs {
+  bootId: string;
+  /** The boot's log folder. */
+  dir: string;
+  /** When the last of these logs was written (with none: the folder's mtime). */
+  lastWrite: Date;
+  /** Every tier with a log in the boot, in the order shown (prefixes are padded to the longest). */
+  names: string[];
+  /** The tiers asked for (each instance, a tier's replicas; none: every tier), in the same order. */
+  logs: Array<RecordedLog & { tier: string }>;
+}
+
+/** The logs of the tiers `wanted` names in boot `bootId` (default: the latest). Unknown names: an InputError. */
+export function findRecordedLogs(rootDir: string, wanted: readonly string[], bootId?: string): RecordedLogs {
+  const { id, dir } = bootFolder(rootDir, bootId);
+  const names = tiersWithLogs(dir);
+  const unknown = unknownNames(names, wanted);
+  if (unknown.length > 0) throw unknownIn(unknown, id, names);
+  const logs = names.filter((tier) => selects(wanted, tier)).map((tier) => ({ tier, ...recordedLog(id, logFiles(dir, tier)) }));
+  const lastWrite = logs.length === 0 ? statSync(dir).mtime : new Date(Math.max(...logs.map((log) => log.lastWrite.getTime())));
+  return { bootId: id, dir, lastWrite, names, logs };
 }
 
 function readWhole(file: string): Buffer {
@@ -80,13 +118,19 @@ function readWhole(file: string): Buffer {
   return file.endsWith('.gz') ? gunzipSync(bytes) : bytes;
 }
 
-/** Every byte of the log, oldest first, streamed (a flood's log is not held in memory). */
-export async function copyLog(log: RecordedLog, out: Writable): Promise<void> {
+/** Every byte of the log's files, oldest first, in chunks (`.gz` ones decompressed): never the whole log at once. */
+export async function* logChunks(log: RecordedLog): AsyncGenerator<Buffer> {
   for (const file of log.files) {
     const source = createReadStream(file);
-    if (file.endsWith('.gz')) await pipeline(source, createGunzip(), out, { end: false });
-    else await pipeline(source, out, { end: false });
+    const bytes = file.endsWith('.gz') ? source.pipe(createGunzip()) : source;
+    if (bytes !== source) source.once('error', (error) => bytes.destroy(error));
+    for await (const chunk of bytes) yield chunk as Buffer;
   }
+}
+
+/** Every byte of the log, oldest first, streamed (a flood's log is not held in memory). */
+export async function copyLog(log: RecordedLog, out: Writable): Promise<void> {
+  await pipeline(Readable.from(logChunks(log)), out, { end: false });
 }
 
 const CHUNK = 64 * 1024;

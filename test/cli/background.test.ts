@@ -40,7 +40,7 @@ describe('land up -d', () => {
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toMatch(/^db\s+ready\s/m);
     expect(up.stdout).toMatch(/^api\s+ready\s/m);
-    expect(up.stdout).toMatch(/`land logs <tier> -f`.*`land down` stops it/);
+    expect(up.stdout).toMatch(/`land logs -f` follows every tier \(`land logs <tier> -f` one\).*`land down` stops it/);
     expect(up.stderr).toMatch(/^land: dashboard on http:\/\/127\.0\.0\.1:\d+\//m);
     // The command has exited; its stack has not.
     expect(isAlive(land.pid)).toBe(true);

@@ -1,0 +1,107 @@
+/**
+ * `land logs [tier…]`: one tier's recent output as it has always been shown (its lines as written), or several
+ * tiers' — every tier with none named, a tier's replicas by its name — interleaved as they came, each line prefixed
+ * as `land up --no-tui` prints it. `-f` follows until Ctrl-C or the stack stops. With no stack running, or with
+ * --boot, the boot's log files instead (src/cli/recorded-logs.ts).
+ */
+import { requestJson, requestText, streamLines, type LineStream } from '../control/client.js';
+import { EXIT_NO_STACK, EXIT_STREAM_LOST } from '../control/exit-codes.js';
+import type { LogLine } from '../control/protocol.js';
+import { InputError } from '../errors.js';
+import type { StackSnapshot } from '../supervisor/types.js';
+import { withStack, type TargetOptions } from './control-target.js';
+import { tierHeads, useColor } from './tier-heads.js';
+
+export interface LogsOptions extends TargetOptions {
+  follow?: boolean;
+  lines?: string;
+  json?: boolean;
+  /** Read this boot's log files instead of asking the running stack. */
+  boot?: string;
+}
+
+function parseLines(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const lines = Number(value);
+  if (!Number.isInteger(lines) || lines < 0) throw new InputError(`--lines: expected a whole number ≥ 0, got "${value}"`);
+  return lines;
+}
+
+/** Recent lines (all the stack keeps, or --lines, per tier), and with -f every new one until Ctrl-C or the stack stops. */
+export async function logsCommand(tiers: string[], options: LogsOptions): Promise<number> {
+  const limit = parseLines(options.lines);
+  // A reader that goes away (`land logs | head`) ends the command quietly, as it ends `cat`; nothing is left to do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  const recorded = async (noStack: boolean) => (await import('./recorded-logs.js')).recordedLogs(tiers, options, limit, noStack);
+  if (options.boot !== undefined) return recorded(false);
+  try {
+    // The stack's instances: whether one name is one of them (the one-tier form), and the order the prefixes take.
+    const snapshot = await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status'));
+    const names = snapshot.tiers.map((tier) => tier.name);
+    if (tiers.length === 1 && names.includes(tiers[0]!)) return await tierLogs(tiers[0]!, options, limit);
+    return await stackLogs(tiers, names, options, limit);
+  } catch (error) {
+    if (error instanceof InputError && error.exitCode === EXIT_NO_STACK) return recorded(true);
+    throw error;
+  }
+}
+
+const tierPath = (tier: string) => `/tiers/${encodeURIComponent(tier)}/logs`;
+
+async function tierLogs(tier: string, options: LogsOptions, limit: number | undefined): Promise<number> {
+  const query = new URLSearchParams({ format: options.json ? 'ndjson' : 'text' });
+  if (limit !== undefined) query.set('limit', String(limit));
+  if (!options.follow) {
+    const text = await withStack(options, ({ socket }) => requestText(socket, `${tierPath(tier)}?${query}`));
+    process.stdout.write(text);
+    return 0;
+  }
+  query.set('follow', '1');
+  return printStream(options, `${tierPath(tier)}?${query}`, (line) => line, { follow: true, what: tier });
+}
+
+/** Several tiers through the stack-wide stream (GET /logs): NDJSON, printed as is (--json) or prefixed. */
+async function stackLogs(tiers: string[], names: string[], options: LogsOptions, limit: number | undefined): Promise<number> {
+  const query = new URLSearchParams(tiers.map((tier): [string, string] => ['tier', tier]));
+  if (limit !== undefined) query.set('limit', String(limit));
+  if (options.follow) query.set('follow', '1');
+  const headOf = tierHeads(names, useColor(process.stdout));
+  const print = (text: string) => {
+    if (options.json) return text;
+    const line = JSON.parse(text) as LogLine;
+    return `${headOf(line.tier).text}${line.line}`;
+  };
+  const what = tiers.length === 0 ? 'every tier' : tiers.join(', ');
+  return printStream(options, `/logs?${query}`, print, { follow: Boolean(options.follow), what });
+}
+
+/** A streamed answer to stdout, line by line; a stdout that is behind (a slow pipe) stops the reading: back-pressure. */
+async function printStream(options: LogsOptions, path: string, print: (line: string) => string, how: { follow: boolean; what: string }): Promise<number> {
+  let paused = false;
+  const stream: LineStream = await withStack(options, ({ socket }) =>
+    streamLines(socket, path, (line) => {
+      if (process.stdout.write(`${print(line)}\n`) || paused) return;
+      paused = true;
+      stream.pause();
+      process.stdout.once('drain', () => {
+        paused = false;
+        stream.resume();
+      });
+    }),
+  );
+  const detach = () => stream.close();
+  if (how.follow) {
+    process.once('SIGINT', detach);
+    process.once('SIGTERM', detach);
+  }
+  const end = await stream.done;
+  process.off('SIGINT', detach);
+  process.off('SIGTERM', detach);
+  if (end !== 'lost') return 0;
+  const what = how.follow ? `the log stream of ${how.what} was cut off before the stack stopped` : `the logs of ${how.what} were cut off before their end`;
+  process.stderr.write(`land: ${what} (land died, or this reader stayed behind too long)\n`);
+  return EXIT_STREAM_LOST;
+}

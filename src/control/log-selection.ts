@@ -1,0 +1,77 @@
+/**
+ * What `/tiers/<name>/logs` and the stack-wide `/logs` show (streams.ts writes it): one instance's lines with the
+ * log records of its tier, or the lines of several (every instance, the ones named, a tier's replicas) merged in the
+ * order they came, with the records of their tiers.
+ */
+import type { LogStore } from '../receiver/store/log-store.js';
+import type { SupervisorControl, TierSnapshot } from '../supervisor/types.js';
+import { selects, unknownNames, unknownTiers } from '../logs/selection.js';
+import { ApiFailure } from './http-util.js';
+import type { LogLine } from './protocol.js';
+import { recordLine, recordSource, withRecords } from './record-lines.js';
+import type { LogSelection } from './streams.js';
+
+/** One instance (`api`, `api.2`): what `land logs <tier>` has always shown. Throws for an unknown tier. */
+export function tierSelection(control: SupervisorControl, store: LogStore | undefined, name: string, limit?: number): LogSelection {
+  const source = recordSource(control, store, name);
+  const lines = control.logs(name, limit).map((entry) => ({ tier: name, ...entry }));
+  return {
+    recent: withRecords(lines, name, source, limit),
+    shows: (tier) => tier === name,
+    records: source && { store: source.store, line: (record) => (record.tier === source.tier ? recordLine(name, record) : undefined) },
+  };
+}
+
+/** Lists each in its own order, merged by time; of one time, the earlier list's first (a stable k-way merge). */
+export function mergeByTime(lists: readonly LogLine[][]): LogLine[] {
+  const at = lists.map(() => 0);
+  const merged: LogLine[] = [];
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < lists.length; i++) {
+      const line = lists[i]![at[i]!];
+      if (line && (best === -1 || line.at < lists[best]![at[best]!]!.at)) best = i;
+    }
+    if (best === -1) return merged;
+    merged.push(lists[best]![at[best]!++]!);
+  }
+}
+
+/**
+ * Records go by a tier's telemetry name (the config's `tier`, shared by replicas): shown under the instance that
+ * alone has it, else under that name (`api` for the records of api.1 and api.2, which cannot be told apart).
+ */
+function recordNames(tiers: readonly TierSnapshot[]): (telemetry: string) => string {
+  const holders = new Map<string, TierSnapshot[]>();
+  for (const tier of tiers) holders.set(tier.tier, [...(holders.get(tier.tier) ?? []), tier]);
+  return (telemetry) => {
+    const only = holders.get(telemetry);
+    return only?.length === 1 && only[0]!.group === undefined ? only[0]!.name : telemetry;
+  };
+}
+
+/**
+ * Several instances: `wanted` names instances or tiers with replicas (none: every tier, also those added later);
+ * the newest `limit` lines of each. Unknown names: an ApiFailure naming them and the known ones.
+ */
+export function stackSelection(control: SupervisorControl, store: LogStore | undefined, wanted: readonly string[], limit?: number): LogSelection {
+  const { tiers } = control.snapshot();
+  const unknown = unknownNames(tiers.map((tier) => tier.name), wanted);
+  if (unknown.length > 0) throw new ApiFailure('unknown-tier', `${unknownTiers(unknown)} (known: ${tiers.map((tier) => tier.name).join(', ')})`);
+  const chosen = tiers.filter((tier) => selects(wanted, tier.name));
+  const shownAs = recordNames(tiers);
+  const lists = chosen.map((tier) => {
+    const lines = control.logs(tier.name, limit).map((entry) => ({ tier: tier.name, ...entry }));
+    return shownAs(tier.tier) === tier.name ? withRecords(lines, tier.name, store && { store, tier: tier.tier }, limit) : lines;
+  });
+  const recordTiers = new Set(chosen.map((tier) => tier.tier));
+  for (const telemetry of recordTiers) {
+    const name = shownAs(telemetry);
+    if (store && !chosen.some((tier) => tier.name === name)) lists.push(store.query({ tier: telemetry, limit }).map((record) => recordLine(name, record)));
+  }
+  return {
+    recent: mergeByTime(lists),
+    shows: (tier) => selects(wanted, tier),
+    records: store && { store, line: (record) => (recordTiers.has(record.tier) ? recordLine(shownAs(record.tier), record) : undefined) },
+  };
+}

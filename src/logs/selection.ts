@@ -1,0 +1,27 @@
+/**
+ * Which tiers `land logs a b …` shows: each name is an instance (`web`, or one replica `web.2`) or a tier with
+ * replicas (`web`: all of them, also those `land scale` adds later). No name: every tier. Shared by the control
+ * API's stack-wide stream and the reading of a boot's log files.
+ */
+
+/** The configured tier of an instance name: `web` for the replica `web.2` (a declared tier's name holds no dot). */
+export function groupOfName(name: string): string {
+  const dot = name.indexOf('.');
+  return dot === -1 ? name : name.slice(0, dot);
+}
+
+/** Whether the instance `name` is shown: it or its tier was asked for, or nothing was (every tier). */
+export function selects(wanted: readonly string[], name: string): boolean {
+  return wanted.length === 0 || wanted.includes(name) || wanted.includes(groupOfName(name));
+}
+
+/** The names asked for that address none of `known` (the instances). */
+export function unknownNames(known: readonly string[], wanted: readonly string[]): string[] {
+  return wanted.filter((name) => !known.some((instance) => instance === name || groupOfName(instance) === name));
+}
+
+/** `unknown tier ghost` or `unknown tiers ghost, spook` (`quoted`: `"ghost"`), as the one-tier form says it. */
+export function unknownTiers(unknown: readonly string[], quoted = false): string {
+  const names = quoted ? unknown.map((name) => `"${name}"`) : unknown;
+  return `unknown tier${unknown.length === 1 ? '' : 's'} ${names.join(', ')}`;
+}
