@@ -101,7 +101,8 @@ class Backpressure {
   check(): void {
     const unread = this.res.writableLength;
     if (unread > MAX_UNREAD_BYTES) return this.cutOff();
-    if (this.holding || unread <= HIGH_WATER_BYTES) return;
+    // Without a gate the stream holds nothing back (an answer without follow): its client may take its time.
+    if (this.holding || unread <= HIGH_WATER_BYTES || !this.gate) return;
     this.holding = true;
     this.gate?.hold();
     this.unread = unread;

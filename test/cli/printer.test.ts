@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createPrinter, prefixLines } from '../../src/cli/printer.js';
+import { tierHeads } from '../../src/cli/tier-heads.js';
 import { fragmentText, markedPieces, type LineCut } from '../../src/supervisor/fragments.js';
 import { LineSplitter } from '../../src/supervisor/line-splitter.js';
 import { OutputGate } from '../../src/supervisor/output-gate.js';
@@ -152,5 +153,37 @@ describe('createPrinter and a flood', () => {
     // A fresh buffer per large tick would make one per tick; two are kept, and one made for each new largest size.
     expect(chunks.length).toBe(sizes.length);
     expect(buffers.size).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('tierHeads (the printer\'s prefixes, which land logs prints too)', () => {
+  it('pads to the longest name and mountain, colours by the place in the stack, mountain in the last colour', async () => {
+    const { styleText } = await import('node:util');
+    const heads = tierHeads(['api', 'worker-long', 'db'], true);
+    expect(heads('api').text).toBe(`${styleText('cyan', 'api         |')} `);
+    expect(heads('worker-long').text).toBe(`${styleText('magenta', 'worker-long |')} `);
+    expect(heads('db').text).toBe(`${styleText('yellow', 'db          |')} `);
+    expect(heads('mountain').text).toBe(`${styleText('magentaBright', 'mountain    |')} `);
+    // A name the stack did not have at first (a replica added later) takes the first colour, the same width.
+    expect(heads('api.9').text).toBe(`${styleText('cyan', 'api.9       |')} `);
+    expect(tierHeads(['a'], false)('a').text).toBe('a        | ');
+    expect(heads('api').bytes.toString()).toBe(heads('api').text);
+  });
+
+  it('is what the printer puts before each line', async () => {
+    const chunks: Buffer[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    const names = ['api', 'worker'];
+    const printer = createPrinter({ out, color: true, names, gate: new OutputGate() });
+    printer.listener({ type: 'log', tier: 'worker', stream: 'stdout', lines: ['hello'], at: 0 });
+    printer.listener({ type: 'state', tier: 'api', from: 'starting', to: 'ready', reason: 'probe', at: 0 });
+    await printer.flush();
+    const heads = tierHeads(names, true);
+    expect(Buffer.concat(chunks).toString()).toBe(`${heads('worker').text}hello\n${heads('mountain').text}api: starting → ready (probe)\n`);
   });
 });

@@ -66,9 +66,10 @@ describe('replicas', () => {
     }
     const logs = await landDone(['logs', 'api.2'], dir);
     expect(logs.stdout).toBe(`replica 2 on ${base + 1}\n`);
-    const ambiguous = await landDone(['logs', 'api'], dir);
-    expect(ambiguous.code).toBe(2);
-    expect(ambiguous.stderr).toMatch(/^land: api runs replicas: name one of api\.1, api\.2, api\.3\n$/);
+    // The tier's name: every replica's lines, each prefixed with the replica's name.
+    const all = await landDone(['logs', 'api'], dir);
+    expect(all.code).toBe(0);
+    expect(all.stdout.trimEnd().split('\n').sort()).toEqual([1, 2, 3].map((n) => `api.${n}     | replica ${n} on ${base + n - 1}`));
 
     // The plain output prefixes each replica's lines with its own name.
     expect(run.stdout).toMatch(new RegExp(`^api\\.3 +\\| replica 3 on ${base + 2}$`, 'm'));

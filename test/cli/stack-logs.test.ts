@@ -1,0 +1,270 @@
+/**
+ * `land logs [tier…]` for several tiers of a real stack: every tier's lines (or those named; a tier's name means all
+ * its replicas) interleaved in the order they came, prefixed as `land up --no-tui` prints them, with the OTLP log
+ * records a tier sent; `-f` seeing a tier started later and a replica added later; `-n` per tier; `--json`; an
+ * unknown tier; the control API's stack-wide stream behind its token; and, with no stack, the boot's files.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanUp, http } from '../control/helpers.js';
+import { ROOT, land, landDone, makeProject, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
+
+const CURL_CHILD = join(ROOT, 'test', 'fixtures', 'otlp-curl-child.sh');
+
+const runs: LandRun[] = [];
+afterAll(async () => {
+  await cleanUp(runs);
+  removeProjects();
+});
+
+/**
+ * Waits for `sync/<name>` (a file the test or the other tier makes): tiers a and b take turns through it. Then a
+ * little more, so that land has read the other's line before this one comes (the order is land's: as lines arrive).
+ */
+const WAIT = 'w(){ while [ ! -f "sync/$1" ]; do sleep 0.02; done; sleep 0.3; }';
+
+/**
+ * a and b write in turns (a1 b1 a2 b2, then on `go`: a3 b3 a4), each waiting for the other's file, so the order the
+ * lines came in is known; w runs two replicas; late is stopped and started by the test; curl sends an OTLP record.
+ */
+function stackProject(): string {
+  return makeProject({
+    config: {
+      app: 'shop',
+      tiers: {
+        a: { command: `${WAIT}; echo a1; touch sync/1; w 2; echo a2; touch sync/3; w go; echo a3; touch sync/5; w 6; echo a4; exec sleep 120`, shell: true },
+        b: { command: `${WAIT}; w 1; echo b1; touch sync/2; w 3; echo b2 >&2; touch sync/4; w 5; echo b3; touch sync/6; exec sleep 120`, shell: true },
+        w: { command: 'echo "w$LAND_REPLICA up"; exec sleep 120', shell: true, replicas: 2 },
+        late: { command: 'echo late here; exec sleep 120', shell: true },
+        curl: { command: ['bash', CURL_CHILD], restart: { policy: 'never' } },
+      },
+    },
+    files: { 'sync/.keep': '' },
+  });
+}
+
+/** Lines of a follower or a command's output. */
+const linesOf = (text: string) => text.trimEnd().split('\n');
+
+/** The lines of text output for `tier`, without their prefix. */
+const linesFor = (text: string, tier: string) =>
+  linesOf(text)
+    .filter((line) => line.startsWith(`${tier.padEnd(8)} | `))
+    .map((line) => line.slice(11));
+
+describe('land logs for several tiers of a running stack', () => {
+  it('interleaves the tiers as their lines came, prefixed as land up prints them; names, replicas, -n, --json, records', { timeout: 120_000 }, async () => {
+    const dir = stackProject();
+    const run = land(['up', '--no-tui', '--control-port', '0'], dir);
+    runs.push(run);
+    await run.waitFor(/b +\| b2/);
+    await run.waitFor(/curl: .*→ exited/);
+    await run.waitFor(/w\.2 +\| w2 up/);
+
+    // Every tier: a and b in the order they wrote, each line prefixed exactly as land up printed it.
+    const all = await landDone(['logs'], dir);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toBe('');
+    const ab = linesOf(all.stdout).filter((line) => /^[ab] /.test(line));
+    expect(ab).toEqual(['a        | a1', 'b        | b1', 'a        | a2', 'b        | b2']);
+    for (const line of linesOf(all.stdout).filter((line) => !line.includes('[otlp '))) expect(run.stdout).toContain(`${line}\n`);
+    expect(linesFor(all.stdout, 'w.1')).toEqual(['w1 up']);
+    expect(linesFor(all.stdout, 'late')).toEqual(['late here']);
+    // The record curl sent, marked as in the one-tier form, under its tier.
+    expect(linesFor(all.stdout, 'curl')).toContainEqual(expect.stringMatching(/^\[otlp ERROR\] curl child reports · trace [0-9a-f]{32} span [0-9a-f]{16}$/));
+    expect(linesFor(all.stdout, 'curl')).toContain('curl child posted');
+
+    // --json: one object a line, with its tier, in time order.
+    const json = await landDone(['logs', '--json'], dir);
+    const objects = linesOf(json.stdout).map((line) => JSON.parse(line) as { tier: string; stream: string; line: string; at: number; record?: Record<string, unknown> });
+    expect(new Set(objects.map((object) => object.tier))).toEqual(new Set(['a', 'b', 'w.1', 'w.2', 'late', 'curl']));
+    expect(objects.every((object, i) => i === 0 || object.at >= objects[i - 1]!.at)).toBe(true);
+    expect(objects.find((object) => object.line === 'b2')).toMatchObject({ tier: 'b', stream: 'stderr' });
+    expect(objects.find((object) => object.stream === 'otlp')?.record).toMatchObject({ tier: 'curl', severityText: 'ERROR', body: 'curl child reports' });
+
+    // -n: the last lines of each tier.
+    const last = await landDone(['logs', '-n', '1'], dir);
+    expect(linesOf(last.stdout).sort()).toEqual(['a        | a2', 'b        | b2', 'curl     | curl child posted', 'late     | late here', 'w.1      | w1 up', 'w.2      | w2 up']);
+
+    // Names: a tier with replicas means all of them, a replica only itself; the one-tier form is as it was.
+    const some = await landDone(['logs', 'w', 'b'], dir);
+    expect(linesOf(some.stdout).sort()).toEqual(['b        | b1', 'b        | b2', 'w.1      | w1 up', 'w.2      | w2 up']);
+    const replica = await landDone(['logs', 'a', 'w.2', '-n', '1', '--json'], dir);
+    expect(linesOf(replica.stdout).map((line) => (JSON.parse(line) as { tier: string }).tier).sort()).toEqual(['a', 'w.2']);
+    expect((await landDone(['logs', 'a'], dir)).stdout).toBe('a1\na2\n');
+
+    // An unknown tier: one line naming it and the known ones, exit 2, nothing on stdout.
+    for (const args of [['logs', 'a', 'ghost'], ['logs', 'ghost', 'spook', '-f']]) {
+      const bad = await landDone(args, dir);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stdout).toBe('');
+      expect(linesOf(bad.stderr)).toEqual([
+        expect.stringMatching(/^land: unknown tiers? (ghost|ghost, spook) \(known: a, b, w\.1, w\.2, late, curl\)$/),
+      ]);
+    }
+
+    // The API: GET /logs behind the token on TCP, like every route; NDJSON only.
+    const [, port, token] = await run.waitFor(/control API on http:\/\/127\.0\.0\.1:(\d+) · bearer token (\S+)/);
+    const tcp = { port: Number(port) };
+    expect((await http(tcp, '/logs')).status).toBe(401);
+    const answered = await http(tcp, '/logs?tier=a&limit=1', { headers: { authorization: `Bearer ${token}` } });
+    expect(answered.status).toBe(200);
+    expect(JSON.parse(answered.body)).toMatchObject({ tier: 'a', stream: 'stdout', line: 'a2' });
+    const socket = { socketPath: join(dir, '.land', 'run', 'land.sock') };
+    expect((await http(socket, '/logs?format=text')).status).toBe(400);
+    expect(JSON.parse((await http(socket, '/logs?tier=ghost')).body)).toMatchObject({ error: { code: 'unknown-tier' } });
+
+    expect((await run.stop()).code).toBe(0);
+  });
+
+  it('-f follows every tier, a tier started later and a replica added later, until the stack stops', { timeout: 120_000 }, async () => {
+    const dir = stackProject();
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/b +\| b2/);
+    await run.waitFor(/late +\| late here/);
+    expect((await landDone(['stop', 'late'], dir)).code).toBe(0);
+
+    const every = land(['logs', '-f'], dir);
+    const replicas = land(['logs', 'w', '-f'], dir);
+    runs.push(every, replicas);
+    // Attached once the recent lines have come.
+    await every.waitFor(/b +\| b2\n/);
+    await replicas.waitFor(/w\.2 +\| w2 up\n/);
+
+    writeFileSync(join(dir, 'sync', 'go'), '');
+    await every.waitFor(/a +\| a4\n/);
+    expect(linesOf(every.stdout).filter((line) => /^[ab] /.test(line))).toEqual(
+      ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4'].map((line) => `${line[0]}        | ${line}`),
+    );
+
+    // A tier started later, and a replica added later.
+    expect((await landDone(['start', 'late'], dir)).code).toBe(0);
+    await every.waitFor(/late +\| late here\n[\s\S]*late +\| late here\n/);
+    expect((await landDone(['scale', 'w', '3'], dir)).code).toBe(0);
+    await every.waitFor(/w\.3 +\| w3 up\n/);
+    await replicas.waitFor(/w\.3 +\| w3 up\n/);
+    expect(linesOf(replicas.stdout).every((line) => /^w\.\d +\| w\d up$/.test(line))).toBe(true);
+
+    // The stack stops: both followers end with it, exit 0.
+    expect((await run.stop()).code).toBe(0);
+    expect((await every.exited).code).toBe(0);
+    expect((await replicas.exited).code).toBe(0);
+    expect(every.stderr + replicas.stderr).toBe('');
+  });
+
+  it("with no stack: the last boot's files of every tier, tier after tier (they hold no times), and says so", { timeout: 120_000 }, async () => {
+    const dir = stackProject();
+    writeFileSync(join(dir, 'sync', 'go'), '');
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/a +\| a4/);
+    await run.waitFor(/w\.2 +\| w2 up/);
+    await run.waitFor(/curl: .*→ exited/);
+    await run.waitFor(/late +\| late here/);
+    expect((await run.stop()).code).toBe(0);
+    const boot = run.bootId;
+    mkdirSync(join(dir, 'src'));
+
+    const all = await landDone(['logs'], join(dir, 'src'));
+    expect(all.code).toBe(0);
+    expect(linesOf(all.stderr)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^land: a, b, curl, late, w\\.1, w\\.2 · boot ${boot} \\(the last boot: no stack is running; last written \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\) · 6 files in \\.\\./\\.land/logs/${boot}/$`,
+        ),
+      ),
+      'land: log files hold no times: each tier is shown whole after the one before, not interleaved as its lines came',
+    ]);
+    const lines = linesOf(all.stdout);
+    expect(lines.filter((line) => /^[ab] /.test(line))).toEqual(
+      ['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'b3'].map((line) => `${line[0]}        | ${line}`),
+    );
+    expect(lines.map((line) => line.slice(0, 8).trim())).toEqual([...'aaaabbb'.split(''), 'curl', 'late', 'w.1', 'w.2']);
+    expect(lines).toContain('curl     | curl child posted');
+
+    const tail = await landDone(['logs', 'w', 'a', '-n', '1', '--json'], dir);
+    expect(linesOf(tail.stdout).map((line) => JSON.parse(line))).toEqual([
+      { tier: 'a', boot, line: 'a4' },
+      { tier: 'w.1', boot, line: 'w1 up' },
+      { tier: 'w.2', boot, line: 'w2 up' },
+    ]);
+    expect(tail.stderr).toMatch(/^land: a, w\.1, w\.2 · boot /);
+
+    const asked = await landDone(['logs', 'b', '--boot', boot, '-f'], dir);
+    expect(asked.stdout).toBe('b1\nb2\nb3\n');
+    const several = await landDone(['logs', 'b', 'late', '--boot', boot, '-n', '2'], dir);
+    expect(several.stdout).toBe('b        | b2\nb        | b3\nlate     | late here\n');
+    expect(several.stderr).toMatch(/\(the boot asked for;/);
+
+    const bad = await landDone(['logs', 'a', 'ghost'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(linesOf(bad.stderr)).toEqual([`land: unknown tier "ghost" in boot ${boot} (tiers with logs: a, b, curl, late, w.1, w.2)`]);
+  });
+
+  it('a follower of every tier through a flood of two tiers, stopped for 3 s: no line lost, each tier in order', { timeout: 360_000 }, async () => {
+    const lines = 60_000;
+    const flood = (name: string) => ({ command: ['node', join(ROOT, 'test', 'fixtures', 'child.mjs'), '--say', `${name} waiting`, '--after-file', 'go', '--flood', String(lines)], restart: { policy: 'never' } });
+    const dir = makeProject({ config: { tiers: { f: flood('f'), g: flood('g') } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/g: starting → ready/);
+    await run.waitFor(/f: starting → ready/);
+    const follow = land(['logs', '-f'], dir);
+    runs.push(follow);
+    await waitUntil(() => follow.stdout.includes('f waiting') && follow.stdout.includes('g waiting'), 20_000, 'the follower attached');
+    writeFileSync(join(dir, 'go'), '');
+    await follow.waitFor(/\| (f|g) line /);
+    follow.signal('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    follow.signal('SIGCONT');
+    await waitUntil(() => follow.stdout.includes('f        | flood done') && follow.stdout.includes('g        | flood done'), 240_000, 'both floods done');
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    expect((await follow.exited).code).toBe(0);
+    expect(follow.stderr).toBe('');
+    for (const tier of ['f', 'g']) {
+      const numbers = [...follow.stdout.matchAll(new RegExp(`^${tier} +\\| ${tier} line (\\d+) `, 'gm'))].map((match) => Number(match[1]));
+      expect(numbers).toHaveLength(lines);
+      expect(numbers.every((n, i) => n === i)).toBe(true);
+    }
+    await run.exited;
+  });
+  it('a follower slow to take 32 tiers of long recent lines gets all of them, then every new line, none lost or repeated', { timeout: 240_000 }, async () => {
+    const tiers: Record<string, unknown> = {
+      tick: { command: 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done', shell: true },
+    };
+    for (let i = 0; i < 32; i++) {
+      // 250 lines of 4 KB, about the MiB of recent lines a tier keeps: 32 MiB in all, far past what one write may queue.
+      const script = `awk 'BEGIN{s=sprintf("%4096s",""); gsub(/ /,"x",s); for(i=0;i<250;i++) print i s}'; echo t${i} up; exec sleep 300`;
+      tiers[`t${i}`] = { command: ['sh', '-c', script], ready: { log: `t${i} up` } };
+    }
+    const dir = makeProject({ config: { tiers } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await waitUntil(() => [...Array(32).keys()].every((i) => run.stdout.includes(`t${i} up\n`)), 90_000, 'every tier up');
+    const follow = land(['logs', '-f', '--json'], dir);
+    runs.push(follow);
+    // Its reader takes nothing for 3 s while the recent lines wait to be written and the ticks go on.
+    follow.proc.stdout!.pause();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    follow.proc.stdout!.resume();
+    await waitUntil(() => [...Array(32).keys()].every((i) => follow.stdout.includes(`"line":"t${i} up"`)), 60_000, 'every recent line');
+    const ticksBefore = Number(/tick (\d+)\n(?![\s\S]*tick \d)/.exec(run.stdout)?.[1] ?? 0);
+    await waitUntil(() => follow.stdout.includes(`"line":"tick ${ticksBefore + 20}"`), 30_000, 'new ticks');
+    expect((await run.stop()).code).toBe(0);
+    expect((await follow.exited).code).toBe(0);
+    const lines = linesOf(follow.stdout).map((line) => JSON.parse(line) as { tier: string; line: string });
+    for (let i = 0; i < 32; i++) {
+      const own = lines.filter((line) => line.tier === `t${i}`);
+      expect(own.at(-1)!.line).toBe(`t${i} up`);
+      // Each tier's kept lines, in order and whole.
+      const numbers = own.slice(0, -1).map((line) => Number(/^\d+/.exec(line.line)![0]));
+      expect(numbers.every((n, k) => k === 0 || n === numbers[k - 1]! + 1)).toBe(true);
+      expect(own.slice(0, -1).every((line, k) => line.line === `${numbers[k]}${'x'.repeat(4096)}`)).toBe(true);
+    }
+    const ticks = lines.filter((line) => line.tier === 'tick').map((line) => Number(line.line.slice(5)));
+    expect(ticks.length).toBeGreaterThan(ticksBefore);
+    expect(ticks.every((n, k) => k === 0 || n === ticks[k - 1]! + 1)).toBe(true);
+  });
+});
