@@ -69,7 +69,7 @@ describe('replicas', () => {
     // The tier's name: every replica's lines, each prefixed with the replica's name.
     const all = await landDone(['logs', 'api'], dir);
     expect(all.code).toBe(0);
-    expect(all.stdout.trimEnd().split('\n').sort()).toEqual([1, 2, 3].map((n) => `api.${n}     | replica ${n} on ${base + n - 1}`));
+    expect(all.stdout.trimEnd().split('\n').sort()).toEqual([1, 2, 3].map((n) => `api.${n}    | replica ${n} on ${base + n - 1}`));
 
     // The plain output prefixes each replica's lines with its own name.
     expect(run.stdout).toMatch(new RegExp(`^api\\.3 +\\| replica 3 on ${base + 2}$`, 'm'));
