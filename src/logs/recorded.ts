@@ -135,9 +135,12 @@ export async function copyLog(log: RecordedLog, out: Writable): Promise<void> {
 
 const CHUNK = 64 * 1024;
 
-/** The last `count` lines of one plain file, read backwards in chunks; fewer when the file has fewer. */
-function lastLinesOf(file: string, count: number): string[] {
-  if (file.endsWith('.gz')) return splitLines(readWhole(file).toString('utf8')).slice(-count);
+/**
+ * The last `count` lines of one file (plain files read backwards in chunks); fewer when the file has fewer. `whole`:
+ * the file was read to its start, so the first line is the file's own first.
+ */
+function lastLinesOf(file: string, count: number): { lines: string[]; whole: boolean } {
+  if (file.endsWith('.gz')) return { lines: splitLines(readWhole(file).toString('utf8')).slice(-count), whole: true };
   const fd = openSync(file, 'r');
   try {
     let position = statSync(file).size;
@@ -154,7 +157,7 @@ function lastLinesOf(file: string, count: number): string[] {
     }
     const tail = Buffer.concat(chunks);
     const lines = splitLines(tail.toString('utf8'));
-    return position > 0 ? lines.slice(1).slice(-count) : lines.slice(-count);
+    return { lines: position > 0 ? lines.slice(1).slice(-count) : lines.slice(-count), whole: position === 0 && lines.length <= count };
   } finally {
     closeSync(fd);
   }
@@ -166,12 +169,38 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-/** The last `count` lines across the files, newest file first until enough are found. */
+/** Whether a file's last byte ends a line (else its last line runs on into the next newer file). */
+function endsLine(file: string): boolean {
+  if (file.endsWith('.gz')) return readWhole(file).at(-1) === 0x0a;
+  const size = statSync(file).size;
+  if (size === 0) return true;
+  const fd = openSync(file, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The last `count` lines across the files, newest file first until enough are found. A line that runs on from one
+ * file into the next (rotation goes by size) is one line: its end in the newer file is joined to its start.
+ */
 export function lastLines(log: RecordedLog, count: number): string[] {
   const lines: string[] = [];
-  for (const file of [...log.files].reverse()) {
-    if (lines.length >= count) break;
-    lines.unshift(...lastLinesOf(file, count - lines.length));
+  const files = [...log.files].reverse();
+  /** lines[0] is the end of a line that began in the next older file. */
+  let joinFirst = false;
+  for (const [i, file] of files.entries()) {
+    const wanted = count - lines.length + (joinFirst ? 1 : 0);
+    if (wanted <= 0) break;
+    const { lines: own, whole } = lastLinesOf(file, wanted);
+    if (joinFirst && own.length > 0) lines[0] = `${own.pop()!}${lines[0]!}`;
+    lines.unshift(...own);
+    const older = files[i + 1];
+    joinFirst = whole && older !== undefined && !endsLine(older);
   }
-  return lines;
+  return lines.slice(-count);
 }

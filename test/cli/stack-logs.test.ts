@@ -4,11 +4,13 @@
  * records a tier sent; `-f` seeing a tier started later and a replica added later; `-n` per tier; `--json`; an
  * unknown tier; the control API's stack-wide stream behind its token; and, with no stack, the boot's files.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanUp, http } from '../control/helpers.js';
-import { ROOT, land, landDone, makeProject, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
+import { LAND_BIN, ROOT, land, landDone, makeProject, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 
 const CURL_CHILD = join(ROOT, 'test', 'fixtures', 'otlp-curl-child.sh');
 
@@ -266,5 +268,30 @@ describe('land logs for several tiers of a running stack', () => {
     const ticks = lines.filter((line) => line.tier === 'tick').map((line) => Number(line.line.slice(5)));
     expect(ticks.length).toBeGreaterThan(ticksBefore);
     expect(ticks.every((n, k) => k === 0 || n === ticks[k - 1]! + 1)).toBe(true);
+  });
+  it('from files: a line running on into the next rotated file is one line, a last line gets its newline, a reader that goes ends it quietly', async () => {
+    const dir = makeProject({ config: { tiers: { a: { command: ['true'] }, b: { command: ['true'] } } } });
+    const boot = join(dir, '.land', 'logs', '20261205T120000000Z-abcdef');
+    mkdirSync(boot, { recursive: true });
+    writeFileSync(join(boot, 'a.log.2.gz'), gzipSync('one\ntw'));
+    writeFileSync(join(boot, 'a.log.1'), 'o\nthr');
+    writeFileSync(join(boot, 'a.log'), 'ee\nlast without newline');
+    writeFileSync(join(boot, 'b.log'), `${Array.from({ length: 200_000 }, (_, i) => `b ${i}`).join('\n')}\n`);
+    const all = await landDone(['logs', '--boot', '20261205T120000000Z-abcdef'], dir);
+    expect(all.code).toBe(0);
+    expect(all.stdout.startsWith('a        | one\na        | two\na        | three\na        | last without newline\nb        | b 0\n')).toBe(true);
+    expect(all.stdout.endsWith('b        | b 199999\n')).toBe(true);
+    expect((await landDone(['logs', '-n', '2', '--json'], dir)).stdout).toBe(
+      [['a', 'three'], ['a', 'last without newline'], ['b', 'b 199998'], ['b', 'b 199999']]
+        .map(([tier, line]) => `${JSON.stringify({ tier, boot: '20261205T120000000Z-abcdef', line })}\n`)
+        .join(''),
+    );
+    const json = await landDone(['logs', 'a', 'b', '--json'], dir);
+    expect(linesOf(json.stdout).slice(0, 4).map((line) => (JSON.parse(line) as { line: string }).line)).toEqual(['one', 'two', 'three', 'last without newline']);
+    expect(linesOf(json.stdout)).toHaveLength(200_004);
+    // `land logs | head -1`: the reader goes after one line; land ends without a word, exit 0.
+    const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${LAND_BIN}" logs | head -1; echo "exit \${PIPESTATUS[0]}" >&2`], { cwd: dir, encoding: 'utf8' });
+    expect(piped.stdout).toBe('a        | one\n');
+    expect(piped.stderr).toMatch(/log files hold no times[^\n]*\nexit 0\n$/);
   });
 });
