@@ -10,6 +10,7 @@ const ALIVE = new Set(['starting', 'ready', 'stopping']);
 function exitText(exit: ExitInfo | undefined): string {
   if (!exit) return '-';
   if (exit.givenUp) return 'given up';
+  if (exit.daemonEnded) return 'daemon gone';
   return exit.code !== null ? `code ${exit.code}` : (exit.signal ?? '?');
 }
 
@@ -23,7 +24,7 @@ function row(tier: TierSnapshot, now: number): string[] {
     tier.state === 'disabled' ? '-' : String(tier.restarts),
     tier.timeToReadyMs !== undefined ? formatDuration(tier.timeToReadyMs) : '-',
     exitText(tier.lastExit),
-    tier.reason.replace(/\s+/g, ' ') + changeNote(tier) + memoryNote(tier),
+    tier.reason.replace(/\s+/g, ' ') + changeNote(tier) + memoryNote(tier) + daemonNote(tier),
   ];
 }
 
@@ -39,6 +40,12 @@ function memoryNote(tier: TierSnapshot): string {
   const last = tier.memory?.last;
   if (!last || last.pid === undefined || last.pid !== tier.pid) return '';
   return ` · after a restart over its memory limit (${formatSize(last.used)} > ${formatSize(tier.memory!.limit)})`;
+}
+
+/** A daemon tier: whose pid the PID column shows (its launcher's while it runs, then its daemon's). */
+function daemonNote(tier: TierSnapshot): string {
+  if (!tier.daemon) return '';
+  return tier.daemon.running ? ` · daemon (launcher pid ${tier.daemon.launcher} exited 0)` : ' · daemon: its launcher runs';
 }
 
 function pipeText(name: string, pipe: PipeStatus): string {

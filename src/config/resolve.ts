@@ -29,10 +29,17 @@ export const DEFAULTS = {
  * The final argv: the supervisor spawns it as is, never through another shell. With `shell: true` the command runs
  * through `/bin/sh -c` (an argv array is joined with spaces first, as child_process does with `shell: true`).
  */
-function resolveCommand(tier: TierConfig): string[] {
-  if (tier.shell !== true) return [...(tier.command as string[])]; // the schema allows a string only with shell
-  const script = typeof tier.command === 'string' ? tier.command : tier.command.join(' ');
+function resolveCommand(tier: TierConfig, command: string[] | string = tier.command): string[] {
+  if (tier.shell !== true) return [...(command as string[])]; // the schema allows a string only with shell
+  const script = typeof command === 'string' ? command : command.join(' ');
   return ['/bin/sh', '-c', script];
+}
+
+/** The stop signal and timeout with their defaults; the stop command (if any) as an argv, as `command` is. */
+function resolveStop(tier: TierConfig): ResolvedTier['stop'] {
+  const stop: ResolvedTier['stop'] = { signal: tier.stop?.signal ?? DEFAULTS.tier.stop.signal, timeoutMs: tier.stop?.timeoutMs ?? DEFAULTS.tier.stop.timeoutMs };
+  if (tier.stop?.command !== undefined) stop.command = resolveCommand(tier, tier.stop.command);
+  return stop;
 }
 
 function resolveReady(ready: ProbeSpec | undefined): ResolvedTier['ready'] {
@@ -64,7 +71,6 @@ function resolveWatch(watch: TierConfig['watch']): ResolvedWatch | undefined {
 
 function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedTier {
   const restart = DEFAULTS.tier.restart;
-  const stop = DEFAULTS.tier.stop;
   const resolved: ResolvedTier = {
     name,
     tier: tier.tier ?? name,
@@ -88,7 +94,7 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
       },
       resetAfterMs: tier.restart?.resetAfterMs ?? restart.resetAfterMs,
     },
-    stop: { signal: tier.stop?.signal ?? stop.signal, timeoutMs: tier.stop?.timeoutMs ?? stop.timeoutMs },
+    stop: resolveStop(tier),
   };
   if (tier.when !== undefined) resolved.when = tier.when;
   if (tier.description !== undefined) resolved.description = tier.description;
@@ -96,6 +102,7 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
   if (tier.port !== undefined) resolved.port = tier.port;
   if (tier.watch !== undefined) resolved.watch = resolveWatch(tier.watch);
   if (tier.exitWith === true) resolved.exitWith = true;
+  if (tier.daemon === true) resolved.daemon = true;
   const memory = tier.limits?.memory === undefined ? undefined : parseSize(tier.limits.memory);
   if (memory !== undefined) resolved.limits = { memory };
   if (resolved.ready === undefined) delete resolved.ready;

@@ -167,8 +167,11 @@ const stopSchema = () =>
         }),
       ),
       timeoutMs: z.optional(milliseconds),
+      command: z.optional(
+        z.union([argv, z.string()], { error: 'expected a non-empty argv array of strings, or a string with shell: true' }),
+      ),
     },
-    { error: 'expected an object { signal, timeoutMs }' },
+    { error: 'expected an object { signal, timeoutMs, command }' },
   );
 
 /** What land watches of a tier's running tree (src/supervisor/memory-watch.ts). */
@@ -217,13 +220,19 @@ const tierName = () =>
       z.refine((name) => !isReservedTierName(name), { error: RESERVED_TIER }),
     );
 
-/** A string command is for a shell: it needs `shell: true` and something to run. */
-function checkShellCommand(tier: { command: string | string[]; shell?: boolean }, ctx: z.core.$RefinementCtx): void {
-  if (typeof tier.command !== 'string') return;
-  if (tier.shell !== true) {
-    ctx.addIssue({ code: 'custom', message: 'expected an argv array; a string command needs shell: true', path: ['command'] });
-  } else if (tier.command.trim() === '') {
-    ctx.addIssue({ code: 'custom', message: 'expected a non-empty shell command', path: ['command'] });
+/** A string command is for a shell: it needs `shell: true` and something to run. So does a string stop command. */
+function checkShellCommand(tier: { command: string | string[]; shell?: boolean; stop?: { command?: string | string[] } }, ctx: z.core.$RefinementCtx): void {
+  const commands = [
+    { value: tier.command, path: ['command'], what: 'command' },
+    { value: tier.stop?.command, path: ['stop', 'command'], what: 'stop command' },
+  ];
+  for (const { value, path, what } of commands) {
+    if (typeof value !== 'string') continue;
+    if (tier.shell !== true) {
+      ctx.addIssue({ code: 'custom', message: `expected an argv array; a string ${what} needs shell: true`, path });
+    } else if (value.trim() === '') {
+      ctx.addIssue({ code: 'custom', message: `expected a non-empty shell ${what === 'command' ? 'command' : 'stop command'}`, path });
+    }
   }
 }
 
@@ -266,6 +275,7 @@ const tierSchema = (lazyOptional: OptionalOf) =>
         port: lazyOptional(() => wholeNumber('a port 1..65535', 1, 65535)),
         watch: lazyOptional(watchSchema),
         exitWith: z.optional(flag),
+        daemon: z.optional(flag),
       },
       { error: 'expected a tier object with at least a command' },
     )
@@ -277,6 +287,20 @@ function checkReplicaPorts(tier: { port?: number; replicas?: number }, ctx: z.co
   const last = tier.port + tier.replicas - 1;
   if (last > 65535) {
     ctx.addIssue({ code: 'custom', message: `expected a base port that leaves room for ${tier.replicas} replicas (the last would be ${last})`, path: ['port'] });
+  }
+}
+
+/**
+ * A daemon tier never completes (its daemon's end has no exit code: a failure unless land stopped it), so a
+ * dependent waiting for it to be `completed` would never start.
+ */
+function checkDaemonDependencies(tiers: Record<string, { daemon?: boolean; dependsOn?: Record<string, string> }>, ctx: z.core.$RefinementCtx): void {
+  for (const [name, tier] of Object.entries(tiers)) {
+    for (const [dependency, condition] of Object.entries(tier.dependsOn ?? {})) {
+      if (condition !== 'completed' || tiers[dependency]?.daemon !== true) continue;
+      const message = `expected started or ready: ${dependency} is a daemon tier (daemon: true), which never completes`;
+      ctx.addIssue({ code: 'custom', message, path: [name, 'dependsOn', dependency], params: { got: JSON.stringify(condition) } });
+    }
   }
 }
 
@@ -323,7 +347,7 @@ export function buildLandConfigSchema(how: 'lazy' | 'eager' = 'lazy') {
       profilesDir: lazyOptional(() => nonEmptyString('a folder path')),
       tiers: z
         .record(z.string(), tierSchema(lazyOptional), { error: 'expected an object of tiers, e.g. { tiers: { api: { command: [...] } } }' })
-        .check(z.superRefine(checkTierNames)),
+        .check(z.superRefine(checkTierNames), z.superRefine(checkDaemonDependencies)),
       telemetry: lazyOptional(() =>
         z.strictObject({ rollupIntervalMs: z.optional(milliseconds) }, { error: 'expected an object { rollupIntervalMs }' }),
       ),

@@ -26,6 +26,11 @@ export interface RestartSpec {
 export interface StopSpec {
   signal?: NodeJS.Signals;
   timeoutMs?: number;
+  /**
+   * Run instead of sending the stop signal (`['pg_ctl', 'stop']`), with the tier's environment; a string only with
+   * the tier's `shell: true`. SIGKILL at timeoutMs as ever (src/supervisor/stop-command.ts).
+   */
+  command?: string[] | string;
 }
 
 /** Limits on a tier's running process tree. */
@@ -70,6 +75,11 @@ export interface TierConfig {
   watch?: string | string[] | WatchSpec;
   /** When this tier has ended for good, `land up` stops the stack and exits with its code (src/cli/exit-with.ts). */
   exitWith?: boolean;
+  /**
+   * The command starts a daemon and exits: its exit with code 0 means started, and the tier runs as long as a
+   * process bearing its marks does (src/supervisor/daemon-life.ts).
+   */
+  daemon?: boolean;
 }
 
 /** Restart on change (src/watch/). */
@@ -130,7 +140,10 @@ export interface ResolvedTier {
   ready?: ProbeSpec & { timeoutMs: number };
   liveness?: ProbeSpec & { timeoutMs: number; intervalMs: number; failureThreshold: number };
   restart: { policy: RestartPolicy; maxRestarts: number; backoff: { initialMs: number; maxMs: number }; resetAfterMs: number };
-  stop: { signal: NodeJS.Signals; timeoutMs: number };
+  /** `command`: the final argv (a shell line is `/bin/sh -c …`, as `command`). */
+  stop: { signal: NodeJS.Signals; timeoutMs: number; command?: string[] };
+  /** `daemon: true` in the config. */
+  daemon?: true;
   /** `memory`: bytes (absent: no limit, and nothing of the tier is sampled). */
   limits?: { memory: number };
   description?: string;

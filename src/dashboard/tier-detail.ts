@@ -1,4 +1,5 @@
 /** A tier's configuration as the dashboard's detail view shows it: command, cwd, probes, policies, limits, environment. */
+import { redactText } from '../config/redact.js';
 import { looksSecret } from '../config/secrets.js';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { formatSize } from '../config/size.js';
@@ -50,7 +51,8 @@ export function tierDetail(plan: BootPlan, name: string, ids: { bootId: string; 
     ready: describeProbe(tier.ready, 'alive for 150 ms (no probe)'),
     liveness,
     restart: `${policy}, at most ${maxRestarts} restarts, backoff ${backoff.initialMs} ms doubling to ${backoff.maxMs} ms, reset after ${resetAfterMs} ms healthy`,
-    stop: `${tier.stop.signal}, then SIGKILL to the whole tree after ${tier.stop.timeoutMs} ms`,
+    stop: `${tier.stop.command ? `stop command ${redactText(tier.stop.command.join(' '))}` : tier.stop.signal}, then SIGKILL to the whole tree after ${tier.stop.timeoutMs} ms`,
+    ...(tier.daemon ? { daemon: 'started once its launcher exits 0; runs while a process bearing its marks (LAND_BOOT_ID, TRACEPARENT) does' } : {}),
     ...(tier.limits ? { limits: `memory ${formatSize(tier.limits.memory)} for the whole tree, restarted when over it 2 s in a row` } : {}),
     dependsOn: tier.dependsOn,
     ...maskedEnv(plan, tier, ids),

@@ -75,6 +75,8 @@ export interface TierDetail {
   stop: string;
   /** `limits.memory`, said as the liveness, restart and stop policies are. */
   limits?: string;
+  /** `daemon: true`: what that means for its life (its pid is the daemon's once its launcher has exited 0). */
+  daemon?: string;
   dependsOn: Record<string, string>;
   /** The environment land gives the tier's process, sorted, secret values masked. */
   env: Array<[string, string]>;

@@ -30,14 +30,15 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
 
 /**
  * The stop signal to every process of the target, SIGKILL to what is left at `deadline` (and again to whatever
- * shows up, until it is gone or `giveUpAt`). Returns what is still there then (usually nothing). A process that
+ * shows up, until it is gone or `giveUpAt`). Returns what is still there then (usually nothing). No signal: the
+ * target is being stopped otherwise (a stop command, stop-command.ts) and is waited for until the deadline. A process that
  * refuses land's signal (EPERM) will not go because land waits: once only such processes are left, the wait for the
  * deadline and the grace is cut to DENIED_GRACE_MS (they may still end by themselves). Scanning for pipe holders reads every fd of every candidate process, so such
  * a target is polled less often.
  */
-export async function endTree(target: TreeTarget, signal: NodeJS.Signals, deadline: number, giveUpAt: number): Promise<Leftovers> {
+export async function endTree(target: TreeTarget, signal: NodeJS.Signals | undefined, deadline: number, giveUpAt: number): Promise<Leftovers> {
   const pollMs = target.holding?.length ? 50 : 20;
-  const refusedStop = new Set(signalTree(target, signal).denied);
+  const refusedStop = new Set(signal ? signalTree(target, signal).denied : []);
   while (Date.now() < deadline) {
     const left = treePids(target);
     if (left.length === 0) return NOTHING_LEFT;

@@ -51,14 +51,15 @@ function checkTier(plan: BootPlan, tier: ResolvedTier, room: number, seen: Seen)
     if (!isDir) throw new InputError(`${label()}: tiers.${tier.name}.cwd: expected an existing folder, got "${tier.cwd}"`);
     seen.folders.add(tier.cwd);
   }
-  const command = tier.command[0]!;
   const path = tier.env.PATH ?? plan.profileEnv.PATH ?? plan.shellEnv.PATH;
-  const key = `${command}\0${tier.cwd}\0${path ?? ''}`;
-  if (!seen.commands.has(key)) {
+  const commands: Array<[string, string | undefined]> = [['command', tier.command[0]], ['stop.command', tier.stop.command?.[0]]];
+  for (const [key, command] of commands) {
+    const seenKey = `${command}\0${tier.cwd}\0${path ?? ''}`;
+    if (command === undefined || seen.commands.has(seenKey)) continue;
     if (!findExecutable(command, tier.cwd, path)) {
-      throw new InputError(`${label()}: tiers.${tier.name}.command: expected an executable, ${whyNotExecutable(command, tier.cwd)}`);
+      throw new InputError(`${label()}: tiers.${tier.name}.${key}: expected an executable, ${whyNotExecutable(command, tier.cwd)}`);
     }
-    seen.commands.add(key);
+    seen.commands.add(seenKey);
   }
   checkExecLimits(plan, tier, room);
 }

@@ -6,6 +6,7 @@
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
+import type { DaemonLife } from './daemon-life.js';
 import type { LeftBehind, Leftovers } from './left-behind.js';
 import type { LineBlock } from './line-block.js';
 import type { OutputGate } from './output-gate.js';
@@ -48,9 +49,19 @@ export interface Life {
   probes: Set<Promise<unknown>>;
   /** Resolves once both output pipes have closed (or land stopped reading them: see tier-stop.ts). */
   ended: Promise<void>;
-  /** Resolves when the leader process exits (node's 'exit', whatever its pipes do). */
+  /**
+   * Resolves when the leader process exits (node's 'exit', whatever its pipes do); a daemon tier's once its daemon
+   * is gone too (daemon-life.ts). `leaderGone` says the same.
+   */
   exited: Promise<void>;
+  markExited(): void;
   leaderGone: boolean;
+  /** `daemon: true`: the launcher, then the daemon it left (daemon-life.ts). */
+  daemon?: DaemonLife;
+  /** The stop command run for this life's stop (stop-command.ts): resolves once nothing of it is left. */
+  stopCommand?: Promise<void>;
+  /** How the stop under way began: its stop command, or the signal (also after the command failed). */
+  stopBy?: 'command' | 'signal';
   /** Resolves once the life is over: leader gone, leftovers handled, state published. */
   settled: Promise<void>;
   markSettled(): void;
@@ -148,7 +159,7 @@ export abstract class TierBase {
       state: this.state,
       reason: this.reason,
       since: this.since,
-      pid: this.life?.leaderGone ? undefined : this.life?.pid,
+      pid: this.livePid,
       restarts: this.restarts,
       startedAt: this.life?.startedAt,
       readyAt: this.readyAt,
@@ -160,7 +171,15 @@ export abstract class TierBase {
       lastLine: this.lastLine(),
       history: [...this.history],
       ...(this.leftBehind ? { leftBehind: this.leftBehind } : {}),
+      ...(this.life?.daemon ? { daemon: { launcher: this.life.pid, running: this.life.daemon.running } } : {}),
     };
+  }
+
+  /** The pid shown: the leader's while it runs; a daemon tier's daemon's once its launcher has exited 0. */
+  protected get livePid(): number | undefined {
+    const life = this.life;
+    if (life?.daemon?.running) return life.daemon.pid;
+    return life?.leaderGone ? undefined : life?.pid;
   }
 
   /** The last line of output, cut to LAST_LINE_CHARS. */

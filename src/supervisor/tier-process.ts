@@ -66,11 +66,11 @@ export class TierProcess extends TierStop {
     return left;
   }
 
-  /** The pid whose tree the memory watch samples: a leader running and not being stopped (memory-watch.ts). */
+  /** The pid whose tree the memory watch samples: a leader (or daemon) running and not being stopped (memory-watch.ts). */
   get memoryRoot(): number | undefined {
     const life = this.life;
     if (!life || life.leaderGone || life.stopRequested || life.probeFailed || life.overMemory) return undefined;
-    return life.pid;
+    return this.livePid;
   }
 
   /**
@@ -79,7 +79,7 @@ export class TierProcess extends TierStop {
    */
   restartOverMemory(pid: number, message: string, used: number): boolean {
     const life = this.life;
-    if (!life || life.pid !== pid || this.memoryRoot === undefined) return false;
+    if (!life || this.memoryRoot !== pid) return false;
     life.overMemory = { used, at: Date.now() };
     this.runtime.emit({ type: 'error', tier: this.name, tag: 'memory-limit', message, at: Date.now() });
     this.setState('crashed', message);

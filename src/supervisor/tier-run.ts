@@ -1,5 +1,7 @@
 /** A running tier: its readiness probe (or settle time), then its liveness probe. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULTS } from '../config/resolve.js';
+import { whenLaunched } from './daemon-life.js';
 import { checkProbe, describeProbe, waitForProbe, type ProbeContext } from './probes.js';
 import { SETTLE_MS, type Life } from './tier-base.js';
 import { TierSpawn } from './tier-spawn.js';
@@ -32,7 +34,9 @@ export abstract class TierRun extends TierSpawn {
       // From the fork: in a wave of starts (spawn-wave.ts) the life is adopted once every child of the wave is forked.
       // A plain timer, not one bound to life.abort's signal: making that signal and listening on it was ~40 % of a
       // child's adoption in a 64-wide boot. A child gone meanwhile is seen below (leaderGone) once the timer fires.
-      else await new Promise((resolve) => setTimeout(resolve, Math.max(0, life.startedAt + SETTLE_MS - Date.now())));
+      else if (!life.daemon) await new Promise((resolve) => setTimeout(resolve, Math.max(0, life.startedAt + SETTLE_MS - Date.now())));
+      // A daemon tier is ready once its launcher has exited 0 too (its daemon stands in for a settle time).
+      if (life.daemon) await whenLaunched(life.daemon, life, spec?.timeoutMs ?? DEFAULTS.tier.ready.timeoutMs);
     } catch (error) {
       // Exited, being stopped, or over its memory limit: onExit tells the story.
       if (life.abort.signal.aborted || life.stopRequested || life.overMemory) return;
@@ -49,8 +53,10 @@ export abstract class TierRun extends TierSpawn {
     this.readyAt = Date.now();
     this.readyOnce = true;
     this.timeToReadyMs = this.readyAt - life.startedAt;
-    life.span.end({ ok: true, pid: life.pid });
-    this.setState('ready', spec ? `${describeProbe(spec)} passed` : 'running');
+    const pid = this.livePid ?? life.pid;
+    life.span.end({ ok: true, pid });
+    const daemon = life.daemon ? `daemon pid ${pid}, its launcher exited 0` : undefined;
+    this.setState('ready', [spec ? `${describeProbe(spec)} passed` : daemon ? undefined : 'running', daemon].filter(Boolean).join('; '));
     void this.watchLiveness(life);
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { DEFAULTS } from '../config/resolve.js';
 import { logEvent, LineBlock } from './line-block.js';
+import { DaemonLife } from './daemon-life.js';
 import { CUT_MARK } from './fragments.js';
 import { relayOutput } from './output-relay.js';
 import { whyNotExecutable } from './preflight.js';
@@ -40,14 +41,7 @@ export abstract class TierSpawn extends TierBase {
   protected prepareSpawn(reason: string): TierStart {
     const restart = this.everStarted ? this.restarts : 0;
     const span = this.runtime.tracer.startSpawn(this.name, this.config.tier, restart);
-    const env = hydrateChildEnv(this.runtime.plan, this.config, {
-      bootId: this.runtime.bootId,
-      traceId: this.runtime.tracer.traceId,
-      traceparent: span.traceparent,
-      traceContext: span.contextEnv,
-      otlpEndpoint: this.runtime.otlpEndpoint,
-      otlpProtocol: this.runtime.otlpProtocol,
-    });
+    const env = this.childEnv(span.traceparent, span.contextEnv);
     const [file, ...args] = this.config.command;
     this.forking = true;
     let spawned: SpawnOutcome | undefined;
@@ -67,6 +61,18 @@ export abstract class TierSpawn extends TierBase {
         }
       },
     };
+  }
+
+  /** The environment of a process of the tier: the child's (its start's TRACEPARENT), or its stop command's. */
+  protected childEnv(traceparent: string, traceContext?: Record<string, string>): Record<string, string> {
+    return hydrateChildEnv(this.runtime.plan, this.config, {
+      bootId: this.runtime.bootId,
+      traceId: this.runtime.tracer.traceId,
+      traceparent,
+      traceContext,
+      otlpEndpoint: this.runtime.otlpEndpoint,
+      otlpProtocol: this.runtime.otlpProtocol,
+    });
   }
 
   private adoptChild(reason: string, restart: number, span: SpawnSpan, spawned: SpawnOutcome, forkedAt: number): void {
@@ -103,7 +109,9 @@ export abstract class TierSpawn extends TierBase {
       probes: new Set(),
       ended: Promise.resolve(),
       exited: new Promise<void>((resolve) => (markExited = resolve)),
+      markExited: () => markExited(),
       leaderGone: false,
+      ...(this.config.daemon ? { daemon: new DaemonLife({ LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: span.traceparent }) } : {}),
       settled: new Promise<void>((resolve) => (markSettled = resolve)),
       markSettled: () => markSettled(),
       outputLinks: outputLinks(child.pid),
@@ -123,9 +131,9 @@ export abstract class TierSpawn extends TierBase {
       onLines: (stream, block) => this.onLines(life, stream, block),
     });
     child.once('exit', (code, signal) => {
-      life.leaderGone = true;
-      markExited();
-      void this.onExit(life, code, signal);
+      // A daemon tier's launcher that exited 0 hands the life on to its daemon (daemon-life.ts).
+      if (life.daemon?.launcherExited(life, code, () => this.processesGone(life, null, null))) return;
+      this.processesGone(life, code, signal);
     });
     this.setState('starting', reason);
     this.runtime.emit({
@@ -138,6 +146,24 @@ export abstract class TierSpawn extends TierBase {
       traceparent: span.traceparent,
     });
     void this.awaitReady(life);
+  }
+
+  /** The life's processes are gone (its leader exited; a daemon tier's daemon ended): onExit tells the story. */
+  protected processesGone(life: Life, code: number | null, signal: NodeJS.Signals | null): void {
+    life.leaderGone = true;
+    life.markExited();
+    void this.onExit(life, code, signal);
+  }
+
+  /** Lines land writes into the tier's output itself (its stop command's): the log file, the recent lines, an event. */
+  protected writeLines(stream: LogStream, lines: readonly string[]): void {
+    const at = Date.now();
+    const bytes = Buffer.from(lines.map((line) => `${line}\n`).join(''));
+    const block = new LineBlock([bytes], lines.length);
+    this.openLogFile().write([bytes]);
+    this.recent.add(stream, block, at);
+    this.lastBlock = block;
+    this.runtime.emit(logEvent(this.name, stream, block, at));
   }
 
   /**

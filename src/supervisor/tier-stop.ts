@@ -1,9 +1,12 @@
 /** A tier's life ending: stopping its whole tree, its exit, and whether (and when) it starts again. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { newSpanId } from '../telemetry/ids.js';
 import { DENIED_GRACE_MS, endTree, settlesWithin, STOP_GRACE_MS } from './bounded-stop.js';
+import { stopDaemon } from './daemon-life.js';
 import { describeLeftovers, NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { LeftProcesses } from './left-processes.js';
 import { deniedOf, signalGroup, signalTree, treeAfterExit, treePids, type TreeTarget } from './process-tree.js';
+import { runStopCommand, STOP_MARK } from './stop-command.js';
 import type { Life } from './tier-base.js';
 import { TierRun } from './tier-run.js';
 
@@ -46,13 +49,58 @@ export abstract class TierStop extends TierRun {
   readonly left = new LeftProcesses();
 
   protected treeTarget(life: Life): TreeTarget {
-    // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier.
-    return { pid: life.pid, marks: { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: life.span.traceparent } };
+    // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier. A daemon's life
+    // goes by them alone: its launcher's group is gone, and that number may be another process's by now.
+    const marks = { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: life.span.traceparent };
+    return life.daemon?.running ? { marks } : { pid: life.pid, marks };
   }
 
-  /** The stop signal to the group; SIGKILL to the whole tree if the leader is still there at the stop's deadline. */
+  /**
+   * The stop signal to the group (or the stop command); SIGKILL to the whole tree if the leader is still there at
+   * the stop's deadline. A running daemon: the same to every process bearing the life's marks (daemon-life.ts).
+   */
   protected killLife(life: Life): void {
-    void this.terminateLeader(life);
+    const watch = life.daemon?.watch;
+    if (!watch) return void this.terminateLeader(life);
+    const { signal, timeoutMs } = this.config.stop;
+    void stopDaemon(life, watch, { target: this.treeTarget(life), signal, timeoutMs, begin: (signalIt) => this.beginStop(life, signalIt) });
+  }
+
+  /**
+   * A stop's first step: the tier's stop command (stop-command.ts), run once per life; else, or when that command
+   * could not do its job (it did not start, or exited non-zero) while the tier still runs, `signalIt`.
+   */
+  private beginStop(life: Life, signalIt: () => void): void {
+    const argv = this.config.stop.command;
+    if (!argv) {
+      life.stopBy = 'signal';
+      return signalIt();
+    }
+    if (life.stopCommand) return;
+    life.stopBy = 'command';
+    const traceparent = `00-${this.runtime.tracer.traceId}-${newSpanId()}-01`;
+    const marks = { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: traceparent };
+    const context = life.span.contextEnv && { ...life.span.contextEnv, TRACEPARENT: traceparent };
+    const run = runStopCommand({
+      argv,
+      cwd: this.config.cwd,
+      env: { ...this.childEnv(traceparent, context), ...marks },
+      marks,
+      deadline: life.deadline ?? Date.now() + this.config.stop.timeoutMs,
+      onLines: (stream, lines) => this.writeLines(stream, lines.map((line) => `${STOP_MARK}${line}`)),
+      onOverdue: () => this.sayStopCommand(`the stop command still ran at stop.timeoutMs (${this.config.stop.timeoutMs} ms): killed with what it started`),
+    });
+    life.stopCommand = run.done;
+    void run.exited.then((failure) => {
+      if (failure === undefined || life.leaderGone) return;
+      life.stopBy = 'signal';
+      this.sayStopCommand(`${failure}; sending ${this.config.stop.signal} instead`);
+      signalIt();
+    });
+  }
+
+  private sayStopCommand(message: string): void {
+    this.runtime.emit({ type: 'error', tier: this.name, tag: 'stop-command', message, at: Date.now() });
   }
 
   /**
@@ -63,8 +111,9 @@ export abstract class TierStop extends TierRun {
   private async terminateLeader(life: Life): Promise<void> {
     const { signal, timeoutMs } = this.config.stop;
     life.deadline ??= Date.now() + timeoutMs;
-    signalGroup(life.pid, signal);
-    if (this.refusesEverySignal(life)) {
+    this.beginStop(life, () => signalGroup(life.pid, signal));
+    // A stop command may stop what refuses land's own signals (`sudo pg_ctl stop`): its tree gets the whole wait.
+    if (life.stopBy === 'signal' && this.refusesEverySignal(life)) {
       if (!(await settlesWithin(life.exited, DENIED_GRACE_MS))) this.giveUpLeader(life);
       return;
     }
@@ -108,21 +157,26 @@ export abstract class TierStop extends TierRun {
   private async endLife(life: Life, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     const at = Date.now();
     life.abort.abort(new Error('exited'));
+    const daemonEnded = life.daemon?.ended;
     const status = life.givenUp ? `no exit: pid ${life.pid} was given up on` : signal ? `signal ${signal}` : `code ${code}`;
+    // How the life ended, in words: a daemon's end has no exit code of its own.
+    const ending = daemonEnded ?? `exited with ${status}`;
     // The abort above cuts every probe attempt short; what they started must be gone before the life is over, or a
-    // shutdown could end (and land exit) while a probe's processes are still there.
-    await Promise.all([this.clearLeftovers(life, status), probesEnded(life)]);
+    // shutdown could end (and land exit) while a probe's processes are still there. So must the stop command's.
+    await Promise.all([this.clearLeftovers(life, ending), probesEnded(life), life.stopCommand]);
     this.life = undefined;
-    this.lastExit = life.givenUp ? { code, signal, at, givenUp: true } : { code, signal, at };
+    this.lastExit = { code, signal, at, ...(life.givenUp ? { givenUp: true } : {}), ...(daemonEnded ? { daemonEnded: true } : {}) };
     const uptimeMs = at - life.startedAt;
-    // A life stopped over its memory limit counts as failed whatever its exit (it may exit 0 on its stop signal).
-    const crashed = !life.stopRequested && (code !== 0 || signal !== null || life.probeFailed || life.overMemory !== undefined);
+    // A life stopped over its memory limit counts as failed whatever its exit (it may exit 0 on its stop signal);
+    // so does a daemon's end, whose code land cannot know.
+    const failedAnyway = life.probeFailed || life.overMemory !== undefined || daemonEnded !== undefined;
+    const crashed = !life.stopRequested && (code !== 0 || signal !== null || failedAnyway);
     const why = life.stopRequested ? 'requested' : life.overMemory ? 'memory-limit' : life.probeFailed ? 'probe-failed' : crashed ? 'crashed' : 'completed';
-    if (!this.wasReady) life.span.end({ ok: !crashed && !life.stopRequested, reason: `exited with ${status}`, pid: life.pid, exit: { code, signal } });
+    if (!this.wasReady) life.span.end({ ok: !crashed && !life.stopRequested, reason: ending, pid: life.pid, exit: { code, signal } });
     this.runtime.emit({
       type: 'exit',
       tier: this.name,
-      pid: life.pid,
+      pid: life.daemon?.watch?.lastPid ?? life.pid,
       code,
       signal,
       at,
@@ -133,10 +187,10 @@ export abstract class TierStop extends TierRun {
     });
     if (life.stopRequested) return this.setState('stopped', life.stopReason);
     if (crashed && why === 'crashed') {
-      this.runtime.emit({ type: 'error', tier: this.name, tag: 'crash', message: `exited with ${status}`, at });
+      this.runtime.emit({ type: 'error', tier: this.name, tag: 'crash', message: ending, at });
     }
     if (this.state !== 'crashed' || why === 'crashed') {
-      this.setState(crashed ? 'crashed' : 'exited', crashed ? `exited with ${status}` : 'completed with code 0');
+      this.setState(crashed ? 'crashed' : 'exited', crashed ? ending : 'completed with code 0');
     }
     this.afterExit(crashed, uptimeMs, life.overMemory);
   }
@@ -147,21 +201,23 @@ export abstract class TierStop extends TierRun {
    * deadline (the stop request's, or the leader's own exit's) plus STOP_GRACE_MS; then land stops reading the
    * pipes, says what it could not kill or find, and moves on.
    */
-  private async clearLeftovers(life: Life, status: string): Promise<void> {
-    const { signal, timeoutMs } = this.config.stop;
+  private async clearLeftovers(life: Life, ending: string): Promise<void> {
+    const { timeoutMs } = this.config.stop;
+    // A stop command at work stops them: they are waited for, not signalled, until the deadline.
+    const signal = life.stopBy === 'command' ? undefined : this.config.stop.signal;
     const deadline = (life.deadline ??= Date.now() + timeoutMs);
     const giveUpAt = deadline + STOP_GRACE_MS;
     let target = this.treeTarget(life);
     let left = NOTHING_LEFT;
     if (treeAfterExit(target).length > 0) {
-      this.sayClearing(life, status);
+      this.sayClearing(life, ending);
       left = await endTree(target, signal, deadline, giveUpAt);
     }
     if (!(await pipesCloseWithin(life, PIPES_CLOSE_MS))) {
       // Held by something outside the group, with no parent link and no mark (setsid, a double fork, env -i).
       target = { ...target, holding: life.outputLinks };
       if (treePids(target, true).length > 0) {
-        this.sayClearing(life, status);
+        this.sayClearing(life, ending);
         left = joinLeftovers(left, await endTree(target, signal, deadline, giveUpAt));
       }
     }
@@ -190,9 +246,9 @@ export abstract class TierStop extends TierRun {
   }
 
   /** The leader is gone but not its leftovers: said at once, not when they are cleared. */
-  private sayClearing(life: Life, status: string): void {
+  private sayClearing(life: Life, ending: string): void {
     if (life.stopRequested || this.state === 'stopping' || this.state === 'crashed') return;
-    this.setState('stopping', `exited with ${status}; stopping what it left running`);
+    this.setState('stopping', `${ending}; stopping what it left running`);
   }
 
   protected afterExit(crashed: boolean, uptimeMs: number, overMemory?: { used: number; at: number }): void {

@@ -27,6 +27,8 @@ export interface ExitInfo {
   at: number;
   /** No exit: the leader refused land's signals or outlived SIGKILL, and its stop gave up on it. */
   givenUp?: true;
+  /** A daemon tier's daemon ended (or its launcher left none): no exit code land could read. */
+  daemonEnded?: true;
 }
 
 export interface TierSnapshot {
@@ -59,6 +61,11 @@ export interface TierSnapshot {
   memory?: MemoryStatus;
   /** The last stop that gave up on processes (they refused land's signals, or outlived SIGKILL): which, and when. */
   leftBehind?: LeftBehind;
+  /**
+   * A daemon tier's life (`daemon: true`): its launcher's pid, and whether that launcher has exited 0 so that the
+   * life is its daemon's (`pid` is then the daemon's: the oldest live process bearing the start's marks).
+   */
+  daemon?: { launcher: number; running: boolean };
 }
 
 export interface MemoryStatus {

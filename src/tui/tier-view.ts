@@ -140,6 +140,7 @@ function exitText(tier: TierSnapshot): string {
   const exit = tier.lastExit;
   if (!exit) return '';
   if (exit.givenUp) return 'no exit: given up on';
+  if (exit.daemonEnded) return 'daemon gone';
   return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? '?'}`;
 }
 

@@ -105,6 +105,12 @@ function Detail({ name, onClose }: { name: string; onClose: () => void }) {
             <dd>{detail.stop}</dd>
             <dt>limits</dt>
             <dd>{detail.limits ?? 'none'}</dd>
+            {detail.daemon && (
+              <>
+                <dt>daemon</dt>
+                <dd>{detail.daemon}</dd>
+              </>
+            )}
           </dl>
           <h3>
             Environment ({detail.env.length} variables, {detail.masked} masked)

@@ -1,0 +1,251 @@
+/**
+ * Tiers that daemonize (`daemon: true`) and stop commands (`stop: { command }`), with real processes: a launcher that
+ * double-forks a daemon under setsid and exits 0 (test/fixtures/daemon.mjs), readiness on the port the daemon opens,
+ * `land stop` and the shutdown ending it, its death seen and restarted, each tier following its own marks only,
+ * stop commands that run (and leave nothing behind), fail or hang (a bounded SIGKILL).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
+import { child, freePort, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, ROOT, waitUntil } from '../helpers/land.js';
+
+const DAEMON = join(ROOT, 'test', 'fixtures', 'daemon.mjs');
+const scratch = mkdtempSync(join(tmpdir(), 'land-daemon-'));
+afterAll(() => {
+  removeProjects();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+let files = 0;
+/** A fresh path in the scratch folder. */
+const scratchFile = (name: string) => join(scratch, `${name}-${++files}`);
+
+/**
+ * The launcher: a shell that starts the daemon in the background under setsid (its own session, its parent the
+ * shell, which exits at once: a double fork) with its output on a file, and exits 0.
+ */
+function launcher(args: Array<string | number>, out: string): string {
+  return `setsid node ${DAEMON} ${args.join(' ')} </dev/null >${out} 2>&1 & echo launched`;
+}
+
+async function status(dir: string): Promise<StackSnapshot> {
+  return JSON.parse((await landDone(['status', '--json'], dir)).stdout) as StackSnapshot;
+}
+const tierOf = (snapshot: StackSnapshot, name: string): TierSnapshot => snapshot.tiers.find((tier) => tier.name === name)!;
+const pidIn = (file: string) => Number(readFileSync(file, 'utf8'));
+const FAST_RESTART = { backoff: { initialMs: 200, maxMs: 200 } };
+
+describe('a tier that daemonizes', () => {
+  it('is ready on the port its daemon opens, shows the daemon\'s pid, leaves it running, and land stop ends it gracefully', async () => {
+    const port = await freePort();
+    const [pidfile, out] = [scratchFile('db.pid'), scratchFile('db.out')];
+    const dir = makeProject({
+      config: {
+        tiers: {
+          db: { command: launcher(['--tcp', port, '--pidfile', pidfile, '--workers', 2], out), shell: true, daemon: true, ready: { tcp: port } },
+          api: { command: child('--say', 'api up'), dependsOn: { db: 'ready' } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/db: starting → ready \(tcp 127\.0\.0\.1:\d+ passed; daemon pid (\d+), its launcher exited 0\)/);
+    await run.waitFor(/api: starting → ready/);
+    const daemonPid = pidIn(pidfile);
+    const db = tierOf(await status(dir), 'db');
+    expect(db).toMatchObject({ state: 'ready', pid: daemonPid, daemon: { running: true } });
+    expect(db.daemon!.launcher).not.toBe(daemonPid);
+    expect(isAlive(db.daemon!.launcher)).toBe(false);
+    const table = (await landDone(['status'], dir)).stdout;
+    expect(table).toMatch(new RegExp(`db +ready +${daemonPid} .* · daemon \\(launcher pid ${db.daemon!.launcher} exited 0\\)`));
+    // Its workers are its children: the daemon's tree, marked as the tier's.
+    const marked = markedProcesses(run.bootId);
+    expect(marked).toContain(daemonPid);
+    expect(marked.length).toBeGreaterThanOrEqual(3);
+
+    const apiPid = tierOf(await status(dir), 'api').pid;
+    const stop = await landDone(['stop', 'db'], dir);
+    expect(stop.code).toBe(0);
+    expect(tierOf(await status(dir), 'db')).toMatchObject({ state: 'stopped' });
+    // The daemon and its workers are gone; api, another tier, is not.
+    expect(marked.filter(isAlive)).toEqual([apiPid]);
+    // The stop signal first (the daemon says it got it), not a bare SIGKILL.
+    expect(readFileSync(out, 'utf8')).toContain('daemon got SIGTERM, exiting');
+    expect((await run.stop()).code).toBe(0);
+    // Nothing was said to be left running: the daemon is the tier, not a leftover of it.
+    expect(run.output).not.toMatch(/left running|stop-incomplete|crash/);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 60_000);
+
+  it('has exited when its daemon dies (a failure: restarted under its policy); each tier follows its own daemon only', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const [pidA, pidB] = [scratchFile('a.pid'), scratchFile('b.pid')];
+    const dir = makeProject({
+      config: {
+        tiers: {
+          a: { command: launcher(['--tcp', portA, '--pidfile', pidA], '/dev/null'), shell: true, daemon: true, ready: { tcp: portA }, restart: FAST_RESTART },
+          b: { command: launcher(['--tcp', portB, '--pidfile', pidB], '/dev/null'), shell: true, daemon: true, ready: { tcp: portB } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/a: starting → ready/);
+    await run.waitFor(/b: starting → ready/);
+    const [first, other] = [pidIn(pidA), pidIn(pidB)];
+    process.kill(first, 'SIGKILL');
+    await run.waitFor(new RegExp(`a: ready → crashed \\(its daemon ended \\(pid ${first}; exit code unknown\\)\\)`));
+    await run.waitFor(/a: crashed → backoff \(restarting in 200 ms\)/);
+    await run.waitFor(/a: spawned pid \d+ \(restart 1\)/);
+    await waitUntil(() => (run.output.match(/a: starting → ready/g) ?? []).length === 2, 20_000, 'a ready again');
+    const snapshot = await status(dir);
+    const second = pidIn(pidA);
+    expect(second).not.toBe(first);
+    expect(tierOf(snapshot, 'a')).toMatchObject({ state: 'ready', pid: second, restarts: 1, lastExit: { code: null, signal: null, daemonEnded: true } });
+    // b's daemon bears b's marks only: untouched, the same process.
+    expect(tierOf(snapshot, 'b')).toMatchObject({ state: 'ready', pid: other, restarts: 0 });
+    expect((await landDone(['status'], dir)).stdout).toMatch(/\ba +ready .* daemon gone /);
+    expect((await run.stop()).code).toBe(0);
+    expect(isAlive(second)).toBe(false);
+    expect(isAlive(other)).toBe(false);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 60_000);
+
+  it('fails to start when its launcher exits non-zero, or exits 0 leaving nothing running', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          broken: { command: ['sh', '-c', 'echo cannot start; exit 3'], daemon: true, restart: { policy: 'never' } },
+          empty: { command: ['sh', '-c', 'echo nothing to leave'], daemon: true, restart: { policy: 'never' } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/broken: crashed → failed/);
+    await run.waitFor(/empty: crashed → failed/);
+    expect((await run.stop()).code).toBe(0);
+    expect(run.output).toContain('broken: starting → crashed (exited with code 3)');
+    expect(run.output).toContain('empty: starting → crashed (its launcher exited with code 0 and left no process running');
+    expect(run.output).not.toMatch(/broken: starting → ready|empty: starting → ready/);
+  }, 60_000);
+
+  it('ends with the stack: the shutdown stops every daemon, nothing of the boot is left', async () => {
+    const port = await freePort();
+    const pidfile = scratchFile('shut.pid');
+    const dir = makeProject({
+      config: { tiers: { db: { command: launcher(['--tcp', port, '--pidfile', pidfile, '--ignore-term'], '/dev/null'), shell: true, daemon: true, ready: { tcp: port }, stop: { timeoutMs: 500 } } } },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/db: starting → ready/);
+    const daemonPid = pidIn(pidfile);
+    // A daemon that ignores SIGTERM: SIGKILLed at stop.timeoutMs, as every tree.
+    expect((await run.stop()).code).toBe(0);
+    expect(run.output).toMatch(/db: stopping → stopped \(shutting down\)/);
+    expect(isAlive(daemonPid)).toBe(false);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+    expect(run.output).not.toMatch(/stop-incomplete|left running/);
+  }, 60_000);
+});
+
+describe('a stop command', () => {
+  it('runs instead of the stop signal, with the tier\'s environment, its output marked in the tier\'s log; nothing it starts outlives it', async () => {
+    const port = await freePort();
+    const [pidfile, stopFile, background, out] = [scratchFile('sc.pid'), scratchFile('stop'), scratchFile('bg.pid'), scratchFile('sc.out')];
+    // The stop command asks the daemon to stop (a file, as pg_ctl stop asks through a signal of its own choosing),
+    // and leaves a process of its own behind in a new session, which land must end with it.
+    const stopScript = `echo "stopping $LAND_TIER on $DB_PORT"; touch ${stopFile}; setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $! > ${background}; echo asked`;
+    const dir = makeProject({
+      config: {
+        tiers: {
+          db: {
+            command: launcher(['--tcp', port, '--pidfile', pidfile, '--stop-file', stopFile], out),
+            shell: true,
+            daemon: true,
+            env: { DB_PORT: String(port) },
+            ready: { tcp: port },
+            stop: { command: stopScript, timeoutMs: 5000 },
+          },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/db: starting → ready/);
+    const daemonPid = pidIn(pidfile);
+    const stop = await landDone(['stop', 'db'], dir);
+    expect(stop.code).toBe(0);
+    expect(stop.stderr).toBe('');
+    expect(isAlive(daemonPid)).toBe(false);
+    // The daemon stopped because the command asked it to, not by land's SIGTERM.
+    expect(readFileSync(out, 'utf8')).toContain('daemon asked to stop, exiting');
+    expect(readFileSync(out, 'utf8')).not.toContain('SIGTERM');
+    await waitUntil(() => existsSync(background), 5_000, 'the background pid');
+    expect(isAlive(pidIn(background))).toBe(false);
+    expect(run.output).toMatch(new RegExp(`db +\\| \\[stop\\] stopping db on ${port}`));
+    expect(run.output).toMatch(/db +\| \[stop\] asked/);
+    expect((await run.stop()).code).toBe(0);
+    const log = readFileSync(join(dir, '.land', 'logs', run.bootId, 'db.log'), 'utf8');
+    expect(log).toContain(`[stop] stopping db on ${port}\n`);
+    expect(run.output).not.toMatch(/stop-incomplete|stop-command|left running/);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 60_000);
+
+  it('stops a foreground tier too; one that fails is followed by the stop signal', async () => {
+    const stopFile = scratchFile('fg-stop');
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Exits 0 once the file exists, and says so if SIGTERM came instead.
+          polite: { command: ['sh', '-c', `trap 'echo got SIGTERM; exit 1' TERM; while [ ! -e ${stopFile} ]; do sleep 0.05; done; echo asked to stop`], stop: { command: ['touch', stopFile] } },
+          stubborn: { command: child(), stop: { command: ['sh', '-c', 'echo no such service >&2; exit 4'] } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/polite: starting → ready/);
+    await run.waitFor(/stubborn: starting → ready/);
+    expect((await landDone(['stop', 'polite'], dir)).code).toBe(0);
+    expect((await landDone(['stop', 'stubborn'], dir)).code).toBe(0);
+    expect((await run.stop()).code).toBe(0);
+    expect(run.output).toMatch(/polite +\| asked to stop/);
+    expect(run.output).not.toMatch(/polite +\| got SIGTERM/);
+    expect(run.output).toMatch(/stubborn +\| \[stop\] no such service/);
+    expect(run.output).toContain('stubborn: stop-command: the stop command exited with code 4; sending SIGTERM instead');
+    expect(run.output).toMatch(/stubborn +\| got SIGTERM, exiting/);
+    expect(run.output).toMatch(/stubborn: stopping → stopped \(stopped on request\)/);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 60_000);
+
+  it('that hangs is bounded: at stop.timeoutMs the daemon and the command are SIGKILLed with what they started', async () => {
+    const port = await freePort();
+    const [pidfile, commandPid] = [scratchFile('hang.pid'), scratchFile('cmd.pid')];
+    const dir = makeProject({
+      config: {
+        tiers: {
+          db: {
+            command: launcher(['--tcp', port, '--pidfile', pidfile, '--ignore-term'], '/dev/null'),
+            shell: true,
+            daemon: true,
+            ready: { tcp: port },
+            stop: { command: ['sh', '-c', `echo $$ > ${commandPid}; echo waiting for ever; exec sleep 600`], timeoutMs: 1000 },
+          },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/db: starting → ready/);
+    const daemonPid = pidIn(pidfile);
+    const began = Date.now();
+    const stop = await landDone(['stop', 'db'], dir);
+    const took = Date.now() - began;
+    expect(stop.code).toBe(0);
+    // Bounded as every stop (stop.timeoutMs 1 s + the 1 s grace), far from the command's 600 s; generous for a loaded machine.
+    expect(took).toBeLessThan(15_000);
+    expect(isAlive(daemonPid)).toBe(false);
+    expect(isAlive(pidIn(commandPid))).toBe(false);
+    await run.waitFor(/db: stop-command: the stop command still ran at stop\.timeoutMs \(1000 ms\): killed with what it started/);
+    expect(run.output).toMatch(/db +\| \[stop\] waiting for ever/);
+    expect((await run.stop()).code).toBe(0);
+    expect(run.output).not.toMatch(/stop-incomplete|left running/);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 60_000);
+});
