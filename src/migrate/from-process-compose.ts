@@ -1,12 +1,13 @@
 /**
  * `land init` from a process-compose.yaml: commands, environment, working_dir, depends_on conditions, probes,
- * availability (restart policy) and shutdown map onto land's keys; everything else is named in a comment.
+ * availability (restart policy), shutdown (signal, timeout, command) and is_daemon map onto land's keys; everything
+ * else is named in a comment.
  */
 import { constants } from 'node:os';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { InputError } from '../errors.js';
 import { PROCFILE_ENV_FILES } from '../procfile/stack.js';
-import { Code, commandFields, renameReason, tierNames, type DraftConfig, type DraftTier } from './draft.js';
+import { Code, commandFields, plainArgv, renameReason, tierNames, type DraftConfig, type DraftTier } from './draft.js';
 
 type Yaml = Record<string, unknown>;
 
@@ -20,7 +21,7 @@ const PROBE_DEFAULTS = { period: 10, timeout: 1, failures: 3, delay: 0 };
 /** Keys read by this module; any other key of a process becomes a "not mapped" note. */
 const MAPPED_KEYS = new Set([
   'command', 'entrypoint', 'description', 'working_dir', 'environment', 'depends_on', 'availability',
-  'readiness_probe', 'liveness_probe', 'ready_log_line', 'shutdown', 'disabled', 'replicas',
+  'readiness_probe', 'liveness_probe', 'ready_log_line', 'shutdown', 'disabled', 'replicas', 'is_daemon',
 ]);
 const TOP_LEVEL_KEYS = new Set(['version', 'processes', 'environment']);
 
@@ -138,7 +139,17 @@ function dependsOn(value: unknown, names: Map<string, string>, notes: string[]):
   return result;
 }
 
-function stop(shutdown: unknown, notes: string[]): Record<string, unknown> | undefined {
+/**
+ * shutdown.command (a shell line, as process-compose runs it) as land's stop.command: an argv when it is plain
+ * words, a string when the tier's command already runs through a shell (`shell: true` applies to both), else an
+ * explicit `/bin/sh -c` argv.
+ */
+function stopCommand(command: string, tierShell: boolean): string | string[] {
+  if (tierShell) return command.trim();
+  return plainArgv(command) ?? ['/bin/sh', '-c', command.trim()];
+}
+
+function stop(shutdown: unknown, tierShell: boolean, notes: string[]): Record<string, unknown> | undefined {
   if (!isObject(shutdown)) return undefined;
   const result: Record<string, unknown> = {};
   if (shutdown.signal !== undefined) {
@@ -148,7 +159,11 @@ function stop(shutdown: unknown, notes: string[]): Record<string, unknown> | und
   }
   const timeout = seconds(shutdown.timeout_seconds);
   if (timeout !== undefined && timeout > 0) result.timeoutMs = Math.round(timeout * 1000);
-  if (shutdown.command !== undefined) notes.push(`shutdown.command ${show(shutdown.command)}: land stops a tier with its signal, not a command`);
+  if (typeof shutdown.command === 'string' && shutdown.command.trim() !== '') {
+    result.command = stopCommand(shutdown.command, tierShell);
+    if (result.signal !== undefined) notes.push(`shutdown.command and shutdown.signal: land runs the command instead of the signal, and sends ${String(result.signal)} only when the command fails`);
+  } else if (shutdown.command !== undefined) notes.push(`shutdown.command ${show(shutdown.command)}: not a command line: left out`);
+  if (shutdown.parent_only !== undefined) notes.push(`shutdown.parent_only ${show(shutdown.parent_only)}: land stops the tier's whole tree`);
   return Object.keys(result).length > 0 ? result : undefined;
 }
 
@@ -189,7 +204,11 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
   if (isObject(process.liveness_probe)) config.liveness = liveness(process.liveness_probe, notes);
   config.restart = restart(process.availability, notes);
   if (isObject(process.availability) && process.availability.exit_on_end === true) config.exitWith = true;
-  config.stop = stop(process.shutdown, notes);
+  config.stop = stop(process.shutdown, config.shell === true, notes);
+  if (process.is_daemon === true) {
+    config.daemon = true;
+    notes.push('is_daemon: started once the command exits 0; land follows the daemon by its marks (LAND_BOOT_ID, TRACEPARENT) and stops it with the tier');
+  } else if (process.is_daemon !== undefined && process.is_daemon !== false) notes.push(`is_daemon ${show(process.is_daemon)}: expected true or false: left out`);
   config.replicas = replicas(process.replicas, notes);
   if (process.disabled === true) {
     config.when = new Code('() => false');

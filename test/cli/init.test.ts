@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { CHILD, ROOT, freePort, land, landDone, markedProcesses } from '../helpers/land.js';
+import { CHILD, ROOT, freePort, isAlive, land, landDone, markedProcesses } from '../helpers/land.js';
 
 const folders: string[] = [];
 afterAll(() => {
@@ -47,14 +47,14 @@ describe('land init from a process-compose.yaml', () => {
     expect(config).toContain("ready: { log: 'worker waiting for jobs' }");
     // availability and shutdown
     expect(config).toContain("restart: { policy: 'on-failure', backoff: { initialMs: 2000, maxMs: 2000 }, maxRestarts: 3 }");
-    expect(config).toContain("stop: { signal: 'SIGINT', timeoutMs: 5000 }");
+    expect(config).toContain("stop: { signal: 'SIGINT', timeoutMs: 5000, command: 'node ../../scripts/drain.mjs' }");
     expect(config).toContain("stop: { signal: 'SIGTERM', timeoutMs: 3000 }");
     // environment (the top level's merged in), working_dir, a shell command kept as one
     expect(config).toContain(`env: { APP_ENV: 'development', API_PORT: '${apiPort}', DATABASE_URL: 'http://127.0.0.1:${dbPort}/app' }`);
     expect(config).toContain("cwd: './services/api'");
     expect(config).toContain(`command: 'node server.mjs --name "api" --port $API_PORT',\n      shell: true,`);
     // what could not be mapped, in comments
-    expect(config).toContain('// shutdown.command "node scripts/drain.mjs": land stops a tier with its signal, not a command');
+    expect(config).toContain('// shutdown.command and shutdown.signal: land runs the command instead of the signal, and sends SIGINT only when the command fails');
     expect(config).toContain('// not mapped: namespace: "background"');
     expect(config).toContain('// not mapped (top level): log_location: "./.pc/process-compose.log"');
     expect(config).toContain('// availability.restart "exit_on_failure"');
@@ -74,8 +74,10 @@ describe('land init from a process-compose.yaml', () => {
     expect(run.output.indexOf('api: pending → starting')).toBeGreaterThan(run.output.indexOf('migrate: ready → exited'));
     expect(run.output).not.toMatch(/docs: .*starting/);
     expect((await run.stop()).code).toBe(0);
-    // SIGINT, as shutdown.signal 2 said: the API drains.
-    expect(run.output).toMatch(/api +\| api draining/);
+    // shutdown.command drains the API, run with its environment in its folder (no SIGINT: it is for a failing command).
+    expect(run.output).toMatch(/api +\| api draining \(asked by the stop command\)/);
+    expect(run.output).toMatch(/api +\| \[stop\] drained/);
+    expect(run.output).not.toMatch(/api draining \(SIGINT\)/);
     expect(markedProcesses(run.bootId)).toEqual([]);
 
     // An existing config is not overwritten without --force.
@@ -114,6 +116,49 @@ describe('land init: ready_log_line', () => {
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/web: starting → ready/);
     expect((await run.stop()).code).toBe(0);
+  });
+});
+
+describe('land init: is_daemon and shutdown.command', () => {
+  it('maps them to daemon and stop.command: the converted config boots the daemon, ready on its port, and its stop command ends it', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const daemon = join(ROOT, 'test', 'fixtures', 'daemon.mjs');
+    const stopFile = join(dir, 'stop-now');
+    writeFileSync(
+      join(dir, 'process-compose.yaml'),
+      [
+        'processes:',
+        '  cache:',
+        `    command: "setsid node ${daemon} --tcp ${port} --pidfile cache.pid --stop-file ${stopFile} </dev/null >cache.out 2>&1 &"`,
+        '    is_daemon: true',
+        '    readiness_probe:',
+        `      exec: { command: "node -e \\"require('net').connect(${port}).on('connect', () => process.exit(0)).on('error', () => process.exit(1))\\"" }`,
+        '      period_seconds: 1',
+        '    shutdown:',
+        `      command: touch ${stopFile}`,
+        '      timeout_seconds: 5',
+        '      parent_only: true',
+        '',
+      ].join('\n'),
+    );
+    const init = await landDone(['init'], dir);
+    expect(init.code).toBe(0);
+    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(config).toContain('daemon: true,');
+    // The command runs through a shell (it backgrounds the daemon): so does the stop command, as a string.
+    expect(config).toContain(`stop: { timeoutMs: 5000, command: 'touch ${stopFile}' },`);
+    expect(config).toContain('// is_daemon: started once the command exits 0; land follows the daemon by its marks');
+    expect(config).toContain('// shutdown.parent_only true: land stops the tier\'s whole tree');
+    expect(config).not.toContain('not mapped: is_daemon');
+    expect((await landDone(['check'], dir)).code).toBe(0);
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/cache: starting → ready \(exec .*; daemon pid \d+, its launcher exited 0\)/);
+    const daemonPid = Number(readFileSync(join(dir, 'cache.pid'), 'utf8'));
+    expect((await run.stop()).code).toBe(0);
+    expect(readFileSync(join(dir, 'cache.out'), 'utf8')).toContain('daemon asked to stop, exiting');
+    expect(isAlive(daemonPid)).toBe(false);
+    expect(markedProcesses(run.bootId)).toEqual([]);
   });
 });
 

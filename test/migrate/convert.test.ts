@@ -34,12 +34,12 @@ describe('process-compose → land', () => {
     );
     expect(draft.tiers.map((t) => t.name)).toEqual(['my-web', 'job']);
     const web = draft.tiers[0]!;
-    expect(web.config).toMatchObject({ command: ['python', '-m', 'http.server'], env: { SHARED: '1', PORT: '8000' }, restart: { policy: 'never' }, stop: { signal: 'SIGQUIT' }, replicas: 2 });
+    expect(web.config).toMatchObject({ command: ['python', '-m', 'http.server'], env: { SHARED: '1', PORT: '8000' }, restart: { policy: 'never' }, stop: { signal: 'SIGQUIT', command: ['kill', 'it'] }, replicas: 2 });
     expect(web.notes).toEqual(
       expect.arrayContaining([
         '"my.web" in process-compose.yaml (renamed: tier names are letters, digits, - and _)',
         'environment: "broken" is not KEY=value: left out',
-        'shutdown.command "kill it": land stops a tier with its signal, not a command',
+        'shutdown.command and shutdown.signal: land runs the command instead of the signal, and sends SIGQUIT only when the command fails',
       ]),
     );
     const job = draft.tiers[1]!;
@@ -53,6 +53,36 @@ describe('process-compose → land', () => {
       ]),
     );
     expect(draft.notes).toEqual(expect.arrayContaining(['process "nocmd" has no command: left out', 'not mapped (top level): shell: {"shell_command":"zsh"}']));
+  });
+
+  it('maps is_daemon and shutdown.command: an argv for plain words, a string for a shell tier, else /bin/sh -c', async () => {
+    const draft = await draftFromProcessCompose(
+      [
+        'processes:',
+        '  pg:',
+        '    command: pg_ctl start -D data',
+        '    is_daemon: true',
+        '    shutdown: { command: pg_ctl stop -D data -m fast, timeout_seconds: 20 }',
+        '  redis:',
+        '    command: redis-server --port "$REDIS_PORT" --daemonize yes',
+        '    is_daemon: true',
+        '    shutdown: { command: redis-cli -p "$REDIS_PORT" shutdown }',
+        '  web:',
+        '    command: docker compose up web',
+        '    is_daemon: "yes"',
+        '    shutdown: { command: docker compose down && echo "down", signal: 15 }',
+      ].join('\n'),
+      'pc.yaml',
+    );
+    const [pg, redis, web] = draft.tiers;
+    expect(pg!.config).toMatchObject({ command: ['pg_ctl', 'start', '-D', 'data'], daemon: true, stop: { timeoutMs: 20_000, command: ['pg_ctl', 'stop', '-D', 'data', '-m', 'fast'] } });
+    expect(pg!.notes).toContain('is_daemon: started once the command exits 0; land follows the daemon by its marks (LAND_BOOT_ID, TRACEPARENT) and stops it with the tier');
+    // The tier runs through a shell: its stop command does too, as a string.
+    expect(redis!.config).toMatchObject({ shell: true, daemon: true, stop: { command: 'redis-cli -p "$REDIS_PORT" shutdown' } });
+    // An argv tier whose stop command needs a shell gets it spelt out; is_daemon that is not a boolean is said.
+    expect(web!.config).toMatchObject({ command: ['docker', 'compose', 'up', 'web'], stop: { signal: 'SIGTERM', command: ['/bin/sh', '-c', 'docker compose down && echo "down"'] } });
+    expect(web!.config.daemon).toBeUndefined();
+    expect(web!.notes).toContain('is_daemon "yes": expected true or false: left out');
   });
 
   it('gives probes their deadline from the defaults process-compose takes (period 10 s, 3 failures)', async () => {
