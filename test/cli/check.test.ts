@@ -152,4 +152,44 @@ describe('land check', () => {
     const up = await landDone(['up', '--no-tui'], dir);
     expectCleanRejection(up, dir, /tiers\.api\.ready\.log: expected a valid regular expression \(Unterminated character class\).*\(and 2 more problems\)$/);
   });
+
+  it('checks daemon and stop.command: one line per problem naming the file, the key and what was expected, exit 2', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          db: { command: ['node', CHILD], daemon: 'yes' },
+          cache: { command: ['node', CHILD], daemon: true, stop: { command: 'redis-cli shutdown' } },
+          queue: { command: ['node', CHILD], stop: { command: [] } },
+        },
+      },
+    });
+    const check = await landDone(['check'], dir);
+    expect(check.code).toBe(2);
+    expect(check.stdout.trimEnd().split('\n')).toEqual([
+      'land.config.mjs: tiers.db.daemon: expected true or false, got "yes"',
+      'land.config.mjs: tiers.cache.stop.command: expected an argv array; a string stop command needs shell: true, got "redis-cli shutdown"',
+      'land.config.mjs: tiers.queue.stop.command: expected a non-empty argv array of strings, or a string with shell: true, got []',
+    ]);
+    expectCleanRejection(await landDone(['up', '--no-tui'], dir), dir, /tiers\.db\.daemon: expected true or false, got "yes" \(and 2 more problems\)$/);
+
+    // A dependent waiting for a daemon tier to complete would never start; a stop command land cannot find fails first.
+    const waits = makeProject({
+      config: {
+        tiers: {
+          db: { command: ['node', CHILD], daemon: true },
+          web: { command: ['node', CHILD], dependsOn: { db: 'completed' } },
+        },
+      },
+    });
+    const completed = await landDone(['check'], waits);
+    expect(completed.stdout.trimEnd()).toBe(
+      'land.config.mjs: tiers.web.dependsOn.db: expected started or ready: db is a daemon tier (daemon: true), which never completes, got "completed"',
+    );
+    expect(completed.code).toBe(2);
+    const missing = makeProject({ config: { tiers: { db: { command: ['node', CHILD], daemon: true, stop: { command: ['no-such-stopper', 'now'] } } } } });
+    const notFound = await landDone(['check'], missing);
+    expect(notFound.stdout.trimEnd()).toBe('land.config.mjs: tiers.db.stop.command: expected an executable, "no-such-stopper" was not found on PATH');
+    expect(notFound.code).toBe(2);
+    expectCleanRejection(await landDone(['up', '--no-tui'], missing), missing, /tiers\.db\.stop\.command: expected an executable, "no-such-stopper" was not found on PATH$/);
+  });
 });
