@@ -6,12 +6,13 @@
  *   its readiness probe), `completed` → service_completed_successfully.
  * - `healthcheck` from the readiness probe (start_period = its timeout); `restart`; `stop_signal` /
  *   `stop_grace_period`; `limits.memory` → `mem_limit` (a warning: the kernel kills, land stops); every string has `$` doubled (Compose interpolates variables).
- * - Not expressible: a log-line readiness probe (a healthcheck cannot read the service's output: no healthcheck,
+ * - Not expressible: `daemon` and a stop command (warnings), a log-line readiness probe (a healthcheck cannot read the service's output: no healthcheck,
  *   and a dependent that waits for it to be ready waits for it to start), a liveness probe (Compose never restarts
  *   an unhealthy container), land's backoff and restart budget beyond `on-failure:<n>`.
  */
 import { Document, isMap, type Pair, type YAMLMap } from 'yaml';
 import { formatSize } from '../config/size.js';
+import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 import { describeProbe, probeCheck, seconds } from './probes.js';
 import {
@@ -80,6 +81,7 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
   const warn = (text: string) => warnings.push({ tier: tier.name, text });
   const ending = exitWithWarning('compose', model, tier);
   if (ending) warn(ending);
+  for (const text of daemonStopWarnings('compose', tier)) warn(text);
   if (tier.ready && probeCheck(tier.ready) === undefined) {
     warn(`readiness probe ${describeProbe(tier.ready)} not mapped: a Compose healthcheck cannot read the service's output`);
   }

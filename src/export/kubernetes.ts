@@ -8,8 +8,9 @@
  * - Dependencies: one init container per dependency that waits for its condition with `kubectl wait` (started: a
  *   pod of it running; ready: its pods Ready; completed: its Job complete), under a ServiceAccount that may read pods
  *   and jobs of the namespace.
- * - Stop: terminationGracePeriodSeconds from the stop timeout; a stop signal other than SIGTERM is sent by a preStop
- *   hook (`kill -<SIG> 1`) before Kubernetes' own SIGTERM.
+ * - Stop: terminationGracePeriodSeconds from the stop timeout; a stop command is a preStop exec hook, and without
+ *   one a stop signal other than SIGTERM is sent by a preStop hook (`kill -<SIG> 1`), both before Kubernetes' own
+ *   SIGTERM. `daemon` is not expressible (a container ends with its main process): a warning.
  * - `limits.memory` → `resources.limits.memory` in Ki/Mi/Gi (a warning: the container is OOMKilled, not stopped).
  * - A Job only for a one-shot tier (one a dependent waits for to be `completed`: `kubectl wait` needs a Job's
  *   `complete` condition); every other tier is a Deployment, whose pod is restarted after any exit (a warning when
@@ -34,6 +35,7 @@ import {
   type ExportWarning,
 } from './model.js';
 import type { ProbeSpec } from '../config/types.js';
+import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 
 type Json = Record<string, unknown>;
@@ -126,7 +128,8 @@ function container(model: ExportModel, tier: ExportTier, image: string, warn: (t
     result.resources = { limits: { memory: binarySize(tier.limits.memory, ['Ki', 'Mi', 'Gi']) } };
     warn(memoryLimitWarning(tier.limits.memory, 'resources.limits.memory'));
   }
-  if (tier.stop.signal !== 'SIGTERM') {
+  if (tier.stop.command) result.lifecycle = { preStop: { exec: { command: [...tier.stop.command] } } };
+  else if (tier.stop.signal !== 'SIGTERM') {
     const signal = tier.stop.signal.replace(/^SIG/, '');
     result.lifecycle = { preStop: { exec: { command: ['sh', '-c', `kill -${signal} 1; sleep ${seconds(tier.stop.timeoutMs)}`] } } };
     warn(`stop signal ${tier.stop.signal}: sent by a preStop hook to pid 1, then Kubernetes sends SIGTERM`);
@@ -189,6 +192,7 @@ export function kubernetesObjects(model: ExportModel, image: string, warnings: E
     const warn = (text: string) => warnings.push({ tier: tier.name, text });
     const ending = exitWithWarning('kubernetes', model, tier);
     if (ending) warn(ending);
+    for (const text of daemonStopWarnings('kubernetes', tier)) warn(text);
     const meta = (suffix: string) => ({ name: dnsName(model.app, tier.name, suffix), labels: labels(model, tier) });
     objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('env'), data: { ...tier.env } });
     if (Object.keys(tier.secrets).length > 0) secrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: meta('secrets'), type: 'Opaque', stringData: { ...tier.secrets } });

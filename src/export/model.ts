@@ -56,6 +56,8 @@ export interface ExportTier {
   decidedWhen: boolean;
   /** `exitWith: true`: no engine maps it (exit-with.ts says what comes closest). */
   exitWith?: true;
+  /** `daemon: true`: the command starts a daemon and exits 0 (daemon-stop.ts says what each engine does with it). */
+  daemon?: true;
 }
 
 export interface ExportModel {
@@ -160,6 +162,7 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
   };
   if (tier.description !== undefined) exported.description = tier.description;
   if (tier.exitWith) exported.exitWith = true;
+  if (tier.daemon) exported.daemon = true;
   if (tier.ready !== undefined) exported.ready = tier.ready;
   if (tier.liveness !== undefined) exported.liveness = tier.liveness;
   if (tier.limits !== undefined) exported.limits = tier.limits;

@@ -10,7 +10,9 @@
  *   tier that completed. A dependent waiting for it to be started or ready waits for it to complete (a warning).
  *   A log-line probe reads the unit's own journal (`_SYSTEMD_INVOCATION_ID`).
  * - Restarts: `Restart=`, `RestartSec=` (the first delay), `StartLimitBurst=`/`StartLimitIntervalSec=` (the budget).
- * - Stop: `KillSignal=`, `TimeoutStopSec=`, `KillMode=control-group` (then SIGKILL to the whole cgroup, as land does).
+ * - Stop: `KillSignal=`, `TimeoutStopSec=`, `KillMode=control-group` (then SIGKILL to the whole cgroup, as land does);
+ *   a stop command as `ExecStop=` (a warning: systemd sends KillSignal= to what is left after it).
+ * - `daemon: true`: `Type=forking` (the start ends when the launcher exits; the unit lives while its cgroup does).
  * - `limits.memory`: `MemoryMax=` (a warning: the kernel kills the unit at it, where land stops the tier gracefully).
  * - Environment: plain values as `Environment=`, secrets in a separate `EnvironmentFile=` of mode 0600.
  * - A liveness probe: a timer bound to the tier's unit runs it every interval (`<unit>-liveness.timer` and its
@@ -19,6 +21,7 @@
  * - Not expressible: a log-line liveness probe, a doubling backoff (RestartSteps= arrived in systemd 254):
  *   warnings, and a comment in the unit.
  */
+import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 import { describeProbe, logPattern, probeCheck, seconds, shellQuote, untilPasses } from './probes.js';
 import {
@@ -95,7 +98,8 @@ function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string)
   if (executable === undefined) warn(`command "${file}" was not found on this machine's PATH: ExecStart= names it as is`);
   const lines = [
     '[Service]',
-    tier.oneShot ? 'Type=oneshot' : 'Type=exec',
+    ...(tier.daemon ? ['# daemon: the start is done once the launcher has exited 0; the unit runs while its processes do'] : []),
+    tier.oneShot ? 'Type=oneshot' : tier.daemon ? 'Type=forking' : 'Type=exec',
     ...(tier.oneShot ? ['RemainAfterExit=yes'] : []),
     // A path as is (WorkingDirectory= takes no quotes), specifiers escaped.
     `WorkingDirectory=${tier.cwd.replace(/%/g, '%%')}`,
@@ -112,6 +116,12 @@ function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string)
   if (secretKeys.length > 0) {
     lines.push(`# secrets (${secretKeys.join(', ')}): install the file with mode 0600`);
     lines.push(`EnvironmentFile=${secretsDir(model.app)}/${model.app}-${tier.name}.secrets.env`);
+  }
+  if (tier.stop.command) {
+    const [stopFile, ...stopArgs] = tier.stop.command;
+    const stopExecutable = resolveExecutable(stopFile!, tier.cwd, process.env.PATH);
+    if (stopExecutable === undefined) warn(`stop command "${stopFile}" was not found on this machine's PATH: ExecStop= names it as is`);
+    lines.push(`ExecStop=${execLine([stopExecutable ?? stopFile!, ...stopArgs])}`);
   }
   lines.push(
     `Restart=${restartPolicy(tier, warn)}`,
@@ -141,6 +151,7 @@ function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[
   const warn = (text: string) => warnings.push({ tier: tier.name, text });
   const ending = exitWithWarning('systemd', model, tier);
   if (ending) warn(ending);
+  for (const text of daemonStopWarnings('systemd', tier)) warn(text);
   const { restart } = tier;
   if (restart.policy !== 'never' && restart.backoff.maxMs > restart.backoff.initialMs) {
     warn(`backoff doubling from ${restart.backoff.initialMs} ms to ${restart.backoff.maxMs} ms: systemd 252 waits RestartSec= every time (RestartSteps= needs systemd 254)`);
