@@ -38,7 +38,8 @@ function changeNote(tier: TierSnapshot): string {
 /** When the running process is the life a restart over the memory limit started (not a later one): how far over. */
 function memoryNote(tier: TierSnapshot): string {
   const last = tier.memory?.last;
-  if (!last || last.pid === undefined || last.pid !== tier.pid) return '';
+  // The life's leader: a daemon tier's launcher (its PID column shows the daemon's).
+  if (!last || last.pid === undefined || last.pid !== (tier.daemon?.launcher ?? tier.pid)) return '';
   return ` · after a restart over its memory limit (${formatSize(last.used)} > ${formatSize(tier.memory!.limit)})`;
 }
 
