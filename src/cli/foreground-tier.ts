@@ -29,7 +29,13 @@ export function describeEnd(tier: TierSnapshot): string {
   const crash = tier.history.findLast((transition) => transition.state === 'crashed');
   const why = crash ? `${crash.reason}; ${tier.reason}` : tier.reason;
   const exit = tier.lastExit;
-  const last = !exit ? '' : exit.givenUp ? ' (no exit: land gave up on the process)' : ` (last exit: ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`})`;
+  const last = !exit
+    ? ''
+    : exit.givenUp
+      ? ' (no exit: land gave up on the process)'
+      : exit.daemonEnded
+        ? ' (no exit code: its daemon ended)'
+        : ` (last exit: ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`})`;
   return `land: ${tier.name} failed: ${why}${last}`;
 }
 

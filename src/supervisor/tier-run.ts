@@ -55,8 +55,9 @@ export abstract class TierRun extends TierSpawn {
     this.timeToReadyMs = this.readyAt - life.startedAt;
     const pid = this.livePid ?? life.pid;
     life.span.end({ ok: true, pid });
-    const daemon = life.daemon ? `daemon pid ${pid}, its launcher exited 0` : undefined;
-    this.setState('ready', [spec ? `${describeProbe(spec)} passed` : daemon ? undefined : 'running', daemon].filter(Boolean).join('; '));
+    const passed = spec && `${describeProbe(spec)} passed`;
+    const daemon = life.daemon && `daemon pid ${pid}, its launcher exited 0`;
+    this.setState('ready', [passed, daemon].filter(Boolean).join('; ') || 'running');
     void this.watchLiveness(life);
   }
 
