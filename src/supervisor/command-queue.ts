@@ -4,10 +4,26 @@
  * A command that finds the same command still waiting its turn joins it instead of queueing another: all of them
  * asked for the same thing after what is running now, and one answer serves them all. Different tiers never wait
  * for each other.
+ *
+ * A tier with replicas is addressed as a whole (`api`: scale, restart all) or one replica at a time (`api.2`): a
+ * command on the tier waits for the commands on its replicas that came before it, and one on a replica for the
+ * commands on its tier, so a restart of `api.2` never slips into a `land scale api 1` that is removing it (it came
+ * back untracked), nor a restart of `api` into one of `api.2` (two copies). Replicas do not wait for each other.
  */
 interface Waiting {
   kind: string;
   result: Promise<unknown>;
+}
+
+/** Tier names hold no dot (schema.ts): `api.2` is replica 2 of `api`. */
+function groupOf(key: string): string | undefined {
+  const dot = key.indexOf('.');
+  return dot > 0 ? key.slice(0, dot) : undefined;
+}
+
+/** Two commands act on a common instance: the same name, or a tier and one of its replicas. */
+function overlaps(a: string, b: string): boolean {
+  return a === b || groupOf(a) === b || groupOf(b) === a;
 }
 
 export class CommandQueue {
@@ -17,16 +33,15 @@ export class CommandQueue {
   run<T>(key: string, kind: string, command: () => Promise<T>): Promise<T> {
     const queued = this.waiting.get(key);
     if (queued?.kind === kind) return queued.result as Promise<T>;
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    const before = [...this.tails].filter(([other]) => overlaps(key, other)).map(([, tail]) => tail);
     const entry: Waiting = { kind, result: Promise.resolve() };
-    const result = previous
-      .catch(() => undefined)
-      .then(() => {
-        if (this.waiting.get(key) === entry) this.waiting.delete(key);
-        return command();
-      });
+    const result = Promise.all(before).then(() => {
+      if (this.waiting.get(key) === entry) this.waiting.delete(key);
+      return command();
+    });
     entry.result = result;
     this.waiting.set(key, entry);
+    // Tails never reject: what waits on one only waits for its turn.
     const tail = result.catch(() => undefined);
     this.tails.set(key, tail);
     void tail.then(() => {

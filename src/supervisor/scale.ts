@@ -57,7 +57,7 @@ export async function scaleGroup(ctx: ScaleContext, group: string, count: number
   const removed = members.slice(count).reverse();
   const left = await Promise.all(
     removed.map(async (tier) => {
-      const stopLeft = await tier.stop(`removed by land scale ${group} ${count}`);
+      const stopLeft = await tier.remove(`removed by land scale ${group} ${count}`);
       ctx.tiers.remove(tier);
       if (tier.left.running().pids.length > 0) ctx.keepLeft(tier.name, tier.left);
       await tier.closeLog();

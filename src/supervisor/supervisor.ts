@@ -266,7 +266,7 @@ export class Supervisor implements SupervisorControl {
   // Commands on one tier, or one group of replicas, are serialised (command-queue.ts): each check below sees the
   // state the previous one left. A group name (a tier with replicas) acts on every replica.
   startTier(name: string, options: { force?: boolean } = {}): Promise<void> {
-    return this.commands.run(name, options.force ? 'spawn' : 'start', async () => {
+    return this.queued(name, options.force ? 'spawn' : 'start', async () => {
       const tiers = this.tiers.resolve(name);
       this.refuseWhileShuttingDown();
       const idle = tiers.filter((tier) => !tier.running);
@@ -281,7 +281,7 @@ export class Supervisor implements SupervisorControl {
 
   /** Resolves with what this stop gave up on (each life it ended says its own: not another command's). */
   stopTier(name: string): Promise<StillRunning[]> {
-    return this.commands.run(name, 'stop', async () => {
+    return this.queued(name, 'stop', async () => {
       const tiers = this.tiers.resolve(name).filter((tier) => tier.running || tier.state === 'backoff');
       if (tiers.length === 0) throw new ControlError('not-running', `${name} is not running (${this.tiers.resolve(name)[0]!.state})`);
       return (await Promise.all(tiers.map(async (tier) => ofTier(tier.name, await tier.stop())))).flat();
@@ -290,7 +290,7 @@ export class Supervisor implements SupervisorControl {
 
   /** Resolves with what this restart's stops gave up on. */
   restartTier(name: string): Promise<StillRunning[]> {
-    return this.commands.run(name, 'restart', async () => {
+    return this.queued(name, 'restart', async () => {
       const tiers = this.tiers.resolve(name);
       this.refuseWhileShuttingDown();
       const gated = tiers.find((tier) => tier.state === 'disabled');
@@ -320,6 +320,20 @@ export class Supervisor implements SupervisorControl {
         name,
         count,
       );
+    });
+  }
+
+  /**
+   * A command on one tier, in its turn (command-queue.ts). A replica that a `land scale` removed before that turn is
+   * gone: the command is dropped, and says so rather than "unknown tier".
+   */
+  private queued<T>(name: string, kind: string, command: () => Promise<T>): Promise<T> {
+    const named = this.tiers.get(name);
+    return this.commands.run(name, kind, () => {
+      if (named?.removed === undefined || this.tiers.get(name)) return command();
+      const group = groupOf(named.config);
+      const runs = this.tiers.members(group).map((tier) => tier.name);
+      throw new ControlError('not-running', `${name} was ${named.removed} before this command's turn (${group} runs ${runs.join(', ')})`);
     });
   }
 

@@ -22,7 +22,7 @@ export class TierProcess extends TierStop {
 
   /** start() up to its fork, for a wave of starts (spawn-wave.ts); nothing when the tier runs or is being started. */
   prepareStart(reason: string): TierStart | undefined {
-    if (this.life || this.forking) return undefined;
+    if (this.life || this.forking || this.removedBy !== undefined) return undefined;
     this.cancelBackoff();
     if (this.everStarted) this.restarts += 1;
     return this.prepareSpawn(reason);
@@ -60,10 +60,22 @@ export class TierProcess extends TierStop {
   /** Restart on request (or on change: `reason` says which file): a new life, counted as a restart, a fresh span. */
   async restart(reason?: string): Promise<Leftovers> {
     const left = await this.stop(reason ?? 'restarting on request');
+    // Removed meanwhile, or started by another command (a watch restart) while this one waited for the stop.
+    if (this.removedBy !== undefined || this.life || this.forking) return left;
     this.budget.reset();
     this.restarts += 1;
     this.spawn(reason ?? 'restarted on request');
     return left;
+  }
+
+  /** `land scale` removes this replica: it is stopped, and never started again by anything (scale.ts). */
+  remove(reason: string): Promise<Leftovers> {
+    this.removedBy ??= reason;
+    return this.stop(reason);
+  }
+
+  get removed(): string | undefined {
+    return this.removedBy;
   }
 
   /** The pid whose tree the memory watch samples: a leader (or daemon) running and not being stopped (memory-watch.ts). */

@@ -24,7 +24,9 @@ export class TierSet {
 
   remove(tier: TierProcess): void {
     const members = this.groups.get(groupOf(tier.config));
-    if (members) members.splice(members.indexOf(tier), 1);
+    const index = members?.indexOf(tier) ?? -1;
+    // splice(-1) would remove the last replica instead.
+    if (index >= 0) members!.splice(index, 1);
   }
 
   /** Every instance, group by group in dependency order, replicas by number. */

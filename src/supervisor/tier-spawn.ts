@@ -27,11 +27,14 @@ export interface TierStart {
 export abstract class TierSpawn extends TierBase {
   /** Between prepareSpawn and adopt: a second start of the same tier must not slip in. */
   protected forking = false;
+  /** Set as `land scale` removes this replica: nothing starts it again (a restart waiting on the stop, a backoff). */
+  protected removedBy?: string;
 
   protected abstract awaitReady(life: Life): Promise<void>;
   protected abstract onExit(life: Life, code: number | null, signal: NodeJS.Signals | null): Promise<void>;
 
   protected spawn(reason: string): void {
+    if (this.removedBy !== undefined) return;
     const start = this.prepareSpawn(reason);
     start.fork();
     start.adopt();
