@@ -2,6 +2,7 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, oneLine } from '../errors.js';
 import { sendFatal } from './background-channel.js';
+import { stdoutVerdict, watchStdout } from './stdout-failure.js';
 import { libraryVersion } from '../telemetry/version.js';
 import type { LogsOptions } from './logs.js';
 import type { ExportOptions } from './export.js';
@@ -52,7 +53,8 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     // the program's own options are only --version and --help.
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(oneLineCommanderError(text)) });
+    .configureOutput({ outputError: (text, write) => write(oneLineCommanderError(text)) })
+    .hook('preAction', (_program, command) => watchStdout(command.name(), command.opts()));
   const configOption = () => new Option('-c, --config <file>', 'config file (.ts, .mts, .js, .mjs)');
   const profileOption = () => new Option('-p, --profile <name>', 'profile from profiles/<name>.env');
 
@@ -235,7 +237,7 @@ export async function main(argv: string[]): Promise<number> {
       program.outputHelp();
       return 2;
     }
-    return await pending;
+    return await stdoutVerdict(await pending);
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;

@@ -1,0 +1,45 @@
+/**
+ * Every command's stdout can fail under it: its reader goes away (EPIPE: `land logs api -f | head -1`, `land status |
+ * grep -m1 ready`), a redirected file's disk fills (ENOSPC), a terminal hangs up (EIO). The 'error' event had no
+ * listener in the client commands, so it crashed them with a Node stack trace (exit 1), `land up -d` half-way
+ * through its wait. Now (README "When an output fails"):
+ * - a reader that goes away ends the command quietly: `land logs` at once, exit 0 (what the reader wanted it has:
+ *   `git log | head` ends the same way; not 141, which `set -o pipefail` would take for a failure); any other
+ *   command finishes what it does and exits with its own code (a restart is still done, a failed check still 2);
+ * - any other failure is said on stderr, and a command that would have exited 0 exits 1 (its output is lost);
+ * - `land up` (not -d), `land spawn` running a tier alone, `land run` and `land watch` keep their own rules
+ *   (src/cli/sinks.ts): the stack, or the child, runs on without its display.
+ */
+import { guardStdio, onSinkLost, sinkLost, tell } from './sinks.js';
+
+/** Commands that print until stopped, or a whole log: a reader that goes away is what stops them. */
+const ENDS_WITH_READER = new Set(['logs']);
+/** Commands whose outputs follow their own rules (sinks.ts); `land up -d` is a client like the others. */
+const OWN_RULES = new Set(['up', 'spawn', 'run', 'watch']);
+
+let judged = false;
+
+/** Before the command runs: a failing stdout never crashes it, and `land logs` ends with its reader. */
+export function watchStdout(command: string, options: { background?: boolean }): void {
+  guardStdio();
+  judged = !OWN_RULES.has(command) || (command === 'up' && options.background === true);
+  if (!judged || !ENDS_WITH_READER.has(command)) return;
+  onSinkLost(({ name, why }) => {
+    if (name !== 'stdout') return;
+    if (why !== 'EPIPE') tell(`land: could not write to stdout (${why})`);
+    process.exit(why === 'EPIPE' ? 0 : 1);
+  });
+}
+
+/**
+ * The command's exit code once stdout has had a turn of the loop to report a failure of its last write (a write's
+ * error is emitted on the next tick, after the command has ended).
+ */
+export async function stdoutVerdict(code: number): Promise<number> {
+  if (!judged) return code;
+  await new Promise((resolve) => setImmediate(resolve));
+  const why = sinkLost('stdout');
+  if (why === undefined || why === 'EPIPE' || code !== 0) return code;
+  tell(`land: could not write to stdout (${why})`);
+  return 1;
+}
