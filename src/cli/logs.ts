@@ -30,11 +30,7 @@ function parseLines(value: string | undefined): number | undefined {
 /** Recent lines (all the stack keeps, or --lines, per tier), and with -f every new one until Ctrl-C or the stack stops. */
 export async function logsCommand(tiers: string[], options: LogsOptions): Promise<number> {
   const limit = parseLines(options.lines);
-  // A reader that goes away (`land logs | head`) ends the command quietly, as it ends `cat`; nothing is left to do.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
+  // A reader that goes away (`land logs | head`) ends the command quietly: src/cli/stdout-failure.ts.
   const recorded = async (noStack: boolean) => (await import('./recorded-logs.js')).recordedLogs(tiers, options, limit, noStack);
   if (options.boot !== undefined) return recorded(false);
   try {

@@ -1,0 +1,121 @@
+/**
+ * Every command's stdout failing under it (README "When an output fails"): a reader that goes away (EPIPE) ends
+ * `land logs` quietly with exit 0, and any other command finishes what it does and exits with its own code; any
+ * other failure (a full disk) is one line on stderr and exit 1. Never a Node stack trace; `land up` keeps its own
+ * rules (its stack runs on).
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { child, LAND_BIN, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { cleanUp, status, tierOf } from '../control/helpers.js';
+
+const runs: LandRun[] = [];
+afterEach(async () => {
+  await cleanUp(runs);
+});
+afterAll(removeProjects);
+
+interface Ended {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `land <args>` whose stdout is: `closed` (the reader gone before land writes a byte: the read end is closed at
+ * once), `first-line` (the reader takes one line and goes, as `| head -1`), or `full` (/dev/full: ENOSPC).
+ */
+function landWithStdout(args: string[], cwd: string, stdout: 'closed' | 'first-line' | 'full'): Promise<Ended> {
+  const full = stdout === 'full' ? openSync('/dev/full', 'w') : undefined;
+  const proc = spawn(process.execPath, [LAND_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', full ?? 'pipe', 'pipe'] });
+  if (full !== undefined) closeSync(full);
+  let out = '';
+  let err = '';
+  proc.stderr!.setEncoding('utf8').on('data', (text: string) => (err += text));
+  if (stdout === 'closed') proc.stdout!.destroy();
+  if (stdout === 'first-line') {
+    proc.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      out += text;
+      if (out.includes('\n')) {
+        out = out.slice(0, out.indexOf('\n') + 1);
+        proc.stdout!.destroy();
+      }
+    });
+  }
+  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout: out, stderr: err })));
+}
+
+async function chattyStack(): Promise<string> {
+  const dir = makeProject({
+    config: {
+      tiers: {
+        chatty: { command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.03; done'] },
+        quiet: { command: ['sh', '-c', 'echo once; exec sleep 1000'] },
+      },
+    },
+  });
+  const up = land(['up', '-d'], dir);
+  runs.push(up);
+  return dir;
+}
+
+describe("a command's stdout that fails", () => {
+  it('land up -d whose reader went away still waits for the stack, and says nothing of it', async () => {
+    const dir = makeProject({ config: { tiers: { a: { command: child('--say', 'up') } } } });
+    const up = await landWithStdout(['up', '-d'], dir, 'closed');
+    try {
+      expect(up.stderr).not.toMatch(/EPIPE|node:events|at /);
+      expect(up.code).toBe(0);
+      expect(tierOf(await status(dir), 'a').state).toBe('ready');
+    } finally {
+      await landDone(['down'], dir);
+    }
+  }, 60_000);
+
+  it('land logs -f ends quietly with exit 0 when its reader goes; other commands end with their own code', async () => {
+    const dir = await chattyStack();
+    await runs[0]!.exited;
+    expect(runs[0]!.stderr).toMatch(/dashboard/);
+    for (const args of [['logs', 'chatty', '-f'], ['logs', 'chatty', '-f', '--json'], ['logs', '-f']]) {
+      const logs = await landWithStdout(args, dir, 'first-line');
+      expect(logs, args.join(' ')).toMatchObject({ code: 0, stderr: '' });
+      expect(logs.stdout).toMatch(args.includes('--json') ? /^\{"tier":"chatty"/ : /tick|once/);
+    }
+    const before = tierOf(await status(dir), 'quiet').pid;
+    const cases: Array<[string[], number]> = [
+      [['status'], 0],
+      [['status', '--json'], 0],
+      [['logs', 'chatty'], 0],
+      [['profiles'], 0],
+      [['check', '--json'], 0],
+      [['restart', 'quiet'], 0],
+    ];
+    for (const [args, code] of cases) {
+      const ended = await landWithStdout(args, dir, 'closed');
+      expect(ended, args.join(' ')).toMatchObject({ code, stderr: '' });
+    }
+    // The restart was done, whoever read its answer.
+    expect(tierOf(await status(dir), 'quiet').pid).not.toBe(before);
+    const snapshot = await status(dir);
+    const down = await landDone(['down'], dir);
+    expect(down.code).toBe(0);
+    expect(markedProcesses(snapshot.bootId)).toEqual([]);
+  }, 120_000);
+
+  it('a check that finds problems exits 2 whoever reads it', async () => {
+    const dir = makeProject({ config: { tiers: { a: { command: [] } } } });
+    const check = await landWithStdout(['check', '--json'], dir, 'closed');
+    expect(check).toMatchObject({ code: 2, stderr: '' });
+  });
+
+  it('a full disk under stdout: one line on stderr, exit 1 (land logs -f included)', async () => {
+    const dir = await chattyStack();
+    await runs[0]!.exited;
+    for (const args of [['status'], ['logs', 'chatty'], ['logs', 'chatty', '-f']]) {
+      const ended = await landWithStdout(args, dir, 'full');
+      expect(ended, args.join(' ')).toMatchObject({ code: 1, stderr: 'land: could not write to stdout (ENOSPC)\n' });
+    }
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  }, 120_000);
+});
