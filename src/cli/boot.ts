@@ -57,6 +57,8 @@ export interface StackOptions {
   ending?: string;
   /** Started by `land up --background`: no display, land's own lines only, in a bounded file (background-output.ts). */
   inBackground?: string;
+  /** The boot id the folder was claimed with (up.ts); a new one without. */
+  bootId?: string;
   /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
   until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number | StackEnd>;
 }
@@ -235,7 +237,7 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
     recordDir: telemetry.recordDir,
     receiver: receiver ? fromBootStore(receiver.store) : undefined,
   }));
-  const bootId = newBootId();
+  const bootId = options.bootId ?? newBootId();
   const sink = new SinkProxy();
   const telemetry = startMountainTelemetry(plan, bootId, sink);
   const receiver = await openReceiver(plan, bootId, telemetry, sink, options.receiverPort).catch(async (error: unknown) => {

@@ -58,12 +58,20 @@ export function asCliError(error: unknown, target: Target): unknown {
   return error;
 }
 
-/** Run a client action against the project's stack, mapping its failures. */
+/**
+ * Run a client action against the project's stack, mapping its failures. Nothing listening: a land that is
+ * booting is waited for and the action sent again (nothing of it reached a stack), a land that died is said
+ * (src/cli/no-stack.ts).
+ */
 export async function withStack<T>(options: TargetOptions, action: (target: Target) => Promise<T>): Promise<T> {
   const target = findTarget(options);
-  try {
-    return await action(target);
-  } catch (error) {
-    throw error instanceof NoAnswerError ? await noAnswer(error, target) : asCliError(error, target);
+  for (;;) {
+    try {
+      return await action(target);
+    } catch (error) {
+      if (error instanceof NoAnswerError) throw await noAnswer(error, target);
+      if (!(error instanceof NoStackError) || error.wentAway) throw asCliError(error, target);
+      await (await import('./no-stack.js')).afterNoSocket(target, asCliError(error, target) as Error);
+    }
   }
 }

@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { describeStillRunning, type StillRunning } from '../supervisor/left-behind.js';
 import { findTarget, withStack, type TargetOptions } from './control-target.js';
 import { isStopped, startTimeOf, stillRunning } from './land-process.js';
+import { DeadLandError } from './dead-land.js';
 
 /**
  * How long land may take to exit once its control socket has gone (it flushes telemetry, each pipe bounded); a
@@ -74,9 +75,31 @@ async function waitForExit({ pid, startTime }: { pid: number; startTime?: string
  * counts as gone. What the shutdown could not stop is said as `land up` says it, with the same exit code.
  */
 export async function downCommand(options: TargetOptions): Promise<number> {
-  const { land, left = [] } = await requestShutdown(options);
+  let heard: Heard;
+  try {
+    heard = await requestShutdown(options);
+  } catch (error) {
+    if (error instanceof DeadLandError) return reapDeadLand(error);
+    throw error;
+  }
+  const { land, left = [] } = heard;
   if (land) await waitForExit(land);
   process.stdout.write(`land: stack stopped${land ? ` (boot ${land.bootId})` : ''}\n`);
   for (const line of describeStillRunning(left)) process.stderr.write(`land: ${line}\n`);
   return left.length > 0 ? EXIT_LEFT_BEHIND : 0;
+}
+
+/**
+ * The stack's land died (SIGKILL, the OOM killer) and what it started runs on: reaped by its boot mark, as the next
+ * `land up` would (pidfile.ts), and said. Exit 0, or 7 with what could not be stopped.
+ */
+async function reapDeadLand({ land }: DeadLandError): Promise<number> {
+  const { reapBootAndWait } = await import('../supervisor/pidfile.js');
+  const { reaped, left } = await reapBootAndWait(land.bootId);
+  const stopped = reaped.length - left.pids.length;
+  process.stderr.write(`land: the stack's land had died (pid ${land.pid}, boot ${land.bootId}): stopped ${stopped} process(es) it left running\n`);
+  process.stdout.write(`land: stack stopped (boot ${land.bootId})\n`);
+  const lines = describeStillRunning(left.pids.length > 0 ? [left] : []);
+  for (const line of lines) process.stderr.write(`land: ${line}\n`);
+  return lines.length > 0 ? EXIT_LEFT_BEHIND : 0;
 }

@@ -1,9 +1,11 @@
 /** `land up`: boot the stack under a profile, show it, and bring it down on Ctrl-C / SIGTERM / SIGHUP / quit. */
 import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { refuseIfLive } from '../control/listen.js';
-import { ensureSocketDir, socketPath } from '../control/paths.js';
+import { ensureSocketDir, projectRoot, socketPath } from '../control/paths.js';
 import { preflight } from '../supervisor/preflight.js';
-import { liveLand, readPidRecord, reapBoot } from '../supervisor/pidfile.js';
+import { removePidRecord } from '../supervisor/pidfile.js';
+import { claimStack, ClaimRefused } from '../supervisor/stack-claim.js';
+import { newBootId } from '../telemetry/ids.js';
 import { InputError } from '../errors.js';
 import { isSpawnOutputName, openFatalChannel } from './background-channel.js';
 import { readPlan, type InputOptions } from './inputs.js';
@@ -11,6 +13,7 @@ import type { DashboardFlags } from './dashboard-start.js';
 import { restrictPlan } from './only.js';
 import { startLean } from '../runtime/optimizer.js';
 import type { StackOptions } from './boot.js';
+import type { BootPlan } from '../config/types.js';
 import { endingTiers, untilTierEnds } from './exit-with.js';
 
 export interface UpOptions extends InputOptions, DashboardFlags {
@@ -40,17 +43,23 @@ export interface UpOptions extends InputOptions, DashboardFlags {
   inBackground?: string;
 }
 
-function refuseSecondLand(rootDir: string): void {
-  const previous = readPidRecord(rootDir);
-  const live = liveLand(previous);
-  if (live) {
-    throw new InputError(`land is already running this stack (pid ${live.pid}, boot ${live.bootId}); stop it with \`land down\``, EXIT_CONFLICT);
+/**
+ * The folder claimed before anything is read (stack-claim.ts): a `land down` from now on finds this land, and a
+ * second land is refused here. What a land that died left running is reaped. Released by upCommand if the boot
+ * fails; a land that runs the stack keeps it until its end.
+ */
+function claimFolder(rootDir: string, options: UpOptions): string {
+  // .land/run private and really a folder (not a link, a file or another user's) before anything is read from it.
+  ensureSocketDir(rootDir);
+  const bootId = newBootId();
+  try {
+    // A land `land up -d` started takes over the claim of the foreground that started it.
+    const { dead, reaped } = claimStack(rootDir, bootId, options.inBackground !== undefined ? process.ppid : undefined);
+    if (dead && reaped > 0) process.stderr.write(`land: reaped ${reaped} process(es) left by a land that died (pid ${dead.pid}, boot ${dead.bootId})\n`);
+  } catch (error) {
+    throw error instanceof ClaimRefused ? new InputError(error.message, EXIT_CONFLICT) : error;
   }
-  if (!previous) return;
-  const reaped = reapBoot(previous.bootId);
-  if (reaped.length > 0) {
-    process.stderr.write(`land: reaped ${reaped.length} process(es) left by a land that died (pid ${previous.pid}, boot ${previous.bootId})\n`);
-  }
+  return bootId;
 }
 
 /** The plan for this boot; with `only`, restricted to the requested tiers (and their dependencies). */
@@ -77,7 +86,24 @@ export async function upCommand(options: UpOptions): Promise<number> {
   refuseBackgroundMisuse(options);
   // No optimizing compiler until land is busy: an idle supervisor keeps ~4 MB less resident (src/runtime/optimizer.ts).
   startLean();
-  const plan = await readBootPlan(options);
+  let rootDir = projectRoot(options.config);
+  let bootId = claimFolder(rootDir, options);
+  try {
+    const plan = await readBootPlan(options);
+    if (plan.config.rootDir !== rootDir) {
+      // Never seen: the clients find the socket from the same locator. Claimed where the stack really lives.
+      removePidRecord(rootDir);
+      rootDir = plan.config.rootDir;
+      bootId = claimFolder(rootDir, options);
+    }
+    return await bootClaimed(plan, options, bootId);
+  } finally {
+    // Only this land's own claim: a background land that took it over, or a stack that ran, is not touched.
+    removePidRecord(rootDir);
+  }
+}
+
+async function bootClaimed(plan: BootPlan, options: UpOptions, bootId: string): Promise<number> {
   // `--exit-with` or the `exitWith` keys (checked before anything starts); `land spawn`'s own `until` wins.
   const ending = options.until ? undefined : endingTiers(plan, options.exitWith);
   if (options.background && ending && ending.names.length > 0) {
@@ -85,17 +111,13 @@ export async function upCommand(options: UpOptions): Promise<number> {
     throw new InputError(`exitWith (on ${ending.names.join(', ')}): not with -d/--background (it ends \`land up\` with the tier's code; run it in the foreground)`);
   }
   const until = options.until ?? (ending && ending.names.length > 0 ? untilTierEnds(ending) : undefined);
-  const rootDir = plan.config.rootDir;
-  // .land/run private and really a folder (not a link, a file or another user's) before anything is read from it.
-  ensureSocketDir(rootDir);
-  refuseSecondLand(rootDir);
   // The socket agrees with the pid file: a live land answering on it is refused before anything starts.
-  await refuseIfLive(socketPath(rootDir));
+  await refuseIfLive(socketPath(plan.config.rootDir));
   if (ending?.note) process.stderr.write(`${ending.note}\n`);
   // Checked in the foreground, before the fork: bad input is one line and an exit code here, with nothing started.
   if (options.background) return (await import('./background.js')).upInBackground(plan, options);
   // Only now the stack starts (its modules come in the config loader's chunk: scripts/bundle.mjs); the telemetry
   // clients stay lazy.
   const { runStack } = await import('./boot.js');
-  return runStack(plan, { ...options, until, ending: until && ending?.source });
+  return runStack(plan, { ...options, until, ending: until && ending?.source, bootId });
 }

@@ -6,13 +6,16 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
-import type { StillRunning } from './left-behind.js';
+import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
+import { NOTHING_LEFT, type Leftovers, type StillRunning } from './left-behind.js';
 import { processesMarked, readProc } from './process-tree.js';
 
 export interface PidRecord {
   pid: number;
   startTime: string;
   bootId: string;
+  /** Claimed, not yet answering on its control socket (stack-claim.ts): the config is being read, the stack built. */
+  booting?: true;
   /**
    * Written at the shutdown's end when it left processes running: a `land down` that comes after the control
    * socket has closed, while land is still exiting, says them from here.
@@ -24,7 +27,7 @@ export function runDir(rootDir: string): string {
   return join(rootDir, '.land', 'run');
 }
 
-function pidPath(rootDir: string): string {
+export function pidPath(rootDir: string): string {
   return join(runDir(rootDir), 'land.pid');
 }
 
@@ -60,6 +63,17 @@ export function reapBoot(bootId: string): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * reapBoot, then until they are gone (SIGKILL again to what is still there, what forked meanwhile included), bounded
+ * as a stop's grace: `land down` says what it reaped and what it could not.
+ */
+export async function reapBootAndWait(bootId: string): Promise<{ reaped: number[]; left: Leftovers }> {
+  const reaped = reapBoot(bootId);
+  if (reaped.length === 0) return { reaped, left: NOTHING_LEFT };
+  const now = Date.now();
+  return { reaped, left: await endTree({ marks: { LAND_BOOT_ID: bootId } }, 'SIGKILL', now, now + STOP_GRACE_MS) };
 }
 
 /** Written beside its final name and renamed over it (private-dir.ts), in the folder made private beforehand. */

@@ -118,6 +118,8 @@ export class Supervisor implements SupervisorControl {
   /** Begin the boot: every tier whose dependencies are met starts now, the rest as their dependencies get there. */
   start(): void {
     this.booted = true;
+    // A `land down` that reached the control socket before the start: nothing starts (stopAll marks them stopped).
+    if (this.shuttingDown) return;
     this.schedule();
     void this.changes.start().catch((error: unknown) => {
       this.emit({ type: 'error', tier: 'mountain', tag: 'watch-failed', message: String(error), at: Date.now() });

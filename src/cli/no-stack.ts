@@ -1,0 +1,54 @@
+/**
+ * A control client found nothing listening on the stack's socket. That is not always "no stack is running":
+ * - a land is booting: it claimed the folder (its pid file says `booting`, src/supervisor/stack-claim.ts) and has
+ *   not bound its socket yet. The client waits for it (a `land down` in the first ~150 ms of a `land up` said "no
+ *   stack" and the stack booted anyway), bounded by BOOT_WAIT_MS;
+ * - the land died (SIGKILL, OOM killer) and its tiers run on: their boot mark is found. The client says so, and
+ *   `land down` reaps them (down.ts) rather than leaving it to the next `land up`.
+ * Loaded only on that path: the pid file's module brings the process-tree code, which a quick client does not need.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { displayPath } from '../config/display-path.js';
+import { EXIT_NO_ANSWER, EXIT_NO_STACK } from '../control/exit-codes.js';
+import { probeSocket } from '../control/listen.js';
+import { InputError } from '../errors.js';
+import { liveLand, readPidRecord, type PidRecord } from '../supervisor/pidfile.js';
+import { DeadLandError } from './dead-land.js';
+import { processesMarked } from '../supervisor/process-tree.js';
+import { isStopped } from './land-process.js';
+import type { Target } from './control-target.js';
+
+/** How long a client waits for a booting land's socket (a TypeScript config compiled cold takes a second or two). */
+const BOOT_WAIT_MS = 30_000;
+
+/**
+ * After a failed connect: resolves when the socket answers now (the request may be sent again: nothing reached the
+ * stack), or throws what the client should say. `plain`: the error to throw when no land is found at all.
+ */
+export async function afterNoSocket(target: Target, plain: Error): Promise<void> {
+  const where = displayPath(target.rootDir) || '.';
+  let booting: PidRecord | undefined;
+  const giveUpAt = Date.now() + BOOT_WAIT_MS;
+  for (;;) {
+    // Read before the socket is tried: a land whose pid file no longer says `booting` has its socket bound.
+    const record = readPidRecord(target.rootDir);
+    if ((await probeSocket(target.socket)) === 'live') return;
+    const live = liveLand(record);
+    if (live?.booting) {
+      booting = live;
+      if (Date.now() > giveUpAt) throw notBootedInTime(live, where);
+      await sleep(50);
+      continue;
+    }
+    if (live) throw plain; // exiting after its shutdown: its socket has closed (down.ts waits for it)
+    const pids = record ? processesMarked({ LAND_BOOT_ID: record.bootId }, { fresh: true }) : [];
+    if (record && pids.length > 0) throw new DeadLandError(record, pids, where);
+    if (booting) throw new InputError(`no stack is running in ${where}: the land that was starting it (pid ${booting.pid}) exited before its stack was up`, EXIT_NO_STACK);
+    throw plain;
+  }
+}
+
+function notBootedInTime(land: PidRecord, where: string): InputError {
+  const why = isStopped(land.pid) ? `it is stopped (SIGSTOP or Ctrl-Z): resume it with \`kill -CONT ${land.pid}\`` : 'it may be hung';
+  return new InputError(`land pid ${land.pid} has been starting the stack in ${where} for ${BOOT_WAIT_MS / 1000} s without answering: ${why}`, EXIT_NO_ANSWER);
+}
