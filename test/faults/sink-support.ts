@@ -42,14 +42,18 @@ export interface Leftover {
   bootId: string;
 }
 
-/** Waits for the land of `dir` to write its pid file. */
+/**
+ * Waits for the land of `dir` to write its pid file as the stack's land: past its claim (`booting`, held by the
+ * `land up` that checks the inputs, the foreground of a `-d` among them) to the record it writes once its control
+ * socket listens.
+ */
 export async function landOf(dir: string, timeoutMs = 30_000): Promise<Leftover> {
-  let record: { pid: number; bootId: string } | undefined;
+  let record: { pid: number; bootId: string; booting?: true } | undefined;
   await waitUntil(
     () => {
       const text = readText(join(dir, '.land', 'run', 'land.pid'));
-      record = text === '' ? undefined : (JSON.parse(text) as { pid: number; bootId: string });
-      return record !== undefined;
+      record = text === '' ? undefined : (JSON.parse(text) as { pid: number; bootId: string; booting?: true });
+      return record !== undefined && record.booting === undefined;
     },
     timeoutMs,
     `a land to start in ${dir}`,

@@ -1,0 +1,136 @@
+/**
+ * Who holds a stack's folder, at any moment of its land's life:
+ * - from the start of `land up` (before its config is read) its pid file claims the folder: a `land down` or
+ *   `land status` that comes during the boot waits for the stack (before, they said "no stack is running" and the
+ *   stack booted anyway), a second `land up` is refused at once, and a boot that fails lets the folder go;
+ * - after its land is SIGKILLed, `land status` says that the land died and its processes still run, and `land down`
+ *   reaps them by their boot mark (before, both said "no stack is running" and the processes ran on).
+ * The config here sleeps as it loads, so the boot's first moments last long enough to be met every time.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
+import { cleanUp, status, tierOf } from '../control/helpers.js';
+
+const runs: LandRun[] = [];
+afterEach(async () => {
+  await cleanUp(runs);
+});
+afterAll(removeProjects);
+
+const TIERS = { a: { command: ['sh', '-c', 'echo a up; exec sleep 300'], ready: { log: 'a up' } } };
+
+/** A config that takes `ms` to load (then, with `fail`, throws); it makes the file `loading` as it begins. */
+function slowProject(ms: number, fail = false): string {
+  const config = [
+    "import { writeFileSync } from 'node:fs';",
+    "writeFileSync(new URL('./loading', import.meta.url), '');",
+    `await new Promise((resolve) => setTimeout(resolve, ${ms}));`,
+    fail ? "throw new Error('the config gave up');" : '',
+    `export default ${JSON.stringify({ tiers: TIERS })};`,
+  ].join('\n');
+  return makeProject({ config: { tiers: {} }, files: { 'land.config.mjs': config } });
+}
+
+const pidFile = (dir: string) => join(dir, '.land', 'run', 'land.pid');
+/** land up is reading its config: its boot has begun, its control socket is not there yet. */
+const loading = (dir: string) => waitUntil(() => existsSync(join(dir, 'loading')), 20_000, 'the config to be loading');
+
+function started(args: string[], dir: string): LandRun {
+  const run = land(args, dir);
+  runs.push(run);
+  return run;
+}
+
+describe("a stack's folder while its land boots", () => {
+  it('land down during the boot waits for the stack and stops it; land up exits 0 and leaves nothing', async () => {
+    const dir = slowProject(1500);
+    const up = started(['up', '--no-tui'], dir);
+    await loading(dir);
+    const down = await landDone(['down'], dir);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toMatch(/^land: stack stopped \(boot \S+\)\n$/);
+    expect(await up.exited).toEqual({ code: 0, signal: null });
+    expect(markedProcesses(up.bootId)).toEqual([]);
+    expect(existsSync(pidFile(dir))).toBe(false);
+  }, 60_000);
+
+  it('land status during the boot answers once the stack is up; a second land up is refused at once (exit 4)', async () => {
+    const dir = slowProject(1500);
+    const up = started(['up', '--no-tui'], dir);
+    await loading(dir);
+    const [snapshot, second] = await Promise.all([status(dir), landDone(['up', '--no-tui'], dir)]);
+    expect(snapshot.pid).toBe(up.proc.pid);
+    expect(second.code).toBe(4);
+    expect(second.stderr).toMatch(new RegExp(`^land: land is already running this stack \\(pid ${up.proc.pid}, boot ${snapshot.bootId}\\); stop it with \`land down\`\\n$`));
+    expect(second.stdout).toBe('');
+    await up.waitFor(/a: starting → ready/);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    expect((await up.exited).code).toBe(0);
+  }, 60_000);
+
+  it('a boot that fails lets the folder go: a land status waiting for it says so, exit 3', async () => {
+    const dir = slowProject(1500, true);
+    const up = started(['up', '--no-tui'], dir);
+    await loading(dir);
+    const waited = await landDone(['status'], dir);
+    expect((await up.exited).code).toBe(2);
+    expect(up.stderr).toMatch(/the config gave up/);
+    expect(waited.code).toBe(3);
+    expect(waited.stderr).toBe(`land: no stack is running in ${dir}: the land that was starting it (pid ${up.proc.pid}) exited before its stack was up\n`);
+    expect(existsSync(pidFile(dir))).toBe(false);
+  }, 60_000);
+
+  it('land up -d and land down at the same moment: the stack is stopped, up -d says so (exit 3), nothing is left', async () => {
+    const dir = slowProject(1000);
+    const up = started(['up', '-d'], dir);
+    await loading(dir);
+    const down = await landDone(['down'], dir);
+    expect(down.code, down.stderr).toBe(0);
+    const exit = await up.exited;
+    expect(exit.code, up.stderr).toBe(3);
+    const bootId = /boot (\S+)/.exec(down.stdout)![1]!;
+    await waitUntil(() => !existsSync(pidFile(dir)), 20_000, 'the background land to exit');
+    expect(markedProcesses(bootId)).toEqual([]);
+  }, 60_000);
+});
+
+describe('a stack whose land was SIGKILLed', () => {
+  it('land status says so and names what still runs; land down reaps it by the boot mark and says so', async () => {
+    const dir = makeProject({ config: { tiers: { ...TIERS, b: { command: ['sh', '-c', 'sleep 300 & exec sleep 300'] } } } });
+    const up = started(['up', '--no-tui'], dir);
+    await up.waitFor(/a: starting → ready/);
+    const bootId = up.bootId;
+    await up.stop('SIGKILL');
+    const orphans = markedProcesses(bootId);
+    expect(orphans.length).toBeGreaterThanOrEqual(3); // a's sleep, b's two
+
+    const said = `its land died (pid ${up.proc.pid}, boot ${bootId}) and ${orphans.length} process(es) it started are still running`;
+    for (const args of [['status'], ['restart', 'a']]) {
+      const result = await landDone(args, dir);
+      expect(result.code, args.join(' ')).toBe(3);
+      expect(result.stderr).toMatch(new RegExp(`^land: no stack is running in ${dir}: ${said.replace(/[()]/g, '\\$&')} \\(pid [\\d, ]+\\): \`land down\` stops them\\n$`));
+    }
+
+    const down = await landDone(['down'], dir);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toBe(`land: the stack's land had died (pid ${up.proc.pid}, boot ${bootId}): stopped ${orphans.length} process(es) it left running\n`);
+    expect(down.stdout).toBe(`land: stack stopped (boot ${bootId})\n`);
+    await waitUntil(() => orphans.every((pid) => !isAlive(pid)), 5_000, 'the orphans to go');
+    expect(markedProcesses(bootId)).toEqual([]);
+
+    // Nothing is left to stop: as with no stack at all.
+    const again = await landDone(['status'], dir);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toBe(`land: no stack is running in ${dir}: start one with \`land up\`\n`);
+    expect((await landDone(['down'], dir)).code).toBe(3);
+    // The next land up has nothing to reap.
+    const next = started(['up', '--no-tui'], dir);
+    await next.waitFor(/a: starting → ready/);
+    expect(next.stderr).not.toMatch(/reaped/);
+    expect(tierOf(await status(dir), 'a').state).toBe('ready');
+    await sleep(0);
+  }, 60_000);
+});
