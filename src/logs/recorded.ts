@@ -189,7 +189,7 @@ function endsLine(file: string): boolean {
  * file into the next (rotation goes by size) is one line: its end in the newer file is joined to its start.
  */
 export function lastLines(log: RecordedLog, count: number): string[] {
-  const lines: string[] = [];
+  let lines: string[] = [];
   const files = [...log.files].reverse();
   /** lines[0] is the end of a line that began in the next older file. */
   let joinFirst = false;
@@ -198,7 +198,8 @@ export function lastLines(log: RecordedLog, count: number): string[] {
     if (wanted <= 0) break;
     const { lines: own, whole } = lastLinesOf(file, wanted);
     if (joinFirst && own.length > 0) lines[0] = `${own.pop()!}${lines[0]!}`;
-    lines.unshift(...own);
+    // Not unshift(...own): a spread of a few hundred thousand lines overflows the call stack (`land logs a --json`).
+    lines = own.concat(lines);
     const older = files[i + 1];
     joinFirst = whole && older !== undefined && !endsLine(older);
   }

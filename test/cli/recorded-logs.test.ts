@@ -86,6 +86,12 @@ describe('land logs from the files of a boot', () => {
     expect(tail.stdout).toBe(`${lines.slice(-3).join('\n')}\n`);
     const whole = await landDone(['logs', 'a'], dir);
     expect(whole.stdout.length).toBe(`${lines.join('\n')}\n`.length);
+    // --json reads every line (no -n): 200 000 of them once overflowed the call stack (a spread into unshift).
+    const json = await landDone(['logs', 'a', '--json'], dir);
+    expect(json.code, json.stderr).toBe(0);
+    const objects = json.stdout.trimEnd().split('\n');
+    expect(objects).toHaveLength(lines.length);
+    expect(JSON.parse(objects.at(-1)!)).toEqual({ tier: 'a', boot: '20261205T120000000Z-000001', line: lines.at(-1) });
   });
 
   it('says what is wrong: no boot yet (exit 3), an unknown boot or tier (exit 2)', async () => {
