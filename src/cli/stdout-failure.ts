@@ -3,8 +3,8 @@
  * grep -m1 ready`), a redirected file's disk fills (ENOSPC), a terminal hangs up (EIO). The 'error' event had no
  * listener in the client commands, so it crashed them with a Node stack trace (exit 1), `land up -d` half-way
  * through its wait. Now (README "When an output fails"):
- * - a reader that goes away ends the command quietly: `land logs` at once, exit 0 (what the reader wanted it has:
- *   `git log | head` ends the same way; not 141, which `set -o pipefail` would take for a failure); any other
+ * - a reader that goes away ends the command quietly: `land logs` at once, exit 0 (what the reader wanted it has, as
+ *   ripgrep ends; not 141, the 128 + SIGPIPE of `cat` or `git`, which `set -o pipefail` takes for a failure); any other
  *   command finishes what it does and exits with its own code (a restart is still done, a failed check still 2);
  * - any other failure is said on stderr, and a command that would have exited 0 exits 1 (its output is lost);
  * - `land up` (not -d), `land spawn` running a tier alone, `land run` and `land watch` keep their own rules

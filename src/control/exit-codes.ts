@@ -1,7 +1,9 @@
 /**
  * Exit codes of the control commands (status, spawn, stop, restart, logs, down, watch) and of a refused `land up`:
  *   0 done · 1 unexpected failure · 2 bad input (unknown tier, bad flag, no config)
- *   3 no stack running · 4 conflict (already running, not running, gated, shutting down, a land already up)
+ *   3 no stack running (also: its land died, and what it started still runs: `land down` stops it)
+ *   4 conflict (already running, not running, gated, shutting down, a replica removed by `land scale` while the
+ *     command waited, a land already up or starting)
  *   5 the stack did not answer in time (a land stopped with SIGSTOP, or hung) · 6 a stream was cut off
  *   7 done, but processes land started are still running: it could not stop them (named on stderr)
  *   8 `land up --background`: the stack runs, but is not up (a tier failed to start, or the wait ran out)
