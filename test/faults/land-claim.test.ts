@@ -23,13 +23,13 @@ afterAll(removeProjects);
 const TIERS = { a: { command: ['sh', '-c', 'echo a up; exec sleep 300'], ready: { log: 'a up' } } };
 
 /** A config that takes `ms` to load (then, with `fail`, throws); it makes the file `loading` as it begins. */
-function slowProject(ms: number, fail = false): string {
+function slowProject(ms: number, fail = false, tiers: Record<string, unknown> = TIERS): string {
   const config = [
     "import { writeFileSync } from 'node:fs';",
     "writeFileSync(new URL('./loading', import.meta.url), '');",
     `await new Promise((resolve) => setTimeout(resolve, ${ms}));`,
     fail ? "throw new Error('the config gave up');" : '',
-    `export default ${JSON.stringify({ tiers: TIERS })};`,
+    `export default ${JSON.stringify({ tiers })};`,
   ].join('\n');
   return makeProject({ config: { tiers: {} }, files: { 'land.config.mjs': config } });
 }
@@ -84,7 +84,8 @@ describe("a stack's folder while its land boots", () => {
   }, 60_000);
 
   it('land up -d and land down at the same moment: the stack is stopped, up -d says so (exit 3), nothing is left', async () => {
-    const dir = slowProject(1000);
+    // Ready 2 s after it starts: the shutdown, sent as the socket listens, comes first whatever the load.
+    const dir = slowProject(1000, false, { a: { ...TIERS.a, command: ['sh', '-c', 'sleep 2; echo a up; exec sleep 300'] } });
     const up = started(['up', '-d'], dir);
     await loading(dir);
     const down = await landDone(['down'], dir);
