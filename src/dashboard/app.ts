@@ -16,7 +16,7 @@
  *   POST /api/tiers/<tier>/start|stop|restart   the control layer's command, answered as the control API does
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiFailure, requestUrl, sendError, sendJson, sendThrown } from '../control/http-util.js';
+import { ApiFailure, sendError, sendJson, sendThrown, type RequestTarget } from '../control/http-util.js';
 import { commandResult, runTierCommand } from '../control/routes.js';
 import { Assets } from './assets.js';
 import { LiveStream } from './live-stream.js';
@@ -30,7 +30,8 @@ import { LOG_PAGE_MAX, type LogPage, type TelemetryView } from './wire.js';
 const ACTIONS = new Set(['start', 'stop', 'restart']);
 
 export interface DashboardApp {
-  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** `target`: the request's URL and path segments, as the server decoded them. */
+  handle(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void;
   close(): void;
 }
 
@@ -62,8 +63,7 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
   const usage = new UsageSeries(control);
   const live = new LiveStream(control, ring, usage);
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { url, parts } = requestUrl(req, 'http://dashboard');
+  async function route(req: IncomingMessage, res: ServerResponse, { url, parts }: RequestTarget): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'GET' && assets.serve(url.pathname, req.headers['accept-encoding'], res)) return;
     if (parts[0] !== 'api') return sendError(res, 'not-found', `no such page: ${url.pathname}`);
@@ -100,9 +100,9 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
   }
 
   return {
-    handle(req, res) {
+    handle(req, res, target) {
       req.resume();
-      route(req, res).catch((error: unknown) => sendThrown(res, error));
+      route(req, res, target).catch((error: unknown) => sendThrown(res, error));
     },
     close() {
       stopFollowing();
