@@ -6,7 +6,8 @@
  *   GET  /api/state                {snapshot, usage, now}
  *   GET  /api/stream               server-sent events: StreamMessage (wire.ts)
  *   GET  /api/tiers/<tier>         TierDetail
- *   GET  /api/logs?since=N&limit=M {next, oldest, lines: WireLine[]}: the first M lines numbered ≥ N (catching up)
+ *   GET  /api/logs?since=N&limit=M {next, oldest, lines: WireLine[], revision}: the first M lines numbered ≥ N
+ *                                  (catching up); &updatedAfter=R: also `updated`, the lines below N changed after R
  *   GET  /api/logs?before=N&limit=M the same, the last M lines numbered < N (neither: the newest M)
  *   GET  /api/logs/history?before=N&limit=M   NDJSON: the M lines below N as LogPages, newest first (log-history.ts)
  *   GET  /api/log-records          LogRecordView[] (the receiver's)
@@ -51,8 +52,13 @@ function logPage(ring: LogRing, params: URLSearchParams): LogPage {
   const before = params.get('before');
   if (since !== null && before !== null) throw new ApiFailure('bad-request', 'since, before: give one of them, not both');
   const limit = Math.min(LOG_PAGE_MAX, whole(params.get('limit'), 'limit', LOG_PAGE_MAX, 1));
+  const updatedAfter = params.get('updatedAfter');
+  if (updatedAfter !== null && since === null) throw new ApiFailure('bad-request', 'updatedAfter: only with since');
   const lines = since !== null ? ring.since(whole(since, 'since', 0), limit) : ring.before(whole(before, 'before', ring.next), limit);
-  return { next: ring.next, oldest: ring.oldest, lines };
+  const page: LogPage = { next: ring.next, oldest: ring.oldest, lines, revision: ring.revision };
+  // What a page that reconnects missed of the lines it holds: those that changed in place meanwhile.
+  if (updatedAfter !== null) page.updated = ring.updatedSince(whole(updatedAfter, 'updatedAfter', 0), whole(since, 'since', 0));
+  return page;
 }
 
 export function createDashboardApp(sources: DashboardSources): DashboardApp {
