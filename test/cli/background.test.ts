@@ -182,7 +182,7 @@ describe('land up -d', () => {
     for (const value of ['3000000', '0.0001']) {
       const up = await landDone(['up', '-d', '--wait-timeout', value], dir);
       expect(up.code, value).toBe(2);
-      expect(up.stderr, value).toMatch(/^land: option '--wait-timeout <seconds>' argument '[\d.]+' is invalid\. expected a number of seconds from 0\.001 to 2147483\n$/);
+      expect(up.stderr, value).toMatch(/^land: up: option '--wait-timeout <seconds>' argument '[\d.]+' is invalid\. expected a number of seconds from 0\.001 to 2147483\n$/);
       expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
     }
   });
