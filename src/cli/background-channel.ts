@@ -1,12 +1,16 @@
 /**
- * `land up --background`: the background land's fatal line also goes to the foreground through a pipe on fd 3, so
- * the foreground relays exactly that line (not the last lines of the output file, which hold the dashboard's and
- * the control API's tokens). Open only until the tiers start: then closed, so no child inherits it and no later
- * descriptor that takes the number 3 is written to.
+ * `land up --background`: the background land's fatal line and the warnings of its start-up also go to the
+ * foreground through a pipe on fd 3, so the foreground relays exactly those (not the last lines of the output file,
+ * which hold the dashboard's and the control API's tokens): the fatal line when the land exits, the warnings (an
+ * invalid TRACEPARENT, say) when `land up -d` returns, whatever the verdict. Open only until the tiers start: then
+ * closed, so no child inherits it and no later descriptor that takes the number 3 is written to.
  */
 import { closeSync, writeSync } from 'node:fs';
 
 export const CHANNEL_FD = 3;
+
+/** Each channel line is `<kind>\t<land's line>`. */
+type Kind = 'fatal' | 'warning';
 
 /** The hidden `--in-background <output>` names only a file `land up -d` made in .land/run (background-output.ts). */
 export function isSpawnOutputName(name: string): boolean {
@@ -20,14 +24,38 @@ export function openFatalChannel(): void {
   open = true;
 }
 
-/** The fatal line, to the foreground if it still listens (a broken pipe is no error: the file has the line too). */
-export function sendFatal(line: string): void {
+/** To the foreground if it still listens (a broken pipe is no error: the file has the line too). */
+function send(kind: Kind, line: string): void {
   if (!open) return;
   try {
-    writeSync(CHANNEL_FD, line);
+    writeSync(CHANNEL_FD, `${kind}\t${line.endsWith('\n') ? line : `${line}\n`}`);
   } catch {
     // The foreground is gone.
   }
+}
+
+/** The fatal line (`land: …\n`). */
+export function sendFatal(line: string): void {
+  send('fatal', line);
+}
+
+/**
+ * A warning of land's start-up, one line: on stderr, and from a background land also to the foreground, which
+ * prints it when it returns (in the background, stderr is the output file nobody reads).
+ */
+export function warnAtStart(line: string): void {
+  process.stderr.write(`${line}\n`);
+  send('warning', line);
+}
+
+/** In the foreground: the lines of one kind in what came down the channel (complete lines only). */
+export function channelLines(text: string, kind: Kind): string[] {
+  const prefix = `${kind}\t`;
+  return text
+    .split('\n')
+    .slice(0, -1)
+    .filter((line) => line.startsWith(prefix))
+    .map((line) => line.slice(prefix.length));
 }
 
 /** Before the first tier starts: the start-up is over, the tiers must not inherit the pipe. */

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { streamLines, NoStackError, type LineStream } from '../control/client.js';
 import { socketPath } from '../control/paths.js';
 import { openOutput, spawnOutputName } from './background-output.js';
-import { CHANNEL_FD } from './background-channel.js';
+import { CHANNEL_FD, channelLines } from './background-channel.js';
 import type { UpOptions } from './up.js';
 
 /** The options the background land is started with: what `land up` would have used, detached, without a display. */
@@ -56,6 +56,10 @@ export interface BackgroundLand {
   signal?: NodeJS.Signals;
   /** What it sent on the channel before it exited: its fatal line (background-channel.ts). */
   fatal: string[];
+  /** The warnings of its start-up it sent so far (background-channel.ts). */
+  warnings(): string[];
+  /** Once the channel is closed (before its first tier starts, or at its exit): nothing more will come. */
+  channelClosed: Promise<void>;
 }
 
 /** A shell's code for a process a signal ended: 128 + n. */
@@ -73,17 +77,17 @@ export function startBackgroundLand(rootDir: string, options: UpOptions): Backgr
       detached: true,
       stdio: ['ignore', output, output, 'pipe'],
     });
-    const land: BackgroundLand = { child, output: name, exited: Promise.resolve(0), fatal: [] };
     let text = '';
     const channel = child.stdio[CHANNEL_FD] as Readable | null;
     channel?.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('error', () => undefined);
     const closed = channel ? new Promise<void>((resolve) => channel.once('close', resolve)) : Promise.resolve();
+    const land: BackgroundLand = { child, output: name, exited: Promise.resolve(0), fatal: [], warnings: () => channelLines(text, 'warning'), channelClosed: closed };
     land.exited = new Promise<number>((resolve) => {
       child.once('exit', (code, signal) => {
         land.signal = signal ?? undefined;
         // The channel's last bytes come before its close, which may follow the exit: bounded, it may be held by none.
         void Promise.race([closed, sleep(500)]).then(() => {
-          land.fatal = text.split('\n').filter((line) => line.startsWith('land: '));
+          land.fatal = channelLines(text, 'fatal').filter((line) => line.startsWith('land: '));
           resolve(code ?? signalCode(signal ?? 'SIGKILL'));
         });
       });

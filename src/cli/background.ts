@@ -23,6 +23,8 @@ import type { UpOptions } from './up.js';
 
 /** How long a stack that is shutting down may take to exit before the command stops waiting for its code. */
 const EXIT_WAIT_MS = 30_000;
+/** How long the warnings of a land still starting may take to arrive once the wait has ended. */
+const WARNINGS_WAIT_MS = 200;
 
 const say = (line: string) => process.stderr.write(`land: ${line}\n`);
 
@@ -102,12 +104,24 @@ async function report(rootDir: string, land: BackgroundLand, end: WaitEnd, timeo
   return EXIT_NOT_UP;
 }
 
+/**
+ * The warnings the background land's start-up wrote to its output file (an invalid TRACEPARENT, say), said here
+ * whatever ended the wait. The channel is closed before its first tier starts, so after "up" this waits for nothing;
+ * a land still starting (a timeout, Ctrl-C) is given a moment for what it has sent.
+ */
+async function sayWarnings(land: BackgroundLand): Promise<void> {
+  await Promise.race([land.channelClosed, sleep(WARNINGS_WAIT_MS)]);
+  for (const line of land.warnings()) process.stderr.write(`${line}\n`);
+}
+
 export async function upInBackground(plan: BootPlan, options: UpOptions): Promise<number> {
   const rootDir = plan.config.rootDir;
   const timeoutMs = options.waitTimeout ?? defaultWaitMs(plan);
   const land = startBackgroundLand(rootDir, options);
   try {
-    return await report(rootDir, land, await waitUntilUp(rootDir, land, timeoutMs), timeoutMs);
+    const end = await waitUntilUp(rootDir, land, timeoutMs);
+    await sayWarnings(land);
+    return await report(rootDir, land, end, timeoutMs);
   } finally {
     // The foreground exits on its own; the background land is no child it waits for.
     land.child.unref();

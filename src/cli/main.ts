@@ -3,6 +3,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { InputError, oneLine } from '../errors.js';
 import { sendFatal } from './background-channel.js';
 import { stdoutVerdict, watchStdout } from './stdout-failure.js';
+import { nameCommandErrors, oneLineCommanderError } from './commander-errors.js';
 import { libraryVersion } from '../telemetry/version.js';
 import type { LogsOptions } from './logs.js';
 import type { ExportOptions } from './export.js';
@@ -17,14 +18,6 @@ type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort'
 
 // Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
 const controlCommands = () => import('./control-commands.js');
-
-/** commander's message on one line: `land: unknown option '--profil' (did you mean --profile?)`. */
-function oneLineCommanderError(text: string): string {
-  return `${text
-    .replace(/^error: /, 'land: ')
-    .replace(/\s*\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')
-    .trimEnd()}\n`;
-}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -222,6 +215,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .option('--image <ref>', 'compose, kubernetes: the image holding the project at /app (default: <app>:<version>)')
     .action((engine: ExportEngine, options: ExportOptions) => run(async () => (await import('./export.js')).exportCommand(engine, options)));
 
+  nameCommandErrors(program);
   return program;
 }
 

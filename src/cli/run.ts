@@ -7,16 +7,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { hydrateChildEnv } from '../config/hydrate.js';
-import { resolvePlan } from '../config/plan.js';
+import { resolvePlan, telemetryEnvOf } from '../config/plan.js';
 import { DEFAULTS } from '../config/resolve.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError, oneLine } from '../errors.js';
 import { checkExecLimits, checkNulBytes } from '../supervisor/preflight-env.js';
 import { replicaConfig } from '../supervisor/replicas.js';
 import { describeSpawnFailure } from '../supervisor/spawn-child.js';
-import { newBootId, newSpanId, newTraceId } from '../telemetry/ids.js';
+import { collectorEndpoint } from '../telemetry/boot-trace.js';
+import { readConfiguration } from '../telemetry/configuration.js';
+import { newBootId, newSpanId } from '../telemetry/ids.js';
+import { traceContextEnv } from '../telemetry/outer-context.js';
 import { inTerminalForeground } from './attachment.js';
 import { readConfig, type InputOptions } from './inputs.js';
+import { inheritedTrace } from './inherited-trace.js';
 
 export interface RunOptions extends InputOptions {
   tier?: string;
@@ -54,10 +58,23 @@ function namedTier(plan: BootPlan, name: string): ResolvedTier {
   throw new InputError(`--tier: unknown tier ${name} (known: ${tiers.map((tier) => tier.name).join(', ')})`);
 }
 
-/** The command's environment: hydrated as for a tier's start, in a boot of its own that nothing records. */
+/**
+ * The command's environment: hydrated as for a tier's start, in a boot of its own that nothing records. As `land
+ * up`'s tiers: in the trace land was started under (TRACEPARENT, TRACESTATE, BAGGAGE) when it is valid, and told the
+ * collector when the OTLP pipe is on (no receiver of land's runs to forward for it). With no land span between them,
+ * the command's parent is the inherited span itself (or, in a trace of its own, a span id nobody exports).
+ */
 function commandEnv(plan: BootPlan, tier: ResolvedTier): Record<string, string> {
-  const traceId = newTraceId();
-  const env = hydrateChildEnv(plan, tier, { bootId: newBootId(), traceId, traceparent: `00-${traceId}-${newSpanId()}-01` });
+  const trace = inheritedTrace(process.env);
+  const { traceId } = trace;
+  const traceContext = traceContextEnv(traceId, trace.parent?.spanId ?? newSpanId(), trace);
+  const env = hydrateChildEnv(plan, tier, {
+    bootId: newBootId(),
+    traceId,
+    traceparent: traceContext.TRACEPARENT!,
+    traceContext,
+    otlpEndpoint: collectorEndpoint(readConfiguration(telemetryEnvOf(plan))),
+  });
   // No land emits a session:start for it: the command's own telemetry (land's library) may.
   delete env.LAND_SUPERVISED;
   return env;

@@ -2,30 +2,20 @@
 import type { BootPlan } from '../config/types.js';
 import type { PipeStatus, TelemetryStatus } from '../supervisor/types.js';
 import { createMountainTelemetry, type MountainTelemetry } from '../telemetry/mountain.js';
-import { newTraceId } from '../telemetry/ids.js';
-import { readOuterContext, type OuterContext } from '../telemetry/outer-context.js';
+import { telemetryEnvOf } from '../config/plan.js';
 import type { SpanSink } from '../telemetry/span-sdk.js';
-
-/**
- * The TRACEPARENT, TRACESTATE and BAGGAGE land was started with: carried into the boot when valid, each reported in
- * one line and ignored when not.
- */
-export function inheritedContext(env: NodeJS.ProcessEnv): OuterContext {
-  const outer = readOuterContext(env);
-  for (const warning of outer.warnings) process.stderr.write(`land: ${warning}\n`);
-  return outer;
-}
+import { inheritedTrace } from './inherited-trace.js';
 
 /** The boot's telemetry, read from the same layered env the children get (shell, env files, profile). */
 export function startMountainTelemetry(plan: BootPlan, bootId: string, spanSink?: SpanSink): MountainTelemetry {
-  const { parent, baggage } = inheritedContext(process.env);
-  const env = { ...plan.shellEnv, ...plan.profileEnv };
+  const { traceId, parent, baggage } = inheritedTrace(process.env);
+  const env = telemetryEnvOf(plan);
   return createMountainTelemetry({
     app: plan.config.app,
     version: plan.config.version,
     profile: plan.profile,
     bootId,
-    traceId: parent?.traceId ?? newTraceId(),
+    traceId,
     parent,
     baggage,
     env,

@@ -96,6 +96,11 @@ function chooseProfile(config: ResolvedConfig, name: string | undefined): Profil
   return readProfile(config, config.defaultProfile, why);
 }
 
+/** The env a boot's telemetry keys are read from: land's environment under the env files and the profile. */
+export function telemetryEnvOf(plan: BootPlan): Record<string, string> {
+  return { ...plan.shellEnv, ...plan.profileEnv };
+}
+
 /**
  * One boot's inputs: the profile, the layered env and which tiers start.
  *

@@ -14,11 +14,17 @@ export class ApiFailure extends Error {
   }
 }
 
+/** A request's URL and its path segments, decoded (once: the dashboard's server hands them on to its app). */
+export interface RequestTarget {
+  url: URL;
+  parts: string[];
+}
+
 /**
  * The request's URL and its path segments, decoded. What a client sent can be malformed (`/api/tiers/%E0%A4%A`, a
  * request target `http://[`): that is a 400 naming the segment, not a 500 (and not a throw in a request listener).
  */
-export function requestUrl(req: IncomingMessage, base: string): { url: URL; parts: string[] } {
+export function requestUrl(req: IncomingMessage, base: string): RequestTarget {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', base);

@@ -4,6 +4,7 @@
  * order they came, with the records of their tiers.
  */
 import type { LogStore } from '../receiver/store/log-store.js';
+import { joinEntries } from '../logs/fragment-join.js';
 import type { SupervisorControl, TierSnapshot } from '../supervisor/types.js';
 import { selects, unknownNames, unknownTiers } from '../logs/selection.js';
 import { ApiFailure } from './http-util.js';
@@ -11,10 +12,19 @@ import type { LogLine } from './protocol.js';
 import { recordLine, recordSource, withRecords } from './record-lines.js';
 import type { LogSelection } from './streams.js';
 
+/**
+ * An instance's newest `limit` lines, with the fragments of a line shown while its child was quiet joined back
+ * (src/logs/fragment-join.ts): every held line is read, since joining makes fewer lines of them.
+ */
+function recentOutput(control: SupervisorControl, name: string, limit?: number): LogLine[] {
+  const joined = joinEntries(control.logs(name));
+  return (limit === undefined ? joined : joined.slice(Math.max(0, joined.length - limit))).map((entry) => ({ tier: name, ...entry }));
+}
+
 /** One instance (`api`, `api.2`): what `land logs <tier>` has always shown. Throws for an unknown tier. */
 export function tierSelection(control: SupervisorControl, store: LogStore | undefined, name: string, limit?: number): LogSelection {
   const source = recordSource(control, store, name);
-  const lines = control.logs(name, limit).map((entry) => ({ tier: name, ...entry }));
+  const lines = recentOutput(control, name, limit);
   return {
     recent: withRecords(lines, name, source, limit),
     shows: (tier) => tier === name,
@@ -61,7 +71,7 @@ export function stackSelection(control: SupervisorControl, store: LogStore | und
   const chosen = tiers.filter((tier) => selects(wanted, tier.name));
   const shownAs = recordNames(tiers);
   const lists = chosen.map((tier) => {
-    const lines = control.logs(tier.name, limit).map((entry) => ({ tier: tier.name, ...entry }));
+    const lines = recentOutput(control, tier.name, limit);
     return shownAs(tier.tier) === tier.name ? withRecords(lines, tier.name, store && { store, tier: tier.tier }, limit) : lines;
   });
   const recordTiers = new Set(chosen.map((tier) => tier.tier));

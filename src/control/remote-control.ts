@@ -5,11 +5,11 @@
  * `shutdown end`, as they would from a local supervisor.
  */
 import { ControlError, type ControlErrorCode } from '../supervisor/control-error.js';
-import type { LogStream, StackSnapshot, SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
+import type { LineCut, LogStream, StackSnapshot, SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
 import { ApiError, requestJson, streamLines, type LineStream, type StreamEnd } from './client.js';
 import { HELLO_LOG_LINES, type EventStreamMessage } from './protocol.js';
 
-type Entry = { stream: LogStream; line: string; at: number };
+type Entry = { stream: LogStream; line: string; at: number; cut?: LineCut };
 
 const CONTROL_CODES = new Set<string>(['unknown-tier', 'already-running', 'not-running', 'gated', 'shutting-down']);
 
@@ -37,7 +37,7 @@ export class RemoteControl implements SupervisorControl {
   ) {
     this.current = hello.snapshot;
     for (const [tier, entries] of Object.entries(hello.logs)) {
-      this.lines.set(tier, entries.map(({ stream, line, at }) => ({ stream, line, at })));
+      this.lines.set(tier, entries.map(({ stream, line, at, cut }) => (cut ? { stream, line, at, cut } : { stream, line, at })));
     }
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
   }
@@ -75,7 +75,10 @@ export class RemoteControl implements SupervisorControl {
       return;
     }
     const { event } = message;
-    if (event.type === 'log') for (const line of event.lines) this.keepLine(event.tier, { stream: event.stream, line, at: event.at });
+    if (event.type === 'log') {
+      const { stream, at, cut } = event;
+      for (const line of event.lines) this.keepLine(event.tier, cut ? { stream, line, at, cut } : { stream, line, at });
+    }
     if (event.type === 'shutdown' && event.phase === 'end') this.ended = true;
     this.emit(event);
   }

@@ -132,8 +132,9 @@ const isShutdownEnd = (event: SupervisorEvent) => event.type === 'shutdown' && e
 /** An event as clients receive it: a log event's lines without the bytes they were read as (land's printer's). */
 function onTheWire(event: SupervisorEvent): SupervisorEvent {
   if (event.type !== 'log') return event;
-  const { type, tier, stream, lines, at } = event;
-  return { type, tier, stream, lines, at };
+  const { type, tier, stream, lines, at, cut } = event;
+  // `cut`: a client that holds lines (`land attach`'s UI) joins a line's fragments as the UI here does.
+  return cut ? { type, tier, stream, lines, at, cut } : { type, tier, stream, lines, at };
 }
 
 /** A tier's newest lines for the hello: at most HELLO_LOG_LINES and HELLO_BYTES_PER_TIER (the newest line always). */

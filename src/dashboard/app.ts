@@ -6,7 +6,8 @@
  *   GET  /api/state                {snapshot, usage, now}
  *   GET  /api/stream               server-sent events: StreamMessage (wire.ts)
  *   GET  /api/tiers/<tier>         TierDetail
- *   GET  /api/logs?since=N&limit=M {next, oldest, lines: WireLine[]}: the first M lines numbered ≥ N (catching up)
+ *   GET  /api/logs?since=N&limit=M {next, oldest, lines: WireLine[], revision}: the first M lines numbered ≥ N
+ *                                  (catching up); &updatedAfter=R: also `updated`, the lines below N changed after R
  *   GET  /api/logs?before=N&limit=M the same, the last M lines numbered < N (neither: the newest M)
  *   GET  /api/logs/history?before=N&limit=M   NDJSON: the M lines below N as LogPages, newest first (log-history.ts)
  *   GET  /api/log-records          LogRecordView[] (the receiver's)
@@ -16,7 +17,7 @@
  *   POST /api/tiers/<tier>/start|stop|restart   the control layer's command, answered as the control API does
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiFailure, requestUrl, sendError, sendJson, sendThrown } from '../control/http-util.js';
+import { ApiFailure, sendError, sendJson, sendThrown, type RequestTarget } from '../control/http-util.js';
 import { commandResult, runTierCommand } from '../control/routes.js';
 import { Assets } from './assets.js';
 import { LiveStream } from './live-stream.js';
@@ -30,7 +31,8 @@ import { LOG_PAGE_MAX, type LogPage, type TelemetryView } from './wire.js';
 const ACTIONS = new Set(['start', 'stop', 'restart']);
 
 export interface DashboardApp {
-  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** `target`: the request's URL and path segments, as the server decoded them. */
+  handle(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void;
   close(): void;
 }
 
@@ -50,8 +52,13 @@ function logPage(ring: LogRing, params: URLSearchParams): LogPage {
   const before = params.get('before');
   if (since !== null && before !== null) throw new ApiFailure('bad-request', 'since, before: give one of them, not both');
   const limit = Math.min(LOG_PAGE_MAX, whole(params.get('limit'), 'limit', LOG_PAGE_MAX, 1));
+  const updatedAfter = params.get('updatedAfter');
+  if (updatedAfter !== null && since === null) throw new ApiFailure('bad-request', 'updatedAfter: only with since');
   const lines = since !== null ? ring.since(whole(since, 'since', 0), limit) : ring.before(whole(before, 'before', ring.next), limit);
-  return { next: ring.next, oldest: ring.oldest, lines };
+  const page: LogPage = { next: ring.next, oldest: ring.oldest, lines, revision: ring.revision };
+  // What a page that reconnects missed of the lines it holds: those that changed in place meanwhile.
+  if (updatedAfter !== null) page.updated = ring.updatedSince(whole(updatedAfter, 'updatedAfter', 0), whole(since, 'since', 0));
+  return page;
 }
 
 export function createDashboardApp(sources: DashboardSources): DashboardApp {
@@ -62,8 +69,7 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
   const usage = new UsageSeries(control);
   const live = new LiveStream(control, ring, usage);
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { url, parts } = requestUrl(req, 'http://dashboard');
+  async function route(req: IncomingMessage, res: ServerResponse, { url, parts }: RequestTarget): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'GET' && assets.serve(url.pathname, req.headers['accept-encoding'], res)) return;
     if (parts[0] !== 'api') return sendError(res, 'not-found', `no such page: ${url.pathname}`);
@@ -100,9 +106,9 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
   }
 
   return {
-    handle(req, res) {
+    handle(req, res, target) {
       req.resume();
-      route(req, res).catch((error: unknown) => sendThrown(res, error));
+      route(req, res, target).catch((error: unknown) => sendThrown(res, error));
     },
     close() {
       stopFollowing();

@@ -18,6 +18,8 @@ const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
 export class LiveStream {
   private readonly clients = new Set<ServerResponse>();
   private sentUpTo: number;
+  /** The ring's revision as of the last batch: its changes in place after it go with the next. */
+  private sentRevision: number;
   private readonly timers: NodeJS.Timeout[] = [];
   private snapshotDue: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
@@ -28,6 +30,7 @@ export class LiveStream {
     private readonly usage: UsageSeries,
   ) {
     this.sentUpTo = ring.next;
+    this.sentRevision = ring.revision;
     this.unsubscribe = control.subscribe((event) => {
       if (event.type !== 'log') this.snapshotSoon();
     });
@@ -80,15 +83,20 @@ export class LiveStream {
     if (this.clients.size > 0) this.broadcast(this.snapshotMessage());
   }
 
+  /** New lines, and the lines sent before that changed in place (a fragment joined to the rest of its line). */
   private sendLogs(): void {
-    if (this.ring.next === this.sentUpTo) return;
+    const { revision } = this.ring;
+    if (this.ring.next === this.sentUpTo && revision === this.sentRevision) return;
     const from = this.sentUpTo;
+    const changedAfter = this.sentRevision;
     this.sentUpTo = this.ring.next;
+    this.sentRevision = revision;
     // No page open: nothing to build (a page that opens later asks /api/logs for what it missed).
     if (this.clients.size === 0) return;
     const lines = this.ring.since(from);
-    if (lines.length === 0) return;
-    const message: StreamMessage = { kind: 'logs', lines };
+    const updated = this.ring.updatedSince(changedAfter, from);
+    if (lines.length === 0 && updated.length === 0) return;
+    const message: StreamMessage = updated.length > 0 ? { kind: 'logs', lines, updated, revision } : { kind: 'logs', lines, revision };
     this.broadcast(`data: ${JSON.stringify(message)}\n\n`);
   }
 

@@ -5,14 +5,16 @@
  * page per request. It is a view of the supervisor's log events, as the TUI's log buffer is; it holds no state about
  * tiers.
  */
-import type { LogStream, SupervisorControl } from '../supervisor/types.js';
-import type { WireLine } from './wire.js';
+import { FragmentJoiner, pipeKey, type JoinTarget } from '../logs/fragment-join.js';
+import type { LineCut, LogStream, SupervisorControl } from '../supervisor/types.js';
+import type { LineUpdate, WireLine } from './wire.js';
 
 interface Block {
   first: number;
   tier: string;
   stream: LogStream;
   at: number;
+  /** Shared with the event it came in; a block of a line that changes in place has its own (replace). */
   lines: readonly string[];
 }
 
@@ -29,10 +31,52 @@ export class LogRing {
   private count = 0;
   /** The sequence number the next line will get. */
   next = 0;
+  /** Changes in place so far: the last one's number. */
+  revision = 0;
+  /** The lines changed in place that may still be held: sequence number → the revision of its last change. */
+  private readonly updates = new Map<number, number>();
+  /** A line shown in fragments while its child was quiet gets the rest in place (src/logs/fragment-join.ts). */
+  private readonly joiner = new FragmentJoiner<number>();
 
   constructor(private readonly capacity = DASHBOARD_LOG_LINES) {}
 
-  add(tier: string, stream: LogStream, lines: readonly string[], at: number): void {
+  /** The lines of a log event (or a recent entry): whole, or (`cut`) one fragment of a line, joined where it can be. */
+  add(tier: string, stream: LogStream, lines: readonly string[], at: number, cut?: LineCut): void {
+    if (cut === undefined && this.joiner.idle) return this.append(tier, stream, lines, at);
+    const target: JoinTarget<number> = {
+      append: (line) => {
+        this.append(tier, stream, [line], at);
+        return this.next - 1;
+      },
+      replace: (seq, line) => this.replace(seq, line),
+    };
+    this.joiner.add(pipeKey(tier, stream), lines, cut, target);
+  }
+
+  /** The line numbered `seq` gets a new text (a revision of its own); false when it is no longer held. */
+  private replace(seq: number, line: string): boolean {
+    if (seq < this.oldest || seq >= this.next) return false;
+    const block = this.blocks[this.blockOf(seq)]!;
+    const lines = [...block.lines];
+    lines[seq - block.first] = line;
+    block.lines = lines;
+    this.revision += 1;
+    this.updates.set(seq, this.revision);
+    return true;
+  }
+
+  /** The lines numbered below `below` changed after `revision`, still held. */
+  updatedSince(revision: number, below: number): LineUpdate[] {
+    const out: LineUpdate[] = [];
+    if (revision >= this.revision) return out;
+    for (const [seq, changed] of this.updates) {
+      if (seq < this.oldest) this.updates.delete(seq);
+      else if (changed > revision && seq < below) out.push([seq, changed, this.range(seq, seq + 1)[0]![4]]);
+    }
+    return out;
+  }
+
+  private append(tier: string, stream: LogStream, lines: readonly string[], at: number): void {
     if (lines.length === 0) return;
     this.blocks.push({ first: this.next, tier, stream, at, lines });
     this.next += lines.length;
@@ -92,14 +136,14 @@ export class LogRing {
    * follows its log events. Returns the unsubscribe function.
    */
   follow(control: SupervisorControl): () => void {
-    const seed: Array<{ tier: string; stream: LogStream; line: string; at: number }> = [];
+    const seed: Array<{ tier: string; stream: LogStream; line: string; at: number; cut?: LineCut }> = [];
     for (const tier of control.snapshot().tiers) {
       for (const entry of control.logs(tier.name)) seed.push({ tier: tier.name, ...entry });
     }
     seed.sort((a, b) => a.at - b.at);
-    for (const entry of seed) this.add(entry.tier, entry.stream, [entry.line], entry.at);
+    for (const entry of seed) this.add(entry.tier, entry.stream, [entry.line], entry.at, entry.cut);
     return control.subscribe((event) => {
-      if (event.type === 'log') this.add(event.tier, event.stream, event.lines, event.at);
+      if (event.type === 'log') this.add(event.tier, event.stream, event.lines, event.at, event.cut);
     });
   }
 }

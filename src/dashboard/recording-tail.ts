@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { RecordedEvent } from '../telemetry/capture.js';
 import { EVENTS_FILE, SPANS_FILE } from '../telemetry/recorder.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
-import { keepEvents, keepSpans, parseNdjson } from '../telemetry/trace-view.js';
+import { keepEvents, keepSpans, parseNdjson } from '../telemetry/recording-lines.js';
 
 /** At most this many bytes are read per call, so one request never reads a huge file at once. */
 const READ_CHUNK = 4 * 1024 * 1024;

@@ -8,7 +8,7 @@
  * GET/HEAD) that does not come from this origin → 403.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { requestUrl } from '../control/http-util.js';
+import { requestUrl, type RequestTarget } from '../control/http-util.js';
 import { oneLine } from '../errors.js';
 import { DashboardAuth } from './auth.js';
 import type { DashboardApp } from './app.js';
@@ -55,12 +55,13 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (!auth || closed) return refuse(res, 503, 'the dashboard is not serving');
     if (!auth.hostAllowed(req)) return refuse(res, 403, `refused: Host must be 127.0.0.1:${auth.port} or localhost:${auth.port}`);
-    let url: URL;
+    let target: RequestTarget;
     try {
-      url = requestUrl(req, 'http://dashboard').url;
+      target = requestUrl(req, 'http://dashboard');
     } catch (error) {
       return refuse(res, 400, oneLine(error));
     }
+    const { url } = target;
     if (url.pathname === '/login' && req.method === 'GET') {
       req.resume();
       const session = auth.login(url.searchParams.get('token'));
@@ -72,7 +73,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     if (!auth.hasSession(req)) return refuse(res, 401, 'log in with the URL `land dashboard` prints');
     if (req.method !== 'GET' && req.method !== 'HEAD' && !auth.sameOrigin(req)) return refuse(res, 403, 'refused: not from this dashboard');
     loadApp().then(
-      (loaded) => (closed ? refuse(res, 503, 'the dashboard is not serving') : loaded.handle(req, res)),
+      (loaded) => (closed ? refuse(res, 503, 'the dashboard is not serving') : loaded.handle(req, res, target)),
       (error: unknown) => refuse(res, 500, `the dashboard failed to load: ${String(error)}`),
     );
   };

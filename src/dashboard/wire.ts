@@ -8,11 +8,21 @@ import type { ReceiverStatus, StackSnapshot, TelemetryStatus } from '../supervis
 /** One output line: [sequence number, tier, 0 stdout | 1 stderr, epoch ms, text]. */
 export type WireLine = [number, string, 0 | 1, number, string];
 
+/**
+ * A line held already whose text changed: [sequence number, the ring's revision of that change, text]. A line shown
+ * while its child was quiet mid-line (`Password: …`) gets the rest of it in place (src/logs/fragment-join.ts).
+ */
+export type LineUpdate = [number, number, string];
+
 /** An answer of `/api/logs`: lines numbered [oldest, next) are held; `lines` is one page of them, oldest first. */
 export interface LogPage {
   next: number;
   oldest: number;
   lines: WireLine[];
+  /** The ring's revision (the number of the last change in place) when this page was read. */
+  revision?: number;
+  /** With `since` and `updatedAfter=R`: the lines below `since` changed after revision R. */
+  updated?: LineUpdate[];
 }
 
 /** The most lines one `/api/logs` answer carries (the page's history arrives in pages of this size). */
@@ -107,6 +117,6 @@ export interface TelemetryView {
 /** Messages of the page's live stream (`/api/stream`, server-sent events, one JSON object per message). */
 export type StreamMessage =
   | { kind: 'snapshot'; snapshot: StackSnapshot; usage: Record<string, TierUsage>; now: number }
-  | { kind: 'logs'; lines: WireLine[] };
+  | { kind: 'logs'; lines: WireLine[]; updated?: LineUpdate[]; revision: number };
 
 export const SECRET_MASK = '•••••• (masked)';

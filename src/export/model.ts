@@ -11,9 +11,11 @@ import { formatSize } from '../config/size.js';
 import { holdsSecret } from '../config/redact.js';
 import { looksSecret } from '../config/secrets.js';
 import type { BootPlan, DependencyCondition, ResolvedTier } from '../config/types.js';
-import { otlpGate, readConfiguration } from '../telemetry/configuration.js';
-import { newBootId, newSpanId, newTraceId } from '../telemetry/ids.js';
-import { readOuterContext, traceContextEnv } from '../telemetry/outer-context.js';
+import { telemetryEnvOf } from '../config/plan.js';
+import { bootTrace, collectorEndpoint, type BootTrace } from '../telemetry/boot-trace.js';
+import { readConfiguration } from '../telemetry/configuration.js';
+import { newBootId, newSpanId } from '../telemetry/ids.js';
+import { traceContextEnv } from '../telemetry/outer-context.js';
 
 export type Engine = 'systemd' | 'compose' | 'kubernetes';
 export const ENGINES: readonly Engine[] = ['systemd', 'compose', 'kubernetes'];
@@ -106,7 +108,7 @@ interface Deployment {
   deployId: string;
   traceId: string;
   otlpEndpoint?: string;
-  outer: ReturnType<typeof readOuterContext>;
+  outer: BootTrace;
 }
 
 /** Layers 2–5 of a child's environment; layer 1 (land's own shell) stays on this machine. */
@@ -174,12 +176,11 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
  * that trace (TRACESTATE and BAGGAGE go along, as for a boot); otherwise the deployment gets a trace of its own.
  */
 export function buildExportModel(plan: BootPlan, env: Readonly<Record<string, string | undefined>> = process.env): ExportModel {
-  const outer = readOuterContext(env);
-  const telemetry = readConfiguration({ ...plan.shellEnv, ...plan.profileEnv });
+  const outer = bootTrace(env);
   const deployment: Deployment = {
     deployId: newBootId(),
-    traceId: outer.parent?.traceId ?? newTraceId(),
-    otlpEndpoint: otlpGate(telemetry).allowed ? telemetry.otlpEndpoint : undefined,
+    traceId: outer.traceId,
+    otlpEndpoint: collectorEndpoint(readConfiguration(telemetryEnvOf(plan))),
     outer,
   };
   const enabled = new Set(plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name));

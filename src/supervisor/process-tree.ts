@@ -95,11 +95,13 @@ let snapshot: { at: number; processes: ProcInfo[]; environ: Map<number, string>;
 
 function readSnapshot(fresh: boolean) {
   if (!fresh && snapshot && Date.now() - snapshot.at < SNAPSHOT_MS) return snapshot;
+  // When the reading began: a process started after that may be missing from it (treeAfterExit).
+  const at = Date.now();
   const processes = allPids().flatMap((pid) => {
     const info = readProc(pid);
     return info && !isDead(info) ? [info] : [];
   });
-  snapshot = { at: Date.now(), processes, environ: new Map() };
+  snapshot = { at, processes, environ: new Map() };
   return snapshot;
 }
 
@@ -273,17 +275,38 @@ export function treePids(target: TreeTarget, fresh = false): number[] {
   return findTree(target, fresh).pids;
 }
 
-/**
- * What a leader that has just exited left running. The shared listing may be from before that exit (it serves every
- * caller for SNAPSHOT_MS): a tree it still shows (the leader itself, a child that ended with it) is looked for again
- * in a fresh one. An empty one means nothing now: it cannot predate the exit (the leader would be in it), and what a
- * leftover forks after it descends from something it shows. Processes already exiting are not left running.
- */
-export function treeAfterExit(target: TreeTarget): number[] {
-  if (treePids(target).length === 0) return [];
+/** A tree found in a fresh listing: every pid, and those still running. */
+export interface FreshTree {
+  pids: number[];
+  /**
+   * Without the processes whose exit has begun (PF_EXITING: closing their files, a zombie in a moment): what a tier
+   * may be said to have left running. A big one can take a while (its memory is freed before its files are closed).
+   */
+  running: number[];
+}
+
+export function freshTree(target: TreeTarget): FreshTree {
   const tree = findTree(target, true);
   const exiting = new Set(tree.processes.filter((info) => info.exiting).map((info) => info.pid));
-  return tree.pids.filter((pid) => !exiting.has(pid));
+  return { pids: tree.pids, running: tree.pids.filter((pid) => !exiting.has(pid)) };
+}
+
+/**
+ * What a leader that has just exited (spawned at `spawnedAt`, taken after its fork) left running. The shared listing
+ * may be from before that exit (it serves every caller for SNAPSHOT_MS): a tree it still shows (the leader itself, a
+ * child that ended with it) is looked for again in a fresh one. An empty one is trusted only if it began after the
+ * spawn: it then cannot predate the exit (the leader would be in it), and what a leftover forks after it descends
+ * from something it shows. One that began before the spawn (a leader that lived less than SNAPSHOT_MS) knows nothing
+ * of the tree: a fresh one is read. Processes already exiting are not left running.
+ */
+export function treeAfterExit(target: TreeTarget, spawnedAt: number): number[] {
+  if (treePids(target).length === 0 && listedAfter(spawnedAt)) return [];
+  return freshTree(target).running;
+}
+
+/** Whether the shared listing began after `time` (ms; the same millisecond is not after: it may be before). */
+function listedAfter(time: number): boolean {
+  return !HAS_PROC || (snapshot !== undefined && snapshot.at > time);
 }
 
 /** The tree as left behind when a stop gives up: every pid, none denied yet, and each pid's start time. */

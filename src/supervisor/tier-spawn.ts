@@ -216,8 +216,10 @@ export abstract class TierSpawn extends TierBase {
     }
     const kept = block.kept();
     this.recent.add(stream, kept, at);
-    const whole = block.cut === 'last' ? block.wholeLine() : undefined;
-    this.lastBlock = whole === undefined ? kept : new LineBlock([], 1, undefined, whole);
+    // A line shown in quiet fragments is shown so far (status, the UI's and the dashboard's last-line cell): the rest
+    // joins it in place, with the mark while it goes on; whole once it ends.
+    const whole = block.cut ? block.wholeLine() : undefined;
+    this.lastBlock = whole === undefined ? kept : new LineBlock([], 1, undefined, block.cut === 'last' ? whole : `${whole}${CUT_MARK}`);
     this.runtime.emit(logEvent(this.name, stream, block, at));
   }
 

@@ -5,7 +5,7 @@ import { DENIED_GRACE_MS, endTree, settlesWithin, STOP_GRACE_MS } from './bounde
 import { stopDaemon } from './daemon-life.js';
 import { describeLeftovers, NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { LeftProcesses } from './left-processes.js';
-import { deniedOf, signalGroup, signalTree, treeAfterExit, treePids, type TreeTarget } from './process-tree.js';
+import { deniedOf, freshTree, signalGroup, signalTree, treeAfterExit, treePids, type TreeTarget } from './process-tree.js';
 import { runStopCommand, STOP_MARK } from './stop-command.js';
 import type { Life } from './tier-base.js';
 import { TierRun } from './tier-run.js';
@@ -209,15 +209,18 @@ export abstract class TierStop extends TierRun {
     const giveUpAt = deadline + STOP_GRACE_MS;
     let target = this.treeTarget(life);
     let left = NOTHING_LEFT;
-    if (treeAfterExit(target).length > 0) {
+    if (treeAfterExit(target, life.startedAt).length > 0) {
       this.sayClearing(life, ending);
       left = await endTree(target, signal, deadline, giveUpAt);
     }
     if (!(await pipesCloseWithin(life, PIPES_CLOSE_MS))) {
       // Held by something outside the group, with no parent link and no mark (setsid, a double fork, env -i).
       target = { ...target, holding: life.outputLinks };
-      if (treePids(target, true).length > 0) {
-        this.sayClearing(life, ending);
+      const holders = freshTree(target);
+      if (holders.pids.length > 0) {
+        // One already exiting (a big one still freeing its memory) is no leftover to announce, as after the exit;
+        // it is still waited for (and reported if it stays), as it holds the pipes.
+        if (holders.running.length > 0) this.sayClearing(life, ending);
         left = joinLeftovers(left, await endTree(target, signal, deadline, giveUpAt));
       }
     }

@@ -180,8 +180,8 @@ export interface SupervisorControl {
   restartTier(name: string): Promise<StillRunning[] | void>;
   /** Run `count` replicas of a tier that declares `replicas` (optional: a read-only view may not scale). */
   scaleTier?(name: string, count: number): Promise<StillRunning[] | void>;
-  /** Recent lines of a tier's output, oldest first. */
-  logs(name: string, limit?: number): Array<{ stream: LogStream; line: string; at: number }>;
+  /** Recent lines of a tier's output, oldest first; `cut`: a fragment of a line (which part), its text marked `…`. */
+  logs(name: string, limit?: number): Array<{ stream: LogStream; line: string; at: number; cut?: LineCut }>;
   shutdown(reason: string): Promise<void>;
   /** Held by a reader that is behind (a control stream) to pause the children's pipes; absent for a remote stack. */
   readonly output?: OutputGate;

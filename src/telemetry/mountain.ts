@@ -23,6 +23,7 @@ import type { SpanSink } from './span-sdk.js';
 import { FirstWave } from './first-wave.js';
 import { baggageAttributes, traceContextEnv, type OuterContext } from './outer-context.js';
 import { buildTraceparent } from './traceparent.js';
+import { collectorEndpoint } from './boot-trace.js';
 import { Mist } from './mist.js';
 import { recordingDir } from './recorder.js';
 
@@ -325,7 +326,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
   return {
     tracer,
     traceId,
-    otlpEndpoint: otlp.allowed ? config.otlpEndpoint : undefined,
+    otlpEndpoint: collectorEndpoint(config),
     recordDir,
     client,
     attach(supervisor: SupervisorControl): () => void {

@@ -2,14 +2,13 @@
  * `land trace`: one boot drawn for a terminal — land's recording (spans.ndjson, events.ndjson) and what children sent
  * to the receiver: the boot's trace as a tree with start offsets from the boot span, durations and status (a failed
  * or crashed start shows its exit code), then the traces tiers started on their own, then the events per tier.
- * Fits the given width (80 by default) by truncating names.
+ * Fits the given width (80 by default, in terminal columns: a CJK character or an emoji takes two) by cutting names.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import type { RecordedEvent } from './capture.js';
-import { EVENTS_FILE, SPANS_FILE } from './recorder.js';
-import type { RecordedSpan } from './spans.js';
+import { fit, truncate } from '../text/cut.js';
+import { textWidth } from '../text/width.js';
 import { findTraceId, loadBootTrace, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
 
 export interface RenderTraceOptions {
@@ -55,46 +54,10 @@ export function findLatestBoot(telemetryRoot: string): string | undefined {
   return boots.at(-1);
 }
 
-/** Parsed NDJSON text; a torn or foreign line is skipped, not fatal. */
-export function parseNdjson<T>(text: string): T[] {
-  const out: T[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch {
-      // skip a partial line (a writer killed mid-append)
-    }
-  }
-  return out;
-}
-
-function readLines<T>(file: string): T[] {
-  return existsSync(file) ? parseNdjson<T>(readFileSync(file, 'utf8')) : [];
-}
-
-/** The spans and events of one boot's recording (what `land trace` draws, and the dashboard shows). */
-export function readRecording(dir: string): { spans: RecordedSpan[]; events: RecordedEvent[] } {
-  return {
-    spans: keepSpans(readLines<RecordedSpan>(join(dir, SPANS_FILE))),
-    events: keepEvents(readLines<RecordedEvent>(join(dir, EVENTS_FILE))),
-  };
-}
-
-export const keepSpans = (spans: RecordedSpan[]) => spans.filter((s) => typeof s?.spanId === 'string');
-export const keepEvents = (events: RecordedEvent[]) => events.filter((e) => typeof e?.event === 'string');
-
 function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
   return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
-}
-
-/** Cut to `width` columns with an ellipsis. */
-function fit(text: string, width: number): string {
-  if (width <= 0) return '';
-  if (text.length <= width) return text;
-  return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
 }
 
 interface Node {
@@ -148,8 +111,8 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   const events = options.traceId === undefined ? trace.events : [];
   const lines: string[] = [];
 
-  lines.push(paint('bold', fit(`boot ${trace.bootId}`, width)));
-  lines.push(fit(`trace ${traceId ?? '-'} · ${spans.length} span${spans.length === 1 ? '' : 's'} · ${events.length} event${events.length === 1 ? '' : 's'}`, width));
+  lines.push(paint('bold', truncate(`boot ${trace.bootId}`, width)));
+  lines.push(truncate(`trace ${traceId ?? '-'} · ${spans.length} span${spans.length === 1 ? '' : 's'} · ${events.length} event${events.length === 1 ? '' : 's'}`, width));
   const note = unreadableNote(trace);
   if (note) lines.push(paint('red', note));
 
@@ -171,11 +134,11 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   if (spans.length > 0) {
     lines.push('');
     const header = `${'span'.padEnd(nameWidth)} ${'tier'.padEnd(tierWidth)} ${'start'.padStart(offsetWidth)} ${'took'.padStart(durationWidth)} ${'status'.padStart(statusWidth)}`;
-    lines.push(paint('dim', fit(header, width)));
+    lines.push(paint('dim', truncate(header, width)));
     const draw = (node: Node, prefix: string, childPrefix: string): void => {
       const { span } = node;
-      const name = fit(`${prefix}${span.name}`, nameWidth).padEnd(nameWidth);
-      const tier = fit(span.tier ?? '', tierWidth).padEnd(tierWidth);
+      const name = fit(`${prefix}${span.name}`, nameWidth);
+      const tier = fit(span.tier ?? '', tierWidth);
       const offset = `+${formatMs(Math.max(0, span.startMs - base))}`.padStart(offsetWidth);
       const took = formatMs(span.durationMs ?? span.endMs - span.startMs).padStart(durationWidth);
       const text = statusText(span).padStart(statusWidth);
@@ -191,12 +154,12 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
 
   if (others.size > 0) {
     lines.push('');
-    lines.push(paint('dim', fit('traces tiers started on their own (land trace --trace <id> draws one)', width)));
+    lines.push(paint('dim', truncate('traces tiers started on their own (land trace --trace <id> draws one)', width)));
     for (const [tier, summaries] of others) {
       for (const summary of summaries) {
         const errors = summary.errors > 0 ? paint('red', ` · ${summary.errors} error${summary.errors > 1 ? 's' : ''}`) : '';
-        const head = `${fit(tier, tierWidth).padEnd(tierWidth)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} ${summary.spans === 1 ? 'span ' : 'spans'} ${formatMs(summary.durationMs).padStart(7)}  `;
-        lines.push(head + fit(summary.root, Math.max(1, width - head.length - (errors ? 12 : 0))) + errors);
+        const head = `${fit(tier, tierWidth)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} ${summary.spans === 1 ? 'span ' : 'spans'} ${formatMs(summary.durationMs).padStart(7)}  `;
+        lines.push(head + truncate(summary.root, Math.max(1, width - textWidth(head) - (errors ? 12 : 0))) + errors);
       }
     }
   }
@@ -217,8 +180,8 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
       const list = [...names]
         .map(([name, count]) => `${name.replace(new RegExp(`^land:${tier}:`), '')}${count > 1 ? ` ×${count}` : ''}`)
         .join(', ');
-      const head = `${fit(tier, tierWidth).padEnd(tierWidth)} ${String(total).padStart(5)}  `;
-      lines.push(head + fit(list, width - head.length));
+      const head = `${fit(tier, tierWidth)} ${String(total).padStart(5)}  `;
+      lines.push(head + truncate(list, width - textWidth(head)));
     }
   }
   return lines.join('\n') + '\n';

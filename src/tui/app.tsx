@@ -68,7 +68,8 @@ interface DataView {
   /** When the time-dependent text of this view (uptimes, countdowns) next changes. */
   changesAt: number;
   /** Sequence number one past the newest line in the open pane's buffer. */
-  paneEnd: number;
+  /** The pane's buffer's version: lines added or changed in place. */
+  paneVersion: number;
   usage: UsageByPid;
   usageKey: string;
 }
@@ -114,7 +115,7 @@ export function App(props: AppProps) {
     const now = clock();
     const changesAt = now + nextChangeIn(snapshot, now);
     const keys = { snapshotKey: snapshotKeyOf(snapshot), linesKey: linesKeyOf(snapshot), countersKey: countersKeyOf(snapshot) };
-    return { snapshot, ...keys, now, changesAt, paneEnd: 0, usage: new Map(), usageKey: '' };
+    return { snapshot, ...keys, now, changesAt, paneVersion: 0, usage: new Map(), usageKey: '' };
   });
   // UI state the key handler reads through refs: keys can arrive faster than renders (key repeat, a slow
   // machine), and each key must see what the previous one did.
@@ -177,12 +178,12 @@ export function App(props: AppProps) {
       }
     }
     const now = (propsRef.current.clock ?? Date.now)();
-    const paneEnd = bufferRef.current?.end ?? 0;
+    const paneVersion = bufferRef.current?.version ?? 0;
     const due = now >= previous.changesAt;
-    if (snapshot !== previous.snapshot || paneEnd !== previous.paneEnd || due) {
-      const next = { ...previous, snapshot, snapshotKey, linesKey, countersKey, now, changesAt: now + nextChangeIn(snapshot, now), paneEnd };
+    if (snapshot !== previous.snapshot || paneVersion !== previous.paneVersion || due) {
+      const next = { ...previous, snapshot, snapshotKey, linesKey, countersKey, now, changesAt: now + nextChangeIn(snapshot, now), paneVersion };
       // Only the clock or the tiers' last lines moved (a log flood with no pane open): in place if it can be.
-      if (snapshotKey === previous.snapshotKey && paneEnd === previous.paneEnd) show(next);
+      if (snapshotKey === previous.snapshotKey && paneVersion === previous.paneVersion) show(next);
       else commit(next);
       if (due) lastTickRef.current = now;
     }
@@ -219,7 +220,7 @@ export function App(props: AppProps) {
     const unsubscribe = control.subscribe((event) => {
       if (event.type === 'log' && (event.tier === paneTierRef.current || paneTierRef.current === ALL)) {
         const tag = paneTierRef.current === ALL ? event.tier : undefined;
-        for (const line of event.lines) bufferRef.current?.push(event.stream, line, tag);
+        bufferRef.current?.add(event.stream, event.lines, event.cut, tag);
       } else if (event.type === 'shutdown' && event.phase === 'begin' && !quittingRef.current) {
         // Stopped from elsewhere (`land down`, a signal, `--exit-with`'s tier ending): say why, on one line.
         setStatus({ text: `shutting down: ${event.reason}`, kind: 'info' });

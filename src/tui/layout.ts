@@ -1,5 +1,5 @@
 /** Column widths and row budget from the terminal size, so the UI fits 80×24 and uses wider terminals. */
-import { fit } from './cut.js';
+import { fit } from '../text/cut.js';
 
 export interface Column {
   key: 'name' | 'tier' | 'state' | 'pid' | 'uptime' | 'restarts' | 'ready' | 'cpu' | 'mem' | 'info';

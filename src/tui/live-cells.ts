@@ -14,7 +14,7 @@
 import type { StackSnapshot, TierSnapshot } from '../supervisor/types.js';
 import { textBeforeUptime } from './components/header.js';
 import { formatUptime } from './format.js';
-import { oneColumnEach, textWidth } from './ink-overrides/text-width.js';
+import { oneColumnEach, textWidth } from '../text/width.js';
 import { cell, MARKER_WIDTH, windowStart, type Column } from './layout.js';
 import { infoCell, infoMovesWithClock, liveCells, uptimeCell } from './tier-view.js';
 import type { TreeUsage, UsageByPid } from '../usage/tree-usage.js';

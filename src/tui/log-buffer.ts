@@ -1,5 +1,6 @@
 /** A bounded buffer of one tier's log lines, and the scrolling window the log pane shows over it. */
-import type { LogStream } from '../supervisor/types.js';
+import { FragmentJoiner, pipeKey, type JoinTarget } from '../logs/fragment-join.js';
+import type { LineCut, LogStream } from '../supervisor/types.js';
 import { sanitizeLine } from './format.js';
 
 export interface LogLine {
@@ -22,21 +23,55 @@ export interface LineSource {
   slice(from: number, to: number): LogLine[];
 }
 
+const kept = (line: string) => sanitizeLine(line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS - 1)}…` : line);
+
 export class LogBuffer implements LineSource {
   private lines: LogLine[] = [];
   /** Lines ever appended: the sequence number one past the newest line. */
   private appended = 0;
+  /** Lines changed in place (a fragment joined to the rest of its line): with `appended`, the pane's version. */
+  private replaced = 0;
+  /** A line shown in fragments while its child was quiet gets the rest in place (src/logs/fragment-join.ts). */
+  private readonly joiner = new FragmentJoiner<number>();
 
   constructor(readonly capacity = 2000) {}
 
-  push(stream: LogStream, line: string, tier?: string): void {
-    const kept = sanitizeLine(line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS - 1)}…` : line);
-    this.lines.push(tier === undefined ? { stream, line: kept } : { stream, line: kept, tier });
+  /** The lines of a log event or a recent entry: whole, or (`cut`) one fragment of a line, joined where it can be. */
+  add(stream: LogStream, lines: readonly string[], cut?: LineCut, tier?: string): void {
+    if (cut === undefined && this.joiner.idle) {
+      for (const line of lines) this.push(stream, line, tier);
+      return;
+    }
+    const target: JoinTarget<number> = {
+      append: (line) => this.push(stream, line, tier),
+      replace: (seq, line) => this.replace(seq, line),
+    };
+    this.joiner.add(pipeKey(tier ?? '', stream), lines, cut, target);
+  }
+
+  /** Appends a line; returns its sequence number. */
+  push(stream: LogStream, line: string, tier?: string): number {
+    this.lines.push(tier === undefined ? { stream, line: kept(line) } : { stream, line: kept(line), tier });
     this.appended += 1;
     // Trim in chunks so a flood costs amortised O(1) per line, not a shift per line.
     if (this.lines.length > this.capacity + Math.max(1, this.capacity >> 2)) {
       this.lines.splice(0, this.lines.length - this.capacity);
     }
+    return this.appended - 1;
+  }
+
+  /** The line numbered `seq` gets a new text; false when it is no longer kept. */
+  private replace(seq: number, line: string): boolean {
+    if (seq < this.start || seq >= this.appended) return false;
+    const index = seq - (this.appended - this.lines.length);
+    this.lines[index] = { ...this.lines[index]!, line: kept(line) };
+    this.replaced += 1;
+    return true;
+  }
+
+  /** Changes with every line added or changed: what the pane redraws on. */
+  get version(): number {
+    return this.appended + this.replaced;
   }
 
   /** Sequence number of the oldest line kept. */

@@ -3,7 +3,7 @@
  * `/` and `&` prompts over it. The pane's state is UI state only; its lines come from `control.logs` and `log` events.
  */
 import { oneLine } from '../errors.js';
-import type { LogStream, SupervisorControl, TierSnapshot } from '../supervisor/types.js';
+import type { LineCut, LogStream, SupervisorControl, TierSnapshot } from '../supervisor/types.js';
 import type { Status } from './components/footer.js';
 import { FOLLOW, LogBuffer, type LineSource, type Scroll } from './log-buffer.js';
 import { filteredSource, findMatches, scrollToLine, stepMatch } from './log-search.js';
@@ -59,7 +59,7 @@ export function paneActions(context: PaneContext): PaneActions {
   const { control, paneRef, setPane, bufferRef, paneTierRef, paneHeight, say } = context;
 
   /** The recent lines a pane opens with: one tier's, or every tier's merged by time. */
-  const recentLines = (name: string): Array<{ stream: LogStream; line: string; at: number; tier?: string }> => {
+  const recentLines = (name: string): Array<{ stream: LogStream; line: string; at: number; cut?: LineCut; tier?: string }> => {
     if (name !== ALL) return control.logs(name, INITIAL_LOG_LINES);
     const merged = context.tiers().flatMap((tier) =>
       control.logs(tier.name, INITIAL_LOG_LINES).map((entry) => ({ ...entry, tier: tier.name })),
@@ -70,7 +70,7 @@ export function paneActions(context: PaneContext): PaneActions {
   const openPane = (name: string): void => {
     const buffer = new LogBuffer(context.logCapacity);
     try {
-      for (const entry of recentLines(name)) buffer.push(entry.stream, entry.line, entry.tier);
+      for (const entry of recentLines(name)) buffer.add(entry.stream, [entry.line], entry.cut, entry.tier);
     } catch (error) {
       say(`cannot read ${name === ALL ? 'the' : `${name}'s`} logs: ${oneLine(error)}`, 'error');
     }

@@ -182,7 +182,7 @@ describe('land up -d', () => {
     for (const value of ['3000000', '0.0001']) {
       const up = await landDone(['up', '-d', '--wait-timeout', value], dir);
       expect(up.code, value).toBe(2);
-      expect(up.stderr, value).toMatch(/^land: option '--wait-timeout <seconds>' argument '[\d.]+' is invalid\. expected a number of seconds from 0\.001 to 2147483\n$/);
+      expect(up.stderr, value).toMatch(/^land: up: option '--wait-timeout <seconds>' argument '[\d.]+' is invalid\. expected a number of seconds from 0\.001 to 2147483\n$/);
       expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
     }
   });
@@ -199,6 +199,37 @@ describe('land up -d', () => {
       expect(up.stderr).toBe(`land: --dashboard-port: cannot listen on 127.0.0.1:${port} (EADDRINUSE)\n`);
       expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
       expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('the warnings of the background land\'s start-up are said when -d returns, whatever the verdict: up, not up, or its exit relayed', async () => {
+    const traceWarning = 'land: ignoring TRACEPARENT from the environment: expected version-traceid-parentid-flags (4 parts separated by "-")\n';
+    const bad = { TRACEPARENT: '00-zz-01' };
+    const upDir = twoTiers();
+    const up = await landDone(['up', '-d', '--no-dashboard'], upDir, bad);
+    leftovers.push(await landOf(upDir));
+    expect(up.code, up.stderr).toBe(0);
+    // Said once, first (before the summary's lines), and still in the output file.
+    expect(up.stderr.startsWith(traceWarning)).toBe(true);
+    expect(up.stderr.split(traceWarning)).toHaveLength(2);
+    expect(readFileSync(join(upDir, OUTPUT), 'utf8')).toContain(traceWarning);
+
+    const failDir = twoTiers({ ready: { log: 'never said', timeoutMs: 500 }, restart: { policy: 'never' } });
+    const failed = await landDone(['up', '-d', '--no-dashboard'], failDir, bad);
+    leftovers.push(await landOf(failDir));
+    expect(failed.code).toBe(8);
+    expect(failed.stderr.startsWith(traceWarning)).toBe(true);
+
+    // A receiver port it cannot have: found after telemetry read the TRACEPARENT; the warning, then the relayed line.
+    const { createServer } = await import('node:net');
+    const port = await freePort();
+    const holder = createServer().listen(port, '127.0.0.1');
+    try {
+      const exited = await landDone(['up', '-d', '--no-dashboard', '--receiver-port', String(port)], twoTiers(), bad);
+      expect(exited.code).toBe(2);
+      expect(exited.stderr).toMatch(new RegExp(`^${traceWarning.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}land: .*${port}.*\n$`));
     } finally {
       holder.close();
     }

@@ -131,6 +131,28 @@ describe('land run', () => {
     expect(readFileSync(out, 'utf8').trim()).toBe('LAND-EXITED 1');
   });
 
+  it('joins the trace land was started under and gets the collector, as land up\'s tiers do', { timeout: 30_000 }, async () => {
+    const names = ['TRACEPARENT', 'TRACESTATE', 'BAGGAGE', 'OTLP_TRACE_ID', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
+    const collector = 'http://127.0.0.1:4999';
+    const otlpOn = `Capture=true\nOTLPEnabled=true\nPipe=${collector}/\n`;
+    // The receiver on or off: no receiver runs for a command, so the collector is its one egress either way.
+    for (const enabled of [true, false]) {
+      const dir = makeProject({ config: { receiver: { enabled }, tiers: { api: { command: child() } } }, files: { '.env.Land.PostHog': otlpOn } });
+      const outer = { TRACEPARENT: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', TRACESTATE: 'ci=job-7', BAGGAGE: 'pipeline=nightly' };
+      const joined = await landDone(['run', '--', ...printEnv(...names)], dir, outer);
+      expect([joined.code, joined.stderr]).toEqual([0, '']);
+      expect(envOf(joined.stdout)).toEqual({ ...outer, OTLP_TRACE_ID: '0af7651916cd43dd8448eb211c80319c', OTEL_EXPORTER_OTLP_ENDPOINT: collector });
+    }
+    // An invalid one: said in one line, as land up says it, and the command gets a trace of its own; OTLP off: no endpoint.
+    const dir = makeProject({ config: { tiers: { api: { command: child() } } } });
+    const bad = await landDone(['run', '--', ...printEnv(...names)], dir, { TRACEPARENT: '00-zz-01', TRACESTATE: 'ci=job-7' });
+    expect(bad.code).toBe(0);
+    expect(bad.stderr).toMatch(/^land: ignoring TRACEPARENT from the environment: .+\nland: ignoring TRACESTATE from the environment: it goes with a TRACEPARENT, and there is no valid one\n$/);
+    const fresh = envOf(bad.stdout);
+    expect(fresh).toMatchObject({ TRACESTATE: null, BAGGAGE: null, OTEL_EXPORTER_OTLP_ENDPOINT: null });
+    expect(fresh.TRACEPARENT).toMatch(new RegExp(`^00-${fresh.OTLP_TRACE_ID}-[0-9a-f]{16}-01$`));
+  });
+
   it('everything after the command\'s first word is the command\'s, land\'s own option names included; `--` still works', async () => {
     const dir = project();
     const argv = ['-c', 'echo "$LAND_TIER $LAND_PROFILE [$*]"', 'sh'];

@@ -91,7 +91,7 @@ describe('land up serves the dashboard', () => {
     const dir = dashboardProject();
     for (const args of [['--dashboard-port', '5000', '--no-dashboard'], ['--no-dashboard', '--dashboard-port', '5000']]) {
       const result = await landDone(['up', '--no-tui', ...args], dir);
-      expectCleanRejection(result, dir, /^land: option '--dashboard-port <port>' cannot be used with option '--no-dashboard'$/);
+      expectCleanRejection(result, dir, /^land: up: option '--dashboard-port <port>' cannot be used with option '--no-dashboard'$/);
     }
   });
 

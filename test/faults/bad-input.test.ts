@@ -8,10 +8,10 @@
  * config), so the table keeps one case per kind of rule rather than every variant (test/cli and test/config hold
  * more).
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { child, envReports, expectCleanRejection, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { ROOT, child, envReports, expectCleanRejection, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 
 const runs: LandRun[] = [];
@@ -91,6 +91,11 @@ const cases: BadInput[] = [
   { kind: 'command line', name: 'status with an argument', args: ['status', 'extra'], expected: /too many arguments for 'status'/ },
   { kind: 'command line', name: 'trace with two boot ids', args: ['trace', 'a', 'b'], expected: /too many arguments for 'trace'/ },
   { kind: 'command line', name: 'an unknown flag to down', args: ['down', '--bogus'], expected: /unknown option '--bogus'/ },
+  // -v/--version is land's own (before the command); no command has -v, and land has no verbose flag.
+  { kind: 'command line', name: 'up -v', args: [...UP, '-v'], expected: /^land: up: unknown option '-v' \(land has no verbose flag; `land -v` prints land's version\)$/ },
+  { kind: 'command line', name: 'up --version', args: [...UP, '--version'], expected: /^land: up: unknown option '--version' \(`land --version` prints land's version\)$/ },
+  { kind: 'command line', name: 'logs --verbose', args: ['logs', 'a', '--verbose'], expected: /^land: logs: unknown option '--verbose' \(land has no verbose flag\)$/ },
+  { kind: 'command line', name: '-V', args: ['-V'], expected: /^land: unknown option '-V' \(`land -v` prints land's version\)$/ },
   { kind: 'command line', name: 'an unknown flag to profiles', args: ['profiles', '--bogus'], expected: /unknown option '--bogus'/ },
   { kind: 'command line', name: 'export to an unknown engine', args: ['export', 'nomad'], expected: /'nomad' is invalid for argument 'engine'\. Allowed choices are systemd, compose, kubernetes/ },
   { kind: 'profile', name: 'export under an unknown profile', args: ['export', 'compose', '--profile', 'nope'], expected: /unknown profile "nope" \(known profiles: debug\)/ },
@@ -129,6 +134,14 @@ describe.concurrent('bad input: one line, its exit code, nothing started', () =>
       expectCleanRejection(result, dir, testCase.expected, testCase.code ?? 2);
     });
   }
+});
+
+describe('land -v', () => {
+  it('-v and --version print the version, exit 0, before any command', async () => {
+    const dir = makeProject({ config: tiers({}) });
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['-v', '--version']) expect(await landDone([flag], dir)).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
 });
 
 const OUTER_TRACE = 'c'.repeat(31) + '3';

@@ -21,7 +21,48 @@ async function expectNothingSaidLeft(run: LandRun, tiers: number): Promise<void>
   expect(stopped.code).toBe(0);
 }
 
+/**
+ * Holds 2 GiB of small pages (no transparent huge pages: freeing them takes a while), says so on fd 3, then waits:
+ * killed, its exit (PF_EXITING from the first moment) frees that memory before it closes its files, its stdout (the
+ * tier's pipe) included.
+ */
+const BIG = [
+  'import mmap, os, time',
+  'n = 2 << 30',
+  'm = mmap.mmap(-1, n, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)',
+  'm.madvise(mmap.MADV_NOHUGEPAGE)',
+  'for i in range(0, n, 4096): m[i] = 1',
+  'os.write(3, b"held")',
+  'time.sleep(60)',
+].join('\n');
+
+/** The tier's leader: kills its big child once it holds its memory, waits until the child's exit has begun, exits 0. */
+const LEADER = `
+const { spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const big = spawn('python3', ['-c', ${JSON.stringify(BIG)}], { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] });
+const exiting = () => {
+  try {
+    const stat = readFileSync('/proc/' + big.pid + '/stat', 'latin1');
+    return (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]) & 4) !== 0;
+  } catch {
+    return true;
+  }
+};
+big.stdio[3].once('data', () => {
+  process.kill(big.pid, 'SIGKILL');
+  while (!exiting());
+  console.log('child exiting');
+  process.exit(0);
+});`;
+
 describe('fault: one-shot tiers that end together (false leftovers)', () => {
+  it('a child still exiting (freeing a big memory) that holds the pipes after its leader\'s exit: not said to be left running', { timeout: 90_000 }, async () => {
+    const run = await upUntil(runs, makeProject({ config: { tiers: { big: { command: ['node', '-e', LEADER] } } } }), /big: spawned pid/);
+    await waitUntil(() => /child exiting/.test(run.stdout), 60_000, 'the child to be exiting');
+    await expectNothingSaidLeft(run, 1);
+  });
+
   it('shells whose child ends with them, ending 10 ms apart: none is said to have left anything', async () => {
     // Each exit comes while the listing taken for the one before it (which showed this tier alive) is still shared.
     const tiers = Object.fromEntries(

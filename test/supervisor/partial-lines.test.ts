@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
@@ -38,6 +39,8 @@ describe('output without a newline', () => {
           },
           // A probe anchored at the line's end passes on the whole line, not on a fragment's text with its mark.
           anchored: { command: ['sh', '-c', 'sleep 1; printf ready; sleep 0.5; echo; exec sleep 300'], ready: { log: '^ready$' }, restart: { policy: 'never' } },
+          // A line that goes on in pieces and never ends: status and land logs show it so far, joined.
+          dots: { command: ['sh', '-c', 'printf "step 1 "; sleep 1; printf "step 2 "; exec sleep 300'], restart: { policy: 'never' } },
           // A line of the other pipe written while this one waits for its end is not written into it in the file.
           mixed: {
             command: ['sh', '-c', 'printf "Loading... "; sleep 1; echo "warn: x" >&2; sleep 1; echo done; exec sleep 300'],
@@ -67,10 +70,21 @@ describe('output without a newline', () => {
     expect(follow.stdout).toBe('Password: …\n… and the rest\npartial done\n');
     expect(printedBy(run, 'prompt')).toEqual(['Password: …', '… and the rest', 'partial done']);
     expect(read(file)).toBe('Password:  and the rest\npartial done\n');
+    // land logs (which holds lines, unlike the printer and -f) joins the rest to the fragment in place.
+    expect((await landDone(['logs', 'prompt'], dir)).stdout).toBe('Password:  and the rest\npartial done\n');
+    const joined = (await landDone(['logs', 'prompt', '--json'], dir)).stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { line: string; cut?: string });
+    expect(joined.map(({ line, cut }) => ({ line, cut }))).toEqual([{ line: 'Password:  and the rest', cut: undefined }, { line: 'partial done', cut: undefined }]);
 
     await run.waitFor(/progress +\| bar done\n/);
     expect(printedBy(run, 'progress')).toEqual(['progress 0% …', '…progress 50% …', 'bar done']);
     expect(read(join(dir, '.land', 'logs', run.bootId, 'progress.log'))).toBe('progress 0% progress 50% \nbar done\n');
+    // Joined, and its mark gone once the next line showed it had ended (its newline came alone).
+    expect((await landDone(['logs', 'progress'], dir)).stdout).toBe('progress 0% progress 50% \nbar done\n');
+    // Still going on: the line so far, joined, in status (the UI's and the dashboard's last-line cell) and land logs.
+    const dotsLine = async () => (await snapshot(dir)).tiers.find((tier) => tier.name === 'dots')!.lastLine;
+    for (const deadline = Date.now() + 20_000; (await dotsLine()) !== 'step 1 step 2 …' && Date.now() < deadline; ) await sleep(100);
+    expect(await dotsLine()).toBe('step 1 step 2 …');
+    expect((await landDone(['logs', 'dots', '--json'], dir)).stdout).toMatch(/^\{"tier":"dots","stream":"stdout","line":"step 1 step 2 …","at":\d+,"cut":"first"\}\n$/);
     await run.waitFor(/anchored: starting → ready \(log \^ready\$ passed\)/);
     const tiers = (await snapshot(dir)).tiers;
     // Once the line has ended, status shows it whole, without the mark that said it goes on.

@@ -35,16 +35,18 @@ async function untilListed(pid: number, count: number): Promise<void> {
 describe('treeAfterExit', () => {
   it('finds nothing when the leader and its child ended, though the shared listing still shows both', async () => {
     const child = leader('sleep 0.3; exit 0');
+    const spawnedAt = Date.now();
     await untilListed(child.pid!, 2);
     vi.useFakeTimers({ toFake: ['Date'] });
     listProcesses(true); // the shared listing, taken while the leader and its sleep run
     await once(child, 'exit');
     expect(treePids({ pid: child.pid! })).toContain(child.pid!); // what the stop looked at before: a stale tree
-    expect(treeAfterExit({ pid: child.pid! })).toEqual([]);
+    expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual([]);
   });
 
   it('still finds what the leader really left running', async () => {
     const child = leader('sleep 30 & sleep 0.2');
+    const spawnedAt = Date.now();
     await untilListed(child.pid!, 3);
     const tree = treePids({ pid: child.pid! }, true);
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -52,7 +54,19 @@ describe('treeAfterExit', () => {
     await once(child, 'exit');
     const orphan = tree.find((pid) => pid !== child.pid && isAlive(pid));
     expect(orphan).toBeDefined();
-    expect(treeAfterExit({ pid: child.pid! })).toEqual([orphan]);
+    expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual([orphan]);
+  });
+
+  it('a shared listing from before the spawn (a leader that lived less than its 25 ms) is not taken for an empty tree', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    listProcesses(true); // the shared listing, taken before the leader exists
+    const child = leader('sleep 30 & exit 0');
+    const spawnedAt = Date.now(); // the same frozen millisecond: the listing may be older than the fork
+    await once(child, 'exit');
+    expect(treePids({ pid: child.pid! })).toEqual([]); // what the shared listing says
+    const left = treeAfterExit({ pid: child.pid! }, spawnedAt);
+    expect(left).toHaveLength(1);
+    expect(isAlive(left[0]!)).toBe(true);
   });
 
   it('reads the kernel flag of a process whose exit has begun', () => {

@@ -107,6 +107,22 @@ describe('App log pane', () => {
     await app.until((frame) => !frame.includes('sky logs'), 'the pane closed');
   });
 
+  it('a line shown in fragments while its child was quiet gets the rest joined in place', async () => {
+    const control = withLogs(3);
+    const app = renderApp(control, { rows: 24 });
+    await app.press(KEYS.enter);
+    await app.untilText('mountain logs · following');
+    control.emit({ type: 'log', tier: 'mountain', stream: 'stdout', lines: ['Password: …'], cut: 'first', at: T0 });
+    await app.untilText('Password: …');
+    control.emit({ type: 'log', tier: 'mountain', stream: 'stderr', lines: ['warn: x'], at: T0 });
+    await app.untilText('warn: x');
+    control.emit({ type: 'log', tier: 'mountain', stream: 'stdout', lines: ['… and the rest'], cut: 'last', at: T0 });
+    await app.untilText('Password:  and the rest');
+    const pane = app.frame().slice(app.frame().indexOf('── mountain logs'));
+    expect(pane).toMatch(/line 2\nPassword: {2}and the rest\nwarn: x\n/);
+    expect(pane).not.toContain('… and the rest');
+  });
+
   it('shows stderr lines and strips escape sequences from child output', async () => {
     const control = withLogs(0);
     control.log('mountain', '\u001B[31mboom\u001B[0m\u001B[2J', 'stderr');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit, rule, truncate } from '../../src/tui/cut.js';
+import { fit, rule, truncate } from '../../src/text/cut.js';
 import {
   meaningfulPart,
   formatBytes,

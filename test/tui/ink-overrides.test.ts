@@ -13,7 +13,7 @@ import inkWrapText from '../../node_modules/ink/build/wrap-text.js';
 import measureText from '../../src/tui/ink-overrides/measure-text.js';
 import Output, { composed } from '../../src/tui/ink-overrides/output.js';
 import { BoundedCache } from '../../src/tui/ink-overrides/bounded-cache.js';
-import { textWidth, widestLine } from '../../src/tui/ink-overrides/text-width.js';
+import { textWidth, widestLine } from '../../src/text/width.js';
 import wrapText from '../../src/tui/ink-overrides/wrap-text.js';
 
 type Clip = { x1?: number; x2?: number; y1?: number; y2?: number };

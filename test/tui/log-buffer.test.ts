@@ -43,4 +43,22 @@ describe('LogBuffer', () => {
     const buffer = filled(2);
     expect(scrollBy(buffer, FOLLOW, 10, -1)).toEqual(FOLLOW);
   });
+
+  it('joins a line\'s fragments in place, per tier and stream, and says so by its version; a line dropped since is not', () => {
+    const buffer = new LogBuffer(3);
+    buffer.add('stdout', ['Password: …'], 'first', 'api');
+    buffer.add('stdout', ['db up'], undefined, 'db');
+    const version = buffer.version;
+    buffer.add('stdout', ['… and the rest'], 'last', 'api');
+    expect(buffer.version).toBeGreaterThan(version);
+    expect(buffer.end).toBe(2);
+    expect(buffer.slice(0, 2)).toEqual([
+      { stream: 'stdout', line: 'Password:  and the rest', tier: 'api' },
+      { stream: 'stdout', line: 'db up', tier: 'db' },
+    ]);
+    buffer.add('stdout', ['50% …'], 'first', 'api');
+    for (let i = 0; i < 8; i += 1) buffer.add('stdout', [`flood ${i}`], undefined, 'db');
+    buffer.add('stdout', ['…done'], 'last', 'api');
+    expect(buffer.slice(buffer.start, buffer.end).map((entry) => entry.line)).toEqual(['flood 6', 'flood 7', '…done']);
+  });
 });

@@ -5,7 +5,7 @@
  * live stream appends. No answer is built and no JSON parsed larger than a page (LOG_PAGE_MAX lines), so neither
  * land's event loop nor this page's main thread stalls on a long history.
  */
-import { LOG_PAGE_MAX, type LogPage, type WireLine } from '../wire.js';
+import { LOG_PAGE_MAX, type LineUpdate, type LogPage, type WireLine } from '../wire.js';
 import { getJson, readNdjson } from './api.js';
 
 /** Lines the page keeps (all tiers together); beyond it the oldest fifth is dropped at once. */
@@ -37,6 +37,10 @@ export class LogLines {
   private catchingUp?: Promise<void>;
   private historyWanted = false;
   private loadingOlder = false;
+  /** The server ring's revision as of the newest answer or message applied: a catch-up asks for changes after it. */
+  private revision = 0;
+  /** The revision of the last change applied to each line changed in place (an older one arriving late is ignored). */
+  private readonly lineRevisions = new Map<number, number>();
 
   constructor(private readonly changed: () => void) {}
 
@@ -71,12 +75,13 @@ export class LogLines {
   private async fetchMissing(): Promise<void> {
     if (!this.started) return this.restart();
     for (;;) {
-      const page = await getJson<LogPage>(`/api/logs?since=${this.nextSeq}&limit=${LOG_PAGE_MAX}`);
+      const page = await getJson<LogPage>(`/api/logs?since=${this.nextSeq}&limit=${LOG_PAGE_MAX}&updatedAfter=${this.revision}`);
       const first = page.lines[0]?.[0] ?? page.next;
       // The server no longer holds what came after our last line: start over from its newest page.
       if (first > this.nextSeq) return this.restart();
       this.serverOldest = page.oldest;
       this.append(page.lines);
+      this.update(page.updated, page.revision);
       if (this.nextSeq >= page.next || page.lines.length === 0) return;
     }
   }
@@ -86,13 +91,38 @@ export class LogLines {
     this.started = true;
     this.serverOldest = page.oldest;
     this.floor = 0;
+    this.revision = page.revision ?? 0;
+    this.lineRevisions.clear();
     this.publish(page.lines, page.lines[0]?.[0] ?? page.next, { loaded: true, dropped: 0, epoch: this.state.epoch + 1 });
   }
 
-  /** Lines from the live stream; those that arrive while catching up are applied after it (order by number). */
-  receive(lines: WireLine[]): void {
-    if (this.catchingUp || !this.started) void this.catchUp().then(() => this.append(lines));
-    else this.append(lines);
+  /**
+   * Lines from the live stream, and lines held already that changed in place (a fragment joined to the rest of its
+   * line); those that arrive while catching up are applied after it (order by number).
+   */
+  receive(lines: WireLine[], updated?: LineUpdate[], revision?: number): void {
+    const apply = () => {
+      this.append(lines);
+      this.update(updated, revision);
+    };
+    if (this.catchingUp || !this.started) void this.catchUp().then(apply);
+    else apply();
+  }
+
+  /** Changes in place of lines this page holds, each applied unless a newer one of the same line was. */
+  private update(updated: LineUpdate[] | undefined, revision: number | undefined): void {
+    if (revision !== undefined) this.revision = Math.max(this.revision, revision);
+    if (!updated?.length) return;
+    const { lines, firstSeq } = this.state;
+    let changed = false;
+    for (const [seq, change, text] of updated) {
+      const line = lines[seq - firstSeq];
+      if (!line || change <= (this.lineRevisions.get(seq) ?? 0)) continue;
+      this.lineRevisions.set(seq, change);
+      lines[seq - firstSeq] = [line[0], line[1], line[2], line[3], text];
+      changed = true;
+    }
+    if (changed) this.publish(lines, firstSeq);
   }
 
   private append(lines: WireLine[], fillHole = true): void {

@@ -88,7 +88,7 @@ export class Store {
       this.changed();
       return;
     }
-    this.lines.receive(message.lines);
+    this.lines.receive(message.lines, message.updated, message.revision);
   }
 
   now(): number {

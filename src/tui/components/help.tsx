@@ -1,6 +1,6 @@
 /** The key reference shown by `?` in place of the log pane. */
 import { Box, Text } from 'ink';
-import { rule } from '../cut.js';
+import { rule } from '../../text/cut.js';
 
 export const HELP_LINES: ReadonlyArray<readonly [string, string]> = [
   ['↑/↓  j/k', 'select a tier (↑/↓ scroll the log pane while it has focus)'],

@@ -3,7 +3,7 @@
  * Its title says what it shows, the filter, and whether it follows the newest lines; search matches are marked.
  */
 import { Box, Text } from 'ink';
-import { rule } from '../cut.js';
+import { rule } from '../../text/cut.js';
 import type { PaneWindow } from '../log-buffer.js';
 import { splitMatches } from '../log-search.js';
 

@@ -4,7 +4,7 @@
  * table row with a new last line, for as long as land runs) and widths counted without a segmenter where they can be.
  */
 import { BoundedCache } from './bounded-cache.js';
-import { widestLine } from './text-width.js';
+import { widestLine } from '../../text/width.js';
 
 const sizes = new BoundedCache<{ width: number; height: number }>(4_000);
 

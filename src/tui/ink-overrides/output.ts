@@ -11,7 +11,7 @@
 import { styledCharsFromTokens, styledCharsToString, tokenize, type StyledChar } from '@alcalzone/ansi-tokenize';
 import sliceAnsi from 'slice-ansi';
 import { BoundedCache } from './bounded-cache.js';
-import { textWidth, widestLine } from './text-width.js';
+import { textWidth, widestLine } from '../../text/width.js';
 
 type Transformer = (line: string, index: number) => string;
 type Clip = { x1: number | undefined; x2: number | undefined; y1: number | undefined; y2: number | undefined };

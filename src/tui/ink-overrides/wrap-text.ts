@@ -6,7 +6,7 @@
 import cliTruncate from 'cli-truncate';
 import wrapAnsi from 'wrap-ansi';
 import { BoundedCache } from './bounded-cache.js';
-import { textWidth } from './text-width.js';
+import { textWidth } from '../../text/width.js';
 
 const wrapped = new BoundedCache<string>(4_000);
 

@@ -1,8 +1,9 @@
 /**
- * Texts cut and padded to a number of terminal columns (a table's cells, the log pane's rule). Apart from format.ts,
- * which the dashboard's page and `land status` import too: this needs string-width for what is not one column each.
+ * Texts cut and padded to a number of terminal columns (the UI's table cells and log pane's rule, `land trace`'s
+ * tree). Apart from src/tui/format.ts, which the dashboard's page and `land status` import too: this needs
+ * string-width for what is not one column each.
  */
-import { oneColumnEach, textWidth } from './ink-overrides/text-width.js';
+import { oneColumnEach, textWidth } from './width.js';
 
 /** Made at the first text that needs it (ICU's data is loaded then): most never do. */
 let graphemes: Intl.Segmenter | undefined;

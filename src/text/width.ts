@@ -1,5 +1,6 @@
 /**
- * Terminal columns of a text, as string-width counts them, without its grapheme segmenter for the texts land draws:
+ * Terminal columns of a text, as string-width counts them (for the UI, whose ink modules use it too: src/tui/
+ * ink-overrides, and for `land trace`), without its grapheme segmenter for the texts land draws:
  * printable ASCII and the few symbols of its own frames (›, ·, …, ─, │, arrows), each one column, checked against
  * string-width when this module loads, and no mark that could join them into a cluster. Anything else is string-width's.
  */
