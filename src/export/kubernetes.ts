@@ -37,22 +37,18 @@ import {
 import type { ProbeSpec } from '../config/types.js';
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
+import { dnsName, tierLabels } from './names.js';
 
 type Json = Record<string, unknown>;
 
+/** The model with each tier's label (names.ts): every object of a tier is named from it, never from the raw name. */
+interface Stack {
+  model: ExportModel;
+  label: (tier: string) => string;
+}
+
 /** The image the wait-for-dependency init containers run (it has kubectl and sh). */
 export const KUBECTL_IMAGE = 'docker.io/bitnami/kubectl:1.30';
-
-/** A DNS-1123 name: lowercase letters, digits and '-', at most 63 characters. */
-export function dnsName(...parts: string[]): string {
-  return parts
-    .join('-')
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
-}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -70,12 +66,12 @@ export function probeHandler(spec: ProbeSpec): Json | undefined {
   return undefined;
 }
 
-function labels(model: ExportModel, tier: ExportTier): Record<string, string> {
-  return { 'app.kubernetes.io/part-of': dnsName(model.app), 'app.kubernetes.io/component': dnsName(tier.name) };
+function labels({ model, label }: Stack, tier: ExportTier): Record<string, string> {
+  return { 'app.kubernetes.io/part-of': dnsName(model.app), 'app.kubernetes.io/component': label(tier.name) };
 }
 
-function selector(model: ExportModel, name: string): string {
-  return `app.kubernetes.io/part-of=${dnsName(model.app)},app.kubernetes.io/component=${dnsName(name)}`;
+function selector({ model, label }: Stack, name: string): string {
+  return `app.kubernetes.io/part-of=${dnsName(model.app)},app.kubernetes.io/component=${label(name)}`;
 }
 
 /**
@@ -83,10 +79,10 @@ function selector(model: ExportModel, name: string): string {
  * no longer Ready once it has completed, and land counts a tier that was ever ready: ready, for a Job, is also met
  * by the Job complete.
  */
-function waitContainer(model: ExportModel, name: string, condition: string): Json {
-  const pods = `pod -l ${selector(model, name)}`;
-  const complete = (timeout: number) => `kubectl wait --for=condition=complete job/${dnsName(model.app, name)} --timeout=${timeout}s`;
-  const job = model.tiers.find((tier) => tier.name === name)?.oneShot === true;
+function waitContainer(stack: Stack, name: string, condition: string): Json {
+  const pods = `pod -l ${selector(stack, name)}`;
+  const complete = (timeout: number) => `kubectl wait --for=condition=complete job/${dnsName(stack.model.app, stack.label(name))} --timeout=${timeout}s`;
+  const job = stack.model.tiers.find((tier) => tier.name === name)?.oneShot === true;
   const ready = `kubectl wait --for=condition=Ready ${pods} --timeout=10s`;
   const wait =
     condition === 'completed'
@@ -94,7 +90,7 @@ function waitContainer(model: ExportModel, name: string, condition: string): Jso
       : condition === 'ready'
         ? job ? `${ready} || ${complete(1)}` : ready
         : `kubectl get ${pods} -o jsonpath='{.items[*].status.phase}' | grep -qE 'Running|Succeeded'`;
-  return { name: dnsName('wait', name), image: KUBECTL_IMAGE, command: ['sh', '-c', `until ${wait}; do sleep 1; done`] };
+  return { name: dnsName('wait', stack.label(name)), image: KUBECTL_IMAGE, command: ['sh', '-c', `until ${wait}; do sleep 1; done`] };
 }
 
 function probes(tier: ExportTier, warn: (text: string) => void): Json {
@@ -120,10 +116,10 @@ function probes(tier: ExportTier, warn: (text: string) => void): Json {
   return result;
 }
 
-function container(model: ExportModel, tier: ExportTier, image: string, warn: (text: string) => void): Json {
-  const envFrom: Json[] = [{ configMapRef: { name: dnsName(model.app, tier.name, 'env') } }];
-  if (Object.keys(tier.secrets).length > 0) envFrom.push({ secretRef: { name: dnsName(model.app, tier.name, 'secrets') } });
-  const result: Json = { name: dnsName(tier.name), image, workingDir: containerCwd(tier), command: [...tier.command], envFrom, ...probes(tier, warn) };
+function container({ model, label }: Stack, tier: ExportTier, image: string, warn: (text: string) => void): Json {
+  const envFrom: Json[] = [{ configMapRef: { name: dnsName(model.app, label(tier.name), 'env') } }];
+  if (Object.keys(tier.secrets).length > 0) envFrom.push({ secretRef: { name: dnsName(model.app, label(tier.name), 'secrets') } });
+  const result: Json = { name: label(tier.name), image, workingDir: containerCwd(tier), command: [...tier.command], envFrom, ...probes(tier, warn) };
   if (tier.limits) {
     result.resources = { limits: { memory: binarySize(tier.limits.memory, ['Ki', 'Mi', 'Gi']) } };
     warn(memoryLimitWarning(tier.limits.memory, 'resources.limits.memory'));
@@ -137,20 +133,20 @@ function container(model: ExportModel, tier: ExportTier, image: string, warn: (t
   return result;
 }
 
-function podSpec(model: ExportModel, tier: ExportTier, image: string, warn: (text: string) => void): Json {
+function podSpec(stack: Stack, tier: ExportTier, image: string, warn: (text: string) => void): Json {
   const spec: Json = { terminationGracePeriodSeconds: seconds(tier.stop.timeoutMs) };
   const dependencies = Object.entries(tier.dependsOn);
   if (dependencies.length > 0) {
-    spec.serviceAccountName = dnsName(model.app, 'wait-deps');
-    spec.initContainers = dependencies.map(([name, condition]) => waitContainer(model, name, condition));
+    spec.serviceAccountName = dnsName(stack.model.app, 'wait-deps');
+    spec.initContainers = dependencies.map(([name, condition]) => waitContainer(stack, name, condition));
   }
-  spec.containers = [container(model, tier, image, warn)];
+  spec.containers = [container(stack, tier, image, warn)];
   return spec;
 }
 
-function workload(model: ExportModel, tier: ExportTier, image: string, warn: (text: string) => void): Json {
-  const metadata = { name: dnsName(model.app, tier.name), labels: labels(model, tier) };
-  const template = { metadata: { labels: labels(model, tier) }, spec: podSpec(model, tier, image, warn) };
+function workload(stack: Stack, tier: ExportTier, image: string, warn: (text: string) => void): Json {
+  const metadata = { name: dnsName(stack.model.app, stack.label(tier.name)), labels: labels(stack, tier) };
+  const template = { metadata: { labels: labels(stack, tier) }, spec: podSpec(stack, tier, image, warn) };
   const { restart } = tier;
   if (tier.oneShot) {
     (template.spec as Json).restartPolicy = restart.policy === 'never' ? 'Never' : 'OnFailure';
@@ -162,7 +158,7 @@ function workload(model: ExportModel, tier: ExportTier, image: string, warn: (te
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata,
-    spec: { replicas: 1, strategy: { type: 'Recreate' }, selector: { matchLabels: labels(model, tier) }, template },
+    spec: { replicas: 1, strategy: { type: 'Recreate' }, selector: { matchLabels: labels(stack, tier) }, template },
   };
 }
 
@@ -183,22 +179,34 @@ function waitAccess(model: ExportModel): Json[] {
   ];
 }
 
+/** Each tier's label, and the warnings naming tiers that Kubernetes would have merged. */
+function stackOf(model: ExportModel, warnings: ExportWarning[]): Stack {
+  const named = tierLabels(model.tiers.map((tier) => tier.name));
+  warnings.push(...named.warnings);
+  return { model, label: (tier) => named.labels.get(tier) ?? dnsName(tier) };
+}
+
 /** The objects of the export: secrets apart from the rest. */
-export function kubernetesObjects(model: ExportModel, image: string, warnings: ExportWarning[]): { objects: Json[]; secrets: Json[] } {
+export function kubernetesObjects(model: ExportModel, image: string, warnings: ExportWarning[]): { objects: Json[]; secrets: Json[]; tierOf: Map<Json, string> } {
   const objects: Json[] = [];
   const secrets: Json[] = [];
+  // Which tier a workload runs: its warnings go above it.
+  const tierOf = new Map<Json, string>();
+  const stack = stackOf(model, warnings);
   if (model.tiers.some((tier) => Object.keys(tier.dependsOn).length > 0)) objects.push(...waitAccess(model));
   for (const tier of model.tiers) {
     const warn = (text: string) => warnings.push({ tier: tier.name, text });
     const ending = exitWithWarning('kubernetes', model, tier);
     if (ending) warn(ending);
     for (const text of daemonStopWarnings('kubernetes', tier)) warn(text);
-    const meta = (suffix: string) => ({ name: dnsName(model.app, tier.name, suffix), labels: labels(model, tier) });
+    const meta = (suffix: string) => ({ name: dnsName(model.app, stack.label(tier.name), suffix), labels: labels(stack, tier) });
     objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('env'), data: { ...tier.env } });
     if (Object.keys(tier.secrets).length > 0) secrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: meta('secrets'), type: 'Opaque', stringData: { ...tier.secrets } });
-    objects.push(workload(model, tier, image, warn));
+    const object = workload(stack, tier, image, warn);
+    tierOf.set(object, tier.name);
+    objects.push(object);
   }
-  return { objects, secrets };
+  return { objects, secrets, tierOf };
 }
 
 /** A multi-document YAML stream, each document with its comments. */
@@ -215,14 +223,11 @@ function stream(documents: Array<{ object: Json; comments: string[] }>): string 
 export function exportKubernetes(model: ExportModel, options: { image?: string } = {}): EngineExport {
   const image = options.image ?? defaultImage(model);
   const warnings: ExportWarning[] = [...model.warnings];
-  const { objects, secrets } = kubernetesObjects(model, image, warnings);
+  const { objects, secrets, tierOf } = kubernetesObjects(model, image, warnings);
   const grouped = groupWarnings(warnings);
   const commentsFor = (object: Json): string[] => {
-    const tier = (object.metadata as { labels?: Record<string, string> }).labels?.['app.kubernetes.io/component'];
-    const kind = object.kind as string;
-    if (kind !== 'Deployment' && kind !== 'Job') return [];
-    const name = model.tiers.find((t) => dnsName(t.name) === tier)?.name;
-    return warnings.filter((w) => w.tier === name).map((w) => `warning: ${w.text}`);
+    const name = tierOf.get(object);
+    return name === undefined ? [] : warnings.filter((w) => w.tier === name).map((w) => `warning: ${w.text}`);
   };
   const header = [...headerLines(model, 'kubernetes'), ...grouped.filter((w) => w.tier === undefined).map((w) => `warning: ${w.text}`)];
   const main = stream(objects.map((object, index) => ({ object, comments: [...(index === 0 ? header : []), ...commentsFor(object)] })));

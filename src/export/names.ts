@@ -1,0 +1,79 @@
+/**
+ * Kubernetes names for an export's objects. Kubernetes folds what land keeps apart: a DNS label is lowercase
+ * letters, digits and '-' of at most 63 characters, so tiers `API` and `api`, or `web_1` and `web-1`, would give
+ * one Deployment and one ConfigMap (`kubectl apply` keeps the last), and two long names with the same start would
+ * be cut to one. Every name here is unique and the same at every export: a name that must be cut ends with a hash
+ * of the whole, and tiers that fold to one label get a hash of their own name (a warning names them).
+ */
+import { createHash } from 'node:crypto';
+import type { ExportWarning } from './model.js';
+
+/** A DNS-1123 label's length, the bound of a Kubernetes name used as a label value or a container's name. */
+export const DNS_LABEL_MAX = 63;
+const HASH_LENGTH = 6;
+
+/** The first `length` hex digits of the text's SHA-256: the same text, the same suffix, at every export. */
+export function shortHash(text: string, length = HASH_LENGTH): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+function fold(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** `base` cut so that `-<hash>` fits in a label. */
+function withHash(base: string, hash: string): string {
+  return `${base.slice(0, DNS_LABEL_MAX - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * A DNS-1123 label from parts joined by '-': lowercase letters, digits and '-', at most 63 characters. One that
+ * does not fit is cut and ends with a hash of the parts as given, so two names with the same start stay apart.
+ */
+export function dnsName(...parts: string[]): string {
+  const joined = fold(parts.join('-'));
+  return joined.length <= DNS_LABEL_MAX ? joined : withHash(joined, shortHash(parts.join('-')));
+}
+
+/**
+ * Each tier's label (its Deployment, ConfigMap, Secret, container and `component` label derive from it): its folded
+ * name, unless another tier folds to the same one; then a tier whose name is not already that label takes a hash of
+ * its name (`API` → `api-<hash>` beside `api`; both `Web_1` and `web_1` take one beside each other). Warnings say
+ * which tiers met and what they became.
+ */
+export function tierLabels(names: readonly string[]): { labels: Map<string, string>; warnings: ExportWarning[] } {
+  const byLabel = new Map<string, string[]>();
+  for (const name of names) {
+    const label = dnsName(name);
+    byLabel.set(label, [...(byLabel.get(label) ?? []), name]);
+  }
+  const labels = new Map<string, string>();
+  const taken = new Set(byLabel.keys());
+  const warnings: ExportWarning[] = [];
+  for (const [label, group] of byLabel) {
+    if (group.length === 1) {
+      labels.set(group[0]!, label);
+      continue;
+    }
+    const renamed: string[] = [];
+    for (const name of group) {
+      if (name === label) {
+        labels.set(name, label);
+        continue;
+      }
+      // A longer hash in the unlikely case that the suffixed label is some other tier's.
+      let unique = withHash(label, shortHash(name));
+      for (let length = HASH_LENGTH + 2; taken.has(unique); length += 2) unique = withHash(label, shortHash(name, length));
+      taken.add(unique);
+      labels.set(name, unique);
+      renamed.push(`${name} as "${unique}"`);
+    }
+    warnings.push({
+      text: `tiers ${group.slice(0, -1).join(', ')} and ${group.at(-1)} have one Kubernetes name, "${label}" (lowercase letters, digits and -): exported ${renamed.join(', ')}, so that neither replaces the other`,
+    });
+  }
+  return { labels, warnings };
+}

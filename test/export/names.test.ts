@@ -1,0 +1,101 @@
+/**
+ * Tiers land keeps apart but an engine's naming rules would fold together: `API` and `api`, `web_1` and `web-1`,
+ * two long names with the same start. Each must stay its own object in every engine, with the same names at every
+ * export, and the folding said in a warning naming the tiers.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dnsName, tierLabels } from '../../src/export/names.js';
+import { landDone, makeProject, removeProjects } from '../helpers/land.js';
+import { composeConfig, readKubernetes, verifyUnits, type KubeObject } from './helpers.js';
+
+const LONG_A = `${'x'.repeat(59)}-one`;
+const LONG_B = `${'x'.repeat(59)}-two`;
+const TIERS = ['API', 'api', 'web_1', 'web-1', LONG_A, LONG_B];
+
+const CONFIG = `export default {
+  app: 'shop',
+  tiers: {
+    API: { command: ['sleep', '60'], env: { WHO: 'API' } },
+    api: { command: ['sleep', '60'], env: { WHO: 'api', API_TOKEN: 'tok-names-1' } },
+    web_1: { command: ['sleep', '60'], env: { WHO: 'web_1' }, dependsOn: { API: 'started', api: 'started' } },
+    'web-1': { command: ['sleep', '60'], env: { WHO: 'web-1' } },
+    '${LONG_A}': { command: ['sleep', '60'], env: { WHO: 'a' } },
+    '${LONG_B}': { command: ['sleep', '60'], env: { WHO: 'b' } },
+  },
+};
+`;
+
+let project = '';
+const root = mkdtempSync(join(tmpdir(), 'land-export-names-'));
+const outputs: Record<string, { code: number | null; stdout: string; stderr: string }> = {};
+
+beforeAll(async () => {
+  project = makeProject({ config: { tiers: {} } });
+  writeFileSync(join(project, 'land.config.mjs'), CONFIG);
+  for (const engine of ['kubernetes', 'compose', 'systemd']) {
+    outputs[engine] = await landDone(['export', engine, '--out', join(root, engine)], project);
+  }
+}, 120_000);
+
+afterAll(() => {
+  removeProjects();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('export names that an engine would fold together', () => {
+  it('kubernetes: every tier keeps its own Deployment, ConfigMap, selector and init container; a warning names the tiers', () => {
+    const { code, stdout, stderr } = outputs.kubernetes!;
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/land: warning: tiers API and api have one Kubernetes name, "api" .*exported API as "api-[0-9a-f]{6}"/);
+    expect(stdout).toMatch(/land: warning: tiers web_1 and web-1 have one Kubernetes name, "web-1" .*exported web_1 as "web-1-[0-9a-f]{6}"/);
+    const objects = readKubernetes(join(root, 'kubernetes', 'shop.yaml'));
+    const keys = objects.map((object) => `${object.kind}/${object.metadata.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const deployments = objects.filter((object) => object.kind === 'Deployment');
+    expect(deployments).toHaveLength(TIERS.length);
+    for (const object of objects) expect(object.metadata.name.length).toBeLessThanOrEqual(63);
+    // Each Deployment's selector picks its own pods, and its ConfigMap is its own tier's environment.
+    const selectors = deployments.map((object) => JSON.stringify(object.spec.selector.matchLabels));
+    expect(new Set(selectors).size).toBe(TIERS.length);
+    const configMaps = new Map(objects.filter((object) => object.kind === 'ConfigMap').map((object) => [object.metadata.name, object]));
+    const who = deployments.map((object: KubeObject) => configMaps.get(object.spec.template.spec.containers[0].envFrom[0].configMapRef.name)!.data.WHO);
+    expect(who.sort()).toEqual(['API', 'a', 'api', 'b', 'web-1', 'web_1']);
+    const web = deployments.find((object) => object.spec.template.spec.containers[0].envFrom[0].configMapRef.name.startsWith('shop-web-1-'))!;
+    const waits = web.spec.template.spec.initContainers.map((container: { name: string }) => container.name);
+    expect(new Set(waits).size).toBe(2);
+    const secrets = readKubernetes(join(root, 'kubernetes', 'shop-secrets.yaml'));
+    expect(secrets.map((object) => object.metadata.name)).toEqual(['shop-api-secrets']);
+  });
+
+  it('the names are the same at every export', async () => {
+    const again = join(root, 'kubernetes-again');
+    expect((await landDone(['export', 'kubernetes', '--out', again], project)).code).toBe(0);
+    const names = (dir: string) => readKubernetes(join(dir, 'shop.yaml')).map((object) => `${object.kind}/${object.metadata.name}`);
+    expect(names(again)).toEqual(names(join(root, 'kubernetes')));
+  });
+
+  it('compose and systemd keep case and _ in their names: one service and one unit per tier, as their own tools read them', async () => {
+    expect(outputs.compose!.code, outputs.compose!.stderr).toBe(0);
+    const compose = await composeConfig(join(root, 'compose'));
+    expect(compose.code, compose.stderr).toBe(0);
+    expect(Object.keys(compose.config.services).sort()).toEqual([...TIERS].sort());
+    expect(outputs.systemd!.code, outputs.systemd!.stderr).toBe(0);
+    const verified = await verifyUnits(join(root, 'systemd'));
+    expect(verified.stderr).toBe('');
+    for (const tier of TIERS) expect(outputs.systemd!.stdout).toContain(`  shop-${tier}.service\n`);
+  });
+
+  it('dnsName cuts a long name with a hash of the whole; tierLabels keeps a tier whose name is already the label', () => {
+    expect(dnsName('shop', LONG_A)).not.toBe(dnsName('shop', LONG_B));
+    expect(dnsName('shop', LONG_A)).toHaveLength(63);
+    expect(dnsName('shop', 'api', 'env')).toBe('shop-api-env');
+    const { labels, warnings } = tierLabels(['Web', 'WEB', 'web']);
+    expect(labels.get('web')).toBe('web');
+    expect(new Set(labels.values()).size).toBe(3);
+    expect(warnings.map((warning) => warning.text)).toEqual([expect.stringMatching(/^tiers Web, WEB and web have one Kubernetes name, "web"/)]);
+    expect(tierLabels(['WEB', 'web']).labels.get('WEB')).toBe(labels.get('WEB'));
+  });
+});
