@@ -53,13 +53,20 @@ export function renameReason(name: string, where: string, tierName = tierNameFor
   return `"${name}" in ${where} (renamed: ${why.join('; ')})`;
 }
 
+/** Words the shell itself runs (no program of that name does the same): a line starting with one needs a shell. */
+const SHELL_BUILTINS = new Set(['cd', 'exec', 'export', 'source', '.', 'eval', 'set', 'unset', 'ulimit', 'umask', 'trap', 'wait', 'alias', 'shift', 'exit', 'read', 'readonly', 'local']);
+
 /**
- * A shell line as an argv when it is only plain words (`node server.js --port 8080`), so the config needs no
- * shell; otherwise undefined (quotes, variables, pipes, globs: it keeps running through /bin/sh -c).
+ * A shell line as an argv when /bin/sh would run it as exactly those words (`node server.js --port 8080`), so the
+ * config needs no shell; otherwise undefined, and it keeps running through /bin/sh -c: a newline (`command: |` of
+ * several lines), `;`, `&&`, `||`, a pipe, a redirection, `$VAR` or `$(…)`, quotes, globs, any space but a blank
+ * (sh does not split on a no-break space), a leading `VAR=value` (an assignment, not a program) or a builtin
+ * (`cd`, `exec`, …).
  */
 export function plainArgv(command: string): string[] | undefined {
-  const words = command.trim().split(/\s+/);
-  return words.length > 0 && words.every((word) => /^[A-Za-z0-9_./:=@%+,-]+$/.test(word)) ? words : undefined;
+  const words = command.replace(/^[ \t]+|[ \t]+$/g, '').split(/[ \t]+/);
+  if (words[0] === '' || SHELL_BUILTINS.has(words[0]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) return undefined;
+  return words.every((word) => /^[A-Za-z0-9_./:=@%+,-]+$/.test(word)) ? words : undefined;
 }
 
 /** `command` (and `shell: true` when it needs one) for a command line. */

@@ -232,7 +232,8 @@ export async function draftFromProcessCompose(text: string, label: string): Prom
   const { parse } = yaml.default ?? yaml;
   let document: unknown;
   try {
-    document = parse(text) as unknown;
+    // process-compose reads YAML with go-yaml, which resolves `<<: *anchor` merge keys; yaml does only when asked.
+    document = parse(text, { merge: true }) as unknown;
   } catch (error) {
     const where = (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
     throw new InputError(`${label}${where === undefined ? '' : `:${where}`}: not valid YAML: ${String((error as Error).message).split('\n')[0]}`);
@@ -244,7 +245,10 @@ export async function draftFromProcessCompose(text: string, label: string): Prom
   const shared = environment(document.environment, notes, 'environment (top level)');
   if (Object.keys(shared).length > 0) notes.push('The top-level environment is copied into every tier\'s env.');
   for (const [key, value] of Object.entries(document)) {
-    if (!TOP_LEVEL_KEYS.has(key)) notes.push(`not mapped (top level): ${key}: ${show(value)}`);
+    if (TOP_LEVEL_KEYS.has(key)) continue;
+    // An `x-` key holds what anchors share (Compose's extension fields); what uses it was merged above.
+    if (key.startsWith('x-')) notes.push(`${key}: an extension key, merged where a process uses its anchor; not a process`);
+    else notes.push(`not mapped (top level): ${key}: ${show(value)}`);
   }
   notes.push('process-compose restarts nothing unless availability says so: tiers without it have restart policy never.');
   const names = tierNames(Object.keys(document.processes));

@@ -162,6 +162,37 @@ describe('land init: is_daemon and shutdown.command', () => {
   });
 });
 
+describe('land init: merge keys and multi-line commands', () => {
+  it('resolves <<: *anchor as process-compose does, and a command: | of two lines runs both through the shell', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'process-compose.yaml'),
+      [
+        'x-common: &common',
+        '  availability: { restart: always }',
+        'processes:',
+        '  web:',
+        '    <<: *common',
+        `    command: node ${CHILD} --say web-up`,
+        '  multi:',
+        '    command: |',
+        '      echo first line',
+        '      echo second line',
+      ].join('\n'),
+    );
+    expect((await landDone(['init'], dir)).code).toBe(0);
+    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(config).not.toContain('<<');
+    const loaded = await loadConfig({ cwd: dir });
+    expect(loaded.tiers.find((t) => t.name === 'web')!.restart.policy).toBe('always');
+    expect(loaded.tiers.find((t) => t.name === 'multi')!.command).toEqual(['/bin/sh', '-c', 'echo first line\necho second line']);
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/multi +\| second line/);
+    expect(run.stdout).toMatch(/multi +\| first line\n/);
+    expect((await run.stop()).code).toBe(0);
+  });
+});
+
 describe('land init: replicas', () => {
   it('maps replicas (1..64) to replicas and notes a count land cannot run; the replicas boot', { timeout: 60_000 }, async () => {
     const dir = tempDir();

@@ -1,6 +1,7 @@
 /** The converters behind `land init`, and foreman's formation, on the cases the end-to-end tests do not reach. */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { commandFields } from '../../src/migrate/draft.js';
 import { renderConfig, tsValue } from '../../src/migrate/emit.js';
 import { draftFromProcessCompose } from '../../src/migrate/from-process-compose.js';
 import { draftFromProcfile } from '../../src/migrate/from-procfile.js';
@@ -10,6 +11,31 @@ import { procfileTiers } from '../../src/procfile/stack.js';
 const tier = async (yaml: string, name: string) => (await draftFromProcessCompose(yaml, 'pc.yaml')).tiers.find((t) => t.name === name)!;
 
 describe('process-compose → land', () => {
+  it('resolves YAML merge keys (<<: *anchor), as process-compose does, and says what an x- key is', async () => {
+    const draft = await draftFromProcessCompose(
+      [
+        'x-common: &common',
+        '  availability: { restart: always, backoff_seconds: 2 }',
+        '  environment: [SHARED=1]',
+        'processes:',
+        '  web:',
+        '    <<: *common',
+        '    command: node web.js',
+        '  worker:',
+        '    <<: [*common]',
+        '    command: node worker.js',
+        '    environment: [OWN=2]',
+      ].join('\n'),
+      'pc.yaml',
+    );
+    expect(draft.tiers.map((t) => t.config)).toEqual([
+      expect.objectContaining({ command: ['node', 'web.js'], env: { SHARED: '1' }, restart: expect.objectContaining({ policy: 'always' }) }),
+      expect.objectContaining({ command: ['node', 'worker.js'], env: { OWN: '2' }, restart: expect.objectContaining({ policy: 'always' }) }),
+    ]);
+    for (const tier of draft.tiers) expect(tier.notes.join('\n')).not.toContain('<<');
+    expect(draft.notes).toContain('x-common: an extension key, merged where a process uses its anchor; not a process');
+  });
+
   it('maps entrypoint to argv, signal numbers and names, exit_on_failure, and notes what it drops', async () => {
     const draft = await draftFromProcessCompose(
       [
@@ -93,6 +119,44 @@ describe('process-compose → land', () => {
   it('rejects what is not a process-compose file', async () => {
     await expect(draftFromProcessCompose('- a\n- b\n', 'pc.yaml')).rejects.toThrow(new InputError('pc.yaml: processes: expected a map of processes, e.g. processes: { web: { command: … } }'));
     await expect(draftFromProcessCompose('processes: {\n', 'pc.yaml')).rejects.toThrow(/^pc\.yaml:\d+: not valid YAML/);
+  });
+});
+
+describe('a command line: an argv only when sh would run exactly those words', () => {
+  it.each([
+    ['node server.js --port 8080', ['node', 'server.js', '--port', '8080']],
+    ['  node\tserver.js  ', ['node', 'server.js']],
+    ['./bin/run a=b key:value user@host 50% +x,y', ['./bin/run', 'a=b', 'key:value', 'user@host', '50%', '+x,y']],
+  ])('%j is an argv', (command, argv) => {
+    expect(commandFields(command)).toEqual({ command: argv });
+  });
+
+  it.each([
+    'echo multi\necho line\n',
+    'echo a\r\necho b',
+    'echo a; echo b',
+    'make && make test',
+    'test -f x || touch x',
+    'cat log | grep err',
+    'node a.js > out.log',
+    'node a.js 2>&1',
+    'node a.js < in.txt',
+    'node a.js --port $PORT',
+    'node a.js ${PORT}',
+    'echo $(date)',
+    'echo `date`',
+    'node "my file.js"',
+    "node 'my file.js'",
+    'rm *.tmp',
+    'sleep 1 &',
+    'PORT=1 node a.js',
+    'cd web && npm start',
+    'exec node a.js',
+    'echo a\u00a0b',
+    'echo ~/x',
+    'node a.js # comment',
+  ])('%j keeps its shell', (command) => {
+    expect(commandFields(command)).toEqual({ command: command.trim(), shell: true });
   });
 });
 
