@@ -3,5 +3,5 @@
  * has no config to set `replicas` in, so foreman's formation is named too.
  */
 export function noReplicasMessage(tier: string): string {
-  return `${tier} does not declare replicas: set replicas in the config (a Procfile: land up -m ${tier}=2)`;
+  return `${tier} does not declare replicas: set replicas in the config (a Procfile: land up -m all=1,${tier}=2)`;
 }

@@ -46,7 +46,8 @@ describe('land up with a Procfile', () => {
       },
     );
     // Run from a subfolder: land walks up to the Procfile, as foreman users run it from anywhere in the repo.
-    const run = land(['up', '--no-tui', '-m', 'web=2,worker=1,clock=0'], join(dir, 'app', 'deep'), { TRACEPARENT: undefined, PORT: undefined });
+    // clock is not named: foreman runs none of it (a type not named gets all=, 0 unless given).
+    const run = land(['up', '--no-tui', '-m', 'web=2,worker=1'], join(dir, 'app', 'deep'), { TRACEPARENT: undefined, PORT: undefined });
     await run.waitFor(/web\.1 +\| web listening on 5000/);
     await run.waitFor(/web\.2 +\| web listening on 5001/);
     await run.waitFor(/worker +\| worker on 5100/);
@@ -127,7 +128,12 @@ describe('land up with a Procfile', () => {
     const malformed = await landDone(['up', '--no-tui', '-m', 'web:2'], good);
     expect(malformed.stderr).toMatch(/^land: -m\/--formation: expected <process type>=<count>.*got "web:2"\n$/);
     // The range of replicas and land scale (0 leaves a type out): web=100 must not start a hundred processes.
-    for (const [flag, shown] of [['web=100', 'web: expected a count 0..64 (0 leaves the type out), got 100'], ['all=100000', 'all: expected a count 0..64 (0 leaves the type out), got 100000'], ['web=0', 'expected at least one process to run, got web=0']]) {
+    for (const [flag, shown] of [
+      ['web=100', 'web: expected a count 0..64 (0 leaves the type out), got 100'],
+      ['all=100000', 'all: expected a count 0..64 (0 leaves the type out), got 100000'],
+      ['web=0', 'expected at least one process to run, got web=0'],
+      ['web=1,web=2', 'web: expected one count, got 1 and 2'],
+    ]) {
       const refused = await landDone(['up', '--no-tui', '-m', flag!], good);
       expectCleanRejection(refused, good, new RegExp(`^land: -m/--formation: ${shown!.replace(/[()]/g, '\\$&')}$`));
     }

@@ -171,15 +171,19 @@ describe('writing the config', () => {
 });
 
 describe("foreman's formation", () => {
-  it('counts per type, all= for the rest, 0 to leave one out; a port base per type, replicas above one', () => {
+  it("counts per type; a type not named gets all= (0 when all is not named, as foreman's parse_formation); a port base per type, replicas above one", () => {
     const types = ['web', 'worker', 'clock'];
     expect([...parseFormation(undefined, types)]).toEqual([['web', 1], ['worker', 1], ['clock', 1]]);
     expect([...parseFormation('all=2, clock=0', types)]).toEqual([['web', 2], ['worker', 2], ['clock', 0]]);
+    expect([...parseFormation('web=2', types)]).toEqual([['web', 2], ['worker', 0], ['clock', 0]]);
+    expect([...parseFormation('clock=1,all=1', types)]).toEqual([['web', 1], ['worker', 1], ['clock', 1]]);
     expect(() => parseFormation('web=two', types)).toThrow(/expected <process type>=<count>/);
-    const tiers = procfileTiers(types.map((name, index) => ({ name, command: name, line: index + 1 })), parseFormation('web=3,clock=0', types), 5000);
+    expect(() => parseFormation('web=1,web=2', types)).toThrow(new InputError('-m/--formation: web: expected one count, got 1 and 2'));
+    expect(() => parseFormation('all=1,web=1,all=0', types)).toThrow(new InputError('-m/--formation: all: expected one count, got 1 and 0'));
+    const tiers = procfileTiers(types.map((name, index) => ({ name, command: name, line: index + 1 })), parseFormation('web=3,clock=1', types), 5000);
     expect(tiers).toEqual({
       web: { command: 'web', shell: true, port: 5000, replicas: 3 },
-      worker: { command: 'worker', shell: true, port: 5100 },
+      clock: { command: 'clock', shell: true, port: 5200 },
     });
   });
 });
