@@ -3,8 +3,13 @@ import { displayPath } from '../config/display-path.js';
 import { EXIT_BAD_INPUT } from '../control/exit-codes.js';
 import { checkStack } from '../check/check.js';
 import { problemText } from '../check/problems.js';
+import { withMachineStdout, writeOut } from './machine-output.js';
 
 export async function checkCommand(options: { config?: string; json?: boolean }): Promise<number> {
+  return withMachineStdout(options.json, () => check(options));
+}
+
+async function check(options: { config?: string; json?: boolean }): Promise<number> {
   const report = await checkStack({ config: options.config });
   const code = report.problems.length > 0 ? EXIT_BAD_INPUT : 0;
   if (options.json) {
@@ -15,7 +20,7 @@ export async function checkCommand(options: { config?: string; json?: boolean })
       envFiles: report.envFiles,
       problems: report.problems.map((problem) => ({ ...problem, text: problemText(problem) })),
     };
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    writeOut(`${JSON.stringify(json, null, 2)}\n`);
     return code;
   }
   for (const problem of report.problems) process.stdout.write(`${problemText(problem)}\n`);

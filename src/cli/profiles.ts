@@ -4,6 +4,8 @@ import { listProfiles } from '../config/profiles.js';
 import { EXIT_BAD_INPUT } from '../control/exit-codes.js';
 import { InputError, oneLine } from '../errors.js';
 import { readConfig, type InputOptions } from './inputs.js';
+import { withMachineStdout, writeOut } from './machine-output.js';
+import type { ResolvedConfig } from '../config/types.js';
 
 export interface ProfileCoverage {
   profile: string;
@@ -18,8 +20,7 @@ export interface BrokenProfile {
 }
 
 /** One row per good profile; each broken one is set aside with its error, so it does not hide the others. */
-export async function profileCoverage(options: InputOptions): Promise<{ rows: ProfileCoverage[]; broken: BrokenProfile[] }> {
-  const config = await readConfig(options);
+export function profileCoverage(config: ResolvedConfig): { rows: ProfileCoverage[]; broken: BrokenProfile[] } {
   const rows: ProfileCoverage[] = [];
   const broken: BrokenProfile[] = [];
   for (const profile of listProfiles(config)) {
@@ -61,11 +62,16 @@ export function renderCoverage(rows: ProfileCoverage[], tiers: string[], default
 
 /** The table (or JSON) of the good profiles on stdout, one `land:` line per broken one on stderr, then exit 2. */
 export async function profilesCommand(options: InputOptions & { json?: boolean }): Promise<number> {
+  return withMachineStdout(options.json, () => profiles(options));
+}
+
+async function profiles(options: InputOptions & { json?: boolean }): Promise<number> {
+  // Loaded once: a config runs its top-level code (and what it prints) each time it is loaded.
   const config = await readConfig(options);
-  const { rows, broken } = await profileCoverage(options);
+  const { rows, broken } = profileCoverage(config);
   if (options.json) {
     const body = { defaultProfile: config.defaultProfile, profiles: rows, ...(broken.length > 0 ? { broken } : {}) };
-    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    writeOut(`${JSON.stringify(body, null, 2)}\n`);
   } else if (rows.length > 0 || broken.length === 0) {
     process.stdout.write(`${renderCoverage(rows, config.tiers.map((tier) => tier.name), config.defaultProfile)}\n`);
   }

@@ -21,6 +21,7 @@ import { traceContextEnv } from '../telemetry/outer-context.js';
 import { inTerminalForeground } from './attachment.js';
 import { readConfig, type InputOptions } from './inputs.js';
 import { inheritedTrace } from './inherited-trace.js';
+import { withMachineStdout } from './machine-output.js';
 
 export interface RunOptions extends InputOptions {
   tier?: string;
@@ -118,8 +119,8 @@ function dieOf(signal: NodeJS.Signals, resolve: (code: number) => void): void {
 
 export async function runCommand(argv: string[], options: RunOptions): Promise<number> {
   if (argv.length === 0) throw new InputError('run: expected a command after `--` (land run [--tier <tier>] -- <command…>)');
-  const config = await readConfig(options);
-  const plan = resolvePlan(config, { profile: options.profile, shellEnv: process.env });
+  // stdout is the command's: what the config prints as it loads (or a `when` predicate) goes to stderr.
+  const plan = await withMachineStdout(true, async () => resolvePlan(await readConfig(options), { profile: options.profile, shellEnv: process.env }));
   const tier = options.tier === undefined ? stackWideTier(plan) : namedTier(plan, options.tier);
   // `land up`'s checks of what exec refuses: node's own errors would quote the value (a secret) or say only E2BIG.
   checkNulBytes(plan);

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { loadCodec } from '../receiver/transport/lazy-codec.js';
 import { findLatestBoot, renderTrace, traceJsonLines } from '../telemetry/trace-view.js';
 import { readConfig, type InputOptions } from './inputs.js';
+import { withMachineStdout, writeOut } from './machine-output.js';
 
 export interface TraceOptions extends InputOptions {
   /** Draw this trace (full id or a unique prefix) instead of the boot's. */
@@ -16,6 +17,10 @@ export interface TraceOptions extends InputOptions {
 }
 
 export async function traceCommand(bootId: string | undefined, options: TraceOptions): Promise<number> {
+  return withMachineStdout(options.json, () => trace(bootId, options));
+}
+
+async function trace(bootId: string | undefined, options: TraceOptions): Promise<number> {
   const config = await readConfig(options);
   const root = join(config.rootDir, '.land', 'telemetry');
   const id = bootId ?? findLatestBoot(root);
@@ -29,7 +34,7 @@ export async function traceCommand(bootId: string | undefined, options: TraceOpt
   const decoder = existsSync(join(dir, 'receiver')) ? await loadCodec() : undefined;
   const filter = { traceId: options.trace, tier: options.tier, decoder };
   if (options.json) {
-    process.stdout.write(traceJsonLines(dir, { ...filter, warn: (line) => process.stderr.write(`land trace: ${line}\n`) }));
+    writeOut(traceJsonLines(dir, { ...filter, warn: (line) => process.stderr.write(`land trace: ${line}\n`) }));
     return 0;
   }
   const width = process.stdout.columns ?? 80;
