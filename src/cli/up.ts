@@ -1,7 +1,9 @@
 /** `land up`: boot the stack under a profile, show it, and bring it down on Ctrl-C / SIGTERM / SIGHUP / quit. */
 import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { refuseIfLive } from '../control/listen.js';
+import { join } from 'node:path';
 import { ensureSocketDir, projectRoot, socketPath } from '../control/paths.js';
+import { ensureWritableFolder } from '../control/private-dir.js';
 import { preflight } from '../supervisor/preflight.js';
 import { removePidRecord } from '../supervisor/pidfile.js';
 import { claimStack, ClaimRefused } from '../supervisor/stack-claim.js';
@@ -51,6 +53,9 @@ export interface UpOptions extends InputOptions, DashboardFlags {
 function claimFolder(rootDir: string, options: UpOptions): string {
   // .land/run private and really a folder (not a link, a file or another user's) before anything is read from it.
   ensureSocketDir(rootDir);
+  // .land/logs, where the boot makes its folder: a file there, a link to nothing or a folder land cannot write is
+  // one line now, not a raw mkdir error once the dashboard and the receiver listen.
+  ensureWritableFolder(join(rootDir, '.land', 'logs'));
   const bootId = newBootId();
   try {
     // A land `land up -d` started takes over the claim of the foreground that started it.

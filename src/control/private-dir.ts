@@ -7,6 +7,7 @@
  * writePrivateFile and readPrivateFile.
  */
 import {
+  accessSync,
   closeSync,
   constants,
   fchmodSync,
@@ -15,6 +16,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
@@ -43,6 +45,40 @@ function refuse(dir: string, problem: string, advice: string): never {
   throw new InputError(`${displayPath(dir)}: ${problem}: land will not use it (${advice})`);
 }
 
+/** `EPERM (operation not permitted)`: the code and node's reason, without the path (the message names it first). */
+function reason(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const why = /^[A-Z]+: ([^,]+)/.exec(message)?.[1];
+  return why ? `${code} (${why})` : String(code ?? message);
+}
+
+/** A folder that cannot be made (a read-only or immutable parent, no permission): one line, as bad input. */
+function makeFolder(dir: string, options: { mode?: number; recursive?: boolean }): void {
+  try {
+    mkdirSync(dir, options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && !options.recursive) throw error;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC' || code === 'EDQUOT') {
+      const parent = displayPath(path.dirname(dir)) || '.';
+      throw new InputError(`${displayPath(dir)}: expected a folder land can create, got ${reason(error)} (land keeps its state there: make ${parent} writable)`);
+    }
+    throw error;
+  }
+}
+
+/** A link whose target is missing: `mkdir` would fail under it with ENOENT. */
+function refuseDanglingLink(dir: string): void {
+  let target: string;
+  try {
+    if (!lstatSync(dir).isSymbolicLink()) return;
+    target = readlinkSync(dir);
+  } catch {
+    return;
+  }
+  refuse(dir, `expected a folder, found a symbolic link to ${target}, which does not exist`, 'create the folder it points to, or remove the link; land creates the folder itself');
+}
+
 /** A folder land's state goes into (`.land`): it may be a link the user made, but must lead to a folder. */
 export function ensureStateFolder(dir: string): void {
   let isFolder = false;
@@ -52,10 +88,25 @@ export function ensureStateFolder(dir: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') ensureStateFolder(path.dirname(dir));
     if (code !== 'ENOENT') throw error;
-    mkdirSync(dir, { recursive: true });
+    refuseDanglingLink(dir);
+    ensureStateFolder(path.dirname(dir));
+    makeFolder(dir, { recursive: true });
     return;
   }
   if (!isFolder) refuse(dir, 'expected a folder, found a file', 'move the file away; land creates the folder itself');
+}
+
+/**
+ * A state folder land writes in (`.land/logs`, where each boot makes its folder): made if absent, and one line when
+ * it is a file, a link to nothing, or cannot be written (read-only, immutable, another user's), before anything starts.
+ */
+export function ensureWritableFolder(dir: string): void {
+  ensureStateFolder(dir);
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new InputError(`${displayPath(dir)}: expected a folder land can write in, got ${reason(error)} (make it writable, or remove it: land creates the folder itself)`);
+  }
 }
 
 /** `dir` exists as a real folder of this user's, mode 0700. */
@@ -66,7 +117,7 @@ export function ensurePrivateFolder(dir: string): void {
   if (kind === 'absent') {
     ensureStateFolder(path.dirname(dir));
     try {
-      mkdirSync(dir, { mode: PRIVATE });
+      makeFolder(dir, { mode: PRIVATE });
     } catch (error) {
       // Made by someone else in between: checked below like any existing folder.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
