@@ -41,8 +41,26 @@ function describe(event: SupervisorEvent): string | undefined {
   }
 }
 
-/** A carriage return is dropped from the lines (`\r\n` endings), so such a block goes the way of the strings. */
-const hasCarriageReturn = (pieces: readonly Buffer[]) => pieces.some((piece) => piece.includes(13));
+/**
+ * The pieces with the carriage return of each `\r\n` line end dropped (the line end is the printer's, as the `\n`
+ * after its head is), every other byte as read: a `\r` inside a line and bytes that are not UTF-8 pass as they are.
+ * Decoding such a block to strings turned each invalid byte into U+FFFD.
+ */
+function withoutCrlf(pieces: readonly Buffer[]): readonly Buffer[] {
+  if (!pieces.some((piece) => piece.includes(13))) return pieces;
+  return pieces.map((piece) => {
+    if (!piece.includes(13)) return piece;
+    const out = Buffer.allocUnsafe(piece.length);
+    let length = 0;
+    for (let start = 0; start < piece.length; ) {
+      const crlf = piece.indexOf('\r\n', start);
+      const end = crlf === -1 ? piece.length : crlf;
+      length += piece.copy(out, length, start, end);
+      start = crlf === -1 ? piece.length : crlf + 1;
+    }
+    return out.subarray(0, length);
+  });
+}
 
 export interface Printer {
   listener: (event: SupervisorEvent) => void;
@@ -95,7 +113,7 @@ export function createPrinter(options: PrinterOptions): Printer {
       // The bytes as read, with the prefix copied in: half the CPU of joining the lines and encoding them again. A
       // fragment of an over-long line always (its text is only its start and end).
       if (stopped) return;
-      if (event.bytes && (event.cut || !hasCarriageReturn(event.bytes))) batch.addLines(head.bytes, event.bytes, event.count ?? event.lines.length);
+      if (event.bytes) batch.addLines(head.bytes, event.cut ? event.bytes : withoutCrlf(event.bytes), event.count ?? event.lines.length);
       else batch.add(Buffer.from(`${head.text}${event.lines.join(`\n${head.text}`)}\n`));
       return schedule();
     }

@@ -7,6 +7,11 @@ import { fragmentText, markedPieces, type LineCut } from '../../src/supervisor/f
 import { LineSplitter } from '../../src/supervisor/line-splitter.js';
 import { OutputGate } from '../../src/supervisor/output-gate.js';
 import type { SupervisorEvent } from '../../src/supervisor/types.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAND_BIN, makeProject, removeProjects } from '../helpers/land.js';
 
 /** The blocks a splitter hands on for `text` read in chunks cut at `offsets`. */
 function blocks(text: string, offsets: number[]): { pieces: Buffer[]; lines: string[] }[] {
@@ -62,6 +67,48 @@ describe('createPrinter', () => {
     const [fromBytes, fromLines] = await Promise.all(runs);
     expect(fromBytes).toBe(fromLines);
     expect(fromBytes).toBe('api      | one\napi      | two\nworker   | crlf\nworker   | line\napi      | tail\n');
+  });
+});
+
+describe('createPrinter and bytes that are not text', () => {
+  /** A child's bytes: invalid UTF-8, a carriage return inside a line, a `\r\n` line end, in one read. */
+  const RAW = Buffer.from([...Buffer.from('1 A'), 0xff, ...Buffer.from('B\n2 A'), 0xff, ...Buffer.from('B\rC\n3 crlf\r\n')]);
+  const PRINTED = Buffer.concat([Buffer.from('api      | 1 A'), Buffer.from([0xff]), Buffer.from('B\napi      | 2 A'), Buffer.from([0xff]), Buffer.from('B\rC\napi      | 3 crlf\n')]);
+
+  it('passes every byte of a block with a carriage return as read (no U+FFFD), dropping only the \\r of a \\r\\n line end', async () => {
+    const chunks: Buffer[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    const printer = createPrinter({ out, color: false, names: ['api'], gate: new OutputGate() });
+    const found: { pieces: Buffer[]; lines: string[] }[] = [];
+    const splitter = new LineSplitter((block) => found.push({ pieces: [...block.pieces], lines: block.lines }));
+    splitter.push(RAW);
+    splitter.end();
+    for (const { pieces, lines } of found) printer.listener({ type: 'log', tier: 'api', stream: 'stdout', lines, bytes: pieces, at: 0 });
+    await printer.flush();
+    expect(Buffer.concat(chunks).equals(PRINTED), Buffer.concat(chunks).toString('latin1')).toBe(true);
+  });
+
+  it('land up --no-tui prints them so, and the log file holds them exactly', { timeout: 60_000 }, async () => {
+    const script = `process.stdout.write(Buffer.from(${JSON.stringify([...RAW])})); setTimeout(() => {}, 300)`;
+    const dir = makeProject({ config: { tiers: { api: { command: ['node', '-e', script], restart: { policy: 'never' } } } } });
+    try {
+      const chunks: Buffer[] = [];
+      const run = spawn(process.execPath, [LAND_BIN, 'up', '--no-tui', '--no-dashboard', '--exit-with', 'api'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+      run.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const [code] = (await once(run, 'close')) as [number];
+      expect(code).toBe(0);
+      const printed = Buffer.concat(chunks);
+      expect(printed.includes(PRINTED), printed.toString('latin1')).toBe(true);
+      const boot = readdirSync(join(dir, '.land', 'logs'))[0]!;
+      expect(readFileSync(join(dir, '.land', 'logs', boot, 'api.log')).equals(RAW)).toBe(true);
+    } finally {
+      removeProjects();
+    }
   });
 });
 
