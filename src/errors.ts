@@ -1,3 +1,4 @@
+import { getSystemErrorMap } from 'node:util';
 import { redactText } from './config/redact.js';
 
 /**
@@ -20,4 +21,16 @@ export class InputError extends Error {
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return redactText(text.replace(/\s*\n\s*/g, ' ').trim());
+}
+
+/**
+ * A port land was told to listen on and cannot (`--control-port`, `--receiver-port`, `--dashboard-port` or their
+ * config keys), said alike for the three: `--receiver-port: cannot listen on 127.0.0.1:4318: address already in use
+ * (EADDRINUSE)`. Bad input (exit 2): the flag or key names a port this machine will not give land now.
+ */
+export function cannotListen(where: string, port: number, error: unknown): InputError {
+  const { code, errno } = error as NodeJS.ErrnoException;
+  const reason = typeof errno === 'number' ? getSystemErrorMap().get(errno)?.[1] : undefined;
+  const why = code ? `${reason ?? code} (${code})` : oneLine(error);
+  return new InputError(`${where}: cannot listen on 127.0.0.1:${port}: ${why}`);
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { displayPath } from '../config/display-path.js';
-import { envTextProblems } from '../config/envfile.js';
+import { encodingProblem, envTextProblems } from '../config/envfile.js';
 import { importConfigWithin } from '../config/load.js';
 import { locateStack, type StackFile } from '../config/locate.js';
 import { dependencyProblems } from '../config/order.js';
@@ -29,13 +29,16 @@ export interface CheckReport {
 
 /** Every malformed line of an env-syntax file. */
 function envFileProblems(file: string): Problem[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     return [{ file: displayPath(file), message: `cannot read the file (${(error as { code?: string }).code ?? 'unreadable'})` }];
   }
-  return envTextProblems(text).map(({ line, message }) => ({ file: displayPath(file), line, message }));
+  // Read as UTF-8, a file in another encoding would give a problem on every line: one problem says why.
+  const encoding = encodingProblem(bytes);
+  const problems = encoding ? [encoding] : envTextProblems(bytes.toString('utf8'));
+  return problems.map(({ line, message }) => ({ file: displayPath(file), line, message }));
 }
 
 /** A land config: import it, then every schema issue, or every dependency problem once the schema passes. */

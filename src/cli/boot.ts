@@ -1,8 +1,10 @@
 /** Running a stack once its inputs are read and checked: telemetry, supervisor, control socket, display, exits. */
+import { existsSync, rmdirSync } from 'node:fs';
 import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { BootPlan } from '../config/types.js';
 import { startControlServer, type ControlServer } from '../control/server.js';
-import { InputError, oneLine } from '../errors.js';
+import { cannotListen, oneLine } from '../errors.js';
 import { EXIT_LEFT_BEHIND } from '../control/exit-codes.js';
 import { describeStillRunning, type StillRunning } from '../supervisor/left-behind.js';
 import { DEFAULTS } from '../config/resolve.js';
@@ -212,7 +214,17 @@ async function openControl(
   } catch (error) {
     await telemetry.shutdown();
     await receiver?.close();
-    throw port === undefined ? error : new InputError(`--control-port: cannot listen on 127.0.0.1:${port}: ${oneLine(error)}`);
+    throw port === undefined ? error : cannotListen('--control-port', port, error);
+  }
+}
+
+/** A boot refused before it started (`--control-port` busy): its log folder goes, empty, and `.land/logs` if it made it. */
+function forgetBoot(logDir: string, hadLogs: boolean): void {
+  try {
+    rmdirSync(logDir);
+    if (!hadLogs) rmdirSync(dirname(logDir));
+  } catch {
+    // Not empty (another land's boots): left as it is.
   }
 }
 
@@ -244,6 +256,7 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
     await dashboard?.close();
     throw error;
   });
+  const hadLogs = existsSync(join(rootDir, '.land', 'logs'));
   const supervisor = new Supervisor({
     plan,
     bootId,
@@ -256,6 +269,7 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   });
   const control = await openControl(supervisor, telemetry, receiver, rootDir, options.controlPort, () => dashboard?.loginUrl).catch(async (error: unknown) => {
     await dashboard?.close();
+    forgetBoot(supervisor.logDir, hadLogs);
     throw error;
   });
   writePidRecord(rootDir, bootId);

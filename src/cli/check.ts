@@ -28,7 +28,16 @@ async function check(options: { config?: string; json?: boolean }): Promise<numb
   const scope = `${report.profiles.length} profile${report.profiles.length === 1 ? '' : 's'}, ${report.envFiles.length} env file${report.envFiles.length === 1 ? '' : 's'}`;
   const count = report.problems.length;
   process.stderr.write(
-    count === 0 ? `land: ${what}: no problems (${scope})\n` : `land: ${count} problem${count === 1 ? '' : 's'} (${what}, ${scope}); nothing was started\n`,
+    count === 0
+      ? `land: ${what}: no problems (${scope})\n`
+      : `land: ${count} problem${count === 1 ? '' : 's'}, in ${problemFiles(report.problems)}; checked ${what}, ${scope}; nothing was started\n`,
   );
   return code;
+}
+
+/** The files the problems are in, in order of first appearance: three named, then how many more. */
+function problemFiles(problems: ReadonlyArray<{ file: string }>): string {
+  const files = [...new Set(problems.map((problem) => problem.file))];
+  const more = files.length - 3;
+  return more > 0 ? `${files.slice(0, 3).join(', ')} and ${more} more file${more === 1 ? '' : 's'}` : files.join(', ');
 }

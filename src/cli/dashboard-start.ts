@@ -6,7 +6,7 @@
 import type { BootPlan } from '../config/types.js';
 import { startDashboardServer, type DashboardServer } from '../dashboard/server.js';
 import type { ReceiverSource } from '../dashboard/receiver-source.js';
-import { InputError } from '../errors.js';
+import { cannotListen } from '../errors.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 
 export interface DashboardFlags {
@@ -28,6 +28,6 @@ export async function openDashboard(
     return await startDashboardServer({ port, sources: async () => (await import('../dashboard/sources.js')).stackSources({ ...inputs(), plan }) });
   } catch (error) {
     const where = flags.dashboardPort !== undefined ? '--dashboard-port' : 'dashboard.port';
-    throw new InputError(`${where}: cannot listen on 127.0.0.1:${port} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw cannotListen(where, port, error);
   }
 }

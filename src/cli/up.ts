@@ -3,7 +3,7 @@ import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { refuseIfLive } from '../control/listen.js';
 import { join } from 'node:path';
 import { ensureSocketDir, projectRoot, socketPath } from '../control/paths.js';
-import { ensureWritableFolder } from '../control/private-dir.js';
+import { checkWritableFolder } from '../control/private-dir.js';
 import { preflight } from '../supervisor/preflight.js';
 import { removePidRecord } from '../supervisor/pidfile.js';
 import { claimStack, ClaimRefused } from '../supervisor/stack-claim.js';
@@ -55,7 +55,7 @@ function claimFolder(rootDir: string, options: UpOptions): string {
   ensureSocketDir(rootDir);
   // .land/logs, where the boot makes its folder: a file there, a link to nothing or a folder land cannot write is
   // one line now, not a raw mkdir error once the dashboard and the receiver listen.
-  ensureWritableFolder(join(rootDir, '.land', 'logs'));
+  checkWritableFolder(join(rootDir, '.land', 'logs'));
   const bootId = newBootId();
   try {
     // A land `land up -d` started takes over the claim of the foreground that started it.

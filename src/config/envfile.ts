@@ -134,14 +134,62 @@ export function parseEnvText(text: string, label: string): Record<string, string
   return { ...parse(content) };
 }
 
-function readText(file: string, label: string): string {
+/** Byte order marks of the encodings an editor may save a file in (UTF-32 first: its LE mark starts like UTF-16's). */
+const MARKS: Array<[number[], string]> = [
+  [[0xff, 0xfe, 0, 0], 'UTF-32 little-endian'],
+  [[0, 0, 0xfe, 0xff], 'UTF-32 big-endian'],
+  [[0xff, 0xfe], 'UTF-16 little-endian'],
+  [[0xfe, 0xff], 'UTF-16 big-endian'],
+];
+
+/**
+ * Why these bytes are not a UTF-8 text file, or undefined when they are: a UTF-16 or UTF-32 byte order mark, a NUL
+ * byte (UTF-16 saved without a mark: every ASCII character has one), or a byte sequence UTF-8 does not have (Latin-1,
+ * say). Read as UTF-8 anyway, such a file gave `expected a key of letters… got "��S\u0000p…"`.
+ */
+export function encodingProblem(bytes: Uint8Array): LineProblem | undefined {
+  const mark = MARKS.find(([prefix]) => prefix.every((byte, index) => bytes[index] === byte));
+  if (mark) return { line: 1, message: `expected a UTF-8 text file, got ${mark[1]} (by its byte order mark): save it as UTF-8` };
+  const nul = bytes.indexOf(0);
+  const lineOf = (offset: number) => bytes.subarray(0, offset).reduce((count, byte) => count + (byte === 10 ? 1 : 0), 1);
+  if (nul !== -1) return { line: lineOf(nul), message: 'expected a UTF-8 text file, got a NUL byte (UTF-16 without a byte order mark?): save it as UTF-8' };
   try {
-    const text = readFileSync(file, 'utf8');
-    return text.startsWith('\uFEFF') ? text.slice(1) : text;
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return undefined;
+  } catch {
+    let offset = 0;
+    // The first byte that does not decode: the longest prefix that does, found by halving.
+    for (let low = 0, high = bytes.length; low < high; ) {
+      const middle = Math.ceil((low + high) / 2);
+      if (decodes(bytes.subarray(0, middle))) low = offset = middle;
+      else high = middle - 1;
+    }
+    return { line: lineOf(offset), message: 'expected a UTF-8 text file, got a byte sequence that is not UTF-8 (Latin-1?): save it as UTF-8' };
+  }
+}
+
+/** Decodes as UTF-8 but for an incomplete sequence at the end (a cut through a character is not an error here). */
+function decodes(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readText(file: string, label: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(`${label}: cannot read the env file${code === undefined ? '' : ` (${code})`}`);
   }
+  const problem = encodingProblem(bytes);
+  if (problem) throw new InputError(`${label}:${problem.line}: ${problem.message}`);
+  const text = bytes.toString('utf8');
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 /** Reads and parses one env file; an unreadable or malformed file is an InputError naming it. */

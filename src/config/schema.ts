@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 // before its first spawn (docs/decisions.md).
 import * as z from 'zod/mini';
 import { parseSize, sizeExpectation } from './size.js';
-import { MAX_REPLICAS } from './limits.js';
+import { MAX_REPLICAS, MAX_TIER_NAME } from './limits.js';
 import { isReservedTierName, RESERVED_RULE } from './reserved.js';
 
 /*
@@ -15,8 +15,8 @@ import { isReservedTierName, RESERVED_RULE } from './reserved.js';
 const PROBE_KINDS = ['log', 'tcp', 'http', 'exec'] as const;
 const SIGNALS = new Set(Object.keys(constants.signals));
 /** Tier names end up in event names (`land:<tier>:…`), env values and file names: keep them plain. */
-const TIER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-const TIER_NAME_RULE = 'letters, digits, - and _ (starting with a letter or digit)';
+const TIER_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_TIER_NAME - 1}}$`);
+const TIER_NAME_RULE = `letters, digits, - and _ (starting with a letter or digit, at most ${MAX_TIER_NAME} characters)`;
 const RESERVED_TIER = `expected a tier name ${RESERVED_RULE}`;
 
 /**
@@ -310,7 +310,9 @@ function checkTierNames(tiers: Record<string, unknown>, ctx: z.core.$RefinementC
   if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one tier', path: [] });
   for (const name of names) {
     const message = !TIER_NAME.test(name) ? `expected a tier name of ${TIER_NAME_RULE}` : isReservedTierName(name) ? RESERVED_TIER : undefined;
-    if (message !== undefined) ctx.addIssue({ code: 'custom', message, path: [name], params: { got: JSON.stringify(name) } });
+    // A name too long is shown by its start and length (the key path names it whole already).
+    const got = name.length > MAX_TIER_NAME ? `${JSON.stringify(`${name.slice(0, 20)}…`)} (${name.length} characters)` : JSON.stringify(name);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message, path: [name], params: { got } });
   }
 }
 

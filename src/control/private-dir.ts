@@ -97,15 +97,25 @@ export function ensureStateFolder(dir: string): void {
 }
 
 /**
- * A state folder land writes in (`.land/logs`, where each boot makes its folder): made if absent, and one line when
- * it is a file, a link to nothing, or cannot be written (read-only, immutable, another user's), before anything starts.
+ * A state folder land will write in (`.land/logs`, where each boot makes its folder), checked before anything starts
+ * and left as it is: one line when it is a file, a link to nothing, or a folder (or, absent, a parent) that cannot be
+ * written (read-only, immutable, another user's). Bad input now rather than a raw mkdir error once ports listen.
  */
-export function ensureWritableFolder(dir: string): void {
-  ensureStateFolder(dir);
+export function checkWritableFolder(dir: string): void {
+  let target = dir;
   try {
-    accessSync(dir, constants.W_OK | constants.X_OK);
+    if (!statSync(dir).isDirectory()) refuse(dir, 'expected a folder, found a file', 'move the file away; land creates the folder itself');
   } catch (error) {
-    throw new InputError(`${displayPath(dir)}: expected a folder land can write in, got ${reason(error)} (make it writable, or remove it: land creates the folder itself)`);
+    if (error instanceof InputError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    refuseDanglingLink(dir);
+    // Absent: the boot makes it, in its parent.
+    target = path.dirname(dir);
+  }
+  try {
+    accessSync(target, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new InputError(`${displayPath(target)}: expected a folder land can write in, got ${reason(error)} (make it writable, or remove it: land creates the folder itself)`);
   }
 }
 

@@ -5,7 +5,6 @@
  */
 import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { InputError } from '../errors.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { hasBearer, newToken } from './auth.js';
 import { listenOnSocket } from './listen.js';
@@ -39,9 +38,8 @@ export interface ControlServer {
 
 function listenTcp(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new InputError(`--control-port ${port}: cannot listen on 127.0.0.1:${port} (${error.code ?? error.message})`)),
-    );
+    // The caller names the flag (cannotListen).
+    server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);

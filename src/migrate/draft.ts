@@ -1,3 +1,4 @@
+import { MAX_TIER_NAME } from '../config/limits.js';
 import { isReservedTierName, RESERVED_TIER_NAMES } from '../config/reserved.js';
 
 /**
@@ -24,7 +25,7 @@ export interface DraftConfig {
 
 /** A tier name land accepts: letters, digits, - and _, starting with a letter or digit, and not one of land's own. */
 export function tierNameFor(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[-_]+/, '');
+  const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[-_]+/, '').slice(0, MAX_TIER_NAME);
   if (cleaned === '') return 'process';
   return isReservedTierName(cleaned) ? `${cleaned}-app` : cleaned;
 }
@@ -35,7 +36,7 @@ export function tierNames(names: Iterable<string>): Map<string, string> {
   const used = new Set<string>();
   for (const name of names) {
     let candidate = tierNameFor(name);
-    for (let n = 2; used.has(candidate); n++) candidate = `${tierNameFor(name)}-${n}`;
+    for (let n = 2; used.has(candidate); n++) candidate = `${tierNameFor(name).slice(0, MAX_TIER_NAME - String(n).length - 1)}-${n}`;
     used.add(candidate);
     tiers.set(name, candidate);
   }
@@ -47,7 +48,8 @@ export function renameReason(name: string, where: string, tierName = tierNameFor
   const base = tierNameFor(name);
   const why: string[] = [];
   if (base !== name) {
-    why.push(isReservedTierName(name) ? `${RESERVED_TIER_NAMES.join(', ')} are land's own names` : 'tier names are letters, digits, - and _');
+    const long = name.length > MAX_TIER_NAME ? `, at most ${MAX_TIER_NAME} characters` : '';
+    why.push(isReservedTierName(name) ? `${RESERVED_TIER_NAMES.join(', ')} are land's own names` : `tier names are letters, digits, - and _${long}`);
   }
   if (tierName !== base) why.push(`another process's tier is already named ${base}`);
   return `"${name}" in ${where} (renamed: ${why.join('; ')})`;

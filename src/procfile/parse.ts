@@ -4,6 +4,7 @@
  */
 import { isReservedTierName, RESERVED_RULE } from '../config/reserved.js';
 import { InputError } from '../errors.js';
+import { MAX_TIER_NAME } from '../config/limits.js';
 
 export interface ProcessType {
   /** The process type (`web`, `worker`): letters, digits, `_` and `-`, as foreman accepts. */
@@ -43,6 +44,9 @@ export function readProcfileText(text: string, reserved: 'refuse' | 'allow' = 'r
     if (command.trim() === '') problems.push({ line, message: `expected a command after "${name}:"` });
     else if (types.some((type) => type.name === name)) problems.push({ line, message: `process type "${name}" is already defined above` });
     else if (reserved === 'refuse' && isReservedTierName(name)) problems.push({ line, message: `expected a process type ${RESERVED_RULE}, got "${name}"` });
+    else if (reserved === 'refuse' && name.length > MAX_TIER_NAME) {
+      problems.push({ line, message: `expected a process type of at most ${MAX_TIER_NAME} characters (a tier name), got ${shorten(name)} (${name.length} characters)` });
+    }
     else types.push({ name, command: command.trim(), line });
   });
   if (types.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'expected at least one <process type>: <command> line' });

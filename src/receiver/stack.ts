@@ -4,7 +4,7 @@
  * nothing started). Its heavy half (protobufjs) loads on the first protobuf request.
  */
 import type { BootPlan } from '../config/types.js';
-import { InputError, oneLine } from '../errors.js';
+import { cannotListen } from '../errors.js';
 import type { PipeStatus, ReceiverStatus } from '../supervisor/types.js';
 import type { SpanSink } from '../telemetry/span-sdk.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
@@ -58,6 +58,6 @@ export async function openStackReceiver(options: StackReceiverOptions): Promise<
     });
   } catch (error) {
     const key = options.port !== undefined ? '--receiver-port' : 'receiver.port';
-    throw new InputError(`${key}: cannot listen on 127.0.0.1:${port}: ${oneLine(error)}`);
+    throw cannotListen(key, port, error);
   }
 }

@@ -196,7 +196,7 @@ describe('land up -d', () => {
       const up = await landDone(['up', '-d', '--dashboard-port', String(port)], dir);
       expect(up.code).toBe(2);
       expect(up.stdout).toBe('');
-      expect(up.stderr).toBe(`land: --dashboard-port: cannot listen on 127.0.0.1:${port} (EADDRINUSE)\n`);
+      expect(up.stderr).toBe(`land: --dashboard-port: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)\n`);
       expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
       expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(false);
     } finally {

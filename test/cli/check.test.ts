@@ -39,7 +39,8 @@ describe('land check', () => {
       'profiles/debug.env:3: unterminated " quote in B: expected a closing " before the end of the file',
       'profiles/release.env:1: expected a quoted value for Color (an unquoted # starts a comment), got "#fff"',
     ]);
-    expect(result.stderr).toBe('land: 7 problems (land.config.mjs, 2 profiles, 1 env file); nothing was started\n');
+    // Where the problems are, then what was checked: the list in parentheses read as where they were.
+    expect(result.stderr).toBe('land: 7 problems, in land.config.mjs, .env.Land.PostHog, profiles/debug.env and 1 more file; checked land.config.mjs, 2 profiles, 1 env file; nothing was started\n');
     expect(result.stdout + result.stderr).not.toContain(SECRET);
     expect(existsSync(join(dir, '.land'))).toBe(false);
 

@@ -126,7 +126,7 @@ describe('land up serves the dashboard', () => {
     try {
       const dir = dashboardProject();
       const result = await landDone(['up', '--no-tui', '--dashboard-port', String(held.port)], dir);
-      expectCleanRejection(result, dir, new RegExp(`--dashboard-port: cannot listen on 127\\.0\\.0\\.1:${held.port} \\(EADDRINUSE\\)`));
+      expectCleanRejection(result, dir, new RegExp(`--dashboard-port: cannot listen on 127\\.0\\.0\\.1:${held.port}: address already in use \\(EADDRINUSE\\)`));
       expect(existsSync(join(dir, '.land', 'run', 'land.sock'))).toBe(false);
     } finally {
       held.server.close();
