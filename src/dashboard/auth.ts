@@ -17,14 +17,27 @@ export function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Sessions kept at most. Each `/login?token=` makes one (a browser, a script, a reload of the login URL), and they
+ * were kept for the life of the stack: a loop over the login URL grew land's memory without bound. Past the cap, a
+ * login drops the session used longest ago.
+ */
+export const MAX_SESSIONS = 32;
+/** A session unused this long is forgotten; its page logs in again with the URL `land dashboard` prints. */
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+
 export class DashboardAuth {
   readonly token = newSecret();
-  private readonly sessions = new Set<string>();
+  /** Session → when it was last used; in order of last use, the longest unused first. */
+  private readonly sessions = new Map<string, number>();
   /** Cookies are not separated by port: two stacks on one machine each get a cookie of their own name. */
   readonly cookieName: string;
   private readonly hosts: ReadonlySet<string>;
 
-  constructor(readonly port: number) {
+  constructor(
+    readonly port: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.cookieName = `land_dashboard_${port}`;
     this.hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   }
@@ -52,8 +65,11 @@ export class DashboardAuth {
   /** A new session for a correct login token; undefined otherwise. */
   login(token: string | null): string | undefined {
     if (token === null || !sameSecret(token, this.token)) return undefined;
+    this.forgetIdle();
+    const oldest = this.sessions.keys().next();
+    if (this.sessions.size >= MAX_SESSIONS && !oldest.done) this.sessions.delete(oldest.value);
     const session = newSecret();
-    this.sessions.add(session);
+    this.sessions.set(session, this.now());
     return session;
   }
 
@@ -61,11 +77,32 @@ export class DashboardAuth {
     return `${this.cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`;
   }
 
+  /** The request carries a live session's cookie; using it keeps the session (its idle time starts over). */
   hasSession(req: IncomingMessage): boolean {
     const session = readCookie(req.headers.cookie, this.cookieName);
     if (session === undefined) return false;
-    for (const known of this.sessions) if (sameSecret(session, known)) return true;
+    this.forgetIdle();
+    for (const known of this.sessions.keys()) {
+      if (!sameSecret(session, known)) continue;
+      this.sessions.delete(known);
+      this.sessions.set(known, this.now());
+      return true;
+    }
     return false;
+  }
+
+  /** How many sessions are kept (for tests and the bound's check). */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Sessions idle past SESSION_IDLE_MS, the longest unused first: stops at the first one still in use. */
+  private forgetIdle(): void {
+    const now = this.now();
+    for (const [session, used] of this.sessions) {
+      if (now - used < SESSION_IDLE_MS) return;
+      this.sessions.delete(session);
+    }
   }
 
   /** `http://127.0.0.1:<port>/login?token=…` */

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DashboardAuth } from '../../src/dashboard/auth.js';
+import { DashboardAuth, MAX_SESSIONS, SESSION_IDLE_MS } from '../../src/dashboard/auth.js';
 import { withBootSpan } from '../../src/dashboard/boot-span.js';
 import { parseAnsi, stripAnsi } from '../../src/dashboard/client/ansi.js';
 import { LogRing } from '../../src/dashboard/log-ring.js';
@@ -145,6 +145,22 @@ describe('DashboardAuth', () => {
     expect(auth.hasSession(req({ cookie: `land_dashboard_4321=${session}x` }))).toBe(false);
     expect(auth.hasSession(req({ cookie: `land_dashboard_1234=${session}` }))).toBe(false);
     expect(auth.loginUrl()).toBe(`http://127.0.0.1:4321/login?token=${auth.token}`);
+  });
+
+  it('forgets a session idle for SESSION_IDLE_MS, keeps one in use, and never holds more than MAX_SESSIONS', () => {
+    let now = 1_000_000;
+    const clocked = new DashboardAuth(4321, () => now);
+    const cookie = (session: string) => req({ cookie: `land_dashboard_4321=${session}` });
+    const idle = clocked.login(clocked.token)!;
+    const busy = clocked.login(clocked.token)!;
+    now += SESSION_IDLE_MS - 1;
+    expect(clocked.hasSession(cookie(busy))).toBe(true);
+    now += 1;
+    expect(clocked.hasSession(cookie(idle))).toBe(false);
+    expect(clocked.hasSession(cookie(busy))).toBe(true);
+    for (let n = 0; n < 1000; n++) clocked.login(clocked.token);
+    expect(clocked.sessionCount).toBe(MAX_SESSIONS);
+    expect(clocked.hasSession(cookie(busy))).toBe(false);
   });
 });
 

@@ -87,6 +87,24 @@ describe('land up serves the dashboard', () => {
     expect((await run.stop()).code).toBe(0);
   });
 
+  it('keeps at most 32 sessions however often the login URL is opened: the oldest unused one is dropped', async () => {
+    const dir = dashboardProject();
+    const { run, url, port } = await upWithDashboard(dir);
+    runs.push(run);
+    const first = await login(port, url);
+    const kept = await login(port, url);
+    const used = async (cookie: string) => (await call(port, '/api/state', { headers: { cookie } })).status;
+    for (let n = 0; n < 40; n++) {
+      await login(port, url);
+      // Used between logins: the session in use stays, however many come after it.
+      if (n % 10 === 0) expect(await used(kept)).toBe(200);
+    }
+    expect(await used(first)).toBe(401);
+    expect(await used(kept)).toBe(200);
+    expect(await used(await login(port, url))).toBe(200);
+    expect((await run.stop()).code).toBe(0);
+  });
+
   it('refuses --dashboard-port with --no-dashboard, in either order, in one line with exit 2 and nothing started', async () => {
     const dir = dashboardProject();
     for (const args of [['--dashboard-port', '5000', '--no-dashboard'], ['--no-dashboard', '--dashboard-port', '5000']]) {
