@@ -111,6 +111,13 @@ describe('process-compose → land', () => {
     expect(web!.notes).toContain('is_daemon "yes": expected true or false: left out');
   });
 
+  it('cuts a process name longer than a tier name may be (63 characters), keeping two such names apart', async () => {
+    const long = 'p'.repeat(70);
+    const draft = await draftFromProcessCompose(`processes:\n  ${long}a:\n    command: a\n  ${long}b:\n    command: b\n`, 'pc.yaml');
+    expect(draft.tiers.map((t) => t.name)).toEqual(['p'.repeat(63), `${'p'.repeat(61)}-2`]);
+    expect(draft.tiers[0]!.notes).toEqual([`"${long}a" in process-compose.yaml (renamed: tier names are letters, digits, - and _, at most 63 characters)`]);
+  });
+
   it('gives probes their deadline from the defaults process-compose takes (period 10 s, 3 failures)', async () => {
     const api = await tier('processes:\n  api:\n    command: node a.js\n    readiness_probe: { http_get: { port: 3000, path: ready } }\n', 'api');
     expect(api.config.ready).toEqual({ http: 'http://127.0.0.1:3000/ready', timeoutMs: 30_000 });
