@@ -24,7 +24,7 @@ function blocks(text: string, offsets: number[]): { pieces: Buffer[]; lines: str
   return out;
 }
 
-function collect(): { out: Writable; text: () => string } {
+function collect(): { out: Writable; text: () => string; bytes: () => Buffer } {
   const chunks: Buffer[] = [];
   const out = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -32,7 +32,7 @@ function collect(): { out: Writable; text: () => string } {
       done();
     },
   });
-  return { out, text: () => Buffer.concat(chunks).toString('utf8') };
+  return { out, text: () => Buffer.concat(chunks).toString('utf8'), bytes: () => Buffer.concat(chunks) };
 }
 
 describe('prefixLines', () => {
@@ -76,13 +76,7 @@ describe('createPrinter and bytes that are not text', () => {
   const PRINTED = Buffer.concat([Buffer.from('api      | 1 A'), Buffer.from([0xff]), Buffer.from('B\napi      | 2 A'), Buffer.from([0xff]), Buffer.from('B\rC\napi      | 3 crlf\n')]);
 
   it('passes every byte of a block with a carriage return as read (no U+FFFD), dropping only the \\r of a \\r\\n line end', async () => {
-    const chunks: Buffer[] = [];
-    const out = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-    });
+    const { out, bytes } = collect();
     const printer = createPrinter({ out, color: false, names: ['api'], gate: new OutputGate() });
     const found: { pieces: Buffer[]; lines: string[] }[] = [];
     const splitter = new LineSplitter((block) => found.push({ pieces: [...block.pieces], lines: block.lines }));
@@ -90,7 +84,7 @@ describe('createPrinter and bytes that are not text', () => {
     splitter.end();
     for (const { pieces, lines } of found) printer.listener({ type: 'log', tier: 'api', stream: 'stdout', lines, bytes: pieces, at: 0 });
     await printer.flush();
-    expect(Buffer.concat(chunks).equals(PRINTED), Buffer.concat(chunks).toString('latin1')).toBe(true);
+    expect(bytes().equals(PRINTED), bytes().toString('latin1')).toBe(true);
   });
 
   it('land up --no-tui prints them so, and the log file holds them exactly', { timeout: 60_000 }, async () => {
@@ -218,19 +212,13 @@ describe('tierHeads (the printer\'s prefixes, which land logs prints too)', () =
   });
 
   it('is what the printer puts before each line', async () => {
-    const chunks: Buffer[] = [];
-    const out = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-    });
+    const { out, text } = collect();
     const names = ['api', 'worker'];
     const printer = createPrinter({ out, color: true, names, gate: new OutputGate() });
     printer.listener({ type: 'log', tier: 'worker', stream: 'stdout', lines: ['hello'], at: 0 });
     printer.listener({ type: 'state', tier: 'api', from: 'starting', to: 'ready', reason: 'probe', at: 0 });
     await printer.flush();
     const heads = tierHeads(names, true);
-    expect(Buffer.concat(chunks).toString()).toBe(`${heads('worker').text}hello\n${heads('mountain').text}api: starting → ready (probe)\n`);
+    expect(text()).toBe(`${heads('worker').text}hello\n${heads('mountain').text}api: starting → ready (probe)\n`);
   });
 });
