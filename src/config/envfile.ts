@@ -143,16 +143,19 @@ const MARKS: Array<[number[], string]> = [
 ];
 
 /**
- * Why these bytes are not a UTF-8 text file, or undefined when they are: a UTF-16 or UTF-32 byte order mark, a NUL
- * byte (UTF-16 saved without a mark: every ASCII character has one), or a byte sequence UTF-8 does not have (Latin-1,
- * say). Read as UTF-8 anyway, such a file gave `expected a key of letters… got "��S\u0000p…"`.
+ * Why these bytes are not a UTF-8 text file, or undefined when they are: a UTF-16 or UTF-32 byte order mark, a
+ * first character of one NUL and one byte (UTF-16 saved without a mark: every ASCII character has a NUL), or a byte
+ * sequence UTF-8 does not have (Latin-1, say). Read as UTF-8 anyway, such a file gave `expected a key of letters… got "��S\u0000p…"`.
  */
 export function encodingProblem(bytes: Uint8Array): LineProblem | undefined {
   const mark = MARKS.find(([prefix]) => prefix.every((byte, index) => bytes[index] === byte));
   if (mark) return { line: 1, message: `expected a UTF-8 text file, got ${mark[1]} (by its byte order mark): save it as UTF-8` };
-  const nul = bytes.indexOf(0);
+  // UTF-16 without a mark: its first character, ASCII as a key is, is a NUL and a byte. A NUL further on is a value's,
+  // which the check of what a process can receive names by its key.
+  if (bytes.length >= 2 && (bytes[0] === 0) !== (bytes[1] === 0)) {
+    return { line: 1, message: 'expected a UTF-8 text file, got NUL bytes (UTF-16 without a byte order mark?): save it as UTF-8' };
+  }
   const lineOf = (offset: number) => bytes.subarray(0, offset).reduce((count, byte) => count + (byte === 10 ? 1 : 0), 1);
-  if (nul !== -1) return { line: lineOf(nul), message: 'expected a UTF-8 text file, got a NUL byte (UTF-16 without a byte order mark?): save it as UTF-8' };
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return undefined;

@@ -53,7 +53,7 @@ describe('a profile that is not UTF-8', () => {
     expect(check.code).toBe(2);
     expect(check.stdout.trimEnd().split('\n')).toEqual([
       'profiles/latin.env:2: expected a UTF-8 text file, got a byte sequence that is not UTF-8 (Latin-1?): save it as UTF-8',
-      'profiles/nobom.env:1: expected a UTF-8 text file, got a NUL byte (UTF-16 without a byte order mark?): save it as UTF-8',
+      'profiles/nobom.env:1: expected a UTF-8 text file, got NUL bytes (UTF-16 without a byte order mark?): save it as UTF-8',
       'profiles/utf16.env:1: expected a UTF-8 text file, got UTF-16 little-endian (by its byte order mark): save it as UTF-8',
     ]);
     // Where the problems are, then what was checked.
