@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/sequencer.js';
 // @ts-expect-error: a plain script (the bundle uses it too), no declarations
 import { inkOverride } from './scripts/ink-overrides.mjs';
 
@@ -35,5 +36,6 @@ export default defineConfig({
     // Integration tests spawn real process trees; two at a time keeps a 2-core machine honest.
     maxWorkers: 2,
     fileParallelism: true,
+    sequence: { sequencer: LongestFirst },
   },
 });
