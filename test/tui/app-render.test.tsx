@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { FakeControl, sleep, stack, T0, tier, waitFor } from './fake-control.js';
 import { renderApp } from './render-app.js';
@@ -228,17 +228,13 @@ describe('App rendering', () => {
 // These wait out the UI's own clock and polls (seconds each, nothing to do meanwhile): they run side by side, each
 // unmounting its own App (ink-testing-library's cleanup() would unmount the others').
 describe.concurrent('App rendering on an idle clock', () => {
-  const own = <T extends { unmount: () => void }>(app: T): T => {
-    onTestFinished(() => app.unmount());
-    return app;
-  };
-
-  it('draws no frame for the clock while no time it shows changes: past 10 minutes uptimes move by the minute', async () => {
+  it('draws no frame for the clock while no time it shows changes: past 10 minutes uptimes move by the minute', async ({ onTestFinished }) => {
     let now = T0;
     const control = new FakeControl(
       stack([tier('api', 'ready', { pid: 10, startedAt: T0 - 12 * 60_000 - 59_000 })], { startedAt: T0 - 20 * 60_000 - 30_000 }),
     );
-    const app = own(renderApp(control, { clock: () => now }));
+    const app = renderApp(control, { clock: () => now });
+    onTestFinished(() => app.unmount());
     await app.untilText('up 20m');
     expect(app.row('api')).toMatch(/ready\s+10\s+12m /);
     const frames = app.frames.length;
@@ -250,10 +246,11 @@ describe.concurrent('App rendering on an idle clock', () => {
     expect(app.frame()).toContain('up 20m');
   });
 
-  it("an idle stack's clock ticks reuse the snapshot: the uptimes move, the stack is read only by the 2 s poll", async () => {
+  it("an idle stack's clock ticks reuse the snapshot: the uptimes move, the stack is read only by the 2 s poll", async ({ onTestFinished }) => {
     let now = T0;
     const control = new FakeControl(stack([tier('api', 'ready', { pid: 10, startedAt: T0 })], { startedAt: T0 }));
-    const app = own(renderApp(control, { clock: () => now }));
+    const app = renderApp(control, { clock: () => now });
+    onTestFinished(() => app.unmount());
     await app.untilText('api');
     await sleep(2_100); // no event since the App subscribed: past the 2 s in which a tick still re-reads
     const reads = control.snapshotReads;
@@ -268,7 +265,7 @@ describe.concurrent('App rendering on an idle clock', () => {
     expect(control.snapshotReads - reads).toBeLessThanOrEqual(polls);
   });
 
-  it("an idle stack's poll reads only the counters while they stay put, and shows them at once when they move", async () => {
+  it("an idle stack's poll reads only the counters while they stay put, and shows them at once when they move", async ({ onTestFinished }) => {
     // The supervisor's counters(): what moves without an event, read without building a snapshot of every tier.
     class CountingControl extends FakeControl {
       counterReads = 0;
@@ -278,7 +275,8 @@ describe.concurrent('App rendering on an idle clock', () => {
       }
     }
     const control = new CountingControl(stack([tier('api', 'ready', { pid: 10, startedAt: T0 })]));
-    const app = own(renderApp(control));
+    const app = renderApp(control);
+    onTestFinished(() => app.unmount());
     await app.untilText('api');
     await sleep(4_500); // no event since the App subscribed: past the 4 s in which a poll still reads everything
     const reads = control.snapshotReads;
