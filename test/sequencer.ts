@@ -10,20 +10,23 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const LONGEST_FIRST = [
   'test/faults/clients-files.test.ts',
-  'test/cli/consumer.test.ts',
-  'test/devloop/replicas.test.ts',
-  'test/faults/denied-signals.test.ts',
   'test/cli/exit-with.test.ts',
-  'test/tui/live-frames.test.tsx',
-  'test/control/socket.test.ts',
-  'test/faults/escaped-descendants.test.ts',
   'test/cli/background.test.ts',
+  'test/cli/consumer.test.ts',
+  'test/faults/denied-signals.test.ts',
   'test/telemetry/boot.test.ts',
-  'test/devloop/watch.test.ts',
+  'test/devloop/replicas.test.ts',
   'test/faults/bounded-output.test.ts',
+  'test/devloop/watch.test.ts',
+  'test/faults/escaped-descendants.test.ts',
+  'test/control/socket.test.ts',
+  'test/tui/live-frames.test.tsx',
   'test/cli/idle-stack.test.ts',
   'test/faults/parent-gone.test.ts',
   'test/runtime/heartbeat.test.ts',
+  'test/cli/profiles.test.ts',
+  'test/faults/tier-commands.test.ts',
+  'test/supervisor/shutdown.test.ts',
 ];
 
 export class LongestFirst extends BaseSequencer {
