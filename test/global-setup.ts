@@ -7,8 +7,12 @@ import { join, resolve } from 'node:path';
 export default function setup(): () => void {
   const root = resolve(import.meta.dirname, '..');
   const run = (...args: string[]) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-  run(join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json'));
-  run(join(root, 'scripts', 'bundle.mjs'));
+  // `npm test` (scripts/test.mjs) built it already, beside the type checks; the mark goes no further than here.
+  if (process.env.LAND_TEST_BUILT !== '1') {
+    run(join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json'));
+    run(join(root, 'scripts', 'bundle.mjs'));
+  }
+  delete process.env.LAND_TEST_BUILT;
   // land's code cache (src/startup/code-cache.ts) in a folder of the run's own, not the user's ~/.cache: the lands
   // the tests start (some under V8 flags of their own) write there, and it goes with the run.
   const cache = mkdtempSync(join(tmpdir(), 'land-test-code-cache-'));

@@ -213,7 +213,8 @@ describe('land up --exit-with', () => {
     tmux('new-session', '-d', '-s', 'ci', '-x', '160', '-y', '30', `cd ${dir} && node ${LAND_BIN} up --exit-with test; echo $? > ${done}; sleep 60`);
     const screen = () => tmux('capture-pane', '-p', '-t', 'ci');
     await waitUntil(() => /shutting down: test failed: exited with code 2/.test(screen()), 30_000, 'the UI to say why it stops');
-    await waitUntil(() => existsSync(done), 30_000, 'land to exit');
+    // The shell creates the file before it writes the code: wait for the whole line.
+    await waitUntil(() => existsSync(done) && readFileSync(done, 'utf8').endsWith('\n'), 30_000, 'land to exit');
     expect(readFileSync(done, 'utf8').trim()).toBe('2');
     expect(screen()).toMatch(/^land: stopped: test failed: exited with code 2; .*\(--exit-with test\)$/m);
   });

@@ -16,7 +16,8 @@ afterAll(removeProjects);
 const IDLE_TIER = ['node', '-e', 'setInterval(() => {}, 1 << 30)'];
 const REDUCING_GC = /Mark-Compact \(reduce\)/g;
 
-describe('an idle stack', () => {
+// The two stacks are apart (each counts only its own land) and mostly wait: they run side by side.
+describe.concurrent('an idle stack', () => {
   it('runs one reducing collection of its start-up garbage, and no more', async () => {
     const dir = makeProject({ config: { tiers: { a: { command: IDLE_TIER }, b: { command: IDLE_TIER } } } });
     const args = ['--trace-gc', '--gc-memory-reducer-start-delay-ms=100', LAND_BIN, 'up', '--no-tui'];

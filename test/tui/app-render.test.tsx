@@ -4,8 +4,6 @@ import { FakeControl, sleep, stack, T0, tier, waitFor } from './fake-control.js'
 import { renderApp } from './render-app.js';
 import { formatUptime } from '../../src/tui/format.js';
 
-afterEach(() => cleanup());
-
 function everyState(): FakeControl {
   return new FakeControl(
     stack([
@@ -36,6 +34,8 @@ function everyState(): FakeControl {
 }
 
 describe('App rendering', () => {
+  afterEach(() => cleanup());
+
   it('shows the header: app, profile, boot, short trace id, uptime, and each telemetry pipe', async () => {
     const app = renderApp(everyState());
     await sleep(50);
@@ -113,64 +113,6 @@ describe('App rendering', () => {
     expect(app.row('wind')).toContain('restart in 3s');
     now = T0 + 1600;
     await waitFor(() => app.row('wind').includes('restart in 1s'), 'countdown tick');
-  });
-
-  it('draws no frame for the clock while no time it shows changes: past 10 minutes uptimes move by the minute', async () => {
-    let now = T0;
-    const control = new FakeControl(
-      stack([tier('api', 'ready', { pid: 10, startedAt: T0 - 12 * 60_000 - 59_000 })], { startedAt: T0 - 20 * 60_000 - 30_000 }),
-    );
-    const app = renderApp(control, { clock: () => now });
-    await app.untilText('up 20m');
-    expect(app.row('api')).toMatch(/ready\s+10\s+12m /);
-    const frames = app.frames.length;
-    now = T0 + 400;
-    await sleep(1_500); // past the second at which an uptime in seconds would have moved
-    expect(app.frames.length).toBe(frames);
-    now = T0 + 1_000; // api: 13 minutes
-    await waitFor(() => /ready\s+10\s+13m /.test(app.row('api')), 'the next minute');
-    expect(app.frame()).toContain('up 20m');
-  });
-
-  it("an idle stack's clock ticks reuse the snapshot: the uptimes move, the stack is read only by the 2 s poll", async () => {
-    let now = T0;
-    const control = new FakeControl(stack([tier('api', 'ready', { pid: 10, startedAt: T0 })], { startedAt: T0 }));
-    const app = renderApp(control, { clock: () => now });
-    await app.untilText('api');
-    await sleep(2_100); // no event since the App subscribed: past the 2 s in which a tick still re-reads
-    const reads = control.snapshotReads;
-    const started = Date.now();
-    for (let second = 1; second <= 3; second += 1) {
-      now = T0 + second * 1_000;
-      const uptime = formatUptime(second * 1_000);
-      await waitFor(() => app.row('api').includes(` ${uptime} `), () => `uptime ${uptime} in: ${app.row('api')}`);
-    }
-    // Three ticks drew three uptimes; a tick that re-read the stack would have read it three times besides the poll.
-    const polls = Math.floor((Date.now() - started) / 2_000) + 1;
-    expect(control.snapshotReads - reads).toBeLessThanOrEqual(polls);
-  });
-
-  it("an idle stack's poll reads only the counters while they stay put, and shows them at once when they move", async () => {
-    // The supervisor's counters(): what moves without an event, read without building a snapshot of every tier.
-    class CountingControl extends FakeControl {
-      counterReads = 0;
-      counters() {
-        this.counterReads += 1;
-        return structuredClone({ telemetry: this.state.telemetry, receiver: this.state.receiver });
-      }
-    }
-    const control = new CountingControl(stack([tier('api', 'ready', { pid: 10, startedAt: T0 })]));
-    const app = renderApp(control);
-    await app.untilText('api');
-    await sleep(4_500); // no event since the App subscribed: past the 4 s in which a poll still reads everything
-    const reads = control.snapshotReads;
-    const counterReads = control.counterReads;
-    await sleep(4_200); // two polls
-    expect(control.counterReads - counterReads).toBeGreaterThanOrEqual(2);
-    expect(control.snapshotReads).toBe(reads);
-    control.state.telemetry.otlp = { state: 'on', sent: 9, dropped: 0 };
-    await waitFor(() => app.frame().includes('OTLP on 9 sent'), () => `OTLP on 9 sent in:\n${app.frame()}`, 3_000);
-    expect(control.snapshotReads).toBeGreaterThan(reads);
   });
 
   it('follows state changes from events', async () => {
@@ -280,5 +222,70 @@ describe('App rendering', () => {
     for (let index = 0; index < 39; index += 1) app.stdin.write('j');
     await waitFor(() => app.frame().includes('› t39 '), 'selection at t39');
     expect(app.frame()).toContain('of 40');
+  });
+});
+
+// These wait out the UI's own clock and polls (seconds each, nothing to do meanwhile): they run side by side, each
+// unmounting its own App (ink-testing-library's cleanup() would unmount the others').
+describe.concurrent('App rendering on an idle clock', () => {
+  it('draws no frame for the clock while no time it shows changes: past 10 minutes uptimes move by the minute', async ({ onTestFinished }) => {
+    let now = T0;
+    const control = new FakeControl(
+      stack([tier('api', 'ready', { pid: 10, startedAt: T0 - 12 * 60_000 - 59_000 })], { startedAt: T0 - 20 * 60_000 - 30_000 }),
+    );
+    const app = renderApp(control, { clock: () => now });
+    onTestFinished(() => app.unmount());
+    await app.untilText('up 20m');
+    expect(app.row('api')).toMatch(/ready\s+10\s+12m /);
+    const frames = app.frames.length;
+    now = T0 + 400;
+    await sleep(1_500); // past the second at which an uptime in seconds would have moved
+    expect(app.frames.length).toBe(frames);
+    now = T0 + 1_000; // api: 13 minutes
+    await waitFor(() => /ready\s+10\s+13m /.test(app.row('api')), 'the next minute');
+    expect(app.frame()).toContain('up 20m');
+  });
+
+  it("an idle stack's clock ticks reuse the snapshot: the uptimes move, the stack is read only by the 2 s poll", async ({ onTestFinished }) => {
+    let now = T0;
+    const control = new FakeControl(stack([tier('api', 'ready', { pid: 10, startedAt: T0 })], { startedAt: T0 }));
+    const app = renderApp(control, { clock: () => now });
+    onTestFinished(() => app.unmount());
+    await app.untilText('api');
+    await sleep(2_100); // no event since the App subscribed: past the 2 s in which a tick still re-reads
+    const reads = control.snapshotReads;
+    const started = Date.now();
+    for (let second = 1; second <= 3; second += 1) {
+      now = T0 + second * 1_000;
+      const uptime = formatUptime(second * 1_000);
+      await waitFor(() => app.row('api').includes(` ${uptime} `), () => `uptime ${uptime} in: ${app.row('api')}`);
+    }
+    // Three ticks drew three uptimes; a tick that re-read the stack would have read it three times besides the poll.
+    const polls = Math.floor((Date.now() - started) / 2_000) + 1;
+    expect(control.snapshotReads - reads).toBeLessThanOrEqual(polls);
+  });
+
+  it("an idle stack's poll reads only the counters while they stay put, and shows them at once when they move", async ({ onTestFinished }) => {
+    // The supervisor's counters(): what moves without an event, read without building a snapshot of every tier.
+    class CountingControl extends FakeControl {
+      counterReads = 0;
+      counters() {
+        this.counterReads += 1;
+        return structuredClone({ telemetry: this.state.telemetry, receiver: this.state.receiver });
+      }
+    }
+    const control = new CountingControl(stack([tier('api', 'ready', { pid: 10, startedAt: T0 })]));
+    const app = renderApp(control);
+    onTestFinished(() => app.unmount());
+    await app.untilText('api');
+    await sleep(4_500); // no event since the App subscribed: past the 4 s in which a poll still reads everything
+    const reads = control.snapshotReads;
+    const counterReads = control.counterReads;
+    await sleep(4_200); // two polls
+    expect(control.counterReads - counterReads).toBeGreaterThanOrEqual(2);
+    expect(control.snapshotReads).toBe(reads);
+    control.state.telemetry.otlp = { state: 'on', sent: 9, dropped: 0 };
+    await waitFor(() => app.frame().includes('OTLP on 9 sent'), () => `OTLP on 9 sent in:\n${app.frame()}`, 3_000);
+    expect(control.snapshotReads).toBeGreaterThan(reads);
   });
 });

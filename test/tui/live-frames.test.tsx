@@ -16,9 +16,6 @@ const { App } = await loadTui();
 const { render } = await import('ink');
 
 const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
 
 /** ink's own write for console output above the UI (what its patchConsole calls). */
 function InkWrite({ onReady }: { onReady: (write: (data: string) => void) => void }) {
@@ -28,7 +25,7 @@ function InkWrite({ onReady }: { onReady: (write: (data: string) => void) => voi
 }
 
 /** A stack on a real clock, drawn as runTui draws it: live cells on, no usage sampler. */
-function mount(control: FakeControl) {
+function mount(control: FakeControl, onFinished: (cleanup: () => void) => void = (cleanup) => cleanups.push(cleanup)) {
   const terminal = new FakeTerminal(120, 30);
   // stderr on the same terminal, as a shell gives both: its writes land among stdout's, past ink.
   const toTerminal = terminal.write;
@@ -41,7 +38,7 @@ function mount(control: FakeControl) {
     </>,
     { stdout: asStdout(terminal), stderr: stderr as unknown as NodeJS.WriteStream, stdin: asStdin(new FakeKeyboard()), exitOnCtrlC: false, patchConsole: false },
   );
-  cleanups.push(() => instance.unmount());
+  onFinished(() => instance.unmount());
   return { terminal, write: (data: string) => inkWrite!(data), writeStderr: (data: string) => stderr.write(data) };
 }
 
@@ -62,18 +59,9 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
 }
 
 describe('live cells on a terminal', () => {
-  it('an idle stack whose uptimes move draws no whole frame, only its cells, for longer than 10 s', async () => {
-    const now = Date.now();
-    const { terminal } = mount(new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now })], { startedAt: now })));
-    await waitFor(() => terminal.output.includes('mountain'), 'the first frame');
-    const first = terminal.chunks.length;
-    await new Promise((resolve) => setTimeout(resolve, 12_000));
-    const later = terminal.chunks.slice(first);
-    expect(later.filter(isFrame)).toEqual([]);
-    // The uptimes moved every second all the same: each move a rewrite of the cells, a few dozen bytes.
-    expect(later.length).toBeGreaterThanOrEqual(5);
-    for (const chunk of later) expect(chunk.length).toBeLessThan(200);
-  }, 20_000);
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
 
   it('console output above the UI: the next change draws a frame, so a cell ink put back is not left stale', async () => {
     // The header's uptime moves every second; the tier's shows minutes and turns from 10m to 11m `leadMs` after the
@@ -116,10 +104,26 @@ describe('live cells on a terminal', () => {
       Math.min(4_000, Math.max(left(), 0)),
     );
   }, 60_000);
+});
 
-  it('a write to stderr on the same terminal (a warning node writes itself): the next change draws a frame', async () => {
+// These wait on the UI's own clock with little to do meanwhile (the first, 12 s): side by side, each unmounting its own.
+describe.concurrent('live cells on a terminal, side by side', () => {
+  it('an idle stack whose uptimes move draws no whole frame, only its cells, for longer than 10 s', async ({ onTestFinished }) => {
     const now = Date.now();
-    const { terminal, writeStderr } = mount(new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now })], { startedAt: now })));
+    const { terminal } = mount(new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now })], { startedAt: now })), onTestFinished);
+    await waitFor(() => terminal.output.includes('mountain'), 'the first frame');
+    const first = terminal.chunks.length;
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    const later = terminal.chunks.slice(first);
+    expect(later.filter(isFrame)).toEqual([]);
+    // The uptimes moved every second all the same: each move a rewrite of the cells, a few dozen bytes.
+    expect(later.length).toBeGreaterThanOrEqual(5);
+    for (const chunk of later) expect(chunk.length).toBeLessThan(200);
+  }, 20_000);
+
+  it('a write to stderr on the same terminal (a warning node writes itself): the next change draws a frame', async ({ onTestFinished }) => {
+    const now = Date.now();
+    const { terminal, writeStderr } = mount(new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now })], { startedAt: now })), onTestFinished);
     await waitFor(() => terminal.output.includes('mountain'), 'the first frame');
     await waitFor(() => terminal.chunks.some(isUptimeRewrite), 'an uptime rewritten in place', 8_000);
     const mark = terminal.chunks.length;
@@ -127,10 +131,10 @@ describe('live cells on a terminal', () => {
     await waitFor(() => terminal.chunks.slice(mark + 1).some(isFrame), 'a frame after the stderr line', 4_000);
   }, 20_000);
 
-  it("a log flood with no pane open rewrites the rows' last lines in place: no whole frame, the newest line shown", async () => {
+  it("a log flood with no pane open rewrites the rows' last lines in place: no whole frame, the newest line shown", async ({ onTestFinished }) => {
     const now = Date.now();
     const control = new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now }), tier('river', 'ready', { pid: 4322, startedAt: now })], { startedAt: now }));
-    const { terminal } = mount(control);
+    const { terminal } = mount(control, onTestFinished);
     await waitFor(() => terminal.output.includes('river'), 'the first frame');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const first = terminal.chunks.length;

@@ -1,0 +1,42 @@
+/**
+ * The order files start in: the longest first, so that the run does not end on one of them while the other worker is
+ * idle. vitest's own order needs the durations of an earlier run, which a fresh clone (CI) has not; without them it
+ * starts the largest files first, and some of the longest are small files that wait (an idle stack, a compiler run).
+ * The list is from a run of the suite (docs/decisions.md, "The test suite's time"); a file it misses, or one that
+ * got faster, changes only the order. After these, vitest's order.
+ */
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+const LONGEST_FIRST = [
+  'test/faults/clients-files.test.ts',
+  'test/cli/exit-with.test.ts',
+  'test/cli/background.test.ts',
+  'test/cli/consumer.test.ts',
+  'test/faults/denied-signals.test.ts',
+  'test/telemetry/boot.test.ts',
+  'test/devloop/replicas.test.ts',
+  'test/faults/bounded-output.test.ts',
+  'test/devloop/watch.test.ts',
+  'test/faults/escaped-descendants.test.ts',
+  'test/control/socket.test.ts',
+  'test/tui/live-frames.test.tsx',
+  'test/cli/idle-stack.test.ts',
+  'test/faults/parent-gone.test.ts',
+  'test/runtime/heartbeat.test.ts',
+  'test/cli/profiles.test.ts',
+  'test/faults/tier-commands.test.ts',
+  'test/supervisor/shutdown.test.ts',
+];
+
+export class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (file: TestSpecification) => {
+      const index = LONGEST_FIRST.indexOf(relative(file.project.config.root, file.moduleId).split('\\').join('/'));
+      return index === -1 ? LONGEST_FIRST.length : index;
+    };
+    // Array.prototype.sort is stable: the rest keep vitest's order.
+    return sorted.sort((a, b) => rank(a) - rank(b));
+  }
+}
