@@ -9,7 +9,7 @@
  * boot left running is reaped by its boot mark, as before. A land started by `land up -d` takes its parent's
  * claim over (the foreground held it while it checked the inputs).
  */
-import { linkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readProc } from './process-tree.js';
 import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
 import { liveLand, pidPath, readPidRecord, reapBoot, type PidRecord } from './pidfile.js';
@@ -31,6 +31,16 @@ export class ClaimRefused extends Error {
 const sameRecord = (a: PidRecord | undefined, b: PidRecord | undefined) =>
   a !== undefined && b !== undefined && a.pid === b.pid && a.startTime === b.startTime && a.bootId === b.bootId;
 
+/** A file removed if it is there. unlink, not rmSync: on Node 20 rmSync loads its rimraf module, which land up must not
+ * load before its first spawn (test/cli/builtins-before-flags.test.ts). */
+function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
 /** Created with its whole content at once, only if nothing is at `file` (link(2) refuses an existing name). */
 function createExclusively(file: string, text: string): boolean {
   const temporary = `${file}.${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}.tmp`;
@@ -43,7 +53,7 @@ function createExclusively(file: string, text: string): boolean {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
-    rmSync(temporary, { force: true });
+    removeFile(temporary);
   }
 }
 
@@ -73,7 +83,7 @@ function removeDead(file: string, dead: PidRecord | undefined): boolean {
       // A third land claimed meanwhile: it holds the folder.
     }
   }
-  rmSync(aside, { force: true });
+  removeFile(aside);
   return wasDead;
 }
 
