@@ -8,6 +8,7 @@ import { requestJson, requestText, streamLines, type LineStream } from '../contr
 import { EXIT_NO_STACK, EXIT_STREAM_LOST } from '../control/exit-codes.js';
 import type { LogLine } from '../control/protocol.js';
 import { InputError } from '../errors.js';
+import { lineCount } from '../logs/line-count.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { withStack, type TargetOptions } from './control-target.js';
 import { tierHeads, useColor } from './tier-heads.js';
@@ -22,8 +23,8 @@ export interface LogsOptions extends TargetOptions {
 
 function parseLines(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const lines = Number(value);
-  if (!Number.isInteger(lines) || lines < 0) throw new InputError(`--lines: expected a whole number ≥ 0, got "${value}"`);
+  const lines = lineCount(value);
+  if (lines === undefined) throw new InputError(`--lines: expected a whole number ≥ 0, got "${value}"`);
   return lines;
 }
 

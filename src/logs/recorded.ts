@@ -71,7 +71,7 @@ function bootFolder(rootDir: string, bootId?: string): { id: string; dir: string
 }
 
 const unknownIn = (unknown: string[], id: string, tiers: string[]) =>
-  new InputError(`${unknownTiers(unknown, true)} in boot ${id} (tiers with logs: ${tiers.length === 0 ? 'none' : tiers.join(', ')})`);
+  new InputError(`${unknownTiers(unknown)} in boot ${id} (tiers with logs: ${tiers.length === 0 ? 'none' : tiers.join(', ')})`);
 
 const recordedLog = (id: string, files: string[]): RecordedLog => ({ bootId: id, files, lastWrite: statSync(files.at(-1)!).mtime });
 

@@ -1,0 +1,78 @@
+/**
+ * Recent lines as a stream takes them, a line at a time: each tier's from its ring (no copy), records from the
+ * receiver's store, merged by time with a cursor per source. What a client of `land logs` holds is then a cursor
+ * per tier and the block it is in, not a merged copy of every tier's lines (docs/decisions.md).
+ */
+import type { RecentReader } from '../supervisor/recent-lines.js';
+import type { LogLine } from './protocol.js';
+
+export interface LineSource {
+  /** Lines still to come. */
+  left(): number;
+  next(): LogLine | undefined;
+  /** Bytes of the lines still to come that the tiers no longer keep: alive for this source alone. */
+  pinnedBytes(): number;
+}
+
+/** A list's items as lines, each made when it is taken. */
+export function listSource<T>(items: readonly T[], line: (item: T) => LogLine): LineSource {
+  let at = 0;
+  return {
+    left: () => items.length - at,
+    next: () => (at < items.length ? line(items[at++]!) : undefined),
+    pinnedBytes: () => 0,
+  };
+}
+
+/** A tier's ring, through its reader, as lines of `tier`. */
+export function readerSource(tier: string, reader: RecentReader): LineSource {
+  return {
+    left: () => reader.left,
+    next() {
+      const entry = reader.next();
+      return entry && { tier, ...entry };
+    },
+    pinnedBytes: () => reader.pinnedBytes(),
+  };
+}
+
+/**
+ * The sources merged by time, each in its own order; of one time, the earlier source's first (a stable k-way
+ * merge: a source out of time order, a clock stepped back, keeps its order).
+ */
+export function mergeByTime(sources: readonly LineSource[]): LineSource {
+  if (sources.length === 1) return sources[0]!;
+  const heads = sources.map((source) => source.next());
+  return {
+    left: () => sources.reduce((sum, source, i) => sum + source.left() + (heads[i] ? 1 : 0), 0),
+    next() {
+      let best = -1;
+      for (let i = 0; i < heads.length; i++) if (heads[i] && (best === -1 || heads[i]!.at < heads[best]!.at)) best = i;
+      if (best === -1) return undefined;
+      const line = heads[best];
+      heads[best] = sources[best]!.next();
+      return line;
+    },
+    pinnedBytes: () => sources.reduce((sum, source) => sum + source.pinnedBytes(), 0),
+  };
+}
+
+/** The newest `limit` lines of a source (all of them without a limit): the older ones are skipped when first asked. */
+export function newest(source: LineSource, limit: number | undefined): LineSource {
+  let skip = limit === undefined ? 0 : Math.max(0, source.left() - limit);
+  return {
+    left: () => source.left() - skip,
+    next() {
+      for (; skip > 0; skip--) source.next();
+      return source.next();
+    },
+    pinnedBytes: () => source.pinnedBytes(),
+  };
+}
+
+/** Every line of a source, as a list (one tier's answer: at most its ring's lines). */
+export function allLines(source: LineSource): LogLine[] {
+  const lines: LogLine[] = [];
+  for (let line = source.next(); line; line = source.next()) lines.push(line);
+  return lines;
+}
