@@ -9,17 +9,25 @@ import type { LogLine } from './protocol.js';
 export interface LineSource {
   /** Lines still to come. */
   left(): number;
+  /** About how many bytes of text they are. */
+  leftBytes(): number;
   next(): LogLine | undefined;
   /** Bytes of the lines still to come that the tiers no longer keep: alive for this source alone. */
   pinnedBytes(): number;
 }
 
-/** A list's items as lines, each made when it is taken. */
-export function listSource<T>(items: readonly T[], line: (item: T) => LogLine): LineSource {
+/** A list's items as lines, each made when it is taken; `size`: about how many bytes an item's line is. */
+export function listSource<T>(items: readonly T[], line: (item: T) => LogLine, size: (item: T) => number): LineSource {
   let at = 0;
+  let bytes = items.reduce((sum, item) => sum + size(item), 0);
   return {
     left: () => items.length - at,
-    next: () => (at < items.length ? line(items[at++]!) : undefined),
+    leftBytes: () => bytes,
+    next() {
+      if (at >= items.length) return undefined;
+      bytes -= size(items[at]!);
+      return line(items[at++]!);
+    },
     pinnedBytes: () => 0,
   };
 }
@@ -28,6 +36,7 @@ export function listSource<T>(items: readonly T[], line: (item: T) => LogLine): 
 export function readerSource(tier: string, reader: RecentReader): LineSource {
   return {
     left: () => reader.left,
+    leftBytes: () => reader.leftBytes,
     next() {
       const entry = reader.next();
       return entry && { tier, ...entry };
@@ -45,6 +54,7 @@ export function mergeByTime(sources: readonly LineSource[]): LineSource {
   const heads = sources.map((source) => source.next());
   return {
     left: () => sources.reduce((sum, source, i) => sum + source.left() + (heads[i] ? 1 : 0), 0),
+    leftBytes: () => sources.reduce((sum, source, i) => sum + source.leftBytes() + (heads[i]?.line.length ?? 0), 0),
     next() {
       let best = -1;
       for (let i = 0; i < heads.length; i++) if (heads[i] && (best === -1 || heads[i]!.at < heads[best]!.at)) best = i;
@@ -62,6 +72,7 @@ export function newest(source: LineSource, limit: number | undefined): LineSourc
   let skip = limit === undefined ? 0 : Math.max(0, source.left() - limit);
   return {
     left: () => source.left() - skip,
+    leftBytes: () => source.leftBytes(),
     next() {
       for (; skip > 0; skip--) source.next();
       return source.next();

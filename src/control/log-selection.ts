@@ -10,7 +10,7 @@ import { selects, unknownNames, unknownTiers } from '../logs/selection.js';
 import { ApiFailure } from './http-util.js';
 import { listSource, mergeByTime, readerSource, type LineSource } from './line-sources.js';
 import type { LogLine } from './protocol.js';
-import { recordLine, recordSource, withRecords } from './record-lines.js';
+import { recordBytes, recordLine, recordSource, withRecords } from './record-lines.js';
 
 /** What a log stream shows: its recent lines, whose new lines, and how a received log record shows (if it does). */
 export interface LogSelection {
@@ -23,7 +23,7 @@ export interface LogSelection {
 /** A tier's newest `limit` lines, from its ring without a copy where the stack can (a remote view: its list). */
 function tierLines(control: SupervisorControl, name: string, limit: number | undefined): LineSource {
   if (control.readLogs) return readerSource(name, control.readLogs(name, limit));
-  return listSource(control.logs(name, limit), (entry) => ({ tier: name, ...entry }));
+  return listSource(control.logs(name, limit), (entry) => ({ tier: name, ...entry }), (entry) => entry.line.length);
 }
 
 /** One instance (`api`, `api.2`): what `land logs <tier>` has always shown. Throws for an unknown tier. */
@@ -66,7 +66,7 @@ export function stackSelection(control: SupervisorControl, store: LogStore | und
   const recordTiers = new Set(chosen.map((tier) => tier.tier));
   for (const telemetry of recordTiers) {
     const name = shownAs(telemetry);
-    if (store && !chosen.some((tier) => tier.name === name)) sources.push(listSource(store.query({ tier: telemetry, limit }), (record) => recordLine(name, record)));
+    if (store && !chosen.some((tier) => tier.name === name)) sources.push(listSource(store.query({ tier: telemetry, limit }), (record) => recordLine(name, record), recordBytes));
   }
   return {
     recent: mergeByTime(sources),

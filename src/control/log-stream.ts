@@ -58,7 +58,8 @@ export function streamLogs(
   const send = (text: string) => {
     owed.add(text);
     if (owed.chars > MAX_UNREAD_BYTES) stream.cutOff();
-    else if (!waiting) flush();
+    else if (waiting) stream.check();
+    else flush();
   };
   const unsubscribe = follow
     ? control.subscribe((event) => {
@@ -94,6 +95,7 @@ export function streamLogs(
     gate: follow ? control.output : undefined,
     onClose: finishOwed,
     tooCostly: () => owed.pinnedBytes() > MAX_PINNED_BYTES,
+    unread: () => res.writableLength + owed.bytes(),
   });
   function flush(): void {
     waiting = false;
@@ -153,6 +155,11 @@ class Owed {
 
   pinnedBytes(): number {
     return this.recentDone ? 0 : this.recent.pinnedBytes();
+  }
+
+  /** About how many bytes are owed. */
+  bytes(): number {
+    return this.chars + (this.recentDone ? 0 : this.recent.leftBytes());
   }
 }
 

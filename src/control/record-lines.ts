@@ -19,6 +19,9 @@ export function recordText(record: StoredLogRecord): string {
   return `[otlp ${record.severityText}] ${record.body.replace(/\r?\n/g, '⏎')}${trace}`;
 }
 
+/** About how many bytes a record's line is (its body and the marks around it). */
+export const recordBytes = (record: StoredLogRecord) => record.body.length + 64;
+
 export function recordLine(name: string, record: StoredLogRecord): LogLine {
   return { tier: name, stream: 'otlp', line: recordText(record), at: record.timeMs, record };
 }
@@ -35,5 +38,5 @@ export function withRecords(lines: LineSource, name: string, source: RecordSourc
   if (!source) return lines;
   const records = source.store.query({ tier: source.tier, limit });
   if (records.length === 0) return lines;
-  return newest(mergeByTime([lines, listSource(records, (record) => recordLine(name, record))]), limit);
+  return newest(mergeByTime([lines, listSource(records, (record) => recordLine(name, record), recordBytes)]), limit);
 }

@@ -42,8 +42,10 @@ export class StreamSet {
 export interface Stream {
   /** False when the client has more than the socket's high-water mark to take (as a stream's write). */
   write(text: string): boolean;
-  /** Behind until the client has taken what it was sent (the gate held, the bounds watched), then `then`. */
+  /** `then` once the client has taken what it was sent; meanwhile, past HIGH_WATER_BYTES unread, it is behind. */
   whenDrained(then: () => void): void;
+  /** Whether the client is now behind: after the stream took on more for it without writing it. */
+  check(): void;
   /** Cut off: the client reads an incomplete answer. */
   cutOff(): void;
   end(): void;
@@ -58,6 +60,11 @@ export interface StreamOptions {
   onClose?: () => void;
   /** Checked while the client is behind: true cuts it off (it keeps too much alive). */
   tooCostly?: () => boolean;
+  /**
+   * What the client has still to take, in bytes (behind past HIGH_WATER_BYTES): the socket's unsent ones, and what the
+   * stream holds back for it (MAX_UNREAD_BYTES is its own to check: its recent lines are not a copy).
+   */
+  unread?: () => number;
 }
 
 /** Starts a streaming answer. */
@@ -69,7 +76,7 @@ export function openStream(res: ServerResponse, streams: StreamSet, contentType:
     finish();
     res.destroy();
   };
-  const pressure = new Backpressure(res, options.gate, options.tooCostly, cutOff);
+  const pressure = new Backpressure(res, options, cutOff);
   const finish = () => {
     if (ended) return;
     ended = true;
@@ -91,7 +98,12 @@ export function openStream(res: ServerResponse, streams: StreamSet, contentType:
       pressure.check();
       return more;
     },
-    whenDrained: (then) => pressure.behindUntilDrained(then),
+    whenDrained(then) {
+      // After the check: its own listener (letting go of the gate) runs first, and `then` may take it again.
+      pressure.check();
+      res.once('drain', then);
+    },
+    check: () => pressure.check(),
     cutOff,
     end,
   };
@@ -107,46 +119,43 @@ class Backpressure {
   private watch?: NodeJS.Timeout;
   private unread = 0;
   private progressAt = 0;
+  private readonly unreadNow: () => number;
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly gate: OutputGate | undefined,
-    private readonly tooCostly: (() => boolean) | undefined,
+    private readonly options: Pick<StreamOptions, 'gate' | 'tooCostly' | 'unread'>,
     private readonly cutOff: () => void,
-  ) {}
-
-  check(): void {
-    const unread = this.res.writableLength;
-    if (unread > MAX_UNREAD_BYTES) return this.cutOff();
-    if (unread > HIGH_WATER_BYTES) this.behindUntilDrained();
+  ) {
+    this.unreadNow = options.unread ?? (() => res.writableLength);
   }
 
-  behindUntilDrained(then?: () => void): void {
-    if (!this.behind) {
-      this.behind = true;
-      // Without a gate (no follow) nothing live waits behind the client: it holds no tier back, only its own answer.
-      this.gate?.hold();
-      this.unread = this.res.writableLength;
-      this.progressAt = Date.now();
-      this.watch = setInterval(() => this.checkProgress(), PROGRESS_CHECK_MS);
-      this.watch.unref();
-      this.res.once('drain', () => this.release());
-    }
-    if (then) this.res.once('drain', then);
+  /** After a write, or before waiting for the client to drain. */
+  check(): void {
+    if (this.res.writableLength > MAX_UNREAD_BYTES) return this.cutOff();
+    const unread = this.unreadNow();
+    if (this.behind || unread <= HIGH_WATER_BYTES) return;
+    this.behind = true;
+    // Without a gate (no follow) nothing live waits behind the client: it holds no tier back, only its own answer.
+    this.options.gate?.hold();
+    this.unread = unread;
+    this.progressAt = Date.now();
+    this.watch = setInterval(() => this.checkProgress(), PROGRESS_CHECK_MS);
+    this.watch.unref();
+    this.res.once('drain', () => this.release());
   }
 
   private checkProgress(): void {
-    const unread = this.res.writableLength;
+    const unread = this.unreadNow();
     if (unread < this.unread) this.progressAt = Date.now();
     this.unread = unread;
-    if (Date.now() - this.progressAt >= GIVE_UP_MS || this.tooCostly?.()) this.cutOff();
+    if (Date.now() - this.progressAt >= GIVE_UP_MS || this.options.tooCostly?.()) this.cutOff();
   }
 
   release(): void {
     if (!this.behind) return;
     this.behind = false;
     clearInterval(this.watch);
-    this.gate?.release();
+    this.options.gate?.release();
   }
 }
 

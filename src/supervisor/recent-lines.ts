@@ -33,6 +33,8 @@ interface Block {
 export interface RecentReader {
   /** Lines still to come. */
   readonly left: number;
+  /** About how many bytes they are (the blocks they are in). */
+  readonly leftBytes: number;
   next(): LogEntry | undefined;
   /** Bytes of the lines still to come that the tier no longer keeps: alive for this reader alone. */
   pinnedBytes(): number;
@@ -106,6 +108,7 @@ class BlockReader implements RecentReader {
   private index = 0;
   private lines?: string[];
   private line: number;
+  leftBytes = 0;
 
   constructor(
     private readonly ring: RecentLines,
@@ -116,6 +119,7 @@ class BlockReader implements RecentReader {
     public left: number,
   ) {
     this.line = skip;
+    for (const block of blocks) this.leftBytes += block!.size;
   }
 
   next(): LogEntry | undefined {
@@ -128,6 +132,7 @@ class BlockReader implements RecentReader {
         const line = lines[this.line++]!;
         return cut ? { stream, line, at, cut } : { stream, line, at };
       }
+      this.leftBytes -= block.size;
       this.blocks[this.index++] = undefined;
       this.lines = undefined;
       this.line = 0;

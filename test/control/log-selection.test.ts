@@ -24,7 +24,7 @@ describe('the tiers named', () => {
 });
 
 describe('mergeByTime', () => {
-  const merged = (lists: LogLine[][]) => allLines(mergeByTime(lists.map((list) => listSource(list, (line) => line)))).map((entry) => entry.line);
+  const merged = (lists: LogLine[][]) => allLines(mergeByTime(lists.map((list) => listSource(list, (line) => line, (line) => line.line.length)))).map((entry) => entry.line);
 
   it('merges by time, keeps each list in its own order, and puts the earlier list first on a tie', () => {
     const a = [line('a', 'a1', 10), line('a', 'a2', 30), line('a', 'a3', 30)];
@@ -38,14 +38,15 @@ describe('mergeByTime', () => {
 
   it('takes a line from a source only when it is its turn, and counts what is left; newest skips the older', () => {
     const taken: string[] = [];
-    const source = (list: LogLine[]) => listSource(list, (entry) => (taken.push(entry.line), entry));
+    const source = (list: LogLine[]) => listSource(list, (entry) => (taken.push(entry.line), entry), (entry) => entry.line.length);
     const both = mergeByTime([source([line('a', 'a1', 1), line('a', 'a2', 3)]), source([line('b', 'b1', 2), line('b', 'b2', 4)])]);
     expect(both.left()).toBe(4);
+    expect(both.leftBytes()).toBe(8);
     expect(taken).toEqual(['a1', 'b1']);
     expect(both.next()!.line).toBe('a1');
     expect(taken).toEqual(['a1', 'b1', 'a2']);
     expect(both.left()).toBe(3);
-    const last = newest(listSource([line('a', 'a1', 1), line('a', 'a2', 2), line('a', 'a3', 3)], (entry) => entry), 2);
+    const last = newest(listSource([line('a', 'a1', 1), line('a', 'a2', 2), line('a', 'a3', 3)], (entry) => entry, (entry) => entry.line.length), 2);
     expect(last.left()).toBe(2);
     expect(allLines(last).map((entry) => entry.line)).toEqual(['a2', 'a3']);
   });
