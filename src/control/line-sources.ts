@@ -3,6 +3,7 @@
  * receiver's store, merged by time with a cursor per source. What a client of `land logs` holds is then a cursor
  * per tier and the block it is in, not a merged copy of every tier's lines (docs/decisions.md).
  */
+import { joinedLines } from '../logs/fragment-join.js';
 import type { RecentReader } from '../supervisor/recent-lines.js';
 import type { LogLine } from './protocol.js';
 
@@ -32,14 +33,21 @@ export function listSource<T>(items: readonly T[], line: (item: T) => LogLine, s
   };
 }
 
-/** A tier's ring, through its reader, as lines of `tier`. */
-export function readerSource(tier: string, reader: RecentReader): LineSource {
+/**
+ * A tier's ring, through its reader, as lines of `tier`, a quiet line's fragments joined back (fragment-join.ts).
+ * `total`: how many lines that makes, when counted (else `left` is at most).
+ */
+export function joinedSource(tier: string, reader: RecentReader, total?: number): LineSource {
+  const next = joinedLines(() => reader.next());
+  let taken = 0;
   return {
-    left: () => reader.left,
+    left: () => (total === undefined ? reader.left : total - taken),
     leftBytes: () => reader.leftBytes,
     next() {
-      const entry = reader.next();
-      return entry && { tier, ...entry };
+      const entry = next();
+      if (!entry) return undefined;
+      taken += 1;
+      return { tier, ...entry };
     },
     pinnedBytes: () => reader.pinnedBytes(),
   };

@@ -5,10 +5,11 @@
  */
 import type { LogStore } from '../receiver/store/log-store.js';
 import type { StoredLogRecord } from '../receiver/model/types.js';
+import { countJoined, joinEntries } from '../logs/fragment-join.js';
 import type { SupervisorControl, TierSnapshot } from '../supervisor/types.js';
 import { selects, unknownNames, unknownTiers } from '../logs/selection.js';
 import { ApiFailure } from './http-util.js';
-import { listSource, mergeByTime, readerSource, type LineSource } from './line-sources.js';
+import { joinedSource, listSource, mergeByTime, newest, type LineSource } from './line-sources.js';
 import type { LogLine } from './protocol.js';
 import { recordBytes, recordLine, recordSource, withRecords } from './record-lines.js';
 
@@ -20,10 +21,22 @@ export interface LogSelection {
   records?: { store: LogStore; line(record: StoredLogRecord): LogLine | undefined };
 }
 
-/** A tier's newest `limit` lines, from its ring without a copy where the stack can (a remote view: its list). */
+/**
+ * An instance's newest `limit` lines, with the fragments of a line shown while its child was quiet joined back
+ * (src/logs/fragment-join.ts): every held line is read, since joining makes fewer lines of them. From the tier's ring
+ * a line at a time where the stack can (with a limit, a first reader of the same blocks counts the joined lines, so
+ * that the second skips to the newest); a remote view: its list.
+ */
 function tierLines(control: SupervisorControl, name: string, limit: number | undefined): LineSource {
-  if (control.readLogs) return readerSource(name, control.readLogs(name, limit));
-  return listSource(control.logs(name, limit), (entry) => ({ tier: name, ...entry }), (entry) => entry.line.length);
+  if (!control.readLogs) {
+    const joined = joinEntries(control.logs(name));
+    const kept = limit === undefined ? joined : joined.slice(Math.max(0, joined.length - limit));
+    return listSource(kept, (entry) => ({ tier: name, ...entry }), (entry) => entry.line.length);
+  }
+  if (limit === undefined) return joinedSource(name, control.readLogs(name));
+  const counting = control.readLogs(name);
+  const reading = control.readLogs(name);
+  return newest(joinedSource(name, reading, countJoined(() => counting.next())), limit);
 }
 
 /** One instance (`api`, `api.2`): what `land logs <tier>` has always shown. Throws for an unknown tier. */
