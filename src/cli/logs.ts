@@ -4,10 +4,11 @@
  * as `land up --no-tui` prints it. `-f` follows until Ctrl-C or the stack stops. With no stack running, or with
  * --boot, the boot's log files instead (src/cli/recorded-logs.ts).
  */
-import { requestJson, requestText, streamLines, type LineStream } from '../control/client.js';
-import { EXIT_NO_STACK, EXIT_STREAM_LOST } from '../control/exit-codes.js';
+import { ApiError, requestJson, requestText, streamLines, type LineStream } from '../control/client.js';
+import { EXIT_CONFLICT, EXIT_NO_STACK, EXIT_STREAM_LOST } from '../control/exit-codes.js';
 import type { LogLine } from '../control/protocol.js';
 import { InputError } from '../errors.js';
+import { lineCount } from '../logs/line-count.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { withStack, type TargetOptions } from './control-target.js';
 import { tierHeads, useColor } from './tier-heads.js';
@@ -22,8 +23,8 @@ export interface LogsOptions extends TargetOptions {
 
 function parseLines(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const lines = Number(value);
-  if (!Number.isInteger(lines) || lines < 0) throw new InputError(`--lines: expected a whole number ≥ 0, got "${value}"`);
+  const lines = lineCount(value);
+  if (lines === undefined) throw new InputError(`--lines: expected a whole number ≥ 0, got "${value}"`);
   return lines;
 }
 
@@ -71,8 +72,18 @@ async function stackLogs(tiers: string[], names: string[], options: LogsOptions,
     return `${headOf(line.tier).text}${line.line}`;
   };
   const what = tiers.length === 0 ? 'every tier' : tiers.join(', ');
-  return printStream(options, `/logs?${query}`, print, { follow: Boolean(options.follow), what });
+  try {
+    return await printStream(options, `/logs?${query}`, print, { follow: Boolean(options.follow), what });
+  } catch (error) {
+    if (!(error instanceof NoSuchRoute)) throw error;
+    // A land started before GET /logs existed: one name is what it has always shown (or refused, for replicas).
+    if (tiers.length === 1) return tierLogs(tiers[0]!, options, limit);
+    throw new InputError(`the running land is older than this command: it shows one tier at a time (\`land logs <tier>\`); restart the stack (\`land down\`, \`land up\`) for ${what} at once`, EXIT_CONFLICT);
+  }
 }
+
+/** The stack answered that it has no such route: it was started by an older land. */
+class NoSuchRoute extends Error {}
 
 /** A streamed answer to stdout, line by line; a stdout that is behind (a slow pipe) stops the reading: back-pressure. */
 async function printStream(options: LogsOptions, path: string, print: (line: string) => string, how: { follow: boolean; what: string }): Promise<number> {
@@ -86,6 +97,8 @@ async function printStream(options: LogsOptions, path: string, print: (line: str
         paused = false;
         stream.resume();
       });
+    }).catch((error: unknown) => {
+      throw error instanceof ApiError && error.code === 'not-found' ? new NoSuchRoute(error.message) : error;
     }),
   );
   const detach = () => stream.close();

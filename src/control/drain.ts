@@ -34,18 +34,25 @@ export class Connections {
   }
 }
 
+/**
+ * Bytes the client has taken (the kernel accepted them): all written minus what waits or is in flight. An answer
+ * still being written (a stream sending what it owes, a piece each time the last was taken) makes progress while
+ * what waits stays about the same size.
+ */
+const takenBytes = (socket: Socket) => socket.bytesWritten - socket.writableLength;
+
 /** Resolves once every connection has sent what it holds, or has made no progress for DRAIN_STALL_MS, or at DRAIN_MAX_MS. */
 export async function drainConnections(open: ReadonlySet<Socket>): Promise<void> {
   const giveUpAt = Date.now() + DRAIN_MAX_MS;
-  const last = new Map<Socket, { pending: number; at: number }>();
+  const last = new Map<Socket, { taken: number; at: number }>();
   for (;;) {
     const now = Date.now();
     let waiting = false;
     for (const socket of open) {
-      const pending = socket.destroyed ? 0 : socket.writableLength;
-      if (pending === 0) continue;
+      if (socket.destroyed || socket.writableLength === 0) continue;
+      const taken = takenBytes(socket);
       const seen = last.get(socket);
-      if (!seen || pending < seen.pending) last.set(socket, { pending, at: now });
+      if (!seen || taken > seen.taken) last.set(socket, { taken, at: now });
       if (now - (last.get(socket)?.at ?? now) < DRAIN_STALL_MS) waiting = true;
     }
     if (!waiting || now >= giveUpAt) return;

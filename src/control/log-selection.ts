@@ -4,47 +4,49 @@
  * order they came, with the records of their tiers.
  */
 import type { LogStore } from '../receiver/store/log-store.js';
-import { joinEntries } from '../logs/fragment-join.js';
+import type { StoredLogRecord } from '../receiver/model/types.js';
+import { countJoined, joinEntries } from '../logs/fragment-join.js';
 import type { SupervisorControl, TierSnapshot } from '../supervisor/types.js';
 import { selects, unknownNames, unknownTiers } from '../logs/selection.js';
 import { ApiFailure } from './http-util.js';
+import { joinedSource, listSource, mergeByTime, newest, type LineSource } from './line-sources.js';
 import type { LogLine } from './protocol.js';
-import { recordLine, recordSource, withRecords } from './record-lines.js';
-import type { LogSelection } from './streams.js';
+import { recordBytes, recordLine, recordSource, withRecords } from './record-lines.js';
+
+/** What a log stream shows: its recent lines, whose new lines, and how a received log record shows (if it does). */
+export interface LogSelection {
+  /** Oldest first, made as they are sent. */
+  recent: LineSource;
+  shows(tier: string): boolean;
+  records?: { store: LogStore; line(record: StoredLogRecord): LogLine | undefined };
+}
 
 /**
  * An instance's newest `limit` lines, with the fragments of a line shown while its child was quiet joined back
- * (src/logs/fragment-join.ts): every held line is read, since joining makes fewer lines of them.
+ * (src/logs/fragment-join.ts): every held line is read, since joining makes fewer lines of them. From the tier's ring
+ * a line at a time where the stack can (with a limit, a first reader of the same blocks counts the joined lines, so
+ * that the second skips to the newest); a remote view: its list.
  */
-function recentOutput(control: SupervisorControl, name: string, limit?: number): LogLine[] {
-  const joined = joinEntries(control.logs(name));
-  return (limit === undefined ? joined : joined.slice(Math.max(0, joined.length - limit))).map((entry) => ({ tier: name, ...entry }));
+function tierLines(control: SupervisorControl, name: string, limit: number | undefined): LineSource {
+  if (!control.readLogs) {
+    const joined = joinEntries(control.logs(name));
+    const kept = limit === undefined ? joined : joined.slice(Math.max(0, joined.length - limit));
+    return listSource(kept, (entry) => ({ tier: name, ...entry }), (entry) => entry.line.length);
+  }
+  if (limit === undefined) return joinedSource(name, control.readLogs(name));
+  const counting = control.readLogs(name);
+  const reading = control.readLogs(name);
+  return newest(joinedSource(name, reading, countJoined(() => counting.next())), limit);
 }
 
 /** One instance (`api`, `api.2`): what `land logs <tier>` has always shown. Throws for an unknown tier. */
 export function tierSelection(control: SupervisorControl, store: LogStore | undefined, name: string, limit?: number): LogSelection {
   const source = recordSource(control, store, name);
-  const lines = recentOutput(control, name, limit);
   return {
-    recent: withRecords(lines, name, source, limit),
+    recent: withRecords(tierLines(control, name, limit), name, source, limit),
     shows: (tier) => tier === name,
     records: source && { store: source.store, line: (record) => (record.tier === source.tier ? recordLine(name, record) : undefined) },
   };
-}
-
-/** Lists each in its own order, merged by time; of one time, the earlier list's first (a stable k-way merge). */
-export function mergeByTime(lists: readonly LogLine[][]): LogLine[] {
-  const at = lists.map(() => 0);
-  const merged: LogLine[] = [];
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < lists.length; i++) {
-      const line = lists[i]![at[i]!];
-      if (line && (best === -1 || line.at < lists[best]![at[best]!]!.at)) best = i;
-    }
-    if (best === -1) return merged;
-    merged.push(lists[best]![at[best]!++]!);
-  }
 }
 
 /**
@@ -62,7 +64,7 @@ function recordNames(tiers: readonly TierSnapshot[]): (telemetry: string) => str
 
 /**
  * Several instances: `wanted` names instances or tiers with replicas (none: every tier, also those added later);
- * the newest `limit` lines of each. Unknown names: an ApiFailure naming them and the known ones.
+ * the newest `limit` lines of each, merged by time. Unknown names: an ApiFailure naming them and the known ones.
  */
 export function stackSelection(control: SupervisorControl, store: LogStore | undefined, wanted: readonly string[], limit?: number): LogSelection {
   const { tiers } = control.snapshot();
@@ -70,17 +72,17 @@ export function stackSelection(control: SupervisorControl, store: LogStore | und
   if (unknown.length > 0) throw new ApiFailure('unknown-tier', `${unknownTiers(unknown)} (known: ${tiers.map((tier) => tier.name).join(', ')})`);
   const chosen = tiers.filter((tier) => selects(wanted, tier.name));
   const shownAs = recordNames(tiers);
-  const lists = chosen.map((tier) => {
-    const lines = recentOutput(control, tier.name, limit);
+  const sources = chosen.map((tier) => {
+    const lines = tierLines(control, tier.name, limit);
     return shownAs(tier.tier) === tier.name ? withRecords(lines, tier.name, store && { store, tier: tier.tier }, limit) : lines;
   });
   const recordTiers = new Set(chosen.map((tier) => tier.tier));
   for (const telemetry of recordTiers) {
     const name = shownAs(telemetry);
-    if (store && !chosen.some((tier) => tier.name === name)) lists.push(store.query({ tier: telemetry, limit }).map((record) => recordLine(name, record)));
+    if (store && !chosen.some((tier) => tier.name === name)) sources.push(listSource(store.query({ tier: telemetry, limit }), (record) => recordLine(name, record), recordBytes));
   }
   return {
-    recent: mergeByTime(lists),
+    recent: mergeByTime(sources),
     shows: (tier) => selects(wanted, tier),
     records: store && { store, line: (record) => (recordTiers.has(record.tier) ? recordLine(shownAs(record.tier), record) : undefined) },
   };

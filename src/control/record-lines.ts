@@ -5,6 +5,7 @@
 import type { StoredLogRecord } from '../receiver/model/types.js';
 import type { LogStore } from '../receiver/store/log-store.js';
 import type { SupervisorControl } from '../supervisor/types.js';
+import { listSource, mergeByTime, newest, type LineSource } from './line-sources.js';
 import type { LogLine } from './protocol.js';
 
 /** Where a tier's records are found: the store and the tier's telemetry name (the config's `tier`). */
@@ -18,6 +19,9 @@ export function recordText(record: StoredLogRecord): string {
   return `[otlp ${record.severityText}] ${record.body.replace(/\r?\n/g, '⏎')}${trace}`;
 }
 
+/** About how many bytes a record's line is (its body and the marks around it). */
+export const recordBytes = (record: StoredLogRecord) => record.body.length + 64;
+
 export function recordLine(name: string, record: StoredLogRecord): LogLine {
   return { tier: name, stream: 'otlp', line: recordText(record), at: record.timeMs, record };
 }
@@ -29,17 +33,10 @@ export function recordSource(control: SupervisorControl, store: LogStore | undef
   return { store, tier };
 }
 
-/** Output lines and records in time order (a stable merge: lines of one time keep their order), the newest `limit`. */
-export function withRecords(lines: LogLine[], name: string, source: RecordSource | undefined, limit?: number): LogLine[] {
+/** A tier's lines and its records in time order (of one time, the lines first), the newest `limit`. */
+export function withRecords(lines: LineSource, name: string, source: RecordSource | undefined, limit?: number): LineSource {
   if (!source) return lines;
-  const records = source.store.query({ tier: source.tier, limit }).map((record) => recordLine(name, record));
+  const records = source.store.query({ tier: source.tier, limit });
   if (records.length === 0) return lines;
-  const merged: LogLine[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < lines.length || j < records.length) {
-    if (j >= records.length || (i < lines.length && lines[i]!.at <= records[j]!.at)) merged.push(lines[i++]!);
-    else merged.push(records[j++]!);
-  }
-  return limit === undefined ? merged : merged.slice(Math.max(0, merged.length - limit));
+  return newest(mergeByTime([lines, listSource(records, (record) => recordLine(name, record), recordBytes)]), limit);
 }

@@ -16,7 +16,9 @@ import {
 } from './protocol.js';
 import { stackSelection, tierSelection } from './log-selection.js';
 import type { ShutdownWatch } from './shutdown-wait.js';
-import { sendLogs, streamEvents, streamLogs, type LogFormat, type StreamSet } from './streams.js';
+import { sendLogs, streamLogs, type LogFormat } from './log-stream.js';
+import { streamEvents, type StreamSet } from './streams.js';
+import { lineCount } from '../logs/line-count.js';
 import { MAX_REPLICAS } from '../config/limits.js';
 
 export interface RouteContext {
@@ -61,11 +63,26 @@ export function commandResult(control: SupervisorControl, name: string, left: St
   return { ok: true, tier: tiers[0]!, tiers, ...(left && left.length > 0 ? { left } : {}) };
 }
 
-function parseLimit(value: string | null): number | undefined {
+/** A query parameter given at most once (`limit=1&limit=abc` is refused, not read as its first). */
+function single(url: URL, name: string): string | null {
+  const values = url.searchParams.getAll(name);
+  if (values.length > 1) throw new ApiFailure('bad-request', `${name}: given ${values.length} times, expected once`);
+  return values[0] ?? null;
+}
+
+function parseLimit(url: URL): number | undefined {
+  const value = single(url, 'limit');
   if (value === null) return undefined;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 0) throw new ApiFailure('bad-request', `limit: expected a whole number ≥ 0, got "${value}"`);
+  const limit = lineCount(value);
+  if (limit === undefined) throw new ApiFailure('bad-request', `limit: expected a whole number ≥ 0, got ${JSON.stringify(value)}`);
   return limit;
+}
+
+function parseFollow(url: URL): boolean {
+  const value = single(url, 'follow');
+  if (value === null || value === '0') return false;
+  if (value === '1') return true;
+  throw new ApiFailure('bad-request', `follow: expected 0 or 1, got ${JSON.stringify(value)}`);
 }
 
 function parseReplicas(value: string | null): number {
@@ -74,10 +91,11 @@ function parseReplicas(value: string | null): number {
   return count;
 }
 
-function parseFormat(value: string | null): LogFormat {
+function parseFormat(url: URL): LogFormat {
+  const value = single(url, 'format');
   if (value === null || value === 'ndjson') return 'ndjson';
   if (value === 'text') return 'text';
-  throw new ApiFailure('bad-request', `format: expected text or ndjson, got "${value}"`);
+  throw new ApiFailure('bad-request', `format: expected text or ndjson, got ${JSON.stringify(value)}`);
 }
 
 async function route(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -98,10 +116,11 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
   if (key === 'GET /logs') {
     // The whole stack's lines (or those of the tiers named), merged: `land logs [tier…]`. Always a stream: a
     // stack's recent lines are written as the client takes them.
-    const limit = parseLimit(url.searchParams.get('limit'));
-    if (parseFormat(url.searchParams.get('format')) !== 'ndjson') throw new ApiFailure('bad-request', 'format: expected ndjson (each line names its tier)');
+    const limit = parseLimit(url);
+    const follow = parseFollow(url);
+    if (parseFormat(url) !== 'ndjson') throw new ApiFailure('bad-request', 'format: expected ndjson (each line names its tier)');
     const selection = stackSelection(control, ctx.records, url.searchParams.getAll('tier'), limit);
-    return streamLogs(control, res, ctx.streams, selection, { format: 'ndjson', follow: url.searchParams.get('follow') === '1' });
+    return streamLogs(control, res, ctx.streams, selection, { format: 'ndjson', follow });
   }
   if (key === 'GET /dashboard') {
     const url = ctx.dashboardUrl?.();
@@ -118,11 +137,12 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
   if (parts[0] === 'tiers' && parts.length === 3) {
     const [, tier, action] = parts as [string, string, string];
     if (method === 'GET' && action === 'logs') {
-      const limit = parseLimit(url.searchParams.get('limit'));
-      const format = parseFormat(url.searchParams.get('format'));
+      const limit = parseLimit(url);
+      const format = parseFormat(url);
+      const follow = parseFollow(url);
       const selection = tierSelection(control, ctx.records, tier, limit);
-      if (url.searchParams.get('follow') === '1') return streamLogs(control, res, ctx.streams, selection, { format, follow: true });
-      return sendLogs(res, selection.recent, format);
+      if (follow) return streamLogs(control, res, ctx.streams, selection, { format, follow: true });
+      return sendLogs(res, selection, format);
     }
     if (method === 'POST' && action === 'scale') {
       const count = parseReplicas(url.searchParams.get('replicas'));

@@ -40,6 +40,12 @@ export class FragmentJoiner<At> {
     return this.open.size === 0;
   }
 
+  /** Whether the line at `at` is in progress: more of it may still be joined to it. */
+  holds(at: At): boolean {
+    for (const open of this.open.values()) if (open.at === at) return true;
+    return false;
+  }
+
   /** A block of `key`'s pipe: whole lines, or (`cut`) one fragment of a line, as the supervisor's log event has it. */
   add(key: string, lines: readonly string[], cut: LineCut | undefined, target: JoinTarget<At>): void {
     if (lines.length === 0) return;
@@ -62,19 +68,55 @@ export class FragmentJoiner<At> {
   }
 }
 
-/** `entries` (one tier's recent lines, oldest first, as `control.logs` gives them) with their fragments joined. */
-export function joinEntries<Entry extends { stream: string; line: string; cut?: LineCut }>(entries: readonly Entry[]): Entry[] {
-  const out: Entry[] = [];
+type Entry = { stream: string; line: string; cut?: LineCut };
+
+/**
+ * One tier's recent lines (oldest first, as `control.logs` or a ring's reader gives them, taken from `next`) with
+ * their fragments joined, a line at a time: a line goes out once nothing more can be joined to it, and the lines
+ * after one still in progress wait behind it (at most what the tier holds). One still in progress at the end goes out
+ * as it is, with its mark.
+ */
+export function joinedLines<E extends Entry>(next: () => E | undefined): () => E | undefined {
+  const out: E[] = [];
+  /** The place of out[0] among the lines handed out and waiting. */
+  let first = 0;
+  let ended = false;
   const joiner = new FragmentJoiner<number>();
-  const target = (entry: Entry): JoinTarget<number> => ({
-    append: () => out.push(entry) - 1,
+  const target = (entry: E): JoinTarget<number> => ({
+    append: () => first + out.push(entry) - 1,
     replace: (at, line, cut) => {
-      const joined: Entry = { ...out[at]!, line, cut };
+      const joined: E = { ...out[at - first]!, line, cut };
       if (!cut) delete joined.cut;
-      out[at] = joined;
+      out[at - first] = joined;
       return true;
     },
   });
-  for (const entry of entries) joiner.add(entry.stream, [entry.line], entry.cut, target(entry));
+  return () => {
+    while (!ended && (out.length === 0 || joiner.holds(first))) {
+      const entry = next();
+      if (entry) joiner.add(entry.stream, [entry.line], entry.cut, target(entry));
+      else ended = true;
+    }
+    if (out.length === 0) return undefined;
+    first += 1;
+    return out.shift();
+  };
+}
+
+/** How many lines `joinedLines` makes of the lines `next` gives (nothing is kept). */
+export function countJoined(next: () => Entry | undefined): number {
+  let count = 0;
+  const joiner = new FragmentJoiner<number>();
+  const target: JoinTarget<number> = { append: () => count++, replace: () => true };
+  for (let entry = next(); entry; entry = next()) joiner.add(entry.stream, [entry.line], entry.cut, target);
+  return count;
+}
+
+/** `entries` (one tier's recent lines, oldest first, as `control.logs` gives them) with their fragments joined. */
+export function joinEntries<E extends Entry>(entries: readonly E[]): E[] {
+  let at = 0;
+  const next = joinedLines(() => entries[at++]);
+  const out: E[] = [];
+  for (let entry = next(); entry; entry = next()) out.push(entry);
   return out;
 }

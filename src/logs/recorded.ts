@@ -3,14 +3,13 @@
  * `<tier>.log.1`, `<tier>.log.2`, … (the higher the number, the older; `.gz` ones decompressed), read oldest first.
  * This is what `land logs` shows when no stack is running, or for `--boot <id>`.
  */
-import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { closeSync, createReadStream, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { displayPath } from '../config/display-path.js';
 import { EXIT_NO_STACK } from '../control/exit-codes.js';
 import { InputError } from '../errors.js';
+import { countNewlines } from '../supervisor/line-block.js';
 import { selects, unknownNames, unknownTiers } from './selection.js';
 
 export interface RecordedLog {
@@ -71,24 +70,9 @@ function bootFolder(rootDir: string, bootId?: string): { id: string; dir: string
 }
 
 const unknownIn = (unknown: string[], id: string, tiers: string[]) =>
-  new InputError(`${unknownTiers(unknown, true)} in boot ${id} (tiers with logs: ${tiers.length === 0 ? 'none' : tiers.join(', ')})`);
+  new InputError(`${unknownTiers(unknown)} in boot ${id} (tiers with logs: ${tiers.length === 0 ? 'none' : tiers.join(', ')})`);
 
 const recordedLog = (id: string, files: string[]): RecordedLog => ({ bootId: id, files, lastWrite: statSync(files.at(-1)!).mtime });
-
-/** The log of `tier` in boot `bootId` (default: the latest boot that logged). Bad input is an InputError. */
-export function findRecordedLog(rootDir: string, tier: string, bootId?: string): RecordedLog {
-  const { id, dir } = bootFolder(rootDir, bootId);
-  const files = logFiles(dir, tier);
-  if (files.length === 0) throw unknownIn([tier], id, tiersWithLogs(dir));
-  return recordedLog(id, files);
-}
-
-/** Whether `tier` names one instance with a log in that boot (false also when there is no such boot). */
-export function hasRecordedLog(rootDir: string, tier: string, bootId?: string): boolean {
-  const boots = loggedBoots(rootDir);
-  const id = bootId ?? boots.at(-1);
-  return id !== undefined && boots.includes(id) && logFiles(path.join(logsRoot(rootDir), id), tier).length > 0;
-}
 
 export interface RecordedLogs {
   bootId: string;
@@ -113,11 +97,6 @@ export function findRecordedLogs(rootDir: string, wanted: readonly string[], boo
   return { bootId: id, dir, lastWrite, names, logs };
 }
 
-function readWhole(file: string): Buffer {
-  const bytes = readFileSync(file);
-  return file.endsWith('.gz') ? gunzipSync(bytes) : bytes;
-}
-
 /** Every byte of the log's files, oldest first, in chunks (`.gz` ones decompressed): never the whole log at once. */
 export async function* logChunks(log: RecordedLog): AsyncGenerator<Buffer> {
   for (const file of log.files) {
@@ -128,80 +107,55 @@ export async function* logChunks(log: RecordedLog): AsyncGenerator<Buffer> {
   }
 }
 
-/** Every byte of the log, oldest first, streamed (a flood's log is not held in memory). */
-export async function copyLog(log: RecordedLog, out: Writable): Promise<void> {
-  await pipeline(Readable.from(logChunks(log)), out, { end: false });
-}
-
 const CHUNK = 64 * 1024;
 
 /**
- * The last `count` lines of one file (plain files read backwards in chunks); fewer when the file has fewer. `whole`:
- * the file was read to its start, so the first line is the file's own first.
+ * The log's bytes from its end backwards, in chunks, newest file first: plain files are read backwards, a `.gz` one
+ * (rotated, so at most logs.rotateBytes) is decompressed whole, once.
  */
-function lastLinesOf(file: string, count: number): { lines: string[]; whole: boolean } {
-  if (file.endsWith('.gz')) return { lines: splitLines(readWhole(file).toString('utf8')).slice(-count), whole: true };
-  const fd = openSync(file, 'r');
-  try {
-    let position = statSync(file).size;
-    const chunks: Buffer[] = [];
-    let newlines = 0;
-    // count + 1 newlines guarantee `count` whole lines (the one before them may be cut).
-    while (position > 0 && newlines <= count) {
-      const size = Math.min(CHUNK, position);
-      position -= size;
-      const chunk = Buffer.alloc(size);
-      readSync(fd, chunk, 0, size, position);
-      chunks.unshift(chunk);
-      for (const byte of chunk) if (byte === 0x0a) newlines++;
+function* chunksBackwards(log: RecordedLog): Generator<Buffer> {
+  for (const file of [...log.files].reverse()) {
+    if (file.endsWith('.gz')) {
+      yield gunzipSync(readFileSync(file));
+      continue;
     }
-    const tail = Buffer.concat(chunks);
-    const lines = splitLines(tail.toString('utf8'));
-    return { lines: position > 0 ? lines.slice(1).slice(-count) : lines.slice(-count), whole: position === 0 && lines.length <= count };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function splitLines(text: string): string[] {
-  const lines = text.split(/\r?\n/);
-  if (lines.at(-1) === '') lines.pop();
-  return lines;
-}
-
-/** Whether a file's last byte ends a line (else its last line runs on into the next newer file). */
-function endsLine(file: string): boolean {
-  if (file.endsWith('.gz')) return readWhole(file).at(-1) === 0x0a;
-  const size = statSync(file).size;
-  if (size === 0) return true;
-  const fd = openSync(file, 'r');
-  try {
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    return last[0] === 0x0a;
-  } finally {
-    closeSync(fd);
+    const fd = openSync(file, 'r');
+    try {
+      for (let position = fstatSync(fd).size; position > 0; ) {
+        const size = Math.min(CHUNK, position);
+        position -= size;
+        const chunk = Buffer.alloc(size);
+        readSync(fd, chunk, 0, size, position);
+        yield chunk;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 
 /**
- * The last `count` lines across the files, newest file first until enough are found. A line that runs on from one
- * file into the next (rotation goes by size) is one line: its end in the newer file is joined to its start.
+ * The last `count` lines of the log (without `\r\n` / `\n`). The files are one byte stream, as the log file was
+ * before it was rotated: the bytes are joined across files before they are decoded, so a line, a character or a
+ * `\r\n` that runs on from one file into the next is whole.
  */
 export function lastLines(log: RecordedLog, count: number): string[] {
-  let lines: string[] = [];
-  const files = [...log.files].reverse();
-  /** lines[0] is the end of a line that began in the next older file. */
-  let joinFirst = false;
-  for (const [i, file] of files.entries()) {
-    const wanted = count - lines.length + (joinFirst ? 1 : 0);
-    if (wanted <= 0) break;
-    const { lines: own, whole } = lastLinesOf(file, wanted);
-    if (joinFirst && own.length > 0) lines[0] = `${own.pop()!}${lines[0]!}`;
-    // Not unshift(...own): a spread of a few hundred thousand lines overflows the call stack (`land logs a --json`).
-    lines = own.concat(lines);
-    const older = files[i + 1];
-    joinFirst = whole && older !== undefined && !endsLine(older);
+  if (count <= 0) return [];
+  const chunks: Buffer[] = [];
+  let newlines = 0;
+  let toStart = true;
+  for (const chunk of chunksBackwards(log)) {
+    chunks.push(chunk);
+    newlines += countNewlines(chunk);
+    // count + 1 newlines guarantee `count` whole lines after the first (which may be cut).
+    if (newlines > count) {
+      toStart = false;
+      break;
+    }
   }
-  return lines.slice(-count);
+  const text = Buffer.concat(chunks.reverse()).toString('utf8');
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  if (!toStart) lines.shift();
+  return lines.slice(-count).map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 }

@@ -20,8 +20,7 @@ export function unknownNames(known: readonly string[], wanted: readonly string[]
   return wanted.filter((name) => !known.some((instance) => instance === name || groupOfName(instance) === name));
 }
 
-/** `unknown tier ghost` or `unknown tiers ghost, spook` (`quoted`: `"ghost"`), as the one-tier form says it. */
-export function unknownTiers(unknown: readonly string[], quoted = false): string {
-  const names = quoted ? unknown.map((name) => `"${name}"`) : unknown;
-  return `unknown tier${unknown.length === 1 ? '' : 's'} ${names.join(', ')}`;
+/** `unknown tier "ghost"` or `unknown tiers "ghost", "spook"`: quoted, so that an empty name (`tier=`) shows. */
+export function unknownTiers(unknown: readonly string[]): string {
+  return `unknown tier${unknown.length === 1 ? '' : 's'} ${unknown.map((name) => JSON.stringify(name)).join(', ')}`;
 }

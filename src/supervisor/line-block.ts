@@ -41,6 +41,14 @@ export class LineBlock {
     return (this.decoded ??= decodeLines(this.pieces));
   }
 
+  /**
+   * The lines as text for one reader going through them (a `land logs` stream): decoded now and not kept, unless
+   * they already were, so reading the recent lines does not double what a tier keeps of them.
+   */
+  linesOnce(): string[] {
+    return this.decoded ?? decodeLines(this.pieces);
+  }
+
   /** Bytes held: the pieces' (a fragment's text when kept without them). */
   get size(): number {
     let size = 0;

@@ -15,13 +15,29 @@ export interface LogEntry {
 }
 
 /** What a block offers: its lines (decoded when asked), how many, and its size in bytes (or characters). */
-type Lines = Pick<LineBlock, 'lines' | 'count' | 'size'> & { cut?: LineCut };
+type Lines = Pick<LineBlock, 'lines' | 'linesOnce' | 'count' | 'size'> & { cut?: LineCut };
 
 interface Block {
   stream: LogStream;
   lines: Lines;
   at: number;
   size: number;
+  /** The block's place among every block the tier has kept: a reader tells by it whether the ring still holds it. */
+  seq: number;
+}
+
+/**
+ * A tier's recent lines as one reader takes them, a line at a time (a `land logs` stream): it holds the ring's
+ * blocks, not a copy of their lines, and decodes one block at a time.
+ */
+export interface RecentReader {
+  /** Lines still to come. */
+  readonly left: number;
+  /** About how many bytes they are (the blocks they are in). */
+  readonly leftBytes: number;
+  next(): LogEntry | undefined;
+  /** Bytes of the lines still to come that the tier no longer keeps: alive for this reader alone. */
+  pinnedBytes(): number;
 }
 
 /** Bytes of recent lines a tier keeps by default (1 MiB; as many characters of ASCII). */
@@ -31,6 +47,7 @@ export class RecentLines {
   private blocks: Block[] = [];
   private count = 0;
   private bytes = 0;
+  private nextSeq = 0;
 
   constructor(
     private readonly capacity: number,
@@ -42,7 +59,7 @@ export class RecentLines {
     const lines = Array.isArray(block) ? decoded(block) : block;
     if (lines.count === 0) return;
     const size = lines.size;
-    this.blocks.push({ stream, lines, at, size });
+    this.blocks.push({ stream, lines, at, size, seq: this.nextSeq++ });
     this.count += lines.count;
     this.bytes += size;
     // Drop whole blocks while the rest still holds `capacity` lines, or while they take too much room
@@ -66,6 +83,20 @@ export class RecentLines {
     return out.reverse();
   }
 
+  /** The newest `limit` lines (at most `capacity`), oldest first, for a reader that takes them one at a time. */
+  reader(limit = this.capacity): RecentReader {
+    let wanted = Math.max(0, Math.min(limit, this.capacity, this.count));
+    const left = wanted;
+    let first = this.blocks.length;
+    while (wanted > 0 && first > 0) wanted -= this.blocks[--first]!.lines.count;
+    return new BlockReader(this, this.blocks.slice(first), -wanted, left);
+  }
+
+  /** The oldest block still kept (with none: the next to come). */
+  firstKept(): number {
+    return this.blocks[0]?.seq ?? this.nextSeq;
+  }
+
   clear(): void {
     this.blocks = [];
     this.count = 0;
@@ -73,8 +104,52 @@ export class RecentLines {
   }
 }
 
+class BlockReader implements RecentReader {
+  private index = 0;
+  private lines?: string[];
+  private line: number;
+  leftBytes = 0;
+
+  constructor(
+    private readonly ring: RecentLines,
+    /** The blocks still to read: each dropped once read, so that the reader does not keep it alive. */
+    private readonly blocks: Array<Block | undefined>,
+    /** Lines of the first block that are not among the newest asked for. */
+    skip: number,
+    public left: number,
+  ) {
+    this.line = skip;
+    for (const block of blocks) this.leftBytes += block!.size;
+  }
+
+  next(): LogEntry | undefined {
+    for (let block = this.blocks[this.index]; block; block = this.blocks[this.index]) {
+      const lines = (this.lines ??= block.lines.linesOnce());
+      if (this.line < lines.length) {
+        this.left -= 1;
+        const { stream, at } = block;
+        const { cut } = block.lines;
+        const line = lines[this.line++]!;
+        return cut ? { stream, line, at, cut } : { stream, line, at };
+      }
+      this.leftBytes -= block.size;
+      this.blocks[this.index++] = undefined;
+      this.lines = undefined;
+      this.line = 0;
+    }
+    return undefined;
+  }
+
+  pinnedBytes(): number {
+    const kept = this.ring.firstKept();
+    let bytes = 0;
+    for (let i = this.index; i < this.blocks.length && this.blocks[i]!.seq < kept; i++) bytes += this.blocks[i]!.size;
+    return bytes;
+  }
+}
+
 function decoded(lines: string[]): Lines {
   let size = 0;
   for (const line of lines) size += line.length;
-  return { lines, count: lines.length, size };
+  return { lines, linesOnce: () => lines, count: lines.length, size };
 }

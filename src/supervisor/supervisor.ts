@@ -14,7 +14,7 @@ import { ofTier, type Leftovers, type StillRunning } from './left-behind.js';
 import type { LeftProcesses } from './left-processes.js';
 import { signalTree, type TreeTarget } from './process-tree.js';
 import type { MemoryWatch } from './memory-watch.js';
-import type { LogEntry } from './recent-lines.js';
+import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
 import { scaleGroup } from './scale.js';
 import { startWave } from './spawn-wave.js';
@@ -263,6 +263,10 @@ export class Supervisor implements SupervisorControl {
 
   logs(name: string, limit?: number): LogEntry[] {
     return this.tier(name).logs(limit);
+  }
+
+  readLogs(name: string, limit?: number): RecentReader {
+    return this.tier(name).readLogs(limit);
   }
 
   // Commands on one tier, or one group of replicas, are serialised (command-queue.ts): each check below sees the

@@ -11,7 +11,7 @@ import type { LeftBehind, Leftovers } from './left-behind.js';
 import type { LineBlock } from './line-block.js';
 import type { OutputGate } from './output-gate.js';
 import { RestartBudget } from './restart-policy.js';
-import { RecentLines, type LogEntry } from './recent-lines.js';
+import { RecentLines, type LogEntry, type RecentReader } from './recent-lines.js';
 import type { TierLog } from './tier-log.js';
 import type { ExitInfo, SpawnSpan, SpawnTracer, SupervisorEvent, TierSnapshot, TierState, Transition } from './types.js';
 
@@ -195,6 +195,10 @@ export abstract class TierBase {
 
   logs(limit?: number): LogEntry[] {
     return this.recent.entries(limit);
+  }
+
+  readLogs(limit?: number): RecentReader {
+    return this.recent.reader(limit);
   }
 
   setState(state: TierState, reason: string): void {

@@ -2,6 +2,7 @@
 
 import type { LeftBehind, StillRunning } from './left-behind.js';
 import type { OutputGate } from './output-gate.js';
+import type { RecentReader } from './recent-lines.js';
 
 export type TierState =
   | 'disabled'
@@ -182,6 +183,8 @@ export interface SupervisorControl {
   scaleTier?(name: string, count: number): Promise<StillRunning[] | void>;
   /** Recent lines of a tier's output, oldest first; `cut`: a fragment of a line (which part), its text marked `…`. */
   logs(name: string, limit?: number): Array<{ stream: LogStream; line: string; at: number; cut?: LineCut }>;
+  /** The same lines for one reader taking them a line at a time, without a copy (a view kept elsewhere has no such). */
+  readLogs?(name: string, limit?: number): RecentReader;
   shutdown(reason: string): Promise<void>;
   /** Held by a reader that is behind (a control stream) to pause the children's pipes; absent for a remote stack. */
   readonly output?: OutputGate;

@@ -4,8 +4,9 @@
  * records a tier sent; `-f` seeing a tier started later and a replica added later; `-n` per tier; `--json`; an
  * unknown tier; the control API's stack-wide stream behind its token; and, with no stack, the boot's files.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -102,7 +103,7 @@ describe('land logs for several tiers of a running stack', () => {
       expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.stdout).toBe('');
       expect(linesOf(bad.stderr)).toEqual([
-        expect.stringMatching(/^land: unknown tiers? (ghost|ghost, spook) \(known: a, b, w\.1, w\.2, late, curl\)$/),
+        expect.stringMatching(/^land: unknown tiers? ("ghost"|"ghost", "spook") \(known: a, b, w\.1, w\.2, late, curl\)$/),
       ]);
     }
 
@@ -116,6 +117,18 @@ describe('land logs for several tiers of a running stack', () => {
     const socket = { socketPath: join(dir, '.land', 'run', 'land.sock') };
     expect((await http(socket, '/logs?format=text')).status).toBe(400);
     expect(JSON.parse((await http(socket, '/logs?tier=ghost')).body)).toMatchObject({ error: { code: 'unknown-tier' } });
+    // follow is 0 or 1, limit digits only, and neither (nor format) twice: a 400 naming it, on both routes.
+    for (const route of ['/logs', '/tiers/a/logs']) {
+      for (const query of ['follow=yes', 'follow=true', 'follow=', 'limit=', 'limit=1e2', 'limit=0x2', 'limit=-1', 'limit=1&limit=abc', 'follow=1&follow=1', 'format=ndjson&format=ndjson']) {
+        const refused = await http(socket, `${route}?${query}`);
+        expect(refused.status, `${route}?${query}`).toBe(400);
+        expect(JSON.parse(refused.body), query).toMatchObject({ error: { code: 'bad-request', message: expect.stringMatching(new RegExp(`^${query.slice(0, query.indexOf('='))}: `)) } });
+      }
+      expect((await http(socket, `${route}?follow=0&limit=1`)).status).toBe(200);
+    }
+    expect(JSON.parse((await http(socket, '/logs?tier=')).body)).toMatchObject({ error: { code: 'unknown-tier', message: expect.stringMatching(/^unknown tier "" \(known: a, /) } });
+    const badCount = await landDone(['logs', '-n', '1e2'], dir);
+    expect([badCount.code, badCount.stderr]).toEqual([2, 'land: --lines: expected a whole number ≥ 0, got "1e2"\n']);
 
     expect((await run.stop()).code).toBe(0);
   });
@@ -269,6 +282,79 @@ describe('land logs for several tiers of a running stack', () => {
     expect(ticks.length).toBeGreaterThan(ticksBefore);
     expect(ticks.every((n, k) => k === 0 || n === ticks[k - 1]! + 1)).toBe(true);
   });
+  it('readers behind when the stack stops still get every line owed, then exit 0; one that reads nothing is cut off, exit 6', { timeout: 240_000 }, async () => {
+    // 3 tiers of 600 lines of 1 KB, then quiet: about 1.8 MB of recent lines, more than the sockets and pipes hold.
+    const tiers: Record<string, unknown> = {};
+    for (let i = 0; i < 3; i++) {
+      const script = `awk 'BEGIN{s=sprintf("%1000s",""); gsub(/ /,"x",s); for(i=0;i<600;i++) print "t${i} " i " " s}'; echo t${i} up; exec sleep 300`;
+      tiers[`t${i}`] = { command: ['sh', '-c', script], ready: { log: `t${i} up` } };
+    }
+    const dir = makeProject({ config: { tiers } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await waitUntil(() => [0, 1, 2].every((i) => run.stdout.includes(`t${i} up\n`)), 90_000, 'every tier up');
+    // A reader that takes nothing: without follow too, it is cut off once it has read nothing for 10 s (the stack
+    // goes on); before, it kept its answer (every tier's recent lines) for as long as it liked.
+    const stalled = land(['logs'], dir);
+    runs.push(stalled);
+    stalled.proc.stdout!.pause();
+    await new Promise((resolve) => setTimeout(resolve, 16_000));
+    stalled.proc.stdout!.resume();
+    expect((await stalled.exited).code).toBe(6);
+    expect(stalled.stderr).toBe('land: the logs of every tier were cut off before their end (land died, or this reader stayed behind too long)\n');
+    // Two readers taking 16 KiB every 40 ms (about 400 KB/s); once both have begun, the stack is stopped.
+    const reader = join(ROOT, 'test', 'fixtures', 'slow-reader.mjs');
+    const slow = (args: string, started: string) =>
+      new Promise<{ stdout: string; stderr: string }>((resolve) => {
+        const shell = spawn('bash', ['-c', `"${process.execPath}" "${LAND_BIN}" logs ${args} | "${process.execPath}" "${reader}" 16384 40 ${started}; echo "exit \${PIPESTATUS[0]}" >&2`], {
+          cwd: dir,
+          env: { ...process.env, NO_COLOR: '1' },
+        });
+        let stdout = '';
+        let stderr = '';
+        shell.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        shell.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        shell.on('close', () => resolve({ stdout, stderr }));
+      });
+    const once = slow('', join(dir, 'once-started'));
+    const follow = slow('-f', join(dir, 'follow-started'));
+    await waitUntil(() => existsSync(join(dir, 'once-started')) && existsSync(join(dir, 'follow-started')), 60_000, 'both readers reading');
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    for (const [what, done] of [['land logs', once], ['land logs -f', follow]] as const) {
+      const { stdout, stderr } = await done;
+      expect(stderr, what).toBe('exit 0\n');
+      expect(Number(stdout), what).toBe(3 * 601);
+    }
+    await run.exited;
+  });
+
+  it('against a land started before GET /logs: one name is asked the old way, several are refused with why', async () => {
+    const dir = makeProject({ config: { tiers: { web: { command: ['true'] } } } });
+    mkdirSync(join(dir, '.land', 'run'), { recursive: true });
+    const old = createServer((req, res) => {
+      const url = req.url ?? '';
+      if (url === '/status') return void res.end(JSON.stringify({ tiers: [{ name: 'web.1' }, { name: 'web.2' }] }));
+      if (url.startsWith('/tiers/web/logs')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ error: { code: 'unknown-tier', message: 'web runs replicas: name one of web.1, web.2' } }));
+      }
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'not-found', message: `no such endpoint: GET ${url.split('?')[0]}` } }));
+    });
+    await new Promise<void>((resolve) => old.listen(join(dir, '.land', 'run', 'land.sock'), resolve));
+    try {
+      const one = await landDone(['logs', 'web'], dir);
+      expect([one.code, one.stdout, one.stderr]).toEqual([2, '', 'land: web runs replicas: name one of web.1, web.2\n']);
+      const every = await landDone(['logs'], dir);
+      expect(every.code).toBe(4);
+      expect(every.stderr).toBe(
+        'land: the running land is older than this command: it shows one tier at a time (`land logs <tier>`); restart the stack (`land down`, `land up`) for every tier at once\n',
+      );
+    } finally {
+      await new Promise((resolve) => old.close(resolve));
+    }
+  });
+
   it('from files: a line running on into the next rotated file is one line, a last line gets its newline, a reader that goes ends it quietly', async () => {
     const dir = makeProject({ config: { tiers: { a: { command: ['true'] }, b: { command: ['true'] } } } });
     const boot = join(dir, '.land', 'logs', '20261205T120000000Z-abcdef');

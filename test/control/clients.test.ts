@@ -171,7 +171,7 @@ describe('land status / spawn / stop / restart / logs / down against a running s
     const cases: Array<[string[], number, RegExp]> = [
       [['spawn', 'nope'], 2, /^land: unknown tier nope/],
       [['stop', 'nope'], 2, /^land: unknown tier nope/],
-      [['logs', 'nope'], 2, /^land: unknown tier nope/],
+      [['logs', 'nope'], 2, /^land: unknown tier "nope"/],
       [['logs', 'api', '-n', 'many'], 2, /^land: --lines: expected a whole number/],
       [['spawn', 'api'], 4, /^land: api is already running \(pid \d+\)/],
       [['stop', 'worker'], 4, /^land: worker is not running \(disabled\)/],

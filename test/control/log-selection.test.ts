@@ -1,6 +1,6 @@
 /** Which tiers `land logs a b …` shows, and how the recent lines of several are put in one order. */
 import { describe, expect, it } from 'vitest';
-import { mergeByTime } from '../../src/control/log-selection.js';
+import { allLines, listSource, mergeByTime, newest } from '../../src/control/line-sources.js';
 import type { LogLine } from '../../src/control/protocol.js';
 import { groupOfName, selects, unknownNames, unknownTiers } from '../../src/logs/selection.js';
 
@@ -16,19 +16,38 @@ describe('the tiers named', () => {
     expect(selects(['web'], 'webby')).toBe(false);
     expect(selects(['web-api'], 'web')).toBe(false);
     expect(unknownNames(['api', 'web.1', 'web.2'], ['web', 'web.2', 'web.3', 'ghost', 'api'])).toEqual(['web.3', 'ghost']);
-    expect(unknownTiers(['ghost'])).toBe('unknown tier ghost');
-    expect(unknownTiers(['ghost', 'spook'], true)).toBe('unknown tiers "ghost", "spook"');
+    expect(unknownTiers(['ghost'])).toBe('unknown tier "ghost"');
+    expect(unknownTiers(['ghost', 'spook'])).toBe('unknown tiers "ghost", "spook"');
+    // An empty name (`GET /logs?tier=`) shows as one.
+    expect(unknownTiers([''])).toBe('unknown tier ""');
   });
 });
 
 describe('mergeByTime', () => {
+  const merged = (lists: LogLine[][]) => allLines(mergeByTime(lists.map((list) => listSource(list, (line) => line, (line) => line.line.length)))).map((entry) => entry.line);
+
   it('merges by time, keeps each list in its own order, and puts the earlier list first on a tie', () => {
     const a = [line('a', 'a1', 10), line('a', 'a2', 30), line('a', 'a3', 30)];
     const b = [line('b', 'b1', 20), line('b', 'b2', 30), line('b', 'b3', 40)];
     // A list out of time order (a clock stepped back) keeps its order.
     const c = [line('c', 'c1', 25), line('c', 'c2', 5)];
-    expect(mergeByTime([a, b, c]).map((entry) => entry.line)).toEqual(['a1', 'b1', 'c1', 'c2', 'a2', 'a3', 'b2', 'b3']);
-    expect(mergeByTime([])).toEqual([]);
-    expect(mergeByTime([[], a]).map((entry) => entry.line)).toEqual(['a1', 'a2', 'a3']);
+    expect(merged([a, b, c])).toEqual(['a1', 'b1', 'c1', 'c2', 'a2', 'a3', 'b2', 'b3']);
+    expect(merged([])).toEqual([]);
+    expect(merged([[], a])).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('takes a line from a source only when it is its turn, and counts what is left; newest skips the older', () => {
+    const taken: string[] = [];
+    const source = (list: LogLine[]) => listSource(list, (entry) => (taken.push(entry.line), entry), (entry) => entry.line.length);
+    const both = mergeByTime([source([line('a', 'a1', 1), line('a', 'a2', 3)]), source([line('b', 'b1', 2), line('b', 'b2', 4)])]);
+    expect(both.left()).toBe(4);
+    expect(both.leftBytes()).toBe(8);
+    expect(taken).toEqual(['a1', 'b1']);
+    expect(both.next()!.line).toBe('a1');
+    expect(taken).toEqual(['a1', 'b1', 'a2']);
+    expect(both.left()).toBe(3);
+    const last = newest(listSource([line('a', 'a1', 1), line('a', 'a2', 2), line('a', 'a3', 3)], (entry) => entry, (entry) => entry.line.length), 2);
+    expect(last.left()).toBe(2);
+    expect(allLines(last).map((entry) => entry.line)).toEqual(['a2', 'a3']);
   });
 });

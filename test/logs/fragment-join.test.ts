@@ -1,6 +1,6 @@
 /** A line's fragments joined back in place for the views that hold lines (src/logs/fragment-join.ts). */
 import { describe, expect, it } from 'vitest';
-import { FragmentJoiner, JOIN_MAX_CHARS, joinEntries, pipeKey } from '../../src/logs/fragment-join.js';
+import { countJoined, FragmentJoiner, JOIN_MAX_CHARS, joinedLines, joinEntries, pipeKey } from '../../src/logs/fragment-join.js';
 import type { LineCut } from '../../src/supervisor/types.js';
 
 /** A view that holds lines in an array, and how often a line was changed in place. */
@@ -72,5 +72,31 @@ describe('joining fragments in place', () => {
       { stream: 'stdout', line: 'Loading… 50% …', at: 3, cut: 'first' },
       { stream: 'stderr', line: 'warn: x', at: 4 },
     ]);
+  });
+
+  it('a line at a time (land logs reads a ring so): the same lines, each taken only when nothing more can join it', () => {
+    const entries = [
+      { stream: 'stdout', line: 'Password: …', at: 1, cut: 'first' as const },
+      { stream: 'stderr', line: 'warn: x', at: 2 },
+      { stream: 'stdout', line: '… and the rest', at: 3, cut: 'last' as const },
+      { stream: 'stdout', line: 'plain', at: 4 },
+      { stream: 'stdout', line: 'Loading… …', at: 5, cut: 'first' as const },
+    ];
+    let taken = 0;
+    const next = joinedLines(() => entries[taken++]);
+    // The first line waits for the rest of it (two entries on), the stderr line waits behind it.
+    expect(next()).toEqual({ stream: 'stdout', line: 'Password:  and the rest', at: 1 });
+    expect(taken).toBe(3);
+    expect(next()).toEqual({ stream: 'stderr', line: 'warn: x', at: 2 });
+    expect(taken).toBe(3);
+    expect([next(), next(), next()]).toEqual([{ stream: 'stdout', line: 'plain', at: 4 }, { stream: 'stdout', line: 'Loading… …', at: 5, cut: 'first' }, undefined]);
+    expect(joinEntries(entries)).toEqual([
+      { stream: 'stdout', line: 'Password:  and the rest', at: 1 },
+      { stream: 'stderr', line: 'warn: x', at: 2 },
+      { stream: 'stdout', line: 'plain', at: 4 },
+      { stream: 'stdout', line: 'Loading… …', at: 5, cut: 'first' },
+    ]);
+    let counted = 0;
+    expect(countJoined(() => entries[counted++])).toBe(4);
   });
 });

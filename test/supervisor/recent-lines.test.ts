@@ -70,4 +70,28 @@ describe('RecentLines', () => {
       { stream: 'stderr', line: 'c', at: 2 },
     ]);
   });
+
+  it('a reader takes the same lines a line at a time, holds the blocks (no copy, nothing decoded into the ring) and counts what the ring dropped', () => {
+    const recent = new RecentLines(10, 1000);
+    const blocks = Array.from({ length: 4 }, (_, i) => new LineBlock([Buffer.from(`${i}a\n${i}b\n${i}c\n`)], 3));
+    blocks.forEach((block, i) => recent.add('stdout', block, i));
+    expect(recent.reader(100).left).toBe(10);
+    const reader = recent.reader(5);
+    expect(reader.left).toBe(5);
+    const taken = [reader.next()!, reader.next()!];
+    expect(taken).toEqual([
+      { stream: 'stdout', line: '2b', at: 2 },
+      { stream: 'stdout', line: '2c', at: 2 },
+    ]);
+    expect(reader.left).toBe(3);
+    expect(reader.pinnedBytes()).toBe(0);
+    // A reader does not keep decoded strings in the ring's blocks (entries() decodes them once for every later ask).
+    expect(blocks.map((block) => (block as unknown as { decoded?: string[] }).decoded)).toEqual([undefined, undefined, undefined, undefined]);
+    // The tier writes on: the ring drops the block being read; the reader still gives every line it promised.
+    for (let i = 4; i < 8; i++) recent.add('stdout', new LineBlock([Buffer.from(`${i}a\n${i}b\n${i}c\n`)], 3), i);
+    expect(reader.pinnedBytes()).toBe(2 * 9);
+    expect([reader.next(), reader.next(), reader.next(), reader.next()].map((entry) => entry?.line)).toEqual(['3a', '3b', '3c', undefined]);
+    expect(reader.left).toBe(0);
+    expect(reader.pinnedBytes()).toBe(0);
+  });
 });
