@@ -153,7 +153,8 @@ describe('fault: a process of a tier that land may not signal (it became root, a
       // It exited 3 (no stack) while land was still there, exiting.
       expect(down.stderr).toMatch(/^land: boot \S+ is already stopping \(land pid \d+\)…$/m);
       expect(down.stdout).toMatch(/^land: stack stopped \(boot \S+\)\n$/);
-      expect(run.proc.exitCode).not.toBeNull();
+      // land's own exit is asserted below (run.exited): its pid is gone once land down returns, but this process may
+      // not have handled the child's exit event yet, so exitCode can still read null here.
       const [left] = namedPids(run.stderr, 'below');
       rootPids.add(left!);
       expect(namedPids(down.stderr, 'below')).toEqual([left]);
