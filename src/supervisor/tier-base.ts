@@ -60,6 +60,8 @@ export interface Life {
   daemon?: DaemonLife;
   /** The stop command run for this life's stop (stop-command.ts): resolves once nothing of it is left. */
   stopCommand?: Promise<void>;
+  /** Settles once that command has exited: what is left of the tier then gets the stop signal. */
+  stopCommandExited?: Promise<unknown>;
   /** How the stop under way began: its stop command, or the signal (also after the command failed). */
   stopBy?: 'command' | 'signal';
   /** Resolves once the life is over: leader gone, leftovers handled, state published. */

@@ -159,11 +159,9 @@ export abstract class TierSpawn extends TierBase {
   }
 
   /** Lines land writes into the tier's output itself (its stop command's): the log file, the recent lines, an event. */
-  protected writeLines(stream: LogStream, lines: readonly string[]): void {
+  protected writeBlock(stream: LogStream, block: LineBlock): void {
     const at = Date.now();
-    const bytes = Buffer.from(lines.map((line) => `${line}\n`).join(''));
-    const block = new LineBlock([bytes], lines.length);
-    this.openLogFile().write([bytes]);
+    this.openLogFile().write(block.pieces);
     this.recent.add(stream, block, at);
     this.lastBlock = block;
     this.runtime.emit(logEvent(this.name, stream, block, at));

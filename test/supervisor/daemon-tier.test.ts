@@ -215,6 +215,36 @@ describe('a stop command', () => {
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, 60_000);
 
+  it('sends the stop signal to what the leader left once the command has exited; its output reaches the log byte for byte', async () => {
+    const [appPid, termed] = [scratchFile('app.pid'), scratchFile('termed')];
+    // The leader leaves a process of its group behind, which says whether it got SIGTERM (SIGKILL says nothing).
+    const leftover = `sh -c 'trap "echo term > ${termed}; exit 0" TERM; while :; do sleep 0.05; done' &`;
+    const dir = makeProject({
+      config: {
+        tiers: {
+          app: {
+            command: `trap "exit 0" TERM; ${leftover} echo $$ > ${appPid}; while :; do sleep 0.2; done`,
+            shell: true,
+            // Its output is not UTF-8: the log gets the bytes as written, as a tier's own output does.
+            stop: { command: `printf 'bye \\377\\n'; kill -TERM $(cat ${appPid})`, timeoutMs: 30_000 },
+          },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/app: starting → ready/);
+    await waitUntil(() => existsSync(appPid), 5_000, 'the app pid');
+    const stop = await landDone(['stop', 'app'], dir);
+    expect(stop.code).toBe(0);
+    // The stop signal reached the leftover (at the 30 s deadline it would have been SIGKILLed, saying nothing).
+    expect(readFileSync(termed, 'utf8')).toBe('term\n');
+    expect((await run.stop()).code).toBe(0);
+    const log = readFileSync(join(dir, '.land', 'logs', run.bootId, 'app.log'));
+    expect(log.includes(Buffer.from('[stop] bye \xff\n', 'latin1'))).toBe(true);
+    expect(run.output).not.toMatch(/stop-incomplete|stop-command|left running/);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 60_000);
+
   it('that hangs is bounded: at stop.timeoutMs the daemon and the command are SIGKILLed with what they started', async () => {
     const port = await freePort();
     const [pidfile, commandPid] = [scratchFile('hang.pid'), scratchFile('cmd.pid')];
