@@ -173,8 +173,21 @@ export abstract class TierBase {
       lastLine: this.lastLine(),
       history: [...this.history],
       ...(this.leftBehind ? { leftBehind: this.leftBehind } : {}),
-      ...(this.life?.daemon ? { daemon: { launcher: this.life.pid, running: this.life.daemon.running } } : {}),
+      ...(this.life?.daemon ? { daemon: this.daemonSnapshot(this.life.pid, this.life.daemon) } : {}),
     };
+  }
+
+  private daemonSnapshot(launcher: number, daemon: DaemonLife): TierSnapshot['daemon'] {
+    const pids = daemon.watch?.roots ?? [];
+    return { launcher, running: daemon.running, ...(pids.length > 0 ? { pids } : {}) };
+  }
+
+  /** The pids whose trees are the tier's usage (and memory): the leader's, or the tops of a running daemon's trees. */
+  protected get usageRoots(): number[] {
+    const roots = this.life?.daemon?.watch?.roots;
+    if (roots && roots.length > 0) return roots;
+    const pid = this.livePid;
+    return pid === undefined ? [] : [pid];
   }
 
   /** The pid shown: the leader's while it runs; a daemon tier's daemon's once its launcher has exited 0. */

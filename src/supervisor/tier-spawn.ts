@@ -114,7 +114,7 @@ export abstract class TierSpawn extends TierBase {
       exited: new Promise<void>((resolve) => (markExited = resolve)),
       markExited: () => markExited(),
       leaderGone: false,
-      ...(this.config.daemon ? { daemon: new DaemonLife({ LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: span.traceparent }) } : {}),
+      ...(this.config.daemon ? { daemon: this.daemonLife(child.pid, span, forkedAt) } : {}),
       settled: new Promise<void>((resolve) => (markSettled = resolve)),
       markSettled: () => markSettled(),
       outputLinks: outputLinks(child.pid),
@@ -149,6 +149,16 @@ export abstract class TierSpawn extends TierBase {
       traceparent: span.traceparent,
     });
     void this.awaitReady(life);
+  }
+
+  /** A daemon tier's life: its launcher followed from now until the readiness deadline at most (daemon-life.ts). */
+  private daemonLife(launcher: number, span: SpawnSpan, startedAt: number): DaemonLife {
+    return new DaemonLife({
+      marks: { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: span.traceparent },
+      pidFile: this.config.daemon?.pidFile,
+      launcher,
+      until: startedAt + (this.config.ready?.timeoutMs ?? DEFAULTS.tier.ready.timeoutMs),
+    });
   }
 
   /** The life's processes are gone (its leader exited; a daemon tier's daemon ended): onExit tells the story. */

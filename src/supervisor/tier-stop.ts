@@ -46,10 +46,12 @@ export abstract class TierStop extends TierRun {
   readonly left = new LeftProcesses();
 
   protected treeTarget(life: Life): TreeTarget {
-    // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier. A daemon's life
-    // goes by them alone: its launcher's group is gone, and that number may be another process's by now.
+    // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier.
     const marks = { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: life.span.traceparent };
-    return life.daemon?.running ? { marks } : { pid: life.pid, marks };
+    // A daemon's processes are known by identity too: one that set its process title bears the marks no more.
+    // Its launcher's group is gone once it runs (that number may be another process's by now).
+    if (!life.daemon) return { pid: life.pid, marks };
+    return life.daemon.running ? { marks, known: life.daemon.processes } : { pid: life.pid, marks, known: life.daemon.processes };
   }
 
   /**
@@ -60,7 +62,7 @@ export abstract class TierStop extends TierRun {
     const watch = life.daemon?.watch;
     if (!watch) return void this.terminateLeader(life);
     const { signal, timeoutMs } = this.config.stop;
-    void stopDaemon(life, watch, { target: this.treeTarget(life), signal, timeoutMs, begin: (signalIt) => this.beginStop(life, signalIt) });
+    void stopDaemon(life, watch, { target: () => this.treeTarget(life), signal, timeoutMs, begin: (signalIt) => this.beginStop(life, signalIt) });
   }
 
   /**
