@@ -12,7 +12,7 @@ import { descendantsOf, listProcesses, processesMarked } from './process-tree.js
 function sessionOf(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[4]);
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@
  * `land stop` and the shutdown ending it, its death seen and restarted, each tier following its own marks only,
  * stop commands that run (and leave nothing behind), fail or hang (a bounded SIGKILL).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +145,133 @@ describe('a tier that daemonizes', () => {
     expect(isAlive(daemonPid)).toBe(false);
     expect(markedProcesses(run.bootId)).toEqual([]);
     expect(run.output).not.toMatch(/stop-incomplete|left running/);
+  }, 60_000);
+});
+
+/** Whether the process's environment (as /proc shows it) still carries this boot's mark. */
+const bearsMark = (pid: number, bootId: string) => {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`LAND_BOOT_ID=${bootId}`);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A process outside land that starts a daemon when asked (as dockerd starts `docker compose up -d`'s containers): a
+ * launcher writes the request file and waits for the daemon's pid file. The daemon is nobody's descendant in land's
+ * tree and bears none of its marks: only a pid file names it.
+ */
+function startStarter(request: string, daemonArgs: Array<string | number>): ChildProcess {
+  const script = `const { existsSync, unlinkSync } = require('node:fs'); const { spawn } = require('node:child_process');
+    setInterval(() => { if (!existsSync(${JSON.stringify(request)})) return; unlinkSync(${JSON.stringify(request)});
+      spawn(process.execPath, ${JSON.stringify([DAEMON, ...daemonArgs.map(String)])}, { detached: true, stdio: 'ignore', env: {} }).unref(); }, 20);`;
+  const starter = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+  starters.push(starter);
+  return starter;
+}
+const starters: ChildProcess[] = [];
+afterAll(() => starters.forEach((starter) => starter.kill('SIGKILL')));
+
+describe('a daemon that hides land\'s marks (a process title)', () => {
+  it('is stopped all the same: followed from its launcher (parent links) or from its launch (marks), then by identity', async () => {
+    const [portLate, portCaught] = [await freePort(), await freePort()];
+    const [pidLate, pidCaught, outLate, outCaught] = [scratchFile('late.pid'), scratchFile('caught.pid'), scratchFile('late.out'), scratchFile('caught.out')];
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Found by its marks when its launcher exits, which it overwrites 300 ms later.
+          late: { command: launcher(['--tcp', portLate, '--pidfile', pidLate, '--wipe-env-after', 300], outLate), shell: true, daemon: true, ready: { tcp: portLate } },
+          // Overwritten at once, while its launcher (its parent) waits for it: followed by parent link.
+          caught: {
+            command: `setsid node ${DAEMON} --tcp ${portCaught} --pidfile ${pidCaught} --wipe-env-after 0 </dev/null >${outCaught} 2>&1 & while [ ! -e ${pidCaught} ]; do sleep 0.05; done; echo launched`,
+            shell: true,
+            daemon: true,
+            ready: { tcp: portCaught },
+          },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/late: starting → ready/);
+    await run.waitFor(/caught: starting → ready/);
+    const [late, caught] = [pidIn(pidLate), pidIn(pidCaught)];
+    await waitUntil(() => !bearsMark(late, run.bootId) && !bearsMark(caught, run.bootId), 10_000, 'environments overwritten');
+    expect(markedProcesses(run.bootId)).not.toContain(late);
+    const snapshot = await status(dir);
+    expect(tierOf(snapshot, 'late')).toMatchObject({ state: 'ready', pid: late, daemon: { running: true, pids: [late] } });
+    expect(tierOf(snapshot, 'caught')).toMatchObject({ state: 'ready', pid: caught, daemon: { running: true, pids: [caught] } });
+    expect((await landDone(['stop', 'late'], dir)).code).toBe(0);
+    expect(isAlive(late)).toBe(false);
+    expect(readFileSync(outLate, 'utf8')).toContain('daemon got SIGTERM, exiting');
+    // The shutdown stops the other one.
+    expect((await run.stop()).code).toBe(0);
+    expect(isAlive(caught)).toBe(false);
+    expect(readFileSync(outCaught, 'utf8')).toContain('daemon got SIGTERM, exiting');
+    expect(run.output).not.toMatch(/stop-incomplete|left running|crash/);
+  }, 60_000);
+
+  it('is named by its pid file (daemon: { pidFile }); without one, a launcher that left nothing names what may be it', async () => {
+    const [portNamed, portHidden] = [await freePort(), await freePort()];
+    const [pidNamed, pidHidden, askNamed, askHidden] = [scratchFile('named.pid'), scratchFile('hidden.pid'), scratchFile('ask-named'), scratchFile('ask-hidden')];
+    startStarter(askNamed, ['--tcp', portNamed, '--pidfile', pidNamed]);
+    startStarter(askHidden, ['--tcp', portHidden, '--pidfile', pidHidden]);
+    const ask = (request: string, pidfile: string) => `touch ${request}; while [ ! -e ${pidfile} ]; do sleep 0.05; done; echo launched`;
+    const dir = makeProject({
+      config: {
+        tiers: {
+          named: { command: ask(askNamed, pidNamed), shell: true, daemon: { pidFile: pidNamed }, ready: { tcp: portNamed } },
+          hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/named: starting → ready/);
+    await run.waitFor(/hidden: crashed → failed/);
+    const [named, hidden] = [pidIn(pidNamed), pidIn(pidHidden)];
+    try {
+      expect(run.output).toContain(`named: starting → ready (tcp 127.0.0.1:${portNamed} passed; daemon pid ${named}, its launcher exited 0)`);
+      expect(run.output).toContain(`started while it ran, outside every tier, and still running: pid ${hidden} node`);
+      expect(run.output).toContain('name it with daemon: { pidFile }');
+      expect((await landDone(['stop', 'named'], dir)).code).toBe(0);
+      expect(isAlive(named)).toBe(false);
+      expect((await run.stop()).code).toBe(0);
+      // Named, never signalled: nothing said it was the tier's.
+      expect(isAlive(hidden)).toBe(true);
+    } finally {
+      process.kill(hidden, 'SIGKILL');
+    }
+  }, 60_000);
+
+  it('is named once its middle fork is gone, and sums every daemon its launcher started', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const [pidA, pidB] = [scratchFile('a.pid'), scratchFile('b.pid')];
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // A middle process that outlives the launcher a moment, then the daemon it started is the tier's.
+          db: { command: `(setsid node ${DAEMON} --tcp ${portA} --pidfile ${pidA} </dev/null >/dev/null 2>&1 & sleep 0.02) & echo launched`, shell: true, daemon: true },
+          pair: {
+            command: `${launcher(['--tcp', portB], '/dev/null')}; setsid node ${DAEMON} --pidfile ${pidB} </dev/null >/dev/null 2>&1 &`,
+            shell: true,
+            daemon: true,
+            ready: { tcp: portB },
+          },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    const ready = await run.waitFor(/db: starting → ready \(daemon pid (\d+), its launcher exited 0\)/);
+    await run.waitFor(/pair: starting → ready/);
+    await waitUntil(() => existsSync(pidA) && existsSync(pidB), 10_000, 'the pid files');
+    expect(Number(ready[1])).toBe(pidIn(pidA));
+    // Two daemons, neither the other's descendant: both are the tier's, and both count.
+    const pair = tierOf(await status(dir), 'pair');
+    expect(pair.daemon!.pids).toHaveLength(2);
+    expect(pair.daemon!.pids).toContain(pidIn(pidB));
+    expect((await run.stop()).code).toBe(0);
+    expect(isAlive(pidIn(pidA))).toBe(false);
+    expect(isAlive(pidIn(pidB))).toBe(false);
   }, 60_000);
 });
 
