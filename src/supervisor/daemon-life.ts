@@ -113,7 +113,7 @@ export class DaemonLife {
     const strays = detachedSince(this.launcherStart, this.options.marks.LAND_BOOT_ID!);
     if (strays.length === 0) return ' (a daemon keeps LAND_BOOT_ID and TRACEPARENT in its environment, or names itself in daemon: { pidFile })';
     const named = strays.map(({ pid, name }) => `${pid} ${name}`).join(', ');
-    return `; started while it ran, outside every tier, and still running: pid ${named}. If that is its daemon, it hid land's marks (a process title, env -i) before land saw it: name it with daemon: { pidFile }`;
+    return `; orphans in sessions of their own, started while it ran and still running: pid ${named}. If one is its daemon, it hid land's marks (a process title, env -i) before land saw it: name it with daemon: { pidFile }`;
   }
 }
 

@@ -126,7 +126,7 @@ describe('a tier that daemonizes', () => {
     await run.waitFor(/empty: crashed → failed/);
     expect((await run.stop()).code).toBe(0);
     expect(run.output).toContain('broken: starting → crashed (exited with code 3)');
-    expect(run.output).toContain('empty: starting → crashed (its launcher exited with code 0 and left no process running');
+    expect(run.output).toContain('empty: starting → crashed (its launcher exited with code 0 and left no process land can follow');
     expect(run.output).not.toMatch(/broken: starting → ready|empty: starting → ready/);
   }, 60_000);
 
@@ -158,14 +158,15 @@ const bearsMark = (pid: number, bootId: string) => {
 };
 
 /**
- * A process outside land that starts a daemon when asked (as dockerd starts `docker compose up -d`'s containers): a
- * launcher writes the request file and waits for the daemon's pid file. The daemon is nobody's descendant in land's
- * tree and bears none of its marks: only a pid file names it.
+ * A process outside land that starts a daemon when asked, through a shell that exits at once (`setsid daemon &`):
+ * a launcher writes the request file and waits for the daemon's pid file. The daemon, reparented as an orphan of
+ * the launcher would be, was never in land's tree and bears none of its marks, as one that set its process title
+ * and left its launcher before land could look: only a pid file names it.
  */
 function startStarter(request: string, daemonArgs: Array<string | number>): ChildProcess {
   const script = `const { existsSync, unlinkSync } = require('node:fs'); const { spawn } = require('node:child_process');
     setInterval(() => { if (!existsSync(${JSON.stringify(request)})) return; unlinkSync(${JSON.stringify(request)});
-      spawn(process.execPath, ${JSON.stringify([DAEMON, ...daemonArgs.map(String)])}, { detached: true, stdio: 'ignore', env: {} }).unref(); }, 20);`;
+      spawn('/bin/sh', ['-c', ${JSON.stringify(`setsid ${process.execPath} ${DAEMON} ${daemonArgs.join(' ')} </dev/null >/dev/null 2>&1 &`)}], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH } }).unref(); }, 20);`;
   const starter = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
   starters.push(starter);
   return starter;
@@ -221,7 +222,8 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       config: {
         tiers: {
           named: { command: ask(askNamed, pidNamed), shell: true, daemon: { pidFile: pidNamed }, ready: { tcp: portNamed } },
-          hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' } },
+          // After named is ready: its daemon, started meanwhile, is not named as a stray of this launcher.
+          hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' }, dependsOn: { named: 'ready' } },
         },
       },
     });
@@ -231,7 +233,7 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
     const [named, hidden] = [pidIn(pidNamed), pidIn(pidHidden)];
     try {
       expect(run.output).toContain(`named: starting → ready (tcp 127.0.0.1:${portNamed} passed; daemon pid ${named}, its launcher exited 0)`);
-      expect(run.output).toContain(`started while it ran, outside every tier, and still running: pid ${hidden} node`);
+      expect(run.output).toContain(`orphans in sessions of their own, started while it ran and still running: pid ${hidden} node. If one is its daemon`);
       expect(run.output).toContain('name it with daemon: { pidFile }');
       expect((await landDone(['stop', 'named'], dir)).code).toBe(0);
       expect(isAlive(named)).toBe(false);
