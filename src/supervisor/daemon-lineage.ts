@@ -13,8 +13,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { descendantsOf, isDead, listProcesses, readProc } from './process-tree.js';
 
-/** How often the launcher's lineage is looked at (docs/decisions.md, "Daemon tiers, after a review", measures it). */
+/**
+ * How often the launcher's lineage is looked at: often in its first second, when most launchers fork their daemon
+ * and exit, then less (a look every 5 ms costs land ≈7 % of a core here: docs/decisions.md, "Daemon tiers, after a
+ * review").
+ */
 export const LINEAGE_POLL_MS = 5;
+const FIRST_SECOND_MS = 1_000;
+const LATER_POLL_MS = 25;
 /** Without the children files (a kernel built without CONFIG_PROC_CHILDREN): a whole listing, less often. */
 const LISTING_POLL_MS = 50;
 
@@ -49,6 +55,7 @@ export class Lineage {
   private readonly seen = new Map<number, Known>();
   private timer?: NodeJS.Timeout;
   private byListing = false;
+  private stopped = false;
 
   constructor(
     private readonly launcher: number,
@@ -57,18 +64,25 @@ export class Lineage {
     this.seen.set(launcher, { pid: launcher, startTime: launcherStart });
   }
 
-  /** Looks every LINEAGE_POLL_MS until `stop`, or `until` (the readiness deadline) at the latest. */
+  /** Looks every LINEAGE_POLL_MS (then LATER_POLL_MS) until `stop`, or `until` (the readiness deadline) at the latest. */
   start(until: number): void {
-    this.look();
-    const every = this.byListing ? LISTING_POLL_MS : LINEAGE_POLL_MS;
-    this.timer = setInterval(() => (Date.now() >= until ? this.stop() : this.look()), every);
-    this.timer.unref();
+    const began = Date.now();
+    const next = () => {
+      if (this.stopped) return;
+      if (Date.now() >= until) return this.stop();
+      this.look();
+      const every = this.byListing ? LISTING_POLL_MS : Date.now() - began < FIRST_SECOND_MS ? LINEAGE_POLL_MS : LATER_POLL_MS;
+      this.timer = setTimeout(next, every);
+      this.timer.unref();
+    };
+    next();
   }
 
   /** The launcher has exited (or the wait is over): one last look, then no more. */
   stop(): void {
-    if (!this.timer) return;
-    clearInterval(this.timer);
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
     this.timer = undefined;
     this.look();
   }

@@ -213,15 +213,19 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
   }, 60_000);
 
   it('is named by its pid file (daemon: { pidFile }); without one, a launcher that left nothing names what may be it', async () => {
-    const [portNamed, portHidden] = [await freePort(), await freePort()];
+    const [portNamed, portHidden, portLater] = [await freePort(), await freePort(), await freePort()];
     const [pidNamed, pidHidden, askNamed, askHidden] = [scratchFile('named.pid'), scratchFile('hidden.pid'), scratchFile('ask-named'), scratchFile('ask-hidden')];
+    const [pidLater, askLater] = [scratchFile('later.pid'), scratchFile('ask-later')];
     startStarter(askNamed, ['--tcp', portNamed, '--pidfile', pidNamed]);
     startStarter(askHidden, ['--tcp', portHidden, '--pidfile', pidHidden]);
+    startStarter(askLater, ['--tcp', portLater, '--pidfile', pidLater]);
     const ask = (request: string, pidfile: string) => `touch ${request}; while [ ! -e ${pidfile} ]; do sleep 0.05; done; echo launched`;
     const dir = makeProject({
       config: {
         tiers: {
           named: { command: ask(askNamed, pidNamed), shell: true, daemon: { pidFile: pidNamed }, ready: { tcp: portNamed } },
+          // Its launcher exits at once; the pid file is written a moment later, by the daemon.
+          later: { command: ['touch', askLater], daemon: { pidFile: pidLater }, ready: { tcp: portLater } },
           // After named is ready: its daemon, started meanwhile, is not named as a stray of this launcher.
           hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' }, dependsOn: { named: 'ready' } },
         },
@@ -229,15 +233,18 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
     });
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/named: starting → ready/);
+    await run.waitFor(/later: starting → ready/);
     await run.waitFor(/hidden: crashed → failed/);
     const [named, hidden] = [pidIn(pidNamed), pidIn(pidHidden)];
     try {
       expect(run.output).toContain(`named: starting → ready (tcp 127.0.0.1:${portNamed} passed; daemon pid ${named}, its launcher exited 0)`);
-      expect(run.output).toContain(`orphans in sessions of their own, started while it ran and still running: pid ${hidden} node. If one is its daemon`);
+      expect(run.output).toMatch(new RegExp(`orphans in sessions of their own, started while it ran and still running: pid [^.]*\\b${hidden} node\\b[^.]*\\. If one is its daemon`));
       expect(run.output).toContain('name it with daemon: { pidFile }');
+      expect(tierOf(await status(dir), 'later')).toMatchObject({ state: 'ready', pid: pidIn(pidLater) });
       expect((await landDone(['stop', 'named'], dir)).code).toBe(0);
       expect(isAlive(named)).toBe(false);
       expect((await run.stop()).code).toBe(0);
+      expect(isAlive(pidIn(pidLater))).toBe(false);
       // Named, never signalled: nothing said it was the tier's.
       expect(isAlive(hidden)).toBe(true);
     } finally {
