@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { PIPES_CLOSE_MS, settlesWithin, STOP_GRACE_MS } from './bounded-stop.js';
 import { LineBlock } from './line-block.js';
 import { LineSplitter } from './line-splitter.js';
-import { runSideCommand } from './side-command.js';
+import { runSideCommand, type SideCommandOptions } from './side-command.js';
 import { describeSpawnFailure } from './spawn-child.js';
 import type { LogStream } from './types.js';
 
@@ -22,15 +22,11 @@ const NEWLINE = Buffer.from('\n');
 /** A line longer than this is handed on in pieces, each marked: a stop command writes a few messages, not a stream. */
 const MAX_LINE_BYTES = 8 * 1024;
 
-export interface StopCommandOptions {
-  argv: readonly string[];
-  cwd: string;
-  /** The tier's environment, with the marks below in it. */
-  env: Record<string, string>;
-  /** What finds the command and everything it starts (stop-command's own TRACEPARENT, the boot's LAND_BOOT_ID). */
-  marks: Record<string, string>;
-  /** The stop's deadline: the command is killed then if it still runs. */
-  deadline: number;
+/**
+ * `env`: the tier's environment, with the marks in it; `marks`: the command's own TRACEPARENT and the boot's
+ * LAND_BOOT_ID; `deadline`: the stop's (the command is killed then if it still runs).
+ */
+export interface StopCommandOptions extends Pick<SideCommandOptions, 'argv' | 'cwd' | 'env' | 'marks' | 'deadline'> {
   /** Its output, whole lines each marked, as they come (a block of the bytes it wrote). */
   onLines(stream: LogStream, block: LineBlock): void;
   /** It still ran at the deadline (it is killed now). */
