@@ -258,8 +258,15 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
     const dir = makeProject({
       config: {
         tiers: {
-          // A middle process that outlives the launcher a moment, then the daemon it started is the tier's.
-          db: { command: `(setsid node ${DAEMON} --tcp ${portA} --pidfile ${pidA} </dev/null >/dev/null 2>&1 & sleep 0.02) & echo launched`, shell: true, daemon: true },
+          // Started once land is idle (at its boot, land may see the launcher's exit only after the middle's).
+          first: { command: 'sleep 1; echo up; exec sleep 100', shell: true, ready: { log: 'up' } },
+          // A middle process that outlives the launcher 80 ms, then the daemon it started is the tier's.
+          db: {
+            command: `(setsid node ${DAEMON} --tcp ${portA} --pidfile ${pidA} </dev/null >/dev/null 2>&1 & sleep 0.08) & echo launched`,
+            shell: true,
+            daemon: true,
+            dependsOn: { first: 'ready' },
+          },
           pair: {
             command: `${launcher(['--tcp', portB], '/dev/null')}; setsid node ${DAEMON} --pidfile ${pidB} </dev/null >/dev/null 2>&1 &`,
             shell: true,
