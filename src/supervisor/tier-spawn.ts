@@ -51,7 +51,7 @@ export abstract class TierSpawn extends TierBase {
     let forkedAt = 0;
     return {
       // node's spawn, not execa: a supervisor spawns each tier once or a few times, and execa's first calls ran ~20 ms
-      // of cold code per child on top of the fork (the profile of a boot: 158 ms for 8 children). execa stays for probes.
+      // of cold code per child on top of the fork (the profile of a boot: 158 ms for 8 children). Probes use node's too (side-command.ts).
       fork: () => {
         spawned = spawnTierChild(file!, args, { cwd: this.config.cwd, env });
         forkedAt = Date.now();
