@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { InputError } from '../errors.js';
 import { redactText } from './redact.js';
-import { landConfigSchema } from './schema.js';
+import { daemonDependencyIssues, landConfigSchema } from './schema.js';
 import { HIDDEN, looksSecret } from './secrets.js';
 import type { LandConfig } from './types.js';
 
@@ -121,8 +121,14 @@ export const issueText = ({ key, message }: ConfigIssue) => (key === '' ? messag
  * one (`tier` for `tiers`), so those come first.
  */
 export function configIssues(input: unknown): ConfigIssue[] {
+  const { found } = validate(input);
+  return found.length === 0 ? [] : sortedIssues(found, input);
+}
+
+/** The schema's parse, with its issues and those checked across tiers apart from it (schema.ts says why). */
+function validate(input: unknown) {
   const result = landConfigSchema.safeParse(input);
-  return result.success ? [] : sortedIssues(result.error.issues, input);
+  return { result, found: [...(result.success ? [] : result.error.issues), ...daemonDependencyIssues(input)] };
 }
 
 function sortedIssues(found: readonly z.core.$ZodIssue[], input: unknown): ConfigIssue[] {
@@ -137,10 +143,10 @@ function sortedIssues(found: readonly z.core.$ZodIssue[], input: unknown): Confi
  * first problem, with a count of the others: `land check` lists them all).
  */
 export function parseLandConfig(input: unknown, fileLabel: string): LandConfig {
-  const result = landConfigSchema.safeParse(input);
+  const { result, found } = validate(input);
   // The schema checks everything LandConfig says (and more); its inferred type is only looser in spelling.
-  if (result.success) return result.data as LandConfig;
-  const [first, ...rest] = sortedIssues(result.error.issues, input);
+  if (result.success && found.length === 0) return result.data as LandConfig;
+  const [first, ...rest] = sortedIssues(found, input);
   const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})`;
   throw new InputError(`${fileLabel}: ${issueText(first!)}${more}`);
 }

@@ -102,7 +102,8 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
   if (tier.port !== undefined) resolved.port = tier.port;
   if (tier.watch !== undefined) resolved.watch = resolveWatch(tier.watch);
   if (tier.exitWith === true) resolved.exitWith = true;
-  if (tier.daemon === true) resolved.daemon = true;
+  if (tier.daemon === true) resolved.daemon = {};
+  else if (typeof tier.daemon === 'object') resolved.daemon = { pidFile: path.resolve(resolved.cwd, tier.daemon.pidFile) };
   const memory = tier.limits?.memory === undefined ? undefined : parseSize(tier.limits.memory);
   if (memory !== undefined) resolved.limits = { memory };
   if (resolved.ready === undefined) delete resolved.ready;

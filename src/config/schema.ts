@@ -275,7 +275,11 @@ const tierSchema = (lazyOptional: OptionalOf) =>
         port: lazyOptional(() => wholeNumber('a port 1..65535', 1, 65535)),
         watch: lazyOptional(watchSchema),
         exitWith: z.optional(flag),
-        daemon: z.optional(flag),
+        daemon: lazyOptional(() =>
+          z.union([flag, z.strictObject({ pidFile: nonEmptyString('a file path') }, { error: 'expected { pidFile }' })], {
+            error: "expected true, false or { pidFile: 'path' }",
+          }),
+        ),
       },
       { error: 'expected a tier object with at least a command' },
     )
@@ -292,17 +296,30 @@ function checkReplicaPorts(tier: { port?: number; replicas?: number }, ctx: z.co
 
 /**
  * A daemon tier never completes (its daemon's end has no exit code: a failure unless land stopped it), so a
- * dependent waiting for it to be `completed` would never start.
+ * dependent waiting for it to be `completed` would never start. Read from the raw input, apart from the schema: a
+ * refinement of the tiers record would not run while any tier has an error of its own, and `land check` lists
+ * every problem.
  */
-function checkDaemonDependencies(tiers: Record<string, { daemon?: boolean; dependsOn?: Record<string, string> }>, ctx: z.core.$RefinementCtx): void {
+export function daemonDependencyIssues(input: unknown): z.core.$ZodIssue[] {
+  const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const tiers = isRecord(input) ? input.tiers : undefined;
+  if (!isRecord(tiers)) return [];
+  const issues: z.core.$ZodIssue[] = [];
   for (const [name, tier] of Object.entries(tiers)) {
-    for (const [dependency, condition] of Object.entries(tier.dependsOn ?? {})) {
-      if (condition !== 'completed' || tiers[dependency]?.daemon !== true) continue;
+    const dependsOn = isRecord(tier) ? tier.dependsOn : undefined;
+    if (!isRecord(dependsOn)) continue;
+    for (const [dependency, condition] of Object.entries(dependsOn)) {
+      const target = tiers[dependency];
+      if (condition !== 'completed' || !isRecord(target) || !isDaemon(target.daemon)) continue;
       const message = `expected started or ready: ${dependency} is a daemon tier (daemon: true), which never completes`;
-      ctx.addIssue({ code: 'custom', message, path: [name, 'dependsOn', dependency], params: { got: JSON.stringify(condition) } });
+      issues.push({ code: 'custom', message, path: ['tiers', name, 'dependsOn', dependency], params: { got: JSON.stringify(condition) } });
     }
   }
+  return issues;
 }
+
+/** `daemon: true` or `daemon: { pidFile }`, as given (not yet validated). */
+const isDaemon = (value: unknown): boolean => value === true || (typeof value === 'object' && value !== null && !Array.isArray(value));
 
 /** At least one tier, each named so that it can live in event names, env values and file names. */
 function checkTierNames(tiers: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
@@ -349,7 +366,7 @@ export function buildLandConfigSchema(how: 'lazy' | 'eager' = 'lazy') {
       profilesDir: lazyOptional(() => nonEmptyString('a folder path')),
       tiers: z
         .record(z.string(), tierSchema(lazyOptional), { error: 'expected an object of tiers, e.g. { tiers: { api: { command: [...] } } }' })
-        .check(z.superRefine(checkTierNames), z.superRefine(checkDaemonDependencies)),
+        .check(z.superRefine(checkTierNames)),
       telemetry: lazyOptional(() =>
         z.strictObject({ rollupIntervalMs: z.optional(milliseconds) }, { error: 'expected an object { rollupIntervalMs }' }),
       ),

@@ -77,9 +77,10 @@ export interface TierConfig {
   exitWith?: boolean;
   /**
    * The command starts a daemon and exits: its exit with code 0 means started, and the tier runs as long as a
-   * process bearing its marks does (src/supervisor/daemon-life.ts).
+   * process of it does (src/supervisor/daemon-life.ts). `{ pidFile }`: the file the daemon writes its pid into
+   * (systemd's PIDFile=), relative to `cwd`: how land names a daemon it could not follow otherwise.
    */
-  daemon?: boolean;
+  daemon?: boolean | { pidFile: string };
 }
 
 /** Restart on change (src/watch/). */
@@ -142,8 +143,8 @@ export interface ResolvedTier {
   restart: { policy: RestartPolicy; maxRestarts: number; backoff: { initialMs: number; maxMs: number }; resetAfterMs: number };
   /** `command`: the final argv (a shell line is `/bin/sh -c …`, as `command`). */
   stop: { signal: NodeJS.Signals; timeoutMs: number; command?: string[] };
-  /** `daemon: true` in the config. */
-  daemon?: true;
+  /** `daemon: true` in the config (`{}`), or its pid file made absolute. */
+  daemon?: { pidFile?: string };
   /** `memory`: bytes (absent: no limit, and nothing of the tier is sampled). */
   limits?: { memory: number };
   description?: string;

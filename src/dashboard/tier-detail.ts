@@ -34,6 +34,12 @@ function maskedEnv(plan: BootPlan, tier: ResolvedTier, ids: { bootId: string; tr
   return { env: entries, masked };
 }
 
+/** How land follows a daemon tier's daemon, in words. */
+function describeDaemon(daemon: { pidFile?: string }): string {
+  const named = daemon.pidFile ? `, the pid in ${daemon.pidFile}` : '';
+  return `started once its launcher exits 0; runs while a process of its daemon does (found by its marks LAND_BOOT_ID and TRACEPARENT, by parent links from its launcher${named})`;
+}
+
 export function tierDetail(plan: BootPlan, name: string, ids: { bootId: string; traceId: string }): TierDetail | undefined {
   const tier = plan.config.tiers.find((candidate) => candidate.name === name);
   if (!tier) return undefined;
@@ -52,7 +58,7 @@ export function tierDetail(plan: BootPlan, name: string, ids: { bootId: string; 
     liveness,
     restart: `${policy}, at most ${maxRestarts} restarts, backoff ${backoff.initialMs} ms doubling to ${backoff.maxMs} ms, reset after ${resetAfterMs} ms healthy`,
     stop: `${tier.stop.command ? `stop command ${redactText(tier.stop.command.join(' '))}` : tier.stop.signal}, then SIGKILL to the whole tree after ${tier.stop.timeoutMs} ms`,
-    ...(tier.daemon ? { daemon: 'started once its launcher exits 0; runs while a process bearing its marks (LAND_BOOT_ID, TRACEPARENT) does' } : {}),
+    ...(tier.daemon ? { daemon: describeDaemon(tier.daemon) } : {}),
     ...(tier.limits ? { limits: `memory ${formatSize(tier.limits.memory)} for the whole tree, restarted when over it 2 s in a row` } : {}),
     dependsOn: tier.dependsOn,
     ...maskedEnv(plan, tier, ids),

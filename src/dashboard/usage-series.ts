@@ -3,7 +3,7 @@
  * one page is open, kept as short series for the Tiers page (the latest value) and the Metrics page (charts).
  */
 import type { SupervisorControl } from '../supervisor/types.js';
-import { newTreeMemory, sampleTreeUsage } from '../usage/tree-usage.js';
+import { newTreeMemory, sampleTreeUsage, usageOfTier, usageRootsOf } from '../usage/tree-usage.js';
 import type { MetricSeriesView, TierUsage } from './wire.js';
 
 const SAMPLE_EVERY_MS = 2000;
@@ -42,11 +42,11 @@ export class UsageSeries {
     this.sampling = true;
     try {
       const tiers = this.control.snapshot().tiers.filter((tier) => tier.pid !== undefined);
-      const usage = await sampleTreeUsage(tiers.map((tier) => tier.pid!), this.trees);
+      const usage = await sampleTreeUsage(tiers.flatMap((tier) => usageRootsOf(tier)), this.trees);
       const at = Date.now();
       this.latest.clear();
       for (const tier of tiers) {
-        const tree = usage.get(tier.pid!);
+        const tree = usageOfTier(usage, tier);
         if (!tree) continue;
         this.latest.set(tier.name, { cpu: tree.cpu, memory: tree.memory });
         const series = this.series.get(tier.name) ?? { cpu: [], memory: [] };

@@ -18,7 +18,8 @@ const DAEMON: Record<Engine, string | undefined> = {
 };
 
 const STOP_COMMAND: Record<Engine, (tier: ExportTier) => string> = {
-  systemd: (tier) => `stop command mapped to ExecStop=: once it has run, systemd sends KillSignal= (${tier.stop.signal}) to what is left, where land waits for stop.timeoutMs before SIGKILL (and sends the signal only when the command fails)`,
+  systemd: (tier) =>
+    `stop command mapped to ExecStop=: once it has run, systemd sends KillSignal= (${tier.stop.signal}) to what is left, the main process included, where land gives the main process (or daemon) until stop.timeoutMs before SIGKILL and signals only what an exited one left (everything when the command fails)`,
   compose: (tier) => `stop command (${describeStopCommand(tier)}) not mapped: Compose stops a service with stop_signal (${tier.stop.signal}), then SIGKILL after stop_grace_period; run it yourself before docker compose stop`,
   kubernetes: () => 'stop command mapped to a preStop hook: Kubernetes sends SIGTERM to the container once it has run, within terminationGracePeriodSeconds',
 };

@@ -58,8 +58,11 @@ export interface ExportTier {
   decidedWhen: boolean;
   /** `exitWith: true`: no engine maps it (exit-with.ts says what comes closest). */
   exitWith?: true;
-  /** `daemon: true`: the command starts a daemon and exits 0 (daemon-stop.ts says what each engine does with it). */
-  daemon?: true;
+  /**
+   * `daemon`: the command starts a daemon and exits 0 (daemon-stop.ts says what each engine does with it); `pidFile`,
+   * the file that names it (systemd's PIDFile=).
+   */
+  daemon?: { pidFile?: string };
 }
 
 export interface ExportModel {
@@ -164,7 +167,7 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
   };
   if (tier.description !== undefined) exported.description = tier.description;
   if (tier.exitWith) exported.exitWith = true;
-  if (tier.daemon) exported.daemon = true;
+  if (tier.daemon) exported.daemon = { ...tier.daemon };
   if (tier.ready !== undefined) exported.ready = tier.ready;
   if (tier.liveness !== undefined) exported.liveness = tier.liveness;
   if (tier.limits !== undefined) exported.limits = tier.limits;

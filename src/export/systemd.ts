@@ -12,7 +12,8 @@
  * - Restarts: `Restart=`, `RestartSec=` (the first delay), `StartLimitBurst=`/`StartLimitIntervalSec=` (the budget).
  * - Stop: `KillSignal=`, `TimeoutStopSec=`, `KillMode=control-group` (then SIGKILL to the whole cgroup, as land does);
  *   a stop command as `ExecStop=` (a warning: systemd sends KillSignal= to what is left after it).
- * - `daemon: true`: `Type=forking` (the start ends when the launcher exits; the unit lives while its cgroup does).
+ * - `daemon: true`: `Type=forking` (the start ends when the launcher exits; the unit lives while its cgroup does);
+ *   `daemon: { pidFile }` adds `PIDFile=`.
  * - `limits.memory`: `MemoryMax=` (a warning: the kernel kills the unit at it, where land stops the tier gracefully).
  * - Environment: plain values as `Environment=`, secrets in a separate `EnvironmentFile=` of mode 0600.
  * - A liveness probe: a timer bound to the tier's unit runs it every interval (`<unit>-liveness.timer` and its
@@ -100,6 +101,8 @@ function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string)
     '[Service]',
     ...(tier.daemon ? ['# daemon: the start is done once the launcher has exited 0; the unit runs while its processes do'] : []),
     tier.oneShot ? 'Type=oneshot' : tier.daemon ? 'Type=forking' : 'Type=exec',
+    // systemd's own way to name a daemon, as land's: a path as is (PIDFile= takes no quotes), specifiers escaped.
+    ...(tier.daemon?.pidFile && !tier.oneShot ? [`PIDFile=${tier.daemon.pidFile.replace(/%/g, '%%')}`] : []),
     ...(tier.oneShot ? ['RemainAfterExit=yes'] : []),
     // A path as is (WorkingDirectory= takes no quotes), specifiers escaped.
     `WorkingDirectory=${tier.cwd.replace(/%/g, '%%')}`,

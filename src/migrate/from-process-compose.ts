@@ -140,6 +140,17 @@ function dependsOn(value: unknown, names: Map<string, string>, notes: string[]):
 }
 
 /**
+ * A daemon tier never completes (land reads no exit code of its daemon), so `completed` on one would not load:
+ * process-compose means "once the daemon is up" there, which is land's `ready` when the daemon has a probe, else
+ * `started`.
+ */
+function untilDaemonCompletes(deps: Record<string, string>, dep: string, target: DraftTier, notes: string[]): void {
+  if (deps[dep] !== 'completed' || target.config.daemon !== true) return;
+  deps[dep] = target.config.ready === undefined ? 'started' : 'ready';
+  notes.push(`depends_on.${dep}: ${dep} is a daemon (is_daemon), which never completes in land: mapped to ${deps[dep]}`);
+}
+
+/**
  * shutdown.command (a shell line, as process-compose runs it) as land's stop.command: an argv when it is plain
  * words, a string when the tier's command already runs through a shell (`shell: true` applies to both), else an
  * explicit `/bin/sh -c` argv.
@@ -259,11 +270,15 @@ export async function draftFromProcessCompose(text: string, label: string): Prom
     else tiers.push(converted);
   }
   // A dependency on a process that was left out cannot be kept.
-  const kept = new Set(tiers.map((tier) => tier.name));
+  const kept = new Map(tiers.map((tier) => [tier.name, tier]));
   for (const tier of tiers) {
     const deps = tier.config.dependsOn as Record<string, string> | undefined;
     for (const dep of Object.keys(deps ?? {})) {
-      if (kept.has(dep)) continue;
+      const target = kept.get(dep);
+      if (target) {
+        untilDaemonCompletes(deps!, dep, target, tier.notes);
+        continue;
+      }
       delete deps![dep];
       tier.notes.push(`depends_on.${dep}: that process was left out`);
     }

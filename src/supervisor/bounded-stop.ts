@@ -10,6 +10,9 @@ import { signalTree, treeLeft, treePids, type TreeTarget } from './process-tree.
 /** After the deadline's SIGKILL: how long land waits for the tree to vanish and the pipes to close. */
 export const STOP_GRACE_MS = 1_000;
 
+/** After an exit: how long its output pipes may take to close before land looks for who else holds them. */
+export const PIPES_CLOSE_MS = 100;
+
 /**
  * Once only processes that refuse land's signals (EPERM) are left: how long land waits for them before it gives up.
  * Such a process is often a wrapper land may not signal (`sudo -u`, firejail's monitor) above a child land killed,
@@ -30,19 +33,35 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
 
 /**
  * The stop signal to every process of the target, SIGKILL to what is left at `deadline` (and again to whatever
- * shows up, until it is gone or `giveUpAt`). Returns what is still there then (usually nothing). No signal: the
- * target is being stopped otherwise (a stop command, stop-command.ts) and is waited for until the deadline. A process that
+ * shows up, until it is gone or `giveUpAt`). Returns what is still there then (usually nothing). No signal, or
+ * one after `signalAfter`: the target is being stopped otherwise (a stop command, stop-command.ts) and is only
+ * waited for until then (or the deadline). A process that
  * refuses land's signal (EPERM) will not go because land waits: once only such processes are left, the wait for the
  * deadline and the grace is cut to DENIED_GRACE_MS (they may still end by themselves). Scanning for pipe holders reads every fd of every candidate process, so such
  * a target is polled less often.
  */
-export async function endTree(target: TreeTarget, signal: NodeJS.Signals | undefined, deadline: number, giveUpAt: number): Promise<Leftovers> {
+export async function endTree(
+  target: TreeTarget,
+  signal: NodeJS.Signals | undefined,
+  deadline: number,
+  giveUpAt: number,
+  signalAfter?: Promise<unknown>,
+): Promise<Leftovers> {
   const pollMs = target.holding?.length ? 50 : 20;
-  const refusedStop = new Set(signal ? signalTree(target, signal).denied : []);
+  const refusedStop = new Set<number>();
+  // `signalAfter`: the signal waits for it (a stop command still at work), the tree is only watched until then.
+  let due = signalAfter === undefined;
+  const mark = () => (due = true);
+  signalAfter?.then(mark, mark);
+  let signalled = false;
   while (Date.now() < deadline) {
+    if (signal && due && !signalled) {
+      signalled = true;
+      for (const pid of signalTree(target, signal).denied) refusedStop.add(pid);
+    }
     const left = treePids(target);
     if (left.length === 0) return NOTHING_LEFT;
-    if (left.every((pid) => refusedStop.has(pid))) break;
+    if (signalled && left.every((pid) => refusedStop.has(pid))) break;
     await sleep(pollMs);
   }
   let onlyDeniedSince: number | undefined;

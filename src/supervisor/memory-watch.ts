@@ -21,6 +21,8 @@ export interface MemoryWatched {
   readonly config: { readonly limits?: { readonly memory: number } };
   /** The leader's pid while its tree is to be sampled (running, not being stopped); undefined otherwise. */
   readonly memoryRoot: number | undefined;
+  /** The pids whose trees are summed: the leader's, or the tops of a daemon's trees (several, after a re-exec). */
+  readonly memoryRoots: readonly number[];
   /** Restart the life of `pid` for `message` (its tree used `used` bytes); false when that life is already ending. */
   restartOverMemory(pid: number, message: string, used: number): boolean;
 }
@@ -41,8 +43,11 @@ export class MemoryWatch {
   private stopBeat?: () => void;
   private sampling = false;
   private closed = false;
-  /** The limited tiers started since the last sample, and still running; their pids in `roots`, index for index. */
+  /** The limited tiers started since the last sample, and still running; their pids in `keys`, index for index. */
   private readonly watched: MemoryWatched[] = [];
+  private readonly keys: number[] = [];
+  /** Each watched tier's roots (usually its pid alone), and all of them for the sampler. */
+  private readonly rootsOf: Array<readonly number[]> = [];
   private readonly roots: number[] = [];
 
   /** A limited tier started (the supervisor calls it on its `starting`): sampled from the next heartbeat on. */
@@ -72,7 +77,7 @@ export class MemoryWatch {
    * stack's sample makes no arrays (land idles in V8's interpreter, docs/decisions.md "An idle stack, ninth wave").
    */
   private collect(): void {
-    const { watched, roots } = this;
+    const { watched, keys, rootsOf, roots } = this;
     roots.length = 0;
     let kept = 0;
     for (let index = 0; index < watched.length; index += 1) {
@@ -80,10 +85,26 @@ export class MemoryWatch {
       const pid = tier.memoryRoot;
       if (pid === undefined) continue;
       watched[kept] = tier;
-      roots[kept] = pid;
+      keys[kept] = pid;
+      const tops = tier.memoryRoots;
+      rootsOf[kept] = tops;
+      for (let top = 0; top < tops.length; top += 1) roots.push(tops[top]!);
       kept += 1;
     }
     watched.length = kept;
+    keys.length = kept;
+    rootsOf.length = kept;
+  }
+
+  /** The resident memory of the tier's trees in the sample; undefined when none of them was read. */
+  private usedBy(index: number, usage: UsageByPid): number | undefined {
+    const tops = this.rootsOf[index]!;
+    let used: number | undefined;
+    for (let top = 0; top < tops.length; top += 1) {
+      const memory = usage.get(tops[top]!)?.memory;
+      if (memory !== undefined) used = (used ?? 0) + memory;
+    }
+    return used;
   }
 
   private async sample(): Promise<void> {
@@ -109,13 +130,13 @@ export class MemoryWatch {
   }
 
   private judge(usage: UsageByPid): void {
-    const { watched, roots } = this;
-    // roots, not watched: a tier watch() added while this sample ran is sampled next time.
-    for (let index = 0; index < roots.length; index += 1) {
+    const { watched, keys } = this;
+    // keys, not watched: a tier watch() added while this sample ran is sampled next time.
+    for (let index = 0; index < keys.length; index += 1) {
       const tier = watched[index]!;
-      const pid = roots[index]!;
+      const pid = keys[index]!;
       const limit = tier.config.limits!.memory;
-      const used = usage.get(pid)?.memory;
+      const used = this.usedBy(index, usage);
       if (used === undefined) continue;
       this.record(tier, pid, used);
       const count = used > limit ? (this.over.get(pid) ?? 0) + 1 : 0;
@@ -130,7 +151,7 @@ export class MemoryWatch {
       tier.restartOverMemory(pid, message, used);
     }
     // A life that ended while over (its pid no longer sampled) leaves its count behind: dropped here.
-    if (this.over.size > 0) for (const pid of this.over.keys()) if (!roots.includes(pid)) this.over.delete(pid);
+    if (this.over.size > 0) for (const pid of this.over.keys()) if (!keys.includes(pid)) this.over.delete(pid);
   }
 
   /** The tier's sample, refilled in place (one object per tier, not one per second). */

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redactText } from '../config/redact.js';
 import type { ProbeSpec } from '../config/types.js';
-import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
+import { runSideCommand } from './side-command.js';
 
 export interface ProbeContext {
   cwd: string;
@@ -73,33 +73,25 @@ async function httpAnswers(target: string): Promise<boolean> {
 let probeCount = 0;
 
 /**
- * The command runs as the leader of a group of its own, with a mark of its own in its environment: however it ends
- * (exit, its time bound, the tier stopping), whatever it started dies with it, even what left the group and lost its
- * parent link. A probe is a check; nothing it starts may outlive it.
+ * The command runs beside the tier (side-command.ts): a group of its own, a mark of its own; however it ends (exit,
+ * its time bound, the tier stopping), whatever it started dies with it. A probe is a check; nothing it starts may
+ * outlive it.
  */
 async function commandSucceeds(argv: string[], context: ProbeContext, signal?: AbortSignal): Promise<boolean> {
-  const [file, ...args] = argv;
-  // Imported here: only a stack with an exec probe pays for loading execa.
-  const { execa } = await import('execa');
   const marks = { LAND_PROBE: `${process.pid}-${++probeCount}` };
-  const subprocess = execa(file!, args, {
+  const run = runSideCommand({
+    argv,
     cwd: context.cwd,
     env: { ...context.env, ...marks },
-    extendEnv: false,
-    reject: false,
-    stdio: 'ignore',
-    detached: true,
-    timeout: ATTEMPT_MS * 5,
-    cancelSignal: signal,
-    killSignal: 'SIGKILL',
+    marks,
+    output: false,
+    deadline: Date.now() + ATTEMPT_MS * 5,
+    cancel: signal,
   });
-  try {
-    const result = await subprocess;
-    return result.exitCode === 0 && !result.isCanceled;
-  } finally {
-    // Until nothing of it is left (a SIGKILLed process still counts until the kernel has taken it), bounded.
-    if (subprocess.pid !== undefined) await endTree({ pid: subprocess.pid, marks }, 'SIGKILL', Date.now(), Date.now() + STOP_GRACE_MS);
-  }
+  const exit = await run.exited;
+  // Until nothing of it is left (a SIGKILLed process still counts until the kernel has taken it), bounded.
+  await run.done;
+  return 'code' in exit && exit.code === 0 && !exit.canceled && !exit.overdue;
 }
 
 /** One attempt of a probe; `signal` cuts an exec probe short (the tier is stopping). */

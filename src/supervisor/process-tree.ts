@@ -211,6 +211,12 @@ export interface TreeTarget {
   /** Environment marks that identify descendants which left the group and lost their parent link. */
   marks?: Record<string, string>;
   /**
+   * Processes known to be the tier's by identity (pid and start time: another process that took the pid later is
+   * not), with their descendants: a daemon followed since its launcher started it (daemon-watch.ts), whatever it
+   * did to its environment since.
+   */
+  known?: ReadonlyArray<{ pid: number; startTime: string }>;
+  /**
    * The child's ends of its output pipes (`socket:[inode]`, see outputLinks): whoever still holds one belongs to the
    * tree, even with a new session, no parent link and a cleared environment. Costs a scan of every fd of every
    * process land may have started, so only given once the known tree is gone and the pipes are still open.
@@ -242,6 +248,10 @@ function findTree(target: TreeTarget, fresh: boolean): Tree {
   const found = new Set<number>();
   for (const p of processes) if (p.pgid === target.pid) found.add(p.pid);
   if (target.marks) for (const pid of processesMarked(target.marks, { since: SELF_START })) found.add(pid);
+  if (target.known?.length) {
+    const startTimes = new Map(target.known.map(({ pid, startTime }) => [pid, startTime]));
+    for (const p of processes) if (startTimes.get(p.pid) === p.startTime) found.add(p.pid);
+  }
   const groups = new Set<number>();
   const sure = new Set([...found, ...descendantsOf([...found], processes)]);
   for (const p of processes) if (sure.has(p.pid) && p.pgid > 1 && p.pgid !== OWN_GROUP) groups.add(p.pgid);

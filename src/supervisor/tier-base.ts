@@ -60,6 +60,8 @@ export interface Life {
   daemon?: DaemonLife;
   /** The stop command run for this life's stop (stop-command.ts): resolves once nothing of it is left. */
   stopCommand?: Promise<void>;
+  /** Settles once that command has exited: what is left of the tier then gets the stop signal. */
+  stopCommandExited?: Promise<unknown>;
   /** How the stop under way began: its stop command, or the signal (also after the command failed). */
   stopBy?: 'command' | 'signal';
   /** Resolves once the life is over: leader gone, leftovers handled, state published. */
@@ -171,8 +173,21 @@ export abstract class TierBase {
       lastLine: this.lastLine(),
       history: [...this.history],
       ...(this.leftBehind ? { leftBehind: this.leftBehind } : {}),
-      ...(this.life?.daemon ? { daemon: { launcher: this.life.pid, running: this.life.daemon.running } } : {}),
+      ...(this.life?.daemon ? { daemon: this.daemonSnapshot(this.life.pid, this.life.daemon) } : {}),
     };
+  }
+
+  private daemonSnapshot(launcher: number, daemon: DaemonLife): TierSnapshot['daemon'] {
+    const pids = daemon.watch?.roots ?? [];
+    return { launcher, running: daemon.running, ...(pids.length > 0 ? { pids } : {}) };
+  }
+
+  /** The pids whose trees are the tier's usage (and memory): the leader's, or the tops of a running daemon's trees. */
+  protected get usageRoots(): number[] {
+    const roots = this.life?.daemon?.watch?.roots;
+    if (roots && roots.length > 0) return roots;
+    const pid = this.livePid;
+    return pid === undefined ? [] : [pid];
   }
 
   /** The pid shown: the leader's while it runs; a daemon tier's daemon's once its launcher has exited 0. */

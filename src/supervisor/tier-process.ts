@@ -85,6 +85,11 @@ export class TierProcess extends TierStop {
     return this.livePid;
   }
 
+  /** The pids whose trees the memory watch sums: the leader's, or the tops of a running daemon's trees. */
+  get memoryRoots(): readonly number[] {
+    return this.memoryRoot === undefined ? [] : this.usageRoots;
+  }
+
   /**
    * The tree of `pid`'s life stayed over `limits.memory`: stopped as every stop (its signal, SIGKILL at its timeout),
    * then restarted under its restart policy and budget, as after a failed liveness probe.

@@ -35,8 +35,8 @@ export abstract class TierRun extends TierSpawn {
       // A plain timer, not one bound to life.abort's signal: making that signal and listening on it was ~40 % of a
       // child's adoption in a 64-wide boot. A child gone meanwhile is seen below (leaderGone) once the timer fires.
       else if (!life.daemon) await new Promise((resolve) => setTimeout(resolve, Math.max(0, life.startedAt + SETTLE_MS - Date.now())));
-      // A daemon tier is ready once its launcher has exited 0 too (its daemon stands in for a settle time).
-      if (life.daemon) await whenLaunched(life.daemon, life, spec?.timeoutMs ?? DEFAULTS.tier.ready.timeoutMs);
+      // A daemon tier is ready once its launcher has exited 0 too, and its daemon has settled (daemon-life.ts).
+      if (life.daemon) await whenLaunched(life.daemon, life, spec?.timeoutMs ?? DEFAULTS.tier.ready.timeoutMs, SETTLE_MS);
     } catch (error) {
       // Exited, being stopped, or over its memory limit: onExit tells the story.
       if (life.abort.signal.aborted || life.stopRequested || life.overMemory) return;

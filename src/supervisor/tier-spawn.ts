@@ -51,7 +51,7 @@ export abstract class TierSpawn extends TierBase {
     let forkedAt = 0;
     return {
       // node's spawn, not execa: a supervisor spawns each tier once or a few times, and execa's first calls ran ~20 ms
-      // of cold code per child on top of the fork (the profile of a boot: 158 ms for 8 children). execa stays for probes.
+      // of cold code per child on top of the fork (the profile of a boot: 158 ms for 8 children). Probes use node's too (side-command.ts).
       fork: () => {
         spawned = spawnTierChild(file!, args, { cwd: this.config.cwd, env });
         forkedAt = Date.now();
@@ -114,7 +114,7 @@ export abstract class TierSpawn extends TierBase {
       exited: new Promise<void>((resolve) => (markExited = resolve)),
       markExited: () => markExited(),
       leaderGone: false,
-      ...(this.config.daemon ? { daemon: new DaemonLife({ LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: span.traceparent }) } : {}),
+      ...(this.config.daemon ? { daemon: this.daemonLife(child.pid, span, forkedAt) } : {}),
       settled: new Promise<void>((resolve) => (markSettled = resolve)),
       markSettled: () => markSettled(),
       outputLinks: outputLinks(child.pid),
@@ -151,6 +151,16 @@ export abstract class TierSpawn extends TierBase {
     void this.awaitReady(life);
   }
 
+  /** A daemon tier's life: its launcher followed from now until the readiness deadline at most (daemon-life.ts). */
+  private daemonLife(launcher: number, span: SpawnSpan, startedAt: number): DaemonLife {
+    return new DaemonLife({
+      marks: { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: span.traceparent },
+      pidFile: this.config.daemon?.pidFile,
+      launcher,
+      until: startedAt + (this.config.ready?.timeoutMs ?? DEFAULTS.tier.ready.timeoutMs),
+    });
+  }
+
   /** The life's processes are gone (its leader exited; a daemon tier's daemon ended): onExit tells the story. */
   protected processesGone(life: Life, code: number | null, signal: NodeJS.Signals | null): void {
     life.leaderGone = true;
@@ -159,11 +169,9 @@ export abstract class TierSpawn extends TierBase {
   }
 
   /** Lines land writes into the tier's output itself (its stop command's): the log file, the recent lines, an event. */
-  protected writeLines(stream: LogStream, lines: readonly string[]): void {
+  protected writeBlock(stream: LogStream, block: LineBlock): void {
     const at = Date.now();
-    const bytes = Buffer.from(lines.map((line) => `${line}\n`).join(''));
-    const block = new LineBlock([bytes], lines.length);
-    this.openLogFile().write([bytes]);
+    this.openLogFile().write(block.pieces);
     this.recent.add(stream, block, at);
     this.lastBlock = block;
     this.runtime.emit(logEvent(this.name, stream, block, at));

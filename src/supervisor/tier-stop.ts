@@ -1,17 +1,14 @@
 /** A tier's life ending: stopping its whole tree, its exit, and whether (and when) it starts again. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newSpanId } from '../telemetry/ids.js';
-import { DENIED_GRACE_MS, endTree, settlesWithin, STOP_GRACE_MS } from './bounded-stop.js';
+import { DENIED_GRACE_MS, endTree, PIPES_CLOSE_MS, settlesWithin, STOP_GRACE_MS } from './bounded-stop.js';
 import { stopDaemon } from './daemon-life.js';
 import { describeLeftovers, NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { LeftProcesses } from './left-processes.js';
 import { deniedOf, freshTree, signalGroup, signalTree, treeAfterExit, treePids, type TreeTarget } from './process-tree.js';
-import { runStopCommand, STOP_MARK } from './stop-command.js';
+import { runStopCommand } from './stop-command.js';
 import type { Life } from './tier-base.js';
 import { TierRun } from './tier-run.js';
-
-/** After the leader's exit, how long its pipes may take to close before land looks for who else holds them. */
-const PIPES_CLOSE_MS = 100;
 
 /**
  * The life's probe attempts, once cut short, are gone: each ends its own tree within STOP_GRACE_MS of its command's
@@ -49,10 +46,12 @@ export abstract class TierStop extends TierRun {
   readonly left = new LeftProcesses();
 
   protected treeTarget(life: Life): TreeTarget {
-    // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier. A daemon's life
-    // goes by them alone: its launcher's group is gone, and that number may be another process's by now.
+    // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier.
     const marks = { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: life.span.traceparent };
-    return life.daemon?.running ? { marks } : { pid: life.pid, marks };
+    // A daemon's processes are known by identity too: one that set its process title bears the marks no more.
+    // Its launcher's group is gone once it runs (that number may be another process's by now).
+    if (!life.daemon) return { pid: life.pid, marks };
+    return life.daemon.running ? { marks, known: life.daemon.processes } : { pid: life.pid, marks, known: life.daemon.processes };
   }
 
   /**
@@ -63,12 +62,14 @@ export abstract class TierStop extends TierRun {
     const watch = life.daemon?.watch;
     if (!watch) return void this.terminateLeader(life);
     const { signal, timeoutMs } = this.config.stop;
-    void stopDaemon(life, watch, { target: this.treeTarget(life), signal, timeoutMs, begin: (signalIt) => this.beginStop(life, signalIt) });
+    void stopDaemon(life, watch, { target: () => this.treeTarget(life), signal, timeoutMs, begin: (signalIt) => this.beginStop(life, signalIt) });
   }
 
   /**
    * A stop's first step: the tier's stop command (stop-command.ts), run once per life; else, or when that command
-   * could not do its job (it did not start, or exited non-zero) while the tier still runs, `signalIt`.
+   * could not do its job (it did not start, or exited non-zero) while the tier still runs, `signalIt`. A command
+   * that did its job may have asked the leader (or daemon) to stop in its own time (`nginx -s quit`): it gets until
+   * the deadline; what an exited leader left gets the stop signal once the command has exited (clearLeftovers).
    */
   private beginStop(life: Life, signalIt: () => void): void {
     const argv = this.config.stop.command;
@@ -87,10 +88,11 @@ export abstract class TierStop extends TierRun {
       env: { ...this.childEnv(traceparent, context), ...marks },
       marks,
       deadline: life.deadline ?? Date.now() + this.config.stop.timeoutMs,
-      onLines: (stream, lines) => this.writeLines(stream, lines.map((line) => `${STOP_MARK}${line}`)),
+      onLines: (stream, block) => this.writeBlock(stream, block),
       onOverdue: () => this.sayStopCommand(`the stop command still ran at stop.timeoutMs (${this.config.stop.timeoutMs} ms): killed with what it started`),
     });
     life.stopCommand = run.done;
+    life.stopCommandExited = run.exited;
     void run.exited.then((failure) => {
       if (failure === undefined || life.leaderGone) return;
       life.stopBy = 'signal';
@@ -202,18 +204,19 @@ export abstract class TierStop extends TierRun {
    * pipes, says what it could not kill or find, and moves on.
    */
   private async clearLeftovers(life: Life, ending: string): Promise<void> {
-    const { timeoutMs } = this.config.stop;
-    // A stop command at work stops them: they are waited for, not signalled, until the deadline.
-    const signal = life.stopBy === 'command' ? undefined : this.config.stop.signal;
+    const { signal, timeoutMs } = this.config.stop;
+    // A stop command at work stops them: they are waited for, and get the stop signal once it has exited.
+    const signalAfter = life.stopBy === 'command' ? life.stopCommandExited : undefined;
     const deadline = (life.deadline ??= Date.now() + timeoutMs);
     const giveUpAt = deadline + STOP_GRACE_MS;
     let target = this.treeTarget(life);
     let left = NOTHING_LEFT;
     if (treeAfterExit(target, life.startedAt).length > 0) {
       this.sayClearing(life, ending);
-      left = await endTree(target, signal, deadline, giveUpAt);
+      left = await endTree(target, signal, deadline, giveUpAt, signalAfter);
     }
-    if (!(await pipesCloseWithin(life, PIPES_CLOSE_MS))) {
+    // Never past the stop's bound (a daemon's stop may reach here at it: stopDaemon).
+    if (!(await pipesCloseWithin(life, Math.min(PIPES_CLOSE_MS, giveUpAt - Date.now())))) {
       // Held by something outside the group, with no parent link and no mark (setsid, a double fork, env -i).
       target = { ...target, holding: life.outputLinks };
       const holders = freshTree(target);
@@ -221,7 +224,7 @@ export abstract class TierStop extends TierRun {
         // One already exiting (a big one still freeing its memory) is no leftover to announce, as after the exit;
         // it is still waited for (and reported if it stays), as it holds the pipes.
         if (holders.running.length > 0) this.sayClearing(life, ending);
-        left = joinLeftovers(left, await endTree(target, signal, deadline, giveUpAt));
+        left = joinLeftovers(left, await endTree(target, signal, deadline, giveUpAt, signalAfter));
       }
     }
     // What land gave up on may hold the pipes: no wait for them then.

@@ -64,9 +64,11 @@ export interface TierSnapshot {
   leftBehind?: LeftBehind;
   /**
    * A daemon tier's life (`daemon: true`): its launcher's pid, and whether that launcher has exited 0 so that the
-   * life is its daemon's (`pid` is then the daemon's: the oldest live process bearing the start's marks).
+   * life is its daemon's (`pid` is then the daemon's: its oldest live process). `pids`: while it runs, the tops of
+   * the daemon's trees (its processes whose parent is not one of them: a daemon that re-executed itself, or a
+   * launcher that started two), whose trees the usage columns and the memory limit sum.
    */
-  daemon?: { launcher: number; running: boolean };
+  daemon?: { launcher: number; running: boolean; pids?: number[] };
 }
 
 export interface MemoryStatus {

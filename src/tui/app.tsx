@@ -29,7 +29,7 @@ import { useLiveCells } from './use-live-cells.js';
 import { useResizeRedraw } from './use-resize-redraw.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
-import { startUsageSampler, type UsageByPid } from '../usage/tree-usage.js';
+import { startUsageSampler, usageRootsOf, type UsageByPid } from '../usage/tree-usage.js';
 import { HEARTBEAT_MS, onEveryNthHeartbeat } from '../runtime/heartbeat.js';
 
 export interface AppProps {
@@ -239,7 +239,7 @@ export function App(props: AppProps) {
       props.sampleUsage === false
         ? undefined
         : startUsageSampler({
-            pids: () => viewRef.current.snapshot.tiers.filter(isAlive).map((tier) => tier.pid!),
+            pids: () => viewRef.current.snapshot.tiers.filter(isAlive).flatMap((tier) => usageRootsOf(tier)),
             onSample: (usage) => {
               // The sampler gives its last map again when no tree's usage moved: nothing to format or compare.
               if (usage === lastSample) return;

@@ -17,7 +17,7 @@ import { formatUptime } from './format.js';
 import { oneColumnEach, textWidth } from '../text/width.js';
 import { cell, MARKER_WIDTH, windowStart, type Column } from './layout.js';
 import { infoCell, infoMovesWithClock, liveCells, uptimeCell } from './tier-view.js';
-import type { TreeUsage, UsageByPid } from '../usage/tree-usage.js';
+import { usageOfTier, type TreeUsage, type UsageByPid } from '../usage/tree-usage.js';
 
 /** Text at a line and column of ink's output; `inPlace`: drawn there as plain text, so it can be rewritten there. */
 export interface LiveSpan {
@@ -93,7 +93,7 @@ export function liveSpansOf(snapshot: StackSnapshot, layout: LiveLayout): (now: 
     for (let index = 0; index < rows.length; index += 1) {
       const row = rows[index]!;
       const { tier, line } = row;
-      const tree = tier.pid !== undefined ? usage.get(tier.pid) : undefined;
+      const tree = usageOfTier(usage, tier);
       if (row.known === undefined || row.known.tree !== tree) {
         const cells = liveCells(tier, now, tree);
         row.known = { tree, rest: live.slice(1).map((candidate) => ` ${cell(cells[candidate.key as keyof typeof cells], candidate)}`).join('') };

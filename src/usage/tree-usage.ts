@@ -190,6 +190,29 @@ export async function sampleTreeUsage(roots: readonly number[], memory: TreeMemo
   return result;
 }
 
+/** The roots whose trees make a tier's usage: a running daemon's tops (TierSnapshot.daemon.pids), else its pid. */
+export function usageRootsOf(tier: { pid?: number; daemon?: { pids?: readonly number[] } }): readonly number[] {
+  const pids = tier.daemon?.pids;
+  if (pids && pids.length > 0) return pids;
+  return tier.pid === undefined ? [] : [tier.pid];
+}
+
+/** A tier's usage in a sample: its one tree's (the same object), or its daemon's trees summed. */
+export function usageOfTier(usage: UsageByPid, tier: { pid?: number; daemon?: { pids?: readonly number[] } }): TreeUsage | undefined {
+  const roots = usageRootsOf(tier);
+  if (roots.length <= 1) return roots[0] === undefined ? undefined : usage.get(roots[0]);
+  let sum: TreeUsage | undefined;
+  for (const root of roots) {
+    const tree = usage.get(root);
+    if (!tree) continue;
+    sum ??= { cpu: 0, memory: 0, processes: 0 };
+    sum.cpu += tree.cpu;
+    sum.memory += tree.memory;
+    sum.processes += tree.processes;
+  }
+  return sum;
+}
+
 /** A tree's usage summed over its processes, into one object reused by every call; undefined when none was read. */
 const scratch: TreeUsage = { cpu: 0, memory: 0, processes: 0 };
 function treeUsage(pids: readonly number[] | undefined, stats: ReadonlyMap<number, ProcStat>): TreeUsage | undefined {

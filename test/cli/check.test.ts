@@ -167,11 +167,11 @@ describe('land check', () => {
     const check = await landDone(['check'], dir);
     expect(check.code).toBe(2);
     expect(check.stdout.trimEnd().split('\n')).toEqual([
-      'land.config.mjs: tiers.db.daemon: expected true or false, got "yes"',
+      'land.config.mjs: tiers.db.daemon: expected true, false or { pidFile: \'path\' }, got "yes"',
       'land.config.mjs: tiers.cache.stop.command: expected an argv array; a string stop command needs shell: true, got "redis-cli shutdown"',
       'land.config.mjs: tiers.queue.stop.command: expected a non-empty argv array of strings, or a string with shell: true, got []',
     ]);
-    expectCleanRejection(await landDone(['up', '--no-tui'], dir), dir, /tiers\.db\.daemon: expected true or false, got "yes" \(and 2 more problems\)$/);
+    expectCleanRejection(await landDone(['up', '--no-tui'], dir), dir, /tiers\.db\.daemon: expected true, false or \{ pidFile: 'path' \}, got "yes" \(and 2 more problems\)$/);
 
     // A dependent waiting for a daemon tier to complete would never start; a stop command land cannot find fails first.
     const waits = makeProject({
@@ -187,6 +187,22 @@ describe('land check', () => {
       'land.config.mjs: tiers.web.dependsOn.db: expected started or ready: db is a daemon tier (daemon: true), which never completes, got "completed"',
     );
     expect(completed.code).toBe(2);
+    // Listed with the other problems, whatever they are: not hidden by another tier's schema error.
+    const both = makeProject({
+      config: {
+        tiers: {
+          db: { command: ['node', CHILD], daemon: true },
+          web: { command: ['node', CHILD], dependsOn: { db: 'completed' } },
+          cache: { command: ['node', CHILD], daemon: { pidFile: '' } },
+        },
+      },
+    });
+    const all = await landDone(['check'], both);
+    expect(all.stdout.trimEnd().split('\n').sort()).toEqual([
+      'land.config.mjs: tiers.cache.daemon.pidFile: expected a file path, got ""',
+      'land.config.mjs: tiers.web.dependsOn.db: expected started or ready: db is a daemon tier (daemon: true), which never completes, got "completed"',
+    ]);
+    expect(all.code).toBe(2);
     const missing = makeProject({ config: { tiers: { db: { command: ['node', CHILD], daemon: true, stop: { command: ['no-such-stopper', 'now'] } } } } });
     const notFound = await landDone(['check'], missing);
     expect(notFound.stdout.trimEnd()).toBe('land.config.mjs: tiers.db.stop.command: expected an executable, "no-such-stopper" was not found on PATH');

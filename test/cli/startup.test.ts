@@ -1,6 +1,6 @@
 /**
- * What `land up` loads: the telemetry libraries, prom-client, execa and jiti only when they are used (see
- * docs/decisions.md: start-up). Observed through node's module resolution hooks in the real process.
+ * What `land up` loads: the telemetry libraries, prom-client and jiti only when they are used (see
+ * docs/decisions.md: start-up); execa never (exec probes spawn with node's own spawn, side-command.ts). Observed through node's module resolution hooks in the real process.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,12 +59,12 @@ describe('land up loads a part only when it is used', () => {
     expect(loaded(log)).toMatchObject({ prometheus: true, posthog: false });
   });
 
-  it('with the pipes on: posthog-node and the OpenTelemetry SDK, once the first wave is up; execa for an exec probe', async () => {
+  it('with the pipes on: posthog-node and the OpenTelemetry SDK, once the first wave is up; an exec probe loads no library', async () => {
     const env = { Capture: 'true', Report: 'true', Authorize: 'phc_startup_test_key', Beam: 'http://127.0.0.1:9', Emit: 'true', Pipe: 'http://127.0.0.1:9' };
     const { log } = await boot(env, { web: { command: child('--say', 'up'), ready: { exec: ['true'] } } });
     // Loading begins when no tier is pending or starting; give the import a moment.
     for (let i = 0; i < 100 && !(loaded(log).posthog && loaded(log).otel); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(loaded(log)).toMatchObject({ posthog: true, otel: true, execa: true, jiti: false, export: false });
+    expect(loaded(log)).toMatchObject({ posthog: true, otel: true, execa: false, jiti: false, export: false });
   });
 
   it('the memory watch: not for a limited tier gated off; once a limited tier starts', async () => {

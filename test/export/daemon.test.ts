@@ -24,7 +24,7 @@ beforeAll(async () => {
         cache: {
           command: 'redis-server --daemonize yes --port 6390',
           shell: true,
-          daemon: true,
+          daemon: { pidFile: '/run/cache.pid' },
           ready: { tcp: 6390 },
           stop: { command: 'kill "$(cat /run/cache.pid)"', timeoutMs: 4000 },
         },
@@ -55,7 +55,7 @@ describe('land export: daemon and stop.command', () => {
     expect(verified.stderr).toBe('');
     expect(verified.code).toBe(0);
     const cache = readUnit(join(out('systemd'), 'kv-cache.service')).Service!;
-    expect(cache).toMatchObject({ Type: ['forking'], KillMode: ['control-group'], TimeoutStopSec: ['4000ms'] });
+    expect(cache).toMatchObject({ Type: ['forking'], PIDFile: ['/run/cache.pid'], KillMode: ['control-group'], TimeoutStopSec: ['4000ms'] });
     expect(cache.ExecStop).toEqual(['/bin/sh -c "kill \\"$$(cat /run/cache.pid)\\""']);
     expect(cache.ExecStartPost![0]).toContain('/dev/tcp/127.0.0.1/6390');
     const web = readUnit(join(out('systemd'), 'kv-web.service')).Service!;

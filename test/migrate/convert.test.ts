@@ -1,5 +1,6 @@
 /** The converters behind `land init`, and foreman's formation, on the cases the end-to-end tests do not reach. */
 import { describe, expect, it } from 'vitest';
+import { parseLandConfig } from '../../src/config/config-issues.js';
 import { InputError } from '../../src/errors.js';
 import { commandFields } from '../../src/migrate/draft.js';
 import { renderConfig, tsValue } from '../../src/migrate/emit.js';
@@ -116,6 +117,34 @@ describe('process-compose → land', () => {
     const draft = await draftFromProcessCompose(`processes:\n  ${long}a:\n    command: a\n  ${long}b:\n    command: b\n`, 'pc.yaml');
     expect(draft.tiers.map((t) => t.name)).toEqual(['p'.repeat(63), `${'p'.repeat(61)}-2`]);
     expect(draft.tiers[0]!.notes).toEqual([`"${long}a" in process-compose.yaml (renamed: tier names are letters, digits, - and _, at most 63 characters)`]);
+  });
+
+  it('waits for a daemon to be up, not completed (a daemon tier never completes): ready with a probe, else started', async () => {
+    const draft = await draftFromProcessCompose(
+      [
+        'processes:',
+        '  redis:',
+        '    command: redis-server --daemonize yes',
+        '    is_daemon: true',
+        '    readiness_probe: { exec: { command: redis-cli ping } }',
+        '  pg:',
+        '    command: pg_ctl start -D data',
+        '    is_daemon: true',
+        '  seed:',
+        '    command: node seed.js',
+        '  api:',
+        '    command: node api.js',
+        '    depends_on: { redis: { condition: process_completed_successfully }, pg: { condition: process_completed }, seed: { condition: process_completed_successfully } }',
+      ].join('\n'),
+      'pc.yaml',
+    );
+    const api = draft.tiers.find((tier) => tier.name === 'api')!;
+    expect(api.config.dependsOn).toEqual({ redis: 'ready', pg: 'started', seed: 'completed' });
+    expect(api.notes).toContain('depends_on.redis: redis is a daemon (is_daemon), which never completes in land: mapped to ready');
+    expect(api.notes).toContain('depends_on.pg: pg is a daemon (is_daemon), which never completes in land: mapped to started');
+    // What land init writes loads: a dependsOn waiting for a daemon to complete would be refused.
+    const tiers = Object.fromEntries(draft.tiers.map((tier) => [tier.name, tier.config]));
+    expect(() => parseLandConfig({ tiers }, 'land.config.ts')).not.toThrow();
   });
 
   it('gives probes their deadline from the defaults process-compose takes (period 10 s, 3 failures)', async () => {

@@ -4,6 +4,7 @@
  * `land stop` and the shutdown ending it, its death seen and restarted, each tier following its own marks only,
  * stop commands that run (and leave nothing behind), fail or hang (a bounded SIGKILL).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,7 +126,7 @@ describe('a tier that daemonizes', () => {
     await run.waitFor(/empty: crashed → failed/);
     expect((await run.stop()).code).toBe(0);
     expect(run.output).toContain('broken: starting → crashed (exited with code 3)');
-    expect(run.output).toContain('empty: starting → crashed (its launcher exited with code 0 and left no process running');
+    expect(run.output).toContain('empty: starting → crashed (its launcher exited with code 0 and left no process land can follow');
     expect(run.output).not.toMatch(/broken: starting → ready|empty: starting → ready/);
   }, 60_000);
 
@@ -144,6 +145,149 @@ describe('a tier that daemonizes', () => {
     expect(isAlive(daemonPid)).toBe(false);
     expect(markedProcesses(run.bootId)).toEqual([]);
     expect(run.output).not.toMatch(/stop-incomplete|left running/);
+  }, 60_000);
+});
+
+/** Whether the process's environment (as /proc shows it) still carries this boot's mark. */
+const bearsMark = (pid: number, bootId: string) => {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`LAND_BOOT_ID=${bootId}`);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A process outside land that starts a daemon when asked, through a shell that exits at once (`setsid daemon &`):
+ * a launcher writes the request file and waits for the daemon's pid file. The daemon, reparented as an orphan of
+ * the launcher would be, was never in land's tree and bears none of its marks, as one that set its process title
+ * and left its launcher before land could look: only a pid file names it.
+ */
+function startStarter(request: string, daemonArgs: Array<string | number>): ChildProcess {
+  const script = `const { existsSync, unlinkSync } = require('node:fs'); const { spawn } = require('node:child_process');
+    setInterval(() => { if (!existsSync(${JSON.stringify(request)})) return; unlinkSync(${JSON.stringify(request)});
+      spawn('/bin/sh', ['-c', ${JSON.stringify(`setsid ${process.execPath} ${DAEMON} ${daemonArgs.join(' ')} </dev/null >/dev/null 2>&1 &`)}], { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH } }).unref(); }, 20);`;
+  const starter = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+  starters.push(starter);
+  return starter;
+}
+const starters: ChildProcess[] = [];
+afterAll(() => starters.forEach((starter) => starter.kill('SIGKILL')));
+
+describe('a daemon that hides land\'s marks (a process title)', () => {
+  it('is stopped all the same: followed from its launcher (parent links) or from its launch (marks), then by identity', async () => {
+    const [portLate, portCaught] = [await freePort(), await freePort()];
+    const [pidLate, pidCaught, outLate, outCaught] = [scratchFile('late.pid'), scratchFile('caught.pid'), scratchFile('late.out'), scratchFile('caught.out')];
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Found by its marks when its launcher exits, which it overwrites 300 ms later.
+          late: { command: launcher(['--tcp', portLate, '--pidfile', pidLate, '--wipe-env-after', 300], outLate), shell: true, daemon: true, ready: { tcp: portLate } },
+          // Overwritten at once, while its launcher (its parent) waits for it: followed by parent link.
+          caught: {
+            command: `setsid node ${DAEMON} --tcp ${portCaught} --pidfile ${pidCaught} --wipe-env-after 0 </dev/null >${outCaught} 2>&1 & while [ ! -e ${pidCaught} ]; do sleep 0.05; done; echo launched`,
+            shell: true,
+            daemon: true,
+            ready: { tcp: portCaught },
+          },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/late: starting → ready/);
+    await run.waitFor(/caught: starting → ready/);
+    const [late, caught] = [pidIn(pidLate), pidIn(pidCaught)];
+    await waitUntil(() => !bearsMark(late, run.bootId) && !bearsMark(caught, run.bootId), 10_000, 'environments overwritten');
+    expect(markedProcesses(run.bootId)).not.toContain(late);
+    const snapshot = await status(dir);
+    expect(tierOf(snapshot, 'late')).toMatchObject({ state: 'ready', pid: late, daemon: { running: true, pids: [late] } });
+    expect(tierOf(snapshot, 'caught')).toMatchObject({ state: 'ready', pid: caught, daemon: { running: true, pids: [caught] } });
+    expect((await landDone(['stop', 'late'], dir)).code).toBe(0);
+    expect(isAlive(late)).toBe(false);
+    expect(readFileSync(outLate, 'utf8')).toContain('daemon got SIGTERM, exiting');
+    // The shutdown stops the other one.
+    expect((await run.stop()).code).toBe(0);
+    expect(isAlive(caught)).toBe(false);
+    expect(readFileSync(outCaught, 'utf8')).toContain('daemon got SIGTERM, exiting');
+    expect(run.output).not.toMatch(/stop-incomplete|left running|crash/);
+  }, 60_000);
+
+  it('is named by its pid file (daemon: { pidFile }); without one, a launcher that left nothing names what may be it', async () => {
+    const [portNamed, portHidden, portLater] = [await freePort(), await freePort(), await freePort()];
+    const [pidNamed, pidHidden, askNamed, askHidden] = [scratchFile('named.pid'), scratchFile('hidden.pid'), scratchFile('ask-named'), scratchFile('ask-hidden')];
+    const [pidLater, askLater] = [scratchFile('later.pid'), scratchFile('ask-later')];
+    startStarter(askNamed, ['--tcp', portNamed, '--pidfile', pidNamed]);
+    startStarter(askHidden, ['--tcp', portHidden, '--pidfile', pidHidden]);
+    startStarter(askLater, ['--tcp', portLater, '--pidfile', pidLater]);
+    const ask = (request: string, pidfile: string) => `touch ${request}; while [ ! -e ${pidfile} ]; do sleep 0.05; done; echo launched`;
+    const dir = makeProject({
+      config: {
+        tiers: {
+          named: { command: ask(askNamed, pidNamed), shell: true, daemon: { pidFile: pidNamed }, ready: { tcp: portNamed } },
+          // Its launcher exits at once; the pid file is written a moment later, by the daemon.
+          later: { command: ['touch', askLater], daemon: { pidFile: pidLater }, ready: { tcp: portLater } },
+          // After named is ready: its daemon, started meanwhile, is not named as a stray of this launcher.
+          hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' }, dependsOn: { named: 'ready' } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/named: starting → ready/);
+    await run.waitFor(/later: starting → ready/);
+    await run.waitFor(/hidden: crashed → failed/);
+    const [named, hidden] = [pidIn(pidNamed), pidIn(pidHidden)];
+    try {
+      expect(run.output).toContain(`named: starting → ready (tcp 127.0.0.1:${portNamed} passed; daemon pid ${named}, its launcher exited 0)`);
+      expect(run.output).toMatch(new RegExp(`orphans in sessions of their own, started while it ran and still running: pid [^.]*\\b${hidden} node\\b[^.]*\\. If one is its daemon`));
+      expect(run.output).toContain('name it with daemon: { pidFile }');
+      expect(tierOf(await status(dir), 'later')).toMatchObject({ state: 'ready', pid: pidIn(pidLater) });
+      expect((await landDone(['stop', 'named'], dir)).code).toBe(0);
+      expect(isAlive(named)).toBe(false);
+      expect((await run.stop()).code).toBe(0);
+      expect(isAlive(pidIn(pidLater))).toBe(false);
+      // Named, never signalled: nothing said it was the tier's.
+      expect(isAlive(hidden)).toBe(true);
+    } finally {
+      process.kill(hidden, 'SIGKILL');
+    }
+  }, 60_000);
+
+  it('is named once its middle fork is gone, and sums every daemon its launcher started', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const [pidA, pidB] = [scratchFile('a.pid'), scratchFile('b.pid')];
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Started once land is idle (at its boot, land may see the launcher's exit only after the middle's).
+          first: { command: 'sleep 1; echo up; exec sleep 100', shell: true, ready: { log: 'up' } },
+          // A middle process that outlives the launcher 80 ms, then the daemon it started is the tier's.
+          db: {
+            command: `(setsid node ${DAEMON} --tcp ${portA} --pidfile ${pidA} </dev/null >/dev/null 2>&1 & sleep 0.08) & echo launched`,
+            shell: true,
+            daemon: true,
+            dependsOn: { first: 'ready' },
+          },
+          pair: {
+            command: `${launcher(['--tcp', portB], '/dev/null')}; setsid node ${DAEMON} --pidfile ${pidB} </dev/null >/dev/null 2>&1 &`,
+            shell: true,
+            daemon: true,
+            ready: { tcp: portB },
+          },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    const ready = await run.waitFor(/db: starting → ready \(daemon pid (\d+), its launcher exited 0\)/);
+    await run.waitFor(/pair: starting → ready/);
+    await waitUntil(() => existsSync(pidA) && existsSync(pidB), 10_000, 'the pid files');
+    expect(Number(ready[1])).toBe(pidIn(pidA));
+    // Two daemons, neither the other's descendant: both are the tier's, and both count.
+    const pair = tierOf(await status(dir), 'pair');
+    expect(pair.daemon!.pids).toHaveLength(2);
+    expect(pair.daemon!.pids).toContain(pidIn(pidB));
+    expect((await run.stop()).code).toBe(0);
+    expect(isAlive(pidIn(pidA))).toBe(false);
+    expect(isAlive(pidIn(pidB))).toBe(false);
   }, 60_000);
 });
 
@@ -212,6 +356,36 @@ describe('a stop command', () => {
     expect(run.output).toContain('stubborn: stop-command: the stop command exited with code 4; sending SIGTERM instead');
     expect(run.output).toMatch(/stubborn +\| got SIGTERM, exiting/);
     expect(run.output).toMatch(/stubborn: stopping → stopped \(stopped on request\)/);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 60_000);
+
+  it('sends the stop signal to what the leader left once the command has exited; its output reaches the log byte for byte', async () => {
+    const [appPid, termed] = [scratchFile('app.pid'), scratchFile('termed')];
+    // The leader leaves a process of its group behind, which says whether it got SIGTERM (SIGKILL says nothing).
+    const leftover = `sh -c 'trap "echo term > ${termed}; exit 0" TERM; while :; do sleep 0.05; done' &`;
+    const dir = makeProject({
+      config: {
+        tiers: {
+          app: {
+            command: `trap "exit 0" TERM; ${leftover} echo $$ > ${appPid}; while :; do sleep 0.2; done`,
+            shell: true,
+            // Its output is not UTF-8: the log gets the bytes as written, as a tier's own output does.
+            stop: { command: `printf 'bye \\377\\n'; kill -TERM $(cat ${appPid})`, timeoutMs: 30_000 },
+          },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/app: starting → ready/);
+    await waitUntil(() => existsSync(appPid), 5_000, 'the app pid');
+    const stop = await landDone(['stop', 'app'], dir);
+    expect(stop.code).toBe(0);
+    // The stop signal reached the leftover (at the 30 s deadline it would have been SIGKILLed, saying nothing).
+    expect(readFileSync(termed, 'utf8')).toBe('term\n');
+    expect((await run.stop()).code).toBe(0);
+    const log = readFileSync(join(dir, '.land', 'logs', run.bootId, 'app.log'));
+    expect(log.includes(Buffer.from('[stop] bye \xff\n', 'latin1'))).toBe(true);
+    expect(run.output).not.toMatch(/stop-incomplete|stop-command|left running/);
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, 60_000);
 

@@ -10,12 +10,15 @@ import { waitUntil } from '../helpers/land.js';
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((child) => child.kill('SIGKILL')));
 
-function tier(name: string, memoryRoot: number | undefined) {
+function tier(name: string, memoryRoot: number | undefined, roots?: number[]) {
   const restarts: number[] = [];
   const watched = {
     name,
     config: { limits: { memory: 1024 ** 4 } },
     memoryRoot,
+    get memoryRoots() {
+      return this.memoryRoot === undefined ? [] : (roots ?? [this.memoryRoot]);
+    },
     restartOverMemory: (pid: number) => restarts.push(pid) > 0,
   } satisfies MemoryWatched;
   return watched;
@@ -36,6 +39,23 @@ describe('MemoryWatch', () => {
       // Its life ended (backoff, failed, stopped): no sample shown.
       web2.memoryRoot = undefined;
       expect(watch.sampleOf(web2)).toBeUndefined();
+    } finally {
+      watch.close();
+    }
+  }, 30_000);
+
+  it('sums every tree of a tier that has several (a daemon that re-executed itself, a launcher that started two)', async () => {
+    const [first, second] = [0, 1].map(() => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }));
+    children.push(first!, second!);
+    const watch = new MemoryWatch();
+    try {
+      const one = tier('one', first!.pid);
+      const both = tier('both', first!.pid, [first!.pid!, second!.pid!]);
+      watch.watch(one);
+      watch.watch(both);
+      await waitUntil(() => watch.sampleOf(one) !== undefined && watch.sampleOf(both) !== undefined, 10_000, 'samples');
+      // Two node processes of about the same size: the sum is well over one of them.
+      expect(watch.sampleOf(both)!.used).toBeGreaterThan(1.5 * watch.sampleOf(one)!.used);
     } finally {
       watch.close();
     }

@@ -4,7 +4,7 @@ import { memo, type ReactNode } from 'react';
 import type { TierSnapshot } from '../../supervisor/types.js';
 import { cell, MARKER_WIDTH, type Column, windowStart } from '../layout.js';
 import { STATE_COLOR, tierCells, type TierCells } from '../tier-view.js';
-import type { UsageByPid } from '../../usage/tree-usage.js';
+import { usageOfTier, type UsageByPid } from '../../usage/tree-usage.js';
 
 interface Props {
   tiers: TierSnapshot[];
@@ -79,7 +79,7 @@ export function TierTable({ tiers, columns, selected, visibleRows, now, usage, w
       {shown.map((tier, index) => (
         <Row
           key={tier.name}
-          cells={tierCells(tier, now, tier.pid !== undefined ? usage.get(tier.pid) : undefined)}
+          cells={tierCells(tier, now, usageOfTier(usage, tier))}
           columns={columns}
           selected={first + index === selected}
         />
