@@ -5,8 +5,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BootPlan, DependencyCondition } from '../config/types.js';
+import type { BootPlan } from '../config/types.js';
 import { CommandQueue } from './command-queue.js';
+import { blockedBy, dependenciesMet, startReason } from './dependency-gates.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
@@ -176,10 +177,10 @@ export class Supervisor implements SupervisorControl {
         const wave: TierStart[] = [];
         for (const tier of this.tiers.all()) {
           if (tier.state !== 'pending') continue;
-          const blocked = this.blockedBy(tier);
+          const blocked = blockedBy(this.tiers, tier);
           if (blocked) tier.setState('failed', blocked);
-          else if (this.dependenciesMet(tier)) {
-            const start = tier.prepareStart(this.startReason(tier));
+          else if (dependenciesMet(this.tiers, tier)) {
+            const start = tier.prepareStart(startReason(this.options.plan, tier));
             if (start) wave.push(start);
           }
         }
@@ -188,38 +189,6 @@ export class Supervisor implements SupervisorControl {
     } finally {
       this.scheduling = false;
     }
-  }
-
-  private conditionMet(dep: TierProcess, condition: DependencyCondition): boolean {
-    if (condition === 'started') return dep.started;
-    if (condition === 'ready') return dep.everReady;
-    return dep.completed;
-  }
-
-  /** Why a pending tier starts now; a tier started alone (`land spawn`) says which dependencies were not started. */
-  private startReason(tier: TierProcess): string {
-    const notStarted = this.options.plan.tiers.find((plan) => plan.name === tier.name)?.notStarted;
-    if (notStarted?.length) return `started alone; not started: ${notStarted.join(', ')}`;
-    const met = Object.entries(tier.config.dependsOn).map(([name, condition]) => `${name} ${condition}`);
-    return met.length > 0 ? `dependencies met: ${met.join(', ')}` : 'no dependencies';
-  }
-
-  /** A dependency with replicas is met when every replica meets it. */
-  private dependenciesMet(tier: TierProcess): boolean {
-    return Object.entries(tier.config.dependsOn).every(([name, condition]) =>
-      this.tiers.members(name).every((dep) => this.conditionMet(dep, condition)),
-    );
-  }
-
-  private blockedBy(tier: TierProcess): string | undefined {
-    for (const [name, condition] of Object.entries(tier.config.dependsOn)) {
-      for (const dep of this.tiers.members(name)) {
-        if (this.conditionMet(dep, condition)) continue;
-        const settled = ['failed', 'disabled', 'stopped', 'exited'].includes(dep.state);
-        if (settled) return `dependency ${dep.name} ${dep.state} before it was ${condition}`;
-      }
-    }
-    return undefined;
   }
 
   /** One instance by its name (a replica: `api.2`). */
