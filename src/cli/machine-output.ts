@@ -9,7 +9,7 @@ type Write = typeof process.stdout.write;
 let own: Write | undefined;
 
 /** From now until the returned release, stdout's writes go to stderr; `writeOut` still reaches stdout. */
-export function reserveStdout(): () => void {
+function reserveStdout(): () => void {
   if (own !== undefined) return () => {};
   const stdout = process.stdout;
   const ownProperty = Object.hasOwn(stdout, 'write');

@@ -13,7 +13,7 @@ import type { SupervisorControl, SupervisorEvent } from '../supervisor/types.js'
 import { HELLO_LOG_LINES, type EventStreamMessage, type OutputLine } from './protocol.js';
 
 /** Unread bytes past which the stream holds the output gate until its client drains. */
-export const HIGH_WATER_BYTES = 1024 * 1024;
+const HIGH_WATER_BYTES = 1024 * 1024;
 /** How long a client that is behind may read nothing before it is cut off. */
 const GIVE_UP_MS = 10_000;
 const PROGRESS_CHECK_MS = 500;
@@ -51,7 +51,7 @@ export interface Stream {
   end(): void;
 }
 
-export interface StreamOptions {
+interface StreamOptions {
   /** Runs exactly once, whoever ends the stream (the stack, the server, or the client going away). */
   onEnd: () => void;
   /** Held while the client is behind (a follower: what it is sent holds tiers back). */

@@ -7,7 +7,7 @@ import { redactText } from '../config/redact.js';
 import type { Engine, ExportTier } from './model.js';
 
 /** The stop command in words, credentials masked (it may carry a password, as a probe's URL may). */
-export function describeStopCommand(tier: ExportTier): string {
+function describeStopCommand(tier: ExportTier): string {
   return redactText((tier.stop.command ?? []).join(' '));
 }
 

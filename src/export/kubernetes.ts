@@ -187,7 +187,7 @@ function stackOf(model: ExportModel, warnings: ExportWarning[]): Stack {
 }
 
 /** The objects of the export: secrets apart from the rest. */
-export function kubernetesObjects(model: ExportModel, image: string, warnings: ExportWarning[]): { objects: Json[]; secrets: Json[]; tierOf: Map<Json, string> } {
+function kubernetesObjects(model: ExportModel, image: string, warnings: ExportWarning[]): { objects: Json[]; secrets: Json[]; tierOf: Map<Json, string> } {
   const objects: Json[] = [];
   const secrets: Json[] = [];
   // Which tier a workload runs: its warnings go above it.

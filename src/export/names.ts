@@ -9,11 +9,11 @@ import { createHash } from 'node:crypto';
 import type { ExportWarning } from './model.js';
 
 /** A DNS-1123 label's length, the bound of a Kubernetes name used as a label value or a container's name. */
-export const DNS_LABEL_MAX = 63;
+const DNS_LABEL_MAX = 63;
 const HASH_LENGTH = 6;
 
 /** The first `length` hex digits of the text's SHA-256: the same text, the same suffix, at every export. */
-export function shortHash(text: string, length = HASH_LENGTH): string {
+function shortHash(text: string, length = HASH_LENGTH): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 

@@ -18,7 +18,7 @@ import { descendantsOf, isDead, listProcesses, readProc } from './process-tree.j
  * and exit, then less (a look every 5 ms costs land ≈7 % of a core here: docs/decisions.md, "Daemon tiers, after a
  * review").
  */
-export const LINEAGE_POLL_MS = 5;
+const LINEAGE_POLL_MS = 5;
 const FIRST_SECOND_MS = 1_000;
 const LATER_POLL_MS = 25;
 /** Without the children files (a kernel built without CONFIG_PROC_CHILDREN): a whole listing, less often. */

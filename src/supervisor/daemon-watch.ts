@@ -19,7 +19,7 @@ import { descendantsOf, isDead, listProcesses, processesMarked, readProc, SELF_S
 /** How often a stop that waits for the daemon looks (as bounded-stop.ts's poll). */
 const STOPPING_POLL_MS = 20;
 /** Heartbeats between two fresh searches while every known process lives (a search: ≈5 ms at 100 processes). */
-export const SEARCH_BEATS = 5;
+const SEARCH_BEATS = 5;
 
 interface Followed extends Known {
   ppid: number;

@@ -16,7 +16,7 @@ import { describeSpawnFailure } from './spawn-child.js';
 import type { LogStream } from './types.js';
 
 /** What the tier's log shows before each line of the stop command's output. */
-export const STOP_MARK = '[stop] ';
+const STOP_MARK = '[stop] ';
 const MARK = Buffer.from(STOP_MARK);
 const NEWLINE = Buffer.from('\n');
 /** A line longer than this is handed on in pieces, each marked: a stop command writes a few messages, not a stream. */
@@ -41,7 +41,7 @@ export interface StopCommandRun {
 }
 
 /** A block of lines with the mark before each: the bytes as written (never decoded here), each line ended. */
-export function markLines(block: LineBlock): LineBlock {
+function markLines(block: LineBlock): LineBlock {
   const bytes = Buffer.concat(block.pieces);
   const pieces: Buffer[] = [];
   let count = 0;
