@@ -86,6 +86,19 @@ export class LogRing {
       this.blocks = this.blocks.slice(this.head);
       this.head = 0;
     }
+    this.forgetDroppedUpdates();
+  }
+
+  /**
+   * Updates of lines the ring no longer holds, forgotten as the ring drops them: updatedSince prunes too, but only
+   * runs while a page is open. Lines are updated oldest first, so the stale ones lead the map.
+   */
+  private forgetDroppedUpdates(): void {
+    const oldest = this.oldest;
+    for (const seq of this.updates.keys()) {
+      if (seq >= oldest) break;
+      this.updates.delete(seq);
+    }
   }
 
   /** The oldest sequence number still held. */

@@ -56,6 +56,18 @@ describe('LogRing', () => {
     expect(big.before(undefined, 10_000).length).toBe(10_000);
     expect(big.before(undefined, 10_000)[0]![4]).toBe('line 15000');
   });
+
+  it('forgets the changes in place of lines it has dropped, with no page asking (its memory stays bounded)', () => {
+    const ring = new LogRing(5);
+    for (let i = 0; i < 1000; i += 1) {
+      ring.add('a', 'stdout', [`progress ${i}…`], i, 'first');
+      ring.add('a', 'stdout', ['… done'], i, 'last');
+    }
+    expect(ring.since(0).map((line) => line[4])).toEqual(['progress 995 done', 'progress 996 done', 'progress 997 done', 'progress 998 done', 'progress 999 done']);
+    // Asked before any page asks (updatedSince prunes too): the ring holds no more changes than lines.
+    expect((ring as unknown as { updates: Map<number, number> }).updates.size).toBeLessThanOrEqual(5);
+    expect(ring.updatedSince(0, ring.next).map(([seq]) => seq)).toEqual([995, 996, 997, 998, 999]);
+  });
 });
 
 describe('MergedRows', () => {
