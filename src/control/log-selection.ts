@@ -24,8 +24,8 @@ export interface LogSelection {
 /**
  * An instance's newest `limit` lines, with the fragments of a line shown while its child was quiet joined back
  * (src/logs/fragment-join.ts): every held line is read, since joining makes fewer lines of them. From the tier's ring
- * a line at a time where the stack can (with a limit, a first reader of the same blocks counts the joined lines, so
- * that the second skips to the newest); a remote view: its list.
+ * a line at a time where the stack can (with a limit and fragments among the newest lines, a first reader of the
+ * same blocks counts the joined lines, so that the second skips to the newest); a remote view: its list.
  */
 function tierLines(control: SupervisorControl, name: string, limit: number | undefined): LineSource {
   if (!control.readLogs) {
@@ -34,6 +34,10 @@ function tierLines(control: SupervisorControl, name: string, limit: number | und
     return listSource(kept, (entry) => ({ tier: name, ...entry }), (entry) => entry.line.length);
   }
   if (limit === undefined) return joinedSource(name, control.readLogs(name));
+  // No fragment among the newest `limit` lines: they are the newest `limit` joined lines as they are (a whole line
+  // never joins to the one before it), so they are read once, without a counting pass over the whole ring.
+  const window = control.readLogs(name, limit);
+  if (window.fragments === 0) return joinedSource(name, window);
   const counting = control.readLogs(name);
   const reading = control.readLogs(name);
   return newest(joinedSource(name, reading, countJoined(() => counting.next())), limit);

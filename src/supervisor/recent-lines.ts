@@ -35,6 +35,8 @@ export interface RecentReader {
   readonly left: number;
   /** About how many bytes they are (the blocks they are in). */
   readonly leftBytes: number;
+  /** Of the blocks it reads, how many are a line's fragment (none: joining fragments changes none of its lines). */
+  readonly fragments: number;
   next(): LogEntry | undefined;
   /** Bytes of the lines still to come that the tier no longer keeps: alive for this reader alone. */
   pinnedBytes(): number;
@@ -109,6 +111,7 @@ class BlockReader implements RecentReader {
   private lines?: string[];
   private line: number;
   leftBytes = 0;
+  readonly fragments: number = 0;
 
   constructor(
     private readonly ring: RecentLines,
@@ -119,7 +122,10 @@ class BlockReader implements RecentReader {
     public left: number,
   ) {
     this.line = skip;
-    for (const block of blocks) this.leftBytes += block!.size;
+    for (const block of blocks) {
+      this.leftBytes += block!.size;
+      if (block!.lines.cut) this.fragments += 1;
+    }
   }
 
   next(): LogEntry | undefined {

@@ -2,6 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { allLines, listSource, mergeByTime, newest } from '../../src/control/line-sources.js';
 import type { LogLine } from '../../src/control/protocol.js';
+import { tierSelection } from '../../src/control/log-selection.js';
+import { CUT_MARK } from '../../src/supervisor/fragments.js';
+import { RecentLines } from '../../src/supervisor/recent-lines.js';
+import type { LineCut, SupervisorControl } from '../../src/supervisor/types.js';
 import { groupOfName, selects, unknownNames, unknownTiers } from '../../src/logs/selection.js';
 
 const line = (tier: string, text: string, at: number): LogLine => ({ tier, stream: 'stdout', line: text, at });
@@ -49,5 +53,31 @@ describe('mergeByTime', () => {
     const last = newest(listSource([line('a', 'a1', 1), line('a', 'a2', 2), line('a', 'a3', 3)], (entry) => entry, (entry) => entry.line.length), 2);
     expect(last.left()).toBe(2);
     expect(allLines(last).map((entry) => entry.line)).toEqual(['a2', 'a3']);
+  });
+});
+
+describe('one tier\'s newest lines (`land logs <tier> -n`)', () => {
+  /** A tier whose ring holds `blocks`; counts how often a block's lines are decoded for a reader. */
+  const tierOf = (blocks: Array<{ lines: string[]; cut?: LineCut }>) => {
+    const ring = new RecentLines(100);
+    let decodes = 0;
+    blocks.forEach(({ lines, cut }, at) => {
+      const size = lines.reduce((sum, text) => sum + text.length, 0);
+      ring.add('stdout', { lines, linesOnce: () => (decodes++, lines), count: lines.length, size, cut }, at);
+    });
+    const control = { logs: (_: string, limit?: number) => ring.entries(limit), readLogs: (_: string, limit?: number) => ring.reader(limit) };
+    const shown = (limit: number) => allLines(tierSelection(control as unknown as SupervisorControl, undefined, 'api', limit).recent).map((entry) => entry.line);
+    return { shown, decodes: () => decodes };
+  };
+
+  it('without fragments, decodes only the blocks of the newest lines, once', () => {
+    const tier = tierOf([{ lines: ['a1', 'a2'] }, { lines: ['b1', 'b2'] }, { lines: ['c1', 'c2'] }]);
+    expect(tier.shown(3)).toEqual(['b2', 'c1', 'c2']);
+    expect(tier.decodes()).toBe(2);
+  });
+
+  it('with fragments, the newest joined lines (a count over the ring first)', () => {
+    const tier = tierOf([{ lines: ['a1'] }, { lines: [`Password: ${CUT_MARK}`], cut: 'first' }, { lines: [`${CUT_MARK}hunter2`], cut: 'last' }, { lines: ['c1'] }]);
+    expect(tier.shown(2)).toEqual(['Password: hunter2', 'c1']);
   });
 });
