@@ -42,7 +42,8 @@ export class LogRing {
 
   /** The lines of a log event (or a recent entry): whole, or (`cut`) one fragment of a line, joined where it can be. */
   add(tier: string, stream: LogStream, lines: readonly string[], at: number, cut?: LineCut): void {
-    if (cut === undefined && this.joiner.idle) return this.append(tier, stream, lines, at);
+    const key = pipeKey(tier, stream);
+    if (cut === undefined && !this.joiner.isOpen(key)) return this.append(tier, stream, lines, at);
     const target: JoinTarget<number> = {
       append: (line) => {
         this.append(tier, stream, [line], at);
@@ -50,7 +51,7 @@ export class LogRing {
       },
       replace: (seq, line) => this.replace(seq, line),
     };
-    this.joiner.add(pipeKey(tier, stream), lines, cut, target);
+    this.joiner.add(key, lines, cut, target);
   }
 
   /** The line numbered `seq` gets a new text (a revision of its own); false when it is no longer held. */

@@ -35,9 +35,12 @@ export const pipeKey = (tier: string, stream: string) => `${tier}\0${stream}`;
 export class FragmentJoiner<At> {
   private readonly open = new Map<string, Open<At>>();
 
-  /** No line in progress: whole lines can be appended without asking (a flood's path). */
-  get idle(): boolean {
-    return this.open.size === 0;
+  /**
+   * Whether `key`'s pipe has a line in progress: when not, its whole lines can be appended without asking (a flood's
+   * path; another pipe's quiet line does not take it off that path).
+   */
+  isOpen(key: string): boolean {
+    return this.open.has(key);
   }
 
   /** Whether the line at `at` is in progress: more of it may still be joined to it. */

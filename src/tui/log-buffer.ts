@@ -38,7 +38,8 @@ export class LogBuffer implements LineSource {
 
   /** The lines of a log event or a recent entry: whole, or (`cut`) one fragment of a line, joined where it can be. */
   add(stream: LogStream, lines: readonly string[], cut?: LineCut, tier?: string): void {
-    if (cut === undefined && this.joiner.idle) {
+    const key = pipeKey(tier ?? '', stream);
+    if (cut === undefined && !this.joiner.isOpen(key)) {
       for (const line of lines) this.push(stream, line, tier);
       return;
     }
@@ -46,7 +47,7 @@ export class LogBuffer implements LineSource {
       append: (line) => this.push(stream, line, tier),
       replace: (seq, line) => this.replace(seq, line),
     };
-    this.joiner.add(pipeKey(tier ?? '', stream), lines, cut, target);
+    this.joiner.add(key, lines, cut, target);
   }
 
   /** Appends a line; returns its sequence number. */

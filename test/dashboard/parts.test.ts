@@ -68,6 +68,18 @@ describe('LogRing', () => {
     expect((ring as unknown as { updates: Map<number, number> }).updates.size).toBeLessThanOrEqual(5);
     expect(ring.updatedSince(0, ring.next).map(([seq]) => seq)).toEqual([995, 996, 997, 998, 999]);
   });
+
+  it("keeps a pipe's whole lines as the one block they came in while another pipe's line is in progress", () => {
+    const ring = new LogRing(100);
+    ring.add('api', 'stdout', ['Password: …'], 1, 'first');
+    const flood = ['db 1', 'db 2', 'db 3'];
+    ring.add('db', 'stdout', flood, 2);
+    const blocks = (ring as unknown as { blocks: Array<{ lines: readonly string[] }> }).blocks;
+    // The fast path: the event's own lines, not a block per line through the joiner.
+    expect(blocks.at(-1)!.lines).toBe(flood);
+    ring.add('api', 'stdout', ['… and the rest'], 3, 'last');
+    expect(ring.since(0).map((line) => line[4])).toEqual(['Password:  and the rest', 'db 1', 'db 2', 'db 3']);
+  });
 });
 
 describe('MergedRows', () => {

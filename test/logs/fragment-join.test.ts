@@ -25,12 +25,14 @@ describe('joining fragments in place', () => {
   it('a prompt and the rest of it: one line, whole; each pipe has its own line in progress', () => {
     const v = view();
     v.add('api', 'stdout', 'Password: …', 'first');
+    // Only the pipe with the line in progress is open: the others' whole lines take the fast path.
+    expect([v.joiner.isOpen(pipeKey('api', 'stdout')), v.joiner.isOpen(pipeKey('api', 'stderr')), v.joiner.isOpen(pipeKey('db', 'stdout'))]).toEqual([true, false, false]);
     v.add('api', 'stderr', 'warn: x');
     v.add('db', 'stdout', 'db line');
     v.add('api', 'stdout', '… and the rest', 'last');
     v.add('api', 'stdout', ['partial done', 'next']);
     expect(v.lines).toEqual([{ text: 'Password:  and the rest' }, { text: 'warn: x' }, { text: 'db line' }, { text: 'partial done' }, { text: 'next' }]);
-    expect(v.joiner.idle).toBe(true);
+    expect(v.joiner.isOpen(pipeKey('api', 'stdout'))).toBe(false);
   });
 
   it('progress in pieces: the line so far, still marked; it loses its mark when it ends with its newline alone', () => {
