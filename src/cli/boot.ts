@@ -1,7 +1,7 @@
 /** Running a stack once its inputs are read and checked: telemetry, supervisor, control socket, display, exits. */
-import { existsSync, rmdirSync } from 'node:fs';
+import { rmdirSync } from 'node:fs';
 import { constants } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { BootPlan } from '../config/types.js';
 import { startControlServer, type ControlServer } from '../control/server.js';
 import { cannotListen, oneLine } from '../errors.js';
@@ -219,10 +219,10 @@ async function openControl(
 }
 
 /** A boot refused before it started (`--control-port` busy): its log folder goes, empty, and `.land/logs` if it made it. */
-function forgetBoot(logDir: string, hadLogs: boolean): void {
+function forgetBoot(logDir: string, madeLogsFolder: boolean): void {
   try {
     rmdirSync(logDir);
-    if (!hadLogs) rmdirSync(dirname(logDir));
+    if (madeLogsFolder) rmdirSync(dirname(logDir));
   } catch {
     // Not empty (another land's boots): left as it is.
   }
@@ -256,7 +256,6 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
     await dashboard?.close();
     throw error;
   });
-  const hadLogs = existsSync(join(rootDir, '.land', 'logs'));
   const supervisor = new Supervisor({
     plan,
     bootId,
@@ -269,7 +268,7 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   });
   const control = await openControl(supervisor, telemetry, receiver, rootDir, options.controlPort, () => dashboard?.loginUrl).catch(async (error: unknown) => {
     await dashboard?.close();
-    forgetBoot(supervisor.logDir, hadLogs);
+    forgetBoot(supervisor.logDir, supervisor.madeLogsFolder);
     throw error;
   });
   writePidRecord(rootDir, bootId);

@@ -59,6 +59,8 @@ function describeLife(tier: TierProcess): string {
 export class Supervisor implements SupervisorControl {
   readonly output = new OutputGate();
   readonly logDir: string;
+  /** Whether this boot made `.land/logs` (none there before): a boot that fails to open goes with it (boot.ts). */
+  readonly madeLogsFolder: boolean;
   private readonly tiers: TierSet;
   private readonly runtime: TierRuntime;
   private readonly changes: ChangeWatcher;
@@ -82,7 +84,9 @@ export class Supervisor implements SupervisorControl {
   constructor(private readonly options: SupervisorOptions) {
     const { plan, bootId } = options;
     this.logDir = join(plan.config.rootDir, '.land', 'logs', bootId);
-    mkdirSync(this.logDir, { recursive: true });
+    // mkdir's answer (the first folder it made) says whether .land/logs was new, without a look before it.
+    const made = mkdirSync(this.logDir, { recursive: true });
+    this.madeLogsFolder = made !== undefined && made !== this.logDir;
     this.runtime = {
       plan,
       bootId,

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, expectCleanRejection, landDone, makeProject, removeProjects } from '../helpers/land.js';
@@ -38,6 +38,19 @@ describe('a port land cannot have: one line of one shape for the three, exit 2, 
       }
     }, 60_000);
   }
+
+  it('--control-port busy: the boot\'s folder goes, a .land/logs that was there before stays', async () => {
+    const held = await holdPort();
+    try {
+      const dir = makeProject({ config: { tiers: { a: marker } } });
+      mkdirSync(join(dir, '.land', 'logs'), { recursive: true });
+      const result = await landDone(['up', '--no-tui', '--control-port', String(held.port)], dir);
+      expect(result.code).toBe(2);
+      expect(readdirSync(join(dir, '.land', 'logs'))).toEqual([]);
+    } finally {
+      held.server.close();
+    }
+  }, 60_000);
 });
 
 describe('a profile that is not UTF-8', () => {
