@@ -1,6 +1,7 @@
 /** Reading what a command needs before it starts anything: config, profile, plan, preflight. */
 import { loadConfig } from '../config/load.js';
 import { resolvePlan } from '../config/plan.js';
+import type { StackFile } from '../config/locate.js';
 import type { BootPlan, ResolvedConfig } from '../config/types.js';
 import { preflight } from '../supervisor/preflight.js';
 
@@ -11,13 +12,14 @@ export interface InputOptions {
   formation?: string;
 }
 
-export async function readConfig(options: InputOptions): Promise<ResolvedConfig> {
-  return loadConfig({ configPath: options.config, cwd: process.cwd(), formation: options.formation });
+/** `stack`: the stack file when the caller located it already. */
+export async function readConfig(options: InputOptions, stack?: StackFile): Promise<ResolvedConfig> {
+  return loadConfig({ configPath: options.config, cwd: process.cwd(), formation: options.formation, stack });
 }
 
 /** Config + profile → plan; every tier that would start is checked (command found, cwd present). */
-export async function readPlan(options: InputOptions, only?: string[]): Promise<BootPlan> {
-  const config = await readConfig(options);
+export async function readPlan(options: InputOptions, only?: string[], stack?: StackFile): Promise<BootPlan> {
+  const config = await readConfig(options, stack);
   const plan = resolvePlan(config, { profile: options.profile, shellEnv: process.env });
   preflight(plan, only);
   return plan;

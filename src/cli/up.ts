@@ -1,8 +1,9 @@
 /** `land up`: boot the stack under a profile, show it, and bring it down on Ctrl-C / SIGTERM / SIGHUP / quit. */
 import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { refuseIfLive } from '../control/listen.js';
-import { join } from 'node:path';
-import { ensureSocketDir, projectRoot, socketPath } from '../control/paths.js';
+import { dirname, join } from 'node:path';
+import { locateStack, type StackFile } from '../config/locate.js';
+import { ensureSocketDir, socketPath } from '../control/paths.js';
 import { checkWritableFolder } from '../control/private-dir.js';
 import { preflight } from '../supervisor/preflight.js';
 import { removePidRecord } from '../supervisor/pidfile.js';
@@ -68,9 +69,9 @@ function claimFolder(rootDir: string, options: UpOptions): string {
 }
 
 /** The plan for this boot; with `only`, restricted to the requested tiers (and their dependencies). */
-async function readBootPlan(options: UpOptions) {
-  if (!options.only) return readPlan(options);
-  const plan = restrictPlan(await readPlan(options, []), options.only, options.withDeps ?? false);
+async function readBootPlan(options: UpOptions, stack: StackFile) {
+  if (!options.only) return readPlan(options, undefined, stack);
+  const plan = restrictPlan(await readPlan(options, [], stack), options.only, options.withDeps ?? false);
   preflight(plan);
   return plan;
 }
@@ -91,16 +92,12 @@ export async function upCommand(options: UpOptions): Promise<number> {
   refuseBackgroundMisuse(options);
   // No optimizing compiler until land is busy: an idle supervisor keeps ~4 MB less resident (src/runtime/optimizer.ts).
   startLean();
-  let rootDir = projectRoot(options.config);
-  let bootId = claimFolder(rootDir, options);
+  // Located once: the folder claimed is the stack's root (the config's rootDir is the folder of this same file).
+  const stack = locateStack(options.config);
+  const rootDir = dirname(stack.file);
+  const bootId = claimFolder(rootDir, options);
   try {
-    const plan = await readBootPlan(options);
-    if (plan.config.rootDir !== rootDir) {
-      // Never seen: the clients find the socket from the same locator. Claimed where the stack really lives.
-      removePidRecord(rootDir);
-      rootDir = plan.config.rootDir;
-      bootId = claimFolder(rootDir, options);
-    }
+    const plan = await readBootPlan(options, stack);
     return await bootClaimed(plan, options, bootId);
   } finally {
     // Only this land's own claim: a background land that took it over, or a stack that ran, is not touched.

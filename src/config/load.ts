@@ -2,7 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, oneLine } from '../errors.js';
 import { displayPath } from './display-path.js';
-import { locateStack } from './locate.js';
+import { locateStack, type StackFile } from './locate.js';
 import { resolveConfig } from './resolve.js';
 import { parseLandConfig } from './config-issues.js';
 import { importTypeScriptConfig } from './typescript/load-typescript.js';
@@ -20,6 +20,8 @@ export interface LoadConfigOptions {
   cwd?: string;
   /** A foreman formation (`web=2,worker=1`): only for a Procfile stack. */
   formation?: string;
+  /** The stack file, located already (`land up` claims its folder before it reads the config): not looked for again. */
+  stack?: StackFile;
 }
 
 /** How long a config may take to load (a top-level await that never settles would otherwise hang every command). */
@@ -77,7 +79,7 @@ export async function importConfigModule(file: string, label: string): Promise<u
  * file (and the key, for a bad value).
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
-  const { kind, file } = locateStack(options.configPath, options.cwd);
+  const { kind, file } = options.stack ?? locateStack(options.configPath, options.cwd);
   const label = displayPath(file);
   if (kind === 'procfile') return (await import('../procfile/stack.js')).loadProcfileStack(file, options.formation);
   if (options.formation !== undefined) {

@@ -15,6 +15,15 @@ afterEach(() => {
 });
 
 describe('loadConfig', () => {
+  it('reads the stack file it is given as located already (land up), without looking for one again', async () => {
+    const file = project.write('deep/land.config.mjs', `export default { tiers: { a: { command: ['true'] } } };`);
+    // A config of its own where a search would find it first: the one given is read.
+    project.write('land.config.mjs', `export default { tiers: { other: { command: ['true'] } } };`);
+    const config = await loadConfig({ cwd: project.dir, stack: { kind: 'config', file } });
+    expect(config.rootDir).toBe(path.join(project.dir, 'deep'));
+    expect(config.tiers.map((tier) => tier.name)).toEqual(['a']);
+  });
+
   it('loads a TypeScript config that imports defineConfig, without a build step (jiti)', async () => {
     project.write(
       'land.config.ts',
