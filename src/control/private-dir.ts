@@ -18,8 +18,8 @@ import {
   readFileSync,
   readlinkSync,
   renameSync,
-  rmSync,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -172,8 +172,20 @@ export function writePrivateFile(file: string, data: string | Uint8Array): void 
     renameSync(temporary, file);
   } catch (error) {
     // This call's own file (a write or a rename that failed); a name another process's file holds is left to it.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(temporary, { force: true });
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') removeFile(temporary);
     throw error;
+  }
+}
+
+/**
+ * A file removed if it is there. unlink, not rmSync: on Node 20 rmSync loads its rimraf module, which `land up` must
+ * not load before its first spawn (test/cli/builtins-before-flags.test.ts).
+ */
+export function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 

@@ -10,6 +10,7 @@ import { displayPath } from '../config/display-path.js';
 import { EXIT_NO_STACK } from '../control/exit-codes.js';
 import { InputError } from '../errors.js';
 import { countNewlines } from '../supervisor/line-block.js';
+import { escapeRegExp } from '../text/regexp.js';
 import { selects, unknownNames, unknownTiers } from './selection.js';
 
 export interface RecordedLog {
@@ -32,7 +33,6 @@ export function loggedBoots(rootDir: string): string[] {
     .sort();
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The tier names that have a log in a boot's folder, replicas by number (web.2 before web.10). */
 function tiersWithLogs(dir: string): string[] {
@@ -45,7 +45,7 @@ function tiersWithLogs(dir: string): string[] {
 }
 
 function logFiles(dir: string, tier: string): string[] {
-  const rotated = new RegExp(`^${escape(tier)}\\.log\\.(\\d+)(\\.gz)?$`);
+  const rotated = new RegExp(`^${escapeRegExp(tier)}\\.log\\.(\\d+)(\\.gz)?$`);
   const old = readdirSync(dir)
     .map((name) => ({ name, number: Number(rotated.exec(name)?.[1] ?? NaN) }))
     .filter((file) => !Number.isNaN(file.number))

@@ -3,12 +3,7 @@
  * replicas (`web`: all of them, also those `land scale` adds later). No name: every tier. Shared by the control
  * API's stack-wide stream and the reading of a boot's log files.
  */
-
-/** The configured tier of an instance name: `web` for the replica `web.2` (a declared tier's name holds no dot). */
-export function groupOfName(name: string): string {
-  const dot = name.indexOf('.');
-  return dot === -1 ? name : name.slice(0, dot);
-}
+import { groupOfName } from '../supervisor/replicas.js';
 
 /** Whether the instance `name` is shown: it or its tier was asked for, or nothing was (every tier). */
 export function selects(wanted: readonly string[], name: string): boolean {

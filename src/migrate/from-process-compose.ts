@@ -7,6 +7,7 @@ import { constants } from 'node:os';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { InputError } from '../errors.js';
 import { PROCFILE_ENV_FILES } from '../procfile/stack.js';
+import { escapeRegExp } from '../text/regexp.js';
 import { Code, commandFields, plainArgv, renameReason, tierNames, type DraftConfig, type DraftTier } from './draft.js';
 
 type Yaml = Record<string, unknown>;
@@ -210,7 +211,7 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
   if (Object.keys(env).length > 0) config.env = env;
   config.dependsOn = dependsOn(process.depends_on, names, notes);
   if (isObject(process.readiness_probe)) config.ready = readiness(process.readiness_probe, notes);
-  else if (typeof process.ready_log_line === 'string') config.ready = { log: literalPattern(process.ready_log_line) };
+  else if (typeof process.ready_log_line === 'string') config.ready = { log: escapeRegExp(process.ready_log_line) }; // plain text there; land's `ready.log` is a RegExp
   if (isObject(process.readiness_probe) && process.ready_log_line !== undefined) notes.push('ready_log_line: the readiness_probe is used instead');
   if (isObject(process.liveness_probe)) config.liveness = liveness(process.liveness_probe, notes);
   config.restart = restart(process.availability, notes);
@@ -229,11 +230,6 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
     if (!MAPPED_KEYS.has(key)) notes.push(`not mapped: ${key}: ${show(value)}`);
   }
   return { name: tierName, notes, config };
-}
-
-/** process-compose looks for ready_log_line as plain text in a line; land's `ready.log` string is a RegExp. */
-function literalPattern(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Parsed YAML (the `yaml` package) → draft; a file that is not a process-compose file is an InputError. */

@@ -10,20 +10,16 @@
  * commands on its tier, so a restart of `api.2` never slips into a `land scale api 1` that is removing it (it came
  * back untracked), nor a restart of `api` into one of `api.2` (two copies). Replicas do not wait for each other.
  */
+import { groupOfName } from './replicas.js';
+
 interface Waiting {
   kind: string;
   result: Promise<unknown>;
 }
 
-/** Tier names hold no dot (schema.ts): `api.2` is replica 2 of `api`. */
-function groupOf(key: string): string | undefined {
-  const dot = key.indexOf('.');
-  return dot > 0 ? key.slice(0, dot) : undefined;
-}
-
-/** Two commands act on a common instance: the same name, or a tier and one of its replicas. */
+/** Two commands act on a common instance: the same name, or a tier and one of its replicas (`api.2` of `api`). */
 function overlaps(a: string, b: string): boolean {
-  return a === b || groupOf(a) === b || groupOf(b) === a;
+  return a === b || groupOfName(a) === b || groupOfName(b) === a;
 }
 
 export class CommandQueue {

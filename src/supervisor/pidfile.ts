@@ -3,9 +3,8 @@
  * reap what a SIGKILLed land left behind. A recorded pid is trusted only if its start time still matches (pids get
  * reused), and leftovers are found by the boot mark in their environment, never by pid alone.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
+import { readPrivateFile, removeFile, writePrivateFile } from '../control/private-dir.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
 import { NOTHING_LEFT, type Leftovers, type StillRunning } from './left-behind.js';
 import { processesMarked, readProc } from './process-tree.js';
@@ -32,8 +31,13 @@ export function pidPath(rootDir: string): string {
 }
 
 export function readPidRecord(rootDir: string): PidRecord | undefined {
+  return readPidFile(pidPath(rootDir));
+}
+
+/** The record in `file` (the pid file, or one moved aside: stack-claim.ts); undefined when there is none to read. */
+export function readPidFile(file: string): PidRecord | undefined {
   // Never through a link, and only a file of this user's: anything else is not a record land wrote.
-  const text = readPrivateFile(pidPath(rootDir));
+  const text = readPrivateFile(file);
   try {
     return text ? (JSON.parse(text.toString('utf8')) as PidRecord) : undefined;
   } catch {
@@ -84,5 +88,5 @@ export function writePidRecord(rootDir: string, bootId: string, left?: StillRunn
 
 export function removePidRecord(rootDir: string): void {
   const record = readPidRecord(rootDir);
-  if (record?.pid === process.pid) rmSync(pidPath(rootDir), { force: true });
+  if (record?.pid === process.pid) removeFile(pidPath(rootDir));
 }

@@ -10,6 +10,12 @@ export function replicaName(group: string, index: number): string {
   return `${group}.${index}`;
 }
 
+/** The configured tier of an instance name: `web` for the replica `web.2` (a declared tier's name holds no dot). */
+export function groupOfName(name: string): string {
+  const dot = name.indexOf('.');
+  return dot === -1 ? name : name.slice(0, dot);
+}
+
 /** The tier an instance belongs to: its group for a replica, its own name otherwise. */
 export function groupOf(config: ResolvedTier): string {
   return config.group ?? config.name;

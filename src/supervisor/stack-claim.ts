@@ -9,10 +9,10 @@
  * boot left running is reaped by its boot mark, as before. A land started by `land up -d` takes its parent's
  * claim over (the foreground held it while it checked the inputs).
  */
-import { linkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, renameSync, writeFileSync } from 'node:fs';
 import { readProc } from './process-tree.js';
-import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
-import { liveLand, pidPath, readPidRecord, reapBoot, type PidRecord } from './pidfile.js';
+import { removeFile, writePrivateFile } from '../control/private-dir.js';
+import { liveLand, pidPath, readPidFile, readPidRecord, reapBoot, type PidRecord } from './pidfile.js';
 
 export interface Claim {
   /** The record that was there: a land that died, whose leftovers were reaped (`reaped` of them). */
@@ -30,16 +30,6 @@ export class ClaimRefused extends Error {
 
 const sameRecord = (a: PidRecord | undefined, b: PidRecord | undefined) =>
   a !== undefined && b !== undefined && a.pid === b.pid && a.startTime === b.startTime && a.bootId === b.bootId;
-
-/** A file removed if it is there. unlink, not rmSync: on Node 20 rmSync loads its rimraf module, which land up must not
- * load before its first spawn (test/cli/builtins-before-flags.test.ts). */
-function removeFile(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-}
 
 /** Created with its whole content at once, only if nothing is at `file` (link(2) refuses an existing name). */
 function createExclusively(file: string, text: string): boolean {
@@ -69,12 +59,7 @@ function removeDead(file: string, dead: PidRecord | undefined): boolean {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
-  let moved: PidRecord | undefined;
-  try {
-    moved = JSON.parse(readPrivateFile(aside)?.toString('utf8') ?? '') as PidRecord;
-  } catch {
-    moved = undefined;
-  }
+  const moved = readPidFile(aside);
   const wasDead = moved === undefined || sameRecord(moved, dead);
   if (!wasDead) {
     try {

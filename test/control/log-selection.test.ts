@@ -6,7 +6,8 @@ import { tierSelection } from '../../src/control/log-selection.js';
 import { CUT_MARK } from '../../src/supervisor/fragments.js';
 import { RecentLines } from '../../src/supervisor/recent-lines.js';
 import type { LineCut, SupervisorControl } from '../../src/supervisor/types.js';
-import { groupOfName, selects, unknownNames, unknownTiers } from '../../src/logs/selection.js';
+import { selects, unknownNames, unknownTiers } from '../../src/logs/selection.js';
+import { groupOfName } from '../../src/supervisor/replicas.js';
 
 const line = (tier: string, text: string, at: number): LogLine => ({ tier, stream: 'stdout', line: text, at });
 
