@@ -11,7 +11,7 @@
  * at the launcher's exit if they still have them, else only through `daemon: { pidFile }` (daemon-watch.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { descendantsOf, isDead, listProcesses, readProc } from './process-tree.js';
+import { descendantsOf, isDead, listProcesses, readProc, sameProcess } from './process-tree.js';
 
 /**
  * How often the launcher's lineage is looked at: often in its first second, when most launchers fork their daemon
@@ -91,8 +91,7 @@ export class Lineage {
   alive(): Known[] {
     return [...this.seen.values()].filter(({ pid, startTime }) => {
       if (pid === this.launcher) return false;
-      const info = readProc(pid);
-      return info !== undefined && !isDead(info) && info.startTime === startTime;
+      return sameProcess(pid, startTime) !== undefined;
     });
   }
 

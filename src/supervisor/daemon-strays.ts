@@ -8,16 +8,6 @@
 import { readFileSync } from 'node:fs';
 import { listProcesses, processesMarked, readProc } from './process-tree.js';
 
-/** The session id in a stat line (the field after the process group). */
-function sessionOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
-  } catch {
-    return undefined;
-  }
-}
-
 function nameOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
@@ -40,7 +30,7 @@ export function detachedSince(launcherStart: number, bootId: string): Array<{ pi
   if (candidates.length === 0) return [];
   const tiers = new Set(processesMarked({ LAND_BOOT_ID: bootId }, { since: launcherStart }));
   return candidates
-    .filter((info) => !tiers.has(info.pid) && sessionOf(info.pid) === info.pid)
+    .filter((info) => !tiers.has(info.pid) && info.session === info.pid)
     .slice(0, 5)
     .map(({ pid }) => ({ pid, name: nameOf(pid) }));
 }

@@ -14,7 +14,7 @@
 import { onHeartbeat } from '../runtime/heartbeat.js';
 import type { Known } from './daemon-lineage.js';
 import type { PidFile } from './daemon-pidfile.js';
-import { descendantsOf, isDead, listProcesses, processesMarked, readProc, SELF_START, type ProcInfo } from './process-tree.js';
+import { isDead, sameProcess, treeProcesses, type ProcInfo } from './process-tree.js';
 
 /** How often a stop that waits for the daemon looks (as bounded-stop.ts's poll). */
 const STOPPING_POLL_MS = 20;
@@ -113,8 +113,7 @@ export class DaemonWatch {
   private allAlive(): boolean {
     const first = this.known[0];
     if (!first) return false;
-    const info = readProc(first.pid);
-    return alive(info) && info.startTime === first.startTime;
+    return alive(sameProcess(first.pid, first.startTime));
   }
 
   /**
@@ -123,15 +122,11 @@ export class DaemonWatch {
    */
   private search(): boolean {
     const { marks, seeds, pidFile } = this.sources;
-    const marked = new Set(processesMarked(marks, { since: SELF_START, fresh: true }));
-    // The listing processesMarked just read (fresh: within the shared listing's 25 ms).
-    const listing = listProcesses();
-    const identities = new Map([...(seeds ?? []), ...this.known].map(({ pid, startTime }) => [pid, startTime]));
     const named = pidFile?.read();
-    if (named) identities.set(named.pid, named.startTime);
-    const tops = listing.filter((info) => marked.has(info.pid) || identities.get(info.pid) === info.startTime).map(({ pid }) => pid);
-    const pids = new Set([...tops, ...descendantsOf(tops, listing)]);
-    const found = listing.filter((info) => pids.has(info.pid) && alive(info));
+    // The life's marks and every identity known (the tree scan's search: marked since land's start, by identity, and
+    // their descendants), in a fresh listing.
+    const known = [...(seeds ?? []), ...this.known, ...(named ? [named] : [])];
+    const found = treeProcesses({ marks, known }).filter(alive);
     found.sort((a, b) => Number(a.startTime) - Number(b.startTime) || a.pid - b.pid);
     this.known = found.map(({ pid, startTime, ppid }) => ({ pid, startTime, ppid }));
     if (this.known.length > 0) this.lastPid = this.known[0]!.pid;

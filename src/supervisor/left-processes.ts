@@ -1,6 +1,6 @@
 /** The processes a tier's stops gave up on, kept by identity so that the shutdown names those still running. */
 import type { Leftovers } from './left-behind.js';
-import { isDead, readProc } from './process-tree.js';
+import { sameProcess } from './process-tree.js';
 
 /**
  * Every process a tier's stops gave up on, by identity (pid and start time: the pid may be another process's by the
@@ -30,8 +30,7 @@ export class LeftProcesses {
   private prune(): void {
     for (let index = this.known.length - 1; index >= 0; index -= 1) {
       const { pid, startTime } = this.known[index]!;
-      const info = readProc(pid);
-      if (!info || isDead(info) || info.startTime !== startTime) this.known.splice(index, 1);
+      if (!sameProcess(pid, startTime)) this.known.splice(index, 1);
     }
   }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readPrivateFile, removeFile, writePrivateFile } from '../control/private-dir.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
 import { NOTHING_LEFT, type Leftovers, type StillRunning } from './left-behind.js';
-import { processesMarked, readProc } from './process-tree.js';
+import { processesMarked, readProc, sameProcess } from './process-tree.js';
 
 export interface PidRecord {
   pid: number;
@@ -52,8 +52,7 @@ export function readPidFile(file: string): PidRecord | undefined {
  */
 export function liveLand(record: PidRecord | undefined): PidRecord | undefined {
   if (!record || record.pid === process.pid) return undefined;
-  const info = readProc(record.pid);
-  return info && info.startTime === record.startTime && !'ZX'.includes(info.state) ? record : undefined;
+  return sameProcess(record.pid, record.startTime) ? record : undefined;
 }
 
 /** SIGKILL what a dead land's boot left running; returns the pids reaped. */

@@ -12,6 +12,8 @@ export interface ProcInfo {
   pid: number;
   ppid: number;
   pgid: number;
+  /** The session id (a daemon that called setsid leads its own: session === pid). */
+  session: number;
   /** One letter: R, S, D, Z (zombie: dead, waiting to be reaped), … */
   state: string;
   /** The kernel has begun its exit (PF_EXITING): it is closing its files and will be a zombie in a moment. */
@@ -46,6 +48,7 @@ const CLOSE_PAREN = 0x29;
 // Fields of a stat line after the command name, counted from the state (0): the ones ProcInfo holds.
 const PPID = 1;
 const PGID = 2;
+const SESSION = 3;
 const FLAGS = 6;
 /** The kernel's PF_EXITING flag (include/linux/sched.h): set as do_exit begins, before the files are closed. */
 const PF_EXITING = 0x4;
@@ -69,11 +72,21 @@ export function parseStat(pid: number, bytes: Buffer, length: number): ProcInfo 
     state: fields[0]!,
     ppid: Number(fields[PPID]),
     pgid: Number(fields[PGID]),
+    session: Number(fields[SESSION]),
     exiting: (Number(fields[FLAGS]) & PF_EXITING) !== 0,
     startTime: fields[START]!,
     cpuTicks: Number(fields[UTIME]) + Number(fields[STIME]),
     rssPages: Number(fields[RSS]),
   };
+}
+
+/**
+ * The process `pid` while it is still the one that started at `startTime` (pids get reused) and has not exited (a
+ * zombie has); undefined otherwise.
+ */
+export function sameProcess(pid: number, startTime: string): ProcInfo | undefined {
+  const info = readProc(pid);
+  return info && !isDead(info) && info.startTime === startTime ? info : undefined;
 }
 
 /** Every pid in /proc (throws where there is no /proc). */
@@ -278,6 +291,16 @@ function startTimesOf(tree: Tree): Record<number, string> {
     if (late !== undefined) startTimes[pid] = late;
   }
   return startTimes;
+}
+
+/**
+ * The processes of a tree found by marks and identities (no group, no pipe holders), from a fresh listing, as the
+ * listing has them (daemon-watch.ts follows them by pid, start time and parent).
+ */
+export function treeProcesses(target: Pick<TreeTarget, 'marks' | 'known'>): ProcInfo[] {
+  const tree = findTree(target, true);
+  const pids = new Set(tree.pids);
+  return tree.processes.filter((info) => pids.has(info.pid));
 }
 
 /** Every pid of a tier's tree that is still alive: its group, its descendants, marked strays and pipe holders. */

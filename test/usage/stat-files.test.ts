@@ -1,7 +1,7 @@
 // The usage sampler's open stat files (src/usage/stat-files.ts) against real processes and the supervisor's reader.
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allPids, parseStat, readProc } from '../../src/supervisor/process-tree.js';
+import { allPids, parseStat, readProc, sameProcess } from '../../src/supervisor/process-tree.js';
 import { readFileSync } from 'node:fs';
 import { parseUptime, StatFiles } from '../../src/usage/stat-files.js';
 import { newTreeMemory, sampleTreeUsage } from '../../src/usage/tree-usage.js';
@@ -32,7 +32,9 @@ describe('stat files', () => {
 
   it('parses a command name with spaces and parentheses, and refuses a cut line', () => {
     const line = Buffer.from('42 (a) b (c)) S 7 42 42 0 -1 4194304 1 0 0 0 15 6 0 0 20 0 1 0 12345 1000000 321 18446744073709551615\n');
-    expect(parseStat(42, line, line.length)).toEqual({ pid: 42, state: 'S', ppid: 7, pgid: 42, startTime: '12345', cpuTicks: 21, rssPages: 321, exiting: false });
+    expect(parseStat(42, line, line.length)).toEqual({ pid: 42, state: 'S', ppid: 7, pgid: 42, session: 42, startTime: '12345', cpuTicks: 21, rssPages: 321, exiting: false });
+    const setsid = Buffer.from('43 (d) S 1 43 41 0 -1 4194304 1 0 0 0 15 6 0 0 20 0 1 0 12345 1000000 321 18446744073709551615\n');
+    expect(parseStat(43, setsid, setsid.length)?.session).toBe(41);
     expect(parseStat(42, line, 40)).toBeUndefined();
     // PF_EXITING (0x4) in the flags field: the kernel has started to end it.
     const ending = Buffer.from(line.toString().replace(' 4194304 ', ' 4194308 '));
@@ -137,5 +139,12 @@ describe('stat files, unchanged lines', () => {
     expect(parseUptime(Buffer.from('12345.67 999.01\n'), 16)).toBeCloseTo(12345.67, 6);
     expect(parseUptime(Buffer.from('7 1\n'), 4)).toBe(7);
     expect(parseUptime(Buffer.from('x\n'), 2)).toBeNaN();
+  });
+
+  it('knows a process by pid and start time: another start time (a reused pid) or a pid gone is not it', () => {
+    const own = readProc(process.pid)!;
+    expect(sameProcess(process.pid, own.startTime)?.pid).toBe(process.pid);
+    expect(sameProcess(process.pid, String(Number(own.startTime) + 1))).toBeUndefined();
+    expect(sameProcess(2 ** 22 + 1, own.startTime)).toBeUndefined();
   });
 });
