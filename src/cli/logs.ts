@@ -35,29 +35,44 @@ export async function logsCommand(tiers: string[], options: LogsOptions): Promis
   const recorded = async (noStack: boolean) => (await import('./recorded-logs.js')).recordedLogs(tiers, options, limit, noStack);
   if (options.boot !== undefined) return recorded(false);
   try {
-    // The stack's instances: whether one name is one of them (the one-tier form), and the order the prefixes take.
+    // One name: asked as one instance first (its lines as written), in one request; a name that is no instance (a
+    // tier with replicas, or unknown) goes on to the stack-wide form, which shows the replicas or says what it knows.
+    if (tiers.length === 1) {
+      try {
+        return await tierLogs(tiers[0]!, options, limit, true);
+      } catch (error) {
+        if (!(error instanceof NoInstance)) throw error;
+      }
+    }
+    // The stack's instances: the order the prefixes take.
     const snapshot = await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status'));
-    const names = snapshot.tiers.map((tier) => tier.name);
-    if (tiers.length === 1 && names.includes(tiers[0]!)) return await tierLogs(tiers[0]!, options, limit);
-    return await stackLogs(tiers, names, options, limit);
+    return await stackLogs(tiers, snapshot.tiers.map((tier) => tier.name), options, limit);
   } catch (error) {
     if (error instanceof InputError && error.exitCode === EXIT_NO_STACK) return recorded(true);
     throw error;
   }
 }
 
+/** The stack has no instance of the name asked for (`tierLogs` with `orNone`): a tier with replicas, or unknown. */
+class NoInstance extends Error {}
+
+/** With `orNone`, the stack's "unknown tier" becomes NoInstance. */
+const noInstance = (orNone: boolean) => (error: unknown) => {
+  throw orNone && error instanceof ApiError && error.code === 'unknown-tier' ? new NoInstance(error.message) : error;
+};
+
 const tierPath = (tier: string) => `/tiers/${encodeURIComponent(tier)}/logs`;
 
-async function tierLogs(tier: string, options: LogsOptions, limit: number | undefined): Promise<number> {
+async function tierLogs(tier: string, options: LogsOptions, limit: number | undefined, orNone = false): Promise<number> {
   const query = new URLSearchParams({ format: options.json ? 'ndjson' : 'text' });
   if (limit !== undefined) query.set('limit', String(limit));
   if (!options.follow) {
-    const text = await withStack(options, ({ socket }) => requestText(socket, `${tierPath(tier)}?${query}`));
+    const text = await withStack(options, ({ socket }) => requestText(socket, `${tierPath(tier)}?${query}`).catch(noInstance(orNone)));
     process.stdout.write(text);
     return 0;
   }
   query.set('follow', '1');
-  return printStream(options, `${tierPath(tier)}?${query}`, (line) => line, { follow: true, what: tier });
+  return printStream(options, `${tierPath(tier)}?${query}`, (line) => line, { follow: true, what: tier, orNone });
 }
 
 /** Several tiers through the stack-wide stream (GET /logs): NDJSON, printed as is (--json) or prefixed. */
@@ -86,7 +101,12 @@ async function stackLogs(tiers: string[], names: string[], options: LogsOptions,
 class NoSuchRoute extends Error {}
 
 /** A streamed answer to stdout, line by line; a stdout that is behind (a slow pipe) stops the reading: back-pressure. */
-async function printStream(options: LogsOptions, path: string, print: (line: string) => string, how: { follow: boolean; what: string }): Promise<number> {
+async function printStream(
+  options: LogsOptions,
+  path: string,
+  print: (line: string) => string,
+  how: { follow: boolean; what: string; orNone?: boolean },
+): Promise<number> {
   let paused = false;
   const stream: LineStream = await withStack(options, ({ socket }) =>
     streamLines(socket, path, (line) => {
@@ -97,9 +117,11 @@ async function printStream(options: LogsOptions, path: string, print: (line: str
         paused = false;
         stream.resume();
       });
-    }).catch((error: unknown) => {
-      throw error instanceof ApiError && error.code === 'not-found' ? new NoSuchRoute(error.message) : error;
-    }),
+    })
+      .catch(noInstance(how.orNone ?? false))
+      .catch((error: unknown) => {
+        throw error instanceof ApiError && error.code === 'not-found' ? new NoSuchRoute(error.message) : error;
+      }),
   );
   const detach = () => stream.close();
   if (how.follow) {

@@ -331,8 +331,11 @@ describe('land logs for several tiers of a running stack', () => {
   it('against a land started before GET /logs: one name is asked the old way, several are refused with why', async () => {
     const dir = makeProject({ config: { tiers: { web: { command: ['true'] } } } });
     mkdirSync(join(dir, '.land', 'run'), { recursive: true });
+    const asked: string[] = [];
     const old = createServer((req, res) => {
       const url = req.url ?? '';
+      asked.push(url.split('?')[0]!);
+      if (url.startsWith('/tiers/web.1/logs')) return void res.end('one\n');
       if (url === '/status') return void res.end(JSON.stringify({ tiers: [{ name: 'web.1' }, { name: 'web.2' }] }));
       if (url.startsWith('/tiers/web/logs')) {
         res.writeHead(404, { 'content-type': 'application/json' });
@@ -343,8 +346,14 @@ describe('land logs for several tiers of a running stack', () => {
     });
     await new Promise<void>((resolve) => old.listen(join(dir, '.land', 'run', 'land.sock'), resolve));
     try {
+      // An instance: its lines, in one request (no /status first).
+      const instance = await landDone(['logs', 'web.1'], dir);
+      expect([instance.code, instance.stdout, instance.stderr]).toEqual([0, 'one\n', '']);
+      expect(asked.splice(0)).toEqual(['/tiers/web.1/logs']);
       const one = await landDone(['logs', 'web'], dir);
       expect([one.code, one.stdout, one.stderr]).toEqual([2, '', 'land: web runs replicas: name one of web.1, web.2\n']);
+      // No instance of that name: the stack-wide form, which this land lacks; then the old way, which says why.
+      expect(asked.splice(0)).toEqual(['/tiers/web/logs', '/status', '/logs', '/tiers/web/logs']);
       const every = await landDone(['logs'], dir);
       expect(every.code).toBe(4);
       expect(every.stderr).toBe(
