@@ -4,7 +4,8 @@ import { constants } from 'node:os';
 import * as z from 'zod/mini';
 import { parseSize, sizeExpectation } from './size.js';
 import { MAX_REPLICAS, MAX_TIER_NAME } from './limits.js';
-import { isReservedTierName, RESERVED_RULE } from './reserved.js';
+import { RESERVED_RULE } from './reserved.js';
+import { TIER_NAME_RULE, tierNameProblem } from './tier-name.js';
 
 /*
  * Every message here starts with what was expected; `parseLandConfig` adds the file, the key path and what was
@@ -14,10 +15,14 @@ import { isReservedTierName, RESERVED_RULE } from './reserved.js';
 
 const PROBE_KINDS = ['log', 'tcp', 'http', 'exec'] as const;
 const SIGNALS = new Set(Object.keys(constants.signals));
-/** Tier names end up in event names (`land:<tier>:…`), env values and file names: keep them plain. */
-const TIER_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${MAX_TIER_NAME - 1}}$`);
-const TIER_NAME_RULE = `letters, digits, - and _ (starting with a letter or digit, at most ${MAX_TIER_NAME} characters)`;
+const TIER_NAME = `expected a tier name of ${TIER_NAME_RULE}`;
 const RESERVED_TIER = `expected a tier name ${RESERVED_RULE}`;
+
+/** What a name that cannot be a tier's is told (tier-name.ts), undefined for one that can. */
+function tierNameMessage(name: string): string | undefined {
+  const problem = tierNameProblem(name);
+  return problem === undefined ? undefined : problem === 'reserved' ? RESERVED_TIER : TIER_NAME;
+}
 
 /**
  * How an optional key's schema is made: `z.optional(z.lazy(build))`, with `build` run either the first time a config
@@ -214,10 +219,10 @@ const envRecord = () =>
 const flag = z.boolean({ error: 'expected true or false' });
 const tierName = () =>
   z
-    .string({ error: `expected a tier name of ${TIER_NAME_RULE}` })
+    .string({ error: TIER_NAME })
     .check(
-      z.regex(TIER_NAME, { error: `expected a tier name of ${TIER_NAME_RULE}` }),
-      z.refine((name) => !isReservedTierName(name), { error: RESERVED_TIER }),
+      z.refine((name) => tierNameMessage(name) !== TIER_NAME, { error: TIER_NAME }),
+      z.refine((name) => tierNameMessage(name) !== RESERVED_TIER, { error: RESERVED_TIER }),
     );
 
 /** A string command is for a shell: it needs `shell: true` and something to run. So does a string stop command. */
@@ -326,7 +331,7 @@ function checkTierNames(tiers: Record<string, unknown>, ctx: z.core.$RefinementC
   const names = Object.keys(tiers);
   if (names.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one tier', path: [] });
   for (const name of names) {
-    const message = !TIER_NAME.test(name) ? `expected a tier name of ${TIER_NAME_RULE}` : isReservedTierName(name) ? RESERVED_TIER : undefined;
+    const message = tierNameMessage(name);
     // A name too long is shown by its start and length (the key path names it whole already).
     const got = name.length > MAX_TIER_NAME ? `${JSON.stringify(`${name.slice(0, 20)}…`)} (${name.length} characters)` : JSON.stringify(name);
     if (message !== undefined) ctx.addIssue({ code: 'custom', message, path: [name], params: { got } });

@@ -1,5 +1,6 @@
 import { MAX_TIER_NAME } from '../config/limits.js';
 import { isReservedTierName, RESERVED_TIER_NAMES } from '../config/reserved.js';
+import { tierNameProblem } from '../config/tier-name.js';
 
 /**
  * What `land init` writes, before it is text: the tiers it could map, and a note for everything it could not (each
@@ -48,8 +49,9 @@ export function renameReason(name: string, where: string, tierName = tierNameFor
   const base = tierNameFor(name);
   const why: string[] = [];
   if (base !== name) {
-    const long = name.length > MAX_TIER_NAME ? `, at most ${MAX_TIER_NAME} characters` : '';
-    why.push(isReservedTierName(name) ? `${RESERVED_TIER_NAMES.join(', ')} are land's own names` : `tier names are letters, digits, - and _${long}`);
+    const problem = tierNameProblem(name);
+    const long = problem === 'long' ? `, at most ${MAX_TIER_NAME} characters` : '';
+    why.push(problem === 'reserved' ? `${RESERVED_TIER_NAMES.join(', ')} are land's own names` : `tier names are letters, digits, - and _${long}`);
   }
   if (tierName !== base) why.push(`another process's tier is already named ${base}`);
   return `"${name}" in ${where} (renamed: ${why.join('; ')})`;

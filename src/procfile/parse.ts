@@ -2,7 +2,8 @@
  * foreman's Procfile: one `<type>: <command>` per line; blank lines and `#` comments are skipped. Every malformed
  * line is a problem naming `file:line` (foreman itself skips them silently, which hides a typo'd process type).
  */
-import { isReservedTierName, RESERVED_RULE } from '../config/reserved.js';
+import { RESERVED_RULE } from '../config/reserved.js';
+import { tierNameProblem } from '../config/tier-name.js';
 import { InputError } from '../errors.js';
 import { MAX_TIER_NAME } from '../config/limits.js';
 
@@ -41,10 +42,12 @@ export function readProcfileText(text: string, reserved: 'refuse' | 'allow' = 'r
       return;
     }
     const [, name, command] = match as unknown as [string, string, string];
+    // A first - or _ (the only other problem ENTRY lets through) is a process type foreman runs: so does land.
+    const problem = reserved === 'refuse' ? tierNameProblem(name) : undefined;
     if (command.trim() === '') problems.push({ line, message: `expected a command after "${name}:"` });
     else if (types.some((type) => type.name === name)) problems.push({ line, message: `process type "${name}" is already defined above` });
-    else if (reserved === 'refuse' && isReservedTierName(name)) problems.push({ line, message: `expected a process type ${RESERVED_RULE}, got "${name}"` });
-    else if (reserved === 'refuse' && name.length > MAX_TIER_NAME) {
+    else if (problem === 'reserved') problems.push({ line, message: `expected a process type ${RESERVED_RULE}, got "${name}"` });
+    else if (problem === 'long') {
       problems.push({ line, message: `expected a process type of at most ${MAX_TIER_NAME} characters (a tier name), got ${shorten(name)} (${name.length} characters)` });
     }
     else types.push({ name, command: command.trim(), line });
