@@ -4,8 +4,9 @@
  * longer than land keeps whole is handed on in marked fragments, as the live form does.
  */
 import { once } from 'node:events';
-import { fullFragmentText, markedPieces, splitPieces, wholeCharactersEnd } from '../supervisor/fragments.js';
-import { MAX_LINE_BYTES } from '../supervisor/line-splitter.js';
+import { fullFragmentText, markedPieces } from '../supervisor/fragments.js';
+import type { LineBlock } from '../supervisor/line-block.js';
+import { LineSplitter, MAX_LINE_BYTES } from '../supervisor/line-splitter.js';
 import type { LineCut } from '../supervisor/types.js';
 import { logChunks, type RecordedLog } from './recorded.js';
 
@@ -50,51 +51,24 @@ export interface FileLine {
   cut?: LineCut;
 }
 
-/** A line's bytes as text without its `\n` or `\r\n`. */
-function wholeLine(pieces: readonly Buffer[]): string {
-  const text = pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces).toString('utf8');
-  const end = text.endsWith('\r\n') ? -2 : text.endsWith('\n') || text.endsWith('\r') ? -1 : text.length;
-  return text.slice(0, end);
+/** The lines of one block of the splitter: its whole lines, or a fragment whole (not the short text the views keep). */
+function* linesOf(block: LineBlock): Generator<FileLine> {
+  if (block.cut) yield { line: fullFragmentText(markedPieces(block.pieces, block.cut)), cut: block.cut };
+  else for (const line of block.lines) yield { line };
 }
 
-const fragment = (pieces: readonly Buffer[], cut: LineCut): FileLine => ({ line: fullFragmentText(markedPieces(pieces, cut)), cut });
-
 /**
- * The log's lines, oldest first, one at a time. Each chunk is searched for newlines once; the unfinished line is
- * kept as the pieces it came in, and past `maxLineBytes` handed on as a fragment (cut between characters).
+ * The log's lines, oldest first, one at a time, cut as the live output is (the tier's LineSplitter, without its quiet
+ * hand-on): a chunk's whole lines at once, and a line that grows past `maxLineBytes` in fragments (cut between
+ * characters; as live, a line may run up to one chunk past the bound before it is cut).
  */
 export async function* logLines(log: RecordedLog, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<FileLine> {
-  let pieces: Buffer[] = [];
-  let pending = 0;
-  /** Inside a line already handed on in part. */
-  let cut = false;
+  const blocks: LineBlock[] = [];
+  const splitter = new LineSplitter((block) => blocks.push(block), maxLineBytes);
   for await (const chunk of logChunks(log)) {
-    for (let start = 0; start < chunk.length; ) {
-      const newline = chunk.indexOf(10, start);
-      const end = newline === -1 ? chunk.length : newline + 1;
-      if (pieces.length === 0 && newline !== -1 && newline - start <= maxLineBytes) {
-        yield { line: wholeLine([chunk.subarray(start, end)]) }; // the common case: a line within one chunk
-        start = end;
-        continue;
-      }
-      pieces.push(chunk.subarray(start, end));
-      pending += end - start;
-      // Past the bound (its newline not counted): at most maxLineBytes, cut between characters; the rest is never empty.
-      while (pending - (newline === -1 ? 0 : 1) > maxLineBytes) {
-        const [head, rest] = splitPieces(pieces, wholeCharactersEnd(splitPieces(pieces, maxLineBytes)[0], maxLineBytes));
-        yield fragment(head, cut ? 'middle' : 'first');
-        cut = true;
-        pieces = rest;
-        pending = rest.reduce((sum, piece) => sum + piece.length, 0);
-      }
-      if (newline !== -1) {
-        yield cut ? fragment(pieces, 'last') : { line: wholeLine(pieces) };
-        pieces = [];
-        pending = 0;
-        cut = false;
-      }
-      start = end;
-    }
+    splitter.push(chunk);
+    for (const block of blocks.splice(0)) yield* linesOf(block);
   }
-  if (pending > 0) yield cut ? fragment(pieces, 'last') : { line: wholeLine(pieces) };
+  splitter.end();
+  for (const block of blocks.splice(0)) yield* linesOf(block);
 }

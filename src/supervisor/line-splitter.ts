@@ -92,6 +92,9 @@ export class LineSplitter {
     this.pending = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
     this.pendingBytes = this.pending[0]?.length ?? 0;
     this.onBlock(new LineBlock(pieces, countNewlines(chunk, last + 1)));
+    // A read's tail past the bound on its own (a pipe's reads are smaller than the bound: a log file's read back,
+    // logs/prefixed.ts, or a small bound): a line runs at most one read past the bound before it is cut.
+    if (this.pendingBytes > this.maxLineBytes) this.handOnFragment();
   }
 
   /** The stream ended. */

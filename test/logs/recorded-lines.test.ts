@@ -66,18 +66,20 @@ describe('the lines of rotated log files', () => {
     expect(await text(found)).toEqual(numbers(0, 50_010));
   });
 
-  it('a line longer than the bound comes in fragments, marked where it goes on, cut between characters', async () => {
-    // 10 000 two-byte characters (20 000 bytes) across two files, with a bound of 4 096 bytes.
-    const long = 'é'.repeat(10_000);
-    const found = log(['e.log.1', `before\n${long.slice(0, 3_001)}`], ['e.log', `${long.slice(3_001)}\nafter\n`]);
+  it('a line longer than the bound comes in fragments, marked where it goes on, cut between characters, as live', async () => {
+    // 100 000 two-byte characters (200 000 bytes) across two files, with a bound of 4 096 bytes: cut by the tier's
+    // LineSplitter, at most one read (64 KiB) past the bound.
+    const long = 'é'.repeat(100_000);
+    const found = log(['e.log.1', `before\n${long.slice(0, 30_001)}`], ['e.log', `${long.slice(30_001)}\nafter\n`]);
     const lines = await all(logLines(found, 4096));
     expect(lines[0]).toEqual({ line: 'before' });
     expect(lines.at(-1)).toEqual({ line: 'after' });
     const fragments = lines.slice(1, -1);
+    expect(fragments.length).toBeGreaterThan(2);
     expect(fragments.map((line) => line.cut)).toEqual(['first', ...Array(fragments.length - 2).fill('middle'), 'last']);
     expect(fragments[0]!.line.endsWith('…')).toBe(true);
     expect(fragments.at(-1)!.line.startsWith('…')).toBe(true);
-    expect(fragments.every((line) => Buffer.byteLength(line.line) <= 4096 + 2 * Buffer.byteLength('…'))).toBe(true);
+    expect(fragments.every((line) => Buffer.byteLength(line.line) <= 4096 + 64 * 1024 + 2 * Buffer.byteLength('…'))).toBe(true);
     expect(fragments.map((line) => line.line.replace(/^…|…$/g, '')).join('')).toBe(long);
   });
 });

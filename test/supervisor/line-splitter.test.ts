@@ -32,6 +32,14 @@ function cut(text: string, offsets: number[]): Buffer[] {
 }
 
 describe('LineSplitter', () => {
+  it('cuts a line whose start alone, after a read\'s whole lines, is past the bound: at most one read past it', () => {
+    const { bytes, cuts, lines } = feed([Buffer.from(`a\n${'x'.repeat(50)}`), Buffer.from(`${'y'.repeat(50)}\n`)], 10);
+    expect(bytes.toString()).toBe(`a\n${'x'.repeat(50)}${'y'.repeat(50)}\n`);
+    // The 50 x's go on as a fragment at the first read, not joined to the next read's 50 y's into one line of 100.
+    expect(cuts).toEqual([undefined, 'first', 'last']);
+    expect(lines[0]).toBe('a');
+  });
+
   it('hands on whole lines and exactly the bytes written, however the reads cut them', () => {
     const text = 'alpha\nbeta\r\ngamma é ü 漢字\ndelta\nlast without newline';
     const bytes = Buffer.from(text);
