@@ -1,5 +1,7 @@
 // The harness's own checks: `node --test bench/test/`. Real processes and sockets; no timing thresholds.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +9,9 @@ import { after, test } from 'node:test';
 import { availability } from '../lib/contenders.mjs';
 import { openHub } from '../lib/hub.mjs';
 import { checkLines } from '../lib/line-check.mjs';
-import { isAlive } from '../lib/procs.mjs';
+import { ownRss } from '../lib/own.mjs';
+import { CHILD } from '../lib/paths.mjs';
+import { cmdline, isAlive, rssBytes } from '../lib/procs.mjs';
 import { renderMarkdown, summarizeScenario } from '../lib/results.mjs';
 import { addMetric, newResult } from '../lib/scenario.mjs';
 import { boot, finish, stopAndWatch } from '../lib/session.mjs';
@@ -192,6 +196,39 @@ test('a tool that leaves grandchildren behind is caught: survivors are counted',
     await finish(up.run, up.pids);
     assert.ok(!up.pids.some(isAlive), 'finish cleans up survivors');
   } finally {
+    await hub.close();
+  }
+});
+
+test("the tool's RSS leaves out a child that became a fixture while its RSS was read (memory's peak)", { timeout: 30_000 }, async () => {
+  // The tool: a node process; its child a shell that, when told, execs into a fixture's node (the exec a forked child
+  // of any supervisor does, which the bench may see between its argv check and its RSS read).
+  const hub = await openHub();
+  const exec = `read go; exec "$0" "$1" ${hub.port} ${hub.token()} 0 idle`;
+  const script = `require('node:child_process').spawn('sh', ['-c', ${JSON.stringify(exec)}, process.execPath, ${JSON.stringify(CHILD)}], { stdio: ['inherit', 'ignore', 'ignore'] }); setInterval(() => {}, 1000);`;
+  const tool = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const childOf = () => Number(readFileSync(`/proc/${tool.pid}/task/${tool.pid}/children`, 'utf8').trim().split(' ')[0]);
+  let child;
+  try {
+    while (!(child = childOf()) || cmdline(child)[0] !== 'sh') await sleep(10);
+    const run = { roots: () => [tool.pid] };
+    assert.equal(ownRss(run).processes, 2, "before its exec, the child is the tool's");
+    let execd = 0;
+    const rssOf = (pid) => {
+      if (pid === child) {
+        tool.stdin.write('go\n');
+        // Until the fixture's node runs (its argv is there): the RSS read below is then the fixture's.
+        while (cmdline(child)[1] !== CHILD) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        execd = rssBytes(child);
+      }
+      return rssBytes(pid);
+    };
+    const own = ownRss(run, { rssOf });
+    assert.ok(execd > 0, "the child exec'd during the read");
+    assert.equal(own.processes, 1, 'the fixture it became is not counted');
+  } finally {
+    tool.kill('SIGKILL');
+    if (child) try { process.kill(child, 'SIGKILL'); } catch {}
     await hub.close();
   }
 });
