@@ -56,8 +56,42 @@ const linesFor = (text: string, tier: string) =>
     .filter((line) => line.startsWith(`${tier.padEnd(8)} | `))
     .map((line) => line.slice(11));
 
-describe('land logs for several tiers of a running stack', () => {
-  it('interleaves the tiers as their lines came, prefixed as land up prints them; names, replicas, -n, --json, records', { timeout: 120_000 }, async () => {
+/** 3 tiers of 600 lines of 1 KB, then quiet: about 1.8 MB of recent lines, more than the sockets and pipes hold. */
+async function recentLinesStack(): Promise<{ dir: string; run: LandRun }> {
+  const tiers: Record<string, unknown> = {};
+  for (let i = 0; i < 3; i++) {
+    const script = `awk 'BEGIN{s=sprintf("%1000s",""); gsub(/ /,"x",s); for(i=0;i<600;i++) print "t${i} " i " " s}'; echo t${i} up; exec sleep 300`;
+    tiers[`t${i}`] = { command: ['sh', '-c', script], ready: { log: `t${i} up` } };
+  }
+  const dir = makeProject({ config: { tiers } });
+  const run = land(['up', '--no-tui'], dir);
+  runs.push(run);
+  await waitUntil(() => [0, 1, 2].every((i) => run.stdout.includes(`t${i} up\n`)), 90_000, 'every tier up');
+  return { dir, run };
+}
+
+// Each test has a project and a stack of its own, and much of their time is waiting: the tests of a group run side by
+// side (it.concurrent), the groups one after the other (a describe.concurrent would run beside the next). This one
+// holds the 16 s of the reader that is cut off and the tests whose order of lines rests on land reading a tier within
+// 0.3 s (WAIT), away from the floods of the next.
+describe('land logs for several tiers of a stack, beside a reader that waits out the cut-off', () => {
+  it.concurrent('a reader that reads nothing is cut off once it has read nothing for 10 s, exit 6, and the stack goes on', { timeout: 240_000 }, async () => {
+    const { dir, run } = await recentLinesStack();
+    // A reader that takes nothing: without follow too, it is cut off once it has read nothing for 10 s (the stack
+    // goes on); before, it kept its answer (every tier's recent lines) for as long as it liked.
+    const stalled = land(['logs'], dir);
+    runs.push(stalled);
+    stalled.proc.stdout!.pause();
+    await new Promise((resolve) => setTimeout(resolve, 16_000));
+    stalled.proc.stdout!.resume();
+    expect((await stalled.exited).code).toBe(6);
+    expect(stalled.stderr).toBe('land: the logs of every tier were cut off before their end (land died, or this reader stayed behind too long)\n');
+    expect([run.proc.exitCode, run.proc.signalCode]).toEqual([null, null]);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    await run.exited;
+  });
+
+  it.concurrent('interleaves the tiers as their lines came, prefixed as land up prints them; names, replicas, -n, --json, records', { timeout: 120_000 }, async () => {
     const dir = stackProject();
     const run = land(['up', '--no-tui', '--control-port', '0'], dir);
     runs.push(run);
@@ -133,7 +167,7 @@ describe('land logs for several tiers of a running stack', () => {
     expect((await run.stop()).code).toBe(0);
   });
 
-  it('-f follows every tier, a tier started later and a replica added later, until the stack stops', { timeout: 120_000 }, async () => {
+  it.concurrent('-f follows every tier, a tier started later and a replica added later, until the stack stops', { timeout: 120_000 }, async () => {
     const dir = stackProject();
     const run = land(['up', '--no-tui'], dir);
     runs.push(run);
@@ -169,7 +203,7 @@ describe('land logs for several tiers of a running stack', () => {
     expect(every.stderr + replicas.stderr).toBe('');
   });
 
-  it("with no stack: the last boot's files of every tier, tier after tier (they hold no times), and says so", { timeout: 120_000 }, async () => {
+  it.concurrent("with no stack: the last boot's files of every tier, tier after tier (they hold no times), and says so", { timeout: 120_000 }, async () => {
     const dir = stackProject();
     writeFileSync(join(dir, 'sync', 'go'), '');
     const run = land(['up', '--no-tui'], dir);
@@ -218,7 +252,45 @@ describe('land logs for several tiers of a running stack', () => {
     expect(linesOf(bad.stderr)).toEqual([`land: unknown tier "ghost" in boot ${boot} (tiers with logs: a, b, curl, late, w.1, w.2)`]);
   });
 
-  it('a follower of every tier through a flood of two tiers, stopped for 3 s: no line lost, each tier in order', { timeout: 360_000 }, async () => {
+  it.concurrent('against a land started before GET /logs: one name is asked the old way, several are refused with why', async () => {
+    const dir = makeProject({ config: { tiers: { web: { command: ['true'] } } } });
+    mkdirSync(join(dir, '.land', 'run'), { recursive: true });
+    const asked: string[] = [];
+    const old = createServer((req, res) => {
+      const url = req.url ?? '';
+      asked.push(url.split('?')[0]!);
+      if (url.startsWith('/tiers/web.1/logs')) return void res.end('one\n');
+      if (url === '/status') return void res.end(JSON.stringify({ tiers: [{ name: 'web.1' }, { name: 'web.2' }] }));
+      if (url.startsWith('/tiers/web/logs')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ error: { code: 'unknown-tier', message: 'web runs replicas: name one of web.1, web.2' } }));
+      }
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'not-found', message: `no such endpoint: GET ${url.split('?')[0]}` } }));
+    });
+    await new Promise<void>((resolve) => old.listen(join(dir, '.land', 'run', 'land.sock'), resolve));
+    try {
+      // An instance: its lines, in one request (no /status first).
+      const instance = await landDone(['logs', 'web.1'], dir);
+      expect([instance.code, instance.stdout, instance.stderr]).toEqual([0, 'one\n', '']);
+      expect(asked.splice(0)).toEqual(['/tiers/web.1/logs']);
+      const one = await landDone(['logs', 'web'], dir);
+      expect([one.code, one.stdout, one.stderr]).toEqual([2, '', 'land: web runs replicas: name one of web.1, web.2\n']);
+      // No instance of that name: the stack-wide form, which this land lacks; then the old way, which says why.
+      expect(asked.splice(0)).toEqual(['/tiers/web/logs', '/status', '/logs', '/tiers/web/logs']);
+      const every = await landDone(['logs'], dir);
+      expect(every.code).toBe(4);
+      expect(every.stderr).toBe(
+        'land: the running land is older than this command: it shows one tier at a time (`land logs <tier>`); restart the stack (`land down`, `land up`) for every tier at once\n',
+      );
+    } finally {
+      await new Promise((resolve) => old.close(resolve));
+    }
+  });
+});
+
+describe('land logs for several tiers of a stack, through floods and readers behind', () => {
+  it.concurrent('a follower of every tier through a flood of two tiers, stopped for 3 s: no line lost, each tier in order', { timeout: 360_000 }, async () => {
     const lines = 60_000;
     const flood = (name: string) => ({ command: ['node', join(ROOT, 'test', 'fixtures', 'child.mjs'), '--say', `${name} waiting`, '--after-file', 'go', '--flood', String(lines)], restart: { policy: 'never' } });
     const dir = makeProject({ config: { tiers: { f: flood('f'), g: flood('g') } } });
@@ -245,7 +317,8 @@ describe('land logs for several tiers of a running stack', () => {
     }
     await run.exited;
   });
-  it('a follower slow to take 32 tiers of long recent lines gets all of them, then every new line, none lost or repeated', { timeout: 240_000 }, async () => {
+
+  it.concurrent('a follower slow to take 32 tiers of long recent lines gets all of them, then every new line, none lost or repeated', { timeout: 240_000 }, async () => {
     const tiers: Record<string, unknown> = {
       tick: { command: 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done', shell: true },
     };
@@ -282,26 +355,9 @@ describe('land logs for several tiers of a running stack', () => {
     expect(ticks.length).toBeGreaterThan(ticksBefore);
     expect(ticks.every((n, k) => k === 0 || n === ticks[k - 1]! + 1)).toBe(true);
   });
-  it('readers behind when the stack stops still get every line owed, then exit 0; one that reads nothing is cut off, exit 6', { timeout: 240_000 }, async () => {
-    // 3 tiers of 600 lines of 1 KB, then quiet: about 1.8 MB of recent lines, more than the sockets and pipes hold.
-    const tiers: Record<string, unknown> = {};
-    for (let i = 0; i < 3; i++) {
-      const script = `awk 'BEGIN{s=sprintf("%1000s",""); gsub(/ /,"x",s); for(i=0;i<600;i++) print "t${i} " i " " s}'; echo t${i} up; exec sleep 300`;
-      tiers[`t${i}`] = { command: ['sh', '-c', script], ready: { log: `t${i} up` } };
-    }
-    const dir = makeProject({ config: { tiers } });
-    const run = land(['up', '--no-tui'], dir);
-    runs.push(run);
-    await waitUntil(() => [0, 1, 2].every((i) => run.stdout.includes(`t${i} up\n`)), 90_000, 'every tier up');
-    // A reader that takes nothing: without follow too, it is cut off once it has read nothing for 10 s (the stack
-    // goes on); before, it kept its answer (every tier's recent lines) for as long as it liked.
-    const stalled = land(['logs'], dir);
-    runs.push(stalled);
-    stalled.proc.stdout!.pause();
-    await new Promise((resolve) => setTimeout(resolve, 16_000));
-    stalled.proc.stdout!.resume();
-    expect((await stalled.exited).code).toBe(6);
-    expect(stalled.stderr).toBe('land: the logs of every tier were cut off before their end (land died, or this reader stayed behind too long)\n');
+
+  it.concurrent('readers behind when the stack stops still get every line owed, then exit 0', { timeout: 240_000 }, async () => {
+    const { dir, run } = await recentLinesStack();
     // Two readers taking 16 KiB every 40 ms (about 400 KB/s); once both have begun, the stack is stopped.
     const reader = join(ROOT, 'test', 'fixtures', 'slow-reader.mjs');
     const slow = (args: string, started: string) =>
@@ -328,43 +384,7 @@ describe('land logs for several tiers of a running stack', () => {
     await run.exited;
   });
 
-  it('against a land started before GET /logs: one name is asked the old way, several are refused with why', async () => {
-    const dir = makeProject({ config: { tiers: { web: { command: ['true'] } } } });
-    mkdirSync(join(dir, '.land', 'run'), { recursive: true });
-    const asked: string[] = [];
-    const old = createServer((req, res) => {
-      const url = req.url ?? '';
-      asked.push(url.split('?')[0]!);
-      if (url.startsWith('/tiers/web.1/logs')) return void res.end('one\n');
-      if (url === '/status') return void res.end(JSON.stringify({ tiers: [{ name: 'web.1' }, { name: 'web.2' }] }));
-      if (url.startsWith('/tiers/web/logs')) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ error: { code: 'unknown-tier', message: 'web runs replicas: name one of web.1, web.2' } }));
-      }
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'not-found', message: `no such endpoint: GET ${url.split('?')[0]}` } }));
-    });
-    await new Promise<void>((resolve) => old.listen(join(dir, '.land', 'run', 'land.sock'), resolve));
-    try {
-      // An instance: its lines, in one request (no /status first).
-      const instance = await landDone(['logs', 'web.1'], dir);
-      expect([instance.code, instance.stdout, instance.stderr]).toEqual([0, 'one\n', '']);
-      expect(asked.splice(0)).toEqual(['/tiers/web.1/logs']);
-      const one = await landDone(['logs', 'web'], dir);
-      expect([one.code, one.stdout, one.stderr]).toEqual([2, '', 'land: web runs replicas: name one of web.1, web.2\n']);
-      // No instance of that name: the stack-wide form, which this land lacks; then the old way, which says why.
-      expect(asked.splice(0)).toEqual(['/tiers/web/logs', '/status', '/logs', '/tiers/web/logs']);
-      const every = await landDone(['logs'], dir);
-      expect(every.code).toBe(4);
-      expect(every.stderr).toBe(
-        'land: the running land is older than this command: it shows one tier at a time (`land logs <tier>`); restart the stack (`land down`, `land up`) for every tier at once\n',
-      );
-    } finally {
-      await new Promise((resolve) => old.close(resolve));
-    }
-  });
-
-  it('from files: a line running on into the next rotated file is one line, a last line gets its newline, a reader that goes ends it quietly', async () => {
+  it.concurrent('from files: a line running on into the next rotated file is one line, a last line gets its newline, a reader that goes ends it quietly', async () => {
     const dir = makeProject({ config: { tiers: { a: { command: ['true'] }, b: { command: ['true'] } } } });
     const boot = join(dir, '.land', 'logs', '20261205T120000000Z-abcdef');
     mkdirSync(boot, { recursive: true });
