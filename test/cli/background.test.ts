@@ -7,15 +7,19 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { child, expectCleanRejection, LAND_BIN, freePort, isAlive, land as startLand, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
 import { status, tierOf, waitForTier } from '../control/helpers.js';
 import { openOutput } from '../../src/cli/background-output.js';
 import { downLeftovers, landOf, type Leftover } from '../faults/sink-support.js';
 
+// What a failed test left running, stopped once the file is done: its tests run side by side (an afterEach would stop
+// the others' stacks).
 const leftovers: Leftover[] = [];
-afterEach(() => downLeftovers(leftovers));
-afterAll(removeProjects);
+afterAll(async () => {
+  await downLeftovers(leftovers);
+  removeProjects();
+});
 
 const OUTPUT = join('.land', 'run', 'background.log');
 
@@ -31,7 +35,8 @@ function twoTiers(api: Record<string, unknown> = {}): string {
   });
 }
 
-describe('land up -d', () => {
+// Each test has its own projects and mostly waits on its stacks: they run side by side.
+describe.concurrent('land up -d', () => {
   it('returns once every tier is ready, exit 0; the stack runs on; a second -d is refused, one after a land killed outright is not; the output file is bounded; land down stops it', async () => {
     const dir = twoTiers();
     const up = await landDone(['up', '-d'], dir);

@@ -40,7 +40,9 @@ async function upUntilEnd(dir: string, args: string[]) {
   return { exit, run, bootId: run.bootId };
 }
 
-describe('land up --exit-with', () => {
+// Each test has its own project (and the tmux test its own session): they run side by side, as they mostly wait on
+// their stacks. Not the one whose land down must come before a tier's 1.5 s are up: it runs alone, last.
+describe.concurrent('land up --exit-with', () => {
   it.each([
     ['exits 0', 'setTimeout(() => process.exit(0), 300)', 0, /test: ready → exited/],
     ['exits 3', 'setTimeout(() => process.exit(3), 300)', 3, /test failed: exited with code 3; restart policy is never/],
@@ -122,25 +124,6 @@ describe('land up --exit-with', () => {
     expect(survivorsIn(pids)).toEqual([]);
   });
 
-  it('an ending tier that ends while the stack is already shutting down still gives its code', { timeout: 60_000 }, async () => {
-    // slow depends on test, so a shutdown stops slow first; slow ignores SIGTERM for 3 s, and test ends (3) meanwhile.
-    const dir = makeProject({
-      config: {
-        tiers: {
-          test: { command: ['node', '-e', 'setTimeout(() => process.exit(3), 1500)'], restart: { policy: 'never' }, exitWith: true },
-          slow: { command: child('--ignore-term', '--say', 'slow up'), dependsOn: { test: 'started' }, stop: { timeoutMs: 3000 } },
-        },
-      },
-    });
-    const run = land(['up', '--no-tui'], dir);
-    await run.waitFor(/slow up/);
-    await landDone(['down'], dir);
-    const exit = await run.exited;
-    expect(run.stdout).toMatch(/shutting down \(land down\)/);
-    expect(run.stdout).toMatch(/test: ready → crashed \(exited with code 3\)/);
-    expect(exit.code).toBe(3);
-  });
-
   it.each([
     [['--exit-with', 'nope'], /^land: --exit-with: unknown tier nope \(known: db, test, docs\)$/],
     [['--exit-with', 'docs', '--profile', 'ci'], /^land: --exit-with: tier docs is gated off by profile ci \(Docs=false\): expected a tier that starts$/],
@@ -217,5 +200,24 @@ describe('land up --exit-with', () => {
     await waitUntil(() => existsSync(done) && readFileSync(done, 'utf8').endsWith('\n'), 30_000, 'land to exit');
     expect(readFileSync(done, 'utf8').trim()).toBe('2');
     expect(screen()).toMatch(/^land: stopped: test failed: exited with code 2; .*\(--exit-with test\)$/m);
+  });
+
+  it.sequential('an ending tier that ends while the stack is already shutting down still gives its code', { timeout: 60_000 }, async () => {
+    // slow depends on test, so a shutdown stops slow first; slow ignores SIGTERM for 3 s, and test ends (3) meanwhile.
+    const dir = makeProject({
+      config: {
+        tiers: {
+          test: { command: ['node', '-e', 'setTimeout(() => process.exit(3), 1500)'], restart: { policy: 'never' }, exitWith: true },
+          slow: { command: child('--ignore-term', '--say', 'slow up'), dependsOn: { test: 'started' }, stop: { timeoutMs: 3000 } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/slow up/);
+    await landDone(['down'], dir);
+    const exit = await run.exited;
+    expect(run.stdout).toMatch(/shutting down \(land down\)/);
+    expect(run.stdout).toMatch(/test: ready → crashed \(exited with code 3\)/);
+    expect(exit.code).toBe(3);
   });
 });

@@ -114,122 +114,9 @@ const fileCases: FileCase[] = [
   },
 ];
 
-describe.concurrent('bad input: what stands where land keeps its socket and pid file (one line, exit 2, nothing started)', () => {
-  for (const testCase of fileCases) {
-    it(`files: ${testCase.name}`, async () => {
-      const dir = testCase.project ? testCase.project() : makeProject({ config: { tiers: { a: marker } } });
-      testCase.prepare(dir);
-      const result = await landDone(UP, dir, testCase.env?.(dir));
-      expectCleanRejection(result, dir, testCase.expected);
-      testCase.after?.(dir);
-    });
-  }
-});
-
-describe('fault: the pid file is a symbolic link', () => {
-  it('land replaces the link with its own file and never writes through it', async () => {
-    const dir = makeProject({ config: { tiers: { a: sleeper('a') } } });
-    writeFileSync(join(dir, 'victim.txt'), 'precious\n');
-    mkdirSync(join(dir, '.land', 'run'), { recursive: true, mode: 0o700 });
-    symlinkSync(join(dir, 'victim.txt'), join(dir, '.land', 'run', 'land.pid'));
-    const run = land(UP, dir);
-    runs.push(run);
-    await run.waitFor(/a: starting → ready/);
-    expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('precious\n');
-    const pidFile = join(dir, '.land', 'run', 'land.pid');
-    expect(lstatSync(pidFile).isFile()).toBe(true);
-    expect(JSON.parse(readFileSync(pidFile, 'utf8'))).toMatchObject({ pid: run.proc.pid });
-    expect((await run.stop()).code).toBe(0);
-    expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('precious\n');
-  });
-});
-
-describe('fault: a land whose parent never reaps it', () => {
-  it('land down returns once land has exited, though it lingers as a zombie', async () => {
-    const dir = makeProject({ config: { tiers: { a: sleeper('a') } } });
-    const out = join(dir, 'land.out');
-    // sh starts land, then becomes `sleep`, which never waits for its children: land's exit leaves a zombie.
-    const parent = spawn('sh', ['-c', `"${process.execPath}" "${LAND_BIN}" up --no-tui > "${out}" 2>&1 & exec sleep 120`], { cwd: dir, stdio: 'ignore' });
-    try {
-      await waitUntil(() => existsSync(out) && /a: starting → ready/.test(readFileSync(out, 'utf8')), 30_000, 'land up');
-      const landPid = (JSON.parse(readFileSync(join(dir, '.land', 'run', 'land.pid'), 'utf8')) as { pid: number }).pid;
-      const down = land(['down'], dir);
-      const finished = await Promise.race([down.exited, sleep(30_000).then(() => undefined)]);
-      expect(finished, `land down did not return; its output: ${down.output}`).toBeDefined();
-      expect(finished!.code).toBe(0);
-      expect(down.stdout).toMatch(/land: stack stopped/);
-      // land is dead but not reaped: a zombie, as its parent never waits.
-      expect(readFileSync(`/proc/${landPid}/stat`, 'utf8')).toMatch(/\) Z /);
-      expect(isAlive(landPid)).toBe(false);
-      const bootId = /boot (\S+) ·/.exec(readFileSync(out, 'utf8'))![1]!;
-      expect(markedProcesses(bootId)).toEqual([]);
-    } finally {
-      parent.kill('SIGKILL');
-    }
-  });
-});
-
-describe('fault: a land that does not answer', () => {
-  it('stopped with SIGSTOP: status, logs, stop and down fail within seconds with one line and exit 5; after SIGCONT all is well', async () => {
-    const dir = makeProject({ config: { tiers: { a: sleeper('a') } } });
-    const run = land(UP, dir);
-    runs.push(run);
-    await run.waitFor(/a: starting → ready/);
-    process.kill(run.proc.pid!, 'SIGSTOP');
-    try {
-      const results = await Promise.all(
-        [['status'], ['logs', 'a'], ['stop', 'a'], ['down']].map(async (args) => {
-          const started = Date.now();
-          const result = await Promise.race([landDone(args, dir), sleep(40_000).then(() => undefined)]);
-          return { args, result, tookMs: Date.now() - started };
-        }),
-      );
-      for (const { args, result } of results) {
-        expect(result, `land ${args.join(' ')} never returned`).toBeDefined();
-        expect(result!.code, `${args.join(' ')}: ${result!.stderr}`).toBe(5);
-        expect(result!.stdout).toBe('');
-        expect(result!.stderr.trimEnd().split('\n')).toEqual([
-          expect.stringMatching(new RegExp(`^land: the stack in \\S+ did not answer within 5 s: land pid ${run.proc.pid} is stopped \\(SIGSTOP or Ctrl-Z\\): resume it with \`kill -CONT ${run.proc.pid}\`$`)),
-        ]);
-      }
-    } finally {
-      process.kill(run.proc.pid!, 'SIGCONT');
-    }
-    // Running again, land answers and stops cleanly (the requests that timed out may reach it too: no harm).
-    expect((await run.stop()).code).toBe(0);
-    expect(markedProcesses(run.bootId)).toEqual([]);
-  });
-});
-
-/**
- * A tier `f` that floods `lines` numbered lines once `go` exists, and a real `land logs f -f` attached to it. The
- * flood starts once the follower has attached (it has the child's first line), not after a delay that a follower
- * slow to start on a loaded machine could miss: it would then see only the recent lines.
- */
-async function followFlood(lines: number) {
-  const command = child('--say', 'waiting', '--after-file', 'go', '--flood', lines);
-  const dir = makeProject({ config: { tiers: { f: { command, restart: { policy: 'never' } } } } });
-  const run = land(UP, dir);
-  runs.push(run);
-  // Printing the flood through land's own stdout too is not the point: keep land's output small.
-  await run.waitFor(/f: starting → ready/);
-  const follow = spawn(process.execPath, [LAND_BIN, 'logs', 'f', '-f'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = { text: '', stderr: '' };
-  follow.stdout.setEncoding('utf8').on('data', (chunk: string) => (out.text += chunk));
-  follow.stderr.setEncoding('utf8').on('data', (chunk: string) => (out.stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => follow.once('close', (code) => resolve(code)));
-  await waitUntil(() => out.text.includes('waiting'), 20_000, 'the follower attached');
-  return { dir, run, follow, exited, out };
-}
-
-/** The flood's lines 0..lines-1, each once, in order. */
-function expectEveryLine(text: string, lines: number): void {
-  const numbers = [...text.matchAll(/^f line (\d+) /gm)].map((match) => Number(match[1]));
-  expect(numbers).toHaveLength(lines);
-  expect(numbers.every((n, i) => n === i)).toBe(true);
-}
-
-describe('fault: streaming clients through a flood and a wide stack', () => {
+// The tests of this file have their projects to themselves, and wait much (a bound of 10 s, a land stopped for 5 s):
+// they run side by side, the floods first (the limit is five at a time). One runs alone, last (below).
+describe.concurrent('fault: streaming clients through a flood and a wide stack', () => {
   it('land logs -f through a 200 000-line flood, stopped for 3 s (Ctrl-Z, fg): no line lost, in order, then exit 0 when the stack stops', async () => {
     const lines = 200_000;
     const { dir, run, follow, exited, out } = await followFlood(lines);
@@ -250,25 +137,6 @@ describe('fault: streaming clients through a flood and a wide stack', () => {
     expectEveryLine(out.text, lines);
     await run.exited;
   }, 360_000);
-
-  it('land logs -f behind when the stack stops (it reads again right after): every line, then exit 0, not cut off at the close', async () => {
-    // Less than the 1 MiB the stream buffers before holding the tier back, more than the pipes and the socket hold.
-    const lines = 9000;
-    const { dir, run, follow, exited, out } = await followFlood(lines);
-    // Its reader stops reading: the follower's stdout fills, it stops reading the stream, land's answer waits.
-    follow.stdout.pause();
-    writeFileSync(join(dir, 'go'), '');
-    await run.waitFor(/flood done/);
-    run.proc.kill('SIGINT');
-    await run.waitFor(/every tier stopped/);
-    follow.stdout.resume();
-    // Cut off at the close, it lost the tail and exited 6 ("cut off before the stack stopped").
-    expect(await exited).toBe(0);
-    expect(out.stderr).toBe('');
-    expectEveryLine(out.text, lines);
-    expect(out.text).toMatch(/flood done\n/);
-    expect((await run.exited).code).toBe(0);
-  });
 
   it('a follower that stays behind past the bound is cut off with one line and exit 6, and the stack goes on', async () => {
     // As above: the flood starts once the follower has attached (a late one would find it over, and never fall behind).
@@ -334,4 +202,142 @@ describe('fault: streaming clients through a flood and a wide stack', () => {
     }
     expect((await run.exited).code).toBe(0);
   }, 240_000);
+});
+
+describe.concurrent('bad input: what stands where land keeps its socket and pid file (one line, exit 2, nothing started)', () => {
+  for (const testCase of fileCases) {
+    it(`files: ${testCase.name}`, async () => {
+      const dir = testCase.project ? testCase.project() : makeProject({ config: { tiers: { a: marker } } });
+      testCase.prepare(dir);
+      const result = await landDone(UP, dir, testCase.env?.(dir));
+      expectCleanRejection(result, dir, testCase.expected);
+      testCase.after?.(dir);
+    });
+  }
+});
+
+describe.concurrent('fault: the pid file is a symbolic link', () => {
+  it('land replaces the link with its own file and never writes through it', async () => {
+    const dir = makeProject({ config: { tiers: { a: sleeper('a') } } });
+    writeFileSync(join(dir, 'victim.txt'), 'precious\n');
+    mkdirSync(join(dir, '.land', 'run'), { recursive: true, mode: 0o700 });
+    symlinkSync(join(dir, 'victim.txt'), join(dir, '.land', 'run', 'land.pid'));
+    const run = land(UP, dir);
+    runs.push(run);
+    await run.waitFor(/a: starting → ready/);
+    expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('precious\n');
+    const pidFile = join(dir, '.land', 'run', 'land.pid');
+    expect(lstatSync(pidFile).isFile()).toBe(true);
+    expect(JSON.parse(readFileSync(pidFile, 'utf8'))).toMatchObject({ pid: run.proc.pid });
+    expect((await run.stop()).code).toBe(0);
+    expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('precious\n');
+  });
+});
+
+describe.concurrent('fault: a land whose parent never reaps it', () => {
+  it('land down returns once land has exited, though it lingers as a zombie', async () => {
+    const dir = makeProject({ config: { tiers: { a: sleeper('a') } } });
+    const out = join(dir, 'land.out');
+    // sh starts land, then becomes `sleep`, which never waits for its children: land's exit leaves a zombie.
+    const parent = spawn('sh', ['-c', `"${process.execPath}" "${LAND_BIN}" up --no-tui > "${out}" 2>&1 & exec sleep 120`], { cwd: dir, stdio: 'ignore' });
+    try {
+      await waitUntil(() => existsSync(out) && /a: starting → ready/.test(readFileSync(out, 'utf8')), 30_000, 'land up');
+      const landPid = (JSON.parse(readFileSync(join(dir, '.land', 'run', 'land.pid'), 'utf8')) as { pid: number }).pid;
+      const down = land(['down'], dir);
+      const finished = await Promise.race([down.exited, sleep(30_000).then(() => undefined)]);
+      expect(finished, `land down did not return; its output: ${down.output}`).toBeDefined();
+      expect(finished!.code).toBe(0);
+      expect(down.stdout).toMatch(/land: stack stopped/);
+      // land is dead but not reaped: a zombie, as its parent never waits.
+      expect(readFileSync(`/proc/${landPid}/stat`, 'utf8')).toMatch(/\) Z /);
+      expect(isAlive(landPid)).toBe(false);
+      const bootId = /boot (\S+) ·/.exec(readFileSync(out, 'utf8'))![1]!;
+      expect(markedProcesses(bootId)).toEqual([]);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+});
+
+describe.concurrent('fault: a land that does not answer', () => {
+  it('stopped with SIGSTOP: status, logs, stop and down fail within seconds with one line and exit 5; after SIGCONT all is well', async () => {
+    const dir = makeProject({ config: { tiers: { a: sleeper('a') } } });
+    const run = land(UP, dir);
+    runs.push(run);
+    await run.waitFor(/a: starting → ready/);
+    process.kill(run.proc.pid!, 'SIGSTOP');
+    try {
+      const results = await Promise.all(
+        [['status'], ['logs', 'a'], ['stop', 'a'], ['down']].map(async (args) => {
+          const started = Date.now();
+          const result = await Promise.race([landDone(args, dir), sleep(40_000).then(() => undefined)]);
+          return { args, result, tookMs: Date.now() - started };
+        }),
+      );
+      for (const { args, result } of results) {
+        expect(result, `land ${args.join(' ')} never returned`).toBeDefined();
+        expect(result!.code, `${args.join(' ')}: ${result!.stderr}`).toBe(5);
+        expect(result!.stdout).toBe('');
+        expect(result!.stderr.trimEnd().split('\n')).toEqual([
+          expect.stringMatching(new RegExp(`^land: the stack in \\S+ did not answer within 5 s: land pid ${run.proc.pid} is stopped \\(SIGSTOP or Ctrl-Z\\): resume it with \`kill -CONT ${run.proc.pid}\`$`)),
+        ]);
+      }
+    } finally {
+      process.kill(run.proc.pid!, 'SIGCONT');
+    }
+    // Running again, land answers and stops cleanly (the requests that timed out may reach it too: no harm).
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  });
+});
+
+/**
+ * A tier `f` that floods `lines` numbered lines once `go` exists, and a real `land logs f -f` attached to it. The
+ * flood starts once the follower has attached (it has the child's first line), not after a delay that a follower
+ * slow to start on a loaded machine could miss: it would then see only the recent lines.
+ */
+async function followFlood(lines: number) {
+  const command = child('--say', 'waiting', '--after-file', 'go', '--flood', lines);
+  const dir = makeProject({ config: { tiers: { f: { command, restart: { policy: 'never' } } } } });
+  const run = land(UP, dir);
+  runs.push(run);
+  // Printing the flood through land's own stdout too is not the point: keep land's output small.
+  await run.waitFor(/f: starting → ready/);
+  const follow = spawn(process.execPath, [LAND_BIN, 'logs', 'f', '-f'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { text: '', stderr: '' };
+  follow.stdout.setEncoding('utf8').on('data', (chunk: string) => (out.text += chunk));
+  follow.stderr.setEncoding('utf8').on('data', (chunk: string) => (out.stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => follow.once('close', (code) => resolve(code)));
+  await waitUntil(() => out.text.includes('waiting'), 20_000, 'the follower attached');
+  return { dir, run, follow, exited, out };
+}
+
+/** The flood's lines 0..lines-1, each once, in order. */
+function expectEveryLine(text: string, lines: number): void {
+  const numbers = [...text.matchAll(/^f line (\d+) /gm)].map((match) => Number(match[1]));
+  expect(numbers).toHaveLength(lines);
+  expect(numbers.every((n, i) => n === i)).toBe(true);
+}
+
+
+// Alone, after the rest: its follower must not stay behind for the 10 s bound, which a busy machine could make it.
+describe('fault: a streaming client behind at the stop', () => {
+  it('land logs -f behind when the stack stops (it reads again right after): every line, then exit 0, not cut off at the close', async () => {
+    // Less than the 1 MiB the stream buffers before holding the tier back, more than the pipes and the socket hold.
+    const lines = 9000;
+    const { dir, run, follow, exited, out } = await followFlood(lines);
+    // Its reader stops reading: the follower's stdout fills, it stops reading the stream, land's answer waits.
+    follow.stdout.pause();
+    writeFileSync(join(dir, 'go'), '');
+    await run.waitFor(/flood done/);
+    run.proc.kill('SIGINT');
+    await run.waitFor(/every tier stopped/);
+    follow.stdout.resume();
+    // Cut off at the close, it lost the tail and exited 6 ("cut off before the stack stopped").
+    expect(await exited).toBe(0);
+    expect(out.stderr).toBe('');
+    expectEveryLine(out.text, lines);
+    expect(out.text).toMatch(/flood done\n/);
+    expect((await run.exited).code).toBe(0);
+  });
 });

@@ -1,7 +1,7 @@
 /** A real `land up` of a traced test stack against local receivers: the whole telemetry picture on the wire. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, child, envReports, land, landDone, makeProject, markedProcesses, removeProjects } from '../helpers/land.js';
 import {
   startOtlpReceiver,
@@ -15,10 +15,11 @@ const KEY = 'phc_SECRET_do_not_print_9f8e7d';
 const TRACED = join(ROOT, 'test', 'fixtures', 'traced-child.mjs');
 const closers: Array<() => Promise<void>> = [];
 
-afterEach(async () => {
+// Once the file is done: its tests run side by side, each with receivers of its own (an afterEach would close the others').
+afterAll(async () => {
   for (const close of closers.splice(0)) await close();
+  if (!process.env.KEEP_PROJECTS) removeProjects();
 });
-afterAll(() => { if (!process.env.KEEP_PROJECTS) removeProjects(); });
 
 async function receivers(mode: ReceiverMode) {
   const posthog = await startPostHogReceiver({ mode });
@@ -54,7 +55,8 @@ function tracedProject(posthog: PostHogReceiver, otlp: OtlpReceiver, extraProfil
   });
 }
 
-describe('a boot, as the collector and PostHog see it', () => {
+// Each test has its own project and receivers, and mostly waits on its stack (and a host that hangs): side by side.
+describe.concurrent('a boot, as the collector and PostHog see it', () => {
   it('one trace, spawn spans as parents, one session:start per child start, no key anywhere', async () => {
     const { posthog, otlp } = await receivers('ok');
     const dir = tracedProject(posthog, otlp);
