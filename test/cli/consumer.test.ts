@@ -2,7 +2,7 @@
  * land as another project sees it: the packed tarball (npm pack) installed into a fresh project, its types checked by
  * a strict consumer (skipLibCheck: false), and `npx land up` booting (and compiling) a TypeScript config there.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,8 +59,30 @@ beforeAll(() => {
     encoding: 'utf8',
     env: { ...process.env, npm_config_update_notifier: 'false' },
   });
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(STRICT_TSCONFIG));
+  writeFileSync(
+    join(project, 'land.config.ts'),
+    [
+      "import { defineConfig, type TierConfig, type SupervisorEvent } from 'land';",
+      `const web: TierConfig = { command: ${JSON.stringify(child('--say', 'web up'))}, ready: { log: 'web up' }, stop: { signal: 'SIGINT', timeoutMs: 2000 } };`,
+      'export const onEvent = (event: SupervisorEvent): string => event.type;',
+      "export default defineConfig({ app: 'consumer', tiers: { web } });",
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(project, 'sidecar.ts'),
+    [
+      "import { captureEvent, initialize, shutdown, withSpan } from 'land/telemetry';",
+      "initialize('web');",
+      "await withSpan('web.start', async () => captureEvent('land:web:listening', { port: 1 }));",
+      'await shutdown();',
+      '',
+    ].join('\n'),
+  );
 }, 240_000);
 
+// The compiler run (the longest test, one core) and the boot of the same config run side by side.
 describe('the packed package', () => {
   it('is lean: a LICENSE, the README, the CLI bundle and the library; no source maps, no demo sidecars, no sources', () => {
     expect(files).toContain('LICENSE');
@@ -86,44 +108,21 @@ describe('the packed package', () => {
     expect(JSON.parse(readFileSync(join(project, 'node_modules', '@types', 'node', 'package.json'), 'utf8')).name).toBe('@types/node');
   });
 
-  it('type-checks a config and a sidecar in a strict consumer with skipLibCheck: false, and rejects a wrong one', { timeout: 400_000 }, () => {
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(STRICT_TSCONFIG));
-    writeFileSync(
-      join(project, 'land.config.ts'),
-      [
-        "import { defineConfig, type TierConfig, type SupervisorEvent } from 'land';",
-        `const web: TierConfig = { command: ${JSON.stringify(child('--say', 'web up'))}, ready: { log: 'web up' }, stop: { signal: 'SIGINT', timeoutMs: 2000 } };`,
-        'export const onEvent = (event: SupervisorEvent): string => event.type;',
-        "export default defineConfig({ app: 'consumer', tiers: { web } });",
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(
-      join(project, 'sidecar.ts'),
-      [
-        "import { captureEvent, initialize, shutdown, withSpan } from 'land/telemetry';",
-        "initialize('web');",
-        "await withSpan('web.start', async () => captureEvent('land:web:listening', { port: 1 }));",
-        'await shutdown();',
-        '',
-      ].join('\n'),
-    );
+  it.concurrent('type-checks a config and a sidecar in a strict consumer with skipLibCheck: false, and rejects a wrong one', { timeout: 400_000 }, async () => {
     // One compiler run (the whole check of every library's declarations is what costs): a wrong config beside the
     // good files, and its errors must be the only ones, so the config, the sidecar and the declarations check clean.
     writeFileSync(join(project, 'wrong.ts'), "import { defineConfig } from 'land';\nexport default defineConfig({ tiers: { web: { command: ['x'], ready: { tcp: 'abc' } } } });\n");
-    let output = '';
-    try {
-      execFileSync(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout);
-    }
+    // Not execFileSync: the boot beside it needs this process's event loop.
+    const output = await new Promise<string>((resolve) => {
+      execFile(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => resolve(error ? stdout : ''));
+    });
     expect(output).toMatch(/^wrong\.ts\(2,\d+\): error TS2322/m);
     const errors = output.split('\n').filter((line) => /error TS\d+/.test(line));
     expect(errors.filter((line) => !line.startsWith('wrong.ts(')), output).toEqual([]);
     rmSync(join(project, 'wrong.ts'));
   });
 
-  it('boots that TypeScript config with npx land up', { timeout: 180_000 }, async () => {
+  it.concurrent('boots that TypeScript config with npx land up', { timeout: 180_000 }, async () => {
     const proc = spawn('npx', ['--no-install', 'land', 'up', '--no-tui'], {
       cwd: project,
       env: { ...process.env, NO_COLOR: '1' },

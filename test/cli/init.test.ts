@@ -28,7 +28,9 @@ async function processComposeProject(): Promise<{ dir: string; dbPort: number; a
   return { dir, dbPort, apiPort };
 }
 
-describe('land init from a process-compose.yaml', () => {
+// Each test has folders (and ports) of its own and mostly waits on land: the tests run side by side (consecutive
+// concurrent describes run together, five at a time), but for the last describe.
+describe.concurrent('land init from a process-compose.yaml', () => {
   it('maps commands, env, depends_on conditions, probes, restart and shutdown, says what it could not, and the result boots', { timeout: 120_000 }, async () => {
     const { dir, dbPort, apiPort } = await processComposeProject();
     const init = await landDone(['init'], dir);
@@ -103,7 +105,7 @@ describe('land init from a process-compose.yaml', () => {
   });
 });
 
-describe('land init: ready_log_line', () => {
+describe.concurrent('land init: ready_log_line', () => {
   it('is plain text in process-compose: land gets it escaped, the config loads and the tier is ready on that line', { timeout: 60_000 }, async () => {
     const dir = tempDir();
     const line = 'Listening on [::]:8080 (pid 7) ready.';
@@ -119,50 +121,7 @@ describe('land init: ready_log_line', () => {
   });
 });
 
-describe('land init: is_daemon and shutdown.command', () => {
-  it('maps them to daemon and stop.command: the converted config boots the daemon, ready on its port, and its stop command ends it', { timeout: 60_000 }, async () => {
-    const dir = tempDir();
-    const port = await freePort();
-    const daemon = join(ROOT, 'test', 'fixtures', 'daemon.mjs');
-    const stopFile = join(dir, 'stop-now');
-    writeFileSync(
-      join(dir, 'process-compose.yaml'),
-      [
-        'processes:',
-        '  cache:',
-        `    command: "setsid node ${daemon} --tcp ${port} --pidfile cache.pid --stop-file ${stopFile} </dev/null >cache.out 2>&1 &"`,
-        '    is_daemon: true',
-        '    readiness_probe:',
-        `      exec: { command: "node -e \\"require('net').connect(${port}).on('connect', () => process.exit(0)).on('error', () => process.exit(1))\\"" }`,
-        '      period_seconds: 1',
-        '    shutdown:',
-        `      command: touch ${stopFile}`,
-        '      timeout_seconds: 5',
-        '      parent_only: true',
-        '',
-      ].join('\n'),
-    );
-    const init = await landDone(['init'], dir);
-    expect(init.code).toBe(0);
-    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
-    expect(config).toContain('daemon: true,');
-    // The command runs through a shell (it backgrounds the daemon): so does the stop command, as a string.
-    expect(config).toContain(`stop: { timeoutMs: 5000, command: 'touch ${stopFile}' },`);
-    expect(config).toContain('// is_daemon: started once the command exits 0; land follows the daemon by its marks');
-    expect(config).toContain('// shutdown.parent_only true: land stops the tier\'s whole tree');
-    expect(config).not.toContain('not mapped: is_daemon');
-    expect((await landDone(['check'], dir)).code).toBe(0);
-    const run = land(['up', '--no-tui'], dir);
-    await run.waitFor(/cache: starting → ready \(exec .*; daemon pid \d+, its launcher exited 0\)/);
-    const daemonPid = Number(readFileSync(join(dir, 'cache.pid'), 'utf8'));
-    expect((await run.stop()).code).toBe(0);
-    expect(readFileSync(join(dir, 'cache.out'), 'utf8')).toContain('daemon asked to stop, exiting');
-    expect(isAlive(daemonPid)).toBe(false);
-    expect(markedProcesses(run.bootId)).toEqual([]);
-  });
-});
-
-describe('land init: merge keys and multi-line commands', () => {
+describe.concurrent('land init: merge keys and multi-line commands', () => {
   it('resolves <<: *anchor as process-compose does, and a command: | of two lines runs both through the shell', { timeout: 60_000 }, async () => {
     const dir = tempDir();
     writeFileSync(
@@ -193,7 +152,7 @@ describe('land init: merge keys and multi-line commands', () => {
   });
 });
 
-describe('land init: replicas', () => {
+describe.concurrent('land init: replicas', () => {
   it('maps replicas (1..64) to replicas and notes a count land cannot run; the replicas boot', { timeout: 60_000 }, async () => {
     const dir = tempDir();
     writeFileSync(
@@ -213,7 +172,7 @@ describe('land init: replicas', () => {
   });
 });
 
-describe('land init from a Procfile', () => {
+describe.concurrent('land init from a Procfile', () => {
   it("writes one tier per process type with foreman's PORT, and the config boots", { timeout: 60_000 }, async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'Procfile'), `web: node ${CHILD} --say "web on $PORT"\nworker: node ${CHILD} --say worker-up\n`);
@@ -269,5 +228,50 @@ describe('land init from a Procfile', () => {
     rmSync(join(dir, 'Procfile'));
     const loaded = await loadConfig({ cwd: dir });
     expect(loaded.tiers.map((tier) => tier.name).sort()).toEqual(['mountain-app', 'mountain-app-2', 'web', 'web-2']);
+  });
+});
+
+// Alone, after the others: its readiness (a node probe, period 1 s) has 3 s, which tests beside it on a busy machine
+// took from it once.
+describe('land init: is_daemon and shutdown.command', () => {
+  it('maps them to daemon and stop.command: the converted config boots the daemon, ready on its port, and its stop command ends it', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const daemon = join(ROOT, 'test', 'fixtures', 'daemon.mjs');
+    const stopFile = join(dir, 'stop-now');
+    writeFileSync(
+      join(dir, 'process-compose.yaml'),
+      [
+        'processes:',
+        '  cache:',
+        `    command: "setsid node ${daemon} --tcp ${port} --pidfile cache.pid --stop-file ${stopFile} </dev/null >cache.out 2>&1 &"`,
+        '    is_daemon: true',
+        '    readiness_probe:',
+        `      exec: { command: "node -e \\"require('net').connect(${port}).on('connect', () => process.exit(0)).on('error', () => process.exit(1))\\"" }`,
+        '      period_seconds: 1',
+        '    shutdown:',
+        `      command: touch ${stopFile}`,
+        '      timeout_seconds: 5',
+        '      parent_only: true',
+        '',
+      ].join('\n'),
+    );
+    const init = await landDone(['init'], dir);
+    expect(init.code).toBe(0);
+    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(config).toContain('daemon: true,');
+    // The command runs through a shell (it backgrounds the daemon): so does the stop command, as a string.
+    expect(config).toContain(`stop: { timeoutMs: 5000, command: 'touch ${stopFile}' },`);
+    expect(config).toContain('// is_daemon: started once the command exits 0; land follows the daemon by its marks');
+    expect(config).toContain('// shutdown.parent_only true: land stops the tier\'s whole tree');
+    expect(config).not.toContain('not mapped: is_daemon');
+    expect((await landDone(['check'], dir)).code).toBe(0);
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/cache: starting → ready \(exec .*; daemon pid \d+, its launcher exited 0\)/);
+    const daemonPid = Number(readFileSync(join(dir, 'cache.pid'), 'utf8'));
+    expect((await run.stop()).code).toBe(0);
+    expect(readFileSync(join(dir, 'cache.out'), 'utf8')).toContain('daemon asked to stop, exiting');
+    expect(isAlive(daemonPid)).toBe(false);
+    expect(markedProcesses(run.bootId)).toEqual([]);
   });
 });
