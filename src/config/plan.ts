@@ -1,4 +1,5 @@
 import { InputError, oneLine } from '../errors.js';
+import { checkCollectorAddress } from './collector-address.js';
 import { displayPath } from './display-path.js';
 import { envFileSources, readEnvFile } from './envfile.js';
 import { FLAG_SPELLINGS, isFalseFlag, isFlagSpelling } from './flags.js';
@@ -121,6 +122,7 @@ export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions)
 
   checkGateFlags({ config, profileFile: profile.file, profileEnv, shellEnv });
   registerSecretsOf(profileEnv);
+  checkCollectorAddress({ config, profileFile: profile.file, profileEnv, shellEnv });
   for (const tier of config.tiers) registerSecretsOf(tier.env);
   const disabled = new Set<string>();
   const tiers: TierPlan[] = config.tiers.map((tier) => {

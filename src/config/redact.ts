@@ -86,3 +86,18 @@ export function redactText(text: string): string {
   );
   return result.replace(BEARER, `$1${MASK}`).replace(POSTHOG_KEY, `phc_${MASK}`);
 }
+
+/** A bare option that takes the next argument as its value, named as a secret (`--token`, `-password`, `--api-key`). */
+const SECRET_OPTION = /^--?([\w.-]{1,64})$/;
+
+/**
+ * A command's arguments as a person may see them (the dashboard's tier detail): each masked as redactText masks
+ * text, and the value after a secret-named option given apart (`--token`, `tok_…`), which no text rule can see.
+ */
+export function redactArgs(args: readonly string[]): string[] {
+  return args.map((arg, index) => {
+    const option = index > 0 ? SECRET_OPTION.exec(args[index - 1]!) : null;
+    if (option && secretOptionName(option[1]!)) return MASK;
+    return redactText(arg);
+  });
+}

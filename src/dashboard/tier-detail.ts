@@ -1,18 +1,22 @@
 /** A tier's configuration as the dashboard's detail view shows it: command, cwd, probes, policies, limits, environment. */
-import { redactText } from '../config/redact.js';
+import { redactArgs, redactText } from '../config/redact.js';
 import { looksSecret } from '../config/secrets.js';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { formatSize } from '../config/size.js';
 import type { BootPlan, ProbeSpec, ResolvedTier } from '../config/types.js';
 import { SECRET_MASK, type TierDetail } from './wire.js';
 
+/** A probe in words, with what its URL or command may hold masked as `land status` masks it. */
 function describeProbe(probe: (ProbeSpec & { timeoutMs: number }) | undefined, fallback: string): string {
-  if (!probe) return fallback;
+  return probe ? redactText(probeText(probe)) : fallback;
+}
+
+function probeText(probe: ProbeSpec & { timeoutMs: number }): string {
   const within = `within ${probe.timeoutMs} ms`;
   if ('log' in probe) return `log line matching ${String(probe.log)}, ${within}`;
   if ('tcp' in probe) return `TCP ${probe.host ?? '127.0.0.1'}:${probe.tcp} accepting, ${within}`;
   if ('http' in probe) return `HTTP GET ${probe.http} answering 2xx, ${within}`;
-  return `command ${probe.exec.join(' ')} exiting 0, ${within}`;
+  return `command ${redactArgs(probe.exec).join(' ')} exiting 0, ${within}`;
 }
 
 /**
@@ -51,13 +55,14 @@ export function tierDetail(plan: BootPlan, name: string, ids: { bootId: string; 
     name: tier.name,
     tier: tier.tier,
     description: tier.description,
-    command: tier.command,
+    // Arguments may carry a token or a URL with a password: masked as every message is (the env below likewise).
+    command: redactArgs(tier.command),
     shell: tier.shell,
     cwd: tier.cwd,
     ready: describeProbe(tier.ready, 'alive for 150 ms (no probe)'),
     liveness,
     restart: `${policy}, at most ${maxRestarts} restarts, backoff ${backoff.initialMs} ms doubling to ${backoff.maxMs} ms, reset after ${resetAfterMs} ms healthy`,
-    stop: `${tier.stop.command ? `stop command ${redactText(tier.stop.command.join(' '))}` : tier.stop.signal}, then SIGKILL to the whole tree after ${tier.stop.timeoutMs} ms`,
+    stop: `${tier.stop.command ? `stop command ${redactArgs(tier.stop.command).join(' ')}` : tier.stop.signal}, then SIGKILL to the whole tree after ${tier.stop.timeoutMs} ms`,
     ...(tier.daemon ? { daemon: describeDaemon(tier.daemon) } : {}),
     ...(tier.limits ? { limits: `memory ${formatSize(tier.limits.memory)} for the whole tree, restarted when over it 2 s in a row` } : {}),
     dependsOn: tier.dependsOn,

@@ -8,6 +8,7 @@ import { Agent, request } from 'node:http';
 import type * as Https from 'node:https';
 import { createRequire } from 'node:module';
 import type { PipeStatus } from '../supervisor/types.js';
+import { endpointProblem } from '../telemetry/endpoint.js';
 import type { Signal } from './model/types.js';
 
 export interface ForwardOptions {
@@ -51,6 +52,9 @@ export class Forwarder {
 
   constructor(private readonly options: ForwardOptions) {
     this.agent = options.endpoint.startsWith('https:') ? new (https().Agent)({ keepAlive: true }) : new Agent({ keepAlive: true });
+    // An address node cannot send to would throw in every request: the pipe is unavailable from the start.
+    const problem = endpointProblem(options.endpoint);
+    if (problem !== undefined) this.unavailableReason = `the collector address is unusable: ${problem}`;
   }
 
   forward(parcel: Parcel): void {
@@ -61,7 +65,12 @@ export class Forwarder {
     }
     this.queue.push(parcel);
     this.queuedBytes += parcel.body.length;
-    this.sending ??= this.drain().finally(() => (this.sending = undefined));
+    // drain() never rejects; the catch is for what nobody foresaw: telemetry must not take land down (fail-open).
+    this.sending ??= this.drain()
+      .catch((error: unknown) => {
+        this.unavailableReason ??= failureReason(error);
+      })
+      .finally(() => (this.sending = undefined));
   }
 
   status(): PipeStatus {
@@ -85,23 +94,31 @@ export class Forwarder {
     }
   }
 
-  /** undefined when the collector took it; else why not. */
+  /** undefined when the collector took it; else why not. Never rejects: node's request throws synchronously on some input. */
   private send(parcel: Parcel): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      try {
+        this.request(parcel, resolve);
+      } catch (error) {
+        resolve(failureReason(error));
+      }
+    });
+  }
+
+  private request(parcel: Parcel, resolve: (failure: string | undefined) => void): void {
     const url = new URL(`${this.options.endpoint}/v1/${parcel.signal}`);
     const send = url.protocol === 'https:' ? https().request : request;
-    return new Promise((resolve) => {
-      const headers: Record<string, string> = { 'content-type': parcel.contentType, 'content-length': String(parcel.body.length) };
-      if (parcel.contentEncoding) headers['content-encoding'] = parcel.contentEncoding;
-      const req = send(url, { method: 'POST', headers, agent: this.agent, timeout: this.options.requestTimeoutMs ?? 1500 }, (res) => {
-        res.resume();
-        const status = res.statusCode ?? 0;
-        res.once('end', () => resolve(status >= 200 && status < 300 ? undefined : failureReason(undefined, status)));
-        res.once('error', (error) => resolve(failureReason(error)));
-      });
-      req.once('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-      req.once('error', (error) => resolve(failureReason(error)));
-      req.end(parcel.body);
+    const headers: Record<string, string> = { 'content-type': parcel.contentType, 'content-length': String(parcel.body.length) };
+    if (parcel.contentEncoding) headers['content-encoding'] = parcel.contentEncoding;
+    const req = send(url, { method: 'POST', headers, agent: this.agent, timeout: this.options.requestTimeoutMs ?? 1500 }, (res) => {
+      res.resume();
+      const status = res.statusCode ?? 0;
+      res.once('end', () => resolve(status >= 200 && status < 300 ? undefined : failureReason(undefined, status)));
+      res.once('error', (error) => resolve(failureReason(error)));
     });
+    req.once('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    req.once('error', (error) => resolve(failureReason(error)));
+    req.end(parcel.body);
   }
 
   /** Send what is queued within `timeoutMs`; what is left is counted as dropped. Never rejects. */

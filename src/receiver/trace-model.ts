@@ -61,6 +61,19 @@ function foldExits(spans: TraceSpan[]): TraceSpan[] {
   return kept;
 }
 
+/** One of land's own spans: named `land.…`, from the service `<app>-mountain` (a tier cannot be named mountain). */
+const isLandOwn = (span: TraceSpan): boolean => span.name.startsWith('land.') && (span.service ?? '').endsWith('-mountain');
+
+/**
+ * The boot's trace id: land.boot's; while the boot runs (land.boot ends at shutdown) the trace of land's other
+ * spans (a spawn span ends at ready), then the events' (with Record=1). Without it the boot's trace would be drawn
+ * as every span of the boot, and listed again among the traces tiers started on their own.
+ */
+function bootTraceId(spans: readonly TraceSpan[], events: readonly RecordedEvent[]): string | undefined {
+  const boot = spans.find((span) => span.name === 'land.boot') ?? spans.find(isLandOwn);
+  return boot?.traceId ?? (events[0]?.properties?.$trace_id as string | undefined);
+}
+
 /** `decoder`: to read the protobuf requests the receiver kept as they came (without one, only its records). */
 export function loadBootTrace(dir: string, decoder?: FrameDecoder): BootTrace {
   const recorded = readRecords<RecordedSpan>(join(dir, SPANS_FILE), (s) => typeof s.spanId === 'string');
@@ -71,8 +84,7 @@ export function loadBootTrace(dir: string, decoder?: FrameDecoder): BootTrace {
   for (const span of [...recorded, ...received]) merged.set(`${span.traceId}/${span.spanId}`, { ...span, attributes: { ...span.attributes } } as TraceSpan);
   const spans = foldExits([...merged.values()]);
   const events = readRecords<RecordedEvent>(join(dir, EVENTS_FILE), (e) => typeof e.event === 'string');
-  const boot = spans.find((span) => span.name === 'land.boot');
-  const traceId = boot?.traceId ?? (events[0]?.properties?.$trace_id as string | undefined);
+  const traceId = bootTraceId(spans, events);
   const bootId = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
   return { bootId, traceId, spans, events, unreadable: lost.items };
 }

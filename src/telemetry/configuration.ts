@@ -12,12 +12,21 @@ export const DEFAULT_BUFFER = 1000;
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The first of several spellings that is set and not empty (newer name first). */
-function firstSet(env: Env, ...keys: string[]): string | undefined {
-  for (const key of keys) {
-    const value = env[key];
-    if (value !== undefined && value.trim() !== '') return value.trim();
-  }
-  return undefined;
+function firstSet(env: Env, ...keys: readonly string[]): string | undefined {
+  const key = firstSetKey(env, keys);
+  return key === undefined ? undefined : env[key]!.trim();
+}
+
+function firstSetKey(env: Env, keys: readonly string[]): string | undefined {
+  return keys.find((key) => env[key] !== undefined && env[key].trim() !== '');
+}
+
+/** The spellings of the collector's address, the one that wins first. */
+const OTLP_ENDPOINT_KEYS = ['Pipe', 'OTLPEndpoint', 'OTEL_EXPORTER_OTLP_ENDPOINT'] as const;
+
+/** Which key gave the collector's address, or undefined when it is the default (for a message naming it). */
+export function otlpEndpointKey(env: Env): string | undefined {
+  return firstSetKey(env, OTLP_ENDPOINT_KEYS);
 }
 
 function positiveInt(value: string | undefined, fallback: number): number {
@@ -45,10 +54,7 @@ export class TelemetryConfiguration {
     this.capture = readFlag(env.Capture, false);
     this.report = readFlag(env.Report, false);
     this.otlpEnabled = readFlag(firstSet(env, 'Emit', 'OTLPEnabled'), false);
-    this.otlpEndpoint = (firstSet(env, 'Pipe', 'OTLPEndpoint', 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? DEFAULT_OTLP_ENDPOINT).replace(
-      /\/+$/,
-      '',
-    );
+    this.otlpEndpoint = (firstSet(env, ...OTLP_ENDPOINT_KEYS) ?? DEFAULT_OTLP_ENDPOINT).replace(/\/+$/, '');
     this.brand = firstSet(env, 'Brand');
     this.record = readFlag(env.Record, false);
     this.buffer = positiveInt(firstSet(env, 'Buffer'), DEFAULT_BUFFER);

@@ -3,6 +3,7 @@
  * instead of when land starts: `land up` spawns its children before it parses any of that code. What the pipe is
  * given before then waits in a bounded queue (see DeferredPostHog, SpanPipe).
  */
+import { oneLine } from '../errors.js';
 
 /** Resolves after `ms` (unref'd: a bound never keeps the process alive). */
 export function delay(ms: number): Promise<void> {
@@ -29,17 +30,27 @@ export class LazyPart<T> {
 
   /** Start loading (once); resolves when loaded or failed, never rejects. */
   load(): Promise<void> {
-    this.loading ??= this.importer().then(
-      (part) => {
+    this.loading ??= this.importer()
+      .then((part) => {
         this.loaded = part;
         this.onLoad(part);
-      },
-      (error: unknown) => {
-        this.failure = `could not load ${this.what} (${error instanceof Error ? error.message : String(error)})`;
-        this.onFailure(this.failure);
-      },
-    );
+      })
+      .catch((error: unknown) => this.fail(error));
     return this.loading;
+  }
+
+  /**
+   * The reason is shown in `land status`, the dashboard and the TUI: a library's message may quote the address it
+   * refused, credentials and all, so it goes through oneLine (which masks secrets) like every other message.
+   */
+  private fail(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = `could not load ${this.what} (${oneLine(error)})`;
+    try {
+      this.onFailure(this.failure);
+    } catch {
+      // a listener's trouble cannot make load() reject (callers void it)
+    }
   }
 
   /** Load, waiting at most `ms`: the part, or undefined when it is not there in time. */

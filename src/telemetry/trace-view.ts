@@ -83,6 +83,14 @@ function buildTree(spans: TraceSpan[]): Node[] {
   return roots;
 }
 
+/** A replica's spawn span by the replica's name (`land.spawn web.2`): the span is named by its tier, alike for each. */
+function shownName(span: TraceSpan): string {
+  const replica = span.attributes['land.tier.name'];
+  const tier = span.attributes['land.tier'];
+  if (typeof replica !== 'string' || replica === tier || span.name !== `land.spawn ${String(tier)}`) return span.name;
+  return `land.spawn ${replica}`;
+}
+
 function statusText(span: TraceSpan): string {
   if (span.status === 'error' && span.exitCode !== undefined) return `exit ${span.exitCode}`;
   if (span.status === 'error' && span.signal) return span.signal.replace(/^SIG/, '');
@@ -137,7 +145,7 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
     lines.push(paint('dim', truncate(header, width)));
     const draw = (node: Node, prefix: string, childPrefix: string): void => {
       const { span } = node;
-      const name = fit(`${prefix}${span.name}`, nameWidth);
+      const name = fit(`${prefix}${shownName(span)}`, nameWidth);
       const tier = fit(span.tier ?? '', tierWidth);
       const offset = `+${formatMs(Math.max(0, span.startMs - base))}`.padStart(offsetWidth);
       const took = formatMs(span.durationMs ?? span.endMs - span.startMs).padStart(durationWidth);

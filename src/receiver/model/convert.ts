@@ -5,7 +5,7 @@
  */
 import type { Attributes, MetricType, Origin, Signal, StoredLogRecord, StoredMetricPoint, StoredSpan } from './types.js';
 import { severityName } from './types.js';
-import { bodyText, cut, hexId, idState, int64, isObject, keyValues, list, nanosBetweenMs, nanosToMs, oneofMember, text, type Raw } from './values.js';
+import { bodyText, cut, given, hexId, idState, int64, isObject, keyValues, list, nanosBetweenMs, nanosToMs, oneofMember, text, type Raw } from './values.js';
 
 /** The tier (and service) of a resource's items. */
 export type OriginOf = (resource: Attributes, group: number) => Origin;
@@ -97,11 +97,17 @@ export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredS
       batch.reject('a span that is not an object');
       return;
     }
+    // OTLP/JSON can give any type here (protobuf always a string): String({}) would name it "[object Object]".
+    const name = span.name ?? '';
+    if (typeof name !== 'string') {
+      batch.reject(`a span's name: expected a string, got ${given(name)}`);
+      return;
+    }
     const traceId = hexId(span.traceId, 16);
     const spanId = hexId(span.spanId, 8);
     const parentSpanId = hexId(span.parentSpanId, 8);
     if (!traceId || !spanId || parentSpanId === null) {
-      batch.reject(`span ${JSON.stringify(cut(String(span.name ?? ''), 60))}: expected a 16-byte traceId and an 8-byte spanId`);
+      batch.reject(`span ${JSON.stringify(cut(name, 60))}: expected a 16-byte traceId and an 8-byte spanId`);
       return;
     }
     const startMs = nanosToMs(span.startTimeUnixNano);
@@ -120,7 +126,7 @@ export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredS
       service: origin.service,
       traceId,
       spanId,
-      name: cut(String(span.name ?? ''), 512),
+      name: cut(name, 512),
       kind: SPAN_KINDS[kind] ?? 'unspecified',
       startMs,
       endMs,

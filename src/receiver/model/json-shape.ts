@@ -7,9 +7,7 @@
  */
 import { PATHS } from './convert.js';
 import type { Signal } from './types.js';
-import { isObject } from './values.js';
-
-const given = (value: unknown): string => (Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
+import { given, isObject } from './values.js';
 
 /** `at: expected <kind>, got …` when `value` is present and not of that kind. */
 function wrong(value: unknown, kind: 'array' | 'object', at: string): string | undefined {

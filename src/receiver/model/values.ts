@@ -116,6 +116,10 @@ export function hexId(value: unknown, bytes: 8 | 16): string | undefined | null 
   return /^0+$/.test(hex) ? undefined : hex;
 }
 
+/** What kind of JSON value was given, for a message: `an array`, `null`, `an object`, `a number`. */
+export const given = (value: unknown): string =>
+  Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+
 export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
