@@ -22,7 +22,8 @@ export function fromError(error: unknown, file: string): Problem {
   const label = displayPath(file);
   const text = oneLine(error);
   const located = /^(.+?):(\d+): (.*)$/.exec(text);
-  if (located && located[1] === label) return { file: label, line: Number(located[2]), message: located[3]! };
+  // A plan's problem may sit in an env file or profile (`.env.Land.PostHog:3: Pipe: …`): listed under that file.
+  if (located && (located[1] === label || !/[\s:]/.test(located[1]!))) return { file: located[1]!, line: Number(located[2]), message: located[3]! };
   const rest = text.startsWith(`${label}: `) ? text.slice(label.length + 2) : text;
   const keyed = /^(tiers\.[\w$.[\]"-]+): (.*)$/.exec(rest);
   return keyed ? { file: label, key: keyed[1]!, message: keyed[2]! } : { file: label, message: rest };

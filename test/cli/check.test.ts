@@ -110,6 +110,27 @@ describe('land check', () => {
     expect(plans.code).toBe(2);
   });
 
+  it("lists a collector address the OTLP pipe cannot send to under the env file that sets it, and a profile's gate flag under the profile", async () => {
+    const dir = makeProject({
+      config: { tiers: { api: { command: ['node', CHILD], gate: 'Spawn' } } },
+      profiles: { debug: 'Spawn=true\n' },
+      files: { '.env.Land.PostHog': 'Capture=true\nEmit=true\nPipe=https://otel:pw_Ch3ck9@collector.example.com:99999\n' },
+    });
+    const check = await landDone(['check', '--json'], dir);
+    expect(check.code).toBe(2);
+    const report = JSON.parse(check.stdout) as JsonReport;
+    expect(report.problems).toEqual([
+      expect.objectContaining({ file: '.env.Land.PostHog', line: 3, message: expect.stringMatching(/^Pipe: expected the OTLP collector's address as an http or https URL .*, got "https:\/\/otel:\*\*\*@collector\.example\.com:99999": not a URL/) }),
+    ]);
+    // With the pipe off the address is not land's to judge; the profile's gate flag then shows, in its file.
+    writeFileSync(join(dir, '.env.Land.PostHog'), 'Capture=true\nEmit=false\nPipe=localhost:4318\n');
+    writeFileSync(join(dir, 'profiles', 'debug.env'), 'Spawn=flase\n');
+    const off = await landDone(['check'], dir);
+    expect(off.stdout).toMatch(/^profiles\/debug\.env:1: Spawn: expected true, false, .* \(it gates api\), got "flase"\n$/);
+    expect(off.stderr).toMatch(/1 problem, in profiles\/debug\.env;/);
+    expect(check.stdout + check.stderr + off.stdout + off.stderr).not.toContain('pw_Ch3ck9');
+  });
+
   it('exits 0 on a clean stack, from a subfolder too, and checks a Procfile line by line', async () => {
     const dir = makeProject({ config: { tiers: { api: { command: ['node', CHILD] } } }, profiles: { debug: 'A=1\n' } });
     mkdirSync(join(dir, 'src', 'lib'), { recursive: true });

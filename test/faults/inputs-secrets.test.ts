@@ -90,6 +90,25 @@ const cases: Case[] = [
     expected: /^land: land's environment: Spawn: expected true, false, 1, 0, on, off, yes, no or empty \(it gates b\), got "flase"$/,
   },
   {
+    kind: 'env file',
+    name: 'a collector address without its scheme (Pipe=localhost:4318) with the OTLP pipe on',
+    files: { '.env.Land.PostHog': 'Capture=true\nEmit=true\nPipe=localhost:4318\n' },
+    expected: /^land: \.env\.Land\.PostHog:3: Pipe: expected the OTLP collector's address as an http or https URL with a host and a port of 1-65535 \(as http:\/\/127\.0\.0\.1:4318\), got "localhost:4318": its scheme is not http: or https:$/,
+  },
+  {
+    kind: 'env file',
+    name: 'a collector address with a password and a port over 65535 (the older name OTLPEndpoint): the password quoted nowhere',
+    files: { '.env.Land.PostHog': 'Capture=1\nOTLPEnabled=1\nOTLPEndpoint=https://otel:pw_S3cr9t@collector.example.com:99999\n' },
+    expected: /^land: \.env\.Land\.PostHog:3: OTLPEndpoint: expected the OTLP collector's address .*: not a URL \(or its port is not 1-65535\)$/,
+    secret: 'pw_S3cr9t',
+  },
+  {
+    kind: 'environment',
+    name: 'a collector address exported as OTEL_EXPORTER_OTLP_ENDPOINT=127.0.0.1:4318 with the OTLP pipe on',
+    env: { Capture: '1', Emit: '1', OTEL_EXPORTER_OTLP_ENDPOINT: '127.0.0.1:4318' },
+    expected: /^land: land's environment: OTEL_EXPORTER_OTLP_ENDPOINT: expected the OTLP collector's address .*, got "127\.0\.0\.1:4318": not a URL/,
+  },
+  {
     kind: 'config',
     name: 'a top-level await that never settles (nothing keeps node alive): fails after the bound, naming the file',
     source: 'await new Promise(() => {});\nexport default { tiers: {} };\n',

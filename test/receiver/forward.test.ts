@@ -4,13 +4,22 @@
  * collector's endpoint as before and land receives nothing.
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Forwarder } from '../../src/receiver/forward.js';
 import { ROOT, envReports, land, landDone, makeProject, removeProjects } from '../helpers/land.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/receivers.js';
 
 const SDK_CHILD = join(ROOT, 'test', 'fixtures', 'otel-sdk-child.mjs');
 const CURL_CHILD = join(ROOT, 'test', 'fixtures', 'otlp-curl-child.sh');
 const CHILD = join(ROOT, 'test', 'fixtures', 'child.mjs');
+
+const rejections: unknown[] = [];
+const onRejection = (reason: unknown): void => void rejections.push(reason);
+beforeAll(() => void process.on('unhandledRejection', onRejection));
+afterAll(() => {
+  process.off('unhandledRejection', onRejection);
+  expect(rejections).toEqual([]);
+});
 
 const collectors: OtlpReceiver[] = [];
 afterEach(async () => {
@@ -77,5 +86,21 @@ describe('forwarding to the collector', () => {
     expect(env!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(otlp.url);
     expect(env!.OTEL_EXPORTER_OTLP_PROTOCOL).toBeUndefined();
     expect(env!.Pipe).toBe(otlp.url);
+  });
+});
+
+describe('forwarding to an address node cannot send to', () => {
+  // node's request throws synchronously on each of these; thrown inside the queue's drain, that once took land down.
+  const addresses = ['localhost:4318', '127.0.0.1:4318', 'https://otel:pw_F0rward@collector.example.com:99999', 'ftp://127.0.0.1:4318'];
+  it.each(addresses)('%s: the pipe is unavailable with a reason that quotes no address, what came is dropped and counted', async (endpoint) => {
+    const forwarder = new Forwarder({ endpoint });
+    const body = Buffer.from('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"x"}}]}]}]}');
+    forwarder.forward({ signal: 'logs', body, contentType: 'application/json', items: 1 });
+    forwarder.forward({ signal: 'traces', body, contentType: 'application/json', items: 2 });
+    await forwarder.close(1000);
+    const status = forwarder.status();
+    expect(status).toMatchObject({ state: 'unavailable', sent: 0, dropped: 3 });
+    expect(status.reason).toMatch(/^the collector address is unusable: (not a URL|its scheme is not http: or https:)/);
+    expect(JSON.stringify(status)).not.toMatch(/pw_F0rward|localhost|127\.0\.0\.1|example/);
   });
 });

@@ -174,6 +174,20 @@ describe('the receiver and bodies no SDK sends', () => {
     expect(r.status().tiers.api).toEqual({ spans: 1, logRecords: 0, metricPoints: 0, dropped: 1 });
   });
 
+  it('rejects a span whose name is not a string saying what was expected, not "[object Object]"', async () => {
+    const r = await receiver();
+    const span = (spanId: string, name: unknown) => ({ traceId: 'ab'.repeat(16), spanId, name, startTimeUnixNano: '1700000000000000000' });
+    for (const [name, got] of [[{ text: 'x' }, 'an object'], [7, 'a number']] as const) {
+      const body = { resourceSpans: [{ resource: { attributes: [{ key: 'land.tier', value: { stringValue: 'api' } }] }, scopeSpans: [{ spans: [span('bad', name)] }] }] };
+      const answer = await post(`${r.endpoint}/v1/traces`, JSON.stringify(body), json);
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body.toString())).toEqual({ partialSuccess: { rejectedSpans: 1, errorMessage: `a span's name: expected a string, got ${got}` } });
+    }
+    const kept = { resourceSpans: [{ resource: { attributes: [{ key: 'land.tier', value: { stringValue: 'api' } }] }, scopeSpans: [{ spans: [span('cd'.repeat(8), { text: 'x' }), span('ef'.repeat(8), 'named')] }] }] };
+    expect(JSON.parse((await post(`${r.endpoint}/v1/traces`, JSON.stringify(kept), json)).body.toString())).toMatchObject({ partialSuccess: { rejectedSpans: 1 } });
+    expect(r.store.spans.ofTier('api').map((stored) => stored.name)).toEqual(['named']);
+  });
+
   it('drops and counts what a tier sends beyond its share of the boot limit', async () => {
     const r = await receiver({ limits: { spans: { perBoot: 10, inMemory: 10 }, logRecords: { perBoot: 10, inMemory: 10 }, metricPoints: { perBoot: 10, inMemory: 10 } } });
     const spans = Array.from({ length: 8 }, (_, i) => ({ traceId: 'ab'.repeat(16), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'x', startTimeUnixNano: 1 }));

@@ -30,6 +30,24 @@ describe('LazyPart', () => {
     expect(reasons).toEqual([part.failure]);
   });
 
+  it("masks credentials a library's message quotes (the exporter names the URL it could not parse)", async () => {
+    const part = new LazyPart(
+      () => Promise.reject(new Error("Configuration: Could not parse user-provided export URL: 'https://otel:pw_L4zy9@collector.example.com:99999/v1/traces'")),
+      () => undefined,
+      'the OpenTelemetry SDK',
+    );
+    await part.load();
+    expect(part.failure).toBe(
+      "could not load the OpenTelemetry SDK (Configuration: Could not parse user-provided export URL: 'https://otel:***@collector.example.com:99999/v1/traces')",
+    );
+  });
+
+  it('never rejects when onLoad throws: the part is then said to have failed', async () => {
+    const part = new LazyPart(async () => 'part', () => { throw new Error('attach failed'); }, 'a part');
+    await part.load();
+    expect(part.failure).toBe('could not load a part (attach failed)');
+  });
+
   it('within: undefined when the part is not there in time (a part that never loads does not hold it up)', async () => {
     const part = new LazyPart(() => new Promise<string>(() => undefined), () => undefined, 'a part that never loads');
     expect(await part.within(20)).toBeUndefined();

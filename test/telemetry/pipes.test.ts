@@ -1,4 +1,7 @@
 /** The PostHog and OTLP pipes of one process, against local receivers decoding the real wire traffic. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newTraceId, TelemetryClient, type TelemetryClientOptions } from '../../src/telemetry/index.js';
 import {
@@ -229,4 +232,23 @@ describe('fail-open against a host that is down, hangs, or fails', () => {
       expect(consoleWarn).not.toHaveBeenCalled();
     });
   }
+});
+
+describe('a collector address the exporter cannot parse', () => {
+  it('marks OTLP unavailable from the start with a reason that quotes no address; the recording goes on without it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-pipes-address-'));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const consoleError = vi.spyOn(console, 'error');
+    const pipe = 'https://otel:pw_P1pes9@collector.example.com:99999';
+    const telemetry = client({ Capture: 'true', Emit: 'true', Pipe: pipe, Record: '1' }, { recordDir: dir });
+    telemetry.startSpan('air.work').end();
+    await telemetry.shutdown();
+    const status = telemetry.status();
+    expect(status.otlp).toMatchObject({ state: 'unavailable', reason: 'the collector address is unusable: not a URL (or its port is not 1-65535)' });
+    expect(status.record).toMatchObject({ state: 'on', dropped: 0 });
+    expect(JSON.stringify(status)).not.toContain('pw_P1pes9');
+    const recorded = readFileSync(join(dir, 'spans.ndjson'), 'utf8');
+    expect(recorded).toContain('"name":"air.work"');
+    expect(consoleError).not.toHaveBeenCalled();
+  });
 });

@@ -1,0 +1,72 @@
+/**
+ * `land trace` while the stack runs with the recording off (no env file, the default): land.boot ends only at
+ * shutdown, so the boot's trace is found by land's other spans (a spawn span ends at ready). A tier's own trace is
+ * listed apart and the boot's is never among them; replicas' spawn spans read by the replica's name.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanUp } from '../control/helpers.js';
+import { child, land, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
+
+const runs: LandRun[] = [];
+afterEach(async () => {
+  await cleanUp(runs);
+  removeProjects();
+});
+
+interface SpanLine {
+  traceId: string;
+  name: string;
+}
+
+const OWN_TRACE = '0123456789abcdef'.repeat(2);
+
+/** Two spans of a trace tier `t` started on its own, in OTLP/JSON. */
+function ownTrace(): string {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const span = (spanId: string, name: string, parentSpanId?: string) => ({
+    traceId: OWN_TRACE,
+    spanId,
+    ...(parentSpanId ? { parentSpanId } : {}),
+    name,
+    startTimeUnixNano: String(now),
+    endTimeUnixNano: String(now + 5_000_000n),
+  });
+  const resource = { attributes: [{ key: 'land.tier', value: { stringValue: 't' } }] };
+  return JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ spans: [span('a'.repeat(16), 'own.root'), span('b'.repeat(16), 'own.child', 'a'.repeat(16))] }] }] });
+}
+
+async function spansOnDisk(dir: string, count: number): Promise<SpanLine[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const out = (await landDone(['trace', '--json'], dir)).stdout.trim();
+    const lines = out === '' ? [] : out.split('\n').map((line) => JSON.parse(line) as SpanLine);
+    if (lines.length >= count) return lines;
+    if (Date.now() > deadline) throw new Error(`expected ${count} spans on disk, got: ${out}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('land trace of a running boot, recording off', () => {
+  it("draws the boot's trace (not every span) and lists only the tiers' own traces; replicas by their names", async () => {
+    const dir = makeProject({ config: { app: 'd', tiers: { t: { command: child() }, web: { command: child(), replicas: 2 } } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/web\.2: starting → ready/);
+    await run.waitFor(/web\.1: starting → ready/);
+    await run.waitFor(/t: starting → ready/);
+    const status = JSON.parse((await landDone(['status', '--json'], dir)).stdout) as { traceId: string; receiver: { endpoint: string } };
+    const answer = await fetch(`${status.receiver.endpoint}/v1/traces`, { method: 'POST', body: ownTrace(), headers: { 'content-type': 'application/json' } });
+    expect(answer.status).toBe(200);
+    const lines = await spansOnDisk(dir, 5);
+    expect(lines.filter((span) => span.traceId === status.traceId).map((span) => span.name).sort()).toEqual(['land.spawn t', 'land.spawn web', 'land.spawn web']);
+
+    const tree = await landDone(['trace'], dir, { COLUMNS: '100' });
+    expect(tree.code).toBe(0);
+    expect(tree.stdout).toMatch(new RegExp(`^boot \\S+\\ntrace ${status.traceId} · 3 spans · 0 events\\n`));
+    const rows = tree.stdout.split('\n');
+    expect(rows.filter((row) => row.startsWith('land.spawn ')).map((row) => row.split(/\s+/)[1]).sort()).toEqual(['t', 'web.1', 'web.2']);
+    const own = rows.slice(rows.findIndex((row) => row.startsWith('traces tiers started on their own')) + 1).filter((row) => row !== '');
+    expect(own).toEqual([expect.stringMatching(new RegExp(`^t\\s+${OWN_TRACE.slice(0, 12)}\\s+2 spans .*own\\.root$`))]);
+    expect((await run.stop()).code).toBe(0);
+  });
+});
