@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanUp, http, tierOf } from '../control/helpers.js';
 import { child, envReports, expectCleanRejection, freePort, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { call, login } from '../dashboard/helpers.js';
 import { recordedEvents, sleeper, snapshot, tierWhen } from './support.js';
 
 const runs: LandRun[] = [];
@@ -186,7 +187,11 @@ describe('fault: credentials in probe URLs', () => {
     const dir = makeProject({
       config: {
         tiers: {
-          web: { command: child('--http', port), ready: { http: `http://admin:hunter2-s3cret@127.0.0.1:${port}/health${query}`, timeoutMs: 20_000 } },
+          web: {
+            // Arguments the child ignores, as a real server would take them: the dashboard's tier detail shows them masked.
+            command: [...child('--http', port), '--token=Arg-s3cret-3', `https://bob:Arg-s3cret-4@db/x${query}`],
+            ready: { http: `http://admin:hunter2-s3cret@127.0.0.1:${port}/health${query}`, timeoutMs: 20_000 },
+          },
           dead: {
             command: child(),
             ready: { http: `http://admin:hunter2-s3cret@127.0.0.1:${closed}/health${query}`, timeoutMs: 1500 },
@@ -204,11 +209,18 @@ describe('fault: credentials in probe URLs', () => {
     const statusJson = (await landDone(['status', '--json'], dir)).stdout;
     expect(statusJson).toContain(`http http://admin:***@127.0.0.1:${port}/health?api_key=***&token=***&plain=1 passed`);
     const raw = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/status');
+    const [, url, dashboardPort] = /land: dashboard on (http:\/\/127\.0\.0\.1:(\d+)\/login\?token=\S+)/.exec(run.output)!;
+    const cookie = await login(Number(dashboardPort), url!);
+    const detail = (await call(Number(dashboardPort), '/api/tiers/web', { headers: { cookie } })).body;
+    expect(JSON.parse(detail)).toMatchObject({
+      command: expect.arrayContaining(['--token=***', 'https://bob:***@db/x?api_key=***&token=***&plain=1']),
+      ready: `HTTP GET http://admin:***@127.0.0.1:${port}/health?api_key=***&token=***&plain=1 answering 2xx, within 20000 ms`,
+    });
     expect((await run.stop()).code).toBe(0);
     const events = readFileSync(join(dir, '.land', 'telemetry', run.bootId, 'events.ndjson'), 'utf8');
     expect(recordedEvents(dir, run.bootId).some((event) => event.event === 'land:dead:error')).toBe(true);
-    for (const text of [statusJson, raw.body, events, run.output]) {
-      for (const secret of ['hunter2-s3cret', 'K3y-s3cret-1', 'T0k-s3cret-2']) expect(text).not.toContain(secret);
+    for (const text of [statusJson, raw.body, events, run.output, detail]) {
+      for (const secret of ['hunter2-s3cret', 'K3y-s3cret-1', 'T0k-s3cret-2', 'Arg-s3cret']) expect(text).not.toContain(secret);
     }
   });
 });
