@@ -119,7 +119,7 @@ export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredS
     const origin = (origins[group] ??= originOf(resource, group));
     const events = list(span.events)
       .filter(isObject)
-      .map((event) => ({ name: cut(String(event.name ?? ''), 256), timeMs: nanosToMs(event.timeUnixNano) ?? startMs, attributes: keyValues(event.attributes) }));
+      .map((event) => ({ name: cut(text(event.name) ?? '', 256), timeMs: nanosToMs(event.timeUnixNano) ?? startMs, attributes: keyValues(event.attributes) }));
     const kind = typeof span.kind === 'number' ? span.kind : 0;
     const item: StoredSpan = {
       tier: origin.tier,
