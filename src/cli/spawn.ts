@@ -14,6 +14,7 @@ import { ControlError } from '../supervisor/control-error.js';
 import type { StackSnapshot, TierSnapshot } from '../supervisor/types.js';
 import { findTarget, withStack, type TargetOptions } from './control-target.js';
 import { foregroundTier } from './foreground-tier.js';
+import { unknownTiers } from '../logs/selection.js';
 
 export interface SpawnOptions extends TargetOptions {
   profile?: string;
@@ -32,7 +33,7 @@ function met(tier: TierSnapshot, condition: DependencyCondition): boolean {
 
 function find(snapshot: StackSnapshot, name: string): TierSnapshot {
   const tier = snapshot.tiers.find((candidate) => candidate.name === name);
-  if (!tier) throw new ControlError('unknown-tier', `unknown tier ${name} (known: ${snapshot.tiers.map((t) => t.name).join(', ')})`);
+  if (!tier) throw new ControlError('unknown-tier', unknownTiers([name], snapshot.tiers.map((t) => t.name)));
   return tier;
 }
 
