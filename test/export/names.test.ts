@@ -114,7 +114,7 @@ describe('export names that an engine would fold together', () => {
         const compose = await composeConfig(out);
         expect(compose.code, compose.stderr).toBe(0);
         // Each service reads its own secrets file.
-        for (const [tier, token] of [['API', 'tok-upper'], ['api', 'tok-lower'], ['Api', 'tok-mixed']]) {
+        for (const [tier, token] of [['API', 'tok-upper'], ['api', 'tok-lower'], ['Api', 'tok-mixed']] as const) {
           expect(compose.config.services[tier]!.environment.API_TOKEN, tier).toBe(token);
         }
       } else {
