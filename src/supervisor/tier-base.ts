@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { DaemonLife } from './daemon-life.js';
 import type { LeftBehind, Leftovers, NamedStray } from './left-behind.js';
-import { readProc } from './process-tree.js';
+import { sameProcess } from './process-tree.js';
 import type { LineBlock } from './line-block.js';
 import type { OutputGate } from './output-gate.js';
 import { RestartBudget } from './restart-policy.js';
@@ -159,7 +159,7 @@ export abstract class TierBase {
 
   /** The processes its failed daemon starts named that still run (the same pid and start time). */
   straysRunning(): NamedStray[] {
-    return this.namedStrays.filter(({ pid, startTime }) => readProc(pid)?.startTime === startTime).map(({ pid, name }) => ({ tier: this.name, pid, name }));
+    return this.namedStrays.filter(({ pid, startTime }) => sameProcess(pid, startTime) !== undefined).map(({ pid, name }) => ({ tier: this.name, pid, name }));
   }
 
   snapshot(): TierSnapshot {
