@@ -6,7 +6,7 @@ import type { BootPlan } from '../config/types.js';
 import { startControlServer, type ControlServer } from '../control/server.js';
 import { cannotListen, oneLine } from '../errors.js';
 import { EXIT_LEFT_BEHIND } from '../control/exit-codes.js';
-import { describeStillRunning, type StillRunning } from '../supervisor/left-behind.js';
+import { describeStillRunning, describeStrays, type NamedStray, type StillRunning } from '../supervisor/left-behind.js';
 import { DEFAULTS } from '../config/resolve.js';
 import { removePidRecord, writePidRecord } from '../supervisor/pidfile.js';
 import { pruneBootsAfterFirstSpawn } from '../supervisor/retention.js';
@@ -281,10 +281,12 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   if (dashboard) process.stderr.write(`land: dashboard on ${dashboard.loginUrl}\n`);
 
   let left: StillRunning[] = [];
+  let strays: NamedStray[] = [];
   const stopped = new Promise<void>((resolve) =>
     supervisor.subscribe((event) => {
       if (event.type !== 'shutdown' || event.phase !== 'end') return;
       left = event.left ?? [];
+      strays = event.strays ?? [];
       boot.how.reason = event.reason;
       resolve();
     }),
@@ -322,6 +324,6 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   if (shown === 'tui' && boot.how.end) tell(`land: stopped: ${boot.how.end.reason}`);
   const exitCode = stackCode(boot.how, options.ending);
   // Said last, where it is seen (after the UI is gone, after the counts); the design's promise was not kept.
-  for (const line of describeStillRunning(left)) tell(`land: ${line}`);
+  for (const line of [...describeStillRunning(left), ...describeStrays(strays)]) tell(`land: ${line}`);
   return left.length > 0 && exitCode === 0 ? EXIT_LEFT_BEHIND : exitCode;
 }

@@ -4,7 +4,7 @@ import { streamLines } from '../control/client.js';
 import { EXIT_LEFT_BEHIND, EXIT_NO_ANSWER, EXIT_NO_STACK } from '../control/exit-codes.js';
 import type { ShutdownAccepted, ShutdownMessage } from '../control/protocol.js';
 import { InputError } from '../errors.js';
-import { describeStillRunning, type StillRunning } from '../supervisor/left-behind.js';
+import { describeStillRunning, describeStrays, type NamedStray, type StillRunning } from '../supervisor/left-behind.js';
 import { findTarget, withStack, type TargetOptions } from './control-target.js';
 import { isStopped, startTimeOf, stillRunning } from './land-process.js';
 import { DeadLandError } from './dead-land.js';
@@ -19,6 +19,8 @@ const EXIT_WAIT_MS = 30_000;
 interface Heard {
   land?: ShutdownAccepted & { startTime?: string };
   left?: StillRunning[];
+  /** What failed daemon starts named and land did not stop, still running at the shutdown's end. */
+  strays?: NamedStray[];
 }
 
 /** Asks for the shutdown and reads its answer until the stack has stopped (or the answer was cut short). */
@@ -26,7 +28,7 @@ async function requestShutdown(options: TargetOptions): Promise<Heard> {
   const heard: Heard = {};
   const onLine = (line: string) => {
     const message = JSON.parse(line) as ShutdownMessage;
-    if (message.kind === 'stopped') return void (heard.left = message.left);
+    if (message.kind === 'stopped') return void Object.assign(heard, { left: message.left, strays: message.strays });
     // Read at once: a later read could be of another process that took the pid.
     heard.land = { pid: message.pid, bootId: message.bootId, startTime: startTimeOf(message.pid) };
     process.stderr.write(`land: stopping boot ${message.bootId} (land pid ${message.pid})…\n`);
@@ -82,10 +84,10 @@ export async function downCommand(options: TargetOptions): Promise<number> {
     if (error instanceof DeadLandError) return reapDeadLand(error);
     throw error;
   }
-  const { land, left = [] } = heard;
+  const { land, left = [], strays = [] } = heard;
   if (land) await waitForExit(land);
   process.stdout.write(`land: stack stopped${land ? ` (boot ${land.bootId})` : ''}\n`);
-  for (const line of describeStillRunning(left)) process.stderr.write(`land: ${line}\n`);
+  for (const line of [...describeStillRunning(left), ...describeStrays(strays)]) process.stderr.write(`land: ${line}\n`);
   return left.length > 0 ? EXIT_LEFT_BEHIND : 0;
 }
 

@@ -10,6 +10,7 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import type { SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
 import type { StackEnd } from './boot.js';
 import { describeEnd, exitCodeOf } from './foreground-tier.js';
+import { unknownTiers } from '../logs/selection.js';
 
 /** The tiers whose end ends the stack, and how the person asked for it (for the lines that say why). */
 export interface EndingTiers {
@@ -21,12 +22,11 @@ export interface EndingTiers {
 
 function flagTier(plan: BootPlan, name: string): string {
   const tiers = plan.config.tiers;
-  const known = () => tiers.map((tier) => tier.name).join(', ');
   const [group, replica] = name.split('.');
   if (replica !== undefined && tiers.some((tier) => tier.name === group && tier.replicas !== undefined)) {
     throw new InputError(`--exit-with: ${name} is one replica of ${group}: expected the tier's name (${group}: the stack ends once every replica has ended)`);
   }
-  if (!tiers.some((tier) => tier.name === name)) throw new InputError(`--exit-with: unknown tier ${name} (known: ${known()})`);
+  if (!tiers.some((tier) => tier.name === name)) throw new InputError(`--exit-with: ${unknownTiers([name], tiers.map((tier) => tier.name))}`);
   const planned = plan.tiers.find((tier) => tier.name === name);
   if (planned && !planned.enabled) {
     throw new InputError(`--exit-with: tier ${name} is gated off by profile ${plan.profile} (${planned.gatedBy ?? 'gated'}): expected a tier that starts`);

@@ -8,6 +8,7 @@
  */
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError } from '../errors.js';
+import { unknownTiers } from '../logs/selection.js';
 
 export const NOT_REQUESTED = 'not requested';
 
@@ -25,7 +26,7 @@ function withDependencies(byName: Map<string, ResolvedTier>, names: string[]): S
 export function restrictPlan(plan: BootPlan, only: string[], withDeps: boolean): BootPlan {
   const byName = new Map(plan.config.tiers.map((tier) => [tier.name, tier]));
   for (const name of only) {
-    if (!byName.has(name)) throw new InputError(`unknown tier ${name} (known: ${[...byName.keys()].join(', ')})`);
+    if (!byName.has(name)) throw new InputError(unknownTiers([name], [...byName.keys()]));
   }
   const wanted = withDeps ? withDependencies(byName, only) : new Set(only);
   const tiers = plan.tiers.map((tier) => {

@@ -5,7 +5,7 @@
  */
 import type { OutputGate } from '../supervisor/output-gate.js';
 import type { SupervisorEvent } from '../supervisor/types.js';
-import { summarizeStillRunning } from '../supervisor/left-behind.js';
+import { summarizeStillRunning, type NamedStray, type StillRunning } from '../supervisor/left-behind.js';
 import { describeChange } from '../watch/describe.js';
 import { OutputBatch } from './output-batch.js';
 import { tierHeads } from './tier-heads.js';
@@ -21,6 +21,14 @@ export interface PrinterOptions {
   gate: OutputGate;
 }
 
+/** The shutdown's last line: what is still running is said in it, not left to the lines after. */
+function shutdownEnd(left: readonly StillRunning[] | undefined, strays: readonly NamedStray[] | undefined): string {
+  const parts = ['every tier stopped'];
+  if (left) parts.push(`still running, land could not stop them: ${summarizeStillRunning(left)}`);
+  if (strays) parts.push(`still running, named by a failed daemon start and not stopped: ${strays.map(({ tier, pid, name }) => `pid ${pid} (${name}, by ${tier})`).join(', ')}`);
+  return parts.join('; ');
+}
+
 function describe(event: SupervisorEvent): string | undefined {
   switch (event.type) {
     case 'state':
@@ -31,7 +39,7 @@ function describe(event: SupervisorEvent): string | undefined {
       return `${event.tier}: ${event.tag}: ${event.message}`;
     case 'shutdown':
       if (event.phase === 'begin') return `shutting down (${event.reason})`;
-      return event.left ? `every tier stopped; still running, land could not stop them: ${summarizeStillRunning(event.left)}` : 'every tier stopped';
+      return shutdownEnd(event.left, event.strays);
     case 'scale':
       return `${event.tier}: scaled from ${event.from} to ${event.to} replica${event.to === 1 ? '' : 's'}`;
     case 'change':

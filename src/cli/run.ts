@@ -22,6 +22,7 @@ import { inTerminalForeground } from './attachment.js';
 import { readConfig, type InputOptions } from './inputs.js';
 import { inheritedTrace } from './inherited-trace.js';
 import { withMachineStdout } from './machine-output.js';
+import { unknownTiers } from '../logs/selection.js';
 
 export interface RunOptions extends InputOptions {
   tier?: string;
@@ -56,7 +57,7 @@ function namedTier(plan: BootPlan, name: string): ResolvedTier {
   const index = Number(number ?? 1);
   if (base && base.replicas === undefined && number === undefined) return base;
   if (base?.replicas !== undefined && index <= base.replicas) return replicaConfig(base, index);
-  throw new InputError(`--tier: unknown tier ${name} (known: ${tiers.map((tier) => tier.name).join(', ')})`);
+  throw new InputError(`--tier: ${unknownTiers([name], tiers.map((tier) => tier.name))}`);
 }
 
 /**

@@ -12,8 +12,9 @@ import type { DependencyCondition } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { ControlError } from '../supervisor/control-error.js';
 import type { StackSnapshot, TierSnapshot } from '../supervisor/types.js';
-import { findTarget, withStack, type TargetOptions } from './control-target.js';
+import { findTarget, withStack, type Target, type TargetOptions } from './control-target.js';
 import { foregroundTier } from './foreground-tier.js';
+import { unknownTiers } from '../logs/selection.js';
 
 export interface SpawnOptions extends TargetOptions {
   profile?: string;
@@ -32,7 +33,7 @@ function met(tier: TierSnapshot, condition: DependencyCondition): boolean {
 
 function find(snapshot: StackSnapshot, name: string): TierSnapshot {
   const tier = snapshot.tiers.find((candidate) => candidate.name === name);
-  if (!tier) throw new ControlError('unknown-tier', `unknown tier ${name} (known: ${snapshot.tiers.map((t) => t.name).join(', ')})`);
+  if (!tier) throw new ControlError('unknown-tier', unknownTiers([name], snapshot.tiers.map((t) => t.name)));
   return tier;
 }
 
@@ -70,9 +71,25 @@ async function startDependencies(socket: string, snapshot: StackSnapshot, name: 
   }
 }
 
+/**
+ * A land that is booting the stack here (it holds the folder, its socket does not answer yet): the spawn waits for
+ * it and goes into its stack, as `land down` and `land status` wait (no-stack.ts), instead of starting the tier
+ * alone and being refused by the claim (exit 4). Said on stderr, since the wait may last the boot's seconds.
+ */
+async function bootingLand(target: Target, tier: string): Promise<boolean> {
+  // Loaded only here: the pid file's module brings the process-tree code.
+  const { liveLand, readPidRecord } = await import('../supervisor/pidfile.js');
+  const land = liveLand(readPidRecord(target.rootDir));
+  if (!land?.booting) return false;
+  process.stderr.write(`land: the stack here is starting (land pid ${land.pid}, boot ${land.bootId}): ${tier} is spawned into it once it answers\n`);
+  return true;
+}
+
 export async function spawnCommand(tier: string, options: SpawnOptions): Promise<number> {
   const target = findTarget(options);
-  if ((await probeSocket(target.socket)) !== 'live') {
+  const live = async () => (await probeSocket(target.socket)) === 'live';
+  // Probed again after the pid file: a land that stopped booting in between has its socket bound by then.
+  if (!(await live()) && !(await bootingLand(target, tier)) && !(await live())) {
     const { upCommand } = await import('./up.js');
     return upCommand({
       config: options.config,

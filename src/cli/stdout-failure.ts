@@ -3,7 +3,7 @@
  * grep -m1 ready`), a redirected file's disk fills (ENOSPC), a terminal hangs up (EIO). The 'error' event had no
  * listener in the client commands, so it crashed them with a Node stack trace (exit 1), `land up -d` half-way
  * through its wait. Now (README "When an output fails"):
- * - a reader that goes away ends the command quietly: `land logs` at once, exit 0 (what the reader wanted it has, as
+ * - a reader that goes away ends the command quietly: `land logs` at once (`-f` also on a quiet stack: reader-watch.ts), exit 0 (what the reader wanted it has, as
  *   ripgrep ends; not 141, the 128 + SIGPIPE of `cat` or `git`, which `set -o pipefail` takes for a failure); any other
  *   command finishes what it does and exits with its own code (a restart is still done, a failed check still 2);
  * - any other failure is said on stderr, and a command that would have exited 0 exits 1 (its output is lost);
@@ -20,7 +20,7 @@ const OWN_RULES = new Set(['up', 'spawn', 'run', 'watch']);
 let judged = false;
 
 /** Before the command runs: a failing stdout never crashes it, and `land logs` ends with its reader. */
-export function watchStdout(command: string, options: { background?: boolean }): void {
+export function watchStdout(command: string, options: { background?: boolean; follow?: boolean }): void {
   guardStdio();
   judged = !OWN_RULES.has(command) || (command === 'up' && options.background === true);
   if (!judged || !ENDS_WITH_READER.has(command)) return;
@@ -29,6 +29,8 @@ export function watchStdout(command: string, options: { background?: boolean }):
     if (why !== 'EPIPE') tell(`land: could not write to stdout (${why})`);
     process.exit(why === 'EPIPE' ? 0 : 1);
   });
+  // Following a quiet stack, no write would fail: the reader is watched instead (reader-watch.ts, loaded only here).
+  if (options.follow === true) void import('./reader-watch.js').then(({ watchReader }) => watchReader(() => process.exit(0)));
 }
 
 /**

@@ -6,6 +6,7 @@ import { loadCodec } from '../receiver/transport/lazy-codec.js';
 import { findLatestBoot, renderTrace, traceJsonLines } from '../telemetry/trace-view.js';
 import { readConfig, type InputOptions } from './inputs.js';
 import { withMachineStdout, writeOut } from './machine-output.js';
+import { unknownTiers } from '../logs/selection.js';
 
 export interface TraceOptions extends InputOptions {
   /** Draw this trace (full id or a unique prefix) instead of the boot's. */
@@ -28,7 +29,7 @@ async function trace(bootId: string | undefined, options: TraceOptions): Promise
   const dir = join(root, id);
   if (!existsSync(dir)) throw new InputError(`boot id: no recording for "${id}" under ${root}`);
   if (options.tier !== undefined && !config.tiers.some((tier) => tier.tier === options.tier || tier.name === options.tier) && options.tier !== 'mountain') {
-    throw new InputError(`--tier: unknown tier "${options.tier}" (known: mountain, ${config.tiers.map((tier) => tier.tier).join(', ')})`);
+    throw new InputError(`--tier: ${unknownTiers([options.tier], ['mountain', ...config.tiers.map((tier) => tier.tier)])}`);
   }
   // The receiver keeps protobuf requests as they came: reading them needs the codec (protobufjs, loaded lazily).
   const decoder = existsSync(join(dir, 'receiver')) ? await loadCodec() : undefined;

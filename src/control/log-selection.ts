@@ -73,7 +73,7 @@ function recordNames(tiers: readonly TierSnapshot[]): (telemetry: string) => str
 export function stackSelection(control: SupervisorControl, store: LogStore | undefined, wanted: readonly string[], limit?: number): LogSelection {
   const { tiers } = control.snapshot();
   const unknown = unknownNames(tiers.map((tier) => tier.name), wanted);
-  if (unknown.length > 0) throw new ApiFailure('unknown-tier', `${unknownTiers(unknown)} (known: ${tiers.map((tier) => tier.name).join(', ')})`);
+  if (unknown.length > 0) throw new ApiFailure('unknown-tier', unknownTiers(unknown, tiers.map((tier) => tier.name)));
   const chosen = tiers.filter((tier) => selects(wanted, tier.name));
   const shownAs = recordNames(tiers);
   const sources = chosen.map((tier) => {

@@ -19,7 +19,7 @@
  */
 import type { StoredLogRecord } from '../receiver/model/types.js';
 import type { ControlErrorCode } from '../supervisor/control-error.js';
-import type { StillRunning } from '../supervisor/left-behind.js';
+import type { NamedStray, StillRunning } from '../supervisor/left-behind.js';
 import type { LineCut, LogStream, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
 
 export const TIER_COMMANDS = ['start', 'stop', 'restart', 'spawn'] as const;
@@ -77,7 +77,7 @@ export interface ShutdownAccepted {
 }
 
 /** The lines of `POST /shutdown?wait=1`: accepted at once, stopped when the shutdown has ended. */
-export type ShutdownMessage = ({ kind: 'accepted' } & ShutdownAccepted) | { kind: 'stopped'; left: StillRunning[] };
+export type ShutdownMessage = ({ kind: 'accepted' } & ShutdownAccepted) | { kind: 'stopped'; left: StillRunning[]; strays?: NamedStray[] };
 
 export interface LogLine {
   tier: string;

@@ -8,6 +8,7 @@ import { ControlError, type ControlErrorCode } from '../supervisor/control-error
 import type { LineCut, LogStream, StackSnapshot, SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
 import { ApiError, requestJson, streamLines, type LineStream, type StreamEnd } from './client.js';
 import { HELLO_LOG_LINES, type EventStreamMessage } from './protocol.js';
+import { unknownTiers } from '../logs/selection.js';
 
 type Entry = { stream: LogStream; line: string; at: number; cut?: LineCut };
 
@@ -120,7 +121,7 @@ export class RemoteControl implements SupervisorControl {
   }
 
   logs(name: string, limit?: number): Entry[] {
-    if (!this.current.tiers.some((tier) => tier.name === name)) throw new ControlError('unknown-tier', `unknown tier ${name}`);
+    if (!this.current.tiers.some((tier) => tier.name === name)) throw new ControlError('unknown-tier', unknownTiers([name], this.current.tiers.map((tier) => tier.name)));
     const list = this.lines.get(name) ?? [];
     return limit === undefined ? [...list] : list.slice(Math.max(0, list.length - limit));
   }

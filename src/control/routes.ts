@@ -20,6 +20,7 @@ import { sendLogs, streamLogs, type LogFormat } from './log-stream.js';
 import { streamEvents, type StreamSet } from './streams.js';
 import { lineCount } from '../logs/line-count.js';
 import { MAX_REPLICAS } from '../config/limits.js';
+import { unknownTiers } from '../logs/selection.js';
 
 export interface RouteContext {
   control: SupervisorControl;
@@ -53,7 +54,7 @@ export function runTierCommand(control: SupervisorControl, command: TierCommand,
 /** The instance a command named, or every replica of the tier it named. */
 function tierSnapshots(control: SupervisorControl, name: string) {
   const tiers = control.snapshot().tiers.filter((candidate) => candidate.name === name || candidate.group === name);
-  if (tiers.length === 0) throw new ApiFailure('unknown-tier', `unknown tier ${name}`);
+  if (tiers.length === 0) throw new ApiFailure('unknown-tier', unknownTiers([name], control.snapshot().tiers.map((tier) => tier.name)));
   return tiers;
 }
 

@@ -5,20 +5,20 @@
  * supervisor owns the tiers; this keeps nothing but the end event's `left`, for a request that comes after it.
  */
 import type { ServerResponse } from 'node:http';
-import type { StillRunning } from '../supervisor/left-behind.js';
+import type { NamedStray, StillRunning } from '../supervisor/left-behind.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import type { ShutdownMessage } from './protocol.js';
 import type { StreamSet } from './streams.js';
 
 export class ShutdownWatch {
   /** The shutdown's end, once published: what it left running. */
-  private ended?: StillRunning[];
-  private readonly waiting = new Set<(left: StillRunning[]) => void>();
+  private ended?: { left: StillRunning[]; strays?: NamedStray[] };
+  private readonly waiting = new Set<(end: { left: StillRunning[]; strays?: NamedStray[] }) => void>();
 
   constructor(control: SupervisorControl) {
     control.subscribe((event) => {
       if (event.type !== 'shutdown' || event.phase !== 'end') return;
-      this.ended = event.left ?? [];
+      this.ended = { left: event.left ?? [], ...(event.strays ? { strays: event.strays } : {}) };
       for (const done of [...this.waiting]) done(this.ended);
     });
   }
@@ -31,10 +31,10 @@ export class ShutdownWatch {
     const send = (message: ShutdownMessage) => res.write(`${JSON.stringify(message)}\n`);
     res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
     send({ kind: 'accepted', ...identity });
-    const finish = (left?: StillRunning[]) => {
+    const finish = (end?: { left: StillRunning[]; strays?: NamedStray[] }) => {
       this.waiting.delete(finish);
       forget();
-      if (left) send({ kind: 'stopped', left });
+      if (end) send({ kind: 'stopped', ...end });
       res.end();
     };
     const forget = streams.add(() => finish());

@@ -27,6 +27,7 @@ import type { DashboardSources } from './sources.js';
 import { withBootSpan } from './boot-span.js';
 import { UsageSeries } from './usage-series.js';
 import { LOG_PAGE_MAX, type LogPage, type TelemetryView } from './wire.js';
+import { unknownTiers } from '../logs/selection.js';
 
 const ACTIONS = new Set(['start', 'stop', 'restart']);
 
@@ -94,7 +95,7 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     }
     if (parts[1] === 'tiers' && parts.length === 3 && method === 'GET') {
       const detail = sources.tierDetail(parts[2]!);
-      if (!detail) throw new ApiFailure('unknown-tier', `unknown tier ${parts[2]}`);
+      if (!detail) throw new ApiFailure('unknown-tier', unknownTiers([parts[2]!]));
       return sendJson(res, 200, detail);
     }
     if (parts[1] === 'tiers' && parts.length === 4 && method === 'POST' && ACTIONS.has(parts[3]!)) {

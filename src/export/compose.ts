@@ -14,6 +14,7 @@ import { Document, isMap, type Pair, type YAMLMap } from 'yaml';
 import { formatSize } from '../config/size.js';
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
+import { caseSafeStems } from './names.js';
 import { describeProbe, probeCheck, seconds } from './probes.js';
 import {
   binarySize,
@@ -77,7 +78,7 @@ function dependsOn(model: ExportModel, tier: ExportTier, warn: (text: string) =>
   return conditions;
 }
 
-function service(model: ExportModel, tier: ExportTier, image: string, warnings: ExportWarning[]): Service {
+function service(model: ExportModel, tier: ExportTier, image: string, warnings: ExportWarning[], secrets: string | undefined): Service {
   const warn = (text: string) => warnings.push({ tier: tier.name, text });
   const ending = exitWithWarning('compose', model, tier);
   if (ending) warn(ending);
@@ -99,7 +100,7 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
     command: tier.command.map(literal),
     environment: Object.fromEntries(Object.entries(tier.env).map(([key, value]) => [key, literal(value)])),
   };
-  if (Object.keys(tier.secrets).length > 0) entry.env_file = [secretsFile(tier)];
+  if (secrets !== undefined) entry.env_file = [secrets];
   const check = healthcheck(tier);
   if (check) entry.healthcheck = check;
   const conditions = dependsOn(model, tier, warn);
@@ -114,8 +115,9 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
   return entry;
 }
 
-export function secretsFile(tier: ExportTier): string {
-  return `${tier.name}.secrets.env`;
+/** A tier's secrets file, by its file stem (names.ts `caseSafeStems`: its name unless another differs only in case). */
+function secretsFile(stem: string): string {
+  return `${stem}.secrets.env`;
 }
 
 /** Each service's warnings as a comment above it; the header and the stack's warnings at the top. */
@@ -136,12 +138,17 @@ export function exportCompose(model: ExportModel, options: { image?: string } = 
   const warnings: ExportWarning[] = [...model.warnings];
   const services: Record<string, Service> = {};
   const files: ExportFile[] = [];
+  const withSecrets = model.tiers.filter((tier) => Object.keys(tier.secrets).length > 0).map((tier) => tier.name);
+  const named = caseSafeStems(withSecrets, secretsFile);
+  warnings.push(...named.warnings);
   for (const tier of model.tiers) {
-    services[tier.name] = service(model, tier, image, warnings);
+    const stem = named.stems.get(tier.name);
+    const secretsName = stem === undefined ? undefined : secretsFile(stem);
+    services[tier.name] = service(model, tier, image, warnings, secretsName);
     const secrets = Object.entries(tier.secrets);
-    if (secrets.length > 0) {
+    if (secretsName !== undefined) {
       // docker-compose reads env files literally: one KEY=value per line, no quotes, no expansion.
-      files.push({ name: secretsFile(tier), content: `${secrets.map(([key, value]) => `${key}=${value.replace(/\n/g, ' ')}`).join('\n')}\n`, secret: true });
+      files.push({ name: secretsName, content: `${secrets.map(([key, value]) => `${key}=${value.replace(/\n/g, ' ')}`).join('\n')}\n`, secret: true });
     }
   }
   const document = new Document({ services }, YAML_OPTIONS);

@@ -77,3 +77,35 @@ export function tierLabels(names: readonly string[]): { labels: Map<string, stri
   }
   return { labels, warnings };
 }
+
+/**
+ * File names that stay apart where case is ignored (macOS's file system by default): systemd's `<app>-<tier>.service`
+ * and Compose's `<tier>.secrets.env` keep a tier's name as it is, so tiers `API` and `api` wrote two files that
+ * such a file system takes for one (the second replaced the first). Among tiers whose names differ only in case, a
+ * name already all lowercase is kept and each other one takes `-<hash of its name>`, the hash its Kubernetes label
+ * gets (`API` → `API-c8e599`); a warning names them and the files they became (`fileOf` a stem). Tiers that meet no
+ * other keep their names.
+ */
+export function caseSafeStems(names: readonly string[], fileOf: (stem: string) => string): { stems: Map<string, string>; warnings: ExportWarning[] } {
+  const byFolded = new Map<string, string[]>();
+  for (const name of names) byFolded.set(name.toLowerCase(), [...(byFolded.get(name.toLowerCase()) ?? []), name]);
+  const stems = new Map(names.map((name) => [name, name]));
+  const taken = new Set(byFolded.keys());
+  const warnings: ExportWarning[] = [];
+  for (const group of byFolded.values()) {
+    if (group.length === 1) continue;
+    const renamed: string[] = [];
+    for (const name of group) {
+      if (name === name.toLowerCase()) continue;
+      let stem = `${name}-${shortHash(name)}`;
+      for (let length = HASH_LENGTH + 2; taken.has(stem.toLowerCase()); length += 2) stem = `${name}-${shortHash(name, length)}`;
+      taken.add(stem.toLowerCase());
+      stems.set(name, stem);
+      renamed.push(`${name} as "${fileOf(stem)}"`);
+    }
+    warnings.push({
+      text: `tiers ${group.slice(0, -1).join(', ')} and ${group.at(-1)} have names that differ only in case, one file where case is ignored (macOS): exported ${renamed.join(', ')}, so that neither replaces the other`,
+    });
+  }
+  return { stems, warnings };
+}

@@ -24,6 +24,7 @@
  */
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
+import { caseSafeStems } from './names.js';
 import { describeProbe, logPattern, probeCheck, seconds, shellQuote, untilPasses } from './probes.js';
 import {
   binarySize,
@@ -45,9 +46,18 @@ export function secretsDir(app: string): string {
   return `/etc/land/${app}`;
 }
 
-export function unitName(app: string, tier: string): string {
-  return `${app}-${tier}.service`;
+/** A tier's unit: `<app>-<tier>.service`, with the tier's file stem (names.ts `caseSafeStems`). */
+function unitName(model: SystemdModel, tier: string): string {
+  return `${unitStem(model, tier)}.service`;
 }
+
+/** `<app>-<tier>`, the tier as its file stem: its name unless another tier's differs from it only in case. */
+function unitStem(model: SystemdModel, tier: string): string {
+  return `${model.app}-${model.stems.get(tier) ?? tier}`;
+}
+
+/** The model with each tier's file stem. */
+type SystemdModel = ExportModel & { stems: ReadonlyMap<string, string> };
 
 /** One word of an Exec line: bare when safe, else double-quoted; `%` and `$` doubled (specifiers, variables). */
 function execWord(word: string): string {
@@ -93,7 +103,7 @@ function restartPolicy(tier: ExportTier, warn: (text: string) => void): string {
   return policy;
 }
 
-function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string) => void): string[] {
+function serviceLines(model: SystemdModel, tier: ExportTier, warn: (text: string) => void): string[] {
   const [file, ...args] = tier.command;
   const executable = resolveExecutable(file!, tier.cwd, process.env.PATH);
   if (executable === undefined) warn(`command "${file}" was not found on this machine's PATH: ExecStart= names it as is`);
@@ -118,7 +128,7 @@ function serviceLines(model: ExportModel, tier: ExportTier, warn: (text: string)
   const secretKeys = Object.keys(tier.secrets);
   if (secretKeys.length > 0) {
     lines.push(`# secrets (${secretKeys.join(', ')}): install the file with mode 0600`);
-    lines.push(`EnvironmentFile=${secretsDir(model.app)}/${model.app}-${tier.name}.secrets.env`);
+    lines.push(`EnvironmentFile=${secretsDir(model.app)}/${unitStem(model, tier.name)}.secrets.env`);
   }
   if (tier.stop.command) {
     const [stopFile, ...stopArgs] = tier.stop.command;
@@ -150,7 +160,7 @@ function oneShotWarnings(model: ExportModel, tier: ExportTier, warn: (text: stri
   }
 }
 
-function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[]): string {
+function unitFile(model: SystemdModel, tier: ExportTier, warnings: ExportWarning[]): string {
   const warn = (text: string) => warnings.push({ tier: tier.name, text });
   const ending = exitWithWarning('systemd', model, tier);
   if (ending) warn(ending);
@@ -163,7 +173,7 @@ function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[
   if (tier.liveness && !tier.oneShot && probeCheck(tier.liveness) === undefined) {
     warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: a log line cannot be checked from a timer`);
   }
-  const dependencies = Object.keys(tier.dependsOn).map((name) => unitName(model.app, name));
+  const dependencies = Object.keys(tier.dependsOn).map((name) => unitName(model, name));
   const liveness = livenessName(model, tier);
   const unit = [
     '[Unit]',
@@ -191,18 +201,18 @@ function unitFile(model: ExportModel, tier: ExportTier, warnings: ExportWarning[
 }
 
 /** `<app>-<tier>-liveness` when the tier has a liveness probe a command can check. */
-function livenessName(model: ExportModel, tier: ExportTier): string | undefined {
-  return tier.liveness && !tier.oneShot && probeCheck(tier.liveness) ? `${model.app}-${tier.name}-liveness` : undefined;
+function livenessName(model: SystemdModel, tier: ExportTier): string | undefined {
+  return tier.liveness && !tier.oneShot && probeCheck(tier.liveness) ? `${unitStem(model, tier.name)}-liveness` : undefined;
 }
 
 /**
  * The liveness check as a timer and a oneshot service, bound to the tier's unit (they run while it runs). The
  * failures in a row are counted in a file under /run; at the threshold the tier is restarted, as land does.
  */
-function livenessFiles(model: ExportModel, tier: ExportTier): ExportFile[] {
+function livenessFiles(model: SystemdModel, tier: ExportTier): ExportFile[] {
   const name = livenessName(model, tier);
   if (!name || !tier.liveness) return [];
-  const unit = unitName(model.app, tier.name);
+  const unit = unitName(model, tier.name);
   const { intervalMs, timeoutMs, failureThreshold } = tier.liveness;
   const check = probeCheck(tier.liveness)!;
   const script = [
@@ -227,13 +237,13 @@ function livenessFiles(model: ExportModel, tier: ExportTier): ExportFile[] {
   ];
 }
 
-function targetFile(model: ExportModel, warnings: readonly ExportWarning[]): string {
+function targetFile(model: SystemdModel, warnings: readonly ExportWarning[]): string {
   return [
     ...headerLines(model, 'systemd').map((line) => `# ${line}`),
     ...warningComments(warnings, undefined),
     '[Unit]',
     `Description=${model.app} stack (profile ${model.profile})`,
-    `Wants=${model.tiers.map((tier) => unitName(model.app, tier.name)).join(' ')}`,
+    `Wants=${model.tiers.map((tier) => unitName(model, tier.name)).join(' ')}`,
     '',
     '[Install]',
     'WantedBy=multi-user.target',
@@ -241,15 +251,17 @@ function targetFile(model: ExportModel, warnings: readonly ExportWarning[]): str
   ].join('\n');
 }
 
-export function exportSystemd(model: ExportModel): EngineExport {
-  const warnings: ExportWarning[] = [...model.warnings];
+export function exportSystemd(exported: ExportModel): EngineExport {
+  const named = caseSafeStems(exported.tiers.map((tier) => tier.name), (stem) => `${exported.app}-${stem}.service`);
+  const model: SystemdModel = { ...exported, stems: named.stems };
+  const warnings: ExportWarning[] = [...model.warnings, ...named.warnings];
   const files: ExportFile[] = [];
   for (const tier of model.tiers) {
-    files.push({ name: unitName(model.app, tier.name), content: unitFile(model, tier, warnings) }, ...livenessFiles(model, tier));
+    files.push({ name: unitName(model, tier.name), content: unitFile(model, tier, warnings) }, ...livenessFiles(model, tier));
     const secrets = Object.entries(tier.secrets);
     if (secrets.length > 0) {
       const content = [`# ${model.app} ${tier.name}: secrets (mode 0600)`, ...secrets.map(([key, value]) => environmentFileLine(key, value)), ''].join('\n');
-      files.push({ name: `${model.app}-${tier.name}.secrets.env`, content, secret: true });
+      files.push({ name: `${unitStem(model, tier.name)}.secrets.env`, content, secret: true });
     }
   }
   files.push({ name: `${model.app}.target`, content: targetFile(model, warnings) });

@@ -15,7 +15,12 @@ export function unknownNames(known: readonly string[], wanted: readonly string[]
   return wanted.filter((name) => !known.some((instance) => instance === name || groupOfName(instance) === name));
 }
 
-/** `unknown tier "ghost"` or `unknown tiers "ghost", "spook"`: quoted, so that an empty name (`tier=`) shows. */
-export function unknownTiers(unknown: readonly string[]): string {
-  return `unknown tier${unknown.length === 1 ? '' : 's'} ${unknown.map((name) => JSON.stringify(name)).join(', ')}`;
+/**
+ * `unknown tier "ghost"` or `unknown tiers "ghost", "spook"`, then `(known: api, web)` when `known` is given: the
+ * names asked for quoted (an empty name, `tier=`, or one with spaces shows), the known ones as land prints names.
+ * Every command's message for a name it does not know is this one.
+ */
+export function unknownTiers(unknown: readonly string[], known?: readonly string[]): string {
+  const names = `unknown tier${unknown.length === 1 ? '' : 's'} ${unknown.map((name) => JSON.stringify(name)).join(', ')}`;
+  return known === undefined ? names : `${names} (known: ${known.join(', ')})`;
 }

@@ -38,6 +38,8 @@ export class DaemonLife {
   /** Resolves once the daemon runs (never, when the launcher fails). */
   readonly launched = new Promise<void>((resolve) => (this.markLaunched = resolve));
   launchedAt?: number;
+  /** What its failed start named as maybe its daemon (never signalled; named again at the shutdown's end). */
+  readonly strays: Array<{ pid: number; startTime: string; name: string }> = [];
   private readonly lineage?: Lineage;
   private readonly pidFile?: PidFile;
   private readonly launcherStart: number;
@@ -87,7 +89,7 @@ export class DaemonLife {
       return true;
     }
     this.watch = undefined;
-    this.ended = `its launcher exited with code 0 and left no process land can follow${this.strays()}`;
+    this.ended = `its launcher exited with code 0 and left no process land can follow${this.nameStrays()}`;
     return false;
   }
 
@@ -104,13 +106,14 @@ export class DaemonLife {
       if (this.ended !== undefined) return;
       if (watch.start()) return void this.launch();
     }
-    this.ended = `its launcher exited with code 0, and no live process started since was named in its pid file ${this.pidFile!.path}${this.strays()}`;
+    this.ended = `its launcher exited with code 0, and no live process started since was named in its pid file ${this.pidFile!.path}${this.nameStrays()}`;
     onGone();
   }
 
   /** What may be its daemon, unfollowed (named, never signalled: land cannot tell it is the tier's). */
-  private strays(): string {
+  private nameStrays(): string {
     const strays = detachedSince(this.launcherStart, this.options.marks.LAND_BOOT_ID!);
+    this.strays.push(...strays);
     if (strays.length === 0) return ' (a daemon keeps LAND_BOOT_ID and TRACEPARENT in its environment, or names itself in daemon: { pidFile })';
     const named = strays.map(({ pid, name }) => `${pid} ${name}`).join(', ');
     return `; orphans in sessions of their own, started while it ran and still running: pid ${named}. If one is its daemon, it hid land's marks (a process title, env -i) before land saw it: name it with daemon: { pidFile }`;

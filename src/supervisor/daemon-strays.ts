@@ -23,7 +23,7 @@ function reapers(): Set<number> {
   return found;
 }
 
-export function detachedSince(launcherStart: number, bootId: string): Array<{ pid: number; name: string }> {
+export function detachedSince(launcherStart: number, bootId: string): Array<{ pid: number; startTime: string; name: string }> {
   if (launcherStart === 0) return [];
   const adopters = reapers();
   const candidates = listProcesses(true).filter((info) => Number(info.startTime) >= launcherStart && adopters.has(info.ppid));
@@ -32,5 +32,5 @@ export function detachedSince(launcherStart: number, bootId: string): Array<{ pi
   return candidates
     .filter((info) => !tiers.has(info.pid) && info.session === info.pid)
     .slice(0, 5)
-    .map(({ pid }) => ({ pid, name: nameOf(pid) }));
+    .map(({ pid, startTime }) => ({ pid, startTime, name: nameOf(pid) }));
 }

@@ -27,6 +27,26 @@ export interface StillRunning extends Leftovers {
   tier?: string;
 }
 
+/**
+ * A process a daemon tier's failed start named as maybe its daemon (daemon-strays.ts): never signalled, since nothing
+ * says it is the tier's, but named again at the shutdown's end while it still runs, so that "every tier stopped" is
+ * not said of a stack that may have left its daemon running.
+ */
+export interface NamedStray {
+  tier: string;
+  pid: number;
+  /** Its command name (/proc/<pid>/comm). */
+  name: string;
+}
+
+/** The strays still running at the shutdown's end, one line each (land up's last lines, land down's). */
+export function describeStrays(strays: readonly NamedStray[]): string[] {
+  return strays.map(
+    ({ tier, pid, name }) =>
+      `pid ${pid} (${name}), which a failed start of tier ${tier} named as maybe its daemon, is still running: land did not stop it (nothing says it is ${tier}'s); stop it yourself if it is`,
+  );
+}
+
 /** Frozen (arrays too): shared by every stop and signal that left nothing, so nobody may add to it. */
 const NONE = Object.freeze([]) as unknown as number[];
 export const NOTHING_LEFT: Leftovers = Object.freeze({ pids: NONE, denied: NONE });

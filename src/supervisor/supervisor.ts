@@ -341,7 +341,9 @@ export class Supervisor implements SupervisorControl {
     const swept = await endTree(this.marked(), 'SIGKILL', Date.now(), Date.now() + STOP_GRACE_MS);
     await Promise.all(ordered.map((tier) => tier.closeLog()));
     const left = this.stillRunning(swept);
-    this.emit({ type: 'shutdown', phase: 'end', reason, at: Date.now(), ...(left.length > 0 ? { left } : {}) });
+    // Named, never signalled: a failed daemon start's orphans may be the tier's daemon, or anybody's.
+    const strays = this.tiers.all().flatMap((tier) => tier.straysRunning());
+    this.emit({ type: 'shutdown', phase: 'end', reason, at: Date.now(), ...(left.length > 0 ? { left } : {}), ...(strays.length > 0 ? { strays } : {}) });
   }
 
   /**

@@ -7,7 +7,8 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { DaemonLife } from './daemon-life.js';
-import type { LeftBehind, Leftovers } from './left-behind.js';
+import type { LeftBehind, Leftovers, NamedStray } from './left-behind.js';
+import { sameProcess } from './process-tree.js';
 import type { LineBlock } from './line-block.js';
 import type { OutputGate } from './output-gate.js';
 import { RestartBudget } from './restart-policy.js';
@@ -117,6 +118,8 @@ export abstract class TierBase {
   protected logFile?: TierLog;
   /** What the last stop that gave up left running (left-behind.ts). */
   protected leftBehind?: LeftBehind;
+  /** What this tier's failed daemon starts named as maybe its daemon, by identity (left-behind.ts NamedStray). */
+  protected readonly namedStrays: Array<{ pid: number; startTime: string; name: string }> = [];
 
   constructor(
     readonly config: ResolvedTier,
@@ -152,6 +155,11 @@ export abstract class TierBase {
 
   get completed(): boolean {
     return this.state === 'exited' && this.lastExit?.code === 0;
+  }
+
+  /** The processes its failed daemon starts named that still run (the same pid and start time). */
+  straysRunning(): NamedStray[] {
+    return this.namedStrays.filter(({ pid, startTime }) => sameProcess(pid, startTime) !== undefined).map(({ pid, name }) => ({ tier: this.name, pid, name }));
   }
 
   snapshot(): TierSnapshot {

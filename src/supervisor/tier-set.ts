@@ -6,6 +6,7 @@
 import { ControlError } from './control-error.js';
 import { groupOf } from './replicas.js';
 import type { TierProcess } from './tier-process.js';
+import { unknownTiers } from '../logs/selection.js';
 
 export class TierSet {
   private readonly groups = new Map<string, TierProcess[]>();
@@ -57,7 +58,7 @@ export class TierSet {
     if (one) return [one];
     const members = this.members(name);
     if (members.length > 0) return members;
-    throw new ControlError('unknown-tier', `unknown tier ${name} (known: ${this.all().map((tier) => tier.name).join(', ')})`);
+    throw new ControlError('unknown-tier', unknownTiers([name], this.all().map((tier) => tier.name)));
   }
 
   /** Instances of the tiers that depend on `group`, directly or not, in dependency order. */

@@ -160,6 +160,9 @@ export abstract class TierStop extends TierRun {
     const at = Date.now();
     life.abort.abort(new Error('exited'));
     const daemonEnded = life.daemon?.ended;
+    for (const stray of life.daemon?.strays ?? []) {
+      if (!this.namedStrays.some((known) => known.pid === stray.pid && known.startTime === stray.startTime)) this.namedStrays.push(stray);
+    }
     const status = life.givenUp ? `no exit: pid ${life.pid} was given up on` : signal ? `signal ${signal}` : `code ${code}`;
     // How the life ended, in words: a daemon's end has no exit code of its own.
     const ending = daemonEnded ?? `exited with ${status}`;

@@ -1,6 +1,6 @@
 /** What the supervisor publishes: the only source of truth about tiers for the printer, TUI, control and telemetry. */
 
-import type { LeftBehind, StillRunning } from './left-behind.js';
+import type { LeftBehind, NamedStray, StillRunning } from './left-behind.js';
 import type { OutputGate } from './output-gate.js';
 import type { RecentReader } from './recent-lines.js';
 
@@ -164,7 +164,7 @@ export type SupervisorEvent =
     }
   | { type: 'error'; tier: string; tag: string; message: string; at: number }
   /** `left` (at the end): what land started and could not stop, still running (left-behind.ts). */
-  | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number; left?: StillRunning[] }
+  | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number; left?: StillRunning[]; strays?: NamedStray[] }
   /** `land scale`: a tier's replica count changed. */
   | { type: 'scale'; tier: string; from: number; to: number; at: number }
   /** Watched files of a tier changed (one event per burst); a restart follows. */

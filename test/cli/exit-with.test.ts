@@ -125,7 +125,7 @@ describe.concurrent('land up --exit-with', () => {
   });
 
   it.each([
-    [['--exit-with', 'nope'], /^land: --exit-with: unknown tier nope \(known: db, test, docs\)$/],
+    [['--exit-with', 'nope'], /^land: --exit-with: unknown tier "nope" \(known: db, test, docs\)$/],
     [['--exit-with', 'docs', '--profile', 'ci'], /^land: --exit-with: tier docs is gated off by profile ci \(Docs=false\): expected a tier that starts$/],
   ])('refuses %j before anything starts (exit 2, one line)', async (args, message) => {
     const { dir } = ciProject('', {}, { debug: '', ci: 'Docs=false\n' });

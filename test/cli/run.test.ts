@@ -180,11 +180,11 @@ describe('land run', () => {
   });
 
   it.each([
-    [['run', '--tier', 'nope', '--', 'true'], /^land: --tier: unknown tier nope \(known: api, web\)$/],
-    [['run', '--tier', 'web.3', '--', 'true'], /^land: --tier: unknown tier web\.3/],
-    [['run', '--tier', 'web.2.9', '--', 'true'], /^land: --tier: unknown tier web\.2\.9 \(known: api, web\)$/],
-    [['run', '--tier', 'web.02', '--', 'true'], /^land: --tier: unknown tier web\.02 \(known: api, web\)$/],
-    [['run', '--tier', 'api.1', '--', 'true'], /^land: --tier: unknown tier api\.1 \(known: api, web\)$/],
+    [['run', '--tier', 'nope', '--', 'true'], /^land: --tier: unknown tier "nope" \(known: api, web\)$/],
+    [['run', '--tier', 'web.3', '--', 'true'], /^land: --tier: unknown tier "web\.3"/],
+    [['run', '--tier', 'web.2.9', '--', 'true'], /^land: --tier: unknown tier "web\.2\.9" \(known: api, web\)$/],
+    [['run', '--tier', 'web.02', '--', 'true'], /^land: --tier: unknown tier "web\.02" \(known: api, web\)$/],
+    [['run', '--tier', 'api.1', '--', 'true'], /^land: --tier: unknown tier "api\.1" \(known: api, web\)$/],
     [['run'], /^land: run: expected a command after `--`/],
     [['run', '--profile', 'nope', '--', 'true'], /unknown profile "nope"/],
   ])('%j: one line, exit 2, nothing run', async (args, message) => {

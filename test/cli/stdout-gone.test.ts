@@ -5,9 +5,9 @@
  * rules (its stack runs on).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { child, LAND_BIN, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { child, isAlive, LAND_BIN, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf } from '../control/helpers.js';
 
 const runs: LandRun[] = [];
@@ -26,6 +26,32 @@ interface Ended {
  * `land <args>` whose stdout is: `closed` (the reader gone before land writes a byte: the read end is closed at
  * once), `first-line` (the reader takes one line and goes, as `| head -1`), or `full` (/dev/full: ENOSPC).
  */
+/** `tail -f --pid=<pid> /dev/null` processes whose land has exited (land's reader watch, reader-watch.ts). */
+function orphanTails(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        const watched = argv.find((arg) => arg.startsWith('--pid='));
+        return argv[0] === 'tail' && argv.includes('/dev/null') && watched !== undefined && !isAlive(Number(watched.slice(6)));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** A bash command line (a pipeline), its exit code and output. */
+function shellPipe(command: string, cwd: string): Promise<Ended> {
+  const proc = spawn('bash', ['-c', command], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+  proc.stderr.setEncoding('utf8').on('data', (text: string) => (err += text));
+  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout: out, stderr: err })));
+}
+
 function landWithStdout(args: string[], cwd: string, stdout: 'closed' | 'first-line' | 'full'): Promise<Ended> {
   const full = stdout === 'full' ? openSync('/dev/full', 'w') : undefined;
   const proc = spawn(process.execPath, [LAND_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', full ?? 'pipe', 'pipe'] });
@@ -101,6 +127,27 @@ describe("a command's stdout that fails", () => {
     const down = await landDone(['down'], dir);
     expect(down.code).toBe(0);
     expect(markedProcesses(snapshot.bootId)).toEqual([]);
+  }, 120_000);
+
+  it('land logs -f on a quiet stack ends when its reader goes, without waiting for a line; its watcher goes with it', async () => {
+    const dir = makeProject({ config: { tiers: { quiet: { command: ['sh', '-c', 'echo once; exec sleep 1000'] }, still: { command: ['sleep', '1000'] } } } });
+    const up = land(['up', '-d'], dir);
+    runs.push(up);
+    await up.exited;
+    for (const args of [['logs', 'quiet', '-f'], ['logs', '-f']]) {
+      // The reader takes the recent line and goes; nothing is written after it, so no write can fail. Node's
+      // 'pipe' stdio is a socket pair: read on land's heartbeat.
+      const logs = await landWithStdout(args, dir, 'first-line');
+      expect(logs, args.join(' ')).toMatchObject({ code: 0, stderr: '' });
+      expect(logs.stdout).toMatch(/once/);
+      // A shell's pipe: watched by the tail land lends its stdout.
+      const piped = await shellPipe(`"${process.execPath}" "${LAND_BIN}" ${args.join(' ')} | head -1; echo "land exited \${PIPESTATUS[0]}"`, dir);
+      expect(piped, args.join(' ')).toMatchObject({ code: 0, stderr: '' });
+      expect(piped.stdout).toMatch(/once.*\nland exited 0\n$/);
+    }
+    // That tail is gone with land (it holds the pipe's write end): none watches a land that has exited.
+    await waitUntil(() => orphanTails().length === 0, 10_000, 'the reader watchers to end');
+    expect((await landDone(['down'], dir)).code).toBe(0);
   }, 120_000);
 
   it('a check that finds problems exits 2 whoever reads it', async () => {

@@ -169,8 +169,8 @@ describe('land status / spawn / stop / restart / logs / down against a running s
 
     const run = await startStack(dir);
     const cases: Array<[string[], number, RegExp]> = [
-      [['spawn', 'nope'], 2, /^land: unknown tier nope/],
-      [['stop', 'nope'], 2, /^land: unknown tier nope/],
+      [['spawn', 'nope'], 2, /^land: unknown tier "nope" \(known: /],
+      [['stop', 'nope'], 2, /^land: unknown tier "nope" \(known: /],
       [['logs', 'nope'], 2, /^land: unknown tier "nope"/],
       [['logs', 'api', '-n', 'many'], 2, /^land: --lines: expected a whole number/],
       [['spawn', 'api'], 4, /^land: api is already running \(pid \d+\)/],

@@ -116,7 +116,7 @@ describe('land spawn without a running stack', () => {
     const { dir } = stack();
     const result = await landDone(['spawn', 'nope'], dir);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual(['land: unknown tier nope (known: db, worker, api)']);
+    expect(result.stderr.trim().split('\n')).toEqual(['land: unknown tier "nope" (known: db, worker, api)']);
     expect(result.stdout).toBe('');
   });
 });

@@ -54,7 +54,7 @@ describe('land up serves the dashboard', () => {
     expect(state.snapshot.tiers.map((tier) => tier.name)).toEqual(['air', 'worker']);
     const unknown = await call(port, '/api/tiers/ghost/restart', { method: 'POST', headers: { cookie, origin: `http://localhost:${port}`, host: `localhost:${port}` } });
     expect(unknown.status).toBe(404);
-    expect(unknown.body).toMatch(/unknown tier ghost/);
+    expect((JSON.parse(unknown.body) as { error: { message: string } }).error.message).toBe('unknown tier "ghost" (known: air, worker)');
     expect((await run.stop()).code).toBe(0);
   });
 

@@ -112,7 +112,7 @@ describe('replicas', () => {
       [['scale', 'api', '0'], /<replicas>: expected a whole number 1..64, got "0"/],
       [['scale', 'api', '65'], /<replicas>: expected a whole number 1\.\.64, got "65"/],
       [['scale', 'api.2', '3'], /api\.2 is a replica: scale its tier, api/],
-      [['scale', 'ghost', '2'], /unknown tier ghost \(known: api\.1, api\.2, web\)/],
+      [['scale', 'ghost', '2'], /unknown tier "ghost" \(known: api\.1, api\.2, web\)/],
     ];
     const results = await Promise.all(cases.map(([args]) => landDone(args, dir)));
     for (const [index, [args, expected]] of cases.entries()) {

@@ -148,6 +148,6 @@ describe('commands racing on one replicated tier', () => {
     // Later, the name is simply unknown.
     const later = await landDone(['restart', 'w.2'], dir);
     expect(later.code).toBe(2);
-    expect(later.stderr).toBe('land: unknown tier w.2 (known: w.1)\n');
+    expect(later.stderr).toBe('land: unknown tier "w.2" (known: w.1)\n');
   }, E2E_TIMEOUT);
 });

@@ -48,7 +48,7 @@ describe('land start', () => {
     expect(gated.stderr).toMatch(/^land: extra is gated off by Extra=false; spawn it to override the gate\n$/);
     const unknown = await landDone(['start', 'ghost'], dir);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^land: unknown tier ghost \(known: api, extra\)\n$/);
+    expect(unknown.stderr).toMatch(/^land: unknown tier "ghost" \(known: api, extra\)\n$/);
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 });

@@ -3,7 +3,7 @@
  * two long names with the same start. Each must stay its own object in every engine, with the same names at every
  * export, and the folding said in a warning naming the tiers.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,7 +85,66 @@ describe('export names that an engine would fold together', () => {
     expect(outputs.systemd!.code, outputs.systemd!.stderr).toBe(0);
     const verified = await verifyUnits(join(root, 'systemd'));
     expect(verified.stderr).toBe('');
-    for (const tier of TIERS) expect(outputs.systemd!.stdout).toContain(`  shop-${tier}.service\n`);
+    // API differs from api only in case: its unit takes a hash so that the two stay two files on macOS (below).
+    for (const tier of TIERS.filter((name) => name !== 'API')) expect(outputs.systemd!.stdout).toContain(`  shop-${tier}.service\n`);
+    expect(outputs.systemd!.stdout).toMatch(/ {2}shop-API-[0-9a-f]{6}\.service\n/);
+  });
+
+  it('compose and systemd: file names that differ only in case get a hash, with a warning, and every reference follows', async () => {
+    const dir = makeProject({
+      config: {
+        app: 'shop',
+        tiers: {
+          API: { command: ['sleep', '60'], env: { API_TOKEN: 'tok-upper' }, liveness: { tcp: 1, intervalMs: 1000 } },
+          api: { command: ['sleep', '60'], env: { API_TOKEN: 'tok-lower' }, dependsOn: { API: 'started' } },
+          Api: { command: ['sleep', '60'], env: { API_TOKEN: 'tok-mixed' } },
+        },
+      },
+    });
+    for (const engine of ['compose', 'systemd']) {
+      const out = join(root, `case-${engine}`);
+      const exported = await landDone(['export', engine, '--out', out], dir);
+      expect(exported.code, exported.stderr).toBe(0);
+      const files = readdirSync(out).filter((name) => name !== '.land-export.json');
+      // One file per name whatever the case: what a case-insensitive file system needs.
+      expect(new Set(files.map((name) => name.toLowerCase())).size, files.join(' ')).toBe(files.length);
+      expect(exported.stdout).toMatch(/land: warning: tiers API, api and Api have names that differ only in case, one file where case is ignored \(macOS\): exported API as "\S+", Api as "\S+", so that neither replaces the other/);
+      if (engine === 'compose') {
+        expect(files.filter((name) => name.endsWith('.secrets.env'))).toHaveLength(3);
+        const compose = await composeConfig(out);
+        expect(compose.code, compose.stderr).toBe(0);
+        // Each service reads its own secrets file.
+        for (const [tier, token] of [['API', 'tok-upper'], ['api', 'tok-lower'], ['Api', 'tok-mixed']] as const) {
+          expect(compose.config.services[tier]!.environment.API_TOKEN, tier).toBe(token);
+        }
+      } else {
+        expect(files.filter((name) => name.endsWith('.service') && !name.includes('liveness'))).toHaveLength(3);
+        const api = readFileSync(join(out, 'shop-api.service'), 'utf8');
+        const upper = files.find((name) => /^shop-API-[0-9a-f]{6}\.service$/.test(name))!;
+        // api waits for API's unit under its new name; API's liveness timer is bound to it.
+        expect(api).toContain(`Requires=${upper}`);
+        expect(readFileSync(join(out, upper.replace('.service', '-liveness.timer')), 'utf8')).toContain(`BindsTo=${upper}`);
+        expect(readFileSync(join(out, upper), 'utf8')).toContain(`EnvironmentFile=/etc/land/shop/${upper.replace('.service', '.secrets.env')}`);
+        const verified = await verifyUnits(out);
+        expect(verified.stderr).toBe('');
+      }
+    }
+  });
+
+  it('app: a config whose app no engine can name is refused by land check; a folder name standing in for it, by land export', async () => {
+    const dir = makeProject({ config: { app: 'my shop', tiers: { api: { command: ['sleep', '60'] } } } });
+    const check = await landDone(['check'], dir);
+    expect(check.code).toBe(2);
+    expect(check.stdout).toMatch(/land\.config\.mjs: app: expected an application name of letters, digits, \., - and _ .*, got "my shop"/);
+    const folder = join(root, 'my shop');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'land.config.mjs'), "export default { tiers: { api: { command: ['sleep', '60'] } } };\n");
+    const exported = await landDone(['export', 'systemd', '--out', join(root, 'unnamed')], folder);
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toMatch(/^land: land\.config\.mjs: app: not set, and the folder's name "my shop" that stands in for it is not an application name of .*: set app\n$/);
+    expect(existsSync(join(root, 'unnamed'))).toBe(false);
+    writeFileSync(join(folder, 'land.config.mjs'), "export default { app: 'my-shop', tiers: { api: { command: ['sleep', '60'] } } };\n");
+    expect((await landDone(['export', 'systemd', '--out', join(root, 'named')], folder)).code).toBe(0);
   });
 
   it('dnsName cuts a long name with a hash of the whole; tierLabels keeps a tier whose name is already the label', () => {

@@ -116,8 +116,8 @@ describe('fault: a request for an unknown tier', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-      // land logs quotes the names it was given (an empty one shows), as it does for a boot's files.
-      expect(result.stderr).toMatch(args[0] === 'logs' ? /^land: unknown tier "ghost" \(known: api, worker\)/ : /^land: unknown tier ghost \(known: api, worker\)/);
+      // Every command quotes the name it does not know (an empty one shows), as land logs always did.
+      expect(result.stderr).toMatch(/^land: unknown tier "ghost" \(known: api, worker\)/);
     }
     const api = await http({ socketPath }, '/tiers/ghost/start', { method: 'POST' });
     expect(api.status).toBe(404);

@@ -24,6 +24,7 @@ const TIERS = { a: { command: ['sh', '-c', 'echo a up; exec sleep 300'], ready: 
 
 /** A config that takes `ms` to load (then, with `fail`, throws); it makes the file `loading` as it begins. */
 function slowProject(ms: number, fail = false, tiers: Record<string, unknown> = TIERS): string {
+  // Under the profile debug, a tier gated by Extra is off (spawn overrides the gate).
   const config = [
     "import { writeFileSync } from 'node:fs';",
     "writeFileSync(new URL('./loading', import.meta.url), '');",
@@ -31,7 +32,7 @@ function slowProject(ms: number, fail = false, tiers: Record<string, unknown> = 
     fail ? "throw new Error('the config gave up');" : '',
     `export default ${JSON.stringify({ tiers })};`,
   ].join('\n');
-  return makeProject({ config: { tiers: {} }, files: { 'land.config.mjs': config } });
+  return makeProject({ config: { tiers: {} }, profiles: { debug: 'Extra=false\n' }, files: { 'land.config.mjs': config } });
 }
 
 const pidFile = (dir: string) => join(dir, '.land', 'run', 'land.pid');
@@ -67,6 +68,20 @@ describe("a stack's folder while its land boots", () => {
     expect(second.stderr).toMatch(new RegExp(`^land: land is already running this stack \\(pid ${up.proc.pid}, boot ${snapshot.bootId}\\); stop it with \`land down\`\\n$`));
     expect(second.stdout).toBe('');
     await up.waitFor(/a: starting → ready/);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    expect((await up.exited).code).toBe(0);
+  }, 60_000);
+
+  it('land spawn during the boot waits for the stack and spawns into it (it was refused: "already running", exit 4)', async () => {
+    const dir = slowProject(1500, false, { ...TIERS, b: { command: ['sh', '-c', 'echo b up; exec sleep 300'], gate: 'Extra' } });
+    const up = started(['up', '--no-tui', '--profile', 'debug'], dir);
+    await loading(dir);
+    const spawn = await landDone(['spawn', 'b'], dir);
+    expect(spawn.code, spawn.stderr).toBe(0);
+    expect(spawn.stderr).toMatch(new RegExp(`^land: the stack here is starting \\(land pid ${up.proc.pid}, boot \\S+\\): b is spawned into it once it answers\\n$`));
+    expect(spawn.stdout).toMatch(/^land: spawned b in boot \S+ \(/);
+    await up.waitFor(/b +\| b up/);
+    expect(tierOf(await status(dir), 'b').pid).toBeGreaterThan(0);
     expect((await landDone(['down'], dir)).code).toBe(0);
     expect((await up.exited).code).toBe(0);
   }, 60_000);

@@ -243,10 +243,18 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       expect(tierOf(await status(dir), 'later')).toMatchObject({ state: 'ready', pid: pidIn(pidLater) });
       expect((await landDone(['stop', 'named'], dir)).code).toBe(0);
       expect(isAlive(named)).toBe(false);
-      expect((await run.stop()).code).toBe(0);
+      const down = await landDone(['down'], dir);
+      expect(down.code, down.stderr).toBe(0);
+      expect((await run.exited).code).toBe(0);
       expect(isAlive(pidIn(pidLater))).toBe(false);
       // Named, never signalled: nothing said it was the tier's.
       expect(isAlive(hidden)).toBe(true);
+      // …and named again at the shutdown's end, which does not say "every tier stopped" and no more.
+      expect(run.stdout).not.toMatch(/every tier stopped\n/);
+      expect(run.stdout).toMatch(new RegExp(`every tier stopped; still running, named by a failed daemon start and not stopped: [^\n]*pid ${hidden} \\(node, by hidden\\)`));
+      for (const said of [run.stderr, down.stderr]) {
+        expect(said).toContain(`land: pid ${hidden} (node), which a failed start of tier hidden named as maybe its daemon, is still running: land did not stop it`);
+      }
     } finally {
       process.kill(hidden, 'SIGKILL');
     }
