@@ -18,6 +18,7 @@ import { TierTable } from './components/tier-table.js';
 import { formatBytes, formatPercent } from './format.js';
 import { rowBudget, tierColumns } from './layout.js';
 import { handleKey } from './key-handler.js';
+import { splitKeys } from './split-keys.js';
 import type { LiveLayout } from './live-cells.js';
 import { paneWindow, type LogBuffer } from './log-buffer.js';
 import { ALL, paneActions, paneSource, type PaneState } from './pane-actions.js';
@@ -339,7 +340,10 @@ export function App(props: AppProps) {
   // would meet the previous render's state. A stable handler that calls the latest closure avoids that.
   const onKeyRef = useRef(onKey);
   onKeyRef.current = onKey;
-  const stableOnKey = useCallback((input: string, key: Key) => onKeyRef.current(input, key), []);
+  const stableOnKey = useCallback((input: string, key: Key) => {
+    // Each key of a chunk in order, each seeing the state the one before left (the refs handleKey reads).
+    for (const [one, oneKey] of splitKeys(input, key)) onKeyRef.current(one, oneKey);
+  }, []);
   useInput(stableOnKey, { isActive: isRawModeSupported });
 
   const paneBuffer = bufferRef.current;

@@ -78,6 +78,11 @@ describe('App merged view, search and filter', () => {
     if (raw.includes('\u001B[')) expect(raw).toContain('\u001B[7mERROR');
     await app.press('/', 'n', 'o', 'p', 'e', KEYS.enter);
     await app.untilText('no line matches "nope"');
+    // Text and Enter in one chunk (a paste, `tmux send-keys 'hi' Enter`): typed, then applied.
+    await app.press('/', 'request 17\r');
+    await app.untilText('match 1 of 1 for "request 17"');
+    await app.press(`/x\u007F\u007Fnope\r`);
+    await app.untilText('no line matches "nope"');
     // q while typing is text, not quit.
     await app.press('/', 'q');
     await app.untilText('/q▏');
