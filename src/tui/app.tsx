@@ -20,8 +20,9 @@ import { rowBudget, tierColumns } from './layout.js';
 import { handleKey } from './key-handler.js';
 import { splitKeys } from './split-keys.js';
 import type { LiveLayout } from './live-cells.js';
-import { paneWindow, type LogBuffer } from './log-buffer.js';
+import { paneWindow } from './log-buffer.js';
 import { ALL, paneActions, paneSource, type PaneState } from './pane-actions.js';
+import type { PaneLines } from './pane-lines.js';
 import { promptText, type Prompt } from './prompt.js';
 import { createRefreshScheduler } from './refresh.js';
 import { stackActions } from './stack-actions.js';
@@ -131,7 +132,7 @@ export function App(props: AppProps) {
   // Refs the event listener, timers and key handler read: always the latest values without re-subscribing.
   const viewRef = useRef(view);
   const paneTierRef = useRef<string | null>(null);
-  const bufferRef = useRef<LogBuffer | null>(null);
+  const bufferRef = useRef<PaneLines | null>(null);
   const stackEndedRef = useRef(false);
   const exitedRef = useRef(false);
   const lastTickRef = useRef(-Infinity);

@@ -113,6 +113,29 @@ describe('App merged view, search and filter', () => {
     await app.until((frame) => /── all tiers · (paused|following)/.test(frame) && !frame.includes('filter "'), 'no filter');
   });
 
+  it("& keeps a quiet tier's lines in the merged view while a loud tier's lines push them out of its window", async () => {
+    const control = new FakeControl(stack([tier('calm', 'ready', { pid: 1, startedAt: T0 }), tier('loud', 'ready', { pid: 2, startedAt: T0 })]));
+    control.log('calm', 'calm one');
+    for (let index = 0; index < 30; index += 1) control.log('loud', `loud ${index}`);
+    const app = renderApp(control, { rows: 30, columns: 100, logCapacity: 20 });
+    // The merged window (20 lines) holds no calm line when the filter is set: the filter still finds it.
+    await app.press('a');
+    await app.untilText('loud │ loud 29');
+    expect(pane(app.frame()).join('\n')).not.toContain('calm one');
+    await app.press('&calm\r');
+    await app.untilText('filter "calm" (1 of 21)');
+    expect(pane(app.frame()).filter((line) => line.trim() !== '')).toEqual(['calm │ calm one']);
+    // New lines: a calm one is kept, however many loud ones come after it.
+    control.log('calm', 'calm two');
+    for (let index = 30; index < 100; index += 1) control.log('loud', `loud ${index}`);
+    await app.untilText('filter "calm" (2 of 92)');
+    expect(pane(app.frame()).filter((line) => line.trim() !== '')).toEqual(['calm │ calm one', 'calm │ calm two']);
+    // Cleared: the merged window again, its newest lines.
+    await app.press('&\r');
+    await app.untilText('loud │ loud 99');
+    expect(pane(app.frame()).join('\n')).not.toContain('calm');
+  });
+
   it('lists the new keys in the help', async () => {
     const app = renderApp(threeTiers(), { rows: 30, columns: 100 });
     await app.press('?');
