@@ -29,6 +29,7 @@ import { stackActions } from './stack-actions.js';
 import { createTickTimer, nextChangeIn } from './ticks.js';
 import { useLiveCells } from './use-live-cells.js';
 import { useResizeRedraw } from './use-resize-redraw.js';
+import { useSuspend } from './use-suspend.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
 import { startUsageSampler, usageRootsOf, type UsageByPid } from '../usage/tree-usage.js';
@@ -316,6 +317,7 @@ export function App(props: AppProps) {
     say,
   });
 
+  const suspend = useSuspend(rows);
   const onKey = (input: string, key: Key): void =>
     handleKey(input, key, {
       pane: paneRef.current,
@@ -332,6 +334,7 @@ export function App(props: AppProps) {
       setPrompt,
       setSelectedName,
       quit,
+      suspend,
       act: runAction,
       scale: scaleSelected,
       say,
