@@ -167,6 +167,13 @@ describe('land up serves the dashboard', () => {
     expect((await off.stop()).code).toBe(0);
   });
 
+  it('two port flags naming the same port: one line naming both, exit 2, nothing started', async () => {
+    const dir = dashboardProject();
+    const port = await freePort();
+    const result = await landDone(['up', '--no-tui', '--receiver-port', String(port), '--dashboard-port', String(port)], dir);
+    expectCleanRejection(result, dir, new RegExp(`^land: --receiver-port, --dashboard-port: both name port ${port}; give each its own port \\(or 0 for a free one\\)$`));
+  });
+
   it('a dashboard port already taken: one line naming the flag, exit 2, nothing started', async () => {
     const held = await holdPort();
     try {
