@@ -8,17 +8,17 @@ import { tmuxServer } from '../helpers/tmux.js';
 
 const SESSION = 'ui';
 const tmux = tmuxServer('test');
-const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
+const screen = (session = SESSION) => tmux('capture-pane', '-p', '-t', session);
 
 afterAll(() => {
   tmux.kill();
   removeProjects();
 });
 
-async function waitForScreen(check: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
+async function waitForScreen(check: (text: string) => boolean, what: string, session = SESSION): Promise<string> {
+  const deadline = Date.now() + 30_000;
   for (;;) {
-    const text = screen();
+    const text = screen(session);
     if (check(text)) return text;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
     await sleep(100);
@@ -213,15 +213,7 @@ describe('the terminal UI in a real terminal', () => {
       files: { 'run.sh': `${script.join('\n')}\n` },
     });
     tmux('new-session', '-d', '-s', 'suspend', '-x', '100', '-y', '30', `cd ${dir} && bash run.sh`);
-    const suspendScreen = () => tmux('capture-pane', '-p', '-t', 'suspend');
-    const until = async (check: (t: string) => boolean, what: string): Promise<string> => {
-      const deadline = Date.now() + 30_000;
-      for (let t = suspendScreen(); ; t = suspendScreen()) {
-        if (check(t)) return t;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${t}`);
-        await sleep(100);
-      }
-    };
+    const until = (check: (t: string) => boolean, what: string) => waitForScreen(check, what, 'suspend');
     let text = await until((t) => row(t, 'calm')?.state === 'ready' && row(t, 'other')?.state === 'ready', 'both tiers ready');
     const calmPid = row(text, 'calm')!.pid;
     tmux('send-keys', '-t', 'suspend', 'C-z');
