@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { displayPath } from '../config/display-path.js';
+import { locateStack } from '../config/locate.js';
 import type { BootPlan } from '../config/types.js';
 import { requestJson } from '../control/client.js';
 import { EXIT_NO_STACK, EXIT_NOT_UP } from '../control/exit-codes.js';
@@ -18,6 +19,7 @@ import { lastLandLines, outputPath, removeSpawnOutput } from './background-outpu
 import { readPidRecord, reapBoot, runDir } from '../supervisor/pidfile.js';
 import { signalCode, startBackgroundLand, type BackgroundLand } from './background-start.js';
 import { defaultWaitMs, waitUntilUp, type WaitEnd } from './background-wait.js';
+import { configArgs } from './stack-hint.js';
 import { renderStatus } from './status-table.js';
 import type { UpOptions } from './up.js';
 
@@ -39,12 +41,12 @@ async function printAccess(rootDir: string): Promise<void> {
   for (const line of lastLandLines(rootDir, 20)) if (line.startsWith('land: control API on ')) process.stderr.write(`${line}\n`);
 }
 
-function printRunning(rootDir: string, snapshot: StackSnapshot): void {
+function printRunning(rootDir: string, snapshot: StackSnapshot, land: (command: string) => string): void {
   const output = displayPath(outputPath(rootDir));
   process.stdout.write(renderStatus(snapshot));
   process.stdout.write(
     `land: running in the background (land pid ${snapshot.pid}; its own output in ${output}): ` +
-      '`land logs -f` follows every tier (`land logs <tier> -f` one), `land status` shows it, `land down` stops it\n',
+      `\`${land('logs -f')}\` follows every tier (\`${land('logs <tier> -f')}\` one), \`${land('status')}\` shows it, \`${land('down')}\` stops it\n`,
   );
 }
 
@@ -83,14 +85,15 @@ async function relayExit(rootDir: string, land: BackgroundLand, during: string):
   return code || EXIT_NO_STACK;
 }
 
-async function report(rootDir: string, land: BackgroundLand, end: WaitEnd, timeoutMs: number): Promise<number> {
+/** `hint`: a `land …` command as it works from the current folder (stack-hint.ts). */
+async function report(rootDir: string, land: BackgroundLand, end: WaitEnd, timeoutMs: number, hint: (command: string) => string): Promise<number> {
   if (end.kind === 'exited') return relayExit(rootDir, land, 'before the stack was up');
   if (end.kind === 'signal') {
-    say(`stopped waiting (${end.signal}); the stack keeps starting in the background: \`land status\` shows it, \`land down\` stops it`);
+    say(`stopped waiting (${end.signal}); the stack keeps starting in the background: \`${hint('status')}\` shows it, \`${hint('down')}\` stops it`);
     return signalCode(end.signal);
   }
   if (end.kind === 'decided' && end.verdict.kind === 'shutting-down') return relayExit(rootDir, land, 'while the stack was starting: it was shut down');
-  if (end.snapshot) printRunning(rootDir, end.snapshot);
+  if (end.snapshot) printRunning(rootDir, end.snapshot, hint);
   if (end.kind === 'decided' && end.verdict.kind === 'up') {
     await printAccess(rootDir);
     return 0;
@@ -98,8 +101,8 @@ async function report(rootDir: string, land: BackgroundLand, end: WaitEnd, timeo
   if (end.kind === 'timeout') {
     say(`the stack was not up within ${timeoutMs / 1000} s${end.waiting.length ? ` (still waiting for ${end.waiting.join(', ')})` : ''}; it keeps running`);
   } else if (end.verdict.kind === 'failed') {
-    for (const { tier, reason } of end.verdict.failures) say(`${tier} failed to start: ${reason} (\`land logs ${tier}\`)`);
-    say('the stack keeps running; `land down` stops it');
+    for (const { tier, reason } of end.verdict.failures) say(`${tier} failed to start: ${reason} (\`${hint(`logs ${tier}`)}\`)`);
+    say(`the stack keeps running; \`${hint('down')}\` stops it`);
   }
   return EXIT_NOT_UP;
 }
@@ -121,7 +124,8 @@ export async function upInBackground(plan: BootPlan, options: UpOptions): Promis
   try {
     const end = await waitUntilUp(rootDir, land, timeoutMs);
     await sayWarnings(land);
-    return await report(rootDir, land, end, timeoutMs);
+    const extra = configArgs(locateStack(options.config).file);
+    return await report(rootDir, land, end, timeoutMs, (command) => `land ${command}${extra}`);
   } finally {
     // The foreground exits on its own; the background land is no child it waits for.
     land.child.unref();

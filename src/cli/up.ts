@@ -88,8 +88,23 @@ function refuseBackgroundMisuse(options: UpOptions): void {
   }
 }
 
+/** Two servers cannot share a port: said in one line before anything starts, not as the second one's EADDRINUSE. */
+function refuseSharedPorts(options: UpOptions): void {
+  const flags: Array<[string, number | undefined]> = [
+    ['--control-port', options.controlPort],
+    ['--receiver-port', options.receiverPort],
+    ['--dashboard-port', options.dashboardPort],
+  ];
+  const named = flags.filter((entry): entry is [string, number] => entry[1] !== undefined && entry[1] !== 0);
+  for (const [index, [flag, port]] of named.entries()) {
+    const other = named.slice(index + 1).find(([, otherPort]) => otherPort === port);
+    if (other) throw new InputError(`${flag}, ${other[0]}: both name port ${port}; give each its own port (or 0 for a free one)`);
+  }
+}
+
 export async function upCommand(options: UpOptions): Promise<number> {
   refuseBackgroundMisuse(options);
+  refuseSharedPorts(options);
   // No optimizing compiler until land is busy: an idle supervisor keeps ~4 MB less resident (src/runtime/optimizer.ts).
   startLean();
   // Located once: the folder claimed is the stack's root (the config's rootDir is the folder of this same file).

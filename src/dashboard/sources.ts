@@ -38,8 +38,11 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER 
   return {
     control,
     tierDetail(name) {
-      const { bootId, traceId } = control.snapshot();
-      return tierDetail(plan, name, { bootId, traceId });
+      const { bootId, traceId, tiers } = control.snapshot();
+      // A replica is known by the snapshot (one removed by `land scale` has no detail); a declared tier by the plan.
+      const instance = tiers.find((tier) => tier.name === name);
+      const replica = instance?.group !== undefined && instance.replica !== undefined ? { group: instance.group, replica: instance.replica } : undefined;
+      return tierDetail(plan, name, { bootId, traceId }, replica);
     },
     spans() {
       const byId = new Map<string, SpanView>();

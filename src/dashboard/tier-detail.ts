@@ -4,6 +4,7 @@ import { looksSecret } from '../config/secrets.js';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { formatSize } from '../config/size.js';
 import type { BootPlan, ProbeSpec, ResolvedTier } from '../config/types.js';
+import { replicaConfig } from '../supervisor/replicas.js';
 import { SECRET_MASK, type TierDetail } from './wire.js';
 
 /** A probe in words, with what its URL or command may hold masked as `land status` masks it. */
@@ -44,8 +45,24 @@ function describeDaemon(daemon: { pidFile?: string }): string {
   return `started once its launcher exits 0; runs while a process of its daemon does (found by its marks LAND_BOOT_ID and TRACEPARENT, by parent links from its launcher${named})`;
 }
 
-export function tierDetail(plan: BootPlan, name: string, ids: { bootId: string; traceId: string }): TierDetail | undefined {
-  const tier = plan.config.tiers.find((candidate) => candidate.name === name);
+/**
+ * The config an instance runs with: a declared tier's own, or for a replica (`web.2`, named by the snapshot) its
+ * tier's config as replicaConfig copies it at spawn (its PORT, LAND_REPLICA and probes shifted to its port).
+ */
+function instanceConfig(plan: BootPlan, name: string, replica?: { group: string; replica: number }): ResolvedTier | undefined {
+  const declared = plan.config.tiers.find((candidate) => candidate.name === (replica?.group ?? name));
+  if (!declared || !replica) return declared;
+  return replicaConfig(declared, replica.replica);
+}
+
+/** `replica`: the instance's group and number when the snapshot says `name` is a replica. */
+export function tierDetail(
+  plan: BootPlan,
+  name: string,
+  ids: { bootId: string; traceId: string },
+  replica?: { group: string; replica: number },
+): TierDetail | undefined {
+  const tier = instanceConfig(plan, name, replica);
   if (!tier) return undefined;
   const { policy, maxRestarts, backoff, resetAfterMs } = tier.restart;
   const liveness = tier.liveness
@@ -54,6 +71,7 @@ export function tierDetail(plan: BootPlan, name: string, ids: { bootId: string; 
   return {
     name: tier.name,
     tier: tier.tier,
+    ...(replica ? { replicaOf: replica.group, replica: replica.replica } : {}),
     description: tier.description,
     // Arguments may carry a token or a URL with a password: masked as every message is (the env below likewise).
     command: redactArgs(tier.command),

@@ -75,6 +75,9 @@ export interface MetricSeriesView {
 export interface TierDetail {
   name: string;
   tier: string;
+  /** A replica (`web.2`): the configured tier whose config it shares, and its number. */
+  replicaOf?: string;
+  replica?: number;
   description?: string;
   command: string[];
   shell: boolean;

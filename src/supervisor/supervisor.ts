@@ -85,7 +85,8 @@ export class Supervisor implements SupervisorControl {
     const { plan, bootId } = options;
     this.logDir = join(plan.config.rootDir, '.land', 'logs', bootId);
     // mkdir's answer (the first folder it made) says whether .land/logs was new, without a look before it.
-    const made = mkdirSync(this.logDir, { recursive: true });
+    // Private, as .land/run: the children's logs can hold secrets (each folder it makes is 0700).
+    const made = mkdirSync(this.logDir, { recursive: true, mode: 0o700 });
     this.madeLogsFolder = made !== undefined && made !== this.logDir;
     this.runtime = {
       plan,

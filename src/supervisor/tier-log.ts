@@ -103,7 +103,8 @@ export class TierLog {
   private open(): WriteStream | undefined {
     let fd: number;
     try {
-      fd = openSync(this.options.path, 'a');
+      // Private (0600): a child's output can hold secrets; the boot's folder is 0700 too (supervisor.ts).
+      fd = openSync(this.options.path, 'a', 0o600);
     } catch (error) {
       this.fail(undefined, error as Error);
       return undefined;

@@ -86,10 +86,11 @@ export class Recorder {
     }
     try {
       if (!this.madeDir) {
-        mkdirSync(this.dir, { recursive: true });
+        // Private, as the logs: spans and events carry the children's attributes.
+        mkdirSync(this.dir, { recursive: true, mode: 0o700 });
         this.madeDir = true;
       }
-      appendFileSync(join(this.dir, file), lines.join('\n') + '\n');
+      appendFileSync(join(this.dir, file), lines.join('\n') + '\n', { mode: 0o600 });
       this.written += lines.length;
     } catch (error) {
       this.unavailableReason = `cannot write ${this.dir}: ${oneLine(error)}`;

@@ -18,15 +18,18 @@ import { TierTable } from './components/tier-table.js';
 import { formatBytes, formatPercent } from './format.js';
 import { rowBudget, tierColumns } from './layout.js';
 import { handleKey } from './key-handler.js';
+import { splitKeys } from './split-keys.js';
 import type { LiveLayout } from './live-cells.js';
-import { paneWindow, type LogBuffer } from './log-buffer.js';
+import { paneWindow } from './log-buffer.js';
 import { ALL, paneActions, paneSource, type PaneState } from './pane-actions.js';
+import type { PaneLines } from './pane-lines.js';
 import { promptText, type Prompt } from './prompt.js';
 import { createRefreshScheduler } from './refresh.js';
 import { stackActions } from './stack-actions.js';
 import { createTickTimer, nextChangeIn } from './ticks.js';
 import { useLiveCells } from './use-live-cells.js';
 import { useResizeRedraw } from './use-resize-redraw.js';
+import { useSuspend } from './use-suspend.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import { isAlive } from './tier-view.js';
 import { startUsageSampler, usageRootsOf, type UsageByPid } from '../usage/tree-usage.js';
@@ -130,7 +133,7 @@ export function App(props: AppProps) {
   // Refs the event listener, timers and key handler read: always the latest values without re-subscribing.
   const viewRef = useRef(view);
   const paneTierRef = useRef<string | null>(null);
-  const bufferRef = useRef<LogBuffer | null>(null);
+  const bufferRef = useRef<PaneLines | null>(null);
   const stackEndedRef = useRef(false);
   const exitedRef = useRef(false);
   const lastTickRef = useRef(-Infinity);
@@ -314,6 +317,7 @@ export function App(props: AppProps) {
     say,
   });
 
+  const suspend = useSuspend(rows);
   const onKey = (input: string, key: Key): void =>
     handleKey(input, key, {
       pane: paneRef.current,
@@ -330,6 +334,7 @@ export function App(props: AppProps) {
       setPrompt,
       setSelectedName,
       quit,
+      suspend,
       act: runAction,
       scale: scaleSelected,
       say,
@@ -339,7 +344,10 @@ export function App(props: AppProps) {
   // would meet the previous render's state. A stable handler that calls the latest closure avoids that.
   const onKeyRef = useRef(onKey);
   onKeyRef.current = onKey;
-  const stableOnKey = useCallback((input: string, key: Key) => onKeyRef.current(input, key), []);
+  const stableOnKey = useCallback((input: string, key: Key) => {
+    // Each key of a chunk in order, each seeing the state the one before left (the refs handleKey reads).
+    for (const [one, oneKey] of splitKeys(input, key)) onKeyRef.current(one, oneKey);
+  }, []);
   useInput(stableOnKey, { isActive: isRawModeSupported });
 
   const paneBuffer = bufferRef.current;

@@ -30,6 +30,8 @@ export interface KeyContext {
   setPrompt: (prompt: Prompt | null) => void;
   setSelectedName: (name: string) => void;
   quit: () => void;
+  /** Ctrl-Z: hand the terminal back and stop land until the shell resumes it (use-suspend.ts). */
+  suspend: () => void;
   act: (action: TierAction) => void;
   scale: (action: ScaleAction) => void;
   say: (text: string, kind?: Status['kind']) => void;
@@ -47,6 +49,7 @@ export function handleKey(input: string, key: Key, context: KeyContext): void {
   const list = context.tiers;
   const selectedTier = list.find((tier) => tier.name === context.selectedName) ?? list[0];
   if (key.ctrl && input === 'c') return context.quit();
+  if (key.ctrl && input === 'z') return context.suspend();
   const typing = context.prompt;
   if (typing) {
     const step = editPrompt(typing, input, key);

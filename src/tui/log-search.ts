@@ -9,14 +9,6 @@ export function lineMatches(line: LogLine, text: string): boolean {
   return line.line.toLowerCase().includes(needle) || (line.tier !== undefined && line.tier.toLowerCase().includes(needle));
 }
 
-/** The lines of `source` that match `filter`, numbered 0… (the view the pane scrolls over while filtering). */
-export function filteredSource(source: LineSource, filter: string): LineSource & { total: number } {
-  if (filter === '') return { start: source.start, end: source.end, total: source.end - source.start, slice: (from, to) => source.slice(from, to) };
-  const all = source.slice(source.start, source.end);
-  const kept = all.filter((line) => lineMatches(line, filter));
-  return { start: 0, end: kept.length, total: all.length, slice: (from, to) => kept.slice(Math.max(0, from), Math.max(0, to)) };
-}
-
 /** Sequence numbers of the lines that contain `query`, oldest first. */
 export function findMatches(source: LineSource, query: string): number[] {
   if (query === '') return [];

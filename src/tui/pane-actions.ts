@@ -5,8 +5,9 @@
 import { oneLine } from '../errors.js';
 import type { LineCut, LogStream, SupervisorControl, TierSnapshot } from '../supervisor/types.js';
 import type { Status } from './components/footer.js';
-import { FOLLOW, LogBuffer, type LineSource, type Scroll } from './log-buffer.js';
-import { filteredSource, findMatches, scrollToLine, stepMatch } from './log-search.js';
+import { FOLLOW, type LineSource, type Scroll } from './log-buffer.js';
+import { findMatches, scrollToLine, stepMatch } from './log-search.js';
+import { PaneLines, type PaneSource } from './pane-lines.js';
 import type { Prompt } from './prompt.js';
 
 export interface PaneState {
@@ -24,8 +25,8 @@ const INITIAL_LOG_LINES = 500;
 /** The merged view's pane id: not a valid tier name, so it never meets a real one. */
 export const ALL = '*';
 
-/** What the pane scrolls over: its buffer, through the filter. */
-export const paneSource = (state: PaneState, buffer: LogBuffer) => filteredSource(buffer, state.filter);
+/** What the pane scrolls over: its lines, or the lines matching its filter (kept by PaneLines as they arrive). */
+export const paneSource = (_state: PaneState, lines: PaneLines): PaneSource => lines.view();
 
 export interface PaneContext {
   control: SupervisorControl;
@@ -39,7 +40,7 @@ export interface PaneContext {
   paneRef: { readonly current: PaneState | null };
   setPane: (next: PaneState | null) => void;
   /** The open pane's lines, and which tier's `log` events feed them (read by the event listener). */
-  bufferRef: { current: LogBuffer | null };
+  bufferRef: { current: PaneLines | null };
   paneTierRef: { current: string | null };
   setHelp: (shown: boolean) => void;
   setPrompt: (prompt: Prompt | null) => void;
@@ -58,17 +59,15 @@ export interface PaneActions {
 export function paneActions(context: PaneContext): PaneActions {
   const { control, paneRef, setPane, bufferRef, paneTierRef, paneHeight, say } = context;
 
-  /** The recent lines a pane opens with: one tier's, or every tier's merged by time. */
-  const recentLines = (name: string): Array<{ stream: LogStream; line: string; at: number; cut?: LineCut; tier?: string }> => {
-    if (name !== ALL) return control.logs(name, INITIAL_LOG_LINES);
-    const merged = context.tiers().flatMap((tier) =>
-      control.logs(tier.name, INITIAL_LOG_LINES).map((entry) => ({ ...entry, tier: tier.name })),
-    );
+  /** The recent lines a pane opens with (or a filter starts from): one tier's, or every tier's merged by time. */
+  const recentLines = (name: string, limit = INITIAL_LOG_LINES): Array<{ stream: LogStream; line: string; at: number; cut?: LineCut; tier?: string }> => {
+    if (name !== ALL) return control.logs(name, limit);
+    const merged = context.tiers().flatMap((tier) => control.logs(tier.name, limit).map((entry) => ({ ...entry, tier: tier.name })));
     return merged.sort((a, b) => a.at - b.at); // stable: lines of one moment keep their order
   };
 
   const openPane = (name: string): void => {
-    const buffer = new LogBuffer(context.logCapacity);
+    const buffer = new PaneLines(context.logCapacity);
     try {
       for (const entry of recentLines(name)) buffer.add(entry.stream, [entry.line], entry.cut, entry.tier);
     } catch (error) {
@@ -115,6 +114,13 @@ export function paneActions(context: PaneContext): PaneActions {
     const current = paneRef.current;
     if (!current) return;
     if (done.kind === 'search') return searchPane(done.text);
+    const lines = bufferRef.current;
+    try {
+      lines?.setFilter(done.text, () => recentLines(current.tier, context.logCapacity));
+    } catch (error) {
+      say(`cannot read ${current.tier === ALL ? 'the' : `${current.tier}'s`} logs: ${oneLine(error)}`, 'error');
+      return;
+    }
     setPane({ ...current, filter: done.text, scroll: FOLLOW, search: current.search && { query: current.search.query } });
     say(done.text === '' ? 'filter cleared' : `showing lines with "${done.text}"`);
   };

@@ -4,8 +4,9 @@
  * non-zero exit naming it; bad input, a second land and a busy port are one line and exit 2/4 with nothing running;
  * the background land's own output goes to a bounded file under .land/run.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, expectCleanRejection, LAND_BIN, freePort, isAlive, land as startLand, landDone, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
@@ -83,6 +84,38 @@ describe.concurrent('land up -d', () => {
     expect(down.code).toBe(0);
     expect(isAlive(next.pid)).toBe(false);
     expect(markedProcesses(next.bootId)).toEqual([]);
+  });
+
+  it('run from another folder with -c: its hints carry -c and work from there; its logs and recording are private', async () => {
+    const dir = makeProject({
+      config: { tiers: { api: { command: child('--say', 'api ready'), ready: { log: 'api ready' } } } },
+      files: { '.env.Land.PostHog': 'Record=1\n' },
+    });
+    const elsewhere = mkdtempSync(join(tmpdir(), 'land-elsewhere-'));
+    try {
+      const up = await landDone(['up', '-d', '-c', dir], elsewhere);
+      const land = await landOf(dir);
+      leftovers.push(land);
+      expect(up.code, up.stderr).toBe(0);
+      const hints = [...up.stdout.matchAll(/`(land [^`]+)`/g)].map((match) => match[1]!);
+      const config = relative(elsewhere, join(dir, 'land.config.mjs'));
+      expect(hints).toEqual([`land logs -f -c ${config}`, `land logs <tier> -f -c ${config}`, `land status -c ${config}`, `land down -c ${config}`]);
+      // The children's output and the boot's recording: private folders and files, as .land/run is.
+      const logDir = join(dir, '.land', 'logs', land.bootId);
+      await waitUntil(() => existsSync(join(logDir, 'api.log')), 10_000, "api's log file");
+      expect(statSync(logDir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(logDir, 'api.log')).mode & 0o777).toBe(0o600);
+      const recordDir = join(dir, '.land', 'telemetry', land.bootId);
+      await waitUntil(() => existsSync(recordDir) && readdirSync(recordDir).length > 0, 10_000, 'the recording');
+      expect(statSync(recordDir).mode & 0o777).toBe(0o700);
+      for (const file of readdirSync(recordDir)) expect(statSync(join(recordDir, file)).mode & 0o777, file).toBe(0o600);
+      // The hint works from where the person is.
+      const down = await landDone(hints.at(-1)!.split(' ').slice(1), elsewhere);
+      expect(down.code, down.stderr).toBe(0);
+      expect(isAlive(land.pid)).toBe(false);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('a tier that fails its readiness probe: exit 8, the tier and the probe named; the stack keeps running until land down', async () => {

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, expectCleanRejection, land, landDone, removeProjects, type LandRun } from '../helpers/land.js';
+import { ROOT, expectCleanRejection, land, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp, http } from '../control/helpers.js';
 import { call, dashboardProject, login, upWithDashboard } from './helpers.js';
 
@@ -55,6 +55,34 @@ describe('land up serves the dashboard', () => {
     const unknown = await call(port, '/api/tiers/ghost/restart', { method: 'POST', headers: { cookie, origin: `http://localhost:${port}`, host: `localhost:${port}` } });
     expect(unknown.status).toBe(404);
     expect((JSON.parse(unknown.body) as { error: { message: string } }).error.message).toBe('unknown tier "ghost" (known: air, worker)');
+    expect((await run.stop()).code).toBe(0);
+  });
+
+  it("opens a replica's detail: its tier's config with its own PORT and LAND_REPLICA; a replica it does not run is unknown", async () => {
+    const child = join(ROOT, 'test', 'fixtures', 'child.mjs');
+    const base = await freePort();
+    const dir = makeProject({ config: { app: 'dash', tiers: { web: { command: ['node', child, '--say', 'web up'], replicas: 2, port: base, ready: { log: 'web up' } } } } });
+    const { run, url, port } = await upWithDashboard(dir);
+    runs.push(run);
+    await run.waitFor(/web\.2: starting → ready/);
+    const cookie = await login(port, url);
+    const detailOf = async (name: string) => {
+      const answer = await call(port, `/api/tiers/${name}`, { headers: { cookie } });
+      return { status: answer.status, body: answer.body, detail: answer.status === 200 ? (JSON.parse(answer.body) as { name: string; replicaOf?: string; replica?: number; command: string[]; env: Array<[string, string]> }) : undefined };
+    };
+    for (const n of [1, 2]) {
+      const { status, detail } = await detailOf(`web.${n}`);
+      expect(status, `web.${n}`).toBe(200);
+      expect(detail).toMatchObject({ name: `web.${n}`, replicaOf: 'web', replica: n, command: ['node', child, '--say', 'web up'] });
+      const env = new Map(detail!.env);
+      expect(env.get('PORT')).toBe(String(base + n - 1));
+      expect(env.get('LAND_REPLICA')).toBe(String(n));
+    }
+    // The tier as a whole still answers with its config; a replica number it does not run is unknown.
+    expect((await detailOf('web')).detail).toMatchObject({ name: 'web', command: ['node', child, '--say', 'web up'] });
+    const ghost = await detailOf('web.3');
+    expect(ghost.status).toBe(404);
+    expect(ghost.body).toMatch(/unknown tier web\.3/);
     expect((await run.stop()).code).toBe(0);
   });
 
@@ -137,6 +165,13 @@ describe('land up serves the dashboard', () => {
     expect(asked.code).toBe(4);
     expect(asked.stderr).toMatch(/^land: the dashboard is off for this stack/);
     expect((await off.stop()).code).toBe(0);
+  });
+
+  it('two port flags naming the same port: one line naming both, exit 2, nothing started', async () => {
+    const dir = dashboardProject();
+    const port = await freePort();
+    const result = await landDone(['up', '--no-tui', '--receiver-port', String(port), '--dashboard-port', String(port)], dir);
+    expectCleanRejection(result, dir, new RegExp(`^land: --receiver-port, --dashboard-port: both name port ${port}; give each its own port \\(or 0 for a free one\\)$`));
   });
 
   it('a dashboard port already taken: one line naming the flag, exit 2, nothing started', async () => {

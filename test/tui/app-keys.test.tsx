@@ -33,6 +33,22 @@ describe('App keys', () => {
     expect(app.row('sky')).toMatch(/^ /);
   });
 
+  it('keys that arrive in one chunk (a paste, tmux send-keys, a held key) each act, in order', async () => {
+    const app = renderApp(threeTiers());
+    await app.untilSelected('mountain');
+    await app.press('jj');
+    await app.untilSelected('sky');
+    await app.press('kj');
+    await app.untilSelected('sky');
+    await app.press('kk');
+    await app.untilSelected('mountain');
+    // Enter at the end of a chunk opens the pane; the Escape sequence after `j` in another is still one key.
+    await app.press(`j${KEYS.down}`);
+    await app.untilSelected('sky');
+    await app.press(`k${KEYS.enter}`);
+    await app.untilText('── cocoon logs');
+  });
+
   it('r restarts the selected tier and reports the outcome', async () => {
     const control = threeTiers();
     const app = renderApp(control);

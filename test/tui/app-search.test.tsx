@@ -78,6 +78,11 @@ describe('App merged view, search and filter', () => {
     if (raw.includes('\u001B[')) expect(raw).toContain('\u001B[7mERROR');
     await app.press('/', 'n', 'o', 'p', 'e', KEYS.enter);
     await app.untilText('no line matches "nope"');
+    // Text and Enter in one chunk (a paste, `tmux send-keys 'hi' Enter`): typed, then applied.
+    await app.press('/', 'request 17\r');
+    await app.untilText('match 1 of 1 for "request 17"');
+    await app.press(`/x\u007F\u007Fnope\r`);
+    await app.untilText('no line matches "nope"');
     // q while typing is text, not quit.
     await app.press('/', 'q');
     await app.untilText('/q▏');
@@ -106,6 +111,29 @@ describe('App merged view, search and filter', () => {
     await app.press('&', KEYS.enter);
     await app.untilText('filter cleared');
     await app.until((frame) => /── all tiers · (paused|following)/.test(frame) && !frame.includes('filter "'), 'no filter');
+  });
+
+  it("& keeps a quiet tier's lines in the merged view while a loud tier's lines push them out of its window", async () => {
+    const control = new FakeControl(stack([tier('calm', 'ready', { pid: 1, startedAt: T0 }), tier('loud', 'ready', { pid: 2, startedAt: T0 })]));
+    control.log('calm', 'calm one');
+    for (let index = 0; index < 30; index += 1) control.log('loud', `loud ${index}`);
+    const app = renderApp(control, { rows: 30, columns: 100, logCapacity: 20 });
+    // The merged window (20 lines) holds no calm line when the filter is set: the filter still finds it.
+    await app.press('a');
+    await app.untilText('loud │ loud 29');
+    expect(pane(app.frame()).join('\n')).not.toContain('calm one');
+    await app.press('&calm\r');
+    await app.untilText('filter "calm" (1 of 21)');
+    expect(pane(app.frame()).filter((line) => line.trim() !== '')).toEqual(['calm │ calm one']);
+    // New lines: a calm one is kept, however many loud ones come after it.
+    control.log('calm', 'calm two');
+    for (let index = 30; index < 100; index += 1) control.log('loud', `loud ${index}`);
+    await app.untilText('filter "calm" (2 of 92)');
+    expect(pane(app.frame()).filter((line) => line.trim() !== '')).toEqual(['calm │ calm one', 'calm │ calm two']);
+    // Cleared: the merged window again, its newest lines.
+    await app.press('&\r');
+    await app.untilText('loud │ loud 99');
+    expect(pane(app.frame()).join('\n')).not.toContain('calm');
   });
 
   it('lists the new keys in the help', async () => {

@@ -1,4 +1,5 @@
 /** The real `land up` with its terminal UI inside tmux: read the screen with capture-pane, type with send-keys. */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,17 +8,17 @@ import { tmuxServer } from '../helpers/tmux.js';
 
 const SESSION = 'ui';
 const tmux = tmuxServer('test');
-const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
+const screen = (session = SESSION) => tmux('capture-pane', '-p', '-t', session);
 
 afterAll(() => {
   tmux.kill();
   removeProjects();
 });
 
-async function waitForScreen(check: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
+async function waitForScreen(check: (text: string) => boolean, what: string, session = SESSION): Promise<string> {
+  const deadline = Date.now() + 30_000;
   for (;;) {
-    const text = screen();
+    const text = screen(session);
     if (check(text)) return text;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
     await sleep(100);
@@ -31,6 +32,9 @@ function row(text: string, name: string): { state: string; pid: string; restarts
   const [, state, pid, , restarts] = line.slice(2).trim().split(/\s+/);
   return { state: state!, pid: pid!, restarts: restarts! };
 }
+
+/** A process's state letter from /proc (T: stopped). */
+const procState = (pid: number | string): string => / \S+\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))![1]!;
 
 describe('the terminal UI in a real terminal', () => {
   it('shows tiers ready, restarts one on r, opens its logs on Enter, quits on q and restores the terminal', async () => {
@@ -87,7 +91,7 @@ describe('the terminal UI in a real terminal', () => {
     // Every tier's output merged, then searched: / types the query, Enter goes to the newest match, n to older ones.
     tmux('send-keys', '-t', SESSION, 'a');
     text = await waitForScreen((t) => /── all tiers/.test(t) && /alpha +│ alpha says hello/.test(t) && /beta +│ beta says hello/.test(t), 'the merged view');
-    // Each key once the one before it was read: keys sent together can reach land in one read, as one input.
+    // These keys one at a time, each once the one before it was read.
     tmux('send-keys', '-t', SESSION, '/');
     await waitForScreen((t) => /\/▏/.test(t), 'the search prompt opened');
     tmux('send-keys', '-t', SESSION, '-l', 'says hello');
@@ -103,9 +107,8 @@ describe('the terminal UI in a real terminal', () => {
     await waitForScreen((t) => new RegExp(`match ${total} of ${total}`).test(t), 'the newer match again');
     tmux('send-keys', '-t', SESSION, '/');
     await waitForScreen((t) => /\/▏/.test(t), 'the search prompt opened again');
-    tmux('send-keys', '-t', SESSION, '-l', 'no such text');
-    await waitForScreen((t) => /\/no such text▏/.test(t), 'the second query');
-    tmux('send-keys', '-t', SESSION, 'Enter');
+    // Text and Enter in one command reach land in one read: each key still acts, in order (src/tui/split-keys.ts).
+    tmux('send-keys', '-t', SESSION, 'no such text', 'Enter');
     await waitForScreen((t) => /no line matches "no such text"/.test(t), 'a miss');
 
     tmux('send-keys', '-t', SESSION, 'q');
@@ -199,6 +202,36 @@ describe('the terminal UI in a real terminal', () => {
     text = resizeScreen();
     expect(oneFrame(text, true), text).toBe(true);
     tmux('send-keys', '-t', 'resize', 'q');
+    expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
+  });
+
+  it('Ctrl-Z gives the terminal back and stops land while its tiers run on; fg brings the UI back in raw mode, redrawn', async () => {
+    // A shell with job control (set -m), as at a prompt: land runs as a job of its own, and `fg` resumes it.
+    const script = ['set -m', `node ${LAND_BIN} up`, 'echo "LAND-STOPPED $(jobs -p)"', "stty -a | grep -o -- '-*icanon' | head -1 | sed 's/^/MODE=/'", 'read _', 'fg', 'echo LAND-EXITED $?', 'sleep 120'];
+    const dir = makeProject({
+      config: { app: 'suspendtest', tiers: { calm: { command: child('--say', 'calm says hello') }, other: { command: child('--say', 'other is here') } } },
+      files: { 'run.sh': `${script.join('\n')}\n` },
+    });
+    tmux('new-session', '-d', '-s', 'suspend', '-x', '100', '-y', '30', `cd ${dir} && bash run.sh`);
+    const until = (check: (t: string) => boolean, what: string) => waitForScreen(check, what, 'suspend');
+    let text = await until((t) => row(t, 'calm')?.state === 'ready' && row(t, 'other')?.state === 'ready', 'both tiers ready');
+    const calmPid = row(text, 'calm')!.pid;
+    tmux('send-keys', '-t', 'suspend', 'C-z');
+    text = await until((t) => /LAND-STOPPED \d+/.test(t) && /MODE=/.test(t), 'land stopped, the shell back');
+    expect(text).toMatch(/MODE=icanon/); // the terminal as the shell wants it: raw mode off
+    expect(tmux('display-message', '-p', '-t', 'suspend', '#{cursor_flag}').trim()).toBe('1'); // cursor shown
+    const landPid = /LAND-STOPPED (\d+)/.exec(text)![1]!;
+    expect(procState(landPid)).toBe('T');
+    expect(procState(calmPid)).not.toBe('T'); // the tiers run on
+    tmux('send-keys', '-t', 'suspend', 'Enter'); // `read`, then `fg`
+    // Redrawn on a clean screen: the shell's lines are gone, the frame is whole.
+    text = await until((t) => !/LAND-STOPPED/.test(t) && row(t, 'calm')?.state === 'ready' && /^› calm /m.test(t), 'the UI back');
+    expect(text.split('\n').filter((line) => /suspendtest/.test(line))).toHaveLength(1);
+    expect(procState(landPid)).not.toBe('T');
+    // Raw mode again: one key acts without Enter.
+    tmux('send-keys', '-t', 'suspend', 'j');
+    await until((t) => /^› other /m.test(t), 'other selected');
+    tmux('send-keys', '-t', 'suspend', 'q');
     expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
   });
 });

@@ -93,7 +93,7 @@ export class RecordFile {
 
   private ensureDir(): void {
     if (this.madeDir) return;
-    mkdirSync(dirname(this.path), { recursive: true });
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     this.madeDir = true;
   }
 
@@ -152,7 +152,7 @@ export class RecordFile {
     if (!batch || this.failure !== undefined) return;
     try {
       this.ensureDir();
-      const fd = openSync(this.path, 'a');
+      const fd = openSync(this.path, 'a', 0o600);
       try {
         const bytesWritten = writevSync(fd, batch.data);
         if (bytesWritten < byteLength(batch.data)) throw new Error(`wrote ${bytesWritten} of ${byteLength(batch.data)} bytes`);

@@ -15,6 +15,7 @@ export const HELP_LINES: ReadonlyArray<readonly [string, string]> = [
   ['+  -', 'one replica more or fewer of the selected tier (a tier with replicas)'],
   ['s', 'stop the selected tier if it runs, start it if it ended'],
   ['q  Ctrl-C', 'quit'],
+  ['Ctrl-Z', 'suspend land, its tiers running on (fg brings the UI back)'],
   ['?', 'this help; any key closes it'],
   ['Esc', 'log pane: give ↑/↓ back to the list, then close the pane'],
 ];

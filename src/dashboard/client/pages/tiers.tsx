@@ -55,7 +55,7 @@ function Actions({ tier, onResult }: { tier: TierSnapshot; onResult: (text: stri
   );
 }
 
-function Detail({ name, onClose }: { name: string; onClose: () => void }) {
+function Detail({ name, live, onClose }: { name: string; live: TierSnapshot; onClose: () => void }) {
   const [detail, setDetail] = useState<TierDetail | { error: string }>();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
@@ -78,6 +78,19 @@ function Detail({ name, onClose }: { name: string; onClose: () => void }) {
       {detail && !('error' in detail) && (
         <>
           <dl class="facts">
+            <dt>now</dt>
+            <dd data-testid="detail-now">
+              {live.state}
+              {live.pid !== undefined && `, pid ${live.pid}`}
+            </dd>
+            {detail.replicaOf && (
+              <>
+                <dt>replica</dt>
+                <dd>
+                  {detail.replica} of {detail.replicaOf}: its own process, state and log; {detail.replicaOf}'s config, with its own PORT and LAND_REPLICA
+                </dd>
+              </>
+            )}
             {detail.description && (
               <>
                 <dt>description</dt>
@@ -158,6 +171,7 @@ export function TiersPage({ route }: { route: Route }) {
   }, []);
   if (!snapshot) return <p>Connecting to the stack…</p>;
   const now = store.now();
+  const openLive = open ? snapshot.tiers.find((tier) => tier.name === open) : undefined;
   const openTier = (name?: string) => (location.hash = href('tiers', name ? { tier: name } : {}));
   return (
     <>
@@ -208,7 +222,7 @@ export function TiersPage({ route }: { route: Route }) {
           </tbody>
         </table>
       </div>
-      {open && snapshot.tiers.some((tier) => tier.name === open) && <Detail name={open} onClose={() => openTier()} />}
+      {openLive && <Detail name={openLive.name} live={openLive} onClose={() => openTier()} />}
     </>
   );
 }

@@ -1,0 +1,33 @@
+/**
+ * Ctrl-Z: in raw mode the terminal sends it to land as a key, not as SIGTSTP, so land suspends itself as a terminal
+ * program does: the terminal back as it found it (cursor shown, raw mode off), then SIGTSTP to itself. The tiers run
+ * in sessions of their own (detached), so they go on running; only land stops (a tier that writes more than a pipe
+ * holds meanwhile waits for land to read it). Once resumed, raw mode comes back and the frame is drawn again on a
+ * clean screen (the shell wrote below it meanwhile).
+ */
+import { useStdin, useStdout } from 'ink';
+import { useCallback } from 'react';
+
+const SHOW_CURSOR = '\u001B[?25h';
+const HIDE_CURSOR = '\u001B[?25l';
+/** Clear the screen (not the scrollback), cursor home: ink then writes its frame from the top. */
+const CLEAR_TERMINAL = '\u001B[2J\u001B[H';
+
+export function useSuspend(rows: number): () => void {
+  const { stdin, isRawModeSupported } = useStdin();
+  const { stdout, write } = useStdout();
+  return useCallback(() => {
+    // No terminal to hand back (a test's streams, a pipe): nothing to suspend from.
+    if (!isRawModeSupported) return;
+    stdout.write(SHOW_CURSOR);
+    stdin.setRawMode(false);
+    // Process-directed and delivered to this thread on the way out of kill(2): land stops here until SIGCONT. In a
+    // process group with no shell to resume it (orphaned: `sh -c`, no job control) the kernel drops the signal, as
+    // it does for any program there: then this returns at once and the UI simply carries on.
+    process.kill(process.pid, 'SIGTSTP');
+    stdin.setRawMode(true);
+    stdout.write(HIDE_CURSOR);
+    // Through ink's write: it erases its frame, writes this, and puts its frame back (from the top, once cleared).
+    write('\n'.repeat(rows) + CLEAR_TERMINAL);
+  }, [stdin, stdout, write, isRawModeSupported, rows]);
+}
