@@ -82,7 +82,7 @@ describe('land up serves the dashboard', () => {
     expect((await detailOf('web')).detail).toMatchObject({ name: 'web', command: ['node', child, '--say', 'web up'] });
     const ghost = await detailOf('web.3');
     expect(ghost.status).toBe(404);
-    expect(ghost.body).toMatch(/unknown tier web\.3/);
+    expect((JSON.parse(ghost.body) as { error: { message: string } }).error.message).toBe('unknown tier "web.3"');
     expect((await run.stop()).code).toBe(0);
   });
 
