@@ -1,7 +1,7 @@
 /**
  * A boot's log files read for `land logs`: each line with its tier's prefix, or one line at a time (--json),
  * streamed whatever the files hold; a line that runs on from one rotated file into the next is one line, and one
- * longer than land keeps whole is handed on in marked fragments, as the live form does.
+ * longer than land keeps whole is handed on in marked fragments, by the rule the live output is cut by.
  */
 import { once } from 'node:events';
 import { fullFragmentText, markedPieces } from '../supervisor/fragments.js';
@@ -58,9 +58,10 @@ function* linesOf(block: LineBlock): Generator<FileLine> {
 }
 
 /**
- * The log's lines, oldest first, one at a time, cut as the live output is (the tier's LineSplitter, without its quiet
- * hand-on): a chunk's whole lines at once, and a line that grows past `maxLineBytes` in fragments (cut between
- * characters; as live, a line may run up to one chunk past the bound before it is cut).
+ * The log's lines, oldest first, one at a time, cut by the same rule as the live output (the tier's LineSplitter,
+ * without its quiet hand-on; cut points depend on the reads): a chunk's whole lines at once, and a line that grows
+ * past `maxLineBytes` in fragments (cut between characters; a line may run up to one chunk past the bound before it
+ * is cut).
  */
 export async function* logLines(log: RecordedLog, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<FileLine> {
   const blocks: LineBlock[] = [];

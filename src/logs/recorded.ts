@@ -33,7 +33,6 @@ export function loggedBoots(rootDir: string): string[] {
     .sort();
 }
 
-
 /** The tier names that have a log in a boot's folder, replicas by number (web.2 before web.10). */
 function tiersWithLogs(dir: string): string[] {
   const names = new Set<string>();

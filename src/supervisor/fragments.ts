@@ -22,12 +22,15 @@ export const FRAGMENT_SHOWN_BYTES = 2 * 1024;
 
 /**
  * Where a fragment of `pieces` (`total` bytes) ends: before the last whole character, or after it if it is the only
- * one. Only the last few bytes are looked at (and copied): the pieces themselves are handed on as read, not joined.
+ * one. A last carriage return is held back with the character before it: the line may end in `\r\n` with the `\n`
+ * in the next read, and a rest of `\r` alone would make the line's end `\r\n` alone, which no view shows as its
+ * last fragment. Only the last few bytes are looked at (and copied): the pieces themselves are handed on as read.
  */
 export function fragmentEnd(pieces: readonly Buffer[], total: number): number {
-  const tail = lastBytes(pieces, 5); // a character of up to four bytes, and the byte after it
+  const tail = lastBytes(pieces, 6); // a character of up to four bytes, the byte after it, and a carriage return
   const before = total - tail.length;
-  const end = before + characterBoundary(tail.subarray(0, tail.length - 1));
+  const held = tail.at(-1) === 13 ? 2 : 1;
+  const end = before + characterBoundary(tail.subarray(0, Math.max(0, tail.length - held)));
   return end === 0 ? before + characterBoundary(tail) : end;
 }
 
@@ -72,7 +75,6 @@ export function fragmentText(pieces: readonly Buffer[], cut: LineCut): string {
   const shown = total <= 2 * FRAGMENT_SHOWN_BYTES ? fullFragmentText(body) : shortened(body, total);
   return `${cut === 'first' ? '' : CUT_MARK}${shown}${cut === 'last' ? '' : CUT_MARK}`;
 }
-
 
 /** The first and last FRAGMENT_SHOWN_BYTES, each cut on a character boundary, around the number of bytes between. */
 function shortened(pieces: readonly Buffer[], total: number): string {

@@ -131,7 +131,7 @@ export class LineSplitter {
    * Hands on what is pending of an over-long line, up to its last whole character but one; keeps the rest. The
    * last character is held back because the next read may start with the newline: handed on, it would make a
    * fragment marked as going on (`…yyyE…`) that in fact ends the line, and an empty last fragment (`…`) after it.
-   * The file gets its bytes now; the views those they were not shown while quiet.
+   * A last `\r` is held back with the character before it (fragments.ts). The file gets its bytes now; the views those they were not shown while quiet.
    */
   private handOnFragment(): void {
     const end = fragmentEnd(this.pending, this.pendingBytes);

@@ -66,9 +66,9 @@ describe('the lines of rotated log files', () => {
     expect(await text(found)).toEqual(numbers(0, 50_010));
   });
 
-  it('a line longer than the bound comes in fragments, marked where it goes on, cut between characters, as live', async () => {
+  it('a line longer than the bound comes in fragments, marked where it goes on, cut between characters, by the same rule (the tier\'s LineSplitter)', async () => {
     // 100 000 two-byte characters (200 000 bytes) across two files, with a bound of 4 096 bytes: cut by the tier's
-    // LineSplitter, at most one read (64 KiB) past the bound.
+    // LineSplitter, at most one read (64 KiB) past the bound; cut points depend on the reads.
     const long = 'é'.repeat(100_000);
     const found = log(['e.log.1', `before\n${long.slice(0, 30_001)}`], ['e.log', `${long.slice(30_001)}\nafter\n`]);
     const lines = await all(logLines(found, 4096));
@@ -81,5 +81,14 @@ describe('the lines of rotated log files', () => {
     expect(fragments.at(-1)!.line.startsWith('…')).toBe(true);
     expect(fragments.every((line) => Buffer.byteLength(line.line) <= 4096 + 64 * 1024 + 2 * Buffer.byteLength('…'))).toBe(true);
     expect(fragments.map((line) => line.line.replace(/^…|…$/g, '')).join('')).toBe(long);
+  });
+
+  it('an over-long line ending in \\r\\n whose \\r ends a read: its last fragment comes', async () => {
+    // The `\r` is the last byte of the 17th read of 64 KiB, past the 1 MiB bound; the `\n` starts the next read.
+    const found = log(['f.log', `${'x'.repeat((1 << 20) + (64 << 10) - 1)}\r\nafter\n`]);
+    const lines = await all(logLines(found));
+    expect(lines.map((line) => line.cut)).toEqual(['first', 'last', undefined]);
+    expect(lines.at(-1)).toEqual({ line: 'after' });
+    expect(lines[1]!.line).toBe('…x');
   });
 });
