@@ -59,7 +59,7 @@ function relay(stream: Readable | undefined, name: LogStream, onLines: StopComma
   if (!stream) return Promise.resolve();
   return new Promise((resolve) => {
     const splitter = new LineSplitter((block) => {
-      if (block.pieces.length > 0) onLines(name, markLines(block));
+      if (block.count > 0) onLines(name, markLines(block));
     }, MAX_LINE_BYTES);
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     stream.once('close', () => {
