@@ -80,6 +80,18 @@ describe('LogRing', () => {
     ring.add('api', 'stdout', ['… and the rest'], 3, 'last');
     expect(ring.since(0).map((line) => line[4])).toEqual(['Password:  and the rest', 'db 1', 'db 2', 'db 3']);
   });
+
+  it("a pipe's whole line ends its open line: a fragment after it is not joined to the stale one", () => {
+    const ring = new LogRing(100);
+    const texts = () => ring.since(0).map((line) => line[4]);
+    ring.add('api', 'stdout', ['Password: …'], 1, 'first');
+    ring.add('api', 'stdout', ['next'], 2);
+    expect(texts()).toEqual(['Password: ', 'next']);
+    ring.add('api', 'stdout', ['…stale'], 3, 'last');
+    ring.add('api', 'stdout', ['50% …'], 4, 'first');
+    ring.add('api', 'stdout', ['… done'], 5, 'last');
+    expect(texts()).toEqual(['Password: ', 'next', '…stale', '50%  done']);
+  });
 });
 
 describe('MergedRows', () => {

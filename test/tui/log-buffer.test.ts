@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { FragmentJoiner } from '../../src/logs/fragment-join.js';
 import { FOLLOW, LogBuffer, paneWindow, scrollBy, scrollToStart } from '../../src/tui/log-buffer.js';
 
 function filled(count: number, capacity = 100): LogBuffer {
@@ -60,5 +61,26 @@ describe('LogBuffer', () => {
     for (let i = 0; i < 8; i += 1) buffer.add('stdout', [`flood ${i}`], undefined, 'db');
     buffer.add('stdout', ['…done'], 'last', 'api');
     expect(buffer.slice(buffer.start, buffer.end).map((entry) => entry.line)).toEqual(['flood 6', 'flood 7', '…done']);
+  });
+
+  it("a pipe's whole line ends its open line (a fragment after it is not joined to it); another pipe's whole lines take the fast path", () => {
+    const buffer = new LogBuffer(100);
+    const joiner = (buffer as unknown as { joiner: FragmentJoiner<number> }).joiner;
+    const add = vi.spyOn(joiner, 'add');
+    const lines = () => buffer.slice(buffer.start, buffer.end).map((entry) => entry.line);
+    buffer.add('stdout', ['Password: …'], 'first', 'api');
+    // Another pipe's whole line while api's is open: appended without the joiner.
+    add.mockClear();
+    buffer.add('stdout', ['db up'], undefined, 'db');
+    expect(add).not.toHaveBeenCalled();
+    // api's own whole line goes through the joiner: the open line ended with nothing more (its mark goes).
+    buffer.add('stdout', ['next'], undefined, 'api');
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(lines()).toEqual(['Password: ', 'db up', 'next']);
+    // A last fragment now is not joined to the stale open line; a new first/last pair is joined.
+    buffer.add('stdout', ['…stale'], 'last', 'api');
+    buffer.add('stdout', ['50% …'], 'first', 'api');
+    buffer.add('stdout', ['… done'], 'last', 'api');
+    expect(lines()).toEqual(['Password: ', 'db up', 'next', '…stale', '50%  done']);
   });
 });
