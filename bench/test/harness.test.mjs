@@ -217,8 +217,13 @@ test("the tool's RSS leaves out a child that became a fixture while its RSS was 
     const rssOf = (pid) => {
       if (pid === child) {
         tool.stdin.write('go\n');
-        // Until the fixture's node runs (its argv is there): the RSS read below is then the fixture's.
-        while (cmdline(child)[1] !== CHILD) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        // Until the fixture's node runs (its argv is there): the RSS read below is then the fixture's. A blocking wait
+        // (rssOf is synchronous), so bounded: a child that never execs fails the test instead of hanging it.
+        const deadline = Date.now() + 10_000;
+        while (cmdline(child)[1] !== CHILD) {
+          if (Date.now() > deadline) throw new Error(`the child ${child} did not exec the fixture within 10 s`);
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        }
         execd = rssBytes(child);
       }
       return rssBytes(pid);

@@ -56,8 +56,8 @@ export async function logsCommand(tiers: string[], options: LogsOptions): Promis
 /** The stack has no instance of the name asked for (`tierLogs` with `orNone`): a tier with replicas, or unknown. */
 class NoInstance extends Error {}
 
-/** With `orNone`, the stack's "unknown tier" becomes NoInstance. */
-const noInstance = (orNone: boolean) => (error: unknown) => {
+/** With `orNone`, the stack's "unknown tier" becomes NoInstance; any other error, or without it, is thrown as it is. */
+const unknownTierAsNoInstance = (orNone: boolean) => (error: unknown) => {
   throw orNone && error instanceof ApiError && error.code === 'unknown-tier' ? new NoInstance(error.message) : error;
 };
 
@@ -67,7 +67,7 @@ async function tierLogs(tier: string, options: LogsOptions, limit: number | unde
   const query = new URLSearchParams({ format: options.json ? 'ndjson' : 'text' });
   if (limit !== undefined) query.set('limit', String(limit));
   if (!options.follow) {
-    const text = await withStack(options, ({ socket }) => requestText(socket, `${tierPath(tier)}?${query}`).catch(noInstance(orNone)));
+    const text = await withStack(options, ({ socket }) => requestText(socket, `${tierPath(tier)}?${query}`).catch(unknownTierAsNoInstance(orNone)));
     process.stdout.write(text);
     return 0;
   }
@@ -118,7 +118,7 @@ async function printStream(
         stream.resume();
       });
     })
-      .catch(noInstance(how.orNone ?? false))
+      .catch(unknownTierAsNoInstance(how.orNone ?? false))
       .catch((error: unknown) => {
         throw error instanceof ApiError && error.code === 'not-found' ? new NoSuchRoute(error.message) : error;
       }),

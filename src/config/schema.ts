@@ -16,13 +16,13 @@ import { TIER_NAME_RULE, tierNameProblem } from './tier-name.js';
 
 const PROBE_KINDS = ['log', 'tcp', 'http', 'exec'] as const;
 const SIGNALS = new Set(Object.keys(constants.signals));
-const TIER_NAME = `expected a tier name of ${TIER_NAME_RULE}`;
-const RESERVED_TIER = `expected a tier name ${RESERVED_RULE}`;
+const TIER_NAME_MESSAGE = `expected a tier name of ${TIER_NAME_RULE}`;
+const RESERVED_TIER_MESSAGE = `expected a tier name ${RESERVED_RULE}`;
 
 /** What a name that cannot be a tier's is told (tier-name.ts), undefined for one that can. */
 function tierNameMessage(name: string): string | undefined {
   const problem = tierNameProblem(name);
-  return problem === undefined ? undefined : problem === 'reserved' ? RESERVED_TIER : TIER_NAME;
+  return problem === undefined ? undefined : problem === 'reserved' ? RESERVED_TIER_MESSAGE : TIER_NAME_MESSAGE;
 }
 
 /**
@@ -220,10 +220,10 @@ const envRecord = () =>
 const flag = z.boolean({ error: 'expected true or false' });
 const tierName = () =>
   z
-    .string({ error: TIER_NAME })
+    .string({ error: TIER_NAME_MESSAGE })
     .check(
-      z.refine((name) => tierNameMessage(name) !== TIER_NAME, { error: TIER_NAME }),
-      z.refine((name) => tierNameMessage(name) !== RESERVED_TIER, { error: RESERVED_TIER }),
+      z.refine((name) => !['long', 'characters'].includes(tierNameProblem(name) ?? ''), { error: TIER_NAME_MESSAGE }),
+      z.refine((name) => tierNameProblem(name) !== 'reserved', { error: RESERVED_TIER_MESSAGE }),
     );
 
 /** A string command is for a shell: it needs `shell: true` and something to run. So does a string stop command. */

@@ -35,7 +35,8 @@ function tierLines(control: SupervisorControl, name: string, limit: number | und
   }
   if (limit === undefined) return joinedSource(name, control.readLogs(name));
   // No fragment among the newest `limit` lines: they are the newest `limit` joined lines as they are (a whole line
-  // never joins to the one before it), so they are read once, without a counting pass over the whole ring.
+  // never joins to the one before it), so they are read once, without a counting pass over the whole ring (a reader
+  // that does not say how many fragments it holds gets that pass).
   const window = control.readLogs(name, limit);
   if (window.fragments === 0) return joinedSource(name, window);
   const counting = control.readLogs(name);

@@ -38,11 +38,21 @@ export function readPidRecord(rootDir: string): PidRecord | undefined {
 export function readPidFile(file: string): PidRecord | undefined {
   // Never through a link, and only a file of this user's: anything else is not a record land wrote.
   const text = readPrivateFile(file);
+  if (!text) return undefined;
+  let record: unknown;
   try {
-    return text ? (JSON.parse(text.toString('utf8')) as PidRecord) : undefined;
+    record = JSON.parse(text.toString('utf8'));
   } catch {
     return undefined;
   }
+  return isPidRecord(record) ? record : undefined;
+}
+
+/** What every use of a record reads (a pid file holding `null` or `{}` is no record: nothing to trust or reap). */
+function isPidRecord(value: unknown): value is PidRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const { pid, startTime, bootId } = value as Partial<Record<keyof PidRecord, unknown>>;
+  return Number.isInteger(pid) && (pid as number) > 0 && typeof startTime === 'string' && typeof bootId === 'string';
 }
 
 /**

@@ -35,8 +35,11 @@ export interface RecentReader {
   readonly left: number;
   /** About how many bytes they are (the blocks they are in). */
   readonly leftBytes: number;
-  /** Of the blocks it reads, how many are a line's fragment (none: joining fragments changes none of its lines). */
-  readonly fragments: number;
+  /**
+   * Of the blocks it reads, how many are a line's fragment (0: joining fragments changes none of its lines). Optional
+   * (a published type): a reader without it is read as if it had fragments (the counting pass, log-selection.ts).
+   */
+  readonly fragments?: number;
   next(): LogEntry | undefined;
   /** Bytes of the lines still to come that the tier no longer keeps: alive for this reader alone. */
   pinnedBytes(): number;

@@ -1,12 +1,16 @@
 /**
  * The pid file's check of a recorded land: a zombie (dead, not yet reaped by its parent) is no land running, whoever
- * its parent is (a background land outlives its `land up -d`, and a pid 1 without an init does not reap).
+ * its parent is (a background land outlives its `land up -d`, and a pid 1 without an init does not reap); a pid file
+ * that is not a record land wrote is no record.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { liveLand } from '../../src/supervisor/pidfile.js';
+import { liveLand, pidPath, readPidFile } from '../../src/supervisor/pidfile.js';
 import { readProc } from '../../src/supervisor/process-tree.js';
+import { claimStack } from '../../src/supervisor/stack-claim.js';
 import { waitUntil } from '../helpers/land.js';
 
 const started: number[] = [];
@@ -36,5 +40,24 @@ describe('liveLand', () => {
     const record = (pid: number) => ({ pid, startTime: readProc(pid)!.startTime, bootId: 'b' });
     expect(liveLand(record(zombie))).toBeUndefined();
     expect(liveLand(record(holder.pid!))?.pid).toBe(holder.pid);
+  });
+});
+
+describe('a pid file that is not a record', () => {
+  it('holding null, {} or a pid that is no positive integer: no record, and the stack is claimed over it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'land-pidfile-'));
+    try {
+      const file = pidPath(root);
+      mkdirSync(join(root, '.land', 'run'), { recursive: true });
+      for (const text of ['null', '{}', '{"pid":-1,"startTime":"1","bootId":"b"}', '{"pid":1,"startTime":1,"bootId":"b"}']) {
+        writeFileSync(file, text, { mode: 0o600 });
+        expect(claimStack(root, 'new-boot'), text).toEqual({ dead: undefined, reaped: 0 });
+        expect(readPidFile(file)).toMatchObject({ pid: process.pid, bootId: 'new-boot' });
+        writeFileSync(file, text, { mode: 0o600 });
+        expect(readPidFile(file), text).toBeUndefined();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
