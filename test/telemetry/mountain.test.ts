@@ -113,6 +113,9 @@ describe('the mountain bridge', () => {
     });
     apiSpan.end({ ok: false, reason: 'exited with code 3', pid: 2222 });
 
+    // The events above waited in the queue; the libraries load here rather than inside the shutdown's 2 s bound, which a
+    // loaded machine can spend importing posthog-node alone (CI: nothing sent). This test is about the contract.
+    await telemetry.client.loadPipes();
     telemetry.beginShutdown();
     telemetry.beginShutdown();
     await telemetry.shutdown();
