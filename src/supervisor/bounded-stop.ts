@@ -20,6 +20,13 @@ export const PIPES_CLOSE_MS = 100;
  */
 export const DENIED_GRACE_MS = 500;
 
+/**
+ * After SIGKILL, how many fresh scans in a row must find nothing before the tree counts as gone. One is not proof:
+ * a process that forks and exits at once (a pid hopper) can be past the listing's readdir while its parent, listed,
+ * exits before its files are read, so that scan sees neither (seen under load: one hopper survived a boot's end).
+ */
+const EMPTY_SCANS = 3;
+
 /** Whether `promise` settles within `ms`. */
 export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   const timer = new AbortController();
@@ -65,11 +72,16 @@ export async function endTree(
     await sleep(pollMs);
   }
   let onlyDeniedSince: number | undefined;
+  let emptyScans = 0;
   for (;;) {
     // Again on every round: what forked between a scan and its kill is caught by the next one.
     const killed = signalTree(target, 'SIGKILL');
     const { pids, denied } = killed;
-    if (pids.length === 0) return NOTHING_LEFT;
+    if (pids.length === 0) {
+      if (++emptyScans >= EMPTY_SCANS) return NOTHING_LEFT;
+      continue;
+    }
+    emptyScans = 0;
     onlyDeniedSince = denied.length === pids.length ? (onlyDeniedSince ?? Date.now()) : undefined;
     if (onlyDeniedSince !== undefined && Date.now() - onlyDeniedSince >= DENIED_GRACE_MS) return killed;
     if (Date.now() >= giveUpAt) {
