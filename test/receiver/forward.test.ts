@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Forwarder } from '../../src/receiver/forward.js';
-import { ROOT, envReports, land, landDone, makeProject, removeProjects } from '../helpers/land.js';
+import { ROOT, envReports, land, landDone, makeProject, removeProjects, waitUntil } from '../helpers/land.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/receivers.js';
 
 const SDK_CHILD = join(ROOT, 'test', 'fixtures', 'otel-sdk-child.mjs');
@@ -73,6 +73,8 @@ describe('forwarding to the collector', () => {
     await run.waitFor(/one: starting → ready/);
     const status = JSON.parse((await landDone(['status', '--json'], dir)).stdout) as { receiver: { state: string; reason: string } };
     expect(status.receiver).toMatchObject({ state: 'off', reason: 'receiver.enabled is false' });
+    // Ready means spawned here (no probe): under load the child may not have written its report yet.
+    await waitUntil(() => envReports(reports, 'one').length > 0, 30_000, 'the child reporting its environment');
     expect((await run.stop()).code).toBe(0);
     const [env] = envReports(reports, 'one');
     expect(env!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(otlp.url);
