@@ -4,6 +4,7 @@
  * each profile's plan (gates, `when` predicates) and each tier it would start (cwd, command on PATH).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { APP_NAME_RULE, isAppName } from '../config/app-name.js';
 import { displayPath } from '../config/display-path.js';
 import { encodingProblem, envTextProblems } from '../config/envfile.js';
 import { importConfigWithin } from '../config/load.js';
@@ -25,6 +26,8 @@ export interface CheckReport {
   profiles: string[];
   envFiles: string[];
   problems: Problem[];
+  /** Not refused by `land up` but by another command (an `app` the engines cannot name: `land export`). */
+  warnings: Problem[];
 }
 
 /** Every malformed line of an env-syntax file. */
@@ -119,18 +122,25 @@ function inputFiles(config: NonNullable<Loaded['inputs']>, profiles: readonly st
   return [...envFiles, ...profiles.map((name) => `${config.profilesDir}/${name}.env`)];
 }
 
+/** An explicit `app` the engines cannot name: `land up` runs with it, `land export` refuses it. */
+function configWarnings(config: ResolvedConfig): Problem[] {
+  if (!config.appSet || isAppName(config.app)) return [];
+  const message = `warning: ${JSON.stringify(config.app)} is not an application name of ${APP_NAME_RULE}: land export refuses it`;
+  return [{ file: displayPath(config.configFile), key: 'app', message }];
+}
+
 export async function checkStack(options: { config?: string; cwd?: string }): Promise<CheckReport> {
   let stack: StackFile;
   try {
     stack = locateStack(options.config, options.cwd);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    return { profiles: [], envFiles: [], problems: [{ file: displayPath(options.cwd ?? process.cwd()) || '.', message: error.message }] };
+    return { profiles: [], envFiles: [], warnings: [], problems: [{ file: displayPath(options.cwd ?? process.cwd()) || '.', message: error.message }] };
   }
   const loaded = stack.kind === 'procfile' ? procfileProblems(stack.file) : await configProblems(stack.file);
   const { config } = loaded;
   const inputs = config ?? loaded.inputs;
-  if (!inputs) return { stack, profiles: [], envFiles: [], problems: unique(loaded.problems) };
+  if (!inputs) return { stack, profiles: [], envFiles: [], problems: unique(loaded.problems), warnings: [] };
 
   const profiles = listProfiles(inputs);
   const files = inputFiles(inputs, profiles);
@@ -144,5 +154,6 @@ export async function checkStack(options: { config?: string; cwd?: string }): Pr
     profiles,
     envFiles: files.slice(0, files.length - profiles.length).map(displayPath),
     problems: unique([...loaded.problems, ...fileProblems, ...plans]),
+    warnings: config ? configWarnings(config) : [],
   };
 }

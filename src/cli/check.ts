@@ -19,11 +19,12 @@ async function check(options: { config?: string; json?: boolean }): Promise<numb
       profiles: report.profiles,
       envFiles: report.envFiles,
       problems: report.problems.map((problem) => ({ ...problem, text: problemText(problem) })),
+      warnings: report.warnings.map((warning) => ({ ...warning, text: problemText(warning) })),
     };
     writeOut(`${JSON.stringify(json, null, 2)}\n`);
     return code;
   }
-  for (const problem of report.problems) process.stdout.write(`${problemText(problem)}\n`);
+  for (const problem of [...report.problems, ...report.warnings]) process.stdout.write(`${problemText(problem)}\n`);
   const what = report.stack ? displayPath(report.stack.file) : 'no stack';
   const scope = `${report.profiles.length} profile${report.profiles.length === 1 ? '' : 's'}, ${report.envFiles.length} env file${report.envFiles.length === 1 ? '' : 's'}`;
   const count = report.problems.length;

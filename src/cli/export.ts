@@ -4,7 +4,7 @@ import { displayPath } from '../config/display-path.js';
 import { buildExportModel, type Engine, type EngineExport, type ExportModel } from '../export/model.js';
 import { describeExport, writeExport } from '../export/write.js';
 import { readPlan } from './inputs.js';
-import { APP_NAME_RULE, isAppName } from '../config/app-name.js';
+import { appNameProblem } from '../config/app-name.js';
 import { InputError } from '../errors.js';
 
 export interface ExportOptions {
@@ -23,13 +23,9 @@ const engines: Record<Engine, (model: ExportModel, options: ExportOptions) => Pr
 
 export async function exportCommand(engine: Engine, options: ExportOptions): Promise<number> {
   const plan = await readPlan(options);
-  // A config's own `app` was checked when it was read; without one the folder's name stands in, which `land up`
-  // takes whatever it is, but the engines' names do not.
-  if (!isAppName(plan.config.app)) {
-    throw new InputError(
-      `${displayPath(plan.config.configFile)}: app: not set, and the folder's name ${JSON.stringify(plan.config.app)} that stands in for it is not an application name of ${APP_NAME_RULE}: set app`,
-    );
-  }
+  // `land up` takes any `app` (or the folder's name standing in for it); the engines' unit and object names do not.
+  const appProblem = appNameProblem(plan.config);
+  if (appProblem) throw new InputError(`${displayPath(plan.config.configFile)}: ${appProblem}`);
   const model = buildExportModel(plan);
   const result = await engines[engine](model, options);
   const outDir = path.resolve(options.out ?? path.join(plan.config.rootDir, '.land', 'export', engine));

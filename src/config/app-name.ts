@@ -11,3 +11,14 @@ export const APP_NAME_RULE = 'letters, digits, ., - and _ (starting with a lette
 export function isAppName(name: string): boolean {
   return APP_NAME.test(name);
 }
+
+/**
+ * Why the engines cannot name this stack, as `app: …` (undefined when they can). `land up` takes any `app` (it only
+ * names telemetry there); `land export` refuses with this line, and `land check` warns with it for an explicit one.
+ */
+export function appNameProblem(config: { app: string; appSet?: boolean }): string | undefined {
+  if (isAppName(config.app)) return undefined;
+  return config.appSet
+    ? `app: expected an application name of ${APP_NAME_RULE}, got ${JSON.stringify(config.app)}`
+    : `app: not set, and the folder's name ${JSON.stringify(config.app)} that stands in for it is not an application name of ${APP_NAME_RULE}: set app`;
+}

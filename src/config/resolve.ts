@@ -121,6 +121,7 @@ export function resolveConfig(config: LandConfig, configFile: string, fileLabel:
   const tiers = Object.entries(config.tiers).map(([name, tier]) => resolveTier(name, tier, rootDir));
   return {
     app: config.app ?? path.basename(rootDir),
+    appSet: config.app !== undefined,
     version: config.version ?? DEFAULTS.version,
     configFile: absoluteFile,
     rootDir,

@@ -4,7 +4,6 @@ import { constants } from 'node:os';
 import * as z from 'zod/mini';
 import { parseSize, sizeExpectation } from './size.js';
 import { MAX_REPLICAS, MAX_TIER_NAME } from './limits.js';
-import { APP_NAME_RULE, isAppName } from './app-name.js';
 import { RESERVED_RULE } from './reserved.js';
 import { TIER_NAME_RULE, tierNameProblem } from './tier-name.js';
 
@@ -365,7 +364,9 @@ export function buildLandConfigSchema(how: 'lazy' | 'eager' = 'lazy') {
   const lazyOptional = how === 'lazy' ? lazyOptionalSchema : eagerOptional;
   return z.strictObject(
     {
-      app: lazyOptional(() => z.string({ error: `expected an application name of ${APP_NAME_RULE}` }).check(z.refine(isAppName, { error: `expected an application name of ${APP_NAME_RULE}` }))),
+      // Any name: at `land up` it only names telemetry, OTEL_SERVICE_NAME and LAND_APP. The engines' narrower rule is
+      // `land check`'s warning and `land export`'s refusal (src/config/app-name.ts).
+      app: lazyOptional(() => nonEmptyString('an application name')),
       version: lazyOptional(() => nonEmptyString('a version string')),
       envFiles: lazyOptional(() => z.array(nonEmptyString('a file path'), { error: 'expected an array of file paths' })),
       defaultProfile: lazyOptional(() => nonEmptyString('a profile name')),

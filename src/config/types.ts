@@ -168,6 +168,8 @@ export interface ResolvedWatch {
 
 export interface ResolvedConfig {
   app: string;
+  /** True when the config file named `app`; else `app` is the folder's name (the export refusal says which). */
+  appSet?: boolean;
   version: string;
   /** Absolute path of the config file and its folder (the project root: .land/ lives here). */
   configFile: string;

@@ -351,7 +351,7 @@ export function App(props: AppProps) {
   useInput(stableOnKey, { isActive: isRawModeSupported });
 
   const paneBuffer = bufferRef.current;
-  const source = pane && paneBuffer ? paneSource(pane, paneBuffer) : undefined;
+  const source = pane && paneBuffer ? paneSource(paneBuffer) : undefined;
   const colorOf = (name: string) => {
     const index = tiers.findIndex((tier) => tier.name === name);
     return TIER_PALETTE[(index < 0 ? 0 : index) % TIER_PALETTE.length]!;

@@ -26,7 +26,7 @@ const INITIAL_LOG_LINES = 500;
 export const ALL = '*';
 
 /** What the pane scrolls over: its lines, or the lines matching its filter (kept by PaneLines as they arrive). */
-export const paneSource = (_state: PaneState, lines: PaneLines): PaneSource => lines.view();
+export const paneSource = (lines: PaneLines): PaneSource => lines.view();
 
 export interface PaneContext {
   control: SupervisorControl;
@@ -89,7 +89,7 @@ export function paneActions(context: PaneContext): PaneActions {
     const buffer = bufferRef.current;
     const current = paneRef.current;
     if (!buffer || !current) return;
-    setPane({ ...current, scroll: change(paneSource(current, buffer), current.scroll, paneHeight()) });
+    setPane({ ...current, scroll: change(paneSource(buffer), current.scroll, paneHeight()) });
   };
 
   /** Go to a search match: `submit` a new query (its newest match), or step to an older or newer one (n / N). */
@@ -98,7 +98,7 @@ export function paneActions(context: PaneContext): PaneActions {
     const current = paneRef.current;
     if (!buffer || !current) return;
     if (query === '') return setPane({ ...current, search: undefined });
-    const source = paneSource(current, buffer);
+    const source = paneSource(buffer);
     const matches = findMatches(source, query);
     const from = direction === undefined ? undefined : current.search?.current;
     const next = stepMatch(matches, from, direction ?? 'older');

@@ -1,8 +1,10 @@
 /**
  * Ctrl-Z: in raw mode the terminal sends it to land as a key, not as SIGTSTP, so land suspends itself as a terminal
- * program does: the terminal back as it found it (cursor shown, raw mode off), then SIGTSTP to itself. The tiers run
- * in sessions of their own (detached), so they go on running; only land stops (a tier that writes more than a pipe
- * holds meanwhile waits for land to read it). Once resumed, raw mode comes back and the frame is drawn again on a
+ * program does: the terminal back as it found it (cursor shown, raw mode off), then SIGTSTP to its whole process
+ * group, as the terminal's own ^Z would: under `npx land up` or `npm run dev` the shell waits for npm, which must stop
+ * too for the shell to take the terminal back. The tiers run in sessions of their own (spawn-child.ts, side-command.ts:
+ * detached), so they go on running; only land's group stops (a tier that writes more than a pipe holds meanwhile waits
+ * for land to read it). Once resumed, raw mode comes back and the frame is drawn again on a
  * clean screen (the shell wrote below it meanwhile).
  */
 import { useStdin, useStdout } from 'ink';
@@ -21,10 +23,11 @@ export function useSuspend(rows: number): () => void {
     if (!isRawModeSupported) return;
     stdout.write(SHOW_CURSOR);
     stdin.setRawMode(false);
-    // Process-directed and delivered to this thread on the way out of kill(2): land stops here until SIGCONT. In a
-    // process group with no shell to resume it (orphaned: `sh -c`, no job control) the kernel drops the signal, as
-    // it does for any program there: then this returns at once and the UI simply carries on.
-    process.kill(process.pid, 'SIGTSTP');
+    // pid 0: land's process group (npm, npx, a wrapper shell and land). Delivered to land on the way out of kill(2):
+    // land stops here until SIGCONT (the shell's `fg` continues the whole group). In a group with no shell to resume
+    // it (orphaned: `sh -c`, no job control) the kernel drops the signal, as it does for any program there: then this
+    // returns at once and the UI simply carries on.
+    process.kill(0, 'SIGTSTP');
     stdin.setRawMode(true);
     stdout.write(HIDE_CURSOR);
     // Through ink's write: it erases its frame, writes this, and puts its frame back (from the top, once cleared).

@@ -237,9 +237,9 @@ describe('a TypeScript config, compiled once and cached', () => {
 
     try {
       for (const value of ['off', '0']) {
-        writeStack(`cache-${value}`);
+        writeStack(`cache ${value}`);
         process.env.LAND_CONFIG_CACHE = value;
-        expect((await loadConfig({ cwd: project.dir })).app).toBe(`cache-${value}`);
+        expect((await loadConfig({ cwd: project.dir })).app).toBe(`cache ${value}`);
         expect(existsSync(manifestFile())).toBe(false);
       }
     } finally {

@@ -131,14 +131,23 @@ describe('export names that an engine would fold together', () => {
     }
   });
 
-  it('app: a config whose app no engine can name is refused by land check; a folder name standing in for it, by land export', async () => {
-    const dir = makeProject({ config: { app: 'my shop', tiers: { api: { command: ['sleep', '60'] } } } });
+  it('app: any name runs; land check warns of one no engine can name, land export refuses it, explicit or the folder name', async () => {
+    const dir = makeProject({ config: { app: 'My Shop', tiers: { api: { command: ['sleep', '60'] } } } });
     const check = await landDone(['check'], dir);
-    expect(check.code).toBe(2);
-    expect(check.stdout).toMatch(/land\.config\.mjs: app: expected an application name of letters, digits, \., - and _ .*, got "my shop"/);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toBe('land.config.mjs: app: warning: "My Shop" is not an application name of letters, digits, ., - and _ (starting with a letter or digit, at most 63 characters): land export refuses it\n');
+    const profiles = await landDone(['profiles'], dir);
+    expect(profiles.stderr).toBe('');
+    expect(profiles.code).toBe(0);
+    const refused = await landDone(['export', 'systemd', '--out', join(root, 'explicit')], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^land: land\.config\.mjs: app: expected an application name of letters, digits, \., - and _ .*, got "My Shop"\n$/);
+    expect(existsSync(join(root, 'explicit'))).toBe(false);
     const folder = join(root, 'my shop');
     mkdirSync(folder);
     writeFileSync(join(folder, 'land.config.mjs'), "export default { tiers: { api: { command: ['sleep', '60'] } } };\n");
+    // The folder name is no explicit app: no warning at land check.
+    expect(await landDone(['check'], folder)).toMatchObject({ code: 0, stdout: '' });
     const exported = await landDone(['export', 'systemd', '--out', join(root, 'unnamed')], folder);
     expect(exported.code).toBe(2);
     expect(exported.stderr).toMatch(/^land: land\.config\.mjs: app: not set, and the folder's name "my shop" that stands in for it is not an application name of .*: set app\n$/);

@@ -207,7 +207,26 @@ describe('the terminal UI in a real terminal', () => {
 
   it('Ctrl-Z gives the terminal back and stops land while its tiers run on; fg brings the UI back in raw mode, redrawn', async () => {
     // A shell with job control (set -m), as at a prompt: land runs as a job of its own, and `fg` resumes it.
-    const script = ['set -m', `node ${LAND_BIN} up`, 'echo "LAND-STOPPED $(jobs -p)"', "stty -a | grep -o -- '-*icanon' | head -1 | sed 's/^/MODE=/'", 'read _', 'fg', 'echo LAND-EXITED $?', 'sleep 120'];
+    // Then land under a wrapper in its process group, as `npx land up` or `npm run dev` run it: the wrapper must stop
+    // too, or the shell, waiting for it, never takes the terminal back.
+    const script = [
+      'set -m',
+      `node ${LAND_BIN} up`,
+      'echo "LAND-STOPPED $(jobs -p)"',
+      "stty -a | grep -o -- '-*icanon' | head -1 | sed 's/^/MODE=/'",
+      'read _',
+      'fg',
+      'echo LAND-EXITED $?',
+      'read _',
+      'clear',
+      `sh -c 'node ${LAND_BIN} up; echo wrapper-done'`,
+      'echo "WRAPPER-STOPPED $(jobs -p)"',
+      'jobs',
+      'read _',
+      'fg',
+      'echo WRAPPER-EXITED $?',
+      'sleep 120',
+    ];
     const dir = makeProject({
       config: { app: 'suspendtest', tiers: { calm: { command: child('--say', 'calm says hello') }, other: { command: child('--say', 'other is here') } } },
       files: { 'run.sh': `${script.join('\n')}\n` },
@@ -233,5 +252,19 @@ describe('the terminal UI in a real terminal', () => {
     await until((t) => /^› other /m.test(t), 'other selected');
     tmux('send-keys', '-t', 'suspend', 'q');
     expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
+
+    tmux('send-keys', '-t', 'suspend', 'Enter'); // `read`, then land under `sh -c`
+    text = await until((t) => !/LAND-EXITED/.test(t) && row(t, 'calm')?.state === 'ready' && row(t, 'other')?.state === 'ready', 'land under sh -c, tiers ready');
+    const wrappedCalm = row(text, 'calm')!.pid;
+    tmux('send-keys', '-t', 'suspend', 'C-z');
+    text = await until((t) => /WRAPPER-STOPPED \d+/.test(t) && /Stopped\s+sh -c/.test(t), 'the wrapper stopped, the shell back');
+    expect(procState(/WRAPPER-STOPPED (\d+)/.exec(text)![1]!)).toBe('T');
+    expect(procState(wrappedCalm)).not.toBe('T');
+    tmux('send-keys', '-t', 'suspend', 'Enter'); // `read`, then `fg`
+    text = await until((t) => !/WRAPPER-STOPPED/.test(t) && row(t, 'calm')?.state === 'ready' && /^› calm /m.test(t), 'the UI back under sh -c');
+    expect(text.split('\n').filter((line) => /suspendtest/.test(line))).toHaveLength(1);
+    tmux('send-keys', '-t', 'suspend', 'q');
+    text = await until((t) => /WRAPPER-EXITED \d+/.test(t), 'the wrapper to exit');
+    expect(text).toMatch(/wrapper-done\s+WRAPPER-EXITED 0/);
   });
 });
