@@ -136,6 +136,8 @@ describe('export names that an engine would fold together', () => {
     const check = await landDone(['check'], dir);
     expect(check.code).toBe(0);
     expect(check.stdout).toBe('land.config.mjs: app: warning: "My Shop" is not an application name of letters, digits, ., - and _ (starting with a letter or digit, at most 63 characters): land export refuses it\n');
+    const json = JSON.parse((await landDone(['check', '--json'], dir)).stdout) as { ok: boolean; warnings: Array<{ key: string }> };
+    expect(json).toMatchObject({ ok: true, warnings: [{ key: 'app' }] });
     const profiles = await landDone(['profiles'], dir);
     expect(profiles.stderr).toBe('');
     expect(profiles.code).toBe(0);
