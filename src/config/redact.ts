@@ -2,7 +2,8 @@
  * Secrets out of every text land shows: error lines, status reasons, events sent to PostHog. Three kinds:
  *   - credentials inside URLs: `https://user:password@host` keeps the user, `https://token@host` keeps nothing;
  *   - `name=value` in a query string or a `--name=value` option, where the name says secret (`api_key=`,
- *     `token=`, `password=`), and `Bearer <token>`;
+ *     `token=`, `password=`), the word after such an option given apart in one text (`sh -c 'app --token abc'`),
+ *     and `Bearer <token>`;
  *   - the values of variables whose names say secret (`Authorize`, `*_TOKEN`, …), registered when the plan is
  *     read, wherever they turn up, including node's own messages around a value (`Received 'phc_…\x00…'`).
  */
@@ -38,6 +39,8 @@ const SECRET_NAME = /(?:key|token|secret|passw|pwd|auth|credential|session|signa
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/@?#]{1,512})@/gi;
 /** `name=value` in a query string (`?`, `&`, `;`) or a long option (`--name=value`): the name ends group 1. */
 const NAMED_VALUE = /((?:[?&;]|(?:^|\s)--)[\w.-]{1,64}=)([^\s&;,"')#]+)/g;
+/** `--name value` inside one text (a shell string `app --token abc`): the option and its spaces end group 1. */
+const SPACED_OPTION = /((?:^|\s)--?([\w.-]{1,64})\s{1,16})(\S+)/g;
 const POSTHOG_KEY = /\bphc_[A-Za-z0-9]+/g;
 const BEARER = /\b(Bearer\s+)[^\s"']+/gi;
 
@@ -83,6 +86,9 @@ export function redactText(text: string): string {
   result = result.replace(URL_USERINFO, maskUserinfo);
   result = result.replace(NAMED_VALUE, (match, head: string, value: string) =>
     SECRET_NAME.test(head.slice(0, -1)) && value !== MASK ? `${head}${MASK}` : match,
+  );
+  result = result.replace(SPACED_OPTION, (match, head: string, name: string, value: string) =>
+    secretOptionName(name) && value !== MASK ? `${head}${MASK}` : match,
   );
   return result.replace(BEARER, `$1${MASK}`).replace(POSTHOG_KEY, `phc_${MASK}`);
 }

@@ -21,8 +21,10 @@ function probeText(probe: ProbeSpec & { timeoutMs: number }): string {
 }
 
 /**
- * The environment the tier's process gets, as land hydrates it (the same function as at spawn), with every value
- * whose name or content looks like a secret masked. TRACEPARENT differs per start: shown as its pattern.
+ * The environment the tier's process gets, as land hydrates it (the same function as at spawn): a value whose name
+ * or content looks like a secret is masked whole; any other goes through redactText, as every message does, so a
+ * URL's password (`DATABASE_URL=postgres://app:…@db/app`) or a registered secret inside it is masked in place.
+ * TRACEPARENT differs per start: shown as its pattern.
  */
 function maskedEnv(plan: BootPlan, tier: ResolvedTier, ids: { bootId: string; traceId: string }): { env: Array<[string, string]>; masked: number } {
   const env = hydrateChildEnv(plan, tier, { ...ids, traceparent: `00-${ids.traceId}-<span id of each start>-01` });
@@ -34,7 +36,9 @@ function maskedEnv(plan: BootPlan, tier: ResolvedTier, ids: { bootId: string; tr
         masked += 1;
         return [key, SECRET_MASK];
       }
-      return [key, value];
+      const redacted = redactText(value);
+      if (redacted !== value) masked += 1;
+      return [key, redacted];
     });
   return { env: entries, masked };
 }
@@ -73,7 +77,7 @@ export function tierDetail(
     tier: tier.tier,
     ...(replica ? { replicaOf: replica.group, replica: replica.replica } : {}),
     description: tier.description,
-    // Arguments may carry a token or a URL with a password: masked as every message is (the env below likewise).
+    // Arguments may carry a token or a URL with a password: masked as every message is (the env below: maskedEnv).
     command: redactArgs(tier.command),
     shell: tier.shell,
     cwd: tier.cwd,

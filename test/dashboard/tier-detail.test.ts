@@ -31,5 +31,36 @@ describe('tier detail', () => {
     expect(detail.liveness).toMatch(/^command curl -H Authorization: Bearer \*\*\* http:\/\/u:\*\*\*@127\.0\.0\.1\/live exiting 0/);
     expect(JSON.stringify(detail)).not.toMatch(/s3cret|pw_Next9/);
   });
-});
 
+  it('masks a password inside any env value and values under secret-looking names, counting each', () => {
+    const detail = detailOf({
+      env: {
+        DATABASE_URL: 'postgres://app:pw_Ds3cret@db/app',
+        REDIS_URL: 'redis://:pw_Rs3cret@h',
+        DB_PASS: 'pw_Qs3cret',
+        MYSQL_PWD: 'pw_Ms3cret',
+        JWT_KEY: 'k_Js3cret',
+        ENCRYPTION_KEY: 'k_Es3cret',
+        PLAIN: 'hello',
+      },
+    });
+    const env = Object.fromEntries(detail.env);
+    expect(env.DATABASE_URL).toBe('postgres://app:***@db/app');
+    expect(env.REDIS_URL).toBe('redis://:***@h');
+    expect(env.PLAIN).toBe('hello');
+    expect(JSON.stringify(detail)).not.toMatch(/s3cret/);
+    expect(detail.masked).toBeGreaterThanOrEqual(6);
+  });
+
+  it('masks the value after a secret option inside a shell string, in the command, the stop command and exec probes', () => {
+    const detail = detailOf({
+      command: ['/bin/sh', '-c', 'app --token tok_Cs3cret --port 80'],
+      stop: { command: ['/bin/sh', '-c', 'app stop -password pw_Ss3cret'] },
+      liveness: { exec: ['/bin/sh', '-c', 'check --api-key ak_Ls3cret'] },
+    });
+    expect(detail.command).toEqual(['/bin/sh', '-c', 'app --token *** --port 80']);
+    expect(detail.stop).toMatch(/app stop -password \*\*\*,/);
+    expect(detail.liveness).toMatch(/check --api-key \*\*\* exiting 0/);
+    expect(JSON.stringify(detail)).not.toMatch(/s3cret/);
+  });
+});
