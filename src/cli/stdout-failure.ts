@@ -30,7 +30,12 @@ export function watchStdout(command: string, options: { background?: boolean; fo
     process.exit(why === 'EPIPE' ? 0 : 1);
   });
   // Following a quiet stack, no write would fail: the reader is watched instead (reader-watch.ts, loaded only here).
-  if (options.follow === true) void import('./reader-watch.js').then(({ watchReader }) => watchReader(() => process.exit(0)));
+  // A watch that cannot start (its import or tail's spawn fails) changes nothing: land notices at its next write.
+  if (options.follow === true) {
+    void import('./reader-watch.js')
+      .then(({ watchReader }) => watchReader(() => process.exit(0)))
+      .catch(() => undefined);
+  }
 }
 
 /**

@@ -7,7 +7,6 @@
 import { InputError } from '../errors.js';
 import { otlpEndpointKey, otlpGate, TelemetryConfiguration } from '../telemetry/configuration.js';
 import { ENDPOINT_EXPECTED, endpointProblem } from '../telemetry/endpoint.js';
-import { describeValue } from './config-issues.js';
 import { variableAt, type EnvSources } from './origin.js';
 
 export function checkCollectorAddress(sources: EnvSources): void {
@@ -18,7 +17,8 @@ export function checkCollectorAddress(sources: EnvSources): void {
   const problem = endpointProblem(config.otlpEndpoint);
   const key = otlpEndpointKey(env);
   if (problem === undefined || key === undefined) return;
+  // The value is not quoted: a typo'd address may hold a password no masking rule sees (`admin:pw@collector:4318`).
   throw new InputError(
-    `${variableAt(sources, key)}: expected the OTLP collector's address as ${ENDPOINT_EXPECTED}, got ${describeValue(env[key])}: ${problem}`,
+    `${variableAt(sources, key)}: expected the OTLP collector's address as ${ENDPOINT_EXPECTED}, but ${problem} (the value is not repeated: it may hold a password)`,
   );
 }

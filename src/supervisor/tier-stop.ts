@@ -5,6 +5,7 @@ import { DENIED_GRACE_MS, endTree, PIPES_CLOSE_MS, settlesWithin, STOP_GRACE_MS 
 import { stopDaemon } from './daemon-life.js';
 import { describeLeftovers, NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { LeftProcesses } from './left-processes.js';
+import { addStrays } from './named-strays.js';
 import { deniedOf, freshTree, signalGroup, signalTree, treeAfterExit, treePids, type TreeTarget } from './process-tree.js';
 import { runStopCommand } from './stop-command.js';
 import type { Life } from './tier-base.js';
@@ -160,9 +161,7 @@ export abstract class TierStop extends TierRun {
     const at = Date.now();
     life.abort.abort(new Error('exited'));
     const daemonEnded = life.daemon?.ended;
-    for (const stray of life.daemon?.strays ?? []) {
-      if (!this.namedStrays.some((known) => known.pid === stray.pid && known.startTime === stray.startTime)) this.namedStrays.push(stray);
-    }
+    addStrays(this.namedStrays, life.daemon?.strays ?? []);
     const status = life.givenUp ? `no exit: pid ${life.pid} was given up on` : signal ? `signal ${signal}` : `code ${code}`;
     // How the life ended, in words: a daemon's end has no exit code of its own.
     const ending = daemonEnded ?? `exited with ${status}`;

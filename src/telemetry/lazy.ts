@@ -30,12 +30,20 @@ export class LazyPart<T> {
 
   /** Start loading (once); resolves when loaded or failed, never rejects. */
   load(): Promise<void> {
-    this.loading ??= this.importer()
-      .then((part) => {
+    // Two-argument then: a throw in onLoad makes the part failed and not loaded (with `.then(onLoad).catch(fail)` it
+    // was both); fail's own try keeps a throwing onFailure from making load() reject (callers void it).
+    this.loading ??= this.importer().then(
+      (part) => {
         this.loaded = part;
-        this.onLoad(part);
-      })
-      .catch((error: unknown) => this.fail(error));
+        try {
+          this.onLoad(part);
+        } catch (error) {
+          this.loaded = undefined;
+          this.fail(error);
+        }
+      },
+      (error: unknown) => this.fail(error),
+    );
     return this.loading;
   }
 

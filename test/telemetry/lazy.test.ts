@@ -46,6 +46,8 @@ describe('LazyPart', () => {
     const part = new LazyPart(async () => 'part', () => { throw new Error('attach failed'); }, 'a part');
     await part.load();
     expect(part.failure).toBe('could not load a part (attach failed)');
+    expect(part.value).toBeUndefined();
+    expect(await part.within(1000)).toBeUndefined();
   });
 
   it('within: undefined when the part is not there in time (a part that never loads does not hold it up)', async () => {

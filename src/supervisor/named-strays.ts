@@ -1,0 +1,24 @@
+/**
+ * The processes a daemon tier's failed starts named as maybe its daemon (left-behind.ts NamedStray), kept by
+ * identity to be named again at the shutdown's end. Bounded: a tier whose daemon start keeps failing would otherwise
+ * add entries at every attempt for as long as land runs.
+ */
+import { sameProcess } from './process-tree.js';
+
+export interface KnownStray {
+  pid: number;
+  startTime: string;
+  name: string;
+}
+
+/** At most this many are kept, the newest: the shutdown's end names what still runs, not a history. */
+export const MAX_NAMED_STRAYS = 32;
+
+/** Adds `found` to `known` in place: entries no longer the same process go, duplicates are not added, the newest kept. */
+export function addStrays(known: KnownStray[], found: readonly KnownStray[]): void {
+  const running = known.filter(({ pid, startTime }) => sameProcess(pid, startTime) !== undefined);
+  for (const stray of found) {
+    if (!running.some((entry) => entry.pid === stray.pid && entry.startTime === stray.startTime)) running.push(stray);
+  }
+  known.splice(0, known.length, ...running.slice(-MAX_NAMED_STRAYS));
+}
