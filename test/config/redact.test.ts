@@ -32,4 +32,17 @@ describe('redactText', () => {
       expect(redactText(line)).toBe(line);
     }
   });
+
+  it('remembers the values of _PASS, _PWD and _KEY variables, not the shell\'s PWD', () => {
+    registerSecretsOf({ DB_PASS: 'pw-D1b-pass', MYSQL_PWD: 'pw-My5-pwd', JWT_KEY: 'k-Jw7-key', ENCRYPTION_KEY: 'k-En9-key', PWD: '/home/alice/app', OLDPWD: '/home/alice' });
+    expect(redactText('pw-D1b-pass pw-My5-pwd k-Jw7-key k-En9-key in /home/alice/app')).toBe('*** *** *** *** in /home/alice/app');
+  });
+
+  it('masks the word after a secret option inside one text (a shell string), not after other options', () => {
+    expect(redactText('app --token abc123 --port 80 -password  pw9 --api-key ak1')).toBe('app --token *** --port 80 -password  *** --api-key ***');
+    expect(redactText('--secret s1')).toBe('--secret ***');
+    const line = '-a '.repeat(100_000);
+    expect(redactText(line)).toBe(line);
+  });
 });
+
