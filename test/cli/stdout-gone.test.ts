@@ -11,8 +11,12 @@ import { child, isAlive, LAND_BIN, land, landDone, makeProject, markedProcesses,
 import { cleanUp, status, tierOf } from '../control/helpers.js';
 
 const runs: LandRun[] = [];
+// Folders whose stack runs in the background (`land up -d`): a test that fails before its own `land down` must not
+// leave that land and its tiers running after the suite.
+const backgrounds: string[] = [];
 afterEach(async () => {
   await cleanUp(runs);
+  for (const dir of backgrounds.splice(0)) await landDone(['down'], dir);
 });
 afterAll(removeProjects);
 
@@ -83,6 +87,7 @@ async function chattyStack(): Promise<string> {
   });
   const up = land(['up', '-d'], dir);
   runs.push(up);
+  backgrounds.push(dir);
   return dir;
 }
 
@@ -133,6 +138,7 @@ describe("a command's stdout that fails", () => {
     const dir = makeProject({ config: { tiers: { quiet: { command: ['sh', '-c', 'echo once; exec sleep 1000'] }, still: { command: ['sleep', '1000'] } } } });
     const up = land(['up', '-d'], dir);
     runs.push(up);
+    backgrounds.push(dir);
     await up.exited;
     for (const args of [['logs', 'quiet', '-f'], ['logs', '-f']]) {
       // The reader takes the recent line and goes; nothing is written after it, so no write can fail. Node's
