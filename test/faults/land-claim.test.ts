@@ -87,7 +87,8 @@ describe("a stack's folder while its land boots", () => {
   }, 60_000);
 
   it('a boot that fails lets the folder go: a land status waiting for it says so, exit 3', async () => {
-    const dir = slowProject(1500, true);
+    // 5 s: the status must find the claim before the boot fails (under CI's load a land took over 1.5 s to start).
+    const dir = slowProject(5000, true);
     const up = started(['up', '--no-tui'], dir);
     await loading(dir);
     const waited = await landDone(['status'], dir);
