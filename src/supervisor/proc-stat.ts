@@ -1,0 +1,93 @@
+/** Reading one process from /proc: its stat line parsed, its identity (pid + start time), and the pid list. */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** The session id (a daemon that called setsid leads its own: session === pid). */
+  session: number;
+  /** One letter: R, S, D, Z (zombie: dead, waiting to be reaped), … */
+  state: string;
+  /** The kernel has begun its exit (PF_EXITING): it is closing its files and will be a zombie in a moment. */
+  exiting: boolean;
+  /** Clock ticks since boot when the process started: with the pid, an identity that survives pid reuse. */
+  startTime: string;
+  /** CPU time used so far, user and system, in clock ticks (USER_HZ). */
+  cpuTicks: number;
+  /** Resident memory, in pages. */
+  rssPages: number;
+}
+
+export const HAS_PROC = (() => {
+  try {
+    readFileSync('/proc/self/stat');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+export function readProc(pid: number): ProcInfo | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`);
+    return parseStat(pid, stat, stat.length);
+  } catch {
+    return undefined;
+  }
+}
+
+const CLOSE_PAREN = 0x29;
+// Fields of a stat line after the command name, counted from the state (0): the ones ProcInfo holds.
+const PPID = 1;
+const PGID = 2;
+const SESSION = 3;
+const FLAGS = 6;
+/** The kernel's PF_EXITING flag (include/linux/sched.h): set as do_exit begins, before the files are closed. */
+const PF_EXITING = 0x4;
+const UTIME = 11;
+const STIME = 12;
+const START = 19;
+const RSS = 21;
+
+/** The fields of a stat line (its first `length` bytes) that ProcInfo holds; undefined when it is not one. */
+export function parseStat(pid: number, bytes: Buffer, length: number): ProcInfo | undefined {
+  // The command name may hold spaces and parentheses: the fields start after the last ')'. Only fields up to rss
+  // are split (the other 28 were strings for nothing), by V8's builtins (land runs without the optimizing compiler
+  // while idle, where a loop over the bytes in JavaScript costs more). Used by readProc and the UI's open files.
+  if (length <= 0) return undefined; // lastIndexOf from -1 would search the whole buffer: an earlier process's line
+  const close = bytes.lastIndexOf(CLOSE_PAREN, length - 1);
+  if (close < 0) return undefined;
+  const fields = bytes.toString('latin1', close + 2, length).split(' ', RSS + 1);
+  if (fields.length <= RSS) return undefined;
+  return {
+    pid,
+    state: fields[0]!,
+    ppid: Number(fields[PPID]),
+    pgid: Number(fields[PGID]),
+    session: Number(fields[SESSION]),
+    exiting: (Number(fields[FLAGS]) & PF_EXITING) !== 0,
+    startTime: fields[START]!,
+    cpuTicks: Number(fields[UTIME]) + Number(fields[STIME]),
+    rssPages: Number(fields[RSS]),
+  };
+}
+
+/**
+ * The process `pid` while it is still the one that started at `startTime` (pids get reused) and has not exited (a
+ * zombie has); undefined otherwise.
+ */
+export function sameProcess(pid: number, startTime: string): ProcInfo | undefined {
+  const info = readProc(pid);
+  return info && !isDead(info) && info.startTime === startTime ? info : undefined;
+}
+
+/** Every pid in /proc (throws where there is no /proc). */
+export function allPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+}
+
+/** A zombie has exited: only its parent's wait() is missing (orphans of a non-reaping pid 1 stay zombies). */
+export const isDead = (info: ProcInfo): boolean => info.state === 'Z' || info.state === 'X';
