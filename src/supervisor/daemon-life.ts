@@ -14,7 +14,6 @@ import { Lineage } from './daemon-lineage.js';
 import { PidFile } from './daemon-pidfile.js';
 import { DaemonWatch } from './daemon-watch.js';
 import { detachedSince } from './daemon-strays.js';
-import { shownName } from './left-behind.js';
 import { readProc, signalTree, type TreeTarget } from './process-tree.js';
 import type { Life } from './tier-base.js';
 
@@ -116,7 +115,7 @@ export class DaemonLife {
     const strays = detachedSince(this.launcherStart, this.options.marks.LAND_BOOT_ID!);
     this.strays.push(...strays);
     if (strays.length === 0) return ' (a daemon keeps LAND_BOOT_ID and TRACEPARENT in its environment, or names itself in daemon: { pidFile })';
-    const named = strays.map(({ pid, name }) => `${pid} ${shownName(name)}`).join(', ');
+    const named = strays.map(({ pid, name }) => `${pid} ${name}`).join(', ');
     return `; orphans in sessions of their own, started while it ran and still running: pid ${named}. If one is its daemon, it hid land's marks (a process title, env -i) before land saw it: name it with daemon: { pidFile }`;
   }
 }

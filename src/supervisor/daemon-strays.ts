@@ -8,12 +8,19 @@
 import { readFileSync } from 'node:fs';
 import { listProcesses, processesMarked, readProc } from './process-tree.js';
 
-function nameOf(pid: number): string {
+/**
+ * A process's command name as land prints it (the failed start's reason, the shutdown's last lines, `land down`):
+ * /proc/<pid>/comm is whatever the process set (prctl), control characters included, which could rewrite the
+ * terminal's line. Escaped here, where it is read (`\x1b`, `\n`), so that no printer of it can forget to.
+ */
+export function commandName(pid: number): string {
+  let name: string;
   try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    name = readFileSync(`/proc/${pid}/comm`, 'utf8').replace(/\n$/, '');
   } catch {
     return '?';
   }
+  return name.replace(/[\0-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 /** Where an orphan of land's children goes: pid 1, or the nearest subreaper among land's ancestors. */
@@ -32,5 +39,5 @@ export function detachedSince(launcherStart: number, bootId: string): Array<{ pi
   return candidates
     .filter((info) => !tiers.has(info.pid) && info.session === info.pid)
     .slice(0, 5)
-    .map(({ pid, startTime }) => ({ pid, startTime, name: nameOf(pid) }));
+    .map(({ pid, startTime }) => ({ pid, startTime, name: commandName(pid) }));
 }

@@ -35,23 +35,15 @@ export interface StillRunning extends Leftovers {
 export interface NamedStray {
   tier: string;
   pid: number;
-  /** Its command name (/proc/<pid>/comm). */
+  /** Its command name (/proc/<pid>/comm), control characters escaped where it is read (daemon-strays.ts commandName). */
   name: string;
-}
-
-/**
- * A command name as printed: /proc/<pid>/comm is whatever the process set (prctl), control characters included,
- * which could rewrite the terminal's line; those are escaped (`\x1b`, `\n`), the rest shown as is.
- */
-export function shownName(name: string): string {
-  return name.replace(/[\0-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 /** The strays still running at the shutdown's end, one line each (land up's last lines, land down's). */
 export function describeStrays(strays: readonly NamedStray[]): string[] {
   return strays.map(
     ({ tier, pid, name }) =>
-      `pid ${pid} (${shownName(name)}), which a failed start of tier ${tier} named as maybe its daemon, is still running: land did not stop it (nothing says it is ${tier}'s); stop it yourself if it is`,
+      `pid ${pid} (${name}), which a failed start of tier ${tier} named as maybe its daemon, is still running: land did not stop it (nothing says it is ${tier}'s); stop it yourself if it is`,
   );
 }
 

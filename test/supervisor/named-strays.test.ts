@@ -1,8 +1,8 @@
-/** The strays a daemon tier's failed starts named: bounded, kept only while the same process runs, printed escaped. */
+/** The strays a daemon tier's failed starts named: bounded, kept only while the same process runs, named escaped. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeStrays } from '../../src/supervisor/left-behind.js';
+import { commandName } from '../../src/supervisor/daemon-strays.js';
 import { addStrays, MAX_NAMED_STRAYS, type KnownStray } from '../../src/supervisor/named-strays.js';
 import { readProc } from '../../src/supervisor/process-tree.js';
 
@@ -43,9 +43,14 @@ describe('named strays', () => {
     expect(known).toEqual([]);
   });
 
-  it("escapes control characters in a stray's command name", () => {
-    const [line] = describeStrays([{ tier: 'db', pid: 42, name: 'evil\x1b[2K\nok' }]);
-    expect(line).toMatch(/^pid 42 \(evil\\x1b\[2K\\nok\), which/);
-    expect(line).not.toMatch(/[\x00-\x1f]/);
+  it("escapes control characters in a stray's command name where it is read, so every line that prints it shows it escaped", async () => {
+    // A shell that sets its own command name (what prctl would), says so, then waits on a builtin (no child of its own
+    // to leave behind): the name is the shell's.
+    const child = spawn('sh', ['-c', "printf 'ev\\033[2Kil\\177' > /proc/self/comm && echo set && read line"], { stdio: ['pipe', 'pipe', 'ignore'] });
+    children.push(child);
+    await once(child.stdout!, 'data');
+    const name = commandName(child.pid!);
+    expect(name).toBe('ev\\x1b[2Kil\\x7f');
+    expect(name).not.toMatch(/[\x00-\x1f\x7f]/);
   });
 });
