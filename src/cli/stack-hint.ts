@@ -5,11 +5,7 @@
 import { dirname } from 'node:path';
 import { displayPath } from '../config/display-path.js';
 import { locateStack } from '../config/locate.js';
-
-/** A word as a POSIX shell reads it back (a path with spaces or quotes, say). */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+import { shellWord } from '../text/shell.js';
 
 /** What to add to `land <command>` so that it reaches the stack of `stackFile` from the current folder. */
 export function configArgs(stackFile: string): string {

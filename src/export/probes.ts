@@ -4,6 +4,7 @@
  * HTTP, the probe's own argv for exec. A log probe has no command: each engine says how it handles it.
  */
 import type { ProbeSpec } from '../config/types.js';
+import { shellQuote } from '../text/shell.js';
 
 /** One attempt of the probe as an argv, or undefined for a log probe. */
 export function probeCheck(spec: ProbeSpec): string[] | undefined {
@@ -19,11 +20,6 @@ export function probeCheck(spec: ProbeSpec): string[] | undefined {
 export function logPattern(spec: ProbeSpec): string | undefined {
   if (!('log' in spec)) return undefined;
   return typeof spec.log === 'string' ? spec.log : spec.log.source;
-}
-
-/** POSIX shell quoting: each word in single quotes unless it is plainly safe. */
-export function shellQuote(argv: readonly string[]): string {
-  return argv.map((word) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 /** `until <check>; do sleep <s>; done`: the probe retried until it passes (the engine bounds the total time). */

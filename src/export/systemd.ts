@@ -25,7 +25,8 @@
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 import { caseSafeStems } from './names.js';
-import { describeProbe, logPattern, probeCheck, seconds, shellQuote, untilPasses } from './probes.js';
+import { describeProbe, logPattern, probeCheck, seconds, untilPasses } from './probes.js';
+import { shellQuote } from '../text/shell.js';
 import {
   binarySize,
   memoryLimitWarning,
