@@ -2,19 +2,23 @@
  * Filter and search over the log pane's lines. Both match a plain text, ignoring case (what a person types after
  * `&` or `/`). A filter shows only the lines that match; a search moves the pane to a match and marks it.
  */
-import type { LineSource, LogLine, Scroll } from './log-buffer.js';
+import type { LineSource, Scroll } from './log-buffer.js';
 
-export function lineMatches(line: LogLine, text: string): boolean {
-  const needle = text.toLowerCase();
-  return line.line.toLowerCase().includes(needle) || (line.tier !== undefined && line.tier.toLowerCase().includes(needle));
+/**
+ * Whether a line or its tier's name holds `needle`, given lowercased: lowered once per filter or search, not once per
+ * line (a filter looks at every line as it arrives, a flood's too).
+ */
+export function matchesLowered(line: string, tier: string | undefined, needle: string): boolean {
+  return line.toLowerCase().includes(needle) || (tier !== undefined && tier.toLowerCase().includes(needle));
 }
 
 /** Sequence numbers of the lines that contain `query`, oldest first. */
 export function findMatches(source: LineSource, query: string): number[] {
   if (query === '') return [];
+  const needle = query.toLowerCase();
   const found: number[] = [];
   source.slice(source.start, source.end).forEach((line, index) => {
-    if (lineMatches(line, query)) found.push(source.start + index);
+    if (matchesLowered(line.line, line.tier, needle)) found.push(source.start + index);
   });
   return found;
 }

@@ -7,7 +7,7 @@
 import { pipeKey } from '../logs/fragment-join.js';
 import type { LineCut, LogStream } from '../supervisor/types.js';
 import { LogBuffer, type LineSource } from './log-buffer.js';
-import { lineMatches } from './log-search.js';
+import { matchesLowered } from './log-search.js';
 
 export interface PaneEntry {
   stream: LogStream;
@@ -20,7 +20,8 @@ export interface PaneEntry {
 export type PaneSource = LineSource & { total: number };
 
 interface Matching {
-  text: string;
+  /** The filter's text, lowercased once (matching ignores case). */
+  needle: string;
   lines: LogBuffer;
   /** Lines the filter looked at: the history it started from, then every line since. */
   seen: number;
@@ -51,7 +52,7 @@ export class PaneLines {
       this.matching = null;
       return;
     }
-    const matching: Matching = { text, lines: new LogBuffer(this.capacity), seen: 0, open: new Set() };
+    const matching: Matching = { needle: text.toLowerCase(), lines: new LogBuffer(this.capacity), seen: 0, open: new Set() };
     for (const entry of history()) this.feed(matching, entry.stream, [entry.line], entry.cut, entry.tier);
     this.matching = matching;
   }
@@ -76,7 +77,8 @@ export class PaneLines {
    */
   private feed(matching: Matching, stream: LogStream, lines: readonly string[], cut: LineCut | undefined, tier: string | undefined): void {
     matching.seen += lines.length;
-    const matches = (line: string) => lineMatches({ stream, line, tier }, matching.text);
+    const { needle } = matching;
+    const matches = (line: string) => matchesLowered(line, tier, needle);
     const key = pipeKey(tier ?? '', stream);
     if (cut === undefined) {
       matching.open.delete(key);
