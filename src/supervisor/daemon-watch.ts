@@ -8,8 +8,9 @@
  *
  * Found with one fresh look at /proc (the left-behind sweep's search), then followed cheaply on land's heartbeat
  * (src/runtime/heartbeat.ts, a wake-up land has anyway): one stat read of the oldest known process a second, a fresh
- * search when a known process is gone or every SEARCH_BEATS beats (a daemon that re-executed itself or started
- * another one), and every 20 ms while a stop waits for them. When none is left, the daemon has ended.
+ * search when that one is gone or every SEARCH_BEATS beats (a daemon that re-executed itself or started another one;
+ * a younger known process that ended is dropped then), and every 20 ms while a stop waits for them. When none is
+ * left, the daemon has ended.
  */
 import { onHeartbeat } from '../runtime/heartbeat.js';
 import type { Known } from './daemon-lineage.js';
@@ -105,12 +106,15 @@ export class DaemonWatch {
 
   private check(searchAnyway: boolean): void {
     if (this.over) return;
-    if (!searchAnyway && this.allAlive()) return;
+    if (!searchAnyway && this.oldestAlive()) return;
     if (!this.search()) this.end();
   }
 
-  /** Whether every known process is still there (usually one read: the oldest, then the others only on a search). */
-  private allAlive(): boolean {
+  /**
+   * Whether the oldest known process (the pid shown) is still there: one read. The others are looked at by the next
+   * search (every SEARCH_BEATS beats), which also finds what replaced them.
+   */
+  private oldestAlive(): boolean {
     const first = this.known[0];
     if (!first) return false;
     return alive(sameProcess(first.pid, first.startTime));
