@@ -14,6 +14,8 @@ const MASK = '***';
 const MIN_SECRET_LENGTH = 6;
 
 const secretValues = new Set<string>();
+/** secretValues longest first, as redactText tries them: sorted when a value is added, not at every text masked. */
+let longestFirst: string[] = [];
 
 /** The forms a value takes in messages: as is, JSON-escaped, inspect-escaped, and its pieces between control chars. */
 function formsOf(value: string): string[] {
@@ -28,6 +30,7 @@ export function registerSecretsOf(env: Readonly<Record<string, string | undefine
     if (value === undefined || !looksSecret(key)) continue;
     for (const form of formsOf(value.trim())) secretValues.add(form);
   }
+  if (secretValues.size !== longestFirst.length) longestFirst = [...secretValues].sort((a, b) => b.length - a.length);
 }
 
 const SECRET_NAME = /(?:key|token|secret|passw|pwd|auth|credential|session|signature|sig)[\w.-]{0,64}$/i;
@@ -68,7 +71,7 @@ function secretOptionName(name: string): boolean {
  * plain environment hides it from whoever reads the unit).
  */
 export function holdsSecret(value: string): boolean {
-  if ([...secretValues].some((secret) => value.includes(secret))) return true;
+  if (longestFirst.some((secret) => value.includes(secret))) return true;
   for (const [, , userinfo] of value.matchAll(URL_USERINFO)) if (userinfo!.includes(':') || TOKEN_USER.test(userinfo!)) return true;
   for (const [, head, named] of value.matchAll(NAMED_VALUE)) {
     if (named !== MASK && secretOptionName(head!.slice(0, -1).replace(/^\s*(?:--|[?&;])/, ''))) return true;
@@ -80,7 +83,7 @@ export function holdsSecret(value: string): boolean {
 export function redactText(text: string): string {
   let result = text;
   // Known values first and longest first, so a value is masked whole before any piece of it.
-  for (const value of [...secretValues].sort((a, b) => b.length - a.length)) {
+  for (const value of longestFirst) {
     if (result.includes(value)) result = result.split(value).join(MASK);
   }
   result = result.replace(URL_USERINFO, maskUserinfo);
