@@ -1,11 +1,12 @@
 /**
- * Secrets out of every text land shows: error lines, status reasons, events sent to PostHog. Three kinds:
+ * Secrets out of every text land shows: error lines, status reasons, events sent to PostHog. Four kinds:
  *   - credentials inside URLs: `https://user:password@host` keeps the user, `https://token@host` keeps nothing;
  *   - `name=value` in a query string or a `--name=value` option, where the name says secret (`api_key=`,
  *     `token=`, `password=`), the word after such an option given apart in one text (`sh -c 'app --token abc'`),
  *     and `Bearer <token>`;
  *   - the values of variables whose names say secret (`Authorize`, `*_TOKEN`, …), registered when the plan is
- *     read, wherever they turn up, including node's own messages around a value (`Received 'phc_…\x00…'`).
+ *     read, wherever they turn up, including node's own messages around a value (`Received 'phc_…\x00…'`);
+ *   - the text JSON.parse's message quotes (`"{"k": sk_live_ab"... is not valid JSON`).
  */
 import { looksSecret } from './secrets.js';
 
@@ -44,6 +45,12 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/@?#]{1,512})@/gi;
 const NAMED_VALUE = /((?:[?&;]|(?:^|\s)--)[\w.-]{1,64}=)([^\s&;,"')#]+)/g;
 /** `--name value` inside one text (a shell string `app --token abc`): the option and its spaces end group 1. */
 const SPACED_OPTION = /((?:^|\s)--?([\w.-]{1,64})\s{1,16})(\S+)/g;
+/**
+ * V8's JSON.parse message quotes the text around where it broke, up to ten characters either side or the whole of a
+ * short one (`Unexpected token 's', "{"k": sk_live_ab"... is not valid JSON`): a config that parses a secret
+ * variable's JSON quoted the secret's start, which no registered value matches whole. The quoted text goes.
+ */
+const JSON_SOURCE = /(Unexpected token '[\s\S]', )(?:\.\.\.)?"[\s\S]{0,64}?"(?:\.\.\.)?(?= is not valid JSON)/g;
 const POSTHOG_KEY = /\bphc_[A-Za-z0-9]+/g;
 const BEARER = /\b(Bearer\s+)[^\s"']+/gi;
 
@@ -86,7 +93,7 @@ export function redactText(text: string): string {
   for (const value of longestFirst) {
     if (result.includes(value)) result = result.split(value).join(MASK);
   }
-  result = result.replace(URL_USERINFO, maskUserinfo);
+  result = result.replace(URL_USERINFO, maskUserinfo).replace(JSON_SOURCE, `$1"${MASK}"`);
   result = result.replace(NAMED_VALUE, (match, head: string, value: string) =>
     SECRET_NAME.test(head.slice(0, -1)) && value !== MASK ? `${head}${MASK}` : match,
   );

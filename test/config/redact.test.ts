@@ -44,5 +44,25 @@ describe('redactText', () => {
     const line = '-a '.repeat(100_000);
     expect(redactText(line)).toBe(line);
   });
+
+  it("masks the text JSON.parse's message quotes (a config parsing a secret variable's JSON quoted its start)", () => {
+    const messageOf = (text: string) => {
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('parsed');
+    };
+    // Around the break (…"…"...), the whole of a short text, and a quote or a line break inside what is quoted.
+    for (const text of ['{"k": sk_live_abcdef123456, "z": 1}', 'sk_live_ab', '{"key":\n sk"live_ab12}']) {
+      const shown = redactText(messageOf(text));
+      expect(shown).toMatch(/^Unexpected token '.', "\*\*\*" is not valid JSON$/);
+      expect(shown).not.toContain('live');
+    }
+    expect(redactText(messageOf('[1,2'))).toBe(messageOf('[1,2'));
+    const line = `Unexpected token 'a', "${'"'.repeat(100_000)}`;
+    expect(redactText(line)).toBe(line);
+  });
 });
 
