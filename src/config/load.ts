@@ -5,6 +5,7 @@ import { displayPath } from './display-path.js';
 import { locateStack, type StackFile } from './locate.js';
 import { resolveConfig } from './resolve.js';
 import { parseLandConfig } from './config-issues.js';
+import { registerSecretsOf } from './redact.js';
 import { importTypeScriptConfig } from './typescript/load-typescript.js';
 import type { ResolvedConfig } from './types.js';
 
@@ -69,6 +70,9 @@ export async function importConfigModule(file: string, label: string): Promise<u
       return module.default;
     }
   } catch (error) {
+    // The config ran with the shell's environment, whose secrets are registered only once the plan is read
+    // (plan.ts): registered now, so that a message quoting one (the config's own, or node's around a value) masks it.
+    registerSecretsOf(process.env);
     throw new InputError(`${label}: failed to load: ${oneLine(error)}`);
   }
   throw new InputError(`${label}: expected a .ts, .mts, .js or .mjs config file`);

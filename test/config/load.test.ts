@@ -187,4 +187,14 @@ describe('loadConfig', () => {
     project.write('land.config.json', `{}`);
     expect((await loadError({ cwd: project.dir, configPath: 'land.config.json' })).message).toMatch(/land\.config\.json: expected a \.ts, \.mts, \.js or \.mjs config file$/);
   });
+
+  it("masks a secret of the shell's environment that a config's load failure quotes (registered before the message is made)", async () => {
+    process.env.LAND_TEST_LOAD_TOKEN = 'tok-l0ad-f41lure';
+    try {
+      project.write('land.config.mjs', `throw new Error('API token ' + process.env.LAND_TEST_LOAD_TOKEN + ' is not one of ours');`);
+      expect((await loadError({ cwd: project.dir })).message).toBe(`${displayPath(path.join(project.dir, 'land.config.mjs'))}: failed to load: API token *** is not one of ours`);
+    } finally {
+      delete process.env.LAND_TEST_LOAD_TOKEN;
+    }
+  });
 });
