@@ -10,7 +10,7 @@
 import { formatSize } from '../config/size.js';
 import { onHeartbeat } from '../runtime/heartbeat.js';
 import { StatFiles } from '../usage/stat-files.js';
-import { newTreeMemory, sampleTreeUsage, type UsageByPid } from '../usage/tree-usage.js';
+import { newTreeMemory, sampleTreeUsage, usageOfRoots, type UsageByPid } from '../usage/tree-usage.js';
 
 /** Samples in a row over the limit before a restart (1 s apart: a tree over it for 1–2 s). */
 export const OVER_SAMPLES = 2;
@@ -96,17 +96,6 @@ export class MemoryWatch {
     rootsOf.length = kept;
   }
 
-  /** The resident memory of the tier's trees in the sample; undefined when none of them was read. */
-  private usedBy(index: number, usage: UsageByPid): number | undefined {
-    const tops = this.rootsOf[index]!;
-    let used: number | undefined;
-    for (let top = 0; top < tops.length; top += 1) {
-      const memory = usage.get(tops[top]!)?.memory;
-      if (memory !== undefined) used = (used ?? 0) + memory;
-    }
-    return used;
-  }
-
   private async sample(): Promise<void> {
     if (this.sampling || this.closed) return;
     this.collect();
@@ -136,7 +125,8 @@ export class MemoryWatch {
       const tier = watched[index]!;
       const pid = keys[index]!;
       const limit = tier.config.limits!.memory;
-      const used = this.usedBy(index, usage);
+      // The tier's trees summed (a daemon's, after a re-exec, may be several); undefined when none was read.
+      const used = usageOfRoots(usage, this.rootsOf[index]!)?.memory;
       if (used === undefined) continue;
       this.record(tier, pid, used);
       const count = used > limit ? (this.over.get(pid) ?? 0) + 1 : 0;

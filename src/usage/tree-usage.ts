@@ -199,7 +199,14 @@ export function usageRootsOf(tier: { pid?: number; daemon?: { pids?: readonly nu
 
 /** A tier's usage in a sample: its one tree's (the same object), or its daemon's trees summed. */
 export function usageOfTier(usage: UsageByPid, tier: { pid?: number; daemon?: { pids?: readonly number[] } }): TreeUsage | undefined {
-  const roots = usageRootsOf(tier);
+  return usageOfRoots(usage, usageRootsOf(tier));
+}
+
+/**
+ * The usage of the trees of `roots` in a sample: one tree's is its own object (no allocation: the memory watch runs
+ * this every second for every limited tier), several are summed into a new one; undefined when none was read.
+ */
+export function usageOfRoots(usage: UsageByPid, roots: readonly number[]): TreeUsage | undefined {
   if (roots.length <= 1) return roots[0] === undefined ? undefined : usage.get(roots[0]);
   let sum: TreeUsage | undefined;
   for (const root of roots) {
