@@ -55,6 +55,87 @@ function Actions({ tier, onResult }: { tier: TierSnapshot; onResult: (text: stri
   );
 }
 
+/** What the tier is now and how it is configured (the config masked by the server: tier-detail.ts). */
+function Facts({ detail, live }: { detail: TierDetail; live: TierSnapshot }) {
+  return (
+    <dl class="facts">
+      <dt>now</dt>
+      <dd data-testid="detail-now">
+        {live.state}
+        {live.pid !== undefined && `, pid ${live.pid}`}
+      </dd>
+      {detail.replicaOf && (
+        <>
+          <dt>replica</dt>
+          <dd>
+            {detail.replica} of {detail.replicaOf}: its own process, state and log; {detail.replicaOf}'s config, with its own PORT and LAND_REPLICA
+          </dd>
+        </>
+      )}
+      {detail.description && (
+        <>
+          <dt>description</dt>
+          <dd>{detail.description}</dd>
+        </>
+      )}
+      <dt>command</dt>
+      <dd>
+        <code>{detail.shell ? detail.command.join(' ') : detail.command.map((arg) => (/\s/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}</code>
+        {detail.shell && ' (through /bin/sh -c)'}
+      </dd>
+      <dt>cwd</dt>
+      <dd>
+        <code>{detail.cwd}</code>
+      </dd>
+      <dt>ready when</dt>
+      <dd>{detail.ready}</dd>
+      <dt>liveness</dt>
+      <dd>{detail.liveness ?? 'none'}</dd>
+      <dt>depends on</dt>
+      <dd>{Object.entries(detail.dependsOn).map(([dep, condition]) => `${dep} (${condition})`).join(', ') || 'nothing'}</dd>
+      <dt>restart</dt>
+      <dd>{detail.restart}</dd>
+      <dt>stop</dt>
+      <dd>{detail.stop}</dd>
+      <dt>limits</dt>
+      <dd>{detail.limits ?? 'none'}</dd>
+      {detail.daemon && (
+        <>
+          <dt>daemon</dt>
+          <dd>{detail.daemon}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** The environment the tier's process gets, as the server masked it. */
+function Environment({ name, detail }: { name: string; detail: TierDetail }) {
+  return (
+    <>
+      <h3>
+        Environment ({detail.env.length} variables, {detail.masked} masked)
+      </h3>
+      <div class="env-scroll">
+        <table class="env">
+          <caption class="sr-only">Environment of {name}</caption>
+          <TableHead columns={['name', 'value']} />
+          <tbody>
+            {detail.env.map(([key, value]) => (
+              <tr key={key}>
+                <th scope="row">{key}</th>
+                <td>
+                  <code>{value}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
 function Detail({ name, live, onClose }: { name: string; live: TierSnapshot; onClose: () => void }) {
   const [detail, setDetail] = useState<TierDetail | { error: string }>();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -77,73 +158,8 @@ function Detail({ name, live, onClose }: { name: string; live: TierSnapshot; onC
       {detail && 'error' in detail && <p class="error">{detail.error}</p>}
       {detail && !('error' in detail) && (
         <>
-          <dl class="facts">
-            <dt>now</dt>
-            <dd data-testid="detail-now">
-              {live.state}
-              {live.pid !== undefined && `, pid ${live.pid}`}
-            </dd>
-            {detail.replicaOf && (
-              <>
-                <dt>replica</dt>
-                <dd>
-                  {detail.replica} of {detail.replicaOf}: its own process, state and log; {detail.replicaOf}'s config, with its own PORT and LAND_REPLICA
-                </dd>
-              </>
-            )}
-            {detail.description && (
-              <>
-                <dt>description</dt>
-                <dd>{detail.description}</dd>
-              </>
-            )}
-            <dt>command</dt>
-            <dd>
-              <code>{detail.shell ? detail.command.join(' ') : detail.command.map((arg) => (/\s/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}</code>
-              {detail.shell && ' (through /bin/sh -c)'}
-            </dd>
-            <dt>cwd</dt>
-            <dd>
-              <code>{detail.cwd}</code>
-            </dd>
-            <dt>ready when</dt>
-            <dd>{detail.ready}</dd>
-            <dt>liveness</dt>
-            <dd>{detail.liveness ?? 'none'}</dd>
-            <dt>depends on</dt>
-            <dd>{Object.entries(detail.dependsOn).map(([dep, condition]) => `${dep} (${condition})`).join(', ') || 'nothing'}</dd>
-            <dt>restart</dt>
-            <dd>{detail.restart}</dd>
-            <dt>stop</dt>
-            <dd>{detail.stop}</dd>
-            <dt>limits</dt>
-            <dd>{detail.limits ?? 'none'}</dd>
-            {detail.daemon && (
-              <>
-                <dt>daemon</dt>
-                <dd>{detail.daemon}</dd>
-              </>
-            )}
-          </dl>
-          <h3>
-            Environment ({detail.env.length} variables, {detail.masked} masked)
-          </h3>
-          <div class="env-scroll">
-            <table class="env">
-              <caption class="sr-only">Environment of {name}</caption>
-              <TableHead columns={['name', 'value']} />
-              <tbody>
-                {detail.env.map(([key, value]) => (
-                  <tr key={key}>
-                    <th scope="row">{key}</th>
-                    <td>
-                      <code>{value}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Facts detail={detail} live={live} />
+          <Environment name={name} detail={detail} />
         </>
       )}
     </section>
