@@ -306,7 +306,6 @@ function checkReplicaPorts(tier: { port?: number; replicas?: number }, ctx: z.co
  * every problem.
  */
 export function daemonDependencyIssues(input: unknown): z.core.$ZodIssue[] {
-  const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
   const tiers = isRecord(input) ? input.tiers : undefined;
   if (!isRecord(tiers)) return [];
   const issues: z.core.$ZodIssue[] = [];
@@ -323,8 +322,10 @@ export function daemonDependencyIssues(input: unknown): z.core.$ZodIssue[] {
   return issues;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** `daemon: true` or `daemon: { pidFile }`, as given (not yet validated). */
-const isDaemon = (value: unknown): boolean => value === true || (typeof value === 'object' && value !== null && !Array.isArray(value));
+const isDaemon = (value: unknown): boolean => value === true || isRecord(value);
 
 /** At least one tier, each named so that it can live in event names, env values and file names. */
 function checkTierNames(tiers: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {
