@@ -8,7 +8,7 @@ import { Agent, request } from 'node:http';
 import type * as Https from 'node:https';
 import { createRequire } from 'node:module';
 import type { PipeStatus } from '../supervisor/types.js';
-import { endpointProblem } from '../telemetry/endpoint.js';
+import { unusableReason } from '../telemetry/endpoint.js';
 import type { Signal } from './model/types.js';
 
 export interface ForwardOptions {
@@ -53,8 +53,7 @@ export class Forwarder {
   constructor(private readonly options: ForwardOptions) {
     this.agent = options.endpoint.startsWith('https:') ? new (https().Agent)({ keepAlive: true }) : new Agent({ keepAlive: true });
     // An address node cannot send to would throw in every request: the pipe is unavailable from the start.
-    const problem = endpointProblem(options.endpoint);
-    if (problem !== undefined) this.unavailableReason = `the collector address is unusable: ${problem}`;
+    this.unavailableReason = unusableReason(options.endpoint);
   }
 
   forward(parcel: Parcel): void {

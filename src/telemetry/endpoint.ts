@@ -21,3 +21,9 @@ export function endpointProblem(endpoint: string): string | undefined {
   if (url.port === '0') return 'its port is 0';
   return undefined;
 }
+
+/** Why a pipe that sends to `endpoint` is unavailable from the start (the span pipe's, the forwarder's), or undefined. */
+export function unusableReason(endpoint: string): string | undefined {
+  const problem = endpointProblem(endpoint);
+  return problem === undefined ? undefined : `the collector address is unusable: ${problem}`;
+}

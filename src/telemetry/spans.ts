@@ -10,7 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ROOT_CONTEXT, SpanStatusCode, TraceFlags, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import type { PipeStatus } from '../supervisor/types.js';
-import { endpointProblem } from './endpoint.js';
+import { unusableReason } from './endpoint.js';
 import { newSpanId } from './ids.js';
 import { delay, LazyPart } from './lazy.js';
 import { OtlpState } from './otlp-state.js';
@@ -75,8 +75,8 @@ export class SpanPipe {
     this.rootContext = options.parent ? trace.setSpanContext(ROOT_CONTEXT, { ...options.parent, isRemote: true }) : ROOT_CONTEXT;
     // An address the exporter cannot parse makes it throw, and with it the whole SDK (the recording too): the OTLP
     // pipe is unavailable from the start instead, and the other span pipes go on without it.
-    const problem = options.otlp ? endpointProblem(options.otlp.endpoint) : undefined;
-    if (this.otlp && problem !== undefined) this.otlp.unavailableReason = `the collector address is unusable: ${problem}`;
+    const problem = options.otlp ? unusableReason(options.otlp.endpoint) : undefined;
+    if (this.otlp && problem !== undefined) this.otlp.unavailableReason = problem;
     const otlp = options.otlp && this.otlp && problem === undefined ? { ...options.otlp, state: this.otlp } : undefined;
     if (!otlp && !options.recorder) {
       if (options.sink) this.direct = { sink: options.sink, tier: options.tier, service: options.serviceName, limits: spanLimitsFromEnv() };
