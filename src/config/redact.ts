@@ -53,6 +53,9 @@ const SPACED_OPTION = /((?:^|\s)--?([\w.-]{1,64})\s{1,16})(\S+)/g;
 const JSON_SOURCE = /(Unexpected token '[\s\S]', )(?:\.\.\.)?"[\s\S]{0,64}?"(?:\.\.\.)?(?= is not valid JSON)/g;
 const POSTHOG_KEY = /\bphc_[A-Za-z0-9]+/g;
 const BEARER = /\b(Bearer\s+)[^\s"']+/gi;
+/** BEARER and POSTHOG_KEY without the g flag (a global RegExp's test() goes on from its last match): made once. */
+const HAS_BEARER = new RegExp(BEARER.source, 'i');
+const HAS_POSTHOG_KEY = new RegExp(POSTHOG_KEY.source);
 
 function maskUserinfo(_match: string, scheme: string, userinfo: string): string {
   const colon = userinfo.indexOf(':');
@@ -83,7 +86,7 @@ export function holdsSecret(value: string): boolean {
   for (const [, head, named] of value.matchAll(NAMED_VALUE)) {
     if (named !== MASK && secretOptionName(head!.slice(0, -1).replace(/^\s*(?:--|[?&;])/, ''))) return true;
   }
-  return new RegExp(BEARER.source, 'i').test(value) || new RegExp(POSTHOG_KEY.source).test(value);
+  return HAS_BEARER.test(value) || HAS_POSTHOG_KEY.test(value);
 }
 
 /** The text with every secret it may hold masked. */
