@@ -15,7 +15,7 @@ if (!existsSync(entry) || !existsSync(loader) || !existsSync(manifest)) {
   process.stderr.write('land: not built yet: run `npm run build` in the land package\n');
   process.exit(1);
 }
-const { loadCli, flushCodeCache, leanV8Flags, keepCodeCacheUntilSettled } = require(loader);
+const { loadCli, flushCodeCache, leanV8Flags } = require(loader);
 
 // V8 flags of `land up` (src/runtime/v8-flags.ts lists them, by V8 version), set here, before the bundle loads (and
 // so before its code cache is read: V8 rejects cached data written under other flags):
@@ -49,12 +49,7 @@ async function setStackFlags() {
 
 /** Runs the command and exits with its code. */
 async function run() {
-  if (stack) {
-    await setStackFlags();
-    // A first run writes the bundle's code cache once the stack's first wave has settled, not only 250 ms after
-    // loading: the functions that adopt and ready the children are in it then (src/startup/cache-settle.ts).
-    keepCodeCacheUntilSettled();
-  }
+  if (stack) await setStackFlags();
   // The code cache keeps the data of each set of V8 flags apart (V8 rejects data written under other flags).
   const { main } = await loadCli(entry, stack ? 'stack' : '');
   const code = await main(process.argv.slice(2));

@@ -10,7 +10,6 @@ import { describeStillRunning, describeStrays, type NamedStray, type StillRunnin
 import { DEFAULTS } from '../config/resolve.js';
 import { removePidRecord, writePidRecord } from '../supervisor/pidfile.js';
 import { pruneBootsAfterFirstSpawn } from '../supervisor/retention.js';
-import { settleCodeCacheAfterFirstWave } from '../startup/cache-settle.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { newBootId } from '../telemetry/ids.js';
 import type { MountainTelemetry } from '../telemetry/mountain.js';
@@ -274,7 +273,6 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   });
   writePidRecord(rootDir, bootId);
   telemetry.attach(supervisor);
-  settleCodeCacheAfterFirstWave(supervisor);
   // The last N boots' logs and telemetry are kept; older ones go once this boot's first child is on its way.
   pruneBootsAfterFirstSpawn(supervisor, rootDir, plan.config.keepBoots ?? DEFAULTS.keepBoots, bootId);
   const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, attachment: attachmentAtStart(options.detached ?? false) };

@@ -163,15 +163,11 @@ interface Pending {
   stamp: string;
 }
 
-/**
- * Writes `pending` scripts' data into the folder (made private), and prunes the folders of other nodes and builds.
- * `keep`: they stay pending, to be written again with the functions compiled by then (the first write of a `land
- * up` comes before its children are ready).
- */
-function writeCache(folder: CacheFolder, pending: Map<string, Pending>, keep = false): void {
+/** Writes `pending` scripts' data into the folder (made private), and prunes the folders of other nodes and builds. */
+function writeCache(folder: CacheFolder, pending: Map<string, Pending>): void {
   if (pending.size === 0) return;
   const scripts = [...pending];
-  if (!keep) pending.clear();
+  pending.clear();
   try {
     if (folder.trust !== undefined) {
       // Made here if absent (0700) and only in a folder others cannot swap it in; one someone else made first is not
@@ -234,11 +230,6 @@ function installCompileHook(root: string, usual: CacheFolder | undefined): void 
     clearTimeout(timer);
     if (folder) writeCache(folder, pending);
   };
-  // A stack keeps them pending until its first wave has settled (settleCodeCache): what V8 serializes is what was
-  // compiled by then, and the functions that adopt children and make them ready are compiled after loading settles.
-  const written = () => {
-    if (folder) writeCache(folder, pending, keepUntilSettled);
-  };
   onV8FlagsChange(() => {
     flushPending();
     flagsChanged = true;
@@ -252,7 +243,7 @@ function installCompileHook(root: string, usual: CacheFolder | undefined): void 
     if (folder && stamp && !flagsChanged && !cached) {
       pending.set(name, { script, filename, length: content.length, stamp });
       clearTimeout(timer);
-      timer = setTimeout(written, SETTLE_MS).unref();
+      timer = setTimeout(flushPending, SETTLE_MS).unref();
     }
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, createRequire(filename), this, filename, path.dirname(filename), landImport);
@@ -262,21 +253,6 @@ function installCompileHook(root: string, usual: CacheFolder | undefined): void 
 /** Writes the data of what compiled without a usable cache, now (bin/land.js calls it once the command is done). */
 let flushPending = (): void => undefined;
 export const flushCodeCache = (): void => flushPending();
-
-/**
- * Whether what is written SETTLE_MS after loading stays pending until the command says its start has settled
- * (`land up`: bin/land.js asks, the stack calls settleCodeCache once its first wave has); else written once.
- */
-let keepUntilSettled = false;
-/** Where the bundle (src/startup/cache-settle.ts) finds the loader's settle: they are separate scripts. */
-const SETTLED = Symbol.for('land.codeCacheSettled');
-export function keepCodeCacheUntilSettled(): void {
-  keepUntilSettled = true;
-  (globalThis as Record<symbol, unknown>)[SETTLED] = () => {
-    keepUntilSettled = false;
-    flushPending();
-  };
-}
 
 /**
  * Loads dist/cli/main.js (`mainFile`), through the code cache when the bundle is CommonJS (not a source-map build).
