@@ -214,6 +214,10 @@ for (const file of written) {
   const minify = process.env.LAND_BUNDLE_MINIFY !== '0';
   writeFileSync(file, (await transform(code, { charset: 'ascii', minifyWhitespace: minify, legalComments: 'none' })).code);
 }
+// Each CommonJS script written inside the function the code cache's loader runs it in (src/startup/script-wrapper.ts):
+// the loader then compiles the text node read, not a wrapped copy of it.
+const { wrapScript } = await import(new URL('../dist/src/startup/script-wrapper.js', import.meta.url).href);
+if (process.env.LAND_BUNDLE_SOURCEMAP !== '1') for (const file of [...written].filter((name) => name.endsWith('.js'))) writeFileSync(file, wrapScript(readFileSync(file, 'utf8')));
 // dist/cli is CommonJS (rolldown's output; esbuild's ES modules in a source-map build); the build id, a hash of its
 // files, keys the V8 code cache that dist/cli/code-cache.cjs (src/startup/code-cache.ts, loaded by bin/land.js)
 // keeps for them.

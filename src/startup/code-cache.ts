@@ -20,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
 import { onV8FlagsChange } from '../runtime/v8-flags.js';
+import { wrapScript } from './script-wrapper.js';
 
 // bin/land.js sets `land up`'s V8 flags between loading this file and the bundle.
 export { leanV8Flags } from '../runtime/v8-flags.js';
@@ -201,16 +202,12 @@ function compile(content: string, filename: string, dataFile: string | undefined
   const entry = dataFile === undefined ? undefined : readPrivateFile(dataFile);
   // Data stamped for another file (or for none: an entry of an older land) is not offered to V8.
   const cachedData = entry && entry.length > stamp.length && entry.toString('latin1', 0, stamp.length) === stamp ? entry.subarray(stamp.length) : undefined;
-  const script = new vm.Script(wrap(content), { filename, cachedData });
+  const script = new vm.Script(wrapScript(content), { filename, cachedData });
   return { script, cached: cachedData !== undefined && !script.cachedDataRejected };
 }
 
-/**
- * node's wrapper around a CommonJS module, plus `__landImport`: the bundle's `import(…)` (scripts/bundle.mjs), which
- * node 20 cannot run from a script compiled from cached data.
- */
-const wrap = (content: string) =>
-  `(function (exports, require, module, __filename, __dirname, __landImport) { ${content}\n});`;
+/** `__landImport`: the bundle's `import(…)` (scripts/bundle.mjs), which node 20 cannot run from a script compiled
+ * from cached data. */
 const landImport = (specifier: string): Promise<unknown> => import(specifier);
 
 /**
