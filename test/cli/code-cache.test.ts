@@ -11,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, land, LandRun, makeProject, removeProjects, ROOT } from '../helpers/land.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
+import { SCRIPT_HEAD, SCRIPT_TAIL } from '../../src/startup/script-wrapper.js';
 
 const caches: string[] = [];
 afterAll(() => {
@@ -153,6 +154,29 @@ describe('the code cache', () => {
     expect(changed.status).toBe(0);
     expect(changed.stderr).toMatch(/NO PROBLEMS/);
     expect(run().stderr).toMatch(/NO PROBLEMS/); // and its new cache is the new file's
+  });
+
+  it("every script of the bundle is written inside the loader's wrapper (compiled as read, not copied); one without it still runs", () => {
+    // Wrapping at load made a second copy of each script's source (≈ 430 KB for land up) and one more scavenge.
+    const cli = join(ROOT, 'dist', 'cli');
+    const scripts = ['main.js', ...readdirSync(join(cli, 'chunks')).map((name) => join('chunks', name))].filter((name) => name.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(5);
+    for (const name of scripts) {
+      const text = readFileSync(join(cli, name), 'latin1');
+      expect(text.startsWith(SCRIPT_HEAD), name).toBe(true);
+      expect(text.endsWith(SCRIPT_TAIL), name).toBe(true);
+    }
+    // A script written without it (an older build's, a hand-patched one) is wrapped at load, as before.
+    const copy = cacheRoot();
+    for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    const chunks = join(copy, 'dist', 'cli', 'chunks');
+    const file = join(chunks, readdirSync(chunks).find((name) => readFileSync(join(chunks, name), 'latin1').includes('no problems'))!);
+    const text = readFileSync(file, 'latin1');
+    writeFileSync(file, text.slice(SCRIPT_HEAD.length, -SCRIPT_TAIL.length), 'latin1');
+    const run = spawnSync(process.execPath, [join(copy, 'bin', 'land.js'), 'check'], { cwd: project, env: { ...process.env, LAND_CODE_CACHE_DIR: cacheRoot() }, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/no problems/);
   });
 
   it("another user's cache folder (a sudo land that kept HOME): a per-user one in the temp dir instead, never one someone else made", async () => {
