@@ -2,7 +2,7 @@
  * Bracketed paste: runTui asks the terminal for it (`ESC[?2004h`), and the terminal then wraps a paste in
  * `ESC[200~` … `ESC[201~`, so land can tell pasted text from typed keys: a pasted `q` must not quit. `InputGate`
  * reads ink's input events (each a slice of what the terminal sent: a run of text, or one escape sequence) before
- * ink's useInput hands them to the key handler, and says of each whether it is keys or part of a paste.
+ * ink's useInput makes keys of them, and says what of each is keys and what a paste (use-keys.ts).
  * It also joins a `\r\n` cut between two reads into one Enter (split-keys.ts joins it within one read).
  */
 
@@ -14,18 +14,14 @@ const END = '\u001B[201~';
 export const PASTE_MAX = 1024;
 
 export interface GateStep {
-  /** The event is keys: the key handler takes it. */
-  keys: boolean;
-  /** The event's text starts with the `\n` of a `\r\n` whose `\r` ended the event before: not a second Enter. */
-  joinedLineFeed: boolean;
+  /** What of the event is keys, for ink to make keys of: the event, less a `\n` that ends a `\r\n` begun in the event
+   * before (one Enter, not two), or the text typed after a paste's end marker in the same event. */
+  keys?: string;
   /** A paste ended with this event: its text (its first PASTE_MAX characters). */
   pasted?: string;
-  /** Text after the end marker in the same event (typed after the paste): keys. */
-  after?: string;
 }
 
-const KEYS: GateStep = { keys: true, joinedLineFeed: false };
-const SWALLOWED: GateStep = { keys: false, joinedLineFeed: false };
+const SWALLOWED: GateStep = {};
 
 /** The longest end of `text` that is the start of `marker` (a marker cut by a read). */
 function markerStartAtEnd(text: string, marker: string): number {
@@ -41,13 +37,13 @@ export class InputGate {
   /** A marker's beginning, held until the next event says whether it is one. */
   private held = '';
   private endedWithReturn = false;
-  /** What the last event was: the key handler reads it for the same event, right after. */
-  last: GateStep = KEYS;
 
   read(raw: string): GateStep {
-    this.last = this.step(raw);
-    this.endedWithReturn = this.last.keys && raw.endsWith('\r');
-    return this.last;
+    const step = this.step(raw);
+    const keys = step.keys !== undefined && this.endedWithReturn && step.keys.startsWith('\n') ? step.keys.slice(1) : step.keys;
+    if (keys !== undefined) this.endedWithReturn = keys.endsWith('\r');
+    else if (step.pasted !== undefined) this.endedWithReturn = false;
+    return keys === step.keys ? step : { ...step, keys };
   }
 
   private step(raw: string): GateStep {
@@ -68,7 +64,7 @@ export class InputGate {
     }
     // What was held was no marker (and no key of land's): dropped; this event is read on its own.
     if (held !== '') return this.step(raw);
-    return { keys: true, joinedLineFeed: this.endedWithReturn && raw.startsWith('\n') };
+    return { keys: raw };
   }
 
   private paste(raw: string): GateStep {
@@ -83,10 +79,10 @@ export class InputGate {
     }
     this.keep(data.slice(0, end));
     this.pasting = false;
-    const step: GateStep = { keys: false, joinedLineFeed: false, pasted: this.text };
+    const pasted = this.text;
     const after = data.slice(end + END.length);
     this.text = '';
-    return after === '' ? step : { ...step, after };
+    return after === '' ? { pasted } : { pasted, keys: after };
   }
 
   private keep(piece: string): void {

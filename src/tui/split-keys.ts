@@ -61,7 +61,7 @@ export function splitKeys(input: string, key: Key): Array<[string, Key]> {
 }
 
 /** Plain text (no escape sequence) as the keys it is, one per character. */
-export function keysOfText(text: string): Array<[string, Key]> {
+function keysOfText(text: string): Array<[string, Key]> {
   const chars = Array.from(text);
   // `\r\n` is one line break, so one Enter (two would submit a prompt and then open or close a pane).
   return chars.filter((char, index) => !(char === '\n' && chars[index - 1] === '\r')).map(keyOf);

@@ -6,7 +6,7 @@ import { useInput, useStdin, type Key } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { handleKey, handlePaste, type KeyContext } from './key-handler.js';
 import { InputGate } from './paste.js';
-import { keysOfText, splitKeys } from './split-keys.js';
+import { splitKeys } from './split-keys.js';
 
 /** `context` is called for each key: it reads the UI state the previous key left (refs), not the last render's. */
 export function useKeys(context: () => KeyContext, isActive: boolean): void {
@@ -17,30 +17,26 @@ export function useKeys(context: () => KeyContext, isActive: boolean): void {
   const [gate] = useState(() => new InputGate());
   const { internal_eventEmitter: events } = useStdin();
 
-  // ink's own input events, before useInput's listener makes keys of them: the gate must see the raw text (the paste
-  // markers, the pasted bytes as they came). ink emits each event to its listeners in order, synchronously.
+  // The gate sits between ink's reading of the terminal and its listeners, useInput's among them: a paste must not
+  // reach ink's key parsing at all (ink 6.8's useInput throws on an escape sequence it cannot name, such as a colour
+  // code in pasted text), and an EventEmitter cannot stop an event for the listeners after one.
   useEffect(() => {
     if (!isActive) return;
-    const onInput = (raw: string) => {
-      const step = gate.read(raw);
+    const emit = events.emit;
+    events.emit = (name: string | symbol, ...args: unknown[]): boolean => {
+      if (name !== 'input' || typeof args[0] !== 'string') return emit.call(events, name, ...args);
+      const step = gate.read(args[0]);
       if (step.pasted !== undefined) handlePaste(step.pasted, contextRef.current());
-      for (const [one, oneKey] of keysOfText(step.after ?? '')) handleKey(one, oneKey, contextRef.current());
+      return step.keys ? emit.call(events, name, step.keys) : false;
     };
-    events.prependListener('input', onInput);
     return () => {
-      events.off('input', onInput);
+      events.emit = emit;
     };
   }, [events, gate, isActive]);
 
-  const onKey = useCallback(
-    (input: string, key: Key) => {
-      const step = gate.last;
-      if (!step.keys) return;
-      const keys = splitKeys(input, key);
-      // Each key of a chunk in order, each seeing the state the one before left (the refs handleKey reads).
-      for (const [one, oneKey] of step.joinedLineFeed ? keys.slice(1) : keys) handleKey(one, oneKey, contextRef.current());
-    },
-    [gate],
-  );
+  const onKey = useCallback((input: string, key: Key) => {
+    // Each key of a chunk in order, each seeing the state the one before left (the refs handleKey reads).
+    for (const [one, oneKey] of splitKeys(input, key)) handleKey(one, oneKey, contextRef.current());
+  }, []);
   useInput(onKey, { isActive });
 }
