@@ -10,6 +10,7 @@ import type { Status } from './components/footer.js';
 import { rowBudget } from './layout.js';
 import { FOLLOW, scrollBy, scrollToStart } from './log-buffer.js';
 import { ALL, type PaneActions, type PaneState } from './pane-actions.js';
+import { pastedLine } from './paste.js';
 import { editPrompt, type Prompt } from './prompt.js';
 
 export interface KeyContext {
@@ -99,4 +100,10 @@ export function handleKey(input: string, key: Key, context: KeyContext): void {
     if (context.quitting || context.shuttingDown) return context.say('the stack is shutting down', 'error');
     return context.act(input === 'r' ? restartAction(selectedTier) : startStopAction(selectedTier));
   }
+}
+
+/** A bracketed paste (paste.ts): text for the open prompt; anywhere else it is no keys, so nothing acts on it. */
+export function handlePaste(text: string, context: KeyContext): void {
+  if (context.prompt) return context.setPrompt({ ...context.prompt, text: context.prompt.text + pastedLine(text) });
+  context.say('paste ignored: press / (search) or & (filter) first, then paste');
 }

@@ -2,6 +2,7 @@
 import { render } from 'ink';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { App } from './app.js';
+import { PASTE_OFF, PASTE_ON } from './paste.js';
 
 /** ink's screen-reader mode writes another layout than the one live cells are placed on: no rewrites in place then. */
 const screenReader = (): boolean => process.env['INK_SCREEN_READER'] === 'true';
@@ -15,10 +16,13 @@ export interface RunTuiOptions {
 const SHOW_CURSOR = '\u001B[?25h';
 const FINAL_FRAME_MS = 50;
 
-/** Cursor shown and raw mode off, synchronously: also what runs from process 'exit' after a crash. */
+/** Where bracketed paste is asked for (paste.ts): a terminal on both sides, which is where keys are read from. */
+const pastes = (stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): boolean => stdout.isTTY === true && stdin.isTTY === true;
+
+/** Cursor shown, bracketed paste and raw mode off, synchronously: also what runs from process 'exit' after a crash. */
 function restoreTerminal(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): void {
   try {
-    if (stdout.isTTY) stdout.write(SHOW_CURSOR);
+    if (stdout.isTTY) stdout.write(pastes(stdout, stdin) ? SHOW_CURSOR + PASTE_OFF : SHOW_CURSOR);
   } catch {
     // The terminal may already be gone.
   }
@@ -66,7 +70,11 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
     setTimeout(() => unmount?.(), FINAL_FRAME_MS);
   };
   try {
-    const instance = render(<App control={control} mode={options.mode} onExit={onExit} liveCells={!screenReader()} />, {
+    const bracketedPaste = pastes(stdout, stdin);
+    // Asked before ink reads a key: a paste is then marked as one, and a pasted `q` is text, not a quit.
+    if (bracketedPaste) stdout.write(PASTE_ON);
+    const app = <App control={control} mode={options.mode} onExit={onExit} liveCells={!screenReader()} bracketedPaste={bracketedPaste} />;
+    const instance = render(app, {
       stdout,
       stdin,
       exitOnCtrlC: false,

@@ -3,9 +3,10 @@
  * hands a run of plain bytes over whole, so `tmux send-keys 'hi' Enter`, a paste, fast typing over ssh or a held key
  * arrive as `hi\r` or `jj`. This cuts such a run into one key per character, each with the Key ink would have given
  * it alone (Enter, Tab, Backspace, Ctrl-letter), so that the handler sees every key, in order.
- * ink does not turn on bracketed paste, so a paste is plain bytes too, and its line breaks are Enter, as typed: `\r`,
- * `\n` and `\r\n` (a paste from a Windows file) are each one Enter. Typed alone, `\n` (Ctrl-J) is one too, although
- * ink names it `enter`, not `return`, and sets no flag of its Key for it.
+ * A paste in a terminal that does bracketed paste never gets here (paste.ts); elsewhere it is plain bytes, and its
+ * line breaks are Enter, as typed: `\r`, `\n` and `\r\n` (a paste from a Windows file) are each one Enter (a `\r\n`
+ * cut between two reads too: paste.ts). Typed alone, `\n` (Ctrl-J) is one too, although ink names it `enter`, not
+ * `return`, and sets no flag of its Key for it.
  */
 import type { Key } from 'ink';
 
@@ -55,8 +56,13 @@ export function splitKeys(input: string, key: Key): Array<[string, Key]> {
   if (isNamedKey(key)) return [[input, key]];
   // A lone `\n` comes from ink as the text "\n": made the Enter it is in a run.
   if (input === '\n') return [keyOf(input)];
-  const chars = Array.from(input);
-  if (chars.length <= 1) return [[input, key]];
+  if (Array.from(input).length <= 1) return [[input, key]];
+  return keysOfText(input);
+}
+
+/** Plain text (no escape sequence) as the keys it is, one per character. */
+function keysOfText(text: string): Array<[string, Key]> {
+  const chars = Array.from(text);
   // `\r\n` is one line break, so one Enter (two would submit a prompt and then open or close a pane).
   return chars.filter((char, index) => !(char === '\n' && chars[index - 1] === '\r')).map(keyOf);
 }

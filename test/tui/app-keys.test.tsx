@@ -49,6 +49,33 @@ describe('App keys', () => {
     await app.untilText('── cocoon logs');
   });
 
+  it('a bracketed paste outside the prompt runs none of its characters, its end some reads later; keys after it do', async () => {
+    const control = threeTiers();
+    const app = renderApp(control);
+    await app.untilSelected('mountain');
+    await app.press(`${KEYS.pasteStart}jr`, 's\r?a', `+q${KEYS.pasteEnd}`);
+    await app.untilText('paste ignored: press / (search) or & (filter) first, then paste');
+    expect(app.exits).toEqual([]);
+    expect(control.calls).toEqual([]);
+    expect(app.frame()).not.toMatch(/── (\S+ logs|all tiers)/);
+    // A start marker cut by a late read (ink hands its first part over alone) is still one.
+    await app.press('\u001B[20', `0~q${KEYS.pasteEnd}`);
+    await app.press('j');
+    await app.untilSelected('cocoon');
+    expect(app.exits).toEqual([]);
+    expect(control.calls).toEqual([]);
+  });
+
+  it('a \\r ending one read and a \\n starting the next are one Enter', async () => {
+    const app = renderApp(threeTiers());
+    await app.press('\r', '\n');
+    await app.untilText('── mountain logs');
+    // Enter on cocoon switches the pane to it; a second Enter would close it.
+    await app.press('j\r', '\nk');
+    await app.untilSelected('mountain');
+    await app.untilText('── cocoon logs');
+  });
+
   it('r restarts the selected tier and reports the outcome', async () => {
     const control = threeTiers();
     const app = renderApp(control);

@@ -83,6 +83,14 @@ describe('App merged view, search and filter', () => {
     await app.untilText('match 1 of 1 for "request 17"');
     await app.press(`/x\u007F\u007Fnope\r`);
     await app.untilText('no line matches "nope"');
+    // A bracketed paste is text: its line breaks do not submit (a copied line's own one is dropped, an inner one is
+    // a space); Enter does.
+    await app.press('/', `${KEYS.pasteStart}request\r\n13 \u001B[31mERROR\u001B[0m\r\n${KEYS.pasteEnd}`);
+    await app.untilText('/request 13 ERROR▏');
+    await app.press(`${KEYS.pasteStart}q${KEYS.pasteEnd}`);
+    await app.untilText('/request 13 ERRORq▏');
+    await app.press(KEYS.escape, '/', `${KEYS.pasteStart}ERROR timeout\r\n${KEYS.pasteEnd}`, KEYS.enter);
+    await app.untilText('match 3 of 3 for "ERROR timeout"');
     // q while typing is text, not quit.
     await app.press('/', 'q');
     await app.untilText('/q▏');

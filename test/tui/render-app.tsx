@@ -16,6 +16,9 @@ export const KEYS = {
   tab: '\t',
   escape: '\u001B',
   ctrlC: '\u0003',
+  /** Bracketed paste's markers around a paste (src/tui/paste.ts). */
+  pasteStart: '\u001B[200~',
+  pasteEnd: '\u001B[201~',
 };
 
 // eslint-disable-next-line no-control-regex

@@ -39,7 +39,9 @@ describe('runTui', () => {
     // Raw mode was turned on for keys and is off again.
     expect(keyboard.rawModes[0]).toBe(true);
     expect(keyboard.rawModes.at(-1)).toBe(false);
-    expect(terminal.output.endsWith('\u001B[?25h')).toBe(true);
+    // Bracketed paste on before the first frame, and off again with the cursor shown.
+    expect(terminal.output.startsWith('\u001B[?2004h')).toBe(true);
+    expect(terminal.output.endsWith('\u001B[?25h\u001B[?2004l')).toBe(true);
   });
 
   it('up mode: Ctrl-C shuts the stack down, shows it stopping, and resolves once shutdown settles', async () => {
@@ -82,11 +84,12 @@ describe('runTui', () => {
       .filter((listener) => !before.includes(listener) && listener.name === 'onProcessExit');
     expect(added).toHaveLength(1);
 
-    // What a crash would run: the cursor comes back and raw mode goes off.
+    // What a crash would run: the cursor comes back, bracketed paste and raw mode go off.
     terminal.output = '';
     keyboard.rawModes = [];
     for (const listener of added) (listener as (code: number) => void)(1);
     expect(terminal.output).toContain('\u001B[?25h');
+    expect(terminal.output).toContain('\u001B[?2004l');
     expect(keyboard.rawModes).toContain(false);
 
     keyboard.type('q');

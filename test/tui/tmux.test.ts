@@ -205,6 +205,48 @@ describe('the terminal UI in a real terminal', () => {
     expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
   });
 
+  it('a paste (tmux paste-buffer -p) runs no key outside the prompt, is the query in it, and paste mode ends with land', async () => {
+    const script = [
+      `node ${LAND_BIN} up`,
+      'echo LAND-EXITED $?',
+      'IFS= read -r line',
+      `printf 'READ=%s|\\n' "$line" | cat -v`,
+      'sleep 120',
+    ];
+    const dir = makeProject({
+      config: { app: 'pastetest', tiers: { calm: { command: child('--say', 'calm says hello') }, other: { command: child('--say', 'other is here') } } },
+      files: { 'run.sh': `${script.join('\n')}\n` },
+    });
+    tmux('new-session', '-d', '-s', 'paste', '-x', '100', '-y', '30', `cd ${dir} && bash run.sh`);
+    const until = (check: (t: string) => boolean, what: string) => waitForScreen(check, what, 'paste');
+    const paste = (text: string) => {
+      tmux('set-buffer', '-b', 'p', text);
+      tmux('paste-buffer', '-p', '-b', 'p', '-t', 'paste');
+    };
+    let text = await until((t) => row(t, 'calm')?.state === 'ready' && row(t, 'other')?.state === 'ready', 'both tiers ready');
+    const calm = row(text, 'calm')!;
+    // Every character of it a key of land's: select, restart, stop, help, open a pane, quit.
+    paste('jrs?a\nq\n');
+    text = await until((t) => /paste ignored: press \/ \(search\) or & \(filter\) first/.test(t), 'the paste ignored');
+    expect(text).toMatch(/^› calm /m);
+    expect(row(text, 'calm')).toEqual(calm);
+    expect(row(text, 'other')?.state).toBe('ready');
+    expect(text).not.toMatch(/── (\S+ logs|all tiers)/);
+    tmux('send-keys', '-t', 'paste', '/');
+    await until((t) => /\/▏/.test(t), 'the search prompt');
+    // A copied line with its line break: the query, not submitted.
+    paste('says hello\n');
+    await until((t) => /\/says hello▏/.test(t), 'the pasted query');
+    tmux('send-keys', '-t', 'paste', 'Enter');
+    await until((t) => /match 1 of 1 for "says hello"/.test(t), 'the match');
+    tmux('send-keys', '-t', 'paste', 'q');
+    await until((t) => /LAND-EXITED 0/.test(t), 'land to exit');
+    // Paste mode is off again: the shell's `read` gets the text alone.
+    paste('after\n');
+    text = await until((t) => /READ=/.test(t), 'the shell to read the paste');
+    expect(text).toMatch(/READ=after\|/);
+  });
+
   it('Ctrl-Z gives the terminal back and stops land while its tiers run on; fg brings the UI back in raw mode, redrawn', async () => {
     // A shell with job control (set -m), as at a prompt: land runs as a job of its own, and `fg` resumes it.
     // Then land under a wrapper in its process group, as `npx land up` or `npm run dev` run it: the wrapper must stop
@@ -214,7 +256,8 @@ describe('the terminal UI in a real terminal', () => {
       `node ${LAND_BIN} up`,
       'echo "LAND-STOPPED $(jobs -p)"',
       "stty -a | grep -o -- '-*icanon' | head -1 | sed 's/^/MODE=/'",
-      'read _',
+      'IFS= read -r line',
+      'printf %s "$line" > read.txt',
       'fg',
       'echo LAND-EXITED $?',
       'read _',
@@ -242,11 +285,18 @@ describe('the terminal UI in a real terminal', () => {
     const landPid = /LAND-STOPPED (\d+)/.exec(text)![1]!;
     expect(procState(landPid)).toBe('T');
     expect(procState(calmPid)).not.toBe('T'); // the tiers run on
-    tmux('send-keys', '-t', 'suspend', 'Enter'); // `read`, then `fg`
+    // A paste at the shell's `read` while land is stopped: bracketed paste is off, so it comes without markers.
+    tmux('set-buffer', '-b', 'shell', 'pasted\n');
+    tmux('paste-buffer', '-p', '-b', 'shell', '-t', 'suspend'); // then `fg`
     // Redrawn on a clean screen: the shell's lines are gone, the frame is whole.
     text = await until((t) => !/LAND-STOPPED/.test(t) && row(t, 'calm')?.state === 'ready' && /^› calm /m.test(t), 'the UI back');
     expect(text.split('\n').filter((line) => /suspendtest/.test(line))).toHaveLength(1);
     expect(procState(landPid)).not.toBe('T');
+    expect(readFileSync(join(dir, 'read.txt'), 'utf8')).toBe('pasted');
+    // Bracketed paste on again: a pasted q is not a key.
+    tmux('set-buffer', '-b', 'q', 'q');
+    tmux('paste-buffer', '-p', '-b', 'q', '-t', 'suspend');
+    await until((t) => /paste ignored/.test(t), 'the paste ignored');
     // Raw mode again: one key acts without Enter.
     tmux('send-keys', '-t', 'suspend', 'j');
     await until((t) => /^› other /m.test(t), 'other selected');
