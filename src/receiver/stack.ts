@@ -51,7 +51,11 @@ export async function openStackReceiver(options: StackReceiverOptions): Promise<
       port,
       bootId: options.bootId,
       bootDir: options.bootDir,
-      identity: { app: options.plan.config.app, tiers: options.plan.config.tiers.map((tier) => tier.tier) },
+      identity: {
+        app: options.plan.config.app,
+        tiers: options.plan.config.tiers.map((tier) => tier.tier),
+        names: Object.fromEntries(options.plan.config.tiers.map((tier) => [tier.name, tier.tier])),
+      },
       limits: storeLimits(config.limits),
       maxBodyBytes: config.maxBodyBytes,
       forwardTo: options.forwardTo,

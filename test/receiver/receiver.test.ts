@@ -201,3 +201,32 @@ describe('the receiver and bodies no SDK sends', () => {
     expect(lines).toHaveLength(5);
   });
 });
+
+describe('attribution to the stack\'s tiers only', () => {
+  const json = { 'content-type': 'application/json' };
+  const logs = (attributes: Record<string, string>, body = 'x') => ({
+    resourceLogs: [{ resource: { attributes: Object.entries(attributes).map(([key, stringValue]) => ({ key, value: { stringValue } })) }, scopeLogs: [{ logRecords: [{ timeUnixNano: '1700000000000000000', body: { stringValue: body } }] }] }],
+  });
+
+  it('folds names that are no tier of the stack into unattributed, under its share; replicas count as their tier', async () => {
+    const perSignal = { perBoot: 40, inMemory: 40 };
+    const r = await receiver({ limits: { spans: perSignal, logRecords: perSignal, metricPoints: perSignal }, identity: { app: 'demo', tiers: ['api', 'worker'], names: { web: 'api' } } });
+    const names = [...Array.from({ length: 30 }, (_, i) => `t${String(i).padStart(5, '0')}`), 'fake-1\u001b[31mRED', 'api.x', 'api.0', 'api.65'];
+    // A service name with an escape sequence in it: kept, escaped (first, so that it is under the share).
+    await post(`${r.endpoint}/v1/logs`, JSON.stringify(logs({ 'service.name': 'demo-\u001b]0;x\u0007' })), json);
+    for (const name of names) expect((await post(`${r.endpoint}/v1/logs`, JSON.stringify(logs({ 'land.tier': name })), json)).status).toBe(200);
+    // A replica by its instance name (the config's key), and a tier's own name in the service name.
+    await post(`${r.endpoint}/v1/logs`, JSON.stringify(logs({ 'land.tier': 'web.2' })), json);
+    await post(`${r.endpoint}/v1/logs`, JSON.stringify(logs({ 'land.tier': 'nope', 'service.name': 'demo-worker' })), json);
+
+    const tiers = r.status().tiers;
+    expect(Object.keys(tiers).sort()).toEqual(['api', 'unattributed', 'worker']);
+    // 35 names the stack does not know: one bucket, held to half the boot's limit like any tier.
+    expect(tiers.unattributed).toMatchObject({ logRecords: 20, dropped: 15 });
+    expect(tiers.api).toMatchObject({ logRecords: 1 });
+    expect(tiers.worker).toMatchObject({ logRecords: 1 });
+    const services = r.store.logs.query({}).map((record) => record.service);
+    expect(services.join('')).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(services).toContain('demo-\\x1b]0;x\\x07');
+  });
+});
