@@ -32,7 +32,8 @@ function shutdownEnd(left: readonly StillRunning[] | undefined, strays: readonly
 function describe(event: SupervisorEvent): string | undefined {
   switch (event.type) {
     case 'state':
-      return `${event.tier}: ${event.from} → ${event.to} (${event.reason})`;
+      // A state set again (a replica `land scale` adds is created pending) is no transition: only why it was set.
+      return event.from === event.to ? `${event.tier}: ${event.reason}` : `${event.tier}: ${event.from} → ${event.to} (${event.reason})`;
     case 'spawn':
       return `${event.tier}: spawned pid ${event.pid}${event.restart > 0 ? ` (restart ${event.restart})` : ''}`;
     case 'error':

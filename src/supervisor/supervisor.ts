@@ -230,7 +230,7 @@ export class Supervisor implements SupervisorControl {
   /** A tier's snapshot with what the supervisor adds: its replica number and group. */
   private describe(tier: TierProcess): TierSnapshot {
     const { group, replica } = tier.config;
-    const watch = this.changes.statusOf(groupOf(tier.config));
+    const watch = this.changes.statusOf(groupOf(tier.config), tier);
     const memory = tier.memoryStatus(this.memory?.sampleOf(tier));
     return { ...tier.snapshot(), ...(group === undefined ? {} : { group, replica }), ...(watch ? { watch } : {}), ...(memory ? { memory } : {}) };
   }

@@ -87,9 +87,9 @@ export interface WatchStatus {
   paths: string[];
   /** The initial scan is done: changes from now on restart the tier. */
   watching: boolean;
-  /** Restarts caused by changes so far. */
+  /** Restarts changes caused this instance so far (a replica added later counts from its own start). */
   restarts: number;
-  /** The last burst of changes: its first file (relative to the tier's cwd), how many files, when. */
+  /** The last burst of changes that restarted this instance: its first file (relative to the tier's cwd), how many files, when. */
   lastChange?: { file: string; files: number; at: number };
 }
 

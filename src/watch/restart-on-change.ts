@@ -3,7 +3,8 @@
  * changes restarts every instance of the tier (a running one restarts, one that crashed, failed or ended starts
  * again; one stopped by a person or gated off is left alone), and with `restartDependents` the tiers depending on
  * it: they stop first, and start again in dependency order once what they depend on is ready. The supervisor owns
- * the tiers; this module only asks them to restart and keeps what `status` shows of it (WatchStatus).
+ * the tiers; this module only asks them to restart and keeps what `status` shows of it (WatchStatus): the watch is
+ * the tier's, the restarts and last change each instance's own (a replica `land scale` adds later had none).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedTier } from '../config/types.js';
@@ -27,9 +28,13 @@ const STARTS_AGAIN: ReadonlySet<TierState> = new Set(['exited', 'crashed', 'back
 /** A dependency is settled once ready or ended: its dependents may start (or fail on their own). */
 const SETTLED: ReadonlySet<TierState> = new Set(['ready', 'exited', 'crashed', 'failed', 'stopped', 'disabled']);
 
+/** What one instance went through: the restarts changes caused it, and the last change that did. */
+type Restarted = Pick<WatchStatus, 'restarts' | 'lastChange'>;
+
 interface Watched {
   config: ResolvedTier;
-  status: WatchStatus;
+  /** The tier's watch: its paths and whether the initial scan is done. */
+  status: Pick<WatchStatus, 'paths' | 'watching'>;
   watcher?: FileWatcher;
   /** Restarts of one tier run one after the other: a burst during a restart restarts again afterwards. */
   queue: Promise<void>;
@@ -37,6 +42,8 @@ interface Watched {
 
 export class ChangeWatcher {
   private readonly watched = new Map<string, Watched>();
+  /** By instance, not by name: a replica removed and added again by `land scale` is a new TierProcess, with none. */
+  private readonly restarted = new WeakMap<TierProcess, Restarted>();
   private closed = false;
 
   constructor(
@@ -45,7 +52,7 @@ export class ChangeWatcher {
   ) {
     for (const config of configs) {
       if (!config.watch) continue;
-      const status = { paths: config.watch.paths, restarts: 0, watching: false };
+      const status = { paths: config.watch.paths, watching: false };
       this.watched.set(config.name, { config, status, queue: Promise.resolve() });
     }
   }
@@ -72,9 +79,12 @@ export class ChangeWatcher {
     }
   }
 
-  statusOf(group: string): WatchStatus | undefined {
+  /** The watch of an instance's tier (`group`), with what it caused that instance. */
+  statusOf(group: string, tier: TierProcess): WatchStatus | undefined {
     const entry = this.watched.get(group);
-    return entry ? { ...entry.status, ...(entry.status.lastChange ? { lastChange: { ...entry.status.lastChange } } : {}) } : undefined;
+    if (!entry) return undefined;
+    const own = this.restarted.get(tier);
+    return { ...entry.status, restarts: own?.restarts ?? 0, ...(own?.lastChange ? { lastChange: { ...own.lastChange } } : {}) };
   }
 
   async close(): Promise<void> {
@@ -97,8 +107,10 @@ export class ChangeWatcher {
     const members = this.host.members(group).filter((tier) => tier.running || STARTS_AGAIN.has(tier.state));
     if (members.length === 0) return; // stopped by a person, gated off, or still waiting for its dependencies
     const at = Date.now();
-    entry.status.lastChange = { file: files[0]!, files: files.length, at };
-    entry.status.restarts += 1;
+    for (const tier of members) {
+      const own = this.restarted.get(tier);
+      this.restarted.set(tier, { restarts: (own?.restarts ?? 0) + 1, lastChange: { file: files[0]!, files: files.length, at } });
+    }
     this.host.emit({ type: 'change', tier: group, files, at });
     const change = describeChange(files[0]!, files.length);
     const dependents = entry.config.watch!.restartDependents ? this.host.dependentsOf(group).filter((tier) => tier.running) : [];

@@ -121,4 +121,29 @@ describe('restart on change', () => {
     expect(run.stdout).not.toMatch(/app: src\/main\.js changed/);
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
+
+  it('a replica land scale adds after a change has no watch restart of its own, and is said to be added', async () => {
+    const dir = makeProject({
+      config: { tiers: { web: { command: node('--say', 'web up'), ready: { log: 'web up' }, replicas: 2, watch: 'src' } } },
+      files: { 'src/a.js': '1\n' },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await waitForTier(dir, 'web.2', (tier) => tier.watch?.watching === true && tier.state === 'ready', 'watching');
+    writeFileSync(join(dir, 'src', 'b.js'), '1\n');
+    for (const name of ['web.1', 'web.2']) await waitForTier(dir, name, (tier) => tier.restarts === 1 && tier.state === 'ready', 'restarted');
+    expect((await landDone(['scale', 'web', '3'], dir)).code).toBe(0);
+    const third = await waitForTier(dir, 'web.3', (tier) => tier.state === 'ready', 'ready');
+    expect(third).toMatchObject({ restarts: 0, watch: { paths: ['src'], watching: true, restarts: 0 } });
+    expect(third.watch!.lastChange).toBeUndefined();
+    expect(tierOf(await status(dir), 'web.1').watch).toMatchObject({ restarts: 1, lastChange: { file: 'src/b.js' } });
+    const table = (await landDone(['status'], dir)).stdout.split('\n');
+    expect(table.find((line) => line.startsWith('web.1'))).toMatch(/after src\/b\.js changed/);
+    expect(table.find((line) => line.startsWith('web.3'))).not.toMatch(/changed/);
+    // Created pending, it is set pending with the reason: no transition to print, only what happened.
+    await run.waitFor(/web\.3: pending → starting/);
+    expect(run.stdout).toMatch(/^mountain +\| web\.3: added by land scale web 3$/m);
+    expect(run.stdout).not.toMatch(/pending → pending/);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
 });
