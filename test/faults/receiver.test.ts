@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { ROOT, expectCleanRejection, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { startOtlpReceiver } from '../helpers/receivers.js';
-import { cleanUp, tierOf } from '../control/helpers.js';
+import { cleanUp, http, tierOf } from '../control/helpers.js';
 import { sleeper, snapshot, tierWhen } from './support.js';
 import type { StackSnapshot } from '../../src/supervisor/types.js';
 
@@ -112,6 +112,25 @@ describe('bad input to the OTLP receiver', () => {
     const brotli = await post('/v1/traces', '{}', { 'content-type': 'application/json', 'content-encoding': 'br' });
     expect(brotli.status).toBe(415);
     await sdkSpanGetsIn('after 415s');
+    await expectUndisturbed();
+  });
+});
+
+describe('bad input: land.tier names that are no tier of the stack', () => {
+  it('are one unattributed bucket in status and /metrics, with no escape sequence; a tier\'s own name still counts', async () => {
+    await boot({ api: sleeper('api') });
+    const logs = (tier: string) =>
+      JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'land.tier', value: { stringValue: tier } }] }, scopeLogs: [{ logRecords: [{ body: { stringValue: 'x' } }] }] }] });
+    const names = [...Array.from({ length: 40 }, (_, i) => `t${String(i).padStart(5, '0')}`), 'fake-1\u001b[31mRED', 'api.1', 'api'];
+    for (const name of names) expect((await post('/v1/logs', logs(name), { 'content-type': 'application/json' })).status).toBe(200);
+    const tiers = (await snapshot(dir)).receiver!.tiers;
+    expect(Object.keys(tiers).filter((tier) => tier !== 'mountain').sort()).toEqual(['api', 'unattributed']);
+    expect(tiers.api!.logRecords + tiers.unattributed!.logRecords + tiers.unattributed!.dropped).toBe(names.length);
+    expect(tiers.api!.logRecords).toBe(2);
+    const metrics = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/metrics');
+    expect(metrics.body).not.toContain('\u001b');
+    const labels = new Set([...metrics.body.matchAll(/^land_receiver_\w+\{[^}]*tier="([^"]*)"/gm)].map((match) => match[1]));
+    expect([...labels].filter((tier) => tier !== 'mountain').sort()).toEqual(['api', 'unattributed']);
     await expectUndisturbed();
   });
 });
