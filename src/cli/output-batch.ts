@@ -23,12 +23,15 @@ const MAX_KEPT = 4 * 1024 * 1024;
 const TRIM_MS = 5_000;
 
 const NEWLINE = Buffer.from('\n');
+/** Heads up to this long are copied byte by byte in prefixInto (docs/decisions.md, "The log relay, thirteenth wave"). */
+const SHORT_HEAD = 32;
 
 interface Lines {
   head: Buffer;
   pieces: readonly Buffer[];
   count: number;
   size: number;
+  ends?: readonly number[];
 }
 
 type Item = Buffer | Lines;
@@ -51,25 +54,36 @@ function copiedSize(item: Item): number {
 
 /**
  * The lines of `pieces` (as read from a pipe: each ends in a newline, the last may not) with `head` in front of each,
- * copied into `out` at `offset`; returns where they end. `count` is the number of lines.
+ * copied into `out` at `offset`; returns where they end. `count` is the number of lines; `ends`, where known, the
+ * newlines' offsets in the pieces taken as one run (the splitter found them: they are not searched for again).
  *
  * The pieces are first copied to the end of their room as they are, then each line is moved forward to its place
  * behind its head (`copyWithin`, a move inside one buffer: a view made per line cost as much as the copy itself). A
  * line never overtakes the bytes still to be moved, as the heads before it take exactly the room left in front.
  */
-export function prefixInto(out: Buffer, offset: number, head: Buffer, pieces: readonly Buffer[], count: number): number {
-  const from = offset + head.length * count;
+export function prefixInto(out: Buffer, offset: number, head: Buffer, pieces: readonly Buffer[], count: number, ends?: readonly number[]): number {
+  const headLength = head.length;
+  const from = offset + headLength * count;
   let end = from;
   for (const piece of pieces) {
     out.set(piece, end);
     end += piece.length;
   }
   let at = offset;
+  // A head of a few bytes (`api | `) is copied by a loop: the `set` builtin's call costs more than its copy.
+  const short = headLength <= SHORT_HEAD;
+  const known = ends?.length ?? 0;
+  let line = 0;
   for (let start = from; start < end; ) {
-    const newline = out.indexOf(10, start);
-    const next = newline === -1 || newline >= end ? end : newline + 1;
-    out.set(head, at);
-    at += head.length;
+    let next: number;
+    if (line < known) next = from + ends![line++]! + 1;
+    else {
+      const newline = out.indexOf(10, start);
+      next = newline === -1 || newline >= end ? end : newline + 1;
+    }
+    if (short) for (let i = 0; i < headLength; i++) out[at + i] = head[i]!;
+    else out.set(head, at);
+    at += headLength;
     out.copyWithin(at, start, next);
     at += next - start;
     start = next;
@@ -121,10 +135,10 @@ export class OutputBatch {
   }
 
   /** A block of lines as read (not copied until the batch is written: the pieces are never written to again). */
-  addLines(head: Buffer, pieces: readonly Buffer[], count: number): void {
+  addLines(head: Buffer, pieces: readonly Buffer[], count: number, ends?: readonly number[]): void {
     let size = 0;
     for (const piece of pieces) size += piece.length;
-    this.items.push({ head, pieces, count, size });
+    this.items.push({ head, pieces, count, size, ends });
   }
 
   clear(): void {
@@ -163,7 +177,7 @@ export class OutputBatch {
         writeCopied(false);
         ok = out.write(item);
       } else if (!isLarge(item)) {
-        at = prefixInto(buffer!, at, item.head, item.pieces, item.count);
+        at = prefixInto(buffer!, at, item.head, item.pieces, item.count, item.ends);
       } else {
         writeCopied(false);
         const parts = item.pieces.at(-1)?.at(-1) === 10 ? [item.head, ...item.pieces] : [item.head, ...item.pieces, NEWLINE];

@@ -122,7 +122,11 @@ export function createPrinter(options: PrinterOptions): Printer {
       // The bytes as read, with the prefix copied in: half the CPU of joining the lines and encoding them again. A
       // fragment of an over-long line always (its text is only its start and end).
       if (stopped) return;
-      if (event.bytes) batch.addLines(head.bytes, event.cut ? event.bytes : withoutCrlf(event.bytes), event.count ?? event.lines.length);
+      if (event.bytes) {
+        const bytes = event.cut ? event.bytes : withoutCrlf(event.bytes);
+        // The newlines' places hold for the bytes as read, not once carriage returns were taken out.
+        batch.addLines(head.bytes, bytes, event.count ?? event.lines.length, bytes === event.bytes ? event.ends : undefined);
+      }
       else batch.add(Buffer.from(`${head.text}${event.lines.join(`\n${head.text}`)}\n`));
       return schedule();
     }

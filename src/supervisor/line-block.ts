@@ -26,6 +26,11 @@ export class LineBlock {
      */
     readonly file?: readonly Buffer[],
     private readonly whole?: readonly Buffer[],
+    /**
+     * Where each line's newline lies in the pieces taken as one run of bytes, when the splitter found them (a read's
+     * whole lines): the printer prefixes the lines without searching for them again.
+     */
+    readonly ends?: readonly number[],
   ) {
     if (text !== undefined) this.decoded = [text];
     else if (count === 0) this.decoded = []; // a line's end alone: its bytes go to the file, no line to the views
@@ -90,6 +95,7 @@ export function logEvent(tier: string, stream: LogStream, block: LineBlock, at: 
     },
     count,
     bytes: block.pieces,
+    ends: block.ends,
     at,
   };
 }
@@ -100,6 +106,16 @@ function lineEnd(piece: Buffer, length: number): number {
   if (piece[end - 1] === 10) end -= 1;
   if (piece[end - 1] === 13) end -= 1;
   return end;
+}
+
+/**
+ * The newlines in `bytes` before `end`, each as its offset plus `offset` (the bytes pending before `bytes` in the
+ * block): one native search per line, no string.
+ */
+export function newlineEnds(bytes: Buffer, end: number, offset: number): number[] {
+  const ends: number[] = [];
+  for (let at = bytes.indexOf(10); at !== -1 && at < end; at = bytes.indexOf(10, at + 1)) ends.push(at + offset);
+  return ends;
 }
 
 /** The newlines in `bytes` up to `end`: one native search per line, no string. */

@@ -19,7 +19,7 @@
  * no timer work per read in a flood.
  */
 import { fragmentEnd, fragmentText, splitPieces, wholeCharactersEnd, type LineCut } from './fragments.js';
-import { countNewlines, LineBlock } from './line-block.js';
+import { LineBlock, newlineEnds } from './line-block.js';
 
 export { CUT_MARK, type LineCut } from './fragments.js';
 
@@ -89,9 +89,10 @@ export class LineSplitter {
       return;
     }
     const pieces = this.pending.length === 0 ? [chunk.subarray(0, last + 1)] : [...this.pending, chunk.subarray(0, last + 1)];
+    const ends = newlineEnds(chunk, last + 1, this.pendingBytes);
     this.pending = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
     this.pendingBytes = this.pending[0]?.length ?? 0;
-    this.onBlock(new LineBlock(pieces, countNewlines(chunk, last + 1)));
+    this.onBlock(new LineBlock(pieces, ends.length, undefined, undefined, undefined, undefined, ends));
     // A read's tail past the bound on its own (a pipe's reads are smaller than the bound: a log file's read back,
     // logs/prefixed.ts, or a small bound): a line runs at most one read past the bound before it is cut.
     if (this.pendingBytes > this.maxLineBytes) this.handOnFragment();

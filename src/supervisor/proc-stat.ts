@@ -1,5 +1,5 @@
 /** Reading one process from /proc: its stat line parsed, its identity (pid + start time), and the pid list. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 
 export interface ProcInfo {
   pid: number;
@@ -28,12 +28,23 @@ export const HAS_PROC = (() => {
   }
 })();
 
+/** A stat line is at most 52 numbers and a 16-byte name: well under this. One buffer, parsed before the next read. */
+const line = Buffer.allocUnsafeSlow(2048);
+
+/**
+ * One open, one read into a buffer used again, one close: `readFileSync` also took an fstat and a 64 KiB buffer per
+ * process (the size of a /proc file is 0), which was most of a tier's exit scan (docs/decisions.md, "The log relay,
+ * thirteenth wave").
+ */
 export function readProc(pid: number): ProcInfo | undefined {
+  let fd: number | undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`);
-    return parseStat(pid, stat, stat.length);
+    fd = openSync(`/proc/${pid}/stat`, 'r');
+    return parseStat(pid, line, readSync(fd, line, 0, line.length, 0));
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -82,10 +82,14 @@ export function treesOf(roots: readonly number[], processes: readonly ParentLink
  */
 export function processesMarked(marks: Record<string, string>, options: { since?: number; fresh?: boolean } = {}): number[] {
   if (!HAS_PROC) return [];
+  return markedIn(readSnapshot(options.fresh ?? false), marks, options.since ?? 0);
+}
+
+/** processesMarked in one reading of /proc. */
+function markedIn(current: NonNullable<typeof snapshot>, marks: Record<string, string>, since: number): number[] {
   const needles = Object.entries(marks).map(([key, value]) => `\0${key}=${value}\0`);
-  const current = readSnapshot(options.fresh ?? false);
   return current.processes
-    .filter((info) => info.pid !== process.pid && Number(info.startTime) >= (options.since ?? 0))
+    .filter((info) => info.pid !== process.pid && Number(info.startTime) >= since)
     .filter((info) => {
       let environ = current.environ.get(info.pid);
       if (environ === undefined) {
@@ -164,7 +168,11 @@ interface Tree {
 }
 
 function findTree(target: TreeTarget, fresh: boolean): Tree {
-  const processes = listProcesses(fresh);
+  // One reading for the groups and the marks: asking for the marks apart re-read /proc whenever the listing alone
+  // took longer than SNAPSHOT_MS (a loaded machine), which doubled a tier's exit scan (docs/decisions.md, "The log
+  // relay, thirteenth wave").
+  const current = HAS_PROC ? readSnapshot(fresh) : undefined;
+  const processes = current?.processes ?? [];
   // Found by the group or the marks: land's children's for sure. The leader's pid alone is not looked for: a leader
   // land spawned leads a session (detached), so it can leave neither its group nor its session while it lives (a
   // zombie included), and the kernel reuses no pid still used as a group id. A process with that pid outside the
@@ -172,7 +180,7 @@ function findTree(target: TreeTarget, fresh: boolean): Tree {
   // land's to signal (as root land used to kill them).
   const found = new Set<number>();
   for (const p of processes) if (p.pgid === target.pid) found.add(p.pid);
-  if (target.marks) for (const pid of processesMarked(target.marks, { since: SELF_START })) found.add(pid);
+  if (target.marks && current) for (const pid of markedIn(current, target.marks, SELF_START)) found.add(pid);
   if (target.known?.length) {
     const startTimes = new Map(target.known.map(({ pid, startTime }) => [pid, startTime]));
     for (const p of processes) if (startTimes.get(p.pid) === p.startTime) found.add(p.pid);

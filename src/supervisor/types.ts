@@ -144,6 +144,8 @@ export type SupervisorEvent =
        * fragment, its bytes as printed (src/supervisor/fragments.ts).
        */
       bytes?: readonly Buffer[];
+      /** Where each line's newline lies in `bytes` taken as one run (when known): the printer's, never on the wire. */
+      ends?: readonly number[];
       /** A fragment of an over-long line: `lines` holds its start and end only, `bytes` all of it. */
       cut?: LineCut;
       at: number;

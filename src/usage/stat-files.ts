@@ -8,7 +8,7 @@
  * `/proc/uptime` is kept open the same way (`uptime`).
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { parseStat, type ProcInfo } from '../supervisor/process-tree.js';
+import { parseStat, readProc, type ProcInfo } from '../supervisor/process-tree.js';
 
 /** A stat line is at most 52 numbers and a 16-byte name: well under this. */
 const line = Buffer.allocUnsafe(2048);
@@ -63,16 +63,7 @@ export class StatFiles {
 
   /** The process now, from its open file if it has one, else from a file opened and closed at once (not kept). */
   readOnce(pid: number): ProcInfo | undefined {
-    if (this.open.has(pid)) return this.read(pid);
-    let fd: number | undefined;
-    try {
-      fd = openSync(`/proc/${pid}/stat`, 'r');
-      return parseStat(pid, line, readSync(fd, line, 0, line.length, 0));
-    } catch {
-      return undefined;
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
+    return this.open.has(pid) ? this.read(pid) : readProc(pid);
   }
 
   /** Seconds since boot, from /proc/uptime kept open (throws where there is none, as readFileSync would). */

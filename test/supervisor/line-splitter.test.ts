@@ -17,6 +17,12 @@ function feed(chunks: Buffer[], maxLineBytes?: number): { bytes: Buffer; lines: 
     pieces.push(...block.pieces);
     lines.push(...block.lines);
     expect(block.count).toBe(block.lines.length);
+    // The newlines' places the printer takes instead of searching (when given): every newline of the block, in order.
+    if (block.ends) {
+      const joined = Buffer.concat(block.pieces);
+      const newlines = [...joined.entries()].filter(([, byte]) => byte === 10).map(([at]) => at);
+      expect(block.ends).toEqual(newlines);
+    }
     cuts.push(block.cut);
   }, maxLineBytes);
   for (const chunk of chunks) splitter.push(chunk);
