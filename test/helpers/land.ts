@@ -59,15 +59,25 @@ export class LandRun {
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     const [file, ...launch] = [...(options.launcher ?? []), process.execPath, LAND_BIN, ...args];
     this.proc = spawn(file!, launch, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
-    this.proc.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
+    this.proc.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      this.stdout += text;
+      this.joined = undefined;
+    });
+    this.proc.stderr!.setEncoding('utf8').on('data', (text: string) => {
+      this.stderr += text;
+      this.joined = undefined;
+    });
     this.exited = new Promise((done) => this.proc.once('close', (code, signal) => done({ code, signal })));
     started.add(this);
     void this.exited.then(() => started.delete(this));
   }
 
+  /** stdout then stderr, joined once per change: a poll that finds nothing new copies nothing (a flood is MBs). */
+  private joined: string | undefined;
+
   get output(): string {
-    return this.stdout + this.stderr;
+    this.joined ??= this.stdout + this.stderr;
+    return this.joined;
   }
 
   get bootId(): string {
@@ -78,9 +88,16 @@ export class LandRun {
 
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
+    // The whole output is searched (a match may span what came before), but only when it has changed since the last
+    // search: the same text gives the same answer.
+    let searched: string | undefined;
     for (;;) {
-      const match = pattern.exec(this.output);
-      if (match) return match;
+      const text = this.output;
+      if (text !== searched) {
+        searched = text;
+        const match = pattern.exec(text);
+        if (match) return match;
+      }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${this.output}`);
       if (this.proc.exitCode !== null) {
         await sleep(50);
