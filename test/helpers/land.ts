@@ -49,9 +49,27 @@ const started = new Set<LandRun>();
 
 export class LandRun {
   readonly proc: ChildProcess;
-  stdout = '';
-  stderr = '';
   readonly exited: Promise<Exit>;
+  #stdout = '';
+  #stderr = '';
+  /** stdout then stderr, joined once per change: a poll that finds nothing new copies nothing (a flood is MBs). */
+  #joined: string | undefined;
+
+  // Accessors, so that every change (some tests take over the pipes' listeners and append themselves) drops the join.
+  get stdout(): string {
+    return this.#stdout;
+  }
+  set stdout(text: string) {
+    this.#stdout = text;
+    this.#joined = undefined;
+  }
+  get stderr(): string {
+    return this.#stderr;
+  }
+  set stderr(text: string) {
+    this.#stderr = text;
+    this.#joined = undefined;
+  }
 
   /** `launcher`: a command that execs land (`setpriv …` to run it as another user). */
   constructor(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; launcher?: string[] }) {
@@ -59,25 +77,16 @@ export class LandRun {
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     const [file, ...launch] = [...(options.launcher ?? []), process.execPath, LAND_BIN, ...args];
     this.proc = spawn(file!, launch, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      this.stdout += text;
-      this.joined = undefined;
-    });
-    this.proc.stderr!.setEncoding('utf8').on('data', (text: string) => {
-      this.stderr += text;
-      this.joined = undefined;
-    });
+    this.proc.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
+    this.proc.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
     this.exited = new Promise((done) => this.proc.once('close', (code, signal) => done({ code, signal })));
     started.add(this);
     void this.exited.then(() => started.delete(this));
   }
 
-  /** stdout then stderr, joined once per change: a poll that finds nothing new copies nothing (a flood is MBs). */
-  private joined: string | undefined;
-
   get output(): string {
-    this.joined ??= this.stdout + this.stderr;
-    return this.joined;
+    this.#joined ??= this.#stdout + this.#stderr;
+    return this.#joined;
   }
 
   get bootId(): string {
