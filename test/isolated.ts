@@ -9,9 +9,9 @@
  * - changes the process: env variables, process listeners, globals;
  * - proves something about a fresh module (what is loaded lazily, the first import, a module's own timer);
  * - imports in-process (directly or through what it imports) a src/ module whose module-level state lives on:
- *   config/plan.ts (the secrets it registers mask every later message), telemetry's configuration, recorders and
- *   client, the optimizer and V8 flags, probes' count, the TypeScript loader's count, the terminal UI's process
- *   listeners (run-tui, use-live-cells), and the CLI's own modules.
+ *   config/plan.ts and config/load.ts (the secrets they register mask every later message), telemetry's
+ *   configuration, recorders and client, the optimizer and V8 flags, probes' count, the TypeScript loader's count,
+ *   the terminal UI's process listeners (run-tui, use-live-cells), and the CLI's own modules.
  * A file that spawns the built CLI only, or imports stateless modules, shares. A new file with any of the above
  * belongs here; when in doubt, list it (it only costs its process).
  */
