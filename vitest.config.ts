@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { ISOLATED } from './test/isolated.js';
 import { LongestFirst } from './test/sequencer.js';
 // @ts-expect-error: a plain script (the bundle uses it too), no declarations
 import { inkOverride } from './scripts/ink-overrides.mjs';
@@ -24,7 +25,6 @@ export default defineConfig({
   ],
   test: {
     server: { deps: { inline: ['ink'] } },
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup.ts'],
     // ink renders only a last frame when it sees CI=true; component tests read live frames. (land itself loads the
@@ -39,5 +39,11 @@ export default defineConfig({
     maxWorkers: 3,
     fileParallelism: true,
     sequence: { sequencer: LongestFirst },
+    // Most files share a worker with the files before it; those that need a fresh process are listed in
+    // test/isolated.ts (why, there).
+    projects: [
+      { extends: true, test: { name: 'isolated', include: ISOLATED } },
+      { extends: true, test: { name: 'shared', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: ISOLATED, isolate: false } },
+    ],
   },
 });

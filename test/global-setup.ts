@@ -4,7 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+// vitest runs this once per project (vitest.config.ts: a shared and an isolated one), in the one main process: the
+// second time finds the first's work done.
+const DONE = Symbol.for('land.test.globalSetup');
+
 export default function setup(): () => void {
+  const state = globalThis as { [DONE]?: true };
+  if (state[DONE]) return () => undefined;
+  state[DONE] = true;
   const root = resolve(import.meta.dirname, '..');
   const run = (...args: string[]) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   // `npm test` (scripts/test.mjs) built it already, beside the type checks; the mark goes no further than here.

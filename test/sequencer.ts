@@ -4,7 +4,7 @@
  * starts the largest files first, and some of the longest are small files that wait (an idle stack, a compiler run).
  * The list is from a run of the suite (docs/decisions.md, "The test suite's time", twelfth wave: the files made
  * faster there by their measured time alone); a file it misses, or one that got faster, changes only the order.
- * After these, vitest's order.
+ * After these, vitest's order, the files that share a worker first.
  */
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -45,7 +45,10 @@ export class LongestFirst extends BaseSequencer {
       const index = LONGEST_FIRST.indexOf(relative(file.project.config.root, file.moduleId).split('\\').join('/'));
       return index === -1 ? LONGEST_FIRST.length : index;
     };
+    // After the listed files, the files that share a worker come together, then the isolated ones: a shared worker
+    // goes on to the next file only when that file is of its own project (test/isolated.ts).
+    const group = (file: TestSpecification) => (file.project.config.isolate === false ? 0 : 1);
     // Array.prototype.sort is stable: the rest keep vitest's order.
-    return sorted.sort((a, b) => rank(a) - rank(b));
+    return sorted.sort((a, b) => rank(a) - rank(b) || group(a) - group(b));
   }
 }

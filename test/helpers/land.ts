@@ -49,9 +49,27 @@ const started = new Set<LandRun>();
 
 export class LandRun {
   readonly proc: ChildProcess;
-  stdout = '';
-  stderr = '';
   readonly exited: Promise<Exit>;
+  #stdout = '';
+  #stderr = '';
+  /** stdout then stderr, joined once per change: a poll that finds nothing new copies nothing (a flood is MBs). */
+  #joined: string | undefined;
+
+  // Accessors, so that every change (some tests take over the pipes' listeners and append themselves) drops the join.
+  get stdout(): string {
+    return this.#stdout;
+  }
+  set stdout(text: string) {
+    this.#stdout = text;
+    this.#joined = undefined;
+  }
+  get stderr(): string {
+    return this.#stderr;
+  }
+  set stderr(text: string) {
+    this.#stderr = text;
+    this.#joined = undefined;
+  }
 
   /** `launcher`: a command that execs land (`setpriv …` to run it as another user). */
   constructor(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; launcher?: string[] }) {
@@ -67,7 +85,8 @@ export class LandRun {
   }
 
   get output(): string {
-    return this.stdout + this.stderr;
+    this.#joined ??= this.#stdout + this.#stderr;
+    return this.#joined;
   }
 
   get bootId(): string {
@@ -78,9 +97,16 @@ export class LandRun {
 
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
+    // The whole output is searched (a match may span what came before), but only when it has changed since the last
+    // search: the same text gives the same answer.
+    let searched: string | undefined;
     for (;;) {
-      const match = pattern.exec(this.output);
-      if (match) return match;
+      const text = this.output;
+      if (text !== searched) {
+        searched = text;
+        const match = pattern.exec(text);
+        if (match) return match;
+      }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${this.output}`);
       if (this.proc.exitCode !== null) {
         await sleep(50);
