@@ -79,9 +79,9 @@ async function configProblems(file: string): Promise<Loaded> {
   }
   const config: LandConfig = parseLandConfig(exported, label);
   const nodes = Object.entries(config.tiers).map(([name, tier]) => ({ name, dependsOn: tier.dependsOn ?? {} }));
+  // Unknown dependencies and cycles are listed, and the tiers still checked (in declared order) for the rest.
   const order = dependencyProblems(nodes, label);
-  if (order.length > 0) return { problems: order.map((error) => fromError(error, file)), inputs: inputsOf(exported, file) };
-  return { config: resolveConfig(config, file, label), problems: [] };
+  return { config: resolveConfig(config, file, label, false), problems: order.map((error) => fromError(error, file)) };
 }
 
 function procfileProblems(file: string): Loaded {
@@ -98,12 +98,13 @@ function procfileProblems(file: string): Loaded {
 /** One profile's plan, and every tier it would start. */
 function planProblems(config: ResolvedConfig, profile: string | undefined): Problem[] {
   let plan;
+  const found: InputError[] = [];
   try {
-    plan = resolvePlan(config, { profile, shellEnv: process.env });
+    plan = resolvePlan(config, { profile, shellEnv: process.env, problems: found });
   } catch (error) {
-    return [fromError(error, config.configFile)];
+    return [...found, error].map((problem) => fromError(problem, config.configFile));
   }
-  const problems: Problem[] = [];
+  const problems: Problem[] = found.map((problem) => fromError(problem, config.configFile));
   for (const tier of plan.tiers.filter((candidate) => candidate.enabled)) {
     try {
       preflight(plan, [tier.name]);
@@ -146,9 +147,9 @@ export async function checkStack(options: { config?: string; cwd?: string }): Pr
   const files = inputFiles(inputs, profiles);
   const fileProblems = files.flatMap(envFileProblems);
   // undefined: the plan of a plain `land up` (the default profile, or none when there are no profiles). A plan reads
-  // the files above: with one of them malformed, its plans would only repeat that file's first problem.
+  // the files above without their malformed lines (listed already), so a bad value on a good line is found too.
   const names = profiles.includes(inputs.defaultProfile) ? profiles : [...profiles, undefined];
-  const plans = !config || fileProblems.length > 0 ? [] : names.flatMap((name) => planProblems(config, name));
+  const plans = config ? names.flatMap((name) => planProblems(config, name)) : [];
   return {
     stack,
     profiles,

@@ -1,12 +1,17 @@
-/** `land init`: write a land.config.ts from a process-compose.yaml or a Procfile, then check that it loads. */
+/**
+ * `land init`: write a land.config.ts from a process-compose.yaml or a Procfile, or a starter when there is neither,
+ * then check that it loads.
+ */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
 import { loadConfig } from '../config/load.js';
+import { CONFIG_FILE_NAMES } from '../config/locate.js';
 import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { InputError, oneLine } from '../errors.js';
 import type { DraftConfig } from '../migrate/draft.js';
 import { renderConfig } from '../migrate/emit.js';
+import { STARTER_CONFIG, STARTER_TIER } from '../migrate/starter.js';
 
 export interface InitOptions {
   from?: string;
@@ -17,15 +22,14 @@ export interface InitOptions {
 /** Looked for in the current folder, in this order, when --from is not given. */
 const SOURCES = ['process-compose.yaml', 'process-compose.yml', 'Procfile'];
 
-function findSource(from: string | undefined): string {
+/** The file to convert, or undefined when there is none here (a starter is written then). */
+function findSource(from: string | undefined): string | undefined {
   if (from !== undefined) {
     const file = path.resolve(from);
     if (!existsSync(file)) throw new InputError(`--from: ${displayPath(file)}: file not found`);
     return file;
   }
-  const found = SOURCES.map((name) => path.resolve(name)).find((file) => existsSync(file));
-  if (found === undefined) throw new InputError(`no ${SOURCES.join(', ')} in ${process.cwd()}: pass --from <file>`);
-  return found;
+  return SOURCES.map((name) => path.resolve(name)).find((file) => existsSync(file));
 }
 
 async function draftFrom(file: string): Promise<DraftConfig> {
@@ -36,19 +40,48 @@ async function draftFrom(file: string): Promise<DraftConfig> {
   return (await import('../migrate/from-procfile.js')).draftFromProcfile(text, label, basePort(path.dirname(file)));
 }
 
+/** Loads what init wrote: a config that does not load is a failure of init, not left for `land up` to find. */
+async function proveLoads(output: string): Promise<void> {
+  try {
+    await loadConfig({ configPath: output });
+  } catch (error) {
+    throw new Error(`wrote ${displayPath(output)}, but it does not load: ${oneLine(error)}`);
+  }
+}
+
+/**
+ * Nothing to convert: a starter config, never over an existing file (not even with --force: a template is worth
+ * less than what it would replace), nor beside another land config, which it would shadow (land.config.ts is read
+ * first).
+ */
+async function writeStarter(options: InitOptions): Promise<number> {
+  const output = path.resolve(options.output ?? 'land.config.ts');
+  const existing = [output, ...CONFIG_FILE_NAMES.map((name) => path.resolve(name))].find((file) => existsSync(file));
+  if (existing !== undefined) {
+    throw new InputError(
+      `${displayPath(existing)} already exists, and there is no ${SOURCES.join(', ')} here to convert: edit it, or pass --from <file>`,
+      EXIT_CONFLICT,
+    );
+  }
+  writeFileSync(output, STARTER_CONFIG, { flag: 'wx' });
+  await proveLoads(output);
+  process.stdout.write(
+    `land: wrote ${displayPath(output)}, a starter with one tier (${STARTER_TIER}): nothing here to convert (no ${SOURCES.join(', ')}; --from <file> names one).\n` +
+      'land: edit it, then `land check` and `land up`.\n',
+  );
+  return 0;
+}
+
 export async function initCommand(options: InitOptions): Promise<number> {
   const source = findSource(options.from);
+  if (source === undefined) return writeStarter(options);
   const output = path.resolve(path.dirname(source), options.output ?? 'land.config.ts');
   if (existsSync(output) && !options.force) {
     throw new InputError(`${displayPath(output)} already exists: pass --force to overwrite it`, EXIT_CONFLICT);
   }
   const draft = await draftFrom(source);
   writeFileSync(output, renderConfig(draft));
-  try {
-    await loadConfig({ configPath: output });
-  } catch (error) {
-    throw new Error(`wrote ${displayPath(output)}, but it does not load: ${oneLine(error)}`);
-  }
+  await proveLoads(output);
   const notes = draft.notes.length + draft.tiers.reduce((sum, tier) => sum + tier.notes.length, 0);
   process.stdout.write(
     `land: wrote ${displayPath(output)} from ${displayPath(source)}: ${draft.tiers.length} tier${draft.tiers.length === 1 ? '' : 's'} ` +

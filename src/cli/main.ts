@@ -182,7 +182,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
 
   program
     .command('init')
-    .description('write a land.config.ts from a process-compose.yaml or a Procfile (what cannot be mapped is said in comments)')
+    .description('write a land.config.ts from a process-compose.yaml or a Procfile (what cannot be mapped is said in comments), or a starter when there is neither')
     .option('--from <file>', 'the file to convert (default: process-compose.yaml, process-compose.yml or Procfile here)')
     .option('-o, --output <file>', 'where to write, relative to the source file', 'land.config.ts')
     .option('--force', 'overwrite an existing config')

@@ -81,7 +81,9 @@ async function bootingLand(target: Target, tier: string): Promise<boolean> {
   const { liveLand, readPidRecord } = await import('../supervisor/pidfile.js');
   const land = liveLand(readPidRecord(target.rootDir));
   if (!land?.booting) return false;
-  process.stderr.write(`land: the stack here is starting (land pid ${land.pid}, boot ${land.bootId}): ${tier} is spawned into it once it answers\n`);
+  // A `land up -d` still checking the inputs is not the stack's land: its pid and boot would name no land.
+  const who = land.handsOver ? `\`land up -d\` pid ${land.pid}` : `land pid ${land.pid}, boot ${land.bootId}`;
+  process.stderr.write(`land: the stack here is starting (${who}): ${tier} is spawned into it once it answers\n`);
   return true;
 }
 

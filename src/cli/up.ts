@@ -7,6 +7,7 @@ import { ensureSocketDir, socketPath } from '../control/paths.js';
 import { checkWritableFolder } from '../control/private-dir.js';
 import { preflight } from '../supervisor/preflight.js';
 import { removePidRecord } from '../supervisor/pidfile.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { claimStack, ClaimRefused } from '../supervisor/stack-claim.js';
 import { newBootId } from '../telemetry/ids.js';
 import { InputError } from '../errors.js';
@@ -46,26 +47,39 @@ export interface UpOptions extends InputOptions, DashboardFlags {
   inBackground?: string;
 }
 
+/** How long a `land up` refused by a `land up -d` still handing the folder over waits to name the land it started. */
+const HANDOVER_WAIT_MS = 15_000;
+
 /**
  * The folder claimed before anything is read (stack-claim.ts): a `land down` from now on finds this land, and a
  * second land is refused here. What a land that died left running is reaped. Released by upCommand if the boot
  * fails; a land that runs the stack keeps it until its end.
+ *
+ * Refused by a `land up -d` that has not handed the folder to its land yet, this waits for that land, to name it (its
+ * own pid and boot id would name the client and a boot that never is), or for the folder to be free again (that
+ * start failed: this one goes on).
  */
-function claimFolder(rootDir: string, options: UpOptions): string {
+async function claimFolder(rootDir: string, options: UpOptions): Promise<string> {
   // .land/run private and really a folder (not a link, a file or another user's) before anything is read from it.
   ensureSocketDir(rootDir);
   // .land/logs, where the boot makes its folder: a file there, a link to nothing or a folder land cannot write is
   // one line now, not a raw mkdir error once the dashboard and the receiver listen.
   checkWritableFolder(join(rootDir, '.land', 'logs'));
   const bootId = newBootId();
-  try {
-    // A land `land up -d` started takes over the claim of the foreground that started it.
-    const { dead, reaped } = claimStack(rootDir, bootId, options.inBackground !== undefined ? process.ppid : undefined);
-    if (dead && reaped > 0) process.stderr.write(`land: reaped ${reaped} process(es) left by a land that died (pid ${dead.pid}, boot ${dead.bootId})\n`);
-  } catch (error) {
-    throw error instanceof ClaimRefused ? new InputError(error.message, EXIT_CONFLICT) : error;
+  const giveUpAt = Date.now() + HANDOVER_WAIT_MS;
+  for (;;) {
+    try {
+      // A land `land up -d` started takes over the claim of the foreground that started it.
+      const handoverFrom = options.inBackground !== undefined ? process.ppid : undefined;
+      const { dead, reaped } = claimStack(rootDir, bootId, handoverFrom, options.background === true);
+      if (dead && reaped > 0) process.stderr.write(`land: reaped ${reaped} process(es) left by a land that died (pid ${dead.pid}, boot ${dead.bootId})\n`);
+      return bootId;
+    } catch (error) {
+      if (!(error instanceof ClaimRefused)) throw error;
+      if (!error.holder.handsOver || Date.now() > giveUpAt) throw new InputError(error.message, EXIT_CONFLICT);
+      await sleep(50);
+    }
   }
-  return bootId;
 }
 
 /** The plan for this boot; with `only`, restricted to the requested tiers (and their dependencies). */
@@ -110,7 +124,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
   // Located once: the folder claimed is the stack's root (the config's rootDir is the folder of this same file).
   const stack = locateStack(options.config);
   const rootDir = dirname(stack.file);
-  const bootId = claimFolder(rootDir, options);
+  const bootId = await claimFolder(rootDir, options);
   try {
     const plan = await readBootPlan(options, stack);
     return await bootClaimed(plan, options, bootId);

@@ -108,17 +108,46 @@ function checkLine(lines: readonly string[], index: number): { problem?: string;
   return { problem: `unterminated " quote in ${key}? the quote closes on line ${end + 1}, followed by ${quotedValue(key, after.trim())}`, last: end };
 }
 
-/** Every malformed line of env file text, in order (`land check` lists them all; loading stops at the first). */
-export function envTextProblems(text: string): LineProblem[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  const problems: LineProblem[] = [];
+/** Each assignment of env file text: its first and last line (0-based) and its problem, if malformed. */
+function assignments(lines: readonly string[]): Array<{ first: number; last: number; problem?: string }> {
+  const found: Array<{ first: number; last: number; problem?: string }> = [];
   for (let index = 0; index < lines.length; index++) {
     if (isBlankOrComment(lines[index]!)) continue;
     const { problem, last } = checkLine(lines, index);
-    if (problem !== undefined) problems.push({ line: index + 1, message: problem });
+    found.push({ first: index, last, problem });
     index = last;
   }
-  return problems;
+  return found;
+}
+
+function splitLines(text: string): string[] {
+  return text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+}
+
+/** Every malformed line of env file text, in order (`land check` lists them all; loading stops at the first). */
+export function envTextProblems(text: string): LineProblem[] {
+  return assignments(splitLines(text))
+    .filter((assignment) => assignment.problem !== undefined)
+    .map(({ first, problem }) => ({ line: first + 1, message: problem! }));
+}
+
+/**
+ * The well-formed lines only, parsed (`land check`: its plans still see every good key of a file it has already
+ * listed the bad lines of, so a bad collector address is found beside a malformed line). An unreadable file or one
+ * in another encoding reads as empty: check lists that too.
+ */
+export function readEnvFileLenient(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readText(file, displayPath(file));
+  } catch {
+    return {};
+  }
+  const lines = splitLines(text);
+  for (const { first, last, problem } of assignments(lines)) {
+    if (problem !== undefined) lines.fill('', first, last + 1);
+  }
+  return { ...parse(lines.join('\n')) };
 }
 
 /** Checks every line; throws an InputError naming `label:line` at the first malformed one. */

@@ -20,38 +20,37 @@ function unknownDependencies(tiers: readonly Node[], fileLabel: string): InputEr
   return problems;
 }
 
-/** Depth-first search; the first cycle found is reported as `a -> b -> a` (each depends on the next). */
-function checkNoCycle(tiers: readonly Node[], fileLabel: string): void {
+/**
+ * Depth-first search; each cycle found is reported as `a -> b -> a` (each depends on the next), one per back edge,
+ * so two separate cycles are both listed. Unknown dependencies are left to unknownDependencies.
+ */
+function cycles(tiers: readonly Node[], fileLabel: string): InputError[] {
   const byName = new Map(tiers.map((tier) => [tier.name, tier]));
   const done = new Set<string>();
   const path: string[] = [];
+  const found: InputError[] = [];
 
   const visit = (name: string): void => {
-    if (done.has(name)) return;
+    if (done.has(name) || !byName.has(name)) return;
     const start = path.indexOf(name);
     if (start >= 0) {
       const cycle = [...path.slice(start), name].join(' -> ');
-      throw new InputError(`${fileLabel}: tiers: expected no dependency cycle, got ${cycle}`);
+      found.push(new InputError(`${fileLabel}: tiers: expected no dependency cycle, got ${cycle}`));
+      return;
     }
     path.push(name);
-    for (const dependency of Object.keys(byName.get(name)?.dependsOn ?? {})) visit(dependency);
+    for (const dependency of Object.keys(byName.get(name)!.dependsOn)) visit(dependency);
     path.pop();
     done.add(name);
   };
 
   for (const tier of tiers) visit(tier.name);
+  return found;
 }
 
-/** Every unknown dependency, or else a cycle (`land check` lists them all). */
+/** Every unknown dependency, then every cycle among the known ones (`land check` lists them all). */
 export function dependencyProblems(tiers: readonly Node[], fileLabel: string): InputError[] {
-  const unknown = unknownDependencies(tiers, fileLabel);
-  if (unknown.length > 0) return unknown;
-  try {
-    checkNoCycle(tiers, fileLabel);
-    return [];
-  } catch (error) {
-    return [error as InputError];
-  }
+  return [...unknownDependencies(tiers, fileLabel), ...cycles(tiers, fileLabel)];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { InputError, oneLine } from '../errors.js';
 import { checkCollectorAddress } from './collector-address.js';
 import { displayPath } from './display-path.js';
-import { envFileSources, readEnvFile } from './envfile.js';
+import { envFileSources, readEnvFile, readEnvFileLenient } from './envfile.js';
 import { FLAG_SPELLINGS, isFalseFlag, isFlagSpelling } from './flags.js';
 import { variableAt, type EnvSources } from './origin.js';
 import { listProfiles, readProfile, type Profile } from './profiles.js';
@@ -14,11 +14,18 @@ export interface ResolvePlanOptions {
   profile?: string;
   /** land's own environment (usually process.env). */
   shellEnv: Record<string, string | undefined>;
+  /**
+   * `land check`: the problems of the plan go here, all of them, instead of the first being thrown; and the env files
+   * and profile are read without their malformed lines (check lists those from the files themselves).
+   */
+  problems?: InputError[];
 }
 
-function readEnvFiles(files: readonly string[]): Record<string, string> {
+type EnvReader = (file: string) => Record<string, string>;
+
+function readEnvFiles(files: readonly string[], read: EnvReader): Record<string, string> {
   const merged: Record<string, string> = {};
-  for (const source of envFileSources(files)) Object.assign(merged, readEnvFile(source));
+  for (const source of envFileSources(files)) Object.assign(merged, read(source));
   return merged;
 }
 
@@ -47,16 +54,32 @@ function gateValue(flag: string, profileEnv: Record<string, string>, shellEnv: R
  * A gate flag is read strictly: a value that is neither a true nor a false spelling (`Spawn=flase`) would start a
  * tier the profile meant to gate off, so it is bad input naming where it was set.
  */
-function checkGateFlags(plan: EnvSources): void {
+function checkGateFlags(plan: EnvSources, report: Report): void {
   const flags = new Set(plan.config.tiers.flatMap((tier) => tier.gate));
   for (const flag of flags) {
     const value = gateValue(flag, plan.profileEnv, plan.shellEnv);
     if (isFlagSpelling(value)) continue;
     const gated = plan.config.tiers.filter((tier) => tier.gate.includes(flag)).map((tier) => tier.name);
-    throw new InputError(
-      `${variableAt(plan, flag)}: expected ${FLAG_SPELLINGS} (it gates ${gated.join(', ')}), got ${describeValue(value)}`,
-    );
+    report(() => {
+      throw new InputError(`${variableAt(plan, flag)}: expected ${FLAG_SPELLINGS} (it gates ${gated.join(', ')}), got ${describeValue(value)}`);
+    }, undefined);
   }
+}
+
+/** Runs a check: its InputError is thrown, or with a `problems` list (`land check`) kept there and `fallback` returned. */
+type Report = <T>(check: () => T, fallback: T) => T;
+
+function reporter(problems: InputError[] | undefined): Report {
+  return (check, fallback) => {
+    if (problems === undefined) return check();
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error);
+      return fallback;
+    }
+  };
 }
 
 /**
@@ -74,12 +97,14 @@ function gateReason(
   profileEnv: Record<string, string>,
   shellEnv: Record<string, string>,
   disabled: ReadonlySet<string>,
+  report: Report,
 ): string | undefined {
   for (const flag of tier.gate) {
     const value = gateValue(flag, profileEnv, shellEnv);
     if (isFalseFlag(value)) return `${flag}=${value}`;
   }
-  if (tier.when !== undefined && !callWhen(config, tier, profileEnv)) return 'when';
+  // A predicate that throws is a problem of its own; checked on, the tier counts as started.
+  if (tier.when !== undefined && !report(() => callWhen(config, tier, profileEnv), true)) return 'when';
   const off = Object.keys(tier.dependsOn).find((dependency) => disabled.has(dependency));
   return off === undefined ? undefined : `needs ${off}`;
 }
@@ -90,11 +115,11 @@ function gateReason(
  */
 export const NO_PROFILE: Profile = Object.freeze({ name: 'default', file: '', env: {} });
 
-function chooseProfile(config: ResolvedConfig, name: string | undefined): Profile {
-  if (name !== undefined) return readProfile(config, name);
+function chooseProfile(config: ResolvedConfig, name: string | undefined, read: EnvReader): Profile {
+  if (name !== undefined) return readProfile(config, name, undefined, read);
   if (listProfiles(config).length === 0) return NO_PROFILE;
   const why = config.defaultProfileSet ? "the config's defaultProfile" : 'the default profile when the config sets no defaultProfile';
-  return readProfile(config, config.defaultProfile, why);
+  return readProfile(config, config.defaultProfile, why, read);
 }
 
 /** The env a boot's telemetry keys are read from: land's environment under the env files and the profile. */
@@ -111,22 +136,24 @@ export function telemetryEnvOf(plan: BootPlan): Record<string, string> {
  */
 export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions): BootPlan {
   const shellEnv = definedOnly(options.shellEnv);
-  const profile = chooseProfile(config, options.profile);
+  const read = options.problems === undefined ? readEnvFile : readEnvFileLenient;
+  const report = reporter(options.problems);
+  const profile = chooseProfile(config, options.profile, read);
   registerSecretsOf(shellEnv);
 
-  const profileEnv = { ...readEnvFiles(config.envFiles), ...profile.env };
+  const profileEnv = { ...readEnvFiles(config.envFiles, read), ...profile.env };
   for (const key of Object.keys(profileEnv)) {
     const exported = shellEnv[key];
     if (exported !== undefined) profileEnv[key] = exported;
   }
 
-  checkGateFlags({ config, profileFile: profile.file, profileEnv, shellEnv });
+  checkGateFlags({ config, profileFile: profile.file, profileEnv, shellEnv }, report);
   registerSecretsOf(profileEnv);
-  checkCollectorAddress({ config, profileFile: profile.file, profileEnv, shellEnv });
+  report(() => checkCollectorAddress({ config, profileFile: profile.file, profileEnv, shellEnv }), undefined);
   for (const tier of config.tiers) registerSecretsOf(tier.env);
   const disabled = new Set<string>();
   const tiers: TierPlan[] = config.tiers.map((tier) => {
-    const gatedBy = gateReason(config, tier, profileEnv, shellEnv, disabled);
+    const gatedBy = gateReason(config, tier, profileEnv, shellEnv, disabled, report);
     if (gatedBy === undefined) return { name: tier.name, enabled: true };
     disabled.add(tier.name);
     return { name: tier.name, enabled: false, gatedBy };

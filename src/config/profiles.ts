@@ -27,7 +27,12 @@ export function listProfiles(config: Pick<ResolvedConfig, 'profilesDir'>): strin
  * Reads one profile; an unknown name is an InputError listing the known ones. `why`: how the name was chosen when
  * nobody typed it (the default), said first so that a missing `debug` does not read as a typo.
  */
-export function readProfile(config: Pick<ResolvedConfig, 'profilesDir'>, name: string, why?: string): Profile {
+export function readProfile(
+  config: Pick<ResolvedConfig, 'profilesDir'>,
+  name: string,
+  why?: string,
+  read: (file: string) => Record<string, string> = readEnvFile,
+): Profile {
   const known = listProfiles(config);
   // Only listed names are read, so a name like `../secret` never reaches the file system.
   if (!known.includes(name)) {
@@ -36,5 +41,5 @@ export function readProfile(config: Pick<ResolvedConfig, 'profilesDir'>, name: s
     throw new InputError(`unknown profile "${name}" (${why === undefined ? '' : `${why}; `}${choices})`);
   }
   const file = path.join(config.profilesDir, `${name}${PROFILE_EXTENSION}`);
-  return { name, file, env: readEnvFile(file) };
+  return { name, file, env: read(file) };
 }

@@ -114,8 +114,9 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
 /**
  * Fills in every default of a validated config and makes its paths absolute (relative paths are relative to the
  * config file's folder). Tiers come back in dependency order; an unknown dependency or a cycle is an InputError.
+ * `ordered: false` (`land check`, which lists those itself) keeps the declared order and throws nothing for them.
  */
-export function resolveConfig(config: LandConfig, configFile: string, fileLabel: string): ResolvedConfig {
+export function resolveConfig(config: LandConfig, configFile: string, fileLabel: string, ordered = true): ResolvedConfig {
   const absoluteFile = path.resolve(configFile);
   const rootDir = path.dirname(absoluteFile);
   const tiers = Object.entries(config.tiers).map(([name, tier]) => resolveTier(name, tier, rootDir));
@@ -129,7 +130,7 @@ export function resolveConfig(config: LandConfig, configFile: string, fileLabel:
     profilesDir: path.resolve(rootDir, config.profilesDir ?? DEFAULTS.profilesDir),
     defaultProfile: config.defaultProfile ?? DEFAULTS.defaultProfile,
     defaultProfileSet: config.defaultProfile !== undefined,
-    tiers: orderTiers(tiers, fileLabel),
+    tiers: ordered ? orderTiers(tiers, fileLabel) : tiers,
     rollupIntervalMs: config.telemetry?.rollupIntervalMs ?? DEFAULTS.rollupIntervalMs,
     dashboard: { enabled: config.dashboard?.enabled ?? true, port: config.dashboard?.port ?? 0 },
     logs: { ...DEFAULTS.logs, ...config.logs },

@@ -32,6 +32,8 @@ export interface RouteContext {
   identity: { pid: number; bootId: string };
   /** The dashboard's login URL: given on the Unix socket only (same user), never on the TCP listener. */
   dashboardUrl?: () => string | undefined;
+  /** Serving the `--control-port` listener: GET /dashboard says where it is served instead (its URL logs in). */
+  overTcp?: boolean;
   /** The receiver's log store: children's OTLP log records join `land logs`. */
   records?: LogStore;
 }
@@ -124,6 +126,9 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     return streamLogs(control, res, ctx.streams, selection, { format: 'ndjson', follow });
   }
   if (key === 'GET /dashboard') {
+    if (ctx.overTcp) {
+      throw new ApiFailure('not-found', "GET /dashboard is served on the stack's Unix socket only, never on --control-port (its URL logs in): run land dashboard on the stack's machine, as its user");
+    }
     const url = ctx.dashboardUrl?.();
     if (!url) throw new ApiFailure('not-found', 'the dashboard is off for this stack (--no-dashboard or dashboard.enabled: false)');
     return sendJson(res, 200, { url } satisfies DashboardBody);

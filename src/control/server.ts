@@ -72,7 +72,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   let tcp: ControlServer['tcp'];
   if (options.port !== undefined) {
     const token = newToken();
-    const remote = createServer(createRequestListener(ctx, (req) => hasBearer(req, token)));
+    const remote = createServer(createRequestListener({ ...ctx, overTcp: true }, (req) => hasBearer(req, token)));
     connections.track(remote);
     try {
       tcp = { port: await listenTcp(remote, options.port), token };

@@ -16,6 +16,11 @@ export interface PidRecord {
   /** Claimed, not yet answering on its control socket (stack-claim.ts): the config is being read, the stack built. */
   booting?: true;
   /**
+   * Held by a `land up -d` that checks the inputs and hands the folder to the land it starts (stack-claim.ts): its pid
+   * is not the stack's land, and its boot id is never a boot's.
+   */
+  handsOver?: true;
+  /**
    * Written at the shutdown's end when it left processes running: a `land down` that comes after the control
    * socket has closed, while land is still exiting, says them from here.
    */

@@ -20,10 +20,17 @@ export interface Claim {
   reaped: number;
 }
 
-/** Refused: a live land holds the folder. */
+/**
+ * Refused: a live land holds the folder, or a `land up -d` that will hand it to the land it starts (that one's pid and
+ * boot are not known yet: they are not named, `land status` shows them once it is up).
+ */
 export class ClaimRefused extends Error {
   constructor(readonly holder: PidRecord) {
-    super(`land is already running this stack (pid ${holder.pid}, boot ${holder.bootId}); stop it with \`land down\``);
+    super(
+      holder.handsOver
+        ? `another \`land up -d\` (pid ${holder.pid}) is starting this stack: \`land status\` shows its land once it is up, \`land down\` stops it`
+        : `land is already running this stack (pid ${holder.pid}, boot ${holder.bootId}); stop it with \`land down\``,
+    );
     this.name = 'ClaimRefused';
   }
 }
@@ -74,11 +81,13 @@ function removeDead(file: string, dead: PidRecord | undefined): boolean {
 
 /**
  * Claims the folder for this land (pid file with `booting`). `handoverFrom`: the pid of the `land up -d` that
- * started this land, whose claim it takes over. Throws ClaimRefused while a live land holds it.
+ * started this land, whose claim it takes over; `handsOver`: this is such a `land up -d`. Throws ClaimRefused while a
+ * live land holds it.
  */
-export function claimStack(rootDir: string, bootId: string, handoverFrom?: number): Claim {
+export function claimStack(rootDir: string, bootId: string, handoverFrom?: number, handsOver = false): Claim {
   const file = pidPath(rootDir);
   const record: PidRecord = { pid: process.pid, startTime: readProc(process.pid)?.startTime ?? '', bootId, booting: true };
+  if (handsOver) record.handsOver = true;
   const text = `${JSON.stringify(record)}\n`;
   let dead: PidRecord | undefined;
   let reaped = 0;

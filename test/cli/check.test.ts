@@ -82,6 +82,8 @@ describe('land check', () => {
       [
         'land.config.mjs: tiers.api.dependsOn.dbb: expected the name of a tier (api), got unknown tier "dbb"',
         'land.config.mjs: tiers.api.dependsOn.cache: expected the name of a tier (api), got unknown tier "cache"',
+        // Independent of them, so listed beside them.
+        'land.config.mjs: unknown profile "dev" (the config\'s defaultProfile; known profiles: debug, release)',
         '',
       ].join('\n'),
     );
@@ -108,6 +110,49 @@ describe('land check', () => {
     ]);
     expect(report.problems[1]!.key).toBe('tiers.web.command');
     expect(plans.code).toBe(2);
+  });
+
+  it('lists every independent problem in one run: unknown dependencies, cycles, commands, cwds, env-file lines, the collector address', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          d: { command: ['node', CHILD], dependsOn: { zz: 'ready' } },
+          h: { command: ['node', CHILD], dependsOn: { h: 'ready' } },
+          a: { command: ['node', CHILD], dependsOn: { b: 'ready' } },
+          b: { command: ['node', CHILD], dependsOn: { a: 'ready' } },
+          i: { command: ['nonexistent-binary-xyz'] },
+          j: { command: ['node', CHILD], cwd: 'nope', gate: ['One', 'Two'] },
+        },
+      },
+      profiles: { debug: 'One=maybe\nTwo=perhaps\n' },
+      files: { '.env.Land.PostHog': 'oops\nCapture=true\nEmit=true\nPipe=localhost:4318\n' },
+    });
+    const result = await landDone(['check'], dir);
+    expect(result.code).toBe(2);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.map((line) => line.replace(/: expected .*/, ''))).toEqual([
+      'land.config.mjs: tiers.d.dependsOn.zz',
+      'land.config.mjs: tiers',
+      'land.config.mjs: tiers',
+      '.env.Land.PostHog:1',
+      'profiles/debug.env:1: One',
+      'profiles/debug.env:2: Two',
+      '.env.Land.PostHog:4: Pipe',
+      'land.config.mjs: tiers.i.command',
+      'land.config.mjs: tiers.j.cwd',
+    ]);
+    expect(lines[1]).toMatch(/expected no dependency cycle, got h -> h$/);
+    expect(lines[2]).toMatch(/expected no dependency cycle, got a -> b -> a$/);
+    expect(lines[3]).toMatch(/expected KEY=value, got "oops"$/);
+    expect(lines[6]).toMatch(/expected the OTLP collector's address/);
+    expect(lines[7]).toMatch(/"nonexistent-binary-xyz" was not found on PATH$/);
+    expect(result.stderr).toMatch(/^land: 9 problems, in land\.config\.mjs, \.env\.Land\.PostHog, profiles\/debug\.env;/);
+
+    // land up still stops at the first.
+    const up = await landDone(['up', '--no-tui'], dir);
+    expect(up.code).toBe(2);
+    expect(up.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(up.stderr).toContain('unknown tier "zz"');
   });
 
   it("lists a collector address the OTLP pipe cannot send to under the env file that sets it, and a profile's gate flag under the profile", async () => {

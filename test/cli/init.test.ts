@@ -99,9 +99,39 @@ describe.concurrent('land init from a process-compose.yaml', () => {
     const empty = await landDone(['init'], dir);
     expect(empty.stderr).toBe('land: process-compose.yaml: processes: expected a map of processes, e.g. processes: { web: { command: … } }\n');
     expect(existsSync(join(dir, 'land.config.ts'))).toBe(false);
-    const none = await landDone(['init'], tempDir());
-    expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^land: no process-compose\.yaml, process-compose\.yml, Procfile in .*: pass --from <file>\n$/);
+  });
+});
+
+describe.concurrent('land init with nothing to convert', () => {
+  it('writes a starter land.config.ts that loads and passes land check, and never overwrites a config', async () => {
+    const dir = tempDir();
+    const init = await landDone(['init'], dir);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toMatch(/^land: wrote land\.config\.ts, a starter with one tier \(hello\): nothing here to convert/);
+    const text = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(text).toContain("import { defineConfig } from 'land';");
+    expect(text).toMatch(/^\/\/ /);
+    const config = await loadConfig({ configPath: join(dir, 'land.config.ts') });
+    expect(config.tiers.map((tier) => tier.name)).toEqual(['hello']);
+    const check = await landDone(['check'], dir);
+    expect(check.code).toBe(0);
+
+    // A second init, even with --force, keeps the file as the user left it.
+    writeFileSync(join(dir, 'land.config.ts'), `${text}// mine\n`);
+    for (const args of [['init'], ['init', '--force']]) {
+      const again = await landDone(args, dir);
+      expect(again.code).toBe(4);
+      expect(again.stderr).toBe('land: land.config.ts already exists, and there is no process-compose.yaml, process-compose.yml, Procfile here to convert: edit it, or pass --from <file>\n');
+    }
+    expect(readFileSync(join(dir, 'land.config.ts'), 'utf8')).toBe(`${text}// mine\n`);
+
+    // Nor beside another land config, which a land.config.ts would shadow.
+    const other = tempDir();
+    writeFileSync(join(other, 'land.config.mjs'), `export default { tiers: { api: { command: ['node', ${JSON.stringify(CHILD)}] } } };\n`);
+    const beside = await landDone(['init'], other);
+    expect(beside.code).toBe(4);
+    expect(beside.stderr).toMatch(/^land: land\.config\.mjs already exists/);
+    expect(existsSync(join(other, 'land.config.ts'))).toBe(false);
   });
 });
 

@@ -136,6 +136,13 @@ describe('the control socket', () => {
     const health = await http(target, '/health', { headers: auth });
     expect(JSON.parse(health.body)).toEqual({ ok: true, pid: run.proc.pid, bootId: run.bootId });
     expect((await http(target, '/nope', { headers: auth })).status).toBe(404);
+    // The dashboard is on: the TCP listener says where its login URL is served, not that it is off.
+    const dashboard = await http(target, '/dashboard', { headers: auth });
+    expect(dashboard.status).toBe(404);
+    expect(JSON.parse(dashboard.body).error.message).toBe("GET /dashboard is served on the stack's Unix socket only, never on --control-port (its URL logs in): run land dashboard on the stack's machine, as its user");
+    expect(dashboard.body).not.toContain('off');
+    const local = await http({ socketPath: socketPath(dir) }, '/dashboard');
+    expect(JSON.parse(local.body).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?token=/);
 
     const down = await http(target, '/shutdown', { method: 'POST', headers: auth });
     expect(down.status).toBe(202);

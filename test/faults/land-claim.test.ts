@@ -112,6 +112,22 @@ describe("a stack's folder while its land boots", () => {
     await waitUntil(() => !existsSync(pidFile(dir)), 20_000, 'the background land to exit');
     expect(markedProcesses(bootId)).toEqual([]);
   }, 60_000);
+
+  it('two land up -d at once: the second names the land that runs the stack (not the first -d client, nor a boot that never was)', async () => {
+    const dir = slowProject(1500);
+    const first = started(['up', '-d'], dir);
+    // The first client holds the folder while it reads the config, before it hands it to the land it starts.
+    await loading(dir);
+    const second = await landDone(['up', '-d'], dir);
+    expect((await first.exited).code, first.stderr).toBe(0);
+    const snapshot = await status(dir);
+    expect(snapshot.pid).not.toBe(first.proc.pid);
+    expect(second.code, second.stderr).toBe(4);
+    expect(second.stderr).toBe(`land: land is already running this stack (pid ${snapshot.pid}, boot ${snapshot.bootId}); stop it with \`land down\`\n`);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    await waitUntil(() => !existsSync(pidFile(dir)), 20_000, 'the background land to exit');
+    expect(markedProcesses(snapshot.bootId)).toEqual([]);
+  }, 60_000);
 });
 
 describe('a stack whose land was SIGKILLed', () => {
