@@ -23,6 +23,10 @@ afterAll(removeProjects);
 const TIERS = { a: { command: ['sh', '-c', 'echo a up; exec sleep 300'], ready: { log: 'a up' } } };
 
 /** A config that takes `ms` to load (then, with `fail`, throws); it makes the file `loading` as it begins. */
+// How long the config takes to load: the second command must start inside it, and under CI's load a land alone took
+// over 1.5 s to start (the spawn and status tests failed with their command arriving after the boot).
+const LOADING_MS = 4000;
+
 function slowProject(ms: number, fail = false, tiers: Record<string, unknown> = TIERS): string {
   // Under the profile debug, a tier gated by Extra is off (spawn overrides the gate).
   const config = [
@@ -47,7 +51,7 @@ function started(args: string[], dir: string): LandRun {
 
 describe("a stack's folder while its land boots", () => {
   it('land down during the boot waits for the stack and stops it; land up exits 0 and leaves nothing', async () => {
-    const dir = slowProject(1500);
+    const dir = slowProject(LOADING_MS);
     const up = started(['up', '--no-tui'], dir);
     await loading(dir);
     const down = await landDone(['down'], dir);
@@ -59,7 +63,7 @@ describe("a stack's folder while its land boots", () => {
   }, 60_000);
 
   it('land status during the boot answers once the stack is up; a second land up is refused at once (exit 4)', async () => {
-    const dir = slowProject(1500);
+    const dir = slowProject(LOADING_MS);
     const up = started(['up', '--no-tui'], dir);
     await loading(dir);
     const [snapshot, second] = await Promise.all([status(dir), landDone(['up', '--no-tui'], dir)]);
@@ -73,7 +77,7 @@ describe("a stack's folder while its land boots", () => {
   }, 60_000);
 
   it('land spawn during the boot waits for the stack and spawns into it (it was refused: "already running", exit 4)', async () => {
-    const dir = slowProject(1500, false, { ...TIERS, b: { command: ['sh', '-c', 'echo b up; exec sleep 300'], gate: 'Extra' } });
+    const dir = slowProject(LOADING_MS, false, { ...TIERS, b: { command: ['sh', '-c', 'echo b up; exec sleep 300'], gate: 'Extra' } });
     const up = started(['up', '--no-tui', '--profile', 'debug'], dir);
     await loading(dir);
     const spawn = await landDone(['spawn', 'b'], dir);
@@ -114,7 +118,7 @@ describe("a stack's folder while its land boots", () => {
   }, 60_000);
 
   it('two land up -d at once: the second names the land that runs the stack (not the first -d client, nor a boot that never was)', async () => {
-    const dir = slowProject(1500);
+    const dir = slowProject(LOADING_MS);
     const first = started(['up', '-d'], dir);
     // The first client holds the folder while it reads the config, before it hands it to the land it starts.
     await loading(dir);
