@@ -34,8 +34,13 @@ export function appNameProblem(config: { app: string; appSet?: boolean; configFi
   return config.appSet ? `app: expected an application name of ${APP_NAME_RULE}, got ${JSON.stringify(config.app)}` : `app: ${folderName(config)}`;
 }
 
-/** `land check`'s warning for the same (its key `app` apart), or undefined. */
+/**
+ * `land check`'s warning for the same (its key `app` apart), or undefined: for an explicit `app`, and for a
+ * Procfile's folder name (a Procfile stack has no `app` to set: the fix is a flag of land export or a rename). A
+ * config's folder name is not warned of: it was never the user's choice, and land export names the fix (`set app`).
+ */
 export function appNameWarning(config: { app: string; appSet?: boolean; configFile: string }): string | undefined {
   if (isAppName(config.app)) return undefined;
-  return config.appSet ? `warning: ${JSON.stringify(config.app)} is not an application name of ${APP_NAME_RULE}: land export refuses it` : `warning: ${folderName(config)}`;
+  if (config.appSet) return `warning: ${JSON.stringify(config.app)} is not an application name of ${APP_NAME_RULE}: land export refuses it`;
+  return isProcfile(config.configFile) ? `warning: ${folderName(config)}` : undefined;
 }
