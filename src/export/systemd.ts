@@ -105,7 +105,8 @@ function readinessCommand(tier: ExportTier, warn: (text: string) => void): strin
       return undefined;
     }
     // Only this start's lines: the journal of this invocation of the unit.
-    const grep = `grep -q${pattern.ignoreCase ? 'i' : ''}E -e "$0"`;
+    // C.UTF-8: `.` and `-i` take a character (the journal is UTF-8), whatever locale the unit inherits.
+    const grep = `LC_ALL=C.UTF-8 grep -q${pattern.ignoreCase ? 'i' : ''}E -e "$0"`;
     const check = `journalctl --quiet --no-pager -o cat _SYSTEMD_INVOCATION_ID="$INVOCATION_ID" | ${grep}`;
     return ['/bin/sh', '-c', `until ${check}; do sleep 0.5; done`, pattern.ere];
   }
