@@ -5,11 +5,11 @@
  * only the variable's name. Each engine renders a reference its own way: systemd expands `${KEY}` as one word,
  * Kubernetes `$(KEY)` in a container's command, and everything else runs through `sh -c` with `"$KEY"`.
  */
-import { secretArgs } from '../config/redact.js';
+import { redactArgs, secretArgs } from '../config/redact.js';
 import { shellWord } from '../text/shell.js';
 
-/** An argument as written, or the name of the secret variable that holds it. */
-export type Word = string | { secret: string };
+/** An argument as written, or the name of the secret variable that holds it and the argument masked, to show. */
+export type Word = string | { secret: string; shown: string };
 
 /**
  * The argv with each secret argument replaced by a reference, its value added to `secrets` under
@@ -17,23 +17,19 @@ export type Word = string | { secret: string };
  */
 export function withSecretRefs(argv: readonly string[], purpose: string, secrets: Record<string, string>): Word[] {
   const secret = secretArgs(argv);
+  const shown = redactArgs(argv);
   let count = 0;
   return argv.map((word, index) => {
     if (!secret[index]) return word;
     count += 1;
     const key = `LAND_${purpose}_SECRET_${count}`;
     secrets[key] = word;
-    return { secret: key };
+    return { secret: key, shown: shown[index]! };
   });
 }
 
 export function hasSecret(words: readonly Word[]): boolean {
   return words.some((word) => typeof word !== 'string');
-}
-
-/** The words as plain strings, for a command that holds no secret (callers check `hasSecret` first). */
-export function plainWords(words: readonly Word[]): string[] {
-  return words.map((word) => (typeof word === 'string' ? word : `$${word.secret}`));
 }
 
 /** The words as a POSIX shell line (text/shell.ts), a secret as `"$KEY"`. */
@@ -43,10 +39,10 @@ export function shellWords(words: readonly Word[]): string {
 
 /** The command as an argv to exec: as is without secrets, else `/bin/sh -c 'exec … "$KEY"'` (same process, same argv). */
 export function execArgv(words: readonly Word[]): string[] {
-  return hasSecret(words) ? ['/bin/sh', '-c', `exec ${shellWords(words)}`] : plainWords(words);
+  return hasSecret(words) ? ['/bin/sh', '-c', `exec ${shellWords(words)}`] : (words as string[]);
 }
 
-/** The words for a person to read: a secret as `***`. */
+/** The words for a person to read, each secret masked (`http://127.0.0.1/drain?token=***`). */
 export function describeWords(words: readonly Word[]): string {
-  return words.map((word) => (typeof word === 'string' ? word : '***')).join(' ');
+  return words.map((word) => (typeof word === 'string' ? word : word.shown)).join(' ');
 }
