@@ -4,7 +4,7 @@
  * each profile's plan (gates, `when` predicates) and each tier it would start (cwd, command on PATH).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { APP_NAME_RULE, isAppName } from '../config/app-name.js';
+import { appNameWarning } from '../config/app-name.js';
 import { displayPath } from '../config/display-path.js';
 import { encodingProblem, envTextProblems } from '../config/envfile.js';
 import { importConfigWithin } from '../config/load.js';
@@ -123,11 +123,10 @@ function inputFiles(config: NonNullable<Loaded['inputs']>, profiles: readonly st
   return [...envFiles, ...profiles.map((name) => `${config.profilesDir}/${name}.env`)];
 }
 
-/** An explicit `app` the engines cannot name: `land up` runs with it, `land export` refuses it. */
+/** An `app` (or the folder's name standing in for it) the engines cannot name: `land up` runs, `land export` refuses it. */
 function configWarnings(config: ResolvedConfig): Problem[] {
-  if (!config.appSet || isAppName(config.app)) return [];
-  const message = `warning: ${JSON.stringify(config.app)} is not an application name of ${APP_NAME_RULE}: land export refuses it`;
-  return [{ file: displayPath(config.configFile), key: 'app', message }];
+  const message = appNameWarning(config);
+  return message === undefined ? [] : [{ file: displayPath(config.configFile), key: 'app', message }];
 }
 
 export async function checkStack(options: { config?: string; cwd?: string }): Promise<CheckReport> {

@@ -213,6 +213,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(profileOption())
     .option('-o, --out <dir>', 'output folder (default: .land/export/<engine> beside the config)')
     .option('--image <ref>', 'compose, kubernetes: the image holding the project at /app (default: <app>:<version>)')
+    .option('--app <name>', "the stack's name in what is written, instead of its app (or folder's name): for a Procfile, which has no app")
     .action((engine: ExportEngine, options: ExportOptions) => run(async () => (await import('./export.js')).exportCommand(engine, options)));
 
   nameCommandErrors(program);

@@ -12,13 +12,35 @@ export function isAppName(name: string): boolean {
   return APP_NAME.test(name);
 }
 
+/** A stack whose name cannot be set in its file: a Procfile has no place for `app`. */
+function isProcfile(configFile: string): boolean {
+  return /(^|\/)Procfile$/.test(configFile);
+}
+
+/** What stands in for a missing `app`, and what to do when the engines cannot take it. */
+function folderName(config: { app: string; configFile: string }): string {
+  const [where, remedy] = isProcfile(config.configFile)
+    ? [' (a Procfile has no place for it)', 'pass --app <name> to land export, or rename the folder']
+    : ['', 'set app, or pass --app <name> to land export'];
+  return `not set${where}, and the folder's name ${JSON.stringify(config.app)} that stands in for it is not an application name of ${APP_NAME_RULE}: ${remedy}`;
+}
+
 /**
  * Why the engines cannot name this stack, as `app: …` (undefined when they can). `land up` takes any `app` (it only
- * names telemetry there); `land export` refuses with this line, and `land check` warns with it for an explicit one.
+ * names telemetry there); `land export` refuses with this line (unless given `--app`), and `land check` warns.
  */
-export function appNameProblem(config: { app: string; appSet?: boolean }): string | undefined {
+export function appNameProblem(config: { app: string; appSet?: boolean; configFile: string }): string | undefined {
   if (isAppName(config.app)) return undefined;
-  return config.appSet
-    ? `app: expected an application name of ${APP_NAME_RULE}, got ${JSON.stringify(config.app)}`
-    : `app: not set, and the folder's name ${JSON.stringify(config.app)} that stands in for it is not an application name of ${APP_NAME_RULE}: set app`;
+  return config.appSet ? `app: expected an application name of ${APP_NAME_RULE}, got ${JSON.stringify(config.app)}` : `app: ${folderName(config)}`;
+}
+
+/**
+ * `land check`'s warning for the same (its key `app` apart), or undefined: for an explicit `app`, and for a
+ * Procfile's folder name (a Procfile stack has no `app` to set: the fix is a flag of land export or a rename). A
+ * config's folder name is not warned of: it was never the user's choice, and land export names the fix (`set app`).
+ */
+export function appNameWarning(config: { app: string; appSet?: boolean; configFile: string }): string | undefined {
+  if (isAppName(config.app)) return undefined;
+  if (config.appSet) return `warning: ${JSON.stringify(config.app)} is not an application name of ${APP_NAME_RULE}: land export refuses it`;
+  return isProcfile(config.configFile) ? `warning: ${folderName(config)}` : undefined;
 }

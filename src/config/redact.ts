@@ -76,7 +76,8 @@ function secretOptionName(name: string): boolean {
 
 /**
  * Whether `land export` writes a value to the 0600 files whatever its key: a URL with a password, a query or option
- * whose name is a secret word, a Bearer token, a PostHog key, a registered secret's value. Narrower than what
+ * whose name is a secret word (`?token=x`, `--api-key=x`, and `--token x` inside one text, a shell line), a Bearer
+ * token, a PostHog key, a registered secret's value. Narrower than what
  * messages mask (masking a harmless value there costs nothing; moving `postgres://postgres@localhost/app` out of the
  * plain environment hides it from whoever reads the unit).
  */
@@ -86,6 +87,7 @@ export function holdsSecret(value: string): boolean {
   for (const [, head, named] of value.matchAll(NAMED_VALUE)) {
     if (named !== MASK && secretOptionName(head!.slice(0, -1).replace(/^\s*(?:--|[?&;])/, ''))) return true;
   }
+  for (const [, , name, word] of value.matchAll(SPACED_OPTION)) if (word !== MASK && secretOptionName(name!)) return true;
   return HAS_BEARER.test(value) || HAS_POSTHOG_KEY.test(value);
 }
 
@@ -114,9 +116,19 @@ const SECRET_OPTION = /^--?([\w.-]{1,64})$/;
  * text, and the value after a secret-named option given apart (`--token`, `tok_…`), which no text rule can see.
  */
 export function redactArgs(args: readonly string[]): string[] {
-  return args.map((arg, index) => {
-    const option = index > 0 ? SECRET_OPTION.exec(args[index - 1]!) : null;
-    if (option && secretOptionName(option[1]!)) return MASK;
-    return redactText(arg);
-  });
+  return args.map((arg, index) => (followsSecretOption(args, index) ? MASK : redactText(arg)));
+}
+
+/** Whether the argument before this one is a bare secret-named option (`--password`), so this one is its value. */
+function followsSecretOption(args: readonly string[], index: number): boolean {
+  const option = index > 0 ? SECRET_OPTION.exec(args[index - 1]!) : null;
+  return option !== null && secretOptionName(option[1]!);
+}
+
+/**
+ * Which of a command's arguments `land export` moves to the 0600 files (the program itself, index 0, never): each
+ * that holds a secret by holdsSecret's rules, and the value after a bare secret-named option (`--password`, `pw`).
+ */
+export function secretArgs(args: readonly string[]): boolean[] {
+  return args.map((arg, index) => index > 0 && (followsSecretOption(args, index) || holdsSecret(arg)));
 }

@@ -15,7 +15,8 @@ import { formatSize } from '../config/size.js';
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 import { caseSafeStems } from './names.js';
-import { describeProbe, probeCheck, seconds } from './probes.js';
+import { describeProbe, seconds } from './probes.js';
+import { execArgv } from './secret-words.js';
 import {
   binarySize,
   memoryLimitWarning,
@@ -44,10 +45,11 @@ function literal(text: string): string {
 }
 
 function healthcheck(tier: ExportTier): Service | undefined {
-  const check = tier.ready ? probeCheck(tier.ready) : undefined;
+  const check = tier.readyCheck;
   if (!tier.ready || !check) return undefined;
   return {
-    test: ['CMD', ...check.map(literal)],
+    // A secret argument is read from the container's environment (the env_file) by `sh -c`.
+    test: ['CMD', ...execArgv(check).map(literal)],
     interval: '1s',
     timeout: '2s',
     retries: 3,
@@ -83,7 +85,7 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
   const ending = exitWithWarning('compose', model, tier);
   if (ending) warn(ending);
   for (const text of daemonStopWarnings('compose', tier)) warn(text);
-  if (tier.ready && probeCheck(tier.ready) === undefined) {
+  if (tier.ready && tier.readyCheck === undefined) {
     warn(`readiness probe ${describeProbe(tier.ready)} not mapped: a Compose healthcheck cannot read the service's output`);
   }
   if (tier.liveness) warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: Compose does not restart an unhealthy container`);
@@ -97,7 +99,7 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
   const entry: Service = {
     image,
     working_dir: literal(containerCwd(tier)),
-    command: tier.command.map(literal),
+    command: execArgv(tier.command).map(literal),
     environment: Object.fromEntries(Object.entries(tier.env).map(([key, value]) => [key, literal(value)])),
   };
   if (secrets !== undefined) entry.env_file = [secrets];

@@ -5,10 +5,11 @@
  */
 import { redactText } from '../config/redact.js';
 import type { Engine, ExportTier } from './model.js';
+import { describeWords } from './secret-words.js';
 
 /** The stop command in words, credentials masked (it may carry a password, as a probe's URL may). */
 function describeStopCommand(tier: ExportTier): string {
-  return redactText((tier.stop.command ?? []).join(' '));
+  return redactText(describeWords(tier.stop.command ?? []));
 }
 
 const DAEMON: Record<Engine, string | undefined> = {

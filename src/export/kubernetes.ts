@@ -20,6 +20,7 @@
  */
 import { Document } from 'yaml';
 import { describeProbe, seconds } from './probes.js';
+import { execArgv, hasSecret, type Word } from './secret-words.js';
 import {
   binarySize,
   memoryLimitWarning,
@@ -52,18 +53,32 @@ export const KUBECTL_IMAGE = 'docker.io/bitnami/kubectl:1.30';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-/** A land probe as a Kubernetes probe handler, or undefined for a log probe. */
-export function probeHandler(spec: ProbeSpec): Json | undefined {
-  if ('tcp' in spec) return { tcpSocket: { port: spec.tcp, ...(spec.host && !LOOPBACK.has(spec.host) ? { host: spec.host } : {}) } };
+/**
+ * A land probe as a Kubernetes probe handler, or undefined for a log probe. The kubelet's tcpSocket and httpGet
+ * reach the pod's address from outside the container, where a server listening on loopback only (as land's own
+ * probe, on 127.0.0.1 by default, would find it) never answers: a loopback probe runs its check inside the container
+ * instead (probes.ts: bash's /dev/tcp, curl or wget), as Compose's healthcheck does. So does an http probe whose URL
+ * holds a secret (a password, a `?token=`): httpGet would carry it in the Deployment, and drops a URL's user:password.
+ */
+export function probeHandler(spec: ProbeSpec, check: readonly Word[] | undefined): Json | undefined {
+  if (check === undefined) return undefined;
+  const inside = { exec: { command: execArgv(check) } };
+  if ('tcp' in spec) return LOOPBACK.has(spec.host ?? '127.0.0.1') ? inside : { tcpSocket: { port: spec.tcp, host: spec.host } };
   if ('http' in spec) {
     const url = new URL(spec.http);
+    if (LOOPBACK.has(url.hostname) || hasSecret(check)) return inside;
     const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    // The kubelet probes the pod's own address; a host other than loopback is kept.
-    const host = LOOPBACK.has(url.hostname) ? {} : { host: url.hostname };
-    return { httpGet: { path: `${url.pathname}${url.search}`, port, scheme: url.protocol === 'https:' ? 'HTTPS' : 'HTTP', ...host } };
+    return { httpGet: { path: `${url.pathname}${url.search}`, port, scheme: url.protocol === 'https:' ? 'HTTPS' : 'HTTP', host: url.hostname } };
   }
-  if ('exec' in spec) return { exec: { command: [...spec.exec] } };
-  return undefined;
+  return inside;
+}
+
+/**
+ * The container's command: a secret argument as `$(KEY)`, which Kubernetes replaces with the variable's value from
+ * the tier's Secret; a literal `$(` or `$$` is written with its `$` doubled, as Kubernetes reads them.
+ */
+function containerCommand(words: readonly Word[]): string[] {
+  return words.map((word) => (typeof word === 'string' ? word.replace(/\$(?=[$(])/g, '$$$$') : `$(${word.secret})`));
 }
 
 function labels({ model, label }: Stack, tier: ExportTier): Record<string, string> {
@@ -96,14 +111,14 @@ function waitContainer(stack: Stack, name: string, condition: string): Json {
 function probes(tier: ExportTier, warn: (text: string) => void): Json {
   const result: Json = {};
   if (tier.ready) {
-    const handler = probeHandler(tier.ready);
+    const handler = probeHandler(tier.ready, tier.readyCheck);
     if (handler) {
       result.startupProbe = { ...handler, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: seconds(tier.ready.timeoutMs) };
       result.readinessProbe = { ...handler, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 };
     } else warn(`readiness probe ${describeProbe(tier.ready)} not mapped: Kubernetes has no log-line probe; the pod is ready when its container runs`);
   }
   if (tier.liveness) {
-    const handler = probeHandler(tier.liveness);
+    const handler = probeHandler(tier.liveness, tier.livenessCheck);
     if (handler) {
       result.livenessProbe = {
         ...handler,
@@ -119,12 +134,12 @@ function probes(tier: ExportTier, warn: (text: string) => void): Json {
 function container({ model, label }: Stack, tier: ExportTier, image: string, warn: (text: string) => void): Json {
   const envFrom: Json[] = [{ configMapRef: { name: dnsName(model.app, label(tier.name), 'env') } }];
   if (Object.keys(tier.secrets).length > 0) envFrom.push({ secretRef: { name: dnsName(model.app, label(tier.name), 'secrets') } });
-  const result: Json = { name: label(tier.name), image, workingDir: containerCwd(tier), command: [...tier.command], envFrom, ...probes(tier, warn) };
+  const result: Json = { name: label(tier.name), image, workingDir: containerCwd(tier), command: containerCommand(tier.command), envFrom, ...probes(tier, warn) };
   if (tier.limits) {
     result.resources = { limits: { memory: binarySize(tier.limits.memory, ['Ki', 'Mi', 'Gi']) } };
     warn(memoryLimitWarning(tier.limits.memory, 'resources.limits.memory'));
   }
-  if (tier.stop.command) result.lifecycle = { preStop: { exec: { command: [...tier.stop.command] } } };
+  if (tier.stop.command) result.lifecycle = { preStop: { exec: { command: execArgv(tier.stop.command) } } };
   else if (tier.stop.signal !== 'SIGTERM') {
     const signal = tier.stop.signal.replace(/^SIG/, '');
     result.lifecycle = { preStop: { exec: { command: ['sh', '-c', `kill -${signal} 1; sleep ${seconds(tier.stop.timeoutMs)}`] } } };

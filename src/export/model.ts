@@ -14,6 +14,8 @@ import type { BootPlan, DependencyCondition, ResolvedTier } from '../config/type
 import { telemetryEnvOf } from '../config/plan.js';
 import { bootTrace, collectorEndpoint, type BootTrace } from '../telemetry/boot-trace.js';
 import { readConfiguration } from '../telemetry/configuration.js';
+import { probeCheck } from './probes.js';
+import { withSecretRefs, type Word } from './secret-words.js';
 import { newBootId, newSpanId } from '../telemetry/ids.js';
 import { traceContextEnv } from '../telemetry/outer-context.js';
 
@@ -31,19 +33,28 @@ export interface ExportTier {
   /** The telemetry tier name (LAND_TIER). */
   tier: string;
   description?: string;
-  /** The argv as land would spawn it (a `shell: true` command is already `/bin/sh -c …`). */
-  command: string[];
+  /**
+   * The argv as land would spawn it (a `shell: true` command is already `/bin/sh -c …`), each argument that holds a
+   * secret replaced by a reference to one of `secrets` (secret-words.ts); so are the probes' checks and the stop command.
+   */
+  command: Word[];
   /** Absolute, and relative to the config folder (for a container, where the project sits at the image's root). */
   cwd: string;
   relativeCwd: string;
   /** Env files + profile + the tier's env + what land injects, without the secrets. Sorted by key. */
   env: Record<string, string>;
-  /** The secret part of the same layers (by key name: `Authorize`, *TOKEN*, *SECRET*, …). Never printed. */
+  /**
+   * The secret part of the same layers (by key name: `Authorize`, *TOKEN*, *SECRET*, …), and the secret arguments of
+   * the commands (`LAND_<PURPOSE>_SECRET_<n>`). Never printed.
+   */
   secrets: Record<string, string>;
   ready?: ResolvedTier['ready'];
+  /** The readiness probe as a command (probes.ts), undefined for a log probe. */
+  readyCheck?: Word[];
   liveness?: ResolvedTier['liveness'];
+  livenessCheck?: Word[];
   restart: ResolvedTier['restart'];
-  stop: ResolvedTier['stop'];
+  stop: { signal: NodeJS.Signals; timeoutMs: number; command?: Word[] };
   /** `memory`: bytes of resident memory for the tier's whole tree. */
   limits?: ResolvedTier['limits'];
   dependsOn: Record<string, DependencyCondition>;
@@ -148,19 +159,26 @@ function splitSecrets(env: Record<string, string>): { env: Record<string, string
   return { env: sorted(plain), secrets: sorted(secrets) };
 }
 
+/** A probe's check as words, its secret arguments moved to `secrets`. */
+function checkOf(spec: ResolvedTier['ready'], purpose: string, secrets: Record<string, string>): Word[] | undefined {
+  const check = spec === undefined ? undefined : probeCheck(spec);
+  return check && withSecretRefs(check, purpose, secrets);
+}
+
 function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, enabled: ReadonlySet<string>): ExportTier {
   const { env, secrets } = splitSecrets(layeredEnv(plan, tier, deployment));
   const relativeCwd = path.relative(plan.config.rootDir, tier.cwd) || '.';
+  const { command: stopCommand, ...stop } = tier.stop;
   const exported: ExportTier = {
     name: tier.name,
     tier: tier.tier,
-    command: [...tier.command],
+    command: withSecretRefs(tier.command, 'COMMAND', secrets),
     cwd: tier.cwd,
     relativeCwd,
     env,
     secrets,
     restart: tier.restart,
-    stop: tier.stop,
+    stop: stopCommand ? { ...stop, command: withSecretRefs(stopCommand, 'STOP', secrets) } : stop,
     dependsOn: Object.fromEntries(Object.entries(tier.dependsOn).filter(([name]) => enabled.has(name))),
     oneShot: isOneShot(tier, plan, enabled),
     decidedWhen: tier.when !== undefined,
@@ -170,6 +188,11 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
   if (tier.daemon) exported.daemon = { ...tier.daemon };
   if (tier.ready !== undefined) exported.ready = tier.ready;
   if (tier.liveness !== undefined) exported.liveness = tier.liveness;
+  const readyCheck = checkOf(tier.ready, 'READY', secrets);
+  if (readyCheck) exported.readyCheck = readyCheck;
+  const livenessCheck = checkOf(tier.liveness, 'LIVENESS', secrets);
+  if (livenessCheck) exported.livenessCheck = livenessCheck;
+  exported.secrets = sorted(secrets);
   if (tier.limits !== undefined) exported.limits = tier.limits;
   return exported;
 }

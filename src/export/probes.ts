@@ -1,10 +1,11 @@
 /**
- * land's probes as commands, for engines that can only run one (systemd's ExecStartPost, Compose's healthcheck):
- * each check exits 0 once when the probe passes. Plain POSIX tools: bash's /dev/tcp for a port, curl (or wget) for
- * HTTP, the probe's own argv for exec. A log probe has no command: each engine says how it handles it.
+ * land's probes as commands, for engines that can only run one (systemd's ExecStartPost, Compose's healthcheck, a
+ * Kubernetes exec probe): each check exits 0 once when the probe passes. Plain POSIX tools: bash's /dev/tcp for a
+ * port, curl (or wget) for HTTP, the probe's own argv for exec. A log probe has no command: each engine says how it
+ * handles it.
  */
 import type { ProbeSpec } from '../config/types.js';
-import { shellQuote } from '../text/shell.js';
+import { shellWords, type Word } from './secret-words.js';
 
 /** One attempt of the probe as an argv, or undefined for a log probe. */
 export function probeCheck(spec: ProbeSpec): string[] | undefined {
@@ -16,15 +17,9 @@ export function probeCheck(spec: ProbeSpec): string[] | undefined {
   return undefined;
 }
 
-/** The pattern of a log probe as an extended regular expression for grep -E (a JavaScript RegExp's source). */
-export function logPattern(spec: ProbeSpec): string | undefined {
-  if (!('log' in spec)) return undefined;
-  return typeof spec.log === 'string' ? spec.log : spec.log.source;
-}
-
 /** `until <check>; do sleep <s>; done`: the probe retried until it passes (the engine bounds the total time). */
-export function untilPasses(check: readonly string[], sleepSeconds = 0.5): string {
-  return `until ${shellQuote(check)} >/dev/null 2>&1; do sleep ${sleepSeconds}; done`;
+export function untilPasses(check: readonly Word[], sleepSeconds = 0.5): string {
+  return `until ${shellWords(check)} >/dev/null 2>&1; do sleep ${sleepSeconds}; done`;
 }
 
 export function seconds(ms: number): number {

@@ -25,8 +25,9 @@
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 import { caseSafeStems } from './names.js';
-import { describeProbe, logPattern, probeCheck, seconds, untilPasses } from './probes.js';
-import { shellQuote } from '../text/shell.js';
+import { grepPattern } from './grep-pattern.js';
+import { describeProbe, seconds, untilPasses } from './probes.js';
+import { hasSecret, shellWords, type Word } from './secret-words.js';
 import {
   binarySize,
   memoryLimitWarning,
@@ -57,17 +58,26 @@ function unitStem(model: SystemdModel, tier: string): string {
   return `${model.app}-${model.stems.get(tier) ?? tier}`;
 }
 
+/** The tier's secrets file, as its units read it. */
+function environmentFile(model: SystemdModel, tier: ExportTier): string {
+  return `EnvironmentFile=${secretsDir(model.app)}/${unitStem(model, tier.name)}.secrets.env`;
+}
+
 /** The model with each tier's file stem. */
 type SystemdModel = ExportModel & { stems: ReadonlyMap<string, string> };
 
-/** One word of an Exec line: bare when safe, else double-quoted; `%` and `$` doubled (specifiers, variables). */
-function execWord(word: string): string {
+/**
+ * One word of an Exec line: bare when safe, else double-quoted; `%` and `$` doubled (specifiers, variables). A
+ * secret is `${KEY}`, which systemd replaces with the variable's value (from the EnvironmentFile=) as one word.
+ */
+function execWord(word: Word): string {
+  if (typeof word !== 'string') return `\${${word.secret}}`;
   const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
   if (/^[A-Za-z0-9_@+=:,./-]+$/.test(escaped)) return escaped;
   return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-function execLine(argv: readonly string[]): string {
+function execLine(argv: readonly Word[]): string {
   return argv.map(execWord).join(' ');
 }
 
@@ -82,16 +92,25 @@ function environmentFileLine(key: string, value: string): string {
   return `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-/** The readiness wait: the probe retried until it passes. */
-function readinessCommand(tier: ExportTier): string[] | undefined {
+/**
+ * The readiness wait: the probe retried until it passes. A log line's pattern as grep -E reads it (grep-pattern.ts);
+ * one that grep cannot express is not mapped (a warning), rather than waited for until TimeoutStartSec= fails it.
+ */
+function readinessCommand(tier: ExportTier, warn: (text: string) => void): string[] | undefined {
   if (!tier.ready) return undefined;
-  const pattern = logPattern(tier.ready);
-  if (pattern !== undefined) {
+  if ('log' in tier.ready) {
+    const pattern = grepPattern(tier.ready.log);
+    if ('problem' in pattern) {
+      warn(`readiness probe (${describeProbe(tier.ready)}) not mapped: ${pattern.problem}; the unit is ready once started`);
+      return undefined;
+    }
     // Only this start's lines: the journal of this invocation of the unit.
-    const check = 'journalctl --quiet --no-pager -o cat _SYSTEMD_INVOCATION_ID="$INVOCATION_ID" | grep -qE -e "$0"';
-    return ['/bin/sh', '-c', `until ${check}; do sleep 0.5; done`, pattern];
+    // C.UTF-8: `.` and `-i` take a character (the journal is UTF-8), whatever locale the unit inherits.
+    const grep = `LC_ALL=C.UTF-8 grep -q${pattern.ignoreCase ? 'i' : ''}E -e "$0"`;
+    const check = `journalctl --quiet --no-pager -o cat _SYSTEMD_INVOCATION_ID="$INVOCATION_ID" | ${grep}`;
+    return ['/bin/sh', '-c', `until ${check}; do sleep 0.5; done`, pattern.ere];
   }
-  return ['/bin/sh', '-c', untilPasses(probeCheck(tier.ready)!)];
+  return ['/bin/sh', '-c', untilPasses(tier.readyCheck!)];
 }
 
 function restartPolicy(tier: ExportTier, warn: (text: string) => void): string {
@@ -105,8 +124,8 @@ function restartPolicy(tier: ExportTier, warn: (text: string) => void): string {
 }
 
 function serviceLines(model: SystemdModel, tier: ExportTier, warn: (text: string) => void): string[] {
-  const [file, ...args] = tier.command;
-  const executable = resolveExecutable(file!, tier.cwd, process.env.PATH);
+  const [file, ...args] = tier.command as [string, ...Word[]];
+  const executable = resolveExecutable(file, tier.cwd, process.env.PATH);
   if (executable === undefined) warn(`command "${file}" was not found on this machine's PATH: ExecStart= names it as is`);
   const lines = [
     '[Service]',
@@ -117,10 +136,10 @@ function serviceLines(model: SystemdModel, tier: ExportTier, warn: (text: string
     ...(tier.oneShot ? ['RemainAfterExit=yes'] : []),
     // A path as is (WorkingDirectory= takes no quotes), specifiers escaped.
     `WorkingDirectory=${tier.cwd.replace(/%/g, '%%')}`,
-    `ExecStart=${execLine([executable ?? file!, ...args])}`,
+    `ExecStart=${execLine([executable ?? file, ...args])}`,
   ];
   // A oneshot's ExecStartPost= runs after its process exits, and TimeoutStartSec= would bound the whole run.
-  const ready = tier.oneShot ? undefined : readinessCommand(tier);
+  const ready = tier.oneShot ? undefined : readinessCommand(tier, warn);
   if (ready && tier.ready) {
     lines.push(`# readiness: ${describeProbe(tier.ready)}, within ${tier.ready.timeoutMs} ms`);
     lines.push(`ExecStartPost=${execLine(ready)}`, `TimeoutStartSec=${seconds(tier.ready.timeoutMs)}`);
@@ -129,13 +148,13 @@ function serviceLines(model: SystemdModel, tier: ExportTier, warn: (text: string
   const secretKeys = Object.keys(tier.secrets);
   if (secretKeys.length > 0) {
     lines.push(`# secrets (${secretKeys.join(', ')}): install the file with mode 0600`);
-    lines.push(`EnvironmentFile=${secretsDir(model.app)}/${unitStem(model, tier.name)}.secrets.env`);
+    lines.push(environmentFile(model, tier));
   }
   if (tier.stop.command) {
-    const [stopFile, ...stopArgs] = tier.stop.command;
-    const stopExecutable = resolveExecutable(stopFile!, tier.cwd, process.env.PATH);
+    const [stopFile, ...stopArgs] = tier.stop.command as [string, ...Word[]];
+    const stopExecutable = resolveExecutable(stopFile, tier.cwd, process.env.PATH);
     if (stopExecutable === undefined) warn(`stop command "${stopFile}" was not found on this machine's PATH: ExecStop= names it as is`);
-    lines.push(`ExecStop=${execLine([stopExecutable ?? stopFile!, ...stopArgs])}`);
+    lines.push(`ExecStop=${execLine([stopExecutable ?? stopFile, ...stopArgs])}`);
   }
   lines.push(
     `Restart=${restartPolicy(tier, warn)}`,
@@ -171,7 +190,7 @@ function unitFile(model: SystemdModel, tier: ExportTier, warnings: ExportWarning
     warn(`backoff doubling from ${restart.backoff.initialMs} ms to ${restart.backoff.maxMs} ms: systemd 252 waits RestartSec= every time (RestartSteps= needs systemd 254)`);
   }
   oneShotWarnings(model, tier, warn);
-  if (tier.liveness && !tier.oneShot && probeCheck(tier.liveness) === undefined) {
+  if (tier.liveness && !tier.oneShot && tier.livenessCheck === undefined) {
     warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: a log line cannot be checked from a timer`);
   }
   const dependencies = Object.keys(tier.dependsOn).map((name) => unitName(model, name));
@@ -203,7 +222,7 @@ function unitFile(model: SystemdModel, tier: ExportTier, warnings: ExportWarning
 
 /** `<app>-<tier>-liveness` when the tier has a liveness probe a command can check. */
 function livenessName(model: SystemdModel, tier: ExportTier): string | undefined {
-  return tier.liveness && !tier.oneShot && probeCheck(tier.liveness) ? `${unitStem(model, tier.name)}-liveness` : undefined;
+  return tier.liveness && !tier.oneShot && tier.livenessCheck ? `${unitStem(model, tier.name)}-liveness` : undefined;
 }
 
 /**
@@ -215,10 +234,10 @@ function livenessFiles(model: SystemdModel, tier: ExportTier): ExportFile[] {
   if (!name || !tier.liveness) return [];
   const unit = unitName(model, tier.name);
   const { intervalMs, timeoutMs, failureThreshold } = tier.liveness;
-  const check = probeCheck(tier.liveness)!;
+  const check = tier.livenessCheck!;
   const script = [
     `state=/run/${name}.failures`,
-    `if timeout ${seconds(timeoutMs)} ${shellQuote(check)} >/dev/null 2>&1; then rm -f "$state"; exit 0; fi`,
+    `if timeout ${seconds(timeoutMs)} ${shellWords(check)} >/dev/null 2>&1; then rm -f "$state"; exit 0; fi`,
     'failures=$(( $(cat "$state" 2>/dev/null || echo 0) + 1 ))',
     `if [ "$failures" -ge ${failureThreshold} ]; then rm -f "$state"; exec systemctl restart ${unit}; fi`,
     'echo "$failures" > "$state"',
@@ -229,7 +248,19 @@ function livenessFiles(model: SystemdModel, tier: ExportTier): ExportFile[] {
   return [
     {
       name: `${name}.service`,
-      content: [...header, '[Unit]', description, ...bound, '', '[Service]', 'Type=oneshot', `ExecStart=${execLine(['/bin/sh', '-c', script])}`, ''].join('\n'),
+      content: [
+        ...header,
+        '[Unit]',
+        description,
+        ...bound,
+        '',
+        '[Service]',
+        'Type=oneshot',
+        // The check's secret arguments are in the tier's secrets file.
+        ...(hasSecret(check) ? [environmentFile(model, tier)] : []),
+        `ExecStart=${execLine(['/bin/sh', '-c', script])}`,
+        '',
+      ].join('\n'),
     },
     {
       name: `${name}.timer`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactText, registerSecretsOf } from '../../src/config/redact.js';
+import { holdsSecret, redactText, registerSecretsOf, secretArgs } from '../../src/config/redact.js';
 
 describe('redactText', () => {
   it('masks URL credentials: the password of user:password@, a bare token@ whole', () => {
@@ -66,3 +66,16 @@ describe('redactText', () => {
   });
 });
 
+
+describe('secretArgs (what land export moves out of a command)', () => {
+  it('marks each argument holding a secret and the value after a bare secret-named option; never the program', () => {
+    const argv = ['curl', '-H', 'Authorization: Bearer b-123456', '--password', 'pw-123456', '--api-key=k-123456', 'http://u:p@h/?token=t1', '-v', 'plain', 'sh -c app --token tok-1'];
+    expect(secretArgs(argv)).toEqual([false, false, true, false, true, true, true, false, false, true]);
+    expect(secretArgs(['--token'])).toEqual([false]);
+  });
+
+  it('holdsSecret takes an option given apart inside one text (a shell line), not a harmless one', () => {
+    expect(holdsSecret('echo stopping --token tok-sekrit-777')).toBe(true);
+    expect(holdsSecret('app --workers 4 --ssl-keyfile /etc/k')).toBe(false);
+  });
+});

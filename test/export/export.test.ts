@@ -244,9 +244,11 @@ describe('land export: every feature, each engine, read back field by field', ()
     const container = pod.containers[0];
     expect(container).toMatchObject({ name: 'api', image: 'shop:2.1.0', workingDir: '/app/services/api', command: ['node', CHILD, '--http', '58080'] });
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'shop-api-env' } }, { secretRef: { name: 'shop-api-secrets' } }]);
-    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/health?deep=1', port: 58080, scheme: 'HTTP' } });
-    expect(container.startupProbe).toMatchObject({ httpGet: { port: 58080 }, periodSeconds: 1, failureThreshold: 30 });
-    expect(container.livenessProbe).toEqual({ tcpSocket: { port: 58080 }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 });
+    // Probes of 127.0.0.1 run inside the container (the kubelet would reach the pod's address, not its loopback).
+    const httpCheck = ['sh', '-c', 'curl -fsS -o /dev/null --max-time 2 "$1" || wget -q -T 2 -O /dev/null "$1"', 'http-probe', 'http://127.0.0.1:58080/health?deep=1'];
+    expect(container.readinessProbe).toMatchObject({ exec: { command: httpCheck } });
+    expect(container.startupProbe).toMatchObject({ exec: { command: httpCheck }, periodSeconds: 1, failureThreshold: 30 });
+    expect(container.livenessProbe).toEqual({ exec: { command: ['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/58080'] }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 });
     expectContract(named('ConfigMap', 'shop-api-env').data, 'api');
     expect(named('ConfigMap', 'shop-api-env').data).toMatchObject({ API_MODE: 'strict', PRICE: '$5 is 100% "quoted"' });
     expect(named('Secret', 'shop-api-secrets').stringData).toEqual({ API_TOKEN: TOKEN, Authorize: KEY, DATABASE_URL });
@@ -254,7 +256,7 @@ describe('land export: every feature, each engine, read back field by field', ()
     const db = named('Deployment', 'shop-db').spec.template.spec;
     expect(db.terminationGracePeriodSeconds).toBe(7);
     expect(db.containers[0].lifecycle.preStop.exec.command).toEqual(['sh', '-c', 'kill -INT 1; sleep 7']);
-    expect(db.containers[0].readinessProbe).toMatchObject({ tcpSocket: { port: 55432 } });
+    expect(db.containers[0].readinessProbe).toMatchObject({ exec: { command: ['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/55432'] } });
     expect(db.containers[0].startupProbe).toMatchObject({ failureThreshold: 20 });
     const migrate = named('Job', 'shop-migrate').spec;
     expect(migrate.backoffLimit).toBe(0);

@@ -119,3 +119,26 @@ export function fileMode(file: string): number {
 export function allFiles(dir: string): Array<{ name: string; text: string }> {
   return readdirSync(dir).map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
 }
+
+/**
+ * An Exec line of a unit as the argv systemd runs: words split on unquoted spaces, double quotes with their C
+ * escapes undone, `$$` and `%%` back to `$` and `%`, and `${KEY}` (a word of its own) replaced by `env[KEY]`.
+ */
+export function execArgv(line: string, env: Record<string, string>): string[] {
+  const words: string[] = [];
+  for (const [, quoted, bare] of line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) {
+    const word = quoted !== undefined ? quoted.replace(/\\(["\\])/g, '$1').replace(/\\n/g, '\n') : bare!;
+    const variable = /^\$\{(\w+)\}$/.exec(word);
+    words.push(variable ? env[variable[1]!]! : word.replace(/\$\$/g, '$').replace(/%%/g, '%'));
+  }
+  return words;
+}
+
+/** A systemd EnvironmentFile (`KEY="value"` lines, as land writes them) as a record. */
+export function readEnvironmentFile(file: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [, key, value] of readFileSync(file, 'utf8').matchAll(/^(\w+)="((?:[^"\\]|\\.)*)"$/gm)) {
+    env[key!] = value!.replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
+  }
+  return env;
+}

@@ -152,7 +152,7 @@ describe('export names that an engine would fold together', () => {
     expect(await landDone(['check'], folder)).toMatchObject({ code: 0, stdout: '' });
     const exported = await landDone(['export', 'systemd', '--out', join(root, 'unnamed')], folder);
     expect(exported.code).toBe(2);
-    expect(exported.stderr).toMatch(/^land: land\.config\.mjs: app: not set, and the folder's name "my shop" that stands in for it is not an application name of .*: set app\n$/);
+    expect(exported.stderr).toMatch(/^land: land\.config\.mjs: app: not set, and the folder's name "my shop" that stands in for it is not an application name of .*: set app, or pass --app <name> to land export\n$/);
     expect(existsSync(join(root, 'unnamed'))).toBe(false);
     writeFileSync(join(folder, 'land.config.mjs'), "export default { app: 'my-shop', tiers: { api: { command: ['sleep', '60'] } } };\n");
     expect((await landDone(['export', 'systemd', '--out', join(root, 'named')], folder)).code).toBe(0);

@@ -1,0 +1,169 @@
+/**
+ * Secrets in the commands `land export` writes: a tier's command, its probes and its stop command. Each secret
+ * argument goes to the 0600 files only, and each engine's rendering still runs the same argv: the test runs what
+ * each engine would run (the unit's Exec lines, Compose's command and healthcheck, the Deployment's command, probes
+ * and preStop hook) here, with the environment the engine would give it, against a real server that checks the
+ * credentials. Also Kubernetes' loopback probes: run inside the container (exec), not from the kubelet.
+ */
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { landDone, makeProject, removeProjects } from '../helpers/land.js';
+import { allFiles, composeConfig, execArgv, fileMode, readEnvironmentFile, readKubernetes, readUnit, verifyUnits, type KubeObject } from './helpers.js';
+
+const SECRETS = ['hunter2', 'abc123', 'pw-plain-123', 'bearer-sekrit-999', 'tok-sekrit-777', 'cmdkey-999'];
+const root = mkdtempSync(join(tmpdir(), 'land-export-command-secrets-'));
+const out = (engine: string) => join(root, engine);
+/** Where the commands under test write their argv, one file each. */
+const written = (name: string) => join(root, `${name}.txt`);
+const outputs: Record<string, { code: number | null; stdout: string; stderr: string }> = {};
+let server: Server;
+let port = 0;
+
+/** Runs an argv with only the given environment (and PATH); its exit code. */
+function run(argv: readonly string[], env: Record<string, string>): Promise<number> {
+  return new Promise((done) => {
+    execFile(argv[0]!, argv.slice(1), { env: { PATH: process.env.PATH, ...env }, timeout: 15_000 }, (error) => {
+      done(error ? (typeof error.code === 'number' ? error.code : 1) : 0);
+    });
+  });
+}
+
+const argvWritten = (name: string) => readFileSync(written(name), 'utf8');
+const clear = () => {
+  for (const name of ['cmd', 'ready', 'stop']) rmSync(written(name), { force: true });
+};
+
+beforeAll(async () => {
+  // Basic auth and the token for /, the Bearer token for /bearer, nothing for /open: a probe that lost one gets a 401.
+  server = createServer((request, response) => {
+    const basic = `Basic ${Buffer.from('user:hunter2').toString('base64')}`;
+    const ok = request.url === '/open' || (request.url === '/bearer' ? request.headers.authorization === 'Bearer bearer-sekrit-999' : request.url === '/?token=abc123' && request.headers.authorization === basic);
+    response.writeHead(ok ? 200 : 401).end();
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  port = (server.address() as AddressInfo).port;
+  const record = (name: string) => ['sh', '-c', 'printf "%s\\n" "$@" > "$0"', written(name)];
+  const dir = makeProject({
+    config: {
+      app: 'qapp',
+      tiers: {
+        api: { command: [...record('cmd'), '--api-key=cmdkey-999', 'plain'], ready: { http: `http://user:hunter2@127.0.0.1:${port}/?token=abc123` } },
+        svc: {
+          command: ['sleep', '100'],
+          ready: { exec: [...record('ready'), '--password', 'pw-plain-123'] },
+          liveness: { exec: ['curl', '-fsS', '-H', 'Authorization: Bearer bearer-sekrit-999', `http://127.0.0.1:${port}/bearer`] },
+          stop: { command: ['sh', '-c', `echo stopping --token tok-sekrit-777 > ${written('stop')}`] },
+        },
+        net: { command: ['sleep', '100'], ready: { tcp: port }, liveness: { http: `http://localhost:${port}/open` } },
+        far: { command: ['sleep', '100'], ready: { tcp: 5432, host: 'db.internal' }, liveness: { http: 'http://web.internal:8080/health?deep=1' } },
+      },
+    },
+  });
+  await Promise.all(
+    (['systemd', 'compose', 'kubernetes'] as const).map(async (engine) => {
+      outputs[engine] = await landDone(['export', engine, '--out', out(engine)], dir);
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  removeProjects();
+  rmSync(root, { recursive: true, force: true });
+  await new Promise((closed) => server.close(closed));
+});
+
+describe('land export: secrets in commands, probes and stop commands', () => {
+  it('every engine: no secret outside the 0600 files, nor on the terminal', () => {
+    for (const engine of ['systemd', 'compose', 'kubernetes'] as const) {
+      const { code, stdout, stderr } = outputs[engine]!;
+      expect(code, stderr).toBe(0);
+      for (const secret of SECRETS) expect(stdout + stderr).not.toContain(secret);
+      const files = allFiles(out(engine));
+      for (const file of files) {
+        const holds = SECRETS.filter((secret) => file.text.includes(secret));
+        if (fileMode(join(out(engine), file.name)) !== 0o600) expect(holds, `${engine} ${file.name}`).toEqual([]);
+      }
+      // Each secret is in a 0600 file.
+      const secretText = files.filter((file) => fileMode(join(out(engine), file.name)) === 0o600).map((file) => file.text).join('\n');
+      for (const secret of SECRETS) expect(secretText, `${engine} ${secret}`).toContain(secret);
+    }
+  });
+
+  it('systemd: the units verify; command, probes, liveness check and stop command run as written, the secrets read from the EnvironmentFile=', async () => {
+    const dir = out('systemd');
+    const verified = await verifyUnits(dir);
+    expect(verified.stderr).toBe('');
+    const api = readUnit(join(dir, 'qapp-api.service')).Service!;
+    const svc = readUnit(join(dir, 'qapp-svc.service')).Service!;
+    const apiEnv = readEnvironmentFile(join(dir, 'qapp-api.secrets.env'));
+    const svcEnv = readEnvironmentFile(join(dir, 'qapp-svc.secrets.env'));
+    expect(api.EnvironmentFile).toEqual(['/etc/land/qapp/qapp-api.secrets.env']);
+    clear();
+    expect(await run(execArgv(api.ExecStart![0]!, apiEnv), {})).toBe(0);
+    expect(argvWritten('cmd')).toBe('--api-key=cmdkey-999\nplain\n');
+    // The readiness wait passes only with the URL's user:password and its ?token=.
+    expect(await run(execArgv(api.ExecStartPost![0]!, apiEnv), apiEnv)).toBe(0);
+    expect(await run(execArgv(svc.ExecStartPost![0]!, svcEnv), svcEnv)).toBe(0);
+    expect(argvWritten('ready')).toBe('--password\npw-plain-123\n');
+    expect(await run(execArgv(svc.ExecStop![0]!, svcEnv), svcEnv)).toBe(0);
+    expect(argvWritten('stop')).toBe('stopping --token tok-sekrit-777\n');
+    // The liveness unit reads the tier's secrets file too; its check, run alone, passes with the Bearer token.
+    const liveness = readUnit(join(dir, 'qapp-svc-liveness.service')).Service!;
+    expect(liveness.EnvironmentFile).toEqual(['/etc/land/qapp/qapp-svc.secrets.env']);
+    const check = /if timeout \d+ (.*) >\/dev\/null 2>&1; then/.exec(execArgv(liveness.ExecStart![0]!, svcEnv)[2]!)![1]!;
+    expect(await run(['sh', '-c', check], svcEnv)).toBe(0);
+    expect(await run(['sh', '-c', check], {})).not.toBe(0);
+  });
+
+  it('compose: the file validates; the command and healthchecks run as written with the env_file the service gets', async () => {
+    const { code, stderr, config } = await composeConfig(out('compose'));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const api = config.services.api!;
+    const svc = config.services.svc!;
+    clear();
+    expect(await run(api.command, api.environment)).toBe(0);
+    expect(argvWritten('cmd')).toBe('--api-key=cmdkey-999\nplain\n');
+    expect(api.healthcheck.test[0]).toBe('CMD');
+    expect(await run(api.healthcheck.test.slice(1), api.environment)).toBe(0);
+    expect(await run(svc.healthcheck.test.slice(1), svc.environment)).toBe(0);
+    expect(argvWritten('ready')).toBe('--password\npw-plain-123\n');
+    // Without the secrets the service gets from its env_file, the healthcheck fails: the value is not in compose.yaml.
+    const { LAND_READY_SECRET_1: _, ...withoutSecret } = api.environment as Record<string, string>;
+    expect(await run(api.healthcheck.test.slice(1), withoutSecret)).not.toBe(0);
+  });
+
+  it('kubernetes: the objects validate; command, probes and preStop hook run as written with the Secret; loopback probes run inside the container', async () => {
+    const objects = readKubernetes(join(out('kubernetes'), 'qapp.yaml'));
+    const secrets = readKubernetes(join(out('kubernetes'), 'qapp-secrets.yaml'));
+    const container = (tier: string) => objects.find((o: KubeObject) => o.kind === 'Deployment' && o.metadata.name === `qapp-${tier}`)!.spec.template.spec.containers[0];
+    const secretOf = (tier: string) => secrets.find((o: KubeObject) => o.metadata.name === `qapp-${tier}-secrets`)!.stringData as Record<string, string>;
+    // Kubernetes expands $(KEY) in a container's command from its environment, and $$ to $.
+    const expand = (argv: string[], env: Record<string, string>) => argv.map((word) => word.replace(/\$\$|\$\((\w+)\)/g, (text, key: string | undefined) => (key ? env[key] ?? text : '$')));
+    clear();
+    expect(await run(expand(container('api').command, secretOf('api')), {})).toBe(0);
+    expect(argvWritten('cmd')).toBe('--api-key=cmdkey-999\nplain\n');
+    for (const probe of ['startupProbe', 'readinessProbe']) {
+      expect(container('api')[probe].httpGet).toBeUndefined();
+      expect(await run(container('api')[probe].exec.command, secretOf('api'))).toBe(0);
+    }
+    expect(await run(container('svc').readinessProbe.exec.command, secretOf('svc'))).toBe(0);
+    expect(argvWritten('ready')).toBe('--password\npw-plain-123\n');
+    expect(await run(container('svc').livenessProbe.exec.command, secretOf('svc'))).toBe(0);
+    expect(await run(container('svc').lifecycle.preStop.exec.command, secretOf('svc'))).toBe(0);
+    expect(argvWritten('stop')).toBe('stopping --token tok-sekrit-777\n');
+    // Loopback: checked from inside the container, where a server listening on 127.0.0.1 answers.
+    expect(container('net').readinessProbe.exec.command).toEqual(['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`]);
+    expect(container('net').livenessProbe.exec.command[0]).toBe('sh');
+    expect(await run(container('net').readinessProbe.exec.command, {})).toBe(0);
+    expect(await run(container('net').livenessProbe.exec.command, {})).toBe(0);
+    // Another host: the kubelet probes it, as before.
+    expect(container('far').readinessProbe).toMatchObject({ tcpSocket: { port: 5432, host: 'db.internal' } });
+    expect(container('far').livenessProbe).toMatchObject({ httpGet: { path: '/health?deep=1', port: 8080, host: 'web.internal', scheme: 'HTTP' } });
+  });
+});
