@@ -323,10 +323,11 @@ async function runUntilStopped(boot: Boot, options: StackOptions): Promise<Stopp
 async function closeStack({ boot, dashboard }: { boot: Boot; dashboard: Dashboard }, { shown, left, strays }: Stopped, ending?: string): Promise<number> {
   const { plan, supervisor, control, telemetry, receiver } = boot;
   const rootDir = plan.config.rootDir;
-  // For a `land down` that finds the socket closed while land is still exiting (src/cli/down.ts).
-  if (left.length > 0) {
+  // For a `land down` that finds the socket closed while land is still exiting (src/cli/down.ts): what it left, and
+  // the strays it named.
+  if (left.length > 0 || strays.length > 0) {
     try {
-      writePidRecord(rootDir, supervisor.bootId, left);
+      writePidRecord(rootDir, supervisor.bootId, { left, strays });
     } catch {
       // Best effort: such a land down then names nothing; land's own stderr still does.
     }

@@ -5,11 +5,12 @@
  * stop commands that run (and leave nothing behind), fail or hang (a bounded SIGKILL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
+import { slowFollower } from '../helpers/slow-follower.js';
 import { child, freePort, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, ROOT, waitUntil } from '../helpers/land.js';
 
 const DAEMON = join(ROOT, 'test', 'fixtures', 'daemon.mjs');
@@ -284,6 +285,41 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
         expect(said).toContain(`land: pid ${hidden} (node), which a failed start of tier w.2 named as maybe its daemon, is still running: land did not stop it`);
       }
     } finally {
+      process.kill(hidden, 'SIGKILL');
+    }
+  }, 60_000);
+
+  it('is named by a land down that finds the control socket already closed (from the pid record)', async () => {
+    const [port, pidHidden, askHidden] = [await freePort(), scratchFile('late-down.pid'), scratchFile('ask-late-down')];
+    startStarter(askHidden, ['--tcp', port, '--pidfile', pidHidden]);
+    const dir = makeProject({
+      config: {
+        tiers: {
+          hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' } },
+          f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 9000), restart: { policy: 'never' } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/hidden: crashed → failed/);
+    const hidden = pidIn(pidHidden);
+    // A follower behind that keeps reading, slowly: land's closing control server waits for it (up to 10 s), its
+    // socket refusing new connections, after the shutdown has ended and before land exits.
+    const follower = await slowFollower(join(dir, '.land', 'run', 'land.sock'), '/tiers/f/logs?follow=1&format=text');
+    try {
+      await run.waitFor(/f +\| waiting/);
+      writeFileSync(join(dir, 'go'), '');
+      await run.waitFor(/flood done/);
+      run.proc.kill('SIGINT');
+      await run.waitFor(/every tier stopped; still running, named by a failed daemon start/);
+      const down = await landDone(['down'], dir);
+      expect(down.stderr).toMatch(/^land: boot \S+ is already stopping \(land pid \d+\)…$/m);
+      expect(down.stderr).toContain(`land: pid ${hidden} (node), which a failed start of tier hidden named as maybe its daemon, is still running: land did not stop it`);
+      expect(down.code, down.stderr).toBe(0);
+      expect((await run.exited).code).toBe(0);
+      expect(isAlive(hidden)).toBe(true);
+    } finally {
+      follower.stop();
       process.kill(hidden, 'SIGKILL');
     }
   }, 60_000);
