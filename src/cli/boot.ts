@@ -240,7 +240,18 @@ async function openReceiver(plan: BootPlan, bootId: string, telemetry: MountainT
   }
 }
 
-export async function runStack(plan: BootPlan, options: StackOptions & DashboardFlags): Promise<number> {
+/** The dashboard, if asked for: closed with the rest of the stack. */
+type Dashboard = Awaited<ReturnType<typeof openDashboard>>;
+
+/** What the shutdown's end said: what it left running, and the strays it named. */
+interface Stopped {
+  shown: 'tui' | 'plain';
+  left: StillRunning[];
+  strays: NamedStray[];
+}
+
+/** Opening: dashboard, telemetry, receiver, supervisor, control socket, pid record, exit paths. Nothing started yet. */
+async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags): Promise<{ boot: Boot; dashboard: Dashboard }> {
   const rootDir = plan.config.rootDir;
   guardStdio();
   // First, so a port it cannot have is refused before anything else exists; it reads the stack only when asked.
@@ -279,7 +290,12 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
   if (dashboard) process.stderr.write(`land: dashboard on ${dashboard.loginUrl}\n`);
+  return { boot, dashboard };
+}
 
+/** Running: the stack is started and shown until its shutdown has ended. */
+async function runUntilStopped(boot: Boot, options: StackOptions): Promise<Stopped> {
+  const { supervisor, plan } = boot;
   let left: StillRunning[] = [];
   let strays: NamedStray[] = [];
   const stopped = new Promise<void>((resolve) =>
@@ -300,10 +316,18 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   const shown = options.inBackground ? await runWithoutDisplay(boot, options.inBackground, stopped) : await showStack(boot, stopped, options.tui);
   await stopped;
   clearInterval(keepAlive);
-  // For a `land down` that finds the socket closed while land is still exiting (src/cli/down.ts).
-  if (left.length > 0) {
+  return { shown, left, strays };
+}
+
+/** Closing, once the stack has stopped: the pid record's last word, then control, dashboard, telemetry; the last lines. */
+async function closeStack({ boot, dashboard }: { boot: Boot; dashboard: Dashboard }, { shown, left, strays }: Stopped, ending?: string): Promise<number> {
+  const { plan, supervisor, control, telemetry, receiver } = boot;
+  const rootDir = plan.config.rootDir;
+  // For a `land down` that finds the socket closed while land is still exiting (src/cli/down.ts): what it left, and
+  // the strays it named.
+  if (left.length > 0 || strays.length > 0) {
     try {
-      writePidRecord(rootDir, bootId, left);
+      writePidRecord(rootDir, supervisor.bootId, { left, strays });
     } catch {
       // Best effort: such a land down then names nothing; land's own stderr still does.
     }
@@ -322,8 +346,15 @@ export async function runStack(plan: BootPlan, options: StackOptions & Dashboard
   removePidRecord(rootDir);
   // The UI said why it stopped while it was up; once it is gone the terminal should still say it.
   if (shown === 'tui' && boot.how.end) tell(`land: stopped: ${boot.how.end.reason}`);
-  const exitCode = stackCode(boot.how, options.ending);
+  const exitCode = stackCode(boot.how, ending);
   // Said last, where it is seen (after the UI is gone, after the counts); the design's promise was not kept.
   for (const line of [...describeStillRunning(left), ...describeStrays(strays)]) tell(`land: ${line}`);
   return left.length > 0 && exitCode === 0 ? EXIT_LEFT_BEHIND : exitCode;
+}
+
+/** A stack's life: opened, run until its shutdown has ended, closed; resolves with land's exit code. */
+export async function runStack(plan: BootPlan, options: StackOptions & DashboardFlags): Promise<number> {
+  const opened = await openStack(plan, options);
+  const stopped = await runUntilStopped(opened.boot, options);
+  return closeStack(opened, stopped, options.ending);
 }

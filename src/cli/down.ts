@@ -50,14 +50,14 @@ async function requestShutdown(options: TargetOptions): Promise<Heard> {
 
 /**
  * The land of this project that is exiting after its shutdown (its socket closed, its pid file still there),
- * from the pid file: who it is and what its shutdown left. Nothing when no land runs.
+ * from the pid file: who it is, what its shutdown left, and the strays it named. Nothing when no land runs.
  */
 async function exiting(options: TargetOptions): Promise<Heard> {
   // Loaded only here: the pid file's module brings the process-tree code, which a quick client does not need.
-  const { liveLand, readPidRecord } = await import('../supervisor/pidfile.js');
+  const { liveLand, readPidRecord, straysOfRecord } = await import('../supervisor/pidfile.js');
   const record = liveLand(readPidRecord(findTarget(options).rootDir));
   if (!record) return {};
-  return { land: { pid: record.pid, bootId: record.bootId, startTime: record.startTime }, left: record.left };
+  return { land: { pid: record.pid, bootId: record.bootId, startTime: record.startTime }, left: record.left, strays: straysOfRecord(record) };
 }
 
 async function waitForExit({ pid, startTime }: { pid: number; startTime?: string }): Promise<void> {

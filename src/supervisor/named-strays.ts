@@ -14,9 +14,14 @@ export interface KnownStray {
 /** At most this many are kept, the newest: the shutdown's end names what still runs, not a history. */
 export const MAX_NAMED_STRAYS = 32;
 
+/** Those of `known` still running: the same pid with the same start time. */
+export function runningStrays<T extends KnownStray>(known: readonly T[]): T[] {
+  return known.filter(({ pid, startTime }) => sameProcess(pid, startTime) !== undefined);
+}
+
 /** Adds `found` to `known` in place: entries no longer the same process go, duplicates are not added, the newest kept. */
-export function addStrays(known: KnownStray[], found: readonly KnownStray[]): void {
-  const running = known.filter(({ pid, startTime }) => sameProcess(pid, startTime) !== undefined);
+export function addStrays<T extends KnownStray>(known: T[], found: readonly T[]): void {
+  const running = runningStrays(known);
   for (const stray of found) {
     if (!running.some((entry) => entry.pid === stray.pid && entry.startTime === stray.startTime)) running.push(stray);
   }

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { readPrivateFile, removeFile, writePrivateFile } from '../control/private-dir.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
-import { NOTHING_LEFT, type Leftovers, type StillRunning } from './left-behind.js';
+import { NOTHING_LEFT, type Leftovers, type NamedStray, type StillRunning } from './left-behind.js';
+import { MAX_NAMED_STRAYS } from './named-strays.js';
 import { processesMarked, readProc, sameProcess } from './process-tree.js';
 
 export interface PidRecord {
@@ -25,6 +26,21 @@ export interface PidRecord {
    * socket has closed, while land is still exiting, says them from here.
    */
   left?: StillRunning[];
+  /**
+   * Written with `left`: what failed daemon starts named and land did not stop, still running at the shutdown's end
+   * (at most MAX_NAMED_STRAYS), each with its start time, so that a later reader names only the same processes.
+   */
+  strays?: RecordedStray[];
+}
+
+export interface RecordedStray extends NamedStray {
+  startTime: string;
+}
+
+/** What the shutdown's end left: written into the pid record for a `land down` that comes after the socket closed. */
+export interface ShutdownLeft {
+  left?: StillRunning[];
+  strays?: readonly NamedStray[];
 }
 
 export function runDir(rootDir: string): string {
@@ -95,9 +111,37 @@ export async function reapBootAndWait(bootId: string): Promise<{ reaped: number[
 }
 
 /** Written beside its final name and renamed over it (private-dir.ts), in the folder made private beforehand. */
-export function writePidRecord(rootDir: string, bootId: string, left?: StillRunning[]): void {
-  const record: PidRecord = { pid: process.pid, startTime: readProc(process.pid)?.startTime ?? '', bootId, ...(left ? { left } : {}) };
+export function writePidRecord(rootDir: string, bootId: string, { left, strays }: ShutdownLeft = {}): void {
+  const recorded = recordStrays(strays ?? []);
+  const record: PidRecord = {
+    pid: process.pid,
+    startTime: readProc(process.pid)?.startTime ?? '',
+    bootId,
+    ...(left && left.length > 0 ? { left } : {}),
+    ...(recorded.length > 0 ? { strays: recorded } : {}),
+  };
   writePrivateFile(pidPath(rootDir), `${JSON.stringify(record)}\n`);
+}
+
+/** The strays with their start times, read now (the shutdown has just found them running), bounded. */
+function recordStrays(strays: readonly NamedStray[]): RecordedStray[] {
+  return strays.slice(0, MAX_NAMED_STRAYS).flatMap(({ tier, pid, name }) => {
+    const startTime = readProc(pid)?.startTime;
+    return startTime === undefined ? [] : [{ tier, pid, name, startTime }];
+  });
+}
+
+/**
+ * The record's strays still running (the same pid and start time), as a client prints them. A record is this user's
+ * own file, yet each entry is checked: a malformed one is skipped, not printed.
+ */
+export function straysOfRecord(record: PidRecord): NamedStray[] {
+  if (!Array.isArray(record.strays)) return [];
+  return record.strays
+    .slice(0, MAX_NAMED_STRAYS)
+    .filter(({ tier, pid, name, startTime }: Partial<RecordedStray>) => typeof tier === 'string' && typeof name === 'string' && typeof startTime === 'string' && Number.isInteger(pid))
+    .filter(({ pid, startTime }) => sameProcess(pid, startTime) !== undefined)
+    .map(({ tier, pid, name }) => ({ tier, pid, name }));
 }
 
 export function removePidRecord(rootDir: string): void {

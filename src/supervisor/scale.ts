@@ -8,6 +8,7 @@ import { MAX_REPLICAS } from '../config/limits.js';
 import { ControlError } from './control-error.js';
 import { ofTier, type StillRunning } from './left-behind.js';
 import type { LeftProcesses } from './left-processes.js';
+import type { KnownStray } from './named-strays.js';
 import { noReplicasMessage } from './replica-hint.js';
 import { replicaConfig } from './replicas.js';
 import type { TierProcess } from './tier-process.js';
@@ -22,6 +23,8 @@ export interface ScaleContext {
   emit(event: SupervisorEvent): void;
   /** A removed replica's stops gave up on processes: kept, so that the shutdown still names those still running. */
   keepLeft(tier: string, left: LeftProcesses): void;
+  /** What a removed replica's failed daemon starts named: kept, so that the shutdown's end still names those running. */
+  keepStrays(tier: string, strays: readonly KnownStray[]): void;
 }
 
 function checkRequest(tiers: TierSet, group: string, count: number): TierProcess[] {
@@ -60,6 +63,7 @@ export async function scaleGroup(ctx: ScaleContext, group: string, count: number
       const stopLeft = await tier.remove(`removed by land scale ${group} ${count}`);
       ctx.tiers.remove(tier);
       if (tier.left.running().pids.length > 0) ctx.keepLeft(tier.name, tier.left);
+      if (tier.knownStrays.length > 0) ctx.keepStrays(tier.name, tier.knownStrays);
       await tier.closeLog();
       return ofTier(tier.name, stopLeft);
     }),

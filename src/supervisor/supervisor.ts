@@ -11,8 +11,9 @@ import { blockedBy, dependenciesMet, startReason } from './dependency-gates.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
-import { ofTier, type Leftovers, type StillRunning } from './left-behind.js';
+import { ofTier, type Leftovers, type NamedStray, type StillRunning } from './left-behind.js';
 import type { LeftProcesses } from './left-processes.js';
+import { addStrays, runningStrays, type KnownStray } from './named-strays.js';
 import { signalTree, type TreeTarget } from './process-tree.js';
 import type { MemoryWatch } from './memory-watch.js';
 import type { LogEntry, RecentReader } from './recent-lines.js';
@@ -75,6 +76,8 @@ export class Supervisor implements SupervisorControl {
   private readonly commands = new CommandQueue();
   /** What the stops of replicas removed by `land scale` gave up on (the tiers' own lists go with them). */
   private readonly removedLeft: Array<{ tier: string; left: LeftProcesses }> = [];
+  /** What failed daemon starts of replicas `land scale` removed named (bounded as a tier's own: named-strays.ts). */
+  private readonly removedStrays: Array<KnownStray & { tier: string }> = [];
   private shutdownPromise?: Promise<void>;
   /** Nothing starts before start(): gated tiers publish `disabled` while the stack is still being built. */
   private booted = false;
@@ -296,6 +299,7 @@ export class Supervisor implements SupervisorControl {
           },
           emit: (event) => this.emit(event),
           keepLeft: (tier, left) => this.removedLeft.push({ tier, left }),
+          keepStrays: (tier, strays) => addStrays(this.removedStrays, strays.map((stray) => ({ ...stray, tier }))),
         },
         name,
         count,
@@ -343,8 +347,15 @@ export class Supervisor implements SupervisorControl {
     await Promise.all(ordered.map((tier) => tier.closeLog()));
     const left = this.stillRunning(swept);
     // Named, never signalled: a failed daemon start's orphans may be the tier's daemon, or anybody's.
-    const strays = this.tiers.all().flatMap((tier) => tier.straysRunning());
+    const strays = this.straysRunning();
     this.emit({ type: 'shutdown', phase: 'end', reason, at: Date.now(), ...(left.length > 0 ? { left } : {}), ...(strays.length > 0 ? { strays } : {}) });
+  }
+
+  /** The strays still running that failed daemon starts named, removed replicas' included, each pid once. */
+  private straysRunning(): NamedStray[] {
+    const removed = runningStrays(this.removedStrays).map(({ tier, pid, name }) => ({ tier, pid, name }));
+    const all = [...removed, ...this.tiers.all().flatMap((tier) => tier.straysRunning())];
+    return all.filter((stray, index) => all.findIndex((other) => other.pid === stray.pid) === index);
   }
 
   /**

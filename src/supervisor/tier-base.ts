@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { DaemonLife } from './daemon-life.js';
 import type { LeftBehind, Leftovers, NamedStray } from './left-behind.js';
-import { sameProcess } from './process-tree.js';
+import { runningStrays, type KnownStray } from './named-strays.js';
 import type { LineBlock } from './line-block.js';
 import type { OutputGate } from './output-gate.js';
 import { RestartBudget } from './restart-policy.js';
@@ -119,7 +119,7 @@ export abstract class TierBase {
   /** What the last stop that gave up left running (left-behind.ts). */
   protected leftBehind?: LeftBehind;
   /** What this tier's failed daemon starts named as maybe its daemon, by identity (left-behind.ts NamedStray). */
-  protected readonly namedStrays: Array<{ pid: number; startTime: string; name: string }> = [];
+  protected readonly namedStrays: KnownStray[] = [];
 
   constructor(
     readonly config: ResolvedTier,
@@ -157,9 +157,14 @@ export abstract class TierBase {
     return this.state === 'exited' && this.lastExit?.code === 0;
   }
 
+  /** What its failed daemon starts named, by identity: `land scale` hands a removed replica's to the supervisor. */
+  get knownStrays(): readonly KnownStray[] {
+    return this.namedStrays;
+  }
+
   /** The processes its failed daemon starts named that still run (the same pid and start time). */
   straysRunning(): NamedStray[] {
-    return this.namedStrays.filter(({ pid, startTime }) => sameProcess(pid, startTime) !== undefined).map(({ pid, name }) => ({ tier: this.name, pid, name }));
+    return runningStrays(this.namedStrays).map(({ pid, name }) => ({ tier: this.name, pid, name }));
   }
 
   snapshot(): TierSnapshot {

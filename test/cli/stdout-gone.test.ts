@@ -5,7 +5,10 @@
  * rules (its stack runs on).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, isAlive, LAND_BIN, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf } from '../control/helpers.js';
@@ -44,6 +47,45 @@ function orphanTails(): number[] {
       }
     })
     .map(Number);
+}
+
+/** GNU tail watchers (reader-watch.ts) of the land with pid `land`. */
+function tailsOf(land: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return argv[0] === 'tail' && argv.includes(`--pid=${land}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * `land <args>` whose stdout is one end of a unix socket connection; the test holds the other end, `reader`, which
+ * may shut its write side only (`end()`: still reading) or close.
+ */
+async function landWithSocketStdout(args: string[], cwd: string): Promise<{ reader: Socket; read: () => string; ended: Promise<Ended> }> {
+  const path = join(cwd, `reader-${Math.random().toString(36).slice(2)}.sock`);
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const reader = connect({ path, allowHalfOpen: true });
+  const landEnd = await accepted;
+  const proc = spawn(process.execPath, [LAND_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', landEnd, 'pipe'] });
+  // land has its own copy now: the test keeps the reader's end only.
+  landEnd.destroy();
+  server.close();
+  let out = '';
+  let err = '';
+  reader.setEncoding('utf8').on('data', (text: string) => (out += text));
+  reader.on('error', () => undefined);
+  proc.stderr!.setEncoding('utf8').on('data', (text: string) => (err += text));
+  const ended = new Promise<Ended>((resolve) => proc.once('close', (code) => resolve({ code, stdout: out, stderr: err })));
+  return { reader, read: () => out, ended };
 }
 
 /** A bash command line (a pipeline), its exit code and output. */
@@ -155,6 +197,52 @@ describe("a command's stdout that fails", () => {
     await waitUntil(() => orphanTails().length === 0, 10_000, 'the reader watchers to end');
     expect((await landDone(['down'], dir)).code).toBe(0);
   }, 120_000);
+
+  it('land logs -f keeps following a socket reader that only shut its own write side, and ends when it closes', async () => {
+    const quiet = 'echo once; while [ ! -e go ]; do sleep 0.05; done; echo later; exec sleep 1000';
+    const dir = makeProject({ config: { tiers: { quiet: { command: ['sh', '-c', quiet] } } } });
+    const up = land(['up', '-d'], dir);
+    runs.push(up);
+    backgrounds.push(dir);
+    await up.exited;
+    const [half, full] = [await landWithSocketStdout(['logs', 'quiet', '-f'], dir), await landWithSocketStdout(['logs', 'quiet', '-f'], dir)];
+    await waitUntil(() => half.read().includes('once') && full.read().includes('once'), 10_000, 'the first line');
+    // shutdown(SHUT_WR): it says it will send nothing more, and goes on reading.
+    half.reader.end();
+    full.reader.destroy();
+    // The reader that closed is noticed on land's heartbeat, without a line to write…
+    expect(await full.ended).toMatchObject({ code: 0, stderr: '' });
+    // …and so would the half-closed one have been by now, were it taken for gone (a second's heartbeat, twice over).
+    await sleep(2000);
+    writeFileSync(join(dir, 'go'), '');
+    await waitUntil(() => half.read().includes('later'), 10_000, 'the later line through the half-closed socket');
+    half.reader.destroy();
+    expect(await half.ended).toMatchObject({ code: 0, stderr: '' });
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  }, 60_000);
+
+  it('land logs -f killed with SIGKILL and never reaped ends its pipe all the same: its tail watcher goes with it', async () => {
+    const dir = makeProject({ config: { tiers: { quiet: { command: ['sh', '-c', 'echo once; exec sleep 1000'] } } } });
+    const up = land(['up', '-d'], dir);
+    runs.push(up);
+    backgrounds.push(dir);
+    await up.exited;
+    // land's stdout is a pipe to a reader that waits for its end; land's parent never reaps it (a sleep exec'd in
+    // its place), as a program that reads a killed child's output to the end before it waits for the child.
+    const logs = `sh -c 'echo $$ > land.pid.test; exec "${process.execPath}" "${LAND_BIN}" logs quiet -f'`;
+    const parent = spawn('sh', ['-c', `${logs} | { cat >/dev/null; touch reader-saw-end; } & exec sleep 300`], { cwd: dir, stdio: 'ignore' });
+    try {
+      await waitUntil(() => existsSync(join(dir, 'land.pid.test')), 10_000, 'land logs to start');
+      const pid = Number(readFileSync(join(dir, 'land.pid.test'), 'utf8'));
+      await waitUntil(() => tailsOf(pid).length > 0, 10_000, 'the reader watch to start');
+      process.kill(pid, 'SIGKILL');
+      await waitUntil(() => existsSync(join(dir, 'reader-saw-end')), 10_000, 'the reader to see the end of the output');
+      expect(tailsOf(pid)).toEqual([]);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  }, 60_000);
 
   it('a check that finds problems exits 2 whoever reads it', async () => {
     const dir = makeProject({ config: { tiers: { a: { command: [] } } } });

@@ -8,10 +8,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, isAlive, makeProject, removeProjects, ROOT, type LandRun } from '../helpers/land.js';
+import { slowFollower } from '../helpers/slow-follower.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
 import { cleanUp } from '../control/helpers.js';
 import { asNobody, endsWithin, NOBODY, sleeper, tierWhen } from './support.js';
@@ -269,22 +269,4 @@ function ppidOf(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A streaming GET that reads 4 KiB every 200 ms once its answer has started: behind, but never stalled. */
-async function slowFollower(socketPath: string, path: string): Promise<{ stop(): void }> {
-  const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-    const req = request({ socketPath, path, agent: false }, resolve);
-    req.on('error', reject);
-    req.end();
-  });
-  res.pause();
-  res.on('error', () => undefined);
-  const timer = setInterval(() => res.read(4096), 200);
-  return {
-    stop() {
-      clearInterval(timer);
-      res.destroy();
-    },
-  };
 }

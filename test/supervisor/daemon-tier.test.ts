@@ -5,11 +5,12 @@
  * stop commands that run (and leave nothing behind), fail or hang (a bounded SIGKILL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
+import { slowFollower } from '../helpers/slow-follower.js';
 import { child, freePort, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, ROOT, waitUntil } from '../helpers/land.js';
 
 const DAEMON = join(ROOT, 'test', 'fixtures', 'daemon.mjs');
@@ -173,6 +174,8 @@ function startStarter(request: string, daemonArgs: Array<string | number>): Chil
 }
 const starters: ChildProcess[] = [];
 afterAll(() => starters.forEach((starter) => starter.kill('SIGKILL')));
+/** A launcher that asks a starter (startStarter) for its daemon, then waits for the daemon's pid file. */
+const ask = (request: string, pidfile: string) => `touch ${request}; while [ ! -e ${pidfile} ]; do sleep 0.05; done; echo launched`;
 
 describe('a daemon that hides land\'s marks (a process title)', () => {
   it('is stopped all the same: followed from its launcher (parent links) or from its launch (marks), then by identity', async () => {
@@ -219,7 +222,6 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
     startStarter(askNamed, ['--tcp', portNamed, '--pidfile', pidNamed]);
     startStarter(askHidden, ['--tcp', portHidden, '--pidfile', pidHidden]);
     startStarter(askLater, ['--tcp', portLater, '--pidfile', pidLater]);
-    const ask = (request: string, pidfile: string) => `touch ${request}; while [ ! -e ${pidfile} ]; do sleep 0.05; done; echo launched`;
     const dir = makeProject({
       config: {
         tiers: {
@@ -256,6 +258,68 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
         expect(said).toContain(`land: pid ${hidden} (node), which a failed start of tier hidden named as maybe its daemon, is still running: land did not stop it`);
       }
     } finally {
+      process.kill(hidden, 'SIGKILL');
+    }
+  }, 60_000);
+
+  it('is named at the shutdown\'s end also when land scale removed the replica whose failed start named it', async () => {
+    const [port, pidHidden, askHidden] = [await freePort(), scratchFile('removed.pid'), scratchFile('ask-removed')];
+    startStarter(askHidden, ['--tcp', port, '--pidfile', pidHidden]);
+    // Replica 1 launches a daemon land follows (by its marks); replica 2 one started outside land's tree: a stray.
+    const launch = `if [ "$LAND_REPLICA" = 2 ]; then ${ask(askHidden, pidHidden)}; else setsid sleep 307 </dev/null >/dev/null 2>&1 & echo launched; fi`;
+    const dir = makeProject({ config: { tiers: { w: { command: launch, shell: true, daemon: true, replicas: 2, restart: { policy: 'never' } } } } });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/w\.2: crashed → failed/);
+    const hidden = pidIn(pidHidden);
+    try {
+      expect(run.output).toMatch(new RegExp(`still running: pid [^.]*\\b${hidden} node\\b`));
+      const scaled = await landDone(['scale', 'w', '1'], dir);
+      expect(scaled.code, scaled.stderr).toBe(0);
+      const down = await landDone(['down'], dir);
+      expect(down.code, down.stderr).toBe(0);
+      expect((await run.exited).code).toBe(0);
+      expect(isAlive(hidden)).toBe(true);
+      // The replica is gone; what its start named is still said, by its name.
+      expect(run.stdout).toMatch(new RegExp(`every tier stopped; still running, named by a failed daemon start and not stopped: [^\n]*pid ${hidden} \\(node, by w\\.2\\)`));
+      for (const said of [run.stderr, down.stderr]) {
+        expect(said).toContain(`land: pid ${hidden} (node), which a failed start of tier w.2 named as maybe its daemon, is still running: land did not stop it`);
+      }
+    } finally {
+      process.kill(hidden, 'SIGKILL');
+    }
+  }, 60_000);
+
+  it('is named by a land down that finds the control socket already closed (from the pid record)', async () => {
+    const [port, pidHidden, askHidden] = [await freePort(), scratchFile('late-down.pid'), scratchFile('ask-late-down')];
+    startStarter(askHidden, ['--tcp', port, '--pidfile', pidHidden]);
+    const dir = makeProject({
+      config: {
+        tiers: {
+          hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' } },
+          f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 9000), restart: { policy: 'never' } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/hidden: crashed → failed/);
+    const hidden = pidIn(pidHidden);
+    // A follower behind that keeps reading, slowly: land's closing control server waits for it (up to 10 s), its
+    // socket refusing new connections, after the shutdown has ended and before land exits.
+    const follower = await slowFollower(join(dir, '.land', 'run', 'land.sock'), '/tiers/f/logs?follow=1&format=text');
+    try {
+      await run.waitFor(/f +\| waiting/);
+      writeFileSync(join(dir, 'go'), '');
+      await run.waitFor(/flood done/);
+      run.proc.kill('SIGINT');
+      await run.waitFor(/every tier stopped; still running, named by a failed daemon start/);
+      const down = await landDone(['down'], dir);
+      expect(down.stderr).toMatch(/^land: boot \S+ is already stopping \(land pid \d+\)…$/m);
+      expect(down.stderr).toContain(`land: pid ${hidden} (node), which a failed start of tier hidden named as maybe its daemon, is still running: land did not stop it`);
+      expect(down.code, down.stderr).toBe(0);
+      expect((await run.exited).code).toBe(0);
+      expect(isAlive(hidden)).toBe(true);
+    } finally {
+      follower.stop();
       process.kill(hidden, 'SIGKILL');
     }
   }, 60_000);
