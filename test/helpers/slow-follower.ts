@@ -1,20 +1,36 @@
-/** A client that reads a control socket's stream slowly: it keeps a closing land's control server draining (drain.ts). */
-import { request, type IncomingMessage } from 'node:http';
+/**
+ * A client that reads a control socket's stream slowly: it keeps a closing land's control server draining (drain.ts).
+ * It runs in a process of its own: in the test's process a busy moment (a flood's output matched by waitFor) could
+ * hold its reads back past the server's stall limit (DRAIN_STALL_MS), and land would exit before the test's next step.
+ */
+import { spawn } from 'node:child_process';
+
+const SCRIPT = `
+const { request } = require('node:http');
+const [socketPath, path] = process.argv.slice(1);
+const req = request({ socketPath, path, agent: false }, (res) => {
+  res.pause();
+  res.on('error', () => undefined);
+  res.on('end', () => process.exit(0));
+  process.stdout.write('started\\n');
+  setInterval(() => res.read(4096), 200);
+});
+req.on('error', (error) => { process.stderr.write(String(error)); process.exit(1); });
+req.end();
+`;
 
 /** A streaming GET that reads 4 KiB every 200 ms once its answer has started: behind, but never stalled. */
 export async function slowFollower(socketPath: string, path: string): Promise<{ stop(): void }> {
-  const res = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = request({ socketPath, path, agent: false }, resolve);
-    req.on('error', reject);
-    req.end();
+  const child = spawn(process.execPath, ['-e', SCRIPT, socketPath, path], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the slow follower ended (${code}) before its answer: ${stderr}`)));
   });
-  res.pause();
-  res.on('error', () => undefined);
-  const timer = setInterval(() => res.read(4096), 200);
   return {
     stop() {
-      clearInterval(timer);
-      res.destroy();
+      child.kill('SIGKILL');
     },
   };
 }

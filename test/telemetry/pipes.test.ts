@@ -37,6 +37,10 @@ async function receivers(mode: ReceiverMode = 'ok', slowMs?: number): Promise<{ 
   return { posthog, otlp };
 }
 
+// Where the hosts answer and the test counts what arrived, shutdown's bound is not under test (the slow-host and the
+// failing-host tests check it): under CI's load, loading posthog-node and one flush took over the default 2 s.
+const DELIVERY_MS = 30_000;
+
 function client(env: Record<string, string>, overrides: Partial<TelemetryClientOptions> = {}): TelemetryClient {
   const telemetry = new TelemetryClient({
     tier: 'air',
@@ -67,7 +71,7 @@ describe('with both hosts answering', () => {
       telemetry.startSpan('air.inner', { step: 2 }).end();
     });
     telemetry.startSpan('air.second-root').end();
-    await telemetry.shutdown();
+    await telemetry.shutdown(DELIVERY_MS);
 
     const events = await posthog.waitForEvents(4);
     expect(events.map((e) => e.event)).toEqual(['land:air:session:start', 'land:air:work', 'land:air:error', 'land:cocoon:session:end']);
@@ -103,7 +107,7 @@ describe('with both hosts answering', () => {
     const parent = { traceId: newTraceId(), spanId: 'abcdef0123456789', traceFlags: 1, isRemote: true };
     const telemetry = client(allOn(posthog, otlp), { parent });
     telemetry.startSpan('air.child-of-remote').end();
-    await telemetry.shutdown();
+    await telemetry.shutdown(DELIVERY_MS);
     const [span] = await otlp.waitForSpans(1);
     expect(span).toMatchObject({ traceId: parent.traceId, parentSpanId: parent.spanId });
     expect(telemetry.traceId).toBe(parent.traceId);
@@ -128,7 +132,7 @@ describe('with both hosts answering', () => {
     for (let i = 0; i < 12; i += 1) telemetry.startSpan(`air.burst.${i}`).end();
     expect(telemetry.status().posthog.dropped).toBe(7);
     expect(telemetry.status().otlp.dropped).toBe(7);
-    await telemetry.shutdown();
+    await telemetry.shutdown(DELIVERY_MS);
     expect(posthog.events.map((e) => e.properties.i)).toEqual([0, 1, 2, 3, 4]);
     expect(otlp.spans).toHaveLength(5);
     expect(telemetry.status()).toMatchObject({ posthog: { sent: 5, dropped: 7 }, otlp: { sent: 5, dropped: 7 } });
@@ -153,7 +157,7 @@ describe('loaded late (mountain defers its pipes until the stack is up)', () => 
     expect(telemetry.status()).toMatchObject({ posthog: { state: 'on', sent: 0 }, otlp: { state: 'on', sent: 0 } });
     await telemetry.loadPipes();
     telemetry.startSpan('air.after-load').end();
-    await telemetry.shutdown();
+    await telemetry.shutdown(DELIVERY_MS);
 
     const spans = await otlp.waitForSpans(3);
     const early = spans.find((s) => s.name === 'air.early');
