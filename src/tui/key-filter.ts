@@ -136,6 +136,11 @@ export class KeyFilter {
       this.inString = true;
       return start + 2;
     }
+    // ESC ESC then more: Escape, and the second ESC begins what it begins (`ESC ESC ]…` is Escape and a string).
+    if (next === ESC && start + 2 < text.length) {
+      out.push(ESC);
+      return start + 1;
+    }
     // ESC and one character: Escape twice, Alt with Enter/Backspace/space are keys; Alt with anything else is no key
     // of land's (`ESC q` is not `q`).
     const length = next === ESC ? 2 : 1 + (next.codePointAt(0)! > 0xffff ? 2 : 1);

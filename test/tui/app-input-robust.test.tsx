@@ -93,3 +93,62 @@ describe('input no key names', () => {
     await app.untilText('/needlek▏');
   });
 });
+
+/** A small seeded generator (mulberry32): the same seed, the same bytes. */
+function random(seed: number): (below: number) => number {
+  let state = seed >>> 0;
+  return (below) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
+  };
+}
+
+/**
+ * Bytes a terminal or a stray program might send: escape sequences whole, cut or broken, strings with and without
+ * their end, paste markers, control bytes, invalid UTF-8, text. Never a key that rightly ends or stops land: no `q`
+ * outside a sequence, no Ctrl-C, no Ctrl-Z. No lone ESC either: ink cuts `ESC ESC ]…` (Escape typed as a string
+ * comes, in one read) into Escape and text, and that text is keys (docs/decisions.md).
+ */
+function garbage(next: (below: number) => number): Buffer {
+  const pick = <T,>(items: readonly T[]): T => items[next(items.length)]!;
+  const text = (length: number) => Array.from({ length }, () => pick([...'abcjkrs+-/&?aN01;:~[] \t\r\n'])).join('');
+  const params = () => Array.from({ length: next(6) }, () => pick([...'0123456789;:?<=>'])).join('');
+  const final = () => String.fromCharCode(0x40 + next(0x3f));
+  const atoms: Array<() => string | number[]> = [
+    () => `\u001B[${params()}${pick(['', ' ', '$', '!'])}${final()}`,
+    () => `\u001B[${params()}`,
+    () => `\u001BO${final()}`,
+    () => `\u001B${pick([']', 'P', '_', '^', 'X'])}${text(next(12))}q${pick(['\u0007', '\u001B\\', ''])}`,
+    () => `\u001B${String.fromCharCode(0x20 + next(0x5f))}`,
+    () => pick(['\u001B[200~', '\u001B[201~', '\u001B[20', '0~']),
+    () => Array.from({ length: 1 + next(4) }, () => pick([0, 1, 2, 4, 7, 8, 0x0b, 0x0c, 0x0e, 0x1c, 0x1f, 0x7f])),
+    () => Array.from({ length: 1 + next(4) }, () => 0x80 + next(0x80)),
+    () => text(1 + next(8)),
+  ];
+  const parts = Array.from({ length: 1 + next(12) }, () => pick(atoms)());
+  return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+}
+
+describe('random input', () => {
+  it('for 40 seeded runs of random reads the App keeps rendering and ? still opens the help', async () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const next = random(seed);
+      const control = twoTiers();
+      const app = renderApp(control);
+      await app.untilSelected('mountain');
+      for (let read = 0; read < 8; read++) {
+        app.stdin.write(garbage(next) as unknown as string);
+        // Sometimes the next read comes after ink gave up waiting for the rest of a sequence.
+        if (next(2) === 0) await sleep(5);
+      }
+      // Whatever is open ends: a paste (its end marker), a string (BEL), the prompt or help (Esc).
+      await app.press(KEYS.pasteEnd, '\u0007', KEYS.escape, '?');
+      await app.until((frame) => frame.includes('── keys'), `seed ${seed}: the help`);
+      expect(app.exits, `seed ${seed}`).toEqual([]);
+      app.unmount();
+    }
+  });
+});
