@@ -11,7 +11,7 @@ import { rowBudget } from './layout.js';
 import { FOLLOW, scrollBy, scrollToStart } from './log-buffer.js';
 import { ALL, type PaneActions, type PaneState } from './pane-actions.js';
 import { pastedLine } from './paste.js';
-import { editPrompt, type Prompt } from './prompt.js';
+import { addToPrompt, editPrompt, type Prompt } from './prompt.js';
 
 export interface KeyContext {
   pane: PaneState | null;
@@ -104,6 +104,6 @@ export function handleKey(input: string, key: Key, context: KeyContext): void {
 
 /** A bracketed paste (paste.ts): text for the open prompt; anywhere else it is no keys, so nothing acts on it. */
 export function handlePaste(text: string, context: KeyContext): void {
-  if (context.prompt) return context.setPrompt({ ...context.prompt, text: context.prompt.text + pastedLine(text) });
+  if (context.prompt) return context.setPrompt(addToPrompt(context.prompt, pastedLine(text)));
   context.say('paste ignored: press / (search) or & (filter) first, then paste');
 }

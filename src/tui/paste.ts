@@ -12,6 +12,13 @@ const START = '\u001B[200~';
 const END = '\u001B[201~';
 /** Characters of one paste kept: a search or filter text, not a document. The rest is read and dropped. */
 export const PASTE_MAX = 1024;
+/**
+ * A paste whose end marker has not come ends when no input has come for this long (use-keys.ts), and what follows
+ * is keys again. A terminal sends a paste as one burst, so a second of quiet means the end marker is not coming (a
+ * start marker alone: `printf` to the tty, a paste cut by a dropped connection). Not a byte count: a long real paste
+ * cut there would have its rest run as keys, a pasted `q` quitting land, which is what bracketed paste prevents.
+ */
+export const INPUT_IDLE_MS = 1000;
 
 export interface GateStep {
   /** What of the event is keys, for ink to make keys of: the event, less a `\n` that ends a `\r\n` begun in the event
@@ -32,11 +39,27 @@ function markerStartAtEnd(text: string, marker: string): number {
 }
 
 export class InputGate {
-  private pasting = false;
+  private inPaste = false;
   private text = '';
   /** A marker's beginning, held until the next event says whether it is one. */
   private held = '';
   private endedWithReturn = false;
+
+  /** A start marker came and its end marker has not. */
+  get pasting(): boolean {
+    return this.inPaste;
+  }
+
+  /** No input came for a while (INPUT_IDLE_MS) inside a paste: its end marker is not coming; the paste ends here. */
+  end(): GateStep {
+    if (!this.inPaste) return SWALLOWED;
+    const pasted = this.text + this.held;
+    this.inPaste = false;
+    this.text = '';
+    this.held = '';
+    this.endedWithReturn = false;
+    return { pasted: pasted.slice(0, PASTE_MAX) };
+  }
 
   read(raw: string): GateStep {
     const step = this.step(raw);
@@ -47,12 +70,12 @@ export class InputGate {
   }
 
   private step(raw: string): GateStep {
-    if (this.pasting) return this.paste(raw);
+    if (this.inPaste) return this.paste(raw);
     const data = this.held + raw;
     const held = this.held;
     this.held = '';
     if (data.startsWith(START)) {
-      this.pasting = true;
+      this.inPaste = true;
       this.text = '';
       return this.paste(data.slice(START.length));
     }
@@ -62,8 +85,12 @@ export class InputGate {
       this.held = data;
       return SWALLOWED;
     }
-    // What was held was no marker (and no key of land's): dropped; this event is read on its own.
-    if (held !== '') return this.step(raw);
+    // What was held was no marker: it goes on as keys (key-filter.ts joins a sequence cut so, `ESC[` then `A`, and
+    // drops what no key is); this event is read on its own.
+    if (held !== '') {
+      const rest = this.step(raw);
+      return { ...rest, keys: held + (rest.keys ?? '') };
+    }
     return { keys: raw };
   }
 
@@ -78,7 +105,7 @@ export class InputGate {
       return SWALLOWED;
     }
     this.keep(data.slice(0, end));
-    this.pasting = false;
+    this.inPaste = false;
     const pasted = this.text;
     const after = data.slice(end + END.length);
     this.text = '';

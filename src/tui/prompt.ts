@@ -14,14 +14,24 @@ export interface PromptStep {
 }
 
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F]/g;
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+
+/** Characters the prompt keeps: a search text, not a document. A long read typed into it (a paste where bracketed
+ * paste is off) would otherwise grow the text key by key, copying it each time: 100 000 characters took minutes. */
+export const PROMPT_MAX = 1024;
+
+/** The prompt with `text` added, as far as PROMPT_MAX allows. */
+export function addToPrompt(prompt: Prompt, text: string): Prompt {
+  if (prompt.text.length >= PROMPT_MAX || text === '') return prompt;
+  return { ...prompt, text: prompt.text + text.slice(0, PROMPT_MAX - prompt.text.length) };
+}
 
 export function editPrompt(prompt: Prompt, input: string, key: Key): PromptStep {
   if (key.return) return { prompt: null, submit: prompt };
   if (key.escape) return { prompt: null };
   if (key.backspace || key.delete) return { prompt: { ...prompt, text: Array.from(prompt.text).slice(0, -1).join('') } };
   if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab) return { prompt };
-  return { prompt: { ...prompt, text: prompt.text + input.replace(CONTROL, '') } };
+  return { prompt: addToPrompt(prompt, input.replace(CONTROL, '')) };
 }
 
 /** How the prompt reads in the status line: `/error▏` or `filter: error▏`. */

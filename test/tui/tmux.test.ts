@@ -247,6 +247,38 @@ describe('the terminal UI in a real terminal', () => {
     expect(text).toMatch(/READ=after\|/);
   });
 
+  it('escape sequences no key names, raw bytes and a paste with no end marker neither crash land nor act; keys act after', async () => {
+    const dir = makeProject({
+      config: { app: 'bytestest', tiers: { calm: { command: child('--say', 'calm says hello') }, other: { command: child('--say', 'other is here') } } },
+    });
+    tmux('new-session', '-d', '-s', 'bytes', '-x', '100', '-y', '30', `cd ${dir} && node ${LAND_BIN} up; echo LAND-EXITED $?; sleep 120`);
+    const until = (check: (t: string) => boolean, what: string) => waitForScreen(check, what, 'bytes');
+    const hex = (text: string | number[]) => tmux('send-keys', '-t', 'bytes', '-H', ...Buffer.from(text as string).toString('hex').match(/../g)!);
+    let text = await until((t) => row(t, 'calm')?.state === 'ready' && row(t, 'other')?.state === 'ready', 'both tiers ready');
+    const calm = row(text, 'calm')!;
+    // A colour code (ink threw on it: land died), a cursor style (its q quit land), a colour answer (its r restarted
+    // calm), Alt-q, NUL and control bytes, invalid UTF-8.
+    hex('\u001B[31m');
+    hex('\u001B[2 q');
+    hex('\u001B]11;rgb:0000/0000/0000\u0007');
+    hex('\u001Bq');
+    hex([0x00, 0x01, 0x1f, 0xff, 0xfe, 0xc3]);
+    tmux('send-keys', '-t', 'bytes', '-l', '\u001B[0m\u001B[1;5X');
+    tmux('send-keys', '-t', 'bytes', '?');
+    text = await until((t) => /── keys/.test(t), 'the help');
+    tmux('send-keys', '-t', 'bytes', 'Escape');
+    text = await until((t) => !/── keys/.test(t) && /^› calm /m.test(t), 'the help closed');
+    expect(row(text, 'calm')).toEqual(calm);
+    // A start marker with no end: the keys after it are pasted text until no input came for a while.
+    hex('\u001B[200~jq');
+    await until((t) => /paste ignored/.test(t), 'the paste ended, ignored');
+    tmux('send-keys', '-t', 'bytes', 'j');
+    text = await until((t) => /^› other /m.test(t), 'other selected');
+    expect(row(text, 'calm')).toEqual(calm);
+    tmux('send-keys', '-t', 'bytes', 'q');
+    expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
+  });
+
   it('Ctrl-Z gives the terminal back and stops land while its tiers run on; fg brings the UI back in raw mode, redrawn', async () => {
     // A shell with job control (set -m), as at a prompt: land runs as a job of its own, and `fg` resumes it.
     // Then land under a wrapper in its process group, as `npx land up` or `npm run dev` run it: the wrapper must stop
