@@ -6,6 +6,7 @@
  * a label value in /metrics, a share of the store's per-tier limit of its own).
  */
 import { MAX_REPLICAS } from '../config/limits.js';
+import { escapeControls } from '../text/controls.js';
 import type { Attributes, Origin } from './model/types.js';
 
 export const UNATTRIBUTED = 'unattributed';
@@ -39,11 +40,6 @@ function resolverOf(identity: StackIdentity): TierResolver {
   return resolve;
 }
 
-/** Control characters escaped (`\x1b`): a service name is shown as is by `land trace` and the dashboard. */
-function printable(text: string): string {
-  return text.replace(/[\0-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 export function originOf(resource: Attributes, identity: StackIdentity, sender: () => string | undefined): Origin {
   const resolve = resolverOf(identity);
   const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : undefined;
@@ -56,6 +52,6 @@ export function originOf(resource: Attributes, identity: StackIdentity, sender: 
     tier = (sent === undefined ? undefined : resolve(sent)) ?? UNATTRIBUTED;
   }
   // The SDKs' default service name says nothing: name the tier's service as land names it.
-  const named = service && !service.startsWith('unknown_service') ? printable(service) : `${identity.app}-${tier}`;
+  const named = service && !service.startsWith('unknown_service') ? escapeControls(service) : `${identity.app}-${tier}`;
   return { tier, service: named };
 }
