@@ -6,6 +6,7 @@
  * a label value in /metrics, a share of the store's per-tier limit of its own).
  */
 import { MAX_REPLICAS } from '../config/limits.js';
+import { parseInstanceName } from '../supervisor/replicas.js';
 import { escapeControls } from '../text/controls.js';
 import type { Attributes, Origin } from './model/types.js';
 
@@ -33,8 +34,8 @@ function resolverOf(identity: StackIdentity): TierResolver {
     const tier = known.get(name);
     if (tier !== undefined) return tier;
     // Replicas report their tier's name (LAND_TIER), but a sender may name the instance.
-    const replica = /^([^.]+)\.([1-9]\d{0,2})$/.exec(name);
-    return replica && Number(replica[2]) <= MAX_REPLICAS ? known.get(replica[1]!) : undefined;
+    const replica = parseInstanceName(name);
+    return replica?.index !== undefined && replica.index <= MAX_REPLICAS ? known.get(replica.group) : undefined;
   };
   resolvers.set(identity, resolve);
   return resolve;
