@@ -12,7 +12,7 @@ import { DEFAULTS } from '../config/resolve.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError, oneLine } from '../errors.js';
 import { checkExecLimits, checkNulBytes } from '../supervisor/preflight-env.js';
-import { replicaConfig } from '../supervisor/replicas.js';
+import { parseInstanceName, replicaConfig } from '../supervisor/replicas.js';
 import { describeSpawnFailure } from '../supervisor/spawn-child.js';
 import { collectorEndpoint } from '../telemetry/boot-trace.js';
 import { readConfiguration } from '../telemetry/configuration.js';
@@ -52,10 +52,10 @@ function stackWideTier(plan: BootPlan): ResolvedTier {
 function namedTier(plan: BootPlan, name: string): ResolvedTier {
   const tiers = plan.config.tiers;
   // The whole name: `web.2.9` or `web.02` is not web.2.
-  const [, group, number] = /^([^.]+)(?:\.([1-9]\d*))?$/.exec(name) ?? [];
-  const base = tiers.find((tier) => tier.name === group);
-  const index = Number(number ?? 1);
-  if (base && base.replicas === undefined && number === undefined) return base;
+  const instance = parseInstanceName(name);
+  const base = tiers.find((tier) => tier.name === instance?.group);
+  const index = instance?.index ?? 1;
+  if (base && base.replicas === undefined && instance?.index === undefined) return base;
   if (base?.replicas !== undefined && index <= base.replicas) return replicaConfig(base, index);
   throw new InputError(`--tier: ${unknownTiers([name], tiers.map((tier) => tier.name))}`);
 }

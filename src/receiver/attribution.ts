@@ -6,6 +6,8 @@
  * a label value in /metrics, a share of the store's per-tier limit of its own).
  */
 import { MAX_REPLICAS } from '../config/limits.js';
+import { parseInstanceName } from '../supervisor/replicas.js';
+import { escapeControls } from '../text/controls.js';
 import type { Attributes, Origin } from './model/types.js';
 
 export const UNATTRIBUTED = 'unattributed';
@@ -32,16 +34,11 @@ function resolverOf(identity: StackIdentity): TierResolver {
     const tier = known.get(name);
     if (tier !== undefined) return tier;
     // Replicas report their tier's name (LAND_TIER), but a sender may name the instance.
-    const replica = /^([^.]+)\.([1-9]\d{0,2})$/.exec(name);
-    return replica && Number(replica[2]) <= MAX_REPLICAS ? known.get(replica[1]!) : undefined;
+    const replica = parseInstanceName(name);
+    return replica?.index !== undefined && replica.index <= MAX_REPLICAS ? known.get(replica.group) : undefined;
   };
   resolvers.set(identity, resolve);
   return resolve;
-}
-
-/** Control characters escaped (`\x1b`): a service name is shown as is by `land trace` and the dashboard. */
-function printable(text: string): string {
-  return text.replace(/[\0-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export function originOf(resource: Attributes, identity: StackIdentity, sender: () => string | undefined): Origin {
@@ -56,6 +53,6 @@ export function originOf(resource: Attributes, identity: StackIdentity, sender: 
     tier = (sent === undefined ? undefined : resolve(sent)) ?? UNATTRIBUTED;
   }
   // The SDKs' default service name says nothing: name the tier's service as land names it.
-  const named = service && !service.startsWith('unknown_service') ? printable(service) : `${identity.app}-${tier}`;
+  const named = service && !service.startsWith('unknown_service') ? escapeControls(service) : `${identity.app}-${tier}`;
   return { tier, service: named };
 }

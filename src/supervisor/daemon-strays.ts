@@ -6,6 +6,7 @@
  * bearing no mark of this boot (another tier's). One listing, only on that failure.
  */
 import { readFileSync } from 'node:fs';
+import { escapeControls } from '../text/controls.js';
 import { listProcesses, processesMarked, readProc } from './process-tree.js';
 
 /**
@@ -20,7 +21,7 @@ export function commandName(pid: number): string {
   } catch {
     return '?';
   }
-  return name.replace(/[\0-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return escapeControls(name);
 }
 
 /** Where an orphan of land's children goes: pid 1, or the nearest subreaper among land's ancestors. */

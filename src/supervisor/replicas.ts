@@ -10,6 +10,16 @@ export function replicaName(group: string, index: number): string {
   return `${group}.${index}`;
 }
 
+/**
+ * An instance name taken apart: `web` (no index) or the replica `web.2`; undefined for what names no instance
+ * (`web.2.9`, `web.02`, `web.0`). The index is not checked against any tier's count.
+ */
+export function parseInstanceName(name: string): { group: string; index?: number } | undefined {
+  const [, group, number] = /^([^.]+)(?:\.([1-9]\d*))?$/.exec(name) ?? [];
+  if (group === undefined) return undefined;
+  return number === undefined ? { group } : { group, index: Number(number) };
+}
+
 /** The configured tier of an instance name: `web` for the replica `web.2` (a declared tier's name holds no dot). */
 export function groupOfName(name: string): string {
   const dot = name.indexOf('.');

@@ -1,7 +1,8 @@
 /**
  * Ctrl-Z: in raw mode the terminal sends it to land as a key, not as SIGTSTP, so land suspends itself as a terminal
- * program does: the terminal back as it found it (cursor shown, raw mode off), then SIGTSTP to its whole process
- * group, as the terminal's own ^Z would (bracketed paste off too, or the shell and what it runs get paste markers): under `npx land up` or `npm run dev` the shell waits for npm, which must stop
+ * program does: the terminal back as it found it (cursor shown, bracketed paste and raw mode off: a shell and what it
+ * runs would otherwise get paste markers), then SIGTSTP to its whole process
+ * group, as the terminal's own ^Z would: under `npx land up` or `npm run dev` the shell waits for npm, which must stop
  * too for the shell to take the terminal back. The tiers run in sessions of their own (spawn-child.ts, side-command.ts:
  * detached), so they go on running; only land's group stops (a tier that writes more than a pipe holds meanwhile waits
  * for land to read it). Once resumed, raw mode comes back and the frame is drawn again on a

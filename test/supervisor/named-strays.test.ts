@@ -53,4 +53,11 @@ describe('named strays', () => {
     expect(name).toBe('ev\\x1b[2Kil\\x7f');
     expect(name).not.toMatch(/[\x00-\x1f\x7f]/);
   });
+
+  it('escapes a C1 control too (U+009B, a CSI of its own to a terminal that reads C1 controls)', async () => {
+    const child = spawn('sh', ['-c', "printf 'ev\\302\\2332Kil' > /proc/self/comm && echo set && read line"], { stdio: ['pipe', 'pipe', 'ignore'] });
+    children.push(child);
+    await once(child.stdout!, 'data');
+    expect(commandName(child.pid!)).toBe('ev\\x9b2Kil');
+  });
 });

@@ -66,6 +66,16 @@ describe('App keys', () => {
     expect(control.calls).toEqual([]);
   });
 
+  it('a key ink cannot name (Ctrl-F1, a colour code typed as keys) is ignored, and keys after it still work', async () => {
+    const control = threeTiers();
+    const app = renderApp(control);
+    await app.untilSelected('mountain');
+    await app.press('\u001B[1;5P', '\u001B[31m', 'j');
+    await app.untilSelected('cocoon');
+    expect(app.exits).toEqual([]);
+    expect(control.calls).toEqual([]);
+  });
+
   it('a \\r ending one read and a \\n starting the next are one Enter', async () => {
     const app = renderApp(threeTiers());
     await app.press('\r', '\n');
