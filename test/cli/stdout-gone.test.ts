@@ -232,8 +232,10 @@ describe("a command's stdout that fails", () => {
     const logs = `sh -c 'echo $$ > land.pid.test; exec "${process.execPath}" "${LAND_BIN}" logs quiet -f'`;
     const parent = spawn('sh', ['-c', `${logs} | { cat >/dev/null; touch reader-saw-end; } & exec sleep 300`], { cwd: dir, stdio: 'ignore' });
     try {
-      await waitUntil(() => existsSync(join(dir, 'land.pid.test')), 10_000, 'land logs to start');
-      const pid = Number(readFileSync(join(dir, 'land.pid.test'), 'utf8'));
+      // The shell creates the file before it writes the pid: read it once the line is whole.
+      const pidLine = () => (existsSync(join(dir, 'land.pid.test')) ? readFileSync(join(dir, 'land.pid.test'), 'utf8') : '');
+      await waitUntil(() => pidLine().endsWith('\n'), 10_000, 'land logs to start');
+      const pid = Number(pidLine());
       await waitUntil(() => tailsOf(pid).length > 0, 10_000, 'the reader watch to start');
       process.kill(pid, 'SIGKILL');
       await waitUntil(() => existsSync(join(dir, 'reader-saw-end')), 10_000, 'the reader to see the end of the output');
