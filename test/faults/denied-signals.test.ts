@@ -135,7 +135,7 @@ describe('fault: a process of a tier that land may not signal (it became root, a
   it('land down during a shutdown already under way waits for land to exit and names what it left, exit 7', async () => {
     const project = rootProject({
       below: { command: ['sh', '-c', `${becomeRoot.join(' ')} sleep 306 & echo below up; wait`], ready: { log: 'below up' }, stop },
-      f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 9000), restart: { policy: 'never' } },
+      f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 30000), restart: { policy: 'never' } },
     });
     const run = asNobody(['up', '--no-tui'], project);
     runs.push(run);

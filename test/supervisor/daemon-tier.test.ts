@@ -296,7 +296,7 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       config: {
         tiers: {
           hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' } },
-          f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 9000), restart: { policy: 'never' } },
+          f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 30000), restart: { policy: 'never' } },
         },
       },
     });
