@@ -129,6 +129,8 @@ describe('restart on change', () => {
     });
     const run = land(['up', '--no-tui'], dir);
     runs.push(run);
+    // The stack must be there before land status is asked (asked earlier, it says no stack is running: exit 3).
+    await run.waitFor(/web\.2: starting → ready/);
     await waitForTier(dir, 'web.2', (tier) => tier.watch?.watching === true && tier.state === 'ready', 'watching');
     writeFileSync(join(dir, 'src', 'b.js'), '1\n');
     for (const name of ['web.1', 'web.2']) await waitForTier(dir, name, (tier) => tier.restarts === 1 && tier.state === 'ready', 'restarted');
