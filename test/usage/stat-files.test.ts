@@ -20,7 +20,7 @@ describe('stat files', () => {
     for (const pid of pids) {
       const kept = open.read(pid);
       const fresh = readProc(pid);
-      if (!kept || !fresh || fresh.cpuTicks !== kept.cpuTicks || fresh.rssPages !== kept.rssPages) continue; // moved meanwhile
+      if (!kept || !fresh || fresh.cpuTicks !== kept.cpuTicks || fresh.rssPages !== kept.rssPages || fresh.state !== kept.state) continue; // moved meanwhile (ran or slept)
       expect(kept).toEqual(fresh);
       compared += 1;
     }
