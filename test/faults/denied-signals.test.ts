@@ -11,6 +11,7 @@ import { chmodSync, chownSync, copyFileSync, readdirSync, readFileSync, statSync
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, isAlive, makeProject, removeProjects, ROOT, type LandRun } from '../helpers/land.js';
+import { silentHost, silentHostEnv } from '../helpers/silent-host.js';
 import { slowFollower } from '../helpers/slow-follower.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
 import { cleanUp } from '../control/helpers.js';
@@ -137,6 +138,11 @@ describe('fault: a process of a tier that land may not signal (it became root, a
       below: { command: ['sh', '-c', `${becomeRoot.join(' ')} sleep 306 & echo below up; wait`], ready: { log: 'below up' }, stop },
       f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 30000), restart: { policy: 'never' } },
     });
+    // A collector and PostHog host that never answer: land's last telemetry flush holds its exit for its bound (2 s)
+    // after the control socket has closed, the window this land down must come in (the drain alone gave it about a
+    // second, which a loaded machine missed: land had exited and land down found no stack).
+    const silent = await silentHost();
+    writeFileSync(join(project, '.env.Land.PostHog'), silentHostEnv(silent.url));
     const run = asNobody(['up', '--no-tui'], project);
     runs.push(run);
     await run.waitFor(/below: starting → ready/);
@@ -162,6 +168,7 @@ describe('fault: a process of a tier that land may not signal (it became root, a
       expect((await endsWithin('land up', run.exited)).code).toBe(7);
     } finally {
       follower.stop();
+      silent.close();
     }
   });
 

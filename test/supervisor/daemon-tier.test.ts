@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
+import { silentHost, silentHostEnv } from '../helpers/silent-host.js';
 import { slowFollower } from '../helpers/slow-follower.js';
 import { child, freePort, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, ROOT, waitUntil } from '../helpers/land.js';
 
@@ -292,7 +293,11 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
   it('is named by a land down that finds the control socket already closed (from the pid record)', async () => {
     const [port, pidHidden, askHidden] = [await freePort(), scratchFile('late-down.pid'), scratchFile('ask-late-down')];
     startStarter(askHidden, ['--tcp', port, '--pidfile', pidHidden]);
+    // A telemetry host that never answers holds land's exit for the last flush's bound (2 s) after the control
+    // socket has closed: the window this land down must come in (the drain alone gave it about a second).
+    const silent = await silentHost();
     const dir = makeProject({
+      files: { '.env.Land.PostHog': silentHostEnv(silent.url) },
       config: {
         tiers: {
           hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' } },
@@ -320,6 +325,7 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       expect(isAlive(hidden)).toBe(true);
     } finally {
       follower.stop();
+      silent.close();
       process.kill(hidden, 'SIGKILL');
     }
   }, 60_000);
