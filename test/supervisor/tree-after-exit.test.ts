@@ -21,9 +21,13 @@ afterEach(() => {
   }
 });
 
-/** A leader as land spawns one (its own session and group), running `script`. */
+/**
+ * A leader as land spawns one (its own session and group), running `script`. Its `cat` ends when the test closes
+ * its stdin: the test decides when the tree ends (a sleep of a fixed length could end before the listing on a loaded
+ * machine).
+ */
 function leader(script: string) {
-  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
   groups.push(child.pid!);
   return child;
 }
@@ -34,23 +38,25 @@ async function untilListed(pid: number, count: number): Promise<void> {
 
 describe('treeAfterExit', () => {
   it('finds nothing when the leader and its child ended, though the shared listing still shows both', async () => {
-    const child = leader('sleep 0.3; exit 0');
+    const child = leader('cat; exit 0');
     const spawnedAt = Date.now();
     await untilListed(child.pid!, 2);
     vi.useFakeTimers({ toFake: ['Date'] });
-    listProcesses(true); // the shared listing, taken while the leader and its sleep run
+    listProcesses(true); // the shared listing, taken while the leader and its cat run
+    child.stdin!.end();
     await once(child, 'exit');
     expect(treePids({ pid: child.pid! })).toContain(child.pid!); // what the stop looked at before: a stale tree
     expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual([]);
   });
 
   it('still finds what the leader really left running', async () => {
-    const child = leader('sleep 30 & sleep 0.2');
+    const child = leader('sleep 30 & cat');
     const spawnedAt = Date.now();
     await untilListed(child.pid!, 3);
     const tree = treePids({ pid: child.pid! }, true);
     vi.useFakeTimers({ toFake: ['Date'] });
     listProcesses(true);
+    child.stdin!.end();
     await once(child, 'exit');
     const orphan = tree.find((pid) => pid !== child.pid && isAlive(pid));
     expect(orphan).toBeDefined();
@@ -61,6 +67,7 @@ describe('treeAfterExit', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     listProcesses(true); // the shared listing, taken before the leader exists
     const child = leader('sleep 30 & exit 0');
+    child.stdin!.end();
     const spawnedAt = Date.now(); // the same frozen millisecond: the listing may be older than the fork
     await once(child, 'exit');
     expect(treePids({ pid: child.pid! })).toEqual([]); // what the shared listing says
