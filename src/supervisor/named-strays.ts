@@ -3,7 +3,7 @@
  * identity to be named again at the shutdown's end. Bounded: a tier whose daemon start keeps failing would otherwise
  * add entries at every attempt for as long as land runs.
  */
-import { sameProcess } from './process-tree.js';
+import { sameProcess } from './proc-stat.js';
 
 export interface KnownStray {
   pid: number;

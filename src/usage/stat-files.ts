@@ -8,10 +8,11 @@
  * `/proc/uptime` is kept open the same way (`uptime`).
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { parseStat, readProc, type ProcInfo } from '../supervisor/process-tree.js';
+import { parseStat, readProc, type ProcInfo } from '../supervisor/proc-stat.js';
 
-/** A stat line is at most 52 numbers and a 16-byte name: well under this. */
-const line = Buffer.allocUnsafe(2048);
+/** /proc/uptime's line: two numbers ("12345.67 23456.78"); readOnce's stat lines go through proc-stat.ts's buffer. */
+const UPTIME_BYTES = 64;
+const uptimeLine = Buffer.allocUnsafe(UPTIME_BYTES);
 
 /** A kept file's line buffers: a stat line is ~300 bytes; the fields read (up to rss, the 24th) are well within. */
 const KEPT_BYTES = 1024;
@@ -69,7 +70,7 @@ export class StatFiles {
   /** Seconds since boot, from /proc/uptime kept open (throws where there is none, as readFileSync would). */
   uptime(): number {
     this.uptimeFd ??= openSync('/proc/uptime', 'r');
-    return parseUptime(line, readSync(this.uptimeFd, line, 0, 64, 0));
+    return parseUptime(uptimeLine, readSync(this.uptimeFd, uptimeLine, 0, UPTIME_BYTES, 0));
   }
 
   /** Close every file but those of `pids` (the processes still sampled). */
