@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readPrivateFile, removeFile, writePrivateFile } from '../control/private-dir.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
 import { NOTHING_LEFT, type Leftovers, type NamedStray, type StillRunning } from './left-behind.js';
-import { MAX_NAMED_STRAYS } from './named-strays.js';
+import { MAX_NAMED_STRAYS, runningStrays } from './named-strays.js';
 import { processesMarked, readProc, sameProcess } from './process-tree.js';
 
 export interface PidRecord {
@@ -137,11 +137,12 @@ function recordStrays(strays: readonly NamedStray[]): RecordedStray[] {
  */
 export function straysOfRecord(record: PidRecord): NamedStray[] {
   if (!Array.isArray(record.strays)) return [];
-  return record.strays
-    .slice(0, MAX_NAMED_STRAYS)
-    .filter(({ tier, pid, name, startTime }: Partial<RecordedStray>) => typeof tier === 'string' && typeof name === 'string' && typeof startTime === 'string' && Number.isInteger(pid))
-    .filter(({ pid, startTime }) => sameProcess(pid, startTime) !== undefined)
-    .map(({ tier, pid, name }) => ({ tier, pid, name }));
+  const wellFormed = record.strays.slice(0, MAX_NAMED_STRAYS).filter(isRecordedStray);
+  return runningStrays(wellFormed).map(({ tier, pid, name }) => ({ tier, pid, name }));
+}
+
+function isRecordedStray({ tier, pid, name, startTime }: Partial<RecordedStray>): boolean {
+  return typeof tier === 'string' && typeof name === 'string' && typeof startTime === 'string' && Number.isInteger(pid);
 }
 
 export function removePidRecord(rootDir: string): void {
