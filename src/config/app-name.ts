@@ -17,8 +17,8 @@ function isProcfile(configFile: string): boolean {
   return /(^|\/)Procfile$/.test(configFile);
 }
 
-/** What stands in for a missing `app`, and what to do when the engines cannot take it. */
-function folderName(config: { app: string; configFile: string }): string {
+/** Why the folder's name, standing in for a missing `app`, cannot name the stack for the engines, and what to do. */
+function folderNameProblem(config: { app: string; configFile: string }): string {
   const [where, remedy] = isProcfile(config.configFile)
     ? [' (a Procfile has no place for it)', 'pass --app <name> to land export, or rename the folder']
     : ['', 'set app, or pass --app <name> to land export'];
@@ -31,7 +31,7 @@ function folderName(config: { app: string; configFile: string }): string {
  */
 export function appNameProblem(config: { app: string; appSet?: boolean; configFile: string }): string | undefined {
   if (isAppName(config.app)) return undefined;
-  return config.appSet ? `app: expected an application name of ${APP_NAME_RULE}, got ${JSON.stringify(config.app)}` : `app: ${folderName(config)}`;
+  return config.appSet ? `app: expected an application name of ${APP_NAME_RULE}, got ${JSON.stringify(config.app)}` : `app: ${folderNameProblem(config)}`;
 }
 
 /**
@@ -42,5 +42,5 @@ export function appNameProblem(config: { app: string; appSet?: boolean; configFi
 export function appNameWarning(config: { app: string; appSet?: boolean; configFile: string }): string | undefined {
   if (isAppName(config.app)) return undefined;
   if (config.appSet) return `warning: ${JSON.stringify(config.app)} is not an application name of ${APP_NAME_RULE}: land export refuses it`;
-  return isProcfile(config.configFile) ? `warning: ${folderName(config)}` : undefined;
+  return isProcfile(config.configFile) ? `warning: ${folderNameProblem(config)}` : undefined;
 }
