@@ -5,6 +5,7 @@
  * ink's useInput makes keys of them, and says what of each is keys and what a paste (use-keys.ts).
  * It also joins a `\r\n` cut between two reads into one Enter (split-keys.ts joins it within one read).
  */
+import { dropControls } from '../text/controls.js';
 
 export const PASTE_ON = '\u001B[?2004h';
 export const PASTE_OFF = '\u001B[?2004l';
@@ -121,8 +122,6 @@ export class InputGate {
 // CSI and other escape sequences a paste may carry (a copied coloured line): not text to search for.
 // eslint-disable-next-line no-control-regex
 const ESCAPES = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])?/g;
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u001F\u007F-\u009F]/g;
 
 /**
  * What a paste adds to the one-line prompt: a copied line's own line break (at either end) dropped, each break
@@ -130,11 +129,10 @@ const CONTROLS = /[\u0000-\u001F\u007F-\u009F]/g;
  * the pane shows them (two spaces), other control characters and escape sequences dropped.
  */
 export function pastedLine(text: string): string {
-  return text
+  const line = text
     .replace(ESCAPES, '')
     .replace(/^[\r\n]+|[\r\n]+$/g, '')
     .replace(/\r\n|\r|\n/g, ' ')
-    .replace(/\t/g, '  ')
-    .replace(CONTROLS, '')
-    .replace(/[\uD800-\uDBFF]$/, '');
+    .replace(/\t/g, '  ');
+  return dropControls(line).replace(/[\uD800-\uDBFF]$/, '');
 }

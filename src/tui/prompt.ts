@@ -1,5 +1,6 @@
 /** The one-line prompt of `/` (search) and `&` (filter): what each key does to the text being typed. */
 import type { Key } from 'ink';
+import { dropControls } from '../text/controls.js';
 
 export interface Prompt {
   kind: 'search' | 'filter';
@@ -12,9 +13,6 @@ export interface PromptStep {
   /** Enter: the text to apply. */
   submit?: Prompt;
 }
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
 
 /** Characters the prompt keeps: a search text, not a document. A long read typed into it (a paste where bracketed
  * paste is off) would otherwise grow the text key by key, copying it each time: 100 000 characters took minutes. */
@@ -31,7 +29,7 @@ export function editPrompt(prompt: Prompt, input: string, key: Key): PromptStep 
   if (key.escape) return { prompt: null };
   if (key.backspace || key.delete) return { prompt: { ...prompt, text: Array.from(prompt.text).slice(0, -1).join('') } };
   if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab) return { prompt };
-  return { prompt: addToPrompt(prompt, input.replace(CONTROL, '')) };
+  return { prompt: addToPrompt(prompt, dropControls(input)) };
 }
 
 /** How the prompt reads in the status line: `/error▏` or `filter: error▏`. */
