@@ -60,25 +60,33 @@ function checkGateFlags(plan: EnvSources, report: Report): void {
     const value = gateValue(flag, plan.profileEnv, plan.shellEnv);
     if (isFlagSpelling(value)) continue;
     const gated = plan.config.tiers.filter((tier) => tier.gate.includes(flag)).map((tier) => tier.name);
-    report(() => {
-      throw new InputError(`${variableAt(plan, flag)}: expected ${FLAG_SPELLINGS} (it gates ${gated.join(', ')}), got ${describeValue(value)}`);
-    }, undefined);
+    report.problem(new InputError(`${variableAt(plan, flag)}: expected ${FLAG_SPELLINGS} (it gates ${gated.join(', ')}), got ${describeValue(value)}`));
   }
 }
 
-/** Runs a check: its InputError is thrown, or with a `problems` list (`land check`) kept there and `fallback` returned. */
-type Report = <T>(check: () => T, fallback: T) => T;
+/** Where the plan's problems go: thrown (the first ends the plan), or with a `problems` list (`land check`) kept there. */
+interface Report {
+  problem(error: InputError): void;
+  /** Runs a check; its InputError goes to problem(), and `fallback` stands for the check's answer if that returns. */
+  check<T>(run: () => T, fallback: T): T;
+}
 
 function reporter(problems: InputError[] | undefined): Report {
-  return (check, fallback) => {
-    if (problems === undefined) return check();
-    try {
-      return check();
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(error);
-      return fallback;
-    }
+  const problem = (error: InputError): void => {
+    if (problems === undefined) throw error;
+    problems.push(error);
+  };
+  return {
+    problem,
+    check: (run, fallback) => {
+      try {
+        return run();
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        problem(error);
+        return fallback;
+      }
+    },
   };
 }
 
@@ -104,7 +112,7 @@ function gateReason(
     if (isFalseFlag(value)) return `${flag}=${value}`;
   }
   // A predicate that throws is a problem of its own; checked on, the tier counts as started.
-  if (tier.when !== undefined && !report(() => callWhen(config, tier, profileEnv), true)) return 'when';
+  if (tier.when !== undefined && !report.check(() => callWhen(config, tier, profileEnv), true)) return 'when';
   const off = Object.keys(tier.dependsOn).find((dependency) => disabled.has(dependency));
   return off === undefined ? undefined : `needs ${off}`;
 }
@@ -149,7 +157,7 @@ export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions)
 
   checkGateFlags({ config, profileFile: profile.file, profileEnv, shellEnv }, report);
   registerSecretsOf(profileEnv);
-  report(() => checkCollectorAddress({ config, profileFile: profile.file, profileEnv, shellEnv }), undefined);
+  report.check(() => checkCollectorAddress({ config, profileFile: profile.file, profileEnv, shellEnv }), undefined);
   for (const tier of config.tiers) registerSecretsOf(tier.env);
   const disabled = new Set<string>();
   const tiers: TierPlan[] = config.tiers.map((tier) => {
