@@ -178,6 +178,20 @@ afterAll(() => starters.forEach((starter) => starter.kill('SIGKILL')));
 /** A launcher that asks a starter (startStarter) for its daemon, then waits for the daemon's pid file. */
 const ask = (request: string, pidfile: string) => `touch ${request}; while [ ! -e ${pidfile} ]; do sleep 0.05; done; echo launched`;
 
+/** A daemon started outside land's tree (startStarter) when `launch`, a tier's shell command, asks for it. */
+async function hiddenDaemon(name: string): Promise<{ launch: string; request: string; pidfile: string; port: number; pid: () => number }> {
+  const [port, pidfile, request] = [await freePort(), scratchFile(`${name}.pid`), scratchFile(`ask-${name}`)];
+  startStarter(request, ['--tcp', port, '--pidfile', pidfile]);
+  return { launch: ask(request, pidfile), request, pidfile, port, pid: () => pidIn(pidfile) };
+}
+
+/** What land's stderr and `land down` say of a process a failed start of `tier` named and land did not stop. */
+const strayLine = (pid: number, tier: string) =>
+  `land: pid ${pid} (node), which a failed start of tier ${tier} named as maybe its daemon, is still running: land did not stop it`;
+/** The shutdown's last line (stdout) naming that process. */
+const strayAtEnd = (pid: number, tier: string) =>
+  new RegExp(`every tier stopped; still running, named by a failed daemon start and not stopped: [^\n]*pid ${pid} \\(node, by ${tier.replace(/\./g, '\\.')}\\)`);
+
 describe('a daemon that hides land\'s marks (a process title)', () => {
   it('is stopped all the same: followed from its launcher (parent links) or from its launch (marks), then by identity', async () => {
     const [portLate, portCaught] = [await freePort(), await freePort()];
@@ -217,20 +231,15 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
   }, 60_000);
 
   it('is named by its pid file (daemon: { pidFile }); without one, a launcher that left nothing names what may be it', async () => {
-    const [portNamed, portHidden, portLater] = [await freePort(), await freePort(), await freePort()];
-    const [pidNamed, pidHidden, askNamed, askHidden] = [scratchFile('named.pid'), scratchFile('hidden.pid'), scratchFile('ask-named'), scratchFile('ask-hidden')];
-    const [pidLater, askLater] = [scratchFile('later.pid'), scratchFile('ask-later')];
-    startStarter(askNamed, ['--tcp', portNamed, '--pidfile', pidNamed]);
-    startStarter(askHidden, ['--tcp', portHidden, '--pidfile', pidHidden]);
-    startStarter(askLater, ['--tcp', portLater, '--pidfile', pidLater]);
+    const [namedDaemon, hiddenOne, laterDaemon] = [await hiddenDaemon('named'), await hiddenDaemon('hidden'), await hiddenDaemon('later')];
     const dir = makeProject({
       config: {
         tiers: {
-          named: { command: ask(askNamed, pidNamed), shell: true, daemon: { pidFile: pidNamed }, ready: { tcp: portNamed } },
+          named: { command: namedDaemon.launch, shell: true, daemon: { pidFile: namedDaemon.pidfile }, ready: { tcp: namedDaemon.port } },
           // Its launcher exits at once; the pid file is written a moment later, by the daemon.
-          later: { command: ['touch', askLater], daemon: { pidFile: pidLater }, ready: { tcp: portLater } },
+          later: { command: ['touch', laterDaemon.request], daemon: { pidFile: laterDaemon.pidfile }, ready: { tcp: laterDaemon.port } },
           // After named is ready: its daemon, started meanwhile, is not named as a stray of this launcher.
-          hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' }, dependsOn: { named: 'ready' } },
+          hidden: { command: hiddenOne.launch, shell: true, daemon: true, restart: { policy: 'never' }, dependsOn: { named: 'ready' } },
         },
       },
     });
@@ -238,40 +247,37 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
     await run.waitFor(/named: starting → ready/);
     await run.waitFor(/later: starting → ready/);
     await run.waitFor(/hidden: crashed → failed/);
-    const [named, hidden] = [pidIn(pidNamed), pidIn(pidHidden)];
+    const [named, hidden] = [namedDaemon.pid(), hiddenOne.pid()];
     try {
-      expect(run.output).toContain(`named: starting → ready (tcp 127.0.0.1:${portNamed} passed; daemon pid ${named}, its launcher exited 0)`);
+      expect(run.output).toContain(`named: starting → ready (tcp 127.0.0.1:${namedDaemon.port} passed; daemon pid ${named}, its launcher exited 0)`);
       expect(run.output).toMatch(new RegExp(`orphans in sessions of their own, started while it ran and still running: pid [^.]*\\b${hidden} node\\b[^.]*\\. If one is its daemon`));
       expect(run.output).toContain('name it with daemon: { pidFile }');
-      expect(tierOf(await status(dir), 'later')).toMatchObject({ state: 'ready', pid: pidIn(pidLater) });
+      expect(tierOf(await status(dir), 'later')).toMatchObject({ state: 'ready', pid: laterDaemon.pid() });
       expect((await landDone(['stop', 'named'], dir)).code).toBe(0);
       expect(isAlive(named)).toBe(false);
       const down = await landDone(['down'], dir);
       expect(down.code, down.stderr).toBe(0);
       expect((await run.exited).code).toBe(0);
-      expect(isAlive(pidIn(pidLater))).toBe(false);
+      expect(isAlive(laterDaemon.pid())).toBe(false);
       // Named, never signalled: nothing said it was the tier's.
       expect(isAlive(hidden)).toBe(true);
       // …and named again at the shutdown's end, which does not say "every tier stopped" and no more.
       expect(run.stdout).not.toMatch(/every tier stopped\n/);
-      expect(run.stdout).toMatch(new RegExp(`every tier stopped; still running, named by a failed daemon start and not stopped: [^\n]*pid ${hidden} \\(node, by hidden\\)`));
-      for (const said of [run.stderr, down.stderr]) {
-        expect(said).toContain(`land: pid ${hidden} (node), which a failed start of tier hidden named as maybe its daemon, is still running: land did not stop it`);
-      }
+      expect(run.stdout).toMatch(strayAtEnd(hidden, 'hidden'));
+      for (const said of [run.stderr, down.stderr]) expect(said).toContain(strayLine(hidden, 'hidden'));
     } finally {
       process.kill(hidden, 'SIGKILL');
     }
   }, 60_000);
 
   it('is named at the shutdown\'s end also when land scale removed the replica whose failed start named it', async () => {
-    const [port, pidHidden, askHidden] = [await freePort(), scratchFile('removed.pid'), scratchFile('ask-removed')];
-    startStarter(askHidden, ['--tcp', port, '--pidfile', pidHidden]);
+    const stray = await hiddenDaemon('removed');
     // Replica 1 launches a daemon land follows (by its marks); replica 2 one started outside land's tree: a stray.
-    const launch = `if [ "$LAND_REPLICA" = 2 ]; then ${ask(askHidden, pidHidden)}; else setsid sleep 307 </dev/null >/dev/null 2>&1 & echo launched; fi`;
+    const launch = `if [ "$LAND_REPLICA" = 2 ]; then ${stray.launch}; else setsid sleep 307 </dev/null >/dev/null 2>&1 & echo launched; fi`;
     const dir = makeProject({ config: { tiers: { w: { command: launch, shell: true, daemon: true, replicas: 2, restart: { policy: 'never' } } } } });
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/w\.2: crashed → failed/);
-    const hidden = pidIn(pidHidden);
+    const hidden = stray.pid();
     try {
       expect(run.output).toMatch(new RegExp(`still running: pid [^.]*\\b${hidden} node\\b`));
       const scaled = await landDone(['scale', 'w', '1'], dir);
@@ -281,18 +287,15 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       expect((await run.exited).code).toBe(0);
       expect(isAlive(hidden)).toBe(true);
       // The replica is gone; what its start named is still said, by its name.
-      expect(run.stdout).toMatch(new RegExp(`every tier stopped; still running, named by a failed daemon start and not stopped: [^\n]*pid ${hidden} \\(node, by w\\.2\\)`));
-      for (const said of [run.stderr, down.stderr]) {
-        expect(said).toContain(`land: pid ${hidden} (node), which a failed start of tier w.2 named as maybe its daemon, is still running: land did not stop it`);
-      }
+      expect(run.stdout).toMatch(strayAtEnd(hidden, 'w.2'));
+      for (const said of [run.stderr, down.stderr]) expect(said).toContain(strayLine(hidden, 'w.2'));
     } finally {
       process.kill(hidden, 'SIGKILL');
     }
   }, 60_000);
 
   it('is named by a land down that finds the control socket already closed (from the pid record)', async () => {
-    const [port, pidHidden, askHidden] = [await freePort(), scratchFile('late-down.pid'), scratchFile('ask-late-down')];
-    startStarter(askHidden, ['--tcp', port, '--pidfile', pidHidden]);
+    const stray = await hiddenDaemon('late-down');
     // A telemetry host that never answers holds land's exit for the last flush's bound (2 s) after the control
     // socket has closed: the window this land down must come in (the drain alone gave it about a second).
     const silent = await silentHost();
@@ -300,14 +303,14 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       files: { '.env.Land.PostHog': silentHostEnv(silent.url) },
       config: {
         tiers: {
-          hidden: { command: ask(askHidden, pidHidden), shell: true, daemon: true, restart: { policy: 'never' } },
+          hidden: { command: stray.launch, shell: true, daemon: true, restart: { policy: 'never' } },
           f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 30000), restart: { policy: 'never' } },
         },
       },
     });
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/hidden: crashed → failed/);
-    const hidden = pidIn(pidHidden);
+    const hidden = stray.pid();
     // A follower behind that keeps reading, slowly: land's closing control server waits for it (up to 10 s), its
     // socket refusing new connections, after the shutdown has ended and before land exits.
     const follower = await slowFollower(join(dir, '.land', 'run', 'land.sock'), '/tiers/f/logs?follow=1&format=text');
@@ -319,7 +322,7 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       await run.waitFor(/every tier stopped; still running, named by a failed daemon start/);
       const down = await landDone(['down'], dir);
       expect(down.stderr).toMatch(/^land: boot \S+ is already stopping \(land pid \d+\)…$/m);
-      expect(down.stderr).toContain(`land: pid ${hidden} (node), which a failed start of tier hidden named as maybe its daemon, is still running: land did not stop it`);
+      expect(down.stderr).toContain(strayLine(hidden, 'hidden'));
       expect(down.code, down.stderr).toBe(0);
       expect((await run.exited).code).toBe(0);
       expect(isAlive(hidden)).toBe(true);
