@@ -17,7 +17,10 @@ function feed(chunks: Buffer[], maxLineBytes?: number): { bytes: Buffer; lines: 
     pieces.push(...block.pieces);
     lines.push(...block.lines);
     expect(block.count).toBe(block.lines.length);
-    // The newlines' places the printer takes instead of searching (when given): every newline of the block, in order.
+    // The newlines' places the printer takes instead of searching: given for a read's whole lines (never for a
+    // fragment, nor for the last line that ended with the pipe), and then every newline of the block, in order.
+    const wholeLines = block.cut === undefined && block.count > 0 && block.pieces.at(-1)?.at(-1) === 10;
+    expect(block.ends !== undefined).toBe(wholeLines);
     if (block.ends) {
       const joined = Buffer.concat(block.pieces);
       const newlines = [...joined.entries()].filter(([, byte]) => byte === 10).map(([at]) => at);
