@@ -10,6 +10,7 @@ import { describeStillRunning, describeStrays, type NamedStray, type StillRunnin
 import { DEFAULTS } from '../config/resolve.js';
 import { removePidRecord, writePidRecord } from '../supervisor/pidfile.js';
 import { pruneBootsAfterFirstSpawn } from '../supervisor/retention.js';
+import { writeCodeCacheAfterFirstSpawn } from '../startup/write-code-cache.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { newBootId } from '../telemetry/ids.js';
 import type { MountainTelemetry } from '../telemetry/mountain.js';
@@ -286,6 +287,8 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
   telemetry.attach(supervisor);
   // The last N boots' logs and telemetry are kept; older ones go once this boot's first child is on its way.
   pruneBootsAfterFirstSpawn(supervisor, rootDir, plan.config.keepBoots ?? DEFAULTS.keepBoots, bootId);
+  // A first start of this build writes its code cache then, not 250 ms after loading (which one killed sooner missed).
+  writeCodeCacheAfterFirstSpawn(supervisor);
   const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, attachment: attachmentAtStart(options.detached ?? false) };
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.

@@ -21,6 +21,7 @@ import vm from 'node:vm';
 import { readPrivateFile, writePrivateFile } from '../control/private-dir.js';
 import { onV8FlagsChange } from '../runtime/v8-flags.js';
 import { wrapScript } from './script-wrapper.js';
+import { registerCodeCacheWriter } from './write-code-cache.js';
 
 // bin/land.js sets `land up`'s V8 flags between loading this file and the bundle.
 export { leanV8Flags } from '../runtime/v8-flags.js';
@@ -227,6 +228,8 @@ function installCompileHook(root: string, usual: CacheFolder | undefined): void 
     clearTimeout(timer);
     if (folder) writeCache(folder, pending);
   };
+  // The bundle may ask for the write earlier (`land up`, once its first child is spawned: write-code-cache.ts).
+  registerCodeCacheWriter(() => flushPending());
   onV8FlagsChange(() => {
     flushPending();
     flagsChanged = true;

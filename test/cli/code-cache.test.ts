@@ -84,6 +84,21 @@ describe('the code cache', () => {
     expect(readdirSync(join(root, FOLDER)).map((name) => [name, statSync(join(root, FOLDER, name)).ino])).toEqual(plainFiles);
   });
 
+  it('land up killed (SIGKILL) as soon as its first child is spawned has written its cache by then', async () => {
+    // The loader writes 250 ms after the last compile without a cache; a harness that kills the stack once its child
+    // has connected (the bench's cold start) came sooner on a quiet machine, so no start of that build had a cache.
+    const root = cacheRoot();
+    const dir = makeProject({ config: { tiers: { web: { command: ['sleep', '30'] } } } });
+    const run = land(['up', '--no-tui'], dir, { LAND_CODE_CACHE_DIR: root });
+    const [, pid] = await run.waitFor(/web: spawned pid (\d+)/);
+    run.signal('SIGKILL');
+    await run.exited;
+    process.kill(-Number(pid), 'SIGKILL'); // its own process group, which land did not get to stop
+    const files = readdirSync(join(root, `${FOLDER}-stack`));
+    expect(files).toContain('main.js.v8');
+    expect(files.some((name) => name.startsWith('chunks__up-stack'))).toBe(true);
+  });
+
   it('a corrupt or truncated entry is rejected and written again; the run behaves as without a cache', async () => {
     const root = cacheRoot();
     const plain = await withoutCache;
