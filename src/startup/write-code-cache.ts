@@ -26,7 +26,7 @@ interface SpawnEvents {
 /**
  * Writes the code cache as this boot's first child is spawned: by then everything `land up` compiles before its first
  * spawn is compiled, and the child is on its way. Inside the spawn's emit, before the printer's "spawned" line and
- * the rest of the wave: a first start of a build pays the write (≈ 5–10 ms) while its first child starts, never
+ * the rest of the wave: a first start of a build pays the write (≈ 10–25 ms of CPU) while its first child starts, never
  * before it, and whoever sees that line (or the child) knows the cache is on disk.
  */
 export function writeCodeCacheAfterFirstSpawn(events: SpawnEvents): void {
