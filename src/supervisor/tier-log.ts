@@ -9,10 +9,9 @@
  * has outgrown what the files keep: that is said once per line, so that a log file starting in the middle of a line
  * is never a silent loss (docs/decisions.md).
  */
-import { fstatSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, fstatSync, openSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { oneLine } from '../errors.js';
 import { counted } from '../count.js';
-import { FileSink } from './file-sink.js';
 
 export interface TierLogOptions {
   path: string;
@@ -30,7 +29,7 @@ const BUFFER_BYTES = 1 << 20;
 const RETRY_MS = 2000;
 
 export class TierLog {
-  private stream?: FileSink;
+  private stream?: WriteStream;
   /** Bytes in the live file: read when it is opened (a fresh boot's folder is empty: no stat per spawn). */
   private size = 0;
   private failedAt?: number;
@@ -56,7 +55,7 @@ export class TierLog {
     let ok = true;
     let last: Buffer | undefined;
     for (const piece of pieces) {
-      ok = stream.write(piece);
+      ok = this.failing ? stream.write(piece, (error) => this.recovered(error)) : stream.write(piece);
       this.size += piece.length;
       if (piece.length > 0) last = piece;
     }
@@ -67,8 +66,14 @@ export class TierLog {
 
   /** Calls `then` once the file has taken what it was given, or has failed (a failed file never holds a pipe). */
   whenWritable(then: () => void): void {
-    if (this.stream) this.stream.whenWritable(then);
-    else setImmediate(then);
+    const stream = this.stream;
+    if (!stream || !stream.writableNeedDrain || stream.destroyed) return void setImmediate(then);
+    const events = ['drain', 'close', 'error', 'finish'] as const;
+    const done = () => {
+      for (const event of events) stream.off(event, done);
+      then();
+    };
+    for (const event of events) stream.on(event, done);
   }
 
   /** Flushes and closes the file; resolves whatever the disk does. */
@@ -76,12 +81,15 @@ export class TierLog {
     this.closed = true;
     const stream = this.stream;
     this.stream = undefined;
-    if (!stream) return Promise.resolve();
-    return new Promise<void>((resolve) => stream.end(resolve));
+    if (!stream || stream.closed || stream.destroyed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      stream.once('close', resolve);
+      stream.end();
+    });
   }
 
   /** The stream to write to now: opened, rotated or reopened as needed; none while the file is failing. */
-  private writable(): FileSink | undefined {
+  private writable(): WriteStream | undefined {
     if (this.failedAt !== undefined) {
       if (Date.now() - this.failedAt < RETRY_MS) return undefined;
       this.failedAt = undefined;
@@ -92,7 +100,7 @@ export class TierLog {
   }
 
   /** Opened at once (not in the background), so that a rotation right after it finds the file in place. */
-  private open(): FileSink | undefined {
+  private open(): WriteStream | undefined {
     let fd: number;
     try {
       // Private (0600): a child's output can hold secrets; the boot's folder is 0700 too (supervisor.ts).
@@ -102,35 +110,32 @@ export class TierLog {
       return undefined;
     }
     this.size = sizeOfOpen(fd);
-    const sink: FileSink = new FileSink(fd, {
-      highWaterMark: BUFFER_BYTES,
-      onError: (error) => this.fail(sink, error),
-      onWritten: () => this.recovered(),
-    });
-    return sink;
+    const stream = createWriteStream(this.options.path, { fd, highWaterMark: BUFFER_BYTES });
+    stream.once('error', (error) => this.fail(stream, error));
+    return stream;
   }
 
   /** A write after a failure went through: say so once, with what the file missed meanwhile. */
-  private recovered(): void {
-    if (!this.failing) return;
+  private recovered(error: Error | null | undefined): void {
+    if (error || !this.failing) return;
     this.failing = false;
     this.options.onProblem(`log file writable again; ${counted(this.lostBytes, 'byte')} of output could not be written to it`);
     this.lostBytes = 0;
   }
 
-  private fail(stream: FileSink | undefined, error: Error): void {
+  private fail(stream: WriteStream | undefined, error: Error): void {
     if (stream && this.stream === stream) this.stream = undefined;
     if (this.closed) return;
     this.failedAt = Date.now();
     this.size = sizeOf(this.options.path);
-    // Bytes the sink still held are lost with it.
-    this.lostBytes += stream?.pending ?? 0;
+    // Bytes still in the stream's buffer are lost with it.
+    this.lostBytes += stream?.writableLength ?? 0;
     if (this.failing) return;
     this.failing = true;
     this.options.onProblem(`log file ${this.options.path}: ${oneLine(error)}; output goes on without it`);
   }
 
-  /** `<tier>.log` → `.1` → `.2` …; the oldest beyond `keepFiles` is removed. The old sink finishes on its own. */
+  /** `<tier>.log` → `.1` → `.2` …; the oldest beyond `keepFiles` is removed. The old stream finishes on its own. */
   private rotate(): void {
     const { path, keepFiles } = this.options;
     const old = this.stream!;
