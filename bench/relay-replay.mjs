@@ -7,11 +7,10 @@
 // synchronously (land's stdout to a file). Yields to the event loop after every 4 reads, and waits while a tier's
 // stream is paused (the printer or a log file behind). Prints each run's CPU (all threads: the log files' writes
 // run on the pool), the medians and the ratio, with the load average; checks the output's size.
-import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadLine, rotated } from './lib/ab-builds.mjs';
+import { childRounds, loadLine } from './lib/ab-builds.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 import { ROOT } from './lib/paths.mjs';
 
@@ -94,17 +93,12 @@ const megabytes = option('--mb', '100');
 const values = { this: { cpuMs: [], faults: [] }, other: { cpuMs: [], faults: [] } };
 const load = loadavg();
 const sizes = new Set();
-for (let round = 1; round <= rounds; round++) {
-  for (const [name, dist] of rotated(Object.entries(builds), round)) {
-    const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dist, megabytes], { encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`${name}: ${run.stderr}`);
-    const one = JSON.parse(run.stdout);
-    values[name].cpuMs.push(one.cpuMs);
-    values[name].faults.push(one.faults);
-    sizes.add(`${one.printed}/${one.logged}`);
-    process.stdout.write(`round ${round} ${name}: CPU ${one.cpuMs.toFixed(0)} ms · minor faults ${one.faults} · printed ${one.printed} B · logged ${one.logged} B\n`);
-  }
-}
+childRounds(fileURLToPath(import.meta.url), builds, rounds, [megabytes], (round, name, one) => {
+  values[name].cpuMs.push(one.cpuMs);
+  values[name].faults.push(one.faults);
+  sizes.add(`${one.printed}/${one.logged}`);
+  process.stdout.write(`round ${round} ${name}: CPU ${one.cpuMs.toFixed(0)} ms · minor faults ${one.faults} · printed ${one.printed} B · logged ${one.logged} B\n`);
+});
 for (const key of ['cpuMs', 'faults']) {
   const [a, b] = [summarize(values.this[key]).median, summarize(values.other[key]).median];
   const perRound = values.this[key].map((v, i) => ratio(v, values.other[key][i]).toFixed(2)).join(' ');
