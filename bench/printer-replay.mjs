@@ -6,11 +6,10 @@
 // recorded in a real flood of the log-relay scenario (7 KB for 70 % of them, up to 72 KB for 20 %, up to 2.4 MB for
 // the rest; ~130 MB a pass), each made of 32 KB reads of 100-byte lines. Prints each run's CPU and minor page faults, the medians and the
 // ratio with the load average; writes nothing else.
-import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadLine, rotated } from './lib/ab-builds.mjs';
+import { childRounds, loadLine } from './lib/ab-builds.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 import { ROOT } from './lib/paths.mjs';
 
@@ -64,16 +63,11 @@ const rounds = Number(option('--rounds', '4'));
 const out = option('--out', '/dev/null');
 const values = { this: { cpuMs: [], faults: [] }, other: { cpuMs: [], faults: [] } };
 const load = loadavg();
-for (let round = 1; round <= rounds; round++) {
-  for (const [name, module] of rotated(Object.entries(builds), round)) {
-    const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', module, out], { encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`${name}: ${run.stderr}`);
-    const one = JSON.parse(run.stdout);
-    values[name].cpuMs.push(one.cpuMs);
-    values[name].faults.push(one.faults);
-    process.stdout.write(`round ${round} ${name}: CPU ${one.cpuMs.toFixed(0)} ms · minor faults ${one.faults}\n`);
-  }
-}
+childRounds(fileURLToPath(import.meta.url), builds, rounds, [out], (round, name, one) => {
+  values[name].cpuMs.push(one.cpuMs);
+  values[name].faults.push(one.faults);
+  process.stdout.write(`round ${round} ${name}: CPU ${one.cpuMs.toFixed(0)} ms · minor faults ${one.faults}\n`);
+});
 for (const key of ['cpuMs', 'faults']) {
   const [a, b] = [summarize(values.this[key]).median, summarize(values.other[key]).median];
   process.stdout.write(`${key}: this ${a.toFixed(0)} · other ${b.toFixed(0)} · this ÷ other ${ratio(a, b).toFixed(2)}\n`);

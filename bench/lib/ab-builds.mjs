@@ -1,6 +1,7 @@
 // The command line of an A/B script that compares this build of land with another (bench/ui-ab.mjs,
 // bench/relay-ab.mjs) or with several (bench/startup-ab.mjs, bench/spawn-ab.mjs: `--other <dir>[,<dir>…]`): `--other <dir>` (bin/ and dist/ of the other build), `--this <dir>` (instead of this
 // checkout's build, so a rebuild meanwhile does not change what is measured), and its own options.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -37,6 +38,20 @@ export function abManyBuilds(args, usage) {
 export function rotated(list, round) {
   const shift = (round - 1) % list.length;
   return [...list.slice(shift), ...list.slice(0, shift)];
+}
+
+/**
+ * The in-process replays (bench/printer-replay.mjs, bench/relay-replay.mjs): each round runs `node <script> --child
+ * <target> …extra` once per build, in a rotating order; `each(round, name, result)` gets what the run printed (JSON).
+ */
+export function childRounds(script, builds, rounds, extra, each) {
+  for (let round = 1; round <= rounds; round++) {
+    for (const [name, target] of rotated(Object.entries(builds), round)) {
+      const run = spawnSync(process.execPath, [script, '--child', target, ...extra], { encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`${name}: ${run.stderr}`);
+      each(round, name, JSON.parse(run.stdout));
+    }
+  }
 }
 
 /** The load average before and after a run, as the scripts print it last. */

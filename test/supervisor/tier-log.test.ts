@@ -70,4 +70,18 @@ describe('TierLog', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/log file .*api\.log: .*ENOENT.*; output goes on without it/);
   });
+
+  it('a write that fails (a full disk) is said once and never holds the writer', async () => {
+    const problems: string[] = [];
+    const log = new TierLog({ path: '/dev/full', rotateBytes: 1 << 30, keepFiles: 0, onProblem: (message) => problems.push(message) });
+    log.write([Buffer.from('one\n'), Buffer.from('two\n')]);
+    await new Promise<void>((resolve) => log.whenWritable(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Within the retry pause the bytes are counted, not written; the writer is never held.
+    expect(log.write([Buffer.from(Buffer.alloc(2 << 20))])).toBe(true);
+    await new Promise<void>((resolve) => log.whenWritable(resolve));
+    await log.close();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/log file \/dev\/full: .*ENOSPC.*; output goes on without it/);
+  });
 });
