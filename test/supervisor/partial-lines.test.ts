@@ -15,6 +15,9 @@ const runs: LandRun[] = [];
 afterEach(() => cleanUp(runs));
 afterAll(removeProjects);
 
+/** The log file is written after the line is printed (its own stream): wait until it has the tier's last line. */
+const fileEndsWith = (path: string, end: string) => waitUntil(() => (read(path) ?? '').endsWith(end), 30_000, `${path} to end with ${JSON.stringify(end)}`);
+
 /** The lines a tier's output was printed as, without their head. */
 const printedBy = (run: LandRun, tier: string) =>
   run.stdout
@@ -69,6 +72,7 @@ describe('output without a newline', () => {
     await follow.waitFor(/^partial done$/m);
     expect(follow.stdout).toBe('Password: …\n… and the rest\npartial done\n');
     expect(printedBy(run, 'prompt')).toEqual(['Password: …', '… and the rest', 'partial done']);
+    await fileEndsWith(file, 'partial done\n');
     expect(read(file)).toBe('Password:  and the rest\npartial done\n');
     // land logs (which holds lines, unlike the printer and -f) joins the rest to the fragment in place.
     expect((await landDone(['logs', 'prompt'], dir)).stdout).toBe('Password:  and the rest\npartial done\n');
@@ -77,6 +81,7 @@ describe('output without a newline', () => {
 
     await run.waitFor(/progress +\| bar done\n/);
     expect(printedBy(run, 'progress')).toEqual(['progress 0% …', '…progress 50% …', 'bar done']);
+    await fileEndsWith(join(dir, '.land', 'logs', run.bootId, 'progress.log'), 'bar done\n');
     expect(read(join(dir, '.land', 'logs', run.bootId, 'progress.log'))).toBe('progress 0% progress 50% \nbar done\n');
     // Joined, and its mark gone once the next line showed it had ended (its newline came alone).
     expect((await landDone(['logs', 'progress'], dir)).stdout).toBe('progress 0% progress 50% \nbar done\n');
@@ -92,6 +97,7 @@ describe('output without a newline', () => {
     expect(tiers.find((tier) => tier.name === 'prompt')!.lastLine).toBe('partial done');
     await run.waitFor(/mixed +\| …done\n/);
     expect(printedBy(run, 'mixed')).toEqual(['Loading... …', 'warn: x', '…done']);
+    await fileEndsWith(join(dir, '.land', 'logs', run.bootId, 'mixed.log'), 'done\n');
     expect(read(join(dir, '.land', 'logs', run.bootId, 'mixed.log'))).toBe('warn: x\nLoading... done\n');
     expect((await run.stop()).code).toBe(0);
     expect((await follow.exited).code).toBe(0);
