@@ -62,6 +62,14 @@ describe('loadConfig', () => {
     expect((await loadConfig({ cwd: project.dir })).app).toBe('anywhere');
   });
 
+  it("loads a .mjs or .js config that imports from 'land' (itself or in a helper) in a folder with no node_modules", async () => {
+    project.write('helpers/tiers.mjs', `import { defineConfig } from 'land';\nexport const job = defineConfig({ tiers: { job: { command: ['true'] } } }).tiers.job;`);
+    project.write('m/land.config.mjs', `import { defineConfig } from 'land';\nimport { job } from '../helpers/tiers.mjs';\nexport default defineConfig({ app: 'from-mjs', tiers: { job } });`);
+    project.write('j/land.config.js', `import { defineConfig } from 'land';\nimport * as telemetry from 'land/telemetry';\nexport default defineConfig({ app: typeof telemetry.captureEvent, tiers: { job: { command: ['true'] } } });`);
+    expect((await loadConfig({ cwd: path.join(project.dir, 'm') })).app).toBe('from-mjs');
+    expect((await loadConfig({ cwd: path.join(project.dir, 'j') })).app).toBe('function');
+  });
+
   it('loads a .mjs config by native import, given by a path relative to cwd', async () => {
     project.write('conf/stack.mjs', `export default { tiers: { job: { command: ['true'] } } };`);
     const config = await loadConfig({ cwd: project.dir, configPath: 'conf/stack.mjs' });
