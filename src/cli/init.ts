@@ -86,7 +86,16 @@ export async function initCommand(options: InitOptions): Promise<number> {
   process.stdout.write(
     `land: wrote ${displayPath(output)} from ${displayPath(source)}: ${draft.tiers.length} tier${draft.tiers.length === 1 ? '' : 's'} ` +
       `(${draft.tiers.map((tier) => tier.name).join(', ')}); ${notes} note${notes === 1 ? '' : 's'} in comments on what maps differently.\n` +
-      'land: read them, then `land check` and `land up`.\n',
+      'land: read them, then `land check` and `land up`.\n' +
+      offByDefault(draft, displayPath(source)),
   );
   return 0;
+}
+
+/** The tiers that do not start with the stack (process-compose's `disabled`), said where a person reads: one line. */
+function offByDefault(draft: DraftConfig, source: string): string {
+  const off = draft.tiers.filter((tier) => tier.startsOff !== undefined);
+  if (off.length === 0) return '';
+  const list = off.map((tier) => `${tier.name} (${tier.startsOff})`).join(', ');
+  return `land: not started with the stack, as in ${source}: ${list}; \`land spawn <tier>\` starts one.\n`;
 }

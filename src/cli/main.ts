@@ -171,6 +171,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(configOption())
     .addOption(profileOption())
     .option('-t, --tier <tier>', "that tier's environment (its env, inheritEnv, allowEnv, telemetryEnv); default: what every tier shares")
+    .option('-m, --formation <counts>', "with a Procfile: how many of each process type, as for land up (default: the running stack's)")
     .action((command: string[], options: RunOptions) => run(async () => (await import('./run.js')).runCommand(command, options)));
 
   program

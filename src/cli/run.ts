@@ -6,11 +6,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import path from 'node:path';
+import { PROCFILE_NAME } from '../config/locate.js';
 import { hydrateChildEnv } from '../config/hydrate.js';
 import { resolvePlan, telemetryEnvOf } from '../config/plan.js';
 import { DEFAULTS } from '../config/resolve.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError, oneLine } from '../errors.js';
+import type { StackSnapshot } from '../supervisor/types.js';
 import { checkExecLimits, checkNulBytes } from '../supervisor/preflight-env.js';
 import { parseInstanceName, replicaConfig } from '../supervisor/replicas.js';
 import { describeSpawnFailure } from '../supervisor/spawn-child.js';
@@ -49,15 +52,44 @@ function stackWideTier(plan: BootPlan): ResolvedTier {
 }
 
 /** `--tier api` (a tier with replicas: as its first replica would get it) or `--tier api.2` (that replica). */
-function namedTier(plan: BootPlan, name: string): ResolvedTier {
-  const tiers = plan.config.tiers;
+function configuredTier(plan: BootPlan, name: string): ResolvedTier | undefined {
   // The whole name: `web.2.9` or `web.02` is not web.2.
   const instance = parseInstanceName(name);
-  const base = tiers.find((tier) => tier.name === instance?.group);
+  const base = plan.config.tiers.find((tier) => tier.name === instance?.group);
   const index = instance?.index ?? 1;
   if (base && base.replicas === undefined && instance?.index === undefined) return base;
   if (base?.replicas !== undefined && index <= base.replicas) return replicaConfig(base, index);
-  throw new InputError(`--tier: ${unknownTiers([name], tiers.map((tier) => tier.name))}`);
+  return undefined;
+}
+
+/** Whether the project's running stack runs that instance; false when no stack answers. */
+async function runsInstance(plan: BootPlan, name: string): Promise<boolean> {
+  const [{ requestJson }, { socketPath }] = await Promise.all([import('../control/client.js'), import('../control/paths.js')]);
+  try {
+    const snapshot = await requestJson<StackSnapshot>(socketPath(plan.config.rootDir), 'GET', '/status');
+    return snapshot.tiers.some((tier) => tier.name === name);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The tier `--tier` names. A replica the config (or `-m`) does not declare is still known while the running stack
+ * runs it: a Procfile stack started with `land up -m web=2`, or a tier `land scale` grew. Only then is the stack asked.
+ */
+async function namedTier(plan: BootPlan, name: string, formation: string | undefined): Promise<ResolvedTier> {
+  const configured = configuredTier(plan, name);
+  if (configured) return configured;
+  const instance = parseInstanceName(name);
+  const base = plan.config.tiers.find((tier) => tier.name === instance?.group);
+  if (base && instance?.index !== undefined && formation === undefined && (await runsInstance(plan, name))) return replicaConfig(base, instance.index);
+  const unknown = `--tier: ${unknownTiers([name], plan.config.tiers.map((tier) => tier.name))}`;
+  // A Procfile has no config to declare replicas in: the formation is given as to land up.
+  const procfile = path.basename(plan.config.configFile) === PROCFILE_NAME;
+  if (base && instance?.index !== undefined && procfile) {
+    throw new InputError(`${unknown}: no running stack runs it; name the formation as for land up (land run -m ${base.name}=${instance.index} --tier ${name} -- …)`);
+  }
+  throw new InputError(unknown);
 }
 
 /**
@@ -122,7 +154,7 @@ export async function runCommand(argv: string[], options: RunOptions): Promise<n
   if (argv.length === 0) throw new InputError('run: expected a command after `--` (land run [--tier <tier>] -- <command…>)');
   // stdout is the command's: what the config prints as it loads (or a `when` predicate) goes to stderr.
   const plan = await withMachineStdout(true, async () => resolvePlan(await readConfig(options), { profile: options.profile, shellEnv: process.env }));
-  const tier = options.tier === undefined ? stackWideTier(plan) : namedTier(plan, options.tier);
+  const tier = options.tier === undefined ? stackWideTier(plan) : await namedTier(plan, options.tier, options.formation);
   // `land up`'s checks of what exec refuses: node's own errors would quote the value (a secret) or say only E2BIG.
   checkNulBytes(plan);
   checkExecLimits(plan, { ...tier, command: argv });

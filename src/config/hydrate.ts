@@ -79,6 +79,15 @@ function injectOtlp(env: Record<string, string>, own: Record<string, string>, in
 }
 
 /**
+ * What a tier gets of land's layers (its shell, env files, profile): a tier that opted out (`telemetryEnv: false`)
+ * gets no telemetry key, the PostHog key above all, unless its own env names one. `land export` applies it too.
+ */
+export function withoutOptedOutTelemetry(env: Record<string, string>, tier: Pick<ResolvedTier, 'telemetryEnv'>): Record<string, string> {
+  if (!tier.telemetryEnv) for (const name of TELEMETRY_KEYS) delete env[name];
+  return env;
+}
+
+/**
  * Layers 1 to 3 depend on the boot and on a tier's `inheritEnv`, `allowEnv` and `telemetryEnv` only: they are made
  * once per boot for each such setting and copied for every child (a plan's envs never change once made).
  */
@@ -90,9 +99,7 @@ function sharedLayersFor(plan: BootPlan, tier: ResolvedTier): Readonly<Record<st
   if (!layers) sharedLayers.set(plan, (layers = new Map()));
   let env = layers.get(key);
   if (!env) {
-    const made: Record<string, string> = { ...inheritedLayer(plan.shellEnv, tier), ...plan.profileEnv };
-    // A tier that opted out gets no telemetry key (the PostHog key above all) unless its own env names one.
-    if (!tier.telemetryEnv) for (const name of TELEMETRY_KEYS) delete made[name];
+    const made = withoutOptedOutTelemetry({ ...inheritedLayer(plan.shellEnv, tier), ...plan.profileEnv }, tier);
     layers.set(key, (env = made));
   }
   return env;

@@ -53,9 +53,30 @@ export async function importConfigWithin(file: string, label: string): Promise<u
   }
 }
 
+/** What node says when a config (or a file it imports) imports `land` and no node_modules holds it. */
+const LAND_NOT_FOUND = /^Cannot find package 'land(?:\/telemetry)?' imported from /;
+
+/**
+ * A JavaScript config, natively. One that imports `land` where node finds no package of that name (a global or
+ * `npx` land, a project without node_modules/land) is loaded as a TypeScript config is, where `land` is the land
+ * that loads it: compiled once and cached, so that only such a config pays for it (a failed resolution, before any
+ * of the config ran, and the cache's lookup); a `module.register` resolve hook would cost every start a loader
+ * thread (docs/decisions.md).
+ */
+async function importJavaScriptConfig(file: string): Promise<unknown> {
+  try {
+    const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    return module.default;
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code !== 'ERR_MODULE_NOT_FOUND' || !LAND_NOT_FOUND.test(message)) throw error;
+    return importTypeScriptConfig(file);
+  }
+}
+
 /**
  * The file's default export: TypeScript compiled once and cached (src/config/typescript/, jiti as the fallback; no
- * build step), JavaScript through native import().
+ * build step), JavaScript through native import() (or as TypeScript when node cannot find its `land`).
  */
 export async function importConfigModule(file: string, label: string): Promise<unknown> {
   const extension = path.extname(file);
@@ -65,10 +86,7 @@ export async function importConfigModule(file: string, label: string): Promise<u
       // in A/B runs. esbuild and jiti, the heavy parts, are imported only when the compile cache misses or declines.
       return await importTypeScriptConfig(file);
     }
-    if (JAVASCRIPT.has(extension)) {
-      const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-      return module.default;
-    }
+    if (JAVASCRIPT.has(extension)) return await importJavaScriptConfig(file);
   } catch (error) {
     // The config ran with the shell's environment, whose secrets are registered only once the plan is read
     // (plan.ts): registered now, so that a message quoting one (the config's own, or node's around a value) masks it.

@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { RENAMED_KEYS } from '../config/hydrate.js';
+import { RENAMED_KEYS, withoutOptedOutTelemetry } from '../config/hydrate.js';
 import { formatSize } from '../config/size.js';
 import { holdsSecret } from '../config/redact.js';
 import { looksSecret } from '../config/secrets.js';
@@ -127,7 +127,7 @@ interface Deployment {
 
 /** Layers 2–5 of a child's environment; layer 1 (land's own shell) stays on this machine. */
 function layeredEnv(plan: BootPlan, tier: ResolvedTier, deployment: Deployment): Record<string, string> {
-  const env: Record<string, string> = { ...plan.profileEnv, ...tier.env };
+  const env: Record<string, string> = { ...withoutOptedOutTelemetry({ ...plan.profileEnv }, tier), ...tier.env };
   alignRenamedKeys(env);
   const app = plan.config.app;
   Object.assign(env, {

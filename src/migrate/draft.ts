@@ -12,6 +12,8 @@ export interface DraftTier {
   notes: string[];
   /** The tier's config object, as land.config.ts will hold it. */
   config: Record<string, unknown>;
+  /** Why it does not start with the stack (`disabled: true`): said on the terminal too, not only in a comment. */
+  startsOff?: string;
 }
 
 export interface DraftConfig {

@@ -22,7 +22,7 @@ const PROBE_DEFAULTS = { period: 10, timeout: 1, failures: 3, delay: 0 };
 /** Keys read by this module; any other key of a process becomes a "not mapped" note. */
 const MAPPED_KEYS = new Set([
   'command', 'entrypoint', 'description', 'working_dir', 'environment', 'depends_on', 'availability',
-  'readiness_probe', 'liveness_probe', 'ready_log_line', 'shutdown', 'disabled', 'replicas', 'is_daemon',
+  'readiness_probe', 'liveness_probe', 'ready_log_line', 'shutdown', 'disabled', 'is_disabled', 'replicas', 'is_daemon',
 ]);
 const TOP_LEVEL_KEYS = new Set(['version', 'processes', 'environment']);
 
@@ -197,6 +197,22 @@ function commandOf(process: Yaml, notes: string[]): Record<string, unknown> | un
   return undefined;
 }
 
+/**
+ * Why a process does not start with the others: `disabled: true`, or `is_disabled` ("true"; process-compose reads it
+ * as text so that a template can set it, and renders templates before it reads it). Undefined when it starts.
+ */
+function offByDefault(process: Yaml, notes: string[]): string | undefined {
+  const text = process.is_disabled;
+  if (text === true || text === 'true') return `is_disabled: ${show(text)}`;
+  // process-compose reads it after `disabled`: its "false" starts a process that `disabled: true` would not.
+  if (text === false || text === 'false') {
+    if (process.disabled === true) notes.push(`disabled: true, but is_disabled: ${show(text)} overrides it in process-compose: started`);
+    return undefined;
+  }
+  if (text !== undefined) notes.push(`is_disabled ${show(text)}: neither true nor false (a template of vars?): left out, the tier starts`);
+  return process.disabled === true ? 'disabled: true' : undefined;
+}
+
 /** One process as a tier; undefined (with a file note) when it has no command. */
 function convertProcess(name: string, process: Yaml, names: Map<string, string>, shared: Record<string, string>): DraftTier | string {
   const notes: string[] = [];
@@ -222,14 +238,15 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
     notes.push('is_daemon: started once the command exits 0; land follows the daemon by its marks (LAND_BOOT_ID, TRACEPARENT) and stops it with the tier');
   } else if (process.is_daemon !== undefined && process.is_daemon !== false) notes.push(`is_daemon ${show(process.is_daemon)}: expected true or false: left out`);
   config.replicas = replicas(process.replicas, notes);
-  if (process.disabled === true) {
+  const startsOff = offByDefault(process, notes);
+  if (startsOff !== undefined) {
     config.when = new Code('() => false');
-    notes.push('disabled: true in process-compose: not started (remove `when` to start it)');
+    notes.push(`${startsOff} in process-compose: not started (\`land spawn ${tierName}\` starts it; remove \`when\` to start it with the stack)`);
   }
   for (const [key, value] of Object.entries(process)) {
     if (!MAPPED_KEYS.has(key)) notes.push(`not mapped: ${key}: ${show(value)}`);
   }
-  return { name: tierName, notes, config };
+  return { name: tierName, notes, config, ...(startsOff === undefined ? {} : { startsOff }) };
 }
 
 /** Parsed YAML (the `yaml` package) → draft; a file that is not a process-compose file is an InputError. */

@@ -202,6 +202,48 @@ describe.concurrent('land init: replicas', () => {
   });
 });
 
+describe.concurrent('land init: a process disabled in process-compose', () => {
+  it('does not start with the stack (disabled, is_disabled: true or "true"), says so on the terminal, and land spawn starts it', { timeout: 90_000 }, async () => {
+    const dir = tempDir();
+    const say = (name: string) => `node ${CHILD} --say "${name} up"`;
+    writeFileSync(
+      join(dir, 'process-compose.yaml'),
+      [
+        'processes:',
+        `  on:\n    command: ${say('on')}`,
+        `  off:\n    command: ${say('off')}\n    is_disabled: true`,
+        `  quoted:\n    command: ${say('quoted')}\n    is_disabled: "true"`,
+        `  old:\n    command: ${say('old')}\n    disabled: true`,
+        // process-compose reads is_disabled after disabled: "false" starts it.
+        `  back:\n    command: ${say('back')}\n    disabled: true\n    is_disabled: "false"`,
+        '',
+      ].join('\n'),
+    );
+    const init = await landDone(['init'], dir);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain(
+      'land: not started with the stack, as in process-compose.yaml: off (is_disabled: true), quoted (is_disabled: "true"), old (disabled: true); `land spawn <tier>` starts one.\n',
+    );
+    const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(config).not.toContain('not mapped: is_disabled');
+    expect(config).toContain('// disabled: true, but is_disabled: "false" overrides it in process-compose: started');
+
+    const up = land(['up', '-d'], dir);
+    expect((await up.exited).code, up.stderr).toBe(0);
+    try {
+      const status = JSON.parse((await landDone(['status', '--json'], dir)).stdout) as { tiers: Array<{ name: string; state: string }> };
+      const states = Object.fromEntries(status.tiers.map((tier) => [tier.name, tier.state]));
+      expect(states).toEqual({ on: 'ready', off: 'disabled', quoted: 'disabled', old: 'disabled', back: 'ready' });
+      expect((await landDone(['spawn', 'off'], dir)).code).toBe(0);
+      const logs = land(['logs', 'off', '-f'], dir);
+      await logs.waitFor(/off up/);
+      await logs.stop();
+    } finally {
+      expect((await landDone(['down'], dir)).code).toBe(0);
+    }
+  });
+});
+
 describe.concurrent('land init from a Procfile', () => {
   it("writes one tier per process type with foreman's PORT, and the config boots", { timeout: 60_000 }, async () => {
     const dir = tempDir();

@@ -145,3 +145,32 @@ describe('land up with a Procfile', () => {
     expect(notProcfile.stderr).toMatch(/^land: --formation: only for a Procfile stack/);
   });
 });
+
+describe('land run with a Procfile', () => {
+  it("--tier web.2 is the running stack's replica (land up -m web=2); with no stack running, -m names the formation as for land up", { timeout: 90_000 }, async () => {
+    const dir = foremanProject(`web: node ${CHILD} --say "web on $PORT"\nworker: node ${CHILD}\nclock: node ${CHILD}\n`);
+    const shell = { PORT: undefined, TRACEPARENT: undefined };
+    const printEnv = ['--', 'node', '-e', 'console.log(process.env.LAND_TIER, process.env.PORT, process.env.LAND_REPLICA)'];
+    const up = land(['up', '-d', '-m', 'web=2,worker=1'], dir, shell);
+    expect((await up.exited).code, up.stderr).toBe(0);
+    try {
+      const web2 = await landDone(['run', '--tier', 'web.2', ...printEnv], dir, shell);
+      expect(web2.stderr).toBe('');
+      expect(web2.stdout).toBe('web 5001 2\n');
+      // A replica the stack does not run is still unknown.
+      const web3 = await landDone(['run', '--tier', 'web.3', ...printEnv], dir, shell);
+      expect(web3.code).toBe(2);
+      expect(web3.stderr).toMatch(/^land: --tier: unknown tier "web\.3" \(known: web, worker, clock\)/);
+    } finally {
+      expect((await landDone(['down'], dir)).code).toBe(0);
+    }
+    const alone = await landDone(['run', '--tier', 'web.2', ...printEnv], dir, shell);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toBe(
+      'land: --tier: unknown tier "web.2" (known: web, worker, clock): no running stack runs it; name the formation as for land up (land run -m web=2 --tier web.2 -- …)\n',
+    );
+    const formed = await landDone(['run', '-m', 'web=2', '--tier', 'web.2', ...printEnv], dir, shell);
+    expect(formed.stderr).toBe('');
+    expect(formed.stdout).toBe('web 5001 2\n');
+  });
+});

@@ -3,6 +3,7 @@ import { displayPath } from '../../src/config/display-path.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { loadError, makeTempProject, repoPath, type TempProject } from './temp-project.js';
+import { landDone } from '../helpers/land.js';
 
 const DEFINE = JSON.stringify(repoPath('src/config/define.ts'));
 
@@ -60,6 +61,18 @@ describe('loadConfig', () => {
   it("loads a TypeScript config that imports from 'land' in a folder with no node_modules (land points it at itself)", async () => {
     project.write('land.config.ts', `import { defineConfig, type TierConfig } from 'land';\nconst job: TierConfig = { command: ['true'] };\nexport default defineConfig({ app: 'anywhere', tiers: { job } });`);
     expect((await loadConfig({ cwd: project.dir })).app).toBe('anywhere');
+  });
+
+  it("loads a .mjs or .js config that imports from 'land' (itself or in a helper) in a folder with no node_modules", async () => {
+    project.write('helpers/tiers.mjs', `import { defineConfig } from 'land';\nexport const job = defineConfig({ tiers: { job: { command: ['true'] } } }).tiers.job;`);
+    project.write('m/land.config.mjs', `import { defineConfig } from 'land';\nimport { job } from '../helpers/tiers.mjs';\nexport default defineConfig({ app: 'from-mjs', tiers: { job } });`);
+    project.write('j/land.config.js', `import { defineConfig } from 'land';\nexport default defineConfig({ app: 'from-js', tiers: { job: { command: ['true'] } } });`);
+    expect((await loadConfig({ cwd: path.join(project.dir, 'm') })).app).toBe('from-mjs');
+    expect((await loadConfig({ cwd: path.join(project.dir, 'j') })).app).toBe('from-js');
+    // land/telemetry through the CLI: in this process, vitest would transform the whole library on the way.
+    project.write('t/land.config.mjs', `import { defineConfig } from 'land';\nimport { captureEvent } from 'land/telemetry';\nif (typeof captureEvent !== 'function') throw new Error('no land/telemetry');\nexport default defineConfig({ tiers: { job: { command: ['true'] } } });`);
+    const check = await landDone(['check'], path.join(project.dir, 't'));
+    expect(check.code, check.stderr).toBe(0);
   });
 
   it('loads a .mjs config by native import, given by a path relative to cwd', async () => {
