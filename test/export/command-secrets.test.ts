@@ -38,6 +38,19 @@ const clear = () => {
   for (const name of ['cmd', 'ready', 'stop', 'line', 'basic']) rmSync(written(name), { force: true });
 };
 
+/** The exported Deployments' containers and Secrets' data, by tier. */
+function kubernetesExport() {
+  const objects = readKubernetes(join(out('kubernetes'), 'qapp.yaml'));
+  const secrets = readKubernetes(join(out('kubernetes'), 'qapp-secrets.yaml'));
+  return {
+    container: (tier: string) => objects.find((o: KubeObject) => o.kind === 'Deployment' && o.metadata.name === `qapp-${tier}`)!.spec.template.spec.containers[0],
+    secretOf: (tier: string) => secrets.find((o: KubeObject) => o.metadata.name === `qapp-${tier}-secrets`)!.stringData as Record<string, string>,
+  };
+}
+
+/** Kubernetes expands $(KEY) in a container's command from its environment, and $$ to $. */
+const expand = (argv: string[], env: Record<string, string>) => argv.map((word) => word.replace(/\$\$|\$\((\w+)\)/g, (text, key: string | undefined) => (key ? env[key] ?? text : '$')));
+
 beforeAll(async () => {
   // Basic auth and the token for /, the Bearer token for /bearer, nothing for /open: a probe that lost one gets a 401.
   server = createServer((request, response) => {
@@ -146,12 +159,7 @@ describe('land export: secrets in commands, probes and stop commands', () => {
   });
 
   it('kubernetes: the objects validate; command, probes and preStop hook run as written with the Secret; loopback probes run inside the container', async () => {
-    const objects = readKubernetes(join(out('kubernetes'), 'qapp.yaml'));
-    const secrets = readKubernetes(join(out('kubernetes'), 'qapp-secrets.yaml'));
-    const container = (tier: string) => objects.find((o: KubeObject) => o.kind === 'Deployment' && o.metadata.name === `qapp-${tier}`)!.spec.template.spec.containers[0];
-    const secretOf = (tier: string) => secrets.find((o: KubeObject) => o.metadata.name === `qapp-${tier}-secrets`)!.stringData as Record<string, string>;
-    // Kubernetes expands $(KEY) in a container's command from its environment, and $$ to $.
-    const expand = (argv: string[], env: Record<string, string>) => argv.map((word) => word.replace(/\$\$|\$\((\w+)\)/g, (text, key: string | undefined) => (key ? env[key] ?? text : '$')));
+    const { container, secretOf } = kubernetesExport();
     clear();
     expect(await run(expand(container('api').command, secretOf('api')), {})).toBe(0);
     expect(argvWritten('cmd')).toBe('--api-key=cmdkey-999\nplain\n');
@@ -216,11 +224,7 @@ describe('land export: a secret inside a shell line moves alone; curl -u user:pa
   });
 
   it('kubernetes: the same, with the Secret in the container environment', async () => {
-    const objects = readKubernetes(join(out('kubernetes'), 'qapp.yaml'));
-    const secrets = readKubernetes(join(out('kubernetes'), 'qapp-secrets.yaml'));
-    const container = (tier: string) => objects.find((o: KubeObject) => o.kind === 'Deployment' && o.metadata.name === `qapp-${tier}`)!.spec.template.spec.containers[0];
-    const secretOf = (tier: string) => secrets.find((o: KubeObject) => o.metadata.name === `qapp-${tier}-secrets`)!.stringData as Record<string, string>;
-    const expand = (argv: string[], env: Record<string, string>) => argv.map((word) => word.replace(/\$\$|\$\((\w+)\)/g, (text, key: string | undefined) => (key ? env[key] ?? text : '$')));
+    const { container, secretOf } = kubernetesExport();
     expect(secretOf('line')).toEqual({ LAND_COMMAND_SECRET_1: 'bearer-sekrit-999' });
     const line = container('line').command as string[];
     for (const text of visible) expect(line.join(' ')).toContain(text);
