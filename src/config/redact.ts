@@ -52,10 +52,16 @@ const SPACED_OPTION = /((?:^|\s)--?([\w.-]{1,64})\s{1,16})(\S+)/g;
  */
 const JSON_SOURCE = /(Unexpected token '[\s\S]', )(?:\.\.\.)?"[\s\S]{0,64}?"(?:\.\.\.)?(?= is not valid JSON)/g;
 const POSTHOG_KEY = /\bphc_[A-Za-z0-9]+/g;
-const BEARER = /\b(Bearer\s+)[^\s"']+/gi;
-/** BEARER and POSTHOG_KEY without the g flag (a global RegExp's test() goes on from its last match): made once. */
-const HAS_BEARER = new RegExp(BEARER.source, 'i');
-const HAS_POSTHOG_KEY = new RegExp(POSTHOG_KEY.source);
+/** A token begins as RFC 6750's do (`Bearer && …` in a shell line, `/bearer && echo`, is none). */
+const BEARER = /\b(Bearer\s+)[\w.~+/-][^\s"']*/gi;
+/**
+ * curl's `-u user:password` (`--user`, and `-U`/`--proxy-user` for the proxy) later in a curl command inside one text:
+ * the password ends group 1's match. Only curl's: `-u 1000:1000` is docker's user and group, no secret.
+ */
+const CURL_USER = /(\bcurl\s(?:[^;&|\n]{0,512}?\s)?(?:-[uU]\s{0,16}|--(?:proxy-)?user(?:\s{1,16}|=))['"]?[^\s:'"]{0,256}:)([^\s'"]+)/g;
+/** The same as one argument after its option, or with it (`-uuser:pw`, `--user=user:pw`): the password is group 2. */
+const CURL_USER_ARG = /^((?:-u|-U|--user=|--proxy-user=)?[^:]*:)(.+)$/s;
+const CURL_USER_OPTION = new Set(['-u', '-U', '--user', '--proxy-user']);
 
 function maskUserinfo(_match: string, scheme: string, userinfo: string): string {
   const colon = userinfo.indexOf(':');
@@ -74,21 +80,55 @@ function secretOptionName(name: string): boolean {
   return words.some((word, i) => SECRET_WORDS.has(word) || (word === 'api' && words[i + 1] === 'key'));
 }
 
-/**
- * Whether `land export` writes a value to the 0600 files whatever its key: a URL with a password, a query or option
- * whose name is a secret word (`?token=x`, `--api-key=x`, and `--token x` inside one text, a shell line), a Bearer
- * token, a PostHog key, a registered secret's value. Narrower than what
- * messages mask (masking a harmless value there costs nothing; moving `postgres://postgres@localhost/app` out of the
- * plain environment hides it from whoever reads the unit).
- */
-export function holdsSecret(value: string): boolean {
-  if (longestFirst.some((secret) => value.includes(secret))) return true;
-  for (const [, , userinfo] of value.matchAll(URL_USERINFO)) if (userinfo!.includes(':') || TOKEN_USER.test(userinfo!)) return true;
-  for (const [, head, named] of value.matchAll(NAMED_VALUE)) {
-    if (named !== MASK && secretOptionName(head!.slice(0, -1).replace(/^\s*(?:--|[?&;])/, ''))) return true;
+type Span = [start: number, end: number];
+
+/** What each match holds after its first group (the name or option before the secret), as spans of the text. */
+function spansAfter(value: string, pattern: RegExp, keep: (match: RegExpExecArray) => boolean = () => true): Span[] {
+  const spans: Span[] = [];
+  for (const match of value.matchAll(pattern)) if (keep(match)) spans.push([match.index + match[1]!.length, match.index + match[0].length]);
+  return spans;
+}
+
+/** Sorted, overlapping spans joined. */
+function joined(spans: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
   }
-  for (const [, , name, word] of value.matchAll(SPACED_OPTION)) if (word !== MASK && secretOptionName(name!)) return true;
-  return HAS_BEARER.test(value) || HAS_POSTHOG_KEY.test(value);
+  return out;
+}
+
+/**
+ * Where a value holds a secret that `land export` moves to the 0600 files whatever its key: a URL's password (or
+ * its user, when a token), a query or option value whose name is a secret word (`?token=x`, `--api-key=x`, and
+ * `--token x` inside one text, a shell line), a Bearer token, curl's `-u user:password`, a PostHog key, a registered
+ * secret's value. Narrower than what messages mask (masking a harmless value there costs nothing; moving
+ * `postgres://postgres@localhost/app` out of the plain environment hides it from whoever reads the unit).
+ */
+export function secretSpans(value: string): Span[] {
+  const spans: Span[] = [];
+  for (const secret of longestFirst) {
+    for (let at = value.indexOf(secret); at >= 0; at = value.indexOf(secret, at + 1)) spans.push([at, at + secret.length]);
+  }
+  for (const match of value.matchAll(URL_USERINFO)) {
+    const start = match.index + match[1]!.length;
+    const userinfo = match[2]!;
+    const colon = userinfo.indexOf(':');
+    if (colon >= 0 && colon < userinfo.length - 1) spans.push([start + colon + 1, start + userinfo.length]);
+    else if (colon < 0 && TOKEN_USER.test(userinfo)) spans.push([start, start + userinfo.length]);
+  }
+  spans.push(...spansAfter(value, NAMED_VALUE, (m) => m[2] !== MASK && secretOptionName(m[1]!.slice(0, -1).replace(/^\s*(?:--|[?&;])/, ''))));
+  spans.push(...spansAfter(value, SPACED_OPTION, (m) => m[3] !== MASK && secretOptionName(m[2]!)));
+  spans.push(...spansAfter(value, BEARER), ...spansAfter(value, CURL_USER));
+  for (const match of value.matchAll(POSTHOG_KEY)) spans.push([match.index, match.index + match[0].length]);
+  return joined(spans);
+}
+
+/** Whether `land export` writes a value to the 0600 files whatever its key (secretSpans finds a secret in it). */
+export function holdsSecret(value: string): boolean {
+  return secretSpans(value).length > 0;
 }
 
 /** The text with every secret it may hold masked. */
@@ -105,6 +145,7 @@ export function redactText(text: string): string {
   result = result.replace(SPACED_OPTION, (match, head: string, name: string, value: string) =>
     secretOptionName(name) && value !== MASK ? `${head}${MASK}` : match,
   );
+  result = result.replace(CURL_USER, (match, head: string, password: string) => (password === MASK ? match : `${head}${MASK}`));
   return result.replace(BEARER, `$1${MASK}`).replace(POSTHOG_KEY, `phc_${MASK}`);
 }
 
@@ -113,10 +154,15 @@ const SECRET_OPTION = /^--?([\w.-]{1,64})$/;
 
 /**
  * A command's arguments as a person may see them (the dashboard's tier detail): each masked as redactText masks
- * text, and the value after a secret-named option given apart (`--token`, `tok_…`), which no text rule can see.
+ * text, the value after a secret-named option given apart (`--token`, `tok_…`), which no text rule can see, and
+ * curl's `-u user:password` given apart (`user:***`).
  */
 export function redactArgs(args: readonly string[]): string[] {
-  return args.map((arg, index) => (followsSecretOption(args, index) ? MASK : redactText(arg)));
+  return args.map((arg, index) => {
+    if (followsSecretOption(args, index)) return MASK;
+    const password = curlPassword(args, index);
+    return password ? `${arg.slice(0, password[0])}${MASK}` : redactText(arg);
+  });
 }
 
 /** Whether the argument before this one is a bare secret-named option (`--password`), so this one is its value. */
@@ -126,9 +172,32 @@ function followsSecretOption(args: readonly string[], index: number): boolean {
 }
 
 /**
- * Which of a command's arguments `land export` moves to the 0600 files (the program itself, index 0, never): each
- * that holds a secret by holdsSecret's rules, and the value after a bare secret-named option (`--password`, `pw`).
+ * The password of curl's `-u user:password` as this argument of a curl command (after `-u`, or `-uuser:pw`,
+ * `--user=user:pw`), as a span of the argument.
  */
+function curlPassword(args: readonly string[], index: number): Span | undefined {
+  if (!args.slice(0, index).some((arg) => /(?:^|\/)curl$/.test(arg))) return undefined;
+  const attached = !CURL_USER_OPTION.has(args[index - 1] ?? '');
+  const match = CURL_USER_ARG.exec(args[index]!);
+  if (!match || (attached && !/^(?:-u|-U|--user=|--proxy-user=)/.test(match[1]!))) return undefined;
+  return [match[1]!.length, args[index]!.length];
+}
+
+/**
+ * Where in each of a command's arguments the secrets are that `land export` moves to the 0600 files (the program
+ * itself, index 0, never): the value after a bare secret-named option (`--password`, `pw`) whole, curl's password
+ * given apart, and what secretSpans finds in each.
+ */
+export function secretArgSpans(args: readonly string[]): Span[][] {
+  return args.map((arg, index) => {
+    if (index === 0) return [];
+    if (followsSecretOption(args, index)) return [[0, arg.length]];
+    const password = curlPassword(args, index);
+    return password ? [password] : secretSpans(arg);
+  });
+}
+
+/** Which of a command's arguments hold a secret `land export` moves (secretArgSpans). */
 export function secretArgs(args: readonly string[]): boolean[] {
-  return args.map((arg, index) => index > 0 && (followsSecretOption(args, index) || holdsSecret(arg)));
+  return secretArgSpans(args).map((spans) => spans.length > 0);
 }

@@ -20,7 +20,7 @@
  */
 import { Document } from 'yaml';
 import { describeProbe, seconds } from './probes.js';
-import { execArgv, hasSecret, type Word } from './secret-words.js';
+import { execArgv, hasSecret, isSecretRef, wordText, type Word } from './secret-words.js';
 import {
   binarySize,
   memoryLimitWarning,
@@ -78,7 +78,7 @@ export function probeHandler(spec: ProbeSpec, check: readonly Word[] | undefined
  * the tier's Secret; a literal `$(` or `$$` is written with its `$` doubled, as Kubernetes reads them.
  */
 function containerCommand(words: readonly Word[]): string[] {
-  return words.map((word) => (typeof word === 'string' ? word.replace(/\$(?=[$(])/g, '$$$$') : `$(${word.secret})`));
+  return words.map((word) => (isSecretRef(word) ? `$(${word.secret})` : wordText(word).replace(/\$(?=[$(])/g, '$$$$')));
 }
 
 function labels({ model, label }: Stack, tier: ExportTier): Record<string, string> {

@@ -14,6 +14,8 @@ import type { BootPlan, DependencyCondition, ResolvedTier } from '../config/type
 import { telemetryEnvOf } from '../config/plan.js';
 import { bootTrace, collectorEndpoint, type BootTrace } from '../telemetry/boot-trace.js';
 import { readConfiguration } from '../telemetry/configuration.js';
+import { InputError } from '../errors.js';
+import { IMAGE_RULE, isImageReference } from './image-ref.js';
 import { probeCheck } from './probes.js';
 import { withSecretRefs, type Word } from './secret-words.js';
 import { newBootId, newSpanId } from '../telemetry/ids.js';
@@ -336,9 +338,17 @@ export function memoryLimitWarning(limit: number, setting: string): string {
   return `memory limit ${formatSize(limit)} mapped to ${setting}: the kernel kills the tier (OOM, SIGKILL, no stop signal) as soon as its cgroup reaches it, page cache included, where land stops it gracefully after its tree's resident memory stayed over the limit for 2 samples`;
 }
 
-/** An image reference for the stack when none is given: `<app>:<version>`, lowercased as references must be. */
+/**
+ * An image reference for the stack when none is given: `<app>:<version>`, the app lowercased as references must be.
+ * Checked as `--image` is: an app name or a version a reference cannot hold (`shop_`, `1.0.0+build.5`) would give a
+ * file that Compose refuses, or a pod stuck in InvalidImageName, so it is bad input that names the fix.
+ */
 export function defaultImage(model: ExportModel): string {
-  return `${model.app.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}:${model.version}`;
+  const image = `${model.app.toLowerCase()}:${model.version}`;
+  if (!isImageReference(image)) {
+    throw new InputError(`--image: not given, and the default <app>:<version>, ${JSON.stringify(image)}, is not ${IMAGE_RULE}: pass --image <reference>`);
+  }
+  return image;
 }
 
 /** Where a tier works inside an image that holds the project at /app. */

@@ -27,7 +27,7 @@ import { exitWithWarning } from './exit-with.js';
 import { caseSafeStems } from './names.js';
 import { grepPattern } from './grep-pattern.js';
 import { describeProbe, seconds, untilPasses } from './probes.js';
-import { hasSecret, shellWords, type Word } from './secret-words.js';
+import { hasSecret, isSecretRef, shellWords, wordText, type Word } from './secret-words.js';
 import {
   binarySize,
   memoryLimitWarning,
@@ -71,8 +71,8 @@ type SystemdModel = ExportModel & { stems: ReadonlyMap<string, string> };
  * secret is `${KEY}`, which systemd replaces with the variable's value (from the EnvironmentFile=) as one word.
  */
 function execWord(word: Word): string {
-  if (typeof word !== 'string') return `\${${word.secret}}`;
-  const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+  if (isSecretRef(word)) return `\${${word.secret}}`;
+  const escaped = wordText(word).replace(/%/g, '%%').replace(/\$/g, '$$$$');
   if (/^[A-Za-z0-9_@+=:,./-]+$/.test(escaped)) return escaped;
   return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }

@@ -1,8 +1,8 @@
 /**
  * The land terminal UI. It reads the supervisor only through SupervisorControl (snapshot + events) and sends
  * commands back through it; the only state it keeps is its own: selection, log pane, scroll, help, status line.
- * By concern: the view of the stack and how it is kept current (stack-view.ts, use-stack-view.ts), the keys
- * (use-keys.ts, key-handler.ts), the layout (components/app-frame.tsx).
+ * By concern: the view of the stack and how it is kept current (stack-view.ts, use-stack-view.ts), the UI's own
+ * state (use-ui-state.ts), the keys (use-keys.ts, key-handler.ts), the layout (components/app-frame.tsx).
  */
 import { useStdin } from 'ink';
 import type { SupervisorControl } from '../supervisor/types.js';
@@ -11,14 +11,14 @@ import type { Status } from './components/footer.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import type { KeyContext } from './key-handler.js';
 import { rowBudget } from './layout.js';
-import { paneActions, type PaneState } from './pane-actions.js';
-import type { Prompt } from './prompt.js';
+import { paneActions } from './pane-actions.js';
 import { stackActions } from './stack-actions.js';
 import { useKeys } from './use-keys.js';
 import { useLiveCells } from './use-live-cells.js';
 import { useResizeRedraw } from './use-resize-redraw.js';
 import { useStackView } from './use-stack-view.js';
 import { useSuspend } from './use-suspend.js';
+import { useUiState } from './use-ui-state.js';
 
 export interface AppProps {
   control: SupervisorControl;
@@ -63,12 +63,8 @@ export function App(props: AppProps) {
     onExit: props.onExit,
   });
   const viewRef = stackView.viewRef;
-  // UI state the key handler reads through refs: keys can arrive faster than renders (key repeat, a slow
-  // machine), and each key must see what the previous one did.
-  const [selectedName, setSelectedName, selectedRef] = useLatestState<string | undefined>(viewRef.current.snapshot.tiers[0]?.name);
-  const [pane, setPane, paneRef] = useLatestState<PaneState | null>(null);
-  const [help, setHelp, helpRef] = useLatestState(false);
-  const [prompt, setPrompt, promptRef] = useLatestState<Prompt | null>(null);
+  const ui = useUiState(viewRef.current.snapshot.tiers[0]?.name);
+  const { setPane, setHelp, setPrompt } = ui.setters;
   const say = (text: string, kind: Status['kind'] = 'info') => setStatus({ text, kind });
 
   const { runAction, scaleSelected, quit } = stackActions({
@@ -87,29 +83,23 @@ export function App(props: AppProps) {
     logCapacity: props.logCapacity ?? 2000,
     tiers: () => viewRef.current.snapshot.tiers,
     paneHeight: () => rowBudget(rows, viewRef.current.snapshot.tiers.length, true).panelLines,
-    paneRef,
+    paneRef: ui.paneRef,
     setPane,
-    bufferRef: stackView.bufferRef,
-    paneTierRef: stackView.paneTierRef,
     setHelp,
     setPrompt,
     say,
+    bufferRef: stackView.bufferRef,
+    paneTierRef: stackView.paneTierRef,
   });
   const suspend = useSuspend(rows, props.bracketedPaste === true);
   const keyContext = (): KeyContext => ({
-    pane: paneRef.current,
-    help: helpRef.current,
-    prompt: promptRef.current,
-    selectedName: selectedRef.current,
+    ...ui.latest(),
+    ...ui.setters,
     quitting: quittingRef.current,
     shuttingDown: viewRef.current.snapshot.shuttingDown,
     tiers: viewRef.current.snapshot.tiers,
     rows,
     panes,
-    setPane,
-    setHelp,
-    setPrompt,
-    setSelectedName,
     quit,
     suspend,
     act: runAction,
@@ -123,14 +113,11 @@ export function App(props: AppProps) {
   return (
     <AppFrame
       shown={viewRef.current}
+      {...ui.shown}
       mode={mode}
       columns={columns}
       rows={rows}
-      selectedName={selectedName}
-      pane={pane}
       buffer={stackView.bufferRef.current}
-      help={help}
-      prompt={prompt}
       status={status}
       live={live}
     />

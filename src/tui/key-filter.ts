@@ -8,6 +8,9 @@
  * It reads ink's input events (each a run of text or one sequence, as ink cut a read), keeping a sequence cut by a
  * late read (`ESC[1` then `;5A`) and an OSC/DCS/APC/PM/SOS string (`ESC]…` up to BEL or `ESC\`) across events: an
  * OSC's text comes from ink as typed text, `r` and `q` among it.
+ * Escape typed just as a terminal's answer arrives makes one read of both: ink cuts `ESC ESC]11;…` into the event
+ * `ESC ESC` and the string's text, and reads `ESC ESC[12;40R` as Alt with a sequence it cannot name. The first is
+ * told apart from Escape typed twice by what follows in the same read (`flush()` decides when nothing did).
  */
 
 const ESC = '\u001B';
@@ -59,6 +62,8 @@ export class KeyFilter {
   private held = '';
   /** Inside an OSC/DCS/APC/PM/SOS string: everything up to its BEL or ST is dropped. */
   private inString = false;
+  /** The last event was `ESC ESC` whole: Escape twice, or Escape and the ESC of a string whose text comes next. */
+  private escapes = false;
 
   /** Whether something begun waits for its end (a string, a cut sequence): `end()` gives up on it. */
   get waiting(): boolean {
@@ -71,11 +76,27 @@ export class KeyFilter {
     this.held = '';
   }
 
+  /** Whether an `ESC ESC` waits for the next event of the same read: call `flush()` once the read is done. */
+  get holdsEscapes(): boolean {
+    return this.escapes;
+  }
+
+  /** The read ended after `ESC ESC`: it was Escape typed twice (ink's flush of a pending ESC ESC is that too). */
+  flush(): string[] {
+    if (!this.escapes) return [];
+    this.escapes = false;
+    return [ESC + ESC];
+  }
+
   /** The events for ink of one of ink's input events: text runs and named keys, each its own event. */
   read(event: string): string[] {
+    const out = this.escapes ? this.afterEscapes(event) : [];
+    if (event === ESC + ESC && this.held === '' && !this.inString) {
+      this.escapes = true;
+      return out;
+    }
     const text = this.held + event;
     this.held = '';
-    const out: string[] = [];
     let index = 0;
     while (index < text.length) {
       if (this.inString) {
@@ -91,6 +112,17 @@ export class KeyFilter {
       index = this.sequence(text, escape, out);
     }
     return out;
+  }
+
+  /**
+   * What the held `ESC ESC` was, by the event after it in the same read: the text of a string its second ESC began
+   * (`]11;rgb:…`: Escape, and the string is dropped), or anything else (Escape twice, then the event as it is).
+   */
+  private afterEscapes(event: string): string[] {
+    this.escapes = false;
+    if (!STRING_OPENERS.has(event[0] ?? '')) return [ESC + ESC];
+    this.inString = true;
+    return [ESC];
   }
 
   /** Past the string's end in `text` (BEL or ST), or to the end of `text` (an ESC there held: ST may be cut). */
@@ -129,7 +161,9 @@ export class KeyFilter {
       }
       if ('malformed' in scan) return scan.malformed;
       const sequence = text.slice(start, scan.end);
+      // Alt with a sequence no key names is Escape typed as a terminal's answer came (`ESC ESC[12;40R`): Escape.
       if (isNamedKey(sequence)) out.push(sequence);
+      else if (alt) out.push(ESC);
       return scan.end;
     }
     if (STRING_OPENERS.has(next)) {

@@ -31,12 +31,18 @@ export function useKeys(context: () => KeyContext, isActive: boolean): void {
       filter.end();
       if (step.pasted !== undefined) handlePaste(step.pasted, contextRef.current());
     });
+    const emitKeys = (keys: readonly string[]) => {
+      for (const one of keys) emitKey(() => emit.call(events, 'input', one), contextRef.current);
+    };
     events.emit = (name: string | symbol, ...args: unknown[]): boolean => {
       if (name !== 'input' || typeof args[0] !== 'string') return emit.call(events, name, ...args);
       const step = gate.read(args[0]);
       if (step.pasted !== undefined) handlePaste(step.pasted, contextRef.current());
       const keys = step.keys === undefined ? [] : filter.read(step.keys);
-      for (const one of keys) emitKey(() => emit.call(events, name, one), contextRef.current);
+      emitKeys(keys);
+      // ink hands over every event of one read before the microtask runs: an `ESC ESC` with nothing after it in its
+      // read was Escape typed twice.
+      if (filter.holdsEscapes) queueMicrotask(() => emitKeys(filter.flush()));
       idle.input(gate.pasting || filter.waiting);
       return keys.length > 0;
     };

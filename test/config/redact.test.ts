@@ -79,3 +79,14 @@ describe('secretArgs (what land export moves out of a command)', () => {
     expect(holdsSecret('app --workers 4 --ssl-keyfile /etc/k')).toBe(false);
   });
 });
+
+describe("curl's -u user:password", () => {
+  it('is masked, moved by export (the password), and only curl\'s: docker\'s -u uid:gid is no secret', () => {
+    expect(redactText('curl -fsS -u user:pw-123 http://x; curl --user=u:pw-456 y; curl -Uproxy:pw-789 z')).toBe('curl -fsS -u user:*** http://x; curl --user=u:*** y; curl -Uproxy:*** z');
+    expect(holdsSecret('sh -c "curl --user \'user:pw-123\' http://x"')).toBe(true);
+    expect(holdsSecret('docker run -u 1000:1000 img')).toBe(false);
+    expect(secretArgs(['curl', '-u', 'user:pw-123', '--user=u:pw', 'http://x:80/'])).toEqual([false, false, true, true, false]);
+    expect(secretArgs(['docker', 'run', '-u', '1000:1000', 'img'])).toEqual([false, false, false, false, false]);
+    expect(secretArgs(['curl', '-u', 'user', 'http://x'])).toEqual([false, false, false, false]);
+  });
+});

@@ -35,15 +35,29 @@ function run(argv: readonly string[], env: Record<string, string>): Promise<numb
 
 const argvWritten = (name: string) => readFileSync(written(name), 'utf8');
 const clear = () => {
-  for (const name of ['cmd', 'ready', 'stop']) rmSync(written(name), { force: true });
+  for (const name of ['cmd', 'ready', 'stop', 'line', 'basic']) rmSync(written(name), { force: true });
 };
+
+/** The exported Deployments' containers and Secrets' data, by tier. */
+function kubernetesExport() {
+  const objects = readKubernetes(join(out('kubernetes'), 'qapp.yaml'));
+  const secrets = readKubernetes(join(out('kubernetes'), 'qapp-secrets.yaml'));
+  return {
+    container: (tier: string) => objects.find((o: KubeObject) => o.kind === 'Deployment' && o.metadata.name === `qapp-${tier}`)!.spec.template.spec.containers[0],
+    secretOf: (tier: string) => secrets.find((o: KubeObject) => o.metadata.name === `qapp-${tier}-secrets`)!.stringData as Record<string, string>,
+  };
+}
+
+/** Kubernetes expands $(KEY) in a container's command from its environment, and $$ to $. */
+const expand = (argv: string[], env: Record<string, string>) => argv.map((word) => word.replace(/\$\$|\$\((\w+)\)/g, (text, key: string | undefined) => (key ? env[key] ?? text : '$')));
 
 beforeAll(async () => {
   // Basic auth and the token for /, the Bearer token for /bearer, nothing for /open: a probe that lost one gets a 401.
   server = createServer((request, response) => {
     const basic = `Basic ${Buffer.from('user:hunter2').toString('base64')}`;
-    const ok = request.url === '/open' || (request.url === '/bearer' ? request.headers.authorization === 'Bearer bearer-sekrit-999' : request.url === '/?token=abc123' && request.headers.authorization === basic);
-    response.writeHead(ok ? 200 : 401).end();
+    const bearer = request.headers.authorization === 'Bearer bearer-sekrit-999';
+    const ok = request.url === '/open' || (request.url === '/bearer' ? bearer : request.url === '/basic' ? request.headers.authorization === basic : request.url === '/?token=abc123' && request.headers.authorization === basic);
+    response.writeHead(ok ? 200 : 401).end(ok ? 'ok' : '');
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   port = (server.address() as AddressInfo).port;
@@ -60,6 +74,12 @@ beforeAll(async () => {
           stop: { command: ['sh', '-c', `echo stopping --token tok-sekrit-777 > ${written('stop')}`] },
         },
         net: { command: ['sleep', '100'], ready: { tcp: port }, liveness: { http: `http://localhost:${port}/open` } },
+        // A secret inside a shell line, and curl's -u user:password (given apart, and inside a script).
+        line: { shell: true, command: `sh -c 'curl -fsS -H "Authorization: Bearer bearer-sekrit-999" http://127.0.0.1:${port}/bearer && echo ok > ${written('line')}'` },
+        basic: {
+          command: ['curl', '-fsS', '-o', written('basic'), '-u', 'user:hunter2', `http://127.0.0.1:${port}/basic`],
+          ready: { exec: ['sh', '-c', `curl -fsS --user user:hunter2 http://127.0.0.1:${port}/basic`] },
+        },
         far: { command: ['sleep', '100'], ready: { tcp: 5432, host: 'db.internal' }, liveness: { http: 'http://web.internal:8080/health?deep=1' } },
       },
     },
@@ -139,12 +159,7 @@ describe('land export: secrets in commands, probes and stop commands', () => {
   });
 
   it('kubernetes: the objects validate; command, probes and preStop hook run as written with the Secret; loopback probes run inside the container', async () => {
-    const objects = readKubernetes(join(out('kubernetes'), 'qapp.yaml'));
-    const secrets = readKubernetes(join(out('kubernetes'), 'qapp-secrets.yaml'));
-    const container = (tier: string) => objects.find((o: KubeObject) => o.kind === 'Deployment' && o.metadata.name === `qapp-${tier}`)!.spec.template.spec.containers[0];
-    const secretOf = (tier: string) => secrets.find((o: KubeObject) => o.metadata.name === `qapp-${tier}-secrets`)!.stringData as Record<string, string>;
-    // Kubernetes expands $(KEY) in a container's command from its environment, and $$ to $.
-    const expand = (argv: string[], env: Record<string, string>) => argv.map((word) => word.replace(/\$\$|\$\((\w+)\)/g, (text, key: string | undefined) => (key ? env[key] ?? text : '$')));
+    const { container, secretOf } = kubernetesExport();
     clear();
     expect(await run(expand(container('api').command, secretOf('api')), {})).toBe(0);
     expect(argvWritten('cmd')).toBe('--api-key=cmdkey-999\nplain\n');
@@ -165,5 +180,59 @@ describe('land export: secrets in commands, probes and stop commands', () => {
     // Another host: the kubelet probes it, as before.
     expect(container('far').readinessProbe).toMatchObject({ tcpSocket: { port: 5432, host: 'db.internal' } });
     expect(container('far').livenessProbe).toMatchObject({ httpGet: { path: '/health?deep=1', port: 8080, host: 'web.internal', scheme: 'HTTP' } });
+  });
+});
+
+describe('land export: a secret inside a shell line moves alone; curl -u user:password', () => {
+  /** The line's words a person reads in the file: all but the token. */
+  const visible = ['curl -fsS -H', 'Authorization: Bearer ', '/bearer && echo ok > '];
+
+  it('systemd: only the token of the line is in its secrets file; the line and curl -u run with it, and fail without', async () => {
+    const dir = out('systemd');
+    const line = readUnit(join(dir, 'qapp-line.service')).Service!.ExecStart![0]!;
+    const lineEnv = readEnvironmentFile(join(dir, 'qapp-line.secrets.env'));
+    expect(lineEnv).toEqual({ LAND_COMMAND_SECRET_1: 'bearer-sekrit-999' });
+    for (const text of visible) expect(line).toContain(text);
+    clear();
+    expect(await run(execArgv(line, lineEnv), {})).not.toBe(0);
+    expect(await run(execArgv(line, lineEnv), lineEnv)).toBe(0);
+    expect(argvWritten('line')).toBe('ok\n');
+    const basic = readUnit(join(dir, 'qapp-basic.service')).Service!;
+    const basicEnv = readEnvironmentFile(join(dir, 'qapp-basic.secrets.env'));
+    expect(basicEnv).toEqual({ LAND_COMMAND_SECRET_1: 'user:hunter2', LAND_READY_SECRET_1: 'hunter2' });
+    expect(basic.ExecStartPost![0]).toContain('curl -fsS --user user:');
+    expect(await run(execArgv(basic.ExecStart![0]!, basicEnv), {})).toBe(0);
+    expect(argvWritten('basic')).toBe('ok');
+    expect(await run(execArgv(basic.ExecStartPost![0]!, basicEnv), basicEnv)).toBe(0);
+  });
+
+  it('compose: the same, with the env_file the service gets', async () => {
+    const { code, config } = await composeConfig(out('compose'));
+    expect(code).toBe(0);
+    const line = config.services.line!;
+    for (const text of visible) expect(line.command.join(' ')).toContain(text);
+    const { LAND_COMMAND_SECRET_1: token, ...withoutSecret } = line.environment as Record<string, string>;
+    expect(token).toBe('bearer-sekrit-999');
+    clear();
+    expect(await run(line.command, withoutSecret)).not.toBe(0);
+    expect(await run(line.command, line.environment)).toBe(0);
+    expect(argvWritten('line')).toBe('ok\n');
+    const basic = config.services.basic!;
+    expect(await run(basic.command, basic.environment)).toBe(0);
+    expect(argvWritten('basic')).toBe('ok');
+    expect(await run(basic.healthcheck.test.slice(1), basic.environment)).toBe(0);
+  });
+
+  it('kubernetes: the same, with the Secret in the container environment', async () => {
+    const { container, secretOf } = kubernetesExport();
+    expect(secretOf('line')).toEqual({ LAND_COMMAND_SECRET_1: 'bearer-sekrit-999' });
+    const line = container('line').command as string[];
+    for (const text of visible) expect(line.join(' ')).toContain(text);
+    clear();
+    expect(await run(expand(line, secretOf('line')), secretOf('line'))).toBe(0);
+    expect(argvWritten('line')).toBe('ok\n');
+    expect(await run(expand(container('basic').command, secretOf('basic')), secretOf('basic'))).toBe(0);
+    expect(argvWritten('basic')).toBe('ok');
+    expect(await run(container('basic').readinessProbe.exec.command, secretOf('basic'))).toBe(0);
   });
 });

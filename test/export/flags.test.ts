@@ -50,6 +50,27 @@ describe('land export: its flags', () => {
     expect(deployment.spec.template.spec.containers[0].image).toBe(good);
   });
 
+  it('the default image <app>:<version> is checked as --image is: one line naming --image and the fix, exit 2, nothing written', async () => {
+    for (const [app, version, image] of [
+      ['shop_', '1.0.0', 'shop_:1.0.0'],
+      ['shop', '1.0.0+build.5', 'shop:1.0.0+build.5'],
+    ] as const) {
+      const dir = makeProject({ config: { app, version, tiers: { api: { command: ['sleep', '60'] } } } });
+      for (const engine of ['compose', 'kubernetes']) {
+        const out = join(root, `default-image-${engine}-${app}-${version}`);
+        const result = await landDone(['export', engine, '--out', out], dir);
+        expect(result.code, result.stderr).toBe(2);
+        expect(result.stderr).toBe(
+          `land: --image: not given, and the default <app>:<version>, ${JSON.stringify(image)}, is not an image reference such as registry.example.com:5000/team/app:1.2 ([registry/]name[:tag][@digest], the name lowercase): pass --image <reference>\n`,
+        );
+        expect(existsSync(out)).toBe(false);
+        expect(await landDone(['export', engine, '--image', 'shop:1', '--out', out], dir)).toMatchObject({ code: 0 });
+      }
+      // systemd names no image.
+      expect(await landDone(['export', 'systemd', '--out', join(root, `default-image-systemd-${app}-${version}`)], dir)).toMatchObject({ code: 0 });
+    }
+  });
+
   it('isImageReference follows the reference grammar', () => {
     for (const good of ['shop', 'shop:1', 'library/node:20', 'localhost:5000/a/b', '[::1]:5000/shop:latest', 'a__b.c-d---e:T_1.x']) expect(isImageReference(good), good).toBe(true);
     for (const bad of ['', 'Shop', 'shop:', ':1', 'a//b', 'a_-b', `shop:${'x'.repeat(129)}`, `${'a'.repeat(256)}`, 'sh op']) expect(isImageReference(bad), bad).toBe(false);

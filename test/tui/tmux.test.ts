@@ -260,6 +260,21 @@ describe('the terminal UI in a real terminal', () => {
     const hex = (text: string | number[]) => tmux('send-keys', '-t', 'bytes', '-H', ...Buffer.from(text as string).toString('hex').match(/../g)!);
     let text = await until((t) => row(t, 'calm')?.state === 'ready' && row(t, 'other')?.state === 'ready', 'both tiers ready');
     const calm = row(text, 'calm')!;
+    // Escape typed just as a terminal's answer arrives, each in one read: ink cut `ESC ESC]11;…` after the second ESC
+    // and its text acted (`r` restarted calm, `/` opened the search prompt), and took `ESC ESC[12;40R` for Alt with a
+    // sequence it cannot name (dropped whole, the Escape with it). Each is one Escape and nothing else.
+    hex('\u001B\u001B]11;rgb:0000/0000/0000\u0007');
+    tmux('send-keys', '-t', 'bytes', '?');
+    await until((t) => /── keys/.test(t), 'the help after an Escape and a colour answer');
+    tmux('send-keys', '-t', 'bytes', 'Escape');
+    text = await until((t) => !/── keys/.test(t) && /^› calm /m.test(t), 'the help closed');
+    expect(row(text, 'calm')).toEqual(calm);
+    tmux('send-keys', '-t', 'bytes', 'Enter');
+    await until((t) => /── calm logs/.test(t) && !/Tab to scroll/.test(t), 'the log pane of calm, focused');
+    hex('\u001B\u001B[12;40R');
+    await until((t) => /── calm logs.*Tab to scroll/.test(t), 'the pane unfocused by the Escape before a cursor report');
+    tmux('send-keys', '-t', 'bytes', 'Escape');
+    await until((t) => !/── calm logs/.test(t), 'the pane closed');
     // A colour code (ink threw on it: land died), a cursor style (its q quit land), a colour answer (its r restarted
     // calm), Alt-q, NUL and control bytes, invalid UTF-8.
     hex('\u001B[31m');
