@@ -89,6 +89,22 @@ function installAttachment({ supervisor, attachment }: Boot, onSignal: (signal: 
   });
 }
 
+/**
+ * A second Ctrl-C (a signal, or the key in the UI) during the shutdown: every tree SIGKILLed now, exit 130. The UI's
+ * terminal is given back first (raw mode off), so the last line starts on a line of its own.
+ */
+function killNow({ supervisor, plan }: Boot): never {
+  supervisor.killAll();
+  removePidRecord(plan.config.rootDir);
+  try {
+    if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
+  } catch {
+    // The terminal is gone.
+  }
+  tell('land: the shutdown was cut short: every tier killed (SIGKILL), exit 130');
+  process.exit(FORCED_EXIT);
+}
+
 /** Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once). */
 function installExitPaths(boot: Boot): void {
   const { plan, supervisor, control, receiver } = boot;
@@ -116,9 +132,7 @@ function installExitPaths(boot: Boot): void {
       void supervisor.shutdown(`received ${signal}`);
       return;
     }
-    supervisor.killAll();
-    removePidRecord(rootDir);
-    process.exit(FORCED_EXIT);
+    killNow(boot);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
   installAttachment(boot, onSignal);
@@ -159,7 +173,7 @@ async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): P
   if (useTui && process.stdout.isTTY && process.stdin.isTTY) {
     const { runTui } = await (await import('../tui/load.js')).loadTui();
     supervisor.start();
-    if ((await runTui(supervisor, { mode: 'up' })) === 'quit') await supervisor.shutdown('quit from the UI');
+    if ((await runTui(supervisor, { mode: 'up', onKillNow: () => killNow(boot) })) === 'quit') await supervisor.shutdown('quit from the UI');
     else onTerminalLost(boot);
     return 'tui';
   }
