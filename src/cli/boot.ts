@@ -274,6 +274,7 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
     control: supervisor,
     recordDir: telemetry.recordDir,
     receiver: receiver ? fromBootStore(receiver.store) : undefined,
+    childEnv: (config, traceparent) => supervisor.childEnv(config, traceparent),
   }));
   const bootId = options.bootId ?? newBootId();
   const sink = new SinkProxy();

@@ -9,9 +9,12 @@ import { LAND_BIN, child, makeProject, removeProjects, survivorsIn, waitUntil } 
 import { tmuxServer } from '../helpers/tmux.js';
 
 const tmux = tmuxServer('kill');
+/** The tier's processes (pid files): killed here if a failed test left them, so land's shutdown ends too. */
+let pidDir: string | undefined;
 
 afterAll(() => {
   tmux.kill();
+  for (const pid of pidDir ? survivorsIn(pidDir) : []) process.kill(pid, 'SIGKILL');
   removeProjects();
 });
 
@@ -29,6 +32,7 @@ describe('the terminal UI during its shutdown', () => {
   it('q says the shutdown is under way; Ctrl-C again kills every tree at once and land exits 130', async () => {
     const project = makeProject({ config: { tiers: {} } });
     const pids = join(project, 'pids');
+    pidDir = pids;
     // A tier that ignores SIGTERM, with a stop bound longer than the test's waits: only a kill ends it in time.
     const stubborn = child('--say', 'up', '--ignore-term', '--grandchildren', 1, '--pidfile', pids);
     const dir = makeProject({ config: { app: 'killtest', tiers: { stub: { command: stubborn, stop: { timeoutMs: 120_000 } } } } });
