@@ -21,7 +21,7 @@ import { describeReceiver } from '../receiver/describe.js';
 import type { Receiver } from '../receiver/receiver.js';
 import { openStackReceiver, RECEIVER_PROTOCOL, receiverOff, SinkProxy } from '../receiver/stack.js';
 import { boundOutput, claimOutput } from './background-output.js';
-import { closeFatalChannel } from './background-channel.js';
+import { closeFatalChannel, tellAccess } from './background-channel.js';
 import { createPrinter, useColor } from './printer.js';
 import { guardStdio, onSinkLost, tell } from './sinks.js';
 import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
@@ -224,7 +224,7 @@ async function openControl(
   try {
     const control = await startControlServer({ control: supervisor, rootDir, port, dashboardUrl, receiver: receiver?.store });
     // Once, to the person who started land: what a Prometheus scraper needs.
-    if (control.tcp) process.stderr.write(`land: control API on http://127.0.0.1:${control.tcp.port} · bearer token ${control.tcp.token}\n`);
+    if (control.tcp) tellAccess(`land: control API on http://127.0.0.1:${control.tcp.port} · bearer token ${control.tcp.token}`);
     return control;
   } catch (error) {
     await telemetry.shutdown();
@@ -307,7 +307,7 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
   const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, attachment: attachmentAtStart(options.detached ?? false) };
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
-  if (dashboard) process.stderr.write(`land: dashboard on ${dashboard.loginUrl}\n`);
+  if (dashboard) tellAccess(`land: dashboard on ${dashboard.loginUrl}`);
   return { boot, dashboard };
 }
 
