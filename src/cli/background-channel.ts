@@ -1,8 +1,9 @@
 /**
  * `land up --background`: the background land's fatal line and the warnings of its start-up also go to the
- * foreground through a pipe on fd 3, so the foreground relays exactly those (not the last lines of the output file,
- * which hold the dashboard's and the control API's tokens): the fatal line when the land exits, the warnings (an
- * invalid TRACEPARENT, say) when `land up -d` returns, whatever the verdict. Open only until the tiers start: then
+ * foreground through a pipe on fd 3, so the foreground relays exactly those: the fatal line when the land exits, the
+ * warnings (an invalid TRACEPARENT, say) when `land up -d` returns, whatever the verdict. The dashboard's login URL and
+ * the control API's bearer token go down it only, never to the output file (no token is written to a log): the
+ * foreground prints them as it hands over. Open only until the tiers start: then
  * closed, so no child inherits it and no later descriptor that takes the number 3 is written to.
  */
 import { closeSync, writeSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { closeSync, writeSync } from 'node:fs';
 export const CHANNEL_FD = 3;
 
 /** Each channel line is `<kind>\t<land's line>`. */
-type Kind = 'fatal' | 'warning';
+type Kind = 'fatal' | 'warning' | 'access';
 
 /** The hidden `--in-background <output>` names only a file `land up -d` made in .land/run (background-output.ts). */
 export function isSpawnOutputName(name: string): boolean {
@@ -32,6 +33,15 @@ function send(kind: Kind, line: string): void {
   } catch {
     // The foreground is gone.
   }
+}
+
+/**
+ * A line that carries a token (the dashboard's login URL, the control API's bearer token), said once to the person
+ * who started land: on stderr, or from a background land to the foreground only (its stderr is a log file).
+ */
+export function tellAccess(line: string): void {
+  if (open) send('access', line);
+  else process.stderr.write(`${line}\n`);
 }
 
 /** The fatal line (`land: …\n`). */

@@ -1,11 +1,11 @@
 /**
- * `land up --background`: the background land's own output (its boot line, the dashboard and control API lines, its
- * warnings, a fatal error) goes to `.land/run/background.log`, never to a terminal. The folder is private (the lines
- * carry login and bearer tokens), and the file is bounded: land checks its size on its heartbeat and, past
+ * `land up --background`: the background land's own output (its boot line, its warnings, a fatal error) goes to
+ * `.land/run/background.log`, never to a terminal. Never the dashboard's and control API's lines: their tokens go to
+ * the foreground only (background-channel.ts). The folder is private all the same, and the file is bounded: land checks its size on its heartbeat and, past
  * OUTPUT_CAP_BYTES, copies it to `background.log.1` and truncates it (its descriptor is opened O_APPEND, so the next
  * line goes to the new start). The children's lines are not in it: they are in `.land/logs/<boot>/`.
  */
-import { closeSync, constants, copyFileSync, fchmodSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { constants, copyFileSync, fchmodSync, fstatSync, ftruncateSync, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
 import { InputError } from '../errors.js';
@@ -88,26 +88,4 @@ export function boundOutput(rootDir: string): () => void {
       // Nothing to cut any more: the stack runs on.
     }
   });
-}
-
-/** The last `land:` lines of the file (what a background land that failed at start-up said), at most `count`. */
-export function lastLandLines(rootDir: string, count: number): string[] {
-  let fd: number;
-  try {
-    fd = openSync(outputPath(rootDir), constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return [];
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
-    readSync(fd, tail, 0, tail.length, size - tail.length);
-    return tail
-      .toString('utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('land: '))
-      .slice(-count);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -58,6 +58,8 @@ export interface BackgroundLand {
   fatal: string[];
   /** The warnings of its start-up it sent so far (background-channel.ts). */
   warnings(): string[];
+  /** The dashboard and control API lines it sent (their tokens are in no file): printed as the command returns. */
+  access(): string[];
   /** Once the channel is closed (before its first tier starts, or at its exit): nothing more will come. */
   channelClosed: Promise<void>;
 }
@@ -81,7 +83,15 @@ export function startBackgroundLand(rootDir: string, options: UpOptions): Backgr
     const channel = child.stdio[CHANNEL_FD] as Readable | null;
     channel?.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('error', () => undefined);
     const closed = channel ? new Promise<void>((resolve) => channel.once('close', resolve)) : Promise.resolve();
-    const land: BackgroundLand = { child, output: name, exited: Promise.resolve(0), fatal: [], warnings: () => channelLines(text, 'warning'), channelClosed: closed };
+    const land: BackgroundLand = {
+      child,
+      output: name,
+      exited: Promise.resolve(0),
+      fatal: [],
+      warnings: () => channelLines(text, 'warning'),
+      access: () => channelLines(text, 'access'),
+      channelClosed: closed,
+    };
     land.exited = new Promise<number>((resolve) => {
       child.once('exit', (code, signal) => {
         land.signal = signal ?? undefined;

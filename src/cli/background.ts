@@ -10,12 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { displayPath } from '../config/display-path.js';
 import { locateStack } from '../config/locate.js';
 import type { BootPlan } from '../config/types.js';
-import { requestJson } from '../control/client.js';
 import { EXIT_NO_STACK, EXIT_NOT_UP } from '../control/exit-codes.js';
-import { socketPath } from '../control/paths.js';
-import type { DashboardBody } from '../control/protocol.js';
 import type { StackSnapshot } from '../supervisor/types.js';
-import { lastLandLines, outputPath, removeSpawnOutput } from './background-output.js';
+import { outputPath, removeSpawnOutput } from './background-output.js';
 import { readPidRecord, reapBoot, runDir } from '../supervisor/pidfile.js';
 import { signalCode, startBackgroundLand, type BackgroundLand } from './background-start.js';
 import { defaultWaitMs, waitUntilUp, type WaitEnd } from './background-wait.js';
@@ -30,15 +27,12 @@ const WARNINGS_WAIT_MS = 200;
 
 const say = (line: string) => process.stderr.write(`land: ${line}\n`);
 
-/** The lines `land up` prints once for the person who started it: the dashboard's login URL, the control API's. */
-async function printAccess(rootDir: string): Promise<void> {
-  try {
-    const { url } = await requestJson<DashboardBody>(socketPath(rootDir), 'GET', '/dashboard');
-    say(`dashboard on ${url}`);
-  } catch {
-    // The dashboard is off (404), or the stack stopped meanwhile: nothing to say.
-  }
-  for (const line of lastLandLines(rootDir, 20)) if (line.startsWith('land: control API on ')) process.stderr.write(`${line}\n`);
+/**
+ * The lines `land up` prints once for the person who started it, which the background land sent down its channel
+ * only (their tokens are in no file): the dashboard's login URL (`land dashboard` prints it again), the control API's.
+ */
+function printAccess(land: BackgroundLand): void {
+  for (const line of land.access()) process.stderr.write(`${line}\n`);
 }
 
 function printRunning(rootDir: string, snapshot: StackSnapshot, land: (command: string) => string): void {
@@ -86,18 +80,18 @@ async function relayExit(rootDir: string, land: BackgroundLand, during: string):
 }
 
 /** `hint`: a `land …` command as it works from the current folder (stack-hint.ts). */
-async function report(rootDir: string, land: BackgroundLand, end: WaitEnd, timeoutMs: number, hint: (command: string) => string): Promise<number> {
+function report(rootDir: string, land: BackgroundLand, end: WaitEnd, timeoutMs: number, hint: (command: string) => string): Promise<number> | number {
   if (end.kind === 'exited') return relayExit(rootDir, land, 'before the stack was up');
   if (end.kind === 'signal') {
+    printAccess(land);
     say(`stopped waiting (${end.signal}); the stack keeps starting in the background: \`${hint('status')}\` shows it, \`${hint('down')}\` stops it`);
     return signalCode(end.signal);
   }
   if (end.kind === 'decided' && end.verdict.kind === 'shutting-down') return relayExit(rootDir, land, 'while the stack was starting: it was shut down');
   if (end.snapshot) printRunning(rootDir, end.snapshot, hint);
-  if (end.kind === 'decided' && end.verdict.kind === 'up') {
-    await printAccess(rootDir);
-    return 0;
-  }
+  // The stack runs on whatever the verdict: its dashboard and control API are there to look at it.
+  printAccess(land);
+  if (end.kind === 'decided' && end.verdict.kind === 'up') return 0;
   if (end.kind === 'timeout') {
     say(`the stack was not up within ${timeoutMs / 1000} s${end.waiting.length ? ` (still waiting for ${end.waiting.join(', ')})` : ''}; it keeps running`);
   } else if (end.verdict.kind === 'failed') {

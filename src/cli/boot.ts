@@ -21,7 +21,7 @@ import { describeReceiver } from '../receiver/describe.js';
 import type { Receiver } from '../receiver/receiver.js';
 import { openStackReceiver, RECEIVER_PROTOCOL, receiverOff, SinkProxy } from '../receiver/stack.js';
 import { boundOutput, claimOutput } from './background-output.js';
-import { closeFatalChannel } from './background-channel.js';
+import { closeFatalChannel, tellAccess } from './background-channel.js';
 import { createPrinter, useColor } from './printer.js';
 import { guardStdio, onSinkLost, tell } from './sinks.js';
 import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
@@ -89,6 +89,22 @@ function installAttachment({ supervisor, attachment }: Boot, onSignal: (signal: 
   });
 }
 
+/**
+ * A second Ctrl-C (a signal, or the key in the UI) during the shutdown: every tree SIGKILLed now, exit 130. The UI's
+ * terminal is given back first (raw mode off), so the last line starts on a line of its own.
+ */
+function killNow({ supervisor, plan }: Boot): never {
+  supervisor.killAll();
+  removePidRecord(plan.config.rootDir);
+  try {
+    if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
+  } catch {
+    // The terminal is gone.
+  }
+  tell('land: the shutdown was cut short: every tier killed (SIGKILL), exit 130');
+  process.exit(FORCED_EXIT);
+}
+
 /** Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once). */
 function installExitPaths(boot: Boot): void {
   const { plan, supervisor, control, receiver } = boot;
@@ -116,9 +132,7 @@ function installExitPaths(boot: Boot): void {
       void supervisor.shutdown(`received ${signal}`);
       return;
     }
-    supervisor.killAll();
-    removePidRecord(rootDir);
-    process.exit(FORCED_EXIT);
+    killNow(boot);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
   installAttachment(boot, onSignal);
@@ -159,7 +173,7 @@ async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): P
   if (useTui && process.stdout.isTTY && process.stdin.isTTY) {
     const { runTui } = await (await import('../tui/load.js')).loadTui();
     supervisor.start();
-    if ((await runTui(supervisor, { mode: 'up' })) === 'quit') await supervisor.shutdown('quit from the UI');
+    if ((await runTui(supervisor, { mode: 'up', onKillNow: () => killNow(boot) })) === 'quit') await supervisor.shutdown('quit from the UI');
     else onTerminalLost(boot);
     return 'tui';
   }
@@ -210,7 +224,7 @@ async function openControl(
   try {
     const control = await startControlServer({ control: supervisor, rootDir, port, dashboardUrl, receiver: receiver?.store });
     // Once, to the person who started land: what a Prometheus scraper needs.
-    if (control.tcp) process.stderr.write(`land: control API on http://127.0.0.1:${control.tcp.port} · bearer token ${control.tcp.token}\n`);
+    if (control.tcp) tellAccess(`land: control API on http://127.0.0.1:${control.tcp.port} · bearer token ${control.tcp.token}`);
     return control;
   } catch (error) {
     await telemetry.shutdown();
@@ -260,6 +274,7 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
     control: supervisor,
     recordDir: telemetry.recordDir,
     receiver: receiver ? fromBootStore(receiver.store) : undefined,
+    childEnv: (config, traceparent) => supervisor.childEnv(config, traceparent),
   }));
   const bootId = options.bootId ?? newBootId();
   const sink = new SinkProxy();
@@ -292,7 +307,7 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
   const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, attachment: attachmentAtStart(options.detached ?? false) };
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
-  if (dashboard) process.stderr.write(`land: dashboard on ${dashboard.loginUrl}\n`);
+  if (dashboard) tellAccess(`land: dashboard on ${dashboard.loginUrl}`);
   return { boot, dashboard };
 }
 

@@ -3,7 +3,7 @@
  * on the first request); boot.ts prints the login URL once. On by default on a free port;
  * `--dashboard-port`, `--no-dashboard` and the config's `dashboard: { port, enabled }` change that.
  */
-import type { BootPlan } from '../config/types.js';
+import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { startDashboardServer, type DashboardServer } from '../dashboard/server.js';
 import type { ReceiverSource } from '../dashboard/receiver-source.js';
 import { cannotListen } from '../errors.js';
@@ -19,7 +19,13 @@ export async function openDashboard(
   plan: BootPlan,
   flags: DashboardFlags,
   /** Read on the first request. `receiver`: the OTLP receiver's store, through receiver-source.ts's fromBootStore. */
-  inputs: () => { control: SupervisorControl; recordDir: string; receiver?: ReceiverSource },
+  inputs: () => {
+    control: SupervisorControl;
+    recordDir: string;
+    receiver?: ReceiverSource;
+    /** The environment a process of a tier starts with (Supervisor.childEnv): the tier detail shows it. */
+    childEnv: (config: ResolvedTier, traceparent: string) => Record<string, string>;
+  },
 ): Promise<DashboardServer | undefined> {
   const configured = plan.config.dashboard;
   if (flags.dashboard === false || (!configured.enabled && flags.dashboardPort === undefined)) return undefined;

@@ -12,6 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ExitInfo, StackSnapshot, SupervisorControl, TierSnapshot } from '../supervisor/types.js';
 import type { Metrics } from './metrics.js';
+import { registerProcessCpu } from './process-cpu.js';
 import { registerReceiverMetrics } from './receiver-metrics.js';
 
 const RUNNING_STATES = new Set(['starting', 'ready', 'stopping']);
@@ -29,6 +30,8 @@ export function exitCodeOf(exit: ExitInfo): number {
 export function createPrometheusMetrics(control: SupervisorControl): Metrics & { eventLoopSampled(): boolean } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Its CPU counters would count from this first scrape: land's since it started instead (process-cpu.ts).
+  registerProcessCpu(registry);
   // A twin of prom-client's event-loop delay monitor (same resolution, started with it): once it has a sample, so has
   // prom-client's, and the first scrape can say something other than NaN.
   const twin = monitorEventLoopDelay({ resolution: 10 });

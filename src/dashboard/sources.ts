@@ -4,7 +4,7 @@
  * configuration, the boot's recording (spans and events, read with `land trace`'s code) and the OTLP receiver's
  * store (receiver-source.ts). The dashboard keeps no state about tiers of its own.
  */
-import type { BootPlan } from '../config/types.js';
+import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
 import { NO_RECEIVER, type ReceiverSource } from './receiver-source.js';
@@ -29,20 +29,24 @@ export interface StackSourceInputs {
   /** `.land/telemetry/<boot id>`: where Record=1 writes the boot's NDJSON. */
   recordDir: string;
   receiver?: ReceiverSource;
+  /** The environment a process of `config` starts with, as the supervisor makes it (Supervisor.childEnv). */
+  childEnv: (config: ResolvedTier, traceparent: string) => Record<string, string>;
 }
 
 const toSpanView = (span: RecordedSpan): SpanView => ({ ...span, attributes: { ...span.attributes } });
 
-export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER }: StackSourceInputs): DashboardSources {
+export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER, childEnv }: StackSourceInputs): DashboardSources {
   const recording = new RecordingTail(recordDir);
   return {
     control,
     tierDetail(name) {
-      const { bootId, traceId, tiers } = control.snapshot();
+      const { traceId, tiers } = control.snapshot();
       // A replica is known by the snapshot (one removed by `land scale` has no detail); a declared tier by the plan.
       const instance = tiers.find((tier) => tier.name === name);
       const replica = instance?.group !== undefined && instance.replica !== undefined ? { group: instance.group, replica: instance.replica } : undefined;
-      return tierDetail(plan, name, { bootId, traceId }, replica);
+      // TRACEPARENT differs per start: shown as its pattern.
+      const traceparent = `00-${traceId}-<span id of each start>-01`;
+      return tierDetail(plan, name, (tier) => childEnv(tier, traceparent), replica);
     },
     spans() {
       const byId = new Map<string, SpanView>();

@@ -1,7 +1,6 @@
 /** A tier's configuration as the dashboard's detail view shows it: command, cwd, probes, policies, limits, environment. */
 import { redactArgs, redactText } from '../config/redact.js';
 import { looksSecret } from '../config/secrets.js';
-import { hydrateChildEnv } from '../config/hydrate.js';
 import { formatSize } from '../config/size.js';
 import type { BootPlan, ProbeSpec, ResolvedTier } from '../config/types.js';
 import { replicaConfig } from '../supervisor/replicas.js';
@@ -20,14 +19,16 @@ function probeText(probe: ProbeSpec & { timeoutMs: number }): string {
   return `command ${redactArgs(probe.exec).join(' ')} exiting 0, ${within}`;
 }
 
+/** The environment a process of a tier starts with: the supervisor's own (childEnv), TRACEPARENT a pattern. */
+export type TierEnv = (tier: ResolvedTier) => Record<string, string>;
+
 /**
- * The environment the tier's process gets, as land hydrates it (the same function as at spawn): a value whose name
- * or content looks like a secret is masked whole; any other goes through redactText, as every message does, so a
- * URL's password (`DATABASE_URL=postgres://app:…@db/app`) or a registered secret inside it is masked in place.
- * TRACEPARENT differs per start: shown as its pattern.
+ * The environment the tier's process gets, as the supervisor makes it at spawn (the OTLP endpoint land gives it
+ * included): a value whose name or content looks like a secret is masked whole; any other goes through redactText,
+ * as every message does, so a URL's password (`DATABASE_URL=postgres://app:…@db/app`) or a registered secret inside
+ * it is masked in place.
  */
-function maskedEnv(plan: BootPlan, tier: ResolvedTier, ids: { bootId: string; traceId: string }): { env: Array<[string, string]>; masked: number } {
-  const env = hydrateChildEnv(plan, tier, { ...ids, traceparent: `00-${ids.traceId}-<span id of each start>-01` });
+function maskedEnv(env: Record<string, string>): { env: Array<[string, string]>; masked: number } {
   let masked = 0;
   const entries = Object.entries(env)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -63,7 +64,7 @@ function instanceConfig(plan: BootPlan, name: string, replica?: { group: string;
 export function tierDetail(
   plan: BootPlan,
   name: string,
-  ids: { bootId: string; traceId: string },
+  envOf: TierEnv,
   replica?: { group: string; replica: number },
 ): TierDetail | undefined {
   const tier = instanceConfig(plan, name, replica);
@@ -88,6 +89,6 @@ export function tierDetail(
     ...(tier.daemon ? { daemon: describeDaemon(tier.daemon) } : {}),
     ...(tier.limits ? { limits: `memory ${formatSize(tier.limits.memory)} for the whole tree, restarted when over it 2 s in a row` } : {}),
     dependsOn: tier.dependsOn,
-    ...maskedEnv(plan, tier, ids),
+    ...maskedEnv(envOf(tier)),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BootPlan } from '../config/types.js';
+import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { CommandQueue } from './command-queue.js';
 import { blockedBy, dependenciesMet, startReason } from './dependency-gates.js';
 import { ControlError } from './control-error.js';
@@ -20,7 +20,7 @@ import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
 import { scaleGroup } from './scale.js';
 import { startWave } from './spawn-wave.js';
-import type { TierStart } from './tier-spawn.js';
+import { childEnvOf, type TierStart } from './tier-spawn.js';
 import { TierProcess, type TierRuntime } from './tier-process.js';
 import { TierSet } from './tier-set.js';
 import { ChangeWatcher } from '../watch/restart-on-change.js';
@@ -387,6 +387,14 @@ export class Supervisor implements SupervisorControl {
    */
   private marked(): TreeTarget {
     return { marks: { LAND_BOOT_ID: this.bootId } };
+  }
+
+  /**
+   * The environment a process of `config` (a declared tier's or a replica's) starts with, `traceparent` standing for
+   * its start's own: what the dashboard's tier detail shows, made by the function every spawn uses.
+   */
+  childEnv(config: ResolvedTier, traceparent: string): Record<string, string> {
+    return childEnvOf(this.runtime, config, traceparent);
   }
 
   /** A second Ctrl-C, or land itself failing: SIGKILL everything now, synchronously. */

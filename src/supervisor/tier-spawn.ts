@@ -11,8 +11,9 @@ import { whyNotExecutable } from './preflight.js';
 import { outputLinks } from './process-tree.js';
 import { RECENT_BYTES } from './recent-lines.js';
 import { describeSpawnFailure, spawnTierChild, type SpawnOutcome } from './spawn-child.js';
-import { RECENT_LINES, TierBase, type Life } from './tier-base.js';
+import { RECENT_LINES, TierBase, type Life, type TierRuntime } from './tier-base.js';
 import { TierLog } from './tier-log.js';
+import type { ResolvedTier } from '../config/types.js';
 import type { LogStream, SpawnSpan } from './types.js';
 
 /**
@@ -22,6 +23,22 @@ import type { LogStream, SpawnSpan } from './types.js';
 export interface TierStart {
   fork(): void;
   adopt(): void;
+}
+
+/**
+ * The environment a process of `config` starts with: its start's TRACEPARENT (and the trace context land was started
+ * with), the OTLP endpoint land gives its children. The one place it is made: spawns, stop commands, and the
+ * dashboard's tier detail (through the supervisor) all call it.
+ */
+export function childEnvOf(runtime: TierRuntime, config: ResolvedTier, traceparent: string, traceContext?: Record<string, string>): Record<string, string> {
+  return hydrateChildEnv(runtime.plan, config, {
+    bootId: runtime.bootId,
+    traceId: runtime.tracer.traceId,
+    traceparent,
+    traceContext,
+    otlpEndpoint: runtime.otlpEndpoint,
+    otlpProtocol: runtime.otlpProtocol,
+  });
 }
 
 export abstract class TierSpawn extends TierBase {
@@ -68,14 +85,7 @@ export abstract class TierSpawn extends TierBase {
 
   /** The environment of a process of the tier: the child's (its start's TRACEPARENT), or its stop command's. */
   protected childEnv(traceparent: string, traceContext?: Record<string, string>): Record<string, string> {
-    return hydrateChildEnv(this.runtime.plan, this.config, {
-      bootId: this.runtime.bootId,
-      traceId: this.runtime.tracer.traceId,
-      traceparent,
-      traceContext,
-      otlpEndpoint: this.runtime.otlpEndpoint,
-      otlpProtocol: this.runtime.otlpProtocol,
-    });
+    return childEnvOf(this.runtime, this.config, traceparent, traceContext);
   }
 
   private adoptChild(reason: string, restart: number, span: SpawnSpan, spawned: SpawnOutcome, forkedAt: number): void {

@@ -42,6 +42,8 @@ export interface AppProps {
    * test reads whole frames.
    */
   liveCells?: boolean;
+  /** Ctrl-C during the shutdown (up mode): kill every tier now and exit (stack-actions.ts). */
+  onKillNow?: () => void;
   /** runTui turned the terminal's bracketed paste on: a Ctrl-Z suspend turns it off and back on (use-suspend.ts). */
   bracketedPaste?: boolean;
 }
@@ -75,6 +77,7 @@ export function App(props: AppProps) {
     mark: () => stackView.scheduler.mark(),
     refresh: () => stackView.refresh(),
     finish: () => stackView.finish(),
+    killNow: props.onKillNow,
     quittingRef,
     setQuitting,
   });

@@ -30,7 +30,8 @@ export interface KeyContext {
   setHelp: (shown: boolean) => void;
   setPrompt: (prompt: Prompt | null) => void;
   setSelectedName: (name: string) => void;
-  quit: () => void;
+  /** `q` (a quit), or Ctrl-C (`interrupt`: during the shutdown it cuts it short, as a second Ctrl-C does without the UI). */
+  quit: (how?: 'interrupt') => void;
   /** Ctrl-Z: hand the terminal back and stop land until the shell resumes it (use-suspend.ts). */
   suspend: () => void;
   act: (action: TierAction) => void;
@@ -49,7 +50,7 @@ export function handleKey(input: string, key: Key, context: KeyContext): void {
   const { pane, help, panes } = context;
   const list = context.tiers;
   const selectedTier = list.find((tier) => tier.name === context.selectedName) ?? list[0];
-  if (key.ctrl && input === 'c') return context.quit();
+  if (key.ctrl && input === 'c') return context.quit('interrupt');
   if (key.ctrl && input === 'z') return context.suspend();
   const typing = context.prompt;
   if (typing) {

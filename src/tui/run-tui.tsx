@@ -11,6 +11,8 @@ export interface RunTuiOptions {
   mode: 'up' | 'watch';
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /** 'up': Ctrl-C during the shutdown kills every tier now and exits (it does not return). */
+  onKillNow?: () => void;
 }
 
 const SHOW_CURSOR = '\u001B[?25h';
@@ -73,7 +75,7 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
     const bracketedPaste = pastes(stdout, stdin);
     // Asked before ink reads a key: a paste is then marked as one, and a pasted `q` is text, not a quit.
     if (bracketedPaste) stdout.write(PASTE_ON);
-    const app = <App control={control} mode={options.mode} onExit={onExit} liveCells={!screenReader()} bracketedPaste={bracketedPaste} />;
+    const app = <App control={control} mode={options.mode} onExit={onExit} onKillNow={options.onKillNow} liveCells={!screenReader()} bracketedPaste={bracketedPaste} />;
     const instance = render(app, {
       stdout,
       stdin,

@@ -25,6 +25,11 @@ export interface StackActionContext {
   refresh: () => void;
   /** Leave the UI. */
   finish: () => void;
+  /**
+   * Ctrl-C during the shutdown: SIGKILL every tree and exit 130 at once (boot.ts, as a second Ctrl-C without the UI).
+   * Absent where the UI runs no stack of its own (a view that only watches one, tests).
+   */
+  killNow?: () => void;
   quittingRef: { readonly current: boolean };
   setQuitting: (quitting: boolean) => void;
 }
@@ -76,11 +81,23 @@ export function stackActions(ctx: StackActionContext) {
     ctx.mark();
   };
 
-  const quit = (): void => {
+  /**
+   * `q` or Ctrl-C: a graceful shutdown, its progress on screen. During it, `q` only says it is under way; Ctrl-C
+   * (`interrupt`) cuts it short where the UI can (killNow), as the README's exit code 130 promises.
+   */
+  const quit = (how?: 'interrupt'): void => {
     if (ctx.mode === 'watch') return ctx.finish();
-    if (ctx.quittingRef.current) return say('already shutting down — waiting for the tiers to stop');
+    // The hint fits the status line at 80 columns.
+    const again = ' (Ctrl-C again kills every tier now)';
+    if (ctx.quittingRef.current) {
+      if (how === 'interrupt' && ctx.killNow) {
+        say('Ctrl-C again: killing every tier now', 'error');
+        return ctx.killNow();
+      }
+      return say(ctx.killNow ? `already shutting down${again}` : 'already shutting down — waiting for the tiers to stop');
+    }
     ctx.setQuitting(true);
-    say('shutting down: stopping tiers in reverse dependency order…');
+    say(ctx.killNow ? `shutting down in reverse dependency order…${again}` : 'shutting down: stopping tiers in reverse dependency order…');
     const ended = (text: string, kind?: Status['kind']) => {
       say(text, kind);
       ctx.refresh();

@@ -86,6 +86,25 @@ describe.concurrent('land up -d', () => {
     expect(markedProcesses(next.bootId)).toEqual([]);
   });
 
+  it('prints the dashboard and control API lines with their tokens as it returns; they are in no file; land dashboard says the URL again', async () => {
+    const dir = makeProject({ config: { tiers: { api: { command: child('--say', 'api ready'), ready: { log: 'api ready' } } } } });
+    const up = await landDone(['up', '-d', '--control-port', '0'], dir);
+    const land = await landOf(dir);
+    leftovers.push(land);
+    expect(up.code, up.stderr).toBe(0);
+    const url = /^land: dashboard on (http:\/\/127\.0\.0\.1:\d+\/login\?token=(\S+))$/m.exec(up.stderr);
+    const control = /^land: control API on http:\/\/127\.0\.0\.1:\d+ · bearer token (\S+)$/m.exec(up.stderr);
+    expect(url, up.stderr).not.toBeNull();
+    expect(control, up.stderr).not.toBeNull();
+    // No token in a log file: the background land's output (0600) has its boot line, not these.
+    const output = readFileSync(join(dir, OUTPUT), 'utf8');
+    expect(output).toContain(`land: boot ${land.bootId}`);
+    for (const secret of [url![2]!, control![1]!, 'dashboard on', 'control API']) expect(output).not.toContain(secret);
+    const again = await landDone(['dashboard'], dir, { DISPLAY: undefined, WAYLAND_DISPLAY: undefined, BROWSER: undefined });
+    expect(again.stdout + again.stderr).toContain(url![1]!);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  });
+
   it('run from another folder with -c: its hints carry -c and work from there; its logs and recording are private', async () => {
     const dir = makeProject({
       config: { tiers: { api: { command: child('--say', 'api ready'), ready: { log: 'api ready' } } } },
@@ -126,6 +145,8 @@ describe.concurrent('land up -d', () => {
     expect(up.code).toBe(8);
     expect(up.stderr).toMatch(/^land: api failed to start: readiness probe \(log never said\) did not pass within 500 ms/m);
     expect(up.stderr).toMatch(/^land: the stack keeps running; `land down` stops it$/m);
+    // The stack runs on: its dashboard is there to look at it.
+    expect(up.stderr).toMatch(/^land: dashboard on http:\/\/127\.0\.0\.1:\d+\/login\?token=\S+$/m);
     expect(tierOf(await status(dir), 'db').state).toBe('ready');
     expect((await landDone(['down'], dir)).code).toBe(0);
     expect(markedProcesses(land.bootId)).toEqual([]);

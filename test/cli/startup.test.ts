@@ -2,6 +2,7 @@
  * What `land up` loads: the telemetry libraries, prom-client and jiti only when they are used (see
  * docs/decisions.md: start-up); execa never (exec probes spawn with node's own spawn, side-command.ts). Observed through node's module resolution hooks in the real process.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -47,13 +48,20 @@ async function boot(env: Record<string, string>, tiers: Record<string, unknown>)
 
 describe('land up loads a part only when it is used', () => {
   it('with every pipe off and no exec probe: none of them; the first /metrics scrape loads prom-client', async () => {
-    const { dir, log } = await boot({}, { web: { command: child('--say', 'up') } });
+    const { dir, log, run } = await boot({}, { web: { command: child('--say', 'up') } });
     expect(loaded(log)).toEqual({ posthog: false, otel: false, prometheus: false, execa: false, jiti: false, export: false, https: false, zlib: false, memory: false });
 
+    // land's CPU time so far, as the kernel counts it (utime + stime, in ticks), before the scrape that loads prom-client.
+    const [utime, stime] = readFileSync(`/proc/${run.proc.pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).map(Number);
+    const cpuBefore = (utime! + stime!) / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
     const metrics = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('land_tier_up{tier="web"} 1');
     expect(metrics.body).not.toMatch(/NaN/);
+    // The CPU since land started, not since that scrape (one tick of rounding allowed).
+    const cpu = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics.body)?.[1]);
+    expect(cpu('process_cpu_seconds_total')).toBeGreaterThanOrEqual(cpuBefore - 0.01);
+    expect(cpu('process_cpu_seconds_total')).toBeCloseTo(cpu('process_cpu_user_seconds_total') + cpu('process_cpu_system_seconds_total'), 5);
     // (Not the OpenTelemetry SDK: the receiver's span sink loads it once the first wave has settled for a while, so
     // on a slow machine it may be there by the time of the scrape.)
     expect(loaded(log)).toMatchObject({ prometheus: true, posthog: false });

@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, expectCleanRejection, land, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
+import { ROOT, envReports, expectCleanRejection, land, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
+import { SECRET_MASK } from '../../src/dashboard/wire.js';
 import { cleanUp, http } from '../control/helpers.js';
 import { call, dashboardProject, login, upWithDashboard } from './helpers.js';
 
@@ -83,6 +84,37 @@ describe('land up serves the dashboard', () => {
     const ghost = await detailOf('web.3');
     expect(ghost.status).toBe(404);
     expect((JSON.parse(ghost.body) as { error: { message: string } }).error.message).toBe('unknown tier "web.3"');
+    expect((await run.stop()).code).toBe(0);
+  });
+
+  it("shows the environment a tier's process really has: land's OTLP receiver included, secrets masked", async () => {
+    const child = join(ROOT, 'test', 'fixtures', 'child.mjs');
+    const reports = join(makeProject({ config: { tiers: {} } }), 'env');
+    const dir = makeProject({
+      config: { app: 'dash', tiers: { web: { command: ['node', child, '--report-env', reports, '--say', 'web up'], ready: { log: 'web up' }, env: { API_TOKEN: 'tok-secret-value-123' } } } },
+    });
+    const { run, url, port } = await upWithDashboard(dir);
+    runs.push(run);
+    await run.waitFor(/web: starting → ready/);
+    const cookie = await login(port, url);
+    const answer = await call(port, '/api/tiers/web', { headers: { cookie } });
+    expect(answer.status).toBe(200);
+    const shown = new Map((JSON.parse(answer.body) as { env: Array<[string, string]> }).env);
+    const real = envReports(reports, 'web')[0]!;
+    // Every variable the process has, and no other.
+    expect([...shown.keys()].sort()).toEqual(Object.keys(real).sort());
+    for (const key of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTLPEndpoint', 'Pipe']) {
+      expect(real[key], key).toMatch(/./);
+      expect(shown.get(key), key).toBe(real[key]);
+    }
+    expect(shown.get('API_TOKEN')).toBe(SECRET_MASK);
+    expect(answer.body).not.toContain('tok-secret-value-123');
+    // The rest as it is, but where masked and TRACEPARENT (each start's own span id).
+    for (const [key, value] of shown) {
+      if (key === 'TRACEPARENT' || value === SECRET_MASK || value.includes('***')) continue;
+      expect(value, key).toBe(real[key]);
+    }
+    expect(shown.get('TRACEPARENT')).toBe(`00-${real.OTLP_TRACE_ID}-<span id of each start>-01`);
     expect((await run.stop()).code).toBe(0);
   });
 

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolvePlan } from '../../src/config/plan.js';
+import { hydrateChildEnv } from '../../src/config/hydrate.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { tierDetail } from '../../src/dashboard/tier-detail.js';
 import { makeTempProject } from '../config/temp-project.js';
@@ -11,7 +12,8 @@ afterAll(() => project.remove());
 
 function detailOf(extra: Record<string, unknown>) {
   const config = resolveConfig({ app: 'land', tiers: { api: { command: ['node', 'api.js'], ...extra } } }, path.join(project.dir, 'land.config.ts'), 'land.config.ts');
-  return tierDetail(resolvePlan(config, { shellEnv: {} }), 'api', { bootId: 'b', traceId: 't'.repeat(32) })!;
+  const plan = resolvePlan(config, { shellEnv: {} });
+  return tierDetail(plan, 'api', (tier) => hydrateChildEnv(plan, tier, { bootId: 'b', traceId: 't'.repeat(32), traceparent: `00-${'t'.repeat(32)}-<span>-01` }))!;
 }
 
 describe('tier detail', () => {
