@@ -195,7 +195,7 @@ function TraceList({ filter, current }: { filter: Filter; current: string }) {
             <TableHead columns={['started', 'trace', 'tiers', 'spans', 'took', 'status']} />
             <tbody>
               {data.traces.map((t) => (
-                <tr key={t.traceId} data-trace={t.traceId} class={`${t.errors > 0 ? 'error' : ''}${t.traceId === current ? ' selected' : ''}`}>
+                <tr key={t.traceId} data-trace={t.traceId} data-start={t.startMs} class={`${t.errors > 0 ? 'error' : ''}${t.traceId === current ? ' selected' : ''}`}>
                   <td>{clock(t.startMs)}</td>
                   <th scope="row">
                     <a href={href('traces', { trace: t.traceId })} aria-current={t.traceId === current ? 'true' : undefined}>
