@@ -11,7 +11,10 @@
  *   GET  /api/logs?before=N&limit=M the same, the last M lines numbered < N (neither: the newest M)
  *   GET  /api/logs/history?before=N&limit=M   NDJSON: the M lines below N as LogPages, newest first (log-history.ts)
  *   GET  /api/log-records          LogRecordView[] (the receiver's)
- *   GET  /api/spans                {traceId, spans: SpanView[]}
+ *   GET  /api/spans?trace=<id>     {traceId, spans: SpanView[]}: the boot's trace id, and that trace's spans (no
+ *                                  trace: every span held)
+ *   GET  /api/traces?tier=&name=&minMs=&errors=1&limit=   {traceId} & TraceList (trace-search.ts): the other traces
+ *   GET  /api/endpoints            EndpointsView: each instance's http endpoints (endpoints.ts)
  *   GET  /api/metrics              {series: MetricSeriesView[]}
  *   GET  /api/telemetry            TelemetryView
  *   POST /api/tiers/<tier>/start|stop|restart   the control layer's command, answered as the control API does
@@ -28,6 +31,8 @@ import { withBootSpan } from './boot-span.js';
 import { UsageSeries } from './usage-series.js';
 import { LOG_PAGE_MAX, type LogPage, type TelemetryView } from './wire.js';
 import { unknownTiers } from '../logs/selection.js';
+import { whole } from './params.js';
+import { findTraces, traceParam, traceQuery } from './trace-search.js';
 
 const ACTIONS = new Set(['start', 'stop', 'restart']);
 
@@ -35,13 +40,6 @@ export interface DashboardApp {
   /** `target`: the request's URL and path segments, as the server decoded them. */
   handle(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void;
   close(): void;
-}
-
-function whole(value: string | null, name: string, fallback: number, least = 0): number {
-  if (value === null) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < least) throw new ApiFailure('bad-request', `${name}: expected a whole number ≥ ${least}, got "${value}"`);
-  return n;
 }
 
 /**
@@ -85,8 +83,16 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     if (key === 'GET /api/log-records') return sendJson(res, 200, sources.logRecords());
     if (key === 'GET /api/spans') {
       const snapshot = control.snapshot();
-      return sendJson(res, 200, { traceId: snapshot.traceId, spans: withBootSpan(sources.spans(), snapshot) });
+      const trace = traceParam(url.searchParams);
+      const spans = withBootSpan(sources.spans(), snapshot);
+      return sendJson(res, 200, { traceId: snapshot.traceId, spans: trace === null ? spans : spans.filter((span) => span.traceId === trace) });
     }
+    if (key === 'GET /api/traces') {
+      const query = traceQuery(url.searchParams);
+      const { traceId } = control.snapshot();
+      return sendJson(res, 200, { traceId, ...findTraces(sources.spans(), traceId, query) });
+    }
+    if (key === 'GET /api/endpoints') return sendJson(res, 200, sources.endpoints());
     if (key === 'GET /api/metrics') return sendJson(res, 200, { series: [...usage.asMetrics(), ...sources.metricSeries()] });
     if (key === 'GET /api/telemetry') {
       const { events, dropped } = sources.events();

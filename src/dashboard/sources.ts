@@ -9,12 +9,15 @@ import type { SupervisorControl } from '../supervisor/types.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
 import { NO_RECEIVER, type ReceiverSource } from './receiver-source.js';
 import { RecordingTail } from './recording-tail.js';
+import { stackEndpoints } from './endpoints.js';
 import { tierDetail } from './tier-detail.js';
-import type { LogRecordView, MetricSeriesView, RecordedEventView, SpanView, TierDetail } from './wire.js';
+import type { EndpointsView, LogRecordView, MetricSeriesView, RecordedEventView, SpanView, TierDetail } from './wire.js';
 
 export interface DashboardSources {
   control: SupervisorControl;
   tierDetail(name: string): TierDetail | undefined;
+  /** Each instance's http endpoints (from its probes) and PORT: endpoints.ts. */
+  endpoints(): EndpointsView;
   /** This boot's spans: the recording's and the receiver's (one copy per span id, the receiver's preferred). */
   spans(): SpanView[];
   /** The events mountain (and recording children) emitted for this boot. */
@@ -48,6 +51,7 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER,
       const traceparent = `00-${traceId}-<span id of each start>-01`;
       return tierDetail(plan, name, (tier) => childEnv(tier, traceparent), replica);
     },
+    endpoints: () => stackEndpoints(plan, control.snapshot().tiers),
     spans() {
       const byId = new Map<string, SpanView>();
       for (const span of recording.spans()) byId.set(span.spanId, toSpanView(span));

@@ -3,7 +3,10 @@
  * log records and metric series have the shapes the page draws; sources.ts fills them from the recording, the
  * supervisor and (receiver-source.ts) the OTLP receiver's store.
  */
+import type { TraceSummary } from '../receiver/store/span-store.js';
 import type { ReceiverStatus, StackSnapshot, TelemetryStatus } from '../supervisor/types.js';
+
+export type { TraceSummary };
 
 /** One output line: [sequence number, tier, 0 stdout | 1 stderr, epoch ms, text]. */
 export type WireLine = [number, string, 0 | 1, number, string];
@@ -95,6 +98,37 @@ export interface TierDetail {
   env: Array<[string, string]>;
   masked: number;
 }
+
+/** What `/api/traces` filters by: a tier the trace passes through, text in a span's name (lowercase), least duration. */
+export interface TraceQuery {
+  tier?: string;
+  name?: string;
+  minMs: number;
+  errors: boolean;
+  limit: number;
+}
+
+/** The most traces one `/api/traces` answer lists. */
+export const TRACE_LIST_MAX = 200;
+
+/** An answer of `/api/traces`: the matching traces newest first (at most the query's limit), and how many there were. */
+export interface TraceList {
+  /** Traces held in memory, the boot's own left out. */
+  held: number;
+  matched: number;
+  traces: TraceSummary[];
+}
+
+/** Where a tier answers HTTP, as far as its config says (an http probe's origin): see endpoints.ts. */
+export interface Endpoint {
+  /** `scheme://host:port/`: no userinfo, path or query, so nothing secret. */
+  url: string;
+  /** Which probe names it and what it asks there, masked as messages are (`ready probe: GET /health`). */
+  via: string;
+}
+
+/** `/api/endpoints`: per instance, its http endpoints and its PORT when it has one. */
+export type EndpointsView = Record<string, { endpoints: Endpoint[]; port?: number }>;
 
 export interface TierUsage {
   cpu: number;

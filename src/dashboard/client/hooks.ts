@@ -9,10 +9,11 @@ export function useStore(): StoreState {
   return state;
 }
 
-/** GETs `path` now and every `everyMs` while the component is mounted. */
-export function usePoll<T>(path: string, everyMs: number): { data?: T; error?: string } {
+/** GETs `path` now and every `everyMs` while the component is mounted (null: not yet, nothing to ask). */
+export function usePoll<T>(path: string | null, everyMs: number): { data?: T; error?: string } {
   const [result, setResult] = useState<{ data?: T; error?: string }>({});
   useEffect(() => {
+    if (path === null) return undefined;
     let live = true;
     const load = () =>
       getJson<T>(path).then(

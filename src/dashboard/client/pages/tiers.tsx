@@ -1,14 +1,14 @@
 /**
  * Tiers: one live row per tier in dependency order (state word and colour, pid, uptime, restarts, time to ready,
- * CPU and memory of the tree, last line or why), Start/Stop/Restart buttons that say why when they cannot act, and a
- * detail view (command, cwd, probes, environment with secrets masked). ↑/↓ move between rows, Enter opens one.
+ * CPU and memory of the tree, its http endpoints as links, last line or why), Start/Stop/Restart buttons that say why
+ * when they cannot act, and a detail view (command, cwd, endpoints, probes, environment with secrets masked). ↑/↓ move between rows, Enter opens one.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TierSnapshot } from '../../../supervisor/types.js';
 import { restartAction, startStopAction } from '../../../tui/actions.js';
 import { tierCells } from '../../../tui/tier-view.js';
 import type { CommandResult } from '../../../control/protocol.js';
-import type { TierDetail } from '../../wire.js';
+import type { EndpointsView, TierDetail } from '../../wire.js';
 import { getJson, postJson } from '../api.js';
 import { href, useStore, type Route } from '../hooks.js';
 import { store } from '../store.js';
@@ -56,7 +56,7 @@ function Actions({ tier, onResult }: { tier: TierSnapshot; onResult: (text: stri
 }
 
 /** What the tier is now and how it is configured (the config masked by the server: tier-detail.ts). */
-function Facts({ detail, live }: { detail: TierDetail; live: TierSnapshot }) {
+function Facts({ detail, live, endpoints }: { detail: TierDetail; live: TierSnapshot; endpoints?: Endpoints }) {
   return (
     <dl class="facts">
       <dt>now</dt>
@@ -86,6 +86,10 @@ function Facts({ detail, live }: { detail: TierDetail; live: TierSnapshot }) {
       <dt>cwd</dt>
       <dd>
         <code>{detail.cwd}</code>
+      </dd>
+      <dt>endpoints</dt>
+      <dd data-testid="detail-endpoints">
+        <EndpointLinks info={endpoints} withVia />
       </dd>
       <dt>ready when</dt>
       <dd>{detail.ready}</dd>
@@ -136,7 +140,7 @@ function Environment({ name, detail }: { name: string; detail: TierDetail }) {
   );
 }
 
-function Detail({ name, live, onClose }: { name: string; live: TierSnapshot; onClose: () => void }) {
+function Detail({ name, live, endpoints, onClose }: { name: string; live: TierSnapshot; endpoints?: Endpoints; onClose: () => void }) {
   const [detail, setDetail] = useState<TierDetail | { error: string }>();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
@@ -158,11 +162,50 @@ function Detail({ name, live, onClose }: { name: string; live: TierSnapshot; onC
       {detail && 'error' in detail && <p class="error">{detail.error}</p>}
       {detail && !('error' in detail) && (
         <>
-          <Facts detail={detail} live={live} />
+          <Facts detail={detail} live={live} endpoints={endpoints} />
           <Environment name={name} detail={detail} />
         </>
       )}
     </section>
+  );
+}
+
+type Endpoints = EndpointsView[string];
+
+/**
+ * The instances' endpoints (static config: asked again only when the set of instances changes, `land scale`).
+ * A failed request leaves the column empty: the rest of the page does not depend on it.
+ */
+function useEndpoints(names: string): EndpointsView {
+  const [endpoints, setEndpoints] = useState<EndpointsView>({});
+  useEffect(() => {
+    let live = true;
+    getJson<EndpointsView>('/api/endpoints').then(
+      (view) => live && setEndpoints(view),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [names]);
+  return endpoints;
+}
+
+/** Links to where the tier answers HTTP (a new tab, no opener, no referrer); a bare port as text: see endpoints.ts. */
+function EndpointLinks({ info, withVia }: { info?: Endpoints; withVia?: boolean }) {
+  if (!info || (info.endpoints.length === 0 && info.port === undefined)) return <>-</>;
+  if (info.endpoints.length === 0) return <span title="its PORT; land knows of no HTTP there (no http probe)">port {info.port}</span>;
+  return (
+    <ul class="endpoints">
+      {info.endpoints.map((endpoint) => (
+        <li key={endpoint.url}>
+          <a href={endpoint.url} target="_blank" rel="noopener noreferrer" title={endpoint.via}>
+            {endpoint.url}
+          </a>
+          {withVia && ` (${endpoint.via})`}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -181,6 +224,7 @@ export function TiersPage({ route }: { route: Route }) {
   const [message, setMessage] = useState<{ text: string; error?: boolean }>();
   const open = route.params.get('tier');
   const [, tick] = useState(0);
+  const endpoints = useEndpoints(snapshot?.tiers.map((tier) => tier.name).join(' ') ?? '');
   useEffect(() => {
     const timer = setInterval(() => tick((n) => n + 1), 1000);
     return () => clearInterval(timer);
@@ -199,7 +243,7 @@ export function TiersPage({ route }: { route: Route }) {
       </p>
       <div class="table-scroll">
         <table class="tiers" aria-label="Tiers in dependency order">
-          <TableHead columns={['tier', 'state', 'pid', 'up', 'restarts', 'ready in', 'CPU', 'memory', 'last line / reason', 'actions']} />
+          <TableHead columns={['tier', 'state', 'pid', 'up', 'restarts', 'ready in', 'CPU', 'memory', 'endpoints', 'last line / reason', 'actions']} />
           <tbody onKeyDown={moveFocus}>
             {snapshot.tiers.map((tier) => {
               const cells = tierCells(tier, now, usage[tier.name] ? { ...usage[tier.name]!, processes: 1 } : undefined);
@@ -226,6 +270,9 @@ export function TiersPage({ route }: { route: Route }) {
                   <td>{cells.ready}</td>
                   <td>{cells.cpu}</td>
                   <td>{cells.mem}</td>
+                  <td data-testid="endpoints">
+                    <EndpointLinks info={endpoints[tier.name]} />
+                  </td>
                   <td class="info" title={cells.info}>
                     {cells.info}
                   </td>
@@ -238,7 +285,7 @@ export function TiersPage({ route }: { route: Route }) {
           </tbody>
         </table>
       </div>
-      {openLive && <Detail name={openLive.name} live={openLive} onClose={() => openTier()} />}
+      {openLive && <Detail name={openLive.name} live={openLive} endpoints={endpoints[openLive.name]} onClose={() => openTier()} />}
     </>
   );
 }

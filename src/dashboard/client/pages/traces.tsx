@@ -1,12 +1,12 @@
 /**
- * Traces: the boot's trace as a waterfall (land.boot → land.spawn <tier> → each child's spans), the other traces
- * children started (per tier), and the details of a span (attributes, events, status). Errors are red and say
- * "error" in words.
+ * Traces: the boot's trace as a waterfall (land.boot → land.spawn <tier> → each child's spans), the details of a span
+ * (attributes, events, status), and the other traces children started, newest first, found by tier, span name,
+ * least duration or errors (filtered by the server: trace-search.ts). Errors are red and say "error" in words.
  */
-import { useEffect, useRef } from 'preact/hooks';
-import type { SpanView } from '../../wire.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { SpanView, TraceList } from '../../wire.js';
 import { clock, formatMs } from '../format.js';
-import { href, usePoll, type Route } from '../hooks.js';
+import { href, usePoll, useStore, type Route } from '../hooks.js';
 import { TableHead } from '../table-head.js';
 
 interface Node {
@@ -136,44 +136,109 @@ function SpanDetail({ span }: { span: SpanView }) {
   );
 }
 
-interface TraceSummary {
-  traceId: string;
-  root: SpanView;
-  count: number;
-  errors: number;
-  durationMs: number;
+interface Filter {
+  tier: string;
+  name: string;
+  minMs: string;
+  errors: boolean;
 }
 
-function summarize(spans: SpanView[], bootTrace: string): TraceSummary[] {
-  const byTrace = new Map<string, SpanView[]>();
-  for (const span of spans) if (span.traceId !== bootTrace) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);
-  return [...byTrace].map(([traceId, list]) => {
-    const ids = new Set(list.map((s) => s.spanId));
-    const root = list.find((s) => !s.parentSpanId || !ids.has(s.parentSpanId)) ?? list[0]!;
-    const start = Math.min(...list.map((s) => s.startMs));
-    return { traceId, root, count: list.length, errors: list.filter((s) => s.status === 'error').length, durationMs: Math.max(...list.map((s) => s.endMs)) - start };
-  });
+/** The list's query: only what is set (the server checks each: trace-search.ts). */
+function listPath(filter: Filter): string {
+  const params = new URLSearchParams();
+  if (filter.tier) params.set('tier', filter.tier);
+  if (filter.name.trim()) params.set('name', filter.name.trim());
+  if (filter.minMs) params.set('minMs', filter.minMs);
+  if (filter.errors) params.set('errors', '1');
+  const query = params.toString();
+  return `/api/traces${query ? `?${query}` : ''}`;
+}
+
+function TraceFilters({ filter, onChange }: { filter: Filter; onChange: (filter: Filter) => void }) {
+  const { snapshot } = useStore();
+  return (
+    <form class="toolbar" role="search" aria-label="Find a trace" onSubmit={(event) => event.preventDefault()}>
+      <label for="trace-tier">Tier</label>
+      <select id="trace-tier" value={filter.tier} onChange={(event) => onChange({ ...filter, tier: event.currentTarget.value })}>
+        <option value="">any tier</option>
+        {snapshot?.tiers.map((t) => (
+          <option key={t.name} value={t.name}>
+            {t.name}
+          </option>
+        ))}
+      </select>
+      <label for="trace-name">Span name</label>
+      <input id="trace-name" type="search" value={filter.name} placeholder="text in a span's name" onInput={(event) => onChange({ ...filter, name: event.currentTarget.value })} />
+      <label for="trace-min">Took at least (ms)</label>
+      <input id="trace-min" type="number" min={0} step={1} value={filter.minMs} onInput={(event) => onChange({ ...filter, minMs: event.currentTarget.value })} />
+      <label>
+        <input type="checkbox" checked={filter.errors} onChange={(event) => onChange({ ...filter, errors: event.currentTarget.checked })} /> Errors only
+      </label>
+    </form>
+  );
+}
+
+/** The other traces, filtered on the server, newest first. */
+function TraceList({ filter, current }: { filter: Filter; current: string }) {
+  const { data, error } = usePoll<TraceList>(listPath(filter), 2000);
+  if (!data) return <p>{error ?? 'Loading traces…'}</p>;
+  return (
+    <>
+      <p role="status" data-testid="trace-count">
+        {error ? `${error} · ` : ''}
+        {data.traces.length < data.matched ? `newest ${data.traces.length} of ` : ''}
+        {data.matched} matching of {data.held} traces held
+      </p>
+      {data.traces.length > 0 && (
+        <div class="table-scroll">
+          <table class="trace-list" aria-label="Traces, newest first">
+            <TableHead columns={['started', 'trace', 'tiers', 'spans', 'took', 'status']} />
+            <tbody>
+              {data.traces.map((t) => (
+                <tr key={t.traceId} data-trace={t.traceId} data-start={t.startMs} class={`${t.errors > 0 ? 'error' : ''}${t.traceId === current ? ' selected' : ''}`}>
+                  <td>{clock(t.startMs)}</td>
+                  <th scope="row">
+                    <a href={href('traces', { trace: t.traceId })} aria-current={t.traceId === current ? 'true' : undefined}>
+                      {t.root}
+                    </a>{' '}
+                    <code>{t.traceId.slice(0, 8)}</code>
+                  </th>
+                  <td>{t.tiers.join(', ')}</td>
+                  <td>{t.spans}</td>
+                  <td>{formatMs(t.durationMs)}</td>
+                  <td>{t.errors > 0 ? <span class="status status-error">⚠ {t.errors} errors</span> : 'ok'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
 }
 
 export function TracesPage({ route }: { route: Route }) {
-  const { data, error } = usePoll<{ traceId: string; spans: SpanView[] }>('/api/spans', 2000);
-  if (!data) return <p>{error ?? 'Loading spans…'}</p>;
-  const traceId = route.params.get('trace') ?? data.traceId;
-  const spans = data.spans.filter((span) => span.traceId === traceId);
+  const { snapshot } = useStore();
+  const [filter, setFilter] = useState<Filter>({ tier: '', name: '', minMs: '', errors: false });
+  const boot = snapshot?.traceId;
+  const traceId = route.params.get('trace') ?? boot;
+  const { data, error } = usePoll<{ traceId: string; spans: SpanView[] }>(traceId ? `/api/spans?trace=${encodeURIComponent(traceId)}` : null, 2000);
+  if (!traceId) return <p>Connecting to the stack…</p>;
+  const spans = data?.spans ?? [];
   const selected = spans.find((span) => span.spanId === route.params.get('span'));
-  const others = summarize(data.spans, data.traceId);
-  const tiers = [...new Set(others.map((t) => t.root.tier))].sort();
   return (
     <>
       <h1 class="page-title">
-        Traces <span class="sub">{traceId === data.traceId ? 'the boot' : 'a trace of a tier'} · {traceId}</span>
+        Traces <span class="sub">{traceId === boot ? 'the boot' : 'a trace of a tier'} · {traceId}</span>
       </h1>
-      {traceId !== data.traceId && (
+      {traceId !== boot && (
         <p>
           <a href={href('traces')}>Back to the boot's trace</a>
         </p>
       )}
-      {spans.length === 0 ? (
+      {!data ? (
+        <p>{error ?? 'Loading spans…'}</p>
+      ) : spans.length === 0 ? (
         <p>No spans of this trace yet. land records them with Record=1 (the demo's default); children's OTLP spans arrive through the receiver.</p>
       ) : (
         <div class={selected ? 'split' : undefined}>
@@ -183,26 +248,9 @@ export function TracesPage({ route }: { route: Route }) {
           {selected && <SpanDetail span={selected} />}
         </div>
       )}
-      <h2>Other traces, per tier</h2>
-      {others.length === 0 ? (
-        <p>None: every span so far belongs to the boot's trace.</p>
-      ) : (
-        tiers.map((tier) => (
-          <section key={tier}>
-            <h3>{tier}</h3>
-            <ul class="trace-list">
-              {others
-                .filter((t) => t.root.tier === tier)
-                .map((t) => (
-                  <li key={t.traceId} class={t.errors > 0 ? 'error' : ''}>
-                    <a href={href('traces', { trace: t.traceId })}>{t.root.name}</a> · {t.count} spans · {formatMs(t.durationMs)}
-                    {t.errors > 0 ? ` · ⚠ ${t.errors} errors` : ''} · <code>{t.traceId}</code>
-                  </li>
-                ))}
-            </ul>
-          </section>
-        ))
-      )}
+      <h2>Other traces</h2>
+      <TraceFilters filter={filter} onChange={setFilter} />
+      <TraceList filter={filter} current={traceId} />
     </>
   );
 }
