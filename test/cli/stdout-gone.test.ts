@@ -4,8 +4,8 @@
  * other failure (a full disk) is one line on stderr and exit 1. Never a Node stack trace; `land up` keeps its own
  * rules (its stack runs on).
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -238,6 +238,33 @@ describe("a command's stdout that fails", () => {
       const pid = Number(pidLine());
       await waitUntil(() => tailsOf(pid).length > 0, 10_000, 'the reader watch to start');
       process.kill(pid, 'SIGKILL');
+      await waitUntil(() => existsSync(join(dir, 'reader-saw-end')), 10_000, 'the reader to see the end of the output');
+      expect(tailsOf(pid)).toEqual([]);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  }, 60_000);
+
+  it('land logs -f without setpriv, hung up and never reaped, ends its pipe all the same: it stops its tail watcher first', async () => {
+    const dir = makeProject({ config: { tiers: { quiet: { command: ['sh', '-c', 'echo once; exec sleep 1000'] } } } });
+    // A PATH with tail and no setpriv (macOS, busybox, util-linux < 2.33): the watcher is plain tail, no pdeathsig.
+    mkdirSync(join(dir, 'no-setpriv'));
+    symlinkSync(execFileSync('sh', ['-c', 'command -v tail'], { encoding: 'utf8' }).trim(), join(dir, 'no-setpriv', 'tail'));
+    const up = land(['up', '-d'], dir);
+    runs.push(up);
+    backgrounds.push(dir);
+    await up.exited;
+    const logs = `sh -c 'echo $$ > land.pid.test; PATH="${join(dir, 'no-setpriv')}" exec "${process.execPath}" "${LAND_BIN}" logs quiet -f'`;
+    const parent = spawn('sh', ['-c', `${logs} | { cat >/dev/null; touch reader-saw-end; } & exec sleep 300`], { cwd: dir, stdio: 'ignore' });
+    try {
+      const pidLine = () => (existsSync(join(dir, 'land.pid.test')) ? readFileSync(join(dir, 'land.pid.test'), 'utf8') : '');
+      await waitUntil(() => pidLine().endsWith('\n'), 10_000, 'land logs to start');
+      const pid = Number(pidLine());
+      await waitUntil(() => tailsOf(pid).length > 0, 10_000, 'the reader watch to start');
+      // A terminal that closes: SIGHUP. Before, land died of it and its tail (--pid sees an unreaped land as alive)
+      // held the pipe: the reader never saw the end.
+      process.kill(pid, 'SIGHUP');
       await waitUntil(() => existsSync(join(dir, 'reader-saw-end')), 10_000, 'the reader to see the end of the output');
       expect(tailsOf(pid)).toEqual([]);
     } finally {
