@@ -7,6 +7,8 @@ import { redactText } from './config/redact.js';
  */
 export class InputError extends Error {
   readonly exitCode: number;
+  /** Lines said after the error's own (each as `land: …`): what the person should know beside it. */
+  details: readonly string[] = [];
   constructor(message: string, exitCode = 2) {
     super(message);
     this.name = 'InputError';

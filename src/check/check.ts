@@ -13,7 +13,7 @@ import { dependencyProblems } from '../config/order.js';
 import { resolvePlan } from '../config/plan.js';
 import { listProfiles } from '../config/profiles.js';
 import { resolveConfig } from '../config/resolve.js';
-import { configIssues, parseLandConfig } from '../config/config-issues.js';
+import { configIssues, parseLandConfig, validPart } from '../config/config-issues.js';
 import type { LandConfig, ResolvedConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { readProcfileText } from '../procfile/parse.js';
@@ -44,7 +44,7 @@ function envFileProblems(file: string): Problem[] {
   return problems.map(({ line, message }) => ({ file: displayPath(file), line, message }));
 }
 
-/** A land config: import it, then every schema issue, or every dependency problem once the schema passes. */
+/** A land config: import it, then every schema issue and every dependency problem; the plans of what validates. */
 interface Loaded {
   config?: ResolvedConfig;
   /** Where the env files and profiles are, as far as a config with problems still says. */
@@ -75,13 +75,29 @@ async function configProblems(file: string): Promise<Loaded> {
   }
   const issues = configIssues(exported);
   if (issues.length > 0) {
-    return { problems: issues.map((issue) => ({ file: label, key: issue.key, message: issue.message })), inputs: inputsOf(exported, file) };
+    const problems = issues.map((issue) => ({ file: label, key: issue.key, message: issue.message }));
+    // The rest is still checked where it can be: dependencies among every tier named, and the valid part's plans.
+    const part = validPart(exported);
+    const named = tiersNamed(exported);
+    const order = dependencyProblems(named, label).map((error) => fromError(error, file));
+    if (!part) return { problems: [...problems, ...order], inputs: inputsOf(exported, file) };
+    return { config: resolveConfig(part, file, label, false), problems: [...problems, ...order] };
   }
   const config: LandConfig = parseLandConfig(exported, label);
   const nodes = Object.entries(config.tiers).map(([name, tier]) => ({ name, dependsOn: tier.dependsOn ?? {} }));
   // Unknown dependencies and cycles are listed, and the tiers still checked (in declared order) for the rest.
   const order = dependencyProblems(nodes, label);
   return { config: resolveConfig(config, file, label, false), problems: order.map((error) => fromError(error, file)) };
+}
+
+/** Every tier a config that does not validate names, with the dependencies it names (for unknown ones and cycles). */
+function tiersNamed(exported: unknown): { name: string; dependsOn: Record<string, unknown> }[] {
+  const tiers = (exported as { tiers?: unknown } | undefined)?.tiers;
+  if (typeof tiers !== 'object' || tiers === null || Array.isArray(tiers)) return [];
+  return Object.entries(tiers as Record<string, unknown>).map(([name, tier]) => {
+    const dependsOn = (tier as { dependsOn?: unknown } | undefined)?.dependsOn;
+    return { name, dependsOn: typeof dependsOn === 'object' && dependsOn !== null && !Array.isArray(dependsOn) ? (dependsOn as Record<string, unknown>) : {} };
+  });
 }
 
 function procfileProblems(file: string): Loaded {

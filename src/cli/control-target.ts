@@ -60,8 +60,8 @@ export function asCliError(error: unknown, target: Target): unknown {
 
 /**
  * Run a client action against the project's stack, mapping its failures. Nothing listening: a land that is
- * booting is waited for and the action sent again (nothing of it reached a stack), a land that died is said
- * (src/cli/no-stack.ts).
+ * booting is waited for and the action sent again (nothing of it reached a stack), a land that died or is exiting
+ * is said (src/cli/no-stack.ts).
  */
 export async function withStack<T>(options: TargetOptions, action: (target: Target) => Promise<T>): Promise<T> {
   const target = findTarget(options);
@@ -70,7 +70,8 @@ export async function withStack<T>(options: TargetOptions, action: (target: Targ
       return await action(target);
     } catch (error) {
       if (error instanceof NoAnswerError) throw await noAnswer(error, target);
-      if (!(error instanceof NoStackError) || error.wentAway) throw asCliError(error, target);
+      if (!(error instanceof NoStackError)) throw asCliError(error, target);
+      if (error.wentAway) throw (await import('./no-stack.js')).afterWentAway(target, asCliError(error, target) as Error);
       await (await import('./no-stack.js')).afterNoSocket(target, asCliError(error, target) as Error);
     }
   }

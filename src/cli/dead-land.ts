@@ -1,6 +1,7 @@
-/** A client's answer when the stack's land died and what it started runs on (no-stack.ts); light: down.ts imports it. */
+/** A client's answer when the stack's land died, or is exiting (no-stack.ts); light: down.ts imports it. */
 import { EXIT_NO_STACK } from '../control/exit-codes.js';
 import { InputError } from '../errors.js';
+import { describeStillRunning, describeStrays, type NamedStray } from '../supervisor/left-behind.js';
 import type { PidRecord } from '../supervisor/pidfile.js';
 
 /** No stack runs, but the processes a land that died started do: `land down` reaps them. */
@@ -16,5 +17,18 @@ export class DeadLandError extends InputError {
       EXIT_NO_STACK,
     );
     this.name = 'DeadLandError';
+  }
+}
+
+/**
+ * No stack runs: its shutdown has ended and its land is exiting (its control socket closed, its pid record still
+ * there). What that shutdown left running and the strays it named, from the record, are said after the line, in
+ * the shutdown's own words (as `land up` and `land down` say them).
+ */
+export class ExitingLandError extends InputError {
+  constructor(land: PidRecord, strays: readonly NamedStray[], where: string) {
+    super(`no stack is running in ${where}: boot ${land.bootId} has stopped and its land (pid ${land.pid}) is exiting`, EXIT_NO_STACK);
+    this.name = 'ExitingLandError';
+    this.details = [...describeStillRunning(land.left ?? []), ...describeStrays(strays)];
   }
 }

@@ -240,8 +240,9 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.help') return 0;
       return 2;
     }
+    const details = error instanceof InputError ? error.details.map((detail) => `land: ${oneLine(detail)}\n`).join('') : '';
     const line = `land: ${oneLine(error)}\n`;
-    process.stderr.write(line);
+    process.stderr.write(line + details);
     sendFatal(line);
     return error instanceof InputError ? error.exitCode : 1;
   }

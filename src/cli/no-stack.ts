@@ -5,6 +5,7 @@
  *   stack" and the stack booted anyway), bounded by BOOT_WAIT_MS;
  * - the land died (SIGKILL, OOM killer) and its tiers run on: their boot mark is found. The client says so, and
  *   `land down` reaps them (down.ts) rather than leaving it to the next `land up`.
+ * - the land is exiting after its shutdown: what that shutdown left and the strays it named are said (dead-land.ts).
  * Loaded only on that path: the pid file's module brings the process-tree code, which a quick client does not need.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,8 +13,8 @@ import { displayPath } from '../config/display-path.js';
 import { EXIT_NO_ANSWER, EXIT_NO_STACK } from '../control/exit-codes.js';
 import { probeSocket } from '../control/listen.js';
 import { InputError } from '../errors.js';
-import { liveLand, readPidRecord, type PidRecord } from '../supervisor/pidfile.js';
-import { DeadLandError } from './dead-land.js';
+import { liveLand, readPidRecord, straysOfRecord, type PidRecord } from '../supervisor/pidfile.js';
+import { DeadLandError, ExitingLandError } from './dead-land.js';
 import { processesMarked } from '../supervisor/process-tree.js';
 import { isStopped } from './land-process.js';
 import type { Target } from './control-target.js';
@@ -40,12 +41,23 @@ export async function afterNoSocket(target: Target, plain: Error): Promise<void>
       await sleep(50);
       continue;
     }
-    if (live) throw plain; // exiting after its shutdown: its socket has closed (down.ts waits for it)
+    // Exiting after its shutdown: its socket has closed (down.ts waits for it; the others say what it left).
+    if (live) throw new ExitingLandError(live, straysOfRecord(live), where);
     const pids = record ? processesMarked({ LAND_BOOT_ID: record.bootId }, { fresh: true }) : [];
     if (record && pids.length > 0) throw new DeadLandError(record, pids, where);
     if (booting) throw new InputError(`no stack is running in ${where}: the land that was starting it (pid ${booting.pid}) exited before its stack was up`, EXIT_NO_STACK);
     throw plain;
   }
+}
+
+/**
+ * The connection was dropped on the request (a closing land refuses new ones while it drains its readers): a land
+ * whose shutdown has ended and left something says what, from its pid record; otherwise `plain`.
+ */
+export function afterWentAway(target: Target, plain: Error): Error {
+  const live = liveLand(readPidRecord(target.rootDir));
+  if (!live || !(live.left?.length || live.strays?.length)) return plain;
+  return new ExitingLandError(live, straysOfRecord(live), displayPath(target.rootDir) || '.');
 }
 
 function notBootedInTime(land: PidRecord, where: string): InputError {

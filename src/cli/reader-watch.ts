@@ -42,7 +42,8 @@ const TAIL = ['tail', '-f', `--pid=${process.pid}`, '/dev/null'];
  * alive until its parent reaps it (kill(pid, 0) succeeds on a zombie), and tail holds the pipe's write end, so a
  * reader waiting for the end of the output (Python's `proc.kill(); proc.communicate()`) waited for ever while its
  * parent, the reader itself, waited for that end before reaping. The kernel kills a pdeathsig child as soon as land
- * dies. Without setpriv (or one too old for the option: a usage error, exit 1), tail alone, as before.
+ * dies. Without setpriv (or one too old for the option: a usage error, exit 1), tail alone, as before: land stops it at
+ * its exit and at a hangup, so no normal end leaves it; a land killed with SIGKILL leaves it until land is reaped.
  */
 function watchPipe(gone: () => void): () => void {
   let watcher: ChildProcess | undefined;
@@ -72,8 +73,19 @@ function watchPipe(gone: () => void): () => void {
     watcher?.kill();
   };
   process.once('exit', stop);
+  // A hangup (the terminal closed) ends land by its default action, without 'exit': a tail that no pdeathsig follows
+  // (no setpriv: macOS, busybox, util-linux < 2.33) held the reader's pipe until its `--pid` saw land gone, a second
+  // later or never while land's parent did not reap it. Stopped first, then the hangup raised again (land's own
+  // handlers, if it ever has some, decide instead).
+  const hangup = () => {
+    stop();
+    process.off('SIGHUP', hangup);
+    if (process.listenerCount('SIGHUP') === 0) process.kill(process.pid, 'SIGHUP');
+  };
+  process.on('SIGHUP', hangup);
   return () => {
     process.off('exit', stop);
+    process.off('SIGHUP', hangup);
     stop();
   };
 }

@@ -125,6 +125,30 @@ export function configIssues(input: unknown): ConfigIssue[] {
   return found.length === 0 ? [] : sortedIssues(found, input);
 }
 
+/**
+ * What of a config with problems still checks (`land check`'s further checks): the tiers without a problem of their
+ * own, each one's dependencies on the others kept, and the top-level keys without one. Undefined when that is not a
+ * valid config either (a problem across tiers, no tier left), or when nothing was left out.
+ */
+export function validPart(input: unknown): LandConfig | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const { found } = validate(input);
+  const record = input as Record<string, unknown>;
+  const badKeys = new Set<PropertyKey | undefined>(found.flatMap((issue) => (issue.code === 'unrecognized_keys' && issue.path.length === 0 ? issue.keys : [issue.path[0]])));
+  const badTiers = new Set(found.filter((issue) => issue.path[0] === 'tiers').map((issue) => issue.path[1]));
+  if (found.length === 0 || badTiers.has(undefined) || typeof record.tiers !== 'object' || record.tiers === null) return undefined;
+  const good = Object.entries(record.tiers as Record<string, Record<string, unknown>>).filter(([name]) => !badTiers.has(name));
+  if (good.length === 0) return undefined;
+  const kept = new Set(good.map(([name]) => name));
+  const keepDeps = (tier: Record<string, unknown>) =>
+    tier.dependsOn === undefined ? tier : { ...tier, dependsOn: Object.fromEntries(Object.entries(tier.dependsOn as object).filter(([name]) => kept.has(name))) };
+  const part = Object.fromEntries(Object.entries(record).filter(([key]) => key === 'tiers' || !badKeys.has(key)));
+  part.tiers = Object.fromEntries(good.map(([name, tier]) => [name, keepDeps(tier)]));
+  const checked = validate(part);
+  if (!checked.result.success || checked.found.length > 0) return undefined;
+  return checked.result.data as LandConfig;
+}
+
 /** The schema's parse, with its issues and those checked across tiers apart from it (schema.ts says why). */
 function validate(input: unknown) {
   const result = landConfigSchema.safeParse(input);

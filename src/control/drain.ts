@@ -5,8 +5,12 @@
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { ReaderPace } from './reader-pace.js';
 
-/** A reader that takes nothing for this long is cut off at the close (as one that stays behind while land runs is). */
+/**
+ * A reader that takes nothing for this long is cut off at the close (as one that stays behind while land runs is),
+ * or for PACE_FACTOR times the longest gap between the steps it was seen to take lately, if longer (reader-pace.ts).
+ */
 export const DRAIN_STALL_MS = 1000;
 /** However much it keeps reading, the close waits no longer than this. */
 export const DRAIN_MAX_MS = 10_000;
@@ -18,13 +22,14 @@ const CHECK_MS = 50;
  * since it also drops every connection whose answer is complete, with its unsent bytes.
  */
 export class Connections {
-  readonly open = new Set<Socket>();
+  /** Each with its reader's pace, watched from the start: at the close, a reader's gaps before it matter too. */
+  readonly open = new Map<Socket, ReaderPace>();
   private refusing = false;
 
   track(server: Server): void {
     server.on('connection', (socket: Socket) => {
       if (this.refusing) return void socket.destroy();
-      this.open.add(socket);
+      this.open.set(socket, new ReaderPace(socket));
       socket.once('close', () => this.open.delete(socket));
     });
   }
@@ -41,19 +46,23 @@ export class Connections {
  */
 const takenBytes = (socket: Socket) => socket.bytesWritten - socket.writableLength;
 
-/** Resolves once every connection has sent what it holds, or has made no progress for DRAIN_STALL_MS, or at DRAIN_MAX_MS. */
-export async function drainConnections(open: ReadonlySet<Socket>): Promise<void> {
+/**
+ * Resolves once every connection has sent what it holds, or has made no progress for its stall limit (DRAIN_STALL_MS,
+ * or longer for a reader seen to take its bytes in slower steps), or at DRAIN_MAX_MS.
+ */
+export async function drainConnections(open: ReadonlyMap<Socket, ReaderPace>): Promise<void> {
   const giveUpAt = Date.now() + DRAIN_MAX_MS;
   const last = new Map<Socket, { taken: number; at: number }>();
   for (;;) {
     const now = Date.now();
     let waiting = false;
-    for (const socket of open) {
+    for (const [socket, pace] of open) {
       if (socket.destroyed || socket.writableLength === 0) continue;
       const taken = takenBytes(socket);
       const seen = last.get(socket);
+      if (seen && taken > seen.taken) pace.step(now);
       if (!seen || taken > seen.taken) last.set(socket, { taken, at: now });
-      if (now - (last.get(socket)?.at ?? now) < DRAIN_STALL_MS) waiting = true;
+      if (now - (last.get(socket)?.at ?? now) < pace.stallLimit(now, DRAIN_STALL_MS)) waiting = true;
     }
     if (!waiting || now >= giveUpAt) return;
     await new Promise((resolve) => setTimeout(resolve, CHECK_MS));

@@ -66,6 +66,32 @@ describe('land check', () => {
     expect(json.stdout).not.toContain(SECRET);
   });
 
+  it('with schema problems, still lists what the rest of the config shows: unknown dependencies, cycles, commands of the valid tiers', async () => {
+    const dir = makeProject({
+      config: {
+        tier: 1,
+        tiers: {
+          api: { command: 5 },
+          web: { command: ['node', CHILD], dependsOn: { nosuch: 'ready', api: 'ready' } },
+          tool: { command: ['no-such-command-land-check'] },
+          a: { command: ['node', CHILD], dependsOn: { b: 'started' } },
+          b: { command: ['node', CHILD], dependsOn: { a: 'started' } },
+        },
+      },
+    });
+    const result = await landDone(['check'], dir);
+    expect(result.code).toBe(2);
+    // The schema's problems first; before, the check stopped there.
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      'land.config.mjs: unknown key "tier": did you mean "tiers"?',
+      'land.config.mjs: tiers.api.command: expected a non-empty argv array of strings, or a string with shell: true, got 5',
+      'land.config.mjs: tiers.web.dependsOn.nosuch: expected the name of a tier (api, web, tool, a, b), got unknown tier "nosuch"',
+      'land.config.mjs: tiers: expected no dependency cycle, got a -> b -> a',
+      'land.config.mjs: tiers.tool.command: expected an executable, "no-such-command-land-check" was not found on PATH',
+    ]);
+    expect(existsSync(join(dir, '.land'))).toBe(false);
+  });
+
   it('checks each profile\'s plan: unknown dependencies, a missing cwd or command under the profiles that start the tier', async () => {
     const dir = makeProject({
       config: {

@@ -4,8 +4,8 @@
  * other failure (a full disk) is one line on stderr and exit 1. Never a Node stack trace; `land up` keeps its own
  * rules (its stack runs on).
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -133,6 +133,42 @@ async function chattyStack(): Promise<string> {
   return dir;
 }
 
+
+/**
+ * `land logs -f` whose stdout is a pipe to a reader that waits for its end, under a parent that never reaps it (a
+ * sleep exec'd in its place), as a program that reads a killed child's output to the end before it waits for the
+ * child; then `signal` to land: the reader must see the end, and no tail watcher of land's be left.
+ * `withoutSetpriv`: a PATH with tail and no setpriv (macOS, busybox, util-linux < 2.33): plain tail, no pdeathsig.
+ */
+async function neverReapedLogs(signal: NodeJS.Signals, options: { withoutSetpriv?: boolean } = {}): Promise<void> {
+  const dir = makeProject({ config: { tiers: { quiet: { command: ['sh', '-c', 'echo once; exec sleep 1000'] } } } });
+  let path = '';
+  if (options.withoutSetpriv) {
+    mkdirSync(join(dir, 'no-setpriv'));
+    symlinkSync(execFileSync('sh', ['-c', 'command -v tail'], { encoding: 'utf8' }).trim(), join(dir, 'no-setpriv', 'tail'));
+    path = `PATH="${join(dir, 'no-setpriv')}" `;
+  }
+  const up = land(['up', '-d'], dir);
+  runs.push(up);
+  backgrounds.push(dir);
+  await up.exited;
+  const logs = `sh -c 'echo $$ > land.pid.test; ${path}exec "${process.execPath}" "${LAND_BIN}" logs quiet -f'`;
+  const parent = spawn('sh', ['-c', `${logs} | { cat >/dev/null; touch reader-saw-end; } & exec sleep 300`], { cwd: dir, stdio: 'ignore' });
+  try {
+    // The shell creates the file before it writes the pid: read it once the line is whole.
+    const pidLine = () => (existsSync(join(dir, 'land.pid.test')) ? readFileSync(join(dir, 'land.pid.test'), 'utf8') : '');
+    await waitUntil(() => pidLine().endsWith('\n'), 10_000, 'land logs to start');
+    const pid = Number(pidLine());
+    await waitUntil(() => tailsOf(pid).length > 0, 10_000, 'the reader watch to start');
+    process.kill(pid, signal);
+    await waitUntil(() => existsSync(join(dir, 'reader-saw-end')), 10_000, 'the reader to see the end of the output');
+    expect(tailsOf(pid)).toEqual([]);
+  } finally {
+    parent.kill('SIGKILL');
+  }
+  expect((await landDone(['down'], dir)).code).toBe(0);
+}
+
 describe("a command's stdout that fails", () => {
   it('land up -d whose reader went away still waits for the stack, and says nothing of it', async () => {
     const dir = makeProject({ config: { tiers: { a: { command: child('--say', 'up') } } } });
@@ -222,28 +258,13 @@ describe("a command's stdout that fails", () => {
   }, 60_000);
 
   it('land logs -f killed with SIGKILL and never reaped ends its pipe all the same: its tail watcher goes with it', async () => {
-    const dir = makeProject({ config: { tiers: { quiet: { command: ['sh', '-c', 'echo once; exec sleep 1000'] } } } });
-    const up = land(['up', '-d'], dir);
-    runs.push(up);
-    backgrounds.push(dir);
-    await up.exited;
-    // land's stdout is a pipe to a reader that waits for its end; land's parent never reaps it (a sleep exec'd in
-    // its place), as a program that reads a killed child's output to the end before it waits for the child.
-    const logs = `sh -c 'echo $$ > land.pid.test; exec "${process.execPath}" "${LAND_BIN}" logs quiet -f'`;
-    const parent = spawn('sh', ['-c', `${logs} | { cat >/dev/null; touch reader-saw-end; } & exec sleep 300`], { cwd: dir, stdio: 'ignore' });
-    try {
-      // The shell creates the file before it writes the pid: read it once the line is whole.
-      const pidLine = () => (existsSync(join(dir, 'land.pid.test')) ? readFileSync(join(dir, 'land.pid.test'), 'utf8') : '');
-      await waitUntil(() => pidLine().endsWith('\n'), 10_000, 'land logs to start');
-      const pid = Number(pidLine());
-      await waitUntil(() => tailsOf(pid).length > 0, 10_000, 'the reader watch to start');
-      process.kill(pid, 'SIGKILL');
-      await waitUntil(() => existsSync(join(dir, 'reader-saw-end')), 10_000, 'the reader to see the end of the output');
-      expect(tailsOf(pid)).toEqual([]);
-    } finally {
-      parent.kill('SIGKILL');
-    }
-    expect((await landDone(['down'], dir)).code).toBe(0);
+    await neverReapedLogs('SIGKILL');
+  }, 60_000);
+
+  it('land logs -f without setpriv, hung up and never reaped, ends its pipe all the same: it stops its tail watcher first', async () => {
+    // A terminal that closes: SIGHUP. Before, land died of it and its tail (--pid sees an unreaped land as alive)
+    // held the pipe: the reader never saw the end.
+    await neverReapedLogs('SIGHUP', { withoutSetpriv: true });
   }, 60_000);
 
   it('a check that finds problems exits 2 whoever reads it', async () => {

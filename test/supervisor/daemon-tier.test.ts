@@ -294,7 +294,7 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
     }
   }, 60_000);
 
-  it('is named by a land down that finds the control socket already closed (from the pid record)', async () => {
+  it('is named by a land status and a land down that find the control socket already closed (from the pid record)', async () => {
     const stray = await hiddenDaemon('late-down');
     // A telemetry host that never answers holds land's exit for the last flush's bound (2 s) after the control
     // socket has closed: the window this land down must come in (the drain alone gave it about a second).
@@ -320,7 +320,19 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       await run.waitFor(/flood done/);
       run.proc.kill('SIGINT');
       await run.waitFor(/every tier stopped; still running, named by a failed daemon start/);
+      // land status once the socket refuses it (its close draining the follower) or is gone: no stack, the stray said.
+      // Beside land down, which must come while land is still exiting.
+      const statusLate = (async () => {
+        for (;;) {
+          const status = await landDone(['status'], dir);
+          if (status.code !== 0) return status;
+        }
+      })();
       const down = await landDone(['down'], dir);
+      const status = await statusLate;
+      expect(status.stderr).toMatch(/^land: no stack is running in \S+: boot \S+ has stopped and its land \(pid \d+\) is exiting$/m);
+      expect(status.stderr).toContain(strayLine(hidden, 'hidden'));
+      expect(status.code).toBe(3);
       expect(down.stderr).toMatch(/^land: boot \S+ is already stopping \(land pid \d+\)…$/m);
       expect(down.stderr).toContain(strayLine(hidden, 'hidden'));
       expect(down.code, down.stderr).toBe(0);
