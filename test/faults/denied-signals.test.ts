@@ -11,6 +11,7 @@ import { chmodSync, chownSync, copyFileSync, readdirSync, readFileSync, statSync
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, isAlive, makeProject, removeProjects, ROOT, type LandRun } from '../helpers/land.js';
+import { holdClosingLand } from '../helpers/closing-land.js';
 import { silentHost, silentHostEnv } from '../helpers/silent-host.js';
 import { slowFollower } from '../helpers/slow-follower.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
@@ -155,7 +156,16 @@ describe('fault: a process of a tier that land may not signal (it became root, a
       await run.waitFor(/flood done/);
       run.proc.kill('SIGINT');
       await run.waitFor(/every tier stopped/);
-      const down = await client(['down'], project);
+      // land held, stopped, once its socket is gone: land down comes while land is still exiting, whatever the load.
+      const held = await holdClosingLand(join(project, '.land', 'run', 'land.sock'), run.proc.pid!);
+      const downRun = asNobody(['down'], project);
+      runs.push(downRun);
+      try {
+        await downRun.waitFor(/is already stopping/);
+      } finally {
+        held.release();
+      }
+      const down = { ...(await endsWithin('land down', downRun.exited)), stdout: downRun.stdout, stderr: downRun.stderr };
       // It exited 3 (no stack) while land was still there, exiting.
       expect(down.stderr).toMatch(/^land: boot \S+ is already stopping \(land pid \d+\)…$/m);
       expect(down.stdout).toMatch(/^land: stack stopped \(boot \S+\)\n$/);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
+import { holdClosingLand } from '../helpers/closing-land.js';
 import { silentHost, silentHostEnv } from '../helpers/silent-host.js';
 import { slowFollower } from '../helpers/slow-follower.js';
 import { child, freePort, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, ROOT, waitUntil } from '../helpers/land.js';
@@ -320,16 +321,18 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       await run.waitFor(/flood done/);
       run.proc.kill('SIGINT');
       await run.waitFor(/every tier stopped; still running, named by a failed daemon start/);
-      // land status once the socket refuses it (its close draining the follower) or is gone: no stack, the stray said.
-      // Beside land down, which must come while land is still exiting.
-      const statusLate = (async () => {
-        for (;;) {
-          const status = await landDone(['status'], dir);
-          if (status.code !== 0) return status;
-        }
-      })();
-      const down = await landDone(['down'], dir);
-      const status = await statusLate;
+      // land held, stopped, once its socket is gone: land status and land down come while land is still exiting,
+      // whatever the load. Status says no stack, the stray said; down waits for land's exit.
+      const held = await holdClosingLand(join(dir, '.land', 'run', 'land.sock'), run.proc.pid!);
+      let status: Awaited<ReturnType<typeof landDone>>;
+      const downRun = land(['down'], dir);
+      try {
+        status = await landDone(['status'], dir);
+        await downRun.waitFor(/is already stopping/);
+      } finally {
+        held.release();
+      }
+      const down = { ...(await downRun.exited), stdout: downRun.stdout, stderr: downRun.stderr };
       expect(status.stderr).toMatch(/^land: no stack is running in \S+: boot \S+ has stopped and its land \(pid \d+\) is exiting$/m);
       expect(status.stderr).toContain(strayLine(hidden, 'hidden'));
       expect(status.code).toBe(3);
