@@ -22,6 +22,7 @@ export function backgroundArgs(options: UpOptions, output: string): string[] {
     if (value !== undefined) args.push(flag, String(value));
   };
   add('--config', options.config);
+  add('--procfile', options.procfile);
   add('--profile', options.profile);
   add('--control-port', options.controlPort);
   add('--receiver-port', options.receiverPort);
