@@ -60,6 +60,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
   program
     .command('up')
     .description('boot the stack under a profile and supervise it until Ctrl-C')
+    .argument('[tiers...]', 'only these tiers and what they depend on (a tier the profile gates off is started when named); none: the whole stack')
     .addOption(configOption())
     .addOption(procfileOption())
     .addOption(profileOption())
@@ -77,7 +78,9 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(new Option('--in-background <output>').hideHelp())
     .option('-m, --formation <counts>', 'with a Procfile: how many of each process type, e.g. web=2,worker=1 (foreman)')
     .option('--exit-with <tier>', "when that tier has ended for good, stop the stack and exit with the tier's code (CI)")
-    .action((options: UpCliOptions) => run(async () => (await import('./up.js')).upCommand(options)));
+    .action((tiers: string[], options: UpCliOptions) =>
+      run(async () => (await import('./up.js')).upCommand(tiers.length > 0 ? { ...options, only: tiers, withDeps: true } : options)),
+    );
 
   // Clients of the running stack (src/control/exit-codes.ts).
   program.addHelpText(
