@@ -139,11 +139,14 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
 
   program
     .command('restart')
-    .description('restart one tier of the running stack')
-    .argument('<tier>', 'tier name')
+    .description('restart one tier of the running stack, or with --all every running tier in dependency order')
+    .argument('[tier]', 'tier name')
+    .option('--all', 'every running tier: dependents stopped first, then all started again as at boot, each once its dependencies are met')
     .addOption(configOption())
     .addOption(procfileOption())
-    .action((tier: string, options: { config?: string; procfile?: string }) => run(async () => (await controlCommands()).restartCommand(tier, options)));
+    .action((tier: string | undefined, options: { config?: string; procfile?: string; all?: boolean }) =>
+      run(async () => (await controlCommands()).restartCommand(tier, options)),
+    );
 
   program
     .command('logs')
