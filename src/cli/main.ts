@@ -158,6 +158,8 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .option('-n, --lines <count>', 'only the last <count> lines of each tier')
     .option('--json', 'one JSON object per line: tier, stream, line, at (from log files: tier, boot, line)')
     .option('--boot <id>', "read that boot's log files (with no stack running, the last boot's are read)")
+    .option('-t, --timestamps', "each line's arrival time before it (UTC, ISO 8601); a running stack's lines only")
+    .option('--since <duration|time>', 'only lines that came since then: 90s, 10m, 1h30m, 2d, or a time such as 2026-12-07T07:00:00Z')
     .action((tiers: string[], options: LogsOptions) => run(async () => (await controlCommands()).logsCommand(tiers, options)));
 
   program
