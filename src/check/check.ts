@@ -145,10 +145,10 @@ function configWarnings(config: ResolvedConfig): Problem[] {
   return message === undefined ? [] : [{ file: displayPath(config.configFile), key: 'app', message }];
 }
 
-export async function checkStack(options: { config?: string; cwd?: string }): Promise<CheckReport> {
+export async function checkStack(options: { config?: string; procfile?: string; cwd?: string }): Promise<CheckReport> {
   let stack: StackFile;
   try {
-    stack = locateStack(options.config, options.cwd);
+    stack = locateStack(options, options.cwd);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return { profiles: [], envFiles: [], warnings: [], problems: [{ file: displayPath(options.cwd ?? process.cwd()) || '.', message: error.message }] };

@@ -22,12 +22,15 @@ export function backgroundArgs(options: UpOptions, output: string): string[] {
     if (value !== undefined) args.push(flag, String(value));
   };
   add('--config', options.config);
+  add('--procfile', options.procfile);
   add('--profile', options.profile);
   add('--control-port', options.controlPort);
   add('--receiver-port', options.receiverPort);
   add('--dashboard-port', options.dashboardPort);
   add('--formation', options.formation);
   if (options.dashboard === false) args.push('--no-dashboard');
+  // `land up -d web worker`: the same tiers (after `--`, so that none is read as an option).
+  if (options.only) args.push('--', ...options.only);
   return args;
 }
 

@@ -118,7 +118,7 @@ export async function upInBackground(plan: BootPlan, options: UpOptions): Promis
   try {
     const end = await waitUntilUp(rootDir, land, timeoutMs);
     await sayWarnings(land);
-    const extra = configArgs(locateStack(options.config).file);
+    const extra = configArgs(locateStack(options));
     return await report(rootDir, land, end, timeoutMs, (command) => `land ${command}${extra}`);
   } finally {
     // The foreground exits on its own; the background land is no child it waits for.

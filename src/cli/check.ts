@@ -5,12 +5,12 @@ import { checkStack } from '../check/check.js';
 import { problemText } from '../check/problems.js';
 import { withMachineStdout, writeOut } from './machine-output.js';
 
-export async function checkCommand(options: { config?: string; json?: boolean }): Promise<number> {
+export async function checkCommand(options: { config?: string; procfile?: string; json?: boolean }): Promise<number> {
   return withMachineStdout(options.json, () => check(options));
 }
 
-async function check(options: { config?: string; json?: boolean }): Promise<number> {
-  const report = await checkStack({ config: options.config });
+async function check(options: { config?: string; procfile?: string; json?: boolean }): Promise<number> {
+  const report = await checkStack({ config: options.config, procfile: options.procfile });
   const code = report.problems.length > 0 ? EXIT_BAD_INPUT : 0;
   if (options.json) {
     const json = {

@@ -1,6 +1,6 @@
 /** `land status | start | stop | restart | scale | logs | down`: clients of a running stack's control socket. */
 import { requestJson } from '../control/client.js';
-import type { CommandResult, ScaleResult } from '../control/protocol.js';
+import type { CommandResult, RestartAllResult, ScaleResult } from '../control/protocol.js';
 import { EXIT_LEFT_BEHIND } from '../control/exit-codes.js';
 import { describeLeftovers, type StillRunning } from '../supervisor/left-behind.js';
 import { InputError } from '../errors.js';
@@ -55,10 +55,21 @@ export async function stopCommand(tier: string, options: TargetOptions): Promise
   return sayLeftBehind(result.left);
 }
 
-export async function restartCommand(tier: string, options: TargetOptions): Promise<number> {
+export async function restartCommand(tier: string | undefined, options: TargetOptions & { all?: boolean }): Promise<number> {
+  if (options.all && tier !== undefined) throw new InputError(`--all: restarts every tier; name none (got ${tier})`);
+  if (options.all) return restartAll(options);
+  if (tier === undefined) throw new InputError('restart: expected a tier name, or --all for every running tier');
   const result = await withStack(options, ({ socket }) => requestJson<CommandResult>(socket, 'POST', tierPath(tier, 'restart')));
   const { pid, restarts } = result.tier;
   process.stdout.write(`land: restarted ${tier}${pid !== undefined ? ` (pid ${pid}, restart ${restarts})` : ''}\n`);
+  return sayLeftBehind(result.left);
+}
+
+/** Every running tier, in dependency order: what is said is the order they were asked to come back in. */
+async function restartAll(options: TargetOptions): Promise<number> {
+  const result = await withStack(options, ({ socket }) => requestJson<RestartAllResult>(socket, 'POST', '/restart'));
+  process.stdout.write(`land: restarting ${result.tiers.map((tier) => tier.name).join(', ')} (each once what it depends on is met)
+`);
   return sayLeftBehind(result.left);
 }
 

@@ -12,6 +12,7 @@ import { isStopped } from './land-process.js';
 
 export interface TargetOptions {
   config?: string;
+  procfile?: string;
 }
 
 export interface Target {
@@ -20,7 +21,7 @@ export interface Target {
 }
 
 export function findTarget(options: TargetOptions): Target {
-  const rootDir = projectRoot(options.config);
+  const rootDir = projectRoot(options);
   return { rootDir, socket: socketPath(rootDir) };
 }
 

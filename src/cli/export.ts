@@ -11,6 +11,7 @@ import { InputError } from '../errors.js';
 
 export interface ExportOptions {
   config?: string;
+  procfile?: string;
   profile?: string;
   out?: string;
   image?: string;

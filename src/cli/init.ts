@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
 import { loadConfig } from '../config/load.js';
-import { CONFIG_FILE_NAMES } from '../config/locate.js';
+import { CONFIG_FILE_NAMES, PROCFILE_NAMES } from '../config/locate.js';
 import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { InputError, oneLine } from '../errors.js';
 import type { DraftConfig } from '../migrate/draft.js';
@@ -15,27 +15,30 @@ import { STARTER_CONFIG, STARTER_TIER } from '../migrate/starter.js';
 
 export interface InitOptions {
   from?: string;
+  /** `-f/--procfile`: like --from, for a Procfile of any name (as `land up -f` takes it). */
+  procfile?: string;
   output?: string;
   force?: boolean;
 }
 
 /** Looked for in the current folder, in this order, when --from is not given. */
-const SOURCES = ['process-compose.yaml', 'process-compose.yml', 'Procfile'];
+const SOURCES = ['process-compose.yaml', 'process-compose.yml', ...PROCFILE_NAMES];
 
 /** The file to convert, or undefined when there is none here (a starter is written then). */
-function findSource(from: string | undefined): string | undefined {
+function findSource(options: InitOptions): string | undefined {
+  const [flag, from] = options.procfile !== undefined ? ['--procfile', options.procfile] : ['--from', options.from];
   if (from !== undefined) {
     const file = path.resolve(from);
-    if (!existsSync(file)) throw new InputError(`--from: ${displayPath(file)}: file not found`);
+    if (!existsSync(file)) throw new InputError(`${flag}: ${displayPath(file)}: file not found`);
     return file;
   }
   return SOURCES.map((name) => path.resolve(name)).find((file) => existsSync(file));
 }
 
-async function draftFrom(file: string): Promise<DraftConfig> {
+async function draftFrom(file: string, procfile: boolean): Promise<DraftConfig> {
   const label = path.basename(file);
   const text = readFileSync(file, 'utf8');
-  if (/\.ya?ml$/i.test(file)) return (await import('../migrate/from-process-compose.js')).draftFromProcessCompose(text, label);
+  if (!procfile && /\.ya?ml$/i.test(file)) return (await import('../migrate/from-process-compose.js')).draftFromProcessCompose(text, label);
   const { basePort } = await import('../procfile/stack.js');
   return (await import('../migrate/from-procfile.js')).draftFromProcfile(text, label, basePort(path.dirname(file)));
 }
@@ -73,13 +76,13 @@ async function writeStarter(options: InitOptions): Promise<number> {
 }
 
 export async function initCommand(options: InitOptions): Promise<number> {
-  const source = findSource(options.from);
+  const source = findSource(options);
   if (source === undefined) return writeStarter(options);
   const output = path.resolve(path.dirname(source), options.output ?? 'land.config.ts');
   if (existsSync(output) && !options.force) {
     throw new InputError(`${displayPath(output)} already exists: pass --force to overwrite it`, EXIT_CONFLICT);
   }
-  const draft = await draftFrom(source);
+  const draft = await draftFrom(source, options.procfile !== undefined);
   writeFileSync(output, renderConfig(draft));
   await proveLoads(output);
   const notes = draft.notes.length + draft.tiers.reduce((sum, tier) => sum + tier.notes.length, 0);

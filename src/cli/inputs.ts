@@ -7,6 +7,7 @@ import { preflight } from '../supervisor/preflight.js';
 
 export interface InputOptions {
   config?: string;
+  procfile?: string;
   profile?: string;
   /** foreman's `-m web=2,worker=1`, for a Procfile stack. */
   formation?: string;
@@ -14,7 +15,7 @@ export interface InputOptions {
 
 /** `stack`: the stack file when the caller located it already. */
 export async function readConfig(options: InputOptions, stack?: StackFile): Promise<ResolvedConfig> {
-  return loadConfig({ configPath: options.config, cwd: process.cwd(), formation: options.formation, stack });
+  return loadConfig({ configPath: options.config, procfile: options.procfile, cwd: process.cwd(), formation: options.formation, stack });
 }
 
 /** Config + profile → plan; every tier that would start is checked (command found, cwd present). */

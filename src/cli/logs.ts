@@ -9,6 +9,7 @@ import { EXIT_CONFLICT, EXIT_NO_STACK, EXIT_STREAM_LOST } from '../control/exit-
 import type { LogLine } from '../control/protocol.js';
 import { InputError } from '../errors.js';
 import { lineCount } from '../logs/line-count.js';
+import { parseSince, stamp } from '../logs/since.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { withStack, type TargetOptions } from './control-target.js';
 import { tierHeads, useColor } from './tier-heads.js';
@@ -19,6 +20,25 @@ export interface LogsOptions extends TargetOptions {
   json?: boolean;
   /** Read this boot's log files instead of asking the running stack. */
   boot?: string;
+  /** `-t`: each line's arrival time before it. */
+  timestamps?: boolean;
+  /** Only lines that came at or after this (a duration back from now, or a time: src/logs/since.ts). */
+  since?: string;
+}
+
+/** What -t and --since make of each line: a line to print, or undefined to leave it out. */
+interface Shape {
+  since?: number;
+  timestamps: boolean;
+}
+
+const shaped = (shape: Shape | undefined, line: LogLine, text: string): string | undefined =>
+  shape?.since !== undefined && line.at < shape.since ? undefined : shape?.timestamps ? `${stamp(line.at)}${text}` : text;
+
+/** -t and --since read each line's time: in the stack's NDJSON (a log file holds none, so these need a running stack). */
+function shapeOf(options: LogsOptions): Shape | undefined {
+  if (!options.timestamps && options.since === undefined) return undefined;
+  return { timestamps: Boolean(options.timestamps) && !options.json, ...(options.since !== undefined && { since: parseSince(options.since) }) };
 }
 
 function parseLines(value: string | undefined): number | undefined {
@@ -31,22 +51,29 @@ function parseLines(value: string | undefined): number | undefined {
 /** Recent lines (all the stack keeps, or --lines, per tier), and with -f every new one until Ctrl-C or the stack stops. */
 export async function logsCommand(tiers: string[], options: LogsOptions): Promise<number> {
   const limit = parseLines(options.lines);
+  const shape = shapeOf(options);
   // A reader that goes away (`land logs | head`) ends the command quietly: src/cli/stdout-failure.ts.
-  const recorded = async (noStack: boolean) => (await import('./recorded-logs.js')).recordedLogs(tiers, options, limit, noStack);
+  const recorded = async (noStack: boolean) => {
+    if (shape) {
+      const flag = options.since !== undefined ? '--since' : '-t/--timestamps';
+      throw new InputError(`${flag}: log files hold no times, and ${noStack ? 'no stack is running here' : '--boot reads them'}: only a running stack's lines have theirs`);
+    }
+    return (await import('./recorded-logs.js')).recordedLogs(tiers, options, limit, noStack);
+  };
   if (options.boot !== undefined) return recorded(false);
   try {
     // One name: asked as one instance first (its lines as written), in one request; a name that is no instance (a
     // tier with replicas, or unknown) goes on to the stack-wide form, which shows the replicas or says what it knows.
     if (tiers.length === 1) {
       try {
-        return await tierLogs(tiers[0]!, options, limit, true);
+        return await tierLogs(tiers[0]!, options, limit, shape, true);
       } catch (error) {
         if (!(error instanceof NoInstance)) throw error;
       }
     }
     // The stack's instances: the order the prefixes take.
     const snapshot = await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status'));
-    return await stackLogs(tiers, snapshot.tiers.map((tier) => tier.name), options, limit);
+    return await stackLogs(tiers, snapshot.tiers.map((tier) => tier.name), options, limit, shape);
   } catch (error) {
     if (error instanceof InputError && error.exitCode === EXIT_NO_STACK) return recorded(true);
     throw error;
@@ -63,28 +90,36 @@ const unknownTierAsNoInstance = (orNone: boolean) => (error: unknown) => {
 
 const tierPath = (tier: string) => `/tiers/${encodeURIComponent(tier)}/logs`;
 
-async function tierLogs(tier: string, options: LogsOptions, limit: number | undefined, orNone = false): Promise<number> {
-  const query = new URLSearchParams({ format: options.json ? 'ndjson' : 'text' });
+async function tierLogs(tier: string, options: LogsOptions, limit: number | undefined, shape: Shape | undefined, orNone = false): Promise<number> {
+  // -t and --since need each line's time: NDJSON, shaped here (a line as written then, its time before it).
+  const query = new URLSearchParams({ format: options.json || shape ? 'ndjson' : 'text' });
   if (limit !== undefined) query.set('limit', String(limit));
+  const print = (text: string) => {
+    if (!shape) return text;
+    const line = JSON.parse(text) as LogLine;
+    return shaped(shape, line, options.json ? text : line.line);
+  };
   if (!options.follow) {
     const text = await withStack(options, ({ socket }) => requestText(socket, `${tierPath(tier)}?${query}`).catch(unknownTierAsNoInstance(orNone)));
-    process.stdout.write(text);
+    process.stdout.write(shape ? text.split('\n').filter(Boolean).map(print).filter((line) => line !== undefined).map((line) => `${line}\n`).join('') : text);
     return 0;
   }
   query.set('follow', '1');
-  return printStream(options, `${tierPath(tier)}?${query}`, (line) => line, { follow: true, what: tier, orNone });
+  return printStream(options, `${tierPath(tier)}?${query}`, print, { follow: true, what: tier, orNone });
 }
 
 /** Several tiers through the stack-wide stream (GET /logs): NDJSON, printed as is (--json) or prefixed. */
-async function stackLogs(tiers: string[], names: string[], options: LogsOptions, limit: number | undefined): Promise<number> {
+async function stackLogs(tiers: string[], names: string[], options: LogsOptions, limit: number | undefined, shape?: Shape): Promise<number> {
   const query = new URLSearchParams(tiers.map((tier): [string, string] => ['tier', tier]));
   if (limit !== undefined) query.set('limit', String(limit));
   if (options.follow) query.set('follow', '1');
   const headOf = tierHeads(names, useColor(process.stdout));
   const print = (text: string) => {
-    if (options.json) return text;
+    if (options.json && !shape) return text;
     const line = JSON.parse(text) as LogLine;
-    return `${headOf(line.tier).text}${line.line}`;
+    if (options.json) return shaped(shape, line, text);
+    const shown = shaped(shape, line, line.line);
+    return shown === undefined ? undefined : `${headOf(line.tier).text}${shown}`;
   };
   const what = tiers.length === 0 ? 'every tier' : tiers.join(', ');
   try {
@@ -92,7 +127,7 @@ async function stackLogs(tiers: string[], names: string[], options: LogsOptions,
   } catch (error) {
     if (!(error instanceof NoSuchRoute)) throw error;
     // A land started before GET /logs existed: one name is what it has always shown (or refused, for replicas).
-    if (tiers.length === 1) return tierLogs(tiers[0]!, options, limit);
+    if (tiers.length === 1) return tierLogs(tiers[0]!, options, limit, shape);
     throw new InputError(`the running land is older than this command: it shows one tier at a time (\`land logs <tier>\`); restart the stack (\`land down\`, \`land up\`) for ${what} at once`, EXIT_CONFLICT);
   }
 }
@@ -104,13 +139,14 @@ class NoSuchRoute extends Error {}
 async function printStream(
   options: LogsOptions,
   path: string,
-  print: (line: string) => string,
+  print: (line: string) => string | undefined,
   how: { follow: boolean; what: string; orNone?: boolean },
 ): Promise<number> {
   let paused = false;
   const stream: LineStream = await withStack(options, ({ socket }) =>
     streamLines(socket, path, (line) => {
-      if (process.stdout.write(`${print(line)}\n`) || paused) return;
+      const shown = print(line);
+      if (shown === undefined || process.stdout.write(`${shown}\n`) || paused) return;
       paused = true;
       stream.pause();
       process.stdout.once('drain', () => {

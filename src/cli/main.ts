@@ -14,7 +14,7 @@ import type { UpOptions } from './up.js';
 import type { InitOptions } from './init.js';
 import type { RunOptions } from './run.js';
 
-type UpCliOptions = Pick<UpOptions, 'config' | 'profile' | 'tui' | 'controlPort' | 'receiverPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation' | 'exitWith' | 'background' | 'waitTimeout' | 'inBackground'>;
+type UpCliOptions = Pick<UpOptions, 'config' | 'procfile' | 'profile' | 'tui' | 'controlPort' | 'receiverPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation' | 'exitWith' | 'background' | 'waitTimeout' | 'inBackground'>;
 
 // Each command's module is imported when it runs: a quick client such as `land status` does not load telemetry.
 const controlCommands = () => import('./control-commands.js');
@@ -49,6 +49,9 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .configureOutput({ outputError: (text, write) => write(oneLineCommanderError(text)) })
     .hook('preAction', (_program, command) => watchStdout(command.name(), command.opts()));
   const configOption = () => new Option('-c, --config <file>', 'config file (.ts, .mts, .js, .mjs)');
+  // -f is overmind's and foreman's; `land logs` keeps -f for --follow (tail's, docker's) and takes the long form only.
+  const procfileOption = (flags = '-f, --procfile <file>') =>
+    new Option(flags, 'a Procfile to run, whatever its name (e.g. Procfile.dev)').conflicts('config');
   const profileOption = () => new Option('-p, --profile <name>', 'profile from profiles/<name>.env');
 
   const controlPortOption = () =>
@@ -57,7 +60,9 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
   program
     .command('up')
     .description('boot the stack under a profile and supervise it until Ctrl-C')
+    .argument('[tiers...]', 'only these tiers and what they depend on (a tier the profile gates off is started when named); none: the whole stack')
     .addOption(configOption())
+    .addOption(procfileOption())
     .addOption(profileOption())
     .option('--no-tui', 'plain prefixed output even in a terminal')
     .addOption(controlPortOption())
@@ -73,7 +78,9 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .addOption(new Option('--in-background <output>').hideHelp())
     .option('-m, --formation <counts>', 'with a Procfile: how many of each process type, e.g. web=2,worker=1 (foreman)')
     .option('--exit-with <tier>', "when that tier has ended for good, stop the stack and exit with the tier's code (CI)")
-    .action((options: UpCliOptions) => run(async () => (await import('./up.js')).upCommand(options)));
+    .action((tiers: string[], options: UpCliOptions) =>
+      run(async () => (await import('./up.js')).upCommand(tiers.length > 0 ? { ...options, only: tiers, withDeps: true } : options)),
+    );
 
   // Clients of the running stack (src/control/exit-codes.ts).
   program.addHelpText(
@@ -88,14 +95,16 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .command('status')
     .description('what the running stack is doing: one row per tier (exit 3 when no stack runs)')
     .addOption(configOption())
+    .addOption(procfileOption())
     .option('--json', 'the supervisor snapshot as JSON')
-    .action((options: { config?: string; json?: boolean }) => run(async () => (await controlCommands()).statusCommand(options)));
+    .action((options: { config?: string; procfile?: string; json?: boolean }) => run(async () => (await controlCommands()).statusCommand(options)));
 
   program
     .command('spawn')
     .description('start one tier inside the running stack, or, with none running, run it alone in the foreground')
     .argument('<tier>', 'tier name')
     .addOption(configOption())
+    .addOption(procfileOption())
     .addOption(profileOption())
     .option('--with-deps', 'also start what the tier depends on, first')
     .addOption(controlPortOption())
@@ -106,7 +115,8 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .description('start a tier of the running stack that is stopped, exited or failed (all its replicas)')
     .argument('<tier>', 'tier name (or one replica, e.g. api.2)')
     .addOption(configOption())
-    .action((tier: string, options: { config?: string }) => run(async () => (await controlCommands()).startCommand(tier, options)));
+    .addOption(procfileOption())
+    .action((tier: string, options: { config?: string; procfile?: string }) => run(async () => (await controlCommands()).startCommand(tier, options)));
 
   program
     .command('scale')
@@ -114,7 +124,8 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .argument('<tier>', 'tier name')
     .argument('<replicas>', 'how many replicas (1..64)')
     .addOption(configOption())
-    .action((tier: string, replicas: string, options: { config?: string }) =>
+    .addOption(procfileOption())
+    .action((tier: string, replicas: string, options: { config?: string; procfile?: string }) =>
       run(async () => (await controlCommands()).scaleCommand(tier, replicas, options)),
     );
 
@@ -123,44 +134,55 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .description('stop one tier of the running stack')
     .argument('<tier>', 'tier name')
     .addOption(configOption())
-    .action((tier: string, options: { config?: string }) => run(async () => (await controlCommands()).stopCommand(tier, options)));
+    .addOption(procfileOption())
+    .action((tier: string, options: { config?: string; procfile?: string }) => run(async () => (await controlCommands()).stopCommand(tier, options)));
 
   program
     .command('restart')
-    .description('restart one tier of the running stack')
-    .argument('<tier>', 'tier name')
+    .description('restart one tier of the running stack, or with --all every running tier in dependency order')
+    .argument('[tier]', 'tier name')
+    .option('--all', 'every running tier: dependents stopped first, then all started again as at boot, each once its dependencies are met')
     .addOption(configOption())
-    .action((tier: string, options: { config?: string }) => run(async () => (await controlCommands()).restartCommand(tier, options)));
+    .addOption(procfileOption())
+    .action((tier: string | undefined, options: { config?: string; procfile?: string; all?: boolean }) =>
+      run(async () => (await controlCommands()).restartCommand(tier, options)),
+    );
 
   program
     .command('logs')
     .description("recent output of every tier (or of those named), interleaved and prefixed; one tier's as written; -f follows until Ctrl-C or the stack stops; with no stack, the last boot's log files")
     .argument('[tiers...]', 'tier names (a tier with replicas: all of them; one replica: web.2); none: every tier')
     .addOption(configOption())
+    .addOption(procfileOption('--procfile <file>'))
     .option('-f, --follow', 'keep printing new lines (also of tiers started or replicas added later)')
     .option('-n, --lines <count>', 'only the last <count> lines of each tier')
     .option('--json', 'one JSON object per line: tier, stream, line, at (from log files: tier, boot, line)')
     .option('--boot <id>', "read that boot's log files (with no stack running, the last boot's are read)")
+    .option('-t, --timestamps', "each line's arrival time before it (UTC, ISO 8601); a running stack's lines only")
+    .option('--since <duration|time>', 'only lines that came since then: 90s, 10m, 1h30m, 2d, or a time such as 2026-12-07T07:00:00Z')
     .action((tiers: string[], options: LogsOptions) => run(async () => (await controlCommands()).logsCommand(tiers, options)));
 
   program
     .command('down')
     .description('shut the running stack down and wait until it has stopped')
     .addOption(configOption())
-    .action((options: { config?: string }) => run(async () => (await controlCommands()).downCommand(options)));
+    .addOption(procfileOption())
+    .action((options: { config?: string; procfile?: string }) => run(async () => (await controlCommands()).downCommand(options)));
 
   program
     .command('watch')
     .description('the terminal UI on the running stack; quitting leaves the stack running')
     .addOption(configOption())
-    .action((options: { config?: string }) => run(async () => (await import('./watch.js')).watchCommand(options)));
+    .addOption(procfileOption())
+    .action((options: { config?: string; procfile?: string }) => run(async () => (await import('./watch.js')).watchCommand(options)));
 
   program
     .command('dashboard')
     .description("the running stack's dashboard: print its login URL and open a browser where there is one")
     .addOption(configOption())
+    .addOption(procfileOption())
     .option('--print', 'only print the URL')
-    .action((options: { config?: string; print?: boolean }) => run(async () => (await import('./dashboard.js')).dashboardCommand(options)));
+    .action((options: { config?: string; procfile?: string; print?: boolean }) => run(async () => (await import('./dashboard.js')).dashboardCommand(options)));
 
   program
     .command('run')
@@ -169,6 +191,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     // Everything from the command's first word on is the command's: `land run node a.js --tier web` passes --tier on.
     .passThroughOptions()
     .addOption(configOption())
+    .addOption(procfileOption())
     .addOption(profileOption())
     .option('-t, --tier <tier>', "that tier's environment (its env, inheritEnv, allowEnv, telemetryEnv); default: what every tier shares")
     .option('-m, --formation <counts>', "with a Procfile: how many of each process type, as for land up (default: the running stack's)")
@@ -178,13 +201,15 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .command('check')
     .description('validate the config, every profile and the env files without starting anything; list every problem (exit 2 if any)')
     .addOption(configOption())
+    .addOption(procfileOption())
     .option('--json', 'the problems as JSON (for editors and CI)')
-    .action((options: { config?: string; json?: boolean }) => run(async () => (await import('./check.js')).checkCommand(options)));
+    .action((options: { config?: string; procfile?: string; json?: boolean }) => run(async () => (await import('./check.js')).checkCommand(options)));
 
   program
     .command('init')
     .description('write a land.config.ts from a process-compose.yaml or a Procfile (what cannot be mapped is said in comments), or a starter when there is neither')
-    .option('--from <file>', 'the file to convert (default: process-compose.yaml, process-compose.yml or Procfile here)')
+    .option('--from <file>', 'the file to convert (default: process-compose.yaml, process-compose.yml, Procfile.dev or Procfile here)')
+    .addOption(new Option('-f, --procfile <file>', 'a Procfile to convert, whatever its name').conflicts('from'))
     .option('-o, --output <file>', 'where to write, relative to the source file', 'land.config.ts')
     .option('--force', 'overwrite an existing config')
     .action((options: InitOptions) => run(async () => (await import('./init.js')).initCommand(options)));
@@ -193,14 +218,16 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .command('profiles')
     .description('each profile with the tiers it starts and the tiers it gates off')
     .addOption(configOption())
+    .addOption(procfileOption())
     .option('--json', 'machine-readable output')
-    .action((options: { config?: string; json?: boolean }) => run(async () => (await import('./profiles.js')).profilesCommand(options)));
+    .action((options: { config?: string; procfile?: string; json?: boolean }) => run(async () => (await import('./profiles.js')).profilesCommand(options)));
 
   program
     .command('trace')
     .description("draw a recorded boot's trace as a tree (default: the latest boot)")
     .argument('[boot-id]', 'boot id (a folder under .land/telemetry/)')
     .addOption(configOption())
+    .addOption(procfileOption())
     .option('--trace <id>', 'draw this trace (an id or a unique prefix, e.g. one a tier started on its own)')
     .option('--tier <name>', "only this tier's spans (and the spans they hang from)")
     .option('--json', 'one JSON object per span: traceId, spanId, parentSpanId, name, tier, service, times, status, attributes')
@@ -211,6 +238,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .description('write the stack under a profile as systemd units, a Compose file or Kubernetes objects')
     .addArgument(new Argument('<engine>', 'systemd, compose or kubernetes').choices(['systemd', 'compose', 'kubernetes']))
     .addOption(configOption())
+    .addOption(procfileOption())
     .addOption(profileOption())
     .option('-o, --out <dir>', 'output folder (default: .land/export/<engine> beside the config)')
     .option('--image <ref>', 'compose, kubernetes: the image holding the project at /app (default: <app>:<version>)')

@@ -95,6 +95,7 @@ export async function spawnCommand(tier: string, options: SpawnOptions): Promise
     const { upCommand } = await import('./up.js');
     return upCommand({
       config: options.config,
+      procfile: options.procfile,
       profile: options.profile,
       tui: false,
       only: [tier],

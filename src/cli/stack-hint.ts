@@ -4,17 +4,18 @@
  */
 import { dirname } from 'node:path';
 import { displayPath } from '../config/display-path.js';
-import { locateStack } from '../config/locate.js';
+import { locateStack, type StackFile } from '../config/locate.js';
 import { shellWord } from '../text/shell.js';
 
-/** What to add to `land <command>` so that it reaches the stack of `stackFile` from the current folder. */
-export function configArgs(stackFile: string): string {
+/** What to add to `land <command>` so that it reaches the stack of `stack` from the current folder (-c, or -f for a Procfile). */
+export function configArgs(stack: StackFile): string {
   let here: string | undefined;
   try {
     here = locateStack(undefined).file;
   } catch {
     // No stack found from here: the hint needs -c.
   }
-  if (here !== undefined && dirname(here) === dirname(stackFile)) return '';
-  return ` -c ${shellWord(displayPath(stackFile))}`;
+  // A control client finds the stack by its folder: any stack file there reaches it.
+  if (here !== undefined && dirname(here) === dirname(stack.file)) return '';
+  return ` ${stack.kind === 'procfile' ? '-f' : '-c'} ${shellWord(displayPath(stack.file))}`;
 }

@@ -122,7 +122,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
   // No optimizing compiler until land is busy: an idle supervisor keeps ~4 MB less resident (src/runtime/optimizer.ts).
   startLean();
   // Located once: the folder claimed is the stack's root (the config's rootDir is the folder of this same file).
-  const stack = locateStack(options.config);
+  const stack = locateStack(options);
   const rootDir = dirname(stack.file);
   const bootId = await claimFolder(rootDir, options);
   try {

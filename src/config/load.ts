@@ -17,6 +17,8 @@ const JAVASCRIPT = new Set(['.js', '.mjs', '.cjs']);
 export interface LoadConfigOptions {
   /** A config file (or a Procfile), or a folder to look in; relative to `cwd`. */
   configPath?: string;
+  /** `-f/--procfile`: a file read as a Procfile whatever its name (over configPath). */
+  procfile?: string;
   /** Where to start looking, upwards, when no configPath is given (default: process.cwd()). */
   cwd?: string;
   /** A foreman formation (`web=2,worker=1`): only for a Procfile stack. */
@@ -101,7 +103,7 @@ export async function importConfigModule(file: string, label: string): Promise<u
  * file (and the key, for a bad value).
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
-  const { kind, file } = options.stack ?? locateStack(options.configPath, options.cwd);
+  const { kind, file } = options.stack ?? locateStack({ config: options.configPath, procfile: options.procfile }, options.cwd);
   const label = displayPath(file);
   if (kind === 'procfile') return (await import('../procfile/stack.js')).loadProcfileStack(file, options.formation);
   if (options.formation !== undefined) {

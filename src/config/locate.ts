@@ -12,6 +12,17 @@ import { displayPath } from './display-path.js';
 export const CONFIG_FILE_NAMES = ['land.config.ts', 'land.config.mts', 'land.config.js', 'land.config.mjs'] as const;
 /** foreman's file: used when a folder has no land config (src/procfile/). */
 export const PROCFILE_NAME = 'Procfile';
+/**
+ * The Procfiles looked for, in this order, when a folder has no land config: `Procfile.dev` first, as Rails' `bin/dev`
+ * runs it: beside a `Procfile` it is the one written for development (the Procfile is then the deploy's).
+ */
+export const PROCFILE_NAMES = ['Procfile.dev', PROCFILE_NAME] as const;
+
+/** The flags that name a stack file: `-c/--config` (a file or a folder) or `-f/--procfile` (a file read as a Procfile). */
+export interface StackFlags {
+  config?: string;
+  procfile?: string;
+}
 
 export interface StackFile {
   kind: 'config' | 'procfile';
@@ -25,8 +36,11 @@ function stackFileIn(folder: string): StackFile | undefined {
     const file = path.join(folder, name);
     if (existsSync(file)) return { kind: 'config', file };
   }
-  const procfile = path.join(folder, PROCFILE_NAME);
-  return existsSync(procfile) && statSync(procfile).isFile() ? { kind: 'procfile', file: procfile } : undefined;
+  for (const name of PROCFILE_NAMES) {
+    const procfile = path.join(folder, name);
+    if (existsSync(procfile) && statSync(procfile).isFile()) return { kind: 'procfile', file: procfile };
+  }
+  return undefined;
 }
 
 /** The nearest stack file from `start` up to the file-system root, or undefined. */
@@ -40,27 +54,42 @@ export function findUpwards(start: string): StackFile | undefined {
   }
 }
 
+/** `Procfile`, `Procfile.dev`, `Procfile.local`…: foreman's names; anything else given to -c is a land config. */
 function kindOf(file: string): StackFile['kind'] {
-  return path.basename(file) === PROCFILE_NAME ? 'procfile' : 'config';
+  const name = path.basename(file);
+  return name === PROCFILE_NAME || name.startsWith(`${PROCFILE_NAME}.`) ? 'procfile' : 'config';
 }
 
+/** `-f/--procfile`: that very file, whatever its name, read as a Procfile (overmind's -f, foreman's -f). */
+function givenProcfile(procfile: string, base: string): StackFile {
+  const given = path.resolve(base, procfile);
+  if (!existsSync(given)) throw new InputError(`--procfile: ${displayPath(given)}: file not found`);
+  if (!statSync(given).isFile()) throw new InputError(`--procfile: ${displayPath(given)}: expected a file, not a folder`);
+  return { kind: 'procfile', file: given };
+}
+
+const LOOKED_FOR = `${CONFIG_FILE_NAMES.join(', ')}, ${PROCFILE_NAMES.join(' or ')}`;
+
 /**
- * The stack file for `-c/--config` (a file, or a folder to look in without walking up) or, without it, the nearest
- * one from `cwd` upwards. Nothing found is an InputError saying where land looked.
+ * The stack file for `-f/--procfile`, `-c/--config` (a file, or a folder to look in without walking up) or, without
+ * either, the nearest one from `cwd` upwards. Nothing found is an InputError saying where land looked. A bare string
+ * is a `-c` value.
  */
-export function locateStack(configPath: string | undefined, cwd = process.cwd()): StackFile {
+export function locateStack(flags: StackFlags | string | undefined, cwd = process.cwd()): StackFile {
   const base = path.resolve(cwd);
+  const { config: configPath, procfile } = typeof flags === 'string' ? { config: flags, procfile: undefined } : (flags ?? {});
+  if (procfile !== undefined) return givenProcfile(procfile, base);
   if (configPath !== undefined) {
     const given = path.resolve(base, configPath);
     if (!existsSync(given)) throw new InputError(`${displayPath(given)}: config file not found`);
     if (!statSync(given).isDirectory()) return { kind: kindOf(given), file: given };
     const found = stackFileIn(given);
     if (found) return found;
-    throw new InputError(`no ${CONFIG_FILE_NAMES.join(', ')} or ${PROCFILE_NAME} in ${displayPath(given) || '.'}: create one with \`land init\` or pass --config`);
+    throw new InputError(`no ${LOOKED_FOR} in ${displayPath(given) || '.'}: create one with \`land init\` or pass --config`);
   }
   const found = findUpwards(base);
   if (found) return found;
   throw new InputError(
-    `no ${CONFIG_FILE_NAMES.join(', ')} or ${PROCFILE_NAME} in ${displayPath(base) || '.'} or any folder above it: create one with \`land init\` or pass --config`,
+    `no ${LOOKED_FOR} in ${displayPath(base) || '.'} or any folder above it: create one with \`land init\` or pass --config or --procfile`,
   );
 }

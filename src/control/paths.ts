@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { locateStack } from '../config/locate.js';
+import { locateStack, type StackFlags } from '../config/locate.js';
 import { runDir } from '../supervisor/pidfile.js';
 import { ensurePrivateFolder } from './private-dir.js';
 
@@ -37,9 +37,9 @@ export function ensureSocketDir(rootDir: string): void {
 }
 
 /**
- * The project root for `-c/--config` (a file or a folder) or, without it, the folder of the nearest land config or
- * Procfile from the current folder upwards.
+ * The project root for `-f/--procfile`, `-c/--config` (a file or a folder) or, without either, the folder of the
+ * nearest land config or Procfile from the current folder upwards.
  */
-export function projectRoot(configPath: string | undefined, cwd = process.cwd()): string {
-  return path.dirname(locateStack(configPath, cwd).file);
+export function projectRoot(flags: StackFlags | string | undefined, cwd = process.cwd()): string {
+  return path.dirname(locateStack(flags, cwd).file);
 }

@@ -11,6 +11,7 @@
  *   GET  /tiers/<name>/logs           ?limit=<n>&follow=1&format=text|ndjson
  *   POST /tiers/<name>/<command>      start | stop | restart | spawn → CommandResult (a tier with replicas: all)
  *   POST /tiers/<name>/scale          ?replicas=<n> → ScaleResult (a tier that declares replicas)
+ *   POST /restart                     → RestartAllResult: every running tier, dependents stopped first, started again in dependency order
  *   POST /shutdown                    202 {pid, bootId}: the stack begins shutting down
  *                                     ?wait=1: NDJSON of ShutdownMessage, `stopped` (with `left`) at the shutdown's end
  *   GET  /dashboard                   {url}: the dashboard's login URL (Unix socket only)
@@ -64,6 +65,13 @@ export interface ScaleResult {
   /** The tier's replicas after scaling. */
   tiers: TierSnapshot[];
   /** What the stops of the replicas removed gave up on; absent when nothing was left. */
+  left?: StillRunning[];
+}
+
+/** `land restart --all`: the tiers restarted (now waiting for their dependencies or starting), and what their stops left. */
+export interface RestartAllResult {
+  ok: true;
+  tiers: TierSnapshot[];
   left?: StillRunning[];
 }
 

@@ -146,6 +146,10 @@ export class RemoteControl implements SupervisorControl {
     return this.command(`/tiers/${encodeURIComponent(name)}/restart`);
   }
 
+  restartAll(): Promise<void> {
+    return this.command('/restart');
+  }
+
   scaleTier(name: string, count: number): Promise<void> {
     return this.command(`/tiers/${encodeURIComponent(name)}/scale?replicas=${count}`);
   }

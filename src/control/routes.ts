@@ -10,6 +10,7 @@ import {
   type CommandResult,
   type DashboardBody,
   type HealthBody,
+  type RestartAllResult,
   type ScaleResult,
   type ShutdownAccepted,
   type TierCommand,
@@ -132,6 +133,14 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     const url = ctx.dashboardUrl?.();
     if (!url) throw new ApiFailure('not-found', 'the dashboard is off for this stack (--no-dashboard or dashboard.enabled: false)');
     return sendJson(res, 200, { url } satisfies DashboardBody);
+  }
+  if (key === 'POST /restart') {
+    if (!control.restartAll) throw new ApiFailure('not-found', 'this stack cannot restart all its tiers');
+    const result = await control.restartAll();
+    const names = new Set(result?.restarted ?? []);
+    const tiers = control.snapshot().tiers.filter((tier) => names.has(tier.name));
+    const left = result?.left ?? [];
+    return sendJson(res, 200, { ok: true, tiers, ...(left.length > 0 ? { left } : {}) } satisfies RestartAllResult);
   }
   if (key === 'POST /shutdown') {
     // Subscribed before the shutdown begins: its end cannot be missed.

@@ -18,6 +18,7 @@ import { signalTree, type TreeTarget } from './process-tree.js';
 import type { MemoryWatch } from './memory-watch.js';
 import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
+import { restartEvery } from './restart-all.js';
 import { scaleGroup } from './scale.js';
 import { startWave } from './spawn-wave.js';
 import { childEnvOf, type TierStart } from './tier-spawn.js';
@@ -281,6 +282,14 @@ export class Supervisor implements SupervisorControl {
       const restart = async (tier: TierProcess) => (tier.running ? ofTier(tier.name, await tier.restart()) : (tier.startFresh('restarted on request'), []));
       return (await Promise.all(tiers.map(restart))).flat();
     });
+  }
+
+  /** `land restart --all` (restart-all.ts): the tiers restarted, and what their stops gave up on. */
+  async restartAll(): Promise<{ restarted: string[]; left: StillRunning[] }> {
+    this.refuseWhileShuttingDown();
+    const result = await restartEvery(this.tiers.all(), (tier, stop) => this.queued(tier.name, 'restart', stop));
+    if (result.restarted.length === 0) throw new ControlError('not-running', 'no tier is running');
+    return result;
   }
 
   /**

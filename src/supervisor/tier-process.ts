@@ -29,6 +29,17 @@ export class TierProcess extends TierStop {
   }
 
   /** A start on request (a stopped, exited or failed tier): with a fresh restart budget, as a restart gets. */
+  /**
+   * Waiting again for its dependencies, with a fresh restart budget: the scheduler starts it (`land restart --all`).
+   * Its dependents, requeued with it, wait for this new life to be ready, as at boot, not for the last one's.
+   */
+  requeue(reason: string): void {
+    if (this.life || this.forking || this.removedBy !== undefined) return;
+    this.budget.reset();
+    this.readyOnce = false;
+    this.setState('pending', reason);
+  }
+
   startFresh(reason: string): void {
     this.budget.reset();
     this.start(reason);

@@ -183,6 +183,8 @@ export interface SupervisorControl {
   /** Resolves with what this command's stops gave up on (a remote or read-only view may not say). */
   stopTier(name: string): Promise<StillRunning[] | void>;
   restartTier(name: string): Promise<StillRunning[] | void>;
+  /** Every running tier, dependents stopped first, started again in dependency order (absent on a read-only view). */
+  restartAll?(): Promise<{ restarted: string[]; left: StillRunning[] } | void>;
   /** Run `count` replicas of a tier that declares `replicas` (optional: a read-only view may not scale). */
   scaleTier?(name: string, count: number): Promise<StillRunning[] | void>;
   /** Recent lines of a tier's output, oldest first; `cut`: a fragment of a line (which part), its text marked `…`. */

@@ -69,7 +69,7 @@ export function App(props: AppProps) {
   const { setPane, setHelp, setPrompt } = ui.setters;
   const say = (text: string, kind: Status['kind'] = 'info') => setStatus({ text, kind });
 
-  const { runAction, scaleSelected, quit } = stackActions({
+  const { runAction, scaleSelected, restartAll, quit } = stackActions({
     control,
     mode,
     say,
@@ -107,6 +107,7 @@ export function App(props: AppProps) {
     suspend,
     act: runAction,
     scale: scaleSelected,
+    restartAll,
     say,
   });
   useKeys(keyContext, isRawModeSupported);

@@ -36,6 +36,8 @@ export interface KeyContext {
   suspend: () => void;
   act: (action: TierAction) => void;
   scale: (action: ScaleAction) => void;
+  /** `R`: every running tier, in dependency order. */
+  restartAll: () => void;
   say: (text: string, kind?: Status['kind']) => void;
 }
 
@@ -95,6 +97,10 @@ export function handleKey(input: string, key: Key, context: KeyContext): void {
   if ((input === '+' || input === '-') && selectedTier) {
     if (context.quitting || context.shuttingDown) return context.say('the stack is shutting down', 'error');
     return context.scale(scaleAction(selectedTier, list, input === '+' ? 1 : -1));
+  }
+  if (input === 'R') {
+    if (context.quitting || context.shuttingDown) return context.say('the stack is shutting down', 'error');
+    return context.restartAll();
   }
   if (input === 'r' || input === 's') {
     if (!selectedTier) return;

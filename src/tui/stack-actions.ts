@@ -81,6 +81,19 @@ export function stackActions(ctx: StackActionContext) {
     ctx.mark();
   };
 
+  /** `R`: every running tier, dependents stopped first, started again in dependency order (`land restart --all`). */
+  const restartAll = (): void => {
+    if (!control.restartAll) return say('this view cannot restart every tier', 'error');
+    say('restarting every running tier in dependency order…');
+    report(
+      ctx,
+      () => control.restartAll!(),
+      () => say('restarted every running tier'),
+      (why) => say(`restart all failed: ${why}`, 'error'),
+    );
+    ctx.mark();
+  };
+
   /**
    * `q` or Ctrl-C: a graceful shutdown, its progress on screen. During it, `q` only says it is under way; Ctrl-C
    * (`interrupt`) cuts it short where the UI can (killNow), as the README's exit code 130 promises.
@@ -111,5 +124,5 @@ export function stackActions(ctx: StackActionContext) {
     );
   };
 
-  return { runAction, scaleSelected, quit };
+  return { runAction, scaleSelected, restartAll, quit };
 }

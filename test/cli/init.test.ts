@@ -121,7 +121,7 @@ describe.concurrent('land init with nothing to convert', () => {
     for (const args of [['init'], ['init', '--force']]) {
       const again = await landDone(args, dir);
       expect(again.code).toBe(4);
-      expect(again.stderr).toBe('land: land.config.ts already exists, and there is no process-compose.yaml, process-compose.yml, Procfile here to convert: edit it, or pass --from <file>\n');
+      expect(again.stderr).toBe('land: land.config.ts already exists, and there is no process-compose.yaml, process-compose.yml, Procfile.dev, Procfile here to convert: edit it, or pass --from <file>\n');
     }
     expect(readFileSync(join(dir, 'land.config.ts'), 'utf8')).toBe(`${text}// mine\n`);
 
@@ -260,6 +260,20 @@ describe.concurrent('land init from a Procfile', () => {
     await run.waitFor(/web +\| web on 6000/);
     await run.waitFor(/worker +\| worker-up/);
     expect((await run.stop()).code).toBe(0);
+  });
+
+  it('converts Procfile.dev over a Procfile beside it, and -f/--procfile any named file (even one named .yml)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'Procfile'), 'web: bundle exec puma\n');
+    writeFileSync(join(dir, 'Procfile.dev'), 'web: bin/rails server\ncss: bin/rails tailwindcss:watch\n');
+    writeFileSync(join(dir, 'procs.yml'), 'js: yarn build --watch\n');
+    const init = await landDone(['init'], dir);
+    expect(init.stdout).toMatch(/^land: wrote land\.config\.ts from Procfile\.dev: 2 tiers \(web, css\)/);
+    expect(readFileSync(join(dir, 'land.config.ts'), 'utf8')).toContain("command: ['bin/rails', 'server']");
+    const named = await landDone(['init', '-f', 'procs.yml', '-o', 'named.config.ts'], dir);
+    expect(named.stdout).toMatch(/^land: wrote named\.config\.ts from procs\.yml: 1 tier \(js\)/);
+    const missing = await landDone(['init', '--procfile', 'Procfile.test'], dir);
+    expect([missing.code, missing.stderr]).toEqual([2, `land: --procfile: Procfile.test: file not found\n`]);
   });
 
   it('renames a process called like land itself (mountain) with a note, where land up and land check refuse it', async () => {

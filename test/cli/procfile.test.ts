@@ -144,6 +144,43 @@ describe('land up with a Procfile', () => {
     expect(notProcfile.code).toBe(2);
     expect(notProcfile.stderr).toMatch(/^land: --formation: only for a Procfile stack/);
   });
+
+  it('runs Procfile.dev over a Procfile beside it, and -f/--procfile any named Procfile, for up and the clients alike', { timeout: 90_000 }, async () => {
+    const dir = foremanProject(`web: node ${CHILD} --say "from Procfile"\n`, {
+      'Procfile.dev': `dev: node ${CHILD} --say "from Procfile.dev"\n`,
+      'Procs.local': `alt: node ${CHILD} --say "from Procs.local"\n`,
+    });
+    for (const args of [['up', '--no-tui', '-f', 'Procfile.missing'], ['status', '-f', 'Procfile.missing'], ['logs', '--procfile', 'Procfile.missing']]) {
+      const missing = await landDone(args, dir);
+      expectCleanRejection(missing, dir, /^land: --procfile: .*Procfile\.missing: file not found$/);
+    }
+    // Rails' bin/dev runs Procfile.dev: beside a deploy Procfile, the development one is what `land up` means.
+    const dev = land(['up', '--no-tui', '--no-dashboard'], join(dir, 'app'));
+    await dev.waitFor(/dev +\| from Procfile\.dev/);
+    expect((await dev.stop()).code).toBe(0);
+    expect(dev.output).not.toMatch(/from Procfile\n/);
+
+    const named = land(['up', '--no-tui', '--no-dashboard', '-f', 'Procs.local'], dir);
+    await named.waitFor(/alt: starting → ready/);
+    // A client finds the stack by its folder, with any of its files named, or with -f and -c both (refused).
+    const status = await landDone(['status', '--procfile', join(dir, 'Procs.local'), '--json'], tmpdir());
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).tiers.map((tier: { name: string }) => tier.name)).toEqual(['alt']);
+    const logs = await landDone(['logs', '--procfile', 'Procs.local', 'alt'], dir);
+    expect(logs.stdout).toContain('from Procs.local');
+    const both = await landDone(['status', '-f', 'Procs.local', '-c', 'Procfile'], dir);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^land: status: option '-f, --procfile <file>' cannot be used with option '-c, --config <file>'\n$/);
+    expect((await landDone(['down', '-f', 'Procs.local'], dir)).code).toBe(0);
+    expect((await named.exited).code).toBe(0);
+    expect(named.output).not.toMatch(/from Procfile/);
+
+    // -c takes a Procfile by foreman's names (Procfile.dev, Procfile.local…): read as one, not as a JS config.
+    const byConfig = land(['up', '--no-tui', '--no-dashboard', '-c', 'Procfile'], dir);
+    await byConfig.waitFor(/web +\| from Procfile/);
+    expect((await byConfig.stop()).code).toBe(0);
+
+  });
 });
 
 describe('land run with a Procfile', () => {

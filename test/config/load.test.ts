@@ -192,7 +192,7 @@ describe('loadConfig', () => {
 
   it('is an InputError when there is no config, or it does not load', async () => {
     expect((await loadError({ cwd: project.dir })).message).toBe(
-      `no land.config.ts, land.config.mts, land.config.js, land.config.mjs or Procfile in ${displayPath(project.dir)} or any folder above it: create one with \`land init\` or pass --config`,
+      `no land.config.ts, land.config.mts, land.config.js, land.config.mjs, Procfile.dev or Procfile in ${displayPath(project.dir)} or any folder above it: create one with \`land init\` or pass --config or --procfile`,
     );
     expect((await loadError({ cwd: project.dir, configPath: 'nope.ts' })).message).toBe(`${displayPath(path.join(project.dir, 'nope.ts'))}: config file not found`);
     project.write('land.config.ts', `throw new Error('boom');`);

@@ -94,6 +94,14 @@ describe('App keys', () => {
     expect(control.calls).toEqual([{ command: 'restart', target: 'mountain' }]);
   });
 
+  it('R restarts every running tier (land restart --all)', async () => {
+    const control = threeTiers();
+    const app = renderApp(control);
+    await app.press('R');
+    await app.untilText('restarted every running tier');
+    expect(control.calls).toEqual([{ command: 'restart-all', target: '' }]);
+  });
+
   it('shows an error thrown by a control call as one line', async () => {
     const control = threeTiers();
     control.onCommand = async () => {

@@ -47,7 +47,7 @@ export function stack(tiers: TierSnapshot[], extra: Partial<StackSnapshot> = {})
   };
 }
 
-export type Call = { command: 'start' | 'stop' | 'restart' | 'scale' | 'shutdown'; target: string; force?: boolean; count?: number };
+export type Call = { command: 'start' | 'stop' | 'restart' | 'restart-all' | 'scale' | 'shutdown'; target: string; force?: boolean; count?: number };
 
 export class FakeControl implements SupervisorControl {
   readonly events = new EventEmitter();
@@ -84,6 +84,10 @@ export class FakeControl implements SupervisorControl {
 
   restartTier(name: string): Promise<void> {
     return this.command({ command: 'restart', target: name });
+  }
+
+  restartAll(): Promise<void> {
+    return this.command({ command: 'restart-all', target: '' });
   }
 
   scaleTier(name: string, count: number): Promise<void> {

@@ -1,0 +1,27 @@
+/**
+ * `land restart --all` (PM2's `restart all`, process-compose's Restart All): every running tier is stopped, its
+ * dependents before it (as a shutdown stops them), then set pending again, so the scheduler starts them in dependency
+ * order, each once what it depends on is met, as at boot. Tiers that were not running (stopped by a person, gated
+ * off, completed) are left as they are.
+ */
+import { ofTier, type Leftovers, type StillRunning } from './left-behind.js';
+import { groupOf } from './replicas.js';
+import type { TierProcess } from './tier-process.js';
+
+/** `ordered`: every tier in dependency order; `queued` runs a stop in that tier's turn (command-queue.ts). */
+export async function restartEvery(
+  ordered: TierProcess[],
+  queued: (tier: TierProcess, stop: () => Promise<Leftovers>) => Promise<Leftovers>,
+): Promise<{ restarted: string[]; left: StillRunning[] }> {
+  const chosen = ordered.filter((tier) => tier.running || tier.state === 'backoff');
+  const stopping = new Map<string, Promise<StillRunning[]>>();
+  for (const tier of [...chosen].reverse()) {
+    const dependents = chosen.filter((other) => groupOf(tier.config) in other.config.dependsOn);
+    const after = Promise.all(dependents.map((dependent) => stopping.get(dependent.name)));
+    stopping.set(tier.name, after.then(async () => ofTier(tier.name, await queued(tier, () => tier.stop('restarting on request')))));
+  }
+  const left = (await Promise.all(stopping.values())).flat();
+  // Only once all are down: a dependency started again before its dependents stopped would see them still running.
+  for (const tier of chosen) tier.requeue('restarting on request');
+  return { restarted: chosen.map((tier) => tier.name), left };
+}
