@@ -84,8 +84,8 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     if (key === 'GET /api/spans') {
       const snapshot = control.snapshot();
       const trace = traceParam(url.searchParams);
-      const spans = withBootSpan(sources.spans(), snapshot);
-      return sendJson(res, 200, { traceId: snapshot.traceId, spans: trace === null ? spans : spans.filter((span) => span.traceId === trace) });
+      // The boot span is drawn into the boot's trace only, so it may be added after the filter.
+      return sendJson(res, 200, { traceId: snapshot.traceId, spans: withBootSpan(sources.spans(trace ?? undefined), snapshot) });
     }
     if (key === 'GET /api/traces') {
       const query = traceQuery(url.searchParams);

@@ -11,8 +11,8 @@
 import type { LogRecordView, MetricSeriesView, SpanView } from './wire.js';
 
 export interface ReceiverSource {
-  /** Every span children sent for this boot (any trace) that the store holds in memory. */
-  spans(): SpanView[];
+  /** Every span children sent for this boot that the store holds in memory; with `traceId`, that trace's only. */
+  spans(traceId?: string): SpanView[];
   /** Structured log records, oldest first. */
   logRecords(): LogRecordView[];
   /** Recent values of every metric, per tier. */
@@ -61,7 +61,11 @@ interface MetricSeriesLike {
 
 /** What the dashboard needs of the receiver's BootStore. */
 export interface ReceiverStoreLike {
-  spans: { select(filter: (span: StoredSpanLike) => boolean, limit?: number): StoredSpanLike[] };
+  spans: {
+    select(filter: (span: StoredSpanLike) => boolean, limit?: number): StoredSpanLike[];
+    /** One trace's spans, from the store's index by trace (not a scan of every span). */
+    trace(traceId: string): StoredSpanLike[];
+  };
   logs: { query(query: { limit?: number }): StoredLogLike[] };
   metrics: { series(query?: { tier?: string; name?: string }): MetricSeriesLike[] };
 }
@@ -83,8 +87,12 @@ function seriesName(series: MetricSeriesLike): string {
 
 export function fromBootStore(store: ReceiverStoreLike): ReceiverSource {
   return {
-    spans: () =>
-      store.spans.select(() => true).map(({ kind, resource: _resource, ...span }) => ({ ...span, attributes: kind ? { 'span.kind': kind, ...span.attributes } : span.attributes })),
+    // One trace (the Traces page's waterfall, polled): only its spans are copied, not every span held.
+    spans: (traceId) =>
+      (traceId === undefined ? store.spans.select(() => true) : store.spans.trace(traceId)).map(({ kind, resource: _resource, ...span }) => ({
+        ...span,
+        attributes: kind ? { 'span.kind': kind, ...span.attributes } : span.attributes,
+      })),
     logRecords: () =>
       store.logs.query({ limit: LOG_RECORDS }).map((record) => ({
         at: record.timeMs,

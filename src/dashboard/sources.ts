@@ -18,8 +18,11 @@ export interface DashboardSources {
   tierDetail(name: string): TierDetail | undefined;
   /** Each instance's http endpoints (from its probes) and PORT: endpoints.ts. */
   endpoints(): EndpointsView;
-  /** This boot's spans: the recording's and the receiver's (one copy per span id, the receiver's preferred). */
-  spans(): SpanView[];
+  /**
+   * This boot's spans: the recording's and the receiver's (one copy per span id, the receiver's preferred); with
+   * `traceId`, that trace's only.
+   */
+  spans(traceId?: string): SpanView[];
   /** The events mountain (and recording children) emitted for this boot. */
   events(): { events: RecordedEventView[]; dropped: number };
   logRecords(): LogRecordView[];
@@ -52,10 +55,10 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER,
       return tierDetail(plan, name, (tier) => childEnv(tier, traceparent), replica);
     },
     endpoints: () => stackEndpoints(plan, control.snapshot().tiers),
-    spans() {
+    spans(traceId) {
       const byId = new Map<string, SpanView>();
-      for (const span of recording.spans()) byId.set(span.spanId, toSpanView(span));
-      for (const span of receiver.spans()) byId.set(span.spanId, span);
+      for (const span of recording.spans()) if (traceId === undefined || span.traceId === traceId) byId.set(span.spanId, toSpanView(span));
+      for (const span of receiver.spans(traceId)) byId.set(span.spanId, span);
       return [...byId.values()];
     },
     events() {

@@ -203,8 +203,12 @@ describe('DashboardAuth', () => {
 describe("the receiver's store, as the dashboard reads it", () => {
   it('maps spans, log records and metric series (gauges as they are, histograms as their mean)', () => {
     const span = { traceId: 't', spanId: 's', name: 'GET /', tier: 'api', service: 'x-api', kind: 'server', startMs: 1, endMs: 3, durationMs: 2, status: 'error' as const, attributes: { a: 1 }, resource: { r: 1 } };
+    const asked: string[] = [];
     const store: ReceiverStoreLike = {
-      spans: { select: (filter) => [span].filter(filter) },
+      spans: {
+        select: (filter) => (asked.push('every span'), [span].filter(filter)),
+        trace: (traceId) => (asked.push(`trace ${traceId}`), [span].filter((one) => one.traceId === traceId)),
+      },
       logs: { query: () => [{ tier: 'api', timeMs: 5, severityText: 'WARN', body: 'slow', traceId: 't', spanId: 's', attributes: {} }] },
       metrics: {
         series: () => [
@@ -214,7 +218,12 @@ describe("the receiver's store, as the dashboard reads it", () => {
       },
     };
     const source = fromBootStore(store);
-    expect(source.spans()).toEqual([{ traceId: 't', spanId: 's', name: 'GET /', tier: 'api', service: 'x-api', startMs: 1, endMs: 3, durationMs: 2, status: 'error', attributes: { 'span.kind': 'server', a: 1 } }]);
+    const view = { traceId: 't', spanId: 's', name: 'GET /', tier: 'api', service: 'x-api', startMs: 1, endMs: 3, durationMs: 2, status: 'error', attributes: { 'span.kind': 'server', a: 1 } };
+    expect(source.spans()).toEqual([view]);
+    // One trace (the waterfall's poll) through the store's index by trace, not a copy of every span held.
+    expect(source.spans('t')).toEqual([view]);
+    expect(source.spans('other')).toEqual([]);
+    expect(asked).toEqual(['every span', 'trace t', 'trace other']);
     expect(source.logRecords()).toEqual([{ at: 5, tier: 'api', severity: 'WARN', body: 'slow', traceId: 't', spanId: 's', attributes: {} }]);
     expect(source.metricSeries()).toEqual([
       { tier: 'api', name: 'queue', unit: '1', points: [[1, 4]] },
