@@ -5,8 +5,7 @@
  * receiver's, which holds the newest of a boot in memory: its `inMemory` limit bounds the work of one search).
  */
 import { ApiFailure } from '../control/http-util.js';
-import type { StoredSpan } from '../receiver/model/types.js';
-import { summarize } from '../receiver/store/span-store.js';
+import { summarize, type SummarizedSpan } from '../receiver/store/span-store.js';
 import { flag, text, whole } from './params.js';
 import { TRACE_LIST_MAX, type TraceList, type TraceQuery } from './wire.js';
 
@@ -32,13 +31,8 @@ export function traceParam(params: URLSearchParams): string | null {
   return trace;
 }
 
-interface SpanLike {
-  traceId: string;
-  name: string;
-}
-
-export function findTraces<S extends SpanLike>(spans: readonly S[], bootTraceId: string, query: TraceQuery): TraceList {
-  const byTrace = new Map<string, S[]>();
+export function findTraces(spans: readonly (SummarizedSpan & { traceId: string })[], bootTraceId: string, query: TraceQuery): TraceList {
+  const byTrace = new Map<string, (SummarizedSpan & { traceId: string })[]>();
   for (const span of spans) {
     if (span.traceId === bootTraceId) continue;
     const list = byTrace.get(span.traceId);
@@ -48,7 +42,7 @@ export function findTraces<S extends SpanLike>(spans: readonly S[], bootTraceId:
   const matched = [];
   for (const [traceId, list] of byTrace) {
     if (query.name && !list.some((span) => span.name.toLowerCase().includes(query.name!))) continue;
-    const summary = summarize(traceId, list as unknown as StoredSpan[]);
+    const summary = summarize(traceId, list);
     if (query.tier !== undefined && !summary.tiers.includes(query.tier)) continue;
     if (summary.durationMs < query.minMs || (query.errors && summary.errors === 0)) continue;
     matched.push(summary);

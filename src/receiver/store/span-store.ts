@@ -57,7 +57,10 @@ export class SpanStore extends SignalStore<StoredSpan> {
   }
 }
 
-export function summarize(traceId: string, spans: readonly StoredSpan[]): TraceSummary {
+/** What a trace's summary reads of each span: the receiver's, or the dashboard's (which also holds the recording's). */
+export type SummarizedSpan = Pick<StoredSpan, 'spanId' | 'parentSpanId' | 'name' | 'tier' | 'startMs' | 'endMs' | 'status'>;
+
+export function summarize(traceId: string, spans: readonly SummarizedSpan[]): TraceSummary {
   const ids = new Set(spans.map((span) => span.spanId));
   const roots = spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
   const root = roots.reduce((first, span) => (span.startMs < first.startMs ? span : first), roots[0] ?? spans[0]!);
