@@ -21,7 +21,16 @@ function probeEndpoint(kind: string, probe: ProbeSpec | undefined): Endpoint | u
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   // The origin holds no userinfo, path or query: nothing secret goes into the link.
-  return { url: `${url.origin}/`, via: `${kind} probe: GET ${redactText(url.pathname + url.search)}` };
+  return { url: `${url.origin}/`, via: `${kind} probe: GET ${redactText(pathAsWritten(probe.http))}` };
+}
+
+/**
+ * The probe's path and query as the config wrote them: URL's own percent-encodes some characters (`"`, `{`, a space),
+ * and a registered secret so encoded would no longer be found and masked by redactText.
+ */
+function pathAsWritten(http: string): string {
+  const rest = http.replace(/^[a-z][a-z\d+.-]*:\/\/[^/\\?#]*/i, '').replace(/#.*$/s, '');
+  return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
 export function tierEndpoints(tier: ResolvedTier): { endpoints: Endpoint[]; port?: number } {

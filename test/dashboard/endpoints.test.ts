@@ -1,5 +1,6 @@
 /** A tier's endpoints as the Tiers page links them: only an http probe's origin, nothing secret, a replica's own port. */
 import { describe, expect, it } from 'vitest';
+import { registerSecretsOf } from '../../src/config/redact.js';
 import type { ResolvedTier } from '../../src/config/types.js';
 import { tierEndpoints } from '../../src/dashboard/endpoints.js';
 import { replicaConfig } from '../../src/supervisor/replicas.js';
@@ -21,6 +22,16 @@ describe('tier endpoints', () => {
       ],
     });
     expect(JSON.stringify(tierEndpoints(web))).not.toMatch(/hunter2|abc123def456|admin/);
+  });
+
+  it('masks a registered secret in what the probe asks as the config wrote it, not as URL encodes it', () => {
+    // `"`, `{`, `}` and a space are percent-encoded in a URL's path or query: the secret would no longer be found.
+    registerSecretsOf({ SHOP_API_KEY: 'k3y"w{th} odd' });
+    const web = tier({ ready: { http: 'http://127.0.0.1:7000/hooks/k3y"w{th} odd?k=k3y"w{th} odd#top', timeoutMs: 1000 } });
+    expect(tierEndpoints(web).endpoints).toEqual([{ url: 'http://127.0.0.1:7000/', via: 'ready probe: GET /hooks/***?k=***' }]);
+    // No path written: the root, as URL says it.
+    const bare = tier({ ready: { http: 'http://127.0.0.1:7000?probe=1', timeoutMs: 1000 }, liveness: { http: 'http://127.0.0.1:7001', timeoutMs: 1000, intervalMs: 1000, failureThreshold: 3 } });
+    expect(tierEndpoints(bare).endpoints.map((endpoint) => endpoint.via)).toEqual(['ready probe: GET /?probe=1', 'liveness probe: GET /']);
   });
 
   it('gives a port land knows nothing more of no link; one origin probed twice is one endpoint', () => {
