@@ -3,7 +3,6 @@
  * once and land exits 130, as a second Ctrl-C does without the UI (README's exit codes); `q` meanwhile only says so.
  */
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAND_BIN, child, makeProject, removeProjects, survivorsIn, waitUntil } from '../helpers/land.js';
 import { tmuxServer } from '../helpers/tmux.js';
@@ -18,15 +17,7 @@ afterAll(() => {
   removeProjects();
 });
 
-async function waitForScreen(check: (text: string) => boolean, what: string): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const text = tmux('capture-pane', '-p', '-t', 'kill');
-    if (check(text)) return text;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
-    await sleep(100);
-  }
-}
+const waitForScreen = (check: (text: string) => boolean, what: string) => tmux.waitForScreen('kill', check, what);
 
 describe('the terminal UI during its shutdown', () => {
   it('q says the shutdown is under way; Ctrl-C again kills every tree at once and land exits 130', async () => {

@@ -8,22 +8,13 @@ import { tmuxServer } from '../helpers/tmux.js';
 
 const SESSION = 'ui';
 const tmux = tmuxServer('test');
-const screen = (session = SESSION) => tmux('capture-pane', '-p', '-t', session);
 
 afterAll(() => {
   tmux.kill();
   removeProjects();
 });
 
-async function waitForScreen(check: (text: string) => boolean, what: string, session = SESSION): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const text = screen(session);
-    if (check(text)) return text;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
-    await sleep(100);
-  }
-}
+const waitForScreen = (check: (text: string) => boolean, what: string, session = SESSION) => tmux.waitForScreen(session, check, what);
 
 /** The row of a tier: name, state, pid, uptime, restarts (no TIER column: every tier's equals its name). */
 function row(text: string, name: string): { state: string; pid: string; restarts: string } | undefined {
@@ -138,17 +129,9 @@ describe('the terminal UI in a real terminal', () => {
       files: { 'flood.mjs': flood },
     });
     tmux('new-session', '-d', '-s', 'flood', '-x', '100', '-y', '30', `cd ${dir} && node ${LAND_BIN} up; echo LAND-EXITED $?; sleep 120`);
-    const floodScreen = () => tmux('capture-pane', '-p', '-t', 'flood');
     const floodRow = (t: string) => t.split('\n').find((line) => /^[› ] flood /.test(line)) ?? '';
     const rowsOnce = (t: string) => t.split('\n').filter((line) => /^[› ] (calm|flood) /.test(line)).length === 2 && t.split('\n').filter((line) => /floodtest/.test(line)).length === 1;
-    const until = async (check: (t: string) => boolean, what: string): Promise<string> => {
-      const deadline = Date.now() + 30_000;
-      for (let t = floodScreen(); ; t = floodScreen()) {
-        if (check(t)) return t;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${t}`);
-        await sleep(50);
-      }
-    };
+    const until = (check: (t: string) => boolean, what: string) => tmux.waitForScreen('flood', check, what, 50);
     // Mid-flood: a whole line (its number, then as many x as it has) where the row's last column is.
     let text = await until((t) => /line \d+ /.test(floodRow(t)), 'a flood line in the row');
     const [, number, xs] = /line (\d+) (x*)\s*$/.exec(floodRow(text)) ?? [floodRow(text)];
@@ -185,14 +168,7 @@ describe('the terminal UI in a real terminal', () => {
       lines(t, /NAME +STATE/).length === 1 &&
       ['calm', 'other', 'ticker'].every((name) => lines(t, new RegExp(`^[› ] ${name} +ready +\\d+ `)).length === 1 && lines(t, new RegExp(`\\b${name}\\b`)).length === 1) &&
       (!wide || / tick \d+/.test(lines(t, /^[› ] ticker /)[0] ?? ''));
-    const until = async (check: (t: string) => boolean, what: string): Promise<string> => {
-      const deadline = Date.now() + 30_000;
-      for (let t = resizeScreen(); ; t = resizeScreen()) {
-        if (check(t)) return t;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${t}`);
-        await sleep(100);
-      }
-    };
+    const until = (check: (t: string) => boolean, what: string) => tmux.waitForScreen('resize', check, what);
     await until((t) => / tick \d+/.test(t) && lines(t, / ready /).length === 3, 'three tiers ready, the ticker printing');
     tmux('resize-window', '-t', 'resize', '-x', '50', '-y', '12');
     await until((t) => lines(t, /^› calm .*…$/).length === 1, 'the frame at 50 columns');
