@@ -90,13 +90,13 @@ export async function initCommand(options: InitOptions): Promise<number> {
     `land: wrote ${displayPath(output)} from ${displayPath(source)}: ${draft.tiers.length} tier${draft.tiers.length === 1 ? '' : 's'} ` +
       `(${draft.tiers.map((tier) => tier.name).join(', ')}); ${notes} note${notes === 1 ? '' : 's'} in comments on what maps differently.\n` +
       'land: read them, then `land check` and `land up`.\n' +
-      offByDefault(draft, displayPath(source)),
+      notStartedLine(draft, displayPath(source)),
   );
   return 0;
 }
 
-/** The tiers that do not start with the stack (process-compose's `disabled`), said where a person reads: one line. */
-function offByDefault(draft: DraftConfig, source: string): string {
+/** The line naming the tiers that do not start with the stack (process-compose's `disabled`), or '' when all do. */
+function notStartedLine(draft: DraftConfig, source: string): string {
   const off = draft.tiers.filter((tier) => tier.startsOff !== undefined);
   if (off.length === 0) return '';
   const list = off.map((tier) => `${tier.name} (${tier.startsOff})`).join(', ');

@@ -201,7 +201,7 @@ function commandOf(process: Yaml, notes: string[]): Record<string, unknown> | un
  * Why a process does not start with the others: `disabled: true`, or `is_disabled` ("true"; process-compose reads it
  * as text so that a template can set it, and renders templates before it reads it). Undefined when it starts.
  */
-function offByDefault(process: Yaml, notes: string[]): string | undefined {
+function whyStartsOff(process: Yaml, notes: string[]): string | undefined {
   const text = process.is_disabled;
   if (text === true || text === 'true') return `is_disabled: ${show(text)}`;
   // process-compose reads it after `disabled`: its "false" starts a process that `disabled: true` would not.
@@ -238,7 +238,7 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
     notes.push('is_daemon: started once the command exits 0; land follows the daemon by its marks (LAND_BOOT_ID, TRACEPARENT) and stops it with the tier');
   } else if (process.is_daemon !== undefined && process.is_daemon !== false) notes.push(`is_daemon ${show(process.is_daemon)}: expected true or false: left out`);
   config.replicas = replicas(process.replicas, notes);
-  const startsOff = offByDefault(process, notes);
+  const startsOff = whyStartsOff(process, notes);
   if (startsOff !== undefined) {
     config.when = new Code('() => false');
     notes.push(`${startsOff} in process-compose: not started (\`land spawn ${tierName}\` starts it; remove \`when\` to start it with the stack)`);
