@@ -3,7 +3,9 @@
  * idle. vitest's own order needs the durations of an earlier run, which a fresh clone (CI) has not; without them it
  * starts the largest files first, and some of the longest are small files that wait (an idle stack, a compiler run).
  * The list is from a run of the suite (docs/decisions.md, "The test suite's time", twelfth wave: the files made
- * faster there by their measured time alone); a file it misses, or one that got faster, changes only the order.
+ * faster there by their measured time alone), with the long files that ran late in the fourteenth wave's CI (land-claim,
+ * stdout-gone, app-input-robust, drain, code-cache, procfile: 19–46 s each, ending as late as 118th of 155) put by
+ * their time; a file it misses, or one that got faster, changes only the order.
  * After these, vitest's order, the files that share a worker first.
  */
 import { relative } from 'node:path';
@@ -13,7 +15,11 @@ const LONGEST_FIRST = [
   'test/cli/stack-logs.test.ts',
   'test/cli/consumer.test.ts',
   'test/faults/denied-signals.test.ts',
+  'test/faults/land-claim.test.ts',
   'test/devloop/scale-races.test.ts',
+  'test/cli/stdout-gone.test.ts',
+  'test/tui/app-input-robust.test.tsx',
+  'test/control/drain.test.ts',
   'test/faults/clients-files.test.ts',
   'test/supervisor/daemon-tier.test.ts',
   'test/cli/exit-with.test.ts',
@@ -21,6 +27,8 @@ const LONGEST_FIRST = [
   'test/devloop/watch.test.ts',
   'test/faults/escaped-descendants.test.ts',
   'test/faults/bounded-output.test.ts',
+  'test/cli/code-cache.test.ts',
+  'test/cli/procfile.test.ts',
   'test/control/clients.test.ts',
   'test/cli/run.test.ts',
   'test/cli/idle-stack.test.ts',
@@ -33,7 +41,6 @@ const LONGEST_FIRST = [
   'test/tui/app-render.test.tsx',
   'test/supervisor/memory-limit.test.ts',
   'test/usage/tree-usage.test.ts',
-  'test/faults/land-claim.test.ts',
   'test/cli/background.test.ts',
   'test/telemetry/boot.test.ts',
 ];
