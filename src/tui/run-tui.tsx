@@ -71,11 +71,23 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
     // Let ink write the frame that shows the final state (its renders are throttled to ~30 fps) before unmounting.
     setTimeout(() => unmount?.(), FINAL_FRAME_MS);
   };
+  // ink unmounts itself on process exit and redraws its last frame over the lines written after it: it goes first,
+  // so killNow's last line stays on screen.
+  const onKillNow =
+    options.onKillNow &&
+    (() => {
+      try {
+        unmount?.();
+      } catch {
+        // The terminal is gone: the kill goes on.
+      }
+      options.onKillNow!();
+    });
   try {
     const bracketedPaste = pastes(stdout, stdin);
     // Asked before ink reads a key: a paste is then marked as one, and a pasted `q` is text, not a quit.
     if (bracketedPaste) stdout.write(PASTE_ON);
-    const app = <App control={control} mode={options.mode} onExit={onExit} onKillNow={options.onKillNow} liveCells={!screenReader()} bracketedPaste={bracketedPaste} />;
+    const app = <App control={control} mode={options.mode} onExit={onExit} onKillNow={onKillNow} liveCells={!screenReader()} bracketedPaste={bracketedPaste} />;
     const instance = render(app, {
       stdout,
       stdin,
