@@ -11,15 +11,15 @@ import { blockedBy, dependenciesMet, startReason } from './dependency-gates.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
-import { ofTier, type Leftovers, type NamedStray, type StillRunning } from './left-behind.js';
-import type { LeftProcesses } from './left-processes.js';
-import { addStrays, runningStrays, type KnownStray } from './named-strays.js';
+import { ofTier, type StillRunning } from './left-behind.js';
+import { addStrays } from './named-strays.js';
 import { signalTree, type TreeTarget } from './process-tree.js';
 import type { MemoryWatch } from './memory-watch.js';
 import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
 import { restartEvery } from './restart-all.js';
 import { scaleGroup } from './scale.js';
+import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-leftovers.js';
 import { startWave } from './spawn-wave.js';
 import { childEnvOf, type TierStart } from './tier-spawn.js';
 import { TierProcess, type TierRuntime } from './tier-process.js';
@@ -75,10 +75,11 @@ export class Supervisor implements SupervisorControl {
   private readonly listeners = new Set<(event: SupervisorEvent) => void>();
   private readonly startedAt = Date.now();
   private readonly commands = new CommandQueue();
-  /** What the stops of replicas removed by `land scale` gave up on (the tiers' own lists go with them). */
-  private readonly removedLeft: Array<{ tier: string; left: LeftProcesses }> = [];
-  /** What failed daemon starts of replicas `land scale` removed named (bounded as a tier's own: named-strays.ts). */
-  private readonly removedStrays: Array<KnownStray & { tier: string }> = [];
+  /**
+   * What the stops of replicas removed by `land scale` gave up on, and the strays their failed daemon starts named
+   * (bounded as a tier's own: named-strays.ts); the tiers' own lists go with them.
+   */
+  private readonly removed: RemovedLeftovers = { left: [], strays: [] };
   private shutdownPromise?: Promise<void>;
   /** Nothing starts before start(): gated tiers publish `disabled` while the stack is still being built. */
   private booted = false;
@@ -307,8 +308,8 @@ export class Supervisor implements SupervisorControl {
             if (this.booted && !this.shuttingDown) this.schedule();
           },
           emit: (event) => this.emit(event),
-          keepLeft: (tier, left) => this.removedLeft.push({ tier, left }),
-          keepStrays: (tier, strays) => addStrays(this.removedStrays, strays.map((stray) => ({ ...stray, tier }))),
+          keepLeft: (tier, left) => this.removed.left.push({ tier, left }),
+          keepStrays: (tier, strays) => addStrays(this.removed.strays, strays.map((stray) => ({ ...stray, tier }))),
         },
         name,
         count,
@@ -354,35 +355,10 @@ export class Supervisor implements SupervisorControl {
     await Promise.all(stopping.values());
     const swept = await endTree(this.marked(), 'SIGKILL', Date.now(), Date.now() + STOP_GRACE_MS);
     await Promise.all(ordered.map((tier) => tier.closeLog()));
-    const left = this.stillRunning(swept);
+    const left = stillRunning(this.tiers.all(), this.removed, swept);
     // Named, never signalled: a failed daemon start's orphans may be the tier's daemon, or anybody's.
-    const strays = this.straysRunning();
+    const strays = straysRunning(this.tiers.all(), this.removed);
     this.emit({ type: 'shutdown', phase: 'end', reason, at: Date.now(), ...(left.length > 0 ? { left } : {}), ...(strays.length > 0 ? { strays } : {}) });
-  }
-
-  /** The strays still running that failed daemon starts named, removed replicas' included, each pid once. */
-  private straysRunning(): NamedStray[] {
-    const removed = runningStrays(this.removedStrays).map(({ tier, pid, name }) => ({ tier, pid, name }));
-    const all = [...removed, ...this.tiers.all().flatMap((tier) => tier.straysRunning())];
-    return all.filter((stray, index) => all.findIndex((other) => other.pid === stray.pid) === index);
-  }
-
-  /**
-   * What land started and could not stop, still running at the shutdown's end: what the tiers' stops gave up on (in
-   * this shutdown or before), and what the last sweep found by the boot's mark and could not kill.
-   */
-  private stillRunning(swept: Leftovers): StillRunning[] {
-    const left: StillRunning[] = [];
-    const named = new Set<number>();
-    const lists = [...this.removedLeft, ...this.tiers.all().map((tier) => ({ tier: tier.name, left: tier.left }))];
-    for (const { tier, left: list } of lists) {
-      const running = list.running();
-      for (const pid of running.pids) named.add(pid);
-      if (running.pids.length > 0) left.push({ tier, ...running });
-    }
-    const pids = swept.pids.filter((pid) => !named.has(pid));
-    if (pids.length > 0) left.push({ pids, denied: swept.denied.filter((pid) => pids.includes(pid)) });
-    return left;
   }
 
   private async stopForShutdown(tier: TierProcess): Promise<void> {
