@@ -156,7 +156,7 @@ describe('fault: a process of a tier that land may not signal (it became root, a
       await run.waitFor(/flood done/);
       run.proc.kill('SIGINT');
       await run.waitFor(/every tier stopped/);
-      // land held, stopped, once its socket is gone: land down comes while land is still exiting, whatever the load.
+      // land held, stopped, once its socket refuses: land down comes while land is still exiting, whatever the load.
       const held = await holdClosingLand(join(project, '.land', 'run', 'land.sock'), run.proc.pid!);
       const downRun = asNobody(['down'], project);
       runs.push(downRun);

@@ -321,7 +321,7 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       await run.waitFor(/flood done/);
       run.proc.kill('SIGINT');
       await run.waitFor(/every tier stopped; still running, named by a failed daemon start/);
-      // land held, stopped, once its socket is gone: land status and land down come while land is still exiting,
+      // land held, stopped, once its socket refuses: land status and land down come while land is still exiting,
       // whatever the load. Status says no stack, the stray said; down waits for land's exit.
       const held = await holdClosingLand(join(dir, '.land', 'run', 'land.sock'), run.proc.pid!);
       let status: Awaited<ReturnType<typeof landDone>>;
