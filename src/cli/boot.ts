@@ -64,6 +64,8 @@ export interface StackOptions {
   bootId?: string;
   /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
   until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number | StackEnd>;
+  /** The config read again as this boot read it (`land apply`). */
+  reread?: () => Promise<BootPlan>;
 }
 
 /** How an `until` ended the stack: land's exit code, and the shutdown's reason (printed, shown in the UI). */
@@ -292,6 +294,7 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
     otlpProtocol: receiver ? RECEIVER_PROTOCOL : undefined,
     telemetryStatus: () => telemetry.status(),
     receiverStatus: () => receiver?.status() ?? receiverOff('receiver.enabled is false'),
+    reread: options.reread,
   });
   const control = await openControl(supervisor, telemetry, receiver, rootDir, options.controlPort, () => dashboard?.loginUrl).catch(async (error: unknown) => {
     await dashboard?.close();

@@ -43,7 +43,7 @@ export async function scaleCommand(tier: string, replicas: string, options: Targ
 }
 
 /** What this command's own stops gave up on (the answer says: not by time), one line each on stderr; EXIT_LEFT_BEHIND if any. */
-function sayLeftBehind(left: readonly StillRunning[] = []): number {
+export function sayLeftBehind(left: readonly StillRunning[] = []): number {
   const lines = left.flatMap((entry) => describeLeftovers(`tier ${entry.tier}`, entry, 'still there after SIGKILL'));
   for (const line of lines) process.stderr.write(`land: ${line}\n`);
   return lines.length > 0 ? EXIT_LEFT_BEHIND : 0;

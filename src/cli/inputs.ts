@@ -18,10 +18,13 @@ export async function readConfig(options: InputOptions, stack?: StackFile): Prom
   return loadConfig({ configPath: options.config, procfile: options.procfile, cwd: process.cwd(), formation: options.formation, stack });
 }
 
-/** Config + profile → plan; every tier that would start is checked (command found, cwd present). */
-export async function readPlan(options: InputOptions, only?: string[], stack?: StackFile): Promise<BootPlan> {
+/**
+ * Config + profile → plan; every tier that would start is checked (command found, cwd present). `shellEnv`: land's
+ * environment (`land apply` reads the config again with the one its boot read it with).
+ */
+export async function readPlan(options: InputOptions, only?: string[], stack?: StackFile, shellEnv: Record<string, string | undefined> = process.env): Promise<BootPlan> {
   const config = await readConfig(options, stack);
-  const plan = resolvePlan(config, { profile: options.profile, shellEnv: process.env });
+  const plan = resolvePlan(config, { profile: options.profile, shellEnv });
   preflight(plan, only);
   return plan;
 }

@@ -149,6 +149,14 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     );
 
   program
+    .command('apply')
+    .description("apply the edited config to the running stack: added tiers start, removed ones stop, changed ones restart with their new definition (in dependency order), the rest are left alone")
+    .addOption(configOption())
+    .addOption(procfileOption())
+    .option('--dry-run', 'print the plan only; change nothing')
+    .action((options: { config?: string; procfile?: string; dryRun?: boolean }) => run(async () => (await import('./apply.js')).applyCommand(options)));
+
+  program
     .command('logs')
     .description("recent output of every tier (or of those named), interleaved and prefixed; one tier's as written; -f follows until Ctrl-C or the stack stops; with no stack, the last boot's log files")
     .argument('[tiers...]', 'tier names (a tier with replicas: all of them; one replica: web.2); none: every tier')

@@ -83,9 +83,9 @@ async function claimFolder(rootDir: string, options: UpOptions): Promise<string>
 }
 
 /** The plan for this boot; with `only`, restricted to the requested tiers (and their dependencies). */
-async function readBootPlan(options: UpOptions, stack: StackFile) {
-  if (!options.only) return readPlan(options, undefined, stack);
-  const plan = restrictPlan(await readPlan(options, [], stack), options.only, options.withDeps ?? false);
+async function readBootPlan(options: UpOptions, stack: StackFile, shellEnv?: Record<string, string>) {
+  if (!options.only) return readPlan(options, undefined, stack, shellEnv);
+  const plan = restrictPlan(await readPlan(options, [], stack, shellEnv), options.only, options.withDeps ?? false);
   preflight(plan);
   return plan;
 }
@@ -127,14 +127,16 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const bootId = await claimFolder(rootDir, options);
   try {
     const plan = await readBootPlan(options, stack);
-    return await bootClaimed(plan, options, bootId);
+    // `land apply`: the same file, profile, tiers asked for and environment as this boot (src/supervisor/apply.ts).
+    const reread = () => readBootPlan(options, stack, plan.shellEnv);
+    return await bootClaimed(plan, options, bootId, reread);
   } finally {
     // Only this land's own claim: a background land that took it over, or a stack that ran, is not touched.
     removePidRecord(rootDir);
   }
 }
 
-async function bootClaimed(plan: BootPlan, options: UpOptions, bootId: string): Promise<number> {
+async function bootClaimed(plan: BootPlan, options: UpOptions, bootId: string, reread: StackOptions['reread']): Promise<number> {
   // `--exit-with` or the `exitWith` keys (checked before anything starts); `land spawn`'s own `until` wins.
   const ending = options.until ? undefined : endingTiers(plan, options.exitWith);
   if (options.background && ending && ending.names.length > 0) {
@@ -150,5 +152,5 @@ async function bootClaimed(plan: BootPlan, options: UpOptions, bootId: string): 
   // Only now the stack starts (its modules come in the config loader's chunk: scripts/bundle.mjs); the telemetry
   // clients stay lazy.
   const { runStack } = await import('./boot.js');
-  return runStack(plan, { ...options, until, ending: until && ending?.source, bootId });
+  return runStack(plan, { ...options, until, ending: until && ending?.source, bootId, reread });
 }

@@ -55,6 +55,9 @@ export async function importConfigWithin(file: string, label: string): Promise<u
   }
 }
 
+/** JavaScript configs imported in this process so far. */
+let javascriptImports = 0;
+
 /** What node says when a config (or a file it imports) imports `land` and no node_modules holds it. */
 const LAND_NOT_FOUND = /^Cannot find package 'land(?:\/telemetry)?' imported from /;
 
@@ -67,7 +70,9 @@ const LAND_NOT_FOUND = /^Cannot find package 'land(?:\/telemetry)?' imported fro
  */
 async function importJavaScriptConfig(file: string): Promise<unknown> {
   try {
-    const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    // Read again in the same process (`land apply`): evaluated again, not node's cached module (what it imports is).
+    const url = pathToFileURL(file).href;
+    const module = (await import(javascriptImports++ === 0 ? url : `${url}?load=${javascriptImports}`)) as { default?: unknown };
     return module.default;
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;

@@ -12,6 +12,7 @@
  *   POST /tiers/<name>/<command>      start | stop | restart | spawn → CommandResult (a tier with replicas: all)
  *   POST /tiers/<name>/scale          ?replicas=<n> → ScaleResult (a tier that declares replicas)
  *   POST /restart                     → RestartAllResult: every running tier, dependents stopped first, started again in dependency order
+ *   POST /apply                       ?dryRun=1 → ApplyResult (src/supervisor/apply-plan.ts): the config read again, the plan, what was done
  *   POST /shutdown                    202 {pid, bootId}: the stack begins shutting down
  *                                     ?wait=1: NDJSON of ShutdownMessage, `stopped` (with `left`) at the shutdown's end
  *   GET  /dashboard                   {url}: the dashboard's login URL (Unix socket only)

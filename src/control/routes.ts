@@ -82,11 +82,12 @@ function parseLimit(url: URL): number | undefined {
   return limit;
 }
 
-function parseFollow(url: URL): boolean {
-  const value = single(url, 'follow');
+/** A `0`/`1` query parameter (absent: 0). */
+function parseFlag(url: URL, name: string): boolean {
+  const value = single(url, name);
   if (value === null || value === '0') return false;
   if (value === '1') return true;
-  throw new ApiFailure('bad-request', `follow: expected 0 or 1, got ${JSON.stringify(value)}`);
+  throw new ApiFailure('bad-request', `${name}: expected 0 or 1, got ${JSON.stringify(value)}`);
 }
 
 function parseReplicas(value: string | null): number {
@@ -121,7 +122,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     // The whole stack's lines (or those of the tiers named), merged: `land logs [tier…]`. Always a stream: a
     // stack's recent lines are written as the client takes them.
     const limit = parseLimit(url);
-    const follow = parseFollow(url);
+    const follow = parseFlag(url, 'follow');
     if (parseFormat(url) !== 'ndjson') throw new ApiFailure('bad-request', 'format: expected ndjson (each line names its tier)');
     const selection = stackSelection(control, ctx.records, url.searchParams.getAll('tier'), limit);
     return streamLogs(control, res, ctx.streams, selection, { format: 'ndjson', follow });
@@ -142,6 +143,11 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     const left = result?.left ?? [];
     return sendJson(res, 200, { ok: true, tiers, ...(left.length > 0 ? { left } : {}) } satisfies RestartAllResult);
   }
+  if (key === 'POST /apply') {
+    // `land apply`: the running land reads its own config again (src/supervisor/apply.ts); `dryRun=1` only plans.
+    if (!control.apply) throw new ApiFailure('not-found', 'this stack cannot apply its config');
+    return sendJson(res, 200, await control.apply(parseFlag(url, 'dryRun')));
+  }
   if (key === 'POST /shutdown') {
     // Subscribed before the shutdown begins: its end cannot be missed.
     if (url.searchParams.get('wait') === '1') ctx.shutdownWatch.wait(res, ctx.streams, ctx.identity);
@@ -154,7 +160,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     if (method === 'GET' && action === 'logs') {
       const limit = parseLimit(url);
       const format = parseFormat(url);
-      const follow = parseFollow(url);
+      const follow = parseFlag(url, 'follow');
       const selection = tierSelection(control, ctx.records, tier, limit);
       if (follow) return streamLogs(control, res, ctx.streams, selection, { format, follow: true });
       return sendLogs(res, selection, format);

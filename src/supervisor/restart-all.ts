@@ -8,20 +8,30 @@ import { ofTier, type Leftovers, type StillRunning } from './left-behind.js';
 import { groupOf } from './replicas.js';
 import type { TierProcess } from './tier-process.js';
 
+/** `land apply` (apply.ts) restarts the tiers it changed this way, with its own reasons and new definitions. */
+export interface RestartHow {
+  stopReason?: (tier: TierProcess) => string;
+  startReason?: string;
+  /** Called once every chosen tier is down, before any starts again (always: also when none was running). */
+  whileDown?: () => void;
+}
+
 /** `ordered`: every tier in dependency order; `queued` runs a stop in that tier's turn (command-queue.ts). */
 export async function restartEvery(
   ordered: TierProcess[],
   queued: (tier: TierProcess, stop: () => Promise<Leftovers>) => Promise<Leftovers>,
+  how: RestartHow = {},
 ): Promise<{ restarted: string[]; left: StillRunning[] }> {
   const chosen = ordered.filter((tier) => tier.running || tier.state === 'backoff');
   const stopping = new Map<string, Promise<StillRunning[]>>();
   for (const tier of [...chosen].reverse()) {
     const dependents = chosen.filter((other) => groupOf(tier.config) in other.config.dependsOn);
     const after = Promise.all(dependents.map((dependent) => stopping.get(dependent.name)));
-    stopping.set(tier.name, after.then(async () => ofTier(tier.name, await queued(tier, () => tier.stop('restarting on request')))));
+    stopping.set(tier.name, after.then(async () => ofTier(tier.name, await queued(tier, () => tier.stop(how.stopReason?.(tier) ?? 'restarting on request')))));
   }
   const left = (await Promise.all(stopping.values())).flat();
+  how.whileDown?.();
   // Only once all are down: a dependency started again before its dependents stopped would see them still running.
-  for (const tier of chosen) tier.requeue('restarting on request');
+  for (const tier of chosen) tier.requeue(how.startReason ?? 'restarting on request');
   return { restarted: chosen.map((tier) => tier.name), left };
 }

@@ -17,7 +17,8 @@ import type { SupervisorEvent } from './types.js';
 
 export interface ScaleContext {
   tiers: TierSet;
-  create(config: ResolvedTier): TierProcess;
+  /** `gatedBy`: created disabled (`land apply` adds a tier its profile gates off). */
+  create(config: ResolvedTier, gatedBy?: string): TierProcess;
   /** Start what is pending and whose dependencies are met (a no-op before the boot or during shutdown). */
   schedule(): void;
   emit(event: SupervisorEvent): void;
@@ -45,6 +46,19 @@ function checkRequest(tiers: TierSet, group: string, count: number): TierProcess
   return members;
 }
 
+/**
+ * An instance leaves the stack (`land scale` removes a replica, `land apply` a tier): stopped, never started again,
+ * forgotten; what its stops gave up on is kept for the shutdown to name. Resolves with what this stop left.
+ */
+export async function removeInstance(ctx: Pick<ScaleContext, 'tiers' | 'keepLeft' | 'keepStrays'>, tier: TierProcess, reason: string): Promise<StillRunning[]> {
+  const stopLeft = await tier.remove(reason);
+  ctx.tiers.remove(tier);
+  if (tier.left.running().pids.length > 0) ctx.keepLeft(tier.name, tier.left);
+  if (tier.knownStrays.length > 0) ctx.keepStrays(tier.name, tier.knownStrays);
+  await tier.closeLog();
+  return ofTier(tier.name, stopLeft);
+}
+
 /** Resolves with what the stops of the removed replicas gave up on (still running: the shutdown names them again). */
 export async function scaleGroup(ctx: ScaleContext, group: string, count: number): Promise<StillRunning[]> {
   const members = checkRequest(ctx.tiers, group, count);
@@ -58,16 +72,7 @@ export async function scaleGroup(ctx: ScaleContext, group: string, count: number
     tier.setState('pending', `added by land scale ${group} ${count}`);
   }
   const removed = members.slice(count).reverse();
-  const left = await Promise.all(
-    removed.map(async (tier) => {
-      const stopLeft = await tier.remove(`removed by land scale ${group} ${count}`);
-      ctx.tiers.remove(tier);
-      if (tier.left.running().pids.length > 0) ctx.keepLeft(tier.name, tier.left);
-      if (tier.knownStrays.length > 0) ctx.keepStrays(tier.name, tier.knownStrays);
-      await tier.closeLog();
-      return ofTier(tier.name, stopLeft);
-    }),
-  );
+  const left = await Promise.all(removed.map((tier) => removeInstance(ctx, tier, `removed by land scale ${group} ${count}`)));
   ctx.emit({ type: 'scale', tier: group, from, to: count, at: Date.now() });
   ctx.schedule();
   return left.flat();

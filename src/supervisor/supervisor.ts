@@ -18,6 +18,7 @@ import type { MemoryWatch } from './memory-watch.js';
 import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
 import { restartEvery } from './restart-all.js';
+import { APPLY_TURN, applyConfig, rereadPlan, type ApplyContext, type ApplyResult } from './apply.js';
 import { scaleGroup } from './scale.js';
 import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-leftovers.js';
 import { startWave } from './spawn-wave.js';
@@ -44,6 +45,8 @@ export interface SupervisorOptions {
   otlpProtocol?: string;
   telemetryStatus?: () => TelemetryStatus;
   receiverStatus?: () => ReceiverStatus;
+  /** The config read again as this land read it (`land apply`: src/supervisor/apply.ts); absent: it cannot apply. */
+  reread?: () => Promise<BootPlan>;
 }
 
 const TELEMETRY_OFF: TelemetryStatus = {
@@ -190,7 +193,7 @@ export class Supervisor implements SupervisorControl {
           const blocked = blockedBy(this.tiers, tier);
           if (blocked) tier.setState('failed', blocked);
           else if (dependenciesMet(this.tiers, tier)) {
-            const start = tier.prepareStart(startReason(this.options.plan, tier));
+            const start = tier.prepareStart(startReason(this.runtime.plan, tier));
             if (start) wave.push(start);
           }
         }
@@ -211,7 +214,7 @@ export class Supervisor implements SupervisorControl {
   }
 
   snapshot(): StackSnapshot {
-    const { plan, bootId, tracer } = this.options;
+    const { runtime: { plan }, options: { bootId, tracer } } = this; // the plan applied last (`land apply`)
     return {
       app: plan.config.app,
       profile: plan.profile,
@@ -293,28 +296,35 @@ export class Supervisor implements SupervisorControl {
     return result;
   }
 
-  /**
-   * `land scale`: run `count` replicas of a tier that declares `replicas` (src/supervisor/scale.ts). Resolves with
-   * what the stops of the removed replicas gave up on.
-   */
+  /** `land scale` (scale.ts): `count` replicas of a tier that declares `replicas`; what the removed ones' stops left. */
   scaleTier(name: string, count: number): Promise<StillRunning[]> {
     return this.commands.run(name, `scale ${count}`, async () => {
       this.refuseWhileShuttingDown();
-      return scaleGroup(
-        {
-          tiers: this.tiers,
-          create: (config) => new TierProcess(config, this.runtime),
-          schedule: () => {
-            if (this.booted && !this.shuttingDown) this.schedule();
-          },
-          emit: (event) => this.emit(event),
-          keepLeft: (tier, left) => this.removed.left.push({ tier, left }),
-          keepStrays: (tier, strays) => addStrays(this.removed.strays, strays.map((stray) => ({ ...stray, tier }))),
-        },
-        name,
-        count,
-      );
+      return scaleGroup(this.stackContext(), name, count);
     });
+  }
+
+  /** `land apply` (apply.ts): the config read again, its differences acted on (`dryRun`: only said). */
+  apply(dryRun: boolean): Promise<ApplyResult> {
+    return this.commands.run(APPLY_TURN, dryRun ? 'plan' : 'apply', async () => {
+      this.refuseWhileShuttingDown();
+      return applyConfig(this.stackContext(), await rereadPlan(this.options.reread), dryRun);
+    });
+  }
+
+  /** What scale.ts and apply.ts act on: the tiers and the plan, and how to make, start and forget tiers. */
+  private stackContext(): ApplyContext {
+    return {
+      tiers: this.tiers,
+      create: (config, gatedBy) => new TierProcess(config, this.runtime, gatedBy),
+      schedule: () => void (this.booted && !this.shuttingDown && this.schedule()),
+      emit: (event) => this.emit(event),
+      keepLeft: (tier, left) => this.removed.left.push({ tier, left }),
+      keepStrays: (tier, strays) => addStrays(this.removed.strays, strays.map((stray) => ({ ...stray, tier }))),
+      runtime: this.runtime,
+      queued: (name, kind, command) => this.queued(name, kind, command),
+      snapshot: () => this.snapshot(),
+    };
   }
 
   /**

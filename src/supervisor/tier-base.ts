@@ -113,7 +113,8 @@ export abstract class TierBase {
   protected life?: Life;
   protected everStarted = false;
   protected readyOnce = false;
-  protected readonly budget: RestartBudget;
+  /** Made again when `land apply` gives the tier a new restart policy (tier-process.ts redefine). */
+  protected budget: RestartBudget;
   protected readonly recent = new RecentLines(RECENT_LINES);
   protected logFile?: TierLog;
   /** What the last stop that gave up left running (left-behind.ts). */
@@ -121,10 +122,11 @@ export abstract class TierBase {
   /** What this tier's failed daemon starts named as maybe its daemon, by identity (left-behind.ts NamedStray). */
   protected readonly namedStrays: KnownStray[] = [];
 
+  /** `config` and `gatedBy` change only through `land apply` (tier-process.ts redefine, regate), between two lives. */
   constructor(
-    readonly config: ResolvedTier,
+    public config: ResolvedTier,
     protected readonly runtime: TierRuntime,
-    readonly gatedBy?: string,
+    public gatedBy?: string,
   ) {
     this.budget = new RestartBudget(config.restart);
     if (gatedBy) this.setState('disabled', describeGate(gatedBy));
@@ -165,6 +167,16 @@ export abstract class TierBase {
   /** The processes its failed daemon starts named that still run (the same pid and start time). */
   straysRunning(): NamedStray[] {
     return runningStrays(this.namedStrays).map(({ pid, name }) => ({ tier: this.name, pid, name }));
+  }
+
+  /**
+   * `land apply` gated the tier off (`gatedBy`: it is not running) or lifted its gate (undefined): disabled, or pending
+   * again for the scheduler to start it once its dependencies are met.
+   */
+  regate(gatedBy: string | undefined, reason: string): void {
+    this.gatedBy = gatedBy;
+    if (gatedBy !== undefined) this.setState('disabled', `${describeGate(gatedBy)} (${reason})`);
+    else if (this.state === 'disabled') this.setState('pending', reason);
   }
 
   snapshot(): TierSnapshot {

@@ -3,7 +3,9 @@
  * policy and stops its whole tree. Every change of state is published through `emit`; the supervisor decides when
  * to start it (dependencies) and when to stop it (shutdown order).
  */
+import type { ResolvedTier } from '../config/types.js';
 import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
+import { RestartBudget } from './restart-policy.js';
 import { signalTree } from './process-tree.js';
 import type { TierStart } from './tier-spawn.js';
 import { TierStop } from './tier-stop.js';
@@ -77,6 +79,15 @@ export class TierProcess extends TierStop {
     this.restarts += 1;
     this.spawn(reason ?? 'restarted on request');
     return left;
+  }
+
+  /**
+   * `land apply`: the tier's definition from the edited config. Its next life starts with it; a tier whose process
+   * would see a difference was stopped first (apply.ts), so a running life keeps the definition it started with.
+   */
+  redefine(config: ResolvedTier): void {
+    if (JSON.stringify(config.restart) !== JSON.stringify(this.config.restart)) this.budget = new RestartBudget(config.restart);
+    this.config = config;
   }
 
   /** `land scale` removes this replica: it is stopped, and never started again by anything (scale.ts). */

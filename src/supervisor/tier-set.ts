@@ -23,6 +23,16 @@ export class TierSet {
     members.sort((a, b) => (a.config.replica ?? 0) - (b.config.replica ?? 0));
   }
 
+  /**
+   * `land apply`: the configured tiers are now `order` (dependency order): a new name gets an empty group, a group no
+   * longer named goes (its instances were removed first).
+   */
+  regroup(order: readonly string[]): void {
+    const before = new Map(this.groups);
+    this.groups.clear();
+    for (const name of order) this.groups.set(name, before.get(name) ?? []);
+  }
+
   remove(tier: TierProcess): void {
     const members = this.groups.get(groupOf(tier.config));
     const index = members?.indexOf(tier) ?? -1;

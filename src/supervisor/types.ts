@@ -1,5 +1,6 @@
 /** What the supervisor publishes: the only source of truth about tiers for the printer, TUI, control and telemetry. */
 
+import type { ApplyResult } from './apply-plan.js';
 import type { LeftBehind, NamedStray, StillRunning } from './left-behind.js';
 import type { OutputGate } from './output-gate.js';
 import type { RecentReader } from './recent-lines.js';
@@ -185,6 +186,8 @@ export interface SupervisorControl {
   restartTier(name: string): Promise<StillRunning[] | void>;
   /** Every running tier, dependents stopped first, started again in dependency order (absent on a read-only view). */
   restartAll?(): Promise<{ restarted: string[]; left: StillRunning[] } | void>;
+  /** `land apply`: the config read again and its differences acted on (`dryRun`: only the plan); absent on a view. */
+  apply?(dryRun: boolean): Promise<ApplyResult>;
   /** Run `count` replicas of a tier that declares `replicas` (optional: a read-only view may not scale). */
   scaleTier?(name: string, count: number): Promise<StillRunning[] | void>;
   /** Recent lines of a tier's output, oldest first; `cut`: a fragment of a line (which part), its text marked `…`. */

@@ -1,0 +1,200 @@
+/**
+ * `land apply`'s plan: the running stack's definition (the plan it booted with, or last applied) against its config
+ * read again, one step per configured tier. Only what reaches a tier's process makes it `changed`: its command, cwd,
+ * environment as spawn builds it (env files, profile and land's injected variables included), probes, restart
+ * policy, stop, limits, daemon, port, telemetry name. What only the supervisor reads (dependsOn, description,
+ * exitWith) is taken in place, with no restart. Pure: apply.ts acts on it.
+ */
+import { telemetryEnvOf } from '../config/plan.js';
+import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from '../config/types.js';
+import { TELEMETRY_KEYS } from '../telemetry/mist.js';
+import type { StillRunning } from './left-behind.js';
+import { replicaConfig } from './replicas.js';
+import type { TierSnapshot } from './types.js';
+
+export type ApplyChange = 'added' | 'removed' | 'changed' | 'scaled' | 'unchanged';
+
+/** One configured tier's line of the plan (a tier with replicas: one line for all of them). */
+export interface ApplyStep {
+  tier: string;
+  change: ApplyChange;
+  /** What differs: `command`, `env FOO, BAR` (names only: values can be secrets), `replicas 2 → 3`, … */
+  what: string[];
+  /** What land does about it (or, in a dry run, would do). */
+  action: string;
+}
+
+/** `POST /apply`'s answer. */
+export interface ApplyResult {
+  ok: true;
+  dryRun: boolean;
+  /** The config file the running land read again, and the profile it applied. */
+  config: string;
+  profile: string;
+  steps: ApplyStep[];
+  /** What changed but is not applied to a running stack (the receiver's port, mountain's own telemetry, …). */
+  notes: string[];
+  /** The stack's tiers after the apply (a dry run: as they are). */
+  tiers: TierSnapshot[];
+  left?: StillRunning[];
+}
+
+/** What apply.ts does for one configured tier, beside what the step says. */
+export interface TierChange extends ApplyStep {
+  /** The tier's new definition (absent: removed). */
+  next?: ResolvedTier;
+  /** Why the new plan gates it off (absent: it starts). */
+  gatedBy?: string;
+  /** Its running instances are stopped and started again with the new definition. */
+  restart: boolean;
+  /** Its instances are removed and made again: replicas declared or dropped, or the count of a tier gated off. */
+  replace: boolean;
+  /** It started before and is gated off now: its running instances stop. */
+  gateOff: boolean;
+  /** It was gated off and starts now. */
+  gateOn: boolean;
+  scaleTo?: number;
+}
+
+export interface DiffInput {
+  before: BootPlan;
+  after: BootPlan;
+  /** The environment a process of `config` gets under `plan`, as spawn builds it (the same start context for both). */
+  envOf(plan: BootPlan, config: ResolvedTier): Record<string, string>;
+  /** Whether an instance of the tier runs now (or waits in backoff to run again). */
+  running(group: string): boolean;
+}
+
+/** Fields of a resolved tier that reach its process, beside its environment, and how the plan names them. */
+const PROCESS_FIELDS: Array<[keyof ResolvedTier, string]> = [
+  ['command', 'command'],
+  ['shell', 'command'],
+  ['cwd', 'cwd'],
+  ['tier', 'telemetry name'],
+  ['ready', 'ready probe'],
+  ['liveness', 'liveness probe'],
+  ['restart', 'restart policy'],
+  ['stop', 'stop'],
+  ['limits', 'limits'],
+  ['daemon', 'daemon'],
+  ['port', 'port'],
+];
+/** Read by the supervisor only: taken in place. */
+const IN_PLACE: Array<keyof ResolvedTier> = ['dependsOn', 'description', 'exitWith'];
+/** Stack-wide keys a running land does not change: said, applied at the next `land up`. */
+const STACK_KEYS: Array<keyof ResolvedConfig> = ['receiver', 'dashboard', 'logs', 'keepBoots', 'rollupIntervalMs'];
+const MAX_NAMES = 6;
+
+/** A value as text to compare: a RegExp (a log probe) by its source, a function (`when`) left out. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, each: unknown) => (each instanceof RegExp ? `/${each.source}/${each.flags}` : typeof each === 'function' ? undefined : each)) ?? '';
+}
+
+function differs(a: unknown, b: unknown): boolean {
+  return canonical(a) !== canonical(b);
+}
+
+function names(list: string[]): string {
+  const shown = list.slice(0, MAX_NAMES).join(', ');
+  return list.length > MAX_NAMES ? `${shown} and ${list.length - MAX_NAMES} more` : shown;
+}
+
+/** Keys whose values differ (names only). */
+function changedKeys(a: Record<string, string>, b: Record<string, string>, only?: readonly string[]): string[] {
+  const keys = new Set(only ?? [...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((key) => a[key] !== b[key]).sort();
+}
+
+/** What differs between two definitions of a tier that reaches its process (its first instance stands for all). */
+function processDiff(input: DiffInput, old: ResolvedTier, next: ResolvedTier): string[] {
+  const first = (config: ResolvedTier) => (config.replicas === undefined ? config : replicaConfig(config, 1));
+  const [a, b] = [first(old), first(next)];
+  const what = new Set(PROCESS_FIELDS.filter(([field]) => differs(a[field], b[field])).map(([, name]) => name));
+  const env = changedKeys(input.envOf(input.before, a), input.envOf(input.after, b));
+  if (env.length > 0) what.add(`env ${names(env)}`);
+  return [...what];
+}
+
+function gateOf(plan: BootPlan, name: string): TierPlan {
+  return plan.tiers.find((tier) => tier.name === name) ?? { name, enabled: true };
+}
+
+function removedStep(input: DiffInput, old: ResolvedTier): TierChange {
+  const dependents = input.before.config.tiers.filter((tier) => old.name in tier.dependsOn && input.after.config.tiers.some((kept) => kept.name === tier.name));
+  const said = dependents.length > 0 ? ` (${dependents.map((tier) => tier.name).join(', ')} depended on it)` : '';
+  const action = `${input.running(old.name) ? 'stop and forget it' : 'forget it'}${said}`;
+  return { tier: old.name, change: 'removed', what: [], action, restart: false, replace: false, gateOff: false, gateOn: false };
+}
+
+function addedStep(input: DiffInput, next: ResolvedTier): TierChange {
+  const gate = gateOf(input.after, next.name);
+  const waits = Object.entries(next.dependsOn).map(([name, condition]) => `${name} ${condition}`);
+  const action = !gate.enabled ? `not started (${gate.gatedBy})` : waits.length > 0 ? `start once ${waits.join(', ')}` : 'start';
+  const what = next.replicas === undefined ? [] : [`replicas ${next.replicas}`];
+  return { tier: next.name, change: 'added', what, action, next, gatedBy: gate.enabled ? undefined : gate.gatedBy, restart: false, replace: false, gateOff: false, gateOn: false };
+}
+
+/** A tier in both: what differs, and what is done about it. */
+function keptStep(input: DiffInput, old: ResolvedTier, next: ResolvedTier): TierChange {
+  const was = gateOf(input.before, old.name);
+  const now = gateOf(input.after, next.name);
+  const running = input.running(old.name);
+  const diff = processDiff(input, old, next);
+  const base = { tier: next.name, next, gatedBy: now.enabled ? undefined : now.gatedBy, restart: false, replace: false, gateOff: false, gateOn: false };
+  const structural = (old.replicas === undefined) !== (next.replicas === undefined);
+  const counted = !structural && old.replicas !== next.replicas;
+  const count = `replicas ${old.replicas} → ${next.replicas}`;
+  if (structural || (counted && !now.enabled)) {
+    const what = [...diff, structural ? (next.replicas === undefined ? 'replicas dropped' : `replicas ${next.replicas} declared`) : count];
+    const action = now.enabled ? 'replace its instances: stop them, start the new ones' : `replace its instances (not started: ${now.gatedBy})`;
+    return { ...base, change: 'changed', what, action, replace: true };
+  }
+  if (was.enabled && !now.enabled) {
+    return { ...base, change: 'changed', what: [`gated off (${now.gatedBy})`, ...diff], action: running ? 'stop it' : 'gate it off', gateOff: true };
+  }
+  const gateOn = !was.enabled && now.enabled;
+  const actions: string[] = [];
+  if (gateOn && !running) actions.push('start it once its dependencies are met');
+  if (diff.length > 0 && running) actions.push('restart it with the new definition');
+  else if (diff.length > 0) actions.push(now.enabled ? 'keep the new definition for its next start (not running)' : `keep the new definition (not started: ${now.gatedBy})`);
+  if (counted) actions.push(`scale ${old.replicas} → ${next.replicas}`);
+  const inPlace = IN_PLACE.filter((field) => differs(old[field], next[field]));
+  if (actions.length === 0) actions.push(inPlace.length > 0 ? `leave it alone (${inPlace.join(', ')} taken as is)` : 'leave it alone');
+  const what = [...(gateOn ? [`no longer gated off (was ${was.gatedBy})`] : []), ...diff, ...(counted ? [count] : [])];
+  const change = gateOn || diff.length > 0 ? 'changed' : counted ? 'scaled' : 'unchanged';
+  return { ...base, change, what, action: actions.join(', '), restart: diff.length > 0 && running, gateOn, ...(counted ? { scaleTo: next.replicas } : {}) };
+}
+
+/** What changed stack-wide that a running land keeps as it booted: said, not applied. */
+function stackNotes(input: DiffInput, steps: readonly TierChange[]): string[] {
+  const { before, after } = input;
+  const notes: string[] = [];
+  if (before.profile !== after.profile) notes.push(`profile: ${before.profile} → ${after.profile}`);
+  const keys = STACK_KEYS.filter((key) => differs(before.config[key], after.config[key]));
+  if (keys.length > 0) notes.push(`${keys.join(', ')}: changed; a running land keeps them as it booted (land down, then land up)`);
+  const telemetry = changedKeys(telemetryEnvOf(before), telemetryEnvOf(after), TELEMETRY_KEYS);
+  if (telemetry.length > 0 || before.config.app !== after.config.app || before.config.version !== after.config.version) {
+    const what = [...telemetry, ...(before.config.app !== after.config.app ? ['app'] : []), ...(before.config.version !== after.config.version ? ['version'] : [])];
+    notes.push(`${names(what)}: land's own telemetry keeps the boot's settings (land down, then land up); tiers started from now on get the new ones`);
+  }
+  const watches = steps.filter((step) => step.next && differs(before.config.tiers.find((tier) => tier.name === step.tier)?.watch, step.next.watch));
+  if (watches.length > 0) notes.push(`watch of ${watches.map((step) => step.tier).join(', ')}: changed; what is watched changes at the next land up`);
+  return notes;
+}
+
+/** The plan: a step per tier of either config (the new config's order, removed tiers after), and the stack's notes. */
+export function diffStack(input: DiffInput): { steps: TierChange[]; notes: string[] } {
+  const old = new Map(input.before.config.tiers.map((tier) => [tier.name, tier]));
+  const steps = input.after.config.tiers.map((next) => {
+    const was = old.get(next.name);
+    return was ? keptStep(input, was, next) : addedStep(input, next);
+  });
+  const kept = new Set(input.after.config.tiers.map((tier) => tier.name));
+  for (const tier of input.before.config.tiers) if (!kept.has(tier.name)) steps.push(removedStep(input, tier));
+  return { steps, notes: stackNotes(input, steps) };
+}
+
+/** The step as the answer gives it (what apply.ts needs besides stays here). */
+export function publicStep({ tier, change, what, action }: TierChange): ApplyStep {
+  return { tier, change, what, action };
+}
