@@ -16,11 +16,6 @@ import { displayPath } from '../config/display-path.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError, oneLine } from '../errors.js';
 import { diffStack, publicStep, type ApplyResult, type TierChange } from './apply-plan.js';
-
-export type { ApplyResult } from './apply-plan.js';
-
-/** `land apply`'s turn in the supervisor's command queue: one apply at a time (no tier has this name: schema.ts). */
-export const APPLY_TURN = '(apply)';
 import { ControlError } from './control-error.js';
 import { ofTier, type Leftovers, type StillRunning } from './left-behind.js';
 import { groupOf, instancesOf, replicaConfig } from './replicas.js';
@@ -29,6 +24,11 @@ import { removeInstance, scaleGroup, type ScaleContext } from './scale.js';
 import type { TierProcess, TierRuntime } from './tier-process.js';
 import { childEnvOf } from './tier-spawn.js';
 import type { StackSnapshot } from './types.js';
+
+export type { ApplyResult } from './apply-plan.js';
+
+/** `land apply`'s turn in the supervisor's command queue: one apply at a time (no tier has this name: schema.ts). */
+export const APPLY_TURN = '(apply)';
 
 /** What apply acts on: the supervisor's tiers and plan, through the same doors as its commands. */
 export interface ApplyContext extends ScaleContext {
