@@ -107,15 +107,22 @@ async function act(ctx: ApplyContext, next: BootPlan, steps: TierChange[]): Prom
   return left;
 }
 
-/** Every tier takes its new definition (nothing that differs for its process is running now); new ones are made. */
+/**
+ * Every tier takes its new definition (nothing that differs for its process is running now), then gates change and
+ * new tiers are made: each of those is a state event the scheduler acts on, with every definition new by then.
+ */
 function redefine(ctx: ApplyContext, next: BootPlan, steps: readonly TierChange[]): void {
   ctx.runtime.plan = next;
   ctx.tiers.regroup(next.config.tiers.map((tier) => tier.name));
+  const made = (step: TierChange) => step.change === 'added' || step.replace;
   for (const step of steps) {
-    const config = step.next;
-    if (!config) continue;
-    if (step.change === 'added' || step.replace) {
-      for (const instance of instancesOf(config)) {
+    if (!step.next || made(step)) continue;
+    for (const tier of ctx.tiers.members(step.tier)) tier.redefine(tier.config.replica === undefined ? step.next : replicaConfig(step.next, tier.config.replica));
+  }
+  for (const step of steps) {
+    if (!step.next) continue;
+    if (made(step)) {
+      for (const instance of instancesOf(step.next)) {
         const tier = ctx.create(instance, step.gatedBy);
         ctx.tiers.add(tier);
         if (step.gatedBy === undefined) tier.setState('pending', `${step.change === 'added' ? 'added to the config' : 'made again'} (${APPLIED})`);
@@ -123,7 +130,6 @@ function redefine(ctx: ApplyContext, next: BootPlan, steps: readonly TierChange[
       continue;
     }
     for (const tier of ctx.tiers.members(step.tier)) {
-      tier.redefine(tier.config.replica === undefined ? config : replicaConfig(config, tier.config.replica));
       if (step.gateOff || (step.gatedBy !== undefined && tier.state === 'disabled' && tier.gatedBy !== step.gatedBy)) tier.regate(step.gatedBy, APPLIED);
       else if (step.gateOn) tier.regate(undefined, `no longer gated off (${APPLIED})`);
     }
