@@ -156,7 +156,7 @@ function keptStep(input: DiffInput, old: ResolvedTier, next: ResolvedTier): Tier
   const actions: string[] = [];
   if (gateOn && !running) actions.push('start it once its dependencies are met');
   if (diff.length > 0 && running) actions.push('restart it with the new definition');
-  else if (diff.length > 0) actions.push(now.enabled ? 'keep the new definition for its next start (not running)' : `keep the new definition (not started: ${now.gatedBy})`);
+  else if (diff.length > 0 && !gateOn) actions.push(now.enabled ? 'keep the new definition for its next start (not running)' : `keep the new definition (not started: ${now.gatedBy})`);
   if (counted) actions.push(`scale ${old.replicas} → ${next.replicas}`);
   const inPlace = IN_PLACE.filter((field) => differs(old[field], next[field]));
   if (actions.length === 0) actions.push(inPlace.length > 0 ? `leave it alone (${inPlace.join(', ')} taken as is)` : 'leave it alone');

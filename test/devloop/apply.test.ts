@@ -51,9 +51,8 @@ describe('land apply', () => {
     const run = await upAndReady(dir, ['db', 'api', 'side', 'old']);
     const before = pids(await status(dir));
 
-    const { old: _old, ...kept } = tiers;
-    const edited = { tiers: { ...kept, api: api('two'), web: { command: child('--say', 'web up'), dependsOn: { api: 'ready' }, ready: { log: 'web up' } } } };
-    writeConfig(dir, edited);
+    const web = { command: child('--say', 'web up'), dependsOn: { api: 'ready' }, ready: { log: 'web up' } };
+    writeConfig(dir, { tiers: { db: tiers.db, api: api('two'), side: tiers.side, web } });
 
     // A dry run prints the plan and changes nothing.
     const dry = await landDone(['apply', '--dry-run'], dir);
