@@ -90,6 +90,10 @@ function parseFlag(url: URL, name: string): boolean {
   throw new ApiFailure('bad-request', `${name}: expected 0 or 1, got ${JSON.stringify(value)}`);
 }
 
+function parseFollow(url: URL): boolean {
+  return parseFlag(url, 'follow');
+}
+
 function parseReplicas(value: string | null): number {
   const count = Number(value);
   if (value === null || !/^\d+$/.test(value)) throw new ApiFailure('bad-request', `replicas: expected a whole number 1..${MAX_REPLICAS}, got ${value === null ? 'nothing' : `"${value}"`}`);
@@ -122,7 +126,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     // The whole stack's lines (or those of the tiers named), merged: `land logs [tier…]`. Always a stream: a
     // stack's recent lines are written as the client takes them.
     const limit = parseLimit(url);
-    const follow = parseFlag(url, 'follow');
+    const follow = parseFollow(url);
     if (parseFormat(url) !== 'ndjson') throw new ApiFailure('bad-request', 'format: expected ndjson (each line names its tier)');
     const selection = stackSelection(control, ctx.records, url.searchParams.getAll('tier'), limit);
     return streamLogs(control, res, ctx.streams, selection, { format: 'ndjson', follow });
@@ -160,7 +164,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     if (method === 'GET' && action === 'logs') {
       const limit = parseLimit(url);
       const format = parseFormat(url);
-      const follow = parseFlag(url, 'follow');
+      const follow = parseFollow(url);
       const selection = tierSelection(control, ctx.records, tier, limit);
       if (follow) return streamLogs(control, res, ctx.streams, selection, { format, follow: true });
       return sendLogs(res, selection, format);
