@@ -141,6 +141,29 @@ describe('land apply', () => {
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 
+  it('a tier the edited profile gates off stops and shows disabled; one it no longer gates off starts', async () => {
+    const tiers = {
+      extra: { command: child('--say', 'extra up'), gate: 'Extra', ready: { log: 'extra up' } },
+      other: { command: child('--say', 'other up'), gate: 'Other', ready: { log: 'other up' } },
+    };
+    const dir = makeProject({ config: { tiers }, profiles: { debug: 'Extra=false\nOther=true\n' } });
+    const run = await upAndReady(dir, ['other']);
+    const before = await status(dir);
+    expect(tierOf(before, 'extra')).toMatchObject({ state: 'disabled', gatedBy: 'Extra=false' });
+
+    writeFileSync(join(dir, 'profiles', 'debug.env'), 'Extra=true\nOther=false\n');
+    const applied = await landDone(['apply'], dir);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/^ {2}~ extra +changed \(no longer gated off \(was Extra=false\); env Extra, Other\): start it once its dependencies are met$/m);
+    expect(applied.stdout).toMatch(/^ {2}~ other +changed \(gated off \(Other=false\); env Extra, Other\): stop it$/m);
+    await waitForTier(dir, 'extra', (tier) => tier.state === 'ready', 'ready');
+    const other = await waitForTier(dir, 'other', (tier) => tier.state === 'disabled', 'disabled');
+    expect(other.reason).toBe('gated off by Other=false (land apply)');
+    await waitUntil(() => !isAlive(tierOf(before, 'other').pid!), 10_000, 'the gated-off tier to exit');
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
+
   it('a changed count of replicas scales the tier, keeping the replicas that stay', async () => {
     const reports = join(makeProject({ config: { tiers: {} } }), 'reports');
     const web = (replicas: number) => ({ command: ['node', CHILD, '--report-env', reports, '--say', 'web up'], replicas, ready: { log: 'web up' } });
