@@ -18,6 +18,7 @@ import type { MemoryWatch } from './memory-watch.js';
 import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
 import { restartEvery } from './restart-all.js';
+import { Schedules } from './schedule.js';
 import { scaleGroup } from './scale.js';
 import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-leftovers.js';
 import { startWave } from './spawn-wave.js';
@@ -66,6 +67,7 @@ export class Supervisor implements SupervisorControl {
   private readonly tiers: TierSet;
   private readonly runtime: TierRuntime;
   private readonly changes: ChangeWatcher;
+  private readonly schedules: Schedules;
   /**
    * Loaded when a tier with `limits.memory` starts (as chokidar for `watch`): every `land up` loads the up-stack
    * chunk, and a stack that never runs a limited tier neither loads nor samples anything for it.
@@ -116,6 +118,7 @@ export class Supervisor implements SupervisorControl {
       emit: (event) => this.emit(event),
       stopping: () => this.shuttingDown,
     });
+    this.schedules = new Schedules({ tiers: this.tiers, emit: (event) => this.emit(event), stopping: () => this.shuttingDown });
   }
 
   get bootId(): string {
@@ -128,6 +131,8 @@ export class Supervisor implements SupervisorControl {
 
   /** Begin the boot: every tier whose dependencies are met starts now, the rest as their dependencies get there. */
   start(): void {
+    // Scheduled tiers wait for their times (schedule.ts): set so before a scheduling pass could start them.
+    if (!this.shuttingDown) this.schedules.start();
     this.booted = true;
     // A `land down` that reached the control socket before the start: nothing starts (stopAll marks them stopped).
     if (this.shuttingDown) return;
@@ -237,7 +242,8 @@ export class Supervisor implements SupervisorControl {
     const { group, replica } = tier.config;
     const watch = this.changes.statusOf(groupOf(tier.config), tier);
     const memory = tier.memoryStatus(this.memory?.sampleOf(tier));
-    return { ...tier.snapshot(), ...(group === undefined ? {} : { group, replica }), ...(watch ? { watch } : {}), ...(memory ? { memory } : {}) };
+    const schedule = this.schedules.statusOf(tier);
+    return { ...tier.snapshot(), ...(group === undefined ? {} : { group, replica }), ...(watch ? { watch } : {}), ...(memory ? { memory } : {}), ...(schedule ? { schedule } : {}) };
   }
 
   logs(name: string, limit?: number): LogEntry[] {
@@ -267,7 +273,7 @@ export class Supervisor implements SupervisorControl {
   /** Resolves with what this stop gave up on (each life it ended says its own: not another command's). */
   stopTier(name: string): Promise<StillRunning[]> {
     return this.queued(name, 'stop', async () => {
-      const tiers = this.tiers.resolve(name).filter((tier) => tier.running || tier.state === 'backoff');
+      const tiers = this.tiers.resolve(name).filter((tier) => tier.running || tier.state === 'backoff' || tier.state === 'scheduled');
       if (tiers.length === 0) throw new ControlError('not-running', `${name} is not running (${this.tiers.resolve(name)[0]!.state})`);
       return (await Promise.all(tiers.map(async (tier) => ofTier(tier.name, await tier.stop())))).flat();
     });
@@ -344,6 +350,7 @@ export class Supervisor implements SupervisorControl {
   private async stopAll(reason: string): Promise<void> {
     this.emit({ type: 'shutdown', phase: 'begin', reason, at: Date.now() });
     this.memory?.close();
+    this.schedules.close();
     await this.changes.close();
     const ordered = this.tiers.all();
     const stopping = new Map<string, Promise<void>>();
