@@ -2,7 +2,7 @@
  * A tier's `schedule`: a cron expression (croner's syntax: five fields, or six with seconds first; `@hourly`, …)
  * checked when the config loads, and what it cannot go with. The runs themselves: src/supervisor/schedule.ts.
  */
-import { Cron } from 'croner';
+import { croner } from './croner.js';
 import * as z from 'zod/mini';
 
 export const SCHEDULE_EXAMPLE = "'*/5 * * * *'";
@@ -11,7 +11,7 @@ export const SCHEDULE_EXAMPLE = "'*/5 * * * *'";
 export function scheduleProblem(expression: string): string | undefined {
   if (expression.trim() === '') return 'an empty expression';
   try {
-    const cron = new Cron(expression, { paused: true });
+    const cron = new (croner().Cron)(expression, { paused: true });
     const next = cron.nextRun();
     cron.stop();
     return next === null ? 'it never matches a time to come' : undefined;

@@ -299,13 +299,13 @@ export function exportSystemd(exported: ExportModel): EngineExport {
   }
   files.push({ name: `${model.app}.target`, content: targetFile(model, warnings, timers) });
   const secretFiles = files.filter((file) => file.secret).map((file) => file.name);
-  const timers = files.some((file) => file.name.endsWith('.timer')) ? ' *.timer' : '';
+  const timerGlob = files.some((file) => file.name.endsWith('.timer')) ? ' *.timer' : '';
   return {
     engine: 'systemd',
     files,
     warnings: groupWarnings(warnings),
     next: [
-      `install -m 0644 *.service${timers} ${model.app}.target /etc/systemd/system/`,
+      `install -m 0644 *.service${timerGlob} ${model.app}.target /etc/systemd/system/`,
       ...(secretFiles.length > 0 ? [`install -d -m 0700 ${secretsDir(model.app)} && install -m 0600 ${secretFiles.join(' ')} ${secretsDir(model.app)}/`] : []),
       `systemctl daemon-reload && systemctl enable --now ${model.app}.target`,
     ],

@@ -59,20 +59,23 @@ function restartOf(app: App, notes: string[]): Record<string, unknown> {
   const result: Record<string, unknown> = { policy: app.autorestart === false ? 'never' : 'always' };
   if (typeof app.max_restarts === 'number' && app.max_restarts >= 0) result.maxRestarts = app.max_restarts;
   else if (app.autorestart !== false) notes.push("max_restarts: pm2 gives up after 16 restarts in a row under min_uptime; land's budget is restart.maxRestarts (5 by default), reset after resetAfterMs up");
-  const minUptime = milliseconds(app.min_uptime);
+  const minUptime = msOf(app, 'min_uptime', notes);
   if (minUptime !== undefined) result.resetAfterMs = minUptime;
-  const delay = milliseconds(app.restart_delay);
-  const exponential = milliseconds(app.exp_backoff_restart_delay);
+  const delay = msOf(app, 'restart_delay', notes);
+  const exponential = msOf(app, 'exp_backoff_restart_delay', notes);
   // pm2's exponential delay grows from its value up to 15 s; a fixed restart_delay is the same every time.
   if (exponential !== undefined) result.backoff = { initialMs: exponential, maxMs: Math.max(exponential, 15_000) };
   else if (delay !== undefined) result.backoff = { initialMs: delay, maxMs: delay };
   return result;
 }
 
-/** A duration pm2 reads in milliseconds (a number, or a string such as "10s"? pm2 takes numbers): > 0, else undefined. */
-function milliseconds(value: unknown): number | undefined {
+/** A duration in milliseconds (a number, or its digits as a string) > 0; anything else given is said and left out. */
+function msOf(app: App, key: string, notes: string[]): number | undefined {
+  const value = app[key];
   const ms = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  return typeof ms === 'number' && Number.isInteger(ms) && ms > 0 ? ms : undefined;
+  if (typeof ms === 'number' && Number.isInteger(ms) && ms > 0) return ms;
+  if (value !== undefined) notes.push(`${key} ${show(value)}: expected a whole number of milliseconds > 0: left out`);
+  return undefined;
 }
 
 /** watch / ignore_watch / watch_delay → watch (paths relative to the tier's cwd, as pm2's). */
@@ -86,7 +89,7 @@ function watchOf(app: App, notes: string[]): unknown {
   }
   if (watch === true) notes.push('watch: true: pm2 watches the app\'s folder; here every file under the tier\'s cwd ("**"; node_modules, .git and .land never)');
   const ignore = typeof app.ignore_watch === 'string' ? [app.ignore_watch] : Array.isArray(app.ignore_watch) ? app.ignore_watch.map(String) : [];
-  const debounceMs = milliseconds(app.watch_delay);
+  const debounceMs = msOf(app, 'watch_delay', notes);
   if (ignore.length === 0 && debounceMs === undefined) return paths.length === 1 ? paths[0] : paths;
   return { paths, ...(ignore.length > 0 ? { ignore } : {}), ...(debounceMs !== undefined ? { debounceMs } : {}) };
 }
@@ -143,7 +146,7 @@ function convertApp(app: App, name: string, label: string): DraftTier | string {
     if (bytes !== undefined) config.limits = { memory: app.max_memory_restart };
     else notes.push(`max_memory_restart ${show(app.max_memory_restart)}: not a size of at least 1M: left out`);
   }
-  const kill = milliseconds(app.kill_timeout);
+  const kill = msOf(app, 'kill_timeout', notes);
   if (kill !== undefined) config.stop = { timeoutMs: kill };
   scheduleOf(app, config, name, notes);
   for (const [key, value] of Object.entries(app)) {

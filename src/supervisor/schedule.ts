@@ -5,9 +5,10 @@
  * also waits for the tier's dependencies: at a time they are not met, it is skipped. A run's end, even a failure,
  * goes back to `scheduled` (tier-stop.ts afterExit): no restart policy re-runs it, and it never ends the stack.
  * `land stop` pauses the schedule (`stopped`); `land start` runs it now, and the schedule goes on after that run.
- * croner keeps the times: one timer per scheduled tier, none in a stack without one.
+ * croner keeps the times: one timer per scheduled tier; a stack without one loads no croner (config/croner.ts).
  */
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
+import { croner } from '../config/croner.js';
 import { dependenciesMet } from './dependency-gates.js';
 import { clockTime } from './schedule-note.js';
 import type { TierProcess } from './tier-process.js';
@@ -39,7 +40,7 @@ export class Schedules {
       const expression = tier.config.schedule;
       if (expression === undefined) continue;
       // unref: the timer never keeps land alive; the shutdown stops it anyway.
-      const cron = new Cron(expression, { unref: true }, () => this.fire(tier, cron));
+      const cron: Cron = new (croner().Cron)(expression, { unref: true }, () => this.fire(tier, cron));
       this.jobs.set(tier.name, { cron, status: { expression, runs: 0, skipped: 0 } });
       if (tier.state === 'pending') tier.setState('scheduled', `waiting for its first time (${expression})`);
     }

@@ -28,9 +28,9 @@ describe('pm2 → land', () => {
 
   it('says what it cannot map: instances "max", a bad cron_restart, a size pm2 reads but land refuses, unknown keys', () => {
     const [tier] = draft([{ name: 'web', script: 'a.js', instances: 'max', cron_restart: '99 * * * *', autorestart: false, max_memory_restart: '512K', wait_ready: true }]).tiers;
-    expect(tier!.config).not.toHaveProperty('replicas');
-    expect(tier!.config).not.toHaveProperty('schedule');
-    expect(tier!.config).not.toHaveProperty('limits');
+    expect(tier!.config.replicas).toBeUndefined();
+    expect(tier!.config.schedule).toBeUndefined();
+    expect(tier!.config.limits).toBeUndefined();
     expect(tier!.notes).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^instances "max": land runs a whole number 1\.\.64 of replicas/),
@@ -70,7 +70,7 @@ describe('pm2 → land', () => {
     const config = parseLandConfig(Object.fromEntries([['tiers', Object.fromEntries(result.tiers.map((tier) => [tier.name, tier.config]))]]), 'x');
     expect(config.tiers.web).toMatchObject({ watch: '**', replicas: 3, limits: { memory: '1G' } });
     expect(config.tiers.job).toMatchObject({ schedule: '0 * * * *' });
-    expect(config.tiers.job).not.toHaveProperty('replicas');
+    expect(config.tiers.job!.replicas).toBeUndefined();
   });
 
   it('refuses what is no ecosystem file, in one line naming it', () => {
