@@ -18,7 +18,7 @@ async function status(dir: string): Promise<StackSnapshot> {
 const tierOf = (snapshot: StackSnapshot, name: string) => snapshot.tiers.find((tier) => tier.name === name)!;
 
 /** The job's lines of the plain output, in order: what it spawned and each of its transitions. */
-const jobLines = (stdout: string) => stdout.split('\n').filter((line) => /^job: (spawned pid|\w+ → \w+)/.test(line));
+const jobLines = (stdout: string) => stdout.split('\n').filter((line) => /^mountain +\| job: (spawned pid|\w+ → \w+)/.test(line));
 
 describe.concurrent('scheduled tiers', () => {
   it('runs at each time, a failed run does not stop the stack nor re-run, and status shows the last run and the next', { timeout: 60_000 }, async () => {
@@ -68,6 +68,7 @@ describe.concurrent('scheduled tiers', () => {
     await run.exited;
     // Each spawn comes after the last run went back to scheduled (or stopped, at the shutdown).
     const lines = jobLines(run.stdout);
+    expect(lines.filter((line) => line.includes('spawned pid')).length).toBeGreaterThanOrEqual(2);
     let running = false;
     for (const line of lines) {
       if (line.includes('spawned pid')) {
@@ -102,7 +103,7 @@ describe.concurrent('scheduled tiers', () => {
     expect(job.state).toBe('scheduled');
     expect(new Date(job.schedule!.nextRunAt!).getMonth()).toBe(0);
     expect((await landDone(['start', 'job'], dir)).code).toBe(0);
-    await run.waitFor(/job \| job ran[^]*job: \w+ → scheduled \(waiting for its next time/);
+    await run.waitFor(/job +\| job ran[^]*job: \w+ → scheduled \(waiting for its next time/);
     job = tierOf(await status(dir), 'job');
     expect(job).toMatchObject({ state: 'scheduled', lastExit: { code: 0 }, schedule: { runs: 0 } });
     expect((await landDone(['stop', 'job'], dir)).code).toBe(0);
