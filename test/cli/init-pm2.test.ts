@@ -70,8 +70,8 @@ describe.concurrent('land init from a PM2 ecosystem file', () => {
     expect(config).toContain("watch: { paths: ['src'], ignore: ['src/generated'] }");
     expect(config).toContain("limits: { memory: '300M' }");
     expect(config).toContain('stop: { timeoutMs: 3000 }');
-    expect(config).toContain("schedule: '*/2 * * * * *'");
-    expect(config).toContain(String.raw`command: 'node -p "\'report\' + \'-ran\'"',` + '\n      shell: true,');
+    // The job: cron_restart with autorestart false; its args string needs a shell.
+    expect(config).toContain(String.raw`report: { command: 'node -p "\'report\' + \'-ran\'"', shell: true, schedule: '*/2 * * * * *' }`);
     expect(config).toContain("command: ['python3', '-u', 'worker.py', '--queue', 'mail']");
     expect(config).toContain("defaultProfile: 'default'");
     // What has no equivalent, in comments.
@@ -100,7 +100,7 @@ describe.concurrent('land init from a PM2 ecosystem file', () => {
     const fromJson = await landDone(['init'], json);
     expect(fromJson.code, fromJson.stderr).toBe(0);
     const text = readFileSync(join(json, 'land.config.ts'), 'utf8');
-    expect(text).toContain("server: {\n      command: ['node', 'server.js']");
+    expect(text).toContain("server: { command: ['node', 'server.js'], env: { A: '2' }");
     // env_staging sets A, which the app's env sets otherwise: a profile would lose to the tier's env.
     expect(text).toMatch(/\/\/ env_staging: no profile \(A is in an app's env too.*\): set A for it by hand/);
     expect(existsSync(join(json, 'profiles'))).toBe(false);
