@@ -92,7 +92,8 @@ const result = await build({
   // jiti: only for a .ts config the compile cache declines, with files of its own; react-devtools-core: ink's
   // optional development hook. esbuild's API is bundled (into the config compile's chunk) and drives the platform
   // binary land depends on (src/config/typescript/compile.ts).
-  external: ['jiti', 'react-devtools-core'],
+  // croner: only for a stack with a scheduled tier, through require (src/config/croner.ts).
+  external: ['jiti', 'react-devtools-core', 'croner'],
   plugins: [reactProductionBuilds, inkOverrides, noTopLevelAwait],
   logLevel: 'warning',
   metafile: true,

@@ -31,13 +31,16 @@ function failureReason(tier: TierSnapshot): string {
  * signal too, and is no failure.
  */
 function failed(tier: TierSnapshot): boolean {
+  // A scheduled tier's run, even a failed one, is not the stack's start: it runs again at its next time.
+  if (tier.schedule) return false;
   if (tier.state === 'failed' || tier.state === 'crashed') return true;
   const crash = tier.history.findLast((step) => step.state === 'crashed');
   return crash !== undefined && (tier.readyAt === undefined || tier.readyAt < crash.at);
 }
 
 function settled(tier: TierSnapshot): boolean {
-  if (SETTLED.has(tier.state)) return true;
+  // A scheduled tier never holds the stack up: it runs at its times, not at the start.
+  if (SETTLED.has(tier.state) || tier.schedule) return true;
   // Completed (a one-shot), or completed and about to run again (`restart: always`).
   return (tier.state === 'exited' || tier.state === 'backoff') && tier.lastExit !== undefined && clean(tier.lastExit);
 }

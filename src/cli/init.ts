@@ -1,11 +1,11 @@
 /**
- * `land init`: write a land.config.ts from a process-compose.yaml or a Procfile, or a starter when there is neither,
- * then check that it loads.
+ * `land init`: write a land.config.ts from a process-compose.yaml, a PM2 ecosystem file or a Procfile, or a starter
+ * when there is none, then check that it loads.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
-import { loadConfig } from '../config/load.js';
+import { importConfigWithin, loadConfig } from '../config/load.js';
 import { CONFIG_FILE_NAMES, PROCFILE_NAMES } from '../config/locate.js';
 import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { InputError, oneLine } from '../errors.js';
@@ -21,8 +21,11 @@ export interface InitOptions {
   force?: boolean;
 }
 
+/** PM2's ecosystem file, as `pm2 init` names it (and as `pm2 start` takes it): its code runs, as a land config's does. */
+const PM2_FILES = ['ecosystem.config.js', 'ecosystem.config.cjs', 'ecosystem.config.mjs', 'ecosystem.config.json'];
+
 /** Looked for in the current folder, in this order, when --from is not given. */
-const SOURCES = ['process-compose.yaml', 'process-compose.yml', ...PROCFILE_NAMES];
+const SOURCES = ['process-compose.yaml', 'process-compose.yml', ...PM2_FILES, ...PROCFILE_NAMES];
 
 /** The file to convert, or undefined when there is none here (a starter is written then). */
 function findSource(options: InitOptions): string | undefined {
@@ -39,8 +42,39 @@ async function draftFrom(file: string, procfile: boolean): Promise<DraftConfig> 
   const label = path.basename(file);
   const text = readFileSync(file, 'utf8');
   if (!procfile && /\.ya?ml$/i.test(file)) return (await import('../migrate/from-process-compose.js')).draftFromProcessCompose(text, label);
+  if (!procfile && /\.(c?js|mjs|json)$/i.test(file)) return (await import('../migrate/from-pm2.js')).draftFromPm2(await readEcosystem(file, label, text), label);
   const { basePort } = await import('../procfile/stack.js');
   return (await import('../migrate/from-procfile.js')).draftFromProcfile(text, label, basePort(path.dirname(file)));
+}
+
+/**
+ * What a PM2 ecosystem file exports: a .js, .cjs or .mjs file is run as land runs its own JavaScript config (node's
+ * import, bounded by LAND_CONFIG_TIMEOUT_MS: a top-level await that never settles fails with a line naming it).
+ */
+async function readEcosystem(file: string, label: string, text: string): Promise<unknown> {
+  if (!/\.json$/i.test(file)) return importConfigWithin(file, label);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InputError(`${label}: not valid JSON: ${oneLine(error)}`);
+  }
+}
+
+/** The draft's other files (pm2's profiles) beside the config, never over one that is there: what was written and kept. */
+function writeFiles(draft: DraftConfig, dir: string): { written: string[]; kept: string[] } {
+  const written: string[] = [];
+  const kept: string[] = [];
+  for (const [name, text] of Object.entries(draft.files ?? {})) {
+    const file = path.resolve(dir, name);
+    if (existsSync(file)) {
+      kept.push(name);
+      continue;
+    }
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text, { flag: 'wx' });
+    written.push(name);
+  }
+  return { written, kept };
 }
 
 /** Loads what init wrote: a config that does not load is a failure of init, not left for `land up` to find. */
@@ -84,12 +118,15 @@ export async function initCommand(options: InitOptions): Promise<number> {
   }
   const draft = await draftFrom(source, options.procfile !== undefined);
   writeFileSync(output, renderConfig(draft));
+  const files = writeFiles(draft, path.dirname(output));
   await proveLoads(output);
   const notes = draft.notes.length + draft.tiers.reduce((sum, tier) => sum + tier.notes.length, 0);
   process.stdout.write(
     `land: wrote ${displayPath(output)} from ${displayPath(source)}: ${draft.tiers.length} tier${draft.tiers.length === 1 ? '' : 's'} ` +
       `(${draft.tiers.map((tier) => tier.name).join(', ')}); ${notes} note${notes === 1 ? '' : 's'} in comments on what maps differently.\n` +
       'land: read them, then `land check` and `land up`.\n' +
+      (files.written.length > 0 ? `land: also wrote ${files.written.join(', ')}.\n` : '') +
+      (files.kept.length > 0 ? `land: kept ${files.kept.join(', ')} as they were (already there): compare them with ${displayPath(source)}.\n` : '') +
       notStartedLine(draft, displayPath(source)),
   );
   return 0;

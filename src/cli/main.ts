@@ -215,8 +215,8 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
 
   program
     .command('init')
-    .description('write a land.config.ts from a process-compose.yaml or a Procfile (what cannot be mapped is said in comments), or a starter when there is neither')
-    .option('--from <file>', 'the file to convert (default: process-compose.yaml, process-compose.yml, Procfile.dev or Procfile here)')
+    .description('write a land.config.ts from a process-compose.yaml, a PM2 ecosystem file or a Procfile (what cannot be mapped is said in comments), or a starter when there is none')
+    .option('--from <file>', 'the file to convert (default: process-compose.yaml/.yml, ecosystem.config.js/.cjs/.mjs/.json, Procfile.dev or Procfile here)')
     .addOption(new Option('-f, --procfile <file>', 'a Procfile to convert, whatever its name').conflicts('from'))
     .option('-o, --output <file>', 'where to write, relative to the source file', 'land.config.ts')
     .option('--force', 'overwrite an existing config')

@@ -4,6 +4,7 @@ import { formatSize } from '../config/size.js';
 import { describeReceiver } from '../receiver/describe.js';
 import { formatDuration } from '../tui/format.js';
 import { describeChange } from '../watch/describe.js';
+import { nextRunText, runsText } from '../supervisor/schedule-note.js';
 
 const ALIVE = new Set(['starting', 'ready', 'stopping']);
 
@@ -24,7 +25,7 @@ function row(tier: TierSnapshot, now: number): string[] {
     tier.state === 'disabled' ? '-' : String(tier.restarts),
     tier.timeToReadyMs !== undefined ? formatDuration(tier.timeToReadyMs) : '-',
     exitText(tier.lastExit),
-    tier.reason.replace(/\s+/g, ' ') + changeNote(tier) + memoryNote(tier) + daemonNote(tier),
+    tier.reason.replace(/\s+/g, ' ') + changeNote(tier) + memoryNote(tier) + daemonNote(tier) + scheduleNote(tier, now),
   ];
 }
 
@@ -41,6 +42,12 @@ function memoryNote(tier: TierSnapshot): string {
   // The life's leader: a daemon tier's launcher (its PID column shows the daemon's).
   if (!last || last.pid === undefined || last.pid !== (tier.daemon?.launcher ?? tier.pid)) return '';
   return ` · after a restart over its memory limit (${formatSize(last.used)} > ${formatSize(tier.memory!.limit)})`;
+}
+
+/** A scheduled tier: when it runs next, and how many runs it made and skipped (its last run's exit: LAST EXIT). */
+function scheduleNote(tier: TierSnapshot, now: number): string {
+  if (!tier.schedule) return '';
+  return [nextRunText(tier.schedule, now), runsText(tier.schedule, now)].filter(Boolean).map((part) => ` · ${part}`).join('');
 }
 
 /** A daemon tier: whose pid the PID column shows (its launcher's while it runs, then its daemon's). */

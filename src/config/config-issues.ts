@@ -5,7 +5,8 @@
 import * as z from 'zod/mini';
 import { InputError } from '../errors.js';
 import { redactText } from './redact.js';
-import { daemonDependencyIssues, landConfigSchema } from './schema.js';
+import { daemonDependencyIssues } from './cross-tier.js';
+import { landConfigSchema } from './schema.js';
 import { HIDDEN, looksSecret } from './secrets.js';
 import type { LandConfig } from './types.js';
 

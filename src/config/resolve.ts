@@ -86,7 +86,8 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
     ready: resolveReady(tier.ready),
     liveness: resolveLiveness(tier.liveness),
     restart: {
-      policy: tier.restart?.policy ?? restart.policy,
+      // A scheduled tier's failed run waits for its next time (the schema refuses another policy with schedule).
+      policy: tier.schedule !== undefined ? 'never' : (tier.restart?.policy ?? restart.policy),
       maxRestarts: tier.restart?.maxRestarts ?? restart.maxRestarts,
       backoff: {
         initialMs: tier.restart?.backoff?.initialMs ?? restart.backoff.initialMs,
@@ -102,6 +103,7 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
   if (tier.port !== undefined) resolved.port = tier.port;
   if (tier.watch !== undefined) resolved.watch = resolveWatch(tier.watch);
   if (tier.exitWith === true) resolved.exitWith = true;
+  if (tier.schedule !== undefined) resolved.schedule = tier.schedule;
   if (tier.daemon === true) resolved.daemon = {};
   else if (typeof tier.daemon === 'object') resolved.daemon = { pidFile: path.resolve(resolved.cwd, tier.daemon.pidFile) };
   const memory = tier.limits?.memory === undefined ? undefined : parseSize(tier.limits.memory);

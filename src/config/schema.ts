@@ -6,6 +6,7 @@ import { parseSize, sizeExpectation } from './size.js';
 import { MAX_REPLICAS, MAX_TIER_NAME } from './limits.js';
 import { RESERVED_RULE } from './reserved.js';
 import { TIER_NAME_RULE, tierNameProblem } from './tier-name.js';
+import { checkScheduledTier, scheduleSchema } from './schedule.js';
 
 /*
  * Every message here starts with what was expected; `parseLandConfig` adds the file, the key path and what was
@@ -280,6 +281,7 @@ const tierSchema = (lazyOptional: OptionalOf) =>
         port: lazyOptional(() => wholeNumber('a port 1..65535', 1, 65535)),
         watch: lazyOptional(watchSchema),
         exitWith: z.optional(flag),
+        schedule: lazyOptional(scheduleSchema),
         daemon: lazyOptional(() =>
           z.union([flag, z.strictObject({ pidFile: nonEmptyString('a file path') }, { error: 'expected { pidFile }' })], {
             error: "expected true, false or { pidFile: 'path' }",
@@ -288,7 +290,7 @@ const tierSchema = (lazyOptional: OptionalOf) =>
       },
       { error: 'expected a tier object with at least a command' },
     )
-    .check(z.superRefine(checkShellCommand), z.superRefine(checkReplicaPorts));
+    .check(z.superRefine(checkShellCommand), z.superRefine(checkReplicaPorts), z.superRefine(checkScheduledTier));
 
 /** Every replica's port (`port + n - 1`) must be a port too. */
 function checkReplicaPorts(tier: { port?: number; replicas?: number }, ctx: z.core.$RefinementCtx): void {
@@ -298,34 +300,6 @@ function checkReplicaPorts(tier: { port?: number; replicas?: number }, ctx: z.co
     ctx.addIssue({ code: 'custom', message: `expected a base port that leaves room for ${tier.replicas} replicas (the last would be ${last})`, path: ['port'] });
   }
 }
-
-/**
- * A daemon tier never completes (its daemon's end has no exit code: a failure unless land stopped it), so a
- * dependent waiting for it to be `completed` would never start. Read from the raw input, apart from the schema: a
- * refinement of the tiers record would not run while any tier has an error of its own, and `land check` lists
- * every problem.
- */
-export function daemonDependencyIssues(input: unknown): z.core.$ZodIssue[] {
-  const tiers = isRecord(input) ? input.tiers : undefined;
-  if (!isRecord(tiers)) return [];
-  const issues: z.core.$ZodIssue[] = [];
-  for (const [name, tier] of Object.entries(tiers)) {
-    const dependsOn = isRecord(tier) ? tier.dependsOn : undefined;
-    if (!isRecord(dependsOn)) continue;
-    for (const [dependency, condition] of Object.entries(dependsOn)) {
-      const target = tiers[dependency];
-      if (condition !== 'completed' || !isRecord(target) || !isDaemon(target.daemon)) continue;
-      const message = `expected started or ready: ${dependency} is a daemon tier (daemon: true), which never completes`;
-      issues.push({ code: 'custom', message, path: ['tiers', name, 'dependsOn', dependency], params: { got: JSON.stringify(condition) } });
-    }
-  }
-  return issues;
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** `daemon: true` or `daemon: { pidFile }`, as given (not yet validated). */
-const isDaemon = (value: unknown): boolean => value === true || isRecord(value);
 
 /** At least one tier, each named so that it can live in event names, env values and file names. */
 function checkTierNames(tiers: Record<string, unknown>, ctx: z.core.$RefinementCtx): void {

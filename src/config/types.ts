@@ -81,6 +81,11 @@ export interface TierConfig {
    * (systemd's PIDFile=), relative to `cwd`: how land names a daemon it could not follow otherwise.
    */
   daemon?: boolean | { pidFile: string };
+  /**
+   * A cron expression (`'0 3 * * *'`: 03:00 every day; six fields: seconds first): the tier is a job land runs at
+   * each time it matches while the stack runs, never two runs at once (src/supervisor/schedule.ts).
+   */
+  schedule?: string;
 }
 
 /** Restart on change (src/watch/). */
@@ -154,6 +159,8 @@ export interface ResolvedTier {
   watch?: ResolvedWatch;
   /** `exitWith: true` in the config. */
   exitWith?: true;
+  /** The cron expression of a scheduled tier (its restart policy is then never). */
+  schedule?: string;
   /** Set on a replica's own copy: the tier it belongs to and its number (1-based). */
   group?: string;
   replica?: number;

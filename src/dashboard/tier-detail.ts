@@ -84,7 +84,9 @@ export function tierDetail(
     cwd: tier.cwd,
     ready: describeProbe(tier.ready, 'alive for 150 ms (no probe)'),
     liveness,
-    restart: `${policy}, at most ${maxRestarts} restarts, backoff ${backoff.initialMs} ms doubling to ${backoff.maxMs} ms, reset after ${resetAfterMs} ms healthy`,
+    restart: tier.schedule !== undefined
+      ? `schedule ${tier.schedule}: run at each of its times, one run at a time (a time that comes while one runs is skipped); a failed run waits for the next`
+      : `${policy}, at most ${maxRestarts} restarts, backoff ${backoff.initialMs} ms doubling to ${backoff.maxMs} ms, reset after ${resetAfterMs} ms healthy`,
     stop: `${tier.stop.command ? `stop command ${redactArgs(tier.stop.command).join(' ')}` : tier.stop.signal}, then SIGKILL to the whole tree after ${tier.stop.timeoutMs} ms`,
     ...(tier.daemon ? { daemon: describeDaemon(tier.daemon) } : {}),
     ...(tier.limits ? { limits: `memory ${formatSize(tier.limits.memory)} for the whole tree, restarted when over it 2 s in a row` } : {}),

@@ -15,6 +15,7 @@ import { formatSize } from '../config/size.js';
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 import { caseSafeStems } from './names.js';
+import { cronJobSchedule } from './schedule.js';
 import { describeProbe, seconds } from './probes.js';
 import { execArgv } from './secret-words.js';
 import {
@@ -112,9 +113,23 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
     stop_signal: tier.stop.signal,
     stop_grace_period: `${tier.stop.timeoutMs}ms`,
     ...(tier.limits ? { mem_limit: binarySize(tier.limits.memory, ['k', 'm', 'g']) } : {}),
+    ...(tier.schedule !== undefined ? { profiles: [scheduledProfile(tier, warn)] } : {}),
     labels: { 'land.tier': tier.tier, 'land.profile': model.profile, 'land.boot_id': model.deployId },
   });
   return entry;
+}
+
+/**
+ * Compose has no scheduler: a scheduled tier's service goes into the Compose profile `scheduled`, which `docker
+ * compose up` leaves out, for the host's crontab (or a systemd timer) to run at its times (a warning says how).
+ */
+function scheduledProfile(tier: ExportTier, warn: (text: string) => void): string {
+  const cron = cronJobSchedule(tier.schedule!);
+  // crontab's five fields, as a CronJob's (seconds dropped, said); an expression without them is shown as it is.
+  const line = `${'schedule' in cron ? cron.schedule : tier.schedule} docker compose -f ${COMPOSE_FILE} run --rm ${tier.name}`;
+  const note = 'schedule' in cron && cron.note ? `; ${cron.note.replace('a CronJob', 'crontab')}` : '';
+  warn(`schedule ${JSON.stringify(tier.schedule)} not mapped: Compose has no scheduler; the service is in the profile "scheduled", which \`docker compose up\` does not start: run it from the host's crontab (\`${line}\`)${note}`);
+  return 'scheduled';
 }
 
 /** A tier's secrets file, by its file stem (names.ts `caseSafeStems`: its name unless another differs only in case). */

@@ -39,6 +39,7 @@ import type { ProbeSpec } from '../config/types.js';
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 import { dnsName, tierLabels } from './names.js';
+import { cronJob } from './cron-job.js';
 
 type Json = Record<string, unknown>;
 
@@ -163,6 +164,7 @@ function workload(stack: Stack, tier: ExportTier, image: string, warn: (text: st
   const metadata = { name: dnsName(stack.model.app, stack.label(tier.name)), labels: labels(stack, tier) };
   const template = { metadata: { labels: labels(stack, tier) }, spec: podSpec(stack, tier, image, warn) };
   const { restart } = tier;
+  if (tier.schedule !== undefined) return cronJob(tier.schedule, metadata, template, warn);
   if (tier.oneShot) {
     (template.spec as Json).restartPolicy = restart.policy === 'never' ? 'Never' : 'OnFailure';
     return { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: { backoffLimit: restart.policy === 'never' ? 0 : restart.maxRestarts, template } };

@@ -76,6 +76,8 @@ export interface ExportTier {
    * the file that names it (systemd's PIDFile=).
    */
   daemon?: { pidFile?: string };
+  /** A scheduled tier's cron expression: a timer, a CronJob, or a warning (schedule.ts beside this file). */
+  schedule?: string;
 }
 
 export interface ExportModel {
@@ -188,6 +190,7 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
   if (tier.description !== undefined) exported.description = tier.description;
   if (tier.exitWith) exported.exitWith = true;
   if (tier.daemon) exported.daemon = { ...tier.daemon };
+  if (tier.schedule !== undefined) exported.schedule = tier.schedule;
   if (tier.ready !== undefined) exported.ready = tier.ready;
   if (tier.liveness !== undefined) exported.liveness = tier.liveness;
   const readyCheck = checkOf(tier.ready, 'READY', secrets);

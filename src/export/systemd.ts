@@ -26,6 +26,7 @@ import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 import { caseSafeStems } from './names.js';
 import { grepPattern } from './grep-pattern.js';
+import { timerFor } from './systemd-timer.js';
 import { describeProbe, seconds, untilPasses } from './probes.js';
 import { hasSecret, isSecretRef, shellWords, wordText, type Word } from './secret-words.js';
 import {
@@ -130,16 +131,17 @@ function serviceLines(model: SystemdModel, tier: ExportTier, warn: (text: string
   const lines = [
     '[Service]',
     ...(tier.daemon ? ['# daemon: the start is done once the launcher has exited 0; the unit runs while its processes do'] : []),
-    tier.oneShot ? 'Type=oneshot' : tier.daemon ? 'Type=forking' : 'Type=exec',
+    tier.oneShot || tier.schedule !== undefined ? 'Type=oneshot' : tier.daemon ? 'Type=forking' : 'Type=exec',
     // systemd's own way to name a daemon, as land's: a path as is (PIDFile= takes no quotes), specifiers escaped.
     ...(tier.daemon?.pidFile && !tier.oneShot ? [`PIDFile=${tier.daemon.pidFile.replace(/%/g, '%%')}`] : []),
-    ...(tier.oneShot ? ['RemainAfterExit=yes'] : []),
+    // A scheduled tier's unit must become inactive after each run, for its timer to start it again.
+    ...(tier.oneShot && tier.schedule === undefined ? ['RemainAfterExit=yes'] : []),
     // A path as is (WorkingDirectory= takes no quotes), specifiers escaped.
     `WorkingDirectory=${tier.cwd.replace(/%/g, '%%')}`,
     `ExecStart=${execLine([executable ?? file, ...args])}`,
   ];
   // A oneshot's ExecStartPost= runs after its process exits, and TimeoutStartSec= would bound the whole run.
-  const ready = tier.oneShot ? undefined : readinessCommand(tier, warn);
+  const ready = tier.oneShot || tier.schedule !== undefined ? undefined : readinessCommand(tier, warn);
   if (ready && tier.ready) {
     lines.push(`# readiness: ${describeProbe(tier.ready)}, within ${tier.ready.timeoutMs} ms`);
     lines.push(`ExecStartPost=${execLine(ready)}`, `TimeoutStartSec=${seconds(tier.ready.timeoutMs)}`);
@@ -208,16 +210,9 @@ function unitFile(model: SystemdModel, tier: ExportTier, warnings: ExportWarning
     '',
   ];
   const service = serviceLines(model, tier, warn);
-  return [
-    ...headerLines(model, 'systemd').map((line) => `# ${line}`),
-    ...warningComments(warnings, tier.name),
-    ...unit,
-    ...service,
-    '',
-    '[Install]',
-    `WantedBy=${model.app}.target`,
-    '',
-  ].join('\n');
+  // A scheduled tier's unit is started by its timer (systemd-timer.ts), not by the stack's target.
+  const install = tier.schedule === undefined ? ['[Install]', `WantedBy=${model.app}.target`, ''] : [];
+  return [...headerLines(model, 'systemd').map((line) => `# ${line}`), ...warningComments(warnings, tier.name), ...unit, ...service, '', ...install].join('\n');
 }
 
 /** `<app>-<tier>-liveness` when the tier has a liveness probe a command can check. */
@@ -269,13 +264,15 @@ function livenessFiles(model: SystemdModel, tier: ExportTier): ExportFile[] {
   ];
 }
 
-function targetFile(model: SystemdModel, warnings: readonly ExportWarning[]): string {
+/** `timers`: the scheduled tiers whose timer was written (the target starts the timer, not the unit). */
+function targetFile(model: SystemdModel, warnings: readonly ExportWarning[], timers: ReadonlySet<string>): string {
+  const wanted = model.tiers.flatMap((tier) => (tier.schedule === undefined ? [unitName(model, tier.name)] : timers.has(tier.name) ? [`${unitStem(model, tier.name)}.timer`] : []));
   return [
     ...headerLines(model, 'systemd').map((line) => `# ${line}`),
     ...warningComments(warnings, undefined),
     '[Unit]',
     `Description=${model.app} stack (profile ${model.profile})`,
-    `Wants=${model.tiers.map((tier) => unitName(model, tier.name)).join(' ')}`,
+    `Wants=${wanted.join(' ')}`,
     '',
     '[Install]',
     'WantedBy=multi-user.target',
@@ -288,23 +285,27 @@ export function exportSystemd(exported: ExportModel): EngineExport {
   const model: SystemdModel = { ...exported, stems: named.stems };
   const warnings: ExportWarning[] = [...model.warnings, ...named.warnings];
   const files: ExportFile[] = [];
+  const timers = new Set<string>();
   for (const tier of model.tiers) {
-    files.push({ name: unitName(model, tier.name), content: unitFile(model, tier, warnings) }, ...livenessFiles(model, tier));
+    const header = headerLines(model, 'systemd').map((line) => `# ${line}`);
+    const timer = timerFor(tier, { app: model.app, unit: unitName(model, tier.name), stem: unitStem(model, tier.name), header }, (text) => warnings.push({ tier: tier.name, text }));
+    if (timer) timers.add(tier.name);
+    files.push({ name: unitName(model, tier.name), content: unitFile(model, tier, warnings) }, ...livenessFiles(model, tier), ...(timer ? [timer] : []));
     const secrets = Object.entries(tier.secrets);
     if (secrets.length > 0) {
       const content = [`# ${model.app} ${tier.name}: secrets (mode 0600)`, ...secrets.map(([key, value]) => environmentFileLine(key, value)), ''].join('\n');
       files.push({ name: `${unitStem(model, tier.name)}.secrets.env`, content, secret: true });
     }
   }
-  files.push({ name: `${model.app}.target`, content: targetFile(model, warnings) });
+  files.push({ name: `${model.app}.target`, content: targetFile(model, warnings, timers) });
   const secretFiles = files.filter((file) => file.secret).map((file) => file.name);
-  const timers = files.some((file) => file.name.endsWith('.timer')) ? ' *.timer' : '';
+  const timerGlob = files.some((file) => file.name.endsWith('.timer')) ? ' *.timer' : '';
   return {
     engine: 'systemd',
     files,
     warnings: groupWarnings(warnings),
     next: [
-      `install -m 0644 *.service${timers} ${model.app}.target /etc/systemd/system/`,
+      `install -m 0644 *.service${timerGlob} ${model.app}.target /etc/systemd/system/`,
       ...(secretFiles.length > 0 ? [`install -d -m 0700 ${secretsDir(model.app)} && install -m 0600 ${secretFiles.join(' ')} ${secretsDir(model.app)}/`] : []),
       `systemctl daemon-reload && systemctl enable --now ${model.app}.target`,
     ],

@@ -23,7 +23,11 @@ export interface DraftConfig {
   notes: string[];
   app?: string;
   envFiles: string[];
+  /** Written as `defaultProfile` (pm2's env_<name> import writes profiles, and then a default one). */
+  defaultProfile?: string;
   tiers: DraftTier[];
+  /** Files to write beside the config (relative path → text): never over one that exists (init.ts). */
+  files?: Record<string, string>;
 }
 
 /** A tier name land accepts: letters, digits, - and _, starting with a letter or digit, and not one of land's own. */

@@ -46,6 +46,7 @@ export function renderConfig(draft: DraftConfig): string {
     'export default defineConfig({',
   ];
   if (draft.app !== undefined) lines.push(`${INDENT}app: ${quote(draft.app)},`);
+  if (draft.defaultProfile !== undefined) lines.push(`${INDENT}defaultProfile: ${quote(draft.defaultProfile)},`);
   lines.push(`${INDENT}envFiles: ${tsValue(draft.envFiles, 1)},`, `${INDENT}tiers: {`);
   for (const tier of draft.tiers) lines.push(...renderTier(tier));
   lines.push(`${INDENT}},`, '});', '');

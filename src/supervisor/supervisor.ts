@@ -14,11 +14,12 @@ import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
 import { ofTier, type StillRunning } from './left-behind.js';
 import { addStrays } from './named-strays.js';
 import { signalTree, type TreeTarget } from './process-tree.js';
-import type { MemoryWatch } from './memory-watch.js';
+import { MemoryWatchLoader } from './memory-watch-loader.js';
 import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
 import { restartEvery } from './restart-all.js';
 import { APPLY_TURN, applyConfig, rereadPlan, type ApplyContext, type ApplyResult } from './apply.js';
+import { Schedules } from './schedule.js';
 import { scaleGroup } from './scale.js';
 import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-leftovers.js';
 import { startWave } from './spawn-wave.js';
@@ -69,12 +70,8 @@ export class Supervisor implements SupervisorControl {
   private readonly tiers: TierSet;
   private readonly runtime: TierRuntime;
   private readonly changes: ChangeWatcher;
-  /**
-   * Loaded when a tier with `limits.memory` starts (as chokidar for `watch`): every `land up` loads the up-stack
-   * chunk, and a stack that never runs a limited tier neither loads nor samples anything for it.
-   */
-  private memory?: MemoryWatch;
-  private memoryLoad?: Promise<void>;
+  private readonly schedules: Schedules;
+  private readonly memory: MemoryWatchLoader;
   private readonly listeners = new Set<(event: SupervisorEvent) => void>();
   private readonly startedAt = Date.now();
   private readonly commands = new CommandQueue();
@@ -119,6 +116,11 @@ export class Supervisor implements SupervisorControl {
       emit: (event) => this.emit(event),
       stopping: () => this.shuttingDown,
     });
+    this.memory = new MemoryWatchLoader(
+      () => this.tiers.all(),
+      (tier, error) => this.emit({ type: 'error', tier, tag: 'memory-limit', message: `the memory watch did not load: ${String(error)}`, at: Date.now() }),
+    );
+    this.schedules = new Schedules({ tiers: this.tiers, emit: (event) => this.emit(event), stopping: () => this.shuttingDown });
   }
 
   get bootId(): string {
@@ -131,6 +133,8 @@ export class Supervisor implements SupervisorControl {
 
   /** Begin the boot: every tier whose dependencies are met starts now, the rest as their dependencies get there. */
   start(): void {
+    // Scheduled tiers wait for their times (schedule.ts): set so before a scheduling pass could start them.
+    if (!this.shuttingDown) this.schedules.start();
     this.booted = true;
     // A `land down` that reached the control socket before the start: nothing starts (stopAll marks them stopped).
     if (this.shuttingDown) return;
@@ -154,24 +158,10 @@ export class Supervisor implements SupervisorControl {
       }
     }
     if (event.type === 'state' && this.booted && !this.shuttingDown) this.schedule();
-    if (event.type === 'state' && event.to === 'starting') this.watchMemory(event.tier);
-  }
-
-  /** A tier started: if it has a memory limit, the watch samples it (loaded the first time). */
-  private watchMemory(name: string): void {
-    const tier = this.tiers.get(name);
-    if (tier?.config.limits === undefined || this.shuttingDown) return;
-    if (this.memory) return this.memory.watch(tier);
-    this.memoryLoad ??= import('./memory-watch.js')
-      .then(({ MemoryWatch }) => {
-        if (this.shuttingDown) return;
-        this.memory = new MemoryWatch();
-        // Every limited tier started while the module loaded (the one above among them).
-        for (const each of this.tiers.all()) if (each.config.limits !== undefined && each.memoryRoot !== undefined) this.memory.watch(each);
-      })
-      .catch((error: unknown) => {
-        this.emit({ type: 'error', tier: name, tag: 'memory-limit', message: `the memory watch did not load: ${String(error)}`, at: Date.now() });
-      });
+    if (event.type === 'state' && event.to === 'starting' && !this.shuttingDown) {
+      const tier = this.tiers.get(event.tier);
+      if (tier) this.memory.watch(tier);
+    }
   }
 
   /**
@@ -239,8 +229,9 @@ export class Supervisor implements SupervisorControl {
   private describe(tier: TierProcess): TierSnapshot {
     const { group, replica } = tier.config;
     const watch = this.changes.statusOf(groupOf(tier.config), tier);
-    const memory = tier.memoryStatus(this.memory?.sampleOf(tier));
-    return { ...tier.snapshot(), ...(group === undefined ? {} : { group, replica }), ...(watch ? { watch } : {}), ...(memory ? { memory } : {}) };
+    const memory = tier.memoryStatus(this.memory.sampleOf(tier));
+    const schedule = this.schedules.statusOf(tier);
+    return { ...tier.snapshot(), ...(group === undefined ? {} : { group, replica }), ...(watch ? { watch } : {}), ...(memory ? { memory } : {}), ...(schedule ? { schedule } : {}) };
   }
 
   logs(name: string, limit?: number): LogEntry[] {
@@ -270,7 +261,7 @@ export class Supervisor implements SupervisorControl {
   /** Resolves with what this stop gave up on (each life it ended says its own: not another command's). */
   stopTier(name: string): Promise<StillRunning[]> {
     return this.queued(name, 'stop', async () => {
-      const tiers = this.tiers.resolve(name).filter((tier) => tier.running || tier.state === 'backoff');
+      const tiers = this.tiers.resolve(name).filter((tier) => tier.running || tier.state === 'backoff' || tier.state === 'scheduled');
       if (tiers.length === 0) throw new ControlError('not-running', `${name} is not running (${this.tiers.resolve(name)[0]!.state})`);
       return (await Promise.all(tiers.map(async (tier) => ofTier(tier.name, await tier.stop())))).flat();
     });
@@ -353,7 +344,8 @@ export class Supervisor implements SupervisorControl {
 
   private async stopAll(reason: string): Promise<void> {
     this.emit({ type: 'shutdown', phase: 'begin', reason, at: Date.now() });
-    this.memory?.close();
+    this.memory.close();
+    this.schedules.close();
     await this.changes.close();
     const ordered = this.tiers.all();
     const stopping = new Map<string, Promise<void>>();

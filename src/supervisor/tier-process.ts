@@ -26,7 +26,8 @@ export class TierProcess extends TierStop {
   prepareStart(reason: string): TierStart | undefined {
     if (this.life || this.forking || this.removedBy !== undefined) return undefined;
     this.cancelBackoff();
-    if (this.everStarted) this.restarts += 1;
+    // A scheduled tier's runs are no restarts (its schedule counts them: schedule.ts).
+    if (this.everStarted && this.config.schedule === undefined) this.restarts += 1;
     return this.prepareSpawn(reason);
   }
 
@@ -52,7 +53,8 @@ export class TierProcess extends TierStop {
    * stop.timeoutMs + STOP_GRACE_MS, whatever its processes do (see tier-stop.ts).
    */
   async stop(reason = 'stopped on request'): Promise<Leftovers> {
-    if (this.backoff) {
+    // A scheduled tier between runs: stopped, its schedule paused until a start (schedule.ts).
+    if (this.backoff || this.state === 'scheduled') {
       this.cancelBackoff();
       this.setState('stopped', reason);
       return NOTHING_LEFT;

@@ -260,6 +260,8 @@ export abstract class TierStop extends TierRun {
   }
 
   protected afterExit(crashed: boolean, uptimeMs: number, overMemory?: { used: number; at: number }): void {
+    // A scheduled run, however it ended, waits for its next time: no restart policy re-runs it (schedule.ts).
+    if (this.config.schedule !== undefined) return this.setState('scheduled', `waiting for its next time (${this.config.schedule})`);
     const decision = this.budget.decide({ crashed, uptimeMs });
     if (!decision.restart) {
       if (decision.budgetSpent) {

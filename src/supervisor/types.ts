@@ -15,7 +15,9 @@ export type TierState =
   | 'backoff'
   | 'failed'
   | 'stopping'
-  | 'stopped';
+  | 'stopped'
+  /** A scheduled tier between its runs (src/supervisor/schedule.ts). */
+  | 'scheduled';
 
 export interface Transition {
   state: TierState;
@@ -59,6 +61,8 @@ export interface TierSnapshot {
   replica?: number;
   /** The tier restarts on change (src/watch/): what it watches and the last change that restarted it. */
   watch?: WatchStatus;
+  /** A scheduled tier (`schedule`): its expression, next time, runs and skipped runs (src/supervisor/schedule.ts). */
+  schedule?: ScheduleStatus;
   /** The tier declares `limits.memory` (src/supervisor/memory-watch.ts): its limit, last sample and restarts. */
   memory?: MemoryStatus;
   /** The last stop that gave up on processes (they refused land's signals, or outlived SIGKILL): which, and when. */
@@ -70,6 +74,18 @@ export interface TierSnapshot {
    * launcher that started two), whose trees the usage columns and the memory limit sum.
    */
   daemon?: { launcher: number; running: boolean; pids?: number[] };
+}
+
+export interface ScheduleStatus {
+  expression: string;
+  /** When it runs next (absent once the stack is shutting down, or while `land stop` paused it). */
+  nextRunAt?: number;
+  /** Runs its schedule started (not `land start`'s). */
+  runs: number;
+  /** Times it matched but did not run: the last run still going, or a dependency not met. */
+  skipped: number;
+  /** The last of them: when, and why. */
+  lastSkip?: { at: number; reason: string };
 }
 
 export interface MemoryStatus {

@@ -14,7 +14,7 @@ function gatedOff(tier: TierSnapshot): TierAction {
   };
 }
 
-/** `s`: stop what runs (or is about to), start what has ended. */
+/** `s`: stop what runs (or is about to), start what has ended (or waits for its schedule's next time). */
 export function startStopAction(tier: TierSnapshot): TierAction {
   switch (tier.state) {
     case 'disabled':
@@ -28,6 +28,7 @@ export function startStopAction(tier: TierSnapshot): TierAction {
     case 'exited':
     case 'failed':
     case 'crashed':
+    case 'scheduled': // between runs: runs it now, as `land start` does (`land stop` pauses its schedule)
       return { kind: 'start', tier: tier.name };
     case 'stopping':
       return { kind: 'refuse', message: `${tier.name} is already stopping` };

@@ -1,6 +1,7 @@
 /** What one tier row says: every cell as plain text, plus the state's colour. No React here. */
 import type { TierSnapshot, TierState } from '../supervisor/types.js';
 import { describeChange } from '../watch/describe.js';
+import { nextRunText } from '../supervisor/schedule-note.js';
 import { formatBytes, formatCountdown, formatDuration, formatPercent, formatUptime, meaningfulPart, sanitizeLine } from './format.js';
 import type { TreeUsage } from '../usage/tree-usage.js';
 
@@ -16,6 +17,7 @@ export const STATE_COLOR: Record<TierState, string> = {
   failed: 'red',
   stopping: 'magenta',
   stopped: 'gray',
+  scheduled: 'blueBright',
 };
 
 /** States in which the tier has a live process. */
@@ -96,7 +98,10 @@ function infoOf(tier: TierSnapshot, now: number): string {
     }
     case 'starting':
     case 'ready':
-      return join(changeNote(tier, now), lastLine);
+      return join(changeNote(tier, now), tier.schedule ? nextRunText(tier.schedule, now) : '', lastLine);
+    case 'scheduled':
+      // Between runs: when the next comes, and how the last ended (its last line after it).
+      return join(tier.schedule ? nextRunText(tier.schedule, now) : tier.reason, tier.lastExit ? `last run: ${exitText(tier)}` : 'not run yet', lastLine);
     case 'backoff': {
       // The countdown says when; the reason ("restarting in 1.0 s") would only say it again: why it exited instead.
       const due = tier.nextRestartAt !== undefined ? `restart ${formatCountdown(tier.nextRestartAt, now)}` : 'restarting';

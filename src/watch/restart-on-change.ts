@@ -26,7 +26,7 @@ export interface ChangeHost {
 /** States a change starts again (a running tier restarts; stopped, disabled, pending and stopping are left). */
 const STARTS_AGAIN: ReadonlySet<TierState> = new Set(['exited', 'crashed', 'backoff', 'failed']);
 /** A dependency is settled once ready or ended: its dependents may start (or fail on their own). */
-const SETTLED: ReadonlySet<TierState> = new Set(['ready', 'exited', 'crashed', 'failed', 'stopped', 'disabled']);
+const SETTLED: ReadonlySet<TierState> = new Set(['ready', 'exited', 'crashed', 'failed', 'stopped', 'disabled', 'scheduled']);
 
 /** What one instance went through: the restarts changes caused it, and the last change that did. */
 type Restarted = Pick<WatchStatus, 'restarts' | 'lastChange'>;

@@ -121,7 +121,7 @@ describe.concurrent('land init with nothing to convert', () => {
     for (const args of [['init'], ['init', '--force']]) {
       const again = await landDone(args, dir);
       expect(again.code).toBe(4);
-      expect(again.stderr).toBe('land: land.config.ts already exists, and there is no process-compose.yaml, process-compose.yml, Procfile.dev, Procfile here to convert: edit it, or pass --from <file>\n');
+      expect(again.stderr).toBe('land: land.config.ts already exists, and there is no process-compose.yaml, process-compose.yml, ecosystem.config.js, ecosystem.config.cjs, ecosystem.config.mjs, ecosystem.config.json, Procfile.dev, Procfile here to convert: edit it, or pass --from <file>\n');
     }
     expect(readFileSync(join(dir, 'land.config.ts'), 'utf8')).toBe(`${text}// mine\n`);
 

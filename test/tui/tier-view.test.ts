@@ -51,3 +51,31 @@ describe('a tier in backoff after its memory limit', () => {
     expect(tierCells(tier, T0, undefined).info).toBe('restart in 1s · exit code 0');
   });
 });
+
+describe('a scheduled tier', () => {
+  const at = (hours: number, minutes: number) => new Date(2026, 11, 7, hours, minutes, 0).getTime();
+  const now = at(10, 2);
+  const job = (extra: Partial<TierSnapshot>): TierSnapshot => ({
+    name: 'job',
+    tier: 'job',
+    state: 'scheduled',
+    reason: 'waiting for its next time (*/5 * * * *)',
+    since: now,
+    restarts: 0,
+    dependsOn: {},
+    history: [],
+    schedule: { expression: '*/5 * * * *', nextRunAt: at(10, 5), runs: 3, skipped: 0 },
+    ...extra,
+  });
+
+  it('between runs: when the next comes, and how the last ended', () => {
+    expect(tierCells(job({ lastExit: { code: 3, signal: null, at: now } }), now, undefined).info).toBe('next run 10:05:00 · last run: exit code 3');
+    expect(tierCells(job({}), now, undefined).info).toBe('next run 10:05:00 · not run yet');
+  });
+
+  it('a next run on another day says its date; a run going says the next one too', () => {
+    const tomorrow = job({ schedule: { expression: '0 3 * * *', nextRunAt: new Date(2026, 11, 8, 3, 0, 0).getTime(), runs: 0, skipped: 0 } });
+    expect(tierCells(tomorrow, now, undefined).info).toBe('next run 2026-12-08 03:00:00 · not run yet');
+    expect(tierCells(job({ state: 'ready', lastLine: 'backing up' }), now, undefined).info).toBe('next run 10:05:00 · backing up');
+  });
+});

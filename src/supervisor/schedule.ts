@@ -1,0 +1,93 @@
+/**
+ * Scheduled tiers (`schedule: '0 3 * * *'`): a job land runs at each time its cron expression matches, while the
+ * stack runs. Between runs the tier is `scheduled`; a run is a life like any other (spawned, logged, stopped by a
+ * shutdown). A time that comes while the last run still goes is skipped, and said: never two runs at once. A run
+ * also waits for the tier's dependencies: at a time they are not met, it is skipped. A run's end, even a failure,
+ * goes back to `scheduled` (tier-stop.ts afterExit): no restart policy re-runs it, and it never ends the stack.
+ * `land stop` pauses the schedule (`stopped`); `land start` runs it now, and the schedule goes on after that run.
+ * croner keeps the times: one timer per scheduled tier; a stack without one loads no croner (config/croner.ts).
+ */
+import type { Cron } from 'croner';
+import { croner } from '../config/croner.js';
+import { dependenciesMet } from './dependency-gates.js';
+import { clockTime } from './schedule-note.js';
+import type { TierProcess } from './tier-process.js';
+import type { TierSet } from './tier-set.js';
+import type { ScheduleStatus, SupervisorEvent } from './types.js';
+
+export interface ScheduleHost {
+  tiers: TierSet;
+  emit(event: SupervisorEvent): void;
+  stopping(): boolean;
+}
+
+interface Job {
+  cron: Cron;
+  status: ScheduleStatus;
+}
+
+export class Schedules {
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(private readonly host: ScheduleHost) {}
+
+  /**
+   * The boot: every scheduled tier waits for its first time. One gated off keeps its times too (they do nothing
+   * while it is `disabled`): `land spawn` overrides the gate, and its schedule goes on after that run.
+   */
+  start(): void {
+    for (const tier of this.host.tiers.all()) {
+      const expression = tier.config.schedule;
+      if (expression === undefined) continue;
+      // unref: the timer never keeps land alive; the shutdown stops it anyway.
+      const cron: Cron = new (croner().Cron)(expression, { unref: true }, () => this.fire(tier, cron));
+      this.jobs.set(tier.name, { cron, status: { expression, runs: 0, skipped: 0 } });
+      if (tier.state === 'pending') tier.setState('scheduled', `waiting for its first time (${expression})`);
+    }
+  }
+
+  /** The snapshot's `schedule` of a scheduled tier (a copy, with the next time as croner has it now). */
+  statusOf(tier: TierProcess): ScheduleStatus | undefined {
+    const job = this.jobs.get(tier.name);
+    if (!job) return undefined;
+    const next = this.paused(tier) ? null : job.cron.nextRun();
+    const { nextRunAt: _, ...status } = job.status;
+    return { ...status, ...(next ? { nextRunAt: next.getTime() } : {}) };
+  }
+
+  /**
+   * A tier a person stopped (or gated off) does not run at its times until it is started. One whose run failed to
+   * spawn (`failed`) tries again at its next time, as after any failed run.
+   */
+  private paused(tier: TierProcess): boolean {
+    return this.host.stopping() || tier.state === 'stopped' || tier.state === 'disabled';
+  }
+
+  /** One of the tier's times: run it, or say why not. */
+  private fire(tier: TierProcess, cron: Cron): void {
+    const job = this.jobs.get(tier.name);
+    if (!job || job.cron !== cron || this.paused(tier) || tier.removed !== undefined) return;
+    const at = Date.now();
+    if (tier.running) {
+      const pid = tier.snapshot().pid;
+      return this.skip(tier, job, at, `the last run${pid === undefined ? '' : ` (pid ${pid})`} is still going`);
+    }
+    if (!dependenciesMet(this.host.tiers, tier)) {
+      const waits = Object.entries(tier.config.dependsOn).map(([name, condition]) => `${name} ${condition}`);
+      return this.skip(tier, job, at, `waiting for its dependencies (${waits.join(', ')})`);
+    }
+    job.status.runs += 1;
+    tier.startFresh(`scheduled run at ${clockTime(at)} (${job.status.expression})`);
+  }
+
+  private skip(tier: TierProcess, job: Job, at: number, why: string): void {
+    job.status.skipped += 1;
+    job.status.lastSkip = { at, reason: why };
+    this.host.emit({ type: 'error', tier: tier.name, tag: 'schedule-skipped', message: `the run due at ${clockTime(at)} was skipped: ${why}`, at });
+  }
+
+  /** The shutdown: no time starts a run any more (what runs is stopped as every tier is). */
+  close(): void {
+    for (const job of this.jobs.values()) job.cron.stop();
+  }
+}
