@@ -127,7 +127,7 @@ async function install(tiers: string[], options: StartupOptions): Promise<number
   const file = path.join(dir, unit.name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, unitText(unit), { mode: 0o644 });
-  say([`land: wrote ${displayPath(file)}: \`land ${upArgs(tiers, options).join(' ')}\` in ${displayPath(plan.config.rootDir)}, at boot`]);
+  say([`land: wrote ${file}: \`land ${upArgs(tiers, options).join(' ')}\` in ${plan.config.rootDir}, at boot`]);
   const steps = [['daemon-reload'], ['enable', '--now', unit.name]];
   const linger = system ? [] : lingerAdvice(userInfo().username);
   if (!installed) {
@@ -141,7 +141,7 @@ async function install(tiers: string[], options: StartupOptions): Promise<number
   for (const step of steps) {
     const result = systemctl(system, step);
     if (result.ok) continue;
-    if (!result.absent) throw new Error(`${result.why}; the unit is written (${displayPath(file)}): mend that and run land startup again`);
+    if (!result.absent) throw new Error(`${result.why}; the unit is written (${file}): mend that and run land startup again`);
     say([`land: not enabled: ${result.why}; where it runs:`, ...manual(steps.map((line) => systemctlLine(system, line)), false)]);
     return 0;
   }
@@ -163,15 +163,15 @@ async function remove(options: StartupOptions): Promise<number> {
     return 0;
   }
   if (!existsSync(file)) {
-    say([`land: no ${name} in ${displayPath(dir)}: nothing to remove`]);
+    say([`land: no ${name} in ${dir}: nothing to remove`]);
     return 0;
   }
   const disabled = systemctl(system, ['disable', '--now', name]);
-  if (!disabled.ok && !disabled.absent) throw new Error(`${disabled.why}; ${displayPath(file)} is kept`);
+  if (!disabled.ok && !disabled.absent) throw new Error(`${disabled.why}; ${file} is kept`);
   rmSync(file);
   const reloaded = disabled.ok ? systemctl(system, ['daemon-reload']) : disabled;
-  if (!reloaded.ok && !reloaded.absent) throw new Error(`removed ${displayPath(file)}, but ${reloaded.why}`);
-  say([`land: removed ${displayPath(file)}${disabled.ok ? ` (stopped and disabled ${name} first)` : `: ${disabled.why}, so nothing was running it`}`]);
+  if (!reloaded.ok && !reloaded.absent) throw new Error(`removed ${file}, but ${reloaded.why}`);
+  say([`land: removed ${file}${disabled.ok ? ` (stopped and disabled ${name} first)` : `: ${disabled.why}, so nothing was running it`}`]);
   return 0;
 }
 
