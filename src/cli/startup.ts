@@ -46,9 +46,18 @@ function unitDir(options: StartupOptions, rootDir: string): { dir: string; insta
   }
 }
 
+/** This process's user name (a uid with no passwd entry, as in some containers, by its number). */
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER || String(process.getuid?.() ?? '');
+  }
+}
+
 /** The user a system unit runs as: the one who asked (through sudo, the one sudo was run by). */
 function serviceUser(): string {
-  const name = userInfo().username;
+  const name = currentUser();
   return name === 'root' && process.env.SUDO_USER ? process.env.SUDO_USER : name;
 }
 
@@ -129,9 +138,9 @@ async function install(tiers: string[], options: StartupOptions): Promise<number
   writeFileSync(file, unitText(unit), { mode: 0o644 });
   say([`land: wrote ${file}: \`land ${upArgs(tiers, options).join(' ')}\` in ${plan.config.rootDir}, at boot`]);
   const steps = [['daemon-reload'], ['enable', '--now', unit.name]];
-  const linger = system ? [] : lingerAdvice(userInfo().username);
+  const linger = system ? [] : lingerAdvice(currentUser());
   if (!installed) {
-    say([`land: ${SYSTEM_DIR} is not writable by ${userInfo().username}: install it as root:`, ...manual([`install -m 0644 ${file} ${SYSTEM_DIR}/`, ...steps.map((step) => systemctlLine(true, step))], true)]);
+    say([`land: ${SYSTEM_DIR} is not writable by ${currentUser()}: install it as root:`, ...manual([`install -m 0644 ${file} ${SYSTEM_DIR}/`, ...steps.map((step) => systemctlLine(true, step))], true)]);
     return 0;
   }
   if (options.enable === false) {
@@ -159,7 +168,7 @@ async function remove(options: StartupOptions): Promise<number> {
   const { dir, installed } = unitDir(options, config?.rootDir ?? process.cwd());
   const file = path.join(installed ? dir : SYSTEM_DIR, name);
   if (!installed) {
-    say([`land: ${SYSTEM_DIR} is not writable by ${userInfo().username}: remove it as root:`, ...manual([systemctlLine(true, ['disable', '--now', name]), `rm ${file}`, systemctlLine(true, ['daemon-reload'])], true)]);
+    say([`land: ${SYSTEM_DIR} is not writable by ${currentUser()}: remove it as root:`, ...manual([systemctlLine(true, ['disable', '--now', name]), `rm ${file}`, systemctlLine(true, ['daemon-reload'])], true)]);
     return 0;
   }
   if (!existsSync(file)) {
