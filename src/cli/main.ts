@@ -254,7 +254,7 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .option('--app <name>', "the stack's name in what is written, instead of its app (or folder's name): for a Procfile, which has no app")
     .action((engine: ExportEngine, options: ExportOptions) => run(async () => (await import('./export.js')).exportCommand(engine, options)));
 
-  const startupFlags = () => [configOption(), procfileOption(), new Option('--app <name>', "the stack's name in the unit's (land-<app>.service), instead of its app (or folder's name)"), new Option('--system', 'a system unit in /etc/systemd/system that runs as you (User=), instead of a user unit')];
+  const startupFlags = () => [configOption(), procfileOption(), new Option('--app <name>', "name the unit land-<name>.service instead of land-<app>.service (with --remove: no config is read)"), new Option('--system', 'a system unit in /etc/systemd/system that runs as you (User=), instead of a user unit')];
   const startup = program
     .command('startup')
     .description('start the stack at boot: write a systemd unit that runs `land up --detached --no-tui` here, then enable and start it')
