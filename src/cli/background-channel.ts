@@ -7,6 +7,7 @@
  * closed, so no child inherits it and no later descriptor that takes the number 3 is written to.
  */
 import { closeSync, writeSync } from 'node:fs';
+import { stderrIsJournal } from './journal.js';
 
 export const CHANNEL_FD = 3;
 
@@ -37,11 +38,12 @@ function send(kind: Kind, line: string): void {
 
 /**
  * A line that carries a token (the dashboard's login URL, the control API's bearer token), said once to the person
- * who started land: on stderr, or from a background land to the foreground only (its stderr is a log file).
+ * who started land: on stderr, or from a background land to the foreground only (its stderr is a log file). Where
+ * stderr is the journal (a service: `land startup`), nobody is there to take it: `withoutToken` is said instead.
  */
-export function tellAccess(line: string): void {
+export function tellAccess(line: string, withoutToken: string): void {
   if (open) send('access', line);
-  else process.stderr.write(`${line}\n`);
+  else process.stderr.write(`${stderrIsJournal() ? withoutToken : line}\n`);
 }
 
 /** The fatal line (`land: …\n`). */

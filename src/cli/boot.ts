@@ -226,7 +226,10 @@ async function openControl(
   try {
     const control = await startControlServer({ control: supervisor, rootDir, port, dashboardUrl, receiver: receiver?.store });
     // Once, to the person who started land: what a Prometheus scraper needs.
-    if (control.tcp) tellAccess(`land: control API on http://127.0.0.1:${control.tcp.port} · bearer token ${control.tcp.token}`);
+    if (control.tcp) {
+      const api = `land: control API on http://127.0.0.1:${control.tcp.port}`;
+      tellAccess(`${api} · bearer token ${control.tcp.token}`, `${api} (its bearer token is not written to the journal)`);
+    }
     return control;
   } catch (error) {
     await telemetry.shutdown();
@@ -310,7 +313,7 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
   const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, attachment: attachmentAtStart(options.detached ?? false) };
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
-  if (dashboard) tellAccess(`land: dashboard on ${dashboard.loginUrl}`);
+  if (dashboard) tellAccess(`land: dashboard on ${dashboard.loginUrl}`, `land: dashboard on ${new URL(dashboard.loginUrl).origin} (its login URL is not written to the journal: \`land dashboard\` prints it)`);
   return { boot, dashboard };
 }
 

@@ -1,4 +1,4 @@
-/** `land export <engine>`: the stack under a profile, written for systemd, Docker Compose or Kubernetes. */
+/** `land export <engine>`: the stack under a profile, written for systemd, Docker Compose, Kubernetes or supervisord. */
 import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
@@ -23,6 +23,7 @@ const engines: Record<Engine, (model: ExportModel, options: ExportOptions) => Pr
   systemd: async (model) => (await import('../export/systemd.js')).exportSystemd(model),
   compose: async (model, options) => (await import('../export/compose.js')).exportCompose(model, { image: options.image }),
   kubernetes: async (model, options) => (await import('../export/kubernetes.js')).exportKubernetes(model, { image: options.image }),
+  supervisord: async (model) => (await import('../export/supervisord.js')).exportSupervisord(model),
 };
 
 /** The flags a person typed, checked before the stack is read: bad input names the flag. */

@@ -13,6 +13,7 @@ import type { TraceOptions } from './trace.js';
 import type { UpOptions } from './up.js';
 import type { InitOptions } from './init.js';
 import type { RunOptions } from './run.js';
+import type { StartupOptions } from './startup.js';
 
 type UpCliOptions = Pick<UpOptions, 'config' | 'procfile' | 'profile' | 'tui' | 'controlPort' | 'receiverPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation' | 'exitWith' | 'background' | 'waitTimeout' | 'inBackground'>;
 
@@ -243,8 +244,8 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
 
   program
     .command('export')
-    .description('write the stack under a profile as systemd units, a Compose file or Kubernetes objects')
-    .addArgument(new Argument('<engine>', 'systemd, compose or kubernetes').choices(['systemd', 'compose', 'kubernetes']))
+    .description('write the stack under a profile as systemd units, a Compose file, Kubernetes objects or supervisord programs')
+    .addArgument(new Argument('<engine>', 'systemd, compose, kubernetes or supervisord').choices(['systemd', 'compose', 'kubernetes', 'supervisord']))
     .addOption(configOption())
     .addOption(procfileOption())
     .addOption(profileOption())
@@ -252,6 +253,25 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .option('--image <ref>', 'compose, kubernetes: the image holding the project at /app (default: <app>:<version>)')
     .option('--app <name>', "the stack's name in what is written, instead of its app (or folder's name): for a Procfile, which has no app")
     .action((engine: ExportEngine, options: ExportOptions) => run(async () => (await import('./export.js')).exportCommand(engine, options)));
+
+  const startupFlags = () => [configOption(), procfileOption(), new Option('--app <name>', "name the unit land-<name>.service instead of land-<app>.service (with --remove: no config is read)"), new Option('--system', 'a system unit in /etc/systemd/system that runs as you (User=), instead of a user unit')];
+  const startup = program
+    .command('startup')
+    .description('start the stack at boot: write a systemd unit that runs `land up --detached --no-tui` here, then enable and start it')
+    .argument('[tiers...]', 'only these tiers and what they depend on, as land up <tiers>');
+  for (const option of startupFlags()) startup.addOption(option);
+  startup
+    .addOption(profileOption())
+    .option('-m, --formation <counts>', 'with a Procfile: how many of each process type, as for land up')
+    .addOption(new Option('--receiver-port <port>', "land up's --receiver-port").argParser(parsePort))
+    .addOption(new Option('--dashboard-port <port>', "land up's --dashboard-port").argParser(parsePort).conflicts('dashboard'))
+    .option('--no-dashboard', "land up's --no-dashboard")
+    .option('--no-enable', 'only write the unit, and print the commands that enable and start it')
+    .addOption(new Option('--remove', 'stop, disable and delete the unit instead (as land unstartup)').conflicts(['profile', 'formation', 'receiverPort', 'dashboardPort', 'dashboard', 'enable']))
+    .action((tiers: string[], options: StartupOptions) => run(async () => (await import('./startup.js')).startupCommand(tiers, options)));
+  const unstartup = program.command('unstartup').description('stop, disable and delete the unit land startup wrote (as land startup --remove)');
+  for (const option of startupFlags()) unstartup.addOption(option);
+  unstartup.action((options: StartupOptions) => run(async () => (await import('./startup.js')).startupCommand([], { ...options, remove: true })));
 
   nameCommandErrors(program);
   return program;

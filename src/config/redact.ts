@@ -55,13 +55,19 @@ const POSTHOG_KEY = /\bphc_[A-Za-z0-9]+/g;
 /** A token begins as RFC 6750's do (`Bearer && …` in a shell line, `/bearer && echo`, is none). */
 const BEARER = /\b(Bearer\s+)[\w.~+/-][^\s"']*/gi;
 /**
+ * `-u`/`-U` of curl as its short options are written: alone, or last of several that take no value (`-su`, `-fsSLu`:
+ * curl's flags; an option that takes a value, `-o` say, would take the `u` as its value instead).
+ */
+const CURL_SHORT_USER = '-[0-6aBfgGIijJkLlMNnOpqRSsVvZ#]{0,16}[uU]';
+/**
  * curl's `-u user:password` (`--user`, and `-U`/`--proxy-user` for the proxy) later in a curl command inside one text:
  * the password ends group 1's match. Only curl's: `-u 1000:1000` is docker's user and group, no secret.
  */
-const CURL_USER = /(\bcurl\s(?:[^;&|\n]{0,512}?\s)?(?:-[uU]\s{0,16}|--(?:proxy-)?user(?:\s{1,16}|=))['"]?[^\s:'"]{0,256}:)([^\s'"]+)/g;
-/** The same as one argument after its option, or with it (`-uuser:pw`, `--user=user:pw`): the password is group 2. */
-const CURL_USER_ARG = /^((?:-u|-U|--user=|--proxy-user=)?[^:]*:)(.+)$/s;
-const CURL_USER_OPTION = new Set(['-u', '-U', '--user', '--proxy-user']);
+const CURL_USER = new RegExp(`(\\bcurl\\s(?:[^;&|\\n]{0,512}?\\s)?(?:${CURL_SHORT_USER}\\s{0,16}|--(?:proxy-)?user(?:\\s{1,16}|=))['"]?[^\\s:'"]{0,256}:)([^\\s'"]+)`, 'g');
+/** The same as one argument after its option, or with it (`-uuser:pw`, `-suuser:pw`, `--user=user:pw`): the password is group 2. */
+const CURL_USER_ARG = new RegExp(`^((?:${CURL_SHORT_USER}|--user=|--proxy-user=)?[^:]*:)(.+)$`, 's');
+const CURL_USER_ATTACHED = new RegExp(`^(?:${CURL_SHORT_USER}|--user=|--proxy-user=)`);
+const CURL_USER_OPTION = new RegExp(`^(?:${CURL_SHORT_USER}|--user|--proxy-user)$`);
 
 function maskUserinfo(_match: string, scheme: string, userinfo: string): string {
   const colon = userinfo.indexOf(':');
@@ -177,9 +183,9 @@ function followsSecretOption(args: readonly string[], index: number): boolean {
  */
 function curlPassword(args: readonly string[], index: number): Span | undefined {
   if (!args.slice(0, index).some((arg) => /(?:^|\/)curl$/.test(arg))) return undefined;
-  const attached = !CURL_USER_OPTION.has(args[index - 1] ?? '');
+  const attached = !CURL_USER_OPTION.test(args[index - 1] ?? '');
   const match = CURL_USER_ARG.exec(args[index]!);
-  if (!match || (attached && !/^(?:-u|-U|--user=|--proxy-user=)/.test(match[1]!))) return undefined;
+  if (!match || (attached && !CURL_USER_ATTACHED.test(match[1]!))) return undefined;
   return [match[1]!.length, args[index]!.length];
 }
 

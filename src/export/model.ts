@@ -21,13 +21,15 @@ import { withSecretRefs, type Word } from './secret-words.js';
 import { newBootId, newSpanId } from '../telemetry/ids.js';
 import { traceContextEnv } from '../telemetry/outer-context.js';
 
-export type Engine = 'systemd' | 'compose' | 'kubernetes';
-export const ENGINES: readonly Engine[] = ['systemd', 'compose', 'kubernetes'];
+export type Engine = 'systemd' | 'compose' | 'kubernetes' | 'supervisord';
+export const ENGINES: readonly Engine[] = ['systemd', 'compose', 'kubernetes', 'supervisord'];
 
 /** What an engine could not express, said once in the output and again as a comment in the file it concerns. */
 export interface ExportWarning {
   tier?: string;
   text: string;
+  /** `replicas`: the model's warning that replicas are exported as one instance (supervisord maps them: numprocs). */
+  about?: 'replicas';
 }
 
 export interface ExportTier {
@@ -59,6 +61,10 @@ export interface ExportTier {
   stop: { signal: NodeJS.Signals; timeoutMs: number; command?: Word[] };
   /** `memory`: bytes of resident memory for the tier's whole tree. */
   limits?: ResolvedTier['limits'];
+  /** As configured: N instances, `<tier>.1` … `<tier>.N`, replica n with LAND_REPLICA=n and PORT=port + n - 1. */
+  replicas?: number;
+  /** The first instance's port (its PORT in `env`). */
+  port?: number;
   dependsOn: Record<string, DependencyCondition>;
   /**
    * Exported as a one-shot (a unit or Job whose end the engine waits for) only when a dependent waits for it to be
@@ -199,6 +205,8 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
   if (livenessCheck) exported.livenessCheck = livenessCheck;
   exported.secrets = sorted(secrets);
   if (tier.limits !== undefined) exported.limits = tier.limits;
+  if (tier.replicas !== undefined) exported.replicas = tier.replicas;
+  if (tier.port !== undefined) exported.port = tier.port;
   return exported;
 }
 
@@ -221,7 +229,7 @@ export function buildExportModel(plan: BootPlan, env: Readonly<Record<string, st
     if (tier.decidedWhen) warnings.push({ tier: tier.name, text: `its \`when\` predicate was decided at export time, under profile ${plan.profile}: the engine starts it unconditionally` });
   }
   for (const tier of plan.config.tiers.filter((t) => enabled.has(t.name))) {
-    if ((tier.replicas ?? 1) > 1) warnings.push({ tier: tier.name, text: `replicas ${tier.replicas} not mapped: exported as one instance (land's per-replica PORT and LAND_REPLICA have no engine-side equivalent here); scale it with the engine` });
+    if ((tier.replicas ?? 1) > 1) warnings.push({ tier: tier.name, about: 'replicas', text: `replicas ${tier.replicas} not mapped: exported as one instance (land's per-replica PORT and LAND_REPLICA have no engine-side equivalent here); scale it with the engine` });
     if (tier.watch !== undefined) warnings.push({ tier: tier.name, text: 'watch (restart on file changes) not exported: a development feature of land up' });
   }
   for (const gated of plan.tiers.filter((tier) => !tier.enabled)) {

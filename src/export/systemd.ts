@@ -28,7 +28,8 @@ import { caseSafeStems } from './names.js';
 import { grepPattern } from './grep-pattern.js';
 import { timerFor } from './systemd-timer.js';
 import { describeProbe, seconds, untilPasses } from './probes.js';
-import { hasSecret, isSecretRef, shellWords, wordText, type Word } from './secret-words.js';
+import { hasSecret, shellWords, type Word } from './secret-words.js';
+import { environmentLine, execLine } from './systemd-syntax.js';
 import {
   binarySize,
   memoryLimitWarning,
@@ -66,27 +67,6 @@ function environmentFile(model: SystemdModel, tier: ExportTier): string {
 
 /** The model with each tier's file stem. */
 type SystemdModel = ExportModel & { stems: ReadonlyMap<string, string> };
-
-/**
- * One word of an Exec line: bare when safe, else double-quoted; `%` and `$` doubled (specifiers, variables). A
- * secret is `${KEY}`, which systemd replaces with the variable's value (from the EnvironmentFile=) as one word.
- */
-function execWord(word: Word): string {
-  if (isSecretRef(word)) return `\${${word.secret}}`;
-  const escaped = wordText(word).replace(/%/g, '%%').replace(/\$/g, '$$$$');
-  if (/^[A-Za-z0-9_@+=:,./-]+$/.test(escaped)) return escaped;
-  return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-}
-
-function execLine(argv: readonly Word[]): string {
-  return argv.map(execWord).join(' ');
-}
-
-/** `Environment="KEY=value"`: quoted, `%` doubled (Environment= expands specifiers, not variables). */
-function environmentLine(key: string, value: string): string {
-  const text = `${key}=${value}`.replace(/%/g, '%%').replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-  return `Environment="${text}"`;
-}
 
 /** An EnvironmentFile line: double-quoted, with backslash escapes (systemd's own reader). */
 function environmentFileLine(key: string, value: string): string {

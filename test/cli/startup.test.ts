@@ -24,7 +24,7 @@ const LAZY = {
   execa: /chunks\/execa-/,
   jiti: /node_modules\/jiti\//,
   // land export's command and engines (and the yaml package they carry): never part of land up.
-  export: /chunks\/(export|systemd|compose|kubernetes)-/,
+  export: /chunks\/(export|systemd|compose|kubernetes|supervisord)-/,
   // node's own https (with tls under it) and zlib: only for an https collector and a gzip OTLP body.
   https: /^node:https$/m,
   zlib: /^node:zlib$/m,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdsSecret, redactText, registerSecretsOf, secretArgs } from '../../src/config/redact.js';
+import { holdsSecret, redactArgs, redactText, registerSecretsOf, secretArgs } from '../../src/config/redact.js';
 
 describe('redactText', () => {
   it('masks URL credentials: the password of user:password@, a bare token@ whole', () => {
@@ -88,5 +88,15 @@ describe("curl's -u user:password", () => {
     expect(secretArgs(['curl', '-u', 'user:pw-123', '--user=u:pw', 'http://x:80/'])).toEqual([false, false, true, true, false]);
     expect(secretArgs(['docker', 'run', '-u', '1000:1000', 'img'])).toEqual([false, false, false, false, false]);
     expect(secretArgs(['curl', '-u', 'user', 'http://x'])).toEqual([false, false, false, false]);
+  });
+
+  it('after curl flags combined with it (-su, -fsSLu, -suuser:pw), as curl reads them; not after an option that takes a value (-ou)', () => {
+    expect(redactText('curl -su user:pw-123 http://x; curl -fsSLu u:pw-456 y; curl -suuser:pw-789 z')).toBe('curl -su user:*** http://x; curl -fsSLu u:*** y; curl -suuser:*** z');
+    expect(holdsSecret("sh -c 'curl -sSU proxy:pw-123 http://x'")).toBe(true);
+    expect(secretArgs(['curl', '-su', 'user:pw-123', '-fsuuser:pw', 'http://x:80/'])).toEqual([false, false, true, true, false]);
+    expect(redactArgs(['curl', '-su', 'user:pw-123'])).toEqual(['curl', '-su', 'user:***']);
+    // -o takes the u as its file name: user:x is the URL curl fetches, no password.
+    expect(secretArgs(['curl', '-ou', 'user:x'])).toEqual([false, false, false]);
+    expect(holdsSecret('curl -ou user:x')).toBe(false);
   });
 });

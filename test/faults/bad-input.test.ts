@@ -97,7 +97,7 @@ const cases: BadInput[] = [
   { kind: 'command line', name: 'logs --verbose', args: ['logs', 'a', '--verbose'], expected: /^land: logs: unknown option '--verbose' \(land has no verbose flag\)$/ },
   { kind: 'command line', name: '-V', args: ['-V'], expected: /^land: unknown option '-V' \(`land -v` prints land's version\)$/ },
   { kind: 'command line', name: 'an unknown flag to profiles', args: ['profiles', '--bogus'], expected: /unknown option '--bogus'/ },
-  { kind: 'command line', name: 'export to an unknown engine', args: ['export', 'nomad'], expected: /'nomad' is invalid for argument 'engine'\. Allowed choices are systemd, compose, kubernetes/ },
+  { kind: 'command line', name: 'export to an unknown engine', args: ['export', 'nomad'], expected: /'nomad' is invalid for argument 'engine'\. Allowed choices are systemd, compose, kubernetes, supervisord/ },
   { kind: 'profile', name: 'export under an unknown profile', args: ['export', 'compose', '--profile', 'nope'], expected: /unknown profile "nope" \(known profiles: debug\)/ },
   { kind: 'command line', name: 'logs --boot of a boot that never ran', args: ['logs', 'a', '--boot', 'nope'], expected: /--boot: no logs for boot "nope" under \.land\/logs \(latest boots: none yet\)/ },
   // A Procfile project (no land config): foreman's file and formation.
