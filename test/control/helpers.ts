@@ -14,12 +14,21 @@ export function tierOf(snapshot: StackSnapshot, name: string): TierSnapshot {
   return tier;
 }
 
-/** Polls `land status --json` until the tier satisfies the check. */
+/**
+ * Polls `land status --json` until the tier satisfies the check. A land just spawned may not have its socket yet
+ * (status exits 3, "no stack is running"): that is waited out too, within the same deadline.
+ */
 export async function waitForTier(dir: string, name: string, check: (tier: TierSnapshot) => boolean, what: string): Promise<TierSnapshot> {
   let last: TierSnapshot | undefined;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    last = tierOf(await status(dir), name);
+    const result = await landDone(['status', '--json'], dir);
+    if (result.code === 3 && last === undefined && Date.now() <= deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    if (result.code !== 0) throw new Error(`land status exited ${result.code}: ${result.stderr}`);
+    last = tierOf(JSON.parse(result.stdout) as StackSnapshot, name);
     if (check(last)) return last;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${name} to be ${what}; last: ${JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
