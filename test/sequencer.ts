@@ -25,6 +25,7 @@ const LONGEST_FIRST = [
   'test/cli/exit-with.test.ts',
   'test/tui/live-frames.test.tsx',
   'test/devloop/watch.test.ts',
+  'test/devloop/reload.test.ts',
   'test/faults/escaped-descendants.test.ts',
   'test/faults/bounded-output.test.ts',
   'test/cli/code-cache.test.ts',

@@ -158,6 +158,17 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .action((options: { config?: string; procfile?: string; dryRun?: boolean }) => run(async () => (await import('./apply.js')).applyCommand(options)));
 
   program
+    .command('reload')
+    .description("restart a tier's replicas one at a time, each ready before the next (PM2's reload); exit 8 when one is not ready")
+    .argument('[tiers...]', 'tier names, reloaded one after the other (a tier without replicas: a restart)')
+    .option('--all', 'every running tier, in dependency order')
+    .addOption(configOption())
+    .addOption(procfileOption())
+    .action((tiers: string[], options: { config?: string; procfile?: string; all?: boolean }) =>
+      run(async () => (await import('./reload.js')).reloadCommand(tiers, options)),
+    );
+
+  program
     .command('logs')
     .description("recent output of every tier (or of those named), interleaved and prefixed; one tier's as written; -f follows until Ctrl-C or the stack stops; with no stack, the last boot's log files")
     .argument('[tiers...]', 'tier names (a tier with replicas: all of them; one replica: web.2); none: every tier')

@@ -11,6 +11,7 @@
  *   GET  /tiers/<name>/logs           ?limit=<n>&follow=1&format=text|ndjson
  *   POST /tiers/<name>/<command>      start | stop | restart | spawn → CommandResult (a tier with replicas: all)
  *   POST /tiers/<name>/scale          ?replicas=<n> → ScaleResult (a tier that declares replicas)
+ *   POST /tiers/<name>/reload         NDJSON of ReloadMessage: a `step` as each replica's restart ends, then `done`
  *   POST /restart                     → RestartAllResult: every running tier, dependents stopped first, started again in dependency order
  *   POST /apply                       ?dryRun=1 → ApplyResult (src/supervisor/apply-plan.ts): the config read again, the plan, what was done
  *   POST /shutdown                    202 {pid, bootId}: the stack begins shutting down
@@ -22,7 +23,7 @@
 import type { StoredLogRecord } from '../receiver/model/types.js';
 import type { ControlErrorCode } from '../supervisor/control-error.js';
 import type { NamedStray, StillRunning } from '../supervisor/left-behind.js';
-import type { LineCut, LogStream, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
+import type { LineCut, LogStream, ReloadStep, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
 
 export const TIER_COMMANDS = ['start', 'stop', 'restart', 'spawn'] as const;
 export type TierCommand = (typeof TIER_COMMANDS)[number];
@@ -75,6 +76,17 @@ export interface RestartAllResult {
   tiers: TierSnapshot[];
   left?: StillRunning[];
 }
+
+/**
+ * The lines of `POST /tiers/<tier>/reload` (`land reload`, rolling-reload.ts): one `step` as each replica's restart
+ * ends, then `done` (`ok`: every replica ready; `replicas` false: the tier has none, and the reload was a restart;
+ * `cut`: what cut the roll short, a later command on the tier or the shutdown), or `error` (a refusal that came with
+ * the command's turn: gated off, the stack shutting down).
+ */
+export type ReloadMessage =
+  | { kind: 'step'; step: ReloadStep }
+  | { kind: 'done'; ok: boolean; replicas: boolean; steps: ReloadStep[]; tiers: TierSnapshot[]; left?: StillRunning[]; cut?: string }
+  | { kind: 'error'; error: ApiErrorBody['error'] };
 
 export interface DashboardBody {
   url: string;

@@ -19,6 +19,7 @@ import { stackSelection, tierSelection } from './log-selection.js';
 import type { ShutdownWatch } from './shutdown-wait.js';
 import { sendLogs, streamLogs, type LogFormat } from './log-stream.js';
 import { streamEvents, type StreamSet } from './streams.js';
+import { streamReload } from './reload-route.js';
 import { lineCount } from '../logs/line-count.js';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { unknownTiers } from '../logs/selection.js';
@@ -174,6 +175,11 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       if (!control.scaleTier) throw new ApiFailure('not-found', 'this stack cannot scale tiers');
       const left = await control.scaleTier(tier, count);
       return sendJson(res, 200, { ok: true, tiers: tierSnapshots(control, tier), ...(left && left.length > 0 ? { left } : {}) } satisfies ScaleResult);
+    }
+    if (method === 'POST' && action === 'reload') {
+      if (!control.reloadTier) throw new ApiFailure('not-found', 'this stack cannot reload tiers');
+      tierSnapshots(control, tier); // an unknown name: 404, before the answer begins
+      return streamReload(control, res, ctx.streams, tier);
     }
     if (method === 'POST' && (TIER_COMMANDS as readonly string[]).includes(action)) {
       const left = await runTierCommand(control, action as TierCommand, tier);

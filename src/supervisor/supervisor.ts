@@ -20,6 +20,7 @@ import { groupOf, instancesOf } from './replicas.js';
 import { restartEvery } from './restart-all.js';
 import { APPLY_TURN, applyConfig, rereadPlan, type ApplyContext, type ApplyResult } from './apply.js';
 import { Schedules } from './schedule.js';
+import { reloadTiers, type ReloadResult, type StepListener } from './rolling-reload.js';
 import { scaleGroup } from './scale.js';
 import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-leftovers.js';
 import { startWave } from './spawn-wave.js';
@@ -55,12 +56,6 @@ const TELEMETRY_OFF: TelemetryStatus = {
   otlp: { state: 'off', sent: 0, dropped: 0, reason: 'telemetry not wired' },
   record: { state: 'off', sent: 0, dropped: 0, reason: 'telemetry not wired' },
 };
-
-/** `pid 123`, or what a life whose leader has exited is still doing. */
-function describeLife(tier: TierProcess): string {
-  const { pid, state, reason } = tier.snapshot();
-  return pid !== undefined ? `pid ${pid}` : `${state}: ${reason}`;
-}
 
 export class Supervisor implements SupervisorControl {
   readonly output = new OutputGate();
@@ -113,6 +108,7 @@ export class Supervisor implements SupervisorControl {
     this.changes = new ChangeWatcher(plan.config.tiers, {
       members: (group) => this.tiers.members(group),
       dependentsOf: (group) => this.tiers.dependentsOf(group),
+      subscribe: (listener) => this.subscribe(listener),
       emit: (event) => this.emit(event),
       stopping: () => this.shuttingDown,
     });
@@ -249,7 +245,7 @@ export class Supervisor implements SupervisorControl {
       const tiers = this.tiers.resolve(name);
       this.refuseWhileShuttingDown();
       const idle = tiers.filter((tier) => !tier.running);
-      if (idle.length === 0) throw new ControlError('already-running', `${name} is already running (${tiers.map(describeLife).join('; ')})`);
+      if (idle.length === 0) throw new ControlError('already-running', `${name} is already running (${tiers.map((tier) => tier.describeLife()).join('; ')})`);
       const gated = idle.find((tier) => tier.state === 'disabled');
       if (gated && !options.force) {
         throw new ControlError('gated', `${name} is gated off by ${gated.gatedBy}; spawn it to override the gate`);
@@ -287,6 +283,10 @@ export class Supervisor implements SupervisorControl {
     return result;
   }
 
+  /** `land reload` (rolling-reload.ts): one replica at a time, each ready before the next; the roll takes the tier's turn. */
+  readonly reloadTier = (name: string, onStep?: StepListener): Promise<ReloadResult> =>
+    this.queued(name, 'reload', async (later) => reloadTiers(name, this.tiers.resolve(name), { host: this, later, onStep }));
+
   /** `land scale` (scale.ts): `count` replicas of a tier that declares `replicas`; what the removed ones' stops left. */
   scaleTier(name: string, count: number): Promise<StillRunning[]> {
     return this.commands.run(name, `scale ${count}`, async () => {
@@ -322,10 +322,10 @@ export class Supervisor implements SupervisorControl {
    * A command on one tier, in its turn (command-queue.ts). A replica that a `land scale` removed before that turn is
    * gone: the command is dropped, and says so rather than "unknown tier".
    */
-  private queued<T>(name: string, kind: string, command: () => Promise<T>): Promise<T> {
+  private queued<T>(name: string, kind: string, command: (later: AbortSignal) => Promise<T>): Promise<T> {
     const named = this.tiers.get(name);
-    return this.commands.run(name, kind, () => {
-      if (named?.removed === undefined || this.tiers.get(name)) return command();
+    return this.commands.run(name, kind, (later) => {
+      if (named?.removed === undefined || this.tiers.get(name)) return command(later);
       const group = groupOf(named.config);
       const runs = this.tiers.members(group).map((tier) => tier.name);
       throw new ControlError('not-running', `${name} was ${named.removed} before this command's turn (${group} runs ${runs.join(', ')})`);

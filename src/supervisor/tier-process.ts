@@ -102,6 +102,17 @@ export class TierProcess extends TierStop {
     return this.removedBy;
   }
 
+  /** Forked, and waiting for node to say whether the spawn worked: its state is still the last life's. */
+  get spawning(): boolean {
+    return this.forking;
+  }
+
+  /** `pid 123`, or what a life whose leader has exited is still doing. */
+  describeLife(): string {
+    const { pid, state, reason } = this.snapshot();
+    return pid !== undefined ? `pid ${pid}` : `${state}: ${reason}`;
+  }
+
   /** The pid whose tree the memory watch samples: a leader (or daemon) running and not being stopped (memory-watch.ts). */
   get memoryRoot(): number | undefined {
     const life = this.life;

@@ -189,6 +189,22 @@ export type SupervisorEvent =
   /** Watched files of a tier changed (one event per burst); a restart follows. */
   | { type: 'change'; tier: string; files: string[]; at: number };
 
+/** One instance's step in `land reload` (src/supervisor/rolling-reload.ts), as it ended. */
+export interface ReloadStep {
+  name: string;
+  /**
+   * `ready`: restarted, and its new life is ready; `failed`: it was not (the roll stopped there); `started`: restarted,
+   * not waited for (the roll was cut short meanwhile); `untouched`: not reached, left as it was.
+   */
+  outcome: 'ready' | 'failed' | 'started' | 'untouched';
+  /** Its pid before the step (none: it was not running) and now. */
+  before?: number;
+  pid?: number;
+  /** Its state now, and why (failed: why its new life is not ready). */
+  state: TierState;
+  reason: string;
+}
+
 /** The commands the TUI and the control server send back. */
 export interface SupervisorControl {
   snapshot(): StackSnapshot;
@@ -206,6 +222,12 @@ export interface SupervisorControl {
   apply?(dryRun: boolean): Promise<ApplyResult>;
   /** Run `count` replicas of a tier that declares `replicas` (optional: a read-only view may not scale). */
   scaleTier?(name: string, count: number): Promise<StillRunning[] | void>;
+  /**
+   * `land reload`: a tier's replicas restarted one at a time, each ready before the next (a tier without replicas: a
+   * restart, waited for until ready); `onStep` hears each as it ends; `cut`: what cut the roll short (a later command
+   * on the tier, the shutdown). Absent on a view that cannot.
+   */
+  reloadTier?(name: string, onStep?: (step: ReloadStep) => void): Promise<{ replicas: boolean; steps: ReloadStep[]; left: StillRunning[]; cut?: string }>;
   /** Recent lines of a tier's output, oldest first; `cut`: a fragment of a line (which part), its text marked `…`. */
   logs(name: string, limit?: number): Array<{ stream: LogStream; line: string; at: number; cut?: LineCut }>;
   /** The same lines for one reader taking them a line at a time, without a copy (a view kept elsewhere has no such). */

@@ -5,11 +5,14 @@
  * it: they stop first, and start again in dependency order once what they depend on is ready. The supervisor owns
  * the tiers; this module only asks them to restart and keeps what `status` shows of it (WatchStatus): the watch is
  * the tier's, the restarts and last change each instance's own (a replica `land scale` adds later had none).
+ * A tier with several replicas rolls, as `land reload` does (rolling-reload.ts): one replica at a time, each ready
+ * before the next, so the others serve meanwhile; one whose new life is not ready stops the roll (said as an error).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedTier } from '../config/types.js';
+import { rollInstances } from '../supervisor/rolling-reload.js';
 import type { TierProcess } from '../supervisor/tier-process.js';
-import type { SupervisorEvent, TierState, WatchStatus } from '../supervisor/types.js';
+import type { ReloadStep, SupervisorEvent, TierState, WatchStatus } from '../supervisor/types.js';
 import { describeChange } from './describe.js';
 import type { FileWatcher } from './file-watcher.js';
 
@@ -21,6 +24,8 @@ export interface ChangeHost {
   /** The stack is shutting down: no restart may begin. */
   stopping(): boolean;
   emit(event: SupervisorEvent): void;
+  /** The supervisor's events: a roll waits for each replica's new life to be ready. */
+  subscribe(listener: (event: SupervisorEvent) => void): () => void;
 }
 
 /** States a change starts again (a running tier restarts; stopped, disabled, pending and stopping are left). */
@@ -107,21 +112,47 @@ export class ChangeWatcher {
     const members = this.host.members(group).filter((tier) => tier.running || STARTS_AGAIN.has(tier.state));
     if (members.length === 0) return; // stopped by a person, gated off, or still waiting for its dependencies
     const at = Date.now();
-    for (const tier of members) {
+    const count = (tier: TierProcess) => {
       const own = this.restarted.get(tier);
       this.restarted.set(tier, { restarts: (own?.restarts ?? 0) + 1, lastChange: { file: files[0]!, files: files.length, at } });
-    }
+    };
+    const rolls = members.length > 1 && members[0]!.config.group !== undefined;
+    // A roll counts each replica as its step ends: one it stopped before is left as it was (not restarted).
+    if (!rolls) members.forEach(count);
     this.host.emit({ type: 'change', tier: group, files, at });
     const change = describeChange(files[0]!, files.length);
     const dependents = entry.config.watch!.restartDependents ? this.host.dependentsOf(group).filter((tier) => tier.running) : [];
     await Promise.all([...dependents].reverse().map((tier) => tier.stop(`stopped while ${group} restarts (${change})`)));
-    await Promise.all(members.map((tier) => (tier.running ? tier.restart(`restarted: ${change}`) : tier.start(`started again: ${change}`))));
+    if (rolls) await this.roll(group, members, change, count);
+    else await Promise.all(members.map((tier) => (tier.running ? tier.restart(`restarted: ${change}`) : tier.start(`started again: ${change}`))));
     for (const tier of dependents) {
       // Each dependent waits for what it depends on (restarted just now) to be ready again, in dependency order.
       await this.settled(Object.keys(tier.config.dependsOn).flatMap((name) => this.host.members(name)));
       if (this.closed || this.host.stopping()) return;
       if (!tier.running) tier.start(`restarted after ${group}: ${change}`);
     }
+  }
+
+  /** Replicas one at a time; a replica whose new life is not ready stops the roll, and the error event says so. */
+  private async roll(group: string, members: TierProcess[], change: string, count: (tier: TierProcess) => void): Promise<void> {
+    const stopping = () => this.closed || this.host.stopping();
+    const host = {
+      subscribe: (listener: (event: SupervisorEvent) => void) => this.host.subscribe(listener),
+      get shuttingDown() {
+        return stopping();
+      },
+    };
+    const onStep = (step: ReloadStep) => {
+      const tier = members.find((member) => member.name === step.name);
+      if (tier && step.outcome !== 'untouched') count(tier);
+    };
+    const { steps } = await rollInstances(members, `restarted: ${change}`, { host, onStep });
+    const failed = steps.find((step) => step.outcome === 'failed');
+    if (!failed) return;
+    const untouched = steps.filter((step) => step.outcome === 'untouched').map((step) => step.name);
+    const rest = untouched.length > 0 ? `; ${untouched.join(', ')} keep${untouched.length === 1 ? 's' : ''} the old process` : '';
+    const message = `${failed.name} did not become ready after ${change} (${failed.state}: ${failed.reason}): the roll stopped${rest}`;
+    this.host.emit({ type: 'error', tier: group, tag: 'watch-restart', message, at: Date.now() });
   }
 
   /** Polls (only while a restart is under way) until every tier is ready or has ended. */
