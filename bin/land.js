@@ -37,9 +37,15 @@ const STACK_BUILTINS = ['node:child_process', 'node:crypto', 'node:http', 'node:
 async function setStackFlags() {
   for (const name of STACK_BUILTINS) require(name);
   void process.stdout, void process.stderr; // their getters load their streams' modules
-  // node's ES module loader too (its modules load at the first import(), the rest of them once it settles): the
-  // config (a .mjs, or a land.config.ts's compiled module) is imported before the first spawn.
-  await import('node:process');
+  // node's ES module loader too: the config (a .mjs, or a land.config.ts's compiled module) is loaded before the first
+  // spawn, by require() (src/config/require-module.ts). esm-preload.mjs imports one of node's modules, as configs
+  // do, so that the loader's resolver comes in now too. Not `import('node:process')`, as before: that built the
+  // process module's ES facade, running every getter of `process` (stdin's stream, the report, the allowed flags).
+  try {
+    require('./esm-preload.mjs');
+  } catch {
+    await import('./esm-preload.mjs'); // a node without require() of ES modules
+  }
   const flags = leanV8Flags();
   const { setFlagsFromString } = require('node:v8');
   // One call each: V8 ignores what follows a flag it rejects.

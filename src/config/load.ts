@@ -7,6 +7,7 @@ import { resolveConfig } from './resolve.js';
 import { parseLandConfig } from './config-issues.js';
 import { registerSecretsOf } from './redact.js';
 import { importTypeScriptConfig } from './typescript/load-typescript.js';
+import { requireEsModule } from './require-module.js';
 import type { ResolvedConfig } from './types.js';
 
 export { CONFIG_FILE_NAMES } from './locate.js';
@@ -71,8 +72,12 @@ const LAND_NOT_FOUND = /^Cannot find package 'land(?:\/telemetry)?' imported fro
 async function importJavaScriptConfig(file: string): Promise<unknown> {
   try {
     // Read again in the same process (`land apply`): evaluated again, not node's cached module (what it imports is).
+    // A first `.mjs` is an ES module whatever its package says: loaded by require() (require-module.ts). A `.js` may
+    // be CommonJS, whose default export import() makes of module.exports: imported, as before.
     const url = pathToFileURL(file).href;
-    const module = (await import(javascriptImports++ === 0 ? url : `${url}?load=${javascriptImports}`)) as { default?: unknown };
+    const first = javascriptImports++ === 0;
+    const required = first && path.extname(file) === '.mjs' ? requireEsModule(file) : undefined;
+    const module = required ?? ((await import(first ? url : `${url}?load=${javascriptImports}`)) as { default?: unknown });
     return module.default;
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;

@@ -15,6 +15,7 @@ afterEach(async () => {
 afterAll(() => removeProjects());
 
 const HOOK = join(ROOT, 'test', 'fixtures', 'builtins-after-flags.cjs');
+const MODULES_HOOK = join(ROOT, 'test', 'fixtures', 'first-spawn-modules.cjs');
 
 describe('land up and node’s own modules', () => {
   it('loads none of them between setting its V8 flags and its first spawn', async () => {
@@ -26,6 +27,20 @@ describe('land up and node’s own modules', () => {
     // Written at the first spawn, and only by a process that changed a flag first: land, not its child.
     expect(existsSync(log)).toBe(true);
     expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual([]);
+  });
+
+  it('sets up the ES module loader for its .mjs config without the `process` module’s facade (every getter of process run)', async () => {
+    // bin/land.js preloaded the loader with import('node:process'), whose facade read every property of `process`:
+    // stdin's stream made, the diagnostic report's module loaded (docs/decisions.md, "Start-up, eleventh pass").
+    const dir = makeProject({ config: { tiers: { web: { command: child('--say', 'up') } } } });
+    const log = join(dir, 'modules.log');
+    const run = land(['up', '--no-tui'], dir, { NODE_OPTIONS: `--require ${MODULES_HOOK}`, LAND_TEST_MODULES_LOG: log });
+    runs.push(run);
+    await run.waitFor(/web: starting → ready/);
+    const modules = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    expect(modules).toContain('internal/modules/esm/loader');
+    expect(modules).not.toContain('internal/process/report');
+    expect(modules).not.toContain('internal/fs/streams');
   });
 
   it('nor for removing old boots, which waits for the first spawn (docs/decisions.md, "Start-up, fifth pass")', async () => {

@@ -1,7 +1,7 @@
 /**
  * bin/land.js is CommonJS (bin/package.json): an ES module entry makes node set up its ES module loader and compile
  * the entry without a code cache, on every command (docs/decisions.md, "Start-up, fifth pass"). A command that
- * imports no ES module (`--version`, `status`) loads none of that loader's jobs; `land up` still imports its config.
+ * imports no ES module (`--version`, `status`) loads none of that loader's jobs; `land up` still loads its config through it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../../src/config/display-path.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,6 +74,18 @@ describe('loadConfig', () => {
     project.write('t/land.config.mjs', `import { defineConfig } from 'land';\nimport { captureEvent } from 'land/telemetry';\nif (typeof captureEvent !== 'function') throw new Error('no land/telemetry');\nexport default defineConfig({ tiers: { job: { command: ['true'] } } });`);
     const check = await landDone(['check'], path.join(project.dir, 't'));
     expect(check.code, check.stderr).toBe(0);
+  });
+
+  it('loads a .mjs config with a top-level await (which require() declines before running it) once, by import()', async () => {
+    project.write(
+      'land.config.mjs',
+      `import { appendFileSync } from 'node:fs';
+       appendFileSync(new URL('./ran.txt', import.meta.url), 'ran\\n');
+       const app = await Promise.resolve('awaited');
+       export default { app, tiers: { a: { command: ['true'] } } };`,
+    );
+    expect((await loadConfig({ cwd: project.dir })).app).toBe('awaited');
+    expect(readFileSync(path.join(project.dir, 'ran.txt'), 'utf8')).toBe('ran\n');
   });
 
   it('loads a .mjs config by native import, given by a path relative to cwd', async () => {

@@ -8,6 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { landAliases } from '../self-alias.js';
+import { requireEsModule } from '../require-module.js';
 import { cachedModule, cacheFolder, storeModule } from './cache.js';
 import { CompileDeclined, compileConfig } from './compile.js';
 
@@ -16,7 +17,9 @@ let imports = 0;
 
 async function importModule(file: string): Promise<unknown> {
   const url = pathToFileURL(file).href;
-  const module = (await import(imports++ === 0 ? url : `${url}?load=${imports}`)) as { default?: unknown };
+  // The first load by require() (src/config/require-module.ts); a reload through import() with a query, as before.
+  const first = imports++ === 0;
+  const module = (first ? requireEsModule(file) : undefined) ?? ((await import(first ? url : `${url}?load=${imports}`)) as { default?: unknown });
   // As jiti's `default: true`: the default export, or the module itself when it has none.
   return module.default ?? module;
 }
