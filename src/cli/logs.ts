@@ -135,6 +135,25 @@ async function stackLogs(tiers: string[], names: string[], options: LogsOptions,
 /** The stack answered that it has no such route: it was started by an older land. */
 class NoSuchRoute extends Error {}
 
+/**
+ * Each line of a streamed answer written to stdout as `print` makes it (undefined: nothing); a stdout that is behind
+ * (a slow pipe) stops the reading: back-pressure. `land attach` follows a tier through it too.
+ */
+export async function streamToStdout(socket: string, path: string, print: (line: string) => string | undefined): Promise<LineStream> {
+  let paused = false;
+  const stream: LineStream = await streamLines(socket, path, (line) => {
+    const shown = print(line);
+    if (shown === undefined || shown === '' || process.stdout.write(shown) || paused) return;
+    paused = true;
+    stream.pause();
+    process.stdout.once('drain', () => {
+      paused = false;
+      stream.resume();
+    });
+  });
+  return stream;
+}
+
 /** A streamed answer to stdout, line by line; a stdout that is behind (a slow pipe) stops the reading: back-pressure. */
 async function printStream(
   options: LogsOptions,
@@ -142,17 +161,10 @@ async function printStream(
   print: (line: string) => string | undefined,
   how: { follow: boolean; what: string; orNone?: boolean },
 ): Promise<number> {
-  let paused = false;
   const stream: LineStream = await withStack(options, ({ socket }) =>
-    streamLines(socket, path, (line) => {
+    streamToStdout(socket, path, (line) => {
       const shown = print(line);
-      if (shown === undefined || process.stdout.write(`${shown}\n`) || paused) return;
-      paused = true;
-      stream.pause();
-      process.stdout.once('drain', () => {
-        paused = false;
-        stream.resume();
-      });
+      return shown === undefined ? undefined : `${shown}\n`;
     })
       .catch(unknownTierAsNoInstance(how.orNone ?? false))
       .catch((error: unknown) => {

@@ -5,6 +5,7 @@ import { sendFatal } from './background-channel.js';
 import { stdoutVerdict, watchStdout } from './stdout-failure.js';
 import { nameCommandErrors, oneLineCommanderError } from './commander-errors.js';
 import { libraryVersion } from '../telemetry/version.js';
+import type { AttachOptions, SendOptions } from './attach.js';
 import type { LogsOptions } from './logs.js';
 import type { ExportOptions } from './export.js';
 import type { Engine as ExportEngine } from '../export/model.js';
@@ -86,11 +87,12 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
   // Clients of the running stack (src/control/exit-codes.ts).
   program.addHelpText(
     'after',
-    '\nExit codes of status, spawn, start, stop, restart, scale, logs, down, watch, dashboard: 0 done, 1 unexpected\n' +
-      'failure, 2 bad input or unknown tier, 3 no stack running here, 4 conflict (already running, not running, gated\n' +
-      'off, shutting down, or `land up` while a land already runs this stack), 5 the stack did not answer within 5 s\n' +
-      '(stopped or hung), 6 a logs -f or watch stream was cut off before the stack stopped. `land up -d`: 8 the stack\n' +
-      'runs but is not up (a tier failed to start, or the wait ran out); 129/130/143 the wait was interrupted.',
+    '\nExit codes of status, spawn, start, stop, restart, scale, logs, attach, send, down, watch, dashboard: 0 done,\n' +
+      '1 unexpected failure, 2 bad input or unknown tier, 3 no stack running here, 4 conflict (already running, not\n' +
+      'running, gated off, shutting down, a tier not reading its stdin, or `land up` while a land already runs this\n' +
+      'stack), 5 the stack did not answer within 5 s (stopped or hung), 6 a logs -f, attach or watch stream was cut off\n' +
+      'before the stack stopped. `land up -d`: 8 the stack runs but is not up (a tier failed to start, or the wait ran\n' +
+      'out); 129/130/143 the wait was interrupted.',
   );
   program
     .command('status')
@@ -181,6 +183,25 @@ function buildProgram(run: (action: () => Promise<number>) => void): Command {
     .option('-t, --timestamps', "each line's arrival time before it (UTC, ISO 8601); a running stack's lines only")
     .option('--since <duration|time>', 'only lines that came since then: 90s, 10m, 1h30m, 2d, or a time such as 2026-12-07T07:00:00Z')
     .action((tiers: string[], options: LogsOptions) => run(async () => (await controlCommands()).logsCommand(tiers, options)));
+
+  program
+    .command('attach')
+    .description("follow a tier's output and send it what you type, a line at a time (a tier with stdin: true); Ctrl-D at a line's start or Ctrl-C detaches, the tier runs on")
+    .argument('<tier>', 'tier name (a tier with replicas: one replica, e.g. web.2)')
+    .addOption(configOption())
+    .addOption(procfileOption())
+    .option('-n, --lines <count>', 'recent lines shown first (default 10)')
+    .action((tier: string, options: AttachOptions) => run(async () => (await import('./attach.js')).attachCommand(tier, options)));
+
+  program
+    .command('send')
+    .description("write a line to a tier's stdin (a tier with stdin: true), for scripts")
+    .argument('<tier>', 'tier name (a tier with replicas: one replica, e.g. web.2)')
+    .argument('<text...>', 'the words to send, joined by spaces, then a newline (text starting with - after --)')
+    .addOption(configOption())
+    .addOption(procfileOption())
+    .option('--no-newline', 'send the text without the newline that ends it')
+    .action((tier: string, text: string[], options: SendOptions) => run(async () => (await import('./attach.js')).sendCommand(tier, text, options)));
 
   program
     .command('down')

@@ -13,7 +13,7 @@
 import { guardStdio, onSinkLost, sinkLost, tell } from './sinks.js';
 
 /** Commands that print until stopped, or a whole log: a reader that goes away is what stops them. */
-const ENDS_WITH_READER = new Set(['logs']);
+const ENDS_WITH_READER = new Set(['logs', 'attach']);
 /** Commands whose outputs follow their own rules (sinks.ts); `land up -d` is a client like the others. */
 const OWN_RULES = new Set(['up', 'spawn', 'run', 'watch']);
 

@@ -104,6 +104,7 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
   if (tier.watch !== undefined) resolved.watch = resolveWatch(tier.watch);
   if (tier.exitWith === true) resolved.exitWith = true;
   if (tier.schedule !== undefined) resolved.schedule = tier.schedule;
+  if (tier.stdin === true) resolved.stdin = true;
   if (tier.daemon === true) resolved.daemon = {};
   else if (typeof tier.daemon === 'object') resolved.daemon = { pidFile: path.resolve(resolved.cwd, tier.daemon.pidFile) };
   const memory = tier.limits?.memory === undefined ? undefined : parseSize(tier.limits.memory);

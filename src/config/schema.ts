@@ -9,9 +9,8 @@ import { TIER_NAME_RULE, tierNameProblem } from './tier-name.js';
 import { checkScheduledTier, scheduleSchema } from './schedule.js';
 
 /*
- * Every message here starts with what was expected; `parseLandConfig` adds the file, the key path and what was
- * actually given, so each problem reads as one line: `land.config.ts: tiers.cocoon.ready.tcp: expected a port
- * 1..65535, got "abc"`.
+ * Every message here starts with what was expected; `parseLandConfig` adds the file, the key path and what was given,
+ * so each problem reads as one line: `land.config.ts: tiers.cocoon.ready.tcp: expected a port 1..65535, got "abc"`.
  */
 
 const PROBE_KINDS = ['log', 'tcp', 'http', 'exec'] as const;
@@ -282,6 +281,7 @@ const tierSchema = (lazyOptional: OptionalOf) =>
         watch: lazyOptional(watchSchema),
         exitWith: z.optional(flag),
         schedule: lazyOptional(scheduleSchema),
+        stdin: z.optional(flag),
         daemon: lazyOptional(() =>
           z.union([flag, z.strictObject({ pidFile: nonEmptyString('a file path') }, { error: 'expected { pidFile }' })], {
             error: "expected true, false or { pidFile: 'path' }",

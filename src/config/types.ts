@@ -86,6 +86,11 @@ export interface TierConfig {
    * each time it matches while the stack runs, never two runs at once (src/supervisor/schedule.ts).
    */
   schedule?: string;
+  /**
+   * Give the tier a stdin pipe land keeps open for as long as it runs: `land attach` and `land send` write to it
+   * (src/supervisor/tier-stdin.ts). Without it the tier's stdin is /dev/null.
+   */
+  stdin?: boolean;
 }
 
 /** Restart on change (src/watch/). */
@@ -161,6 +166,8 @@ export interface ResolvedTier {
   exitWith?: true;
   /** The cron expression of a scheduled tier (its restart policy is then never). */
   schedule?: string;
+  /** `stdin: true` in the config: the child's stdin is a pipe land keeps open. */
+  stdin?: true;
   /** Set on a replica's own copy: the tier it belongs to and its number (1-based). */
   group?: string;
   replica?: number;

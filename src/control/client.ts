@@ -56,12 +56,13 @@ function answerTimeoutMs(): number {
  * One request. Until the answer has come (its headers, and for a plain request its body), silence on the socket for
  * longer than the answer timeout fails it with NoAnswerError; a stream may then be quiet as long as it likes.
  */
-function send(socketPath: string, method: string, path: string, stream = false): Promise<IncomingMessage> {
+function send(socketPath: string, method: string, path: string, stream = false, body?: Buffer): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const timeoutMs = answerTimeoutMs();
     let response: IncomingMessage | undefined;
     // agent: false — no pooled keep-alive sockets to hold a short-lived client process open.
-    const req = request({ socketPath, method, path, agent: false }, (res) => {
+    const headers = body ? { 'content-type': 'application/octet-stream', 'content-length': body.length } : undefined;
+    const req = request({ socketPath, method, path, agent: false, headers }, (res) => {
       response = res;
       if (stream) req.setTimeout(0);
       resolve(res);
@@ -76,7 +77,7 @@ function send(socketPath: string, method: string, path: string, stream = false):
       if (error.code && NO_LISTENER.has(error.code)) return reject(new NoStackError(socketPath));
       reject(!response && error.code && CLOSED_UNANSWERED.has(error.code) ? new NoStackError(socketPath, true) : error);
     });
-    req.end();
+    req.end(body);
   });
 }
 
@@ -98,8 +99,9 @@ async function failure(res: IncomingMessage): Promise<ApiError> {
   }
 }
 
-export async function requestJson<T>(socketPath: string, method: 'GET' | 'POST', path: string): Promise<T> {
-  const res = await send(socketPath, method, path);
+/** `body`: bytes a POST carries (a tier's input); the other requests carry none. */
+export async function requestJson<T>(socketPath: string, method: 'GET' | 'POST', path: string, body?: Buffer): Promise<T> {
+  const res = await send(socketPath, method, path, false, body);
   if ((res.statusCode ?? 500) >= 400) throw await failure(res);
   return JSON.parse(await readAll(res)) as T;
 }

@@ -12,6 +12,7 @@
  *   POST /tiers/<name>/<command>      start | stop | restart | spawn → CommandResult (a tier with replicas: all)
  *   POST /tiers/<name>/scale          ?replicas=<n> → ScaleResult (a tier that declares replicas)
  *   POST /tiers/<name>/reload         NDJSON of ReloadMessage: a `step` as each replica's restart ends, then `done`
+ *   POST /tiers/<name>/stdin          body: bytes for the tier's stdin (at most 64 KiB; one instance) → StdinResult
  *   POST /restart                     → RestartAllResult: every running tier, dependents stopped first, started again in dependency order
  *   POST /apply                       ?dryRun=1 → ApplyResult (src/supervisor/apply-plan.ts): the config read again, the plan, what was done
  *   POST /shutdown                    202 {pid, bootId}: the stack begins shutting down
@@ -36,6 +37,7 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   'not-running': 409,
   gated: 409,
   'shutting-down': 409,
+  'stdin-full': 409,
   'bad-request': 400,
   'not-found': 404,
   unauthorized: 401,
@@ -87,6 +89,14 @@ export type ReloadMessage =
   | { kind: 'step'; step: ReloadStep }
   | { kind: 'done'; ok: boolean; replicas: boolean; steps: ReloadStep[]; tiers: TierSnapshot[]; left?: StillRunning[]; cut?: string }
   | { kind: 'error'; error: ApiErrorBody['error'] };
+
+/** POST /tiers/<name>/stdin: the bytes were queued for the child; `queued` bytes wait for it to read them. */
+export interface StdinResult {
+  ok: true;
+  tier: string;
+  bytes: number;
+  queued: number;
+}
 
 export interface DashboardBody {
   url: string;

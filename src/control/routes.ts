@@ -20,6 +20,7 @@ import type { ShutdownWatch } from './shutdown-wait.js';
 import { sendLogs, streamLogs, type LogFormat } from './log-stream.js';
 import { streamEvents, type StreamSet } from './streams.js';
 import { streamReload } from './reload-route.js';
+import { takesBody, writeStdin } from './stdin-route.js';
 import { lineCount } from '../logs/line-count.js';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { unknownTiers } from '../logs/selection.js';
@@ -181,6 +182,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       tierSnapshots(control, tier); // an unknown name: 404, before the answer begins
       return streamReload(control, res, ctx.streams, tier);
     }
+    if (method === 'POST' && action === 'stdin') return writeStdin(control, req, res, tier);
     if (method === 'POST' && (TIER_COMMANDS as readonly string[]).includes(action)) {
       const left = await runTierCommand(control, action as TierCommand, tier);
       return sendJson(res, 200, commandResult(control, tier, left));
@@ -196,8 +198,8 @@ export function createRequestListener(ctx: RouteContext, authorize?: (req: Incom
       res.setHeader('www-authenticate', 'Bearer');
       return sendError(res, 'unauthorized', 'missing or wrong bearer token');
     }
-    // Commands carry no body; drain whatever was sent so the connection can be reused.
-    req.resume();
+    // Commands carry no body (but input for a tier's stdin): drain whatever was sent so the connection can be reused.
+    if (!takesBody(req)) req.resume();
     route(ctx, req, res).catch((error: unknown) => sendThrown(res, error));
   };
 }

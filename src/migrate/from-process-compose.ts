@@ -1,7 +1,7 @@
 /**
  * `land init` from a process-compose.yaml: commands, environment, working_dir, depends_on conditions, probes,
- * availability (restart policy), shutdown (signal, timeout, command) and is_daemon map onto land's keys; everything
- * else is named in a comment.
+ * availability (restart policy), shutdown (signal, timeout, command), is_daemon and is_interactive map onto land's
+ * keys; everything else is named in a comment.
  */
 import { constants } from 'node:os';
 import { MAX_REPLICAS } from '../config/limits.js';
@@ -23,6 +23,7 @@ const PROBE_DEFAULTS = { period: 10, timeout: 1, failures: 3, delay: 0 };
 const MAPPED_KEYS = new Set([
   'command', 'entrypoint', 'description', 'working_dir', 'environment', 'depends_on', 'availability',
   'readiness_probe', 'liveness_probe', 'ready_log_line', 'shutdown', 'disabled', 'is_disabled', 'replicas', 'is_daemon',
+  'is_interactive',
 ]);
 const TOP_LEVEL_KEYS = new Set(['version', 'processes', 'environment']);
 
@@ -237,6 +238,10 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
     config.daemon = true;
     notes.push('is_daemon: started once the command exits 0; land follows the daemon by its marks (LAND_BOOT_ID, TRACEPARENT) and stops it with the tier');
   } else if (process.is_daemon !== undefined && process.is_daemon !== false) notes.push(`is_daemon ${show(process.is_daemon)}: expected true or false: left out`);
+  if (process.is_interactive === true) {
+    config.stdin = true;
+    notes.push('is_interactive: its stdin is a pipe land keeps open (not a terminal): `land attach <tier>` types into it');
+  } else if (process.is_interactive !== undefined && process.is_interactive !== false) notes.push(`is_interactive ${show(process.is_interactive)}: expected true or false: left out`);
   config.replicas = replicas(process.replicas, notes);
   const startsOff = whyStartsOff(process, notes);
   if (startsOff !== undefined) {

@@ -4,10 +4,11 @@
  * value with a message that names the problem and never quotes a variable.
  */
 import { spawn, type ChildProcessByStdio, type SpawnOptions } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { redactText } from '../config/redact.js';
 
-export type TierChild = ChildProcessByStdio<null, Readable, Readable>;
+/** `stdin` is a pipe for a tier with `stdin: true` (tier-stdin.ts), else null (the child's is /dev/null). */
+export type TierChild = ChildProcessByStdio<Writable | null, Readable, Readable>;
 export type SpawnOutcome = { child: TierChild } | { failure: string };
 
 const WHY: Record<string, string> = {
@@ -27,10 +28,12 @@ export function describeSpawnFailure(error: NodeJS.ErrnoException): string {
 export function spawnTierChild(
   file: string,
   args: string[],
-  options: Pick<SpawnOptions, 'cwd' | 'env'>,
+  options: Pick<SpawnOptions, 'cwd' | 'env'> & { stdin?: boolean },
 ): SpawnOutcome {
+  const { stdin, ...spawnOptions } = options;
   try {
-    return { child: spawn(file, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }) };
+    const child = spawn(file, args, { ...spawnOptions, detached: true, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    return { child: child as TierChild };
   } catch (error) {
     return { failure: describeSpawnFailure(error as NodeJS.ErrnoException) };
   }

@@ -32,6 +32,7 @@ import type {
   ReceiverStatus,
   SpawnTracer,
   StackSnapshot,
+  StdinWritten,
   SupervisorControl,
   SupervisorEvent,
   TelemetryStatus,
@@ -236,6 +237,11 @@ export class Supervisor implements SupervisorControl {
 
   readLogs(name: string, limit?: number): RecentReader {
     return this.tier(name).readLogs(limit);
+  }
+
+  /** POST /tiers/<tier>/stdin: one instance's (a tier with replicas: name one); never waits (tier-stdin.ts). */
+  writeStdin(name: string, bytes: Buffer): StdinWritten {
+    return this.tier(name).writeStdin(bytes);
   }
 
   // Commands on one tier, or one group of replicas, are serialised (command-queue.ts): each check below sees the

@@ -3,8 +3,6 @@
  * snapshot. The stages build on it: spawning (tier-spawn.ts), running (tier-run.ts), stopping and exiting
  * (tier-stop.ts); TierProcess (tier-process.ts) is the whole tier.
  */
-import type { ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { DaemonLife } from './daemon-life.js';
 import type { LeftBehind, Leftovers, NamedStray } from './left-behind.js';
@@ -14,6 +12,8 @@ import type { OutputGate } from './output-gate.js';
 import { RestartBudget } from './restart-policy.js';
 import { RecentLines, type LogEntry, type RecentReader } from './recent-lines.js';
 import type { TierLog } from './tier-log.js';
+import type { TierChild } from './spawn-child.js';
+import type { TierInput } from './tier-stdin.js';
 import type { ExitInfo, SpawnSpan, SpawnTracer, SupervisorEvent, TierSnapshot, TierState, Transition } from './types.js';
 
 /** What a tier needs from the stack it belongs to. */
@@ -37,8 +37,10 @@ export const LAST_LINE_CHARS = 1000;
 const HISTORY = 20;
 
 export interface Life {
-  child: ChildProcessByStdio<null, Readable, Readable>;
+  child: TierChild;
   pid: number;
+  /** `stdin: true`: the write end of the child's stdin (tier-stdin.ts). */
+  input?: TierInput;
   span: SpawnSpan;
   abort: AbortController;
   startedAt: number;
@@ -199,6 +201,7 @@ export abstract class TierBase {
       history: [...this.history],
       ...(this.leftBehind ? { leftBehind: this.leftBehind } : {}),
       ...(this.life?.daemon ? { daemon: this.daemonSnapshot(this.life.pid, this.life.daemon) } : {}),
+      ...(this.config.stdin ? { stdin: true as const } : {}),
     };
   }
 

@@ -9,7 +9,8 @@ import { RestartBudget } from './restart-policy.js';
 import { signalTree } from './process-tree.js';
 import type { TierStart } from './tier-spawn.js';
 import { TierStop } from './tier-stop.js';
-import type { MemoryStatus } from './types.js';
+import { writeTierStdin } from './tier-stdin.js';
+import type { MemoryStatus, StdinWritten } from './types.js';
 
 export type { TierRuntime } from './tier-base.js';
 
@@ -145,6 +146,11 @@ export class TierProcess extends TierStop {
     if (limit === undefined) return undefined;
     const last = this.memoryLast;
     return { limit, restarts: this.memoryRestarts, ...(last ? { last: { ...last } } : {}), ...sample };
+  }
+
+  /** `land attach`, `land send`: bytes for the running child's stdin (tier-stdin.ts). */
+  writeStdin(bytes: Buffer): StdinWritten {
+    return writeTierStdin(this.config, this.state, this.life?.input, bytes);
   }
 
   /** Second Ctrl-C, or land dying: SIGKILL the whole tree now, synchronously. */

@@ -13,6 +13,7 @@ import { RECENT_BYTES } from './recent-lines.js';
 import { describeSpawnFailure, spawnTierChild, type SpawnOutcome } from './spawn-child.js';
 import { RECENT_LINES, TierBase, type Life, type TierRuntime } from './tier-base.js';
 import { TierLog } from './tier-log.js';
+import { TierInput } from './tier-stdin.js';
 import type { ResolvedTier } from '../config/types.js';
 import type { LogStream, SpawnSpan } from './types.js';
 
@@ -70,7 +71,7 @@ export abstract class TierSpawn extends TierBase {
       // node's spawn, not execa: a supervisor spawns each tier once or a few times, and execa's first calls ran ~20 ms
       // of cold code per child on top of the fork (the profile of a boot: 158 ms for 8 children). Probes use node's too (side-command.ts).
       fork: () => {
-        spawned = spawnTierChild(file!, args, { cwd: this.config.cwd, env });
+        spawned = spawnTierChild(file!, args, { cwd: this.config.cwd, env, stdin: this.config.stdin });
         forkedAt = Date.now();
       },
       adopt: () => {
@@ -128,6 +129,7 @@ export abstract class TierSpawn extends TierBase {
       settled: new Promise<void>((resolve) => (markSettled = resolve)),
       markSettled: () => markSettled(),
       outputLinks: outputLinks(child.pid),
+      ...(child.stdin ? { input: new TierInput(child.stdin) } : {}),
       stopRequested: false,
       stopReason: '',
       probeFailed: false,
@@ -174,6 +176,7 @@ export abstract class TierSpawn extends TierBase {
   /** The life's processes are gone (its leader exited; a daemon tier's daemon ended): onExit tells the story. */
   protected processesGone(life: Life, code: number | null, signal: NodeJS.Signals | null): void {
     life.leaderGone = true;
+    life.input?.close();
     life.markExited();
     void this.onExit(life, code, signal);
   }

@@ -74,6 +74,8 @@ export interface TierSnapshot {
    * launcher that started two), whose trees the usage columns and the memory limit sum.
    */
   daemon?: { launcher: number; running: boolean; pids?: number[] };
+  /** `stdin: true`: the tier takes input (`land attach`, `land send`). */
+  stdin?: true;
 }
 
 export interface ScheduleStatus {
@@ -228,6 +230,8 @@ export interface SupervisorControl {
    * on the tier, the shutdown). Absent on a view that cannot.
    */
   reloadTier?(name: string, onStep?: (step: ReloadStep) => void): Promise<{ replicas: boolean; steps: ReloadStep[]; left: StillRunning[]; cut?: string }>;
+  /** Bytes for one instance's stdin (a tier with `stdin: true`); absent on a view that cannot write (tier-stdin.ts). */
+  writeStdin?(name: string, bytes: Buffer): StdinWritten;
   /** Recent lines of a tier's output, oldest first; `cut`: a fragment of a line (which part), its text marked `…`. */
   logs(name: string, limit?: number): Array<{ stream: LogStream; line: string; at: number; cut?: LineCut }>;
   /** The same lines for one reader taking them a line at a time, without a copy (a view kept elsewhere has no such). */
@@ -235,6 +239,13 @@ export interface SupervisorControl {
   shutdown(reason: string): Promise<void>;
   /** Held by a reader that is behind (a control stream) to pause the children's pipes; absent for a remote stack. */
   readonly output?: OutputGate;
+}
+
+/** What a write to a tier's stdin did: its bytes are queued for the child, `queued` still wait for it to read them. */
+export interface StdinWritten {
+  tier: string;
+  bytes: number;
+  queued: number;
 }
 
 /**

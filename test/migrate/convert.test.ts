@@ -112,6 +112,18 @@ describe('process-compose → land', () => {
     expect(web!.notes).toContain('is_daemon "yes": expected true or false: left out');
   });
 
+  it('maps is_interactive to stdin: true (land attach types into it); a value that is not a boolean is said', async () => {
+    const draft = await draftFromProcessCompose(
+      ['processes:', '  repl:', '    command: python3 -i', '    is_interactive: true', '  odd:', '    command: cat', '    is_interactive: 1'].join('\n'),
+      'pc.yaml',
+    );
+    const [repl, odd] = draft.tiers;
+    expect(repl!.config.stdin).toBe(true);
+    expect(repl!.notes).toEqual(expect.arrayContaining(['is_interactive: its stdin is a pipe land keeps open (not a terminal): `land attach <tier>` types into it']));
+    expect(odd!.config.stdin).toBeUndefined();
+    expect(odd!.notes).toContain('is_interactive 1: expected true or false: left out');
+  });
+
   it('cuts a process name longer than a tier name may be (63 characters), keeping two such names apart', async () => {
     const long = 'p'.repeat(70);
     const draft = await draftFromProcessCompose(`processes:\n  ${long}a:\n    command: a\n  ${long}b:\n    command: b\n`, 'pc.yaml');

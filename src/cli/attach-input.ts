@@ -1,0 +1,152 @@
+/**
+ * The input side of `land attach`: lines read from its stdin, sent in order to the tier's stdin through the control
+ * API (POST /tiers/<tier>/stdin), one request at a time. A tier not reading its stdin fills land's bounded queue for
+ * it: the stack refuses (`stdin-full`), and the same bytes are sent again a little later, for up to FULL_WAIT_MS.
+ */
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError, requestJson } from '../control/client.js';
+import type { StdinResult } from '../control/protocol.js';
+import { MAX_STDIN_BODY } from '../supervisor/tier-stdin.js';
+import { asCliError, type Target } from './control-target.js';
+
+/** How long bytes the stack keeps refusing (`stdin-full`) are offered again before attach gives up on them. */
+export const FULL_WAIT_MS = 10_000;
+/** Past this much read and not yet sent, attach stops reading its stdin until the tier has taken some. */
+const HIGH_WATER = 1024 * 1024;
+
+const stdinPath = (tier: string) => `/tiers/${encodeURIComponent(tier)}/stdin`;
+
+/** One write to a tier's stdin (an empty one asks whether the tier takes input now). */
+export function postInput(socket: string, tier: string, bytes: Buffer): Promise<StdinResult> {
+  return requestJson<StdinResult>(socket, 'POST', stdinPath(tier), bytes);
+}
+
+export interface SenderOptions {
+  target: Target;
+  tier: string;
+  /**
+   * What the stack refused (the tier not running, or not reading its stdin past FULL_WAIT_MS), as a CLI error:
+   * `drop` forgets what waits and goes on (a terminal: the user sees why and types again), `fail` ends the sending.
+   */
+  onRefused(error: Error): 'drop' | 'fail';
+}
+
+/** Bytes sent in the order given, batched up to a request's bound, one request at a time. */
+export class InputSender {
+  private readonly queue: Buffer[] = [];
+  private waiting = 0;
+  private pumping?: Promise<void>;
+  private failure?: Error;
+  private onLow?: () => void;
+
+  constructor(private readonly options: SenderOptions) {}
+
+  /** Queue bytes; false when enough waits that the reader should pause until `whenLow`'s callback. */
+  send(bytes: Buffer): boolean {
+    if (this.failure || bytes.length === 0) return true;
+    this.queue.push(bytes);
+    this.waiting += bytes.length;
+    this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+    return this.waiting < HIGH_WATER;
+  }
+
+  whenLow(callback: () => void): void {
+    this.onLow = callback;
+  }
+
+  /** Resolves once everything queued is sent; rejects with the refusal that ended the sending. */
+  async idle(): Promise<void> {
+    while (this.pumping) await this.pumping;
+    if (this.failure) throw this.failure;
+  }
+
+  private async pump(): Promise<void> {
+    while (this.queue.length > 0 && !this.failure) {
+      const batch = this.take();
+      await this.deliver(batch);
+      if (this.waiting < HIGH_WATER && this.onLow) {
+        const resume = this.onLow;
+        this.onLow = undefined;
+        resume();
+      }
+    }
+  }
+
+  /** What waits, up to one request's bound (a longer piece is cut there; the rest stays first in line). */
+  private take(): Buffer {
+    const parts: Buffer[] = [];
+    let size = 0;
+    while (this.queue.length > 0 && size < MAX_STDIN_BODY) {
+      const next = this.queue[0]!;
+      const room = MAX_STDIN_BODY - size;
+      if (next.length > room) {
+        parts.push(next.subarray(0, room));
+        this.queue[0] = next.subarray(room);
+        size += room;
+        break;
+      }
+      parts.push(next);
+      this.queue.shift();
+      size += next.length;
+    }
+    this.waiting -= size;
+    return Buffer.concat(parts, size);
+  }
+
+  private async deliver(batch: Buffer): Promise<void> {
+    const { target, tier } = this.options;
+    const deadline = Date.now() + FULL_WAIT_MS;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+      try {
+        await postInput(target.socket, tier, batch);
+        return;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'stdin-full' && Date.now() + delay < deadline) {
+          await sleep(delay);
+          continue;
+        }
+        const refused = asCliError(error, target) as Error;
+        this.queue.length = 0;
+        this.waiting = 0;
+        if (this.options.onRefused(refused) === 'fail') this.failure = refused;
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * Each line of `input` (its newline kept; a last line without one gets one; one longer than a request in pieces)
+ * handed to `onLine` as bytes, undecoded.
+ * Resolves when the input ends. `onLine` answering false pauses the reading until `resume` is called.
+ */
+export function readLines(input: Readable, onLine: (line: Buffer) => boolean): { done: Promise<void>; resume: () => void } {
+  let rest: Buffer = Buffer.alloc(0);
+  const done = new Promise<void>((resolve) => {
+    input.on('data', (chunk: Buffer) => {
+      let data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+      let more = true;
+      for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10)) {
+        more = onLine(data.subarray(0, newline + 1)) && more;
+        data = data.subarray(newline + 1);
+      }
+      // A line longer than a request goes on in pieces: what waits for its end stays bounded.
+      if (data.length >= MAX_STDIN_BODY) {
+        more = onLine(data) && more;
+        data = Buffer.alloc(0);
+      }
+      rest = data;
+      if (!more) input.pause();
+    });
+    const end = () => {
+      if (rest.length > 0) onLine(Buffer.concat([rest, Buffer.from('\n')]));
+      rest = Buffer.alloc(0);
+      resolve();
+    };
+    input.once('end', end);
+    // A stdin that fails (a terminal hung up: EIO) ends the input as its end does.
+    input.once('error', end);
+  });
+  return { done, resume: () => input.resume() };
+}

@@ -1,0 +1,141 @@
+/**
+ * `land attach <tier>`: the tier's output as it comes (its recent lines first), and what the user types sent to its
+ * stdin a line at a time (a tier with `stdin: true`). In a terminal the terminal itself echoes and edits the line
+ * (cooked mode) and Enter sends it; Ctrl-D at a line's start (the input's end) or Ctrl-C detaches, and the tier runs
+ * on. With a stdin that is no terminal (a file, a pipe), its lines go to the tier, then attach ends once the tier's
+ * output has been quiet for QUIET_MS, DRAIN_MS at most. `land send <tier> <text…>`: one write, for scripts.
+ */
+import type { StreamEnd } from '../control/client.js';
+import { EXIT_STREAM_LOST } from '../control/exit-codes.js';
+import type { LogLine } from '../control/protocol.js';
+import { InputError, oneLine } from '../errors.js';
+import { lineCount } from '../logs/line-count.js';
+import { MAX_STDIN_BODY } from '../supervisor/tier-stdin.js';
+import { InputSender, postInput, readLines } from './attach-input.js';
+import { AttachOutput } from './attach-output.js';
+import { withStack, type TargetOptions } from './control-target.js';
+import { streamToStdout } from './logs.js';
+
+export interface AttachOptions extends TargetOptions {
+  /** `-n`: how many recent lines are shown first. */
+  lines?: string;
+}
+
+const DEFAULT_LINES = 10;
+/** Piped input: once it is all taken, attach waits for the tier's output to be quiet this long… */
+const QUIET_MS = 500;
+/** …and no longer than this. */
+const DRAIN_MS = 5000;
+
+function parseLines(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LINES;
+  const lines = lineCount(value);
+  if (lines === undefined) throw new InputError(`--lines: expected a whole number ≥ 0, got "${value}"`);
+  return lines;
+}
+
+type Outcome = { end: StreamEnd } | { input: true } | { detached: true } | { refused: Error };
+
+export async function attachCommand(tier: string, options: AttachOptions): Promise<number> {
+  const limit = parseLines(options.lines);
+  // An empty write first: a tier that takes no input, or is not running, is said before anything is shown.
+  const target = await withStack(options, async (found) => {
+    await postInput(found.socket, tier, Buffer.alloc(0));
+    return found;
+  });
+  const output = new AttachOutput();
+  let lastOutputAt = 0;
+  const query = new URLSearchParams({ format: 'ndjson', follow: '1', limit: String(limit) });
+  const stream = await withStack(options, ({ socket }) =>
+    streamToStdout(socket, `/tiers/${encodeURIComponent(tier)}/logs?${query}`, (text) => {
+      lastOutputAt = Date.now();
+      return output.render(JSON.parse(text) as LogLine);
+    }),
+  );
+  const terminal = process.stdin.isTTY === true;
+  if (terminal) process.stderr.write(`land: attached to ${tier}: Enter sends the line to its stdin; Ctrl-D at a line's start or Ctrl-C detaches (${tier} runs on)\n`);
+  let refuse!: (error: Error) => void;
+  const refused = new Promise<Error>((resolve) => (refuse = resolve));
+  const sender = new InputSender({
+    target,
+    tier,
+    onRefused: (error) => {
+      if (!terminal) {
+        refuse(error);
+        return 'fail';
+      }
+      // In a terminal the user sees why, and may type again (once the tier runs again, say).
+      process.stderr.write(`land: ${oneLine(error)}: not sent\n`);
+      return 'drop';
+    },
+  });
+  const input = readLines(process.stdin, (line) => {
+    if (terminal) output.lineTyped();
+    const more = sender.send(line);
+    if (!more) sender.whenLow(input.resume);
+    return more;
+  });
+  let detach!: () => void;
+  const detached = new Promise<void>((resolve) => (detach = resolve));
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.once(signal, detach);
+  try {
+    const outcome: Outcome = await Promise.race([
+      stream.done.then((end) => ({ end })),
+      input.done.then(() => ({ input: true as const })),
+      detached.then(() => ({ detached: true as const })),
+      refused.then((error) => ({ refused: error })),
+    ]);
+    if ('refused' in outcome) throw outcome.refused;
+    if ('end' in outcome) return streamEnded(tier, outcome.end);
+    if ('input' in outcome) {
+      // What was typed or read before the end goes first (in a terminal a refusal is said, not thrown).
+      await Promise.race([sender.idle(), refused.then((error) => Promise.reject(error))]);
+      if (!terminal) await quiet(stream.done, () => lastOutputAt);
+    }
+    return 0;
+  } finally {
+    for (const signal of signals) process.off(signal, detach);
+    stream.close();
+    process.stdin.pause();
+  }
+}
+
+/** The follow stream ended before the user detached: the stack stopped (0), or land died (EXIT_STREAM_LOST). */
+function streamEnded(tier: string, end: StreamEnd): number {
+  if (end !== 'lost') {
+    process.stderr.write(`land: the stack stopped; detached from ${tier}\n`);
+    return 0;
+  }
+  process.stderr.write(`land: the output of ${tier} was cut off before the stack stopped (land died, or this reader stayed behind too long)\n`);
+  return EXIT_STREAM_LOST;
+}
+
+/** Until the output has been quiet for QUIET_MS since now (the input all taken), DRAIN_MS at most, or the stream ends. */
+async function quiet(done: Promise<unknown>, lastOutputAt: () => number): Promise<void> {
+  const from = Date.now();
+  const until = from + DRAIN_MS;
+  let ended = false;
+  void done.then(() => (ended = true));
+  while (!ended) {
+    const now = Date.now();
+    const quietFor = now - Math.max(from, lastOutputAt());
+    if (quietFor >= QUIET_MS || now >= until) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(QUIET_MS - quietFor, until - now)));
+  }
+}
+
+export interface SendOptions extends TargetOptions {
+  /** `--no-newline`: the text as given, without the newline that ends a typed line. */
+  newline?: boolean;
+}
+
+/** `land send <tier> <text…>`: the words joined by spaces, and a newline (as Enter would), in one write. */
+export async function sendCommand(tier: string, words: string[], options: SendOptions): Promise<number> {
+  const bytes = Buffer.from(`${words.join(' ')}${options.newline === false ? '' : '\n'}`);
+  if (bytes.length > MAX_STDIN_BODY) {
+    throw new InputError(`<text>: expected at most ${MAX_STDIN_BODY / 1024} KiB, got ${bytes.length} bytes: pipe a file into \`land attach ${tier}\` instead`);
+  }
+  await withStack(options, ({ socket }) => postInput(socket, tier, bytes));
+  return 0;
+}

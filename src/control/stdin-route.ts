@@ -1,0 +1,39 @@
+/**
+ * POST /tiers/<tier>/stdin: the request's body, bounded, for one instance's stdin (src/supervisor/tier-stdin.ts).
+ * The only route that reads a body: the request listener leaves it unread for this one (takesBody).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_STDIN_BODY } from '../supervisor/tier-stdin.js';
+import type { SupervisorControl } from '../supervisor/types.js';
+import { ApiFailure, sendJson } from './http-util.js';
+import type { StdinResult } from './protocol.js';
+
+/** Whether the request is one whose body a route reads (every other body is drained unread). */
+export function takesBody(req: IncomingMessage): boolean {
+  return req.method === 'POST' && (req.url ?? '').split('?')[0]!.endsWith('/stdin');
+}
+
+/** The body, or a 400 once it is larger than `limit` (the rest is drained unread). */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.resume();
+      reject(new ApiFailure('bad-request', `body: expected at most ${limit / 1024} KiB of input a request, got more`));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, Math.min(size, limit))));
+    req.once('error', reject);
+  });
+}
+
+export async function writeStdin(control: SupervisorControl, req: IncomingMessage, res: ServerResponse, tier: string): Promise<void> {
+  if (!control.writeStdin) throw new ApiFailure('not-found', 'this stack takes no input for its tiers');
+  const body = await readBody(req, MAX_STDIN_BODY);
+  const written = control.writeStdin(tier, body);
+  sendJson(res, 200, { ok: true, ...written } satisfies StdinResult);
+}

@@ -1,0 +1,80 @@
+/**
+ * A tier's stdin (`stdin: true`): a pipe land keeps open while the child runs, which `land attach` and `land send`
+ * write to through the control API (POST /tiers/<tier>/stdin). A write never blocks land and never grows it without
+ * bound: what the pipe has not taken yet waits in node's queue, up to MAX_QUEUED_BYTES; past that a write is refused
+ * whole, nothing of it written (the writer may send it again). A child that closed its stdin or exited is said in one
+ * line, never thrown at land (EPIPE).
+ */
+import type { Writable } from 'node:stream';
+import type { ResolvedTier } from '../config/types.js';
+import { ControlError } from './control-error.js';
+import type { StdinWritten, TierState } from './types.js';
+
+/** The most one request may carry (the control API refuses a larger body). */
+export const MAX_STDIN_BODY = 64 * 1024;
+/** What may wait for a child that does not read its stdin, beyond what the pipe itself holds (64 KiB on Linux). */
+export const MAX_QUEUED_BYTES = 256 * 1024;
+
+const kib = (bytes: number) => `${Math.ceil(bytes / 1024)} KiB`;
+
+/** The write end of one life's stdin pipe. */
+export class TierInput {
+  private closedBy?: string;
+
+  constructor(private readonly pipe: Writable) {
+    // EPIPE (the child closed its stdin) comes as an 'error' event: kept to be said at the next write.
+    pipe.on('error', (error: NodeJS.ErrnoException) => {
+      this.closedBy ??= describeFailure(error);
+    });
+  }
+
+  /** The life is over: the pipe goes (node destroys a child's stdin at its exit too). */
+  close(): void {
+    this.closedBy ??= 'its process exited';
+    this.pipe.destroy();
+  }
+
+  /** Why nothing can be written any more, or undefined while it can. */
+  private closed(): string | undefined {
+    if (this.closedBy !== undefined) return this.closedBy;
+    const failed = this.pipe.errored as NodeJS.ErrnoException | null;
+    if (failed) return describeFailure(failed);
+    if (this.pipe.destroyed || this.pipe.writableEnded) return 'its process exited';
+    return undefined;
+  }
+
+  write(name: string, bytes: Buffer): StdinWritten {
+    const closed = this.closed();
+    if (closed !== undefined) throw new ControlError('not-running', `${name} takes no more input: ${closed}`);
+    const queued = this.pipe.writableLength;
+    if (queued + bytes.length > MAX_QUEUED_BYTES) {
+      throw new ControlError(
+        'stdin-full',
+        `${name} is not reading its stdin: ${kib(queued)} already wait for it (at most ${kib(MAX_QUEUED_BYTES)}); nothing of these ${bytes.length} bytes was written`,
+      );
+    }
+    if (bytes.length > 0) this.pipe.write(bytes);
+    // A pipe whose reader is gone fails the write at once (EPIPE), before its 'error' event: said now.
+    const failed = this.pipe.errored as NodeJS.ErrnoException | null;
+    if (failed) throw new ControlError('not-running', `${name} takes no more input: ${describeFailure(failed)}`);
+    return { tier: name, bytes: bytes.length, queued: this.pipe.writableLength };
+  }
+}
+
+function describeFailure(error: NodeJS.ErrnoException): string {
+  return error.code === 'EPIPE' ? 'its process closed its stdin (EPIPE)' : `writing to its stdin failed (${error.code ?? error.message})`;
+}
+
+/**
+ * Bytes for a tier's stdin, or why not: a tier without the option (named, with the key to set), one not running
+ * (its state), one whose child no longer takes input. An empty write only asks whether input would be taken.
+ */
+export function writeTierStdin(config: ResolvedTier, state: TierState, input: TierInput | undefined, bytes: Buffer): StdinWritten {
+  const { name } = config;
+  if (!config.stdin) {
+    const key = `tiers.${config.group ?? name}.stdin`;
+    throw new ControlError('bad-request', `${name} takes no input (its stdin is /dev/null): set ${key}: true in the config to type into it`);
+  }
+  if (!input) throw new ControlError('not-running', `${name} is not running (${state})`);
+  return input.write(name, bytes);
+}

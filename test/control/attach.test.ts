@@ -1,0 +1,187 @@
+/**
+ * Input to a tier (`stdin: true`): `land attach` with a piped stdin sends its lines and shows the tier's echo (a
+ * prompt joined with what follows it, as a terminal shows it), and ends with its input; `land send`; POST
+ * /tiers/<tier>/stdin bounded for a tier that never reads (refused past the bound, land alive, and a stop with bytes
+ * still queued); a child that closed its stdin (EPIPE) or exited; a tier without the option; a tier with replicas.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody, StdinResult } from '../../src/control/protocol.js';
+import { LAND_BIN, ROOT, land, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
+import { cleanUp, tierOf, status } from './helpers.js';
+
+const ECHO = join(ROOT, 'test', 'fixtures', 'stdin-echo.mjs');
+
+const runs: LandRun[] = [];
+const sessions: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  // An attach a failed test left running.
+  for (const session of sessions.splice(0)) if (session.exitCode === null && session.signalCode === null) session.kill('SIGKILL');
+});
+afterAll(async () => {
+  await cleanUp(runs);
+  removeProjects();
+});
+
+interface Session {
+  proc: ChildProcessWithoutNullStreams;
+  readonly stdout: string;
+  readonly stderr: string;
+  exited: Promise<number | null>;
+}
+
+/** `land attach <args>` with its stdin a pipe the test writes to. */
+function attach(dir: string, ...args: string[]): Session {
+  const proc = spawn(process.execPath, [LAND_BIN, 'attach', ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: 'pipe' });
+  sessions.push(proc);
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  proc.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  // The session may end before the test writes to it (a refusal): that is not the test's failure.
+  proc.stdin.on('error', () => undefined);
+  const exited = new Promise<number | null>((resolve) => proc.once('close', (code) => resolve(code)));
+  return {
+    proc,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    exited,
+  };
+}
+
+/** A raw POST of `body` to the stack's socket. */
+function post(dir: string, path: string, body: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socketPath = join(dir, '.land', 'run', 'land.sock');
+    const req = request({ socketPath, path, method: 'POST', agent: false, headers: { 'content-length': body.length } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    // The stack may answer (a refusal) before it has read the whole body.
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    req.end(body);
+  });
+}
+
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const logsOf = async (dir: string, tier: string) => (await landDone(['logs', tier], dir)).stdout;
+
+describe('input to a tier: stdin: true, land attach, land send', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = makeProject({
+      config: {
+        tiers: {
+          echo: { command: ['node', ECHO, '--prompt'], stdin: true, ready: { log: 'ready' } },
+          deaf: { command: ['sh', '-c', 'echo deaf up; exec sleep 300'], stdin: true, ready: { log: 'deaf up' } },
+          plain: { command: ['sh', '-c', 'echo plain up; exec sleep 300'], ready: { log: 'plain up' } },
+          closer: { command: ['sh', '-c', 'exec 0<&-; echo closer up; exec sleep 300'], stdin: true, ready: { log: 'closer up' } },
+          once: { command: ['node', ECHO, '--once'], stdin: true, ready: { log: 'ready' }, restart: { policy: 'never' } },
+          web: { command: ['node', ECHO], stdin: true, replicas: 2, ready: { log: 'ready' } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/(?=[\s\S]*echo: starting → ready)(?=[\s\S]*deaf: starting → ready)(?=[\s\S]*closer: starting → ready)(?=[\s\S]*once: starting → ready)(?=[\s\S]*web\.2: starting → ready)/);
+  });
+
+  it('attach sends each piped line to the tier and shows its echo, the prompt joined with it; ends with its input', async () => {
+    const session = attach(dir, 'echo');
+    session.proc.stdin.write('hello\n');
+    await eventually('the echo of hello', async () => session.stdout.includes('echo: HELLO\n'));
+    session.proc.stdin.end('world\n');
+    expect(await session.exited).toBe(0);
+    // Its recent lines first, then the echo after the open prompt (no `…` marks: the fragments are joined).
+    expect(session.stdout.startsWith('ready\n> echo: HELLO\n')).toBe(true);
+    expect(session.stdout).not.toContain('…');
+    expect(session.stderr).toBe('');
+    await eventually('the echo of world in the logs', async () => (await logsOf(dir, 'echo')).includes('echo: WORLD'));
+    expect(tierOf(await status(dir), 'echo').state).toBe('ready'); // detaching never stops the tier
+  });
+
+  it('attach with its input already ended: the lines go (a last one without its newline gets one), then it ends by itself', async () => {
+    const session = attach(dir, 'echo', '-n', '0');
+    session.proc.stdin.end('one\ntwo');
+    expect(await session.exited).toBe(0);
+    await eventually('both echoes in the logs', async () => /echo: ONE[\s\S]*echo: TWO/.test(await logsOf(dir, 'echo')));
+  });
+
+  it('land send writes one line; a tier with replicas needs one of them named', async () => {
+    const sent = await landDone(['send', 'web.2', 'to', 'two'], dir);
+    expect(sent).toMatchObject({ code: 0, stderr: '' });
+    await eventually('web.2 to echo', async () => (await logsOf(dir, 'web.2')).includes('echo: TO TWO'));
+    expect(await logsOf(dir, 'web.1')).not.toContain('echo:');
+    const group = await landDone(['send', 'web', 'x'], dir);
+    expect(group.code).toBe(2);
+    expect(group.stderr).toBe('land: web runs replicas: name one of web.1, web.2\n');
+  });
+
+  it('a tier without stdin: true is refused in one line naming the option; an unknown tier too', async () => {
+    const sent = await landDone(['send', 'plain', 'hi'], dir);
+    expect(sent.code).toBe(2);
+    expect(sent.stderr).toMatch(/^land: plain takes no input \(its stdin is \/dev\/null\): set tiers\.plain\.stdin: true in the config to type into it\n$/);
+    const attached = attach(dir, 'plain');
+    expect(await attached.exited).toBe(2);
+    expect(attached.stderr).toBe(sent.stderr);
+    expect(attached.stdout).toBe('');
+    const ghost = await landDone(['attach', 'ghost'], dir);
+    expect(ghost.code).toBe(2);
+    expect(ghost.stderr).toMatch(/^land: unknown tier "ghost".*\n$/);
+  });
+
+  it('a tier that never reads its stdin: writes are refused past the bound, land stays up, and the tier stops with bytes still queued', async () => {
+    const piece = Buffer.alloc(64 * 1024, 'x');
+    let accepted = 0;
+    let refusal: { status: number; body: string } | undefined;
+    // 64 KiB the pipe holds and 256 KiB land queues: refused long before 40 pieces (2.5 MiB).
+    for (let i = 0; i < 40 && !refusal; i++) {
+      const answer = await post(dir, '/tiers/deaf/stdin', piece);
+      if (answer.status === 200) accepted += (JSON.parse(answer.body) as StdinResult).bytes;
+      else refusal = answer;
+    }
+    expect(refusal?.status).toBe(409);
+    const error = (JSON.parse(refusal!.body) as ApiErrorBody).error;
+    expect(error.code).toBe('stdin-full');
+    expect(error.message).toMatch(/^deaf is not reading its stdin: \d+ KiB already wait for it \(at most 256 KiB\); nothing of these 65536 bytes was written$/);
+    expect(accepted).toBeLessThanOrEqual(2 * 1024 * 1024);
+    const sent = await landDone(['send', 'deaf', 'more'], dir);
+    expect(sent.code).toBe(4);
+    expect(sent.stderr).toMatch(/^land: deaf is not reading its stdin: .*\n$/);
+    // A body over a request's bound is refused whole.
+    const large = await post(dir, '/tiers/echo/stdin', Buffer.alloc(64 * 1024 + 1, 'y'));
+    expect(large.status).toBe(400);
+    expect((JSON.parse(large.body) as ApiErrorBody).error.message).toBe('body: expected at most 64 KiB of input a request, got more');
+    expect((await landDone(['stop', 'deaf'], dir)).code).toBe(0);
+    expect(tierOf(await status(dir), 'deaf').state).toBe('stopped');
+    const again = await landDone(['send', 'deaf', 'x'], dir);
+    expect(again).toMatchObject({ code: 4, stderr: 'land: deaf is not running (stopped)\n' });
+  });
+
+  it('a child that closed its stdin (EPIPE), and one that exited: a one-line refusal each, land alive', async () => {
+    // The first write may be taken before the pipe says its reader is gone; the next is refused.
+    await landDone(['send', 'closer', 'a'], dir);
+    const closed = await landDone(['send', 'closer', 'b'], dir);
+    expect(closed).toMatchObject({ code: 4, stderr: 'land: closer takes no more input: its process closed its stdin (EPIPE)\n' });
+    expect((await landDone(['send', 'once', 'bye'], dir)).code).toBe(0);
+    await eventually('once to exit', async () => tierOf(await status(dir), 'once').state === 'exited');
+    const exited = await landDone(['send', 'once', 'again'], dir);
+    expect(exited).toMatchObject({ code: 4, stderr: 'land: once is not running (exited)\n' });
+    expect(tierOf(await status(dir), 'closer').state).toBe('ready');
+  });
+});
