@@ -43,6 +43,9 @@ export async function attachCommand(tier: string, options: AttachOptions): Promi
     await postInput(found.socket, tier, Buffer.alloc(0));
     return found;
   });
+  const terminal = process.stdin.isTTY === true;
+  // Said before the tier's lines come: its open prompt, if any, is then the last thing on the screen.
+  if (terminal) process.stderr.write(`land: attached to ${tier}: Enter sends the line to its stdin; Ctrl-D at a line's start or Ctrl-C detaches (${tier} runs on)\n`);
   const output = new AttachOutput();
   let lastOutputAt = 0;
   const query = new URLSearchParams({ format: 'ndjson', follow: '1', limit: String(limit) });
@@ -52,8 +55,6 @@ export async function attachCommand(tier: string, options: AttachOptions): Promi
       return output.render(JSON.parse(text) as LogLine);
     }),
   );
-  const terminal = process.stdin.isTTY === true;
-  if (terminal) process.stderr.write(`land: attached to ${tier}: Enter sends the line to its stdin; Ctrl-D at a line's start or Ctrl-C detaches (${tier} runs on)\n`);
   let refuse!: (error: Error) => void;
   const refused = new Promise<Error>((resolve) => (refuse = resolve));
   const sender = new InputSender({

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, StdinResult } from '../../src/control/protocol.js';
 import { LAND_BIN, ROOT, land, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp, tierOf, status } from './helpers.js';
+import { tmuxServer } from '../helpers/tmux.js';
 
 const ECHO = join(ROOT, 'test', 'fixtures', 'stdin-echo.mjs');
 
@@ -21,7 +22,9 @@ afterEach(() => {
   // An attach a failed test left running.
   for (const session of sessions.splice(0)) if (session.exitCode === null && session.signalCode === null) session.kill('SIGKILL');
 });
+const tmux = tmuxServer('attach-test');
 afterAll(async () => {
+  tmux.kill();
   await cleanUp(runs);
   removeProjects();
 });
@@ -65,8 +68,7 @@ function post(dir: string, path: string, body: Buffer): Promise<{ status: number
       res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
     });
-    // The stack may answer (a refusal) before it has read the whole body.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    req.on('error', reject);
     req.end(body);
   });
 }
@@ -87,7 +89,7 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     dir = makeProject({
       config: {
         tiers: {
-          echo: { command: ['node', ECHO, '--prompt'], stdin: true, ready: { log: 'ready' } },
+          repl: { command: ['node', ECHO, '--prompt'], stdin: true, ready: { log: 'ready' } },
           deaf: { command: ['sh', '-c', 'echo deaf up; exec sleep 300'], stdin: true, ready: { log: 'deaf up' } },
           plain: { command: ['sh', '-c', 'echo plain up; exec sleep 300'], ready: { log: 'plain up' } },
           closer: { command: ['sh', '-c', 'exec 0<&-; echo closer up; exec sleep 300'], stdin: true, ready: { log: 'closer up' } },
@@ -98,11 +100,11 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     });
     const run = land(['up', '--no-tui'], dir);
     runs.push(run);
-    await run.waitFor(/(?=[\s\S]*echo: starting → ready)(?=[\s\S]*deaf: starting → ready)(?=[\s\S]*closer: starting → ready)(?=[\s\S]*once: starting → ready)(?=[\s\S]*web\.2: starting → ready)/);
+    await run.waitFor(/(?=[\s\S]*repl: starting → ready)(?=[\s\S]*deaf: starting → ready)(?=[\s\S]*closer: starting → ready)(?=[\s\S]*once: starting → ready)(?=[\s\S]*web\.2: starting → ready)/);
   });
 
   it('attach sends each piped line to the tier and shows its echo, the prompt joined with it; ends with its input', async () => {
-    const session = attach(dir, 'echo');
+    const session = attach(dir, 'repl');
     session.proc.stdin.write('hello\n');
     await eventually('the echo of hello', async () => session.stdout.includes('echo: HELLO\n'));
     session.proc.stdin.end('world\n');
@@ -111,15 +113,35 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     expect(session.stdout.startsWith('ready\n> echo: HELLO\n')).toBe(true);
     expect(session.stdout).not.toContain('…');
     expect(session.stderr).toBe('');
-    await eventually('the echo of world in the logs', async () => (await logsOf(dir, 'echo')).includes('echo: WORLD'));
-    expect(tierOf(await status(dir), 'echo').state).toBe('ready'); // detaching never stops the tier
+    await eventually('the echo of world in the logs', async () => (await logsOf(dir, 'repl')).includes('echo: WORLD'));
+    expect(tierOf(await status(dir), 'repl').state).toBe('ready'); // detaching never stops the tier
+  });
+
+  it('in a terminal: the terminal echoes the line after the open prompt, Enter sends it; Ctrl-D detaches, then Ctrl-C does', async () => {
+    const run = (name: string) =>
+      tmux('new-session', '-d', '-s', name, '-x', '200', '-y', '30', `cd ${dir} && node ${LAND_BIN} attach repl -n 1; echo ATTACH-EXITED $?; sleep 60`);
+    run('typed');
+    // The tier's last line is its open prompt (capture-pane drops its trailing space).
+    await tmux.waitForScreen('typed', (text) => /land: attached to repl.*\n>$/m.test(text), 'attach to show the prompt');
+    tmux('send-keys', '-t', 'typed', 'in a terminal', 'Enter');
+    const screen = await tmux.waitForScreen('typed', (text) => text.includes('echo: IN A TERMINAL'), 'the echo');
+    // The prompt the tier left open, what the terminal echoed after it, then the tier's answer on the next line.
+    expect(screen).toMatch(/^> in a terminal\necho: IN A TERMINAL$/m);
+    tmux('send-keys', '-t', 'typed', 'C-d');
+    await tmux.waitForScreen('typed', (text) => text.includes('ATTACH-EXITED 0'), 'Ctrl-D to detach');
+    run('interrupted');
+    await tmux.waitForScreen('interrupted', (text) => text.includes('land: attached to repl'), 'attach to start');
+    tmux('send-keys', '-t', 'interrupted', 'half a li', 'C-c');
+    await tmux.waitForScreen('interrupted', (text) => text.includes('ATTACH-EXITED 0'), 'Ctrl-C to detach');
+    expect(tierOf(await status(dir), 'repl').state).toBe('ready');
+    expect(await logsOf(dir, 'repl')).not.toContain('HALF A LI');
   });
 
   it('attach with its input already ended: the lines go (a last one without its newline gets one), then it ends by itself', async () => {
-    const session = attach(dir, 'echo', '-n', '0');
+    const session = attach(dir, 'repl', '-n', '0');
     session.proc.stdin.end('one\ntwo');
     expect(await session.exited).toBe(0);
-    await eventually('both echoes in the logs', async () => /echo: ONE[\s\S]*echo: TWO/.test(await logsOf(dir, 'echo')));
+    await eventually('both echoes in the logs', async () => /echo: ONE[\s\S]*echo: TWO/.test(await logsOf(dir, 'repl')));
   });
 
   it('land send writes one line; a tier with replicas needs one of them named', async () => {
@@ -164,7 +186,7 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     expect(sent.code).toBe(4);
     expect(sent.stderr).toMatch(/^land: deaf is not reading its stdin: .*\n$/);
     // A body over a request's bound is refused whole.
-    const large = await post(dir, '/tiers/echo/stdin', Buffer.alloc(64 * 1024 + 1, 'y'));
+    const large = await post(dir, '/tiers/repl/stdin', Buffer.alloc(64 * 1024 + 1, 'y'));
     expect(large.status).toBe(400);
     expect((JSON.parse(large.body) as ApiErrorBody).error.message).toBe('body: expected at most 64 KiB of input a request, got more');
     expect((await landDone(['stop', 'deaf'], dir)).code).toBe(0);
