@@ -206,4 +206,13 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     expect(exited).toMatchObject({ code: 4, stderr: 'land: once is not running (exited)\n' });
     expect(tierOf(await status(dir), 'closer').state).toBe('ready');
   });
+
+  // Last: it stops the stack.
+  it('the stack stopping ends an attach that is still reading its input: it says so, exit 0', async () => {
+    const session = attach(dir, 'repl', '-n', '1');
+    await eventually('the recent prompt', async () => session.stdout.startsWith('> '));
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    expect(await session.exited).toBe(0);
+    expect(session.stderr).toBe('land: the stack stopped; detached from repl\n');
+  });
 });
