@@ -78,6 +78,8 @@ const PROCESS_FIELDS: Array<[keyof ResolvedTier, string]> = [
   ['limits', 'limits'],
   ['daemon', 'daemon'],
   ['port', 'port'],
+  // The stdin pipe is made at the spawn (tier-stdin.ts).
+  ['stdin', 'stdin'],
 ];
 /** Read by the supervisor only: taken in place. */
 const IN_PLACE: Array<keyof ResolvedTier> = ['dependsOn', 'description', 'exitWith'];

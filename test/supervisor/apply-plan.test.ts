@@ -46,6 +46,12 @@ describe('the plan of land apply', () => {
     expect(rows(diff(planOf(tiers), after))[0]).toEqual({ tier: 'api', change: 'changed', what: ['ready probe'], action: 'restart it with the new definition' });
   });
 
+  it('stdin: true given or taken away restarts the tier: its pipe is made at the spawn', () => {
+    const changed = { tier: 'repl', change: 'changed', what: ['stdin'], action: 'restart it with the new definition' };
+    expect(rows(diff(planOf({ repl: run() }), planOf({ repl: run({ stdin: true }) })))).toEqual([changed]);
+    expect(rows(diff(planOf({ repl: run({ stdin: true }) }), planOf({ repl: run() })))).toEqual([changed]);
+  });
+
   it('names a changed variable, never its value; a tier not running keeps the new definition for its next start', () => {
     const before = planOf({ api: run({ env: { API_TOKEN: 'old-secret-value' } }), job: run({ env: { MODE: 'a' } }) });
     const after = planOf({ api: run({ env: { API_TOKEN: 'new-secret-value' } }), job: run({ env: { MODE: 'b' } }) });
