@@ -13,7 +13,7 @@ import { lineCount } from '../logs/line-count.js';
 import { MAX_STDIN_BODY } from '../supervisor/tier-stdin.js';
 import { InputSender, postInput, readLines } from './attach-input.js';
 import { AttachOutput } from './attach-output.js';
-import { withStack, type TargetOptions } from './control-target.js';
+import { withStack, type Target, type TargetOptions } from './control-target.js';
 import { streamToStdout } from './logs.js';
 
 export interface AttachOptions extends TargetOptions {
@@ -43,6 +43,21 @@ export async function attachCommand(tier: string, options: AttachOptions): Promi
     await postInput(found.socket, tier, Buffer.alloc(0));
     return found;
   });
+  // Ctrl-C detaches from here on, also while the stream is being opened: attach ends with 0, never killed by it.
+  let detach!: () => void;
+  const detached = new Promise<void>((resolve) => (detach = resolve));
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.once(signal, detach);
+  try {
+    return await follow(tier, limit, { options, target }, detached);
+  } finally {
+    for (const signal of signals) process.off(signal, detach);
+  }
+}
+
+/** The tier's output to stdout and stdin's lines to the tier, until one of them ends or the user detaches. */
+async function follow(tier: string, limit: number, stack: { options: AttachOptions; target: Target }, detached: Promise<void>): Promise<number> {
+  const { options, target } = stack;
   const terminal = process.stdin.isTTY === true;
   // Said before the tier's lines come: its open prompt, if any, is then the last thing on the screen.
   if (terminal) process.stderr.write(`land: attached to ${tier}: Enter sends the line to its stdin; Ctrl-D at a line's start or Ctrl-C detaches (${tier} runs on)\n`);
@@ -76,10 +91,6 @@ export async function attachCommand(tier: string, options: AttachOptions): Promi
     if (!more) sender.whenLow(input.resume);
     return more;
   });
-  let detach!: () => void;
-  const detached = new Promise<void>((resolve) => (detach = resolve));
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const signal of signals) process.once(signal, detach);
   try {
     const outcome: Outcome = await Promise.race([
       stream.done.then((end) => ({ end })),
@@ -96,7 +107,6 @@ export async function attachCommand(tier: string, options: AttachOptions): Promi
     }
     return 0;
   } finally {
-    for (const signal of signals) process.off(signal, detach);
     stream.close();
     process.stdin.pause();
   }
