@@ -9,25 +9,8 @@ import type { LogRecordDetail, WireLine } from '../../wire.js';
 import { getJson } from '../api.js';
 import { clock } from '../format.js';
 import { href } from '../hooks.js';
+import { Pairs } from '../pairs.js';
 import { namedTrace, Text } from './log-rows.js';
-
-function Pairs({ pairs, label }: { pairs: Array<[string, string]>; label: string }) {
-  if (pairs.length === 0) return <p class="hint">none</p>;
-  return (
-    <table class="env" aria-label={label}>
-      <tbody>
-        {pairs.map(([key, value]) => (
-          <tr key={key}>
-            <th scope="row">{key}</th>
-            <td>
-              <code>{value}</code>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
 
 function When({ at }: { at: number }) {
   const iso = new Date(at).toISOString();

@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { SpanView } from '../../wire.js';
 import { clock, formatMs } from '../format.js';
 import { href, usePoll, useStore, type Route } from '../hooks.js';
+import { Pairs } from '../pairs.js';
 import { TableHead } from '../table-head.js';
 import { readTraceFilter, traceFilterParams, TraceFilters, TraceList } from './trace-list.js';
 
@@ -108,19 +109,7 @@ function SpanDetail({ span }: { span: SpanView }) {
         </dd>
       </dl>
       <h3>Attributes</h3>
-      {Object.keys(span.attributes).length === 0 && <p>none</p>}
-      <table class="env">
-        <tbody>
-          {Object.entries(span.attributes).map(([key, value]) => (
-            <tr key={key}>
-              <th scope="row">{key}</th>
-              <td>
-                <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Pairs pairs={Object.entries(span.attributes).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)])} label="Attributes" />
       {span.events && span.events.length > 0 && (
         <>
           <h3>Events</h3>
