@@ -99,7 +99,7 @@ describe('MergedRows', () => {
     // Lines numbered 10…19 at times 100, 100, 120, 130, …; the matches are the even ones.
     const timeOf = (seq: number) => (seq <= 11 ? 100 : 100 + (seq - 10) * 10);
     const hits = [10, 12, 14, 16, 18];
-    const record = (at: number) => ({ at, tier: 't', severity: 'INFO', body: `r${at}` });
+    const record = (at: number) => ({ id: at, at, tier: 't', severity: 'INFO', body: `r${at}` });
     const records = [record(50), record(100), record(125), record(140), record(500)];
     const merged = new MergedRows(hits, timeOf, records);
     const rows = Array.from({ length: merged.count }, (_, i) => merged.at(i)).map((row) => ('record' in row ? row.record.body : row.seq));
