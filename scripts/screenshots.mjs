@@ -1,6 +1,6 @@
 // The README's pictures of the dashboard (docs/screenshots/*.png), taken with the browser tests' tooling: a demo-like
 // stack in a temp folder (land's own fixture children: traced sidecars, a chatty one, a one-shot, a crash-looping
-// one, a gated-off one), `land up --no-tui`, Debian's Chromium through playwright-core (scripts/chromium.mjs).
+// one, a gated-off one, one that sends OTLP log records and request traces), `land up --no-tui`, Debian's Chromium through playwright-core (scripts/chromium.mjs).
 // Run after `npm run build`: `node scripts/screenshots.mjs`.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'docs', 'screenshots');
 const traced = join(root, 'test', 'fixtures', 'traced-child.mjs');
 const chatty = join(root, 'test', 'fixtures', 'chatty-child.mjs');
+const otlp = join(root, 'test', 'fixtures', 'otlp-json-child.mjs');
 
 const config = {
   app: 'demo',
@@ -25,6 +26,7 @@ const config = {
     rest: { command: ['node', traced], dependsOn: { air: 'ready' }, ready: { log: 'traced child rest up' } },
     grove: { command: ['node', '-e', "console.error('grove: cannot open the index'); setTimeout(() => process.exit(3), 300)"], restart: { maxRestarts: 3, backoff: { initialMs: 4000, maxMs: 8000 } } },
     sidecar: { command: ['node', traced], dependsOn: { rest: 'ready' }, ready: { log: 'traced child sidecar up' } },
+    shop: { command: ['node', otlp, '8'], dependsOn: { air: 'ready' }, ready: { log: 'otlp posted' }, description: 'sends OTLP log records and request traces' },
   },
 };
 
@@ -75,6 +77,15 @@ try {
   const spans = await page.evaluate(async () => (await (await fetch('/api/spans')).json()).spans);
   const work = spans.find((span) => span.name === 'air.work');
   await shoot('traces', `#/traces${work ? `?span=${work.spanId}` : ''}`, 'tr[data-span="air.work"]');
+  const records = await page.evaluate(async () => (await (await fetch('/api/log-records?tier=shop&q=checkout')).json()).records);
+  await shoot('logs-detail', `#/logs?tier=shop&tier=cocoon&record=${records[0].id}`, '.log-detail table');
+  // The list of a tier's traces sits below the boot's waterfall: scrolled to it.
+  await page.goto(`${origin}/#/traces?tier=shop`);
+  await page.waitForSelector('.trace-list tbody tr', { timeout: 20_000 });
+  await page.evaluate(() => document.querySelector('main h2')?.scrollIntoView());
+  await sleep(800);
+  await page.screenshot({ path: join(out, 'trace-list.png') });
+  process.stdout.write('docs/screenshots/trace-list.png\n');
   await shoot('metrics', '#/metrics', '.chart canvas', 1500);
   await shoot('telemetry', '#/telemetry', '.pipes');
 } finally {

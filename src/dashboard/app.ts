@@ -10,10 +10,13 @@
  *                                  (catching up); &updatedAfter=R: also `updated`, the lines below N changed after R
  *   GET  /api/logs?before=N&limit=M the same, the last M lines numbered < N (neither: the newest M)
  *   GET  /api/logs/history?before=N&limit=M   NDJSON: the M lines below N as LogPages, newest first (log-history.ts)
- *   GET  /api/log-records          LogRecordView[] (the receiver's)
+ *   GET  /api/log-records?tier=&severity=&q=&attr=k=v&limit=   LogRecordList: the receiver's records that match
+ *                                  (log-records.ts; `tier` and `attr` may repeat)
+ *   GET  /api/log-records/<id>     LogRecordDetail: one record whole, attribute values masked
  *   GET  /api/spans?trace=<id>     {traceId, spans: SpanView[]}: the boot's trace id, and that trace's spans (no
  *                                  trace: every span held)
- *   GET  /api/traces?tier=&name=&minMs=&errors=1&limit=   {traceId} & TraceList (trace-search.ts): the other traces
+ *   GET  /api/traces?tier=&name=&minMs=&errors=1&limit=&offset=   {traceId} & TraceList: the other traces
+ *                                  (trace-search.ts checks the query, trace-index.ts lists them)
  *   GET  /api/endpoints            EndpointsView: each instance's http endpoints (endpoints.ts)
  *   GET  /api/metrics              {series: MetricSeriesView[]}
  *   GET  /api/telemetry            TelemetryView
@@ -32,7 +35,8 @@ import { UsageSeries } from './usage-series.js';
 import { LOG_PAGE_MAX, type LogPage, type TelemetryView } from './wire.js';
 import { unknownTiers } from '../logs/selection.js';
 import { whole } from './params.js';
-import { findTraces, traceParam, traceQuery } from './trace-search.js';
+import { traceParam, traceQuery } from './trace-search.js';
+import { recordQuery } from './log-records.js';
 
 const ACTIONS = new Set(['start', 'stop', 'restart']);
 
@@ -80,7 +84,13 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
       const { searchParams } = url;
       return streamHistory(ring, res, whole(searchParams.get('before'), 'before', ring.next), whole(searchParams.get('limit'), 'limit', Infinity, 1));
     }
-    if (key === 'GET /api/log-records') return sendJson(res, 200, sources.logRecords());
+    if (key === 'GET /api/log-records') return sendJson(res, 200, sources.logRecords(recordQuery(url.searchParams)));
+    if (parts[1] === 'log-records' && parts.length === 3 && method === 'GET') {
+      const id = whole(parts[2]!, 'log record id', 0);
+      const record = sources.logRecord(id);
+      if (!record) throw new ApiFailure('not-found', `no log record ${id} in memory: the receiver holds the newest ones only`);
+      return sendJson(res, 200, record);
+    }
     if (key === 'GET /api/spans') {
       const snapshot = control.snapshot();
       const trace = traceParam(url.searchParams);
@@ -89,8 +99,7 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     }
     if (key === 'GET /api/traces') {
       const query = traceQuery(url.searchParams);
-      const { traceId } = control.snapshot();
-      return sendJson(res, 200, { traceId, ...findTraces(sources.spans(), traceId, query) });
+      return sendJson(res, 200, { traceId: control.snapshot().traceId, ...sources.traces(query) });
     }
     if (key === 'GET /api/endpoints') return sendJson(res, 200, sources.endpoints());
     if (key === 'GET /api/metrics') return sendJson(res, 200, { series: [...usage.asMetrics(), ...sources.metricSeries()] });

@@ -3,25 +3,33 @@
  * spans, structured log records and metric points of this boot, in the dashboard's shapes (wire.ts).
  *
  * `fromBootStore(receiver.store)` adapts the receiver's BootStore (src/receiver/store/boot-store.ts: one store per
- * signal, `spans.select`, `logs.query`, `metrics.series`). The types below name only what the dashboard reads, so
+ * signal, `spans.byTraceIndex`, `logs.newestFirst`, `metrics.series`). The types below name only what the dashboard reads, so
  * this module does not import the receiver: the real BootStore fits them as it is. Until a receiver runs, the
  * dashboard uses NO_RECEIVER: the Traces page shows the recording (land's spans and the recording children's), the
  * Logs page the children's output lines, the Metrics page land's own samples of each tier's CPU and memory.
  */
-import type { LogRecordView, MetricSeriesView, SpanView } from './wire.js';
+import type { SummarizedSpan } from '../receiver/store/span-store.js';
+import { recordDetail, searchRecords, type NumberedRecords } from './log-records.js';
+import type { LogRecordDetail, LogRecordList, LogRecordQuery, MetricSeriesView, SpanView } from './wire.js';
 
 export interface ReceiverSource {
   /** Every span children sent for this boot that the store holds in memory; with `traceId`, that trace's only. */
   spans(traceId?: string): SpanView[];
-  /** Structured log records, oldest first. */
-  logRecords(): LogRecordView[];
+  /** The children's traces in memory by trace id, each trace's spans in arrival order: the store's index, not a copy. */
+  traceIndex(): ReadonlyMap<string, readonly SummarizedSpan[]>;
+  /** The newest structured log records that match, oldest first (log-records.ts). */
+  logRecords(query: LogRecordQuery): LogRecordList;
+  /** One record whole, while memory holds it. */
+  logRecord(id: number): LogRecordDetail | undefined;
   /** Recent values of every metric, per tier. */
   metricSeries(): MetricSeriesView[];
 }
 
 export const NO_RECEIVER: ReceiverSource = {
   spans: () => [],
-  logRecords: () => [],
+  traceIndex: () => new Map(),
+  logRecords: () => ({ held: 0, matched: 0, records: [] }),
+  logRecord: () => undefined,
   metricSeries: () => [],
 };
 
@@ -31,16 +39,6 @@ type Attributes = Record<string, unknown>;
 interface StoredSpanLike extends SpanView {
   kind?: string;
   resource?: Attributes;
-}
-
-interface StoredLogLike {
-  tier: string;
-  timeMs: number;
-  severityText: string;
-  body: string;
-  traceId?: string;
-  spanId?: string;
-  attributes: Attributes;
 }
 
 interface StoredPointLike {
@@ -65,13 +63,11 @@ export interface ReceiverStoreLike {
     select(filter: (span: StoredSpanLike) => boolean, limit?: number): StoredSpanLike[];
     /** One trace's spans, from the store's index by trace (not a scan of every span). */
     trace(traceId: string): StoredSpanLike[];
+    byTraceIndex(): ReadonlyMap<string, readonly SummarizedSpan[]>;
   };
-  logs: { query(query: { limit?: number }): StoredLogLike[] };
+  logs: NumberedRecords;
   metrics: { series(query?: { tier?: string; name?: string }): MetricSeriesLike[] };
 }
-
-/** The records the Logs page polls for (the newest; the store keeps more on disk). */
-const LOG_RECORDS = 20_000;
 
 /** A point's value for a chart: the value of a gauge or sum, the mean of a histogram or summary. */
 function chartValue(point: StoredPointLike): number | undefined {
@@ -93,16 +89,9 @@ export function fromBootStore(store: ReceiverStoreLike): ReceiverSource {
         ...span,
         attributes: kind ? { 'span.kind': kind, ...span.attributes } : span.attributes,
       })),
-    logRecords: () =>
-      store.logs.query({ limit: LOG_RECORDS }).map((record) => ({
-        at: record.timeMs,
-        tier: record.tier,
-        severity: record.severityText,
-        body: record.body,
-        traceId: record.traceId,
-        spanId: record.spanId,
-        attributes: record.attributes,
-      })),
+    traceIndex: () => store.spans.byTraceIndex(),
+    logRecords: (query) => searchRecords(store.logs, query),
+    logRecord: (id) => recordDetail(store.logs, id),
     metricSeries: () =>
       store.metrics.series().map((series) => ({
         tier: series.tier,

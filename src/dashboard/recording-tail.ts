@@ -84,6 +84,11 @@ export class RecordingTail {
     return this.eventTail.read();
   }
 
+  /** Spans dropped from the front so far: `spans()[i]` is the (droppedSpans + i)-th span read. */
+  get droppedSpans(): number {
+    return this.spanTail.dropped;
+  }
+
   get droppedEvents(): number {
     return this.eventTail.dropped;
   }

@@ -11,7 +11,8 @@ import { NO_RECEIVER, type ReceiverSource } from './receiver-source.js';
 import { RecordingTail } from './recording-tail.js';
 import { stackEndpoints } from './endpoints.js';
 import { tierDetail } from './tier-detail.js';
-import type { EndpointsView, LogRecordView, MetricSeriesView, RecordedEventView, SpanView, TierDetail } from './wire.js';
+import { TraceIndex } from './trace-index.js';
+import type { EndpointsView, LogRecordDetail, LogRecordList, LogRecordQuery, MetricSeriesView, RecordedEventView, SpanView, TierDetail, TraceList, TraceQuery } from './wire.js';
 
 export interface DashboardSources {
   control: SupervisorControl;
@@ -25,7 +26,10 @@ export interface DashboardSources {
   spans(traceId?: string): SpanView[];
   /** The events mountain (and recording children) emitted for this boot. */
   events(): { events: RecordedEventView[]; dropped: number };
-  logRecords(): LogRecordView[];
+  /** The traces other than the boot's, summed up and filtered (trace-index.ts: from indexes, no span copied). */
+  traces(query: TraceQuery): TraceList;
+  logRecords(query: LogRecordQuery): LogRecordList;
+  logRecord(id: number): LogRecordDetail | undefined;
   metricSeries(): MetricSeriesView[];
 }
 
@@ -43,6 +47,7 @@ const toSpanView = (span: RecordedSpan): SpanView => ({ ...span, attributes: { .
 
 export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER, childEnv }: StackSourceInputs): DashboardSources {
   const recording = new RecordingTail(recordDir);
+  const traceIndex = new TraceIndex(recording, () => receiver.traceIndex());
   return {
     control,
     tierDetail(name) {
@@ -70,7 +75,9 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER,
       }));
       return { events, dropped: recording.droppedEvents };
     },
-    logRecords: () => receiver.logRecords(),
+    traces: (query) => traceIndex.list(control.snapshot().traceId, query),
+    logRecords: (query) => receiver.logRecords(query),
+    logRecord: (id) => receiver.logRecord(id),
     metricSeries: () => receiver.metricSeries(),
   };
 }

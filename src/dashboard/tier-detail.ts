@@ -1,10 +1,10 @@
 /** A tier's configuration as the dashboard's detail view shows it: command, cwd, probes, policies, limits, environment. */
 import { redactArgs, redactText } from '../config/redact.js';
-import { looksSecret } from '../config/secrets.js';
 import { formatSize } from '../config/size.js';
 import type { BootPlan, ProbeSpec, ResolvedTier } from '../config/types.js';
 import { replicaConfig } from '../supervisor/replicas.js';
-import { SECRET_MASK, type TierDetail } from './wire.js';
+import { maskedPairs } from './mask.js';
+import type { TierDetail } from './wire.js';
 
 /** A probe in words, with what its URL or command may hold masked as `land status` masks it. */
 function describeProbe(probe: (ProbeSpec & { timeoutMs: number }) | undefined, fallback: string): string {
@@ -22,26 +22,10 @@ function probeText(probe: ProbeSpec & { timeoutMs: number }): string {
 /** The environment a process of a tier starts with: the supervisor's own (childEnv), TRACEPARENT a pattern. */
 export type TierEnv = (tier: ResolvedTier) => Record<string, string>;
 
-/**
- * The environment the tier's process gets, as the supervisor makes it at spawn (the OTLP endpoint land gives it
- * included): a value whose name or content looks like a secret is masked whole; any other goes through redactText,
- * as every message does, so a URL's password (`DATABASE_URL=postgres://app:…@db/app`) or a registered secret inside
- * it is masked in place.
- */
+/** The environment the tier's process gets, as the supervisor makes it at spawn (the OTLP endpoint land gives it included), masked. */
 function maskedEnv(env: Record<string, string>): { env: Array<[string, string]>; masked: number } {
-  let masked = 0;
-  const entries = Object.entries(env)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, value]): [string, string] => {
-      if (value !== '' && (looksSecret(key) || looksSecret(value))) {
-        masked += 1;
-        return [key, SECRET_MASK];
-      }
-      const redacted = redactText(value);
-      if (redacted !== value) masked += 1;
-      return [key, redacted];
-    });
-  return { env: entries, masked };
+  const { pairs, masked } = maskedPairs(Object.entries(env));
+  return { env: pairs, masked };
 }
 
 /** How land follows a daemon tier's daemon, in words. */

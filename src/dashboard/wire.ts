@@ -55,8 +55,10 @@ export interface SpanView {
   running?: boolean;
 }
 
-/** A structured log record a child sent over OTLP. */
+/** A structured log record a child sent over OTLP, as the Logs page lists it (its detail: LogRecordDetail). */
 export interface LogRecordView {
+  /** Its number in the receiver's store: `/api/log-records/<id>` answers its detail while memory holds it. */
+  id: number;
   at: number;
   tier: string;
   /** TRACE, DEBUG, INFO, WARN, ERROR, FATAL (OTLP severity text, or derived from its number). */
@@ -64,7 +66,44 @@ export interface LogRecordView {
   body: string;
   traceId?: string;
   spanId?: string;
-  attributes?: Record<string, unknown>;
+}
+
+/** `/api/log-records/<id>`: everything of one record, attribute values that may be secret masked. */
+export interface LogRecordDetail extends LogRecordView {
+  service: string;
+  /** 1–24 (0: unspecified). */
+  severityNumber: number;
+  observedAt?: number;
+  eventName?: string;
+  scope?: string;
+  attributes: Array<[string, string]>;
+  resource: Array<[string, string]>;
+  /** How many values were masked. */
+  masked: number;
+}
+
+/** What `/api/log-records` filters by (log-records.ts): every part must hold. */
+export interface LogRecordQuery {
+  /** Any of these tiers (none: every tier). */
+  tiers: string[];
+  /** At least this severity number (1 TRACE, 5 DEBUG, 9 INFO, 13 WARN, 17 ERROR, 21 FATAL; 0: any). */
+  minSeverity: number;
+  /** Lowercase text the body holds. */
+  text: string;
+  /** `key=value` pairs each of which the record's attributes (or its resource's) hold. */
+  attributes: Array<[string, string]>;
+  limit: number;
+}
+
+/** The most records one `/api/log-records` answer carries (the newest that match). */
+export const LOG_RECORDS_MAX = 2_000;
+
+/** An answer of `/api/log-records`: the newest `limit` matching records, oldest first, and how many matched. */
+export interface LogRecordList {
+  /** Records the receiver holds in memory. */
+  held: number;
+  matched: number;
+  records: LogRecordView[];
 }
 
 export interface MetricSeriesView {
@@ -106,6 +145,8 @@ export interface TraceQuery {
   minMs: number;
   errors: boolean;
   limit: number;
+  /** Traces skipped from the newest (paging). */
+  offset: number;
 }
 
 /** The most traces one `/api/traces` answer lists. */
@@ -116,6 +157,8 @@ export interface TraceList {
   /** Traces held in memory, the boot's own left out. */
   held: number;
   matched: number;
+  /** The query's offset: traces[0] is the (offset + 1)-th newest match. */
+  offset: number;
   traces: TraceSummary[];
 }
 

@@ -100,7 +100,8 @@ describe('the dashboard in Chromium', () => {
     const shown = await page.locator('.log-row .text').allTextContents();
     expect(shown.length).toBeGreaterThan(0);
     for (const text of shown) expect(text).toMatch(/^green line (\d+) needle \1$/);
-    await page.getByLabel('Tier', { exact: true }).selectOption('air');
+    await page.locator('.menu summary').click();
+    await page.getByRole('group', { name: 'Tiers' }).getByRole('checkbox', { name: 'air', exact: true }).check();
     await page.waitForFunction(() => document.querySelectorAll('.log-row').length === 0);
 
     // Traces: the boot's waterfall, air's own span under its spawn span, under land.boot.

@@ -99,7 +99,7 @@ describe('MergedRows', () => {
     // Lines numbered 10…19 at times 100, 100, 120, 130, …; the matches are the even ones.
     const timeOf = (seq: number) => (seq <= 11 ? 100 : 100 + (seq - 10) * 10);
     const hits = [10, 12, 14, 16, 18];
-    const record = (at: number) => ({ at, tier: 't', severity: 'INFO', body: `r${at}` });
+    const record = (at: number) => ({ id: at, at, tier: 't', severity: 'INFO', body: `r${at}` });
     const records = [record(50), record(100), record(125), record(140), record(500)];
     const merged = new MergedRows(hits, timeOf, records);
     const rows = Array.from({ length: merged.count }, (_, i) => merged.at(i)).map((row) => ('record' in row ? row.record.body : row.seq));
@@ -204,12 +204,18 @@ describe("the receiver's store, as the dashboard reads it", () => {
   it('maps spans, log records and metric series (gauges as they are, histograms as their mean)', () => {
     const span = { traceId: 't', spanId: 's', name: 'GET /', tier: 'api', service: 'x-api', kind: 'server', startMs: 1, endMs: 3, durationMs: 2, status: 'error' as const, attributes: { a: 1 }, resource: { r: 1 } };
     const asked: string[] = [];
+    const record = { tier: 'api', service: 'x-api', timeMs: 5, severityNumber: 13, severityText: 'WARN', body: 'slow', traceId: 't', spanId: 's', attributes: { 'db.password': 'pw-123456' }, resource: { 'service.name': 'x-api' } };
     const store: ReceiverStoreLike = {
       spans: {
         select: (filter) => (asked.push('every span'), [span].filter(filter)),
         trace: (traceId) => (asked.push(`trace ${traceId}`), [span].filter((one) => one.traceId === traceId)),
+        byTraceIndex: () => new Map([['t', [span]]]),
       },
-      logs: { query: () => [{ tier: 'api', timeMs: 5, severityText: 'WARN', body: 'slow', traceId: 't', spanId: 's', attributes: {} }] },
+      logs: {
+        newestFirst: (visit) => void visit(record, 7),
+        numbered: (id) => (id === 7 ? record : undefined),
+        held: 1,
+      },
       metrics: {
         series: () => [
           { tier: 'api', name: 'queue', type: 'gauge', unit: '1', attributes: {}, points: [{ timeMs: 1, value: 4 }] },
@@ -224,7 +230,12 @@ describe("the receiver's store, as the dashboard reads it", () => {
     expect(source.spans('t')).toEqual([view]);
     expect(source.spans('other')).toEqual([]);
     expect(asked).toEqual(['every span', 'trace t', 'trace other']);
-    expect(source.logRecords()).toEqual([{ at: 5, tier: 'api', severity: 'WARN', body: 'slow', traceId: 't', spanId: 's', attributes: {} }]);
+    const every = { tiers: [], minSeverity: 0, text: '', attributes: [], limit: 10 };
+    expect(source.logRecords(every)).toEqual({ held: 1, matched: 1, records: [{ id: 7, at: 5, tier: 'api', severity: 'WARN', body: 'slow', traceId: 't', spanId: 's' }] });
+    expect(source.logRecords({ ...every, minSeverity: 17 })).toEqual({ held: 1, matched: 0, records: [] });
+    expect(source.logRecord(7)).toMatchObject({ id: 7, service: 'x-api', severityNumber: 13, attributes: [['db.password', '•••••• (masked)']], resource: [['service.name', 'x-api']], masked: 1 });
+    expect(source.logRecord(8)).toBeUndefined();
+    expect(source.traceIndex().get('t')).toEqual([span]);
     expect(source.metricSeries()).toEqual([
       { tier: 'api', name: 'queue', unit: '1', points: [[1, 4]] },
       { tier: 'api', name: 'latency (mean) {route=/}', unit: 'ms', points: [[2, 2.5]] },

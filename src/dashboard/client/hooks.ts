@@ -1,4 +1,4 @@
-/** Small hooks: the store's state, polling an endpoint while a page is shown, the current hash route. */
+/** Small hooks: the store's state, polling an endpoint while a page is shown, the current hash route and going to one. */
 import { useEffect, useState } from 'preact/hooks';
 import { getJson } from './api.js';
 import { store, type StoreState } from './store.js';
@@ -51,7 +51,26 @@ export function useRoute(): Route {
   return route;
 }
 
-export const href = (page: string, params: Record<string, string> = {}) => {
+/** A query's parameters: a record, or pairs (a parameter given more than once: `tier=a&tier=b`). */
+export type Params = Record<string, string> | string[][];
+
+export const href = (page: string, params: Params = {}) => {
   const query = new URLSearchParams(params).toString();
   return `#/${page}${query ? `?${query}` : ''}`;
 };
+
+/**
+ * Goes to a view of a page (its filters are in the address, so a reload or a shared link shows the same): a new
+ * history entry that Back returns from, or (`replace`: typing in a search box) in place of the current one.
+ */
+export function navigate(page: string, params: Params, replace = false): void {
+  const target = href(page, params);
+  if (target === location.hash) return;
+  if (!replace) {
+    location.hash = target;
+    return;
+  }
+  history.replaceState(history.state, '', target);
+  // replaceState fires no hashchange: tell useRoute.
+  dispatchEvent(new HashChangeEvent('hashchange'));
+}

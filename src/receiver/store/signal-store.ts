@@ -38,6 +38,8 @@ export class SignalStore<T extends Origin> {
   /** Frames not converted yet, oldest first, and the items they hold. */
   private pending: Frame[] = [];
   private pendingItems = 0;
+  /** Items held in memory this boot and evicted since: `items[i]` is numbered `evictedCount + i` (the dashboard's id). */
+  private evictedCount = 0;
   private expand: Expand<T> | undefined;
   /** Items in frames that would not decode when converted (counted kept when they came). */
   unreadable = 0;
@@ -136,7 +138,10 @@ export class SignalStore<T extends Origin> {
     }
     const excess = this.items.length - this.limits.inMemory;
     // One splice per batch, not a shift per item.
-    if (excess > 0) for (const item of this.items.splice(0, excess)) this.evicted(item);
+    if (excess > 0) {
+      this.evictedCount += excess;
+      for (const item of this.items.splice(0, excess)) this.evicted(item);
+    }
     for (const listener of this.listeners) {
       try {
         listener(kept);
@@ -186,6 +191,27 @@ export class SignalStore<T extends Origin> {
     const out: T[] = [];
     for (let i = this.items.length - 1; i >= 0 && out.length < limit; i--) if (filter(this.items[i]!)) out.push(this.items[i]!);
     return out.reverse();
+  }
+
+  /**
+   * The items in memory newest first, each with its number (its place among the items held this boot: stable while
+   * it is held), until `visit` returns false. Nothing is copied: a search that stops early costs what it read.
+   */
+  newestFirst(visit: (item: T, seq: number) => boolean | void): void {
+    this.materialize();
+    for (let i = this.items.length - 1; i >= 0; i--) if (visit(this.items[i]!, this.evictedCount + i) === false) return;
+  }
+
+  /** The item numbered `seq` (see newestFirst), while memory still holds it. */
+  numbered(seq: number): T | undefined {
+    this.materialize();
+    return seq >= this.evictedCount ? this.items[seq - this.evictedCount] : undefined;
+  }
+
+  /** How many items memory holds now. */
+  get held(): number {
+    this.materialize();
+    return this.items.length;
   }
 
   /** Told of every accepted batch until the returned function is called. */

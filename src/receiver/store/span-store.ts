@@ -38,6 +38,15 @@ export class SpanStore extends SignalStore<StoredSpan> {
     return [...(this.byTrace.get(traceId) ?? [])].sort((a, b) => a.startMs - b.startMs);
   }
 
+  /**
+   * The store's index by trace as it is (each trace's spans in arrival order): for a list of traces that sums each up
+   * without copying a span (the dashboard's trace-index.ts). Read only; it changes as spans come and go.
+   */
+  byTraceIndex(): ReadonlyMap<string, readonly StoredSpan[]> {
+    this.materialize();
+    return this.byTrace;
+  }
+
   /** A tier's spans, oldest first (at most the newest `limit`). */
   ofTier(tier: string, limit?: number): StoredSpan[] {
     return this.select((span) => span.tier === tier, limit);

@@ -12,6 +12,7 @@ import type { EndpointsView, TierDetail } from '../../wire.js';
 import { getJson, postJson } from '../api.js';
 import { href, useStore, type Route } from '../hooks.js';
 import { store } from '../store.js';
+import { PairRows } from '../pairs.js';
 import { TableHead } from '../table-head.js';
 
 type Action = 'start' | 'stop' | 'restart';
@@ -124,16 +125,7 @@ function Environment({ name, detail }: { name: string; detail: TierDetail }) {
         <table class="env">
           <caption class="sr-only">Environment of {name}</caption>
           <TableHead columns={['name', 'value']} />
-          <tbody>
-            {detail.env.map(([key, value]) => (
-              <tr key={key}>
-                <th scope="row">{key}</th>
-                <td>
-                  <code>{value}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
+          <PairRows pairs={detail.env} />
         </table>
       </div>
     </>

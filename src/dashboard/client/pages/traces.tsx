@@ -1,13 +1,15 @@
 /**
  * Traces: the boot's trace as a waterfall (land.boot → land.spawn <tier> → each child's spans), the details of a span
- * (attributes, events, status), and the other traces children started, newest first, found by tier, span name,
- * least duration or errors (filtered by the server: trace-search.ts). Errors are red and say "error" in words.
+ * (attributes, events, status), and the other traces children started (trace-list.tsx: live, paged, filtered by the
+ * server). Errors are red and say "error" in words. The trace, span and list filters are in the address.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { SpanView, TraceList } from '../../wire.js';
+import { useEffect, useRef } from 'preact/hooks';
+import type { SpanView } from '../../wire.js';
 import { clock, formatMs } from '../format.js';
 import { href, usePoll, useStore, type Route } from '../hooks.js';
+import { Pairs } from '../pairs.js';
 import { TableHead } from '../table-head.js';
+import { readTraceFilter, traceFilterParams, TraceFilters, TraceList } from './trace-list.js';
 
 interface Node {
   span: SpanView;
@@ -37,7 +39,7 @@ function flatten(spans: SpanView[]): Node[] {
   return out;
 }
 
-function Waterfall({ spans, selected, traceId }: { spans: SpanView[]; selected?: string; traceId: string }) {
+function Waterfall({ spans, selected, traceId, params }: { spans: SpanView[]; selected?: string; traceId: string; params: Record<string, string> }) {
   const rows = flatten(spans);
   const start = Math.min(...spans.map((s) => s.startMs));
   const end = Math.max(...spans.map((s) => s.endMs));
@@ -59,7 +61,7 @@ function Waterfall({ spans, selected, traceId }: { spans: SpanView[]; selected?:
               data-depth={depth}
             >
               <th scope="row" style={{ paddingLeft: `${0.5 + depth * 1.2}rem` }}>
-                <a href={href('traces', { trace: traceId, span: span.spanId })} aria-current={selected === span.spanId ? 'true' : undefined}>
+                <a href={href('traces', { ...params, trace: traceId, span: span.spanId })} aria-current={selected === span.spanId ? 'true' : undefined}>
                   {span.name}
                 </a>
               </th>
@@ -107,19 +109,7 @@ function SpanDetail({ span }: { span: SpanView }) {
         </dd>
       </dl>
       <h3>Attributes</h3>
-      {Object.keys(span.attributes).length === 0 && <p>none</p>}
-      <table class="env">
-        <tbody>
-          {Object.entries(span.attributes).map(([key, value]) => (
-            <tr key={key}>
-              <th scope="row">{key}</th>
-              <td>
-                <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Pairs pairs={Object.entries(span.attributes).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)])} label="Attributes" />
       {span.events && span.events.length > 0 && (
         <>
           <h3>Events</h3>
@@ -136,92 +126,13 @@ function SpanDetail({ span }: { span: SpanView }) {
   );
 }
 
-interface Filter {
-  tier: string;
-  name: string;
-  minMs: string;
-  errors: boolean;
-}
-
-/** The list's query: only what is set (the server checks each: trace-search.ts). */
-function listPath(filter: Filter): string {
-  const params = new URLSearchParams();
-  if (filter.tier) params.set('tier', filter.tier);
-  if (filter.name.trim()) params.set('name', filter.name.trim());
-  if (filter.minMs) params.set('minMs', filter.minMs);
-  if (filter.errors) params.set('errors', '1');
-  const query = params.toString();
-  return `/api/traces${query ? `?${query}` : ''}`;
-}
-
-function TraceFilters({ filter, onChange }: { filter: Filter; onChange: (filter: Filter) => void }) {
-  const { snapshot } = useStore();
-  return (
-    <form class="toolbar" role="search" aria-label="Find a trace" onSubmit={(event) => event.preventDefault()}>
-      <label for="trace-tier">Tier</label>
-      <select id="trace-tier" value={filter.tier} onChange={(event) => onChange({ ...filter, tier: event.currentTarget.value })}>
-        <option value="">any tier</option>
-        {snapshot?.tiers.map((t) => (
-          <option key={t.name} value={t.name}>
-            {t.name}
-          </option>
-        ))}
-      </select>
-      <label for="trace-name">Span name</label>
-      <input id="trace-name" type="search" value={filter.name} placeholder="text in a span's name" onInput={(event) => onChange({ ...filter, name: event.currentTarget.value })} />
-      <label for="trace-min">Took at least (ms)</label>
-      <input id="trace-min" type="number" min={0} step={1} value={filter.minMs} onInput={(event) => onChange({ ...filter, minMs: event.currentTarget.value })} />
-      <label>
-        <input type="checkbox" checked={filter.errors} onChange={(event) => onChange({ ...filter, errors: event.currentTarget.checked })} /> Errors only
-      </label>
-    </form>
-  );
-}
-
-/** The other traces, filtered on the server, newest first. */
-function TraceList({ filter, current }: { filter: Filter; current: string }) {
-  const { data, error } = usePoll<TraceList>(listPath(filter), 2000);
-  if (!data) return <p>{error ?? 'Loading traces…'}</p>;
-  return (
-    <>
-      <p role="status" data-testid="trace-count">
-        {error ? `${error} · ` : ''}
-        {data.traces.length < data.matched ? `newest ${data.traces.length} of ` : ''}
-        {data.matched} matching of {data.held} traces held
-      </p>
-      {data.traces.length > 0 && (
-        <div class="table-scroll">
-          <table class="trace-list" aria-label="Traces, newest first">
-            <TableHead columns={['started', 'trace', 'tiers', 'spans', 'took', 'status']} />
-            <tbody>
-              {data.traces.map((t) => (
-                <tr key={t.traceId} data-trace={t.traceId} data-start={t.startMs} class={`${t.errors > 0 ? 'error' : ''}${t.traceId === current ? ' selected' : ''}`}>
-                  <td>{clock(t.startMs)}</td>
-                  <th scope="row">
-                    <a href={href('traces', { trace: t.traceId })} aria-current={t.traceId === current ? 'true' : undefined}>
-                      {t.root}
-                    </a>{' '}
-                    <code>{t.traceId.slice(0, 8)}</code>
-                  </th>
-                  <td>{t.tiers.join(', ')}</td>
-                  <td>{t.spans}</td>
-                  <td>{formatMs(t.durationMs)}</td>
-                  <td>{t.errors > 0 ? <span class="status status-error">⚠ {t.errors} errors</span> : 'ok'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </>
-  );
-}
-
 export function TracesPage({ route }: { route: Route }) {
   const { snapshot } = useStore();
-  const [filter, setFilter] = useState<Filter>({ tier: '', name: '', minMs: '', errors: false });
+  const filter = readTraceFilter(route.params);
+  const params = traceFilterParams(filter);
   const boot = snapshot?.traceId;
-  const traceId = route.params.get('trace') ?? boot;
+  const asked = route.params.get('trace');
+  const traceId = asked ?? boot;
   const { data, error } = usePoll<{ traceId: string; spans: SpanView[] }>(traceId ? `/api/spans?trace=${encodeURIComponent(traceId)}` : null, 2000);
   if (!traceId) return <p>Connecting to the stack…</p>;
   const spans = data?.spans ?? [];
@@ -233,7 +144,7 @@ export function TracesPage({ route }: { route: Route }) {
       </h1>
       {traceId !== boot && (
         <p>
-          <a href={href('traces')}>Back to the boot's trace</a>
+          <a href={href('traces', params)}>Back to the boot's trace</a>
         </p>
       )}
       {!data ? (
@@ -243,14 +154,14 @@ export function TracesPage({ route }: { route: Route }) {
       ) : (
         <div class={selected ? 'split' : undefined}>
           <div class="table-scroll">
-            <Waterfall spans={spans} selected={selected?.spanId} traceId={traceId} />
+            <Waterfall spans={spans} selected={selected?.spanId} traceId={traceId} params={params} />
           </div>
           {selected && <SpanDetail span={selected} />}
         </div>
       )}
       <h2>Other traces</h2>
-      <TraceFilters filter={filter} onChange={setFilter} />
-      <TraceList filter={filter} current={traceId} />
+      <TraceFilters filter={filter} trace={asked} />
+      <TraceList filter={filter} current={traceId} trace={asked} />
     </>
   );
 }

@@ -1,0 +1,93 @@
+/**
+ * The Logs page's structured records on the server (log-records.ts) over the receiver's real LogStore: numbered so a
+ * record's detail can be asked for while memory holds it, filtered by tiers, least severity, text and attributes,
+ * each answer bounded by its limit however many the store holds, attribute values that may be secret masked.
+ */
+import { describe, expect, it } from 'vitest';
+import { ApiFailure } from '../../src/control/http-util.js';
+import { recordDetail, recordQuery, searchRecords } from '../../src/dashboard/log-records.js';
+import { SECRET_MASK } from '../../src/dashboard/wire.js';
+import type { StoredLogRecord } from '../../src/receiver/model/types.js';
+import { LogStore } from '../../src/receiver/store/log-store.js';
+
+function record(n: number, fields: Partial<StoredLogRecord> = {}): StoredLogRecord {
+  return { tier: n % 2 === 0 ? 'api' : 'web', service: 'shop', timeMs: n, severityNumber: 9, severityText: 'INFO', body: `record ${n}`, attributes: { n }, resource: { 'deployment.environment': 'test' }, ...fields };
+}
+
+const query = (text: string) => recordQuery(new URLSearchParams(text));
+const refusal = (text: string) => {
+  try {
+    query(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiFailure);
+    return (error as Error).message;
+  }
+  throw new Error(`${text} was accepted`);
+};
+
+describe('structured records on the server', () => {
+  it('numbers the records memory holds: a number keeps naming its record after older ones are evicted', () => {
+    const store = new LogStore({ perBoot: 1_000, inMemory: 3 });
+    store.add([record(0), record(1), record(2)]);
+    const seen: number[] = [];
+    store.newestFirst((item, id) => void seen.push(id, item.timeMs));
+    expect(seen).toEqual([2, 2, 1, 1, 0, 0]);
+    store.add([record(3), record(4)]);
+    expect(store.numbered(0)).toBeUndefined();
+    expect(store.numbered(2)?.body).toBe('record 2');
+    expect(store.numbered(4)?.body).toBe('record 4');
+    expect(store.numbered(5)).toBeUndefined();
+    expect(store.held).toBe(3);
+  });
+
+  it('filters by tiers, least severity, text and attributes (record or resource), every part at once', () => {
+    const store = new LogStore({ perBoot: 1_000, inMemory: 100 });
+    store.add([
+      record(1, { severityNumber: 13, severityText: 'WARN', body: 'Checkout slow', attributes: { 'user.id': 42 } }),
+      record(2, { severityNumber: 17, severityText: 'ERROR', body: 'checkout failed', attributes: { 'user.id': 7 } }),
+      record(3, { severityNumber: 0, severityText: 'WARN', body: 'named only' }),
+      record(4, { body: 'checkout started', attributes: { 'user.id': 42 } }),
+    ]);
+    const bodies = (text: string) => searchRecords(store, query(text)).records.map((one) => one.body);
+    expect(bodies('')).toEqual(['Checkout slow', 'checkout failed', 'named only', 'checkout started']);
+    expect(bodies('tier=web&tier=api&severity=warn')).toEqual(['Checkout slow', 'checkout failed', 'named only']);
+    expect(bodies('tier=api')).toEqual(['checkout failed', 'checkout started']);
+    expect(bodies('q=CHECKOUT&attr=user.id=42')).toEqual(['Checkout slow', 'checkout started']);
+    expect(bodies('attr=deployment.environment=test&severity=ERROR')).toEqual(['checkout failed']);
+    expect(bodies('attr=user.id=42&attr=user.id=7')).toEqual([]);
+  });
+
+  it('answers at most `limit` records, the newest, whatever the store holds, and counts every match', () => {
+    const store = new LogStore({ perBoot: 100_000, inMemory: 10_000 });
+    store.add(Array.from({ length: 10_000 }, (_, n) => record(n)));
+    const answer = searchRecords(store, query('limit=3&tier=api'));
+    expect(answer).toMatchObject({ held: 10_000, matched: 5_000 });
+    expect(answer.records.map((one) => one.body)).toEqual(['record 9994', 'record 9996', 'record 9998']);
+    // Past LOG_RECORDS_MAX the limit is the bound.
+    expect(searchRecords(store, query('limit=999999')).records).toHaveLength(2_000);
+  });
+
+  it("shows a record whole, its attributes' and resource's values masked where they may be secret", () => {
+    const store = new LogStore({ perBoot: 10, inMemory: 10 });
+    store.add([record(1, { attributes: { 'auth.token': 'sekret-987654', url: 'https://bob:hunter2222@db.example/x', count: 3 }, traceId: 'a'.repeat(32), eventName: 'cart.add' })]);
+    const detail = recordDetail(store, 0)!;
+    expect(detail).toMatchObject({ id: 0, body: 'record 1', tier: 'web', service: 'shop', severityNumber: 9, eventName: 'cart.add', traceId: 'a'.repeat(32), masked: 2 });
+    expect(detail.attributes).toEqual([
+      ['auth.token', SECRET_MASK],
+      ['count', '3'],
+      ['url', 'https://bob:***@db.example/x'],
+    ]);
+    expect(detail.resource).toEqual([['deployment.environment', 'test']]);
+    expect(JSON.stringify(detail)).not.toMatch(/sekret|hunter2222/);
+    expect(recordDetail(store, 1)).toBeUndefined();
+  });
+
+  it('refuses a bad parameter in one line naming it and what was expected', () => {
+    expect(refusal('severity=LOUD')).toBe('severity: expected one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, got "LOUD"');
+    expect(refusal('attr=novalue')).toBe('attr: expected key=value, got "novalue"');
+    expect(refusal('attr==x')).toBe('attr: expected key=value, got "=x"');
+    expect(refusal('limit=0')).toBe('limit: expected a whole number ≥ 1, got "0"');
+    expect(refusal(Array.from({ length: 33 }, (_, i) => `tier=t${i}`).join('&'))).toBe('tier: expected at most 32 values, got 33');
+    expect(refusal(`q=${'x'.repeat(201)}`)).toBe('q: expected at most 200 characters, got 201');
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The Traces page's list from indexes (trace-index.ts): the receiver's SpanStore index by trace and the recording's
+ * spans, merged by span id, the boot's trace left out, filtered, newest first, paged; a trace that grows or gets a
+ * new span is summed up again, one that did not is not.
+ */
+import { describe, expect, it } from 'vitest';
+import { TraceIndex } from '../../src/dashboard/trace-index.js';
+import type { StoredSpan } from '../../src/receiver/model/types.js';
+import { SpanStore } from '../../src/receiver/store/span-store.js';
+
+const BOOT = 'b'.repeat(32);
+const id = (n: number, width: number) => n.toString(16).padStart(width, '0');
+
+function span(trace: number, n: number, fields: Partial<StoredSpan> = {}): StoredSpan {
+  const start = 1_000 + trace * 100 + n;
+  return {
+    traceId: trace === 0 ? BOOT : id(trace, 32), spanId: id(trace * 16 + n, 16), name: `op ${trace}.${n}`, kind: 'server', tier: trace % 2 ? 'web' : 'api', service: 's',
+    startMs: start, endMs: start + 10, durationMs: 10, status: 'ok', attributes: {}, resource: {}, ...fields,
+  };
+}
+
+function setup(recorded: StoredSpan[] = []) {
+  const store = new SpanStore({ perBoot: 1_000_000, inMemory: 1_000 });
+  const recording = { spans: () => recorded, droppedSpans: 0 };
+  const index = new TraceIndex(recording, () => store.byTraceIndex());
+  return { store, recorded, index };
+}
+
+const query = { minMs: 0, errors: false, limit: 200, offset: 0 };
+
+describe('the trace list from indexes', () => {
+  it("lists each trace but the boot's, newest first, merging the recording's spans by span id, and pages", () => {
+    const { store, recorded, index } = setup([span(0, 1), span(3, 1, { name: 'recorded only' }), span(2, 2, { tier: 'worker' })]);
+    store.add([span(0, 0), span(1, 0), span(1, 1), span(2, 0), span(2, 2)]);
+    const list = index.list(BOOT, query);
+    expect(list).toMatchObject({ held: 3, matched: 3, offset: 0 });
+    // Trace 2's span 2 is in both: counted once, the receiver's kept (its tier is api, the recording's copy says worker).
+    expect(list.traces.map((t) => [t.root, t.spans, t.tiers])).toEqual([
+      ['recorded only', 1, ['web']],
+      ['op 2.0', 2, ['api']],
+      ['op 1.0', 2, ['web']],
+    ]);
+    expect(index.list(BOOT, { ...query, limit: 1, offset: 1 }).traces.map((t) => t.root)).toEqual(['op 2.0']);
+    expect(index.list(BOOT, { ...query, name: 'recorded' }).traces.map((t) => t.root)).toEqual(['recorded only']);
+    expect(index.list(BOOT, { ...query, tier: 'api' }).matched).toBe(1);
+    // A new span of the recording and a new trace of the receiver are in the next list.
+    recorded.push(span(1, 5, { status: 'error' }));
+    store.add([span(4, 0)]);
+    const next = index.list(BOOT, { ...query, errors: true });
+    expect(next.traces.map((t) => [t.root, t.spans, t.errors])).toEqual([['op 1.0', 3, 1]]);
+    expect(index.list(BOOT, query).traces[0]!.root).toBe('op 4.0');
+  });
+
+  it('sums a trace up again only when its spans changed, and forgets traces gone from memory', () => {
+    const { store, index } = setup();
+    const small = new SpanStore({ perBoot: 1_000, inMemory: 3 });
+    const recording = { spans: () => [], droppedSpans: 0 };
+    const evicting = new TraceIndex(recording, () => small.byTraceIndex());
+    small.add([span(1, 0), span(1, 1), span(2, 0)]);
+    const first = evicting.list(BOOT, query).traces;
+    expect(evicting.list(BOOT, query).traces[1]).toBe(first[1]); // the same summary object: not summed up again
+    small.add([span(3, 0)]); // evicts span 1.0: trace 1 changes
+    const after = evicting.list(BOOT, query);
+    expect(after.traces.map((t) => [t.root, t.spans])).toEqual([
+      ['op 3.0', 1],
+      ['op 2.0', 1],
+      ['op 1.1', 1],
+    ]);
+    small.add([span(4, 0), span(5, 0), span(6, 0)]);
+    expect(evicting.list(BOOT, query)).toMatchObject({ held: 3, matched: 3 });
+    expect(store.byTraceIndex().size).toBe(0);
+    expect(index.list(BOOT, query)).toEqual({ held: 0, matched: 0, offset: 0, traces: [] });
+  });
+
+  it("reads the recording again whole when its tail dropped spans from the front", () => {
+    const recorded = [span(1, 0), span(2, 0)];
+    const recording = { spans: () => recorded, droppedSpans: 0 };
+    const index = new TraceIndex(recording, () => new Map());
+    expect(index.list(BOOT, query).matched).toBe(2);
+    recorded.shift();
+    recording.droppedSpans = 1;
+    expect(index.list(BOOT, query).traces.map((t) => t.root)).toEqual(['op 2.0']);
+  });
+});
