@@ -61,7 +61,9 @@ function checkOutDir(outDir: string, flag: boolean): void {
 
 export async function exportCommand(engine: Engine, options: ExportOptions): Promise<number> {
   checkFlags(options);
-  const read = await readPlan(options);
+  // The engines run each command inside an image (Compose, Kubernetes) or on a host that may not be this one
+  // (systemd, which warns of a command it cannot find here): this machine's PATH decides nothing.
+  const read = await readPlan(options, undefined, undefined, process.env, { executables: false });
   // `--app` names the stack as `app` would (a Procfile has no place for it).
   const plan = options.app === undefined ? read : { ...read, config: { ...read.config, app: options.app, appSet: true } };
   // `land up` takes any `app` (or the folder's name standing in for it); the engines' unit and object names do not.

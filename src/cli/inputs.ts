@@ -3,7 +3,7 @@ import { loadConfig } from '../config/load.js';
 import { resolvePlan } from '../config/plan.js';
 import type { StackFile } from '../config/locate.js';
 import type { BootPlan, ResolvedConfig } from '../config/types.js';
-import { preflight } from '../supervisor/preflight.js';
+import { preflight, type PreflightChecks } from '../supervisor/preflight.js';
 
 export interface InputOptions {
   config?: string;
@@ -20,11 +20,18 @@ export async function readConfig(options: InputOptions, stack?: StackFile): Prom
 
 /**
  * Config + profile → plan; every tier that would start is checked (command found, cwd present). `shellEnv`: land's
- * environment (`land apply` reads the config again with the one its boot read it with).
+ * environment (`land apply` reads the config again with the one its boot read it with). `checks`: what the
+ * preflight may leave out (`land export` does not look for the commands here).
  */
-export async function readPlan(options: InputOptions, only?: string[], stack?: StackFile, shellEnv: Record<string, string | undefined> = process.env): Promise<BootPlan> {
+export async function readPlan(
+  options: InputOptions,
+  only?: string[],
+  stack?: StackFile,
+  shellEnv: Record<string, string | undefined> = process.env,
+  checks?: PreflightChecks,
+): Promise<BootPlan> {
   const config = await readConfig(options, stack);
   const plan = resolvePlan(config, { profile: options.profile, shellEnv });
-  preflight(plan, only);
+  preflight(plan, only, checks);
   return plan;
 }

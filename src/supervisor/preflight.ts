@@ -38,7 +38,16 @@ interface Seen {
   commands: Set<string>;
 }
 
-function checkTier(plan: BootPlan, tier: ResolvedTier, room: number, seen: Seen): void {
+/** What a preflight pass checks beyond the cwd and exec's limits. */
+export interface PreflightChecks {
+  /**
+   * Whether each command (and stop command) must be found here. Off for `land export`: the engines run the commands
+   * inside an image or on another host, where this machine's PATH says nothing (systemd's export warns instead).
+   */
+  executables?: boolean;
+}
+
+function checkTier(plan: BootPlan, tier: ResolvedTier, room: number, seen: Seen, checks: PreflightChecks): void {
   // Named only on a problem: displayPath resolves against the cwd, work a boot of many tiers need not do.
   const label = () => displayPath(plan.config.configFile);
   if (!seen.folders.has(tier.cwd)) {
@@ -51,6 +60,11 @@ function checkTier(plan: BootPlan, tier: ResolvedTier, room: number, seen: Seen)
     if (!isDir) throw new InputError(`${label()}: tiers.${tier.name}.cwd: expected an existing folder, got "${tier.cwd}"`);
     seen.folders.add(tier.cwd);
   }
+  if (checks.executables !== false) checkCommands(plan, tier, seen, label);
+  checkExecLimits(plan, tier, room);
+}
+
+function checkCommands(plan: BootPlan, tier: ResolvedTier, seen: Seen, label: () => string): void {
   const path = tier.env.PATH ?? plan.profileEnv.PATH ?? plan.shellEnv.PATH;
   const commands: Array<[string, string | undefined]> = [['command', tier.command[0]], ['stop.command', tier.stop.command?.[0]]];
   for (const [key, command] of commands) {
@@ -61,7 +75,6 @@ function checkTier(plan: BootPlan, tier: ResolvedTier, room: number, seen: Seen)
     }
     seen.commands.add(seenKey);
   }
-  checkExecLimits(plan, tier, room);
 }
 
 /** What is wrong with a command that cannot be run: absent, a folder, or a file without the execute bit. */
@@ -80,12 +93,16 @@ export function whyNotExecutable(command: string, cwd: string): string {
  * Every tier that will start: its cwd exists, its command can be found, and exec will take its argv and environment.
  * No variable of the env files or the profile holds a NUL byte, whichever tier gets it.
  */
-export function preflight(plan: BootPlan, names = plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name)): void {
+export function preflight(
+  plan: BootPlan,
+  names = plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name),
+  checks: PreflightChecks = {},
+): void {
   checkNulBytes(plan);
   const room = execArgumentRoom();
   const seen: Seen = { folders: new Set(), commands: new Set() };
   for (const name of names) {
     const tier = plan.config.tiers.find((candidate) => candidate.name === name);
-    if (tier) checkTier(plan, tier, room, seen);
+    if (tier) checkTier(plan, tier, room, seen, checks);
   }
 }
