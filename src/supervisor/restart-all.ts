@@ -35,3 +35,31 @@ export async function restartEvery(
   for (const tier of chosen) tier.requeue(how.startReason ?? 'restarting on request');
   return { restarted: chosen.map((tier) => tier.name), left };
 }
+
+export type RestartAllResult = Awaited<ReturnType<typeof restartEvery>>;
+
+/**
+ * `land restart --all` sent while an earlier one's tiers are still going down joins it and gets its answer (the
+ * README's rule for a command that finds the same one waiting): none of them has started again yet, so every life
+ * the earlier one starts begins after this request too. Computed on its own, it saw only the tiers not yet stopped
+ * (`restarting slow` beside `restarting a.1, a.2, a.3, b, slow`). Once they are started again, a new one is its own.
+ */
+export class RestartAllTurn {
+  private goingDown?: Promise<RestartAllResult>;
+
+  run(restart: (whileDown: () => void) => Promise<RestartAllResult>): Promise<RestartAllResult> {
+    if (this.goingDown) return this.goingDown;
+    let down = false;
+    const result = restart(() => {
+      down = true;
+      if (this.goingDown === result) this.goingDown = undefined;
+    });
+    if (!down) this.goingDown = result;
+    // A restart that failed before its tiers were down leaves no turn behind.
+    const clear = () => {
+      if (this.goingDown === result) this.goingDown = undefined;
+    };
+    result.then(clear, clear);
+    return result;
+  }
+}

@@ -17,7 +17,7 @@ import { signalTree, type TreeTarget } from './process-tree.js';
 import { MemoryWatchLoader } from './memory-watch-loader.js';
 import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
-import { restartEvery } from './restart-all.js';
+import { restartEvery, RestartAllTurn } from './restart-all.js';
 import { APPLY_TURN, applyConfig, rereadPlan, type ApplyContext, type ApplyResult } from './apply.js';
 import { Schedules } from './schedule.js';
 import { reloadTiers, type ReloadResult, type StepListener } from './rolling-reload.js';
@@ -71,6 +71,7 @@ export class Supervisor implements SupervisorControl {
   private readonly listeners = new Set<(event: SupervisorEvent) => void>();
   private readonly startedAt = Date.now();
   private readonly commands = new CommandQueue();
+  private readonly restartAllTurn = new RestartAllTurn();
   /**
    * What the stops of replicas removed by `land scale` gave up on, and the strays their failed daemon starts named
    * (bounded as a tier's own: named-strays.ts); the tiers' own lists go with them.
@@ -284,7 +285,7 @@ export class Supervisor implements SupervisorControl {
   /** `land restart --all` (restart-all.ts): the tiers restarted, and what their stops gave up on. */
   async restartAll(): Promise<{ restarted: string[]; left: StillRunning[] }> {
     this.refuseWhileShuttingDown();
-    const result = await restartEvery(this.tiers.all(), (tier, stop) => this.queued(tier.name, 'restart', stop));
+    const result = await this.restartAllTurn.run((whileDown) => restartEvery(this.tiers.all(), (tier, stop) => this.queued(tier.name, 'restart', stop), { whileDown }));
     if (result.restarted.length === 0) throw new ControlError('not-running', 'no tier is running');
     return result;
   }
