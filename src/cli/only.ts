@@ -1,6 +1,7 @@
 /**
  * `land spawn <tier>` without a running stack boots only the tiers asked for: those are enabled even if the profile
- * gates them off (an explicit request overrides the gate), every other tier is disabled as "not requested".
+ * gates them off (an explicit request overrides the gate), every other tier is disabled as "not requested" (or by
+ * its own gate, when the profile gates it off).
  *
  * With --with-deps the transitive dependencies are enabled too, and everything starts in dependency order as in a
  * full boot. Without it a requested tier runs on its own: it does not wait for dependencies nobody asked to start
@@ -11,6 +12,11 @@ import { InputError } from '../errors.js';
 import { unknownTiers } from '../logs/selection.js';
 
 export const NOT_REQUESTED = 'not requested';
+
+/** The profile's own gate of a tier (`Flag=false`, `when`), not one it inherits from a dependency (`needs <dep>`). */
+function ownGate(tier: BootPlan['tiers'][number]): string | undefined {
+  return !tier.enabled && tier.gatedBy !== undefined && !tier.gatedBy.startsWith('needs ') ? tier.gatedBy : undefined;
+}
 
 function withDependencies(byName: Map<string, ResolvedTier>, names: string[]): Set<string> {
   const wanted = new Set<string>();
@@ -30,7 +36,9 @@ export function restrictPlan(plan: BootPlan, only: string[], withDeps: boolean):
   }
   const wanted = withDeps ? withDependencies(byName, only) : new Set(only);
   const tiers = plan.tiers.map((tier) => {
-    if (!wanted.has(tier.name)) return { name: tier.name, enabled: false, gatedBy: NOT_REQUESTED };
+    // A tier the profile gates off itself (a flag, `when`) keeps its gate: `land start` refuses it as at a full boot,
+    // where one only left out is started (src/supervisor/left-out.ts). `needs <dep>` may no longer hold (dep named).
+    if (!wanted.has(tier.name)) return { name: tier.name, enabled: false, gatedBy: ownGate(tier) ?? NOT_REQUESTED };
     const dropped = withDeps ? [] : Object.entries(byName.get(tier.name)!.dependsOn).filter(([name]) => !wanted.has(name));
     return { name: tier.name, enabled: true, ...(dropped.length > 0 && { notStarted: dropped.map(([name, condition]) => `${name} (${condition})`) }) };
   });

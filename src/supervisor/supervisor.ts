@@ -22,6 +22,7 @@ import { APPLY_TURN, applyConfig, rereadPlan, type ApplyContext, type ApplyResul
 import { Schedules } from './schedule.js';
 import { reloadTiers, type ReloadResult, type StepListener } from './rolling-reload.js';
 import { scaleGroup } from './scale.js';
+import { bringIn, gatedOffMessage, isLeftOut } from './left-out.js';
 import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-leftovers.js';
 import { startWave } from './spawn-wave.js';
 import { childEnvOf, type TierStart } from './tier-spawn.js';
@@ -253,10 +254,14 @@ export class Supervisor implements SupervisorControl {
       this.refuseWhileShuttingDown();
       const idle = tiers.filter((tier) => !tier.running);
       if (idle.length === 0) throw new ControlError('already-running', `${name} is already running (${tiers.map((tier) => tier.describeLife()).join('; ')})`);
-      const gated = idle.find((tier) => tier.state === 'disabled');
-      if (gated && !options.force) {
-        throw new ControlError('gated', `${name} is gated off by ${gated.gatedBy}; spawn it to override the gate`);
+      if (idle.some(isLeftOut)) {
+        // Left out by `land up <tiers>`: no gate to override; it and what it depends on start as at boot.
+        bringIn(this.tiers, idle);
+        if (this.booted) this.schedule();
+        return;
       }
+      const gated = idle.find((tier) => tier.state === 'disabled');
+      if (gated && !options.force) throw new ControlError('gated', gatedOffMessage(name, gated.gatedBy));
       for (const tier of idle) tier.startFresh(tier.state === 'disabled' ? `spawned on request over ${tier.gatedBy}` : 'started on request');
     });
   }
@@ -276,7 +281,12 @@ export class Supervisor implements SupervisorControl {
       const tiers = this.tiers.resolve(name);
       this.refuseWhileShuttingDown();
       const gated = tiers.find((tier) => tier.state === 'disabled');
-      if (gated) throw new ControlError('gated', `${name} is gated off by ${gated.gatedBy}; spawn it to override the gate`);
+      if (gated && !isLeftOut(gated)) throw new ControlError('gated', gatedOffMessage(name, gated.gatedBy));
+      if (gated) {
+        bringIn(this.tiers, tiers);
+        if (this.booted) this.schedule();
+        return [];
+      }
       const restart = async (tier: TierProcess) => (tier.running ? ofTier(tier.name, await tier.restart()) : (tier.startFresh('restarted on request'), []));
       return (await Promise.all(tiers.map(restart))).flat();
     });

@@ -51,4 +51,29 @@ describe('land up <tier…>', () => {
     const refused = await landDone(['up', '--no-tui', 'api', 'nope'], dir);
     expectCleanRejection(refused, dir, /^land: unknown tier "nope" \(known: db, api, worker, mail, cron\)$/);
   });
+
+  it('land start of a tier left out starts it and what it depends on; one the profile gates off is refused, readably', { timeout: 90_000 }, async () => {
+    const dir = project();
+    expect((await landDone(['up', '-d', '--no-dashboard', 'worker'], dir)).code).toBe(0);
+    const states = async () =>
+      Object.fromEntries((JSON.parse((await landDone(['status', '--json'], dir)).stdout) as Snapshot).tiers.map((tier) => [tier.name, [tier.state, tier.gatedBy]]));
+    // mail is gated off by the profile whether named or not: it keeps its gate, not "not requested".
+    expect((await states()).mail).toEqual(['disabled', 'Mail=false']);
+
+    const api = await landDone(['start', 'api'], dir);
+    expect([api.code, api.stderr]).toEqual([0, '']);
+    expect(api.stdout).toMatch(/^land: started api \(/);
+    const logs = land(['logs', '-f', 'api', 'db'], dir);
+    await logs.waitFor(/api +\| api up/);
+    logs.signal('SIGINT');
+    await logs.exited;
+    expect((await states()).db![0]).toBe('ready');
+
+    const mail = await landDone(['start', 'mail'], dir);
+    expect([mail.code, mail.stderr]).toEqual([4, 'land: mail is gated off by Mail=false; `land spawn mail` overrides the gate\n']);
+    const cron = await landDone(['start', 'cron'], dir);
+    expect([cron.code, cron.stderr]).toEqual([4, 'land: cron needs mail, which is gated off by Mail=false; `land spawn mail` overrides the gate\n']);
+    expect((await states()).cron).toEqual(['disabled', 'not requested']);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  });
 });

@@ -45,7 +45,7 @@ describe('land start', () => {
 
     const gated = await landDone(['start', 'extra'], dir);
     expect(gated.code).toBe(4);
-    expect(gated.stderr).toMatch(/^land: extra is gated off by Extra=false; spawn it to override the gate\n$/);
+    expect(gated.stderr).toMatch(/^land: extra is gated off by Extra=false; `land spawn extra` overrides the gate\n$/);
     const unknown = await landDone(['start', 'ghost'], dir);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^land: unknown tier "ghost" \(known: api, extra\)\n$/);
