@@ -11,6 +11,7 @@
  * - Stop: terminationGracePeriodSeconds from the stop timeout; a stop command is a preStop exec hook, and without
  *   one a stop signal other than SIGTERM is sent by a preStop hook (`kill -<SIG> 1`), both before Kubernetes' own
  *   SIGTERM. `daemon` is not expressible (a container ends with its main process): a warning.
+ * - A tier's `port`: the container's `ports`, and a ClusterIP Service named as the tier (`http://<tier>:<port>`).
  * - `limits.memory` → `resources.limits.memory` in Ki/Mi/Gi (a warning: the container is OOMKilled, not stopped).
  * - A Job only for a one-shot tier (one a dependent waits for to be `completed`: `kubectl wait` needs a Job's
  *   `complete` condition); every other tier is a Deployment, whose pod is restarted after any exit (a warning when
@@ -19,7 +20,7 @@
  *   land's backoff and restart budget for a Deployment (kubelet's CrashLoopBackOff applies): warnings and comments.
  */
 import { Document } from 'yaml';
-import { describeProbe, seconds } from './probes.js';
+import { checkSeconds, describeProbe, seconds } from './probes.js';
 import { execArgv, hasSecret, isSecretRef, wordText, type Word } from './secret-words.js';
 import {
   binarySize,
@@ -114,8 +115,9 @@ function probes(tier: ExportTier, warn: (text: string) => void): Json {
   if (tier.ready) {
     const handler = probeHandler(tier.ready, tier.readyCheck);
     if (handler) {
-      result.startupProbe = { ...handler, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: seconds(tier.ready.timeoutMs) };
-      result.readinessProbe = { ...handler, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 };
+      const timeoutSeconds = checkSeconds(tier.ready);
+      result.startupProbe = { ...handler, periodSeconds: 1, timeoutSeconds, failureThreshold: seconds(tier.ready.timeoutMs) };
+      result.readinessProbe = { ...handler, periodSeconds: 5, timeoutSeconds, failureThreshold: 3 };
     } else warn(`readiness probe ${describeProbe(tier.ready)} not mapped: Kubernetes has no log-line probe; the pod is ready when its container runs`);
   }
   if (tier.liveness) {
@@ -124,7 +126,7 @@ function probes(tier: ExportTier, warn: (text: string) => void): Json {
       result.livenessProbe = {
         ...handler,
         periodSeconds: seconds(tier.liveness.intervalMs),
-        timeoutSeconds: seconds(tier.liveness.timeoutMs),
+        timeoutSeconds: Math.max(seconds(tier.liveness.timeoutMs), checkSeconds(tier.liveness)),
         failureThreshold: tier.liveness.failureThreshold,
       };
     } else warn(`liveness probe ${describeProbe(tier.liveness)} not mapped: Kubernetes has no log-line probe`);
@@ -136,6 +138,7 @@ function container({ model, label }: Stack, tier: ExportTier, image: string, war
   const envFrom: Json[] = [{ configMapRef: { name: dnsName(model.app, label(tier.name), 'env') } }];
   if (Object.keys(tier.secrets).length > 0) envFrom.push({ secretRef: { name: dnsName(model.app, label(tier.name), 'secrets') } });
   const result: Json = { name: label(tier.name), image, workingDir: containerCwd(tier), command: containerCommand(tier.command), envFrom, ...probes(tier, warn) };
+  if (tier.port !== undefined) result.ports = [{ containerPort: tier.port, protocol: 'TCP' }];
   if (tier.limits) {
     result.resources = { limits: { memory: binarySize(tier.limits.memory, ['Ki', 'Mi', 'Gi']) } };
     warn(memoryLimitWarning(tier.limits.memory, 'resources.limits.memory'));
@@ -176,6 +179,20 @@ function workload(stack: Stack, tier: ExportTier, image: string, warn: (text: st
     kind: 'Deployment',
     metadata,
     spec: { replicas: 1, strategy: { type: 'Recreate' }, selector: { matchLabels: labels(stack, tier) }, template },
+  };
+}
+
+/**
+ * A ClusterIP Service in front of a tier with a `port`, named as the tier (its label), so that another tier reaches
+ * it at `http://<tier>:<port>` as on Compose's network; tiers run in pods of their own, where a port is reached
+ * through a Service or not at all.
+ */
+function service(stack: Stack, tier: ExportTier, port: number): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: stack.label(tier.name), labels: labels(stack, tier) },
+    spec: { type: 'ClusterIP', selector: labels(stack, tier), ports: [{ port, targetPort: port, protocol: 'TCP' }] },
   };
 }
 
@@ -222,6 +239,7 @@ function kubernetesObjects(model: ExportModel, image: string, warnings: ExportWa
     const object = workload(stack, tier, image, warn);
     tierOf.set(object, tier.name);
     objects.push(object);
+    if (tier.port !== undefined) objects.push(service(stack, tier, tier.port));
   }
   return { objects, secrets, tierOf };
 }

@@ -22,6 +22,15 @@ export function untilPasses(check: readonly Word[], sleepSeconds = 0.5): string 
   return `until ${shellWords(check)} >/dev/null 2>&1; do sleep ${sleepSeconds}; done`;
 }
 
+/**
+ * How long one attempt of a check may take, in seconds, for an engine's probe timeout: an http check is curl's
+ * `--max-time 2`, then (curl absent or failed) wget's `-T 2`, plus a second for the shell and the tools to start.
+ * A shorter timeout (Kubernetes' default 1 s) would fail a slow answer curl was still waiting for.
+ */
+export function checkSeconds(spec: ProbeSpec): number {
+  return 'http' in spec ? 5 : 1;
+}
+
 export function seconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
