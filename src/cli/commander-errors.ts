@@ -1,6 +1,7 @@
 /**
  * commander's errors as land says them: one line, naming the command the flag was given to, and for the flags people
- * try for a version or more output (`-v`, `-V`, `--version`, `--verbose`) what land has instead. `-v`/`--version` is
+ * try for a version or more output (`-v`, `-V`, `--version`, `--verbose`) what land has instead, and for habits of
+ * Compose and PM2 (`ps`, `ls`, `logs --tail`, `stop` alone) the land command that does it. `-v`/`--version` is
  * land's own option (before any command: `land -v`); land has no verbose flag.
  */
 import type { Command } from 'commander';
@@ -15,12 +16,47 @@ function hintFor(flag: string, command: string | undefined): string | undefined 
   return command !== undefined && flag === '-v' ? `land has no verbose flag; ${version}` : version;
 }
 
+/**
+ * Names people bring from Compose and PM2, which land spells otherwise: said instead of commander's guess by
+ * spelling (`ls` → `logs`). Hints rather than aliases: one name per command in the help, and `ls` is a list of
+ * processes to PM2 but of projects to Compose.
+ */
+const COMMAND_HINTS: Record<string, string> = {
+  ps: 'did you mean status? `land status` shows each tier, as `docker compose ps` does',
+  ls: 'did you mean status? `land status` shows each tier, as `pm2 ls` does',
+  list: 'did you mean status? `land status` shows each tier, as `pm2 list` does',
+};
+
+/** Options people bring from `docker compose logs`, by the command that got them. */
+const OPTION_HINTS: Record<string, Record<string, string>> = {
+  logs: { '--tail': 'did you mean -n? `land logs -n 5` gives the last 5 lines of each tier, as `docker compose logs --tail 5` does' },
+};
+
+/** What a missing argument may mean, by the command that missed it. */
+const ARGUMENT_HINTS: Record<string, string> = {
+  stop: '`land down` stops the whole stack, as `docker compose stop` does',
+};
+
+/** The hint of a known habit in commander's line (replacing its own guess), or the line as it was. */
+function withHabitHint(line: string, command: string | undefined): string {
+  const unknownCommand = /unknown command '([^']+)'/.exec(line)?.[1];
+  const optionName = /unknown option '([^'=]+)(?:=[^']*)?'$/.exec(line)?.[1];
+  const hint =
+    (unknownCommand !== undefined && command === undefined ? COMMAND_HINTS[unknownCommand] : undefined) ??
+    (optionName !== undefined && command !== undefined ? OPTION_HINTS[command]?.[optionName] : undefined) ??
+    (/missing required argument/.test(line) && command !== undefined ? ARGUMENT_HINTS[command] : undefined);
+  return hint === undefined ? line : `${line.replace(/ \(did you mean [^)]*\?\)$/, '')} (${hint})`;
+}
+
 /** commander's message on one line: `land: up: unknown option '--profil' (did you mean --profile?)`. */
 export function oneLineCommanderError(text: string, command?: string): string {
-  const line = text
-    .replace(/^error: /, `land: ${command === undefined ? '' : `${command}: `}`)
-    .replace(/\s*\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')
-    .trimEnd();
+  const line = withHabitHint(
+    text
+      .replace(/^error: /, `land: ${command === undefined ? '' : `${command}: `}`)
+      .replace(/\s*\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')
+      .trimEnd(),
+    command,
+  );
   const flag = /unknown option '([^']+)'$/.exec(line)?.[1];
   const hint = flag === undefined ? undefined : hintFor(flag, command);
   return `${hint === undefined ? line : `${line} (${hint})`}\n`;
