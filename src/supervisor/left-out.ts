@@ -54,3 +54,14 @@ function leftOutWith(tiers: TierSet, own: TierProcess[]): TierProcess[] {
 export function bringIn(tiers: TierSet, own: TierProcess[]): void {
   for (const tier of leftOutWith(tiers, own)) tier.regate(undefined, 'started on request (left out by land up <tiers>)');
 }
+
+/**
+ * `land start` / `land restart` of named instances some of which `land up <tiers>` left out: brings them in (with
+ * their left-out dependencies) and asks the scheduler for a pass; false (nothing done) when none was left out.
+ */
+export function startLeftOut(tiers: TierSet, named: TierProcess[], schedule: () => void): boolean {
+  if (!named.some(isLeftOut)) return false;
+  bringIn(tiers, named);
+  schedule();
+  return true;
+}

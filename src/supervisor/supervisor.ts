@@ -22,7 +22,7 @@ import { APPLY_TURN, applyConfig, rereadPlan, type ApplyContext, type ApplyResul
 import { Schedules } from './schedule.js';
 import { reloadTiers, type ReloadResult, type StepListener } from './rolling-reload.js';
 import { scaleGroup } from './scale.js';
-import { bringIn, gatedOffMessage, isLeftOut } from './left-out.js';
+import { gatedOffMessage, isLeftOut, startLeftOut } from './left-out.js';
 import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-leftovers.js';
 import { startWave } from './spawn-wave.js';
 import { childEnvOf, type TierStart } from './tier-spawn.js';
@@ -83,6 +83,8 @@ export class Supervisor implements SupervisorControl {
   private booted = false;
   private scheduling = false;
   private scheduleAgain = false;
+  /** A scheduling pass, once the boot has begun and while the stack is not stopping (commands that add work). */
+  private readonly passIfBooted = (): void => void (this.booted && !this.shuttingDown && this.schedule());
 
   constructor(private readonly options: SupervisorOptions) {
     const { plan, bootId } = options;
@@ -193,15 +195,6 @@ export class Supervisor implements SupervisorControl {
     }
   }
 
-  /** One instance by its name (a replica: `api.2`). */
-  private tier(name: string): TierProcess {
-    const tier = this.tiers.get(name);
-    if (tier) return tier;
-    const replicas = this.tiers.members(name).map((member) => member.name);
-    if (replicas.length > 0) throw new ControlError('unknown-tier', `${name} runs replicas: name one of ${replicas.join(', ')}`);
-    return this.tiers.resolve(name)[0]!;
-  }
-
   snapshot(): StackSnapshot {
     const { runtime: { plan }, options: { bootId, tracer } } = this; // the plan applied last (`land apply`)
     return {
@@ -234,16 +227,16 @@ export class Supervisor implements SupervisorControl {
   }
 
   logs(name: string, limit?: number): LogEntry[] {
-    return this.tier(name).logs(limit);
+    return this.tiers.instance(name).logs(limit);
   }
 
   readLogs(name: string, limit?: number): RecentReader {
-    return this.tier(name).readLogs(limit);
+    return this.tiers.instance(name).readLogs(limit);
   }
 
   /** POST /tiers/<tier>/stdin: one instance's (a tier with replicas: name one); never waits (tier-stdin.ts). */
   writeStdin(name: string, bytes: Buffer): StdinWritten {
-    return this.tier(name).writeStdin(bytes);
+    return this.tiers.instance(name).writeStdin(bytes);
   }
 
   // Commands on one tier, or one group of replicas, are serialised (command-queue.ts): each check below sees the
@@ -254,12 +247,8 @@ export class Supervisor implements SupervisorControl {
       this.refuseWhileShuttingDown();
       const idle = tiers.filter((tier) => !tier.running);
       if (idle.length === 0) throw new ControlError('already-running', `${name} is already running (${tiers.map((tier) => tier.describeLife()).join('; ')})`);
-      if (idle.some(isLeftOut)) {
-        // Left out by `land up <tiers>`: no gate to override; it and what it depends on start as at boot.
-        bringIn(this.tiers, idle);
-        if (this.booted) this.schedule();
-        return;
-      }
+      // Left out by `land up <tiers>`: no gate to override; it and what it depends on start as at boot.
+      if (startLeftOut(this.tiers, idle, this.passIfBooted)) return;
       const gated = idle.find((tier) => tier.state === 'disabled');
       if (gated && !options.force) throw new ControlError('gated', gatedOffMessage(name, gated.gatedBy));
       for (const tier of idle) tier.startFresh(tier.state === 'disabled' ? `spawned on request over ${tier.gatedBy}` : 'started on request');
@@ -282,11 +271,7 @@ export class Supervisor implements SupervisorControl {
       this.refuseWhileShuttingDown();
       const gated = tiers.find((tier) => tier.state === 'disabled');
       if (gated && !isLeftOut(gated)) throw new ControlError('gated', gatedOffMessage(name, gated.gatedBy));
-      if (gated) {
-        bringIn(this.tiers, tiers);
-        if (this.booted) this.schedule();
-        return [];
-      }
+      if (startLeftOut(this.tiers, tiers, this.passIfBooted)) return [];
       const restart = async (tier: TierProcess) => (tier.running ? ofTier(tier.name, await tier.restart()) : (tier.startFresh('restarted on request'), []));
       return (await Promise.all(tiers.map(restart))).flat();
     });
@@ -325,7 +310,7 @@ export class Supervisor implements SupervisorControl {
     return {
       tiers: this.tiers,
       create: (config, gatedBy) => new TierProcess(config, this.runtime, gatedBy),
-      schedule: () => void (this.booted && !this.shuttingDown && this.schedule()),
+      schedule: this.passIfBooted,
       emit: (event) => this.emit(event),
       keepLeft: (tier, left) => this.removed.left.push({ tier, left }),
       keepStrays: (tier, strays) => addStrays(this.removed.strays, strays.map((stray) => ({ ...stray, tier }))),

@@ -62,6 +62,15 @@ export class TierSet {
     return this.groups.has(group);
   }
 
+  /** One instance by its name (a replica: `api.2`); a group's name is refused, naming its replicas. */
+  instance(name: string): TierProcess {
+    const tier = this.get(name);
+    if (tier) return tier;
+    const replicas = this.members(name).map((member) => member.name);
+    if (replicas.length > 0) throw new ControlError('unknown-tier', `${name} runs replicas: name one of ${replicas.join(', ')}`);
+    return this.resolve(name)[0]!;
+  }
+
   /** What a command names: one instance, or every replica of a group. Unknown: a ControlError naming the known. */
   resolve(name: string): TierProcess[] {
     const one = this.get(name);
