@@ -2,7 +2,8 @@
  * Where scheduled tiers meet the wave's other commands, through the real CLI with real processes and per-second
  * schedules: `land apply` schedules an added scheduled tier, takes a changed expression as a new cron and replaces a
  * tier that drops its schedule by a service; `land reload --all` and `land restart --all` leave a run under way alone,
- * and `land reload job` says to use `land start job` (exit 4).
+ * and `land reload job` says to use `land start job` (exit 4); a gate lifted by the edited profile does not run a job
+ * at once.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,6 +104,30 @@ describe('scheduled tiers and the other commands', () => {
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toBe('land: job is a scheduled tier (* * * * * *): there is nothing to reload; land start job runs it now\n');
     expect(tierOf(await status(dir), 'job').pid).toBe(job.pid);
+
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
+  it('a scheduled tier whose gate the edited profile lifts waits for its next time, not run at once', async () => {
+    const tiers = {
+      web: { command: child('--say', 'web up'), ready: { log: 'web up' } },
+      job: { command: says('job ran'), schedule: NEVER, gate: 'Job' },
+    };
+    const dir = makeProject({ config: { tiers }, profiles: { debug: 'Job=false\n' } });
+    const run = land(['up', '--no-tui', '--no-dashboard'], dir);
+    runs.push(run);
+    await waitForTier(dir, 'web', (tier) => tier.state === 'ready', 'ready');
+    expect(tierOf(await status(dir), 'job').state).toBe('disabled');
+
+    writeFileSync(join(dir, 'profiles', 'debug.env'), 'Job=true\n');
+    const applied = await landDone(['apply'], dir);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/^ {2}~ job +changed \(no longer gated off \(was Job=false\); env Job\): schedule it \(0 0 1 1 \*\)$/m);
+    await run.waitFor(/job: disabled → scheduled \(no longer gated off \(land apply\); waiting for its next time \(0 0 1 1 \*\)\)/);
+    const job = tierOf(await status(dir), 'job');
+    expect(job).toMatchObject({ state: 'scheduled', schedule: { runs: 0 } });
+    expect(job.lastExit).toBeUndefined();
+    expect(run.stdout).not.toMatch(/job: spawned pid/);
 
     expect(await run.stop()).toEqual({ code: 0, signal: null });
     expect(markedProcesses(run.bootId)).toEqual([]);
