@@ -10,17 +10,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf, waitForTier } from '../control/helpers.js';
-import { E2E_TIMEOUT } from './helpers.js';
+import { E2E_TIMEOUT, writeConfig } from './helpers.js';
 
 const runs: LandRun[] = [];
 afterEach(async () => {
   await cleanUp(runs);
 });
 afterAll(removeProjects);
-
-function writeConfig(dir: string, config: Record<string, unknown>): void {
-  writeFileSync(join(dir, 'land.config.mjs'), `export default ${JSON.stringify(config, null, 2)};\n`);
-}
 
 /** A job that says it ran, then ends. */
 const says = (word: string) => ['node', '-e', `console.log(${JSON.stringify(word)})`];
