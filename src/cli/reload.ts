@@ -21,11 +21,14 @@ export interface ReloadOptions extends TargetOptions {
 
 type Done = Extract<ReloadMessage, { kind: 'done' }>;
 
-/** What `--all` reloads: the tiers (by configured name) of which some instance runs, in the stack's order. */
+/**
+ * What `--all` reloads: the tiers (by configured name) of which some instance runs, in the stack's order; no
+ * scheduled tier, as `land restart --all` (a run under way finishes; `land reload job` says why).
+ */
 const RUNNING: ReadonlySet<TierState> = new Set(['starting', 'ready', 'backoff', 'stopping']);
 
 function chosenTiers(names: string[], options: ReloadOptions, snapshot: StackSnapshot): string[] {
-  if (options.all) return [...new Set(snapshot.tiers.filter((tier) => RUNNING.has(tier.state)).map((tier) => tier.group ?? tier.name))];
+  if (options.all) return [...new Set(snapshot.tiers.filter((tier) => RUNNING.has(tier.state) && tier.schedule === undefined).map((tier) => tier.group ?? tier.name))];
   const unknown = names.filter((name) => !snapshot.tiers.some((tier) => tier.name === name || tier.group === name));
   if (unknown.length > 0) throw new InputError(unknownTiers(unknown, snapshot.tiers.map((tier) => tier.name)));
   return [...new Set(names)];

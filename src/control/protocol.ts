@@ -38,6 +38,7 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   gated: 409,
   'shutting-down': 409,
   'stdin-full': 409,
+  scheduled: 409,
   'bad-request': 400,
   'not-found': 404,
   unauthorized: 401,

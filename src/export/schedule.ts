@@ -126,3 +126,14 @@ export function cronJobSchedule(expression: string): { schedule: string; note?: 
   const schedule = rest.join(' ');
   return second === '0' ? { schedule } : { schedule, note: `the seconds field ${JSON.stringify(second)} is dropped: a CronJob runs at most once a minute` };
 }
+
+/**
+ * The host crontab line that runs `command` at the expression's times, for an engine with no scheduler (Compose,
+ * supervisord): crontab's five fields, as a CronJob's (seconds dropped, said in `note`); an expression without them
+ * is shown as it is (the warning around it says it is not mapped).
+ */
+export function crontabLine(expression: string, command: string): { line: string; note: string } {
+  const cron = cronJobSchedule(expression);
+  const line = `${'schedule' in cron ? cron.schedule : expression} ${command}`;
+  return { line, note: 'schedule' in cron && cron.note ? `; ${cron.note.replace('a CronJob', 'crontab')}` : '' };
+}

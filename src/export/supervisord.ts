@@ -11,6 +11,8 @@
  *   `stopasgroup`/`killasgroup` (the whole process group, as land stops a tree).
  * - `replicas`: `numprocs` from 1 (`process_name=%(program_name)s.%(process_num)d`: `api.1`, `api.2`, as land
  *   names them), `LAND_REPLICA` from the process number, and a tier's `port` shifted per replica by sh.
+ * - A scheduled tier: `autostart=false`, with the crontab line that starts it at its times (supervisord has no
+ *   scheduler), as the Compose export does.
  * - Secrets (and values `environment=` cannot hold) go to `<tier>.secrets.env` beside the file, mode 0600, sourced by
  *   `/bin/sh -c 'set -a; . "$0"; set +a; exec …'` from `%(here)s` (the folder of the file that names the program):
  *   the program section names only the variables.
@@ -18,6 +20,7 @@
 import { describeProbe, seconds } from './probes.js';
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
+import { crontabLine } from './schedule.js';
 import { caseSafeStems } from './names.js';
 import { shellWords, type Word } from './secret-words.js';
 import { commandWord, environmentPair, expandedWord, fitsCommand, pathValue, SHELL_NAME, shellAssignment } from './supervisord-syntax.js';
@@ -58,6 +61,16 @@ function unmapped(model: ExportModel, tier: ExportTier, warn: (text: string) => 
     warn(`backoff ${restart.backoff.initialMs}→${restart.backoff.maxMs} ms and restart budget ${restart.maxRestarts} approximated: supervisord retries a start that fails within startsecs (1 s) up to startretries (${restart.maxRestarts}) times, waiting 1, 2, 3… s, and restarts a program that ran longer at once, every time`);
   }
   if (tier.limits) warn('memory limit not mapped: supervisord has no memory limit');
+}
+
+/**
+ * supervisord has no scheduler: a scheduled tier's program is not started with the others (`autostart=false`) nor
+ * restarted; the warning gives the crontab line that starts it at its times (`supervisorctl start` of a program that
+ * still runs is refused: the time is skipped, as land skips it).
+ */
+function scheduledProgram(tier: ExportTier, warn: (text: string) => void): void {
+  const { line, note } = crontabLine(tier.schedule!, `supervisorctl start ${tier.name}`);
+  warn(`schedule ${JSON.stringify(tier.schedule)} not mapped: supervisord has no scheduler; the program is written autostart=false: run it from the host's crontab (\`${line}\`)${note}`);
 }
 
 /** The tier's values for its sourced file: secrets, and what `environment=` or `command=` cannot hold. */
@@ -104,6 +117,8 @@ function commandLine(tier: ExportTier, rendered: Rendered, secretsName: string |
 
 function program(model: ExportModel, tier: ExportTier, warnings: ExportWarning[], secretsStem: string): { section: string; secrets?: ExportFile } {
   const warn = (text: string) => warnings.push({ tier: tier.name, text });
+  const scheduled = tier.schedule !== undefined;
+  if (scheduled) scheduledProgram(tier, warn);
   unmapped(model, tier, warn);
   const rendered = render(tier, warn);
   const restart = autorestart(tier, warn);
@@ -117,9 +132,10 @@ function program(model: ExportModel, tier: ExportTier, warnings: ExportWarning[]
     `directory=${pathValue(tier.cwd)}`,
     ...(rendered.environment.length > 0 ? [`environment=${rendered.environment.join(',')}`] : []),
     `priority=${100 + 10 * depthOf(model, tier.name)}`,
-    'autostart=true',
+    `autostart=${!scheduled}`,
     ...restart,
-    `startsecs=${tier.oneShot ? 0 : 1}`,
+    // A run that ends at once is a run, not a failed start.
+    `startsecs=${tier.oneShot || scheduled ? 0 : 1}`,
     `startretries=${tier.restart.policy === 'never' ? 0 : tier.restart.maxRestarts}`,
     `stopsignal=${tier.stop.signal.replace(/^SIG/, '')}`,
     `stopwaitsecs=${seconds(tier.stop.timeoutMs)}`,

@@ -3,7 +3,8 @@
  * read again, one step per configured tier. Only what reaches a tier's process makes it `changed`: its command, cwd,
  * environment as spawn builds it (env files, profile and land's injected variables included), probes, restart
  * policy, stop, limits, daemon, port, telemetry name. What only the supervisor reads (dependsOn, description,
- * exitWith) is taken in place, with no restart. Pure: apply.ts acts on it.
+ * exitWith) is taken in place, with no restart; a changed `schedule` is a new cron, with no restart either (a tier
+ * that gains or loses one is replaced: kindSwitch). Pure: apply.ts acts on it.
  */
 import { telemetryEnvOf } from '../config/plan.js';
 import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from '../config/types.js';
@@ -131,9 +132,20 @@ function removedStep(input: DiffInput, old: ResolvedTier): TierChange {
 function addedStep(input: DiffInput, next: ResolvedTier): TierChange {
   const gate = gateOf(input.after, next.name);
   const waits = Object.entries(next.dependsOn).map(([name, condition]) => `${name} ${condition}`);
-  const action = !gate.enabled ? `not started (${gate.gatedBy})` : waits.length > 0 ? `start once ${waits.join(', ')}` : 'start';
+  const start = next.schedule !== undefined ? `schedule it (${next.schedule})` : waits.length > 0 ? `start once ${waits.join(', ')}` : 'start';
+  const action = !gate.enabled ? `not started (${gate.gatedBy})` : start;
   const what = next.replicas === undefined ? [] : [`replicas ${next.replicas}`];
   return { tier: next.name, change: 'added', what, action, next, gatedBy: gate.enabled ? undefined : gate.gatedBy, restart: false, replace: false, gateOff: false, gateOn: false };
+}
+
+/**
+ * A tier that gains or loses its `schedule` changes kind (a job run at times, or a service kept running): replaced,
+ * as for `replicas`, so no life of one kind goes on under the other's rules (a service's process left running as a
+ * job would skip every time; a job's `scheduled` state kept by a service would never start).
+ */
+function kindSwitch(old: ResolvedTier, next: ResolvedTier): string | undefined {
+  if ((old.schedule === undefined) === (next.schedule === undefined)) return undefined;
+  return next.schedule === undefined ? 'schedule dropped' : `schedule ${next.schedule} added`;
 }
 
 /** A tier in both: what differs, and what is done about it. */
@@ -146,24 +158,29 @@ function keptStep(input: DiffInput, old: ResolvedTier, next: ResolvedTier): Tier
   const structural = (old.replicas === undefined) !== (next.replicas === undefined);
   const counted = !structural && old.replicas !== next.replicas;
   const count = `replicas ${old.replicas} → ${next.replicas}`;
-  if (structural || (counted && !now.enabled)) {
-    const what = [...diff, structural ? (next.replicas === undefined ? 'replicas dropped' : `replicas ${next.replicas} declared`) : count];
-    const action = now.enabled ? 'replace its instances: stop them, start the new ones' : `replace its instances (not started: ${now.gatedBy})`;
+  const kind = kindSwitch(old, next);
+  if (structural || kind || (counted && !now.enabled)) {
+    const what = [...diff, ...(structural ? [next.replicas === undefined ? 'replicas dropped' : `replicas ${next.replicas} declared`] : counted ? [count] : []), ...(kind ? [kind] : [])];
+    const then = next.schedule !== undefined ? `the new one waits for its first time (${next.schedule})` : 'start the new ones';
+    const action = now.enabled ? `replace its instances: stop them, ${then}` : `replace its instances (not started: ${now.gatedBy})`;
     return { ...base, change: 'changed', what, action, replace: true };
   }
   if (was.enabled && !now.enabled) {
     return { ...base, change: 'changed', what: [`gated off (${now.gatedBy})`, ...diff], action: running ? 'stop it' : 'gate it off', gateOff: true };
   }
   const gateOn = !was.enabled && now.enabled;
+  const rescheduled = old.schedule !== next.schedule;
   const actions: string[] = [];
-  if (gateOn && !running) actions.push('start it once its dependencies are met');
+  if (gateOn && !running) actions.push(next.schedule !== undefined ? `schedule it (${next.schedule})` : 'start it once its dependencies are met');
+  // A new expression is a new cron (schedule.ts): the process never sees it, so a run under way goes on.
+  if (rescheduled && !gateOn) actions.push(`reschedule it${running ? ' (the run under way goes on)' : ''}`);
   if (diff.length > 0 && running) actions.push('restart it with the new definition');
   else if (diff.length > 0 && !gateOn) actions.push(now.enabled ? 'keep the new definition for its next start (not running)' : `keep the new definition (not started: ${now.gatedBy})`);
   if (counted) actions.push(`scale ${old.replicas} → ${next.replicas}`);
   const inPlace = IN_PLACE.filter((field) => differs(old[field], next[field]));
   if (actions.length === 0) actions.push(inPlace.length > 0 ? `leave it alone (${inPlace.join(', ')} taken as is)` : 'leave it alone');
-  const what = [...(gateOn ? [`no longer gated off (was ${was.gatedBy})`] : []), ...diff, ...(counted ? [count] : [])];
-  const change = gateOn || diff.length > 0 ? 'changed' : counted ? 'scaled' : 'unchanged';
+  const what = [...(gateOn ? [`no longer gated off (was ${was.gatedBy})`] : []), ...diff, ...(rescheduled ? [`schedule ${old.schedule} → ${next.schedule}`] : []), ...(counted ? [count] : [])];
+  const change = gateOn || diff.length > 0 || rescheduled ? 'changed' : counted ? 'scaled' : 'unchanged';
   return { ...base, change, what, action: actions.join(', '), restart: diff.length > 0 && running, gateOn, ...(counted ? { scaleTo: next.replicas } : {}) };
 }
 

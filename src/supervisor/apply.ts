@@ -10,6 +10,10 @@
  *    restart-all.ts). Their unchanged dependents are left running, as `land restart <tier>` leaves them;
  * 4. added tiers start as at boot (profile gates, dependencies); a count of replicas changes through `land scale`.
  *
+ * A scheduled tier's crons follow (schedule.ts `sync`): an added one waits for its first time, a changed expression
+ * takes effect without touching a run under way, a removed one's cron stops; a tier that gains or loses its
+ * `schedule` is replaced (apply-plan.ts), as one that gains or drops `replicas`.
+ *
  * Bad input (syntax, schema, a cycle, an unknown profile, a command not found) is refused before anything changes.
  */
 import { displayPath } from '../config/display-path.js';
@@ -34,6 +38,8 @@ export const APPLY_TURN = '(apply)';
 export interface ApplyContext extends ScaleContext {
   /** What every tier spawns under: its `plan` is the one applied last (the boot's until then). */
   runtime: TierRuntime;
+  /** The crons of the scheduled tiers, brought in line with the tiers after they change (schedule.ts). */
+  schedules: { sync(why?: string): void };
   /** A command on one tier, in its turn (command-queue.ts). */
   queued<T>(name: string, kind: string, command: () => Promise<T>): Promise<T>;
   snapshot(): StackSnapshot;
@@ -122,10 +128,13 @@ function redefine(ctx: ApplyContext, next: BootPlan, steps: readonly TierChange[
   for (const step of steps) {
     if (!step.next) continue;
     if (made(step)) {
+      const why = `${step.change === 'added' ? 'added to the config' : 'made again'} (${APPLIED})`;
       for (const instance of instancesOf(step.next)) {
         const tier = ctx.create(instance, step.gatedBy);
         ctx.tiers.add(tier);
-        if (step.gatedBy === undefined) tier.setState('pending', `${step.change === 'added' ? 'added to the config' : 'made again'} (${APPLIED})`);
+        // A scheduled tier waits for its first time: made `scheduled` before a state event could start it as pending.
+        if (instance.schedule !== undefined) ctx.schedules.sync(why);
+        else if (step.gatedBy === undefined) tier.setState('pending', why);
       }
       continue;
     }
@@ -134,4 +143,6 @@ function redefine(ctx: ApplyContext, next: BootPlan, steps: readonly TierChange[
       else if (step.gateOn) tier.regate(undefined, `no longer gated off (${APPLIED})`);
     }
   }
+  // A changed expression gets its new cron; a removed or replaced tier's cron stops.
+  ctx.schedules.sync();
 }

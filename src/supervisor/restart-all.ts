@@ -2,7 +2,8 @@
  * `land restart --all` (PM2's `restart all`, process-compose's Restart All): every running tier is stopped, its
  * dependents before it (as a shutdown stops them), then set pending again, so the scheduler starts them in dependency
  * order, each once what it depends on is met, as at boot. Tiers that were not running (stopped by a person, gated
- * off, completed) are left as they are.
+ * off, completed) are left as they are, and so are scheduled tiers (restartable): a run under way finishes, and
+ * restarting it would run the job twice.
  */
 import { ofTier, type Leftovers, type StillRunning } from './left-behind.js';
 import { groupOf } from './replicas.js';
@@ -14,6 +15,11 @@ export interface RestartHow {
   startReason?: string;
   /** Called once every chosen tier is down, before any starts again (always: also when none was running). */
   whileDown?: () => void;
+}
+
+/** What `land restart --all` (and `land reload --all`, which reads the snapshot) restarts: no scheduled tier. */
+export function restartable(tiers: TierProcess[]): TierProcess[] {
+  return tiers.filter((tier) => tier.config.schedule === undefined);
 }
 
 /** `ordered`: every tier in dependency order; `queued` runs a stop in that tier's turn (command-queue.ts). */

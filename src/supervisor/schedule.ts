@@ -22,6 +22,8 @@ export interface ScheduleHost {
 }
 
 interface Job {
+  /** The instance the cron runs: `land apply` may replace it by a new one of the same name. */
+  tier: TierProcess;
   cron: Cron;
   status: ScheduleStatus;
 }
@@ -32,24 +34,39 @@ export class Schedules {
   constructor(private readonly host: ScheduleHost) {}
 
   /**
-   * The boot: every scheduled tier waits for its first time. One gated off keeps its times too (they do nothing
-   * while it is `disabled`): `land spawn` overrides the gate, and its schedule goes on after that run.
+   * The crons as the tiers say now: at the boot, and after each `land apply` (which adds, removes, replaces and
+   * redefines tiers). A scheduled tier without its cron gets one; one whose expression changed gets a new one (its
+   * counts kept: the same tier); the cron of a tier that is gone or no longer scheduled stops. A new scheduled tier
+   * still `pending` waits for its first time (`why`: what made it): the caller calls this before any state event
+   * could let the scheduling pass start it. One gated off keeps its times too (they do nothing while it is
+   * `disabled`): `land spawn` overrides the gate, and its schedule goes on after that run.
    */
-  start(): void {
-    for (const tier of this.host.tiers.all()) {
+  sync(why?: string): void {
+    if (this.host.stopping()) return;
+    const current = new Set(this.host.tiers.all());
+    for (const [name, job] of this.jobs) {
+      if (current.has(job.tier) && job.tier.config.schedule !== undefined) continue;
+      job.cron.stop();
+      this.jobs.delete(name);
+    }
+    for (const tier of current) {
       const expression = tier.config.schedule;
       if (expression === undefined) continue;
+      const job = this.jobs.get(tier.name);
+      if (job?.status.expression === expression) continue;
+      job?.cron.stop();
       // unref: the timer never keeps land alive; the shutdown stops it anyway.
       const cron: Cron = new (croner().Cron)(expression, { unref: true }, () => this.fire(tier, cron));
-      this.jobs.set(tier.name, { cron, status: { expression, runs: 0, skipped: 0 } });
-      if (tier.state === 'pending') tier.setState('scheduled', `waiting for its first time (${expression})`);
+      const counts = job ? { runs: job.status.runs, skipped: job.status.skipped, ...(job.status.lastSkip ? { lastSkip: job.status.lastSkip } : {}) } : { runs: 0, skipped: 0 };
+      this.jobs.set(tier.name, { tier, cron, status: { ...counts, expression } });
+      if (tier.state === 'pending') tier.setState('scheduled', `${why ? `${why}; ` : ''}waiting for its first time (${expression})`);
     }
   }
 
   /** The snapshot's `schedule` of a scheduled tier (a copy, with the next time as croner has it now). */
   statusOf(tier: TierProcess): ScheduleStatus | undefined {
     const job = this.jobs.get(tier.name);
-    if (!job) return undefined;
+    if (job?.tier !== tier) return undefined;
     const next = this.paused(tier) ? null : job.cron.nextRun();
     const { nextRunAt: _, ...status } = job.status;
     return { ...status, ...(next ? { nextRunAt: next.getTime() } : {}) };
@@ -66,7 +83,7 @@ export class Schedules {
   /** One of the tier's times: run it, or say why not. */
   private fire(tier: TierProcess, cron: Cron): void {
     const job = this.jobs.get(tier.name);
-    if (!job || job.cron !== cron || this.paused(tier) || tier.removed !== undefined) return;
+    if (!job || job.cron !== cron || job.tier !== tier || this.paused(tier) || tier.removed !== undefined) return;
     const at = Date.now();
     if (tier.running) {
       const pid = tier.snapshot().pid;

@@ -17,7 +17,7 @@ import { signalTree, type TreeTarget } from './process-tree.js';
 import { MemoryWatchLoader } from './memory-watch-loader.js';
 import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
-import { restartEvery, RestartAllTurn } from './restart-all.js';
+import { restartable, restartEvery, RestartAllTurn } from './restart-all.js';
 import { APPLY_TURN, applyConfig, rereadPlan, type ApplyContext, type ApplyResult } from './apply.js';
 import { Schedules } from './schedule.js';
 import { reloadTiers, type ReloadResult, type StepListener } from './rolling-reload.js';
@@ -135,7 +135,7 @@ export class Supervisor implements SupervisorControl {
   /** Begin the boot: every tier whose dependencies are met starts now, the rest as their dependencies get there. */
   start(): void {
     // Scheduled tiers wait for their times (schedule.ts): set so before a scheduling pass could start them.
-    if (!this.shuttingDown) this.schedules.start();
+    if (!this.shuttingDown) this.schedules.sync();
     this.booted = true;
     // A `land down` that reached the control socket before the start: nothing starts (stopAll marks them stopped).
     if (this.shuttingDown) return;
@@ -280,7 +280,7 @@ export class Supervisor implements SupervisorControl {
   /** `land restart --all` (restart-all.ts): the tiers restarted, and what their stops gave up on. */
   async restartAll(): Promise<{ restarted: string[]; left: StillRunning[] }> {
     this.refuseWhileShuttingDown();
-    const result = await this.restartAllTurn.run((whileDown) => restartEvery(this.tiers.all(), (tier, stop) => this.queued(tier.name, 'restart', stop), { whileDown }));
+    const result = await this.restartAllTurn.run((whileDown) => restartEvery(restartable(this.tiers.all()), (tier, stop) => this.queued(tier.name, 'restart', stop), { whileDown }));
     if (result.restarted.length === 0) throw new ControlError('not-running', 'no tier is running');
     return result;
   }
@@ -315,6 +315,7 @@ export class Supervisor implements SupervisorControl {
       keepLeft: (tier, left) => this.removed.left.push({ tier, left }),
       keepStrays: (tier, strays) => addStrays(this.removed.strays, strays.map((stray) => ({ ...stray, tier }))),
       runtime: this.runtime,
+      schedules: this.schedules,
       queued: (name, kind, command) => this.queued(name, kind, command),
       snapshot: () => this.snapshot(),
     };

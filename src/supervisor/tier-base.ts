@@ -178,6 +178,8 @@ export abstract class TierBase {
   regate(gatedBy: string | undefined, reason: string): void {
     this.gatedBy = gatedBy;
     if (gatedBy !== undefined) this.setState('disabled', `${describeGate(gatedBy)} (${reason})`);
+    // A scheduled tier waits for its next time (schedule.ts): pending, the scheduling pass would run it at once.
+    else if (this.state === 'disabled' && this.config.schedule !== undefined) this.setState('scheduled', `${reason}; waiting for its next time (${this.config.schedule})`);
     else if (this.state === 'disabled') this.setState('pending', reason);
   }
 

@@ -10,17 +10,13 @@ import { child, CHILD, envReports, isAlive, land, landDone, makeProject, markedP
 import { cleanUp, http, status, tierOf, waitForTier } from '../control/helpers.js';
 import type { ApplyResult } from '../../src/supervisor/apply-plan.js';
 import type { StackSnapshot } from '../../src/supervisor/types.js';
-import { E2E_TIMEOUT } from './helpers.js';
+import { E2E_TIMEOUT, writeConfig } from './helpers.js';
 
 const runs: LandRun[] = [];
 afterEach(async () => {
   await cleanUp(runs);
 });
 afterAll(removeProjects);
-
-function writeConfig(dir: string, config: Record<string, unknown>): void {
-  writeFileSync(join(dir, 'land.config.mjs'), `export default ${JSON.stringify(config, null, 2)};\n`);
-}
 
 const pids = (snapshot: StackSnapshot) => Object.fromEntries(snapshot.tiers.map((tier) => [tier.name, tier.pid]));
 

@@ -1,5 +1,7 @@
 /** Helpers for the dev-loop tests (replicas, scale, watch, start). */
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 /** Generous against hangs only: each step of these tests is a real CLI process, slow on a loaded machine. */
 export const E2E_TIMEOUT = 240_000;
@@ -20,4 +22,9 @@ export async function freePortRange(count: number): Promise<number> {
     if (free.every(Boolean)) return base;
   }
   throw new Error(`no ${count} consecutive free ports found`);
+}
+
+/** The project's config, rewritten as an edit would (`land apply`'s tests). */
+export function writeConfig(dir: string, config: Record<string, unknown>): void {
+  writeFileSync(join(dir, 'land.config.mjs'), `export default ${JSON.stringify(config, null, 2)};\n`);
 }

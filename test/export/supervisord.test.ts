@@ -47,6 +47,11 @@ export default {
       ready: { log: 'Bearer' },
       restart: { policy: 'never' },
     },
+    // supervisord has no scheduler: not started with the rest, started by the crontab line the warning gives.
+    job: {
+      command: [${JSON.stringify(process.execPath)}, '-e', ${JSON.stringify(`require('fs').writeFileSync(${JSON.stringify(join(root, 'job-ran'))}, 'ran')`)}],
+      schedule: '*/5 * * * *',
+    },
   },
 };
 `;
@@ -127,6 +132,8 @@ describe('land export supervisord', () => {
     expect(main).toContain('# warning: readiness probe (log Bearer) not mapped');
     expect(exported.stdout).toContain('land: warning: tier web: waits for api to be ready: not mapped');
     expect(exported.stdout).not.toContain('replicas 2 not mapped');
+    expect(section('job')).toMatch(/\nautostart=false\nautorestart=false\nstartsecs=0\n/);
+    expect(exported.stdout).toContain("land: warning: tier job: schedule \"*/5 * * * *\" not mapped: supervisord has no scheduler; the program is written autostart=false: run it from the host's crontab (`*/5 * * * * supervisorctl start job`)");
   });
 
   it('supervisord runs it: every program and replica RUNNING with its environment, then shuts down leaving nothing', async () => {
@@ -169,6 +176,13 @@ describe('land export supervisord', () => {
     }
     const web = reportsOf('web')[0]!;
     expect(argvOf(web.pid).slice(-2)).toEqual(['--say', `Bearer ${BEARER}`]);
+    // The scheduled tier is not run by supervisord's start; `supervisorctl start` (its crontab line) runs it once.
+    expect((await ctl('status', 'job')).stdout).toMatch(/^job\s+STOPPED\s+Not started/m);
+    expect(existsSync(join(root, 'job-ran'))).toBe(false);
+    const started = await ctl('start', 'job');
+    expect(started.code, started.stdout + started.stderr).toBe(0);
+    await statusUntil((status) => /^job\s+EXITED/m.test(status), 10_000);
+    expect(readFileSync(join(root, 'job-ran'), 'utf8')).toBe('ran');
     const deployment = db.env.LAND_BOOT_ID!;
     expect(markedProcesses(deployment).length).toBeGreaterThanOrEqual(4);
 

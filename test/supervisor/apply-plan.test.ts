@@ -118,4 +118,23 @@ describe('the plan of land apply', () => {
     ]);
     expect(result.steps.map((step) => [step.gateOn, step.gateOff])).toEqual([[true, false], [false, true]]);
   });
+  it('a new expression reschedules without a restart; gaining or losing a schedule replaces the tier; an added job is scheduled', () => {
+    const job = (schedule: string) => run({ schedule, restart: { policy: 'never' } });
+    const service = run({ restart: { policy: 'never' } });
+    const before = planOf({ job: job('*/2 * * * * *'), web: service, tick: job('0 3 * * *') });
+    const after = planOf({ job: job('*/3 * * * * *'), web: job('0 4 * * *'), tick: service, more: job('0 5 * * *') });
+    const result = diff(before, after);
+    expect(rows(result)).toEqual([
+      { tier: 'job', change: 'changed', what: ['schedule */2 * * * * * → */3 * * * * *'], action: 'reschedule it (the run under way goes on)' },
+      { tier: 'web', change: 'changed', what: ['schedule 0 4 * * * added'], action: 'replace its instances: stop them, the new one waits for its first time (0 4 * * *)' },
+      { tier: 'tick', change: 'changed', what: ['schedule dropped'], action: 'replace its instances: stop them, start the new ones' },
+      { tier: 'more', change: 'added', what: [], action: 'schedule it (0 5 * * *)' },
+    ]);
+    expect(result.steps.map((step) => [step.tier, step.restart, step.replace])).toEqual([
+      ['job', false, false],
+      ['web', false, true],
+      ['tick', false, true],
+      ['more', false, false],
+    ]);
+  });
 });
