@@ -6,8 +6,9 @@
  */
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { SupervisorControl } from '../supervisor/types.js';
-import type { RecordedSpan } from '../telemetry/spans.js';
+import { maskedAttributes } from './mask.js';
 import { NO_RECEIVER, type ReceiverSource } from './receiver-source.js';
+import { redactText } from '../config/redact.js';
 import { RecordingTail } from './recording-tail.js';
 import { stackEndpoints } from './endpoints.js';
 import { tierDetail } from './tier-detail.js';
@@ -43,7 +44,16 @@ export interface StackSourceInputs {
   childEnv: (config: ResolvedTier, traceparent: string) => Record<string, string>;
 }
 
-const toSpanView = (span: RecordedSpan): SpanView => ({ ...span, attributes: { ...span.attributes } });
+/**
+ * A span as the Traces page shows it: attributes, event attributes and status message masked as a log record's
+ * detail is (a child's span may carry `http.url` with a password, or an `auth.token`).
+ */
+function maskedSpan(span: SpanView): SpanView {
+  const shown: SpanView = { ...span, attributes: maskedAttributes(span.attributes) };
+  if (span.statusMessage !== undefined) shown.statusMessage = redactText(span.statusMessage);
+  if (span.events) shown.events = span.events.map((event) => (event.attributes ? { ...event, attributes: maskedAttributes(event.attributes) } : event));
+  return shown;
+}
 
 export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER, childEnv }: StackSourceInputs): DashboardSources {
   const recording = new RecordingTail(recordDir);
@@ -62,9 +72,9 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER,
     endpoints: () => stackEndpoints(plan, control.snapshot().tiers),
     spans(traceId) {
       const byId = new Map<string, SpanView>();
-      for (const span of recording.spans()) if (traceId === undefined || span.traceId === traceId) byId.set(span.spanId, toSpanView(span));
+      for (const span of recording.spans()) if (traceId === undefined || span.traceId === traceId) byId.set(span.spanId, span);
       for (const span of receiver.spans(traceId)) byId.set(span.spanId, span);
-      return [...byId.values()];
+      return [...byId.values()].map(maskedSpan);
     },
     events() {
       const events = recording.events().map((event) => ({
