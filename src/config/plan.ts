@@ -1,7 +1,7 @@
 import { InputError, oneLine } from '../errors.js';
 import { checkCollectorAddress } from './collector-address.js';
 import { displayPath } from './display-path.js';
-import { envFileSources, readEnvFile, readEnvFileLenient } from './envfile.js';
+import { envFileSources, readEnvFile, readEnvFileLenient, type EnvFileKind } from './envfile.js';
 import { FLAG_SPELLINGS, isFalseFlag, isFlagSpelling } from './flags.js';
 import { variableAt, type EnvSources } from './origin.js';
 import { listProfiles, readProfile, type Profile } from './profiles.js';
@@ -21,11 +21,12 @@ export interface ResolvePlanOptions {
   problems?: InputError[];
 }
 
-type EnvReader = (file: string) => Record<string, string>;
+/** Reads an env file (`secrets`: nothing of a bad line quoted) or a profile (`plain`). */
+type EnvReader = (file: string, kind: EnvFileKind) => Record<string, string>;
 
 function readEnvFiles(files: readonly string[], read: EnvReader): Record<string, string> {
   const merged: Record<string, string> = {};
-  for (const source of envFileSources(files)) Object.assign(merged, read(source));
+  for (const source of envFileSources(files)) Object.assign(merged, read(source, 'secrets'));
   return merged;
 }
 
@@ -123,7 +124,8 @@ function gateReason(
  */
 export const NO_PROFILE: Profile = Object.freeze({ name: 'default', file: '', env: {} });
 
-function chooseProfile(config: ResolvedConfig, name: string | undefined, read: EnvReader): Profile {
+function chooseProfile(config: ResolvedConfig, name: string | undefined, readEnv: EnvReader): Profile {
+  const read = (file: string) => readEnv(file, 'plain');
   if (name !== undefined) return readProfile(config, name, undefined, read);
   if (listProfiles(config).length === 0) return NO_PROFILE;
   const why = config.defaultProfileSet ? "the config's defaultProfile" : 'the default profile when the config sets no defaultProfile';
@@ -144,7 +146,7 @@ export function telemetryEnvOf(plan: BootPlan): Record<string, string> {
  */
 export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions): BootPlan {
   const shellEnv = definedOnly(options.shellEnv);
-  const read = options.problems === undefined ? readEnvFile : readEnvFileLenient;
+  const read: EnvReader = options.problems === undefined ? readEnvFile : readEnvFileLenient;
   const report = reporter(options.problems);
   const profile = chooseProfile(config, options.profile, read);
   registerSecretsOf(shellEnv);
