@@ -37,13 +37,23 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
 }
 
 function callWhen(config: ResolvedConfig, tier: ResolvedTier, env: Record<string, string>): boolean {
+  const where = () => `${displayPath(config.configFile)}: ${formatKeyPath(['tiers', tier.name, 'when'])}`;
+  let result: unknown;
   try {
-    // Read like any JavaScript predicate (as Array.filter does): a falsy result means "do not start".
-    return Boolean(tier.when!(Object.freeze({ ...env })));
+    result = tier.when!(Object.freeze({ ...env }));
   } catch (error) {
-    const where = formatKeyPath(['tiers', tier.name, 'when']);
-    throw new InputError(`${displayPath(config.configFile)}: ${where}: expected a predicate that returns, but it threw: ${oneLine(error)}`);
+    throw new InputError(`${where()}: expected a predicate that returns, but it threw: ${oneLine(error)}`);
   }
+  if (typeof result === 'boolean') return result;
+  // Strictly a boolean: a Promise (an async predicate) or a string is truthy, and read as one it started the tier
+  // whatever the predicate meant. The plan is decided synchronously, before anything starts, so it cannot wait.
+  const promise = isThenable(result);
+  if (promise) Promise.resolve(result).catch(() => undefined); // its rejection is this error's, not an unhandled one
+  throw new InputError(`${where()}: expected a boolean; when cannot be async, got ${promise ? 'a Promise' : describeValue(result)}`);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** A gate flag's value; a flag only in the shell (not named by any file) still counts: `Spawn=false land up`. */

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { types } from 'node:util';
 // zod/mini: the same checks and messages as zod's classic API in a fifth of the bundled code, which `land up` parses
 // before its first spawn (docs/decisions.md).
 import * as z from 'zod/mini';
@@ -261,8 +262,9 @@ const tierSchema = (lazyOptional: OptionalOf) =>
           }),
         ),
         when: lazyOptional(() =>
-          z.custom<(env: Readonly<Record<string, string>>) => boolean>((value) => typeof value === 'function', {
-            error: 'expected a function (env) => boolean',
+          // An async predicate returns a Promise, which the plan (decided before anything starts) cannot wait for.
+          z.custom<(env: Readonly<Record<string, string>>) => boolean>((value) => typeof value === 'function' && !types.isAsyncFunction(value), {
+            error: 'expected a function (env) => boolean; when cannot be async',
           }),
         ),
         dependsOn: lazyOptional(() =>
