@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { appNameWarning } from '../config/app-name.js';
 import { displayPath } from '../config/display-path.js';
-import { encodingProblem, envTextProblems } from '../config/envfile.js';
+import { encodingProblem, envTextProblems, type EnvFileKind } from '../config/envfile.js';
 import { importConfigWithin } from '../config/load.js';
 import { locateStack, type StackFile } from '../config/locate.js';
 import { dependencyProblems } from '../config/order.js';
@@ -30,8 +30,8 @@ export interface CheckReport {
   warnings: Problem[];
 }
 
-/** Every malformed line of an env-syntax file. */
-function envFileProblems(file: string): Problem[] {
+/** Every malformed line of an env-syntax file (`plain`: a profile, its lines quoted; an env file's are not). */
+function envFileProblems(file: string, kind: EnvFileKind): Problem[] {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -40,7 +40,7 @@ function envFileProblems(file: string): Problem[] {
   }
   // Read as UTF-8, a file in another encoding would give a problem on every line: one problem says why.
   const encoding = encodingProblem(bytes);
-  const problems = encoding ? [encoding] : envTextProblems(bytes.toString('utf8'));
+  const problems = encoding ? [encoding] : envTextProblems(bytes.toString('utf8'), kind);
   return problems.map(({ line, message }) => ({ file: displayPath(file), line, message }));
 }
 
@@ -160,7 +160,8 @@ export async function checkStack(options: { config?: string; procfile?: string; 
 
   const profiles = listProfiles(inputs);
   const files = inputFiles(inputs, profiles);
-  const fileProblems = files.flatMap(envFileProblems);
+  const envFileCount = files.length - profiles.length;
+  const fileProblems = files.flatMap((file, index) => envFileProblems(file, index < envFileCount ? 'secrets' : 'plain'));
   // undefined: the plan of a plain `land up` (the default profile, or none when there are no profiles). A plan reads
   // the files above without their malformed lines (listed already), so a bad value on a good line is found too.
   const names = profiles.includes(inputs.defaultProfile) ? profiles : [...profiles, undefined];
@@ -168,7 +169,7 @@ export async function checkStack(options: { config?: string; procfile?: string; 
   return {
     stack,
     profiles,
-    envFiles: files.slice(0, files.length - profiles.length).map(displayPath),
+    envFiles: files.slice(0, envFileCount).map(displayPath),
     problems: unique([...loaded.problems, ...fileProblems, ...plans]),
     warnings: config ? configWarnings(config) : [],
   };

@@ -6,13 +6,15 @@ export interface Problem {
   /** As a person reads it: relative to the current folder when shorter. */
   file: string;
   line?: number;
+  /** With `line`, where a parser put it (a JavaScript config's syntax error). */
+  column?: number;
   /** The key path in the config (`tiers.api.ready.tcp`). */
   key?: string;
   message: string;
 }
 
 export function problemText(problem: Problem): string {
-  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}${problem.column === undefined ? '' : `:${problem.column}`}`;
   return [where, problem.key, problem.message].filter((part) => part !== undefined && part !== '').join(': ');
 }
 
@@ -21,6 +23,8 @@ export function fromError(error: unknown, file: string): Problem {
   if (!(error instanceof InputError)) return { file: displayPath(file), message: `unexpected failure: ${oneLine(error)}` };
   const label = displayPath(file);
   const text = oneLine(error);
+  const at = /^(.+?):(\d+):(\d+): (.*)$/.exec(text);
+  if (at && at[1] === label) return { file: label, line: Number(at[2]), column: Number(at[3]), message: at[4]! };
   const located = /^(.+?):(\d+): (.*)$/.exec(text);
   // A plan's problem may sit in an env file or profile (`.env.Land.PostHog:3: Pipe: …`): listed under that file.
   if (located && (located[1] === label || !/[\s:]/.test(located[1]!))) return { file: located[1]!, line: Number(located[2]), message: located[3]! };

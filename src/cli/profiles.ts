@@ -1,4 +1,5 @@
 /** `land profiles`: each profile with the tiers it starts and the tiers it gates off, from the real files. */
+import { displayPath } from '../config/display-path.js';
 import { resolvePlan } from '../config/plan.js';
 import { listProfiles } from '../config/profiles.js';
 import { EXIT_BAD_INPUT } from '../control/exit-codes.js';
@@ -65,9 +66,34 @@ export async function profilesCommand(options: InputOptions & { json?: boolean }
   return withMachineStdout(options.json, () => profiles(options));
 }
 
+/**
+ * No profiles at all: a table would be a header without rows, so one line says so and what a plain `land up` starts
+ * (its plan, with no profile: a `when` predicate that fails is then said as it is for a profile).
+ */
+function withoutProfiles(config: ResolvedConfig): { line?: string; broken: BrokenProfile[] } {
+  let plan;
+  try {
+    plan = resolvePlan(config, { shellEnv: process.env });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { broken: [{ profile: 'default', error: oneLine(error) }] };
+  }
+  const starts = plan.tiers.filter((tier) => tier.enabled).map((tier) => tier.name);
+  const gated = plan.tiers.filter((tier) => !tier.enabled).map((tier) => `${tier.name} (${tier.gatedBy ?? '?'})`);
+  const what = `starts ${starts.length === 0 ? 'no tier' : starts.join(', ')}${gated.length === 0 ? '' : `; gated off: ${gated.join(', ')}`}`;
+  return { line: `no profiles: there are no *.env files in ${displayPath(config.profilesDir)}; land up uses none and ${what}`, broken: [] };
+}
+
 async function profiles(options: InputOptions & { json?: boolean }): Promise<number> {
   // Loaded once: a config runs its top-level code (and what it prints) each time it is loaded.
   const config = await readConfig(options);
+  if (listProfiles(config).length === 0) {
+    const { line, broken } = withoutProfiles(config);
+    if (options.json) writeOut(`${JSON.stringify({ defaultProfile: config.defaultProfile, profiles: [], ...(broken.length > 0 ? { broken } : {}) }, null, 2)}\n`);
+    else if (line !== undefined) process.stdout.write(`${line}\n`);
+    for (const { error } of broken) process.stderr.write(`land: ${error}\n`);
+    return broken.length > 0 ? EXIT_BAD_INPUT : 0;
+  }
   const { rows, broken } = profileCoverage(config);
   if (options.json) {
     const body = { defaultProfile: config.defaultProfile, profiles: rows, ...(broken.length > 0 ? { broken } : {}) };

@@ -2,6 +2,7 @@
  * What is wrong with a config, in words: the key path as written, what was expected and what was given (without
  * anything that may be a secret), with a suggestion for a misspelt key. The schema itself is in schema.ts.
  */
+import { types } from 'node:util';
 import * as z from 'zod/mini';
 import { InputError } from '../errors.js';
 import { redactText } from './redact.js';
@@ -24,7 +25,7 @@ export function formatKeyPath(keys: readonly PropertyKey[]): string {
 /** What a person gave, short enough for one line, with anything that may be a secret left out. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'function') return types.isAsyncFunction(value) ? 'an async function' : 'a function';
   if (value instanceof RegExp) return String(value);
   if (typeof value === 'string') {
     if (looksSecret(value)) return HIDDEN;

@@ -33,20 +33,38 @@ function splitAssignment(line: string): { key: string; raw: string } | undefined
   return { key, raw: line.slice(equals + 1) };
 }
 
-/** A line (or key) from the file for a message: quoted, shortened; if it may hold a secret, only its first word. */
-function quoted(text: string): string {
-  if (looksSecret(text)) {
-    const word = /^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
-    // The first word is normally a key name (`Authorize phc_…`); one that may be the secret itself is left out too.
-    const safe = word !== undefined && word.length <= 32 && !/phc_/i.test(word);
-    return safe ? `${JSON.stringify(`${word} …`)} ${HIDDEN}` : HIDDEN;
+/**
+ * How a file's text may be quoted in its messages. `secrets`: an env file land hydrates tiers from (`.env.Land.PostHog`
+ * holds the PostHog key): nothing of a bad line is quoted, whatever it looks like (a bare line is as likely a pasted
+ * key as a typo), but the first word of `Authorize phc_…` (a key whose `=` is missing). `plain`: a profile, whose
+ * lines are gate flags: quoted, unless they look like a secret.
+ */
+export type EnvFileKind = 'secrets' | 'plain';
+
+/** The first word of a line when more follows it (`Authorize phc_…`): a key name, said so the line is found. */
+function leadingKey(text: string): string | undefined {
+  const match = /^((?:export\s+)?[A-Za-z_][A-Za-z0-9_]*)(?:\s+|\s*:\s*)[^\s#]/.exec(text);
+  const word = match?.[1];
+  // A word that may be the secret itself (a PostHog key, a long token) is left out too.
+  return word !== undefined && word.length <= 32 && !/phc_/i.test(word) ? word : undefined;
+}
+
+/** A line from the file for a message: quoted, shortened; if it may hold a secret, only its leading key name. */
+function quotedLine(text: string, kind: EnvFileKind): string {
+  if (kind === 'secrets' || looksSecret(text)) {
+    const word = leadingKey(text);
+    return word === undefined ? HIDDEN : `${JSON.stringify(`${word} …`)} ${HIDDEN}`;
   }
+  return quoted(text);
+}
+
+function quoted(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
-/** Part of a value for a message: left out entirely when the key or the text may be a secret. */
-function quotedValue(key: string, text: string): string {
-  return looksSecret(key) || looksSecret(text) ? HIDDEN : quoted(text);
+/** Part of a line after its key (a bad key, a value): left out in a secrets file, or when it may be a secret. */
+function quotedValue(key: string, text: string, kind: EnvFileKind): string {
+  return kind === 'secrets' || looksSecret(key) || looksSecret(text) ? HIDDEN : quoted(text);
 }
 
 /** Index of the quote that closes a value (a quote after a backslash is escaped, as in dotenv), or -1. */
@@ -69,12 +87,13 @@ export interface LineProblem {
 }
 
 /** The problem of one assignment line (its continuation lines for a multi-line value), and where it ends. */
-function checkLine(lines: readonly string[], index: number): { problem?: string; last: number } {
+function checkLine(lines: readonly string[], index: number, kind: EnvFileKind): { problem?: string; last: number } {
   const line = lines[index]!;
   const assignment = splitAssignment(line);
-  if (assignment === undefined) return { problem: `expected KEY=value, got ${quoted(line.trim())}`, last: index };
+  if (assignment === undefined) return { problem: `expected KEY=value, got ${quotedLine(line.trim(), kind)}`, last: index };
   const { key, raw } = assignment;
-  if (!KEY.test(key)) return { problem: `expected a key of letters, digits and _ (not starting with a digit), got ${quoted(key)}`, last: index };
+  // A key that is not one may be a pasted secret (base64 with its `=` padding): quoted as a value is.
+  if (!KEY.test(key)) return { problem: `expected a key of letters, digits and _ (not starting with a digit), got ${quotedValue(key, key, kind)}`, last: index };
 
   const value = raw.trimStart();
   const quote = value[0];
@@ -82,7 +101,7 @@ function checkLine(lines: readonly string[], index: number): { problem?: string;
     // dotenv cuts an unquoted value at its first `#`, so `Color=#fff` would silently read as empty.
     const hash = raw.indexOf('#');
     if (hash >= 0 && (hash === 0 || !/\s/.test(raw[hash - 1]!))) {
-      return { problem: `expected a quoted value for ${key} (an unquoted # starts a comment), got ${quotedValue(key, raw.trim())}`, last: index };
+      return { problem: `expected a quoted value for ${key} (an unquoted # starts a comment), got ${quotedValue(key, raw.trim(), kind)}`, last: index };
     }
     return { last: index };
   }
@@ -91,7 +110,7 @@ function checkLine(lines: readonly string[], index: number): { problem?: string;
   if (close >= 0) {
     const after = value.slice(close + 1);
     if (isBlankOrComment(after)) return { last: index };
-    return { problem: `expected only a # comment after the closing ${quote} of ${key}, got ${quotedValue(key, after.trim())}`, last: index };
+    return { problem: `expected only a # comment after the closing ${quote} of ${key}, got ${quotedValue(key, after.trim(), kind)}`, last: index };
   }
   if (quote !== '"') return { problem: `unterminated ${quote} quote in ${key}: expected a closing ${quote} on the same line`, last: index };
 
@@ -105,15 +124,15 @@ function checkLine(lines: readonly string[], index: number): { problem?: string;
   if (closeAt < 0) return { problem: `unterminated " quote in ${key}: expected a closing " before the end of the file`, last: lines.length - 1 };
   const after = lines[end]!.slice(closeAt + 1);
   if (isBlankOrComment(after)) return { last: end };
-  return { problem: `unterminated " quote in ${key}? the quote closes on line ${end + 1}, followed by ${quotedValue(key, after.trim())}`, last: end };
+  return { problem: `unterminated " quote in ${key}? the quote closes on line ${end + 1}, followed by ${quotedValue(key, after.trim(), kind)}`, last: end };
 }
 
 /** Each assignment of env file text: its first and last line (0-based) and its problem, if malformed. */
-function assignments(lines: readonly string[]): Array<{ first: number; last: number; problem?: string }> {
+function assignments(lines: readonly string[], kind: EnvFileKind): Array<{ first: number; last: number; problem?: string }> {
   const found: Array<{ first: number; last: number; problem?: string }> = [];
   for (let index = 0; index < lines.length; index++) {
     if (isBlankOrComment(lines[index]!)) continue;
-    const { problem, last } = checkLine(lines, index);
+    const { problem, last } = checkLine(lines, index, kind);
     found.push({ first: index, last, problem });
     index = last;
   }
@@ -125,8 +144,8 @@ function splitLines(text: string): string[] {
 }
 
 /** Every malformed line of env file text, in order (`land check` lists them all; loading stops at the first). */
-export function envTextProblems(text: string): LineProblem[] {
-  return assignments(splitLines(text))
+export function envTextProblems(text: string, kind: EnvFileKind = 'secrets'): LineProblem[] {
+  return assignments(splitLines(text), kind)
     .filter((assignment) => assignment.problem !== undefined)
     .map(({ first, problem }) => ({ line: first + 1, message: problem! }));
 }
@@ -144,22 +163,22 @@ export function readEnvFileLenient(file: string): Record<string, string> {
     return {};
   }
   const lines = splitLines(text);
-  for (const { first, last, problem } of assignments(lines)) {
+  for (const { first, last, problem } of assignments(lines, 'secrets')) {
     if (problem !== undefined) lines.fill('', first, last + 1);
   }
   return { ...parse(lines.join('\n')) };
 }
 
 /** Checks every line; throws an InputError naming `label:line` at the first malformed one. */
-function checkLines(text: string, label: string): void {
-  const [first] = envTextProblems(text);
+function checkLines(text: string, label: string, kind: EnvFileKind): void {
+  const [first] = envTextProblems(text, kind);
   if (first) throw new InputError(`${label}:${first.line}: ${first.message}`);
 }
 
 /** Parses env file text (dotenv syntax) after checking each line; `label` names the file in errors. */
-export function parseEnvText(text: string, label: string): Record<string, string> {
+export function parseEnvText(text: string, label: string, kind: EnvFileKind = 'secrets'): Record<string, string> {
   const content = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  checkLines(content, label);
+  checkLines(content, label, kind);
   return { ...parse(content) };
 }
 
@@ -225,9 +244,9 @@ function readText(file: string, label: string): string {
 }
 
 /** Reads and parses one env file; an unreadable or malformed file is an InputError naming it. */
-export function readEnvFile(file: string): Record<string, string> {
+export function readEnvFile(file: string, kind: EnvFileKind = 'secrets'): Record<string, string> {
   const label = displayPath(file);
-  return parseEnvText(readText(file, label), label);
+  return parseEnvText(readText(file, label), label, kind);
 }
 
 /** The line (1-based) of each key's last assignment in an env file: read again only to name `file:line`. */
@@ -238,7 +257,7 @@ export function envFileKeyLines(file: string): Map<string, number> {
     if (isBlankOrComment(lines[index]!)) continue;
     const key = splitAssignment(lines[index]!)?.key;
     if (key !== undefined && KEY.test(key)) keyLines.set(key, index + 1);
-    index = checkLine(lines, index).last;
+    index = checkLine(lines, index, 'secrets').last;
   }
   return keyLines;
 }

@@ -86,6 +86,13 @@ async function importJavaScriptConfig(file: string): Promise<unknown> {
   }
 }
 
+/** `:line:col` of a JavaScript config's own syntax error (node's SyntaxError gives none), else ''. */
+async function javaScriptSyntaxPosition(file: string, extension: string, error: unknown): Promise<string> {
+  if (!JAVASCRIPT.has(extension) || !(error instanceof SyntaxError)) return '';
+  const position = (await import('./syntax-position.js')).syntaxErrorPosition(file);
+  return position === undefined ? '' : `:${position.line}:${position.column}`;
+}
+
 /**
  * The file's default export: TypeScript compiled once and cached (src/config/typescript/, jiti as the fallback; no
  * build step), JavaScript through native import() (or as TypeScript when node cannot find its `land`).
@@ -103,7 +110,7 @@ export async function importConfigModule(file: string, label: string): Promise<u
     // The config ran with the shell's environment, whose secrets are registered only once the plan is read
     // (plan.ts): registered now, so that a message quoting one (the config's own, or node's around a value) masks it.
     registerSecretsOf(process.env);
-    throw new InputError(`${label}: failed to load: ${oneLine(error)}`);
+    throw new InputError(`${label}${await javaScriptSyntaxPosition(file, extension, error)}: failed to load: ${oneLine(error)}`);
   }
   throw new InputError(`${label}: expected a .ts, .mts, .js or .mjs config file`);
 }

@@ -1,7 +1,7 @@
 import { InputError, oneLine } from '../errors.js';
 import { checkCollectorAddress } from './collector-address.js';
 import { displayPath } from './display-path.js';
-import { envFileSources, readEnvFile, readEnvFileLenient } from './envfile.js';
+import { envFileSources, readEnvFile, readEnvFileLenient, type EnvFileKind } from './envfile.js';
 import { FLAG_SPELLINGS, isFalseFlag, isFlagSpelling } from './flags.js';
 import { variableAt, type EnvSources } from './origin.js';
 import { listProfiles, readProfile, type Profile } from './profiles.js';
@@ -21,11 +21,12 @@ export interface ResolvePlanOptions {
   problems?: InputError[];
 }
 
-type EnvReader = (file: string) => Record<string, string>;
+/** Reads an env file (`secrets`: nothing of a bad line quoted) or a profile (`plain`). */
+type EnvReader = (file: string, kind: EnvFileKind) => Record<string, string>;
 
 function readEnvFiles(files: readonly string[], read: EnvReader): Record<string, string> {
   const merged: Record<string, string> = {};
-  for (const source of envFileSources(files)) Object.assign(merged, read(source));
+  for (const source of envFileSources(files)) Object.assign(merged, read(source, 'secrets'));
   return merged;
 }
 
@@ -36,13 +37,23 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
 }
 
 function callWhen(config: ResolvedConfig, tier: ResolvedTier, env: Record<string, string>): boolean {
+  const where = () => `${displayPath(config.configFile)}: ${formatKeyPath(['tiers', tier.name, 'when'])}`;
+  let result: unknown;
   try {
-    // Read like any JavaScript predicate (as Array.filter does): a falsy result means "do not start".
-    return Boolean(tier.when!(Object.freeze({ ...env })));
+    result = tier.when!(Object.freeze({ ...env }));
   } catch (error) {
-    const where = formatKeyPath(['tiers', tier.name, 'when']);
-    throw new InputError(`${displayPath(config.configFile)}: ${where}: expected a predicate that returns, but it threw: ${oneLine(error)}`);
+    throw new InputError(`${where()}: expected a predicate that returns, but it threw: ${oneLine(error)}`);
   }
+  if (typeof result === 'boolean') return result;
+  // Strictly a boolean: a Promise (an async predicate) or a string is truthy, and read as one it started the tier
+  // whatever the predicate meant. The plan is decided synchronously, before anything starts, so it cannot wait.
+  const promise = isThenable(result);
+  if (promise) Promise.resolve(result).catch(() => undefined); // its rejection is this error's, not an unhandled one
+  throw new InputError(`${where()}: expected a boolean; when cannot be async, got ${promise ? 'a Promise' : describeValue(result)}`);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** A gate flag's value; a flag only in the shell (not named by any file) still counts: `Spawn=false land up`. */
@@ -123,7 +134,8 @@ function gateReason(
  */
 export const NO_PROFILE: Profile = Object.freeze({ name: 'default', file: '', env: {} });
 
-function chooseProfile(config: ResolvedConfig, name: string | undefined, read: EnvReader): Profile {
+function chooseProfile(config: ResolvedConfig, name: string | undefined, readEnv: EnvReader): Profile {
+  const read = (file: string) => readEnv(file, 'plain');
   if (name !== undefined) return readProfile(config, name, undefined, read);
   if (listProfiles(config).length === 0) return NO_PROFILE;
   const why = config.defaultProfileSet ? "the config's defaultProfile" : 'the default profile when the config sets no defaultProfile';
@@ -144,7 +156,7 @@ export function telemetryEnvOf(plan: BootPlan): Record<string, string> {
  */
 export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions): BootPlan {
   const shellEnv = definedOnly(options.shellEnv);
-  const read = options.problems === undefined ? readEnvFile : readEnvFileLenient;
+  const read: EnvReader = options.problems === undefined ? readEnvFile : readEnvFileLenient;
   const report = reporter(options.problems);
   const profile = chooseProfile(config, options.profile, read);
   registerSecretsOf(shellEnv);

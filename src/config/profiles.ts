@@ -31,7 +31,8 @@ export function readProfile(
   config: Pick<ResolvedConfig, 'profilesDir'>,
   name: string,
   why?: string,
-  read: (file: string) => Record<string, string> = readEnvFile,
+  // A profile's lines are gate flags, quoted in its messages (an env file's are not: it may hold the secrets).
+  read: (file: string) => Record<string, string> = (file) => readEnvFile(file, 'plain'),
 ): Profile {
   const known = listProfiles(config);
   // Only listed names are read, so a name like `../secret` never reaches the file system.

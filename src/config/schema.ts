@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { types } from 'node:util';
 // zod/mini: the same checks and messages as zod's classic API in a fifth of the bundled code, which `land up` parses
 // before its first spawn (docs/decisions.md).
 import * as z from 'zod/mini';
@@ -212,10 +213,30 @@ const watchSchema = () =>
 
 export { MAX_REPLICAS };
 
+/** What a variable name cannot hold: the kernel's `KEY=value` strings end at a NUL, and the name at the first `=`. */
+function variableNameProblem(name: string): string | undefined {
+  if (name === '') return 'an empty name';
+  if (name.includes('=')) return 'a name with "="';
+  if (name.includes('\0')) return 'a name with a NUL byte';
+  return undefined;
+}
+
+/** `{ 'A=B': 'x' }` reached the child as `A=B=x`, a variable `A` of value `B=x`: refused, named by its key. */
+function checkVariableNames(env: Record<string, string>, ctx: z.core.$RefinementCtx): void {
+  for (const name of Object.keys(env)) {
+    const got = variableNameProblem(name);
+    if (got !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected a variable name: not empty, without "=" or a NUL byte', path: [name], params: { got } });
+    }
+  }
+}
+
 const envRecord = () =>
-  z.record(z.string(), z.string({ error: 'expected a string value' }), {
-    error: 'expected an object of string values',
-  });
+  z
+    .record(z.string(), z.string({ error: 'expected a string value' }), {
+      error: 'expected an object of string values',
+    })
+    .check(z.superRefine(checkVariableNames));
 const flag = z.boolean({ error: 'expected true or false' });
 const tierName = () =>
   z
@@ -261,8 +282,9 @@ const tierSchema = (lazyOptional: OptionalOf) =>
           }),
         ),
         when: lazyOptional(() =>
-          z.custom<(env: Readonly<Record<string, string>>) => boolean>((value) => typeof value === 'function', {
-            error: 'expected a function (env) => boolean',
+          // An async predicate returns a Promise, which the plan (decided before anything starts) cannot wait for.
+          z.custom<(env: Readonly<Record<string, string>>) => boolean>((value) => typeof value === 'function' && !types.isAsyncFunction(value), {
+            error: 'expected a function (env) => boolean; when cannot be async',
           }),
         ),
         dependsOn: lazyOptional(() =>

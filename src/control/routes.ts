@@ -172,7 +172,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       return sendLogs(res, selection, format);
     }
     if (method === 'POST' && action === 'scale') {
-      const count = parseReplicas(url.searchParams.get('replicas'));
+      const count = parseReplicas(single(url, 'replicas'));
       if (!control.scaleTier) throw new ApiFailure('not-found', 'this stack cannot scale tiers');
       const left = await control.scaleTier(tier, count);
       return sendJson(res, 200, { ok: true, tiers: tierSnapshots(control, tier), ...(left && left.length > 0 ? { left } : {}) } satisfies ScaleResult);

@@ -4,6 +4,7 @@
  * keys; everything else is named in a comment.
  */
 import { constants } from 'node:os';
+import { formatKeyPath } from '../config/config-issues.js';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { InputError } from '../errors.js';
 import { PROCFILE_ENV_FILES } from '../procfile/stack.js';
@@ -254,6 +255,17 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
   return { name: tierName, notes, config, ...(startsOff === undefined ? {} : { startsOff }) };
 }
 
+/**
+ * Why no process became a tier, naming the first: with none, init wrote a config of no tiers, which does not load
+ * (`tiers: expected at least one tier`), and left it behind.
+ */
+function nothingToRun(processes: Record<string, unknown>): string {
+  const [name, process] = Object.entries(processes)[0]!;
+  const at = formatKeyPath(['processes', name]);
+  if (!isObject(process)) return `${at}: expected a map with a command (no process has one, so there is no tier to run), got ${show(process)}`;
+  return `${at}.command: expected a command line (or an entrypoint): no process has one, so there is no tier to run`;
+}
+
 /** Parsed YAML (the `yaml` package) → draft; a file that is not a process-compose file is an InputError. */
 export async function draftFromProcessCompose(text: string, label: string): Promise<DraftConfig> {
   // yaml is CommonJS for Node: the CLI bundle's chunk exports it as a default only.
@@ -287,6 +299,7 @@ export async function draftFromProcessCompose(text: string, label: string): Prom
     if (typeof converted === 'string') notes.push(converted);
     else tiers.push(converted);
   }
+  if (tiers.length === 0) throw new InputError(`${label}: ${nothingToRun(document.processes)}`);
   // A dependency on a process that was left out cannot be kept.
   const kept = new Map(tiers.map((tier) => [tier.name, tier]));
   for (const tier of tiers) {

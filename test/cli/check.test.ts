@@ -66,6 +66,35 @@ describe('land check', () => {
     expect(json.stdout).not.toContain(SECRET);
   });
 
+  it('never quotes a bare line of an env file (it may be a pasted key), in check, check --json and up; a profile\'s is quoted', async () => {
+    const dir = makeProject({
+      config: { tiers: { web: { command: ['node', CHILD] } } },
+      profiles: { debug: 'oops\n' },
+      files: { '.env.Land.PostHog': 'Authorize=\nsekret123\n', '.env.Land': 'abc+def/ghi==\nA="x" sekret456\n' },
+    });
+    const check = await landDone(['check'], dir);
+    expect(check.code).toBe(2);
+    expect(check.stdout.trimEnd().split('\n')).toEqual([
+      '.env.Land:1: expected a key of letters, digits and _ (not starting with a digit), got (hidden: it may be a secret)',
+      '.env.Land:2: expected only a # comment after the closing " of A, got (hidden: it may be a secret)',
+      '.env.Land.PostHog:2: expected KEY=value, got (hidden: it may be a secret)',
+      'profiles/debug.env:1: expected KEY=value, got "oops"',
+    ]);
+    const json = await landDone(['check', '--json'], dir);
+    const report = JSON.parse(json.stdout) as JsonReport;
+    expect(report.problems[2]).toEqual({
+      file: '.env.Land.PostHog',
+      line: 2,
+      message: 'expected KEY=value, got (hidden: it may be a secret)',
+      text: '.env.Land.PostHog:2: expected KEY=value, got (hidden: it may be a secret)',
+    });
+    const up = await landDone(['up', '--no-tui'], dir);
+    expect(up.code).toBe(2);
+    for (const output of [check.stdout + check.stderr, json.stdout + json.stderr, up.stdout + up.stderr]) {
+      expect(output).not.toMatch(/sekret|ghi==/);
+    }
+  });
+
   it('with schema problems, still lists what the rest of the config shows: unknown dependencies, cycles, commands of the valid tiers', async () => {
     const dir = makeProject({
       config: {
@@ -169,7 +198,7 @@ describe('land check', () => {
     ]);
     expect(lines[1]).toMatch(/expected no dependency cycle, got h -> h$/);
     expect(lines[2]).toMatch(/expected no dependency cycle, got a -> b -> a$/);
-    expect(lines[3]).toMatch(/expected KEY=value, got "oops"$/);
+    expect(lines[3]).toMatch(/expected KEY=value, got \(hidden: it may be a secret\)$/);
     expect(lines[6]).toMatch(/expected the OTLP collector's address/);
     expect(lines[7]).toMatch(/"nonexistent-binary-xyz" was not found on PATH$/);
     expect(result.stderr).toMatch(/^land: 9 problems, in land\.config\.mjs, \.env\.Land\.PostHog, profiles\/debug\.env;/);

@@ -100,6 +100,28 @@ describe.concurrent('land init from a process-compose.yaml', () => {
     expect(empty.stderr).toBe('land: process-compose.yaml: processes: expected a map of processes, e.g. processes: { web: { command: … } }\n');
     expect(existsSync(join(dir, 'land.config.ts'))).toBe(false);
   });
+
+  it('refuses a file where no process has a command (or no Procfile line is usable): one line naming what is missing, exit 2, nothing written', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'process-compose.yaml'), 'processes:\n  a:\n    description: hi\n');
+    for (let run = 0; run < 2; run++) {
+      // Twice: before, a config of no tiers was left behind, and the rerun said it already exists (exit 4).
+      const result = await landDone(['init'], dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe('land: process-compose.yaml: processes.a.command: expected a command line (or an entrypoint): no process has one, so there is no tier to run\n');
+      expect(existsSync(join(dir, 'land.config.ts'))).toBe(false);
+    }
+    writeFileSync(join(dir, 'process-compose.yaml'), 'processes:\n  a: 5\n');
+    const notMap = await landDone(['init'], dir);
+    expect(notMap.stderr).toBe('land: process-compose.yaml: processes.a: expected a map with a command (no process has one, so there is no tier to run), got 5\n');
+
+    const procfileDir = tempDir();
+    writeFileSync(join(procfileDir, 'Procfile'), '# nothing yet\n\n');
+    const procfile = await landDone(['init'], procfileDir);
+    expect(procfile.code).toBe(2);
+    expect(procfile.stderr).toBe('land: Procfile:1: expected at least one <process type>: <command> line\n');
+    expect(existsSync(join(procfileDir, 'land.config.ts'))).toBe(false);
+  });
 });
 
 describe.concurrent('land init with nothing to convert', () => {

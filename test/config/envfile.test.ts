@@ -2,7 +2,7 @@ import path from 'node:path';
 import { displayPath } from '../../src/config/display-path.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { readEnvFile } from '../../src/config/envfile.js';
+import { readEnvFile, type EnvFileKind } from '../../src/config/envfile.js';
 import { makeTempProject, type TempProject } from './temp-project.js';
 
 let project: TempProject;
@@ -13,10 +13,10 @@ afterEach(() => {
   project.remove();
 });
 
-function errorFor(content: string): string {
-  const file = project.write('profiles/debug.env', content);
+function errorFor(content: string, kind: EnvFileKind = 'plain', name = 'profiles/debug.env'): string {
+  const file = project.write(name, content);
   try {
-    readEnvFile(file);
+    readEnvFile(file, kind);
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
     return (error as InputError).message;
@@ -111,5 +111,32 @@ describe('readEnvFile keeps secrets out of its messages', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe('readEnvFile of an env file (it may hold the secrets) quotes nothing of a bad line', () => {
+  it.each([
+    ['Authorize=\nsekret123\n', '.env.Land.PostHog:2: expected KEY=value, got (hidden: it may be a secret)'],
+    ['sekret123 # the db\n', '.env.Land.PostHog:1: expected KEY=value, got (hidden: it may be a secret)'],
+    ['Beam https://sekret123.example\n', '.env.Land.PostHog:1: expected KEY=value, got "Beam …" (hidden: it may be a secret)'],
+    ['sek+ret123==\n', '.env.Land.PostHog:1: expected a key of letters, digits and _ (not starting with a digit), got (hidden: it may be a secret)'],
+    ['Beam=sekret123#x\n', '.env.Land.PostHog:1: expected a quoted value for Beam (an unquoted # starts a comment), got (hidden: it may be a secret)'],
+    ['Beam="a" sekret123\n', '.env.Land.PostHog:1: expected only a # comment after the closing " of Beam, got (hidden: it may be a secret)'],
+    ['A="open\nB="sekret123"\n', '.env.Land.PostHog:1: unterminated " quote in A? the quote closes on line 2, followed by (hidden: it may be a secret)'],
+  ])('%j', (content, message) => {
+    const cwd = process.cwd();
+    process.chdir(project.dir);
+    try {
+      const error = errorFor(content, 'secrets', '.env.Land.PostHog');
+      expect(error).toBe(message);
+      expect(error).not.toContain('sekret123');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('is the default', () => {
+    const file = project.write('.env', 'sekret123\n');
+    expect(() => readEnvFile(file)).toThrow(/got \(hidden: it may be a secret\)$/);
   });
 });

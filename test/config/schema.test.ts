@@ -83,7 +83,7 @@ describe('parseLandConfig', () => {
     [tier({ stop: { signal: 'SIGNOPE' } }), 'land.config.ts: tiers.cocoon.stop.signal: expected a signal name such as SIGTERM, SIGINT or SIGHUP, got "SIGNOPE"'],
     [tier({ dependsOn: { mountain: 'done' } }), 'land.config.ts: tiers.cocoon.dependsOn.mountain: expected started, ready or completed, got "done"'],
     [tier({ env: { PORT: 8080 } }), 'land.config.ts: tiers.cocoon.env.PORT: expected a string value, got 8080'],
-    [tier({ when: 'Spawn' }), 'land.config.ts: tiers.cocoon.when: expected a function (env) => boolean, got "Spawn"'],
+    [tier({ when: 'Spawn' }), 'land.config.ts: tiers.cocoon.when: expected a function (env) => boolean; when cannot be async, got "Spawn"'],
     [{ tiers: { 'my tier': { command: ['x'] } } }, 'land.config.ts: tiers["my tier"]: expected a tier name of letters, digits, - and _ (starting with a letter or digit, at most 63 characters), got "my tier"'],
     [{ tiers: { [`a${'b'.repeat(63)}`]: { command: ['x'] } } }, `land.config.ts: tiers.a${'b'.repeat(63)}: expected a tier name of letters, digits, - and _ (starting with a letter or digit, at most 63 characters), got "a${'b'.repeat(19)}…" (64 characters)`],
     [tier({ tier: 'x'.repeat(64) }), `land.config.ts: tiers.cocoon.tier: expected a tier name of letters, digits, - and _ (starting with a letter or digit, at most 63 characters), got "${'x'.repeat(57)}..."`],

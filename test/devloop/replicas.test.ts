@@ -126,6 +126,11 @@ describe('replicas', () => {
     const raw = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/tiers/api/scale?replicas=abc', { method: 'POST' });
     expect(raw.status).toBe(400);
     expect(JSON.parse(raw.body)).toEqual({ error: { code: 'bad-request', message: 'replicas: expected a whole number 1..64, got "abc"' } });
+    // Given twice, it is refused as the log routes refuse theirs, not read as its first; nothing scaled.
+    const twice = await http({ socketPath: join(dir, '.land', 'run', 'land.sock') }, '/tiers/api/scale?replicas=3&replicas=4', { method: 'POST' });
+    expect(twice.status).toBe(400);
+    expect(JSON.parse(twice.body)).toEqual({ error: { code: 'bad-request', message: 'replicas: given 2 times, expected once' } });
+    expect((await landDone(['status', '--json'], dir)).stdout).not.toContain('"api.3"');
 
     expect(await run.stop()).toEqual({ code: 0, signal: null });
     expect(markedProcesses(run.bootId)).toEqual([]);
