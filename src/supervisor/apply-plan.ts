@@ -11,34 +11,10 @@ import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from '../config
 import { TELEMETRY_KEYS } from '../telemetry/mist.js';
 import type { StillRunning } from './left-behind.js';
 import { replicaConfig } from './replicas.js';
-import type { TierSnapshot } from './types.js';
 
-export type ApplyChange = 'added' | 'removed' | 'changed' | 'scaled' | 'unchanged';
-
-/** One configured tier's line of the plan (a tier with replicas: one line for all of them). */
-export interface ApplyStep {
-  tier: string;
-  change: ApplyChange;
-  /** What differs: `command`, `env FOO, BAR` (names only: values can be secrets), `replicas 2 → 3`, … */
-  what: string[];
-  /** What land does about it (or, in a dry run, would do). */
-  action: string;
-}
-
-/** `POST /apply`'s answer. */
-export interface ApplyResult {
-  ok: true;
-  dryRun: boolean;
-  /** The config file the running land read again, and the profile it applied. */
-  config: string;
-  profile: string;
-  steps: ApplyStep[];
-  /** What changed but is not applied to a running stack (the receiver's port, mountain's own telemetry, …). */
-  notes: string[];
-  /** The stack's tiers after the apply (a dry run: as they are). */
-  tiers: TierSnapshot[];
-  left?: StillRunning[];
-}
+// The answer's shapes are public (the package's types.d.ts): they live in types.ts.
+export type { ApplyChange, ApplyResult, ApplyStep } from './types.js';
+import type { ApplyStep } from './types.js';
 
 /** What apply.ts does for one configured tier, beside what the step says. */
 export interface TierChange extends ApplyStep {

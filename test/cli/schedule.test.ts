@@ -2,6 +2,7 @@
  * Scheduled tiers (`schedule`): a job land runs at each time of its cron expression while the stack runs, one run at
  * a time, never holding the stack up or ending it. Real stacks with per-second schedules (croner's seconds field).
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, land, landDone, makeProject, markedProcesses, removeProjects, survivorsIn } from '../helpers/land.js';
@@ -82,13 +83,15 @@ describe.concurrent('scheduled tiers', () => {
     const dir = makeProject({
       config: {
         tiers: {
-          db: { command: child('--delay', '2500', '--say', 'db ready'), ready: { log: 'db ready' } },
+          // Ready only once the test says so (the file `go`): a time surely comes while it is not (`--say` is at start).
+          db: { command: ['sh', '-c', 'while [ ! -e go ]; do sleep 0.1; done; echo db ready; exec sleep 300'], ready: { log: 'db ready' } },
           job: { command: ['node', '-e', 'console.log("job ran")'], schedule: '* * * * * *', dependsOn: { db: 'ready' } },
         },
       },
     });
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/job: schedule-skipped: the run due at \S+ was skipped: waiting for its dependencies \(db ready\)/);
+    writeFileSync(join(dir, 'go'), '');
     await run.waitFor(/db: \w+ → ready[^]*job: spawned pid/);
     expect((await landDone(['down'], dir)).code).toBe(0);
     await run.exited;

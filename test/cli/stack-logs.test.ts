@@ -23,10 +23,21 @@ afterAll(async () => {
 });
 
 /**
- * Waits for `sync/<name>` (a file the test or the other tier makes): tiers a and b take turns through it. Then a
- * little more, so that land has read the other's line before this one comes (the order is land's: as lines arrive).
+ * Waits for `sync/<name>`: a file the test makes once land has printed the other tier's line (takeTurns), so the
+ * order lines came to land in is known (a sleep after the other tier's own mark was a guess a loaded machine lost).
  */
-const WAIT = 'w(){ while [ ! -f "sync/$1" ]; do sleep 0.02; done; sleep 0.3; }';
+const WAIT = 'w(){ while [ ! -f "sync/$1" ]; do sleep 0.02; done; }';
+
+/** a and b's turns: each file is made once land has printed the line before it (the test's `go` stays the test's). */
+function takeTurns(run: LandRun, dir: string): void {
+  const turns: [RegExp, string][] = [[/a +\| a1/, '1'], [/b +\| b1/, '2'], [/a +\| a2/, '3'], [/b +\| b2/, '4'], [/a +\| a3/, '5'], [/b +\| b3/, '6']];
+  void (async () => {
+    for (const [line, file] of turns) {
+      await run.waitFor(line, 60_000);
+      writeFileSync(join(dir, 'sync', file), '');
+    }
+  })().catch(() => undefined); // a test that stops before a3 leaves the rest unwaited
+}
 
 /**
  * a and b write in turns (a1 b1 a2 b2, then on `go`: a3 b3 a4), each waiting for the other's file, so the order the
@@ -37,8 +48,8 @@ function stackProject(): string {
     config: {
       app: 'shop',
       tiers: {
-        a: { command: `${WAIT}; echo a1; touch sync/1; w 2; echo a2; touch sync/3; w go; echo a3; touch sync/5; w 6; echo a4; exec sleep 120`, shell: true },
-        b: { command: `${WAIT}; w 1; echo b1; touch sync/2; w 3; echo b2 >&2; touch sync/4; w 5; echo b3; touch sync/6; exec sleep 120`, shell: true },
+        a: { command: `${WAIT}; echo a1; w 2; echo a2; w go; w 4; echo a3; w 6; echo a4; exec sleep 120`, shell: true },
+        b: { command: `${WAIT}; w 1; echo b1; w 3; echo b2 >&2; w 5; echo b3; exec sleep 120`, shell: true },
         w: { command: 'echo "w$LAND_REPLICA up"; exec sleep 120', shell: true, replicas: 2 },
         late: { command: 'echo late here; exec sleep 120', shell: true },
         curl: { command: ['bash', CURL_CHILD], restart: { policy: 'never' } },
@@ -108,6 +119,7 @@ describe('land logs for several tiers of a stack, beside a reader that waits out
   it.concurrent('interleaves the tiers as their lines came, prefixed as land up prints them; names, replicas, -n, --json, records', { timeout: 120_000 }, async () => {
     const dir = stackProject();
     const run = land(['up', '--no-tui', '--control-port', '0'], dir);
+    takeTurns(run, dir);
     runs.push(run);
     await run.waitFor(/b +\| b2/);
     await run.waitFor(/curl: .*→ exited/);
@@ -184,6 +196,7 @@ describe('land logs for several tiers of a stack, beside a reader that waits out
   it.concurrent('-f follows every tier, a tier started later and a replica added later, until the stack stops', { timeout: 120_000 }, async () => {
     const dir = stackProject();
     const run = land(['up', '--no-tui'], dir);
+    takeTurns(run, dir);
     runs.push(run);
     await run.waitFor(/b +\| b2/);
     await run.waitFor(/late +\| late here/);
@@ -221,6 +234,7 @@ describe('land logs for several tiers of a stack, beside a reader that waits out
     const dir = stackProject();
     writeFileSync(join(dir, 'sync', 'go'), '');
     const run = land(['up', '--no-tui'], dir);
+    takeTurns(run, dir);
     await run.waitFor(/a +\| a4/);
     await run.waitFor(/w\.2 +\| w2 up/);
     await run.waitFor(/curl: .*→ exited/);

@@ -5,11 +5,12 @@
  * systemd, a recording `systemctl` script comes first on PATH (a mock: no real user manager can run here); the
  * missing-systemctl case is real (a PATH without it).
  */
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHILD, LAND_BIN, LandRun, landDone, makeProject, removeProjects } from '../helpers/land.js';
+import { CHILD, LAND_BIN, LandRun, landDone, makeProject, removeProjects, ROOT } from '../helpers/land.js';
 import { readUnit, tool } from '../export/helpers.js';
 
 const KEY = 'phc_startup_secret_key_141421';
@@ -170,12 +171,25 @@ describe('land startup', () => {
     expect(existsSync(unitFile)).toBe(false);
   });
 
+  /**
+   * land as nobody must load from a checkout nobody may enter (CI's `mktemp -d`, a 0700 home): a copy of the built
+   * CLI (bin, dist/cli, package.json) in a folder anyone can read runs instead.
+   */
+  function landNobodyCanRead(): string {
+    const copy = join(root, 'land-for-nobody');
+    if (!existsSync(copy)) {
+      chmodSync(root, 0o755);
+      for (const part of ['bin', join('dist', 'cli'), 'package.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+    }
+    return join(copy, 'bin', 'land.js');
+  }
+
   it('--system by a user who cannot write /etc/systemd/system: the unit (User= that user) goes to .land/startup, with the commands to install it as root', async () => {
     const { project } = setup();
     for (const entry of ['', ...readdirSync(project, { recursive: true }).map(String)]) chownSync(join(project, entry), 65534, 65534);
-    const run = new LandRun(['startup', '--system'], { cwd: project, env: { HOME: project }, launcher: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] });
-    const exit = await run.exited;
-    expect(exit.code, run.stderr).toBe(0);
+    const nobody = ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, landNobodyCanRead()];
+    const run = spawnSync('setpriv', [...nobody, 'startup', '--system'], { cwd: project, env: { ...process.env, NO_COLOR: '1', HOME: project }, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
     const file = join(project, '.land', 'startup', 'land-shop.service');
     expect(run.stdout).toContain(`land: /etc/systemd/system is not writable by nobody: install it as root:\n  sudo install -m 0644 ${file} /etc/systemd/system/\n  sudo systemctl daemon-reload\n  sudo systemctl enable --now land-shop.service\n`);
     const unit = readUnit(file);
