@@ -164,6 +164,21 @@ function uniqueName(raw: string, used: Set<string>): string {
 }
 
 /** What an ecosystem file exported (its module's default, or the parsed JSON) → draft. */
+/** A script that is given but not a file name is bad input, not an app to leave out (pm2 refuses it too). */
+function refuseBadScripts(apps: unknown[], label: string): void {
+  apps.forEach((app, index) => {
+    if (!isObject(app) || app.script === undefined || (typeof app.script === 'string' && app.script.trim() !== '')) return;
+    throw new InputError(`${label}: apps[${index}].script: expected a string (the file to run, e.g. 'server.js'), got ${typeof app.script === 'string' ? 'an empty string' : show(app.script)}`);
+  });
+}
+
+/** No app gave a tier: the first one's problem, before anything is written (as the process-compose import refuses). */
+function nothingToRun(apps: unknown[]): string {
+  const app = apps[0];
+  if (!isObject(app)) return `apps[0]: expected an object with a script (no app has one, so there is no tier to run), got ${show(app)}`;
+  return `apps[0].script: expected a string (the file to run): no app has one, so there is no tier to run`;
+}
+
 export function draftFromPm2(exported: unknown, label: string): DraftConfig {
   const apps = isObject(exported) ? exported.apps : Array.isArray(exported) ? exported : undefined;
   if (!Array.isArray(apps) || apps.length === 0) throw new InputError(`${label}: apps: expected an array of apps, e.g. module.exports = { apps: [{ name: 'web', script: 'server.js' }] }`);
@@ -173,6 +188,7 @@ export function draftFromPm2(exported: unknown, label: string): DraftConfig {
     const script = isObject(app) && typeof app.script === 'string' ? path.basename(app.script, path.extname(app.script)) : `app-${index + 1}`;
     return isObject(app) && typeof app.name === 'string' && app.name !== '' ? app.name : script;
   });
+  refuseBadScripts(apps, label);
   const used = new Set<string>();
   const tiers: DraftTier[] = [];
   const entries: Array<{ app: App; tier?: DraftTier }> = [];
@@ -183,6 +199,7 @@ export function draftFromPm2(exported: unknown, label: string): DraftConfig {
     else tiers.push(converted);
     if (isObject(app)) entries.push({ app, ...(typeof converted === 'string' ? {} : { tier: converted }) });
   });
+  if (tiers.length === 0) throw new InputError(`${label}: ${nothingToRun(apps)}`);
   const profiles = pm2Profiles(entries, notes);
   return { source: label, notes, envFiles: [...DEFAULTS.envFiles], tiers, ...profiles };
 }

@@ -43,6 +43,8 @@ export interface ApplyContext extends ScaleContext {
   /** A command on one tier, in its turn (command-queue.ts). */
   queued<T>(name: string, kind: string, command: () => Promise<T>): Promise<T>;
   snapshot(): StackSnapshot;
+  /** Runs `change` with the scheduler held; its state events are scanned once, after it (supervisor.ts). */
+  held(change: () => void): void;
 }
 
 /** The config read again; bad input is the request's fault (400, exit 2 for the CLI), with its one line. */
@@ -102,6 +104,8 @@ async function act(ctx: ApplyContext, next: BootPlan, steps: TierChange[]): Prom
       stopReason: (tier) => `restarting with its new definition: ${stepOf(tier).what.join(', ')} (${APPLIED})`,
       startReason: `its new definition (${APPLIED})`,
       whileDown: () => redefine(ctx, next, steps),
+      // An added tier's `dependsOn: {changed: 'ready'}` would read the changed tier's last life until its requeue.
+      together: (change) => ctx.held(change),
     },
   );
   left.push(...restarted.left);

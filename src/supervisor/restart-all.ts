@@ -15,6 +15,11 @@ export interface RestartHow {
   startReason?: string;
   /** Called once every chosen tier is down, before any starts again (always: also when none was running). */
   whileDown?: () => void;
+  /**
+   * Runs whileDown and the requeues with the scheduler held, scanned once after (apply.ts): a tier whileDown adds
+   * that depends on a chosen one must not be scanned before that one's requeue forgets its last life's readiness.
+   */
+  together?: (change: () => void) => void;
 }
 
 /** What `land restart --all` (and `land reload --all`, which reads the snapshot) restarts: no scheduled tier. */
@@ -36,9 +41,11 @@ export async function restartEvery(
     stopping.set(tier.name, after.then(async () => ofTier(tier.name, await queued(tier, () => tier.stop(how.stopReason?.(tier) ?? 'restarting on request')))));
   }
   const left = (await Promise.all(stopping.values())).flat();
-  how.whileDown?.();
-  // Only once all are down: a dependency started again before its dependents stopped would see them still running.
-  for (const tier of chosen) tier.requeue(how.startReason ?? 'restarting on request');
+  (how.together ?? ((change) => change()))(() => {
+    how.whileDown?.();
+    // Only once all are down: a dependency started again before its dependents stopped would see them still running.
+    for (const tier of chosen) tier.requeue(how.startReason ?? 'restarting on request');
+  });
   return { restarted: chosen.map((tier) => tier.name), left };
 }
 

@@ -318,7 +318,20 @@ export class Supervisor implements SupervisorControl {
       schedules: this.schedules,
       queued: (name, kind, command) => this.queued(name, kind, command),
       snapshot: () => this.snapshot(),
+      held: (change) => this.held(change),
     };
+  }
+
+  /** `change` with the scheduler held (its state events ask for a pass), then one pass over the result. */
+  private held(change: () => void): void {
+    if (this.scheduling) return change();
+    this.scheduling = true;
+    try {
+      change();
+    } finally {
+      this.scheduling = false;
+    }
+    this.passIfBooted();
   }
 
   /**

@@ -117,5 +117,23 @@ describe.concurrent('land init from a PM2 ecosystem file', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toBe("land: ecosystem.config.cjs: apps: expected an array of apps, e.g. module.exports = { apps: [{ name: 'web', script: 'server.js' }] }\n");
     expect(existsSync(join(empty, 'land.config.ts'))).toBe(false);
+
+    // A script that is not a file name, or no app with a script: one line, exit 2, nothing written.
+    const bad: Array<[string, string]> = [
+      ["{ apps: [{ name: 'web', script: 42 }] }", "apps[0].script: expected a string (the file to run, e.g. 'server.js'), got 42"],
+      ["{ apps: [{ name: 'web', script: 'web.js' }, { name: 'job', script: ['a.js'] }] }", 'apps[1].script: expected a string (the file to run, e.g. \'server.js\'), got ["a.js"]'],
+      ["{ apps: [{ name: 'web', script: ' ' }] }", "apps[0].script: expected a string (the file to run, e.g. 'server.js'), got an empty string"],
+      ["{ apps: [{ name: 'web' }] }", 'apps[0].script: expected a string (the file to run): no app has one, so there is no tier to run'],
+      ['{ apps: [5] }', 'apps[0]: expected an object with a script (no app has one, so there is no tier to run), got 5'],
+    ];
+    for (const [exported, expected] of bad) {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'ecosystem.config.js'), `module.exports = ${exported};\n`);
+      const result = await landDone(['init'], dir);
+      expect(result.code, exported).toBe(2);
+      expect(result.stderr).toBe(`land: ecosystem.config.js: ${expected}\n`);
+      expect(result.stdout).toBe('');
+      expect(existsSync(join(dir, 'land.config.ts')), exported).toBe(false);
+    }
   });
 });

@@ -101,6 +101,32 @@ describe('land apply', () => {
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, E2E_TIMEOUT);
 
+  it('an added tier that depends on a changed one starts once the changed one\'s new life is ready', async () => {
+    const plain = (greeting: string) => ({ command: child('--say', 'plain up'), env: { GREETING: greeting }, ready: { log: 'plain up' } });
+    const dir = makeProject({ config: { tiers: { plain: plain('one') } } });
+    const run = await upAndReady(dir, ['plain']);
+    const before = tierOf(await status(dir), 'plain').pid;
+
+    const extra = { command: child('--say', 'extra up'), dependsOn: { plain: 'ready' }, ready: { log: 'extra up' } };
+    writeConfig(dir, { tiers: { plain: plain('two'), extra } });
+    const applied = await landDone(['apply'], dir);
+    expect(applied.code).toBe(0);
+    await waitForTier(dir, 'extra', (tier) => tier.state === 'ready', 'ready');
+    const after = tierOf(await status(dir), 'plain');
+    expect(after.pid).not.toBe(before);
+    // Before the fix, extra started in the moment plain was stopped, on the old life's "ready once".
+    const lines = run.stdout.split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+    const stopped = at(/plain: \w+ → stopped \(/);
+    const extraStarts = at(/extra: pending → starting \(dependencies met: plain ready\)/);
+    const newPlainReady = lines.findIndex((line, index) => index > stopped && /plain: \w+ → ready/.test(line));
+    expect(stopped).toBeGreaterThan(-1);
+    expect(newPlainReady, run.stdout).toBeGreaterThan(stopped);
+    expect(extraStarts, run.stdout).toBeGreaterThan(newPlainReady);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
+
   it('refuses a bad config with one line and exit 2, changing nothing; without a stack it says so (exit 3)', async () => {
     const config = { tiers: { a: { command: child('--say', 'a up'), ready: { log: 'a up' } }, b: { command: child('--say', 'b up'), ready: { log: 'b up' } } } };
     const dir = makeProject({ config });
@@ -111,7 +137,7 @@ describe('land apply', () => {
     const run = await upAndReady(dir, ['a', 'b']);
     const before = pids(await status(dir));
     const bad: Array<[string, RegExp]> = [
-      ['export default { tiers: { a: { command: [ };\n', /^land: land\.config\.mjs: failed to load: /],
+      ['export default { tiers: { a: { command: [ };\n', /^land: land\.config\.mjs:1:\d+: failed to load: /],
       [`export default ${JSON.stringify({ tiers: { a: { command: 42 } } })};\n`, /^land: land\.config\.mjs: tiers\.a\.command: expected /],
       [`export default ${JSON.stringify({ tiers: { a: { command: child(), dependsOn: { b: 'ready' } }, b: { command: child(), dependsOn: { a: 'ready' } } } })};\n`, /^land: land\.config\.mjs: .*cycle/],
       [`export default ${JSON.stringify({ tiers: { a: { command: ['no-such-command-here'] } } })};\n`, /^land: .*no-such-command-here/],
