@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { CommandQueue } from './command-queue.js';
-import { blockedBy, dependenciesMet, startReason } from './dependency-gates.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
 import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
@@ -24,8 +23,8 @@ import { reloadTiers, type ReloadResult, type StepListener } from './rolling-rel
 import { scaleGroup } from './scale.js';
 import { gatedOffMessage, isLeftOut, startLeftOut } from './left-out.js';
 import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-leftovers.js';
-import { startWave } from './spawn-wave.js';
-import { childEnvOf, type TierStart } from './tier-spawn.js';
+import { StartPasses } from './start-passes.js';
+import { childEnvOf } from './tier-spawn.js';
 import { TierProcess, type TierRuntime } from './tier-process.js';
 import { TierSet } from './tier-set.js';
 import { ChangeWatcher } from '../watch/restart-on-change.js';
@@ -81,10 +80,9 @@ export class Supervisor implements SupervisorControl {
   private shutdownPromise?: Promise<void>;
   /** Nothing starts before start(): gated tiers publish `disabled` while the stack is still being built. */
   private booted = false;
-  private scheduling = false;
-  private scheduleAgain = false;
+  private readonly passes: StartPasses;
   /** A scheduling pass, once the boot has begun and while the stack is not stopping (commands that add work). */
-  private readonly passIfBooted = (): void => void (this.booted && !this.shuttingDown && this.schedule());
+  private readonly passIfBooted = (): void => void (this.booted && !this.shuttingDown && this.passes.pass());
 
   constructor(private readonly options: SupervisorOptions) {
     const { plan, bootId } = options;
@@ -110,6 +108,7 @@ export class Supervisor implements SupervisorControl {
       const gatedBy = gate?.enabled === false ? gate.gatedBy : undefined;
       for (const instance of instancesOf(config)) this.tiers.add(new TierProcess(instance, this.runtime, gatedBy));
     }
+    this.passes = new StartPasses(this.tiers, () => this.runtime.plan, () => this.shuttingDown);
     this.changes = new ChangeWatcher(plan.config.tiers, {
       members: (group) => this.tiers.members(group),
       dependentsOf: (group) => this.tiers.dependentsOf(group),
@@ -139,7 +138,7 @@ export class Supervisor implements SupervisorControl {
     this.booted = true;
     // A `land down` that reached the control socket before the start: nothing starts (stopAll marks them stopped).
     if (this.shuttingDown) return;
-    this.schedule();
+    this.passes.pass();
     void this.changes.start().catch((error: unknown) => {
       this.emit({ type: 'error', tier: 'mountain', tag: 'watch-failed', message: String(error), at: Date.now() });
     });
@@ -158,40 +157,10 @@ export class Supervisor implements SupervisorControl {
         process.emitWarning(`land: an event listener threw: ${String(error)}`);
       }
     }
-    if (event.type === 'state' && this.booted && !this.shuttingDown) this.schedule();
+    if (event.type === 'state' && this.booted && !this.shuttingDown) this.passes.pass();
     if (event.type === 'state' && event.to === 'starting' && !this.shuttingDown) {
       const tier = this.tiers.get(event.tier);
       if (tier) this.memory.watch(tier);
-    }
-  }
-
-  /**
-   * Start what is pending and whose dependencies are met, in one wave (spawn-wave.ts); fail what waits on a
-   * dependency that cannot come. Not re-entered: the state events of a wave ask for one more pass after it.
-   */
-  private schedule(): void {
-    if (this.scheduling) {
-      this.scheduleAgain = true;
-      return;
-    }
-    this.scheduling = true;
-    try {
-      do {
-        this.scheduleAgain = false;
-        const wave: TierStart[] = [];
-        for (const tier of this.tiers.all()) {
-          if (tier.state !== 'pending') continue;
-          const blocked = blockedBy(this.tiers, tier);
-          if (blocked) tier.setState('failed', blocked);
-          else if (dependenciesMet(this.tiers, tier)) {
-            const start = tier.prepareStart(startReason(this.runtime.plan, tier));
-            if (start) wave.push(start);
-          }
-        }
-        startWave(wave);
-      } while (this.scheduleAgain && !this.shuttingDown);
-    } finally {
-      this.scheduling = false;
     }
   }
 
@@ -318,20 +287,8 @@ export class Supervisor implements SupervisorControl {
       schedules: this.schedules,
       queued: (name, kind, command) => this.queued(name, kind, command),
       snapshot: () => this.snapshot(),
-      held: (change) => this.held(change),
+      held: (change) => this.passes.held(change, this.passIfBooted),
     };
-  }
-
-  /** `change` with the scheduler held (its state events ask for a pass), then one pass over the result. */
-  private held(change: () => void): void {
-    if (this.scheduling) return change();
-    this.scheduling = true;
-    try {
-      change();
-    } finally {
-      this.scheduling = false;
-    }
-    this.passIfBooted();
   }
 
   /**
