@@ -141,14 +141,14 @@ const cases: Case[] = [
     name: 'a 100 KB line without = is rejected at once (the line check is linear)',
     config: { tiers: { a: marker } },
     files: { '.env.Land': `${' '.repeat(100_000)}x\n` },
-    expected: /^land: \.env\.Land:1: expected KEY=value, got "x"$/,
+    expected: /^land: \.env\.Land:1: expected KEY=value, got \(hidden: it may be a secret\)$/,
   },
   {
     kind: 'env file',
     name: 'a 100 KB line of export and spaces without = is rejected at once',
     config: { tiers: { a: marker } },
     files: { '.env.Land': `export${' '.repeat(100_000)}x\n` },
-    expected: /^land: \.env\.Land:1: expected KEY=value, got "export {51}\.\.\."$/,
+    expected: /^land: \.env\.Land:1: expected KEY=value, got "export …" \(hidden: it may be a secret\)$/,
   },
 ];
 
