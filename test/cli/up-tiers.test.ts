@@ -2,7 +2,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, expectCleanRejection, land, landDone, makeProject, markedProcesses, removeProjects } from '../helpers/land.js';
 
-afterAll(removeProjects);
+/** Projects a background land was started in: stopped even when a test failed before its own `land down`. */
+const backgrounds: string[] = [];
+afterAll(async () => {
+  await Promise.all(backgrounds.map((dir) => landDone(['down'], dir)));
+  removeProjects();
+});
 
 /** api needs db; worker stands alone; mail is gated off by the profile `dev`; cron needs mail. */
 function project(): string {
@@ -39,6 +44,7 @@ describe('land up <tier…>', () => {
     expect(markedProcesses(run.bootId)).toEqual([]);
 
     // In the background the same tiers start (the background land is started with them).
+    backgrounds.push(dir);
     const background = await landDone(['up', '-d', '--no-dashboard', 'worker'], dir);
     expect(background.code).toBe(0);
     const started = (JSON.parse((await landDone(['status', '--json'], dir)).stdout) as Snapshot).tiers.filter((tier) => tier.state !== 'disabled');
@@ -54,6 +60,7 @@ describe('land up <tier…>', () => {
 
   it('land start of a tier left out starts it and what it depends on; one the profile gates off is refused, readably', { timeout: 90_000 }, async () => {
     const dir = project();
+    backgrounds.push(dir);
     expect((await landDone(['up', '-d', '--no-dashboard', 'worker'], dir)).code).toBe(0);
     const states = async () =>
       Object.fromEntries((JSON.parse((await landDone(['status', '--json'], dir)).stdout) as Snapshot).tiers.map((tier) => [tier.name, [tier.state, tier.gatedBy]]));
