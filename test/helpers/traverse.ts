@@ -12,15 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+import { isAlive } from './land.js';
 
 export function letOthersTraverse(path: string): () => void {
   const holders = join(tmpdir(), 'land-test-traverse', createHash('sha256').update(path).digest('hex').slice(0, 16));
@@ -41,7 +33,7 @@ export function letOthersTraverse(path: string): () => void {
   for (const [folder, mode] of closed) chmodSync(folder, mode | 0o001);
   return () => {
     rmSync(me, { force: true });
-    const others = readdirSync(holders).filter((name) => name.startsWith('holder-') && alive(Number(name.split('-')[1])));
+    const others = readdirSync(holders).filter((name) => name.startsWith('holder-') && isAlive(Number(name.split('-')[1])));
     if (others.length > 0) return;
     for (const [folder, mode] of JSON.parse(readFileSync(record, 'utf8')) as Array<[string, number]>) chmodSync(folder, mode);
     rmSync(holders, { recursive: true, force: true });
