@@ -1,0 +1,65 @@
+/** The commands that act on the running stack's tiers through its control API (src/control/exit-codes.ts). */
+import { type ConfigOptions, controlPortOption, profileOption, type Register, withConfig } from './options.js';
+import type { SpawnOptions } from '../spawn.js';
+
+// Imported when a command runs: a quick client such as `land status` does not load telemetry.
+const controlCommands = () => import('../control-commands.js');
+
+export const registerStatus: Register = (program, run) => {
+  withConfig(program.command('status').description('what the running stack is doing: one row per tier (exit 3 when no stack runs)'))
+    .option('--json', 'the supervisor snapshot as JSON')
+    .action((options: ConfigOptions & { json?: boolean }) => run(async () => (await controlCommands()).statusCommand(options)));
+};
+
+export const registerSpawn: Register = (program, run) => {
+  const spawn = program
+    .command('spawn')
+    .description('start one tier inside the running stack, or, with none running, run it alone in the foreground')
+    .argument('<tier>', 'tier name');
+  withConfig(spawn)
+    .addOption(profileOption())
+    .option('--with-deps', 'also start what the tier depends on, first')
+    .addOption(controlPortOption())
+    .action((tier: string, options: SpawnOptions) => run(async () => (await import('../spawn.js')).spawnCommand(tier, options)));
+};
+
+export const registerStart: Register = (program, run) => {
+  const start = program
+    .command('start')
+    .description('start a tier of the running stack that is stopped, exited or failed (all its replicas)')
+    .argument('<tier>', 'tier name (or one replica, e.g. api.2)');
+  withConfig(start).action((tier: string, options: ConfigOptions) => run(async () => (await controlCommands()).startCommand(tier, options)));
+};
+
+export const registerScale: Register = (program, run) => {
+  const scale = program
+    .command('scale')
+    .description('run <replicas> instances of a tier of the running stack (a tier that declares replicas)')
+    .argument('<tier>', 'tier name')
+    .argument('<replicas>', 'how many replicas (1..64)');
+  withConfig(scale).action((tier: string, replicas: string, options: ConfigOptions) =>
+    run(async () => (await controlCommands()).scaleCommand(tier, replicas, options)),
+  );
+};
+
+export const registerStop: Register = (program, run) => {
+  const stop = program.command('stop').description('stop one tier of the running stack').argument('<tier>', 'tier name');
+  withConfig(stop).action((tier: string, options: ConfigOptions) => run(async () => (await controlCommands()).stopCommand(tier, options)));
+};
+
+export const registerRestart: Register = (program, run) => {
+  const restart = program
+    .command('restart')
+    .description('restart one tier of the running stack, or with --all every running tier in dependency order')
+    .argument('[tier]', 'tier name')
+    .option('--all', 'every running tier: dependents stopped first, then all started again as at boot, each once its dependencies are met');
+  withConfig(restart).action((tier: string | undefined, options: ConfigOptions & { all?: boolean }) =>
+    run(async () => (await controlCommands()).restartCommand(tier, options)),
+  );
+};
+
+export const registerDown: Register = (program, run) => {
+  withConfig(program.command('down').description('shut the running stack down and wait until it has stopped')).action((options: ConfigOptions) =>
+    run(async () => (await controlCommands()).downCommand(options)),
+  );
+};
