@@ -158,6 +158,41 @@ const importThroughLoader = {
   },
 };
 
+/** The `createRequire(…)` call statements in `node`, whose value nothing keeps: [start, end) of each. */
+function discardedRequires(node, found = []) {
+  if (Array.isArray(node)) node.forEach((item) => discardedRequires(item, found));
+  else if (node && typeof node === 'object') {
+    if (node.type === 'ExpressionStatement' && node.expression.type === 'CallExpression') {
+      let callee = node.expression.callee;
+      if (callee.type === 'SequenceExpression') callee = callee.expressions.at(-1);
+      const name = callee.type === 'MemberExpression' ? callee.property.name : callee.name;
+      if (name === 'createRequire' || name === '__landCreateRequire') found.push([node.start, node.end]);
+      return found;
+    }
+    for (const value of Object.values(node)) if (value && typeof value === 'object') discardedRequires(value, found);
+  }
+  return found;
+}
+
+/**
+ * esbuild's banner gives each of its ES module chunks a `require` (bundled CommonJS packages call it for node's
+ * modules). In rolldown's CommonJS output every script has node's own, so each banner is left as a statement that
+ * makes a `require` and drops it: 38 in the stack's chunk alone, each a URL made and parsed and a Module built, ≈ 3 ms of
+ * `land up`'s CPU before its first spawn (docs/decisions.md, "Start-up, twelfth pass"). They go, each for an empty
+ * statement (valid wherever a statement is).
+ */
+const dropDiscardedRequires = {
+  name: 'drop-discarded-requires',
+  renderChunk(code) {
+    if (!code.includes('createRequire')) return null;
+    const spans = discardedRequires(parseAst(code)).sort((a, b) => b[0] - a[0]);
+    if (spans.length === 0) return null;
+    let out = code;
+    for (const [start, end] of spans) out = `${out.slice(0, start)};${out.slice(end)}`;
+    return { code: out };
+  },
+};
+
 /**
  * esbuild makes a chunk per set of entry points (every lazily imported module is one) sharing some code, which left
  * `land up` 37 small files to resolve, read, compile and link before its first spawn: ~0.4 ms each, and more on a
@@ -174,7 +209,7 @@ async function regroupStack(groups) {
     logLevel: 'warn',
     // main.js exports main() and nothing else, as esbuild wrote it.
     preserveEntrySignatures: 'allow-extension',
-    plugins: [importThroughLoader],
+    plugins: [importThroughLoader, dropDiscardedRequires],
     // Timing warnings for import-through-loader's parse: ≈ 1 s of a build, not worth a line in every build's output.
     checks: { pluginTimings: false },
   });
