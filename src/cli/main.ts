@@ -18,13 +18,13 @@ const EXIT_CODES =
   'out); 129/130/143 the wait was interrupted.';
 
 /**
- * The commands `argv` needs: the one it names first, or every one (help, a version flag, an unknown command and
- * commander's guess, nothing at all). Options before a command are land's own (only --version and --help), so a
- * command line that starts with a command's name never reaches the others.
+ * The commands `argv` needs: the one it names first, none for the version alone, or every one (help, an unknown
+ * command and commander's guess, nothing at all). Options before a command are land's own (only --version and
+ * --help), so a command line that starts with a command's name never reaches the others, nor the version.
  */
-function commandsFor(argv: string[]): Register[] {
+function commandsFor(argv: string[]): { named?: Register; all: boolean } {
   const named = COMMANDS.get(argv[0] ?? '');
-  return named ? [named] : [...COMMANDS.values()];
+  return { named, all: !named && !(argv.length === 1 && (argv[0] === '-v' || argv[0] === '--version')) };
 }
 
 function buildProgram(argv: string[], run: Run): Command {
@@ -36,10 +36,10 @@ function buildProgram(argv: string[], run: Run): Command {
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(oneLineCommanderError(text)) })
     .hook('preAction', (_program, command) => watchStdout(command.name(), command.opts()));
-  const commands = commandsFor(argv);
-  // The version is an option of the program alone, read only before a command's name (it reads package.json).
-  if (commands.length > 1) program.version(libraryVersion(), '-v, --version');
-  for (const register of commands) register(program, run);
+  const { named, all } = commandsFor(argv);
+  // Read from package.json: only where it can be asked for.
+  if (!named) program.version(libraryVersion(), '-v, --version');
+  for (const register of named ? [named] : all ? COMMANDS.values() : []) register(program, run);
   program.addHelpText('after', EXIT_CODES);
   nameCommandErrors(program);
   return program;
