@@ -1,7 +1,8 @@
 // Where a boot's CPU goes, by phase, for this build against others and the baseline, interleaved:
 //   node bench/boot-phases-ab.mjs --other <dir>[,<dir>…] [--this <dir>] [--children 64] [--rounds 5]
 // Each boot runs with bench/lib/phase-hook.cjs preloaded and records, in the tool's own CPU (ms): `first` (launch →
-// its first spawn call: the fixed start), `inSpawn` (inside node's spawn calls: forks, pipes), `window` (first spawn →
+// its first spawn call: the fixed start), `own` (the same less node's own start, which swings ±5 ms from launch to
+// launch: from the hook's load to the first spawn call), `inSpawn` (inside node's spawn calls: forks, pipes), `window` (first spawn →
 // the end of the last), `after` (the end of the last spawn → every child connected: adoption, readiness, events,
 // telemetry), and `cpu` (the bench's figure, from /proc, at readiness). Builds in an order that rotates each round,
 // each with its own XDG_CACHE_HOME (their V8 code caches would prune each other's), filled by an uncounted boot first. The bench's CPU figure has 10 ms
@@ -26,7 +27,7 @@ const HOOK = fileURLToPath(new URL('./lib/phase-hook.cjs', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'land-bench-phases-'));
 const bins = Object.fromEntries(builds);
 const ids = ['baseline', ...Object.keys(bins)];
-const keys = ['cpu', 'first', 'inSpawn', 'window', 'after'];
+const keys = ['cpu', 'first', 'own', 'inSpawn', 'window', 'after'];
 const values = Object.fromEntries(ids.map((id) => [id, Object.fromEntries(keys.map((key) => [key, []]))]));
 
 /** The hook's record of the one process of this boot that spawned (the tool itself). */
@@ -56,7 +57,7 @@ async function measure(hub, id, round) {
   }
   const record = hookRecord(prefix);
   if (!record) throw new Error(`${id}: the phase hook wrote nothing`);
-  return { cpu: cpuMs, first: record.first, inSpawn: record.inSpawn, window: record.lastSpawnEnd - record.first, after: cpuMs - record.lastSpawnEnd };
+  return { cpu: cpuMs, first: record.first, own: record.first - record.atLoad, inSpawn: record.inSpawn, window: record.lastSpawnEnd - record.first, after: cpuMs - record.lastSpawnEnd };
 }
 
 const hub = await openHub();
@@ -85,7 +86,9 @@ for (const key of keys) {
     return `${id} ${fmt(median)} (${fmt(min)}–${fmt(max)})`;
   });
   const median = (id) => summarize(values[id][key]).median;
-  const ratios = ids.slice(2).map((id) => `this ÷ ${id} ${ratio(median('this'), median(id))?.toFixed(2) ?? '–'}`);
+  // Per round too: on a loaded machine how often this build was lower says more than two medians.
+  const lower = (id) => values.this[key].filter((value, i) => value < values[id][key][i]).length;
+  const ratios = ids.slice(2).map((id) => `this ÷ ${id} ${ratio(median('this'), median(id))?.toFixed(2) ?? '–'} (lower in ${lower(id)} of ${rounds} rounds)`);
   process.stdout.write(`${key} (ms, ${n} children): ${line.join(' · ')}${ratios.length ? `\n  ${ratios.join(' · ')}` : ''}\n`);
 }
 process.stdout.write(loadLine(before));

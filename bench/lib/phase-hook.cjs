@@ -1,5 +1,6 @@
 // Preloaded into the tool (`node --require`) by bench/boot-phases-ab.mjs: the process's own CPU (process.cpuUsage,
-// µs, threads included) at its first child_process spawn, inside every spawn call, and at the end of its last one.
+// µs, threads included) when this hook loads (node's own start done), at its first child_process spawn, inside every
+// spawn call, and at the end of its last one.
 // Not a V8 flag, so V8's code caches stay valid. Written to `$BENCH_PHASES_OUT.<pid>` when the process exits.
 const { ChildProcess } = require('node:child_process');
 const { writeFileSync } = require('node:fs');
@@ -9,7 +10,7 @@ const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
-const record = { first: undefined, inSpawn: 0, spawns: 0, lastSpawnEnd: undefined };
+const record = { atLoad: cpuMs(), first: undefined, inSpawn: 0, spawns: 0, lastSpawnEnd: undefined };
 const spawn = ChildProcess.prototype.spawn;
 ChildProcess.prototype.spawn = function timedSpawn(options) {
   const before = cpuMs();
