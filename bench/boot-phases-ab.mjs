@@ -16,6 +16,7 @@ import { abManyBuilds, loadLine, rotated } from './lib/ab-builds.mjs';
 import { closeAll, launch } from './lib/contenders.mjs';
 import { openHub } from './lib/hub.mjs';
 import { cpuTracker } from './lib/own.mjs';
+import { runSeconds } from './lib/procs.mjs';
 import { finish, fixtureChildren, fixturePids } from './lib/session.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 
@@ -27,7 +28,7 @@ const HOOK = fileURLToPath(new URL('./lib/phase-hook.cjs', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'land-bench-phases-'));
 const bins = Object.fromEntries(builds);
 const ids = ['baseline', ...Object.keys(bins)];
-const keys = ['cpu', 'first', 'own', 'inSpawn', 'window', 'after'];
+const keys = ['cpu', 'ready', 'first', 'own', 'inSpawn', 'window', 'after', 'fromSpawn'];
 const values = Object.fromEntries(ids.map((id) => [id, Object.fromEntries(keys.map((key) => [key, []]))]));
 
 /** The hook's record of the one process of this boot that spawned (the tool itself). */
@@ -48,8 +49,10 @@ async function measure(hub, id, round) {
   const run = launch(id === 'baseline' ? 'baseline' : 'land', fixtureChildren(hub, token, n), options);
   const cpu = cpuTracker(run);
   let cpuMs;
+  let readyMs;
   try {
     await hub.waitFor(token, n, 120_000);
+    readyMs = runSeconds(run.pid) * 1000;
     cpuMs = cpu.sample() * 1000;
   } finally {
     // A graceful stop: the hook writes its record as the process exits.
@@ -57,7 +60,7 @@ async function measure(hub, id, round) {
   }
   const record = hookRecord(prefix);
   if (!record) throw new Error(`${id}: the phase hook wrote nothing`);
-  return { cpu: cpuMs, first: record.first, own: record.first - record.atLoad, inSpawn: record.inSpawn, window: record.lastSpawnEnd - record.first, after: cpuMs - record.lastSpawnEnd };
+  return { cpu: cpuMs, ready: readyMs, fromSpawn: readyMs - record.first, first: record.first, own: record.first - record.atLoad, inSpawn: record.inSpawn, window: record.lastSpawnEnd - record.first, after: cpuMs - record.lastSpawnEnd };
 }
 
 const hub = await openHub();

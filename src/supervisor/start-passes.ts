@@ -30,7 +30,10 @@ export class StartPasses {
       do {
         this.again = false;
         const wave: TierStart[] = [];
-        for (const tier of this.tiers.all()) {
+        // Indexed: land boots in V8's interpreter (src/runtime/optimizer.ts), where for…of makes an object per step.
+        const tiers = this.tiers.inOrder();
+        for (let i = 0; i < tiers.length; i++) {
+          const tier = tiers[i]!;
           if (tier.state !== 'pending') continue;
           const blocked = blockedBy(this.tiers, tier);
           if (blocked) tier.setState('failed', blocked);

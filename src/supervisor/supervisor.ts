@@ -150,13 +150,14 @@ export class Supervisor implements SupervisorControl {
   }
 
   private emit(event: SupervisorEvent): void {
-    for (const listener of this.listeners) {
+    // forEach, not for…of: no iterator step object per listener and event in V8's interpreter (start-passes.ts).
+    this.listeners.forEach((listener) => {
       try {
         listener(event);
       } catch (error) {
         process.emitWarning(`land: an event listener threw: ${String(error)}`);
       }
-    }
+    });
     if (event.type === 'state' && this.booted && !this.shuttingDown) this.passes.pass();
     if (event.type === 'state' && event.to === 'starting' && !this.shuttingDown) {
       const tier = this.tiers.get(event.tier);
