@@ -85,6 +85,8 @@ export class EventCapture {
 
   /** `land:<tier>:session:start` with pid, os, arch (plus what the caller adds: profile, boot_id, restart). */
   captureSession(properties: EventProperties = {}, options: CaptureOptions = {}): void {
+    // Both pipes off (the default): nothing to build, as captureEvent would drop it (one per spawn in a boot).
+    if (!this.posthog && !this.recorder) return;
     const tier = options.tier ?? this.identity.tier;
     this.captureEvent(`land:${tier}:session:start`, { pid: process.pid, os: platform(), arch: arch(), ...properties }, options);
   }
