@@ -53,13 +53,17 @@ function isSet(value: string | undefined): value is string {
   return value !== undefined && value !== '';
 }
 
-/** Copies whichever spelling of a renamed key is set onto the other; with both set, the newer name wins. */
-function alignRenamedKeys(env: Record<string, string>): void {
+/**
+ * Copies whichever spelling of a renamed key is set onto the other, into `over`; with both set, the newer name wins.
+ * A key is read from `over`, else from `base` (the layers below it).
+ */
+function alignRenamedKeys(over: Record<string, string>, base: Readonly<Record<string, string>>): void {
+  const read = (key: string) => (Object.hasOwn(over, key) ? over[key] : Object.hasOwn(base, key) ? base[key] : undefined);
   for (const [oldName, newName] of RENAMED_KEYS) {
-    const value = isSet(env[newName]) ? env[newName] : env[oldName];
+    const value = isSet(read(newName)) ? read(newName) : read(oldName);
     if (isSet(value)) {
-      env[oldName] = value;
-      env[newName] = value;
+      over[oldName] = value;
+      over[newName] = value;
     }
   }
 }
@@ -93,7 +97,7 @@ export function withoutOptedOutTelemetry(env: Record<string, string>, tier: Pick
  */
 const sharedLayers = new WeakMap<BootPlan, Map<string, Readonly<Record<string, string>>>>();
 
-function sharedLayersFor(plan: BootPlan, tier: ResolvedTier): Readonly<Record<string, string>> {
+export function sharedLayersFor(plan: BootPlan, tier: ResolvedTier): Readonly<Record<string, string>> {
   const key = `${tier.inheritEnv ? 'all' : `only ${tier.allowEnv.join('\0')}`} telemetry ${tier.telemetryEnv}`;
   let layers = sharedLayers.get(plan);
   if (!layers) sharedLayers.set(plan, (layers = new Map()));
@@ -112,11 +116,20 @@ function sharedLayersFor(plan: BootPlan, tier: ResolvedTier): Readonly<Record<st
  * `telemetryEnv: false`; (4) the tier's own env; (5) what land injects.
  */
 export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: InjectedEnv): Record<string, string> {
-  const env: Record<string, string> = { ...sharedLayersFor(plan, tier) };
-  Object.assign(env, tier.env);
-  alignRenamedKeys(env);
+  const base = sharedLayersFor(plan, tier);
+  return Object.assign({ ...base }, childEnvOverlay(plan, tier, injected, base));
+}
 
-  Object.assign(env, {
+/**
+ * Layers 4 and 5 over `base` (sharedLayersFor): every key they set, with its value. The environment is `base` with
+ * these set over it (hydrateChildEnv): a key already in `base` keeps its place, a new one comes after, in this
+ * order. The preflight sizes a tier's environment from this and `base`'s sizes, made once (preflight-env.ts).
+ */
+export function childEnvOverlay(plan: BootPlan, tier: ResolvedTier, injected: InjectedEnv, base: Readonly<Record<string, string>>): Record<string, string> {
+  const over: Record<string, string> = { ...tier.env };
+  alignRenamedKeys(over, base);
+
+  Object.assign(over, {
     OTLP_TRACE_ID: injected.traceId,
     TRACEPARENT: injected.traceparent,
     LAND_TIER: tier.tier,
@@ -130,10 +143,10 @@ export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: In
     LAND_APP: plan.config.app,
     LAND_APP_VERSION: plan.config.version,
   });
-  Object.assign(env, injected.traceContext);
-  injectOtlp(env, tier.env, injected);
+  Object.assign(over, injected.traceContext);
+  injectOtlp(over, tier.env, injected);
   // A replica's own copy of the tier carries its number and its port (src/supervisor/replicas.ts).
-  if (tier.replica !== undefined) env.LAND_REPLICA = String(tier.replica);
-  if (tier.port !== undefined) env.PORT = String(tier.port);
-  return env;
+  if (tier.replica !== undefined) over.LAND_REPLICA = String(tier.replica);
+  if (tier.port !== undefined) over.PORT = String(tier.port);
+  return over;
 }
