@@ -4,7 +4,9 @@
 // its first spawn call: the fixed start), `own` (the same less node's own start, which swings ±5 ms from launch to
 // launch: from the hook's load to the first spawn call), `inSpawn` (inside node's spawn calls: forks, pipes), `window` (first spawn →
 // the end of the last), `after` (the end of the last spawn → every child connected: adoption, readiness, events,
-// telemetry), and `cpu` (the bench's figure, from /proc, at readiness). Builds in an order that rotates each round,
+// telemetry), and `cpu` (the bench's figure, from /proc, at readiness); `ready` is the same CPU from the scheduler's
+// clock (every thread's schedstat, ns) and `fromSpawn` is `ready` less `first`: the first spawn call → every child
+// connected, the forks included, without /proc's 10 ms ticks. Builds in an order that rotates each round,
 // each with its own XDG_CACHE_HOME (their V8 code caches would prune each other's), filled by an uncounted boot first. The bench's CPU figure has 10 ms
 // ticks and the whole start in it; a phase shows a change of a few ms that the whole does not (with a few children,
 // `after` can read a few ms below 0: it is /proc's ticks minus the hook's µs). Writes nothing.
