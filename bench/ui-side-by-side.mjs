@@ -8,13 +8,12 @@
 // the per-round ratios to this build and the load average; writes nothing but each variant's code cache, in a folder of
 // its own (XDG_CACHE_HOME) removed at the end: with one shared cache the builds evict each other's, and one may start
 // cold and compile in the window.
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { abManyBuilds, cacheFolders, loadLine, rotated } from './lib/ab-builds.mjs';
 import { closeAll } from './lib/contenders.mjs';
 import { openHub } from './lib/hub.mjs';
-import { rssBytes } from './lib/procs.mjs';
+import { rssBytes, runSeconds } from './lib/procs.mjs';
 import { boot, finish } from './lib/session.mjs';
 import { summarize } from './lib/stats.mjs';
 import { stopTmux } from './lib/tmux.mjs';
@@ -43,17 +42,11 @@ const ids = Object.keys(variants);
 const cpuMs = Object.fromEntries(ids.map((id) => [id, []]));
 const rssMb = Object.fromEntries(ids.map((id) => [id, []]));
 
-/** Run time of every thread of a process, in ms. */
+/** Run time of every thread of a process, in ms; throws once it is gone (a stack that died mid-window). */
 function threadsMs(pid) {
-  let ns = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // The thread ended meanwhile.
-    }
-  }
-  return ns / 1e6;
+  const seconds = runSeconds(pid);
+  if (seconds === undefined) throw new Error(`land (pid ${pid}) is gone: no /proc/${pid}/task`);
+  return seconds * 1000;
 }
 
 const hub = await openHub();
