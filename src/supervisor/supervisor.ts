@@ -157,7 +157,7 @@ export class Supervisor implements SupervisorControl {
     if (this.shuttingDown) return;
     const stopping = () => this.shuttingDown;
     this.configWatch = new ConfigWatch({ plan: () => this.runtime.plan, apply: () => this.apply(false), emit: (event) => this.emit(event), stopping });
-    await this.configWatch.start();
+    this.configWatch.start();
   }
 
   subscribe(listener: (event: SupervisorEvent) => void): () => void {
@@ -336,7 +336,8 @@ export class Supervisor implements SupervisorControl {
     this.emit({ type: 'shutdown', phase: 'begin', reason, at: Date.now() });
     this.memory.close();
     this.schedules.close();
-    await Promise.all([this.changes.close(), this.configWatch?.close()]);
+    this.configWatch?.close();
+    await this.changes.close();
     const ordered = this.tiers.all();
     const stopping = new Map<string, Promise<void>>();
     for (const tier of ordered.reverse()) {

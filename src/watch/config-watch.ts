@@ -4,7 +4,7 @@
  * as `POST /apply`. A burst of writes (an editor's rename-over, a truncate then write) is one save; a save during an
  * apply waits for it and the latest content is applied once. A save that cannot be applied changes nothing and is
  * published as a `config` event (the printer's line, the UI's banner) and kept in the snapshot until one applies.
- * Loaded by the supervisor only with the flag (chokidar comes with file-watcher.ts, as for a tier's `watch`).
+ * Loaded by the supervisor only with the flag, as a tier's `watch` loads chokidar (named-files.ts says why not chokidar).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { oneLine } from '../errors.js';
 import { ControlError } from '../supervisor/control-error.js';
 import type { ApplyResult, ConfigWatchStatus, SupervisorEvent } from '../supervisor/types.js';
 import { describeApplied } from './apply-summary.js';
-import { watchExactFiles, type ExactFilesWatcher } from './file-watcher.js';
+import { watchNamedFiles, type NamedFilesWatcher } from './named-files.js';
 
 /** What the watch needs from the supervisor. */
 export interface ConfigWatchHost {
@@ -40,7 +40,7 @@ export function configFilesOf(plan: BootPlan): string[] {
 }
 
 export class ConfigWatch {
-  private watcher?: ExactFilesWatcher;
+  private watcher?: NamedFilesWatcher;
   private readonly state: ConfigWatchStatus;
   /** The apply under way, and the files saved meanwhile (applied once it ends, with their latest content). */
   private applying?: Promise<void>;
@@ -57,27 +57,27 @@ export class ConfigWatch {
     return files.filter((file) => existsSync(file)).map((file) => path.relative(root, file));
   }
 
-  async start(): Promise<void> {
-    const files = configFilesOf(this.host.plan());
-    this.watcher = watchExactFiles({
-      files,
+  start(): void {
+    if (this.closed) return;
+    this.watcher = watchNamedFiles({
+      files: configFilesOf(this.host.plan()),
       debounceMs: DEBOUNCE_MS,
       onBurst: (changed) => this.saved(changed),
       onError: (message) => this.host.emit({ type: 'error', tier: 'mountain', tag: 'watch-config', message, at: Date.now() }),
     });
-    await this.watcher.ready;
-    this.state.watching = !this.closed;
+    // An inotify watch is in place once fs.watch returns: nothing to scan first.
+    this.state.watching = true;
   }
 
   status(): ConfigWatchStatus {
     return { ...this.state, files: [...this.state.files] };
   }
 
-  async close(): Promise<void> {
+  /** An apply under way is not waited for: it is the shutdown's to end, as a `land apply` from the CLI would be. */
+  close(): void {
     this.closed = true;
     this.state.watching = false;
-    // An apply under way is not waited for: it is the shutdown's to end, as a `land apply` from the CLI would be.
-    await this.watcher?.close();
+    this.watcher?.close();
   }
 
   private saved(files: string[]): void {

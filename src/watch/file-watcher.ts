@@ -3,7 +3,7 @@
  * the globs start from, picomatch for the globs, and a quiet-period debounce so a burst (a `git checkout`, a build
  * writing fifty files) is one callback. Loaded only when some tier watches (restart-on-change.ts imports it lazily).
  */
-import { dirname, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 import picomatch from 'picomatch';
 import type { ResolvedWatch } from '../config/types.js';
@@ -88,72 +88,6 @@ export function watchFiles(options: FileWatcherOptions): FileWatcher {
   const ready = new Promise<void>((done) => watcher.once('ready', () => done()));
   return {
     ready,
-    close: async () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      pending = [];
-      await watcher.close();
-    },
-  };
-}
-
-export interface ExactFilesOptions {
-  /** Absolute paths: files that may not exist yet (an env file, a `.Sample`) are watched for their creation. */
-  files: readonly string[];
-  debounceMs: number;
-  /** The files changed in one burst (absolute paths), in the order they first changed. */
-  onBurst(files: string[]): void;
-  onError(message: string): void;
-}
-
-export interface ExactFilesWatcher extends FileWatcher {
-  /** Watch these files from now on instead (what a config applied reads may differ: another profile, env file). */
-  set(files: readonly string[]): void;
-}
-
-/**
- * Watching a few named files (`land up --watch-config`): their folders, one level deep, with everything but those
- * files ignored. A folder, not the file: an editor that saves by writing a new file and renaming it over the old one
- * (vim, VS Code's atomic save) replaces the inode a watch on the file would hold, while the folder sees the rename.
- * The same quiet-period debounce as a tier's watch: a save in several steps (truncate, then write) is one burst.
- */
-export function watchExactFiles(options: ExactFilesOptions): ExactFilesWatcher {
-  let files = new Set(options.files.map((file) => resolve(file)));
-  const foldersOf = (set: ReadonlySet<string>) => [...new Set([...set].map((file) => dirname(file)))];
-  let folders = foldersOf(files);
-  const watcher = watch(folders, {
-    ignoreInitial: true,
-    depth: 0,
-    persistent: false,
-    ignored: (path: string) => !files.has(path) && !folders.includes(path),
-  });
-  let pending: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    const changed = pending;
-    pending = [];
-    if (changed.length > 0) options.onBurst(changed);
-  };
-  watcher.on('all', (event, path) => {
-    if (event === 'addDir' || event === 'unlinkDir' || !files.has(path)) return;
-    if (!pending.includes(path)) pending.push(path);
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, options.debounceMs);
-  });
-  watcher.on('error', (error) => options.onError(error instanceof Error ? error.message : String(error)));
-  const ready = new Promise<void>((done) => watcher.once('ready', () => done()));
-  return {
-    ready,
-    set(next) {
-      files = new Set(next.map((file) => resolve(file)));
-      const now = foldersOf(files);
-      const added = now.filter((folder) => !folders.includes(folder));
-      const gone = folders.filter((folder) => !now.includes(folder));
-      folders = now;
-      if (added.length > 0) watcher.add(added);
-      if (gone.length > 0) watcher.unwatch(gone);
-    },
     close: async () => {
       if (timer) clearTimeout(timer);
       timer = undefined;
