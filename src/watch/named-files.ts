@@ -3,7 +3,7 @@
  * with only their names taken. A watch on the folder, not on the file: an editor that saves by writing a new file and
  * renaming it over the old one (vim, VS Code's atomic save) replaces the inode a watch on the file holds, while the
  * folder's watch sees the rename, and every later write, whatever inode the name has by then. chokidar (a tier's
- * `watch`) was tried first and dropped for this: it watches each file's inode too, and after a burst of writes in
+ * `watch`) was tried first, on the folders with every other name ignored, and dropped: after a burst of writes in
  * place and renames over one name it saw none of the later saves (docs/decisions.md, sixteenth wave).
  * The same quiet-period debounce as a tier's watch: a save in several steps (truncate, then write) is one burst.
  */
