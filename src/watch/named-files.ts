@@ -9,6 +9,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { burstOf } from './burst.js';
 
 export interface NamedFilesOptions {
   /** Files that may not exist yet (an env file, a `.Sample`) are watched for their creation. */
@@ -28,19 +29,9 @@ export interface NamedFilesWatcher {
 export function watchNamedFiles(options: NamedFilesOptions): NamedFilesWatcher {
   let files = new Set<string>();
   const folders = new Map<string, FSWatcher>();
-  let pending: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    const changed = pending;
-    pending = [];
-    if (changed.length > 0) options.onBurst(changed);
-  };
+  const burst = burstOf(options.debounceMs, (changed) => options.onBurst(changed));
   const seen = (file: string) => {
-    if (!files.has(file)) return;
-    if (!pending.includes(file)) pending.push(file);
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, options.debounceMs);
+    if (files.has(file)) burst.seen(file);
   };
   const watchFolder = (folder: string) => {
     try {
@@ -67,9 +58,7 @@ export function watchNamedFiles(options: NamedFilesOptions): NamedFilesWatcher {
   return {
     set,
     close() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      pending = [];
+      burst.cancel();
       for (const watcher of folders.values()) watcher.close();
       folders.clear();
     },
