@@ -29,6 +29,7 @@ export function backgroundArgs(options: UpOptions, output: string): string[] {
   add('--dashboard-port', options.dashboardPort);
   add('--formation', options.formation);
   if (options.dashboard === false) args.push('--no-dashboard');
+  if (options.watchConfig) args.push('--watch-config');
   // `land up -d web worker`: the same tiers (after `--`, so that none is read as an option).
   if (options.only) args.push('--', ...options.only);
   return args;

@@ -66,6 +66,8 @@ export interface StackOptions {
   until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number | StackEnd>;
   /** The config read again as this boot read it (`land apply`). */
   reread?: () => Promise<BootPlan>;
+  /** `--watch-config`: a saved config is applied as `land apply` applies it (src/watch/config-watch.ts). */
+  watchConfig?: boolean;
 }
 
 /** How an `until` ended the stack: land's exit code, and the shutdown's reason (printed, shown in the UI). */
@@ -298,6 +300,7 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
     telemetryStatus: () => telemetry.status(),
     receiverStatus: () => receiver?.status() ?? receiverOff('receiver.enabled is false'),
     reread: options.reread,
+    watchConfig: options.watchConfig === true && options.reread !== undefined,
   });
   const control = await openControl(supervisor, telemetry, receiver, rootDir, options.controlPort, () => dashboard?.loginUrl).catch(async (error: unknown) => {
     await dashboard?.close();

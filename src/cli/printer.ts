@@ -45,6 +45,9 @@ function describe(event: SupervisorEvent): string | undefined {
       return `${event.tier}: scaled from ${event.from} to ${event.to} replica${event.to === 1 ? '' : 's'}`;
     case 'change':
       return `${event.tier}: ${describeChange(event.files[0] ?? 'a watched file', event.files.length)}, restarting`;
+    case 'config':
+      // `land up --watch-config`: the message names the file saved, and for a refusal `land apply`'s own line.
+      return `config: ${event.message}`;
     default:
       return undefined;
   }

@@ -45,6 +45,8 @@ export interface UpOptions extends InputOptions, DashboardFlags {
    * (src/cli/background-output.ts), its fatal line also to the foreground (src/cli/background-channel.ts).
    */
   inBackground?: string;
+  /** `--watch-config`: apply a saved config (env files, profile) to the running stack, as `land apply` does. */
+  watchConfig?: boolean;
 }
 
 /** How long a `land up` refused by a `land up -d` still handing the folder over waits to name the land it started. */

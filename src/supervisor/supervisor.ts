@@ -28,6 +28,7 @@ import { childEnvOf } from './tier-spawn.js';
 import { TierProcess, type TierRuntime } from './tier-process.js';
 import { TierSet } from './tier-set.js';
 import { ChangeWatcher } from '../watch/restart-on-change.js';
+import type { ConfigWatch } from '../watch/config-watch.js';
 import type {
   ReceiverStatus,
   SpawnTracer,
@@ -50,6 +51,8 @@ export interface SupervisorOptions {
   receiverStatus?: () => ReceiverStatus;
   /** The config read again as this land read it (`land apply`: src/supervisor/apply.ts); absent: it cannot apply. */
   reread?: () => Promise<BootPlan>;
+  /** `land up --watch-config`: a saved config is applied as `land apply` applies it (src/watch/config-watch.ts). */
+  watchConfig?: boolean;
 }
 
 const TELEMETRY_OFF: TelemetryStatus = {
@@ -68,6 +71,7 @@ export class Supervisor implements SupervisorControl {
   private readonly changes: ChangeWatcher;
   private readonly schedules: Schedules;
   private readonly memory: MemoryWatchLoader;
+  private configWatch?: ConfigWatch;
   private readonly listeners = new Set<(event: SupervisorEvent) => void>();
   private readonly startedAt = Date.now();
   private readonly commands = new CommandQueue();
@@ -142,6 +146,18 @@ export class Supervisor implements SupervisorControl {
     void this.changes.start().catch((error: unknown) => {
       this.emit({ type: 'error', tier: 'mountain', tag: 'watch-failed', message: String(error), at: Date.now() });
     });
+    if (this.options.watchConfig) {
+      void this.watchConfig().catch((error: unknown) => this.emit({ type: 'error', tier: 'mountain', tag: 'watch-config', message: String(error), at: Date.now() }));
+    }
+  }
+
+  /** Loaded only with the flag (chokidar comes with it); its applies are `land apply`'s, in the same turn. */
+  private async watchConfig(): Promise<void> {
+    const { ConfigWatch } = await import('../watch/config-watch.js');
+    if (this.shuttingDown) return;
+    const stopping = () => this.shuttingDown;
+    this.configWatch = new ConfigWatch({ plan: () => this.runtime.plan, apply: () => this.apply(false), emit: (event) => this.emit(event), stopping });
+    this.configWatch.start();
   }
 
   subscribe(listener: (event: SupervisorEvent) => void): () => void {
@@ -177,6 +193,7 @@ export class Supervisor implements SupervisorControl {
       shuttingDown: this.shuttingDown,
       tiers: this.tiers.all().map((tier) => this.describe(tier)),
       ...this.counters(),
+      ...(this.configWatch ? { configWatch: this.configWatch.status() } : {}),
     };
   }
 
@@ -320,6 +337,7 @@ export class Supervisor implements SupervisorControl {
     this.emit({ type: 'shutdown', phase: 'begin', reason, at: Date.now() });
     this.memory.close();
     this.schedules.close();
+    this.configWatch?.close();
     await this.changes.close();
     const ordered = this.tiers.all();
     const stopping = new Map<string, Promise<void>>();

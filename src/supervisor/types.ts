@@ -140,6 +140,21 @@ export interface StackSnapshot {
   telemetry: TelemetryStatus;
   /** The OTLP receiver (absent when land runs without one). */
   receiver?: ReceiverStatus;
+  /** `land up --watch-config` (src/watch/config-watch.ts): what it watches, and a save it could not apply. */
+  configWatch?: ConfigWatchStatus;
+}
+
+export interface ConfigWatchStatus {
+  /** The files `land apply` reads again (config or Procfile, env files, profile), relative to the stack's folder. */
+  files: string[];
+  /** The first scan is done: saves from now on are applied. */
+  watching: boolean;
+  /** Saves applied so far. */
+  applied: number;
+  /** The last save that was applied: its one-line summary, and when. */
+  last?: { summary: string; at: number };
+  /** The last save that could not be applied (cleared by one that applies): `land apply`'s one line, and when. */
+  error?: { message: string; at: number };
 }
 
 export type LogStream = 'stdout' | 'stderr';
@@ -188,7 +203,12 @@ export type SupervisorEvent =
   /** `land scale`: a tier's replica count changed. */
   | { type: 'scale'; tier: string; from: number; to: number; at: number }
   /** Watched files of a tier changed (one event per burst); a restart follows. */
-  | { type: 'change'; tier: string; files: string[]; at: number };
+  | { type: 'change'; tier: string; files: string[]; at: number }
+  /**
+   * `land up --watch-config`: a saved config (`file`, the one that changed first) was applied (`ok`: `message` says what
+   * it did in one line) or refused (`message`: `land apply`'s one line; nothing changed).
+   */
+  | { type: 'config'; ok: boolean; file: string; message: string; at: number };
 
 /** One instance's step in `land reload` (src/supervisor/rolling-reload.ts), as it ended. */
 export interface ReloadStep {

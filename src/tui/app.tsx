@@ -10,6 +10,7 @@ import { AppFrame } from './components/app-frame.js';
 import type { Status } from './components/footer.js';
 import { useLatestState, useTerminalSize } from './hooks.js';
 import type { KeyContext } from './key-handler.js';
+import { bannerRows } from './components/config-banner.js';
 import { rowBudget } from './layout.js';
 import { paneActions } from './pane-actions.js';
 import { stackActions } from './stack-actions.js';
@@ -85,7 +86,7 @@ export function App(props: AppProps) {
     control,
     logCapacity: props.logCapacity ?? 2000,
     tiers: () => viewRef.current.snapshot.tiers,
-    paneHeight: () => rowBudget(rows, viewRef.current.snapshot.tiers.length, true).panelLines,
+    paneHeight: () => rowBudget(rows, viewRef.current.snapshot.tiers.length, true, bannerRows(viewRef.current.snapshot)).panelLines,
     paneRef: ui.paneRef,
     setPane,
     setHelp,

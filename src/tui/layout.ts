@@ -54,8 +54,9 @@ export interface RowBudget {
 /** Header (2) + table header (1) + footer (1) + status (1), and one spare row so ink never scrolls the screen. */
 const CHROME_ROWS = 6;
 
-export function rowBudget(rows: number, tierCount: number, panelOpen: boolean): RowBudget {
-  const available = Math.max(1, rows - CHROME_ROWS);
+/** `bannerRows`: lines shown above the footer for a while (the config banner: config-banner.tsx). */
+export function rowBudget(rows: number, tierCount: number, panelOpen: boolean, bannerRows = 0): RowBudget {
+  const available = Math.max(1, rows - CHROME_ROWS - bannerRows);
   if (!panelOpen) return { tierRows: Math.min(tierCount, available), panelLines: 0 };
   // The panel has a title line and wants at least 5 lines of text; tiers get the rest.
   const minPanel = Math.min(6, Math.max(2, available - 1));

@@ -187,6 +187,9 @@ export class StackView {
       } else if (event.type === 'shutdown' && event.phase === 'begin' && !this.host.quitting()) {
         // Stopped from elsewhere (`land down`, a signal, `--exit-with`'s tier ending): say why, on one line.
         this.host.setStatus({ text: `shutting down: ${event.reason}`, kind: 'info' });
+      } else if (event.type === 'config' && event.ok) {
+        // A save applied: said once (a refusal is the banner the snapshot keeps until a save applies).
+        this.host.setStatus({ text: `config: ${event.message}`, kind: 'info' });
       } else if (event.type === 'shutdown' && event.phase === 'end') {
         // The stack is gone (shut down from elsewhere, or the one we watch went away): nothing left to show.
         this.stackEnded = true;

@@ -7,6 +7,7 @@ import { relative, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 import picomatch from 'picomatch';
 import type { ResolvedWatch } from '../config/types.js';
+import { burstOf } from './burst.js';
 
 /** Never watched: dependencies, git's own files, and land's logs (a tier logging would restart itself forever). */
 export const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**', '**/.land/**'];
@@ -65,33 +66,20 @@ export function watchFiles(options: FileWatcherOptions): FileWatcher {
     },
   });
 
-  let pending: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    const files = pending;
-    pending = [];
-    if (files.length > 0) options.onBurst(files);
-  };
+  const burst = burstOf(spec.debounceMs, (files) => options.onBurst(files));
   watcher.on('all', (event, path) => {
     const rel = toPosix(relative(cwd, path));
     const file = event !== 'addDir' && event !== 'unlinkDir';
     if (file && (!matches(rel) || ignored(rel))) return;
     // A folder is activity, not a change: it extends a burst in progress (a checkout creating folders).
-    if (!file && !timer) return;
-    if (file && !pending.includes(rel)) pending.push(rel);
-    // Quiet period: the burst ends once nothing has changed for debounceMs.
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, spec.debounceMs);
+    burst.seen(file ? rel : undefined);
   });
   watcher.on('error', (error) => options.onError(error instanceof Error ? error.message : String(error)));
   const ready = new Promise<void>((done) => watcher.once('ready', () => done()));
   return {
     ready,
     close: async () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      pending = [];
+      burst.cancel();
       await watcher.close();
     },
   };

@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { controlPortOption, parsePort, parseSeconds, profileOption, type Register, withConfig } from './options.js';
 import type { UpOptions } from '../up.js';
 
-type UpCliOptions = Pick<UpOptions, 'config' | 'procfile' | 'profile' | 'tui' | 'controlPort' | 'receiverPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation' | 'exitWith' | 'background' | 'waitTimeout' | 'inBackground'>;
+type UpCliOptions = Pick<UpOptions, 'config' | 'procfile' | 'profile' | 'tui' | 'controlPort' | 'receiverPort' | 'dashboard' | 'dashboardPort' | 'detached' | 'formation' | 'exitWith' | 'background' | 'waitTimeout' | 'inBackground' | 'watchConfig'>;
 
 export const registerUp: Register = (program, run) => {
   const up = program
@@ -26,6 +26,7 @@ export const registerUp: Register = (program, run) => {
     .addOption(new Option('--in-background <output>').hideHelp())
     .option('-m, --formation <counts>', 'with a Procfile: how many of each process type, e.g. web=2,worker=1 (foreman)')
     .option('--exit-with <tier>', "when that tier has ended for good, stop the stack and exit with the tier's code (CI)")
+    .option('--watch-config', 'apply a saved config, Procfile, env file or profile to the running stack, as `land apply` does')
     .action((tiers: string[], options: UpCliOptions) =>
       run(async () => (await import('../up.js')).upCommand(tiers.length > 0 ? { ...options, only: tiers, withDeps: true } : options)),
     );

@@ -105,3 +105,13 @@ function ageMs(file: string): number {
     return 0;
   }
 }
+
+/**
+ * The files compiled into a TypeScript config's cached module (the config and its local imports, absolute), as its
+ * manifest names them; none when there is no manifest (`land up --watch-config` then watches the config alone).
+ */
+export function compiledInputs(configFile: string): string[] {
+  const manifest = readManifest(manifestPath(path.join(path.dirname(configFile), '.land', 'cache', 'config'), configFile));
+  if (!manifest || manifest.inputs[0]?.[0] !== configFile) return [];
+  return manifest.inputs.map(([input]) => input).filter((input) => !input.split(path.sep).includes('node_modules'));
+}

@@ -48,6 +48,17 @@ function Header() {
   );
 }
 
+/** `land up --watch-config`: a saved config land could not apply, shown until a later save applies (the snapshot's). */
+function ConfigNotice() {
+  const error = useStore().snapshot?.configWatch?.error;
+  if (!error) return null;
+  return (
+    <p class="config-notice error" role="alert" data-testid="config-error">
+      {error.message}
+    </p>
+  );
+}
+
 function App() {
   const route = useRoute();
   const current = PAGES.some(([page]) => page === route.page) ? route.page : 'tiers';
@@ -57,6 +68,7 @@ function App() {
         Skip to content
       </a>
       <Header />
+      <ConfigNotice />
       <nav aria-label="Pages">
         <ul>
           {PAGES.map(([page, label]) => (

@@ -9,6 +9,7 @@ import type { PaneLines } from '../pane-lines.js';
 import { promptText, type Prompt } from '../prompt.js';
 import type { DataView } from '../stack-view.js';
 import type { LiveCells } from '../use-live-cells.js';
+import { bannerRows, ConfigBanner } from './config-banner.js';
 import { Footer, type Status } from './footer.js';
 import { Header } from './header.js';
 import { Help } from './help.js';
@@ -37,7 +38,7 @@ export function AppFrame(props: AppFrameProps) {
   const tiers = snapshot.tiers;
   const foundIndex = tiers.findIndex((tier) => tier.name === props.selectedName);
   const selected = foundIndex >= 0 ? foundIndex : 0;
-  const budget = rowBudget(rows, tiers.length, pane !== null);
+  const budget = rowBudget(rows, tiers.length, pane !== null, bannerRows(snapshot));
   // The same columns (the same array) while the width and the names stay: rows compare them to skip a render.
   const names = tiers.map((tier) => tier.name);
   const telemetryNames = tiers.map((tier) => tier.tier);
@@ -84,6 +85,7 @@ export function AppFrame(props: AppFrameProps) {
           nameWidth={Math.max(...tiers.map((tier) => tier.name.length))}
         />
       )}
+      <ConfigBanner snapshot={snapshot} />
       <Footer
         status={prompt ? { text: promptText(prompt), kind: 'info' } : props.status}
         paneFocused={pane !== null && pane.focused && !help}
