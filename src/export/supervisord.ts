@@ -96,7 +96,7 @@ function render(tier: ExportTier, warn: (text: string) => void): Rendered {
     if (typeof word !== 'string' || fitsCommand(word)) return word;
     const key = `LAND_COMMAND_LINE_${(lines += 1)}`;
     sourced[key] = word;
-    return { secret: key, shown: word };
+    return { parts: [{ secret: key }], shown: word };
   });
   return { environment, sourced, command };
 }
