@@ -91,6 +91,8 @@ export interface ExportModel {
   version: string;
   profile: string;
   rootDir: string;
+  /** The file the stack was read from (a config or a Procfile): errors about its tiers name it. */
+  configFile: string;
   /** The deployment's identity: LAND_BOOT_ID of every tier, and the trace its first starts join. */
   deployId: string;
   traceId: string;
@@ -240,6 +242,7 @@ export function buildExportModel(plan: BootPlan, env: Readonly<Record<string, st
     version: plan.config.version,
     profile: plan.profile,
     rootDir: plan.config.rootDir,
+    configFile: plan.config.configFile,
     deployId: deployment.deployId,
     traceId: deployment.traceId,
     tiers,
