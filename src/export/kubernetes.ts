@@ -144,6 +144,8 @@ function container({ model, label }: Stack, tier: ExportTier, image: string, war
   const envFrom: Json[] = [{ configMapRef: { name: dnsName(model.app, label(tier.name), 'env') } }];
   if (Object.keys(tier.secrets).length > 0) envFrom.push({ secretRef: { name: dnsName(model.app, label(tier.name), 'secrets') } });
   const result: Json = { name: label(tier.name), image, workingDir: containerCwd(tier), command: containerCommand(tier.command), envFrom, ...probes(tier, warn) };
+  // `kubectl attach -i` then types into it, as `land attach` does.
+  if (tier.stdin) result.stdin = true;
   if (tier.port !== undefined) result.ports = [{ containerPort: tier.port, protocol: 'TCP' }];
   if (tier.limits) {
     result.resources = { limits: { memory: binarySize(tier.limits.memory, ['Ki', 'Mi', 'Gi']) } };

@@ -84,6 +84,8 @@ export interface ExportTier {
   daemon?: { pidFile?: string };
   /** A scheduled tier's cron expression: a timer, a CronJob, or a warning (schedule.ts beside this file). */
   schedule?: string;
+  /** `stdin: true`: Compose's `stdin_open`, Kubernetes' container `stdin`; systemd and supervisord say how (or not). */
+  stdin?: true;
 }
 
 export interface ExportModel {
@@ -199,6 +201,7 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
   if (tier.exitWith) exported.exitWith = true;
   if (tier.daemon) exported.daemon = { ...tier.daemon };
   if (tier.schedule !== undefined) exported.schedule = tier.schedule;
+  if (tier.stdin) exported.stdin = true;
   if (tier.ready !== undefined) exported.ready = tier.ready;
   if (tier.liveness !== undefined) exported.liveness = tier.liveness;
   const readyCheck = checkOf(tier.ready, 'READY', secrets);

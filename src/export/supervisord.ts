@@ -66,6 +66,8 @@ function unmapped(model: ExportModel, tier: ExportTier, warn: (text: string) => 
     warn(`backoff ${restart.backoff.initialMs}→${restart.backoff.maxMs} ms and restart budget ${restart.maxRestarts} approximated: supervisord retries a start that fails within startsecs (1 s) up to startretries (${restart.maxRestarts}) times, waiting 1, 2, 3… s, and restarts a program that ran longer at once, every time`);
   }
   if (tier.limits) warn('memory limit not mapped: supervisord has no memory limit');
+  // supervisord keeps every program's stdin a pipe of its own: this is a note, nothing is lost.
+  if (tier.stdin) warn(`stdin: true: supervisord gives every program a stdin; type into it with \`supervisorctl fg ${tier.name}\` (Ctrl-C leaves it), as land attach does`);
 }
 
 /**
