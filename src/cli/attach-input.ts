@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, requestJson } from '../control/client.js';
 import type { StdinResult } from '../control/protocol.js';
 import { MAX_STDIN_BODY } from '../supervisor/tier-stdin.js';
+import type { StdinAfter } from '../supervisor/types.js';
 import { asCliError, type Target } from './control-target.js';
 
 /** How long bytes the stack keeps refusing (`stdin-full`) are offered again before attach gives up on them. */
@@ -17,9 +18,10 @@ const HIGH_WATER = 1024 * 1024;
 
 const stdinPath = (tier: string) => `/tiers/${encodeURIComponent(tier)}/stdin`;
 
-/** One write to a tier's stdin (an empty one asks whether the tier takes input now). */
-export function postInput(socket: string, tier: string, bytes: Buffer): Promise<StdinResult> {
-  return requestJson<StdinResult>(socket, 'POST', stdinPath(tier), bytes);
+/** One write to a tier's stdin (an empty one asks whether the tier takes input now), then its end or an interrupt. */
+export function postInput(socket: string, tier: string, bytes: Buffer, after: StdinAfter = {}): Promise<StdinResult> {
+  const query = new URLSearchParams({ ...(after.eof ? { eof: '1' } : {}), ...(after.interrupt ? { interrupt: '1' } : {}) }).toString();
+  return requestJson<StdinResult>(socket, 'POST', `${stdinPath(tier)}${query ? `?${query}` : ''}`, bytes);
 }
 
 export interface SenderOptions {
@@ -34,7 +36,7 @@ export interface SenderOptions {
 
 /** Bytes sent in the order given, batched up to a request's bound, one request at a time. */
 export class InputSender {
-  private readonly queue: Buffer[] = [];
+  private readonly queue: Array<Buffer | StdinAfter> = [];
   private waiting = 0;
   private pumping?: Promise<void>;
   private failure?: Error;
@@ -51,6 +53,13 @@ export class InputSender {
     return this.waiting < HIGH_WATER;
   }
 
+  /** After what is queued: close the tier's stdin, or interrupt it (Ctrl-] d, Ctrl-] c in attach). */
+  sendAfter(after: StdinAfter): void {
+    if (this.failure) return;
+    this.queue.push(after);
+    this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+  }
+
   whenLow(callback: () => void): void {
     this.onLow = callback;
   }
@@ -63,8 +72,9 @@ export class InputSender {
 
   private async pump(): Promise<void> {
     while (this.queue.length > 0 && !this.failure) {
-      const batch = this.take();
-      await this.deliver(batch);
+      const first = this.queue[0]!;
+      const after = Buffer.isBuffer(first) ? undefined : (this.queue.shift() as StdinAfter);
+      await this.deliver(after ? Buffer.alloc(0) : this.take(), after);
       if (this.waiting < HIGH_WATER && this.onLow) {
         const resume = this.onLow;
         this.onLow = undefined;
@@ -77,8 +87,8 @@ export class InputSender {
   private take(): Buffer {
     const parts: Buffer[] = [];
     let size = 0;
-    while (this.queue.length > 0 && size < MAX_STDIN_BODY) {
-      const next = this.queue[0]!;
+    while (this.queue.length > 0 && size < MAX_STDIN_BODY && Buffer.isBuffer(this.queue[0])) {
+      const next = this.queue[0] as Buffer;
       const room = MAX_STDIN_BODY - size;
       if (next.length > room) {
         parts.push(next.subarray(0, room));
@@ -94,12 +104,12 @@ export class InputSender {
     return Buffer.concat(parts, size);
   }
 
-  private async deliver(batch: Buffer): Promise<void> {
+  private async deliver(batch: Buffer, after?: StdinAfter): Promise<void> {
     const { target, tier } = this.options;
     const deadline = Date.now() + FULL_WAIT_MS;
     for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
       try {
-        await postInput(target.socket, tier, batch);
+        await postInput(target.socket, tier, batch, after);
         return;
       } catch (error) {
         if (error instanceof ApiError && error.code === 'stdin-full' && Date.now() + delay < deadline) {

@@ -34,6 +34,23 @@ function parseLines(value: string | undefined): number {
   return lines;
 }
 
+/** Said after a Ctrl-] line with no letter it knows (the line said when attaching points to it). */
+const ESCAPES = 'Ctrl-] then c, Enter: interrupt it (SIGINT); Ctrl-] then d, Enter: close its stdin';
+
+/**
+ * A typed line that is Ctrl-] and a letter (telnet's escape character: no text a person types holds it): `c` sends
+ * the tier SIGINT and `d` the end of its input, after what was typed before; anything else says the two. The
+ * terminal stays in cooked mode (it echoes and edits), so the line ends with Enter as every other does.
+ */
+function escapeLine(line: Buffer, tier: string, sender: InputSender): boolean {
+  if (line[0] !== 0x1d) return false;
+  const letter = line.toString('utf8', 1).replace(/\r?\n$/, '').toLowerCase();
+  if (letter === 'c') sender.sendAfter({ interrupt: true });
+  else if (letter === 'd') sender.sendAfter({ eof: true });
+  process.stderr.write(letter === 'c' ? `land: interrupted ${tier} (SIGINT)\n` : letter === 'd' ? `land: closed the stdin of ${tier}\n` : `land: ${ESCAPES}\n`);
+  return true;
+}
+
 type Outcome = { end: StreamEnd } | { input: true } | { detached: true } | { refused: Error };
 
 export async function attachCommand(tier: string, options: AttachOptions): Promise<number> {
@@ -60,7 +77,7 @@ async function follow(tier: string, limit: number, stack: { options: AttachOptio
   const { options, target } = stack;
   const terminal = process.stdin.isTTY === true;
   // Said before the tier's lines come: its open prompt, if any, is then the last thing on the screen.
-  if (terminal) process.stderr.write(`land: attached to ${tier}: Enter sends the line to its stdin; Ctrl-D at a line's start or Ctrl-C detaches (${tier} runs on)\n`);
+  if (terminal) process.stderr.write(`land: attached to ${tier}: Enter sends the line to its stdin; Ctrl-D at a line's start or Ctrl-C detaches (${tier} runs on); Ctrl-] for more\n`);
   const output = new AttachOutput();
   let lastOutputAt = 0;
   const query = new URLSearchParams({ format: 'ndjson', follow: '1', limit: String(limit) });
@@ -87,6 +104,7 @@ async function follow(tier: string, limit: number, stack: { options: AttachOptio
   });
   const input = readLines(process.stdin, (line) => {
     if (terminal) output.lineTyped();
+    if (terminal && escapeLine(line, tier, sender)) return true;
     const more = sender.send(line);
     if (!more) sender.whenLow(input.resume);
     return more;
@@ -139,14 +157,23 @@ async function quiet(done: Promise<unknown>, lastOutputAt: () => number): Promis
 export interface SendOptions extends TargetOptions {
   /** `--no-newline`: the text as given, without the newline that ends a typed line. */
   newline?: boolean;
+  /** `--eof`: then close the tier's stdin. */
+  eof?: boolean;
+  /** `--interrupt`: then send the tier SIGINT. */
+  interrupt?: boolean;
 }
 
-/** `land send <tier> <text…>`: the words joined by spaces, and a newline (as Enter would), in one write. */
+/**
+ * `land send <tier> [text…]`: the words joined by spaces, and a newline (as Enter would), in one write; then the
+ * end of input (`--eof`) or SIGINT (`--interrupt`), which may come without text.
+ */
 export async function sendCommand(tier: string, words: string[], options: SendOptions): Promise<number> {
-  const bytes = Buffer.from(`${words.join(' ')}${options.newline === false ? '' : '\n'}`);
+  const after = { eof: options.eof === true, interrupt: options.interrupt === true };
+  if (words.length === 0 && !after.eof && !after.interrupt) throw new InputError('<text>: expected the words to send (or --eof, --interrupt)');
+  const bytes = Buffer.from(words.length === 0 ? '' : `${words.join(' ')}${options.newline === false ? '' : '\n'}`);
   if (bytes.length > MAX_STDIN_BODY) {
     throw new InputError(`<text>: expected at most ${MAX_STDIN_BODY / 1024} KiB, got ${bytes.length} bytes: pipe a file into \`land attach ${tier}\` instead`);
   }
-  await withStack(options, ({ socket }) => postInput(socket, tier, bytes));
+  await withStack(options, ({ socket }) => postInput(socket, tier, bytes, after));
   return 0;
 }

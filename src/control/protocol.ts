@@ -13,6 +13,7 @@
  *   POST /tiers/<name>/scale          ?replicas=<n> → ScaleResult (a tier that declares replicas)
  *   POST /tiers/<name>/reload         NDJSON of ReloadMessage: a `step` as each replica's restart ends, then `done`
  *   POST /tiers/<name>/stdin          body: bytes for the tier's stdin (at most 64 KiB; one instance) → StdinResult
+ *                                     ?eof=1: then close its stdin; ?interrupt=1: then SIGINT to its process group
  *   POST /restart                     → RestartAllResult: every running tier, dependents stopped first, started again in dependency order
  *   POST /apply                       ?dryRun=1 → ApplyResult (src/supervisor/apply-plan.ts): the config read again, the plan, what was done
  *   POST /shutdown                    202 {pid, bootId}: the stack begins shutting down

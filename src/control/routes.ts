@@ -182,7 +182,9 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       tierSnapshots(control, tier); // an unknown name: 404, before the answer begins
       return streamReload(control, res, ctx.streams, tier);
     }
-    if (method === 'POST' && action === 'stdin') return writeStdin(control, req, res, tier);
+    if (method === 'POST' && action === 'stdin') {
+      return writeStdin(control, req, res, tier, { eof: parseFlag(url, 'eof'), interrupt: parseFlag(url, 'interrupt') });
+    }
     if (method === 'POST' && (TIER_COMMANDS as readonly string[]).includes(action)) {
       const left = await runTierCommand(control, action as TierCommand, tier);
       return sendJson(res, 200, commandResult(control, tier, left));

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_STDIN_BODY } from '../supervisor/tier-stdin.js';
-import type { SupervisorControl } from '../supervisor/types.js';
+import type { StdinAfter, SupervisorControl } from '../supervisor/types.js';
 import { ApiFailure, sendJson } from './http-util.js';
 import type { StdinResult } from './protocol.js';
 
@@ -31,9 +31,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-export async function writeStdin(control: SupervisorControl, req: IncomingMessage, res: ServerResponse, tier: string): Promise<void> {
+/** The body to the tier's stdin; then `eof=1` closes it, `interrupt=1` sends SIGINT to the tier (tier-stdin.ts). */
+export async function writeStdin(control: SupervisorControl, req: IncomingMessage, res: ServerResponse, tier: string, after: StdinAfter): Promise<void> {
   if (!control.writeStdin) throw new ApiFailure('not-found', 'this stack takes no input for its tiers');
   const body = await readBody(req, MAX_STDIN_BODY);
-  const written = control.writeStdin(tier, body);
+  const written = control.writeStdin(tier, body, after);
   sendJson(res, 200, { ok: true, ...written } satisfies StdinResult);
 }

@@ -103,6 +103,8 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
     command: execArgv(tier.command).map(literal),
     environment: Object.fromEntries(Object.entries(tier.env).map(([key, value]) => [key, literal(value)])),
   };
+  // `docker compose attach <tier>` then types into it, as `land attach` does.
+  if (tier.stdin) entry.stdin_open = true;
   if (secrets !== undefined) entry.env_file = [secrets];
   const check = healthcheck(tier);
   if (check) entry.healthcheck = check;

@@ -39,7 +39,7 @@ import {
 import type { ProbeSpec } from '../config/types.js';
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
-import { dnsName, tierLabels } from './names.js';
+import { dnsName, serviceNames, tierLabels } from './names.js';
 import { cronJob } from './cron-job.js';
 
 type Json = Record<string, unknown>;
@@ -48,6 +48,8 @@ type Json = Record<string, unknown>;
 interface Stack {
   model: ExportModel;
   label: (tier: string) => string;
+  /** The name of the tier's Service (a tier with a `port`). */
+  service: (tier: string) => string;
 }
 
 /** The image the wait-for-dependency init containers run (it has kubectl and sh). */
@@ -80,7 +82,11 @@ export function probeHandler(spec: ProbeSpec, check: readonly Word[] | undefined
  * the tier's Secret; a literal `$(` or `$$` is written with its `$` doubled, as Kubernetes reads them.
  */
 function containerCommand(words: readonly Word[]): string[] {
-  return words.map((word) => (isSecretRef(word) ? `$(${word.secret})` : wordText(word).replace(/\$(?=[$(])/g, '$$$$')));
+  return words.map((word) => {
+    if (!isSecretRef(word)) return wordText(word).replace(/\$(?=[$(])/g, '$$$$');
+    // A `$` just before a reference is doubled too: `$$(KEY)` would be a literal `$(KEY)`.
+    return word.parts.map((part, i) => (typeof part === 'string' ? part.replace(i + 1 < word.parts.length ? /\$(?=[$(]|$)/g : /\$(?=[$(])/g, '$$$$') : `$(${part.secret})`)).join('');
+  });
 }
 
 function labels({ model, label }: Stack, tier: ExportTier): Record<string, string> {
@@ -138,6 +144,8 @@ function container({ model, label }: Stack, tier: ExportTier, image: string, war
   const envFrom: Json[] = [{ configMapRef: { name: dnsName(model.app, label(tier.name), 'env') } }];
   if (Object.keys(tier.secrets).length > 0) envFrom.push({ secretRef: { name: dnsName(model.app, label(tier.name), 'secrets') } });
   const result: Json = { name: label(tier.name), image, workingDir: containerCwd(tier), command: containerCommand(tier.command), envFrom, ...probes(tier, warn) };
+  // `kubectl attach -i` then types into it, as `land attach` does.
+  if (tier.stdin) result.stdin = true;
   if (tier.port !== undefined) result.ports = [{ containerPort: tier.port, protocol: 'TCP' }];
   if (tier.limits) {
     result.resources = { limits: { memory: binarySize(tier.limits.memory, ['Ki', 'Mi', 'Gi']) } };
@@ -183,15 +191,15 @@ function workload(stack: Stack, tier: ExportTier, image: string, warn: (text: st
 }
 
 /**
- * A ClusterIP Service in front of a tier with a `port`, named as the tier (its label), so that another tier reaches
- * it at `http://<tier>:<port>` as on Compose's network; tiers run in pods of their own, where a port is reached
- * through a Service or not at all.
+ * A ClusterIP Service in front of a tier with a `port`, named as the tier (its label; names.ts `serviceNames` for
+ * one that does not start with a letter), so that another tier reaches it at `http://<tier>:<port>` as on Compose's
+ * network; tiers run in pods of their own, where a port is reached through a Service or not at all.
  */
 function service(stack: Stack, tier: ExportTier, port: number): Json {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: stack.label(tier.name), labels: labels(stack, tier) },
+    metadata: { name: stack.service(tier.name), labels: labels(stack, tier) },
     spec: { type: 'ClusterIP', selector: labels(stack, tier), ports: [{ port, targetPort: port, protocol: 'TCP' }] },
   };
 }
@@ -213,11 +221,15 @@ function waitAccess(model: ExportModel): Json[] {
   ];
 }
 
-/** Each tier's label, and the warnings naming tiers that Kubernetes would have merged. */
+/** Each tier's label and Service name, and the warnings naming tiers that Kubernetes would have merged or renamed. */
 function stackOf(model: ExportModel, warnings: ExportWarning[]): Stack {
   const named = tierLabels(model.tiers.map((tier) => tier.name));
   warnings.push(...named.warnings);
-  return { model, label: (tier) => named.labels.get(tier) ?? dnsName(tier) };
+  const label = (tier: string) => named.labels.get(tier) ?? dnsName(tier);
+  const served = model.tiers.flatMap((tier) => (tier.port === undefined ? [] : [{ name: tier.name, label: label(tier.name), port: tier.port }]));
+  const services = serviceNames(served, model.configFile);
+  warnings.push(...services.warnings);
+  return { model, label, service: (tier) => services.names.get(tier) ?? label(tier) };
 }
 
 /** The objects of the export: secrets apart from the rest. */

@@ -84,6 +84,8 @@ export interface ExportTier {
   daemon?: { pidFile?: string };
   /** A scheduled tier's cron expression: a timer, a CronJob, or a warning (schedule.ts beside this file). */
   schedule?: string;
+  /** `stdin: true`: Compose's `stdin_open`, Kubernetes' container `stdin`; systemd and supervisord say how (or not). */
+  stdin?: true;
 }
 
 export interface ExportModel {
@@ -91,6 +93,8 @@ export interface ExportModel {
   version: string;
   profile: string;
   rootDir: string;
+  /** The file the stack was read from (a config or a Procfile): errors about its tiers name it. */
+  configFile: string;
   /** The deployment's identity: LAND_BOOT_ID of every tier, and the trace its first starts join. */
   deployId: string;
   traceId: string;
@@ -197,6 +201,7 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
   if (tier.exitWith) exported.exitWith = true;
   if (tier.daemon) exported.daemon = { ...tier.daemon };
   if (tier.schedule !== undefined) exported.schedule = tier.schedule;
+  if (tier.stdin) exported.stdin = true;
   if (tier.ready !== undefined) exported.ready = tier.ready;
   if (tier.liveness !== undefined) exported.liveness = tier.liveness;
   const readyCheck = checkOf(tier.ready, 'READY', secrets);
@@ -240,6 +245,7 @@ export function buildExportModel(plan: BootPlan, env: Readonly<Record<string, st
     version: plan.config.version,
     profile: plan.profile,
     rootDir: plan.config.rootDir,
+    configFile: plan.config.configFile,
     deployId: deployment.deployId,
     traceId: deployment.traceId,
     tiers,

@@ -6,6 +6,8 @@
  * of the whole, and tiers that fold to one label get a hash of their own name (a warning names them).
  */
 import { createHash } from 'node:crypto';
+import { displayPath } from '../config/display-path.js';
+import { InputError } from '../errors.js';
 import type { ExportWarning } from './model.js';
 
 /** A DNS-1123 label's length, the bound of a Kubernetes name used as a label value or a container's name. */
@@ -76,6 +78,29 @@ export function tierLabels(names: readonly string[]): { labels: Map<string, stri
     });
   }
   return { labels, warnings };
+}
+
+/**
+ * Each Service's name, by tier: its label when that is a DNS-1035 label (it starts with a letter), else
+ * `tier-<label>` (a tier may be named `1web`; a Service may not), with a warning that names the host other tiers
+ * reach it at. Two tiers whose Services would have one name (`1web` beside a tier named `tier-1web`) are refused:
+ * `kubectl apply` would keep the last, and a hash would make a host name no one could guess.
+ */
+export function serviceNames(tiers: ReadonlyArray<{ name: string; label: string; port: number }>, configFile: string): { names: Map<string, string>; warnings: ExportWarning[] } {
+  const names = new Map<string, string>();
+  const byName = new Map<string, string>();
+  const warnings: ExportWarning[] = [];
+  for (const { name, label, port } of tiers) {
+    const service = /^[a-z]/.test(label) ? label : dnsName('tier', label);
+    const other = byName.get(service);
+    if (other !== undefined) {
+      throw new InputError(`${displayPath(configFile)}: tiers ${other} and ${name} would both be the Kubernetes Service "${service}" (a Service name starts with a letter, so a tier whose name does not is exported as tier-<name>): rename one of them`);
+    }
+    byName.set(service, name);
+    names.set(name, service);
+    if (service !== label) warnings.push({ tier: name, text: `Service named "${service}", not "${label}" (a Kubernetes Service name starts with a letter): other tiers reach it at http://${service}:${port}` });
+  }
+  return { names, warnings };
 }
 
 /**

@@ -24,7 +24,7 @@ import { crontabLine } from './schedule.js';
 import { caseSafeStems } from './names.js';
 import { shellWords, type Word } from './secret-words.js';
 import { commandWord, environmentPair, expandedWord, fitsCommand, pathValue, SHELL_NAME, shellAssignment } from './supervisord-syntax.js';
-import { groupWarnings, headerLines, warningComments, type EngineExport, type ExportFile, type ExportModel, type ExportTier, type ExportWarning } from './model.js';
+import { groupWarnings, headerLines, resolveExecutable, warningComments, type EngineExport, type ExportFile, type ExportModel, type ExportTier, type ExportWarning } from './model.js';
 
 /** Where supervisord's Debian package reads program files from. */
 const CONF_DIR = '/etc/supervisor/conf.d';
@@ -49,6 +49,11 @@ function autorestart(tier: ExportTier, warn: (text: string) => void): string[] {
 
 /** What the program section cannot say, as warnings (printed, and comments above the section). */
 function unmapped(model: ExportModel, tier: ExportTier, warn: (text: string) => void): void {
+  // As systemd's export: the host may not be this one, so this is a warning, not a refusal.
+  const file = tier.command[0] as string;
+  if (resolveExecutable(file, tier.cwd, process.env.PATH) === undefined) {
+    warn(`command "${file}" was not found on this machine's PATH: command= names it as is (supervisord looks it up on its own PATH at each start)`);
+  }
   const ending = exitWithWarning('supervisord', model, tier);
   if (ending) warn(ending);
   for (const text of daemonStopWarnings('supervisord', tier)) warn(text);
@@ -61,6 +66,8 @@ function unmapped(model: ExportModel, tier: ExportTier, warn: (text: string) => 
     warn(`backoff ${restart.backoff.initialMs}→${restart.backoff.maxMs} ms and restart budget ${restart.maxRestarts} approximated: supervisord retries a start that fails within startsecs (1 s) up to startretries (${restart.maxRestarts}) times, waiting 1, 2, 3… s, and restarts a program that ran longer at once, every time`);
   }
   if (tier.limits) warn('memory limit not mapped: supervisord has no memory limit');
+  // supervisord keeps every program's stdin a pipe of its own: this is a note, nothing is lost.
+  if (tier.stdin) warn(`stdin: true: supervisord gives every program a stdin; type into it with \`supervisorctl fg ${tier.name}\` (Ctrl-C leaves it), as land attach does`);
 }
 
 /**
@@ -96,7 +103,7 @@ function render(tier: ExportTier, warn: (text: string) => void): Rendered {
     if (typeof word !== 'string' || fitsCommand(word)) return word;
     const key = `LAND_COMMAND_LINE_${(lines += 1)}`;
     sourced[key] = word;
-    return { secret: key, shown: word };
+    return { parts: [{ secret: key }], shown: word };
   });
   return { environment, sourced, command };
 }

@@ -4,14 +4,18 @@
  */
 import { isSecretRef, wordText, type Word } from './secret-words.js';
 
+/** Text of an Exec line's word with `%` and `$` doubled (specifiers, variables). */
+const escapedText = (text: string) => text.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+
 /**
- * One word of an Exec line: bare when safe, else double-quoted; `%` and `$` doubled (specifiers, variables). A
- * secret is `${KEY}`, which systemd replaces with the variable's value (from the EnvironmentFile=) as one word.
+ * One word of an Exec line: bare when safe, else double-quoted; `%` and `$` doubled. A secret is `${KEY}`, which
+ * systemd replaces with the variable's exact value (from the EnvironmentFile=), inside a word or as one.
  */
 export function execWord(word: Word): string {
-  if (isSecretRef(word)) return `\${${word.secret}}`;
-  const escaped = wordText(word).replace(/%/g, '%%').replace(/\$/g, '$$$$');
-  if (/^[A-Za-z0-9_@+=:,./-]+$/.test(escaped)) return escaped;
+  const parts = isSecretRef(word) ? word.parts : [wordText(word)];
+  const escaped = parts.map((part) => (typeof part === 'string' ? escapedText(part) : `\${${part.secret}}`)).join('');
+  const texts = parts.filter((part): part is string => typeof part === 'string');
+  if (escaped !== '' && texts.every((text) => /^[A-Za-z0-9_@+=:,./-]*$/.test(escapedText(text)))) return escaped;
   return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 

@@ -172,6 +172,7 @@ function unitFile(model: SystemdModel, tier: ExportTier, warnings: ExportWarning
     warn(`backoff doubling from ${restart.backoff.initialMs} ms to ${restart.backoff.maxMs} ms: systemd 252 waits RestartSec= every time (RestartSteps= needs systemd 254)`);
   }
   oneShotWarnings(model, tier, warn);
+  if (tier.stdin) warn('stdin: true not mapped: a unit\'s stdin is /dev/null (StandardInput=null), so nothing can type into it; land attach and land send have no counterpart here');
   if (tier.liveness && !tier.oneShot && tier.livenessCheck === undefined) {
     warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: a log line cannot be checked from a timer`);
   }

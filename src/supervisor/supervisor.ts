@@ -33,6 +33,7 @@ import type {
   ReceiverStatus,
   SpawnTracer,
   StackSnapshot,
+  StdinAfter,
   StdinWritten,
   SupervisorControl,
   SupervisorEvent,
@@ -222,8 +223,8 @@ export class Supervisor implements SupervisorControl {
   }
 
   /** POST /tiers/<tier>/stdin: one instance's (a tier with replicas: name one); never waits (tier-stdin.ts). */
-  writeStdin(name: string, bytes: Buffer): StdinWritten {
-    return this.tiers.instance(name).writeStdin(bytes);
+  writeStdin(name: string, bytes: Buffer, after: StdinAfter = {}): StdinWritten {
+    return this.tiers.instance(name).writeStdin(bytes, after);
   }
 
   // Commands on one tier, or one group of replicas, are serialised (command-queue.ts): each check below sees the

@@ -10,7 +10,7 @@ import { signalTree } from './process-tree.js';
 import type { TierStart } from './tier-spawn.js';
 import { TierStop } from './tier-stop.js';
 import { writeTierStdin } from './tier-stdin.js';
-import type { MemoryStatus, StdinWritten } from './types.js';
+import type { MemoryStatus, StdinAfter, StdinWritten } from './types.js';
 
 export type { TierRuntime } from './tier-base.js';
 
@@ -149,8 +149,8 @@ export class TierProcess extends TierStop {
   }
 
   /** `land attach`, `land send`: bytes for the running child's stdin (tier-stdin.ts). */
-  writeStdin(bytes: Buffer): StdinWritten {
-    return writeTierStdin(this.config, this.state, this.life?.input, bytes);
+  writeStdin(bytes: Buffer, after: StdinAfter): StdinWritten {
+    return writeTierStdin(this.config, this.state, this.life, bytes, after);
   }
 
   /** Second Ctrl-C, or land dying: SIGKILL the whole tree now, synchronously. */

@@ -8,7 +8,8 @@
 import type { Writable } from 'node:stream';
 import type { ResolvedTier } from '../config/types.js';
 import { ControlError } from './control-error.js';
-import type { StdinWritten, TierState } from './types.js';
+import type { Life } from './tier-base.js';
+import type { StdinAfter, StdinWritten, TierState } from './types.js';
 
 /** The most one request may carry (the control API refuses a larger body). */
 export const MAX_STDIN_BODY = 64 * 1024;
@@ -43,6 +44,12 @@ export class TierInput {
     return undefined;
   }
 
+  /** The end of input for the child (what it has not read yet still comes first); later writes are refused. */
+  end(): void {
+    this.closedBy ??= 'its stdin was closed (land send --eof); it gets a new one when it starts again';
+    this.pipe.end();
+  }
+
   write(name: string, bytes: Buffer): StdinWritten {
     const closed = this.closed();
     if (closed !== undefined) throw new ControlError('not-running', `${name} takes no more input: ${closed}`);
@@ -69,12 +76,26 @@ function describeFailure(error: NodeJS.ErrnoException): string {
  * Bytes for a tier's stdin, or why not: a tier without the option (named, with the key to set), one not running
  * (its state), one whose child no longer takes input. An empty write only asks whether input would be taken.
  */
-export function writeTierStdin(config: ResolvedTier, state: TierState, input: TierInput | undefined, bytes: Buffer): StdinWritten {
+export function writeTierStdin(config: ResolvedTier, state: TierState, life: Pick<Life, 'input' | 'pid'> | undefined, bytes: Buffer, after: StdinAfter = {}): StdinWritten {
   const { name } = config;
   if (!config.stdin) {
     const key = `tiers.${config.group ?? name}.stdin`;
     throw new ControlError('bad-request', `${name} takes no input (its stdin is /dev/null): set ${key}: true in the config to type into it`);
   }
+  const input = life?.input;
   if (!input) throw new ControlError('not-running', `${name} is not running (${state})`);
-  return input.write(name, bytes);
+  // An interrupt alone needs no open stdin: a tier whose input was closed may still be busy with it.
+  const written = bytes.length === 0 && after.interrupt && !after.eof ? { tier: name, bytes: 0, queued: 0 } : input.write(name, bytes);
+  if (after.eof) input.end();
+  // Ctrl-C in a terminal signals its foreground group: the tier leads its own (spawn-child.ts, detached).
+  if (after.interrupt) signalGroup(life!.pid, 'SIGINT');
+  return written;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone: the tier is ending, which its state says.
+  }
 }

@@ -250,7 +250,7 @@ export interface SupervisorControl {
    */
   reloadTier?(name: string, onStep?: (step: ReloadStep) => void): Promise<{ replicas: boolean; steps: ReloadStep[]; left: StillRunning[]; cut?: string }>;
   /** Bytes for one instance's stdin (a tier with `stdin: true`); absent on a view that cannot write (tier-stdin.ts). */
-  writeStdin?(name: string, bytes: Buffer): StdinWritten;
+  writeStdin?(name: string, bytes: Buffer, after?: StdinAfter): StdinWritten;
   /** Recent lines of a tier's output, oldest first; `cut`: a fragment of a line (which part), its text marked `…`. */
   logs(name: string, limit?: number): Array<{ stream: LogStream; line: string; at: number; cut?: LineCut }>;
   /** The same lines for one reader taking them a line at a time, without a copy (a view kept elsewhere has no such). */
@@ -261,6 +261,15 @@ export interface SupervisorControl {
 }
 
 /** What a write to a tier's stdin did: its bytes are queued for the child, `queued` still wait for it to read them. */
+/**
+ * What follows the bytes, as a terminal would give it: `eof` closes the tier's stdin (its reader sees the end of
+ * input, Ctrl-D's meaning), `interrupt` sends SIGINT to its process group (Ctrl-C's).
+ */
+export interface StdinAfter {
+  eof?: boolean;
+  interrupt?: boolean;
+}
+
 export interface StdinWritten {
   tier: string;
   bytes: number;

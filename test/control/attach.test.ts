@@ -95,12 +95,14 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
           closer: { command: ['sh', '-c', 'exec 0<&-; echo closer up; exec sleep 300'], stdin: true, ready: { log: 'closer up' } },
           once: { command: ['node', ECHO, '--once'], stdin: true, ready: { log: 'ready' }, restart: { policy: 'never' } },
           web: { command: ['node', ECHO], stdin: true, replicas: 2, ready: { log: 'ready' } },
+          ender: { command: ['node', ECHO, '--sigint'], stdin: true, ready: { log: 'ready' } },
+          keys: { command: ['node', ECHO, '--sigint'], stdin: true, ready: { log: 'ready' } },
         },
       },
     });
     const run = land(['up', '--no-tui'], dir);
     runs.push(run);
-    await run.waitFor(/(?=[\s\S]*repl: starting → ready)(?=[\s\S]*deaf: starting → ready)(?=[\s\S]*closer: starting → ready)(?=[\s\S]*once: starting → ready)(?=[\s\S]*web\.2: starting → ready)/);
+    await run.waitFor(/(?=[\s\S]*repl: starting → ready)(?=[\s\S]*deaf: starting → ready)(?=[\s\S]*closer: starting → ready)(?=[\s\S]*once: starting → ready)(?=[\s\S]*web\.2: starting → ready)(?=[\s\S]*ender: starting → ready)(?=[\s\S]*keys: starting → ready)/);
   });
 
   it('attach sends each piped line to the tier and shows its echo, the prompt joined with it; ends with its input', async () => {
@@ -135,6 +137,37 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     await tmux.waitForScreen('interrupted', (text) => text.includes('ATTACH-EXITED 0'), 'Ctrl-C to detach');
     expect(tierOf(await status(dir), 'repl').state).toBe('ready');
     expect(await logsOf(dir, 'repl')).not.toContain('HALF A LI');
+  });
+
+  it('land send --interrupt sends the tier SIGINT; --eof closes its stdin after the text; later writes are refused', async () => {
+    expect(await landDone(['send', 'ender'], dir)).toMatchObject({ code: 2, stderr: 'land: <text>: expected the words to send (or --eof, --interrupt)\n' });
+    expect(await landDone(['send', '--interrupt', 'ender'], dir)).toMatchObject({ code: 0, stderr: '' });
+    await eventually('ender to say interrupted', async () => (await logsOf(dir, 'ender')).includes('interrupted'));
+    expect(await landDone(['send', '--eof', 'ender', 'last'], dir)).toMatchObject({ code: 0, stderr: '' });
+    await eventually('ender to read its end of input', async () => /echo: LAST\n[\s\S]*stdin closed/.test(await logsOf(dir, 'ender')));
+    const after = await landDone(['send', 'ender', 'more'], dir);
+    expect(after.code).toBe(4);
+    expect(after.stderr).toMatch(/^land: ender takes no more input: its stdin was closed \(land send --eof\); it gets a new one when it starts again\n$/);
+    // An interrupt needs no open stdin; the tier runs on.
+    expect(await landDone(['send', '--interrupt', 'ender'], dir)).toMatchObject({ code: 0 });
+    await eventually('a second interrupted', async () => (await logsOf(dir, 'ender')).split('interrupted').length === 3);
+    expect(tierOf(await status(dir), 'ender').state).toBe('ready');
+  });
+
+  it('in a terminal: Ctrl-] then c interrupts the tier, Ctrl-] then d closes its stdin, another letter says the two', async () => {
+    tmux('new-session', '-d', '-s', 'escapes', '-x', '200', '-y', '30', `cd ${dir} && node ${LAND_BIN} attach keys -n 1; echo ATTACH-EXITED $?; sleep 60`);
+    await tmux.waitForScreen('escapes', (text) => text.includes('land: attached to keys'), 'attach to start');
+    tmux('send-keys', '-t', 'escapes', 'C-]', 'x', 'Enter');
+    await tmux.waitForScreen('escapes', (text) => /^land: Ctrl-\] then c, Enter: interrupt it/m.test(text), 'the escapes said');
+    tmux('send-keys', '-t', 'escapes', 'first', 'Enter', 'C-]', 'c', 'Enter');
+    await tmux.waitForScreen('escapes', (text) => /echo: FIRST\n(?:[\s\S]*\n)?interrupted$/m.test(text), 'the line, then the interrupt');
+    tmux('send-keys', '-t', 'escapes', 'C-]', 'd', 'Enter');
+    await tmux.waitForScreen('escapes', (text) => text.includes('stdin closed'), 'the end of input');
+    // Still attached, and the tier runs on; a Ctrl-] line never reaches it as text.
+    tmux('send-keys', '-t', 'escapes', 'C-c');
+    await tmux.waitForScreen('escapes', (text) => text.includes('ATTACH-EXITED 0'), 'Ctrl-C to detach');
+    expect(tierOf(await status(dir), 'keys').state).toBe('ready');
+    expect(await logsOf(dir, 'keys')).not.toMatch(/echo: \x1d|echo: X$/m);
   });
 
   it('attach with its input already ended: the lines go (a last one without its newline gets one), then it ends by itself', async () => {

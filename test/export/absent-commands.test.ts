@@ -1,8 +1,9 @@
 /**
  * `land export` of a stack whose programs are not installed here: the engines run them inside an image (Compose,
- * Kubernetes) or on a host that may not be this one (systemd), so this machine's PATH refuses nothing; systemd's
- * export warns. `land check` and `land up` still refuse the same stack.
+ * Kubernetes) or on a host that may not be this one (systemd, supervisord), so this machine's PATH refuses nothing;
+ * systemd's and supervisord's exports warn. `land check` and `land up` still refuse the same stack.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { landDone, makeProject, removeProjects } from '../helpers/land.js';
@@ -46,6 +47,20 @@ describe('land export: commands not installed on this machine', () => {
     expect(result.stdout + result.stderr).toContain(`stop command "${ABSENT}-stop" was not found on this machine's PATH`);
     const unit = readUnit(join(dir, 'units', 'img-cache.service'));
     expect(unit.Service!.ExecStart![0]).toMatch(new RegExp(`^${ABSENT} `));
+  });
+
+  it('supervisord writes the program and warns of the command it could not find here, as systemd does', async () => {
+    const dir = stack();
+    const result = await landDone(['export', 'supervisord', '--out', join(dir, 'conf')], dir);
+    expect(result.code, result.stderr).toBe(0);
+    const warning = `command "${ABSENT}" was not found on this machine's PATH: command= names it as is`;
+    expect(result.stdout).toContain(`warning: tier cache: ${warning}`);
+    expect(readFileSync(join(dir, 'conf', 'img.conf'), 'utf8')).toContain(`# warning: ${warning}`);
+    // A command found here gets no such warning.
+    const found = makeProject({ config: { app: 'img', tiers: { cache: { command: ['sleep', '60'] } } } });
+    const quiet = await landDone(['export', 'supervisord', '--out', join(found, 'conf')], found);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout + quiet.stderr).not.toContain('not found');
   });
 
   it('land check and land up still refuse the stack, naming the key (exit 2)', async () => {

@@ -15,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { landDone, makeProject, removeProjects } from '../helpers/land.js';
 import { allFiles, composeConfig, execArgv, fileMode, readEnvironmentFile, readKubernetes, readUnit, verifyUnits, type KubeObject } from './helpers.js';
 
-const SECRETS = ['hunter2', 'abc123', 'pw-plain-123', 'bearer-sekrit-999', 'tok-sekrit-777', 'cmdkey-999'];
+const SECRETS = ['hunter2', 'abc123', 'pw-plain-123', 'bearer-sekrit-999', 'tok-sekrit-777', 'cmdkey-999', 'urlpw-555', 'argtok-444'];
+/** An argument that is not a shell script holds two secrets, with `$`, `%` and quotes around them. */
+const URL_ARGS = ['--url=http://u:urlpw-555@h/x?a=$HOME&b=100%', "--token=argtok-444 it's $$"];
 const root = mkdtempSync(join(tmpdir(), 'land-export-command-secrets-'));
 const out = (engine: string) => join(root, engine);
 /** Where the commands under test write their argv, one file each. */
@@ -35,7 +37,7 @@ function run(argv: readonly string[], env: Record<string, string>): Promise<numb
 
 const argvWritten = (name: string) => readFileSync(written(name), 'utf8');
 const clear = () => {
-  for (const name of ['cmd', 'ready', 'stop', 'line', 'basic']) rmSync(written(name), { force: true });
+  for (const name of ['cmd', 'ready', 'stop', 'line', 'basic', 'args']) rmSync(written(name), { force: true });
 };
 
 /** The exported Deployments' containers and Secrets' data, by tier. */
@@ -80,6 +82,7 @@ beforeAll(async () => {
           command: ['curl', '-fsS', '-o', written('basic'), '-u', 'user:hunter2', `http://127.0.0.1:${port}/basic`],
           ready: { exec: ['sh', '-c', `curl -fsS --user user:hunter2 http://127.0.0.1:${port}/basic`] },
         },
+        args: { command: [...record('args'), ...URL_ARGS] },
         far: { command: ['sleep', '100'], ready: { tcp: 5432, host: 'db.internal' }, liveness: { http: 'http://web.internal:8080/health?deep=1' } },
       },
     },
@@ -199,7 +202,7 @@ describe('land export: a secret inside a shell line moves alone; curl -u user:pa
     expect(argvWritten('line')).toBe('ok\n');
     const basic = readUnit(join(dir, 'qapp-basic.service')).Service!;
     const basicEnv = readEnvironmentFile(join(dir, 'qapp-basic.secrets.env'));
-    expect(basicEnv).toEqual({ LAND_COMMAND_SECRET_1: 'user:hunter2', LAND_READY_SECRET_1: 'hunter2' });
+    expect(basicEnv).toEqual({ LAND_COMMAND_SECRET_1: 'hunter2', LAND_READY_SECRET_1: 'hunter2' });
     expect(basic.ExecStartPost![0]).toContain('curl -fsS --user user:');
     expect(await run(execArgv(basic.ExecStart![0]!, basicEnv), {})).toBe(0);
     expect(argvWritten('basic')).toBe('ok');
@@ -234,5 +237,44 @@ describe('land export: a secret inside a shell line moves alone; curl -u user:pa
     expect(await run(expand(container('basic').command, secretOf('basic')), secretOf('basic'))).toBe(0);
     expect(argvWritten('basic')).toBe('ok');
     expect(await run(container('basic').readinessProbe.exec.command, secretOf('basic'))).toBe(0);
+  });
+});
+
+describe('land export: an argument that is not a shell script keeps its words; only its secrets move', () => {
+  const expected = `${URL_ARGS.join('\n')}\n`;
+  const visible = ['--url=http://u:', '@h/x?a=', '--token=', ' it'];
+  /** The tier's secrets: each secret alone, not the argument that holds it. */
+  const alone = { LAND_COMMAND_SECRET_1: 'urlpw-555', LAND_COMMAND_SECRET_2: 'argtok-444' };
+
+  it('systemd: ${KEY} inside the word; the argv is the same', async () => {
+    const line = readUnit(join(out('systemd'), 'qapp-args.service')).Service!.ExecStart![0]!;
+    const env = readEnvironmentFile(join(out('systemd'), 'qapp-args.secrets.env'));
+    expect(env).toEqual(alone);
+    for (const text of visible) expect(line).toContain(text);
+    clear();
+    expect(await run(execArgv(line, env), {})).toBe(0);
+    expect(argvWritten('args')).toBe(expected);
+  });
+
+  it('compose: through sh, the secret quoted inside the word', async () => {
+    const { code, config } = await composeConfig(out('compose'));
+    expect(code).toBe(0);
+    const service = config.services.args!;
+    const { LAND_COMMAND_SECRET_1, LAND_COMMAND_SECRET_2 } = service.environment as Record<string, string>;
+    expect({ LAND_COMMAND_SECRET_1, LAND_COMMAND_SECRET_2 }).toEqual(alone);
+    for (const text of visible) expect(service.command.join(' ')).toContain(text);
+    clear();
+    expect(await run(service.command, service.environment)).toBe(0);
+    expect(argvWritten('args')).toBe(expected);
+  });
+
+  it('kubernetes: $(KEY) inside the word', async () => {
+    const { container, secretOf } = kubernetesExport();
+    expect(secretOf('args')).toEqual(alone);
+    const command = container('args').command as string[];
+    for (const text of visible) expect(command.join(' ')).toContain(text);
+    clear();
+    expect(await run(expand(command, secretOf('args')), {})).toBe(0);
+    expect(argvWritten('args')).toBe(expected);
   });
 });

@@ -60,9 +60,9 @@ describe('land export: daemon and stop.command', () => {
     expect(cache.ExecStartPost![0]).toContain('/dev/tcp/127.0.0.1/6390');
     const web = readUnit(join(out('systemd'), 'kv-web.service')).Service!;
     expect(web.Type).toEqual(['exec']);
-    // The URL holds a ?token=: it is read from the 0600 secrets file (systemd expands ${KEY} as one word).
-    expect(web.ExecStop![0]).toMatch(/^\/\S+\/curl -fsS -X POST \$\{LAND_STOP_SECRET_1\}$/);
-    expect(readFileSync(join(out('systemd'), 'kv-web.secrets.env'), 'utf8')).toContain(`LAND_STOP_SECRET_1="http://127.0.0.1:58081/drain?token=${SECRET}"`);
+    // The URL holds a ?token=: the token alone is read from the 0600 secrets file (systemd expands ${KEY} in a word).
+    expect(web.ExecStop![0]).toMatch(/^\/\S+\/curl -fsS -X POST "http:\/\/127\.0\.0\.1:58081\/drain\?token=\$\{LAND_STOP_SECRET_1\}"$/);
+    expect(readFileSync(join(out('systemd'), 'kv-web.secrets.env'), 'utf8')).toContain(`LAND_STOP_SECRET_1="${SECRET}"`);
     const text = readFileSync(join(out('systemd'), 'kv-cache.service'), 'utf8');
     expect(text).toContain('# daemon: the start is done once the launcher has exited 0');
     expect(text).toMatch(/# warning: stop command mapped to ExecStop=: once it has run, systemd sends KillSignal= \(SIGTERM\)/);
@@ -93,7 +93,7 @@ describe('land export: daemon and stop.command', () => {
     const container = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!.spec.template.spec.containers[0];
     expect(container('kv-cache').lifecycle).toEqual({ preStop: { exec: { command: ['/bin/sh', '-c', 'kill "$(cat /run/cache.pid)"'] } } });
     // SIGINT is for a stop command that fails, in land: the hook is the command, not `kill -INT 1`.
-    expect(container('kv-web').lifecycle).toEqual({ preStop: { exec: { command: ['/bin/sh', '-c', 'exec curl -fsS -X POST "$LAND_STOP_SECRET_1"'] } } });
+    expect(container('kv-web').lifecycle).toEqual({ preStop: { exec: { command: ['/bin/sh', '-c', `exec curl -fsS -X POST 'http://127.0.0.1:58081/drain?token='"\${LAND_STOP_SECRET_1}"`] } } });
     expect(readFileSync(join(out('kubernetes'), 'kv.yaml'), 'utf8')).not.toContain(SECRET);
     const { stdout } = outputs.kubernetes!;
     expect(stdout).toMatch(/warning: tier cache: daemon not mapped: a container runs as long as its main process, so the pod restarts when the launcher exits/);

@@ -132,8 +132,8 @@ export function execArgv(line: string, env: Record<string, string>): string[] {
   const words: string[] = [];
   for (const [, quoted, bare] of line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) {
     const word = quoted !== undefined ? quoted.replace(/\\(["\\])/g, '$1').replace(/\\n/g, '\n') : bare!;
-    const variable = /^\$\{(\w+)\}$/.exec(word);
-    words.push(variable ? env[variable[1]!]! : word.replace(/\$\$/g, '$').replace(/%%/g, '%'));
+    // systemd's `${KEY}` is the variable's exact value, inside a word or as one; `$$` and `%%` are one character.
+    words.push(word.replace(/\$\$|%%|\$\{(\w+)\}/g, (text, key: string | undefined) => (key !== undefined ? env[key]! : text[0]!)));
   }
   return words;
 }

@@ -21,7 +21,7 @@ export const registerLogs: Register = (program, run) => {
 export const registerAttach: Register = (program, run) => {
   const attach = program
     .command('attach')
-    .description("follow a tier's output and send it what you type, a line at a time (a tier with stdin: true); Ctrl-D at a line's start or Ctrl-C detaches, the tier runs on")
+    .description("follow a tier's output and send it what you type, a line at a time (a tier with stdin: true); Ctrl-D at a line's start or Ctrl-C detaches, the tier runs on; Ctrl-] then c (Enter) interrupts the tier, Ctrl-] then d (Enter) closes its stdin")
     .argument('<tier>', 'tier name (a tier with replicas: one replica, e.g. web.2)');
   withConfig(attach)
     .option('-n, --lines <count>', 'recent lines shown first (default 10)')
@@ -31,11 +31,13 @@ export const registerAttach: Register = (program, run) => {
 export const registerSend: Register = (program, run) => {
   const send = program
     .command('send')
-    .description("write a line to a tier's stdin (a tier with stdin: true), for scripts")
+    .description("write a line to a tier's stdin (a tier with stdin: true), for scripts; --eof closes its stdin, --interrupt sends it SIGINT")
     .argument('<tier>', 'tier name (a tier with replicas: one replica, e.g. web.2)')
-    .argument('<text...>', 'the words to send, joined by spaces, then a newline (text starting with - after --)');
+    .argument('[text...]', 'the words to send, joined by spaces, then a newline (text starting with - after --)');
   withConfig(send)
     .option('--no-newline', 'send the text without the newline that ends it')
+    .option('--eof', "then close the tier's stdin: it reads the end of its input (Ctrl-D's meaning); it gets a new stdin when it starts again")
+    .option('--interrupt', 'then send the tier SIGINT, as Ctrl-C in its own terminal would (its process group)')
     .action((tier: string, text: string[], options: SendOptions) => run(async () => (await import('../attach.js')).sendCommand(tier, text, options)));
 };
 
