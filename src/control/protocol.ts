@@ -36,6 +36,7 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   'already-running': 409,
   'not-running': 409,
   gated: 409,
+  'dependency-unmet': 409,
   'shutting-down': 409,
   'stdin-full': 409,
   scheduled: 409,

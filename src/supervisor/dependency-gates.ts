@@ -24,6 +24,31 @@ export function dependenciesMet(tiers: TierSet, tier: TierProcess): boolean {
   );
 }
 
+/**
+ * Whether a dependency holds now, for a start that comes after the boot (a scheduled run, `land start`): `ready`
+ * and `started` ask that it still runs (ready, for `ready`), or has completed (a one-shot that did its job); once
+ * ready and since failed or stopped is not met. The boot's gates (dependenciesMet) keep "was once".
+ */
+function conditionHoldsNow(dep: TierProcess, condition: DependencyCondition): boolean {
+  if (dep.completed) return true;
+  if (condition === 'completed') return false;
+  if (condition === 'ready') return dep.state === 'ready';
+  return dep.running;
+}
+
+/**
+ * The dependencies of `tier` that do not hold now, each said with the state of the instance that fails it
+ * (`db ready: db failed`); empty when all hold.
+ */
+export function unmetNow(tiers: TierSet, tier: TierProcess): string[] {
+  const unmet: string[] = [];
+  for (const [name, condition] of Object.entries(tier.config.dependsOn)) {
+    const failing = tiers.members(name).find((dep) => !conditionHoldsNow(dep, condition));
+    if (failing) unmet.push(`${name} ${condition}: ${failing.name} ${failing.state}`);
+  }
+  return unmet;
+}
+
 /** Why a tier can never start: a dependency settled before it met its condition. */
 export function blockedBy(tiers: TierSet, tier: TierProcess): string | undefined {
   for (const [name, condition] of Object.entries(tier.config.dependsOn)) {
