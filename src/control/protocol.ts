@@ -26,6 +26,12 @@ import type { ControlErrorCode } from '../supervisor/control-error.js';
 import type { NamedStray, StillRunning } from '../supervisor/left-behind.js';
 import type { LineCut, LogStream, ReloadStep, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
 
+/**
+ * The trailer a follow stream of one instance ends with when that instance left the stack (`land apply`, `land scale`):
+ * `<tier> was removed …`. A stream that ends without it ended with the stack.
+ */
+export const END_TRAILER = 'x-land-end';
+
 export const TIER_COMMANDS = ['start', 'stop', 'restart', 'spawn'] as const;
 export type TierCommand = (typeof TIER_COMMANDS)[number];
 

@@ -168,7 +168,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       const format = parseFormat(url);
       const follow = parseFollow(url);
       const selection = tierSelection(control, ctx.records, tier, limit);
-      if (follow) return streamLogs(control, res, ctx.streams, selection, { format, follow: true });
+      if (follow) return streamLogs(control, res, ctx.streams, selection, { format, follow: true, instance: tier });
       return sendLogs(res, selection, format);
     }
     if (method === 'POST' && action === 'scale') {
