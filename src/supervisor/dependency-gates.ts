@@ -17,6 +17,16 @@ export function startReason(plan: BootPlan, tier: TierProcess): string {
   return met.length > 0 ? `dependencies met: ${met.join(', ')}` : 'no dependencies';
 }
 
+/**
+ * A pending tier's reason says what it waits for (`waiting for aa completed`), also after `land apply` or
+ * `land restart --all` requeued it (`why`: what made it pending), not only what made it pending.
+ */
+export function waitingReason(dependsOn: Readonly<Record<string, DependencyCondition>>, why?: string): string {
+  const waits = Object.entries(dependsOn).map(([name, condition]) => `${name} ${condition}`);
+  const waiting = waits.length > 0 ? `waiting for ${waits.join(', ')}` : 'waiting to start';
+  return why === undefined ? waiting : waits.length > 0 ? `${why}; ${waiting}` : why;
+}
+
 /** A dependency with replicas is met when every replica meets it. */
 export function dependenciesMet(tiers: TierSet, tier: TierProcess): boolean {
   return Object.entries(tier.config.dependsOn).every(([name, condition]) =>
