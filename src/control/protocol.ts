@@ -70,6 +70,8 @@ export interface CommandResult {
   tiers: TierSnapshot[];
   /** What this command's own stops gave up on (stop, restart), by tier; absent when nothing was left. */
   left?: StillRunning[];
+  /** `start` of a tier with replicas: the instances that were running already, left as they were (absent: none). */
+  alreadyRunning?: string[];
 }
 
 export interface ScaleResult {
