@@ -97,13 +97,14 @@ describe('land apply and what follows a tier', () => {
 
   it('a tier apply restarts to wait on a dependency says what it waits for', async () => {
     const aa = { command: child('--say', 'aa up'), ready: { log: 'aa up' } };
-    const bb = (dependsOn: Record<string, string>) => ({ command: child('--say', 'bb up'), dependsOn });
-    const dir = makeProject({ config: { tiers: { aa, bb: bb({ aa: 'ready' }) } } });
+    const bb = (dependsOn: Record<string, string>, greeting: string) => ({ command: child('--say', 'bb up'), env: { GREETING: greeting }, dependsOn });
+    const dir = makeProject({ config: { tiers: { aa, bb: bb({ aa: 'ready' }, 'one') } } });
     const run = land(['up', '--no-tui'], dir);
     runs.push(run);
     await waitForTier(dir, 'bb', (tier) => tier.state === 'ready', 'ready');
-    // aa never completes (it runs on): bb waits for good, and its reason says for what.
-    writeConfig(dir, { tiers: { aa, bb: bb({ aa: 'completed' }) } });
+    // A new env restarts bb (a changed dependsOn alone does not); aa never completes (it runs on): bb waits for good,
+    // and its reason says for what.
+    writeConfig(dir, { tiers: { aa, bb: bb({ aa: 'completed' }, 'two') } });
     expect((await landDone(['apply'], dir)).code).toBe(0);
     const waiting = await waitForTier(dir, 'bb', (tier) => tier.state === 'pending', 'pending');
     expect(waiting.reason).toBe('its new definition (land apply); waiting for aa completed');
