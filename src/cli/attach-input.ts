@@ -10,6 +10,8 @@ import type { StdinResult } from '../control/protocol.js';
 import { MAX_STDIN_BODY } from '../supervisor/tier-stdin.js';
 import type { StdinAfter } from '../supervisor/types.js';
 import { asCliError, type Target } from './control-target.js';
+import { EXIT_CONFLICT } from '../control/exit-codes.js';
+import { InputError } from '../errors.js';
 
 /** How long bytes the stack keeps refusing (`stdin-full`) are offered again before attach gives up on them. */
 export const FULL_WAIT_MS = 10_000;
@@ -116,7 +118,7 @@ export class InputSender {
           await sleep(delay);
           continue;
         }
-        const refused = asCliError(error, target) as Error;
+        const refused = asRefusal(error, target);
         this.queue.length = 0;
         this.waiting = 0;
         if (this.options.onRefused(refused) === 'fail') this.failure = refused;
@@ -124,6 +126,16 @@ export class InputSender {
       }
     }
   }
+}
+
+/**
+ * A refusal of input already under way, as a CLI error. The tier took input when attach began (its first, empty
+ * write asked), so "takes no input" now means `land apply` turned its `stdin` off meanwhile: no longer taking input
+ * is a conflict (exit 4, as a tier that closed its stdin), not the bad input of naming such a tier (exit 2).
+ */
+function asRefusal(error: unknown, target: Target): Error {
+  if (error instanceof ApiError && error.code === 'bad-request') return new InputError(`${error.message} (it took input when attach began)`, EXIT_CONFLICT);
+  return asCliError(error, target) as Error;
 }
 
 /**

@@ -6,7 +6,7 @@
  * output has been quiet for QUIET_MS, DRAIN_MS at most. `land send <tier> <text…>`: one write, for scripts.
  */
 import type { StreamEnd } from '../control/client.js';
-import { EXIT_STREAM_LOST } from '../control/exit-codes.js';
+import { EXIT_CONFLICT, EXIT_STREAM_LOST } from '../control/exit-codes.js';
 import type { LogLine } from '../control/protocol.js';
 import { InputError, oneLine } from '../errors.js';
 import { lineCount } from '../logs/line-count.js';
@@ -117,7 +117,7 @@ async function follow(tier: string, limit: number, stack: { options: AttachOptio
       refused.then((error) => ({ refused: error })),
     ]);
     if ('refused' in outcome) throw outcome.refused;
-    if ('end' in outcome) return streamEnded(tier, outcome.end);
+    if ('end' in outcome) return streamEnded(tier, outcome.end, stream.endedBecause());
     if ('input' in outcome) {
       // What was typed or read before the end goes first (in a terminal a refusal is said, not thrown).
       await Promise.race([sender.idle(), refused.then((error) => Promise.reject(error))]);
@@ -130,8 +130,15 @@ async function follow(tier: string, limit: number, stack: { options: AttachOptio
   }
 }
 
-/** The follow stream ended before the user detached: the stack stopped (0), or land died (EXIT_STREAM_LOST). */
-function streamEnded(tier: string, end: StreamEnd): number {
+/**
+ * The follow stream ended before the user detached: the stack stopped (0), the tier was removed (`land apply`,
+ * `land scale`: EXIT_CONFLICT, as a replica removed while a command waited), or land died (EXIT_STREAM_LOST).
+ */
+function streamEnded(tier: string, end: StreamEnd, removed: string | undefined): number {
+  if (end === 'ended' && removed !== undefined) {
+    process.stderr.write(`land: ${removed}; detached from ${tier}\n`);
+    return EXIT_CONFLICT;
+  }
   if (end !== 'lost') {
     process.stderr.write(`land: the stack stopped; detached from ${tier}\n`);
     return 0;

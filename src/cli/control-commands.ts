@@ -24,7 +24,11 @@ function describeInstances(tiers: CommandResult['tiers']): string {
 
 export async function startCommand(tier: string, options: TargetOptions): Promise<number> {
   const result = await withStack(options, ({ socket }) => requestJson<CommandResult>(socket, 'POST', tierPath(tier, 'start')));
-  process.stdout.write(`land: started ${describeInstances(result.tiers)}\n`);
+  const running = new Set(result.alreadyRunning);
+  const started = result.tiers.filter((instance) => !running.has(instance.name));
+  const already = result.tiers.filter((instance) => running.has(instance.name));
+  const tail = already.length > 0 ? `; already running: ${describeInstances(already)}` : '';
+  process.stdout.write(`land: started ${describeInstances(started)}${tail}\n`);
   return 0;
 }
 
@@ -60,8 +64,9 @@ export async function restartCommand(tier: string | undefined, options: TargetOp
   if (options.all) return restartAll(options);
   if (tier === undefined) throw new InputError('restart: expected a tier name, or --all for every running tier');
   const result = await withStack(options, ({ socket }) => requestJson<CommandResult>(socket, 'POST', tierPath(tier, 'restart')));
-  const { pid, restarts } = result.tier;
-  process.stdout.write(`land: restarted ${tier}${pid !== undefined ? ` (pid ${pid}, restart ${restarts})` : ''}\n`);
+  // Every instance restarted (a tier with replicas: each of them), with its new pid.
+  const said = result.tiers.map(({ name, pid, restarts }) => `${name}${pid !== undefined ? ` (pid ${pid}, restart ${restarts})` : ''}`);
+  process.stdout.write(`land: restarted ${said.join(', ')}\n`);
   return sayLeftBehind(result.left);
 }
 

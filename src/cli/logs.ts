@@ -179,6 +179,11 @@ async function printStream(
   const end = await stream.done;
   process.off('SIGINT', detach);
   process.off('SIGTERM', detach);
+  const removed = stream.endedBecause();
+  if (end === 'ended' && removed !== undefined) {
+    process.stderr.write(`land: ${removed}; stopped following it\n`);
+    return EXIT_CONFLICT;
+  }
   if (end !== 'lost') return 0;
   const what = how.follow ? `the log stream of ${how.what} was cut off before the stack stopped` : `the logs of ${how.what} were cut off before their end`;
   process.stderr.write(`land: ${what} (land died, or this reader stayed behind too long)\n`);

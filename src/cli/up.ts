@@ -1,7 +1,9 @@
 /** `land up`: boot the stack under a profile, show it, and bring it down on Ctrl-C / SIGTERM / SIGHUP / quit. */
 import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { refuseIfLive } from '../control/listen.js';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { displayPath } from '../config/display-path.js';
 import { locateStack, type StackFile } from '../config/locate.js';
 import { ensureSocketDir, socketPath } from '../control/paths.js';
 import { checkWritableFolder } from '../control/private-dir.js';
@@ -92,6 +94,22 @@ async function readBootPlan(options: UpOptions, stack: StackFile, shellEnv?: Rec
   return plan;
 }
 
+/**
+ * `land apply`: the same file, profile, tiers asked for and environment as this boot (src/supervisor/apply.ts). The
+ * profile is the one the stack runs, named: not the one the profile files would choose now (with the default's file
+ * gone, the files chose `default`, gates and all). Its file gone is refused, nothing changed; a boot with no profile
+ * file at all (none existed) reads as it did.
+ */
+function rereadOf(plan: BootPlan, options: UpOptions, stack: StackFile): () => Promise<BootPlan> {
+  return async () => {
+    if (plan.profileFile === '') return readBootPlan(options, stack, plan.shellEnv);
+    if (!existsSync(plan.profileFile)) {
+      throw new InputError(`profile ${plan.profile}: ${displayPath(plan.profileFile)} is gone, and this stack runs with it: put it back, or \`land down\` and \`land up --profile <name>\``);
+    }
+    return readBootPlan({ ...options, profile: plan.profile }, stack, plan.shellEnv);
+  };
+}
+
 /** `--background` returns once the stack is up, so nothing would be left to end with a tier's code. */
 function refuseBackgroundMisuse(options: UpOptions): void {
   if (options.inBackground !== undefined) {
@@ -129,9 +147,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const bootId = await claimFolder(rootDir, options);
   try {
     const plan = await readBootPlan(options, stack);
-    // `land apply`: the same file, profile, tiers asked for and environment as this boot (src/supervisor/apply.ts).
-    const reread = () => readBootPlan(options, stack, plan.shellEnv);
-    return await bootClaimed(plan, options, bootId, reread);
+    return await bootClaimed(plan, options, bootId, rereadOf(plan, options, stack));
   } finally {
     // Only this land's own claim: a background land that took it over, or a stack that ran, is not touched.
     removePidRecord(rootDir);

@@ -41,6 +41,11 @@ const SECRET_NAME = /(?:key|token|secret|passw|pwd|auth|credential|session|signa
  */
 /** `scheme://userinfo@`: userinfo without `/`, `@` or spaces. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/@?#]{1,512})@/gi;
+/**
+ * A URL with a password that a path's normalising made `scheme:/user:password@` (a `cwd` of `https://u:pw@x`,
+ * resolved as a path, is quoted as `/…/https:/u:pw@x`): one slash, so URL_USERINFO misses it. Only with a password.
+ */
+const COLLAPSED_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/)([^\s/@?#:]{1,512}:[^\s/@?#]{1,512})@/gi;
 /** `name=value` in a query string (`?`, `&`, `;`) or a long option (`--name=value`): the name ends group 1. */
 const NAMED_VALUE = /((?:[?&;]|(?:^|\s)--)[\w.-]{1,64}=)([^\s&;,"')#]+)/g;
 /** `--name value` inside one text (a shell string `app --token abc`): the option and its spaces end group 1. */
@@ -144,7 +149,7 @@ export function redactText(text: string): string {
   for (const value of longestFirst) {
     if (result.includes(value)) result = result.split(value).join(MASK);
   }
-  result = result.replace(URL_USERINFO, maskUserinfo).replace(JSON_SOURCE, `$1"${MASK}"`);
+  result = result.replace(URL_USERINFO, maskUserinfo).replace(COLLAPSED_USERINFO, maskUserinfo).replace(JSON_SOURCE, `$1"${MASK}"`);
   result = result.replace(NAMED_VALUE, (match, head: string, value: string) =>
     SECRET_NAME.test(head.slice(0, -1)) && value !== MASK ? `${head}${MASK}` : match,
   );

@@ -3,6 +3,7 @@
  * checked when the config loads, and what it cannot go with. The runs themselves: src/supervisor/schedule.ts.
  */
 import { croner } from './croner.js';
+import { looksSecret } from './secrets.js';
 import * as z from 'zod/mini';
 
 export const SCHEDULE_EXAMPLE = "'*/5 * * * *'";
@@ -16,8 +17,17 @@ export function scheduleProblem(expression: string): string | undefined {
     cron.stop();
     return next === null ? 'it never matches a time to come' : undefined;
   } catch (error) {
-    return String(error instanceof Error ? error.message : error).replace(/^CronPattern: /, '');
+    return withoutSecrets(String(error instanceof Error ? error.message : error).replace(/^CronPattern: /, ''), expression);
   }
+}
+
+/**
+ * croner's reason quotes the expression, or one of its fields: one that may be a secret is left out (`…`), as the
+ * config's message leaves the value out (`got (hidden: it may be a secret)`).
+ */
+function withoutSecrets(reason: string, expression: string): string {
+  const hidden = [expression, ...expression.split(/\s+/)].filter((part) => part !== '' && looksSecret(part));
+  return hidden.reduce((text, part) => text.split(part).join('…'), reason);
 }
 
 /** The `schedule` key: a cron expression croner accepts, that matches some time to come. */

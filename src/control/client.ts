@@ -1,7 +1,7 @@
 /** The control API's client side: JSON requests and line streams over the stack's Unix socket. */
 import { request, type IncomingMessage } from 'node:http';
 import { oneLine } from '../errors.js';
-import type { ApiErrorBody, ApiErrorCode } from './protocol.js';
+import { END_TRAILER, type ApiErrorBody, type ApiErrorCode } from './protocol.js';
 
 /**
  * Nothing answers on the socket: no stack runs in this project (or the one that did has died). `wentAway`: it took
@@ -121,6 +121,8 @@ export type StreamEnd = 'ended' | 'closed' | 'lost';
 export interface LineStream {
   /** Resolves when the server ends the stream, the connection drops, or close() is called. */
   done: Promise<StreamEnd>;
+  /** Once done: why the server ended it, when it said (protocol.ts END_TRAILER: the instance followed was removed). */
+  endedBecause(): string | undefined;
   close(): void;
   /** Stop reading (the server then holds back: back-pressure) until resume(). */
   pause(): void;
@@ -158,6 +160,10 @@ export async function streamLines(socketPath: string, path: string, onLine: (lin
   );
   return {
     done,
+    endedBecause: () => {
+      const said = res.complete ? res.trailers[END_TRAILER] : undefined;
+      return said === undefined || said === '' ? undefined : said;
+    },
     close: () => {
       closedHere = true;
       res.destroy();

@@ -11,7 +11,7 @@ import { fullFragmentText } from '../supervisor/fragments.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { allLines, type LineSource } from './line-sources.js';
 import type { LogSelection } from './log-selection.js';
-import type { LogLine } from './protocol.js';
+import { END_TRAILER, type LogLine } from './protocol.js';
 import { isShutdownEnd, MAX_UNREAD_BYTES, openStream, type StreamSet } from './streams.js';
 
 /** The recent lines go out in pieces of about this size, each once the client has taken most of the last. */
@@ -49,9 +49,9 @@ export function streamLogs(
   res: ServerResponse,
   streams: StreamSet,
   selection: LogSelection,
-  options: { format: LogFormat; follow: boolean },
+  options: { format: LogFormat; follow: boolean; instance?: string },
 ): void {
-  const { format, follow } = options;
+  const { format, follow, instance } = options;
   const owed = new Owed(selection.recent, format);
   let waiting = false;
   let endWhenSent = !follow;
@@ -69,6 +69,11 @@ export function streamLogs(
           const cut = event.cut ? { cut: event.cut } : {};
           send(lines.map((line) => formatLine(format, { tier: event.tier, stream: event.stream, line, at: event.at, ...cut })).join(''));
         } else if (isShutdownEnd(event)) finishOwed();
+        else if (event.type === 'removed' && event.tier === instance) {
+          // One instance's follower: its lines will not come again. What is owed goes, then the end says why.
+          res.addTrailers({ [END_TRAILER]: `${event.tier} was ${event.reason}` });
+          finishOwed();
+        }
       })
     : undefined;
   const records = follow ? selection.records : undefined;
@@ -96,6 +101,7 @@ export function streamLogs(
     onClose: finishOwed,
     tooCostly: () => owed.pinnedBytes() > MAX_PINNED_BYTES,
     unread: () => res.writableLength + owed.bytes(),
+    ...(instance === undefined ? {} : { trailer: END_TRAILER }),
   });
   function flush(): void {
     waiting = false;

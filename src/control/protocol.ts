@@ -27,6 +27,12 @@ import type { ControlErrorCode } from '../supervisor/control-error.js';
 import type { NamedStray, StillRunning } from '../supervisor/left-behind.js';
 import type { LineCut, LogStream, ReloadStep, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
 
+/**
+ * The trailer a follow stream of one instance ends with when that instance left the stack (`land apply`, `land scale`):
+ * `<tier> was removed …`. A stream that ends without it ended with the stack.
+ */
+export const END_TRAILER = 'x-land-end';
+
 export const TIER_COMMANDS = ['start', 'stop', 'restart', 'spawn'] as const;
 export type TierCommand = (typeof TIER_COMMANDS)[number];
 
@@ -37,6 +43,7 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   'already-running': 409,
   'not-running': 409,
   gated: 409,
+  'dependency-unmet': 409,
   'shutting-down': 409,
   'stdin-full': 409,
   scheduled: 409,
@@ -64,6 +71,8 @@ export interface CommandResult {
   tiers: TierSnapshot[];
   /** What this command's own stops gave up on (stop, restart), by tier; absent when nothing was left. */
   left?: StillRunning[];
+  /** `start` of a tier with replicas: the instances that were running already, left as they were (absent: none). */
+  alreadyRunning?: string[];
 }
 
 export interface ScaleResult {

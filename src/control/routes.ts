@@ -63,6 +63,11 @@ function tierSnapshots(control: SupervisorControl, name: string) {
   return tiers;
 }
 
+/** The instances of `name` that run now (an unknown name: none; the command says so). */
+function runningInstances(control: SupervisorControl, name: string): string[] {
+  return control.snapshot().tiers.filter((tier) => (tier.name === name || tier.group === name) && tier.pid !== undefined).map((tier) => tier.name);
+}
+
 /** The answer to a tier command: the instance named (a tier with replicas: its first) and every one addressed. */
 export function commandResult(control: SupervisorControl, name: string, left: StillRunning[] | void = []): CommandResult {
   const tiers = tierSnapshots(control, name);
@@ -168,7 +173,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       const format = parseFormat(url);
       const follow = parseFollow(url);
       const selection = tierSelection(control, ctx.records, tier, limit);
-      if (follow) return streamLogs(control, res, ctx.streams, selection, { format, follow: true });
+      if (follow) return streamLogs(control, res, ctx.streams, selection, { format, follow: true, instance: tier });
       return sendLogs(res, selection, format);
     }
     if (method === 'POST' && action === 'scale') {
@@ -186,8 +191,11 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       return writeStdin(control, req, res, tier, { eof: parseFlag(url, 'eof'), interrupt: parseFlag(url, 'interrupt') });
     }
     if (method === 'POST' && (TIER_COMMANDS as readonly string[]).includes(action)) {
+      // A start of a tier with replicas some of which run: those are left as they are, and the answer says which.
+      const running = action === 'start' ? runningInstances(control, tier) : [];
       const left = await runTierCommand(control, action as TierCommand, tier);
-      return sendJson(res, 200, commandResult(control, tier, left));
+      const result = commandResult(control, tier, left);
+      return sendJson(res, 200, running.length > 0 ? { ...result, alreadyRunning: running } : result);
     }
   }
   sendError(res, 'not-found', `no such endpoint: ${method} ${url.pathname}`);

@@ -5,6 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { answerClientErrors } from './client-error.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { hasBearer, newToken } from './auth.js';
 import { listenOnSocket } from './listen.js';
@@ -64,6 +65,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const shutdownWatch = new ShutdownWatch(control);
   const ctx: RouteContext = { control, metrics: createMetrics(control), streams, shutdownWatch, identity: { pid, bootId }, records: options.receiver?.logs };
   const local = createServer(createRequestListener({ ...ctx, dashboardUrl: options.dashboardUrl }));
+  answerClientErrors(local);
 
   const connections = new Connections();
   connections.track(local);
@@ -73,6 +75,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   if (options.port !== undefined) {
     const token = newToken();
     const remote = createServer(createRequestListener({ ...ctx, overTcp: true }, (req) => hasBearer(req, token)));
+    answerClientErrors(remote);
     connections.track(remote);
     try {
       tcp = { port: await listenTcp(remote, options.port), token };

@@ -65,11 +65,13 @@ interface StreamOptions {
    * stream holds back for it (MAX_UNREAD_BYTES is its own to check: its recent lines are not a copy).
    */
   unread?: () => number;
+  /** A trailer the stream may end with (declared in the head, as HTTP asks): why it ended, when not the stack's end. */
+  trailer?: string;
 }
 
 /** Starts a streaming answer. */
 export function openStream(res: ServerResponse, streams: StreamSet, contentType: string, options: StreamOptions): Stream {
-  res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+  res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store', ...(options.trailer ? { trailer: options.trailer } : {}) });
   res.flushHeaders();
   let ended = false;
   const cutOff = () => {

@@ -34,7 +34,7 @@ import { withBootSpan } from './boot-span.js';
 import { UsageSeries } from './usage-series.js';
 import { LOG_PAGE_MAX, type LogPage, type TelemetryView } from './wire.js';
 import { unknownTiers } from '../logs/selection.js';
-import { whole } from './params.js';
+import { single, whole } from './params.js';
 import { traceParam, traceQuery } from './trace-search.js';
 import { recordQuery } from './log-records.js';
 
@@ -51,11 +51,11 @@ export interface DashboardApp {
  * whole ring at once would hold land's event loop (the children's pipes) for as long as it takes.
  */
 function logPage(ring: LogRing, params: URLSearchParams): LogPage {
-  const since = params.get('since');
-  const before = params.get('before');
+  const since = single(params, 'since');
+  const before = single(params, 'before');
   if (since !== null && before !== null) throw new ApiFailure('bad-request', 'since, before: give one of them, not both');
-  const limit = Math.min(LOG_PAGE_MAX, whole(params.get('limit'), 'limit', LOG_PAGE_MAX, 1));
-  const updatedAfter = params.get('updatedAfter');
+  const limit = Math.min(LOG_PAGE_MAX, whole(single(params, 'limit'), 'limit', LOG_PAGE_MAX, 1));
+  const updatedAfter = single(params, 'updatedAfter');
   if (updatedAfter !== null && since === null) throw new ApiFailure('bad-request', 'updatedAfter: only with since');
   const lines = since !== null ? ring.since(whole(since, 'since', 0), limit) : ring.before(whole(before, 'before', ring.next), limit);
   const page: LogPage = { next: ring.next, oldest: ring.oldest, lines, revision: ring.revision };
@@ -82,7 +82,7 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     if (key === 'GET /api/logs') return sendJson(res, 200, logPage(ring, url.searchParams));
     if (key === 'GET /api/logs/history') {
       const { searchParams } = url;
-      return streamHistory(ring, res, whole(searchParams.get('before'), 'before', ring.next), whole(searchParams.get('limit'), 'limit', Infinity, 1));
+      return streamHistory(ring, res, whole(single(searchParams, 'before'), 'before', ring.next), whole(single(searchParams, 'limit'), 'limit', Infinity, 1));
     }
     if (key === 'GET /api/log-records') return sendJson(res, 200, sources.logRecords(recordQuery(url.searchParams)));
     if (parts[1] === 'log-records' && parts.length === 3 && method === 'GET') {

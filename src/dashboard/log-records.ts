@@ -7,7 +7,7 @@
  */
 import { ApiFailure } from '../control/http-util.js';
 import { maskedPairs } from './mask.js';
-import { text, whole } from './params.js';
+import { text, single, whole } from './params.js';
 import { LOG_RECORDS_MAX, type LogRecordDetail, type LogRecordList, type LogRecordQuery, type LogRecordView } from './wire.js';
 
 /** Severity names, lowest first; each covers four numbers of OTLP's 1–24. */
@@ -54,15 +54,15 @@ function attributePair(pair: string): [string, string] {
 
 /** `/api/log-records?…`, checked: a bad parameter is a 400 naming it and what was expected. */
 export function recordQuery(params: URLSearchParams): LogRecordQuery {
-  const severity = params.get('severity') ?? '';
+  const severity = single(params, 'severity') ?? '';
   const rank = SEVERITIES.indexOf(severity.toUpperCase() as (typeof SEVERITIES)[number]);
   if (severity !== '' && rank < 0) throw new ApiFailure('bad-request', `severity: expected one of ${SEVERITIES.join(', ')}, got "${severity.slice(0, 60)}"`);
   return {
     tiers: values(params, 'tier', 200).filter((tier) => tier !== ''),
     minSeverity: rank < 0 ? 0 : rank * 4 + 1,
-    text: text(params.get('q'), 'q', 200).trim().toLowerCase(),
+    text: text(single(params, 'q'), 'q', 200).trim().toLowerCase(),
     attributes: values(params, 'attr', 400).map(attributePair),
-    limit: Math.min(LOG_RECORDS_MAX, whole(params.get('limit'), 'limit', LOG_RECORDS_MAX, 1)),
+    limit: Math.min(LOG_RECORDS_MAX, whole(single(params, 'limit'), 'limit', LOG_RECORDS_MAX, 1)),
   };
 }
 

@@ -1,6 +1,13 @@
 /** Query parameters of the dashboard's API, checked: a bad one is a 400 naming the parameter and what was expected. */
 import { ApiFailure } from '../control/http-util.js';
 
+/** A parameter given at most once (`limit=5&limit=6` is refused, as the control API refuses it, not read as its first). */
+export function single(params: URLSearchParams, name: string): string | null {
+  const values = params.getAll(name);
+  if (values.length > 1) throw new ApiFailure('bad-request', `${name}: given ${values.length} times, expected once`);
+  return values[0] ?? null;
+}
+
 export function whole(value: string | null, name: string, fallback: number, least = 0): number {
   if (value === null) return fallback;
   const n = Number(value);

@@ -8,6 +8,7 @@
  * GET/HEAD) that does not come from this origin → 403.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { answerClientErrors } from '../control/client-error.js';
 import { requestUrl, type RequestTarget } from '../control/http-util.js';
 import { oneLine } from '../errors.js';
 import { DashboardAuth } from './auth.js';
@@ -79,6 +80,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   };
 
   const server = createServer(handle);
+  answerClientErrors(server);
   // A browser keeps connections open: they must not keep land alive.
   server.keepAliveTimeout = 5000;
   const port = await listen(server, options.port);

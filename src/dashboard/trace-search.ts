@@ -4,28 +4,28 @@
  * errors, newest first, `limit` of them after the newest `offset` (paging).
  */
 import { ApiFailure } from '../control/http-util.js';
-import { flag, text, whole } from './params.js';
+import { flag, text, single, whole } from './params.js';
 import { TRACE_LIST_MAX, type TraceQuery } from './wire.js';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /** `/api/traces?tier=&name=&minMs=&errors=&limit=&offset=`, checked (absent: no filter; limit: TRACE_LIST_MAX at most). */
 export function traceQuery(params: URLSearchParams): TraceQuery {
-  const tier = text(params.get('tier'), 'tier', 200);
-  const name = text(params.get('name'), 'name', 200).trim().toLowerCase();
+  const tier = text(single(params, 'tier'), 'tier', 200);
+  const name = text(single(params, 'name'), 'name', 200).trim().toLowerCase();
   return {
     ...(tier ? { tier } : {}),
     ...(name ? { name } : {}),
-    minMs: whole(params.get('minMs'), 'minMs', 0),
-    errors: flag(params.get('errors'), 'errors'),
-    limit: Math.min(TRACE_LIST_MAX, whole(params.get('limit'), 'limit', TRACE_LIST_MAX, 1)),
-    offset: whole(params.get('offset'), 'offset', 0),
+    minMs: whole(single(params, 'minMs'), 'minMs', 0),
+    errors: flag(single(params, 'errors'), 'errors'),
+    limit: Math.min(TRACE_LIST_MAX, whole(single(params, 'limit'), 'limit', TRACE_LIST_MAX, 1)),
+    offset: whole(single(params, 'offset'), 'offset', 0),
   };
 }
 
 /** `/api/spans?trace=<id>`: a trace id as OTLP gives it (32 lowercase hex digits), or null for every span. */
 export function traceParam(params: URLSearchParams): string | null {
-  const trace = params.get('trace');
+  const trace = single(params, 'trace');
   if (trace !== null && !TRACE_ID.test(trace)) throw new ApiFailure('bad-request', `trace: expected a trace id of 32 lowercase hex digits, got "${trace.slice(0, 60)}"`);
   return trace;
 }

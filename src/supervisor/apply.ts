@@ -21,6 +21,7 @@ import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError, oneLine } from '../errors.js';
 import { diffStack, publicStep, type ApplyResult, type TierChange } from './apply-plan.js';
 import { ControlError } from './control-error.js';
+import { waitingReason } from './dependency-gates.js';
 import { ofTier, type Leftovers, type StillRunning } from './left-behind.js';
 import { groupOf, instancesOf, replicaConfig } from './replicas.js';
 import { restartEvery } from './restart-all.js';
@@ -88,7 +89,7 @@ async function act(ctx: ApplyContext, next: BootPlan, steps: TierChange[]): Prom
     const step = stepOf(tier);
     if (step.change !== 'removed' && !step.replace) continue;
     const reason = step.change === 'removed' ? `removed from the config (${APPLIED})` : `replaced: ${step.what.join(', ')} (${APPLIED})`;
-    left.push(...(await ctx.queued(tier.name, 'apply', () => removeInstance(ctx, tier, reason))));
+    left.push(...(await ctx.queued(tier.name, 'apply', () => removeInstance(ctx, tier, reason, step.change !== 'removed'))));
   }
   // 2. What the profile gates off now.
   const gatedOff = ctx.tiers.all().filter((tier) => stepOf(tier).gateOff && (tier.running || tier.state === 'backoff'));
@@ -138,7 +139,7 @@ function redefine(ctx: ApplyContext, next: BootPlan, steps: readonly TierChange[
         ctx.tiers.add(tier);
         // A scheduled tier waits for its first time: made `scheduled` before a state event could start it as pending.
         if (instance.schedule !== undefined) ctx.schedules.sync(why);
-        else if (step.gatedBy === undefined) tier.setState('pending', why);
+        else if (step.gatedBy === undefined) tier.setState('pending', waitingReason(instance.dependsOn, why));
       }
       continue;
     }

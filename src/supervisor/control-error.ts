@@ -4,6 +4,8 @@ export type ControlErrorCode =
   | 'already-running'
   | 'not-running'
   | 'gated'
+  /** `land start` of a tier a dependency of which does not hold now (dependency-gates.ts unmetNow). */
+  | 'dependency-unmet'
   | 'shutting-down'
   | 'bad-request'
   | 'stdin-full'

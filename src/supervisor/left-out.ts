@@ -7,6 +7,7 @@
  */
 import { NOT_REQUESTED } from '../cli/only.js';
 import { ControlError } from './control-error.js';
+import { unmetNow } from './dependency-gates.js';
 import { groupOf } from './replicas.js';
 import type { TierProcess } from './tier-process.js';
 import type { TierSet } from './tier-set.js';
@@ -64,4 +65,17 @@ export function startLeftOut(tiers: TierSet, named: TierProcess[], schedule: () 
   bringIn(tiers, named);
   schedule();
   return true;
+}
+
+/**
+ * `land start` (and `land restart` of a tier not running) of a tier a dependency of which does not hold now (it
+ * failed or was stopped since it was ready): refused, naming the dependency and its state, as the boot would not
+ * start it either. Not started in its place: it failed, and starting it again is a decision (`land start <dep>`);
+ * `land spawn` starts the tier anyway.
+ */
+export function refuseUnmet(tiers: TierSet, name: string, idle: TierProcess[]): void {
+  const unmet = [...new Set(idle.flatMap((tier) => unmetNow(tiers, tier)))];
+  if (unmet.length === 0) return;
+  const first = unmet[0]!.split(' ')[0]!;
+  throw new ControlError('dependency-unmet', `${name} needs ${unmet.join(', ')}; \`land start ${first}\` first, or \`land spawn ${name}\` starts it anyway`);
 }

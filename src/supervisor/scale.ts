@@ -50,9 +50,16 @@ function checkRequest(tiers: TierSet, group: string, count: number): TierProcess
  * An instance leaves the stack (`land scale` removes a replica, `land apply` a tier): stopped, never started again,
  * forgotten; what its stops gave up on is kept for the shutdown to name. Resolves with what this stop left.
  */
-export async function removeInstance(ctx: Pick<ScaleContext, 'tiers' | 'keepLeft' | 'keepStrays'>, tier: TierProcess, reason: string): Promise<StillRunning[]> {
+export async function removeInstance(
+  ctx: Pick<ScaleContext, 'tiers' | 'keepLeft' | 'keepStrays' | 'emit'>,
+  tier: TierProcess,
+  reason: string,
+  /** Made again under its name (`land apply` replaces it): who follows its lines goes on with the new one. */
+  madeAgain = false,
+): Promise<StillRunning[]> {
   const stopLeft = await tier.remove(reason);
   ctx.tiers.remove(tier);
+  if (!madeAgain) ctx.emit({ type: 'removed', tier: tier.name, reason, at: Date.now() });
   if (tier.left.running().pids.length > 0) ctx.keepLeft(tier.name, tier.left);
   if (tier.knownStrays.length > 0) ctx.keepStrays(tier.name, tier.knownStrays);
   await tier.closeLog();

@@ -2,14 +2,15 @@
  * Scheduled tiers (`schedule: '0 3 * * *'`): a job land runs at each time its cron expression matches, while the
  * stack runs. Between runs the tier is `scheduled`; a run is a life like any other (spawned, logged, stopped by a
  * shutdown). A time that comes while the last run still goes is skipped, and said: never two runs at once. A run
- * also waits for the tier's dependencies: at a time they are not met, it is skipped. A run's end, even a failure,
+ * also waits for the tier's dependencies: at a time they do not hold (now: a dependency ready once and failed since
+ * does not), it is skipped. A run's end, even a failure,
  * goes back to `scheduled` (tier-stop.ts afterExit): no restart policy re-runs it, and it never ends the stack.
  * `land stop` pauses the schedule (`stopped`); `land start` runs it now, and the schedule goes on after that run.
  * croner keeps the times: one timer per scheduled tier; a stack without one loads no croner (config/croner.ts).
  */
 import type { Cron } from 'croner';
 import { croner } from '../config/croner.js';
-import { dependenciesMet } from './dependency-gates.js';
+import { unmetNow } from './dependency-gates.js';
 import { clockTime } from './schedule-note.js';
 import type { TierProcess } from './tier-process.js';
 import type { TierSet } from './tier-set.js';
@@ -89,10 +90,9 @@ export class Schedules {
       const pid = tier.snapshot().pid;
       return this.skip(tier, job, at, `the last run${pid === undefined ? '' : ` (pid ${pid})`} is still going`);
     }
-    if (!dependenciesMet(this.host.tiers, tier)) {
-      const waits = Object.entries(tier.config.dependsOn).map(([name, condition]) => `${name} ${condition}`);
-      return this.skip(tier, job, at, `waiting for its dependencies (${waits.join(', ')})`);
-    }
+    // Each time asks whether they hold now: a dependency once ready that has failed since does not let a run start.
+    const unmet = unmetNow(this.host.tiers, tier);
+    if (unmet.length > 0) return this.skip(tier, job, at, `waiting for its dependencies (${unmet.join(', ')})`);
     job.status.runs += 1;
     tier.startFresh(`scheduled run at ${clockTime(at)} (${job.status.expression})`);
   }

@@ -21,7 +21,7 @@ import { APPLY_TURN, applyConfig, rereadPlan, type ApplyContext, type ApplyResul
 import { Schedules } from './schedule.js';
 import { reloadTiers, type ReloadResult, type StepListener } from './rolling-reload.js';
 import { scaleGroup } from './scale.js';
-import { gatedOffMessage, isLeftOut, startLeftOut } from './left-out.js';
+import { gatedOffMessage, isLeftOut, refuseUnmet, startLeftOut } from './left-out.js';
 import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-leftovers.js';
 import { StartPasses } from './start-passes.js';
 import { childEnvOf } from './tier-spawn.js';
@@ -239,6 +239,7 @@ export class Supervisor implements SupervisorControl {
       if (startLeftOut(this.tiers, idle, this.passIfBooted)) return;
       const gated = idle.find((tier) => tier.state === 'disabled');
       if (gated && !options.force) throw new ControlError('gated', gatedOffMessage(name, gated.gatedBy));
+      if (!options.force) refuseUnmet(this.tiers, name, idle);
       for (const tier of idle) tier.startFresh(tier.state === 'disabled' ? `spawned on request over ${tier.gatedBy}` : 'started on request');
     });
   }
@@ -260,6 +261,7 @@ export class Supervisor implements SupervisorControl {
       const gated = tiers.find((tier) => tier.state === 'disabled');
       if (gated && !isLeftOut(gated)) throw new ControlError('gated', gatedOffMessage(name, gated.gatedBy));
       if (startLeftOut(this.tiers, tiers, this.passIfBooted)) return [];
+      refuseUnmet(this.tiers, name, tiers.filter((tier) => !tier.running));
       const restart = async (tier: TierProcess) => (tier.running ? ofTier(tier.name, await tier.restart()) : (tier.startFresh('restarted on request'), []));
       return (await Promise.all(tiers.map(restart))).flat();
     });

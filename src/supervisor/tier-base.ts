@@ -5,6 +5,7 @@
  */
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { DaemonLife } from './daemon-life.js';
+import { waitingReason } from './dependency-gates.js';
 import type { LeftBehind, Leftovers, NamedStray } from './left-behind.js';
 import { runningStrays, type KnownStray } from './named-strays.js';
 import type { LineBlock } from './line-block.js';
@@ -132,7 +133,10 @@ export abstract class TierBase {
   ) {
     this.budget = new RestartBudget(config.restart);
     if (gatedBy) this.setState('disabled', describeGate(gatedBy));
-    else this.history.push({ state: 'pending', at: this.since, reason: this.reason });
+    else {
+      this.reason = waitingReason(config.dependsOn);
+      this.history.push({ state: 'pending', at: this.since, reason: this.reason });
+    }
   }
 
   get name(): string {
@@ -180,7 +184,7 @@ export abstract class TierBase {
     if (gatedBy !== undefined) this.setState('disabled', `${describeGate(gatedBy)} (${reason})`);
     // A scheduled tier waits for its next time (schedule.ts): pending, the scheduling pass would run it at once.
     else if (this.state === 'disabled' && this.config.schedule !== undefined) this.setState('scheduled', `${reason}; waiting for its next time (${this.config.schedule})`);
-    else if (this.state === 'disabled') this.setState('pending', reason);
+    else if (this.state === 'disabled') this.setState('pending', waitingReason(this.config.dependsOn, reason));
   }
 
   snapshot(): TierSnapshot {

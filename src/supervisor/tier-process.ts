@@ -4,6 +4,7 @@
  * to start it (dependencies) and when to stop it (shutdown order).
  */
 import type { ResolvedTier } from '../config/types.js';
+import { waitingReason } from './dependency-gates.js';
 import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { RestartBudget } from './restart-policy.js';
 import { signalTree } from './process-tree.js';
@@ -41,7 +42,7 @@ export class TierProcess extends TierStop {
     if (this.life || this.forking || this.removedBy !== undefined) return;
     this.budget.reset();
     this.readyOnce = false;
-    this.setState('pending', reason);
+    this.setState('pending', waitingReason(this.config.dependsOn, reason));
   }
 
   startFresh(reason: string): void {

@@ -200,6 +200,11 @@ export type SupervisorEvent =
   | { type: 'error'; tier: string; tag: string; message: string; at: number }
   /** `left` (at the end): what land started and could not stop, still running (left-behind.ts). */
   | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number; left?: StillRunning[]; strays?: NamedStray[] }
+  /**
+   * An instance left the stack (`land apply` removed its tier, `land scale` the replica), after its stop: a follower
+   * of its lines alone (`land logs <tier> -f`, `land attach`) ends, saying so (log-stream.ts).
+   */
+  | { type: 'removed'; tier: string; reason: string; at: number }
   /** `land scale`: a tier's replica count changed. */
   | { type: 'scale'; tier: string; from: number; to: number; at: number }
   /** Watched files of a tier changed (one event per burst); a restart follows. */

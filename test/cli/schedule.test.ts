@@ -90,9 +90,37 @@ describe.concurrent('scheduled tiers', () => {
       },
     });
     const run = land(['up', '--no-tui'], dir);
-    await run.waitFor(/job: schedule-skipped: the run due at \S+ was skipped: waiting for its dependencies \(db ready\)/);
+    await run.waitFor(/job: schedule-skipped: the run due at \S+ was skipped: waiting for its dependencies \(db ready: db starting\)/);
     writeFileSync(join(dir, 'go'), '');
     await run.waitFor(/db: \w+ → ready[^]*job: spawned pid/);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    await run.exited;
+  });
+
+  it('a dependency once ready that failed since: its times are skipped, said and counted; land start is refused', { timeout: 60_000 }, async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Ready at once (no probe), then fails for good: `ready` was met, and is not any more.
+          db: { command: ['sh', '-c', 'while [ ! -e go ]; do sleep 0.1; done; exit 3'], restart: { policy: 'never' } },
+          job: { command: ['node', '-e', 'console.log("job ran")'], schedule: '* * * * * *', dependsOn: { db: 'ready' } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/db: \w+ → ready/);
+    writeFileSync(join(dir, 'go'), '');
+    await run.waitFor(/db: \w+ → failed/);
+    const after = run.stdout.length;
+    await run.waitFor(/(job: schedule-skipped: the run due at \S+ was skipped: waiting for its dependencies \(db ready: db failed\)[^]*){2}/);
+    expect(run.stdout.slice(after)).not.toMatch(/job: spawned pid/);
+    const job = tierOf(await status(dir), 'job');
+    expect(job.schedule!.skipped).toBeGreaterThanOrEqual(2);
+    expect(job.schedule!.lastSkip!.reason).toBe('waiting for its dependencies (db ready: db failed)');
+    const start = await landDone(['start', 'job'], dir);
+    expect(start.code).toBe(4);
+    expect(start.stderr.trim()).toBe('land: job needs db ready: db failed; `land start db` first, or `land spawn job` starts it anyway');
+    expect(run.stdout.slice(after)).not.toMatch(/job: spawned pid/);
     expect((await landDone(['down'], dir)).code).toBe(0);
     await run.exited;
   });

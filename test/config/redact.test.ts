@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { holdsSecret, redactArgs, redactText, registerSecretsOf, secretArgs } from '../../src/config/redact.js';
+import { scheduleProblem } from '../../src/config/schedule.js';
 
 describe('redactText', () => {
   it('masks URL credentials: the password of user:password@, a bare token@ whole', () => {
     expect(redactText('http http://admin:hunter2@127.0.0.1:80/health')).toBe('http http://admin:***@127.0.0.1:80/health');
     expect(redactText('clone https://ghp_abcdef@github.com/x/y')).toBe('clone https://***@github.com/x/y');
+  });
+
+  it('masks the password of a URL that a path resolution collapsed to one slash (a cwd of https://u:pw@x)', () => {
+    expect(redactText('tiers.web.cwd: expected an existing folder, got "/tmp/p/https:/u:secretpw8@x"')).toBe(
+      'tiers.web.cwd: expected an existing folder, got "/tmp/p/https:/u:***@x"',
+    );
+    // Without a password, a one-slash form is a path like any other.
+    expect(redactText('/srv/c:/user@host/x')).toBe('/srv/c:/user@host/x');
   });
 
   it('masks secret-named query values and --options, and Bearer tokens; leaves the others', () => {
@@ -98,5 +107,14 @@ describe("curl's -u user:password", () => {
     // -o takes the u as its file name: user:x is the URL curl fetches, no password.
     expect(secretArgs(['curl', '-ou', 'user:x'])).toEqual([false, false, false]);
     expect(holdsSecret('curl -ou user:x')).toBe(false);
+  });
+});
+
+describe('scheduleProblem', () => {
+  it("leaves out of croner's reason the expression, or a field of it, that may be a secret", () => {
+    expect(scheduleProblem('token=secretpw5 * * *')).toBe("invalid configuration format ('…'), exactly five, six, or seven space separated parts are required.");
+    expect(scheduleProblem('* * * * secretpw5')).toBe('configuration entry 5 (…) contains illegal characters.');
+    // What is no secret stays quoted: it says what is wrong.
+    expect(scheduleProblem('61 * * * *')).toBe('Invalid value for minute: 61');
   });
 });

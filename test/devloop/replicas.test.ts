@@ -105,6 +105,15 @@ describe('replicas', () => {
       const tier = await waitForTier(dir, name, (t) => t.state === 'ready' && t.restarts === 1, 'restarted');
       expect(tier.pid).not.toBe(pids[i]);
     }
+    // Said of every replica, not only the first.
+    expect(restarted.stdout).toMatch(/^land: restarted api\.1 \(pid \d+, restart 1\), api\.2 \(pid \d+, restart 1\)\n$/);
+    // A start with one replica running starts the other, and says the running one is left as it was.
+    expect((await landDone(['stop', 'api.1'], dir)).code).toBe(0);
+    const api2 = tierOf(await status(dir), 'api.2').pid!;
+    const started = await landDone(['start', 'api'], dir);
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(new RegExp(`^land: started api\\.1 \\(pid \\d+\\); already running: api\\.2 \\(pid ${api2}\\)\n$`));
+    await waitForTier(dir, 'api.1', (t) => t.state === 'ready', 'started again');
 
     // Refusals: one line, exit 2.
     const cases: Array<[string[], RegExp]> = [

@@ -56,6 +56,9 @@ describe('fault: a control client that sends garbage', () => {
     expect(badLine === '' || /^HTTP\/1\.1 400 /.test(badLine)).toBe(true);
     const hugeHeader = await raw(`GET /status HTTP/1.1\r\nHost: land\r\nX-Junk: ${'j'.repeat(64 * 1024)}\r\n\r\n`);
     expect(hugeHeader === '' || /^HTTP\/1\.1 431 /.test(hugeHeader)).toBe(true);
+    // Read whole (one write, 20 KiB): the 431 comes with one line saying why, not an empty body.
+    const longQuery = await raw(`GET /tiers/api/logs?x=${'x'.repeat(20 * 1024)} HTTP/1.1\r\nHost: land\r\n\r\n`);
+    expect(longQuery).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n[^]*\r\n\r\n\{"error":\{"code":"bad-request","message":"the request line and headers are too large: expected at most 16 KiB/);
     const badJson = await http({ socketPath }, '/tiers/api/logs?limit=-3');
     expect(badJson.status).toBe(400);
     expect(JSON.parse(badJson.body)).toMatchObject({ error: { code: 'bad-request' } });

@@ -6,6 +6,7 @@
  * each after the event loop has had a turn, so a flood never holds the supervisor up for more than one body.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { answerClientErrors } from '../../control/client-error.js';
 import type { AddressInfo, Socket } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { oneLine } from '../../errors.js';
@@ -170,11 +171,9 @@ export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpS
       if (!res.headersSent && !res.destroyed) void fail(res, 500, oneLine(error), 'json');
     });
   });
-  // A client that sends junk instead of HTTP gets 400 from node and its connection closed; land goes on.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  // A client that sends junk instead of HTTP (or headers past node's limit) gets 400 (431) with one line, and its
+  // connection closed; land goes on.
+  answerClientErrors(server);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -1,0 +1,135 @@
+/**
+ * `land apply` and the running stack: it reads the config under the profile the stack runs (refused when that
+ * profile's file is gone); a follower of one tier's lines (`land logs <tier> -f`, `land attach`) ends
+ * when apply removes that tier, saying so (exit 4), rather than waiting for lines that cannot come; a tier apply sets
+ * waiting again says what it waits for, not only that apply made it wait.
+ */
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { child, LAND_BIN, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { cleanUp, status, tierOf, waitForTier } from '../control/helpers.js';
+import { E2E_TIMEOUT, writeConfig } from './helpers.js';
+
+const runs: LandRun[] = [];
+afterEach(async () => {
+  await cleanUp(runs);
+});
+afterAll(removeProjects);
+
+/** `land attach` with a stdin that stays open (as `sleep 100 | land attach`): only the tier's end can end it. */
+function attachOpen(dir: string, tier: string) {
+  const proc = spawn(process.execPath, [LAND_BIN, 'attach', tier, '-n', '0'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  proc.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const exited = new Promise<number | null>((done) => proc.once('close', (code) => done(code)));
+  return { proc, exited, out: () => stdout, err: () => stderr };
+}
+
+/** `attempt` (awaited), then up to a second for `check`, again until it holds (30 s at most). */
+async function until(attempt: () => Promise<unknown>, check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await attempt();
+    for (let waited = 0; waited < 1000 && !check(); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('land apply and what follows a tier', () => {
+  it('land logs <tier> -f and land attach end with one line and exit 4 when apply removes the tier', async () => {
+    const rep = { command: ['sh', '-c', 'while read l; do echo "rep $l"; done'], stdin: true };
+    const other = { command: child('--say', 'other up'), ready: { log: 'other up' } };
+    const dir = makeProject({ config: { tiers: { rep, other } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await waitForTier(dir, 'other', (tier) => tier.state === 'ready', 'ready');
+    const follower = land(['logs', 'rep', '-f'], dir);
+    runs.push(follower);
+    const attach = attachOpen(dir, 'rep');
+    try {
+      // Both are following once a line sent now reaches both.
+      await until(
+        () => landDone(['send', 'rep', 'hello'], dir),
+        () => follower.stdout.includes('rep hello') && attach.out().includes('rep hello'),
+        'both followers to see a line',
+      );
+      writeConfig(dir, { tiers: { other } });
+      const applied = await landDone(['apply'], dir);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.stdout).toMatch(/- rep +removed/);
+      expect((await follower.exited).code).toBe(4);
+      expect(follower.stderr).toBe('land: rep was removed from the config (land apply); stopped following it\n');
+      expect(await attach.exited).toBe(4);
+      expect(attach.err()).toBe('land: rep was removed from the config (land apply); detached from rep\n');
+    } finally {
+      attach.proc.stdin.end();
+      attach.proc.kill();
+    }
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
+
+  it('land attach to a tier whose stdin apply turns off: the next line is refused, exit 4 (no longer taking input)', async () => {
+    const rep = (stdin: boolean) => ({ command: ['sh', '-c', 'echo rep up; while read l; do echo "rep $l"; done; exec sleep 300'], stdin, ready: { log: 'rep up' } });
+    const dir = makeProject({ config: { tiers: { rep: rep(true) } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await waitForTier(dir, 'rep', (tier) => tier.state === 'ready', 'ready');
+    const attach = attachOpen(dir, 'rep');
+    try {
+      await until(async () => attach.proc.stdin.write('one\n'), () => attach.out().includes('rep one'), 'the attached line to come back');
+      writeConfig(dir, { tiers: { rep: rep(false) } });
+      expect((await landDone(['apply'], dir)).code).toBe(0);
+      await waitForTier(dir, 'rep', (tier) => tier.state === 'ready' && tier.stdin === undefined, 'restarted without stdin');
+      attach.proc.stdin.write('two\n');
+      expect(await attach.exited).toBe(4);
+      expect(attach.err()).toBe('land: rep takes no input (its stdin is /dev/null): set tiers.rep.stdin: true in the config to type into it (it took input when attach began)\n');
+    } finally {
+      attach.proc.stdin.end();
+      attach.proc.kill();
+    }
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
+  it('a tier apply restarts to wait on a dependency says what it waits for', async () => {
+    const aa = { command: child('--say', 'aa up'), ready: { log: 'aa up' } };
+    const bb = (dependsOn: Record<string, string>, greeting: string) => ({ command: child('--say', 'bb up'), env: { GREETING: greeting }, dependsOn });
+    const dir = makeProject({ config: { tiers: { aa, bb: bb({ aa: 'ready' }, 'one') } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await waitForTier(dir, 'bb', (tier) => tier.state === 'ready', 'ready');
+    // A new env restarts bb (a changed dependsOn alone does not); aa never completes (it runs on): bb waits for good,
+    // and its reason says for what.
+    writeConfig(dir, { tiers: { aa, bb: bb({ aa: 'completed' }, 'two') } });
+    expect((await landDone(['apply'], dir)).code).toBe(0);
+    const waiting = await waitForTier(dir, 'bb', (tier) => tier.state === 'pending', 'pending');
+    expect(waiting.reason).toBe('its new definition (land apply); waiting for aa completed');
+    expect(tierOf(await status(dir), 'aa').state).toBe('ready');
+    expect((await landDone(['status'], dir)).stdout).toMatch(/^bb +pending .*waiting for aa completed/m);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
+  it('reads the config under the profile the stack runs: with its file gone, apply is refused and changes nothing', async () => {
+    const tiers = { web: { command: child('--say', 'web up'), ready: { log: 'web up' } }, extra: { command: child('--say', 'extra up'), gate: 'Extra' } };
+    const dir = makeProject({ config: { defaultProfile: 'dev', tiers }, profiles: { dev: 'Extra=false\n' } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    const web = await waitForTier(dir, 'web', (tier) => tier.state === 'ready', 'ready');
+    expect(tierOf(await status(dir), 'extra')).toMatchObject({ state: 'disabled', gatedBy: 'Extra=false' });
+    // No profile file left: read afresh, the files would choose `default`, where nothing gates extra off.
+    rmSync(join(dir, 'profiles', 'dev.env'));
+    const applied = await landDone(['apply'], dir);
+    expect(applied.code).toBe(2);
+    expect(applied.stdout).toBe('');
+    expect(applied.stderr).toBe('land: profile dev: profiles/dev.env is gone, and this stack runs with it: put it back, or `land down` and `land up --profile <name>`\n');
+    const after = await status(dir);
+    expect(after.profile).toBe('dev');
+    expect(tierOf(after, 'extra')).toMatchObject({ state: 'disabled', gatedBy: 'Extra=false' });
+    expect(tierOf(after, 'web').pid).toBe(web.pid);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+});
