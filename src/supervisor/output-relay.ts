@@ -46,7 +46,10 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
     };
     // Reads into slabs (slab-reads.ts), or node's `data` events where this node does not allow it; set up before a
     // held gate pauses the pipe (either way a paused pipe is not read until it is resumed).
-    if (!readIntoSlabs(stream, onRead)) stream.on('data', onRead);
+    // A read may take what the pipe holds (fewer, larger reads in a flood), but an over-long line's fragment stays
+    // within a read of node's size past the bound, as with `data` events (the printed pieces of about 1 MiB).
+    const maxRead = () => MAX_LINE_BYTES - splitter.pendingLength;
+    if (!readIntoSlabs(stream, onRead, maxRead)) stream.on('data', onRead);
     if (gate.held) pauser.hold();
     gate.on('change', onGate);
     stream.once('close', () => {

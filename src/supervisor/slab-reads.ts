@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 
 /** A slab's size: a read needs READ_ROOM free, so at most a quarter of a slab is left unused. */
 const SLAB_BYTES = 256 * 1024;
-/** The room a read is given, as node gives it. */
+/** The least room a read is given: node's read size. A read may take the rest of its slab, up to `maxRead()`. */
 const READ_ROOM = 64 * 1024;
 
 interface OnRead {
@@ -40,9 +40,11 @@ function onReadOf(socket: SocketLike): OnRead | undefined {
 
 /**
  * Reads `stream` (a child's pipe, before its first read) into slabs: `onRead` gets each read as a view; it returns
- * false to stop reading (the stream is paused: its `resume` reads again). False when this node does not allow it.
+ * false to stop reading (the stream is paused: its `resume` reads again). A read takes what the pipe holds, up to the
+ * rest of its slab and `maxRead()` (asked before each read), never less than 64 KiB. False when this node does not
+ * allow it.
  */
-export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boolean): boolean {
+export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boolean, maxRead: () => number = () => READ_ROOM): boolean {
   const socket = stream as unknown as SocketLike;
   const handle = socket._handle;
   if (process.env.LAND_SLAB_READS === '0' || typeof handle?.useUserBuffer !== 'function') return false;
@@ -55,7 +57,7 @@ export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boole
       slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
       used = 0;
     }
-    return slab.subarray(used);
+    return slab.subarray(used, used + Math.max(READ_ROOM, Math.min(SLAB_BYTES - used, maxRead())));
   };
   const first = next();
   socket[onread.buffer] = first;
@@ -66,7 +68,8 @@ export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boole
     return onRead(chunk);
   };
   handle.useUserBuffer(first);
-  // Flowing, with nothing buffered: the pipe's end is read as `end` then `close`, as with `data` events.
+  // Flowing, with nothing buffered: the pipe's end is read as `end` then `close`, as with `data` events. (At the
+  // child's exit child_process resumes its pipes, paused or not, to read them out: the same either way.)
   stream.resume();
   return true;
 }

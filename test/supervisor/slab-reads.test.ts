@@ -5,12 +5,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { readIntoSlabs } from '../../src/supervisor/slab-reads.js';
 
-/** A child that writes `writes` distinct blocks of `size` bytes, a short pause between them (so they come as many reads). */
-function writer(writes: number, size: number) {
+/**
+ * A child that writes `writes` distinct blocks of `size` bytes, a short pause between them (so they come as many reads),
+ * then stays `lingerMs` (child_process resumes a child's pipes at its exit, paused or not).
+ */
+function writer(writes: number, size: number, lingerMs = 0) {
   const script = `
     let n = 0;
     const next = () => {
-      if (n === ${writes}) return;
+      if (n === ${writes}) return void setTimeout(() => undefined, ${lingerMs});
       const block = Buffer.alloc(${size}, 65 + (n % 26));
       block.write(String(n).padStart(8, '0'));
       n++;
@@ -42,7 +45,7 @@ describe('reads into slabs', () => {
   });
 
   it('stops reading while paused and reads on after resume', async () => {
-    const child = writer(40, 4000);
+    const child = writer(40, 4000, 3000);
     const chunks: Buffer[] = [];
     let paused = false;
     expect(
