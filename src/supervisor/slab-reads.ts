@@ -14,6 +14,11 @@ import type { Readable } from 'node:stream';
 
 /** A slab's size: a read needs READ_ROOM free, so at most a quarter of a slab is left unused. */
 const SLAB_BYTES = 256 * 1024;
+/**
+ * The first read's room, before the pipe has said anything: a tier that never writes (or a stderr kept quiet) holds
+ * this much, not a slab (64 idle tiers would hold 32 MiB of slabs V8 counts as external memory).
+ */
+const FIRST_BYTES = 16 * 1024;
 /** The least room a read is given: node's read size. A read may take the rest of its slab, up to `maxRead()`. */
 const READ_ROOM = 64 * 1024;
 
@@ -50,16 +55,16 @@ export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boole
   if (process.env.LAND_SLAB_READS === '0' || typeof handle?.useUserBuffer !== 'function') return false;
   const onread = onReadOf(socket);
   if (!onread) return false;
-  let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  let slab = Buffer.allocUnsafeSlow(FIRST_BYTES);
   let used = 0;
   const next = () => {
-    if (SLAB_BYTES - used < READ_ROOM) {
+    if (slab.length - used < READ_ROOM) {
       slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
       used = 0;
     }
     return slab.subarray(used, used + Math.max(READ_ROOM, Math.min(SLAB_BYTES - used, maxRead())));
   };
-  const first = next();
+  const first = slab;
   socket[onread.buffer] = first;
   socket[onread.generator] = next;
   socket[onread.callback] = (bytes: number, buffer: Buffer) => {
