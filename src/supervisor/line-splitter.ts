@@ -67,6 +67,11 @@ export class LineSplitter {
     private readonly quiet: QuietOptions = {},
   ) {}
 
+  /** Bytes of a line not handed on yet: a reader that chooses its read's size keeps a line's fragment near the bound. */
+  get pendingLength(): number {
+    return this.pendingBytes;
+  }
+
   push(chunk: Buffer): void {
     this.split(chunk);
     // Not while held: land is not reading, so the child may not be quiet (`resumed` arms it when released).

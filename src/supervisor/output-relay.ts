@@ -8,6 +8,7 @@ import { noteHotBytes } from '../runtime/optimizer.js';
 import type { LineBlock } from './line-block.js';
 import { LineSplitter, MAX_LINE_BYTES, QUIET_MS } from './line-splitter.js';
 import { StreamPauser, type OutputGate } from './output-gate.js';
+import { readIntoSlabs } from './slab-reads.js';
 import type { TierLog } from './tier-log.js';
 import type { LogStream } from './types.js';
 
@@ -29,8 +30,6 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
       if (!pauser.held) splitter.resumed();
     };
     const onGate = (held: boolean) => (held ? pauser.hold() : release());
-    if (gate.held) pauser.hold();
-    gate.on('change', onGate);
     const onBlock = (block: LineBlock) => {
       // A quiet fragment is only shown: the file gets its bytes with the line's end (`block.file`).
       if ((block.file === undefined || block.file.length > 0) && !file.write(block.file ?? block.pieces)) {
@@ -40,10 +39,19 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
       options.onLines(name, block);
     };
     const splitter = new LineSplitter(onBlock, MAX_LINE_BYTES, { quietMs: QUIET_MS, notNow: () => pauser.held || stream.readableEnded });
-    stream.on('data', (chunk: Buffer) => {
+    const onRead = (chunk: Buffer) => {
       noteHotBytes(chunk.length);
       splitter.push(chunk);
-    });
+      return !pauser.held;
+    };
+    // Reads into slabs (slab-reads.ts), or node's `data` events where this node does not allow it; set up before a
+    // held gate pauses the pipe (either way a paused pipe is not read until it is resumed).
+    // A read may take what the pipe holds (fewer, larger reads in a flood), but an over-long line's fragment stays
+    // within a read of node's size past the bound, as with `data` events (the printed pieces of about 1 MiB).
+    const maxRead = () => MAX_LINE_BYTES - splitter.pendingLength;
+    if (!readIntoSlabs(stream, onRead, maxRead)) stream.on('data', onRead);
+    if (gate.held) pauser.hold();
+    gate.on('change', onGate);
     stream.once('close', () => {
       splitter.end();
       gate.off('change', onGate);

@@ -1,0 +1,80 @@
+/**
+ * A child's pipe read into slabs of land's own instead of node's `data` events (docs/decisions.md, "The log relay,
+ * another pass"). node reads a pipe into a fresh 64 KiB buffer, copies it into one of the read's size and pushes that
+ * through its `Readable`; here each read lands right after the previous one in a 256 KiB slab and is handed on as a
+ * view. A slab is never written twice (its views may still be queued for the log file or the printer, or kept by the
+ * recent lines), so a view stays valid for as long as anyone holds it; a slab is let go with its last view.
+ *
+ * This is node's `onread` (public for `net.connect`) switched on for the socket child_process already made: three of
+ * the socket's symbols and its handle's `useUserBuffer`. The socket keeps its handle, so closing, the child's `close`
+ * and `pause`/`resume` stay node's (with a user buffer a pause stops the handle at once). A node whose sockets lack
+ * any of it gets `false` and the relay reads `data` events as before.
+ */
+import type { Readable } from 'node:stream';
+
+/** A slab's size: a read needs READ_ROOM free, so at most a quarter of a slab is left unused. */
+const SLAB_BYTES = 256 * 1024;
+/**
+ * The first read's room, before the pipe has said anything: a tier that never writes (or a stderr kept quiet) holds
+ * this much, not a slab (64 idle tiers would hold 32 MiB of slabs V8 counts as external memory).
+ */
+const FIRST_BYTES = 16 * 1024;
+/** The least room a read is given: node's read size. A read may take the rest of its slab, up to `maxRead()`. */
+const READ_ROOM = 64 * 1024;
+
+interface OnRead {
+  buffer: symbol;
+  callback: symbol;
+  generator: symbol;
+}
+
+interface SocketLike {
+  _handle?: { useUserBuffer?: (buffer: Uint8Array) => void } | null;
+  [key: symbol]: unknown;
+}
+
+/** The socket's onread symbols, when it has all three unset (a socket not switched yet). */
+function onReadOf(socket: SocketLike): OnRead | undefined {
+  const symbols = Object.getOwnPropertySymbols(socket);
+  const named = (name: string) => symbols.find((symbol) => symbol.description === name);
+  const [buffer, callback, generator] = [named('kBuffer'), named('kBufferCb'), named('kBufferGen')];
+  if (!buffer || !callback || !generator) return undefined;
+  if (socket[buffer] !== null || socket[callback] !== null || socket[generator] !== null) return undefined;
+  return { buffer, callback, generator };
+}
+
+/**
+ * Reads `stream` (a child's pipe, before its first read) into slabs: `onRead` gets each read as a view; it returns
+ * false to stop reading (the stream is paused: its `resume` reads again). A read takes what the pipe holds, up to the
+ * rest of its slab and `maxRead()` (asked before each read), never less than 64 KiB. False when this node does not
+ * allow it.
+ */
+export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boolean, maxRead: () => number = () => READ_ROOM): boolean {
+  const socket = stream as unknown as SocketLike;
+  const handle = socket._handle;
+  if (process.env.LAND_SLAB_READS === '0' || typeof handle?.useUserBuffer !== 'function') return false;
+  const onread = onReadOf(socket);
+  if (!onread) return false;
+  let slab = Buffer.allocUnsafeSlow(FIRST_BYTES);
+  let used = 0;
+  const next = () => {
+    if (slab.length - used < READ_ROOM) {
+      slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      used = 0;
+    }
+    return slab.subarray(used, used + Math.max(READ_ROOM, Math.min(SLAB_BYTES - used, maxRead())));
+  };
+  const first = slab;
+  socket[onread.buffer] = first;
+  socket[onread.generator] = next;
+  socket[onread.callback] = (bytes: number, buffer: Buffer) => {
+    const chunk = buffer.subarray(0, bytes);
+    used += bytes;
+    return onRead(chunk);
+  };
+  handle.useUserBuffer(first);
+  // Flowing, with nothing buffered: the pipe's end is read as `end` then `close`, as with `data` events. (At the
+  // child's exit child_process resumes its pipes, paused or not, to read them out: the same either way.)
+  stream.resume();
+  return true;
+}
