@@ -2,13 +2,21 @@
  * Scheduled tiers (`schedule`): a job land runs at each time of its cron expression while the stack runs, one run at
  * a time, never holding the stack up or ending it. Real stacks with per-second schedules (croner's seconds field).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, land, landDone, makeProject, markedProcesses, removeProjects, survivorsIn } from '../helpers/land.js';
 import type { StackSnapshot } from '../../src/supervisor/types.js';
 
-afterAll(() => removeProjects());
+// Folders whose stack runs in the background (`land up -d`): a test that fails before its own `land down` must not
+// leave that land and its tiers running after the file (test/setup.ts stops only the lands a test holds).
+const backgrounds: string[] = [];
+afterAll(async () => {
+  // Only where a land still holds the folder: after the test's own `land down`, another would cost a node start.
+  const held = backgrounds.splice(0).filter((dir) => existsSync(join(dir, '.land', 'run', 'land.pid')));
+  await Promise.all(held.map((dir) => landDone(['down'], dir)));
+  removeProjects();
+});
 
 async function status(dir: string): Promise<StackSnapshot> {
   const result = await landDone(['status', '--json'], dir);
@@ -150,6 +158,7 @@ describe.concurrent('scheduled tiers', () => {
     const dir = makeProject({
       config: { tiers: { web: { command: child('--say', 'up') }, job: { command: ['node', '-e', 'process.exit(1)'], schedule: '0 0 1 1 *' } } },
     });
+    backgrounds.push(dir);
     const up = await landDone(['up', '-d', '--wait-timeout', '20'], dir);
     expect(up.code, up.stdout + up.stderr).toBe(0);
     expect(up.stdout).toMatch(/^job +scheduled /m);

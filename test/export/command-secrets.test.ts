@@ -12,8 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { landDone, makeProject, removeProjects } from '../helpers/land.js';
-import { allFiles, composeConfig, execArgv, fileMode, readEnvironmentFile, readKubernetes, readUnit, verifyUnits, type KubeObject } from './helpers.js';
+import { makeProject, removeProjects } from '../helpers/land.js';
+import { allFiles, composeConfig, execArgv, fileMode, readEnvironmentFile, readKubernetes, readUnit, verifyUnits, type KubeObject, exportEach, type Exported } from './helpers.js';
 
 const SECRETS = ['hunter2', 'abc123', 'pw-plain-123', 'bearer-sekrit-999', 'tok-sekrit-777', 'cmdkey-999', 'urlpw-555', 'argtok-444'];
 /** An argument that is not a shell script holds two secrets, with `$`, `%` and quotes around them. */
@@ -22,7 +22,7 @@ const root = mkdtempSync(join(tmpdir(), 'land-export-command-secrets-'));
 const out = (engine: string) => join(root, engine);
 /** Where the commands under test write their argv, one file each. */
 const written = (name: string) => join(root, `${name}.txt`);
-const outputs: Record<string, { code: number | null; stdout: string; stderr: string }> = {};
+let outputs: Record<string, Exported>;
 let server: Server;
 let port = 0;
 
@@ -87,11 +87,7 @@ beforeAll(async () => {
       },
     },
   });
-  await Promise.all(
-    (['systemd', 'compose', 'kubernetes'] as const).map(async (engine) => {
-      outputs[engine] = await landDone(['export', engine, '--out', out(engine)], dir);
-    }),
-  );
+  outputs = await exportEach(dir, root);
 }, 120_000);
 
 afterAll(async () => {

@@ -8,12 +8,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHILD, landDone, makeProject, removeProjects } from '../helpers/land.js';
-import { composeConfig, readKubernetes, readUnit, verifyUnits } from './helpers.js';
+import { CHILD, makeProject, removeProjects } from '../helpers/land.js';
+import { composeConfig, readKubernetes, readUnit, exportEach, verifyUnits, type Exported } from './helpers.js';
 
 const SECRET = 's3cr3t-stop-token-9876';
 const outRoot = mkdtempSync(join(tmpdir(), 'land-export-daemon-'));
-const outputs: Record<string, { code: number | null; stdout: string; stderr: string }> = {};
+let outputs: Record<string, Exported>;
 const out = (engine: string) => join(outRoot, engine);
 
 beforeAll(async () => {
@@ -36,11 +36,7 @@ beforeAll(async () => {
       },
     },
   });
-  await Promise.all(
-    (['systemd', 'compose', 'kubernetes'] as const).map(async (engine) => {
-      outputs[engine] = await landDone(['export', engine, '--out', out(engine)], dir);
-    }),
-  );
+  outputs = await exportEach(dir, outRoot);
 }, 120_000);
 
 afterAll(() => {

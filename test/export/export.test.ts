@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHILD, landDone, makeProject, removeProjects } from '../helpers/land.js';
-import { allFiles, composeConfig, fileMode, readKubernetes, readUnit, unitEnvironment, verifyUnits, type KubeObject } from './helpers.js';
+import { allFiles, composeConfig, ENGINES, exportEach, fileMode, readKubernetes, readUnit, unitEnvironment, verifyUnits, type Exported, type KubeObject } from './helpers.js';
 
 const KEY = 'phc_export_secret_key_271828';
 const TOKEN = 'tok-export-secret-314159';
@@ -61,22 +61,17 @@ const PROFILE = [
 ].join('\n');
 
 let project = '';
-const outDirs: Record<string, string> = {};
-const outputs: Record<string, { code: number | null; stdout: string; stderr: string }> = {};
 const exportsRoot = mkdtempSync(join(tmpdir(), 'land-export-'));
+const outDirs: Record<string, string> = Object.fromEntries(ENGINES.map((engine) => [engine, join(exportsRoot, engine)]));
+let outputs: Record<string, Exported>;
 
 beforeAll(async () => {
   project = makeProject({ config: { tiers: {} }, profiles: { prod: PROFILE }, files: { '.env.Land': 'SHARED=from-env-file\nLAND_LOG_LEVEL=warn\n', 'services/api/.keep': '' } });
   writeFileSync(join(project, 'land.config.mjs'), CONFIG);
-  await Promise.all(
-    (['systemd', 'compose', 'kubernetes'] as const).map(async (engine) => {
-      outDirs[engine] = join(exportsRoot, engine);
-      outputs[engine] = await landDone(['export', engine, '--profile', 'prod', '--out', outDirs[engine]!], project, {
-        TRACEPARENT: `00-${OUTER_TRACE}-b7ad6b7169203331-01`,
-        BAGGAGE: 'release=2.1.0',
-      });
-    }),
-  );
+  outputs = await exportEach(project, exportsRoot, ['--profile', 'prod'], {
+    TRACEPARENT: `00-${OUTER_TRACE}-b7ad6b7169203331-01`,
+    BAGGAGE: 'release=2.1.0',
+  });
 }, 120_000);
 
 afterAll(() => {

@@ -13,8 +13,26 @@ import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { landDone } from '../helpers/land.js';
 
 const run = promisify(execFile);
+
+/** The engines the round-trip tests export to and read back. */
+export const ENGINES = ['systemd', 'compose', 'kubernetes'] as const;
+export interface Exported {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `land export <engine> [args] --out <outRoot>/<engine>` of the project `dir` for each engine, the three side by side
+ * (each its own land): what each printed and its exit, by engine.
+ */
+export async function exportEach(dir: string, outRoot: string, args: string[] = [], env?: Record<string, string>): Promise<Record<string, Exported>> {
+  const results = await Promise.all(ENGINES.map((engine) => landDone(['export', engine, ...args, '--out', join(outRoot, engine)], dir, env)));
+  return Object.fromEntries(ENGINES.map((engine, index) => [engine, results[index]!]));
+}
 
 /** A tool's exit, output and errors, whatever the exit code. */
 export async function tool(file: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { Cron } from 'croner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onCalendar } from '../../src/export/schedule.js';
-import { landDone, makeProject, removeProjects } from '../helpers/land.js';
-import { composeConfig, readKubernetes, readUnit, tool, verifyUnits } from './helpers.js';
+import { makeProject, removeProjects } from '../helpers/land.js';
+import { composeConfig, readKubernetes, readUnit, tool, exportEach, verifyUnits, type Exported } from './helpers.js';
 
 const outRoot = mkdtempSync(join(tmpdir(), 'land-export-schedule-'));
-const outputs: Record<string, { code: number | null; stdout: string; stderr: string }> = {};
+let outputs: Record<string, Exported>;
 const out = (engine: string) => join(outRoot, engine);
 
 beforeAll(async () => {
@@ -27,11 +27,7 @@ beforeAll(async () => {
       },
     },
   });
-  await Promise.all(
-    (['systemd', 'compose', 'kubernetes'] as const).map(async (engine) => {
-      outputs[engine] = await landDone(['export', engine, '--out', out(engine)], dir);
-    }),
-  );
+  outputs = await exportEach(dir, outRoot);
 }, 120_000);
 
 afterAll(() => {
