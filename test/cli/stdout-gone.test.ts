@@ -9,19 +9,23 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { child, isAlive, LAND_BIN, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf } from '../control/helpers.js';
 
 const runs: LandRun[] = [];
 // Folders whose stack runs in the background (`land up -d`): a test that fails before its own `land down` must not
-// leave that land and its tiers running after the suite.
+// leave that land and its tiers running after the suite. The tests run side by side (each its own folder and stack):
+// one clean-up after them all, which an afterEach would run under the others. After-hooks run in reverse: the stacks
+// are stopped, then their folders go.
 const backgrounds: string[] = [];
-afterEach(async () => {
-  await cleanUp(runs);
-  for (const dir of backgrounds.splice(0)) await landDone(['down'], dir);
-});
 afterAll(removeProjects);
+afterAll(async () => {
+  await cleanUp(runs);
+  // Only where a land still holds the folder: after the test's own `land down`, another would cost a node start.
+  const held = backgrounds.splice(0).filter((dir) => existsSync(join(dir, '.land', 'run', 'land.pid')));
+  await Promise.all(held.map((dir) => landDone(['down'], dir)));
+});
 
 interface Ended {
   code: number | null;
@@ -118,7 +122,8 @@ function landWithStdout(args: string[], cwd: string, stdout: 'closed' | 'first-l
   return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout: out, stderr: err })));
 }
 
-async function chattyStack(): Promise<string> {
+/** A background stack with a tier that prints every 30 ms; `up` is its `land up -d` client. */
+async function chattyStack(): Promise<{ dir: string; up: LandRun }> {
   const dir = makeProject({
     config: {
       tiers: {
@@ -130,7 +135,7 @@ async function chattyStack(): Promise<string> {
   const up = land(['up', '-d'], dir);
   runs.push(up);
   backgrounds.push(dir);
-  return dir;
+  return { dir, up };
 }
 
 
@@ -169,7 +174,8 @@ async function neverReapedLogs(signal: NodeJS.Signals, options: { withoutSetpriv
   expect((await landDone(['down'], dir)).code).toBe(0);
 }
 
-describe("a command's stdout that fails", () => {
+// Side by side: each test has its own folder and stack, and mostly waits (on land's heartbeat, a tail, a reader).
+describe.concurrent("a command's stdout that fails", () => {
   it('land up -d whose reader went away still waits for the stack, and says nothing of it', async () => {
     const dir = makeProject({ config: { tiers: { a: { command: child('--say', 'up') } } } });
     const up = await landWithStdout(['up', '-d'], dir, 'closed');
@@ -183,9 +189,9 @@ describe("a command's stdout that fails", () => {
   }, 60_000);
 
   it('land logs -f ends quietly with exit 0 when its reader goes; other commands end with their own code', async () => {
-    const dir = await chattyStack();
-    await runs[0]!.exited;
-    expect(runs[0]!.stderr).toMatch(/dashboard/);
+    const { dir, up } = await chattyStack();
+    await up.exited;
+    expect(up.stderr).toMatch(/dashboard/);
     for (const args of [['logs', 'chatty', '-f'], ['logs', 'chatty', '-f', '--json'], ['logs', '-f']]) {
       const logs = await landWithStdout(args, dir, 'first-line');
       expect(logs, args.join(' ')).toMatchObject({ code: 0, stderr: '' });
@@ -274,8 +280,8 @@ describe("a command's stdout that fails", () => {
   });
 
   it('a full disk under stdout: one line on stderr, exit 1 (land logs -f included)', async () => {
-    const dir = await chattyStack();
-    await runs[0]!.exited;
+    const { dir, up } = await chattyStack();
+    await up.exited;
     for (const args of [['status'], ['logs', 'chatty'], ['logs', 'chatty', '-f']]) {
       const ended = await landWithStdout(args, dir, 'full');
       expect(ended, args.join(' ')).toMatchObject({ code: 1, stderr: 'land: could not write to stdout (ENOSPC)\n' });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Connections, drainConnections } from '../../src/control/drain.js';
 import { waitUntil } from '../helpers/land.js';
 
@@ -40,8 +40,9 @@ const TOTAL = 1_600_000;
 /** The drain starts once the reader has taken this much: what is left takes it ~6 s at its pace. */
 const TAKEN_AT_CLOSE = 1_000_000;
 
+// One hook after both tests: they run side by side, and an afterEach would end the other's server and reader.
 const cleanups: (() => void)[] = [];
-afterEach(() => {
+afterAll(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
@@ -98,7 +99,8 @@ async function close(server: Server, connections: Connections): Promise<void> {
   server.close();
 }
 
-describe('the control server close drain', () => {
+// Side by side (each its own server, socket and reader): both mostly wait on the reader's 150 ms pace.
+describe.concurrent('the control server close drain', () => {
   it('waits for a reader that keeps reading, though it takes its bytes in steps over a second apart', async () => {
     const { path, connections, server, taken } = await slowAnswerServer();
     const { result } = reader(path, Number.MAX_SAFE_INTEGER);

@@ -5,29 +5,33 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { child, CHILD, envReports, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp, http, status, tierOf, waitForTier } from '../control/helpers.js';
 import type { ApplyResult } from '../../src/supervisor/apply-plan.js';
 import type { StackSnapshot } from '../../src/supervisor/types.js';
 import { E2E_TIMEOUT, writeConfig } from './helpers.js';
 
+// The tests run side by side (each its own folder and stack): one clean-up after them all, which an afterEach would
+// run under the others. After-hooks run in reverse: the lands are stopped, then their folders go.
 const runs: LandRun[] = [];
-afterEach(async () => {
+afterAll(removeProjects);
+afterAll(async () => {
   await cleanUp(runs);
 });
-afterAll(removeProjects);
 
 const pids = (snapshot: StackSnapshot) => Object.fromEntries(snapshot.tiers.map((tier) => [tier.name, tier.pid]));
 
+/** `land up` with each of `names` ready, as its printer says (a poll of `land status` would start a node each time). */
 async function upAndReady(dir: string, names: string[]): Promise<LandRun> {
   const run = land(['up', '--no-tui'], dir);
   runs.push(run);
-  for (const name of names) await waitForTier(dir, name, (tier) => tier.state === 'ready', 'ready');
+  for (const name of names) await run.waitFor(new RegExp(`\\| ${name.replace(/\./g, '\\.')}: \\w+ → ready`));
   return run;
 }
 
-describe('land apply', () => {
+// Side by side: each test has its own folder, stack and reports folder.
+describe.concurrent('land apply', () => {
   it('starts added tiers, stops removed ones, restarts changed ones with their new env and leaves the rest alone', async () => {
     const reports = join(makeProject({ config: { tiers: {} } }), 'reports');
     const api = (greeting: string) => ({

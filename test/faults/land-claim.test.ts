@@ -10,22 +10,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf } from '../control/helpers.js';
 
+// The boots run side by side (each its own folder): one clean-up after them all, which an afterEach would run while
+// the others still boot. After-hooks run in reverse: the lands are stopped, then their folders go.
 const runs: LandRun[] = [];
-afterEach(async () => {
+afterAll(removeProjects);
+afterAll(async () => {
   await cleanUp(runs);
 });
-afterAll(removeProjects);
 
 const TIERS = { a: { command: ['sh', '-c', 'echo a up; exec sleep 300'], ready: { log: 'a up' } } };
 
 /** A config that takes `ms` to load (then, with `fail`, throws); it makes the file `loading` as it begins. */
 // How long the config takes to load: the second command must start inside it, and under CI's load a land alone took
-// over 1.5 s to start (the spawn and status tests failed with their command arriving after the boot).
-const LOADING_MS = 4000;
+// over 1.5 s to start (the spawn and status tests failed with their command arriving after the boot). 6 s, not 4: the
+// six boots below wait side by side, so their clients start together.
+const LOADING_MS = 6000;
 
 function slowProject(ms: number, fail = false, tiers: Record<string, unknown> = TIERS): string {
   // Under the profile debug, a tier gated by Extra is off (spawn overrides the gate).
@@ -49,7 +52,8 @@ function started(args: string[], dir: string): LandRun {
   return run;
 }
 
-describe("a stack's folder while its land boots", () => {
+// Side by side: each test has its own folder and stack, and mostly waits on its config's load.
+describe.concurrent("a stack's folder while its land boots", () => {
   it('land down during the boot waits for the stack and stops it; land up exits 0 and leaves nothing', async () => {
     const dir = slowProject(LOADING_MS);
     const up = started(['up', '--no-tui'], dir);
@@ -91,8 +95,8 @@ describe("a stack's folder while its land boots", () => {
   }, 60_000);
 
   it('a boot that fails lets the folder go: a land status waiting for it says so, exit 3', async () => {
-    // 5 s: the status must find the claim before the boot fails (under CI's load a land took over 1.5 s to start).
-    const dir = slowProject(5000, true);
+    // The status must find the claim before the boot fails (under CI's load a land took over 1.5 s to start).
+    const dir = slowProject(LOADING_MS, true);
     const up = started(['up', '--no-tui'], dir);
     await loading(dir);
     const waited = await landDone(['status'], dir);
