@@ -26,9 +26,9 @@ const TIERS = { a: { command: ['sh', '-c', 'echo a up; exec sleep 300'], ready: 
 
 /** A config that takes `ms` to load (then, with `fail`, throws); it makes the file `loading` as it begins. */
 // How long the config takes to load: the second command must start inside it, and under CI's load a land alone took
-// over 1.5 s to start (the spawn and status tests failed with their command arriving after the boot). 6 s, not 4: the
-// six boots below wait side by side, so their clients start together.
-const LOADING_MS = 6000;
+// over 1.5 s to start (the spawn and status tests failed with their command arriving after the boot; at load 29 here,
+// 4 s was not enough either). 10 s: the boots below wait side by side, so the file waits for it about once.
+const LOADING_MS = 10_000;
 
 function slowProject(ms: number, fail = false, tiers: Record<string, unknown> = TIERS): string {
   // Under the profile debug, a tier gated by Extra is off (spawn overrides the gate).
@@ -108,8 +108,9 @@ describe.concurrent("a stack's folder while its land boots", () => {
   }, 60_000);
 
   it('land up -d and land down at the same moment: the stack is stopped, up -d says so (exit 3), nothing is left', async () => {
-    // Ready 2 s after it starts: the shutdown, sent as the socket listens, comes first whatever the load.
-    const dir = slowProject(1000, false, { a: { ...TIERS.a, command: ['sh', '-c', 'sleep 2; echo a up; exec sleep 300'] } });
+    // Ready 10 s after it starts: the shutdown, sent as the socket listens, comes first (2 s was missed at load 29,
+    // the boots beside it starting their clients too). The stop ends the sleep: the test does not wait for it.
+    const dir = slowProject(1000, false, { a: { ...TIERS.a, command: ['sh', '-c', 'sleep 10; echo a up; exec sleep 300'] } });
     const up = started(['up', '-d'], dir);
     await loading(dir);
     const down = await landDone(['down'], dir);
@@ -138,7 +139,8 @@ describe.concurrent("a stack's folder while its land boots", () => {
   }, 60_000);
 });
 
-describe('a stack whose land was SIGKILLed', () => {
+// Concurrent too, so that it runs beside the boots above (vitest runs consecutive concurrent suites together).
+describe.concurrent('a stack whose land was SIGKILLed', () => {
   it('land status says so and names what still runs; land down reaps it by the boot mark and says so', async () => {
     const dir = makeProject({ config: { tiers: { ...TIERS, b: { command: ['sh', '-c', 'sleep 300 & exec sleep 300'] } } } });
     const up = started(['up', '--no-tui'], dir);
