@@ -162,9 +162,9 @@ async function neverReapedLogs(signal: NodeJS.Signals, options: { withoutSetpriv
   try {
     // The shell creates the file before it writes the pid: read it once the line is whole.
     const pidLine = () => (existsSync(join(dir, 'land.pid.test')) ? readFileSync(join(dir, 'land.pid.test'), 'utf8') : '');
-    await waitUntil(() => pidLine().endsWith('\n'), 10_000, 'land logs to start');
+    await waitUntil(() => pidLine().endsWith('\n'), 30_000, 'land logs to start');
     const pid = Number(pidLine());
-    await waitUntil(() => tailsOf(pid).length > 0, 10_000, 'the reader watch to start');
+    await waitUntil(() => tailsOf(pid).length > 0, 30_000, 'the reader watch to start');
     process.kill(pid, signal);
     await waitUntil(() => existsSync(join(dir, 'reader-saw-end')), 10_000, 'the reader to see the end of the output');
     expect(tailsOf(pid)).toEqual([]);
@@ -248,7 +248,8 @@ describe.concurrent("a command's stdout that fails", () => {
     backgrounds.push(dir);
     await up.exited;
     const [half, full] = [await landWithSocketStdout(['logs', 'quiet', '-f'], dir), await landWithSocketStdout(['logs', 'quiet', '-f'], dir)];
-    await waitUntil(() => half.read().includes('once') && full.read().includes('once'), 10_000, 'the first line');
+    // 30 s for start-ups, beside the file's other tests (10 s was missed at load 25): a wait for what must come.
+    await waitUntil(() => half.read().includes('once') && full.read().includes('once'), 30_000, 'the first line');
     // shutdown(SHUT_WR): it says it will send nothing more, and goes on reading.
     half.reader.end();
     full.reader.destroy();
@@ -257,7 +258,7 @@ describe.concurrent("a command's stdout that fails", () => {
     // …and so would the half-closed one have been by now, were it taken for gone (a second's heartbeat, twice over).
     await sleep(2000);
     writeFileSync(join(dir, 'go'), '');
-    await waitUntil(() => half.read().includes('later'), 10_000, 'the later line through the half-closed socket');
+    await waitUntil(() => half.read().includes('later'), 30_000, 'the later line through the half-closed socket');
     half.reader.destroy();
     expect(await half.ended).toMatchObject({ code: 0, stderr: '' });
     expect((await landDone(['down'], dir)).code).toBe(0);
