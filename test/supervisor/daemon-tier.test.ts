@@ -387,9 +387,7 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
   }, 60_000);
 });
 
-// Side by side: each its own stack, and none of them has a failed daemon start, the one thing that looks at processes
-// outside its own marks (orphans in sessions of their own), where another test's daemon would be seen.
-describe.concurrent('a stop command', () => {
+describe('a stop command', () => {
   it('runs instead of the stop signal, with the tier\'s environment, its output marked in the tier\'s log; nothing it starts outlives it', async () => {
     const port = await freePort();
     const [pidfile, stopFile, background, out] = [scratchFile('sc.pid'), scratchFile('stop'), scratchFile('bg.pid'), scratchFile('sc.out')];
