@@ -7,19 +7,17 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ROOT, child, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp, http, status, tierOf, waitForTier } from '../control/helpers.js';
 import { E2E_TIMEOUT, freePortRange } from './helpers.js';
 
 const SERVER = join(ROOT, 'test', 'fixtures', 'replica-server.mjs');
-// Most tests run side by side (each its own folder, ports and stack): one clean-up after them all, which an afterEach
-// would run under the others. After-hooks run in reverse: the lands are stopped, then their folders go.
 const runs: LandRun[] = [];
-afterAll(removeProjects);
-afterAll(async () => {
+afterEach(async () => {
   await cleanUp(runs);
 });
+afterAll(removeProjects);
 
 /** `api`: 3 replicas serving HTTP (the files they read are relative to the project); `web`: no replicas. */
 async function rollingStack(options: { readyTimeoutMs?: number; watch?: boolean } = {}) {
@@ -61,9 +59,8 @@ function fewestServing(text: string, serving: Set<string>): number {
   return fewest;
 }
 
-// Side by side but for the probe-bound test (last, alone).
 describe('land reload', () => {
-  it.concurrent('rolls the replicas one at a time (two serve at every moment), every pid changes; a tier without replicas restarts; bad names', async () => {
+  it('rolls the replicas one at a time (two serve at every moment), every pid changes; a tier without replicas restarts; bad names', async () => {
     const { dir, run, base } = await rollingStack();
     const before = await pidsOf(dir);
     const offset = events(dir).length;
@@ -107,7 +104,35 @@ describe('land reload', () => {
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, E2E_TIMEOUT);
 
-  it.concurrent('a later command on the tier (scale) or the shutdown cuts a roll short after the replica under way', async () => {
+  it('a replica whose new start fails its probe (or crashes) stops the roll: the later replicas keep their process; exit 8', async () => {
+    const { dir, run, base } = await rollingStack({ readyTimeoutMs: 1500 });
+    const before = await pidsOf(dir);
+    writeFileSync(join(dir, 'never'), '2');
+
+    const reload = await landDone(['reload', '--all'], dir);
+    const after = await pidsOf(dir);
+    expect(reload.code).toBe(8);
+    expect(reload.stdout).toBe(`land: api.1 restarted, ready (pid ${before['api.1']} → ${after['api.1']})\n`);
+    const lines = reload.stderr.split('\n');
+    const probe = `readiness probe (http http://127.0.0.1:${base + 1}/) did not pass within 1500 ms`;
+    expect(lines[0]).toBe(`land: api.2 did not become ready: crashed (${probe})`);
+    expect(lines.slice(1)).toEqual([`land: the reload of api stopped at api.2; left as it was: api.3 (pid ${before['api.3']})`, 'land: not reloaded: web', '']);
+    expect(after['api.1']).not.toBe(before['api.1']);
+    expect([after['api.3'], after.web]).toEqual([before['api.3'], before.web]);
+
+    rmSync(join(dir, 'never'));
+    await waitForTier(dir, 'api.2', (tier) => tier.state === 'ready', 'ready again');
+    // A crash: said as it was (its backoff follows in the same turn).
+    writeFileSync(join(dir, 'crash'), '3');
+    const crash = await landDone(['reload', 'api'], dir);
+    expect(crash.code).toBe(8);
+    expect(crash.stderr).toBe('land: api.3 did not become ready: crashed (exited with code 1)\nland: the reload of api stopped at api.3\n');
+    rmSync(join(dir, 'crash'));
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
+
+  it('a later command on the tier (scale) or the shutdown cuts a roll short after the replica under way', async () => {
     const { dir, run } = await rollingStack({ readyTimeoutMs: 600_000 });
     const before = await pidsOf(dir);
     // api.2's new start waits to serve (its probe would wait 10 minutes) until the file is gone.
@@ -138,7 +163,7 @@ describe('land reload', () => {
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, E2E_TIMEOUT);
 
-  it.concurrent('a change of a watched tier with replicas rolls them, two serving at every moment', async () => {
+  it('a change of a watched tier with replicas rolls them, two serving at every moment', async () => {
     const { dir, run } = await rollingStack({ watch: true });
     await waitForTier(dir, 'api.1', (tier) => tier.watch?.watching === true, 'watching');
     const before = await pidsOf(dir);
@@ -151,34 +176,5 @@ describe('land reload', () => {
     const history = tierOf(await status(dir), 'api.3').history;
     expect(history.some((step) => step.state === 'starting' && step.reason === 'restarted: src/app.js changed')).toBe(true);
     expect((await run.stop()).code).toBe(0);
-  }, E2E_TIMEOUT);
-
-  // Alone, after the others: its readiness bound is 1.5 s (boot and roll), which boots beside it could take.
-  it('a replica whose new start fails its probe (or crashes) stops the roll: the later replicas keep their process; exit 8', async () => {
-    const { dir, run, base } = await rollingStack({ readyTimeoutMs: 1500 });
-    const before = await pidsOf(dir);
-    writeFileSync(join(dir, 'never'), '2');
-
-    const reload = await landDone(['reload', '--all'], dir);
-    const after = await pidsOf(dir);
-    expect(reload.code).toBe(8);
-    expect(reload.stdout).toBe(`land: api.1 restarted, ready (pid ${before['api.1']} → ${after['api.1']})\n`);
-    const lines = reload.stderr.split('\n');
-    const probe = `readiness probe (http http://127.0.0.1:${base + 1}/) did not pass within 1500 ms`;
-    expect(lines[0]).toBe(`land: api.2 did not become ready: crashed (${probe})`);
-    expect(lines.slice(1)).toEqual([`land: the reload of api stopped at api.2; left as it was: api.3 (pid ${before['api.3']})`, 'land: not reloaded: web', '']);
-    expect(after['api.1']).not.toBe(before['api.1']);
-    expect([after['api.3'], after.web]).toEqual([before['api.3'], before.web]);
-
-    rmSync(join(dir, 'never'));
-    await waitForTier(dir, 'api.2', (tier) => tier.state === 'ready', 'ready again');
-    // A crash: said as it was (its backoff follows in the same turn).
-    writeFileSync(join(dir, 'crash'), '3');
-    const crash = await landDone(['reload', 'api'], dir);
-    expect(crash.code).toBe(8);
-    expect(crash.stderr).toBe('land: api.3 did not become ready: crashed (exited with code 1)\nland: the reload of api stopped at api.3\n');
-    rmSync(join(dir, 'crash'));
-    expect((await run.stop()).code).toBe(0);
-    expect(markedProcesses(run.bootId)).toEqual([]);
   }, E2E_TIMEOUT);
 });

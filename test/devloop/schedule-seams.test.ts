@@ -7,18 +7,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf, waitForTier } from '../control/helpers.js';
 import { E2E_TIMEOUT, writeConfig } from './helpers.js';
 
-// The tests run side by side (each its own folder and stack): one clean-up after them all, which an afterEach would
-// run under the others. After-hooks run in reverse: the lands are stopped, then their folders go.
 const runs: LandRun[] = [];
-afterAll(removeProjects);
-afterAll(async () => {
+afterEach(async () => {
   await cleanUp(runs);
 });
+afterAll(removeProjects);
 
 /** A job that says it ran, then ends. */
 const says = (word: string) => ['node', '-e', `console.log(${JSON.stringify(word)})`];
@@ -26,8 +24,7 @@ const says = (word: string) => ['node', '-e', `console.log(${JSON.stringify(word
 const NEVER = '0 0 1 1 *';
 const EVERY_SECOND = '* * * * * *';
 
-// Side by side: each test has its own folder and stack, and mostly waits for per-second times.
-describe.concurrent('scheduled tiers and the other commands', () => {
+describe('scheduled tiers and the other commands', () => {
   it('land apply schedules an added scheduled tier, takes a new expression, and replaces a tier that drops its schedule', async () => {
     const web = { command: child('--say', 'web up'), ready: { log: 'web up' } };
     const tiers = {
