@@ -83,10 +83,13 @@ export function guardAfterFirstSpawn(events: SpawnEvents, bootId: string): Guard
     async dismiss() {
       over = true;
       if (!running(child)) return;
-      const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
-      child.stdin?.end('clean\n');
-      const timer = setTimeout(() => child!.kill('SIGKILL'), DISMISS_WAIT_MS);
-      await exited;
+      const guardian = child;
+      const exited = new Promise<void>((resolve) => guardian.once('exit', () => resolve()));
+      guardian.stdin?.end('clean\n');
+      // Bounded whatever happens to it: past the wait it is SIGKILLed and land goes on (a zombie at worst).
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, DISMISS_WAIT_MS)));
+      if ((await Promise.race([exited.then(() => 'exited'), late])) !== 'exited') guardian.kill('SIGKILL');
       clearTimeout(timer);
     },
     killNow() {
