@@ -14,6 +14,7 @@ import { socketPath } from '../control/paths.js';
 import { openOutput, spawnOutputName } from './background-output.js';
 import { CHANNEL_FD, channelLines } from './background-channel.js';
 import type { UpOptions } from './up.js';
+import { withoutLandMarks } from './outer-marks.js';
 
 /** The options the background land is started with: what `land up` would have used, detached, without a display. */
 export function backgroundArgs(options: UpOptions, output: string): string[] {
@@ -35,20 +36,8 @@ export function backgroundArgs(options: UpOptions, output: string): string[] {
   return args;
 }
 
-/**
- * The marks a land sweeps its tiers' leftovers by (LAND_BOOT_ID, alone or with the life's TRACEPARENT: tier-stop.ts,
- * the supervisor's last sweep, reapBoot), and LAND_SUPERVISED (a supervised child's telemetry): a `land up -d` run
- * from a tier of another land would carry them into its background land, which that land then killed as its tier's
- * leftover right after "up". TRACEPARENT stays (the boot joins the caller's trace): it matches only with the boot id.
- */
-const OUTER_LAND_MARKS = ['LAND_BOOT_ID', 'LAND_SUPERVISED'];
-
-/** The background land's environment: the caller's, without another land's marks. */
-export function backgroundEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const own = { ...env };
-  for (const key of OUTER_LAND_MARKS) delete own[key];
-  return own;
-}
+/** The background land's environment: the caller's, without another land's marks (outer-marks.ts). */
+export const backgroundEnv = withoutLandMarks;
 
 export interface BackgroundLand {
   child: ChildProcess;

@@ -22,6 +22,7 @@ import type { Receiver } from '../receiver/receiver.js';
 import { openStackReceiver, RECEIVER_PROTOCOL, receiverOff, SinkProxy } from '../receiver/stack.js';
 import { boundOutput, claimOutput } from './background-output.js';
 import { closeFatalChannel, tellAccess } from './background-channel.js';
+import { guardAfterFirstSpawn, type Guardian } from './guardian.js';
 import { createPrinter, useColor } from './printer.js';
 import { guardStdio, onSinkLost, tell } from './sinks.js';
 import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
@@ -44,6 +45,8 @@ interface Boot {
   control: ControlServer;
   attachment: Attachment;
   receiver: Receiver | undefined;
+  /** Reaps this boot's leftovers if land dies without its exit paths (guardian.ts). */
+  guardian: Guardian;
 }
 
 export interface StackOptions {
@@ -111,10 +114,12 @@ function killNow({ supervisor, plan }: Boot): never {
 
 /** Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once). */
 function installExitPaths(boot: Boot): void {
-  const { plan, supervisor, control, receiver } = boot;
+  const { plan, supervisor, control, receiver, guardian } = boot;
   const rootDir = plan.config.rootDir;
   process.on('exit', () => {
     supervisor.killAll();
+    // killAll has just SIGKILLed every tree and the boot's marks: nothing is left for the guardian to do.
+    guardian.killNow();
     control.removeSocketNow();
     receiver?.store.flush();
   });
@@ -313,7 +318,9 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
   pruneBootsAfterFirstSpawn(supervisor, rootDir, plan.config.keepBoots ?? DEFAULTS.keepBoots, bootId);
   // A first start of this build writes its code cache then, not 250 ms after loading (which one killed sooner missed).
   writeCodeCacheAfterFirstSpawn(supervisor);
-  const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, attachment: attachmentAtStart(options.detached ?? false) };
+  // A land killed outright (SIGKILL, the OOM killer) leaves nothing running: its guardian reaps the boot's marks.
+  const guardian = guardAfterFirstSpawn(supervisor, bootId);
+  const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, guardian, attachment: attachmentAtStart(options.detached ?? false) };
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
   if (dashboard) tellAccess(`land: dashboard on ${dashboard.loginUrl}`, `land: dashboard on ${new URL(dashboard.loginUrl).origin} (its login URL is not written to the journal: \`land dashboard\` prints it)`);
@@ -348,8 +355,10 @@ async function runUntilStopped(boot: Boot, options: StackOptions): Promise<Stopp
 
 /** Closing, once the stack has stopped: the pid record's last word, then control, dashboard, telemetry; the last lines. */
 async function closeStack({ boot, dashboard }: { boot: Boot; dashboard: Dashboard }, { shown, left, strays }: Stopped, ending?: string): Promise<number> {
-  const { plan, supervisor, control, telemetry, receiver } = boot;
+  const { plan, supervisor, control, telemetry, receiver, guardian } = boot;
   const rootDir = plan.config.rootDir;
+  // The shutdown has swept the boot's marks: the guardian exits without reaping (land waits for it: no zombie).
+  await guardian.dismiss();
   // For a `land down` that finds the socket closed while land is still exiting (src/cli/down.ts): what it left, and
   // the strays it named.
   if (left.length > 0 || strays.length > 0) {

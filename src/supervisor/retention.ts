@@ -7,7 +7,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** `20261205T153453591Z-50465d` (src/telemetry/ids.ts). */
-const BOOT_ID = /^\d{8}T\d{9}Z-[0-9a-f]+$/;
+export const BOOT_ID = /^\d{8}T\d{9}Z-[0-9a-f]+$/;
 
 /** The folders under .land that hold one folder per boot. */
 export const PER_BOOT_FOLDERS = ['logs', 'telemetry'] as const;

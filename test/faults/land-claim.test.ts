@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
+import { isAlive, killLandAndGuardian, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf } from '../control/helpers.js';
 
 // The boots run side by side (each its own folder): one clean-up after them all, which an afterEach would run while
@@ -140,13 +140,14 @@ describe.concurrent("a stack's folder while its land boots", () => {
 });
 
 // Concurrent too, so that it runs beside the boots above (vitest runs consecutive concurrent suites together).
-describe.concurrent('a stack whose land was SIGKILLed', () => {
+describe.concurrent('a stack whose land was SIGKILLed with its guardian', () => {
   it('land status says so and names what still runs; land down reaps it by the boot mark and says so', async () => {
     const dir = makeProject({ config: { tiers: { ...TIERS, b: { command: ['sh', '-c', 'sleep 300 & exec sleep 300'] } } } });
     const up = started(['up', '--no-tui'], dir);
     await up.waitFor(/a: starting → ready/);
     const bootId = up.bootId;
-    await up.stop('SIGKILL');
+    // With its guardian (src/cli/guardian.ts), which would reap them otherwise: both killed at once.
+    await killLandAndGuardian(up);
     const orphans = markedProcesses(bootId);
     expect(orphans.length).toBeGreaterThanOrEqual(3); // a's sleep, b's two
 

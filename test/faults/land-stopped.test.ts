@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { isAlive, land, makeProject, markedProcesses, removeProjects, survivorsIn, waitUntil, type LandRun } from '../helpers/land.js';
+import { isAlive, killLandAndGuardian, land, makeProject, markedProcesses, removeProjects, survivorsIn, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 
 const runs: LandRun[] = [];
@@ -104,11 +104,11 @@ describe('fault: land fails', () => {
     expect(existsSync(pidFile(dir))).toBe(false);
   });
 
-  it('SIGKILL: the next land up reaps the orphans by their boot mark and spares a process that holds the old pid', async () => {
+  it('SIGKILL of land and its guardian: the next land up reaps the orphans by their boot mark and spares a process that holds the old pid', async () => {
     const { dir, pids, run: first } = await bootStubborn();
     const deadBoot = first.bootId;
-    first.signal('SIGKILL');
-    await first.exited;
+    // With its guardian (src/cli/guardian.ts): both killed at once, as by `kill -9 -1` or a container's end.
+    await killLandAndGuardian(first);
     const orphans = survivorsIn(pids);
     expect(orphans).toHaveLength(PROCESSES); // SIGKILL gave land no chance
 

@@ -166,6 +166,40 @@ export function markedProcesses(bootId: string): number[] {
     });
 }
 
+/**
+ * The guardian of the land with this pid (src/cli/guardian.ts): its child `sh` whose `$0` is land-guardian, while
+ * it waits; undefined before the first spawn's wave has started it, and once it is gone.
+ */
+export function guardianOf(landPid: number): number | undefined {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (argv[3] === 'land-guardian' && argv[7] === String(landPid) && isAlive(Number(name))) return Number(name);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return undefined;
+}
+
+/** Waits for the land's guardian to have started; its pid. */
+export async function guardianStarted(landPid: number): Promise<number> {
+  let pid: number | undefined;
+  await waitUntil(() => (pid = guardianOf(landPid)) !== undefined, 20_000, `the guardian of land ${landPid}`);
+  return pid!;
+}
+
+/**
+ * SIGKILL of land's guardian first, then of land: what a land killed with its guardian leaves (both killed at once:
+ * `kill -9 -1`, a container's end), for the tests of what the next `land up`, `land status` and `land down` do then.
+ */
+export async function killLandAndGuardian(run: LandRun): Promise<void> {
+  process.kill(await guardianStarted(run.proc.pid!), 'SIGKILL');
+  run.signal('SIGKILL');
+  await run.exited;
+}
+
 /** Pids written by fixture children with --pidfile <dir>, still alive. */
 export function survivorsIn(dir: string): number[] {
   let names: string[] = [];

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   child,
   isAlive,
+  killLandAndGuardian,
   land,
   makeProject,
   markedProcesses,
@@ -83,13 +84,13 @@ describe('shutdown leaves nothing behind', () => {
     expect(markedProcesses(run.bootId)).toEqual([]);
   });
 
-  it('the next land up reaps what a SIGKILLed land left, and spares processes without its boot mark', async () => {
+  it('the next land up reaps what a SIGKILLed land (and guardian) left, and spares processes without its boot mark', async () => {
     const { project, pids } = stubbornStack();
     const first = land(['up', '--no-tui'], project);
     await first.waitFor(/polite: starting → ready/);
     await waitUntil(() => survivorsIn(pids).length === 6, 10_000, 'six processes');
-    first.signal('SIGKILL');
-    await first.exited;
+    // With its guardian (src/cli/guardian.ts), which would reap them otherwise.
+    await killLandAndGuardian(first);
     const orphans = survivorsIn(pids);
     expect(orphans.length).toBe(6); // SIGKILL gives land no chance to clean up
 

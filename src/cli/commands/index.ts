@@ -10,6 +10,7 @@ import { registerCheck, registerExport, registerInit, registerProfiles, register
 import { registerStartup, registerUnstartup } from './startup.js';
 import { registerAttach, registerDashboard, registerLogs, registerSend, registerWatch } from './streams.js';
 import { registerUp } from './up.js';
+import { registerReap } from './internal.js';
 
 export const COMMANDS: ReadonlyMap<string, Register> = new Map([
   ['up', registerUp],
@@ -35,4 +36,5 @@ export const COMMANDS: ReadonlyMap<string, Register> = new Map([
   ['export', registerExport],
   ['startup', registerStartup],
   ['unstartup', registerUnstartup],
+  ['__reap', registerReap],
 ]);
