@@ -2,7 +2,7 @@
  * `land init`: write a land.config.ts from a process-compose.yaml, a PM2 ecosystem file or a Procfile, or a starter
  * when there is none, then check that it loads.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
 import { importConfigWithin, loadConfig } from '../config/load.js';
@@ -38,11 +38,15 @@ function findSource(options: InitOptions): string | undefined {
   return SOURCES.map((name) => path.resolve(name)).find((file) => existsSync(file));
 }
 
-async function draftFrom(file: string, procfile: boolean): Promise<DraftConfig> {
+async function draftFrom(file: string, procfile: boolean, output: string): Promise<DraftConfig> {
   const label = path.basename(file);
   const text = readFileSync(file, 'utf8');
   if (!procfile && /\.ya?ml$/i.test(file)) return (await import('../migrate/from-process-compose.js')).draftFromProcessCompose(text, label);
-  if (!procfile && /\.(c?js|mjs|json)$/i.test(file)) return (await import('../migrate/from-pm2.js')).draftFromPm2(await readEcosystem(file, label, text), label);
+  if (!procfile && /\.(c?js|mjs|json)$/i.test(file)) {
+    // pm2 reads an app's relative cwd from the folder `pm2 start` runs in: here, the one init runs in.
+    const context = { base: process.cwd(), configDir: path.dirname(output), warnings: [] };
+    return (await import('../migrate/from-pm2.js')).draftFromPm2(await readEcosystem(file, label, text), label, context);
+  }
   const { basePort } = await import('../procfile/stack.js');
   return (await import('../migrate/from-procfile.js')).draftFromProcfile(text, label, basePort(path.dirname(file)));
 }
@@ -77,12 +81,27 @@ function writeFiles(draft: DraftConfig, dir: string): { written: string[]; kept:
   return { written, kept };
 }
 
-/** Loads what init wrote: a config that does not load is a failure of init, not left for `land up` to find. */
-async function proveLoads(output: string): Promise<void> {
+/**
+ * Writes the config only once it loads: the text goes to a file of its own beside `output` (the same folder, so
+ * `land` and relative paths resolve as they will), is loaded as land loads a config, and only then takes its name
+ * (over an existing file only with `overwrite`). A draft that does not load is init's fault: nothing is left.
+ */
+async function writeLoading(output: string, text: string, overwrite: boolean): Promise<void> {
+  const draft = path.join(path.dirname(output), `.land-init-${process.pid}-${path.basename(output)}`);
+  writeFileSync(draft, text, { flag: 'wx' });
   try {
-    await loadConfig({ configPath: output });
+    await loadConfig({ configPath: draft });
+    if (overwrite) renameSync(draft, output);
+    else linkSync(draft, output);
   } catch (error) {
-    throw new Error(`wrote ${displayPath(output)}, but it does not load: ${oneLine(error)}`);
+    const message = oneLine(error).replaceAll(displayPath(draft), displayPath(output));
+    throw error instanceof Error && 'code' in error && error.code === 'EEXIST'
+      ? new InputError(`${displayPath(output)} already exists: pass --force to overwrite it`, EXIT_CONFLICT)
+      : new Error(`${displayPath(output)} as drafted does not load, so nothing was written: ${message}`);
+  } finally {
+    rmSync(draft, { force: true });
+    // The draft's entry in the compiled-config cache (src/config/typescript/cache.ts: a manifest per file name).
+    rmSync(path.join(path.dirname(output), '.land', 'cache', 'config', `${path.basename(draft)}.json`), { force: true });
   }
 }
 
@@ -100,8 +119,7 @@ async function writeStarter(options: InitOptions): Promise<number> {
       EXIT_CONFLICT,
     );
   }
-  writeFileSync(output, STARTER_CONFIG, { flag: 'wx' });
-  await proveLoads(output);
+  await writeLoading(output, STARTER_CONFIG, false);
   process.stdout.write(
     `land: wrote ${displayPath(output)}, a starter with one tier (${STARTER_TIER}): nothing here to convert (no ${SOURCES.join(', ')}; --from <file> names one).\n` +
       'land: edit it, then `land check` and `land up`.\n',
@@ -116,10 +134,10 @@ export async function initCommand(options: InitOptions): Promise<number> {
   if (existsSync(output) && !options.force) {
     throw new InputError(`${displayPath(output)} already exists: pass --force to overwrite it`, EXIT_CONFLICT);
   }
-  const draft = await draftFrom(source, options.procfile !== undefined);
-  writeFileSync(output, renderConfig(draft));
+  const draft = await draftFrom(source, options.procfile !== undefined, output);
+  await writeLoading(output, renderConfig(draft), options.force === true);
   const files = writeFiles(draft, path.dirname(output));
-  await proveLoads(output);
+  for (const warning of draft.warnings ?? []) process.stderr.write(`land: warning: ${warning}\n`);
   const notes = draft.notes.length + draft.tiers.reduce((sum, tier) => sum + tier.notes.length, 0);
   process.stdout.write(
     `land: wrote ${displayPath(output)} from ${displayPath(source)}: ${draft.tiers.length} tier${draft.tiers.length === 1 ? '' : 's'} ` +

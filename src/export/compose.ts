@@ -15,7 +15,7 @@ import { formatSize } from '../config/size.js';
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 import { caseSafeStems } from './names.js';
-import { crontabLine } from './schedule.js';
+import { crontabAdvice } from './schedule.js';
 import { describeProbe, seconds } from './probes.js';
 import { execArgv } from './secret-words.js';
 import {
@@ -126,8 +126,8 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
  * compose up` leaves out, for the host's crontab (or a systemd timer) to run at its times (a warning says how).
  */
 function scheduledProfile(tier: ExportTier, warn: (text: string) => void): string {
-  const { line, note } = crontabLine(tier.schedule!, `docker compose -f ${COMPOSE_FILE} run --rm ${tier.name}`);
-  warn(`schedule ${JSON.stringify(tier.schedule)} not mapped: Compose has no scheduler; the service is in the profile "scheduled", which \`docker compose up\` does not start: run it from the host's crontab (\`${line}\`)${note}`);
+  const advice = crontabAdvice(tier.schedule!, `docker compose -f ${COMPOSE_FILE} run --rm ${tier.name}`);
+  warn(`schedule ${JSON.stringify(tier.schedule)} not mapped: Compose has no scheduler; the service is in the profile "scheduled", which \`docker compose up\` does not start: ${advice}`);
   return 'scheduled';
 }
 

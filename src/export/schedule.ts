@@ -128,12 +128,13 @@ export function cronJobSchedule(expression: string): { schedule: string; note?: 
 }
 
 /**
- * The host crontab line that runs `command` at the expression's times, for an engine with no scheduler (Compose,
- * supervisord): crontab's five fields, as a CronJob's (seconds dropped, said in `note`); an expression without them
- * is shown as it is (the warning around it says it is not mapped).
+ * How to run `command` at the expression's times from the host's crontab, for an engine with no scheduler (Compose,
+ * supervisord): crontab's five fields, as a CronJob's (seconds dropped, said after it). An expression crontab cannot
+ * read (croner's `L`, `W`, `#`, `+`, a year field) gives no line: said so, as systemd's and Kubernetes' warnings do.
  */
-export function crontabLine(expression: string, command: string): { line: string; note: string } {
+export function crontabAdvice(expression: string, command: string): string {
   const cron = cronJobSchedule(expression);
-  const line = `${'schedule' in cron ? cron.schedule : expression} ${command}`;
-  return { line, note: 'schedule' in cron && cron.note ? `; ${cron.note.replace('a CronJob', 'crontab')}` : '' };
+  if ('problem' in cron) return `crontab cannot run it at these times either: ${cron.problem}: run \`${command}\` from a scheduler of your own`;
+  const note = cron.note ? `; ${cron.note.replace('a CronJob', 'crontab')}` : '';
+  return `run it from the host's crontab (\`${cron.schedule} ${command}\`)${note}`;
 }

@@ -20,7 +20,7 @@
 import { describeProbe, seconds } from './probes.js';
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
-import { crontabLine } from './schedule.js';
+import { crontabAdvice } from './schedule.js';
 import { caseSafeStems } from './names.js';
 import { shellWords, type Word } from './secret-words.js';
 import { commandWord, environmentPair, expandedWord, fitsCommand, pathValue, SHELL_NAME, shellAssignment } from './supervisord-syntax.js';
@@ -76,8 +76,8 @@ function unmapped(model: ExportModel, tier: ExportTier, warn: (text: string) => 
  * still runs is refused: the time is skipped, as land skips it).
  */
 function scheduledProgram(tier: ExportTier, warn: (text: string) => void): void {
-  const { line, note } = crontabLine(tier.schedule!, `supervisorctl start ${tier.name}`);
-  warn(`schedule ${JSON.stringify(tier.schedule)} not mapped: supervisord has no scheduler; the program is written autostart=false: run it from the host's crontab (\`${line}\`)${note}`);
+  const advice = crontabAdvice(tier.schedule!, `supervisorctl start ${tier.name}`);
+  warn(`schedule ${JSON.stringify(tier.schedule)} not mapped: supervisord has no scheduler; the program is written autostart=false: ${advice}`);
 }
 
 /** The tier's values for its sourced file: secrets, and what `environment=` or `command=` cannot hold. */

@@ -26,6 +26,8 @@ export interface DraftConfig {
   /** Written as `defaultProfile` (pm2's env_<name> import writes profiles, and then a default one). */
   defaultProfile?: string;
   tiers: DraftTier[];
+  /** Lines init says on stderr (a cwd that is no folder here), beside the notes in comments. */
+  warnings?: string[];
   /** Files to write beside the config (relative path → text): never over one that exists (init.ts). */
   files?: Record<string, string>;
 }

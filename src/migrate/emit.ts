@@ -6,8 +6,12 @@ const INDENT = '  ';
 
 const key = (name: string) => (IDENTIFIER.test(name) ? name : quote(name));
 
+const escapeControl = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** A string literal; a control character (a NUL, a tab) or a line separator written as its escape, never raw. */
 function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+  const escaped = text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return `'${escaped.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, escapeControl)}'`;
 }
 
 /** A value as TypeScript source: short objects and arrays on one line, longer ones one entry a line. */
@@ -30,7 +34,12 @@ export function tsValue(value: unknown, depth = 0): string {
   return `${open.trim()}\n${entries.map((entry) => `${inner}${entry},`).join('\n')}\n${INDENT.repeat(depth)}${close.trim()}`;
 }
 
-const comment = (indent: string, text: string) => text.split('\n').map((line) => `${indent}// ${line}`.trimEnd());
+/** A note as `//` lines: any line terminator of TypeScript's starts a new one, a control character is escaped. */
+const comment = (indent: string, text: string) =>
+  text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, escapeControl)
+    .split(/\r\n|[\n\r\u2028\u2029]/)
+    .map((line) => `${indent}// ${line}`.trimEnd());
 
 function renderTier(tier: DraftTier): string[] {
   const indent = INDENT.repeat(2);

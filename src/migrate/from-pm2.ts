@@ -4,16 +4,37 @@
  * max_memory_restart and kill_timeout map onto land's keys; `env_<name>` becomes a profile when every app agrees on
  * it (profiles are stack-wide); everything else is named in a comment, as the process-compose import does.
  */
+import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { DEFAULTS } from '../config/resolve.js';
 import { scheduleProblem } from '../config/schedule.js';
 import { parseSize } from '../config/size.js';
 import { InputError } from '../errors.js';
-import { commandFields, plainArgv, renameReason, tierNameFor, type DraftConfig, type DraftTier } from './draft.js';
+import { shellWord } from '../text/shell.js';
+import { plainArgv, renameReason, tierNameFor, type DraftConfig, type DraftTier } from './draft.js';
 import { pm2Profiles } from './pm2-profiles.js';
 
 type App = Record<string, unknown>;
+
+/**
+ * Where the ecosystem file's relative paths are read from. pm2 resolves an app's `cwd` (and runs an app without one)
+ * from the folder `pm2 start` runs in (`path.resolve(app.cwd)` in its Common.prepareAppConf), not the file's: init
+ * takes the folder it runs in for that (`base`), and writes each cwd relative to the config's folder, which land
+ * reads it from. `warnings` gets a line for each cwd that is no folder here.
+ */
+export interface Pm2Context {
+  base: string;
+  configDir: string;
+  warnings: string[];
+}
+
+/** The app's folder, as pm2 finds it, and the tier's `cwd` as land.config.ts (in configDir) must say it. */
+interface AppFolder {
+  folder: string;
+  cwd?: string;
+}
 
 const isObject = (value: unknown): value is App => typeof value === 'object' && value !== null && !Array.isArray(value);
 const show = (value: unknown) => (typeof value === 'function' ? 'a function' : JSON.stringify(value));
@@ -37,20 +58,54 @@ function words(value: unknown): string[] | undefined {
   return value === undefined ? [] : undefined;
 }
 
+/**
+ * The script as the command names it: pm2 runs `script` from the app's folder when that file is there (else it looks
+ * it up on PATH, as `npm`), so a script that runs itself (no interpreter) gets `./` when it has no slash, or
+ * execvp and sh would look it up on PATH.
+ */
+function scriptPath(script: string, runsItself: boolean, folder: string): string {
+  if (!runsItself || script.includes('/') || !isFile(path.join(folder, script))) return script;
+  return `./${script}`;
+}
+
 /** script + interpreter + args as `command` (an argv, or a shell line when an args string needs one). */
-function commandOf(app: App, notes: string[]): Record<string, unknown> | undefined {
-  const script = app.script;
-  if (typeof script !== 'string' || script.trim() === '') return undefined;
+function commandOf(app: App, folder: string, notes: string[]): Record<string, unknown> | undefined {
   const given = app.interpreter ?? app.exec_interpreter;
+  const script = app.script as string;
   const interpreter = typeof given === 'string' ? given : INTERPRETERS[path.extname(script).toLowerCase()];
   if (path.extname(script).toLowerCase() === '.ts' && given === undefined) notes.push('script is TypeScript: pm2 runs it with its bundled ts-node; here it runs as a program: set the command by hand (e.g. ["npx", "tsx", …])');
-  const iargs = interpreter === undefined || interpreter === 'none' ? [] : words(app.interpreter_args ?? app.node_args);
+  const runsItself = interpreter === undefined || interpreter === 'none';
+  const iargs = runsItself ? [] : words(app.interpreter_args ?? app.node_args);
   const args = words(app.args);
-  const head = interpreter === undefined || interpreter === 'none' ? [script] : [interpreter, ...(iargs ?? []), script];
+  const file = scriptPath(script, runsItself, folder);
+  const head = runsItself ? [file] : [interpreter, ...(iargs ?? []), file];
   if (iargs === undefined) notes.push(`interpreter_args ${show(app.interpreter_args ?? app.node_args)}: not plain words: left out`);
   if (args !== undefined) return { command: [...head, ...args] };
-  // An args string with quotes, `$VAR` or a pipe: run through /bin/sh, as the words would be read there.
-  return commandFields(`${head.join(' ')} ${String(app.args)}`);
+  // An args string with quotes, `$VAR` or a pipe: run through /bin/sh, as the words would be read there; the
+  // interpreter, its arguments and the script are quoted (`'my app.js'` is one word to pm2).
+  return { command: `${head.map(shellWord).join(' ')} ${String(app.args).trim()}`, shell: true };
+}
+
+function isFile(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+/** The app's folder as pm2 resolves it (`~` is the home folder, as pm2 reads it), and the tier's cwd; a warning when it is missing. */
+function folderOf(app: App, where: string, context: Pm2Context): AppFolder {
+  const given = typeof app.cwd === 'string' && app.cwd.trim() !== '' ? app.cwd : undefined;
+  if (given === undefined) {
+    const relative = path.relative(context.configDir, context.base);
+    return relative === '' ? { folder: context.base } : { folder: context.base, cwd: relative };
+  }
+  const expanded = given.replace(/^~(?=$|\/)/, homedir());
+  const folder = path.resolve(context.base, expanded);
+  if (!(statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false)) {
+    const resolved = folder === given ? '' : ` (${folder})`;
+    context.warnings.push(`${where}: cwd ${JSON.stringify(given)}: no such folder here${resolved}: the tier does not start until it exists`);
+  }
+  if (path.isAbsolute(expanded)) return { folder, cwd: folder };
+  const relative = path.relative(context.configDir, folder);
+  return relative === '' ? { folder } : { folder, cwd: relative };
 }
 
 /** autorestart, max_restarts, min_uptime, restart_delay, exp_backoff_restart_delay → restart. */
@@ -113,12 +168,31 @@ function scheduleOf(app: App, config: Record<string, unknown>, name: string, not
 function replicasOf(app: App, notes: string[]): number | undefined {
   const { instances } = app;
   if (instances === undefined || instances === 1) return undefined;
-  if (typeof instances === 'number' && Number.isInteger(instances) && instances >= 2 && instances <= MAX_REPLICAS) {
-    if (app.exec_mode === 'cluster' || app.exec_mode === 'cluster_mode') notes.push('exec_mode cluster: the replicas are processes of their own; pm2\'s cluster mode shares one port among them, land gives replica n PORT = port + n - 1 when `port` is set');
-    return instances;
-  }
+  if (typeof instances === 'number' && Number.isInteger(instances) && instances >= 2 && instances <= MAX_REPLICAS) return instances;
   notes.push(`instances ${show(instances)}: land runs a whole number 1..${MAX_REPLICAS} of replicas (pm2's 0, -1 and "max" follow the CPUs): left out, one instance`);
   return undefined;
+}
+
+const isCluster = (app: App) => app.exec_mode === 'cluster' || app.exec_mode === 'cluster_mode';
+
+/**
+ * Replicas and env PORT: land's replicas are processes of their own, so one PORT would be taken by the first and
+ * refused to the others (EADDRINUSE); pm2's cluster mode shares one port through node's cluster module. A number
+ * in env PORT becomes `port`, which gives replica n PORT = port + n - 1.
+ */
+function portOf(app: App, config: Record<string, unknown>, notes: string[]): void {
+  const env = config.env as Record<string, string> | undefined;
+  const replicas = config.replicas as number | undefined;
+  const mode = isCluster(app) ? "exec_mode cluster: pm2's cluster mode shares one port among the instances (node's cluster module); land's replicas are processes of their own, each listening on its own" : `instances ${replicas}: each replica is a process of its own, listening on its own port`;
+  if (replicas === undefined) return;
+  const port = env?.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : undefined;
+  if (port === undefined || port < 1 || port + replicas - 1 > 65535) {
+    return void notes.push(`${mode}: set \`port\` (replica n gets PORT = port + n - 1), or one PORT would be refused to all but the first`);
+  }
+  config.port = port;
+  delete env!.PORT;
+  if (Object.keys(env!).length === 0) delete config.env;
+  notes.push(`${mode}: env PORT ${port} became port: ${port}, so replica n gets PORT = ${port} + n - 1 (${port}..${port + replicas - 1}); put a proxy before them for one address`);
 }
 
 /** env values as strings (pm2 passes numbers and booleans as their text). */
@@ -128,18 +202,20 @@ function envOf(value: unknown, notes: string[], where: string): Record<string, s
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, typeof inner === 'string' ? inner : JSON.stringify(inner)]));
 }
 
-function convertApp(app: App, name: string, label: string): DraftTier | string {
+function convertApp(app: App, name: string, label: string, index: number, context: Pm2Context): DraftTier | string {
   const notes: string[] = [];
   const given = typeof app.name === 'string' ? app.name : undefined;
   if (name !== given) notes.push(given === undefined ? `no name: named after its script` : renameReason(given, label, name));
-  const command = commandOf(app, notes);
-  if (!command) return `app ${show(given ?? name)} has no script: left out`;
-  const config: Record<string, unknown> = { ...command };
-  if (typeof app.cwd === 'string') config.cwd = app.cwd;
+  if (typeof app.script !== 'string') return `app ${show(given ?? name)} has no script: left out`;
+  const { folder, cwd } = folderOf(app, `${label}: apps[${index}] (${name})`, context);
+  const config: Record<string, unknown> = { ...commandOf(app, folder, notes) };
+  if (cwd !== undefined) config.cwd = cwd;
+  if (typeof app.cwd !== 'string' && cwd !== undefined) notes.push(`no cwd: pm2 runs it in the folder \`pm2 start\` runs in; init took the one it ran in (${cwd})`);
   const env = envOf(app.env, notes, 'env');
   if (env && Object.keys(env).length > 0) config.env = env;
   config.restart = restartOf(app, notes);
   config.replicas = replicasOf(app, notes);
+  portOf(app, config, notes);
   config.watch = watchOf(app, notes);
   if (app.max_memory_restart !== undefined) {
     const bytes = parseSize(app.max_memory_restart);
@@ -163,12 +239,30 @@ function uniqueName(raw: string, used: Set<string>): string {
   return candidate;
 }
 
-/** What an ecosystem file exported (its module's default, or the parsed JSON) → draft. */
 /** A script that is given but not a file name is bad input, not an app to leave out (pm2 refuses it too). */
 function refuseBadScripts(apps: unknown[], label: string): void {
   apps.forEach((app, index) => {
     if (!isObject(app) || app.script === undefined || (typeof app.script === 'string' && app.script.trim() !== '')) return;
     throw new InputError(`${label}: apps[${index}].script: expected a string (the file to run, e.g. 'server.js'), got ${typeof app.script === 'string' ? 'an empty string' : show(app.script)}`);
+  });
+}
+
+/**
+ * A variable the environment cannot hold, in `env` or an `env_<name>`: bad input, named by its key (names are no
+ * secret; a value is never quoted), before anything is written. land's schema refuses the same names.
+ */
+function refuseBadEnv(apps: unknown[], label: string): void {
+  apps.forEach((app, index) => {
+    if (!isObject(app)) return;
+    for (const [key, env] of Object.entries(app)) {
+      if ((key !== 'env' && !/^env_./.test(key)) || !isObject(env)) continue;
+      for (const [name, value] of Object.entries(env)) {
+        const problem = name === '' ? 'got an empty name' : name.includes('=') ? 'got a name with "="' : name.includes('\0') ? 'got a name with a NUL byte' : undefined;
+        const where = `${label}: apps[${index}].${key}[${JSON.stringify(name)}]`;
+        if (problem !== undefined) throw new InputError(`${where}: expected a variable name: not empty, without "=" or a NUL byte, ${problem}`);
+        if (typeof value === 'string' && value.includes('\0')) throw new InputError(`${where}: expected a value without a NUL byte (the environment ends a value there)`);
+      }
+    }
   });
 }
 
@@ -179,7 +273,8 @@ function nothingToRun(apps: unknown[]): string {
   return `apps[0].script: expected a string (the file to run): no app has one, so there is no tier to run`;
 }
 
-export function draftFromPm2(exported: unknown, label: string): DraftConfig {
+/** What an ecosystem file exported (its module's default, or the parsed JSON) → draft. */
+export function draftFromPm2(exported: unknown, label: string, context: Pm2Context = { base: process.cwd(), configDir: process.cwd(), warnings: [] }): DraftConfig {
   const apps = isObject(exported) ? exported.apps : Array.isArray(exported) ? exported : undefined;
   if (!Array.isArray(apps) || apps.length === 0) throw new InputError(`${label}: apps: expected an array of apps, e.g. module.exports = { apps: [{ name: 'web', script: 'server.js' }] }`);
   const notes: string[] = ['pm2 restarts an app after any exit unless autorestart is false: those tiers have restart policy always.'];
@@ -189,17 +284,18 @@ export function draftFromPm2(exported: unknown, label: string): DraftConfig {
     return isObject(app) && typeof app.name === 'string' && app.name !== '' ? app.name : script;
   });
   refuseBadScripts(apps, label);
+  refuseBadEnv(apps, label);
   const used = new Set<string>();
   const tiers: DraftTier[] = [];
   const entries: Array<{ app: App; tier?: DraftTier }> = [];
   apps.forEach((app, index) => {
     const name = uniqueName(named[index]!, used);
-    const converted = isObject(app) ? convertApp(app, name, label) : `apps[${index}] is not an object: left out`;
+    const converted = isObject(app) ? convertApp(app, name, label, index, context) : `apps[${index}] is not an object: left out`;
     if (typeof converted === 'string') notes.push(converted);
     else tiers.push(converted);
     if (isObject(app)) entries.push({ app, ...(typeof converted === 'string' ? {} : { tier: converted }) });
   });
   if (tiers.length === 0) throw new InputError(`${label}: ${nothingToRun(apps)}`);
   const profiles = pm2Profiles(entries, notes);
-  return { source: label, notes, envFiles: [...DEFAULTS.envFiles], tiers, ...profiles };
+  return { source: label, notes, envFiles: [...DEFAULTS.envFiles], tiers, ...profiles, warnings: context.warnings };
 }

@@ -1,9 +1,10 @@
 /** `land init` from a PM2 ecosystem file, through the real CLI: the written config loads, checks clean and boots. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHILD, land, landDone, markedProcesses } from '../helpers/land.js';
+import { CHILD, freePort, land, landDone, markedProcesses } from '../helpers/land.js';
+import { connect } from 'node:net';
 
 const folders: string[] = [];
 afterAll(() => {
@@ -17,17 +18,17 @@ function tempDir(): string {
 }
 
 /** An ecosystem.config.js as `pm2 init` writes them (CommonJS), with what a real one holds. */
-const ECOSYSTEM = `// the computed values run, as pm2 runs this file
+const ecosystem = (port: number) => `// the computed values run, as pm2 runs this file
 const base = { env: { APP_ENV: 'dev' } };
 module.exports = {
   apps: [
     {
       name: 'api',
       script: ${JSON.stringify(CHILD)},
-      args: ['--say', 'api up'],
+      args: ['--say', 'api up', '--tcp', 'PORT'],
       instances: 2,
       exec_mode: 'cluster',
-      env: { ...base.env, PORT: 7000 },
+      env: { ...base.env, PORT: ${port} },
       env_production: { NODE_ENV: 'production' },
       max_memory_restart: '300M',
       max_restarts: 3,
@@ -53,18 +54,40 @@ module.exports = {
 };
 `;
 
+/** Whether something listens on 127.0.0.1:port (one try). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** Whether something comes to listen on the port before the deadline (polled). */
+async function acceptsWithin(port: number, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    if (await accepts(port)) return true;
+  }
+  return false;
+}
+
 describe.concurrent('land init from a PM2 ecosystem file', () => {
   it('maps script, args, interpreter, env, instances, restarts, cron_restart, watch and the memory limit; the result boots', { timeout: 90_000 }, async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'ecosystem.config.js'), ECOSYSTEM);
+    const port = await freePort();
+    writeFileSync(join(dir, 'ecosystem.config.js'), ecosystem(port));
     const init = await landDone(['init'], dir);
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
     expect(init.stdout).toMatch(/^land: wrote land\.config\.ts from ecosystem\.config\.js: 4 tiers \(api, report, nightly, worker\); \d+ notes in comments/);
     expect(init.stdout).toContain('land: also wrote profiles/production.env, profiles/default.env.');
     const config = readFileSync(join(dir, 'land.config.ts'), 'utf8');
-    expect(config).toContain(`command: ['node', ${JSON.stringify(CHILD).replace(/"/g, "'")}, '--say', 'api up']`);
-    expect(config).toContain("env: { APP_ENV: 'dev', PORT: '7000' }");
+    expect(config).toContain(`command: ['node', ${JSON.stringify(CHILD).replace(/"/g, "'")}, '--say', 'api up', '--tcp', 'PORT']`);
+    // Cluster mode's shared port: each replica its own (port + n - 1), not one PORT all but the first are refused.
+    expect(config).toContain("env: { APP_ENV: 'dev' }");
+    expect(config).toContain(`port: ${port}`);
     expect(config).toContain('replicas: 2');
     expect(config).toContain("restart: { policy: 'always', maxRestarts: 3, backoff: { initialMs: 500, maxMs: 500 } }");
     expect(config).toContain("watch: { paths: ['src'], ignore: ['src/generated'] }");
@@ -88,6 +111,7 @@ describe.concurrent('land init from a PM2 ecosystem file', () => {
     // Boots as it is: the API's two replicas, and the job at its times (the others are not on this machine).
     const api = land(['up', '--no-tui', 'api', 'report'], dir);
     await api.waitFor(/api\.2: spawned pid/, 40_000);
+    for (const each of [port, port + 1]) expect(await acceptsWithin(each, 30_000), `a replica listening on ${each}`).toBe(true);
     await api.waitFor(/report +\| report-ran/, 40_000);
     await api.waitFor(/report: \w+ → scheduled \(waiting for its next time/, 40_000);
     expect((await api.stop()).code).toBe(0);
@@ -134,6 +158,36 @@ describe.concurrent('land init from a PM2 ecosystem file', () => {
       expect(result.stderr).toBe(`land: ecosystem.config.js: ${expected}\n`);
       expect(result.stdout).toBe('');
       expect(existsSync(join(dir, 'land.config.ts')), exported).toBe(false);
+    }
+  });
+
+  it('a script with a space, a script that runs itself, a bad env name, a missing cwd (the tester\'s sixteenth-wave bugs)', { timeout: 90_000 }, async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'my app.js'), "console.log('argv ' + JSON.stringify(process.argv.slice(2)));\n");
+    writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\necho "run.sh got $*"\n', { mode: 0o755 });
+    const apps = [
+      "{ name: 'sp', script: 'my app.js', node_args: '--max-old-space-size=512', args: \"--name 'x y'\", autorestart: false }",
+      "{ name: 'piped', script: 'run.sh', interpreter: 'none', args: 'a | tr a-z A-Z', autorestart: false }",
+      "{ name: 'gone', script: 'x.js', cwd: '/nonexistent/land-app' }",
+    ];
+    writeFileSync(join(dir, 'ecosystem.config.js'), `module.exports = { apps: [${apps.join(', ')}] };\n`);
+    const init = await landDone(['init'], dir);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stderr).toBe('land: warning: ecosystem.config.js: apps[2] (gone): cwd "/nonexistent/land-app": no such folder here: the tier does not start until it exists\n');
+    const up = land(['up', '--no-tui', 'sp', 'piped'], dir);
+    await up.waitFor(/sp +\| argv \["--name","x y"\]/, 40_000);
+    await up.waitFor(/piped +\| RUN\.SH GOT A/, 40_000);
+    expect((await up.stop()).code).toBe(0);
+    expect(markedProcesses(up.bootId)).toEqual([]);
+
+    // A name the environment cannot hold: one line naming the key (not the value), exit 2, nothing written, and again.
+    const bad = tempDir();
+    writeFileSync(join(bad, 'ecosystem.config.js'), 'module.exports = { apps: [{ script: "a.js", env: { "A=B": "sekret-value", "": "2", NUL: "a\\u0000b" } }] };\n');
+    for (let run = 0; run < 2; run++) {
+      const refused = await landDone(['init'], bad);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe('land: ecosystem.config.js: apps[0].env["A=B"]: expected a variable name: not empty, without "=" or a NUL byte, got a name with "="\n');
+      expect(readdirSync(bad)).toEqual(['ecosystem.config.js']);
     }
   });
 });

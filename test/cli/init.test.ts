@@ -1,5 +1,5 @@
 /** `land init` through the real CLI: a realistic process-compose.yaml and a Procfile become configs that load and boot. */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -121,6 +121,21 @@ describe.concurrent('land init from a process-compose.yaml', () => {
     expect(procfile.code).toBe(2);
     expect(procfile.stderr).toBe('land: Procfile:1: expected at least one <process type>: <command> line\n');
     expect(existsSync(join(procfileDir, 'land.config.ts'))).toBe(false);
+  });
+
+  it('writes only a config that loads: a draft that does not is not written, nor over an existing one with --force', async () => {
+    const dir = tempDir();
+    // A variable name with a NUL, which process-compose's import passes on and land's schema refuses.
+    writeFileSync(join(dir, 'process-compose.yaml'), 'processes:\n  web:\n    command: "sleep 1"\n    environment:\n      - "A\\0B=x"\n');
+    writeFileSync(join(dir, 'land.config.ts'), '// mine\n');
+    for (const args of [['init', '--force'], ['init', '--force']]) {
+      const result = await landDone(args, dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('land: land.config.ts as drafted does not load, so nothing was written: land.config.ts: tiers.web.env["A\\u0000B"]: expected a variable name: not empty, without "=" or a NUL byte, got a name with a NUL byte\n');
+      expect(readFileSync(join(dir, 'land.config.ts'), 'utf8')).toBe('// mine\n');
+      expect(readdirSync(dir).sort()).toEqual(['.land', 'land.config.ts', 'process-compose.yaml']);
+      expect(readdirSync(join(dir, '.land', 'cache', 'config')).filter((name) => name.endsWith('.json'))).toEqual([]);
+    }
   });
 });
 

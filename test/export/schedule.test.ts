@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Cron } from 'croner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onCalendar } from '../../src/export/schedule.js';
-import { makeProject, removeProjects } from '../helpers/land.js';
+import { landDone, makeProject, removeProjects } from '../helpers/land.js';
 import { composeConfig, readKubernetes, readUnit, tool, exportEach, verifyUnits, type Exported } from './helpers.js';
 
 const outRoot = mkdtempSync(join(tmpdir(), 'land-export-schedule-'));
@@ -24,10 +24,12 @@ beforeAll(async () => {
         web: { command: ['node', '-e', 'setInterval(() => {}, 1000)'] },
         backup: { command: ['node', '-e', 'console.log("backup")'], schedule: '*/15 2-4 * * MON-FRI', dependsOn: { web: 'started' } },
         odd: { command: ['true'], schedule: '0 0 L * *' },
+        weekly: { command: ['true'], schedule: '0 3 * * 1#2' },
       },
     },
   });
   outputs = await exportEach(dir, outRoot);
+  outputs.supervisord = await landDone(['export', 'supervisord', '--out', out('supervisord')], dir);
 }, 120_000);
 
 afterAll(() => {
@@ -123,5 +125,19 @@ describe('land export of a scheduled tier', () => {
     expect(config.services.web!.profiles).toBeUndefined();
     expect(outputs.compose!.stdout).toContain('warning: tier backup: schedule "*/15 2-4 * * MON-FRI" not mapped: Compose has no scheduler');
     expect(readFileSync(join(out('compose'), 'compose.yaml'), 'utf8')).toContain('`*/15 2-4 * * MON-FRI docker compose -f compose.yaml run --rm backup`');
+  });
+
+  it('compose and supervisord: croner-only syntax (L, #) gives no crontab line, which cron could not read, but says so', () => {
+    for (const engine of ['compose', 'supervisord']) {
+      const { code, stdout, stderr } = outputs[engine]!;
+      expect(code, stderr).toBe(0);
+      const run = engine === 'compose' ? 'docker compose -f compose.yaml run --rm weekly' : 'supervisorctl start weekly';
+      expect(stdout).toContain(`warning: tier weekly: schedule "0 3 * * 1#2" not mapped: `);
+      expect(stdout).toContain(`crontab cannot run it at these times either: the field "1#2" (L, W, # and + have no equivalent): run \`${run}\` from a scheduler of your own`);
+      expect(stdout).toMatch(/warning: tier odd: schedule "0 0 L \* \*" not mapped: .*crontab cannot run it at these times either/);
+      expect(stdout).not.toContain('`0 3 * * 1#2 ');
+      expect(stdout).not.toContain('`0 0 L * * ');
+    }
+    expect(outputs.supervisord!.stdout).toContain("run it from the host's crontab (`*/15 2-4 * * MON-FRI supervisorctl start backup`)");
   });
 });

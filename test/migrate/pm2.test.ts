@@ -1,8 +1,11 @@
 /** The PM2 ecosystem converter behind `land init`, on the cases the end-to-end test does not reach. */
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseLandConfig } from '../../src/config/config-issues.js';
 import { InputError } from '../../src/errors.js';
-import { renderConfig } from '../../src/migrate/emit.js';
+import { renderConfig, tsValue } from '../../src/migrate/emit.js';
 import { draftFromPm2 } from '../../src/migrate/from-pm2.js';
 
 const draft = (apps: unknown[]) => draftFromPm2({ apps }, 'ecosystem.config.js');
@@ -76,5 +79,84 @@ describe('pm2 → land', () => {
   it('refuses what is no ecosystem file, in one line naming it', () => {
     expect(() => draftFromPm2({ app: [] }, 'ecosystem.config.js')).toThrow(InputError);
     expect(() => draftFromPm2(42, 'ecosystem.config.js')).toThrow("ecosystem.config.js: apps: expected an array of apps, e.g. module.exports = { apps: [{ name: 'web', script: 'server.js' }] }");
+  });
+
+  describe('the script, env names, replicas and PORT, cwd (the tester\'s sixteenth-wave bugs)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-pm2-unit-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const at = (base: string, configDir = base) => ({ base, configDir, warnings: [] as string[] });
+
+    it('quotes the script in a shell line, and gives a script that runs itself ./ when it is a file of the app\'s folder', () => {
+      writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\n');
+      const tiers = draftFromPm2(
+        {
+          apps: [
+            { name: 'sp', script: 'my app.js', node_args: '--max-old-space-size=512 --inspect', args: "--name 'x y'" },
+            { name: 'piped', script: 'run.sh', interpreter: 'none', args: 'a | b' },
+            { name: 'plain', script: 'run.sh', interpreter: 'none' },
+            { name: 'spaced', script: 'my app.js', args: ['--name', 'x y'] },
+            { name: 'onpath', script: 'npm', args: 'run start' },
+          ],
+        },
+        'ecosystem.config.js',
+        at(dir),
+      ).tiers.map((tier) => tier.config);
+      expect(tiers[0]).toMatchObject({ command: "node --max-old-space-size=512 --inspect 'my app.js' --name 'x y'", shell: true });
+      expect(tiers[1]).toMatchObject({ command: './run.sh a | b', shell: true });
+      expect(tiers[2]).toMatchObject({ command: ['./run.sh'] });
+      expect(tiers[3]).toMatchObject({ command: ['node', 'my app.js', '--name', 'x y'] });
+      expect(tiers[4]).toMatchObject({ command: ['npm', 'run', 'start'] });
+    });
+
+    it('refuses a variable name the environment cannot hold, or a NUL in a value, naming the key and never the value', () => {
+      const bad: Array<[Record<string, unknown>, string]> = [
+        [{ env: { 'A=B': 'secret-1' } }, 'apps[0].env["A=B"]: expected a variable name: not empty, without "=" or a NUL byte, got a name with "="'],
+        [{ env: { '': 'secret-1' } }, 'apps[0].env[""]: expected a variable name: not empty, without "=" or a NUL byte, got an empty name'],
+        [{ env: { NUL: 'secret\u0000-1' } }, 'apps[0].env["NUL"]: expected a value without a NUL byte (the environment ends a value there)'],
+        [{ env_production: { 'X=Y': 'secret-1' } }, 'apps[0].env_production["X=Y"]: expected a variable name: not empty, without "=" or a NUL byte, got a name with "="'],
+      ];
+      for (const [app, message] of bad) {
+        expect(() => draftFromPm2({ apps: [{ script: 'a.js', ...app }] }, 'ecosystem.config.js')).toThrow(new InputError(`ecosystem.config.js: ${message}`));
+      }
+    });
+
+    it('replicas with a numeric env PORT: port, so each replica gets its own PORT; the note says why', () => {
+      const [api, fork, named] = draft([
+        { name: 'api', script: './app/server.js', instances: 4, exec_mode: 'cluster', env: { PORT: 3000 } },
+        { name: 'fork', script: 'f.js', instances: 2, env: { PORT: '4000', A: '1' } },
+        { name: 'named', script: 'n.js', instances: 2, exec_mode: 'cluster', env: { PORT: '$BASE' } },
+      ]).tiers;
+      expect(api!.config).toMatchObject({ replicas: 4, port: 3000 });
+      expect(api!.config.env).toBeUndefined();
+      expect(api!.notes).toContainEqual(expect.stringMatching(/^exec_mode cluster: pm2's cluster mode shares one port .* env PORT 3000 became port: 3000, so replica n gets PORT = 3000 \+ n - 1 \(3000\.\.3003\)/));
+      expect(fork!.config).toMatchObject({ replicas: 2, port: 4000, env: { A: '1' } });
+      expect(named!.config).toMatchObject({ replicas: 2, env: { PORT: '$BASE' } });
+      expect(named!.config.port).toBeUndefined();
+      // What init writes loads: the port leaves room for every replica.
+      expect(() => parseLandConfig({ tiers: { api: api!.config, fork: fork!.config } }, 'x')).not.toThrow();
+    });
+
+    it('reads a relative cwd from the folder init runs in, as pm2 does from where `pm2 start` runs; warns of one that is missing', () => {
+      const config = join(dir, 'sub');
+      const run = join(dir, 'here');
+      mkdirSync(join(run, 'sub'), { recursive: true });
+      mkdirSync(config, { recursive: true });
+      const context = at(run, config);
+      const [own, none, gone] = draftFromPm2(
+        { apps: [{ name: 'own', script: 'a.js', cwd: 'sub' }, { name: 'none', script: 'b.js' }, { name: 'gone', script: 'c.js', cwd: '/nonexistent' }] },
+        'eco.config.js',
+        context,
+      ).tiers;
+      expect(own!.config.cwd).toBe('../here/sub');
+      expect(none!.config.cwd).toBe('../here');
+      expect(gone!.config.cwd).toBe('/nonexistent');
+      expect(context.warnings).toEqual(['eco.config.js: apps[2] (gone): cwd "/nonexistent": no such folder here: the tier does not start until it exists']);
+      // Run where the file is, nothing changes: no cwd for an app without one.
+      expect(draftFromPm2({ apps: [{ script: 'b.js' }] }, 'eco.config.js', at(config)).tiers[0]!.config.cwd).toBeUndefined();
+    });
+
+    it('writes a control character of a string as its escape, never raw', () => {
+      expect(tsValue('a\u0000b\u2028c\td')).toBe("'a\\u0000b\\u2028c\\u0009d'");
+    });
   });
 });
