@@ -152,12 +152,12 @@ export class Supervisor implements SupervisorControl {
     }
   }
 
-  /** Loaded only with the flag (chokidar comes with it); its applies are `land apply`'s, in the same turn. */
+  /** Loaded only with the flag (its inotify watches come with it); its applies are `land apply`'s, in the same turn. */
   private async watchConfig(): Promise<void> {
     const { ConfigWatch } = await import('../watch/config-watch.js');
     if (this.shuttingDown) return;
     const stopping = () => this.shuttingDown;
-    this.configWatch = new ConfigWatch({ plan: () => this.runtime.plan, apply: () => this.apply(false), emit: (event) => this.emit(event), stopping });
+    this.configWatch = new ConfigWatch({ plan: () => this.runtime.plan, apply: () => this.applyInTurn(false), emit: (event) => this.emit(event), stopping });
     this.configWatch.start();
   }
 
@@ -287,8 +287,17 @@ export class Supervisor implements SupervisorControl {
     });
   }
 
-  /** `land apply` (apply.ts): the config read again, its differences acted on (`dryRun`: only said). */
-  apply(dryRun: boolean): Promise<ApplyResult> {
+  /**
+   * `land apply` (apply.ts): the config read again, its differences acted on (`dryRun`: only said). One from the CLI
+   * also tells `--watch-config`: the config on disk now runs (a save it refused is moot) and may read other files.
+   */
+  async apply(dryRun: boolean): Promise<ApplyResult> {
+    const result = await this.applyInTurn(dryRun);
+    if (!dryRun) this.configWatch?.appliedByHand();
+    return result;
+  }
+
+  private applyInTurn(dryRun: boolean): Promise<ApplyResult> {
     return this.commands.run(APPLY_TURN, dryRun ? 'plan' : 'apply', async () => {
       this.refuseWhileShuttingDown();
       return applyConfig(this.stackContext(), await rereadPlan(this.options.reread), dryRun);

@@ -111,10 +111,27 @@ export class ConfigWatch {
       this.host.emit({ type: 'config', ok: false, file, message, at: Date.now() });
       return;
     }
-    // What the config now reads (another profile, env file or local import) is watched from now on.
+    this.watchWhatItReads();
+    this.host.emit({ type: 'config', ok: true, file, message, at: Date.now() });
+  }
+
+  /**
+   * A `land apply` from the CLI went through: the config on disk runs, so the save refused before (a local import
+   * that was missing then, say) no longer holds, and what the config now reads is watched.
+   */
+  appliedByHand(): void {
+    if (this.closed) return;
+    this.watchWhatItReads();
+    if (!this.state.error) return;
+    delete this.state.error;
+    const file = displayPath(this.host.plan().config.configFile);
+    this.host.emit({ type: 'config', ok: true, file, message: `${file} applied by land apply; the save refused before is moot`, at: Date.now() });
+  }
+
+  /** What the config now reads (another profile, env file or local import) is watched from now on. */
+  private watchWhatItReads(): void {
     const now = configFilesOf(this.host.plan());
     this.watcher?.set(now);
     this.state.files = this.shown(now);
-    this.host.emit({ type: 'config', ok: true, file, message, at: Date.now() });
   }
 }

@@ -109,6 +109,27 @@ describe('land up --watch-config', () => {
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 
+  it('a land apply from the CLI clears a refused save and watches the local import it brought', async () => {
+    const tier = (name: string) => `{ command: ${JSON.stringify(child('--say', `${name} up`))}, ready: { log: '${name} up' } }`;
+    const dir = makeProject({ config: { tiers: {} }, files: { 'land.config.ts': `export default { tiers: { a: ${tier('a')} } };\n` } });
+    const run = await upWatching(dir, ['a'], ['-c', 'land.config.ts']);
+
+    // A save that imports a file not written yet: refused (its compile fails, so the import is not known yet).
+    writeFileSync(join(dir, 'land.config.ts'), `import { more } from './more.ts';\nexport default { tiers: { a: ${tier('a')}, ...more } };\n`);
+    await run.waitFor(/^mountain +\| config: land\.config\.ts saved; not applied, nothing changed: /m);
+    writeFileSync(join(dir, 'more.ts'), `export const more = { b: ${tier('b')} };\n`);
+    expect((await landDone(['apply', '-c', 'land.config.ts'], dir)).code).toBe(0);
+    await waitForTier(dir, 'b', (t) => t.state === 'ready', 'ready');
+    // The refusal no longer holds (the banner and the dashboard's notice go), and more.ts is watched from now on.
+    await run.waitFor(/^mountain +\| config: land\.config\.ts applied by land apply; the save refused before is moot$/m);
+    const applied = configWatch(await status(dir));
+    expect(applied.error).toBeUndefined();
+    expect(applied.files).toEqual(['land.config.ts', 'more.ts', join('profiles', 'debug.env')]);
+    writeFileSync(join(dir, 'more.ts'), `export const more = { b: ${tier('b')}, c: ${tier('c')} };\n`);
+    await run.waitFor(/^mountain +\| config: more\.ts saved; applied: added c$/m);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
   it('a burst of saves is one apply; saves during an apply are applied once after it, with the latest content', async () => {
     const reports = join(makeProject({ config: { tiers: {} } }), 'reports');
     // A stop that takes a while (SIGTERM ignored, SIGKILL after 4 s): the apply is under way long enough to save into.
