@@ -189,9 +189,11 @@ describe('land up --watch-config', () => {
     const started = await landDone(['up', '-d', '--watch-config'], dir);
     expect(started.code, started.stderr).toBe(0);
     try {
-          for (let watching = false; !watching; await sleep(50)) watching = (await status(dir)).configWatch?.watching === true;
+      for (let watching = false; !watching; await sleep(50)) watching = (await status(dir)).configWatch?.watching === true;
       const extra = { command: child('--say', 'extra up'), ready: { log: 'extra up' } };
       saveRenamingOver(dir, { tiers: { ...tiers, extra } });
+      // waitForTier fails on a tier not in the snapshot: wait for the save's apply (300 ms of quiet, then apply) first.
+      for (let added = false; !added; await sleep(50)) added = (await status(dir)).tiers.some((tier) => tier.name === 'extra');
       await waitForTier(dir, 'extra', (tier) => tier.state === 'ready', 'ready');
       expect(configWatch(await status(dir))).toMatchObject({ applied: 1, last: { summary: 'land.config.mjs saved; applied: added extra' } });
     } finally {
