@@ -203,12 +203,17 @@ describe.concurrent('land up --exit-with', () => {
   });
 
   it.sequential('an ending tier that ends while the stack is already shutting down still gives its code', { timeout: 60_000 }, async () => {
-    // slow depends on test, so a shutdown stops slow first; slow ignores SIGTERM for 3 s, and test ends (3) meanwhile.
+    // slow depends on test, so a shutdown stops slow first; slow ignores SIGTERM for 3 s, and test ends (3) meanwhile:
+    // when slow got its SIGTERM (a file it writes then), not after a time a loaded machine could let pass before `down`.
     const dir = makeProject({
       config: {
         tiers: {
-          test: { command: ['node', '-e', 'setTimeout(() => process.exit(3), 1500)'], restart: { policy: 'never' }, exitWith: true },
-          slow: { command: child('--ignore-term', '--say', 'slow up'), dependsOn: { test: 'started' }, stop: { timeoutMs: 3000 } },
+          test: { command: ['sh', '-c', 'while [ ! -e term-seen ]; do sleep 0.05; done; exit 3'], restart: { policy: 'never' }, exitWith: true },
+          slow: {
+            command: ['sh', '-c', 'trap "touch term-seen" TERM; echo slow up; while :; do sleep 0.05; done'],
+            dependsOn: { test: 'started' },
+            stop: { timeoutMs: 3000 },
+          },
         },
       },
     });

@@ -38,7 +38,7 @@ describe('land restart --all', () => {
 
     const restart = await landDone(['restart', '--all'], dir);
     expect([restart.code, restart.stdout]).toEqual([0, 'land: restarting db, api (each once what it depends on is met)\n']);
-    await run.waitFor(/api: stopped → pending \(restarting on request\)[\s\S]*api: starting → ready/);
+    await run.waitFor(/api: stopped → pending \(restarting on request[^)]*\)[\s\S]*api: starting → ready/);
     const after = await status(dir);
     expect([after.db!.restarts, after.api!.restarts, after.worker!.state]).toEqual([1, 1, 'stopped']);
     expect(after.db!.pid).not.toBe(before.db!.pid);
