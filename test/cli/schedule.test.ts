@@ -107,7 +107,7 @@ describe.concurrent('scheduled tiers', () => {
     await run.waitFor(/db: \w+ → ready[^]*job: spawned pid/);
     // While the stack runs, `land logs` has it among the tier's lines.
     const logs = await landDone(['logs', 'job'], dir);
-    expect(logs.stdout).toMatch(/^\[land\] the run due at \S+ was skipped: waiting for its dependencies \(db ready\)$/m);
+    expect(logs.stdout).toMatch(/^\[land\] the run due at \S+ was skipped: waiting for its dependencies \(db ready: db starting\)$/m);
     expect((await landDone(['down'], dir)).code).toBe(0);
     await run.exited;
   });
