@@ -14,6 +14,7 @@ import { ControlError } from '../supervisor/control-error.js';
 import type { StackSnapshot, TierSnapshot } from '../supervisor/types.js';
 import { findTarget, withStack, type Target, type TargetOptions } from './control-target.js';
 import { foregroundTier } from './foreground-tier.js';
+import { pipeOwnStdin } from './spawn-stdin.js';
 import { unknownTiers } from '../logs/selection.js';
 
 export interface SpawnOptions extends TargetOptions {
@@ -101,7 +102,15 @@ export async function spawnCommand(tier: string, options: SpawnOptions): Promise
       only: [tier],
       withDeps: options.withDeps,
       controlPort: options.controlPort,
-      until: (supervisor, plan) => foregroundTier(supervisor, plan, tier),
+      until: async (supervisor, plan) => {
+        // A `stdin: true` tier run alone reads land's own stdin (spawn-stdin.ts).
+        const stop = plan.config.tiers.find((one) => one.name === tier)?.stdin ? pipeOwnStdin(supervisor, tier) : undefined;
+        try {
+          return await foregroundTier(supervisor, plan, tier);
+        } finally {
+          stop?.();
+        }
+      },
     });
   }
   return withStack(options, async ({ socket }) => {

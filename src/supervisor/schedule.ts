@@ -100,7 +100,10 @@ export class Schedules {
   private skip(tier: TierProcess, job: Job, at: number, why: string): void {
     job.status.skipped += 1;
     job.status.lastSkip = { at, reason: why };
-    this.host.emit({ type: 'error', tier: tier.name, tag: 'schedule-skipped', message: `the run due at ${clockTime(at)} was skipped: ${why}`, at });
+    const message = `the run due at ${clockTime(at)} was skipped: ${why}`;
+    this.host.emit({ type: 'error', tier: tier.name, tag: 'schedule-skipped', message, at });
+    // The log file too: `land logs job` after the stack stopped shows the gap between runs, not only the runs.
+    tier.noteInLog(message);
   }
 
   /** The shutdown: no time starts a run any more (what runs is stopped as every tier is). */

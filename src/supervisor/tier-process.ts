@@ -5,6 +5,7 @@
  */
 import type { ResolvedTier } from '../config/types.js';
 import { waitingReason } from './dependency-gates.js';
+import { LineBlock } from './line-block.js';
 import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { RestartBudget } from './restart-policy.js';
 import { signalTree } from './process-tree.js';
@@ -14,6 +15,9 @@ import { writeTierStdin } from './tier-stdin.js';
 import type { MemoryStatus, StdinAfter, StdinWritten } from './types.js';
 
 export type { TierRuntime } from './tier-base.js';
+
+/** What the tier's log shows before a line land writes there itself. */
+const LAND_MARK = '[land] ';
 
 /** The whole tier: its life stages (tier-base → tier-spawn → tier-run → tier-stop) and the commands it takes. */
 export class TierProcess extends TierStop {
@@ -158,6 +162,14 @@ export class TierProcess extends TierStop {
   killNow(): void {
     this.cancelBackoff();
     if (this.life) signalTree({ ...this.treeTarget(this.life), holding: this.life.outputLinks }, 'SIGKILL');
+  }
+
+  /**
+   * A line of land's own in the tier's log (a scheduled run it skipped): marked `[land] ` as a stop command's lines
+   * are `[stop] `, so that `land logs` and the log file say what happened between the child's own lines.
+   */
+  noteInLog(text: string): void {
+    this.writeBlock('stdout', new LineBlock([Buffer.from(`${LAND_MARK}${text}\n`)], 1));
   }
 
   async closeLog(): Promise<void> {

@@ -1,11 +1,11 @@
 /**
- * What `s` and `r` do to a tier in a given state. A key that cannot act says why instead of doing nothing.
+ * What `s`, `r` and `l` do to a tier in a given state. A key that cannot act says why instead of doing nothing.
  */
 import type { TierSnapshot } from '../supervisor/types.js';
 import { noReplicasMessage } from '../supervisor/replica-hint.js';
 import { gateOf } from './tier-view.js';
 
-export type TierAction = { kind: 'start' | 'stop' | 'restart'; tier: string } | { kind: 'refuse'; message: string };
+export type TierAction = { kind: 'start' | 'stop' | 'restart' | 'reload'; tier: string } | { kind: 'refuse'; message: string };
 
 function gatedOff(tier: TierSnapshot): TierAction {
   return {
@@ -50,6 +50,15 @@ export function restartAction(tier: TierSnapshot): TierAction {
     default:
       return { kind: 'restart', tier: tier.name };
   }
+}
+
+/**
+ * `l`: `land reload` of the selected tier, refused where `r` is. A replica reloads its whole tier (one at a time, as
+ * `land reload web` does); a tier without replicas is restarted (the supervisor's reload of one).
+ */
+export function reloadAction(tier: TierSnapshot): TierAction {
+  const action = restartAction(tier);
+  return action.kind === 'refuse' ? action : { kind: 'reload', tier: tier.group ?? tier.name };
 }
 
 export type ScaleAction = { kind: 'scale'; group: string; count: number } | { kind: 'refuse'; message: string };

@@ -5,7 +5,7 @@
  */
 import type { Key } from 'ink';
 import type { TierSnapshot } from '../supervisor/types.js';
-import { restartAction, scaleAction, startStopAction, type ScaleAction, type TierAction } from './actions.js';
+import { reloadAction, restartAction, scaleAction, startStopAction, type ScaleAction, type TierAction } from './actions.js';
 import type { Status } from './components/footer.js';
 import { rowBudget } from './layout.js';
 import { FOLLOW, scrollBy, scrollToStart } from './log-buffer.js';
@@ -102,10 +102,11 @@ export function handleKey(input: string, key: Key, context: KeyContext): void {
     if (context.quitting || context.shuttingDown) return context.say('the stack is shutting down', 'error');
     return context.restartAll();
   }
-  if (input === 'r' || input === 's') {
+  if (input === 'r' || input === 's' || input === 'l') {
     if (!selectedTier) return;
     if (context.quitting || context.shuttingDown) return context.say('the stack is shutting down', 'error');
-    return context.act(input === 'r' ? restartAction(selectedTier) : startStopAction(selectedTier));
+    const action = { r: restartAction, s: startStopAction, l: reloadAction }[input];
+    return context.act(action(selectedTier));
   }
 }
 

@@ -3,15 +3,30 @@
  * what it is doing in the status line, then how it ended (unless the UI is gone by then).
  */
 import { oneLine } from '../errors.js';
-import type { SupervisorControl } from '../supervisor/types.js';
+import type { ReloadStep, SupervisorControl } from '../supervisor/types.js';
 import type { ScaleAction, TierAction } from './actions.js';
 import type { Status } from './components/footer.js';
 
-const VERBS: Record<'start' | 'stop' | 'restart', readonly [string, string]> = {
+const VERBS: Record<'start' | 'stop' | 'restart' | 'reload', readonly [string, string]> = {
   start: ['starting', 'started'],
   stop: ['stopping', 'stopped'],
   restart: ['restarting', 'restarted'],
+  reload: ['reloading', 'reloaded'],
 };
+
+type Reloaded = Awaited<ReturnType<NonNullable<SupervisorControl['reloadTier']>>>;
+
+/** A roll's end in the status line, as `land reload` says it: an error unless every step became ready. */
+function reloadOutcome(name: string, result: Reloaded): [string, Status['kind']?] {
+  const { replicas, steps, cut } = result;
+  if (steps.every((step) => step.outcome === 'ready')) {
+    if (!replicas) return [`${name} has no replicas: reloaded as a restart`];
+    return [`reloaded ${name}${steps.length > 1 ? `: ${steps.length} replicas, one at a time` : ''}`];
+  }
+  const failed = steps.find((step: ReloadStep) => step.outcome === 'failed');
+  const why = failed ? `stopped at ${failed.name} (${failed.state})` : `was cut short by ${cut ?? 'a later command'}`;
+  return [`the reload of ${name} ${why}`, 'error'];
+}
 
 export interface StackActionContext {
   control: SupervisorControl;
@@ -53,6 +68,7 @@ export function stackActions(ctx: StackActionContext) {
 
   const runAction = (action: TierAction): void => {
     if (action.kind === 'refuse') return say(action.message, 'error');
+    if (action.kind === 'reload') return reload(action.tier);
     const [doing, done] = VERBS[action.kind];
     const name = action.tier;
     say(`${doing} ${name}…`);
@@ -62,6 +78,20 @@ export function stackActions(ctx: StackActionContext) {
       () => call.call(control, name),
       () => say(`${done} ${name}`),
       (why) => say(`${action.kind} ${name} failed: ${why}`, 'error'),
+    );
+    ctx.mark();
+  };
+
+  /** `l`: the supervisor's `reloadTier`, as `land reload <tier>` / POST /tiers/<tier>/reload. */
+  const reload = (name: string): void => {
+    if (!control.reloadTier) return say('this view cannot reload tiers: use `land reload` in a shell', 'error');
+    say(`reloading ${name}…`);
+    let result: Reloaded | undefined;
+    report(
+      ctx,
+      async () => (result = await control.reloadTier!(name)),
+      () => say(...reloadOutcome(name, result!)),
+      (why) => say(`reload ${name} failed: ${why}`, 'error'),
     );
     ctx.mark();
   };

@@ -75,6 +75,10 @@ describe.concurrent('scheduled tiers', () => {
     expect(tierOf(snapshot, 'job').schedule!.lastSkip!.reason).toMatch(/is still going/);
     expect((await landDone(['down'], dir)).code).toBe(0);
     await run.exited;
+    // The skip is in the tier's log file too, marked as land's own line: `land logs` with no stack reads the file.
+    const logs = await landDone(['logs', 'job'], dir);
+    expect(logs.stdout).toMatch(/^\[land\] the run due at \d\d:\d\d:\d\d was skipped: the last run \(pid \d+\) is still going$/m);
+    expect(logs.stdout).toMatch(/^job start$/m);
     // Each spawn comes after the last run went back to scheduled (or stopped, at the shutdown).
     const lines = jobLines(run.stdout);
     expect(lines.filter((line) => line.includes('spawned pid')).length).toBeGreaterThanOrEqual(2);
@@ -101,6 +105,9 @@ describe.concurrent('scheduled tiers', () => {
     await run.waitFor(/job: schedule-skipped: the run due at \S+ was skipped: waiting for its dependencies \(db ready: db starting\)/);
     writeFileSync(join(dir, 'go'), '');
     await run.waitFor(/db: \w+ → ready[^]*job: spawned pid/);
+    // While the stack runs, `land logs` has it among the tier's lines.
+    const logs = await landDone(['logs', 'job'], dir);
+    expect(logs.stdout).toMatch(/^\[land\] the run due at \S+ was skipped: waiting for its dependencies \(db ready: db starting\)$/m);
     expect((await landDone(['down'], dir)).code).toBe(0);
     await run.exited;
   });

@@ -94,6 +94,45 @@ describe('App keys', () => {
     expect(control.calls).toEqual([{ command: 'restart', target: 'mountain' }]);
   });
 
+  it('l reloads the selected tier (land reload): a replica its whole tier, a tier without replicas as a restart', async () => {
+    const control = new FakeControl(
+      stack([
+        tier('mountain', 'ready', { pid: 1234, startedAt: T0 - 5000 }),
+        tier('web.1', 'ready', { pid: 1300, group: 'web', replica: 1 }),
+        tier('web.2', 'ready', { pid: 1301, group: 'web', replica: 2 }),
+      ]),
+    );
+    const app = renderApp(control);
+    await app.untilText('l reload');
+    await app.press('l');
+    await app.untilText('mountain has no replicas: reloaded as a restart');
+    await app.press('j', 'j');
+    await app.untilSelected('web.2');
+    await app.press('l');
+    await app.untilText('reloaded web: 2 replicas, one at a time');
+    expect(control.calls).toEqual([
+      { command: 'reload', target: 'mountain' },
+      { command: 'reload', target: 'web' },
+    ]);
+  });
+
+  it('l on a gated-off tier says why; a view without reloadTier says so', async () => {
+    const control = threeTiers();
+    const app = renderApp(control);
+    await app.press('j');
+    await app.untilSelected('cocoon');
+    await app.press('l');
+    await app.untilText(GATE_MESSAGE);
+    expect(control.calls).toEqual([]);
+    cleanup();
+    const view = threeTiers();
+    Object.assign(view, { reloadTier: undefined });
+    const other = renderApp(view);
+    await other.press('l');
+    await other.untilText('this view cannot reload tiers: use `land reload` in a shell');
+    expect(view.calls).toEqual([]);
+  });
+
   it('R restarts every running tier (land restart --all)', async () => {
     const control = threeTiers();
     const app = renderApp(control);

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   LogStream,
+  ReloadStep,
   StackSnapshot,
   SupervisorControl,
   SupervisorEvent,
@@ -47,7 +48,7 @@ export function stack(tiers: TierSnapshot[], extra: Partial<StackSnapshot> = {})
   };
 }
 
-export type Call = { command: 'start' | 'stop' | 'restart' | 'restart-all' | 'scale' | 'shutdown'; target: string; force?: boolean; count?: number };
+export type Call = { command: 'start' | 'stop' | 'restart' | 'reload' | 'restart-all' | 'scale' | 'shutdown'; target: string; force?: boolean; count?: number };
 
 export class FakeControl implements SupervisorControl {
   readonly events = new EventEmitter();
@@ -84,6 +85,14 @@ export class FakeControl implements SupervisorControl {
 
   restartTier(name: string): Promise<void> {
     return this.command({ command: 'restart', target: name });
+  }
+
+  /** A roll in which every instance of the name became ready (a tier's replicas by `group`). */
+  async reloadTier(name: string): Promise<{ replicas: boolean; steps: ReloadStep[]; left: [] }> {
+    await this.command({ command: 'reload', target: name });
+    const instances = this.state.tiers.filter((tier) => tier.name === name || tier.group === name);
+    const steps = instances.map((tier): ReloadStep => ({ name: tier.name, outcome: 'ready', state: 'ready', reason: 'ready' }));
+    return { replicas: instances.some((tier) => tier.group !== undefined), steps, left: [] };
   }
 
   restartAll(): Promise<void> {

@@ -9,7 +9,8 @@ export interface Status {
   kind: StatusKind;
 }
 
-const LIST_KEYS = '↑↓/jk select · Enter logs · a all · r restart · s start/stop · ? help · q quit';
+// Within 80 columns: j/k and `a` are in the help (`?`), which lists every key.
+const LIST_KEYS = '↑↓ select · Enter logs · r restart · l reload · s start/stop · ? help · q quit';
 const PANE_KEYS = '↑↓ PgUp/PgDn scroll · f follow · / search · n/N · & filter · Tab list · q quit';
 
 export const Footer = memo(function Footer({ status, paneFocused, width }: { status: Status | null; paneFocused: boolean; width: number }) {

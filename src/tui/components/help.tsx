@@ -12,6 +12,7 @@ export const HELP_LINES: ReadonlyArray<readonly [string, string]> = [
   ['/  n  N', 'search the log pane (Enter: newest match); n older match, N newer'],
   ['&', 'filter the log pane to lines containing a text (empty: every line)'],
   ['r', 'restart the selected tier'],
+  ['l', 'reload the selected tier: its replicas one at a time (land reload)'],
   ['R', 'restart every running tier, in dependency order'],
   ['+  -', 'one replica more or fewer of the selected tier (a tier with replicas)'],
   ['s', 'stop the selected tier if it runs, start it if it ended'],

@@ -1,0 +1,45 @@
+/**
+ * `land spawn <tier>` with no stack running and a `stdin: true` tier: land's own stdin is the tier's (piped through
+ * the supervisor's writeStdin), and its end is the tier's end of input. Real land, real pipes.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LAND_BIN, makeProject, removeProjects } from '../helpers/land.js';
+
+afterAll(() => removeProjects());
+
+/** `land spawn <tier>` with `input` written to its stdin, then its stdin ended. */
+function spawnWithInput(dir: string, tier: string, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(process.execPath, [LAND_BIN, 'spawn', tier], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: 'pipe' });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  proc.stdin.on('error', () => undefined);
+  proc.stdin.end(input);
+  return new Promise((resolve) => proc.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('land spawn and a stdin: true tier', () => {
+  it("pipes land's own stdin to the tier, its end the tier's end of input", { timeout: 60_000 }, async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Reads to the end of its input: without land's stdin handed on, it would wait forever.
+          ask: { command: ['sh', '-c', 'while read -r line; do echo "got $line"; done; echo "input ended"'], stdin: true },
+        },
+      },
+    });
+    const result = await spawnWithInput(dir, 'ask', 'first\nsecond\n');
+    expect(result.stdout, result.stderr).toMatch(/ask +\| got first\n[^]*ask +\| got second\n[^]*ask +\| input ended/);
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it('a tier without stdin: true keeps /dev/null: land does not read its stdin for it', { timeout: 60_000 }, async () => {
+    const dir = makeProject({ config: { tiers: { quiet: { command: ['sh', '-c', 'cat; echo "read nothing"'] } } } });
+    const result = await spawnWithInput(dir, 'quiet', 'never seen\n');
+    expect(result.stdout, result.stderr).toMatch(/quiet +\| read nothing/);
+    expect(result.stdout).not.toContain('never seen');
+    expect(result.code, result.stderr).toBe(0);
+  });
+});
