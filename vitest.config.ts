@@ -35,9 +35,8 @@ export default defineConfig({
     pool: 'forks',
     // Integration tests spawn real process trees and mostly wait on them (children, timers, sockets): with two files
     // at a time the run used well under two cores; three took ~22 % less time for the same CPU time on this 2-core
-    // machine (docs/decisions.md, "The test suite's time"); a fourth took less again (fourteenth wave); a fifth is
-    // measured in "The test suite's time, third pass" (sixteenth wave).
-    maxWorkers: 5,
+    // machine (docs/decisions.md, "The test suite's time"); a fourth took less again (fourteenth wave).
+    maxWorkers: 4,
     fileParallelism: true,
     sequence: { sequencer: LongestFirst },
     // Most files share a worker with the files before it; those that need a fresh process are listed in
