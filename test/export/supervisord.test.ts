@@ -156,9 +156,11 @@ describe('land export supervisord', () => {
       ].join('\n'),
     );
     supervisord = spawn('supervisord', ['--nodaemon', '-c', conf], { cwd: root, stdio: 'ignore' });
+    // Not installed (.ci/run installs Debian's supervisor): fail on that, not on a timeout and an uncaught error.
+    const missing = new Promise<never>((_, fail) => supervisord!.once('error', (error) => fail(new Error(`supervisord: ${error.message} (apt-get install supervisor)`))));
     const exited = new Promise((done) => supervisord!.once('exit', done));
     const running = (status: string) => ['db', 'api:api\\.1', 'api:api\\.2', 'web'].every((name) => new RegExp(`^${name}\\s+RUNNING`, 'm').test(status));
-    await statusUntil(running, 30_000);
+    await Promise.race([statusUntil(running, 30_000), missing]);
     await waitUntil(() => reportsOf('db').length === 1 && reportsOf('api').length === 2 && reportsOf('web').length === 1, 10_000, 'every report');
 
     const db = reportsOf('db')[0]!;
