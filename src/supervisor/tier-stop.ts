@@ -196,7 +196,7 @@ export abstract class TierStop extends TierRun {
     if (this.state !== 'crashed' || why === 'crashed') {
       this.setState(crashed ? 'crashed' : 'exited', crashed ? ending : 'completed with code 0');
     }
-    this.afterExit(crashed, uptimeMs, life.overMemory);
+    this.afterExit(crashed, uptimeMs, life.overMemory, unrestartable(life.daemon?.strays ?? []));
   }
 
   /**
@@ -259,9 +259,11 @@ export abstract class TierStop extends TierRun {
     this.setState('stopping', `${ending}; stopping what it left running`);
   }
 
-  protected afterExit(crashed: boolean, uptimeMs: number, overMemory?: { used: number; at: number }): void {
+  /** `refused`: why no policy restarts this failure (a start that left what may be its daemon running). */
+  protected afterExit(crashed: boolean, uptimeMs: number, overMemory?: { used: number; at: number }, refused?: string): void {
     // A scheduled run, however it ended, waits for its next time: no restart policy re-runs it (schedule.ts).
     if (this.config.schedule !== undefined) return this.setState('scheduled', `waiting for its next time (${this.config.schedule})`);
+    if (crashed && refused !== undefined) return this.setState('failed', refused);
     const decision = this.budget.decide({ crashed, uptimeMs });
     if (!decision.restart) {
       if (decision.budgetSpent) {
@@ -299,4 +301,14 @@ export abstract class TierStop extends TierRun {
     this.backoff = undefined;
     this.nextRestartAt = undefined;
   }
+}
+
+/**
+ * A daemon tier whose launcher exited 0 leaving nothing land can follow, while orphans started meanwhile run on: one
+ * of them may be its daemon, hidden from land, so each restart would start another copy land cannot stop.
+ */
+function unrestartable(strays: ReadonlyArray<{ pid: number }>): string | undefined {
+  if (strays.length === 0) return undefined;
+  const pids = strays.map(({ pid }) => pid).join(', ');
+  return `not restarted: a new start could leave another copy of what may be its daemon (pid ${pids}) running; name it with daemon: { pidFile }, or land start it once that is gone`;
 }

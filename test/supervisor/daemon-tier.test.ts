@@ -271,6 +271,27 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
     }
   }, 60_000);
 
+  it('is not restarted by its policy when its failed start left what may be its daemon: a retry would start another', async () => {
+    const stray = await hiddenDaemon('again');
+    // The default policy (on-failure) would restart a launcher that left nothing; each start asks for a daemon.
+    const dir = makeProject({ config: { tiers: { again: { command: stray.launch, shell: true, daemon: true } } } });
+    const run = land(['up', '--no-tui'], dir);
+    await run.waitFor(/again: crashed → failed/);
+    const hidden = stray.pid();
+    try {
+      expect(run.output).toMatch(new RegExp(`again: crashed → failed \\(not restarted: a new start could leave another copy of what may be its daemon \\(pid [^)]*\\b${hidden}\\b`));
+      expect(run.output).not.toMatch(/again: \w+ → backoff/);
+      expect(tierOf(await status(dir), 'again')).toMatchObject({ state: 'failed' });
+      expect((await landDone(['down'], dir)).code).toBe(0);
+      expect((await run.exited).code).toBe(0);
+      // One start, one daemon: the request was made once (a second start would have asked again).
+      expect(existsSync(stray.request)).toBe(false);
+      expect(run.output.match(/again: spawned pid/g)).toHaveLength(1);
+    } finally {
+      process.kill(hidden, 'SIGKILL');
+    }
+  }, 60_000);
+
   it('is named at the shutdown\'s end also when land scale removed the replica whose failed start named it', async () => {
     const stray = await hiddenDaemon('removed');
     // Replica 1 launches a daemon land follows (by its marks); replica 2 one started outside land's tree: a stray.
