@@ -46,6 +46,7 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   'dependency-unmet': 409,
   'shutting-down': 409,
   'stdin-full': 409,
+  'stdin-closed': 409,
   scheduled: 409,
   'bad-request': 400,
   'not-found': 404,

@@ -12,7 +12,7 @@ import { unknownTiers } from '../logs/selection.js';
 
 type Entry = { stream: LogStream; line: string; at: number; cut?: LineCut };
 
-const CONTROL_CODES = new Set<string>(['unknown-tier', 'already-running', 'not-running', 'gated', 'dependency-unmet', 'shutting-down', 'scheduled']);
+const CONTROL_CODES = new Set<string>(['unknown-tier', 'already-running', 'not-running', 'gated', 'dependency-unmet', 'shutting-down', 'stdin-full', 'stdin-closed', 'scheduled']);
 
 /** API errors the supervisor raised come back as the ControlError it threw. */
 function asControlError(error: unknown): unknown {

@@ -9,6 +9,11 @@ export type ControlErrorCode =
   | 'shutting-down'
   | 'bad-request'
   | 'stdin-full'
+  /**
+   * A write to a tier's stdin after its life's input ended (the process closed its stdin or exited, or
+   * `land send --eof` closed it): nothing more reaches that life; a writer stops (tier-stdin.ts).
+   */
+  | 'stdin-closed'
   /** `land reload` of a scheduled tier (rolling-reload.ts). */
   | 'scheduled';
 

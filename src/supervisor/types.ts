@@ -205,6 +205,11 @@ export type SupervisorEvent =
    * of its lines alone (`land logs <tier> -f`, `land attach`) ends, saying so (log-stream.ts).
    */
   | { type: 'removed'; tier: string; reason: string; at: number }
+  /**
+   * A tier's stdin took all that waited for it, after a write that filled its pipe: a writer refused with
+   * `stdin-full` has room again (tier-stdin.ts; `land spawn`'s relay waits for it, spawn-stdin.ts).
+   */
+  | { type: 'stdin-drained'; tier: string; at: number }
   /** `land scale`: a tier's replica count changed. */
   | { type: 'scale'; tier: string; from: number; to: number; at: number }
   /** Watched files of a tier changed (one event per burst); a restart follows. */
