@@ -197,7 +197,11 @@ export type SupervisorEvent =
       /** requested | crashed | completed | probe-failed | memory-limit | spawn-failed */
       why: string;
     }
-  | { type: 'error'; tier: string; tag: string; message: string; at: number }
+  /**
+   * `logged`: the same words are a `[land] ` line of the tier's log (TierProcess.noteInLog: a skipped scheduled run),
+   * which every view of its lines shows: a view that prints both (the printer) says it there, once.
+   */
+  | { type: 'error'; tier: string; tag: string; message: string; at: number; logged?: true }
   /** `left` (at the end): what land started and could not stop, still running (left-behind.ts). */
   | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number; left?: StillRunning[]; strays?: NamedStray[] }
   /**
