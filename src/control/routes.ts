@@ -135,8 +135,10 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
     const limit = parseLimit(url);
     const follow = parseFollow(url);
     if (parseFormat(url) !== 'ndjson') throw new ApiFailure('bad-request', 'format: expected ndjson (each line names its tier)');
-    const selection = stackSelection(control, ctx.records, url.searchParams.getAll('tier'), limit);
-    return streamLogs(control, res, ctx.streams, selection, { format: 'ndjson', follow });
+    const wanted = [...new Set(url.searchParams.getAll('tier'))];
+    const selection = stackSelection(control, ctx.records, wanted, limit);
+    // Named tiers end the stream once all they name have left the stack; every tier (none named) follows new ones.
+    return streamLogs(control, res, ctx.streams, selection, { format: 'ndjson', follow, ...(wanted.length > 0 ? { followed: wanted } : {}) });
   }
   if (key === 'GET /dashboard') {
     if (ctx.overTcp) {
@@ -173,7 +175,7 @@ async function route(ctx: RouteContext, req: IncomingMessage, res: ServerRespons
       const format = parseFormat(url);
       const follow = parseFollow(url);
       const selection = tierSelection(control, ctx.records, tier, limit);
-      if (follow) return streamLogs(control, res, ctx.streams, selection, { format, follow: true, instance: tier });
+      if (follow) return streamLogs(control, res, ctx.streams, selection, { format, follow: true, followed: [tier] });
       return sendLogs(res, selection, format);
     }
     if (method === 'POST' && action === 'scale') {
