@@ -4,7 +4,7 @@ export type ControlErrorCode =
   | 'already-running'
   | 'not-running'
   | 'gated'
-  /** `land start` of a tier a dependency of which does not hold now (dependency-gates.ts unmetNow). */
+  /** `land start` / `restart` / `reload` of a tier a dependency of which does not hold now (dependency-gates.ts, `now`). */
   | 'dependency-unmet'
   | 'shutting-down'
   | 'bad-request'

@@ -11,7 +11,7 @@
  */
 import type { Cron } from 'croner';
 import { croner } from '../config/croner.js';
-import { unmetNow } from './dependency-gates.js';
+import { unmetDependencies } from './dependency-gates.js';
 import { clockTime } from './schedule-note.js';
 import type { TierProcess } from './tier-process.js';
 import type { TierSet } from './tier-set.js';
@@ -92,7 +92,7 @@ export class Schedules {
       return this.skip(tier, job, at, `the last run${pid === undefined ? '' : ` (pid ${pid})`} is still going`);
     }
     // Each time asks whether they hold now: a dependency once ready that has failed since does not let a run start.
-    const unmet = unmetNow(this.host.tiers, tier);
+    const unmet = unmetDependencies(this.host.tiers, tier, 'now');
     if (unmet.length > 0) return this.skip(tier, job, at, `waiting for its dependencies (${unmet.join(', ')})`);
     job.status.runs += 1;
     tier.startFresh(`scheduled run at ${clockTime(at)} (${job.status.expression})`);
