@@ -8,7 +8,8 @@ import { ControlError, type ControlErrorCode } from '../supervisor/control-error
 import type { StillRunning } from '../supervisor/left-behind.js';
 import type { LineCut, LogStream, ReloadStep, StackSnapshot, SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
 import { ApiError, requestJson, streamLines, type LineStream, type StreamEnd } from './client.js';
-import { HELLO_LOG_LINES, type EventStreamMessage, type ReloadMessage } from './protocol.js';
+import { HELLO_LOG_LINES, type EventStreamMessage } from './protocol.js';
+import { requestReload, type ReloadAnswer } from './reload-client.js';
 import { unknownTiers } from '../logs/selection.js';
 
 type Entry = { stream: LogStream; line: string; at: number; cut?: LineCut };
@@ -161,27 +162,14 @@ export class RemoteControl implements SupervisorControl {
    * reject as the supervisor's would.
    */
   async reloadTier(name: string, onStep?: (step: ReloadStep) => void): Promise<{ replicas: boolean; steps: ReloadStep[]; left: StillRunning[]; cut?: string }> {
-    let done: Extract<ReloadMessage, { kind: 'done' }> | undefined;
-    let refused: unknown;
-    const onLine = (line: string) => {
-      let message: ReloadMessage;
-      try {
-        message = JSON.parse(line) as ReloadMessage;
-      } catch {
-        return; // a line cut short by a dying land: the stream's end says what happened
-      }
-      if (message.kind === 'step') onStep?.(message.step);
-      else if (message.kind === 'done') done = message;
-      else refused = asControlError(new ApiError(409, message.error.code, message.error.message));
-    };
-    let stream: LineStream;
+    let answer: ReloadAnswer;
     try {
-      stream = await streamLines(this.socketPath, `/tiers/${encodeURIComponent(name)}/reload`, onLine, 'POST');
+      answer = await requestReload(this.socketPath, name, (step) => onStep?.(step));
     } catch (error) {
       throw asControlError(error);
     }
-    const end = await stream.done;
-    if (refused !== undefined) throw refused;
+    const { done, refused, end } = answer;
+    if (refused) throw asControlError(refused);
     if (!done) throw new Error(end === 'lost' ? `the stack's answer was cut off before the reload of ${name} ended` : `the stack shut down before the reload of ${name} ended`);
     const { replicas, steps, left, cut } = done;
     return { replicas, steps, left: left ?? [], ...(cut !== undefined ? { cut } : {}) };
