@@ -25,7 +25,7 @@ export function findTarget(options: TargetOptions): Target {
   return { rootDir, socket: socketPath(rootDir) };
 }
 
-const CONFLICTS = new Set(['already-running', 'not-running', 'gated', 'dependency-unmet', 'shutting-down', 'stdin-full', 'scheduled']);
+const CONFLICTS = new Set(['already-running', 'not-running', 'gated', 'dependency-unmet', 'shutting-down', 'stdin-full', 'stdin-closed', 'scheduled']);
 const BAD_INPUT = new Set(['unknown-tier', 'bad-request', 'not-found']);
 
 /** The stack took the connection but did not answer: say why when /proc can tell (a stopped land). */

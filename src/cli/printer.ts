@@ -37,7 +37,8 @@ function describe(event: SupervisorEvent): string | undefined {
     case 'spawn':
       return `${event.tier}: spawned pid ${event.pid}${event.restart > 0 ? ` (restart ${event.restart})` : ''}`;
     case 'error':
-      return `${event.tier}: ${event.tag}: ${event.message}`;
+      // Said already as the tier's own `[land] ` line (a skipped scheduled run): once is enough.
+      return event.logged ? undefined : `${event.tier}: ${event.tag}: ${event.message}`;
     case 'shutdown':
       if (event.phase === 'begin') return `shutting down (${event.reason})`;
       return shutdownEnd(event.left, event.strays);

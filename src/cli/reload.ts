@@ -6,7 +6,8 @@
  * when a tier failed to start); a roll cut short by a later command on the tier or the shutdown: exit 4. Every name
  * is checked before anything is reloaded.
  */
-import { ApiError, requestJson, streamLines } from '../control/client.js';
+import { requestJson } from '../control/client.js';
+import { requestReload } from '../control/reload-client.js';
 import { EXIT_CONFLICT, EXIT_LEFT_BEHIND, EXIT_NOT_UP, EXIT_STREAM_LOST } from '../control/exit-codes.js';
 import type { ReloadMessage } from '../control/protocol.js';
 import { InputError } from '../errors.js';
@@ -67,23 +68,11 @@ function sayDone(tier: string, done: Done): void {
  */
 async function reloadTier(tier: string, replicas: boolean, options: TargetOptions): Promise<Done> {
   const said = new Set<string>();
-  let done: Done | undefined;
-  let refused: ApiError | undefined;
-  const onLine = (line: string) => {
-    let message: ReloadMessage;
-    try {
-      message = JSON.parse(line) as ReloadMessage;
-    } catch {
-      return; // a line cut short by a dying land: the stream's end says what happened
-    }
-    if (message.kind === 'step') {
-      if (replicas) sayStep(message.step);
-      said.add(message.step.name);
-    } else if (message.kind === 'done') done = message;
-    else refused = new ApiError(0, message.error.code, message.error.message);
+  const onStep = (step: ReloadStep) => {
+    if (replicas) sayStep(step);
+    said.add(step.name);
   };
-  const path = `/tiers/${encodeURIComponent(tier)}/reload`;
-  const end = await (await withStack(options, ({ socket }) => streamLines(socket, path, onLine, 'POST'))).done;
+  const { done, refused, end } = await withStack(options, ({ socket }) => requestReload(socket, tier, onStep));
   if (refused) throw asCliError(refused, findTarget(options));
   if (!done) {
     if (end === 'lost') throw new InputError(`the stack's answer was cut off before the reload of ${tier} ended (land died?)`, EXIT_STREAM_LOST);

@@ -5,12 +5,10 @@
  * API: the same bound (a tier that does not read holds land's reading, never its memory) and the same refusals.
  * Only the foreground case: a spawn into a running stack returns at once, and `land attach` types into the tier.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ControlError } from '../supervisor/control-error.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
-
-/** How often a write the tier has no room for yet, or one waiting for its (re)start, is tried again. */
-const RETRY_MS = 50;
+import { MAX_STDIN_BODY } from '../supervisor/tier-stdin.js';
+import type { SupervisorEvent } from '../supervisor/types.js';
 
 /**
  * Starts relaying; the function it returns stops reading (the tier has ended for good), as the shutdown does (Ctrl-C,
@@ -19,44 +17,82 @@ const RETRY_MS = 50;
 export function pipeOwnStdin(supervisor: Supervisor, name: string): () => void {
   const source = process.stdin;
   let stopped = false;
+  const waiters = new Set<() => void>();
   const stop = () => {
     if (stopped) return;
     stopped = true;
     unsubscribe();
     source.destroy();
+    for (const wake of waiters) wake();
   };
   const unsubscribe = supervisor.subscribe((event) => {
     if (event.type === 'shutdown') stop();
   });
-  void relay(supervisor, name, () => stopped).catch((error: unknown) => {
+  const relay = new Relay(supervisor, name, () => stopped, waiters);
+  void relay.run().catch((error: unknown) => {
     if (stopped) return;
     process.stderr.write(`land: ${name}: its stdin no longer gets land's: ${error instanceof Error ? error.message : String(error)}\n`);
   });
   return stop;
 }
 
-async function relay(supervisor: Supervisor, name: string, stopped: () => boolean): Promise<void> {
-  for await (const chunk of process.stdin) {
-    if (!(await deliver(supervisor, name, chunk as Buffer, stopped))) return;
-  }
-  if (!stopped()) await deliver(supervisor, name, Buffer.alloc(0), stopped, true);
-}
+/** What a refused write waits for: room in the tier's stdin (`stdin-full`), or a (new) life of it (`not-running`). */
+const WAITS_FOR: Record<string, (event: SupervisorEvent) => boolean> = {
+  'stdin-full': (event) => event.type === 'stdin-drained' || event.type === 'exit',
+  'not-running': (event) => event.type === 'spawn',
+};
 
-/**
- * One chunk to the tier: tried again while it is not running yet (or restarting: the new life gets it) or has no
- * room; false once the tier has ended for good, or its process took no more input.
- */
-async function deliver(supervisor: Supervisor, name: string, bytes: Buffer, stopped: () => boolean, eof = false): Promise<boolean> {
-  while (!stopped()) {
-    try {
-      supervisor.writeStdin(name, bytes, eof ? { eof: true } : {});
-      return true;
-    } catch (error) {
-      if (!(error instanceof ControlError) || (error.code !== 'stdin-full' && error.code !== 'not-running')) throw error;
-      // Its process closed its stdin or exited: the rest has no reader (its state says how it ended).
-      if (error.code === 'not-running' && error.message.includes('takes no more input')) return false;
-      await sleep(RETRY_MS);
+class Relay {
+  constructor(
+    private readonly supervisor: Supervisor,
+    private readonly name: string,
+    private readonly stopped: () => boolean,
+    private readonly waiters: Set<() => void>,
+  ) {}
+
+  async run(): Promise<void> {
+    for await (const chunk of process.stdin) {
+      // Pieces of at most a request's bound: one the queue cannot take whole is always refused with a drain ahead.
+      for (let at = 0; at < (chunk as Buffer).length; at += MAX_STDIN_BODY) {
+        if (!(await this.deliver((chunk as Buffer).subarray(at, at + MAX_STDIN_BODY)))) return;
+      }
     }
+    if (!this.stopped()) await this.deliver(Buffer.alloc(0), true);
   }
-  return false;
+
+  /**
+   * One piece to the tier: written again once the supervisor says why it was refused has passed (room in its stdin, a
+   * (re)start: the new life gets it); false once the tier has ended for good, or its process took no more input.
+   */
+  private async deliver(bytes: Buffer, eof = false): Promise<boolean> {
+    while (!this.stopped()) {
+      let until: ((event: SupervisorEvent) => boolean) | undefined;
+      try {
+        this.supervisor.writeStdin(this.name, bytes, eof ? { eof: true } : {});
+        return true;
+      } catch (error) {
+        // Its process closed its stdin or exited (`stdin-closed`): the rest has no reader (its state says how it ended).
+        if (error instanceof ControlError && error.code === 'stdin-closed') return false;
+        until = error instanceof ControlError ? WAITS_FOR[error.code] : undefined;
+        if (!until) throw error;
+      }
+      await this.next(until);
+    }
+    return false;
+  }
+
+  /** Resolves at the tier's next event `until` accepts, or when the relay stops (subscribed before any can come). */
+  private next(until: (event: SupervisorEvent) => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        unsubscribe();
+        this.waiters.delete(done);
+        resolve();
+      };
+      const unsubscribe = this.supervisor.subscribe((event) => {
+        if ('tier' in event && event.tier === this.name && until(event)) done();
+      });
+      this.waiters.add(done);
+    });
+  }
 }

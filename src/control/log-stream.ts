@@ -39,7 +39,9 @@ const formatLine = (format: LogFormat, line: LogLine) => (format === 'text' ? `$
 const contentTypeOf = (format: LogFormat) => (format === 'text' ? 'text/plain; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
 
 /**
- * Recent lines, then (follow) every new one of the tiers shown until the stack shuts down. Everything is written a
+ * Recent lines, then (follow) every new one of the tiers shown until the stack shuts down, or (`followed`: the names
+ * asked for, an instance or a tier's replicas) until `land apply` or `land scale` has removed every instance they
+ * name: the stream then ends with END_TRAILER saying so. Everything is written a
  * piece at a time, the next once the client has taken the last (so a write in flight is small, and a close that
  * waits for a reader sees its progress): a whole stack's recent lines are up to a MiB per tier. New lines that come
  * meanwhile wait behind them, no longer than the client is behind (a follower behind holds the tiers back).
@@ -49,9 +51,9 @@ export function streamLogs(
   res: ServerResponse,
   streams: StreamSet,
   selection: LogSelection,
-  options: { format: LogFormat; follow: boolean; instance?: string },
+  options: { format: LogFormat; follow: boolean; followed?: readonly string[] },
 ): void {
-  const { format, follow, instance } = options;
+  const { format, follow, followed } = options;
   const owed = new Owed(selection.recent, format);
   let waiting = false;
   let endWhenSent = !follow;
@@ -69,9 +71,10 @@ export function streamLogs(
           const cut = event.cut ? { cut: event.cut } : {};
           send(lines.map((line) => formatLine(format, { tier: event.tier, stream: event.stream, line, at: event.at, ...cut })).join(''));
         } else if (isShutdownEnd(event)) finishOwed();
-        else if (event.type === 'removed' && event.tier === instance) {
-          // One instance's follower: its lines will not come again. What is owed goes, then the end says why.
-          res.addTrailers({ [END_TRAILER]: `${event.tier} was ${event.reason}` });
+        else if (event.type === 'removed' && followed && selection.shows(event.tier) && !showsAny(control, selection)) {
+          // The last instance of those named left: their lines will not come again. What is owed goes, then the end
+          // says why.
+          res.addTrailers({ [END_TRAILER]: `${followed.join(', ')} ${followed.length === 1 ? 'was' : 'were'} ${event.reason}` });
           finishOwed();
         }
       })
@@ -101,7 +104,7 @@ export function streamLogs(
     onClose: finishOwed,
     tooCostly: () => owed.pinnedBytes() > MAX_PINNED_BYTES,
     unread: () => res.writableLength + owed.bytes(),
-    ...(instance === undefined ? {} : { trailer: END_TRAILER }),
+    ...(followed === undefined ? {} : { trailer: END_TRAILER }),
   });
   function flush(): void {
     waiting = false;
@@ -118,6 +121,11 @@ export function streamLogs(
     if (endWhenSent) stream.end();
   }
   flush();
+}
+
+/** Whether an instance the selection shows is still in the stack (`land scale` removing a replica leaves the others). */
+function showsAny(control: SupervisorControl, selection: LogSelection): boolean {
+  return control.snapshot().tiers.some((tier) => selection.shows(tier.name));
 }
 
 /** What a stream still has to send: the recent lines it was asked for, then the new lines that came meanwhile. */

@@ -28,8 +28,9 @@ import type { NamedStray, StillRunning } from '../supervisor/left-behind.js';
 import type { LineCut, LogStream, ReloadStep, StackSnapshot, SupervisorEvent, TierSnapshot } from '../supervisor/types.js';
 
 /**
- * The trailer a follow stream of one instance ends with when that instance left the stack (`land apply`, `land scale`):
- * `<tier> was removed …`. A stream that ends without it ended with the stack.
+ * The trailer a follow stream of named tiers (one instance, or a tier's replicas) ends with when every instance they
+ * name left the stack (`land apply`, `land scale`): `<tier> was removed …`. A stream that ends without it ended with
+ * the stack.
  */
 export const END_TRAILER = 'x-land-end';
 
@@ -46,6 +47,7 @@ export const ERROR_STATUS: Record<ApiErrorCode, number> = {
   'dependency-unmet': 409,
   'shutting-down': 409,
   'stdin-full': 409,
+  'stdin-closed': 409,
   scheduled: 409,
   'bad-request': 400,
   'not-found': 404,

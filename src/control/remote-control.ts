@@ -1,18 +1,20 @@
 /**
  * A SupervisorControl for a stack running in another process (`land watch`): the snapshot and recent lines come
  * from the /events stream and are kept here, so snapshot() and logs() answer synchronously as the TUI expects;
- * commands are POSTs. When the stream ends (the stack shut down, or land died) listeners get a final
+ * commands are POSTs (a reload: its NDJSON answer, read to its end), so every key of `land up`'s UI acts here too. When the stream ends (the stack shut down, or land died) listeners get a final
  * `shutdown end`, as they would from a local supervisor.
  */
 import { ControlError, type ControlErrorCode } from '../supervisor/control-error.js';
-import type { LineCut, LogStream, StackSnapshot, SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
+import type { StillRunning } from '../supervisor/left-behind.js';
+import type { LineCut, LogStream, ReloadStep, StackSnapshot, SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
 import { ApiError, requestJson, streamLines, type LineStream, type StreamEnd } from './client.js';
 import { HELLO_LOG_LINES, type EventStreamMessage } from './protocol.js';
+import { requestReload, type ReloadAnswer } from './reload-client.js';
 import { unknownTiers } from '../logs/selection.js';
 
 type Entry = { stream: LogStream; line: string; at: number; cut?: LineCut };
 
-const CONTROL_CODES = new Set<string>(['unknown-tier', 'already-running', 'not-running', 'gated', 'dependency-unmet', 'shutting-down', 'scheduled']);
+const CONTROL_CODES = new Set<string>(['unknown-tier', 'already-running', 'not-running', 'gated', 'dependency-unmet', 'shutting-down', 'stdin-full', 'stdin-closed', 'scheduled']);
 
 /** API errors the supervisor raised come back as the ControlError it threw. */
 function asControlError(error: unknown): unknown {
@@ -152,6 +154,25 @@ export class RemoteControl implements SupervisorControl {
 
   scaleTier(name: string, count: number): Promise<void> {
     return this.command(`/tiers/${encodeURIComponent(name)}/scale?replicas=${count}`);
+  }
+
+  /**
+   * `l` in `land watch`: POST /tiers/<tier>/reload, as `land reload` sends it; each replica's step as its line comes,
+   * then the roll's end. A refusal that comes with the command's turn, and a stream that ends without the roll's end,
+   * reject as the supervisor's would.
+   */
+  async reloadTier(name: string, onStep?: (step: ReloadStep) => void): Promise<{ replicas: boolean; steps: ReloadStep[]; left: StillRunning[]; cut?: string }> {
+    let answer: ReloadAnswer;
+    try {
+      answer = await requestReload(this.socketPath, name, (step) => onStep?.(step));
+    } catch (error) {
+      throw asControlError(error);
+    }
+    const { done, refused, end } = answer;
+    if (refused) throw asControlError(refused);
+    if (!done) throw new Error(end === 'lost' ? `the stack's answer was cut off before the reload of ${name} ended` : `the stack shut down before the reload of ${name} ended`);
+    const { replicas, steps, left, cut } = done;
+    return { replicas, steps, left: left ?? [], ...(cut !== undefined ? { cut } : {}) };
   }
 
   /** Asks the stack to shut down and resolves once it has (its events stream ended). */

@@ -114,89 +114,117 @@ function parseFormat(url: URL): LogFormat {
   throw new ApiFailure('bad-request', `format: expected text or ndjson, got ${JSON.stringify(value)}`);
 }
 
-async function route(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { url, parts } = requestUrl(req, 'http://land');
-  const method = req.method ?? 'GET';
-  const key = `${method} /${parts.join('/')}`;
-  const { control } = ctx;
+/** One request, read: what each route needs of it. */
+interface Request {
+  ctx: RouteContext;
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+}
 
-  if (key === 'GET /health') return sendJson(res, 200, { ok: true, ...ctx.identity } satisfies HealthBody);
-  if (key === 'GET /status') return sendJson(res, 200, control.snapshot());
-  if (key === 'GET /metrics') {
+/** The stack's own routes, by `METHOD /path`. */
+const STACK_ROUTES: Record<string, (request: Request) => unknown> = {
+  'GET /health': ({ ctx, res }) => sendJson(res, 200, { ok: true, ...ctx.identity } satisfies HealthBody),
+  'GET /status': ({ ctx, res }) => sendJson(res, 200, ctx.control.snapshot()),
+  'GET /metrics': async ({ ctx, res }) => {
     const { contentType, text } = await ctx.metrics.render();
     res.writeHead(200, { 'content-type': contentType });
     res.end(text);
-    return;
-  }
-  if (key === 'GET /events') return streamEvents(control, res, ctx.streams);
-  if (key === 'GET /logs') {
-    // The whole stack's lines (or those of the tiers named), merged: `land logs [tier…]`. Always a stream: a
-    // stack's recent lines are written as the client takes them.
-    const limit = parseLimit(url);
-    const follow = parseFollow(url);
-    if (parseFormat(url) !== 'ndjson') throw new ApiFailure('bad-request', 'format: expected ndjson (each line names its tier)');
-    const selection = stackSelection(control, ctx.records, url.searchParams.getAll('tier'), limit);
-    return streamLogs(control, res, ctx.streams, selection, { format: 'ndjson', follow });
-  }
-  if (key === 'GET /dashboard') {
-    if (ctx.overTcp) {
-      throw new ApiFailure('not-found', "GET /dashboard is served on the stack's Unix socket only, never on --control-port (its URL logs in): run land dashboard on the stack's machine, as its user");
-    }
-    const url = ctx.dashboardUrl?.();
-    if (!url) throw new ApiFailure('not-found', 'the dashboard is off for this stack (--no-dashboard or dashboard.enabled: false)');
-    return sendJson(res, 200, { url } satisfies DashboardBody);
-  }
-  if (key === 'POST /restart') {
-    if (!control.restartAll) throw new ApiFailure('not-found', 'this stack cannot restart all its tiers');
-    const result = await control.restartAll();
-    const names = new Set(result?.restarted ?? []);
-    const tiers = control.snapshot().tiers.filter((tier) => names.has(tier.name));
-    const left = result?.left ?? [];
-    return sendJson(res, 200, { ok: true, tiers, ...(left.length > 0 ? { left } : {}) } satisfies RestartAllResult);
-  }
-  if (key === 'POST /apply') {
+  },
+  'GET /events': ({ ctx, res }) => streamEvents(ctx.control, res, ctx.streams),
+  'GET /logs': ({ ctx, res, url }) => stackLogsRoute(ctx, res, url),
+  'GET /dashboard': ({ ctx, res }) => dashboardRoute(ctx, res),
+  'POST /restart': async ({ ctx, res }) => sendJson(res, 200, await restartAllRoute(ctx.control)),
+  'POST /apply': async ({ ctx, res, url }) => {
     // `land apply`: the running land reads its own config again (src/supervisor/apply.ts); `dryRun=1` only plans.
-    if (!control.apply) throw new ApiFailure('not-found', 'this stack cannot apply its config');
-    return sendJson(res, 200, await control.apply(parseFlag(url, 'dryRun')));
-  }
-  if (key === 'POST /shutdown') {
+    if (!ctx.control.apply) throw new ApiFailure('not-found', 'this stack cannot apply its config');
+    sendJson(res, 200, await ctx.control.apply(parseFlag(url, 'dryRun')));
+  },
+  'POST /shutdown': ({ ctx, res, url }) => {
     // Subscribed before the shutdown begins: its end cannot be missed.
     if (url.searchParams.get('wait') === '1') ctx.shutdownWatch.wait(res, ctx.streams, ctx.identity);
-    void control.shutdown('land down').catch(() => {});
+    void ctx.control.shutdown('land down').catch(() => {});
     if (!res.headersSent) sendJson(res, 202, { ...ctx.identity } satisfies ShutdownAccepted);
-    return;
+  },
+};
+
+/**
+ * The whole stack's lines (or those of the tiers named), merged: `land logs [tier…]`. Always a stream: a stack's
+ * recent lines are written as the client takes them.
+ */
+function stackLogsRoute(ctx: RouteContext, res: ServerResponse, url: URL): void {
+  const limit = parseLimit(url);
+  const follow = parseFollow(url);
+  if (parseFormat(url) !== 'ndjson') throw new ApiFailure('bad-request', 'format: expected ndjson (each line names its tier)');
+  const wanted = [...new Set(url.searchParams.getAll('tier'))];
+  const selection = stackSelection(ctx.control, ctx.records, wanted, limit);
+  // Named tiers end the stream once all they name have left the stack; every tier (none named) follows new ones.
+  streamLogs(ctx.control, res, ctx.streams, selection, { format: 'ndjson', follow, ...(wanted.length > 0 ? { followed: wanted } : {}) });
+}
+
+function dashboardRoute(ctx: RouteContext, res: ServerResponse): void {
+  if (ctx.overTcp) {
+    throw new ApiFailure('not-found', "GET /dashboard is served on the stack's Unix socket only, never on --control-port (its URL logs in): run land dashboard on the stack's machine, as its user");
   }
+  const url = ctx.dashboardUrl?.();
+  if (!url) throw new ApiFailure('not-found', 'the dashboard is off for this stack (--no-dashboard or dashboard.enabled: false)');
+  sendJson(res, 200, { url } satisfies DashboardBody);
+}
+
+async function restartAllRoute(control: SupervisorControl): Promise<RestartAllResult> {
+  if (!control.restartAll) throw new ApiFailure('not-found', 'this stack cannot restart all its tiers');
+  const result = await control.restartAll();
+  const names = new Set(result?.restarted ?? []);
+  const tiers = control.snapshot().tiers.filter((tier) => names.has(tier.name));
+  const left = result?.left ?? [];
+  return { ok: true, tiers, ...(left.length > 0 ? { left } : {}) };
+}
+
+/** `/tiers/<tier>/<action>`, by `METHOD action`; the tier commands (start, stop, restart, spawn) are added below. */
+const TIER_ROUTES: Record<string, (request: Request, tier: string) => unknown> = {
+  'GET logs': ({ ctx, res, url }, tier) => {
+    const limit = parseLimit(url);
+    const format = parseFormat(url);
+    const selection = tierSelection(ctx.control, ctx.records, tier, limit);
+    if (parseFollow(url)) streamLogs(ctx.control, res, ctx.streams, selection, { format, follow: true, followed: [tier] });
+    else sendLogs(res, selection, format);
+  },
+  'POST scale': async ({ ctx: { control }, res, url }, tier) => {
+    const count = parseReplicas(single(url, 'replicas'));
+    if (!control.scaleTier) throw new ApiFailure('not-found', 'this stack cannot scale tiers');
+    const left = await control.scaleTier(tier, count);
+    sendJson(res, 200, { ok: true, tiers: tierSnapshots(control, tier), ...(left && left.length > 0 ? { left } : {}) } satisfies ScaleResult);
+  },
+  'POST reload': ({ ctx: { control, streams }, res }, tier) => {
+    if (!control.reloadTier) throw new ApiFailure('not-found', 'this stack cannot reload tiers');
+    tierSnapshots(control, tier); // an unknown name: 404, before the answer begins
+    streamReload(control, res, streams, tier);
+  },
+  'POST stdin': ({ ctx, req, res, url }, tier) => writeStdin(ctx.control, req, res, tier, { eof: parseFlag(url, 'eof'), interrupt: parseFlag(url, 'interrupt') }),
+};
+for (const command of TIER_COMMANDS) TIER_ROUTES[`POST ${command}`] = ({ ctx, res }, tier) => tierCommandRoute(ctx.control, res, command, tier);
+
+/** A start of a tier with replicas some of which run: those are left as they are, and the answer says which. */
+async function tierCommandRoute(control: SupervisorControl, res: ServerResponse, command: TierCommand, tier: string): Promise<void> {
+  const running = command === 'start' ? runningInstances(control, tier) : [];
+  const left = await runTierCommand(control, command, tier);
+  const result = commandResult(control, tier, left);
+  sendJson(res, 200, running.length > 0 ? { ...result, alreadyRunning: running } : result);
+}
+
+/** A table's own handler for `key` (never one an object inherits: `GET /constructor`). */
+const handlerOf = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+
+async function route(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { url, parts } = requestUrl(req, 'http://land');
+  const method = req.method ?? 'GET';
+  const request: Request = { ctx, req, res, url };
   if (parts[0] === 'tiers' && parts.length === 3) {
-    const [, tier, action] = parts as [string, string, string];
-    if (method === 'GET' && action === 'logs') {
-      const limit = parseLimit(url);
-      const format = parseFormat(url);
-      const follow = parseFollow(url);
-      const selection = tierSelection(control, ctx.records, tier, limit);
-      if (follow) return streamLogs(control, res, ctx.streams, selection, { format, follow: true, instance: tier });
-      return sendLogs(res, selection, format);
-    }
-    if (method === 'POST' && action === 'scale') {
-      const count = parseReplicas(single(url, 'replicas'));
-      if (!control.scaleTier) throw new ApiFailure('not-found', 'this stack cannot scale tiers');
-      const left = await control.scaleTier(tier, count);
-      return sendJson(res, 200, { ok: true, tiers: tierSnapshots(control, tier), ...(left && left.length > 0 ? { left } : {}) } satisfies ScaleResult);
-    }
-    if (method === 'POST' && action === 'reload') {
-      if (!control.reloadTier) throw new ApiFailure('not-found', 'this stack cannot reload tiers');
-      tierSnapshots(control, tier); // an unknown name: 404, before the answer begins
-      return streamReload(control, res, ctx.streams, tier);
-    }
-    if (method === 'POST' && action === 'stdin') {
-      return writeStdin(control, req, res, tier, { eof: parseFlag(url, 'eof'), interrupt: parseFlag(url, 'interrupt') });
-    }
-    if (method === 'POST' && (TIER_COMMANDS as readonly string[]).includes(action)) {
-      // A start of a tier with replicas some of which run: those are left as they are, and the answer says which.
-      const running = action === 'start' ? runningInstances(control, tier) : [];
-      const left = await runTierCommand(control, action as TierCommand, tier);
-      const result = commandResult(control, tier, left);
-      return sendJson(res, 200, running.length > 0 ? { ...result, alreadyRunning: running } : result);
-    }
+    const handler = handlerOf(TIER_ROUTES, `${method} ${parts[2]!}`);
+    if (handler) return void (await handler(request, parts[1]!));
+  } else {
+    const handler = handlerOf(STACK_ROUTES, `${method} /${parts.join('/')}`);
+    if (handler) return void (await handler(request));
   }
   sendError(res, 'not-found', `no such endpoint: ${method} ${url.pathname}`);
 }

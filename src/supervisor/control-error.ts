@@ -4,11 +4,16 @@ export type ControlErrorCode =
   | 'already-running'
   | 'not-running'
   | 'gated'
-  /** `land start` of a tier a dependency of which does not hold now (dependency-gates.ts unmetNow). */
+  /** `land start` / `restart` / `reload` of a tier a dependency of which does not hold now (dependency-gates.ts, `now`). */
   | 'dependency-unmet'
   | 'shutting-down'
   | 'bad-request'
   | 'stdin-full'
+  /**
+   * A write to a tier's stdin after its life's input ended (the process closed its stdin or exited, or
+   * `land send --eof` closed it): nothing more reaches that life; a writer stops (tier-stdin.ts).
+   */
+  | 'stdin-closed'
   /** `land reload` of a scheduled tier (rolling-reload.ts). */
   | 'scheduled';
 

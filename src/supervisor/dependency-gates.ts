@@ -3,12 +3,6 @@ import type { BootPlan, DependencyCondition } from '../config/types.js';
 import type { TierProcess } from './tier-process.js';
 import type { TierSet } from './tier-set.js';
 
-function conditionMet(dep: TierProcess, condition: DependencyCondition): boolean {
-  if (condition === 'started') return dep.started;
-  if (condition === 'ready') return dep.everReady;
-  return dep.completed;
-}
-
 /** Why a pending tier starts now; a tier started alone (`land spawn`) says which dependencies were not started. */
 export function startReason(plan: BootPlan, tier: TierProcess): string {
   const notStarted = plan.tiers.find((entry) => entry.name === tier.name)?.notStarted;
@@ -27,33 +21,37 @@ export function waitingReason(dependsOn: Readonly<Record<string, DependencyCondi
   return why === undefined ? waiting : waits.length > 0 ? `${why}; ${waiting}` : why;
 }
 
-/** A dependency with replicas is met when every replica meets it. */
-export function dependenciesMet(tiers: TierSet, tier: TierProcess): boolean {
-  return Object.entries(tier.config.dependsOn).every(([name, condition]) =>
-    tiers.members(name).every((dep) => conditionMet(dep, condition)),
-  );
-}
-
 /**
- * Whether a dependency holds now, for a start that comes after the boot (a scheduled run, `land start`): `ready`
- * and `started` ask that it still runs (ready, for `ready`), or has completed (a one-shot that did its job); once
- * ready and since failed or stopped is not met. The boot's gates (dependenciesMet) keep "was once".
+ * How a dependency's condition is read:
+ * - `once`: was it met by the dependency's life as land knows it (ready once, even if it failed since): the boot's
+ *   gates, and what a pending tier waits for (start-passes.ts). A requeue (`land restart --all`, `land apply`)
+ *   forgets its last life's readiness, so that it is met again by the new one.
+ * - `now`: does it hold now, for a start that comes after the boot (a scheduled run, `land start`, `land restart`,
+ *   `land reload`): `ready` and `started` ask that it still runs (ready, for `ready`), or has completed (a one-shot
+ *   that did its job); once ready and failed or stopped since is not met.
  */
-function conditionHoldsNow(dep: TierProcess, condition: DependencyCondition): boolean {
+export type DependencyReading = 'once' | 'now';
+
+function conditionMet(dep: TierProcess, condition: DependencyCondition, reading: DependencyReading): boolean {
+  if (reading === 'once') return condition === 'started' ? dep.started : condition === 'ready' ? dep.everReady : dep.completed;
   if (dep.completed) return true;
   if (condition === 'completed') return false;
-  if (condition === 'ready') return dep.state === 'ready';
-  return dep.running;
+  return condition === 'ready' ? dep.state === 'ready' : dep.running;
+}
+
+/** Whether every dependency of `tier` is met, read as `reading`; one with replicas is met when every replica meets it. */
+export function dependenciesMet(tiers: TierSet, tier: TierProcess, reading: DependencyReading): boolean {
+  return Object.entries(tier.config.dependsOn).every(([name, condition]) => tiers.members(name).every((dep) => conditionMet(dep, condition, reading)));
 }
 
 /**
- * The dependencies of `tier` that do not hold now, each said with the state of the instance that fails it
- * (`db ready: db failed`); empty when all hold.
+ * The dependencies of `tier` not met, read as `reading`, each said with the state of the instance that fails it
+ * (`db ready: db failed`); empty when all are.
  */
-export function unmetNow(tiers: TierSet, tier: TierProcess): string[] {
+export function unmetDependencies(tiers: TierSet, tier: TierProcess, reading: DependencyReading): string[] {
   const unmet: string[] = [];
   for (const [name, condition] of Object.entries(tier.config.dependsOn)) {
-    const failing = tiers.members(name).find((dep) => !conditionHoldsNow(dep, condition));
+    const failing = tiers.members(name).find((dep) => !conditionMet(dep, condition, reading));
     if (failing) unmet.push(`${name} ${condition}: ${failing.name} ${failing.state}`);
   }
   return unmet;
@@ -63,7 +61,7 @@ export function unmetNow(tiers: TierSet, tier: TierProcess): string[] {
 export function blockedBy(tiers: TierSet, tier: TierProcess): string | undefined {
   for (const [name, condition] of Object.entries(tier.config.dependsOn)) {
     for (const dep of tiers.members(name)) {
-      if (conditionMet(dep, condition)) continue;
+      if (conditionMet(dep, condition, 'once')) continue;
       const settled = ['failed', 'disabled', 'stopped', 'exited'].includes(dep.state);
       if (settled) return `dependency ${dep.name} ${dep.state} before it was ${condition}`;
     }

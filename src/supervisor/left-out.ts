@@ -7,7 +7,7 @@
  */
 import { NOT_REQUESTED } from '../cli/only.js';
 import { ControlError } from './control-error.js';
-import { unmetNow } from './dependency-gates.js';
+import { unmetDependencies } from './dependency-gates.js';
 import { groupOf } from './replicas.js';
 import type { TierProcess } from './tier-process.js';
 import type { TierSet } from './tier-set.js';
@@ -68,14 +68,17 @@ export function startLeftOut(tiers: TierSet, named: TierProcess[], schedule: () 
 }
 
 /**
- * `land start` (and `land restart` of a tier not running) of a tier a dependency of which does not hold now (it
- * failed or was stopped since it was ready): refused, naming the dependency and its state, as the boot would not
- * start it either. Not started in its place: it failed, and starting it again is a decision (`land start <dep>`);
- * `land spawn` starts the tier anyway.
+ * `land start`, `land restart` and `land reload` of a tier a dependency of which does not hold now (it failed or was
+ * stopped since it was ready): refused before anything is stopped or started, naming the dependency and its state,
+ * as the boot would not start it either: a restart's new process would start against a dependency that does not
+ * hold, so a running tier is left running as it is. Not started in its place: it failed, and starting it again is a
+ * decision (`land start <dep>`); `land spawn` starts the tier anyway (a running one once stopped).
  */
-export function refuseUnmet(tiers: TierSet, name: string, idle: TierProcess[]): void {
-  const unmet = [...new Set(idle.flatMap((tier) => unmetNow(tiers, tier)))];
+export function refuseUnmet(tiers: TierSet, name: string, named: TierProcess[], command: 'start' | 'restart' | 'reload'): void {
+  const unmet = [...new Set(named.flatMap((tier) => unmetDependencies(tiers, tier, 'now')))];
   if (unmet.length === 0) return;
   const first = unmet[0]!.split(' ')[0]!;
-  throw new ControlError('dependency-unmet', `${name} needs ${unmet.join(', ')}; \`land start ${first}\` first, or \`land spawn ${name}\` starts it anyway`);
+  const running = named.filter((tier) => tier.running).map((tier) => tier.name);
+  const anyway = running.length === 0 ? `\`land spawn ${name}\` starts it anyway` : `\`land stop ${name}\` then \`land spawn ${name}\` ${command}s it anyway; ${running.join(', ')} ${running.length === 1 ? 'runs' : 'run'} on as before`;
+  throw new ControlError('dependency-unmet', `${name} needs ${unmet.join(', ')}; \`land start ${first}\` first, or ${anyway}`);
 }

@@ -131,14 +131,15 @@ export async function rollInstances(tiers: readonly TierProcess[], reason: strin
   return { steps, left, ...(cut ? { cut } : {}) };
 }
 
-/** `land reload <name>`: the checks of a restart (shutting down, gated off), then the roll. */
-export async function reloadTiers(name: string, tiers: readonly TierProcess[], options: RollOptions): Promise<ReloadResult> {
+/** `land reload <name>`: the checks of a restart (shutting down, gated off, `refuseUnmet`: a dependency not holding), then the roll. */
+export async function reloadTiers(name: string, tiers: TierProcess[], options: RollOptions, refuseUnmet: (tiers: TierProcess[]) => void): Promise<ReloadResult> {
   if (options.host.shuttingDown) throw new ControlError('shutting-down', 'the stack is shutting down');
   const gated = tiers.find((tier) => tier.state === 'disabled');
   if (gated) throw new ControlError('gated', `${name} is gated off by ${gated.gatedBy}; spawn it to override the gate`);
   // A job has no service to keep up while it restarts; running it now unasked could do its work twice.
   const schedule = tiers[0]?.config.schedule;
   if (schedule !== undefined) throw new ControlError('scheduled', `${name} is a scheduled tier (${schedule}): there is nothing to reload; land start ${name} runs it now`);
+  refuseUnmet(tiers);
   const result = await rollInstances(tiers, 'reloading on request', options);
   return { replicas: tiers[0]?.config.group !== undefined, ...result };
 }

@@ -1,7 +1,8 @@
 /**
  * Scheduled tiers (`schedule: '0 3 * * *'`): a job land runs at each time its cron expression matches, while the
  * stack runs. Between runs the tier is `scheduled`; a run is a life like any other (spawned, logged, stopped by a
- * shutdown). A time that comes while the last run still goes is skipped, and said: never two runs at once. A run
+ * shutdown). A time that comes while the last run still goes is skipped, and said once, as a `[land] ` line of the
+ * tier's log (and an error event marked `logged`, for telemetry): never two runs at once. A run
  * also waits for the tier's dependencies: at a time they do not hold (now: a dependency ready once and failed since
  * does not), it is skipped. A run's end, even a failure,
  * goes back to `scheduled` (tier-stop.ts afterExit): no restart policy re-runs it, and it never ends the stack.
@@ -10,7 +11,7 @@
  */
 import type { Cron } from 'croner';
 import { croner } from '../config/croner.js';
-import { unmetNow } from './dependency-gates.js';
+import { unmetDependencies } from './dependency-gates.js';
 import { clockTime } from './schedule-note.js';
 import type { TierProcess } from './tier-process.js';
 import type { TierSet } from './tier-set.js';
@@ -91,7 +92,7 @@ export class Schedules {
       return this.skip(tier, job, at, `the last run${pid === undefined ? '' : ` (pid ${pid})`} is still going`);
     }
     // Each time asks whether they hold now: a dependency once ready that has failed since does not let a run start.
-    const unmet = unmetNow(this.host.tiers, tier);
+    const unmet = unmetDependencies(this.host.tiers, tier, 'now');
     if (unmet.length > 0) return this.skip(tier, job, at, `waiting for its dependencies (${unmet.join(', ')})`);
     job.status.runs += 1;
     tier.startFresh(`scheduled run at ${clockTime(at)} (${job.status.expression})`);
@@ -101,9 +102,10 @@ export class Schedules {
     job.status.skipped += 1;
     job.status.lastSkip = { at, reason: why };
     const message = `the run due at ${clockTime(at)} was skipped: ${why}`;
-    this.host.emit({ type: 'error', tier: tier.name, tag: 'schedule-skipped', message, at });
-    // The log file too: `land logs job` after the stack stopped shows the gap between runs, not only the runs.
+    // A line of the tier's log, where every view of it shows it (the printer, the UI's pane, `land logs job` also
+    // after the stack stopped, the log file); the error event (telemetry's `land:job:error`) says it is logged.
     tier.noteInLog(message);
+    this.host.emit({ type: 'error', tier: tier.name, tag: 'schedule-skipped', message, at, logged: true });
   }
 
   /** The shutdown: no time starts a run any more (what runs is stopped as every tier is). */

@@ -37,7 +37,7 @@ export class StartPasses {
           if (tier.state !== 'pending') continue;
           const blocked = blockedBy(this.tiers, tier);
           if (blocked) tier.setState('failed', blocked);
-          else if (dependenciesMet(this.tiers, tier)) {
+          else if (dependenciesMet(this.tiers, tier, 'once')) {
             const start = tier.prepareStart(startReason(this.plan(), tier));
             if (start) wave.push(start);
           }

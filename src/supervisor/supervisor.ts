@@ -239,7 +239,7 @@ export class Supervisor implements SupervisorControl {
       if (startLeftOut(this.tiers, idle, this.passIfBooted)) return;
       const gated = idle.find((tier) => tier.state === 'disabled');
       if (gated && !options.force) throw new ControlError('gated', gatedOffMessage(name, gated.gatedBy));
-      if (!options.force) refuseUnmet(this.tiers, name, idle);
+      if (!options.force) refuseUnmet(this.tiers, name, idle, 'start');
       for (const tier of idle) tier.startFresh(tier.state === 'disabled' ? `spawned on request over ${tier.gatedBy}` : 'started on request');
     });
   }
@@ -261,7 +261,8 @@ export class Supervisor implements SupervisorControl {
       const gated = tiers.find((tier) => tier.state === 'disabled');
       if (gated && !isLeftOut(gated)) throw new ControlError('gated', gatedOffMessage(name, gated.gatedBy));
       if (startLeftOut(this.tiers, tiers, this.passIfBooted)) return [];
-      refuseUnmet(this.tiers, name, tiers.filter((tier) => !tier.running));
+      // Running ones too: their new process would start against a dependency that does not hold (as `land start`).
+      refuseUnmet(this.tiers, name, tiers, 'restart');
       const restart = async (tier: TierProcess) => (tier.running ? ofTier(tier.name, await tier.restart()) : (tier.startFresh('restarted on request'), []));
       return (await Promise.all(tiers.map(restart))).flat();
     });
@@ -277,7 +278,7 @@ export class Supervisor implements SupervisorControl {
 
   /** `land reload` (rolling-reload.ts): one replica at a time, each ready before the next; the roll takes the tier's turn. */
   readonly reloadTier = (name: string, onStep?: StepListener): Promise<ReloadResult> =>
-    this.queued(name, 'reload', async (later) => reloadTiers(name, this.tiers.resolve(name), { host: this, later, onStep }));
+    this.queued(name, 'reload', async (later) => reloadTiers(name, this.tiers.resolve(name), { host: this, later, onStep }, (tiers) => refuseUnmet(this.tiers, name, tiers, 'reload')));
 
   /** `land scale` (scale.ts): `count` replicas of a tier that declares `replicas`; what the removed ones' stops left. */
   scaleTier(name: string, count: number): Promise<StillRunning[]> {

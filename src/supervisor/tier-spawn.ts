@@ -129,7 +129,7 @@ export abstract class TierSpawn extends TierBase {
       settled: new Promise<void>((resolve) => (markSettled = resolve)),
       markSettled: () => markSettled(),
       outputLinks: outputLinks(child.pid),
-      ...(child.stdin ? { input: new TierInput(child.stdin) } : {}),
+      ...(child.stdin ? { input: new TierInput(child.stdin, () => this.runtime.emit({ type: 'stdin-drained', tier: this.name, at: Date.now() })) } : {}),
       stopRequested: false,
       stopReason: '',
       probeFailed: false,

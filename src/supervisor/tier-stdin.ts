@@ -2,8 +2,9 @@
  * A tier's stdin (`stdin: true`): a pipe land keeps open while the child runs, which `land attach` and `land send`
  * write to through the control API (POST /tiers/<tier>/stdin). A write never blocks land and never grows it without
  * bound: what the pipe has not taken yet waits in node's queue, up to MAX_QUEUED_BYTES; past that a write is refused
- * whole, nothing of it written (the writer may send it again). A child that closed its stdin or exited is said in one
- * line, never thrown at land (EPIPE).
+ * whole, nothing of it written (the writer may send it again, once the tier's `stdin-drained` event says the pipe took
+ * what waited: a refusal always has such a drain ahead, or the life's end). A child that closed its stdin or exited
+ * is said in one line (`stdin-closed`), never thrown at land (EPIPE).
  */
 import type { Writable } from 'node:stream';
 import type { ResolvedTier } from '../config/types.js';
@@ -22,11 +23,16 @@ const kib = (bytes: number) => `${Math.ceil(bytes / 1024)} KiB`;
 export class TierInput {
   private closedBy?: string;
 
-  constructor(private readonly pipe: Writable) {
+  /** `onDrained`: the pipe took what waited after a write that filled it (a writer refused for room may go on). */
+  constructor(
+    private readonly pipe: Writable,
+    onDrained: () => void,
+  ) {
     // EPIPE (the child closed its stdin) comes as an 'error' event: kept to be said at the next write.
     pipe.on('error', (error: NodeJS.ErrnoException) => {
       this.closedBy ??= describeFailure(error);
     });
+    pipe.on('drain', onDrained);
   }
 
   /** The life is over: the pipe goes (node destroys a child's stdin at its exit too). */
@@ -52,7 +58,7 @@ export class TierInput {
 
   write(name: string, bytes: Buffer): StdinWritten {
     const closed = this.closed();
-    if (closed !== undefined) throw new ControlError('not-running', `${name} takes no more input: ${closed}`);
+    if (closed !== undefined) throw new ControlError('stdin-closed', `${name} takes no more input: ${closed}`);
     const queued = this.pipe.writableLength;
     if (queued + bytes.length > MAX_QUEUED_BYTES) {
       throw new ControlError(
@@ -63,7 +69,7 @@ export class TierInput {
     if (bytes.length > 0) this.pipe.write(bytes);
     // A pipe whose reader is gone fails the write at once (EPIPE), before its 'error' event: said now.
     const failed = this.pipe.errored as NodeJS.ErrnoException | null;
-    if (failed) throw new ControlError('not-running', `${name} takes no more input: ${describeFailure(failed)}`);
+    if (failed) throw new ControlError('stdin-closed', `${name} takes no more input: ${describeFailure(failed)}`);
     return { tier: name, bytes: bytes.length, queued: this.pipe.writableLength };
   }
 }

@@ -197,7 +197,11 @@ export type SupervisorEvent =
       /** requested | crashed | completed | probe-failed | memory-limit | spawn-failed */
       why: string;
     }
-  | { type: 'error'; tier: string; tag: string; message: string; at: number }
+  /**
+   * `logged`: the same words are a `[land] ` line of the tier's log (TierProcess.noteInLog: a skipped scheduled run),
+   * which every view of its lines shows: a view that prints both (the printer) says it there, once.
+   */
+  | { type: 'error'; tier: string; tag: string; message: string; at: number; logged?: true }
   /** `left` (at the end): what land started and could not stop, still running (left-behind.ts). */
   | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number; left?: StillRunning[]; strays?: NamedStray[] }
   /**
@@ -205,6 +209,11 @@ export type SupervisorEvent =
    * of its lines alone (`land logs <tier> -f`, `land attach`) ends, saying so (log-stream.ts).
    */
   | { type: 'removed'; tier: string; reason: string; at: number }
+  /**
+   * A tier's stdin took all that waited for it, after a write that filled its pipe: a writer refused with
+   * `stdin-full` has room again (tier-stdin.ts; `land spawn`'s relay waits for it, spawn-stdin.ts).
+   */
+  | { type: 'stdin-drained'; tier: string; at: number }
   /** `land scale`: a tier's replica count changed. */
   | { type: 'scale'; tier: string; from: number; to: number; at: number }
   /** Watched files of a tier changed (one event per burst); a restart follows. */

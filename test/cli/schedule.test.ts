@@ -71,7 +71,8 @@ describe.concurrent('scheduled tiers', () => {
       config: { tiers: { job: { command: ['node', '-e', 'console.log("job start"); setTimeout(() => {}, 2500)'], schedule: '* * * * * *' } } },
     });
     const run = land(['up', '--no-tui'], dir);
-    await run.waitFor(/job: schedule-skipped: the run due at \d\d:\d\d:\d\d was skipped: the last run \(pid \d+\) is still going/);
+    // Said once, as the tier's own `[land]` line (the error event, for telemetry, is not printed again).
+    await run.waitFor(/job +\| \[land\] the run due at \d\d:\d\d:\d\d was skipped: the last run \(pid \d+\) is still going/);
     await run.waitFor(/(job: spawned pid \d+[^]*){2}/, 30_000);
     const snapshot = await status(dir);
     expect(tierOf(snapshot, 'job').schedule!.skipped).toBeGreaterThanOrEqual(1);
@@ -82,6 +83,11 @@ describe.concurrent('scheduled tiers', () => {
     const logs = await landDone(['logs', 'job'], dir);
     expect(logs.stdout).toMatch(/^\[land\] the run due at \d\d:\d\d:\d\d was skipped: the last run \(pid \d+\) is still going$/m);
     expect(logs.stdout).toMatch(/^job start$/m);
+    // Each skip printed once, as the `[land]` line the log file holds: never also as the error event's line.
+    expect(run.stdout).not.toContain('schedule-skipped');
+    const skipsIn = (text: string) => text.match(/\[land\] the run due at \S+ was skipped: /g)?.length ?? 0;
+    expect(skipsIn(run.stdout)).toBe(skipsIn(logs.stdout));
+    expect(skipsIn(run.stdout)).toBeGreaterThanOrEqual(1);
     // Each spawn comes after the last run went back to scheduled (or stopped, at the shutdown).
     const lines = jobLines(run.stdout);
     expect(lines.filter((line) => line.includes('spawned pid')).length).toBeGreaterThanOrEqual(2);
@@ -105,7 +111,7 @@ describe.concurrent('scheduled tiers', () => {
       },
     });
     const run = land(['up', '--no-tui'], dir);
-    await run.waitFor(/job: schedule-skipped: the run due at \S+ was skipped: waiting for its dependencies \(db ready: db starting\)/);
+    await run.waitFor(/job +\| \[land\] the run due at \S+ was skipped: waiting for its dependencies \(db ready: db starting\)/);
     writeFileSync(join(dir, 'go'), '');
     await run.waitFor(/db: \w+ → ready[^]*job: spawned pid/);
     // While the stack runs, `land logs` has it among the tier's lines.
@@ -130,7 +136,7 @@ describe.concurrent('scheduled tiers', () => {
     writeFileSync(join(dir, 'go'), '');
     await run.waitFor(/db: \w+ → failed/);
     const after = run.stdout.length;
-    await run.waitFor(/(job: schedule-skipped: the run due at \S+ was skipped: waiting for its dependencies \(db ready: db failed\)[^]*){2}/);
+    await run.waitFor(/(job +\| \[land\] the run due at \S+ was skipped: waiting for its dependencies \(db ready: db failed\)[^]*){2}/);
     expect(run.stdout.slice(after)).not.toMatch(/job: spawned pid/);
     const job = tierOf(await status(dir), 'job');
     expect(job.schedule!.skipped).toBeGreaterThanOrEqual(2);

@@ -35,6 +35,25 @@ describe('land spawn and a stdin: true tier', () => {
     expect(result.code, result.stderr).toBe(0);
   });
 
+  it('a tier slower than its input: land waits for the supervisor to say its stdin drained, and every byte arrives', { timeout: 90_000 }, async () => {
+    // 2 MiB is eight times what land queues for a tier (256 KiB): the relay is refused `stdin-full` many times, and
+    // goes on only at the `stdin-drained` events. The tier reads nothing for a second, then counts.
+    const dir = makeProject({ config: { tiers: { slow: { command: ['sh', '-c', 'sleep 1; echo "counted $(wc -c)"'], stdin: true } } } });
+    const result = await spawnWithInput(dir, 'slow', 'y'.repeat(2 * 1024 * 1024));
+    expect(result.stdout, result.stderr).toMatch(/slow +\| counted 2097152\n/);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain("no longer gets land's");
+  });
+
+  it('a tier that closes its stdin early: the rest is dropped by its code (stdin-closed), quietly, and the tier ends as it would', { timeout: 60_000 }, async () => {
+    // head reads one line and exits; the tier goes on without a stdin: land's later writes meet EPIPE.
+    const dir = makeProject({ config: { tiers: { one: { command: ['sh', '-c', 'head -n 1; exec 0<&-; sleep 1; echo "one done"'], stdin: true } } } });
+    const result = await spawnWithInput(dir, 'one', `first\n${'more\n'.repeat(100_000)}`);
+    expect(result.stdout, result.stderr).toMatch(/one +\| first\n[^]*one +\| one done/);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain("no longer gets land's");
+  });
+
   it('a tier without stdin: true keeps /dev/null: land does not read its stdin for it', { timeout: 60_000 }, async () => {
     const dir = makeProject({ config: { tiers: { quiet: { command: ['sh', '-c', 'cat; echo "read nothing"'] } } } });
     const result = await spawnWithInput(dir, 'quiet', 'never seen\n');

@@ -2,7 +2,8 @@
  * Input to a tier (`stdin: true`): `land attach` with a piped stdin sends its lines and shows the tier's echo (a
  * prompt joined with what follows it, as a terminal shows it), and ends with its input; `land send`; POST
  * /tiers/<tier>/stdin bounded for a tier that never reads (refused past the bound, land alive, and a stop with bytes
- * still queued); a child that closed its stdin (EPIPE) or exited; a tier without the option; a tier with replicas.
+ * still queued); a child that closed its stdin (EPIPE, `stdin-closed`) or exited; a tier without the option; a tier
+ * with replicas.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
@@ -148,6 +149,10 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     const after = await landDone(['send', 'ender', 'more'], dir);
     expect(after.code).toBe(4);
     expect(after.stderr).toMatch(/^land: ender takes no more input: its stdin was closed \(land send --eof\); it gets a new one when it starts again\n$/);
+    // Its own code on the wire (not `not-running`): a writer tells "this life takes no more" from "not started yet".
+    const refused = await post(dir, '/tiers/ender/stdin', Buffer.from('x'));
+    expect(refused.status).toBe(409);
+    expect((JSON.parse(refused.body) as ApiErrorBody).error.code).toBe('stdin-closed');
     // An interrupt needs no open stdin; the tier runs on.
     expect(await landDone(['send', '--interrupt', 'ender'], dir)).toMatchObject({ code: 0 });
     await eventually('a second interrupted', async () => (await logsOf(dir, 'ender')).split('interrupted').length === 3);
@@ -233,6 +238,8 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     await landDone(['send', 'closer', 'a'], dir);
     const closed = await landDone(['send', 'closer', 'b'], dir);
     expect(closed).toMatchObject({ code: 4, stderr: 'land: closer takes no more input: its process closed its stdin (EPIPE)\n' });
+    const closedCode = await post(dir, '/tiers/closer/stdin', Buffer.from('c'));
+    expect([closedCode.status, (JSON.parse(closedCode.body) as ApiErrorBody).error.code]).toEqual([409, 'stdin-closed']);
     expect((await landDone(['send', 'once', 'bye'], dir)).code).toBe(0);
     await eventually('once to exit', async () => tierOf(await status(dir), 'once').state === 'exited');
     const exited = await landDone(['send', 'once', 'again'], dir);

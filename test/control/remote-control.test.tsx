@@ -104,6 +104,13 @@ describe('RemoteControl', () => {
       ui.stdin.write('r'); // restart the selected (first) tier
       await waitUntil(() => tierOf(remote.snapshot(), 'api').restarts === 1 && tierOf(remote.snapshot(), 'api').state === 'ready', 20_000, 'api restarted');
       expect(tierOf(await status(dir), 'api').pid).not.toBe(before);
+      // `l` reloads through the socket (POST /tiers/api/reload) as in `land up`'s UI: api has no replicas, so a restart
+      // waited for until ready, said as `land reload` says it.
+      ui.stdin.write('l');
+      await waitUntil(() => plain(ui.lastFrame()).includes('api has no replicas: reloaded as a restart'), 20_000, 'the reload said');
+      expect(tierOf(await status(dir), 'api')).toMatchObject({ state: 'ready', restarts: 2 });
+      // A refusal comes back as the supervisor's own: a gated-off tier is not reloaded.
+      await expect(remote.reloadTier('worker')).rejects.toMatchObject({ code: 'gated' });
       ui.stdin.write('q');
       await waitUntil(() => exits.length === 1, 5_000, 'the UI to exit');
     } finally {

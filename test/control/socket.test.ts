@@ -136,6 +136,12 @@ describe('the control socket', () => {
     const health = await http(target, '/health', { headers: auth });
     expect(JSON.parse(health.body)).toEqual({ ok: true, pid: run.proc.pid, bootId: run.bootId });
     expect((await http(target, '/nope', { headers: auth })).status).toBe(404);
+    // The routes are tables: a name every object has is no route, nor a tier action with the wrong method.
+    for (const [path, method] of [['/constructor', 'GET'], ['/tiers/api/toString', 'POST'], ['/tiers/api/__proto__', 'POST'], ['/tiers/api/logs', 'POST'], ['/tiers/api/stop', 'GET']] as const) {
+      const answer = await http(target, path, { method, headers: auth });
+      expect([path, answer.status, JSON.parse(answer.body).error.message]).toEqual([path, 404, `no such endpoint: ${method} ${path}`]);
+    }
+    expect(tierOf(await status(dir), 'api').state).toBe('ready');
     // The dashboard is on: the TCP listener says where its login URL is served, not that it is off.
     const dashboard = await http(target, '/dashboard', { headers: auth });
     expect(dashboard.status).toBe(404);

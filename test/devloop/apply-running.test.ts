@@ -1,7 +1,7 @@
 /**
  * `land apply` and the running stack: it reads the config under the profile the stack runs (refused when that
- * profile's file is gone); a follower of one tier's lines (`land logs <tier> -f`, `land attach`) ends
- * when apply removes that tier, saying so (exit 4), rather than waiting for lines that cannot come; a tier apply sets
+ * profile's file is gone); a follower of one tier's lines (`land logs <tier> -f`, `land attach`, also of a tier with
+ * replicas) ends when apply removes that tier, saying so (exit 4), rather than waiting for lines that cannot come; a tier apply sets
  * waiting again says what it waits for, not only that apply made it wait.
  */
 import { spawn } from 'node:child_process';
@@ -71,6 +71,33 @@ describe('land apply and what follows a tier', () => {
     }
     expect(await run.stop()).toEqual({ code: 0, signal: null });
     expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
+
+  it('land logs <tier> -f of a tier with replicas follows on when land scale removes one, and ends (exit 4, one line) when apply removes the tier', async () => {
+    // Each replica says a numbered line every 100 ms: whose lines still come is plain to see.
+    const web = (replicas: number) => ({ command: ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "web.$LAND_REPLICA says $i"; sleep 0.1; done'], replicas });
+    const other = { command: child('--say', 'other up'), ready: { log: 'other up' } };
+    const dir = makeProject({ config: { tiers: { web: web(2), other } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await waitForTier(dir, 'web.2', (tier) => tier.state === 'ready', 'ready');
+    const follower = land(['logs', 'web', '-f', '-n', '0'], dir);
+    // Every tier (none named): a removal never ends it, only the stack's end.
+    const everyTier = land(['logs', '-f', '-n', '0'], dir);
+    runs.push(follower, everyTier);
+    await until(async () => undefined, () => /web\.1 +\| web\.1 says/.test(follower.stdout) && /web\.2 +\| web\.2 says/.test(follower.stdout), 'both replicas in the follower');
+    // One replica removed: web.1 is still followed.
+    expect((await landDone(['scale', 'web', '1'], dir)).code).toBe(0);
+    const afterScale = follower.stdout.length;
+    await until(async () => undefined, () => /web\.1 +\| web\.1 says/.test(follower.stdout.slice(afterScale)), 'web.1 lines after the scale');
+    // The tier removed: the follower ends, saying so, as one instance's does.
+    writeConfig(dir, { tiers: { other } });
+    expect((await landDone(['apply'], dir)).code).toBe(0);
+    expect((await follower.exited).code).toBe(4);
+    expect(follower.stderr).toBe('land: web was removed from the config (land apply); stopped following it\n');
+    expect(everyTier.proc.exitCode).toBeNull();
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+    expect(await everyTier.exited).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 
   it('land attach to a tier whose stdin apply turns off: the next line is refused, exit 4 (no longer taking input)', async () => {

@@ -1,4 +1,9 @@
-/** `land start <tier>` through the real CLI: starts a stopped tier of the running stack; refusals with their codes. */
+/**
+ * `land start <tier>` through the real CLI: starts a stopped tier of the running stack; refusals with their codes;
+ * `land restart` / `land reload` refuse a running tier whose dependency does not hold now, as `land start` does.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, land, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
 import { E2E_TIMEOUT } from './helpers.js';
@@ -49,6 +54,37 @@ describe('land start', () => {
     const unknown = await landDone(['start', 'ghost'], dir);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^land: unknown tier "ghost" \(known: api, extra\)\n$/);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
+  it('restart and reload of a running tier whose ready dependency has failed since: refused as land start is, the tier left running', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Ready at once (no probe), then fails for good once the test says so (the file `go`).
+          db: { command: ['sh', '-c', 'while [ ! -e go ]; do sleep 0.1; done; exit 3'], restart: { policy: 'never' } },
+          api: { command: child('--say', 'api up'), ready: { log: 'api up' }, dependsOn: { db: 'ready' } },
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    const before = await waitForTier(dir, 'api', (tier) => tier.state === 'ready', 'ready');
+    writeFileSync(join(dir, 'go'), '');
+    await waitForTier(dir, 'db', (tier) => tier.state === 'failed', 'failed');
+    const restart = await landDone(['restart', 'api'], dir);
+    expect(restart.code).toBe(4);
+    expect(restart.stderr).toBe('land: api needs db ready: db failed; `land start db` first, or `land stop api` then `land spawn api` restarts it anyway; api runs on as before\n');
+    const reload = await landDone(['reload', 'api'], dir);
+    expect(reload.code).toBe(4);
+    expect(reload.stderr).toMatch(/^land: api needs db ready: db failed; .*reloads it anyway; api runs on as before\n$/);
+    // Nothing was stopped: the same process, no restart counted.
+    const after = await waitForTier(dir, 'api', (tier) => tier.state === 'ready', 'ready');
+    expect([after.pid, after.restarts]).toEqual([before.pid, before.restarts]);
+    // The override the message names works: stopped, then spawned.
+    expect((await landDone(['stop', 'api'], dir)).code).toBe(0);
+    expect((await landDone(['spawn', 'api'], dir)).code).toBe(0);
+    await waitForTier(dir, 'api', (tier) => tier.state === 'ready' && tier.pid !== before.pid, 'ready again');
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 });

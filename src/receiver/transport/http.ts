@@ -61,116 +61,150 @@ function isLoopbackHost(host: string | undefined): boolean {
   return name === '127.0.0.1' || name === 'localhost' || name === '::1';
 }
 
-export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpServer> {
-  const sockets = new Set<Socket>();
-  let waitingBytes = 0;
-  let queue: Promise<void> = Promise.resolve();
+/** The receiver's answers, shaped as the OTLP specification says (an export response, or a google.rpc.Status). */
+class Answers {
+  constructor(private readonly options: Pick<OtlpServerOptions, 'codec' | 'answered'>) {}
 
-  const answer = (res: ServerResponse, status: number, format: BodyFormat, body: Uint8Array | string, signal?: Signal, extra: Record<string, string> = {}) => {
+  send(res: ServerResponse, status: number, format: BodyFormat, body: Uint8Array | string, signal?: Signal, extra: Record<string, string> = {}): void {
     if (res.headersSent || res.destroyed) return;
     const type = format === 'protobuf' ? 'application/x-protobuf' : 'application/json';
     res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...extra });
     res.end(body);
-    options.answered?.(status, signal);
-  };
+    this.options.answered?.(status, signal);
+  }
 
-  const fail = async (res: ServerResponse, status: number, message: string, format: BodyFormat, signal?: Signal, extra?: Record<string, string>) => {
+  /** A refusal: its Status in the request's format (JSON when the protobuf codec does not load). */
+  async fail(res: ServerResponse, status: number, message: string, format: BodyFormat, signal?: Signal, extra?: Record<string, string>): Promise<void> {
     let body: Uint8Array | string = JSON.stringify({ code: status === 429 ? 8 : 3, message });
     if (format === 'protobuf') {
       try {
-        body = (await options.codec()).encodeStatus(status === 429 ? 8 : 3, message);
+        body = (await this.options.codec()).encodeStatus(status === 429 ? 8 : 3, message);
       } catch {
         format = 'json';
       }
     }
-    answer(res, status, format, body, signal, extra);
-  };
+    this.send(res, status, format, body, signal, extra);
+  }
 
-  const respond = async (res: ServerResponse, format: BodyFormat, signal: Signal, partial: PartialSuccess | undefined) => {
+  /** 200 with the export response: its `partial_success` when items were rejected. */
+  async accept(res: ServerResponse, format: BodyFormat, signal: Signal, partial: PartialSuccess | undefined): Promise<void> {
     if (format === 'json') {
       const payload = partial && partial.rejected > 0 ? { partialSuccess: { [rejectedField(signal)]: partial.rejected, errorMessage: partial.message } } : {};
-      return answer(res, 200, 'json', JSON.stringify(payload), signal);
+      return this.send(res, 200, 'json', JSON.stringify(payload), signal);
     }
-    answer(res, 200, 'protobuf', (await options.codec()).encodeResponse(signal, partial), signal);
-  };
+    this.send(res, 200, 'protobuf', (await this.options.codec()).encodeResponse(signal, partial), signal);
+  }
+}
 
-  /** Decode and store one request (one at a time: see the queue). */
-  const handle = async (req: IncomingMessage, res: ServerResponse, signal: Signal, format: BodyFormat, raw: Buffer) => {
-    let partial: PartialSuccess | undefined;
-    try {
-      const body = await decodeContent(raw, req.headers['content-encoding'], options.maxBodyBytes);
-      partial = await options.ingest({
-        signal,
-        format,
-        body,
-        raw,
-        contentType: String(req.headers['content-type']),
-        contentEncoding: req.headers['content-encoding'],
-        peerPort: req.socket.remotePort ?? 0,
-      });
-    } catch (error) {
-      if (error instanceof BodyError) return fail(res, error.status, error.message, format, signal);
-      if (error instanceof UndecodableError) {
-        return fail(res, 400, `cannot decode the ${format === 'json' ? 'OTLP/JSON' : 'OTLP/protobuf'} ${signal} request: ${error.message}`, format, signal);
-      }
-      return fail(res, 500, `land could not store the request: ${oneLine(error)}`, format, signal);
-    }
-    await respond(res, format, signal, partial);
-  };
+/** What a request asks before its body is read: the signal its path names, the format its content type says. */
+interface Admitted {
+  signal: Signal;
+  format: BodyFormat;
+}
 
-  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = (req.url ?? '/').split('?')[0]!;
-    const signal = PATHS[url];
-    let format: BodyFormat = 'json';
-    if (!isLoopbackHost(req.headers.host) || req.headers.origin !== undefined) {
-      req.resume();
-      return fail(res, 403, 'the receiver answers loopback clients only (no browsers)', format);
+/**
+ * The checks before the body is read (a browser or a non-loopback Host, the path, the method, the content type, too
+ * much waiting already): the request admitted, or refused (answered, its body drained unread).
+ */
+async function admit(req: IncomingMessage, res: ServerResponse, answers: Answers, busy: boolean): Promise<Admitted | undefined> {
+  const url = (req.url ?? '/').split('?')[0]!;
+  const signal = PATHS[url];
+  const refuse = async (status: number, message: string, format: BodyFormat, signal?: Signal, extra?: Record<string, string>) => {
+    req.resume();
+    await answers.fail(res, status, message, format, signal, extra);
+    return undefined;
+  };
+  if (!isLoopbackHost(req.headers.host) || req.headers.origin !== undefined) return refuse(403, 'the receiver answers loopback clients only (no browsers)', 'json');
+  if (!signal) return refuse(404, `no such endpoint: ${url} (expected /v1/traces, /v1/logs or /v1/metrics)`, 'json');
+  if (req.method !== 'POST') return refuse(405, `${req.method} ${url}: expected POST`, 'json', signal, { allow: 'POST' });
+  let format: BodyFormat;
+  try {
+    format = bodyFormat(req.headers['content-type']);
+  } catch (error) {
+    return refuse(415, (error as Error).message, 'json', signal);
+  }
+  if (busy) return refuse(429, 'land is still decoding earlier requests; retry later', format, signal, { 'retry-after': '1' });
+  return { signal, format };
+}
+
+/** The body as it came, or undefined once a body too large or cut short was answered (the connection then ends). */
+async function readBody(req: IncomingMessage, res: ServerResponse, answers: Answers, { signal, format }: Admitted, maxBytes: number): Promise<Buffer | undefined> {
+  try {
+    return await readRaw(req, maxBytes);
+  } catch (error) {
+    const status = error instanceof BodyError ? error.status : 400;
+    await answers.fail(res, status, error instanceof Error ? error.message : String(error), format, signal, { connection: 'close' });
+    // What is still coming is not read: the connection ends with the answer.
+    res.once('finish', () => req.socket.destroy());
+    return undefined;
+  }
+}
+
+/** Decode and store one request, and answer it (one at a time: DecodeQueue). */
+async function handle(options: OtlpServerOptions, answers: Answers, req: IncomingMessage, res: ServerResponse, { signal, format }: Admitted, raw: Buffer): Promise<void> {
+  let partial: PartialSuccess | undefined;
+  try {
+    const body = await decodeContent(raw, req.headers['content-encoding'], options.maxBodyBytes);
+    partial = await options.ingest({
+      signal,
+      format,
+      body,
+      raw,
+      contentType: String(req.headers['content-type']),
+      contentEncoding: req.headers['content-encoding'],
+      peerPort: req.socket.remotePort ?? 0,
+    });
+  } catch (error) {
+    if (error instanceof BodyError) return answers.fail(res, error.status, error.message, format, signal);
+    if (error instanceof UndecodableError) {
+      return answers.fail(res, 400, `cannot decode the ${format === 'json' ? 'OTLP/JSON' : 'OTLP/protobuf'} ${signal} request: ${error.message}`, format, signal);
     }
-    if (!signal) {
-      req.resume();
-      return fail(res, 404, `no such endpoint: ${url} (expected /v1/traces, /v1/logs or /v1/metrics)`, format);
-    }
-    if (req.method !== 'POST') {
-      req.resume();
-      return fail(res, 405, `${req.method} ${url}: expected POST`, format, signal, { allow: 'POST' });
-    }
-    try {
-      format = bodyFormat(req.headers['content-type']);
-    } catch (error) {
-      req.resume();
-      return fail(res, 415, (error as Error).message, 'json', signal);
-    }
-    if (waitingBytes > options.maxWaitingBytes) {
-      req.resume();
-      return fail(res, 429, 'land is still decoding earlier requests; retry later', format, signal, { 'retry-after': '1' });
-    }
-    let raw: Buffer;
-    try {
-      raw = await readRaw(req, options.maxBodyBytes);
-    } catch (error) {
-      const status = error instanceof BodyError ? error.status : 400;
-      await fail(res, status, error instanceof Error ? error.message : String(error), format, signal, { connection: 'close' });
-      // What is still coming is not read: the connection ends with the answer.
-      res.once('finish', () => req.socket.destroy());
-      return;
-    }
-    noteHotBytes(raw.length);
-    waitingBytes += raw.length;
-    const turn = queue.then(async () => {
+    return answers.fail(res, 500, `land could not store the request: ${oneLine(error)}`, format, signal);
+  }
+  await answers.accept(res, format, signal, partial);
+}
+
+/** Bodies decoded one at a time, each after the event loop has had a turn; counts the bytes still waiting. */
+class DecodeQueue {
+  private queue: Promise<void> = Promise.resolve();
+  waitingBytes = 0;
+
+  async run(bytes: number, work: () => Promise<void>): Promise<void> {
+    this.waitingBytes += bytes;
+    const turn = this.queue.then(async () => {
       await nextTurn();
-      await handle(req, res, signal, format, raw);
+      await work();
     });
-    queue = turn.catch(() => undefined).finally(() => {
-      waitingBytes -= raw.length;
-    });
+    this.queue = turn
+      .catch(() => undefined)
+      .finally(() => {
+        this.waitingBytes -= bytes;
+      });
     await turn;
-  };
+  }
+}
 
+export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpServer> {
+  const answers = new Answers(options);
+  const decoding = new DecodeQueue();
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const admitted = await admit(req, res, answers, decoding.waitingBytes > options.maxWaitingBytes);
+    const raw = admitted && (await readBody(req, res, answers, admitted, options.maxBodyBytes));
+    if (!admitted || !raw) return;
+    noteHotBytes(raw.length);
+    await decoding.run(raw.length, () => handle(options, answers, req, res, admitted, raw));
+  };
   const server: Server = createServer((req, res) => {
     onRequest(req, res).catch((error: unknown) => {
-      if (!res.headersSent && !res.destroyed) void fail(res, 500, oneLine(error), 'json');
+      if (!res.headersSent && !res.destroyed) void answers.fail(res, 500, oneLine(error), 'json');
     });
   });
+  return listen(server, options);
+}
+
+/** The server on its address, with its bounds; its close ends every connection (keep-alive ones too). */
+async function listen(server: Server, options: Pick<OtlpServerOptions, 'host' | 'port'>): Promise<OtlpServer> {
+  const sockets = new Set<Socket>();
   // A client that sends junk instead of HTTP (or headers past node's limit) gets 400 (431) with one line, and its
   // connection closed; land goes on.
   answerClientErrors(server);
