@@ -27,13 +27,6 @@ export interface TierLogOptions {
 const BUFFER_BYTES = 1 << 20;
 /** After a failed write the file is left alone this long before it is opened again. */
 const RETRY_MS = 2000;
-/**
- * A flood's reads lie one after another in a slab (slab-reads.ts): bytes that continue the ones held are held with
- * them, and written as one once they reach this size, once a piece that does not continue them comes, or after
- * GATHER_MS: fewer, larger writes (docs/decisions.md, "The log relay, seventeenth wave").
- */
-const GATHER_BYTES = 256 * 1024;
-const GATHER_MS = 10;
 
 export class TierLog {
   private stream?: WriteStream;
@@ -48,9 +41,6 @@ export class TierLog {
   private rotations = 0;
   /** The file (by number) where the line being written began: none while the last write ended a line. */
   private openLineFrom?: number;
-  /** Bytes given but not yet handed to the stream (a view of the pieces, which are never written to again). */
-  private held?: Buffer;
-  private heldTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: TierLogOptions) {}
 
@@ -62,47 +52,20 @@ export class TierLog {
       for (const piece of pieces) this.lostBytes += piece.length;
       return true;
     }
+    let ok = true;
     let last: Buffer | undefined;
     for (const piece of pieces) {
-      if (piece.length === 0) continue;
-      this.hold(piece);
+      ok = this.failing ? stream.write(piece, (error) => this.recovered(error)) : stream.write(piece);
       this.size += piece.length;
-      last = piece;
+      if (piece.length > 0) last = piece;
     }
     if (last?.[last.length - 1] === 10) this.openLineFrom = undefined;
     else if (last) this.openLineFrom ??= this.rotations;
-    return !stream.writableNeedDrain;
-  }
-
-  /** Holds `piece` with the bytes held when it continues them in memory; writes what is held when it is enough. */
-  private hold(piece: Buffer): void {
-    const held = this.held;
-    if (held && held.buffer === piece.buffer && held.byteOffset + held.length === piece.byteOffset) {
-      this.held = Buffer.from(held.buffer, held.byteOffset, held.length + piece.length);
-    } else {
-      if (held) this.writeHeld();
-      this.held = piece;
-    }
-    if (this.held!.length >= GATHER_BYTES) this.writeHeld();
-    else this.heldTimer ??= setTimeout(() => this.writeHeld(), GATHER_MS);
-  }
-
-  /** Hands what is held to the stream (none: counted as lost, the file is failing). */
-  private writeHeld(): void {
-    const held = this.held;
-    this.held = undefined;
-    clearTimeout(this.heldTimer);
-    this.heldTimer = undefined;
-    if (!held) return;
-    const stream = this.stream;
-    if (!stream) this.lostBytes += held.length;
-    else if (this.failing) stream.write(held, (error) => this.recovered(error));
-    else stream.write(held);
+    return ok;
   }
 
   /** Calls `then` once the file has taken what it was given, or has failed (a failed file never holds a pipe). */
   whenWritable(then: () => void): void {
-    this.writeHeld(); // the stream drains what it has: what is held must not wait for a timer meanwhile
     const stream = this.stream;
     if (!stream || !stream.writableNeedDrain || stream.destroyed) return void setImmediate(then);
     const events = ['drain', 'close', 'error', 'finish'] as const;
@@ -115,7 +78,6 @@ export class TierLog {
 
   /** Flushes and closes the file; resolves whatever the disk does. */
   close(): Promise<void> {
-    this.writeHeld();
     this.closed = true;
     const stream = this.stream;
     this.stream = undefined;
@@ -162,10 +124,7 @@ export class TierLog {
   }
 
   private fail(stream: WriteStream | undefined, error: Error): void {
-    if (stream && this.stream === stream) {
-      this.stream = undefined;
-      this.writeHeld(); // no stream: counted as lost, with the stream's buffer below
-    }
+    if (stream && this.stream === stream) this.stream = undefined;
     if (this.closed) return;
     this.failedAt = Date.now();
     this.size = sizeOf(this.options.path);
@@ -179,7 +138,6 @@ export class TierLog {
   /** `<tier>.log` → `.1` → `.2` …; the oldest beyond `keepFiles` is removed. The old stream finishes on its own. */
   private rotate(): void {
     const { path, keepFiles } = this.options;
-    this.writeHeld(); // into the file being rotated: it holds the bytes before the rotation
     const old = this.stream!;
     this.stream = undefined;
     old.end(); // its buffered bytes go to the renamed file: the descriptor follows the file, not the name

@@ -31,41 +31,6 @@ describe('TierLog', () => {
     expect(readFileSync(path, 'utf8')).toBe(`${'8'.repeat(59)}\n${'9'.repeat(59)}\n`);
   });
 
-  it('pieces that continue each other in one buffer (a slab) rotate as single writes would', async () => {
-    const dir = scratch();
-    const path = join(dir, 'slab.log');
-    const log = new TierLog({ path, rotateBytes: 100, keepFiles: 2, onProblem: () => {} });
-    const slab = Buffer.from(Array.from({ length: 10 }, (_, i) => `${String(i).repeat(59)}\n`).join(''));
-    for (let i = 0; i < 10; i++) log.write([slab.subarray(i * 60, i * 60 + 60)]);
-    await log.close();
-    expect(readFileSync(`${path}.2`, 'utf8')).toBe(`${'4'.repeat(59)}\n${'5'.repeat(59)}\n`);
-    expect(readFileSync(`${path}.1`, 'utf8')).toBe(`${'6'.repeat(59)}\n${'7'.repeat(59)}\n`);
-    expect(readFileSync(path, 'utf8')).toBe(`${'8'.repeat(59)}\n${'9'.repeat(59)}\n`);
-  });
-
-  it('held bytes reach the file in order without a close, slab views and other buffers mixed', async () => {
-    const dir = scratch();
-    const path = join(dir, 'mixed.log');
-    const log = new TierLog({ path, rotateBytes: 1 << 30, keepFiles: 0, onProblem: () => {} });
-    const slab = Buffer.from('a1\na2\na3\na4\n');
-    let expected = '';
-    for (let i = 0; i < 4; i++) {
-      const view = slab.subarray(i * 3, i * 3 + 3);
-      log.write([view]);
-      log.write([Buffer.from(`b${i}\n`)]); // stderr's own slab, between stdout's reads
-      expected += `${view.toString()}b${i}\n`;
-    }
-    log.write([slab.subarray(0, 3), slab.subarray(3, 6)]);
-    expected += 'a1\na2\n';
-    // No close: what is held is written after a short time on its own.
-    const until = Date.now() + 20_000;
-    while ((existsSync(path) ? readFileSync(path, 'utf8') : '') !== expected && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(readFileSync(path, 'utf8')).toBe(expected);
-    await log.close();
-  });
-
   it('a line longer than the kept files runs on across rotations, and is said once when its start is rotated away', async () => {
     const dir = scratch();
     const path = join(dir, 'big.log');
