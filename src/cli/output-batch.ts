@@ -31,7 +31,7 @@ interface Lines {
   pieces: readonly Buffer[];
   count: number;
   size: number;
-  ends?: readonly number[];
+  ends?: ArrayLike<number>;
 }
 
 type Item = Buffer | Lines;
@@ -61,7 +61,7 @@ function copiedSize(item: Item): number {
  * behind its head (`copyWithin`, a move inside one buffer: a view made per line cost as much as the copy itself). A
  * line never overtakes the bytes still to be moved, as the heads before it take exactly the room left in front.
  */
-export function prefixInto(out: Buffer, offset: number, head: Buffer, pieces: readonly Buffer[], count: number, ends?: readonly number[]): number {
+export function prefixInto(out: Buffer, offset: number, head: Buffer, pieces: readonly Buffer[], count: number, ends?: ArrayLike<number>): number {
   const headLength = head.length;
   const from = offset + headLength * count;
   let end = from;
@@ -135,7 +135,7 @@ export class OutputBatch {
   }
 
   /** A block of lines as read (not copied until the batch is written: the pieces are never written to again). */
-  addLines(head: Buffer, pieces: readonly Buffer[], count: number, ends?: readonly number[]): void {
+  addLines(head: Buffer, pieces: readonly Buffer[], count: number, ends?: ArrayLike<number>): void {
     let size = 0;
     for (const piece of pieces) size += piece.length;
     this.items.push({ head, pieces, count, size, ends });

@@ -30,7 +30,7 @@ export class LineBlock {
      * Where each line's newline lies in the pieces taken as one run of bytes, when the splitter found them (a read's
      * whole lines): the printer prefixes the lines without searching for them again.
      */
-    readonly ends?: readonly number[],
+    readonly ends?: ArrayLike<number>,
   ) {
     if (text !== undefined) this.decoded = [text];
     else if (count === 0) this.decoded = []; // a line's end alone: its bytes go to the file, no line to the views
@@ -109,13 +109,32 @@ function lineEnd(piece: Buffer, length: number): number {
 }
 
 /**
+ * The newlines' places are written into a shared run of 32-bit integers, each block's a view of it that is never
+ * written to again (as the reads' slabs, slab-reads.ts): an array of ~500 numbers per read ended up in V8's old
+ * generation in a flood, a full collection every ~400 reads (docs/decisions.md, "The log relay, seventeenth wave").
+ */
+const PLACES = 16 * 1024;
+let places = new Int32Array(PLACES);
+let placesUsed = 0;
+
+/**
  * The newlines in `bytes` before `end`, each as its offset plus `offset` (the bytes pending before `bytes` in the
  * block): one native search per line, no string.
  */
-export function newlineEnds(bytes: Buffer, end: number, offset: number): number[] {
-  const ends: number[] = [];
-  for (let at = bytes.indexOf(10); at !== -1 && at < end; at = bytes.indexOf(10, at + 1)) ends.push(at + offset);
-  return ends;
+export function newlineEnds(bytes: Buffer, end: number, offset: number): Int32Array {
+  let from = placesUsed;
+  for (let at = bytes.indexOf(10); at !== -1 && at < end; at = bytes.indexOf(10, at + 1)) {
+    if (placesUsed === places.length) {
+      // Out of room: this read's places so far move to a fresh run (the old one keeps what earlier blocks see).
+      const found = places.subarray(from, placesUsed);
+      places = new Int32Array(Math.max(PLACES, found.length * 2));
+      places.set(found);
+      from = 0;
+      placesUsed = found.length;
+    }
+    places[placesUsed++] = at + offset;
+  }
+  return places.subarray(from, placesUsed);
 }
 
 /** The newlines in `bytes` up to `end`: one native search per line, no string. */

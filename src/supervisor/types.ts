@@ -178,7 +178,7 @@ export type SupervisorEvent =
        */
       bytes?: readonly Buffer[];
       /** Where each line's newline lies in `bytes` taken as one run (when known): the printer's, never on the wire. */
-      ends?: readonly number[];
+      ends?: ArrayLike<number>;
       /** A fragment of an over-long line: `lines` holds its start and end only, `bytes` all of it. */
       cut?: LineCut;
       at: number;

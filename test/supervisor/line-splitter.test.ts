@@ -9,6 +9,8 @@ function feed(chunks: Buffer[], maxLineBytes?: number): { bytes: Buffer; lines: 
   const lines: string[] = [];
   const cuts: Array<LineCut | undefined> = [];
   let blocks = 0;
+  /** Every block's places with the newlines they must show: checked again at the end (never written to again). */
+  const places: Array<[ArrayLike<number>, number[]]> = [];
   const splitter = new LineSplitter((block) => {
     blocks += 1;
     // The last line alone (what status shows) before the block is decoded, then the same line from the decoded block.
@@ -24,12 +26,14 @@ function feed(chunks: Buffer[], maxLineBytes?: number): { bytes: Buffer; lines: 
     if (block.ends) {
       const joined = Buffer.concat(block.pieces);
       const newlines = [...joined.entries()].filter(([, byte]) => byte === 10).map(([at]) => at);
-      expect(block.ends).toEqual(newlines);
+      expect(Array.from(block.ends)).toEqual(newlines);
+      places.push([block.ends, newlines]);
     }
     cuts.push(block.cut);
   }, maxLineBytes);
   for (const chunk of chunks) splitter.push(chunk);
   splitter.end();
+  for (const [ends, newlines] of places) expect(Array.from(ends)).toEqual(newlines);
   return { bytes: Buffer.concat(pieces), lines, blocks, cuts };
 }
 
@@ -41,6 +45,14 @@ function cut(text: string, offsets: number[]): Buffer[] {
 }
 
 describe('LineSplitter', () => {
+  it("gives each read's newline places apart, also past a run of places (reads of many short lines)", () => {
+    // 3 reads of 20 000 two-byte lines each: more places than one run holds, in one read and across reads.
+    const chunks = Array.from({ length: 3 }, (_, i) => Buffer.from(`${String(i)}\n`.repeat(20_000)));
+    const { lines, blocks } = feed(chunks);
+    expect(blocks).toBe(3);
+    expect(lines).toEqual(['0', '1', '2'].flatMap((digit) => Array<string>(20_000).fill(digit)));
+  });
+
   it('cuts a line whose start alone, after a read\'s whole lines, is past the bound: at most one read past it', () => {
     const { bytes, cuts, lines } = feed([Buffer.from(`a\n${'x'.repeat(50)}`), Buffer.from(`${'y'.repeat(50)}\n`)], 10);
     expect(bytes.toString()).toBe(`a\n${'x'.repeat(50)}${'y'.repeat(50)}\n`);
