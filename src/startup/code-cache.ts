@@ -199,7 +199,8 @@ type Compile = (this: Module, content: string, filename: string) => unknown;
  * the caller's frame while the module's body runs and requires the rest, the buffer outlived a few scavenges, was
  * promoted and stayed resident until a full collection, as did its copy in every child forked meanwhile.
  */
-function compile(content: string, filename: string, entry: Buffer | undefined, stamp: string): { script: vm.Script; cached: boolean } {
+function compile(content: string, filename: string, readEntry: () => Buffer | undefined, stamp: string): { script: vm.Script; cached: boolean } {
+  const entry = readEntry();
   // Data stamped for another file (or for none: an entry of an older land) is not offered to V8.
   const cachedData = entry && entry.length > stamp.length && entry.toString('latin1', 0, stamp.length) === stamp ? entry.subarray(stamp.length) : undefined;
   const script = new vm.Script(wrapScript(content), { filename, cachedData });
@@ -255,9 +256,14 @@ function installCompileHook(root: string, usual: CacheFolder | undefined): void 
     if (!filename.startsWith(root)) return original.apply(this, arguments as unknown as [string, string]);
     const name = nameOf(filename);
     const stamp = folder ? sourceStamp(filename, content.length) : undefined;
-    const entry = usable && stamp ? (readFirst.has(filename) ? readFirst.get(filename) : readPrivateFile(path.join(folder.dir, name))) : undefined;
-    readFirst.delete(filename); // not held while the module's body runs (see compile)
-    const { script, cached } = compile(content, filename, entry, stamp ?? '');
+    // Taken inside compile(), so that nothing here holds the data while the module's body runs.
+    const readEntry = (): Buffer | undefined => {
+      const [readBefore, first] = [readFirst.has(filename), readFirst.get(filename)];
+      readFirst.delete(filename);
+      if (!usable || !stamp) return undefined;
+      return readBefore ? first : readPrivateFile(path.join(folder.dir, name));
+    };
+    const { script, cached } = compile(content, filename, readEntry, stamp ?? '');
     if (folder && stamp && !flagsChanged && !cached) {
       pending.set(name, { script, filename, length: content.length, stamp });
       clearTimeout(timer);
