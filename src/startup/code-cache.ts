@@ -199,8 +199,8 @@ type Compile = (this: Module, content: string, filename: string) => unknown;
  * the caller's frame while the module's body runs and requires the rest, the buffer outlived a few scavenges, was
  * promoted and stayed resident until a full collection, as did its copy in every child forked meanwhile.
  */
-function compile(content: string, filename: string, dataFile: string | undefined, stamp: string): { script: vm.Script; cached: boolean } {
-  const entry = dataFile === undefined ? undefined : readPrivateFile(dataFile);
+function compile(content: string, filename: string, readEntry: () => Buffer | undefined, stamp: string): { script: vm.Script; cached: boolean } {
+  const entry = readEntry();
   // Data stamped for another file (or for none: an entry of an older land) is not offered to V8.
   const cachedData = entry && entry.length > stamp.length && entry.toString('latin1', 0, stamp.length) === stamp ? entry.subarray(stamp.length) : undefined;
   const script = new vm.Script(wrapScript(content), { filename, cachedData });
@@ -234,12 +234,36 @@ function installCompileHook(root: string, usual: CacheFolder | undefined): void 
     flushPending();
     flagsChanged = true;
   });
+  const nameOf = (filename: string) => `${path.relative(root, filename).replaceAll(path.sep, '__')}.v8`;
+  // A script's data is read before node reads its source: glibc raises its mmap threshold to the size of each mmapped
+  // chunk freed, and node's read of the stack's chunk (a buffer doubled to 512 KiB) would otherwise put the 0.45 MiB
+  // of data read after it in glibc's heap, which keeps it resident once freed (and copies it into every child forked
+  // before its exec: docs/decisions.md, "Start-up and peak RSS (seventeenth wave)"). Read first, the data is mapped
+  // apart and unmapped when freed.
+  const readFirst = new Map<string, Buffer | undefined>();
+  const extensions = (Module as unknown as { _extensions: Record<string, (module: Module, filename: string) => void> })._extensions;
+  const loadJs = extensions['.js']!;
+  extensions['.js'] = function loadScript(module: Module, filename: string): void {
+    if (usable && filename.startsWith(root)) readFirst.set(filename, readPrivateFile(path.join(folder.dir, nameOf(filename))));
+    try {
+      loadJs.call(this, module, filename);
+    } finally {
+      readFirst.delete(filename);
+    }
+  };
   proto._compile = function compileCached(this: Module, content: string, filename: string): unknown {
     // node's own arguments, whatever their number (newer nodes pass a third).
     if (!filename.startsWith(root)) return original.apply(this, arguments as unknown as [string, string]);
-    const name = `${path.relative(root, filename).replaceAll(path.sep, '__')}.v8`;
+    const name = nameOf(filename);
     const stamp = folder ? sourceStamp(filename, content.length) : undefined;
-    const { script, cached } = compile(content, filename, usable && stamp ? path.join(folder.dir, name) : undefined, stamp ?? '');
+    // Taken inside compile(), so that nothing here holds the data while the module's body runs.
+    const readEntry = (): Buffer | undefined => {
+      const [readBefore, first] = [readFirst.has(filename), readFirst.get(filename)];
+      readFirst.delete(filename);
+      if (!usable || !stamp) return undefined;
+      return readBefore ? first : readPrivateFile(path.join(folder.dir, name));
+    };
+    const { script, cached } = compile(content, filename, readEntry, stamp ?? '');
     if (folder && stamp && !flagsChanged && !cached) {
       pending.set(name, { script, filename, length: content.length, stamp });
       clearTimeout(timer);

@@ -5,6 +5,12 @@
  * view. A slab is never written twice (its views may still be queued for the log file or the printer, or kept by the
  * recent lines), so a view stays valid for as long as anyone holds it; a slab is let go with its last view.
  *
+ * Until a pipe says something it reads into one room shared by every pipe (`sharedFirstRoom`), and its first read is
+ * copied out of it into the pipe's first slab before that read's callback returns: node calls a read's callback before
+ * it reads any pipe again, so the room is free for the next one. An idle tier then holds no buffer at all: a room of
+ * its own per pipe (16 KiB each, two per tier) was ~0.5 MB of land's malloc heap with 64 idle tiers, and every child
+ * land forks copies that heap's pages until its exec (docs/decisions.md, "Start-up and peak RSS (seventeenth wave)").
+ *
  * This is node's `onread` (public for `net.connect`) switched on for the socket child_process already made: three of
  * the socket's symbols and its handle's `useUserBuffer`. The socket keeps its handle, so closing, the child's `close`
  * and `pause`/`resume` stay node's (with a user buffer a pause stops the handle at once). A node whose sockets lack
@@ -15,10 +21,12 @@ import type { Readable } from 'node:stream';
 /** A slab's size: a read needs READ_ROOM free, so at most a quarter of a slab is left unused. */
 const SLAB_BYTES = 256 * 1024;
 /**
- * The first read's room, before the pipe has said anything: a tier that never writes (or a stderr kept quiet) holds
- * this much, not a slab (64 idle tiers would hold 32 MiB of slabs V8 counts as external memory).
+ * The first read's room, before the pipe has said anything: shared by every pipe (above), so a tier that never writes
+ * (or a stderr kept quiet) holds nothing, not a slab (64 idle tiers would hold 32 MiB of slabs V8 counts as external
+ * memory).
  */
 const FIRST_BYTES = 16 * 1024;
+let sharedFirstRoom: Buffer | undefined;
 /** The least room a read is given: node's read size. A read may take the rest of its slab, up to `maxRead()`. */
 const READ_ROOM = 64 * 1024;
 
@@ -55,7 +63,8 @@ export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boole
   if (process.env.LAND_SLAB_READS === '0' || typeof handle?.useUserBuffer !== 'function') return false;
   const onread = onReadOf(socket);
   if (!onread) return false;
-  let slab = Buffer.allocUnsafeSlow(FIRST_BYTES);
+  const first = (sharedFirstRoom ??= Buffer.allocUnsafeSlow(FIRST_BYTES));
+  let slab = first;
   let used = 0;
   const next = () => {
     if (slab.length - used < READ_ROOM) {
@@ -64,10 +73,15 @@ export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boole
     }
     return slab.subarray(used, used + Math.max(READ_ROOM, Math.min(SLAB_BYTES - used, maxRead())));
   };
-  const first = slab;
   socket[onread.buffer] = first;
   socket[onread.generator] = next;
   socket[onread.callback] = (bytes: number, buffer: Buffer) => {
+    if (buffer === first) {
+      // The shared room: the read moves into this pipe's first slab now, before any other pipe reads into the room.
+      slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      used = first.copy(slab, 0, 0, bytes);
+      return onRead(slab.subarray(0, bytes));
+    }
     const chunk = buffer.subarray(0, bytes);
     used += bytes;
     return onRead(chunk);

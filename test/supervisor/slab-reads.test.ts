@@ -9,12 +9,12 @@ import { readIntoSlabs } from '../../src/supervisor/slab-reads.js';
  * A child that writes `writes` distinct blocks of `size` bytes, a short pause between them (so they come as many reads),
  * then stays `lingerMs` (child_process resumes a child's pipes at its exit, paused or not).
  */
-function writer(writes: number, size: number, lingerMs = 0) {
+function writer(writes: number, size: number, lingerMs = 0, seed = 0) {
   const script = `
     let n = 0;
     const next = () => {
       if (n === ${writes}) return void setTimeout(() => undefined, ${lingerMs});
-      const block = Buffer.alloc(${size}, 65 + (n % 26));
+      const block = Buffer.alloc(${size}, 65 + ((n + ${seed}) % 26));
       block.write(String(n).padStart(8, '0'));
       n++;
       process.stdout.write(block, () => setTimeout(next, 2));
@@ -23,10 +23,10 @@ function writer(writes: number, size: number, lingerMs = 0) {
   return spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
-function expected(writes: number, size: number): Buffer {
+function expected(writes: number, size: number, seed = 0): Buffer {
   return Buffer.concat(
     Array.from({ length: writes }, (_, n) => {
-      const block = Buffer.alloc(size, 65 + (n % 26));
+      const block = Buffer.alloc(size, 65 + ((n + seed) % 26));
       block.write(String(n).padStart(8, '0'));
       return block;
     }),
@@ -42,6 +42,18 @@ describe('reads into slabs', () => {
     // Compared only now: ~1 MB in reads of a few KiB crosses several slabs, and every view is still intact.
     expect(chunks.length).toBeGreaterThan(10);
     expect(Buffer.concat(chunks).equals(expected(120, 9000))).toBe(true);
+  });
+
+  it('gives every pipe its own first read: the room they share before they say anything is never handed on', async () => {
+    // Eight children write at once, each its own bytes, first reads of up to the shared room's size; a first read
+    // kept must not be written over by another pipe's first read into the room.
+    const children = Array.from({ length: 8 }, (_, i) => writer(6, 12_000, 0, i));
+    const chunks = children.map(() => [] as Buffer[]);
+    children.forEach((child, i) => expect(readIntoSlabs(child.stdout, (chunk) => (chunks[i]!.push(chunk), true))).toBe(true));
+    await Promise.all(children.map((child) => once(child.stdout, 'close')));
+    const firsts = new Set(chunks.map((own) => own[0]!.buffer));
+    expect(firsts.size).toBe(children.length);
+    chunks.forEach((own, i) => expect(Buffer.concat(own).equals(expected(6, 12_000, i))).toBe(true));
   });
 
   it('stops reading while paused and reads on after resume', async () => {
