@@ -1,7 +1,8 @@
 /**
  * The stack's own OTLP receiver, assembled: the loopback HTTP transport, attribution to tiers, the boot's store
- * (one per signal), and forwarding to the collector when the OTLP pipe is on. It owns no tier state: tiers are
- * told apart by what children send and, failing that, by the processes land started (their LAND_TIER).
+ * (one per signal), and forwarding to the collector when the OTLP pipe is on. It owns no tier state: it is told the
+ * supervisor's tiers as they change (stack.ts followTiers), and tiers are told apart by what children send and,
+ * failing that, by the processes land started (their LAND_TIER).
  */
 import { RECEIVER_DEFAULTS } from '../config/receiver.js';
 import type { PipeStatus, ReceiverStatus, ReceiverTierCounts } from '../supervisor/types.js';
@@ -43,6 +44,8 @@ export interface Receiver {
   /** Gives land's own ended spans to the store (mountain's SDK calls it). */
   readonly spanSink: SpanSink;
   status(): ReceiverStatus;
+  /** The stack's tiers changed (`land apply`, `land scale`): what arrives from now on is attributed to these. */
+  setIdentity(identity: StackIdentity): void;
   /** Stop listening, forward what is queued (bounded), write what waits. Never rejects. */
   close(): Promise<void>;
 }
@@ -59,6 +62,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const requests = { accepted: 0, rejected: 0, refused: 0 };
   const peers = new Map<number, { tier: string | undefined; at: number }>();
   let port = 0;
+  let identity = options.identity;
 
   /** The codec, and the store told how to convert its frames with it, once (on the first protobuf request). */
   let codecLoading: Promise<OtlpCodec> | undefined;
@@ -80,7 +84,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const ingest = async (incoming: Incoming): Promise<PartialSuccess | undefined> => {
     // The sending process is looked up (in /proc) only when a resource does not say its tier, and once per request.
     let sender: { tier: string | undefined } | undefined;
-    const origin = (resource: Attributes) => originOf(resource, options.identity, () => (sender ??= { tier: senderTier(incoming.peerPort) }).tier);
+    const origin = (resource: Attributes) => originOf(resource, identity, () => (sender ??= { tier: senderTier(incoming.peerPort) }).tier);
     const { signal, format } = incoming;
     const codec = format === 'protobuf' ? await codecReady() : undefined;
     const { kept, rejected, dropped, reason } = ingestRequest(store, signal, format, incoming.body, codec, origin);
@@ -144,6 +148,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       unreadable: store.spans.unreadable + store.logs.unreadable + store.metrics.unreadable,
       forward: forwarder?.status() ?? OFF,
     }),
+    setIdentity(next) {
+      identity = next;
+    },
     close() {
       closing ??= (async () => {
         await server.close().catch(() => undefined);
