@@ -3,6 +3,7 @@
  * one line marked `[otlp <SEVERITY>]`, with its trace id, placed by its time; `--json` carries the whole record.
  */
 import type { StoredLogRecord } from '../receiver/model/types.js';
+import { escapeControls } from '../text/controls.js';
 import type { LogStore } from '../receiver/store/log-store.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { listSource, mergeByTime, newest, type LineSource } from './line-sources.js';
@@ -14,9 +15,14 @@ export interface RecordSource {
   tier: string;
 }
 
+/**
+ * A record as one line. Its body and severity are what a sender wrote into a data field, not a tier's terminal
+ * output: no control character in them acts (an ESC would set the title or clear the screen), each is shown escaped
+ * (`\x1b`); a line break is `⏎`. A tier's own stdout lines are its output and keep their colours.
+ */
 export function recordText(record: StoredLogRecord): string {
   const trace = record.traceId ? ` · trace ${record.traceId}${record.spanId ? ` span ${record.spanId}` : ''}` : '';
-  return `[otlp ${record.severityText}] ${record.body.replace(/\r?\n/g, '⏎')}${trace}`;
+  return `[otlp ${escapeControls(record.severityText)}] ${escapeControls(record.body.replace(/\r?\n/g, '⏎'))}${trace}`;
 }
 
 /** About how many bytes a record's line is (its body and the marks around it). */

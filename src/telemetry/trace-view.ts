@@ -7,6 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { escapeControls } from '../text/controls.js';
 import { fit, truncate } from '../text/cut.js';
 import { textWidth } from '../text/width.js';
 import { findTraceId, loadBootTrace, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
@@ -83,12 +84,15 @@ function buildTree(spans: TraceSpan[]): Node[] {
   return roots;
 }
 
-/** A replica's spawn span by the replica's name (`land.spawn web.2`): the span is named by its tier, alike for each. */
+/**
+ * A replica's spawn span by the replica's name (`land.spawn web.2`): the span is named by its tier, alike for each.
+ * A child's span name is a sender's data: its control characters are shown escaped, never sent to the terminal.
+ */
 function shownName(span: TraceSpan): string {
   const replica = span.attributes['land.tier.name'];
   const tier = span.attributes['land.tier'];
-  if (typeof replica !== 'string' || replica === tier || span.name !== `land.spawn ${String(tier)}`) return span.name;
-  return `land.spawn ${replica}`;
+  if (typeof replica !== 'string' || replica === tier || span.name !== `land.spawn ${String(tier)}`) return escapeControls(span.name);
+  return escapeControls(`land.spawn ${replica}`);
 }
 
 function statusText(span: TraceSpan): string {
@@ -167,7 +171,7 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
       for (const summary of summaries) {
         const errors = summary.errors > 0 ? paint('red', ` · ${summary.errors} error${summary.errors > 1 ? 's' : ''}`) : '';
         const head = `${fit(tier, tierWidth)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} ${summary.spans === 1 ? 'span ' : 'spans'} ${formatMs(summary.durationMs).padStart(7)}  `;
-        lines.push(head + truncate(summary.root, Math.max(1, width - textWidth(head) - (errors ? 12 : 0))) + errors);
+        lines.push(head + truncate(escapeControls(summary.root), Math.max(1, width - textWidth(head) - (errors ? 12 : 0))) + errors);
       }
     }
   }
