@@ -6,7 +6,7 @@
  */
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { SupervisorControl } from '../supervisor/types.js';
-import { maskedAttributes } from './mask.js';
+import { maskedAttributes } from '../config/masked-values.js';
 import { NO_RECEIVER, type ReceiverSource } from './receiver-source.js';
 import { redactText } from '../config/redact.js';
 import { RecordingTail } from './recording-tail.js';

@@ -4,6 +4,8 @@
  * then reads as an error with the exit code), and the traces tiers started on their own summed up.
  */
 import { join } from 'node:path';
+import { maskedAttributes } from '../config/masked-values.js';
+import { redactText } from '../config/redact.js';
 import type { RecordedEvent } from '../telemetry/capture.js';
 import { EVENTS_FILE, SPANS_FILE } from '../telemetry/recorder.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
@@ -141,10 +143,11 @@ export function spanJson(span: TraceSpan): Record<string, unknown> {
     endTime: new Date(span.endMs).toISOString(),
     durationMs: Math.round(span.durationMs * 1000) / 1000,
     status: span.status,
-    ...(span.statusMessage ? { statusMessage: span.statusMessage } : {}),
+    ...(span.statusMessage ? { statusMessage: redactText(span.statusMessage) } : {}),
     ...(span.exitCode !== undefined ? { exitCode: span.exitCode } : {}),
     ...(span.signal ? { signal: span.signal } : {}),
     ...(span.kind ? { kind: span.kind } : {}),
-    attributes: span.attributes,
+    // Masked as the dashboard masks them: a secret never reaches a terminal or a file through `--json` either.
+    attributes: maskedAttributes(span.attributes),
   };
 }
