@@ -131,6 +131,17 @@ export function findTraceId(trace: BootTrace, wanted: string): string | undefine
 }
 
 /** `land trace --json`: one object per span. */
+/**
+ * A span's name as land shows it (`land trace`, the dashboard's waterfall): a replica's spawn span by the replica's
+ * name (`land.spawn web.2`), the span being named by its tier, alike for each replica; any other as it was named.
+ */
+export function shownSpanName(span: { name: string; attributes: Readonly<Record<string, unknown>> }): string {
+  const replica = span.attributes['land.tier.name'];
+  const tier = span.attributes['land.tier'];
+  if (typeof replica !== 'string' || replica === tier || span.name !== `land.spawn ${String(tier)}`) return span.name;
+  return `land.spawn ${replica}`;
+}
+
 export function spanJson(span: TraceSpan): Record<string, unknown> {
   return {
     traceId: span.traceId,

@@ -10,7 +10,7 @@ import { InputError } from '../errors.js';
 import { escapeControls } from '../text/controls.js';
 import { fit, truncate } from '../text/cut.js';
 import { textWidth } from '../text/width.js';
-import { findTraceId, loadBootTrace, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
+import { findTraceId, loadBootTrace, shownSpanName, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
 
 export interface RenderTraceOptions {
   width?: number;
@@ -84,16 +84,8 @@ function buildTree(spans: TraceSpan[]): Node[] {
   return roots;
 }
 
-/**
- * A replica's spawn span by the replica's name (`land.spawn web.2`): the span is named by its tier, alike for each.
- * A child's span name is a sender's data: its control characters are shown escaped, never sent to the terminal.
- */
-function shownName(span: TraceSpan): string {
-  const replica = span.attributes['land.tier.name'];
-  const tier = span.attributes['land.tier'];
-  if (typeof replica !== 'string' || replica === tier || span.name !== `land.spawn ${String(tier)}`) return escapeControls(span.name);
-  return escapeControls(`land.spawn ${replica}`);
-}
+/** A child's span name is a sender's data: its control characters are shown escaped, never sent to the terminal. */
+const shownName = (span: TraceSpan): string => escapeControls(shownSpanName(span));
 
 function statusText(span: TraceSpan): string {
   if (span.status === 'error' && span.exitCode !== undefined) return `exit ${span.exitCode}`;
