@@ -57,7 +57,6 @@ const UNITS: Record<Signal, string> = { traces: 'spans', logs: 'log records', me
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const store = createBootStore(options.bootDir, limits);
-  const limitOf: Record<Signal, number> = { traces: limits.spans.perBoot, logs: limits.logRecords.perBoot, metrics: limits.metricPoints.perBoot };
   const forwarder = options.forwardTo ? new Forwarder({ endpoint: options.forwardTo }) : undefined;
   const requests = { accepted: 0, rejected: 0, refused: 0 };
   const peers = new Map<number, { tier: string | undefined; at: number }>();
@@ -92,7 +91,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       forwarder.forward({ signal, body: incoming.raw, contentType: incoming.contentType, contentEncoding: incoming.contentEncoding, items: kept });
     }
     if (rejected + dropped === 0) return undefined;
-    const overLimit = dropped > 0 ? `land keeps at most ${limitOf[signal]} ${UNITS[signal]} per boot` : undefined;
+    const overLimit = dropped > 0 ? overLimitText(signal, store) : undefined;
     return { rejected: rejected + dropped, message: [reason, overLimit].filter(Boolean).join('; ') };
   };
 
@@ -160,6 +159,16 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       return closing;
     },
   };
+}
+
+/** The limit(s) the last request's dropped items hit, named: the boot's, or one tier's share of it. */
+function overLimitText(signal: Signal, store: BootStore): string {
+  const target = signal === 'traces' ? store.spans : signal === 'logs' ? store.logs : store.metrics;
+  const { boot, tier } = target.lastOver;
+  const said: string[] = [];
+  if (tier) said.push(`land keeps at most ${target.perTier()} ${UNITS[signal]} per tier per boot (a tier's share of the ${target.limits.perBoot} per boot)`);
+  if (boot || !tier) said.push(`land keeps at most ${target.limits.perBoot} ${UNITS[signal]} per boot`);
+  return said.join('; ');
 }
 
 /** One of land's own spans (from mountain's SDK) as a stored span. */

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
-import { cleanUp } from '../control/helpers.js';
+import { cleanUp, status } from '../control/helpers.js';
 import { call, login, upWithDashboard } from '../dashboard/helpers.js';
 import { E2E_TIMEOUT } from '../devloop/helpers.js';
 import { SECRET_MASK, type LogRecordDetail, type LogRecordList } from '../../src/dashboard/wire.js';
@@ -89,5 +89,15 @@ describe("a child's secrets", () => {
     const detail = await api<LogRecordDetail>(`/api/log-records/${listed.id}`);
     expect(JSON.parse(detail.body)).toMatchObject({ password: SECRET_MASK });
     await api('/api/spans');
+  });
+});
+
+describe('a span sent twice', () => {
+  it('is counted once: in status, in land trace, on the dashboard', async () => {
+    expect((await status(dir)).receiver!.tiers.hostile).toMatchObject({ spans: 3, dropped: 0 });
+    const traced = (await landDone(['trace', '--trace', traceId, '--json'], dir)).stdout.trim().split('\n');
+    expect(traced.filter((line) => line.includes('"retried.span"'))).toHaveLength(1);
+    const { spans } = await api<{ spans: Array<{ name: string }> }>(`/api/spans?trace=${traceId}`);
+    expect(spans.filter((span) => span.name === 'retried.span')).toHaveLength(1);
   });
 });
