@@ -9,6 +9,7 @@ import type { PipeStatus, ReceiverStatus, ReceiverTierCounts } from '../supervis
 import type { SpanSink } from '../telemetry/span-sdk.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
 import { originOf, type StackIdentity } from './attribution.js';
+import { DropNote } from './drop-note.js';
 import { Forwarder } from './forward.js';
 import type { Attributes, Signal, StoredSpan } from './model/types.js';
 import { expandFramesWith, ingestRequest } from './ingest.js';
@@ -60,6 +61,12 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const forwarder = options.forwardTo ? new Forwarder({ endpoint: options.forwardTo }) : undefined;
   const requests = { accepted: 0, rejected: 0, refused: 0 };
   const peers = new Map<number, { tier: string | undefined; at: number }>();
+  const droppedOf = (counts: Record<string, { dropped: number }>) => Object.values(counts).reduce((sum, count) => sum + count.dropped, 0);
+  const drops = new DropNote(options.bootDir, () => ({
+    spans: droppedOf(store.spans.counts()),
+    logRecords: droppedOf(store.logs.counts()),
+    metricPoints: droppedOf(store.metrics.counts()),
+  }));
   let port = 0;
   let identity = options.identity;
 
@@ -91,6 +98,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       forwarder.forward({ signal, body: incoming.raw, contentType: incoming.contentType, contentEncoding: incoming.contentEncoding, items: kept });
     }
     if (rejected + dropped === 0) return undefined;
+    drops.changed();
     const overLimit = dropped > 0 ? overLimitText(signal, store) : undefined;
     return { rejected: rejected + dropped, message: [reason, overLimit].filter(Boolean).join('; ') };
   };
@@ -155,6 +163,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         await server.close().catch(() => undefined);
         await forwarder?.close(FORWARD_CLOSE_MS);
         await store.drain();
+        drops.close();
       })();
       return closing;
     },

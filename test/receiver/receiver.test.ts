@@ -23,6 +23,7 @@ import { startReceiver, type Receiver } from '../../src/receiver/receiver.js';
 import { openBootStore } from '../../src/receiver/read-back.js';
 import { createCodec } from '../../src/receiver/transport/codec.js';
 import { waitFor } from '../helpers/receivers.js';
+import { renderTrace, traceJsonLines } from '../../src/telemetry/trace-view.js';
 
 const dirs: string[] = [];
 const receivers: Receiver[] = [];
@@ -262,5 +263,23 @@ describe('attribution to the stack\'s tiers only', () => {
     const services = r.store.logs.query({}).map((record) => record.service);
     expect(services.join('')).not.toMatch(/[\u0000-\u001f\u007f]/);
     expect(services).toContain('demo-\\x1b]0;x\\x07');
+  });
+});
+
+describe('land trace after a boot whose receiver dropped spans', () => {
+  it('says how many the receiver dropped, in the tree and to stderr beside --json', async () => {
+    const bootDir = mkdtempSync(join(tmpdir(), 'land-receiver-'));
+    dirs.push(bootDir);
+    const limits = { spans: { perBoot: 10, inMemory: 10 }, logRecords: { perBoot: 10, inMemory: 10 }, metricPoints: { perBoot: 10, inMemory: 10 } };
+    const r = await startReceiver({ port: 0, bootId: 'boot-test', bootDir, identity: { app: 'demo', tiers: ['api'] }, limits });
+    receivers.push(r);
+    const spans = Array.from({ length: 8 }, (_, i) => ({ traceId: 'ab'.repeat(16), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'x', startTimeUnixNano: '1700000000000000000' }));
+    const body = { resourceSpans: [{ resource: { attributes: [{ key: 'land.tier', value: { stringValue: 'api' } }] }, scopeSpans: [{ spans }] }] };
+    expect((await post(`${r.endpoint}/v1/traces`, JSON.stringify(body), { 'content-type': 'application/json' })).status).toBe(200);
+    await r.close();
+    expect(renderTrace(bootDir, { width: 160, decoder: createCodec() })).toMatch(/the receiver dropped 3 spans of this boot \(over its limits/);
+    const warned: string[] = [];
+    traceJsonLines(bootDir, { decoder: createCodec(), warn: (line) => warned.push(line) });
+    expect(warned).toEqual([expect.stringMatching(/^the receiver dropped 3 spans/)]);
   });
 });
