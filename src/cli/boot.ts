@@ -19,7 +19,7 @@ import { openDashboard, type DashboardFlags } from './dashboard-start.js';
 import { attachmentAtStart, attachmentWhenOrphaned, watchParent, type Attachment } from './attachment.js';
 import { describeReceiver } from '../receiver/describe.js';
 import type { Receiver } from '../receiver/receiver.js';
-import { openStackReceiver, RECEIVER_PROTOCOL, receiverOff, SinkProxy } from '../receiver/stack.js';
+import { followTiers, openStackReceiver, RECEIVER_PROTOCOL, receiverOff, SinkProxy } from '../receiver/stack.js';
 import { boundOutput, claimOutput } from './background-output.js';
 import { closeFatalChannel, tellAccess } from './background-channel.js';
 import { guardAfterFirstSpawn, type Guardian } from './guardian.js';
@@ -314,6 +314,7 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
   });
   writePidRecord(rootDir, bootId);
   telemetry.attach(supervisor);
+  if (receiver) followTiers(receiver, supervisor);
   // The last N boots' logs and telemetry are kept; older ones go once this boot's first child is on its way.
   pruneBootsAfterFirstSpawn(supervisor, rootDir, plan.config.keepBoots ?? DEFAULTS.keepBoots, bootId);
   // A first start of this build writes its code cache then, not 250 ms after loading (which one killed sooner missed).

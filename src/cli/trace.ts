@@ -15,6 +15,8 @@ export interface TraceOptions extends InputOptions {
   tier?: string;
   /** One JSON object per span. */
   json?: boolean;
+  /** Every span and trace, not the first DRAWN_SPANS / each tier's newest LISTED_TRACES. */
+  all?: boolean;
 }
 
 export async function traceCommand(bootId: string | undefined, options: TraceOptions): Promise<number> {
@@ -39,6 +41,6 @@ async function trace(bootId: string | undefined, options: TraceOptions): Promise
     return 0;
   }
   const width = process.stdout.columns ?? 80;
-  process.stdout.write(`${renderTrace(dir, { ...filter, width, color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) })}\n`);
+  process.stdout.write(`${renderTrace(dir, { ...filter, all: options.all, width, color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) })}\n`);
   return 0;
 }

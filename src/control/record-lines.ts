@@ -2,7 +2,9 @@
  * Children's OTLP log records (the receiver's log store) among a tier's output lines in `land logs`: each record is
  * one line marked `[otlp <SEVERITY>]`, with its trace id, placed by its time; `--json` carries the whole record.
  */
+import { maskedAttributes, maskedBody } from '../config/masked-values.js';
 import type { StoredLogRecord } from '../receiver/model/types.js';
+import { escapeControls } from '../text/controls.js';
 import type { LogStore } from '../receiver/store/log-store.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { listSource, mergeByTime, newest, type LineSource } from './line-sources.js';
@@ -14,16 +16,28 @@ export interface RecordSource {
   tier: string;
 }
 
-export function recordText(record: StoredLogRecord): string {
+/**
+ * A record as one line. Its body and severity are what a sender wrote into a data field, not a tier's terminal
+ * output: no control character in them acts (an ESC would set the title or clear the screen), each is shown escaped
+ * (`\x1b`); a line break is `⏎`. A tier's own stdout lines are its output and keep their colours.
+ */
+function recordText(record: StoredLogRecord): string {
   const trace = record.traceId ? ` · trace ${record.traceId}${record.spanId ? ` span ${record.spanId}` : ''}` : '';
-  return `[otlp ${record.severityText}] ${record.body.replace(/\r?\n/g, '⏎')}${trace}`;
+  return `[otlp ${escapeControls(record.severityText)}] ${escapeControls(record.body.replace(/\r?\n/g, '⏎'))}${trace}`;
 }
 
 /** About how many bytes a record's line is (its body and the marks around it). */
 export const recordBytes = (record: StoredLogRecord) => record.body.length + 64;
 
+/** A record shown outside the receiver (`land logs --json`): body and attribute values masked as the dashboard masks them. */
+function maskedRecord(record: StoredLogRecord): StoredLogRecord {
+  const masked = (attributes: StoredLogRecord['attributes']) => maskedAttributes(attributes) as StoredLogRecord['attributes'];
+  return { ...record, body: maskedBody(record.body), attributes: masked(record.attributes), resource: masked(record.resource) };
+}
+
 export function recordLine(name: string, record: StoredLogRecord): LogLine {
-  return { tier: name, stream: 'otlp', line: recordText(record), at: record.timeMs, record };
+  const shown = maskedRecord(record);
+  return { tier: name, stream: 'otlp', line: recordText(shown), at: record.timeMs, record: shown };
 }
 
 /** The records of the tier named `name` in the stack, if the receiver has a store. */

@@ -3,10 +3,10 @@
  * store, whose memory holds the newest `inMemory` of them (10 000). `/api/log-records?tier=&tier=&severity=&q=&attr=
  * key=value&limit=` walks them newest first without copying one (it counts every match) and builds the list shape
  * of the newest `limit` matches only (≤ LOG_RECORDS_MAX), so one request copies at most that many whatever the store
- * holds. `/api/log-records/<id>` is one record whole: attributes and resource attributes masked (mask.ts).
+ * holds. `/api/log-records/<id>` is one record whole: body, attributes and resource attributes masked (masked-values.ts).
  */
 import { ApiFailure } from '../control/http-util.js';
-import { maskedPairs } from './mask.js';
+import { maskedBody, maskedPairs } from '../config/masked-values.js';
 import { text, single, whole } from './params.js';
 import { LOG_RECORDS_MAX, type LogRecordDetail, type LogRecordList, type LogRecordQuery, type LogRecordView } from './wire.js';
 
@@ -90,7 +90,7 @@ export function recordMatcher(query: LogRecordQuery): (record: StoredLogLike) =>
 }
 
 function listed(record: StoredLogLike, id: number): LogRecordView {
-  const view: LogRecordView = { id, at: record.timeMs, tier: record.tier, severity: record.severityText, body: record.body };
+  const view: LogRecordView = { id, at: record.timeMs, tier: record.tier, severity: record.severityText, body: maskedBody(record.body) };
   if (record.traceId) view.traceId = record.traceId;
   if (record.spanId) view.spanId = record.spanId;
   return view;
@@ -108,7 +108,7 @@ export function searchRecords(store: NumberedRecords, query: LogRecordQuery): Lo
   return { held: store.held, matched, records: records.reverse() };
 }
 
-/** One record whole, for its detail: the body as the child sent it (as the list shows it), attribute values masked. */
+/** One record whole, for its detail: the body as the list shows it, attribute values masked. */
 export function recordDetail(store: NumberedRecords, id: number): LogRecordDetail | undefined {
   const record = store.numbered(id);
   if (!record) return undefined;

@@ -6,7 +6,8 @@
  */
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { SupervisorControl } from '../supervisor/types.js';
-import { maskedAttributes } from './mask.js';
+import { maskedAttributes } from '../config/masked-values.js';
+import { shownSpanName } from '../receiver/trace-model.js';
 import { NO_RECEIVER, type ReceiverSource } from './receiver-source.js';
 import { redactText } from '../config/redact.js';
 import { RecordingTail } from './recording-tail.js';
@@ -48,8 +49,9 @@ export interface StackSourceInputs {
  * A span as the Traces page shows it: attributes, event attributes and status message masked as a log record's
  * detail is (a child's span may carry `http.url` with a password, or an `auth.token`).
  */
-function maskedSpan(span: SpanView): SpanView {
-  const shown: SpanView = { ...span, attributes: maskedAttributes(span.attributes) };
+/** A span as the page shows it: named as `land trace` names it (a replica's start by the replica), values masked. */
+function shownSpan(span: SpanView): SpanView {
+  const shown: SpanView = { ...span, name: shownSpanName(span), attributes: maskedAttributes(span.attributes) };
   if (span.statusMessage !== undefined) shown.statusMessage = redactText(span.statusMessage);
   if (span.events) shown.events = span.events.map((event) => (event.attributes ? { ...event, attributes: maskedAttributes(event.attributes) } : event));
   return shown;
@@ -74,7 +76,7 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER,
       const byId = new Map<string, SpanView>();
       for (const span of recording.spans()) if (traceId === undefined || span.traceId === traceId) byId.set(span.spanId, span);
       for (const span of receiver.spans(traceId)) byId.set(span.spanId, span);
-      return [...byId.values()].map(maskedSpan);
+      return [...byId.values()].map(shownSpan);
     },
     events() {
       const events = recording.events().map((event) => ({

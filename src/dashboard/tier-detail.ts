@@ -3,7 +3,7 @@ import { redactArgs, redactText } from '../config/redact.js';
 import { formatSize } from '../config/size.js';
 import type { BootPlan, ProbeSpec, ResolvedTier } from '../config/types.js';
 import { replicaConfig } from '../supervisor/replicas.js';
-import { maskedPairs } from './mask.js';
+import { maskedPairs } from '../config/masked-values.js';
 import type { TierDetail } from './wire.js';
 
 /** A probe in words, with what its URL or command may hold masked as `land status` masks it. */

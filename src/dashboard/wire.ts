@@ -199,4 +199,4 @@ export type StreamMessage =
   | { kind: 'snapshot'; snapshot: StackSnapshot; usage: Record<string, TierUsage>; now: number }
   | { kind: 'logs'; lines: WireLine[]; updated?: LineUpdate[]; revision: number };
 
-export const SECRET_MASK = '•••••• (masked)';
+export { SECRET_MASK } from '../config/masked-values.js';

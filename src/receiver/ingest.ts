@@ -11,6 +11,7 @@ import type { Attributes, Origin, Signal } from './model/types.js';
 import type { BootStore } from './store/boot-store.js';
 import type { Frame } from './store/record-file.js';
 import type { SignalStore } from './store/signal-store.js';
+import type { SpanStore } from './store/span-store.js';
 import type { OtlpCodec } from './transport/codec.js';
 import { UndecodableError } from './transport/http.js';
 
@@ -56,8 +57,12 @@ function parseJson(body: Buffer, signal: Signal): unknown {
 function keptAsFrame(target: SignalStore<Origin>, signal: Signal, body: Buffer, codec: OtlpCodec, originOf: (resource: Attributes) => Origin): number | undefined {
   const survey = decoded(() => codec.survey(signal, body));
   if (!survey.keepable || survey.items === 0) return undefined;
+  // A span sent again (an exporter's retry) is kept once: such a request is converted, and `add` skips it.
+  const spans = signal === 'traces' ? (target as unknown as SpanStore) : undefined;
+  if (spans && survey.spanKeys && !spans.fresh(survey.spanKeys)) return undefined;
   const origins = survey.groups.map((group) => (group.items > 0 ? originOf(group.resource) : NO_ORIGIN));
   if (!target.admit(origins.map((origin, i) => ({ tier: origin.tier, items: survey.groups[i]!.items })))) return undefined;
+  if (spans && survey.spanKeys) spans.remember(survey.spanKeys);
   target.addFrame({ body, origins, items: survey.items, receivedMs: Date.now() });
   return survey.items;
 }

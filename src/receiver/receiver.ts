@@ -1,13 +1,15 @@
 /**
  * The stack's own OTLP receiver, assembled: the loopback HTTP transport, attribution to tiers, the boot's store
- * (one per signal), and forwarding to the collector when the OTLP pipe is on. It owns no tier state: tiers are
- * told apart by what children send and, failing that, by the processes land started (their LAND_TIER).
+ * (one per signal), and forwarding to the collector when the OTLP pipe is on. It owns no tier state: it is told the
+ * supervisor's tiers as they change (stack.ts followTiers), and tiers are told apart by what children send and,
+ * failing that, by the processes land started (their LAND_TIER).
  */
 import { RECEIVER_DEFAULTS } from '../config/receiver.js';
 import type { PipeStatus, ReceiverStatus, ReceiverTierCounts } from '../supervisor/types.js';
 import type { SpanSink } from '../telemetry/span-sdk.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
 import { originOf, type StackIdentity } from './attribution.js';
+import { DropNote } from './drop-note.js';
 import { Forwarder } from './forward.js';
 import type { Attributes, Signal, StoredSpan } from './model/types.js';
 import { expandFramesWith, ingestRequest } from './ingest.js';
@@ -43,6 +45,8 @@ export interface Receiver {
   /** Gives land's own ended spans to the store (mountain's SDK calls it). */
   readonly spanSink: SpanSink;
   status(): ReceiverStatus;
+  /** The stack's tiers changed (`land apply`, `land scale`): what arrives from now on is attributed to these. */
+  setIdentity(identity: StackIdentity): void;
   /** Stop listening, forward what is queued (bounded), write what waits. Never rejects. */
   close(): Promise<void>;
 }
@@ -54,11 +58,17 @@ const UNITS: Record<Signal, string> = { traces: 'spans', logs: 'log records', me
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const store = createBootStore(options.bootDir, limits);
-  const limitOf: Record<Signal, number> = { traces: limits.spans.perBoot, logs: limits.logRecords.perBoot, metrics: limits.metricPoints.perBoot };
   const forwarder = options.forwardTo ? new Forwarder({ endpoint: options.forwardTo }) : undefined;
   const requests = { accepted: 0, rejected: 0, refused: 0 };
   const peers = new Map<number, { tier: string | undefined; at: number }>();
+  const droppedOf = (counts: Record<string, { dropped: number }>) => Object.values(counts).reduce((sum, count) => sum + count.dropped, 0);
+  const drops = new DropNote(options.bootDir, () => ({
+    spans: droppedOf(store.spans.counts()),
+    logRecords: droppedOf(store.logs.counts()),
+    metricPoints: droppedOf(store.metrics.counts()),
+  }));
   let port = 0;
+  let identity = options.identity;
 
   /** The codec, and the store told how to convert its frames with it, once (on the first protobuf request). */
   let codecLoading: Promise<OtlpCodec> | undefined;
@@ -80,7 +90,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const ingest = async (incoming: Incoming): Promise<PartialSuccess | undefined> => {
     // The sending process is looked up (in /proc) only when a resource does not say its tier, and once per request.
     let sender: { tier: string | undefined } | undefined;
-    const origin = (resource: Attributes) => originOf(resource, options.identity, () => (sender ??= { tier: senderTier(incoming.peerPort) }).tier);
+    const origin = (resource: Attributes) => originOf(resource, identity, () => (sender ??= { tier: senderTier(incoming.peerPort) }).tier);
     const { signal, format } = incoming;
     const codec = format === 'protobuf' ? await codecReady() : undefined;
     const { kept, rejected, dropped, reason } = ingestRequest(store, signal, format, incoming.body, codec, origin);
@@ -88,7 +98,8 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       forwarder.forward({ signal, body: incoming.raw, contentType: incoming.contentType, contentEncoding: incoming.contentEncoding, items: kept });
     }
     if (rejected + dropped === 0) return undefined;
-    const overLimit = dropped > 0 ? `land keeps at most ${limitOf[signal]} ${UNITS[signal]} per boot` : undefined;
+    drops.changed();
+    const overLimit = dropped > 0 ? overLimitText(signal, store) : undefined;
     return { rejected: rejected + dropped, message: [reason, overLimit].filter(Boolean).join('; ') };
   };
 
@@ -144,15 +155,29 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       unreadable: store.spans.unreadable + store.logs.unreadable + store.metrics.unreadable,
       forward: forwarder?.status() ?? OFF,
     }),
+    setIdentity(next) {
+      identity = next;
+    },
     close() {
       closing ??= (async () => {
         await server.close().catch(() => undefined);
         await forwarder?.close(FORWARD_CLOSE_MS);
         await store.drain();
+        drops.close();
       })();
       return closing;
     },
   };
+}
+
+/** The limit(s) the last request's dropped items hit, named: the boot's, or one tier's share of it. */
+function overLimitText(signal: Signal, store: BootStore): string {
+  const target = signal === 'traces' ? store.spans : signal === 'logs' ? store.logs : store.metrics;
+  const { boot, tier } = target.lastOver;
+  const said: string[] = [];
+  if (tier) said.push(`land keeps at most ${target.perTier()} ${UNITS[signal]} per tier per boot (a tier's share of the ${target.limits.perBoot} per boot)`);
+  if (boot || !tier) said.push(`land keeps at most ${target.limits.perBoot} ${UNITS[signal]} per boot`);
+  return said.join('; ');
 }
 
 /** One of land's own spans (from mountain's SDK) as a stored span. */

@@ -4,6 +4,8 @@
  * then reads as an error with the exit code), and the traces tiers started on their own summed up.
  */
 import { join } from 'node:path';
+import { maskedAttributes } from '../config/masked-values.js';
+import { redactText } from '../config/redact.js';
 import type { RecordedEvent } from '../telemetry/capture.js';
 import { EVENTS_FILE, SPANS_FILE } from '../telemetry/recorder.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
@@ -129,6 +131,17 @@ export function findTraceId(trace: BootTrace, wanted: string): string | undefine
 }
 
 /** `land trace --json`: one object per span. */
+/**
+ * A span's name as land shows it (`land trace`, the dashboard's waterfall): a replica's spawn span by the replica's
+ * name (`land.spawn web.2`), the span being named by its tier, alike for each replica; any other as it was named.
+ */
+export function shownSpanName(span: { name: string; attributes: Readonly<Record<string, unknown>> }): string {
+  const replica = span.attributes['land.tier.name'];
+  const tier = span.attributes['land.tier'];
+  if (typeof replica !== 'string' || replica === tier || span.name !== `land.spawn ${String(tier)}`) return span.name;
+  return `land.spawn ${replica}`;
+}
+
 export function spanJson(span: TraceSpan): Record<string, unknown> {
   return {
     traceId: span.traceId,
@@ -141,10 +154,11 @@ export function spanJson(span: TraceSpan): Record<string, unknown> {
     endTime: new Date(span.endMs).toISOString(),
     durationMs: Math.round(span.durationMs * 1000) / 1000,
     status: span.status,
-    ...(span.statusMessage ? { statusMessage: span.statusMessage } : {}),
+    ...(span.statusMessage ? { statusMessage: redactText(span.statusMessage) } : {}),
     ...(span.exitCode !== undefined ? { exitCode: span.exitCode } : {}),
     ...(span.signal ? { signal: span.signal } : {}),
     ...(span.kind ? { kind: span.kind } : {}),
-    attributes: span.attributes,
+    // Masked as the dashboard masks them: a secret never reaches a terminal or a file through `--json` either.
+    attributes: maskedAttributes(span.attributes),
   };
 }

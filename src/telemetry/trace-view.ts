@@ -7,9 +7,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { escapeControls } from '../text/controls.js';
 import { fit, truncate } from '../text/cut.js';
 import { textWidth } from '../text/width.js';
-import { findTraceId, loadBootTrace, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
+import { readDropped } from '../receiver/drop-note.js';
+import { DRAWN_SPANS, LISTED_TRACES } from './trace-limits.js';
+import { findTraceId, loadBootTrace, shownSpanName, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
 
 export interface RenderTraceOptions {
   width?: number;
@@ -25,6 +28,16 @@ export interface RenderTraceOptions {
   decoder?: { decode(signal: 'traces' | 'logs' | 'metrics', body: Uint8Array): unknown };
   /** Told, in one line, of spans the receiver accepted that could not be read (`--json` keeps stdout to spans). */
   warn?: (line: string) => void;
+  /** Every span and trace (`--all`); else at most DRAWN_SPANS spans and LISTED_TRACES traces, saying what is left. */
+  all?: boolean;
+}
+
+
+/** One line on spans the receiver dropped in this boot (over its limits), or none. */
+function droppedNote(dir: string): string | undefined {
+  const { spans } = readDropped(dir);
+  if (spans === 0) return undefined;
+  return `the receiver dropped ${spans} span${spans > 1 ? 's' : ''} of this boot (over its limits, receiver.limits: land status counts them per tier)`;
 }
 
 /** One line on spans accepted then unreadable, or none. */
@@ -83,13 +96,8 @@ function buildTree(spans: TraceSpan[]): Node[] {
   return roots;
 }
 
-/** A replica's spawn span by the replica's name (`land.spawn web.2`): the span is named by its tier, alike for each. */
-function shownName(span: TraceSpan): string {
-  const replica = span.attributes['land.tier.name'];
-  const tier = span.attributes['land.tier'];
-  if (typeof replica !== 'string' || replica === tier || span.name !== `land.spawn ${String(tier)}`) return span.name;
-  return `land.spawn ${replica}`;
-}
+/** A child's span name is a sender's data: its control characters are shown escaped, never sent to the terminal. */
+const shownName = (span: TraceSpan): string => escapeControls(shownSpanName(span));
 
 function statusText(span: TraceSpan): string {
   if (span.status === 'error' && span.exitCode !== undefined) return `exit ${span.exitCode}`;
@@ -121,8 +129,7 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
 
   lines.push(paint('bold', truncate(`boot ${trace.bootId}`, width)));
   lines.push(truncate(`trace ${traceId ?? '-'} · ${spans.length} span${spans.length === 1 ? '' : 's'} · ${events.length} event${events.length === 1 ? '' : 's'}`, width));
-  const note = unreadableNote(trace);
-  if (note) lines.push(paint('red', note));
+  for (const note of [unreadableNote(trace), droppedNote(dir)]) if (note) lines.push(paint('red', truncate(note, width)));
 
   const others = options.traceId === undefined ? tierTraces(trace, options.tier) : new Map();
   if (spans.length === 0 && events.length === 0 && others.size === 0) {
@@ -143,7 +150,10 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
     lines.push('');
     const header = `${'span'.padEnd(nameWidth)} ${'tier'.padEnd(tierWidth)} ${'start'.padStart(offsetWidth)} ${'took'.padStart(durationWidth)} ${'status'.padStart(statusWidth)}`;
     lines.push(paint('dim', truncate(header, width)));
+    let drawn = 0;
     const draw = (node: Node, prefix: string, childPrefix: string): void => {
+      if (!options.all && drawn >= DRAWN_SPANS) return;
+      drawn += 1;
       const { span } = node;
       const name = fit(`${prefix}${shownName(span)}`, nameWidth);
       const tier = fit(span.tier ?? '', tierWidth);
@@ -158,18 +168,24 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
       });
     };
     for (const root of buildTree(spans)) draw(root, '', '');
+    if (drawn < spans.length) lines.push(paint('dim', truncate(`… ${spans.length - drawn} more spans not drawn: land trace --all draws every one (--json lists them)`, width)));
   }
 
   if (others.size > 0) {
     lines.push('');
     lines.push(paint('dim', truncate('traces tiers started on their own (land trace --trace <id> draws one)', width)));
+    let unlisted = 0;
     for (const [tier, summaries] of others) {
-      for (const summary of summaries) {
+      // Each tier's newest (listed oldest first): a tier that started thousands does not push the others off the screen.
+      const shown = options.all ? summaries : summaries.slice(-LISTED_TRACES);
+      unlisted += summaries.length - shown.length;
+      for (const summary of shown) {
         const errors = summary.errors > 0 ? paint('red', ` · ${summary.errors} error${summary.errors > 1 ? 's' : ''}`) : '';
         const head = `${fit(tier, tierWidth)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} ${summary.spans === 1 ? 'span ' : 'spans'} ${formatMs(summary.durationMs).padStart(7)}  `;
-        lines.push(head + truncate(summary.root, Math.max(1, width - textWidth(head) - (errors ? 12 : 0))) + errors);
+        lines.push(head + truncate(escapeControls(summary.root), Math.max(1, width - textWidth(head) - (errors ? 12 : 0))) + errors);
       }
     }
+    if (unlisted > 0) lines.push(paint('dim', truncate(`… ${unlisted} older traces not listed (at most ${LISTED_TRACES} a tier): land trace --all lists every one`, width)));
   }
 
   if (events.length > 0) {
@@ -198,8 +214,7 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
 /** `land trace --json`: one JSON object per span of the boot (or of `traceId`), filtered by tier. */
 export function traceJsonLines(dir: string, options: Pick<RenderTraceOptions, 'traceId' | 'tier' | 'decoder' | 'warn'> = {}): string {
   const trace = loadBootTrace(dir, options.decoder);
-  const note = unreadableNote(trace);
-  if (note) options.warn?.(note);
+  for (const note of [unreadableNote(trace), droppedNote(dir)]) if (note) options.warn?.(note);
   let spans = trace.spans;
   if (options.traceId !== undefined) spans = chosenSpans(trace, { traceId: options.traceId }).spans;
   if (options.tier !== undefined) spans = spans.filter((span) => span.tier === options.tier);

@@ -15,13 +15,15 @@ import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../../src/receiver/receiver.js';
 import { openBootStore } from '../../src/receiver/read-back.js';
 import { createCodec } from '../../src/receiver/transport/codec.js';
 import { waitFor } from '../helpers/receivers.js';
+import { renderTrace, traceJsonLines } from '../../src/telemetry/trace-view.js';
 
 const dirs: string[] = [];
 const receivers: Receiver[] = [];
@@ -194,11 +196,44 @@ describe('the receiver and bodies no SDK sends', () => {
     const spans = Array.from({ length: 8 }, (_, i) => ({ traceId: 'ab'.repeat(16), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'x', startTimeUnixNano: 1 }));
     const body = { resourceSpans: [{ resource: { attributes: [{ key: 'land.tier', value: { stringValue: 'api' } }] }, scopeSpans: [{ spans }] }] };
     const answer = JSON.parse((await post(`${r.endpoint}/v1/traces`, JSON.stringify(body), json)).body.toString());
-    expect(answer.partialSuccess).toMatchObject({ rejectedSpans: 3, errorMessage: expect.stringContaining('at most 10 spans') });
+    // The limit it hit is named: its share, not the boot's.
+    expect(answer.partialSuccess).toEqual({ rejectedSpans: 3, errorMessage: "land keeps at most 5 spans per tier per boot (a tier's share of the 10 per boot)" });
     expect(r.status().tiers.api).toMatchObject({ spans: 5, dropped: 3 });
     await r.close();
     const lines = readFileSync(join(dirs[0]!, 'receiver', 'spans.records'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(5);
+  });
+
+  it("names the boot's limit when the boot's is the one hit", async () => {
+    const r = await receiver({ limits: { spans: { perBoot: 10, inMemory: 10, perTier: 8 }, logRecords: { perBoot: 10, inMemory: 10 }, metricPoints: { perBoot: 10, inMemory: 10 } } });
+    const send = async (tier: string, from: number, count: number) => {
+      const spans = Array.from({ length: count }, (_, i) => ({ traceId: 'ab'.repeat(16), spanId: (from + i + 1).toString(16).padStart(16, '0'), name: 'x', startTimeUnixNano: 1 }));
+      const body = { resourceSpans: [{ resource: { attributes: [{ key: 'land.tier', value: { stringValue: tier } }] }, scopeSpans: [{ spans }] }] };
+      return JSON.parse((await post(`${r.endpoint}/v1/traces`, JSON.stringify(body), json)).body.toString()) as { partialSuccess?: unknown };
+    };
+    expect((await send('api', 0, 8)).partialSuccess).toBeUndefined();
+    expect((await send('worker', 100, 4)).partialSuccess).toEqual({ rejectedSpans: 2, errorMessage: 'land keeps at most 10 spans per boot' });
+  });
+
+  it('keeps a span sent again (an exporter retrying: the same trace and span id) once, protobuf or JSON, counted once', async () => {
+    const r = await receiver();
+    const ended: ReadableSpan[] = [];
+    const keep: SpanProcessor = { onStart() {}, onEnd: (span) => void ended.push(span), forceFlush: async () => {}, shutdown: async () => {} };
+    const provider = new BasicTracerProvider({ resource: resource('api'), spanProcessors: [keep] });
+    const tracer = provider.getTracer('test');
+    tracer.startSpan('retried').end();
+    tracer.startSpan('other').end();
+    for (const exporter of [new ProtoTraceExporter({ url: `${r.endpoint}/v1/traces` }), new JsonTraceExporter({ url: `${r.endpoint}/v1/traces` })]) {
+      const send = (spans: ReadableSpan[]) => new Promise<ExportResult>((done) => exporter.export(spans, done));
+      for (const spans of [ended, [ended[0]!], [ended[0]!, ended[0]!]]) expect((await send(spans)).code).toBe(ExportResultCode.SUCCESS);
+      await exporter.shutdown();
+    }
+    expect(r.store.spans.ofTier('api').map((span) => span.name).sort()).toEqual(['other', 'retried']);
+    expect(r.store.spans.traces({ tier: 'api' }).map((trace) => trace.spans)).toEqual([1, 1]);
+    expect(r.status().tiers.api).toEqual({ spans: 2, logRecords: 0, metricPoints: 0, dropped: 0 });
+    await r.close();
+    const reread = openBootStore(dirs[0]!, createCodec());
+    expect(reread.spans.ofTier('api')).toHaveLength(2);
   });
 });
 
@@ -228,5 +263,23 @@ describe('attribution to the stack\'s tiers only', () => {
     const services = r.store.logs.query({}).map((record) => record.service);
     expect(services.join('')).not.toMatch(/[\u0000-\u001f\u007f]/);
     expect(services).toContain('demo-\\x1b]0;x\\x07');
+  });
+});
+
+describe('land trace after a boot whose receiver dropped spans', () => {
+  it('says how many the receiver dropped, in the tree and to stderr beside --json', async () => {
+    const bootDir = mkdtempSync(join(tmpdir(), 'land-receiver-'));
+    dirs.push(bootDir);
+    const limits = { spans: { perBoot: 10, inMemory: 10 }, logRecords: { perBoot: 10, inMemory: 10 }, metricPoints: { perBoot: 10, inMemory: 10 } };
+    const r = await startReceiver({ port: 0, bootId: 'boot-test', bootDir, identity: { app: 'demo', tiers: ['api'] }, limits });
+    receivers.push(r);
+    const spans = Array.from({ length: 8 }, (_, i) => ({ traceId: 'ab'.repeat(16), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'x', startTimeUnixNano: '1700000000000000000' }));
+    const body = { resourceSpans: [{ resource: { attributes: [{ key: 'land.tier', value: { stringValue: 'api' } }] }, scopeSpans: [{ spans }] }] };
+    expect((await post(`${r.endpoint}/v1/traces`, JSON.stringify(body), { 'content-type': 'application/json' })).status).toBe(200);
+    await r.close();
+    expect(renderTrace(bootDir, { width: 160, decoder: createCodec() })).toMatch(/the receiver dropped 3 spans of this boot \(over its limits/);
+    const warned: string[] = [];
+    traceJsonLines(bootDir, { decoder: createCodec(), warn: (line) => warned.push(line) });
+    expect(warned).toEqual([expect.stringMatching(/^the receiver dropped 3 spans/)]);
   });
 });

@@ -47,3 +47,29 @@ describe('land trace, wide characters', () => {
     expect(eventRow).toMatch(/起動 ×2, 設定の.*…$/);
   });
 });
+
+describe('land trace, a long boot', () => {
+  it('draws the first 200 spans and each tier its newest 10 traces, saying what it left and that --all shows it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-trace-view-'));
+    dirs.push(dir);
+    const root = 'b'.repeat(16);
+    const spans = [span('land.boot', root, 1000)];
+    for (let i = 0; i < 299; i++) spans.push(span(`step ${i}`, (i + 1).toString(16).padStart(16, '0'), 1001 + i, { parentSpanId: root, tier: 'api' }));
+    // 12 traces the api tier started on its own, a span each.
+    for (let i = 0; i < 12; i++) spans.push(span(`GET /own/${i}`, (1000 + i).toString(16).padStart(16, '0'), 5000 + i, { traceId: (i + 1).toString(16).padStart(32, 'c'), tier: 'api' }));
+    writeFileSync(join(dir, 'spans.ndjson'), `${spans.join('\n')}\n`);
+
+    const rows = (text: string) => text.split('\n').filter((line) => /\+\d/.test(line));
+    const short = renderTrace(dir, { width: 120 });
+    expect(rows(short)).toHaveLength(200);
+    expect(short).toMatch(/… 100 more spans not drawn: land trace --all draws every one/);
+    expect(short).toMatch(/… 2 older traces not listed \(at most 10 a tier\): land trace --all lists every one/);
+    expect(short).toMatch(/GET \/own\/11/);
+    expect(short).not.toMatch(/GET \/own\/1\b/);
+
+    const all = renderTrace(dir, { width: 120, all: true });
+    expect(rows(all)).toHaveLength(300);
+    expect(all).not.toMatch(/not drawn|not listed/);
+    expect(all).toMatch(/GET \/own\/0\b/);
+  });
+});

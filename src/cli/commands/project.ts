@@ -6,6 +6,7 @@ import type { Engine as ExportEngine } from '../../export/model.js';
 import type { InitOptions } from '../init.js';
 import type { RunOptions } from '../run.js';
 import type { TraceOptions } from '../trace.js';
+import { DRAWN_SPANS, LISTED_TRACES } from '../../telemetry/trace-limits.js';
 
 export const registerRun: Register = (program, run) => {
   const command = program
@@ -55,6 +56,7 @@ export const registerTrace: Register = (program, run) => {
   withConfig(trace)
     .option('--trace <id>', 'draw this trace (an id or a unique prefix, e.g. one a tier started on its own)')
     .option('--tier <name>', "only this tier's spans (and the spans they hang from)")
+    .option('--all', `draw every span and list every trace (default: the first ${DRAWN_SPANS} spans of the tree, each tier's newest ${LISTED_TRACES} traces)`)
     .option('--json', 'one JSON object per span: traceId, spanId, parentSpanId, name, tier, service, times, status, attributes')
     .action((bootId: string | undefined, options: TraceOptions) => run(async () => (await import('../trace.js')).traceCommand(bootId, options)));
 };

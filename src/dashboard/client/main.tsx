@@ -19,7 +19,7 @@ const PAGES = [
 ] as const;
 
 function Header() {
-  const { snapshot, connected, problem } = useStore();
+  const { snapshot, connected, problem, stopped } = useStore();
   return (
     <header class="top">
       <div class="identity">
@@ -39,10 +39,12 @@ function Header() {
           </>
         )}
       </div>
-      <div class="connection" role="status" aria-live="polite">
+      <div class="connection" role="status" aria-live="polite" data-stopped={stopped ? 'true' : undefined}>
         {problem === 'unauthorized'
           ? 'Session ended: open the URL `land dashboard` prints'
-          : problem ?? (snapshot?.shuttingDown ? 'stack shutting down' : connected ? '● live' : '○ reconnecting…')}
+          : stopped
+            ? `■ the stack has stopped${problem ? `; ${problem}` : ' · this page reconnects when a boot serves here again'}`
+            : problem ?? (snapshot?.shuttingDown ? 'stack shutting down' : connected ? '● live' : '○ reconnecting…')}
       </div>
     </header>
   );

@@ -3,7 +3,7 @@
  * (log-lines.ts: bounded, paged). Components subscribe and re-render at most once per animation frame, however fast
  * lines arrive.
  */
-import type { StackSnapshot } from '../../supervisor/types.js';
+import type { StackSnapshot, TierSnapshot } from '../../supervisor/types.js';
 import type { StreamMessage, TierUsage } from '../wire.js';
 import { getJson } from './api.js';
 import { LogLines, type LinesState } from './log-lines.js';
@@ -16,6 +16,11 @@ export interface StoreState {
   connected: boolean;
   /** 'unauthorized' once the server says the session is gone. */
   problem?: string;
+  /**
+   * The stack has stopped (`land down`, or land gone): its server no longer answers. The last snapshot is kept with
+   * every tier shown stopped, actions off; the page keeps asking and starts over when a boot serves here again.
+   */
+  stopped?: { at: number };
   log: LinesState;
 }
 
@@ -64,22 +69,45 @@ export class Store {
     source.onerror = () => {
       this.state = { ...this.state, connected: false };
       this.changed();
-      // EventSource retries by itself, except after an HTTP error (401 when the session is gone).
-      if (source.readyState === EventSource.CLOSED) void this.checkSession();
+      // Asked why at once, rather than left to EventSource's own retries: a stack that stopped must say so.
+      source.close();
+      void this.checkSession();
     };
     source.onmessage = (message: MessageEvent<string>) => this.receive(JSON.parse(message.data) as StreamMessage);
   }
 
+  /**
+   * Why the stream ended. The same boot answers: a blip, reconnect. Nothing answers: the stack has stopped (the
+   * dashboard lives in land's process), ask again every 2 s. A boot answers after a stop, or another boot: the page
+   * starts over on it. A 401 after a stop: a new boot serves here, whose login this page's session is not.
+   */
   private async checkSession(): Promise<void> {
+    let answer: { snapshot?: StackSnapshot };
     try {
-      await getJson('/api/state');
-      setTimeout(() => this.connect(), 1000);
+      answer = await getJson<{ snapshot?: StackSnapshot }>('/api/state');
     } catch (error) {
       const status = (error as { status?: number }).status;
-      this.state = { ...this.state, problem: status === 401 ? 'unauthorized' : 'the stack is no longer reachable' };
+      if (status === 401 && !this.state.stopped) {
+        this.state = { ...this.state, problem: 'unauthorized' };
+        this.changed();
+        return;
+      }
+      if (status === 401) this.state = { ...this.state, problem: 'a new boot serves here: open the URL `land dashboard` prints' };
+      else this.stop();
       this.changed();
-      if (status !== 401) setTimeout(() => this.connect(), 2000);
+      setTimeout(() => void this.checkSession(), 2000);
+      return;
     }
+    if (this.state.stopped || (this.state.snapshot && answer.snapshot?.bootId !== this.state.snapshot.bootId)) return location.reload();
+    setTimeout(() => this.connect(), 1000);
+  }
+
+  /** The stack is gone: its last snapshot with every tier stopped (nothing of it runs: land stops what it started). */
+  private stop(): void {
+    if (this.state.stopped) return;
+    const at = this.now();
+    const snapshot = this.state.snapshot && { ...this.state.snapshot, tiers: this.state.snapshot.tiers.map((tier) => stoppedTier(tier, at)) };
+    this.state = { ...this.state, snapshot, usage: {}, stopped: { at } };
   }
 
   private receive(message: StreamMessage): void {
@@ -94,6 +122,11 @@ export class Store {
   now(): number {
     return Date.now() + this.state.clockSkew;
   }
+}
+
+function stoppedTier(tier: TierSnapshot, at: number): TierSnapshot {
+  const { pid: _pid, startedAt: _started, nextRestartAt: _next, daemon: _daemon, ...rest } = tier;
+  return { ...rest, state: 'stopped', reason: 'the stack has stopped', since: at };
 }
 
 export const store = new Store();

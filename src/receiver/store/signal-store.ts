@@ -43,6 +43,8 @@ export class SignalStore<T extends Origin> {
   private expand: Expand<T> | undefined;
   /** Items in frames that would not decode when converted (counted kept when they came). */
   unreadable = 0;
+  /** Which limit the last `add` dropped items at: the boot's, a tier's share, or both (the sender is told which). */
+  lastOver = { boot: false, tier: false };
 
   constructor(
     readonly limits: StoreLimits,
@@ -59,25 +61,32 @@ export class SignalStore<T extends Origin> {
 
   /**
    * Keeps what fits under the boot's limit; returns how many were dropped. `countAs`: the tier the items are counted
-   * for when it is not theirs (land's own spans about a tier count as mountain's).
+   * for when it is not theirs (land's own spans about a tier count as mountain's). An item this store already holds
+   * (`repeated`: a span sent again) is neither kept nor dropped: it was kept once.
    */
   add(batch: readonly T[], countAs?: string): number {
     const perTier = this.perTier();
     const kept: T[] = [];
+    let dropped = 0;
+    this.lastOver = { boot: false, tier: false };
     for (const item of batch) {
+      if (this.repeated(item)) continue;
       const count = this.count(countAs ?? item.tier);
       if (this.total >= this.limits.perBoot || count.kept >= perTier) {
         count.dropped += 1;
+        dropped += 1;
+        if (this.total >= this.limits.perBoot) this.lastOver.boot = true;
+        else this.lastOver.tier = true;
         continue;
       }
       this.total += 1;
       count.kept += 1;
       kept.push(item);
     }
-    if (kept.length === 0) return batch.length;
+    if (kept.length === 0) return dropped;
     this.file?.append(kept);
     this.hold(kept);
-    return batch.length - kept.length;
+    return dropped;
   }
 
   /**
@@ -151,7 +160,8 @@ export class SignalStore<T extends Origin> {
     }
   }
 
-  private perTier(): number {
+  /** Items one tier may keep in the boot. */
+  perTier(): number {
     return this.limits.perTier ?? Math.ceil(this.limits.perBoot / 2);
   }
 
@@ -164,6 +174,11 @@ export class SignalStore<T extends Origin> {
     let count = this.tiers.get(tier);
     if (!count) this.tiers.set(tier, (count = { kept: 0, dropped: 0 }));
     return count;
+  }
+
+  /** For subclasses: whether `item` was kept already (and, if not, remember it as kept). */
+  protected repeated(_item: T): boolean {
+    return false;
   }
 
   /** For subclasses: index a new item, forget an evicted one. */

@@ -16,8 +16,47 @@ export interface TraceSummary {
   durationMs: number;
 }
 
+/**
+ * How many of the most recent spans' ids are remembered to tell a span sent again (an exporter retrying a request it
+ * thinks lost: the same trace id and span id) from a new one: retries come within a minute, and this bounds memory.
+ */
+export const REPEAT_WINDOW = 10_000;
+
 export class SpanStore extends SignalStore<StoredSpan> {
   private readonly byTrace = new Map<string, StoredSpan[]>();
+  /** The last REPEAT_WINDOW spans kept, by trace id + span id, and their order (oldest first) to forget them. */
+  private readonly seen = new Set<string>();
+  private readonly seenOrder: string[] = [];
+  private seenHead = 0;
+
+  /** Whether none of `keys` (trace id + span id, hex) was kept already nor repeats in the list: a frame may be kept whole. */
+  fresh(keys: readonly string[]): boolean {
+    if (keys.some((key) => this.seen.has(key))) return false;
+    return new Set(keys).size === keys.length;
+  }
+
+  /** The spans of a frame just kept. */
+  remember(keys: readonly string[]): void {
+    for (const key of keys) this.note(key);
+  }
+
+  protected override repeated(span: StoredSpan): boolean {
+    const key = span.traceId + span.spanId;
+    if (this.seen.has(key)) return true;
+    this.note(key);
+    return false;
+  }
+
+  private note(key: string): void {
+    this.seen.add(key);
+    this.seenOrder.push(key);
+    if (this.seenOrder.length - this.seenHead > REPEAT_WINDOW) this.seen.delete(this.seenOrder[this.seenHead++]!);
+    // Compacted now and then, not shifted per span.
+    if (this.seenHead > REPEAT_WINDOW) {
+      this.seenOrder.splice(0, this.seenHead);
+      this.seenHead = 0;
+    }
+  }
 
   protected override indexed(span: StoredSpan): void {
     const list = this.byTrace.get(span.traceId);

@@ -23,6 +23,8 @@ export interface SurveyGroup {
 export interface Survey {
   groups: SurveyGroup[];
   items: number;
+  /** Traces: each keepable span's trace id and span id, hex (a span sent twice is kept once: span-store.ts). */
+  spanKeys?: string[];
   /** Every item can be kept (false: convert the request to reject the right ones). */
   keepable: boolean;
 }
@@ -127,9 +129,13 @@ class Cursor {
     }
   }
 
+  /** Where the last id read began (its bytes, after its length). */
+  idAt = 0;
+
   /** An id field's state as `idState` (model/values.ts) gives it: empty or all zero is none, another length bad. */
   id(end: number, bytes: 8 | 16): IdState {
     const stop = this.length(end);
+    this.idAt = this.at;
     const length = stop - this.at;
     let state: IdState = length === 0 ? NONE : length !== bytes ? BAD : NONE;
     if (length === bytes) for (let i = this.at; i < stop; i++) if (this.buf[i] !== 0) state = OK;
@@ -143,24 +149,37 @@ const NONE = 0;
 const OK = 1;
 const BAD = 2;
 
-/** A span (`spanKeepable`): trace and span ids well-formed and set, the parent's well-formed or none, a start time. */
-function weighSpan(c: Cursor, end: number): number {
+const hexOf = (c: Cursor, at: number, bytes: number) => Buffer.from(c.buf.buffer, c.buf.byteOffset + at, bytes).toString('hex');
+
+/**
+ * A span (`spanKeepable`): trace and span ids well-formed and set, the parent's well-formed or none, a start time.
+ * A keepable one's ids go into `survey.spanKeys`, as the conversion's hex ids would read (the last of a repeated field).
+ */
+function weighSpan(c: Cursor, end: number, survey: Survey): number {
   let trace: IdState = NONE;
   let span: IdState = NONE;
   let parent: IdState = NONE;
   let started = false;
+  let traceAt = 0;
+  let spanAt = 0;
   while (c.at < end) {
     const tag = c.tag(end);
-    if (tag === nested(1)) trace = c.id(end, 16);
-    else if (tag === nested(2)) span = c.id(end, 8);
-    else if (tag === nested(4)) parent = c.id(end, 8);
+    if (tag === nested(1)) {
+      trace = c.id(end, 16);
+      traceAt = c.idAt;
+    } else if (tag === nested(2)) {
+      span = c.id(end, 8);
+      spanAt = c.idAt;
+    } else if (tag === nested(4)) parent = c.id(end, 8);
     else if (tag === ((7 << 3) | FIXED64)) {
       c.advance(8, end);
       started = false;
       for (let i = c.at - 8; i < c.at; i++) if (c.buf[i] !== 0) started = true;
     } else c.skip(tag, end);
   }
-  return trace === OK && span === OK && parent !== BAD && started ? 1 : -1;
+  if (trace !== OK || span !== OK || parent === BAD || !started) return -1;
+  (survey.spanKeys ??= []).push(hexOf(c, traceAt, 16) + hexOf(c, spanAt, 8));
+  return 1;
 }
 
 /** A log record (`logKeepable`): its trace context, when it has one, well-formed. */
@@ -207,7 +226,7 @@ function weighMetric(c: Cursor, end: number): number {
   return named && chosen !== undefined ? chosen : -1;
 }
 
-const WEIGH: Record<Signal, (c: Cursor, end: number) => number> = { traces: weighSpan, logs: weighLog, metrics: weighMetric };
+const WEIGH: Record<Signal, (c: Cursor, end: number, survey: Survey) => number> = { traces: weighSpan, logs: weighLog, metrics: weighMetric };
 
 /** A resource group as surveyed: its items, and the bytes of its `Resource` field(s). */
 interface FoundGroup {
@@ -216,7 +235,7 @@ interface FoundGroup {
 }
 
 /** One resource group: its items counted into `survey`; returns the group with the resource's bytes, if any. */
-function surveyGroup(c: Cursor, end: number, weigh: (c: Cursor, end: number) => number, survey: Survey): FoundGroup {
+function surveyGroup(c: Cursor, end: number, weigh: (c: Cursor, end: number, survey: Survey) => number, survey: Survey): FoundGroup {
   const group: FoundGroup = { items: 0, resource: [] };
   while (c.at < end) {
     const tag = c.tag(end);
@@ -233,7 +252,7 @@ function surveyGroup(c: Cursor, end: number, weigh: (c: Cursor, end: number) => 
           continue;
         }
         const itemEnd = c.length(scopeEnd);
-        const weight = weigh(c, itemEnd);
+        const weight = weigh(c, itemEnd, survey);
         c.at = itemEnd;
         if (weight < 0) survey.keepable = false;
         else group.items += weight;

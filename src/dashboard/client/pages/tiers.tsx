@@ -30,6 +30,7 @@ const DONE: Record<Action, string> = { start: 'started', stop: 'stopped', restar
 
 function Actions({ tier, onResult }: { tier: TierSnapshot; onResult: (text: string, error?: boolean) => void }) {
   const [busy, setBusy] = useState(false);
+  const { stopped } = useStore();
   const run = async (action: Action) => {
     setBusy(true);
     try {
@@ -45,7 +46,8 @@ function Actions({ tier, onResult }: { tier: TierSnapshot; onResult: (text: stri
   return (
     <div class="actions">
       {(['start', 'stop', 'restart'] as const).map((action) => {
-        const { enabled, why } = actionState(tier, action);
+        // A stack that has stopped takes no command: nothing is there to take it.
+        const { enabled, why } = stopped ? { enabled: false, why: 'the stack has stopped' } : actionState(tier, action);
         return (
           <button key={action} type="button" disabled={!enabled || busy} title={why ?? `${LABEL[action]} ${tier.name}`} onClick={() => void run(action)}>
             {`${LABEL[action]} ${tier.name}`}

@@ -1,0 +1,74 @@
+/**
+ * Names and values land shows (a tier's environment, a log record's attributes and body, a span's attributes), masked
+ * as every message is, alike on every surface (the dashboard, `land trace --json`, `land logs`): a value whose name or
+ * content looks secret (secrets.ts) goes whole; any other goes through redactText (redact.ts), so a URL's password or
+ * a registered secret inside it is masked in place.
+ */
+import { redactText } from './redact.js';
+import { looksSecret } from './secrets.js';
+
+/** What a masked value shows (the dashboard's wire.ts names it for the page). */
+export const SECRET_MASK = '•••••• (masked)';
+
+/** One value as the page shows it, masked; null when nothing in it needed masking. */
+function maskedValue(key: string, value: string): string | null {
+  if (value !== '' && (looksSecret(key) || looksSecret(value))) return SECRET_MASK;
+  const redacted = redactText(value);
+  return redacted !== value ? redacted : null;
+}
+
+export function maskedPairs(pairs: Iterable<[string, string]>): { pairs: Array<[string, string]>; masked: number } {
+  let masked = 0;
+  const out = [...pairs]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]): [string, string] => {
+      const shown = maskedValue(key, value);
+      if (shown === null) return [key, value];
+      masked += 1;
+      return [key, shown];
+    });
+  return { pairs: out, masked };
+}
+
+/**
+ * A span's (or span event's) attributes, masked the same way. Values keep their type unless masked: a number or
+ * list a child sent is checked as the JSON text the page would draw, and replaced by its masked text only if needed.
+ */
+export function maskedAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+    out[key] = maskedValue(key, text) ?? value;
+  }
+  return out;
+}
+
+/** A structured value (a key-value list, an array) with each value masked by its key, as an attribute would be. */
+function maskedDeep(value: unknown, key: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => maskedDeep(item, key));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [inner, item] of Object.entries(value)) out[inner] = looksSecret(inner) && item !== '' ? SECRET_MASK : maskedDeep(item, inner);
+    return out;
+  }
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return maskedValue(key, text) ?? value;
+}
+
+/**
+ * A log record's body as shown. A structured body (stored as its JSON text: a key-value list `{msg, password}`) has
+ * each value masked by its key, as the same list as attributes would be; a plain message is redacted in place (a
+ * message that mentions a password is not itself one).
+ */
+export function maskedBody(body: string): string {
+  if (body.startsWith('{') || body.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return redactText(body);
+    }
+    if (typeof parsed === 'object' && parsed !== null) return JSON.stringify(maskedDeep(parsed, ''));
+  }
+  return redactText(body);
+}
