@@ -17,6 +17,11 @@ function maskedValue(key: string, value: string): string | null {
   return redacted !== value ? redacted : null;
 }
 
+/** A value as the page shows it: masked if it needs to be, else as it is (what a search is allowed to match). */
+export function shownValue(key: string, value: string): string {
+  return maskedValue(key, value) ?? value;
+}
+
 export function maskedPairs(pairs: Iterable<[string, string]>): { pairs: Array<[string, string]>; masked: number } {
   let masked = 0;
   const out = [...pairs]

@@ -6,7 +6,7 @@
  * holds. `/api/log-records/<id>` is one record whole: body, attributes and resource attributes masked (masked-values.ts).
  */
 import { ApiFailure } from '../control/http-util.js';
-import { maskedBody, maskedPairs } from '../config/masked-values.js';
+import { maskedBody, maskedPairs, shownValue } from '../config/masked-values.js';
 import { text, single, whole } from './params.js';
 import { LOG_RECORDS_MAX, type LogRecordDetail, type LogRecordList, type LogRecordQuery, type LogRecordView } from './wire.js';
 
@@ -75,17 +75,21 @@ function severityOf(record: StoredLogLike): number {
 
 const valueText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
+// A search matches what the page shows, never what it masks: else a query could confirm a secret it cannot see.
 function holds(record: StoredLogLike, key: string, value: string): boolean {
-  if (Object.hasOwn(record.attributes, key)) return valueText(record.attributes[key]) === value;
-  return Object.hasOwn(record.resource, key) && valueText(record.resource[key]) === value;
+  if (Object.hasOwn(record.attributes, key)) return shownValue(key, valueText(record.attributes[key])) === value;
+  return Object.hasOwn(record.resource, key) && shownValue(key, valueText(record.resource[key])) === value;
 }
+
+/** The raw body first (cheap, most records fail it), then the body as shown. */
+const bodyHolds = (body: string, text: string) => body.toLowerCase().includes(text) && maskedBody(body).toLowerCase().includes(text);
 
 export function recordMatcher(query: LogRecordQuery): (record: StoredLogLike) => boolean {
   const tiers = query.tiers.length > 0 ? new Set(query.tiers) : undefined;
   return (record) =>
     (!tiers || tiers.has(record.tier)) &&
     (query.minSeverity === 0 || severityOf(record) >= query.minSeverity) &&
-    (query.text === '' || record.body.toLowerCase().includes(query.text)) &&
+    (query.text === '' || bodyHolds(record.body, query.text)) &&
     query.attributes.every(([key, value]) => holds(record, key, value));
 }
 

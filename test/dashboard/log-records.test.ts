@@ -57,6 +57,24 @@ describe('structured records on the server', () => {
     expect(bodies('attr=user.id=42&attr=user.id=7')).toEqual([]);
   });
 
+  it('matches what the page shows, never what it masks: a search cannot confirm a secret it cannot see', () => {
+    const store = new LogStore({ perBoot: 1_000, inMemory: 100 });
+    store.add([
+      record(1, { body: JSON.stringify({ msg: 'login', password: 'hunter2-body' }), attributes: { authorization: 'Basic dXNlcjpwdw', api_key: 'k-123' } }),
+      record(2, { body: 'login hunter2 ok', attributes: { 'user.id': 'k-123' } }),
+    ]);
+    const bodies = (text: string) => searchRecords(store, query(text)).records.map((one) => one.body);
+    expect(bodies('q=hunter2-body')).toEqual([]);
+    expect(bodies('q=login')).toHaveLength(2);
+    expect(bodies('attr=api_key=k-123')).toEqual([]);
+    expect(bodies('attr=authorization=Basic%20dXNlcjpwdw')).toEqual([]);
+    expect(bodies(`attr=api_key=${encodeURIComponent(SECRET_MASK)}`)).toHaveLength(1);
+    expect(bodies('attr=user.id=k-123')).toEqual(['login hunter2 ok']);
+    const detail = JSON.stringify(recordDetail(store, searchRecords(store, query(`attr=api_key=${encodeURIComponent(SECRET_MASK)}`)).records[0]!.id));
+    expect(detail).not.toContain('dXNlcjpwdw');
+    expect(detail).not.toContain('hunter2-body');
+  });
+
   it('answers at most `limit` records, the newest, whatever the store holds, and counts every match', () => {
     const store = new LogStore({ perBoot: 100_000, inMemory: 10_000 });
     store.add(Array.from({ length: 10_000 }, (_, n) => record(n)));
