@@ -4,6 +4,7 @@
  * max_memory_restart and kill_timeout map onto land's keys; `env_<name>` becomes a profile when every app agrees on
  * it (profiles are stack-wide); everything else is named in a comment, as the process-compose import does.
  */
+import { refuseVariable } from './env-check.js';
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -257,10 +258,7 @@ function refuseBadEnv(apps: unknown[], label: string): void {
     for (const [key, env] of Object.entries(app)) {
       if ((key !== 'env' && !/^env_./.test(key)) || !isObject(env)) continue;
       for (const [name, value] of Object.entries(env)) {
-        const problem = name === '' ? 'got an empty name' : name.includes('=') ? 'got a name with "="' : name.includes('\0') ? 'got a name with a NUL byte' : undefined;
-        const where = `${label}: apps[${index}].${key}[${JSON.stringify(name)}]`;
-        if (problem !== undefined) throw new InputError(`${where}: expected a variable name: not empty, without "=" or a NUL byte, ${problem}`);
-        if (typeof value === 'string' && value.includes('\0')) throw new InputError(`${where}: expected a value without a NUL byte (the environment ends a value there)`);
+        refuseVariable(`${label}: apps[${index}].${key}[${JSON.stringify(name)}]`, name, value);
       }
     }
   });
