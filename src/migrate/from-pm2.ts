@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { DEFAULTS } from '../config/resolve.js';
-import { scheduleProblem } from '../config/schedule.js';
+import { scheduleProblem, spelledSteps } from '../config/schedule.js';
 import { parseSize } from '../config/size.js';
 import { InputError } from '../errors.js';
 import { shellWord } from '../text/shell.js';
@@ -152,8 +152,14 @@ function watchOf(app: App, notes: string[]): unknown {
 
 /** cron_restart: a job (autorestart: false) runs at its times (schedule); land has no periodic restart of a server. */
 function scheduleOf(app: App, config: Record<string, unknown>, name: string, notes: string[]): void {
-  const cron = app.cron_restart;
+  let cron = app.cron_restart;
   if (cron === undefined) return;
+  // `5/15` (from 5 every 15, as croner before 11, systemd and Kubernetes read it) spelt as every cron reads it alike.
+  const spelt = typeof cron === 'string' ? spelledSteps(cron) : undefined;
+  if (spelt !== undefined && scheduleProblem(spelt) === undefined) {
+    notes.push(`cron_restart ${show(cron)}: written ${show(spelt)}, the same times spelt as croner 11 and crontab read them (crontab would run \`N/step\` at N alone)`);
+    cron = spelt;
+  }
   const problem = typeof cron === 'string' ? scheduleProblem(cron) : 'not a string';
   if (problem !== undefined) return void notes.push(`cron_restart ${show(cron)}: not a cron expression land reads (${problem}): left out`);
   if (app.autorestart !== false) {
