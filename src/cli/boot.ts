@@ -22,7 +22,7 @@ import type { Receiver } from '../receiver/receiver.js';
 import { followTiers, openStackReceiver, RECEIVER_PROTOCOL, receiverOff, SinkProxy } from '../receiver/stack.js';
 import { boundOutput, claimOutput } from './background-output.js';
 import { closeFatalChannel, tellAccess } from './background-channel.js';
-import { guardAfterFirstSpawn, type Guardian } from './guardian.js';
+import type { Guardian } from './guardian.js';
 import { createPrinter, useColor } from './printer.js';
 import { guardStdio, onSinkLost, tell } from './sinks.js';
 import { describeTelemetry, startMountainTelemetry } from './telemetry.js';
@@ -65,6 +65,8 @@ export interface StackOptions {
   inBackground?: string;
   /** The boot id the folder was claimed with (up.ts); a new one without. */
   bootId?: string;
+  /** Started with the claim (up.ts), before the config loaded: reaps the boot if land dies outright (guardian.ts). */
+  guardian: Guardian;
   /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
   until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number | StackEnd>;
   /** The config read again as this boot read it (`land apply`). */
@@ -319,9 +321,7 @@ async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags)
   pruneBootsAfterFirstSpawn(supervisor, rootDir, plan.config.keepBoots ?? DEFAULTS.keepBoots, bootId);
   // A first start of this build writes its code cache then, not 250 ms after loading (which one killed sooner missed).
   writeCodeCacheAfterFirstSpawn(supervisor);
-  // A land killed outright (SIGKILL, the OOM killer) leaves nothing running: its guardian reaps the boot's marks.
-  const guardian = guardAfterFirstSpawn(supervisor, bootId);
-  const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, guardian, attachment: attachmentAtStart(options.detached ?? false) };
+  const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, guardian: options.guardian, attachment: attachmentAtStart(options.detached ?? false) };
   installExitPaths(boot);
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
   if (dashboard) tellAccess(`land: dashboard on ${dashboard.loginUrl}`, `land: dashboard on ${new URL(dashboard.loginUrl).origin} (its login URL is not written to the journal: \`land dashboard\` prints it)`);

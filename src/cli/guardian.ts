@@ -2,6 +2,7 @@
  * The guardian: one `sh` that outlives a land killed outright (SIGKILL, the OOM killer, a crash) and then reaps what
  * that land's boot left running, by its LAND_BOOT_ID mark (`land __reap`: pidfile.ts's reapBootAndWait, the code
  * `land down` runs for a dead land). Before it, such tiers ran on under pid 1 until the next `land up` or `land down`.
+ * The same guards `land run`'s command (its boot id is the command's mark).
  *
  * - Its stdin is a socket whose other end only land holds (libuv opens it close-on-exec: no tier inherits it). `read`
  *   ends at end of file when land dies, however it dies (a zombie's files are closed too); only then does the shell
@@ -12,8 +13,9 @@
  * - A session of its own (`detached`): a terminal's Ctrl-C and hangup, and a group kill of land's, never reach it.
  *   Land's child, not double-forked: until land dies it is no orphan under pid 1, so the daemon tiers' search for
  *   strays (daemon-strays.ts) never takes it for one; it bears no boot mark, so no sweep of land's kills it.
- * - Started after the first spawn's wave (setImmediate), off the path to the first child; nothing can be left
- *   before a first spawn. No /proc (macOS): no reaping by marks either, so none is started.
+ * - Started before anything of the boot can be left: `land up` right after claiming the folder (before the config
+ *   loads, while land is smallest and its fork cheapest), `land run` before its command. A land killed before its
+ *   first spawn has it reap nothing. No /proc (macOS): no reaping by marks either, so none is started.
  * - Nothing secret in its argv: node's and land's paths, the boot id, land's pid and start time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,10 +36,6 @@ export interface Guardian {
   dismiss(): Promise<void>;
   /** land is exiting now (process.on('exit')): SIGKILL, synchronously. */
   killNow(): void;
-}
-
-interface SpawnEvents {
-  subscribe(listener: (event: { type: string }) => void): () => void;
 }
 
 function startGuardian(bootId: string): ChildProcess | undefined {
@@ -65,35 +63,28 @@ function startGuardian(bootId: string): ChildProcess | undefined {
 const running = (child: ChildProcess | undefined): child is ChildProcess =>
   child !== undefined && child.exitCode === null && child.signalCode === null;
 
-/** A guardian for this boot, started once its first child has been spawned (see above). */
-export function guardAfterFirstSpawn(events: SpawnEvents, bootId: string): Guardian {
-  let child: ChildProcess | undefined;
-  let over = false;
-  if (HAS_PROC) {
-    const unsubscribe = events.subscribe((event) => {
-      if (event.type !== 'spawn') return;
-      unsubscribe();
-      // After the spawn's own listeners and the rest of its wave, not inside its emit.
-      setImmediate(() => {
-        if (!over) child = startGuardian(bootId);
-      });
-    });
-  }
+/** For a land that runs no stack of its own (`land up -d`'s foreground: the land it starts has its guardian). */
+export const UNGUARDED: Guardian = { dismiss: async () => undefined, killNow: () => undefined };
+
+/** A guardian for this boot, started now; a no-op one where there is no /proc or no shell. */
+export function guardBoot(bootId: string): Guardian {
+  const child = HAS_PROC ? startGuardian(bootId) : undefined;
+  let dismissed: Promise<void> | undefined;
+  const dismiss = async () => {
+    if (!running(child)) return;
+    const guardian = child;
+    const exited = new Promise<void>((resolve) => guardian.once('exit', () => resolve()));
+    guardian.stdin?.end('clean\n');
+    // Bounded whatever happens to it: past the wait it is SIGKILLed and land goes on (a zombie at worst).
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, DISMISS_WAIT_MS)));
+    if ((await Promise.race([exited.then(() => 'exited'), late])) !== 'exited') guardian.kill('SIGKILL');
+    clearTimeout(timer);
+  };
   return {
-    async dismiss() {
-      over = true;
-      if (!running(child)) return;
-      const guardian = child;
-      const exited = new Promise<void>((resolve) => guardian.once('exit', () => resolve()));
-      guardian.stdin?.end('clean\n');
-      // Bounded whatever happens to it: past the wait it is SIGKILLed and land goes on (a zombie at worst).
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, DISMISS_WAIT_MS)));
-      if ((await Promise.race([exited.then(() => 'exited'), late])) !== 'exited') guardian.kill('SIGKILL');
-      clearTimeout(timer);
-    },
+    // Once: a second call (the boot's close, then up's own end) waits for the first.
+    dismiss: () => (dismissed ??= dismiss()),
     killNow() {
-      over = true;
       // Not reaped yet (its exit not seen), so the pid is still the guardian's.
       if (running(child)) child.kill('SIGKILL');
     },

@@ -25,6 +25,7 @@ import { inTerminalForeground } from './attachment.js';
 import { readConfig, type InputOptions } from './inputs.js';
 import { inheritedTrace } from './inherited-trace.js';
 import { withMachineStdout } from './machine-output.js';
+import { guardBoot } from './guardian.js';
 import { unknownTiers } from '../logs/selection.js';
 
 export interface RunOptions extends InputOptions {
@@ -98,12 +99,12 @@ async function namedTier(plan: BootPlan, name: string, formation: string | undef
  * collector when the OTLP pipe is on (no receiver of land's runs to forward for it). With no land span between them,
  * the command's parent is the inherited span itself (or, in a trace of its own, a span id nobody exports).
  */
-function commandEnv(plan: BootPlan, tier: ResolvedTier): Record<string, string> {
+function commandEnv(plan: BootPlan, tier: ResolvedTier, bootId: string): Record<string, string> {
   const trace = inheritedTrace(process.env);
   const { traceId } = trace;
   const traceContext = traceContextEnv(traceId, trace.parent?.spanId ?? newSpanId(), trace);
   const env = hydrateChildEnv(plan, tier, {
-    bootId: newBootId(),
+    bootId,
     traceId,
     traceparent: traceContext.TRACEPARENT!,
     traceContext,
@@ -144,10 +145,10 @@ function forwardSignals(child: ChildProcess, ownGroup: boolean): () => void {
  * The command died of `signal`: land dies of it too (as env, timeout and npm do), so a shell loop over `land run`
  * stops at Ctrl-C; 128 + n if land outlives it.
  */
-function dieOf(signal: NodeJS.Signals, resolve: (code: number) => void): void {
+function dieOf(signal: NodeJS.Signals): Promise<number> {
   const code = 128 + constants.signals[signal];
   if (FROM_TERMINAL.has(signal) || signal === 'SIGTERM') process.kill(process.pid, signal);
-  setImmediate(() => resolve(code));
+  return new Promise((resolve) => setImmediate(() => resolve(code)));
 }
 
 export async function runCommand(argv: string[], options: RunOptions): Promise<number> {
@@ -158,7 +159,20 @@ export async function runCommand(argv: string[], options: RunOptions): Promise<n
   // `land up`'s checks of what exec refuses: node's own errors would quote the value (a secret) or say only E2BIG.
   checkNulBytes(plan);
   checkExecLimits(plan, { ...tier, command: argv });
-  const env = commandEnv(plan, tier);
+  const bootId = newBootId();
+  const env = commandEnv(plan, tier, bootId);
+  // A land killed outright (SIGKILL) leaves nothing of the command: the guardian reaps what bears its boot id, the
+  // command and its descendants. Not its process group: in a terminal that is the shell's job, a pipe's other
+  // commands included. Started before the command, so no moment leaves it unguarded.
+  const guardian = guardBoot(bootId);
+  const code = await runGuarded(argv, env);
+  await guardian.dismiss();
+  if (typeof code === 'number') return code;
+  return dieOf(code);
+}
+
+/** The command's exit code, or the signal it died of. */
+function runGuarded(argv: string[], env: Record<string, string>): Promise<number | NodeJS.Signals> {
   return new Promise((resolve) => {
     // Outside the terminal's foreground (or with no terminal), a group of its own: see forwardSignals.
     const ownGroup = !inTerminalForeground();
@@ -178,8 +192,7 @@ export async function runCommand(argv: string[], options: RunOptions): Promise<n
     });
     child.once('exit', (code, signal) => {
       stopForwarding();
-      if (signal) return dieOf(signal, resolve);
-      resolve(code ?? 1);
+      resolve(signal ?? code ?? 1);
     });
   });
 }

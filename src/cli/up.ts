@@ -21,6 +21,7 @@ import { startLean } from '../runtime/optimizer.js';
 import type { StackOptions } from './boot.js';
 import type { BootPlan } from '../config/types.js';
 import { endingTiers, untilTierEnds } from './exit-with.js';
+import { guardBoot, UNGUARDED, type Guardian } from './guardian.js';
 
 export interface UpOptions extends InputOptions, DashboardFlags {
   tui: boolean;
@@ -145,16 +146,26 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const stack = locateStack(options);
   const rootDir = dirname(stack.file);
   const bootId = await claimFolder(rootDir, options);
+  // A land killed outright from here on leaves nothing: its guardian reaps the boot's marks. Started now, before
+  // the config loads (see guardian.ts), so no spawn precedes it; `-d`'s foreground runs no stack (its land has one).
+  const guardian = options.background ? UNGUARDED : guardBoot(bootId);
   try {
     const plan = await readBootPlan(options, stack);
-    return await bootClaimed(plan, options, bootId, rereadOf(plan, options, stack));
+    return await bootClaimed(plan, options, { bootId, guardian }, rereadOf(plan, options, stack));
   } finally {
+    // A boot refused before its stack ran: the guardian goes without reaping (a stack's close has dismissed it).
+    await guardian.dismiss();
     // Only this land's own claim: a background land that took it over, or a stack that ran, is not touched.
     removePidRecord(rootDir);
   }
 }
 
-async function bootClaimed(plan: BootPlan, options: UpOptions, bootId: string, reread: StackOptions['reread']): Promise<number> {
+interface Claimed {
+  bootId: string;
+  guardian: Guardian;
+}
+
+async function bootClaimed(plan: BootPlan, options: UpOptions, { bootId, guardian }: Claimed, reread: StackOptions['reread']): Promise<number> {
   // `--exit-with` or the `exitWith` keys (checked before anything starts); `land spawn`'s own `until` wins.
   const ending = options.until ? undefined : endingTiers(plan, options.exitWith);
   if (options.background && ending && ending.names.length > 0) {
@@ -170,5 +181,5 @@ async function bootClaimed(plan: BootPlan, options: UpOptions, bootId: string, r
   // Only now the stack starts (its modules come in the config loader's chunk: scripts/bundle.mjs); the telemetry
   // clients stay lazy.
   const { runStack } = await import('./boot.js');
-  return runStack(plan, { ...options, until, ending: until && ending?.source, bootId, reread });
+  return runStack(plan, { ...options, until, ending: until && ending?.source, bootId, reread, guardian });
 }

@@ -3,6 +3,8 @@ import { pathToFileURL } from 'node:url';
 import { InputError, oneLine } from '../errors.js';
 import { displayPath } from './display-path.js';
 import { locateStack, type StackFile } from './locate.js';
+import { MissingImport, missingImports } from './missing-imports.js';
+import { filesOfStack, maskLoadMessage } from './load-error.js';
 import { resolveConfig } from './resolve.js';
 import { parseLandConfig } from './config-issues.js';
 import { registerSecretsOf } from './redact.js';
@@ -110,7 +112,12 @@ export async function importConfigModule(file: string, label: string): Promise<u
     // The config ran with the shell's environment, whose secrets are registered only once the plan is read
     // (plan.ts): registered now, so that a message quoting one (the config's own, or node's around a value) masks it.
     registerSecretsOf(process.env);
-    throw new InputError(`${label}${await javaScriptSyntaxPosition(file, extension, error)}: failed to load: ${oneLine(error)}`);
+    // Node's words around the config's own text may quote an unquoted secret (`sk_live_x is not defined`).
+    const said = maskLoadMessage(oneLine(error), [file, ...filesOfStack(error)]);
+    const message = `${label}${await javaScriptSyntaxPosition(file, extension, error)}: failed to load: ${said}`;
+    // A local import not there (yet): `land up --watch-config` watches for it and tries again once it appears.
+    const missing = missingImports(error);
+    throw missing.length > 0 ? new MissingImport(message, missing) : new InputError(message);
   }
   throw new InputError(`${label}: expected a .ts, .mts, .js or .mjs config file`);
 }

@@ -8,9 +8,41 @@ import * as z from 'zod/mini';
 
 export const SCHEDULE_EXAMPLE = "'*/5 * * * *'";
 
+/** Each field's largest value, seconds first (six fields) or minutes first (five): where `N/step` runs to. */
+const FIELD_MAX = [59, 59, 23, 31, 12, 6];
+
+/**
+ * The expression with every `N/step` spelt `N-max/step` (`5/15` → `5-59/15`), or undefined when it has none. The
+ * short form is read three ways: croner (11) refuses it, Vixie cron (crontab) runs at N alone, and systemd, Kubernetes
+ * and Quartz from N every step to the end; the long form is read alike by all, as the last.
+ */
+export function spelledSteps(expression: string): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5 && fields.length !== 6) return undefined;
+  const max = fields.length === 6 ? FIELD_MAX : FIELD_MAX.slice(1);
+  let changed = false;
+  const spelt = fields.map((field, index) =>
+    field
+      .split(',')
+      .map((part) => {
+        const step = /^(\d+|[A-Za-z]{3})\/(\d+)$/.exec(part);
+        if (!step) return part;
+        changed = true;
+        return `${step[1]}-${max[index]}/${step[2]}`;
+      })
+      .join(','),
+  );
+  return changed ? spelt.join(' ') : undefined;
+}
+
 /** Why an expression cannot schedule anything (croner's reason, or that it never matches), undefined when it can. */
 export function scheduleProblem(expression: string): string | undefined {
   if (expression.trim() === '') return 'an empty expression';
+  const spelt = spelledSteps(expression);
+  if (spelt !== undefined && scheduleProblem(spelt) === undefined) {
+    const short = expression.trim().split(/\s+/).find((field) => /(?:^|,)(?:\d+|[A-Za-z]{3})\/\d+(?:,|$)/.test(field))!;
+    return withoutSecrets(`${short} is read differently by crons (crontab runs at its first value alone, others from it to the end): write ${JSON.stringify(spelt)}`, expression);
+  }
   try {
     const cron = new (croner().Cron)(expression, { paused: true });
     const next = cron.nextRun();

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { variableNameProblem } from './variable-name.js';
 import { types } from 'node:util';
 // zod/mini: the same checks and messages as zod's classic API in a fifth of the bundled code, which `land up` parses
 // before its first spawn (docs/decisions.md).
@@ -212,14 +213,6 @@ const watchSchema = () =>
   );
 
 export { MAX_REPLICAS };
-
-/** What a variable name cannot hold: the kernel's `KEY=value` strings end at a NUL, and the name at the first `=`. */
-function variableNameProblem(name: string): string | undefined {
-  if (name === '') return 'an empty name';
-  if (name.includes('=')) return 'a name with "="';
-  if (name.includes('\0')) return 'a name with a NUL byte';
-  return undefined;
-}
 
 /** `{ 'A=B': 'x' }` reached the child as `A=B=x`, a variable `A` of value `B=x`: refused, named by its key. */
 function checkVariableNames(env: Record<string, string>, ctx: z.core.$RefinementCtx): void {

@@ -4,12 +4,13 @@
  * max_memory_restart and kill_timeout map onto land's keys; `env_<name>` becomes a profile when every app agrees on
  * it (profiles are stack-wide); everything else is named in a comment, as the process-compose import does.
  */
+import { refuseVariable } from './env-check.js';
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { DEFAULTS } from '../config/resolve.js';
-import { scheduleProblem } from '../config/schedule.js';
+import { scheduleProblem, spelledSteps } from '../config/schedule.js';
 import { parseSize } from '../config/size.js';
 import { InputError } from '../errors.js';
 import { shellWord } from '../text/shell.js';
@@ -151,8 +152,14 @@ function watchOf(app: App, notes: string[]): unknown {
 
 /** cron_restart: a job (autorestart: false) runs at its times (schedule); land has no periodic restart of a server. */
 function scheduleOf(app: App, config: Record<string, unknown>, name: string, notes: string[]): void {
-  const cron = app.cron_restart;
+  let cron = app.cron_restart;
   if (cron === undefined) return;
+  // `5/15` (from 5 every 15, as croner before 11, systemd and Kubernetes read it) spelt as every cron reads it alike.
+  const spelt = typeof cron === 'string' ? spelledSteps(cron) : undefined;
+  if (spelt !== undefined && scheduleProblem(spelt) === undefined) {
+    notes.push(`cron_restart ${show(cron)}: written ${show(spelt)}, the same times spelt as croner 11 and crontab read them (crontab would run \`N/step\` at N alone)`);
+    cron = spelt;
+  }
   const problem = typeof cron === 'string' ? scheduleProblem(cron) : 'not a string';
   if (problem !== undefined) return void notes.push(`cron_restart ${show(cron)}: not a cron expression land reads (${problem}): left out`);
   if (app.autorestart !== false) {
@@ -257,10 +264,7 @@ function refuseBadEnv(apps: unknown[], label: string): void {
     for (const [key, env] of Object.entries(app)) {
       if ((key !== 'env' && !/^env_./.test(key)) || !isObject(env)) continue;
       for (const [name, value] of Object.entries(env)) {
-        const problem = name === '' ? 'got an empty name' : name.includes('=') ? 'got a name with "="' : name.includes('\0') ? 'got a name with a NUL byte' : undefined;
-        const where = `${label}: apps[${index}].${key}[${JSON.stringify(name)}]`;
-        if (problem !== undefined) throw new InputError(`${where}: expected a variable name: not empty, without "=" or a NUL byte, ${problem}`);
-        if (typeof value === 'string' && value.includes('\0')) throw new InputError(`${where}: expected a value without a NUL byte (the environment ends a value there)`);
+        refuseVariable(`${label}: apps[${index}].${key}[${JSON.stringify(name)}]`, name, value);
       }
     }
   });

@@ -9,6 +9,7 @@ import { MAX_REPLICAS } from '../config/limits.js';
 import { InputError } from '../errors.js';
 import { PROCFILE_ENV_FILES } from '../procfile/stack.js';
 import { escapeRegExp } from '../text/regexp.js';
+import { refuseVariable } from './env-check.js';
 import { Code, commandFields, plainArgv, renameReason, tierNames, type DraftConfig, type DraftTier } from './draft.js';
 
 type Yaml = Record<string, unknown>;
@@ -16,6 +17,26 @@ type Yaml = Record<string, unknown>;
 const isObject = (value: unknown): value is Yaml => typeof value === 'object' && value !== null && !Array.isArray(value);
 const seconds = (value: unknown): number | undefined => (typeof value === 'number' && value >= 0 ? value : undefined);
 const show = (value: unknown) => JSON.stringify(value);
+
+/**
+ * A variable the environment cannot hold (`environment: ["A\0B=x"]`, or a map's `A=B:`), at the top level or in any
+ * process: refused before anything is written, as the PM2 import refuses one. An entry that is no `KEY=value` at all
+ * is left out with a note (environment()).
+ */
+function refuseBadEnvironment(document: Yaml, processes: Yaml, label: string): void {
+  const check = (value: unknown, path: Array<string | number>) => {
+    if (Array.isArray(value)) {
+      value.forEach((entry, index) => {
+        const equals = typeof entry === 'string' ? entry.indexOf('=') : -1;
+        if (equals >= 0) refuseVariable(`${label}: ${formatKeyPath([...path, index])}`, (entry as string).slice(0, equals).trim(), (entry as string).slice(equals + 1));
+      });
+    } else if (isObject(value)) {
+      for (const [name, entry] of Object.entries(value)) refuseVariable(`${label}: ${formatKeyPath([...path, name])}`, name, String(entry));
+    }
+  };
+  check(document.environment, ['environment']);
+  for (const [name, process] of Object.entries(processes)) if (isObject(process)) check(process.environment, ['processes', name, 'environment']);
+}
 
 /** process-compose's defaults for a probe (Kubernetes'): every 10 s, 1 s timeout, 3 failures. */
 const PROBE_DEFAULTS = { period: 10, timeout: 1, failures: 3, delay: 0 };
@@ -282,6 +303,7 @@ export async function draftFromProcessCompose(text: string, label: string): Prom
   if (!isObject(document) || !isObject(document.processes) || Object.keys(document.processes).length === 0) {
     throw new InputError(`${label}: processes: expected a map of processes, e.g. processes: { web: { command: … } }`);
   }
+  refuseBadEnvironment(document, document.processes, label);
   const notes: string[] = [];
   const shared = environment(document.environment, notes, 'environment (top level)');
   if (Object.keys(shared).length > 0) notes.push('The top-level environment is copied into every tier\'s env.');

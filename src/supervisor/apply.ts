@@ -54,7 +54,7 @@ export async function rereadPlan(reread: (() => Promise<BootPlan>) | undefined):
   try {
     return await reread();
   } catch (error) {
-    if (error instanceof InputError) throw new ControlError('bad-request', [oneLine(error), ...error.details.map((detail) => oneLine(detail))].join('; '));
+    if (error instanceof InputError) throw new ControlError('bad-request', [oneLine(error), ...error.details.map((detail) => oneLine(detail))].join('; '), { cause: error });
     throw error;
   }
 }

@@ -21,8 +21,10 @@ export class ControlError extends Error {
   constructor(
     readonly code: ControlErrorCode,
     message: string,
+    /** The error behind it (a config's MissingImport: what `--watch-config` waits for). */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ControlError';
   }
 }

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
+import { awaitedNames, MissingImport } from '../config/missing-imports.js';
 import { compiledInputs } from '../config/typescript/cache.js';
 import type { BootPlan } from '../config/types.js';
 import { oneLine } from '../errors.js';
@@ -46,6 +47,10 @@ export class ConfigWatch {
   private applying?: Promise<void>;
   private savedSince?: string[];
   private closed = false;
+  /** Why the save standing refused was refused: a retry refused alike says nothing new. */
+  private refusedFor?: string;
+  /** The names a refused save's missing imports may appear under (absolute), watched beside the config's files. */
+  private awaited = new Set<string>();
 
   constructor(private readonly host: ConfigWatchHost) {
     this.state = { files: this.shown(configFilesOf(host.plan())), watching: false, applied: 0 };
@@ -96,6 +101,8 @@ export class ConfigWatch {
 
   private async applyOnce(files: string[]): Promise<void> {
     const file = displayPath(files[0]!);
+    // Set off only by names a refused save awaited (no file of the config saved): a retry of that save.
+    const retry = files.every((changed) => this.awaited.has(changed));
     let message: string;
     try {
       const result = await this.host.apply();
@@ -106,7 +113,13 @@ export class ConfigWatch {
     } catch (error) {
       // Refused because the stack is going: nothing to say, the shutdown says it.
       if ((error instanceof ControlError && error.code === 'shutting-down') || this.host.stopping()) return;
-      message = `${file} saved; not applied, nothing changed: ${error instanceof ControlError ? error.message : oneLine(error)}`;
+      const why = error instanceof ControlError ? error.message : oneLine(error);
+      this.awaitMissing(error);
+      // A retry that an awaited name's appearance set off, refused for the same reason (a folder of the way appeared,
+      // the file not yet): the refusal standing says it already.
+      if (retry && this.state.error && this.refusedFor === why) return;
+      this.refusedFor = why;
+      message = `${file} saved; not applied, nothing changed: ${why}`;
       this.state.error = { message, at: Date.now() };
       this.host.emit({ type: 'config', ok: false, file, message, at: Date.now() });
       return;
@@ -133,5 +146,17 @@ export class ConfigWatch {
     const now = configFilesOf(this.host.plan());
     this.watcher?.set(now);
     this.state.files = this.shown(now);
+    delete this.refusedFor;
+    this.awaited.clear();
+  }
+
+  /**
+   * A save refused because a local file it imports is not there (yet): that file is watched too (with the names it
+   * may take), so writing it applies the save; the files the applied config reads stay watched.
+   */
+  private awaitMissing(error: unknown): void {
+    const cause = error instanceof Error ? error.cause : undefined;
+    this.awaited = new Set(cause instanceof MissingImport ? cause.files.flatMap(awaitedNames) : []);
+    this.watcher?.set([...configFilesOf(this.host.plan()), ...this.awaited]);
   }
 }

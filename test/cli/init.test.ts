@@ -123,15 +123,32 @@ describe.concurrent('land init from a process-compose.yaml', () => {
     expect(existsSync(join(procfileDir, 'land.config.ts'))).toBe(false);
   });
 
+  it('refuses a variable the environment cannot hold, as the PM2 import does: exit 2, one line naming file and key, nothing written', async () => {
+    const cases: Array<[string, string]> = [
+      ['processes:\n  web:\n    command: "sleep 1"\n    environment:\n      - "OK=1"\n      - "A\\0B=sekret-value"\n', 'processes.web.environment[1]: expected a variable name: not empty, without "=" or a NUL byte, got a name with a NUL byte'],
+      ['environment:\n  "A=B": sekret-value\nprocesses:\n  web:\n    command: "sleep 1"\n', 'environment["A=B"]: expected a variable name: not empty, without "=" or a NUL byte, got a name with "="'],
+      ['processes:\n  web:\n    command: "sleep 1"\n    environment:\n      - " =sekret-value"\n', 'processes.web.environment[0]: expected a variable name: not empty, without "=" or a NUL byte, got an empty name'],
+      ['processes:\n  web:\n    command: "sleep 1"\n    environment:\n      TOKEN: "sek\\0ret-value"\n', 'processes.web.environment.TOKEN: expected a value without a NUL byte (the environment ends a value there)'],
+    ];
+    for (const [yaml, message] of cases) {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'process-compose.yaml'), yaml);
+      const result = await landDone(['init'], dir);
+      expect([result.code, result.stderr]).toEqual([2, `land: process-compose.yaml: ${message}\n`]);
+      expect(result.stdout + result.stderr).not.toContain('sekret');
+      expect(readdirSync(dir)).toEqual(['process-compose.yaml']);
+    }
+  });
+
   it('writes only a config that loads: a draft that does not is not written, nor over an existing one with --force', async () => {
     const dir = tempDir();
-    // A variable name with a NUL, which process-compose's import passes on and land's schema refuses.
-    writeFileSync(join(dir, 'process-compose.yaml'), 'processes:\n  web:\n    command: "sleep 1"\n    environment:\n      - "A\\0B=x"\n');
+    // A probe's host that makes no URL, which process-compose's import passes on and land's schema refuses.
+    writeFileSync(join(dir, 'process-compose.yaml'), 'processes:\n  web:\n    command: "sleep 1"\n    readiness_probe:\n      http_get:\n        host: "a b"\n        port: 80\n');
     writeFileSync(join(dir, 'land.config.ts'), '// mine\n');
     for (const args of [['init', '--force'], ['init', '--force']]) {
       const result = await landDone(args, dir);
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe('land: land.config.ts as drafted does not load, so nothing was written: land.config.ts: tiers.web.env["A\\u0000B"]: expected a variable name: not empty, without "=" or a NUL byte, got a name with a NUL byte\n');
+      expect(result.stderr).toBe('land: land.config.ts as drafted does not load, so nothing was written: land.config.ts: tiers.web.ready.http: expected an http(s) URL, got "http://a b:80/"\n');
       expect(readFileSync(join(dir, 'land.config.ts'), 'utf8')).toBe('// mine\n');
       expect(readdirSync(dir).sort()).toEqual(['.land', 'land.config.ts', 'process-compose.yaml']);
       expect(readdirSync(join(dir, '.land', 'cache', 'config')).filter((name) => name.endsWith('.json'))).toEqual([]);

@@ -4,7 +4,7 @@
  * is said (the plain output's line, the snapshot's error) until a later save applies; a burst of saves is one apply;
  * saves during an apply are applied once after it, with the latest content.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -114,7 +114,9 @@ describe('land up --watch-config', () => {
     const dir = makeProject({ config: { tiers: {} }, files: { 'land.config.ts': `export default { tiers: { a: ${tier('a')} } };\n` } });
     const run = await upWatching(dir, ['a'], ['-c', 'land.config.ts']);
 
-    // A save that imports a file not written yet: refused (its compile fails, so the import is not known yet).
+    // A save that imports a file that does not compile: refused, and the import is not known (no compile named it),
+    // so mending that file alone applies nothing (a missing file is awaited: see the next test).
+    writeFileSync(join(dir, 'more.ts'), 'export const more = {{;\n');
     writeFileSync(join(dir, 'land.config.ts'), `import { more } from './more.ts';\nexport default { tiers: { a: ${tier('a')}, ...more } };\n`);
     await run.waitFor(/^mountain +\| config: land\.config\.ts saved; not applied, nothing changed: /m);
     writeFileSync(join(dir, 'more.ts'), `export const more = { b: ${tier('b')} };\n`);
@@ -127,6 +129,35 @@ describe('land up --watch-config', () => {
     expect(applied.files).toEqual(['land.config.ts', 'more.ts', join('profiles', 'debug.env')]);
     writeFileSync(join(dir, 'more.ts'), `export const more = { b: ${tier('b')}, c: ${tier('c')} };\n`);
     await run.waitFor(/^mountain +\| config: more\.ts saved; applied: added c$/m);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
+  it('a refused save that imports a file not written yet is applied once that file (and its folder) appears', async () => {
+    const tier = (name: string) => `{ command: ${JSON.stringify(child('--say', `${name} up`))}, ready: { log: '${name} up' } }`;
+    const dir = makeProject({ config: { tiers: {} }, files: { 'land.config.ts': `export default { tiers: { a: ${tier('a')} } };\n` } });
+    const run = await upWatching(dir, ['a'], ['-c', 'land.config.ts']);
+    const refused = /^mountain +\| config: land\.config\.ts saved; not applied, nothing changed: .*Cannot find module '\.\/lib\/more'/gm;
+
+    // Its folder is not there either, and the import names no extension.
+    writeFileSync(join(dir, 'land.config.ts'), `import { more } from './lib/more';\nexport default { tiers: { a: ${tier('a')}, ...more } };\n`);
+    await run.waitFor(refused);
+    // The same save again is answered again: a save is never passed over.
+    writeFileSync(join(dir, 'land.config.ts'), `import { more } from './lib/more';\nexport default { tiers: { a: ${tier('a')}, ...more } };\n`);
+    await waitUntil(() => (run.stdout.match(refused) ?? []).length === 2, 20_000, 'the second refusal');
+    // The folder appears: tried again, refused for the same reason, said no more (the refusal stands).
+    mkdirSync(join(dir, 'lib'));
+    // Time for that retry before the file comes (were they one burst, the file would be applied all the same).
+    await sleep(1500);
+    writeFileSync(join(dir, 'lib', 'more.ts'), `export const more = { b: ${tier('b')} };\n`);
+    await run.waitFor(/^mountain +\| config: lib\/more\.ts saved; applied: added b$/m);
+    await waitForTier(dir, 'b', (t) => t.state === 'ready', 'ready');
+    expect(run.stdout.match(refused)).toHaveLength(2);
+    const applied = configWatch(await status(dir));
+    expect(applied.error).toBeUndefined();
+    // What the config now reads is watched: a save of lib/more.ts applies.
+    expect(applied.files).toEqual(['land.config.ts', join('lib', 'more.ts'), join('profiles', 'debug.env')]);
+    writeFileSync(join(dir, 'lib', 'more.ts'), `export const more = { b: ${tier('b')}, c: ${tier('c')} };\n`);
+    await run.waitFor(/^mountain +\| config: lib\/more\.ts saved; applied: added c$/m);
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { guardianStarted, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
+import { guardianOf, guardianStarted, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { downLeftovers, landOf, type Leftover } from './sink-support.js';
 
@@ -44,6 +44,15 @@ function reapersOf(bootId: string): number[] {
 /** Within a bounded wait, nothing of the boot is left: no marked process, no guardian, no reaper. */
 async function nothingLeft(bootId: string, guardian: number): Promise<void> {
   await waitUntil(() => markedProcesses(bootId).length === 0 && !isAlive(guardian) && reapersOf(bootId).length === 0, 20_000, 'the boot to be reaped');
+}
+
+/** The guardian of a land that may exit soon: polled until seen or until land has exited. */
+async function guardianWhileRunning(run: LandRun): Promise<number | undefined> {
+  for (;;) {
+    const guardian = guardianOf(run.proc.pid!);
+    if (guardian !== undefined || run.proc.exitCode !== null || run.proc.signalCode !== null) return guardian;
+    await new Promise((done) => setTimeout(done, 5));
+  }
 }
 
 function started(args: string[], dir: string): LandRun {
@@ -88,6 +97,55 @@ describe('a land killed with SIGKILL', () => {
     const status = await landDone(['status'], dir);
     expect(status.code).toBe(3);
     expect(status.stderr).toBe(`land: no stack is running in ${dir}: start one with \`land up\`\n`);
+  }, 60_000);
+});
+
+describe('a land killed with SIGKILL before its guardian used to start', () => {
+  it('inside the first wave: a tier kills land as it starts; the guardian, started before it, reaps the rest', async () => {
+    // The first tier SIGKILLs land (its parent) first thing, while land spawns the rest of the wave: the guardian
+    // started after the wave (as in the sixteenth wave) was not there yet, and the tiers ran on under pid 1.
+    const sleepers = Object.fromEntries(Array.from({ length: 12 }, (_, n) => [`s${n}`, { command: ['sleep', String(330 + n)] }]));
+    const dir = makeProject({ config: { tiers: { killer: { command: ['sh', '-c', 'kill -9 $PPID; sleep 317'] }, ...sleepers } } });
+    const run = started(['up', '--no-tui'], dir);
+    const landPid = run.proc.pid!;
+    expect((await run.exited).signal).toBe('SIGKILL');
+    // Said before the first spawn.
+    const bootId = run.bootId;
+    await waitUntil(() => markedProcesses(bootId).length === 0 && guardianOf(landPid) === undefined && reapersOf(bootId).length === 0, 20_000, 'the boot to be reaped');
+  }, 60_000);
+
+  it('a land whose config does not load: its guardian goes without reaping, before land exits', async () => {
+    const dir = makeProject({ config: { tiers: { a: { command: ['sleep', '318'], restart: 'sometimes' } } } });
+    const run = started(['up', '--no-tui'], dir);
+    // Seen, if it can be, while land reads the config; seen or not, none may be left at land's exit.
+    const guardian = await guardianWhileRunning(run);
+    expect((await run.exited).code).toBe(2);
+    expect(guardianOf(run.proc.pid!)).toBeUndefined();
+    if (guardian !== undefined) expect(isAlive(guardian)).toBe(false);
+  }, 60_000);
+});
+
+describe('a land run killed with SIGKILL', () => {
+  it('its guardian reaps the command and its children; a land run that ends by itself takes its guardian along', async () => {
+    const dir = makeProject({ config: { tiers: { a: { command: ['sleep', '319'] } } } });
+    const run = started(['run', '--', 'sh', '-c', 'sleep 320 & echo "run up $LAND_BOOT_ID"; trap "" TERM; wait'], dir);
+    const bootId = (await run.waitFor(/run up (\S+)/))[1]!;
+    const guardian = await guardianStarted(run.proc.pid!);
+    // The command's sh and its sleep.
+    await waitUntil(() => markedProcesses(bootId).length === 2, 10_000, 'the command and its child');
+    run.signal('SIGKILL');
+    await run.exited;
+    await nothingLeft(bootId, guardian);
+
+    for (const command of [['true'], ['sh', '-c', 'kill -TERM $$']]) {
+      const done = started(['run', '--', ...command], dir);
+      const own = await guardianWhileRunning(done);
+      const exit = await done.exited;
+      expect(exit.code ?? exit.signal).toBe(command[0] === 'true' ? 0 : 'SIGTERM');
+      // Dismissed before land's exit (even one by the command's signal), and reaped by land: no reaper started.
+      if (own !== undefined) expect(isAlive(own)).toBe(false);
+      expect(guardianOf(done.proc.pid!)).toBeUndefined();
+    }
   }, 60_000);
 });
 

@@ -168,7 +168,7 @@ export function markedProcesses(bootId: string): number[] {
 
 /**
  * The guardian of the land with this pid (src/cli/guardian.ts): its child `sh` whose `$0` is land-guardian, while
- * it waits; undefined before the first spawn's wave has started it, and once it is gone.
+ * it waits; undefined before land has claimed its folder (up.ts) and once it is gone.
  */
 export function guardianOf(landPid: number): number | undefined {
   for (const name of readdirSync('/proc')) {
