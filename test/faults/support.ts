@@ -107,8 +107,8 @@ export function hangUpMidStream(options: RequestOptions): Promise<number | undef
 export const NOBODY = 65534;
 
 /** The real CLI run as the user nobody (setpriv), in a project nobody owns. */
-export const asNobody = (args: string[], cwd: string) =>
-  new LandRun(args, { cwd, env: { HOME: cwd }, launcher: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] });
+export const asNobody = (args: string[], cwd: string, env: Record<string, string> = {}) =>
+  new LandRun(args, { cwd, env: { HOME: cwd, ...env }, launcher: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] });
 
 /** A command that must end: fails the test (instead of hanging it) after `ms`. */
 export async function endsWithin<T>(what: string, promise: Promise<T>, ms = 20_000): Promise<T> {
