@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { socketPath } from '../../src/control/paths.js';
 import type { StackSnapshot } from '../../src/supervisor/types.js';
 import { land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
@@ -15,10 +15,12 @@ import { cleanUp, http } from '../control/helpers.js';
 import { E2E_TIMEOUT, freePortRange } from './helpers.js';
 
 const runs: LandRun[] = [];
-afterEach(async () => {
+// The two tests run side by side (each its own stack): one clean-up after both, which an afterEach would do to the
+// other's stack. After-hooks run in reverse: the stacks stop, then the projects go.
+afterAll(removeProjects);
+afterAll(async () => {
   await cleanUp(runs);
 });
-afterAll(removeProjects);
 
 // Its stop takes a second (the trap sleeps), so commands arrive while replicas are being stopped and removed.
 const SLOW_STOP = 'trap "sleep 1; exit 0" TERM; echo up $LAND_REPLICA; while true; do sleep 0.2; done';
@@ -99,7 +101,9 @@ function pathOf(command: string): string {
   return command.startsWith('scale') ? `/tiers/w/${command}` : `/tiers/${command}`;
 }
 
-describe('commands racing on one replicated tier', () => {
+// Side by side: each test has its own stack (its own boot's processes are the ones counted); the rounds within the
+// first stay one after the other.
+describe.concurrent('commands racing on one replicated tier', () => {
   it('leaves no untracked process and numbers the replicas 1..N, whatever the interleaving', async () => {
     const { dir, run } = await slowStack();
     const answers: Array<{ command: string; status: number; body: string }> = [];

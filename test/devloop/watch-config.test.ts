@@ -7,17 +7,19 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { child, envReports, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
-import { cleanUp, status, tierOf, waitForTier } from '../control/helpers.js';
+import { cleanUp, socketSnapshot, status, tierOf, waitForTier } from '../control/helpers.js';
 import type { StackSnapshot } from '../../src/supervisor/types.js';
 import { E2E_TIMEOUT } from './helpers.js';
 
 const runs: LandRun[] = [];
-afterEach(async () => {
+// The tests run side by side (each its own project and stack): one clean-up after all of them, which an afterEach
+// would do to the others' stacks. After-hooks run in reverse: the stacks stop, then the projects go.
+afterAll(removeProjects);
+afterAll(async () => {
   await cleanUp(runs);
 });
-afterAll(removeProjects);
 
 const CONFIG = 'land.config.mjs';
 const text = (config: Record<string, unknown>) => `export default ${JSON.stringify(config, null, 2)};\n`;
@@ -41,14 +43,15 @@ async function upWatching(dir: string, names: string[], args: string[] = []): Pr
   runs.push(run);
   for (const name of names) await waitForTier(dir, name, (tier) => tier.state === 'ready', 'ready');
   for (;;) {
-    const watch = (await status(dir)).configWatch;
+    const watch = (await socketSnapshot(dir))?.configWatch;
     if (watch?.watching) break;
     await sleep(50);
   }
   return run;
 }
 
-describe('land up --watch-config', () => {
+// Side by side: each test has its own project, stack and files; most of their time is waiting on land's applies.
+describe.concurrent('land up --watch-config', () => {
   it('applies a save written in place and one renamed over, each said in one line', async () => {
     const reports = join(makeProject({ config: { tiers: {} } }), 'reports');
     const api = (greeting: string) => ({ command: child('--report-env', reports, '--say', 'api up'), env: { GREETING: greeting }, ready: { log: 'api up' } });
@@ -220,11 +223,11 @@ describe('land up --watch-config', () => {
     const started = await landDone(['up', '-d', '--watch-config'], dir);
     expect(started.code, started.stderr).toBe(0);
     try {
-      for (let watching = false; !watching; await sleep(50)) watching = (await status(dir)).configWatch?.watching === true;
+      for (let watching = false; !watching; await sleep(50)) watching = (await socketSnapshot(dir))?.configWatch?.watching === true;
       const extra = { command: child('--say', 'extra up'), ready: { log: 'extra up' } };
       saveRenamingOver(dir, { tiers: { ...tiers, extra } });
       // waitForTier fails on a tier not in the snapshot: wait for the save's apply (300 ms of quiet, then apply) first.
-      for (let added = false; !added; await sleep(50)) added = (await status(dir)).tiers.some((tier) => tier.name === 'extra');
+      for (let added = false; !added; await sleep(50)) added = (await socketSnapshot(dir))!.tiers.some((tier) => tier.name === 'extra');
       await waitForTier(dir, 'extra', (tier) => tier.state === 'ready', 'ready');
       expect(configWatch(await status(dir))).toMatchObject({ applied: 1, last: { summary: 'land.config.mjs saved; applied: added extra' } });
     } finally {

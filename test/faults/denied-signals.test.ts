@@ -165,6 +165,9 @@ describe.concurrent('fault: a process of a tier that land may not signal (it bec
       await run.waitFor(/every tier stopped/);
       // land held, stopped, once its socket refuses: land down comes while land is still exiting, whatever the load.
       const held = await holdClosingLand(join(project, '.land', 'run', 'land.sock'), run.proc.pid!);
+      // The follower has kept land closing until it was held: it goes now, so that land's drain ends as soon as land
+      // goes on, not at its 10 s bound (the flush's 2 s against the silent host still holds land's exit).
+      follower.stop();
       const downRun = asNobody(['down'], project);
       runs.push(downRun);
       try {

@@ -5,18 +5,21 @@
  * On land's own ends (a graceful stop, a second Ctrl-C) the guardian goes without reaping.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { guardianOf, guardianStarted, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
+import { writeConfig } from '../devloop/helpers.js';
 import { downLeftovers, landOf, type Leftover } from './sink-support.js';
 
 const runs: LandRun[] = [];
 const leftovers: Leftover[] = [];
-afterEach(async () => {
+// The tests run side by side (each its own project, boot and guardian): one clean-up after all of them, which an
+// afterEach would do to the others' stacks. After-hooks run in reverse: the stacks stop, then the projects go.
+afterAll(removeProjects);
+afterAll(async () => {
   await cleanUp(runs);
   await downLeftovers(leftovers);
 });
-afterAll(removeProjects);
 
 /** The exploratory tester's stack: a TERM-proof tier, a tier with a grandchild, a node ticker. */
 const TIERS = {
@@ -24,6 +27,11 @@ const TIERS = {
   parent: { command: ['sh', '-c', 'sleep 301 & echo parent up; wait'], ready: { log: 'parent up' } },
   ticker: { command: ['node', '-e', 'console.log("ticker up"); setInterval(() => {}, 1000)'], ready: { log: 'ticker up' } },
 };
+/**
+ * The same stack for the graceful ends, whose stop is not what they are about: stubborn is SIGKILLed at 1 s, not at
+ * the default 5 s, for which land down and a Ctrl-C would wait.
+ */
+const QUICK_STOP = { ...TIERS, stubborn: { ...TIERS.stubborn, stop: { timeoutMs: 1000 } } };
 /** stubborn's sh and sleep, parent's sh and sleep, the ticker. */
 const PROCESSES = 5;
 
@@ -62,12 +70,14 @@ function started(args: string[], dir: string): LandRun {
 }
 
 async function upAndReady(dir: string): Promise<{ run: LandRun; guardian: number }> {
+  // TIERS and QUICK_STOP have the same tiers.
   const run = started(['up', '--no-tui'], dir);
   for (const tier of Object.keys(TIERS)) await run.waitFor(new RegExp(`${tier}: starting → ready`));
   return { run, guardian: await guardianStarted(run.proc.pid!) };
 }
 
-describe('a land killed with SIGKILL', () => {
+// Side by side: each test has its own project, boot and guardian, and what it counts is its own boot's.
+describe.concurrent('a land killed with SIGKILL', () => {
   it('in the foreground: its guardian reaps every process of the boot (a TERM-proof tier, a grandchild) and goes', async () => {
     const dir = makeProject({ config: { tiers: TIERS } });
     const { run, guardian } = await upAndReady(dir);
@@ -100,6 +110,55 @@ describe('a land killed with SIGKILL', () => {
   }, 60_000);
 });
 
+describe.concurrent("land's own ends take the guardian with them, without reaping", () => {
+  it('land down of a foreground stack: no guardian left once land has exited', async () => {
+    const dir = makeProject({ config: { tiers: QUICK_STOP } });
+    const { run, guardian } = await upAndReady(dir);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    expect((await run.exited).code).toBe(0);
+    // Dismissed before land's exit, and reaped by land: not even a zombie, never the reaper.
+    expect(isAlive(guardian)).toBe(false);
+    expect(reapersOf(run.bootId)).toEqual([]);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 60_000);
+
+  it('Ctrl-C, and a second Ctrl-C that cuts the shutdown short: no guardian left, no reaper started', async () => {
+    const dir = makeProject({ config: { tiers: QUICK_STOP } });
+    const first = await upAndReady(dir);
+    expect((await first.run.stop('SIGINT')).code).toBe(0);
+    expect(isAlive(first.guardian)).toBe(false);
+    expect(reapersOf(first.run.bootId)).toEqual([]);
+
+    // The default 5 s stop again: the window in which the second Ctrl-C must come.
+    writeConfig(dir, { tiers: TIERS });
+
+    const second = await upAndReady(dir);
+    second.run.signal('SIGINT');
+    // stubborn ignores SIGTERM: the shutdown waits for its timeout, and the second Ctrl-C comes meanwhile.
+    await second.run.waitFor(/stubborn: ready → stopping/);
+    second.run.signal('SIGINT');
+    expect((await second.run.exited).code).toBe(130);
+    // SIGKILLed by land's exit path before land exited: had it read the end of its socket, it would be node by now.
+    expect(isAlive(second.guardian)).toBe(false);
+    expect(reapersOf(second.run.bootId)).toEqual([]);
+    await waitUntil(() => markedProcesses(second.run.bootId).length === 0, 10_000, 'the killed tiers to go');
+  }, 60_000);
+
+  it('land down of a -d stack: its land and its guardian go', async () => {
+    const dir = makeProject({ config: { tiers: QUICK_STOP } });
+    expect((await landDone(['up', '-d'], dir)).code).toBe(0);
+    const land = await landOf(dir);
+    leftovers.push(land);
+    const guardian = await guardianStarted(land.pid);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+    await waitUntil(() => !isAlive(land.pid), 20_000, 'the background land to exit');
+    await waitUntil(() => !isAlive(guardian), 5_000, 'its guardian to go');
+    expect(reapersOf(land.bootId)).toEqual([]);
+    expect(markedProcesses(land.bootId)).toEqual([]);
+  }, 60_000);
+});
+
+// One after the other, after the tests above.
 describe('a land killed with SIGKILL before its guardian used to start', () => {
   it('inside the first wave: a tier kills land as it starts; the guardian, started before it, reaps the rest', async () => {
     // The first tier SIGKILLs land (its parent) first thing, while land spawns the rest of the wave: the guardian
@@ -146,50 +205,5 @@ describe('a land run killed with SIGKILL', () => {
       if (own !== undefined) expect(isAlive(own)).toBe(false);
       expect(guardianOf(done.proc.pid!)).toBeUndefined();
     }
-  }, 60_000);
-});
-
-describe("land's own ends take the guardian with them, without reaping", () => {
-  it('land down of a foreground stack: no guardian left once land has exited', async () => {
-    const dir = makeProject({ config: { tiers: TIERS } });
-    const { run, guardian } = await upAndReady(dir);
-    expect((await landDone(['down'], dir)).code).toBe(0);
-    expect((await run.exited).code).toBe(0);
-    // Dismissed before land's exit, and reaped by land: not even a zombie, never the reaper.
-    expect(isAlive(guardian)).toBe(false);
-    expect(reapersOf(run.bootId)).toEqual([]);
-    expect(markedProcesses(run.bootId)).toEqual([]);
-  }, 60_000);
-
-  it('Ctrl-C, and a second Ctrl-C that cuts the shutdown short: no guardian left, no reaper started', async () => {
-    const dir = makeProject({ config: { tiers: TIERS } });
-    const first = await upAndReady(dir);
-    expect((await first.run.stop('SIGINT')).code).toBe(0);
-    expect(isAlive(first.guardian)).toBe(false);
-    expect(reapersOf(first.run.bootId)).toEqual([]);
-
-    const second = await upAndReady(dir);
-    second.run.signal('SIGINT');
-    // stubborn ignores SIGTERM: the shutdown waits for its timeout, and the second Ctrl-C comes meanwhile.
-    await second.run.waitFor(/stubborn: ready → stopping/);
-    second.run.signal('SIGINT');
-    expect((await second.run.exited).code).toBe(130);
-    // SIGKILLed by land's exit path before land exited: had it read the end of its socket, it would be node by now.
-    expect(isAlive(second.guardian)).toBe(false);
-    expect(reapersOf(second.run.bootId)).toEqual([]);
-    await waitUntil(() => markedProcesses(second.run.bootId).length === 0, 10_000, 'the killed tiers to go');
-  }, 60_000);
-
-  it('land down of a -d stack: its land and its guardian go', async () => {
-    const dir = makeProject({ config: { tiers: TIERS } });
-    expect((await landDone(['up', '-d'], dir)).code).toBe(0);
-    const land = await landOf(dir);
-    leftovers.push(land);
-    const guardian = await guardianStarted(land.pid);
-    expect((await landDone(['down'], dir)).code).toBe(0);
-    await waitUntil(() => !isAlive(land.pid), 20_000, 'the background land to exit');
-    await waitUntil(() => !isAlive(guardian), 5_000, 'its guardian to go');
-    expect(reapersOf(land.bootId)).toEqual([]);
-    expect(markedProcesses(land.bootId)).toEqual([]);
   }, 60_000);
 });

@@ -345,6 +345,9 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       // land held, stopped, once its socket refuses: land status and land down come while land is still exiting,
       // whatever the load. Status says no stack, the stray said; down waits for land's exit.
       const held = await holdClosingLand(join(dir, '.land', 'run', 'land.sock'), run.proc.pid!);
+      // The follower has kept land closing until it was held: it goes now, so that land's drain ends as soon as land
+      // goes on, not at its 10 s bound (the flush's 2 s against the silent host still holds land's exit).
+      follower.stop();
       let status: Awaited<ReturnType<typeof landDone>>;
       const downRun = land(['down'], dir);
       try {
