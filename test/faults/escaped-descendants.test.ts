@@ -6,15 +6,17 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive, LandRun, landDone, makeProject, markedProcesses, removeProjects, ROOT, waitUntil } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { asNobody, endsWithin, NOBODY, sleeper, tierWhen, upUntil } from './support.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
 
 const runs: LandRun[] = [];
-afterEach(() => cleanUp(runs));
+// The tests but the hopper's run side by side (each its own projects and stack): one clean-up after all of them,
+// which an afterEach would do to the others' stacks. After-hooks run in reverse: the stacks stop, then the projects go.
 afterAll(removeProjects);
+afterAll(() => cleanUp(runs));
 
 /** Pids the scripts below wrote into <dir>/pids/<name>, one a line. */
 function pidsIn(dir: string, name: string): number[] {
@@ -63,7 +65,9 @@ const aliveIn = (project: string) => {
   return (pid: number) => isAlive(pid) && cwdOf(pid) === cwd;
 };
 
-describe('fault: a descendant that leaves the tier (setsid, double fork, env -i) and keeps its pipes', () => {
+// Side by side (vitest runs consecutive concurrent suites together): each test has its own projects, stack and pid
+// files, and mostly waits on its stops and probes.
+describe.concurrent('fault: a descendant that leaves the tier (setsid, double fork, env -i) and keeps its pipes', () => {
   it('the leader exits: its exit is seen at once, the descendant is found by the pipes it holds and killed, the tier fails under policy never', async () => {
     const dir = makeProject({ config: { tiers: {} }, files: SCRIPTS });
     const config = {
@@ -120,7 +124,7 @@ describe('fault: a descendant that leaves the tier (setsid, double fork, env -i)
   });
 });
 
-describe('fault: an exec probe that hangs', () => {
+describe.concurrent('fault: an exec probe that hangs', () => {
   it('a readiness probe past its timeout is killed with its whole tree (a child in its group and one in a new session); the tier fails with the reason', async () => {
     const dir = makeProject({ config: { tiers: {} }, files: SCRIPTS });
     const project = makeProject({
@@ -171,16 +175,6 @@ describe('fault: an exec probe that hangs', () => {
     expect(pidsIn(dir, 'ready').filter(aliveIn(project))).toEqual([]);
     expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
   });
-
-  it('what a probe left running is gone when `land up` exits, even a process that keeps changing its pid', async () => {
-    const dir = makeProject({ config: { tiers: {} }, files: SCRIPTS });
-    const liveness = { exec: ['sh', join(dir, 'bin/hopper-probe.sh'), dir], intervalMs: 100, failureThreshold: 100 };
-    const project = makeProject({ config: { tiers: { hopping: { ...sleeper('hopping'), liveness } } } });
-    const run = await up(project, /hopping: starting → ready/);
-    await waitUntil(() => pidsIn(dir, 'hopper').length >= 10, 10_000, 'the hopper running');
-    expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
-    expect(pidsIn(dir, 'hopper').filter(aliveIn(project))).toEqual([]);
-  });
 });
 
 /** A root process that takes a copy of `pid`'s stdout (pidfd_getfd) and sleeps holding it: land, run as nobody, cannot see it. */
@@ -195,9 +189,9 @@ function holdStdoutOf(pid: number) {
   return spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-describe('fault: a process land cannot see holds a tier\'s output', () => {
+describe.concurrent('fault: a process land cannot see holds a tier\'s output', () => {
   let restoreModes = () => {};
-  afterEach(() => restoreModes());
+  afterAll(() => restoreModes());
 
   it('land (as nobody) stops the tier anyway within stop.timeoutMs + the grace, stops reading the pipes and says so', async () => {
     const project = makeProject({ config: { tiers: { held: { ...sleeper('held'), stop: { timeoutMs: 1000 } }, neighbour: sleeper('neighbour') } } });
@@ -222,5 +216,18 @@ describe('fault: a process land cannot see holds a tier\'s output', () => {
     } finally {
       holder.kill('SIGKILL');
     }
+  });
+});
+
+// Alone, after the others: the hopper slips through land's scans of /proc when they are slow (a loaded machine).
+describe('fault: an exec probe that hangs, alone', () => {
+  it('what a probe left running is gone when `land up` exits, even a process that keeps changing its pid', async () => {
+    const dir = makeProject({ config: { tiers: {} }, files: SCRIPTS });
+    const liveness = { exec: ['sh', join(dir, 'bin/hopper-probe.sh'), dir], intervalMs: 100, failureThreshold: 100 };
+    const project = makeProject({ config: { tiers: { hopping: { ...sleeper('hopping'), liveness } } } });
+    const run = await up(project, /hopping: starting → ready/);
+    await waitUntil(() => pidsIn(dir, 'hopper').length >= 10, 10_000, 'the hopper running');
+    expect(await endsWithin('land up after SIGINT', run.stop())).toMatchObject({ code: 0 });
+    expect(pidsIn(dir, 'hopper').filter(aliveIn(project))).toEqual([]);
   });
 });

@@ -8,14 +8,16 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LAND_BIN, isAlive, makeProject, markedProcesses, removeProjects, waitUntil } from '../helpers/land.js';
 import { tierWhen } from './support.js';
 import { READY, downLeftovers, landOf, readText, sinkChild, stoppedGracefully, type Leftover } from './sink-support.js';
 
 const leftovers: Leftover[] = [];
-afterEach(() => downLeftovers(leftovers));
+// The tests run side by side (each its own project and land): one clean-up after all of them, which an afterEach
+// would do to the others' lands. After-hooks run in reverse: the lands go, then the projects.
 afterAll(removeProjects);
+afterAll(() => downLeftovers(leftovers));
 
 /** Two tiers that record a graceful stop, and a package.json whose `up` script runs land as npm users do. */
 function project(): string {
@@ -55,7 +57,16 @@ const ways: Array<[string, (dir: string) => { kill(): void }]> = [
   ],
 ];
 
-describe("fault: land's parent goes away without passing a signal on", () => {
+// Each parent lives until land runs (its pid file) and a moment more, so that land sees it go.
+const thenLeave = 'until [ -f .land/run/land.pid ]; do sleep 0.1; done; sleep 1';
+const detachings = [
+  { how: 'nohup', script: `nohup node ${LAND_BIN} up --no-tui > out.txt 2>&1 & ${thenLeave}`, why: /started through nohup/, hangup: true },
+  { how: 'disown', script: `set -m; node ${LAND_BIN} up --no-tui > out.txt 2>&1 & disown; ${thenLeave}`, why: /leads its own process group/, hangup: false },
+  { how: '--detached', script: `node ${LAND_BIN} up --no-tui --detached > out.txt 2>&1 & ${thenLeave}`, why: /started with --detached/, hangup: true },
+];
+
+// Side by side: each test has its own project and land, and mostly waits on land (its parent's going, its stops).
+describe.concurrent("fault: land's parent goes away without passing a signal on", () => {
   it.each(ways)('%s: land stops every tier with its signal and exits, nothing left', async (_how, start) => {
     const dir = project();
     const parent = start(dir);
@@ -72,33 +83,26 @@ describe("fault: land's parent goes away without passing a signal on", () => {
     expect(out).toMatch(/every tier stopped/);
   });
 
-  it('deliberately detached (nohup, `&` then disown, --detached): the stack keeps running after the parent has gone, nohup and --detached ignore SIGHUP, `land down` stops it', async () => {
-    // Each parent lives until land runs (its pid file) and a moment more, so that land sees it go.
-    const thenLeave = 'until [ -f .land/run/land.pid ]; do sleep 0.1; done; sleep 1';
-    const detachings = [
-      { how: 'nohup', script: `nohup node ${LAND_BIN} up --no-tui > out.txt 2>&1 & ${thenLeave}`, why: /started through nohup/, hangup: true },
-      { how: 'disown', script: `set -m; node ${LAND_BIN} up --no-tui > out.txt 2>&1 & disown; ${thenLeave}`, why: /leads its own process group/, hangup: false },
-      { how: '--detached', script: `node ${LAND_BIN} up --no-tui --detached > out.txt 2>&1 & ${thenLeave}`, why: /started with --detached/, hangup: true },
-    ];
-    for (const { how, script, why, hangup } of detachings) {
-      const dir = project();
-      spawn('bash', ['-c', script], { cwd: dir, stdio: 'ignore' });
-      const live = await landOf(dir);
-      leftovers.push(live);
-      await bothReady(dir);
-      await waitUntil(() => /parent process \d+ went away; the stack keeps running/.test(readText(join(dir, 'out.txt'))), 20_000, `${how}: land to see its parent go`);
-      expect(readText(join(dir, 'out.txt')), how).toMatch(why);
-      if (hangup) {
-        process.kill(live.pid, 'SIGHUP');
-        await waitUntil(() => /SIGHUP ignored: this land is detached/.test(readText(join(dir, 'out.txt'))), 10_000, `${how}: SIGHUP ignored`);
-      }
-      await sleep(600);
-      expect(isAlive(live.pid), how).toBe(true);
-      expect((await tierWhen(dir, 'ticker', (tier) => tier.state === 'ready', 'ready')).state).toBe('ready');
-      expect(stoppedGracefully(dir), how).toEqual([]);
-      await downLeftovers(leftovers);
-      expect(stoppedGracefully(dir), how).toEqual(['quiet', 'ticker']);
-      expect(markedProcesses(live.bootId), how).toEqual([]);
+  // One test per way (it was one test that went through the three in turn).
+  it.each(detachings)('deliberately detached ($how): the stack keeps running after the parent has gone, nohup and --detached ignore SIGHUP, `land down` stops it', async ({ how, script, why, hangup }) => {
+    const dir = project();
+    spawn('bash', ['-c', script], { cwd: dir, stdio: 'ignore' });
+    const live = await landOf(dir);
+    leftovers.push(live);
+    await bothReady(dir);
+    await waitUntil(() => /parent process \d+ went away; the stack keeps running/.test(readText(join(dir, 'out.txt'))), 20_000, `${how}: land to see its parent go`);
+    expect(readText(join(dir, 'out.txt')), how).toMatch(why);
+    if (hangup) {
+      process.kill(live.pid, 'SIGHUP');
+      await waitUntil(() => /SIGHUP ignored: this land is detached/.test(readText(join(dir, 'out.txt'))), 10_000, `${how}: SIGHUP ignored`);
     }
+    await sleep(600);
+    expect(isAlive(live.pid), how).toBe(true);
+    expect((await tierWhen(dir, 'ticker', (tier) => tier.state === 'ready', 'ready')).state).toBe('ready');
+    expect(stoppedGracefully(dir), how).toEqual([]);
+    // land down of this land only (the others' run beside it).
+    await downLeftovers(leftovers.splice(leftovers.indexOf(live), 1));
+    expect(stoppedGracefully(dir), how).toEqual(['quiet', 'ticker']);
+    expect(markedProcesses(live.bootId), how).toEqual([]);
   }, 120_000);
 });
