@@ -47,7 +47,9 @@ async function bootStubborn() {
   return { run, pids };
 }
 
-describe('shutdown leaves nothing behind', () => {
+// Side by side (vitest runs consecutive concurrent suites together): each test has its own project, stack and pid
+// files, and what it counts is its own; each stops its own land.
+describe.concurrent('shutdown leaves nothing behind', () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`on ${signal}: reverse order, SIGKILL after the timeout, no survivor, exit 0`, async () => {
       const { run, pids } = await bootStubborn();
@@ -109,7 +111,7 @@ describe('shutdown leaves nothing behind', () => {
   });
 });
 
-describe('land failing takes its children with it', () => {
+describe.concurrent('land failing takes its children with it', () => {
   it('an uncaught exception in land kills every tree and exits 1', async () => {
     const { project, pids } = stubbornStack();
     const { appendFileSync } = await import('node:fs');
