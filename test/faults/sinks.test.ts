@@ -4,10 +4,11 @@
  * never SIGKILLs a child that was not given its stop signal: a pipe or a disk that fails stops only the printing (the
  * stack runs on), a terminal that goes away is a hangup (the stack stops gracefully, exit 0).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LAND_BIN, isAlive, land, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { snapshot, tierWhen } from './support.js';
@@ -15,11 +16,16 @@ import { READY, downLeftovers, landOf, readText, sinkChild, stoppedGracefully, t
 
 const runs: LandRun[] = [];
 const leftovers: Leftover[] = [];
-afterEach(async () => {
+// The tests run side by side (each its own project, land and tmux server): one clean-up after all of them, which an
+// afterEach would do to the others' lands. After-hooks run in reverse: the lands go, then the projects.
+afterAll(removeProjects);
+afterAll(async () => {
   await cleanUp(runs);
   await downLeftovers(leftovers);
 });
-afterAll(removeProjects);
+
+/** `land down` in `dir`, without holding this process (the tests beside it go on meanwhile); throws unless exit 0. */
+const landDown = (dir: string) => promisify(execFile)(process.execPath, [LAND_BIN, 'down'], { cwd: dir });
 
 /** Two tiers that record a graceful stop: one prints a line every `tickMs`, one is quiet. */
 function project(tickArgs: Array<string | number> = ['--tick', 50]): string {
@@ -49,7 +55,8 @@ function fileSize(path: string): number {
   }
 }
 
-describe('fault: an output of land fails', () => {
+// Side by side: each test has its own project, land and terminal, and mostly waits on land.
+describe.concurrent('fault: an output of land fails', () => {
   it('stdout closed by its reader (`land up --no-tui | head -3`): land says so on stderr, keeps supervising and logging, and `land down` stops every tier with its signal, exit 0', async () => {
     const dir = project();
     const shell = spawn('sh', ['-c', `(node ${LAND_BIN} up --no-tui 2>err.txt; echo $? > code.txt) | head -3 > head.txt`], {
@@ -70,7 +77,7 @@ describe('fault: an output of land fails', () => {
     await waitUntil(() => fileSize(log) > before + 100, 10_000, 'the ticker log to grow');
     expect(stoppedGracefully(dir)).toEqual([]);
 
-    execFileSync(process.execPath, [LAND_BIN, 'down'], { cwd: dir, stdio: 'ignore' });
+    await landDown(dir);
     await shellDone;
     expect(readText(join(dir, 'code.txt')).trim()).toBe('0');
     expect(stoppedGracefully(dir)).toEqual(['quiet', 'ticker']);
@@ -162,7 +169,7 @@ describe('fault: an output of land fails', () => {
     await bothReady(dir);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(isAlive(live.pid)).toBe(true);
-    execFileSync(process.execPath, [LAND_BIN, 'down'], { cwd: dir, stdio: 'ignore' });
+    await landDown(dir);
     await shellDone;
     expect(readText(join(dir, 'code.txt')).trim()).toBe('0');
     expect(stoppedGracefully(dir)).toEqual(['quiet', 'ticker']);

@@ -5,15 +5,17 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../src/control/protocol.js';
 import { landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp, http, tierOf } from '../control/helpers.js';
 import { faultChild, sleeper, snapshot, tierWhen, upUntil } from './support.js';
 
 const runs: LandRun[] = [];
-afterEach(() => cleanUp(runs));
+// The tests run side by side (each its own project and stack): one clean-up after all of them, which an afterEach
+// would do to the others' stacks. After-hooks run in reverse: the stacks stop, then the projects go.
 afterAll(removeProjects);
+afterAll(() => cleanUp(runs));
 
 const up = (dir: string, pattern: RegExp) => upUntil(runs, dir, pattern);
 
@@ -34,7 +36,9 @@ const command = (dir: string, tier: string, action: string) =>
 // Takes a moment to stop (a graceful stop in flight is when a second command used to slip in).
 const slowStopper = { command: ['sh', '-c', 'trap "sleep 0.3; exit 0" TERM; echo target up; while :; do sleep 0.1; done'], ready: { log: 'target up' } };
 
-describe('fault: concurrent control commands on one tier', () => {
+// Side by side (vitest runs consecutive concurrent suites together): each test has its own project and stack, and
+// what it counts is its own boot's.
+describe.concurrent('fault: concurrent control commands on one tier', () => {
   it('twenty concurrent restarts: each answered, run one after another (those that wait together share one), exactly one life left and no untracked copy', async () => {
     const dir = makeProject({ config: { tiers: { target: slowStopper, neighbour: sleeper('neighbour') } } });
     const run = await up(dir, /target: starting → ready/);
@@ -79,7 +83,7 @@ describe('fault: concurrent control commands on one tier', () => {
   });
 });
 
-describe('fault: a failed tier restarted by hand', () => {
+describe.concurrent('fault: a failed tier restarted by hand', () => {
   it('`land restart` of a tier that spent its restart budget gives it a fresh one: it is restarted under its policy again before it fails', async () => {
     const counts = join(makeProject({ config: { tiers: {} } }), 'count');
     const dir = makeProject({
@@ -105,7 +109,7 @@ describe('fault: a failed tier restarted by hand', () => {
   });
 });
 
-describe('fault: a tier run alone with `land spawn` and no stack running', () => {
+describe.concurrent('fault: a tier run alone with `land spawn` and no stack running', () => {
   it('a one-shot tier ends the command with its exit code: 0 when it completes, its own code when it fails, with the reason', async () => {
     const dir = makeProject({
       config: {
