@@ -5,16 +5,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CHILD, envReports, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp, http, status, tierOf, waitForTier } from '../control/helpers.js';
 import { E2E_TIMEOUT, freePortRange } from './helpers.js';
 
 const runs: LandRun[] = [];
-afterEach(async () => {
+// The tests run side by side: one clean-up after all of them, which an afterEach would do to the others' stacks.
+// After-hooks run in reverse: the stacks stop, then the projects go.
+afterAll(removeProjects);
+afterAll(async () => {
   await cleanUp(runs);
 });
-afterAll(removeProjects);
 
 async function replicaStack() {
   const base = await freePortRange(4);
@@ -36,7 +38,8 @@ async function replicaStack() {
   return { dir, reports, base, run };
 }
 
-describe('replicas', () => {
+// Side by side (vitest runs consecutive concurrent suites together): each test has its own project and stack.
+describe.concurrent('replicas', () => {
   it('runs N instances with their own replica number, port, span and log; a dependent waits for all of them', async () => {
     const { dir, reports, base, run } = await replicaStack();
     const snapshot = await status(dir);

@@ -4,14 +4,16 @@
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CHILD, child, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf } from '../control/helpers.js';
 import { faultChild, sleeper, snapshot, tierWhen } from './support.js';
 
 const runs: LandRun[] = [];
-afterEach(() => cleanUp(runs));
+// The tests run side by side: one clean-up after all of them, which an afterEach would do to the others' stacks.
+// After-hooks run in reverse: the stacks stop, then the projects go.
 afterAll(removeProjects);
+afterAll(() => cleanUp(runs));
 
 async function up(dir: string, readyPattern: RegExp): Promise<LandRun> {
   const run = land(['up', '--no-tui'], dir);
@@ -22,7 +24,8 @@ async function up(dir: string, readyPattern: RegExp): Promise<LandRun> {
 
 const neighbour = sleeper('neighbour');
 
-describe('fault: output that ends badly', () => {
+// Side by side (vitest runs consecutive concurrent suites together): each test has its own project and stack.
+describe.concurrent('fault: output that ends badly', () => {
   it('a 1 MB line with no newline, then exit: logged byte for byte and printed whole', async () => {
     const bytes = 1024 * 1024;
     const dir = makeProject({
@@ -60,7 +63,7 @@ describe('fault: output that ends badly', () => {
   });
 });
 
-describe('fault: a child that exits before land has finished spawning it', () => {
+describe.concurrent('fault: a child that exits before land has finished spawning it', () => {
   it('exit 0 at once is a completed one-shot, exit 7 at once a crash that fails under policy never; neighbours untouched', async () => {
     const dir = makeProject({
       config: {
@@ -87,7 +90,7 @@ describe('fault: a child that exits before land has finished spawning it', () =>
   });
 });
 
-describe('fault: the command or cwd disappears after the first start', () => {
+describe.concurrent('fault: the command or cwd disappears after the first start', () => {
   it('a command removed at runtime: the restart fails to spawn, the tier goes failed with a spawn-failed reason, the rest keep running', async () => {
     const dir = makeProject({
       config: {

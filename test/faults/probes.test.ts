@@ -2,18 +2,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CHILD, child, freePort, isAlive, land, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf } from '../control/helpers.js';
 import { RECORD_PROFILE, recordedEvents, sleeper, snapshot, tierWhen } from './support.js';
 
 const runs: LandRun[] = [];
 const closers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
+// The tests run side by side: one clean-up after all of them, which an afterEach would do to the others' stacks.
+// After-hooks run in reverse: the stacks stop, then the projects go.
+afterAll(removeProjects);
+afterAll(async () => {
   await cleanUp(runs);
   for (const close of closers.splice(0)) await close();
 });
-afterAll(removeProjects);
 
 const neighbour = sleeper('neighbour');
 
@@ -68,7 +70,8 @@ const accepts = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-describe('fault: a readiness probe that hangs', () => {
+// Side by side (vitest runs consecutive concurrent suites together): each test has its own project and stack.
+describe.concurrent('fault: a readiness probe that hangs', () => {
   it('an HTTP server that accepts and never answers: the probe times out, the tier is killed and fails with the reason, one error event, neighbours ready', async () => {
     const hang = await hangingServer();
     const dir = makeProject({
@@ -99,7 +102,7 @@ describe('fault: a readiness probe that hangs', () => {
   });
 });
 
-describe('fault: a liveness probe that passes, then fails', () => {
+describe.concurrent('fault: a liveness probe that passes, then fails', () => {
   it('the tier is restarted under its policy once the threshold is reached, and stays up once healthy again', async () => {
     const health = await switchableServer();
     const dir = makeProject({
@@ -144,7 +147,7 @@ describe('fault: a liveness probe that passes, then fails', () => {
   });
 });
 
-describe('fault: a port already taken by another process', () => {
+describe.concurrent('fault: a port already taken by another process', () => {
   it('the tier cannot listen: it crashes, spends its budget and fails with the reason; the holder is untouched, neighbours ready', async () => {
     const port = await freePort();
     const holder: ChildProcess = spawn(process.execPath, [CHILD, '--tcp', String(port)], { stdio: 'ignore' });

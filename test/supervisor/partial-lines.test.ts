@@ -6,14 +6,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { child, land, landDone, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { snapshot } from '../faults/support.js';
 
 const runs: LandRun[] = [];
-afterEach(() => cleanUp(runs));
+// The tests run side by side: one clean-up after all of them, which an afterEach would do to the others' stacks.
+// After-hooks run in reverse: the stacks stop, then the projects go.
 afterAll(removeProjects);
+afterAll(() => cleanUp(runs));
 
 /** The log file is written after the line is printed (its own stream): wait until it has the tier's last line. */
 const fileEndsWith = (path: string, end: string) => waitUntil(() => (read(path) ?? '').endsWith(end), 30_000, `${path} to end with ${JSON.stringify(end)}`);
@@ -27,7 +29,8 @@ const printedBy = (run: LandRun, tier: string) =>
 
 const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
 
-describe('output without a newline', () => {
+// Side by side (vitest runs consecutive concurrent suites together): each test has its own project and stack.
+describe.concurrent('output without a newline', () => {
   it('a prompt left without its newline is in the printed output, land logs (-f), status and a log probe while the child waits; the log file gets each line whole, never another line inside it', async () => {
     const dir = makeProject({
       config: {
