@@ -4,15 +4,17 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { child, envReports, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp, http, parseProm, sampleValue, status, tierOf, waitForTier } from './helpers.js';
 
 const runs: LandRun[] = [];
-afterEach(async () => {
+// The tests run side by side: one clean-up after all of them, which an afterEach would do to the others' stacks.
+// After-hooks run in reverse: the stacks stop, then the projects go.
+afterAll(removeProjects);
+afterAll(async () => {
   await cleanUp(runs);
 });
-afterAll(removeProjects);
 
 function stackProject() {
   const reports = join(makeProject({ config: { tiers: {} } }), 'reports');
@@ -37,7 +39,8 @@ async function startStack(dir: string): Promise<LandRun> {
   return run;
 }
 
-describe('land status / spawn / stop / restart / logs / down against a running stack', () => {
+// Side by side: each test has its own project and stack.
+describe.concurrent('land status / spawn / stop / restart / logs / down against a running stack', () => {
   it('reports the stack, changes it on request, serves its logs and metrics, and brings it down', async () => {
     const { dir, reports } = stackProject();
     const run = await startStack(dir);

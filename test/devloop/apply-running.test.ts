@@ -7,16 +7,18 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { child, LAND_BIN, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf, waitForTier } from '../control/helpers.js';
 import { E2E_TIMEOUT, writeConfig } from './helpers.js';
 
 const runs: LandRun[] = [];
-afterEach(async () => {
+// The tests run side by side: one clean-up after all of them, which an afterEach would do to the others' stacks.
+// After-hooks run in reverse: the stacks stop, then the projects go.
+afterAll(removeProjects);
+afterAll(async () => {
   await cleanUp(runs);
 });
-afterAll(removeProjects);
 
 /** `land attach` with a stdin that stays open (as `sleep 100 | land attach`): only the tier's end can end it. */
 function attachOpen(dir: string, tier: string) {
@@ -39,7 +41,8 @@ async function until(attempt: () => Promise<unknown>, check: () => boolean, what
   }
 }
 
-describe('land apply and what follows a tier', () => {
+// Side by side: each test has its own project and stack.
+describe.concurrent('land apply and what follows a tier', () => {
   it('land logs <tier> -f and land attach end with one line and exit 4 when apply removes the tier', async () => {
     const rep = { command: ['sh', '-c', 'while read l; do echo "rep $l"; done'], stdin: true };
     const other = { command: child('--say', 'other up'), ready: { log: 'other up' } };
