@@ -6,17 +6,19 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive, killLandAndGuardian, land, makeProject, markedProcesses, removeProjects, survivorsIn, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 
 const runs: LandRun[] = [];
 const bystanders: Array<{ kill(): boolean }> = [];
-afterEach(async () => {
+// The tests run side by side: one clean-up after all of them, which an afterEach would do to the others' stacks.
+// After-hooks run in reverse: the bystanders and stacks go, then the projects.
+afterAll(removeProjects);
+afterAll(async () => {
   for (const bystander of bystanders.splice(0)) bystander.kill();
   await cleanUp(runs);
 });
-afterAll(removeProjects);
 
 /** 1 stubborn leader + 2 stubborn grandchildren + the daemonizer + its setsid daemon + a polite tier. */
 const PROCESSES = 6;
@@ -65,7 +67,9 @@ async function bootStubborn(extraConfigSource = '') {
 const pidFile = (dir: string) => join(dir, '.land', 'run', 'land.pid');
 const socketFile = (dir: string) => join(dir, '.land', 'run', 'land.sock');
 
-describe('fault: land stopped by a signal', () => {
+// Side by side (vitest runs consecutive concurrent suites together): each test has its own project, stack and pid
+// files, and counts only its own processes.
+describe.concurrent('fault: land stopped by a signal', () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`${signal}: SIGTERM-proof trees and the setsid daemon all die, exit 0, pid file and socket removed`, async () => {
       const { dir, pids, run } = await bootStubborn();
@@ -82,7 +86,7 @@ describe('fault: land stopped by a signal', () => {
   }
 });
 
-describe('fault: land fails', () => {
+describe.concurrent('fault: land fails', () => {
   it('an uncaught exception inside land: one fatal line, exit 1, every tree and the daemon killed', async () => {
     // The config module runs inside land: a timer that throws there is an uncaught exception of land itself.
     const crashOnCue = [

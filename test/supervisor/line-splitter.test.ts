@@ -186,7 +186,8 @@ async function until(done: () => boolean, what: string, ms = 10_000): Promise<vo
   for (const end = Date.now() + ms; !done(); await sleep(5)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('LineSplitter: a line without its newline', () => {
+// Side by side: each test has its own splitter and timers, and mostly waits out quiet times (a few ms of work each).
+describe.concurrent('LineSplitter: a line without its newline', () => {
   it('is shown as it is once quiet, the rest of it as the next fragments; the file gets the line whole when it ends', async () => {
     const { splitter, blocks, shown, bytes } = quietSplitter(30);
     splitter.push(Buffer.from('done\nPassword: '));
