@@ -33,8 +33,11 @@ afterAll(async () => {
 });
 
 /** The control client run as nobody, to its end. */
-async function client(args: string[], project: string, env: Record<string, string> = {}) {
-  const run = asNobody(args, project, env);
+async function client(args: string[], project: string) {
+  // Their answers wait for stops that give up (and a restart's new start): past the client's 5 s on a busy machine,
+  // beside this file's other tests (exit 5 seen for land restart and land scale). They wait longer, as README says
+  // for a stop past 5 s; a hang still fails at endsWithin's 20 s.
+  const run = asNobody(args, project, { LAND_CONTROL_TIMEOUT_MS: '30000' });
   runs.push(run);
   const exit = await endsWithin(`land ${args.join(' ')}`, run.exited);
   return { code: exit.code, stdout: run.stdout, stderr: run.stderr };
@@ -122,13 +125,10 @@ describe.concurrent('fault: a process of a tier that land may not signal (it bec
     runs.push(run);
     await run.waitFor(/twice: starting → ready/);
 
-    // Both answers wait for the restart's stop (3 s) and the new life's start: longer than the client's 5 s on a busy
-    // machine (exit 5, as seen beside this file's other tests), so the clients wait longer, as README says to.
-    const patient = { LAND_CONTROL_TIMEOUT_MS: '30000' };
-    const restart = client(['restart', 'twice'], project, patient);
+    const restart = client(['restart', 'twice'], project);
     await tierWhen(project, 'twice', (tier) => tier.state === 'stopping', 'stopping');
     // Sent while the restart's stop waits: it runs after the restart, on the new life, which leaves nothing.
-    const stopped = await client(['stop', 'twice'], project, patient);
+    const stopped = await client(['stop', 'twice'], project);
     const restarted = await restart;
     const [left] = namedPids(restarted.stderr, 'twice');
     rootPids.add(left!);
@@ -139,57 +139,6 @@ describe.concurrent('fault: a process of a tier that land may not signal (it bec
     expect(stopped.code).toBe(0);
     run.proc.kill('SIGINT');
     expect((await endsWithin('land up after SIGINT', run.exited)).code).toBe(7);
-  });
-
-  it('land down during a shutdown already under way waits for land to exit and names what it left, exit 7', async () => {
-    const project = rootProject({
-      below: { command: ['sh', '-c', `${becomeRoot.join(' ')} sleep 306 & echo below up; wait`], ready: { log: 'below up' }, stop },
-      f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 30000), restart: { policy: 'never' } },
-    });
-    // A collector and PostHog host that never answer: land's last telemetry flush holds its exit for its bound (2 s)
-    // after the control socket has closed, the window this land down must come in (the drain alone gave it about a
-    // second, which a loaded machine missed: land had exited and land down found no stack).
-    const silent = await silentHost();
-    writeFileSync(join(project, '.env.Land.PostHog'), silentHostEnv(silent.url));
-    const run = asNobody(['up', '--no-tui'], project);
-    runs.push(run);
-    await run.waitFor(/below: starting → ready/);
-    // A follower behind that keeps reading, slowly: land's closing control server waits for it (up to 10 s), its
-    // socket refusing new connections, after the shutdown has ended and before land exits.
-    const follower = await slowFollower(join(project, '.land', 'run', 'land.sock'), '/tiers/f/logs?follow=1&format=text');
-    try {
-      await run.waitFor(/f +\| waiting/);
-      writeFileSync(join(project, 'go'), '');
-      await run.waitFor(/flood done/);
-      run.proc.kill('SIGINT');
-      await run.waitFor(/every tier stopped/);
-      // land held, stopped, once its socket refuses: land down comes while land is still exiting, whatever the load.
-      const held = await holdClosingLand(join(project, '.land', 'run', 'land.sock'), run.proc.pid!);
-      // The follower has kept land closing until it was held: it goes now, so that land's drain ends as soon as land
-      // goes on, not at its 10 s bound (the flush's 2 s against the silent host still holds land's exit).
-      follower.stop();
-      const downRun = asNobody(['down'], project);
-      runs.push(downRun);
-      try {
-        await downRun.waitFor(/is already stopping/);
-      } finally {
-        held.release();
-      }
-      const down = { ...(await endsWithin('land down', downRun.exited)), stdout: downRun.stdout, stderr: downRun.stderr };
-      // It exited 3 (no stack) while land was still there, exiting.
-      expect(down.stderr).toMatch(/^land: boot \S+ is already stopping \(land pid \d+\)…$/m);
-      expect(down.stdout).toMatch(/^land: stack stopped \(boot \S+\)\n$/);
-      // land's own exit is asserted below (run.exited): its pid is gone once land down returns, but this process may
-      // not have handled the child's exit event yet, so exitCode can still read null here.
-      const [left] = namedPids(run.stderr, 'below');
-      rootPids.add(left!);
-      expect(namedPids(down.stderr, 'below')).toEqual([left]);
-      expect(down.code).toBe(7);
-      expect((await endsWithin('land up', run.exited)).code).toBe(7);
-    } finally {
-      follower.stop();
-      silent.close();
-    }
   });
 
   it('a wrapper land may not signal that ends by itself once its child is killed is waited for, not given up on', async () => {
@@ -259,6 +208,61 @@ describe.concurrent('fault: a process of a tier that land may not signal (it bec
     expect(treeSeenBy(stranger.pid!, [`--reuid=0`])).toMatchObject({ tree: [], signalled: { pids: [], denied: [] } });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(isAlive(stranger.pid!)).toBe(true);
+  });
+});
+
+// Alone, after the others: its land down must come while land exits, which the hold below catches by polling the
+// socket; beside the seven other tests, this process once polled too late (land had gone).
+describe('fault: a process of a tier that land may not signal, at a shutdown already under way', () => {
+  it('land down during a shutdown already under way waits for land to exit and names what it left, exit 7', async () => {
+    const project = rootProject({
+      below: { command: ['sh', '-c', `${becomeRoot.join(' ')} sleep 306 & echo below up; wait`], ready: { log: 'below up' }, stop },
+      f: { command: child('--say', 'waiting', '--after-file', 'go', '--flood', 30000), restart: { policy: 'never' } },
+    });
+    // A collector and PostHog host that never answer: land's last telemetry flush holds its exit for its bound (2 s)
+    // after the control socket has closed, the window this land down must come in (the drain alone gave it about a
+    // second, which a loaded machine missed: land had exited and land down found no stack).
+    const silent = await silentHost();
+    writeFileSync(join(project, '.env.Land.PostHog'), silentHostEnv(silent.url));
+    const run = asNobody(['up', '--no-tui'], project);
+    runs.push(run);
+    await run.waitFor(/below: starting → ready/);
+    // A follower behind that keeps reading, slowly: land's closing control server waits for it (up to 10 s), its
+    // socket refusing new connections, after the shutdown has ended and before land exits.
+    const follower = await slowFollower(join(project, '.land', 'run', 'land.sock'), '/tiers/f/logs?follow=1&format=text');
+    try {
+      await run.waitFor(/f +\| waiting/);
+      writeFileSync(join(project, 'go'), '');
+      await run.waitFor(/flood done/);
+      run.proc.kill('SIGINT');
+      await run.waitFor(/every tier stopped/);
+      // land held, stopped, once its socket refuses: land down comes while land is still exiting, whatever the load.
+      const held = await holdClosingLand(join(project, '.land', 'run', 'land.sock'), run.proc.pid!);
+      // The follower has kept land closing until it was held: it goes now, so that land's drain ends as soon as land
+      // goes on, not at its 10 s bound (the flush's 2 s against the silent host still holds land's exit).
+      follower.stop();
+      const downRun = asNobody(['down'], project);
+      runs.push(downRun);
+      try {
+        await downRun.waitFor(/is already stopping/);
+      } finally {
+        held.release();
+      }
+      const down = { ...(await endsWithin('land down', downRun.exited)), stdout: downRun.stdout, stderr: downRun.stderr };
+      // It exited 3 (no stack) while land was still there, exiting.
+      expect(down.stderr).toMatch(/^land: boot \S+ is already stopping \(land pid \d+\)…$/m);
+      expect(down.stdout).toMatch(/^land: stack stopped \(boot \S+\)\n$/);
+      // land's own exit is asserted below (run.exited): its pid is gone once land down returns, but this process may
+      // not have handled the child's exit event yet, so exitCode can still read null here.
+      const [left] = namedPids(run.stderr, 'below');
+      rootPids.add(left!);
+      expect(namedPids(down.stderr, 'below')).toEqual([left]);
+      expect(down.code).toBe(7);
+      expect((await endsWithin('land up', run.exited)).code).toBe(7);
+    } finally {
+      follower.stop();
+      silent.close();
+    }
   });
 });
 
