@@ -2,57 +2,56 @@
  * The order files start in: the longest first, so that the run does not end on one of them while the other worker is
  * idle. vitest's own order needs the durations of an earlier run, which a fresh clone (CI) has not; without them it
  * starts the largest files first, and some of the longest are small files that wait (an idle stack, a compiler run).
- * The list is from a CI run of the suite (docs/decisions.md, "The test suite's time, third pass", sixteenth wave);
- * a file it misses, or one that got faster, changes only the order.
+ * The list is from a quiet run of the suite (docs/decisions.md, "The test suite's time, fourth pass", seventeenth
+ * wave); a file it misses, or one that got faster, changes only the order.
  * After these, vitest's order, the files that share a worker first.
  */
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const LONGEST_FIRST = [
-  // Every file over 12 s in CI at the fifteenth wave's end (vitest 335 s, four workers), by that time, but the files
-  // the sixteenth wave made faster, by their new time (estimated from their tests run side by side). The first four
-  // start together: two that use a core (the consumer's npm and tsc, stack-logs' floods), two that mostly wait.
+  // Every file over ~9 s in the quiet run before the seventeenth wave (vitest 254 s, four workers), by that time, but
+  // the files the seventeenth wave made faster, by their new time (estimated from their runs here, main's beside).
+  // The first four start together: two that use a core (the consumer's npm and tsc, stack-logs' floods), two that
+  // mostly wait (daemon-tier's stops one after another, scale-races' rounds).
   'test/cli/consumer.test.ts',
-  'test/faults/denied-signals.test.ts',
-  'test/cli/stack-logs.test.ts',
   'test/supervisor/daemon-tier.test.ts',
+  'test/cli/stack-logs.test.ts',
   'test/devloop/scale-races.test.ts',
-  'test/faults/clients-files.test.ts',
-  'test/cli/background.test.ts',
-  'test/faults/escaped-descendants.test.ts',
-  'test/tui/tmux.test.ts',
-  'test/faults/bounded-output.test.ts',
-  'test/supervisor/memory-limit.test.ts',
-  'test/devloop/reload.test.ts',
-  'test/control/attach.test.ts',
-  'test/control/drain.test.ts',
-  'test/telemetry/boot.test.ts',
-  'test/cli/code-cache.test.ts',
-  'test/faults/land-claim.test.ts',
-  'test/faults/parent-gone.test.ts',
-  'test/usage/tree-usage.test.ts',
-  'test/cli/exit-with.test.ts',
-  'test/devloop/schedule-seams.test.ts',
-  'test/dashboard/serving.test.ts',
-  'test/cli/stdout-gone.test.ts',
-  'test/cli/recorded-logs.test.ts',
-  'test/devloop/replicas.test.ts',
-  'test/cli/idle-stack.test.ts',
-  'test/cli/procfile.test.ts',
-  'test/runtime/heartbeat.test.ts',
-  'test/devloop/apply.test.ts',
-  'test/supervisor/partial-lines.test.ts',
-  // Long in earlier runs, under 12 s in that one: before the rest all the same.
+  'test/export/supervisord.test.ts',
   'test/tui/app-input-robust.test.tsx',
+  'test/faults/land-claim.test.ts',
+  'test/tui/tmux.test.ts',
   'test/tui/live-frames.test.tsx',
-  'test/devloop/watch.test.ts',
-  'test/control/clients.test.ts',
-  'test/cli/run.test.ts',
-  'test/faults/sinks.test.ts',
-  'test/faults/bad-input.test.ts',
-  'test/telemetry/mountain.test.ts',
+  'test/control/drain.test.ts',
+  'test/faults/clients-files.test.ts',
+  'test/cli/idle-stack.test.ts',
+  'test/usage/tree-usage.test.ts',
+  'test/control/attach.test.ts',
   'test/tui/app-render.test.tsx',
+  'test/cli/exit-with.test.ts',
+  'test/telemetry/mountain.test.ts',
+  'test/faults/denied-signals.test.ts',
+  'test/devloop/reload.test.ts',
+  'test/telemetry/boot.test.ts',
+  'test/supervisor/memory-limit.test.ts',
+  'test/faults/bounded-output.test.ts',
+  'test/dashboard/serving.test.ts',
+  'test/runtime/heartbeat.test.ts',
+  'test/runtime/optimizer.test.ts',
+  'test/cli/background.test.ts',
+  'test/devloop/schedule-seams.test.ts',
+  'test/cli/run.test.ts',
+  'test/devloop/watch-config.test.ts',
+  'test/devloop/replicas.test.ts',
+  // Long in earlier runs, under 9 s in that one: before the rest all the same.
+  'test/telemetry/child.test.ts',
+  'test/cli/code-cache.test.ts',
+  'test/cli/stdout-gone.test.ts',
+  'test/cli/procfile.test.ts',
+  'test/cli/recorded-logs.test.ts',
+  'test/devloop/watch.test.ts',
+  'test/faults/bad-input.test.ts',
 ];
 
 export class LongestFirst extends BaseSequencer {
