@@ -11,9 +11,8 @@ import { chmodSync, chownSync, copyFileSync, readdirSync, readFileSync, statSync
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, isAlive, makeProject, removeProjects, ROOT, type LandRun } from '../helpers/land.js';
-import { holdClosingLand } from '../helpers/closing-land.js';
+import { shutDownAndHold } from '../helpers/closing-land.js';
 import { silentHost, silentHostEnv } from '../helpers/silent-host.js';
-import { slowFollower } from '../helpers/slow-follower.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
 import { cleanUp } from '../control/helpers.js';
 import { asNobody, endsWithin, NOBODY, sleeper, tierWhen } from './support.js';
@@ -227,20 +226,11 @@ describe('fault: a process of a tier that land may not signal, at a shutdown alr
     const run = asNobody(['up', '--no-tui'], project);
     runs.push(run);
     await run.waitFor(/below: starting → ready/);
-    // A follower behind that keeps reading, slowly: land's closing control server waits for it (up to 10 s), its
-    // socket refusing new connections, after the shutdown has ended and before land exits.
-    const follower = await slowFollower(join(project, '.land', 'run', 'land.sock'), '/tiers/f/logs?follow=1&format=text');
     try {
-      await run.waitFor(/f +\| waiting/);
-      writeFileSync(join(project, 'go'), '');
-      await run.waitFor(/flood done/);
-      run.proc.kill('SIGINT');
-      await run.waitFor(/every tier stopped/);
-      // land held, stopped, once its socket refuses: land down comes while land is still exiting, whatever the load.
-      const held = await holdClosingLand(join(project, '.land', 'run', 'land.sock'), run.proc.pid!);
-      // The follower has kept land closing until it was held: it goes now, so that land's drain ends as soon as land
-      // goes on, not at its 10 s bound (the flush's 2 s against the silent host still holds land's exit).
-      follower.stop();
+      // A follower behind keeps land's closing control server draining (its socket refusing new connections) after
+      // the shutdown and before land exits; land held, stopped, once its socket refuses: land down comes while land
+      // is still exiting, whatever the load.
+      const held = await shutDownAndHold(run, project, /every tier stopped/);
       const downRun = asNobody(['down'], project);
       runs.push(downRun);
       try {
@@ -260,7 +250,6 @@ describe('fault: a process of a tier that land may not signal, at a shutdown alr
       expect(down.code).toBe(7);
       expect((await endsWithin('land up', run.exited)).code).toBe(7);
     } finally {
-      follower.stop();
       silent.close();
     }
   });

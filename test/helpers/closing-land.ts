@@ -3,9 +3,12 @@
  * client itself takes to start on a loaded machine. Without the hold, that window was land's drain and last flush,
  * which CI's load missed more than once (and the flush is instant once a failed host was marked unavailable).
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LandRun } from './land.js';
+import { slowFollower } from './slow-follower.js';
 
 /** Whether the control socket takes no new connection: gone, refused, or closed at once (a closing server). */
 function refuses(path: string): Promise<boolean> {
@@ -39,4 +42,25 @@ export async function holdClosingLand(socketPath: string, pid: number, timeoutMs
   process.kill(pid, 'SIGSTOP');
   rmSync(socketPath, { force: true });
   return { release: () => process.kill(pid, 'SIGCONT') };
+}
+
+/**
+ * The shutdown of `run`'s stack with a slow follower behind on its tier `f` (`--say waiting --after-file go --flood
+ * N`): the follower keeps land's closing control server draining, so that holdClosingLand catches land closing.
+ * Resolves with the hold once `stopped` is printed and land is held; the follower goes then, so that land's drain
+ * ends as soon as land goes on, not at its 10 s bound.
+ */
+export async function shutDownAndHold(run: LandRun, dir: string, stopped: RegExp): Promise<{ release(): void }> {
+  const socket = join(dir, '.land', 'run', 'land.sock');
+  const follower = await slowFollower(socket, '/tiers/f/logs?follow=1&format=text');
+  try {
+    await run.waitFor(/f +\| waiting/);
+    writeFileSync(join(dir, 'go'), '');
+    await run.waitFor(/flood done/);
+    run.proc.kill('SIGINT');
+    await run.waitFor(stopped);
+    return await holdClosingLand(socket, run.proc.pid!);
+  } finally {
+    follower.stop();
+  }
 }

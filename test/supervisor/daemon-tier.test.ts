@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StackSnapshot, TierSnapshot } from '../../src/supervisor/types.js';
-import { holdClosingLand } from '../helpers/closing-land.js';
+import { shutDownAndHold } from '../helpers/closing-land.js';
 import { silentHost, silentHostEnv } from '../helpers/silent-host.js';
-import { slowFollower } from '../helpers/slow-follower.js';
 import { child, freePort, isAlive, land, landDone, makeProject, markedProcesses, removeProjects, ROOT, waitUntil } from '../helpers/land.js';
 
 const DAEMON = join(ROOT, 'test', 'fixtures', 'daemon.mjs');
@@ -333,21 +332,12 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/hidden: crashed → failed/);
     const hidden = stray.pid();
-    // A follower behind that keeps reading, slowly: land's closing control server waits for it (up to 10 s), its
-    // socket refusing new connections, after the shutdown has ended and before land exits.
-    const follower = await slowFollower(join(dir, '.land', 'run', 'land.sock'), '/tiers/f/logs?follow=1&format=text');
     try {
-      await run.waitFor(/f +\| waiting/);
-      writeFileSync(join(dir, 'go'), '');
-      await run.waitFor(/flood done/);
-      run.proc.kill('SIGINT');
-      await run.waitFor(/every tier stopped; still running, named by a failed daemon start/);
-      // land held, stopped, once its socket refuses: land status and land down come while land is still exiting,
-      // whatever the load. Status says no stack, the stray said; down waits for land's exit.
-      const held = await holdClosingLand(join(dir, '.land', 'run', 'land.sock'), run.proc.pid!);
-      // The follower has kept land closing until it was held: it goes now, so that land's drain ends as soon as land
-      // goes on, not at its 10 s bound (the flush's 2 s against the silent host still holds land's exit).
-      follower.stop();
+      // A follower behind keeps land's closing control server draining (its socket refusing new connections) after
+      // the shutdown and before land exits; land held, stopped, once its socket refuses: land status and land down
+      // come while land is still exiting, whatever the load. Status says no stack, the stray said; down waits for
+      // land's exit (the flush's 2 s against the silent host holds it).
+      const held = await shutDownAndHold(run, dir, /every tier stopped; still running, named by a failed daemon start/);
       let status: Awaited<ReturnType<typeof landDone>>;
       const downRun = land(['down'], dir);
       try {
@@ -366,7 +356,6 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
       expect((await run.exited).code).toBe(0);
       expect(isAlive(hidden)).toBe(true);
     } finally {
-      follower.stop();
       silent.close();
       process.kill(hidden, 'SIGKILL');
     }
