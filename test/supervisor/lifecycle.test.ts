@@ -8,8 +8,7 @@ afterAll(removeProjects);
 /** Index of the first output line matching, or -1. */
 const lineIndex = (output: string, pattern: RegExp) => output.split('\n').findIndex((line) => pattern.test(line));
 
-// Side by side: each test has its own project and stack, stops its own land, and reads only its own output.
-describe.concurrent('tier lifecycle', () => {
+describe('tier lifecycle', () => {
   it('starts dependencies in order and waits for each condition', async () => {
     const port = await freePort();
     const dir = makeProject({
