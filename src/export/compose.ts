@@ -6,6 +6,7 @@
  *   its readiness probe), `completed` → service_completed_successfully.
  * - `healthcheck` from the readiness probe (start_period = its timeout); `restart`; `stop_signal` /
  *   `stop_grace_period`; `limits.memory` → `mem_limit` (a warning: the kernel kills, land stops); every string has `$` doubled (Compose interpolates variables).
+ * - `replicas` → `deploy.replicas` (container-replicas.ts says what a replica misses).
  * - Not expressible: `daemon` and a stop command (warnings), a log-line readiness probe (a healthcheck cannot read the service's output: no healthcheck,
  *   and a dependent that waits for it to be ready waits for it to start), a liveness probe (Compose never restarts
  *   an unhealthy container), land's backoff and restart budget beyond `on-failure:<n>`.

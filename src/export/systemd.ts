@@ -19,6 +19,7 @@
  * - A liveness probe: a timer bound to the tier's unit runs it every interval (`<unit>-liveness.timer` and its
  *   oneshot service); after `failureThreshold` failures in a row it restarts the tier (systemd's own WatchdogSec=
  *   would need the tier to call sd_notify).
+ * - `replicas`: a template unit and its instances (systemd-replicas.ts).
  * - Not expressible: a log-line liveness probe, a doubling backoff (RestartSteps= arrived in systemd 254):
  *   warnings, and a comment in the unit.
  */
