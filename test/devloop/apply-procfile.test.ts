@@ -12,13 +12,16 @@ import { cleanUp, status } from '../control/helpers.js';
 import { E2E_TIMEOUT } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'land-apply-procfile-'));
+const watched = mkdtempSync(join(tmpdir(), 'land-apply-procfile-watch-'));
 const runs: LandRun[] = [];
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  for (const folder of [dir, watched]) rmSync(folder, { recursive: true, force: true });
+});
 afterAll(async () => {
   await cleanUp(runs);
 });
 
-const procfile = (types: string[]) => writeFileSync(join(dir, 'Procfile'), types.map((type) => `${type}: node ${CHILD} --say "${type} up"\n`).join(''));
+const procfile = (types: string[], folder = dir) => writeFileSync(join(folder, 'Procfile'), types.map((type) => `${type}: node ${CHILD} --say "${type} up"\n`).join(''));
 const running = async () => Object.fromEntries((await status(dir)).tiers.map((tier) => [tier.name, tier.pid]));
 
 describe('land apply: a Procfile type the formation names is gone', () => {
@@ -52,6 +55,18 @@ describe('land apply: a Procfile type the formation names is gone', () => {
     expect(refused.stderr).toBe('land: -m/--formation: a=2,b=1: no process type it names is left (the Procfile has c now): land down, then land up -m <type>=<count>\n');
     expect(await running()).toEqual({ 'a.1': before['a.1'], 'a.2': before['a.2'] });
 
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
+
+  it('--watch-config: the saved Procfile is applied the same way, the dropped type said on the stack\'s output', async () => {
+    procfile(['a', 'b'], watched);
+    const run = land(['up', '--no-tui', '--watch-config', '-m', 'a=1,b=2'], watched, { PORT: undefined });
+    runs.push(run);
+    for (const name of ['a', 'b\\.1', 'b\\.2']) await run.waitFor(new RegExp(`\\| ${name}: \\w+ → ready`));
+    procfile(['a'], watched);
+    await run.waitFor(/b\.1: stopping → stopped \(removed from the config/);
+    await run.waitFor(/config: Procfile saved; applied: removed b \(note: -m\/--formation: b=2 dropped \(the Procfile has a now\); the rest of the formation stays: a=1\)/);
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, E2E_TIMEOUT);
