@@ -99,15 +99,18 @@ async function readBootPlan(options: UpOptions, stack: StackFile, shellEnv?: Rec
  * `land apply`: the same file, profile, tiers asked for and environment as this boot (src/supervisor/apply.ts). The
  * profile is the one the stack runs, named: not the one the profile files would choose now (with the default's file
  * gone, the files chose `default`, gates and all). Its file gone is refused, nothing changed; a boot with no profile
- * file at all (none existed) reads as it did.
+ * file at all (none existed) reads as it did. A Procfile's formation loses the types the file lost (formation.ts).
  */
 function rereadOf(plan: BootPlan, options: UpOptions, stack: StackFile): () => Promise<BootPlan> {
   return async () => {
-    if (plan.profileFile === '') return readBootPlan(options, stack, plan.shellEnv);
-    if (!existsSync(plan.profileFile)) {
+    if (plan.profileFile !== '' && !existsSync(plan.profileFile)) {
       throw new InputError(`profile ${plan.profile}: ${displayPath(plan.profileFile)} is gone, and this stack runs with it: put it back, or \`land down\` and \`land up --profile <name>\``);
     }
-    return readBootPlan({ ...options, profile: plan.profile }, stack, plan.shellEnv);
+    // A Procfile that lost a type the formation names: the type is removed, the rest of the formation kept.
+    const { formation, notes } = stack.kind === 'procfile' ? (await import('../procfile/stack.js')).formationForReread(stack.file, options.formation) : { formation: options.formation, notes: [] };
+    const next = await readBootPlan({ ...options, formation, ...(plan.profileFile === '' ? {} : { profile: plan.profile }) }, stack, plan.shellEnv);
+    if (notes.length > 0) next.config.rereadNotes = notes;
+    return next;
   };
 }
 

@@ -201,6 +201,8 @@ export interface ResolvedConfig {
   logs?: Required<LogsConfig>;
   keepBoots?: number;
   receiver: ResolvedReceiver;
+  /** What reading it again changed in how the stack was asked for (a Procfile's formation that named a gone type): said by land apply. */
+  rereadNotes?: string[];
 }
 
 /** Whether a tier runs under a profile, and if not, why. */

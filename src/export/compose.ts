@@ -6,6 +6,7 @@
  *   its readiness probe), `completed` → service_completed_successfully.
  * - `healthcheck` from the readiness probe (start_period = its timeout); `restart`; `stop_signal` /
  *   `stop_grace_period`; `limits.memory` → `mem_limit` (a warning: the kernel kills, land stops); every string has `$` doubled (Compose interpolates variables).
+ * - `replicas` → `deploy.replicas` (container-replicas.ts says what a replica misses).
  * - Not expressible: `daemon` and a stop command (warnings), a log-line readiness probe (a healthcheck cannot read the service's output: no healthcheck,
  *   and a dependent that waits for it to be ready waits for it to start), a liveness probe (Compose never restarts
  *   an unhealthy container), land's backoff and restart budget beyond `on-failure:<n>`.
@@ -15,6 +16,7 @@ import { formatSize } from '../config/size.js';
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
 import { caseSafeStems } from './names.js';
+import { containerReplicasWarning } from './container-replicas.js';
 import { crontabAdvice } from './schedule.js';
 import { describeProbe, seconds } from './probes.js';
 import { execArgv } from './secret-words.js';
@@ -92,6 +94,10 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
   if (tier.liveness) warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: Compose does not restart an unhealthy container`);
   const { backoff } = tier.restart;
   if (tier.restart.policy !== 'never') warn(`backoff ${backoff.initialMs}→${backoff.maxMs} ms not mapped: Docker restarts with its own doubling delay from 100 ms`);
+  // on-failure:<n> carries the budget; `always` has none in Docker.
+  if (tier.restart.policy === 'always') warn(`restart budget (${tier.restart.maxRestarts} restarts) not mapped: restart: always restarts the container without limit`);
+  const replicas = containerReplicasWarning(tier, 'deploy.replicas', 'Compose');
+  if (replicas) warn(replicas);
   if (tier.limits) warn(memoryLimitWarning(tier.limits.memory, 'mem_limit'));
   // Docker's own floor (linuxMinMemory): `docker compose up` refuses the container, where land accepts down to 1M.
   if (tier.limits && tier.limits.memory < DOCKER_MIN_MEMORY) {
@@ -105,6 +111,7 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
   };
   // `docker compose attach <tier>` then types into it, as `land attach` does.
   if (tier.stdin) entry.stdin_open = true;
+  if (tier.replicas !== undefined) entry.deploy = { replicas: tier.replicas };
   if (secrets !== undefined) entry.env_file = [secrets];
   const check = healthcheck(tier);
   if (check) entry.healthcheck = check;

@@ -19,6 +19,7 @@
  * - Not expressible: a log-line probe, a Deployment that is not restarted after exit (restartPolicy is Always),
  *   land's backoff and restart budget for a Deployment (kubelet's CrashLoopBackOff applies): warnings and comments.
  */
+import { containerReplicasWarning } from './container-replicas.js';
 import { Document } from 'yaml';
 import { checkSeconds, describeProbe, seconds } from './probes.js';
 import { execArgv, hasSecret, isSecretRef, wordText, type Word } from './secret-words.js';
@@ -178,15 +179,18 @@ function workload(stack: Stack, tier: ExportTier, image: string, warn: (text: st
   if (tier.schedule !== undefined) return cronJob(tier.schedule, metadata, template, warn);
   if (tier.oneShot) {
     (template.spec as Json).restartPolicy = restart.policy === 'never' ? 'Never' : 'OnFailure';
+    if (tier.replicas !== undefined) warn(`replicas ${tier.replicas} not mapped: a Job (a dependent waits for it to complete) runs one pod at a time`);
     return { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: { backoffLimit: restart.policy === 'never' ? 0 : restart.maxRestarts, template } };
   }
   if (restart.policy !== 'always') warn(`restart policy ${restart.policy}: a Deployment restarts its container after any exit`);
+  const replicas = containerReplicasWarning(tier, 'the Deployment\'s replicas', 'Kubernetes');
+  if (replicas) warn(replicas);
   warn(`restart budget (${restart.maxRestarts}) and backoff ${restart.backoff.initialMs}→${restart.backoff.maxMs} ms not mapped: kubelet's CrashLoopBackOff applies`);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata,
-    spec: { replicas: 1, strategy: { type: 'Recreate' }, selector: { matchLabels: labels(stack, tier) }, template },
+    spec: { replicas: tier.replicas ?? 1, strategy: { type: 'Recreate' }, selector: { matchLabels: labels(stack, tier) }, template },
   };
 }
 

@@ -16,7 +16,7 @@ import { bootTrace, collectorEndpoint, type BootTrace } from '../telemetry/boot-
 import { readConfiguration } from '../telemetry/configuration.js';
 import { InputError } from '../errors.js';
 import { IMAGE_RULE, isImageReference } from './image-ref.js';
-import { probeCheck } from './probes.js';
+import { probeCheck, replicaProbeCheck } from './probes.js';
 import { withSecretRefs, type Word } from './secret-words.js';
 import { newBootId, newSpanId } from '../telemetry/ids.js';
 import { traceContextEnv } from '../telemetry/outer-context.js';
@@ -28,8 +28,6 @@ export const ENGINES: readonly Engine[] = ['systemd', 'compose', 'kubernetes', '
 export interface ExportWarning {
   tier?: string;
   text: string;
-  /** `replicas`: the model's warning that replicas are exported as one instance (supervisord maps them: numprocs). */
-  about?: 'replicas';
 }
 
 export interface ExportTier {
@@ -57,6 +55,11 @@ export interface ExportTier {
   readyCheck?: Word[];
   liveness?: ResolvedTier['liveness'];
   livenessCheck?: Word[];
+  /**
+   * For a tier with replicas and a port whose probe names that port: the checks reading the replica's port from
+   * `$PORT` (probes.ts `replicaProbeCheck`), for replicas side by side on one host (systemd's template unit).
+   */
+  replicaChecks?: { ready?: Word[]; liveness?: Word[] };
   restart: ResolvedTier['restart'];
   stop: { signal: NodeJS.Signals; timeoutMs: number; command?: Word[] };
   /** `memory`: bytes of resident memory for the tier's whole tree. */
@@ -179,6 +182,16 @@ function checkOf(spec: ResolvedTier['ready'], purpose: string, secrets: Record<s
   return check && withSecretRefs(check, purpose, secrets);
 }
 
+function replicaChecksOf(tier: ResolvedTier, base: number, secrets: Record<string, string>): ExportTier['replicaChecks'] {
+  const of = (spec: ResolvedTier['ready'], purpose: string) => {
+    const check = spec === undefined ? undefined : replicaProbeCheck(spec, base);
+    return check && withSecretRefs(check, purpose, secrets);
+  };
+  const ready = of(tier.ready, 'REPLICA_READY');
+  const liveness = of(tier.liveness, 'REPLICA_LIVENESS');
+  return { ...(ready ? { ready } : {}), ...(liveness ? { liveness } : {}) };
+}
+
 function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, enabled: ReadonlySet<string>): ExportTier {
   const { env, secrets } = splitSecrets(layeredEnv(plan, tier, deployment));
   const relativeCwd = path.relative(plan.config.rootDir, tier.cwd) || '.';
@@ -208,6 +221,7 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
   if (readyCheck) exported.readyCheck = readyCheck;
   const livenessCheck = checkOf(tier.liveness, 'LIVENESS', secrets);
   if (livenessCheck) exported.livenessCheck = livenessCheck;
+  if (tier.replicas !== undefined && tier.port !== undefined) exported.replicaChecks = replicaChecksOf(tier, tier.port, secrets);
   exported.secrets = sorted(secrets);
   if (tier.limits !== undefined) exported.limits = tier.limits;
   if (tier.replicas !== undefined) exported.replicas = tier.replicas;
@@ -234,7 +248,6 @@ export function buildExportModel(plan: BootPlan, env: Readonly<Record<string, st
     if (tier.decidedWhen) warnings.push({ tier: tier.name, text: `its \`when\` predicate was decided at export time, under profile ${plan.profile}: the engine starts it unconditionally` });
   }
   for (const tier of plan.config.tiers.filter((t) => enabled.has(t.name))) {
-    if ((tier.replicas ?? 1) > 1) warnings.push({ tier: tier.name, about: 'replicas', text: `replicas ${tier.replicas} not mapped: exported as one instance (land's per-replica PORT and LAND_REPLICA have no engine-side equivalent here); scale it with the engine` });
     if (tier.watch !== undefined) warnings.push({ tier: tier.name, text: 'watch (restart on file changes) not exported: a development feature of land up' });
   }
   for (const gated of plan.tiers.filter((tier) => !tier.enabled)) {

@@ -17,6 +17,19 @@ export function probeCheck(spec: ProbeSpec): string[] | undefined {
   return undefined;
 }
 
+/**
+ * The check of one replica of a tier whose replicas run side by side on one host (systemd), when the probe names the
+ * tier's base port: that port is read from `$PORT` (the replica's own, `port + n - 1`, exported before the check),
+ * as land shifts such a probe per replica. Undefined when the probe does not name the base port (checked as is).
+ */
+export function replicaProbeCheck(spec: ProbeSpec, base: number): string[] | undefined {
+  if ('tcp' in spec && spec.tcp === base) return ['bash', '-c', `exec 3<>/dev/tcp/${spec.host ?? '127.0.0.1'}/$PORT`];
+  if (!('http' in spec) || new URL(spec.http).port !== String(base)) return undefined;
+  // The URL stays one argument (a token in it is moved to the secrets like any other); sh swaps its port.
+  const url = 'u="${1%%"$2"*}:$PORT${1#*"$2"}"';
+  return ['sh', '-c', `${url}; curl -fsS -o /dev/null --max-time 2 "$u" || wget -q -T 2 -O /dev/null "$u"`, 'http-probe', spec.http, `:${base}`];
+}
+
 /** `until <check>; do sleep <s>; done`: the probe retried until it passes (the engine bounds the total time). */
 export function untilPasses(check: readonly Word[], sleepSeconds = 0.5): string {
   return `until ${shellWords(check)} >/dev/null 2>&1; do sleep ${sleepSeconds}; done`;

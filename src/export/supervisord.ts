@@ -158,8 +158,7 @@ function program(model: ExportModel, tier: ExportTier, warnings: ExportWarning[]
 
 export function exportSupervisord(model: ExportModel): EngineExport {
   const named = caseSafeStems(model.tiers.map((tier) => tier.name), (stem) => `${stem}.secrets.env`);
-  // supervisord runs every replica: the model's "exported as one instance" is not so here.
-  const warnings: ExportWarning[] = [...model.warnings.filter((warning) => warning.about !== 'replicas'), ...named.warnings];
+  const warnings: ExportWarning[] = [...model.warnings, ...named.warnings];
   const sections: string[] = [];
   const files: ExportFile[] = [];
   for (const tier of model.tiers) {

@@ -19,6 +19,7 @@
  * - A liveness probe: a timer bound to the tier's unit runs it every interval (`<unit>-liveness.timer` and its
  *   oneshot service); after `failureThreshold` failures in a row it restarts the tier (systemd's own WatchdogSec=
  *   would need the tier to call sd_notify).
+ * - `replicas`: a template unit and its instances (systemd-replicas.ts).
  * - Not expressible: a log-line liveness probe, a doubling backoff (RestartSteps= arrived in systemd 254):
  *   warnings, and a comment in the unit.
  */
@@ -30,6 +31,7 @@ import { timerFor } from './systemd-timer.js';
 import { describeProbe, seconds, untilPasses } from './probes.js';
 import { hasSecret, shellWords, type Word } from './secret-words.js';
 import { environmentLine, execLine } from './systemd-syntax.js';
+import { instanceUnits, portShift, replicaCheck, replicaEnvironment, shiftsPort, unitFileName, withReplicaPort } from './systemd-replicas.js';
 import {
   binarySize,
   memoryLimitWarning,
@@ -53,6 +55,11 @@ export function secretsDir(app: string): string {
 /** A tier's unit: `<app>-<tier>.service`, with the tier's file stem (names.ts `caseSafeStems`). */
 function unitName(model: SystemdModel, tier: string): string {
   return `${unitStem(model, tier)}.service`;
+}
+
+/** The units a tier runs as: its one unit, or each replica's instance of its template (systemd-replicas.ts). */
+function unitsOf(model: SystemdModel, name: string): string[] {
+  return instanceUnits(unitStem(model, name), model.tiers.find((tier) => tier.name === name)!);
 }
 
 /** `<app>-<tier>`, the tier as its file stem: its name unless another tier's differs from it only in case. */
@@ -91,7 +98,7 @@ function readinessCommand(tier: ExportTier, warn: (text: string) => void): strin
     const check = `journalctl --quiet --no-pager -o cat _SYSTEMD_INVOCATION_ID="$INVOCATION_ID" | ${grep}`;
     return ['/bin/sh', '-c', `until ${check}; do sleep 0.5; done`, pattern.ere];
   }
-  return ['/bin/sh', '-c', untilPasses(tier.readyCheck!)];
+  return ['/bin/sh', '-c', `${portShift(tier)}${untilPasses(replicaCheck(tier, 'ready')!)}`];
 }
 
 function restartPolicy(tier: ExportTier, warn: (text: string) => void): string {
@@ -118,7 +125,7 @@ function serviceLines(model: SystemdModel, tier: ExportTier, warn: (text: string
     ...(tier.oneShot && tier.schedule === undefined ? ['RemainAfterExit=yes'] : []),
     // A path as is (WorkingDirectory= takes no quotes), specifiers escaped.
     `WorkingDirectory=${tier.cwd.replace(/%/g, '%%')}`,
-    `ExecStart=${execLine([executable ?? file, ...args])}`,
+    `ExecStart=${execLine(withReplicaPort(tier, [executable ?? file, ...args]))}`,
   ];
   // A oneshot's ExecStartPost= runs after its process exits, and TimeoutStartSec= would bound the whole run.
   const ready = tier.oneShot || tier.schedule !== undefined ? undefined : readinessCommand(tier, warn);
@@ -126,7 +133,10 @@ function serviceLines(model: SystemdModel, tier: ExportTier, warn: (text: string
     lines.push(`# readiness: ${describeProbe(tier.ready)}, within ${tier.ready.timeoutMs} ms`);
     lines.push(`ExecStartPost=${execLine(ready)}`, `TimeoutStartSec=${seconds(tier.ready.timeoutMs)}`);
   }
-  for (const [key, value] of Object.entries(tier.env)) lines.push(environmentLine(key, value));
+  for (const [key, value] of Object.entries(tier.env)) {
+    if (key !== 'PORT' || !shiftsPort(tier)) lines.push(environmentLine(key, value));
+  }
+  lines.push(...replicaEnvironment(tier));
   const secretKeys = Object.keys(tier.secrets);
   if (secretKeys.length > 0) {
     lines.push(`# secrets (${secretKeys.join(', ')}): install the file with mode 0600`);
@@ -136,7 +146,7 @@ function serviceLines(model: SystemdModel, tier: ExportTier, warn: (text: string
     const [stopFile, ...stopArgs] = tier.stop.command as [string, ...Word[]];
     const stopExecutable = resolveExecutable(stopFile, tier.cwd, process.env.PATH);
     if (stopExecutable === undefined) warn(`stop command "${stopFile}" was not found on this machine's PATH: ExecStop= names it as is`);
-    lines.push(`ExecStop=${execLine([stopExecutable ?? stopFile, ...stopArgs])}`);
+    lines.push(`ExecStop=${execLine(withReplicaPort(tier, [stopExecutable ?? stopFile, ...stopArgs]))}`);
   }
   lines.push(
     `Restart=${restartPolicy(tier, warn)}`,
@@ -176,15 +186,15 @@ function unitFile(model: SystemdModel, tier: ExportTier, warnings: ExportWarning
   if (tier.liveness && !tier.oneShot && tier.livenessCheck === undefined) {
     warn(`liveness probe (${describeProbe(tier.liveness)}) not mapped: a log line cannot be checked from a timer`);
   }
-  const dependencies = Object.keys(tier.dependsOn).map((name) => unitName(model, name));
+  const dependencies = Object.keys(tier.dependsOn).flatMap((name) => unitsOf(model, name));
   const liveness = livenessName(model, tier);
   const unit = [
     '[Unit]',
-    `Description=${model.app} ${tier.name}${tier.description ? `: ${tier.description}` : ''}`.replace(/%/g, '%%'),
+    `Description=${model.app} ${tier.name}${tier.description ? `: ${tier.description}` : ''}`.replace(/%/g, '%%') + (tier.replicas === undefined ? '' : ' (replica %i)'),
     `PartOf=${model.app}.target`,
     ...Object.entries(tier.dependsOn).map(([name, condition]) => `# waits for ${name} to be ${condition}`),
     ...(dependencies.length > 0 ? [`Requires=${dependencies.join(' ')}`, `After=${dependencies.join(' ')}`] : []),
-    ...(liveness ? [`Wants=${liveness}.timer`] : []),
+    ...(liveness ? [`Wants=${liveness}${tier.replicas === undefined ? '' : '@%i'}.timer`] : []),
     // The restart budget: maxRestarts restarts (so one more start) within the backoff delays plus resetAfterMs.
     `StartLimitBurst=${restart.maxRestarts + 1}`,
     `StartLimitIntervalSec=${seconds(backoffBudgetMs(restart) + restart.resetAfterMs)}`,
@@ -202,20 +212,30 @@ function livenessName(model: SystemdModel, tier: ExportTier): string | undefined
 }
 
 /**
+ * The liveness units' names and what they bind to: a tier with replicas has a template pair, each instance bound to
+ * the replica of the same number, its failures counted per replica.
+ */
+function livenessTarget(model: SystemdModel, tier: ExportTier, name: string): { files: string; unit: string; restarts: string; state: string } {
+  if (tier.replicas === undefined) return { files: name, unit: unitName(model, tier.name), restarts: unitName(model, tier.name), state: `/run/${name}.failures` };
+  const stem = unitStem(model, tier.name);
+  return { files: `${name}@`, unit: `${stem}@%i.service`, restarts: `${stem}@"$LAND_REPLICA".service`, state: `/run/${name}-"$LAND_REPLICA".failures` };
+}
+
+/**
  * The liveness check as a timer and a oneshot service, bound to the tier's unit (they run while it runs). The
  * failures in a row are counted in a file under /run; at the threshold the tier is restarted, as land does.
  */
 function livenessFiles(model: SystemdModel, tier: ExportTier): ExportFile[] {
   const name = livenessName(model, tier);
   if (!name || !tier.liveness) return [];
-  const unit = unitName(model, tier.name);
+  const { files: fileStem, unit, restarts, state } = livenessTarget(model, tier, name);
   const { intervalMs, timeoutMs, failureThreshold } = tier.liveness;
-  const check = tier.livenessCheck!;
+  const check = replicaCheck(tier, 'liveness')!;
   const script = [
-    `state=/run/${name}.failures`,
+    `${portShift(tier)}state=${state}`,
     `if timeout ${seconds(timeoutMs)} ${shellWords(check)} >/dev/null 2>&1; then rm -f "$state"; exit 0; fi`,
     'failures=$(( $(cat "$state" 2>/dev/null || echo 0) + 1 ))',
-    `if [ "$failures" -ge ${failureThreshold} ]; then rm -f "$state"; exec systemctl restart ${unit}; fi`,
+    `if [ "$failures" -ge ${failureThreshold} ]; then rm -f "$state"; exec systemctl restart ${restarts}; fi`,
     'echo "$failures" > "$state"',
   ].join('; ');
   const header = headerLines(model, 'systemd').map((line) => `# ${line}`);
@@ -223,7 +243,7 @@ function livenessFiles(model: SystemdModel, tier: ExportTier): ExportFile[] {
   const description = `Description=${model.app} ${tier.name}: liveness (${describeProbe(tier.liveness)})`.replace(/%/g, '%%');
   return [
     {
-      name: `${name}.service`,
+      name: `${fileStem}.service`,
       content: [
         ...header,
         '[Unit]',
@@ -232,6 +252,7 @@ function livenessFiles(model: SystemdModel, tier: ExportTier): ExportFile[] {
         '',
         '[Service]',
         'Type=oneshot',
+        ...replicaEnvironment(tier),
         // The check's secret arguments are in the tier's secrets file.
         ...(hasSecret(check) ? [environmentFile(model, tier)] : []),
         `ExecStart=${execLine(['/bin/sh', '-c', script])}`,
@@ -239,7 +260,7 @@ function livenessFiles(model: SystemdModel, tier: ExportTier): ExportFile[] {
       ].join('\n'),
     },
     {
-      name: `${name}.timer`,
+      name: `${fileStem}.timer`,
       content: [...header, '[Unit]', description, ...bound, '', '[Timer]', `OnActiveSec=${intervalMs}ms`, `OnUnitActiveSec=${intervalMs}ms`, 'AccuracySec=100ms', '', '[Install]', `WantedBy=${unit}`, ''].join('\n'),
     },
   ];
@@ -247,7 +268,7 @@ function livenessFiles(model: SystemdModel, tier: ExportTier): ExportFile[] {
 
 /** `timers`: the scheduled tiers whose timer was written (the target starts the timer, not the unit). */
 function targetFile(model: SystemdModel, warnings: readonly ExportWarning[], timers: ReadonlySet<string>): string {
-  const wanted = model.tiers.flatMap((tier) => (tier.schedule === undefined ? [unitName(model, tier.name)] : timers.has(tier.name) ? [`${unitStem(model, tier.name)}.timer`] : []));
+  const wanted = model.tiers.flatMap((tier) => (tier.schedule === undefined ? unitsOf(model, tier.name) : timers.has(tier.name) ? [`${unitStem(model, tier.name)}.timer`] : []));
   return [
     ...headerLines(model, 'systemd').map((line) => `# ${line}`),
     ...warningComments(warnings, undefined),
@@ -271,7 +292,7 @@ export function exportSystemd(exported: ExportModel): EngineExport {
     const header = headerLines(model, 'systemd').map((line) => `# ${line}`);
     const timer = timerFor(tier, { app: model.app, unit: unitName(model, tier.name), stem: unitStem(model, tier.name), header }, (text) => warnings.push({ tier: tier.name, text }));
     if (timer) timers.add(tier.name);
-    files.push({ name: unitName(model, tier.name), content: unitFile(model, tier, warnings) }, ...livenessFiles(model, tier), ...(timer ? [timer] : []));
+    files.push({ name: unitFileName(unitStem(model, tier.name), tier), content: unitFile(model, tier, warnings) }, ...livenessFiles(model, tier), ...(timer ? [timer] : []));
     const secrets = Object.entries(tier.secrets);
     if (secrets.length > 0) {
       const content = [`# ${model.app} ${tier.name}: secrets (mode 0600)`, ...secrets.map(([key, value]) => environmentFileLine(key, value)), ''].join('\n');

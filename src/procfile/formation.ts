@@ -32,3 +32,29 @@ export function parseFormation(text: string | undefined, types: readonly string[
   if ([...counts.values()].every((count) => count === 0)) throw new InputError(`${FLAG}: expected at least one process to run, got ${text}`);
   return counts;
 }
+
+/**
+ * A running stack's formation against its Procfile as it is now (`land apply`, `--watch-config`): a type the file
+ * no longer has is dropped from it, as Compose drops a deleted service, rather than refusing the whole apply; each
+ * is said, and with it the types the formation does not run (foreman runs a type it does not name `all` times, 0
+ * without `all`). A formation that named only gone types is refused: nothing it asked for is left to run.
+ */
+export function formationStill(text: string | undefined, types: readonly string[]): { formation?: string; notes: string[] } {
+  if (text === undefined) return { notes: [] };
+  const items = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const name = (item: string) => ITEM.exec(item)?.[1];
+  const gone = items.filter((item) => name(item) !== undefined && name(item) !== 'all' && !types.includes(name(item)!));
+  if (gone.length === 0) return { formation: text, notes: [] };
+  const kept = items.filter((item) => !gone.includes(item));
+  const have = `the Procfile has ${types.join(', ')} now`;
+  if (kept.length === 0) throw new InputError(`${FLAG}: ${text}: no process type it names is left (${have}): land down, then land up -m <type>=<count>`);
+  const notes = [`${FLAG}: ${gone.join(', ')} dropped (${have}); the rest of the formation stays: ${kept.join(',')}`];
+  return { formation: kept.join(','), notes: [...notes, ...unnamedNote(kept.map(name), types)] };
+}
+
+/** The types a formation without `all` leaves out: not run, as foreman does (a new type of the Procfile, say). */
+function unnamedNote(named: ReadonlyArray<string | undefined>, types: readonly string[]): string[] {
+  if (named.includes('all')) return [];
+  const left = types.filter((type) => !named.includes(type));
+  return left.length === 0 ? [] : [`${FLAG}: ${left.join(', ')} not in the formation: not run (land scale cannot add a type; land down, then land up -m with it)`];
+}

@@ -14,7 +14,7 @@ import { readEnvFile } from '../config/envfile.js';
 import { DEFAULTS, resolveConfig } from '../config/resolve.js';
 import type { LandConfig, ResolvedConfig, TierConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
-import { parseFormation } from './formation.js';
+import { formationStill, parseFormation } from './formation.js';
 import { parseProcfile, type ProcessType } from './parse.js';
 
 export const FOREMAN_BASE_PORT = 5000;
@@ -67,4 +67,19 @@ export function loadProcfileStack(file: string, formation?: string): ResolvedCon
   const rootDir = path.dirname(path.resolve(file));
   const config: LandConfig = { envFiles: PROCFILE_ENV_FILES, tiers: procfileTiers(types, counts, basePort(rootDir)) };
   return resolveConfig(config, file, label);
+}
+
+/**
+ * The formation a running stack reads its Procfile again with (`land apply`): without the types the file lost, and
+ * notes saying so (formation.ts `formationStill`). A file that cannot be read or parsed is left to loadProcfileStack,
+ * which says why.
+ */
+export function formationForReread(file: string, formation: string | undefined): { formation?: string; notes: string[] } {
+  let types: ProcessType[];
+  try {
+    types = parseProcfile(readFileSync(file, 'utf8'), displayPath(file));
+  } catch {
+    return { formation, notes: [] };
+  }
+  return formationStill(formation, types.map((type) => type.name));
 }

@@ -163,7 +163,7 @@ function keptStep(input: DiffInput, old: ResolvedTier, next: ResolvedTier): Tier
 /** What changed stack-wide that a running land keeps as it booted: said, not applied. */
 function stackNotes(input: DiffInput, steps: readonly TierChange[]): string[] {
   const { before, after } = input;
-  const notes: string[] = [];
+  const notes: string[] = [...(after.config.rereadNotes ?? [])];
   if (before.profile !== after.profile) notes.push(`profile: ${before.profile} → ${after.profile}`);
   const keys = STACK_KEYS.filter((key) => differs(before.config[key], after.config[key]));
   if (keys.length > 0) notes.push(`${keys.join(', ')}: changed; a running land keeps them as it booted (land down, then land up)`);

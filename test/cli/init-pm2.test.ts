@@ -124,10 +124,10 @@ describe.concurrent('land init from a PM2 ecosystem file', () => {
     const fromJson = await landDone(['init'], json);
     expect(fromJson.code, fromJson.stderr).toBe(0);
     const text = readFileSync(join(json, 'land.config.ts'), 'utf8');
-    expect(text).toContain("server: { command: ['node', 'server.js'], env: { A: '2' }");
-    // env_staging sets A, which the app's env sets otherwise: a profile would lose to the tier's env.
-    expect(text).toMatch(/\/\/ env_staging: no profile \(A is in an app's env too.*\): set A for it by hand/);
-    expect(existsSync(join(json, 'profiles'))).toBe(false);
+    // env_staging sets A, which the app's env sets otherwise: A moves from the tier's env (which would win) to the profiles.
+    expect(text).toContain("server: { command: ['node', 'server.js'], restart: { policy: 'always' } }");
+    expect(readFileSync(join(json, 'profiles', 'staging.env'), 'utf8')).toMatch(/^A=1$/m);
+    expect(readFileSync(join(json, 'profiles', 'default.env'), 'utf8')).toMatch(/^A=2$/m);
 
     const hung = tempDir();
     writeFileSync(join(hung, 'ecosystem.config.mjs'), 'await new Promise(() => {});\nexport default { apps: [] };\n');

@@ -122,8 +122,9 @@ describe('land export: every feature, each engine, read back field by field', ()
     expect(verified.stderr).toBe('');
     expect(verified.code).toBe(0);
     const target = readUnit(join(dir, 'shop.target'));
-    expect(target.Unit!.Wants![0]!.split(' ').sort()).toEqual(['api', 'checker', 'db', 'migrate', 'worker'].map((t) => `shop-${t}.service`));
-    const unit = (tier: string) => readUnit(join(dir, `shop-${tier}.service`));
+    // checker's 2 replicas: the instances of its template unit.
+    expect(target.Unit!.Wants![0]!.split(' ').sort()).toEqual(['api', 'checker@1', 'checker@2', 'db', 'migrate', 'worker'].map((t) => `shop-${t}.service`));
+    const unit = (tier: string) => readUnit(join(dir, `shop-${tier === 'checker' ? 'checker@' : tier}.service`));
 
     const api = unit('api');
     expect(api.Unit).toMatchObject({ Description: ['shop api: the HTTP API'], PartOf: ['shop.target'], Requires: ['shop-db.service shop-migrate.service'], After: ['shop-db.service shop-migrate.service'] });
@@ -214,7 +215,8 @@ describe('land export: every feature, each engine, read back field by field', ()
     expect(config.services.checker!.restart).toBe('on-failure:2');
     // land's development features are said, not silently dropped; the first instance's PORT carries over.
     expect(config.services.checker!.environment.PORT).toBe('58090');
-    expect(main).toMatch(/# warning: replicas 2 not mapped: exported as one instance/);
+    expect(config.services.checker!.deploy).toEqual({ replicas: 2 });
+    expect(main).toMatch(/# warning: replicas 2 mapped to deploy.replicas: no replica gets LAND_REPLICA/);
     expect(outputs.compose!.stdout).toMatch(/warning: tier checker: watch \(restart on file changes\) not exported/);
   });
 

@@ -59,7 +59,45 @@ describe('pm2 → land', () => {
       { name: 'b', script: 'b.js', env_production: { URL: 'http://b' } },
     ]);
     expect(split.files).toBeUndefined();
-    for (const tier of split.tiers) expect(tier.notes).toContain('env_production: no profile (the apps give URL different values): set URL for it by hand');
+    for (const tier of split.tiers) expect(tier.notes).toContain('env_production: URL not in profile production (the apps give it different values (a, b)): set it for this tier by hand');
+  });
+
+  it("env + env_<name>: the apps' env values move into profiles/default.env; a value the apps disagree on is noted on their tiers only", () => {
+    const result = draft([
+      { name: 'api', script: 'api.js', env: { NODE_ENV: 'development', LOG: 'debug' }, env_production: { NODE_ENV: 'production', API_URL: 'https://api.example' } },
+      { name: 'web', script: 'web.js', env: { NODE_ENV: 'development' }, env_production: { NODE_ENV: 'production', API_URL: 'https://web.example' }, env_staging: { TIER: 'stg' } },
+      { name: 'cron', script: 'cron.js', env: { NODE_ENV: 'test' } },
+    ]);
+    expect(result.files).toEqual({
+      'profiles/production.env': expect.stringMatching(/^NODE_ENV=production$/m),
+      'profiles/staging.env': expect.stringMatching(/^TIER=stg\n# the apps' env, which this profile does not change:\nNODE_ENV=development\n$/m),
+      'profiles/default.env': expect.stringMatching(/\nNODE_ENV=development\n$/),
+    });
+    expect(result.files!['profiles/production.env']).not.toContain('API_URL');
+    const [api, web, cron] = result.tiers;
+    expect(api!.config.env).toEqual({ LOG: 'debug' });
+    expect(web!.config.env).toBeUndefined();
+    // cron sets no env_production: it keeps its own NODE_ENV, which wins over any profile, as pm2 keeps it.
+    expect(cron!.config.env).toEqual({ NODE_ENV: 'test' });
+    const note = 'env_production: API_URL not in profile production (the apps give it different values (api, web)): set it for this tier by hand';
+    expect(api!.notes).toContain(note);
+    expect(web!.notes).toContain(note);
+    expect(cron!.notes.filter((line) => line.startsWith('env_'))).toEqual([]);
+    expect(result.notes).toContain(
+      "env_<name> became profiles/<name>.env (production, staging): land up --profile <name>; without one, profiles/default.env. NODE_ENV moved from the tiers' env into the profiles (a tier's own env would win over a profile); one exported in land's shell wins over a profile, where pm2 keeps an app's env over its shell.",
+    );
+  });
+
+  it('keeps a value in the env of an app whose other env_<name> leaves it out, saying which profile does not reach it', () => {
+    const result = draft([
+      { name: 'a', script: 'a.js', env: { MODE: 'dev' }, env_production: { MODE: 'prod' } },
+      { name: 'b', script: 'b.js', env: { MODE: 'dev' }, env_production: { MODE: 'prod' }, env_staging: { MODE: 'stg' } },
+    ]);
+    const [a, b] = result.tiers;
+    expect(a!.config.env).toEqual({ MODE: 'dev' });
+    expect(a!.notes).toContain('env_production: MODE stays in its env (its env_staging would keep it), which wins over profile production: set it for this tier by hand');
+    expect(b!.config.env).toBeUndefined();
+    expect(result.files!['profiles/default.env']).toMatch(/^MODE=dev$/m);
   });
 
   it('writes a config that parses: a scheduled job and a watched server together', () => {
