@@ -33,7 +33,8 @@ function project() {
 
 const envOf = (stdout: string) => JSON.parse(stdout) as Record<string, string | null>;
 
-describe('land run', () => {
+// Each test has a project of its own (the one tmux session, its own name): they run side by side.
+describe.concurrent('land run', () => {
   it('gives the command the stack-wide env, or a tier\'s with --tier; secrets reach it and land prints none; no boot is recorded', { timeout: 30_000 }, async () => {
     const dir = project();
     const names = ['FROM_PROFILE', 'Authorize', 'API_ONLY', 'KEEP_ME', 'DROP_ME', 'LAND_TIER', 'LAND_PROFILE', 'LAND_SUPERVISED', 'PORT', 'LAND_REPLICA', 'TRACEPARENT'];
