@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { newSpanId, newTraceId } from '../../src/telemetry/index.js';
 import { startOtlpReceiver, startPostHogReceiver, type OtlpReceiver, type PostHogReceiver, type ReceiverMode } from '../helpers/receivers.js';
 import { FIXTURES, REPO } from './build.js';
@@ -35,10 +35,8 @@ function runFixture(file: string, env: Record<string, string>): Promise<Run> {
   });
 }
 
-// At the end of the file, not after each test: the tests run side by side (an afterEach would close the receivers of
-// the tests still running).
 const cleanup: Array<() => Promise<void> | void> = [];
-afterAll(async () => {
+afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((fn) => fn()));
 });
 
@@ -57,8 +55,7 @@ function telemetryEnv(posthog: PostHogReceiver, otlp: OtlpReceiver): Record<stri
   return { Authorize: KEY, Capture: 'true', Report: 'true', OTLPEnabled: 'true', Beam: posthog.url, OTLPEndpoint: otlp.url, LAND_TEST_SHUTDOWN_MS: '30000' };
 }
 
-// Each test runs its own child process against receivers of its own, and mostly waits for it to end: side by side.
-describe.concurrent('a sidecar using land/telemetry', () => {
+describe('a sidecar using land/telemetry', () => {
   it('joins the trace in TRACEPARENT: its root spans are children of the given span id', async () => {
     const { posthog, otlp } = await receivers();
     const traceId = newTraceId();
@@ -157,7 +154,7 @@ describe.concurrent('a sidecar using land/telemetry', () => {
   });
 });
 
-describe.concurrent('a child using only the official OpenTelemetry SDK', () => {
+describe('a child using only the official OpenTelemetry SDK', () => {
   it('joins the boot trace through TRACEPARENT and the env carrier', async () => {
     const { otlp } = await receivers();
     const traceId = newTraceId();
