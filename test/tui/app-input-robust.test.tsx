@@ -2,7 +2,7 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INPUT_IDLE_MS } from '../../src/tui/paste.js';
-import { FakeControl, sleep, stack, T0, tier } from './fake-control.js';
+import { FakeControl, plain, sleep, stack, T0, tier, waitFor } from './fake-control.js';
 import { KEYS, renderApp } from './render-app.js';
 
 function twoTiers(): FakeControl {
@@ -141,8 +141,10 @@ describe.concurrent('input no key names, and random input', () => {
       const next = random(seed);
       const control = twoTiers();
       const app = renderApp(control);
+      // Four Apps share the event loop: 30 s, not the helpers' 5 s, for each to draw (a limit against hangs only).
+      const until = (text: string, what: string) => waitFor(() => plain(app.lastFrame()).includes(text), () => `${what} in:\n${app.frame()}`, 30_000);
       try {
-        await app.untilSelected('mountain');
+        await until('› mountain ', `seed ${seed}: mountain selected`);
         for (let read = 0; read < 8; read++) {
           app.stdin.write(garbage(next) as unknown as string);
           // Sometimes the next read comes after ink gave up waiting for the rest of a sequence.
@@ -150,7 +152,7 @@ describe.concurrent('input no key names, and random input', () => {
         }
         // Whatever is open ends: a paste (its end marker), a string (BEL), the prompt or help (Esc).
         await app.press(KEYS.pasteEnd, '\u0007', KEYS.escape, '?');
-        await app.until((frame) => frame.includes('── keys'), `seed ${seed}: the help`);
+        await until('── keys', `seed ${seed}: the help`);
         expect(app.exits, `seed ${seed}`).toEqual([]);
       } finally {
         app.unmount();
