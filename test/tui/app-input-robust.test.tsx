@@ -2,8 +2,10 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INPUT_IDLE_MS } from '../../src/tui/paste.js';
-import { FakeControl, plain, sleep, stack, T0, tier, waitFor } from './fake-control.js';
+import { FakeControl, sleep, stack, T0, tier } from './fake-control.js';
 import { KEYS, renderApp } from './render-app.js';
+
+afterEach(() => cleanup());
 
 function twoTiers(): FakeControl {
   return new FakeControl(stack([tier('mountain', 'ready', { pid: 1234, startedAt: T0 - 5000 }), tier('sky', 'stopped', { reason: 'stopped from the UI' })]));
@@ -30,8 +32,6 @@ const NOT_KEYS = [
 ];
 
 describe('input no key names', () => {
-  afterEach(() => cleanup());
-
   it('escape sequences that are no key are dropped: no crash, no quit, no tier command; keys after them act', async () => {
     const control = twoTiers();
     const app = renderApp(control);
@@ -71,6 +71,26 @@ describe('input no key names', () => {
     await app.press(KEYS.escape, 'j');
     await app.untilSelected('sky');
     expect(app.exits).toEqual([]);
+  });
+
+  it('a paste with no end marker ends once no input came for a while: its text is the paste, keys act again', async () => {
+    const control = twoTiers();
+    const app = renderApp(control);
+    await app.untilSelected('mountain');
+    await app.press(`${KEYS.pasteStart}jr`, 'sq');
+    await app.untilText('paste ignored: press / (search) or & (filter) first, then paste');
+    expect(app.exits).toEqual([]);
+    expect(control.calls).toEqual([]);
+    await app.press('j');
+    await app.untilSelected('sky');
+    // In the prompt: the text is the query, and Enter applies it.
+    await app.press('/', `${KEYS.pasteStart}needle`);
+    await app.untilText('/needle▏');
+    // An OSC string with no end: dropped until the same quiet.
+    await app.press('\u001B]11;rgb:q');
+    await sleep(INPUT_IDLE_MS * 3);
+    await app.press('k');
+    await app.untilText('/needlek▏');
   });
 });
 
@@ -112,57 +132,23 @@ function garbage(next: (below: number) => number): Buffer {
   return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
 }
 
-// These two mostly wait (on the idle end of input, on ink between keys): side by side, each unmounting its own Apps
-// (cleanup() would unmount the other's). The long read above holds the event loop for seconds: it runs before them.
-describe.concurrent('input no key names, and random input', () => {
-  it('a paste with no end marker ends once no input came for a while: its text is the paste, keys act again', async ({ onTestFinished }) => {
-    const control = twoTiers();
-    const app = renderApp(control);
-    onTestFinished(() => app.unmount());
-    await app.untilSelected('mountain');
-    await app.press(`${KEYS.pasteStart}jr`, 'sq');
-    await app.untilText('paste ignored: press / (search) or & (filter) first, then paste');
-    expect(app.exits).toEqual([]);
-    expect(control.calls).toEqual([]);
-    await app.press('j');
-    await app.untilSelected('sky');
-    // In the prompt: the text is the query, and Enter applies it.
-    await app.press('/', `${KEYS.pasteStart}needle`);
-    await app.untilText('/needle▏');
-    // An OSC string with no end: dropped until the same quiet.
-    await app.press('\u001B]11;rgb:q');
-    await sleep(INPUT_IDLE_MS * 3);
-    await app.press('k');
-    await app.untilText('/needlek▏');
-  });
-
+describe('random input', () => {
   it('for 40 seeded runs of random reads the App keeps rendering and ? still opens the help', async () => {
-    const run = async (seed: number) => {
+    for (let seed = 1; seed <= 40; seed++) {
       const next = random(seed);
       const control = twoTiers();
       const app = renderApp(control);
-      // Four Apps share the event loop: 30 s, not the helpers' 5 s, for each to draw (a limit against hangs only).
-      const until = (text: string, what: string) => waitFor(() => plain(app.lastFrame()).includes(text), () => `${what} in:\n${app.frame()}`, 30_000);
-      try {
-        await until('› mountain ', `seed ${seed}: mountain selected`);
-        for (let read = 0; read < 8; read++) {
-          app.stdin.write(garbage(next) as unknown as string);
-          // Sometimes the next read comes after ink gave up waiting for the rest of a sequence.
-          if (next(2) === 0) await sleep(5);
-        }
-        // Whatever is open ends: a paste (its end marker), a string (BEL), the prompt or help (Esc).
-        await app.press(KEYS.pasteEnd, '\u0007', KEYS.escape, '?');
-        await until('── keys', `seed ${seed}: the help`);
-        expect(app.exits, `seed ${seed}`).toEqual([]);
-      } finally {
-        app.unmount();
+      await app.untilSelected('mountain');
+      for (let read = 0; read < 8; read++) {
+        app.stdin.write(garbage(next) as unknown as string);
+        // Sometimes the next read comes after ink gave up waiting for the rest of a sequence.
+        if (next(2) === 0) await sleep(5);
       }
-    };
-    // Each run has an App of its own and mostly waits (50 ms between keys): four runs at a time, each chain in order.
-    const chains = [1, 2, 3, 4].map(async (first) => {
-      for (let seed = first; seed <= 40; seed += 4) await run(seed);
-    });
-    const failed = (await Promise.allSettled(chains)).find((chain) => chain.status === 'rejected');
-    if (failed) throw failed.reason;
+      // Whatever is open ends: a paste (its end marker), a string (BEL), the prompt or help (Esc).
+      await app.press(KEYS.pasteEnd, '\u0007', KEYS.escape, '?');
+      await app.until((frame) => frame.includes('── keys'), `seed ${seed}: the help`);
+      expect(app.exits, `seed ${seed}`).toEqual([]);
+      app.unmount();
+    }
   });
 });
