@@ -95,12 +95,11 @@ async function recentLinesStack(): Promise<{ dir: string; run: LandRun }> {
   return { dir, run };
 }
 
-// Each test has a project and a stack of its own, and much of their time is waiting: every test runs side by side
-// (two describe.concurrent in a row run together; vitest starts five tests at a time, the first five first), the
-// floods and readers behind beside the 16 s of the reader that is cut off. The order of a and b's lines no longer rests
-// on how soon land reads a tier (takeTurns makes each turn once land printed the line before), so the floods beside
-// them cannot change it; they ran in a group of their own before that.
-describe.concurrent('land logs for several tiers of a stack, beside a reader that waits out the cut-off', () => {
+// Each test has a project and a stack of its own, and much of their time is waiting: the tests of a group run side by
+// side (it.concurrent), the groups one after the other (a describe.concurrent would run beside the next). This one
+// holds the 16 s of the reader that is cut off and the tests whose order of lines rests on land reading a tier within
+// 0.3 s (WAIT), away from the floods of the next.
+describe('land logs for several tiers of a stack, beside a reader that waits out the cut-off', () => {
   it.concurrent('a reader that reads nothing is cut off once it has read nothing for 10 s, exit 6, and the stack goes on', { timeout: 240_000 }, async () => {
     const { dir, run } = await recentLinesStack();
     // A reader that takes nothing: without follow too, it is cut off once it has read nothing for 10 s (the stack
@@ -318,7 +317,7 @@ describe.concurrent('land logs for several tiers of a stack, beside a reader tha
   });
 });
 
-describe.concurrent('land logs for several tiers of a stack, through floods and readers behind', () => {
+describe('land logs for several tiers of a stack, through floods and readers behind', () => {
   it.concurrent('a follower of every tier through a flood of two tiers, stopped for 3 s: no line lost, each tier in order', { timeout: 360_000 }, async () => {
     const lines = 60_000;
     const flood = (name: string) => ({ command: ['node', join(ROOT, 'test', 'fixtures', 'child.mjs'), '--say', `${name} waiting`, '--after-file', 'go', '--flood', String(lines)], restart: { policy: 'never' } });

@@ -36,8 +36,9 @@ function holdPort(): Promise<{ port: number; server: Server }> {
 
 // Each test has its own projects and stacks, and mostly waits on them: they run side by side.
 describe.concurrent('land up serves the dashboard', () => {
-  // The longest (three stacks one after the other): first, so it starts in vitest's first five.
-  it('--dashboard-port fixes the port; the config key does too; --no-dashboard turns it off and `land dashboard` says so', async () => {
+  // The longest (three stacks one after the other): first, so it starts in vitest's first five; 120 s, as it shares
+  // the machine with four others of its file (60 s was missed once at load ~30 beside seven other files).
+  it('--dashboard-port fixes the port; the config key does too; --no-dashboard turns it off and `land dashboard` says so', { timeout: 120_000 }, async () => {
     const flagPort = await freePort();
     const flagged = await upWithDashboard(dashboardProject(), ['--dashboard-port', String(flagPort)]);
     runs.push(flagged.run);
