@@ -33,8 +33,10 @@ function project() {
 
 const envOf = (stdout: string) => JSON.parse(stdout) as Record<string, string | null>;
 
-describe('land run', () => {
-  it('gives the command the stack-wide env, or a tier\'s with --tier; secrets reach it and land prints none; no boot is recorded', { timeout: 30_000 }, async () => {
+// Each test has a project of its own (the one tmux session, its own name): they run side by side, five at a time
+// (a slower machine then takes longer per test: the timeouts are 90 s, not 30).
+describe.concurrent('land run', () => {
+  it('gives the command the stack-wide env, or a tier\'s with --tier; secrets reach it and land prints none; no boot is recorded', { timeout: 90_000 }, async () => {
     const dir = project();
     const names = ['FROM_PROFILE', 'Authorize', 'API_ONLY', 'KEEP_ME', 'DROP_ME', 'LAND_TIER', 'LAND_PROFILE', 'LAND_SUPERVISED', 'PORT', 'LAND_REPLICA', 'TRACEPARENT'];
     const shell = { KEEP_ME: 'kept', DROP_ME: 'dropped' };
@@ -73,7 +75,7 @@ describe('land run', () => {
     expect(result.stdout + result.stderr).toBe('');
   });
 
-  it('passes stdin through and forwards SIGTERM and (outside a terminal) SIGINT to the command', { timeout: 30_000 }, async () => {
+  it('passes stdin through and forwards SIGTERM and (outside a terminal) SIGINT to the command', { timeout: 90_000 }, async () => {
     const dir = project();
     const cat = spawn(process.execPath, [LAND_BIN, 'run', '--', 'node', '-e', 'process.stdin.pipe(process.stdout)'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -93,7 +95,8 @@ describe('land run', () => {
     }
   });
 
-  it('outside a terminal, a signal to land\'s whole process group reaches the command once', { timeout: 30_000 }, async () => {
+  // Alone: the command reports the signals it saw 1.5 s after it is ready, and land must have forwarded all three by then.
+  it.sequential('outside a terminal, a signal to land\'s whole process group reaches the command once', { timeout: 90_000 }, async () => {
     const dir = project();
     const script = [
       'const seen = [];',
@@ -112,7 +115,7 @@ describe('land run', () => {
     expect(out).toBe('ready\nSIGHUP,SIGINT,SIGTERM\n');
   });
 
-  it('in a terminal: the command gets the tty, and Ctrl-C reaches it once', { timeout: 30_000 }, async () => {
+  it('in a terminal: the command gets the tty, and Ctrl-C reaches it once', { timeout: 90_000 }, async () => {
     const dir = project();
     const out = join(dir, 'screen.txt');
     const script = [
@@ -131,7 +134,7 @@ describe('land run', () => {
     expect(readFileSync(out, 'utf8').trim()).toBe('LAND-EXITED 1');
   });
 
-  it('joins the trace land was started under and gets the collector, as land up\'s tiers do', { timeout: 30_000 }, async () => {
+  it('joins the trace land was started under and gets the collector, as land up\'s tiers do', { timeout: 90_000 }, async () => {
     const names = ['TRACEPARENT', 'TRACESTATE', 'BAGGAGE', 'OTLP_TRACE_ID', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
     const collector = 'http://127.0.0.1:4999';
     const otlpOn = `Capture=true\nOTLPEnabled=true\nPipe=${collector}/\n`;

@@ -18,7 +18,8 @@ function projectWith(when: string, profiles?: Record<string, string>): string {
   return dir;
 }
 
-describe('a when predicate that does not return a boolean', () => {
+// Each test has projects of its own: they run side by side.
+describe.concurrent('a when predicate that does not return a boolean', () => {
   it('an async predicate: check, profiles and up refuse it at load, exit 2, nothing started', async () => {
     const dir = projectWith('async () => false');
     const expected = 'land.config.mjs: tiers.web.when: expected a function (env) => boolean; when cannot be async, got an async function';

@@ -34,7 +34,36 @@ function holdPort(): Promise<{ port: number; server: Server }> {
   });
 }
 
-describe('land up serves the dashboard', () => {
+// Each test has its own projects and stacks, and mostly waits on them: they run side by side.
+describe.concurrent('land up serves the dashboard', () => {
+  // The longest (three stacks one after the other): first, so it starts in vitest's first five; 120 s, as it shares
+  // the machine with four others of its file (60 s was missed once at load ~30 beside seven other files).
+  it('--dashboard-port fixes the port; the config key does too; --no-dashboard turns it off and `land dashboard` says so', { timeout: 120_000 }, async () => {
+    const flagPort = await freePort();
+    const flagged = await upWithDashboard(dashboardProject(), ['--dashboard-port', String(flagPort)]);
+    runs.push(flagged.run);
+    expect(flagged.port).toBe(flagPort);
+    await flagged.run.waitFor(/worker: starting → ready/);
+    expect((await flagged.run.stop()).code).toBe(0);
+
+    const configPort = await freePort();
+    const configured = await upWithDashboard(dashboardProject({ dashboard: { port: configPort } }));
+    runs.push(configured.run);
+    expect(configured.port).toBe(configPort);
+    await configured.run.waitFor(/worker: starting → ready/);
+    expect((await configured.run.stop()).code).toBe(0);
+
+    const dir = dashboardProject();
+    const off = land(['up', '--no-tui', '--no-dashboard'], dir);
+    runs.push(off);
+    await off.waitFor(/worker: starting → ready/);
+    expect(off.output).not.toContain('dashboard on');
+    const asked = await landDone(['dashboard'], dir);
+    expect(asked.code).toBe(4);
+    expect(asked.stderr).toMatch(/^land: the dashboard is off for this stack/);
+    expect((await off.stop()).code).toBe(0);
+  });
+
   it('prints the login URL once, on a free port; the page, script and stylesheet come from the package', async () => {
     const dir = dashboardProject();
     const { run, url, port } = await upWithDashboard(dir);
@@ -171,32 +200,6 @@ describe('land up serves the dashboard', () => {
       const result = await landDone(['up', '--no-tui', ...args], dir);
       expectCleanRejection(result, dir, /^land: up: option '--dashboard-port <port>' cannot be used with option '--no-dashboard'$/);
     }
-  });
-
-  it('--dashboard-port fixes the port; the config key does too; --no-dashboard turns it off and `land dashboard` says so', async () => {
-    const flagPort = await freePort();
-    const flagged = await upWithDashboard(dashboardProject(), ['--dashboard-port', String(flagPort)]);
-    runs.push(flagged.run);
-    expect(flagged.port).toBe(flagPort);
-    await flagged.run.waitFor(/worker: starting → ready/);
-    expect((await flagged.run.stop()).code).toBe(0);
-
-    const configPort = await freePort();
-    const configured = await upWithDashboard(dashboardProject({ dashboard: { port: configPort } }));
-    runs.push(configured.run);
-    expect(configured.port).toBe(configPort);
-    await configured.run.waitFor(/worker: starting → ready/);
-    expect((await configured.run.stop()).code).toBe(0);
-
-    const dir = dashboardProject();
-    const off = land(['up', '--no-tui', '--no-dashboard'], dir);
-    runs.push(off);
-    await off.waitFor(/worker: starting → ready/);
-    expect(off.output).not.toContain('dashboard on');
-    const asked = await landDone(['dashboard'], dir);
-    expect(asked.code).toBe(4);
-    expect(asked.stderr).toMatch(/^land: the dashboard is off for this stack/);
-    expect((await off.stop()).code).toBe(0);
   });
 
   it('two port flags naming the same port: one line naming both, exit 2, nothing started', async () => {

@@ -7,15 +7,13 @@
 import { EventEmitter } from 'node:events';
 import { useStdout } from 'ink';
 import { useEffect } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadTui } from '../../src/tui/load.js';
 import { FakeControl, plain, stack, tier, waitFor } from './fake-control.js';
 import { asStdin, asStdout, FakeKeyboard, FakeTerminal } from './fake-terminal.js';
 
 const { App } = await loadTui();
 const { render } = await import('ink');
-
-const cleanups: Array<() => void> = [];
 
 /** ink's own write for console output above the UI (what its patchConsole calls). */
 function InkWrite({ onReady }: { onReady: (write: (data: string) => void) => void }) {
@@ -25,7 +23,7 @@ function InkWrite({ onReady }: { onReady: (write: (data: string) => void) => voi
 }
 
 /** A stack on a real clock, drawn as runTui draws it: live cells on, no usage sampler. */
-function mount(control: FakeControl, onFinished: (cleanup: () => void) => void = (cleanup) => cleanups.push(cleanup)) {
+function mount(control: FakeControl, onFinished: (cleanup: () => void) => void) {
   const terminal = new FakeTerminal(120, 30);
   // stderr on the same terminal, as a shell gives both: its writes land among stdout's, past ink.
   const toTerminal = terminal.write;
@@ -58,12 +56,10 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
-describe('live cells on a terminal', () => {
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
-
-  it('console output above the UI: the next change draws a frame, so a cell ink put back is not left stale', async () => {
+// These wait on the UI's own clock with little to do meanwhile (the longest, 12 s): side by side, each unmounting its
+// own. The minute's turn below adapts its lead to the machine (it mounts again with a longer one), so it can run here.
+describe.concurrent('live cells on a terminal', () => {
+  it('console output above the UI: the next change draws a frame, so a cell ink put back is not left stale', async ({ onTestFinished }) => {
     // The header's uptime moves every second; the tier's shows minutes and turns from 10m to 11m `leadMs` after the
     // mount. The UI must be drawing its live cells before the turn (a first frame with 10m, then the header's uptime
     // rewritten in place): a turn before that lands in one of the first frames. On a loaded machine it may not be, so
@@ -79,13 +75,16 @@ describe('live cells on a terminal', () => {
     while (!mounted && left() >= attemptAndAfter(leadMs)) {
       const now = Date.now();
       const control = new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now - 11 * 60_000 + leadMs })], { startedAt: now - 5_000 }));
-      const attempt = mount(control);
+      let unmount = () => {};
+      const attempt = mount(control, (cleanup) => (unmount = cleanup));
       const { chunks } = attempt.terminal;
       const live = await until(() => chunks.some(isUptimeRewrite), leadMs);
       const before = live && /mountain\s+ready\s+4321\s+10m/.test(tierRow(attempt.terminal.output)) && !chunks.some((chunk) => chunk.includes('11m'));
-      if (before) mounted = attempt;
-      else {
-        cleanups.pop()!();
+      if (before) {
+        mounted = attempt;
+        onTestFinished(unmount);
+      } else {
+        unmount();
         leadMs *= 2;
       }
     }
@@ -104,10 +103,7 @@ describe('live cells on a terminal', () => {
       Math.min(4_000, Math.max(left(), 0)),
     );
   }, 60_000);
-});
 
-// These wait on the UI's own clock with little to do meanwhile (the first, 12 s): side by side, each unmounting its own.
-describe.concurrent('live cells on a terminal, side by side', () => {
   it('an idle stack whose uptimes move draws no whole frame, only its cells, for longer than 10 s', async ({ onTestFinished }) => {
     const now = Date.now();
     const { terminal } = mount(new FakeControl(stack([tier('mountain', 'ready', { pid: 4321, startedAt: now })], { startedAt: now })), onTestFinished);

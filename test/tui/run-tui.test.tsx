@@ -98,8 +98,10 @@ describe('runTui', () => {
   });
 });
 
-describe('App and the terminal', () => {
-  it('follows a resize of the terminal', async () => {
+// These mostly wait (on the usage sampler's 2 s, a resize's settling): side by side, each ending what it started
+// through its own onTestFinished (the file's afterEach would end the others').
+describe.concurrent('App and the terminal', () => {
+  it('follows a resize of the terminal', async ({ onTestFinished }) => {
     const stack = control();
     stack.tier('mountain').lastLine = 'w'.repeat(300);
     const terminal = new FakeTerminal(80, 24);
@@ -111,7 +113,7 @@ describe('App and the terminal', () => {
       patchConsole: false,
       debug: true,
     });
-    cleanups.push(() => instance.unmount());
+    onTestFinished(() => instance.unmount());
     const widest = () => {
       const frame = terminal.output.slice(terminal.output.lastIndexOf('land '));
       return Math.max(...plain(frame).split('\n').map((line) => Array.from(line).length));
@@ -127,7 +129,7 @@ describe('App and the terminal', () => {
     await waitFor(() => terminal.output.includes('mountain') && widest() <= 60, 'a narrower frame');
   });
 
-  it('after a resize scrolls the screen into the scrollback before clearing it, and clears nothing for a resize back to the same size', async () => {
+  it('after a resize scrolls the screen into the scrollback before clearing it, and clears nothing for a resize back to the same size', async ({ onTestFinished }) => {
     const terminal = new FakeTerminal(80, 24);
     const instance = render(<App control={control()} mode="watch" clock={() => T0} sampleUsage={false} liveCells />, {
       stdout: asStdout(terminal),
@@ -135,7 +137,7 @@ describe('App and the terminal', () => {
       exitOnCtrlC: false,
       patchConsole: false,
     });
-    cleanups.push(() => instance.unmount());
+    onTestFinished(() => instance.unmount());
     await waitFor(() => terminal.output.includes('mountain'), 'first frame');
     const CLEAR = '\u001B[2J\u001B[H';
     terminal.resize(80, 24);
@@ -148,17 +150,17 @@ describe('App and the terminal', () => {
     expect(terminal.output).toContain('\n'.repeat(20) + CLEAR);
   });
 
-  it('shows the CPU and memory of a running tier’s process tree', async () => {
-    const { terminal } = showTier('setInterval(() => {}, 1000)');
+  it('shows the CPU and memory of a running tier’s process tree', async ({ onTestFinished }) => {
+    const { terminal } = showTier('setInterval(() => {}, 1000)', onTestFinished);
     // READY, CPU, MEM: a percentage and a size in megabytes.
     await waitFor(() => /mountain\s+ready\s+\d+\s+\S+\s+0\s+-\s+[\d.]+%\s+\d+(\.\d)?M/.test(plain(terminal.output)), 'usage', 10_000);
   });
 
   // The sampler gives its last sample again when no tree's usage moved, and the UI then formats nothing: a tier that
   // turns busy must still show it on a following sample.
-  it("shows a tier's CPU moving after samples in which nothing moved", async () => {
+  it("shows a tier's CPU moving after samples in which nothing moved", async ({ onTestFinished }) => {
     const script = "process.on('SIGUSR1', () => { for (;;); }); setInterval(() => {}, 1 << 30)";
-    const { child, terminal } = showTier(script);
+    const { child, terminal } = showTier(script, onTestFinished);
     const cpu = (): number | undefined => {
       const shown = [...plain(terminal.output).matchAll(/mountain\s+ready\s+\d+\s+\S+\s+0\s+-\s+([\d.]+)%/g)].at(-1);
       return shown ? Number(shown[1]) : undefined;
@@ -175,9 +177,9 @@ describe('App and the terminal', () => {
 });
 
 /** The App, with its usage sampler, over one tier whose process runs `script` in node; both ended after the test. */
-function showTier(script: string) {
+function showTier(script: string, onFinished: (cleanup: () => void | Promise<void>) => void) {
   const child = execa(process.execPath, ['-e', script], { reject: false });
-  cleanups.push(async () => {
+  onFinished(async () => {
     child.kill('SIGKILL');
     await child;
   });
@@ -189,7 +191,7 @@ function showTier(script: string) {
     patchConsole: false,
     debug: true,
   });
-  cleanups.push(() => instance.unmount());
+  onFinished(() => instance.unmount());
   return { child, terminal };
 }
 

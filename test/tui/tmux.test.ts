@@ -27,8 +27,43 @@ function row(text: string, name: string): { state: string; pid: string; restarts
 /** A process's state letter from /proc (T: stopped). */
 const procState = (pid: number | string): string => / \S+\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))![1]!;
 
+// Each test has a tmux session, a project and a land of its own, and most of its time is waiting on land's screen:
+// they run side by side, but for the log flood's, whose row must be caught mid-flood (1.5 s): it runs first, alone.
 describe('the terminal UI in a real terminal', () => {
-  it('shows tiers ready, restarts one on r, opens its logs on Enter, quits on q and restores the terminal', async () => {
+  it("under a log flood the rows show each tier's newest line, rewritten in place, and a wide one after it", async () => {
+    // 3 000 lines of changing lengths in 1.5 s, then a last short one, then one in characters two columns wide.
+    const flood = [
+      'let i = 0;',
+      'const timer = setInterval(() => {',
+      "  for (let k = 0; k < 20; k += 1) { i += 1; process.stdout.write(`line ${i} ${'x'.repeat((i * 7) % 30)}\\n`); }",
+      "  if (i >= 3000) { clearInterval(timer); process.stdout.write('done: 3000 lines\\n'); setTimeout(() => process.stdout.write('終わり: wide\\n'), 1500); }",
+      '}, 10);',
+      'setInterval(() => {}, 1 << 30);',
+    ].join('\n');
+    const dir = makeProject({
+      config: { app: 'floodtest', tiers: { calm: { command: child('--say', 'calm says hello') }, flood: { command: ['node', 'flood.mjs'] } } },
+      files: { 'flood.mjs': flood },
+    });
+    tmux('new-session', '-d', '-s', 'flood', '-x', '100', '-y', '30', `cd ${dir} && node ${LAND_BIN} up; echo LAND-EXITED $?; sleep 120`);
+    const floodRow = (t: string) => t.split('\n').find((line) => /^[› ] flood /.test(line)) ?? '';
+    const rowsOnce = (t: string) => t.split('\n').filter((line) => /^[› ] (calm|flood) /.test(line)).length === 2 && t.split('\n').filter((line) => /floodtest/.test(line)).length === 1;
+    const until = (check: (t: string) => boolean, what: string) => tmux.waitForScreen('flood', check, what, 50);
+    // Mid-flood: a whole line (its number, then as many x as it has) where the row's last column is.
+    let text = await until((t) => /line \d+ /.test(floodRow(t)), 'a flood line in the row');
+    const [, number, xs] = /line (\d+) (x*)\s*$/.exec(floodRow(text)) ?? [floodRow(text)];
+    expect(xs!.length, floodRow(text)).toBe((Number(number) * 7) % 30);
+    expect(rowsOnce(text)).toBe(true);
+    // The last short line leaves nothing of the longer ones before it; the calm row is untouched.
+    text = await until((t) => / done: 3000 lines$/.test(floodRow(t)), 'the last line alone in the row');
+    expect(rowsOnce(text)).toBe(true);
+    expect(text).toMatch(/calm says hello/);
+    text = await until((t) => / 終わり: wide/.test(floodRow(t)), 'the wide line in the row');
+    expect(rowsOnce(text)).toBe(true);
+    tmux('send-keys', '-t', 'flood', 'q');
+    expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
+  });
+
+  it.concurrent('shows tiers ready, restarts one on r, opens its logs on Enter, quits on q and restores the terminal', async () => {
     const project = makeProject({ config: { tiers: {} } });
     const pids = join(project, 'pids');
     const dir = makeProject({
@@ -114,39 +149,7 @@ describe('the terminal UI in a real terminal', () => {
     expect(survivorsIn(pids)).toEqual([]);
   });
 
-  it("under a log flood the rows show each tier's newest line, rewritten in place, and a wide one after it", async () => {
-    // 3 000 lines of changing lengths in 1.5 s, then a last short one, then one in characters two columns wide.
-    const flood = [
-      'let i = 0;',
-      'const timer = setInterval(() => {',
-      "  for (let k = 0; k < 20; k += 1) { i += 1; process.stdout.write(`line ${i} ${'x'.repeat((i * 7) % 30)}\\n`); }",
-      "  if (i >= 3000) { clearInterval(timer); process.stdout.write('done: 3000 lines\\n'); setTimeout(() => process.stdout.write('終わり: wide\\n'), 1500); }",
-      '}, 10);',
-      'setInterval(() => {}, 1 << 30);',
-    ].join('\n');
-    const dir = makeProject({
-      config: { app: 'floodtest', tiers: { calm: { command: child('--say', 'calm says hello') }, flood: { command: ['node', 'flood.mjs'] } } },
-      files: { 'flood.mjs': flood },
-    });
-    tmux('new-session', '-d', '-s', 'flood', '-x', '100', '-y', '30', `cd ${dir} && node ${LAND_BIN} up; echo LAND-EXITED $?; sleep 120`);
-    const floodRow = (t: string) => t.split('\n').find((line) => /^[› ] flood /.test(line)) ?? '';
-    const rowsOnce = (t: string) => t.split('\n').filter((line) => /^[› ] (calm|flood) /.test(line)).length === 2 && t.split('\n').filter((line) => /floodtest/.test(line)).length === 1;
-    const until = (check: (t: string) => boolean, what: string) => tmux.waitForScreen('flood', check, what, 50);
-    // Mid-flood: a whole line (its number, then as many x as it has) where the row's last column is.
-    let text = await until((t) => /line \d+ /.test(floodRow(t)), 'a flood line in the row');
-    const [, number, xs] = /line (\d+) (x*)\s*$/.exec(floodRow(text)) ?? [floodRow(text)];
-    expect(xs!.length, floodRow(text)).toBe((Number(number) * 7) % 30);
-    expect(rowsOnce(text)).toBe(true);
-    // The last short line leaves nothing of the longer ones before it; the calm row is untouched.
-    text = await until((t) => / done: 3000 lines$/.test(floodRow(t)), 'the last line alone in the row');
-    expect(rowsOnce(text)).toBe(true);
-    expect(text).toMatch(/calm says hello/);
-    text = await until((t) => / 終わり: wide/.test(floodRow(t)), 'the wide line in the row');
-    expect(rowsOnce(text)).toBe(true);
-    tmux('send-keys', '-t', 'flood', 'q');
-    expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
-  });
-  it('after a resize down and back up the screen holds one frame: one header, each row once and whole', async () => {
+  it.concurrent('after a resize down and back up the screen holds one frame: one header, each row once and whole', async () => {
     const ticker = "let i = 0; setInterval(() => { i += 1; process.stdout.write(`tick ${i} ${'y'.repeat(i % 20)}\\n`); }, 40);";
     const dir = makeProject({
       config: {
@@ -185,7 +188,7 @@ describe('the terminal UI in a real terminal', () => {
     expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
   });
 
-  it('a paste (tmux paste-buffer -p) runs no key outside the prompt, is the query in it, and paste mode ends with land', async () => {
+  it.concurrent('a paste (tmux paste-buffer -p) runs no key outside the prompt, is the query in it, and paste mode ends with land', async () => {
     const script = [
       `node ${LAND_BIN} up`,
       'echo LAND-EXITED $?',
@@ -227,7 +230,7 @@ describe('the terminal UI in a real terminal', () => {
     expect(text).toMatch(/READ=after\|/);
   });
 
-  it('escape sequences no key names, raw bytes and a paste with no end marker neither crash land nor act; keys act after', async () => {
+  it.concurrent('escape sequences no key names, raw bytes and a paste with no end marker neither crash land nor act; keys act after', async () => {
     const dir = makeProject({
       config: { app: 'bytestest', tiers: { calm: { command: child('--say', 'calm says hello') }, other: { command: child('--say', 'other is here') } } },
     });
@@ -274,7 +277,7 @@ describe('the terminal UI in a real terminal', () => {
     expect(await until((t) => /LAND-EXITED \d+/.test(t), 'land to exit')).toMatch(/LAND-EXITED 0/);
   });
 
-  it('Ctrl-Z gives the terminal back and stops land while its tiers run on; fg brings the UI back in raw mode, redrawn', async () => {
+  it.concurrent('Ctrl-Z gives the terminal back and stops land while its tiers run on; fg brings the UI back in raw mode, redrawn', async () => {
     // A shell with job control (set -m), as at a prompt: land runs as a job of its own, and `fg` resumes it.
     // Then land under a wrapper in its process group, as `npx land up` or `npm run dev` run it: the wrapper must stop
     // too, or the shell, waiting for it, never takes the terminal back.
