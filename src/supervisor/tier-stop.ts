@@ -45,6 +45,8 @@ export abstract class TierStop extends TierRun {
    * `land scale` hands it to the supervisor).
    */
   readonly left = new LeftProcesses();
+  /** What the last failed daemon start named as maybe its daemon (repeatedStrays). */
+  private straysBefore: ReadonlyArray<{ pid: number; name: string }> = [];
 
   protected treeTarget(life: Life): TreeTarget {
     // TRACEPARENT is unique to one start, so the marks never match a newer life or another tier.
@@ -196,7 +198,7 @@ export abstract class TierStop extends TierRun {
     if (this.state !== 'crashed' || why === 'crashed') {
       this.setState(crashed ? 'crashed' : 'exited', crashed ? ending : 'completed with code 0');
     }
-    this.afterExit(crashed, uptimeMs, life.overMemory, unrestartable(life.daemon?.strays ?? []));
+    this.afterExit(crashed, uptimeMs, life.overMemory, this.repeatedStrays(life.daemon?.strays ?? []));
   }
 
   /**
@@ -259,6 +261,21 @@ export abstract class TierStop extends TierRun {
     this.setState('stopping', `${ending}; stopping what it left running`);
   }
 
+  /**
+   * A daemon start that left nothing land can follow, twice in a row, each time with an orphan of the same name
+   * running on since: most likely its daemon, hidden from land, so every restart would start one more copy land
+   * cannot stop. One such start alone is restarted (an unrelated orphan may have started in that window).
+   */
+  private repeatedStrays(strays: ReadonlyArray<{ pid: number; name: string }>): string | undefined {
+    const before = this.straysBefore;
+    this.straysBefore = strays;
+    const again = strays.filter((stray) => before.some((earlier) => earlier.name === stray.name));
+    if (again.length === 0) return undefined;
+    const named = [...before.filter((earlier) => again.some((stray) => stray.name === earlier.name)), ...again];
+    const pids = named.map(({ pid }) => pid).join(', ');
+    return `not restarted: its last two starts each left a process named ${again[0]!.name} running that land cannot follow (pid ${pids}); a new start would leave another: name its daemon with daemon: { pidFile }, or land start it once those are gone`;
+  }
+
   /** `refused`: why no policy restarts this failure (a start that left what may be its daemon running). */
   protected afterExit(crashed: boolean, uptimeMs: number, overMemory?: { used: number; at: number }, refused?: string): void {
     // A scheduled run, however it ended, waits for its next time: no restart policy re-runs it (schedule.ts).
@@ -303,12 +320,3 @@ export abstract class TierStop extends TierRun {
   }
 }
 
-/**
- * A daemon tier whose launcher exited 0 leaving nothing land can follow, while orphans started meanwhile run on: one
- * of them may be its daemon, hidden from land, so each restart would start another copy land cannot stop.
- */
-function unrestartable(strays: ReadonlyArray<{ pid: number }>): string | undefined {
-  if (strays.length === 0) return undefined;
-  const pids = strays.map(({ pid }) => pid).join(', ');
-  return `not restarted: a new start could leave another copy of what may be its daemon (pid ${pids}) running; name it with daemon: { pidFile }, or land start it once that is gone`;
-}
