@@ -15,6 +15,8 @@ import type { LogRecordDetail, LogRecordList, LogRecordQuery, MetricSeriesView, 
 export interface ReceiverSource {
   /** Every span children sent for this boot that the store holds in memory; with `traceId`, that trace's only. */
   spans(traceId?: string): SpanView[];
+  /** One span whole, its resource too, while memory holds it. */
+  span(traceId: string, spanId: string): SpanView | undefined;
   /** The children's traces in memory by trace id, each trace's spans in arrival order: the store's index, not a copy. */
   traceIndex(): ReadonlyMap<string, readonly SummarizedSpan[]>;
   /** The newest structured log records that match, oldest first (log-records.ts). */
@@ -27,6 +29,7 @@ export interface ReceiverSource {
 
 export const NO_RECEIVER: ReceiverSource = {
   spans: () => [],
+  span: () => undefined,
   traceIndex: () => new Map(),
   logRecords: () => ({ held: 0, matched: 0, records: [] }),
   logRecord: () => undefined,
@@ -81,14 +84,21 @@ function seriesName(series: MetricSeriesLike): string {
   return `${series.name}${mean}${labels.length > 0 ? ` {${labels.join(', ')}}` : ''}`;
 }
 
+/** A stored span as the dashboard shows it: its kind among its attributes; its resource only when asked for. */
+function spanView({ kind, resource, ...span }: StoredSpanLike, withResource = false): SpanView {
+  const view: SpanView = { ...span, attributes: kind ? { 'span.kind': kind, ...span.attributes } : span.attributes };
+  if (withResource && resource) view.resource = resource;
+  return view;
+}
+
 export function fromBootStore(store: ReceiverStoreLike): ReceiverSource {
   return {
     // One trace (the Traces page's waterfall, polled): only its spans are copied, not every span held.
-    spans: (traceId) =>
-      (traceId === undefined ? store.spans.select(() => true) : store.spans.trace(traceId)).map(({ kind, resource: _resource, ...span }) => ({
-        ...span,
-        attributes: kind ? { 'span.kind': kind, ...span.attributes } : span.attributes,
-      })),
+    spans: (traceId) => (traceId === undefined ? store.spans.select(() => true) : store.spans.trace(traceId)).map((span) => spanView(span)),
+    span(traceId, spanId) {
+      const found = store.spans.trace(traceId).find((span) => span.spanId === spanId);
+      return found && spanView(found, true);
+    },
     traceIndex: () => store.spans.byTraceIndex(),
     logRecords: (query) => searchRecords(store.logs, query),
     logRecord: (id) => recordDetail(store.logs, id),

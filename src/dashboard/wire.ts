@@ -53,6 +53,8 @@ export interface SpanView {
   events?: SpanEventView[];
   /** Drawn from what is known while it runs (the boot span is recorded only when the stack stops). */
   running?: boolean;
+  /** The resource it came from (service.name, host, SDK …): in `/api/spans/<span id>` only, not in a trace's list. */
+  resource?: Record<string, unknown>;
 }
 
 /** A structured log record a child sent over OTLP, as the Logs page lists it (its detail: LogRecordDetail). */

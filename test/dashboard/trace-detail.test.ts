@@ -1,0 +1,112 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * A deep trace a child sends with the official OpenTelemetry SDK, in a real Chromium against a real `land up`: its
+ * subtrees fold away and back from the keyboard; it is polled with its version (304 when unchanged) and not at all
+ * once complete; a span's long values are cut with "Show all", names at the top of their rows; an exception's stack
+ * trace is text in lines; the span's resource is shown. The API: 304 to a matching If-None-Match, a span whole.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ROOT, makeProject } from '../helpers/land.js';
+import { browserSession, call, login, upWithDashboard } from './helpers.js';
+
+const DEEP = join(ROOT, 'test', 'fixtures', 'otel-deep-trace-child.mjs');
+const { runs, openPage } = browserSession();
+
+const shownSpans = (page: Page) => page.$$eval('table.waterfall tbody tr', (rows) => rows.map((row) => (row as HTMLElement).dataset.span));
+
+describe('a deep trace and its spans, in Chromium', () => {
+  it('folds subtrees from the keyboard, polls by version and stops when complete, shows long values, stacks and resources', async () => {
+    const dir = makeProject({ config: { app: 'deep', tiers: { shop: { command: ['node', DEEP], ready: { log: 'deep trace exported' } } } } });
+    const { run, url, port } = await upWithDashboard(dir);
+    runs.push(run);
+    await run.waitFor(/deep trace exported/);
+    const { page, pageErrors } = await openPage();
+    const polls: number[] = [];
+    page.on('response', (response) => {
+      if (/\/api\/spans\?trace=/.test(response.url())) polls.push(response.status());
+    });
+    await page.goto(url);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Traces' }).click();
+    await page.locator('.trace-list tbody tr th a', { hasText: 'checkout' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.waterfall tbody tr').length === 6, undefined, { timeout: 60_000 });
+    expect(await shownSpans(page)).toEqual(['checkout', 'load cart', 'db.query', 'db.query', 'db.query', 'charge']);
+
+    // Folding: a button on each span with children, reached and pressed from the keyboard.
+    const fold = page.getByRole('button', { name: 'Collapse load cart (3 spans under it)' });
+    expect(await fold.getAttribute('aria-expanded')).toBe('true');
+    await fold.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Expand load cart (3 spans under it)' }).waitFor();
+    expect(await shownSpans(page)).toEqual(['checkout', 'load cart', 'charge']);
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Collapse load cart (3 spans under it)' }).waitFor();
+    expect(await shownSpans(page)).toHaveLength(6);
+    await page.getByRole('button', { name: 'Collapse checkout (5 spans under it)' }).click();
+    expect(await shownSpans(page)).toEqual(['checkout']);
+    await page.getByRole('button', { name: 'Expand checkout (5 spans under it)' }).click();
+    expect(await page.locator('tr[data-span="db.query"] .fold').count()).toBe(0);
+
+    // Polled by version: unchanged answers are 304s; once complete, no more polls until asked.
+    const freshness = page.getByTestId('trace-freshness');
+    await freshness.getByText('complete', { exact: false }).waitFor({ timeout: 60_000 });
+    expect(polls[0]).toBe(200);
+    expect(polls.filter((status) => status === 304).length).toBeGreaterThanOrEqual(5);
+    const asked = polls.length;
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(polls.length).toBe(asked);
+    await freshness.getByRole('button', { name: 'Check for new spans' }).click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="trace-freshness"]')?.textContent?.includes('complete'));
+    await expect.poll(() => polls.length, { timeout: 30_000 }).toBeGreaterThan(asked);
+    expect(polls.slice(asked).every((status) => status === 304)).toBe(true);
+
+    // A long value: cut, its name at the top of its row, shown whole on demand.
+    await page.locator('tr[data-span="db.query"] th a').first().click();
+    const attributes = page.getByRole('table', { name: 'Attributes' });
+    const statement = attributes.getByRole('row', { name: /db\.statement/ });
+    const cut = (await statement.locator('code').textContent())!;
+    expect(cut.length).toBeLessThan(400);
+    expect(cut).toMatch(/^SELECT x+…$/);
+    const [nameBox, valueBox] = [await statement.locator('th').boundingBox(), await statement.locator('td').boundingBox()];
+    expect(Math.abs(nameBox!.y - valueBox!.y)).toBeLessThan(2);
+    await statement.getByRole('button', { name: 'Show all 5,000 characters' }).click();
+    expect((await statement.locator('code').textContent())!.length).toBe(5_000);
+    // Its resource, asked for separately.
+    const resource = page.getByRole('table', { name: 'Resource attributes' });
+    expect(await resource.getByRole('row', { name: /deployment\.environment/ }).textContent()).toContain('dashboard-test');
+
+    // An exception: its type and message, and the stack trace in lines (not JSON with \n); the 200 000 characters cut
+    // (the receiver keeps 8 KiB of a value).
+    await page.locator('tr[data-span="charge"] th a').click();
+    const stack = page.getByLabel('Stack trace');
+    const text = (await stack.textContent())!;
+    expect(text.split('\n').length).toBeGreaterThan(3);
+    expect(text).toContain('PaymentError: card declined\n    at ');
+    expect(await page.locator('.span-event').textContent()).toContain('PaymentError: card declined');
+    expect(await page.locator('.span-event').textContent()).not.toContain('\\n');
+    const blob = page.getByRole('table', { name: 'Attributes' }).getByRole('row', { name: /big\.blob/ });
+    expect((await blob.locator('code').textContent())!.length).toBeLessThan(400);
+    await blob.getByRole('button', { name: 'Show all 8,192 characters' }).waitFor();
+    expect(pageErrors).toEqual([]);
+
+    // The API: the trace's version as an ETag, a 304 to it; one span whole; a bad span id a 400 naming it.
+    const cookie = await login(port, url);
+    const traceId = new URL(page.url()).hash.match(/trace=([0-9a-f]{32})/)![1]!;
+    const first = await call(port, `/api/spans?trace=${traceId}`, { headers: { cookie } });
+    const etag = String(first.headers.etag);
+    expect(first.status).toBe(200);
+    const again = await call(port, `/api/spans?trace=${traceId}`, { headers: { cookie, 'if-none-match': etag } });
+    expect([again.status, again.body]).toEqual([304, '']);
+    const spans = (JSON.parse(first.body) as { spans: Array<{ spanId: string; name: string; resource?: unknown }> }).spans;
+    expect(spans.every((span) => span.resource === undefined)).toBe(true);
+    const charge = spans.find((span) => span.name === 'charge')!;
+    const whole = await call(port, `/api/spans/${charge.spanId}?trace=${traceId}`, { headers: { cookie } });
+    expect(JSON.parse(whole.body)).toMatchObject({ name: 'charge', resource: { 'deployment.environment': 'dashboard-test' } });
+    const bad = await call(port, `/api/spans/nothex?trace=${traceId}`, { headers: { cookie } });
+    expect([bad.status, JSON.parse(bad.body).error.message]).toEqual([400, 'span id: expected 16 lowercase hex digits, got "nothex"']);
+    const gone = await call(port, `/api/spans/0123456789abcdef?trace=${traceId}`, { headers: { cookie } });
+    expect(gone.status).toBe(404);
+  }, 240_000);
+});
