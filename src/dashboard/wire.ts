@@ -94,6 +94,8 @@ export interface LogRecordQuery {
   text: string;
   /** `key=value` pairs each of which the record's attributes (or its resource's) hold. */
   attributes: Array<[string, string]>;
+  /** Records of this trace only (a span's `Logs of this trace`). */
+  traceId?: string;
   limit: number;
 }
 

@@ -4,7 +4,7 @@
  * A deep trace a child sends with the official OpenTelemetry SDK, in a real Chromium against a real `land up`: its
  * subtrees fold away and back from the keyboard; it is polled with its version (304 when unchanged) and not at all
  * once complete; a span's long values are cut with "Show all", names at the top of their rows; an exception's stack
- * trace is text in lines; the span's resource is shown. The API: 304 to a matching If-None-Match, a span whole.
+ * trace is text in lines; the span's resource is shown; `Logs of this trace` lists its records only. The API: 304 to a matching If-None-Match, a span whole.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -108,5 +108,18 @@ describe('a deep trace and its spans, in Chromium', () => {
     expect([bad.status, JSON.parse(bad.body).error.message]).toEqual([400, 'span id: expected 16 lowercase hex digits, got "nothex"']);
     const gone = await call(port, `/api/spans/0123456789abcdef?trace=${traceId}`, { headers: { cookie } });
     expect(gone.status).toBe(404);
+    const records = await call(port, `/api/log-records?trace=${traceId}`, { headers: { cookie } });
+    expect(JSON.parse(records.body)).toMatchObject({ matched: 1, records: [{ body: 'charge failed: card declined', traceId }] });
+    const badTrace = await call(port, '/api/log-records?trace=xyz', { headers: { cookie } });
+    expect([badTrace.status, JSON.parse(badTrace.body).error.message]).toEqual([400, 'trace: expected a trace id of 32 lowercase hex digits, got "xyz"']);
+
+    // From the span to its trace's logs: the records that name the trace, no plain line, the filter removable.
+    await page.getByRole('link', { name: 'Logs of this trace' }).first().click();
+    await page.waitForFunction(() => document.querySelectorAll('.log-row').length === 1 && document.querySelector('.log-row')?.textContent?.includes('charge failed'));
+    expect(new URL(page.url()).hash).toBe(`#/logs?trace=${traceId}`);
+    await page.getByRole('button', { name: `Remove the filter trace ${traceId}` }).click();
+    await page.locator('.log-row', { hasText: 'unrelated record' }).waitFor();
+    await page.locator('.log-row', { hasText: 'deep trace exported' }).waitFor();
+    expect(pageErrors).toEqual([]);
   }, 240_000);
 });

@@ -124,7 +124,7 @@ export function LogsPage({ route }: { route: Route }) {
             follow={follow}
             onFollowChange={setFollow}
             label={filters.tiers.length > 0 ? `Output of ${filters.tiers.join(', ')}` : 'Output of all tiers'}
-            version={`${log.version}-${key}-${filters.severity}-${filters.attrs.join('\u0000')}-${records.length}`}
+            version={`${log.version}-${key}-${filters.severity}-${filters.attrs.join('\u0000')}-${filters.trace}-${records.length}`}
             prepended={view?.prepended ?? 0}
           />
         </div>
