@@ -4,7 +4,8 @@
  * A deep trace a child sends with the official OpenTelemetry SDK, in a real Chromium against a real `land up`: its
  * subtrees fold away and back from the keyboard; it is polled with its version (304 when unchanged) and not at all
  * once complete; a span's long values are cut with "Show all", names at the top of their rows; an exception's stack
- * trace is text in lines; the span's resource is shown; `Logs of this trace` lists its records only. The API: 304 to a matching If-None-Match, a span whole.
+ * trace is text in lines; the span's resource is shown; `Logs of this trace` lists its records only; the Telemetry
+ * page counts what each tier sent, a tier's detail links to its traces and metrics. The API: 304 to a matching If-None-Match, a span whole.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -120,6 +121,21 @@ describe('a deep trace and its spans, in Chromium', () => {
     await page.getByRole('button', { name: `Remove the filter trace ${traceId}` }).click();
     await page.locator('.log-row', { hasText: 'unrelated record' }).waitFor();
     await page.locator('.log-row', { hasText: 'deep trace exported' }).waitFor();
+    expect(pageErrors).toEqual([]);
+
+    // Per tier: what the receiver kept and dropped, with links to the tier's traces, records and metrics.
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Telemetry' }).click();
+    const shopCounts = page.getByRole('table', { name: 'Received by tier' }).locator('tr[data-tier="shop"]');
+    await shopCounts.waitFor();
+    expect(await shopCounts.locator('td').allTextContents()).toEqual(['6', '2', '0', '0', 'traces · records · metrics']);
+    await shopCounts.getByRole('link', { name: 'traces' }).click();
+    expect(new URL(page.url()).hash).toBe('#/traces?tier=shop');
+    await page.locator('.trace-list tbody tr th a', { hasText: 'checkout' }).waitFor();
+    // The tier's detail links to its logs, traces and metrics.
+    await page.goto(`${new URL(page.url()).origin}/#/tiers?tier=shop`);
+    await page.getByRole('link', { name: 'Metrics of shop' }).click();
+    await page.getByText('Tier shop only').waitFor();
+    expect(await page.locator('section.metric-tier h2').allTextContents()).toEqual(['shop']);
     expect(pageErrors).toEqual([]);
   }, 240_000);
 });

@@ -6,7 +6,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { MetricSeriesView } from '../../wire.js';
 import { formatBytes } from '../format.js';
-import { usePoll, useStore } from '../hooks.js';
+import { href, usePoll, useStore, type Route } from '../hooks.js';
 import { tierColor } from '../tier-colors.js';
 
 const TITLES: Record<string, string> = { 'land.tree.cpu': 'CPU of the process tree', 'land.tree.memory': 'memory of the process tree' };
@@ -50,16 +50,22 @@ function Chart({ series, color }: { series: MetricSeriesView; color: string }) {
   );
 }
 
-export function MetricsPage() {
+export function MetricsPage({ route }: { route: Route }) {
+  const only = route.params.get('tier') ?? '';
   const { snapshot } = useStore();
   const { data, error } = usePoll<{ series: MetricSeriesView[] }>('/api/metrics', 2000);
   if (!data) return <p>{error ?? 'Loading metrics…'}</p>;
   const order = (snapshot?.tiers ?? []).map((tier) => tier.name);
-  const tiers = [...new Set(data.series.map((s) => s.tier))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const tiers = [...new Set(data.series.map((s) => s.tier))].filter((tier) => !only || tier === only).sort((a, b) => order.indexOf(a) - order.indexOf(b));
   return (
     <>
       <h1 class="page-title">Metrics</h1>
       <p class="hint">Recent values per tier: land samples each tier's process tree every 2 s while the dashboard is open; metrics children send over OTLP appear beside them.</p>
+      {only && (
+        <p>
+          Tier {only} only · <a href={href('metrics')}>All tiers</a>
+        </p>
+      )}
       {tiers.length === 0 && <p>No values yet (the first sample comes within 2 s).</p>}
       {tiers.map((tier) => (
         <section key={tier} class="metric-tier" aria-labelledby={`metrics-${tier}`}>
