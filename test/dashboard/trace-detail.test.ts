@@ -133,6 +133,17 @@ describe('a deep trace and its spans, in Chromium', () => {
     await page.locator('.trace-list tbody tr th a', { hasText: 'checkout' }).waitFor();
     // The tier's detail links to its logs, traces and metrics.
     await page.goto(`${new URL(page.url()).origin}/#/tiers?tier=shop`);
+    // At 820 px the Tiers table keeps every action button inside what it shows (none cut off).
+    await page.setViewportSize({ width: 820, height: 700 });
+    const restart = page.getByRole('button', { name: 'Restart shop' });
+    await restart.waitFor();
+    const scroller = (await page.locator('.table-scroll').first().boundingBox())!;
+    for (const name of ['Start shop', 'Stop shop', 'Restart shop']) {
+      const box = (await page.getByRole('button', { name, exact: true }).boundingBox())!;
+      expect(box.x + box.width, name).toBeLessThanOrEqual(scroller.x + scroller.width);
+    }
+    expect(await page.locator('.table-scroll').first().evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('link', { name: 'Metrics of shop' }).click();
     await page.getByText('Tier shop only').waitFor();
     expect(await page.locator('section.metric-tier h2').allTextContents()).toEqual(['shop']);
