@@ -61,6 +61,7 @@ function logPage(ring: LogRing, params: URLSearchParams): LogPage {
   if (updatedAfter !== null && since === null) throw new ApiFailure('bad-request', 'updatedAfter: only with since');
   const lines = since !== null ? ring.since(whole(since, 'since', 0), limit) : ring.before(whole(before, 'before', ring.next), limit);
   const page: LogPage = { next: ring.next, oldest: ring.oldest, lines, revision: ring.revision };
+  if (ring.olderOnDisk.size > 0) page.olderOnDisk = [...ring.olderOnDisk].sort();
   // What a page that reconnects missed of the lines it holds: those that changed in place meanwhile.
   if (updatedAfter !== null) page.updated = ring.updatedSince(whole(updatedAfter, 'updatedAfter', 0), whole(since, 'since', 0));
   return page;

@@ -26,6 +26,8 @@ export interface LogPage {
   revision?: number;
   /** With `since` and `updatedAfter=R`: the lines below `since` changed after revision R. */
   updated?: LineUpdate[];
+  /** Tiers whose older lines are in their log files only (`land logs <tier>`, .land/logs/<boot id>/<tier>.log). */
+  olderOnDisk?: string[];
 }
 
 /** The most lines one `/api/logs` answer carries (the page's history arrives in pages of this size). */

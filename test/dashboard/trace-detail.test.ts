@@ -5,7 +5,8 @@
  * subtrees fold away and back from the keyboard; it is polled with its version (304 when unchanged) and not at all
  * once complete; a span's long values are cut with "Show all", names at the top of their rows; an exception's stack
  * trace is text in lines; the span's resource is shown; `Logs of this trace` lists its records only; the Telemetry
- * page counts what each tier sent, a tier's detail links to its traces and metrics. The API: 304 to a matching If-None-Match, a span whole.
+ * page counts what each tier sent, a tier's detail links to its traces and metrics; the Logs page says where the
+ * older lines it does not hold are; at 820 px the Tiers' buttons stay in view. The API: 304 to a matching If-None-Match, a span whole.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -15,15 +16,26 @@ import { browserSession, call, login, upWithDashboard } from './helpers.js';
 
 const DEEP = join(ROOT, 'test', 'fixtures', 'otel-deep-trace-child.mjs');
 const { runs, openPage } = browserSession();
+const LOUD = "for (let i = 0; i < 3000; i++) console.log('loud line ' + i); console.log('loud up'); setInterval(() => {}, 1 << 30);";
 
 const shownSpans = (page: Page) => page.$$eval('table.waterfall tbody tr', (rows) => rows.map((row) => (row as HTMLElement).dataset.span));
 
 describe('a deep trace and its spans, in Chromium', () => {
-  it('folds subtrees from the keyboard, polls by version and stops when complete, shows long values, stacks and resources', async () => {
-    const dir = makeProject({ config: { app: 'deep', tiers: { shop: { command: ['node', DEEP], ready: { log: 'deep trace exported' } } } } });
+  it('folds subtrees, polls by version until complete, shows long values, stacks, resources; links trace, tier, logs and metrics; narrow tiers', async () => {
+    const dir = makeProject({
+      config: {
+        app: 'deep',
+        tiers: {
+          shop: { command: ['node', DEEP], ready: { log: 'deep trace exported' } },
+          // More lines before the dashboard opens than the supervisor keeps per tier (1 000).
+          loud: { command: ['node', '-e', LOUD], ready: { log: 'loud up' } },
+        },
+      },
+    });
     const { run, url, port } = await upWithDashboard(dir);
     runs.push(run);
     await run.waitFor(/deep trace exported/);
+    await run.waitFor(/loud up/);
     const { page, pageErrors } = await openPage();
     const polls: number[] = [];
     page.on('response', (response) => {
@@ -122,6 +134,17 @@ describe('a deep trace and its spans, in Chromium', () => {
     await page.locator('.log-row', { hasText: 'unrelated record' }).waitFor();
     await page.locator('.log-row', { hasText: 'deep trace exported' }).waitFor();
     expect(pageErrors).toEqual([]);
+
+    // The Logs page says where the older lines of a tier it does not hold are, and only for such a tier.
+    await page.goto(`${new URL(page.url()).origin}/#/logs`);
+    const older = page.getByTestId('older-on-disk');
+    await older.waitFor();
+    const bootId = (await call(port, '/api/state', { headers: { cookie } })).body.match(/"bootId":"([^"]+)"/)![1]!;
+    expect(await older.textContent()).toContain(`Older lines of loud are not held here`);
+    expect(await older.textContent()).toContain(`land logs loud and .land/logs/${bootId}/loud.log`);
+    await page.goto(`${new URL(page.url()).origin}/#/logs?tier=shop`);
+    await page.locator('.log-row', { hasText: 'deep trace exported' }).waitFor();
+    expect(await older.count()).toBe(0);
 
     // Per tier: what the receiver kept and dropped, with links to the tier's traces, records and metrics.
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Telemetry' }).click();
