@@ -170,6 +170,9 @@ describe('a deep trace and its spans, in Chromium', () => {
     await page.getByRole('link', { name: 'Metrics of shop' }).click();
     await page.getByText('Tier shop only').waitFor();
     expect(await page.locator('section.metric-tier h2').allTextContents()).toEqual(['shop']);
+    // Its charts draw (the axes of chart-axes.ts, one point or many) without an error.
+    await page.locator('section.metric-tier figure.chart canvas').first().waitFor();
+    expect(pageErrors).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 240_000);
 });

@@ -8,6 +8,7 @@ import type { MetricSeriesView } from '../../wire.js';
 import { formatBytes } from '../format.js';
 import { href, usePoll, useStore, type Route } from '../hooks.js';
 import { tierColor } from '../tier-colors.js';
+import { timeLabels, timeRange, valueRange } from '../chart-axes.js';
 
 const TITLES: Record<string, string> = { 'land.tree.cpu': 'CPU of the process tree', 'land.tree.memory': 'memory of the process tree' };
 
@@ -29,8 +30,11 @@ function Chart({ series, color }: { series: MetricSeriesView; color: string }) {
         height: 140,
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true } },
-        axes: [{ stroke: '#8b949e', grid: { stroke: '#30363d' } }, { stroke: '#8b949e', grid: { stroke: '#30363d' }, size: 64, values: (_, ticks) => ticks.map((tick) => formatValue(series, tick)) }],
+        scales: { x: { time: true, range: (_, min, max) => timeRange(min, max) }, y: { range: (_, min, max) => valueRange(min, max) } },
+        axes: [
+          { stroke: '#8b949e', grid: { stroke: '#30363d' }, space: 70, values: (_, ticks) => timeLabels(ticks) },
+          { stroke: '#8b949e', grid: { stroke: '#30363d' }, size: 64, values: (_, ticks) => ticks.map((tick) => formatValue(series, tick)) },
+        ],
         series: [{}, { label: series.name, stroke: color, width: 1.5, fill: `${color}33` }],
       },
       data(),
