@@ -10,6 +10,7 @@
  */
 import type { SummarizedSpan } from '../receiver/store/span-store.js';
 import { recordDetail, searchRecords, type NumberedRecords } from './log-records.js';
+import { histogramQuantile, QUANTILES } from './histogram-quantiles.js';
 import type { LogRecordDetail, LogRecordList, LogRecordQuery, MetricSeriesView, SpanView } from './wire.js';
 
 export interface ReceiverSource {
@@ -49,6 +50,9 @@ interface StoredPointLike {
   value?: number;
   count?: number;
   sum?: number;
+  bucketCounts?: number[];
+  explicitBounds?: number[];
+  description?: string;
 }
 
 interface MetricSeriesLike {
@@ -103,14 +107,18 @@ export function fromBootStore(store: ReceiverStoreLike): ReceiverSource {
     logRecords: (query) => searchRecords(store.logs, query),
     logRecord: (id) => recordDetail(store.logs, id),
     metricSeries: () =>
-      store.metrics.series().map((series) => ({
-        tier: series.tier,
-        name: seriesName(series),
-        unit: series.unit,
-        points: series.points.flatMap((point): Array<[number, number]> => {
-          const value = chartValue(point);
-          return value === undefined ? [] : [[point.timeMs, value]];
-        }),
-      })),
+      store.metrics.series().map((series) => {
+        const charted = series.points.filter((point) => chartValue(point) !== undefined);
+        const view: MetricSeriesView = { tier: series.tier, name: seriesName(series), unit: series.unit, points: charted.map((point) => [point.timeMs, chartValue(point)!]) };
+        const description = series.points.at(-1)?.description;
+        if (description) view.description = description;
+        if (charted.some((point) => point.bucketCounts?.length)) {
+          view.quantiles = QUANTILES.map(([label, q]) => ({
+            label,
+            values: charted.map((point) => histogramQuantile(point.explicitBounds ?? [], point.bucketCounts ?? [], q) ?? null),
+          }));
+        }
+        return view;
+      }),
   };
 }

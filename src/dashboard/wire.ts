@@ -118,6 +118,10 @@ export interface MetricSeriesView {
   unit?: string;
   /** [epoch ms, value], oldest first. */
   points: Array<[number, number]>;
+  /** What the metric measures, as its sender described it. */
+  description?: string;
+  /** A histogram's percentiles (P50, P90, P99) at each of `points`' times, from its bucket counts; `points`: the mean. */
+  quantiles?: Array<{ label: string; values: Array<number | null> }>;
 }
 
 export interface TierDetail {

@@ -1,7 +1,12 @@
-/** The Metrics charts' axes (src/dashboard/client/chart-axes.ts): what uPlot's defaults drew wrong, drawn right. */
+/**
+ * The Metrics charts' axes (src/dashboard/client/chart-axes.ts): what uPlot's defaults drew wrong, drawn right; and a
+ * histogram's percentiles from its buckets (histogram-quantiles.ts), as the receiver's series give them to the page.
+ */
 import { describe, expect, it } from 'vitest';
 import { timeLabels, timeRange, valueRange } from '../../src/dashboard/client/chart-axes.js';
 import { formatBytes } from '../../src/tui/format.js';
+import { histogramQuantile } from '../../src/dashboard/histogram-quantiles.js';
+import { fromBootStore } from '../../src/dashboard/receiver-source.js';
 
 describe('chart axes', () => {
   it('gives a single point a minute of time around it, and a real range its own', () => {
@@ -30,5 +35,29 @@ describe('chart axes', () => {
     expect(a).toBeLessThan(-5);
     expect(b).toBeGreaterThan(-5);
     expect(valueRange(null, null)).toEqual([0, 1]);
+  });
+});
+
+describe('histogram percentiles', () => {
+  it('reads P50, P90 and P99 from the bucket counts, spread evenly within a bucket', () => {
+    // 100 values: 50 in (0, 10], 40 in (10, 100], 10 above 100.
+    expect(histogramQuantile([10, 100], [50, 40, 10], 0.5)).toBe(10);
+    expect(histogramQuantile([10, 100], [50, 40, 10], 0.7)).toBeCloseTo(55);
+    expect(histogramQuantile([10, 100], [50, 40, 10], 0.99)).toBe(100);
+    expect(histogramQuantile([10, 100], [0, 0, 0], 0.5)).toBeUndefined();
+    expect(histogramQuantile([10, 100], [1, 2], 0.5)).toBeUndefined();
+  });
+
+  it('gives a histogram series its percentiles and description beside its mean', () => {
+    const point = { timeMs: 1_000, count: 100, sum: 2_500, bucketCounts: [50, 40, 10], explicitBounds: [10, 100], description: 'time to answer' };
+    const series = { tier: 'api', name: 'http.duration', type: 'histogram', unit: 'ms', attributes: {}, points: [point] };
+    const source = fromBootStore({ spans: {} as never, logs: {} as never, metrics: { series: () => [series] } });
+    const [view] = source.metricSeries();
+    expect(view).toMatchObject({ name: 'http.duration (mean)', unit: 'ms', description: 'time to answer', points: [[1_000, 25]] });
+    expect(view!.quantiles).toEqual([
+      { label: 'P50', values: [10] },
+      { label: 'P90', values: [100] },
+      { label: 'P99', values: [100] },
+    ]);
   });
 });

@@ -150,7 +150,7 @@ describe('a deep trace and its spans, in Chromium', () => {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Telemetry' }).click();
     const shopCounts = page.getByRole('table', { name: 'Received by tier' }).locator('tr[data-tier="shop"]');
     await shopCounts.waitFor();
-    expect(await shopCounts.locator('td').allTextContents()).toEqual(['6', '2', '0', '0', 'traces · records · metrics']);
+    expect(await shopCounts.locator('td').allTextContents()).toEqual(['6', '2', '1', '0', 'traces · records · metrics']);
     await shopCounts.getByRole('link', { name: 'traces' }).click();
     expect(new URL(page.url()).hash).toBe('#/traces?tier=shop');
     await page.locator('.trace-list tbody tr th a', { hasText: 'checkout' }).waitFor();
@@ -172,6 +172,11 @@ describe('a deep trace and its spans, in Chromium', () => {
     expect(await page.locator('section.metric-tier h2').allTextContents()).toEqual(['shop']);
     // Its charts draw (the axes of chart-axes.ts, one point or many) without an error.
     await page.locator('section.metric-tier figure.chart canvas').first().waitFor();
+    // A histogram: its mean and percentiles (from the buckets), its description and unit.
+    const histogram = page.locator('figure.chart', { hasText: 'checkout.duration' });
+    const caption = (await histogram.locator('figcaption').textContent())!;
+    expect(caption).toMatch(/now 505 ms · P50 \d+ ms · P90 \d+ ms · P99 \d+ ms/);
+    expect(caption).toContain('time a checkout takes · unit ms');
     expect(pageErrors).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 240_000);

@@ -18,24 +18,33 @@ function formatValue(series: MetricSeriesView, value: number): string {
   return `${Number(value.toPrecision(4))}${series.unit && series.unit !== '1' ? ` ${series.unit}` : ''}`;
 }
 
+const QUANTILE_COLORS = ['#d29922', '#f778ba', '#ff7b72'];
+
+const formatQuantile = (series: MetricSeriesView, value: number | null | undefined) => (value === null || value === undefined ? '-' : formatValue(series, value));
+
 function Chart({ series, color }: { series: MetricSeriesView; color: string }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
-  const data = (): uPlot.AlignedData => [series.points.map(([at]) => at / 1000), series.points.map(([, value]) => value)];
+  const quantiles = series.quantiles ?? [];
+  const data = (): uPlot.AlignedData => [series.points.map(([at]) => at / 1000), series.points.map(([, value]) => value), ...quantiles.map((line) => line.values)];
   useEffect(() => {
     const element = box.current!;
     plot.current = new uPlot(
       {
         width: Math.max(240, element.clientWidth),
         height: 140,
-        legend: { show: false },
+        legend: { show: quantiles.length > 0 },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true, range: (_, min, max) => timeRange(min, max) }, y: { range: (_, min, max) => valueRange(min, max) } },
         axes: [
           { stroke: '#8b949e', grid: { stroke: '#30363d' }, space: 70, values: (_, ticks) => timeLabels(ticks) },
           { stroke: '#8b949e', grid: { stroke: '#30363d' }, size: 64, values: (_, ticks) => ticks.map((tick) => formatValue(series, tick)) },
         ],
-        series: [{}, { label: series.name, stroke: color, width: 1.5, fill: `${color}33` }],
+        series: [
+          {},
+          { label: quantiles.length > 0 ? 'mean' : series.name, stroke: color, width: 1.5, fill: quantiles.length > 0 ? undefined : `${color}33` },
+          ...quantiles.map((line, i) => ({ label: line.label, stroke: QUANTILE_COLORS[i % QUANTILE_COLORS.length], width: 1.2, dash: [4, 3] })),
+        ],
       },
       data(),
       element,
@@ -48,6 +57,13 @@ function Chart({ series, color }: { series: MetricSeriesView; color: string }) {
     <figure class="chart">
       <figcaption>
         {TITLES[series.name] ?? series.name} — {last ? `now ${formatValue(series, last[1])}` : 'no value yet'}
+        {quantiles.length > 0 && ` · ${quantiles.map((line) => `${line.label} ${formatQuantile(series, line.values.at(-1))}`).join(' · ')}`}
+        {(series.description || series.unit) && (
+          <span class="hint metric-about">
+            {' '}
+            {[series.description, series.unit && `unit ${series.unit}`].filter(Boolean).join(' · ')}
+          </span>
+        )}
       </figcaption>
       <div ref={box} role="img" aria-label={`${series.tier} ${series.name}: ${series.points.length} values${last ? `, latest ${formatValue(series, last[1])}` : ''}`} />
     </figure>
