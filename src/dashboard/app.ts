@@ -10,7 +10,7 @@
  *                                  (catching up); &updatedAfter=R: also `updated`, the lines below N changed after R
  *   GET  /api/logs?before=N&limit=M the same, the last M lines numbered < N (neither: the newest M)
  *   GET  /api/logs/history?before=N&limit=M   NDJSON: the M lines below N as LogPages, newest first (log-history.ts)
- *   GET  /api/log-records?tier=&severity=&q=&attr=k=v&limit=   LogRecordList: the receiver's records that match
+ *   GET  /api/log-records?tier=&severity=&q=&attr=k=v&trace=&limit=   LogRecordList: the receiver's records that match
  *                                  (log-records.ts; `tier` and `attr` may repeat)
  *   GET  /api/log-records/<id>     LogRecordDetail: one record whole, attribute values masked
  *   GET  /api/spans?trace=<id>     {traceId, spans: SpanView[]}: the boot's trace id, and that trace's spans (no
