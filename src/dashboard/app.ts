@@ -10,11 +10,12 @@
  *                                  (catching up); &updatedAfter=R: also `updated`, the lines below N changed after R
  *   GET  /api/logs?before=N&limit=M the same, the last M lines numbered < N (neither: the newest M)
  *   GET  /api/logs/history?before=N&limit=M   NDJSON: the M lines below N as LogPages, newest first (log-history.ts)
- *   GET  /api/log-records?tier=&severity=&q=&attr=k=v&limit=   LogRecordList: the receiver's records that match
+ *   GET  /api/log-records?tier=&severity=&q=&attr=k=v&trace=&limit=   LogRecordList: the receiver's records that match
  *                                  (log-records.ts; `tier` and `attr` may repeat)
  *   GET  /api/log-records/<id>     LogRecordDetail: one record whole, attribute values masked
  *   GET  /api/spans?trace=<id>     {traceId, spans: SpanView[]}: the boot's trace id, and that trace's spans (no
- *                                  trace: every span held)
+ *                                  trace: every span held); with an ETag, and 304 to an If-None-Match that has it
+ *   GET  /api/spans/<span id>?trace=<id>   SpanView: one span whole, its resource too
  *   GET  /api/traces?tier=&name=&minMs=&errors=1&limit=&offset=   {traceId} & TraceList: the other traces
  *                                  (trace-search.ts checks the query, trace-index.ts lists them)
  *   GET  /api/endpoints            EndpointsView: each instance's http endpoints (endpoints.ts)
@@ -37,6 +38,7 @@ import { unknownTiers } from '../logs/selection.js';
 import { single, whole } from './params.js';
 import { traceParam, traceQuery } from './trace-search.js';
 import { recordQuery } from './log-records.js';
+import { holdsVersion, traceEtag } from './trace-version.js';
 
 const ACTIONS = new Set(['start', 'stop', 'restart']);
 
@@ -59,6 +61,7 @@ function logPage(ring: LogRing, params: URLSearchParams): LogPage {
   if (updatedAfter !== null && since === null) throw new ApiFailure('bad-request', 'updatedAfter: only with since');
   const lines = since !== null ? ring.since(whole(since, 'since', 0), limit) : ring.before(whole(before, 'before', ring.next), limit);
   const page: LogPage = { next: ring.next, oldest: ring.oldest, lines, revision: ring.revision };
+  if (ring.olderOnDisk.size > 0) page.olderOnDisk = [...ring.olderOnDisk].sort();
   // What a page that reconnects missed of the lines it holds: those that changed in place meanwhile.
   if (updatedAfter !== null) page.updated = ring.updatedSince(whole(updatedAfter, 'updatedAfter', 0), whole(since, 'since', 0));
   return page;
@@ -95,7 +98,21 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
       const snapshot = control.snapshot();
       const trace = traceParam(url.searchParams);
       // The boot span is drawn into the boot's trace only, so it may be added after the filter.
-      return sendJson(res, 200, { traceId: snapshot.traceId, spans: withBootSpan(sources.spans(trace ?? undefined), snapshot) });
+      const spans = withBootSpan(sources.spans(trace ?? undefined), snapshot);
+      const etag = traceEtag(spans);
+      res.setHeader('etag', etag);
+      res.setHeader('cache-control', 'no-cache');
+      if (holdsVersion(req, etag)) return void res.writeHead(304).end();
+      return sendJson(res, 200, { traceId: snapshot.traceId, spans });
+    }
+    if (parts[1] === 'spans' && parts.length === 3 && method === 'GET') {
+      const trace = traceParam(url.searchParams);
+      if (trace === null) throw new ApiFailure('bad-request', 'trace: expected the trace id of the span');
+      const spanId = parts[2]!;
+      if (!/^[0-9a-f]{16}$/.test(spanId)) throw new ApiFailure('bad-request', `span id: expected 16 lowercase hex digits, got "${spanId.slice(0, 60)}"`);
+      const span = sources.span(trace, spanId);
+      if (!span) throw new ApiFailure('not-found', `no span ${spanId} of trace ${trace} in memory`);
+      return sendJson(res, 200, span);
     }
     if (key === 'GET /api/traces') {
       const query = traceQuery(url.searchParams);

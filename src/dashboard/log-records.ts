@@ -1,13 +1,14 @@
 /**
  * The Logs page's structured records (OTLP log records children send), filtered where they live: the receiver's
  * store, whose memory holds the newest `inMemory` of them (10 000). `/api/log-records?tier=&tier=&severity=&q=&attr=
- * key=value&limit=` walks them newest first without copying one (it counts every match) and builds the list shape
+ * key=value&trace=&limit=` walks them newest first without copying one (it counts every match) and builds the list shape
  * of the newest `limit` matches only (≤ LOG_RECORDS_MAX), so one request copies at most that many whatever the store
  * holds. `/api/log-records/<id>` is one record whole: body, attributes and resource attributes masked (masked-values.ts).
  */
 import { ApiFailure } from '../control/http-util.js';
 import { maskedBody, maskedPairs, shownValue } from '../config/masked-values.js';
 import { text, single, whole } from './params.js';
+import { traceParam } from './trace-search.js';
 import { LOG_RECORDS_MAX, type LogRecordDetail, type LogRecordList, type LogRecordQuery, type LogRecordView } from './wire.js';
 
 /** Severity names, lowest first; each covers four numbers of OTLP's 1–24. */
@@ -57,11 +58,13 @@ export function recordQuery(params: URLSearchParams): LogRecordQuery {
   const severity = single(params, 'severity') ?? '';
   const rank = SEVERITIES.indexOf(severity.toUpperCase() as (typeof SEVERITIES)[number]);
   if (severity !== '' && rank < 0) throw new ApiFailure('bad-request', `severity: expected one of ${SEVERITIES.join(', ')}, got "${severity.slice(0, 60)}"`);
+  const trace = traceParam(params);
   return {
     tiers: values(params, 'tier', 200).filter((tier) => tier !== ''),
     minSeverity: rank < 0 ? 0 : rank * 4 + 1,
     text: text(single(params, 'q'), 'q', 200).trim().toLowerCase(),
     attributes: values(params, 'attr', 400).map(attributePair),
+    ...(trace !== null ? { traceId: trace } : {}),
     limit: Math.min(LOG_RECORDS_MAX, whole(single(params, 'limit'), 'limit', LOG_RECORDS_MAX, 1)),
   };
 }
@@ -88,6 +91,7 @@ export function recordMatcher(query: LogRecordQuery): (record: StoredLogLike) =>
   const tiers = query.tiers.length > 0 ? new Set(query.tiers) : undefined;
   return (record) =>
     (!tiers || tiers.has(record.tier)) &&
+    (query.traceId === undefined || record.traceId === query.traceId) &&
     (query.minSeverity === 0 || severityOf(record) >= query.minSeverity) &&
     (query.text === '' || bodyHolds(record.body, query.text)) &&
     query.attributes.every(([key, value]) => holds(record, key, value));

@@ -8,6 +8,7 @@
 import { FragmentJoiner, pipeKey, type JoinTarget } from '../logs/fragment-join.js';
 import type { LineCut, LogStream, SupervisorControl } from '../supervisor/types.js';
 import type { LineUpdate, WireLine } from './wire.js';
+import { RECENT_LINES } from '../supervisor/tier-base.js';
 
 interface Block {
   first: number;
@@ -35,6 +36,11 @@ export class LogRing {
   revision = 0;
   /** The lines changed in place that may still be held: sequence number → the revision of its last change. */
   private readonly updates = new Map<number, number>();
+  /**
+   * Tiers whose older lines are not here, only in their log files: the supervisor kept its newest RECENT_LINES when
+   * the ring started, or the ring dropped some of theirs since.
+   */
+  readonly olderOnDisk = new Set<string>();
   /** A line shown in fragments while its child was quiet gets the rest in place (src/logs/fragment-join.ts). */
   private readonly joiner = new FragmentJoiner<number>();
 
@@ -82,7 +88,11 @@ export class LogRing {
     this.blocks.push({ first: this.next, tier, stream, at, lines });
     this.next += lines.length;
     this.count += lines.length;
-    while (this.count - this.blocks[this.head]!.lines.length >= this.capacity) this.count -= this.blocks[this.head++]!.lines.length;
+    while (this.count - this.blocks[this.head]!.lines.length >= this.capacity) {
+      const dropped = this.blocks[this.head++]!;
+      this.count -= dropped.lines.length;
+      this.olderOnDisk.add(dropped.tier);
+    }
     if (this.head >= COMPACT_AFTER) {
       this.blocks = this.blocks.slice(this.head);
       this.head = 0;
@@ -152,7 +162,10 @@ export class LogRing {
   follow(control: SupervisorControl): () => void {
     const seed: Array<{ tier: string; stream: LogStream; line: string; at: number; cut?: LineCut }> = [];
     for (const tier of control.snapshot().tiers) {
-      for (const entry of control.logs(tier.name)) seed.push({ tier: tier.name, ...entry });
+      const recent = control.logs(tier.name);
+      // A full buffer: the tier wrote more before the dashboard started.
+      if (recent.length >= RECENT_LINES) this.olderOnDisk.add(tier.name);
+      for (const entry of recent) seed.push({ tier: tier.name, ...entry });
     }
     seed.sort((a, b) => a.at - b.at);
     for (const entry of seed) this.add(entry.tier, entry.stream, [entry.line], entry.at, entry.cut);

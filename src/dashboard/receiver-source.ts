@@ -10,11 +10,14 @@
  */
 import type { SummarizedSpan } from '../receiver/store/span-store.js';
 import { recordDetail, searchRecords, type NumberedRecords } from './log-records.js';
+import { histogramQuantile, QUANTILES } from './histogram-quantiles.js';
 import type { LogRecordDetail, LogRecordList, LogRecordQuery, MetricSeriesView, SpanView } from './wire.js';
 
 export interface ReceiverSource {
   /** Every span children sent for this boot that the store holds in memory; with `traceId`, that trace's only. */
   spans(traceId?: string): SpanView[];
+  /** One span whole, its resource too, while memory holds it. */
+  span(traceId: string, spanId: string): SpanView | undefined;
   /** The children's traces in memory by trace id, each trace's spans in arrival order: the store's index, not a copy. */
   traceIndex(): ReadonlyMap<string, readonly SummarizedSpan[]>;
   /** The newest structured log records that match, oldest first (log-records.ts). */
@@ -27,6 +30,7 @@ export interface ReceiverSource {
 
 export const NO_RECEIVER: ReceiverSource = {
   spans: () => [],
+  span: () => undefined,
   traceIndex: () => new Map(),
   logRecords: () => ({ held: 0, matched: 0, records: [] }),
   logRecord: () => undefined,
@@ -46,6 +50,9 @@ interface StoredPointLike {
   value?: number;
   count?: number;
   sum?: number;
+  bucketCounts?: number[];
+  explicitBounds?: number[];
+  description?: string;
 }
 
 interface MetricSeriesLike {
@@ -81,26 +88,37 @@ function seriesName(series: MetricSeriesLike): string {
   return `${series.name}${mean}${labels.length > 0 ? ` {${labels.join(', ')}}` : ''}`;
 }
 
+/** A stored span as the dashboard shows it: its kind among its attributes; its resource only when asked for. */
+function spanView({ kind, resource, ...span }: StoredSpanLike, withResource = false): SpanView {
+  const view: SpanView = { ...span, attributes: kind ? { 'span.kind': kind, ...span.attributes } : span.attributes };
+  if (withResource && resource) view.resource = resource;
+  return view;
+}
+
 export function fromBootStore(store: ReceiverStoreLike): ReceiverSource {
   return {
     // One trace (the Traces page's waterfall, polled): only its spans are copied, not every span held.
-    spans: (traceId) =>
-      (traceId === undefined ? store.spans.select(() => true) : store.spans.trace(traceId)).map(({ kind, resource: _resource, ...span }) => ({
-        ...span,
-        attributes: kind ? { 'span.kind': kind, ...span.attributes } : span.attributes,
-      })),
+    spans: (traceId) => (traceId === undefined ? store.spans.select(() => true) : store.spans.trace(traceId)).map((span) => spanView(span)),
+    span(traceId, spanId) {
+      const found = store.spans.trace(traceId).find((span) => span.spanId === spanId);
+      return found && spanView(found, true);
+    },
     traceIndex: () => store.spans.byTraceIndex(),
     logRecords: (query) => searchRecords(store.logs, query),
     logRecord: (id) => recordDetail(store.logs, id),
     metricSeries: () =>
-      store.metrics.series().map((series) => ({
-        tier: series.tier,
-        name: seriesName(series),
-        unit: series.unit,
-        points: series.points.flatMap((point): Array<[number, number]> => {
-          const value = chartValue(point);
-          return value === undefined ? [] : [[point.timeMs, value]];
-        }),
-      })),
+      store.metrics.series().map((series) => {
+        const charted = series.points.filter((point) => chartValue(point) !== undefined);
+        const view: MetricSeriesView = { tier: series.tier, name: seriesName(series), unit: series.unit, points: charted.map((point) => [point.timeMs, chartValue(point)!]) };
+        const description = series.points.at(-1)?.description;
+        if (description) view.description = description;
+        if (charted.some((point) => point.bucketCounts?.length)) {
+          view.quantiles = QUANTILES.map(([label, q]) => ({
+            label,
+            values: charted.map((point) => histogramQuantile(point.explicitBounds ?? [], point.bucketCounts ?? [], q) ?? null),
+          }));
+        }
+        return view;
+      }),
   };
 }

@@ -26,6 +26,8 @@ export interface DashboardSources {
    * `traceId`, that trace's only.
    */
   spans(traceId?: string): SpanView[];
+  /** One span of a trace whole, with its resource (the receiver's, else the recording's), masked. */
+  span(traceId: string, spanId: string): SpanView | undefined;
   /** The events mountain (and recording children) emitted for this boot. */
   events(): { events: RecordedEventView[]; dropped: number };
   /** The traces other than the boot's, summed up and filtered (trace-index.ts: from indexes, no span copied). */
@@ -53,6 +55,7 @@ export interface StackSourceInputs {
 function shownSpan(span: SpanView): SpanView {
   const shown: SpanView = { ...span, name: shownSpanName(span), attributes: maskedAttributes(span.attributes) };
   if (span.statusMessage !== undefined) shown.statusMessage = redactText(span.statusMessage);
+  if (span.resource) shown.resource = maskedAttributes(span.resource);
   if (span.events) shown.events = span.events.map((event) => (event.attributes ? { ...event, attributes: maskedAttributes(event.attributes) } : event));
   return shown;
 }
@@ -77,6 +80,10 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER,
       for (const span of recording.spans()) if (traceId === undefined || span.traceId === traceId) byId.set(span.spanId, span);
       for (const span of receiver.spans(traceId)) byId.set(span.spanId, span);
       return [...byId.values()].map(shownSpan);
+    },
+    span(traceId, spanId) {
+      const found = receiver.span(traceId, spanId) ?? recording.spans().find((span) => span.traceId === traceId && span.spanId === spanId);
+      return found && maskedSpan(found);
     },
     events() {
       const events = recording.events().map((event) => ({

@@ -26,6 +26,8 @@ export interface LogPage {
   revision?: number;
   /** With `since` and `updatedAfter=R`: the lines below `since` changed after revision R. */
   updated?: LineUpdate[];
+  /** Tiers whose older lines are in their log files only (`land logs <tier>`, .land/logs/<boot id>/<tier>.log). */
+  olderOnDisk?: string[];
 }
 
 /** The most lines one `/api/logs` answer carries (the page's history arrives in pages of this size). */
@@ -53,6 +55,8 @@ export interface SpanView {
   events?: SpanEventView[];
   /** Drawn from what is known while it runs (the boot span is recorded only when the stack stops). */
   running?: boolean;
+  /** The resource it came from (service.name, host, SDK …): in `/api/spans/<span id>` only, not in a trace's list. */
+  resource?: Record<string, unknown>;
 }
 
 /** A structured log record a child sent over OTLP, as the Logs page lists it (its detail: LogRecordDetail). */
@@ -92,6 +96,8 @@ export interface LogRecordQuery {
   text: string;
   /** `key=value` pairs each of which the record's attributes (or its resource's) hold. */
   attributes: Array<[string, string]>;
+  /** Records of this trace only (a span's `Logs of this trace`). */
+  traceId?: string;
   limit: number;
 }
 
@@ -112,6 +118,10 @@ export interface MetricSeriesView {
   unit?: string;
   /** [epoch ms, value], oldest first. */
   points: Array<[number, number]>;
+  /** What the metric measures, as its sender described it. */
+  description?: string;
+  /** A histogram's percentiles (P50, P90, P99) at each of `points`' times, from its bucket counts; `points`: the mean. */
+  quantiles?: Array<{ label: string; values: Array<number | null> }>;
 }
 
 export interface TierDetail {

@@ -55,3 +55,17 @@ export async function readNdjson<T>(path: string, each: (item: T) => Promise<boo
     void reader.cancel().catch(() => undefined);
   }
 }
+
+/**
+ * GETs `path` unless the page holds its version `etag` already: null when the server answers 304 (not modified),
+ * else the body and its new version. The check is made here, not by the browser's cache, so a big unchanged answer is
+ * neither sent nor parsed again.
+ */
+export async function getJsonIfChanged<T>(path: string, etag: string | undefined): Promise<{ data: T; etag?: string } | null> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (etag) headers['if-none-match'] = etag;
+  const res = await fetch(path, { credentials: 'same-origin', cache: 'no-store', headers });
+  if (res.status === 304) return null;
+  if (!res.ok) throw await failure(res);
+  return { data: (await res.json()) as T, etag: res.headers.get('etag') ?? undefined };
+}

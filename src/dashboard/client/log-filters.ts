@@ -20,6 +20,8 @@ export interface LogFilters {
   q: string;
   /** `key=value`, each of which a record must hold. */
   attrs: string[];
+  /** A trace id: its records only (plain lines name no trace). */
+  trace: string;
 }
 
 /** What the detail beside the list shows: a line (by its number) or a record (by its id in the receiver's store). */
@@ -37,6 +39,7 @@ export function readLogFilters(params: URLSearchParams): LogFilters {
     severity: (SEVERITIES as readonly string[]).includes(params.get('severity') ?? '') ? params.get('severity')! : '',
     q: params.get('q') ?? '',
     attrs: params.getAll('attr').filter((attr) => attr.indexOf('=') > 0),
+    trace: /^[0-9a-f]{32}$/.test(params.get('trace') ?? '') ? params.get('trace')! : '',
   };
 }
 
@@ -52,6 +55,7 @@ export function logParams(filters: LogFilters, selection: LogSelection = {}): st
   if (filters.severity) out.push(['severity', filters.severity]);
   if (filters.q) out.push(['q', filters.q]);
   for (const attr of filters.attrs) out.push(['attr', attr]);
+  if (filters.trace) out.push(['trace', filters.trace]);
   if (selection.line !== undefined) out.push(['line', String(selection.line)]);
   if (selection.record !== undefined) out.push(['record', String(selection.record)]);
   return out;
@@ -59,9 +63,9 @@ export function logParams(filters: LogFilters, selection: LogSelection = {}): st
 
 export const showsStream = (filters: LogFilters, stream: StreamName) => filters.streams.length === 0 || filters.streams.includes(stream);
 
-/** Plain lines are listed unless the filters ask for what only records have (a severity, an attribute). */
+/** Plain lines are listed unless the filters ask for what only records have (a severity, an attribute, a trace). */
 export const showsLines = (filters: LogFilters) =>
-  !filters.severity && filters.attrs.length === 0 && (showsStream(filters, 'stdout') || showsStream(filters, 'stderr'));
+  !filters.severity && filters.attrs.length === 0 && !filters.trace && (showsStream(filters, 'stdout') || showsStream(filters, 'stderr'));
 
 /** The records' query (null: the records are not shown, nothing to ask). */
 export function recordsPath(filters: LogFilters): string | null {
@@ -71,6 +75,7 @@ export function recordsPath(filters: LogFilters): string | null {
   if (filters.severity) params.set('severity', filters.severity);
   if (filters.q.trim()) params.set('q', filters.q.trim());
   for (const attr of filters.attrs) params.append('attr', attr);
+  if (filters.trace) params.set('trace', filters.trace);
   const query = params.toString();
   return `/api/log-records${query ? `?${query}` : ''}`;
 }

@@ -21,6 +21,8 @@ export interface LinesState {
   loaded: boolean;
   /** Lines this page dropped from the front to stay within its bound. */
   dropped: number;
+  /** Tiers whose older lines are in their log files only (the server's word, from its first answer). */
+  olderOnDisk: string[];
   /** Bumped on every change. */
   version: number;
   /** Bumped when the lines are replaced as a whole (after a reconnect that missed more than the server kept). */
@@ -28,7 +30,7 @@ export interface LinesState {
 }
 
 export class LogLines {
-  state: LinesState = { lines: [], firstSeq: 0, older: 0, loaded: false, dropped: 0, version: 0, epoch: 0 };
+  state: LinesState = { lines: [], firstSeq: 0, older: 0, loaded: false, dropped: 0, olderOnDisk: [], version: 0, epoch: 0 };
   /** The oldest line the server holds, as of its last answer. */
   private serverOldest = 0;
   /** Lines numbered below this are not loaded again (this page dropped them). */
@@ -93,7 +95,7 @@ export class LogLines {
     this.floor = 0;
     this.revision = page.revision ?? 0;
     this.lineRevisions.clear();
-    this.publish(page.lines, page.lines[0]?.[0] ?? page.next, { loaded: true, dropped: 0, epoch: this.state.epoch + 1 });
+    this.publish(page.lines, page.lines[0]?.[0] ?? page.next, { loaded: true, dropped: 0, olderOnDisk: page.olderOnDisk ?? [], epoch: this.state.epoch + 1 });
   }
 
   /**

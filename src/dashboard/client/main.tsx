@@ -86,7 +86,7 @@ function App() {
         {current === 'tiers' && <TiersPage route={route} />}
         {current === 'logs' && <LogsPage route={route} />}
         {current === 'traces' && <TracesPage route={route} />}
-        {current === 'metrics' && <MetricsPage />}
+        {current === 'metrics' && <MetricsPage route={route} />}
         {current === 'telemetry' && <TelemetryPage />}
       </main>
     </>

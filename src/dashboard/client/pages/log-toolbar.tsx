@@ -95,6 +95,11 @@ function AttributeFilter({ filters, go }: { filters: LogFilters; go: Go }) {
           {pair} ×
         </button>
       ))}
+      {filters.trace && (
+        <button type="button" class="chip" aria-label={`Remove the filter trace ${filters.trace}`} onClick={() => go({ ...filters, trace: '' })}>
+          trace {filters.trace.slice(0, 8)}… ×
+        </button>
+      )}
     </>
   );
 }

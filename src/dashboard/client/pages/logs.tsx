@@ -115,6 +115,7 @@ export function LogsPage({ route }: { route: Route }) {
       <LogToolbar filters={filters} go={go} tiers={(snapshot?.tiers ?? []).map((t) => t.name)} follow={follow} onFollow={setFollow}>
         <LogCount log={log} count={list.count} complete={complete} filtered={lineFiltered || !lines || records.length > 0} recordsLeft={recordsLeft} />
       </LogToolbar>
+      <OlderOnDisk tiers={log.olderOnDisk.filter((tier) => filters.tiers.length === 0 || filters.tiers.includes(tier))} bootId={snapshot?.bootId} />
       <div class={detail ? 'split' : undefined}>
         <div class="log-list" onClick={openRow}>
           <VirtualList
@@ -124,13 +125,25 @@ export function LogsPage({ route }: { route: Route }) {
             follow={follow}
             onFollowChange={setFollow}
             label={filters.tiers.length > 0 ? `Output of ${filters.tiers.join(', ')}` : 'Output of all tiers'}
-            version={`${log.version}-${key}-${filters.severity}-${filters.attrs.join('\u0000')}-${records.length}`}
+            version={`${log.version}-${key}-${filters.severity}-${filters.attrs.join('\u0000')}-${filters.trace}-${records.length}`}
             prepended={view?.prepended ?? 0}
           />
         </div>
         {detail}
       </div>
     </>
+  );
+}
+
+/** Where a tier's older lines are when the page does not hold them: its log file, which `land logs` reads. */
+function OlderOnDisk({ tiers, bootId }: { tiers: string[]; bootId?: string }) {
+  if (tiers.length === 0) return null;
+  const one = tiers.length === 1 ? tiers[0]! : '<tier>';
+  return (
+    <p class="hint" data-testid="older-on-disk">
+      Older lines of {tiers.join(', ')} are not held here (the dashboard keeps each tier's newest 1 000 from before it opened, and 100 000 in all): all of
+      them are in <code>land logs {one}</code> and <code>.land/logs/{bootId ?? '<boot id>'}/{one}.log</code>.
+    </p>
   );
 }
 

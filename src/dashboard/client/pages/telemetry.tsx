@@ -3,7 +3,7 @@ import { receiverTotals } from '../../../receiver/describe.js';
 import type { PipeStatus, ReceiverStatus } from '../../../supervisor/types.js';
 import type { TelemetryView } from '../../wire.js';
 import { clock } from '../format.js';
-import { usePoll } from '../hooks.js';
+import { href, usePoll } from '../hooks.js';
 import { TableHead } from '../table-head.js';
 
 const PIPES: Array<[keyof TelemetryView['pipes'], string]> = [
@@ -53,6 +53,32 @@ function ReceiverTable({ status }: { status: ReceiverStatus }) {
   );
 }
 
+/** What the receiver kept and dropped of each tier (`land status --json`'s receiver.tiers), with links to it. */
+function TierCounts({ status }: { status: ReceiverStatus }) {
+  const tiers = Object.entries(status.tiers).sort(([a], [b]) => a.localeCompare(b));
+  if (tiers.length === 0) return <p class="hint">Nothing received from a tier yet.</p>;
+  return (
+    <table class="receiver-tiers" aria-label="Received by tier">
+      <TableHead columns={['tier', 'spans', 'log records', 'metric points', 'dropped', '']} />
+      <tbody>
+        {tiers.map(([tier, counts]) => (
+          <tr key={tier} data-tier={tier}>
+            <th scope="row">{tier}</th>
+            <td>{counts.spans}</td>
+            <td>{counts.logRecords}</td>
+            <td>{counts.metricPoints}</td>
+            <td class={counts.dropped > 0 ? 'error' : ''}>{counts.dropped}</td>
+            <td>
+              <a href={href('traces', { tier })}>traces</a> · <a href={href('logs', [['tier', tier], ['stream', 'otlp']])}>records</a> ·{' '}
+              <a href={href('metrics', { tier })}>metrics</a>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function TelemetryPage() {
   const { data, error } = usePoll<TelemetryView>('/api/telemetry', 2000);
   if (!data) return <p>{error ?? 'Loading telemetry…'}</p>;
@@ -74,6 +100,8 @@ export function TelemetryPage() {
         <>
           <h2>OTLP receiver</h2>
           <ReceiverTable status={data.receiver} />
+          <h3>Received by tier</h3>
+          <TierCounts status={data.receiver} />
         </>
       )}
       <h2>Events emitted this boot ({data.events.length}{data.dropped ? `, ${data.dropped} older left out` : ''})</h2>

@@ -148,6 +148,8 @@ function Detail({ name, live, endpoints, onClose }: { name: string; live: TierSn
           {name}
         </h2>
         <a href={href('logs', { tier: name })}>Logs of {name}</a>
+        <a href={href('traces', { tier: name })}>Traces of {name}</a>
+        <a href={href('metrics', { tier: name })}>Metrics of {name}</a>
         <button type="button" onClick={onClose}>
           Close details
         </button>

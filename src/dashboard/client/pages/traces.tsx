@@ -3,11 +3,12 @@
  * (attributes, events, status), and the other traces children started (trace-list.tsx: live, paged, filtered by the
  * server). Errors are red and say "error" in words. The trace, span and list filters are in the address.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { SpanView } from '../../wire.js';
-import { clock, formatMs } from '../format.js';
-import { href, usePoll, useStore, type Route } from '../hooks.js';
-import { Pairs } from '../pairs.js';
+import { formatMs } from '../format.js';
+import { href, useStore, type Route } from '../hooks.js';
+import { useTrace } from '../trace-poll.js';
+import { SpanDetail } from './span-detail.js';
 import { TableHead } from '../table-head.js';
 import { readTraceFilter, traceFilterParams, TraceFilters, TraceList } from './trace-list.js';
 
@@ -15,11 +16,16 @@ interface Node {
   span: SpanView;
   depth: number;
   children: Node[];
+  /** Spans under it, at any depth. */
+  below: number;
 }
 
-/** Depth-first rows of a trace: children under their parent, by start time; orphans as roots. */
-function flatten(spans: SpanView[]): Node[] {
-  const nodes = new Map(spans.map((span) => [span.spanId, { span, depth: 0, children: [] as Node[] }]));
+/**
+ * Depth-first rows of a trace: children under their parent, by start time; orphans as roots. The spans under a
+ * collapsed one are left out (their count stays on it).
+ */
+function flatten(spans: SpanView[], collapsed: ReadonlySet<string>): Node[] {
+  const nodes = new Map(spans.map((span) => [span.spanId, { span, depth: 0, children: [] as Node[], below: 0 }]));
   const roots: Node[] = [];
   for (const node of nodes.values()) {
     const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
@@ -27,20 +33,47 @@ function flatten(spans: SpanView[]): Node[] {
     else roots.push(node);
   }
   const out: Node[] = [];
-  const walk = (list: Node[], depth: number) => {
+  const walk = (list: Node[], depth: number, shown: boolean): number => {
     list.sort((a, b) => a.span.startMs - b.span.startMs);
+    let count = 0;
     for (const node of list) {
       node.depth = depth;
-      out.push(node);
-      walk(node.children, depth + 1);
+      if (shown) out.push(node);
+      node.below = walk(node.children, depth + 1, shown && !collapsed.has(node.span.spanId));
+      count += 1 + node.below;
     }
+    return count;
   };
-  walk(roots, 0);
+  walk(roots, 0, true);
   return out;
 }
 
+/** The button that folds a span's subtree away and back (a real button: Tab, Enter and Space reach it). */
+function Fold({ node, open, toggle }: { node: Node; open: boolean; toggle: (spanId: string) => void }) {
+  if (node.children.length === 0) return <span class="fold-space" aria-hidden="true" />;
+  return (
+    <button
+      type="button"
+      class="fold"
+      aria-expanded={open}
+      aria-label={`${open ? 'Collapse' : 'Expand'} ${node.span.name} (${node.below} spans under it)`}
+      onClick={() => toggle(node.span.spanId)}
+    >
+      {open ? '▾' : '▸'}
+    </button>
+  );
+}
+
 function Waterfall({ spans, selected, traceId, params }: { spans: SpanView[]; selected?: string; traceId: string; params: Record<string, string> }) {
-  const rows = flatten(spans);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => setCollapsed(new Set()), [traceId]);
+  const toggle = (spanId: string) =>
+    setCollapsed((previous) => {
+      const next = new Set(previous);
+      if (!next.delete(spanId)) next.add(spanId);
+      return next;
+    });
+  const rows = flatten(spans, collapsed);
   const start = Math.min(...spans.map((s) => s.startMs));
   const end = Math.max(...spans.map((s) => s.endMs));
   const total = Math.max(1, end - start);
@@ -48,7 +81,9 @@ function Waterfall({ spans, selected, traceId, params }: { spans: SpanView[]; se
     <table class="waterfall" aria-label={`Spans of trace ${traceId}`}>
       <TableHead columns={['span', 'tier', `timeline (${formatMs(total)})`, 'took', 'status']} />
       <tbody>
-        {rows.map(({ span, depth }) => {
+        {rows.map((node) => {
+          const { span, depth } = node;
+          const open = !collapsed.has(span.spanId);
           const left = ((span.startMs - start) / total) * 100;
           const width = Math.max(0.3, ((span.endMs - span.startMs) / total) * 100);
           return (
@@ -59,8 +94,10 @@ function Waterfall({ spans, selected, traceId, params }: { spans: SpanView[]; se
               data-span-id={span.spanId}
               data-parent-id={span.parentSpanId ?? ''}
               data-depth={depth}
+              data-below={node.below}
             >
-              <th scope="row" style={{ paddingLeft: `${0.5 + depth * 1.2}rem` }}>
+              <th scope="row" style={{ paddingLeft: `${0.2 + depth * 1.2}rem` }}>
+                <Fold node={node} open={open} toggle={toggle} />
                 <a href={href('traces', { ...params, trace: traceId, span: span.spanId })} aria-current={selected === span.spanId ? 'true' : undefined}>
                   {span.name}
                 </a>
@@ -81,51 +118,6 @@ function Waterfall({ spans, selected, traceId, params }: { spans: SpanView[]; se
   );
 }
 
-function SpanDetail({ span }: { span: SpanView }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [span.spanId]);
-  return (
-    <section class="detail" aria-labelledby="span-title">
-      <h2 id="span-title" tabIndex={-1} ref={heading}>
-        {span.name}
-      </h2>
-      <dl class="facts">
-        <dt>status</dt>
-        <dd class={span.status === 'error' ? 'error' : ''}>
-          {span.running ? 'running' : span.status}
-          {span.statusMessage ? ` — ${span.statusMessage}` : ''}
-        </dd>
-        <dt>tier · service</dt>
-        <dd>
-          {span.tier} · {span.service}
-        </dd>
-        <dt>started · took</dt>
-        <dd>
-          {clock(span.startMs)} · {formatMs(span.durationMs)}
-        </dd>
-        <dt>trace · span · parent</dt>
-        <dd>
-          <code>{span.traceId}</code> · <code>{span.spanId}</code> · <code>{span.parentSpanId ?? '-'}</code>
-        </dd>
-      </dl>
-      <h3>Attributes</h3>
-      <Pairs pairs={Object.entries(span.attributes).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)])} label="Attributes" />
-      {span.events && span.events.length > 0 && (
-        <>
-          <h3>Events</h3>
-          <ul>
-            {span.events.map((event, i) => (
-              <li key={i}>
-                {clock(event.timeMs)} <b>{event.name}</b> {event.attributes ? <code>{JSON.stringify(event.attributes)}</code> : null}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </section>
-  );
-}
-
 export function TracesPage({ route }: { route: Route }) {
   const { snapshot } = useStore();
   const filter = readTraceFilter(route.params);
@@ -133,7 +125,7 @@ export function TracesPage({ route }: { route: Route }) {
   const boot = snapshot?.traceId;
   const asked = route.params.get('trace');
   const traceId = asked ?? boot;
-  const { data, error } = usePoll<{ traceId: string; spans: SpanView[] }>(traceId ? `/api/spans?trace=${encodeURIComponent(traceId)}` : null, 2000);
+  const { data, error, complete, check } = useTrace(traceId);
   if (!traceId) return <p>Connecting to the stack…</p>;
   const spans = data?.spans ?? [];
   const selected = spans.find((span) => span.spanId === route.params.get('span'));
@@ -152,12 +144,28 @@ export function TracesPage({ route }: { route: Route }) {
       ) : spans.length === 0 ? (
         <p>No spans of this trace yet. land records them with Record=1 (the demo's default); children's OTLP spans arrive through the receiver.</p>
       ) : (
+        <>
+        <p class="hint" data-testid="trace-freshness">
+          {spans.length} spans ·{' '}
+          {complete ? (
+            <>
+              complete: no new spans for a while, not refreshed any more{' '}
+              <button type="button" onClick={check}>
+                Check for new spans
+              </button>
+            </>
+          ) : (
+            'live'
+          )}{' '}
+          · <a href={href('logs', { trace: traceId })}>Logs of this trace</a>
+        </p>
         <div class={selected ? 'split' : undefined}>
           <div class="table-scroll">
             <Waterfall spans={spans} selected={selected?.spanId} traceId={traceId} params={params} />
           </div>
           {selected && <SpanDetail span={selected} />}
         </div>
+        </>
       )}
       <h2>Other traces</h2>
       <TraceFilters filter={filter} trace={asked} />
