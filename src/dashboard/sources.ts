@@ -48,10 +48,10 @@ export interface StackSourceInputs {
 }
 
 /**
- * A span as the Traces page shows it: attributes, event attributes and status message masked as a log record's
- * detail is (a child's span may carry `http.url` with a password, or an `auth.token`).
+ * A span as the Traces page shows it: named as `land trace` names it (a replica's start by the replica); attributes,
+ * resource, event attributes and status message masked as a log record's detail is (a child's span may carry
+ * `http.url` with a password, or an `auth.token`).
  */
-/** A span as the page shows it: named as `land trace` names it (a replica's start by the replica), values masked. */
 function shownSpan(span: SpanView): SpanView {
   const shown: SpanView = { ...span, name: shownSpanName(span), attributes: maskedAttributes(span.attributes) };
   if (span.statusMessage !== undefined) shown.statusMessage = redactText(span.statusMessage);
@@ -83,7 +83,7 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER,
     },
     span(traceId, spanId) {
       const found = receiver.span(traceId, spanId) ?? recording.spans().find((span) => span.traceId === traceId && span.spanId === spanId);
-      return found && maskedSpan(found);
+      return found && shownSpan(found);
     },
     events() {
       const events = recording.events().map((event) => ({
