@@ -38,6 +38,10 @@ const COMMAND_HINTS: Record<string, string> = {
 /** Options people bring from `docker compose logs`, by the command that got them. */
 const OPTION_HINTS: Record<string, Record<string, string>> = {
   logs: { '--tail': 'did you mean -n? `land logs -n 5` gives the last 5 lines of each tier, as `docker compose logs --tail 5` does' },
+  up: {
+    '--scale': 'a tier runs several with `replicas: N` in its config, and `land scale <tier> <N>` changes that on the running stack; with a Procfile, `land up -m web=2`',
+    '--wait': '`land up -d` returns once every tier is up (exit 8 when one is not), as `docker compose up -d --wait` does',
+  },
 };
 
 /** What a missing argument may mean, by the command that missed it. */

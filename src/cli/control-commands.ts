@@ -61,14 +61,16 @@ export async function startCommand(tier: string, options: TargetOptions): Promis
   return 0;
 }
 
-function parseReplicas(value: string): number {
+function parseReplicas(tier: string, value: string): number {
   const count = Number(value);
-  if (!/^\d+$/.test(value) || count < 1 || count > MAX_REPLICAS) throw new InputError(`<replicas>: expected a whole number 1..${MAX_REPLICAS}, got "${value}"`);
+  // `pm2 scale web 0` and `docker compose up --scale web=0` stop every instance: land says its own word for that.
+  const zero = /^\d+$/.test(value) && count === 0 ? ` (\`land stop ${tier}\` stops every replica)` : '';
+  if (!/^\d+$/.test(value) || count < 1 || count > MAX_REPLICAS) throw new InputError(`<replicas>: expected a whole number 1..${MAX_REPLICAS}, got "${value}"${zero}`);
   return count;
 }
 
 export async function scaleCommand(tier: string, replicas: string, options: TargetOptions): Promise<number> {
-  const count = parseReplicas(replicas);
+  const count = parseReplicas(tier, replicas);
   const path = `${tierPath(tier, 'scale')}?replicas=${count}`;
   const result = await withStack(options, ({ socket }) => requestJson<ScaleResult>(socket, 'POST', path));
   process.stdout.write(`land: ${tier} runs ${result.tiers.length} replica${result.tiers.length === 1 ? '' : 's'}: ${describeInstances(result.tiers)}\n`);

@@ -24,6 +24,9 @@ describe('hints for habits of other tools', () => {
       [['kill'], "land: unknown command 'kill' (did you mean down? `land down` stops the stack and everything land started, as `pm2 kill` does)"],
       [['save'], "land: unknown command 'save' (did you mean startup? `land startup` starts the stack at boot, what `pm2 save` + `pm2 startup` do)"],
       [['exec', 'api', 'ls'], "land: unknown command 'exec' (did you mean run? `land run -- <command>` runs a command with a tier's environment, as `docker compose exec` does in a service)"],
+      [['up', '--scale', 'api=2'], "land: up: unknown option '--scale' (a tier runs several with `replicas: N` in its config, and `land scale <tier> <N>` changes that on the running stack; with a Procfile, `land up -m web=2`)"],
+      [['up', '--wait'], "land: up: unknown option '--wait' (`land up -d` returns once every tier is up (exit 8 when one is not), as `docker compose up -d --wait` does)"],
+      [['scale', 'api', '0'], 'land: <replicas>: expected a whole number 1..64, got "0" (`land stop api` stops every replica)'],
       // Another tool's file given as the config: what converts it.
       [['up', '-c', 'process-compose.yaml'], 'land: process-compose.yaml: expected a .ts, .mts, .js or .mjs config file; `land init --from process-compose.yaml` converts it to land.config.ts'],
       [['up', '-c', 'ecosystem.config.js'], 'land: ecosystem.config.js: apps: a PM2 ecosystem file, not a land config: `land init --from ecosystem.config.js` converts it to land.config.ts'],
