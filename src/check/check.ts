@@ -73,7 +73,7 @@ async function configProblems(file: string): Promise<Loaded> {
   } catch (error) {
     return { problems: [fromError(error, file)], inputs: inputsOf(undefined, file) };
   }
-  const issues = configIssues(exported);
+  const issues = configIssues(exported, label);
   if (issues.length > 0) {
     const problems = issues.map((issue) => ({ file: label, key: issue.key, message: issue.message }));
     // The rest is still checked where it can be: dependencies among every tier named, and the valid part's plans.

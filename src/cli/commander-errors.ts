@@ -25,11 +25,23 @@ const COMMAND_HINTS: Record<string, string> = {
   ps: 'did you mean status? `land status` shows each tier, as `docker compose ps` does',
   ls: 'did you mean status? `land status` shows each tier, as `pm2 ls` does',
   list: 'did you mean status? `land status` shows each tier, as `pm2 list` does',
+  monit: 'did you mean watch? `land watch` is the live terminal UI on the running stack, as `pm2 monit` is; `land status` a snapshot',
+  top: 'did you mean watch? `land watch` is the live view of each tier; `land status` a snapshot',
+  show: 'did you mean status? `land status <tier>` shows one tier, as `pm2 show` does',
+  describe: 'did you mean status? `land status <tier>` shows one tier, as `pm2 describe` does',
+  delete: 'did you mean stop or down? `land stop <tier>` stops a tier, `land down` the whole stack (land keeps no process list to delete from)',
+  kill: 'did you mean down? `land down` stops the stack and everything land started, as `pm2 kill` does',
+  save: 'did you mean startup? `land startup` starts the stack at boot, what `pm2 save` + `pm2 startup` do',
+  exec: 'did you mean run? `land run -- <command>` runs a command with a tier\'s environment, as `docker compose exec` does in a service',
 };
 
 /** Options people bring from `docker compose logs`, by the command that got them. */
 const OPTION_HINTS: Record<string, Record<string, string>> = {
   logs: { '--tail': 'did you mean -n? `land logs -n 5` gives the last 5 lines of each tier, as `docker compose logs --tail 5` does' },
+  up: {
+    '--scale': 'a tier runs several with `replicas: N` in its config, and `land scale <tier> <N>` changes that on the running stack; with a Procfile, `land up -m web=2`',
+    '--wait': '`land up -d` returns once every tier is up (exit 8 when one is not), as `docker compose up -d --wait` does',
+  },
 };
 
 /** What a missing argument may mean, by the command that missed it. */

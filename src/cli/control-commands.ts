@@ -8,13 +8,42 @@ import type { StackSnapshot } from '../supervisor/types.js';
 import { withStack, type TargetOptions } from './control-target.js';
 import { renderStatus } from './status-table.js';
 import { MAX_REPLICAS } from '../config/limits.js';
+import { unknownTiers } from '../logs/selection.js';
 
 const tierPath = (tier: string, action: string) => `/tiers/${encodeURIComponent(tier)}/${action}`;
 
-export async function statusCommand(options: TargetOptions & { json?: boolean }): Promise<number> {
-  const snapshot = await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status'));
+export async function statusCommand(names: string[], options: TargetOptions & { json?: boolean }): Promise<number> {
+  const whole = await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status'));
+  checkNames(names, whole);
+  // Only the tiers named (a tier with replicas: all of them), as `docker compose ps web` and `pm2 show web`.
+  const snapshot = names.length === 0 ? whole : { ...whole, tiers: whole.tiers.filter((tier) => names.includes(tier.name) || (tier.group !== undefined && names.includes(tier.group))) };
   process.stdout.write(options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderStatus(snapshot));
   return 0;
+}
+
+/** Every name is a tier (or a replica, or a tier's replicas) of the running stack: else one line naming the known ones, exit 2. */
+function checkNames(names: readonly string[], snapshot: StackSnapshot): void {
+  const unknown = names.filter((name) => !snapshot.tiers.some((tier) => tier.name === name || tier.group === name));
+  if (unknown.length > 0) throw new InputError(unknownTiers(unknown, snapshot.tiers.map((tier) => tier.name)));
+}
+
+/**
+ * `land start|stop|restart a b`: each name checked before anything is done, then one after the other, each said as
+ * it is done (as `land reload a b`); the first that fails ends it, and the names not reached are said.
+ */
+export async function eachTier(names: string[], verb: string, act: (tier: string) => Promise<number>, options: TargetOptions): Promise<number> {
+  if (names.length > 1) checkNames(names, await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status')));
+  let code = 0;
+  for (const [index, tier] of [...new Set(names)].entries()) {
+    try {
+      code = Math.max(code, await act(tier));
+    } catch (error) {
+      const later = [...new Set(names)].slice(index + 1);
+      if (later.length > 0) process.stderr.write(`land: not ${verb}: ${later.join(', ')}\n`);
+      throw error;
+    }
+  }
+  return code;
 }
 
 /** Where each addressed instance runs now: `api (pid 123)`, `api.1 (pid 4), api.2 (pid 5)`. */
@@ -32,14 +61,16 @@ export async function startCommand(tier: string, options: TargetOptions): Promis
   return 0;
 }
 
-function parseReplicas(value: string): number {
+function parseReplicas(tier: string, value: string): number {
   const count = Number(value);
-  if (!/^\d+$/.test(value) || count < 1 || count > MAX_REPLICAS) throw new InputError(`<replicas>: expected a whole number 1..${MAX_REPLICAS}, got "${value}"`);
+  // `pm2 scale web 0` and `docker compose up --scale web=0` stop every instance: land says its own word for that.
+  const zero = /^\d+$/.test(value) && count === 0 ? ` (\`land stop ${tier}\` stops every replica)` : '';
+  if (!/^\d+$/.test(value) || count < 1 || count > MAX_REPLICAS) throw new InputError(`<replicas>: expected a whole number 1..${MAX_REPLICAS}, got "${value}"${zero}`);
   return count;
 }
 
 export async function scaleCommand(tier: string, replicas: string, options: TargetOptions): Promise<number> {
-  const count = parseReplicas(replicas);
+  const count = parseReplicas(tier, replicas);
   const path = `${tierPath(tier, 'scale')}?replicas=${count}`;
   const result = await withStack(options, ({ socket }) => requestJson<ScaleResult>(socket, 'POST', path));
   process.stdout.write(`land: ${tier} runs ${result.tiers.length} replica${result.tiers.length === 1 ? '' : 's'}: ${describeInstances(result.tiers)}\n`);

@@ -1,4 +1,5 @@
 /** `land logs [tier…]` from the files of a boot: with no stack running (the last boot), or for `--boot <id>`. */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { displayPath } from '../config/display-path.js';
@@ -26,6 +27,7 @@ export async function recordedLogs(tiers: string[], options: RecordedLogsOptions
   const { bootId, logs } = found;
   const one = tiers.length === 1 && logs.length === 1 && logs[0]!.tier === tiers[0] ? logs[0] : undefined;
   process.stderr.write(describe(found, one, why(options)));
+  for (const log of logs) if (log.files.every((file) => statSync(file).size === 0)) process.stderr.write(`land: ${log.tier} wrote nothing in boot ${bootId}\n`);
   if (logs.length > 1) process.stderr.write('land: log files hold no times: each tier is shown whole after the one before, not interleaved as its lines came\n');
   if (options.follow && noStack) process.stderr.write('land: not following: no stack is running\n');
   const headOf = one ? () => NO_HEAD : tierHeads(found.names, useColor(process.stdout));

@@ -116,13 +116,24 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
   return { key, message: `${issue.message}, got ${shown}` };
 }
 
+/**
+ * A PM2 ecosystem file given as the config (`land check -c ecosystem.config.js`): its `apps` is no misspelt `app`,
+ * and the rest is not worth listing: one problem that says what converts it.
+ */
+function peerFileIssue(input: unknown, fileLabel: string): ConfigIssue | undefined {
+  if (typeof input !== 'object' || input === null || !Array.isArray((input as { apps?: unknown }).apps) || 'tiers' in input) return undefined;
+  return { key: 'apps', message: `a PM2 ecosystem file, not a land config: \`land init --from ${fileLabel}\` converts it to land.config.ts` };
+}
+
 export const issueText = ({ key, message }: ConfigIssue) => (key === '' ? message : `${key}: ${message}`);
 
 /**
  * Every problem of what a config file exported (none for a valid config). An unknown key usually explains a missing
  * one (`tier` for `tiers`), so those come first.
  */
-export function configIssues(input: unknown): ConfigIssue[] {
+export function configIssues(input: unknown, fileLabel = '<file>'): ConfigIssue[] {
+  const peer = peerFileIssue(input, fileLabel);
+  if (peer) return [peer];
   const { found } = validate(input);
   return found.length === 0 ? [] : sortedIssues(found, input);
 }
@@ -169,6 +180,8 @@ function sortedIssues(found: readonly z.core.$ZodIssue[], input: unknown): Confi
  * first problem, with a count of the others: `land check` lists them all).
  */
 export function parseLandConfig(input: unknown, fileLabel: string): LandConfig {
+  const peer = peerFileIssue(input, fileLabel);
+  if (peer) throw new InputError(`${fileLabel}: ${issueText(peer)}`);
   const { result, found } = validate(input);
   // The schema checks everything LandConfig says (and more); its inferred type is only looser in spelling.
   if (result.success && found.length === 0) return result.data as LandConfig;

@@ -119,7 +119,10 @@ export async function importConfigModule(file: string, label: string): Promise<u
     const missing = missingImports(error);
     throw missing.length > 0 ? new MissingImport(message, missing) : new InputError(message);
   }
-  throw new InputError(`${label}: expected a .ts, .mts, .js or .mjs config file`);
+  // A process-compose file or a Procfile given as the config: what converts it.
+  const init = /\.ya?ml$/i.test(file) ? '--from' : /^Procfile/.test(path.basename(file)) ? '-f' : undefined;
+  const peer = init === undefined ? '' : `; \`land init ${init} ${label}\` converts it to land.config.ts`;
+  throw new InputError(`${label}: expected a .ts, .mts, .js or .mjs config file${peer}`);
 }
 
 /**

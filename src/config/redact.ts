@@ -8,6 +8,7 @@
  *     read, wherever they turn up, including node's own messages around a value (`Received 'phc_…\x00…'`);
  *   - the text JSON.parse's message quotes (`"{"k": sk_live_ab"... is not valid JSON`).
  */
+import { argSecrets, CURL_SHORT_USER, maskShellWords, secretOptionName, type Span } from './argv-secrets.js';
 import { looksSecret } from './secrets.js';
 
 const MASK = '***';
@@ -60,19 +61,10 @@ const POSTHOG_KEY = /\bphc_[A-Za-z0-9]+/g;
 /** A token begins as RFC 6750's do (`Bearer && …` in a shell line, `/bearer && echo`, is none). */
 const BEARER = /\b(Bearer\s+)[\w.~+/-][^\s"']*/gi;
 /**
- * `-u`/`-U` of curl as its short options are written: alone, or last of several that take no value (`-su`, `-fsSLu`:
- * curl's flags; an option that takes a value, `-o` say, would take the `u` as its value instead).
- */
-const CURL_SHORT_USER = '-[0-6aBfgGIijJkLlMNnOpqRSsVvZ#]{0,16}[uU]';
-/**
  * curl's `-u user:password` (`--user`, and `-U`/`--proxy-user` for the proxy) later in a curl command inside one text:
  * the password ends group 1's match. Only curl's: `-u 1000:1000` is docker's user and group, no secret.
  */
 const CURL_USER = new RegExp(`(\\bcurl\\s(?:[^;&|\\n]{0,512}?\\s)?(?:${CURL_SHORT_USER}\\s{0,16}|--(?:proxy-)?user(?:\\s{1,16}|=))['"]?[^\\s:'"]{0,256}:)([^\\s'"]+)`, 'g');
-/** The same as one argument after its option, or with it (`-uuser:pw`, `-suuser:pw`, `--user=user:pw`): the password is group 2. */
-const CURL_USER_ARG = new RegExp(`^((?:${CURL_SHORT_USER}|--user=|--proxy-user=)?[^:]*:)(.+)$`, 's');
-const CURL_USER_ATTACHED = new RegExp(`^(?:${CURL_SHORT_USER}|--user=|--proxy-user=)`);
-const CURL_USER_OPTION = new RegExp(`^(?:${CURL_SHORT_USER}|--user|--proxy-user)$`);
 
 function maskUserinfo(_match: string, scheme: string, userinfo: string): string {
   const colon = userinfo.indexOf(':');
@@ -82,16 +74,6 @@ function maskUserinfo(_match: string, scheme: string, userinfo: string): string 
 /** A URL's user that is a token, not a name (`https://ghp_…@github.com`): 20 or more of a token's characters, with a digit. */
 const TOKEN_USER = /^(?=[^@]*\d)[\w.~-]{20,}$/;
 
-/** Words that make a query or option name secret when the name holds one whole (`access_token`, `apiKey`, `sig`). */
-const SECRET_WORDS = new Set(['token', 'password', 'passwd', 'pwd', 'secret', 'apikey', 'sig', 'signature', 'credential', 'credentials']);
-
-/** `token`, `client_secret`, `apiKey`, `api-key`: not `keyPrefix`, `authSource`, `design` or `ssl-keyfile`. */
-function secretOptionName(name: string): boolean {
-  const words = name.split(/[_.-]+|(?<=[a-z])(?=[A-Z])/).map((word) => word.toLowerCase());
-  return words.some((word, i) => SECRET_WORDS.has(word) || (word === 'api' && words[i + 1] === 'key'));
-}
-
-type Span = [start: number, end: number];
 
 /** What each match holds after its first group (the name or option before the secret), as spans of the text. */
 function spansAfter(value: string, pattern: RegExp, keep: (match: RegExpExecArray) => boolean = () => true): Span[] {
@@ -149,6 +131,8 @@ export function redactText(text: string): string {
   for (const value of longestFirst) {
     if (result.includes(value)) result = result.split(value).join(MASK);
   }
+  // A shell line's words, by the rules a command's arguments are read with (curl's `-u user:pw`, mysql's `-ppw`, …).
+  result = maskShellWords(result, MASK);
   result = result.replace(URL_USERINFO, maskUserinfo).replace(COLLAPSED_USERINFO, maskUserinfo).replace(JSON_SOURCE, `$1"${MASK}"`);
   result = result.replace(NAMED_VALUE, (match, head: string, value: string) =>
     SECRET_NAME.test(head.slice(0, -1)) && value !== MASK ? `${head}${MASK}` : match,
@@ -160,38 +144,17 @@ export function redactText(text: string): string {
   return result.replace(BEARER, `$1${MASK}`).replace(POSTHOG_KEY, `phc_${MASK}`);
 }
 
-/** A bare option that takes the next argument as its value, named as a secret (`--token`, `-password`, `--api-key`). */
-const SECRET_OPTION = /^--?([\w.-]{1,64})$/;
-
 /**
  * A command's arguments as a person may see them (the dashboard's tier detail): each masked as redactText masks
  * text, the value after a secret-named option given apart (`--token`, `tok_…`), which no text rule can see, and
  * curl's `-u user:password` given apart (`user:***`).
  */
 export function redactArgs(args: readonly string[]): string[] {
+  const spans = argSecrets(args);
   return args.map((arg, index) => {
-    if (followsSecretOption(args, index)) return MASK;
-    const password = curlPassword(args, index);
-    return password ? `${arg.slice(0, password[0])}${MASK}` : redactText(arg);
+    const span = spans[index];
+    return span ? `${arg.slice(0, span[0])}${MASK}${arg.slice(span[1])}` : redactText(arg);
   });
-}
-
-/** Whether the argument before this one is a bare secret-named option (`--password`), so this one is its value. */
-function followsSecretOption(args: readonly string[], index: number): boolean {
-  const option = index > 0 ? SECRET_OPTION.exec(args[index - 1]!) : null;
-  return option !== null && secretOptionName(option[1]!);
-}
-
-/**
- * The password of curl's `-u user:password` as this argument of a curl command (after `-u`, or `-uuser:pw`,
- * `--user=user:pw`), as a span of the argument.
- */
-function curlPassword(args: readonly string[], index: number): Span | undefined {
-  if (!args.slice(0, index).some((arg) => /(?:^|\/)curl$/.test(arg))) return undefined;
-  const attached = !CURL_USER_OPTION.test(args[index - 1] ?? '');
-  const match = CURL_USER_ARG.exec(args[index]!);
-  if (!match || (attached && !CURL_USER_ATTACHED.test(match[1]!))) return undefined;
-  return [match[1]!.length, args[index]!.length];
 }
 
 /**
@@ -200,11 +163,11 @@ function curlPassword(args: readonly string[], index: number): Span | undefined 
  * given apart, and what secretSpans finds in each.
  */
 export function secretArgSpans(args: readonly string[]): Span[][] {
+  const spans = argSecrets(args);
   return args.map((arg, index) => {
     if (index === 0) return [];
-    if (followsSecretOption(args, index)) return [[0, arg.length]];
-    const password = curlPassword(args, index);
-    return password ? [password] : secretSpans(arg);
+    const span = spans[index];
+    return span ? [span] : secretSpans(arg);
   });
 }
 

@@ -14,6 +14,7 @@
 import { Document, isMap, type Pair, type YAMLMap } from 'yaml';
 import { formatSize } from '../config/size.js';
 import { daemonStopWarnings } from './daemon-stop.js';
+import { composeEnvLine } from './env-file-syntax.js';
 import { exitWithWarning } from './exit-with.js';
 import { caseSafeStems } from './names.js';
 import { containerReplicasWarning } from './container-replicas.js';
@@ -170,8 +171,12 @@ export function exportCompose(model: ExportModel, options: { image?: string } = 
     services[tier.name] = service(model, tier, image, warnings, secretsName);
     const secrets = Object.entries(tier.secrets);
     if (secretsName !== undefined) {
-      // docker-compose reads env files literally: one KEY=value per line, no quotes, no expansion.
-      files.push({ name: secretsName, content: `${secrets.map(([key, value]) => `${key}=${value.replace(/\n/g, ' ')}`).join('\n')}\n`, secret: true });
+      const lines = secrets.map(([key, value]) => {
+        const written = composeEnvLine(key, value);
+        if (written.problem) warnings.push({ tier: tier.name, text: `secret ${key} ${written.problem}` });
+        return written.line;
+      });
+      files.push({ name: secretsName, content: `${lines.join('\n')}\n`, secret: true });
     }
   }
   const document = new Document({ services }, YAML_OPTIONS);

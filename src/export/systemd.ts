@@ -25,6 +25,7 @@
  */
 import { daemonStopWarnings } from './daemon-stop.js';
 import { exitWithWarning } from './exit-with.js';
+import { systemdEnvLine } from './env-file-syntax.js';
 import { caseSafeStems } from './names.js';
 import { grepPattern } from './grep-pattern.js';
 import { timerFor } from './systemd-timer.js';
@@ -74,11 +75,6 @@ function environmentFile(model: SystemdModel, tier: ExportTier): string {
 
 /** The model with each tier's file stem. */
 type SystemdModel = ExportModel & { stems: ReadonlyMap<string, string> };
-
-/** An EnvironmentFile line: double-quoted, with backslash escapes (systemd's own reader). */
-function environmentFileLine(key: string, value: string): string {
-  return `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-}
 
 /**
  * The readiness wait: the probe retried until it passes. A log line's pattern as grep -E reads it (grep-pattern.ts);
@@ -295,7 +291,7 @@ export function exportSystemd(exported: ExportModel): EngineExport {
     files.push({ name: unitFileName(unitStem(model, tier.name), tier), content: unitFile(model, tier, warnings) }, ...livenessFiles(model, tier), ...(timer ? [timer] : []));
     const secrets = Object.entries(tier.secrets);
     if (secrets.length > 0) {
-      const content = [`# ${model.app} ${tier.name}: secrets (mode 0600)`, ...secrets.map(([key, value]) => environmentFileLine(key, value)), ''].join('\n');
+      const content = [`# ${model.app} ${tier.name}: secrets (mode 0600)`, ...secrets.map(([key, value]) => systemdEnvLine(key, value)), ''].join('\n');
       files.push({ name: `${unitStem(model, tier.name)}.secrets.env`, content, secret: true });
     }
   }

@@ -10,6 +10,7 @@ import { InputError } from '../errors.js';
 import { PROCFILE_ENV_FILES } from '../procfile/stack.js';
 import { escapeRegExp } from '../text/regexp.js';
 import { refuseVariable } from './env-check.js';
+import { plainVars, renderProcessVars, replicaCommand, REPLICA_ENV_NOTE } from './pc-templates.js';
 import { Code, commandFields, plainArgv, renameReason, tierNames, type DraftConfig, type DraftTier } from './draft.js';
 
 type Yaml = Record<string, unknown>;
@@ -45,9 +46,9 @@ const PROBE_DEFAULTS = { period: 10, timeout: 1, failures: 3, delay: 0 };
 const MAPPED_KEYS = new Set([
   'command', 'entrypoint', 'description', 'working_dir', 'environment', 'depends_on', 'availability',
   'readiness_probe', 'liveness_probe', 'ready_log_line', 'shutdown', 'disabled', 'is_disabled', 'replicas', 'is_daemon',
-  'is_interactive',
+  'is_interactive', 'vars',
 ]);
-const TOP_LEVEL_KEYS = new Set(['version', 'processes', 'environment']);
+const TOP_LEVEL_KEYS = new Set(['version', 'processes', 'environment', 'vars']);
 
 /** `environment: [KEY=value]` (or a map) as an object. */
 function environment(value: unknown, notes: string[], where: string): Record<string, string> {
@@ -122,7 +123,8 @@ function restart(availability: unknown, notes: string[]): Record<string, unknown
   const given = String(availability.restart ?? 'no');
   let policy = RESTART_POLICIES[given];
   if (policy === undefined) {
-    policy = given === 'exit_on_failure' ? 'never' : 'on-failure';
+    // exit_on_failure: any other value was refused by knownRestart.
+    policy = 'never';
     notes.push(`availability.restart ${show(given)}: land stops the stack when a tier ends only with exitWith (on any exit, not only a failure); mapped to ${policy}`);
   }
   const result: Record<string, unknown> = { policy };
@@ -136,6 +138,13 @@ function restart(availability: unknown, notes: string[]): Record<string, unknown
   if (typeof max === 'number' && max > 0) result.maxRestarts = max;
   else if (policy !== 'never') notes.push("availability.max_restarts: unlimited in process-compose; land's budget is restart.maxRestarts (5 by default)");
   return result;
+}
+
+/** An `availability.restart` process-compose does not know is bad input (it refuses the file too): one line, exit 2. */
+function knownRestart(label: string, name: string, process: Yaml): void {
+  const given = isObject(process.availability) ? process.availability.restart : undefined;
+  if (given === undefined || (typeof given === 'string' && (given in RESTART_POLICIES || given === 'exit_on_failure'))) return;
+  throw new InputError(`${label}: ${formatKeyPath(['processes', name, 'availability', 'restart'])}: unknown value ${show(given)}, expected always, on_failure, exit_on_failure or no`);
 }
 
 const CONDITIONS: Record<string, string> = {
@@ -239,8 +248,10 @@ function whyStartsOff(process: Yaml, notes: string[]): string | undefined {
 /** One process as a tier; undefined (with a file note) when it has no command. */
 function convertProcess(name: string, process: Yaml, names: Map<string, string>, shared: Record<string, string>): DraftTier | string {
   const notes: string[] = [];
-  const command = commandOf(process, notes);
-  if (!command) return `process "${name}" has no command: left out`;
+  const given = commandOf(process, notes);
+  if (!given) return `process "${name}" has no command: left out`;
+  const command = replicaCommand(name, given, notes) ?? given;
+  if (command === given && typeof process.replicas === 'number' && process.replicas > 1) notes.push(REPLICA_ENV_NOTE);
   const tierName = names.get(name)!;
   if (tierName !== name) notes.push(renameReason(name, 'process-compose.yaml', tierName));
   const config: Record<string, unknown> = { ...command };
@@ -316,8 +327,11 @@ export async function draftFromProcessCompose(text: string, label: string): Prom
   notes.push('process-compose restarts nothing unless availability says so: tiers without it have restart policy never.');
   const names = tierNames(Object.keys(document.processes));
   const tiers: DraftTier[] = [];
+  const warnings: string[] = [];
+  const globalVars = plainVars(document.vars, [], warnings);
   for (const [name, process] of Object.entries(document.processes)) {
-    const converted = isObject(process) ? convertProcess(name, process, names, shared) : `process "${name}" is not a map: left out`;
+    if (isObject(process)) knownRestart(label, name, process);
+    const converted = isObject(process) ? convertProcess(name, renderProcessVars(name, process, globalVars, warnings), names, shared) : `process "${name}" is not a map: left out`;
     if (typeof converted === 'string') notes.push(converted);
     else tiers.push(converted);
   }
@@ -337,5 +351,5 @@ export async function draftFromProcessCompose(text: string, label: string): Prom
     }
     if (deps && Object.keys(deps).length === 0) delete tier.config.dependsOn;
   }
-  return { source: label, notes, envFiles: PROCFILE_ENV_FILES, tiers };
+  return { source: label, notes, envFiles: PROCFILE_ENV_FILES, tiers, ...(warnings.length > 0 ? { warnings: warnings.map((warning) => `${label}: ${warning}`) } : {}) };
 }

@@ -1,7 +1,7 @@
 /** Readiness and liveness probes: a log line, a TCP port, an HTTP 2xx, or a command exiting 0. */
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { redactText } from '../config/redact.js';
+import { redactArgs, redactText } from '../config/redact.js';
 import type { ProbeSpec } from '../config/types.js';
 import { runSideCommand } from './side-command.js';
 
@@ -24,7 +24,7 @@ export function describeProbe(spec: ProbeSpec): string {
   if ('log' in spec) return `log ${String(spec.log)}`;
   if ('tcp' in spec) return `tcp ${spec.host ?? '127.0.0.1'}:${spec.tcp}`;
   if ('http' in spec) return `http ${redactText(spec.http)}`;
-  return `exec ${redactText(spec.exec.join(' '))}`;
+  return `exec ${redactArgs(spec.exec).join(' ')}`;
 }
 
 function toRegExp(pattern: string | RegExp): RegExp {

@@ -76,6 +76,14 @@ export class TierLog {
     for (const event of events) stream.on(event, done);
   }
 
+  /**
+   * Creates the file (empty) when the tier starts, not at its first byte: `land logs <tier>` after the stack has
+   * stopped then knows a tier that wrote nothing from a name that is no tier.
+   */
+  create(): void {
+    if (!this.closed) this.writable();
+  }
+
   /** Flushes and closes the file; resolves whatever the disk does. */
   close(): Promise<void> {
     this.closed = true;

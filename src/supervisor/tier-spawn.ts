@@ -138,6 +138,7 @@ export abstract class TierSpawn extends TierBase {
     this.readyAt = undefined;
     this.timeToReadyMs = undefined;
     this.nextRestartAt = undefined;
+    this.openLogFile().create();
     life.ended = relayOutput({
       stdout: child.stdout,
       stderr: child.stderr,

@@ -14,6 +14,7 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { landDone } from '../helpers/land.js';
+import { readSystemdEnvFileAt } from './env-file-readers.js';
 
 const run = promisify(execFile);
 
@@ -156,11 +157,7 @@ export function execArgv(line: string, env: Record<string, string>): string[] {
   return words;
 }
 
-/** A systemd EnvironmentFile (`KEY="value"` lines, as land writes them) as a record. */
+/** A systemd EnvironmentFile as systemd reads it (env-file-readers.ts follows its parser), as a record. */
 export function readEnvironmentFile(file: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [, key, value] of readFileSync(file, 'utf8').matchAll(/^(\w+)="((?:[^"\\]|\\.)*)"$/gm)) {
-    env[key!] = value!.replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
-  }
-  return env;
+  return readSystemdEnvFileAt(file);
 }

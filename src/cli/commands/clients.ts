@@ -7,8 +7,9 @@ const controlCommands = () => import('../control-commands.js');
 
 export const registerStatus: Register = (program, run) => {
   withConfig(program.command('status').description('what the running stack is doing: one row per tier (exit 3 when no stack runs)'))
+    .argument('[tiers...]', 'only these tiers (a tier with replicas: all of them)')
     .option('--json', 'the supervisor snapshot as JSON')
-    .action((options: ConfigOptions & { json?: boolean }) => run(async () => (await controlCommands()).statusCommand(options)));
+    .action((tiers: string[], options: ConfigOptions & { json?: boolean }) => run(async () => (await controlCommands()).statusCommand(tiers, options)));
 };
 
 export const registerSpawn: Register = (program, run) => {
@@ -26,9 +27,14 @@ export const registerSpawn: Register = (program, run) => {
 export const registerStart: Register = (program, run) => {
   const start = program
     .command('start')
-    .description('start a tier of the running stack that is stopped, exited or failed (all its replicas)')
-    .argument('<tier>', 'tier name (or one replica, e.g. api.2)');
-  withConfig(start).action((tier: string, options: ConfigOptions) => run(async () => (await controlCommands()).startCommand(tier, options)));
+    .description('start tiers of the running stack that are stopped, exited or failed (all their replicas), one after the other')
+    .argument('<tiers...>', 'tier names (or one replica, e.g. api.2)');
+  withConfig(start).action((tiers: string[], options: ConfigOptions) =>
+    run(async () => {
+      const commands = await controlCommands();
+      return commands.eachTier(tiers, 'started', (tier) => commands.startCommand(tier, options), options);
+    }),
+  );
 };
 
 export const registerScale: Register = (program, run) => {
@@ -43,18 +49,27 @@ export const registerScale: Register = (program, run) => {
 };
 
 export const registerStop: Register = (program, run) => {
-  const stop = program.command('stop').description('stop one tier of the running stack').argument('<tier>', 'tier name');
-  withConfig(stop).action((tier: string, options: ConfigOptions) => run(async () => (await controlCommands()).stopCommand(tier, options)));
+  const stop = program.command('stop').description('stop tiers of the running stack, one after the other').argument('<tiers...>', 'tier names');
+  withConfig(stop).action((tiers: string[], options: ConfigOptions) =>
+    run(async () => {
+      const commands = await controlCommands();
+      return commands.eachTier(tiers, 'stopped', (tier) => commands.stopCommand(tier, options), options);
+    }),
+  );
 };
 
 export const registerRestart: Register = (program, run) => {
   const restart = program
     .command('restart')
-    .description('restart one tier of the running stack, or with --all every running tier in dependency order')
-    .argument('[tier]', 'tier name')
+    .description('restart tiers of the running stack one after the other, or with --all every running tier in dependency order')
+    .argument('[tiers...]', 'tier names')
     .option('--all', 'every running tier: dependents stopped first, then all started again as at boot, each once its dependencies are met');
-  withConfig(restart).action((tier: string | undefined, options: ConfigOptions & { all?: boolean }) =>
-    run(async () => (await controlCommands()).restartCommand(tier, options)),
+  withConfig(restart).action((tiers: string[], options: ConfigOptions & { all?: boolean }) =>
+    run(async () => {
+      const commands = await controlCommands();
+      if (options.all || tiers.length === 0) return commands.restartCommand(tiers.length > 0 ? tiers.join(', ') : undefined, options);
+      return commands.eachTier(tiers, 'restarted', (tier) => commands.restartCommand(tier, options), options);
+    }),
   );
 };
 
