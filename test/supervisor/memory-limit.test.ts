@@ -31,7 +31,8 @@ describe('a memory limit per tier', () => {
     const dir = makeProject({
       config: {
         tiers: {
-          leaky: { command: child('--grow', 20, '--grow-max', 200, '--count-file', counts), limits: { memory: '100M' }, restart: FAST_RESTART },
+          // Only its first life grows: a later one reaching its limit too would race the manual restart below.
+          leaky: { command: child('--grow', 20, '--grow-max', 200, '--count-file', counts, '--grow-starts', 1), limits: { memory: '100M' }, restart: FAST_RESTART },
           steady: { command: child('--hold', 20), limits: { memory: 400 * MIB } },
         },
       },
@@ -43,7 +44,7 @@ describe('a memory limit per tier', () => {
     const [line] = await run.waitFor(/leaky: memory-limit: over its memory limit: (\d+) MiB > 100 MiB \(2 samples in a row\)/);
     await run.waitFor(/leaky: spawned pid \d+ \(restart 1\)/);
     await waitUntil(() => readFileSync(counts, 'utf8').trim().split('\n').length === 2, 10_000, 'a second start of leaky');
-    // The new life ready (a 150 ms settle), and ~2.5 s from its own limit: `land status` says what restarted it.
+    // The new life ready (a 150 ms settle), holding still: `land status` says what restarted it.
     await waitUntil(() => (run.stdout.match(/leaky: starting → ready/g) ?? []).length === 2, 10_000, 'leaky ready again');
     const table = (await landDone(['status'], dir)).stdout;
     const snapshot = await status(dir);
