@@ -51,7 +51,7 @@ async function relay(supervisor: Supervisor, name: string, signal: AbortSignal):
 async function deliver(supervisor: Supervisor, name: string, bytes: Buffer, after: StdinAfter, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return false;
   try {
-    await writeWhenTaken(supervisor, name, bytes, after, { waitFor: ['stdin-full', 'not-running'], signal });
+    await writeWhenTaken(supervisor, name, bytes, after, { waitFor: ['stdin-full', 'not-running'], signal: () => signal });
     return true;
   } catch (error) {
     // Its process closed its stdin or exited (`stdin-closed`): the rest has no reader (its state says how it ended).

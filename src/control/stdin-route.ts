@@ -42,7 +42,7 @@ export async function writeStdin(control: SupervisorControl, req: IncomingMessag
   if (!write) throw new ApiFailure('not-found', 'this stack takes no input for its tiers');
   const body = await readBody(req, MAX_STDIN_BODY);
   const { wait, ...then } = after;
-  const signal = wait ? AbortSignal.any([AbortSignal.timeout(FULL_WAIT_MS), gone(res)]) : AbortSignal.abort();
+  const signal = () => AbortSignal.any([AbortSignal.timeout(FULL_WAIT_MS), gone(res)]);
   const writer = { subscribe: control.subscribe.bind(control), writeStdin: write.bind(control) };
   const written = await writeWhenTaken(writer, tier, body, then, { waitFor: wait ? ['stdin-full'] : [], signal });
   sendJson(res, 200, { ok: true, ...written } satisfies StdinResult);
@@ -51,6 +51,7 @@ export async function writeStdin(control: SupervisorControl, req: IncomingMessag
 /** Aborted when the client goes away before its answer. */
 function gone(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
-  res.once('close', () => controller.abort());
+  if (res.closed || res.destroyed) controller.abort();
+  else res.once('close', () => controller.abort());
   return controller.signal;
 }

@@ -18,14 +18,18 @@ export type Waitable = keyof typeof WAITS_FOR;
 export interface WaitOptions {
   /** Which refusals are waited out; any other is thrown at once. */
   waitFor: readonly Waitable[];
-  /** Ends the wait: the last refusal is thrown (the writer's own stop, its client gone, its time up). */
-  signal: AbortSignal;
+  /**
+   * Ends the wait: the last refusal is thrown (the writer's own stop, its client gone, its time up). Asked for at the
+   * first wait only: a write taken at once (the usual case) makes no timer.
+   */
+  signal: () => AbortSignal;
 }
 
 type Writer = Pick<SupervisorControl, 'subscribe'> & { writeStdin(name: string, bytes: Buffer, after?: StdinAfter): StdinWritten };
 
 /** Resolves once the bytes are queued for the tier; rejects with the refusal not waited out, or the last at abort. */
 export async function writeWhenTaken(control: Writer, name: string, bytes: Buffer, after: StdinAfter, options: WaitOptions): Promise<StdinWritten> {
+  let signal: AbortSignal | undefined;
   for (;;) {
     let until: ((event: SupervisorEvent) => boolean) | undefined;
     try {
@@ -33,9 +37,10 @@ export async function writeWhenTaken(control: Writer, name: string, bytes: Buffe
     } catch (error) {
       const code = error instanceof ControlError ? error.code : undefined;
       until = (options.waitFor as readonly string[]).includes(code ?? '') ? WAITS_FOR[code as Waitable] : undefined;
-      if (!until || options.signal.aborted) throw error;
+      signal ??= until && options.signal();
+      if (!until || !signal || signal.aborted) throw error;
       // Subscribed in the same tick as the refusal: no event can come between.
-      if (!(await nextEvent(control, name, until, options.signal))) throw error;
+      if (!(await nextEvent(control, name, until, signal))) throw error;
     }
   }
 }

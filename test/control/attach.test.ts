@@ -251,9 +251,15 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     session.proc.stdin.end(lines);
     let answered: { status: number; body: string } | undefined;
     const waiting = post(dir, '/tiers/late/stdin?wait=1', piece).then((answer) => (answered = answer));
+    // A waiting writer that goes away: its bytes are never written (the stack's wait ends with the connection).
+    const abandoned = request({ socketPath: join(dir, '.land', 'run', 'land.sock'), path: '/tiers/late/stdin?wait=1', method: 'POST', agent: false, headers: { 'content-length': piece.length } });
+    abandoned.on('error', () => undefined);
+    abandoned.end(piece);
     await sleep(1000);
     expect(answered).toBeUndefined();
     expect(session.proc.exitCode).toBeNull();
+    abandoned.destroy();
+    await sleep(200);
     writeFileSync(join(dir, 'go'), '');
     expect((await waiting).status).toBe(200);
     expect(await session.exited).toBe(0);
