@@ -1,36 +1,38 @@
 /**
  * The input side of `land attach`: lines read from its stdin, sent in order to the tier's stdin through the control
  * API (POST /tiers/<tier>/stdin), one request at a time. A tier not reading its stdin fills land's bounded queue for
- * it: the stack refuses (`stdin-full`), and the same bytes are sent again a little later, for up to FULL_WAIT_MS.
+ * it: the request asks the stack to wait for room (`wait=1`: the tier's `stdin-drained`, as `land spawn`'s relay
+ * waits) for up to 10 s before it refuses the bytes (`stdin-full`).
  */
 import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, requestJson } from '../control/client.js';
-import type { StdinResult } from '../control/protocol.js';
+import { FULL_WAIT_MS, type StdinResult } from '../control/protocol.js';
 import { MAX_STDIN_BODY } from '../supervisor/tier-stdin.js';
 import type { StdinAfter } from '../supervisor/types.js';
 import { asCliError, type Target } from './control-target.js';
 import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { InputError } from '../errors.js';
 
-/** How long bytes the stack keeps refusing (`stdin-full`) are offered again before attach gives up on them. */
-export const FULL_WAIT_MS = 10_000;
 /** Past this much read and not yet sent, attach stops reading its stdin until the tier has taken some. */
 const HIGH_WATER = 1024 * 1024;
 
 const stdinPath = (tier: string) => `/tiers/${encodeURIComponent(tier)}/stdin`;
 
-/** One write to a tier's stdin (an empty one asks whether the tier takes input now), then its end or an interrupt. */
-export function postInput(socket: string, tier: string, bytes: Buffer, after: StdinAfter = {}): Promise<StdinResult> {
-  const query = new URLSearchParams({ ...(after.eof ? { eof: '1' } : {}), ...(after.interrupt ? { interrupt: '1' } : {}) }).toString();
-  return requestJson<StdinResult>(socket, 'POST', `${stdinPath(tier)}${query ? `?${query}` : ''}`, bytes);
+/**
+ * One write to a tier's stdin (an empty one asks whether the tier takes input now), then its end or an interrupt;
+ * `wait`: the stack waits for room in a full queue (up to 10 s) rather than refusing at once.
+ */
+export function postInput(socket: string, tier: string, bytes: Buffer, after: StdinAfter & { wait?: boolean } = {}): Promise<StdinResult> {
+  const flags = { eof: after.eof, interrupt: after.interrupt, wait: after.wait };
+  const query = new URLSearchParams(Object.entries(flags).flatMap(([name, on]): Array<[string, string]> => (on ? [[name, '1']] : []))).toString();
+  return requestJson<StdinResult>(socket, 'POST', `${stdinPath(tier)}${query ? `?${query}` : ''}`, bytes, after.wait ? FULL_WAIT_MS : 0);
 }
 
 export interface SenderOptions {
   target: Target;
   tier: string;
   /**
-   * What the stack refused (the tier not running, or not reading its stdin past FULL_WAIT_MS), as a CLI error:
+   * What the stack refused (the tier not running, or not reading its stdin for 10 s), as a CLI error:
    * `drop` forgets what waits and goes on (a terminal: the user sees why and types again), `fail` ends the sending.
    */
   onRefused(error: Error): 'drop' | 'fail';
@@ -108,22 +110,13 @@ export class InputSender {
 
   private async deliver(batch: Buffer, after?: StdinAfter): Promise<void> {
     const { target, tier } = this.options;
-    const deadline = Date.now() + FULL_WAIT_MS;
-    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
-      try {
-        await postInput(target.socket, tier, batch, after);
-        return;
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 'stdin-full' && Date.now() + delay < deadline) {
-          await sleep(delay);
-          continue;
-        }
-        const refused = asRefusal(error, target);
-        this.queue.length = 0;
-        this.waiting = 0;
-        if (this.options.onRefused(refused) === 'fail') this.failure = refused;
-        return;
-      }
+    try {
+      await postInput(target.socket, tier, batch, { ...after, wait: true });
+    } catch (error) {
+      const refused = asRefusal(error, target);
+      this.queue.length = 0;
+      this.waiting = 0;
+      if (this.options.onRefused(refused) === 'fail') this.failure = refused;
     }
   }
 }

@@ -7,7 +7,10 @@
  *   - a word the config's source gives to a secret-named key on the same line (`STRIPE_KEY: sk_live_x`,
  *     `password = hunter2 pass`): the mask then names the key and the line, so the message still says where and what;
  *   - a token-shaped word anywhere: a known secret prefix (`sk_live_`, `ghp_`, `xoxb-`, `AKIA…`) or 20 or more letters
- *     and digits mixed.
+ *     and digits mixed;
+ *   - the value of any variable of the environment the config ran with (`throw new Error(process.env.X)`: the config's
+ *     own message is kept, it says what the author meant, but a value it quotes is no more shown than a secret's), the
+ *     mask naming the variable. Not a value too short or too plain to be one (under 6 characters, a number, a path).
  */
 import { readFileSync } from 'node:fs';
 import { looksSecret } from './secrets.js';
@@ -54,8 +57,38 @@ export function filesOfStack(error: unknown): string[] {
   return [...new Set([...stack.matchAll(/(?:file:\/\/)?(\/[^\s:()?]+):\d+(?::\d+)?/g)].map((match) => match[1]!))].filter((file) => !file.includes('/node_modules/'));
 }
 
-/** `message` (node's, for a config that failed to load from `files`, the config first) with what may be a secret masked. */
-export function maskLoadMessage(message: string, files: readonly string[]): string {
+/** Values of `env` worth masking, longest first, each with the first variable that holds it. */
+function environmentValues(env: NodeJS.ProcessEnv): Array<[string, string]> {
+  const values = new Map<string, string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || value.length < 6 || /^[\d.]+$/.test(value) || value.includes('/') || values.has(value)) continue;
+    values.set(value, name);
+  }
+  return [...values].sort(([a], [b]) => b.length - a.length);
+}
+
+/** `message` with each whole occurrence of an environment value masked (not inside a longer word or a path). */
+function maskEnvironment(message: string, env: NodeJS.ProcessEnv): { masked: string; names: string[] } {
+  const names = new Set<string>();
+  let masked = message;
+  for (const [value, name] of environmentValues(env)) {
+    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const whole = new RegExp(`(?<![\\w$.+/=-])${escaped}(?![\\w$.+/=-])`, 'g');
+    masked = masked.replace(whole, () => {
+      names.add(name);
+      return MASK;
+    });
+  }
+  return { masked, names: [...names] };
+}
+
+/**
+ * `message` (node's or the config's own, for a config that failed to load from `files`, the config first, run with
+ * `env`) with what may be a secret masked.
+ */
+export function maskLoadMessage(message: string, files: readonly string[], env: NodeJS.ProcessEnv = {}): string {
+  const fromEnv = maskEnvironment(message, env);
+  message = fromEnv.masked;
   const valued = new Map<string, string>();
   // The config's own lines first, by number; another file's (an import, the compiled module) by key only.
   files.forEach((file, index) => {
@@ -67,5 +100,9 @@ export function maskLoadMessage(message: string, files: readonly string[]): stri
     if (where) keys.add(where);
     return where || tokenShaped(word) ? MASK : word;
   });
-  return keys.size === 0 ? masked : `${masked} (the value of ${[...keys].join(', ')}: expected a quoted string there)`;
+  const notes = [
+    ...(keys.size > 0 ? [`the value of ${[...keys].join(', ')}: expected a quoted string there`] : []),
+    ...(fromEnv.names.length > 0 ? [`*** is the value of $${fromEnv.names.join(', $')}: a value of the environment is not shown`] : []),
+  ];
+  return notes.length === 0 ? masked : `${masked} (${notes.join('; ')})`;
 }

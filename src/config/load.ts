@@ -112,8 +112,9 @@ export async function importConfigModule(file: string, label: string): Promise<u
     // The config ran with the shell's environment, whose secrets are registered only once the plan is read
     // (plan.ts): registered now, so that a message quoting one (the config's own, or node's around a value) masks it.
     registerSecretsOf(process.env);
-    // Node's words around the config's own text may quote an unquoted secret (`sk_live_x is not defined`).
-    const said = maskLoadMessage(oneLine(error), [file, ...filesOfStack(error)]);
+    // Node's words around the config's own text may quote an unquoted secret (`sk_live_x is not defined`); the
+    // config's own message, a value of the environment (load-error.ts).
+    const said = maskLoadMessage(oneLine(error), [file, ...filesOfStack(error)], process.env);
     const message = `${label}${await javaScriptSyntaxPosition(file, extension, error)}: failed to load: ${said}`;
     // A local import not there (yet): `land up --watch-config` watches for it and tries again once it appears.
     const missing = missingImports(error);

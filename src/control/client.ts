@@ -56,9 +56,9 @@ function answerTimeoutMs(): number {
  * One request. Until the answer has come (its headers, and for a plain request its body), silence on the socket for
  * longer than the answer timeout fails it with NoAnswerError; a stream may then be quiet as long as it likes.
  */
-function send(socketPath: string, method: string, path: string, stream = false, body?: Buffer): Promise<IncomingMessage> {
+function send(socketPath: string, method: string, path: string, stream = false, body?: Buffer, longerMs = 0): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const timeoutMs = answerTimeoutMs();
+    const timeoutMs = answerTimeoutMs() + longerMs;
     let response: IncomingMessage | undefined;
     // agent: false — no pooled keep-alive sockets to hold a short-lived client process open.
     const headers = body ? { 'content-type': 'application/octet-stream', 'content-length': body.length } : undefined;
@@ -99,9 +99,12 @@ async function failure(res: IncomingMessage): Promise<ApiError> {
   }
 }
 
-/** `body`: bytes a POST carries (a tier's input); the other requests carry none. */
-export async function requestJson<T>(socketPath: string, method: 'GET' | 'POST', path: string, body?: Buffer): Promise<T> {
-  const res = await send(socketPath, method, path, false, body);
+/**
+ * `body`: bytes a POST carries (a tier's input); the other requests carry none. `longerMs`: how much longer than
+ * usual the stack may take to answer (a write to a tier's stdin that waits for room).
+ */
+export async function requestJson<T>(socketPath: string, method: 'GET' | 'POST', path: string, body?: Buffer, longerMs = 0): Promise<T> {
+  const res = await send(socketPath, method, path, false, body, longerMs);
   if ((res.statusCode ?? 500) >= 400) throw await failure(res);
   return JSON.parse(await readAll(res)) as T;
 }

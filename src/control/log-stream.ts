@@ -71,7 +71,7 @@ export function streamLogs(
           const cut = event.cut ? { cut: event.cut } : {};
           send(lines.map((line) => formatLine(format, { tier: event.tier, stream: event.stream, line, at: event.at, ...cut })).join(''));
         } else if (isShutdownEnd(event)) finishOwed();
-        else if (event.type === 'removed' && followed && selection.shows(event.tier) && !showsAny(control, selection)) {
+        else if (event.type === 'removed' && followed && selection.shows(event.tier) && !showsAny(control, selection, event.replacedBy)) {
           // The last instance of those named left: their lines will not come again. What is owed goes, then the end
           // says why.
           res.addTrailers({ [END_TRAILER]: `${followed.join(', ')} ${followed.length === 1 ? 'was' : 'were'} ${event.reason}` });
@@ -123,9 +123,12 @@ export function streamLogs(
   flush();
 }
 
-/** Whether an instance the selection shows is still in the stack (`land scale` removing a replica leaves the others). */
-function showsAny(control: SupervisorControl, selection: LogSelection): boolean {
-  return control.snapshot().tiers.some((tier) => selection.shows(tier.name));
+/**
+ * Whether an instance the selection shows is still in the stack (`land scale` removing a replica leaves the others),
+ * or is one `land apply` is making instead of the one removed (`web` gaining replicas: `land logs web -f` goes on).
+ */
+function showsAny(control: SupervisorControl, selection: LogSelection, replacedBy: readonly string[] = []): boolean {
+  return replacedBy.some((name) => selection.shows(name)) || control.snapshot().tiers.some((tier) => selection.shows(tier.name));
 }
 
 /** What a stream still has to send: the recent lines it was asked for, then the new lines that came meanwhile. */

@@ -13,7 +13,8 @@
  *   POST /tiers/<name>/scale          ?replicas=<n> → ScaleResult (a tier that declares replicas)
  *   POST /tiers/<name>/reload         NDJSON of ReloadMessage: a `step` as each replica's restart ends, then `done`
  *   POST /tiers/<name>/stdin          body: bytes for the tier's stdin (at most 64 KiB; one instance) → StdinResult
- *                                     ?eof=1: then close its stdin; ?interrupt=1: then SIGINT to its process group
+ *                                     ?eof=1: then close its stdin; ?interrupt=1: then SIGINT to its process group;
+ *                                     ?wait=1: a full queue is waited out (up to FULL_WAIT_MS) before `stdin-full`
  *   POST /restart                     → RestartAllResult: every running tier, dependents stopped first, started again in dependency order
  *   POST /apply                       ?dryRun=1 → ApplyResult (src/supervisor/apply-plan.ts): the config read again, the plan, what was done
  *   POST /shutdown                    202 {pid, bootId}: the stack begins shutting down
@@ -102,6 +103,9 @@ export type ReloadMessage =
   | { kind: 'step'; step: ReloadStep }
   | { kind: 'done'; ok: boolean; replicas: boolean; steps: ReloadStep[]; tiers: TierSnapshot[]; left?: StillRunning[]; cut?: string }
   | { kind: 'error'; error: ApiErrorBody['error'] };
+
+/** How long POST /tiers/<name>/stdin?wait=1 waits for room in a full queue before it refuses `stdin-full` after all. */
+export const FULL_WAIT_MS = 10_000;
 
 /** POST /tiers/<name>/stdin: the bytes were queued for the child; `queued` bytes wait for it to read them. */
 export interface StdinResult {

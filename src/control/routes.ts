@@ -200,7 +200,7 @@ const TIER_ROUTES: Record<string, (request: Request, tier: string) => unknown> =
     tierSnapshots(control, tier); // an unknown name: 404, before the answer begins
     streamReload(control, res, streams, tier);
   },
-  'POST stdin': ({ ctx, req, res, url }, tier) => writeStdin(ctx.control, req, res, tier, { eof: parseFlag(url, 'eof'), interrupt: parseFlag(url, 'interrupt') }),
+  'POST stdin': ({ ctx, req, res, url }, tier) => writeStdin(ctx.control, req, res, tier, { eof: parseFlag(url, 'eof'), interrupt: parseFlag(url, 'interrupt'), wait: parseFlag(url, 'wait') }),
 };
 for (const command of TIER_COMMANDS) TIER_ROUTES[`POST ${command}`] = ({ ctx, res }, tier) => tierCommandRoute(ctx.control, res, command, tier);
 

@@ -88,8 +88,11 @@ async function act(ctx: ApplyContext, next: BootPlan, steps: TierChange[]): Prom
   for (const tier of ctx.tiers.all().reverse()) {
     const step = stepOf(tier);
     if (step.change !== 'removed' && !step.replace) continue;
-    const reason = step.change === 'removed' ? `removed from the config (${APPLIED})` : `replaced: ${step.what.join(', ')} (${APPLIED})`;
-    left.push(...(await ctx.queued(tier.name, 'apply', () => removeInstance(ctx, tier, reason, step.change !== 'removed'))));
+    const replacedBy = step.change === 'removed' || !step.next ? undefined : instancesOf(step.next).map((instance) => instance.name);
+    const reason = !replacedBy
+      ? `removed from the config (${APPLIED})`
+      : `replaced${replacedBy.includes(tier.name) ? '' : ` by ${replacedBy.join(', ')}`}: ${step.what.join(', ')} (${APPLIED})`;
+    left.push(...(await ctx.queued(tier.name, 'apply', () => removeInstance(ctx, tier, reason, replacedBy))));
   }
   // 2. What the profile gates off now.
   const gatedOff = ctx.tiers.all().filter((tier) => stepOf(tier).gateOff && (tier.running || tier.state === 'backoff'));

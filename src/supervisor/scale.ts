@@ -54,12 +54,15 @@ export async function removeInstance(
   ctx: Pick<ScaleContext, 'tiers' | 'keepLeft' | 'keepStrays' | 'emit'>,
   tier: TierProcess,
   reason: string,
-  /** Made again under its name (`land apply` replaces it): who follows its lines goes on with the new one. */
-  madeAgain = false,
+  /**
+   * The instances `land apply` makes of its tier instead. One of its name is it made again: who follows its lines
+   * goes on with the new one (no `removed`); otherwise its name leaves the stack (`web.1` when `web` drops replicas).
+   */
+  replacedBy?: readonly string[],
 ): Promise<StillRunning[]> {
   const stopLeft = await tier.remove(reason);
   ctx.tiers.remove(tier);
-  if (!madeAgain) ctx.emit({ type: 'removed', tier: tier.name, reason, at: Date.now() });
+  if (!replacedBy?.includes(tier.name)) ctx.emit({ type: 'removed', tier: tier.name, reason, at: Date.now(), ...(replacedBy ? { replacedBy: [...replacedBy] } : {}) });
   if (tier.left.running().pids.length > 0) ctx.keepLeft(tier.name, tier.left);
   if (tier.knownStrays.length > 0) ctx.keepStrays(tier.name, tier.knownStrays);
   await tier.closeLog();

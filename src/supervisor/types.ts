@@ -206,9 +206,11 @@ export type SupervisorEvent =
   | { type: 'shutdown'; phase: 'begin' | 'end'; reason: string; at: number; left?: StillRunning[]; strays?: NamedStray[] }
   /**
    * An instance left the stack (`land apply` removed its tier, `land scale` the replica), after its stop: a follower
-   * of its lines alone (`land logs <tier> -f`, `land attach`) ends, saying so (log-stream.ts).
+   * of its lines alone (`land logs <tier> -f`, `land attach`) ends, saying so (log-stream.ts). `replacedBy`: the
+   * instances `land apply` makes of its tier instead (it gained or dropped `replicas`), not made yet: a follower that
+   * shows one of them goes on.
    */
-  | { type: 'removed'; tier: string; reason: string; at: number }
+  | { type: 'removed'; tier: string; reason: string; at: number; replacedBy?: string[] }
   /**
    * A tier's stdin took all that waited for it, after a write that filled its pipe: a writer refused with
    * `stdin-full` has room again (tier-stdin.ts; `land spawn`'s relay waits for it, spawn-stdin.ts).

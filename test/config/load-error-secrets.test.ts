@@ -38,6 +38,22 @@ describe('a config failing with a JavaScript error around a would-be secret', ()
     for (const out of [check.stdout, check.stderr, up.stdout, up.stderr]) expect(out).not.toMatch(/sk_live|hunter2|ghp_/);
   });
 
+  it("a message the config throws itself: its words kept, a value of the environment it quotes masked, the variable named", { timeout: 60_000 }, async () => {
+    // Neither token-shaped nor under a secret-named variable: only its being the environment's value gives it away.
+    const value = 'correct horse battery';
+    const config = "if (process.env.X) throw new Error(`cannot reach ${process.env.X}: set X to the broker's address`);\nexport default { tiers: {} };\n";
+    const dir = makeProject({ config: { tiers: {} }, files: { 'land.config.mjs': config } });
+    const check = await landDone(['check', '-c', 'land.config.mjs'], dir, { X: value });
+    expect(check.code).toBe(2);
+    expect(check.stdout.split('\n')[0]).toBe("land.config.mjs: failed to load: cannot reach ***: set X to the broker's address (*** is the value of $X: a value of the environment is not shown)");
+    const up = await landDone(['up', '--no-tui', '-c', 'land.config.mjs'], dir, { X: value });
+    expect(up.code).toBe(2);
+    for (const out of [check.stdout, check.stderr, up.stdout, up.stderr]) expect(out).not.toContain('horse');
+    // A short or plain value is no secret's: said as it is (a path too, so a missing file is still named).
+    const plain = await landDone(['check', '-c', 'land.config.mjs'], dir, { X: 'a.b' });
+    expect(plain.stdout.split('\n')[0]).toBe("land.config.mjs: failed to load: cannot reach a.b: set X to the broker's address");
+  });
+
   it('--watch-config: the refused save\'s line and the status error (the UI\'s and the dashboard\'s) are masked alike', { timeout: 60_000 }, async () => {
     const tier = `{ command: ${JSON.stringify(child('--say', 'a up'))}, ready: { log: 'a up' } }`;
     const dir = makeProject({ config: { tiers: {} }, files: { 'land.config.ts': `export default { tiers: { a: ${tier} } };\n` } });

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -98,12 +99,14 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
           web: { command: ['node', ECHO], stdin: true, replicas: 2, ready: { log: 'ready' } },
           ender: { command: ['node', ECHO, '--sigint'], stdin: true, ready: { log: 'ready' } },
           keys: { command: ['node', ECHO, '--sigint'], stdin: true, ready: { log: 'ready' } },
+          // Reads nothing until the test creates `go`, then counts all it is given.
+          late: { command: ['sh', '-c', 'echo late up; while [ ! -e go ]; do sleep 0.1; done; echo "counted $(wc -c)"'], stdin: true, ready: { log: 'late up' } },
         },
       },
     });
     const run = land(['up', '--no-tui'], dir);
     runs.push(run);
-    await run.waitFor(/(?=[\s\S]*repl: starting → ready)(?=[\s\S]*deaf: starting → ready)(?=[\s\S]*closer: starting → ready)(?=[\s\S]*once: starting → ready)(?=[\s\S]*web\.2: starting → ready)(?=[\s\S]*ender: starting → ready)(?=[\s\S]*keys: starting → ready)/);
+    await run.waitFor(/(?=[\s\S]*repl: starting → ready)(?=[\s\S]*deaf: starting → ready)(?=[\s\S]*closer: starting → ready)(?=[\s\S]*once: starting → ready)(?=[\s\S]*web\.2: starting → ready)(?=[\s\S]*ender: starting → ready)(?=[\s\S]*keys: starting → ready)(?=[\s\S]*late: starting → ready)/);
   });
 
   it('attach sends each piped line to the tier and shows its echo, the prompt joined with it; ends with its input', async () => {
@@ -231,6 +234,39 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     expect(tierOf(await status(dir), 'deaf').state).toBe('stopped');
     const again = await landDone(['send', 'deaf', 'x'], dir);
     expect(again).toMatchObject({ code: 4, stderr: 'land: deaf is not running (stopped)\n' });
+  });
+
+  it('a full queue waited out: wait=1 answers once the tier has read (its stdin-drained), and attach gets every byte through it', async () => {
+    const piece = Buffer.alloc(64 * 1024, 'x');
+    let accepted = 0;
+    for (let i = 0; i < 40; i++) {
+      const answer = await post(dir, '/tiers/late/stdin', piece);
+      if (answer.status !== 200) break;
+      accepted += (JSON.parse(answer.body) as StdinResult).bytes;
+    }
+    expect((await post(dir, '/tiers/late/stdin', piece)).status).toBe(409);
+    // attach's lines meet the full queue too: it waits (never drops them) while the tier reads nothing.
+    const session = attach(dir, 'late', '-n', '0');
+    const lines = `${'z'.repeat(1023)}\n`.repeat(1024);
+    session.proc.stdin.end(lines);
+    let answered: { status: number; body: string } | undefined;
+    const waiting = post(dir, '/tiers/late/stdin?wait=1', piece).then((answer) => (answered = answer));
+    // A waiting writer that goes away: its bytes are never written (the stack's wait ends with the connection).
+    const abandoned = request({ socketPath: join(dir, '.land', 'run', 'land.sock'), path: '/tiers/late/stdin?wait=1', method: 'POST', agent: false, headers: { 'content-length': piece.length } });
+    abandoned.on('error', () => undefined);
+    abandoned.end(piece);
+    await sleep(1000);
+    expect(answered).toBeUndefined();
+    expect(session.proc.exitCode).toBeNull();
+    abandoned.destroy();
+    await sleep(200);
+    writeFileSync(join(dir, 'go'), '');
+    expect((await waiting).status).toBe(200);
+    expect(await session.exited).toBe(0);
+    expect(session.stderr).toBe('');
+    expect((await landDone(['send', '--eof', 'late'], dir)).code).toBe(0);
+    const total = accepted + lines.length + piece.length;
+    await eventually('late to count its input', async () => (await logsOf(dir, 'late')).includes(`counted ${total}`));
   });
 
   it('a child that closed its stdin (EPIPE), and one that exited: a one-line refusal each, land alive', async () => {

@@ -103,6 +103,30 @@ describe.concurrent('land apply and what follows a tier', () => {
     expect(await everyTier.exited).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 
+  it('a replica apply makes no more (the tier drops replicas): its follower ends (exit 4, one line); the tier\'s follows on', async () => {
+    const web = (replicas?: number) => ({ command: ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "web${LAND_REPLICA:+.$LAND_REPLICA} says $i"; sleep 0.1; done'], ...(replicas ? { replicas } : {}) });
+    const other = { command: child('--say', 'other up'), ready: { log: 'other up' } };
+    const dir = makeProject({ config: { tiers: { web: web(2), other } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await waitForTier(dir, 'web.2', (tier) => tier.state === 'ready', 'ready');
+    const replica = land(['logs', 'web.1', '-f', '-n', '0'], dir);
+    const group = land(['logs', 'web', '-f', '-n', '0'], dir);
+    runs.push(replica, group);
+    await until(async () => undefined, () => replica.stdout.includes('web.1 says') && /web\.2 +\| web\.2 says/.test(group.stdout), 'both followers to see lines');
+    writeConfig(dir, { tiers: { web: web(), other } });
+    const applied = await landDone(['apply'], dir);
+    expect(applied.code, applied.stderr).toBe(0);
+    // web.1 is gone for good (web is another instance): its follower ends as a removed tier's does.
+    expect((await replica.exited).code).toBe(4);
+    expect(replica.stderr).toMatch(/^land: web\.1 was replaced by web: [^\n]*replicas dropped \(land apply\); stopped following it\n$/);
+    // `land logs web` named the tier: it goes on with the instance made instead.
+    await until(async () => undefined, () => /web +\| web says/.test(group.stdout), 'the new web in the tier\'s follower');
+    expect(group.proc.exitCode).toBeNull();
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+    expect(await group.exited).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
   it('land attach to a tier whose stdin apply turns off: the next line is refused, exit 4 (no longer taking input)', async () => {
     const rep = (stdin: boolean) => ({ command: ['sh', '-c', 'echo rep up; while read l; do echo "rep $l"; done; exec sleep 300'], stdin, ready: { log: 'rep up' } });
     const dir = makeProject({ config: { tiers: { rep: rep(true) } } });
