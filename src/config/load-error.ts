@@ -26,11 +26,17 @@ const PLAIN = /^(?:true|false|null|undefined|process\.env(?:\..*)?)$/;
 
 const tokenShaped = (word: string) => TOKEN_PREFIX.test(word) || HIGH_ENTROPY.test(word);
 
+/**
+ * `key: value` or `key = value` on a line: the value ends at `,`, `;` or a brace, so that in
+ * `env: { DB_PASSWORD: x } },` the `{` ends `env:`'s value and `DB_PASSWORD` is read as a key of its own.
+ */
+const KEY_VALUE = /([\w$]+)['"]?\s*[:=]([^,;{}\n]*)/g;
+
 /** `key: value…` or `key = value…` on one line of source, where the key looks secret: each word after it, its key and line. */
 function secretValuesOf(source: string, withLine: boolean): Map<string, string> {
   const found = new Map<string, string>();
   source.split('\n').forEach((line, index) => {
-    for (const match of line.matchAll(/([\w$]+)['"]?\s*[:=]([^,;}\n]*)/g)) {
+    for (const match of line.matchAll(KEY_VALUE)) {
       if (!looksSecret(match[1]!)) continue;
       for (const word of match[2]!.match(WORD) ?? []) {
         if (word.length >= 3 && !PLAIN.test(word) && !found.has(word)) found.set(word, withLine ? `${match[1]} on line ${index + 1}` : match[1]!);

@@ -30,6 +30,10 @@ describe('a config failing with a JavaScript error around a would-be secret', ()
     expect(up.code).toBe(2);
     expect(up.stderr).toBe("land: land.config.mjs:2:24: failed to load: Unexpected identifier '***' (the value of DB_PASSWORD on line 2: expected a quoted string there)\n");
 
+    // The key not first on its line: `env:`'s value ends at the brace, DB_PASSWORD is a key of its own.
+    writeFileSync(join(dir, 'land.config.mjs'), "export default { tiers: { a: { command: ['true'],\n  env: { DB_PASSWORD: hunter2pass } },\n} };\n");
+    expect((await landDone(['check', '-c', 'land.config.mjs'], dir)).stdout.split('\n')[0]).toBe('land.config.mjs: failed to load: *** is not defined (the value of DB_PASSWORD on line 2: expected a quoted string there)');
+
     // A token under a key that does not say secret: masked by its shape; an ordinary name is still said.
     writeFileSync(join(dir, 'land.config.mjs'), withEnv('GH: ghp_abcdefghijklmnop1234'));
     expect((await landDone(['check', '-c', 'land.config.mjs'], dir)).stdout.split('\n')[0]).toBe('land.config.mjs: failed to load: *** is not defined');
