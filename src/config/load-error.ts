@@ -6,25 +6,18 @@
  * masked are:
  *   - a word the config's source gives to a secret-named key on the same line (`STRIPE_KEY: sk_live_x`,
  *     `password = hunter2 pass`): the mask then names the key and the line, so the message still says where and what;
- *   - a token-shaped word anywhere: a known secret prefix (`sk_live_`, `ghp_`, `xoxb-`, `AKIA…`) or 20 or more letters
+ *   - a token-shaped word anywhere (redact.ts's rule): a known secret prefix (`sk_live_`, `ghp_`, `xoxb-`, `AKIA…`) or 20 or more letters
  *     and digits mixed.
  */
 import { readFileSync } from 'node:fs';
+import { MASK, tokenShaped } from './redact.js';
 import { looksSecret } from './secrets.js';
 
-const MASK = '***';
-
-/** Prefixes of well-known tokens (Stripe, GitHub, GitLab, Slack, AWS, Google, npm, SendGrid, webhook secrets). */
-const TOKEN_PREFIX = /^(?:[sprw]k_(?:live|test)_|sk-|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xox[abposr]-|AKIA|ASIA|AIza|npm_|SG\.|whsec_)/;
-/** Long enough, and letters mixed with digits: a generated token, not a name a person wrote (nor a path: no `/`). */
-const HIGH_ENTROPY = /^(?=.*\d)(?=.*[A-Za-z])[\w+=-]{20,}$/;
 /** A word of a message: what V8 and node quote (identifiers, strings), with the characters tokens are made of. */
 const WORD = /[\w$.+/=-]+/g;
 
 /** What a secret-named key's line holds that is no value of its own: literals, and where the value is read from. */
 const PLAIN = /^(?:true|false|null|undefined|process\.env(?:\..*)?)$/;
-
-const tokenShaped = (word: string) => TOKEN_PREFIX.test(word) || HIGH_ENTROPY.test(word);
 
 /**
  * `key: value` or `key = value` on a line: the value ends at `,`, `;` or a brace, so that in

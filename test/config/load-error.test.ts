@@ -28,4 +28,9 @@ describe('maskLoadMessage', () => {
     const second = "const x = { MODE: 'dev', SECRET_KEY: s3cretword };\n";
     expect(said(second, 's3cretword is not defined')).toBe('*** is not defined (the value of SECRET_KEY on line 1: expected a quoted string there)');
   });
+
+  it('masks a token node quotes, with the shared token shape (a JWT\'s dots too)', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
+    expect(said('export default {};\n', `ENOENT: no such file or directory, open '${jwt}'`)).toBe("ENOENT: no such file or directory, open '***'");
+  });
 });
