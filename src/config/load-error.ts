@@ -4,43 +4,56 @@
  * identifier 'pass'`), node quotes values (`open 'ghp_…'`), and neither is a registered secret (redact.ts knows the
  * values of secret-named variables only once a plan is read). Node's words stay (they say what was expected);
  * masked are:
- *   - a word the config's source gives to a secret-named key on the same line (`STRIPE_KEY: sk_live_x`,
- *     `password = hunter2 pass`): the mask then names the key and the line, so the message still says where and what;
- *   - a token-shaped word anywhere: a known secret prefix (`sk_live_`, `ghp_`, `xoxb-`, `AKIA…`) or 20 or more letters
- *     and digits mixed;
+ *   - a word of a value the config's source writes bare (no quotes, no call) after a secret-named key on the same
+ *     line (`STRIPE_KEY: sk_live_x`, `password = hunter2 pass`): the mask then names the key and the line, so the
+ *     message still says where and what;
+ *   - a token-shaped word anywhere (redact.ts's rule: a known secret prefix, `sk_live_`, `ghp_`, `xoxb-`, `AKIA…`,
+ *     or 20 or more letters and digits mixed), but for the name in `X is not defined` (see maskLoadMessage);
  *   - the value of any variable of the environment the config ran with (`throw new Error(process.env.X)`: the config's
  *     own message is kept, it says what the author meant, but a value it quotes is no more shown than a secret's), the
  *     mask naming the variable. Not a value too short or too plain to be one (under 6 characters, a number, a path).
  */
 import { readFileSync } from 'node:fs';
+import { hasTokenPrefix, MASK, tokenShaped } from './redact.js';
 import { looksSecret } from './secrets.js';
 
-const MASK = '***';
-
-/** Prefixes of well-known tokens (Stripe, GitHub, GitLab, Slack, AWS, Google, npm, SendGrid, webhook secrets). */
-const TOKEN_PREFIX = /^(?:[sprw]k_(?:live|test)_|sk-|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xox[abposr]-|AKIA|ASIA|AIza|npm_|SG\.|whsec_)/;
-/** Long enough, and letters mixed with digits: a generated token, not a name a person wrote (nor a path: no `/`). */
-const HIGH_ENTROPY = /^(?=.*\d)(?=.*[A-Za-z])[\w+=-]{20,}$/;
 /** A word of a message: what V8 and node quote (identifiers, strings), with the characters tokens are made of. */
 const WORD = /[\w$.+/=-]+/g;
 
 /** What a secret-named key's line holds that is no value of its own: literals, and where the value is read from. */
 const PLAIN = /^(?:true|false|null|undefined|process\.env(?:\..*)?)$/;
 
-const tokenShaped = (word: string) => TOKEN_PREFIX.test(word) || HIGH_ENTROPY.test(word);
+/**
+ * `key: value` or `key = value` on a line: the value ends at `,`, `;` or a brace, so that in
+ * `env: { DB_PASSWORD: x } },` the `{` ends `env:`'s value and `DB_PASSWORD` is read as a key of its own.
+ */
+const KEY_VALUE = /([\w$]+)['"]?\s*[:=]([^,;{}\n]*)/g;
 
-/** `key: value…` or `key = value…` on one line of source, where the key looks secret: each word after it, its key and line. */
-function secretValuesOf(source: string, withLine: boolean): Map<string, string> {
-  const found = new Map<string, string>();
+/**
+ * A value written bare: words of a token's characters and nothing else (`sk_live_x`, `hunter2 pass`), what a secret
+ * written without quotes looks like. A call, a string, an operator (`readFileSync('/tmp/tok', 'utf8')`) is code:
+ * node's words about it (the path of a file not there) are the config's own and stay.
+ */
+const BARE_VALUE = /^\s*[\w$.+/=-]+(?:\s+[\w$.+/=-]+)*\s*$/;
+
+/** What the source writes bare after a key: after a secret-named key, each word with its key (and line); after any, the words. */
+interface BareValues {
+  secret: Map<string, string>;
+  any: Set<string>;
+}
+
+/** `key: value` or `key = value` on each line of `source`, where the value is written bare (BARE_VALUE). */
+function bareValuesOf(source: string, withLine: boolean, into: BareValues): void {
   source.split('\n').forEach((line, index) => {
-    for (const match of line.matchAll(/([\w$]+)['"]?\s*[:=]([^,;}\n]*)/g)) {
-      if (!looksSecret(match[1]!)) continue;
+    for (const match of line.matchAll(KEY_VALUE)) {
+      if (!BARE_VALUE.test(match[2]!)) continue;
+      const secret = looksSecret(match[1]!);
       for (const word of match[2]!.match(WORD) ?? []) {
-        if (word.length >= 3 && !PLAIN.test(word) && !found.has(word)) found.set(word, withLine ? `${match[1]} on line ${index + 1}` : match[1]!);
+        into.any.add(word);
+        if (secret && word.length >= 3 && !PLAIN.test(word) && !into.secret.has(word)) into.secret.set(word, withLine ? `${match[1]} on line ${index + 1}` : match[1]!);
       }
     }
   });
-  return found;
 }
 
 function readText(file: string): string {
@@ -84,21 +97,22 @@ function maskEnvironment(message: string, env: NodeJS.ProcessEnv): { masked: str
 
 /**
  * `message` (node's or the config's own, for a config that failed to load from `files`, the config first, run with
- * `env`) with what may be a secret masked.
+ * `env`) with what may be a secret masked. The name in `X is not defined` is an identifier: a long name a person wrote
+ * (`helperForService2024`) looks like a generated token, so there the shape counts only with a known prefix, or when
+ * the source writes it as a value.
  */
 export function maskLoadMessage(message: string, files: readonly string[], env: NodeJS.ProcessEnv = {}): string {
   const fromEnv = maskEnvironment(message, env);
   message = fromEnv.masked;
-  const valued = new Map<string, string>();
+  const bare: BareValues = { secret: new Map(), any: new Set() };
   // The config's own lines first, by number; another file's (an import, the compiled module) by key only.
-  files.forEach((file, index) => {
-    for (const [word, where] of secretValuesOf(readText(file), index === 0)) if (!valued.has(word)) valued.set(word, where);
-  });
+  files.forEach((file, index) => bareValuesOf(readText(file), index === 0, bare));
   const keys = new Set<string>();
-  const masked = message.replace(WORD, (word) => {
-    const where = valued.get(word);
+  const masked = message.replace(WORD, (word, offset: number) => {
+    const where = bare.secret.get(word);
     if (where) keys.add(where);
-    return where || tokenShaped(word) ? MASK : word;
+    const identifier = message.startsWith(' is not defined', offset + word.length) && !bare.any.has(word);
+    return where || (identifier ? hasTokenPrefix(word) : tokenShaped(word)) ? MASK : word;
   });
   const notes = [
     ...(keys.size > 0 ? [`the value of ${[...keys].join(', ')}: expected a quoted string there`] : []),

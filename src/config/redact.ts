@@ -11,7 +11,8 @@
 import { argSecrets, CURL_SHORT_USER, maskShellWords, secretOptionName, type Span } from './argv-secrets.js';
 import { looksSecret } from './secrets.js';
 
-const MASK = '***';
+/** What stands for a secret in a text land shows. */
+export const MASK = '***';
 /** Shorter values are not searched for: they would mask ordinary words. */
 const MIN_SECRET_LENGTH = 6;
 
@@ -71,8 +72,23 @@ function maskUserinfo(_match: string, scheme: string, userinfo: string): string 
   return colon < 0 ? `${scheme}${MASK}@` : `${scheme}${userinfo.slice(0, colon)}:${MASK}@`;
 }
 
-/** A URL's user that is a token, not a name (`https://ghp_…@github.com`): 20 or more of a token's characters, with a digit. */
-const TOKEN_USER = /^(?=[^@]*\d)[\w.~-]{20,}$/;
+/** Prefixes of well-known tokens (Stripe, GitHub, GitLab, Slack, AWS, Google, npm, SendGrid, webhook secrets). */
+const TOKEN_PREFIX = /^(?:[sprw]k_(?:live|test)_|sk-|ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xox[abposr]-|AKIA|ASIA|AIza|npm_|SG\.|whsec_)/;
+/**
+ * A generated token, not a name a person wrote: 20 or more of a token's characters (a JWT's dots, base64's `+=`),
+ * letters mixed with digits; no `/`, so a path is none.
+ */
+const GENERATED_TOKEN = /^(?=.*\d)(?=.*[A-Za-z])[\w.~+=-]{20,}$/;
+
+/** Whether a word begins as a well-known token does (`sk_live_`, `ghp_`, `xoxb-`, `AKIA…`). */
+export function hasTokenPrefix(word: string): boolean {
+  return TOKEN_PREFIX.test(word);
+}
+
+/** Whether a word is token-shaped: a well-known token's prefix, or a generated token's look. */
+export function tokenShaped(word: string): boolean {
+  return hasTokenPrefix(word) || GENERATED_TOKEN.test(word);
+}
 
 
 /** What each match holds after its first group (the name or option before the secret), as spans of the text. */
@@ -110,7 +126,7 @@ export function secretSpans(value: string): Span[] {
     const userinfo = match[2]!;
     const colon = userinfo.indexOf(':');
     if (colon >= 0 && colon < userinfo.length - 1) spans.push([start + colon + 1, start + userinfo.length]);
-    else if (colon < 0 && TOKEN_USER.test(userinfo)) spans.push([start, start + userinfo.length]);
+    else if (colon < 0 && tokenShaped(userinfo)) spans.push([start, start + userinfo.length]);
   }
   spans.push(...spansAfter(value, NAMED_VALUE, (m) => m[2] !== MASK && secretOptionName(m[1]!.slice(0, -1).replace(/^\s*(?:--|[?&;])/, ''))));
   spans.push(...spansAfter(value, SPACED_OPTION, (m) => m[3] !== MASK && secretOptionName(m[2]!)));

@@ -30,11 +30,21 @@ describe('a config failing with a JavaScript error around a would-be secret', ()
     expect(up.code).toBe(2);
     expect(up.stderr).toBe("land: land.config.mjs:2:24: failed to load: Unexpected identifier '***' (the value of DB_PASSWORD on line 2: expected a quoted string there)\n");
 
+    // The key not first on its line: `env:`'s value ends at the brace, DB_PASSWORD is a key of its own.
+    writeFileSync(join(dir, 'land.config.mjs'), "export default { tiers: { a: { command: ['true'],\n  env: { DB_PASSWORD: hunter2pass } },\n} };\n");
+    expect((await landDone(['check', '-c', 'land.config.mjs'], dir)).stdout.split('\n')[0]).toBe('land.config.mjs: failed to load: *** is not defined (the value of DB_PASSWORD on line 2: expected a quoted string there)');
+
     // A token under a key that does not say secret: masked by its shape; an ordinary name is still said.
     writeFileSync(join(dir, 'land.config.mjs'), withEnv('GH: ghp_abcdefghijklmnop1234'));
     expect((await landDone(['check', '-c', 'land.config.mjs'], dir)).stdout.split('\n')[0]).toBe('land.config.mjs: failed to load: *** is not defined');
     writeFileSync(join(dir, 'land.config.mjs'), withEnv('MODE: production'));
     expect((await landDone(['check', '-c', 'land.config.mjs'], dir)).stdout.split('\n')[0]).toBe('land.config.mjs: failed to load: production is not defined');
+    // A long name a person wrote is said, and a value that is code (a call) is not masked nor hinted as a string.
+    writeFileSync(join(dir, 'land.config.mjs'), "export default { tiers: { a: { command: ['true'], env: undefinedHelperForService2024() } } };\n");
+    expect((await landDone(['check', '-c', 'land.config.mjs'], dir)).stdout.split('\n')[0]).toBe('land.config.mjs: failed to load: undefinedHelperForService2024 is not defined');
+    const missing = join(dir, 'no-such-dir', 'tok');
+    writeFileSync(join(dir, 'land.config.mjs'), `import { readFileSync } from 'node:fs';\n${withEnv(`API_TOKEN: readFileSync(${JSON.stringify(missing)}, 'utf8')`)}`);
+    expect((await landDone(['check', '-c', 'land.config.mjs'], dir)).stdout.split('\n')[0]).toBe(`land.config.mjs: failed to load: ENOENT: no such file or directory, open '${missing}'`);
     for (const out of [check.stdout, check.stderr, up.stdout, up.stderr]) expect(out).not.toMatch(/sk_live|hunter2|ghp_/);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdsSecret, redactArgs, redactText, registerSecretsOf, secretArgs } from '../../src/config/redact.js';
+import { hasTokenPrefix, holdsSecret, MASK, redactArgs, redactText, registerSecretsOf, secretArgs, tokenShaped } from '../../src/config/redact.js';
 import { scheduleProblem } from '../../src/config/schedule.js';
 
 describe('redactText', () => {
@@ -116,5 +116,21 @@ describe('scheduleProblem', () => {
     expect(scheduleProblem('* * * * secretpw5')).toBe('configuration entry 5 (…) contains illegal characters.');
     // What is no secret stays quoted: it says what is wrong.
     expect(scheduleProblem('61 * * * *')).toBe('Invalid value for minute: 61');
+  });
+});
+
+describe('tokenShaped (one rule for a URL\'s user and a config\'s load error)', () => {
+  it('takes a known prefix, or 20+ letters and digits mixed (a JWT\'s dots, base64\'s +=), not a name or a path', () => {
+    expect(MASK).toBe('***');
+    for (const word of ['ghp_abc', 'sk_live_51H', 'xoxb-1', 'AKIAIOSFODNN7EXAMPLE', 'a8Fk29dLq0ZpX7wBnM3v', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0', 'abcdefghij0123456789+=']) {
+      expect(tokenShaped(word), word).toBe(true);
+    }
+    for (const word of ['production', 'undefinedHelperForServices', '12345678901234567890', '/tmp/x/tok12345678901234567890']) expect(tokenShaped(word), word).toBe(false);
+    expect(hasTokenPrefix('ghp_abc')).toBe(true);
+    expect(hasTokenPrefix('a8Fk29dLq0ZpX7wBnM3v')).toBe(false);
+    // The same rule for a URL's user in what `land export` moves to the 0600 files.
+    expect(holdsSecret('https://abcdefghij0123456789+=@git.example/x')).toBe(true);
+    expect(holdsSecret('https://ghp_abc@github.com/x')).toBe(true);
+    expect(holdsSecret('postgres://postgres@localhost/app')).toBe(false);
   });
 });
