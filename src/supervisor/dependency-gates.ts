@@ -44,15 +44,27 @@ export function dependenciesMet(tiers: TierSet, tier: TierProcess, reading: Depe
   return Object.entries(tier.config.dependsOn).every(([name, condition]) => tiers.members(name).every((dep) => conditionMet(dep, condition, reading)));
 }
 
+/** A dependency that will not meet a condition on its own: it ended, or is gated off (not starting, not in backoff). */
+export function hasSettled(dep: TierProcess): boolean {
+  return ['failed', 'disabled', 'stopped', 'exited'].includes(dep.state);
+}
+
+/** One dependency not met: `db ready: db failed`, and the instance that fails it. */
+export interface UnmetDependency {
+  text: string;
+  dep: TierProcess;
+}
+
 /**
  * The dependencies of `tier` not met, read as `reading`, each said with the state of the instance that fails it
- * (`db ready: db failed`); empty when all are.
+ * (`db ready: db failed`); empty when all are. `settledOnly`: only those whose failing instance has settled
+ * (`hasSettled`): one still starting or in backoff may yet meet it.
  */
-export function unmetDependencies(tiers: TierSet, tier: TierProcess, reading: DependencyReading): string[] {
-  const unmet: string[] = [];
+export function unmetDependencies(tiers: TierSet, tier: TierProcess, reading: DependencyReading, settledOnly = false): UnmetDependency[] {
+  const unmet: UnmetDependency[] = [];
   for (const [name, condition] of Object.entries(tier.config.dependsOn)) {
-    const failing = tiers.members(name).find((dep) => !conditionMet(dep, condition, reading));
-    if (failing) unmet.push(`${name} ${condition}: ${failing.name} ${failing.state}`);
+    const failing = tiers.members(name).find((dep) => !conditionMet(dep, condition, reading) && (!settledOnly || hasSettled(dep)));
+    if (failing) unmet.push({ text: `${name} ${condition}: ${failing.name} ${failing.state}`, dep: failing });
   }
   return unmet;
 }
@@ -62,8 +74,7 @@ export function blockedBy(tiers: TierSet, tier: TierProcess): string | undefined
   for (const [name, condition] of Object.entries(tier.config.dependsOn)) {
     for (const dep of tiers.members(name)) {
       if (conditionMet(dep, condition, 'once')) continue;
-      const settled = ['failed', 'disabled', 'stopped', 'exited'].includes(dep.state);
-      if (settled) return `dependency ${dep.name} ${dep.state} before it was ${condition}`;
+      if (hasSettled(dep)) return `dependency ${dep.name} ${dep.state} before it was ${condition}`;
     }
   }
   return undefined;

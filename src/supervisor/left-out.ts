@@ -68,17 +68,22 @@ export function startLeftOut(tiers: TierSet, named: TierProcess[], schedule: () 
 }
 
 /**
- * `land start`, `land restart` and `land reload` of a tier a dependency of which does not hold now (it failed or was
- * stopped since it was ready): refused before anything is stopped or started, naming the dependency and its state,
- * as the boot would not start it either: a restart's new process would start against a dependency that does not
- * hold, so a running tier is left running as it is. Not started in its place: it failed, and starting it again is a
- * decision (`land start <dep>`); `land spawn` starts the tier anyway (a running one once stopped).
+ * `land start`, `land restart` and `land reload` of a tier a dependency of which has settled unmet (failed, stopped,
+ * exited or gated off since it was ready): refused before anything is stopped or started, naming the dependency and
+ * its state, as the boot would not start it either: a restart's new process would start against a dependency that
+ * will not hold, so a running tier is left running as it is. One still starting or in backoff is let through (as
+ * `land restart db; land restart web` must work): it may yet hold. The dependency is not started in its place:
+ * starting it again is a decision (`land start <dep>`, or `land spawn <dep>` for one gated off by the profile);
+ * `land spawn` starts the tier anyway (a running one once stopped).
  */
 export function refuseUnmet(tiers: TierSet, name: string, named: TierProcess[], command: 'start' | 'restart' | 'reload'): void {
-  const unmet = [...new Set(named.flatMap((tier) => unmetDependencies(tiers, tier, 'now')))];
+  const unmet = named.flatMap((tier) => unmetDependencies(tiers, tier, 'now', true));
   if (unmet.length === 0) return;
-  const first = unmet[0]!.split(' ')[0]!;
+  const texts = [...new Set(unmet.map((entry) => entry.text))];
+  const dep = unmet[0]!.dep;
+  const first = groupOf(dep.config);
+  const bringBack = dep.state === 'disabled' && !isLeftOut(dep) ? `land spawn ${first}` : `land start ${first}`;
   const running = named.filter((tier) => tier.running).map((tier) => tier.name);
   const anyway = running.length === 0 ? `\`land spawn ${name}\` starts it anyway` : `\`land stop ${name}\` then \`land spawn ${name}\` ${command}s it anyway; ${running.join(', ')} ${running.length === 1 ? 'runs' : 'run'} on as before`;
-  throw new ControlError('dependency-unmet', `${name} needs ${unmet.join(', ')}; \`land start ${first}\` first, or ${anyway}`);
+  throw new ControlError('dependency-unmet', `${name} needs ${texts.join(', ')}; \`${bringBack}\` first, or ${anyway}`);
 }

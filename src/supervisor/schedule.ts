@@ -93,7 +93,7 @@ export class Schedules {
     }
     // Each time asks whether they hold now: a dependency once ready that has failed since does not let a run start.
     const unmet = unmetDependencies(this.host.tiers, tier, 'now');
-    if (unmet.length > 0) return this.skip(tier, job, at, `waiting for its dependencies (${unmet.join(', ')})`);
+    if (unmet.length > 0) return this.skip(tier, job, at, `waiting for its dependencies (${unmet.map((entry) => entry.text).join(', ')})`);
     job.status.runs += 1;
     tier.startFresh(`scheduled run at ${clockTime(at)} (${job.status.expression})`);
   }

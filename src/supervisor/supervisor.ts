@@ -261,7 +261,7 @@ export class Supervisor implements SupervisorControl {
       const gated = tiers.find((tier) => tier.state === 'disabled');
       if (gated && !isLeftOut(gated)) throw new ControlError('gated', gatedOffMessage(name, gated.gatedBy));
       if (startLeftOut(this.tiers, tiers, this.passIfBooted)) return [];
-      // Running ones too: their new process would start against a dependency that does not hold (as `land start`).
+      // Running ones too: their new process would start against a dependency that has settled unmet (as `land start`).
       refuseUnmet(this.tiers, name, tiers, 'restart');
       const restart = async (tier: TierProcess) => (tier.running ? ofTier(tier.name, await tier.restart()) : (tier.startFresh('restarted on request'), []));
       return (await Promise.all(tiers.map(restart))).flat();

@@ -1,8 +1,9 @@
 /**
  * `land start <tier>` through the real CLI: starts a stopped tier of the running stack; refusals with their codes;
- * `land restart` / `land reload` refuse a running tier whose dependency does not hold now, as `land start` does.
+ * `land restart` / `land reload` refuse a running tier whose dependency has settled unmet, as `land start` does; a
+ * dependency still starting lets them through (`land restart db; land restart web`).
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { child, land, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
@@ -85,6 +86,39 @@ describe('land start', () => {
     expect((await landDone(['stop', 'api'], dir)).code).toBe(0);
     expect((await landDone(['spawn', 'api'], dir)).code).toBe(0);
     await waitForTier(dir, 'api', (tier) => tier.state === 'ready' && tier.pid !== before.pid, 'ready again');
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
+  it('restart, reload and start of a tier whose ready dependency is starting again: let through, not refused', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Ready once the file `db-go` exists: removed before `land restart db`, db stays starting until the test says.
+          db: { command: ['sh', '-c', 'while [ ! -e db-go ]; do sleep 0.1; done; echo db up; exec sleep 1000'], ready: { log: 'db up' } },
+          web: { command: child('--say', 'web up'), ready: { log: 'web up' }, dependsOn: { db: 'ready' } },
+        },
+      },
+    });
+    writeFileSync(join(dir, 'db-go'), '');
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    const before = await waitForTier(dir, 'web', (tier) => tier.state === 'ready', 'ready');
+    rmSync(join(dir, 'db-go'));
+    expect((await landDone(['restart', 'db'], dir)).code).toBe(0);
+    await waitForTier(dir, 'db', (tier) => tier.state === 'starting', 'starting');
+    const restart = await landDone(['restart', 'web'], dir);
+    expect([restart.code, restart.stderr]).toEqual([0, '']);
+    const restarted = await waitForTier(dir, 'web', (tier) => tier.state === 'ready' && tier.pid !== before.pid, 'restarted');
+    const reload = await landDone(['reload', 'web'], dir);
+    expect([reload.code, reload.stderr]).toEqual([0, '']);
+    await waitForTier(dir, 'web', (tier) => tier.state === 'ready' && tier.pid !== restarted.pid, 'reloaded');
+    expect((await landDone(['stop', 'web'], dir)).code).toBe(0);
+    const start = await landDone(['start', 'web'], dir);
+    expect([start.code, start.stderr]).toEqual([0, '']);
+    // db was starting all along: what let them through was not a db that had become ready.
+    expect((await waitForTier(dir, 'db', () => true, 'any')).state).toBe('starting');
+    writeFileSync(join(dir, 'db-go'), '');
+    await waitForTier(dir, 'db', (tier) => tier.state === 'ready', 'ready');
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 });
