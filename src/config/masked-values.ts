@@ -48,22 +48,35 @@ export function maskedAttributes(attributes: Record<string, unknown>): Record<st
   return out;
 }
 
+/** What `maskedDeep` did: whether any value in the structure was masked. */
+interface Masking {
+  changed: boolean;
+}
+
 /** A structured value (a key-value list, an array) with each value masked by its key, as an attribute would be. */
-function maskedDeep(value: unknown, key: string): unknown {
-  if (Array.isArray(value)) return value.map((item) => maskedDeep(item, key));
+function maskedDeep(value: unknown, key: string, masking: Masking): unknown {
+  if (Array.isArray(value)) return value.map((item) => maskedDeep(item, key, masking));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [inner, item] of Object.entries(value)) out[inner] = looksSecret(inner) && item !== '' ? SECRET_MASK : maskedDeep(item, inner);
+    for (const [inner, item] of Object.entries(value)) {
+      const whole = looksSecret(inner) && item !== '';
+      if (whole) masking.changed = true;
+      out[inner] = whole ? SECRET_MASK : maskedDeep(item, inner, masking);
+    }
     return out;
   }
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  return maskedValue(key, text) ?? value;
+  const shown = maskedValue(key, text);
+  if (shown === null) return value;
+  masking.changed = true;
+  return shown;
 }
 
 /**
  * A log record's body as shown. A structured body (stored as its JSON text: a key-value list `{msg, password}`) has
  * each value masked by its key, as the same list as attributes would be; a plain message is redacted in place (a
- * message that mentions a password is not itself one).
+ * message that mentions a password is not itself one). A structured body with nothing to mask is returned as sent:
+ * parsing and writing it again would lose its formatting and round a large number (`12345678901234567890`).
  */
 export function maskedBody(body: string): string {
   if (body.startsWith('{') || body.startsWith('[')) {
@@ -73,7 +86,11 @@ export function maskedBody(body: string): string {
     } catch {
       return redactText(body);
     }
-    if (typeof parsed === 'object' && parsed !== null) return JSON.stringify(maskedDeep(parsed, ''));
+    if (typeof parsed === 'object' && parsed !== null) {
+      const masking: Masking = { changed: false };
+      const shown = maskedDeep(parsed, '', masking);
+      return masking.changed ? JSON.stringify(shown) : body;
+    }
   }
   return redactText(body);
 }

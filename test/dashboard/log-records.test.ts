@@ -4,6 +4,7 @@
  * each answer bounded by its limit however many the store holds, attribute values that may be secret masked.
  */
 import { describe, expect, it } from 'vitest';
+import { maskedBody } from '../../src/config/masked-values.js';
 import { ApiFailure } from '../../src/control/http-util.js';
 import { recordDetail, recordQuery, searchRecords } from '../../src/dashboard/log-records.js';
 import { SECRET_MASK } from '../../src/dashboard/wire.js';
@@ -73,6 +74,20 @@ describe('structured records on the server', () => {
     const detail = JSON.stringify(recordDetail(store, searchRecords(store, query(`attr=api_key=${encodeURIComponent(SECRET_MASK)}`)).records[0]!.id));
     expect(detail).not.toContain('dXNlcjpwdw');
     expect(detail).not.toContain('hunter2-body');
+  });
+
+  it('shows a structured body with nothing to mask as it was sent: a large id and its spacing kept, and found', () => {
+    const store = new LogStore({ perBoot: 1_000, inMemory: 100 });
+    const sent = '{"id": 12345678901234567890,  "msg": "paid"}';
+    store.add([record(1, { body: sent }), record(2, { body: '{"id": 12345678901234567890, "token": "t-secret"}' })]);
+    const bodies = (text: string) => searchRecords(store, query(text)).records.map((one) => one.body);
+    expect(bodies('q=12345678901234567890')).toEqual([sent]);
+    // Masked, it is written again (the secret gone), as before.
+    const masked = bodies('q=id')[1]!;
+    expect(masked).not.toContain('t-secret');
+    expect(JSON.parse(masked)).toEqual({ id: 12345678901234567890, token: SECRET_MASK });
+    expect(maskedBody(sent)).toBe(sent);
+    expect(maskedBody('[1, 2,  3]')).toBe('[1, 2,  3]');
   });
 
   it('answers at most `limit` records, the newest, whatever the store holds, and counts every match', () => {
