@@ -60,3 +60,21 @@ export function tierOfPeer(peerPort: number, serverPort: number, bootId: string)
   }
   return undefined;
 }
+
+const PEER_CACHE_MS = 30_000;
+
+/**
+ * `tierOfPeer` remembered for a while per peer port (a client's connection sends many requests; /proc is read once),
+ * at most 1024 ports. `serverPort`: read when asked (the server's port is known once it listens).
+ */
+export function peerTierCache(serverPort: () => number, bootId: string): (peerPort: number) => string | undefined {
+  const peers = new Map<number, { tier: string | undefined; at: number }>();
+  return (peerPort) => {
+    const cached = peers.get(peerPort);
+    if (cached && Date.now() - cached.at < PEER_CACHE_MS) return cached.tier;
+    const tier = tierOfPeer(peerPort, serverPort(), bootId);
+    peers.set(peerPort, { tier, at: Date.now() });
+    if (peers.size > 1024) peers.delete(peers.keys().next().value!);
+    return tier;
+  };
+}

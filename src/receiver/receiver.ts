@@ -5,23 +5,21 @@
  * failing that, by the processes land started (their LAND_TIER).
  */
 import { RECEIVER_DEFAULTS } from '../config/receiver.js';
-import type { PipeStatus, ReceiverStatus, ReceiverTierCounts } from '../supervisor/types.js';
+import type { PipeStatus, ReceiverStatus } from '../supervisor/types.js';
 import type { SpanSink } from '../telemetry/span-sdk.js';
 import type { RecordedSpan } from '../telemetry/spans.js';
 import { originOf, type StackIdentity } from './attribution.js';
-import { DropNote } from './drop-note.js';
 import { Forwarder } from './forward.js';
 import type { Attributes, Signal, StoredSpan } from './model/types.js';
 import { expandFramesWith, ingestRequest } from './ingest.js';
-import { tierOfPeer } from './peer.js';
+import { peerTierCache } from './peer.js';
+import { dropNoteFor, tierCounts } from './store-counts.js';
 import { createBootStore, DEFAULT_LIMITS, type BootStore, type ReceiverLimits } from './store/boot-store.js';
-import type { SignalStore } from './store/signal-store.js';
 import type { OtlpCodec, PartialSuccess } from './transport/codec.js';
 import { startOtlpServer, type Incoming, type OtlpServer } from './transport/http.js';
 import { loadCodec } from './transport/lazy-codec.js';
 
 const MAX_WAITING_BYTES = 32 * 1024 * 1024;
-const PEER_CACHE_MS = 30_000;
 const FORWARD_CLOSE_MS = 2000;
 
 export interface ReceiverOptions {
@@ -60,13 +58,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const store = createBootStore(options.bootDir, limits);
   const forwarder = options.forwardTo ? new Forwarder({ endpoint: options.forwardTo }) : undefined;
   const requests = { accepted: 0, rejected: 0, refused: 0 };
-  const peers = new Map<number, { tier: string | undefined; at: number }>();
-  const droppedOf = (counts: Record<string, { dropped: number }>) => Object.values(counts).reduce((sum, count) => sum + count.dropped, 0);
-  const drops = new DropNote(options.bootDir, () => ({
-    spans: droppedOf(store.spans.counts()),
-    logRecords: droppedOf(store.logs.counts()),
-    metricPoints: droppedOf(store.metrics.counts()),
-  }));
+  const drops = dropNoteFor(options.bootDir, store);
   let port = 0;
   let identity = options.identity;
 
@@ -78,14 +70,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       return codec;
     }));
 
-  const senderTier = (peerPort: number): string | undefined => {
-    const cached = peers.get(peerPort);
-    if (cached && Date.now() - cached.at < PEER_CACHE_MS) return cached.tier;
-    const tier = tierOfPeer(peerPort, port, options.bootId);
-    peers.set(peerPort, { tier, at: Date.now() });
-    if (peers.size > 1024) peers.delete(peers.keys().next().value!);
-    return tier;
-  };
+  const senderTier = peerTierCache(() => port, options.bootId);
 
   const ingest = async (incoming: Incoming): Promise<PartialSuccess | undefined> => {
     // The sending process is looked up (in /proc) only when a resource does not say its tier, and once per request.
@@ -119,28 +104,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   port = server.port;
   const endpoint = `http://127.0.0.1:${port}`;
 
-  const spanSink: SpanSink = {
-    recordSpan(span: RecordedSpan) {
-      store.spans.add([fromRecorded(span)], 'mountain');
-    },
-    flush: () => store.spans.flush(),
-  };
-
-  const tierCounts = (): Record<string, ReceiverTierCounts> => {
-    const out: Record<string, ReceiverTierCounts> = {};
-    const row = (tier: string) => (out[tier] ??= { spans: 0, logRecords: 0, metricPoints: 0, dropped: 0 });
-    const add = (counts: ReturnType<SignalStore<never>['counts']>, field: 'spans' | 'logRecords' | 'metricPoints') => {
-      for (const [tier, count] of Object.entries(counts)) {
-        row(tier)[field] += count.kept;
-        row(tier).dropped += count.dropped;
-      }
-    };
-    add(store.spans.counts(), 'spans');
-    add(store.logs.counts(), 'logRecords');
-    add(store.metrics.counts(), 'metricPoints');
-    return out;
-  };
-
+  const spanSink = spanSinkOf(store);
   let closing: Promise<void> | undefined;
   return {
     port,
@@ -151,7 +115,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       state: 'on',
       endpoint,
       requests: { ...requests },
-      tiers: tierCounts(),
+      tiers: tierCounts(store),
       unreadable: store.spans.unreadable + store.logs.unreadable + store.metrics.unreadable,
       forward: forwarder?.status() ?? OFF,
     }),
@@ -178,6 +142,16 @@ function overLimitText(signal: Signal, store: BootStore): string {
   if (tier) said.push(`land keeps at most ${target.perTier()} ${UNITS[signal]} per tier per boot (a tier's share of the ${target.limits.perBoot} per boot)`);
   if (boot || !tier) said.push(`land keeps at most ${target.limits.perBoot} ${UNITS[signal]} per boot`);
   return said.join('; ');
+}
+
+/** Where land's own ended spans go: the boot's span store, as tier `mountain`'s. */
+function spanSinkOf(store: BootStore): SpanSink {
+  return {
+    recordSpan(span: RecordedSpan) {
+      store.spans.add([fromRecorded(span)], 'mountain');
+    },
+    flush: () => store.spans.flush(),
+  };
 }
 
 /** One of land's own spans (from mountain's SDK) as a stored span. */

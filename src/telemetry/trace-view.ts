@@ -119,9 +119,54 @@ function chosenSpans(trace: BootTrace, options: RenderTraceOptions): { traceId: 
   return { traceId, spans };
 }
 
+type Paint = (code: keyof typeof ANSI, text: string) => string;
+
+/** The tier column's width, in the span table and the listings under it. */
+const TIER_WIDTH = 9;
+
+/** The traces tiers started on their own, each tier's newest (`all`: every one), one line each. */
+function tierTraceLines(others: ReturnType<typeof tierTraces>, all: boolean, paint: Paint, width: number): string[] {
+  const lines = [paint('dim', truncate('traces tiers started on their own (land trace --trace <id> draws one)', width))];
+  let unlisted = 0;
+  for (const [tier, summaries] of others) {
+    // Each tier's newest (listed oldest first): a tier that started thousands does not push the others off the screen.
+    const shown = all ? summaries : summaries.slice(-LISTED_TRACES);
+    unlisted += summaries.length - shown.length;
+    for (const summary of shown) {
+      const errors = summary.errors > 0 ? paint('red', ` · ${summary.errors} error${summary.errors > 1 ? 's' : ''}`) : '';
+      const head = `${fit(tier, TIER_WIDTH)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} ${summary.spans === 1 ? 'span ' : 'spans'} ${formatMs(summary.durationMs).padStart(7)}  `;
+      lines.push(head + truncate(escapeControls(summary.root), Math.max(1, width - textWidth(head) - (errors ? 12 : 0))) + errors);
+    }
+  }
+  if (unlisted > 0) lines.push(paint('dim', truncate(`… ${unlisted} older traces not listed (at most ${LISTED_TRACES} a tier): land trace --all lists every one`, width)));
+  return lines;
+}
+
+/** The boot's events counted by tier and name (of `tier` only, when given), one line a tier. */
+function eventLines(events: BootTrace['events'], tier: string | undefined, paint: Paint, width: number): string[] {
+  const lines = [paint('dim', 'events by tier')];
+  const byTier = new Map<string, Map<string, number>>();
+  for (const event of events) {
+    const of = String(event.properties?.$tier ?? 'unknown');
+    if (tier !== undefined && of !== tier) continue;
+    const names = byTier.get(of) ?? new Map<string, number>();
+    names.set(event.event, (names.get(event.event) ?? 0) + 1);
+    byTier.set(of, names);
+  }
+  for (const [of, names] of [...byTier].sort(([a], [b]) => a.localeCompare(b))) {
+    const total = [...names.values()].reduce((sum, n) => sum + n, 0);
+    const list = [...names]
+      .map(([name, count]) => `${name.replace(new RegExp(`^land:${of}:`), '')}${count > 1 ? ` ×${count}` : ''}`)
+      .join(', ');
+    const head = `${fit(of, TIER_WIDTH)} ${String(total).padStart(5)}  `;
+    lines.push(head + truncate(list, width - textWidth(head)));
+  }
+  return lines;
+}
+
 export function renderTrace(dir: string, options: RenderTraceOptions = {}): string {
   const width = Math.max(40, options.width ?? 80);
-  const paint = (code: keyof typeof ANSI, text: string): string => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
+  const paint: Paint = (code, text) => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
   const trace = loadBootTrace(dir, options.decoder);
   const { traceId, spans } = chosenSpans(trace, options);
   const events = options.traceId === undefined ? trace.events : [];
@@ -138,7 +183,7 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   }
 
   // Columns on the right: tier, start offset, duration, status; the tree and names take the rest.
-  const tierWidth = 9;
+  const tierWidth = TIER_WIDTH;
   const offsetWidth = 9;
   const durationWidth = 8;
   const statusWidth = 7;
@@ -171,43 +216,8 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
     if (drawn < spans.length) lines.push(paint('dim', truncate(`… ${spans.length - drawn} more spans not drawn: land trace --all draws every one (--json lists them)`, width)));
   }
 
-  if (others.size > 0) {
-    lines.push('');
-    lines.push(paint('dim', truncate('traces tiers started on their own (land trace --trace <id> draws one)', width)));
-    let unlisted = 0;
-    for (const [tier, summaries] of others) {
-      // Each tier's newest (listed oldest first): a tier that started thousands does not push the others off the screen.
-      const shown = options.all ? summaries : summaries.slice(-LISTED_TRACES);
-      unlisted += summaries.length - shown.length;
-      for (const summary of shown) {
-        const errors = summary.errors > 0 ? paint('red', ` · ${summary.errors} error${summary.errors > 1 ? 's' : ''}`) : '';
-        const head = `${fit(tier, tierWidth)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} ${summary.spans === 1 ? 'span ' : 'spans'} ${formatMs(summary.durationMs).padStart(7)}  `;
-        lines.push(head + truncate(escapeControls(summary.root), Math.max(1, width - textWidth(head) - (errors ? 12 : 0))) + errors);
-      }
-    }
-    if (unlisted > 0) lines.push(paint('dim', truncate(`… ${unlisted} older traces not listed (at most ${LISTED_TRACES} a tier): land trace --all lists every one`, width)));
-  }
-
-  if (events.length > 0) {
-    lines.push('');
-    lines.push(paint('dim', 'events by tier'));
-    const byTier = new Map<string, Map<string, number>>();
-    for (const event of events) {
-      const tier = String(event.properties?.$tier ?? 'unknown');
-      if (options.tier !== undefined && tier !== options.tier) continue;
-      const names = byTier.get(tier) ?? new Map<string, number>();
-      names.set(event.event, (names.get(event.event) ?? 0) + 1);
-      byTier.set(tier, names);
-    }
-    for (const [tier, names] of [...byTier].sort(([a], [b]) => a.localeCompare(b))) {
-      const total = [...names.values()].reduce((sum, n) => sum + n, 0);
-      const list = [...names]
-        .map(([name, count]) => `${name.replace(new RegExp(`^land:${tier}:`), '')}${count > 1 ? ` ×${count}` : ''}`)
-        .join(', ');
-      const head = `${fit(tier, tierWidth)} ${String(total).padStart(5)}  `;
-      lines.push(head + truncate(list, width - textWidth(head)));
-    }
-  }
+  if (others.size > 0) lines.push('', ...tierTraceLines(others, options.all === true, paint, width));
+  if (events.length > 0) lines.push('', ...eventLines(events, options.tier, paint, width));
   return lines.join('\n') + '\n';
 }
 
