@@ -11,15 +11,20 @@ export const SCHEDULE_EXAMPLE = "'*/5 * * * *'";
 /** Each field's largest value, seconds first (six fields) or minutes first (five): where `N/step` runs to. */
 const FIELD_MAX = [59, 59, 23, 31, 12, 6];
 
+/** The month's and the weekday's last value by name (the last two fields): a step from a name runs to one, not a number. */
+const NAME_MAX = ['DEC', 'SAT'];
+
 /**
  * The expression with every `N/step` spelt `N-max/step` (`5/15` → `5-59/15`), or undefined when it has none. The
  * short form is read three ways: croner (11) refuses it, Vixie cron (crontab) runs at N alone, and systemd, Kubernetes
- * and Quartz from N every step to the end; the long form is read alike by all, as the last.
+ * and Quartz from N every step to the end; the long form is read alike by all, as the last. A name runs to a name
+ * (`JAN/3` → `JAN-DEC/3`): a range mixing a name and a number reads badly, and not every cron takes it.
  */
 export function spelledSteps(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5 && fields.length !== 6) return undefined;
   const max = fields.length === 6 ? FIELD_MAX : FIELD_MAX.slice(1);
+  const nameMax = (index: number) => NAME_MAX[index - (fields.length - NAME_MAX.length)];
   let changed = false;
   const spelt = fields.map((field, index) =>
     field
@@ -27,8 +32,12 @@ export function spelledSteps(expression: string): string | undefined {
       .map((part) => {
         const step = /^(\d+|[A-Za-z]{3})\/(\d+)$/.exec(part);
         if (!step) return part;
+        const named = /^[A-Za-z]/.test(step[1]!);
+        // A name outside the month and weekday fields: croner's error says it better than a suggestion would.
+        if (named && nameMax(index) === undefined) return part;
         changed = true;
-        return `${step[1]}-${max[index]}/${step[2]}`;
+        const last = named ? nameMax(index)! : String(max[index]);
+        return `${step[1]}-${step[1] === step[1]!.toLowerCase() ? last.toLowerCase() : last}/${step[2]}`;
       })
       .join(','),
   );

@@ -130,7 +130,6 @@ export function findTraceId(trace: BootTrace, wanted: string): string | undefine
   return ids.values().next().value;
 }
 
-/** `land trace --json`: one object per span. */
 /**
  * A span's name as land shows it (`land trace`, the dashboard's waterfall): a replica's spawn span by the replica's
  * name (`land.spawn web.2`), the span being named by its tier, alike for each replica; any other as it was named.
@@ -142,6 +141,7 @@ export function shownSpanName(span: { name: string; attributes: Readonly<Record<
   return `land.spawn ${replica}`;
 }
 
+/** `land trace --json`: one span as its object (one a line). */
 export function spanJson(span: TraceSpan): Record<string, unknown> {
   return {
     traceId: span.traceId,

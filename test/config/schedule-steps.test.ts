@@ -22,7 +22,11 @@ describe('a cron field N/step', () => {
   it('is spelt N-max/step in each field, five or six fields, names too; nothing else changes', () => {
     expect(spelledSteps('5/15 * * * *')).toBe('5-59/15 * * * *');
     expect(spelledSteps('0 5/15 2/6 * * *')).toBe('0 5-59/15 2-23/6 * * *');
-    expect(spelledSteps('0 9 10/5 JAN/3 MON/2')).toBe('0 9 10-31/5 JAN-12/3 MON-6/2');
+    // A name runs to a name (never `JAN-12/3`), in six fields too; a number to a number.
+    expect(spelledSteps('0 9 10/5 JAN/3 MON/2')).toBe('0 9 10-31/5 JAN-DEC/3 MON-SAT/2');
+    expect(spelledSteps('0 0 9 1 jan/3 1/2')).toBe('0 0 9 1 jan-dec/3 1-6/2');
+    expect(scheduleProblem('0 9 * JAN/3 *')).toMatch(/: write "0 9 \* JAN-DEC\/3 \*"$/);
+    expect(scheduleProblem('0 9 * JAN-DEC/3 *')).toBeUndefined();
     expect(spelledSteps('1,5/15 * * * *')).toBe('1,5-59/15 * * * *');
     expect(spelledSteps('*/15 1-5/2 * * *')).toBeUndefined();
     // The long form runs at the times the short one names from its start: 5, 20, 35, 50.
