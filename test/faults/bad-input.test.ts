@@ -86,9 +86,9 @@ const cases: BadInput[] = [
   { kind: 'command line', name: 'a dashboard port that is not a number', args: [...UP, '--dashboard-port', 'abc'], expected: /--dashboard-port <port>' argument 'abc' is invalid\. expected a TCP port/ },
   { kind: 'command line', name: 'logs -n that is not a number', args: ['logs', 'a', '-n', 'abc'], expected: /--lines: expected a whole number ≥ 0, got "abc"/ },
   { kind: 'command line', name: 'logs -n that is negative', args: ['logs', 'a', '-f', '-n', '-1'], expected: /--lines: expected a whole number ≥ 0, got "-1"/ },
-  { kind: 'command line', name: 'stop without a tier', args: ['stop'], expected: /missing required argument 'tier'/ },
+  { kind: 'command line', name: 'stop without a tier', args: ['stop'], expected: /missing required argument 'tiers'/ },
   { kind: 'command line', name: 'spawn without a tier', args: ['spawn'], expected: /missing required argument 'tier'/ },
-  { kind: 'command line', name: 'status with an argument', args: ['status', 'extra'], expected: /too many arguments for 'status'/ },
+  { kind: 'command line', name: 'status with an unknown flag', args: ['status', 'web', '--every'], expected: /unknown option '--every'/ },
   { kind: 'command line', name: 'trace with two boot ids', args: ['trace', 'a', 'b'], expected: /too many arguments for 'trace'/ },
   { kind: 'command line', name: 'an unknown flag to down', args: ['down', '--bogus'], expected: /unknown option '--bogus'/ },
   // -v/--version is land's own (before the command); no command has -v, and land has no verbose flag.

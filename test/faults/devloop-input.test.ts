@@ -19,7 +19,7 @@ const cases: Array<{ name: string; args?: string[]; config?: Record<string, unkn
   { name: 'config: a negative debounce', config: tiers({ watch: { paths: 'src', debounceMs: -1 } }), expected: /tiers\.a\.watch\.debounceMs: expected a whole number of milliseconds >= 0, got -1/ },
   { name: 'command line: scale with a count that is not a number', args: ['scale', 'a', 'many'], expected: /<replicas>: expected a whole number 1..64, got "many"/ },
   { name: 'command line: scale without a count', args: ['scale', 'a'], expected: /missing required argument 'replicas'/ },
-  { name: 'command line: start without a tier', args: ['start'], expected: /missing required argument 'tier'/ },
+  { name: 'command line: start without a tier', args: ['start'], expected: /missing required argument 'tiers'/ },
   { name: 'control client: start with no stack running', args: ['start', 'a'], code: 3, expected: /no stack is running in .*: start one with `land up`/ },
   { name: 'control client: scale with no stack running', args: ['scale', 'a', '2'], code: 3, expected: /no stack is running in .*: start one with `land up`/ },
 ];
