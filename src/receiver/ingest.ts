@@ -59,10 +59,13 @@ function keptAsFrame(target: SignalStore<Origin>, signal: Signal, body: Buffer, 
   if (!survey.keepable || survey.items === 0) return undefined;
   // A span sent again (an exporter's retry) is kept once: such a request is converted, and `add` skips it.
   const spans = signal === 'traces' ? (target as unknown as SpanStore) : undefined;
-  if (spans && survey.spanKeys && !spans.fresh(survey.spanKeys)) return undefined;
+  const keys = spans ? survey.spanKeys : undefined;
+  if (keys && !spans!.claim(keys)) return undefined;
   const origins = survey.groups.map((group) => (group.items > 0 ? originOf(group.resource) : NO_ORIGIN));
-  if (!target.admit(origins.map((origin, i) => ({ tier: origin.tier, items: survey.groups[i]!.items })))) return undefined;
-  if (spans && survey.spanKeys) spans.remember(survey.spanKeys);
+  if (!target.admit(origins.map((origin, i) => ({ tier: origin.tier, items: survey.groups[i]!.items })))) {
+    if (keys) spans!.release(keys);
+    return undefined;
+  }
   target.addFrame({ body, origins, items: survey.items, receivedMs: Date.now() });
   return survey.items;
 }

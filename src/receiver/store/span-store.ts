@@ -22,40 +22,63 @@ export interface TraceSummary {
  */
 export const REPEAT_WINDOW = 10_000;
 
+/**
+ * A span's key among the recent ones: its span id's 8 bytes as latin1 text (the survey reads them so from the wire,
+ * wire-survey.ts: one flat 8-char string a span on the fast path). The span id alone: random 64 bits, two spans of
+ * the last 20 000 sharing one by chance is about one in 10^12; the trace id would double what each span costs.
+ */
+export const spanKey = (span: { spanId: string }): string => Buffer.from(span.spanId, 'hex').toString('latin1');
+
 export class SpanStore extends SignalStore<StoredSpan> {
   private readonly byTrace = new Map<string, StoredSpan[]>();
-  /** The last REPEAT_WINDOW spans kept, by trace id + span id, and their order (oldest first) to forget them. */
-  private readonly seen = new Set<string>();
-  private readonly seenOrder: string[] = [];
-  private seenHead = 0;
+  /**
+   * The recent spans' keys in two generations: `recent` takes new keys until it holds REPEAT_WINDOW, then becomes
+   * `older` (the one before is let go). Between one and two windows are remembered, at a `has` or two and an `add` a
+   * span: the fast path pays no order list nor a delete per span.
+   */
+  private recent = new Set<string>();
+  private older = new Set<string>();
 
-  /** Whether none of `keys` (trace id + span id, hex) was kept already nor repeats in the list: a frame may be kept whole. */
-  fresh(keys: readonly string[]): boolean {
-    if (keys.some((key) => this.seen.has(key))) return false;
-    return new Set(keys).size === keys.length;
+  /**
+   * A frame's spans (`spanKey`s), noted as kept when none was seen before nor repeats within the frame; else none is
+   * noted and false (the frame is converted, and `add` skips the repeated ones).
+   */
+  claim(keys: readonly string[]): boolean {
+    for (let i = 0; i < keys.length; i++) {
+      if (this.seen(keys[i]!)) {
+        this.release(keys.slice(0, i));
+        return false;
+      }
+      this.note(keys[i]!);
+    }
+    return true;
   }
 
-  /** The spans of a frame just kept. */
-  remember(keys: readonly string[]): void {
-    for (const key of keys) this.note(key);
+  /** Forgets keys `claim` noted for a frame that was not kept after all. */
+  release(keys: readonly string[]): void {
+    for (const key of keys) {
+      this.recent.delete(key);
+      this.older.delete(key);
+    }
   }
 
   protected override repeated(span: StoredSpan): boolean {
-    const key = span.traceId + span.spanId;
-    if (this.seen.has(key)) return true;
+    const key = spanKey(span);
+    if (this.seen(key)) return true;
     this.note(key);
     return false;
   }
 
+  private seen(key: string): boolean {
+    return this.recent.has(key) || this.older.has(key);
+  }
+
   private note(key: string): void {
-    this.seen.add(key);
-    this.seenOrder.push(key);
-    if (this.seenOrder.length - this.seenHead > REPEAT_WINDOW) this.seen.delete(this.seenOrder[this.seenHead++]!);
-    // Compacted now and then, not shifted per span.
-    if (this.seenHead > REPEAT_WINDOW) {
-      this.seenOrder.splice(0, this.seenHead);
-      this.seenHead = 0;
+    if (this.recent.size >= REPEAT_WINDOW) {
+      this.older = this.recent;
+      this.recent = new Set();
     }
+    this.recent.add(key);
   }
 
   protected override indexed(span: StoredSpan): void {

@@ -23,7 +23,7 @@ export interface SurveyGroup {
 export interface Survey {
   groups: SurveyGroup[];
   items: number;
-  /** Traces: each keepable span's trace id and span id, hex (a span sent twice is kept once: span-store.ts). */
+  /** Traces: each keepable span's key, its span id's bytes (a span sent twice is kept once: span-store.ts). */
   spanKeys?: string[];
   /** Every item can be kept (false: convert the request to reject the right ones). */
   keepable: boolean;
@@ -49,7 +49,11 @@ const ITEMS = nested(2);
 
 class Cursor {
   at = 0;
-  constructor(readonly buf: Uint8Array) {}
+  /** The same bytes as a Buffer (no copy): ids are read out of it as latin1 text, without a Buffer per id. */
+  readonly bytes: Buffer;
+  constructor(readonly buf: Uint8Array) {
+    this.bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
 
   varint(end: number): number {
     let value = 0;
@@ -149,25 +153,23 @@ const NONE = 0;
 const OK = 1;
 const BAD = 2;
 
-const hexOf = (c: Cursor, at: number, bytes: number) => Buffer.from(c.buf.buffer, c.buf.byteOffset + at, bytes).toString('hex');
+/** A span's key (span-store.ts `spanKey`): its span id's 8 bytes as latin1 text, one char a byte. */
+const keyOf = (c: Cursor, spanAt: number) => c.bytes.toString('latin1', spanAt, spanAt + 8);
 
 /**
  * A span (`spanKeepable`): trace and span ids well-formed and set, the parent's well-formed or none, a start time.
- * A keepable one's ids go into `survey.spanKeys`, as the conversion's hex ids would read (the last of a repeated field).
+ * A keepable one's ids go into `survey.spanKeys` as span-store.ts's `spanKey` reads them (the last of a repeated field).
  */
 function weighSpan(c: Cursor, end: number, survey: Survey): number {
   let trace: IdState = NONE;
   let span: IdState = NONE;
   let parent: IdState = NONE;
   let started = false;
-  let traceAt = 0;
   let spanAt = 0;
   while (c.at < end) {
     const tag = c.tag(end);
-    if (tag === nested(1)) {
-      trace = c.id(end, 16);
-      traceAt = c.idAt;
-    } else if (tag === nested(2)) {
+    if (tag === nested(1)) trace = c.id(end, 16);
+    else if (tag === nested(2)) {
       span = c.id(end, 8);
       spanAt = c.idAt;
     } else if (tag === nested(4)) parent = c.id(end, 8);
@@ -178,7 +180,7 @@ function weighSpan(c: Cursor, end: number, survey: Survey): number {
     } else c.skip(tag, end);
   }
   if (trace !== OK || span !== OK || parent === BAD || !started) return -1;
-  (survey.spanKeys ??= []).push(hexOf(c, traceAt, 16) + hexOf(c, spanAt, 8));
+  (survey.spanKeys ??= []).push(keyOf(c, spanAt));
   return 1;
 }
 
