@@ -1,5 +1,6 @@
 /** Spans: by trace (a waterfall) and by tier, and each trace summed up (the traces a tier started on its own). */
 import type { StoredSpan } from '../model/types.js';
+import { idNumberOfHex, RecentIds } from './recent-ids.js';
 import { SignalStore } from './signal-store.js';
 
 export interface TraceSummary {
@@ -16,34 +17,19 @@ export interface TraceSummary {
   durationMs: number;
 }
 
-/**
- * How many of the most recent spans' ids are remembered to tell a span sent again (an exporter retrying a request it
- * thinks lost: the same trace id and span id) from a new one: retries come within a minute, and this bounds memory.
- */
-export const REPEAT_WINDOW = 10_000;
-
-/**
- * A span's key among the recent ones: its span id's 8 bytes as latin1 text (the survey reads them so from the wire,
- * wire-survey.ts: one flat 8-char string a span on the fast path). The span id alone: random 64 bits, two spans of
- * the last 20 000 sharing one by chance is about one in 10^12; the trace id would double what each span costs.
- */
-export const spanKey = (span: { spanId: string }): string => Buffer.from(span.spanId, 'hex').toString('latin1');
+/** A span's key among the recent ones (recent-ids.ts): a number from its span id (the survey reads it from the wire). */
+export const spanKey = (span: { spanId: string }): number => idNumberOfHex(span.spanId);
 
 export class SpanStore extends SignalStore<StoredSpan> {
   private readonly byTrace = new Map<string, StoredSpan[]>();
-  /**
-   * The recent spans' keys in two generations: `recent` takes new keys until it holds REPEAT_WINDOW, then becomes
-   * `older` (the one before is let go). Between one and two windows are remembered, at a `has` or two and an `add` a
-   * span: the fast path pays no order list nor a delete per span.
-   */
-  private recent = new Set<string>();
-  private older = new Set<string>();
+  /** The span ids of the last 10 000 – 20 000 spans kept. */
+  private readonly recent = new RecentIds();
 
   /**
    * A frame's spans (`spanKey`s), noted as kept when none was seen before nor repeats within the frame; else none is
    * noted and false (the frame is converted, and `add` skips the repeated ones).
    */
-  claim(keys: readonly string[]): boolean {
+  claim(keys: readonly number[]): boolean {
     for (let i = 0; i < keys.length; i++) {
       if (this.seen(keys[i]!)) {
         this.release(keys.slice(0, i));
@@ -55,11 +41,8 @@ export class SpanStore extends SignalStore<StoredSpan> {
   }
 
   /** Forgets keys `claim` noted for a frame that was not kept after all. */
-  release(keys: readonly string[]): void {
-    for (const key of keys) {
-      this.recent.delete(key);
-      this.older.delete(key);
-    }
+  release(keys: readonly number[]): void {
+    for (const key of keys) this.recent.delete(key);
   }
 
   protected override repeated(span: StoredSpan): boolean {
@@ -69,15 +52,11 @@ export class SpanStore extends SignalStore<StoredSpan> {
     return false;
   }
 
-  private seen(key: string): boolean {
-    return this.recent.has(key) || this.older.has(key);
+  private seen(key: number): boolean {
+    return this.recent.has(key);
   }
 
-  private note(key: string): void {
-    if (this.recent.size >= REPEAT_WINDOW) {
-      this.older = this.recent;
-      this.recent = new Set();
-    }
+  private note(key: number): void {
     this.recent.add(key);
   }
 

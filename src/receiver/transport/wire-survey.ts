@@ -14,6 +14,7 @@
  * Unknown fields, and known ones of another wire type, are skipped as protobuf parsers skip them.
  */
 import type { Attributes, Signal } from '../model/types.js';
+import { idNumber } from '../store/recent-ids.js';
 
 export interface SurveyGroup {
   resource: Attributes;
@@ -23,8 +24,8 @@ export interface SurveyGroup {
 export interface Survey {
   groups: SurveyGroup[];
   items: number;
-  /** Traces: each keepable span's key, its span id's bytes (a span sent twice is kept once: span-store.ts). */
-  spanKeys?: string[];
+  /** Traces: each keepable span's key, a number from its span id (a span sent twice is kept once: span-store.ts). */
+  spanKeys?: number[];
   /** Every item can be kept (false: convert the request to reject the right ones). */
   keepable: boolean;
 }
@@ -153,8 +154,8 @@ const NONE = 0;
 const OK = 1;
 const BAD = 2;
 
-/** A span's key (span-store.ts `spanKey`): its span id's 8 bytes as latin1 text, one char a byte. */
-const keyOf = (c: Cursor, spanAt: number) => c.bytes.toString('latin1', spanAt, spanAt + 8);
+/** A span's key (span-store.ts `spanKey`): a number from its span id's 8 bytes (recent-ids.ts). */
+const keyOf = (c: Cursor, spanAt: number) => idNumber(c.bytes.readUInt32BE(spanAt), c.bytes.readUInt32BE(spanAt + 4));
 
 /**
  * A span (`spanKeepable`): trace and span ids well-formed and set, the parent's well-formed or none, a start time.
