@@ -6,6 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { CHILD, ROOT, freePort, isAlive, land, landDone, markedProcesses } from '../helpers/land.js';
 
+// The in-process loads below compile TypeScript in this worker, beside three other files on two cores: land's 15 s
+// bound for a config that never settles is not what they test (this file has a process of its own: isolated.ts).
+process.env.LAND_CONFIG_TIMEOUT_MS = '60000';
+
 const folders: string[] = [];
 afterAll(() => {
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });

@@ -25,6 +25,15 @@ afterEach(async () => {
  * A node process that starts a node grandchild and prints the grandchild's pid once the grandchild has run its
  * script (a node still starting grows by megabytes between two readings of its memory).
  */
+/** Gone or a zombie; reaped between the two reads counts as gone (its /proc entry vanishes: ESRCH). */
+function gone(pid: number): boolean {
+  try {
+    return /\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
 async function spawnTree(): Promise<{ pid: number; grandchild: number }> {
   const script = `
     const { spawn } = require('node:child_process');
@@ -105,7 +114,7 @@ describe('usage', () => {
     expect(memory.scannedAt).toBeGreaterThan(scannedAt);
     expect(both.get(second.pid)?.processes).toBe(2);
     process.kill(first.grandchild, 'SIGKILL');
-    await waitFor(() => !existsSync(`/proc/${first.grandchild}`) || /\) Z/.test(readFileSync(`/proc/${first.grandchild}/stat`, 'utf8')), 'the grandchild gone');
+    await waitFor(() => gone(first.grandchild), 'the grandchild gone');
     expect((await sampleTreeUsage([first.pid, second.pid], memory)).get(first.pid)?.processes).toBe(1);
   });
 
