@@ -50,11 +50,7 @@ const ITEMS = nested(2);
 
 class Cursor {
   at = 0;
-  /** The same bytes as a Buffer (no copy): ids are read out of it as latin1 text, without a Buffer per id. */
-  readonly bytes: Buffer;
-  constructor(readonly buf: Uint8Array) {
-    this.bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
+  constructor(readonly buf: Uint8Array) {}
 
   varint(end: number): number {
     let value = 0;
@@ -155,7 +151,9 @@ const OK = 1;
 const BAD = 2;
 
 /** A span's key (span-store.ts `spanKey`): a number from its span id's 8 bytes (recent-ids.ts). */
-const keyOf = (c: Cursor, spanAt: number) => idNumber(c.bytes.readUInt32BE(spanAt), c.bytes.readUInt32BE(spanAt + 4));
+const keyOf = (c: Cursor, spanAt: number) => idNumber(uint32At(c.buf, spanAt), uint32At(c.buf, spanAt + 4));
+/** Four bytes, big-endian, unsigned. */
+const uint32At = (buf: Uint8Array, at: number) => ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
 
 /**
  * A span (`spanKeepable`): trace and span ids well-formed and set, the parent's well-formed or none, a start time.
