@@ -14,7 +14,8 @@
  *                                  (log-records.ts; `tier` and `attr` may repeat)
  *   GET  /api/log-records/<id>     LogRecordDetail: one record whole, attribute values masked
  *   GET  /api/spans?trace=<id>     {traceId, spans: SpanView[]}: the boot's trace id, and that trace's spans (no
- *                                  trace: every span held); with an ETag, and 304 to an If-None-Match that has it
+ *                                  trace: every span held); with an ETag (trace-version.ts), and 304 to an
+ *                                  If-None-Match that has it, but for the boot's trace
  *   GET  /api/spans/<span id>?trace=<id>   SpanView: one span whole, its resource too
  *   GET  /api/traces?tier=&name=&minMs=&errors=1&limit=&offset=   {traceId} & TraceList: the other traces
  *                                  (trace-search.ts checks the query, trace-index.ts lists them)
@@ -97,13 +98,15 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     if (key === 'GET /api/spans') {
       const snapshot = control.snapshot();
       const trace = traceParam(url.searchParams);
+      // The boot's trace has no version: its root is drawn running until the boot ends, longer at every poll.
+      if (trace !== null && trace !== snapshot.traceId) {
+        const etag = traceEtag(sources.traceVersion(trace));
+        res.setHeader('etag', etag);
+        res.setHeader('cache-control', 'no-cache');
+        if (holdsVersion(req, etag)) return void res.writeHead(304).end();
+      }
       // The boot span is drawn into the boot's trace only, so it may be added after the filter.
-      const spans = withBootSpan(sources.spans(trace ?? undefined), snapshot);
-      const etag = traceEtag(spans);
-      res.setHeader('etag', etag);
-      res.setHeader('cache-control', 'no-cache');
-      if (holdsVersion(req, etag)) return void res.writeHead(304).end();
-      return sendJson(res, 200, { traceId: snapshot.traceId, spans });
+      return sendJson(res, 200, { traceId: snapshot.traceId, spans: withBootSpan(sources.spans(trace ?? undefined), snapshot) });
     }
     if (parts[1] === 'spans' && parts.length === 3 && method === 'GET') {
       const trace = traceParam(url.searchParams);

@@ -18,6 +18,8 @@ export interface ReceiverSource {
   spans(traceId?: string): SpanView[];
   /** One span whole, its resource too, while memory holds it. */
   span(traceId: string, spanId: string): SpanView | undefined;
+  /** A trace's version in the store: it changes whenever a span of it is stored or evicted, and only then. */
+  version(traceId: string): number;
   /** The children's traces in memory by trace id, each trace's spans in arrival order: the store's index, not a copy. */
   traceIndex(): ReadonlyMap<string, readonly SummarizedSpan[]>;
   /** The newest structured log records that match, oldest first (log-records.ts). */
@@ -31,6 +33,7 @@ export interface ReceiverSource {
 export const NO_RECEIVER: ReceiverSource = {
   spans: () => [],
   span: () => undefined,
+  version: () => 0,
   traceIndex: () => new Map(),
   logRecords: () => ({ held: 0, matched: 0, records: [] }),
   logRecord: () => undefined,
@@ -71,6 +74,7 @@ export interface ReceiverStoreLike {
     /** One trace's spans, from the store's index by trace (not a scan of every span). */
     trace(traceId: string): StoredSpanLike[];
     byTraceIndex(): ReadonlyMap<string, readonly SummarizedSpan[]>;
+    version(traceId: string): number;
   };
   logs: NumberedRecords;
   metrics: { series(query?: { tier?: string; name?: string }): MetricSeriesLike[] };
@@ -103,6 +107,7 @@ export function fromBootStore(store: ReceiverStoreLike): ReceiverSource {
       const found = store.spans.trace(traceId).find((span) => span.spanId === spanId);
       return found && spanView(found, true);
     },
+    version: (traceId) => store.spans.version(traceId),
     traceIndex: () => store.spans.byTraceIndex(),
     logRecords: (query) => searchRecords(store.logs, query),
     logRecord: (id) => recordDetail(store.logs, id),

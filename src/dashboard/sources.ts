@@ -26,6 +26,11 @@ export interface DashboardSources {
    * `traceId`, that trace's only.
    */
   spans(traceId?: string): SpanView[];
+  /**
+   * A trace's version, from counters the receiver's store and the recording's index keep (no span read or copied):
+   * it changes whenever a span of the trace is stored or dropped.
+   */
+  traceVersion(traceId: string): string;
   /** One span of a trace whole, with its resource (the receiver's, else the recording's), masked. */
   span(traceId: string, spanId: string): SpanView | undefined;
   /** The events mountain (and recording children) emitted for this boot. */
@@ -81,6 +86,7 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER,
       for (const span of receiver.spans(traceId)) byId.set(span.spanId, span);
       return [...byId.values()].map(shownSpan);
     },
+    traceVersion: (traceId) => `${receiver.version(traceId)}.${traceIndex.recordedVersion(traceId)}`,
     span(traceId, spanId) {
       const found = receiver.span(traceId, spanId) ?? recording.spans().find((span) => span.traceId === traceId && span.spanId === spanId);
       return found && shownSpan(found);

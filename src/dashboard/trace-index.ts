@@ -39,6 +39,9 @@ export class TraceIndex {
   private readFrom = 0;
   private readTo = 0;
   private summaries = new Map<string, Cached>();
+  /** Each trace's version among the recording's spans: `changes` when one of its spans was last read (trace-version.ts). */
+  private readonly versions = new Map<string, number>();
+  private changes = 0;
 
   constructor(
     private readonly recording: RecordedSpans,
@@ -52,10 +55,13 @@ export class TraceIndex {
     const end = dropped + spans.length;
     if (dropped !== this.readFrom || end < this.readTo) {
       this.recorded.clear();
+      // Read again whole: the counter goes on, so no trace gets back a version it had with other spans.
+      this.versions.clear();
       this.readFrom = this.readTo = dropped;
     }
     for (let at = this.readTo; at < end; at += 1) {
       const span = spans[at - dropped]!;
+      this.versions.set(span.traceId, ++this.changes);
       const list = this.recorded.get(span.traceId);
       if (list) list.push(span);
       else this.recorded.set(span.traceId, [span]);
@@ -69,6 +75,12 @@ export class TraceIndex {
     const counts = { received: received?.length ?? 0, recorded: recorded?.length ?? 0 };
     if (old && old.first === first && old.received === counts.received && old.recorded === counts.recorded) return old;
     return { first, ...counts, summary: summarize(traceId, merged(received, recorded)) };
+  }
+
+  /** A trace's version among the recording's spans: it changes when a span of it is read (0: none held). */
+  recordedVersion(traceId: string): number {
+    this.readRecording();
+    return this.versions.get(traceId) ?? 0;
   }
 
   /** The traces other than the boot's that match, newest first: `limit` of them after the newest `offset`. */

@@ -81,4 +81,31 @@ describe('the trace list from indexes', () => {
     recording.droppedSpans = 1;
     expect(index.list(BOOT, query).traces.map((t) => t.root)).toEqual(['op 2.0']);
   });
+
+  it("versions each trace from counters: changed by a span of it stored, evicted or recorded, by nothing else", () => {
+    const small = new SpanStore({ perBoot: 1_000, inMemory: 3 });
+    const recorded: StoredSpan[] = [];
+    const recording = { spans: () => recorded, droppedSpans: 0 };
+    const index = new TraceIndex(recording, () => small.byTraceIndex());
+    const version = (trace: number) => `${small.version(id(trace, 32))}.${index.recordedVersion(id(trace, 32))}`;
+    expect(version(1)).toBe('0.0');
+    small.add([span(1, 0), span(1, 1)]);
+    const one = version(1);
+    small.add([span(2, 0)]);
+    expect(version(1)).toBe(one); // another trace's span
+    small.add([span(1, 1)]); // sent again: not kept
+    expect(version(1)).toBe(one);
+    small.add([span(2, 1)]); // evicts span 1.0
+    const evicted = version(1);
+    expect(evicted).not.toBe(one);
+    recorded.push(span(1, 5));
+    const withRecorded = version(1);
+    expect(withRecorded).not.toBe(evicted);
+    expect(version(1)).toBe(withRecorded);
+    small.add([span(3, 0)]); // evicts span 1.1: trace 1 has no span left in the store
+    expect(small.version(id(1, 32))).toBe(0);
+    // A trace evicted whole and sent again never gets back a version it had.
+    small.add([span(1, 7)]);
+    expect(small.version(id(1, 32))).toBeGreaterThan(Number(one.split('.')[0]));
+  });
 });

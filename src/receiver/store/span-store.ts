@@ -24,6 +24,12 @@ export class SpanStore extends SignalStore<StoredSpan> {
   private readonly byTrace = new Map<string, StoredSpan[]>();
   /** The span ids of the last 10 000 – 20 000 spans kept. */
   private readonly recent = new RecentIds();
+  /**
+   * Each trace's version: the store's change count when a span of it was last stored or evicted. One counter for all,
+   * so a trace evicted whole and sent again never gets back a version it had (the dashboard's ETag).
+   */
+  private readonly versions = new Map<string, number>();
+  private changes = 0;
 
   /**
    * A frame's spans (`spanKey`s), noted as kept when none was seen before nor repeats within the frame; else none is
@@ -61,6 +67,7 @@ export class SpanStore extends SignalStore<StoredSpan> {
   }
 
   protected override indexed(span: StoredSpan): void {
+    this.versions.set(span.traceId, ++this.changes);
     const list = this.byTrace.get(span.traceId);
     if (list) list.push(span);
     else this.byTrace.set(span.traceId, [span]);
@@ -70,7 +77,20 @@ export class SpanStore extends SignalStore<StoredSpan> {
     const list = this.byTrace.get(span.traceId);
     // Eviction goes oldest first, and a trace's list is in arrival order: the evicted span is its first.
     if (list?.[0] === span) list.shift();
-    if (list?.length === 0) this.byTrace.delete(span.traceId);
+    this.changes += 1;
+    if (list?.length === 0) {
+      this.byTrace.delete(span.traceId);
+      this.versions.delete(span.traceId);
+    } else this.versions.set(span.traceId, this.changes);
+  }
+
+  /**
+   * A trace's version (with none, the whole store's): it changes whenever a span of it is stored or evicted, and
+   * only then; 0 while memory holds none. Nothing is copied: a poll of an unchanged trace costs a map lookup.
+   */
+  version(traceId?: string): number {
+    this.materialize();
+    return traceId === undefined ? this.changes : (this.versions.get(traceId) ?? 0);
   }
 
   /** Every span of a trace held in memory, by start time. */
