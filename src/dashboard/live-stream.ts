@@ -20,6 +20,8 @@ export class LiveStream {
   private sentUpTo: number;
   /** The ring's revision as of the last batch: its changes in place after it go with the next. */
   private sentRevision: number;
+  /** How many tiers the ring had dropped lines of (olderOnDisk) as of the last batch: the set only grows. */
+  private sentOlder: number;
   private readonly timers: NodeJS.Timeout[] = [];
   private snapshotDue: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
@@ -31,6 +33,7 @@ export class LiveStream {
   ) {
     this.sentUpTo = ring.next;
     this.sentRevision = ring.revision;
+    this.sentOlder = ring.olderOnDisk.size;
     this.unsubscribe = control.subscribe((event) => {
       if (event.type !== 'log') this.snapshotSoon();
     });
@@ -97,6 +100,11 @@ export class LiveStream {
     const updated = this.ring.updatedSince(changedAfter, from);
     if (lines.length === 0 && updated.length === 0) return;
     const message: StreamMessage = updated.length > 0 ? { kind: 'logs', lines, updated, revision } : { kind: 'logs', lines, revision };
+    // A tier whose oldest lines the ring just dropped: the Logs page's hint names it from now on.
+    if (this.ring.olderOnDisk.size > this.sentOlder) {
+      this.sentOlder = this.ring.olderOnDisk.size;
+      message.olderOnDisk = [...this.ring.olderOnDisk].sort();
+    }
     this.broadcast(`data: ${JSON.stringify(message)}\n\n`);
   }
 

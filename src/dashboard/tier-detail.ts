@@ -19,6 +19,15 @@ function probeText(probe: ProbeSpec & { timeoutMs: number }): string {
   return `command ${redactArgs(probe.exec).join(' ')} exiting 0, ${within}`;
 }
 
+/**
+ * A command as the user wrote it, masked: a shell tier's line without the `/bin/sh -c` land runs it through
+ * (config/resolve.ts), an argv as its arguments.
+ */
+function writtenCommand(argv: readonly string[], shell: boolean): string[] {
+  const masked = redactArgs(argv);
+  return shell && masked.length === 3 && masked[0] === '/bin/sh' && masked[1] === '-c' ? [masked[2]!] : masked;
+}
+
 /** The environment a process of a tier starts with: the supervisor's own (childEnv), TRACEPARENT a pattern. */
 export type TierEnv = (tier: ResolvedTier) => Record<string, string>;
 
@@ -63,7 +72,7 @@ export function tierDetail(
     ...(replica ? { replicaOf: replica.group, replica: replica.replica } : {}),
     description: tier.description,
     // Arguments may carry a token or a URL with a password: masked as every message is (the env below: maskedEnv).
-    command: redactArgs(tier.command),
+    command: writtenCommand(tier.command, tier.shell),
     shell: tier.shell,
     cwd: tier.cwd,
     ready: describeProbe(tier.ready, 'alive for 150 ms (no probe)'),
@@ -71,7 +80,7 @@ export function tierDetail(
     restart: tier.schedule !== undefined
       ? `schedule ${tier.schedule}: run at each of its times, one run at a time (a time that comes while one runs is skipped); a failed run waits for the next`
       : `${policy}, at most ${maxRestarts} restarts, backoff ${backoff.initialMs} ms doubling to ${backoff.maxMs} ms, reset after ${resetAfterMs} ms healthy`,
-    stop: `${tier.stop.command ? `stop command ${redactArgs(tier.stop.command).join(' ')}` : tier.stop.signal}, then SIGKILL to the whole tree after ${tier.stop.timeoutMs} ms`,
+    stop: `${tier.stop.command ? `stop command ${writtenCommand(tier.stop.command, tier.shell).join(' ')}` : tier.stop.signal}, then SIGKILL to the whole tree after ${tier.stop.timeoutMs} ms`,
     ...(tier.daemon ? { daemon: describeDaemon(tier.daemon) } : {}),
     ...(tier.limits ? { limits: `memory ${formatSize(tier.limits.memory)} for the whole tree, restarted when over it 2 s in a row` } : {}),
     dependsOn: tier.dependsOn,

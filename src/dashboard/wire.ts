@@ -131,6 +131,7 @@ export interface TierDetail {
   replicaOf?: string;
   replica?: number;
   description?: string;
+  /** Its arguments, masked; a shell tier's: its one line as written (land runs it with `/bin/sh -c`). */
   command: string[];
   shell: boolean;
   cwd: string;
@@ -207,6 +208,6 @@ export interface TelemetryView {
 /** Messages of the page's live stream (`/api/stream`, server-sent events, one JSON object per message). */
 export type StreamMessage =
   | { kind: 'snapshot'; snapshot: StackSnapshot; usage: Record<string, TierUsage>; now: number }
-  | { kind: 'logs'; lines: WireLine[]; updated?: LineUpdate[]; revision: number };
+  | { kind: 'logs'; lines: WireLine[]; updated?: LineUpdate[]; revision: number; olderOnDisk?: string[] };
 
 export { SECRET_MASK } from '../config/masked-values.js';

@@ -54,7 +54,7 @@ describe('the dashboard masks a command the same in both forms', () => {
     expect(argv.ready).toContain('mysql -p***');
     expect(argv.stop).toContain('curl -u admin:***');
     const shell = await detail('shell');
-    expect(shell.command).toEqual(['/bin/sh', '-c', `${SCRIPT} || curl -u bob:*** --user=bob:*** http://x; mysql -p*** --token ***`]);
+    expect(shell.command).toEqual([`${SCRIPT} || curl -u bob:*** --user=bob:*** http://x; mysql -p*** --token ***`]);
     expect(shell.ready).toContain('mysql -p***');
     expect(shell.stop).toContain('curl -u admin:***');
     expect((await run.stop()).code).toBe(0);

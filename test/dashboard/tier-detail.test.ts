@@ -60,9 +60,16 @@ describe('tier detail', () => {
       stop: { command: ['/bin/sh', '-c', 'app stop -password pw_Ss3cret'] },
       liveness: { exec: ['/bin/sh', '-c', 'check --api-key ak_Ls3cret'] },
     });
+    // An argv that names a shell itself is shown whole.
     expect(detail.command).toEqual(['/bin/sh', '-c', 'app --token *** --port 80']);
     expect(detail.stop).toMatch(/app stop -password \*\*\*,/);
     expect(detail.liveness).toMatch(/check --api-key \*\*\* exiting 0/);
     expect(JSON.stringify(detail)).not.toMatch(/s3cret/);
+  });
+
+  it("shows a shell tier's command and stop command as the line written, not the /bin/sh -c land runs it with", () => {
+    const detail = detailOf({ command: 'migrate && serve --token tok_Ws3cret', shell: true, stop: { command: 'pkill -f serve' } });
+    expect(detail).toMatchObject({ command: ['migrate && serve --token ***'], shell: true });
+    expect(detail.stop).toMatch(/^stop command pkill -f serve, then SIGKILL/);
   });
 });

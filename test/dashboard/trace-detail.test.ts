@@ -6,8 +6,9 @@
  * once complete; a span's long values are cut with "Show all", names at the top of their rows; an exception's stack
  * trace is text in lines; the span's resource is shown; `Logs of this trace` lists its records only; the Telemetry
  * page counts what each tier sent, a tier's detail links to its traces and metrics; the Logs page says where the
- * older lines it does not hold are; at 820 px the Tiers' buttons stay in view. The API: 304 to a matching If-None-Match, a span whole.
+ * older lines it does not hold are, also of a tier whose lines roll off while it is open; at 820 px the Tiers' buttons stay in view. The API: 304 to a matching If-None-Match, a span whole.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,10 @@ import { browserSession, call, login, upWithDashboard } from './helpers.js';
 const DEEP = join(ROOT, 'test', 'fixtures', 'otel-deep-trace-child.mjs');
 const { runs, openPage } = browserSession();
 const LOUD = "for (let i = 0; i < 3000; i++) console.log('loud line ' + i); console.log('loud up'); setInterval(() => {}, 1 << 30);";
+// Quiet until the test creates `go` in its folder, then more lines than the dashboard's ring holds (100 000).
+const LATE =
+  "const fs = require('fs'); console.log('late up'); const t = setInterval(() => { if (!fs.existsSync('go')) return; clearInterval(t); " +
+  "for (let i = 0; i < 101000; i++) console.log('late line ' + i); console.log('late done'); setInterval(() => {}, 1 << 30); }, 100);";
 
 const shownSpans = (page: Page) => page.$$eval('table.waterfall tbody tr', (rows) => rows.map((row) => (row as HTMLElement).dataset.span));
 
@@ -29,6 +34,7 @@ describe('a deep trace and its spans, in Chromium', () => {
           shop: { command: ['node', DEEP], ready: { log: 'deep trace exported' } },
           // More lines before the dashboard opens than the supervisor keeps per tier (1 000).
           loud: { command: ['node', '-e', LOUD], ready: { log: 'loud up' } },
+          late: { command: ['node', '-e', LATE], ready: { log: 'late up' } },
         },
       },
     });
@@ -145,6 +151,15 @@ describe('a deep trace and its spans, in Chromium', () => {
     await page.goto(`${new URL(page.url()).origin}/#/logs?tier=shop`);
     await page.locator('.log-row', { hasText: 'deep trace exported' }).waitFor();
     expect(await older.count()).toBe(0);
+    // Lines that arrive and push a tier's oldest out of the ring: the hint names it, the page not reloaded.
+    await page.goto(`${new URL(page.url()).origin}/#/logs?tier=late`);
+    await page.locator('.log-row', { hasText: 'late up' }).waitFor();
+    expect(await older.count()).toBe(0);
+    writeFileSync(join(dir, 'go'), '');
+    await run.waitFor(/late done/, 60_000);
+    await older.waitFor({ timeout: 60_000 });
+    expect(await older.textContent()).toContain(`Older lines of late are not held here`);
+    expect(await older.textContent()).toContain(`land logs late and .land/logs/${bootId}/late.log`);
 
     // Per tier: what the receiver kept and dropped, with links to the tier's traces, records and metrics.
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Telemetry' }).click();

@@ -21,7 +21,7 @@ export interface LinesState {
   loaded: boolean;
   /** Lines this page dropped from the front to stay within its bound. */
   dropped: number;
-  /** Tiers whose older lines are in their log files only (the server's word, from its first answer). */
+  /** Tiers whose older lines are in their log files only (the server's word: each answer, and the live stream's). */
   olderOnDisk: string[];
   /** Bumped on every change. */
   version: number;
@@ -82,6 +82,7 @@ export class LogLines {
       // The server no longer holds what came after our last line: start over from its newest page.
       if (first > this.nextSeq) return this.restart();
       this.serverOldest = page.oldest;
+      this.olderOnDisk(page.olderOnDisk ?? []);
       this.append(page.lines);
       this.update(page.updated, page.revision);
       if (this.nextSeq >= page.next || page.lines.length === 0) return;
@@ -102,13 +103,19 @@ export class LogLines {
    * Lines from the live stream, and lines held already that changed in place (a fragment joined to the rest of its
    * line); those that arrive while catching up are applied after it (order by number).
    */
-  receive(lines: WireLine[], updated?: LineUpdate[], revision?: number): void {
+  receive(lines: WireLine[], updated?: LineUpdate[], revision?: number, olderOnDisk?: string[]): void {
     const apply = () => {
+      if (olderOnDisk) this.olderOnDisk(olderOnDisk);
       this.append(lines);
       this.update(updated, revision);
     };
     if (this.catchingUp || !this.started) void this.catchUp().then(apply);
     else apply();
+  }
+
+  /** The tiers the server has dropped lines of, as it says now (a set that only grows there). */
+  private olderOnDisk(tiers: string[]): void {
+    if (tiers.length > this.state.olderOnDisk.length) this.publish(this.state.lines, this.state.firstSeq, { olderOnDisk: tiers });
   }
 
   /** Changes in place of lines this page holds, each applied unless a newer one of the same line was. */

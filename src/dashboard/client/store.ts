@@ -116,7 +116,7 @@ export class Store {
       this.changed();
       return;
     }
-    this.lines.receive(message.lines, message.updated, message.revision);
+    this.lines.receive(message.lines, message.updated, message.revision, message.olderOnDisk);
   }
 
   now(): number {

@@ -84,7 +84,7 @@ function Facts({ detail, live, endpoints }: { detail: TierDetail; live: TierSnap
       <dt>command</dt>
       <dd>
         <code>{detail.shell ? detail.command.join(' ') : detail.command.map((arg) => (/\s/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}</code>
-        {detail.shell && ' (through /bin/sh -c)'}
+        {detail.shell && ' (a shell line, run with /bin/sh -c)'}
       </dd>
       <dt>cwd</dt>
       <dd>
