@@ -1,0 +1,244 @@
+/**
+ * A trace's spans as a waterfall: depth-first rows (children under their parent, by start), subtrees that fold, a bar
+ * per span on the trace's time line. Only the rows in view (and a margin) are in the document, so a trace of 10 000
+ * spans draws and scrolls as one of 100 (each row is one fixed height: names are cut with an ellipsis, whole in
+ * their title). A row is reached from the keyboard: Tab to a row's link or fold button, ↑/↓ (Page Up/Down, Home/End)
+ * to the others (rows out of view are drawn first), ←/→ fold and unfold, or go to the parent.
+ */
+import type { JSX } from 'preact';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { SpanView } from '../../wire.js';
+import { formatMs } from '../format.js';
+import { href } from '../hooks.js';
+import { TableHead } from '../table-head.js';
+
+/** A row's height in px (style.css `.waterfall tbody tr`). */
+const ROW_HEIGHT = 26;
+/** Rows drawn beyond what is in view, each side. */
+const OVERSCAN = 20;
+const PAGE_ROWS = 15;
+
+interface Node {
+  span: SpanView;
+  depth: number;
+  children: Node[];
+  /** Spans under it, at any depth. */
+  below: number;
+  parent?: Node;
+}
+
+/**
+ * Depth-first rows of a trace: children under their parent, by start time; orphans as roots. The spans under a
+ * collapsed one are left out (their count stays on it).
+ */
+export function flatten(spans: SpanView[], collapsed: ReadonlySet<string>): Node[] {
+  const nodes = new Map(spans.map((span) => [span.spanId, { span, depth: 0, children: [] as Node[], below: 0 } as Node]));
+  const roots: Node[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
+    if (parent && parent !== node) {
+      parent.children.push(node);
+      node.parent = parent;
+    } else roots.push(node);
+  }
+  const out: Node[] = [];
+  // A loop, not recursion: a chain of 10 000 spans (each the parent of the next) is a trace too.
+  const stack: Array<{ node: Node; depth: number; shown: boolean }> = [];
+  const push = (list: Node[], depth: number, shown: boolean) => {
+    list.sort((a, b) => a.span.startMs - b.span.startMs);
+    for (let i = list.length - 1; i >= 0; i -= 1) stack.push({ node: list[i]!, depth, shown });
+  };
+  push(roots, 0, true);
+  while (stack.length > 0) {
+    const { node, depth, shown } = stack.pop()!;
+    node.depth = depth;
+    if (shown) out.push(node);
+    push(node.children, depth + 1, shown && !collapsed.has(node.span.spanId));
+  }
+  // Spans under each, counted from the deepest up (every node is pushed after its parent).
+  const all = [...nodes.values()].sort((a, b) => b.depth - a.depth);
+  for (const node of all) if (node.parent) node.parent.below += 1 + node.below;
+  return out;
+}
+
+/** The button that folds a span's subtree away and back (a real button: Tab, Enter and Space reach it). */
+function Fold({ node, open, toggle }: { node: Node; open: boolean; toggle: (spanId: string) => void }) {
+  if (node.children.length === 0) return <span class="fold-space" aria-hidden="true" />;
+  return (
+    <button
+      type="button"
+      class="fold"
+      aria-expanded={open}
+      aria-label={`${open ? 'Collapse' : 'Expand'} ${node.span.name} (${node.below} spans under it)`}
+      onClick={() => toggle(node.span.spanId)}
+    >
+      {open ? '▾' : '▸'}
+    </button>
+  );
+}
+
+interface RowProps {
+  node: Node;
+  index: number;
+  open: boolean;
+  selected: boolean;
+  link: string;
+  scale: { start: number; total: number };
+  toggle: (spanId: string) => void;
+}
+
+function Row({ node, index, open, selected, link, scale, toggle }: RowProps) {
+  const { span, depth } = node;
+  const left = ((span.startMs - scale.start) / scale.total) * 100;
+  const width = Math.max(0.3, ((span.endMs - span.startMs) / scale.total) * 100);
+  return (
+    <tr
+      class={`${span.status === 'error' ? 'error' : ''}${selected ? ' selected' : ''}`}
+      aria-rowindex={index + 2}
+      data-index={index}
+      data-span={span.name}
+      data-span-id={span.spanId}
+      data-parent-id={span.parentSpanId ?? ''}
+      data-depth={depth}
+      data-below={node.below}
+    >
+      <th scope="row" style={{ paddingLeft: `${0.2 + depth * 1.2}rem` }} title={span.name}>
+        <Fold node={node} open={open} toggle={toggle} />
+        <a href={link} aria-current={selected ? 'true' : undefined}>
+          {span.name}
+        </a>
+      </th>
+      <td>{span.tier}</td>
+      <td class="timeline">
+        <span class={`bar status-${span.status}${span.running ? ' running' : ''}`} style={{ left: `${left}%`, width: `${width}%` }} />
+      </td>
+      <td>{span.running ? `${formatMs(span.durationMs)}…` : formatMs(span.durationMs)}</td>
+      <td>
+        <span class={`status status-${span.status}`}>{span.running ? 'running' : span.status === 'error' ? '⚠ error' : span.status}</span>
+      </td>
+    </tr>
+  );
+}
+
+/** Where a key moves the focus from row `at` (undefined: the key is not one of ours). */
+function keyTarget(key: string, at: number, rows: Node[], fold: (node: Node, open: boolean) => boolean): number | undefined {
+  const node = rows[at]!;
+  if (key === 'ArrowDown') return Math.min(rows.length - 1, at + 1);
+  if (key === 'ArrowUp') return Math.max(0, at - 1);
+  if (key === 'PageDown') return Math.min(rows.length - 1, at + PAGE_ROWS);
+  if (key === 'PageUp') return Math.max(0, at - PAGE_ROWS);
+  if (key === 'Home') return 0;
+  if (key === 'End') return rows.length - 1;
+  // ← folds an open subtree, else goes to the parent; → unfolds a folded one, else goes to the first child.
+  if (key === 'ArrowRight') return fold(node, true) || node.children.length === 0 ? at : at + 1;
+  if (key === 'ArrowLeft') return fold(node, false) || !node.parent ? at : Math.max(0, rows.lastIndexOf(node.parent, at));
+  return undefined;
+}
+
+export function Waterfall({ spans, selected, traceId, params }: { spans: SpanView[]; selected?: string; traceId: string; params: Record<string, string> }) {
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => setCollapsed(new Set()), [traceId]);
+  const box = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ top: 0, height: 600 });
+  /** The row to focus once drawn (a key moved to it). */
+  const focusAt = useRef<number | undefined>(undefined);
+  const scrolledTo = useRef<string | undefined>(undefined);
+  const rows = useMemo(() => flatten(spans, collapsed), [spans, collapsed]);
+  const scale = useMemo(() => {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const span of spans) {
+      start = Math.min(start, span.startMs);
+      end = Math.max(end, span.endMs);
+    }
+    return { start, total: Math.max(1, end - start) };
+  }, [spans]);
+  const toggle = (spanId: string) =>
+    setCollapsed((previous) => {
+      const next = new Set(previous);
+      if (!next.delete(spanId)) next.add(spanId);
+      return next;
+    });
+
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const measure = () => setView({ top: element.scrollTop, height: element.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  /** Scrolls so that row `index` is in view (drawn at the next render). */
+  const reveal = (index: number) => {
+    const element = box.current;
+    if (!element) return;
+    const head = element.querySelector('thead')?.offsetHeight ?? 0;
+    const top = head + index * ROW_HEIGHT;
+    if (top - head < element.scrollTop) element.scrollTop = top - head;
+    else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
+    setView({ top: element.scrollTop, height: element.clientHeight });
+  };
+
+  // A span opened by its address (a shared link, a reload) is scrolled into view once.
+  useLayoutEffect(() => {
+    if (!selected || scrolledTo.current === selected) return;
+    const index = rows.findIndex((node) => node.span.spanId === selected);
+    if (index < 0) return;
+    scrolledTo.current = selected;
+    reveal(index);
+  }, [selected, rows]);
+
+  useLayoutEffect(() => {
+    if (focusAt.current === undefined) return;
+    const row = box.current?.querySelector<HTMLElement>(`tr[data-index="${focusAt.current}"] a`);
+    focusAt.current = undefined;
+    row?.focus();
+  });
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const at = Number((event.target as Element).closest<HTMLElement>('tr[data-index]')?.dataset.index ?? NaN);
+    if (Number.isNaN(at) || !rows[at]) return;
+    const fold = (node: Node, open: boolean) => {
+      if (node.children.length === 0 || collapsed.has(node.span.spanId) !== open) return false;
+      toggle(node.span.spanId);
+      return true;
+    };
+    const target = keyTarget(event.key, at, rows, fold);
+    if (target === undefined) return;
+    event.preventDefault();
+    if (target === at) return;
+    focusAt.current = target;
+    reveal(target);
+  };
+
+  const first = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN);
+  const drawn: JSX.Element[] = [];
+  for (let i = first; i < last; i += 1) {
+    const node = rows[i]!;
+    const id = node.span.spanId;
+    drawn.push(
+      <Row key={id} node={node} index={i} open={!collapsed.has(id)} selected={selected === id} link={href('traces', { ...params, trace: traceId, span: id })} scale={scale} toggle={toggle} />,
+    );
+  }
+  const spacer = (rowsOut: number, key: string) =>
+    rowsOut > 0 && (
+      <tr class="spacer" key={key} aria-hidden="true">
+        <td colSpan={5} style={{ height: `${rowsOut * ROW_HEIGHT}px` }} />
+      </tr>
+    );
+  return (
+    <div class="waterfall-scroll" ref={box} onScroll={() => box.current && setView({ top: box.current.scrollTop, height: box.current.clientHeight })} onKeyDown={onKeyDown}>
+      <table class="waterfall" aria-label={`Spans of trace ${traceId}`} aria-rowcount={rows.length + 1}>
+        <TableHead columns={['span', 'tier', `timeline (${formatMs(scale.total)})`, 'took', 'status']} />
+        <tbody>
+          {spacer(first, 'before')}
+          {drawn}
+          {spacer(rows.length - last, 'after')}
+        </tbody>
+      </table>
+    </div>
+  );
+}
