@@ -86,10 +86,12 @@ function chartValue(point: StoredPointLike): number | undefined {
   return point.sum !== undefined && point.count ? point.sum / point.count : undefined;
 }
 
-function seriesName(series: MetricSeriesLike): string {
+/** A series' names: alone (`name (mean) {k=v}`), its metric's (`name (mean)`), and its attributes (`k=v, …`). */
+function seriesNames(series: MetricSeriesLike): Pick<MetricSeriesView, 'name' | 'metric' | 'labels'> {
   const labels = Object.entries(series.attributes).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  const mean = series.type === 'gauge' || series.type === 'sum' ? '' : ' (mean)';
-  return `${series.name}${mean}${labels.length > 0 ? ` {${labels.join(', ')}}` : ''}`;
+  const metric = `${series.name}${series.type === 'gauge' || series.type === 'sum' ? '' : ' (mean)'}`;
+  if (labels.length === 0) return { name: metric, metric };
+  return { name: `${metric} {${labels.join(', ')}}`, metric, labels: labels.join(', ') };
 }
 
 /** A stored span as the dashboard shows it: its kind among its attributes; its resource only when asked for. */
@@ -114,7 +116,7 @@ export function fromBootStore(store: ReceiverStoreLike): ReceiverSource {
     metricSeries: () =>
       store.metrics.series().map((series) => {
         const charted = series.points.filter((point) => chartValue(point) !== undefined);
-        const view: MetricSeriesView = { tier: series.tier, name: seriesName(series), unit: series.unit, points: charted.map((point) => [point.timeMs, chartValue(point)!]) };
+        const view: MetricSeriesView = { tier: series.tier, ...seriesNames(series), unit: series.unit, points: charted.map((point) => [point.timeMs, chartValue(point)!]) };
         const description = series.points.at(-1)?.description;
         if (description) view.description = description;
         if (charted.some((point) => point.bucketCounts?.length)) {

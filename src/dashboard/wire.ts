@@ -114,7 +114,12 @@ export interface LogRecordList {
 
 export interface MetricSeriesView {
   tier: string;
+  /** The series' name as shown alone: its metric's name, and its attributes (`{route=/a, code=200}`). */
   name: string;
+  /** The metric's name, the same for each of its series (one per set of attributes): a chart groups them. */
+  metric?: string;
+  /** Its attributes as `key=value, …` (none: absent): the series' name in its metric's chart. */
+  labels?: string;
   unit?: string;
   /** [epoch ms, value], oldest first. */
   points: Array<[number, number]>;

@@ -1,10 +1,12 @@
 /**
  * Metrics: one uPlot chart per tier and metric, of recent values — what children sent over OTLP (through the
- * receiver) and land's own samples of each tier's process tree (CPU, memory).
+ * receiver) and land's own samples of each tier's process tree (CPU, memory). A metric's series (one per set of
+ * attributes) share its chart, a line each with a legend (metric-groups.ts: at most a dozen, a note for the rest).
  */
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { MetricSeriesView } from '../../wire.js';
+import { chartGroups, MAX_LINES, type ChartGroup } from '../metric-groups.js';
 import { formatBytes } from '../format.js';
 import { href, usePoll, useStore, type Route } from '../hooks.js';
 import { tierColor } from '../tier-colors.js';
@@ -12,60 +14,86 @@ import { timeLabels, timeRange, valueRange } from '../chart-axes.js';
 
 const TITLES: Record<string, string> = { 'land.tree.cpu': 'CPU of the process tree', 'land.tree.memory': 'memory of the process tree' };
 
-function formatValue(series: MetricSeriesView, value: number): string {
-  if (series.unit === 'By') return formatBytes(value);
-  if (series.unit === '%') return `${value.toFixed(1)}%`;
-  return `${Number(value.toPrecision(4))}${series.unit && series.unit !== '1' ? ` ${series.unit}` : ''}`;
+function formatValue(unit: string | undefined, value: number): string {
+  if (unit === 'By') return formatBytes(value);
+  if (unit === '%') return `${value.toFixed(1)}%`;
+  return `${Number(value.toPrecision(4))}${unit && unit !== '1' ? ` ${unit}` : ''}`;
 }
 
 const QUANTILE_COLORS = ['#d29922', '#f778ba', '#ff7b72'];
+/** The lines of a metric's series: as far apart as a dozen colours go on the dark page. */
+const LINE_COLORS = ['#2f81f7', '#3fb950', '#d29922', '#f778ba', '#a371f7', '#ff7b72', '#39c5cf', '#e3b341', '#8b949e', '#56d364', '#db61a2', '#79c0ff'];
 
-const formatQuantile = (series: MetricSeriesView, value: number | null | undefined) => (value === null || value === undefined ? '-' : formatValue(series, value));
+const formatQuantile = (unit: string | undefined, value: number | null | undefined) => (value === null || value === undefined ? '-' : formatValue(unit, value));
 
-function Chart({ series, color }: { series: MetricSeriesView; color: string }) {
+/** A line's look: a metric alone in the tier's colour (its percentiles dashed), a group's series each its own. */
+function lineStyle(chart: ChartGroup, i: number, color: string): uPlot.Series {
+  const { label } = chart.lines[i]!;
+  if (!chart.single) return { label, stroke: LINE_COLORS[i % LINE_COLORS.length], width: 1.4, spanGaps: true };
+  if (i === 0) return { label, stroke: color, width: 1.5, fill: chart.lines.length > 1 ? undefined : `${color}33` };
+  return { label, stroke: QUANTILE_COLORS[(i - 1) % QUANTILE_COLORS.length], width: 1.2, dash: [4, 3] };
+}
+
+function Caption({ chart }: { chart: ChartGroup }) {
+  const { single, unit } = chart;
+  const last = single?.points.at(-1);
+  const quantiles = single?.quantiles ?? [];
+  return (
+    <figcaption>
+      {TITLES[chart.title] ?? chart.title} —{' '}
+      {single ? (last ? `now ${formatValue(unit, last[1])}` : 'no value yet') : `${chart.series} series`}
+      {quantiles.length > 0 && ` · ${quantiles.map((line) => `${line.label} ${formatQuantile(unit, line.values.at(-1))}`).join(' · ')}`}
+      {(chart.description || unit) && (
+        <span class="hint metric-about">
+          {' '}
+          {[chart.description, unit && `unit ${unit}`].filter(Boolean).join(' · ')}
+        </span>
+      )}
+      {chart.left > 0 && (
+        <span class="hint series-left" data-testid="series-left">
+          {' '}
+          The {MAX_LINES} with the highest latest values are drawn; {chart.left} more series of this metric are not.
+        </span>
+      )}
+    </figcaption>
+  );
+}
+
+function Chart({ chart, color }: { chart: ChartGroup; color: string }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
-  const quantiles = series.quantiles ?? [];
-  const data = (): uPlot.AlignedData => [series.points.map(([at]) => at / 1000), series.points.map(([, value]) => value), ...quantiles.map((line) => line.values)];
+  const data = (): uPlot.AlignedData => [chart.times, ...chart.lines.map((line) => line.values)];
+  // Made again when its lines change (another series among the drawn ones), else only given new data.
+  const lineNames = chart.lines.map((line) => line.label).join('\u0000');
   useEffect(() => {
     const element = box.current!;
     plot.current = new uPlot(
       {
         width: Math.max(240, element.clientWidth),
-        height: 140,
-        legend: { show: quantiles.length > 0 },
+        height: chart.single ? 140 : 200,
+        legend: { show: chart.lines.length > 1 },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true, range: (_, min, max) => timeRange(min, max) }, y: { range: (_, min, max) => valueRange(min, max) } },
         axes: [
           { stroke: '#8b949e', grid: { stroke: '#30363d' }, space: 70, values: (_, ticks) => timeLabels(ticks) },
-          { stroke: '#8b949e', grid: { stroke: '#30363d' }, size: 64, values: (_, ticks) => ticks.map((tick) => formatValue(series, tick)) },
+          { stroke: '#8b949e', grid: { stroke: '#30363d' }, size: 64, values: (_, ticks) => ticks.map((tick) => formatValue(chart.unit, tick)) },
         ],
-        series: [
-          {},
-          { label: quantiles.length > 0 ? 'mean' : series.name, stroke: color, width: 1.5, fill: quantiles.length > 0 ? undefined : `${color}33` },
-          ...quantiles.map((line, i) => ({ label: line.label, stroke: QUANTILE_COLORS[i % QUANTILE_COLORS.length], width: 1.2, dash: [4, 3] })),
-        ],
+        series: [{}, ...chart.lines.map((_, i) => lineStyle(chart, i, color))],
       },
       data(),
       element,
     );
     return () => plot.current?.destroy();
-  }, [series.name, color]);
-  useEffect(() => plot.current?.setData(data()), [series.points.length, series.points.at(-1)?.[0]]);
-  const last = series.points.at(-1);
+  }, [chart.key, lineNames, color]);
+  useEffect(() => plot.current?.setData(data()), [chart.times.length, chart.times.at(-1)]);
+  const last = chart.single?.points.at(-1);
+  const described = chart.single
+    ? `${chart.single.points.length} values${last ? `, latest ${formatValue(chart.unit, last[1])}` : ''}`
+    : `${chart.series} series, ${chart.lines.length} drawn`;
   return (
-    <figure class="chart">
-      <figcaption>
-        {TITLES[series.name] ?? series.name} — {last ? `now ${formatValue(series, last[1])}` : 'no value yet'}
-        {quantiles.length > 0 && ` · ${quantiles.map((line) => `${line.label} ${formatQuantile(series, line.values.at(-1))}`).join(' · ')}`}
-        {(series.description || series.unit) && (
-          <span class="hint metric-about">
-            {' '}
-            {[series.description, series.unit && `unit ${series.unit}`].filter(Boolean).join(' · ')}
-          </span>
-        )}
-      </figcaption>
-      <div ref={box} role="img" aria-label={`${series.tier} ${series.name}: ${series.points.length} values${last ? `, latest ${formatValue(series, last[1])}` : ''}`} />
+    <figure class={`chart${chart.single ? '' : ' chart-group'}`} data-metric={chart.title}>
+      <Caption chart={chart} />
+      <div ref={box} role="img" aria-label={`${chart.tier} ${chart.title}: ${described}`} />
     </figure>
   );
 }
@@ -91,11 +119,9 @@ export function MetricsPage({ route }: { route: Route }) {
         <section key={tier} class="metric-tier" aria-labelledby={`metrics-${tier}`}>
           <h2 id={`metrics-${tier}`}>{tier}</h2>
           <div class="charts">
-            {data.series
-              .filter((s) => s.tier === tier && s.points.length > 0)
-              .map((s) => (
-                <Chart key={s.name} series={s} color={tierColor(Math.max(0, order.indexOf(tier)))} />
-              ))}
+            {chartGroups(data.series.filter((s) => s.tier === tier)).map((chart) => (
+              <Chart key={chart.key} chart={chart} color={tierColor(Math.max(0, order.indexOf(tier)))} />
+            ))}
           </div>
         </section>
       ))}

@@ -1,0 +1,60 @@
+/**
+ * The Metrics page's charts (client/metric-groups.ts): a metric's series share one chart, a line each on one time
+ * axis, at most MAX_LINES drawn (those with the highest latest values) and the rest counted; a metric of one series
+ * keeps its own chart with its percentiles; the receiver's adapter names each series' metric and attributes.
+ */
+import { describe, expect, it } from 'vitest';
+import { chartGroups, MAX_LINES } from '../../src/dashboard/client/metric-groups.js';
+import { fromBootStore } from '../../src/dashboard/receiver-source.js';
+import type { MetricSeriesView } from '../../src/dashboard/wire.js';
+
+const perRoute = (route: number, points: Array<[number, number]>): MetricSeriesView => ({
+  tier: 'web', name: `http.requests {route=/r${route}}`, metric: 'http.requests', labels: `route=/r${route}`, unit: '1', points,
+});
+
+describe('the Metrics page groups a metric\'s series', () => {
+  it('draws 150 series of one metric as one chart of the 12 with the highest latest values, the rest counted', () => {
+    const series = Array.from({ length: 150 }, (_, i) => perRoute(i, [[1_000, i], [3_000, i * 2]]));
+    series.push({ tier: 'web', name: 'land.tree.cpu', unit: '%', points: [[1_000, 5]] }, { tier: 'api', name: 'http.requests {route=/r1}', metric: 'http.requests', labels: 'route=/r1', points: [[1_000, 1]] });
+    const charts = chartGroups(series);
+    expect(charts.map((chart) => [chart.tier, chart.title, chart.series, chart.lines.length, chart.left])).toEqual([
+      ['web', 'http.requests', 150, MAX_LINES, 150 - MAX_LINES],
+      ['web', 'land.tree.cpu', 1, 1, 0],
+      ['api', 'http.requests', 1, 1, 0],
+    ]);
+    // The highest latest values (routes 138–149), in the legend by name.
+    expect(charts[0]!.lines.map((line) => line.label)).toEqual(Array.from({ length: 12 }, (_, i) => `route=/r${138 + i}`).sort());
+    expect(charts[0]!.times).toEqual([1, 3]);
+    expect(charts[0]!.lines[0]!.values).toEqual([138, 276]);
+  });
+
+  it('puts series with different times on one axis, a gap where a series has no value', () => {
+    const [chart] = chartGroups([perRoute(1, [[1_000, 1], [2_000, 2]]), perRoute(2, [[2_000, 20], [4_000, 40]]), perRoute(3, [])]);
+    expect(chart).toMatchObject({ series: 2, left: 0, times: [1, 2, 4] });
+    expect(chart!.lines).toEqual([
+      { label: 'route=/r1', values: [1, 2, null] },
+      { label: 'route=/r2', values: [null, 20, 40] },
+    ]);
+  });
+
+  it('keeps a histogram alone in its chart with its percentiles, and names metric and attributes from the store', () => {
+    const store = {
+      spans: {} as never,
+      logs: {} as never,
+      metrics: {
+        series: () => [
+          { tier: 'web', name: 'latency', type: 'histogram', unit: 'ms', attributes: { route: '/a', code: 200 }, points: [{ timeMs: 1_000, count: 2, sum: 10, bucketCounts: [1, 1], explicitBounds: [5] }] },
+          { tier: 'web', name: 'queue', type: 'gauge', attributes: {}, points: [{ timeMs: 1_000, value: 3 }] },
+        ],
+      },
+    };
+    const views = fromBootStore(store).metricSeries();
+    expect(views.map((view) => [view.name, view.metric, view.labels])).toEqual([
+      ['latency (mean) {route=/a, code=200}', 'latency (mean)', 'route=/a, code=200'],
+      ['queue', 'queue', undefined],
+    ]);
+    const [histogram] = chartGroups(views);
+    expect(histogram!.single).toBe(views[0]);
+    expect(histogram!.lines.map((line) => line.label)).toEqual(['mean', 'P50', 'P90', 'P99']);
+  });
+});
