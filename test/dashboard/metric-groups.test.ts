@@ -20,7 +20,8 @@ describe('the Metrics page groups a metric\'s series', () => {
     expect(charts.map((chart) => [chart.tier, chart.title, chart.series, chart.lines.length, chart.left])).toEqual([
       ['web', 'http.requests', 150, MAX_LINES, 150 - MAX_LINES],
       ['web', 'land.tree.cpu', 1, 1, 0],
-      ['api', 'http.requests', 1, 1, 0],
+      // Alone: named with its attributes, as before.
+      ['api', 'http.requests {route=/r1}', 1, 1, 0],
     ]);
     // The highest latest values (routes 138–149), in the legend by name.
     expect(charts[0]!.lines.map((line) => line.label)).toEqual(Array.from({ length: 12 }, (_, i) => `route=/r${138 + i}`).sort());
