@@ -210,6 +210,7 @@ describe("the receiver's store, as the dashboard reads it", () => {
         select: (filter) => (asked.push('every span'), [span].filter(filter)),
         trace: (traceId) => (asked.push(`trace ${traceId}`), [span].filter((one) => one.traceId === traceId)),
         byTraceIndex: () => new Map([['t', [span]]]),
+        version: (traceId) => (traceId === 't' ? 3 : 0),
       },
       logs: {
         newestFirst: (visit) => void visit(record, 7),
@@ -237,8 +238,11 @@ describe("the receiver's store, as the dashboard reads it", () => {
     expect(source.logRecord(8)).toBeUndefined();
     expect(source.traceIndex().get('t')).toEqual([span]);
     expect(source.metricSeries()).toEqual([
-      { tier: 'api', name: 'queue', unit: '1', points: [[1, 4]] },
-      { tier: 'api', name: 'latency (mean) {route=/}', unit: 'ms', points: [[2, 2.5]] },
+      { tier: 'api', name: 'queue', metric: 'queue', unit: '1', points: [[1, 4]] },
+      { tier: 'api', name: 'latency (mean) {route=/}', metric: 'latency (mean)', labels: 'route=/', unit: 'ms', points: [[2, 2.5]] },
     ]);
+    // A trace's version is the store's, read without a span copied.
+    expect([source.version('t'), source.version('other')]).toEqual([3, 0]);
+    expect(asked).toHaveLength(3);
   });
 });
