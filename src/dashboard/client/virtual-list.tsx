@@ -20,13 +20,13 @@ export interface VirtualListProps {
   prepended?: number;
 }
 
-export function VirtualList({ count, rowHeight, renderRow, follow, onFollowChange, label, version, prepended = 0 }: VirtualListProps) {
+/**
+ * A scrolling box and what of it is in view (its scrollTop and height), measured when it is drawn and resized; set
+ * `view` again after scrolling it (a scroll event does too, through the box's onScroll).
+ */
+export function useScrollView() {
   const box = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 600 });
-  /** Where this list last scrolled itself: the scroll event that follows is not the user's. */
-  const scrolledTo = useRef(-1);
-  const shifted = useRef(prepended);
-
   useLayoutEffect(() => {
     const element = box.current;
     if (!element) return;
@@ -36,6 +36,14 @@ export function VirtualList({ count, rowHeight, renderRow, follow, onFollowChang
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
+  return { box, view, setView };
+}
+
+export function VirtualList({ count, rowHeight, renderRow, follow, onFollowChange, label, version, prepended = 0 }: VirtualListProps) {
+  const { box, view, setView } = useScrollView();
+  /** Where this list last scrolled itself: the scroll event that follows is not the user's. */
+  const scrolledTo = useRef(-1);
+  const shifted = useRef(prepended);
 
   useLayoutEffect(() => {
     const element = box.current;

@@ -11,6 +11,7 @@ import type { SpanView } from '../../wire.js';
 import { formatMs } from '../format.js';
 import { href } from '../hooks.js';
 import { TableHead } from '../table-head.js';
+import { useScrollView } from '../virtual-list.js';
 
 /** A row's height in px (style.css `.waterfall tbody tr`). */
 const ROW_HEIGHT = 26;
@@ -31,7 +32,7 @@ interface Node {
  * Depth-first rows of a trace: children under their parent, by start time; orphans as roots. The spans under a
  * collapsed one are left out (their count stays on it).
  */
-export function flatten(spans: SpanView[], collapsed: ReadonlySet<string>): Node[] {
+function flatten(spans: SpanView[], collapsed: ReadonlySet<string>): Node[] {
   const nodes = new Map(spans.map((span) => [span.spanId, { span, depth: 0, children: [] as Node[], below: 0 } as Node]));
   const roots: Node[] = [];
   for (const node of nodes.values()) {
@@ -138,8 +139,7 @@ function keyTarget(key: string, at: number, rows: Node[], fold: (node: Node, ope
 export function Waterfall({ spans, selected, traceId, params }: { spans: SpanView[]; selected?: string; traceId: string; params: Record<string, string> }) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setCollapsed(new Set()), [traceId]);
-  const box = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState({ top: 0, height: 600 });
+  const { box, view, setView } = useScrollView();
   /** The row to focus once drawn (a key moved to it). */
   const focusAt = useRef<number | undefined>(undefined);
   const scrolledTo = useRef<string | undefined>(undefined);
@@ -159,16 +159,6 @@ export function Waterfall({ spans, selected, traceId, params }: { spans: SpanVie
       if (!next.delete(spanId)) next.add(spanId);
       return next;
     });
-
-  useLayoutEffect(() => {
-    const element = box.current;
-    if (!element) return;
-    const measure = () => setView({ top: element.scrollTop, height: element.clientHeight });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   /** Scrolls so that row `index` is in view (drawn at the next render). */
   const reveal = (index: number) => {
