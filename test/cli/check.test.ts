@@ -342,6 +342,15 @@ describe('land check', () => {
     expect(up.stderr).toBe(`land: ${line}\n`);
     expect(up.stdout).not.toMatch(/spawned pid/);
     expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
+
+    // What the shell decides at run time is left to it; its 127 is said for what it usually means.
+    writeFileSync(join(dir, 'Procfile'), 'web: cd . && no-such-program-procfile\n');
+    const late = await landDone(['up', '-d', '--no-dashboard'], dir);
+    try {
+      expect(late.code).toBe(8);
+      expect(late.stderr).toContain("land: web failed to start: exited with code 127 (a shell's code for a command not found) (`land logs web`)");
+    } finally {
+      await landDone(['down'], dir);
+    }
   });
 });
-
