@@ -1,6 +1,6 @@
 /** `land profiles`: each profile with the tiers it starts and the tiers it gates off, from the real files. */
 import { displayPath } from '../config/display-path.js';
-import { resolvePlan } from '../config/plan.js';
+import { effectiveDefaultProfile, resolvePlan } from '../config/plan.js';
 import { listProfiles } from '../config/profiles.js';
 import { EXIT_BAD_INPUT } from '../control/exit-codes.js';
 import { InputError, oneLine } from '../errors.js';
@@ -43,7 +43,7 @@ export function profileCoverage(config: ResolvedConfig): { rows: ProfileCoverage
 }
 
 /** A coverage table: one row per profile, one column per tier ("yes" starts, "-" gated off), then why. */
-export function renderCoverage(rows: ProfileCoverage[], tiers: string[], defaultProfile: string): string {
+export function renderCoverage(rows: ProfileCoverage[], tiers: string[], defaultProfile: string, defaultExists = true): string {
   const nameWidth = Math.max(7, ...rows.map((row) => row.profile.length + 2));
   const cell = (tier: string, text: string) => text.padEnd(Math.max(tier.length, 3));
   const line = (cells: string[]) => cells.join(' ').trimEnd();
@@ -52,7 +52,8 @@ export function renderCoverage(rows: ProfileCoverage[], tiers: string[], default
     const name = `${row.profile}${row.profile === defaultProfile ? ' *' : ''}`.padEnd(nameWidth);
     lines.push(line([name, ...tiers.map((tier) => cell(tier, row.starts.includes(tier) ? 'yes' : '-'))]));
   }
-  lines.push('', '* default profile', '');
+  // A default that is not a profile stars no row: the legend says so rather than promise a star.
+  lines.push('', defaultExists ? '* default profile' : `* default profile: none here, "${defaultProfile}" does not exist (land up refuses it)`, '');
   const gated = rows.filter((row) => row.gatedOff.length > 0);
   lines.push(gated.length === 0 ? 'no profile gates a tier off' : 'gated off:');
   for (const row of gated) {
@@ -87,19 +88,23 @@ function withoutProfiles(config: ResolvedConfig): { line?: string; broken: Broke
 async function profiles(options: InputOptions & { json?: boolean }): Promise<number> {
   // Loaded once: a config runs its top-level code (and what it prints) each time it is loaded.
   const config = await readConfig(options);
+  // What a plain `land up` boots, and why it would refuse: the same line `land check` and `land up` give.
+  const fallback = effectiveDefaultProfile(config);
   if (listProfiles(config).length === 0) {
     const { line, broken } = withoutProfiles(config);
-    if (options.json) writeOut(`${JSON.stringify({ defaultProfile: config.defaultProfile, profiles: [], ...(broken.length > 0 ? { broken } : {}) }, null, 2)}\n`);
+    if (options.json) writeOut(`${JSON.stringify({ defaultProfile: fallback.name, profiles: [], ...(broken.length > 0 ? { broken } : {}) }, null, 2)}\n`);
     else if (line !== undefined) process.stdout.write(`${line}\n`);
     for (const { error } of broken) process.stderr.write(`land: ${error}\n`);
     return broken.length > 0 ? EXIT_BAD_INPUT : 0;
   }
   const { rows, broken } = profileCoverage(config);
+  if (fallback.problem !== undefined) broken.push({ profile: fallback.name, error: fallback.problem });
   if (options.json) {
-    const body = { defaultProfile: config.defaultProfile, profiles: rows, ...(broken.length > 0 ? { broken } : {}) };
+    const body = { defaultProfile: fallback.name, profiles: rows, ...(broken.length > 0 ? { broken } : {}) };
     writeOut(`${JSON.stringify(body, null, 2)}\n`);
   } else if (rows.length > 0 || broken.length === 0) {
-    process.stdout.write(`${renderCoverage(rows, config.tiers.map((tier) => tier.name), config.defaultProfile)}\n`);
+    const table = renderCoverage(rows, config.tiers.map((tier) => tier.name), fallback.name, fallback.problem === undefined);
+    process.stdout.write(`${table}\n`);
   }
   for (const { error } of broken) process.stderr.write(`land: ${error}\n`);
   return broken.length > 0 ? EXIT_BAD_INPUT : 0;

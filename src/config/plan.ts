@@ -138,8 +138,27 @@ function chooseProfile(config: ResolvedConfig, name: string | undefined, readEnv
   const read = (file: string) => readEnv(file, 'plain');
   if (name !== undefined) return readProfile(config, name, undefined, read);
   if (listProfiles(config).length === 0) return NO_PROFILE;
-  const why = config.defaultProfileSet ? "the config's defaultProfile" : 'the default profile when the config sets no defaultProfile';
-  return readProfile(config, config.defaultProfile, why, read);
+  return readProfile(config, config.defaultProfile, defaultProfileWhy(config), read);
+}
+
+function defaultProfileWhy(config: ResolvedConfig): string {
+  return config.defaultProfileSet ? "the config's defaultProfile" : 'the default profile when the config sets no defaultProfile';
+}
+
+/**
+ * The profile a plain `land up` boots: `default` (no overlay) when there are no profiles; otherwise the config's
+ * defaultProfile, with `problem` the line `land up` refuses with when no such profile exists.
+ */
+export function effectiveDefaultProfile(config: ResolvedConfig): { name: string; problem?: string } {
+  if (listProfiles(config).length === 0) return { name: NO_PROFILE.name };
+  try {
+    // Read with an empty reader: only whether the name is known is asked here (its lines are checked per profile).
+    readProfile(config, config.defaultProfile, defaultProfileWhy(config), () => ({}));
+    return { name: config.defaultProfile };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { name: config.defaultProfile, problem: error.message };
+  }
 }
 
 /** The env a boot's telemetry keys are read from: land's environment under the env files and the profile. */

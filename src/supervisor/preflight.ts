@@ -8,6 +8,7 @@ import { displayPath } from '../config/display-path.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { checkExecLimits, checkNulBytes, execArgumentRoom } from './preflight-env.js';
+import { shellFirstWord } from './shell-first-word.js';
 
 function isExecutable(file: string): boolean {
   try {
@@ -66,15 +67,23 @@ function checkTier(plan: BootPlan, tier: ResolvedTier, room: number, seen: Seen,
 
 function checkCommands(plan: BootPlan, tier: ResolvedTier, seen: Seen, label: () => string): void {
   const path = tier.env.PATH ?? plan.profileEnv.PATH ?? plan.shellEnv.PATH;
-  const commands: Array<[string, string | undefined]> = [['command', tier.command[0]], ['stop.command', tier.stop.command?.[0]]];
+  const commands: Array<[string, string | undefined]> = [['command', programOf(tier, tier.command)], ['stop.command', programOf(tier, tier.stop.command)]];
+  // A shell line's program is its first word: said so, since the key holds a whole line.
+  const where = tier.shell ? ' (the first word of its shell line)' : '';
   for (const [key, command] of commands) {
     const seenKey = `${command}\0${tier.cwd}\0${path ?? ''}`;
     if (command === undefined || seen.commands.has(seenKey)) continue;
     if (!findExecutable(command, tier.cwd, path)) {
-      throw new InputError(`${label()}: tiers.${tier.name}.${key}: expected an executable, ${whyNotExecutable(command, tier.cwd)}`);
+      throw new InputError(`${label()}: tiers.${tier.name}.${key}: expected an executable, ${whyNotExecutable(command, tier.cwd)}${where}`);
     }
     seen.commands.add(seenKey);
   }
+}
+
+/** The program an argv runs, or a shell line's first word when plain (`/bin/sh -c "bundle exec puma"`: bundle). */
+function programOf(tier: ResolvedTier, argv: string[] | undefined): string | undefined {
+  if (argv === undefined) return undefined;
+  return tier.shell ? shellFirstWord(argv[2] ?? '') : argv[0];
 }
 
 /** What is wrong with a command that cannot be run: absent, a folder, or a file without the execute bit. */

@@ -1,5 +1,5 @@
 /** `land check` through the real CLI: every problem of config, profiles and env files; nothing started. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHILD, expectCleanRejection, landDone, makeProject, removeProjects } from '../helpers/land.js';
@@ -242,7 +242,6 @@ describe('land check', () => {
     expect(json).toMatchObject({ ok: true, problems: [], profiles: ['debug'] });
 
     const foreman = makeProject({ config: { tiers: {} } });
-    const { rmSync } = await import('node:fs');
     rmSync(join(foreman, 'land.config.mjs'));
     writeFileSync(join(foreman, 'Procfile'), 'web: node server.js\nworker node worker.js\n\nweb: again\nclock:\n');
     writeFileSync(join(foreman, '.env'), 'PORT=5000\nbroken\n');
@@ -329,5 +328,29 @@ describe('land check', () => {
     expect(notFound.stdout.trimEnd()).toBe('land.config.mjs: tiers.db.stop.command: expected an executable, "no-such-stopper" was not found on PATH');
     expect(notFound.code).toBe(2);
     expectCleanRejection(await landDone(['up', '--no-tui'], missing), missing, /tiers\.db\.stop\.command: expected an executable, "no-such-stopper" was not found on PATH$/);
+  });
+
+  it("a shell line's first word is checked as an argv command is: a Procfile's missing program is refused by check and up, nothing started", async () => {
+    const dir = makeProject({ config: {}, profiles: {}, files: { Procfile: 'web: no-such-program-procfile -p $PORT\nok: cd . && exec sleep 60\nfine: sleep 60\n' } });
+    rmSync(join(dir, 'land.config.mjs'));
+    const line = 'Procfile: tiers.web.command: expected an executable, "no-such-program-procfile" was not found on PATH (the first word of its shell line)';
+    const check = await landDone(['check'], dir);
+    expect(check.code).toBe(2);
+    expect(check.stdout.trimEnd().split('\n')[0]).toBe(line);
+    const up = await landDone(['up', '--no-tui'], dir);
+    expect(up.code).toBe(2);
+    expect(up.stderr).toBe(`land: ${line}\n`);
+    expect(up.stdout).not.toMatch(/spawned pid/);
+    expect(existsSync(join(dir, '.land', 'logs'))).toBe(false);
+
+    // What the shell decides at run time is left to it; its 127 is said for what it usually means.
+    writeFileSync(join(dir, 'Procfile'), 'web: cd . && no-such-program-procfile\n');
+    const late = await landDone(['up', '-d', '--no-dashboard'], dir);
+    try {
+      expect(late.code).toBe(8);
+      expect(late.stderr).toContain("land: web failed to start: exited with code 127 (a shell's code for a command not found) (`land logs web`)");
+    } finally {
+      await landDone(['down'], dir);
+    }
   });
 });

@@ -113,3 +113,29 @@ describe('profiles', () => {
     expect((await landDone(['up', '--no-tui'], debug)).stderr).toBe('land: unknown profile "debug" (the config\'s defaultProfile; known profiles: dev)\n');
   });
 });
+
+describe('profiles: the default land up would boot', () => {
+  it('a default that is not a profile: land profiles says what land up says, exit 2, no row starred', async () => {
+    const dir = makeProject({ config: { tiers: { api: { command: ['sleep', '60'] } } }, profiles: { dev: 'X=1\n' } });
+    const line = 'land: unknown profile "debug" (the default profile when the config sets no defaultProfile; known profiles: dev)\n';
+    const check = await landDone(['check'], dir);
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain(line.slice(6, -1));
+    const text = await landDone(['profiles'], dir);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toBe(line);
+    expect(text.stdout).toMatch(/^dev +yes$/m);
+    expect(text.stdout).not.toMatch(/ \*/);
+    expect(text.stdout).toContain('* default profile: none here, "debug" does not exist (land up refuses it)');
+    const json = await landDone(['profiles', '--json'], dir);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ defaultProfile: 'debug', broken: [{ profile: 'debug', error: line.slice(6, -1) }] });
+  });
+
+  it('no profiles: --json names the profile a plain land up boots (default), not debug', async () => {
+    const dir = makeProject({ config: { tiers: { api: { command: ['sleep', '60'] } } }, profiles: {} });
+    const json = await landDone(['profiles', '--json'], dir);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ defaultProfile: 'default', profiles: [] });
+  });
+});

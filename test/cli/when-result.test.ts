@@ -65,7 +65,7 @@ describe.concurrent('a when predicate that does not return a boolean', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('no profiles: there are no *.env files in profiles; land up uses none and starts web; gated off: docs (when)\n');
     const json = await landDone(['profiles', '--json'], dir);
-    expect(JSON.parse(json.stdout)).toEqual({ defaultProfile: 'debug', profiles: [] });
+    expect(JSON.parse(json.stdout)).toEqual({ defaultProfile: 'default', profiles: [] }); // what a plain up boots
 
     const bad = projectWith("() => 'yes'");
     const refused = await landDone(['profiles'], bad);

@@ -29,7 +29,7 @@ export const configOption = () => new Option('-c, --config <file>', 'config file
 
 // -f is overmind's and foreman's; `land logs` keeps -f for --follow (tail's, docker's) and takes the long form only.
 export const procfileOption = (flags = '-f, --procfile <file>') =>
-  new Option(flags, 'a Procfile to run, whatever its name (e.g. Procfile.dev)').conflicts('config');
+  new Option(flags, "the stack's Procfile, whatever its name (e.g. Procfile.dev), instead of land.config.*").conflicts('config');
 
 export const profileOption = () => new Option('-p, --profile <name>', 'profile from profiles/<name>.env');
 
