@@ -21,6 +21,7 @@ import { Echo } from './echo.js';
 import { ExitSpans, exitAttributes } from './exit-spans.js';
 import type { SpanSink } from './span-sdk.js';
 import { FirstWave } from './first-wave.js';
+import { SpareCore } from './spare-core.js';
 import { baggageAttributes, traceContextEnv, type OuterContext } from './outer-context.js';
 import { buildTraceparent } from './traceparent.js';
 import { collectorEndpoint } from './boot-trace.js';
@@ -31,10 +32,16 @@ export const DEFAULT_ROLLUP_INTERVAL_MS = 60_000;
 /** The PostHog group type the stack's latest state is set on at each rollup; the group key is the app. */
 export const STACK_GROUP_TYPE = 'land_stack';
 const SHUTDOWN_FLUSH_MS = 2000;
-/** The pipes' libraries load this long after no tier is pending or starting, or PIPE_LOAD_DELAY_MS after attach. */
+/**
+ * The pipes' libraries load this long after no tier is pending or starting, or PIPE_LOAD_DELAY_MS after attach, once
+ * the machine has a core to spare (spare-core.ts, asked every SPARE_CHECK_MS), and PIPE_LOAD_BY_MS after attach at
+ * the latest: queued events and spans are bounded, a tier restarting in a loop never lets the wave settle, and a
+ * machine busy with something else may never spare a core.
+ */
 export const SETTLED_GRACE_MS = 500;
-/** At the latest: queued events and spans are bounded, and a tier restarting in a loop never lets the wave settle. */
 export const PIPE_LOAD_DELAY_MS = 1500;
+export const PIPE_LOAD_BY_MS = 4000;
+const SPARE_CHECK_MS = 200;
 
 export interface MountainTelemetryOptions {
   app: string;
@@ -218,18 +225,29 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
   let loadDueAt = Infinity;
   // Nothing to load when every pipe is off.
   let loadStarted = !client.hasPipesToLoad;
+  let loadBy = Infinity;
+  const spareCore = new SpareCore();
   const loadPipes = (): void => {
     if (loadStarted) return;
     loadStarted = true;
     if (loadTimer) clearTimeout(loadTimer);
     void client.loadPipes();
   };
+  const later = (ms: number, then: () => void): void => {
+    if (loadTimer) clearTimeout(loadTimer);
+    loadTimer = setTimeout(then, ms);
+    loadTimer.unref();
+  };
+  // Due: load once a core is spare, asked again until then (the first ask only takes the machine's reading).
+  const loadWhenSpare = (): void => {
+    if (loadStarted) return;
+    if (Date.now() >= loadBy || spareCore.spare() === true) loadPipes();
+    else later(Math.min(SPARE_CHECK_MS, Math.max(0, loadBy - Date.now())), loadWhenSpare);
+  };
   const loadIn = (ms: number): void => {
     if (loadStarted || Date.now() + ms >= loadDueAt) return;
-    if (loadTimer) clearTimeout(loadTimer);
     loadDueAt = Date.now() + ms;
-    loadTimer = setTimeout(loadPipes, ms);
-    loadTimer.unref();
+    later(ms, loadWhenSpare);
   };
   // Seeded from one snapshot at attach, then followed through the state events. A tier without a readiness probe
   // is "ready" after 150 ms of uptime, while its process may still be starting: the grace keeps the libraries'
@@ -338,6 +356,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
         rollupTimer.unref();
       }
       if (!loadStarted) for (const tier of safeSnapshot(supervisor)?.tiers ?? []) firstWave.update(tier.name, tier.state);
+      loadBy = Date.now() + PIPE_LOAD_BY_MS;
       loadIn(PIPE_LOAD_DELAY_MS);
       return () => {
         unsubscribe();

@@ -1,0 +1,60 @@
+/**
+ * Whether the machine has a core to spare: mountain loads its telemetry libraries (≈ 90 ms of parsing) only then, so
+ * that they never take a core from children that are still starting. A fixed delay after the first wave did not say
+ * it: 64 Node children on two cores were still booting seconds after every tier counted as ready (a tier without a
+ * probe is ready after 150 ms of uptime), and the load then added ≈ 20 % to land's CPU until they had connected.
+ * Read from /proc/stat's first line (every core's ticks, one small read); where there is none, there is always one.
+ */
+import { readFileSync } from 'node:fs';
+
+interface Ticks {
+  idle: number;
+  total: number;
+  cores: number;
+}
+
+/** /proc/stat's `cpu` line: user nice system idle iowait irq softirq steal (guest is inside user). */
+export function parseProcStat(text: string): Ticks | undefined {
+  const end = text.indexOf('\n');
+  const fields = text.slice(0, end < 0 ? undefined : end).trim().split(/\s+/);
+  if (fields[0] !== 'cpu' || fields.length < 9) return undefined;
+  const ticks = fields.slice(1, 9).map(Number);
+  if (ticks.some((tick) => !Number.isFinite(tick))) return undefined;
+  const cores = text.match(/^cpu\d+ /gm)?.length ?? 1;
+  return { idle: ticks[3]! + ticks[4]!, total: ticks.reduce((a, b) => a + b, 0), cores };
+}
+
+function readTicks(): Ticks | undefined {
+  try {
+    return parseProcStat(readFileSync('/proc/stat', 'latin1'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `spare()` compares the machine's idle time with the last call's: true when at least one core was idle over that
+ * interval on the whole (half the machine on a single core), false when not, undefined at the first call (nothing
+ * to compare with yet). Always true where /proc/stat cannot be read.
+ */
+export class SpareCore {
+  private last: Ticks | undefined;
+  private readonly read: () => Ticks | undefined;
+
+  constructor(read: () => Ticks | undefined = readTicks) {
+    this.read = read;
+  }
+
+  spare(): boolean | undefined {
+    const now = this.read();
+    if (!now) return true;
+    const before = this.last;
+    this.last = now;
+    if (!before) return undefined;
+    const total = now.total - before.total;
+    // No tick between the two reads (called twice within 10 ms): no evidence of either.
+    if (total <= 0) return undefined;
+    const idleCores = ((now.idle - before.idle) / total) * now.cores;
+    return idleCores >= Math.min(1, now.cores / 2);
+  }
+}
