@@ -153,3 +153,24 @@ describe.concurrent('fault: a tier run alone with `land spawn` and no stack runn
     expect(withDeps.stdout).toMatch(/migrate: pending → starting \(dependencies met: db ready\)/);
   });
 });
+
+describe.concurrent('fault: a stop that takes its whole stop.timeoutMs (5 s, the default)', () => {
+  it('land restart and land stop wait for it (land says it is still working) and exit 0 with their answer', async () => {
+    // Ignores SIGTERM: each stop waits the default 5 s, then SIGKILL. The client's answer timeout is 5 s too: these
+    // commands exited 5 ("did not answer within 5 s … may be overloaded or hung") although they had worked.
+    const stubborn = { command: ['sh', '-c', 'trap "" TERM; echo stubborn up; exec sleep 100000'], ready: { log: 'stubborn up' } };
+    const dir = makeProject({ config: { tiers: { stubborn, neighbour: sleeper('neighbour') } } });
+    const run = await up(dir, /stubborn: starting → ready/);
+    const restarted = await landDone(['restart', 'stubborn'], dir);
+    expect(restarted.stderr).toBe('');
+    expect(restarted.code).toBe(0);
+    expect(restarted.stdout).toMatch(/^land: restarted stubborn \(pid \d+, restart 1\)\n$/);
+    await tierWhen(dir, 'stubborn', (tier) => tier.state === 'ready', 'ready');
+    const stopped = await landDone(['stop', 'stubborn'], dir);
+    expect(stopped.stderr).toBe('');
+    expect(stopped).toMatchObject({ code: 0, stdout: 'land: stopped stubborn\n' });
+    expect(tierOf(await snapshot(dir), 'stubborn')).toMatchObject({ state: 'stopped', reason: 'stopped on request' });
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 90_000);
+});
