@@ -35,12 +35,17 @@ export async function restartEvery(
 ): Promise<{ restarted: string[]; left: StillRunning[] }> {
   const chosen = ordered.filter((tier) => tier.running || tier.state === 'backoff');
   const stopping = new Map<string, Promise<StillRunning[]>>();
+  // Each is started again below (requeue clears it): its `stopped` meanwhile fails no waiting dependent.
+  for (const tier of chosen) tier.comingBack = true;
   for (const tier of [...chosen].reverse()) {
     const dependents = chosen.filter((other) => groupOf(tier.config) in other.config.dependsOn);
     const after = Promise.all(dependents.map((dependent) => stopping.get(dependent.name)));
     stopping.set(tier.name, after.then(async () => ofTier(tier.name, await queued(tier, () => tier.stop(how.stopReason?.(tier) ?? 'restarting on request')))));
   }
-  const left = (await Promise.all(stopping.values())).flat();
+  const left = (await Promise.all(stopping.values()).catch((error: unknown) => {
+    for (const tier of chosen) tier.comingBack = false;
+    throw error;
+  })).flat();
   (how.together ?? ((change) => change()))(() => {
     how.whileDown?.();
     // Only once all are down: a dependency started again before its dependents stopped would see them still running.

@@ -167,6 +167,27 @@ describe.concurrent('land apply and what follows a tier', () => {
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 
+  it('apply during the boot restarts a tier still starting: its waiting dependent starts once the new life is ready (not failed by the stop)', async () => {
+    // slow takes 8 s to be ready; apply changes it while it starts, so its restart stops a life that was never ready.
+    const slow = (greeting: string) => ({ command: ['sh', '-c', 'sleep 8; echo slow up; exec sleep 300'], env: { GREETING: greeting }, ready: { log: 'slow up', timeoutMs: 60_000 } });
+    const after = { command: child('--say', 'after up'), ready: { log: 'after up' }, dependsOn: { slow: 'ready' } };
+    const dir = makeProject({ config: { tiers: { slow: slow('one'), after } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/slow: spawned pid/);
+    writeConfig(dir, { tiers: { slow: slow('two'), after } });
+    const applied = await landDone(['apply'], dir);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/slow/);
+    // The restart's stop left slow stopped a moment: after was failed for good there ("dependency slow stopped
+    // before it was ready") and stayed failed once the new slow was ready.
+    const ready = await waitForTier(dir, 'after', (tier) => tier.state === 'ready' || tier.state === 'failed', 'ready or failed');
+    expect(ready).toMatchObject({ state: 'ready' });
+    expect(tierOf(await status(dir), 'slow').state).toBe('ready');
+    expect(run.stdout).not.toMatch(/after: \w+ → failed/);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
   it('reads the config under the profile the stack runs: with its file gone, apply is refused and changes nothing', async () => {
     const tiers = { web: { command: child('--say', 'web up'), ready: { log: 'web up' } }, extra: { command: child('--say', 'extra up'), gate: 'Extra' } };
     const dir = makeProject({ config: { defaultProfile: 'dev', tiers }, profiles: { dev: 'Extra=false\n' } });
