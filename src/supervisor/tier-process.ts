@@ -27,6 +27,8 @@ export class TierProcess extends TierStop {
    * fail for good over a stop that is only the first half of a restart.
    */
   comingBack = false;
+  /** In `land restart --all` (or apply's restarts): resolves once the tier is set to start again (restart-all.ts). */
+  backAgain?: Promise<void>;
 
   /** Spawn the child (first start, restart, or a start on request). */
   start(reason: string): void {

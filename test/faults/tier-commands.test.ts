@@ -174,3 +174,27 @@ describe.concurrent('fault: a stop that takes its whole stop.timeoutMs (5 s, the
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, 90_000);
 });
+
+describe.concurrent('fault: a stop sent during land restart --all', () => {
+  it('a tier already stopped by the restart, not yet started again: the stop waits for the restart, then holds the tier stopped (exit 0)', async () => {
+    // slowStopper takes a moment to stop: restart --all starts no tier again before every stop is done, and quick
+    // is stopped (in that restart) meanwhile. The stop found it so ("quick is not running (stopped)", exit 4) and
+    // the restart then started it again: the stop was lost.
+    const lingering = { command: ['sh', '-c', 'trap "sleep 3; exit 0" TERM; echo lingering up; while :; do sleep 0.1; done'], ready: { log: 'lingering up' } };
+    const dir = makeProject({ config: { tiers: { lingering, quick: sleeper('quick') } } });
+    const run = await up(dir, /lingering: starting → ready/);
+    await tierWhen(dir, 'quick', (tier) => tier.state === 'ready', 'ready');
+    const restartAll = landDone(['restart', '--all'], dir);
+    await tierWhen(dir, 'quick', (tier) => tier.state === 'stopped', 'stopped by the restart');
+    expect(tierOf(await snapshot(dir), 'lingering').state).toBe('stopping');
+    const stopped = await landDone(['stop', 'quick'], dir);
+    expect([stopped.code, stopped.stdout, stopped.stderr]).toEqual([0, 'land: stopped quick\n', '']);
+    const restarted = await restartAll;
+    expect(restarted.code).toBe(0);
+    await tierWhen(dir, 'lingering', (tier) => tier.state === 'ready', 'ready again');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(tierOf(await snapshot(dir), 'quick')).toMatchObject({ state: 'stopped', reason: 'stopped on request' });
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 90_000);
+});
