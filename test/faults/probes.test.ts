@@ -122,7 +122,7 @@ describe.concurrent('fault: a readiness probe that never passes', () => {
     const run = land(['up', '--no-tui'], dir);
     runs.push(run);
     await run.waitFor(/neighbour: starting → ready/);
-    const never = await tierWhen(dir, 'never', (tier) => tier.state === 'failed', 'failed', 60_000);
+    const never = await tierWhen(dir, 'never', (tier) => tier.state === 'failed', 'failed', 40_000);
     expect(never.reason).toBe('restart budget spent (2 restarts)');
     expect(never.restarts).toBe(2);
     expect(run.stdout.match(/never: spawned pid/g)).toHaveLength(3);
@@ -131,7 +131,7 @@ describe.concurrent('fault: a readiness probe that never passes', () => {
     expect(tierOf(await status(dir), 'neighbour').state).toBe('ready');
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
-  });
+  }, 90_000);
 });
 
 describe.concurrent('fault: a liveness probe that passes, then fails', () => {
