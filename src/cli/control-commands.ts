@@ -9,6 +9,7 @@ import { withStack, type TargetOptions } from './control-target.js';
 import { renderStatus } from './status-table.js';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { unknownTiers } from '../logs/selection.js';
+import { describeInstances, scaleLine } from './scale-line.js';
 
 const tierPath = (tier: string, action: string) => `/tiers/${encodeURIComponent(tier)}/${action}`;
 
@@ -46,10 +47,6 @@ export async function eachTier(names: string[], verb: string, act: (tier: string
   return code;
 }
 
-/** Where each addressed instance runs now: `api (pid 123)`, `api.1 (pid 4), api.2 (pid 5)`. */
-function describeInstances(tiers: CommandResult['tiers']): string {
-  return tiers.map((tier) => `${tier.name}${tier.pid !== undefined ? ` (pid ${tier.pid})` : ` (${tier.state})`}`).join(', ');
-}
 
 export async function startCommand(tier: string, options: TargetOptions): Promise<number> {
   const result = await withStack(options, ({ socket }) => requestJson<CommandResult>(socket, 'POST', tierPath(tier, 'start')));
@@ -73,7 +70,7 @@ export async function scaleCommand(tier: string, replicas: string, options: Targ
   const count = parseReplicas(tier, replicas);
   const path = `${tierPath(tier, 'scale')}?replicas=${count}`;
   const result = await withStack(options, ({ socket }) => requestJson<ScaleResult>(socket, 'POST', path));
-  process.stdout.write(`land: ${tier} runs ${result.tiers.length} replica${result.tiers.length === 1 ? '' : 's'}: ${describeInstances(result.tiers)}\n`);
+  process.stdout.write(`land: ${scaleLine(tier, result.tiers)}\n`);
   return sayLeftBehind(result.left);
 }
 

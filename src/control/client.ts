@@ -54,7 +54,9 @@ function answerTimeoutMs(): number {
 
 /**
  * One request. Until the answer has come (its headers, and for a plain request its body), silence on the socket for
- * longer than the answer timeout fails it with NoAnswerError; a stream may then be quiet as long as it likes.
+ * longer than the answer timeout fails it with NoAnswerError; a stream may then be quiet as long as it likes. A
+ * command that waits for stops sends `102 Processing` each second meanwhile (working.ts): bytes on the socket, which
+ * start the socket's idle timeout over, so such a command is waited for as long as the stack says it still works.
  */
 function send(socketPath: string, method: string, path: string, stream = false, body?: Buffer, longerMs = 0): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {

@@ -46,7 +46,7 @@ function refuse(dir: string, problem: string, advice: string): never {
 }
 
 /** `EPERM (operation not permitted)`: the code and node's reason, without the path (the message names it first). */
-function reason(error: unknown): string {
+export function reason(error: unknown): string {
   const { code, message } = error as NodeJS.ErrnoException;
   const why = /^[A-Z]+: ([^,]+)/.exec(message)?.[1];
   return why ? `${code} (${why})` : String(code ?? message);

@@ -44,9 +44,12 @@ export function dependenciesMet(tiers: TierSet, tier: TierProcess, reading: Depe
   return Object.entries(tier.config.dependsOn).every(([name, condition]) => tiers.members(name).every((dep) => conditionMet(dep, condition, reading)));
 }
 
-/** A dependency that will not meet a condition on its own: it ended, or is gated off (not starting, not in backoff). */
+/**
+ * A dependency that will not meet a condition on its own: it ended, or is gated off (not starting, not in backoff).
+ * The stop of a restart (`comingBack`) has not settled it: a new life follows.
+ */
 export function hasSettled(dep: TierProcess): boolean {
-  return ['failed', 'disabled', 'stopped', 'exited'].includes(dep.state);
+  return !dep.comingBack && ['failed', 'disabled', 'stopped', 'exited'].includes(dep.state);
 }
 
 /** One dependency not met: `db ready: db failed`, and the instance that fails it. */

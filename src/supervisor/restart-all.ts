@@ -35,18 +35,58 @@ export async function restartEvery(
 ): Promise<{ restarted: string[]; left: StillRunning[] }> {
   const chosen = ordered.filter((tier) => tier.running || tier.state === 'backoff');
   const stopping = new Map<string, Promise<StillRunning[]>>();
+  // Each is started again below (requeue clears it): its `stopped` meanwhile fails no waiting dependent, and a
+  // `land stop` sent meanwhile waits for `backAgain` (supervisor.ts), so it is not lost to the start that follows.
+  let requeued!: () => void;
+  const backAgain = new Promise<void>((resolve) => (requeued = resolve));
+  const done = () => {
+    for (const tier of chosen) tier.backAgain = undefined;
+    requeued();
+  };
+  for (const tier of chosen) {
+    tier.comingBack = true;
+    tier.backAgain = backAgain;
+  }
   for (const tier of [...chosen].reverse()) {
     const dependents = chosen.filter((other) => groupOf(tier.config) in other.config.dependsOn);
     const after = Promise.all(dependents.map((dependent) => stopping.get(dependent.name)));
     stopping.set(tier.name, after.then(async () => ofTier(tier.name, await queued(tier, () => tier.stop(how.stopReason?.(tier) ?? 'restarting on request')))));
   }
-  const left = (await Promise.all(stopping.values())).flat();
+  const left = (await Promise.all(stopping.values()).catch((error: unknown) => {
+    for (const tier of chosen) tier.comingBack = false;
+    done();
+    throw error;
+  })).flat();
   (how.together ?? ((change) => change()))(() => {
     how.whileDown?.();
     // Only once all are down: a dependency started again before its dependents stopped would see them still running.
     for (const tier of chosen) tier.requeue(how.startReason ?? 'restarting on request');
   });
+  done();
   return { restarted: chosen.map((tier) => tier.name), left };
+}
+
+/**
+ * A `land stop` sent during `land restart --all` (or apply's restarts) runs once the restart has set the tier to
+ * start again, as one sent during `land restart <tier>` does (README), and stops it also while it waits for its
+ * dependencies: it found the tier stopped between the two halves ("not running", exit 4), and the restart started it
+ * again. Waited for before the stop takes the tier's turn: the restart's own stop of it may still be to come there.
+ * Resolves with the instances that were in such a restart.
+ */
+export async function backAgain(tiers: TierProcess[]): Promise<TierProcess[]> {
+  const restarting = tiers.filter((tier) => tier.backAgain !== undefined);
+  await Promise.all(restarting.map((tier) => tier.backAgain));
+  return restarting;
+}
+
+/** Set pending again by the restart the stop waited for (backAgain). */
+export const requeued = (tier: TierProcess, restarting: TierProcess[]) => tier.state === 'pending' && restarting.includes(tier);
+
+/** One instance's `land stop`: its life ended, or one set pending again by a restart kept from starting. */
+export async function stopInstance(tier: TierProcess, restarting: TierProcess[]): Promise<StillRunning[]> {
+  if (!requeued(tier, restarting)) return ofTier(tier.name, await tier.stop());
+  tier.setState('stopped', 'stopped on request');
+  return [];
 }
 
 export type RestartAllResult = Awaited<ReturnType<typeof restartEvery>>;

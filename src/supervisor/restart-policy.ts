@@ -10,12 +10,15 @@ export class RestartBudget {
 
   constructor(private readonly spec: ResolvedTier['restart']) {}
 
-  /** A run that lasted resetAfterMs was healthy: the budget and the backoff start over. */
-  decide(outcome: { crashed: boolean; uptimeMs: number }): RestartDecision {
+  /**
+   * A run that was ready for resetAfterMs was healthy: the budget and the backoff start over. `healthyMs` counts from
+   * ready, not from the spawn: a life whose readiness probe never passed was never healthy, however long it waited.
+   */
+  decide(outcome: { crashed: boolean; healthyMs: number }): RestartDecision {
     const { policy, maxRestarts, backoff, resetAfterMs } = this.spec;
     if (policy === 'never') return { restart: false, reason: 'restart policy is never', budgetSpent: false };
     if (policy === 'on-failure' && !outcome.crashed) return { restart: false, reason: 'completed', budgetSpent: false };
-    if (outcome.uptimeMs >= resetAfterMs) this.used = 0;
+    if (outcome.healthyMs >= resetAfterMs) this.used = 0;
     if (this.used >= maxRestarts) {
       return { restart: false, reason: `restart budget spent (${counted(maxRestarts, 'restart')})`, budgetSpent: true };
     }

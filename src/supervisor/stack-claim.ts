@@ -11,7 +11,8 @@
  */
 import { linkSync, renameSync, writeFileSync } from 'node:fs';
 import { readProc } from './process-tree.js';
-import { removeFile, writePrivateFile } from '../control/private-dir.js';
+import { reason, removeFile, writePrivateFile } from '../control/private-dir.js';
+import { displayPath } from '../config/display-path.js';
 import { liveLand, pidPath, readPidFile, readPidRecord, reapBoot, type PidRecord } from './pidfile.js';
 
 export interface Claim {
@@ -41,8 +42,14 @@ const sameRecord = (a: PidRecord | undefined, b: PidRecord | undefined) =>
 /** Created with its whole content at once, only if nothing is at `file` (link(2) refuses an existing name). */
 function createExclusively(file: string, text: string): boolean {
   const temporary = `${file}.${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}.tmp`;
-  // `wx`: created, never written through a link; mode 0600 as every file of land's in that folder.
-  writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
+  try {
+    // `wx`: created, never written through a link; mode 0600 as every file of land's in that folder.
+    writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // A full disk fails the write after the create: nothing is left, and the line names the file (not a bare ENOSPC).
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') removeFile(temporary);
+    throw new Error(`${displayPath(file)}: cannot write land's pid file: ${reason(error)}`);
+  }
   try {
     linkSync(temporary, file);
     return true;

@@ -16,7 +16,7 @@ import { signalTree, type TreeTarget } from './process-tree.js';
 import { MemoryWatchLoader } from './memory-watch-loader.js';
 import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
-import { restartable, restartEvery, RestartAllTurn } from './restart-all.js';
+import { backAgain, requeued, restartable, restartEvery, RestartAllTurn, stopInstance } from './restart-all.js';
 import { APPLY_TURN, applyConfig, rereadPlan, type ApplyContext, type ApplyResult } from './apply.js';
 import { Schedules } from './schedule.js';
 import { reloadTiers, type ReloadResult, type StepListener } from './rolling-reload.js';
@@ -244,12 +244,13 @@ export class Supervisor implements SupervisorControl {
     });
   }
 
-  /** Resolves with what this stop gave up on (each life it ended says its own: not another command's). */
-  stopTier(name: string): Promise<StillRunning[]> {
+  /** What this stop gave up on (each life it ended says its own); during `land restart --all`: restart-all.ts. */
+  async stopTier(name: string): Promise<StillRunning[]> {
+    const restarting = await backAgain(this.tiers.resolve(name));
     return this.queued(name, 'stop', async () => {
-      const tiers = this.tiers.resolve(name).filter((tier) => tier.running || tier.state === 'backoff' || tier.state === 'scheduled');
+      const tiers = this.tiers.resolve(name).filter((tier) => tier.running || tier.state === 'backoff' || tier.state === 'scheduled' || requeued(tier, restarting));
       if (tiers.length === 0) throw new ControlError('not-running', `${name} is not running (${this.tiers.resolve(name)[0]!.state})`);
-      return (await Promise.all(tiers.map(async (tier) => ofTier(tier.name, await tier.stop())))).flat();
+      return (await Promise.all(tiers.map((tier) => stopInstance(tier, restarting)))).flat();
     });
   }
 

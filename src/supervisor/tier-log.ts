@@ -9,7 +9,7 @@
  * has outgrown what the files keep: that is said once per line, so that a log file starting in the middle of a line
  * is never a silent loss (docs/decisions.md).
  */
-import { createWriteStream, fstatSync, openSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, openSync, readSync, renameSync, rmSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import { oneLine } from '../errors.js';
 import { counted } from '../count.js';
 
@@ -36,6 +36,8 @@ export class TierLog {
   /** Between a failed write and the first one that goes through again. */
   private failing = false;
   private lostBytes = 0;
+  /** The failure left a torn line (a write the full disk cut short) and the reopen ended it with a newline. */
+  private tornEnded = false;
   private closed = false;
   /** Rotations so far: the live file is number `rotations`, `<tier>.log.N` number `rotations - N`. */
   private rotations = 0;
@@ -118,6 +120,7 @@ export class TierLog {
       return undefined;
     }
     this.size = sizeOfOpen(fd);
+    if (this.failing && !this.endTornLine(fd)) return undefined;
     const stream = createWriteStream(this.options.path, { fd, highWaterMark: BUFFER_BYTES });
     stream.once('error', (error) => this.fail(stream, error));
     return stream;
@@ -127,8 +130,31 @@ export class TierLog {
   private recovered(error: Error | null | undefined): void {
     if (error || !this.failing) return;
     this.failing = false;
-    this.options.onProblem(`log file writable again; ${counted(this.lostBytes, 'byte')} of output could not be written to it`);
+    const torn = this.tornEnded ? '; the line a failed write cut short was ended with a newline' : '';
+    this.options.onProblem(`log file writable again; ${counted(this.lostBytes, 'byte')} of output could not be written to it${torn}`);
     this.lostBytes = 0;
+    this.tornEnded = false;
+  }
+
+  /**
+   * Reopened after a failure: a write the full disk cut short left part of a line, never ended. It is ended here,
+   * before anything is appended, so the file holds whole lines (the next line would run on from the torn one). False:
+   * the newline could not be written either (the disk is still full): the file fails again.
+   */
+  private endTornLine(fd: number): boolean {
+    const last = this.size === 0 ? 10 : lastByteOf(this.options.path, this.size);
+    if (last === undefined || last === 10) return true;
+    try {
+      writeSync(fd, '\n');
+    } catch (error) {
+      closeSync(fd);
+      this.fail(undefined, error as Error);
+      return false;
+    }
+    this.size += 1;
+    this.tornEnded = true;
+    this.openLineFrom = undefined;
+    return true;
   }
 
   private fail(stream: WriteStream | undefined, error: Error): void {
@@ -182,6 +208,20 @@ function sizeOf(path: string): number {
     return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
   } catch {
     return 0;
+  }
+}
+
+/** The file's byte at `size - 1` (read through its own descriptor: the log's is opened to append only). */
+function lastByteOf(path: string, size: number): number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const byte = Buffer.alloc(1);
+    return readSync(fd, byte, 0, 1, size - 1) === 1 ? byte[0] : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

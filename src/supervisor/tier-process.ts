@@ -21,6 +21,15 @@ const LAND_MARK = '[land] ';
 
 /** The whole tier: its life stages (tier-base → tier-spawn → tier-run → tier-stop) and the commands it takes. */
 export class TierProcess extends TierStop {
+  /**
+   * A stop under way (or just done) that a new life follows: `land restart`, `land restart --all` and `land apply`'s
+   * restarts. Its `stopped` is not settled for a dependent still waiting (dependency-gates.ts), which would otherwise
+   * fail for good over a stop that is only the first half of a restart.
+   */
+  comingBack = false;
+  /** In `land restart --all` (or apply's restarts): resolves once the tier is set to start again (restart-all.ts). */
+  backAgain?: Promise<void>;
+
   /** Spawn the child (first start, restart, or a start on request). */
   start(reason: string): void {
     const start = this.prepareStart(reason);
@@ -43,6 +52,7 @@ export class TierProcess extends TierStop {
    * Its dependents, requeued with it, wait for this new life to be ready, as at boot, not for the last one's.
    */
   requeue(reason: string): void {
+    this.comingBack = false;
     if (this.life || this.forking || this.removedBy !== undefined) return;
     this.budget.reset();
     this.readyOnce = false;
@@ -80,13 +90,18 @@ export class TierProcess extends TierStop {
 
   /** Restart on request (or on change: `reason` says which file): a new life, counted as a restart, a fresh span. */
   async restart(reason?: string): Promise<Leftovers> {
-    const left = await this.stop(reason ?? 'restarting on request');
-    // Removed meanwhile, or started by another command (a watch restart) while this one waited for the stop.
-    if (this.removedBy !== undefined || this.life || this.forking) return left;
-    this.budget.reset();
-    this.restarts += 1;
-    this.spawn(reason ?? 'restarted on request');
-    return left;
+    this.comingBack = true;
+    try {
+      const left = await this.stop(reason ?? 'restarting on request');
+      // Removed meanwhile, or started by another command (a watch restart) while this one waited for the stop.
+      if (this.removedBy !== undefined || this.life || this.forking) return left;
+      this.budget.reset();
+      this.restarts += 1;
+      this.spawn(reason ?? 'restarted on request');
+      return left;
+    } finally {
+      this.comingBack = false;
+    }
   }
 
   /**

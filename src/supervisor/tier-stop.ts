@@ -198,7 +198,9 @@ export abstract class TierStop extends TierRun {
     if (this.state !== 'crashed' || why === 'crashed') {
       this.setState(crashed ? 'crashed' : 'exited', crashed ? ending : 'completed with code 0');
     }
-    this.afterExit(crashed, uptimeMs, life.overMemory, this.repeatedStrays(life.daemon?.strays ?? []));
+    // Healthy time counts from ready (readyAt is this life's: the spawn clears it); never ready: none.
+    const healthyMs = this.readyAt === undefined ? 0 : at - this.readyAt;
+    this.afterExit(crashed, healthyMs, life.overMemory, this.repeatedStrays(life.daemon?.strays ?? []));
   }
 
   /**
@@ -277,11 +279,11 @@ export abstract class TierStop extends TierRun {
   }
 
   /** `refused`: why no policy restarts this failure (a start that left what may be its daemon running). */
-  protected afterExit(crashed: boolean, uptimeMs: number, overMemory?: { used: number; at: number }, refused?: string): void {
+  protected afterExit(crashed: boolean, healthyMs: number, overMemory?: { used: number; at: number }, refused?: string): void {
     // A scheduled run, however it ended, waits for its next time: no restart policy re-runs it (schedule.ts).
     if (this.config.schedule !== undefined) return this.setState('scheduled', `waiting for its next time (${this.config.schedule})`);
     if (crashed && refused !== undefined) return this.setState('failed', refused);
-    const decision = this.budget.decide({ crashed, uptimeMs });
+    const decision = this.budget.decide({ crashed, healthyMs });
     if (!decision.restart) {
       if (decision.budgetSpent) {
         this.runtime.emit({ type: 'error', tier: this.name, tag: 'restart-budget', message: decision.reason, at: Date.now() });

@@ -5,7 +5,7 @@
  * waiting again says what it waits for, not only that apply made it wait.
  */
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, LAND_BIN, land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
@@ -164,6 +164,30 @@ describe.concurrent('land apply and what follows a tier', () => {
     expect(waiting.reason).toBe('its new definition (land apply); waiting for aa completed');
     expect(tierOf(await status(dir), 'aa').state).toBe('ready');
     expect((await landDone(['status'], dir)).stdout).toMatch(/^bb +pending .*waiting for aa completed/m);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
+  it('apply during the boot restarts a tier still starting: its waiting dependent starts once the new life is ready (not failed by the stop)', async () => {
+    // slow is ready only once the file `go` is there, made after apply's answer: apply changes it while it starts, so
+    // its restart stops a life that was never ready (however slow the machine), and the new life is ready at once.
+    const slow = (greeting: string) => ({ command: ['sh', '-c', 'while [ ! -e go ]; do sleep 0.1; done; echo slow up; exec sleep 300'], env: { GREETING: greeting }, ready: { log: 'slow up', timeoutMs: 120_000 } });
+    const after = { command: child('--say', 'after up'), ready: { log: 'after up' }, dependsOn: { slow: 'ready' } };
+    const dir = makeProject({ config: { tiers: { slow: slow('one'), after } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/slow: spawned pid/);
+    writeConfig(dir, { tiers: { slow: slow('two'), after } });
+    const applied = await landDone(['apply'], dir);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/slow/);
+    expect(tierOf(await status(dir), 'after').state).toBe('pending');
+    writeFileSync(join(dir, 'go'), '');
+    // The restart's stop left slow stopped a moment: after was failed for good there ("dependency slow stopped
+    // before it was ready") and stayed failed once the new slow was ready.
+    const ready = await waitForTier(dir, 'after', (tier) => tier.state === 'ready' || tier.state === 'failed', 'ready or failed');
+    expect(ready).toMatchObject({ state: 'ready' });
+    expect(tierOf(await status(dir), 'slow')).toMatchObject({ state: 'ready', restarts: 1 });
+    expect(run.stdout).not.toMatch(/after: \w+ → failed/);
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 

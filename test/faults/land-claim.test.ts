@@ -7,7 +7,8 @@
  *   reaps them by their boot mark (before, both said "no stack is running" and the processes ran on).
  * The config here sleeps as it loads, so the boot's first moments last long enough to be met every time.
  */
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -95,6 +96,22 @@ describe.concurrent("a stack's folder while its land boots", () => {
     expect(tierOf(await status(dir), 'b').pid).toBeGreaterThan(0);
     expect((await landDone(['down'], dir)).code).toBe(0);
     expect((await up.exited).code).toBe(0);
+  }, 60_000);
+
+  it('a full disk under .land/run (a 4 KiB tmpfs, full): one line naming the pid file, exit 1, nothing left there', async () => {
+    const dir = makeProject({ config: { tiers: TIERS } });
+    const run = join(dir, '.land', 'run');
+    mkdirSync(run, { recursive: true, mode: 0o700 });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k,mode=0700', 'tmpfs', run]);
+    try {
+      writeFileSync(join(run, 'filler'), Buffer.alloc(4096));
+      const up = await landDone(['up', '--no-tui'], dir);
+      expect(up.code).toBe(1);
+      expect(up.stderr).toBe("land: .land/run/land.pid: cannot write land's pid file: ENOSPC (no space left on device)\n");
+      expect(readdirSync(run)).toEqual(['filler']); // no temporary file left beside it
+    } finally {
+      execFileSync('umount', [run]);
+    }
   }, 60_000);
 
   it('a boot that fails lets the folder go: a land status waiting for it says so, exit 3', async () => {

@@ -102,6 +102,38 @@ describe.concurrent('fault: a readiness probe that hangs', () => {
   });
 });
 
+describe.concurrent('fault: a readiness probe that never passes', () => {
+  it('each try that times out takes a restart from the budget (its wait is no healthy run): the tier ends failed, its dependent fails with that reason', async () => {
+    // resetAfterMs below the probe's timeout: each life waited longer than it before it was killed. Counted from the
+    // spawn, that read as a healthy run: the budget started over each time and the tier restarted for ever.
+    const dir = makeProject({
+      config: {
+        tiers: {
+          never: {
+            command: child('--say', 'never up'),
+            ready: { log: 'a line that never comes', timeoutMs: 400 },
+            restart: { policy: 'always', maxRestarts: 2, backoff: { initialMs: 50, maxMs: 100 }, resetAfterMs: 200 },
+          },
+          after: { command: child('--say', 'after up'), dependsOn: { never: 'ready' } },
+          neighbour,
+        },
+      },
+    });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/neighbour: starting → ready/);
+    const never = await tierWhen(dir, 'never', (tier) => tier.state === 'failed', 'failed', 40_000);
+    expect(never.reason).toBe('restart budget spent (2 restarts)');
+    expect(never.restarts).toBe(2);
+    expect(run.stdout.match(/never: spawned pid/g)).toHaveLength(3);
+    const after = await tierWhen(dir, 'after', (tier) => tier.state === 'failed', 'failed');
+    expect(after.reason).toBe('dependency never failed before it was ready');
+    expect(tierOf(await status(dir), 'neighbour').state).toBe('ready');
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 90_000);
+});
+
 describe.concurrent('fault: a liveness probe that passes, then fails', () => {
   it('the tier is restarted under its policy once the threshold is reached, and stays up once healthy again', async () => {
     const health = await switchableServer();

@@ -153,3 +153,48 @@ describe.concurrent('fault: a tier run alone with `land spawn` and no stack runn
     expect(withDeps.stdout).toMatch(/migrate: pending → starting \(dependencies met: db ready\)/);
   });
 });
+
+describe.concurrent('fault: a stop that takes its whole stop.timeoutMs (5 s, the default)', () => {
+  it('land restart and land stop wait for it (land says it is still working) and exit 0 with their answer', async () => {
+    // Ignores SIGTERM: each stop waits the default 5 s, then SIGKILL. The client's answer timeout is 5 s too: these
+    // commands exited 5 ("did not answer within 5 s … may be overloaded or hung") although they had worked.
+    const stubborn = { command: ['sh', '-c', 'trap "" TERM; echo stubborn up; exec sleep 100000'], ready: { log: 'stubborn up' } };
+    const dir = makeProject({ config: { tiers: { stubborn, neighbour: sleeper('neighbour') } } });
+    const run = await up(dir, /stubborn: starting → ready/);
+    const restarted = await landDone(['restart', 'stubborn'], dir);
+    expect(restarted.stderr).toBe('');
+    expect(restarted.code).toBe(0);
+    expect(restarted.stdout).toMatch(/^land: restarted stubborn \(pid \d+, restart 1\)\n$/);
+    await tierWhen(dir, 'stubborn', (tier) => tier.state === 'ready', 'ready');
+    const stopped = await landDone(['stop', 'stubborn'], dir);
+    expect(stopped.stderr).toBe('');
+    expect(stopped).toMatchObject({ code: 0, stdout: 'land: stopped stubborn\n' });
+    expect(tierOf(await snapshot(dir), 'stubborn')).toMatchObject({ state: 'stopped', reason: 'stopped on request' });
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 90_000);
+});
+
+describe.concurrent('fault: a stop sent during land restart --all', () => {
+  it('a tier already stopped by the restart, not yet started again: the stop waits for the restart, then holds the tier stopped (exit 0)', async () => {
+    // slowStopper takes a moment to stop: restart --all starts no tier again before every stop is done, and quick
+    // is stopped (in that restart) meanwhile. The stop found it so ("quick is not running (stopped)", exit 4) and
+    // the restart then started it again: the stop was lost.
+    const lingering = { command: ['sh', '-c', 'trap "sleep 3; exit 0" TERM; echo lingering up; while :; do sleep 0.1; done'], ready: { log: 'lingering up' } };
+    const dir = makeProject({ config: { tiers: { lingering, quick: sleeper('quick') } } });
+    const run = await up(dir, /lingering: starting → ready/);
+    await tierWhen(dir, 'quick', (tier) => tier.state === 'ready', 'ready');
+    const restartAll = landDone(['restart', '--all'], dir);
+    await tierWhen(dir, 'quick', (tier) => tier.state === 'stopped', 'stopped by the restart');
+    expect(tierOf(await snapshot(dir), 'lingering').state).toBe('stopping');
+    const stopped = await landDone(['stop', 'quick'], dir);
+    expect([stopped.code, stopped.stdout, stopped.stderr]).toEqual([0, 'land: stopped quick\n', '']);
+    const restarted = await restartAll;
+    expect(restarted.code).toBe(0);
+    await tierWhen(dir, 'lingering', (tier) => tier.state === 'ready', 'ready again');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(tierOf(await snapshot(dir), 'quick')).toMatchObject({ state: 'stopped', reason: 'stopped on request' });
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 90_000);
+});

@@ -1,5 +1,6 @@
 /** A tier's log file: rotation at a size, and write failures that never throw or hold a pipe. */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,18 @@ const scratch = () => {
   dirs.push(dir);
   return dir;
 };
+
+/** The stream the full disk failed closes its descriptor on its own, a moment later: until then the mount is busy. */
+async function unmount(dir: string): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return void execFileSync('umount', [dir], { stdio: 'ignore' });
+    } catch (error) {
+      if (tries >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
 
 describe('TierLog', () => {
   it('rotates before the write that finds it at the size, keeping keepFiles rotated files, newest first', async () => {
@@ -83,5 +96,43 @@ describe('TierLog', () => {
     await log.close();
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/log file \/dev\/full: .*ENOSPC.*; output goes on without it/);
+  });
+
+  it('a line a full disk cut short (a 16 KiB tmpfs) is ended with a newline before the file takes more, and the note says so', async () => {
+    const dir = scratch();
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', dir]);
+    try {
+      const filler = join(dir, 'filler');
+      writeFileSync(filler, Buffer.alloc(8192));
+      const problems: string[] = [];
+      const path = join(dir, 'api.log');
+      const log = new TierLog({ path, rotateBytes: 1 << 30, keepFiles: 0, onProblem: (message) => problems.push(message) });
+      const line = (char: string, length: number) => Buffer.from(`${char.repeat(length)}\n`);
+      log.write([line('a', 3000)]);
+      await new Promise<void>((resolve) => log.whenWritable(resolve));
+      // 8 KiB left, 3 001 bytes taken: the disk fills within this line, which is written in part.
+      log.write([line('b', 8000)]);
+      await new Promise<void>((resolve) => log.whenWritable(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/ENOSPC/);
+      const torn = readFileSync(path, 'latin1');
+      expect(torn.length).toBeGreaterThan(3001);
+      expect(torn.endsWith('\n')).toBe(false);
+      rmSync(filler);
+      // The file is tried again after its pause (2 s).
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      log.write([line('c', 100)]);
+      await new Promise<void>((resolve) => log.whenWritable(resolve));
+      await log.close();
+      const lines = readFileSync(path, 'latin1').split('\n');
+      expect(lines[0]).toBe('a'.repeat(3000));
+      expect(lines[1]).toMatch(/^b+$/); // the torn line, ended early
+      expect(lines[1]!.length).toBeLessThan(8000);
+      expect(lines.slice(2)).toEqual(['c'.repeat(100), '']);
+      expect(problems[1]).toMatch(/^log file writable again; \d+ bytes of output could not be written to it; the line a failed write cut short was ended with a newline$/);
+    } finally {
+      await unmount(dir);
+    }
   });
 });
