@@ -117,11 +117,12 @@ describe.concurrent('land up --watch-config', () => {
     const dir = makeProject({ config: { tiers: {} }, files: { 'land.config.ts': `export default { tiers: { a: ${tier('a')} } };\n` } });
     const run = await upWatching(dir, ['a'], ['-c', 'land.config.ts']);
 
-    // A save that imports a file that does not compile: refused, and the import is not known (no compile named it),
-    // so mending that file alone applies nothing (a missing file is awaited: see the next test).
-    writeFileSync(join(dir, 'more.ts'), 'export const more = {{;\n');
+    // A save whose import loads but gives a tier the schema refuses: refused naming the config's key (no load error
+    // named the import), so mending that file alone applies nothing (an import missing or not compiling is awaited:
+    // see the next tests).
+    writeFileSync(join(dir, 'more.ts'), 'export const more = { b: { command: 42 } };\n');
     writeFileSync(join(dir, 'land.config.ts'), `import { more } from './more.ts';\nexport default { tiers: { a: ${tier('a')}, ...more } };\n`);
-    await run.waitFor(/^mountain +\| config: land\.config\.ts saved; not applied, nothing changed: /m);
+    await run.waitFor(/^mountain +\| config: land\.config\.ts saved; not applied, nothing changed: .*tiers\.b\.command/m);
     writeFileSync(join(dir, 'more.ts'), `export const more = { b: ${tier('b')} };\n`);
     expect((await landDone(['apply', '-c', 'land.config.ts'], dir)).code).toBe(0);
     await waitForTier(dir, 'b', (t) => t.state === 'ready', 'ready');
@@ -132,6 +133,27 @@ describe.concurrent('land up --watch-config', () => {
     expect(applied.files).toEqual(['land.config.ts', 'more.ts', join('profiles', 'debug.env')]);
     writeFileSync(join(dir, 'more.ts'), `export const more = { b: ${tier('b')}, c: ${tier('c')} };\n`);
     await run.waitFor(/^mountain +\| config: more\.ts saved; applied: added c$/m);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
+  it('a refused save that imports a file that does not compile is applied once that file is saved mended', async () => {
+    const tier = (name: string) => `{ command: ${JSON.stringify(child('--say', `${name} up`))}, ready: { log: '${name} up' } }`;
+    const dir = makeProject({ config: { tiers: {} }, files: { 'land.config.ts': `export default { tiers: { a: ${tier('a')} } };\n` } });
+    const run = await upWatching(dir, ['a'], ['-c', 'land.config.ts']);
+    const refused = /^mountain +\| config: land\.config\.ts saved; not applied, nothing changed: .*more\.ts:1:\d+/gm;
+    writeFileSync(join(dir, 'more.ts'), 'export const more = {{;\n');
+    writeFileSync(join(dir, 'land.config.ts'), `import { more } from './more.ts';\nexport default { tiers: { a: ${tier('a')}, ...more } };\n`);
+    await run.waitFor(refused);
+    // Saved again, still broken another way: tried again and said (another reason), as the file saved.
+    writeFileSync(join(dir, 'more.ts'), 'export const more = ((;\n');
+    await run.waitFor(/^mountain +\| config: more\.ts saved; not applied, nothing changed: /m);
+    // Mended: the refused save is applied.
+    writeFileSync(join(dir, 'more.ts'), `export const more = { b: ${tier('b')} };\n`);
+    await run.waitFor(/^mountain +\| config: more\.ts saved; applied: added b$/m);
+    await waitForTier(dir, 'b', (t) => t.state === 'ready', 'ready');
+    const applied = configWatch(await status(dir));
+    expect(applied.error).toBeUndefined();
+    expect(applied.files).toEqual(['land.config.ts', 'more.ts', join('profiles', 'debug.env')]);
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 
