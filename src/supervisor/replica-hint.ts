@@ -3,5 +3,5 @@
  * has no config to set `replicas` in: a type its formation counts scales, so foreman's `-m` is named too.
  */
 export function noReplicasMessage(tier: string): string {
-  return `${tier} does not declare replicas: set replicas in the config (a Procfile: a type the formation counts scales: land up -m all=1)`;
+  return `${tier} does not declare replicas: set replicas in the config (a Procfile: land up -m all=1)`;
 }
