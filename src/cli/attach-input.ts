@@ -2,9 +2,11 @@
  * The input side of `land attach`: lines read from its stdin, sent in order to the tier's stdin through the control
  * API (POST /tiers/<tier>/stdin), one request at a time. A tier not reading its stdin fills land's bounded queue for
  * it: the request asks the stack to wait for room (`wait=1`: the tier's `stdin-drained`, as `land spawn`'s relay
- * waits) for up to 10 s before it refuses the bytes (`stdin-full`).
+ * waits) for up to 10 s before it refuses the bytes (`stdin-full`); a land older than that refuses at once, and is
+ * asked again for as long (postWaiting).
  */
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, requestJson } from '../control/client.js';
 import { FULL_WAIT_MS, type StdinResult } from '../control/protocol.js';
 import { MAX_STDIN_BODY } from '../supervisor/tier-stdin.js';
@@ -111,12 +113,36 @@ export class InputSender {
   private async deliver(batch: Buffer, after?: StdinAfter): Promise<void> {
     const { target, tier } = this.options;
     try {
-      await postInput(target.socket, tier, batch, { ...after, wait: true });
+      await postWaiting(target.socket, tier, batch, after);
     } catch (error) {
       const refused = asRefusal(error, target);
       this.queue.length = 0;
       this.waiting = 0;
       if (this.options.onRefused(refused) === 'fail') this.failure = refused;
+    }
+  }
+}
+
+/** The first pause before a full queue is asked again, doubled up to the last (an older land's backoff). */
+const RETRY_FIRST_MS = 50;
+const RETRY_LAST_MS = 1000;
+
+/**
+ * One write that waits for room in a full queue. A land older than `wait=1` ignores it and refuses a full queue at
+ * once: the write is asked again after a pause (50 ms doubling to 1 s) for as long as a newer land would have waited
+ * (FULL_WAIT_MS), so that a line is not dropped for a stack started by an older land. A newer land answers
+ * `stdin-full` only once that wait is over, so it is never asked again.
+ */
+async function postWaiting(socket: string, tier: string, batch: Buffer, after: StdinAfter | undefined): Promise<void> {
+  const deadline = Date.now() + FULL_WAIT_MS;
+  for (let pause = RETRY_FIRST_MS; ; pause = Math.min(pause * 2, RETRY_LAST_MS)) {
+    try {
+      await postInput(socket, tier, batch, { ...after, wait: true });
+      return;
+    } catch (error) {
+      const full = error instanceof ApiError && error.code === 'stdin-full';
+      if (!full || Date.now() + pause > deadline) throw error;
+      await sleep(pause);
     }
   }
 }

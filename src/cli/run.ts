@@ -26,6 +26,7 @@ import { readConfig, type InputOptions } from './inputs.js';
 import { inheritedTrace } from './inherited-trace.js';
 import { withMachineStdout } from './machine-output.js';
 import { guardBoot } from './guardian.js';
+import { runningStack, stackTelemetry, type StackTelemetry } from './running-stack.js';
 import { unknownTiers } from '../logs/selection.js';
 
 export interface RunOptions extends InputOptions {
@@ -63,27 +64,17 @@ function configuredTier(plan: BootPlan, name: string): ResolvedTier | undefined 
   return undefined;
 }
 
-/** Whether the project's running stack runs that instance; false when no stack answers. */
-async function runsInstance(plan: BootPlan, name: string): Promise<boolean> {
-  const [{ requestJson }, { socketPath }] = await Promise.all([import('../control/client.js'), import('../control/paths.js')]);
-  try {
-    const snapshot = await requestJson<StackSnapshot>(socketPath(plan.config.rootDir), 'GET', '/status');
-    return snapshot.tiers.some((tier) => tier.name === name);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The tier `--tier` names. A replica the config (or `-m`) does not declare is still known while the running stack
- * runs it: a Procfile stack started with `land up -m web=2`, or a tier `land scale` grew. Only then is the stack asked.
+ * runs it: a Procfile stack started with `land up -m web=2`, or a tier `land scale` grew.
  */
-async function namedTier(plan: BootPlan, name: string, formation: string | undefined): Promise<ResolvedTier> {
+function namedTier(plan: BootPlan, name: string, formation: string | undefined, stack: StackSnapshot | undefined): ResolvedTier {
   const configured = configuredTier(plan, name);
   if (configured) return configured;
   const instance = parseInstanceName(name);
   const base = plan.config.tiers.find((tier) => tier.name === instance?.group);
-  if (base && instance?.index !== undefined && formation === undefined && (await runsInstance(plan, name))) return replicaConfig(base, instance.index);
+  const runs = stack?.tiers.some((tier) => tier.name === name) === true;
+  if (base && instance?.index !== undefined && formation === undefined && runs) return replicaConfig(base, instance.index);
   const unknown = `--tier: ${unknownTiers([name], plan.config.tiers.map((tier) => tier.name))}`;
   // A Procfile has no config to declare replicas in: the formation is given as to land up.
   const procfile = path.basename(plan.config.configFile) === PROCFILE_NAME;
@@ -94,21 +85,25 @@ async function namedTier(plan: BootPlan, name: string, formation: string | undef
 }
 
 /**
- * The command's environment: hydrated as for a tier's start, in a boot of its own that nothing records. As `land
- * up`'s tiers: in the trace land was started under (TRACEPARENT, TRACESTATE, BAGGAGE) when it is valid, and told the
- * collector when the OTLP pipe is on (no receiver of land's runs to forward for it). With no land span between them,
- * the command's parent is the inherited span itself (or, in a trace of its own, a span id nobody exports).
+ * The command's environment: hydrated as for a tier's start, in a boot of its own that nothing records. Its trace:
+ * the one land was started under (TRACEPARENT, TRACESTATE, BAGGAGE) when it is valid (a tier's script, a CI step say
+ * where the command belongs), else the running stack's boot (under its `land.boot` span), else a trace of its own.
+ * With no land span between them, the command's parent is that span itself (or a span id nobody exports). Its OTLP
+ * endpoint: the running stack's receiver, as its tiers get it, else the collector when the OTLP pipe is on.
  */
-function commandEnv(plan: BootPlan, tier: ResolvedTier, bootId: string): Record<string, string> {
+function commandEnv(plan: BootPlan, tier: ResolvedTier, bootId: string, stack: StackTelemetry | undefined): Record<string, string> {
   const trace = inheritedTrace(process.env);
-  const { traceId } = trace;
-  const traceContext = traceContextEnv(traceId, trace.parent?.spanId ?? newSpanId(), trace);
+  const joined = trace.parent === undefined ? stack : undefined;
+  const traceId = joined?.traceId ?? trace.traceId;
+  const parentSpanId = (joined ? joined.parentSpanId : trace.parent?.spanId) ?? newSpanId();
+  const traceContext = traceContextEnv(traceId, parentSpanId, joined ? {} : trace);
   const env = hydrateChildEnv(plan, tier, {
     bootId,
     traceId,
     traceparent: traceContext.TRACEPARENT!,
     traceContext,
-    otlpEndpoint: collectorEndpoint(readConfiguration(telemetryEnvOf(plan))),
+    otlpEndpoint: stack?.otlpEndpoint ?? collectorEndpoint(readConfiguration(telemetryEnvOf(plan))),
+    otlpProtocol: stack?.otlpProtocol,
   });
   // No land emits a session:start for it: the command's own telemetry (land's library) may.
   delete env.LAND_SUPERVISED;
@@ -155,12 +150,13 @@ export async function runCommand(argv: string[], options: RunOptions): Promise<n
   if (argv.length === 0) throw new InputError('run: expected a command after `--` (land run [--tier <tier>] -- <command…>)');
   // stdout is the command's: what the config prints as it loads (or a `when` predicate) goes to stderr.
   const plan = await withMachineStdout(true, async () => resolvePlan(await readConfig(options), { profile: options.profile, shellEnv: process.env }));
-  const tier = options.tier === undefined ? stackWideTier(plan) : await namedTier(plan, options.tier, options.formation);
+  const stack = await runningStack(plan);
+  const tier = options.tier === undefined ? stackWideTier(plan) : namedTier(plan, options.tier, options.formation, stack);
   // `land up`'s checks of what exec refuses: node's own errors would quote the value (a secret) or say only E2BIG.
   checkNulBytes(plan);
   checkExecLimits(plan, { ...tier, command: argv });
   const bootId = newBootId();
-  const env = commandEnv(plan, tier, bootId);
+  const env = commandEnv(plan, tier, bootId, stackTelemetry(stack));
   // A land killed outright (SIGKILL) leaves nothing of the command: the guardian reaps what bears its boot id, the
   // command and its descendants. Not its process group: in a terminal that is the shell's job, a pipe's other
   // commands included. Started before the command, so no moment leaves it unguarded.

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { InputError, oneLine } from '../errors.js';
 import { displayPath } from './display-path.js';
 import { locateStack, type StackFile } from './locate.js';
-import { MissingImport, missingImports } from './missing-imports.js';
+import { BrokenImport, brokenImports, MissingImport, missingImports } from './missing-imports.js';
 import { filesOfStack, maskLoadMessage } from './load-error.js';
 import { resolveConfig } from './resolve.js';
 import { parseLandConfig } from './config-issues.js';
@@ -114,11 +114,15 @@ export async function importConfigModule(file: string, label: string): Promise<u
     registerSecretsOf(process.env);
     // Node's words around the config's own text may quote an unquoted secret (`sk_live_x is not defined`); the
     // config's own message, a value of the environment (load-error.ts).
-    const said = maskLoadMessage(oneLine(error), [file, ...filesOfStack(error)], process.env);
+    const named = filesOfStack(error);
+    const said = maskLoadMessage(oneLine(error), [file, ...named], process.env);
     const message = `${label}${await javaScriptSyntaxPosition(file, extension, error)}: failed to load: ${said}`;
-    // A local import not there (yet): `land up --watch-config` watches for it and tries again once it appears.
+    // A local import not there (yet), or there but broken: `land up --watch-config` watches it and tries again once
+    // it appears or is saved.
     const missing = missingImports(error);
-    throw missing.length > 0 ? new MissingImport(message, missing) : new InputError(message);
+    if (missing.length > 0) throw new MissingImport(message, missing);
+    const broken = brokenImports(file, named);
+    throw broken.length > 0 ? new BrokenImport(message, broken) : new InputError(message);
   }
   // A process-compose file or a Procfile given as the config: what converts it.
   const init = /\.ya?ml$/i.test(file) ? '--from' : /^Procfile/.test(path.basename(file)) ? '-f' : undefined;

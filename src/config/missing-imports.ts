@@ -4,6 +4,8 @@
  * (src/watch/config-watch.ts). Read from the error node or jiti threw, never guessed from the config's text:
  * jiti's (and require's) MODULE_NOT_FOUND names the specifier and the file that imported it (`requireStack`),
  * node's ESM loader's ERR_MODULE_NOT_FOUND the absolute URL it looked for. A package (`lodash`) is no local file.
+ * Likewise a local import that is there but does not compile (BrokenImport): the file the error names, whose save
+ * then applies the refused save again.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +21,34 @@ export class MissingImport extends InputError {
   ) {
     super(message);
   }
+}
+
+/** A config that failed to load because a local file it imports does not compile (or throws as it loads). */
+export class BrokenImport extends InputError {
+  constructor(
+    message: string,
+    /** The absolute paths of the imported files the error names. */
+    readonly files: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The local files other than the config itself that a load error names (its message and stack: a compile's
+ * `ParseError: … /app/more.ts:1:21`, a throw's frames), in the config's folder and there: what a save of may mend the
+ * load. Not land's own files or a package's (node_modules), nor land's compile cache (`.land/`).
+ */
+export function brokenImports(config: string, named: readonly string[]): string[] {
+  const root = path.dirname(path.resolve(config));
+  const inside = (file: string) => file.startsWith(`${root}${path.sep}`) && !file.split(path.sep).includes('.land');
+  return named.filter((file) => file !== path.resolve(config) && inside(file) && existsSync(file));
+}
+
+/** What `land up --watch-config` waits for after a refused save: the names a missing import may appear under, a broken one's file. */
+export function awaitedFiles(cause: unknown): string[] {
+  if (cause instanceof MissingImport) return cause.files.flatMap(awaitedNames);
+  return cause instanceof BrokenImport ? [...cause.files] : [];
 }
 
 /** The paths a load error says were looked for and not found; none for any other error. */

@@ -1,5 +1,8 @@
 /** The `receiver` key of land.config.ts: the stack's OTLP receiver (src/receiver), on by default on a free port. */
 
+/** What OpenTelemetry SDKs are told to speak to land's receiver (here, not in src/receiver: `land run` reads it too). */
+export const RECEIVER_PROTOCOL = 'http/protobuf';
+
 export interface ReceiverConfig {
   /** Default true. false: no receiver; children get the collector's endpoint when the OTLP pipe is on, as before. */
   enabled?: boolean;

@@ -3,9 +3,9 @@
  * is a tier run through `/bin/sh -c`; `PORT` is 5000 (or the PORT of `.env` / the shell, as foreman reads it) plus
  * 100 per process type in the file's order plus the instance number - 1; `.env` reaches every process.
  *
- * A formation runs several instances of a type as the tier's `replicas` (`web.1`, `web.2`, …: the telemetry tier stays
- * `web`, each instance gets `LAND_REPLICA`, its own PORT, spawn span and log file); a count of one keeps the plain
- * name. See docs/decisions.md.
+ * A formation (`-m`) runs each type it counts as the tier's `replicas` (`web.1`, `web.2`, …, as foreman names them: the
+ * telemetry tier stays `web`, each instance gets `LAND_REPLICA`, its own PORT, spawn span and log file), a count of
+ * one too, so that `land scale` changes it; without `-m` a type keeps its plain name. See docs/decisions.md.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,17 +37,18 @@ export function basePort(rootDir: string, shellPort = process.env.PORT): number 
 }
 
 /**
- * One tier per process type, with foreman's port base for the type; a count above one is `replicas` (the supervisor
- * names them `web.1` … `web.N`, gives each `PORT` = base + n - 1 and `LAND_REPLICA`); a count of one keeps the plain
- * name; 0 leaves the type out.
+ * One tier per process type, with foreman's port base for the type; a count the formation gives is `replicas` (the
+ * supervisor names them `web.1` … `web.N`, gives each `PORT` = base + n - 1 and `LAND_REPLICA`), one included, so
+ * that `land scale` takes it; with no formation (`counted` false) every type runs once under its plain name; 0 leaves
+ * the type out.
  */
-export function procfileTiers(types: readonly ProcessType[], counts: ReadonlyMap<string, number>, base: number): LandConfig['tiers'] {
+export function procfileTiers(types: readonly ProcessType[], counts: ReadonlyMap<string, number>, base: number, counted: boolean): LandConfig['tiers'] {
   const tiers: LandConfig['tiers'] = {};
   types.forEach((type, index) => {
     const count = counts.get(type.name) ?? 1;
     if (count === 0) return;
     const tier: TierConfig = { command: type.command, shell: true, port: base + index * FOREMAN_PORT_STEP };
-    if (count > 1) tier.replicas = count;
+    if (counted) tier.replicas = count;
     tiers[type.name] = tier;
   });
   return tiers;
@@ -65,7 +66,8 @@ export function loadProcfileStack(file: string, formation?: string): ResolvedCon
   const types = parseProcfile(text, label);
   const counts = parseFormation(formation, types.map((type) => type.name));
   const rootDir = path.dirname(path.resolve(file));
-  const config: LandConfig = { envFiles: PROCFILE_ENV_FILES, tiers: procfileTiers(types, counts, basePort(rootDir)) };
+  const counted = (formation ?? '').trim() !== '';
+  const config: LandConfig = { envFiles: PROCFILE_ENV_FILES, tiers: procfileTiers(types, counts, basePort(rootDir), counted) };
   return resolveConfig(config, file, label);
 }
 

@@ -12,8 +12,6 @@ import type { StackIdentity } from './attribution.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { storeLimits } from './store/boot-store.js';
 
-/** What OpenTelemetry SDKs are told to speak to land's receiver. */
-export const RECEIVER_PROTOCOL = 'http/protobuf';
 
 export interface StackReceiverOptions {
   plan: BootPlan;

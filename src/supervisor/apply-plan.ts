@@ -63,6 +63,8 @@ const IN_PLACE: Array<keyof ResolvedTier> = ['dependsOn', 'description', 'exitWi
 /** Stack-wide keys a running land does not change: said, applied at the next `land up`. */
 const STACK_KEYS: Array<keyof ResolvedConfig> = ['receiver', 'dashboard', 'logs', 'keepBoots', 'rollupIntervalMs'];
 const MAX_NAMES = 6;
+/** Set by land for each instance of a tier (hydrate.ts childEnvOverlay), never by the config. */
+const PER_INSTANCE_KEYS = ['LAND_REPLICA'];
 
 /** A value as text to compare: a RegExp (a log probe) by its source, a function (`when`) left out. */
 function canonical(value: unknown): string {
@@ -84,12 +86,16 @@ function changedKeys(a: Record<string, string>, b: Record<string, string>, only?
   return [...keys].filter((key) => a[key] !== b[key]).sort();
 }
 
-/** What differs between two definitions of a tier that reaches its process (its first instance stands for all). */
+/**
+ * What differs between two definitions of a tier that reaches its process (its first instance stands for all). The
+ * variables land sets per instance (`LAND_REPLICA`: present or not as the tier declares replicas) are not a change of
+ * the definition: gaining or dropping `replicas` is said as such.
+ */
 function processDiff(input: DiffInput, old: ResolvedTier, next: ResolvedTier): string[] {
   const first = (config: ResolvedTier) => (config.replicas === undefined ? config : replicaConfig(config, 1));
   const [a, b] = [first(old), first(next)];
   const what = new Set(PROCESS_FIELDS.filter(([field]) => differs(a[field], b[field])).map(([, name]) => name));
-  const env = changedKeys(input.envOf(input.before, a), input.envOf(input.after, b));
+  const env = changedKeys(input.envOf(input.before, a), input.envOf(input.after, b)).filter((key) => !PER_INSTANCE_KEYS.includes(key));
   if (env.length > 0) what.add(`env ${names(env)}`);
   return [...what];
 }

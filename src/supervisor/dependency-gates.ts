@@ -59,15 +59,16 @@ export interface UnmetDependency {
 }
 
 /**
- * The dependencies of `tier` not met, read as `reading`, each said with the state of the instance that fails it
- * (`db ready: db failed`); empty when all are. `settledOnly`: only those whose failing instance has settled
- * (`hasSettled`): one still starting or in backoff may yet meet it.
+ * The dependencies of `tier` not met, read as `reading`, each said with the state of every instance that fails it
+ * (`db ready: db.2 failed, db.3 stopped`); empty when all are. A dependency with replicas is decided over all of them,
+ * as the boot's gates read it: met when every replica meets it. `settledOnly`: unmet only through instances that have
+ * settled (`hasSettled`): one still starting or in backoff may yet meet it, one failed will not, whichever comes first.
  */
 export function unmetDependencies(tiers: TierSet, tier: TierProcess, reading: DependencyReading, settledOnly = false): UnmetDependency[] {
   const unmet: UnmetDependency[] = [];
   for (const [name, condition] of Object.entries(tier.config.dependsOn)) {
-    const failing = tiers.members(name).find((dep) => !conditionMet(dep, condition, reading) && (!settledOnly || hasSettled(dep)));
-    if (failing) unmet.push({ text: `${name} ${condition}: ${failing.name} ${failing.state}`, dep: failing });
+    const failing = tiers.members(name).filter((dep) => !conditionMet(dep, condition, reading) && (!settledOnly || hasSettled(dep)));
+    if (failing.length > 0) unmet.push({ text: `${name} ${condition}: ${failing.map((dep) => `${dep.name} ${dep.state}`).join(', ')}`, dep: failing[0]! });
   }
   return unmet;
 }

@@ -189,6 +189,7 @@ export class Supervisor implements SupervisorControl {
       profile: plan.profile,
       bootId,
       traceId: tracer.traceId,
+      ...(tracer.bootSpanId ? { bootSpanId: tracer.bootSpanId } : {}),
       pid: process.pid,
       startedAt: this.startedAt,
       shuttingDown: this.shuttingDown,

@@ -132,6 +132,8 @@ export interface StackSnapshot {
   profile: string;
   bootId: string;
   traceId: string;
+  /** The boot's root span (`land.boot`); absent from an older land. */
+  bootSpanId?: string;
   pid: number;
   startedAt: number;
   shuttingDown: boolean;
@@ -298,6 +300,8 @@ export interface StdinWritten {
  */
 export interface SpawnTracer {
   readonly traceId: string;
+  /** The boot's root span (`land.boot`): the parent a command run beside the stack (`land run`) is given. */
+  readonly bootSpanId?: string;
   startSpawn(name: string, tier: string, restart: number): SpawnSpan;
 }
 

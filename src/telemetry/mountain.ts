@@ -142,6 +142,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
   const openSpawns = new Set<Span>();
   const tracer: SpawnTracer = {
     traceId,
+    bootSpanId: bootSpan.spanContext().spanId,
     startSpawn(name: string, tier: string, restart: number): SpawnSpan {
       const span = startSpan(`land.spawn ${tier}`, { 'land.tier': tier, 'land.tier.name': name, 'land.restart': restart }, bootSpan);
       openSpawns.add(span);

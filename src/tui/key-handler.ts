@@ -61,9 +61,10 @@ export function handleKey(input: string, key: Key, context: KeyContext): void {
     if (step.submit) panes.submitPrompt(step.submit);
     return;
   }
-  if (input === 'q') return context.quit();
-  // Help is modal: the table is hidden, so no key may act on a tier the person cannot see.
+  // Help is modal: the table is hidden, so no key may act on a tier the person cannot see; every key closes it, `q`
+  // too (as in htop and mprocs: `q` in a help screen leaves the help, not the program). Ctrl-C still quits.
   if (help) return context.setHelp(false);
+  if (input === 'q') return context.quit();
   if (input === '?') return context.setHelp(true);
   if (key.escape) {
     if (pane?.focused) context.setPane({ ...pane, focused: false });

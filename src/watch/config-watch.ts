@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/display-path.js';
-import { awaitedNames, MissingImport } from '../config/missing-imports.js';
+import { awaitedFiles } from '../config/missing-imports.js';
 import { compiledInputs } from '../config/typescript/cache.js';
 import type { BootPlan } from '../config/types.js';
 import { oneLine } from '../errors.js';
@@ -151,12 +151,13 @@ export class ConfigWatch {
   }
 
   /**
-   * A save refused because a local file it imports is not there (yet): that file is watched too (with the names it
-   * may take), so writing it applies the save; the files the applied config reads stay watched.
+   * A save refused because a local file it imports is not there (yet), or does not compile: that file is watched too
+   * (a missing one with the names it may take), so writing it applies the save; the files the applied config reads
+   * stay watched.
    */
   private awaitMissing(error: unknown): void {
     const cause = error instanceof Error ? error.cause : undefined;
-    this.awaited = new Set(cause instanceof MissingImport ? cause.files.flatMap(awaitedNames) : []);
+    this.awaited = new Set(awaitedFiles(cause));
     this.watcher?.set([...configFilesOf(this.host.plan()), ...this.awaited]);
   }
 }

@@ -50,8 +50,8 @@ describe('land up with a Procfile', () => {
     const run = land(['up', '--no-tui', '-m', 'web=2,worker=1'], join(dir, 'app', 'deep'), { TRACEPARENT: undefined, PORT: undefined });
     await run.waitFor(/web\.1 +\| web listening on 5000/);
     await run.waitFor(/web\.2 +\| web listening on 5001/);
-    await run.waitFor(/worker +\| worker on 5100/);
-    await run.waitFor(/worker: starting → ready/);
+    await run.waitFor(/worker\.1 +\| worker on 5100/);
+    await run.waitFor(/worker\.1: starting → ready/);
     await run.waitFor(/web\.2: starting → ready/);
     await run.waitFor(/web\.1: starting → ready/);
     expect(run.output).not.toMatch(/clock/);
@@ -59,11 +59,11 @@ describe('land up with a Procfile', () => {
     expect(markedProcesses(run.bootId)).toEqual([]);
 
     const traceId = /trace ([0-9a-f]{32})/.exec(run.stdout)![1]!;
-    // The formation is the tier's replicas: web.1 and web.2 with foreman's PORT each; worker alone keeps its name.
+    // The formation is the tier's replicas: web.1 and web.2 with foreman's PORT each; worker=1 is worker.1 (foreman's name).
     const web = envReports(reports, 'web').sort((a, b) => a.LAND_REPLICA!.localeCompare(b.LAND_REPLICA!));
     const [worker] = envReports(reports, 'worker');
     expect(web.map((env) => [env.LAND_REPLICA, env.PORT])).toEqual([['1', '5000'], ['2', '5001']]);
-    expect([worker!.LAND_REPLICA, worker!.PORT]).toEqual([undefined, '5100']);
+    expect([worker!.LAND_REPLICA, worker!.PORT]).toEqual(['1', '5100']);
     const app = basename(dir);
     for (const env of [...web, worker!]) {
       expect(env.GREETING).toBe('hello from .env');
@@ -83,7 +83,7 @@ describe('land up with a Procfile', () => {
     expect(spawns.map((span) => [span.name, span.attributes['land.tier.name']]).sort()).toEqual([
       ['land.spawn web', 'web.1'],
       ['land.spawn web', 'web.2'],
-      ['land.spawn worker', 'worker'],
+      ['land.spawn worker', 'worker.1'],
     ]);
     expect(new Set(otlp.spans.map((span) => span.traceId))).toEqual(new Set([traceId]));
     await posthog.waitForEvents(4);
@@ -92,7 +92,7 @@ describe('land up with a Procfile', () => {
     expect(run.output).not.toContain('phc_procfile_key');
 
     // One log file per instance, and a recording of the boot for `land trace`.
-    expect(readdirSync(join(dir, '.land', 'logs', run.bootId)).sort()).toEqual(['web.1.log', 'web.2.log', 'worker.log']);
+    expect(readdirSync(join(dir, '.land', 'logs', run.bootId)).sort()).toEqual(['web.1.log', 'web.2.log', 'worker.1.log']);
     expect(readFileSync(join(dir, '.land', 'logs', run.bootId, 'web.2.log'), 'utf8')).toContain('web listening on 5001');
     expect(existsSync(join(dir, '.land', 'telemetry', run.bootId, 'spans.ndjson'))).toBe(true);
   });
@@ -198,6 +198,14 @@ describe('land run with a Procfile', () => {
       const web3 = await landDone(['run', '--tier', 'web.3', ...printEnv], dir, shell);
       expect(web3.code).toBe(2);
       expect(web3.stderr).toMatch(/^land: --tier: unknown tier "web\.3" \(known: web, worker, clock\)/);
+      // The formation's count of one scales too (worker=1 is worker.1): land scale changes it on the running stack.
+      const scaled = await landDone(['scale', 'worker', '2'], dir, shell);
+      expect(scaled.stderr).toBe('');
+      expect(scaled.code).toBe(0);
+      const worker2 = await landDone(['run', '--tier', 'worker.2', ...printEnv], dir, shell);
+      expect(worker2.stdout).toBe('worker 5101 2\n');
+      const status = JSON.parse((await landDone(['status', '--json'], dir, shell)).stdout) as { tiers: Array<{ name: string }> };
+      expect(status.tiers.map((tier) => tier.name).sort()).toEqual(['web.1', 'web.2', 'worker.1', 'worker.2']);
     } finally {
       expect((await landDone(['down'], dir)).code).toBe(0);
     }

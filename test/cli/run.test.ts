@@ -156,6 +156,55 @@ describe.concurrent('land run', () => {
     expect(fresh.TRACEPARENT).toMatch(new RegExp(`^00-${fresh.OTLP_TRACE_ID}-[0-9a-f]{16}-01$`));
   });
 
+  it('beside a running stack: joins its boot\'s trace under land.boot and exports to its receiver, as its tiers do', { timeout: 90_000 }, async () => {
+    const names = ['TRACEPARENT', 'OTLP_TRACE_ID', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'LAND_BOOT_ID'];
+    const dir = makeProject({ config: { tiers: { api: { command: child('--say', 'api up'), ready: { log: 'api up' } } } } });
+    const stack = land(['up', '--no-tui', '--no-dashboard'], dir, { TRACEPARENT: undefined });
+    let status: { bootId: string; traceId: string; bootSpanId: string; receiver: { endpoint: string } } | undefined;
+    try {
+      await stack.waitFor(/api: starting → ready/);
+      status = JSON.parse((await landDone(['status', '--json'], dir)).stdout) as NonNullable<typeof status>;
+      expect(status.bootSpanId).toMatch(/^[0-9a-f]{16}$/);
+      // The command posts a span to the endpoint it was given: the stack's receiver takes it.
+      const post = [
+        'const [, trace, parent] = process.env.TRACEPARENT.split("-");',
+        'const span = { traceId: trace, spanId: "00f067aa0ba902b7", parentSpanId: parent, name: "migrate", kind: 1, startTimeUnixNano: String(Date.now() * 1e6), endTimeUnixNano: String(Date.now() * 1e6 + 1e6) };',
+        'const body = { resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "run" } }] }, scopeSpans: [{ spans: [span] }] }] };',
+        'fetch(process.env.OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/traces", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })',
+        '  .then((res) => console.log(res.status), (error) => console.log(String(error)));',
+      ].join('\n');
+      const sent = await landDone(['run', '--', 'node', '-e', post], dir, { TRACEPARENT: undefined });
+      expect([sent.code, sent.stderr, sent.stdout]).toEqual([0, '', '200\n']);
+      const joined = await landDone(['run', '--', ...printEnv(...names)], dir, { TRACEPARENT: undefined });
+      expect([joined.code, joined.stderr]).toEqual([0, '']);
+      const env = envOf(joined.stdout);
+      expect(env).toMatchObject({
+        TRACEPARENT: `00-${status.traceId}-${status.bootSpanId}-01`,
+        OTLP_TRACE_ID: status.traceId,
+        OTEL_EXPORTER_OTLP_ENDPOINT: status.receiver.endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      });
+      // A boot id of its own: the stack's would make the command one of the boot's processes.
+      expect(env.LAND_BOOT_ID).not.toBe(status.bootId);
+      // A valid TRACEPARENT land run is started with still says where the command belongs; the receiver stays its egress.
+      const outer = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const inherited = envOf((await landDone(['run', '--', ...printEnv(...names)], dir, { TRACEPARENT: outer })).stdout);
+      expect([inherited.TRACEPARENT, inherited.OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([outer, status.receiver.endpoint]);
+    } finally {
+      expect((await stack.stop()).code).toBe(0);
+    }
+    // The command's span is in the boot's trace, under land.boot, as `land trace` reads it back.
+    const trace = await landDone(['trace', '--json'], dir);
+    const spans = trace.stdout.trim().split('\n').map((line) => JSON.parse(line) as { name: string; traceId: string; spanId: string; parentSpanId: string | null });
+    const boot = spans.find((span) => span.name === 'land.boot')!;
+    expect([boot.traceId, boot.spanId]).toEqual([status!.traceId, status!.bootSpanId]);
+    expect(spans.find((span) => span.name === 'migrate')).toMatchObject({ traceId: status!.traceId, parentSpanId: boot.spanId });
+    // The stack gone: no receiver, no trace to join (OTLP off: no endpoint).
+    const alone = envOf((await landDone(['run', '--', ...printEnv(...names)], dir, { TRACEPARENT: undefined })).stdout);
+    expect(alone.OTEL_EXPORTER_OTLP_ENDPOINT).toBeNull();
+    expect(alone.TRACEPARENT).toMatch(new RegExp(`^00-${alone.OTLP_TRACE_ID}-[0-9a-f]{16}-01$`));
+  });
+
   it('everything after the command\'s first word is the command\'s, land\'s own option names included; `--` still works', async () => {
     const dir = project();
     const argv = ['-c', 'echo "$LAND_TIER $LAND_PROFILE [$*]"', 'sh'];

@@ -29,9 +29,9 @@ describe('land apply: a Procfile type the formation names is gone', () => {
     procfile(['a', 'b', 'c']);
     const run = land(['up', '--no-tui', '-m', 'a=2,b=1'], dir, { PORT: undefined });
     runs.push(run);
-    for (const name of ['a\\.1', 'a\\.2', 'b']) await run.waitFor(new RegExp(`\\| ${name}: \\w+ → ready`));
+    for (const name of ['a\\.1', 'a\\.2', 'b\\.1']) await run.waitFor(new RegExp(`\\| ${name}: \\w+ → ready`));
     const before = await running();
-    expect(Object.keys(before).sort()).toEqual(['a.1', 'a.2', 'b']);
+    expect(Object.keys(before).sort()).toEqual(['a.1', 'a.2', 'b.1']);
 
     procfile(['a', 'c']);
     const applied = await landDone(['apply'], dir);
@@ -41,7 +41,7 @@ describe('land apply: a Procfile type the formation names is gone', () => {
     expect(applied.stdout).toContain('land: note: -m/--formation: b=1 dropped (the Procfile has a, c now); the rest of the formation stays: a=2\n');
     // a's two replicas are left alone; b is stopped and gone; c is not in the formation, so not run (as foreman).
     expect(await running()).toEqual({ 'a.1': before['a.1'], 'a.2': before['a.2'] });
-    await waitUntil(() => !isAlive(before.b!), 10_000);
+    await waitUntil(() => !isAlive(before['b.1']!), 10_000);
 
     // Again: nothing more to do, the note said again (the formation given to land up is kept as it was asked).
     const again = await landDone(['apply'], dir);
@@ -63,7 +63,7 @@ describe('land apply: a Procfile type the formation names is gone', () => {
     procfile(['a', 'b'], watched);
     const run = land(['up', '--no-tui', '--watch-config', '-m', 'a=1,b=2'], watched, { PORT: undefined });
     runs.push(run);
-    for (const name of ['a', 'b\\.1', 'b\\.2']) await run.waitFor(new RegExp(`\\| ${name}: \\w+ → ready`));
+    for (const name of ['a\\.1', 'b\\.1', 'b\\.2']) await run.waitFor(new RegExp(`\\| ${name}: \\w+ → ready`));
     procfile(['a'], watched);
     await run.waitFor(/b\.1: stopping → stopped \(removed from the config/);
     await run.waitFor(/config: Procfile saved; applied: removed b \(note: -m\/--formation: b=2 dropped \(the Procfile has a now\); the rest of the formation stays: a=1\)/);

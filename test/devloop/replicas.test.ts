@@ -120,7 +120,7 @@ describe.concurrent('replicas', () => {
 
     // Refusals: one line, exit 2.
     const cases: Array<[string[], RegExp]> = [
-      [['scale', 'web', '2'], /web does not declare replicas: set replicas in the config \(a Procfile: land up -m all=1,web=2\)/],
+      [['scale', 'web', '2'], /web does not declare replicas: set replicas in the config \(a Procfile: land up -m all=1\)/],
       [['scale', 'api', '0'], /<replicas>: expected a whole number 1..64, got "0"/],
       [['scale', 'api', '65'], /<replicas>: expected a whole number 1\.\.64, got "65"/],
       [['scale', 'api.2', '3'], /api\.2 is a replica: scale its tier, api/],

@@ -1,7 +1,8 @@
 /**
  * `land start <tier>` through the real CLI: starts a stopped tier of the running stack; refusals with their codes;
  * `land restart` / `land reload` refuse a running tier whose dependency has settled unmet, as `land start` does; a
- * dependency still starting lets them through (`land restart db; land restart web`).
+ * dependency still starting lets them through (`land restart db; land restart web`); a dependency with replicas is
+ * decided over all of them.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -119,6 +120,49 @@ describe('land start', () => {
     expect((await waitForTier(dir, 'db', () => true, 'any')).state).toBe('starting');
     writeFileSync(join(dir, 'db-go'), '');
     await waitForTier(dir, 'db', (tier) => tier.state === 'ready', 'ready');
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+  }, E2E_TIMEOUT);
+
+  it('a dependency with replicas is decided over all of them: one failed refuses whatever the others do, each failed one named', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          // Every replica is ready once `db-go` exists; db.2 and db.3 then fail for good once `go` exists; db.1 runs on.
+          db: {
+            command: ['sh', '-c', 'while [ ! -e db-go ]; do sleep 0.1; done; echo db up; [ "$LAND_REPLICA" = 1 ] && exec sleep 1000; while [ ! -e go ]; do sleep 0.1; done; exit 3'],
+            ready: { log: 'db up' },
+            replicas: 3,
+            restart: { policy: 'never' },
+          },
+          web: { command: child('--say', 'web up'), ready: { log: 'web up' }, dependsOn: { db: 'ready' } },
+        },
+      },
+    });
+    writeFileSync(join(dir, 'db-go'), '');
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    const before = await waitForTier(dir, 'web', (tier) => tier.state === 'ready', 'ready');
+    writeFileSync(join(dir, 'go'), '');
+    for (const name of ['db.2', 'db.3']) await waitForTier(dir, name, (tier) => tier.state === 'failed', 'failed');
+    const refusal = 'land: web needs db ready: db.2 failed, db.3 failed; `land start db` first, or `land stop web` then `land spawn web` restarts it anyway; web runs on as before\n';
+    // db.1 ready: still refused (the boot would not start web against a failed replica either).
+    const ready = await landDone(['restart', 'web'], dir);
+    expect([ready.code, ready.stderr]).toEqual([4, refusal]);
+    // db.1 starting again (it may yet be ready) beside the failed ones: the same answer.
+    rmSync(join(dir, 'db-go'));
+    expect((await landDone(['restart', 'db.1'], dir)).code).toBe(0);
+    await waitForTier(dir, 'db.1', (tier) => tier.state === 'starting', 'starting');
+    const starting = await landDone(['restart', 'web'], dir);
+    expect([starting.code, starting.stderr]).toEqual([4, refusal]);
+    const after = await waitForTier(dir, 'web', (tier) => tier.state === 'ready', 'ready');
+    expect([after.pid, after.restarts]).toEqual([before.pid, before.restarts]);
+    // The advice works: land start db starts the failed replicas again (db.1 is left as it is), then web restarts.
+    rmSync(join(dir, 'go'));
+    writeFileSync(join(dir, 'db-go'), '');
+    expect((await landDone(['start', 'db'], dir)).code).toBe(0);
+    for (const name of ['db.1', 'db.2', 'db.3']) await waitForTier(dir, name, (tier) => tier.state === 'ready', 'ready');
+    const restarted = await landDone(['restart', 'web'], dir);
+    expect([restarted.code, restarted.stderr]).toEqual([0, '']);
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 });

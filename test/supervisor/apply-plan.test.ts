@@ -100,9 +100,20 @@ describe('the plan of land apply', () => {
       { tier: 'api', change: 'unchanged', what: [], action: 'leave it alone (dependsOn taken as is)' },
       { tier: 'extra', change: 'changed', what: ['command'], action: 'restart it with the new definition' },
       { tier: 'web', change: 'scaled', what: ['replicas 2 → 3'], action: 'scale 2 → 3' },
-      { tier: 'one', change: 'changed', what: ['env LAND_REPLICA', 'replicas 2 declared'], action: 'replace its instances: stop them, start the new ones' },
+      // LAND_REPLICA is land's own, set per instance: gaining replicas is said once, as such.
+      { tier: 'one', change: 'changed', what: ['replicas 2 declared'], action: 'replace its instances: stop them, start the new ones' },
       { tier: 'cache', change: 'added', what: [], action: 'start once db ready' },
       { tier: 'old', change: 'removed', what: [], action: 'stop and forget it (api depended on it)' },
+    ]);
+  });
+
+  it('dropping replicas is said as such, not as a changed LAND_REPLICA (land sets it per instance); a real env change still is', () => {
+    const before = planOf({ web: run({ replicas: 2 }) });
+    expect(rows(diff(before, planOf({ web: run() })))).toEqual([
+      { tier: 'web', change: 'changed', what: ['replicas dropped'], action: 'replace its instances: stop them, start the new ones' },
+    ]);
+    expect(rows(diff(before, planOf({ web: run({ env: { MODE: 'b' } }) })))).toEqual([
+      { tier: 'web', change: 'changed', what: ['env MODE', 'replicas dropped'], action: 'replace its instances: stop them, start the new ones' },
     ]);
   });
 

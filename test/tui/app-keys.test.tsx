@@ -235,6 +235,32 @@ describe('App keys', () => {
     await app.until((frame) => !frame.includes('── keys'), 'help hidden by Esc');
   });
 
+  it('q with the help open closes the help, as Esc does: it neither quits nor stops the stack; q then quits', async () => {
+    for (const mode of ['up', 'watch'] as const) {
+      const control = threeTiers();
+      const app = renderApp(control, { mode, rows: 24 });
+      await app.press('?');
+      await app.untilText('── keys');
+      await app.press('q');
+      await app.until((frame) => !frame.includes('── keys'), 'help hidden by q');
+      // Every other key closes it too, acting on nothing: Enter opens no pane, + scales nothing, R restarts nothing.
+      for (const key of [KEYS.enter, '+', 'R', 'a', '/']) {
+        await app.press('?');
+        await app.untilText('── keys');
+        await app.press(key);
+        await app.until((frame) => !frame.includes('── keys'), `help hidden by ${JSON.stringify(key)}`);
+      }
+      // No pane opened (Enter, a), no prompt (/: it would show `/▏`).
+      expect(app.frame()).not.toMatch(/── \S+ logs|▏/);
+      expect([app.exits, control.calls]).toEqual([[], []]);
+      if (mode === 'watch') {
+        await app.press('q');
+        await waitFor(() => app.exits.length === 1, 'q quits once the help is closed');
+      }
+      cleanup();
+    }
+  });
+
   it('the help in up mode says q stops the stack', async () => {
     const app = renderApp(threeTiers(), { mode: 'up' });
     await app.press('?');

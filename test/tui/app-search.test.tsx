@@ -176,7 +176,7 @@ describe('App scale keys', () => {
     await app.press('j', 'j');
     await app.untilSelected('web');
     await app.press('+');
-    await app.untilText('web does not declare replicas: set replicas in the config (a Procfile: land up -m all=1,web=2)');
+    await app.untilText('web does not declare replicas: set replicas in the config (a Procfile: land up -m all=1)');
     await app.press('j', '-');
     await app.untilText('solo keeps at least one replica — s stops it');
     control.onCommand = async () => {
