@@ -4,10 +4,10 @@
  * command, a broken file is one line naming it, and a cache land may not use (another user's folder, a project it
  * cannot write) only costs the speed: the config still loads.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { expectCleanRejection, LandRun, landDone, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+import { expectCleanRejection, isAlive, LandRun, landDone, makeProject, removeProjects, ROOT } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { upUntil } from './support.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
@@ -94,5 +94,19 @@ describe('fault: a land.config.ts compiled and cached in .land/cache/config', ()
     expect(exit.code, run.stderr).toBe(0);
     expect((JSON.parse(run.stdout) as { profiles: Array<{ starts: string[] }> }).profiles[0]!.starts).toEqual(['alpha']);
     expect(existsSync(join(dir, '.land'))).toBe(false);
+  });
+
+  it('an esbuild that never answers: land profiles loads the config through jiti, caches nothing, and ends the esbuild it started', async () => {
+    const dir = tsProject('alpha');
+    // A service that starts and says nothing: what a compile waiting on a service gone wrong sees.
+    const stub = join(dir, 'silent-esbuild');
+    writeFileSync(stub, `#!/bin/sh\necho $$ > ${JSON.stringify(join(dir, 'esbuild.pid'))}\nexec sleep 300\n`, { mode: 0o755 });
+    // The whole load's own bound well past the compile's 5 s, so that a busy machine does not decide.
+    const result = await landDone(['profiles', '--json'], dir, { ESBUILD_BINARY_PATH: stub, LAND_CONFIG_TIMEOUT_MS: '120000' });
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as { profiles: Array<{ starts: string[] }> }).profiles[0]!.starts).toEqual(['alpha']);
+    expect(existsSync(cacheDir(dir)) ? readdirSync(cacheDir(dir)) : []).toEqual([]);
+    const pid = Number(readFileSync(join(dir, 'esbuild.pid'), 'utf8'));
+    expect(isAlive(pid)).toBe(false);
   });
 });
