@@ -101,8 +101,8 @@ describe('fault: a land.config.ts compiled and cached in .land/cache/config', ()
     // A service that starts and says nothing: what a compile waiting on a service gone wrong sees.
     const stub = join(dir, 'silent-esbuild');
     writeFileSync(stub, `#!/bin/sh\necho $$ > ${JSON.stringify(join(dir, 'esbuild.pid'))}\nexec sleep 300\n`, { mode: 0o755 });
-    // The whole load's own bound well past the compile's 5 s, so that a busy machine does not decide.
-    const result = await landDone(['profiles', '--json'], dir, { ESBUILD_BINARY_PATH: stub, LAND_CONFIG_TIMEOUT_MS: '120000' });
+    // The compile is given half the load's time (12 s here), jiti the other half: ample for it on a busy machine.
+    const result = await landDone(['profiles', '--json'], dir, { ESBUILD_BINARY_PATH: stub, LAND_CONFIG_TIMEOUT_MS: '24000' });
     expect(result.code, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as { profiles: Array<{ starts: string[] }> }).profiles[0]!.starts).toEqual(['alpha']);
     expect(existsSync(cacheDir(dir)) ? readdirSync(cacheDir(dir)) : []).toEqual([]);

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { loadTimeoutMs } from '../load-timeout.js';
 import { sha256 } from './cache.js';
 
 export interface CompiledConfig {
@@ -77,8 +78,11 @@ async function loadEsbuild(): Promise<typeof import('esbuild')> {
   }
 }
 
-/** How long a compile may take (≈ 0.1 s usually): past it, jiti loads the config (load.ts bounds the whole load). */
-export const COMPILE_TIMEOUT_MS = 5_000;
+/**
+ * How long a compile may take (≈ 0.1 s usually): half the config's load time (7.5 s by default), past which jiti
+ * loads the config in the other half. Generous on purpose: a busy machine's slow compile is not what it is for.
+ */
+const compileTimeoutMs = () => Math.floor(loadTimeoutMs() / 2);
 
 /**
  * Compiles in this process still waiting on esbuild's one service process. esbuild's `stop()` kills it under any
@@ -88,11 +92,12 @@ export const COMPILE_TIMEOUT_MS = 5_000;
  */
 let compiling = 0;
 
-/** `build`, or CompileDeclined after COMPILE_TIMEOUT_MS (jiti loads the config then). */
+/** `build`, or CompileDeclined once compileTimeoutMs() has passed (jiti loads the config then). */
 async function within<T>(build: Promise<T>): Promise<T> {
+  const timeoutMs = compileTimeoutMs();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CompileDeclined(`esbuild did not answer within ${COMPILE_TIMEOUT_MS / 1000} s`)), COMPILE_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new CompileDeclined(`esbuild did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
   // A build given up on may still fail later (its service stopped): nobody waits for it any more.
   build.catch(() => {});
@@ -106,7 +111,7 @@ async function within<T>(build: Promise<T>): Promise<T> {
 /**
  * Compiles `file` with `aliases` (`land` → its entry file). Throws CompileDeclined for anything esbuild reports (an
  * error or a warning), a computed import left in the output, an input land did not read itself, or no answer
- * within COMPILE_TIMEOUT_MS: those configs keep jiti's semantics (and jiti's words for what is wrong).
+ * within half the config's load time: those configs keep jiti's semantics (and jiti's words for what is wrong).
  */
 export async function compileConfig(file: string, aliases: Record<string, string>): Promise<CompiledConfig> {
   const esbuild = await loadEsbuild();
