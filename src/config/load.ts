@@ -8,6 +8,7 @@ import { filesOfStack, maskLoadMessage } from './load-error.js';
 import { resolveConfig } from './resolve.js';
 import { parseLandConfig } from './config-issues.js';
 import { registerSecretsOf } from './redact.js';
+import { loadTimeoutMs } from './load-timeout.js';
 import { importTypeScriptConfig } from './typescript/load-typescript.js';
 import { requireEsModule } from './require-module.js';
 import type { ResolvedConfig } from './types.js';
@@ -30,13 +31,7 @@ export interface LoadConfigOptions {
   stack?: StackFile;
 }
 
-/** How long a config may take to load (a top-level await that never settles would otherwise hang every command). */
-export const CONFIG_LOAD_TIMEOUT_MS = 15_000;
-
-function loadTimeoutMs(): number {
-  const given = Number(process.env.LAND_CONFIG_TIMEOUT_MS);
-  return Number.isInteger(given) && given > 0 ? given : CONFIG_LOAD_TIMEOUT_MS;
-}
+export { CONFIG_LOAD_TIMEOUT_MS } from './load-timeout.js';
 
 /**
  * The import, bounded. The timer is not unref'd on purpose: a top-level await on a promise nothing will settle

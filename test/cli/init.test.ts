@@ -3,23 +3,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig as loadConfigNow } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/load.js';
 import { CHILD, ROOT, freePort, isAlive, land, landDone, markedProcesses } from '../helpers/land.js';
-
-/**
- * A config loaded in this worker (what `land init` wrote, read back) through jiti, not the esbuild compile cache:
- * twice in CI an in-process load through the cache never settled in the vitest worker (the CLI's own loads, in
- * processes of their own, go through the cache as ever; test/config covers the cache). This file has a process of its
- * own (isolated.ts), so the variable reaches nothing else.
- */
-const loadConfig = async (options: Parameters<typeof loadConfigNow>[0]) => {
-  process.env.LAND_CONFIG_CACHE = 'off';
-  try {
-    return await loadConfigNow(options);
-  } finally {
-    delete process.env.LAND_CONFIG_CACHE;
-  }
-};
 
 const folders: string[] = [];
 afterAll(() => {

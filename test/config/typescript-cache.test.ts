@@ -246,4 +246,24 @@ describe('a TypeScript config, compiled once and cached', () => {
       delete process.env.LAND_CONFIG_CACHE;
     }
   });
+
+  it('compiles configs loaded side by side in one process, each into its cache, none left waiting on esbuild', { timeout: 60_000 }, async () => {
+    // A compile that ended stopped esbuild's one service under the others still waiting on it: they never settled
+    // (twice in CI in test/cli/init.test.ts, whose loads run side by side). Starts a few ms apart, so that one ends
+    // while others are in flight, as they were there.
+    const projects = Array.from({ length: 6 }, () => makeTempProject('land-ts-side-'));
+    try {
+      const loads = projects.map(async (other, index) => {
+        other.write('lib/names.ts', `export const app: string = 'side ${index}';`);
+        other.write('land.config.ts', `import { app } from './lib/names';\nexport default { app, tiers: { job: { command: ['true'] } } };`);
+        await new Promise((resolve) => setTimeout(resolve, index * 4));
+        return (await loadConfig({ cwd: other.dir })).app;
+      });
+      expect(await Promise.all(loads)).toEqual(projects.map((_, index) => `side ${index}`));
+      // Each through the cache, not a fallback to jiti after a compile that did not answer.
+      for (const other of projects) expect(existsSync(path.join(other.dir, '.land', 'cache', 'config', 'land.config.ts.json'))).toBe(true);
+    } finally {
+      for (const other of projects) other.remove();
+    }
+  });
 });

@@ -4,10 +4,13 @@
  * command, a broken file is one line naming it, and a cache land may not use (another user's folder, a project it
  * cannot write) only costs the speed: the config still loads.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { expectCleanRejection, LandRun, landDone, makeProject, removeProjects, ROOT } from '../helpers/land.js';
+import { expectCleanRejection, isAlive, LandRun, landDone, makeProject, removeProjects, ROOT } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
 import { upUntil } from './support.js';
 import { letOthersTraverse } from '../helpers/traverse.js';
@@ -16,6 +19,7 @@ const runs: LandRun[] = [];
 afterEach(() => cleanUp(runs));
 afterAll(removeProjects);
 
+const run = promisify(execFile);
 const NOBODY = 65534;
 const cacheDir = (dir: string) => join(dir, '.land', 'cache', 'config');
 
@@ -94,5 +98,26 @@ describe('fault: a land.config.ts compiled and cached in .land/cache/config', ()
     expect(exit.code, run.stderr).toBe(0);
     expect((JSON.parse(run.stdout) as { profiles: Array<{ starts: string[] }> }).profiles[0]!.starts).toEqual(['alpha']);
     expect(existsSync(join(dir, '.land'))).toBe(false);
+  });
+
+  it('an esbuild that never answers: the config loads through jiti, nothing is cached, and the esbuild started is ended', async () => {
+    const dir = tsProject('alpha');
+    // A service that starts and says nothing: what a compile waiting on a service gone wrong sees.
+    const stub = join(dir, 'silent-esbuild');
+    writeFileSync(stub, `#!/bin/sh\necho $$ > ${JSON.stringify(join(dir, 'esbuild.pid'))}\nexec sleep 300\n`, { mode: 0o755 });
+    // The TypeScript loader alone, in a process of its own (esbuild reads ESBUILD_BINARY_PATH once, as it loads): the
+    // compile's bound (half the load's, 1 s here) is what is tested, not the whole load's, nor jiti's speed.
+    const loader = pathToFileURL(join(ROOT, 'dist', 'src', 'config', 'typescript', 'load-typescript.js')).href;
+    const script = `const { importTypeScriptConfig } = await import(${JSON.stringify(loader)});
+      const config = await importTypeScriptConfig(${JSON.stringify(join(dir, 'land.config.ts'))});
+      console.log(JSON.stringify(Object.keys(config.tiers)));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      env: { ...process.env, ESBUILD_BINARY_PATH: stub, LAND_CONFIG_TIMEOUT_MS: '2000' },
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout)).toEqual(['alpha']);
+    expect(existsSync(cacheDir(dir)) ? readdirSync(cacheDir(dir)) : []).toEqual([]);
+    expect(isAlive(Number(readFileSync(join(dir, 'esbuild.pid'), 'utf8')))).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { loadTimeoutMs } from '../load-timeout.js';
 import { sha256 } from './cache.js';
 
 export interface CompiledConfig {
@@ -78,16 +79,47 @@ async function loadEsbuild(): Promise<typeof import('esbuild')> {
 }
 
 /**
+ * How long a compile may take (≈ 0.1 s usually): half the config's load time (7.5 s by default), past which jiti
+ * loads the config in the other half. Generous on purpose: a busy machine's slow compile is not what it is for.
+ */
+const compileTimeoutMs = () => Math.floor(loadTimeoutMs() / 2);
+
+/**
+ * Compiles in this process still waiting on esbuild's one service process. esbuild's `stop()` kills it under any
+ * build in flight, whose promise then never settles (stop() destroys the pipe, so the 'end' event that fails the
+ * requests in flight never comes): loads side by side (a test file, a program embedding the loader) hung. The last
+ * compile out stops it.
+ */
+let compiling = 0;
+
+/** `build`, or CompileDeclined once compileTimeoutMs() has passed (jiti loads the config then). */
+async function within<T>(build: Promise<T>): Promise<T> {
+  const timeoutMs = compileTimeoutMs();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CompileDeclined(`esbuild did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  // A build given up on may still fail later (its service stopped): nobody waits for it any more.
+  build.catch(() => {});
+  try {
+    return await Promise.race([build, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Compiles `file` with `aliases` (`land` → its entry file). Throws CompileDeclined for anything esbuild reports (an
- * error or a warning), a computed import left in the output, or an input land did not read itself: those configs
- * keep jiti's semantics (and jiti's words for what is wrong).
+ * error or a warning), a computed import left in the output, an input land did not read itself, or no answer
+ * within half the config's load time: those configs keep jiti's semantics (and jiti's words for what is wrong).
  */
 export async function compileConfig(file: string, aliases: Record<string, string>): Promise<CompiledConfig> {
   const esbuild = await loadEsbuild();
   const workingDir = path.dirname(file);
   const seen = new Map<string, string>();
+  compiling++;
   try {
-    const result = await esbuild.build({
+    const result = await within(esbuild.build({
       absWorkingDir: workingDir,
       entryPoints: [file],
       bundle: true,
@@ -115,7 +147,7 @@ export async function compileConfig(file: string, aliases: Record<string, string
         js: `import { createRequire as __landCreateRequire } from 'node:module'; const require = __landCreateRequire(${JSON.stringify(pathToFileURL(file).href)});`,
       },
       plugins: [landPlugin(aliases, seen)],
-    });
+    }));
     if (result.warnings.length > 0) throw new CompileDeclined(`esbuild warned: ${result.warnings[0]!.text}`);
     const code = result.outputFiles[0]!.text;
     // import(name) or require(name) of a computed name would resolve from .land/cache/config, not from the file
@@ -134,7 +166,8 @@ export async function compileConfig(file: string, aliases: Record<string, string
     if (error instanceof CompileDeclined) throw error;
     throw new CompileDeclined(error instanceof Error ? error.message : String(error));
   } finally {
-    // The service process esbuild started must not outlive the compile (nor keep land alive).
-    await esbuild.stop();
+    // The service process esbuild started must not outlive the compiles (nor keep land alive), nor be stopped
+    // under another one.
+    if (--compiling === 0) await esbuild.stop();
   }
 }
