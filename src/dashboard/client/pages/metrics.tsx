@@ -8,7 +8,7 @@ import type { MetricSeriesView } from '../../wire.js';
 import { formatBytes } from '../format.js';
 import { href, usePoll, useStore, type Route } from '../hooks.js';
 import { tierColor } from '../tier-colors.js';
-import { timeLabels, timeRange, valueRange } from '../chart-axes.js';
+import { dataTimeRange, timeLabels, valueRange } from '../chart-axes.js';
 
 const TITLES: Record<string, string> = { 'land.tree.cpu': 'CPU of the process tree', 'land.tree.memory': 'memory of the process tree' };
 
@@ -21,6 +21,12 @@ function formatValue(series: MetricSeriesView, value: number): string {
 const QUANTILE_COLORS = ['#d29922', '#f778ba', '#ff7b72'];
 
 const formatQuantile = (series: MetricSeriesView, value: number | null | undefined) => (value === null || value === undefined ? '-' : formatValue(series, value));
+
+/** The time axis's labels, kept on the chart's box as `data-time-axis` (uPlot draws them on a canvas). */
+function shownLabels(element: HTMLElement, labels: string[]): string[] {
+  element.dataset.timeAxis = labels.join(' ');
+  return labels;
+}
 
 function Chart({ series, color }: { series: MetricSeriesView; color: string }) {
   const box = useRef<HTMLDivElement>(null);
@@ -35,9 +41,10 @@ function Chart({ series, color }: { series: MetricSeriesView; color: string }) {
         height: 140,
         legend: { show: quantiles.length > 0 },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true, range: (_, min, max) => timeRange(min, max) }, y: { range: (_, min, max) => valueRange(min, max) } },
+        scales: { x: { time: true, range: (u, min, max) => dataTimeRange(u.data[0], min, max) }, y: { range: (_, min, max) => valueRange(min, max) } },
         axes: [
-          { stroke: '#8b949e', grid: { stroke: '#30363d' }, space: 70, values: (_, ticks) => timeLabels(ticks) },
+          // The labels drawn (on the canvas, out of the DOM's reach) kept on the box too, for whoever inspects the page.
+          { stroke: '#8b949e', grid: { stroke: '#30363d' }, space: 70, values: (_, ticks) => shownLabels(element, timeLabels(ticks)) },
           { stroke: '#8b949e', grid: { stroke: '#30363d' }, size: 64, values: (_, ticks) => ticks.map((tick) => formatValue(series, tick)) },
         ],
         series: [
