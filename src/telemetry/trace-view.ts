@@ -204,7 +204,9 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   const lines: string[] = [];
 
   lines.push(paint('bold', truncate(`boot ${trace.bootId}`, width)));
-  lines.push(truncate(`trace ${traceId ?? '-'} · ${spans.length} span${spans.length === 1 ? '' : 's'} · ${events.length} event${events.length === 1 ? '' : 's'}`, width));
+  // The spans recorded: a running boot's root, drawn from the stack, is not one yet.
+  const recorded = spans.filter((span) => !span.running).length;
+  lines.push(truncate(`trace ${traceId ?? '-'} · ${recorded} span${recorded === 1 ? '' : 's'} · ${events.length} event${events.length === 1 ? '' : 's'}`, width));
   for (const note of [unreadableNote(trace), droppedNote(dir)]) if (note) lines.push(paint('red', truncate(note, width)));
 
   const others = options.traceId === undefined ? tierTraces(trace, options.tier) : new Map();
