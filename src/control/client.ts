@@ -2,6 +2,7 @@
 import { request, type IncomingMessage } from 'node:http';
 import { oneLine } from '../errors.js';
 import { END_TRAILER, type ApiErrorBody, type ApiErrorCode } from './protocol.js';
+import { PROGRESS_HEADER } from './working.js';
 
 /**
  * Nothing answers on the socket: no stack runs in this project (or the one that did has died). `wentAway`: it took
@@ -63,7 +64,8 @@ function send(socketPath: string, method: string, path: string, stream = false, 
     const timeoutMs = answerTimeoutMs() + longerMs;
     let response: IncomingMessage | undefined;
     // agent: false — no pooled keep-alive sockets to hold a short-lived client process open.
-    const headers = body ? { 'content-type': 'application/octet-stream', 'content-length': body.length } : undefined;
+    // Asks for `102 Processing` while a command works (working.ts): only land's own client waits on them.
+    const headers = { [PROGRESS_HEADER]: '1', ...(body ? { 'content-type': 'application/octet-stream', 'content-length': body.length } : {}) };
     const req = request({ socketPath, method, path, agent: false, headers }, (res) => {
       response = res;
       if (stream) req.setTimeout(0);

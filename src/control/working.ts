@@ -3,14 +3,19 @@
  * `stop.timeoutMs` + 1 s, beyond a client's 5 s answer timeout. While the command works, the stack says so with an
  * HTTP `102 Processing` each second: the client's timeout counts silence on the socket, so a slow stop is waited
  * for while a land that is hung (or stopped with SIGSTOP) still says nothing and is caught. The final status and body
- * are the command's own, as before (a client that ignores 1xx, as every HTTP client may, sees no change).
+ * are the command's own, as before. Only to a client that asks (PROGRESS_HEADER, land's own): Python's http.client
+ * takes any 1xx but `100 Continue` for the answer, so a script on `--control-port` would read a 102 and no body.
  */
 import type { ServerResponse } from 'node:http';
 
 /** Well under the client's 5 s (ANSWER_TIMEOUT_MS), and under a LAND_CONTROL_TIMEOUT_MS of 2 s. */
 export const PROCESSING_EVERY_MS = 1000;
 
+/** The request header land's client sends to be told, with a 102, that a command still works. */
+export const PROGRESS_HEADER = 'x-land-progress';
+
 export async function whileWorking<T>(res: ServerResponse, work: Promise<T>): Promise<T> {
+  if (res.req.headers[PROGRESS_HEADER] === undefined) return work;
   const beat = setInterval(() => {
     if (!res.headersSent && !res.destroyed) res.writeProcessing();
   }, PROCESSING_EVERY_MS);

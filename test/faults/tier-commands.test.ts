@@ -4,6 +4,7 @@
  * running ends with the tier.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../src/control/protocol.js';
@@ -154,6 +155,19 @@ describe.concurrent('fault: a tier run alone with `land spawn` and no stack runn
   });
 });
 
+/** A command over the socket by hand: its final status, and the status of each interim (1xx) answer before it. */
+function rawCommand(dir: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; informational: number[] }> {
+  return new Promise((resolve, reject) => {
+    const informational: number[] = [];
+    const req = request({ socketPath: join(dir, '.land', 'run', 'land.sock'), path, method: 'POST', headers, agent: false }, (res) => {
+      res.resume().on('end', () => resolve({ status: res.statusCode ?? 0, informational }));
+    });
+    req.on('information', (info) => informational.push(info.statusCode));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe.concurrent('fault: a stop that takes its whole stop.timeoutMs (5 s, the default)', () => {
   it('land restart and land stop wait for it (land says it is still working) and exit 0 with their answer', async () => {
     // Ignores SIGTERM: each stop waits the default 5 s, then SIGKILL. The client's answer timeout is 5 s too: these
@@ -166,13 +180,22 @@ describe.concurrent('fault: a stop that takes its whole stop.timeoutMs (5 s, the
     expect(restarted.code).toBe(0);
     expect(restarted.stdout).toMatch(/^land: restarted stubborn \(pid \d+, restart 1\)\n$/);
     await tierWhen(dir, 'stubborn', (tier) => tier.state === 'ready', 'ready');
+    // The 102s go only to a client that asks (land's own): Python's http.client would take one for the answer.
+    const plain = await rawCommand(dir, '/tiers/stubborn/restart');
+    expect(plain).toMatchObject({ status: 200, informational: [] });
+    await tierWhen(dir, 'stubborn', (tier) => tier.state === 'ready', 'ready');
+    const asked = await rawCommand(dir, '/tiers/stubborn/restart', { 'x-land-progress': '1' });
+    expect(asked.status).toBe(200);
+    expect(asked.informational.length).toBeGreaterThan(0);
+    expect(new Set(asked.informational)).toEqual(new Set([102]));
+    await tierWhen(dir, 'stubborn', (tier) => tier.state === 'ready', 'ready');
     const stopped = await landDone(['stop', 'stubborn'], dir);
     expect(stopped.stderr).toBe('');
     expect(stopped).toMatchObject({ code: 0, stdout: 'land: stopped stubborn\n' });
     expect(tierOf(await snapshot(dir), 'stubborn')).toMatchObject({ state: 'stopped', reason: 'stopped on request' });
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
-  }, 90_000);
+  }, 150_000);
 });
 
 describe.concurrent('fault: a stop sent during land restart --all', () => {
