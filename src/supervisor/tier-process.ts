@@ -92,13 +92,13 @@ export class TierProcess extends TierStop {
   /**
    * Waiting again for its dependencies, with a fresh restart budget: the scheduler starts it (`land restart --all`).
    * Its dependents, requeued with it, wait for this new life to be ready, as at boot, not for the last one's. One a
-   * `land stop` asked to stop meanwhile stays stopped.
+   * `land stop` asked to stop meanwhile stays stopped, and they fail for it as for any dependency stopped.
    */
   requeue(reason: string): void {
-    if (this.life || this.forking || this.removedBy !== undefined || this.stopAsked) return;
+    if (this.life || this.forking || this.removedBy !== undefined) return;
     this.budget.reset();
     this.readyOnce = false;
-    this.setState('pending', waitingReason(this.config.dependsOn, reason));
+    if (!this.stopAsked) this.setState('pending', waitingReason(this.config.dependsOn, reason));
   }
 
   /** A start on request (a stopped, exited or failed tier): with a fresh restart budget, as a restart gets. */

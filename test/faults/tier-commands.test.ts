@@ -181,9 +181,9 @@ describe.concurrent('fault: a stop sent during land restart --all', () => {
     // is stopped (in that restart) meanwhile. The stop found it so ("quick is not running (stopped)", exit 4) and
     // the restart then started it again: the stop was lost.
     const lingering = { command: ['sh', '-c', 'trap "sleep 3; exit 0" TERM; echo lingering up; while :; do sleep 0.1; done'], ready: { log: 'lingering up' } };
-    const dir = makeProject({ config: { tiers: { lingering, quick: sleeper('quick') } } });
+    const dir = makeProject({ config: { tiers: { lingering, quick: sleeper('quick'), user: { ...sleeper('user'), dependsOn: { quick: 'ready' } } } } });
     const run = await up(dir, /lingering: starting → ready/);
-    await tierWhen(dir, 'quick', (tier) => tier.state === 'ready', 'ready');
+    await tierWhen(dir, 'user', (tier) => tier.state === 'ready', 'ready');
     const restartAll = landDone(['restart', '--all'], dir);
     await tierWhen(dir, 'quick', (tier) => tier.state === 'stopped', 'stopped by the restart');
     expect(tierOf(await snapshot(dir), 'lingering').state).toBe('stopping');
@@ -194,6 +194,8 @@ describe.concurrent('fault: a stop sent during land restart --all', () => {
     await tierWhen(dir, 'lingering', (tier) => tier.state === 'ready', 'ready again');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(tierOf(await snapshot(dir), 'quick')).toMatchObject({ state: 'stopped', reason: 'stopped on request' });
+    // Its dependent, started again by the restart, waits for quick's new life, which never comes: not for its last.
+    expect(tierOf(await snapshot(dir), 'user')).toMatchObject({ state: 'failed', reason: 'dependency quick stopped before it was ready' });
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, 90_000);
