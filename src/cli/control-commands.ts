@@ -56,7 +56,6 @@ export async function eachTier(names: string[], verb: string, act: (tier: string
   return code;
 }
 
-
 export async function startCommand(tier: string, options: TargetOptions): Promise<number> {
   const result = await withStack(options, ({ socket }) => requestJson<CommandResult>(socket, 'POST', tierPath(tier, 'start')));
   const running = new Set(result.alreadyRunning);

@@ -12,7 +12,6 @@ import type { StackIdentity } from './attribution.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { storeLimits } from './store/boot-store.js';
 
-
 export interface StackReceiverOptions {
   plan: BootPlan;
   bootId: string;

@@ -110,6 +110,7 @@ async function act(ctx: ApplyContext, next: BootPlan, steps: TierChange[]): Prom
       whileDown: () => redefine(ctx, next, steps),
       // An added tier's `dependsOn: {changed: 'ready'}` would read the changed tier's last life until its requeue.
       together: (change) => ctx.held(change),
+      recheck: ctx.schedule,
     },
   );
   left.push(...restarted.left);

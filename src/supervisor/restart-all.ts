@@ -20,6 +20,11 @@ export interface RestartHow {
    * that depends on a chosen one must not be scanned before that one's requeue forgets its last life's readiness.
    */
   together?: (change: () => void) => void;
+  /**
+   * A scheduling pass, once the restart is over however it ended: a dependent waiting for a chosen tier that was
+   * not started again (a stop failed, whileDown threw, a `land stop` came) sees it settled now.
+   */
+  recheck: () => void;
 }
 
 /** What `land restart --all` (and `land reload --all`, which reads the snapshot) restarts: no scheduled tier. */
@@ -27,66 +32,37 @@ export function restartable(tiers: TierProcess[]): TierProcess[] {
   return tiers.filter((tier) => tier.config.schedule === undefined);
 }
 
-/** `ordered`: every tier in dependency order; `queued` runs a stop in that tier's turn (command-queue.ts). */
+/**
+ * `ordered`: every tier in dependency order; `queued` runs a stop in that tier's turn (command-queue.ts). A
+ * `land stop` sent meanwhile takes its own turn at once (TierProcess.stopAsRequested): the requeue leaves that tier
+ * stopped, and a command after the stop (`land start`) still comes after it.
+ */
 export async function restartEvery(
   ordered: TierProcess[],
   queued: (tier: TierProcess, stop: () => Promise<Leftovers>) => Promise<Leftovers>,
-  how: RestartHow = {},
+  how: RestartHow,
 ): Promise<{ restarted: string[]; left: StillRunning[] }> {
   const chosen = ordered.filter((tier) => tier.running || tier.state === 'backoff');
-  const stopping = new Map<string, Promise<StillRunning[]>>();
-  // Each is started again below (requeue clears it): its `stopped` meanwhile fails no waiting dependent, and a
-  // `land stop` sent meanwhile waits for `backAgain` (supervisor.ts), so it is not lost to the start that follows.
-  let requeued!: () => void;
-  const backAgain = new Promise<void>((resolve) => (requeued = resolve));
-  const done = () => {
-    for (const tier of chosen) tier.backAgain = undefined;
-    requeued();
-  };
-  for (const tier of chosen) {
-    tier.comingBack = true;
-    tier.backAgain = backAgain;
+  // Each is started again below (requeue): its `stopped` meanwhile fails no waiting dependent (comingBack).
+  for (const tier of chosen) tier.beginRestart();
+  try {
+    const stopping = new Map<string, Promise<StillRunning[]>>();
+    for (const tier of [...chosen].reverse()) {
+      const dependents = chosen.filter((other) => groupOf(tier.config) in other.config.dependsOn);
+      const after = Promise.all(dependents.map((dependent) => stopping.get(dependent.name)));
+      stopping.set(tier.name, after.then(async () => ofTier(tier.name, await queued(tier, () => tier.stop(how.stopReason?.(tier) ?? 'restarting on request')))));
+    }
+    const left = (await Promise.all(stopping.values())).flat();
+    (how.together ?? ((change) => change()))(() => {
+      how.whileDown?.();
+      // Only once all are down: a dependency started again before its dependents stopped would see them still running.
+      for (const tier of chosen) tier.requeue(how.startReason ?? 'restarting on request');
+    });
+    return { restarted: chosen.map((tier) => tier.name), left };
+  } finally {
+    for (const tier of chosen) tier.endRestart();
+    how.recheck();
   }
-  for (const tier of [...chosen].reverse()) {
-    const dependents = chosen.filter((other) => groupOf(tier.config) in other.config.dependsOn);
-    const after = Promise.all(dependents.map((dependent) => stopping.get(dependent.name)));
-    stopping.set(tier.name, after.then(async () => ofTier(tier.name, await queued(tier, () => tier.stop(how.stopReason?.(tier) ?? 'restarting on request')))));
-  }
-  const left = (await Promise.all(stopping.values()).catch((error: unknown) => {
-    for (const tier of chosen) tier.comingBack = false;
-    done();
-    throw error;
-  })).flat();
-  (how.together ?? ((change) => change()))(() => {
-    how.whileDown?.();
-    // Only once all are down: a dependency started again before its dependents stopped would see them still running.
-    for (const tier of chosen) tier.requeue(how.startReason ?? 'restarting on request');
-  });
-  done();
-  return { restarted: chosen.map((tier) => tier.name), left };
-}
-
-/**
- * A `land stop` sent during `land restart --all` (or apply's restarts) runs once the restart has set the tier to
- * start again, as one sent during `land restart <tier>` does (README), and stops it also while it waits for its
- * dependencies: it found the tier stopped between the two halves ("not running", exit 4), and the restart started it
- * again. Waited for before the stop takes the tier's turn: the restart's own stop of it may still be to come there.
- * Resolves with the instances that were in such a restart.
- */
-export async function backAgain(tiers: TierProcess[]): Promise<TierProcess[]> {
-  const restarting = tiers.filter((tier) => tier.backAgain !== undefined);
-  await Promise.all(restarting.map((tier) => tier.backAgain));
-  return restarting;
-}
-
-/** Set pending again by the restart the stop waited for (backAgain). */
-export const requeued = (tier: TierProcess, restarting: TierProcess[]) => tier.state === 'pending' && restarting.includes(tier);
-
-/** One instance's `land stop`: its life ended, or one set pending again by a restart kept from starting. */
-export async function stopInstance(tier: TierProcess, restarting: TierProcess[]): Promise<StillRunning[]> {
-  if (!requeued(tier, restarting)) return ofTier(tier.name, await tier.stop());
-  tier.setState('stopped', 'stopped on request');
-  return [];
 }
 
 export type RestartAllResult = Awaited<ReturnType<typeof restartEvery>>;

@@ -9,20 +9,19 @@ import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { CommandQueue } from './command-queue.js';
 import { ControlError } from './control-error.js';
 import { OutputGate } from './output-gate.js';
-import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
 import { ofTier, type StillRunning } from './left-behind.js';
 import { addStrays } from './named-strays.js';
-import { signalTree, type TreeTarget } from './process-tree.js';
 import { MemoryWatchLoader } from './memory-watch-loader.js';
 import type { LogEntry, RecentReader } from './recent-lines.js';
 import { groupOf, instancesOf } from './replicas.js';
-import { backAgain, requeued, restartable, restartEvery, RestartAllTurn, stopInstance } from './restart-all.js';
+import { restartable, restartEvery, RestartAllTurn } from './restart-all.js';
 import { APPLY_TURN, applyConfig, rereadPlan, type ApplyContext, type ApplyResult } from './apply.js';
 import { Schedules } from './schedule.js';
 import { reloadTiers, type ReloadResult, type StepListener } from './rolling-reload.js';
 import { scaleGroup } from './scale.js';
 import { gatedOffMessage, isLeftOut, refuseUnmet, startLeftOut } from './left-out.js';
-import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-leftovers.js';
+import type { RemovedLeftovers } from './stack-leftovers.js';
+import { killStack, stopStack } from './stack-shutdown.js';
 import { StartPasses } from './start-passes.js';
 import { childEnvOf } from './tier-spawn.js';
 import { TierProcess, type TierRuntime } from './tier-process.js';
@@ -215,6 +214,10 @@ export class Supervisor implements SupervisorControl {
     return { ...tier.snapshot(), ...(group === undefined ? {} : { group, replica }), ...(watch ? { watch } : {}), ...(memory ? { memory } : {}), ...(schedule ? { schedule } : {}) };
   }
 
+  stopTimeouts(): number[] {
+    return this.tiers.all().map((tier) => tier.config.stop.timeoutMs);
+  }
+
   logs(name: string, limit?: number): LogEntry[] {
     return this.tiers.instance(name).logs(limit);
   }
@@ -245,13 +248,12 @@ export class Supervisor implements SupervisorControl {
     });
   }
 
-  /** What this stop gave up on (each life it ended says its own); during `land restart --all`: restart-all.ts. */
-  async stopTier(name: string): Promise<StillRunning[]> {
-    const restarting = await backAgain(this.tiers.resolve(name));
+  /** What this stop gave up on (each life it ended says its own); a pending tier is kept from starting (tier-process.ts). */
+  stopTier(name: string): Promise<StillRunning[]> {
     return this.queued(name, 'stop', async () => {
-      const tiers = this.tiers.resolve(name).filter((tier) => tier.running || tier.state === 'backoff' || tier.state === 'scheduled' || requeued(tier, restarting));
+      const tiers = this.tiers.resolve(name).filter((tier) => tier.stoppable);
       if (tiers.length === 0) throw new ControlError('not-running', `${name} is not running (${this.tiers.resolve(name)[0]!.state})`);
-      return (await Promise.all(tiers.map((tier) => stopInstance(tier, restarting)))).flat();
+      return (await Promise.all(tiers.map(async (tier) => ofTier(tier.name, await tier.stopAsRequested())))).flat();
     });
   }
 
@@ -273,7 +275,7 @@ export class Supervisor implements SupervisorControl {
   /** `land restart --all` (restart-all.ts): the tiers restarted, and what their stops gave up on. */
   async restartAll(): Promise<{ restarted: string[]; left: StillRunning[] }> {
     this.refuseWhileShuttingDown();
-    const result = await this.restartAllTurn.run((whileDown) => restartEvery(restartable(this.tiers.all()), (tier, stop) => this.queued(tier.name, 'restart', stop), { whileDown }));
+    const result = await this.restartAllTurn.run((whileDown) => restartEvery(restartable(this.tiers.all()), (tier, stop) => this.queued(tier.name, 'restart', stop), { whileDown, recheck: this.passIfBooted }));
     if (result.restarted.length === 0) throw new ControlError('not-running', 'no tier is running');
     return result;
   }
@@ -348,39 +350,15 @@ export class Supervisor implements SupervisorControl {
     return this.shutdownPromise;
   }
 
-  private async stopAll(reason: string): Promise<void> {
-    this.emit({ type: 'shutdown', phase: 'begin', reason, at: Date.now() });
-    this.memory.close();
-    this.schedules.close();
-    this.configWatch?.close();
-    await this.changes.close();
-    const ordered = this.tiers.all();
-    const stopping = new Map<string, Promise<void>>();
-    for (const tier of ordered.reverse()) {
-      const dependents = ordered.filter((other) => groupOf(tier.config) in other.config.dependsOn);
-      const after = Promise.all(dependents.map((dep) => stopping.get(dep.name)));
-      stopping.set(tier.name, after.then(() => this.commands.run(tier.name, 'shutdown', () => this.stopForShutdown(tier))));
-    }
-    await Promise.all(stopping.values());
-    const swept = await endTree(this.marked(), 'SIGKILL', Date.now(), Date.now() + STOP_GRACE_MS);
-    await Promise.all(ordered.map((tier) => tier.closeLog()));
-    const left = stillRunning(this.tiers.all(), this.removed, swept);
-    // Named, never signalled: a failed daemon start's orphans may be the tier's daemon, or anybody's.
-    const strays = straysRunning(this.tiers.all(), this.removed);
-    this.emit({ type: 'shutdown', phase: 'end', reason, at: Date.now(), ...(left.length > 0 ? { left } : {}), ...(strays.length > 0 ? { strays } : {}) });
-  }
-
-  private async stopForShutdown(tier: TierProcess): Promise<void> {
-    if (tier.state === 'pending') return tier.setState('stopped', 'shutdown before it started');
-    await tier.stop('shutting down');
-  }
-
-  /**
-   * The last sweep's target: anything still carrying this boot's mark (daemons that escaped every tree). At the
-   * shutdown's end it is swept until none is left (a SIGKILLed process counts until the kernel has taken it).
-   */
-  private marked(): TreeTarget {
-    return { marks: { LAND_BOOT_ID: this.bootId } };
+  private stopAll(reason: string): Promise<void> {
+    const { tiers, commands, removed, bootId } = this;
+    const closeWatches = async () => {
+      this.memory.close();
+      this.schedules.close();
+      this.configWatch?.close();
+      await this.changes.close();
+    };
+    return stopStack({ tiers, commands, removed, bootId, emit: (event) => this.emit(event), closeWatches }, reason);
   }
 
   /**
@@ -393,7 +371,6 @@ export class Supervisor implements SupervisorControl {
 
   /** A second Ctrl-C, or land itself failing: SIGKILL everything now, synchronously. */
   killAll(): void {
-    for (const tier of this.tiers.all()) tier.killNow();
-    signalTree(this.marked(), 'SIGKILL');
+    killStack(this.tiers, this.bootId);
   }
 }

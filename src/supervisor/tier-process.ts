@@ -22,13 +22,55 @@ const LAND_MARK = '[land] ';
 /** The whole tier: its life stages (tier-base → tier-spawn → tier-run → tier-stop) and the commands it takes. */
 export class TierProcess extends TierStop {
   /**
-   * A stop under way (or just done) that a new life follows: `land restart`, `land restart --all` and `land apply`'s
-   * restarts. Its `stopped` is not settled for a dependent still waiting (dependency-gates.ts), which would otherwise
+   * Stops under way (or just done) that a new life follows: `land restart`, `land restart --all` and `land apply`'s
+   * restarts, counted (two may overlap: `land restart db` in db's turn while `restart --all` begins). While any is,
+   * the tier's `stopped` is not settled for a dependent still waiting (dependency-gates.ts), which would otherwise
    * fail for good over a stop that is only the first half of a restart.
    */
-  comingBack = false;
-  /** In `land restart --all` (or apply's restarts): resolves once the tier is set to start again (restart-all.ts). */
-  backAgain?: Promise<void>;
+  private restartsUnderWay = 0;
+  /** Of restartsUnderWay, those of `land restart --all` or apply (restart-all.ts): each ends with a requeue. */
+  private requeuesAhead = 0;
+  /** A `land stop` came while a requeue was ahead: the requeue leaves the tier stopped; a start clears it. */
+  private stopAsked = false;
+
+  get comingBack(): boolean {
+    return this.restartsUnderWay > 0 && !this.stopAsked;
+  }
+
+  /** In a `land restart --all` (or apply's restarts) that has not set it to start again yet. */
+  get awaitingRequeue(): boolean {
+    return this.requeuesAhead > 0;
+  }
+
+  /** restart-all.ts: a restart whose stops and requeue are to come; `endRestart` once it is over, however it ends. */
+  beginRestart(): void {
+    this.restartsUnderWay += 1;
+    this.requeuesAhead += 1;
+  }
+
+  endRestart(): void {
+    this.restartsUnderWay -= 1;
+    this.requeuesAhead -= 1;
+    if (this.requeuesAhead === 0) this.stopAsked = false;
+  }
+
+  /** What `land stop` acts on: a life, a tier waiting to start (or to run, or to restart), one in a restart --all. */
+  get stoppable(): boolean {
+    return this.running || this.awaitingRequeue || ['backoff', 'scheduled', 'pending'].includes(this.state);
+  }
+
+  /**
+   * `land stop` in the middle of `land restart --all`: stopped now (its life, if the restart has not stopped it yet),
+   * and kept so by the requeue, as a stop after the restart would; a stop before a start (`land start`) is undone by
+   * it, so commands take effect in the order they came. Waiting (pending, at boot or requeued): kept from starting.
+   */
+  async stopAsRequested(): Promise<Leftovers> {
+    if (this.awaitingRequeue) this.stopAsked = true;
+    if (this.life || this.backoff || this.state === 'scheduled') return this.stop();
+    // No life: pending, or stopped by the restart (set so by a person now). Nothing ran, so no restart is counted.
+    this.setState('stopped', 'stopped on request');
+    return NOTHING_LEFT;
+  }
 
   /** Spawn the child (first start, restart, or a start on request). */
   start(reason: string): void {
@@ -40,25 +82,26 @@ export class TierProcess extends TierStop {
   /** start() up to its fork, for a wave of starts (spawn-wave.ts); nothing when the tier runs or is being started. */
   prepareStart(reason: string): TierStart | undefined {
     if (this.life || this.forking || this.removedBy !== undefined) return undefined;
+    this.stopAsked = false;
     this.cancelBackoff();
     // A scheduled tier's runs are no restarts (its schedule counts them: schedule.ts).
     if (this.everStarted && this.config.schedule === undefined) this.restarts += 1;
     return this.prepareSpawn(reason);
   }
 
-  /** A start on request (a stopped, exited or failed tier): with a fresh restart budget, as a restart gets. */
   /**
    * Waiting again for its dependencies, with a fresh restart budget: the scheduler starts it (`land restart --all`).
-   * Its dependents, requeued with it, wait for this new life to be ready, as at boot, not for the last one's.
+   * Its dependents, requeued with it, wait for this new life to be ready, as at boot, not for the last one's. One a
+   * `land stop` asked to stop meanwhile stays stopped, and they fail for it as for any dependency stopped.
    */
   requeue(reason: string): void {
-    this.comingBack = false;
     if (this.life || this.forking || this.removedBy !== undefined) return;
     this.budget.reset();
     this.readyOnce = false;
-    this.setState('pending', waitingReason(this.config.dependsOn, reason));
+    if (!this.stopAsked) this.setState('pending', waitingReason(this.config.dependsOn, reason));
   }
 
+  /** A start on request (a stopped, exited or failed tier): with a fresh restart budget, as a restart gets. */
   startFresh(reason: string): void {
     this.budget.reset();
     this.start(reason);
@@ -90,18 +133,20 @@ export class TierProcess extends TierStop {
 
   /** Restart on request (or on change: `reason` says which file): a new life, counted as a restart, a fresh span. */
   async restart(reason?: string): Promise<Leftovers> {
-    this.comingBack = true;
+    this.restartsUnderWay += 1;
+    let left: Leftovers;
     try {
-      const left = await this.stop(reason ?? 'restarting on request');
-      // Removed meanwhile, or started by another command (a watch restart) while this one waited for the stop.
-      if (this.removedBy !== undefined || this.life || this.forking) return left;
-      this.budget.reset();
-      this.restarts += 1;
-      this.spawn(reason ?? 'restarted on request');
-      return left;
+      left = await this.stop(reason ?? 'restarting on request');
     } finally {
-      this.comingBack = false;
+      // Before the spawn: a spawn that fails at once publishes `failed` (settled) with this restart over.
+      this.restartsUnderWay -= 1;
     }
+    // Removed meanwhile, or started by another command (a watch restart) while this one waited for the stop.
+    if (this.removedBy !== undefined || this.life || this.forking) return left;
+    this.budget.reset();
+    this.restarts += 1;
+    this.spawn(reason ?? 'restarted on request');
+    return left;
   }
 
   /**

@@ -250,6 +250,8 @@ export interface SupervisorControl {
   /** The snapshot's counters alone (what moves without an event), where reading them costs less than a snapshot. */
   counters?(): Pick<StackSnapshot, 'telemetry' | 'receiver'>;
   subscribe(listener: (event: SupervisorEvent) => void): () => void;
+  /** Each tier's `stop.timeoutMs`: what bounds how long a command that waits for stops says it works (working.ts). */
+  stopTimeouts?(): number[];
   /** Start a tier that is stopped, exited, failed, or (with force) gated off by the profile. */
   startTier(name: string, options?: { force?: boolean }): Promise<void>;
   /** Resolves with what this command's stops gave up on (a remote or read-only view may not say). */

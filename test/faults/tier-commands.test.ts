@@ -3,7 +3,7 @@
  * no untracked copy; a failed tier restarted by hand gets a fresh restart budget; `land spawn <tier>` with no stack
  * running ends with the tier.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -199,14 +199,14 @@ describe.concurrent('fault: a stop that takes its whole stop.timeoutMs (5 s, the
 });
 
 describe.concurrent('fault: a stop sent during land restart --all', () => {
-  it('a tier already stopped by the restart, not yet started again: the stop waits for the restart, then holds the tier stopped (exit 0)', async () => {
+  it('a tier already stopped by the restart, not yet started again: the stop answers at once, and the restart leaves the tier stopped (exit 0)', async () => {
     // slowStopper takes a moment to stop: restart --all starts no tier again before every stop is done, and quick
     // is stopped (in that restart) meanwhile. The stop found it so ("quick is not running (stopped)", exit 4) and
     // the restart then started it again: the stop was lost.
     const lingering = { command: ['sh', '-c', 'trap "sleep 3; exit 0" TERM; echo lingering up; while :; do sleep 0.1; done'], ready: { log: 'lingering up' } };
-    const dir = makeProject({ config: { tiers: { lingering, quick: sleeper('quick') } } });
+    const dir = makeProject({ config: { tiers: { lingering, quick: sleeper('quick'), user: { ...sleeper('user'), dependsOn: { quick: 'ready' } } } } });
     const run = await up(dir, /lingering: starting → ready/);
-    await tierWhen(dir, 'quick', (tier) => tier.state === 'ready', 'ready');
+    await tierWhen(dir, 'user', (tier) => tier.state === 'ready', 'ready');
     const restartAll = landDone(['restart', '--all'], dir);
     await tierWhen(dir, 'quick', (tier) => tier.state === 'stopped', 'stopped by the restart');
     expect(tierOf(await snapshot(dir), 'lingering').state).toBe('stopping');
@@ -217,6 +217,70 @@ describe.concurrent('fault: a stop sent during land restart --all', () => {
     await tierWhen(dir, 'lingering', (tier) => tier.state === 'ready', 'ready again');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(tierOf(await snapshot(dir), 'quick')).toMatchObject({ state: 'stopped', reason: 'stopped on request' });
+    // Its dependent, started again by the restart, waits for quick's new life, which never comes: not for its last.
+    expect(tierOf(await snapshot(dir), 'user')).toMatchObject({ state: 'failed', reason: 'dependency quick stopped before it was ready' });
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 90_000);
+
+  it('a start sent after that stop comes after it: the tier ends running, not stopped', async () => {
+    // The stop waited for the restart's requeue before it took the tier's turn, so a start sent after it ran first
+    // and the stop then ended the tier (README: commands take turns in the order they came).
+    const lingering = { command: ['sh', '-c', 'trap "sleep 3; exit 0" TERM; echo lingering up; while :; do sleep 0.1; done'], ready: { log: 'lingering up' } };
+    const dir = makeProject({ config: { tiers: { lingering, quick: sleeper('quick') } } });
+    const run = await up(dir, /lingering: starting → ready/);
+    await tierWhen(dir, 'quick', (tier) => tier.state === 'ready', 'ready');
+    const restartAll = landDone(['restart', '--all'], dir);
+    await tierWhen(dir, 'quick', (tier) => tier.state === 'stopped', 'stopped by the restart');
+    const stop = command(dir, 'quick', 'stop');
+    // Sent once the stop is answered (now at once), or after a second: the stop used to wait for the restart.
+    await Promise.race([stop, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    expect(tierOf(await snapshot(dir), 'lingering').state).toBe('stopping');
+    const start = command(dir, 'quick', 'start');
+    expect((await stop).status).toBe(200);
+    expect((await start).status).toBe(200);
+    expect((await restartAll).code).toBe(0);
+    await tierWhen(dir, 'lingering', (tier) => tier.state === 'ready', 'ready again');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(tierOf(await snapshot(dir), 'quick').state).toBe('ready');
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 90_000);
+});
+
+describe.concurrent('fault: a tier waiting for its dependencies, and two restarts of one tier', () => {
+  it('land stop on a tier pending at boot keeps it from starting (exit 0), and counts no restart', async () => {
+    const gate = { command: ['sh', '-c', 'while [ ! -f go ]; do sleep 0.1; done; echo gate up; exec sleep 300'], ready: { log: 'gate up' } };
+    const dir = makeProject({ config: { tiers: { gate, waiter: { ...sleeper('waiter'), dependsOn: { gate: 'ready' } } } } });
+    const run = await up(dir, /gate: pending → starting/);
+    expect(tierOf(await snapshot(dir), 'waiter').state).toBe('pending');
+    const stopped = await landDone(['stop', 'waiter'], dir);
+    expect([stopped.code, stopped.stdout, stopped.stderr]).toEqual([0, 'land: stopped waiter\n', '']);
+    writeFileSync(join(dir, 'go'), '');
+    await tierWhen(dir, 'gate', (tier) => tier.state === 'ready', 'ready');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(tierOf(await snapshot(dir), 'waiter')).toMatchObject({ state: 'stopped', reason: 'stopped on request', restarts: 0 });
+    expect((await landDone(['start', 'waiter'], dir)).code).toBe(0);
+    expect(await tierWhen(dir, 'waiter', (tier) => tier.state === 'ready', 'ready')).toMatchObject({ restarts: 0 });
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 90_000);
+
+  it('land restart db with land restart --all sent during it: a dependent waiting for db waits on, and starts', async () => {
+    // db is not ready yet (until the file go exists) and takes 2 s to stop. Both restarts set one flag, and the
+    // single restart's end cleared it before --all stopped db: web failed for good ("db stopped before it was ready").
+    const db = { command: ['sh', '-c', 'trap "sleep 2; exit 0" TERM; while [ ! -f go ]; do sleep 0.1; done; echo db up; while :; do sleep 0.1; done'], ready: { log: 'db up' } };
+    const dir = makeProject({ config: { tiers: { db, web: { ...sleeper('web'), dependsOn: { db: 'ready' } } } } });
+    const run = await up(dir, /db: pending → starting/);
+    const restart = landDone(['restart', 'db'], dir);
+    await tierWhen(dir, 'db', (tier) => tier.state === 'stopping', 'stopping');
+    const restartAll = landDone(['restart', '--all'], dir);
+    expect((await restart).code).toBe(0);
+    expect((await restartAll).code).toBe(0);
+    await tierWhen(dir, 'db', (tier) => tier.state === 'starting' && tier.restarts === 2, 'started by restart --all');
+    expect(tierOf(await snapshot(dir), 'web').state).toBe('pending');
+    writeFileSync(join(dir, 'go'), '');
+    await tierWhen(dir, 'web', (tier) => tier.state === 'ready', 'ready');
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, 90_000);
