@@ -4,8 +4,11 @@
  * it: 64 Node children on two cores were still booting seconds after every tier counted as ready (a tier without a
  * probe is ready after 150 ms of uptime), and the load then added ≈ 20 % to land's CPU until they had connected.
  * Read from /proc/stat's first line (every core's ticks, one small read); where there is none, there is always one.
+ * Under a cgroup v2 CPU quota (a container's `--cpus`), the quota must have a core to spare too (cgroup-cpu.ts):
+ * an idle host says nothing of a container that has used up its share.
  */
 import { readFileSync } from 'node:fs';
+import { cgroupCpu, type QuotaReading } from './cgroup-cpu.js';
 
 interface Ticks {
   idle: number;
@@ -32,20 +35,34 @@ function readTicks(): Ticks | undefined {
   }
 }
 
+/** Whether `spare` idle cores are enough on a machine (or quota) of `cores`: one, or half of a single core. */
+const enough = (spare: number, cores: number) => spare >= Math.min(1, cores / 2);
+
 /**
  * `spare()` compares the machine's idle time with the last call's: true when at least one core was idle over that
  * interval on the whole (half the machine on a single core), false when not, undefined at the first call (nothing
- * to compare with yet). Always true where /proc/stat cannot be read.
+ * to compare with yet). Always true where /proc/stat cannot be read. Under a CPU quota, the quota's unused share
+ * over the interval is held to the same measure, and both must spare one.
  */
 export class SpareCore {
   private last: Ticks | undefined;
+  private lastQuota: QuotaReading | undefined;
   private readonly read: () => Ticks | undefined;
+  private readonly readQuota: () => QuotaReading | undefined;
 
-  constructor(read: () => Ticks | undefined = readTicks) {
+  constructor(read: () => Ticks | undefined = readTicks, readQuota: () => QuotaReading | undefined = cgroupCpu()) {
     this.read = read;
+    this.readQuota = readQuota;
   }
 
   spare(): boolean | undefined {
+    const machine = this.machineSpares();
+    const quota = this.quotaSpares();
+    if (machine === false || quota === false) return false;
+    return machine && quota;
+  }
+
+  private machineSpares(): boolean | undefined {
     const now = this.read();
     if (!now) return true;
     const before = this.last;
@@ -54,7 +71,17 @@ export class SpareCore {
     const total = now.total - before.total;
     // No tick between the two reads (called twice within 10 ms): no evidence of either.
     if (total <= 0) return undefined;
-    const idleCores = ((now.idle - before.idle) / total) * now.cores;
-    return idleCores >= Math.min(1, now.cores / 2);
+    return enough(((now.idle - before.idle) / total) * now.cores, now.cores);
+  }
+
+  private quotaSpares(): boolean | undefined {
+    const now = this.readQuota();
+    if (!now) return true;
+    const before = this.lastQuota;
+    this.lastQuota = now;
+    if (!before) return undefined;
+    const elapsed = now.atUsec - before.atUsec;
+    if (elapsed <= 0) return undefined;
+    return enough(now.cores - (now.usageUsec - before.usageUsec) / elapsed, now.cores);
   }
 }
