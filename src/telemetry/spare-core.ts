@@ -38,6 +38,37 @@ function readTicks(): Ticks | undefined {
 /** Whether `spare` idle cores are enough on a machine (or quota) of `cores`: one, or half of a single core. */
 const enough = (spare: number, cores: number) => spare >= Math.min(1, cores / 2);
 
+function machineSpares(now: Ticks, before: Ticks): boolean | undefined {
+  const total = now.total - before.total;
+  // No tick between the two reads (called twice within 10 ms): no evidence of either.
+  if (total <= 0) return undefined;
+  return enough(((now.idle - before.idle) / total) * now.cores, now.cores);
+}
+
+function quotaSpares(now: QuotaReading, before: QuotaReading): boolean | undefined {
+  const elapsed = now.atUsec - before.atUsec;
+  if (elapsed <= 0) return undefined;
+  return enough(now.cores - (now.usageUsec - before.usageUsec) / elapsed, now.cores);
+}
+
+/** One source's last reading, and what the next says against it: nothing at the first, spare where it has none. */
+class SinceLast<T extends object> {
+  private last: T | undefined;
+
+  constructor(
+    private readonly read: () => T | undefined,
+    private readonly judge: (now: T, before: T) => boolean | undefined,
+  ) {}
+
+  spares(): boolean | undefined {
+    const now = this.read();
+    if (!now) return true;
+    const before = this.last;
+    this.last = now;
+    return before && this.judge(now, before);
+  }
+}
+
 /**
  * `spare()` compares the machine's idle time with the last call's: true when at least one core was idle over that
  * interval on the whole (half the machine on a single core), false when not, undefined at the first call (nothing
@@ -45,43 +76,18 @@ const enough = (spare: number, cores: number) => spare >= Math.min(1, cores / 2)
  * over the interval is held to the same measure, and both must spare one.
  */
 export class SpareCore {
-  private last: Ticks | undefined;
-  private lastQuota: QuotaReading | undefined;
-  private readonly read: () => Ticks | undefined;
-  private readonly readQuota: () => QuotaReading | undefined;
+  private readonly machine: SinceLast<Ticks>;
+  private readonly quota: SinceLast<QuotaReading>;
 
   constructor(read: () => Ticks | undefined = readTicks, readQuota: () => QuotaReading | undefined = cgroupCpu()) {
-    this.read = read;
-    this.readQuota = readQuota;
+    this.machine = new SinceLast(read, machineSpares);
+    this.quota = new SinceLast(readQuota, quotaSpares);
   }
 
   spare(): boolean | undefined {
-    const machine = this.machineSpares();
-    const quota = this.quotaSpares();
+    const machine = this.machine.spares();
+    const quota = this.quota.spares();
     if (machine === false || quota === false) return false;
     return machine && quota;
-  }
-
-  private machineSpares(): boolean | undefined {
-    const now = this.read();
-    if (!now) return true;
-    const before = this.last;
-    this.last = now;
-    if (!before) return undefined;
-    const total = now.total - before.total;
-    // No tick between the two reads (called twice within 10 ms): no evidence of either.
-    if (total <= 0) return undefined;
-    return enough(((now.idle - before.idle) / total) * now.cores, now.cores);
-  }
-
-  private quotaSpares(): boolean | undefined {
-    const now = this.readQuota();
-    if (!now) return true;
-    const before = this.lastQuota;
-    this.lastQuota = now;
-    if (!before) return undefined;
-    const elapsed = now.atUsec - before.atUsec;
-    if (elapsed <= 0) return undefined;
-    return enough(now.cores - (now.usageUsec - before.usageUsec) / elapsed, now.cores);
   }
 }
