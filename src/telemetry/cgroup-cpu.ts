@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 
 export interface QuotaReading {
   /** CPU time the cgroup has used, in µs. */
