@@ -39,16 +39,16 @@ export function basePort(rootDir: string, shellPort = process.env.PORT): number 
 /**
  * One tier per process type, with foreman's port base for the type; a count the formation gives is `replicas` (the
  * supervisor names them `web.1` … `web.N`, gives each `PORT` = base + n - 1 and `LAND_REPLICA`), one included, so
- * that `land scale` takes it; with no formation (`counted` false) every type runs once under its plain name; 0 leaves
- * the type out.
+ * that `land scale` takes it; with no formation (`counts` undefined) every type runs once under its plain name; 0
+ * leaves the type out.
  */
-export function procfileTiers(types: readonly ProcessType[], counts: ReadonlyMap<string, number>, base: number, counted: boolean): LandConfig['tiers'] {
+export function procfileTiers(types: readonly ProcessType[], base: number, counts?: ReadonlyMap<string, number>): LandConfig['tiers'] {
   const tiers: LandConfig['tiers'] = {};
   types.forEach((type, index) => {
-    const count = counts.get(type.name) ?? 1;
+    const count = counts?.get(type.name) ?? 1;
     if (count === 0) return;
     const tier: TierConfig = { command: type.command, shell: true, port: base + index * FOREMAN_PORT_STEP };
-    if (counted) tier.replicas = count;
+    if (counts) tier.replicas = count;
     tiers[type.name] = tier;
   });
   return tiers;
@@ -64,10 +64,10 @@ export function loadProcfileStack(file: string, formation?: string): ResolvedCon
     throw new InputError(`${label}: cannot read the Procfile (${(error as { code?: string }).code ?? 'unreadable'})`);
   }
   const types = parseProcfile(text, label);
-  const counts = parseFormation(formation, types.map((type) => type.name));
+  // No -m (or an empty one): no formation, so no replicas.
+  const counts = (formation ?? '').trim() !== '' ? parseFormation(formation, types.map((type) => type.name)) : undefined;
   const rootDir = path.dirname(path.resolve(file));
-  const counted = (formation ?? '').trim() !== '';
-  const config: LandConfig = { envFiles: PROCFILE_ENV_FILES, tiers: procfileTiers(types, counts, basePort(rootDir), counted) };
+  const config: LandConfig = { envFiles: PROCFILE_ENV_FILES, tiers: procfileTiers(types, basePort(rootDir), counts) };
   return resolveConfig(config, file, label);
 }
 

@@ -32,7 +32,7 @@ describe('the Metrics page groups a metric\'s series', () => {
   it('puts series with different times on one axis, a gap where a series has no value', () => {
     const [chart] = chartGroups([perRoute(1, [[1_000, 1], [2_000, 2]]), perRoute(2, [[2_000, 20], [4_000, 40]]), perRoute(3, [])]);
     expect(chart).toMatchObject({ series: 2, left: 0, times: [1, 2, 4] });
-    expect(chart!.lines).toEqual([
+    expect(chart!.lines).toMatchObject([
       { label: 'route=/r1', values: [1, 2, null] },
       { label: 'route=/r2', values: [null, 20, 40] },
     ]);
@@ -57,5 +57,21 @@ describe('the Metrics page groups a metric\'s series', () => {
     const [histogram] = chartGroups(views);
     expect(histogram!.single).toBe(views[0]);
     expect(histogram!.lines.map((line) => line.label)).toEqual(['mean', 'P50', 'P90', 'P99']);
+  });
+
+  it('keeps a line\'s colour while other series enter and leave the drawn dozen', () => {
+    // Route 0 is not drawn (the lowest), route 9 is the lowest drawn.
+    const series = Array.from({ length: 13 }, (_, i) => perRoute(i, [[1_000, i === 0 ? 0 : i === 9 ? 1 : 10 + i]]));
+    const colors = (charts: ReturnType<typeof chartGroups>) => new Map(charts[0]!.lines.map((line) => [line.label, line.color]));
+    const before = colors(chartGroups(series));
+    // Route 0 climbs to the top and pushes route 9 out: it sorts first and 9 sorted last, so every other line moves one
+    // place in the legend.
+    series[0] = perRoute(0, [[1_000, 100]]);
+    const after = colors(chartGroups(series));
+    expect([before.has('route=/r0'), before.has('route=/r9'), after.has('route=/r0'), after.has('route=/r9')]).toEqual([false, true, true, false]);
+    for (const route of [1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12]) expect(after.get(`route=/r${route}`)).toBe(before.get(`route=/r${route}`));
+    // Distinct series spread over the palette rather than all in one colour.
+    expect(new Set(after.values()).size).toBeGreaterThan(4);
+    expect(new Set(after.values()).has(undefined)).toBe(false);
   });
 });

@@ -4,9 +4,11 @@
  * A deep trace a child sends with the official OpenTelemetry SDK, in a real Chromium against a real `land up`: its
  * subtrees fold away and back from the keyboard; it is polled with its version (304 when unchanged) and not at all
  * once complete; a span's long values are cut with "Show all", names at the top of their rows; an exception's stack
- * trace is text in lines; the span's resource is shown; `Logs of this trace` lists its records only; the Telemetry
- * page counts what each tier sent, a tier's detail links to its traces and metrics; the Logs page says where the
- * older lines it does not hold are, also of a tier whose lines roll off while it is open; at 820 px the Tiers' buttons stay in view. The API: 304 to a matching If-None-Match, a span whole.
+ * trace is text in lines; the span's resource is shown; `Logs of this trace` lists its records only; two spans whose
+ * parent links form a cycle are both drawn; the Telemetry page counts what each tier sent, a tier's detail links to
+ * its traces and metrics; the Logs page says where the older lines it does not hold are, also of a tier whose lines
+ * roll off while it is open; at 820 px the Tiers' buttons stay in view. The API: 304 to a matching If-None-Match, a
+ * span whole.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +25,14 @@ const LATE =
   "const fs = require('fs'); console.log('late up'); const t = setInterval(() => { if (!fs.existsSync('go')) return; clearInterval(t); " +
   "for (let i = 0; i < 101000; i++) console.log('late line ' + i); console.log('late done'); setInterval(() => {}, 1 << 30); }, 100);";
 
+// Two spans that name each other as parent, posted over OTLP/JSON: neither is a root, both belong in the waterfall.
+const LOOP =
+  "const hex = (n) => require('crypto').randomBytes(n).toString('hex'); const t = hex(16), a = hex(8), b = hex(8), at = BigInt(Date.now() - 1000) * 1000000n;" +
+  "const span = (spanId, parentSpanId, name, ms) => ({ traceId: t, spanId, parentSpanId, name, kind: 1, startTimeUnixNano: String(at + BigInt(ms) * 1000000n), endTimeUnixNano: String(at + BigInt(ms + 5) * 1000000n) });" +
+  "const body = { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'loop' }, spans: [span(b, a, 'loop b', 20), span(a, b, 'loop a', 10)] }] }] };" +
+  "fetch(process.env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })" +
+  ".then((res) => { if (!res.ok) throw new Error('traces: ' + res.status); console.log('loop sent ' + t); setInterval(() => {}, 1 << 30); });";
+
 const shownSpans = (page: Page) => page.$$eval('table.waterfall tbody tr', (rows) => rows.map((row) => (row as HTMLElement).dataset.span));
 
 describe('a deep trace and its spans, in Chromium', () => {
@@ -35,6 +45,7 @@ describe('a deep trace and its spans, in Chromium', () => {
           // More lines before the dashboard opens than the supervisor keeps per tier (1 000).
           loud: { command: ['node', '-e', LOUD], ready: { log: 'loud up' } },
           late: { command: ['node', '-e', LATE], ready: { log: 'late up' } },
+          loop: { command: ['node', '-e', LOOP], ready: { log: 'loop sent' } },
         },
       },
     });
@@ -42,6 +53,7 @@ describe('a deep trace and its spans, in Chromium', () => {
     runs.push(run);
     await run.waitFor(/deep trace exported/);
     await run.waitFor(/loud up/);
+    const loopTrace = (await run.waitFor(/loop sent ([0-9a-f]{32})/))[1]!;
     const { page, pageErrors } = await openPage();
     const polls: number[] = [];
     page.on('response', (response) => {
@@ -139,6 +151,13 @@ describe('a deep trace and its spans, in Chromium', () => {
     await page.getByRole('button', { name: `Remove the filter trace ${traceId}` }).click();
     await page.locator('.log-row', { hasText: 'unrelated record' }).waitFor();
     await page.locator('.log-row', { hasText: 'deep trace exported' }).waitFor();
+    expect(pageErrors).toEqual([]);
+
+    // A cycle of parent links (two spans, each the other's parent): both drawn, the earlier as the root.
+    await page.goto(`${new URL(page.url()).origin}/#/traces?trace=${loopTrace}`);
+    await page.locator('table.waterfall tr[data-span="loop b"]').waitFor();
+    expect(await shownSpans(page)).toEqual(['loop a', 'loop b']);
+    expect(await page.$$eval('table.waterfall tbody tr', (rows) => rows.map((row) => (row as HTMLElement).dataset.depth))).toEqual(['0', '1']);
     expect(pageErrors).toEqual([]);
 
     // The Logs page says where the older lines of a tier it does not hold are, and only for such a tier.

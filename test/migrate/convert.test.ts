@@ -230,12 +230,12 @@ describe("foreman's formation", () => {
     expect(() => parseFormation('all=1,web=1,all=0', types)).toThrow(new InputError('-m/--formation: all: expected one count, got 1 and 0'));
     const procTypes = types.map((name, index) => ({ name, command: name, line: index + 1 }));
     // A type the formation counts is replicas, a count of one too (so that land scale takes it).
-    expect(procfileTiers(procTypes, parseFormation('web=3,clock=1', types), 5000, true)).toEqual({
+    expect(procfileTiers(procTypes, 5000, parseFormation('web=3,clock=1', types))).toEqual({
       web: { command: 'web', shell: true, port: 5000, replicas: 3 },
       clock: { command: 'clock', shell: true, port: 5200, replicas: 1 },
     });
     // No formation: every type once, under its plain name.
-    expect(procfileTiers(procTypes, parseFormation(undefined, types), 5000, false)).toEqual({
+    expect(procfileTiers(procTypes, 5000)).toEqual({
       web: { command: 'web', shell: true, port: 5000 },
       worker: { command: 'worker', shell: true, port: 5100 },
       clock: { command: 'clock', shell: true, port: 5200 },

@@ -5,12 +5,15 @@
  * series keeps its own chart (a histogram's percentiles as more lines).
  */
 import type { MetricSeriesView } from '../wire.js';
+import { seriesColor } from './series-colors.js';
 
 export const MAX_LINES = 12;
 
 export interface ChartLine {
   label: string;
   values: Array<number | null>;
+  /** A group's line: its series' colour (series-colors.ts), whichever others are drawn beside it. */
+  color?: string;
 }
 
 export interface ChartGroup {
@@ -52,14 +55,15 @@ function singleChart(key: string, series: MetricSeriesView): ChartGroup {
 /** Several series of one metric on one time axis (a series without a value at a time has a gap there). */
 function groupChart(key: string, all: MetricSeriesView[]): ChartGroup {
   const drawn = [...all].sort((a, b) => latest(b) - latest(a)).slice(0, MAX_LINES);
-  // In the legend by name, so a line keeps its colour while the ranking moves.
+  // In the legend by name, so that the legend's order does not follow the ranking.
   drawn.sort((a, b) => (a.labels ?? a.name).localeCompare(b.labels ?? b.name));
   const times = [...new Set(drawn.flatMap((series) => series.points.map(([at]) => at)))].sort((a, b) => a - b);
   const column = new Map(times.map((at, i) => [at, i]));
   const lines = drawn.map((series) => {
     const values: Array<number | null> = new Array<number | null>(times.length).fill(null);
     for (const [at, value] of series.points) values[column.get(at)!] = value;
-    return { label: series.labels ?? series.name, values };
+    const label = series.labels ?? series.name;
+    return { label, values, color: seriesColor(label) };
   });
   const first = all[0]!;
   return {

@@ -21,8 +21,6 @@ function formatValue(unit: string | undefined, value: number): string {
 }
 
 const QUANTILE_COLORS = ['#d29922', '#f778ba', '#ff7b72'];
-/** The lines of a metric's series: as far apart as a dozen colours go on the dark page. */
-const LINE_COLORS = ['#2f81f7', '#3fb950', '#d29922', '#f778ba', '#a371f7', '#ff7b72', '#39c5cf', '#e3b341', '#8b949e', '#56d364', '#db61a2', '#79c0ff'];
 
 const formatQuantile = (unit: string | undefined, value: number | null | undefined) => (value === null || value === undefined ? '-' : formatValue(unit, value));
 
@@ -34,8 +32,8 @@ function shownLabels(element: HTMLElement, labels: string[]): string[] {
 
 /** A line's look: a metric alone in the tier's colour (its percentiles dashed), a group's series each its own. */
 function lineStyle(chart: ChartGroup, i: number, color: string): uPlot.Series {
-  const { label } = chart.lines[i]!;
-  if (!chart.single) return { label, stroke: LINE_COLORS[i % LINE_COLORS.length], width: 1.4, spanGaps: true };
+  const { label, color: own } = chart.lines[i]!;
+  if (!chart.single) return { label, stroke: own, width: 1.4, spanGaps: true };
   if (i === 0) return { label, stroke: color, width: 1.5, fill: chart.lines.length > 1 ? undefined : `${color}33` };
   return { label, stroke: QUANTILE_COLORS[(i - 1) % QUANTILE_COLORS.length], width: 1.2, dash: [4, 3] };
 }

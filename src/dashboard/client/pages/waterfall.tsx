@@ -5,11 +5,12 @@
  * their title). A row is reached from the keyboard: Tab to a row's link or fold button, ↑/↓ (Page Up/Down, Home/End)
  * to the others (rows out of view are drawn first), ←/→ fold and unfold, or go to the parent.
  */
-import type { JSX } from 'preact';
+import type { JSX, RefObject } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SpanView } from '../../wire.js';
 import { formatMs } from '../format.js';
 import { href } from '../hooks.js';
+import { flatten, type SpanNode as Node } from '../span-tree.js';
 import { TableHead } from '../table-head.js';
 import { useScrollView } from '../virtual-list.js';
 
@@ -18,49 +19,6 @@ const ROW_HEIGHT = 26;
 /** Rows drawn beyond what is in view, each side. */
 const OVERSCAN = 20;
 const PAGE_ROWS = 15;
-
-interface Node {
-  span: SpanView;
-  depth: number;
-  children: Node[];
-  /** Spans under it, at any depth. */
-  below: number;
-  parent?: Node;
-}
-
-/**
- * Depth-first rows of a trace: children under their parent, by start time; orphans as roots. The spans under a
- * collapsed one are left out (their count stays on it).
- */
-function flatten(spans: SpanView[], collapsed: ReadonlySet<string>): Node[] {
-  const nodes = new Map(spans.map((span) => [span.spanId, { span, depth: 0, children: [] as Node[], below: 0 } as Node]));
-  const roots: Node[] = [];
-  for (const node of nodes.values()) {
-    const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
-    if (parent && parent !== node) {
-      parent.children.push(node);
-      node.parent = parent;
-    } else roots.push(node);
-  }
-  const out: Node[] = [];
-  // A loop, not recursion: a chain of 10 000 spans (each the parent of the next) is a trace too.
-  const stack: Array<{ node: Node; depth: number; shown: boolean }> = [];
-  const push = (list: Node[], depth: number, shown: boolean) => {
-    list.sort((a, b) => a.span.startMs - b.span.startMs);
-    for (let i = list.length - 1; i >= 0; i -= 1) stack.push({ node: list[i]!, depth, shown });
-  };
-  push(roots, 0, true);
-  while (stack.length > 0) {
-    const { node, depth, shown } = stack.pop()!;
-    node.depth = depth;
-    if (shown) out.push(node);
-    push(node.children, depth + 1, shown && !collapsed.has(node.span.spanId));
-  }
-  // Spans under each, counted from the deepest up (every node is pushed after its parent).
-  const all = [...nodes.values()].sort((a, b) => b.depth - a.depth);
-  for (const node of all) if (node.parent) node.parent.below += 1 + node.below;
-  return out;
-}
 
 /** The button that folds a span's subtree away and back (a real button: Tab, Enter and Space reach it). */
 function Fold({ node, open, toggle }: { node: Node; open: boolean; toggle: (spanId: string) => void }) {
@@ -136,13 +94,107 @@ function keyTarget(key: string, at: number, rows: Node[], fold: (node: Node, ope
   return undefined;
 }
 
+interface RowKeysOptions {
+  rows: Node[];
+  collapsed: ReadonlySet<string>;
+  toggle: (spanId: string) => void;
+  selected?: string;
+  box: RefObject<HTMLDivElement | null>;
+  setView: (view: { top: number; height: number }) => void;
+}
+
+/**
+ * The rows' keyboard: the key handler for the scrolling box, which moves the focus to the row a key names (scrolled
+ * into view first, focused once drawn); and a span opened by its address (a shared link, a reload) is scrolled into
+ * view once.
+ */
+function useRowKeys({ rows, collapsed, toggle, selected, box, setView }: RowKeysOptions): (event: KeyboardEvent) => void {
+  /** The row to focus once drawn (a key moved to it). */
+  const focusAt = useRef<number | undefined>(undefined);
+  const scrolledTo = useRef<string | undefined>(undefined);
+
+  /** Scrolls so that row `index` is in view (drawn at the next render). */
+  const reveal = (index: number) => {
+    const element = box.current;
+    if (!element) return;
+    const head = element.querySelector('thead')?.offsetHeight ?? 0;
+    const top = head + index * ROW_HEIGHT;
+    if (top - head < element.scrollTop) element.scrollTop = top - head;
+    else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
+    setView({ top: element.scrollTop, height: element.clientHeight });
+  };
+
+  useLayoutEffect(() => {
+    if (!selected || scrolledTo.current === selected) return;
+    const index = rows.findIndex((node) => node.span.spanId === selected);
+    if (index < 0) return;
+    scrolledTo.current = selected;
+    reveal(index);
+  }, [selected, rows]);
+
+  useLayoutEffect(() => {
+    if (focusAt.current === undefined) return;
+    const row = box.current?.querySelector<HTMLElement>(`tr[data-index="${focusAt.current}"] a`);
+    focusAt.current = undefined;
+    row?.focus();
+  });
+
+  return (event: KeyboardEvent) => {
+    const at = Number((event.target as Element).closest<HTMLElement>('tr[data-index]')?.dataset.index ?? NaN);
+    if (Number.isNaN(at) || !rows[at]) return;
+    const fold = (node: Node, open: boolean) => {
+      if (node.children.length === 0 || collapsed.has(node.span.spanId) !== open) return false;
+      toggle(node.span.spanId);
+      return true;
+    };
+    const target = keyTarget(event.key, at, rows, fold);
+    if (target === undefined) return;
+    event.preventDefault();
+    if (target === at) return;
+    focusAt.current = target;
+    reveal(target);
+  };
+}
+
+interface RowsProps {
+  rows: Node[];
+  view: { top: number; height: number };
+  collapsed: ReadonlySet<string>;
+  selected?: string;
+  link: (spanId: string) => string;
+  scale: { start: number; total: number };
+  toggle: (spanId: string) => void;
+}
+
+/** The rows in view (and OVERSCAN each side), with a spacer for those above and below. */
+function Rows({ rows, view, collapsed, selected, link, scale, toggle }: RowsProps) {
+  const first = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN);
+  const drawn: JSX.Element[] = [];
+  for (let i = first; i < last; i += 1) {
+    const node = rows[i]!;
+    const id = node.span.spanId;
+    drawn.push(<Row key={id} node={node} index={i} open={!collapsed.has(id)} selected={selected === id} link={link(id)} scale={scale} toggle={toggle} />);
+  }
+  const spacer = (rowsOut: number, key: string) =>
+    rowsOut > 0 && (
+      <tr class="spacer" key={key} aria-hidden="true">
+        <td colSpan={5} style={{ height: `${rowsOut * ROW_HEIGHT}px` }} />
+      </tr>
+    );
+  return (
+    <tbody>
+      {spacer(first, 'before')}
+      {drawn}
+      {spacer(rows.length - last, 'after')}
+    </tbody>
+  );
+}
+
 export function Waterfall({ spans, selected, traceId, params }: { spans: SpanView[]; selected?: string; traceId: string; params: Record<string, string> }) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setCollapsed(new Set()), [traceId]);
   const { box, view, setView } = useScrollView();
-  /** The row to focus once drawn (a key moved to it). */
-  const focusAt = useRef<number | undefined>(undefined);
-  const scrolledTo = useRef<string | undefined>(undefined);
   const rows = useMemo(() => flatten(spans, collapsed), [spans, collapsed]);
   const scale = useMemo(() => {
     let start = Infinity;
@@ -159,75 +211,13 @@ export function Waterfall({ spans, selected, traceId, params }: { spans: SpanVie
       if (!next.delete(spanId)) next.add(spanId);
       return next;
     });
-
-  /** Scrolls so that row `index` is in view (drawn at the next render). */
-  const reveal = (index: number) => {
-    const element = box.current;
-    if (!element) return;
-    const head = element.querySelector('thead')?.offsetHeight ?? 0;
-    const top = head + index * ROW_HEIGHT;
-    if (top - head < element.scrollTop) element.scrollTop = top - head;
-    else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
-    setView({ top: element.scrollTop, height: element.clientHeight });
-  };
-
-  // A span opened by its address (a shared link, a reload) is scrolled into view once.
-  useLayoutEffect(() => {
-    if (!selected || scrolledTo.current === selected) return;
-    const index = rows.findIndex((node) => node.span.spanId === selected);
-    if (index < 0) return;
-    scrolledTo.current = selected;
-    reveal(index);
-  }, [selected, rows]);
-
-  useLayoutEffect(() => {
-    if (focusAt.current === undefined) return;
-    const row = box.current?.querySelector<HTMLElement>(`tr[data-index="${focusAt.current}"] a`);
-    focusAt.current = undefined;
-    row?.focus();
-  });
-
-  const onKeyDown = (event: KeyboardEvent) => {
-    const at = Number((event.target as Element).closest<HTMLElement>('tr[data-index]')?.dataset.index ?? NaN);
-    if (Number.isNaN(at) || !rows[at]) return;
-    const fold = (node: Node, open: boolean) => {
-      if (node.children.length === 0 || collapsed.has(node.span.spanId) !== open) return false;
-      toggle(node.span.spanId);
-      return true;
-    };
-    const target = keyTarget(event.key, at, rows, fold);
-    if (target === undefined) return;
-    event.preventDefault();
-    if (target === at) return;
-    focusAt.current = target;
-    reveal(target);
-  };
-
-  const first = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN);
-  const drawn: JSX.Element[] = [];
-  for (let i = first; i < last; i += 1) {
-    const node = rows[i]!;
-    const id = node.span.spanId;
-    drawn.push(
-      <Row key={id} node={node} index={i} open={!collapsed.has(id)} selected={selected === id} link={href('traces', { ...params, trace: traceId, span: id })} scale={scale} toggle={toggle} />,
-    );
-  }
-  const spacer = (rowsOut: number, key: string) =>
-    rowsOut > 0 && (
-      <tr class="spacer" key={key} aria-hidden="true">
-        <td colSpan={5} style={{ height: `${rowsOut * ROW_HEIGHT}px` }} />
-      </tr>
-    );
+  const onKeyDown = useRowKeys({ rows, collapsed, toggle, selected, box, setView });
+  const link = (spanId: string) => href('traces', { ...params, trace: traceId, span: spanId });
   return (
     <div class="waterfall-scroll" ref={box} onScroll={() => box.current && setView({ top: box.current.scrollTop, height: box.current.clientHeight })} onKeyDown={onKeyDown}>
       <table class="waterfall" aria-label={`Spans of trace ${traceId}`} aria-rowcount={rows.length + 1}>
         <TableHead columns={['span', 'tier', `timeline (${formatMs(scale.total)})`, 'took', 'status']} />
-        <tbody>
-          {spacer(first, 'before')}
-          {drawn}
-          {spacer(rows.length - last, 'after')}
-        </tbody>
+        <Rows rows={rows} view={view} collapsed={collapsed} selected={selected} link={link} scale={scale} toggle={toggle} />
       </table>
     </div>
   );
