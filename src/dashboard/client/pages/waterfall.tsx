@@ -10,6 +10,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import type { SpanView } from '../../wire.js';
 import { formatMs } from '../format.js';
 import { href } from '../hooks.js';
+import { shownDuration, shownEnd } from '../running-clock.js';
 import { TableHead } from '../table-head.js';
 import { useScrollView } from '../virtual-list.js';
 
@@ -86,12 +87,14 @@ interface RowProps {
   link: string;
   scale: { start: number; total: number };
   toggle: (spanId: string) => void;
+  /** The page's clock while a span runs (running-clock.ts). */
+  now?: number;
 }
 
-function Row({ node, index, open, selected, link, scale, toggle }: RowProps) {
+function Row({ node, index, open, selected, link, scale, toggle, now }: RowProps) {
   const { span, depth } = node;
   const left = ((span.startMs - scale.start) / scale.total) * 100;
-  const width = Math.max(0.3, ((span.endMs - span.startMs) / scale.total) * 100);
+  const width = Math.max(0.3, ((shownEnd(span, now) - span.startMs) / scale.total) * 100);
   return (
     <tr
       class={`${span.status === 'error' ? 'error' : ''}${selected ? ' selected' : ''}`}
@@ -113,7 +116,7 @@ function Row({ node, index, open, selected, link, scale, toggle }: RowProps) {
       <td class="timeline">
         <span class={`bar status-${span.status}${span.running ? ' running' : ''}`} style={{ left: `${left}%`, width: `${width}%` }} />
       </td>
-      <td>{span.running ? `${formatMs(span.durationMs)}…` : formatMs(span.durationMs)}</td>
+      <td>{span.running ? `${formatMs(shownDuration(span, now))}…` : formatMs(span.durationMs)}</td>
       <td>
         <span class={`status status-${span.status}`}>{span.running ? 'running' : span.status === 'error' ? '⚠ error' : span.status}</span>
       </td>
@@ -136,7 +139,16 @@ function keyTarget(key: string, at: number, rows: Node[], fold: (node: Node, ope
   return undefined;
 }
 
-export function Waterfall({ spans, selected, traceId, params }: { spans: SpanView[]; selected?: string; traceId: string; params: Record<string, string> }) {
+interface WaterfallProps {
+  spans: SpanView[];
+  selected?: string;
+  traceId: string;
+  params: Record<string, string>;
+  /** The page's clock while a span runs: a running span's bar ends there (running-clock.ts). */
+  now?: number;
+}
+
+export function Waterfall({ spans, selected, traceId, params, now }: WaterfallProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setCollapsed(new Set()), [traceId]);
   const { box, view, setView } = useScrollView();
@@ -149,10 +161,10 @@ export function Waterfall({ spans, selected, traceId, params }: { spans: SpanVie
     let end = -Infinity;
     for (const span of spans) {
       start = Math.min(start, span.startMs);
-      end = Math.max(end, span.endMs);
+      end = Math.max(end, shownEnd(span, now));
     }
     return { start, total: Math.max(1, end - start) };
-  }, [spans]);
+  }, [spans, now]);
   const toggle = (spanId: string) =>
     setCollapsed((previous) => {
       const next = new Set(previous);
@@ -210,7 +222,7 @@ export function Waterfall({ spans, selected, traceId, params }: { spans: SpanVie
     const node = rows[i]!;
     const id = node.span.spanId;
     drawn.push(
-      <Row key={id} node={node} index={i} open={!collapsed.has(id)} selected={selected === id} link={href('traces', { ...params, trace: traceId, span: id })} scale={scale} toggle={toggle} />,
+      <Row key={id} node={node} index={i} open={!collapsed.has(id)} selected={selected === id} link={href('traces', { ...params, trace: traceId, span: id })} scale={scale} toggle={toggle} now={now} />,
     );
   }
   const spacer = (rowsOut: number, key: string) =>
