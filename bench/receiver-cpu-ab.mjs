@@ -21,7 +21,10 @@ const SELF = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 
-/** One request body per sender, as the scenario's sender makes it (bench/receiver/sender.mjs). */
+/**
+ * One request body per sender, as the scenario's sender makes it (bench/receiver/sender.mjs), with where each span
+ * id sits in it: every request's spans are new ones, as there (a span sent again takes the receiver's converting path).
+ */
 async function bodies() {
   const { ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
@@ -31,7 +34,9 @@ async function bodies() {
     const resource = resourceFromAttributes({ 'service.name': `bench-s${s}`, 'land.tier': `s${s}` });
     const tracer = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('bench');
     for (let i = 0; i < 100; i++) tracer.startSpan(`op ${i % 10}`, { attributes: { 'http.route': '/items/:id', 'item.id': i } }).end();
-    return Buffer.from(ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans()));
+    const spans = exporter.getFinishedSpans();
+    const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans));
+    return { body, idAt: spans.map((span) => body.indexOf(Buffer.from(span.spanContext().spanId, 'hex'))) };
   });
 }
 
@@ -51,17 +56,25 @@ async function serve(variant) {
   return { port: receiver.port, close: async () => (await receiver.close(), rmSync(dir, { recursive: true, force: true, maxRetries: 10 })) };
 }
 
-/** `n` requests over 4 keep-alive sockets, one in flight on each; resolves with how many were answered 200. */
+/**
+ * `n` requests over 4 keep-alive sockets, one in flight on each; resolves with how many were answered 200. Each
+ * request's span ids start with its number (written in place: the one before it was answered, so written whole).
+ */
+let numbered = 0;
 function post(port, requests, n) {
   let sent = 0;
   let answered = 0;
   return Promise.all(
     requests.map(
-      (request) =>
+      ({ request, idAt }) =>
         new Promise((done, fail) => {
           const socket = connect(port, '127.0.0.1');
           let pending = '';
-          const next = () => (sent < n ? (sent++, socket.write(request)) : (socket.end(), done()));
+          const renumber = () => {
+            numbered += 1;
+            for (const at of idAt) request.writeUInt32BE(numbered, at);
+          };
+          const next = () => (sent < n ? (sent++, renumber(), socket.write(request)) : (socket.end(), done()));
           socket.on('connect', next).on('error', fail);
           socket.on('data', (data) => {
             pending += data.toString('latin1');
@@ -81,7 +94,10 @@ function post(port, requests, n) {
 async function child(variant, n) {
   const { port, close } = await serve(variant);
   const head = (body) => `POST /v1/traces HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/x-protobuf\r\ncontent-length: ${body.length}\r\n\r\n`;
-  const requests = (await bodies()).map((body) => Buffer.concat([Buffer.from(head(body)), body]));
+  const requests = (await bodies()).map(({ body, idAt }) => {
+    const start = Buffer.byteLength(head(body));
+    return { request: Buffer.concat([Buffer.from(head(body)), body]), idAt: idAt.map((at) => start + at) };
+  });
   await post(port, requests, Math.min(2000, n)); // warm: the codec loads, V8 optimizes
   const before = process.cpuUsage();
   const answered = await post(port, requests, n);

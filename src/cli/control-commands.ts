@@ -17,9 +17,18 @@ export async function statusCommand(names: string[], options: TargetOptions & { 
   const whole = await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status'));
   checkNames(names, whole);
   // Only the tiers named (a tier with replicas: all of them), as `docker compose ps web` and `pm2 show web`.
-  const snapshot = names.length === 0 ? whole : { ...whole, tiers: whole.tiers.filter((tier) => names.includes(tier.name) || (tier.group !== undefined && names.includes(tier.group))) };
+  const snapshot = names.length === 0 ? whole : namedOnly(whole, names);
   process.stdout.write(options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderStatus(snapshot));
   return 0;
+}
+
+/** The snapshot of the named tiers only: their rows, and the receiver's counts of them (a replica's are its tier's). */
+function namedOnly(whole: StackSnapshot, names: readonly string[]): StackSnapshot {
+  const tiers = whole.tiers.filter((tier) => names.includes(tier.name) || (tier.group !== undefined && names.includes(tier.group)));
+  if (!whole.receiver) return { ...whole, tiers };
+  const counted = new Set(tiers.map((tier) => tier.group ?? tier.name));
+  const receiverTiers = Object.fromEntries(Object.entries(whole.receiver.tiers).filter(([tier]) => counted.has(tier)));
+  return { ...whole, tiers, receiver: { ...whole.receiver, tiers: receiverTiers } };
 }
 
 /** Every name is a tier (or a replica, or a tier's replicas) of the running stack: else one line naming the known ones, exit 2. */

@@ -1,7 +1,10 @@
-/** `land status` for people: one header line about the boot, one row per tier, one line about telemetry. */
+/**
+ * `land status` for people: one header line about the boot, one row per tier, one line about telemetry, one about the
+ * receiver with what it kept of each tier under it.
+ */
 import type { ExitInfo, PipeStatus, StackSnapshot, TierSnapshot } from '../supervisor/types.js';
 import { formatSize } from '../config/size.js';
-import { describeReceiver } from '../receiver/describe.js';
+import { describeReceiver, receiverTierLines } from '../receiver/describe.js';
 import { formatDuration } from '../tui/format.js';
 import { describeChange } from '../watch/describe.js';
 import { nextRunText, runsText } from '../supervisor/schedule-note.js';
@@ -76,6 +79,7 @@ export function renderStatus(snapshot: StackSnapshot, now = Date.now()): string 
   const table = rows.map((cells) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd());
   const { posthog, otlp, record } = snapshot.telemetry;
   const telemetry = `telemetry: ${[pipeText('posthog', posthog), pipeText('otlp', otlp), pipeText('record', record)].join(' · ')}`;
-  const receiver = snapshot.receiver ? [describeReceiver(snapshot.receiver)] : [];
+  const order = snapshot.tiers.map((tier) => tier.group ?? tier.name);
+  const receiver = snapshot.receiver ? [describeReceiver(snapshot.receiver), ...receiverTierLines(snapshot.receiver, order)] : [];
   return [header, '', ...table, '', telemetry, ...receiver, ''].join('\n');
 }

@@ -7,6 +7,9 @@ import { findLatestBoot, renderTrace, traceJsonLines } from '../telemetry/trace-
 import { readConfig, type InputOptions } from './inputs.js';
 import { withMachineStdout, writeOut } from './machine-output.js';
 import { unknownTiers } from '../logs/selection.js';
+import { requestJson } from '../control/client.js';
+import { socketPath } from '../control/paths.js';
+import type { RunningBoot } from '../receiver/running-boot.js';
 
 export interface TraceOptions extends InputOptions {
   /** Draw this trace (full id or a unique prefix) instead of the boot's. */
@@ -41,6 +44,20 @@ async function trace(bootId: string | undefined, options: TraceOptions): Promise
     return 0;
   }
   const width = process.stdout.columns ?? 80;
-  process.stdout.write(`${renderTrace(dir, { ...filter, all: options.all, width, color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) })}\n`);
+  const running = await runningBoot(config.rootDir, id);
+  process.stdout.write(`${renderTrace(dir, { ...filter, running, all: options.all, width, color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) })}\n`);
   return 0;
+}
+
+/**
+ * The stack running in this folder, when it runs the boot drawn: its root span is recorded only at shutdown, so the
+ * tree's root comes from what the stack says of it (as the dashboard draws it). No stack, or another boot: undefined.
+ */
+async function runningBoot(rootDir: string, bootId: string): Promise<RunningBoot | undefined> {
+  try {
+    const snapshot = await requestJson<RunningBoot>(socketPath(rootDir), 'GET', '/status');
+    return snapshot.bootId === bootId ? snapshot : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -68,14 +68,28 @@ function alignRenamedKeys(over: Record<string, string>, base: Readonly<Record<st
   }
 }
 
+/**
+ * With land's receiver, the SDKs' export delays cut to a second, as the Aspire dashboard sets them for what it starts:
+ * by default a Node SDK sends metrics every 60 s and batches spans and records for 5 s and 1 s, so for a minute land
+ * would show no point. Each group only where no layer (the shell, an env file, the profile, the tier) set one of it:
+ * the metric timeout goes with the interval, as some SDKs refuse an interval shorter than the timeout (30 s by
+ * default: sdk-metrics 2.x throws when a caller passes both, as NodeSDK's env reading does).
+ */
+export const QUICK_EXPORT: ReadonlyArray<Readonly<Record<string, string>>> = [
+  { OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '1000' },
+  { OTEL_BSP_SCHEDULE_DELAY: '1000' },
+  { OTEL_BLRP_SCHEDULE_DELAY: '1000' },
+];
+
 /** The OTLP endpoint (and protocol) for the child's SDKs, unless the tier's own env names them. */
-function injectOtlp(env: Record<string, string>, own: Record<string, string>, injected: InjectedEnv): void {
+function injectOtlp(env: Record<string, string>, own: Record<string, string>, injected: InjectedEnv, base: Readonly<Record<string, string>>): void {
   const set = (key: string, value: string | undefined) => {
     if (value !== undefined && !isSet(own[key])) env[key] = value;
   };
   set('OTEL_EXPORTER_OTLP_ENDPOINT', injected.otlpEndpoint);
   set('OTEL_EXPORTER_OTLP_PROTOCOL', injected.otlpProtocol);
   if (injected.otlpProtocol === undefined) return;
+  for (const group of QUICK_EXPORT) if (Object.keys(group).every((key) => !isSet(own[key]) && !isSet(base[key]))) Object.assign(env, group);
   // land's receiver: land's own library in the child sends there too (one egress; land forwards to the collector).
   const keys = ['OTLPEndpoint', 'Pipe'];
   if (keys.some((key) => isSet(own[key]))) return;
@@ -144,7 +158,7 @@ export function childEnvOverlay(plan: BootPlan, tier: ResolvedTier, injected: In
     LAND_APP_VERSION: plan.config.version,
   });
   Object.assign(over, injected.traceContext);
-  injectOtlp(over, tier.env, injected);
+  injectOtlp(over, tier.env, injected, base);
   // A replica's own copy of the tier carries its number and its port (src/supervisor/replicas.ts).
   if (tier.replica !== undefined) over.LAND_REPLICA = String(tier.replica);
   if (tier.port !== undefined) over.PORT = String(tier.port);

@@ -1,10 +1,10 @@
 /**
  * Names and values land shows (a tier's environment, a log record's attributes and body, a span's attributes), masked
  * as every message is, alike on every surface (the dashboard, `land trace --json`, `land logs`): a value whose name or
- * content looks secret (secrets.ts) goes whole; any other goes through redactText (redact.ts), so a URL's password or
+ * content looks secret (secrets.ts) goes whole; any other goes through redactRecordText (redact.ts), so a URL's password or
  * a registered secret inside it is masked in place.
  */
-import { redactText } from './redact.js';
+import { redactRecordText } from './redact.js';
 import { looksSecret } from './secrets.js';
 
 /** What a masked value shows (the dashboard's wire.ts names it for the page). */
@@ -13,7 +13,7 @@ export const SECRET_MASK = '•••••• (masked)';
 /** One value as the page shows it, masked; null when nothing in it needed masking. */
 function maskedValue(key: string, value: string): string | null {
   if (value !== '' && (looksSecret(key) || looksSecret(value))) return SECRET_MASK;
-  const redacted = redactText(value);
+  const redacted = redactRecordText(value);
   return redacted !== value ? redacted : null;
 }
 
@@ -84,7 +84,7 @@ export function maskedBody(body: string): string {
     try {
       parsed = JSON.parse(body);
     } catch {
-      return redactText(body);
+      return redactRecordText(body);
     }
     if (typeof parsed === 'object' && parsed !== null) {
       const masking: Masking = { changed: false };
@@ -92,5 +92,5 @@ export function maskedBody(body: string): string {
       return masking.changed ? JSON.stringify(shown) : body;
     }
   }
-  return redactText(body);
+  return redactRecordText(body);
 }

@@ -50,6 +50,12 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/@?#]{1,512})@/gi;
 const COLLAPSED_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/)([^\s/@?#:]{1,512}:[^\s/@?#]{1,512})@/gi;
 /** `name=value` in a query string (`?`, `&`, `;`) or a long option (`--name=value`): the name ends group 1. */
 const NAMED_VALUE = /((?:[?&;]|(?:^|\s)--)[\w.-]{1,64}=)([^\s&;,"')#]+)/g;
+/**
+ * `name=value`, `name: value` or JSON's `"name":"value"` in free text (a log record's `bare token=abc`), after a word's
+ * start: the name is group 3 (quoted alike or not at all), `=` or `:` group 4, the value one of groups 5 to 7 (a
+ * quoted one whole). Only a name that holds a secret word whole (secretOptionName) counts: `tokenizer=fast` stays.
+ */
+const TEXT_PAIR = /((?:^|(?<=[\s,(\[{|]))(["']?)([A-Za-z_][\w.-]{0,63})\2\s{0,4}([=:])\s{0,4})(?:"([^"\n]{1,512})"|'([^'\n]{1,512})'|([^\s&;,"'()[\]{}#|]{1,512}))/g;
 /** `--name value` inside one text (a shell string `app --token abc`): the option and its spaces end group 1. */
 const SPACED_OPTION = /((?:^|\s)--?([\w.-]{1,64})\s{1,16})(\S+)/g;
 /**
@@ -70,6 +76,30 @@ const CURL_USER = new RegExp(`(\\bcurl\\s(?:[^;&|\\n]{0,512}?\\s)?(?:${CURL_SHOR
 function maskUserinfo(_match: string, scheme: string, userinfo: string): string {
   const colon = userinfo.indexOf(':');
   return colon < 0 ? `${scheme}${MASK}@` : `${scheme}${userinfo.slice(0, colon)}:${MASK}@`;
+}
+
+/**
+ * Masks each TEXT_PAIR's value. A pair whose name is no secret is passed over by its name alone, not its value, so
+ * that `retrying: password: x` still finds `password:`. `name: value` with neither quoted only where `bareColon` says
+ * so (a child's record): land's own messages read `tiers.api.env.API_TOKEN: expected a string`.
+ */
+function maskTextPairs(text: string, bareColon: boolean): string {
+  let out = '';
+  let copied = 0;
+  TEXT_PAIR.lastIndex = 0;
+  for (let match = TEXT_PAIR.exec(text); match !== null; match = TEXT_PAIR.exec(text)) {
+    const [whole, head, quote, name, separator, doubleQuoted, singleQuoted, bare] = match;
+    const value = doubleQuoted ?? singleQuoted ?? bare ?? '';
+    const masks = secretOptionName(name!) && !value.startsWith(MASK) && (separator === '=' || quote !== '' || bare === undefined || bareColon);
+    if (!masks) {
+      TEXT_PAIR.lastIndex = match.index + head!.length;
+      continue;
+    }
+    const around = doubleQuoted !== undefined ? '"' : singleQuoted !== undefined ? "'" : '';
+    out += `${text.slice(copied, match.index)}${head}${around}${MASK}${around}`;
+    copied = match.index + whole.length;
+  }
+  return out + text.slice(copied);
 }
 
 /** Prefixes of well-known tokens (Stripe, GitHub, GitLab, Slack, AWS, Google, npm, SendGrid, webhook secrets). */
@@ -153,11 +183,20 @@ export function redactText(text: string): string {
   result = result.replace(NAMED_VALUE, (match, head: string, value: string) =>
     SECRET_NAME.test(head.slice(0, -1)) && value !== MASK ? `${head}${MASK}` : match,
   );
+  result = maskTextPairs(result, false);
   result = result.replace(SPACED_OPTION, (match, head: string, name: string, value: string) =>
     secretOptionName(name) && value !== MASK ? `${head}${MASK}` : match,
   );
   result = result.replace(CURL_USER, (match, head: string, password: string) => (password === MASK ? match : `${head}${MASK}`));
   return result.replace(BEARER, `$1${MASK}`).replace(POSTHOG_KEY, `phc_${MASK}`);
+}
+
+/**
+ * A log record's text (its body, a string value in it) masked as redactText masks any text, and `name: value` too
+ * (`password: hunter22`): a child's message, not one of land's, where what follows a secret's name is its value.
+ */
+export function redactRecordText(text: string): string {
+  return maskTextPairs(redactText(text), true);
 }
 
 /**

@@ -19,6 +19,25 @@ export function receiverTotals(status: ReceiverStatus): ReceiverTotals {
   return totals;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * What the receiver kept of each tier, one line a tier (indented under the receiver's line), its counts in columns
+ * that line up: `  api           301 spans   12 records   40 points   3 dropped`. `order`: the tiers shown first, in
+ * their order (the status table's); the others (mountain, unattributed) after them by name.
+ */
+export function receiverTierLines(status: ReceiverStatus, order: readonly string[] = []): string[] {
+  if (status.state !== 'on') return [];
+  const rank = (tier: string) => (order.includes(tier) ? order.indexOf(tier) : order.length);
+  const tiers = Object.keys(status.tiers).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const cells = tiers.map((tier) => {
+    const counts = status.tiers[tier]!;
+    return [tier, plural(counts.spans, 'span'), plural(counts.logRecords, 'record'), plural(counts.metricPoints, 'point'), counts.dropped > 0 ? `${counts.dropped} dropped` : ''];
+  });
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...cells.map((row) => row[column]!.length)));
+  return cells.map((row) => `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : column < 4 ? cell.padStart(widths[column]!) : cell)).join('  ')}`.trimEnd());
+}
+
 /** `receiver on http://127.0.0.1:4711 · 12 spans, 3 log records, 0 metric points · forward off` */
 export function describeReceiver(status: ReceiverStatus): string {
   if (status.state !== 'on') return `receiver ${status.state}${status.reason ? ` (${status.reason})` : ''}`;

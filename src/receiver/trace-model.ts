@@ -26,6 +26,8 @@ export interface TraceSpan extends Omit<StoredSpan, 'kind' | 'resource'> {
   /** The child's exit code (or signal) when this start failed or the child crashed later. */
   exitCode?: number;
   signal?: string;
+  /** The boot's root drawn while the stack runs (src/receiver/running-boot.ts): not recorded yet. */
+  running?: boolean;
 }
 
 export interface BootTrace {

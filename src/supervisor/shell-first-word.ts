@@ -7,11 +7,15 @@
 
 /** Builtins and keywords: nothing on PATH to find. `exec` and `command` run the word after them, checked instead. */
 const NOT_ON_PATH = new Set([
-  '!', '{', '}', '.', ':', '[', 'alias', 'bg', 'break', 'case', 'cd', 'continue', 'do', 'done', 'echo', 'elif',
-  'else', 'esac', 'eval', 'exit', 'export', 'false', 'fc', 'fg', 'fi', 'for', 'function', 'getopts', 'hash', 'if',
-  'in', 'jobs', 'kill', 'local', 'printf', 'pwd', 'read', 'readonly', 'return', 'select', 'set', 'shift', 'source',
-  'test', 'then', 'time', 'times', 'trap', 'true', 'type', 'ulimit', 'umask', 'unalias', 'unset', 'until', 'wait',
-  'while',
+  // POSIX sh's keywords and builtins
+  '!', '{', '}', '.', ':', '[', '[[', ']]', 'alias', 'bg', 'break', 'case', 'cd', 'continue', 'do', 'done', 'echo',
+  'elif', 'else', 'esac', 'eval', 'exit', 'export', 'false', 'fc', 'fg', 'fi', 'for', 'function', 'getopts', 'hash',
+  'if', 'in', 'jobs', 'kill', 'local', 'printf', 'pwd', 'read', 'readonly', 'return', 'select', 'set', 'shift',
+  'source', 'test', 'then', 'time', 'times', 'trap', 'true', 'type', 'ulimit', 'umask', 'unalias', 'unset', 'until',
+  'wait', 'while',
+  // dash's own (Debian's /bin/sh) and bash's (/bin/sh on macOS and Fedora)
+  'chdir', 'let', 'builtin', 'caller', 'compgen', 'complete', 'compopt', 'declare', 'dirs', 'disown', 'enable',
+  'help', 'history', 'logout', 'mapfile', 'popd', 'pushd', 'readarray', 'shopt', 'suspend', 'typeset',
 ]);
 const RUNS_NEXT = new Set(['exec', 'command']);
 /** A word the shell takes literally: no quote, expansion, glob, tilde, brace or escape. */

@@ -166,7 +166,8 @@ export abstract class TierStop extends TierRun {
     addStrays(this.namedStrays, life.daemon?.strays ?? []);
     const status = life.givenUp ? `no exit: pid ${life.pid} was given up on` : signal ? `signal ${signal}` : `code ${code}`;
     // How the life ended, in words: a daemon's end has no exit code of its own.
-    const ending = daemonEnded ?? `exited with ${status}${code === 127 ? " (a shell's code for a command not found)" : ''}`;
+    // 127 is the shell's "not found"; a program of an argv tier may exit 127 for its own reasons.
+    const ending = daemonEnded ?? `exited with ${status}${code === 127 && this.config.shell ? " (a shell's code for a command not found)" : ''}`;
     // The abort above cuts every probe attempt short; what they started must be gone before the life is over, or a
     // shutdown could end (and land exit) while a probe's processes are still there. So must the stop command's.
     await Promise.all([this.clearLeftovers(life, ending), probesEnded(life), life.stopCommand]);

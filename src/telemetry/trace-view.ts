@@ -12,6 +12,7 @@ import { fit, truncate } from '../text/cut.js';
 import { textWidth } from '../text/width.js';
 import { readDropped } from '../receiver/drop-note.js';
 import { DRAWN_SPANS, LISTED_TRACES } from './trace-limits.js';
+import { runningBootSpan, type RunningBoot } from '../receiver/running-boot.js';
 import { findTraceId, loadBootTrace, shownSpanName, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
 
 export interface RenderTraceOptions {
@@ -30,6 +31,8 @@ export interface RenderTraceOptions {
   warn?: (line: string) => void;
   /** Every span and trace (`--all`); else at most DRAWN_SPANS spans and LISTED_TRACES traces, saying what is left. */
   all?: boolean;
+  /** The running stack's boot: drawn into its trace as a root marked running, when land.boot is not recorded yet. */
+  running?: RunningBoot;
 }
 
 
@@ -73,6 +76,23 @@ function formatMs(ms: number): string {
   return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
+/** Times before this are a sender's error (an unset clock, `startTimeUnixNano: "1"`), not a moment of the boot. */
+const EARLIEST_PLAUSIBLE_MS = Date.UTC(2000, 0, 1);
+/** Further than this from the boot's start is a sender's clock or unit error, not a moment of the boot. */
+const FARTHEST_PLAUSIBLE_MS = 366 * 24 * 3_600_000;
+
+/**
+ * Where the offsets count from: land.boot's start, else the earliest plausible start. A span whose start lies before
+ * 2000 or a year away from it is drawn with `?` for its offset (and duration, if that is as far off) and counted in
+ * a note, so one bad clock does not push every other span's offset to `+29944454m13s`.
+ */
+function timeBase(spans: readonly TraceSpan[]): { base: number; offClock: (ms: number) => boolean } {
+  const boot = spans.find((span) => span.name === 'land.boot')?.startMs;
+  const sane = spans.map((span) => span.startMs).filter((ms) => ms >= EARLIEST_PLAUSIBLE_MS);
+  const base = boot ?? (sane.length > 0 ? Math.min(...sane) : Math.min(...spans.map((span) => span.startMs)));
+  return { base, offClock: (ms) => ms < EARLIEST_PLAUSIBLE_MS || Math.abs(ms - base) > FARTHEST_PLAUSIBLE_MS };
+}
+
 interface Node {
   span: TraceSpan;
   children: Node[];
@@ -100,6 +120,7 @@ function buildTree(spans: TraceSpan[]): Node[] {
 const shownName = (span: TraceSpan): string => escapeControls(shownSpanName(span));
 
 function statusText(span: TraceSpan): string {
+  if (span.running) return 'running';
   if (span.status === 'error' && span.exitCode !== undefined) return `exit ${span.exitCode}`;
   if (span.status === 'error' && span.signal) return span.signal.replace(/^SIG/, '');
   return span.status === 'error' ? 'error' : span.status === 'ok' ? 'ok' : '-';
@@ -115,17 +136,27 @@ function chosenSpans(trace: BootTrace, options: RenderTraceOptions): { traceId: 
     traceId = found;
   }
   let spans = traceId === undefined ? trace.spans : trace.spans.filter((span) => span.traceId === traceId);
+  // The boot's own trace (no land.boot or event named it yet when none is recorded: the stack's is then).
+  const boot = options.running && (traceId ?? options.running.traceId) === options.running.traceId ? runningBootSpan(spans, options.running) : undefined;
+  if (boot) spans = [boot, ...spans];
   if (options.tier !== undefined) spans = spansOfTier(spans, options.tier);
   return { traceId, spans };
 }
 
 type Paint = (code: keyof typeof ANSI, text: string) => string;
 
-/** The tier column's width, in the span table and the listings under it. */
-const TIER_WIDTH = 9;
+/**
+ * The tier column's width, in the span table and the listings under it: the longest tier name there, up to
+ * `unattributed`'s 12 (longer ones are cut), at least the header's `tier`.
+ */
+function tierColumnWidth(tiers: Iterable<string>): number {
+  let widest = 4;
+  for (const tier of tiers) widest = Math.max(widest, textWidth(tier));
+  return Math.min(widest, 12);
+}
 
 /** The traces tiers started on their own, each tier's newest (`all`: every one), one line each. */
-function tierTraceLines(others: ReturnType<typeof tierTraces>, all: boolean, paint: Paint, width: number): string[] {
+function tierTraceLines(others: ReturnType<typeof tierTraces>, all: boolean, paint: Paint, width: number, tierWidth: number): string[] {
   const lines = [paint('dim', truncate('traces tiers started on their own (land trace --trace <id> draws one)', width))];
   let unlisted = 0;
   for (const [tier, summaries] of others) {
@@ -134,16 +165,16 @@ function tierTraceLines(others: ReturnType<typeof tierTraces>, all: boolean, pai
     unlisted += summaries.length - shown.length;
     for (const summary of shown) {
       const errors = summary.errors > 0 ? paint('red', ` · ${summary.errors} error${summary.errors > 1 ? 's' : ''}`) : '';
-      const head = `${fit(tier, TIER_WIDTH)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} ${summary.spans === 1 ? 'span ' : 'spans'} ${formatMs(summary.durationMs).padStart(7)}  `;
+      const head = `${fit(tier, tierWidth)} ${summary.traceId.slice(0, 12)} ${String(summary.spans).padStart(4)} ${summary.spans === 1 ? 'span ' : 'spans'} ${formatMs(summary.durationMs).padStart(7)}  `;
       lines.push(head + truncate(escapeControls(summary.root), Math.max(1, width - textWidth(head) - (errors ? 12 : 0))) + errors);
     }
   }
-  if (unlisted > 0) lines.push(paint('dim', truncate(`… ${unlisted} older traces not listed (at most ${LISTED_TRACES} a tier): land trace --all lists every one`, width)));
+  if (unlisted > 0) lines.push(paint('dim', truncate(`… ${unlisted} older traces not listed (${LISTED_TRACES} a tier): land trace --all lists all`, width)));
   return lines;
 }
 
 /** The boot's events counted by tier and name (of `tier` only, when given), one line a tier. */
-function eventLines(events: BootTrace['events'], tier: string | undefined, paint: Paint, width: number): string[] {
+function eventLines(events: BootTrace['events'], tier: string | undefined, paint: Paint, width: number, tierWidth: number): string[] {
   const lines = [paint('dim', 'events by tier')];
   const byTier = new Map<string, Map<string, number>>();
   for (const event of events) {
@@ -158,7 +189,7 @@ function eventLines(events: BootTrace['events'], tier: string | undefined, paint
     const list = [...names]
       .map(([name, count]) => `${name.replace(new RegExp(`^land:${of}:`), '')}${count > 1 ? ` ×${count}` : ''}`)
       .join(', ');
-    const head = `${fit(of, TIER_WIDTH)} ${String(total).padStart(5)}  `;
+    const head = `${fit(of, tierWidth)} ${String(total).padStart(5)}  `;
     lines.push(head + truncate(list, width - textWidth(head)));
   }
   return lines;
@@ -173,7 +204,9 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   const lines: string[] = [];
 
   lines.push(paint('bold', truncate(`boot ${trace.bootId}`, width)));
-  lines.push(truncate(`trace ${traceId ?? '-'} · ${spans.length} span${spans.length === 1 ? '' : 's'} · ${events.length} event${events.length === 1 ? '' : 's'}`, width));
+  // The spans recorded: a running boot's root, drawn from the stack, is not one yet.
+  const recorded = spans.filter((span) => !span.running).length;
+  lines.push(truncate(`trace ${traceId ?? '-'} · ${recorded} span${recorded === 1 ? '' : 's'} · ${events.length} event${events.length === 1 ? '' : 's'}`, width));
   for (const note of [unreadableNote(trace), droppedNote(dir)]) if (note) lines.push(paint('red', truncate(note, width)));
 
   const others = options.traceId === undefined ? tierTraces(trace, options.tier) : new Map();
@@ -183,13 +216,18 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   }
 
   // Columns on the right: tier, start offset, duration, status; the tree and names take the rest.
-  const tierWidth = TIER_WIDTH;
+  const tierWidth = tierColumnWidth([...spans.map((span) => span.tier ?? ''), ...others.keys(), ...events.map((event) => String(event.properties?.$tier ?? 'unknown'))]);
   const offsetWidth = 9;
   const durationWidth = 8;
   const statusWidth = 7;
   const rightWidth = tierWidth + offsetWidth + durationWidth + statusWidth + 4;
   const nameWidth = width - rightWidth;
-  const base = spans.find((s) => s.name === 'land.boot')?.startMs ?? Math.min(...spans.map((s) => s.startMs));
+  const { base, offClock } = timeBase(spans);
+  const offClockSpans = spans.filter((span) => offClock(span.startMs) || offClock(span.endMs)).length;
+  if (offClockSpans > 0) {
+    const note = `${offClockSpans} span${offClockSpans > 1 ? 's' : ''} with a time before 2000 or a year off the boot: drawn with ?`;
+    lines.push(paint('red', truncate(note, width)));
+  }
 
   if (spans.length > 0) {
     lines.push('');
@@ -202,8 +240,9 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
       const { span } = node;
       const name = fit(`${prefix}${shownName(span)}`, nameWidth);
       const tier = fit(span.tier ?? '', tierWidth);
-      const offset = `+${formatMs(Math.max(0, span.startMs - base))}`.padStart(offsetWidth);
-      const took = formatMs(span.durationMs ?? span.endMs - span.startMs).padStart(durationWidth);
+      const offset = (offClock(span.startMs) ? '?' : `+${formatMs(Math.max(0, span.startMs - base))}`).padStart(offsetWidth);
+      const duration = span.durationMs ?? span.endMs - span.startMs;
+      const took = (offClock(span.startMs) !== offClock(span.endMs) || duration > FARTHEST_PLAUSIBLE_MS ? '?' : formatMs(duration)).padStart(durationWidth);
       const text = statusText(span).padStart(statusWidth);
       const status = span.status === 'error' ? paint('red', text) : span.status === 'ok' ? paint('green', text) : text;
       lines.push(`${name} ${tier} ${offset} ${took} ${status}`);
@@ -213,11 +252,11 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
       });
     };
     for (const root of buildTree(spans)) draw(root, '', '');
-    if (drawn < spans.length) lines.push(paint('dim', truncate(`… ${spans.length - drawn} more spans not drawn: land trace --all draws every one (--json lists them)`, width)));
+    if (drawn < spans.length) lines.push(paint('dim', truncate(`… ${spans.length - drawn} more spans not drawn: land trace --all draws all (--json lists them)`, width)));
   }
 
-  if (others.size > 0) lines.push('', ...tierTraceLines(others, options.all === true, paint, width));
-  if (events.length > 0) lines.push('', ...eventLines(events, options.tier, paint, width));
+  if (others.size > 0) lines.push('', ...tierTraceLines(others, options.all === true, paint, width, tierWidth));
+  if (events.length > 0) lines.push('', ...eventLines(events, options.tier, paint, width, tierWidth));
   return lines.join('\n') + '\n';
 }
 

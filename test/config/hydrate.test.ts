@@ -158,4 +158,19 @@ describe('hydrateChildEnv', () => {
     expect(off.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
     expect(off).not.toHaveProperty('OTEL_EXPORTER_OTLP_PROTOCOL');
   });
+
+  it("cuts the SDKs' export delays to a second with the receiver on, unless a layer set them; not with it off", () => {
+    const receiver = { otlpEndpoint: 'http://127.0.0.1:4711', otlpProtocol: 'http/protobuf' };
+    expect(childEnv(planFor({}), receiver)).toMatchObject({ OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '1000', OTEL_BSP_SCHEDULE_DELAY: '1000', OTEL_BLRP_SCHEDULE_DELAY: '1000' });
+    const set = childEnv(
+      planFor({ shellEnv: { OTEL_BSP_SCHEDULE_DELAY: '250' }, profile: 'OTEL_METRIC_EXPORT_INTERVAL=15000\n', tier: { env: { OTEL_BLRP_SCHEDULE_DELAY: '5000' } } }),
+      receiver,
+    );
+    expect(set).toMatchObject({ OTEL_METRIC_EXPORT_INTERVAL: '15000', OTEL_BSP_SCHEDULE_DELAY: '250', OTEL_BLRP_SCHEDULE_DELAY: '5000' });
+    // The timeout goes with the interval: one set, the other is left to the SDK (an interval under it may be refused).
+    expect(set).not.toHaveProperty('OTEL_METRIC_EXPORT_TIMEOUT');
+    expect(childEnv(planFor({ tier: { env: { OTEL_METRIC_EXPORT_TIMEOUT: '30000' } } }), receiver)).not.toHaveProperty('OTEL_METRIC_EXPORT_INTERVAL');
+    const off = childEnv(planFor({}), { otlpEndpoint: 'http://collector:4318' });
+    for (const key of ['OTEL_METRIC_EXPORT_INTERVAL', 'OTEL_METRIC_EXPORT_TIMEOUT', 'OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BLRP_SCHEDULE_DELAY']) expect(off).not.toHaveProperty(key);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasTokenPrefix, holdsSecret, MASK, redactArgs, redactText, registerSecretsOf, secretArgs, tokenShaped } from '../../src/config/redact.js';
+import { hasTokenPrefix, holdsSecret, MASK, redactArgs, redactRecordText, redactText, registerSecretsOf, secretArgs, tokenShaped } from '../../src/config/redact.js';
 import { scheduleProblem } from '../../src/config/schedule.js';
 
 describe('redactText', () => {
@@ -21,6 +21,23 @@ describe('redactText', () => {
     expect(redactText('exec curl --token=abcdef --retry=3 -H "Authorization: Bearer xyz.123"')).toBe(
       'exec curl --token=*** --retry=3 -H "Authorization: Bearer ***"',
     );
+  });
+
+  it('masks a secret-named key=value after a word start, and JSON "password":"x", in free text', () => {
+    expect(redactText('GET /x?token=abc123&a=1 | bare token=abc123 | password=hunter22')).toBe('GET /x?token=***&a=1 | bare token=*** | password=***');
+    expect(redactText('(token=abc) [api_key=xyz], client_secret="two words" {"password":"hunter 22","user":"bob"}')).toBe(
+      '(token=***) [api_key=***], client_secret="***" {"password":"***","user":"bob"}',
+    );
+    // A name that holds a secret word only in part, and ordinary prose, stay readable.
+    for (const plain of ['tokenizer=fast keyPrefix=ab', 'passwords are stored hashed', 'the token expired', 'user=bob page=2']) expect(redactText(plain)).toBe(plain);
+    // land's own messages name a key and then say what was wrong with it: the word after the colon is no secret.
+    expect(redactText('tiers.api.env.API_TOKEN: expected a string')).toBe('tiers.api.env.API_TOKEN: expected a string');
+  });
+
+  it("masks `name: value` in a child's record text too", () => {
+    expect(redactRecordText('login failed, password: hunter22 user: bob')).toBe('login failed, password: *** user: bob');
+    expect(redactRecordText("token: 'a b' sig:q")).toBe("token: '***' sig:***");
+    expect(redactRecordText('passwords: are stored hashed')).toBe('passwords: are stored hashed');
   });
 
   it('leaves plain KEY=value text alone (error messages use it)', () => {

@@ -3,7 +3,7 @@
  * histogram's percentiles from its buckets (histogram-quantiles.ts), as the receiver's series give them to the page.
  */
 import { describe, expect, it } from 'vitest';
-import { timeLabels, timeRange, valueRange } from '../../src/dashboard/client/chart-axes.js';
+import { dataTimeRange, timeLabels, timeRange, valueRange } from '../../src/dashboard/client/chart-axes.js';
 import { formatBytes } from '../../src/tui/format.js';
 import { histogramQuantile } from '../../src/dashboard/histogram-quantiles.js';
 import { fromBootStore } from '../../src/dashboard/receiver-source.js';
@@ -12,6 +12,9 @@ describe('chart axes', () => {
   it('gives a single point a minute of time around it, and a real range its own', () => {
     expect(timeRange(1_800_000_000, 1_800_000_000)).toEqual([1_799_999_970, 1_800_000_030]);
     expect(timeRange(1_800_000_000, 1_800_000_600)).toEqual([1_800_000_000, 1_800_000_600]);
+    // What uPlot asks with one point: the day it widened it to. The data says it is one point.
+    expect(dataTimeRange([1_800_000_000], 1_800_000_000, 1_800_086_400)).toEqual([1_799_999_970, 1_800_000_030]);
+    expect(dataTimeRange([1_800_000_000, 1_800_000_600], 1_800_000_000, 1_800_000_600)).toEqual([1_800_000_000, 1_800_000_600]);
   });
 
   it('labels time ticks as clock times, never with a date or a year', () => {

@@ -90,6 +90,12 @@ describe('structured records on the server', () => {
     expect(maskedBody('[1, 2,  3]')).toBe('[1, 2,  3]');
   });
 
+  it("masks a plain body's secret-named `key=value` and `key: value` in place, the rest as sent", () => {
+    expect(maskedBody('GET /x?token=abc123&a=1 | bare token=abc123 | password=hunter22')).toBe('GET /x?token=***&a=1 | bare token=*** | password=***');
+    expect(maskedBody('retrying: password: hunter22, tokenizer=fast')).toBe('retrying: password: ***, tokenizer=fast');
+    expect(maskedBody('{"msg":"bare token=abc123"}')).not.toContain('abc123');
+  });
+
   it('answers at most `limit` records, the newest, whatever the store holds, and counts every match', () => {
     const store = new LogStore({ perBoot: 100_000, inMemory: 10_000 });
     store.add(Array.from({ length: 10_000 }, (_, n) => record(n)));

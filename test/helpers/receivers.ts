@@ -428,7 +428,8 @@ export async function startPostHogReceiver(options: ReceiverOptions = {}): Promi
     ...base,
     batches,
     events,
-    waitForEvents: (count, timeoutMs = 10_000) =>
+    // 30 s: land loads posthog-node once a core is spare, 4 s after its start at the latest (src/telemetry/mountain.ts).
+    waitForEvents: (count, timeoutMs = 30_000) =>
       waitFor(() => (events.length >= count ? events : undefined), timeoutMs, `${count} events at the PostHog receiver`),
   };
 }

@@ -39,4 +39,20 @@ describe('recent span ids', () => {
     ids.add(many[0]!);
     expect(ids.has(many[0]!)).toBe(true);
   });
+
+  it('notes an id once: new the first time, held after (from either generation), new again once released', () => {
+    const ids = new RecentIds();
+    const random = () => idNumber((Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0);
+    const first = Array.from({ length: WINDOW }, random);
+    expect(first.filter((id) => ids.note(id))).toHaveLength(new Set(first).size);
+    // The window is full: the next note starts the other table, and the first ids are still held (the older one).
+    const later = random();
+    expect(ids.note(later)).toBe(true);
+    expect(first.filter((id) => ids.note(id))).toEqual([]);
+    expect(ids.note(later)).toBe(false);
+    ids.delete(first[0]!);
+    expect(ids.has(first[0]!)).toBe(false);
+    expect(ids.note(first[0]!)).toBe(true);
+    expect(ids.has(first[0]!)).toBe(true);
+  });
 });

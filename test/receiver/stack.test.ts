@@ -12,6 +12,7 @@ import { socketPath } from '../../src/control/paths.js';
 
 const SDK_CHILD = join(ROOT, 'test', 'fixtures', 'otel-sdk-child.mjs');
 const CURL_CHILD = join(ROOT, 'test', 'fixtures', 'otlp-curl-child.sh');
+const METRICS_CHILD = join(ROOT, 'test', 'fixtures', 'otel-metrics-child.mjs');
 
 afterEach(removeProjects);
 
@@ -38,6 +39,7 @@ function project() {
         proto: { command: ['node', SDK_CHILD], ready: { log: 'exported' } },
         json: { command: ['node', SDK_CHILD, '--json'], ready: { log: 'exported' } },
         curl: { command: ['bash', CURL_CHILD], dependsOn: { proto: 'ready' } },
+        meter: { command: ['node', METRICS_CHILD], ready: { log: 'counting' } },
         crasher: {
           command: ['node', '-e', 'setTimeout(() => process.exit(3), 400)'],
           restart: { policy: 'on-failure', maxRestarts: 3, backoff: { initialMs: 50, maxMs: 50 } },
@@ -53,6 +55,11 @@ describe('the receiver in a running stack', () => {
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/crasher: .*→ failed/, 40_000);
     await run.waitFor(/curl: .*→ exited/, 20_000);
+
+    // While the boot runs its root span is not recorded: land trace draws it from the stack, marked running.
+    const live = await landDone(['trace'], dir);
+    expect(live.stdout).toMatch(/^land\.boot\s+mountain\s+\+0ms\s+\S+\s+running$/m);
+    expect(live.stdout).toMatch(/^[├└]─ land\.spawn proto\s/m);
 
     // Log records among the output lines, marked, with severity and trace id.
     const protoLogs = await landDone(['logs', 'proto'], dir);
@@ -74,10 +81,26 @@ describe('the receiver in a running stack', () => {
 
     const table = await landDone(['status'], dir);
     expect(table.stdout).toMatch(/receiver on http:\/\/127\.0\.0\.1:\d+ · \d+ spans, 3 log records/);
+    // Each tier's counts under it; `land status <tier>` counts that tier's only.
+    expect(table.stdout).toMatch(/^ {2}proto\s+4 spans\s+1 record\s+0 points$/m);
+    expect(table.stdout).toMatch(/^ {2}curl\s+1 span\s+1 record\s+0 points$/m);
+    const one = await landDone(['status', 'proto'], dir);
+    expect(one.stdout).toMatch(/receiver on http:\/\/127\.0\.0\.1:\d+ · 4 spans, 1 log records, 0 metric points/);
+    expect(one.stdout).not.toMatch(/^ {2}(json|curl|mountain)\s/m);
     const metrics = await requestText(socketPath(dir), '/metrics');
     expect(metrics).toMatch(/land_receiver_items_total\{tier="proto",signal="spans"\} 4/);
     expect(metrics).toMatch(/land_receiver_items_total\{tier="curl",signal="log_records"\} 1/);
     expect(metrics).toMatch(/land_receiver_up 1/);
+
+    // A child that never flushes: land's short export interval brings its point in seconds, not the SDK's 60 s.
+    const deadline = Date.now() + 30_000;
+    let points = 0;
+    while (points === 0 && Date.now() < deadline) {
+      const counts = (JSON.parse((await landDone(['status', '--json'], dir)).stdout) as { receiver: { tiers: Record<string, { metricPoints: number }> } }).receiver.tiers;
+      points = counts.meter?.metricPoints ?? 0;
+      if (points === 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(points).toBeGreaterThan(0);
 
     expect((await run.stop()).code).toBe(0);
 

@@ -1,6 +1,7 @@
 /**
  * `land trace` while the stack runs with the recording off (no env file, the default): land.boot ends only at
- * shutdown, so the boot's trace is found by land's other spans (a spawn span ends at ready). A tier's own trace is
+ * shutdown, so the boot's trace is found by land's other spans (a spawn span ends at ready) and its root is drawn
+ * from what the running stack says, marked running. A tier's own trace is
  * listed apart and the boot's is never among them; replicas' spawn spans read by the replica's name.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,7 +65,9 @@ describe('land trace of a running boot, recording off', () => {
     expect(tree.code).toBe(0);
     expect(tree.stdout).toMatch(new RegExp(`^boot \\S+\\ntrace ${status.traceId} · 3 spans · 0 events\\n`));
     const rows = tree.stdout.split('\n');
-    expect(rows.filter((row) => row.startsWith('land.spawn ')).map((row) => row.split(/\s+/)[1]).sort()).toEqual(['t', 'web.1', 'web.2']);
+    // land.boot is not recorded until shutdown: drawn from the stack as the root, marked running, the spawns under it.
+    expect(rows.find((row) => row.startsWith('land.boot '))).toMatch(/^land\.boot\s+mountain\s+\+0ms\s+\S+\s+running$/);
+    expect(rows.filter((row) => /^[├└]─ land\.spawn /.test(row)).map((row) => row.split(/\s+/)[2]).sort()).toEqual(['t', 'web.1', 'web.2']);
     const own = rows.slice(rows.findIndex((row) => row.startsWith('traces tiers started on their own')) + 1).filter((row) => row !== '');
     expect(own).toEqual([expect.stringMatching(new RegExp(`^t\\s+${OWN_TRACE.slice(0, 12)}\\s+2 spans .*own\\.root$`))]);
     expect((await run.stop()).code).toBe(0);

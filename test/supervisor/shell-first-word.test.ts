@@ -24,6 +24,9 @@ describe('shellFirstWord: the program a shell line runs first, when plain', () =
     'if true; then x; fi',
     'exec -a name tool',
     'echo hello',
+    'chdir /tmp && sleep 3',
+    'let x=1; run',
+    'pushd app && serve',
     '. ./env.sh; run',
     '',
   ])('%s → not judged', (line) => {

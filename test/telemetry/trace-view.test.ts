@@ -12,8 +12,10 @@ afterEach(() => {
 });
 
 const traceId = 'a'.repeat(32);
-const span = (name: string, spanId: string, startMs: number, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ name, traceId, spanId, tier: 'mountain', startMs, endMs: startMs + 100, durationMs: 100, status: 'ok', attributes: {}, ...extra });
+/** Times count from here (a span from before 2000 is a sender's clock error, drawn with `?`). */
+const T0 = Date.UTC(2026, 11, 7, 12);
+const span = (name: string, spanId: string, at: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ name, traceId, spanId, tier: 'mountain', startMs: T0 + at, endMs: T0 + at + 100, durationMs: 100, status: 'ok', attributes: {}, ...extra });
 
 describe('land trace, wide characters', () => {
   it('cuts and pads span names, tiers and event lists by columns: every row as wide as the terminal, columns aligned', () => {
@@ -62,8 +64,8 @@ describe('land trace, a long boot', () => {
     const rows = (text: string) => text.split('\n').filter((line) => /\+\d/.test(line));
     const short = renderTrace(dir, { width: 120 });
     expect(rows(short)).toHaveLength(200);
-    expect(short).toMatch(/… 100 more spans not drawn: land trace --all draws every one/);
-    expect(short).toMatch(/… 2 older traces not listed \(at most 10 a tier\): land trace --all lists every one/);
+    expect(short).toMatch(/… 100 more spans not drawn: land trace --all draws all/);
+    expect(short).toMatch(/… 2 older traces not listed \(10 a tier\): land trace --all lists all$/m);
     expect(short).toMatch(/GET \/own\/11/);
     expect(short).not.toMatch(/GET \/own\/1\b/);
 
@@ -71,5 +73,53 @@ describe('land trace, a long boot', () => {
     expect(rows(all)).toHaveLength(300);
     expect(all).not.toMatch(/not drawn|not listed/);
     expect(all).toMatch(/GET \/own\/0\b/);
+  });
+});
+
+describe('land trace at 80 columns, a running boot, a bad clock', () => {
+  const write = (spans: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-trace-view-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'spans.ndjson'), `${spans.join('\n')}\n`);
+    return dir;
+  };
+  const root = 'b'.repeat(16);
+  const start = 0;
+
+  it('shows `unattributed` whole in the tier column and the hints whole at 80 columns', () => {
+    const spans = [span('land.boot', root, start)];
+    for (let i = 0; i < 205; i++) spans.push(span(`step ${i}`, (i + 1).toString(16).padStart(16, '0'), start + i, { parentSpanId: root }));
+    for (let i = 0; i < 12; i++) spans.push(span(`GET /own/${i}`, (1000 + i).toString(16).padStart(16, '0'), start + 5000 + i, { traceId: (i + 1).toString(16).padStart(32, 'c'), tier: 'unattributed' }));
+    const lines = renderTrace(write(spans), { width: 80 }).trimEnd().split('\n');
+    for (const line of lines) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
+    expect(lines.filter((line) => line.startsWith('unattributed '))).toHaveLength(10);
+    expect(lines).toContain('… 6 more spans not drawn: land trace --all draws all (--json lists them)');
+    expect(lines).toContain('… 2 older traces not listed (10 a tier): land trace --all lists all');
+  });
+
+  it('draws the running boot as the root of its spawn spans, marked running, when the stack says it runs that boot', () => {
+    const spawn = (tier: string, spanId: string, at: number) => span(`land.spawn ${tier}`, spanId, at, { parentSpanId: root, tier: 'mountain' });
+    const dir = write([spawn('api', 'c'.repeat(16), start + 40), spawn('web', 'd'.repeat(16), start + 90)]);
+    const running = { app: 'shop', profile: 'debug', bootId: 'boot-1', traceId, startedAt: T0 };
+    const rows = renderTrace(dir, { width: 80, running }).split('\n').filter((line) => /\+\d/.test(line));
+    expect(rows[0]).toMatch(/^land\.boot\s+mountain\s+\+0ms\s+\S+\s+running$/);
+    expect(rows[1]).toMatch(/^├─ land\.spawn api\s+mountain\s+\+40ms\s/);
+    expect(rows[2]).toMatch(/^└─ land\.spawn web\s+mountain\s+\+90ms\s/);
+    // Another boot's stack (or none) draws no root it does not know.
+    const rootless = renderTrace(dir, { width: 80, running: { ...running, traceId: 'f'.repeat(32) } });
+    expect(rootless).not.toMatch(/land\.boot|running/);
+  });
+
+  it('draws a span whose clock is far off (startTimeUnixNano "1") with ?, says so, and keeps the others\' offsets', () => {
+    const dir = write([
+      span('land.boot', root, start),
+      span('broken clock', 'c'.repeat(16), 0, { parentSpanId: root, startMs: 0, endMs: T0 + 10, durationMs: T0 + 10 }),
+      span('fine', 'd'.repeat(16), start + 250, { parentSpanId: root }),
+    ]);
+    const text = renderTrace(dir, { width: 80 });
+    expect(text).toContain('1 span with a time before 2000 or a year off the boot: drawn with ?');
+    expect(text).toMatch(/broken clock\s+mountain\s+\?\s+\?\s+ok/);
+    expect(text).toMatch(/fine\s+mountain\s+\+250ms\s+100ms\s+ok/);
+    expect(text).not.toMatch(/\d{4,}m\d+s/);
   });
 });

@@ -11,6 +11,16 @@ export function timeRange(min: number | null, max: number | null): [number, numb
   return high - low < 1 ? [low - 30, high + 30] : [low, high];
 }
 
+/**
+ * The time range for uPlot's x scale, from the data itself: uPlot widens a single time point to a day (min + 86 400 s)
+ * before it asks for the range (uPlot.esm.js, `scaleX.time`), so the range function alone would never see one point.
+ */
+export function dataTimeRange(xs: ArrayLike<number | null | undefined> | undefined, min: number | null, max: number | null): [number, number] {
+  const first = xs?.[0];
+  const last = xs?.[xs.length - 1];
+  return typeof first === 'number' && typeof last === 'number' ? timeRange(first, last) : timeRange(min, max);
+}
+
 const MINUTES = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const SECONDS = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 

@@ -37,11 +37,10 @@ export class SpanStore extends SignalStore<StoredSpan> {
    */
   claim(keys: readonly number[]): boolean {
     for (let i = 0; i < keys.length; i++) {
-      if (this.seen(keys[i]!)) {
+      if (!this.recent.note(keys[i]!)) {
         this.release(keys.slice(0, i));
         return false;
       }
-      this.note(keys[i]!);
     }
     return true;
   }
@@ -52,18 +51,7 @@ export class SpanStore extends SignalStore<StoredSpan> {
   }
 
   protected override repeated(span: StoredSpan): boolean {
-    const key = spanKey(span);
-    if (this.seen(key)) return true;
-    this.note(key);
-    return false;
-  }
-
-  private seen(key: number): boolean {
-    return this.recent.has(key);
-  }
-
-  private note(key: number): void {
-    this.recent.add(key);
+    return !this.recent.note(spanKey(span));
   }
 
   protected override indexed(span: StoredSpan): void {

@@ -8,7 +8,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { answerClientErrors } from '../../control/client-error.js';
 import type { AddressInfo, Socket } from 'node:net';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { oneLine } from '../../errors.js';
 import { noteHotBytes } from '../../runtime/optimizer.js';
 import type { Signal } from '../model/types.js';
@@ -102,28 +101,33 @@ interface Admitted {
   format: BodyFormat;
 }
 
+/** Why a request is refused before its body is read: the answer's status and message, and how to send it. */
+interface Refused {
+  status: number;
+  message: string;
+  format: BodyFormat;
+  signal?: Signal;
+  extra?: Record<string, string>;
+}
+
 /**
  * The checks before the body is read (a browser or a non-loopback Host, the path, the method, the content type, too
- * much waiting already): the request admitted, or refused (answered, its body drained unread).
+ * much waiting already): what the request asks, or why it is refused. Synchronous: an admitted request (nearly every
+ * one) waits for nothing here.
  */
-async function admit(req: IncomingMessage, res: ServerResponse, answers: Answers, busy: boolean): Promise<Admitted | undefined> {
+function admit(req: IncomingMessage, busy: boolean): Admitted | Refused {
   const url = (req.url ?? '/').split('?')[0]!;
   const signal = PATHS[url];
-  const refuse = async (status: number, message: string, format: BodyFormat, signal?: Signal, extra?: Record<string, string>) => {
-    req.resume();
-    await answers.fail(res, status, message, format, signal, extra);
-    return undefined;
-  };
-  if (!isLoopbackHost(req.headers.host) || req.headers.origin !== undefined) return refuse(403, 'the receiver answers loopback clients only (no browsers)', 'json');
-  if (!signal) return refuse(404, `no such endpoint: ${url} (expected /v1/traces, /v1/logs or /v1/metrics)`, 'json');
-  if (req.method !== 'POST') return refuse(405, `${req.method} ${url}: expected POST`, 'json', signal, { allow: 'POST' });
+  if (!isLoopbackHost(req.headers.host) || req.headers.origin !== undefined) return { status: 403, message: 'the receiver answers loopback clients only (no browsers)', format: 'json' };
+  if (!signal) return { status: 404, message: `no such endpoint: ${url} (expected /v1/traces, /v1/logs or /v1/metrics)`, format: 'json' };
+  if (req.method !== 'POST') return { status: 405, message: `${req.method} ${url}: expected POST`, format: 'json', signal, extra: { allow: 'POST' } };
   let format: BodyFormat;
   try {
     format = bodyFormat(req.headers['content-type']);
   } catch (error) {
-    return refuse(415, (error as Error).message, 'json', signal);
+    return { status: 415, message: (error as Error).message, format: 'json', signal };
   }
-  if (busy) return refuse(429, 'land is still decoding earlier requests; retry later', format, signal, { 'retry-after': '1' });
+  if (busy) return { status: 429, message: 'land is still decoding earlier requests; retry later', format, signal, extra: { 'retry-after': '1' } };
   return { signal, format };
 }
 
@@ -144,7 +148,8 @@ async function readBody(req: IncomingMessage, res: ServerResponse, answers: Answ
 async function handle(options: OtlpServerOptions, answers: Answers, req: IncomingMessage, res: ServerResponse, { signal, format }: Admitted, raw: Buffer): Promise<void> {
   let partial: PartialSuccess | undefined;
   try {
-    const body = await decodeContent(raw, req.headers['content-encoding'], options.maxBodyBytes);
+    const decoded = decodeContent(raw, req.headers['content-encoding'], options.maxBodyBytes);
+    const body = decoded instanceof Promise ? await decoded : decoded;
     partial = await options.ingest({
       signal,
       format,
@@ -164,33 +169,61 @@ async function handle(options: OtlpServerOptions, answers: Answers, req: Incomin
   await answers.accept(res, format, signal, partial);
 }
 
-/** Bodies decoded one at a time, each after the event loop has had a turn; counts the bytes still waiting. */
+/** A request waiting to be decoded: its bytes, its work, and how to tell its caller the work ended. */
+interface Job {
+  bytes: number;
+  work: () => Promise<void>;
+  done: () => void;
+  failed: (error: unknown) => void;
+}
+
+/**
+ * Bodies decoded one at a time, each after the event loop has had a turn (setImmediate); counts the bytes still
+ * waiting. A list and a callback, not a chain of promises and a promised turn: a few objects fewer per request.
+ */
 class DecodeQueue {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly jobs: Job[] = [];
+  private running = false;
   waitingBytes = 0;
 
-  async run(bytes: number, work: () => Promise<void>): Promise<void> {
+  run(bytes: number, work: () => Promise<void>): Promise<void> {
     this.waitingBytes += bytes;
-    const turn = this.queue.then(async () => {
-      await nextTurn();
-      await work();
+    return new Promise((done, failed) => {
+      this.jobs.push({ bytes, work, done, failed });
+      if (this.running) return;
+      this.running = true;
+      setImmediate(this.next);
     });
-    this.queue = turn
-      .catch(() => undefined)
-      .finally(() => {
-        this.waitingBytes -= bytes;
-      });
-    await turn;
   }
+
+  private readonly next = (): void => {
+    const job = this.jobs.shift();
+    if (!job) {
+      this.running = false;
+      return;
+    }
+    const ended = () => {
+      this.waitingBytes -= job.bytes;
+      setImmediate(this.next);
+    };
+    job.work().then(
+      () => (ended(), job.done()),
+      (error: unknown) => (ended(), job.failed(error)),
+    );
+  };
 }
 
 export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpServer> {
   const answers = new Answers(options);
   const decoding = new DecodeQueue();
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
-    const admitted = await admit(req, res, answers, decoding.waitingBytes > options.maxWaitingBytes);
-    const raw = admitted && (await readBody(req, res, answers, admitted, options.maxBodyBytes));
-    if (!admitted || !raw) return;
+    const admitted = admit(req, decoding.waitingBytes > options.maxWaitingBytes);
+    if ('status' in admitted) {
+      req.resume(); // the body is drained unread
+      return answers.fail(res, admitted.status, admitted.message, admitted.format, admitted.signal, admitted.extra);
+    }
+    const raw = await readBody(req, res, answers, admitted, options.maxBodyBytes);
+    if (!raw) return;
     noteHotBytes(raw.length);
     await decoding.run(raw.length, () => handle(options, answers, req, res, admitted, raw));
   };

@@ -78,7 +78,8 @@ class Cursor {
         if (byte > lastMax) throw new RangeError(`invalid ${what} encoding at offset ${this.at - 1}`);
         return value + byte * 2 ** 28;
       }
-      value += (byte & 0x7f) * 2 ** (7 * i);
+      // A shift, not `* 2 ** (7 * i)`: that was a call to pow per byte (3.5 % of the receiver's CPU in the bench).
+      value |= (byte & 0x7f) << (7 * i);
       if (byte < 0x80) return value;
     }
     throw new RangeError(`invalid ${what} encoding at offset ${this.at}`); // not reached: the fifth byte returns
@@ -138,11 +139,16 @@ class Cursor {
     const stop = this.length(end);
     this.idAt = this.at;
     const length = stop - this.at;
-    let state: IdState = length === 0 ? NONE : length !== bytes ? BAD : NONE;
-    if (length === bytes) for (let i = this.at; i < stop; i++) if (this.buf[i] !== 0) state = OK;
     this.at = stop;
-    return state;
+    if (length !== bytes) return length === 0 ? NONE : BAD;
+    return isZero(this.buf, this.idAt, stop) ? NONE : OK;
   }
+}
+
+/** Whether `buf[from, to)` is all zero bytes. */
+function isZero(buf: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i] !== 0) return false;
+  return true;
 }
 
 type IdState = 0 | 1 | 2;
@@ -174,8 +180,7 @@ function weighSpan(c: Cursor, end: number, survey: Survey): number {
     } else if (tag === nested(4)) parent = c.id(end, 8);
     else if (tag === ((7 << 3) | FIXED64)) {
       c.advance(8, end);
-      started = false;
-      for (let i = c.at - 8; i < c.at; i++) if (c.buf[i] !== 0) started = true;
+      started = !isZero(c.buf, c.at - 8, c.at);
     } else c.skip(tag, end);
   }
   if (trace !== OK || span !== OK || parent === BAD || !started) return -1;

@@ -10,7 +10,7 @@ import { chartGroups, MAX_LINES, type ChartGroup } from '../metric-groups.js';
 import { formatBytes } from '../format.js';
 import { href, usePoll, useStore, type Route } from '../hooks.js';
 import { tierColor } from '../tier-colors.js';
-import { timeLabels, timeRange, valueRange } from '../chart-axes.js';
+import { dataTimeRange, timeLabels, valueRange } from '../chart-axes.js';
 
 const TITLES: Record<string, string> = { 'land.tree.cpu': 'CPU of the process tree', 'land.tree.memory': 'memory of the process tree' };
 
@@ -25,6 +25,12 @@ const QUANTILE_COLORS = ['#d29922', '#f778ba', '#ff7b72'];
 const LINE_COLORS = ['#2f81f7', '#3fb950', '#d29922', '#f778ba', '#a371f7', '#ff7b72', '#39c5cf', '#e3b341', '#8b949e', '#56d364', '#db61a2', '#79c0ff'];
 
 const formatQuantile = (unit: string | undefined, value: number | null | undefined) => (value === null || value === undefined ? '-' : formatValue(unit, value));
+
+/** The time axis's labels, kept on the chart's box as `data-time-axis` (uPlot draws them on a canvas). */
+function shownLabels(element: HTMLElement, labels: string[]): string[] {
+  element.dataset.timeAxis = labels.join(' ');
+  return labels;
+}
 
 /** A line's look: a metric alone in the tier's colour (its percentiles dashed), a group's series each its own. */
 function lineStyle(chart: ChartGroup, i: number, color: string): uPlot.Series {
@@ -73,9 +79,10 @@ function Chart({ chart, color }: { chart: ChartGroup; color: string }) {
         height: chart.single ? 140 : 200,
         legend: { show: chart.lines.length > 1 },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true, range: (_, min, max) => timeRange(min, max) }, y: { range: (_, min, max) => valueRange(min, max) } },
+        scales: { x: { time: true, range: (u, min, max) => dataTimeRange(u.data[0], min, max) }, y: { range: (_, min, max) => valueRange(min, max) } },
         axes: [
-          { stroke: '#8b949e', grid: { stroke: '#30363d' }, space: 70, values: (_, ticks) => timeLabels(ticks) },
+          // The labels drawn (on the canvas, out of the DOM's reach) kept on the box too, for whoever inspects the page.
+          { stroke: '#8b949e', grid: { stroke: '#30363d' }, space: 70, values: (_, ticks) => shownLabels(element, timeLabels(ticks)) },
           { stroke: '#8b949e', grid: { stroke: '#30363d' }, size: 64, values: (_, ticks) => ticks.map((tick) => formatValue(chart.unit, tick)) },
         ],
         series: [{}, ...chart.lines.map((_, i) => lineStyle(chart, i, color))],
