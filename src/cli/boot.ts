@@ -234,7 +234,7 @@ async function openControl(
   dashboardUrl?: () => string | undefined,
 ) {
   try {
-    const control = await startControlServer({ control: supervisor, rootDir, port, dashboardUrl, receiver: receiver?.store });
+    const control = await startControlServer({ control: supervisor, rootDir, port, dashboardUrl, receiver: receiver?.store, bootContext: telemetry.tracer.bootContextEnv });
     // Once, to the person who started land: what a Prometheus scraper needs.
     if (control.tcp) {
       const api = `land: control API on http://127.0.0.1:${control.tcp.port}`;

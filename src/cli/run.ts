@@ -96,7 +96,9 @@ function commandEnv(plan: BootPlan, tier: ResolvedTier, bootId: string, stack: S
   const joined = trace.parent === undefined ? stack : undefined;
   const traceId = joined?.traceId ?? trace.traceId;
   const parentSpanId = (joined ? joined.parentSpanId : trace.parent?.spanId) ?? newSpanId();
-  const traceContext = traceContextEnv(traceId, parentSpanId, joined ? {} : trace);
+  // Joined: the boot's TRACESTATE and BAGGAGE, as its tiers get them (BAGGAGE given to run alone, when it has none).
+  const outer = joined ? { parent: joined.outer?.parent, baggage: joined.outer?.baggage ?? trace.baggage } : trace;
+  const traceContext = traceContextEnv(traceId, parentSpanId, outer);
   const env = hydrateChildEnv(plan, tier, {
     bootId,
     traceId,

@@ -8,13 +8,29 @@
 import { RECEIVER_PROTOCOL } from '../config/receiver.js';
 import type { BootPlan } from '../config/types.js';
 import type { StackSnapshot } from '../supervisor/types.js';
+import { readOuterContext, type OuterContext } from '../telemetry/outer-context.js';
 
-/** The running stack's snapshot (GET /status); undefined when no stack answers on the project's socket. */
-export async function runningStack(plan: BootPlan): Promise<StackSnapshot | undefined> {
-  const [{ requestJson }, { socketPath }] = await Promise.all([import('../control/client.js'), import('../control/paths.js')]);
+/**
+ * How long `land run` waits for the stack's answer: it only enriches the command's environment (its trace, its
+ * receiver), so a stack that hangs delays the command this long at most, not a control command's 5 s.
+ */
+export const RUN_STATUS_MS = 1000;
+
+/** The snapshot, with the boot's TRACESTATE / BAGGAGE when land was started with them (GET /status?context). */
+type RunStatus = StackSnapshot & { traceContext?: Record<string, string> };
+
+/**
+ * The running stack's snapshot; undefined when no stack answers on the project's socket, or none in time (said on
+ * stderr: the command then runs on a trace of its own, as with no stack).
+ */
+export async function runningStack(plan: BootPlan): Promise<RunStatus | undefined> {
+  const [{ NoAnswerError, requestJsonWithin }, { socketPath }] = await Promise.all([import('../control/client.js'), import('../control/paths.js')]);
   try {
-    return await requestJson<StackSnapshot>(socketPath(plan.config.rootDir), 'GET', '/status');
-  } catch {
+    return await requestJsonWithin<RunStatus>(socketPath(plan.config.rootDir), '/status?context', RUN_STATUS_MS);
+  } catch (error) {
+    if (error instanceof NoAnswerError) {
+      process.stderr.write(`land: note: the running stack did not answer within ${error.timeoutMs} ms; the command runs without joining its trace or receiver\n`);
+    }
     return undefined;
   }
 }
@@ -26,15 +42,18 @@ export interface StackTelemetry {
   parentSpanId?: string;
   otlpEndpoint?: string;
   otlpProtocol?: string;
+  /** The boot's TRACESTATE and BAGGAGE, when land was started with them: its tiers get them too. */
+  outer?: Pick<OuterContext, 'parent' | 'baggage'>;
 }
 
 /** A stack shutting down is about to take its receiver away: nothing is joined. */
-export function stackTelemetry(stack: StackSnapshot | undefined): StackTelemetry | undefined {
+export function stackTelemetry(stack: RunStatus | undefined): StackTelemetry | undefined {
   if (stack === undefined || stack.shuttingDown) return undefined;
   const endpoint = stack.receiver?.state === 'on' ? stack.receiver.endpoint : undefined;
   return {
     traceId: stack.traceId,
     ...(stack.bootSpanId ? { parentSpanId: stack.bootSpanId } : {}),
     ...(endpoint ? { otlpEndpoint: endpoint, otlpProtocol: RECEIVER_PROTOCOL } : {}),
+    ...(stack.traceContext ? { outer: readOuterContext(stack.traceContext) } : {}),
   };
 }

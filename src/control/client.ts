@@ -59,9 +59,8 @@ function answerTimeoutMs(): number {
  * command that waits for stops sends `102 Processing` each second meanwhile (working.ts): bytes on the socket, which
  * start the socket's idle timeout over, so such a command is waited for as long as the stack says it still works.
  */
-function send(socketPath: string, method: string, path: string, stream = false, body?: Buffer, longerMs = 0): Promise<IncomingMessage> {
+function send(socketPath: string, method: string, path: string, stream = false, body?: Buffer, timeoutMs = answerTimeoutMs()): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const timeoutMs = answerTimeoutMs() + longerMs;
     let response: IncomingMessage | undefined;
     // agent: false — no pooled keep-alive sockets to hold a short-lived client process open.
     // Asks for `102 Processing` while a command works (working.ts): only land's own client waits on them.
@@ -108,7 +107,15 @@ async function failure(res: IncomingMessage): Promise<ApiError> {
  * usual the stack may take to answer (a write to a tier's stdin that waits for room).
  */
 export async function requestJson<T>(socketPath: string, method: 'GET' | 'POST', path: string, body?: Buffer, longerMs = 0): Promise<T> {
-  const res = await send(socketPath, method, path, false, body, longerMs);
+  return answerOf<T>(await send(socketPath, method, path, false, body, answerTimeoutMs() + longerMs));
+}
+
+/** A GET answered within `withinMs` (or the usual timeout, when shorter): for a caller a late answer is no use to. */
+export async function requestJsonWithin<T>(socketPath: string, path: string, withinMs: number): Promise<T> {
+  return answerOf<T>(await send(socketPath, 'GET', path, false, undefined, Math.min(withinMs, answerTimeoutMs())));
+}
+
+async function answerOf<T>(res: IncomingMessage): Promise<T> {
   if ((res.statusCode ?? 500) >= 400) throw await failure(res);
   return JSON.parse(await readAll(res)) as T;
 }

@@ -36,6 +36,11 @@ export interface RouteContext {
   identity: { pid: number; bootId: string };
   /** The dashboard's login URL: given on the Unix socket only (same user), never on the TCP listener. */
   dashboardUrl?: () => string | undefined;
+  /**
+   * The boot's TRACESTATE / BAGGAGE (with a TRACEPARENT under `land.boot`), given to `GET /status?context` on the Unix
+   * socket only (same user): baggage may carry anything, so it is not in the snapshot that status and the page show.
+   */
+  bootContext?: Record<string, string>;
   /** Serving the `--control-port` listener: GET /dashboard says where it is served instead (its URL logs in). */
   overTcp?: boolean;
   /** The receiver's log store: children's OTLP log records join `land logs`. */
@@ -129,7 +134,10 @@ const boundOf = (control: SupervisorControl) => workBoundMs(control.stopTimeouts
 /** The stack's own routes, by `METHOD /path`. */
 const STACK_ROUTES: Record<string, (request: Request) => unknown> = {
   'GET /health': ({ ctx, res }) => sendJson(res, 200, { ok: true, ...ctx.identity } satisfies HealthBody),
-  'GET /status': ({ ctx, res }) => sendJson(res, 200, ctx.control.snapshot()),
+  'GET /status': ({ ctx, res, url }) => {
+    const snapshot = ctx.control.snapshot();
+    sendJson(res, 200, url.searchParams.has('context') && ctx.bootContext ? { ...snapshot, traceContext: ctx.bootContext } : snapshot);
+  },
   'GET /metrics': async ({ ctx, res }) => {
     const { contentType, text } = await ctx.metrics.render();
     res.writeHead(200, { 'content-type': contentType });

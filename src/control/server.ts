@@ -26,6 +26,8 @@ export interface ControlServerOptions {
   dashboardUrl?: () => string | undefined;
   /** The receiver's store: its log records join `land logs`. */
   receiver?: BootStore;
+  /** The boot's trace context for `land run` (SpawnTracer.bootContextEnv), on the Unix socket only. */
+  bootContext?: Record<string, string>;
 }
 
 export interface ControlServer {
@@ -64,7 +66,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const streams = new StreamSet();
   const shutdownWatch = new ShutdownWatch(control);
   const ctx: RouteContext = { control, metrics: createMetrics(control), streams, shutdownWatch, identity: { pid, bootId }, records: options.receiver?.logs };
-  const local = createServer(createRequestListener({ ...ctx, dashboardUrl: options.dashboardUrl }));
+  const local = createServer(createRequestListener({ ...ctx, dashboardUrl: options.dashboardUrl, bootContext: options.bootContext }));
   answerClientErrors(local);
 
   const connections = new Connections();

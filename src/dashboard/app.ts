@@ -15,7 +15,7 @@
  *   GET  /api/log-records/<id>     LogRecordDetail: one record whole, attribute values masked
  *   GET  /api/spans?trace=<id>     {traceId, spans: SpanView[]}: the boot's trace id, and that trace's spans (no
  *                                  trace: every span held); with an ETag (trace-version.ts), and 304 to an
- *                                  If-None-Match that has it, but for the boot's trace
+ *                                  If-None-Match that has it (the boot's trace too: boot-span.ts)
  *   GET  /api/spans/<span id>?trace=<id>   SpanView: one span whole, its resource too
  *   GET  /api/traces?tier=&name=&minMs=&errors=1&limit=&offset=   {traceId} & TraceList: the other traces
  *                                  (trace-search.ts checks the query, trace-index.ts lists them)
@@ -98,8 +98,8 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     if (key === 'GET /api/spans') {
       const snapshot = control.snapshot();
       const trace = traceParam(url.searchParams);
-      // The boot's trace has no version: its root is drawn running until the boot ends, longer at every poll.
-      if (trace !== null && trace !== snapshot.traceId) {
+      // The boot's trace too: its running root is built from its spans (boot-span.ts), so it changes only with them.
+      if (trace !== null) {
         const etag = traceEtag(sources.traceVersion(trace));
         res.setHeader('etag', etag);
         res.setHeader('cache-control', 'no-cache');

@@ -53,7 +53,10 @@ export interface SpanView {
   statusMessage?: string;
   attributes: Record<string, unknown>;
   events?: SpanEventView[];
-  /** Drawn from what is known while it runs (the boot span is recorded only when the stack stops). */
+  /**
+   * Drawn from what is known while it runs (the boot span is recorded only when the stack stops): its `endMs` is the
+   * trace's latest span's end; the page draws it on to its own clock.
+   */
   running?: boolean;
   /** The resource it came from (service.name, host, SDK …): in `/api/spans/<span id>` only, not in a trace's list. */
   resource?: Record<string, unknown>;

@@ -39,9 +39,16 @@ function conditionMet(dep: TierProcess, condition: DependencyCondition, reading:
   return condition === 'ready' ? dep.state === 'ready' : dep.running;
 }
 
-/** Whether every dependency of `tier` is met, read as `reading`; one with replicas is met when every replica meets it. */
+/**
+ * Whether every dependency of `tier` is met, read as `reading`; one with replicas is met when every replica meets it.
+ * One with no instance is not met: `land apply` replacing it has removed the old ones and not yet made the new ones
+ * (a tier gated off or left out by `land up <tiers>` has its instances, `disabled`, and their own rule: hasSettled).
+ */
 export function dependenciesMet(tiers: TierSet, tier: TierProcess, reading: DependencyReading): boolean {
-  return Object.entries(tier.config.dependsOn).every(([name, condition]) => tiers.members(name).every((dep) => conditionMet(dep, condition, reading)));
+  return Object.entries(tier.config.dependsOn).every(([name, condition]) => {
+    const members = tiers.members(name);
+    return members.length > 0 && members.every((dep) => conditionMet(dep, condition, reading));
+  });
 }
 
 /**
@@ -52,22 +59,31 @@ export function hasSettled(dep: TierProcess): boolean {
   return !dep.comingBack && ['failed', 'disabled', 'stopped', 'exited'].includes(dep.state);
 }
 
-/** One dependency not met: `db ready: db failed`, and the instance that fails it. */
+/** One dependency not met: `db ready: db failed`, and the instance that fails it (none: it has no instance now). */
 export interface UnmetDependency {
   text: string;
-  dep: TierProcess;
+  dep?: TierProcess;
 }
+
+/** What a dependency with no instance says: `land apply` is replacing it; not settled, its new instances follow. */
+const NO_INSTANCE = 'no instance yet (being replaced)';
 
 /**
  * The dependencies of `tier` not met, read as `reading`, each said with the state of every instance that fails it
  * (`db ready: db.2 failed, db.3 stopped`); empty when all are. A dependency with replicas is decided over all of them,
  * as the boot's gates read it: met when every replica meets it. `settledOnly`: unmet only through instances that have
  * settled (`hasSettled`): one still starting or in backoff may yet meet it, one failed will not, whichever comes first.
+ * A dependency with no instance (`land apply` replacing it) is unmet, but not settled.
  */
 export function unmetDependencies(tiers: TierSet, tier: TierProcess, reading: DependencyReading, settledOnly = false): UnmetDependency[] {
   const unmet: UnmetDependency[] = [];
   for (const [name, condition] of Object.entries(tier.config.dependsOn)) {
-    const failing = tiers.members(name).filter((dep) => !conditionMet(dep, condition, reading) && (!settledOnly || hasSettled(dep)));
+    const members = tiers.members(name);
+    if (members.length === 0) {
+      if (!settledOnly) unmet.push({ text: `${name} ${condition}: ${NO_INSTANCE}` });
+      continue;
+    }
+    const failing = members.filter((dep) => !conditionMet(dep, condition, reading) && (!settledOnly || hasSettled(dep)));
     if (failing.length > 0) unmet.push({ text: `${name} ${condition}: ${failing.map((dep) => `${dep.name} ${dep.state}`).join(', ')}`, dep: failing[0]! });
   }
   return unmet;

@@ -80,7 +80,8 @@ export function refuseUnmet(tiers: TierSet, name: string, named: TierProcess[], 
   const unmet = named.flatMap((tier) => unmetDependencies(tiers, tier, 'now', true));
   if (unmet.length === 0) return;
   const texts = [...new Set(unmet.map((entry) => entry.text))];
-  const dep = unmet[0]!.dep;
+  // Settled only: each names the instance that settled (a dependency with no instance is never settled).
+  const dep = unmet[0]!.dep!;
   const first = groupOf(dep.config);
   const bringBack = dep.state === 'disabled' && !isLeftOut(dep) ? `land spawn ${first}` : `land start ${first}`;
   const running = named.filter((tier) => tier.running).map((tier) => tier.name);

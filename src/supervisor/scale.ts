@@ -60,6 +60,9 @@ export async function removeInstance(
    */
   replacedBy?: readonly string[],
 ): Promise<StillRunning[]> {
+  // Replaced (`land apply`): its `stopped` does not fail a dependent still waiting; new instances follow, and the
+  // group, empty meanwhile, is not met either (dependency-gates.ts).
+  if (replacedBy) tier.markReplaced();
   const stopLeft = await tier.remove(reason);
   ctx.tiers.remove(tier);
   if (!replacedBy?.includes(tier.name)) ctx.emit({ type: 'removed', tier: tier.name, reason, at: Date.now(), ...(replacedBy ? { replacedBy: [...replacedBy] } : {}) });

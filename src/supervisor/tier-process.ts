@@ -33,8 +33,15 @@ export class TierProcess extends TierStop {
   /** A `land stop` came while a requeue was ahead: the requeue leaves the tier stopped; a start clears it. */
   private stopAsked = false;
 
+  /** Removed by `land apply` for new instances of its tier (scale.ts): its stop too is followed by a new life. */
+  private replaced = false;
+
   get comingBack(): boolean {
-    return this.restartsUnderWay > 0 && !this.stopAsked;
+    return this.replaced || (this.restartsUnderWay > 0 && !this.stopAsked);
+  }
+
+  markReplaced(): void {
+    this.replaced = true;
   }
 
   /** In a `land restart --all` (or apply's restarts) that has not set it to start again yet. */

@@ -304,6 +304,11 @@ export interface SpawnTracer {
   readonly traceId: string;
   /** The boot's root span (`land.boot`): the parent a command run beside the stack (`land run`) is given. */
   readonly bootSpanId?: string;
+  /**
+   * A child of `land.boot`'s trace context variables (TRACEPARENT, TRACESTATE, BAGGAGE) when land was started with
+   * TRACESTATE or BAGGAGE, which `land run` beside the stack carries on as the tiers do (control: GET /status?context).
+   */
+  readonly bootContextEnv?: Record<string, string>;
   startSpawn(name: string, tier: string, restart: number): SpawnSpan;
 }
 

@@ -143,6 +143,7 @@ export function createMountainTelemetry(options: MountainTelemetryOptions): Moun
   const tracer: SpawnTracer = {
     traceId,
     bootSpanId: bootSpan.spanContext().spanId,
+    bootContextEnv: withOuterContext ? traceContextEnv(traceId, bootSpan.spanContext().spanId, options) : undefined,
     startSpawn(name: string, tier: string, restart: number): SpawnSpan {
       const span = startSpan(`land.spawn ${tier}`, { 'land.tier': tier, 'land.tier.name': name, 'land.restart': restart }, bootSpan);
       openSpawns.add(span);

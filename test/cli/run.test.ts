@@ -1,11 +1,13 @@
 /** `land run [--tier <tier>] -- <command…>`: one command with a tier's environment, in the foreground. */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHILD, LAND_BIN, child, expectCleanRejection, land, landDone, makeProject, removeProjects, waitUntil } from '../helpers/land.js';
 import { tmuxServer } from '../helpers/tmux.js';
+import { ensureSocketDir, socketPath } from '../../src/control/paths.js';
 
 const SECRET = 'phc_run_secret_abcdefghijklmnopqrs';
 const tmux = tmuxServer('run-test');
@@ -203,6 +205,48 @@ describe.concurrent('land run', () => {
     const alone = envOf((await landDone(['run', '--', ...printEnv(...names)], dir, { TRACEPARENT: undefined })).stdout);
     expect(alone.OTEL_EXPORTER_OTLP_ENDPOINT).toBeNull();
     expect(alone.TRACEPARENT).toMatch(new RegExp(`^00-${alone.OTLP_TRACE_ID}-[0-9a-f]{16}-01$`));
+  });
+
+  it('beside a stack started with TRACESTATE and BAGGAGE: the command gets them as its tiers do; status shows neither', { timeout: 90_000 }, async () => {
+    const names = ['TRACEPARENT', 'TRACESTATE', 'BAGGAGE'];
+    const dir = makeProject({ config: { tiers: { api: { command: printEnv(...names), restart: { policy: 'never' } } } } });
+    const outer = { TRACEPARENT: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', TRACESTATE: 'ci=job-7', BAGGAGE: 'pipeline=nightly' };
+    const stack = land(['up', '--no-tui', '--no-dashboard'], dir, outer);
+    try {
+      await stack.waitFor(/api: \w+ → exited/);
+      const status = JSON.parse((await landDone(['status', '--json'], dir)).stdout) as { traceId: string; bootSpanId: string };
+      // Given to `land run` only (GET /status?context): not in the snapshot that status and the dashboard show.
+      expect(status).not.toHaveProperty('traceContext');
+      const joined = await landDone(['run', '--', ...printEnv(...names)], dir, { TRACEPARENT: undefined, TRACESTATE: undefined, BAGGAGE: undefined });
+      expect([joined.code, joined.stderr]).toEqual([0, '']);
+      // Before: TRACEPARENT under land.boot, but no TRACESTATE or BAGGAGE, which the stack's own tier got.
+      expect(envOf(joined.stdout)).toEqual({ TRACEPARENT: `00-${status.traceId}-${status.bootSpanId}-01`, TRACESTATE: 'ci=job-7', BAGGAGE: 'pipeline=nightly' });
+      expect(status.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+      const tierLine = stack.stdout.split('\n').find((line) => line.includes('"TRACESTATE"'));
+      expect(tierLine).toMatch(/"TRACESTATE":"ci=job-7","BAGGAGE":"pipeline=nightly"/);
+    } finally {
+      expect((await stack.stop()).code).toBe(0);
+    }
+  });
+
+  it('a stack that does not answer on its socket: the command runs on a trace of its own, and land says it gave up waiting', { timeout: 90_000 }, async () => {
+    const dir = makeProject({ config: { tiers: { api: { command: child() } } } });
+    // Something listening on the project's socket that takes the request and never answers (a hung land).
+    ensureSocketDir(dir);
+    const held = new Set<Socket>();
+    const hung = createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => hung.listen(socketPath(dir), resolve));
+    try {
+      const run = await landDone(['run', '--', ...printEnv('TRACEPARENT', 'OTLP_TRACE_ID')], dir, { TRACEPARENT: undefined });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('land: note: the running stack did not answer within 1000 ms; the command runs without joining its trace or receiver\n');
+      const env = envOf(run.stdout);
+      expect(env.TRACEPARENT).toMatch(new RegExp(`^00-${env.OTLP_TRACE_ID}-[0-9a-f]{16}-01$`));
+      expect(held.size).toBe(1);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => hung.close(resolve));
+    }
   });
 
   it('everything after the command\'s first word is the command\'s, land\'s own option names included; `--` still works', async () => {

@@ -146,8 +146,11 @@ describe('the running boot span', () => {
   const spawn: SpanView = { traceId: 'trace', spanId: 's1', parentSpanId: 'boot', name: 'land.spawn a', tier: 'a', service: 'x-mountain', startMs: 110, endMs: 120, durationMs: 10, status: 'ok', attributes: {} };
 
   it('is drawn from the spawn spans while land.boot is not recorded yet, and left alone once it is', () => {
-    const spans = withBootSpan([spawn], snapshot, 400);
-    expect(spans[0]).toMatchObject({ name: 'land.boot', spanId: 'boot', traceId: 'trace', startMs: 100, endMs: 400, running: true });
+    const spans = withBootSpan([spawn], snapshot);
+    // It ends at the trace's latest span, not at the time of the request: the same answer until a span comes.
+    expect(spans[0]).toMatchObject({ name: 'land.boot', spanId: 'boot', traceId: 'trace', startMs: 100, endMs: 120, durationMs: 20, running: true });
+    const later = { ...spawn, spanId: 's2', startMs: 130, endMs: 150 };
+    expect(withBootSpan([spawn, later], snapshot)[0]).toMatchObject({ endMs: 150, durationMs: 50 });
     const recorded = { ...spawn, spanId: 'boot', parentSpanId: undefined, name: 'land.boot' };
     expect(withBootSpan([recorded, spawn], snapshot)).toEqual([recorded, spawn]);
     expect(withBootSpan([], snapshot)).toEqual([]);

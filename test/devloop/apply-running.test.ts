@@ -193,6 +193,39 @@ describe.concurrent('land apply and what follows a tier', () => {
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
 
+  it('apply replacing a tier still starting (it gains replicas): its waiting dependent starts once the new instance is ready, neither failed by the stop nor started while the tier has no instance', async () => {
+    // As above: slow is ready only once `go` is there, made after apply's answer. other's env changes too: apply
+    // restarts it after slow's old instance is gone and before slow.1 is made, so a start pass runs in that gap.
+    const slow = { command: ['sh', '-c', 'while [ ! -e go ]; do sleep 0.1; done; echo slow up; exec sleep 300'], ready: { log: 'slow up', timeoutMs: 120_000 } };
+    const other = (greeting: string) => ({ command: child('--say', 'other up'), env: { GREETING: greeting }, ready: { log: 'other up' } });
+    const after = { command: child('--say', 'after up'), ready: { log: 'after up' }, dependsOn: { slow: 'ready' } };
+    const dir = makeProject({ config: { tiers: { slow, other: other('one'), after } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/slow: spawned pid/);
+    await waitForTier(dir, 'other', (tier) => tier.state === 'ready', 'ready');
+    writeConfig(dir, { tiers: { slow: { ...slow, replicas: 1 }, other: other('two'), after } });
+    const applied = await landDone(['apply'], dir);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/slow +changed/);
+    // Before: the old slow's `stopped` failed after for good ("dependency slow stopped before it was ready"); with
+    // that mended, the empty group read as met and after started with no slow at all.
+    const waiting = await status(dir);
+    expect(tierOf(waiting, 'after').state).toBe('pending');
+    expect(tierOf(waiting, 'slow.1').state).not.toBe('ready');
+    writeFileSync(join(dir, 'go'), '');
+    const ready = await waitForTier(dir, 'after', (tier) => tier.state === 'ready' || tier.state === 'failed', 'ready or failed');
+    expect(ready).toMatchObject({ state: 'ready' });
+    expect(tierOf(await status(dir), 'slow.1').state).toBe('ready');
+    expect(run.stdout).not.toMatch(/after: \w+ → failed/);
+    // after started once, on slow.1's readiness.
+    const starts = run.stdout.match(/after: pending → starting \(([^)]*)\)/g) ?? [];
+    expect(starts).toEqual(['after: pending → starting (dependencies met: slow ready)']);
+    expect(run.stdout.indexOf('after: pending → starting')).toBeGreaterThan(run.stdout.search(/slow\.1: \w+ → ready/));
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
+
   it('reads the config under the profile the stack runs: with its file gone, apply is refused and changes nothing', async () => {
     const tiers = { web: { command: child('--say', 'web up'), ready: { log: 'web up' } }, extra: { command: child('--say', 'extra up'), gate: 'Extra' } };
     const dir = makeProject({ config: { defaultProfile: 'dev', tiers }, profiles: { dev: 'Extra=false\n' } });

@@ -8,6 +8,7 @@ import type { SpanEventView, SpanView } from '../../wire.js';
 import { clock, formatMs } from '../format.js';
 import { href, usePoll } from '../hooks.js';
 import { attributePairs, Pairs } from '../pairs.js';
+import { shownDuration } from '../running-clock.js';
 
 const EXCEPTION_KEYS = ['exception.type', 'exception.message', 'exception.stacktrace'];
 
@@ -32,7 +33,8 @@ function SpanEvent({ event }: { event: SpanEventView }) {
   );
 }
 
-export function SpanDetail({ span }: { span: SpanView }) {
+/** `now`: the page's clock while the span runs (running-clock.ts). */
+export function SpanDetail({ span, now }: { span: SpanView; now?: number }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [span.spanId]);
   // The whole span once: a span does not change, the boot's running root is not in the receiver (404: none shown).
@@ -55,7 +57,7 @@ export function SpanDetail({ span }: { span: SpanView }) {
         </dd>
         <dt>started · took</dt>
         <dd>
-          {clock(span.startMs)} · {formatMs(span.durationMs)}
+          {clock(span.startMs)} · {formatMs(shownDuration(span, now))}
         </dd>
         <dt>trace · span · parent</dt>
         <dd>

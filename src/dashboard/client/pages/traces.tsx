@@ -4,6 +4,7 @@
  * server). Errors are red and say "error" in words. The trace, span and list filters are in the address.
  */
 import { href, useStore, type Route } from '../hooks.js';
+import { useRunningClock } from '../running-clock.js';
 import { useTrace } from '../trace-poll.js';
 import { SpanDetail } from './span-detail.js';
 import { readTraceFilter, traceFilterParams, TraceFilters, TraceList } from './trace-list.js';
@@ -17,8 +18,9 @@ export function TracesPage({ route }: { route: Route }) {
   const asked = route.params.get('trace');
   const traceId = asked ?? boot;
   const { data, error, complete, check } = useTrace(traceId);
-  if (!traceId) return <p>Connecting to the stack…</p>;
   const spans = data?.spans ?? [];
+  const now = useRunningClock(spans.some((span) => span.running));
+  if (!traceId) return <p>Connecting to the stack…</p>;
   const selected = spans.find((span) => span.spanId === route.params.get('span'));
   return (
     <>
@@ -51,8 +53,8 @@ export function TracesPage({ route }: { route: Route }) {
           · <a href={href('logs', { trace: traceId })}>Logs of this trace</a>
         </p>
         <div class={selected ? 'split' : undefined}>
-          <Waterfall spans={spans} selected={selected?.spanId} traceId={traceId} params={params} />
-          {selected && <SpanDetail span={selected} />}
+          <Waterfall spans={spans} selected={selected?.spanId} traceId={traceId} params={params} now={now} />
+          {selected && <SpanDetail span={selected} now={now} />}
         </div>
         </>
       )}

@@ -10,6 +10,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import type { SpanView } from '../../wire.js';
 import { formatMs } from '../format.js';
 import { href } from '../hooks.js';
+import { shownDuration, shownEnd } from '../running-clock.js';
 import { flatten, type SpanNode as Node } from '../span-tree.js';
 import { TableHead } from '../table-head.js';
 import { useScrollView } from '../virtual-list.js';
@@ -44,12 +45,14 @@ interface RowProps {
   link: string;
   scale: { start: number; total: number };
   toggle: (spanId: string) => void;
+  /** The page's clock while a span runs (running-clock.ts). */
+  now?: number;
 }
 
-function Row({ node, index, open, selected, link, scale, toggle }: RowProps) {
+function Row({ node, index, open, selected, link, scale, toggle, now }: RowProps) {
   const { span, depth } = node;
   const left = ((span.startMs - scale.start) / scale.total) * 100;
-  const width = Math.max(0.3, ((span.endMs - span.startMs) / scale.total) * 100);
+  const width = Math.max(0.3, ((shownEnd(span, now) - span.startMs) / scale.total) * 100);
   return (
     <tr
       class={`${span.status === 'error' ? 'error' : ''}${selected ? ' selected' : ''}`}
@@ -71,7 +74,7 @@ function Row({ node, index, open, selected, link, scale, toggle }: RowProps) {
       <td class="timeline">
         <span class={`bar status-${span.status}${span.running ? ' running' : ''}`} style={{ left: `${left}%`, width: `${width}%` }} />
       </td>
-      <td>{span.running ? `${formatMs(span.durationMs)}…` : formatMs(span.durationMs)}</td>
+      <td>{span.running ? `${formatMs(shownDuration(span, now))}…` : formatMs(span.durationMs)}</td>
       <td>
         <span class={`status status-${span.status}`}>{span.running ? 'running' : span.status === 'error' ? '⚠ error' : span.status}</span>
       </td>
@@ -164,17 +167,18 @@ interface RowsProps {
   link: (spanId: string) => string;
   scale: { start: number; total: number };
   toggle: (spanId: string) => void;
+  now?: number;
 }
 
 /** The rows in view (and OVERSCAN each side), with a spacer for those above and below. */
-function Rows({ rows, view, collapsed, selected, link, scale, toggle }: RowsProps) {
+function Rows({ rows, view, collapsed, selected, link, scale, toggle, now }: RowsProps) {
   const first = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN);
   const drawn: JSX.Element[] = [];
   for (let i = first; i < last; i += 1) {
     const node = rows[i]!;
     const id = node.span.spanId;
-    drawn.push(<Row key={id} node={node} index={i} open={!collapsed.has(id)} selected={selected === id} link={link(id)} scale={scale} toggle={toggle} />);
+    drawn.push(<Row key={id} node={node} index={i} open={!collapsed.has(id)} selected={selected === id} link={link(id)} scale={scale} toggle={toggle} now={now} />);
   }
   const spacer = (rowsOut: number, key: string) =>
     rowsOut > 0 && (
@@ -191,7 +195,16 @@ function Rows({ rows, view, collapsed, selected, link, scale, toggle }: RowsProp
   );
 }
 
-export function Waterfall({ spans, selected, traceId, params }: { spans: SpanView[]; selected?: string; traceId: string; params: Record<string, string> }) {
+interface WaterfallProps {
+  spans: SpanView[];
+  selected?: string;
+  traceId: string;
+  params: Record<string, string>;
+  /** The page's clock while a span runs: a running span's bar ends there (running-clock.ts). */
+  now?: number;
+}
+
+export function Waterfall({ spans, selected, traceId, params, now }: WaterfallProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setCollapsed(new Set()), [traceId]);
   const { box, view, setView } = useScrollView();
@@ -201,10 +214,10 @@ export function Waterfall({ spans, selected, traceId, params }: { spans: SpanVie
     let end = -Infinity;
     for (const span of spans) {
       start = Math.min(start, span.startMs);
-      end = Math.max(end, span.endMs);
+      end = Math.max(end, shownEnd(span, now));
     }
     return { start, total: Math.max(1, end - start) };
-  }, [spans]);
+  }, [spans, now]);
   const toggle = (spanId: string) =>
     setCollapsed((previous) => {
       const next = new Set(previous);
@@ -217,7 +230,7 @@ export function Waterfall({ spans, selected, traceId, params }: { spans: SpanVie
     <div class="waterfall-scroll" ref={box} onScroll={() => box.current && setView({ top: box.current.scrollTop, height: box.current.clientHeight })} onKeyDown={onKeyDown}>
       <table class="waterfall" aria-label={`Spans of trace ${traceId}`} aria-rowcount={rows.length + 1}>
         <TableHead columns={['span', 'tier', `timeline (${formatMs(scale.total)})`, 'took', 'status']} />
-        <Rows rows={rows} view={view} collapsed={collapsed} selected={selected} link={link} scale={scale} toggle={toggle} />
+        <Rows rows={rows} view={view} collapsed={collapsed} selected={selected} link={link} scale={scale} toggle={toggle} now={now} />
       </table>
     </div>
   );
