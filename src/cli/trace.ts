@@ -9,7 +9,7 @@ import { withMachineStdout, writeOut } from './machine-output.js';
 import { unknownTiers } from '../logs/selection.js';
 import { requestJson } from '../control/client.js';
 import { socketPath } from '../control/paths.js';
-import type { RunningBoot } from '../receiver/running-boot.js';
+import type { RunningBoot } from '../telemetry/running-boot.js';
 
 export interface TraceOptions extends InputOptions {
   /** Draw this trace (full id or a unique prefix) instead of the boot's. */

@@ -4,7 +4,7 @@
  * the boot's trace has a version as the others (a 304 while no span comes); the page draws its end on to its own
  * clock (client/running-clock.ts).
  */
-import { runningBootSpan } from '../receiver/running-boot.js';
+import { runningBootSpan } from '../telemetry/running-boot.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import type { SpanView } from './wire.js';
 

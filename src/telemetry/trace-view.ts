@@ -12,7 +12,7 @@ import { fit, truncate } from '../text/cut.js';
 import { textWidth } from '../text/width.js';
 import { readDropped } from '../receiver/drop-note.js';
 import { DRAWN_SPANS, LISTED_TRACES } from './trace-limits.js';
-import { runningBootSpan, type RunningBoot } from '../receiver/running-boot.js';
+import { runningBootSpan, type RunningBoot } from './running-boot.js';
 import { findTraceId, loadBootTrace, shownSpanName, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
 
 export interface RenderTraceOptions {

@@ -136,7 +136,8 @@ describe('land trace helpers', () => {
   it('says so when a boot recorded nothing, and skips torn lines', () => {
     const root = tempDir();
     expect(renderTrace(root)).toMatch(/no telemetry recorded/);
-    const line = JSON.stringify({ name: 'land.boot', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), tier: 'mountain', startMs: 1000, endMs: 1500, durationMs: 500, status: 'ok', attributes: {} });
+    const AT = Date.UTC(2026, 11, 7); // a time land could have recorded (one before 2000 is drawn as `?`)
+    const line = JSON.stringify({ name: 'land.boot', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), tier: 'mountain', startMs: AT, endMs: AT + 500, durationMs: 500, status: 'ok', attributes: {} });
     writeFileSync(join(root, 'spans.ndjson'), `${line}\n{"name":"torn`);
     const drawing = renderTrace(root);
     expect(drawing).toMatch(/land\.boot\s+mountain\s+\+0ms\s+500ms\s+ok/);
