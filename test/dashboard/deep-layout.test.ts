@@ -21,6 +21,8 @@ describe('deep traces and wide charts keep their text in view', () => {
     const { page, pageErrors } = await openPage();
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(url);
+    // The app is up (its first page drawn) before its address changes: else its start may put its own back.
+    await page.locator('h1.page-title').first().waitFor();
     await page.goto(`${new URL(url).origin}/#/traces?trace=${traceId}`);
     await page.getByTestId('trace-freshness').getByText(/^3\d\d spans/).waitFor({ timeout: 60_000 }).catch(async (error) => {
       throw new Error(`${error}\n${await page.locator('body').innerText()}`);
