@@ -20,14 +20,26 @@ function formatValue(unit: string | undefined, value: number): string {
   return `${Number(value.toPrecision(4))}${unit && unit !== '1' ? ` ${unit}` : ''}`;
 }
 
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
+
+/** A value-axis tick: short (1M, 12.5K) and without the unit, which the caption says once (the axis is 64 px). */
+function tickValue(unit: string | undefined, value: number): string {
+  return unit === 'By' || unit === '%' ? formatValue(unit, value) : compact.format(value);
+}
+
 const QUANTILE_COLORS = ['#d29922', '#f778ba', '#ff7b72'];
 
 const formatQuantile = (unit: string | undefined, value: number | null | undefined) => (value === null || value === undefined ? '-' : formatValue(unit, value));
 
 /** The time axis's labels, kept on the chart's box as `data-time-axis` (uPlot draws them on a canvas). */
-function shownLabels(element: HTMLElement, labels: string[]): string[] {
-  element.dataset.timeAxis = labels.join(' ');
+function shownLabels(element: HTMLElement, axis: 'timeAxis' | 'valueAxis', labels: string[]): string[] {
+  element.dataset[axis] = labels.join(' ');
   return labels;
+}
+
+/** The legend's names are cut to its width (style.css): each whole in its title. */
+function titleLegend(element: HTMLElement): void {
+  for (const label of element.querySelectorAll<HTMLElement>('.u-legend .u-series .u-label')) label.title = label.textContent ?? '';
 }
 
 /** A line's look: a metric alone in the tier's colour (its percentiles dashed), a group's series each its own. */
@@ -43,19 +55,16 @@ function Caption({ chart }: { chart: ChartGroup }) {
   const last = single?.points.at(-1);
   const quantiles = single?.quantiles ?? [];
   return (
+    // Its parts each a line of their own (style.css): the title and value, what the metric is, what is not drawn.
     <figcaption>
-      {TITLES[chart.title] ?? chart.title} —{' '}
-      {single ? (last ? `now ${formatValue(unit, last[1])}` : 'no value yet') : `${chart.series} series`}
-      {quantiles.length > 0 && ` · ${quantiles.map((line) => `${line.label} ${formatQuantile(unit, line.values.at(-1))}`).join(' · ')}`}
-      {(chart.description || unit) && (
-        <span class="hint metric-about">
-          {' '}
-          {[chart.description, unit && `unit ${unit}`].filter(Boolean).join(' · ')}
-        </span>
-      )}
+      <span class="metric-now">
+        {TITLES[chart.title] ?? chart.title} —{' '}
+        {single ? (last ? `now ${formatValue(unit, last[1])}` : 'no value yet') : `${chart.series} series`}
+        {quantiles.length > 0 && ` · ${quantiles.map((line) => `${line.label} ${formatQuantile(unit, line.values.at(-1))}`).join(' · ')}`}
+      </span>
+      {(chart.description || unit) && <span class="hint metric-about">{[chart.description, unit && `unit ${unit}`].filter(Boolean).join(' · ')}</span>}
       {chart.left > 0 && (
         <span class="hint series-left" data-testid="series-left">
-          {' '}
           The {MAX_LINES} with the highest latest values are drawn; {chart.left} more series of this metric are not.
         </span>
       )}
@@ -80,14 +89,15 @@ function Chart({ chart, color }: { chart: ChartGroup; color: string }) {
         scales: { x: { time: true, range: (u, min, max) => dataTimeRange(u.data[0], min, max) }, y: { range: (_, min, max) => valueRange(min, max) } },
         axes: [
           // The labels drawn (on the canvas, out of the DOM's reach) kept on the box too, for whoever inspects the page.
-          { stroke: '#8b949e', grid: { stroke: '#30363d' }, space: 70, values: (_, ticks) => shownLabels(element, timeLabels(ticks)) },
-          { stroke: '#8b949e', grid: { stroke: '#30363d' }, size: 64, values: (_, ticks) => ticks.map((tick) => formatValue(chart.unit, tick)) },
+          { stroke: '#8b949e', grid: { stroke: '#30363d' }, space: 70, values: (_, ticks) => shownLabels(element, 'timeAxis', timeLabels(ticks)) },
+          { stroke: '#8b949e', grid: { stroke: '#30363d' }, size: 64, values: (_, ticks) => shownLabels(element, 'valueAxis', ticks.map((tick) => tickValue(chart.unit, tick))) },
         ],
         series: [{}, ...chart.lines.map((_, i) => lineStyle(chart, i, color))],
       },
       data(),
       element,
     );
+    titleLegend(element);
     return () => plot.current?.destroy();
   }, [chart.key, lineNames, color]);
   useEffect(() => plot.current?.setData(data()), [chart.times.length, chart.times.at(-1)]);

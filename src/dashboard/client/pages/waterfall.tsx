@@ -20,6 +20,13 @@ const ROW_HEIGHT = 26;
 /** Rows drawn beyond what is in view, each side. */
 const OVERSCAN = 20;
 const PAGE_ROWS = 15;
+/** Depths indented a full step; deeper ones a small step each, the indent capped (style.css `.span-cell`) and the depth shown as a number. */
+const FULL_STEPS = 8;
+
+/** A row's indent in rem: a full step a level to FULL_STEPS, then a quarter step, so a deep chain keeps its names in view. */
+export function indentRem(depth: number): number {
+  return 0.2 + Math.min(depth, FULL_STEPS) * 1.2 + Math.max(0, depth - FULL_STEPS) * 0.3;
+}
 
 /** The button that folds a span's subtree away and back (a real button: Tab, Enter and Space reach it). */
 function Fold({ node, open, toggle }: { node: Node; open: boolean; toggle: (spanId: string) => void }) {
@@ -64,11 +71,19 @@ function Row({ node, index, open, selected, link, scale, toggle, now }: RowProps
       data-depth={depth}
       data-below={node.below}
     >
-      <th scope="row" style={{ paddingLeft: `${0.2 + depth * 1.2}rem` }} title={span.name}>
-        <Fold node={node} open={open} toggle={toggle} />
-        <a href={link} aria-current={selected ? 'true' : undefined}>
-          {span.name}
-        </a>
+      <th scope="row" title={depth > FULL_STEPS ? `${span.name} (depth ${depth})` : span.name}>
+        {/* Indented by padding in % of the cell at most (style.css), so the name keeps half the column however deep. */}
+        <div class="span-cell" style={{ paddingLeft: `min(${indentRem(depth)}rem, 50%)` }}>
+          {depth > FULL_STEPS && (
+            <span class="depth" aria-hidden="true">
+              {depth}
+            </span>
+          )}
+          <Fold node={node} open={open} toggle={toggle} />
+          <a href={link} aria-current={selected ? 'true' : undefined}>
+            {span.name}
+          </a>
+        </div>
       </th>
       <td>{span.tier}</td>
       <td class="timeline">
