@@ -34,6 +34,8 @@ describe('a big trace, many series, a shell tier, in Chromium', () => {
     await run.waitFor(/shell up/);
     const { page, pageErrors } = await openPage();
     await page.goto(url);
+    // The login's redirect drawn first: a hash change before it once left the page on Tiers.
+    await page.locator('h1.page-title').first().waitFor();
     await page.goto(`${new URL(url).origin}/#/traces?trace=${traceId}`);
     const freshness = page.getByTestId('trace-freshness');
     // The receiver holds 10 000 spans in all (land's own among them): the trace's oldest is dropped.
