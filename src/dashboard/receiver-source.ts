@@ -9,6 +9,7 @@
  * Logs page the children's output lines, the Metrics page land's own samples of each tier's CPU and memory.
  */
 import type { SummarizedSpan } from '../receiver/store/span-store.js';
+import { maskedAttributes } from '../config/masked-values.js';
 import { recordDetail, searchRecords, type NumberedRecords } from './log-records.js';
 import { histogramQuantile, QUANTILES } from './histogram-quantiles.js';
 import type { LogRecordDetail, LogRecordList, LogRecordQuery, MetricSeriesView, SpanView } from './wire.js';
@@ -86,9 +87,12 @@ function chartValue(point: StoredPointLike): number | undefined {
   return point.sum !== undefined && point.count ? point.sum / point.count : undefined;
 }
 
-/** A series' names: alone (`name (mean) {k=v}`), its metric's (`name (mean)`), and its attributes (`k=v, …`). */
+/**
+ * A series' names: alone (`name (mean) {k=v}`), its metric's (`name (mean)`), and its attributes (`k=v, …`), each
+ * value masked as a span's attributes are (masked-values.ts): a child may tag a point with its `api_key`.
+ */
 function seriesNames(series: MetricSeriesLike): Pick<MetricSeriesView, 'name' | 'metric' | 'labels'> {
-  const labels = Object.entries(series.attributes).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const labels = Object.entries(maskedAttributes(series.attributes)).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
   const metric = `${series.name}${series.type === 'gauge' || series.type === 'sum' ? '' : ' (mean)'}`;
   if (labels.length === 0) return { name: metric, metric };
   return { name: `${metric} {${labels.join(', ')}}`, metric, labels: labels.join(', ') };

@@ -61,3 +61,38 @@ describe('the dashboard masks a command the same in both forms', () => {
     for (const secret of SECRETS) expect(run.output).not.toContain(secret);
   });
 });
+
+describe("the dashboard masks a shell tier's line", () => {
+  // A tester's line: a variable assigned before the command, a URL's password, a `--password=` option, a Bearer
+  // header, and a stop command that echoes `token=…` after `;`.
+  const LINE_SECRETS = ['supersecret1', 'hunter2', 'hunter3', 'tok4567', 'stoptok99'];
+  it('its variables, URL, options and header in /api/tiers/<tier>, each masked in place', { timeout: 90_000 }, async () => {
+    const dir = makeProject({
+      config: {
+        app: 'mask-line',
+        tiers: {
+          line: {
+            // The inner sh ignores the words after its script, which stand for a real client's options.
+            command: `echo up; API_TOKEN=supersecret1 DB=postgres://u:hunter2@h/db exec sh -c 'exec sleep 1000' --password=hunter3 -H "Authorization: Bearer tok4567"`,
+            shell: true,
+            ready: { log: 'up' },
+            // exit 0 first: the echo is never run, so only the line as shown could leak the value.
+            stop: { command: 'exit 0; echo token=stoptok99' },
+          },
+        },
+      },
+    });
+    const { run, url, port } = await upWithDashboard(dir);
+    runs.push(run);
+    await run.waitFor(/line: starting → ready/);
+    const cookie = await login(port, url);
+    const answer = await call(port, '/api/tiers/line', { headers: { cookie } });
+    expect(answer.status).toBe(200);
+    for (const secret of LINE_SECRETS) expect(answer.body, secret).not.toContain(secret);
+    const detail = JSON.parse(answer.body) as { command: string[]; stop: string };
+    expect(detail.command).toEqual([`echo up; API_TOKEN=*** DB=postgres://u:***@h/db exec sh -c 'exec sleep 1000' --password=*** -H "Authorization: Bearer ***"`]);
+    expect(detail.stop).toContain('echo token=***');
+    expect((await run.stop()).code).toBe(0);
+    for (const secret of LINE_SECRETS) expect(run.output).not.toContain(secret);
+  });
+});

@@ -1,5 +1,5 @@
 /** Small hooks: the store's state, polling an endpoint while a page is shown, the current hash route and going to one. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getJson } from './api.js';
 import { store, type StoreState } from './store.js';
 
@@ -35,20 +35,22 @@ export interface Route {
   params: URLSearchParams;
 }
 
-function readRoute(): Route {
-  const hash = location.hash.replace(/^#\/?/, '');
-  const [page = '', query = ''] = hash.split('?');
+function readRoute(hash: string): Route {
+  const [page = '', query = ''] = hash.replace(/^#\/?/, '').split('?');
   return { page: page || 'tiers', params: new URLSearchParams(query) };
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(readRoute);
+  const [hash, setHash] = useState(() => location.hash);
   useEffect(() => {
-    const onChange = () => setRoute(readRoute());
+    const onChange = () => setHash(location.hash);
     addEventListener('hashchange', onChange);
+    // The address may have changed between the first render and this subscription (a link opened while the page
+    // loads): that hashchange reached no listener of ours, so read it once now (the same hash re-renders nothing).
+    onChange();
     return () => removeEventListener('hashchange', onChange);
   }, []);
-  return route;
+  return useMemo(() => readRoute(hash), [hash]);
 }
 
 /** A query's parameters: a record, or pairs (a parameter given more than once: `tier=a&tier=b`). */
