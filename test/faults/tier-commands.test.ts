@@ -104,7 +104,7 @@ describe.concurrent('fault: a failed tier restarted by hand', () => {
     const restarted = await landDone(['restart', 'flaky'], dir);
     expect(restarted.code).toBe(0);
     const flaky = await tierWhen(dir, 'flaky', (tier) => tier.state === 'failed' && starts() >= 6, 'failed again after three more starts');
-    expect(flaky.reason).toBe('restart budget spent (2 restarts)');
+    expect(flaky.reason).toBe('restart budget spent (2 restarts; last: exited with code 5)');
     expect(starts()).toBe(6);
     expect((await run.stop()).code).toBe(0);
   });
