@@ -349,7 +349,16 @@ describe('land check', () => {
       `land.config.mjs: tiers.web.liveness.exec: expected an executable, "./no-such-live-probe" was not found in ${dir}`,
     ]);
     expect(report.problems.map((problem) => problem.key)).toEqual(['tiers.api.ready.exec', 'tiers.web.liveness.exec']);
-    expectCleanRejection(await landDone(['up', '--no-tui'], dir), dir, /tiers\.api\.ready\.exec: expected an executable, "no-such-ready-probe" was not found on PATH/);
+    const refusal = /tiers\.api\.ready\.exec: expected an executable, "no-such-ready-probe" was not found on PATH/;
+    expectCleanRejection(await landDone(['up', '--no-tui'], dir), dir, refusal);
+    // A refused start leaves no folder behind (it made .land/run to claim the stack), in the foreground or not.
+    expect(existsSync(join(dir, '.land'))).toBe(false);
+    expectCleanRejection(await landDone(['up', '-d', '--no-dashboard'], dir), dir, refusal);
+    expect(existsSync(join(dir, '.land'))).toBe(false);
+    // Folders that were there before are the user's: kept.
+    mkdirSync(join(dir, '.land', 'run'), { recursive: true, mode: 0o700 });
+    expectCleanRejection(await landDone(['up', '--no-tui'], dir), dir, refusal);
+    expect(existsSync(join(dir, '.land', 'run'))).toBe(true);
   });
 
   it("a shell line's first word is checked as an argv command is: a Procfile's missing program is refused by check and up, nothing started", async () => {
