@@ -1,14 +1,14 @@
 /** `land up`: boot the stack under a profile, show it, and bring it down on Ctrl-C / SIGTERM / SIGHUP / quit. */
 import { EXIT_CONFLICT } from '../control/exit-codes.js';
 import { refuseIfLive } from '../control/listen.js';
-import { existsSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { displayPath } from '../config/display-path.js';
 import { locateStack, type StackFile } from '../config/locate.js';
 import { ensureSocketDir, socketPath } from '../control/paths.js';
 import { checkWritableFolder } from '../control/private-dir.js';
 import { preflight } from '../supervisor/preflight.js';
-import { removePidRecord } from '../supervisor/pidfile.js';
+import { removePidRecord, runDir } from '../supervisor/pidfile.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { claimStack, ClaimRefused } from '../supervisor/stack-claim.js';
 import { newBootId } from '../telemetry/ids.js';
@@ -148,18 +148,41 @@ export async function upCommand(options: UpOptions): Promise<number> {
   // Located once: the folder claimed is the stack's root (the config's rootDir is the folder of this same file).
   const stack = locateStack(options);
   const rootDir = dirname(stack.file);
-  const bootId = await claimFolder(rootDir, options);
+  const made = absentStateFolders(rootDir);
+  const bootId = await claimFolder(rootDir, options).catch((error: unknown) => {
+    removeEmptyFolders(made);
+    throw error;
+  });
   // A land killed outright from here on leaves nothing: its guardian reaps the boot's marks. Started now, before
   // the config loads (see guardian.ts), so no spawn precedes it; `-d`'s foreground runs no stack (its land has one).
   const guardian = options.background ? UNGUARDED : guardBoot(bootId);
+  let refused = true;
   try {
     const plan = await readBootPlan(options, stack);
-    return await bootClaimed(plan, options, { bootId, guardian }, rereadOf(plan, options, stack));
+    const code = await bootClaimed(plan, options, { bootId, guardian }, rereadOf(plan, options, stack));
+    refused = false;
+    return code;
   } finally {
     // A boot refused before its stack ran: the guardian goes without reaping (a stack's close has dismissed it).
     await guardian.dismiss();
     // Only this land's own claim: a background land that took it over, or a stack that ran, is not touched.
     removePidRecord(rootDir);
+    if (refused) removeEmptyFolders(made);
+  }
+}
+
+/** `.land/run` and `.land` when absent before this start: a start refused leaves no empty folder behind. */
+function absentStateFolders(rootDir: string): string[] {
+  return [runDir(rootDir), join(rootDir, '.land')].filter((dir) => !existsSync(dir));
+}
+
+function removeEmptyFolders(dirs: string[]): void {
+  for (const dir of dirs) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Not empty (a log, a cache, a background land's files: kept), or not there.
+    }
   }
 }
 

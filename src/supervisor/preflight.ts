@@ -67,10 +67,15 @@ function checkTier(plan: BootPlan, tier: ResolvedTier, room: number, seen: Seen,
 
 function checkCommands(plan: BootPlan, tier: ResolvedTier, seen: Seen, label: () => string): void {
   const path = tier.env.PATH ?? plan.profileEnv.PATH ?? plan.shellEnv.PATH;
-  const commands: Array<[string, string | undefined]> = [['command', programOf(tier, tier.command)], ['stop.command', programOf(tier, tier.stop.command)]];
-  // A shell line's program is its first word: said so, since the key holds a whole line.
-  const where = tier.shell ? ' (the first word of its shell line)' : '';
-  for (const [key, command] of commands) {
+  // A shell line's program is its first word: said so, since the key holds a whole line. A probe's exec is always an argv.
+  const line = tier.shell ? ' (the first word of its shell line)' : '';
+  const commands: Array<[string, string | undefined, string]> = [
+    ['command', programOf(tier, tier.command), line],
+    ['stop.command', programOf(tier, tier.stop.command), line],
+    ['ready.exec', probeProgram(tier.ready), ''],
+    ['liveness.exec', probeProgram(tier.liveness), ''],
+  ];
+  for (const [key, command, where] of commands) {
     const seenKey = `${command}\0${tier.cwd}\0${path ?? ''}`;
     if (command === undefined || seen.commands.has(seenKey)) continue;
     if (!findExecutable(command, tier.cwd, path)) {
@@ -86,6 +91,11 @@ function programOf(tier: ResolvedTier, argv: string[] | undefined): string | und
   return tier.shell ? shellFirstWord(argv[2] ?? '') : argv[0];
 }
 
+/** The program an exec probe runs (it has no shell of its own), or none for the other kinds of probe. */
+function probeProgram(probe: ResolvedTier['ready'] | ResolvedTier['liveness']): string | undefined {
+  return probe && 'exec' in probe ? probe.exec[0] : undefined;
+}
+
 /** What is wrong with a command that cannot be run: absent, a folder, or a file without the execute bit. */
 export function whyNotExecutable(command: string, cwd: string): string {
   if (!command.includes('/')) return `"${command}" was not found on PATH`;
@@ -99,7 +109,8 @@ export function whyNotExecutable(command: string, cwd: string): string {
 }
 
 /**
- * Every tier that will start: its cwd exists, its command can be found, and exec will take its argv and environment.
+ * Every tier that will start: its cwd exists, its command, stop command and exec probes can be found, and exec will
+ * take its argv and environment.
  * No variable of the env files or the profile holds a NUL byte, whichever tier gets it.
  */
 export function preflight(

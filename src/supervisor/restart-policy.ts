@@ -13,14 +13,16 @@ export class RestartBudget {
   /**
    * A run that was ready for resetAfterMs was healthy: the budget and the backoff start over. `healthyMs` counts from
    * ready, not from the spawn: a life whose readiness probe never passed was never healthy, however long it waited.
+   * `cause`: why the life that ended failed, kept in the reason once the budget is spent (the count alone hides it).
    */
-  decide(outcome: { crashed: boolean; healthyMs: number }): RestartDecision {
+  decide(outcome: { crashed: boolean; healthyMs: number; cause?: string }): RestartDecision {
     const { policy, maxRestarts, backoff, resetAfterMs } = this.spec;
     if (policy === 'never') return { restart: false, reason: 'restart policy is never', budgetSpent: false };
     if (policy === 'on-failure' && !outcome.crashed) return { restart: false, reason: 'completed', budgetSpent: false };
     if (outcome.healthyMs >= resetAfterMs) this.used = 0;
     if (this.used >= maxRestarts) {
-      return { restart: false, reason: `restart budget spent (${counted(maxRestarts, 'restart')})`, budgetSpent: true };
+      const last = outcome.crashed && outcome.cause ? `; last: ${outcome.cause}` : '';
+      return { restart: false, reason: `restart budget spent (${counted(maxRestarts, 'restart')}${last})`, budgetSpent: true };
     }
     const delayMs = Math.min(backoff.initialMs * 2 ** this.used, backoff.maxMs);
     this.used += 1;

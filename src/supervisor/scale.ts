@@ -1,9 +1,10 @@
 /**
  * `land scale <tier> <N>`: more replicas are created pending and started once their dependencies are met (as at
- * boot); fewer stop the highest numbers first, which then leave the stack. Only a tier that declares `replicas`
- * scales: its instances are named `<tier>.<n>` from the start, so no running instance is renamed.
+ * boot), under the lowest free numbers; fewer remove the stopped and failed replicas first (the highest number among
+ * them first), then the highest others, which leave the stack. Only a tier that declares `replicas` scales: its
+ * instances are named `<tier>.<n>` from the start, so no running instance is renamed.
  */
-import type { ResolvedTier } from '../config/types.js';
+import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { MAX_REPLICAS } from '../config/limits.js';
 import { ControlError } from './control-error.js';
 import { ofTier, type StillRunning } from './left-behind.js';
@@ -17,6 +18,8 @@ import type { SupervisorEvent } from './types.js';
 
 export interface ScaleContext {
   tiers: TierSet;
+  /** The plan the tiers run: a new replica is made from its tier's declared config. */
+  runtime: { plan: BootPlan };
   /** `gatedBy`: created disabled (`land apply` adds a tier its profile gates off). */
   create(config: ResolvedTier, gatedBy?: string): TierProcess;
   /** Start what is pending and whose dependencies are met (a no-op before the boot or during shutdown). */
@@ -72,19 +75,42 @@ export async function removeInstance(
   return ofTier(tier.name, stopLeft);
 }
 
+/**
+ * A replica stopped or failed, which a scale down removes before one that runs or will start again (backoff,
+ * pending). One that exited (completed) is not: its exit may be what `exitWith` waits on (scaling down to it ends
+ * the stack).
+ */
+const ENDED = new Set(['stopped', 'failed']);
+
+/** Which replicas a scale down to `count` removes: the ended ones first, each kind highest number first. */
+function removedByScaleDown(members: readonly TierProcess[], count: number): TierProcess[] {
+  const highestFirst = [...members].reverse();
+  const ended = highestFirst.filter((tier) => ENDED.has(tier.state));
+  const others = highestFirst.filter((tier) => !ENDED.has(tier.state));
+  return [...ended, ...others].slice(0, Math.max(0, members.length - count));
+}
+
+/** The lowest numbers no replica has (a scale down may have removed replica 1 or a middle one). */
+function freeNumbers(members: readonly TierProcess[], wanted: number): number[] {
+  const taken = new Set(members.map((tier) => tier.config.replica));
+  const free: number[] = [];
+  for (let index = 1; free.length < wanted; index++) if (!taken.has(index)) free.push(index);
+  return free;
+}
+
 /** Resolves with what the stops of the removed replicas gave up on (still running: the shutdown names them again). */
 export async function scaleGroup(ctx: ScaleContext, group: string, count: number): Promise<StillRunning[]> {
   const members = checkRequest(ctx.tiers, group, count);
   const from = members.length;
   if (count === from) return [];
-  // Replica 1 always stays (the highest numbers go first), and its config is the tier's own: base port and probes.
-  const template: ResolvedTier = { ...members[0]!.config, name: group };
-  for (let index = from + 1; index <= count; index++) {
+  // The declared config (base port and probes), which replica 1, shifted by nothing, also holds while it is there.
+  const template: ResolvedTier = ctx.runtime.plan.config.tiers.find((tier) => tier.name === group) ?? { ...members[0]!.config, name: group };
+  for (const index of freeNumbers(members, Math.max(0, count - from))) {
     const tier = ctx.create(replicaConfig(template, index));
     ctx.tiers.add(tier);
     tier.setState('pending', `added by land scale ${group} ${count}`);
   }
-  const removed = members.slice(count).reverse();
+  const removed = removedByScaleDown(members, count);
   const left = await Promise.all(removed.map((tier) => removeInstance(ctx, tier, `removed by land scale ${group} ${count}`)));
   ctx.emit({ type: 'scale', tier: group, from, to: count, at: Date.now() });
   ctx.schedule();

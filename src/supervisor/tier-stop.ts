@@ -284,7 +284,8 @@ export abstract class TierStop extends TierRun {
     // A scheduled run, however it ended, waits for its next time: no restart policy re-runs it (schedule.ts).
     if (this.config.schedule !== undefined) return this.setState('scheduled', `waiting for its next time (${this.config.schedule})`);
     if (crashed && refused !== undefined) return this.setState('failed', refused);
-    const decision = this.budget.decide({ crashed, healthyMs });
+    // A crash has just set the reason to its cause (its exit, or the probe or memory limit that stopped it).
+    const decision = this.budget.decide({ crashed, healthyMs, cause: this.reason });
     if (!decision.restart) {
       if (decision.budgetSpent) {
         this.runtime.emit({ type: 'error', tier: this.name, tag: 'restart-budget', message: decision.reason, at: Date.now() });

@@ -330,6 +330,37 @@ describe('land check', () => {
     expectCleanRejection(await landDone(['up', '--no-tui'], missing), missing, /tiers\.db\.stop\.command: expected an executable, "no-such-stopper" was not found on PATH$/);
   });
 
+  it("an exec probe's program is checked as a command is: a missing one is refused by check and up, nothing started", async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          api: { command: ['node', CHILD], ready: { exec: ['no-such-ready-probe'], timeoutMs: 2000 } },
+          web: { command: ['node', CHILD], liveness: { exec: ['./no-such-live-probe', 'x'] } },
+          // A found program and the other kinds of probe are not in the way.
+          ok: { command: ['node', CHILD], ready: { exec: ['node', '-e', ''] }, liveness: { tcp: 1 } },
+        },
+      },
+    });
+    const check = await landDone(['check', '--json'], dir);
+    expect(check.code).toBe(2);
+    const report = JSON.parse(check.stdout) as JsonReport;
+    expect(report.problems.map((problem) => problem.text)).toEqual([
+      'land.config.mjs: tiers.api.ready.exec: expected an executable, "no-such-ready-probe" was not found on PATH',
+      `land.config.mjs: tiers.web.liveness.exec: expected an executable, "./no-such-live-probe" was not found in ${dir}`,
+    ]);
+    expect(report.problems.map((problem) => problem.key)).toEqual(['tiers.api.ready.exec', 'tiers.web.liveness.exec']);
+    const refusal = /tiers\.api\.ready\.exec: expected an executable, "no-such-ready-probe" was not found on PATH/;
+    expectCleanRejection(await landDone(['up', '--no-tui'], dir), dir, refusal);
+    // A refused start leaves no folder behind (it made .land/run to claim the stack), in the foreground or not.
+    expect(existsSync(join(dir, '.land'))).toBe(false);
+    expectCleanRejection(await landDone(['up', '-d', '--no-dashboard'], dir), dir, refusal);
+    expect(existsSync(join(dir, '.land'))).toBe(false);
+    // Folders that were there before are the user's: kept.
+    mkdirSync(join(dir, '.land', 'run'), { recursive: true, mode: 0o700 });
+    expectCleanRejection(await landDone(['up', '--no-tui'], dir), dir, refusal);
+    expect(existsSync(join(dir, '.land', 'run'))).toBe(true);
+  });
+
   it("a shell line's first word is checked as an argv command is: a Procfile's missing program is refused by check and up, nothing started", async () => {
     const dir = makeProject({ config: {}, profiles: {}, files: { Procfile: 'web: no-such-program-procfile -p $PORT\nok: cd . && exec sleep 60\nfine: sleep 60\n' } });
     rmSync(join(dir, 'land.config.mjs'));

@@ -68,7 +68,7 @@ describe.concurrent('land up --exit-with', () => {
     const { exit, run } = await upUntilEnd(dir, ['--exit-with', 'test']);
     expect(exit.code).toBe(4);
     expect(run.stdout.match(/test: spawned pid \d+/g)).toHaveLength(3);
-    expect(run.stdout).toMatch(/restart budget spent \(2 restarts\)/);
+    expect(run.stdout).toMatch(/restart budget spent \(2 restarts; last: exited with code 4\)/);
   });
 
   it('exitWith on a tier with replicas ends the stack once every replica has ended, with the first failing code', { timeout: 60_000 }, async () => {

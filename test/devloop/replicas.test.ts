@@ -78,6 +78,29 @@ describe.concurrent('replicas', () => {
     expect(run.stdout).toMatch(new RegExp(`^api\\.3 +\\| replica 3 on ${base + 2}$`, 'm'));
   }, E2E_TIMEOUT);
 
+  it('land scale down removes a stopped replica before a running one; a scale up takes the free number back', async () => {
+    const { dir, reports, base, run } = await replicaStack();
+    expect((await landDone(['stop', 'api.1'], dir)).code).toBe(0);
+    const pids = await status(dir).then((snapshot) => ['api.2', 'api.3'].map((name) => tierOf(snapshot, name).pid!));
+    const down = await landDone(['scale', 'api', '2'], dir);
+    expect(down.code).toBe(0);
+    // The stopped api.1 went; both running replicas stay, untouched.
+    expect(down.stdout).toBe(`land: api runs 2 replicas: api.2 (pid ${pids[0]}), api.3 (pid ${pids[1]})\n`);
+    const after = await status(dir);
+    expect(after.tiers.map((tier) => tier.name)).toEqual(['api.2', 'api.3', 'web']);
+    expect(['api.2', 'api.3'].map((name) => tierOf(after, name).pid)).toEqual(pids);
+    // Up again: the lowest free number, with the tier's own config for it (its port, the probe on that port).
+    const up = await landDone(['scale', 'api', '3'], dir);
+    expect(up.code).toBe(0);
+    await waitForTier(dir, 'api.1', (tier) => tier.state === 'ready', 'ready');
+    expect((await status(dir)).tiers.map((tier) => tier.name)).toEqual(['api.1', 'api.2', 'api.3', 'web']);
+    const ones = envReports(reports, 'api').filter((env) => env.LAND_REPLICA === '1');
+    expect(ones).toHaveLength(2);
+    expect(ones.map((env) => env.PORT)).toEqual([String(base), String(base)]);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
+
   it('land scale adds and removes replicas of the running stack; restart and stop address every replica', async () => {
     const { dir, reports, base, run } = await replicaStack();
     const up = await landDone(['scale', 'api', '4'], dir);

@@ -40,9 +40,9 @@ describe('fault: a tier that crash-loops', () => {
     const delays = [...run.stdout.matchAll(/flaky: crashed → backoff \(restarting in (\d+ ms)\)/g)].map((m) => m[1]);
     expect(delays).toEqual(['100 ms', '200 ms', '250 ms']);
     expect(readFileSync(counts, 'utf8').trim().split('\n')).toHaveLength(4);
-    expect(run.stdout).toMatch(/flaky: crashed → failed \(restart budget spent \(3 restarts\)\)/);
+    expect(run.stdout).toMatch(/flaky: crashed → failed \(restart budget spent \(3 restarts; last: exited with code 3\)\)/);
     const told = await status(dir); // what `land status --json` tells the person
-    expect(tierOf(told, 'flaky')).toMatchObject({ state: 'failed', reason: 'restart budget spent (3 restarts)', restarts: 3 });
+    expect(tierOf(told, 'flaky')).toMatchObject({ state: 'failed', reason: 'restart budget spent (3 restarts; last: exited with code 3)', restarts: 3 });
     expect(tierOf(told, 'flaky').lastExit?.code).toBe(3);
 
     // Nothing left behind: every life's SIGTERM-proof grandchild died with its leader.

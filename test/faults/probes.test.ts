@@ -123,7 +123,8 @@ describe.concurrent('fault: a readiness probe that never passes', () => {
     runs.push(run);
     await run.waitFor(/neighbour: starting → ready/);
     const never = await tierWhen(dir, 'never', (tier) => tier.state === 'failed', 'failed', 40_000);
-    expect(never.reason).toBe('restart budget spent (2 restarts)');
+    // The last cause is kept beside the count: the count alone would hide why the tier kept failing.
+    expect(never.reason).toMatch(/^restart budget spent \(2 restarts; last: readiness probe \(log .*\) did not pass within 400 ms\)$/);
     expect(never.restarts).toBe(2);
     expect(run.stdout.match(/never: spawned pid/g)).toHaveLength(3);
     const after = await tierWhen(dir, 'after', (tier) => tier.state === 'failed', 'failed');
@@ -206,7 +207,7 @@ describe.concurrent('fault: a port already taken by another process', () => {
     await run.waitFor(/taken: \w+ → failed/, 60_000);
     await run.waitFor(/neighbour: starting → ready/);
     expect(run.stdout).toMatch(/taken +\| .*EADDRINUSE/); // the child's own words reach the person
-    expect(run.stdout).toMatch(/taken: crashed → failed \(restart budget spent \(1 restart\)\)/);
+    expect(run.stdout).toMatch(/taken: crashed → failed \(restart budget spent \(1 restart; last: exited with code \d+\)\)/);
     const snapshot = await status(dir);
     expect(tierOf(snapshot, 'taken')).toMatchObject({ state: 'failed', restarts: 1 });
     expect(tierOf(snapshot, 'taken').lastExit?.code).not.toBe(0);

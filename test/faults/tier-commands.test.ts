@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../src/control/protocol.js';
-import { landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
+import { land, landDone, makeProject, markedProcesses, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp, http, tierOf } from '../control/helpers.js';
 import { faultChild, sleeper, snapshot, tierWhen, upUntil } from './support.js';
 
@@ -104,7 +104,7 @@ describe.concurrent('fault: a failed tier restarted by hand', () => {
     const restarted = await landDone(['restart', 'flaky'], dir);
     expect(restarted.code).toBe(0);
     const flaky = await tierWhen(dir, 'flaky', (tier) => tier.state === 'failed' && starts() >= 6, 'failed again after three more starts');
-    expect(flaky.reason).toBe('restart budget spent (2 restarts)');
+    expect(flaky.reason).toBe('restart budget spent (2 restarts; last: exited with code 5)');
     expect(starts()).toBe(6);
     expect((await run.stop()).code).toBe(0);
   });
@@ -196,6 +196,27 @@ describe.concurrent('fault: a stop that takes its whole stop.timeoutMs (5 s, the
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
   }, 150_000);
+});
+
+describe.concurrent('fault: Ctrl-C while land stop or land restart waits for a slow stop', () => {
+  it('the client exits 130 and says the command goes on in the stack; the stack carries it through', async () => {
+    const stubborn = { command: ['sh', '-c', 'trap "" TERM; echo stubborn up; exec sleep 100000'], ready: { log: 'stubborn up' } };
+    const dir = makeProject({ config: { tiers: { stubborn } } });
+    const run = await up(dir, /stubborn: starting → ready/);
+    for (const verb of ['restart', 'stop'] as const) {
+      const client = land([verb, 'stubborn'], dir);
+      // Interrupted while its answer is awaited: the tier is stopping (its stop takes 5 s, then SIGKILL).
+      await tierWhen(dir, 'stubborn', (tier) => tier.state === 'stopping', 'stopping');
+      client.proc.kill('SIGINT');
+      const exit = await client.exited;
+      expect(exit.code).toBe(130);
+      expect(client.stderr).toBe(`land: the ${verb} goes on in the stack; land status shows it\n`);
+      const wanted = verb === 'stop' ? 'stopped' : 'ready';
+      await tierWhen(dir, 'stubborn', (tier) => tier.state === wanted && (verb === 'stop' || tier.restarts === 1), wanted, 30_000);
+    }
+    expect((await run.stop()).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 120_000);
 });
 
 describe.concurrent('fault: a stop sent during land restart --all', () => {

@@ -122,7 +122,7 @@ describe('tier lifecycle', () => {
       },
     });
     const run = land(['up', '--no-tui'], dir);
-    await run.waitFor(/flaky: \w+ → failed \(restart budget spent \(3 restarts\)\)/);
+    await run.waitFor(/flaky: \w+ → failed \(restart budget spent \(3 restarts; last: exited with code 2\)\)/);
     await run.waitFor(/steady: starting → ready/);
     await run.stop();
     const delays = [...run.stdout.matchAll(/flaky: crashed → backoff \(restarting in (\d+ ms)\)/g)].map((m) => m[1]);

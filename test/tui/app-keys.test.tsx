@@ -2,6 +2,7 @@ import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeControl, stack, T0, tier, waitFor } from './fake-control.js';
 import { KEYS, renderApp } from './render-app.js';
+import { HELP_LINES } from '../../src/tui/components/help.js';
 
 afterEach(() => cleanup());
 
@@ -261,10 +262,31 @@ describe('App keys', () => {
     }
   });
 
-  it('the help in up mode says q stops the stack', async () => {
-    const app = renderApp(threeTiers(), { mode: 'up' });
+  it('the help in up mode says q stops the stack once the help is closed; the key bar says what q does meanwhile', async () => {
+    const app = renderApp(threeTiers(), { mode: 'up', rows: 24 });
     await app.press('?');
-    await app.untilText('q stops the whole stack gracefully');
+    await app.untilText('any key (q too) closes this help; then q stops the whole stack gracefully');
+    expect(app.frame()).toContain('any key (q too) closes the help · Ctrl-C quit');
+    expect(app.frame()).not.toContain('q quit');
+    // Every key fits in 24 rows: nothing said to be missing.
+    expect(app.frame()).not.toContain('more (a taller terminal');
+    await app.press('?');
+    await app.until((frame) => frame.includes('? help · q quit'), 'the key bar back');
+  });
+
+  it('a short terminal (80×14): the help says how many keys it cannot show, and still says how it closes', async () => {
+    const app = renderApp(threeTiers(), { mode: 'watch', columns: 80, rows: 14 });
+    await app.press('?');
+    await app.untilText('── keys');
+    const frame = app.frame();
+    const more = /… (\d+) more \(a taller terminal shows every key\)/.exec(frame);
+    expect(more).not.toBeNull();
+    // The keys shown and the ones counted as missing are every key of the help.
+    const shown = HELP_LINES.filter(([keys, what]) => frame.includes(`${keys.padEnd(11)} ${what}`.slice(0, 70))).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown + Number(more![1])).toBe(HELP_LINES.length);
+    expect(frame).toContain('any key (q too) closes this help; then q detaches');
+    expect(frame.split('\n').length).toBeLessThanOrEqual(14);
   });
 
   it('q in watch mode leaves without shutting the stack down', async () => {

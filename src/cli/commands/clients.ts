@@ -1,6 +1,7 @@
 /** The commands that act on the running stack's tiers through its control API (src/control/exit-codes.ts). */
 import { type ConfigOptions, controlPortOption, profileOption, type Register, withConfig } from './options.js';
 import type { SpawnOptions } from '../spawn.js';
+import { sayingItGoesOn } from '../goes-on.js';
 
 // Imported when a command runs: a quick client such as `land status` does not load telemetry.
 const controlCommands = () => import('../control-commands.js');
@@ -44,7 +45,7 @@ export const registerScale: Register = (program, run) => {
     .argument('<tier>', 'tier name')
     .argument('<replicas>', 'how many replicas (1..64)');
   withConfig(scale).action((tier: string, replicas: string, options: ConfigOptions) =>
-    run(async () => (await controlCommands()).scaleCommand(tier, replicas, options)),
+    run(async () => sayingItGoesOn('scaling', async () => (await controlCommands()).scaleCommand(tier, replicas, options))),
   );
 };
 
@@ -53,7 +54,7 @@ export const registerStop: Register = (program, run) => {
   withConfig(stop).action((tiers: string[], options: ConfigOptions) =>
     run(async () => {
       const commands = await controlCommands();
-      return commands.eachTier(tiers, 'stopped', (tier) => commands.stopCommand(tier, options), options);
+      return sayingItGoesOn('stop', () => commands.eachTier(tiers, 'stopped', (tier) => commands.stopCommand(tier, options), options));
     }),
   );
 };
@@ -67,8 +68,10 @@ export const registerRestart: Register = (program, run) => {
   withConfig(restart).action((tiers: string[], options: ConfigOptions & { all?: boolean }) =>
     run(async () => {
       const commands = await controlCommands();
-      if (options.all || tiers.length === 0) return commands.restartCommand(tiers.length > 0 ? tiers.join(', ') : undefined, options);
-      return commands.eachTier(tiers, 'restarted', (tier) => commands.restartCommand(tier, options), options);
+      if (options.all || tiers.length === 0) {
+        return sayingItGoesOn('restart', () => commands.restartCommand(tiers.length > 0 ? tiers.join(', ') : undefined, options));
+      }
+      return sayingItGoesOn('restart', () => commands.eachTier(tiers, 'restarted', (tier) => commands.restartCommand(tier, options), options));
     }),
   );
 };

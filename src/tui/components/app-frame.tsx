@@ -89,6 +89,7 @@ export function AppFrame(props: AppFrameProps) {
       <Footer
         status={prompt ? { text: promptText(prompt), kind: 'info' } : props.status}
         paneFocused={pane !== null && pane.focused && !help}
+        help={help}
         width={columns}
       />
     </Box>

@@ -12,12 +12,14 @@ export interface Status {
 // Within 80 columns: j/k and `a` are in the help (`?`), which lists every key.
 const LIST_KEYS = '↑↓ select · Enter logs · r restart · l reload · s start/stop · ? help · q quit';
 const PANE_KEYS = '↑↓ PgUp/PgDn scroll · f follow · / search · n/N · & filter · Tab list · q quit';
+// With the help open every key, q too, only closes it (key-handler.ts).
+const HELP_KEYS = 'any key (q too) closes the help · Ctrl-C quit';
 
-export const Footer = memo(function Footer({ status, paneFocused, width }: { status: Status | null; paneFocused: boolean; width: number }) {
+export const Footer = memo(function Footer({ status, paneFocused, help = false, width }: { status: Status | null; paneFocused: boolean; help?: boolean; width: number }) {
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end" dimColor>
-        {paneFocused ? PANE_KEYS : LIST_KEYS}
+        {help ? HELP_KEYS : paneFocused ? PANE_KEYS : LIST_KEYS}
       </Text>
       <Text wrap="truncate-end" color={status?.kind === 'error' ? 'red' : undefined}>
         {status ? status.text : ' '}

@@ -22,17 +22,27 @@ export const HELP_LINES: ReadonlyArray<readonly [string, string]> = [
   ['Esc', 'log pane: give ↑/↓ back to the list, then close the pane'],
 ];
 
+/** What `q` does from here: with the help open it only closes the help (key-handler.ts), so the line says both. */
+function closingLine(mode: 'up' | 'watch'): string {
+  const then = mode === 'up' ? 'q stops the whole stack gracefully' : 'q detaches; the stack keeps running (land down stops it)';
+  return `any key (q too) closes this help; then ${then}`;
+}
+
 export function Help({ lines, width, mode }: { lines: number; width: number; mode: 'up' | 'watch' }) {
-  const quit =
-    mode === 'up' ? 'q stops the whole stack gracefully' : 'q detaches; the stack keeps running (land down stops it)';
-  const rows = [...HELP_LINES.map(([keys, what]) => `${keys.padEnd(11)} ${what}`), quit];
+  const keys = HELP_LINES.map(([key, what]) => `${key.padEnd(11)} ${what}`);
+  const room = Math.max(1, lines);
+  // A short terminal: the keys that fit, a line saying how many more, and the closing line, which always shows.
+  const cut = keys.length + 1 > room;
+  const shown = cut ? keys.slice(0, Math.max(0, room - 2)) : keys;
+  const more = `… ${keys.length - shown.length} more (a taller terminal shows every key)`;
+  const rows = [...shown, ...(cut && room > 1 ? [more] : []), closingLine(mode)];
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end" bold>
         {rule('── keys ', width)}
       </Text>
-      {rows.slice(0, Math.max(1, lines)).map((row) => (
-        <Text key={row} wrap="truncate-end">
+      {rows.map((row) => (
+        <Text key={row} wrap="truncate-end" dimColor={row === more}>
           {row}
         </Text>
       ))}
