@@ -128,8 +128,9 @@ interface Request {
   url: URL;
 }
 
-/** How long a command that waits for stops says it works (working.ts), from the stack's tiers as they are now. */
-const boundOf = (control: SupervisorControl) => workBoundMs(control.stopTimeouts?.() ?? []);
+/** A command that waits for stops, said to be at work (working.ts) up to a bound from the stack's tiers as they are. */
+const working = <T>(control: SupervisorControl, res: ServerResponse, work: Promise<T>): Promise<T> =>
+  whileWorking(res, work, () => workBoundMs(control.stopTimeouts?.() ?? []));
 
 /** The stack's own routes, by `METHOD /path`. */
 const STACK_ROUTES: Record<string, (request: Request) => unknown> = {
@@ -146,12 +147,12 @@ const STACK_ROUTES: Record<string, (request: Request) => unknown> = {
   'GET /events': ({ ctx, res }) => streamEvents(ctx.control, res, ctx.streams),
   'GET /logs': ({ ctx, res, url }) => stackLogsRoute(ctx, res, url),
   'GET /dashboard': ({ ctx, res }) => dashboardRoute(ctx, res),
-  'POST /restart': async ({ ctx, res }) => sendJson(res, 200, await whileWorking(res, restartAllRoute(ctx.control), boundOf(ctx.control))),
+  'POST /restart': async ({ ctx, res }) => sendJson(res, 200, await working(ctx.control, res, restartAllRoute(ctx.control))),
   'POST /apply': async ({ ctx, res, url }) => {
     // `land apply`: the running land reads its own config again (src/supervisor/apply.ts); `dryRun=1` only plans.
     if (!ctx.control.apply) throw new ApiFailure('not-found', 'this stack cannot apply its config');
     const dryRun = parseFlag(url, 'dryRun');
-    sendJson(res, 200, await whileWorking(res, ctx.control.apply(dryRun), boundOf(ctx.control)));
+    sendJson(res, 200, await working(ctx.control, res, ctx.control.apply(dryRun)));
   },
   'POST /shutdown': ({ ctx, res, url }) => {
     // Subscribed before the shutdown begins: its end cannot be missed.
@@ -205,7 +206,7 @@ const TIER_ROUTES: Record<string, (request: Request, tier: string) => unknown> =
   'POST scale': async ({ ctx: { control }, res, url }, tier) => {
     const count = parseReplicas(single(url, 'replicas'));
     if (!control.scaleTier) throw new ApiFailure('not-found', 'this stack cannot scale tiers');
-    const left = await whileWorking(res, control.scaleTier(tier, count), boundOf(control));
+    const left = await working(control, res, control.scaleTier(tier, count));
     sendJson(res, 200, { ok: true, tiers: tierSnapshots(control, tier), ...(left && left.length > 0 ? { left } : {}) } satisfies ScaleResult);
   },
   'POST reload': ({ ctx: { control, streams }, res }, tier) => {
@@ -220,7 +221,7 @@ for (const command of TIER_COMMANDS) TIER_ROUTES[`POST ${command}`] = ({ ctx, re
 /** A start of a tier with replicas some of which run: those are left as they are, and the answer says which. */
 async function tierCommandRoute(control: SupervisorControl, res: ServerResponse, command: TierCommand, tier: string): Promise<void> {
   const running = command === 'start' ? runningInstances(control, tier) : [];
-  const left = await whileWorking(res, runTierCommand(control, command, tier), boundOf(control));
+  const left = await working(control, res, runTierCommand(control, command, tier));
   const result = commandResult(control, tier, left);
   sendJson(res, 200, running.length > 0 ? { ...result, alreadyRunning: running } : result);
 }

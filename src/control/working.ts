@@ -31,9 +31,10 @@ export function workBoundMs(stopTimeouts: readonly number[]): number {
 /** The request header land's client sends to be told, with a 102, that a command still works. */
 export const PROGRESS_HEADER = 'x-land-progress';
 
-export async function whileWorking<T>(res: ServerResponse, work: Promise<T>, boundMs: number): Promise<T> {
+/** `bound`: ms, or what gives them, asked only when the client wants the beats (routes.ts reads every tier for it). */
+export async function whileWorking<T>(res: ServerResponse, work: Promise<T>, bound: number | (() => number)): Promise<T> {
   if (res.req.headers[PROGRESS_HEADER] === undefined) return work;
-  const until = Date.now() + boundMs;
+  const until = Date.now() + (typeof bound === 'function' ? bound() : bound);
   const beat = setInterval(() => {
     if (Date.now() > until) return clearInterval(beat);
     if (!res.headersSent && !res.destroyed) res.writeProcessing();
