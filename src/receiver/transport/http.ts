@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { answerClientErrors } from '../../control/client-error.js';
 import type { AddressInfo, Socket } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { oneLine } from '../../errors.js';
 import { noteHotBytes } from '../../runtime/optimizer.js';
 import type { Signal } from '../model/types.js';
@@ -169,48 +170,24 @@ async function handle(options: OtlpServerOptions, answers: Answers, req: Incomin
   await answers.accept(res, format, signal, partial);
 }
 
-/** A request waiting to be decoded: its bytes, its work, and how to tell its caller the work ended. */
-interface Job {
-  bytes: number;
-  work: () => Promise<void>;
-  done: () => void;
-  failed: (error: unknown) => void;
-}
-
-/**
- * Bodies decoded one at a time, each after the event loop has had a turn (setImmediate); counts the bytes still
- * waiting. A list and a callback, not a chain of promises and a promised turn: a few objects fewer per request.
- */
+/** Bodies decoded one at a time, each after the event loop has had a turn; counts the bytes still waiting. */
 class DecodeQueue {
-  private readonly jobs: Job[] = [];
-  private running = false;
+  private queue: Promise<void> = Promise.resolve();
   waitingBytes = 0;
 
-  run(bytes: number, work: () => Promise<void>): Promise<void> {
+  async run(bytes: number, work: () => Promise<void>): Promise<void> {
     this.waitingBytes += bytes;
-    return new Promise((done, failed) => {
-      this.jobs.push({ bytes, work, done, failed });
-      if (this.running) return;
-      this.running = true;
-      setImmediate(this.next);
+    const turn = this.queue.then(async () => {
+      await nextTurn();
+      await work();
     });
+    this.queue = turn
+      .catch(() => undefined)
+      .finally(() => {
+        this.waitingBytes -= bytes;
+      });
+    await turn;
   }
-
-  private readonly next = (): void => {
-    const job = this.jobs.shift();
-    if (!job) {
-      this.running = false;
-      return;
-    }
-    const ended = () => {
-      this.waitingBytes -= job.bytes;
-      setImmediate(this.next);
-    };
-    job.work().then(
-      () => (ended(), job.done()),
-      (error: unknown) => (ended(), job.failed(error)),
-    );
-  };
 }
 
 export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpServer> {
