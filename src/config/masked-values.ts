@@ -10,6 +10,16 @@ import { looksSecret } from './secrets.js';
 /** What a masked value shows (the dashboard's wire.ts names it for the page). */
 export const SECRET_MASK = '•••••• (masked)';
 
+/**
+ * A name as shown (a span's, a span event's, a metric's, a metric's description): what redactRecordText masks in a
+ * value masked in place (`GET /reset?token=***`, a URL's password, `Bearer ***`, a registered secret's value), but
+ * never the name whole for a secret-sounding word in it, as a value is: `POST /auth/token`, `password.resets` and
+ * `api_key.lookups` are ordinary names, and a name masked whole would leave a waterfall of identical rows.
+ */
+export function shownName(name: string): string {
+  return redactRecordText(name);
+}
+
 /** One value as the page shows it, masked; null when nothing in it needed masking. */
 function maskedValue(key: string, value: string): string | null {
   if (value !== '' && (looksSecret(key) || looksSecret(value))) return SECRET_MASK;

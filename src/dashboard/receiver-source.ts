@@ -9,7 +9,7 @@
  * Logs page the children's output lines, the Metrics page land's own samples of each tier's CPU and memory.
  */
 import type { SummarizedSpan } from '../receiver/store/span-store.js';
-import { maskedAttributes } from '../config/masked-values.js';
+import { maskedAttributes, shownName } from '../config/masked-values.js';
 import { recordDetail, searchRecords, type NumberedRecords } from './log-records.js';
 import { histogramQuantile, QUANTILES } from './histogram-quantiles.js';
 import type { LogRecordDetail, LogRecordList, LogRecordQuery, MetricSeriesView, SpanView } from './wire.js';
@@ -89,11 +89,12 @@ function chartValue(point: StoredPointLike): number | undefined {
 
 /**
  * A series' names: alone (`name (mean) {k=v}`), its metric's (`name (mean)`), and its attributes (`k=v, …`), each
- * value masked as a span's attributes are (masked-values.ts): a child may tag a point with its `api_key`.
+ * value masked as a span's attributes are (masked-values.ts): a child may tag a point with its `api_key`. The name
+ * is masked as a span's is (shownName: in place, never whole).
  */
 function seriesNames(series: MetricSeriesLike): Pick<MetricSeriesView, 'name' | 'metric' | 'labels'> {
   const labels = Object.entries(maskedAttributes(series.attributes)).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  const metric = `${series.name}${series.type === 'gauge' || series.type === 'sum' ? '' : ' (mean)'}`;
+  const metric = `${shownName(series.name)}${series.type === 'gauge' || series.type === 'sum' ? '' : ' (mean)'}`;
   if (labels.length === 0) return { name: metric, metric };
   return { name: `${metric} {${labels.join(', ')}}`, metric, labels: labels.join(', ') };
 }
@@ -122,7 +123,7 @@ export function fromBootStore(store: ReceiverStoreLike): ReceiverSource {
         const charted = series.points.filter((point) => chartValue(point) !== undefined);
         const view: MetricSeriesView = { tier: series.tier, ...seriesNames(series), unit: series.unit, points: charted.map((point) => [point.timeMs, chartValue(point)!]) };
         const description = series.points.at(-1)?.description;
-        if (description) view.description = description;
+        if (description) view.description = shownName(description);
         if (charted.some((point) => point.bucketCounts?.length)) {
           view.quantiles = QUANTILES.map(([label, q]) => ({
             label,

@@ -6,7 +6,7 @@
  */
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { SupervisorControl } from '../supervisor/types.js';
-import { maskedAttributes } from '../config/masked-values.js';
+import { maskedAttributes, shownName } from '../config/masked-values.js';
 import { shownSpanName } from '../receiver/trace-model.js';
 import { NO_RECEIVER, type ReceiverSource } from './receiver-source.js';
 import { redactText } from '../config/redact.js';
@@ -53,7 +53,7 @@ export interface StackSourceInputs {
 }
 
 /**
- * A span as the Traces page shows it: named as `land trace` names it (a replica's start by the replica); attributes,
+ * A span as the Traces page shows it: named as `land trace` names it (a replica's start by the replica, masked); attributes,
  * resource, event attributes and status message masked as a log record's detail is (a child's span may carry
  * `http.url` with a password, or an `auth.token`).
  */
@@ -61,7 +61,9 @@ function shownSpan(span: SpanView): SpanView {
   const shown: SpanView = { ...span, name: shownSpanName(span), attributes: maskedAttributes(span.attributes) };
   if (span.statusMessage !== undefined) shown.statusMessage = redactText(span.statusMessage);
   if (span.resource) shown.resource = maskedAttributes(span.resource);
-  if (span.events) shown.events = span.events.map((event) => (event.attributes ? { ...event, attributes: maskedAttributes(event.attributes) } : event));
+  if (span.events) {
+    shown.events = span.events.map((event) => ({ ...event, name: shownName(event.name), ...(event.attributes ? { attributes: maskedAttributes(event.attributes) } : {}) }));
+  }
   return shown;
 }
 

@@ -7,6 +7,7 @@
  */
 import { summarize, type SummarizedSpan, type TraceSummary } from '../receiver/store/span-store.js';
 import type { TraceList, TraceQuery } from './wire.js';
+import { shownName } from '../config/masked-values.js';
 
 type Span = SummarizedSpan & { traceId: string };
 
@@ -23,7 +24,9 @@ interface Cached {
   summary: TraceSummary;
 }
 
-const hasName = (spans: readonly SummarizedSpan[] | undefined, name: string) => spans?.some((span) => span.name.toLowerCase().includes(name)) ?? false;
+/** Text in a span's name as shown (masked): a search for a token's value must not find the span it hides in. */
+const nameHolds = (raw: string, name: string) => raw.toLowerCase().includes(name) && shownName(raw).toLowerCase().includes(name);
+const hasName = (spans: readonly SummarizedSpan[] | undefined, name: string) => spans?.some((span) => nameHolds(span.name, name)) ?? false;
 
 /** A trace's spans from both sources, one per span id (the receiver's preferred, as sources.ts merges them). */
 function merged(received: readonly SummarizedSpan[] | undefined, recorded: readonly SummarizedSpan[] | undefined): readonly SummarizedSpan[] {

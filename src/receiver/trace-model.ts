@@ -4,7 +4,7 @@
  * then reads as an error with the exit code), and the traces tiers started on their own summed up.
  */
 import { join } from 'node:path';
-import { maskedAttributes } from '../config/masked-values.js';
+import { maskedAttributes, shownName } from '../config/masked-values.js';
 import { redactText } from '../config/redact.js';
 import type { RecordedEvent } from '../telemetry/capture.js';
 import { EVENTS_FILE, SPANS_FILE } from '../telemetry/recorder.js';
@@ -134,12 +134,13 @@ export function findTraceId(trace: BootTrace, wanted: string): string | undefine
 
 /**
  * A span's name as land shows it (`land trace`, the dashboard's waterfall): a replica's spawn span by the replica's
- * name (`land.spawn web.2`), the span being named by its tier, alike for each replica; any other as it was named.
+ * name (`land.spawn web.2`), the span being named by its tier, alike for each replica; any other as it was named,
+ * masked (masked-values.ts's shownName: a span named `GET /reset?token=…`).
  */
 export function shownSpanName(span: { name: string; attributes: Readonly<Record<string, unknown>> }): string {
   const replica = span.attributes['land.tier.name'];
   const tier = span.attributes['land.tier'];
-  if (typeof replica !== 'string' || replica === tier || span.name !== `land.spawn ${String(tier)}`) return span.name;
+  if (typeof replica !== 'string' || replica === tier || span.name !== `land.spawn ${String(tier)}`) return shownName(span.name);
   return `land.spawn ${replica}`;
 }
 
@@ -149,7 +150,7 @@ export function spanJson(span: TraceSpan): Record<string, unknown> {
     traceId: span.traceId,
     spanId: span.spanId,
     parentSpanId: span.parentSpanId ?? null,
-    name: span.name,
+    name: shownName(span.name),
     tier: span.tier,
     service: span.service,
     startTime: new Date(span.startMs).toISOString(),

@@ -1,5 +1,5 @@
 /** Small hooks: the store's state, polling an endpoint while a page is shown, the current hash route and going to one. */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson } from './api.js';
 import { store, type StoreState } from './store.js';
 
@@ -75,4 +75,31 @@ export function navigate(page: string, params: Params, replace = false): void {
   history.replaceState(history.state, '', target);
   // replaceState fires no hashchange: tell useRoute.
   dispatchEvent(new HashChangeEvent('hashchange'));
+}
+
+/**
+ * A detail panel that Escape closes as its Close link does (`close`: the list's address without the detail), the
+ * keyboard then back on the link that opened it (a row's, whose address is the panel's): Aspire's panes close so.
+ * Not while a field, a list box or an open menu has the key (Escape there is theirs).
+ */
+export function useEscapeCloses(close: string): void {
+  const opener = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      if ((event.target as HTMLElement | null)?.closest?.('input, textarea, select, details[open]')) return;
+      opener.current = location.hash;
+      location.hash = close;
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [close]);
+  // On closing: the row is drawn again in the same render, so its link is there once this render is done.
+  useEffect(
+    () => () => {
+      const back = opener.current;
+      if (back) setTimeout(() => document.querySelector<HTMLElement>(`a[href="${CSS.escape(back)}"]`)?.focus(), 0);
+    },
+    [],
+  );
 }

@@ -2,12 +2,13 @@
 import { render } from 'preact';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { href, useRoute, useStore } from './hooks.js';
+import { useRoute, useStore } from './hooks.js';
 import { LogsPage } from './pages/logs.js';
 import { MetricsPage } from './pages/metrics.js';
 import { TelemetryPage } from './pages/telemetry.js';
 import { TiersPage } from './pages/tiers.js';
 import { TracesPage } from './pages/traces.js';
+import { pageHref, rememberView } from './page-views.js';
 import { store } from './store.js';
 
 const PAGES = [
@@ -64,6 +65,8 @@ function ConfigNotice() {
 function App() {
   const route = useRoute();
   const current = PAGES.some(([page]) => page === route.page) ? route.page : 'tiers';
+  // Before the navigation is drawn: its link to this page is to where it is now.
+  if (current === route.page) rememberView(route);
   return (
     <>
       <a class="skip" href="#main">
@@ -75,7 +78,7 @@ function App() {
         <ul>
           {PAGES.map(([page, label]) => (
             <li key={page}>
-              <a href={href(page)} aria-current={current === page ? 'page' : undefined}>
+              <a href={pageHref(page)} aria-current={current === page ? 'page' : undefined}>
                 {label}
               </a>
             </li>

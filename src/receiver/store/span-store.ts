@@ -1,5 +1,6 @@
 /** Spans: by trace (a waterfall) and by tier, and each trace summed up (the traces a tier started on its own). */
 import type { StoredSpan } from '../model/types.js';
+import { shownName } from '../../config/masked-values.js';
 import { idNumberOfHex, RecentIds } from './recent-ids.js';
 import { SignalStore } from './signal-store.js';
 
@@ -126,7 +127,8 @@ export function summarize(traceId: string, spans: readonly SummarizedSpan[]): Tr
   const endMs = Math.max(...spans.map((span) => span.endMs));
   return {
     traceId,
-    root: root.name,
+    // Masked as the name is wherever it is shown (the dashboard's list, `land trace`'s): a summary is only shown.
+    root: shownName(root.name),
     tier: root.tier,
     tiers: [...new Set(spans.map((span) => span.tier))].sort(),
     spans: spans.length,

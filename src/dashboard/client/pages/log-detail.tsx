@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LogRecordDetail, WireLine } from '../../wire.js';
 import { getJson } from '../api.js';
 import { clock } from '../format.js';
-import { href } from '../hooks.js';
+import { href, useEscapeCloses } from '../hooks.js';
 import { Pairs } from '../pairs.js';
 import { namedTrace, Text } from './log-rows.js';
 
@@ -33,13 +33,16 @@ function Fact({ name, children }: { name: string; children: ComponentChildren })
 function DetailBox({ title, close, children }: { title: string; close: string; children: ComponentChildren }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus({ preventScroll: true }), [title]);
+  useEscapeCloses(close);
   return (
     <section class="detail log-detail" aria-labelledby="log-detail-title" data-testid="log-detail">
       <div class="detail-head">
         <h2 id="log-detail-title" tabIndex={-1} ref={heading}>
           {title}
         </h2>
-        <a href={close}>Close</a>
+        <a href={close} title="Close (Esc)">
+          Close
+        </a>
       </div>
       {children}
     </section>

@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { SpanEventView, SpanView } from '../../wire.js';
 import { clock, formatMs } from '../format.js';
-import { href, usePoll } from '../hooks.js';
+import { href, useEscapeCloses, usePoll } from '../hooks.js';
 import { attributePairs, Pairs } from '../pairs.js';
 import { shownDuration } from '../running-clock.js';
 
@@ -33,18 +33,24 @@ function SpanEvent({ event }: { event: SpanEventView }) {
   );
 }
 
-/** `now`: the page's clock while the span runs (running-clock.ts). */
-export function SpanDetail({ span, now }: { span: SpanView; now?: number }) {
+/** `now`: the page's clock while the span runs (running-clock.ts); `close`: the trace's address without the span. */
+export function SpanDetail({ span, now, close }: { span: SpanView; now?: number; close: string }) {
   const heading = useRef<HTMLHeadingElement>(null);
+  useEscapeCloses(close);
   useEffect(() => heading.current?.focus(), [span.spanId]);
   // The whole span once: a span does not change, the boot's running root is not in the receiver (404: none shown).
   const whole = usePoll<SpanView>(`/api/spans/${span.spanId}?trace=${span.traceId}`, 3_600_000).data;
   const resource = whole?.spanId === span.spanId ? whole.resource : undefined;
   return (
     <section class="detail" aria-labelledby="span-title">
-      <h2 id="span-title" tabIndex={-1} ref={heading}>
-        {span.name}
-      </h2>
+      <div class="detail-head">
+        <h2 id="span-title" tabIndex={-1} ref={heading}>
+          {span.name}
+        </h2>
+        <a href={close} aria-label="Close the span's detail" title="Close (Esc)">
+          Close
+        </a>
+      </div>
       <dl class="facts">
         <dt>status</dt>
         <dd class={span.status === 'error' ? 'error' : ''}>

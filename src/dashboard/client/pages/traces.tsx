@@ -54,7 +54,7 @@ export function TracesPage({ route }: { route: Route }) {
         </p>
         <div class={selected ? 'split' : undefined}>
           <Waterfall spans={spans} selected={selected?.spanId} traceId={traceId} params={params} now={now} />
-          {selected && <SpanDetail span={selected} now={now} />}
+          {selected && <SpanDetail span={selected} now={now} close={href('traces', { ...params, trace: traceId })} />}
         </div>
         </>
       )}
