@@ -132,7 +132,8 @@ function Chart({ chart, color, view, setView }: { chart: ChartGroup; color: stri
       {
         width: Math.max(240, element.clientWidth),
         height: chart.single ? 140 : 200,
-        legend: { show: chart.lines.length > 1 },
+        // A group keeps its legend with one line left (its filter): the entry names what is drawn.
+        legend: { show: !chart.single || chart.lines.length > 1 },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true, range: (u, min, max) => dataTimeRange(u.data[0], min, max) }, y: { range: (_, min, max) => valueRange(min, max) } },
         axes: [
