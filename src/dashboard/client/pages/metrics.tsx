@@ -54,7 +54,7 @@ function dressLegend(element: HTMLElement, chart: ChartGroup, u: uPlot): void {
     row.onkeydown = (event) => {
       if (event.key !== 'Enter' && event.key !== ' ') return;
       event.preventDefault();
-      row.click();
+      row.querySelector('th')?.click(); // where uPlot listens
     };
   });
 }
