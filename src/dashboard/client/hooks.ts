@@ -98,7 +98,9 @@ export function useEscapeCloses(close: string): void {
   useEffect(
     () => () => {
       const back = opener.current;
-      if (back) setTimeout(() => document.querySelector<HTMLElement>(`a[href="${CSS.escape(back)}"]`)?.focus(), 0);
+      // A row scrolled out of a virtual list is not drawn: the page's main part then, not the document's start.
+      const focus = () => (document.querySelector<HTMLElement>(`a[href="${CSS.escape(back ?? '')}"]`) ?? document.getElementById('main'))?.focus();
+      if (back) setTimeout(focus, 0);
     },
     [],
   );
