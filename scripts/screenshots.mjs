@@ -2,7 +2,7 @@
 // stack in a temp folder (land's own fixture children: traced sidecars, a chatty one, a one-shot, a crash-looping
 // one, a gated-off one, one that sends OTLP log records and request traces), `land up --no-tui`, Debian's Chromium through playwright-core (scripts/chromium.mjs).
 // Run after `npm run build`: `node scripts/screenshots.mjs`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -52,6 +52,31 @@ async function waitFor(pattern, ms = 30_000) {
   return pattern.exec(output);
 }
 
+/** `http.server.duration` of the shop tier over OTLP/JSON: four routes, a point every 5 s for a minute. */
+async function postHistogram(endpoint) {
+  const attr = (key, value) => ({ key, value: { stringValue: value } });
+  const now = Date.now();
+  const dataPoints = [];
+  for (const [n, scale] of [[1, 1], [2, 3], [3, 6], [4, 12]]) {
+    for (let t = 12; t >= 0; t -= 1) {
+      const counts = [40 - scale, 30, 10 + scale, 5 + (t % 4), 1];
+      dataPoints.push({
+        attributes: [attr('http.route', `/api/v1/customers/{customerId}/orders/${n}`), attr('http.request.method', 'GET')],
+        timeUnixNano: `${BigInt(now - t * 5000) * 1_000_000n}`,
+        count: String(counts.reduce((a, b) => a + b)),
+        sum: 1000 * scale,
+        bucketCounts: counts.map(String),
+        explicitBounds: [5, 10, 25, 50],
+      });
+    }
+  }
+  const resource = { attributes: [attr('service.name', 'shop'), attr('land.tier', 'shop')] };
+  const metric = { name: 'http.server.duration', unit: 'ms', description: 'time to answer a request', histogram: { aggregationTemporality: 2, dataPoints } };
+  const body = JSON.stringify({ resourceMetrics: [{ resource, scopeMetrics: [{ scope: { name: 'screenshots' }, metrics: [metric] }] }] });
+  const answer = await fetch(`${endpoint}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  if (!answer.ok) throw new Error(`metrics: ${answer.status}`);
+}
+
 const browser = await launchChromium({ viewport: { width: 1280, height: 760 } });
 try {
   const url = (await waitFor(/dashboard on (http:\/\/\S+)/))[1];
@@ -87,6 +112,18 @@ try {
   await page.screenshot({ path: join(out, 'trace-list.png') });
   process.stdout.write('docs/screenshots/trace-list.png\n');
   await shoot('metrics', '#/metrics', '.chart canvas', 1500);
+  // A grouped histogram (a series per route, their P50 from the buckets, a legend by what tells them apart) posted as
+  // the shop tier's, and its chart shot with one line hidden from its legend.
+  const status = JSON.parse(spawnSync(process.execPath, [join(root, 'bin', 'land.js'), 'status', '--json'], { cwd: dir, encoding: 'utf8' }).stdout);
+  await postHistogram(status.receiver.endpoint);
+  await page.goto(`${origin}/#/metrics?tier=shop`);
+  const group = page.locator('figure.chart[data-metric="http.server.duration"]');
+  await group.locator('canvas').first().waitFor({ timeout: 20_000 });
+  await group.locator('.u-legend .u-series th').nth(3).click();
+  await group.scrollIntoViewIfNeeded();
+  await sleep(800);
+  await group.screenshot({ path: join(out, 'metrics-groups.png') });
+  process.stdout.write('docs/screenshots/metrics-groups.png\n');
   await shoot('telemetry', '#/telemetry', '.pipes');
 } finally {
   await browser.close();
