@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderTrace } from '../../src/telemetry/trace-view.js';
+import { renderTrace, traceJsonLines } from '../../src/telemetry/trace-view.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -121,5 +121,31 @@ describe('land trace at 80 columns, a running boot, a bad clock', () => {
     expect(text).toMatch(/broken clock\s+mountain\s+\?\s+\?\s+ok/);
     expect(text).toMatch(/fine\s+mountain\s+\+250ms\s+100ms\s+ok/);
     expect(text).not.toMatch(/\d{4,}m\d+s/);
+  });
+});
+
+describe('land trace, a secret in a span name', () => {
+  it('masks it in place in the tree, the list of a tier\'s traces and --json, and leaves a name that only sounds secret', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-trace-view-'));
+    dirs.push(dir);
+    const root = 'b'.repeat(16);
+    const other = (name: string, id: string, at: number) =>
+      JSON.stringify({ name, traceId: id.repeat(32), spanId: id.repeat(16), tier: 'api', startMs: T0 + at, endMs: T0 + at + 5, durationMs: 5, status: 'ok', attributes: {} });
+    const spans = [
+      span('land.boot', root, 1000),
+      span('GET /reset?token=TREESECRET1', 'c'.repeat(16), 1010, { parentSpanId: root, tier: 'api' }),
+      other('POST /login?password=LISTSECRET2', 'd', 1020),
+      other('POST /auth/token', 'e', 1030),
+    ];
+    writeFileSync(join(dir, 'spans.ndjson'), `${spans.join('\n')}\n`);
+    writeFileSync(join(dir, 'events.ndjson'), '');
+    const text = renderTrace(dir, { width: 160, all: true });
+    expect(text).not.toMatch(/TREESECRET1|LISTSECRET2/);
+    expect(text).toContain('GET /reset?token=***');
+    expect(text).toContain('POST /login?password=***');
+    expect(text).toContain('POST /auth/token');
+    const json = traceJsonLines(dir);
+    expect(json).not.toMatch(/TREESECRET1|LISTSECRET2/);
+    expect(json).toContain('"name":"GET /reset?token=***"');
   });
 });
