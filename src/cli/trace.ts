@@ -9,7 +9,6 @@ import { withMachineStdout, writeOut } from './machine-output.js';
 import { unknownTiers } from '../logs/selection.js';
 import { requestJson } from '../control/client.js';
 import { socketPath } from '../control/paths.js';
-import { liveLand, readPidRecord } from '../supervisor/pidfile.js';
 import type { RunningBoot } from '../telemetry/running-boot.js';
 
 export interface TraceOptions extends InputOptions {
@@ -56,6 +55,8 @@ async function trace(bootId: string | undefined, options: TraceOptions): Promise
 async function bootState(rootDir: string, bootId: string): Promise<{ running?: RunningBoot; ended?: boolean }> {
   const running = await runningBoot(rootDir, bootId);
   if (running) return { running };
+  // Loaded only here: the pid file's module brings the process-tree code.
+  const { liveLand, readPidRecord } = await import('../supervisor/pidfile.js');
   return { ended: liveLand(readPidRecord(rootDir))?.bootId !== bootId };
 }
 
