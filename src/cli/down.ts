@@ -8,6 +8,7 @@ import { describeStillRunning, describeStrays, type NamedStray, type StillRunnin
 import { findTarget, withStack, type TargetOptions } from './control-target.js';
 import { isStopped, startTimeOf, stillRunning } from './land-process.js';
 import { DeadLandError } from './dead-land.js';
+import { sayingOnInterrupt } from './goes-on.js';
 
 /**
  * How long land may take to exit once its control socket has gone (it flushes telemetry, each pipe bounded); a
@@ -24,8 +25,7 @@ interface Heard {
 }
 
 /** Asks for the shutdown and reads its answer until the stack has stopped (or the answer was cut short). */
-async function requestShutdown(options: TargetOptions): Promise<Heard> {
-  const heard: Heard = {};
+async function requestShutdown(options: TargetOptions, heard: Heard): Promise<Heard> {
   const onLine = (line: string) => {
     const message = JSON.parse(line) as ShutdownMessage;
     if (message.kind === 'stopped') return void Object.assign(heard, { left: message.left, strays: message.strays });
@@ -41,6 +41,7 @@ async function requestShutdown(options: TargetOptions): Promise<Heard> {
     if (!(error instanceof InputError && error.exitCode === EXIT_NO_STACK)) throw error;
     const late = await exiting(options);
     if (!late.land) throw error;
+    heard.land = late.land;
     process.stderr.write(`land: boot ${late.land.bootId} is already stopping (land pid ${late.land.pid})…\n`);
     return late;
   }
@@ -79,16 +80,32 @@ async function waitForExit({ pid, startTime }: { pid: number; startTime?: string
 export async function downCommand(options: TargetOptions): Promise<number> {
   let heard: Heard;
   try {
-    heard = await requestShutdown(options);
+    heard = await shutDown(options);
   } catch (error) {
     if (error instanceof DeadLandError) return reapDeadLand(error);
     throw error;
   }
   const { land, left = [], strays = [] } = heard;
-  if (land) await waitForExit(land);
   process.stdout.write(`land: stack stopped${land ? ` (boot ${land.bootId})` : ''}\n`);
   for (const line of [...describeStillRunning(left), ...describeStrays(strays)]) process.stderr.write(`land: ${line}\n`);
   return left.length > 0 ? EXIT_LEFT_BEHIND : 0;
+}
+
+/**
+ * The shutdown asked for and land waited for; a Ctrl-C meanwhile says what goes on: a shutdown land accepted is
+ * carried through whatever its client does (the stack's tiers stop, land exits).
+ */
+async function shutDown(options: TargetOptions): Promise<Heard> {
+  const heard: Heard = {};
+  const line = () =>
+    heard.land
+      ? `land: the shutdown of boot ${heard.land.bootId} goes on in the stack (land pid ${heard.land.pid}); land status shows when it has stopped`
+      : 'land: interrupted before the stack answered: the shutdown may not have reached it; land status shows whether it runs';
+  return sayingOnInterrupt(line, async () => {
+    const answer = await requestShutdown(options, heard);
+    if (answer.land) await waitForExit(answer.land);
+    return answer;
+  });
 }
 
 /**

@@ -13,7 +13,6 @@ import { resolvePlan, telemetryEnvOf } from '../config/plan.js';
 import { DEFAULTS } from '../config/resolve.js';
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import { InputError, oneLine } from '../errors.js';
-import type { StackSnapshot } from '../supervisor/types.js';
 import { checkExecLimits, checkNulBytes } from '../supervisor/preflight-env.js';
 import { parseInstanceName, replicaConfig } from '../supervisor/replicas.js';
 import { describeSpawnFailure } from '../supervisor/spawn-child.js';
@@ -26,7 +25,7 @@ import { readConfig, type InputOptions } from './inputs.js';
 import { inheritedTrace } from './inherited-trace.js';
 import { withMachineStdout } from './machine-output.js';
 import { guardBoot } from './guardian.js';
-import { runningStack, stackTelemetry, type StackTelemetry } from './running-stack.js';
+import { runningStack, stackTelemetry, type RunningStack, type StackTelemetry } from './running-stack.js';
 import { unknownTiers } from '../logs/selection.js';
 
 export interface RunOptions extends InputOptions {
@@ -68,7 +67,7 @@ function configuredTier(plan: BootPlan, name: string): ResolvedTier | undefined 
  * The tier `--tier` names. A replica the config (or `-m`) does not declare is still known while the running stack
  * runs it: a Procfile stack started with `land up -m web=2`, or a tier `land scale` grew.
  */
-function namedTier(plan: BootPlan, name: string, formation: string | undefined, stack: StackSnapshot | undefined): ResolvedTier {
+function namedTier(plan: BootPlan, name: string, formation: string | undefined, { status: stack, silent }: RunningStack): ResolvedTier {
   const configured = configuredTier(plan, name);
   if (configured) return configured;
   const instance = parseInstanceName(name);
@@ -78,9 +77,10 @@ function namedTier(plan: BootPlan, name: string, formation: string | undefined, 
   const unknown = `--tier: ${unknownTiers([name], plan.config.tiers.map((tier) => tier.name))}`;
   // A Procfile has no config to declare replicas in: the formation is given as to land up.
   const procfile = path.basename(plan.config.configFile) === PROCFILE_NAME;
-  if (base && instance?.index !== undefined && procfile) {
-    throw new InputError(`${unknown}: no running stack runs it; name the formation as for land up (land run -m ${base.name}=${instance.index} --tier ${name} -- …)`);
-  }
+  const formed = base && instance?.index !== undefined && procfile ? `; name the formation as for land up (land run -m ${base.name}=${instance.index} --tier ${name} -- …)` : '';
+  // A stack that took the request and did not answer may run the replica (scaled, or started with -m): not "none runs it".
+  if (base && instance?.index !== undefined && silent) throw new InputError(`${unknown}: the running stack did not answer, so the replicas it runs are not known${formed}`);
+  if (formed) throw new InputError(`${unknown}: no running stack runs it${formed}`);
   throw new InputError(unknown);
 }
 
@@ -158,7 +158,7 @@ export async function runCommand(argv: string[], options: RunOptions): Promise<n
   checkNulBytes(plan);
   checkExecLimits(plan, { ...tier, command: argv });
   const bootId = newBootId();
-  const env = commandEnv(plan, tier, bootId, stackTelemetry(stack));
+  const env = commandEnv(plan, tier, bootId, stackTelemetry(stack.status));
   // A land killed outright (SIGKILL) leaves nothing of the command: the guardian reaps what bears its boot id, the
   // command and its descendants. Not its process group: in a terminal that is the shell's job, a pipe's other
   // commands included. Started before the command, so no moment leaves it unguarded.

@@ -19,19 +19,24 @@ export const RUN_STATUS_MS = 1000;
 /** The snapshot, with the boot's TRACESTATE / BAGGAGE when land was started with them (GET /status?context). */
 type RunStatus = StackSnapshot & { traceContext?: Record<string, string> };
 
+/** The running stack's snapshot (`status`); none when no stack runs, or `silent` when one took the request but did not answer in time. */
+export interface RunningStack {
+  status?: RunStatus;
+  silent?: true;
+}
+
 /**
- * The running stack's snapshot; undefined when no stack answers on the project's socket, or none in time (said on
+ * The running stack's snapshot; none when no stack answers on the project's socket, or none in time (said on
  * stderr: the command then runs on a trace of its own, as with no stack).
  */
-export async function runningStack(plan: BootPlan): Promise<RunStatus | undefined> {
+export async function runningStack(plan: BootPlan): Promise<RunningStack> {
   const [{ NoAnswerError, requestJsonWithin }, { socketPath }] = await Promise.all([import('../control/client.js'), import('../control/paths.js')]);
   try {
-    return await requestJsonWithin<RunStatus>(socketPath(plan.config.rootDir), '/status?context', RUN_STATUS_MS);
+    return { status: await requestJsonWithin<RunStatus>(socketPath(plan.config.rootDir), '/status?context', RUN_STATUS_MS) };
   } catch (error) {
-    if (error instanceof NoAnswerError) {
-      process.stderr.write(`land: note: the running stack did not answer within ${error.timeoutMs} ms; the command runs without joining its trace or receiver\n`);
-    }
-    return undefined;
+    if (!(error instanceof NoAnswerError)) return {};
+    process.stderr.write(`land: note: the running stack did not answer within ${error.timeoutMs} ms; the command runs without joining its trace or receiver\n`);
+    return { silent: true };
   }
 }
 

@@ -38,15 +38,26 @@ async function trace(bootId: string | undefined, options: TraceOptions): Promise
   }
   // The receiver keeps protobuf requests as they came: reading them needs the codec (protobufjs, loaded lazily).
   const decoder = existsSync(join(dir, 'receiver')) ? await loadCodec() : undefined;
-  const filter = { traceId: options.trace, tier: options.tier, decoder };
+  const filter = { traceId: options.trace, tier: options.tier, decoder, ...(await bootState(config.rootDir, id)) };
   if (options.json) {
     writeOut(traceJsonLines(dir, { ...filter, warn: (line) => process.stderr.write(`land trace: ${line}\n`) }));
     return 0;
   }
   const width = process.stdout.columns ?? 80;
-  const running = await runningBoot(config.rootDir, id);
-  process.stdout.write(`${renderTrace(dir, { ...filter, running, all: options.all, width, color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) })}\n`);
+  process.stdout.write(`${renderTrace(dir, { ...filter, all: options.all, width, color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) })}\n`);
   return 0;
+}
+
+/**
+ * Whether the boot drawn still runs (its root drawn running, from the stack) or its land is gone (a root it never
+ * recorded is drawn cut short). A live land of that boot that does not answer: neither, the spans as they are.
+ */
+async function bootState(rootDir: string, bootId: string): Promise<{ running?: RunningBoot; ended?: boolean }> {
+  const running = await runningBoot(rootDir, bootId);
+  if (running) return { running };
+  // Loaded only here: the pid file's module brings the process-tree code.
+  const { liveLand, readPidRecord } = await import('../supervisor/pidfile.js');
+  return { ended: liveLand(readPidRecord(rootDir))?.bootId !== bootId };
 }
 
 /**

@@ -3,7 +3,7 @@
  *   - credentials inside URLs: `https://user:password@host` keeps the user, `https://token@host` keeps nothing;
  *   - `name=value` in a query string or a `--name=value` option, where the name says secret (`api_key=`,
  *     `token=`, `password=`), the word after such an option given apart in one text (`sh -c 'app --token abc'`),
- *     and `Bearer <token>`;
+ *     `Bearer <token>` and `Basic <base64 of user:password>`;
  *   - the values of variables whose names say secret (`Authorize`, `*_TOKEN`, …), registered when the plan is
  *     read, wherever they turn up, including node's own messages around a value (`Received 'phc_…\x00…'`);
  *   - the text JSON.parse's message quotes (`"{"k": sk_live_ab"... is not valid JSON`).
@@ -67,6 +67,23 @@ const JSON_SOURCE = /(Unexpected token '[\s\S]', )(?:\.\.\.)?"[\s\S]{0,64}?"(?:\
 const POSTHOG_KEY = /\bphc_[A-Za-z0-9]+/g;
 /** A token begins as RFC 6750's do (`Bearer && …` in a shell line, `/bearer && echo`, is none). */
 const BEARER = /\b(Bearer\s+)[\w.~+/-][^\s"']*/gi;
+/** RFC 7617's `Basic <base64>`: masked only when the word decodes to `user:password` (`Basic setup` is no credential). */
+const BASIC = /\b(Basic\s+)([A-Za-z0-9+/]{4,1024}={0,2})(?![\w+/=])/gi;
+
+/** Whether a Basic scheme's word is a credential: base64 of printable text holding the `:` between user and password. */
+function basicCredential(word: string): boolean {
+  try {
+    const decoded = atob(word);
+    return decoded.includes(':') && !/[\0-\x1f\x7f]/.test(decoded);
+  } catch {
+    return false;
+  }
+}
+
+/** Bearer tokens and Basic credentials masked, the scheme's name kept (`Authorization: Basic ***`). */
+function maskAuthSchemes(text: string): string {
+  return text.replace(BEARER, `$1${MASK}`).replace(BASIC, (match, head: string, word: string) => (basicCredential(word) ? `${head}${MASK}` : match));
+}
 /**
  * curl's `-u user:password` (`--user`, and `-U`/`--proxy-user` for the proxy) later in a curl command inside one text:
  * the password ends group 1's match. Only curl's: `-u 1000:1000` is docker's user and group, no secret.
@@ -160,7 +177,7 @@ export function secretSpans(value: string): Span[] {
   }
   spans.push(...spansAfter(value, NAMED_VALUE, (m) => m[2] !== MASK && secretOptionName(m[1]!.slice(0, -1).replace(/^\s*(?:--|[?&;])/, ''))));
   spans.push(...spansAfter(value, SPACED_OPTION, (m) => m[3] !== MASK && secretOptionName(m[2]!)));
-  spans.push(...spansAfter(value, BEARER), ...spansAfter(value, CURL_USER));
+  spans.push(...spansAfter(value, BEARER), ...spansAfter(value, BASIC, (m) => basicCredential(m[2]!)), ...spansAfter(value, CURL_USER));
   for (const match of value.matchAll(POSTHOG_KEY)) spans.push([match.index, match.index + match[0].length]);
   return joined(spans);
 }
@@ -172,6 +189,14 @@ export function holdsSecret(value: string): boolean {
 
 /** The text with every secret it may hold masked. */
 export function redactText(text: string): string {
+  return redactWith(text, false);
+}
+
+/**
+ * One pass of every rule; `bareColon`: `name: value` unquoted is a pair too (a child's record, maskTextPairs). The
+ * schemes go before the pairs: a pair first would mask `Authorization: Bearer` and leave the token after it.
+ */
+function redactWith(text: string, bareColon: boolean): string {
   let result = text;
   // Known values first and longest first, so a value is masked whole before any piece of it.
   for (const value of longestFirst) {
@@ -183,12 +208,12 @@ export function redactText(text: string): string {
   result = result.replace(NAMED_VALUE, (match, head: string, value: string) =>
     SECRET_NAME.test(head.slice(0, -1)) && value !== MASK ? `${head}${MASK}` : match,
   );
-  result = maskTextPairs(result, false);
+  result = maskTextPairs(maskAuthSchemes(result), bareColon);
   result = result.replace(SPACED_OPTION, (match, head: string, name: string, value: string) =>
     secretOptionName(name) && value !== MASK ? `${head}${MASK}` : match,
   );
   result = result.replace(CURL_USER, (match, head: string, password: string) => (password === MASK ? match : `${head}${MASK}`));
-  return result.replace(BEARER, `$1${MASK}`).replace(POSTHOG_KEY, `phc_${MASK}`);
+  return result.replace(POSTHOG_KEY, `phc_${MASK}`);
 }
 
 /**
@@ -196,7 +221,7 @@ export function redactText(text: string): string {
  * (`password: hunter22`): a child's message, not one of land's, where what follows a secret's name is its value.
  */
 export function redactRecordText(text: string): string {
-  return maskTextPairs(redactText(text), true);
+  return redactWith(text, true);
 }
 
 /**

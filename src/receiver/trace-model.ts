@@ -28,6 +28,8 @@ export interface TraceSpan extends Omit<StoredSpan, 'kind' | 'resource'> {
   signal?: string;
   /** The boot's root drawn while the stack runs (src/receiver/running-boot.ts): not recorded yet. */
   running?: boolean;
+  /** The boot's root drawn for a land that died before recording it (src/telemetry/running-boot.ts). */
+  cutShort?: boolean;
 }
 
 export interface BootTrace {
@@ -161,6 +163,9 @@ export function spanJson(span: TraceSpan): Record<string, unknown> {
     ...(span.exitCode !== undefined ? { exitCode: span.exitCode } : {}),
     ...(span.signal ? { signal: span.signal } : {}),
     ...(span.kind ? { kind: span.kind } : {}),
+    // A root drawn, not recorded: the boot's while it runs, or one whose land died before writing it.
+    ...(span.running ? { running: true } : {}),
+    ...(span.cutShort ? { cutShort: true } : {}),
     // Masked as the dashboard masks them: a secret never reaches a terminal or a file through `--json` either.
     attributes: maskedAttributes(span.attributes),
   };

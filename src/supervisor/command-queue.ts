@@ -38,6 +38,11 @@ export class CommandQueue {
   /** The command under way on each key, told when a later one waits behind it. */
   private readonly running = new Map<string, AbortController>();
 
+  /** Resolves once every command on `key` queued so far has ended (at once when none is). */
+  async idle(key: string): Promise<void> {
+    await this.tails.get(key);
+  }
+
   run<T>(key: string, kind: string, command: (later: AbortSignal) => Promise<T>): Promise<T> {
     const queued = this.waiting.get(key);
     if (queued?.kind === kind) return queued.result as Promise<T>;

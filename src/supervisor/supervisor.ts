@@ -234,7 +234,7 @@ export class Supervisor implements SupervisorControl {
   // Commands on one tier, or one group of replicas, are serialised (command-queue.ts): each check below sees the
   // state the previous one left. A group name (a tier with replicas) acts on every replica.
   startTier(name: string, options: { force?: boolean } = {}): Promise<void> {
-    return this.queued(name, options.force ? 'spawn' : 'start', async () => {
+    return this.queuedAfterApply(name, options.force ? 'spawn' : 'start', async () => {
       const tiers = this.tiers.resolve(name);
       this.refuseWhileShuttingDown();
       const idle = tiers.filter((tier) => !tier.running);
@@ -259,7 +259,7 @@ export class Supervisor implements SupervisorControl {
 
   /** Resolves with what this restart's stops gave up on. */
   restartTier(name: string): Promise<StillRunning[]> {
-    return this.queued(name, 'restart', async () => {
+    return this.queuedAfterApply(name, 'restart', async () => {
       const tiers = this.tiers.resolve(name);
       this.refuseWhileShuttingDown();
       const gated = tiers.find((tier) => tier.state === 'disabled');
@@ -282,7 +282,7 @@ export class Supervisor implements SupervisorControl {
 
   /** `land reload` (rolling-reload.ts): one replica at a time, each ready before the next; the roll takes the tier's turn. */
   readonly reloadTier = (name: string, onStep?: StepListener): Promise<ReloadResult> =>
-    this.queued(name, 'reload', async (later) => reloadTiers(name, this.tiers.resolve(name), { host: this, later, onStep }, (tiers) => refuseUnmet(this.tiers, name, tiers, 'reload')));
+    this.queuedAfterApply(name, 'reload', async (later) => reloadTiers(name, this.tiers.resolve(name), { host: this, later, onStep }, (tiers) => refuseUnmet(this.tiers, name, tiers, 'reload')));
 
   /** `land scale` (scale.ts): `count` replicas of a tier that declares `replicas`; what the removed ones' stops left. */
   scaleTier(name: string, count: number): Promise<StillRunning[]> {
@@ -338,6 +338,17 @@ export class Supervisor implements SupervisorControl {
       const runs = this.tiers.members(group).map((tier) => tier.name);
       throw new ControlError('not-running', `${name} was ${named.removed} before this command's turn (${group} runs ${runs.join(', ')})`);
     });
+  }
+
+  /**
+   * A start, restart or reload (what refuseUnmet checks) after the `land apply` under way, if any: apply may be
+   * replacing a dependency (its old instance stopping, its new one not made yet), which refuseUnmet cannot read as
+   * unmet, so the command waits and is judged against what apply left. Waited for outside the tier's turn: apply
+   * queues its own commands on the tier (a turn held while waiting for apply would hold apply).
+   */
+  private async queuedAfterApply<T>(name: string, kind: string, command: (later: AbortSignal) => Promise<T>): Promise<T> {
+    await this.commands.idle(APPLY_TURN);
+    return this.queued(name, kind, command);
   }
 
   private refuseWhileShuttingDown(): void {

@@ -4,11 +4,10 @@
  * it: 64 Node children on two cores were still booting seconds after every tier counted as ready (a tier without a
  * probe is ready after 150 ms of uptime), and the load then added ≈ 20 % to land's CPU until they had connected.
  * Read from /proc/stat's first line (every core's ticks, one small read); where there is none, there is always one.
- * Under a cgroup v2 CPU quota (a container's `--cpus`), the quota must have a core to spare too (cgroup-cpu.ts):
+ * Under a cgroup CPU quota (v2 or v1) (a container's `--cpus`), the quota must have a core to spare too (cgroup-cpu.ts):
  * an idle host says nothing of a container that has used up its share.
  */
-import { readFileSync } from 'node:fs';
-import { cgroupCpu, type QuotaReading } from './cgroup-cpu.js';
+import { cgroupCpu, readText, type QuotaReading } from './cgroup-cpu.js';
 
 interface Ticks {
   idle: number;
@@ -28,11 +27,8 @@ export function parseProcStat(text: string): Ticks | undefined {
 }
 
 function readTicks(): Ticks | undefined {
-  try {
-    return parseProcStat(readFileSync('/proc/stat', 'latin1'));
-  } catch {
-    return undefined;
-  }
+  const text = readText('/proc/stat');
+  return text === undefined ? undefined : parseProcStat(text);
 }
 
 /** Whether `spare` idle cores are enough on a machine (or quota) of `cores`: one, or half of a single core. */

@@ -12,7 +12,8 @@ import { fit, truncate } from '../text/cut.js';
 import { textWidth } from '../text/width.js';
 import { readDropped } from '../receiver/drop-note.js';
 import { DRAWN_SPANS, LISTED_TRACES } from './trace-limits.js';
-import { runningBootSpan, type RunningBoot } from './running-boot.js';
+import { cutShortBootSpan, runningBootSpan, type RunningBoot } from './running-boot.js';
+import { spanForest } from '../trace-tree/span-forest.js';
 import { findTraceId, loadBootTrace, shownSpanName, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
 
 export interface RenderTraceOptions {
@@ -33,6 +34,11 @@ export interface RenderTraceOptions {
   all?: boolean;
   /** The running stack's boot: drawn into its trace as a root marked running, when land.boot is not recorded yet. */
   running?: RunningBoot;
+  /**
+   * The boot's land is gone (no stack runs it, no live land holds it): a land.boot never recorded is drawn as a root
+   * marked cut short.
+   */
+  ended?: boolean;
 }
 
 
@@ -96,17 +102,12 @@ function timeBase(spans: readonly TraceSpan[]): { base: number; offClock: (ms: n
 interface Node {
   span: TraceSpan;
   children: Node[];
+  parent?: Node;
 }
 
+/** The spans as trees, each list by start; cycles of parent links cut as the dashboard's waterfall cuts them. */
 function buildTree(spans: TraceSpan[]): Node[] {
-  const nodes = new Map<string, Node>();
-  for (const span of spans) nodes.set(span.spanId, { span, children: [] });
-  const roots: Node[] = [];
-  for (const node of nodes.values()) {
-    const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
-    if (parent && parent !== node) parent.children.push(node);
-    else roots.push(node);
-  }
+  const { roots } = spanForest(spans, (span): Node => ({ span, children: [] }));
   const byStart = (a: Node, b: Node): number => a.span.startMs - b.span.startMs;
   const sortDeep = (list: Node[]): void => {
     list.sort(byStart);
@@ -121,9 +122,19 @@ const shownName = (span: TraceSpan): string => escapeControls(shownSpanName(span
 
 function statusText(span: TraceSpan): string {
   if (span.running) return 'running';
+  if (span.cutShort) return 'cut short';
   if (span.status === 'error' && span.exitCode !== undefined) return `exit ${span.exitCode}`;
   if (span.status === 'error' && span.signal) return span.signal.replace(/^SIG/, '');
   return span.status === 'error' ? 'error' : span.status === 'ok' ? 'ok' : '-';
+}
+
+/** The boot's root when it is not recorded: drawn running from the stack, or cut short when its land is gone. */
+function drawnRoot(trace: BootTrace, traceId: string | undefined, options: RenderTraceOptions): TraceSpan | undefined {
+  const { running } = options;
+  // The boot's own trace (no land.boot or event named it yet when none is recorded: the stack's is then).
+  if (running) return (traceId ?? running.traceId) === running.traceId ? runningBootSpan(trace.spans, running) : undefined;
+  if (!options.ended || trace.traceId === undefined || (traceId ?? trace.traceId) !== trace.traceId) return undefined;
+  return cutShortBootSpan(trace.spans, trace.traceId, trace.bootId);
 }
 
 /** The spans to draw: one trace (the boot's unless asked), filtered by tier. */
@@ -136,8 +147,7 @@ function chosenSpans(trace: BootTrace, options: RenderTraceOptions): { traceId: 
     traceId = found;
   }
   let spans = traceId === undefined ? trace.spans : trace.spans.filter((span) => span.traceId === traceId);
-  // The boot's own trace (no land.boot or event named it yet when none is recorded: the stack's is then).
-  const boot = options.running && (traceId ?? options.running.traceId) === options.running.traceId ? runningBootSpan(spans, options.running) : undefined;
+  const boot = drawnRoot(trace, traceId, options);
   if (boot) spans = [boot, ...spans];
   if (options.tier !== undefined) spans = spansOfTier(spans, options.tier);
   return { traceId, spans };
@@ -204,8 +214,8 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   const lines: string[] = [];
 
   lines.push(paint('bold', truncate(`boot ${trace.bootId}`, width)));
-  // The spans recorded: a running boot's root, drawn from the stack, is not one yet.
-  const recorded = spans.filter((span) => !span.running).length;
+  // The spans recorded: a boot's root drawn (running, or cut short) is not one.
+  const recorded = spans.filter((span) => !span.running && !span.cutShort).length;
   lines.push(truncate(`trace ${traceId ?? '-'} · ${recorded} span${recorded === 1 ? '' : 's'} · ${events.length} event${events.length === 1 ? '' : 's'}`, width));
   for (const note of [unreadableNote(trace), droppedNote(dir)]) if (note) lines.push(paint('red', truncate(note, width)));
 
@@ -219,7 +229,8 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   const tierWidth = tierColumnWidth([...spans.map((span) => span.tier ?? ''), ...others.keys(), ...events.map((event) => String(event.properties?.$tier ?? 'unknown'))]);
   const offsetWidth = 9;
   const durationWidth = 8;
-  const statusWidth = 7;
+  // `cut short` is wider than the others (`running`, `exit 137`): the column widens only when it is drawn.
+  const statusWidth = Math.max(7, ...spans.filter((span) => span.cutShort).map((span) => statusText(span).length));
   const rightWidth = tierWidth + offsetWidth + durationWidth + statusWidth + 4;
   const nameWidth = width - rightWidth;
   const { base, offClock } = timeBase(spans);
@@ -260,12 +271,18 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
   return lines.join('\n') + '\n';
 }
 
-/** `land trace --json`: one JSON object per span of the boot (or of `traceId`), filtered by tier. */
-export function traceJsonLines(dir: string, options: Pick<RenderTraceOptions, 'traceId' | 'tier' | 'decoder' | 'warn'> = {}): string {
+/**
+ * `land trace --json`: one JSON object per span of the boot (or of `traceId`), filtered by tier; the boot's root as
+ * the tree draws it when it is not recorded (`running: true` or `cutShort: true` on it).
+ */
+export function traceJsonLines(dir: string, options: Pick<RenderTraceOptions, 'traceId' | 'tier' | 'decoder' | 'warn' | 'running' | 'ended'> = {}): string {
   const trace = loadBootTrace(dir, options.decoder);
   for (const note of [unreadableNote(trace), droppedNote(dir)]) if (note) options.warn?.(note);
   let spans = trace.spans;
-  if (options.traceId !== undefined) spans = chosenSpans(trace, { traceId: options.traceId }).spans;
+  let traceId: string | undefined;
+  if (options.traceId !== undefined) ({ traceId, spans } = chosenSpans(trace, { traceId: options.traceId }));
+  const boot = drawnRoot(trace, traceId, options);
+  if (boot) spans = [boot, ...spans];
   if (options.tier !== undefined) spans = spans.filter((span) => span.tier === options.tier);
   return spans
     .sort((a, b) => a.startMs - b.startMs)

@@ -243,6 +243,13 @@ describe.concurrent('land run', () => {
       const env = envOf(run.stdout);
       expect(env.TRACEPARENT).toMatch(new RegExp(`^00-${env.OTLP_TRACE_ID}-[0-9a-f]{16}-01$`));
       expect(held.size).toBe(1);
+      // A replica the config does not declare: the silent stack may run it (scaled): not "no running stack runs it".
+      const replica = await landDone(['run', '--tier', 'api.3', '--', 'true'], dir);
+      expect(replica.code).toBe(2);
+      expect(replica.stderr).toBe(
+        'land: note: the running stack did not answer within 1000 ms; the command runs without joining its trace or receiver\n' +
+          'land: --tier: unknown tier "api.3" (known: api): the running stack did not answer, so the replicas it runs are not known\n',
+      );
     } finally {
       for (const socket of held) socket.destroy();
       await new Promise((resolve) => hung.close(resolve));

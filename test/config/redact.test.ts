@@ -23,6 +23,24 @@ describe('redactText', () => {
     );
   });
 
+  it('masks Basic credentials (base64 of user:password) as it masks Bearer tokens; Basic as a word stays', () => {
+    const basic = btoa('admin:hunter22');
+    expect(redactText(`upstream said 401 to -H "Authorization: Basic ${basic}"`)).toBe('upstream said 401 to -H "Authorization: Basic ***"');
+    expect(redactText(`proxy-authorization: basic ${btoa('u:p').replace(/=+$/, '')} then`)).toBe('proxy-authorization: basic *** then');
+    for (const plain of ['Basic setup done', 'Basic auth failed for bob', `Basic ${btoa('no colon here')}`]) expect(redactText(plain)).toBe(plain);
+    expect(holdsSecret(`Basic ${basic}`)).toBe(true);
+    expect(holdsSecret('Basic setup')).toBe(false);
+  });
+
+  it("masks a scheme's credential in a child's record in one pass, a secret pair's value included", () => {
+    const basic = btoa('admin:hunter22');
+    expect(redactRecordText(`request failed: Authorization: Basic ${basic} (401)`)).toBe('request failed: Authorization: Basic *** (401)');
+    expect(redactRecordText(`{"authorization":"Basic ${basic}"}`)).toBe('{"authorization":"Basic ***"}');
+    // A secret-named pair whose value is a scheme and its credential: the pair's value is the scheme's word, and the
+    // credential after it is masked all the same.
+    for (const scheme of [`Basic ${basic}`, 'Bearer eyJhbGciOi.x-y']) expect(redactRecordText(`token: ${scheme} ok`)).toBe('token: *** *** ok');
+  });
+
   it('masks a secret-named key=value after a word start, and JSON "password":"x", in free text', () => {
     expect(redactText('GET /x?token=abc123&a=1 | bare token=abc123 | password=hunter22')).toBe('GET /x?token=***&a=1 | bare token=*** | password=***');
     expect(redactText('(token=abc) [api_key=xyz], client_secret="two words" {"password":"hunter 22","user":"bob"}')).toBe(

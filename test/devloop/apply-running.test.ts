@@ -245,4 +245,29 @@ describe.concurrent('land apply and what follows a tier', () => {
     expect(tierOf(after, 'web').pid).toBe(web.pid);
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
+
+  it('land start of a dependent while apply replaces its dependency waits for apply, then starts against the new instance', async () => {
+    // db stops slowly (2 s): apply's replace (db gains replicas) is under way that long.
+    const db = { command: ['sh', '-c', 'trap "sleep 2; exit 0" TERM; echo db up; while :; do sleep 0.1; done'], ready: { log: 'db up' } };
+    const web = { command: child('--say', 'web up'), ready: { log: 'web up' }, dependsOn: { db: 'ready' } };
+    const dir = makeProject({ config: { tiers: { db, web } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await waitForTier(dir, 'web', (tier) => tier.state === 'ready', 'ready');
+    expect((await landDone(['stop', 'web'], dir)).code).toBe(0);
+    writeConfig(dir, { tiers: { db: { ...db, replicas: 1 }, web } });
+    const applied = landDone(['apply'], dir);
+    await waitForTier(dir, 'db', (tier) => tier.state === 'stopping', 'stopping');
+    const started = await landDone(['start', 'web'], dir);
+    expect(started.code, started.stderr).toBe(0);
+    expect((await applied).code).toBe(0);
+    // Before: web started at once, beside a db on its way out; now only once apply has made db.1.
+    const lines = run.stdout.split('\n');
+    const webStart = lines.findIndex((line, index) => /web: stopped → starting/.test(line) && index > lines.findIndex((l) => /db: \w+ → stopping/.test(l)));
+    const dbNew = lines.findIndex((line) => /db\.1: \w+ → (pending|starting)/.test(line));
+    expect(dbNew, run.stdout).toBeGreaterThan(-1);
+    expect(webStart, run.stdout).toBeGreaterThan(dbNew);
+    expect(await run.stop()).toEqual({ code: 0, signal: null });
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, E2E_TIMEOUT);
 });

@@ -219,6 +219,26 @@ describe.concurrent('fault: Ctrl-C while land stop or land restart waits for a s
   }, 120_000);
 });
 
+describe.concurrent('fault: Ctrl-C while land down waits for a slow stop', () => {
+  it('the client exits 130 and says the shutdown goes on, naming the boot and land; the stack stops all the same', async () => {
+    const stubborn = { command: ['sh', '-c', 'trap "" TERM; echo stubborn up; exec sleep 100000'], ready: { log: 'stubborn up' } };
+    const dir = makeProject({ config: { tiers: { stubborn } } });
+    const run = await up(dir, /stubborn: starting → ready/);
+    const client = land(['down'], dir);
+    // Interrupted while land stops the tier (its stop takes 5 s, then SIGKILL): the shutdown was accepted.
+    await client.waitFor(/stopping boot \S+ \(land pid \d+\)…/);
+    client.proc.kill('SIGINT');
+    expect((await client.exited).code).toBe(130);
+    const landPid = run.proc.pid!;
+    expect(client.stderr).toBe(
+      `land: stopping boot ${run.bootId} (land pid ${landPid})…\n` +
+        `land: the shutdown of boot ${run.bootId} goes on in the stack (land pid ${landPid}); land status shows when it has stopped\n`,
+    );
+    expect((await run.exited).code).toBe(0);
+    expect(markedProcesses(run.bootId)).toEqual([]);
+  }, 120_000);
+});
+
 describe.concurrent('fault: a stop sent during land restart --all', () => {
   it('a tier already stopped by the restart, not yet started again: the stop answers at once, and the restart leaves the tier stopped (exit 0)', async () => {
     // slowStopper takes a moment to stop: restart --all starts no tier again before every stop is done, and quick

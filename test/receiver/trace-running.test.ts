@@ -16,7 +16,11 @@ afterEach(async () => {
 
 interface SpanLine {
   traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
   name: string;
+  running?: boolean;
+  cutShort?: boolean;
 }
 
 const OWN_TRACE = '0123456789abcdef'.repeat(2);
@@ -41,7 +45,8 @@ async function spansOnDisk(dir: string, count: number): Promise<SpanLine[]> {
   for (;;) {
     const out = (await landDone(['trace', '--json'], dir)).stdout.trim();
     const lines = out === '' ? [] : out.split('\n').map((line) => JSON.parse(line) as SpanLine);
-    if (lines.length >= count) return lines;
+    // The root drawn for a boot not ended (running) or ended without recording it (cut short) is no span on disk.
+    if (lines.filter((span) => !span.running && !span.cutShort).length >= count) return lines;
     if (Date.now() > deadline) throw new Error(`expected ${count} spans on disk, got: ${out}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -59,7 +64,11 @@ describe('land trace of a running boot, recording off', () => {
     const answer = await fetch(`${status.receiver.endpoint}/v1/traces`, { method: 'POST', body: ownTrace(), headers: { 'content-type': 'application/json' } });
     expect(answer.status).toBe(200);
     const lines = await spansOnDisk(dir, 5);
-    expect(lines.filter((span) => span.traceId === status.traceId).map((span) => span.name).sort()).toEqual(['land.spawn t', 'land.spawn web', 'land.spawn web']);
+    const recorded = lines.filter((span) => span.traceId === status.traceId && !span.running);
+    expect(recorded.map((span) => span.name).sort()).toEqual(['land.spawn t', 'land.spawn web', 'land.spawn web']);
+    // `--json` carries the root the tree draws, marked running, first, each spawn span under it.
+    expect(lines[0]).toMatchObject({ name: 'land.boot', traceId: status.traceId, running: true, parentSpanId: null });
+    for (const span of recorded) expect(span.parentSpanId).toBe(lines[0]!.spanId);
 
     const tree = await landDone(['trace'], dir, { COLUMNS: '100' });
     expect(tree.code).toBe(0);
@@ -71,5 +80,32 @@ describe('land trace of a running boot, recording off', () => {
     const own = rows.slice(rows.findIndex((row) => row.startsWith('traces tiers started on their own')) + 1).filter((row) => row !== '');
     expect(own).toEqual([expect.stringMatching(new RegExp(`^t\\s+${OWN_TRACE.slice(0, 12)}\\s+2 spans .*own\\.root$`))]);
     expect((await run.stop()).code).toBe(0);
+  });
+
+  it('draws a boot whose land was SIGKILLed under a root marked cut short, in the tree and in --json', async () => {
+    const dir = makeProject({ config: { app: 'd', tiers: { t: { command: child() }, u: { command: child() } } } });
+    const run = land(['up', '--no-tui'], dir);
+    runs.push(run);
+    await run.waitFor(/t: starting → ready/);
+    await run.waitFor(/u: starting → ready/);
+    const status = JSON.parse((await landDone(['status', '--json'], dir)).stdout) as { traceId: string };
+    await spansOnDisk(dir, 2);
+    // Its guardian reaps the tiers; no shutdown ran, so no land.boot was ever written.
+    run.signal('SIGKILL');
+    await run.exited;
+
+    const lines = (await landDone(['trace', '--json'], dir)).stdout.trim().split('\n').map((line) => JSON.parse(line) as SpanLine);
+    expect(lines.some((span) => span.running)).toBe(false);
+    expect(lines[0]).toMatchObject({ name: 'land.boot', traceId: status.traceId, cutShort: true, status: 'error', parentSpanId: null });
+    expect(lines.slice(1).map((span) => span.name).sort()).toEqual(['land.spawn t', 'land.spawn u']);
+    for (const span of lines.slice(1)) expect(span.parentSpanId).toBe(lines[0]!.spanId);
+
+    const tree = await landDone(['trace'], dir, { COLUMNS: '100' });
+    expect(tree.code).toBe(0);
+    // Recorded spans are counted; the drawn root is not one of them.
+    expect(tree.stdout).toMatch(new RegExp(`^boot \\S+\\ntrace ${status.traceId} · 2 spans · 0 events\\n`));
+    const rows = tree.stdout.split('\n');
+    expect(rows.find((row) => row.startsWith('land.boot '))).toMatch(/^land\.boot\s+mountain\s+\+0ms\s+\S+\s+cut short$/);
+    expect(rows.filter((row) => /^[├└]─ land\.spawn [tu]\s/.test(row))).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cgroupCpu, limitingCgroup, ownCgroup, parseCpuMax, parseCpuStat } from '../../src/telemetry/cgroup-cpu.js';
+import { cgroupCpu, limitingCgroup, ownCgroup, ownCgroupV1, parseCfs, parseCpuMax, parseCpuStat } from '../../src/telemetry/cgroup-cpu.js';
 import { parseProcStat, SpareCore } from '../../src/telemetry/spare-core.js';
 
 /** No CPU quota (the machine's cgroup, if it has one, is left out of the readings' tests). */
@@ -106,6 +106,29 @@ describe('a cgroup v2 CPU quota', () => {
       expect(limitingCgroup(root, '/../..')).toEqual({ dir: root, cores: 2 });
       writeFileSync(path.join(root, 'cpu.max'), '25000 100000\n');
       expect(limitingCgroup(root, '/app/land')).toEqual({ dir: root, cores: 0.25 });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('under cgroup v1: the tightest cpu.cfs_quota_us / cpu.cfs_period_us of the cpu hierarchy, and its cpuacct.usage', () => {
+    const root = cgroupTree({
+      'cpu,cpuacct/cpu.cfs_quota_us': '-1\n',
+      'cpu,cpuacct/cpu.cfs_period_us': '100000\n',
+      'cpu,cpuacct/docker/abc/cpu.cfs_quota_us': '150000\n',
+      'cpu,cpuacct/docker/abc/cpu.cfs_period_us': '100000\n',
+      'cpu,cpuacct/docker/abc/cpuacct.usage': '7000000\n',
+    });
+    const self = '12:memory:/docker/abc\n4:cpu,cpuacct:/docker/abc\n1:name=systemd:/docker/abc\n';
+    try {
+      expect(ownCgroupV1(self)).toBe('/docker/abc');
+      expect(ownCgroupV1('3:cpuset:/x\n0::/\n')).toBeUndefined();
+      expect(parseCfs('-1', '100000')).toBeUndefined();
+      // v2 finds no quota under this root (no cpu.max): v1's is read, its usage in µs.
+      expect(cgroupCpu(root, '/docker/abc', self)()).toMatchObject({ usageUsec: 7000, cores: 1.5 });
+      // A v1 host with no quota on the way up: nothing to read.
+      writeFileSync(path.join(root, 'cpu,cpuacct/docker/abc/cpu.cfs_quota_us'), '-1\n');
+      expect(cgroupCpu(root, '/docker/abc', self)()).toBeUndefined();
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 /** `land trace`'s drawing counts terminal columns: wide characters (CJK, emoji) in names must not break its alignment. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
@@ -121,6 +121,60 @@ describe('land trace at 80 columns, a running boot, a bad clock', () => {
     expect(text).toMatch(/broken clock\s+mountain\s+\?\s+\?\s+ok/);
     expect(text).toMatch(/fine\s+mountain\s+\+250ms\s+100ms\s+ok/);
     expect(text).not.toMatch(/\d{4,}m\d+s/);
+  });
+
+  it('draws spans whose parent links form a cycle, cut above the earliest, as the dashboard cuts them', () => {
+    const [x, y, z] = ['1', '2', '3'].map((c) => c.repeat(16)) as [string, string, string];
+    // x → z → y → x: none is a root, and each hangs below another.
+    const dir = write([
+      span('land.boot', root, start),
+      span('cycle x', x, start + 10, { parentSpanId: z }),
+      span('cycle y', y, start + 20, { parentSpanId: x }),
+      span('cycle z', z, start + 30, { parentSpanId: y }),
+    ]);
+    const rows = renderTrace(dir, { width: 80 }).split('\n').filter((line) => /\+\d/.test(line));
+    expect(rows).toHaveLength(4);
+    expect(rows[1]).toMatch(/^cycle x\s/);
+    expect(rows[2]).toMatch(/^└─ cycle y\s/);
+    expect(rows[3]).toMatch(/^   └─ cycle z\s/);
+  });
+
+  it('draws the spawn spans of a boot whose land died without land.boot under a root marked cut short; --json lists it', () => {
+    const spawn = (tier: string, spanId: string, at: number) => span(`land.spawn ${tier}`, spanId, at, { parentSpanId: root, service: 'shop-mountain' });
+    const dir = write([spawn('api', 'c'.repeat(16), start + 40), spawn('web', 'd'.repeat(16), start + 90)]);
+    // Boot ids start with their boot's time: the root starts there (5 ms before the first spawn).
+    const bootId = `${new Date(T0 + 35).toISOString().replace(/[-:.]/g, '')}-abcdef`;
+    const bootDir = join(dir, bootId);
+    mkdirSync(bootDir);
+    renameSync(join(dir, 'spans.ndjson'), join(bootDir, 'spans.ndjson'));
+    const text = renderTrace(bootDir, { width: 80, ended: true });
+    expect(text).toMatch(/ · 2 spans · /);
+    const rows = text.split('\n').filter((line) => /\+\d/.test(line));
+    expect(rows[0]).toMatch(/^land\.boot\s+mountain\s+\+0ms\s+155ms\s+cut short$/);
+    expect(rows[1]).toMatch(/^├─ land\.spawn api\s+mountain\s+\+5ms\s/);
+    expect(rows[2]).toMatch(/^└─ land\.spawn web\s+mountain\s+\+55ms\s/);
+    for (const row of rows) expect(stringWidth(row), row).toBe(80);
+    // A boot whose land may still run (ended not said) draws no root it does not know.
+    expect(renderTrace(bootDir, { width: 80 })).not.toMatch(/land\.boot|cut short/);
+
+    const json = traceJsonLines(bootDir, { ended: true }).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(json).toHaveLength(3);
+    expect(json[0]).toMatchObject({ name: 'land.boot', spanId: root, parentSpanId: null, cutShort: true, status: 'error', service: 'shop-mountain', durationMs: 155 });
+    expect(json[0]!.statusMessage).toMatch(/^cut short: land ended without a shutdown/);
+    expect(traceJsonLines(bootDir, {})).not.toMatch(/land\.boot/);
+  });
+
+  it("lists the running boot's root in --json, marked running, as the tree draws it", () => {
+    const dir = write([span('land.spawn api', 'c'.repeat(16), start + 40, { parentSpanId: root })]);
+    const running = { app: 'shop', profile: 'debug', bootId: 'boot-1', traceId, startedAt: T0 };
+    const json = traceJsonLines(dir, { running }).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(json.map((one) => [one.name, one.running ?? false])).toEqual([
+      ['land.boot', true],
+      ['land.spawn api', false],
+    ]);
+    expect(json[0]).toMatchObject({ spanId: root, service: 'shop-mountain', attributes: { 'land.profile': 'debug', 'land.boot_id': 'boot-1' } });
+    // Asked for another trace: no root of the boot's.
+    expect(traceJsonLines(dir, { running: { ...running, traceId: 'f'.repeat(32) } })).not.toMatch(/land\.boot/);
   });
 });
 
