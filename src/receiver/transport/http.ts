@@ -29,6 +29,8 @@ export interface Incoming {
   contentEncoding?: string;
   /** The client's port (the sender's end of the connection). */
   peerPort: number;
+  /** The connection it came on (what is known of its sender is kept for as long as it lives). */
+  connection: object;
 }
 
 export interface OtlpServerOptions {
@@ -159,6 +161,7 @@ async function handle(options: OtlpServerOptions, answers: Answers, req: Incomin
       contentType: String(req.headers['content-type']),
       contentEncoding: req.headers['content-encoding'],
       peerPort: req.socket.remotePort ?? 0,
+      connection: req.socket,
     });
   } catch (error) {
     if (error instanceof BodyError) return answers.fail(res, error.status, error.message, format, signal);
