@@ -19,15 +19,18 @@ const childCount = Number(option('--children', '4'));
 const perChild = Number(option('--connections', '2'));
 const builds = [resolve(option('--this', ROOT)), resolve(option('--other', '/tmp/recv19-main'))];
 
-/** A build's lookup, as (socket) => tier: the PeerTiers class of this wave, or the port cache before it. */
+/**
+ * A build's lookup, { connected(socket), tierOf(socket) }: the PeerTiers class of this wave (told of each connection
+ * as the receiver's server tells it), or the port cache before it.
+ */
 async function lookupOf(dir, port, bootId) {
   const peer = await import(join(dir, 'dist', 'src', 'receiver', 'peer.js'));
   if (peer.PeerTiers) {
     const tiers = new peer.PeerTiers(() => port, bootId);
-    return (socket) => tiers.tierOf(socket, socket.remotePort);
+    return { connected: (socket) => tiers.connected(socket), tierOf: (socket) => tiers.tierOf(socket, socket.remotePort) };
   }
   const cached = peer.peerTierCache(() => port, bootId);
-  return (socket) => cached(socket.remotePort);
+  return { connected: () => {}, tierOf: (socket) => cached(socket.remotePort) };
 }
 
 const CHILD = `
@@ -46,7 +49,9 @@ async function main() {
   const bootId = `bench-peer-${process.pid}`;
   let waiting;
   let burst = [];
+  let lookups = [];
   const server = createServer((socket) => {
+    for (const lookup of lookups) lookup.connected(socket);
     socket.once('data', (data) => {
       burst.push({ socket, tier: data.toString().trim() });
       if (burst.length === childCount * perChild) waiting?.();
@@ -58,7 +63,7 @@ async function main() {
   const children = Array.from({ length: childCount }, (_, i) =>
     spawn(process.execPath, ['-e', CHILD], { env: { ...process.env, PORT: String(port), LAND_BOOT_ID: bootId, LAND_TIER: `t${i}` }, stdio: ['pipe', 'inherit', 'inherit'] }),
   );
-  const lookups = await Promise.all(builds.map((dir) => lookupOf(dir, port, bootId)));
+  lookups = await Promise.all(builds.map((dir) => lookupOf(dir, port, bootId)));
   const times = builds.map(() => []);
   console.log(`load ${loadavg()[0].toFixed(1)}; ${childCount} children × ${perChild} connections a burst; ${rounds} rounds`);
   for (let round = 0; round < rounds; round++) {
@@ -70,7 +75,7 @@ async function main() {
       for (const child of children) child.stdin.write('go\n');
       await arrived;
       const start = performance.now();
-      const answers = burst.map(({ socket }) => lookups[b](socket));
+      const answers = burst.map(({ socket }) => lookups[b].tierOf(socket));
       const ms = performance.now() - start;
       const wrong = burst.filter(({ tier }, i) => answers[i] !== tier).length;
       if (wrong > 0) throw new Error(`${builds[b]}: ${wrong} of ${burst.length} connections attributed wrongly`);

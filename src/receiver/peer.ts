@@ -5,9 +5,8 @@
  * LAND_TIER. Elsewhere (no /proc) nothing is found and the item stays unattributed.
  *
  * Looked up once per connection, and cheaply for a burst of them: one reading of the tables serves every connection
- * it lists, and one walk of the boot's processes' files maps every socket they hold to its owner. What those
- * remember is confirmed before it is used (the owner still holds the socket), so a port or pid used again is never
- * read from a stale entry; see docs/decisions.md, "Attribution and the store's fairness (nineteenth wave)".
+ * it lists, and one walk of the boot's processes' files maps every socket they hold to its owner (a remembered owner
+ * is confirmed to hold the socket still, so a pid used again is never read from a stale entry); see docs/decisions.md, "Attribution and the store's fairness (nineteenth wave)".
  */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { processesMarked } from '../supervisor/process-tree.js';
@@ -73,14 +72,25 @@ function tierOfPid(pid: number, bootId: string): string | undefined {
   return /\0LAND_TIER=([^\0]*)/.exec(environ)?.[1] || undefined;
 }
 
-/** Finds senders' tiers, remembering the last reading of the tables and of the boot's sockets between connections. */
+/**
+ * Finds senders' tiers, remembering the last reading of the tables and of the boot's sockets between connections.
+ * The server tells it of each connection as it is accepted (`connected`), so a reading is known to list a connection
+ * (it was taken after) or not (read again): a port used again never finds an older connection's entry.
+ */
 export class PeerTiers {
   /** Client port → inode, from the last reading of the tables. */
   private ports = new Map<number, string>();
+  /** Connections accepted so far, and how many of them had been when the tables were last read. */
+  private accepted = 0;
+  private readAfter = 0;
+  private readTcp6 = false;
+  private readonly stamps = new WeakMap<object, number>();
   /** Inode → pid, from the last walk. */
   private owners = new Map<string, number>();
   /** The boot's processes at the last full walk: looked at again first (a new connection is mostly a known child's). */
   private known: number[] = [];
+  /** Whether all of the boot's processes were walked since the tables were read: a socket not found then is nobody's. */
+  private walkedAll = false;
   /** Each connection's answer, for as long as the connection lives. */
   private readonly answers = new WeakMap<object, { tier: string | undefined }>();
 
@@ -89,25 +99,33 @@ export class PeerTiers {
     private readonly bootId: string,
   ) {}
 
+  /** A connection was accepted (before any request on it). */
+  connected(connection: object): void {
+    this.stamps.set(connection, ++this.accepted);
+  }
+
   /** The tier of the process at the other end of `connection` (whose client port is `peerPort`), if it is found. */
   tierOf(connection: object, peerPort: number): string | undefined {
     let answer = this.answers.get(connection);
-    if (!answer) this.answers.set(connection, (answer = { tier: this.lookUp(peerPort) }));
+    if (!answer) this.answers.set(connection, (answer = { tier: this.lookUp(connection, peerPort) }));
     return answer.tier;
   }
 
-  private lookUp(peerPort: number): string | undefined {
-    // A remembered port's inode may be an older connection's: its owner must still hold it, else read again.
-    let inode = this.ports.get(peerPort);
-    let pid = inode === undefined ? undefined : this.owners.get(inode);
-    if (inode === undefined || pid === undefined || !holds(pid, inode)) {
-      // The server listens on IPv4: a client's end is in tcp6 only for a dual-stack socket (v4-mapped), seldom.
+  private lookUp(connection: object, peerPort: number): string | undefined {
+    // One not announced (or accepted after the last reading) may be missing from it, or find an older one's port.
+    if ((this.stamps.get(connection) ?? Infinity) > this.readAfter) {
+      this.readAfter = this.accepted;
       this.ports = connectionsTo(this.serverPort(), '/proc/net/tcp');
-      inode = this.ports.get(peerPort);
-      if (inode === undefined) inode = connectionsTo(this.serverPort(), '/proc/net/tcp6', this.ports).get(peerPort);
-      if (inode === undefined) return undefined;
-      pid = this.ownerOf(inode);
+      this.readTcp6 = false;
+      this.walkedAll = false;
     }
+    let inode = this.ports.get(peerPort);
+    // The server listens on IPv4: a client's end is in tcp6 only for a dual-stack socket (v4-mapped), seldom.
+    if (inode === undefined && !this.readTcp6) {
+      this.readTcp6 = true;
+      inode = connectionsTo(this.serverPort(), '/proc/net/tcp6', this.ports).get(peerPort);
+    }
+    const pid = inode === undefined ? undefined : this.ownerOf(inode);
     return pid === undefined ? undefined : tierOfPid(pid, this.bootId);
   }
 
@@ -115,10 +133,13 @@ export class PeerTiers {
   private ownerOf(inode: string): number | undefined {
     const remembered = this.owners.get(inode);
     if (remembered !== undefined && holds(remembered, inode)) return remembered;
+    // A burst of connections from processes not of the boot (a sender outside the stack) costs one walk, not one each.
+    if (this.walkedAll) return undefined;
     this.owners = socketsHeldBy(this.known);
     if (!this.owners.has(inode)) {
       this.known = processesMarked({ LAND_BOOT_ID: this.bootId }, { fresh: true });
       this.owners = socketsHeldBy(this.known);
+      this.walkedAll = true;
     }
     return this.owners.get(inode);
   }

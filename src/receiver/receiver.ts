@@ -95,6 +95,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     maxWaitingBytes: MAX_WAITING_BYTES,
     codec: loadCodec,
     ingest,
+    connected: (socket) => peers.connected(socket),
     answered(status) {
       if (status === 200) requests.accepted += 1;
       else if (status === 429) requests.refused += 1;

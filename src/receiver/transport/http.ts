@@ -47,6 +47,8 @@ export interface OtlpServerOptions {
   ingest(incoming: Incoming): Promise<PartialSuccess | undefined>;
   /** Told of every answer (for the request counters). */
   answered?(status: number, signal: Signal | undefined): void;
+  /** Told of every connection as it is accepted, before any request on it (peer.ts). */
+  connected?(socket: Socket): void;
 }
 
 export interface OtlpServer {
@@ -216,7 +218,7 @@ export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpS
 }
 
 /** The server on its address, with its bounds; its close ends every connection (keep-alive ones too). */
-async function listen(server: Server, options: Pick<OtlpServerOptions, 'host' | 'port'>): Promise<OtlpServer> {
+async function listen(server: Server, options: Pick<OtlpServerOptions, 'host' | 'port' | 'connected'>): Promise<OtlpServer> {
   const sockets = new Set<Socket>();
   // A client that sends junk instead of HTTP (or headers past node's limit) gets 400 (431) with one line, and its
   // connection closed; land goes on.
@@ -224,6 +226,7 @@ async function listen(server: Server, options: Pick<OtlpServerOptions, 'host' | 
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    options.connected?.(socket);
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
