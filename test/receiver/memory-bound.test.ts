@@ -13,7 +13,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { afterEach, describe, expect, it } from 'vitest';
 import { expandFramesWith, ingestRequest } from '../../src/receiver/ingest.js';
 import type { Attributes, StoredSpan } from '../../src/receiver/model/types.js';
-import { readReceived } from '../../src/receiver/read-back.js';
+import { openBootStore, readReceived } from '../../src/receiver/read-back.js';
 import { tierCounts } from '../../src/receiver/store-counts.js';
 import { createBootStore, type ReceiverLimits } from '../../src/receiver/store/boot-store.js';
 import type { StoreLimits } from '../../src/receiver/store/signal-store.js';
@@ -85,6 +85,7 @@ describe("the receiver's memory", () => {
     expect(tierCounts(boot).quiet).toEqual({ spans: 5, logRecords: 0, metricPoints: 0, dropped: 0 });
     await boot.drain();
     expect(readReceived<StoredSpan>(dir, 'traces')).toHaveLength(2005);
+    expect(openBootStore(dir).spans.ofTier('chatty')).toHaveLength(2000);
   });
 
   it("one tier's trace as large as its share is held whole, beside the other tiers' traces; all tiers hold twice a share", () => {
