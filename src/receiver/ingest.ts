@@ -85,7 +85,8 @@ export function ingestRequest(
   }
   const request = decoded(() => (format === 'json' || !codec ? parseJson(body, signal) : codec.decode(signal, body)));
   const batch = CONVERT[signal](request, originOf);
-  const dropped = target.add(batch.items);
+  // Memory is bounded by what items took on the wire: the body shared among them.
+  const dropped = target.add(batch.items, undefined, body.length);
   if (batch.rejected > 0) target.countDropped(batch.items[0]?.tier ?? originOf({}).tier, batch.rejected);
   return { kept: batch.items.length - dropped, rejected: batch.rejected, dropped, reason: batch.reason };
 }

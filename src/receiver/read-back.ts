@@ -49,7 +49,7 @@ export function openBootStore(bootDir: string, decoder?: FrameDecoder): BootStor
   const spans = readReceived<StoredSpan>(bootDir, 'traces', decoder);
   const logs = readReceived<StoredLogRecord>(bootDir, 'logs', decoder);
   const metrics = readReceived<StoredMetricPoint>(bootDir, 'metrics', decoder);
-  const all = (perBoot: number): StoreLimits => ({ perBoot, inMemory: perBoot, perTier: perBoot });
+  const all = (perBoot: number): StoreLimits => ({ perBoot, inMemory: perBoot, perTier: perBoot, inMemoryBytes: Infinity });
   const store = createBootStore(undefined, { spans: all(spans.length), logRecords: all(logs.length), metricPoints: all(metrics.length) });
   store.spans.add(spans);
   store.logs.add(logs);

@@ -12,7 +12,7 @@ import { originOf, type StackIdentity } from './attribution.js';
 import { Forwarder } from './forward.js';
 import type { Attributes, Signal, StoredSpan } from './model/types.js';
 import { expandFramesWith, ingestRequest } from './ingest.js';
-import { peerTierCache } from './peer.js';
+import { PeerTiers } from './peer.js';
 import { dropNoteFor, tierCounts } from './store-counts.js';
 import { createBootStore, DEFAULT_LIMITS, type BootStore, type ReceiverLimits } from './store/boot-store.js';
 import type { OtlpCodec, PartialSuccess } from './transport/codec.js';
@@ -70,12 +70,12 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       return codec;
     }));
 
-  const senderTier = peerTierCache(() => port, options.bootId);
+  const peers = new PeerTiers(() => port, options.bootId);
 
   const ingest = async (incoming: Incoming): Promise<PartialSuccess | undefined> => {
-    // The sending process is looked up (in /proc) only when a resource does not say its tier, and once per request.
+    // The sending process is looked up (in /proc) only when a resource does not say its tier, and once per connection.
     let sender: { tier: string | undefined } | undefined;
-    const origin = (resource: Attributes) => originOf(resource, identity, () => (sender ??= { tier: senderTier(incoming.peerPort) }).tier);
+    const origin = (resource: Attributes) => originOf(resource, identity, () => (sender ??= { tier: peers.tierOf(incoming.connection, incoming.peerPort) }).tier);
     const { signal, format } = incoming;
     const codec = format === 'protobuf' ? await codecReady() : undefined;
     const { kept, rejected, dropped, reason } = ingestRequest(store, signal, format, incoming.body, codec, origin);
@@ -95,6 +95,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     maxWaitingBytes: MAX_WAITING_BYTES,
     codec: loadCodec,
     ingest,
+    connected: (socket) => peers.connected(socket),
     answered(status) {
       if (status === 200) requests.accepted += 1;
       else if (status === 429) requests.refused += 1;

@@ -17,7 +17,7 @@ export function dropNoteFor(bootDir: string, store: BootStore): DropNote {
   }));
 }
 
-/** Each tier's kept items per signal, and what was dropped of all of them. */
+/** Each tier's kept items per signal, and what was dropped (and let go from memory) of all of them. */
 export function tierCounts(store: BootStore): Record<string, ReceiverTierCounts> {
   const out: Record<string, ReceiverTierCounts> = {};
   const row = (tier: string) => (out[tier] ??= { spans: 0, logRecords: 0, metricPoints: 0, dropped: 0 });
@@ -25,6 +25,7 @@ export function tierCounts(store: BootStore): Record<string, ReceiverTierCounts>
     for (const [tier, count] of Object.entries(counts)) {
       row(tier)[field] += count.kept;
       row(tier).dropped += count.dropped;
+      if (count.evicted > 0) row(tier).evicted = (row(tier).evicted ?? 0) + count.evicted;
     }
   };
   add(store.spans.counts(), 'spans');

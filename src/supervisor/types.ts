@@ -329,6 +329,11 @@ export interface ReceiverTierCounts {
   metricPoints: number;
   /** Items not kept: over a limit, rejected as malformed. */
   dropped: number;
+  /**
+   * Kept items let go from memory to make room (on disk still, in the boot's record file; present when some were):
+   * what `land trace` and the dashboard no longer show while the boot runs.
+   */
+  evicted?: number;
 }
 
 export interface ReceiverStatus {

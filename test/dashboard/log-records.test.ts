@@ -33,12 +33,14 @@ describe('structured records on the server', () => {
     const seen: number[] = [];
     store.newestFirst((item, id) => void seen.push(id, item.timeMs));
     expect(seen).toEqual([2, 2, 1, 1, 0, 0]);
-    store.add([record(3), record(4)]);
-    expect(store.numbered(0)).toBeUndefined();
-    expect(store.numbered(2)?.body).toBe('record 2');
+    // Each tier (api: even, web: odd) holds its newest 3: api's 0 and 2 and web's 1 go, from among the others.
+    store.add([3, 4, 5, 6, 7, 8].map((n) => record(n)));
+    expect([0, 1, 2].map((n) => store.numbered(n))).toEqual([undefined, undefined, undefined]);
+    expect(store.numbered(3)?.body).toBe('record 3');
     expect(store.numbered(4)?.body).toBe('record 4');
-    expect(store.numbered(5)).toBeUndefined();
-    expect(store.held).toBe(3);
+    expect(store.numbered(8)?.body).toBe('record 8');
+    expect(store.numbered(9)).toBeUndefined();
+    expect(store.held).toBe(6);
   });
 
   it('filters by tiers, least severity, text and attributes (record or resource), every part at once', () => {

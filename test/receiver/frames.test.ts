@@ -51,7 +51,7 @@ describe('frames: protobuf requests kept as they came', () => {
   it('are counted at once, converted when read, and only the newest that fit in memory are converted', () => {
     const { dir, boot, send } = store({ perBoot: 1000, inMemory: 10 });
     for (let r = 0; r < 5; r++) expect(send(spansRequest('api', names(`r${r}-`, 4)))).toEqual({ kept: 4, rejected: 0, dropped: 0 });
-    expect(boot.spans.counts()).toEqual({ api: { kept: 20, dropped: 0 } });
+    expect(boot.spans.counts()).toEqual({ api: { kept: 20, dropped: 0, evicted: 0 } });
     expect(boot.spans.size).toBe(20);
     // Memory holds the newest 10 (whole frames are skipped, then the oldest converted ones evicted).
     expect(boot.spans.ofTier('api').map((span) => span.name)).toEqual([...names('r2-', 4).slice(2), ...names('r3-', 4), ...names('r4-', 4)]);
@@ -72,7 +72,7 @@ describe('frames: protobuf requests kept as they came', () => {
     // api's share is half the boot's limit (5): one more fits, three are dropped and counted.
     expect(send(spansRequest('api', names('b', 4)))).toMatchObject({ kept: 1, dropped: 3 });
     expect(send(spansRequest('web', names('c', 4)))).toMatchObject({ kept: 4, dropped: 0 });
-    expect(boot.spans.counts()).toEqual({ api: { kept: 5, dropped: 3 }, web: { kept: 4, dropped: 0 } });
+    expect(boot.spans.counts()).toEqual({ api: { kept: 5, dropped: 3, evicted: 0 }, web: { kept: 4, dropped: 0, evicted: 0 } });
     expect(boot.spans.ofTier('api').map((span) => span.name)).toEqual([...names('a', 4), 'b0']);
   });
 

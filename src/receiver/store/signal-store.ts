@@ -7,14 +7,24 @@
  * its survey, written to disk as bytes and converted into records only when someone reads the store (or at once
  * while someone subscribes). That keeps the receiver's hot path to a partial decode; see docs/decisions.md.
  */
+import { UNATTRIBUTED } from '../attribution.js';
 import type { Origin } from '../model/types.js';
+import { HeldItems } from './held-items.js';
 import { RecordFile, type Frame } from './record-file.js';
 
 export interface StoreLimits {
   /** Items kept for the whole boot (memory and disk); beyond it new ones are dropped and counted. */
   perBoot: number;
-  /** The most recent items held in memory for queries and live views. */
+  /**
+   * The most recent items of a tier held in memory for queries and live views; all tiers together hold at most
+   * twice as many (past that the tier holding the most bytes lets its oldest go: held-items.ts).
+   */
   inMemory: number;
+  /**
+   * Bytes held in memory at most, counted as the items came on the wire (default 16 MiB), frames waiting to be
+   * converted included: items of any size cannot make the held ones take more than about that.
+   */
+  inMemoryBytes?: number;
   /** Items one tier may keep in the boot (default: half of perBoot), so one flooding child cannot crowd out the rest. */
   perTier?: number;
 }
@@ -22,7 +32,14 @@ export interface StoreLimits {
 export interface TierCount {
   kept: number;
   dropped: number;
+  /** Kept items let go from memory to make room (still on disk, in the boot's record file). */
+  evicted: number;
 }
+
+export const IN_MEMORY_BYTES = 16 * 1024 * 1024;
+
+/** What an item of a batch `add` is given weighs, when the caller does not say (land's own spans). */
+const ITEM_BYTES = 512;
 
 export type Listener<T> = (items: readonly T[]) => void;
 
@@ -30,7 +47,8 @@ export type Listener<T> = (items: readonly T[]) => void;
 export type Expand<T> = (frame: Frame) => T[];
 
 export class SignalStore<T extends Origin> {
-  protected items: T[] = [];
+  /** The items in memory: the newest, as many as the limits let stay, each tier's share kept from the others. */
+  protected readonly memory: HeldItems<T>;
   private total = 0;
   private readonly tiers = new Map<string, TierCount>();
   private readonly listeners = new Set<Listener<T>>();
@@ -38,8 +56,8 @@ export class SignalStore<T extends Origin> {
   /** Frames not converted yet, oldest first, and the items they hold. */
   private pending: Frame[] = [];
   private pendingItems = 0;
-  /** Items held in memory this boot and evicted since: `items[i]` is numbered `evictedCount + i` (the dashboard's id). */
-  private evictedCount = 0;
+  private pendingBytes = 0;
+  private readonly pendingBytesOf = new Map<string, number>();
   private expand: Expand<T> | undefined;
   /** Items in frames that would not decode when converted (counted kept when they came). */
   unreadable = 0;
@@ -52,6 +70,12 @@ export class SignalStore<T extends Origin> {
     file?: string,
   ) {
     this.file = file ? new RecordFile(file) : undefined;
+    const bounds = { perTier: limits.inMemory, items: 2 * limits.inMemory, bytes: this.memoryBytes() };
+    this.memory = new HeldItems(bounds, (item) => this.evicted(item));
+  }
+
+  private memoryBytes(): number {
+    return this.limits.inMemoryBytes ?? IN_MEMORY_BYTES;
   }
 
   /** How frames become records (set once the codec is loaded; frames are only made after that). */
@@ -62,9 +86,10 @@ export class SignalStore<T extends Origin> {
   /**
    * Keeps what fits under the boot's limit; returns how many were dropped. `countAs`: the tier the items are counted
    * for when it is not theirs (land's own spans about a tier count as mountain's). An item this store already holds
-   * (`repeated`: a span sent again) is neither kept nor dropped: it was kept once.
+   * (`repeated`: a span sent again) is neither kept nor dropped: it was kept once. `bytes`: what the batch took on
+   * the wire (what memory is bounded by).
    */
-  add(batch: readonly T[], countAs?: string): number {
+  add(batch: readonly T[], countAs?: string, bytes = batch.length * ITEM_BYTES): number {
     const perTier = this.perTier();
     const kept: T[] = [];
     let dropped = 0;
@@ -85,7 +110,7 @@ export class SignalStore<T extends Origin> {
     }
     if (kept.length === 0) return dropped;
     this.file?.append(kept);
-    this.hold(kept);
+    this.hold(kept, bytes / batch.length, countAs);
     return dropped;
   }
 
@@ -115,9 +140,29 @@ export class SignalStore<T extends Origin> {
     this.file?.appendFrame(frame);
     this.pending.push(frame);
     this.pendingItems += frame.items;
-    // Frames beyond what memory holds need never be converted: they are on disk.
-    while (this.pendingItems - this.pending[0]!.items >= this.limits.inMemory) this.pendingItems -= this.pending.shift()!.items;
+    this.pendingBytes += frame.body.length;
+    this.pendingBytesOf.set(frameTier(frame), (this.pendingBytesOf.get(frameTier(frame)) ?? 0) + frame.body.length);
+    // Frames beyond what memory holds need never be converted: they are on disk. Which go is decided as for items.
+    while (this.pending.length > 1 && (this.pendingItems > 2 * this.limits.inMemory || this.pendingBytes > this.memoryBytes())) {
+      this.unpend(this.heaviestTiersOldestFrame());
+    }
     if (this.listeners.size > 0) this.materialize();
+  }
+
+  /** The oldest waiting frame of the tier whose waiting frames weigh the most (a frame is its first group's). */
+  private heaviestTiersOldestFrame(): number {
+    const heaviest = [...this.pendingBytesOf].reduce((most, entry) => (entry[1] > most[1] ? entry : most))[0];
+    return Math.max(0, this.pending.findIndex((frame) => frameTier(frame) === heaviest));
+  }
+
+  private unpend(at: number): void {
+    const frame = this.pending.splice(at, 1)[0]!;
+    this.pendingItems -= frame.items;
+    this.pendingBytes -= frame.body.length;
+    const left = this.pendingBytesOf.get(frameTier(frame))! - frame.body.length;
+    if (left > 0) this.pendingBytesOf.set(frameTier(frame), left);
+    else this.pendingBytesOf.delete(frameTier(frame));
+    this.memory.countEvicted(frameTier(frame), frame.items);
   }
 
   /** Converts the frames that wait, in arrival order (every read calls it first). */
@@ -126,6 +171,8 @@ export class SignalStore<T extends Origin> {
     const frames = this.pending;
     this.pending = [];
     this.pendingItems = 0;
+    this.pendingBytes = 0;
+    this.pendingBytesOf.clear();
     for (const frame of frames) {
       let items: T[];
       try {
@@ -134,23 +181,21 @@ export class SignalStore<T extends Origin> {
         this.unreadable += frame.items;
         continue;
       }
-      this.hold(items);
+      if (items.length > 0) this.hold(items, frame.body.length / items.length);
     }
   }
 
-  /** Kept items into memory (after what waits, to keep arrival order), the oldest evicted, subscribers told. */
-  private hold(kept: T[]): void {
+  /**
+   * Kept items into memory (after what waits, to keep arrival order), each weighing `bytesEach`, as `countAs`'s when
+   * given (else its tier's); past the limits the heaviest tier's oldest go (held-items.ts); subscribers told.
+   */
+  private hold(kept: T[], bytesEach: number, countAs?: string): void {
     this.materialize();
     for (const item of kept) {
-      this.items.push(item);
+      this.memory.push(item, countAs ?? item.tier, bytesEach);
       this.indexed(item);
     }
-    const excess = this.items.length - this.limits.inMemory;
-    // One splice per batch, not a shift per item.
-    if (excess > 0) {
-      this.evictedCount += excess;
-      for (const item of this.items.splice(0, excess)) this.evicted(item);
-    }
+    this.memory.trim();
     for (const listener of this.listeners) {
       try {
         listener(kept);
@@ -172,7 +217,7 @@ export class SignalStore<T extends Origin> {
 
   private count(tier: string): TierCount {
     let count = this.tiers.get(tier);
-    if (!count) this.tiers.set(tier, (count = { kept: 0, dropped: 0 }));
+    if (!count) this.tiers.set(tier, (count = { kept: 0, dropped: 0, evicted: 0 }));
     return count;
   }
 
@@ -185,9 +230,9 @@ export class SignalStore<T extends Origin> {
   protected indexed(_item: T): void {}
   protected evicted(_item: T): void {}
 
-  /** Kept and dropped per tier, for the whole boot. */
+  /** Kept, dropped and let go from memory per tier, for the whole boot. */
   counts(): Record<string, TierCount> {
-    return Object.fromEntries([...this.tiers].map(([tier, count]) => [tier, { ...count }]));
+    return Object.fromEntries([...this.tiers].map(([tier, count]) => [tier, { ...count, evicted: this.memory.evicted.get(tier) ?? 0 }]));
   }
 
   /** Items kept in the boot so far (including those no longer in memory). */
@@ -204,7 +249,12 @@ export class SignalStore<T extends Origin> {
   select(filter: (item: T) => boolean, limit = Infinity): T[] {
     this.materialize();
     const out: T[] = [];
-    for (let i = this.items.length - 1; i >= 0 && out.length < limit; i--) if (filter(this.items[i]!)) out.push(this.items[i]!);
+    if (limit > 0) {
+      this.memory.newestFirst((item) => {
+        if (filter(item)) out.push(item);
+        return out.length < limit;
+      });
+    }
     return out.reverse();
   }
 
@@ -214,19 +264,19 @@ export class SignalStore<T extends Origin> {
    */
   newestFirst(visit: (item: T, seq: number) => boolean | void): void {
     this.materialize();
-    for (let i = this.items.length - 1; i >= 0; i--) if (visit(this.items[i]!, this.evictedCount + i) === false) return;
+    this.memory.newestFirst(visit);
   }
 
   /** The item numbered `seq` (see newestFirst), while memory still holds it. */
   numbered(seq: number): T | undefined {
     this.materialize();
-    return seq >= this.evictedCount ? this.items[seq - this.evictedCount] : undefined;
+    return this.memory.numbered(seq);
   }
 
   /** How many items memory holds now. */
   get held(): number {
     this.materialize();
-    return this.items.length;
+    return this.memory.size;
   }
 
   /** Told of every accepted batch until the returned function is called. */
@@ -244,3 +294,6 @@ export class SignalStore<T extends Origin> {
     await this.file?.drain();
   }
 }
+
+/** The tier a waiting frame is counted for: its first group's. */
+const frameTier = (frame: Frame): string => frame.origins[0]?.tier ?? UNATTRIBUTED;

@@ -64,8 +64,10 @@ export class SpanStore extends SignalStore<StoredSpan> {
 
   protected override evicted(span: StoredSpan): void {
     const list = this.byTrace.get(span.traceId);
-    // Eviction goes oldest first, and a trace's list is in arrival order: the evicted span is its first.
-    if (list?.[0] === span) list.shift();
+    // Each tier's oldest go first, and a trace's list is in arrival order: the evicted span is mostly near its start.
+    const at = list ? (list[0] === span ? 0 : list.indexOf(span)) : -1;
+    if (at === 0) list!.shift();
+    else if (at > 0) list!.splice(at, 1);
     this.changes += 1;
     if (list?.length === 0) {
       this.byTrace.delete(span.traceId);

@@ -29,6 +29,8 @@ export interface Incoming {
   contentEncoding?: string;
   /** The client's port (the sender's end of the connection). */
   peerPort: number;
+  /** The connection it came on (what is known of its sender is kept for as long as it lives). */
+  connection: object;
 }
 
 export interface OtlpServerOptions {
@@ -45,6 +47,8 @@ export interface OtlpServerOptions {
   ingest(incoming: Incoming): Promise<PartialSuccess | undefined>;
   /** Told of every answer (for the request counters). */
   answered?(status: number, signal: Signal | undefined): void;
+  /** Told of every connection as it is accepted, before any request on it (peer.ts). */
+  connected?(socket: Socket): void;
 }
 
 export interface OtlpServer {
@@ -159,6 +163,7 @@ async function handle(options: OtlpServerOptions, answers: Answers, req: Incomin
       contentType: String(req.headers['content-type']),
       contentEncoding: req.headers['content-encoding'],
       peerPort: req.socket.remotePort ?? 0,
+      connection: req.socket,
     });
   } catch (error) {
     if (error instanceof BodyError) return answers.fail(res, error.status, error.message, format, signal);
@@ -213,7 +218,7 @@ export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpS
 }
 
 /** The server on its address, with its bounds; its close ends every connection (keep-alive ones too). */
-async function listen(server: Server, options: Pick<OtlpServerOptions, 'host' | 'port'>): Promise<OtlpServer> {
+async function listen(server: Server, options: Pick<OtlpServerOptions, 'host' | 'port' | 'connected'>): Promise<OtlpServer> {
   const sockets = new Set<Socket>();
   // A client that sends junk instead of HTTP (or headers past node's limit) gets 400 (431) with one line, and its
   // connection closed; land goes on.
@@ -221,6 +226,7 @@ async function listen(server: Server, options: Pick<OtlpServerOptions, 'host' | 
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    options.connected?.(socket);
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
