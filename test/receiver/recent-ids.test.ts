@@ -55,4 +55,22 @@ describe('recent span ids', () => {
     expect(ids.note(first[0]!)).toBe(true);
     expect(ids.has(first[0]!)).toBe(true);
   });
+
+  it('holds no tables until its first id: an empty one answers has and delete, and makes them at the first note', () => {
+    // Their 576 KiB each were made with the store, before land's first fork (docs/decisions.md, "Start-up, fourteenth
+    // pass"); ArrayBuffers are counted as they are made, so four stores would show 2.25 MiB here.
+    const before = process.memoryUsage().arrayBuffers;
+    const stores = Array.from({ length: 4 }, () => new RecentIds());
+    for (const ids of stores) {
+      expect(ids.has(numbered(1))).toBe(false);
+      ids.delete(numbered(1));
+    }
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(256 * 1024);
+    for (const ids of stores) expect(ids.note(numbered(1))).toBe(true);
+    expect(process.memoryUsage().arrayBuffers - before).toBeGreaterThanOrEqual(4 * 576 * 1024);
+    for (const ids of stores) {
+      expect(ids.has(numbered(1))).toBe(true);
+      expect(ids.note(numbered(1))).toBe(false);
+    }
+  });
 });

@@ -48,12 +48,18 @@ const firstSlot = (hash: number): number => hash >>> (32 - 15);
 const markOf = (hash: number): number => hash >>> (32 - MARK_BITS);
 
 export class RecentIds {
-  private readonly tables = [new Float64Array(SLOTS), new Float64Array(SLOTS)];
-  private readonly marks = [new Int32Array(2 ** MARK_BITS / 32), new Int32Array(2 ** MARK_BITS / 32)];
+  /**
+   * Made at the first id noted, not with the store: 576 KiB of zeroed memory that `land up` made before its first fork
+   * (the receiver opens before it), in the malloc heap every child copies until its exec, for a boot that may never
+   * be sent a span (docs/decisions.md, "Start-up, fourteenth pass").
+   */
+  private tables: Float64Array[] = [];
+  private marks: Int32Array[] = [];
   private readonly counts = [0, 0];
   private current = 0;
 
   has(id: number): boolean {
+    if (this.tables.length === 0) return false;
     const hash = hashOf(id);
     return this.holds(0, id, hash) || this.holds(1, id, hash);
   }
@@ -67,6 +73,10 @@ export class RecentIds {
    * slot it goes in.
    */
   note(id: number): boolean {
+    if (this.tables.length === 0) {
+      this.tables = [new Float64Array(SLOTS), new Float64Array(SLOTS)];
+      this.marks = [new Int32Array(2 ** MARK_BITS / 32), new Int32Array(2 ** MARK_BITS / 32)];
+    }
     if (this.counts[this.current]! >= WINDOW) this.rotate();
     const hash = hashOf(id);
     const current = this.current;
