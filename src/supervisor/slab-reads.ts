@@ -2,8 +2,9 @@
  * A child's pipe read into slabs of land's own instead of node's `data` events (docs/decisions.md, "The log relay,
  * another pass"). node reads a pipe into a fresh 64 KiB buffer, copies it into one of the read's size and pushes that
  * through its `Readable`; here each read lands right after the previous one in a 256 KiB slab and is handed on as a
- * view. A slab is never written twice (its views may still be queued for the log file or the printer, or kept by the
- * recent lines), so a view stays valid for as long as anyone holds it; a slab is let go with its last view.
+ * view. A slab is filled again only once every holder of its views has let go (slab-pool.ts: the log file, the
+ * printer, the recent lines, a reader, and this reader while a line not yet ended lies in it), so a view stays valid
+ * for as long as anyone holds it.
  *
  * Until a pipe says something it reads into one room shared by every pipe (`sharedFirstRoom`), and its first read is
  * copied out of it into the pipe's first slab before that read's callback returns: node calls a read's callback before
