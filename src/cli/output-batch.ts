@@ -5,6 +5,8 @@
  * (docs/decisions.md, "The log relay").
  */
 
+import { holdPieces, releasePieces } from '../supervisor/slab-pool.js';
+
 /** A line at least this large (a fragment of an over-long line) is written as it lies, not copied. */
 export const LARGE_WRITE = 16 * 1024;
 /**
@@ -100,22 +102,27 @@ export function prefixLines(head: Buffer, pieces: readonly Buffer[], count: numb
   return out.subarray(0, prefixInto(out, 0, head, pieces, count));
 }
 
-/** Large parts as they are, the small ones between them joined (a slow writer's line comes in many small reads). */
-function writeAsIs(out: NodeJS.WritableStream, parts: readonly Buffer[]): boolean {
-  let ok = true;
+/**
+ * Large parts as they are, the small ones between them joined (a slow writer's line comes in many small reads);
+ * `done` once the output has taken them all (writes complete in order: the last one's callback).
+ */
+function writeAsIs(out: NodeJS.WritableStream, parts: readonly Buffer[], done: () => void): boolean {
+  const chunks: Buffer[] = [];
   let small: Buffer[] = [];
-  const writeSmall = () => {
-    if (small.length > 0) ok = out.write(small.length === 1 ? small[0]! : Buffer.concat(small));
+  const joinSmall = () => {
+    if (small.length > 0) chunks.push(small.length === 1 ? small[0]! : Buffer.concat(small));
     small = [];
   };
   for (const part of parts) {
     if (part.length < LARGE_WRITE) small.push(part);
     else {
-      writeSmall();
-      ok = out.write(part);
+      joinSmall();
+      chunks.push(part);
     }
   }
-  writeSmall();
+  joinSmall();
+  let ok = true;
+  chunks.forEach((chunk, i) => (ok = i === chunks.length - 1 ? out.write(chunk, () => done()) : out.write(chunk)));
   return ok;
 }
 
@@ -134,14 +141,19 @@ export class OutputBatch {
     this.items.push(bytes);
   }
 
-  /** A block of lines as read (not copied until the batch is written: the pieces are never written to again). */
+  /**
+   * A block of lines as read, not copied until the batch is written: held till then (they may be views of a read's
+   * slab, which is used again once nobody holds it: slab-pool.ts).
+   */
   addLines(head: Buffer, pieces: readonly Buffer[], count: number, ends?: ArrayLike<number>): void {
     let size = 0;
     for (const piece of pieces) size += piece.length;
+    holdPieces(pieces);
     this.items.push({ head, pieces, count, size, ends });
   }
 
   clear(): void {
+    for (const item of this.items) if (!Buffer.isBuffer(item)) releasePieces(item.pieces);
     this.items = [];
   }
 
@@ -178,10 +190,11 @@ export class OutputBatch {
         ok = out.write(item);
       } else if (!isLarge(item)) {
         at = prefixInto(buffer!, at, item.head, item.pieces, item.count, item.ends);
+        releasePieces(item.pieces);
       } else {
         writeCopied(false);
         const parts = item.pieces.at(-1)?.at(-1) === 10 ? [item.head, ...item.pieces] : [item.head, ...item.pieces, NEWLINE];
-        ok = writeAsIs(out, parts);
+        ok = writeAsIs(out, parts, () => releasePieces(item.pieces));
       }
     }
     if (at > start) writeCopied(true);

@@ -49,7 +49,7 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
     // A read may take what the pipe holds (fewer, larger reads in a flood), but an over-long line's fragment stays
     // within a read of node's size past the bound, as with `data` events (the printed pieces of about 1 MiB).
     const maxRead = () => MAX_LINE_BYTES - splitter.pendingLength;
-    if (!readIntoSlabs(stream, onRead, maxRead)) stream.on('data', onRead);
+    if (!readIntoSlabs(stream, onRead, maxRead, () => splitter.pendingLength)) stream.on('data', onRead);
     if (gate.held) pauser.hold();
     gate.on('change', onGate);
     stream.once('close', () => {

@@ -4,6 +4,7 @@
  * in size (long lines must not turn 1 000 lines into a gigabyte); the newest block is always kept.
  */
 import type { LineBlock } from './line-block.js';
+import { holdPieces, releasePieces } from './slab-pool.js';
 import type { LineCut, LogStream } from './types.js';
 
 export interface LogEntry {
@@ -14,8 +15,15 @@ export interface LogEntry {
   cut?: LineCut;
 }
 
-/** What a block offers: its lines (decoded when asked), how many, and its size in bytes (or characters). */
-type Lines = Pick<LineBlock, 'lines' | 'linesOnce' | 'count' | 'size'> & { cut?: LineCut };
+/**
+ * What a block offers: its lines (decoded when asked), how many, and its size in bytes (or characters); `pieces`,
+ * the bytes it decodes them from (views of a read's slab: held while kept, slab-pool.ts).
+ */
+type Lines = Pick<LineBlock, 'lines' | 'linesOnce' | 'count' | 'size'> & { cut?: LineCut; pieces?: readonly Buffer[] };
+
+/** Bytes a block decodes from: held while the ring or a reader keeps the block. */
+const held = (lines: Lines) => lines.pieces ?? NONE;
+const NONE: readonly Buffer[] = [];
 
 interface Block {
   stream: LogStream;
@@ -64,6 +72,7 @@ export class RecentLines {
     const lines = Array.isArray(block) ? decoded(block) : block;
     if (lines.count === 0) return;
     const size = lines.size;
+    holdPieces(held(lines));
     this.blocks.push({ stream, lines, at, size, seq: this.nextSeq++ });
     this.count += lines.count;
     this.bytes += size;
@@ -73,6 +82,7 @@ export class RecentLines {
       const dropped = this.blocks.shift()!;
       this.count -= dropped.lines.count;
       this.bytes -= dropped.size;
+      releasePieces(held(dropped.lines));
     }
   }
 
@@ -103,6 +113,7 @@ export class RecentLines {
   }
 
   clear(): void {
+    for (const block of this.blocks) releasePieces(held(block.lines));
     this.blocks = [];
     this.count = 0;
     this.bytes = 0;
@@ -128,6 +139,7 @@ class BlockReader implements RecentReader {
     for (const block of blocks) {
       this.leftBytes += block!.size;
       if (block!.lines.cut) this.fragments += 1;
+      holdPieces(held(block!.lines));
     }
   }
 
@@ -142,6 +154,7 @@ class BlockReader implements RecentReader {
         return cut ? { stream, line, at, cut } : { stream, line, at };
       }
       this.leftBytes -= block.size;
+      releasePieces(held(block.lines));
       this.blocks[this.index++] = undefined;
       this.lines = undefined;
       this.line = 0;

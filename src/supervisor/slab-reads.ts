@@ -2,8 +2,9 @@
  * A child's pipe read into slabs of land's own instead of node's `data` events (docs/decisions.md, "The log relay,
  * another pass"). node reads a pipe into a fresh 64 KiB buffer, copies it into one of the read's size and pushes that
  * through its `Readable`; here each read lands right after the previous one in a 256 KiB slab and is handed on as a
- * view. A slab is never written twice (its views may still be queued for the log file or the printer, or kept by the
- * recent lines), so a view stays valid for as long as anyone holds it; a slab is let go with its last view.
+ * view. A slab is filled again only once every holder of its views has let go (slab-pool.ts: the log file, the
+ * printer, the recent lines, a reader, and this reader while a line not yet ended lies in it), so a view stays valid
+ * for as long as anyone holds it.
  *
  * Until a pipe says something it reads into one room shared by every pipe (`sharedFirstRoom`), and its first read is
  * copied out of it into the pipe's first slab before that read's callback returns: node calls a read's callback before
@@ -17,9 +18,8 @@
  * any of it gets `false` and the relay reads `data` events as before.
  */
 import type { Readable } from 'node:stream';
+import { releaseSlab, SLAB_BYTES, takeSlab } from './slab-pool.js';
 
-/** A slab's size: a read needs READ_ROOM free, so at most a quarter of a slab is left unused. */
-const SLAB_BYTES = 256 * 1024;
 /**
  * The first read's room, before the pipe has said anything: shared by every pipe (above), so a tier that never writes
  * (or a stderr kept quiet) holds nothing, not a slab (64 idle tiers would hold 32 MiB of slabs V8 counts as external
@@ -56,8 +56,17 @@ function onReadOf(socket: SocketLike): OnRead | undefined {
  * false to stop reading (the stream is paused: its `resume` reads again). A read takes what the pipe holds, up to the
  * rest of its slab and `maxRead()` (asked before each read), never less than 64 KiB. False when this node does not
  * allow it.
+ *
+ * A slab is held (slab-pool.ts) while it is read into and while the last `pendingBytes()` bytes read (a line not
+ * handed on yet: the bytes a line splitter still holds views of) may lie in it; without `pendingBytes` it is held for
+ * good (left to the GC).
  */
-export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boolean, maxRead: () => number = () => READ_ROOM): boolean {
+export function readIntoSlabs(
+  stream: Readable,
+  onRead: (chunk: Buffer) => boolean,
+  maxRead: () => number = () => READ_ROOM,
+  pendingBytes: () => number = () => Infinity,
+): boolean {
   const socket = stream as unknown as SocketLike;
   const handle = socket._handle;
   if (process.env.LAND_SLAB_READS === '0' || typeof handle?.useUserBuffer !== 'function') return false;
@@ -66,9 +75,24 @@ export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boole
   const first = (sharedFirstRoom ??= Buffer.allocUnsafeSlow(FIRST_BYTES));
   let slab = first;
   let used = 0;
+  /** Bytes read so far, and the slabs this pipe holds (oldest first) with where each one's bytes end among them. */
+  let read = 0;
+  const held: Array<{ memory: ArrayBufferLike; end: number }> = [];
+  const take = () => {
+    slab = takeSlab();
+    held.push({ memory: slab.buffer, end: read });
+  };
+  const handedOn = (bytes: number, chunk: Buffer) => {
+    read += bytes;
+    held[held.length - 1]!.end = read;
+    const more = onRead(chunk);
+    // A slab older than the pending line's bytes is the reader's no more (the line splitter has handed its lines on).
+    while (held.length > 1 && read - held[0]!.end >= pendingBytes()) releaseSlab(held.shift()!.memory);
+    return more;
+  };
   const next = () => {
     if (slab.length - used < READ_ROOM) {
-      slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      take();
       used = 0;
     }
     return slab.subarray(used, used + Math.max(READ_ROOM, Math.min(SLAB_BYTES - used, maxRead())));
@@ -78,13 +102,12 @@ export function readIntoSlabs(stream: Readable, onRead: (chunk: Buffer) => boole
   socket[onread.callback] = (bytes: number, buffer: Buffer) => {
     if (buffer === first) {
       // The shared room: the read moves into this pipe's first slab now, before any other pipe reads into the room.
-      slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      take();
       used = first.copy(slab, 0, 0, bytes);
-      return onRead(slab.subarray(0, bytes));
+      return handedOn(bytes, slab.subarray(0, bytes));
     }
-    const chunk = buffer.subarray(0, bytes);
     used += bytes;
-    return onRead(chunk);
+    return handedOn(bytes, buffer.subarray(0, bytes));
   };
   handle.useUserBuffer(first);
   // Flowing, with nothing buffered: the pipe's end is read as `end` then `close`, as with `data` events. (At the

@@ -12,6 +12,7 @@
 import { closeSync, createWriteStream, fstatSync, openSync, readSync, renameSync, rmSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import { oneLine } from '../errors.js';
 import { counted } from '../count.js';
+import { holdPieces, releasePieces } from './slab-pool.js';
 
 export interface TierLogOptions {
   path: string;
@@ -56,8 +57,12 @@ export class TierLog {
     }
     let ok = true;
     let last: Buffer | undefined;
-    for (const piece of pieces) {
-      ok = this.failing ? stream.write(piece, (error) => this.recovered(error)) : stream.write(piece);
+    // The pieces may be views of a read's slab: held until the stream has written them (or failed), slab-pool.ts.
+    holdPieces(pieces);
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i]!;
+      const recover = this.failing ? (error?: Error | null) => this.recovered(error) : undefined;
+      ok = stream.write(piece, i === pieces.length - 1 ? (error) => (releasePieces(pieces), recover?.(error)) : recover);
       this.size += piece.length;
       if (piece.length > 0) last = piece;
     }

@@ -176,7 +176,9 @@ export type SupervisorEvent =
       count?: number;
       /**
        * The same lines as read from the pipe, each ending in a newline but (at the pipe's end) the last; for a
-       * fragment, its bytes as printed (src/supervisor/fragments.ts).
+       * fragment, its bytes as printed (src/supervisor/fragments.ts). `bytes` and a `lines` not yet decoded are views of
+       * a read's slab, which is filled again once no holder is left: read them during the dispatch, or hold them
+       * (src/supervisor/slab-pool.ts: the printer does), or copy them.
        */
       bytes?: readonly Buffer[];
       /** Where each line's newline lies in `bytes` taken as one run (when known): the printer's, never on the wire. */

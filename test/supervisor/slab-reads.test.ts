@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { LineSplitter } from '../../src/supervisor/line-splitter.js';
+import { holdPieces, releasePieces } from '../../src/supervisor/slab-pool.js';
 import { readIntoSlabs } from '../../src/supervisor/slab-reads.js';
 
 /**
@@ -92,5 +94,60 @@ describe('reads into slabs', () => {
     }
     child.stdout.resume();
     await once(child.stdout, 'close');
+  });
+});
+
+describe('slabs used again (slab-pool.ts)', () => {
+  it('fills a slab again once nobody holds it, and never one whose views are still held', async () => {
+    const child = writer(300, 9000); // 2.7 MB: about 11 slabs if none were used again
+    const chunks: Buffer[] = [];
+    const held: Array<{ view: Buffer; copy: Buffer }> = [];
+    const read = (chunk: Buffer) => {
+      chunks.push(Buffer.from(chunk)); // a copy: the view itself may be filled again once let go
+      if (held.length < 4) {
+        holdPieces([chunk]);
+        held.push({ view: chunk, copy: Buffer.from(chunk) });
+      }
+      return true;
+    };
+    expect(readIntoSlabs(child.stdout, read, undefined, () => 0)).toBe(true);
+    await once(child.stdout, 'close');
+    expect(Buffer.concat(chunks).equals(expected(300, 9000))).toBe(true);
+    // The held views are as read, though the reader let their slab go long ago.
+    for (const { view, copy } of held) expect(view.equals(copy)).toBe(true);
+    releasePieces(held.map(({ view }) => view));
+  });
+
+  it('reuses slabs: reads land in the memory of slabs let go', async () => {
+    const child = writer(300, 9000);
+    const memories: ArrayBufferLike[] = [];
+    expect(readIntoSlabs(child.stdout, (chunk) => (memories.push(chunk.buffer), true), undefined, () => 0)).toBe(true);
+    await once(child.stdout, 'close');
+    expect(memories.length).toBeGreaterThan(50);
+    expect(new Set(memories).size).toBeLessThan(5);
+  });
+
+  it('keeps the slabs a line not yet ended lies in: a line across many reads and slabs comes whole', async () => {
+    // Lines of 700 KB each, written in 9 KB pieces: each spans several slabs before its newline comes.
+    const script = `
+      let n = 0;
+      const next = () => {
+        if (n === 4 * 80) return;
+        const piece = Buffer.alloc(9000, 65 + (Math.floor(n / 80) % 26));
+        if (n % 80 === 79) piece[8999] = 10;
+        n++;
+        process.stdout.write(piece, () => setTimeout(next, 1));
+      };
+      next();`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const lines: string[] = [];
+    const splitter = new LineSplitter((block) => lines.push(...block.lines), 1 << 20);
+    const onRead = (chunk: Buffer) => (splitter.push(chunk), true);
+    expect(readIntoSlabs(child.stdout, onRead, undefined, () => splitter.pendingLength)).toBe(true);
+    await once(child.stdout, 'close');
+    splitter.end();
+    expect(lines.map((line) => [line.length, line[0], new Set(line).size])).toEqual(
+      [0, 1, 2, 3].map((i) => [80 * 9000 - 1, String.fromCharCode(65 + i), 1]),
+    );
   });
 });
