@@ -36,6 +36,14 @@ describe('resolvePlan: env layering', () => {
     expect(plan.profileFile).toBe(path.join(project.dir, 'profiles/debug.env'));
   });
 
+  it('expands ${VAR} as Compose does: earlier keys, earlier files, land\'s environment; \\$, $$ and single quotes literal', () => {
+    project.write('.env.Land', 'A=one\nC=${A}-expanded\nH=$HOME/x\nD=${MISSING:-fallback}\n');
+    project.write('.env.Land.PostHog', "A=two\nE=${C}+${A}\nF=\\$A\nG='${A}'\nP=pa$$word\nQ=\"${A} quoted\"\n");
+    const config = configIn(project.dir, { tiers: { a: run() } });
+    const plan = resolvePlan(config, { shellEnv: { HOME: '/home/x' } });
+    expect(plan.profileEnv).toMatchObject({ A: 'two', C: 'one-expanded', H: '/home/x/x', D: 'fallback', E: 'one-expanded+two', F: '$A', G: '${A}', P: 'pa$word', Q: 'two quoted' });
+  });
+
   it('an exported empty value still wins over the files (the dotenv convention)', () => {
     project.write('profiles/debug.env', 'Brand=someone\n');
     const plan = resolvePlan(configIn(project.dir, { tiers: { a: run() } }), { shellEnv: { Brand: '' } });
