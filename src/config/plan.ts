@@ -6,6 +6,7 @@ import { FLAG_SPELLINGS, isFalseFlag, isFlagSpelling } from './flags.js';
 import { variableAt, type EnvSources } from './origin.js';
 import { listProfiles, readProfile, type Profile } from './profiles.js';
 import { registerSecretsOf } from './redact.js';
+import { withTierEnvFiles } from './tier-env-files.js';
 import { describeValue, formatKeyPath } from './config-issues.js';
 import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from './types.js';
 
@@ -174,18 +175,19 @@ export function telemetryEnvOf(plan: BootPlan): Record<string, string> {
  * exported value when it has one (the dotenv convention: an exported variable is never overwritten), so
  * `Spawn=true land up --profile debug-kernel` starts cocoon.
  */
-export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions): BootPlan {
+export function resolvePlan(stackConfig: ResolvedConfig, options: ResolvePlanOptions): BootPlan {
   const shellEnv = definedOnly(options.shellEnv);
   const read: EnvReader = options.problems === undefined ? readEnvFile : (file, _kind, from) => readEnvFileLenient(file, from);
   const report = reporter(options.problems);
-  const profile = chooseProfile(config, options.profile, read);
+  const profile = chooseProfile(stackConfig, options.profile, read);
   registerSecretsOf(shellEnv);
 
-  const profileEnv = { ...readEnvFiles(config.envFiles, read, shellEnv), ...profile.env };
+  const profileEnv = { ...readEnvFiles(stackConfig.envFiles, read, shellEnv), ...profile.env };
   for (const key of Object.keys(profileEnv)) {
     const exported = shellEnv[key];
     if (exported !== undefined) profileEnv[key] = exported;
   }
+  const config = withTierEnvFiles(stackConfig, profileEnv, shellEnv, read, report.check);
 
   checkGateFlags({ config, profileFile: profile.file, profileEnv, shellEnv }, report);
   registerSecretsOf(profileEnv);
