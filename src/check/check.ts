@@ -132,11 +132,11 @@ function planProblems(config: ResolvedConfig, profile: string | undefined): Prob
 }
 
 /** The files the plan reads: each env file (or its .Sample) and each profile. */
-function inputFiles(config: NonNullable<Loaded['inputs']>, profiles: readonly string[]): string[] {
+function inputFiles(config: NonNullable<Loaded['inputs']>, profiles: readonly string[], tierFiles: readonly string[]): string[] {
   const envFiles = config.envFiles
     .map((file) => (existsSync(file) ? file : existsSync(`${file}.Sample`) ? `${file}.Sample` : undefined))
     .filter((file): file is string => file !== undefined);
-  return [...envFiles, ...profiles.map((name) => `${config.profilesDir}/${name}.env`)];
+  return [...new Set([...envFiles, ...tierFiles]), ...profiles.map((name) => `${config.profilesDir}/${name}.env`)];
 }
 
 /** An `app` (or the folder's name standing in for it) the engines cannot name: `land up` runs, `land export` refuses it. */
@@ -159,7 +159,9 @@ export async function checkStack(options: { config?: string; procfile?: string; 
   if (!inputs) return { stack, profiles: [], envFiles: [], problems: unique(loaded.problems), warnings: [] };
 
   const profiles = listProfiles(inputs);
-  const files = inputFiles(inputs, profiles);
+  // A tier's own env files (tier-env-files.ts): a missing one is the plan's problem, listed below.
+  const tierFiles = (config?.tiers ?? []).flatMap((tier) => tier.envFiles).filter((file) => existsSync(file));
+  const files = inputFiles(inputs, profiles, tierFiles);
   const envFileCount = files.length - profiles.length;
   const fileProblems = files.flatMap((file, index) => envFileProblems(file, index < envFileCount ? 'secrets' : 'plain'));
   // undefined: the plan of a plain `land up` (the default profile, or none when there are no profiles). A plan reads

@@ -1,8 +1,8 @@
 /**
  * When `land up --background` calls the stack up: every tier that starts is ready, has completed (exited 0), or is
- * gated off (or was stopped on request meanwhile). A tier that crashed or failed its readiness probe before it was
- * ready, that land gave up on, or that cannot start because a dependency failed, ends the wait at once: the stack is
- * not up, whatever its restart policy may still do (as `docker compose up -d --wait` does).
+ * gated off (or was stopped on request meanwhile). A tier that crashes while its restart policy will start it again
+ * is waited for (as `docker compose up --wait` waits out a container's restarts); one that failed for good (its
+ * restart budget spent, no restart policy, or a dependency that failed for good) ends the wait.
  */
 import type { ExitInfo, StackSnapshot, TierSnapshot } from '../supervisor/types.js';
 
@@ -22,20 +22,16 @@ function clean(exit: ExitInfo): boolean {
 function failureReason(tier: TierSnapshot): string {
   const crash = [...tier.history].reverse().find((step) => step.state === 'crashed');
   if (!crash) return tier.reason;
-  return tier.state === 'failed' && tier.reason !== crash.reason ? `${crash.reason} (${tier.reason})` : crash.reason;
+  return tier.reason !== crash.reason ? `${crash.reason} (${tier.reason})` : crash.reason;
 }
 
 /**
- * A failure, once seen: a life that crashed (a bad exit, a failed probe, over its memory limit) with no readiness
- * since. Judged by the `crashed` transition, not the exit code: a restart on request or on change ends the life by a
- * signal too, and is no failure.
+ * Failed for good: land will not start it again by itself. `crashed` is passed through on the way to `backoff` or
+ * `failed`, so it is no verdict yet.
  */
 function failed(tier: TierSnapshot): boolean {
   // A scheduled tier's run, even a failed one, is not the stack's start: it runs again at its next time.
-  if (tier.schedule) return false;
-  if (tier.state === 'failed' || tier.state === 'crashed') return true;
-  const crash = tier.history.findLast((step) => step.state === 'crashed');
-  return crash !== undefined && (tier.readyAt === undefined || tier.readyAt < crash.at);
+  return !tier.schedule && tier.state === 'failed';
 }
 
 function settled(tier: TierSnapshot): boolean {
@@ -51,4 +47,22 @@ export function verdict(snapshot: StackSnapshot): Verdict {
   if (failures.length > 0) return { kind: 'failed', failures };
   const waiting = snapshot.tiers.filter((tier) => !settled(tier)).map((tier) => tier.name);
   return waiting.length > 0 ? { kind: 'waiting', tiers: waiting } : { kind: 'up' };
+}
+
+/**
+ * The crashes land is restarting, said as they happen while the wait goes on: each `backoff` that follows a
+ * `crashed` in a tier's history, newer than `seen` (the last one said of that tier, updated here).
+ */
+export function restartedCrashes(snapshot: StackSnapshot, seen: Map<string, number>): string[] {
+  const lines: string[] = [];
+  for (const tier of snapshot.tiers) {
+    const since = seen.get(tier.name) ?? 0;
+    tier.history.forEach((step, i) => {
+      const crash = tier.history[i - 1];
+      if (step.state !== 'backoff' || step.at <= since || crash?.state !== 'crashed') return;
+      seen.set(tier.name, step.at);
+      lines.push(`${tier.name} crashed: ${crash.reason}; ${step.reason}`);
+    });
+  }
+  return lines;
 }

@@ -8,7 +8,7 @@ import { DEFAULTS } from '../config/resolve.js';
 import type { EventStreamMessage } from '../control/protocol.js';
 import type { StackSnapshot } from '../supervisor/types.js';
 import { connectWhenListening, type BackgroundLand } from './background-start.js';
-import { verdict, type Verdict } from './background-verdict.js';
+import { restartedCrashes, verdict, type Verdict } from './background-verdict.js';
 
 /** What land itself may take before its first tier is on its way (the config's load, telemetry, the sockets). */
 const START_MARGIN_MS = 15_000;
@@ -54,10 +54,12 @@ function snapshotOf(line: string): StackSnapshot | undefined {
 
 /**
  * Until the stack is up or failed, the background land exited, the wait ran out or a signal came. A stream that
- * ends (the stack shut down) is followed by the land's exit, which says how it ended.
+ * ends (the stack shut down) is followed by the land's exit, which says how it ended. `say`: each crash land
+ * restarts meanwhile, as it happens.
  */
-export async function waitUntilUp(rootDir: string, land: BackgroundLand, timeoutMs: number): Promise<WaitEnd> {
+export async function waitUntilUp(rootDir: string, land: BackgroundLand, timeoutMs: number, say: (line: string) => void): Promise<WaitEnd> {
   let latest: StackSnapshot | undefined;
+  const crashesSaid = new Map<string, number>();
   let decide!: (end: WaitEnd) => void;
   const decided = new Promise<WaitEnd>((resolve) => (decide = resolve));
   let over = false;
@@ -73,6 +75,7 @@ export async function waitUntilUp(rootDir: string, land: BackgroundLand, timeout
     // Another land's (one started between the checks and the fork): ours exits 4 and says so.
     if (!snapshot || snapshot.pid !== land.child.pid) return;
     latest = snapshot;
+    for (const line of restartedCrashes(snapshot, crashesSaid)) say(line);
     const state = verdict(snapshot);
     if (state.kind !== 'waiting') decide({ kind: 'decided', verdict: state, snapshot });
   };

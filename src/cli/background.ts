@@ -116,7 +116,7 @@ export async function upInBackground(plan: BootPlan, options: UpOptions): Promis
   const timeoutMs = options.waitTimeout ?? defaultWaitMs(plan);
   const land = startBackgroundLand(rootDir, options);
   try {
-    const end = await waitUntilUp(rootDir, land, timeoutMs);
+    const end = await waitUntilUp(rootDir, land, timeoutMs, say);
     await sayWarnings(land);
     const extra = configArgs(locateStack(options));
     return await report(rootDir, land, end, timeoutMs, (command) => `land ${command}${extra}`);

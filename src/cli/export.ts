@@ -13,6 +13,8 @@ export interface ExportOptions {
   config?: string;
   procfile?: string;
   profile?: string;
+  /** A Procfile's formation, as `land up -m` takes it. */
+  formation?: string;
   out?: string;
   image?: string;
   app?: string;

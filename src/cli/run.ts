@@ -42,6 +42,7 @@ function stackWideTier(plan: BootPlan): ResolvedTier {
     shell: false,
     cwd: plan.config.rootDir,
     env: {},
+    envFiles: [],
     inheritEnv: true,
     allowEnv: [],
     telemetryEnv: true,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { InputError } from '../errors.js';
 import { displayPath } from './display-path.js';
+import { expandEnvValues } from './env-expand.js';
 import { HIDDEN, looksSecret } from './secrets.js';
 
 /*
@@ -155,7 +156,7 @@ export function envTextProblems(text: string, kind: EnvFileKind = 'secrets'): Li
  * listed the bad lines of, so a bad collector address is found beside a malformed line). An unreadable file or one
  * in another encoding reads as empty: check lists that too.
  */
-export function readEnvFileLenient(file: string): Record<string, string> {
+export function readEnvFileLenient(file: string, from?: ExpandFrom): Record<string, string> {
   let text: string;
   try {
     text = readText(file, displayPath(file));
@@ -166,7 +167,7 @@ export function readEnvFileLenient(file: string): Record<string, string> {
   for (const { first, last, problem } of assignments(lines, 'secrets')) {
     if (problem !== undefined) lines.fill('', first, last + 1);
   }
-  return { ...parse(lines.join('\n')) };
+  return parsedValues(lines.join('\n'), from);
 }
 
 /** Checks every line; throws an InputError naming `label:line` at the first malformed one. */
@@ -175,11 +176,38 @@ function checkLines(text: string, label: string, kind: EnvFileKind): void {
   if (first) throw new InputError(`${label}:${first.line}: ${first.message}`);
 }
 
+/** What `${VAR}` in an env file expands from (env-expand.ts): the files read before it, land's environment. */
+export interface ExpandFrom {
+  earlier: Readonly<Record<string, string>>;
+  shell: Readonly<Record<string, string | undefined>>;
+}
+
+/** The keys whose last assignment is single-quoted (their values are literal). */
+function singleQuotedKeys(lines: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (let index = 0; index < lines.length; index++) {
+    if (isBlankOrComment(lines[index]!)) continue;
+    const assignment = splitAssignment(lines[index]!);
+    if (assignment !== undefined && KEY.test(assignment.key)) {
+      if (assignment.raw.trimStart().startsWith("'")) keys.add(assignment.key);
+      else keys.delete(assignment.key);
+    }
+    index = checkLine(lines, index, 'secrets').last;
+  }
+  return keys;
+}
+
+/** dotenv's values of checked text, `${VAR}` expanded when `from` is given. */
+function parsedValues(text: string, from: ExpandFrom | undefined): Record<string, string> {
+  const parsed = { ...parse(text) };
+  return from === undefined ? parsed : expandEnvValues(parsed, singleQuotedKeys(splitLines(text)), from.earlier, from.shell);
+}
+
 /** Parses env file text (dotenv syntax) after checking each line; `label` names the file in errors. */
-export function parseEnvText(text: string, label: string, kind: EnvFileKind = 'secrets'): Record<string, string> {
+export function parseEnvText(text: string, label: string, kind: EnvFileKind = 'secrets', from?: ExpandFrom): Record<string, string> {
   const content = text.startsWith('\uFEFF') ? text.slice(1) : text;
   checkLines(content, label, kind);
-  return { ...parse(content) };
+  return parsedValues(content, from);
 }
 
 /** Byte order marks of the encodings an editor may save a file in (UTF-32 first: its LE mark starts like UTF-16's). */
@@ -244,9 +272,9 @@ function readText(file: string, label: string): string {
 }
 
 /** Reads and parses one env file; an unreadable or malformed file is an InputError naming it. */
-export function readEnvFile(file: string, kind: EnvFileKind = 'secrets'): Record<string, string> {
+export function readEnvFile(file: string, kind: EnvFileKind = 'secrets', from?: ExpandFrom): Record<string, string> {
   const label = displayPath(file);
-  return parseEnvText(readText(file, label), label, kind);
+  return parseEnvText(readText(file, label), label, kind, from);
 }
 
 /** The line (1-based) of each key's last assignment in an env file: read again only to name `file:line`. */

@@ -127,7 +127,7 @@ export function sharedLayersFor(plan: BootPlan, tier: ResolvedTier): Readonly<Re
  * The environment a tier's process starts with. Layers, lowest first (a higher one wins): (1) land's environment
  * (or the allow-list), without any inherited TRACEPARENT/TRACESTATE/BAGGAGE; (2+3) the env files and the profile (already
  * merged with the shell's exported values in plan.profileEnv), without the telemetry keys for a tier with
- * `telemetryEnv: false`; (4) the tier's own env; (5) what land injects.
+ * `telemetryEnv: false`; (4) the tier's own env files (`fileEnv`), then its `env`; (5) what land injects.
  */
 export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: InjectedEnv): Record<string, string> {
   const base = sharedLayersFor(plan, tier);
@@ -140,7 +140,7 @@ export function hydrateChildEnv(plan: BootPlan, tier: ResolvedTier, injected: In
  * order. The preflight sizes a tier's environment from this and `base`'s sizes, made once (preflight-env.ts).
  */
 export function childEnvOverlay(plan: BootPlan, tier: ResolvedTier, injected: InjectedEnv, base: Readonly<Record<string, string>>): Record<string, string> {
-  const over: Record<string, string> = { ...tier.env };
+  const over: Record<string, string> = { ...tier.fileEnv, ...tier.env };
   alignRenamedKeys(over, base);
 
   Object.assign(over, {

@@ -30,7 +30,9 @@ export function variableAt(sources: EnvSources, key: string, tier?: ResolvedTier
   }
   // An exported variable wins over the files (plan.ts), so the shell is asked before them.
   if (sources.shellEnv[key] !== undefined) return `land's environment: ${name}`;
-  const files = [...envFileSources(sources.config.envFiles), sources.profileFile].reverse();
+  // The tier's own env files (tier-env-files.ts) come after the stack's and the profile.
+  const own = tier?.fileEnv !== undefined && Object.hasOwn(tier.fileEnv, key) ? tier.envFiles : [];
+  const files = [...envFileSources(sources.config.envFiles), sources.profileFile, ...own].reverse();
   for (const file of files) {
     const line = lineIn(file, key);
     if (line !== undefined) return `${displayPath(file)}:${line}: ${name}`;

@@ -1,11 +1,12 @@
 import { InputError, oneLine } from '../errors.js';
 import { checkCollectorAddress } from './collector-address.js';
 import { displayPath } from './display-path.js';
-import { envFileSources, readEnvFile, readEnvFileLenient, type EnvFileKind } from './envfile.js';
+import { envFileSources, readEnvFile, readEnvFileLenient, type EnvFileKind, type ExpandFrom } from './envfile.js';
 import { FLAG_SPELLINGS, isFalseFlag, isFlagSpelling } from './flags.js';
 import { variableAt, type EnvSources } from './origin.js';
 import { listProfiles, readProfile, type Profile } from './profiles.js';
 import { registerSecretsOf } from './redact.js';
+import { withTierEnvFiles } from './tier-env-files.js';
 import { describeValue, formatKeyPath } from './config-issues.js';
 import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from './types.js';
 
@@ -22,11 +23,12 @@ export interface ResolvePlanOptions {
 }
 
 /** Reads an env file (`secrets`: nothing of a bad line quoted) or a profile (`plain`). */
-type EnvReader = (file: string, kind: EnvFileKind) => Record<string, string>;
+type EnvReader = (file: string, kind: EnvFileKind, from?: ExpandFrom) => Record<string, string>;
 
-function readEnvFiles(files: readonly string[], read: EnvReader): Record<string, string> {
+/** The env files in order, each one's `${VAR}` expanded from those before it and land's environment. */
+function readEnvFiles(files: readonly string[], read: EnvReader, shell: Record<string, string>): Record<string, string> {
   const merged: Record<string, string> = {};
-  for (const source of envFileSources(files)) Object.assign(merged, read(source, 'secrets'));
+  for (const source of envFileSources(files)) Object.assign(merged, read(source, 'secrets', { earlier: merged, shell }));
   return merged;
 }
 
@@ -173,18 +175,19 @@ export function telemetryEnvOf(plan: BootPlan): Record<string, string> {
  * exported value when it has one (the dotenv convention: an exported variable is never overwritten), so
  * `Spawn=true land up --profile debug-kernel` starts cocoon.
  */
-export function resolvePlan(config: ResolvedConfig, options: ResolvePlanOptions): BootPlan {
+export function resolvePlan(stackConfig: ResolvedConfig, options: ResolvePlanOptions): BootPlan {
   const shellEnv = definedOnly(options.shellEnv);
-  const read: EnvReader = options.problems === undefined ? readEnvFile : readEnvFileLenient;
+  const read: EnvReader = options.problems === undefined ? readEnvFile : (file, _kind, from) => readEnvFileLenient(file, from);
   const report = reporter(options.problems);
-  const profile = chooseProfile(config, options.profile, read);
+  const profile = chooseProfile(stackConfig, options.profile, read);
   registerSecretsOf(shellEnv);
 
-  const profileEnv = { ...readEnvFiles(config.envFiles, read), ...profile.env };
+  const profileEnv = { ...readEnvFiles(stackConfig.envFiles, read, shellEnv), ...profile.env };
   for (const key of Object.keys(profileEnv)) {
     const exported = shellEnv[key];
     if (exported !== undefined) profileEnv[key] = exported;
   }
+  const config = withTierEnvFiles(stackConfig, profileEnv, shellEnv, read, report.check);
 
   checkGateFlags({ config, profileFile: profile.file, profileEnv, shellEnv }, report);
   registerSecretsOf(profileEnv);

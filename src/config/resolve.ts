@@ -78,6 +78,7 @@ function resolveTier(name: string, tier: TierConfig, rootDir: string): ResolvedT
     shell: tier.shell ?? DEFAULTS.tier.shell,
     cwd: path.resolve(rootDir, tier.cwd ?? '.'),
     env: { ...tier.env },
+    envFiles: (tier.envFiles ?? []).map((file) => path.resolve(rootDir, file)),
     inheritEnv: tier.inheritEnv ?? DEFAULTS.tier.inheritEnv,
     allowEnv: [...(tier.allowEnv ?? [])],
     telemetryEnv: tier.telemetryEnv ?? DEFAULTS.tier.telemetryEnv,

@@ -265,6 +265,7 @@ const tierSchema = (lazyOptional: OptionalOf) =>
         shell: z.optional(flag),
         cwd: lazyOptional(() => nonEmptyString('a folder path')),
         env: lazyOptional(envRecord),
+        envFiles: lazyOptional(() => z.array(nonEmptyString('a file path'), { error: 'expected an array of file paths' })),
         inheritEnv: z.optional(flag),
         telemetryEnv: z.optional(flag),
         allowEnv: lazyOptional(() => z.array(nonEmptyString('a variable name'), { error: 'expected an array of variable names' })),

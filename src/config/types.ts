@@ -49,6 +49,8 @@ export interface TierConfig {
   /** Relative to the config file's folder. */
   cwd?: string;
   env?: Record<string, string>;
+  /** The tier's own env files (relative to the config file's folder), read after the stack's, before `env`. */
+  envFiles?: string[];
   /** Default true. false: only PATH, HOME, USER, LANG, TZ, NODE_*, TERM and `allowEnv` from land's environment. */
   inheritEnv?: boolean;
   allowEnv?: string[];
@@ -142,6 +144,10 @@ export interface ResolvedTier {
   shell: boolean;
   cwd: string;
   env: Record<string, string>;
+  /** Absolute paths of the tier's own env files (`[]`: none). */
+  envFiles: string[];
+  /** What those files set (`${VAR}` expanded, land's exported values winning): filled in by the plan (plan.ts). */
+  fileEnv?: Record<string, string>;
   inheritEnv: boolean;
   allowEnv: string[];
   telemetryEnv: boolean;

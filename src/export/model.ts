@@ -144,7 +144,7 @@ interface Deployment {
 
 /** Layers 2–5 of a child's environment; layer 1 (land's own shell) stays on this machine. */
 function layeredEnv(plan: BootPlan, tier: ResolvedTier, deployment: Deployment): Record<string, string> {
-  const env: Record<string, string> = { ...withoutOptedOutTelemetry({ ...plan.profileEnv }, tier), ...tier.env };
+  const env: Record<string, string> = { ...withoutOptedOutTelemetry({ ...plan.profileEnv }, tier), ...tier.fileEnv, ...tier.env };
   alignRenamedKeys(env);
   const app = plan.config.app;
   Object.assign(env, {

@@ -46,9 +46,18 @@ const PROBE_DEFAULTS = { period: 10, timeout: 1, failures: 3, delay: 0 };
 const MAPPED_KEYS = new Set([
   'command', 'entrypoint', 'description', 'working_dir', 'environment', 'depends_on', 'availability',
   'readiness_probe', 'liveness_probe', 'ready_log_line', 'shutdown', 'disabled', 'is_disabled', 'replicas', 'is_daemon',
-  'is_interactive', 'vars',
+  'is_interactive', 'vars', 'env_file',
 ]);
 const TOP_LEVEL_KEYS = new Set(['version', 'processes', 'environment', 'vars']);
+
+/** `env_file: db.env` (or a list): the tier's own env files, read before its `environment` as process-compose does. */
+function envFilesOf(value: unknown, notes: string[]): string[] {
+  if (value === undefined) return [];
+  const files = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  if (files.length > 0 && files.every((file) => typeof file === 'string' && file !== '')) return files as string[];
+  notes.push(`env_file ${show(value)}: expected a file path or a list of them: left out`);
+  return [];
+}
 
 /** `environment: [KEY=value]` (or a map) as an object. */
 function environment(value: unknown, notes: string[], where: string): Record<string, string> {
@@ -259,6 +268,8 @@ function convertProcess(name: string, process: Yaml, names: Map<string, string>,
   if (typeof process.working_dir === 'string') config.cwd = process.working_dir;
   const env = { ...shared, ...environment(process.environment, notes, 'environment') };
   if (Object.keys(env).length > 0) config.env = env;
+  const envFiles = envFilesOf(process.env_file, notes);
+  if (envFiles.length > 0) config.envFiles = envFiles;
   config.dependsOn = dependsOn(process.depends_on, names, notes);
   if (isObject(process.readiness_probe)) config.ready = readiness(process.readiness_probe, notes);
   else if (typeof process.ready_log_line === 'string') config.ready = { log: escapeRegExp(process.ready_log_line) }; // plain text there; land's `ready.log` is a RegExp

@@ -66,7 +66,7 @@ function checkTier(plan: BootPlan, tier: ResolvedTier, room: number, seen: Seen,
 }
 
 function checkCommands(plan: BootPlan, tier: ResolvedTier, seen: Seen, label: () => string): void {
-  const path = tier.env.PATH ?? plan.profileEnv.PATH ?? plan.shellEnv.PATH;
+  const path = tier.env.PATH ?? tier.fileEnv?.PATH ?? plan.profileEnv.PATH ?? plan.shellEnv.PATH;
   // A shell line's program is its first word: said so, since the key holds a whole line. A probe's exec is always an argv.
   const line = tier.shell ? ' (the first word of its shell line)' : '';
   const commands: Array<[string, string | undefined, string]> = [

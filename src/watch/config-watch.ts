@@ -37,7 +37,8 @@ export function configFilesOf(plan: BootPlan): string[] {
   const typescript = /\.[mc]?ts$/.test(configFile) ? compiledInputs(configFile) : [];
   // An env file that is not there is read from its `.Sample` (envfile.ts): either one appearing is a change.
   const env = envFiles.flatMap((file) => [file, `${file}.Sample`]);
-  return [...new Set([configFile, ...typescript, ...env, ...(plan.profileFile ? [plan.profileFile] : [])])];
+  const tierFiles = plan.config.tiers.flatMap((tier) => tier.envFiles);
+  return [...new Set([configFile, ...typescript, ...env, ...tierFiles, ...(plan.profileFile ? [plan.profileFile] : [])])];
 }
 
 export class ConfigWatch {

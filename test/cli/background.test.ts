@@ -157,6 +157,44 @@ describe.concurrent('land up -d', () => {
     expect(markedProcesses(land.bootId)).toEqual([]);
   });
 
+  it('a tier that crashes once and is restarted is waited for, its crash said as it happens: exit 0 once both are ready', async () => {
+    // flaky exits 1 on its first start, runs on its second; slow is ready after 3 s.
+    const dir = makeProject({
+      config: {
+        tiers: {
+          flaky: { command: ['sh', '-c', 'if [ -e started ]; then echo flaky ready; exec sleep 60; fi; touch started; exit 1'], ready: { log: 'flaky ready' } },
+          slow: { command: child('--delay', 3000, '--say', 'slow ready'), ready: { log: 'slow ready' } },
+        },
+      },
+    });
+    const up = await landDone(['up', '-d'], dir);
+    leftovers.push(await landOf(dir));
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toMatch(/^land: flaky crashed: exited with code 1; restarting in 1\.0 s$/m);
+    expect(up.stderr).not.toContain('failed to start');
+    expect(up.stdout).toMatch(/^flaky\s+ready\s/m);
+    expect(up.stdout).toMatch(/^slow\s+ready\s/m);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  });
+
+  it('a tier that crashes until its restart budget is spent: exit 8 once land gives up, each crash said before', async () => {
+    const dir = makeProject({
+      config: {
+        tiers: {
+          broken: { command: ['sh', '-c', 'exit 3'], restart: { maxRestarts: 1, backoff: { initialMs: 200 } } },
+          slow: { command: child('--say', 'slow ready'), ready: { log: 'slow ready' } },
+        },
+      },
+    });
+    const up = await landDone(['up', '-d'], dir);
+    leftovers.push(await landOf(dir));
+    expect(up.code, up.stderr).toBe(8);
+    expect(up.stderr).toMatch(/^land: broken crashed: exited with code 3; restarting in 200 ms$/m);
+    expect(up.stderr).toMatch(/^land: broken failed to start: exited with code 3 \(.*\)/m);
+    expect(tierOf(await status(dir), 'broken').restarts).toBe(1);
+    expect((await landDone(['down'], dir)).code).toBe(0);
+  });
+
   it('land restart of a tier during the wait is no failure: the stack comes up, exit 0', async () => {
     // db ends by the signal (sleep does not catch SIGTERM): an unclean exit, as most servers' on a restart.
     const dir = makeProject({

@@ -206,6 +206,34 @@ describe.concurrent('land init: ready_log_line', () => {
   });
 });
 
+describe.concurrent('land init: env_file', () => {
+  it('maps a process\'s env_file to the tier\'s envFiles: its values reach the process under environment, land export carries them, a missing one is one line', { timeout: 90_000 }, async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'STACK=stack\nSHARED=stack\n');
+    writeFileSync(join(dir, 'db.env'), 'DB_NAME=shop\nSHARED=${STACK}-db\nBOTH=file\n');
+    const printEnv = `node -e 'console.log(JSON.stringify(["STACK","SHARED","DB_NAME","BOTH"].map((n) => process.env[n] ?? null)))'`;
+    writeFileSync(join(dir, 'process-compose.yaml'), `processes:\n  db:\n    command: sleep 60\n    env_file: db.env\n    environment:\n      - BOTH=environment\n`);
+    const init = await landDone(['init'], dir);
+    expect(init.code, init.stderr).toBe(0);
+    const text = readFileSync(join(dir, 'land.config.ts'), 'utf8');
+    expect(text).toMatch(/envFiles: \[\s*'db\.env',?\s*\]/);
+    expect(text).not.toContain('not mapped: env_file');
+    const run = await landDone(['run', '--tier', 'db', '--', 'sh', '-c', printEnv], dir);
+    expect(run.code, run.stderr).toBe(0);
+    // Stack files, then the tier's files (${VAR} from the stack's), then its env.
+    expect(JSON.parse(run.stdout.trim())).toEqual(['stack', 'stack-db', 'shop', 'environment']);
+    const out = join(dir, 'compose-out');
+    expect((await landDone(['export', 'compose', '--out', out], dir)).code).toBe(0);
+    const compose = readFileSync(join(out, 'compose.yaml'), 'utf8');
+    expect(compose).toMatch(/DB_NAME: shop/);
+    expect(compose).toMatch(/SHARED: stack-db/);
+    rmSync(join(dir, 'db.env'));
+    const missing = await landDone(['up', '--no-tui'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('land: land.config.ts: tiers.db.envFiles[0]: expected an env file, found none at db.env\n');
+  });
+});
+
 describe.concurrent('land init: merge keys and multi-line commands', () => {
   it('resolves <<: *anchor as process-compose does, and a command: | of two lines runs both through the shell', { timeout: 60_000 }, async () => {
     const dir = tempDir();

@@ -36,6 +36,29 @@ describe('resolvePlan: env layering', () => {
     expect(plan.profileFile).toBe(path.join(project.dir, 'profiles/debug.env'));
   });
 
+  it('expands ${VAR} as Compose does: earlier keys, earlier files, land\'s environment; \\$, $$ and single quotes literal', () => {
+    project.write('.env.Land', 'A=one\nC=${A}-expanded\nH=$HOME/x\nD=${MISSING:-fallback}\n');
+    project.write('.env.Land.PostHog', "A=two\nE=${C}+${A}\nF=\\$A\nG='${A}'\nP=pa$$word\nQ=\"${A} quoted\"\n");
+    const config = configIn(project.dir, { tiers: { a: run() } });
+    const plan = resolvePlan(config, { shellEnv: { HOME: '/home/x' } });
+    expect(plan.profileEnv).toMatchObject({ A: 'two', C: 'one-expanded', H: '/home/x/x', D: 'fallback', E: 'one-expanded+two', F: '$A', G: '${A}', P: 'pa$word', Q: 'two quoted' });
+  });
+
+  it("a tier's envFiles: after the stack's files, before its env, ${VAR} from both; land's exported value wins; a bad line names file:line", () => {
+    project.write('.env.Land', 'A=stack\nB=stack\n');
+    project.write('tiers/db.env', 'B=db\nC=${A}-${B}\nD=file\nE=file\n');
+    project.write('tiers/more.env', 'E=more\nF=${C}\n');
+    const config = configIn(project.dir, { tiers: { db: run({ envFiles: ['tiers/db.env', 'tiers/more.env'], env: { D: 'env' } }), other: run() } });
+    const plan = resolvePlan(config, { shellEnv: { F: 'shell' } });
+    const [db, other] = ['db', 'other'].map((name) => plan.config.tiers.find((tier) => tier.name === name)!);
+    expect(db!.fileEnv).toEqual({ B: 'db', C: 'stack-db', D: 'file', E: 'more', F: 'shell' });
+    expect(db!.env).toEqual({ D: 'env' });
+    expect(other!.fileEnv).toBeUndefined();
+    expect(plan.profileEnv).toEqual({ A: 'stack', B: 'stack' });
+    project.write('tiers/more.env', 'E=more\nnot a line\n');
+    expect(() => resolvePlan(config, { shellEnv: {} })).toThrow(/more\.env:2: expected KEY=value/);
+  });
+
   it('an exported empty value still wins over the files (the dotenv convention)', () => {
     project.write('profiles/debug.env', 'Brand=someone\n');
     const plan = resolvePlan(configIn(project.dir, { tiers: { a: run() } }), { shellEnv: { Brand: '' } });

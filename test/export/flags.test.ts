@@ -104,3 +104,29 @@ describe('land export: a Procfile stack in a folder the engines cannot name', ()
     expect(check.stdout).toBe(`Procfile: app: warning: not set (a Procfile has no place for it), and the folder's name "t13 sp" that stands in for it is not an application name of ${RULE}: pass --app <name> to land export, or rename the folder\n`);
   });
 });
+
+describe('land export -m: a Procfile stack\'s formation', () => {
+  const folder = join(root, 'formation');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'Procfile'), 'web: sleep 60\nworker: sleep 60\n');
+
+  it('exports the formation as land up runs it (worker=2: its replicas; a type it does not name is left out); bad counts as land up says them', async () => {
+    const out = join(root, 'formation-compose');
+    const done = await landDone(['export', 'compose', '-m', 'worker=2', '--out', out], folder);
+    expect(done.code, done.stderr).toBe(0);
+    const compose = readFileSync(join(out, 'compose.yaml'), 'utf8');
+    expect(compose).toMatch(/^ {2}worker:\n(?: {4}.*\n)*? {4}deploy:\n {6}replicas: 2$/m);
+    expect(compose).not.toMatch(/^ {2}web:$/m);
+    const both = await landDone(['export', 'systemd', '--formation', 'all=1,worker=3', '--out', join(root, 'formation-systemd')], folder);
+    expect(both.code, both.stderr).toBe(0);
+    expect(existsSync(join(root, 'formation-systemd', 'formation-worker@.service'))).toBe(true);
+    expect(existsSync(join(root, 'formation-systemd', 'formation-web@.service'))).toBe(true);
+    const bad = await landDone(['export', 'compose', '-m', 'web=2,wrker=1', '--out', join(root, 'formation-bad')], folder);
+    expect(bad).toMatchObject({ code: 2, stdout: '', stderr: 'land: -m/--formation: unknown process type "wrker" (the Procfile has web, worker; all sets the rest)\n' });
+    expect(existsSync(join(root, 'formation-bad'))).toBe(false);
+    const config = makeProject({ config: { app: 'shop', tiers: { api: { command: ['sleep', '60'] } } } });
+    const notProcfile = await landDone(['export', 'compose', '-m', 'api=2', '--out', join(root, 'formation-config')], config);
+    expect(notProcfile.code).toBe(2);
+    expect(notProcfile.stderr).toMatch(/^land: --formation: only for a Procfile stack \(.*\)\n$/);
+  });
+});

@@ -68,6 +68,7 @@ export const registerExport: Register = (program, run) => {
     .addArgument(new Argument('<engine>', 'systemd, compose, kubernetes or supervisord').choices(['systemd', 'compose', 'kubernetes', 'supervisord']));
   withConfig(command)
     .addOption(profileOption())
+    .option('-m, --formation <counts>', 'with a Procfile: how many of each process type, as for land up (foreman export -m)')
     .option('-o, --out <dir>', 'output folder (default: .land/export/<engine> beside the config)')
     .option('--image <ref>', 'compose, kubernetes: the image holding the project at /app (default: <app>:<version>)')
     .option('--app <name>', "the stack's name in what is written, instead of its app (or folder's name): for a Procfile, which has no app")
