@@ -1,7 +1,8 @@
 /**
  * A real `land up` whose children export with the official OTLP/gRPC exporters and nothing but what land sets
  * (OTEL_EXPORTER_OTLP_ENDPOINT, whose PROTOCOL the gRPC exporters ignore): their spans, log records and metric points
- * reach the receiver on its one port, attributed to their tiers in `land status`, `land trace` and `land logs`.
+ * reach the receiver on its one port, attributed to their tiers in `land status`, `land trace` and `land logs` (by
+ * their resource, or by the process at the other end of the connection when the resource says nothing).
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,11 +38,14 @@ describe('children exporting OTLP over gRPC', () => {
         tiers: {
           rpc: { command: ['node', SDK_CHILD, '--grpc'], ready: { log: 'exported' } },
           meter: { command: ['node', METRICS_CHILD, '--grpc'], ready: { log: 'counting' } },
+          // No resource naming its tier: attributed by the process at the other end of the HTTP/2 connection.
+          anon: { command: ['env', '-u', 'OTEL_RESOURCE_ATTRIBUTES', '-u', 'OTEL_SERVICE_NAME', 'node', SDK_CHILD, '--grpc'], ready: { log: 'exported' } },
         },
       },
     });
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/rpc: .*→ ready/, 60_000);
+    await run.waitFor(/anon: .*→ ready/, 60_000);
 
     // The metrics child never flushes: its point comes with land's short export interval.
     const deadline = Date.now() + 30_000;
@@ -52,6 +56,7 @@ describe('children exporting OTLP over gRPC', () => {
     }
     expect(status.tiers.rpc).toMatchObject({ spans: 4, logRecords: 1, dropped: 0 });
     expect(status.tiers.meter?.metricPoints).toBeGreaterThan(0);
+    expect(status.tiers.anon).toMatchObject({ spans: 4, logRecords: 1 });
     expect(status.tiers.unattributed).toBeUndefined();
     expect(status.requests.rejected).toBe(0);
     expect(status.requests.accepted).toBeGreaterThanOrEqual(3);
@@ -66,9 +71,10 @@ describe('children exporting OTLP over gRPC', () => {
     const lines = (await landDone(['trace', '--json'], dir)).stdout.trim().split('\n').map((line) => JSON.parse(line) as SpanLine);
     const boot = lines.find((span) => span.name === 'land.boot')!;
     const spawn = lines.find((span) => span.name === 'land.spawn rpc')!;
-    const work = lines.find((span) => span.name === 'sdk.work')!;
+    const work = lines.find((span) => span.name === 'sdk.work' && span.tier === 'rpc')!;
     expect(work).toMatchObject({ tier: 'rpc', service: 'shop-rpc', traceId: boot.traceId, parentSpanId: spawn.spanId, status: 'ok' });
     expect(work.attributes['sdk.transport']).toBe('grpc');
-    expect(lines.find((span) => span.name === 'sdk.step')).toMatchObject({ tier: 'rpc', parentSpanId: work.spanId, status: 'error' });
+    expect(lines.find((span) => span.name === 'sdk.work' && span.tier === 'anon')).toMatchObject({ service: 'shop-anon' });
+    expect(lines.find((span) => span.name === 'sdk.step' && span.tier === 'rpc')).toMatchObject({ tier: 'rpc', parentSpanId: work.spanId, status: 'error' });
   }, 120_000);
 });
