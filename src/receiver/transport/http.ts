@@ -1,5 +1,5 @@
 /**
- * OTLP/HTTP on loopback: `POST /v1/traces`, `/v1/logs`, `/v1/metrics`, protobuf or JSON, plain or gzip. Answers as
+ * OTLP/HTTP on loopback (and OTLP/gRPC on the same port: sniff.ts, grpc.ts): `POST /v1/traces`, `/v1/logs`, `/v1/metrics`, protobuf or JSON, plain or gzip. Answers as
  * the OTLP specification says: 200 with an export response (its `partial_success` when items were rejected), 400
  * for a body that does not decode (a google.rpc.Status body), 413 above the size bound, 415 for another content
  * type or encoding, 429 with Retry-After while too much waits to be decoded. Requests are decoded one at a time,
@@ -8,10 +8,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { answerClientErrors } from '../../control/client-error.js';
 import type { AddressInfo, Socket } from 'node:net';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { oneLine } from '../../errors.js';
 import { noteHotBytes } from '../../runtime/optimizer.js';
 import type { Signal } from '../model/types.js';
+import { DecodeQueue, isLoopbackHost } from './decode-queue.js';
+import { routeByPreface } from './sniff.js';
 import { BodyError, bodyFormat, decodeContent, readRaw, type BodyFormat } from './body.js';
 import type { OtlpCodec, PartialSuccess } from './codec.js';
 import { rejectedField } from './signal-names.js';
@@ -58,12 +59,6 @@ export interface OtlpServer {
 
 /** A body that does not decode as an export request of its content type. */
 export class UndecodableError extends Error {}
-
-function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return true;
-  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
-  return name === '127.0.0.1' || name === 'localhost' || name === '::1';
-}
 
 /** The receiver's answers, shaped as the OTLP specification says (an export response, or a google.rpc.Status). */
 class Answers {
@@ -175,26 +170,6 @@ async function handle(options: OtlpServerOptions, answers: Answers, req: Incomin
   await answers.accept(res, format, signal, partial);
 }
 
-/** Bodies decoded one at a time, each after the event loop has had a turn; counts the bytes still waiting. */
-class DecodeQueue {
-  private queue: Promise<void> = Promise.resolve();
-  waitingBytes = 0;
-
-  async run(bytes: number, work: () => Promise<void>): Promise<void> {
-    this.waitingBytes += bytes;
-    const turn = this.queue.then(async () => {
-      await nextTurn();
-      await work();
-    });
-    this.queue = turn
-      .catch(() => undefined)
-      .finally(() => {
-        this.waitingBytes -= bytes;
-      });
-    await turn;
-  }
-}
-
 export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpServer> {
   const answers = new Answers(options);
   const decoding = new DecodeQueue();
@@ -214,6 +189,9 @@ export async function startOtlpServer(options: OtlpServerOptions): Promise<OtlpS
       if (!res.headersSent && !res.destroyed) void answers.fail(res, 500, oneLine(error), 'json');
     });
   });
+  // gRPC's calls share the decode queue (and so its bound) with HTTP's requests.
+  let grpc: Promise<(socket: Socket) => void> | undefined;
+  routeByPreface(server, () => (grpc ??= import('./grpc.js').then(({ createGrpcReceiver }) => createGrpcReceiver(options, decoding).take)));
   return listen(server, options);
 }
 

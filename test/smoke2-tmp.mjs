@@ -1,0 +1,12 @@
+import { startReceiver } from '/work/wt/grpc19/dist/src/receiver/receiver.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+const r = await startReceiver({ port: 0, bootId: 'b', bootDir: mkdtempSync(join(tmpdir(), 'g19-')), identity: { app: 'demo', tiers: ['api'] } });
+const curl = (args) => new Promise((res) => execFile('curl', ['-sv', '-m', '5', '--http2-prior-knowledge', ...args], (e, out, err) => res(out + '\n' + err.split('\n').filter(l => /^[<>*] (HTTP|grpc|content|Recv|Connection)/i.test(l) || /grpc/.test(l)).join('\n'))));
+console.log(await curl(['-H', 'content-type: application/grpc', '-X', 'POST', '--data-binary', 'abc', `${r.endpoint}/opentelemetry.proto.collector.trace.v1.TraceService/Export`]));
+console.log(await curl(['-H', 'content-type: application/grpc', '-X', 'POST', '--data-binary', 'abc', `${r.endpoint}/x.Y/Export`]));
+console.log(await curl([`${r.endpoint}/v1/traces`]));
+console.log(r.status().requests);
+await r.close();
