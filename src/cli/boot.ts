@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import type { BootPlan } from '../config/types.js';
 import { startControlServer, type ControlServer } from '../control/server.js';
-import { cannotListen, oneLine } from '../errors.js';
+import { cannotListen, everyStep, oneLine } from '../errors.js';
 import { EXIT_LEFT_BEHIND } from '../control/exit-codes.js';
 import { describeStillRunning, describeStrays, type NamedStray, type StillRunning } from '../supervisor/left-behind.js';
 import { DEFAULTS } from '../config/resolve.js';
@@ -119,18 +119,14 @@ function killNow({ supervisor, plan }: Boot): never {
 function installExitPaths(boot: Boot): void {
   const { plan, supervisor, control, receiver, guardian } = boot;
   const rootDir = plan.config.rootDir;
+  // Step by step: one that throws (land out of file descriptors) must not keep the others from running.
   process.on('exit', () => {
-    supervisor.killAll();
-    // killAll has just SIGKILLed every tree and the boot's marks: nothing is left for the guardian to do.
-    guardian.killNow();
-    control.removeSocketNow();
-    receiver?.store.flush();
+    // killAll SIGKILLs every tree and the boot's marks: nothing is left for the guardian to do.
+    everyStep(() => supervisor.killAll(), () => guardian.killNow(), () => control.removeSocketNow(), () => receiver?.store.flush());
   });
   const die = (error: unknown) => {
     process.stderr.write(`land: fatal: ${oneLine(error)}\n`);
-    supervisor.killAll();
-    control.removeSocketNow();
-    removePidRecord(rootDir);
+    everyStep(() => supervisor.killAll(), () => control.removeSocketNow(), () => removePidRecord(rootDir));
     process.exit(1);
   };
   process.on('uncaughtException', die);
