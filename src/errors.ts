@@ -36,3 +36,19 @@ export function cannotListen(where: string, port: number, error: unknown): Input
   const why = code ? `${reason ?? code} (${code})` : oneLine(error);
   return new InputError(`${where}: cannot listen on 127.0.0.1:${port}: ${why}`);
 }
+
+/**
+ * Runs every step even when one throws (a fatal path's clean-up: land out of file descriptors must still remove its
+ * pid file and socket); the first error is returned, not thrown.
+ */
+export function everyStep(...steps: Array<() => void>): unknown {
+  let first: unknown;
+  for (const step of steps) {
+    try {
+      step();
+    } catch (error) {
+      first ??= error;
+    }
+  }
+  return first;
+}

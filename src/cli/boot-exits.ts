@@ -1,6 +1,6 @@
 /** A running stack's exit paths: signals, a second Ctrl-C, uncaught errors, a lost parent or terminal. */
 import { removePidRecord } from '../supervisor/pidfile.js';
-import { oneLine } from '../errors.js';
+import { everyStep, oneLine } from '../errors.js';
 import { attachmentWhenOrphaned, watchParent } from './attachment.js';
 import { tell } from './sinks.js';
 import type { Boot } from './boot-types.js';
@@ -44,18 +44,14 @@ export function killNow({ supervisor, plan }: Boot): never {
 export function installExitPaths(boot: Boot): void {
   const { plan, supervisor, control, receiver, guardian } = boot;
   const rootDir = plan.config.rootDir;
+  // Step by step: one that throws (land out of file descriptors) must not keep the others from running.
   process.on('exit', () => {
-    supervisor.killAll();
-    // killAll has just SIGKILLed every tree and the boot's marks: nothing is left for the guardian to do.
-    guardian.killNow();
-    control.removeSocketNow();
-    receiver?.store.flush();
+    // killAll SIGKILLs every tree and the boot's marks: nothing is left for the guardian to do.
+    everyStep(() => supervisor.killAll(), () => guardian.killNow(), () => control.removeSocketNow(), () => receiver?.store.flush());
   });
   const die = (error: unknown) => {
     process.stderr.write(`land: fatal: ${oneLine(error)}\n`);
-    supervisor.killAll();
-    control.removeSocketNow();
-    removePidRecord(rootDir);
+    everyStep(() => supervisor.killAll(), () => control.removeSocketNow(), () => removePidRecord(rootDir));
     process.exit(1);
   };
   process.on('uncaughtException', die);

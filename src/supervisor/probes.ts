@@ -133,19 +133,45 @@ export async function waitForProbe(
   context: ProbeContext,
   signal: AbortSignal,
 ): Promise<void> {
-  const timeout = AbortSignal.timeout(spec.timeoutMs);
-  const both = AbortSignal.any([signal, timeout]);
+  const timeout = afterPendingInput(spec.timeoutMs);
+  const both = AbortSignal.any([signal, timeout.signal]);
   const reasonFor = () =>
-    timeout.aborted ? new Error(`readiness probe (${describeProbe(spec)}) did not pass within ${spec.timeoutMs} ms`) : both.reason;
-  if ('log' in spec) {
-    await waitForLine(toRegExp(spec.log), context, both).catch(() => {
-      throw reasonFor();
-    });
-    return;
+    timeout.signal.aborted ? new Error(`readiness probe (${describeProbe(spec)}) did not pass within ${spec.timeoutMs} ms`) : both.reason;
+  try {
+    if ('log' in spec) {
+      await waitForLine(toRegExp(spec.log), context, both).catch(() => {
+        throw reasonFor();
+      });
+      return;
+    }
+    while (!both.aborted) {
+      if (await checkProbe(spec, context, both)) return;
+      await sleep(POLL_MS, undefined, { signal: both }).catch(() => undefined);
+    }
+    throw reasonFor();
+  } finally {
+    timeout.clear();
   }
-  while (!both.aborted) {
-    if (await checkProbe(spec, context, both)) return;
-    await sleep(POLL_MS, undefined, { signal: both }).catch(() => undefined);
-  }
-  throw reasonFor();
+}
+
+/**
+ * A timeout judged only once what already waits has been taken. A timer runs in the loop's first phase, before the
+ * poll phase reads pipes and sockets: after a stall longer than the timeout (land stopped, a long GC, heavy load) a
+ * ready line printed in time, or an exec probe's exit, still sat unread when the timer fired. Two turns of the loop,
+ * each with a poll phase, read it first.
+ */
+export function afterPendingInput(ms: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  let immediate: NodeJS.Immediate | undefined;
+  const abort = () => controller.abort(new Error(`timed out after ${ms} ms`));
+  const timer = setTimeout(() => {
+    immediate = setImmediate(() => (immediate = setImmediate(abort)));
+  }, ms).unref();
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
+    },
+  };
 }

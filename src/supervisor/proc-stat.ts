@@ -93,7 +93,10 @@ export function sameProcess(pid: number, startTime: string): ProcInfo | undefine
   return info && !isDead(info) && info.startTime === startTime ? info : undefined;
 }
 
-/** Every pid in /proc (throws where there is no /proc). */
+/** Whether an error is land running out of file descriptors (its own limit or the system's): it passes. */
+export const isFdShortage = (error: unknown): boolean => ['EMFILE', 'ENFILE'].includes((error as NodeJS.ErrnoException)?.code ?? '');
+
+/** Every pid in /proc (throws where there is no /proc, or when land is out of file descriptors). */
 export function allPids(): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import treeKill from 'tree-kill';
 import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
-import { HAS_PROC, allPids, isDead, readProc, type ProcInfo } from './proc-stat.js';
+import { HAS_PROC, allPids, isDead, isFdShortage, readProc, type ProcInfo } from './proc-stat.js';
 
 export { allPids, isDead, parseStat, readProc, sameProcess, type ProcInfo } from './proc-stat.js';
 
@@ -16,18 +16,47 @@ export { allPids, isDead, parseStat, readProc, sameProcess, type ProcInfo } from
  * process table every few milliseconds. Callers that must see the latest state ask for a fresh one.
  */
 const SNAPSHOT_MS = 25;
-let snapshot: { at: number; processes: ProcInfo[]; environ: Map<number, string>; children?: Map<number, number[]> } | undefined;
+let snapshot:
+  | { at: number; processes: ProcInfo[]; environ: Map<number, string>; children?: Map<number, number[]>; stale?: true }
+  | undefined;
 
 function readSnapshot(fresh: boolean) {
-  if (!fresh && snapshot && Date.now() - snapshot.at < SNAPSHOT_MS) return snapshot;
+  if (!fresh && snapshot && !snapshot.stale && Date.now() - snapshot.at < SNAPSHOT_MS) return snapshot;
   // When the reading began: a process started after that may be missing from it (treeAfterExit).
   const at = Date.now();
-  const processes = allPids().flatMap((pid) => {
+  let pids: number[];
+  try {
+    pids = allPids();
+  } catch (error) {
+    if (!isFdShortage(error)) throw error;
+    return staleSnapshot();
+  }
+  const processes = pids.flatMap((pid) => {
     const info = readProc(pid);
     return info && !isDead(info) ? [info] : [];
   });
   snapshot = { at, processes, environ: new Map() };
   return snapshot;
+}
+
+/**
+ * Out of file descriptors (land at its limit, the system at its own), /proc cannot be listed: what the last reading
+ * knew, without what has gone since (a signal needs no descriptor), never kept as current, so the next asks again.
+ * A tree's group is signalled by its leader's pid whatever the listing says (signalTree).
+ */
+function staleSnapshot(): NonNullable<typeof snapshot> {
+  const known = snapshot?.processes ?? [];
+  snapshot = { at: snapshot?.at ?? 0, processes: known.filter((info) => mayExist(info.pid)), environ: snapshot?.environ ?? new Map(), stale: true };
+  return snapshot;
+}
+
+function mayExist(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Every live process. */
@@ -106,16 +135,9 @@ function markedIn(current: NonNullable<typeof snapshot>, marks: Record<string, s
 }
 
 export function isAlive(pid: number): boolean {
-  if (HAS_PROC) {
-    const info = readProc(pid);
-    return info !== undefined && !isDead(info);
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  // An unreadable stat (gone, or land out of file descriptors) is settled by a signal 0, which needs none.
+  const info = HAS_PROC ? readProc(pid) : undefined;
+  return info ? !isDead(info) : mayExist(pid);
 }
 
 /** Sends the signal; true when land may not signal that process (EPERM: another user's, e.g. after sudo). */
