@@ -129,6 +129,8 @@ class Calls {
       contentType: 'application/x-protobuf',
       ...(compressed ? { contentEncoding: 'gzip' } : {}),
       peerPort: stream.session?.socket?.remotePort ?? 0,
+      // The session lives as long as the connection (its socket is a proxy, not the one announced as connected).
+      connection: stream.session ?? stream,
     });
   }
 }
