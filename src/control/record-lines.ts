@@ -1,11 +1,12 @@
 /**
  * Children's OTLP log records (the receiver's log store) among a tier's output lines in `land logs`: each record is
- * one line marked `[otlp <SEVERITY>]`, with its trace id, placed by its time; `--json` carries the whole record.
+ * one line marked `[otlp <SEVERITY>]`, with its trace id, placed, stamped and filtered by its arrival (a sender's
+ * clock may be hours off); `--json` carries the whole record, the sender's `timeMs` with it.
  */
 import { maskedAttributes, maskedBody } from '../config/masked-values.js';
 import type { StoredLogRecord } from '../receiver/model/types.js';
 import { escapeControls } from '../text/controls.js';
-import type { LogStore } from '../receiver/store/log-store.js';
+import { arrivalMs, type LogStore } from '../receiver/store/log-store.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { listSource, mergeByTime, newest, type LineSource } from './line-sources.js';
 import type { LogLine } from './protocol.js';
@@ -37,7 +38,7 @@ function maskedRecord(record: StoredLogRecord): StoredLogRecord {
 
 export function recordLine(name: string, record: StoredLogRecord): LogLine {
   const shown = maskedRecord(record);
-  return { tier: name, stream: 'otlp', line: recordText(shown), at: record.timeMs, record: shown };
+  return { tier: name, stream: 'otlp', line: recordText(shown), at: arrivalMs(record), record: shown };
 }
 
 /** The records of the tier named `name` in the stack, if the receiver has a store. */

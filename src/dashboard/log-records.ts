@@ -23,6 +23,7 @@ export interface StoredLogLike {
   service: string;
   timeMs: number;
   observedMs?: number;
+  receivedMs?: number;
   severityNumber: number;
   severityText: string;
   body: string;
@@ -98,7 +99,8 @@ export function recordMatcher(query: LogRecordQuery): (record: StoredLogLike) =>
 }
 
 function listed(record: StoredLogLike, id: number): LogRecordView {
-  const view: LogRecordView = { id, at: record.timeMs, tier: record.tier, severity: record.severityText, body: maskedBody(record.body) };
+  // Listed and ordered by arrival, as `land logs` does: a sender's clock may be hours off (its time is in the detail).
+  const view: LogRecordView = { id, at: record.receivedMs ?? record.timeMs, tier: record.tier, severity: record.severityText, body: maskedBody(record.body) };
   if (record.traceId) view.traceId = record.traceId;
   if (record.spanId) view.spanId = record.spanId;
   return view;
@@ -126,6 +128,7 @@ export function recordDetail(store: NumberedRecords, id: number): LogRecordDetai
     ...listed(record, id),
     service: record.service,
     severityNumber: record.severityNumber,
+    sentAt: record.timeMs,
     ...(record.observedMs !== undefined ? { observedAt: record.observedMs } : {}),
     ...(record.eventName ? { eventName: record.eventName } : {}),
     ...(record.scope ? { scope: record.scope } : {}),

@@ -80,6 +80,8 @@ export interface LogRecordDetail extends LogRecordView {
   service: string;
   /** 1–24 (0: unspecified). */
   severityNumber: number;
+  /** When it happened by the sender's clock (`at` is its arrival, by land's). */
+  sentAt: number;
   observedAt?: number;
   eventName?: string;
   scope?: string;

@@ -45,5 +45,5 @@ export function describeReceiver(status: ReceiverStatus): string {
   // What did not become spans, records or points: dropped at the door, and bodies that could not be decoded.
   const notCounted = (totals.dropped > 0 ? `, ${totals.dropped} dropped` : '') + (status.unreadable ? `, ${status.unreadable} unreadable` : '');
   const forward = status.forward.state === 'off' ? 'forward off' : `forward ${status.forward.state} (${status.forward.sent} sent, ${status.forward.dropped} dropped)`;
-  return `receiver on ${status.endpoint} · ${totals.spans} spans, ${totals.logRecords} log records, ${totals.metricPoints} metric points${notCounted} · ${forward}`;
+  return `receiver on ${status.endpoint} · ${plural(totals.spans, 'span')}, ${plural(totals.logRecords, 'log record')}, ${plural(totals.metricPoints, 'metric point')}${notCounted} · ${forward}`;
 }

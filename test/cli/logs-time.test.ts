@@ -1,5 +1,6 @@
 /** `land logs -t` and `--since`: a running stack's lines with their arrival time, or only those since a time. */
 import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { expectCleanRejection, land, landDone, makeProject, removeProjects } from '../helpers/land.js';
 
 afterAll(removeProjects);
@@ -43,6 +44,34 @@ describe('land logs -t / --since', () => {
     // The log files hold no times: refused rather than shown without them.
     const stopped = await landDone(['logs', '-t'], dir);
     expect([stopped.code, stopped.stderr]).toEqual([2, 'land: -t/--timestamps: log files hold no times, and no stack is running here: only a running stack\'s lines have theirs\n']);
+  });
+
+  it('places, stamps, filters and counts an OTLP record by its arrival, not by the sender\'s clock', { timeout: 60_000 }, async () => {
+    const child = join(import.meta.dirname, '..', 'fixtures', 'otlp-skewed-clock.mjs');
+    const dir = makeProject({ config: { tiers: { api: { command: [process.execPath, child] } } } });
+    const before = Date.now();
+    const run = land(['up', '--no-tui', '--no-dashboard'], dir);
+    await run.waitFor(/api +\| after the records/);
+    type Record = Line & { stream: string; record?: { timeMs: number; receivedMs: number } };
+    const json = (await landDone(['logs', 'api', '--json'], dir)).stdout.trim().split('\n').map((text) => JSON.parse(text) as Record);
+    // In the order they came: both records before the line the child printed after posting them.
+    expect(json.map((entry) => entry.line)).toEqual(['[otlp INFO] an hour ago', '[otlp INFO] an hour ahead', 'after the records']);
+    const after = Date.now();
+    for (const entry of json.slice(0, 2)) {
+      expect(entry.at).toBeGreaterThanOrEqual(before);
+      expect(entry.at).toBeLessThanOrEqual(after);
+      expect(entry.record!.receivedMs).toBe(entry.at);
+    }
+    // The sender's own time is kept with the record.
+    expect(json[0]!.record!.timeMs).toBeLessThan(before - 3_000_000);
+    expect(json[1]!.record!.timeMs).toBeGreaterThan(after + 3_000_000);
+
+    const stamped = (await landDone(['logs', 'api', '-t'], dir)).stdout.trim().split('\n');
+    expect(stamped.map((line) => Date.parse(line.slice(0, 24)))).toEqual(json.map((entry) => entry.at));
+    expect((await landDone(['logs', 'api', '--since', '1m'], dir)).stdout).toBe('[otlp INFO] an hour ago\n[otlp INFO] an hour ahead\nafter the records\n');
+    expect((await landDone(['logs', 'api', '-n', '2'], dir)).stdout).toBe('[otlp INFO] an hour ahead\nafter the records\n');
+    expect((await landDone(['logs', '-n', '1'], dir)).stdout).toMatch(/^api +\| after the records\n$/);
+    expect((await run.stop()).code).toBe(0);
   });
 
   it('refuses a bad --since before it asks anything, exit 2', async () => {

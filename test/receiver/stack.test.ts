@@ -85,7 +85,7 @@ describe('the receiver in a running stack', () => {
     expect(table.stdout).toMatch(/^ {2}proto\s+4 spans\s+1 record\s+0 points$/m);
     expect(table.stdout).toMatch(/^ {2}curl\s+1 span\s+1 record\s+0 points$/m);
     const one = await landDone(['status', 'proto'], dir);
-    expect(one.stdout).toMatch(/receiver on http:\/\/127\.0\.0\.1:\d+ · 4 spans, 1 log records, 0 metric points/);
+    expect(one.stdout).toMatch(/receiver on http:\/\/127\.0\.0\.1:\d+ · 4 spans, 1 log record, 0 metric points/);
     expect(one.stdout).not.toMatch(/^ {2}(json|curl|mountain)\s/m);
     const metrics = await requestText(socketPath(dir), '/metrics');
     expect(metrics).toMatch(/land_receiver_items_total\{tier="proto",signal="spans"\} 4/);

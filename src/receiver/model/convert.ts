@@ -167,6 +167,7 @@ export function toLogRecords(request: unknown, originOf: OriginOf, now = Date.no
       tier: origin.tier,
       service: origin.service,
       timeMs: nanosToMs(record.timeUnixNano) ?? observedMs ?? now,
+      receivedMs: now,
       severityNumber,
       severityText: cut(text(record.severityText) ?? severityName(severityNumber), 32),
       body: bodyText(record.body),

@@ -40,9 +40,15 @@ export interface StoredSpan extends Origin {
 }
 
 export interface StoredLogRecord extends Origin {
-  /** When it happened (the observed time when the sender gave none). */
+  /** When it happened, by the sender's clock (its observed time when it gave none, else its arrival). */
   timeMs: number;
+  /** When the sender's SDK saw it, by the sender's clock. */
   observedMs?: number;
+  /**
+   * When land received it, by land's clock: what places, stamps (`-t`), filters (`--since`) and counts (`-n`) a record
+   * among the tiers' lines, since a sender's clock may be off by hours. Absent in a boot recorded before it was kept.
+   */
+  receivedMs?: number;
   /** 1–24 (TRACE 1–4, DEBUG 5–8, INFO 9–12, WARN 13–16, ERROR 17–20, FATAL 21–24); 0 unspecified. */
   severityNumber: number;
   /** As sent, else the name of severityNumber's range (INFO, WARN, …). */

@@ -9,11 +9,14 @@ export interface LogQuery {
   traceId?: string;
   /** Case-insensitive substring of the body. */
   text?: string;
-  /** Records at or after this time (epoch ms). */
+  /** Records that arrived at or after this time (epoch ms, land's clock). */
   sinceMs?: number;
   /** The newest `limit` matches (oldest first). */
   limit?: number;
 }
+
+/** When a record arrived, by land's clock (a record of a boot recorded before that was kept: its own time). */
+export const arrivalMs = (record: Pick<StoredLogRecord, 'timeMs' | 'receivedMs'>): number => record.receivedMs ?? record.timeMs;
 
 export function matchesLog(query: LogQuery): (record: StoredLogRecord) => boolean {
   const needle = query.text?.toLowerCase();
@@ -21,7 +24,7 @@ export function matchesLog(query: LogQuery): (record: StoredLogRecord) => boolea
     (query.tier === undefined || record.tier === query.tier) &&
     (query.minSeverity === undefined || record.severityNumber >= query.minSeverity) &&
     (query.traceId === undefined || record.traceId === query.traceId) &&
-    (query.sinceMs === undefined || record.timeMs >= query.sinceMs) &&
+    (query.sinceMs === undefined || arrivalMs(record) >= query.sinceMs) &&
     (needle === undefined || record.body.toLowerCase().includes(needle));
 }
 

@@ -87,8 +87,11 @@ function RecordFacts({ record }: { record: LogRecordDetail }) {
       <Fact name="tier · service">
         {record.tier} · {record.service}
       </Fact>
-      <Fact name="time">
+      <Fact name="received">
         <When at={record.at} />
+      </Fact>
+      <Fact name="time (sender's)">
+        <When at={record.sentAt} />
       </Fact>
       <Fact name="stream">OTLP log record</Fact>
       <Fact name="severity">
