@@ -51,7 +51,8 @@ async function measure(hub, id) {
       last = ownRss(run).bytes;
       peak = Math.max(peak, last);
       if (readyAt !== undefined && performance.now() - readyAt >= idleMs) break;
-      await Promise.race([ready, sleep(50)]);
+      // Once ready has settled, racing it resolves at once: sleep alone, or the sampler spins for the idle window.
+      await (readyAt === undefined ? Promise.race([ready, sleep(50)]) : sleep(50));
     }
     return { boot: readyAt - run.launchedAt, cpu: cpuMs, peak: peak / MB, idle: last / MB };
   } finally {
