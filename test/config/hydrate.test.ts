@@ -99,6 +99,14 @@ describe('hydrateChildEnv', () => {
     expect(env).not.toHaveProperty('TRACESTATE');
   });
 
+  it("drops land's own `_` (the program its shell ran, /usr/bin/node), with inheritEnv on or off; a tier's own env may set it", () => {
+    const shellEnv = { _: '/usr/bin/node', PATH: '/bin' };
+    expect(childEnv(planFor({ shellEnv }))).not.toHaveProperty('_');
+    expect(childEnv(planFor({ shellEnv, tier: { inheritEnv: false, allowEnv: ['_'] } }))).not.toHaveProperty('_');
+    expect(childEnv(planFor({ shellEnv })).PATH).toBe('/bin');
+    expect(childEnv(planFor({ shellEnv, tier: { env: { _: '/bin/own' } } }))._).toBe('/bin/own');
+  });
+
   it('with inheritEnv: false passes only PATH, HOME, USER, LANG, TZ, TERM, NODE_* and allowEnv from the shell', () => {
     const shellEnv = {
       PATH: '/bin',
