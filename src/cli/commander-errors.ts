@@ -33,6 +33,7 @@ const COMMAND_HINTS: Record<string, string> = {
   kill: 'did you mean down? `land down` stops the stack and everything land started, as `pm2 kill` does',
   save: 'did you mean startup? `land startup` starts the stack at boot, what `pm2 save` + `pm2 startup` do',
   exec: 'did you mean run? `land run -- <command>` runs a command with a tier\'s environment, as `docker compose exec` does in a service',
+  env: "the environment land gives a tier: its detail in the dashboard (`land dashboard`, secrets masked), or `land run --tier <tier> -- env` prints it as a command started with it gets it, as `pm2 env` does",
 };
 
 /** PM2's `logs --err`/`--out`: land keeps each line's stream, said by `--json` (and filtered by the dashboard). */

@@ -26,6 +26,7 @@ describe('hints for habits of other tools', () => {
       [['exec', 'api', 'ls'], "land: unknown command 'exec' (did you mean run? `land run -- <command>` runs a command with a tier's environment, as `docker compose exec` does in a service)"],
       [['up', '--scale', 'api=2'], "land: up: unknown option '--scale' (a tier runs several with `replicas: N` in its config, and `land scale <tier> <N>` changes that on the running stack; with a Procfile, `land up -m web=2`)"],
       [['up', '--wait'], "land: up: unknown option '--wait' (`land up -d` returns once every tier is up (exit 8 when one is not), as `docker compose up -d --wait` does)"],
+      [['env', 'api'], "land: unknown command 'env' (the environment land gives a tier: its detail in the dashboard (`land dashboard`, secrets masked), or `land run --tier <tier> -- env` prints it as a command started with it gets it, as `pm2 env` does)"],
       // PM2's logs --err/--out and --grep, restart --update-env.
       [['logs', '--err'], "land: logs: unknown option '--err' (`land logs --json` gives each line's stream: `land logs api --json | jq -r 'select(.stream == \"stderr\") | .line'`; the dashboard's Logs page filters by stream)"],
       [['logs', 'api', '--out'], "land: logs: unknown option '--out' (`land logs --json` gives each line's stream: `land logs api --json | jq -r 'select(.stream == \"stdout\") | .line'`; the dashboard's Logs page filters by stream)"],
