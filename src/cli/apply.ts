@@ -4,12 +4,13 @@
  */
 import { requestJson } from '../control/client.js';
 import type { ApplyResult, ApplyStep } from '../supervisor/apply-plan.js';
+import { doneWording } from './apply-done.js';
 import { sayLeftBehind } from './control-commands.js';
 import { withStack, type TargetOptions } from './control-target.js';
 
 const MARKS: Record<ApplyStep['change'], string> = { added: '+', removed: '-', changed: '~', scaled: '~', unchanged: '=' };
 
-/** The plan as printed: `~ api  changed (command, env FOO): restart it with the new definition`. */
+/** The plan as printed: `~ api  changed (command, env FOO): restart it with the new definition` (applied: `restarted with …`). */
 export function renderApply(result: ApplyResult): string {
   const width = Math.max(0, ...result.steps.map((step) => step.tier.length));
   const head = result.dryRun
@@ -17,7 +18,7 @@ export function renderApply(result: ApplyResult): string {
     : `land: applied ${result.config} (profile ${result.profile})`;
   const lines = result.steps.map(({ tier, change, what, action }) => {
     const why = what.length > 0 ? ` (${what.join('; ')})` : '';
-    return `  ${MARKS[change]} ${tier.padEnd(width)}  ${change}${why}: ${action}`;
+    return `  ${MARKS[change]} ${tier.padEnd(width)}  ${change}${why}: ${result.dryRun ? action : doneWording(action)}`;
   });
   const notes = result.notes.map((note) => `land: note: ${note}`);
   return `${[head, ...lines, ...notes].join('\n')}\n`;

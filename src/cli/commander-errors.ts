@@ -33,11 +33,26 @@ const COMMAND_HINTS: Record<string, string> = {
   kill: 'did you mean down? `land down` stops the stack and everything land started, as `pm2 kill` does',
   save: 'did you mean startup? `land startup` starts the stack at boot, what `pm2 save` + `pm2 startup` do',
   exec: 'did you mean run? `land run -- <command>` runs a command with a tier\'s environment, as `docker compose exec` does in a service',
+  env: "the environment land gives a tier: its detail in the dashboard (`land dashboard`, secrets masked), or `land run --tier <tier> -- env` prints it as a command started with it gets it, as `pm2 env` does",
 };
 
-/** Options people bring from `docker compose logs`, by the command that got them. */
+/** PM2's `logs --err`/`--out`: land keeps each line's stream, said by `--json` (and filtered by the dashboard). */
+const STREAM_HINT = (stream: 'stderr' | 'stdout') =>
+  `\`land logs --json\` gives each line's stream: \`land logs api --json | jq -r 'select(.stream == "${stream}") | .line'\`; the dashboard's Logs page filters by stream`;
+
+/** Options people bring from `docker compose logs` and PM2, by the command that got them. */
 const OPTION_HINTS: Record<string, Record<string, string>> = {
-  logs: { '--tail': 'did you mean -n? `land logs -n 5` gives the last 5 lines of each tier, as `docker compose logs --tail 5` does' },
+  logs: {
+    '--tail': 'did you mean -n? `land logs -n 5` gives the last 5 lines of each tier, as `docker compose logs --tail 5` does',
+    '--err': STREAM_HINT('stderr'),
+    '--stderr': STREAM_HINT('stderr'),
+    '--out': STREAM_HINT('stdout'),
+    '--stdout': STREAM_HINT('stdout'),
+    '--grep': 'pipe it: `land logs api | grep x` (with -f too, `grep --line-buffered` to pass each line on at once)',
+  },
+  restart: {
+    '--update-env': '`land apply` reads the config and env files again and restarts each tier whose environment changed; `land restart` keeps the environment the stack started with',
+  },
   up: {
     '--scale': 'a tier runs several with `replicas: N` in its config, and `land scale <tier> <N>` changes that on the running stack; with a Procfile, `land up -m web=2`',
     '--wait': '`land up -d` returns once every tier is up (exit 8 when one is not), as `docker compose up -d --wait` does',
@@ -52,7 +67,8 @@ const ARGUMENT_HINTS: Record<string, string> = {
 /** The hint of a known habit in commander's line (replacing its own guess), or the line as it was. */
 function withHabitHint(line: string, command: string | undefined): string {
   const unknownCommand = /unknown command '([^']+)'/.exec(line)?.[1];
-  const optionName = /unknown option '([^'=]+)(?:=[^']*)?'$/.exec(line)?.[1];
+  // commander may have added its guess by spelling (`--out`: did you mean --boot?), which the hint replaces.
+  const optionName = /unknown option '([^'=]+)(?:=[^']*)?'(?: \(did you mean [^)]*\?\))?$/.exec(line)?.[1];
   const hint =
     (unknownCommand !== undefined && command === undefined ? COMMAND_HINTS[unknownCommand] : undefined) ??
     (optionName !== undefined && command !== undefined ? OPTION_HINTS[command]?.[optionName] : undefined) ??

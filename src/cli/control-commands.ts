@@ -1,7 +1,7 @@
 /** `land status | start | stop | restart | scale | logs | down`: clients of a running stack's control socket. */
 import { requestJson } from '../control/client.js';
 import type { CommandResult, RestartAllResult, ScaleResult } from '../control/protocol.js';
-import { EXIT_LEFT_BEHIND } from '../control/exit-codes.js';
+import { EXIT_LEFT_BEHIND, EXIT_NO_STACK } from '../control/exit-codes.js';
 import { describeLeftovers, type StillRunning } from '../supervisor/left-behind.js';
 import { InputError } from '../errors.js';
 import type { StackSnapshot } from '../supervisor/types.js';
@@ -14,11 +14,17 @@ import { describeInstances, scaleLine } from './scale-line.js';
 const tierPath = (tier: string, action: string) => `/tiers/${encodeURIComponent(tier)}/${action}`;
 
 export async function statusCommand(names: string[], options: TargetOptions & { json?: boolean }): Promise<number> {
-  const whole = await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status'));
+  const whole = await withStack(options, ({ socket }) => requestJson<StackSnapshot>(socket, 'GET', '/status')).catch((error: unknown) => {
+    // `land status --json | jq` gets an object either way: no stack is said on stdout too (same line and exit code on stderr).
+    if (options.json && error instanceof InputError && error.exitCode === EXIT_NO_STACK) {
+      process.stdout.write(`${JSON.stringify({ running: false, message: error.message }, null, 2)}\n`);
+    }
+    throw error;
+  });
   checkNames(names, whole);
   // Only the tiers named (a tier with replicas: all of them), as `docker compose ps web` and `pm2 show web`.
   const snapshot = names.length === 0 ? whole : namedOnly(whole, names);
-  process.stdout.write(options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderStatus(snapshot));
+  process.stdout.write(options.json ? `${JSON.stringify({ running: true, ...snapshot }, null, 2)}\n` : renderStatus(snapshot));
   return 0;
 }
 

@@ -30,8 +30,11 @@ export const RENAMED_KEYS = [
   ['OTLPEndpoint', 'Pipe'],
 ] as const;
 
-/** Context a child must only get from land: an inherited one would attach it to someone else's trace. */
-const TRACE_CONTEXT_KEYS = ['TRACEPARENT', 'TRACESTATE', 'BAGGAGE'];
+/**
+ * Never inherited from land's environment: trace context (an inherited one would attach the child to someone else's
+ * trace), and `_`, the path of the program a shell last ran (`/usr/bin/node` for land: a shell sets its own).
+ */
+const NOT_INHERITED = ['TRACEPARENT', 'TRACESTATE', 'BAGGAGE', '_'];
 
 /** Layer 1: land's own environment, or only the allow-list when the tier does not inherit. */
 function inheritedLayer(shellEnv: Record<string, string>, tier: ResolvedTier): Record<string, string> {
@@ -45,7 +48,7 @@ function inheritedLayer(shellEnv: Record<string, string>, tier: ResolvedTier): R
       if (allowed.has(key) || key.startsWith('NODE_')) layer[key] = value;
     }
   }
-  for (const key of TRACE_CONTEXT_KEYS) delete layer[key];
+  for (const key of NOT_INHERITED) delete layer[key];
   return layer;
 }
 
@@ -125,7 +128,7 @@ export function sharedLayersFor(plan: BootPlan, tier: ResolvedTier): Readonly<Re
 
 /**
  * The environment a tier's process starts with. Layers, lowest first (a higher one wins): (1) land's environment
- * (or the allow-list), without any inherited TRACEPARENT/TRACESTATE/BAGGAGE; (2+3) the env files and the profile (already
+ * (or the allow-list), without any inherited TRACEPARENT/TRACESTATE/BAGGAGE nor `_`; (2+3) the env files and the profile (already
  * merged with the shell's exported values in plan.profileEnv), without the telemetry keys for a tier with
  * `telemetryEnv: false`; (4) the tier's own env files (`fileEnv`), then its `env`; (5) what land injects.
  */

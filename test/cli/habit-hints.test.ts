@@ -26,6 +26,12 @@ describe('hints for habits of other tools', () => {
       [['exec', 'api', 'ls'], "land: unknown command 'exec' (did you mean run? `land run -- <command>` runs a command with a tier's environment, as `docker compose exec` does in a service)"],
       [['up', '--scale', 'api=2'], "land: up: unknown option '--scale' (a tier runs several with `replicas: N` in its config, and `land scale <tier> <N>` changes that on the running stack; with a Procfile, `land up -m web=2`)"],
       [['up', '--wait'], "land: up: unknown option '--wait' (`land up -d` returns once every tier is up (exit 8 when one is not), as `docker compose up -d --wait` does)"],
+      [['env', 'api'], "land: unknown command 'env' (the environment land gives a tier: its detail in the dashboard (`land dashboard`, secrets masked), or `land run --tier <tier> -- env` prints it as a command started with it gets it, as `pm2 env` does)"],
+      // PM2's logs --err/--out and --grep, restart --update-env.
+      [['logs', '--err'], "land: logs: unknown option '--err' (`land logs --json` gives each line's stream: `land logs api --json | jq -r 'select(.stream == \"stderr\") | .line'`; the dashboard's Logs page filters by stream)"],
+      [['logs', 'api', '--out'], "land: logs: unknown option '--out' (`land logs --json` gives each line's stream: `land logs api --json | jq -r 'select(.stream == \"stdout\") | .line'`; the dashboard's Logs page filters by stream)"],
+      [['logs', '--grep', 'x'], "land: logs: unknown option '--grep' (pipe it: `land logs api | grep x` (with -f too, `grep --line-buffered` to pass each line on at once))"],
+      [['restart', 'api', '--update-env'], "land: restart: unknown option '--update-env' (`land apply` reads the config and env files again and restarts each tier whose environment changed; `land restart` keeps the environment the stack started with)"],
       [['scale', 'api', '0'], 'land: <replicas>: expected a whole number 1..64, got "0" (`land stop api` stops every replica)'],
       // Another tool's file given as the config: what converts it.
       [['up', '-c', 'process-compose.yaml'], 'land: process-compose.yaml: expected a .ts, .mts, .js or .mjs config file; `land init --from process-compose.yaml` converts it to land.config.ts'],

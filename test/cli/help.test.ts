@@ -36,7 +36,7 @@ describe('the commands a command line builds', () => {
       .filter((name) => name !== undefined && name !== 'help');
     expect(listed).toEqual([
       'up', 'status', 'spawn', 'start', 'scale', 'stop', 'restart', 'apply', 'reload', 'logs', 'attach', 'send', 'down',
-      'watch', 'dashboard', 'run', 'check', 'init', 'profiles', 'trace', 'export', 'startup', 'unstartup',
+      'watch', 'dashboard', 'run', 'check', 'init', 'profiles', 'trace', 'export', 'startup', 'unstartup', 'completion',
     ]);
   });
 

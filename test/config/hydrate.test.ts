@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hydrateChildEnv, type InjectedEnv } from '../../src/config/hydrate.js';
@@ -99,6 +100,14 @@ describe('hydrateChildEnv', () => {
     expect(env).not.toHaveProperty('TRACESTATE');
   });
 
+  it("drops land's own `_` (the program its shell ran, /usr/bin/node), with inheritEnv on or off; a tier's own env may set it", () => {
+    const shellEnv = { _: '/usr/bin/node', PATH: '/bin' };
+    expect(childEnv(planFor({ shellEnv }))).not.toHaveProperty('_');
+    expect(childEnv(planFor({ shellEnv, tier: { inheritEnv: false, allowEnv: ['_'] } }))).not.toHaveProperty('_');
+    expect(childEnv(planFor({ shellEnv })).PATH).toBe('/bin');
+    expect(childEnv(planFor({ shellEnv, tier: { env: { _: '/bin/own' } } }))._).toBe('/bin/own');
+  });
+
   it('with inheritEnv: false passes only PATH, HOME, USER, LANG, TZ, TERM, NODE_* and allowEnv from the shell', () => {
     const shellEnv = {
       PATH: '/bin',
@@ -172,5 +181,23 @@ describe('hydrateChildEnv', () => {
     expect(childEnv(planFor({ tier: { env: { OTEL_METRIC_EXPORT_TIMEOUT: '30000' } } }), receiver)).not.toHaveProperty('OTEL_METRIC_EXPORT_INTERVAL');
     const off = childEnv(planFor({}), { otlpEndpoint: 'http://collector:4318' });
     for (const key of ['OTEL_METRIC_EXPORT_INTERVAL', 'OTEL_METRIC_EXPORT_TIMEOUT', 'OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BLRP_SCHEDULE_DELAY']) expect(off).not.toHaveProperty(key);
+  });
+
+  it("README's environment section names every variable land sets, and none it does not (PYTHONUNBUFFERED is the tier's to set)", () => {
+    const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## The environment each child receives'), readme.indexOf('\n## Telemetry'));
+    const plan = planFor({ tier: { port: 7000 }, posthog: 'Emit=true\n' });
+    // Everything land can set at once: the receiver on, a replica with a port, trace context from land's own start.
+    const env = hydrateChildEnv(plan, { ...plan.config.tiers[0]!, replica: 2 }, {
+      ...injected,
+      otlpEndpoint: 'http://127.0.0.1:4711',
+      otlpProtocol: 'http/protobuf',
+      traceContext: { TRACEPARENT: injected.traceparent, TRACESTATE: 'vendor=x', BAGGAGE: 'k=v' },
+    });
+    const undocumented = Object.keys(env).filter((key) => !section.includes(`\`${key}\``) && !section.includes(`\`${key}=`));
+    expect(undocumented).toEqual([]);
+    // What a Python tier needs for its lines to come as they are printed is said, as not set by land.
+    expect(env).not.toHaveProperty('PYTHONUNBUFFERED');
+    expect(section).toMatch(/`PYTHONUNBUFFERED=1`/);
   });
 });

@@ -169,6 +169,11 @@ describe.concurrent('land status / spawn / stop / restart / logs / down against 
       expect(missing[index]!.code, args.join(' ')).toBe(3);
       expect(missing[index]!.stderr.trim().split('\n'), args.join(' ')).toEqual([expect.stringMatching(/^land: no stack is running in .*land up/)]);
     });
+    // `status --json | jq` gets an object on stdout either way, with the same exit code.
+    const json = await landDone(['status', '--json'], dir);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toEqual({ running: false, message: expect.stringMatching(/^no stack is running in .*land up/) });
+    expect(json.stderr).toMatch(/^land: no stack is running in /);
 
     const run = await startStack(dir);
     const cases: Array<[string[], number, RegExp]> = [
@@ -193,7 +198,9 @@ describe.concurrent('land status / spawn / stop / restart / logs / down against 
       expect(lines, args.join(' ')).toHaveLength(1);
       expect(lines[0], args.join(' ')).toMatch(message);
     }
-    expect(tierOf(await status(dir), 'api').state).toBe('ready');
+    const running = await status(dir);
+    expect(tierOf(running, 'api').state).toBe('ready');
+    expect(running).toMatchObject({ running: true });
     expect(await landDone(['down'], dir)).toMatchObject({ code: 0 });
     expect((await run.exited).code).toBe(0);
   }, 180_000);

@@ -121,7 +121,7 @@ describe.concurrent('land apply and what follows a tier', () => {
     expect((await replica.exited).code).toBe(4);
     // The reason is what changed in the config: not LAND_REPLICA, which land sets itself per instance.
     expect(replica.stderr).toBe('land: web.1 was replaced by web: replicas dropped (land apply); stopped following it\n');
-    expect(applied.stdout).toMatch(/^ {2}~ web +changed \(replicas dropped\): replace its instances/m);
+    expect(applied.stdout).toMatch(/^ {2}~ web +changed \(replicas dropped\): replaced its instances/m);
     // `land logs web` named the tier: it goes on with the instance made instead.
     await until(async () => undefined, () => /web +\| web says/.test(group.stdout), 'the new web in the tier\'s follower');
     expect(group.proc.exitCode).toBeNull();

@@ -86,6 +86,11 @@ describe.concurrent('land apply', () => {
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/^land: applied land\.config\.mjs \(profile debug\)$/m);
+    // Said after acting: what was done, not the plan's wording.
+    expect(applied.stdout).toMatch(/^ {2}~ api +changed \(env GREETING\): restarted with the new definition$/m);
+    expect(applied.stdout).toMatch(/^ {2}= db +unchanged: left it alone$/m);
+    expect(applied.stdout).toMatch(/^ {2}\+ web +added: starting once api ready$/m);
+    expect(applied.stdout).toMatch(/^ {2}- old +removed: stopped and forgot it$/m);
     await waitForTier(dir, 'web', (tier) => tier.state === 'ready', 'ready');
     const newApi = await waitForTier(dir, 'api', (tier) => tier.state === 'ready', 'ready');
     const after = await status(dir);
@@ -162,7 +167,7 @@ describe.concurrent('land apply', () => {
     writeConfig(dir, config);
     const good = await landDone(['apply'], dir);
     expect(good.code).toBe(0);
-    expect(good.stdout).toMatch(/^ {2}= a +unchanged: leave it alone$/m);
+    expect(good.stdout).toMatch(/^ {2}= a +unchanged: left it alone$/m);
     expect(pids(await status(dir))).toEqual(before);
     expect(await run.stop()).toEqual({ code: 0, signal: null });
   }, E2E_TIMEOUT);
@@ -180,8 +185,8 @@ describe.concurrent('land apply', () => {
     writeFileSync(join(dir, 'profiles', 'debug.env'), 'Extra=true\nOther=false\n');
     const applied = await landDone(['apply'], dir);
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toMatch(/^ {2}~ extra +changed \(no longer gated off \(was Extra=false\); env Extra, Other\): start it once its dependencies are met$/m);
-    expect(applied.stdout).toMatch(/^ {2}~ other +changed \(gated off \(Other=false\); env Extra, Other\): stop it$/m);
+    expect(applied.stdout).toMatch(/^ {2}~ extra +changed \(no longer gated off \(was Extra=false\); env Extra, Other\): starting it once its dependencies are met$/m);
+    expect(applied.stdout).toMatch(/^ {2}~ other +changed \(gated off \(Other=false\); env Extra, Other\): stopped it$/m);
     await waitForTier(dir, 'extra', (tier) => tier.state === 'ready', 'ready');
     const other = await waitForTier(dir, 'other', (tier) => tier.state === 'disabled', 'disabled');
     expect(other.reason).toBe('gated off by Other=false (land apply)');
@@ -200,7 +205,7 @@ describe.concurrent('land apply', () => {
     writeConfig(dir, { tiers: { web: web(3) } });
     const applied = await landDone(['apply'], dir);
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toMatch(/^ {2}~ web +scaled \(replicas 2 → 3\): scale 2 → 3$/m);
+    expect(applied.stdout).toMatch(/^ {2}~ web +scaled \(replicas 2 → 3\): scaled 2 → 3$/m);
     await waitForTier(dir, 'web.3', (tier) => tier.state === 'ready', 'ready');
     const after = await status(dir);
     expect(tierOf(after, 'web.1').pid).toBe(before['web.1']);

@@ -51,10 +51,10 @@ describe('scheduled tiers and the other commands', () => {
     const applied = await landDone(['apply'], dir);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toMatch(/^ {2}= web +unchanged: leave it alone$/m);
-    expect(applied.stdout).toMatch(/^ {2}~ job +changed \(schedule 0 0 1 1 \* → \* \* \* \* \* \*\): reschedule it$/m);
-    expect(applied.stdout).toMatch(/^ {2}~ flip +changed \(.*schedule dropped\): replace its instances: stop them, start the new ones$/m);
-    expect(applied.stdout).toMatch(/^ {2}\+ job2 +added: schedule it \(\* \* \* \* \* \*\)$/m);
+    expect(applied.stdout).toMatch(/^ {2}= web +unchanged: left it alone$/m);
+    expect(applied.stdout).toMatch(/^ {2}~ job +changed \(schedule 0 0 1 1 \* → \* \* \* \* \* \*\): rescheduled it$/m);
+    expect(applied.stdout).toMatch(/^ {2}~ flip +changed \(.*schedule dropped\): replaced its instances: stopped them, started the new ones$/m);
+    expect(applied.stdout).toMatch(/^ {2}\+ job2 +added: scheduled it \(\* \* \* \* \* \*\)$/m);
 
     // The added job waits for its first time (not run at once as a pending tier), then runs at its times.
     await run.waitFor(/job2: \w+ → scheduled \(added to the config \(land apply\); waiting for its first time \(\* \* \* \* \* \*\)\)/);
@@ -118,7 +118,7 @@ describe('scheduled tiers and the other commands', () => {
     writeFileSync(join(dir, 'profiles', 'debug.env'), 'Job=true\n');
     const applied = await landDone(['apply'], dir);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toMatch(/^ {2}~ job +changed \(no longer gated off \(was Job=false\); env Job\): schedule it \(0 0 1 1 \*\)$/m);
+    expect(applied.stdout).toMatch(/^ {2}~ job +changed \(no longer gated off \(was Job=false\); env Job\): scheduled it \(0 0 1 1 \*\)$/m);
     await run.waitFor(/job: disabled → scheduled \(no longer gated off \(land apply\); waiting for its next time \(0 0 1 1 \*\)\)/);
     const job = tierOf(await status(dir), 'job');
     expect(job).toMatchObject({ state: 'scheduled', schedule: { runs: 0 } });

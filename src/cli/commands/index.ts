@@ -11,6 +11,7 @@ import { registerStartup, registerUnstartup } from './startup.js';
 import { registerAttach, registerDashboard, registerLogs, registerSend, registerWatch } from './streams.js';
 import { registerUp } from './up.js';
 import { registerReap } from './internal.js';
+import { registerCompletion } from './completion.js';
 
 export const COMMANDS: ReadonlyMap<string, Register> = new Map([
   ['up', registerUp],
@@ -36,5 +37,6 @@ export const COMMANDS: ReadonlyMap<string, Register> = new Map([
   ['export', registerExport],
   ['startup', registerStartup],
   ['unstartup', registerUnstartup],
+  ['completion', registerCompletion],
   ['__reap', registerReap],
 ]);
