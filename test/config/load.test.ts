@@ -123,6 +123,7 @@ describe('loadConfig', () => {
       shell: false,
       cwd: path.join(root, 'work'),
       env: {},
+      envFiles: [],
       inheritEnv: true,
       telemetryEnv: true,
       allowEnv: [],

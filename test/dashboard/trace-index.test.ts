@@ -52,21 +52,23 @@ describe('the trace list from indexes', () => {
   });
 
   it('sums a trace up again only when its spans changed, and forgets traces gone from memory', () => {
+    // One tier's spans: a tier holds at most `inMemory` (held-items.ts), so these evict as a store of 3 would.
+    const oneTier = (trace: number, n: number) => span(trace, n, { tier: 'web' });
     const { store, index } = setup();
     const small = new SpanStore({ perBoot: 1_000, inMemory: 3 });
     const recording = { spans: () => [], droppedSpans: 0 };
     const evicting = new TraceIndex(recording, () => small.byTraceIndex());
-    small.add([span(1, 0), span(1, 1), span(2, 0)]);
+    small.add([oneTier(1, 0), oneTier(1, 1), oneTier(2, 0)]);
     const first = evicting.list(BOOT, query).traces;
     expect(evicting.list(BOOT, query).traces[1]).toBe(first[1]); // the same summary object: not summed up again
-    small.add([span(3, 0)]); // evicts span 1.0: trace 1 changes
+    small.add([oneTier(3, 0)]); // evicts span 1.0: trace 1 changes
     const after = evicting.list(BOOT, query);
     expect(after.traces.map((t) => [t.root, t.spans])).toEqual([
       ['op 3.0', 1],
       ['op 2.0', 1],
       ['op 1.1', 1],
     ]);
-    small.add([span(4, 0), span(5, 0), span(6, 0)]);
+    small.add([oneTier(4, 0), oneTier(5, 0), oneTier(6, 0)]);
     expect(evicting.list(BOOT, query)).toMatchObject({ held: 3, matched: 3 });
     expect(store.byTraceIndex().size).toBe(0);
     expect(index.list(BOOT, query)).toEqual({ held: 0, matched: 0, offset: 0, traces: [] });
@@ -83,29 +85,31 @@ describe('the trace list from indexes', () => {
   });
 
   it("versions each trace from counters: changed by a span of it stored, evicted or recorded, by nothing else", () => {
+    // One tier's spans: a tier holds at most `inMemory` (held-items.ts), so these evict as a store of 3 would.
+    const oneTier = (trace: number, n: number) => span(trace, n, { tier: 'web' });
     const small = new SpanStore({ perBoot: 1_000, inMemory: 3 });
     const recorded: StoredSpan[] = [];
     const recording = { spans: () => recorded, droppedSpans: 0 };
     const index = new TraceIndex(recording, () => small.byTraceIndex());
     const version = (trace: number) => `${small.version(id(trace, 32))}.${index.recordedVersion(id(trace, 32))}`;
     expect(version(1)).toBe('0.0');
-    small.add([span(1, 0), span(1, 1)]);
+    small.add([oneTier(1, 0), oneTier(1, 1)]);
     const one = version(1);
-    small.add([span(2, 0)]);
+    small.add([oneTier(2, 0)]);
     expect(version(1)).toBe(one); // another trace's span
-    small.add([span(1, 1)]); // sent again: not kept
+    small.add([oneTier(1, 1)]); // sent again: not kept
     expect(version(1)).toBe(one);
-    small.add([span(2, 1)]); // evicts span 1.0
+    small.add([oneTier(2, 1)]); // evicts span 1.0
     const evicted = version(1);
     expect(evicted).not.toBe(one);
-    recorded.push(span(1, 5));
+    recorded.push(oneTier(1, 5));
     const withRecorded = version(1);
     expect(withRecorded).not.toBe(evicted);
     expect(version(1)).toBe(withRecorded);
-    small.add([span(3, 0)]); // evicts span 1.1: trace 1 has no span left in the store
+    small.add([oneTier(3, 0)]); // evicts span 1.1: trace 1 has no span left in the store
     expect(small.version(id(1, 32))).toBe(0);
     // A trace evicted whole and sent again never gets back a version it had.
-    small.add([span(1, 7)]);
+    small.add([oneTier(1, 7)]);
     expect(small.version(id(1, 32))).toBeGreaterThan(Number(one.split('.')[0]));
   });
 });
