@@ -51,20 +51,20 @@ function exitOf(span: TraceSpan): { exitCode?: number; signal?: string } {
 }
 
 /**
- * `land.exit` spans become their spawn span's error status and exit code; with `fold` false (`--json`: every span, as
- * the dashboard lists them) each stays its own span, with its exit code.
+ * `land.exit` spans become their spawn span's error status and exit code; with `keepExits` (`--json`: every span, as
+ * the dashboard lists them) each also stays a span of its own, with its exit code.
  */
-function foldExits(spans: TraceSpan[], fold: boolean): TraceSpan[] {
+function foldExits(spans: TraceSpan[], keepExits: boolean): TraceSpan[] {
   const byId = new Map(spans.map((span) => [span.spanId, span]));
   const kept: TraceSpan[] = [];
   for (const span of spans) {
     const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
-    if (fold && span.name.startsWith(EXIT_PREFIX) && parent) {
+    if (span.name.startsWith(EXIT_PREFIX) && parent) {
       parent.status = 'error';
       parent.statusMessage = span.statusMessage;
       parent.attributes = { ...parent.attributes, ...span.attributes };
       Object.assign(parent, exitOf(span));
-      continue;
+      if (!keepExits) continue;
     }
     if (span.status === 'error') Object.assign(span, exitOf(span));
     kept.push(span);
@@ -87,16 +87,16 @@ function bootTraceId(spans: readonly TraceSpan[], events: readonly RecordedEvent
 
 /**
  * `decoder`: to read the protobuf requests the receiver kept as they came (without one, only its records);
- * `foldExit`: false to keep each `land.exit` span as its own (foldExits).
+ * `keepExits`: each `land.exit` span kept as a span of its own too (foldExits).
  */
-export function loadBootTrace(dir: string, decoder?: FrameDecoder, foldExit = true): BootTrace {
+export function loadBootTrace(dir: string, decoder?: FrameDecoder, keepExits = false): BootTrace {
   const recorded = readRecords<RecordedSpan>(join(dir, SPANS_FILE), (s) => typeof s.spanId === 'string');
   const lost = { items: 0 };
   const received = readReceived<StoredSpan>(dir, 'traces', decoder, lost);
   const merged = new Map<string, TraceSpan>();
   // The store's copy wins: it has the resource and kind the recording lacks.
   for (const span of [...recorded, ...received]) merged.set(`${span.traceId}/${span.spanId}`, { ...span, attributes: { ...span.attributes } } as TraceSpan);
-  const spans = foldExits([...merged.values()], foldExit);
+  const spans = foldExits([...merged.values()], keepExits);
   const events = readRecords<RecordedEvent>(join(dir, EVENTS_FILE), (e) => typeof e.event === 'string');
   const traceId = bootTraceId(spans, events);
   const bootId = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;

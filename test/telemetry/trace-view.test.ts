@@ -205,7 +205,7 @@ describe('land trace, a secret in a span name', () => {
 });
 
 describe('land trace --json, every span whole', () => {
-  it("lists a land.exit span its own (the tree folds it), and a child's events, resource and scope, masked", () => {
+  it("lists a land.exit span its own (the tree folds it into its spawn row), and a child's events, resource and scope, masked", () => {
     const dir = mkdtempSync(join(tmpdir(), 'land-trace-view-'));
     dirs.push(dir);
     const root = 'b'.repeat(16);
@@ -230,9 +230,8 @@ describe('land trace --json, every span whole', () => {
 
     const json = traceJsonLines(dir).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(json.map((s) => s.name)).toEqual(['land.boot', 'land.spawn api', 'GET /orders', 'land.exit api']);
-    // The spawn span ended ok at ready; the crash is its own span, with its exit code.
-    expect(json[1]).toMatchObject({ spanId: spawn, status: 'ok' });
-    expect(json[1]).not.toHaveProperty('exitCode');
+    // The crash is a span of its own, with its exit code; the spawn span carries it as the tree's row does.
+    expect(json[1]).toMatchObject({ spanId: spawn, status: 'error', exitCode: 3 });
     expect(json[3]).toMatchObject({ spanId: exit, parentSpanId: spawn, status: 'error', exitCode: 3, statusMessage: 'exited with code 3' });
     expect(json[2]).toMatchObject({
       scope: 'orders-lib',
