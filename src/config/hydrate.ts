@@ -126,6 +126,23 @@ export function sharedLayersFor(plan: BootPlan, tier: ResolvedTier): Readonly<Re
   return env;
 }
 
+/** `service.instance.id` as an OTEL_RESOURCE_ATTRIBUTES value sets it (W3C baggage-like `key=value,…`). */
+function ownInstanceId(value: string | undefined): string | undefined {
+  const pair = value?.split(',').find((entry) => entry.split('=')[0]?.trim() === 'service.instance.id');
+  return pair?.slice(pair.indexOf('=') + 1).trim() || undefined;
+}
+
+/**
+ * `,service.instance.id=…` for land's OTEL_RESOURCE_ATTRIBUTES: a replica's own name (`web.2`), so its telemetry can
+ * be told from its siblings' (`land logs web.2`); an id the tier's environment already sets is kept, since land's
+ * value replaces the whole variable. Nothing for a tier without replicas.
+ */
+function instanceAttribute(tier: ResolvedTier, over: Readonly<Record<string, string>>, base: Readonly<Record<string, string>>): string {
+  const own = ownInstanceId(over.OTEL_RESOURCE_ATTRIBUTES ?? base.OTEL_RESOURCE_ATTRIBUTES);
+  const id = own ?? (tier.replica !== undefined ? tier.name : undefined);
+  return id === undefined ? '' : `,service.instance.id=${id}`;
+}
+
 /**
  * The environment a tier's process starts with. Layers, lowest first (a higher one wins): (1) land's environment
  * (or the allow-list), without any inherited TRACEPARENT/TRACESTATE/BAGGAGE nor `_`; (2+3) the env files and the profile (already
@@ -154,7 +171,7 @@ export function childEnvOverlay(plan: BootPlan, tier: ResolvedTier, injected: In
     LAND_BOOT_ID: injected.bootId,
     LAND_SUPERVISED: '1',
     OTEL_SERVICE_NAME: `${plan.config.app}-${tier.tier}`,
-    OTEL_RESOURCE_ATTRIBUTES: `land.tier=${tier.tier},land.profile=${plan.profile},land.boot_id=${injected.bootId}`,
+    OTEL_RESOURCE_ATTRIBUTES: `land.tier=${tier.tier},land.profile=${plan.profile},land.boot_id=${injected.bootId}${instanceAttribute(tier, over, base)}`,
     // So a child's own recording (Record=1) lands beside mountain's, and its events carry the stack's identity.
     LAND_TELEMETRY_DIR: path.join(plan.config.rootDir, '.land', 'telemetry'),
     LAND_APP: plan.config.app,

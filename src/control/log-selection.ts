@@ -6,12 +6,14 @@
 import type { LogStore } from '../receiver/store/log-store.js';
 import type { StoredLogRecord } from '../receiver/model/types.js';
 import { countJoined, joinEntries } from '../logs/fragment-join.js';
-import type { SupervisorControl, TierSnapshot } from '../supervisor/types.js';
+import type { SupervisorControl } from '../supervisor/types.js';
 import { selects, unknownNames, unknownTiers } from '../logs/selection.js';
 import { ApiFailure } from './http-util.js';
 import { joinedSource, listSource, mergeByTime, newest, type LineSource } from './line-sources.js';
 import type { LogLine } from './protocol.js';
-import { recordBytes, recordLine, recordSource, withRecords } from './record-lines.js';
+import { recordBytes, recordLine, recordSource, recordsShownFor, withRecords } from './record-lines.js';
+
+const shownLine = (name: string | undefined, record: StoredLogRecord): LogLine | undefined => (name === undefined ? undefined : recordLine(name, record));
 
 /** What a log stream shows: its recent lines, whose new lines, and how a received log record shows (if it does). */
 export interface LogSelection {
@@ -48,22 +50,9 @@ function tierLines(control: SupervisorControl, name: string, limit: number | und
 export function tierSelection(control: SupervisorControl, store: LogStore | undefined, name: string, limit?: number): LogSelection {
   const source = recordSource(control, store, name);
   return {
-    recent: withRecords(tierLines(control, name, limit), name, source, limit),
+    recent: withRecords(tierLines(control, name, limit), source, limit),
     shows: (tier) => tier === name,
-    records: source && { store: source.store, line: (record) => (record.tier === source.tier ? recordLine(name, record) : undefined) },
-  };
-}
-
-/**
- * Records go by a tier's telemetry name (the config's `tier`, shared by replicas): shown under the instance that
- * alone has it, else under that name (`api` for the records of api.1 and api.2, which cannot be told apart).
- */
-function recordNames(tiers: readonly TierSnapshot[]): (telemetry: string) => string {
-  const holders = new Map<string, TierSnapshot[]>();
-  for (const tier of tiers) holders.set(tier.tier, [...(holders.get(tier.tier) ?? []), tier]);
-  return (telemetry) => {
-    const only = holders.get(telemetry);
-    return only?.length === 1 && only[0]!.group === undefined ? only[0]!.name : telemetry;
+    records: source && { store: source.store, line: (record) => shownLine(record.tier === source.tier ? source.shownAs(record) : undefined, record) },
   };
 }
 
@@ -76,19 +65,18 @@ export function stackSelection(control: SupervisorControl, store: LogStore | und
   const unknown = unknownNames(tiers.map((tier) => tier.name), wanted);
   if (unknown.length > 0) throw new ApiFailure('unknown-tier', unknownTiers(unknown, tiers.map((tier) => tier.name)));
   const chosen = tiers.filter((tier) => selects(wanted, tier.name));
-  const shownAs = recordNames(tiers);
-  const sources = chosen.map((tier) => {
-    const lines = tierLines(control, tier.name, limit);
-    return shownAs(tier.tier) === tier.name ? withRecords(lines, tier.name, store && { store, tier: tier.tier }, limit) : lines;
-  });
+  const names = new Set(chosen.map((tier) => tier.name));
   const recordTiers = new Set(chosen.map((tier) => tier.tier));
+  const shown = recordsShownFor(tiers, names);
+  const shownAs = (record: StoredLogRecord) => (recordTiers.has(record.tier) ? shown(record) : undefined);
+  // Each instance with the records it owns; the records no instance owns (its tier's), under the tier's name.
+  const sources = chosen.map((tier) => withRecords(tierLines(control, tier.name, limit), store && { store, tier: tier.tier, shownAs: (record) => (shownAs(record) === tier.name ? tier.name : undefined) }, limit));
   for (const telemetry of recordTiers) {
-    const name = shownAs(telemetry);
-    if (store && !chosen.some((tier) => tier.name === name)) sources.push(listSource(store.query({ tier: telemetry, limit }), (record) => recordLine(name, record), recordBytes));
+    if (store && !names.has(telemetry)) sources.push(listSource(store.query({ tier: telemetry, limit, accept: (record) => shownAs(record) === telemetry }), (record) => recordLine(telemetry, record), recordBytes));
   }
   return {
     recent: mergeByTime(sources),
     shows: (tier) => selects(wanted, tier),
-    records: store && { store, line: (record) => (recordTiers.has(record.tier) ? recordLine(shownAs(record.tier), record) : undefined) },
+    records: store && { store, line: (record) => shownLine(shownAs(record), record) },
   };
 }

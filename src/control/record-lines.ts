@@ -7,14 +7,46 @@ import { maskedAttributes, maskedBody } from '../config/masked-values.js';
 import type { StoredLogRecord } from '../receiver/model/types.js';
 import { escapeControls } from '../text/controls.js';
 import { arrivalMs, type LogStore } from '../receiver/store/log-store.js';
-import type { SupervisorControl } from '../supervisor/types.js';
+import type { SupervisorControl, TierSnapshot } from '../supervisor/types.js';
 import { listSource, mergeByTime, newest, type LineSource } from './line-sources.js';
 import type { LogLine } from './protocol.js';
 
-/** Where a tier's records are found: the store and the tier's telemetry name (the config's `tier`). */
+/**
+ * Where a tier's records are found: the store, the tier's telemetry name (the config's `tier`), and the name each
+ * record shows under (undefined: not shown here).
+ */
 export interface RecordSource {
   store: LogStore;
   tier: string;
+  shownAs(record: StoredLogRecord): string | undefined;
+}
+
+/**
+ * The instance a record is shown under: the one instance of its telemetry tier; else (replicas, or config keys
+ * sharing a `tier`) the replica its resource's `service.instance.id` names (land sets `web.2`, hydrate.ts); else the
+ * tier's name (`web`: records that cannot be told apart, such as a child that set its own instance id).
+ */
+export function recordOwners(tiers: readonly TierSnapshot[]): (record: Pick<StoredLogRecord, 'tier' | 'resource'>) => string {
+  const holders = new Map<string, TierSnapshot[]>();
+  for (const tier of tiers) holders.set(tier.tier, [...(holders.get(tier.tier) ?? []), tier]);
+  return (record) => {
+    const held = holders.get(record.tier);
+    if (held?.length === 1 && held[0]!.group === undefined) return held[0]!.name;
+    const instance = record.resource?.['service.instance.id'];
+    return (typeof instance === 'string' && held?.find((tier) => tier.name === instance)?.name) || record.tier;
+  };
+}
+
+/**
+ * How the records of the instances `names` show: under their owner (recordOwners) when it is one of them; a record
+ * no instance can be told to own, under its tier's name; any other (a sibling replica's) not at all.
+ */
+export function recordsShownFor(tiers: readonly TierSnapshot[], names: ReadonlySet<string>): (record: StoredLogRecord) => string | undefined {
+  const ownerOf = recordOwners(tiers);
+  return (record) => {
+    const owner = ownerOf(record);
+    return names.has(owner) || owner === record.tier ? owner : undefined;
+  };
 }
 
 /**
@@ -41,17 +73,18 @@ export function recordLine(name: string, record: StoredLogRecord): LogLine {
   return { tier: name, stream: 'otlp', line: recordText(shown), at: arrivalMs(record), record: shown };
 }
 
-/** The records of the tier named `name` in the stack, if the receiver has a store. */
+/** The records of the instance named `name` in the stack, if the receiver has a store. */
 export function recordSource(control: SupervisorControl, store: LogStore | undefined, name: string): RecordSource | undefined {
   if (!store) return undefined;
-  const tier = control.snapshot().tiers.find((candidate) => candidate.name === name)?.tier ?? name;
-  return { store, tier };
+  const { tiers } = control.snapshot();
+  const tier = tiers.find((candidate) => candidate.name === name)?.tier ?? name;
+  return { store, tier, shownAs: recordsShownFor(tiers, new Set([name])) };
 }
 
 /** A tier's lines and its records in time order (of one time, the lines first), the newest `limit`. */
-export function withRecords(lines: LineSource, name: string, source: RecordSource | undefined, limit?: number): LineSource {
+export function withRecords(lines: LineSource, source: RecordSource | undefined, limit?: number): LineSource {
   if (!source) return lines;
-  const records = source.store.query({ tier: source.tier, limit });
+  const records = source.store.query({ tier: source.tier, limit, accept: (record) => source.shownAs(record) !== undefined });
   if (records.length === 0) return lines;
-  return newest(mergeByTime([lines, listSource(records, (record) => recordLine(name, record), recordBytes)]), limit);
+  return newest(mergeByTime([lines, listSource(records, (record) => recordLine(source.shownAs(record)!, record), recordBytes)]), limit);
 }

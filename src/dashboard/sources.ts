@@ -6,8 +6,8 @@
  */
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { SupervisorControl } from '../supervisor/types.js';
-import { maskedAttributes, shownName } from '../config/masked-values.js';
-import { shownSpanName } from '../receiver/trace-model.js';
+import { maskedAttributes } from '../config/masked-values.js';
+import { maskedEvents, shownSpanName } from '../receiver/trace-model.js';
 import { NO_RECEIVER, type ReceiverSource } from './receiver-source.js';
 import { redactText } from '../config/redact.js';
 import { RecordingTail } from './recording-tail.js';
@@ -61,9 +61,7 @@ function shownSpan(span: SpanView): SpanView {
   const shown: SpanView = { ...span, name: shownSpanName(span), attributes: maskedAttributes(span.attributes) };
   if (span.statusMessage !== undefined) shown.statusMessage = redactText(span.statusMessage);
   if (span.resource) shown.resource = maskedAttributes(span.resource);
-  if (span.events) {
-    shown.events = span.events.map((event) => ({ ...event, name: shownName(event.name), ...(event.attributes ? { attributes: maskedAttributes(event.attributes) } : {}) }));
-  }
+  if (span.events) shown.events = maskedEvents(span.events);
   return shown;
 }
 

@@ -23,6 +23,8 @@ function readRecords<T>(file: string, valid: (record: T) => boolean): T[] {
 
 export interface TraceSpan extends Omit<StoredSpan, 'kind' | 'resource'> {
   kind?: string;
+  /** The receiver's copy has it; land's recording does not. */
+  resource?: StoredSpan['resource'];
   /** The child's exit code (or signal) when this start failed or the child crashed later. */
   exitCode?: number;
   signal?: string;
@@ -48,8 +50,11 @@ function exitOf(span: TraceSpan): { exitCode?: number; signal?: string } {
   return { ...(typeof code === 'number' ? { exitCode: code } : {}), ...(typeof signal === 'string' ? { signal } : {}) };
 }
 
-/** `land.exit` spans become their spawn span's error status and exit code. */
-function foldExits(spans: TraceSpan[]): TraceSpan[] {
+/**
+ * `land.exit` spans become their spawn span's error status and exit code; with `keepExits` (`--json`: every span, as
+ * the dashboard lists them) each also stays a span of its own, with its exit code.
+ */
+function foldExits(spans: TraceSpan[], keepExits: boolean): TraceSpan[] {
   const byId = new Map(spans.map((span) => [span.spanId, span]));
   const kept: TraceSpan[] = [];
   for (const span of spans) {
@@ -59,7 +64,7 @@ function foldExits(spans: TraceSpan[]): TraceSpan[] {
       parent.statusMessage = span.statusMessage;
       parent.attributes = { ...parent.attributes, ...span.attributes };
       Object.assign(parent, exitOf(span));
-      continue;
+      if (!keepExits) continue;
     }
     if (span.status === 'error') Object.assign(span, exitOf(span));
     kept.push(span);
@@ -80,15 +85,18 @@ function bootTraceId(spans: readonly TraceSpan[], events: readonly RecordedEvent
   return boot?.traceId ?? (events[0]?.properties?.$trace_id as string | undefined);
 }
 
-/** `decoder`: to read the protobuf requests the receiver kept as they came (without one, only its records). */
-export function loadBootTrace(dir: string, decoder?: FrameDecoder): BootTrace {
+/**
+ * `decoder`: to read the protobuf requests the receiver kept as they came (without one, only its records);
+ * `keepExits`: each `land.exit` span kept as a span of its own too (foldExits).
+ */
+export function loadBootTrace(dir: string, decoder?: FrameDecoder, keepExits = false): BootTrace {
   const recorded = readRecords<RecordedSpan>(join(dir, SPANS_FILE), (s) => typeof s.spanId === 'string');
   const lost = { items: 0 };
   const received = readReceived<StoredSpan>(dir, 'traces', decoder, lost);
   const merged = new Map<string, TraceSpan>();
   // The store's copy wins: it has the resource and kind the recording lacks.
   for (const span of [...recorded, ...received]) merged.set(`${span.traceId}/${span.spanId}`, { ...span, attributes: { ...span.attributes } } as TraceSpan);
-  const spans = foldExits([...merged.values()]);
+  const spans = foldExits([...merged.values()], keepExits);
   const events = readRecords<RecordedEvent>(join(dir, EVENTS_FILE), (e) => typeof e.event === 'string');
   const traceId = bootTraceId(spans, events);
   const bootId = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
@@ -146,7 +154,12 @@ export function shownSpanName(span: { name: string; attributes: Readonly<Record<
   return `land.spawn ${replica}`;
 }
 
-/** `land trace --json`: one span as its object (one a line). */
+/** A span's events with their names and attributes masked as its own are (the dashboard's detail, `--json`). */
+export function maskedEvents<E extends { name: string; attributes?: Readonly<Record<string, unknown>> }>(events: readonly E[]): E[] {
+  return events.map((event) => ({ ...event, name: shownName(event.name), ...(event.attributes ? { attributes: maskedAttributes(event.attributes) } : {}) }));
+}
+
+/** `land trace --json`: one span as its object (one a line), with what the dashboard's span detail shows. */
 export function spanJson(span: TraceSpan): Record<string, unknown> {
   return {
     traceId: span.traceId,
@@ -168,5 +181,8 @@ export function spanJson(span: TraceSpan): Record<string, unknown> {
     ...(span.cutShort ? { cutShort: true } : {}),
     // Masked as the dashboard masks them: a secret never reaches a terminal or a file through `--json` either.
     attributes: maskedAttributes(span.attributes),
+    ...(span.events?.length ? { events: maskedEvents(span.events).map(({ timeMs, ...event }) => ({ ...event, time: new Date(timeMs).toISOString() })) } : {}),
+    ...(span.resource ? { resource: maskedAttributes(span.resource) } : {}),
+    ...(span.scope ? { scope: shownName(span.scope) } : {}),
   };
 }

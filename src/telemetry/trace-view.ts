@@ -272,11 +272,12 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
 }
 
 /**
- * `land trace --json`: one JSON object per span of the boot (or of `traceId`), filtered by tier; the boot's root as
- * the tree draws it when it is not recorded (`running: true` or `cutShort: true` on it).
+ * `land trace --json`: one JSON object per span of the boot (or of `traceId`), filtered by tier: a `land.exit` span
+ * its own, as the dashboard lists it, besides its spawn span carrying its exit code, as the tree draws that row; the
+ * boot's root as the tree draws it when it is not recorded (`running: true` or `cutShort: true` on it).
  */
 export function traceJsonLines(dir: string, options: Pick<RenderTraceOptions, 'traceId' | 'tier' | 'decoder' | 'warn' | 'running' | 'ended'> = {}): string {
-  const trace = loadBootTrace(dir, options.decoder);
+  const trace = loadBootTrace(dir, options.decoder, true);
   for (const note of [unreadableNote(trace), droppedNote(dir)]) if (note) options.warn?.(note);
   let spans = trace.spans;
   let traceId: string | undefined;

@@ -5,6 +5,7 @@ import { hydrateChildEnv, type InjectedEnv } from '../../src/config/hydrate.js';
 import { resolvePlan } from '../../src/config/plan.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import type { BootPlan, TierConfig } from '../../src/config/types.js';
+import { replicaConfig } from '../../src/supervisor/replicas.js';
 import { makeTempProject, type TempProject } from './temp-project.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -91,6 +92,15 @@ describe('hydrateChildEnv', () => {
     });
     expect(env).not.toHaveProperty('OTEL_EXPORTER_OTLP_ENDPOINT');
     expect(childEnv(plan, { otlpEndpoint: 'http://127.0.0.1:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://127.0.0.1:4318');
+  });
+
+  it('gives a replica service.instance.id=<tier>.<n>, keeps an id the tier sets, and none to a plain tier', () => {
+    const plan = planFor({ tier: { replicas: 2 } });
+    const attributes = (tier = plan.config.tiers[0]!) => hydrateChildEnv(plan, tier, injected).OTEL_RESOURCE_ATTRIBUTES;
+    expect(attributes(replicaConfig(plan.config.tiers[0]!, 2))).toBe('land.tier=cocoon,land.profile=debug,land.boot_id=boot-1,service.instance.id=cocoon.2');
+    expect(attributes()).toBe('land.tier=cocoon,land.profile=debug,land.boot_id=boot-1');
+    const own = planFor({ tier: { replicas: 2, env: { OTEL_RESOURCE_ATTRIBUTES: 'team=a, service.instance.id = mine-1' } } });
+    expect(hydrateChildEnv(own, replicaConfig(own.config.tiers[0]!, 1), injected).OTEL_RESOURCE_ATTRIBUTES).toMatch(/,service\.instance\.id=mine-1$/);
   });
 
   it("drops land's own TRACEPARENT/TRACESTATE: the child gets only its own context", () => {

@@ -35,7 +35,7 @@ describe('finding a trace and opening an endpoint, in Chromium', () => {
     const shopRequests = [
       { name: 'GET /orders', ms: 5 },
       { name: 'POST /checkout', ms: 40, error: true },
-      { name: 'GET /report', ms: 1500 },
+      { name: 'GET /report', ms: 1500, ok: true },
     ];
     const dir = makeProject({
       config: {
@@ -87,6 +87,9 @@ describe('finding a trace and opening an endpoint, in Chromium', () => {
     expect(starts).toEqual([...starts].sort((a, b) => b - a));
     expect((await listed(page)).filter((name) => name !== 'GET /invoices')).toEqual(['GET /report', 'POST /checkout', 'GET /orders']);
     expect(await page.getByTestId('trace-count').textContent()).toBe('4 matching of 4 traces held');
+    // Status as Aspire says it: a failed span's count, else ok when a span set ok, else unset (no span set one).
+    const statuses = await page.$$eval('.trace-list tbody tr', (rows) => Object.fromEntries(rows.map((row) => [row.querySelector('th a')?.textContent, row.querySelector('td:last-child')?.textContent])));
+    expect(statuses).toEqual({ 'GET /report': 'ok', 'POST /checkout': '⚠ 1 error', 'GET /orders': 'unset', 'GET /invoices': 'unset' });
 
     await page.getByLabel('Tier', { exact: true }).selectOption('billing');
     await waitForList(page, ['GET /invoices']);

@@ -203,3 +203,48 @@ describe('land trace, a secret in a span name', () => {
     expect(json).toContain('"name":"GET /reset?token=***"');
   });
 });
+
+describe('land trace --json, every span whole', () => {
+  it("lists a land.exit span its own (the tree folds it into its spawn row), and a child's events, resource and scope, masked", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-trace-view-'));
+    dirs.push(dir);
+    const root = 'b'.repeat(16);
+    const spawn = 'c'.repeat(16);
+    const exit = 'd'.repeat(16);
+    const child = 'e'.repeat(16);
+    const spans = [
+      span('land.boot', root, 1000, { service: 'shop-mountain' }),
+      span('land.spawn api', spawn, 1010, { parentSpanId: root, service: 'shop-mountain', attributes: { 'land.tier': 'api' } }),
+      span('land.exit api', exit, 3000, { parentSpanId: spawn, service: 'shop-mountain', status: 'error', statusMessage: 'exited with code 3', attributes: { 'land.tier': 'api', 'land.exit_code': 3 } }),
+    ];
+    writeFileSync(join(dir, 'spans.ndjson'), `${spans.join('\n')}\n`);
+    writeFileSync(join(dir, 'events.ndjson'), '');
+    // The child's span as the receiver's store keeps it (receiver/spans.records).
+    mkdirSync(join(dir, 'receiver'));
+    const stored = JSON.parse(span('GET /orders', child, 1500, { parentSpanId: spawn, tier: 'api', service: 'shop-api', kind: 'server', scope: 'orders-lib' })) as Record<string, unknown>;
+    stored.events = [
+      { name: 'exception', timeMs: T0 + 1550, attributes: { 'exception.type': 'Error', 'exception.message': 'boom', 'auth.token': 'EVENTSECRET1' } },
+    ];
+    stored.resource = { 'service.name': 'shop-api', 'telemetry.sdk.language': 'python', api_key: 'RESOURCESECRET2' };
+    writeFileSync(join(dir, 'receiver', 'spans.records'), `${JSON.stringify(stored)}\n`);
+
+    const json = traceJsonLines(dir).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(json.map((s) => s.name)).toEqual(['land.boot', 'land.spawn api', 'GET /orders', 'land.exit api']);
+    // The crash is a span of its own, with its exit code; the spawn span carries it as the tree's row does.
+    expect(json[1]).toMatchObject({ spanId: spawn, status: 'error', exitCode: 3 });
+    expect(json[3]).toMatchObject({ spanId: exit, parentSpanId: spawn, status: 'error', exitCode: 3, statusMessage: 'exited with code 3' });
+    expect(json[2]).toMatchObject({
+      scope: 'orders-lib',
+      kind: 'server',
+      resource: { 'service.name': 'shop-api', 'telemetry.sdk.language': 'python' },
+      events: [{ name: 'exception', time: new Date(T0 + 1550).toISOString(), attributes: { 'exception.type': 'Error', 'exception.message': 'boom' } }],
+    });
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/EVENTSECRET1|RESOURCESECRET2/);
+    expect((json[2]!.resource as Record<string, unknown>).api_key).toMatch(/masked/);
+    // The tree still folds the exit into the spawn row.
+    const tree = renderTrace(dir, { width: 120 });
+    expect(tree).not.toMatch(/land\.exit/);
+    expect(tree).toMatch(/land\.spawn api.*exit 3/);
+  });
+});

@@ -13,6 +13,8 @@ export interface LogQuery {
   sinceMs?: number;
   /** The newest `limit` matches (oldest first). */
   limit?: number;
+  /** Records that pass this too (`land logs web.2`: the replica's own, by its `service.instance.id`). */
+  accept?: (record: StoredLogRecord) => boolean;
 }
 
 /** When a record arrived, by land's clock (a record of a boot recorded before that was kept: its own time). */
@@ -25,7 +27,8 @@ export function matchesLog(query: LogQuery): (record: StoredLogRecord) => boolea
     (query.minSeverity === undefined || record.severityNumber >= query.minSeverity) &&
     (query.traceId === undefined || record.traceId === query.traceId) &&
     (query.sinceMs === undefined || arrivalMs(record) >= query.sinceMs) &&
-    (needle === undefined || record.body.toLowerCase().includes(needle));
+    (needle === undefined || record.body.toLowerCase().includes(needle)) &&
+    (query.accept === undefined || query.accept(record));
 }
 
 export class LogStore extends SignalStore<StoredLogRecord> {

@@ -13,6 +13,8 @@ export interface TraceSummary {
   tiers: string[];
   spans: number;
   errors: number;
+  /** Spans whose status is `ok`: a trace with no error and none ok is `unset` (its spans set no status), as Aspire says. */
+  oks: number;
   startMs: number;
   endMs: number;
   durationMs: number;
@@ -135,6 +137,7 @@ export function summarize(traceId: string, spans: readonly SummarizedSpan[]): Tr
     tiers: [...new Set(spans.map((span) => span.tier))].sort(),
     spans: spans.length,
     errors: spans.filter((span) => span.status === 'error').length,
+    oks: spans.filter((span) => span.status === 'ok').length,
     startMs,
     endMs,
     durationMs: endMs - startMs,

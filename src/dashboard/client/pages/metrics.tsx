@@ -159,7 +159,17 @@ function Chart({ chart, color, view, setView }: { chart: ChartGroup; color: stri
       element,
     );
     dressLegend(element, chart, plot.current);
-    return () => plot.current?.destroy();
+    // The chart follows its box: made at one width and left there, it overflowed a box that narrowed (a scroll bar
+    // showing up, two columns where one was), and the box's edge cut the last time label (`20:5`, `20:5(`).
+    const follow = new ResizeObserver(() => {
+      const width = Math.max(240, element.clientWidth);
+      if (plot.current && plot.current.width !== width) plot.current.setSize({ width, height: plot.current.height });
+    });
+    follow.observe(element);
+    return () => {
+      follow.disconnect();
+      plot.current?.destroy();
+    };
   }, [chart.key, lineNames, color, chart.statistic]);
   useEffect(() => plot.current?.setData(data()), [chart.times.length, chart.times.at(-1)]);
   const last = chart.single?.points.at(-1);

@@ -130,7 +130,7 @@ export function TraceList({ filter, current, trace }: { filter: TraceFilter; cur
                   <td>{t.tiers.join(', ')}</td>
                   <td>{t.spans}</td>
                   <td>{formatMs(t.durationMs)}</td>
-                  <td>{t.errors > 0 ? <span class="status status-error">⚠ {t.errors} {t.errors === 1 ? 'error' : 'errors'}</span> : 'ok'}</td>
+                  <td>{t.errors > 0 ? <span class="status status-error">⚠ {t.errors} {t.errors === 1 ? 'error' : 'errors'}</span> : t.oks > 0 ? 'ok' : 'unset'}</td>
                 </tr>
               ))}
             </tbody>
