@@ -1,6 +1,6 @@
 /**
  * Faults of land itself starved: land at its open-files limit (held there by idle sockets on the dashboard's port)
- * when a tier dies, and land stopped (SIGSTOP) past a readiness probe's deadline after the tier said it was ready.
+ * when a tier dies (and its restart cannot spawn), and land stopped (SIGSTOP) past a readiness probe's deadline after the tier said it was ready.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -42,7 +42,7 @@ function processState(pid: number): string {
 }
 
 describe.concurrent('fault: land starved', () => {
-  it('at its open-files limit when a tier dies: land keeps running, and once descriptors are free the stack answers', async () => {
+  it('at its open-files limit when a tier dies: land keeps running, and once descriptors are free the stack answers and the tier is back', async () => {
     const dir = makeProject({
       config: { tiers: { a: { command: ['sh', '-c', 'while true; do echo a; sleep 0.5; done'] }, b: { command: ['sleep', '100000'] } } },
     });
@@ -61,13 +61,22 @@ describe.concurrent('fault: land starved', () => {
     }
     await waitUntil(() => fdsUnderLimit(landPid) === FD_LIMIT, 10_000, 'land at its open-files limit');
 
+    // A client turned away is told why, not that the stack died.
+    const starved = await landDone(['status'], dir);
+    expect(starved.code).toBe(5);
+    expect(starved.stderr).toMatch(
+      new RegExp(`^land: the stack in \\S+ did not accept the connection: land pid ${landPid} has 6[34] of the ${FD_LIMIT} file descriptors its limit allows open \\(too many open files\\): .*\\n$`),
+    );
+
     process.kill(aPid, 'SIGKILL');
     await run.waitFor(/a: ready → crashed \(exited with signal SIGKILL\)/);
-    // The crash is handled (the tree walked, the restart tried) with no descriptor to spare: land lives on.
+    // The crash is handled (the tree walked, the restart tried) with no descriptor to spare: land lives on, and the
+    // restart the system refused is tried again, not counted as the program failing.
     await run.waitFor(/a: crashed → backoff/);
-    await sleep(1_500);
+    await run.waitFor(/a: spawn failed: land is out of file descriptors \(EMFILE\); trying again in/);
     expect(run.proc.exitCode).toBeNull();
     expect(run.output).not.toMatch(/fatal/);
+    expect(run.output).not.toMatch(/a: \S+ → failed/);
     expect(existsSync(join(dir, '.land', 'run', 'land.pid'))).toBe(true);
 
     for (const socket of sockets.splice(0)) socket.destroy();
@@ -76,6 +85,9 @@ describe.concurrent('fault: land starved', () => {
     expect(status.stderr).toBe('');
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`^b +ready +${bPid} `, 'm'));
+    const again = Number((await run.waitFor(/a: spawned pid (\d+) \(restart 1\)/, 30_000))[1]);
+    expect(again).not.toBe(aPid);
+    await run.waitFor(/a: spawned pid \d+ \(restart 1\)\n(?:.*\n)*?mountain \| a: starting → ready/);
 
     const exit = await run.stop();
     expect(exit.code).toBe(0);
