@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { appNameWarning } from '../config/app-name.js';
 import { displayPath } from '../config/display-path.js';
 import { encodingProblem, envTextProblems, type EnvFileKind } from '../config/envfile.js';
+import { repeatedKeysIn, repeatMessage } from '../config/env-repeats.js';
 import { importConfigWithin } from '../config/load.js';
 import { locateStack, type StackFile } from '../config/locate.js';
 import { dependencyProblems } from '../config/order.js';
@@ -26,7 +27,10 @@ export interface CheckReport {
   profiles: string[];
   envFiles: string[];
   problems: Problem[];
-  /** Not refused by `land up` but by another command (an `app` the engines cannot name: `land export`). */
+  /**
+   * Not refused by `land up`: refused by another command (an `app` the engines cannot name: `land export`), or taken
+   * with a word (a key set twice in one env file).
+   */
   warnings: Problem[];
 }
 
@@ -145,6 +149,11 @@ function configWarnings(config: ResolvedConfig): Problem[] {
   return message === undefined ? [] : [{ file: displayPath(config.configFile), key: 'app', message }];
 }
 
+/** A key an env file or profile sets twice: `land up` takes the last, and says so. */
+function repeatWarnings(files: readonly string[]): Problem[] {
+  return repeatedKeysIn(files).map((repeat) => ({ file: repeat.file, line: repeat.lines[0], key: repeat.key, message: repeatMessage(repeat) }));
+}
+
 export async function checkStack(options: { config?: string; procfile?: string; cwd?: string }): Promise<CheckReport> {
   let stack: StackFile;
   try {
@@ -173,6 +182,6 @@ export async function checkStack(options: { config?: string; procfile?: string; 
     profiles,
     envFiles: files.slice(0, envFileCount).map(displayPath),
     problems: unique([...loaded.problems, ...fileProblems, ...plans]),
-    warnings: config ? configWarnings(config) : [],
+    warnings: [...(config ? configWarnings(config) : []), ...repeatWarnings(files)],
   };
 }

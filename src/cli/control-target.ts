@@ -8,7 +8,7 @@ import { EXIT_BAD_INPUT, EXIT_CONFLICT, EXIT_NO_ANSWER, EXIT_NO_STACK } from '..
 import { projectRoot, socketPath } from '../control/paths.js';
 import { InputError } from '../errors.js';
 import { ControlError } from '../supervisor/control-error.js';
-import { isStopped } from './land-process.js';
+import { isStopped, outOfDescriptors } from './land-process.js';
 
 export interface TargetOptions {
   config?: string;
@@ -40,7 +40,7 @@ async function noAnswer(error: NoAnswerError, target: Target): Promise<InputErro
       ? 'it may be overloaded or hung'
       : isStopped(pid)
         ? `land pid ${pid} is stopped (SIGSTOP or Ctrl-Z): resume it with \`kill -CONT ${pid}\``
-        : `land pid ${pid} may be overloaded or hung`;
+        : (outOfDescriptors(pid) ?? `land pid ${pid} may be overloaded or hung`);
   return new InputError(`the stack in ${where} did not answer within ${seconds}: ${why}`, EXIT_NO_ANSWER);
 }
 

@@ -4,7 +4,7 @@
  * someone else's now. Without /proc, a signal 0 says what it can. (supervisor/process-tree.ts reads the same fields;
  * it is not imported here because it would bring tree-kill and the tree walk into every quick client.)
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 interface Seen {
   state: string;
@@ -48,4 +48,22 @@ export function stillRunning(pid: number, startTime: string | undefined): boolea
 export function isStopped(pid: number): boolean {
   const state = readStat(pid)?.state;
   return state === 'T' || state === 't';
+}
+
+/**
+ * Why a land takes no connection when it has no descriptor to spare: every number under its open-files limit in use
+ * (all but one: libuv closes its spare for a moment to turn a connection away), or undefined when /proc does not say
+ * so. A land out of descriptors closes each new connection at once (libuv's answer to EMFILE).
+ */
+export function outOfDescriptors(pid: number): string | undefined {
+  try {
+    const soft = /^Max open files\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1];
+    if (soft === undefined) return undefined;
+    const limit = Number(soft);
+    const open = readdirSync(`/proc/${pid}/fd`).filter((name) => Number(name) < limit).length;
+    if (open < limit - 1) return undefined;
+    return `land pid ${pid} has ${open} of the ${limit} file descriptors its limit allows open (too many open files): it turns connections away until some close (raise the limit with \`ulimit -n\` before \`land up\`)`;
+  } catch {
+    return undefined;
+  }
 }

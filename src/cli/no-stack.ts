@@ -5,7 +5,8 @@
  *   stack" and the stack booted anyway), bounded by BOOT_WAIT_MS;
  * - the land died (SIGKILL, OOM killer) and its tiers run on: their boot mark is found. The client says so, and
  *   `land down` reaps them (down.ts) rather than leaving it to the next `land up`.
- * - the land is exiting after its shutdown: what that shutdown left and the strays it named are said (dead-land.ts).
+ * - the land is exiting after its shutdown: what that shutdown left and the strays it named are said (dead-land.ts);
+ * - the land is alive but out of file descriptors: it closes each connection unanswered, which is said, not "died".
  * Loaded only on that path: the pid file's module brings the process-tree code, which a quick client does not need.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,7 +17,7 @@ import { InputError } from '../errors.js';
 import { liveLand, readPidRecord, straysOfRecord, type PidRecord } from '../supervisor/pidfile.js';
 import { DeadLandError, ExitingLandError } from './dead-land.js';
 import { processesMarked } from '../supervisor/process-tree.js';
-import { isStopped } from './land-process.js';
+import { isStopped, outOfDescriptors } from './land-process.js';
 import type { Target } from './control-target.js';
 
 /** How long a client waits for a booting land's socket (a TypeScript config compiled cold takes a second or two). */
@@ -56,8 +57,12 @@ export async function afterNoSocket(target: Target, plain: Error): Promise<void>
  */
 export function afterWentAway(target: Target, plain: Error): Error {
   const live = liveLand(readPidRecord(target.rootDir));
-  if (!live || !(live.left?.length || live.strays?.length)) return plain;
-  return new ExitingLandError(live, straysOfRecord(live), displayPath(target.rootDir) || '.');
+  if (!live) return plain;
+  const where = displayPath(target.rootDir) || '.';
+  if (live.left?.length || live.strays?.length) return new ExitingLandError(live, straysOfRecord(live), where);
+  // Alive and not done with a shutdown: a land out of descriptors turns every connection away.
+  const starved = outOfDescriptors(live.pid);
+  return starved ? new InputError(`the stack in ${where} did not accept the connection: ${starved}`, EXIT_NO_ANSWER) : plain;
 }
 
 function notBootedInTime(land: PidRecord, where: string): InputError {

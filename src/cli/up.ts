@@ -4,6 +4,7 @@ import { refuseIfLive } from '../control/listen.js';
 import { existsSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { displayPath } from '../config/display-path.js';
+import { repeatedKeysWarning } from '../config/env-repeats.js';
 import { locateStack, type StackFile } from '../config/locate.js';
 import { ensureSocketDir, socketPath } from '../control/paths.js';
 import { checkWritableFolder } from '../control/private-dir.js';
@@ -159,6 +160,9 @@ export async function upCommand(options: UpOptions): Promise<number> {
   let refused = true;
   try {
     const plan = await readBootPlan(options, stack);
+    // Said once, by the land a person started (not again by the one `-d` starts, whose output goes to a file).
+    const repeated = options.inBackground === undefined ? repeatedKeysWarning(plan) : undefined;
+    if (repeated) process.stderr.write(`${repeated}\n`);
     const code = await bootClaimed(plan, options, { bootId, guardian }, rereadOf(plan, options, stack));
     refused = false;
     return code;

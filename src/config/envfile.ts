@@ -182,19 +182,36 @@ export interface ExpandFrom {
   shell: Readonly<Record<string, string | undefined>>;
 }
 
-/** The keys whose last assignment is single-quoted (their values are literal). */
-function singleQuotedKeys(lines: readonly string[]): Set<string> {
-  const keys = new Set<string>();
+/** Each assignment of a key, in order: the key, its line (1-based) and what follows its `=` on that line. */
+function keyAssignments(lines: readonly string[]): Array<{ key: string; line: number; raw: string }> {
+  const found: Array<{ key: string; line: number; raw: string }> = [];
   for (let index = 0; index < lines.length; index++) {
     if (isBlankOrComment(lines[index]!)) continue;
     const assignment = splitAssignment(lines[index]!);
-    if (assignment !== undefined && KEY.test(assignment.key)) {
-      if (assignment.raw.trimStart().startsWith("'")) keys.add(assignment.key);
-      else keys.delete(assignment.key);
-    }
+    if (assignment !== undefined && KEY.test(assignment.key)) found.push({ ...assignment, line: index + 1 });
     index = checkLine(lines, index, 'secrets').last;
   }
+  return found;
+}
+
+/** The keys whose last assignment is single-quoted (their values are literal). */
+function singleQuotedKeys(lines: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const { key, raw } of keyAssignments(lines)) {
+    if (raw.trimStart().startsWith("'")) keys.add(key);
+    else keys.delete(key);
+  }
   return keys;
+}
+
+/**
+ * The keys env file text sets more than once, with the lines (1-based) that set them: dotenv keeps the last value
+ * without a word, so a forgotten earlier line is worth saying (env-repeats.ts).
+ */
+export function repeatedKeys(text: string): Array<{ key: string; lines: number[] }> {
+  const linesOf = new Map<string, number[]>();
+  for (const { key, line } of keyAssignments(splitLines(text))) linesOf.set(key, [...(linesOf.get(key) ?? []), line]);
+  return [...linesOf].filter(([, lines]) => lines.length > 1).map(([key, lines]) => ({ key, lines }));
 }
 
 /** dotenv's values of checked text, `${VAR}` expanded when `from` is given. */
@@ -279,15 +296,7 @@ export function readEnvFile(file: string, kind: EnvFileKind = 'secrets', from?: 
 
 /** The line (1-based) of each key's last assignment in an env file: read again only to name `file:line`. */
 export function envFileKeyLines(file: string): Map<string, number> {
-  const lines = readText(file, displayPath(file)).split(/\r\n|\r|\n/);
-  const keyLines = new Map<string, number>();
-  for (let index = 0; index < lines.length; index++) {
-    if (isBlankOrComment(lines[index]!)) continue;
-    const key = splitAssignment(lines[index]!)?.key;
-    if (key !== undefined && KEY.test(key)) keyLines.set(key, index + 1);
-    index = checkLine(lines, index, 'secrets').last;
-  }
-  return keyLines;
+  return new Map(keyAssignments(splitLines(readText(file, displayPath(file)))).map(({ key, line }) => [key, line]));
 }
 
 /** The shared env files read, in order: `<file>.Sample` stands in for an absent file; absent both, it is skipped. */

@@ -56,7 +56,9 @@ export function reason(error: unknown): string {
 function makeFolder(dir: string, options: { mode?: number; recursive?: boolean }): void {
   try {
     mkdirSync(dir, options);
-  } catch (error) {
+  } catch (caught) {
+    const error = options.recursive ? realMkdirError(dir, caught, options.mode) : caught;
+    if (error === undefined) return;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' && !options.recursive) throw error;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC' || code === 'EDQUOT') {
@@ -64,6 +66,29 @@ function makeFolder(dir: string, options: { mode?: number; recursive?: boolean }
       throw new InputError(`${displayPath(dir)}: expected a folder land can create, got ${reason(error)} (land keeps its state there: make ${parent} writable)`);
     }
     throw error;
+  }
+}
+
+/**
+ * Node's recursive mkdir says ENOENT for any failure of the last folder when its parent exists (a read-only file
+ * system's EROFS among them): one plain mkdir of that folder then gives the real code. Undefined when that one
+ * made it (or found it made meanwhile).
+ */
+function realMkdirError(dir: string, error: unknown, mode?: number): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !isFolder(path.dirname(dir))) return error;
+  try {
+    mkdirSync(dir, { mode });
+    return undefined;
+  } catch (again) {
+    return (again as NodeJS.ErrnoException).code === 'EEXIST' ? undefined : again;
+  }
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
   }
 }
 

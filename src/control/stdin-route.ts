@@ -24,7 +24,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (size <= limit) return void chunks.push(chunk);
       req.off('data', onData);
       req.resume();
-      reject(new ApiFailure('bad-request', `body: expected at most ${limit / 1024} KiB of input a request, got more`));
+      reject(new ApiFailure('bad-request', `body: expected at most ${limit / 1024} KiB in one request, got more: send longer input in several`));
     };
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, Math.min(size, limit))));

@@ -10,7 +10,7 @@ import { relayOutput } from './output-relay.js';
 import { whyNotExecutable } from './preflight.js';
 import { outputLinks } from './process-tree.js';
 import { RECENT_BYTES } from './recent-lines.js';
-import { describeSpawnFailure, spawnTierChild, type SpawnOutcome } from './spawn-child.js';
+import { describeSpawnFailure, spawnTierChild, TRANSIENT_SPAWN_ERRORS, type SpawnOutcome } from './spawn-child.js';
 import { RECENT_LINES, TierBase, type Life, type TierRuntime } from './tier-base.js';
 import { TierLog } from './tier-log.js';
 import { TierInput } from './tier-stdin.js';
@@ -47,9 +47,13 @@ export abstract class TierSpawn extends TierBase {
   protected forking = false;
   /** Set as `land scale` removes this replica: nothing starts it again (a restart waiting on the stop, a backoff). */
   protected removedBy?: string;
+  /** Starts refused in a row for the moment (retrySpawn): the backoff's step; a start that forks resets it. */
+  protected spawnRetries = 0;
 
   protected abstract awaitReady(life: Life): Promise<void>;
   protected abstract onExit(life: Life, code: number | null, signal: NodeJS.Signals | null): Promise<void>;
+  /** A start the system refused for the moment: tried again after a backoff (tier-stop.ts). */
+  protected abstract retrySpawn(why: string): void;
 
   protected spawn(reason: string): void {
     if (this.removedBy !== undefined) return;
@@ -93,19 +97,20 @@ export abstract class TierSpawn extends TierBase {
     // A spawn that fails here (E2BIG, say) fails this tier only; neighbours never see it.
     if ('failure' in spawned) {
       this.forking = false;
-      return this.failSpawn(span, spawned.failure);
+      return this.failSpawn(span, spawned.failure, spawned.code);
     }
     const child = spawned.child;
     if (child.pid === undefined) {
       // Still being started until node says why (next tick): another pass of the scheduler must not start it again.
       const file = this.config.command[0]!;
-      child.once('error', (error) => {
+      child.once('error', (error: NodeJS.ErrnoException) => {
         this.forking = false;
-        this.failSpawn(span, describeSpawnError(error, file, this.config.cwd));
+        this.failSpawn(span, describeSpawnError(error, file, this.config.cwd), error.code);
       });
       return;
     }
     this.forking = false;
+    this.spawnRetries = 0;
     // Once spawned, the exit event tells the story; a later error (a failed kill) must not throw unhandled.
     child.on('error', () => undefined);
     this.everStarted = true;
@@ -209,10 +214,12 @@ export abstract class TierSpawn extends TierBase {
     if (!this.life) this.failSpawn(span, error instanceof Error ? error.message : String(error));
   }
 
-  protected failSpawn(span: SpawnSpan, message: string): void {
+  /** `code`: node's, when it gave one: a transient failure (spawn-child.ts) is no failed program, and is tried again. */
+  protected failSpawn(span: SpawnSpan, message: string, code?: string): void {
     const line = message.split('\n')[0] ?? message;
     span.end({ ok: false, reason: line });
     this.runtime.emit({ type: 'error', tier: this.name, tag: 'spawn-failed', message: line, at: Date.now() });
+    if (code !== undefined && TRANSIENT_SPAWN_ERRORS.has(code) && this.removedBy === undefined) return this.retrySpawn(line);
     this.setState('failed', `spawn failed: ${line}`);
   }
 

@@ -303,16 +303,35 @@ export abstract class TierStop extends TierRun {
 
   /** `afterMemory`: the restart follows a stop over the memory limit; its life's pid goes into memoryLast. */
   protected scheduleRestart(delayMs: number, afterMemory = false): void {
+    this.afterBackoff(delayMs, `restarting in ${inWords(delayMs)}`, () => {
+      this.restarts += 1;
+      this.spawn(`restart ${this.restarts}`);
+      if (afterMemory && this.memoryLast) this.memoryLast.pid = this.life?.pid;
+    });
+  }
+
+  /**
+   * A start the system refused for the moment (out of descriptors, processes, memory: spawn-child.ts): the program
+   * never ran, so this is no restart and takes nothing from the budget (a tier that never fails would otherwise fail
+   * for good while land is short of descriptors). Tried again on the tier's own backoff, up to its cap, for as long as
+   * it lasts; the next start that forks resets it (tier-spawn.ts).
+   */
+  protected retrySpawn(why: string): void {
+    const { initialMs, maxMs } = this.config.restart.backoff;
+    const delayMs = Math.min(initialMs * 2 ** this.spawnRetries, maxMs);
+    this.spawnRetries += 1;
+    this.afterBackoff(delayMs, `spawn failed: ${why}; trying again in ${inWords(delayMs)}`, () => this.spawn(`trying again after: ${why}`));
+  }
+
+  private afterBackoff(delayMs: number, reason: string, then: () => void): void {
     const backoff = new AbortController();
     this.backoff = backoff;
     this.nextRestartAt = Date.now() + delayMs;
-    this.setState('backoff', `restarting in ${delayMs < 1000 ? `${delayMs} ms` : `${(delayMs / 1000).toFixed(1)} s`}`);
+    this.setState('backoff', reason);
     sleep(delayMs, undefined, { signal: backoff.signal })
       .then(() => {
         this.backoff = undefined;
-        this.restarts += 1;
-        this.spawn(`restart ${this.restarts}`);
-        if (afterMemory && this.memoryLast) this.memoryLast.pid = this.life?.pid;
+        then();
       })
       .catch(() => undefined);
   }
@@ -324,3 +343,4 @@ export abstract class TierStop extends TierRun {
   }
 }
 
+const inWords = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHILD, expectCleanRejection, landDone, makeProject, removeProjects } from '../helpers/land.js';
+import { CHILD, expectCleanRejection, land, landDone, makeProject, removeProjects } from '../helpers/land.js';
 
 afterAll(removeProjects);
 
@@ -229,6 +229,38 @@ describe('land check', () => {
     expect(off.stdout).toMatch(/^profiles\/debug\.env:1: Spawn: expected true, false, .* \(it gates api\), got "flase"\n$/);
     expect(off.stderr).toMatch(/1 problem, in profiles\/debug\.env;/);
     expect(check.stdout + check.stderr + off.stdout + off.stderr).not.toContain('pw_Ch3ck9');
+  });
+
+  it('a key set twice in an env file, a tier\'s env file or a profile: check warns with the file, key and lines (exit 0); up says it in one line and takes the last', async () => {
+    const dir = makeProject({
+      config: {
+        envFiles: ['.env.Land'],
+        tiers: { api: { command: ['sh', '-c', 'echo "A=$A X=$X"; exec sleep 300'], ready: { log: 'A=' }, envFiles: ['api.env'] } },
+      },
+      profiles: { debug: 'Spawn=true\nSpawn=false\n' },
+      files: { '.env.Land': 'A=first\nB=1\n# the other A\nA=second\n', 'api.env': 'X=1\nX=2\nX=3\n' },
+    });
+    const check = await landDone(['check'], dir);
+    expect(check.code).toBe(0);
+    expect(check.stdout.trimEnd().split('\n')).toEqual([
+      '.env.Land:1: A: set on lines 1 and 4: the last one (line 4) wins',
+      'api.env:1: X: set on lines 1, 2 and 3: the last one (line 3) wins',
+      'profiles/debug.env:1: Spawn: set on lines 1 and 2: the last one (line 2) wins',
+    ]);
+    const json = JSON.parse((await landDone(['check', '--json'], dir)).stdout) as JsonReport & { warnings: JsonReport['problems'] };
+    expect(json.ok).toBe(true);
+    expect(json.warnings[0]).toMatchObject({ file: '.env.Land', line: 1, key: 'A', message: 'set on lines 1 and 4: the last one (line 4) wins' });
+
+    const up = land(['up', '--no-tui'], dir);
+    try {
+      await up.waitFor(/api: starting → ready/);
+      expect(up.stdout).toMatch(/api +\| A=second X=3/);
+      expect(up.stderr.split('\n').filter((line) => line.includes('warning'))).toEqual([
+        'land: warning: .env.Land: A set on lines 1 and 4: the last one (line 4) wins (and 2 more repeated keys: `land check` lists them)',
+      ]);
+    } finally {
+      expect((await up.stop()).code).toBe(0);
+    }
   });
 
   it('exits 0 on a clean stack, from a subfolder too, and checks a Procfile line by line', async () => {

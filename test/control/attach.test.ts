@@ -229,7 +229,7 @@ describe('input to a tier: stdin: true, land attach, land send', () => {
     // A body over a request's bound is refused whole.
     const large = await post(dir, '/tiers/repl/stdin', Buffer.alloc(64 * 1024 + 1, 'y'));
     expect(large.status).toBe(400);
-    expect((JSON.parse(large.body) as ApiErrorBody).error.message).toBe('body: expected at most 64 KiB of input a request, got more');
+    expect((JSON.parse(large.body) as ApiErrorBody).error.message).toBe('body: expected at most 64 KiB in one request, got more: send longer input in several');
     expect((await landDone(['stop', 'deaf'], dir)).code).toBe(0);
     expect(tierOf(await status(dir), 'deaf').state).toBe('stopped');
     const again = await landDone(['send', 'deaf', 'x'], dir);
