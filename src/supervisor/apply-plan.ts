@@ -95,9 +95,17 @@ function processDiff(input: DiffInput, old: ResolvedTier, next: ResolvedTier): s
   const first = (config: ResolvedTier) => (config.replicas === undefined ? config : replicaConfig(config, 1));
   const [a, b] = [first(old), first(next)];
   const what = new Set(PROCESS_FIELDS.filter(([field]) => differs(a[field], b[field])).map(([, name]) => name));
-  const env = changedKeys(input.envOf(input.before, a), input.envOf(input.after, b)).filter((key) => !PER_INSTANCE_KEYS.includes(key));
+  const env = changedKeys(withoutInstance(input.envOf(input.before, a), a), withoutInstance(input.envOf(input.after, b), b)).filter((key) => !PER_INSTANCE_KEYS.includes(key));
   if (env.length > 0) what.add(`env ${names(env)}`);
   return [...what];
+}
+
+/** Without land's own `,service.instance.id=<tier>.<n>` (hydrate.ts instanceAttribute): per instance, as LAND_REPLICA. */
+function withoutInstance(env: Record<string, string>, tier: ResolvedTier): Record<string, string> {
+  const suffix = `,service.instance.id=${tier.name}`;
+  const value = env.OTEL_RESOURCE_ATTRIBUTES;
+  if (tier.replica === undefined || value?.endsWith(suffix) !== true) return env;
+  return { ...env, OTEL_RESOURCE_ATTRIBUTES: value.slice(0, -suffix.length) };
 }
 
 function gateOf(plan: BootPlan, name: string): TierPlan {
