@@ -28,9 +28,11 @@ async function check(options: { config?: string; procfile?: string; json?: boole
   const what = report.stack ? displayPath(report.stack.file) : 'no stack';
   const scope = `${report.profiles.length} profile${report.profiles.length === 1 ? '' : 's'}, ${report.envFiles.length} env file${report.envFiles.length === 1 ? '' : 's'}`;
   const count = report.problems.length;
+  const warned = report.warnings.length;
+  const warnings = warned === 0 ? '' : `, ${warned} warning${warned === 1 ? '' : 's'} above`;
   process.stderr.write(
     count === 0
-      ? `land: ${what}: no problems (${scope})\n`
+      ? `land: ${what}: no problems${warnings} (${scope})\n`
       : `land: ${count} problem${count === 1 ? '' : 's'}, in ${problemFiles(report.problems)}; checked ${what}, ${scope}; nothing was started\n`,
   );
   return code;

@@ -247,6 +247,8 @@ describe('land check', () => {
       'api.env:1: X: set on lines 1, 2 and 3: the last one (line 3) wins',
       'profiles/debug.env:1: Spawn: set on lines 1 and 2: the last one (line 2) wins',
     ]);
+    // The summary does not read as if nothing were said above it.
+    expect(check.stderr).toMatch(/^land: .*: no problems, 3 warnings above \(1 profile, 2 env files\)\n$/);
     const json = JSON.parse((await landDone(['check', '--json'], dir)).stdout) as JsonReport & { warnings: JsonReport['problems'] };
     expect(json.ok).toBe(true);
     expect(json.warnings[0]).toMatchObject({ file: '.env.Land', line: 1, key: 'A', message: 'set on lines 1 and 4: the last one (line 4) wins' });
