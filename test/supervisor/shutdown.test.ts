@@ -133,6 +133,7 @@ describe.concurrent('land failing takes its children with it', () => {
     expect(exit.code).toBe(1);
     expect(run.stderr).toMatch(/land: fatal: boom from inside land/);
     await waitUntil(() => survivorsIn(pids).length === 0, 5_000, 'no survivors');
-    expect(markedProcesses(run.bootId)).toEqual([]);
+    // SIGKILLed on land's way out: one may still be tearing down (its environ readable) for a moment under load.
+    await waitUntil(() => markedProcesses(run.bootId).length === 0, 5_000, 'no process with the boot mark');
   });
 });
