@@ -3,11 +3,8 @@
  * partial success as gRPC answers it, and hand-made calls no SDK sends (bad frames, oversize messages, unknown
  * methods and encodings), each refused with its gRPC status and one line, counted like HTTP's refusals.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as connectHttp2, type IncomingHttpHeaders } from 'node:http2';
 import { connect as connectTcp } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { SeverityNumber } from '@opentelemetry/api-logs';
@@ -18,25 +15,12 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../../src/receiver/receiver.js';
+import { describe, expect, it } from 'vitest';
 import { ALL_PROTOS } from '../../src/receiver/transport/otlp-proto.js';
+import { ownReceivers } from '../helpers/own-receivers.js';
 import { waitFor } from '../helpers/receivers.js';
 
-const dirs: string[] = [];
-const receivers: Receiver[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function receiver(options: Partial<Parameters<typeof startReceiver>[0]> = {}): Promise<Receiver> {
-  const bootDir = mkdtempSync(join(tmpdir(), 'land-grpc-'));
-  dirs.push(bootDir);
-  const started = await startReceiver({ port: 0, bootId: 'boot-test', bootDir, identity: { app: 'demo', tiers: ['api', 'worker'] }, ...options });
-  receivers.push(started);
-  return started;
-}
+const { receiver } = ownReceivers('land-grpc-');
 
 const resource = (tier: string) => resourceFromAttributes({ 'service.name': `demo-${tier}`, 'land.tier': tier });
 const TRACES = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';

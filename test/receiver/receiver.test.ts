@@ -2,7 +2,7 @@
  * The receiver in-process against the official OpenTelemetry JS SDK and its OTLP exporters (protobuf and JSON), and
  * against hand-made bodies for what an SDK never sends (garbage, truncated protobuf, huge bodies, other types).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,27 +18,15 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../../src/receiver/receiver.js';
 import { openBootStore } from '../../src/receiver/read-back.js';
 import { createCodec } from '../../src/receiver/transport/codec.js';
+import { ownReceivers } from '../helpers/own-receivers.js';
 import { waitFor } from '../helpers/receivers.js';
 import { renderTrace, traceJsonLines } from '../../src/telemetry/trace-view.js';
 
-const dirs: string[] = [];
-const receivers: Receiver[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-async function receiver(options: Partial<Parameters<typeof startReceiver>[0]> = {}): Promise<Receiver> {
-  const bootDir = mkdtempSync(join(tmpdir(), 'land-receiver-'));
-  dirs.push(bootDir);
-  const started = await startReceiver({ port: 0, bootId: 'boot-test', bootDir, identity: { app: 'demo', tiers: ['api', 'worker'] }, ...options });
-  receivers.push(started);
-  return started;
-}
+const { receiver, dirs, receivers } = ownReceivers('land-receiver-');
 
 const resource = (tier: string) => resourceFromAttributes({ 'service.name': `demo-${tier}`, 'land.tier': tier });
 
