@@ -72,7 +72,8 @@ describe('restart on change', () => {
     await waitForTier(dir, 'app', (tier) => tier.restarts === 2 && tier.state === 'ready', 'restarted for the burst');
     await sleep(2000);
     const burst = tierOf(await status(dir), 'app');
-    expect(burst).toMatchObject({ restarts: 2, watch: { restarts: 2, lastChange: { file: 'src/m0.js' } } });
+    // The first file seen: the watcher's stat of each new file may finish in another order than the writes.
+    expect(burst).toMatchObject({ restarts: 2, watch: { restarts: 2, lastChange: { file: expect.stringMatching(/^src\/(m\d+|lib\/n\d+)\.js$/) } } });
     // Files in a folder created during the burst can be missed by name (inotify watches the folder once it is seen);
     // the restart happens all the same.
     expect(burst.watch!.lastChange!.files).toBeGreaterThanOrEqual(40);

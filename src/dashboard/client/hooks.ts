@@ -1,5 +1,5 @@
 /** Small hooks: the store's state, polling an endpoint while a page is shown, the current hash route and going to one. */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson } from './api.js';
 import { store, type StoreState } from './store.js';
 
@@ -84,7 +84,9 @@ export function navigate(page: string, params: Params, replace = false): void {
  */
 export function useEscapeCloses(close: string): void {
   const opener = useRef<string | undefined>(undefined);
-  useEffect(() => {
+  // A layout effect: listening from the render that draws the panel, so an Escape pressed as soon as it shows is not
+  // lost (a plain effect waits for the next frame; CI pressed Escape in between under load).
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
       if ((event.target as HTMLElement | null)?.closest?.('input, textarea, select, details[open]')) return;
