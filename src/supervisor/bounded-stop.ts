@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { signalTree, treeLeft, treePids, type TreeTarget } from './process-tree.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 /** After the deadline's SIGKILL: how long land waits for the tree to vanish and the pipes to close. */
 export const STOP_GRACE_MS = 1_000;
@@ -61,7 +62,7 @@ export async function endTree(
   const mark = () => (due = true);
   signalAfter?.then(mark, mark);
   let signalled = false;
-  while (Date.now() < deadline) {
+  while (steadyNow() < deadline) {
     if (signal && due && !signalled) {
       signalled = true;
       for (const pid of signalTree(target, signal).denied) refusedStop.add(pid);
@@ -82,9 +83,9 @@ export async function endTree(
       continue;
     }
     emptyScans = 0;
-    onlyDeniedSince = denied.length === pids.length ? (onlyDeniedSince ?? Date.now()) : undefined;
-    if (onlyDeniedSince !== undefined && Date.now() - onlyDeniedSince >= DENIED_GRACE_MS) return killed;
-    if (Date.now() >= giveUpAt) {
+    onlyDeniedSince = denied.length === pids.length ? (onlyDeniedSince ?? steadyNow()) : undefined;
+    if (onlyDeniedSince !== undefined && steadyNow() - onlyDeniedSince >= DENIED_GRACE_MS) return killed;
+    if (steadyNow() >= giveUpAt) {
       const left = treeLeft(target);
       return { ...left, denied: denied.filter((pid) => left.pids.includes(pid)) };
     }

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import treeKill from 'tree-kill';
 import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
 import { HAS_PROC, allPids, isDead, isFdShortage, readProc, type ProcInfo } from './proc-stat.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 export { allPids, isDead, parseStat, readProc, sameProcess, type ProcInfo } from './proc-stat.js';
 
@@ -21,9 +22,9 @@ let snapshot:
   | undefined;
 
 function readSnapshot(fresh: boolean) {
-  if (!fresh && snapshot && !snapshot.stale && Date.now() - snapshot.at < SNAPSHOT_MS) return snapshot;
+  if (!fresh && snapshot && !snapshot.stale && steadyNow() - snapshot.at < SNAPSHOT_MS) return snapshot;
   // When the reading began: a process started after that may be missing from it (treeAfterExit).
-  const at = Date.now();
+  const at = steadyNow();
   let pids: number[];
   try {
     pids = allPids();

@@ -13,6 +13,7 @@ import { closeSync, createWriteStream, fstatSync, openSync, readSync, renameSync
 import { oneLine } from '../errors.js';
 import { counted } from '../count.js';
 import { holdPieces, releasePieces } from './slab-pool.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 export interface TierLogOptions {
   path: string;
@@ -106,7 +107,7 @@ export class TierLog {
   /** The stream to write to now: opened, rotated or reopened as needed; none while the file is failing. */
   private writable(): WriteStream | undefined {
     if (this.failedAt !== undefined) {
-      if (Date.now() - this.failedAt < RETRY_MS) return undefined;
+      if (steadyNow() - this.failedAt < RETRY_MS) return undefined;
       this.failedAt = undefined;
     }
     if (this.stream && this.size >= this.options.rotateBytes) this.rotate();
@@ -165,7 +166,7 @@ export class TierLog {
   private fail(stream: WriteStream | undefined, error: Error): void {
     if (stream && this.stream === stream) this.stream = undefined;
     if (this.closed) return;
-    this.failedAt = Date.now();
+    this.failedAt = steadyNow();
     this.size = sizeOf(this.options.path);
     // Bytes still in the stream's buffer are lost with it.
     this.lostBytes += stream?.writableLength ?? 0;

@@ -39,9 +39,9 @@ async function untilListed(pid: number, count: number): Promise<void> {
 describe('treeAfterExit', () => {
   it('finds nothing when the leader and its child ended, though the shared listing still shows both', async () => {
     const child = leader('cat; exit 0');
-    const spawnedAt = Date.now();
+    const spawnedAt = performance.now();
     await untilListed(child.pid!, 2);
-    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.useFakeTimers({ toFake: ['performance'] });
     listProcesses(true); // the shared listing, taken while the leader and its cat run
     child.stdin!.end();
     await once(child, 'exit');
@@ -51,10 +51,10 @@ describe('treeAfterExit', () => {
 
   it('still finds what the leader really left running', async () => {
     const child = leader('sleep 30 & cat');
-    const spawnedAt = Date.now();
+    const spawnedAt = performance.now();
     await untilListed(child.pid!, 3);
     const tree = treePids({ pid: child.pid! }, true);
-    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.useFakeTimers({ toFake: ['performance'] });
     listProcesses(true);
     child.stdin!.end();
     await once(child, 'exit');
@@ -64,11 +64,11 @@ describe('treeAfterExit', () => {
   });
 
   it('a shared listing from before the spawn (a leader that lived less than its 25 ms) is not taken for an empty tree', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.useFakeTimers({ toFake: ['performance'] });
     listProcesses(true); // the shared listing, taken before the leader exists
     const child = leader('sleep 30 & exit 0');
     child.stdin!.end();
-    const spawnedAt = Date.now(); // the same frozen millisecond: the listing may be older than the fork
+    const spawnedAt = performance.now(); // the same frozen millisecond: the listing may be older than the fork
     await once(child, 'exit');
     expect(treePids({ pid: child.pid! })).toEqual([]); // what the shared listing says
     const left = treeAfterExit({ pid: child.pid! }, spawnedAt);
