@@ -36,6 +36,13 @@ export const RENAMED_KEYS = [
  */
 const NOT_INHERITED = ['TRACEPARENT', 'TRACESTATE', 'BAGGAGE', '_'];
 
+/** Land's environment as what it starts beside a tier (an exec probe) inherits it: without NOT_INHERITED's keys. */
+export function inheritable(shellEnv: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const env = { ...shellEnv } as Record<string, string>;
+  for (const key of NOT_INHERITED) delete env[key];
+  return env;
+}
+
 /** Layer 1: land's own environment, or only the allow-list when the tier does not inherit. */
 function inheritedLayer(shellEnv: Record<string, string>, tier: ResolvedTier): Record<string, string> {
   let layer: Record<string, string>;
