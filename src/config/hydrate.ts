@@ -134,7 +134,8 @@ export function sharedLayersFor(plan: BootPlan, tier: ResolvedTier): Readonly<Re
 }
 
 /** `service.instance.id` as an OTEL_RESOURCE_ATTRIBUTES value sets it (W3C baggage-like `key=value,…`). */
-function ownInstanceId(value: string | undefined): string | undefined {
+/** The `service.instance.id` an OTEL_RESOURCE_ATTRIBUTES value sets, if any. */
+export function ownInstanceId(value: string | undefined): string | undefined {
   const pair = value?.split(',').find((entry) => entry.split('=')[0]?.trim() === 'service.instance.id');
   return pair?.slice(pair.indexOf('=') + 1).trim() || undefined;
 }
