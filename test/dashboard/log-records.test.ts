@@ -139,7 +139,7 @@ describe('structured records on the server', () => {
       { name: 'web.2', tier: 'web', group: 'web', replica: 2 },
     ] as TierSnapshot[];
     const store = new LogStore({ perBoot: 1_000, inMemory: 100 });
-    const from = (instance: string | undefined, body: string) => ({ tier: 'web', body, resource: instance === undefined ? {} : { 'service.instance.id': instance } });
+    const from = (instance: string | undefined, body: string): Partial<StoredLogRecord> => ({ tier: 'web', body, resource: instance === undefined ? {} : { 'service.instance.id': instance } });
     store.add([record(1, from('web.1', 'one says')), record(3, from('web.2', 'two says')), record(5, from('own-id', 'untold')), record(2, { body: 'api says' })]);
     const listed = (text: string) => {
       const asked = query(text);
