@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { child, land, LAND_BIN, landDone, makeProject, removeProjects, type LandRun } from '../helpers/land.js';
 import { cleanUp } from '../control/helpers.js';
+import { completedCommands } from '../../src/cli/completion/commands.js';
+import { positionOf } from '../../src/cli/completion/position.js';
 
 const runs: LandRun[] = [];
 afterAll(removeProjects);
@@ -112,4 +114,47 @@ describe('land completion', () => {
     expect(fish.stdout).toContain('command land completion --complete -- $line[2..-1] "$current"');
     expect(await landDone(['completion', 'tcsh'], dir)).toMatchObject({ code: 2, stdout: '', stderr: 'land: completion: expected bash, zsh or fish, got "tcsh"\n' });
   }, 60_000);
+});
+
+describe('what completes where, read from the commands', () => {
+  const commands = completedCommands();
+  const at = (name: string, ...typed: string[]) => positionOf(commands.find((command) => command.name === name)!, typed);
+
+  it('tier names only in a tier argument, of the kind the command takes', () => {
+    expect(at('logs', '').completes).toBe('running');
+    expect(at('logs', 'api', 'web.2', '').completes).toBe('running');
+    expect(at('attach', '').completes).toBe('instances');
+    expect(at('attach', 'web.2', '').completes).toBe('none');
+    expect(at('send', 'web.2', '').completes).toBe('none');
+    expect(at('scale', '').completes).toBe('groups');
+    expect(at('scale', 'web', '').completes).toBe('none');
+    expect(at('up', '').completes).toBe('declared');
+    expect(at('up', '--exit-with', '').completes).toBe('declared');
+    expect(at('trace', '--tier', '').completes).toBe('declared');
+    expect(at('trace', '').completes).toBe('none');
+    expect(at('export', '').completes).toEqual(['systemd', 'compose', 'kubernetes', 'supervisord']);
+    expect(at('completion', '').completes).toEqual(['bash', 'zsh', 'fish']);
+  });
+
+  it("an option's value: files, folders, profiles or nothing; flags after `-`, operands after `--`", () => {
+    expect(at('up', '-c', '').completes).toBe('files');
+    expect(at('logs', '--procfile', '').completes).toBe('files');
+    expect(at('init', '--from', '').completes).toBe('files');
+    expect(at('export', 'compose', '--out', '').completes).toBe('dirs');
+    expect(at('up', '-p', '').completes).toBe('profiles');
+    expect(at('logs', '-n', '').completes).toBe('none');
+    expect(at('logs', '-f', '').completes).toBe('running');
+    expect(at('logs', '--j').completes).toBe('flags');
+    expect(at('send', 'web.2', '--', '-x').completes).toBe('none');
+    expect(at('run', '--', '').completes).toBe('files');
+  });
+
+  it('reads the stack -c or --procfile names, in each spelling', () => {
+    expect(at('logs', '-c', 'a/land.config.ts', '').stack).toEqual({ config: 'a/land.config.ts' });
+    expect(at('logs', '--config=b', '').stack).toEqual({ config: 'b' });
+    expect(at('logs', '--config', '=', 'c', 'api', '')).toEqual({ completes: 'running', stack: { config: 'c' } });
+    expect(at('up', '-f', 'Procfile.dev', '').stack).toEqual({ procfile: 'Procfile.dev' });
+    // `land init --procfile` names a file to convert, not the stack.
+    expect(at('init', '--procfile', 'Procfile', '').stack).toEqual({});
+  });
 });
