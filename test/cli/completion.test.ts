@@ -113,6 +113,7 @@ describe('land completion', () => {
     expect(fish.stdout).toMatch(/^complete -c land -n 'not __fish_use_subcommand' -a '\(__land_fits\)'$/m);
     expect(fish.stdout).toContain('command land completion --complete -- $line[2..-1] "$current"');
     expect(await landDone(['completion', 'tcsh'], dir)).toMatchObject({ code: 2, stdout: '', stderr: 'land: completion: expected bash, zsh or fish, got "tcsh"\n' });
+    expect(await landDone(['completion', 'bash', 'zsh'], dir)).toMatchObject({ code: 2, stdout: '', stderr: 'land: completion: expected one shell (bash, zsh or fish), got 2 arguments\n' });
   }, 60_000);
 });
 

@@ -26,6 +26,8 @@ export interface CompletionOptions extends TargetOptions {
 export async function completionCommand(shell: string | undefined, options: CompletionOptions, operands: readonly string[] = []): Promise<number> {
   if (options.names) return print(() => runningNames('running', options));
   if (options.complete) return print(() => completions(operands));
+  // Excess operands are taken for `--complete` only.
+  if (operands.length > 1) throw new InputError(`completion: expected one shell (bash, zsh or fish), got ${operands.length} arguments`);
   const chosen = shell ?? (COMPLETION_SHELLS.includes(basename(process.env.SHELL ?? '')) ? basename(process.env.SHELL!) : 'bash');
   if (!COMPLETION_SHELLS.includes(chosen)) throw new InputError(`completion: expected bash, zsh or fish, got "${chosen}"`);
   const commands = completedCommands();
