@@ -1,9 +1,10 @@
 /**
  * A tier with `replicas: N` in `land export systemd`: a template unit, `<app>-<tier>@.service`, whose instances
  * `@1` … `@N` the stack's target wants and a dependent requires (land's dependent waits for every replica). `%i` is
- * the replica's number, given as LAND_REPLICA and in `service.instance.id=<tier>.<n>` as land does; a tier's `port` is shifted per replica by sh
- * (`PORT=port + n - 1`, foreman's convention, README "Replicas"), since Environment= has no arithmetic. Its probes'
- * checks read that port (model.ts `replicaChecks`), and its liveness timer is a template too.
+ * the replica's number, given as LAND_REPLICA and in `service.instance.id=<tier>.<n>` as land does; a tier's `port`
+ * is shifted per replica by sh (`PORT=port + n - 1`, foreman's convention, README "Replicas"), since Environment= has
+ * no arithmetic. Its probes' checks read that port (model.ts `replicaChecks`), and its liveness timer is a template
+ * too.
  */
 import type { Word } from './secret-words.js';
 import type { ExportTier } from './model.js';
