@@ -126,7 +126,7 @@ describe('land export: replicas', () => {
     const dir = makeProject({
       config: {
         app: 'ids',
-        tiers: { echo: { command: print, replicas: 2 }, own: { command: print, replicas: 2, env: { OTEL_RESOURCE_ATTRIBUTES: 'team=a,service.instance.id=own-id' } } },
+        tiers: { say: { command: print, replicas: 2 }, own: { command: print, replicas: 2, env: { OTEL_RESOURCE_ATTRIBUTES: 'team=a,service.instance.id=own-id' } } },
       },
     });
     const where = join(root, 'ids');
@@ -137,12 +137,12 @@ describe('land export: replicas', () => {
     const idOf = (text: string) => /service\.instance\.id=([^, ]*)/.exec(text)?.[1];
 
     // systemd: `%i` is the replica's number, as in LAND_REPLICA.
-    for (const name of ['echo', 'own']) {
+    for (const name of ['say', 'own']) {
       const unit = readUnit(join(where, 'systemd', `ids-${name}@.service`)).Service!;
       for (const replica of ['1', '2']) {
         const env = { ...unitEnvironment(unit.Environment!.filter((line) => line !== 'LAND_REPLICA=%i').map((line) => line.replace(/(?<!%)%i/g, replica))), LAND_REPLICA: replica };
         const said = await printed(execArgv(unit.ExecStart![0]!, env), env);
-        expect(idOf(said), said).toBe(name === 'echo' ? `echo.${replica}` : 'own-id');
+        expect(idOf(said), said).toBe(name === 'say' ? `say.${replica}` : 'own-id');
         expect(said.endsWith(` ${replica}`), said).toBe(true);
       }
     }
@@ -152,23 +152,23 @@ describe('land export: replicas', () => {
     const { code, stderr, config } = await composeConfig(join(where, 'compose'));
     expect(code, stderr).toBe(0);
     const inContainer = (name: string) => printed(config.services[name]!.command as string[], { ...(config.services[name]!.environment as Record<string, string>), HOSTNAME: 'c0ffee12' });
-    expect(idOf(await inContainer('echo'))).toBe('echo.c0ffee12');
+    expect(idOf(await inContainer('say'))).toBe('say.c0ffee12');
     expect(idOf(await inContainer('own'))).toBe('own-id');
     expect(config.services.own!.command).toEqual(print);
-    expect(exported.compose!.stdout).toContain("its service.instance.id is echo.<its container id> (Docker's $HOSTNAME, added by /bin/sh before the command), not echo.<n>");
+    expect(exported.compose!.stdout).toContain("its service.instance.id is say.<its container id> (Docker's $HOSTNAME, added by /bin/sh before the command), not say.<n>");
     expect(exported.compose!.stdout).not.toMatch(/tier own: .*its service\.instance\.id/);
 
     // Kubernetes: the pod's name, from the downward API, over the ConfigMap's value.
     const objects = readKubernetes(join(where, 'kubernetes', 'ids.yaml'));
     const containerOf = (name: string) => objects.find((o: KubeObject) => o.kind === 'Deployment' && o.metadata.name === `ids-${name}`)!.spec.template.spec.containers[0];
-    const shared = objects.find((o: KubeObject) => o.kind === 'ConfigMap' && o.metadata.name === 'ids-echo-env')!.data.OTEL_RESOURCE_ATTRIBUTES as string;
-    expect(containerOf('echo').env).toEqual([
+    const shared = objects.find((o: KubeObject) => o.kind === 'ConfigMap' && o.metadata.name === 'ids-say-env')!.data.OTEL_RESOURCE_ATTRIBUTES as string;
+    expect(containerOf('say').env).toEqual([
       { name: 'LAND_POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       { name: 'OTEL_RESOURCE_ATTRIBUTES', value: `${shared},service.instance.id=$(LAND_POD_NAME)` },
     ]);
     expect(containerOf('own').env).toBeUndefined();
     expect(idOf(objects.find((o: KubeObject) => o.kind === 'ConfigMap' && o.metadata.name === 'ids-own-env')!.data.OTEL_RESOURCE_ATTRIBUTES)).toBe('own-id');
-    expect(exported.kubernetes!.stdout).toContain("its service.instance.id is its pod's name (the downward API's metadata.name), not echo.<n>");
+    expect(exported.kubernetes!.stdout).toContain("its service.instance.id is its pod's name (the downward API's metadata.name), not say.<n>");
   }, 90_000);
 
   it('never prints the probe token', () => {
