@@ -67,6 +67,7 @@ export interface LogRecordView {
   /** Its number in the receiver's store: `/api/log-records/<id>` answers its detail while memory holds it. */
   id: number;
   at: number;
+  /** The instance it is listed under: a replica's (`web.2`) by its `service.instance.id`, else its tier's. */
   tier: string;
   /** TRACE, DEBUG, INFO, WARN, ERROR, FATAL (OTLP severity text, or derived from its number). */
   severity: string;
@@ -93,7 +94,7 @@ export interface LogRecordDetail extends LogRecordView {
 
 /** What `/api/log-records` filters by (log-records.ts): every part must hold. */
 export interface LogRecordQuery {
-  /** Any of these tiers (none: every tier). */
+  /** Any of these instances (`web.2`), or tiers with replicas (all of them); none: every tier. */
   tiers: string[];
   /** At least this severity number (1 TRACE, 5 DEBUG, 9 INFO, 13 WARN, 17 ERROR, 21 FATAL; 0: any). */
   minSeverity: number;

@@ -1,5 +1,6 @@
 /** A running tier: its readiness probe (or settle time), then its liveness probe. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inheritable } from '../config/hydrate.js';
 import { DEFAULTS } from '../config/resolve.js';
 import { whenLaunched } from './daemon-life.js';
 import { checkProbe, describeProbe, waitForProbe, type ProbeContext } from './probes.js';
@@ -14,7 +15,8 @@ export abstract class TierRun extends TierSpawn {
     return {
       cwd: this.config.cwd,
       // The boot's mark: the last sweep at shutdown, and the next land after a SIGKILL, find a probe's processes too.
-      env: { ...process.env, ...this.config.env, LAND_BOOT_ID: this.runtime.bootId } as Record<string, string>,
+      // Land's own `_` and trace context stay out, as they do of a tier (hydrate.ts).
+      env: { ...inheritable(process.env), ...this.config.env, LAND_BOOT_ID: this.runtime.bootId },
       seenLines: () => life.lines,
       onLine: (listener) => {
         life.lineListeners.add(listener);
