@@ -24,8 +24,12 @@ const FINAL_FRAME_MS = 50;
 const pastes = (stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): boolean => stdout.isTTY === true && stdin.isTTY === true;
 
 /** Both streams a real terminal (a test's streams are not): where job control applies (terminal-turn.ts). */
-const realTerminal = (stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): boolean =>
-  [stdout, stdin].every((stream) => typeof (stream as { fd?: unknown }).fd === 'number' && isatty((stream as { fd: number }).fd));
+function realTerminal(...streams: Array<NodeJS.WriteStream | NodeJS.ReadStream>): boolean {
+  return streams.every((stream) => {
+    const fd = (stream as { fd?: unknown }).fd;
+    return typeof fd === 'number' && isatty(fd);
+  });
+}
 
 /** Cursor shown, bracketed paste and raw mode off, synchronously: also what runs from process 'exit' after a crash. */
 function restoreTerminal(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): void {

@@ -48,8 +48,8 @@ export class TerminalTurn {
   private readonly onCont = (): void => this.look(true);
 
   constructor(
-    private readonly stdin: NodeJS.ReadStream,
-    private readonly stdout: NodeJS.WriteStream,
+    stdin: NodeJS.ReadStream,
+    stdout: NodeJS.WriteStream,
     private readonly inFront: () => boolean = inTerminalForeground,
   ) {
     const handle = (stdin as { _handle?: Partial<ReadHandle> })._handle;
@@ -79,7 +79,7 @@ export class TerminalTurn {
   /** `listener` runs each time the terminal is the UI's again, its mode put back: redraw. Returns its removal. */
   onFront(listener: () => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => void this.listeners.delete(listener);
   }
 
   /** Ctrl-Z, before land stops itself: no more reads (none may come before the resume is looked at), line mode. */
@@ -161,6 +161,6 @@ function replace<T extends object, K extends keyof T>(object: T, key: K, value: 
   return () => {
     if (object[key] !== value) return;
     if (own) object[key] = before;
-    else delete (object as Record<PropertyKey, unknown>)[key];
+    else delete (object as unknown as Record<PropertyKey, unknown>)[key];
   };
 }

@@ -18,7 +18,8 @@ afterAll(() => {
   removeProjects();
 });
 
-const INTERRUPTED = /^land: interrupted while starting \(SIGINT\); nothing left running$/m;
+// A Ctrl-C typed in the terminal is echoed (`^C`) before the line.
+const INTERRUPTED = /^(?:\^C)?land: interrupted while starting \(SIGINT\); nothing left running$/m;
 
 /** Nothing of the boot is left: no pid file, no control socket, no guardian of `landPid`, no tier process. */
 function expectNothingLeft(dir: string, landPid: number): void {
