@@ -14,6 +14,7 @@
  * listeners run (the UI: cursor, bracketed paste, a whole redraw). Any SIGCONT in front does the same: a stop from
  * outside (`kill -STOP`) gave the shell the terminal, which put it in line mode.
  */
+import { closeSync } from 'node:fs';
 import { inTerminalForeground } from '../runtime/terminal-group.js';
 
 /** How often a land in the background looks whether it has the terminal again. */
@@ -46,6 +47,22 @@ export class TerminalTurn {
   /** What close() puts back: the streams' own setRawMode and write (own properties if they were). */
   private readonly restore: Array<() => void> = [];
   private readonly onCont = (): void => this.look(true);
+  /** Raw mode was set once: libuv then puts the terminal's first mode back as node exits (below). */
+  private rawApplied = false;
+  /**
+   * At node's exit libuv puts back the mode it found (uv_tty_reset_mode), without blocking SIGTTOU as node's own reset
+   * after it does: from the background (Ctrl-Z, `bg`, then `land down`) that stopped land on its way out. Its
+   * descriptor closed first, the call fails (EBADF) instead; node's reset of the standard descriptors still runs.
+   */
+  private readonly beforeExit = (): void => {
+    const fd = (this.handle as { fd?: unknown } | undefined)?.fd;
+    if (typeof fd !== 'number' || fd <= 2 || this.inFront()) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed.
+    }
+  };
 
   constructor(
     stdin: NodeJS.ReadStream,
@@ -58,7 +75,7 @@ export class TerminalTurn {
     this.restore.push(
       replace(stdin, 'setRawMode', (mode: boolean) => {
         this.wantRaw = mode;
-        if (this.front) this.setRawMode(mode);
+        if (this.front) this.applyMode(mode);
         return stdin;
       }),
     );
@@ -103,6 +120,7 @@ export class TerminalTurn {
     // In the background the terminal stays unread: land is done with it, and a read would stop it on its way out.
     if (this.front) this.resumeReads();
     for (const undo of this.restore) undo();
+    if (this.rawApplied) process.once('exit', this.beforeExit);
   }
 
   /** `resumed`: after a SIGCONT, when the shell may have changed the terminal's mode even if land is in front. */
@@ -132,6 +150,7 @@ export class TerminalTurn {
   private applyMode(raw: boolean): void {
     try {
       this.setRawMode(raw);
+      if (raw) this.rawApplied = true;
     } catch {
       // The terminal is gone: its stream's error ends the UI.
     }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAND_BIN, child, makeProject, removeProjects, waitUntil } from '../helpers/land.js';
+import { LAND_BIN, child, land, makeProject, removeProjects, waitUntil } from '../helpers/land.js';
 import { tmuxServer } from '../helpers/tmux.js';
 
 const tmux = tmuxServer('jobs');
@@ -131,5 +131,24 @@ describe('the terminal UI under job control', () => {
     await waitUntil(() => procState(pid) !== 'T', 10_000, 'land running again');
     await quietInTheBackground(sh, pid);
     await backInFront(sh, 'bgztest', pid);
+  });
+
+  it.concurrent('Ctrl-Z, bg, then land down: land exits in the background instead of stopping on its way out', async () => {
+    const dir = project('downtest');
+    const sh = shell('down', dir);
+    await sh.until((t) => PROMPT.test(lastLine(t)), 'the prompt');
+    sh.type(`node ${LAND_BIN} up`, 'Enter');
+    await sh.until((t) => state(t, 'calm') === 'ready' && state(t, 'ticker') === 'ready', 'both tiers ready');
+    const pid = landPid(dir);
+    sh.type('C-z');
+    await sh.until((t) => /Stopped\s+node /.test(t) && PROMPT.test(lastLine(t)), 'the shell to say land stopped');
+    sh.type('bg', 'Enter');
+    await sh.until((t) => /^\[1\]\+ node .* &$/m.test(t) && PROMPT.test(lastLine(t)), 'the shell to say land runs in the background');
+    const down = land(['down'], dir);
+    expect((await down.exited).code, down.output).toBe(0);
+    // libuv's reset of the terminal's mode at exit, from the background, drew SIGTTOU: land stayed stopped there.
+    await waitUntil(() => !existsSync(`/proc/${pid}`) || procState(pid) === 'Z', 30_000, 'land to exit');
+    sh.type('jobs', 'Enter');
+    expect(await sh.until((t) => /Done\s+node /.test(t), 'the shell to say land is done')).not.toMatch(/Stopped \(tty output\)/);
   });
 });
