@@ -40,8 +40,11 @@ export function killNow({ supervisor, plan }: Boot): never {
   process.exit(FORCED_EXIT);
 }
 
-/** Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once). */
-export function installExitPaths(boot: Boot): void {
+/**
+ * Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once).
+ * Returns what a signal does, for one that came before these listeners (start-interrupt.ts).
+ */
+export function installExitPaths(boot: Boot): (signal: NodeJS.Signals) => void {
   const { plan, supervisor, control, receiver, guardian } = boot;
   const rootDir = plan.config.rootDir;
   // Step by step: one that throws (land out of file descriptors) must not keep the others from running.
@@ -69,6 +72,7 @@ export function installExitPaths(boot: Boot): void {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
   installAttachment(boot, onSignal);
+  return onSignal;
 }
 
 /**
