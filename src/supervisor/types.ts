@@ -358,14 +358,42 @@ export interface ReceiverStatus {
 /** `land apply` (src/supervisor/apply-plan.ts): */
 export type ApplyChange = 'added' | 'removed' | 'changed' | 'scaled' | 'unchanged';
 
+/**
+ * One thing `land apply` does to a tier, as data: the plan's wording (`action`), the CLI's past tense and the
+ * watch-config summary's verb are all made from it (apply-words.ts), never read back from a phrase.
+ */
+export type ApplyAct =
+  /** An added tier starts: at once, or once `waits` (`api ready`) hold; a scheduled one waits for `schedule`. */
+  | { kind: 'add'; waits: string[]; schedule?: string }
+  /** It is not started: the profile gates it off. */
+  | { kind: 'not-started'; gatedBy: string }
+  /** A removed tier is stopped (when it runs) and forgotten; `dependents` depended on it. */
+  | { kind: 'remove'; running: boolean; dependents: string[] }
+  /** Its instances are stopped and made again: started, waiting for `schedule`, or not started (`gatedBy`). */
+  | { kind: 'replace'; schedule?: string; gatedBy?: string }
+  /** Gated off now: stopped when it runs. */
+  | { kind: 'gate-off'; running: boolean }
+  /** No longer gated off: started once its dependencies are met, or scheduled. */
+  | { kind: 'gate-on'; schedule?: string }
+  /** A new schedule expression; `running`: the run under way goes on. */
+  | { kind: 'reschedule'; running: boolean }
+  | { kind: 'restart' }
+  /** The new definition is kept for its next start (not running), or while gated off (`gatedBy`). */
+  | { kind: 'keep'; gatedBy?: string }
+  | { kind: 'scale'; from: number; to: number }
+  /** Nothing reaches its process; `inPlace`: what was taken as is (dependsOn, description, exitWith). */
+  | { kind: 'leave'; inPlace: string[] };
+
 /** One configured tier's line of the plan (a tier with replicas: one line for all of them). */
 export interface ApplyStep {
   tier: string;
   change: ApplyChange;
   /** What differs: `command`, `env FOO, BAR` (names only: values can be secrets), `replicas 2 → 3`, … */
   what: string[];
-  /** What land does about it (or, in a dry run, would do). */
+  /** What land does about it (or, in a dry run, would do), in words: `acts` said as a plan. */
   action: string;
+  /** The same as data, in the order done. */
+  acts: ApplyAct[];
 }
 
 /** `POST /apply`'s answer. */
