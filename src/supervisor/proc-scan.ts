@@ -165,5 +165,6 @@ function linkOf(path: string, wanted: ReadonlySet<string>): boolean {
     return false;
   }
 }
+
 /** The reading callers last shared (descendantsOf keeps its parent links on it; listedAfter reads when it began). */
 export const lastSnapshot = (): Snapshot | undefined => snapshot;
