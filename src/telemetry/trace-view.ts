@@ -280,7 +280,9 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
     const rows = treeRows(buildTree(spans), Math.max(1, Math.floor(nameWidth / 6)), options.all ? Infinity : DRAWN_SPANS);
     for (const { node, prefix } of rows) {
       const { span } = node;
-      const name = fit(`${prefix}${shownName(span)}`, nameWidth);
+      // The tree's lines are one column each: only the name is measured (string-width on every row was most of a
+      // 100 000-row --all).
+      const name = prefix.length < nameWidth ? prefix + fit(shownName(span), nameWidth - prefix.length) : fit(prefix, nameWidth);
       const tier = fit(span.tier ?? '', tierWidth);
       const offset = (offClock(span.startMs) ? '?' : `+${formatMs(Math.max(0, span.startMs - base))}`).padStart(offsetWidth);
       const duration = span.durationMs ?? span.endMs - span.startMs;

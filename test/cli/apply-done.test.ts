@@ -77,8 +77,8 @@ describe('apply: the plan said as done', () => {
     expect(describeApplied(result, 'land.config.ts')).toBe(
       'land.config.ts saved; applied: restarted api (command); replaced web (command); stopped job (command); rescheduled cron (command); started side (command)',
     );
-    expect(renderApply(result)).toMatch(/^ {2}~ api {2}changed \(command\): restarted with the new definition$/m);
-    expect(renderApply(result)).toMatch(/^ {2}~ job {2}changed \(command\): stopped it$/m);
+    expect(renderApply(result)).toMatch(/^ {2}~ api +changed \(command\): restarted with the new definition$/m);
+    expect(renderApply(result)).toMatch(/^ {2}~ job +changed \(command\): stopped it$/m);
     // An answer without acts (a land from before them): printed as planned.
     expect(doneWording({ action: 'restart it with the new definition' } as ApplyStep)).toBe('restart it with the new definition');
     expect(verbOf({ change: 'unchanged', acts: [{ kind: 'leave', inPlace: [] }] })).toBeUndefined();
