@@ -276,5 +276,5 @@ describe('land trace, a very deep and very large trace', () => {
     const json = traceJsonLines(dir, { ended: true }).trim().split('\n');
     expect(json).toHaveLength(count);
     expect(JSON.parse(json.at(-1)!)).toMatchObject({ name: `deep ${count - 1}`, parentSpanId: id(count - 2) });
-  }, 120_000);
+  }, 240_000);
 });
