@@ -1,5 +1,6 @@
 /** What the supervisor publishes: the only source of truth about tiers for the printer, TUI, control and telemetry. */
 
+import type { ApplyResult } from './apply-types.js';
 import type { LeftBehind, NamedStray, StillRunning } from './left-behind.js';
 import type { OutputGate } from './output-gate.js';
 import type { RecentReader } from './recent-lines.js';
