@@ -58,6 +58,11 @@ export interface SpanView {
    * trace's latest span's end; the page draws it on to its own clock.
    */
   running?: boolean;
+  /**
+   * The boot's root the page drew running, once the stack has stopped without a shutdown (land SIGKILLed, crashed):
+   * land.boot is never recorded, as `land trace` draws it (client/stopped-root.ts). Set by the page, not the server.
+   */
+  cutShort?: boolean;
   /** The resource it came from (service.name, host, SDK …): in `/api/spans/<span id>` only, not in a trace's list. */
   resource?: Record<string, unknown>;
 }

@@ -219,8 +219,10 @@ export abstract class TierStop extends TierRun {
     const giveUpAt = deadline + STOP_GRACE_MS;
     let target = this.treeTarget(life);
     let left = NOTHING_LEFT;
-    if (treeAfterExit(target, life.startedSteady).length > 0) {
-      this.sayClearing(life, ending);
+    const after = treeAfterExit(target, life.startedSteady);
+    // Unsure (land out of descriptors): what it could not read may be the tree's, so the stop goes on as for leftovers.
+    if (after.running.length > 0 || after.unsure) {
+      if (after.running.length > 0) this.sayClearing(life, ending);
       left = await endTree(target, signal, deadline, giveUpAt, signalAfter);
     }
     // Never past the stop's bound (a daemon's stop may reach here at it: stopDaemon).
@@ -228,7 +230,7 @@ export abstract class TierStop extends TierRun {
       // Held by something outside the group, with no parent link and no mark (setsid, a double fork, env -i).
       target = { ...target, holding: life.outputLinks };
       const holders = freshTree(target);
-      if (holders.pids.length > 0) {
+      if (holders.pids.length > 0 || holders.unsure) {
         // One already exiting (a big one still freeing its memory) is no leftover to announce, as after the exit;
         // it is still waited for (and reported if it stays), as it holds the pipes.
         if (holders.running.length > 0) this.sayClearing(life, ending);

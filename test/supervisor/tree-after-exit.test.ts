@@ -46,7 +46,7 @@ describe('treeAfterExit', () => {
     child.stdin!.end();
     await once(child, 'exit');
     expect(treePids({ pid: child.pid! })).toContain(child.pid!); // what the stop looked at before: a stale tree
-    expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual([]);
+    expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual({ running: [], unsure: false });
   });
 
   it('still finds what the leader really left running', async () => {
@@ -60,7 +60,7 @@ describe('treeAfterExit', () => {
     await once(child, 'exit');
     const orphan = tree.find((pid) => pid !== child.pid && isAlive(pid));
     expect(orphan).toBeDefined();
-    expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual([orphan]);
+    expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual({ running: [orphan], unsure: false });
   });
 
   it('a shared listing from before the spawn (a leader that lived less than its 25 ms) is not taken for an empty tree', async () => {
@@ -71,7 +71,7 @@ describe('treeAfterExit', () => {
     const spawnedAt = performance.now(); // the same frozen millisecond: the listing may be older than the fork
     await once(child, 'exit');
     expect(treePids({ pid: child.pid! })).toEqual([]); // what the shared listing says
-    const left = treeAfterExit({ pid: child.pid! }, spawnedAt);
+    const left = treeAfterExit({ pid: child.pid! }, spawnedAt).running;
     expect(left).toHaveLength(1);
     expect(isAlive(left[0]!)).toBe(true);
   });
