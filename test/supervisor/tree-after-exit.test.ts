@@ -1,6 +1,6 @@
 /**
  * What a leader left running, looked for right after its exit: the /proc listing shared for SNAPSHOT_MS may be from
- * before that exit, and must not make land say "stopping what it left running" for a tree that is gone. Date is
+ * before that exit, and must not make land say "stopping what it left running" for a tree that is gone. The steady clock is
  * frozen here so that the shared listing stays the one taken while the leader lived (on a loaded machine the exit
  * is handled within those few milliseconds often enough: "False leftovers under load", docs/decisions.md).
  */
