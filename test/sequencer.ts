@@ -10,10 +10,23 @@ import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const LONGEST_FIRST = [
-  // Every file over ~9 s in CI's run of 318145e8 (vitest 274 s, four workers), by that time, but the files the
-  // twentieth wave made faster, by their new time (estimated from their runs here). The first four start together:
-  // two that use a core (the consumer's npm and tsc, stack-logs' floods), two that mostly wait (daemon-tier's stops
-  // one after another, scale-races' rounds).
+  // First, the isolated files over ~6 s. vitest hands a worker of the shared files the next file only when that file
+  // is a shared one too (else it ends the worker, and a later shared file starts another, importing everything again):
+  // among the shared ones, each of these ended one. Here they take fresh processes of their own anyway.
+  'test/telemetry/mountain.test.ts',
+  'test/tui/live-frames.test.tsx',
+  'test/telemetry/boot.test.ts',
+  'test/telemetry/child.test.ts',
+  'test/runtime/optimizer.test.ts',
+  'test/runtime/heartbeat.test.ts',
+  'test/cli/init.test.ts',
+  'test/telemetry/pipes.test.ts',
+  'test/cli/profiles.test.ts',
+  'test/tui/run-tui.test.tsx',
+  // Then every shared file over ~9 s in CI's run of 318145e8 (vitest 274 s, four workers), by that time, but the
+  // files the twentieth wave made faster, by their new time (estimated from their runs here). The first four start
+  // as the isolated ones end: two that use a core (the consumer's npm and tsc, stack-logs' floods), two that mostly
+  // wait (daemon-tier's stops one after another, scale-races' rounds).
   'test/cli/consumer.test.ts',
   'test/supervisor/daemon-tier.test.ts',
   'test/cli/stack-logs.test.ts',
@@ -49,14 +62,6 @@ const LONGEST_FIRST = [
   'test/devloop/start.test.ts',
   'test/tui/tmux.test.ts',
   'test/faults/telemetry-hosts.test.ts',
-  // The isolated ones over ~9 s together: a worker of the shared files goes on only to a file of its own project,
-  // so each isolated file among them would end one and start another.
-  'test/telemetry/mountain.test.ts',
-  'test/tui/live-frames.test.tsx',
-  'test/telemetry/boot.test.ts',
-  'test/telemetry/child.test.ts',
-  'test/runtime/optimizer.test.ts',
-  'test/runtime/heartbeat.test.ts',
   // Under 9 s in that run: before the rest all the same.
   'test/dashboard/browser.test.ts',
   'test/devloop/watch.test.ts',

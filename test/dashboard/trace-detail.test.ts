@@ -95,6 +95,7 @@ describe('a deep trace and its spans, in Chromium', () => {
       await page.waitForFunction(() => !document.querySelector('[data-testid="trace-freshness"]')?.textContent?.includes('complete'));
       await expect.poll(() => polls.length, { timeout: 30_000 }).toBeGreaterThan(asked);
       expect(polls.slice(asked).every((status) => status === 304)).toBe(true);
+      await page.close(); // its part is done: it need not draw the log flood below too
     })();
     polling.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     const traced = page.url();
