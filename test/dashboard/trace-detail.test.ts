@@ -54,7 +54,7 @@ describe('a deep trace and its spans, in Chromium', () => {
     await run.waitFor(/deep trace exported/);
     await run.waitFor(/loud up/);
     const loopTrace = (await run.waitFor(/loop sent ([0-9a-f]{32})/))[1]!;
-    const { page, pageErrors, context } = await openPage();
+    const { page, pageErrors } = await openPage();
     const polls: number[] = [];
     page.on('response', (response) => {
       if (/\/api\/spans\?trace=/.test(response.url())) polls.push(response.status());
@@ -80,34 +80,22 @@ describe('a deep trace and its spans, in Chromium', () => {
     await page.getByRole('button', { name: 'Expand checkout (5 spans under it)' }).click();
     expect(await page.locator('tr[data-span="db.query"] .fold').count()).toBe(0);
 
-    // Polled by version: unchanged answers are 304s; once complete, no more polls until asked. That is ~17 s on the
-    // page's own clock (5 unchanged polls 2 s apart, then 5 s with none): the rest of the test goes on meanwhile in a
-    // second page of the same browser, whose requests this page's count does not see.
-    const polling = (async () => {
-      const freshness = page.getByTestId('trace-freshness');
-      await freshness.getByText('complete', { exact: false }).waitFor({ timeout: 60_000 });
-      expect(polls[0]).toBe(200);
-      expect(polls.filter((status) => status === 304).length).toBeGreaterThanOrEqual(5);
-      const asked = polls.length;
-      await new Promise((resolve) => setTimeout(resolve, 5_000));
-      expect(polls.length).toBe(asked);
-      await freshness.getByRole('button', { name: 'Check for new spans' }).click();
-      await page.waitForFunction(() => !document.querySelector('[data-testid="trace-freshness"]')?.textContent?.includes('complete'));
-      await expect.poll(() => polls.length, { timeout: 30_000 }).toBeGreaterThan(asked);
-      expect(polls.slice(asked).every((status) => status === 304)).toBe(true);
-      await page.close(); // its part is done: it need not draw the log flood below too
-    })();
-    polling.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-    const traced = page.url();
-    const view = await context.newPage();
-    view.setDefaultTimeout(60_000);
-    view.on('pageerror', (error) => pageErrors.push(error.message));
-    await view.goto(traced);
-    await view.waitForFunction(() => document.querySelectorAll('table.waterfall tbody tr').length === 6);
+    // Polled by version: unchanged answers are 304s; once complete, no more polls until asked.
+    const freshness = page.getByTestId('trace-freshness');
+    await freshness.getByText('complete', { exact: false }).waitFor({ timeout: 60_000 });
+    expect(polls[0]).toBe(200);
+    expect(polls.filter((status) => status === 304).length).toBeGreaterThanOrEqual(5);
+    const asked = polls.length;
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(polls.length).toBe(asked);
+    await freshness.getByRole('button', { name: 'Check for new spans' }).click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="trace-freshness"]')?.textContent?.includes('complete'));
+    await expect.poll(() => polls.length, { timeout: 30_000 }).toBeGreaterThan(asked);
+    expect(polls.slice(asked).every((status) => status === 304)).toBe(true);
 
     // A long value: cut, its name at the top of its row, shown whole on demand.
-    await view.locator('tr[data-span="db.query"] th a').first().click();
-    const attributes = view.getByRole('table', { name: 'Attributes' });
+    await page.locator('tr[data-span="db.query"] th a').first().click();
+    const attributes = page.getByRole('table', { name: 'Attributes' });
     const statement = attributes.getByRole('row', { name: /db\.statement/ });
     const cut = (await statement.locator('code').textContent())!;
     expect(cut.length).toBeLessThan(400);
@@ -117,26 +105,26 @@ describe('a deep trace and its spans, in Chromium', () => {
     await statement.getByRole('button', { name: 'Show all 5,000 characters' }).click();
     expect((await statement.locator('code').textContent())!.length).toBe(5_000);
     // Its resource, asked for separately.
-    const resource = view.getByRole('table', { name: 'Resource attributes' });
+    const resource = page.getByRole('table', { name: 'Resource attributes' });
     expect(await resource.getByRole('row', { name: /deployment\.environment/ }).textContent()).toContain('dashboard-test');
 
     // An exception: its type and message, and the stack trace in lines (not JSON with \n); the 200 000 characters cut
     // (the receiver keeps 8 KiB of a value).
-    await view.locator('tr[data-span="charge"] th a').click();
-    const stack = view.getByLabel('Stack trace');
+    await page.locator('tr[data-span="charge"] th a').click();
+    const stack = page.getByLabel('Stack trace');
     const text = (await stack.textContent())!;
     expect(text.split('\n').length).toBeGreaterThan(3);
     expect(text).toContain('PaymentError: card declined\n    at ');
-    expect(await view.locator('.span-event').textContent()).toContain('PaymentError: card declined');
-    expect(await view.locator('.span-event').textContent()).not.toContain('\\n');
-    const blob = view.getByRole('table', { name: 'Attributes' }).getByRole('row', { name: /big\.blob/ });
+    expect(await page.locator('.span-event').textContent()).toContain('PaymentError: card declined');
+    expect(await page.locator('.span-event').textContent()).not.toContain('\\n');
+    const blob = page.getByRole('table', { name: 'Attributes' }).getByRole('row', { name: /big\.blob/ });
     expect((await blob.locator('code').textContent())!.length).toBeLessThan(400);
     await blob.getByRole('button', { name: 'Show all 8,192 characters' }).waitFor();
     expect(pageErrors).toEqual([]);
 
     // The API: the trace's version as an ETag, a 304 to it; one span whole; a bad span id a 400 naming it.
     const cookie = await login(port, url);
-    const traceId = new URL(view.url()).hash.match(/trace=([0-9a-f]{32})/)![1]!;
+    const traceId = new URL(page.url()).hash.match(/trace=([0-9a-f]{32})/)![1]!;
     const first = await call(port, `/api/spans?trace=${traceId}`, { headers: { cookie } });
     const etag = String(first.headers.etag);
     expect(first.status).toBe(200);
@@ -157,34 +145,34 @@ describe('a deep trace and its spans, in Chromium', () => {
     expect([badTrace.status, JSON.parse(badTrace.body).error.message]).toEqual([400, 'trace: expected a trace id of 32 lowercase hex digits, got "xyz"']);
 
     // From the span to its trace's logs: the records that name the trace, no plain line, the filter removable.
-    await view.getByRole('link', { name: 'Logs of this trace' }).first().click();
-    await view.waitForFunction(() => document.querySelectorAll('.log-row').length === 1 && document.querySelector('.log-row')?.textContent?.includes('charge failed'));
-    expect(new URL(view.url()).hash).toBe(`#/logs?trace=${traceId}`);
-    await view.getByRole('button', { name: `Remove the filter trace ${traceId}` }).click();
-    await view.locator('.log-row', { hasText: 'unrelated record' }).waitFor();
-    await view.locator('.log-row', { hasText: 'deep trace exported' }).waitFor();
+    await page.getByRole('link', { name: 'Logs of this trace' }).first().click();
+    await page.waitForFunction(() => document.querySelectorAll('.log-row').length === 1 && document.querySelector('.log-row')?.textContent?.includes('charge failed'));
+    expect(new URL(page.url()).hash).toBe(`#/logs?trace=${traceId}`);
+    await page.getByRole('button', { name: `Remove the filter trace ${traceId}` }).click();
+    await page.locator('.log-row', { hasText: 'unrelated record' }).waitFor();
+    await page.locator('.log-row', { hasText: 'deep trace exported' }).waitFor();
     expect(pageErrors).toEqual([]);
 
     // A cycle of parent links (two spans, each the other's parent): both drawn, the earlier as the root.
-    await view.goto(`${new URL(view.url()).origin}/#/traces?trace=${loopTrace}`);
-    await view.locator('table.waterfall tr[data-span="loop b"]').waitFor();
-    expect(await shownSpans(view)).toEqual(['loop a', 'loop b']);
-    expect(await view.$$eval('table.waterfall tbody tr', (rows) => rows.map((row) => (row as HTMLElement).dataset.depth))).toEqual(['0', '1']);
+    await page.goto(`${new URL(page.url()).origin}/#/traces?trace=${loopTrace}`);
+    await page.locator('table.waterfall tr[data-span="loop b"]').waitFor();
+    expect(await shownSpans(page)).toEqual(['loop a', 'loop b']);
+    expect(await page.$$eval('table.waterfall tbody tr', (rows) => rows.map((row) => (row as HTMLElement).dataset.depth))).toEqual(['0', '1']);
     expect(pageErrors).toEqual([]);
 
     // The Logs page says where the older lines of a tier it does not hold are, and only for such a tier.
-    await view.goto(`${new URL(view.url()).origin}/#/logs`);
-    const older = view.getByTestId('older-on-disk');
+    await page.goto(`${new URL(page.url()).origin}/#/logs`);
+    const older = page.getByTestId('older-on-disk');
     await older.waitFor();
     const bootId = (await call(port, '/api/state', { headers: { cookie } })).body.match(/"bootId":"([^"]+)"/)![1]!;
     expect(await older.textContent()).toContain(`Older lines of loud are not held here`);
     expect(await older.textContent()).toContain(`land logs loud and .land/logs/${bootId}/loud.log`);
-    await view.goto(`${new URL(view.url()).origin}/#/logs?tier=shop`);
-    await view.locator('.log-row', { hasText: 'deep trace exported' }).waitFor();
+    await page.goto(`${new URL(page.url()).origin}/#/logs?tier=shop`);
+    await page.locator('.log-row', { hasText: 'deep trace exported' }).waitFor();
     expect(await older.count()).toBe(0);
     // Lines that arrive and push a tier's oldest out of the ring: the hint names it, the page not reloaded.
-    await view.goto(`${new URL(view.url()).origin}/#/logs?tier=late`);
-    await view.locator('.log-row', { hasText: 'late up' }).waitFor();
+    await page.goto(`${new URL(page.url()).origin}/#/logs?tier=late`);
+    await page.locator('.log-row', { hasText: 'late up' }).waitFor();
     expect(await older.count()).toBe(0);
     writeFileSync(join(dir, 'go'), '');
     await run.waitFor(/late done/, 60_000);
@@ -193,37 +181,36 @@ describe('a deep trace and its spans, in Chromium', () => {
     expect(await older.textContent()).toContain(`land logs late and .land/logs/${bootId}/late.log`);
 
     // Per tier: what the receiver kept and dropped, with links to the tier's traces, records and metrics.
-    await view.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Telemetry' }).click();
-    const shopCounts = view.getByRole('table', { name: 'Received by tier' }).locator('tr[data-tier="shop"]');
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Telemetry' }).click();
+    const shopCounts = page.getByRole('table', { name: 'Received by tier' }).locator('tr[data-tier="shop"]');
     await shopCounts.waitFor();
     expect(await shopCounts.locator('td').allTextContents()).toEqual(['6', '2', '1', '0', 'traces · records · metrics']);
     await shopCounts.getByRole('link', { name: 'traces' }).click();
-    expect(new URL(view.url()).hash).toBe('#/traces?tier=shop');
-    await view.locator('.trace-list tbody tr th a', { hasText: 'checkout' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/traces?tier=shop');
+    await page.locator('.trace-list tbody tr th a', { hasText: 'checkout' }).waitFor();
     // The tier's detail links to its logs, traces and metrics.
-    await view.goto(`${new URL(view.url()).origin}/#/tiers?tier=shop`);
+    await page.goto(`${new URL(page.url()).origin}/#/tiers?tier=shop`);
     // At 820 px the Tiers table keeps every action button inside what it shows (none cut off).
-    await view.setViewportSize({ width: 820, height: 700 });
-    const restart = view.getByRole('button', { name: 'Restart shop' });
+    await page.setViewportSize({ width: 820, height: 700 });
+    const restart = page.getByRole('button', { name: 'Restart shop' });
     await restart.waitFor();
-    const scroller = (await view.locator('.table-scroll').first().boundingBox())!;
+    const scroller = (await page.locator('.table-scroll').first().boundingBox())!;
     for (const name of ['Start shop', 'Stop shop', 'Restart shop']) {
-      const box = (await view.getByRole('button', { name, exact: true }).boundingBox())!;
+      const box = (await page.getByRole('button', { name, exact: true }).boundingBox())!;
       expect(box.x + box.width, name).toBeLessThanOrEqual(scroller.x + scroller.width);
     }
-    expect(await view.locator('.table-scroll').first().evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
-    await view.setViewportSize({ width: 1280, height: 800 });
-    await view.getByRole('link', { name: 'Metrics of shop' }).click();
-    await view.getByText('Tier shop only').waitFor();
-    expect(await view.locator('section.metric-tier h2').allTextContents()).toEqual(['shop']);
+    expect(await page.locator('.table-scroll').first().evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('link', { name: 'Metrics of shop' }).click();
+    await page.getByText('Tier shop only').waitFor();
+    expect(await page.locator('section.metric-tier h2').allTextContents()).toEqual(['shop']);
     // Its charts draw (the axes of chart-axes.ts, one point or many) without an error.
-    await view.locator('section.metric-tier figure.chart canvas').first().waitFor();
+    await page.locator('section.metric-tier figure.chart canvas').first().waitFor();
     // A histogram: its mean and percentiles (from the buckets), its description and unit.
-    const histogram = view.locator('figure.chart', { hasText: 'checkout.duration' });
+    const histogram = page.locator('figure.chart', { hasText: 'checkout.duration' });
     const caption = (await histogram.locator('figcaption').textContent())!;
     expect(caption).toMatch(/now 505 ms · P50 \d+ ms · P90 \d+ ms · P99 \d+ ms/);
     expect(caption).toContain('time a checkout takes · unit ms');
-    await polling;
     expect(pageErrors).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 240_000);
