@@ -6,7 +6,9 @@
  */
 import { UNATTRIBUTED } from './attribution.js';
 import { jsonShapeProblem } from './model/json-shape.js';
-import { toLogRecords, toMetricPoints, toSpans, type Converted, type OriginOf } from './model/convert.js';
+import { PATHS, toLogRecords, toMetricPoints, toSpans, type Converted, type OriginOf } from './model/convert.js';
+import { withJsonAliases } from './model/json-aliases.js';
+import { isObject } from './model/values.js';
 import type { Attributes, Origin, Signal } from './model/types.js';
 import type { BootStore } from './store/boot-store.js';
 import type { Frame } from './store/record-file.js';
@@ -23,6 +25,8 @@ export interface Ingested {
   /** Items beyond the boot's or the tier's limit. */
   dropped: number;
   reason?: string;
+  /** Kept, but read in part: said in the answer's errorMessage with 0 rejected (OTLP's warning). */
+  warning?: string;
 }
 
 type Convert<T> = (request: unknown, originOf: OriginOf, now?: number) => Converted<T>;
@@ -45,12 +49,20 @@ function decoded<T>(decode: () => T): T {
   }
 }
 
-function parseJson(body: Buffer, signal: Signal): unknown {
+function parseJson(body: Buffer, signal: Signal): Record<string, unknown> {
   const parsed: unknown = JSON.parse(body.toString('utf8'));
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
-  const problem = jsonShapeProblem(parsed as Record<string, unknown>, signal);
+  const request = withJsonAliases(parsed as Record<string, unknown>, signal);
+  const problem = jsonShapeProblem(request, signal);
   if (problem !== undefined) throw new Error(problem);
-  return parsed;
+  return request;
+}
+
+/** A JSON request with none of the signal's resource groups but other fields: said, as nothing of it was read. */
+function unknownFields(request: unknown, signal: Signal): string | undefined {
+  if (!isObject(request) || request[PATHS[signal][0]] !== undefined) return undefined;
+  const fields = Object.keys(request);
+  return fields.length > 0 ? `no ${PATHS[signal][0]} in the request: ${fields.slice(0, 5).join(', ')} not read` : undefined;
 }
 
 /** The fast way: the items kept when the whole request was admitted and kept as a frame, else undefined. */
@@ -87,8 +99,10 @@ export function ingestRequest(
   const batch = CONVERT[signal](request, originOf);
   // Memory is bounded by what items took on the wire: the body shared among them.
   const dropped = target.add(batch.items, undefined, body.length);
-  if (batch.rejected > 0) target.countDropped(batch.items[0]?.tier ?? originOf({}).tier, batch.rejected);
-  return { kept: batch.items.length - dropped, rejected: batch.rejected, dropped, reason: batch.reason };
+  // Counted under the tier whose resource sent them (before: the first kept item's, else "unattributed").
+  if (batch.rejected > 0) target.countDropped(batch.rejectedTier ?? batch.items[0]?.tier ?? originOf({}).tier, batch.rejected);
+  const warning = batch.warning ?? (format === 'json' ? unknownFields(request, signal) : undefined);
+  return { kept: batch.items.length - dropped, rejected: batch.rejected, dropped, reason: batch.reason, warning };
 }
 
 /** A frame's records: the full decoding and the conversion, with the origins the frame kept. */

@@ -78,11 +78,12 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     const origin = (resource: Attributes) => originOf(resource, identity, () => (sender ??= { tier: peers.tierOf(incoming.connection, incoming.peerPort) }).tier);
     const { signal, format } = incoming;
     const codec = format === 'protobuf' ? await codecReady() : undefined;
-    const { kept, rejected, dropped, reason } = ingestRequest(store, signal, format, incoming.body, codec, origin);
+    const { kept, rejected, dropped, reason, warning } = ingestRequest(store, signal, format, incoming.body, codec, origin);
     if (forwarder && kept > 0) {
       forwarder.forward({ signal, body: incoming.raw, contentType: incoming.contentType, contentEncoding: incoming.contentEncoding, items: kept });
     }
-    if (rejected + dropped === 0) return undefined;
+    // OTLP's warning: all accepted, errorMessage says what was read in part.
+    if (rejected + dropped === 0) return warning === undefined ? undefined : { rejected: 0, message: warning };
     drops.changed();
     const overLimit = dropped > 0 ? overLimitText(signal, store) : undefined;
     return { rejected: rejected + dropped, message: [reason, overLimit].filter(Boolean).join('; ') };

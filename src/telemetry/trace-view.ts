@@ -42,11 +42,11 @@ export interface RenderTraceOptions {
 }
 
 
-/** One line on spans the receiver dropped in this boot (over its limits), or none. */
+/** One line on spans the receiver dropped in this boot (malformed, or over its limits), or none. */
 function droppedNote(dir: string): string | undefined {
   const { spans } = readDropped(dir);
   if (spans === 0) return undefined;
-  return `the receiver dropped ${spans} span${spans > 1 ? 's' : ''} of this boot (over its limits, receiver.limits: land status counts them per tier)`;
+  return `the receiver dropped ${spans} span${spans > 1 ? 's' : ''} of this boot (malformed or over receiver.limits; per tier in land status --json)`;
 }
 
 /** One line on spans accepted then unreadable, or none. */

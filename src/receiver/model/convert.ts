@@ -5,6 +5,7 @@
  */
 import type { Attributes, MetricType, Origin, Signal, StoredLogRecord, StoredMetricPoint, StoredSpan } from './types.js';
 import { severityName } from './types.js';
+import { kindNumber, severityNumberOf } from './json-aliases.js';
 import { bodyText, cut, given, hexId, idState, int64, isObject, keyValues, list, nanosBetweenMs, nanosToMs, oneofMember, text, type Raw } from './values.js';
 
 /** The tier (and service) of a resource's items. */
@@ -15,6 +16,10 @@ export interface Converted<T> {
   rejected: number;
   /** Why the first rejected item was rejected. */
   reason?: string;
+  /** The tier of the first rejected item's resource: its drops are counted there. */
+  rejectedTier?: string;
+  /** What was kept but read in part (attributes not as a list, say): the answer's errorMessage with 0 rejected. */
+  warning?: string;
 }
 
 const SPAN_KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
@@ -23,9 +28,16 @@ class Batch<T> implements Converted<T> {
   items: T[] = [];
   rejected = 0;
   reason?: string;
-  reject(reason: string): void {
+  rejectedTier?: string;
+  warning?: string;
+  reject(reason: string, tier?: string): void {
     this.rejected += 1;
     this.reason ??= reason;
+    this.rejectedTier ??= tier;
+  }
+  /** An item's `attributes` sent as a plain object, not OTLP's list of {key, value}: kept without them, and said. */
+  checkAttributes(what: string, attributes: unknown): void {
+    if (this.warning === undefined && isObject(attributes)) this.warning = `${what}: attributes: expected a list of {key, value}, got an object: left out`;
   }
 }
 
@@ -86,41 +98,59 @@ function statusCode(status: unknown): StoredSpan['status'] {
   return code === 2 ? 'error' : code === 1 ? 'ok' : 'unset';
 }
 
+const SPAN_IDS: Array<[string, 8 | 16, boolean]> = [['traceId', 16, true], ['spanId', 8, true], ['parentSpanId', 8, false]];
+const RECORD_IDS: Array<[string, 8 | 16, boolean]> = [['traceId', 16, false], ['spanId', 8, false]];
+
+/** Which id is wrong and how (`fields`: name, bytes, required): OTLP/JSON ids are hex, where proto3's JSON has base64. */
+function idProblem(item: Raw, fields: Array<[string, 8 | 16, boolean]>): string {
+  for (const [field, bytes, required] of fields) {
+    const state = idState(item[field], bytes);
+    if (state === 'ok' || (state === 'none' && !required)) continue;
+    const value = item[field];
+    if (state === 'none') return `${field}: expected ${bytes * 2} hex digits, got none`;
+    const got = typeof value === 'string' ? `${value.length} characters${/[^0-9a-fA-F]/.test(value) ? ' (not hex: OTLP/JSON ids are hex, not base64)' : ''}` : given(value);
+    return `${field}: expected ${bytes * 2} hex digits, got ${got}`;
+  }
+  return 'malformed ids';
+}
+
 // Records are built field by field, never by spreading optional parts: V8 made each conditional spread cost
 // tens of microseconds (a tenth of the receiver's whole time per span in the bench).
 
 export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredSpan> {
   const batch = new Batch<StoredSpan>();
   const origins: Origin[] = [];
+  const tierAt = (resource: Attributes, group: number) => (origins[group] ??= originOf(resource, group)).tier;
   walkRequest(request, 'traces', (resource, scope, span, group) => {
     if (!span) {
-      batch.reject('a span that is not an object');
+      batch.reject('a span that is not an object', tierAt(resource, group));
       return;
     }
     // OTLP/JSON can give any type here (protobuf always a string): String({}) would name it "[object Object]".
     const name = span.name ?? '';
     if (typeof name !== 'string') {
-      batch.reject(`a span's name: expected a string, got ${given(name)}`);
+      batch.reject(`a span's name: expected a string, got ${given(name)}`, tierAt(resource, group));
       return;
     }
     const traceId = hexId(span.traceId, 16);
     const spanId = hexId(span.spanId, 8);
     const parentSpanId = hexId(span.parentSpanId, 8);
     if (!traceId || !spanId || parentSpanId === null) {
-      batch.reject(`span ${JSON.stringify(cut(name, 60))}: expected a 16-byte traceId and an 8-byte spanId`);
+      batch.reject(`span ${JSON.stringify(cut(name, 60))}: ${idProblem(span, SPAN_IDS)}`, tierAt(resource, group));
       return;
     }
     const startMs = nanosToMs(span.startTimeUnixNano);
     const endMs = nanosToMs(span.endTimeUnixNano) ?? startMs;
     if (startMs === undefined || endMs === undefined) {
-      batch.reject(`span ${spanId}: expected startTimeUnixNano`);
+      batch.reject(`span ${spanId}: expected startTimeUnixNano`, tierAt(resource, group));
       return;
     }
     const origin = (origins[group] ??= originOf(resource, group));
     const events = list(span.events)
       .filter(isObject)
       .map((event) => ({ name: cut(text(event.name) ?? '', 256), timeMs: nanosToMs(event.timeUnixNano) ?? startMs, attributes: keyValues(event.attributes) }));
-    const kind = typeof span.kind === 'number' ? span.kind : 0;
+    const kind = kindNumber(span.kind);
+    batch.checkAttributes(`span ${spanId}`, span.attributes);
     const item: StoredSpan = {
       tier: origin.tier,
       service: origin.service,
@@ -148,20 +178,23 @@ export function toSpans(request: unknown, originOf: OriginOf): Converted<StoredS
 export function toLogRecords(request: unknown, originOf: OriginOf, now = Date.now()): Converted<StoredLogRecord> {
   const batch = new Batch<StoredLogRecord>();
   const origins: Origin[] = [];
+  const tierAt = (resource: Attributes, group: number) => (origins[group] ??= originOf(resource, group)).tier;
   walkRequest(request, 'logs', (resource, scope, record, group) => {
     if (!record) {
-      batch.reject('a log record that is not an object');
+      batch.reject('a log record that is not an object', tierAt(resource, group));
       return;
     }
     const traceId = hexId(record.traceId, 16);
     const spanId = hexId(record.spanId, 8);
     if (traceId === null || spanId === null) {
-      batch.reject('a log record with a malformed traceId or spanId');
+      batch.reject(`a log record: ${idProblem(record, RECORD_IDS)}`, tierAt(resource, group));
       return;
     }
     const origin = (origins[group] ??= originOf(resource, group));
     const observedMs = nanosToMs(record.observedTimeUnixNano);
-    const severityNumber = typeof record.severityNumber === 'number' ? record.severityNumber : 0;
+    const severityNumber = severityNumberOf(record.severityNumber);
+    batch.checkAttributes('a log record', record.attributes);
+    if (typeof record.body === 'string') batch.warning ??= 'a log record: body: expected an AnyValue ({"stringValue": "…"}), got a string: left out';
     const eventName = text(record.eventName);
     const item: StoredLogRecord = {
       tier: origin.tier,
@@ -229,11 +262,12 @@ function temporalityOf(value: unknown): StoredMetricPoint['temporality'] {
 export function toMetricPoints(request: unknown, originOf: OriginOf, now = Date.now()): Converted<StoredMetricPoint> {
   const batch = new Batch<StoredMetricPoint>();
   const origins: Origin[] = [];
+  const tierAt = (resource: Attributes, group: number) => (origins[group] ??= originOf(resource, group)).tier;
   walkRequest(request, 'metrics', (resource, scope, metric, group) => {
     const name = metric ? text(metric.name) : undefined;
     const type = metric ? metricType(metric) : undefined;
     if (!metric || !name || !type) {
-      batch.reject(`metric ${JSON.stringify(name ?? '')}: expected a name and one of ${METRIC_TYPES.join(', ')}`);
+      batch.reject(`metric ${JSON.stringify(name ?? '')}: expected a name and one of ${METRIC_TYPES.join(', ')}`, tierAt(resource, group));
       return;
     }
     const origin = (origins[group] ??= originOf(resource, group));
@@ -243,7 +277,7 @@ export function toMetricPoints(request: unknown, originOf: OriginOf, now = Date.
     const temporality = temporalityOf(data.aggregationTemporality);
     for (const point of list(data.dataPoints)) {
       if (!isObject(point)) {
-        batch.reject(`metric ${name}: a data point that is not an object`);
+        batch.reject(`metric ${name}: a data point that is not an object`, tierAt(resource, group));
         continue;
       }
       const startMs = nanosToMs(point.startTimeUnixNano);
@@ -260,6 +294,8 @@ export function toMetricPoints(request: unknown, originOf: OriginOf, now = Date.
       if (description) item.description = cut(description, 512);
       if (startMs !== undefined) item.startMs = startMs;
       setPointFields(item, type, point);
+      if ((type === 'gauge' || type === 'sum') && item.value === undefined) batch.warning ??= `metric ${name}: a data point without asInt or asDouble: kept without a value`;
+      batch.checkAttributes(`metric ${name}`, point.attributes);
       if (type === 'sum') item.monotonic = data.isMonotonic === true;
       if (temporality) item.temporality = temporality;
       if (scope) item.scope = scope;

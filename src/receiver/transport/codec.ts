@@ -105,7 +105,7 @@ export function createCodec(): OtlpCodec {
       return surveyWire(signal, body, readResource);
     },
     encodeResponse(signal, partial) {
-      if (!partial || partial.rejected === 0) return accepted[signal];
+      if (!partial || (partial.rejected === 0 && !partial.message)) return accepted[signal];
       const type = types[signal].response;
       const payload = { partialSuccess: { [rejectedField(signal)]: partial.rejected, errorMessage: partial.message } };
       return type.encode(type.fromObject(payload)).finish();

@@ -88,7 +88,7 @@ class Answers {
   /** 200 with the export response: its `partial_success` when items were rejected. */
   async accept(res: ServerResponse, format: BodyFormat, signal: Signal, partial: PartialSuccess | undefined): Promise<void> {
     if (format === 'json') {
-      const payload = partial && partial.rejected > 0 ? { partialSuccess: { [rejectedField(signal)]: partial.rejected, errorMessage: partial.message } } : {};
+      const payload = partial && (partial.rejected > 0 || partial.message) ? { partialSuccess: { [rejectedField(signal)]: partial.rejected, errorMessage: partial.message } } : {};
       return this.send(res, 200, 'json', JSON.stringify(payload), signal);
     }
     this.send(res, 200, 'protobuf', (await this.options.codec()).encodeResponse(signal, partial), signal);
