@@ -1,4 +1,5 @@
 /** A running stack's exit paths: signals, a second Ctrl-C, uncaught errors, a lost parent or terminal. */
+import { takeEarlySignal } from '../runtime/early-signal.js';
 import { removePidRecord } from '../supervisor/pidfile.js';
 import { everyStep, oneLine } from '../errors.js';
 import { attachmentWhenOrphaned, watchParent } from './attachment.js';
@@ -69,6 +70,8 @@ export function installExitPaths(boot: Boot): void {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
   installAttachment(boot, onSignal);
+  // As pid 1: a signal that came before these handlers, kept by bin/land.js, is raised again now.
+  takeEarlySignal();
 }
 
 /**

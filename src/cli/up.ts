@@ -77,7 +77,7 @@ async function claimFolder(rootDir: string, options: UpOptions): Promise<string>
     try {
       // A land `land up -d` started takes over the claim of the foreground that started it.
       const handoverFrom = options.inBackground !== undefined ? process.ppid : undefined;
-      const { dead, reaped } = claimStack(rootDir, bootId, handoverFrom, options.background === true);
+      const { dead, reaped } = await claimStack(rootDir, bootId, handoverFrom, options.background === true);
       if (dead && reaped > 0) process.stderr.write(`land: reaped ${reaped} process(es) left by a land that died (pid ${dead.pid}, boot ${dead.bootId})\n`);
       return bootId;
     } catch (error) {
@@ -122,6 +122,10 @@ function refuseBackgroundMisuse(options: UpOptions): void {
     openFatalChannel();
   }
   if (options.waitTimeout !== undefined && !options.background) throw new InputError('--wait-timeout: only with -d/--background');
+  // The foreground returns once the stack is up: as pid 1 that ends the pid namespace, and the kernel kills the stack.
+  if (options.background && process.pid === 1) {
+    throw new InputError('-d/--background: land is pid 1 here (a container\'s first process): the stack would die with this process as it returns; run `land up` in the foreground');
+  }
   if (options.background && options.exitWith !== undefined) {
     throw new InputError('--exit-with: not with -d/--background (it ends `land up` with the tier\'s code; run it in the foreground)');
   }
@@ -144,6 +148,8 @@ function refuseSharedPorts(options: UpOptions): void {
 export async function upCommand(options: UpOptions): Promise<number> {
   refuseBackgroundMisuse(options);
   refuseSharedPorts(options);
+  // node cannot wait for any child but its own: what a tier orphans is reparented to pid 1 and never reaped here.
+  if (process.pid === 1) process.stderr.write('land: running as pid 1: orphaned processes of the tiers are never reaped (zombies pile up); run land under an init: docker run --init, tini\n');
   // No optimizing compiler until land is busy: an idle supervisor keeps ~4 MB less resident (src/runtime/optimizer.ts).
   startLean();
   // Located once: the folder claimed is the stack's root (the config's rootDir is the folder of this same file).

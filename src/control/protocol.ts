@@ -122,6 +122,8 @@ export interface DashboardBody {
 export interface ShutdownAccepted {
   pid: number;
   bootId: string;
+  /** The pid namespace `pid` is of (pid-namespace.ts; absent from an older land): a client of another one ignores pid. */
+  pidNs?: string;
 }
 
 /** The lines of `POST /shutdown?wait=1`: accepted at once, stopped when the shutdown has ended. */

@@ -44,14 +44,14 @@ describe('liveLand', () => {
 });
 
 describe('a pid file that is not a record', () => {
-  it('holding null, {} or a pid that is no positive integer: no record, and the stack is claimed over it', () => {
+  it('holding null, {} or a pid that is no positive integer: no record, and the stack is claimed over it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'land-pidfile-'));
     try {
       const file = pidPath(root);
       mkdirSync(join(root, '.land', 'run'), { recursive: true });
       for (const text of ['null', '{}', '{"pid":-1,"startTime":"1","bootId":"b"}', '{"pid":1,"startTime":1,"bootId":"b"}']) {
         writeFileSync(file, text, { mode: 0o600 });
-        expect(claimStack(root, 'new-boot'), text).toEqual({ dead: undefined, reaped: 0 });
+        expect(await claimStack(root, 'new-boot'), text).toEqual({ dead: undefined, reaped: 0 });
         expect(readPidFile(file)).toMatchObject({ pid: process.pid, bootId: 'new-boot' });
         writeFileSync(file, text, { mode: 0o600 });
         expect(readPidFile(file), text).toBeUndefined();
