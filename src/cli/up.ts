@@ -148,8 +148,6 @@ function refuseSharedPorts(options: UpOptions): void {
 export async function upCommand(options: UpOptions): Promise<number> {
   refuseBackgroundMisuse(options);
   refuseSharedPorts(options);
-  // node cannot wait for any child but its own: what a tier orphans is reparented to pid 1 and never reaped here.
-  if (process.pid === 1) process.stderr.write('land: running as pid 1: orphaned processes of the tiers are never reaped (zombies pile up); run land under an init: docker run --init, tini\n');
   // No optimizing compiler until land is busy: an idle supervisor keeps ~4 MB less resident (src/runtime/optimizer.ts).
   startLean();
   // Located once: the folder claimed is the stack's root (the config's rootDir is the folder of this same file).
@@ -217,5 +215,7 @@ async function bootClaimed(plan: BootPlan, options: UpOptions, { bootId, guardia
   // Only now the stack starts (its modules come in the config loader's chunk: scripts/bundle.mjs); the telemetry
   // clients stay lazy.
   const { runStack } = await import('./boot.js');
+  // node waits for its own children only: what a tier orphans is reparented to pid 1 and never reaped (README).
+  if (process.pid === 1) process.stderr.write('land: running as pid 1: orphaned processes of the tiers are never reaped (zombies pile up); run land under an init: docker run --init, tini\n');
   return runStack(plan, { ...options, until, ending: until && ending?.source, bootId, reread, guardian });
 }

@@ -38,8 +38,8 @@ export class ClaimRefused extends Error {
 }
 
 function refusal(holder: PidRecord, rootDir: string): string {
-  const elsewhere = inOtherNamespace(holder) ? ' in another pid namespace (a container)' : '';
-  const pid = `pid ${holder.pid}${elsewhere ? ' there' : ''}`;
+  const elsewhere = inOtherNamespace(holder) ? ' in another pid namespace' : '';
+  const pid = elsewhere ? `a container: pid ${holder.pid} there` : `pid ${holder.pid}`;
   if (holder.handsOver) return `another \`land up -d\` (${pid}) is starting this stack${elsewhere}: \`land status\` shows its land once it is up, \`land down\` stops it`;
   if (elsewhere && holder.booting) {
     // Its socket does not answer yet: starting, or killed while starting (with its container). Nothing says which.
