@@ -30,7 +30,7 @@ const HOOK = fileURLToPath(new URL('./lib/phase-hook.cjs', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'land-bench-phases-'));
 const bins = Object.fromEntries(builds);
 const ids = ['baseline', ...Object.keys(bins)];
-const keys = ['cpu', 'ready', 'first', 'own', 'inSpawn', 'window', 'after', 'fromSpawn'];
+const keys = ['cpu', 'ready', 'first', 'own', 'inSpawn', 'window', 'adopt', 'after', 'fromSpawn'];
 const values = Object.fromEntries(ids.map((id) => [id, Object.fromEntries(keys.map((key) => [key, []]))]));
 
 /** The hook's record of the one process of this boot that spawned (the tool itself). */
@@ -62,7 +62,7 @@ async function measure(hub, id, round) {
   }
   const record = hookRecord(prefix);
   if (!record) throw new Error(`${id}: the phase hook wrote nothing`);
-  return { cpu: cpuMs, ready: readyMs, fromSpawn: readyMs - record.first, first: record.first, own: record.first - record.atLoad, inSpawn: record.inSpawn, window: record.lastSpawnEnd - record.first, after: cpuMs - record.lastSpawnEnd };
+  return { cpu: cpuMs, ready: readyMs, fromSpawn: readyMs - record.first, first: record.first, own: record.first - record.atLoad, inSpawn: record.inSpawn, window: record.lastSpawnEnd - record.first, adopt: record.adopt, after: cpuMs - record.lastSpawnEnd };
 }
 
 const hub = await openHub();

@@ -90,7 +90,7 @@ store.logs.add(
   })),
 );
 const recordsBefore = () => JSON.stringify(store.logs.query({ limit: 20_000 }).map((r) => ({ at: r.timeMs, tier: r.tier, severity: r.severityText, body: r.body, traceId: r.traceId, spanId: r.spanId, attributes: r.attributes })));
-const recordsAfter = () => JSON.stringify(searchRecords(store.logs, recordQuery(new URLSearchParams())));
+const recordsAfter = () => JSON.stringify(searchRecords(store.logs, recordQuery(new URLSearchParams()), (record) => record.tier));
 const records = { before: [], after: [] };
 for (let round = 0; round < rounds; round += 1) {
   for (const [list, run] of [[records.before, recordsBefore], [records.after, recordsAfter]]) {

@@ -5,12 +5,12 @@
 // entry with no code cache, ≈ 10 ms of CPU on every start (docs/decisions.md, "Start-up, fifth pass"); a config
 // that is an ES module still loads through that loader, when it is imported.
 'use strict';
-// As pid 1 (a container without --init) the kernel drops a signal land has no handler for: a SIGTERM before the
-// stack's handlers exist is kept here and raised again once they do (src/runtime/early-signal.ts).
-if (process.pid === 1) {
+// `land up`: a Ctrl-C (SIGTERM, SIGHUP) while land loads is kept for its start, which stops at its next step and says
+// so (src/cli/start-interrupt.ts takes this listener's place); with no listener node died of it without a word.
+if (process.argv[2] === 'up') {
   const keep = (signal) => void (globalThis[Symbol.for('land.earlySignal')] ??= signal);
-  globalThis[Symbol.for('land.earlySignalHandler')] = keep;
-  process.on('SIGTERM', keep).on('SIGINT', keep);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, keep);
+  globalThis[Symbol.for('land.earlySignalListener')] = keep;
 }
 const { existsSync } = require('node:fs');
 const path = require('node:path');

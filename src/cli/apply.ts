@@ -16,9 +16,10 @@ export function renderApply(result: ApplyResult): string {
   const head = result.dryRun
     ? `land: apply --dry-run: ${result.config} (profile ${result.profile}); nothing was changed`
     : `land: applied ${result.config} (profile ${result.profile})`;
-  const lines = result.steps.map(({ tier, change, what, action }) => {
+  const lines = result.steps.map((step) => {
+    const { tier, change, what } = step;
     const why = what.length > 0 ? ` (${what.join('; ')})` : '';
-    return `  ${MARKS[change]} ${tier.padEnd(width)}  ${change}${why}: ${result.dryRun ? action : doneWording(action)}`;
+    return `  ${MARKS[change]} ${tier.padEnd(width)}  ${change}${why}: ${result.dryRun ? step.action : doneWording(step)}`;
   });
   const notes = result.notes.map((note) => `land: note: ${note}`);
   return `${[head, ...lines, ...notes].join('\n')}\n`;

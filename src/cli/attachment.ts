@@ -14,31 +14,14 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import { onHeartbeat } from '../runtime/heartbeat.js';
+import { readStat } from '../runtime/terminal-group.js';
+
+export { inTerminalForeground } from '../runtime/terminal-group.js';
 
 export interface Attachment {
   detached: boolean;
   /** Why, in words for a status line. */
   why: string;
-}
-
-interface ProcStat {
-  ppid: number;
-  pgrp: number;
-  ttyNr: number;
-  /** The terminal's foreground process group (-1 without a terminal). */
-  tpgid: number;
-}
-
-/** Fields of /proc/self/stat after the command name (which may hold spaces and parentheses). */
-function readStat(): ProcStat | undefined {
-  try {
-    const text = readFileSync('/proc/self/stat', 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // state ppid pgrp session tty_nr tpgid …
-    return { ppid: Number(fields[1]), pgrp: Number(fields[2]), ttyNr: Number(fields[4]), tpgid: Number(fields[5]) };
-  } catch {
-    return undefined;
-  }
 }
 
 /** What `nohup` leaves behind, since the ignored SIGHUP itself does not survive Node's start. */
@@ -73,17 +56,6 @@ export function attachmentWhenOrphaned(atStart: Attachment): Attachment {
     return { detached: true, why: "it leads its own process group, outside a terminal's foreground (a background job, setsid)" };
   }
   return { detached: false, why: "it runs in its parent's process group" };
-}
-
-/**
- * land's process group is its terminal's foreground group: what the terminal sends (Ctrl-C) reaches all of it.
- * Without /proc (macOS) land cannot tell: a terminal on stdin is taken as the foreground, its commonest case (the
- * other guess would pass each Ctrl-C on a second time).
- */
-export function inTerminalForeground(): boolean {
-  const stat = readStat();
-  if (stat === undefined) return process.stdin.isTTY === true;
-  return stat.ttyNr !== 0 && stat.tpgid === stat.pgrp;
 }
 
 /**

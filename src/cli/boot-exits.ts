@@ -1,5 +1,4 @@
 /** A running stack's exit paths: signals, a second Ctrl-C, uncaught errors, a lost parent or terminal. */
-import { takeEarlySignal } from '../runtime/early-signal.js';
 import { removePidRecord } from '../supervisor/pidfile.js';
 import { everyStep, oneLine } from '../errors.js';
 import { attachmentWhenOrphaned, watchParent } from './attachment.js';
@@ -41,8 +40,11 @@ export function killNow({ supervisor, plan }: Boot): never {
   process.exit(FORCED_EXIT);
 }
 
-/** Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once). */
-export function installExitPaths(boot: Boot): void {
+/**
+ * Whatever happens to land, its children go with it: exit, uncaught errors, and signals (a second one: at once).
+ * Returns what a signal does, for one that came before these listeners (start-interrupt.ts).
+ */
+export function installExitPaths(boot: Boot): (signal: NodeJS.Signals) => void {
   const { plan, supervisor, control, receiver, guardian } = boot;
   const rootDir = plan.config.rootDir;
   // Step by step: one that throws (land out of file descriptors) must not keep the others from running.
@@ -70,8 +72,7 @@ export function installExitPaths(boot: Boot): void {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
   installAttachment(boot, onSignal);
-  // As pid 1: a signal that came before these handlers, kept by bin/land.js, is raised again now.
-  takeEarlySignal();
+  return onSignal;
 }
 
 /**

@@ -69,8 +69,15 @@ async function openReceiver(plan: BootPlan, bootId: string, telemetry: MountainT
   }
 }
 
+/** What openStack opened; `early`: a signal that came while it opened, for runUntilStopped to act on once it listens. */
+export interface Opened {
+  boot: Boot;
+  dashboard: Dashboard;
+  early?: () => void;
+}
+
 /** Opening: dashboard, telemetry, receiver, supervisor, control socket, pid record, exit paths. Nothing started yet. */
-export async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags): Promise<{ boot: Boot; dashboard: Dashboard }> {
+export async function openStack(plan: BootPlan, options: StackOptions & DashboardFlags): Promise<Opened> {
   const rootDir = plan.config.rootDir;
   guardStdio();
   // First, so a port it cannot have is refused before anything else exists; it reads the stack only when asked.
@@ -112,7 +119,9 @@ export async function openStack(plan: BootPlan, options: StackOptions & Dashboar
   // A first start of this build writes its code cache then, not 250 ms after loading (which one killed sooner missed).
   writeCodeCacheAfterFirstSpawn(supervisor);
   const boot: Boot = { how: {}, plan, supervisor, telemetry, control, receiver, guardian: options.guardian, attachment: attachmentAtStart(options.detached ?? false) };
-  installExitPaths(boot);
+  const onSignal = installExitPaths(boot);
+  const signal = options.interrupts?.handOver();
+  if (signal) return { boot, dashboard, early: () => onSignal(signal) };
   // Once, to the person who started land (never into a log file or the recording), now that Ctrl-C is handled.
   if (dashboard) tellAccess(`land: dashboard on ${dashboard.loginUrl}`, `land: dashboard on ${new URL(dashboard.loginUrl).origin} (its login URL is not written to the journal: \`land dashboard\` prints it)`);
   return { boot, dashboard };

@@ -24,11 +24,18 @@ async function runWithoutDisplay(boot: Boot, output: string, stopped: Promise<vo
   return 'plain';
 }
 
+/**
+ * A signal came before the tiers started (the start's own, or one while the UI loaded): nothing starts, nothing is
+ * shown; the shutdown it began ends the boot (start-interrupt.ts).
+ */
+const interruptedBeforeStart = ({ supervisor, how }: Boot): boolean => supervisor.shuttingDown && how.signal !== undefined;
+
 /** Shows the stack until it has stopped: the UI in a terminal, prefixed lines otherwise. Says which it was. */
-async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): Promise<'tui' | 'plain'> {
+async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): Promise<'tui' | 'plain' | 'none'> {
   const { supervisor } = boot;
   if (useTui && process.stdout.isTTY && process.stdin.isTTY) {
     const { runTui } = await (await import('../tui/load.js')).loadTui();
+    if (interruptedBeforeStart(boot)) return 'none';
     supervisor.start();
     if ((await runTui(supervisor, { mode: 'up', onKillNow: () => killNow(boot) })) === 'quit') await supervisor.shutdown('quit from the UI');
     else onTerminalLost(boot);
@@ -56,8 +63,8 @@ async function showStack(boot: Boot, stopped: Promise<void>, useTui: boolean): P
   return 'plain';
 }
 
-/** Running: the stack is started and shown until its shutdown has ended. */
-export async function runUntilStopped(boot: Boot, options: StackOptions): Promise<Stopped> {
+/** Running: the stack is started and shown until its shutdown has ended. `early`: a signal of the start's, acted on. */
+export async function runUntilStopped(boot: Boot, options: StackOptions, early?: () => void): Promise<Stopped> {
   const { supervisor, plan } = boot;
   let left: StillRunning[] = [];
   let strays: NamedStray[] = [];
@@ -74,9 +81,15 @@ export async function runUntilStopped(boot: Boot, options: StackOptions): Promis
     boot.how.end = typeof end === 'number' ? { code: end, reason: 'the tier ended' } : end;
     void supervisor.shutdown(boot.how.end.reason);
   });
+  // Now that the shutdown's end is listened for.
+  early?.();
   // land stays up until asked to stop, even when every tier has ended on its own.
   const keepAlive = setInterval(() => {}, 1 << 30);
-  const shown = options.inBackground ? await runWithoutDisplay(boot, options.inBackground, stopped) : await showStack(boot, stopped, options.tui);
+  const shown = interruptedBeforeStart(boot)
+    ? 'none'
+    : options.inBackground
+      ? await runWithoutDisplay(boot, options.inBackground, stopped)
+      : await showStack(boot, stopped, options.tui);
   await stopped;
   clearInterval(keepAlive);
   return { shown, left, strays };

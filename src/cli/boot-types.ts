@@ -8,6 +8,7 @@ import type { openDashboard } from './dashboard-start.js';
 import type { Attachment } from './attachment.js';
 import type { Receiver } from '../receiver/receiver.js';
 import type { Guardian } from './guardian.js';
+import type { StartGuard } from './start-interrupt.js';
 
 /** How the stack came to stop: what `until` ended it with, else the first signal and the shutdown's reason. */
 export interface Ending {
@@ -48,6 +49,8 @@ export interface StackOptions {
   guardian: Guardian;
   /** Ends the stack with its exit code (`land spawn` alone: when the tier ends); otherwise it runs until asked to stop. */
   until?: (supervisor: Supervisor, plan: BootPlan) => Promise<number | StackEnd>;
+  /** The start's signal keeper (up.ts): the stack's exit paths take the signals over from it (start-interrupt.ts). */
+  interrupts?: StartGuard;
   /** The config read again as this boot read it (`land apply`). */
   reread?: () => Promise<BootPlan>;
   /** `--watch-config`: a saved config is applied as `land apply` applies it (src/watch/config-watch.ts). */
@@ -65,7 +68,8 @@ export type Dashboard = Awaited<ReturnType<typeof openDashboard>>;
 
 /** What the shutdown's end said: what it left running, and the strays it named. */
 export interface Stopped {
-  shown: 'tui' | 'plain';
+  /** 'none': a signal came before the tiers started (start-interrupt.ts), nothing was shown. */
+  shown: 'tui' | 'plain' | 'none';
   left: StillRunning[];
   strays: NamedStray[];
 }

@@ -9,6 +9,7 @@ import type { DashboardFlags } from './dashboard-start.js';
 import { tell } from './sinks.js';
 import { describeTelemetry } from './telemetry.js';
 import { openStack } from './boot-open.js';
+import { interruptedCode, interruptedLine } from './start-interrupt.js';
 import { runUntilStopped } from './boot-run.js';
 import type { Boot, Dashboard, Ending, StackOptions, Stopped } from './boot-types.js';
 
@@ -56,6 +57,11 @@ async function closeStack({ boot, dashboard }: { boot: Boot; dashboard: Dashboar
   removePidRecord(rootDir);
   // The UI said why it stopped while it was up; once it is gone the terminal should still say it.
   if (shown === 'tui' && boot.how.end) tell(`land: stopped: ${boot.how.end.reason}`);
+  // Before any tier started (start-interrupt.ts): everything it opened is closed now, the pid record gone.
+  if (shown === 'none' && boot.how.signal && left.length === 0) {
+    tell(`land: ${interruptedLine(boot.how.signal)}`);
+    return interruptedCode(boot.how.signal);
+  }
   const exitCode = stackCode(boot.how, ending);
   // Said last, where it is seen (after the UI is gone, after the counts); the design's promise was not kept.
   for (const line of [...describeStillRunning(left), ...describeStrays(strays)]) tell(`land: ${line}`);
@@ -65,6 +71,6 @@ async function closeStack({ boot, dashboard }: { boot: Boot; dashboard: Dashboar
 /** A stack's life: opened, run until its shutdown has ended, closed; resolves with land's exit code. */
 export async function runStack(plan: BootPlan, options: StackOptions & DashboardFlags): Promise<number> {
   const opened = await openStack(plan, options);
-  const stopped = await runUntilStopped(opened.boot, options);
+  const stopped = await runUntilStopped(opened.boot, options, opened.early);
   return closeStack(opened, stopped, options.ending);
 }

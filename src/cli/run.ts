@@ -20,7 +20,7 @@ import { collectorEndpoint } from '../telemetry/boot-trace.js';
 import { readConfiguration } from '../telemetry/configuration.js';
 import { newBootId, newSpanId } from '../telemetry/ids.js';
 import { traceContextEnv } from '../telemetry/outer-context.js';
-import { inTerminalForeground } from './attachment.js';
+import { inTerminalForeground } from '../runtime/terminal-group.js';
 import { readConfig, type InputOptions } from './inputs.js';
 import { inheritedTrace } from './inherited-trace.js';
 import { withMachineStdout } from './machine-output.js';

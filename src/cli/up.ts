@@ -23,6 +23,7 @@ import type { StackOptions } from './boot.js';
 import type { BootPlan } from '../config/types.js';
 import { endingTiers, untilTierEnds } from './exit-with.js';
 import { guardBoot, UNGUARDED, type Guardian } from './guardian.js';
+import { guardStart, type StartGuard } from './start-interrupt.js';
 
 export interface UpOptions extends InputOptions, DashboardFlags {
   tui: boolean;
@@ -65,7 +66,7 @@ const HANDOVER_WAIT_MS = 15_000;
  * own pid and boot id would name the client and a boot that never is), or for the folder to be free again (that
  * start failed: this one goes on).
  */
-async function claimFolder(rootDir: string, options: UpOptions): Promise<string> {
+async function claimFolder(rootDir: string, options: UpOptions, interrupts: StartGuard): Promise<string> {
   // .land/run private and really a folder (not a link, a file or another user's) before anything is read from it.
   ensureSocketDir(rootDir);
   // .land/logs, where the boot makes its folder: a file there, a link to nothing or a folder land cannot write is
@@ -84,6 +85,8 @@ async function claimFolder(rootDir: string, options: UpOptions): Promise<string>
       if (!(error instanceof ClaimRefused)) throw error;
       if (!error.holder.handsOver || Date.now() > giveUpAt) throw new InputError(error.message, EXIT_CONFLICT);
       await sleep(50);
+      // Not raced: a claim made after the start had given up would be left behind.
+      interrupts.check();
     }
   }
 }
@@ -146,6 +149,20 @@ function refuseSharedPorts(options: UpOptions): void {
 }
 
 export async function upCommand(options: UpOptions): Promise<number> {
+  // First: a signal from here until the stack's exit paths have it ends the start with a line (start-interrupt.ts).
+  const interrupts = guardStart();
+  try {
+    return await upGuarded(options, interrupts);
+  } catch (error) {
+    // A start that failed of the signal itself (the config's compiler, in the same process group, got the Ctrl-C too).
+    interrupts.check();
+    throw error;
+  } finally {
+    interrupts.handOver();
+  }
+}
+
+async function upGuarded(options: UpOptions, interrupts: StartGuard): Promise<number> {
   refuseBackgroundMisuse(options);
   refuseSharedPorts(options);
   // No optimizing compiler until land is busy: an idle supervisor keeps ~4 MB less resident (src/runtime/optimizer.ts).
@@ -154,7 +171,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const stack = locateStack(options);
   const rootDir = dirname(stack.file);
   const made = absentStateFolders(rootDir);
-  const bootId = await claimFolder(rootDir, options).catch((error: unknown) => {
+  const bootId = await claimFolder(rootDir, options, interrupts).catch((error: unknown) => {
     removeEmptyFolders(made);
     throw error;
   });
@@ -163,11 +180,11 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const guardian = options.background ? UNGUARDED : guardBoot(bootId);
   let refused = true;
   try {
-    const plan = await readBootPlan(options, stack);
+    const plan = await interrupts.race(readBootPlan(options, stack));
     // Said once, by the land a person started (not again by the one `-d` starts, whose output goes to a file).
     const repeated = options.inBackground === undefined ? repeatedKeysWarning(plan) : undefined;
     if (repeated) process.stderr.write(`${repeated}\n`);
-    const code = await bootClaimed(plan, options, { bootId, guardian }, rereadOf(plan, options, stack));
+    const code = await bootClaimed(plan, options, { bootId, guardian, interrupts }, rereadOf(plan, options, stack));
     refused = false;
     return code;
   } finally {
@@ -197,9 +214,10 @@ function removeEmptyFolders(dirs: string[]): void {
 interface Claimed {
   bootId: string;
   guardian: Guardian;
+  interrupts: StartGuard;
 }
 
-async function bootClaimed(plan: BootPlan, options: UpOptions, { bootId, guardian }: Claimed, reread: StackOptions['reread']): Promise<number> {
+async function bootClaimed(plan: BootPlan, options: UpOptions, { bootId, guardian, interrupts }: Claimed, reread: StackOptions['reread']): Promise<number> {
   // `--exit-with` or the `exitWith` keys (checked before anything starts); `land spawn`'s own `until` wins.
   const ending = options.until ? undefined : endingTiers(plan, options.exitWith);
   if (options.background && ending && ending.names.length > 0) {
@@ -208,14 +226,19 @@ async function bootClaimed(plan: BootPlan, options: UpOptions, { bootId, guardia
   }
   const until = options.until ?? (ending && ending.names.length > 0 ? untilTierEnds(ending) : undefined);
   // The socket agrees with the pid file: a live land answering on it is refused before anything starts.
-  await refuseIfLive(socketPath(plan.config.rootDir));
+  await interrupts.race(refuseIfLive(socketPath(plan.config.rootDir)));
   if (ending?.note) process.stderr.write(`${ending.note}\n`);
   // Checked in the foreground, before the fork: bad input is one line and an exit code here, with nothing started.
-  if (options.background) return (await import('./background.js')).upInBackground(plan, options);
+  if (options.background) {
+    const { upInBackground } = await interrupts.race(import('./background.js'));
+    // From the fork on, the wait's own signal handling (background-wait.ts).
+    interrupts.handOver();
+    return upInBackground(plan, options);
+  }
   // Only now the stack starts (its modules come in the config loader's chunk: scripts/bundle.mjs); the telemetry
   // clients stay lazy.
-  const { runStack } = await import('./boot.js');
+  const { runStack } = await interrupts.race(import('./boot.js'));
   // node waits for its own children only: what a tier orphans is reparented to pid 1 and never reaped (README).
   if (process.pid === 1) process.stderr.write('land: running as pid 1: orphaned processes of the tiers are never reaped (zombies pile up); run land under an init: docker run --init, tini\n');
-  return runStack(plan, { ...options, until, ending: until && ending?.source, bootId, reread, guardian });
+  return runStack(plan, { ...options, until, ending: until && ending?.source, bootId, reread, guardian, interrupts });
 }

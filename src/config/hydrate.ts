@@ -36,6 +36,13 @@ export const RENAMED_KEYS = [
  */
 const NOT_INHERITED = ['TRACEPARENT', 'TRACESTATE', 'BAGGAGE', '_'];
 
+/** Land's environment as what it starts beside a tier (an exec probe) inherits it: without NOT_INHERITED's keys. */
+export function inheritable(shellEnv: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const env = { ...shellEnv } as Record<string, string>;
+  for (const key of NOT_INHERITED) delete env[key];
+  return env;
+}
+
 /** Layer 1: land's own environment, or only the allow-list when the tier does not inherit. */
 function inheritedLayer(shellEnv: Record<string, string>, tier: ResolvedTier): Record<string, string> {
   let layer: Record<string, string>;
@@ -127,7 +134,8 @@ export function sharedLayersFor(plan: BootPlan, tier: ResolvedTier): Readonly<Re
 }
 
 /** `service.instance.id` as an OTEL_RESOURCE_ATTRIBUTES value sets it (W3C baggage-like `key=value,…`). */
-function ownInstanceId(value: string | undefined): string | undefined {
+/** The `service.instance.id` an OTEL_RESOURCE_ATTRIBUTES value sets, if any. */
+export function ownInstanceId(value: string | undefined): string | undefined {
   const pair = value?.split(',').find((entry) => entry.split('=')[0]?.trim() === 'service.instance.id');
   return pair?.slice(pair.indexOf('=') + 1).trim() || undefined;
 }

@@ -159,8 +159,8 @@ function joined(spans: Span[]): Span[] {
 /**
  * Where a value holds a secret that `land export` moves to the 0600 files whatever its key: a URL's password (or
  * its user, when a token), a query or option value whose name is a secret word (`?token=x`, `--api-key=x`, and
- * `--token x` inside one text, a shell line), a Bearer token, curl's `-u user:password`, a PostHog key, a registered
- * secret's value. Narrower than what messages mask (masking a harmless value there costs nothing; moving
+ * `--token x` inside one text, a shell line), a Bearer token, curl's `-u user:password`, a PostHog key, a well-known
+ * token (`sk_live_…`, `ghp_…`, a JWT), a registered secret's value. Narrower than what messages mask (masking a harmless value there costs nothing; moving
  * `postgres://postgres@localhost/app` out of the plain environment hides it from whoever reads the unit).
  */
 export function secretSpans(value: string): Span[] {
@@ -179,7 +179,21 @@ export function secretSpans(value: string): Span[] {
   spans.push(...spansAfter(value, SPACED_OPTION, (m) => m[3] !== MASK && secretOptionName(m[2]!)));
   spans.push(...spansAfter(value, BEARER), ...spansAfter(value, BASIC, (m) => basicCredential(m[2]!)), ...spansAfter(value, CURL_USER));
   for (const match of value.matchAll(POSTHOG_KEY)) spans.push([match.index, match.index + match[0].length]);
+  for (const match of value.matchAll(WORD)) if (knownToken(match[0])) spans.push([match.index, match.index + match[0].length]);
   return joined(spans);
+}
+
+/** A word of a value: what a token sits between (spaces, quotes, `=`, `:`, a query's `&`). */
+const WORD = /[^\s'"=:,;&?]+/g;
+/** A JSON Web Token: three base64url parts, the first a JSON object's (`eyJ`). */
+const JWT = /^eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*$/;
+
+/**
+ * A word that is a well-known token whatever its key (`STRIPE_SK=sk_live_…`, `GITHUB_PAT=ghp_…`, a JWT): a known
+ * prefix with a token's length behind it, not the generic look messages mask (a build id or a trace id would move).
+ */
+function knownToken(word: string): boolean {
+  return (word.length >= 16 && hasTokenPrefix(word)) || JWT.test(word);
 }
 
 /** Whether `land export` writes a value to the 0600 files whatever its key (secretSpans finds a secret in it). */

@@ -17,12 +17,16 @@ function answerOf(error: NodeJS.ErrnoException): [number, string, string] {
   return [400, 'Bad Request', 'the request is not HTTP/1.1 that could be read'];
 }
 
+/** A whole HTTP/1.1 answer with the one-line JSON error, the connection closed after it. */
+export function errorAnswer(status: number, text: string, message: string): string {
+  const body = `${JSON.stringify({ error: { code: 'bad-request', message } })}\n`;
+  return `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     // A connection gone (reset) or already answered: nothing can be said any more.
     if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
-    const [status, text, message] = answerOf(error);
-    const body = `${JSON.stringify({ error: { code: 'bad-request', message } })}\n`;
-    socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(errorAnswer(...answerOf(error)));
   });
 }

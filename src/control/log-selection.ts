@@ -11,7 +11,7 @@ import { selects, unknownNames, unknownTiers } from '../logs/selection.js';
 import { ApiFailure } from './http-util.js';
 import { joinedSource, listSource, mergeByTime, newest, type LineSource } from './line-sources.js';
 import type { LogLine } from './protocol.js';
-import { recordBytes, recordLine, recordSource, recordsShownFor, withRecords } from './record-lines.js';
+import { instanceRecords, recordBytes, recordLine, recordSource, withRecords } from './record-lines.js';
 
 const shownLine = (name: string | undefined, record: StoredLogRecord): LogLine | undefined => (name === undefined ? undefined : recordLine(name, record));
 
@@ -64,11 +64,8 @@ export function stackSelection(control: SupervisorControl, store: LogStore | und
   const { tiers } = control.snapshot();
   const unknown = unknownNames(tiers.map((tier) => tier.name), wanted);
   if (unknown.length > 0) throw new ApiFailure('unknown-tier', unknownTiers(unknown, tiers.map((tier) => tier.name)));
-  const chosen = tiers.filter((tier) => selects(wanted, tier.name));
+  const { chosen, recordTiers, shownAs } = instanceRecords(tiers, wanted);
   const names = new Set(chosen.map((tier) => tier.name));
-  const recordTiers = new Set(chosen.map((tier) => tier.tier));
-  const shown = recordsShownFor(tiers, names);
-  const shownAs = (record: StoredLogRecord) => (recordTiers.has(record.tier) ? shown(record) : undefined);
   // Each instance with the records it owns; the records no instance owns (its tier's), under the tier's name.
   const sources = chosen.map((tier) => withRecords(tierLines(control, tier.name, limit), store && { store, tier: tier.tier, shownAs: (record) => (shownAs(record) === tier.name ? tier.name : undefined) }, limit));
   for (const telemetry of recordTiers) {

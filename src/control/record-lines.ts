@@ -5,11 +5,18 @@
  */
 import { maskedAttributes, maskedBody } from '../config/masked-values.js';
 import type { StoredLogRecord } from '../receiver/model/types.js';
+import { selects } from '../logs/selection.js';
 import { escapeControls } from '../text/controls.js';
 import { arrivalMs, type LogStore } from '../receiver/store/log-store.js';
 import type { SupervisorControl, TierSnapshot } from '../supervisor/types.js';
 import { listSource, mergeByTime, newest, type LineSource } from './line-sources.js';
 import type { LogLine } from './protocol.js';
+
+/** What tells where a record shows: its telemetry tier and its resource (`service.instance.id`). */
+export interface RecordOrigin {
+  tier: string;
+  resource?: Readonly<Record<string, unknown>>;
+}
 
 /**
  * Where a tier's records are found: the store, the tier's telemetry name (the config's `tier`), and the name each
@@ -26,7 +33,7 @@ export interface RecordSource {
  * sharing a `tier`) the replica its resource's `service.instance.id` names (land sets `web.2`, hydrate.ts); else the
  * tier's name (`web`: records that cannot be told apart, such as a child that set its own instance id).
  */
-export function recordOwners(tiers: readonly TierSnapshot[]): (record: Pick<StoredLogRecord, 'tier' | 'resource'>) => string {
+export function recordOwners(tiers: readonly TierSnapshot[]): (record: RecordOrigin) => string {
   const holders = new Map<string, TierSnapshot[]>();
   for (const tier of tiers) holders.set(tier.tier, [...(holders.get(tier.tier) ?? []), tier]);
   return (record) => {
@@ -41,12 +48,39 @@ export function recordOwners(tiers: readonly TierSnapshot[]): (record: Pick<Stor
  * How the records of the instances `names` show: under their owner (recordOwners) when it is one of them; a record
  * no instance can be told to own, under its tier's name; any other (a sibling replica's) not at all.
  */
-export function recordsShownFor(tiers: readonly TierSnapshot[], names: ReadonlySet<string>): (record: StoredLogRecord) => string | undefined {
+export function recordsShownFor(tiers: readonly TierSnapshot[], names: ReadonlySet<string>): (record: RecordOrigin) => string | undefined {
   const ownerOf = recordOwners(tiers);
   return (record) => {
     const owner = ownerOf(record);
     return names.has(owner) || owner === record.tier ? owner : undefined;
   };
+}
+
+/** The instances `wanted` names (selection.ts: none is every one), and how a record shows among them (undefined: not). */
+export interface InstanceRecords {
+  chosen: TierSnapshot[];
+  /** Their telemetry tiers: the records shown are of these. */
+  recordTiers: Set<string>;
+  shownAs(record: RecordOrigin): string | undefined;
+}
+
+/**
+ * The records of the instances `wanted` names, as `land logs` shows them: a record of one of their telemetry tiers,
+ * under the instance that owns it when that is one of them, or under its tier's name when no instance can be told to.
+ */
+export function instanceRecords(tiers: readonly TierSnapshot[], wanted: readonly string[]): InstanceRecords {
+  const chosen = tiers.filter((tier) => selects(wanted, tier.name));
+  const recordTiers = new Set(chosen.map((tier) => tier.tier));
+  const shown = recordsShownFor(tiers, new Set(chosen.map((tier) => tier.name)));
+  return { chosen, recordTiers, shownAs: (record) => (recordTiers.has(record.tier) ? shown(record) : undefined) };
+}
+
+/**
+ * Where each record is listed when the instances `wanted` are asked for (the dashboard's Logs page): none, every
+ * record under its owner (recordOwners); else as `land logs <wanted…>` shows them (instanceRecords).
+ */
+export function recordPlaces(tiers: readonly TierSnapshot[], wanted: readonly string[]): (record: RecordOrigin) => string | undefined {
+  return wanted.length === 0 ? recordOwners(tiers) : instanceRecords(tiers, wanted).shownAs;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { ServerResponse } from 'node:http';
 import type { OutputGate } from '../supervisor/output-gate.js';
 import type { SupervisorControl, SupervisorEvent } from '../supervisor/types.js';
 import { HELLO_LOG_LINES, type EventStreamMessage, type OutputLine } from './protocol.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 /** Unread bytes past which the stream holds the output gate until its client drains. */
 const HIGH_WATER_BYTES = 1024 * 1024;
@@ -140,7 +141,7 @@ class Backpressure {
     // Without a gate (no follow) nothing live waits behind the client: it holds no tier back, only its own answer.
     this.options.gate?.hold();
     this.unread = unread;
-    this.progressAt = Date.now();
+    this.progressAt = steadyNow();
     this.watch = setInterval(() => this.checkProgress(), PROGRESS_CHECK_MS);
     this.watch.unref();
     this.res.once('drain', () => this.release());
@@ -148,9 +149,9 @@ class Backpressure {
 
   private checkProgress(): void {
     const unread = this.unreadNow();
-    if (unread < this.unread) this.progressAt = Date.now();
+    if (unread < this.unread) this.progressAt = steadyNow();
     this.unread = unread;
-    if (Date.now() - this.progressAt >= GIVE_UP_MS || this.options.tooCostly?.()) this.cutOff();
+    if (steadyNow() - this.progressAt >= GIVE_UP_MS || this.options.tooCostly?.()) this.cutOff();
   }
 
   release(): void {

@@ -11,6 +11,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { STOP_GRACE_MS } from '../supervisor/bounded-stop.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 /** Well under the client's 5 s (ANSWER_TIMEOUT_MS), and under a LAND_CONTROL_TIMEOUT_MS of 2 s. */
 export const PROCESSING_EVERY_MS = 1000;
@@ -34,9 +35,9 @@ export const PROGRESS_HEADER = 'x-land-progress';
 /** `bound`: ms, or what gives them, asked only when the client wants the beats (routes.ts reads every tier for it). */
 export async function whileWorking<T>(res: ServerResponse, work: Promise<T>, bound: number | (() => number)): Promise<T> {
   if (res.req.headers[PROGRESS_HEADER] === undefined) return work;
-  const until = Date.now() + (typeof bound === 'function' ? bound() : bound);
+  const until = steadyNow() + (typeof bound === 'function' ? bound() : bound);
   const beat = setInterval(() => {
-    if (Date.now() > until) return clearInterval(beat);
+    if (steadyNow() > until) return clearInterval(beat);
     if (!res.headersSent && !res.destroyed) res.writeProcessing();
   }, PROCESSING_EVERY_MS);
   try {

@@ -112,6 +112,9 @@ export class LiveStream {
     this.unsubscribe();
     for (const timer of this.timers) clearInterval(timer);
     if (this.snapshotDue) clearTimeout(this.snapshotDue);
+    // The stack's last word (shuttingDown, every tier stopped): a page then tells a shutdown from a land gone
+    // without one (client/stopped-root.ts).
+    this.sendSnapshot();
     for (const res of this.clients) res.end();
     this.clients.clear();
     this.usage.close();

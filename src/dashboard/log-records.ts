@@ -1,6 +1,6 @@
 /**
  * The Logs page's structured records (OTLP log records children send), filtered where they live: the receiver's
- * store, whose memory holds the newest `inMemory` of them (10 000). `/api/log-records?tier=&tier=&severity=&q=&attr=
+ * store (a record listed under the instance that sent it, as `land logs` lists it: `RecordPlace`), whose memory holds the newest `inMemory` of them (10 000). `/api/log-records?tier=&tier=&severity=&q=&attr=
  * key=value&trace=&limit=` walks them newest first without copying one (it counts every match) and builds the list shape
  * of the newest `limit` matches only (≤ LOG_RECORDS_MAX), so one request copies at most that many whatever the store
  * holds. `/api/log-records/<id>` is one record whole: body, attributes and resource attributes masked (masked-values.ts).
@@ -88,44 +88,51 @@ function holds(record: StoredLogLike, key: string, value: string): boolean {
 /** The raw body first (cheap, most records fail it), then the body as shown. */
 const bodyHolds = (body: string, text: string) => body.toLowerCase().includes(text) && maskedBody(body).toLowerCase().includes(text);
 
+/**
+ * The instance a record is listed under (`web.2`, told by its `service.instance.id`), or undefined when the query's
+ * tiers leave it out: the rule `land logs` follows (control/record-lines.ts `recordPlaces`), made per request from
+ * the stack's snapshot.
+ */
+export type RecordPlace = (record: StoredLogLike) => string | undefined;
+
+/** Whether a record holds the query's parts besides its tiers (which `RecordPlace` decides). */
 export function recordMatcher(query: LogRecordQuery): (record: StoredLogLike) => boolean {
-  const tiers = query.tiers.length > 0 ? new Set(query.tiers) : undefined;
   return (record) =>
-    (!tiers || tiers.has(record.tier)) &&
     (query.traceId === undefined || record.traceId === query.traceId) &&
     (query.minSeverity === 0 || severityOf(record) >= query.minSeverity) &&
     (query.text === '' || bodyHolds(record.body, query.text)) &&
     query.attributes.every(([key, value]) => holds(record, key, value));
 }
 
-function listed(record: StoredLogLike, id: number): LogRecordView {
+function listed(record: StoredLogLike, id: number, tier: string): LogRecordView {
   // Listed and ordered by arrival, as `land logs` does: a sender's clock may be hours off (its time is in the detail).
-  const view: LogRecordView = { id, at: record.receivedMs ?? record.timeMs, tier: record.tier, severity: record.severityText, body: maskedBody(record.body) };
+  const view: LogRecordView = { id, at: record.receivedMs ?? record.timeMs, tier, severity: record.severityText, body: maskedBody(record.body) };
   if (record.traceId) view.traceId = record.traceId;
   if (record.spanId) view.spanId = record.spanId;
   return view;
 }
 
-export function searchRecords(store: NumberedRecords, query: LogRecordQuery): LogRecordList {
+export function searchRecords(store: NumberedRecords, query: LogRecordQuery, place: RecordPlace): LogRecordList {
   const matches = recordMatcher(query);
   const records: LogRecordView[] = [];
   let matched = 0;
   store.newestFirst((record, id) => {
-    if (!matches(record)) return;
+    const tier = place(record);
+    if (tier === undefined || !matches(record)) return;
     matched += 1;
-    if (records.length < query.limit) records.push(listed(record, id));
+    if (records.length < query.limit) records.push(listed(record, id, tier));
   });
   return { held: store.held, matched, records: records.reverse() };
 }
 
-/** One record whole, for its detail: the body as the list shows it, attribute values masked. */
-export function recordDetail(store: NumberedRecords, id: number): LogRecordDetail | undefined {
+/** One record whole, for its detail: the body as the list shows it, attribute values masked; under its owner (`place`). */
+export function recordDetail(store: NumberedRecords, id: number, place: RecordPlace): LogRecordDetail | undefined {
   const record = store.numbered(id);
   if (!record) return undefined;
   const attributes = maskedPairs(Object.entries(record.attributes).map(([key, value]): [string, string] => [key, valueText(value)]));
   const resource = maskedPairs(Object.entries(record.resource).map(([key, value]): [string, string] => [key, valueText(value)]));
   return {
-    ...listed(record, id),
+    ...listed(record, id, place(record) ?? record.tier),
     service: record.service,
     severityNumber: record.severityNumber,
     sentAt: record.timeMs,

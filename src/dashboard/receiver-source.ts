@@ -10,7 +10,7 @@
  */
 import type { SummarizedSpan } from '../receiver/store/span-store.js';
 import { maskedAttributes, shownName } from '../config/masked-values.js';
-import { recordDetail, searchRecords, type NumberedRecords } from './log-records.js';
+import { recordDetail, searchRecords, type NumberedRecords, type RecordPlace } from './log-records.js';
 import { histogramQuantile, QUANTILES } from './histogram-quantiles.js';
 import type { LogRecordDetail, LogRecordList, LogRecordQuery, MetricSeriesView, SpanView } from './wire.js';
 
@@ -23,10 +23,10 @@ export interface ReceiverSource {
   version(traceId: string): number;
   /** The children's traces in memory by trace id, each trace's spans in arrival order: the store's index, not a copy. */
   traceIndex(): ReadonlyMap<string, readonly SummarizedSpan[]>;
-  /** The newest structured log records that match, oldest first (log-records.ts). */
-  logRecords(query: LogRecordQuery): LogRecordList;
+  /** The newest structured log records that match, oldest first, each under its `place` (log-records.ts). */
+  logRecords(query: LogRecordQuery, place: RecordPlace): LogRecordList;
   /** One record whole, while memory holds it. */
-  logRecord(id: number): LogRecordDetail | undefined;
+  logRecord(id: number, place: RecordPlace): LogRecordDetail | undefined;
   /** Recent values of every metric, per tier. */
   metricSeries(): MetricSeriesView[];
 }
@@ -116,8 +116,8 @@ export function fromBootStore(store: ReceiverStoreLike): ReceiverSource {
     },
     version: (traceId) => store.spans.version(traceId),
     traceIndex: () => store.spans.byTraceIndex(),
-    logRecords: (query) => searchRecords(store.logs, query),
-    logRecord: (id) => recordDetail(store.logs, id),
+    logRecords: (query, place) => searchRecords(store.logs, query, place),
+    logRecord: (id, place) => recordDetail(store.logs, id, place),
     metricSeries: () =>
       store.metrics.series().map((series) => {
         const charted = series.points.filter((point) => chartValue(point) !== undefined);

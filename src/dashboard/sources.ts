@@ -7,6 +7,7 @@
 import type { BootPlan, ResolvedTier } from '../config/types.js';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { maskedAttributes } from '../config/masked-values.js';
+import { recordPlaces } from '../control/record-lines.js';
 import { maskedEvents, shownSpanName } from '../receiver/trace-model.js';
 import { NO_RECEIVER, type ReceiverSource } from './receiver-source.js';
 import { redactText } from '../config/redact.js';
@@ -101,8 +102,9 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER,
       return { events, dropped: recording.droppedEvents };
     },
     traces: (query) => traceIndex.list(control.snapshot().traceId, query),
-    logRecords: (query) => receiver.logRecords(query),
-    logRecord: (id) => receiver.logRecord(id),
+    // Under the instance that sent each (`web.2`), and for the instances asked for, as `land logs` shows them.
+    logRecords: (query) => receiver.logRecords(query, recordPlaces(control.snapshot().tiers, query.tiers)),
+    logRecord: (id) => receiver.logRecord(id, recordPlaces(control.snapshot().tiers, [])),
     metricSeries: () => receiver.metricSeries(),
   };
 }

@@ -58,6 +58,11 @@ export interface SpanView {
    * trace's latest span's end; the page draws it on to its own clock.
    */
   running?: boolean;
+  /**
+   * The boot's root the page drew running, once the stack has stopped without a shutdown (land SIGKILLed, crashed):
+   * land.boot is never recorded, as `land trace` draws it (client/stopped-root.ts). Set by the page, not the server.
+   */
+  cutShort?: boolean;
   /** The resource it came from (service.name, host, SDK …): in `/api/spans/<span id>` only, not in a trace's list. */
   resource?: Record<string, unknown>;
 }
@@ -67,6 +72,7 @@ export interface LogRecordView {
   /** Its number in the receiver's store: `/api/log-records/<id>` answers its detail while memory holds it. */
   id: number;
   at: number;
+  /** The instance it is listed under: a replica's (`web.2`) by its `service.instance.id`, else its tier's. */
   tier: string;
   /** TRACE, DEBUG, INFO, WARN, ERROR, FATAL (OTLP severity text, or derived from its number). */
   severity: string;
@@ -93,7 +99,7 @@ export interface LogRecordDetail extends LogRecordView {
 
 /** What `/api/log-records` filters by (log-records.ts): every part must hold. */
 export interface LogRecordQuery {
-  /** Any of these tiers (none: every tier). */
+  /** Any of these instances (`web.2`), or tiers with replicas (all of them); none: every tier. */
   tiers: string[];
   /** At least this severity number (1 TRACE, 5 DEBUG, 9 INFO, 13 WARN, 17 ERROR, 21 FATAL; 0: any). */
   minSeverity: number;

@@ -6,7 +6,8 @@
  *   its readiness probe), `completed` → service_completed_successfully.
  * - `healthcheck` from the readiness probe (start_period = its timeout); `restart`; `stop_signal` /
  *   `stop_grace_period`; `limits.memory` → `mem_limit` (a warning: the kernel kills, land stops); every string has `$` doubled (Compose interpolates variables).
- * - `replicas` → `deploy.replicas` (container-replicas.ts says what a replica misses).
+ * - `replicas` → `deploy.replicas` (container-replicas.ts says what a replica misses; its `service.instance.id` is
+ *   `<tier>.<container id>`, added by sh: replica-identity.ts).
  * - Not expressible: `daemon` and a stop command (warnings), a log-line readiness probe (a healthcheck cannot read the service's output: no healthcheck,
  *   and a dependent that waits for it to be ready waits for it to start), a liveness probe (Compose never restarts
  *   an unhealthy container), land's backoff and restart budget beyond `on-failure:<n>`.
@@ -18,6 +19,7 @@ import { composeEnvLine } from './env-file-syntax.js';
 import { exitWithWarning } from './exit-with.js';
 import { caseSafeStems } from './names.js';
 import { containerReplicasWarning } from './container-replicas.js';
+import { withShellReplicaId } from './replica-identity.js';
 import { crontabAdvice } from './schedule.js';
 import { describeProbe, seconds } from './probes.js';
 import { execArgv } from './secret-words.js';
@@ -97,7 +99,7 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
   if (tier.restart.policy !== 'never') warn(`backoff ${backoff.initialMs}→${backoff.maxMs} ms not mapped: Docker restarts with its own doubling delay from 100 ms`);
   // on-failure:<n> carries the budget; `always` has none in Docker.
   if (tier.restart.policy === 'always') warn(`restart budget (${tier.restart.maxRestarts} restarts) not mapped: restart: always restarts the container without limit`);
-  const replicas = containerReplicasWarning(tier, 'deploy.replicas', 'Compose');
+  const replicas = containerReplicasWarning(tier, 'deploy.replicas', 'Compose', `${tier.name}.<its container id> (Docker's $HOSTNAME, added by /bin/sh before the command)`);
   if (replicas) warn(replicas);
   if (tier.limits) warn(memoryLimitWarning(tier.limits.memory, 'mem_limit'));
   // Docker's own floor (linuxMinMemory): `docker compose up` refuses the container, where land accepts down to 1M.
@@ -107,7 +109,8 @@ function service(model: ExportModel, tier: ExportTier, image: string, warnings: 
   const entry: Service = {
     image,
     working_dir: literal(containerCwd(tier)),
-    command: execArgv(tier.command).map(literal),
+    // A replica's service.instance.id from its container's hostname: Compose numbers no replica (replica-identity.ts).
+    command: withShellReplicaId(tier, `${tier.name}.$HOSTNAME`, execArgv(tier.command)).map(literal),
     environment: Object.fromEntries(Object.entries(tier.env).map(([key, value]) => [key, literal(value)])),
   };
   // `docker compose attach <tier>` then types into it, as `land attach` does.

@@ -11,6 +11,7 @@
  * - Stop: terminationGracePeriodSeconds from the stop timeout; a stop command is a preStop exec hook, and without
  *   one a stop signal other than SIGTERM is sent by a preStop hook (`kill -<SIG> 1`), both before Kubernetes' own
  *   SIGTERM. `daemon` is not expressible (a container ends with its main process): a warning.
+ * - `replicas`: the Deployment's; each pod's `service.instance.id` is its name (downward API: replica-identity.ts).
  * - A tier's `port`: the container's `ports`, and a ClusterIP Service named as the tier (`http://<tier>:<port>`).
  * - `limits.memory` → `resources.limits.memory` in Ki/Mi/Gi (a warning: the container is OOMKilled, not stopped).
  * - A Job only for a one-shot tier (one a dependent waits for to be `completed`: `kubectl wait` needs a Job's
@@ -20,6 +21,7 @@
  *   land's backoff and restart budget for a Deployment (kubelet's CrashLoopBackOff applies): warnings and comments.
  */
 import { containerReplicasWarning } from './container-replicas.js';
+import { addsReplicaId, replicaAttributes } from './replica-identity.js';
 import { Document } from 'yaml';
 import { checkSeconds, describeProbe, seconds } from './probes.js';
 import { execArgv, hasSecret, isSecretRef, wordText, type Word } from './secret-words.js';
@@ -78,13 +80,16 @@ export function probeHandler(spec: ProbeSpec, check: readonly Word[] | undefined
   return inside;
 }
 
+/** A value as Kubernetes reads it: a literal `$(` or `$$` with its `$` doubled (it expands `$(VAR)`). */
+const kubernetesLiteral = (text: string) => text.replace(/\$(?=[$(])/g, '$$$$');
+
 /**
  * The container's command: a secret argument as `$(KEY)`, which Kubernetes replaces with the variable's value from
  * the tier's Secret; a literal `$(` or `$$` is written with its `$` doubled, as Kubernetes reads them.
  */
 function containerCommand(words: readonly Word[]): string[] {
   return words.map((word) => {
-    if (!isSecretRef(word)) return wordText(word).replace(/\$(?=[$(])/g, '$$$$');
+    if (!isSecretRef(word)) return kubernetesLiteral(wordText(word));
     // A `$` just before a reference is doubled too: `$$(KEY)` would be a literal `$(KEY)`.
     return word.parts.map((part, i) => (typeof part === 'string' ? part.replace(i + 1 < word.parts.length ? /\$(?=[$(]|$)/g : /\$(?=[$(])/g, '$$$$') : `$(${part.secret})`)).join('');
   });
@@ -141,10 +146,25 @@ function probes(tier: ExportTier, warn: (text: string) => void): Json {
   return result;
 }
 
+/**
+ * A replica's `service.instance.id`: its pod's name, from the downward API, since a Deployment numbers no pod
+ * (replica-identity.ts). `env` wins over the ConfigMap's value; `$(LAND_POD_NAME)` is expanded by Kubernetes.
+ */
+function replicaEnv(tier: ExportTier): Json {
+  if (!addsReplicaId(tier) || tier.oneShot || tier.schedule !== undefined) return {};
+  const attributes = kubernetesLiteral(replicaAttributes(tier, ''));
+  return {
+    env: [
+      { name: 'LAND_POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'OTEL_RESOURCE_ATTRIBUTES', value: `${attributes}$(LAND_POD_NAME)` },
+    ],
+  };
+}
+
 function container({ model, label }: Stack, tier: ExportTier, image: string, warn: (text: string) => void): Json {
   const envFrom: Json[] = [{ configMapRef: { name: dnsName(model.app, label(tier.name), 'env') } }];
   if (Object.keys(tier.secrets).length > 0) envFrom.push({ secretRef: { name: dnsName(model.app, label(tier.name), 'secrets') } });
-  const result: Json = { name: label(tier.name), image, workingDir: containerCwd(tier), command: containerCommand(tier.command), envFrom, ...probes(tier, warn) };
+  const result: Json = { name: label(tier.name), image, workingDir: containerCwd(tier), command: containerCommand(tier.command), envFrom, ...replicaEnv(tier), ...probes(tier, warn) };
   // `kubectl attach -i` then types into it, as `land attach` does.
   if (tier.stdin) result.stdin = true;
   if (tier.port !== undefined) result.ports = [{ containerPort: tier.port, protocol: 'TCP' }];
@@ -183,7 +203,7 @@ function workload(stack: Stack, tier: ExportTier, image: string, warn: (text: st
     return { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: { backoffLimit: restart.policy === 'never' ? 0 : restart.maxRestarts, template } };
   }
   if (restart.policy !== 'always') warn(`restart policy ${restart.policy}: a Deployment restarts its container after any exit`);
-  const replicas = containerReplicasWarning(tier, 'the Deployment\'s replicas', 'Kubernetes');
+  const replicas = containerReplicasWarning(tier, 'the Deployment\'s replicas', 'Kubernetes', "its pod's name (the downward API's metadata.name)");
   if (replicas) warn(replicas);
   warn(`restart budget (${restart.maxRestarts}) and backoff ${restart.backoff.initialMs}→${restart.backoff.maxMs} ms not mapped: kubelet's CrashLoopBackOff applies`);
   return {

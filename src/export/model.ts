@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { RENAMED_KEYS, withoutOptedOutTelemetry } from '../config/hydrate.js';
+import { ownInstanceId, RENAMED_KEYS, withoutOptedOutTelemetry } from '../config/hydrate.js';
 import { formatSize } from '../config/size.js';
 import { holdsSecret } from '../config/redact.js';
 import { looksSecret } from '../config/secrets.js';
@@ -66,6 +66,8 @@ export interface ExportTier {
   limits?: ResolvedTier['limits'];
   /** As configured: N instances, `<tier>.1` … `<tier>.N`, replica n with LAND_REPLICA=n and PORT=port + n - 1. */
   replicas?: number;
+  /** Replicas whose environment sets no `service.instance.id`: each engine adds the replica's (replica-identity.ts). */
+  replicaId?: true;
   /** The first instance's port (its PORT in `env`). */
   port?: number;
   dependsOn: Record<string, DependencyCondition>;
@@ -147,13 +149,15 @@ function layeredEnv(plan: BootPlan, tier: ResolvedTier, deployment: Deployment):
   const env: Record<string, string> = { ...withoutOptedOutTelemetry({ ...plan.profileEnv }, tier), ...tier.fileEnv, ...tier.env };
   alignRenamedKeys(env);
   const app = plan.config.app;
+  // An id of the tier's own is kept, as land keeps it (its value replaces the whole variable); a replica's is the engine's.
+  const own = ownInstanceId(env.OTEL_RESOURCE_ATTRIBUTES);
   Object.assign(env, {
     OTLP_TRACE_ID: deployment.traceId,
     LAND_TIER: tier.tier,
     LAND_PROFILE: plan.profile,
     LAND_BOOT_ID: deployment.deployId,
     OTEL_SERVICE_NAME: `${app}-${tier.tier}`,
-    OTEL_RESOURCE_ATTRIBUTES: `land.tier=${tier.tier},land.profile=${plan.profile},land.boot_id=${deployment.deployId}`,
+    OTEL_RESOURCE_ATTRIBUTES: `land.tier=${tier.tier},land.profile=${plan.profile},land.boot_id=${deployment.deployId}${own === undefined ? '' : `,service.instance.id=${own}`}`,
     LAND_APP: app,
     LAND_APP_VERSION: plan.config.version,
     // One span id per tier under the deployment's trace: each tier's first start joins the deploy trace.
@@ -225,6 +229,7 @@ function exportTier(plan: BootPlan, tier: ResolvedTier, deployment: Deployment, 
   exported.secrets = sorted(secrets);
   if (tier.limits !== undefined) exported.limits = tier.limits;
   if (tier.replicas !== undefined) exported.replicas = tier.replicas;
+  if (tier.replicas !== undefined && ownInstanceId(env.OTEL_RESOURCE_ATTRIBUTES) === undefined) exported.replicaId = true;
   if (tier.port !== undefined) exported.port = tier.port;
   return exported;
 }

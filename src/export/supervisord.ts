@@ -10,7 +10,8 @@
  *   within `startsecs=1` (0 for a one-shot, whose quick exit 0 is its success); `stopsignal`, `stopwaitsecs`, and
  *   `stopasgroup`/`killasgroup` (the whole process group, as land stops a tree).
  * - `replicas`: `numprocs` from 1 (`process_name=%(program_name)s.%(process_num)d`: `api.1`, `api.2`, as land
- *   names them), `LAND_REPLICA` from the process number, and a tier's `port` shifted per replica by sh.
+ *   names them), `LAND_REPLICA` and `service.instance.id=<tier>.<n>` from the process number, and a tier's `port`
+ *   shifted per replica by sh.
  * - A scheduled tier: `autostart=false`, with the crontab line that starts it at its times (supervisord has no
  *   scheduler), as the Compose export does.
  * - Secrets (and values `environment=` cannot hold) go to `<tier>.secrets.env` beside the file, mode 0600, sourced by
@@ -23,6 +24,7 @@ import { exitWithWarning } from './exit-with.js';
 import { crontabAdvice } from './schedule.js';
 import { caseSafeStems } from './names.js';
 import { shellWords, type Word } from './secret-words.js';
+import { addsReplicaId, replicaAttributes } from './replica-identity.js';
 import { commandWord, environmentPair, expandedWord, fitsCommand, pathValue, SHELL_NAME, shellAssignment } from './supervisord-syntax.js';
 import { groupWarnings, headerLines, resolveExecutable, warningComments, type EngineExport, type ExportFile, type ExportModel, type ExportTier, type ExportWarning } from './model.js';
 
@@ -87,11 +89,17 @@ interface Rendered {
   command: Word[];
 }
 
+function replicaIdPair(tier: ExportTier): string | undefined {
+  const pair = environmentPair('OTEL_RESOURCE_ATTRIBUTES', replicaAttributes(tier, `${tier.name}.`));
+  return pair && `${pair.slice(0, -1)}%(process_num)d${pair.slice(-1)}`;
+}
+
 function render(tier: ExportTier, warn: (text: string) => void): Rendered {
   const sourced: Record<string, string> = { ...tier.secrets };
   const environment: string[] = [];
   for (const [key, value] of Object.entries(tier.env)) {
-    const pair = environmentPair(key, value);
+    // A replica's service.instance.id, `<tier>.<n>` as land names it: supervisord's own number, `%` kept unescaped.
+    const pair = key === 'OTEL_RESOURCE_ATTRIBUTES' && addsReplicaId(tier) ? replicaIdPair(tier) : environmentPair(key, value);
     if (pair !== undefined) environment.push(pair);
     else if (SHELL_NAME.test(key)) sourced[key] = value;
     else warn(`environment variable ${JSON.stringify(key)} not exported: supervisord's environment= cannot hold its name, nor can sh export it`);

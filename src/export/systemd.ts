@@ -32,7 +32,7 @@ import { timerFor } from './systemd-timer.js';
 import { describeProbe, seconds, untilPasses } from './probes.js';
 import { hasSecret, shellWords, type Word } from './secret-words.js';
 import { environmentLine, execLine } from './systemd-syntax.js';
-import { instanceUnits, portShift, replicaCheck, replicaEnvironment, shiftsPort, unitFileName, withReplicaPort } from './systemd-replicas.js';
+import { instanceUnits, perReplica, portShift, replicaCheck, replicaEnvironment, replicaIdentity, unitFileName, withReplicaPort } from './systemd-replicas.js';
 import {
   binarySize,
   memoryLimitWarning,
@@ -130,9 +130,9 @@ function serviceLines(model: SystemdModel, tier: ExportTier, warn: (text: string
     lines.push(`ExecStartPost=${execLine(ready)}`, `TimeoutStartSec=${seconds(tier.ready.timeoutMs)}`);
   }
   for (const [key, value] of Object.entries(tier.env)) {
-    if (key !== 'PORT' || !shiftsPort(tier)) lines.push(environmentLine(key, value));
+    if (!perReplica(tier, key)) lines.push(environmentLine(key, value));
   }
-  lines.push(...replicaEnvironment(tier));
+  lines.push(...replicaEnvironment(tier), ...replicaIdentity(tier));
   const secretKeys = Object.keys(tier.secrets);
   if (secretKeys.length > 0) {
     lines.push(`# secrets (${secretKeys.join(', ')}): install the file with mode 0600`);

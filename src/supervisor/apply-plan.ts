@@ -9,12 +9,12 @@
 import { telemetryEnvOf } from '../config/plan.js';
 import type { BootPlan, ResolvedConfig, ResolvedTier, TierPlan } from '../config/types.js';
 import { TELEMETRY_KEYS } from '../telemetry/mist.js';
-import type { StillRunning } from './left-behind.js';
+import { sayActs } from './apply-words.js';
 import { replicaConfig } from './replicas.js';
 
 // The answer's shapes are public (the package's types.d.ts): they live in types.ts.
-export type { ApplyChange, ApplyResult, ApplyStep } from './types.js';
-import type { ApplyStep } from './types.js';
+export type { ApplyAct, ApplyChange, ApplyResult, ApplyStep } from './types.js';
+import type { ApplyAct, ApplyChange, ApplyStep } from './types.js';
 
 /** What apply.ts does for one configured tier, beside what the step says. */
 export interface TierChange extends ApplyStep {
@@ -112,20 +112,25 @@ function gateOf(plan: BootPlan, name: string): TierPlan {
   return plan.tiers.find((tier) => tier.name === name) ?? { name, enabled: true };
 }
 
+/** The step's public part, its action worded from its acts (apply-words.ts). */
+function stepOf(tier: string, change: ApplyChange, what: string[], acts: ApplyAct[]): ApplyStep {
+  return { tier, change, what, action: sayActs(acts, 'plan'), acts };
+}
+
 function removedStep(input: DiffInput, old: ResolvedTier): TierChange {
   const dependents = input.before.config.tiers.filter((tier) => old.name in tier.dependsOn && input.after.config.tiers.some((kept) => kept.name === tier.name));
-  const said = dependents.length > 0 ? ` (${dependents.map((tier) => tier.name).join(', ')} depended on it)` : '';
-  const action = `${input.running(old.name) ? 'stop and forget it' : 'forget it'}${said}`;
-  return { tier: old.name, change: 'removed', what: [], action, restart: false, replace: false, gateOff: false, gateOn: false };
+  const act: ApplyAct = { kind: 'remove', running: input.running(old.name), dependents: dependents.map((tier) => tier.name) };
+  return { ...stepOf(old.name, 'removed', [], [act]), restart: false, replace: false, gateOff: false, gateOn: false };
 }
 
 function addedStep(input: DiffInput, next: ResolvedTier): TierChange {
   const gate = gateOf(input.after, next.name);
   const waits = Object.entries(next.dependsOn).map(([name, condition]) => `${name} ${condition}`);
-  const start = next.schedule !== undefined ? `schedule it (${next.schedule})` : waits.length > 0 ? `start once ${waits.join(', ')}` : 'start';
-  const action = !gate.enabled ? `not started (${gate.gatedBy})` : start;
+  const act: ApplyAct = !gate.enabled
+    ? { kind: 'not-started', gatedBy: gate.gatedBy ?? '' }
+    : { kind: 'add', waits, ...(next.schedule !== undefined ? { schedule: next.schedule } : {}) };
   const what = next.replicas === undefined ? [] : [`replicas ${next.replicas}`];
-  return { tier: next.name, change: 'added', what, action, next, gatedBy: gate.enabled ? undefined : gate.gatedBy, restart: false, replace: false, gateOff: false, gateOn: false };
+  return { ...stepOf(next.name, 'added', what, [act]), next, gatedBy: gate.enabled ? undefined : gate.gatedBy, restart: false, replace: false, gateOff: false, gateOn: false };
 }
 
 /**
@@ -151,27 +156,32 @@ function keptStep(input: DiffInput, old: ResolvedTier, next: ResolvedTier): Tier
   const kind = kindSwitch(old, next);
   if (structural || kind || (counted && !now.enabled)) {
     const what = [...diff, ...(structural ? [next.replicas === undefined ? 'replicas dropped' : `replicas ${next.replicas} declared`] : counted ? [count] : []), ...(kind ? [kind] : [])];
-    const then = next.schedule !== undefined ? `the new one waits for its first time (${next.schedule})` : 'start the new ones';
-    const action = now.enabled ? `replace its instances: stop them, ${then}` : `replace its instances (not started: ${now.gatedBy})`;
-    return { ...base, change: 'changed', what, action, replace: true };
+    const act: ApplyAct = now.enabled ? { kind: 'replace', ...(next.schedule !== undefined ? { schedule: next.schedule } : {}) } : { kind: 'replace', gatedBy: now.gatedBy ?? '' };
+    return { ...base, ...stepOf(next.name, 'changed', what, [act]), replace: true };
   }
   if (was.enabled && !now.enabled) {
-    return { ...base, change: 'changed', what: [`gated off (${now.gatedBy})`, ...diff], action: running ? 'stop it' : 'gate it off', gateOff: true };
+    return { ...base, ...stepOf(next.name, 'changed', [`gated off (${now.gatedBy})`, ...diff], [{ kind: 'gate-off', running }]), gateOff: true };
   }
   const gateOn = !was.enabled && now.enabled;
   const rescheduled = old.schedule !== next.schedule;
-  const actions: string[] = [];
-  if (gateOn && !running) actions.push(next.schedule !== undefined ? `schedule it (${next.schedule})` : 'start it once its dependencies are met');
-  // A new expression is a new cron (schedule.ts): the process never sees it, so a run under way goes on.
-  if (rescheduled && !gateOn) actions.push(`reschedule it${running ? ' (the run under way goes on)' : ''}`);
-  if (diff.length > 0 && running) actions.push('restart it with the new definition');
-  else if (diff.length > 0 && !gateOn) actions.push(now.enabled ? 'keep the new definition for its next start (not running)' : `keep the new definition (not started: ${now.gatedBy})`);
-  if (counted) actions.push(`scale ${old.replicas} → ${next.replicas}`);
-  const inPlace = IN_PLACE.filter((field) => differs(old[field], next[field]));
-  if (actions.length === 0) actions.push(inPlace.length > 0 ? `leave it alone (${inPlace.join(', ')} taken as is)` : 'leave it alone');
+  const acts = keptActs({ old, next, running, gateOn, rescheduled, changed: diff.length > 0, counted, gatedBy: now.enabled ? undefined : (now.gatedBy ?? '') });
   const what = [...(gateOn ? [`no longer gated off (was ${was.gatedBy})`] : []), ...diff, ...(rescheduled ? [`schedule ${old.schedule} → ${next.schedule}`] : []), ...(counted ? [count] : [])];
   const change = gateOn || diff.length > 0 || rescheduled ? 'changed' : counted ? 'scaled' : 'unchanged';
-  return { ...base, change, what, action: actions.join(', '), restart: diff.length > 0 && running, gateOn, ...(counted ? { scaleTo: next.replicas } : {}) };
+  return { ...base, ...stepOf(next.name, change, what, acts), restart: diff.length > 0 && running, gateOn, ...(counted ? { scaleTo: next.replicas } : {}) };
+}
+
+/** What is done to a tier in both plans that is neither replaced nor gated off, in the order it is done. */
+function keptActs(how: { old: ResolvedTier; next: ResolvedTier; running: boolean; gateOn: boolean; rescheduled: boolean; changed: boolean; counted: boolean; gatedBy?: string }): ApplyAct[] {
+  const { old, next, running, gateOn, changed } = how;
+  const acts: ApplyAct[] = [];
+  if (gateOn && !running) acts.push({ kind: 'gate-on', ...(next.schedule !== undefined ? { schedule: next.schedule } : {}) });
+  // A new expression is a new cron (schedule.ts): the process never sees it, so a run under way goes on.
+  if (how.rescheduled && !gateOn) acts.push({ kind: 'reschedule', running });
+  if (changed && running) acts.push({ kind: 'restart' });
+  else if (changed && !gateOn) acts.push({ kind: 'keep', ...(how.gatedBy !== undefined ? { gatedBy: how.gatedBy } : {}) });
+  if (how.counted) acts.push({ kind: 'scale', from: old.replicas ?? 1, to: next.replicas ?? 1 });
+  if (acts.length === 0) acts.push({ kind: 'leave', inPlace: IN_PLACE.filter((field) => differs(old[field], next[field])) });
+  return acts;
 }
 
 /** What changed stack-wide that a running land keeps as it booted: said, not applied. */
@@ -204,6 +214,6 @@ export function diffStack(input: DiffInput): { steps: TierChange[]; notes: strin
 }
 
 /** The step as the answer gives it (what apply.ts needs besides stays here). */
-export function publicStep({ tier, change, what, action }: TierChange): ApplyStep {
-  return { tier, change, what, action };
+export function publicStep({ tier, change, what, action, acts }: TierChange): ApplyStep {
+  return { tier, change, what, action, acts };
 }

@@ -5,7 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
-import { signalTree, treeLeft, treePids, type TreeTarget } from './process-tree.js';
+import { signalTree, treeLeft, treeScan, type TreeTarget } from './process-tree.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 /** After the deadline's SIGKILL: how long land waits for the tree to vanish and the pipes to close. */
 export const STOP_GRACE_MS = 1_000;
@@ -61,30 +62,37 @@ export async function endTree(
   const mark = () => (due = true);
   signalAfter?.then(mark, mark);
   let signalled = false;
-  while (Date.now() < deadline) {
+  while (steadyNow() < deadline) {
     if (signal && due && !signalled) {
       signalled = true;
       for (const pid of signalTree(target, signal).denied) refusedStop.add(pid);
     }
-    const left = treePids(target);
-    if (left.length === 0) return NOTHING_LEFT;
-    if (signalled && left.every((pid) => refusedStop.has(pid))) break;
+    // A scan that could not read every process (land out of descriptors) does not prove the tree gone: polled on.
+    const { pids: left, unsure } = treeScan(target);
+    if (left.length === 0 && !unsure) return NOTHING_LEFT;
+    if (signalled && left.length > 0 && left.every((pid) => refusedStop.has(pid))) break;
     await sleep(pollMs);
   }
   let onlyDeniedSince: number | undefined;
   let emptyScans = 0;
   for (;;) {
     // Again on every round: what forked between a scan and its kill is caught by the next one.
-    const killed = signalTree(target, 'SIGKILL');
+    const { unsure, ...killed } = signalTree(target, 'SIGKILL');
     const { pids, denied } = killed;
+    if (pids.length === 0 && unsure && Date.now() < giveUpAt) {
+      // Not proof that it is gone either: asked again after a pause, until the stop's bound.
+      emptyScans = 0;
+      await sleep(pollMs);
+      continue;
+    }
     if (pids.length === 0) {
       if (++emptyScans >= EMPTY_SCANS) return NOTHING_LEFT;
       continue;
     }
     emptyScans = 0;
-    onlyDeniedSince = denied.length === pids.length ? (onlyDeniedSince ?? Date.now()) : undefined;
-    if (onlyDeniedSince !== undefined && Date.now() - onlyDeniedSince >= DENIED_GRACE_MS) return killed;
-    if (Date.now() >= giveUpAt) {
+    onlyDeniedSince = denied.length === pids.length ? (onlyDeniedSince ?? steadyNow()) : undefined;
+    if (onlyDeniedSince !== undefined && steadyNow() - onlyDeniedSince >= DENIED_GRACE_MS) return killed;
+    if (steadyNow() >= giveUpAt) {
       const left = treeLeft(target);
       return { ...left, denied: denied.filter((pid) => left.pids.includes(pid)) };
     }

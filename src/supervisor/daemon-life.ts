@@ -16,6 +16,7 @@ import { DaemonWatch } from './daemon-watch.js';
 import { detachedSince } from './daemon-strays.js';
 import { readProc, signalTree, type TreeTarget } from './process-tree.js';
 import type { Life } from './tier-base.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 /** How often a pid file not written yet is read again (a daemon may write it after its launcher has exited). */
 const PID_FILE_POLL_MS = 50;
@@ -94,14 +95,14 @@ export class DaemonLife {
   }
 
   private launch(): true {
-    this.launchedAt = Date.now();
+    this.launchedAt = steadyNow();
     this.markLaunched();
     return true;
   }
 
   /** No process found at the launcher's exit: the pid file may be written a moment later, by the daemon. */
   private async awaitPidFile(watch: DaemonWatch, onGone: () => void): Promise<void> {
-    while (Date.now() < this.options.until) {
+    while (steadyNow() < this.options.until) {
       await sleep(PID_FILE_POLL_MS);
       if (this.ended !== undefined) return;
       if (watch.start()) return void this.launch();
@@ -127,11 +128,11 @@ export class DaemonLife {
  */
 export async function whenLaunched(daemon: DaemonLife, life: Life, timeoutMs: number, settleMs: number): Promise<void> {
   const outcome = Promise.race([daemon.launched.then(() => true), life.exited.then(() => false)]);
-  if (!(await settlesWithin(outcome, life.startedAt + timeoutMs - Date.now()))) {
+  if (!(await settlesWithin(outcome, life.startedSteady + timeoutMs - steadyNow()))) {
     throw new Error(`its launcher did not exit within ${timeoutMs} ms (a daemon tier is started once its launcher exits 0)`);
   }
   if (!(await outcome)) throw new Error('its launcher ended without starting a daemon');
-  const settle = daemon.launchedAt! + settleMs - Date.now();
+  const settle = daemon.launchedAt! + settleMs - steadyNow();
   if (settle > 0) await settlesWithin(life.exited, settle);
   daemon.watch?.refresh();
 }
@@ -152,11 +153,11 @@ export interface DaemonStop {
  * refused (tier-stop.ts), within the grace.
  */
 export async function stopDaemon(life: Life, watch: DaemonWatch, stop: DaemonStop): Promise<void> {
-  life.deadline ??= Date.now() + stop.timeoutMs;
+  life.deadline ??= steadyNow() + stop.timeoutMs;
   watch.stopping();
   stop.begin(() => void signalTree(stop.target(), stop.signal));
-  if (await settlesWithin(life.exited, life.deadline - Date.now())) return;
+  if (await settlesWithin(life.exited, life.deadline - steadyNow())) return;
   // Within the stop's bound: what is still there then is named by the life's end (tier-stop.ts clearLeftovers).
-  await endTree(stop.target(), 'SIGKILL', Date.now(), life.deadline + STOP_GRACE_MS);
+  await endTree(stop.target(), 'SIGKILL', steadyNow(), life.deadline + STOP_GRACE_MS);
   watch.end();
 }

@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { descendantsOf, isDead, listProcesses, readProc, sameProcess } from './process-tree.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 /**
  * How often the launcher's lineage is looked at: often in its first second, when most launchers fork their daemon
@@ -66,12 +67,12 @@ export class Lineage {
 
   /** Looks every LINEAGE_POLL_MS (then LATER_POLL_MS) until `stop`, or `until` (the readiness deadline) at the latest. */
   start(until: number): void {
-    const began = Date.now();
+    const began = steadyNow();
     const next = () => {
       if (this.stopped) return;
-      if (Date.now() >= until) return this.stop();
+      if (steadyNow() >= until) return this.stop();
       this.look();
-      const every = this.byListing ? LISTING_POLL_MS : Date.now() - began < FIRST_SECOND_MS ? LINEAGE_POLL_MS : LATER_POLL_MS;
+      const every = this.byListing ? LISTING_POLL_MS : steadyNow() - began < FIRST_SECOND_MS ? LINEAGE_POLL_MS : LATER_POLL_MS;
       this.timer = setTimeout(next, every);
       this.timer.unref();
     };

@@ -20,6 +20,7 @@
  */
 import { fragmentEnd, fragmentText, splitPieces, wholeCharactersEnd, type LineCut } from './fragments.js';
 import { LineBlock, newlineEnds } from './line-block.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 export { CUT_MARK, type LineCut } from './fragments.js';
 
@@ -156,7 +157,7 @@ export class LineSplitter {
     this.armed = true;
     if (this.pending[0] !== this.quietFrom) {
       this.quietFrom = this.pending[0];
-      this.partialSince = Date.now();
+      this.partialSince = steadyNow();
     }
     this.quietTo = this.pending.at(-1);
     if (this.timer) this.timer.refresh();
@@ -169,7 +170,7 @@ export class LineSplitter {
    */
   private due(): boolean {
     if (this.pending[0] !== this.quietFrom) return false;
-    return this.pending.at(-1) === this.quietTo || Date.now() - this.partialSince >= MAX_PARTIAL_MS;
+    return this.pending.at(-1) === this.quietTo || steadyNow() - this.partialSince >= MAX_PARTIAL_MS;
   }
 
   /**

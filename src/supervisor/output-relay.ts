@@ -8,6 +8,7 @@ import { noteHotBytes } from '../runtime/optimizer.js';
 import type { LineBlock } from './line-block.js';
 import { LineSplitter, MAX_LINE_BYTES, QUIET_MS } from './line-splitter.js';
 import { StreamPauser, type OutputGate } from './output-gate.js';
+import { noteRead } from './read-pace.js';
 import { readIntoSlabs } from './slab-reads.js';
 import type { TierLog } from './tier-log.js';
 import type { LogStream } from './types.js';
@@ -42,6 +43,7 @@ function relayStream(stream: Readable, name: LogStream, options: RelayOptions): 
     const onRead = (chunk: Buffer) => {
       noteHotBytes(chunk.length);
       splitter.push(chunk);
+      noteRead(chunk.length);
       return !pauser.held;
     };
     // Reads into slabs (slab-reads.ts), or node's `data` events where this node does not allow it; set up before a

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { redactArgs, redactText } from '../config/redact.js';
 import type { ProbeSpec } from '../config/types.js';
 import { runSideCommand } from './side-command.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 export interface ProbeContext {
   cwd: string;
@@ -85,7 +86,7 @@ async function commandSucceeds(argv: string[], context: ProbeContext, signal?: A
     env: { ...context.env, ...marks },
     marks,
     output: false,
-    deadline: Date.now() + ATTEMPT_MS * 5,
+    deadline: steadyNow() + ATTEMPT_MS * 5,
     cancel: signal,
   });
   const exit = await run.exited;

@@ -37,15 +37,36 @@ const line = Buffer.allocUnsafeSlow(2048);
  * thirteenth wave").
  */
 export function readProc(pid: number): ProcInfo | undefined {
+  const info = statOf(pid);
+  return info === UNKNOWN ? undefined : info;
+}
+
+/** A read /proc refused for want of file descriptors: no answer about the process, neither alive nor gone. */
+export const UNKNOWN = Symbol('unknown: out of file descriptors');
+
+/** readProc that tells a process gone (undefined) from one land could not read for want of descriptors (UNKNOWN). */
+export function statOf(pid: number): ProcInfo | undefined | typeof UNKNOWN {
   let fd: number | undefined;
   try {
     fd = openSync(`/proc/${pid}/stat`, 'r');
     return parseStat(pid, line, readSync(fd, line, 0, line.length, 0));
-  } catch {
-    return undefined;
+  } catch (error) {
+    return isFdShortage(error) ? UNKNOWN : undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** How long a scan waits, once, before it reads again what it could not for want of descriptors. */
+const SHORTAGE_WAIT_MS = 20;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Once per scan, when a read found land out of descriptors: a descriptor another thread holds for a moment (a log
+ * write, an accept) is often back soon. Synchronous, as the scans are (signalTree runs in 'exit' too).
+ */
+export function waitForDescriptors(): void {
+  Atomics.wait(pause, 0, 0, SHORTAGE_WAIT_MS);
 }
 
 const CLOSE_PAREN = 0x29;

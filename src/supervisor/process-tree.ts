@@ -4,66 +4,14 @@
  * while they last, and by the LAND_BOOT_ID / TRACEPARENT variables every descendant inherits. Where /proc is absent,
  * tree-kill walks `ps` instead.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import treeKill from 'tree-kill';
 import { NOTHING_LEFT, type Leftovers } from './left-behind.js';
-import { HAS_PROC, allPids, isDead, isFdShortage, readProc, type ProcInfo } from './proc-stat.js';
+import { holdersOf, lastSnapshot, listProcesses, markedIn, mayExist, readSnapshot } from './proc-scan.js';
+import { HAS_PROC, isDead, readProc, type ProcInfo } from './proc-stat.js';
 
 export { allPids, isDead, parseStat, readProc, sameProcess, type ProcInfo } from './proc-stat.js';
-
-/**
- * One reading of /proc, shared for a moment: when 64 tiers stop together each would otherwise rescan the whole
- * process table every few milliseconds. Callers that must see the latest state ask for a fresh one.
- */
-const SNAPSHOT_MS = 25;
-let snapshot:
-  | { at: number; processes: ProcInfo[]; environ: Map<number, string>; children?: Map<number, number[]>; stale?: true }
-  | undefined;
-
-function readSnapshot(fresh: boolean) {
-  if (!fresh && snapshot && !snapshot.stale && Date.now() - snapshot.at < SNAPSHOT_MS) return snapshot;
-  // When the reading began: a process started after that may be missing from it (treeAfterExit).
-  const at = Date.now();
-  let pids: number[];
-  try {
-    pids = allPids();
-  } catch (error) {
-    if (!isFdShortage(error)) throw error;
-    return staleSnapshot();
-  }
-  const processes = pids.flatMap((pid) => {
-    const info = readProc(pid);
-    return info && !isDead(info) ? [info] : [];
-  });
-  snapshot = { at, processes, environ: new Map() };
-  return snapshot;
-}
-
-/**
- * Out of file descriptors (land at its limit, the system at its own), /proc cannot be listed: what the last reading
- * knew, without what has gone since (a signal needs no descriptor), never kept as current, so the next asks again.
- * A tree's group is signalled by its leader's pid whatever the listing says (signalTree).
- */
-function staleSnapshot(): NonNullable<typeof snapshot> {
-  const known = snapshot?.processes ?? [];
-  snapshot = { at: snapshot?.at ?? 0, processes: known.filter((info) => mayExist(info.pid)), environ: snapshot?.environ ?? new Map(), stale: true };
-  return snapshot;
-}
-
-function mayExist(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Every live process. */
-export function listProcesses(fresh = false): ProcInfo[] {
-  if (!HAS_PROC) return [];
-  return readSnapshot(fresh).processes;
-}
+export { listProcesses, processesHolding, processesMarked } from './proc-scan.js';
 
 /** When land itself started (clock ticks since boot): nothing it started can be older. */
 export const SELF_START = Number(readProc(process.pid)?.startTime ?? 0);
@@ -95,7 +43,8 @@ function below(roots: readonly number[], children: ReadonlyMap<number, number[]>
 
 /** Pids below the roots, by parent links, roots excluded. */
 export function descendantsOf(roots: readonly number[], processes: readonly ParentLink[] = listProcesses()): number[] {
-  const children = processes === snapshot?.processes ? (snapshot.children ??= childrenByParent(processes)) : childrenByParent(processes);
+  const shared = lastSnapshot();
+  const children = processes === shared?.processes ? (shared.children ??= childrenByParent(processes)) : childrenByParent(processes);
   return below(roots, children);
 }
 
@@ -105,34 +54,6 @@ export function treesOf(roots: readonly number[], processes: readonly ParentLink
   return new Map(roots.map((root) => [root, [root, ...below([root], children)]]));
 }
 
-/**
- * Processes whose environment holds every given KEY=value (the marks land injects into each child). `since`: only
- * processes started at or after that many clock ticks since boot (land's own children: SELF_START).
- */
-export function processesMarked(marks: Record<string, string>, options: { since?: number; fresh?: boolean } = {}): number[] {
-  if (!HAS_PROC) return [];
-  return markedIn(readSnapshot(options.fresh ?? false), marks, options.since ?? 0);
-}
-
-/** processesMarked in one reading of /proc. */
-function markedIn(current: NonNullable<typeof snapshot>, marks: Record<string, string>, since: number): number[] {
-  const needles = Object.entries(marks).map(([key, value]) => `\0${key}=${value}\0`);
-  return current.processes
-    .filter((info) => info.pid !== process.pid && Number(info.startTime) >= since)
-    .filter((info) => {
-      let environ = current.environ.get(info.pid);
-      if (environ === undefined) {
-        try {
-          environ = `\0${readFileSync(`/proc/${info.pid}/environ`, 'latin1')}`;
-        } catch {
-          environ = '';
-        }
-        current.environ.set(info.pid, environ);
-      }
-      return needles.every((needle) => environ.includes(needle));
-    })
-    .map((info) => info.pid);
-}
 
 export function isAlive(pid: number): boolean {
   // An unreadable stat (gone, or land out of file descriptors) is settled by a signal 0, which needs none.
@@ -187,6 +108,8 @@ interface Tree {
   groups: number[];
   /** The listing the tree was found in (startTimesOf reads it). */
   processes: readonly ProcInfo[];
+  /** Some process could not be read for want of descriptors: the tree may hold more than `pids` (Snapshot.unsure). */
+  unsure: boolean;
 }
 
 function findTree(target: TreeTarget, fresh: boolean): Tree {
@@ -211,11 +134,13 @@ function findTree(target: TreeTarget, fresh: boolean): Tree {
   const sure = new Set([...found, ...descendantsOf([...found], processes)]);
   for (const p of processes) if (sure.has(p.pid) && p.pgid > 1 && p.pgid !== OWN_GROUP) groups.add(p.pgid);
   const pids = new Set(sure);
+  let unsure = current?.unsure === true;
   if (target.holding?.length) {
-    const holders = processesHolding(target.holding, SELF_START);
-    for (const pid of [...holders, ...descendantsOf(holders, processes)]) pids.add(pid);
+    const holders = holdersOf(target.holding, SELF_START);
+    for (const pid of [...holders.pids, ...descendantsOf(holders.pids, processes)]) pids.add(pid);
+    unsure ||= holders.unsure;
   }
-  return { pids: [...pids], groups: [...groups], processes };
+  return { pids: [...pids], groups: [...groups], processes, unsure };
 }
 
 /**
@@ -250,6 +175,12 @@ export function treePids(target: TreeTarget, fresh = false): number[] {
   return findTree(target, fresh).pids;
 }
 
+/** treePids, and whether the scan was sure of it: unsure, an empty tree is not known to be gone (Tree.unsure). */
+export function treeScan(target: TreeTarget, fresh = false): { pids: number[]; unsure: boolean } {
+  const { pids, unsure } = findTree(target, fresh);
+  return { pids, unsure };
+}
+
 /** A tree found in a fresh listing: every pid, and those still running. */
 export interface FreshTree {
   pids: number[];
@@ -258,12 +189,14 @@ export interface FreshTree {
    * may be said to have left running. A big one can take a while (its memory is freed before its files are closed).
    */
   running: number[];
+  /** The scan could not read every process (Tree.unsure). */
+  unsure: boolean;
 }
 
 export function freshTree(target: TreeTarget): FreshTree {
   const tree = findTree(target, true);
   const exiting = new Set(tree.processes.filter((info) => info.exiting).map((info) => info.pid));
-  return { pids: tree.pids, running: tree.pids.filter((pid) => !exiting.has(pid)) };
+  return { pids: tree.pids, running: tree.pids.filter((pid) => !exiting.has(pid)), unsure: tree.unsure };
 }
 
 /**
@@ -274,14 +207,17 @@ export function freshTree(target: TreeTarget): FreshTree {
  * from something it shows. One that began before the spawn (a leader that lived less than SNAPSHOT_MS) knows nothing
  * of the tree: a fresh one is read. Processes already exiting are not left running.
  */
-export function treeAfterExit(target: TreeTarget, spawnedAt: number): number[] {
-  if (treePids(target).length === 0 && listedAfter(spawnedAt)) return [];
-  return freshTree(target).running;
+export function treeAfterExit(target: TreeTarget, spawnedAt: number): { running: number[]; unsure: boolean } {
+  const shared = findTree(target, false);
+  if (shared.pids.length === 0 && !shared.unsure && listedAfter(spawnedAt)) return { running: [], unsure: false };
+  const { running, unsure } = freshTree(target);
+  return { running, unsure };
 }
 
 /** Whether the shared listing began after `time` (ms; the same millisecond is not after: it may be before). */
 function listedAfter(time: number): boolean {
-  return !HAS_PROC || (snapshot !== undefined && snapshot.at > time);
+  const shared = lastSnapshot();
+  return !HAS_PROC || (shared !== undefined && shared.at > time);
 }
 
 /** The tree as left behind when a stop gives up: every pid, none denied yet, and each pid's start time. */
@@ -311,29 +247,6 @@ export function outputLinks(pid: number): string[] {
   return [...links];
 }
 
-/** Live processes (started at or after `since`) with one of these links among their open file descriptors. */
-export function processesHolding(links: readonly string[], since = 0): number[] {
-  if (!HAS_PROC) return [];
-  const wanted = new Set(links);
-  return listProcesses(true)
-    .filter((info) => info.pid !== process.pid && Number(info.startTime) >= since)
-    .filter((info) => {
-      let fds: string[];
-      try {
-        fds = readdirSync(`/proc/${info.pid}/fd`);
-      } catch {
-        return false;
-      }
-      return fds.some((fd) => {
-        try {
-          return wanted.has(readlinkSync(`/proc/${info.pid}/fd/${fd}`));
-        } catch {
-          return false;
-        }
-      });
-    })
-    .map((info) => info.pid);
-}
 
 /** Signal a tier's process group: one syscall, no scan (what left the group is found once the leader is gone). */
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -346,17 +259,17 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * in 'exit'. A group kill succeeds when it reached any member, so only the kill of each pid says who refused it.
  * Returns what the signal reached: every pid found, and those of them land may not signal (EPERM).
  */
-export function signalTree(target: TreeTarget, signal: NodeJS.Signals): Leftovers {
+export function signalTree(target: TreeTarget, signal: NodeJS.Signals): Leftovers & { unsure: boolean } {
   if (!HAS_PROC) {
-    if (target.pid === undefined) return NOTHING_LEFT;
+    if (target.pid === undefined) return { ...NOTHING_LEFT, unsure: false };
     signalQuietly(-target.pid, signal);
     treeKill(target.pid, signal, () => undefined);
-    return NOTHING_LEFT;
+    return { ...NOTHING_LEFT, unsure: false };
   }
   const tree = findTree(target, true);
-  const { pids, groups } = tree;
+  const { pids, groups, unsure } = tree;
   const startTimes = startTimesOf(tree); // before the signal: a killed pipe holder has none to read after
   if (target.pid !== undefined) signalQuietly(-target.pid, signal);
   for (const group of groups) signalQuietly(-group, signal);
-  return { pids, denied: pids.filter((pid) => signalQuietly(pid, signal)), startTimes };
+  return { pids, denied: pids.filter((pid) => signalQuietly(pid, signal)), startTimes, unsure };
 }

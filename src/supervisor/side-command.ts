@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { endTree, settlesWithin, STOP_GRACE_MS } from './bounded-stop.js';
 import { signalGroup } from './process-tree.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 export interface SideCommandOptions {
   argv: readonly string[];
@@ -70,15 +71,15 @@ export function runSideCommand(options: SideCommandOptions): SideCommand {
       else options.cancel?.addEventListener('abort', onCancel, { once: true });
     });
     const ended = Promise.race([exited.then(() => 'exited' as const), cut.then(() => 'canceled' as const)]);
-    const inTime = await settlesWithin(ended, options.deadline - Date.now());
+    const inTime = await settlesWithin(ended, options.deadline - steadyNow());
     // The cancel signal may be a long-lived one (a liveness probe's): no listener is left on it.
     options.cancel?.removeEventListener('abort', onCancel!);
     if (!inTime) kill('overdue');
     else if ((await ended) === 'canceled') kill('canceled');
     // Exited, out of time or cut short: whatever is left of it goes now (a SIGKILLed process counts until the kernel
     // has taken it), within the grace and never past the stop's bound.
-    const giveUpAt = Math.min(Date.now() + STOP_GRACE_MS, options.giveUpAt ?? Infinity);
-    if (pid !== undefined) await endTree({ pid, marks: options.marks }, 'SIGKILL', Date.now(), giveUpAt);
+    const giveUpAt = Math.min(steadyNow() + STOP_GRACE_MS, options.giveUpAt ?? Infinity);
+    if (pid !== undefined) await endTree({ pid, marks: options.marks }, 'SIGKILL', steadyNow(), giveUpAt);
   })().catch(() => undefined);
   return { stdout: child.stdout ?? undefined, stderr: child.stderr ?? undefined, exited, done };
 }

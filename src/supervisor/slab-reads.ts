@@ -41,14 +41,26 @@ interface SocketLike {
   [key: symbol]: unknown;
 }
 
+/** The symbols found last: node's net module makes them once, so every socket has the same three. */
+let known: OnRead | undefined;
+
 /** The socket's onread symbols, when it has all three unset (a socket not switched yet). */
 function onReadOf(socket: SocketLike): OnRead | undefined {
+  // Two pipes a tier: the search of the socket's symbols once, not twice per tier of a 64-wide wave.
+  if (known && unset(socket, known)) return known;
   const symbols = Object.getOwnPropertySymbols(socket);
   const named = (name: string) => symbols.find((symbol) => symbol.description === name);
   const [buffer, callback, generator] = [named('kBuffer'), named('kBufferCb'), named('kBufferGen')];
   if (!buffer || !callback || !generator) return undefined;
-  if (socket[buffer] !== null || socket[callback] !== null || socket[generator] !== null) return undefined;
-  return { buffer, callback, generator };
+  const found = { buffer, callback, generator };
+  if (!unset(socket, found)) return undefined;
+  known = found;
+  return found;
+}
+
+/** All three own and null (a symbol the socket lacks reads `undefined`). */
+function unset(socket: SocketLike, { buffer, callback, generator }: OnRead): boolean {
+  return socket[buffer] === null && socket[callback] === null && socket[generator] === null;
 }
 
 /**

@@ -11,6 +11,7 @@ import { stillRunning, straysRunning, type RemovedLeftovers } from './stack-left
 import type { TierProcess } from './tier-process.js';
 import type { TierSet } from './tier-set.js';
 import type { SupervisorEvent } from './types.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 export interface ShutdownParts {
   tiers: TierSet;
@@ -41,7 +42,7 @@ export async function stopStack(parts: ShutdownParts, reason: string): Promise<v
     stopping.set(tier.name, after.then(() => commands.run(tier.name, 'shutdown', () => stopForShutdown(tier))));
   }
   await Promise.all(stopping.values());
-  const swept = await endTree(marked(parts.bootId), 'SIGKILL', Date.now(), Date.now() + STOP_GRACE_MS);
+  const swept = await endTree(marked(parts.bootId), 'SIGKILL', steadyNow(), steadyNow() + STOP_GRACE_MS);
   await Promise.all(ordered.map((tier) => tier.closeLog()));
   const left = stillRunning(tiers.all(), removed, swept);
   // Named, never signalled: a failed daemon start's orphans may be the tier's daemon, or anybody's.

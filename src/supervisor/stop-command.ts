@@ -14,6 +14,7 @@ import { LineSplitter } from './line-splitter.js';
 import { runSideCommand, type SideCommandOptions } from './side-command.js';
 import { describeSpawnFailure } from './spawn-child.js';
 import type { LogStream } from './types.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 /** What the tier's log shows before each line of the stop command's output. */
 const STOP_MARK = '[stop] ';
@@ -83,7 +84,7 @@ export function runStopCommand(options: StopCommandOptions): StopCommandRun {
   const done = (async () => {
     await run.done;
     // Its pipes close with its tree; one held by something land could not find is not waited for past the bound.
-    if (!(await settlesWithin(output, Math.min(PIPES_CLOSE_MS, giveUpAt - Date.now())))) {
+    if (!(await settlesWithin(output, Math.min(PIPES_CLOSE_MS, giveUpAt - steadyNow())))) {
       run.stdout?.destroy();
       run.stderr?.destroy();
     }

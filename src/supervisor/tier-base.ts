@@ -44,7 +44,9 @@ export interface Life {
   input?: TierInput;
   span: SpawnSpan;
   abort: AbortController;
+  /** When the fork returned, on the wall clock (shown) and on the steady clock (runtime/steady-clock.ts: its waits). */
   startedAt: number;
+  startedSteady: number;
   lines: string[];
   /** Characters in `lines`: the lines seen before ready are bounded in size too. */
   linesChars: number;
@@ -73,7 +75,7 @@ export interface Life {
   markSettled(): void;
   /** The child's ends of its stdout and stderr (`socket:[inode]`): whoever holds them belongs to the tier. */
   outputLinks: string[];
-  /** When the stop under way escalates to SIGKILL (the stop request, or the leader's own exit, + stop.timeoutMs). */
+  /** When the stop under way escalates to SIGKILL (the stop request, or the leader's own exit, + stop.timeoutMs), steady clock. */
   deadline?: number;
   stopRequested: boolean;
   stopReason: string;

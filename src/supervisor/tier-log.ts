@@ -13,6 +13,7 @@ import { closeSync, createWriteStream, fstatSync, openSync, readSync, renameSync
 import { oneLine } from '../errors.js';
 import { counted } from '../count.js';
 import { holdPieces, releasePieces } from './slab-pool.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 export interface TierLogOptions {
   path: string;
@@ -31,6 +32,12 @@ const RETRY_MS = 2000;
 
 export class TierLog {
   private stream?: WriteStream;
+  /**
+   * The file, open but given to no stream yet: a tier's start creates its file (`create`), its first write makes the
+   * stream. A tier that never writes never makes one (a `WriteStream` and its listeners were about a third of a
+   * tier's adoption at boot, and the first loads node's fs streams: docs/decisions.md, "Start-up, fifteenth pass").
+   */
+  private fd?: number;
   /** Bytes in the live file: read when it is opened (a fresh boot's folder is empty: no stat per spawn). */
   private size = 0;
   private failedAt?: number;
@@ -88,7 +95,7 @@ export class TierLog {
    * stopped then knows a tier that wrote nothing from a name that is no tier.
    */
   create(): void {
-    if (!this.closed) this.writable();
+    if (!this.closed) this.opened();
   }
 
   /** Flushes and closes the file; resolves whatever the disk does. */
@@ -96,6 +103,7 @@ export class TierLog {
     this.closed = true;
     const stream = this.stream;
     this.stream = undefined;
+    this.closeFd();
     if (!stream || stream.closed || stream.destroyed) return Promise.resolve();
     return new Promise<void>((resolve) => {
       stream.once('close', resolve);
@@ -105,17 +113,32 @@ export class TierLog {
 
   /** The stream to write to now: opened, rotated or reopened as needed; none while the file is failing. */
   private writable(): WriteStream | undefined {
+    if (!this.opened()) return undefined;
+    if (this.stream) return this.stream;
+    const stream = createWriteStream(this.options.path, { fd: this.fd!, highWaterMark: BUFFER_BYTES });
+    this.fd = undefined;
+    stream.once('error', (error) => this.fail(stream, error));
+    this.stream = stream;
+    return stream;
+  }
+
+  /** The file is open (as a stream, or a descriptor still without one), rotated first when due; false while failing. */
+  private opened(): boolean {
     if (this.failedAt !== undefined) {
-      if (Date.now() - this.failedAt < RETRY_MS) return undefined;
+      if (steadyNow() - this.failedAt < RETRY_MS) return false;
       this.failedAt = undefined;
     }
-    if (this.stream && this.size >= this.options.rotateBytes) this.rotate();
-    this.stream ??= this.open();
-    return this.stream;
+    if (this.isOpen && this.size >= this.options.rotateBytes) this.rotate();
+    if (!this.isOpen) this.fd = this.open();
+    return this.isOpen;
+  }
+
+  private get isOpen(): boolean {
+    return this.stream !== undefined || this.fd !== undefined;
   }
 
   /** Opened at once (not in the background), so that a rotation right after it finds the file in place. */
-  private open(): WriteStream | undefined {
+  private open(): number | undefined {
     let fd: number;
     try {
       // Private (0600): a child's output can hold secrets; the boot's folder is 0700 too (supervisor.ts).
@@ -126,9 +149,18 @@ export class TierLog {
     }
     this.size = sizeOfOpen(fd);
     if (this.failing && !this.endTornLine(fd)) return undefined;
-    const stream = createWriteStream(this.options.path, { fd, highWaterMark: BUFFER_BYTES });
-    stream.once('error', (error) => this.fail(stream, error));
-    return stream;
+    return fd;
+  }
+
+  /** The descriptor no stream was made for (nothing was written to it): closed as it is. */
+  private closeFd(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Nothing was written through it: nothing to lose.
+    }
+    this.fd = undefined;
   }
 
   /** A write after a failure went through: say so once, with what the file missed meanwhile. */
@@ -165,7 +197,7 @@ export class TierLog {
   private fail(stream: WriteStream | undefined, error: Error): void {
     if (stream && this.stream === stream) this.stream = undefined;
     if (this.closed) return;
-    this.failedAt = Date.now();
+    this.failedAt = steadyNow();
     this.size = sizeOf(this.options.path);
     // Bytes still in the stream's buffer are lost with it.
     this.lostBytes += stream?.writableLength ?? 0;
@@ -177,9 +209,10 @@ export class TierLog {
   /** `<tier>.log` → `.1` → `.2` …; the oldest beyond `keepFiles` is removed. The old stream finishes on its own. */
   private rotate(): void {
     const { path, keepFiles } = this.options;
-    const old = this.stream!;
+    const old = this.stream;
     this.stream = undefined;
-    old.end(); // its buffered bytes go to the renamed file: the descriptor follows the file, not the name
+    old?.end(); // its buffered bytes go to the renamed file: the descriptor follows the file, not the name
+    this.closeFd();
     try {
       rmSync(`${path}.${keepFiles}`, { force: true });
       for (let n = keepFiles - 1; n >= 1; n--) renameIfThere(`${path}.${n}`, `${path}.${n + 1}`);

@@ -1,10 +1,12 @@
 /** A running tier: its readiness probe (or settle time), then its liveness probe. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inheritable } from '../config/hydrate.js';
 import { DEFAULTS } from '../config/resolve.js';
 import { whenLaunched } from './daemon-life.js';
 import { checkProbe, describeProbe, waitForProbe, type ProbeContext } from './probes.js';
 import { SETTLE_MS, type Life } from './tier-base.js';
 import { TierSpawn } from './tier-spawn.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 export abstract class TierRun extends TierSpawn {
   protected abstract killLife(life: Life): void;
@@ -13,7 +15,8 @@ export abstract class TierRun extends TierSpawn {
     return {
       cwd: this.config.cwd,
       // The boot's mark: the last sweep at shutdown, and the next land after a SIGKILL, find a probe's processes too.
-      env: { ...process.env, ...this.config.env, LAND_BOOT_ID: this.runtime.bootId } as Record<string, string>,
+      // Land's own `_` and trace context stay out, as they do of a tier (hydrate.ts).
+      env: { ...inheritable(process.env), ...this.config.env, LAND_BOOT_ID: this.runtime.bootId },
       seenLines: () => life.lines,
       onLine: (listener) => {
         life.lineListeners.add(listener);
@@ -34,7 +37,7 @@ export abstract class TierRun extends TierSpawn {
       // From the fork: in a wave of starts (spawn-wave.ts) the life is adopted once every child of the wave is forked.
       // A plain timer, not one bound to life.abort's signal: making that signal and listening on it was ~40 % of a
       // child's adoption in a 64-wide boot. A child gone meanwhile is seen below (leaderGone) once the timer fires.
-      else if (!life.daemon) await new Promise((resolve) => setTimeout(resolve, Math.max(0, life.startedAt + SETTLE_MS - Date.now())));
+      else if (!life.daemon) await new Promise((resolve) => setTimeout(resolve, Math.max(0, life.startedSteady + SETTLE_MS - steadyNow())));
       // A daemon tier is ready once its launcher has exited 0 too, and its daemon has settled (daemon-life.ts).
       if (life.daemon) await whenLaunched(life.daemon, life, spec?.timeoutMs ?? DEFAULTS.tier.ready.timeoutMs, SETTLE_MS);
     } catch (error) {

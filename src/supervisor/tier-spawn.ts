@@ -16,6 +16,7 @@ import { TierLog } from './tier-log.js';
 import { TierInput } from './tier-stdin.js';
 import type { ResolvedTier } from '../config/types.js';
 import type { LogStream, SpawnSpan } from './types.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 /**
  * A start split at its fork: `fork()` does nothing else, `adopt()` everything after it (the life, its pipes and log,
@@ -70,17 +71,18 @@ export abstract class TierSpawn extends TierBase {
     const [file, ...args] = this.config.command;
     this.forking = true;
     let spawned: SpawnOutcome | undefined;
-    let forkedAt = 0;
+    // When the fork returned: on the wall clock (shown, recorded) and on the steady one (the life's deadlines).
+    let forked = { at: 0, steady: 0 };
     return {
       // node's spawn, not execa: a supervisor spawns each tier once or a few times, and execa's first calls ran ~20 ms
       // of cold code per child on top of the fork (the profile of a boot: 158 ms for 8 children). Probes use node's too (side-command.ts).
       fork: () => {
         spawned = spawnTierChild(file!, args, { cwd: this.config.cwd, env, stdin: this.config.stdin });
-        forkedAt = Date.now();
+        forked = { at: Date.now(), steady: steadyNow() };
       },
       adopt: () => {
         try {
-          this.adoptChild(reason, restart, span, spawned!, forkedAt);
+          this.adoptChild(reason, restart, span, spawned!, forked);
         } catch (error) {
           this.abandonChild(spawned!, span, error);
         }
@@ -93,7 +95,7 @@ export abstract class TierSpawn extends TierBase {
     return childEnvOf(this.runtime, this.config, traceparent, traceContext);
   }
 
-  private adoptChild(reason: string, restart: number, span: SpawnSpan, spawned: SpawnOutcome, forkedAt: number): void {
+  private adoptChild(reason: string, restart: number, span: SpawnSpan, spawned: SpawnOutcome, forked: { at: number; steady: number }): void {
     // A spawn that fails here (E2BIG, say) fails this tier only; neighbours never see it.
     if ('failure' in spawned) {
       this.forking = false;
@@ -121,7 +123,8 @@ export abstract class TierSpawn extends TierBase {
       pid: child.pid,
       span,
       abort: new AbortController(),
-      startedAt: forkedAt,
+      startedAt: forked.at,
+      startedSteady: forked.steady,
       lines: [],
       linesChars: 0,
       lineListeners: new Set(),
@@ -130,7 +133,7 @@ export abstract class TierSpawn extends TierBase {
       exited: new Promise<void>((resolve) => (markExited = resolve)),
       markExited: () => markExited(),
       leaderGone: false,
-      ...(this.config.daemon ? { daemon: this.daemonLife(child.pid, span, forkedAt) } : {}),
+      ...(this.config.daemon ? { daemon: this.daemonLife(child.pid, span, forked.steady) } : {}),
       settled: new Promise<void>((resolve) => (markSettled = resolve)),
       markSettled: () => markSettled(),
       outputLinks: outputLinks(child.pid),
@@ -170,12 +173,12 @@ export abstract class TierSpawn extends TierBase {
   }
 
   /** A daemon tier's life: its launcher followed from now until the readiness deadline at most (daemon-life.ts). */
-  private daemonLife(launcher: number, span: SpawnSpan, startedAt: number): DaemonLife {
+  private daemonLife(launcher: number, span: SpawnSpan, startedSteady: number): DaemonLife {
     return new DaemonLife({
       marks: { LAND_BOOT_ID: this.runtime.bootId, TRACEPARENT: span.traceparent },
       pidFile: this.config.daemon?.pidFile,
       launcher,
-      until: startedAt + (this.config.ready?.timeoutMs ?? DEFAULTS.tier.ready.timeoutMs),
+      until: startedSteady + (this.config.ready?.timeoutMs ?? DEFAULTS.tier.ready.timeoutMs),
     });
   }
 

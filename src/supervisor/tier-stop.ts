@@ -10,6 +10,7 @@ import { deniedOf, freshTree, signalGroup, signalTree, treeAfterExit, treePids, 
 import { runStopCommand } from './stop-command.js';
 import type { Life } from './tier-base.js';
 import { TierRun } from './tier-run.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 /**
  * The life's probe attempts, once cut short, are gone: each ends its own tree within STOP_GRACE_MS of its command's
@@ -90,7 +91,7 @@ export abstract class TierStop extends TierRun {
       cwd: this.config.cwd,
       env: { ...this.childEnv(traceparent, context), ...marks },
       marks,
-      deadline: life.deadline ?? Date.now() + this.config.stop.timeoutMs,
+      deadline: life.deadline ?? steadyNow() + this.config.stop.timeoutMs,
       onLines: (stream, block) => this.writeBlock(stream, block),
       onOverdue: () => this.sayStopCommand(`the stop command still ran at stop.timeoutMs (${this.config.stop.timeoutMs} ms): killed with what it started`),
     });
@@ -115,14 +116,14 @@ export abstract class TierStop extends TierRun {
    */
   private async terminateLeader(life: Life): Promise<void> {
     const { signal, timeoutMs } = this.config.stop;
-    life.deadline ??= Date.now() + timeoutMs;
+    life.deadline ??= steadyNow() + timeoutMs;
     this.beginStop(life, () => signalGroup(life.pid, signal));
     // A stop command may stop what refuses land's own signals (`sudo pg_ctl stop`): its tree gets the whole wait.
     if (life.stopBy === 'signal' && this.refusesEverySignal(life)) {
       if (!(await settlesWithin(life.exited, DENIED_GRACE_MS))) this.giveUpLeader(life);
       return;
     }
-    const wait = Math.max(0, life.deadline - Date.now());
+    const wait = Math.max(0, life.deadline - steadyNow());
     const timeout = sleep(wait, 'timeout' as const, { signal: life.abort.signal }).catch(() => 'exited' as const);
     if ((await Promise.race([life.exited.then(() => 'exited' as const), timeout])) === 'timeout') {
       const { denied } = signalTree({ ...this.treeTarget(life), holding: life.outputLinks }, 'SIGKILL');
@@ -214,20 +215,22 @@ export abstract class TierStop extends TierRun {
     const { signal, timeoutMs } = this.config.stop;
     // A stop command at work stops them: they are waited for, and get the stop signal once it has exited.
     const signalAfter = life.stopBy === 'command' ? life.stopCommandExited : undefined;
-    const deadline = (life.deadline ??= Date.now() + timeoutMs);
+    const deadline = (life.deadline ??= steadyNow() + timeoutMs);
     const giveUpAt = deadline + STOP_GRACE_MS;
     let target = this.treeTarget(life);
     let left = NOTHING_LEFT;
-    if (treeAfterExit(target, life.startedAt).length > 0) {
-      this.sayClearing(life, ending);
+    const after = treeAfterExit(target, life.startedSteady);
+    // Unsure (land out of descriptors): what it could not read may be the tree's, so the stop goes on as for leftovers.
+    if (after.running.length > 0 || after.unsure) {
+      if (after.running.length > 0) this.sayClearing(life, ending);
       left = await endTree(target, signal, deadline, giveUpAt, signalAfter);
     }
     // Never past the stop's bound (a daemon's stop may reach here at it: stopDaemon).
-    if (!(await pipesCloseWithin(life, Math.min(PIPES_CLOSE_MS, giveUpAt - Date.now())))) {
+    if (!(await pipesCloseWithin(life, Math.min(PIPES_CLOSE_MS, giveUpAt - steadyNow())))) {
       // Held by something outside the group, with no parent link and no mark (setsid, a double fork, env -i).
       target = { ...target, holding: life.outputLinks };
       const holders = freshTree(target);
-      if (holders.pids.length > 0) {
+      if (holders.pids.length > 0 || holders.unsure) {
         // One already exiting (a big one still freeing its memory) is no leftover to announce, as after the exit;
         // it is still waited for (and reported if it stays), as it holds the pipes.
         if (holders.running.length > 0) this.sayClearing(life, ending);
@@ -235,7 +238,7 @@ export abstract class TierStop extends TierRun {
       }
     }
     // What land gave up on may hold the pipes: no wait for them then.
-    if (left.pids.length === 0 && (await pipesCloseWithin(life, Math.min(STOP_GRACE_MS, giveUpAt - Date.now())))) return;
+    if (left.pids.length === 0 && (await pipesCloseWithin(life, Math.min(STOP_GRACE_MS, giveUpAt - steadyNow())))) return;
     life.child.stdout.destroy();
     life.child.stderr.destroy();
     await life.ended;

@@ -1,5 +1,6 @@
 /** What the supervisor publishes: the only source of truth about tiers for the printer, TUI, control and telemetry. */
 
+import type { ApplyResult } from './apply-types.js';
 import type { LeftBehind, NamedStray, StillRunning } from './left-behind.js';
 import type { OutputGate } from './output-gate.js';
 import type { RecentReader } from './recent-lines.js';
@@ -357,30 +358,5 @@ export interface ReceiverStatus {
   forward: PipeStatus;
 }
 
-/** `land apply` (src/supervisor/apply-plan.ts): */
-export type ApplyChange = 'added' | 'removed' | 'changed' | 'scaled' | 'unchanged';
-
-/** One configured tier's line of the plan (a tier with replicas: one line for all of them). */
-export interface ApplyStep {
-  tier: string;
-  change: ApplyChange;
-  /** What differs: `command`, `env FOO, BAR` (names only: values can be secrets), `replicas 2 → 3`, … */
-  what: string[];
-  /** What land does about it (or, in a dry run, would do). */
-  action: string;
-}
-
-/** `POST /apply`'s answer. */
-export interface ApplyResult {
-  ok: true;
-  dryRun: boolean;
-  /** The config file the running land read again, and the profile it applied. */
-  config: string;
-  profile: string;
-  steps: ApplyStep[];
-  /** What changed but is not applied to a running stack (the receiver's port, mountain's own telemetry, …). */
-  notes: string[];
-  /** The stack's tiers after the apply (a dry run: as they are). */
-  tiers: TierSnapshot[];
-  left?: StillRunning[];
-}
+// `land apply`'s answer (src/supervisor/apply-plan.ts): in apply-types.ts, public through here.
+export type { ApplyAct, ApplyChange, ApplyResult, ApplyStep } from './apply-types.js';

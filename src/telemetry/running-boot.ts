@@ -36,6 +36,9 @@ export interface CutShortBootSpan extends Omit<RunningBootSpan, 'status' | 'runn
   cutShort: true;
 }
 
+/** Why a cut-short root ends where it does: `land trace`, its `--json` and the dashboard's stopped page say it alike. */
+export const CUT_SHORT_MESSAGE = 'cut short: land ended without a shutdown (SIGKILL, a crash, the machine lost), so land.boot was never recorded';
+
 interface SpanLike {
   traceId: string;
   name: string;
@@ -89,7 +92,7 @@ export function cutShortBootSpan(spans: readonly SpanLike[], traceId: string, bo
     endMs,
     durationMs: endMs - startMs,
     status: 'error',
-    statusMessage: 'cut short: land ended without a shutdown (SIGKILL, a crash, the machine lost), so land.boot was never recorded',
+    statusMessage: CUT_SHORT_MESSAGE,
     attributes: { 'land.boot_id': bootId },
     cutShort: true,
   };

@@ -94,8 +94,14 @@ const FARTHEST_PLAUSIBLE_MS = 366 * 24 * 3_600_000;
  */
 function timeBase(spans: readonly TraceSpan[]): { base: number; offClock: (ms: number) => boolean } {
   const boot = spans.find((span) => span.name === 'land.boot')?.startMs;
-  const sane = spans.map((span) => span.startMs).filter((ms) => ms >= EARLIEST_PLAUSIBLE_MS);
-  const base = boot ?? (sane.length > 0 ? Math.min(...sane) : Math.min(...spans.map((span) => span.startMs)));
+  // A loop, not Math.min(...): a trace may hold more spans than a call takes arguments (a RangeError).
+  let earliest = Infinity;
+  let earliestSane = Infinity;
+  for (const { startMs } of spans) {
+    earliest = Math.min(earliest, startMs);
+    if (startMs >= EARLIEST_PLAUSIBLE_MS) earliestSane = Math.min(earliestSane, startMs);
+  }
+  const base = boot ?? (earliestSane < Infinity ? earliestSane : earliest);
   return { base, offClock: (ms) => ms < EARLIEST_PLAUSIBLE_MS || Math.abs(ms - base) > FARTHEST_PLAUSIBLE_MS };
 }
 
@@ -105,16 +111,42 @@ interface Node {
   parent?: Node;
 }
 
-/** The spans as trees, each list by start; cycles of parent links cut as the dashboard's waterfall cuts them. */
+/**
+ * The spans as trees, each list by start; cycles of parent links cut as the dashboard's waterfall cuts them. Loops,
+ * not recursion, here and in treeRows: a chain of 100 000 spans, each the child of the last, is a trace too.
+ */
 function buildTree(spans: TraceSpan[]): Node[] {
   const { roots } = spanForest(spans, (span): Node => ({ span, children: [] }));
   const byStart = (a: Node, b: Node): number => a.span.startMs - b.span.startMs;
-  const sortDeep = (list: Node[]): void => {
+  for (const lists = [roots]; lists.length > 0; ) {
+    const list = lists.pop()!;
     list.sort(byStart);
-    for (const node of list) sortDeep(node.children);
-  };
-  sortDeep(roots);
+    for (const node of list) if (node.children.length > 0) lists.push(node.children);
+  }
   return roots;
+}
+
+/**
+ * The rows of the trees in drawing order (each node, then its children), at most `limit`, each with its tree lines.
+ * Below `maxDepth` levels the lines would push the name out of its column (and cost a row the whole depth to draw):
+ * a deeper row says its depth as a number instead (`…120 └─ name`).
+ */
+function treeRows(roots: readonly Node[], maxDepth: number, limit: number): Array<{ node: Node; prefix: string }> {
+  const rows: Array<{ node: Node; prefix: string }> = [];
+  const stack = roots.map((node) => ({ node, prefix: '', childPrefix: '', depth: 0 })).reverse();
+  while (stack.length > 0 && rows.length < limit) {
+    const { node, prefix, childPrefix, depth } = stack.pop()!;
+    rows.push({ node, prefix });
+    const deep = depth + 1 > maxDepth;
+    for (let index = node.children.length - 1; index >= 0; index--) {
+      const last = index === node.children.length - 1;
+      const line = last ? '└─ ' : '├─ ';
+      const child = node.children[index]!;
+      if (deep) stack.push({ node: child, prefix: `…${depth + 1} ${line}`, childPrefix: '', depth: depth + 1 });
+      else stack.push({ node: child, prefix: childPrefix + line, childPrefix: childPrefix + (last ? '   ' : '│  '), depth: depth + 1 });
+    }
+  }
+  return rows;
 }
 
 /** A child's span name is a sender's data: its control characters are shown escaped, never sent to the terminal. */
@@ -244,12 +276,13 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
     lines.push('');
     const header = `${'span'.padEnd(nameWidth)} ${'tier'.padEnd(tierWidth)} ${'start'.padStart(offsetWidth)} ${'took'.padStart(durationWidth)} ${'status'.padStart(statusWidth)}`;
     lines.push(paint('dim', truncate(header, width)));
-    let drawn = 0;
-    const draw = (node: Node, prefix: string, childPrefix: string): void => {
-      if (!options.all && drawn >= DRAWN_SPANS) return;
-      drawn += 1;
+    // Tree lines take 3 columns a level: at most half the name's column.
+    const rows = treeRows(buildTree(spans), Math.max(1, Math.floor(nameWidth / 6)), options.all ? Infinity : DRAWN_SPANS);
+    for (const { node, prefix } of rows) {
       const { span } = node;
-      const name = fit(`${prefix}${shownName(span)}`, nameWidth);
+      // The tree's lines are one column each: only the name is measured (string-width on every row was most of a
+      // 100 000-row --all).
+      const name = prefix.length < nameWidth ? prefix + fit(shownName(span), nameWidth - prefix.length) : fit(prefix, nameWidth);
       const tier = fit(span.tier ?? '', tierWidth);
       const offset = (offClock(span.startMs) ? '?' : `+${formatMs(Math.max(0, span.startMs - base))}`).padStart(offsetWidth);
       const duration = span.durationMs ?? span.endMs - span.startMs;
@@ -257,13 +290,8 @@ export function renderTrace(dir: string, options: RenderTraceOptions = {}): stri
       const text = statusText(span).padStart(statusWidth);
       const status = span.status === 'error' ? paint('red', text) : span.status === 'ok' ? paint('green', text) : text;
       lines.push(`${name} ${tier} ${offset} ${took} ${status}`);
-      node.children.forEach((child, index) => {
-        const last = index === node.children.length - 1;
-        draw(child, `${childPrefix}${last ? '└─ ' : '├─ '}`, `${childPrefix}${last ? '   ' : '│  '}`);
-      });
-    };
-    for (const root of buildTree(spans)) draw(root, '', '');
-    if (drawn < spans.length) lines.push(paint('dim', truncate(`… ${spans.length - drawn} more spans not drawn: land trace --all draws all (--json lists them)`, width)));
+    }
+    if (rows.length < spans.length) lines.push(paint('dim', truncate(`… ${spans.length - rows.length} more spans not drawn: land trace --all draws all (--json lists them)`, width)));
   }
 
   if (others.size > 0) lines.push('', ...tierTraceLines(others, options.all === true, paint, width, tierWidth));

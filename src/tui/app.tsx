@@ -19,6 +19,7 @@ import { useLiveCells } from './use-live-cells.js';
 import { useResizeRedraw } from './use-resize-redraw.js';
 import { useStackView } from './use-stack-view.js';
 import { useSuspend } from './use-suspend.js';
+import type { TerminalTurn } from './terminal-turn.js';
 import { useUiState } from './use-ui-state.js';
 
 export interface AppProps {
@@ -47,6 +48,8 @@ export interface AppProps {
   onKillNow?: () => void;
   /** runTui turned the terminal's bracketed paste on: a Ctrl-Z suspend turns it off and back on (use-suspend.ts). */
   bracketedPaste?: boolean;
+  /** runTui's, on a real terminal: whether the UI has it (job control), and its returns (terminal-turn.ts). */
+  terminal?: TerminalTurn;
 }
 
 export function App(props: AppProps) {
@@ -95,7 +98,7 @@ export function App(props: AppProps) {
     bufferRef: stackView.bufferRef,
     paneTierRef: stackView.paneTierRef,
   });
-  const suspend = useSuspend(rows, props.bracketedPaste === true);
+  const suspend = useSuspend(rows, props.bracketedPaste === true, props.terminal);
   const keyContext = (): KeyContext => ({
     ...ui.latest(),
     ...ui.setters,

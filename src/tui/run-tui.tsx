@@ -1,8 +1,10 @@
 /** Mount the UI on a terminal until the person quits, and leave the terminal as it was on every exit path. */
+import { isatty } from 'node:tty';
 import { render } from 'ink';
 import type { SupervisorControl } from '../supervisor/types.js';
 import { App } from './app.js';
 import { PASTE_OFF, PASTE_ON } from './paste.js';
+import { TerminalTurn } from './terminal-turn.js';
 
 /** ink's screen-reader mode writes another layout than the one live cells are placed on: no rewrites in place then. */
 const screenReader = (): boolean => process.env['INK_SCREEN_READER'] === 'true';
@@ -20,6 +22,14 @@ const FINAL_FRAME_MS = 50;
 
 /** Where bracketed paste is asked for (paste.ts): a terminal on both sides, which is where keys are read from. */
 const pastes = (stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): boolean => stdout.isTTY === true && stdin.isTTY === true;
+
+/** Both streams a real terminal (a test's streams are not): where job control applies (terminal-turn.ts). */
+function realTerminal(...streams: Array<NodeJS.WriteStream | NodeJS.ReadStream>): boolean {
+  return streams.every((stream) => {
+    const fd = (stream as { fd?: unknown }).fd;
+    return typeof fd === 'number' && isatty(fd);
+  });
+}
 
 /** Cursor shown, bracketed paste and raw mode off, synchronously: also what runs from process 'exit' after a crash. */
 function restoreTerminal(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): void {
@@ -83,11 +93,15 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
       }
       options.onKillNow!();
     });
+  // First: in the background (`land up &`) nothing below may read the terminal, set its mode or draw on it.
+  const terminal = realTerminal(stdout, stdin) ? new TerminalTurn(stdin, stdout) : undefined;
   try {
     const bracketedPaste = pastes(stdout, stdin);
     // Asked before ink reads a key: a paste is then marked as one, and a pasted `q` is text, not a quit.
     if (bracketedPaste) stdout.write(PASTE_ON);
-    const app = <App control={control} mode={options.mode} onExit={onExit} onKillNow={onKillNow} liveCells={!screenReader()} bracketedPaste={bracketedPaste} />;
+    const app = (
+      <App control={control} mode={options.mode} onExit={onExit} onKillNow={onKillNow} liveCells={!screenReader()} bracketedPaste={bracketedPaste} terminal={terminal} />
+    );
     const instance = render(app, {
       stdout,
       stdin,
@@ -103,11 +117,13 @@ export async function runTui(control: SupervisorControl, options: RunTuiOptions)
     process.off('exit', onProcessExit);
     // A terminal that is gone keeps its listeners: its late errors must still find one.
     if (!terminalLost) {
+      // Through the turn's setRawMode and write: nothing of it in the background, whose terminal is the shell's.
       restoreTerminal(stdout, stdin);
       stdout.off('error', onTerminalError);
       stdin.off('error', onTerminalError);
       stdin.off('end', onTerminalError);
     }
+    terminal?.close();
   }
   return terminalLost ? 'terminal-lost' : 'quit';
 }

@@ -8,6 +8,7 @@ import { allPids as listPids, isDead, readProc, treesOf, type ParentLink } from 
 import { cpuSince, readProcUsage, residentBytes, ticksNow, type CpuBaseline } from './proc-usage.js';
 import { StatFiles } from './stat-files.js';
 import { onEveryNthHeartbeat } from '../runtime/heartbeat.js';
+import { steadyNow } from '../runtime/steady-clock.js';
 
 /** Heartbeats (seconds) between two samples when the sampler rides land's heartbeat. */
 const HEARTBEATS_A_SAMPLE = 2;
@@ -73,7 +74,7 @@ export const FULL_MS = 60_000;
 
 /** The trees of the roots and every pid's usage: from memory where it is recent and knows every root, else anew. */
 async function readTrees(roots: readonly number[], memory: TreeMemory) {
-  if (Date.now() - memory.scannedAt < RESCAN_MS && knowsEvery(memory.trees, roots) && readMembers(memory)) {
+  if (steadyNow() - memory.scannedAt < RESCAN_MS && knowsEvery(memory.trees, roots) && readMembers(memory)) {
     return { trees: memory.trees, stats: memory.stats };
   }
   const pass = passOverProc(memory, roots);
@@ -81,7 +82,7 @@ async function readTrees(roots: readonly number[], memory: TreeMemory) {
   const alive = new Set(listing.map(({ pid }) => pid));
   const trees = treesOf([...new Set(roots)].filter((root) => alive.has(root)), listing);
   const members = [...new Set([...trees.values()].flat())];
-  Object.assign(memory, { trees, members, scannedAt: Date.now() });
+  Object.assign(memory, { trees, members, scannedAt: steadyNow() });
   memory.stats = pass ? new Map(pass.stats.map(({ pid, cpu, memory: bytes }) => [pid, { cpu, memory: bytes }])) : await readStats(members);
   if (pass) forgetOutside(memory, listing, new Set(members));
   return { trees, stats: memory.stats };
@@ -133,9 +134,9 @@ function passOverProc(memory: TreeMemory, roots: readonly number[]) {
   } catch {
     return undefined;
   }
-  if (Date.now() - memory.fullAt >= FULL_MS) {
+  if (steadyNow() - memory.fullAt >= FULL_MS) {
     memory.outside.clear();
-    memory.fullAt = Date.now();
+    memory.fullAt = steadyNow();
   }
   for (const root of roots) memory.outside.delete(root); // a tier started anew may have a pid seen before
   // Files are kept open only for the trees' processes: a pass reads every other process once and lets it go, so

@@ -1,21 +1,13 @@
 /**
  * An apply's answer in one line, for a save `land up --watch-config` applied: what was added, removed, restarted,
  * changed without a restart, and scaled (`land apply` prints a line per tier; a save wants one line in the output).
+ * The verbs come from each step's acts (supervisor/apply-words.ts), not from the plan's wording.
  */
+import { verbOf } from '../supervisor/apply-words.js';
 import { summarizeStillRunning } from '../supervisor/left-behind.js';
 import type { ApplyResult, ApplyStep } from '../supervisor/types.js';
 
 const why = (step: ApplyStep) => (step.what.length > 0 ? ` (${step.what.join('; ')})` : '');
-
-function verbOf(step: ApplyStep): string | undefined {
-  if (step.change === 'added' || step.change === 'removed' || step.change === 'scaled') return step.change;
-  if (step.change === 'unchanged') return undefined;
-  if (/^replace/.test(step.action)) return 'replaced';
-  if (/restart it/.test(step.action)) return 'restarted';
-  if (/^stop it|gate it off/.test(step.action)) return 'stopped';
-  if (/^start it/.test(step.action)) return 'started';
-  return 'changed';
-}
 
 export function describeApplied(result: ApplyResult, file: string): string {
   const parts = result.steps.flatMap((step) => {

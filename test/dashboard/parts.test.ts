@@ -235,10 +235,13 @@ describe("the receiver's store, as the dashboard reads it", () => {
     expect(source.spans('other')).toEqual([]);
     expect(asked).toEqual(['every span', 'trace t', 'trace other']);
     const every = { tiers: [], minSeverity: 0, text: '', attributes: [], limit: 10 };
-    expect(source.logRecords(every)).toEqual({ held: 1, matched: 1, records: [{ id: 7, at: 5, tier: 'api', severity: 'WARN', body: 'slow', traceId: 't', spanId: 's' }] });
-    expect(source.logRecords({ ...every, minSeverity: 17 })).toEqual({ held: 1, matched: 0, records: [] });
-    expect(source.logRecord(7)).toMatchObject({ id: 7, service: 'x-api', severityNumber: 13, attributes: [['db.password', '•••••• (masked)']], resource: [['service.name', 'x-api']], masked: 1 });
-    expect(source.logRecord(8)).toBeUndefined();
+    // Each record listed where `place` says (the instance that sent it), or not at all.
+    const place = (record: { tier: string }) => (record.tier === 'api' ? 'api.2' : undefined);
+    expect(source.logRecords(every, place)).toEqual({ held: 1, matched: 1, records: [{ id: 7, at: 5, tier: 'api.2', severity: 'WARN', body: 'slow', traceId: 't', spanId: 's' }] });
+    expect(source.logRecords(every, () => undefined)).toEqual({ held: 1, matched: 0, records: [] });
+    expect(source.logRecords({ ...every, minSeverity: 17 }, place)).toEqual({ held: 1, matched: 0, records: [] });
+    expect(source.logRecord(7, place)).toMatchObject({ id: 7, tier: 'api.2', service: 'x-api', severityNumber: 13, attributes: [['db.password', '•••••• (masked)']], resource: [['service.name', 'x-api']], masked: 1 });
+    expect(source.logRecord(8, place)).toBeUndefined();
     expect(source.traceIndex().get('t')).toEqual([span]);
     expect(source.metricSeries()).toEqual([
       { tier: 'api', name: 'queue', metric: 'queue', unit: '1', points: [[1, 4]] },

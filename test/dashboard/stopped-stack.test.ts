@@ -73,3 +73,34 @@ describe('the dashboard, a stack with replicas that stops and boots again', () =
     expect(pageErrors).toEqual([]);
   }, E2E_TIMEOUT);
 });
+
+describe('the dashboard, a stack whose land is SIGKILLed', () => {
+  it("draws the boot's root cut short once the stack is gone, as land trace does, and no longer running", async () => {
+    const t = { command: ['node', '-e', 'console.log("t up"); setInterval(() => {}, 1000)'], ready: { log: 't up' } };
+    const dir = makeProject({ config: { app: 'dash', tiers: { t } } });
+    const { run, url } = await upWithDashboard(dir);
+    runs.push(run);
+    await run.waitFor(/t: starting → ready/, 60_000);
+    const { page, pageErrors } = await openPage();
+    await page.goto(url);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Traces' }).click();
+    const root = page.locator('tr[data-span="land.boot"]');
+    await page.locator('tr[data-span="land.spawn t"]').waitFor();
+    expect(await root.locator('.status').textContent()).toBe('running');
+
+    // No shutdown: its guardian reaps the tier, and land.boot is never written.
+    run.signal('SIGKILL');
+    await run.exited;
+    await page.waitForFunction(() => document.querySelector('header .connection')?.getAttribute('data-stopped') === 'true', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('tr[data-span="land.boot"] .status')?.textContent === '⚠ cut short', undefined, { timeout: 30_000 });
+    expect(await root.getAttribute('class')).toMatch(/\berror\b/);
+    expect(await root.locator('.bar').getAttribute('class')).not.toMatch(/running/);
+    // Its detail says why, in land trace's words.
+    await root.locator('a').click();
+    expect(await page.locator('.detail .facts').textContent()).toMatch(/cut short — cut short: land ended without a shutdown \(SIGKILL, a crash, the machine lost\), so land\.boot was never recorded/);
+
+    const tree = await landDone(['trace'], dir, { COLUMNS: '100' });
+    expect(tree.stdout.split('\n').find((row) => row.startsWith('land.boot '))).toMatch(/cut short$/);
+    expect(pageErrors).toEqual([]);
+  }, E2E_TIMEOUT);
+});

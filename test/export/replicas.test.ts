@@ -1,9 +1,10 @@
 /**
  * `replicas: N` in `land export`: systemd's template unit and its N instances (LAND_REPLICA from `%i`, PORT shifted
  * per replica, the probes on the replica's own port), Compose's `deploy.replicas` and the Deployment's `replicas`
- * (with what they cannot give a replica said). The systemd part runs what systemd would run for each replica here:
- * the ExecStart= line with LAND_REPLICA=n, a real server that listens on $PORT, then the readiness wait and the
- * liveness check, which pass only on that replica's own port.
+ * (with what they cannot give a replica said), and each replica's `service.instance.id`. The systemd part runs what
+ * systemd would run for each replica here: the ExecStart= line with LAND_REPLICA=n, a real server that listens on
+ * $PORT, then the readiness wait and the liveness check, which pass only on that replica's own port; the ids are read
+ * from what each engine's command prints.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -119,6 +120,56 @@ describe('land export: replicas', () => {
     expect(deployment('rep-web').spec.replicas).toBe(1);
     expect(outputs.kubernetes!.stdout).toContain("tier api: replicas 3 mapped to the Deployment's replicas: no replica gets LAND_REPLICA");
   });
+
+  it("gives each replica the service.instance.id land gives it where the engine numbers them, and says what names it where not", async () => {
+    const print = ['node', '-e', 'console.log(process.env.OTEL_RESOURCE_ATTRIBUTES + " " + process.env.LAND_REPLICA)'];
+    const dir = makeProject({
+      config: {
+        app: 'ids',
+        tiers: { say: { command: print, replicas: 2 }, own: { command: print, replicas: 2, env: { OTEL_RESOURCE_ATTRIBUTES: 'team=a,service.instance.id=own-id' } } },
+      },
+    });
+    const where = join(root, 'ids');
+    const exported = await exportEach(dir, where);
+    for (const engine of ['systemd', 'compose', 'kubernetes'] as const) expect(exported[engine]!.code, exported[engine]!.stderr).toBe(0);
+    const printed = (argv: string[], env: Record<string, string>) =>
+      new Promise<string>((done, fail) => execFile(argv[0]!, argv.slice(1), { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 }, (error, stdout) => (error ? fail(error) : done(stdout.trim()))));
+    const idOf = (text: string) => /service\.instance\.id=([^, ]*)/.exec(text)?.[1];
+
+    // systemd: `%i` is the replica's number, as in LAND_REPLICA.
+    for (const name of ['say', 'own']) {
+      const unit = readUnit(join(where, 'systemd', `ids-${name}@.service`)).Service!;
+      for (const replica of ['1', '2']) {
+        const env = { ...unitEnvironment(unit.Environment!.filter((line) => line !== 'LAND_REPLICA=%i').map((line) => line.replace(/(?<!%)%i/g, replica))), LAND_REPLICA: replica };
+        const said = await printed(execArgv(unit.ExecStart![0]!, env), env);
+        expect(idOf(said), said).toBe(name === 'say' ? `say.${replica}` : 'own-id');
+        expect(said.endsWith(` ${replica}`), said).toBe(true);
+      }
+    }
+    expect((await verifyUnits(join(where, 'systemd'))).stderr).toBe('');
+
+    // Compose: no number to give; the container's hostname (its id) names the replica.
+    const { code, stderr, config } = await composeConfig(join(where, 'compose'));
+    expect(code, stderr).toBe(0);
+    const inContainer = (name: string) => printed(config.services[name]!.command as string[], { ...(config.services[name]!.environment as Record<string, string>), HOSTNAME: 'c0ffee12' });
+    expect(idOf(await inContainer('say'))).toBe('say.c0ffee12');
+    expect(idOf(await inContainer('own'))).toBe('own-id');
+    expect(config.services.own!.command).toEqual(print);
+    expect(exported.compose!.stdout).toContain("its service.instance.id is say.<its container id> (Docker's $HOSTNAME, added by /bin/sh before the command), not say.<n>");
+    expect(exported.compose!.stdout).not.toMatch(/tier own: .*its service\.instance\.id/);
+
+    // Kubernetes: the pod's name, from the downward API, over the ConfigMap's value.
+    const objects = readKubernetes(join(where, 'kubernetes', 'ids.yaml'));
+    const containerOf = (name: string) => objects.find((o: KubeObject) => o.kind === 'Deployment' && o.metadata.name === `ids-${name}`)!.spec.template.spec.containers[0];
+    const shared = objects.find((o: KubeObject) => o.kind === 'ConfigMap' && o.metadata.name === 'ids-say-env')!.data.OTEL_RESOURCE_ATTRIBUTES as string;
+    expect(containerOf('say').env).toEqual([
+      { name: 'LAND_POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'OTEL_RESOURCE_ATTRIBUTES', value: `${shared},service.instance.id=$(LAND_POD_NAME)` },
+    ]);
+    expect(containerOf('own').env).toBeUndefined();
+    expect(idOf(objects.find((o: KubeObject) => o.kind === 'ConfigMap' && o.metadata.name === 'ids-own-env')!.data.OTEL_RESOURCE_ATTRIBUTES)).toBe('own-id');
+    expect(exported.kubernetes!.stdout).toContain("its service.instance.id is its pod's name (the downward API's metadata.name), not say.<n>");
+  }, 90_000);
 
   it('never prints the probe token', () => {
     for (const engine of ['systemd', 'compose', 'kubernetes'] as const) expect(outputs[engine]!.stdout + outputs[engine]!.stderr).not.toContain(TOKEN);

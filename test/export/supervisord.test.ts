@@ -120,6 +120,7 @@ describe('land export supervisord', () => {
     expect(section('api')).toMatch(/\nnumprocs=2\nnumprocs_start=1\nprocess_name=%\(program_name\)s\.%\(process_num\)d$/);
     expect(section('api')).toContain('\nautorestart=true\n');
     expect(section('api')).toContain('LAND_REPLICA="%(process_num)d"');
+    expect(section('api')).toMatch(/OTEL_RESOURCE_ATTRIBUTES="land\.tier=api,[^"]*,service\.instance\.id=api\.%\(process_num\)d"/);
     expect(section('api')).toContain('PERCENT="100%% sure"');
     expect(section('db')).toMatch(/\nstopsignal=INT\nstopwaitsecs=3\nstopasgroup=true\nkillasgroup=true$/);
     expect(section('web')).toContain('\nautorestart=false\n');
@@ -172,6 +173,9 @@ describe('land export supervisord', () => {
       ['1', '58370'],
       ['2', '58371'],
     ]);
+    // Each replica's telemetry told apart as land tells it: service.instance.id=<tier>.<n>.
+    expect(api.map((r) => /(?:^|,)service\.instance\.id=([^,]*)/.exec(r.env.OTEL_RESOURCE_ATTRIBUTES ?? '')?.[1])).toEqual(['api.1', 'api.2']);
+    expect(api[0]!.env.OTEL_RESOURCE_ATTRIBUTES).toMatch(/^land\.tier=api,land\.profile=[\w-]+,land\.boot_id=[\w-]+,service\.instance\.id=api\.1$/);
     for (const replica of api) {
       expect(replica.env).toMatchObject({ ...AWKWARD, Authorize: KEY, LAND_TIER: 'api', OTEL_SERVICE_NAME: 'shop-api' });
       expect(argvOf(replica.pid)).toContain(`--api-key=${ARG_SECRET}`);

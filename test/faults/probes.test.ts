@@ -1,7 +1,12 @@
-/** Faults at the probes: a readiness probe that hangs, a liveness probe that passes then fails, a port already taken. */
+/**
+ * Faults at the probes: a readiness probe that hangs, a liveness probe that passes then fails, a port already taken;
+ * and what an exec probe inherits.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHILD, child, freePort, isAlive, land, makeProject, markedProcesses, removeProjects, waitUntil, type LandRun } from '../helpers/land.js';
 import { cleanUp, status, tierOf } from '../control/helpers.js';
@@ -217,5 +222,40 @@ describe.concurrent('fault: a port already taken by another process', () => {
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);
     expect(isAlive(holder.pid!)).toBe(true);
+  });
+});
+
+describe.concurrent('an exec probe\'s environment', () => {
+  it("is land's as a tier gets it: without land's `_` nor its trace context, with the tier's env and the boot's mark", async () => {
+    const dir = makeProject({ config: { tiers: {} } });
+    const seen = (kind: string) => join(dir, `${kind}-env.json`);
+    // Each probe writes the environment it was given, and passes.
+    const writer = (kind: string) => ['node', '-e', `require('fs').writeFileSync(${JSON.stringify(seen(kind))}, JSON.stringify(process.env))`];
+    writeFileSync(
+      join(dir, 'land.config.mjs'),
+      `export default ${JSON.stringify({
+        tiers: {
+          probed: {
+            command: child('--say', 'probed up'),
+            env: { PROBED_OWN: 'yes' },
+            ready: { exec: writer('ready'), timeoutMs: 20_000 },
+            liveness: { exec: writer('liveness'), intervalMs: 200 },
+          },
+        },
+      })};\n`,
+    );
+    const outer = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+    const run = land(['up', '--no-tui'], dir, { _: '/usr/bin/node-sentinel', TRACEPARENT: outer, TRACESTATE: 'k=v' });
+    runs.push(run);
+    await run.waitFor(/probed: starting → ready/);
+    await waitUntil(() => existsSync(seen('liveness')), 20_000, 'the liveness probe');
+    for (const kind of ['ready', 'liveness']) {
+      const env = JSON.parse(readFileSync(seen(kind), 'utf8')) as Record<string, string>;
+      expect(env, kind).not.toHaveProperty('_');
+      expect(env, kind).not.toHaveProperty('TRACEPARENT');
+      expect(env, kind).not.toHaveProperty('TRACESTATE');
+      expect(env, kind).toMatchObject({ PROBED_OWN: 'yes', LAND_BOOT_ID: run.bootId });
+    }
+    expect((await run.stop()).code).toBe(0);
   });
 });

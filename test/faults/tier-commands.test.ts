@@ -173,25 +173,33 @@ describe.concurrent('fault: a stop that takes its whole stop.timeoutMs (5 s, the
     // Ignores SIGTERM: each stop waits the default 5 s, then SIGKILL. The client's answer timeout is 5 s too: these
     // commands exited 5 ("did not answer within 5 s … may be overloaded or hung") although they had worked.
     const stubborn = { command: ['sh', '-c', 'trap "" TERM; echo stubborn up; exec sleep 100000'], ready: { log: 'stubborn up' } };
-    const dir = makeProject({ config: { tiers: { stubborn, neighbour: sleeper('neighbour') } } });
+    // The same for the requests by hand, with a 2 s stop: longer than the beat's second, all that they need.
+    const brief = { command: ['sh', '-c', 'trap "" TERM; echo brief up; exec sleep 100000'], ready: { log: 'brief up' }, stop: { timeoutMs: 2000 } };
+    const dir = makeProject({ config: { tiers: { stubborn, brief, neighbour: sleeper('neighbour') } } });
     const run = await up(dir, /stubborn: starting → ready/);
-    const restarted = await landDone(['restart', 'stubborn'], dir);
+    await run.waitFor(/brief: starting → ready/);
+    // Different tiers never wait for each other: brief's requests by hand go beside stubborn's restart.
+    const byHand = async () => {
+      // The 102s go only to a client that asks (land's own): Python's http.client would take one for the answer.
+      const plain = await rawCommand(dir, '/tiers/brief/restart');
+      await tierWhen(dir, 'brief', (tier) => tier.state === 'ready', 'ready');
+      const asked = await rawCommand(dir, '/tiers/brief/restart', { 'x-land-progress': '1' });
+      await tierWhen(dir, 'brief', (tier) => tier.state === 'ready', 'ready');
+      return { plain, asked };
+    };
+    const [restarted, { plain, asked }] = await Promise.all([landDone(['restart', 'stubborn'], dir), byHand()]);
     expect(restarted.stderr).toBe('');
     expect(restarted.code).toBe(0);
     expect(restarted.stdout).toMatch(/^land: restarted stubborn \(pid \d+, restart 1\)\n$/);
-    await tierWhen(dir, 'stubborn', (tier) => tier.state === 'ready', 'ready');
-    // The 102s go only to a client that asks (land's own): Python's http.client would take one for the answer.
-    const plain = await rawCommand(dir, '/tiers/stubborn/restart');
     expect(plain).toMatchObject({ status: 200, informational: [] });
-    await tierWhen(dir, 'stubborn', (tier) => tier.state === 'ready', 'ready');
-    const asked = await rawCommand(dir, '/tiers/stubborn/restart', { 'x-land-progress': '1' });
     expect(asked.status).toBe(200);
     expect(asked.informational.length).toBeGreaterThan(0);
     expect(new Set(asked.informational)).toEqual(new Set([102]));
     await tierWhen(dir, 'stubborn', (tier) => tier.state === 'ready', 'ready');
-    const stopped = await landDone(['stop', 'stubborn'], dir);
+    const [stopped, briefStopped] = await Promise.all([landDone(['stop', 'stubborn'], dir), command(dir, 'brief', 'stop')]);
     expect(stopped.stderr).toBe('');
     expect(stopped).toMatchObject({ code: 0, stdout: 'land: stopped stubborn\n' });
+    expect(briefStopped.status).toBe(200);
     expect(tierOf(await snapshot(dir), 'stubborn')).toMatchObject({ state: 'stopped', reason: 'stopped on request' });
     expect((await run.stop()).code).toBe(0);
     expect(markedProcesses(run.bootId)).toEqual([]);

@@ -141,6 +141,13 @@ describe('the plan of land apply', () => {
       { tier: 'tick', change: 'changed', what: ['schedule dropped'], action: 'replace its instances: stop them, start the new ones' },
       { tier: 'more', change: 'added', what: [], action: 'schedule it (0 5 * * *)' },
     ]);
+    // The same as data (apply-words.ts words both the plan and what was done from it).
+    expect(result.steps.map((step) => step.acts)).toEqual([
+      [{ kind: 'reschedule', running: true }],
+      [{ kind: 'replace', schedule: '0 4 * * *' }],
+      [{ kind: 'replace' }],
+      [{ kind: 'add', waits: [], schedule: '0 5 * * *' }],
+    ]);
     expect(result.steps.map((step) => [step.tier, step.restart, step.replace])).toEqual([
       ['job', false, false],
       ['web', false, true],

@@ -404,7 +404,10 @@ describe('a daemon that hides land\'s marks (a process title)', () => {
   }, 60_000);
 });
 
-describe('a stop command', () => {
+// Side by side: each test has its own project, stack and files, no failed daemon start (whose search for what may be
+// its daemon could meet another test's), and counts its own boot's processes. A stop past the client's 5 s (their
+// load at 28–44 once made these exit 5, sixteenth wave) is now waited for: land says it still works (working.ts).
+describe.concurrent('a stop command', () => {
   it('runs instead of the stop signal, with the tier\'s environment, its output marked in the tier\'s log; nothing it starts outlives it', async () => {
     const port = await freePort();
     const [pidfile, stopFile, background, out] = [scratchFile('sc.pid'), scratchFile('stop'), scratchFile('bg.pid'), scratchFile('sc.out')];

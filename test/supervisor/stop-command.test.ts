@@ -27,7 +27,7 @@ describe('a stop command\'s output', () => {
       cwd: dir,
       env: { ...(process.env as Record<string, string>), ...marks },
       marks,
-      deadline: Date.now() + 30_000,
+      deadline: performance.now() + 30_000,
       onLines: (_stream, block) => {
         written.push(...block.pieces);
         if (!existsSync(go)) writeFileSync(go, '');

@@ -1,6 +1,6 @@
 /** A tier's log file: rotation at a size, and write failures that never throw or hold a pipe. */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,35 @@ async function unmount(dir: string): Promise<void> {
 }
 
 describe('TierLog', () => {
+  it('creates the file empty at the start and holds only its descriptor: a silent log closes it; the first write rotates a file found at the size', async () => {
+    const dir = scratch();
+    const problems: string[] = [];
+    const onProblem = (message: string) => problems.push(message);
+    const descriptors = () => readdirSync('/proc/self/fd').length;
+    const before = descriptors();
+    const quiet = join(dir, 'quiet.log');
+    const silent = new TierLog({ path: quiet, rotateBytes: 100, keepFiles: 1, onProblem });
+    silent.create();
+    expect(readFileSync(quiet, 'utf8')).toBe('');
+    expect(descriptors()).toBe(before + 1);
+    await silent.close();
+    expect(descriptors()).toBe(before);
+    expect(readFileSync(quiet, 'utf8')).toBe('');
+    // A tier started again in the same folder finds its file at the size: the first write rotates it, as before.
+    const path = join(dir, 'again.log');
+    writeFileSync(path, `${'x'.repeat(149)}\n`);
+    const log = new TierLog({ path, rotateBytes: 100, keepFiles: 1, onProblem });
+    log.create();
+    expect(readFileSync(path, 'utf8')).toHaveLength(150);
+    log.write([Buffer.from('after\n')]);
+    log.write([Buffer.from('more\n')]);
+    await log.close();
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe(`${'x'.repeat(149)}\n`);
+    expect(readFileSync(path, 'utf8')).toBe('after\nmore\n');
+    expect(descriptors()).toBe(before);
+    expect(problems).toEqual([]);
+  });
+
   it('rotates before the write that finds it at the size, keeping keepFiles rotated files, newest first', async () => {
     const dir = scratch();
     const path = join(dir, 'api.log');

@@ -1,6 +1,6 @@
 /**
  * What a leader left running, looked for right after its exit: the /proc listing shared for SNAPSHOT_MS may be from
- * before that exit, and must not make land say "stopping what it left running" for a tree that is gone. Date is
+ * before that exit, and must not make land say "stopping what it left running" for a tree that is gone. The steady clock is
  * frozen here so that the shared listing stays the one taken while the leader lived (on a loaded machine the exit
  * is handled within those few milliseconds often enough: "False leftovers under load", docs/decisions.md).
  */
@@ -39,39 +39,39 @@ async function untilListed(pid: number, count: number): Promise<void> {
 describe('treeAfterExit', () => {
   it('finds nothing when the leader and its child ended, though the shared listing still shows both', async () => {
     const child = leader('cat; exit 0');
-    const spawnedAt = Date.now();
+    const spawnedAt = performance.now();
     await untilListed(child.pid!, 2);
-    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.useFakeTimers({ toFake: ['performance'] });
     listProcesses(true); // the shared listing, taken while the leader and its cat run
     child.stdin!.end();
     await once(child, 'exit');
     expect(treePids({ pid: child.pid! })).toContain(child.pid!); // what the stop looked at before: a stale tree
-    expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual([]);
+    expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual({ running: [], unsure: false });
   });
 
   it('still finds what the leader really left running', async () => {
     const child = leader('sleep 30 & cat');
-    const spawnedAt = Date.now();
+    const spawnedAt = performance.now();
     await untilListed(child.pid!, 3);
     const tree = treePids({ pid: child.pid! }, true);
-    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.useFakeTimers({ toFake: ['performance'] });
     listProcesses(true);
     child.stdin!.end();
     await once(child, 'exit');
     const orphan = tree.find((pid) => pid !== child.pid && isAlive(pid));
     expect(orphan).toBeDefined();
-    expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual([orphan]);
+    expect(treeAfterExit({ pid: child.pid! }, spawnedAt)).toEqual({ running: [orphan], unsure: false });
   });
 
   it('a shared listing from before the spawn (a leader that lived less than its 25 ms) is not taken for an empty tree', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.useFakeTimers({ toFake: ['performance'] });
     listProcesses(true); // the shared listing, taken before the leader exists
     const child = leader('sleep 30 & exit 0');
     child.stdin!.end();
-    const spawnedAt = Date.now(); // the same frozen millisecond: the listing may be older than the fork
+    const spawnedAt = performance.now(); // the same frozen millisecond: the listing may be older than the fork
     await once(child, 'exit');
     expect(treePids({ pid: child.pid! })).toEqual([]); // what the shared listing says
-    const left = treeAfterExit({ pid: child.pid! }, spawnedAt);
+    const left = treeAfterExit({ pid: child.pid! }, spawnedAt).running;
     expect(left).toHaveLength(1);
     expect(isAlive(left[0]!)).toBe(true);
   });

@@ -248,3 +248,33 @@ describe('land trace --json, every span whole', () => {
     expect(tree).toMatch(/land\.spawn api.*exit 3/);
   });
 });
+
+describe('land trace, a very deep and very large trace', () => {
+  it('draws, sorts and lists a chain of 150 000 spans, each the child of the last, with no call stack to spend', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'land-trace-view-'));
+    dirs.push(dir);
+    const count = 150_000;
+    const id = (i: number) => (i + 1).toString(16).padStart(16, '0');
+    // No land.boot: the offsets count from the earliest start, found among every span (once a RangeError).
+    const lines: string[] = [];
+    for (let i = 0; i < count; i++) lines.push(span(`deep ${i}`, id(i), 10 + i, i > 0 ? { parentSpanId: id(i - 1), tier: 'api' } : { tier: 'api' }));
+    writeFileSync(join(dir, 'spans.ndjson'), `${lines.join('\n')}\n`);
+
+    const rows = (text: string) => text.split('\n').filter((line) => /\s\+\d/.test(line));
+    const all = rows(renderTrace(dir, { width: 80, all: true }));
+    expect(all).toHaveLength(count);
+    expect(all[0]).toMatch(/^deep 0\s+api\s+\+0ms\s/);
+    expect(all[1]).toMatch(/^└─ deep 1\s/);
+    // Deep rows say their depth instead of drawing every level: the name stays in its column.
+    expect(all.at(-1)).toMatch(/^…149999 └─ deep 149999\s+api\s+\+2m30s\s/);
+    for (const row of [all[1000]!, all.at(-1)!]) expect(stringWidth(row), row).toBeLessThanOrEqual(80);
+
+    const short = renderTrace(dir, { width: 80 });
+    expect(rows(short)).toHaveLength(200);
+    expect(short).toContain(`… ${count - 200} more spans not drawn`);
+
+    const json = traceJsonLines(dir, { ended: true }).trim().split('\n');
+    expect(json).toHaveLength(count);
+    expect(JSON.parse(json.at(-1)!)).toMatchObject({ name: `deep ${count - 1}`, parentSpanId: id(count - 2) });
+  }, 240_000);
+});

@@ -1,23 +1,26 @@
 /**
- * `land completion bash|zsh|fish`: the script, made from the commands (commands.ts). Tier names are asked of the
- * running stack when completed (`land completion --names`: nothing when none runs), so the script stays right while
- * tiers come and go, and a shell's start-up runs no land.
+ * `land completion bash|zsh|fish`: the script, made from the commands (commands.ts). Command names and options are
+ * written into it; what fits an argument or an option's value is asked of land at the Tab (`land completion
+ * --complete -- <words…>`, position.ts): tier names where a command takes them (from the running stack, or the config
+ * for `land up`), profile names after `--profile`, file names after `-c`, each from the stack a `-c` on the line
+ * names. So the script stays right while tiers come and go, and a shell's start-up runs no land.
  */
 import type { CompletedCommand } from './commands.js';
 
 const GLOBAL_FLAGS = ['--help', '--version', '-v'];
-const SHELLS = ['bash', 'zsh', 'fish'];
 
-/** A word list as a shell single-quoted string ('…'). Flags and command names hold no quote. */
+/** A word list for a single-quoted shell string. Flags and command names hold no quote. */
 const words = (list: readonly string[]) => list.join(' ');
 
-/** bash (and zsh through bashcompinit): a case per command for its options, tiers for the commands that take them. */
+/**
+ * bash (and zsh through bashcompinit): commands and each command's options from the script; the rest from land,
+ * whose `:files` / `:dirs` answer asks for the shell's own file names.
+ */
 export function bashScript(commands: readonly CompletedCommand[]): string {
   const optionCases = commands.map((command) => `    ${command.name}) opts='${words(command.flags)}' ;;`).join('\n');
-  const tierCommands = commands.filter((command) => command.tiers).map((command) => command.name).join('|');
   return `# land completion for bash: \`source <(land completion bash)\`, or save it in ~/.local/share/bash-completion/completions/land
 _land() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[1]} opts
+  local cur=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[1]} opts fits
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W '${words([...commands.map((command) => command.name), ...GLOBAL_FLAGS])}' -- "$cur"))
     return
@@ -29,12 +32,16 @@ ${optionCases}
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     return
   fi
-  case $cmd in
-    ${tierCommands}) COMPREPLY=($(compgen -W "$(command land completion --names 2>/dev/null)" -- "$cur")) ;;
-    completion) COMPREPLY=($(compgen -W '${words(SHELLS)}' -- "$cur")) ;;
+  fits=$(command land completion --complete -- "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+  # bash splits \`--config=x\` at the \`=\`: the value is what follows it.
+  [ "$cur" = = ] && cur=
+  case $fits in
+    :files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
+    :dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
+    *) COMPREPLY=($(compgen -W "$fits" -- "$cur")) ;;
   esac
 }
-complete -o default -F _land land
+complete -F _land land
 `;
 }
 
@@ -47,17 +54,30 @@ ${bashScript(commands).split('\n').slice(1).join('\n')}`;
 
 const fishQuote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-/** fish: a line per command and per option, tiers from the running stack. */
+/** fish: a line per command and per option; what fits an argument or a value from land, as for bash. */
 export function fishScript(commands: readonly CompletedCommand[]): string {
-  const lines = ['# land completion for fish: `land completion fish > ~/.config/fish/completions/land.fish`', 'complete -c land -f'];
+  const lines = [
+    '# land completion for fish: `land completion fish > ~/.config/fish/completions/land.fish`',
+    'function __land_fits',
+    '    set -l line (commandline -opc)',
+    '    set -l current (commandline -ct)',
+    '    set -l fits (command land completion --complete -- $line[2..-1] "$current" 2>/dev/null)',
+    '    switch "$fits"',
+    '        case :files',
+    '            __fish_complete_path "$current"',
+    '        case :dirs',
+    '            __fish_complete_directories "$current"',
+    '        case \'*\'',
+    '            printf \'%s\\n\' $fits',
+    '    end',
+    'end',
+    'complete -c land -f',
+  ];
   for (const command of commands) {
     lines.push(`complete -c land -n __fish_use_subcommand -a ${command.name} -d ${fishQuote(command.description.slice(0, 60))}`);
     const when = `-n '__fish_seen_subcommand_from ${command.name}'`;
     for (const flag of command.flags) lines.push(`complete -c land ${when} ${flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`}`);
-    if (command.tiers) lines.push(`complete -c land ${when} -a '(land completion --names 2>/dev/null)'`);
   }
-  lines.push(`complete -c land -n '__fish_seen_subcommand_from completion' -a '${words(SHELLS)}'`);
+  lines.push("complete -c land -n 'not __fish_use_subcommand' -a '(__land_fits)'");
   return `${lines.join('\n')}\n`;
 }
-
-export const COMPLETION_SHELLS = SHELLS;

@@ -127,8 +127,13 @@ export function summarize(traceId: string, spans: readonly SummarizedSpan[]): Tr
   const ids = new Set(spans.map((span) => span.spanId));
   const roots = spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
   const root = roots.reduce((first, span) => (span.startMs < first.startMs ? span : first), roots[0] ?? spans[0]!);
-  const startMs = Math.min(...spans.map((span) => span.startMs));
-  const endMs = Math.max(...spans.map((span) => span.endMs));
+  // Loops, not Math.min(...): a trace may hold more spans than a call takes arguments (a RangeError).
+  let startMs = Infinity;
+  let endMs = -Infinity;
+  for (const span of spans) {
+    startMs = Math.min(startMs, span.startMs);
+    endMs = Math.max(endMs, span.endMs);
+  }
   return {
     traceId,
     // Masked as the name is wherever it is shown (the dashboard's list, `land trace`'s): a summary is only shown.

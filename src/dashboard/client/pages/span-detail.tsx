@@ -54,7 +54,7 @@ export function SpanDetail({ span, now, close }: { span: SpanView; now?: number;
       <dl class="facts">
         <dt>status</dt>
         <dd class={span.status === 'error' ? 'error' : ''}>
-          {span.running ? 'running' : span.status}
+          {span.running ? 'running' : span.cutShort ? 'cut short' : span.status}
           {span.statusMessage ? ` — ${span.statusMessage}` : ''}
         </dd>
         <dt>tier · service</dt>

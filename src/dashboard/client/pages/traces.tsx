@@ -3,22 +3,25 @@
  * details of a span (attributes, events, status), and the other traces children started (trace-list.tsx: live, paged, filtered by the
  * server). Errors are red and say "error" in words. The trace, span and list filters are in the address.
  */
+import { useMemo } from 'preact/hooks';
 import { href, useStore, type Route } from '../hooks.js';
 import { useRunningClock } from '../running-clock.js';
+import { rootAfterStop } from '../stopped-root.js';
 import { useTrace } from '../trace-poll.js';
 import { SpanDetail } from './span-detail.js';
 import { readTraceFilter, traceFilterParams, TraceFilters, TraceList } from './trace-list.js';
 import { Waterfall } from './waterfall.js';
 
 export function TracesPage({ route }: { route: Route }) {
-  const { snapshot } = useStore();
+  const { snapshot, stopped } = useStore();
   const filter = readTraceFilter(route.params);
   const params = traceFilterParams(filter);
   const boot = snapshot?.traceId;
   const asked = route.params.get('trace');
   const traceId = asked ?? boot;
   const { data, error, complete, check } = useTrace(traceId);
-  const spans = data?.spans ?? [];
+  const shutDown = snapshot?.shuttingDown === true;
+  const spans = useMemo(() => rootAfterStop(data?.spans ?? [], stopped, shutDown), [data, stopped, shutDown]);
   const now = useRunningClock(spans.some((span) => span.running));
   if (!traceId) return <p>Connecting to the stack…</p>;
   const selected = spans.find((span) => span.spanId === route.params.get('span'));

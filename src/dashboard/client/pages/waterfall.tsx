@@ -91,7 +91,7 @@ function Row({ node, index, open, selected, link, scale, toggle, now }: RowProps
       </td>
       <td>{span.running ? `${formatMs(shownDuration(span, now))}…` : formatMs(span.durationMs)}</td>
       <td>
-        <span class={`status status-${span.status}`}>{span.running ? 'running' : span.status === 'error' ? '⚠ error' : span.status}</span>
+        <span class={`status status-${span.status}`}>{span.running ? 'running' : span.cutShort ? '⚠ cut short' : span.status === 'error' ? '⚠ error' : span.status}</span>
       </td>
     </tr>
   );
