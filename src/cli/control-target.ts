@@ -32,8 +32,10 @@ const BAD_INPUT = new Set(['unknown-tier', 'bad-request', 'not-found']);
 async function noAnswer(error: NoAnswerError, target: Target): Promise<InputError> {
   const where = displayPath(target.rootDir) || '.';
   // Loaded only here: the pid file's module brings the process-tree code, which a quick client does not need.
-  const { readPidRecord } = await import('../supervisor/pidfile.js');
-  const pid = readPidRecord(target.rootDir)?.pid;
+  const { inOtherNamespace, readPidRecord } = await import('../supervisor/pidfile.js');
+  const record = readPidRecord(target.rootDir);
+  // A pid of another namespace (a land in a container) is not looked up here: it is some other process, or none.
+  const pid = inOtherNamespace(record) ? undefined : record?.pid;
   const seconds = `${error.timeoutMs / 1000} s`;
   const why =
     pid === undefined

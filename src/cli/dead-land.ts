@@ -3,6 +3,7 @@ import { EXIT_NO_STACK } from '../control/exit-codes.js';
 import { InputError } from '../errors.js';
 import { describeStillRunning, describeStrays, type NamedStray } from '../supervisor/left-behind.js';
 import type { PidRecord } from '../supervisor/pidfile.js';
+import { inOtherPidNamespace } from '../control/pid-namespace.js';
 
 /** No stack runs, but the processes a land that died started do: `land down` reaps them. */
 export class DeadLandError extends InputError {
@@ -11,8 +12,12 @@ export class DeadLandError extends InputError {
     readonly pids: number[],
     where: string,
   ) {
+    // A land of another pid namespace is not looked for by its pid: its closed socket says it died, or is exiting.
+    const died = inOtherPidNamespace(land.pidNs)
+      ? `its land (pid ${land.pid} in another pid namespace, boot ${land.bootId}) has closed its socket (it died, or is exiting: its pid cannot be checked from here)`
+      : `its land died (pid ${land.pid}, boot ${land.bootId})`;
     super(
-      `no stack is running in ${where}: its land died (pid ${land.pid}, boot ${land.bootId}) and ${pids.length} process(es) it started ` +
+      `no stack is running in ${where}: ${died} and ${pids.length} process(es) it started ` +
         `are still running (pid ${pids.slice(0, 8).join(', ')}${pids.length > 8 ? ', …' : ''}): \`land down\` stops them`,
       EXIT_NO_STACK,
     );

@@ -9,6 +9,8 @@ import { findTarget, withStack, type TargetOptions } from './control-target.js';
 import { isStopped, startTimeOf, stillRunning } from './land-process.js';
 import { DeadLandError } from './dead-land.js';
 import { sayingOnInterrupt } from './goes-on.js';
+import { inOtherPidNamespace } from '../control/pid-namespace.js';
+import { probeSocket } from '../control/listen.js';
 
 /**
  * How long land may take to exit once its control socket has gone (it flushes telemetry, each pipe bounded); a
@@ -18,7 +20,7 @@ const EXIT_WAIT_MS = 30_000;
 
 /** The land that accepted the shutdown, and (once it has ended) what the shutdown left running. */
 interface Heard {
-  land?: ShutdownAccepted & { startTime?: string };
+  land?: ShutdownAccepted & { startTime?: string; elsewhere?: boolean };
   left?: StillRunning[];
   /** What failed daemon starts named and land did not stop, still running at the shutdown's end. */
   strays?: NamedStray[];
@@ -29,6 +31,12 @@ async function requestShutdown(options: TargetOptions, heard: Heard): Promise<He
   const onLine = (line: string) => {
     const message = JSON.parse(line) as ShutdownMessage;
     if (message.kind === 'stopped') return void Object.assign(heard, { left: message.left, strays: message.strays });
+    // A land of another pid namespace (a container): its pid is not this namespace's, its socket is waited for.
+    if (inOtherPidNamespace(message.pidNs)) {
+      heard.land = { pid: message.pid, bootId: message.bootId, elsewhere: true };
+      process.stderr.write(`land: stopping boot ${message.bootId} (land pid ${message.pid} in another pid namespace)…\n`);
+      return;
+    }
     // Read at once: a later read could be of another process that took the pid.
     heard.land = { pid: message.pid, bootId: message.bootId, startTime: startTimeOf(message.pid) };
     process.stderr.write(`land: stopping boot ${message.bootId} (land pid ${message.pid})…\n`);
@@ -59,6 +67,20 @@ async function exiting(options: TargetOptions): Promise<Heard> {
   const record = liveLand(readPidRecord(findTarget(options).rootDir));
   if (!record) return {};
   return { land: { pid: record.pid, bootId: record.bootId, startTime: record.startTime }, left: record.left, strays: straysOfRecord(record) };
+}
+
+/**
+ * A land of another pid namespace: until its socket has gone (its pid names another process here, or none). What
+ * it does after (flushing telemetry, exiting) cannot be seen from here, which is said.
+ */
+async function waitForSocketGone(options: TargetOptions, pid: number): Promise<void> {
+  const giveUpAt = Date.now() + EXIT_WAIT_MS;
+  const { socket } = findTarget(options);
+  while ((await probeSocket(socket)) === 'live') {
+    if (Date.now() > giveUpAt) throw new InputError(`the land in another pid namespace (pid ${pid} there) still answers ${EXIT_WAIT_MS / 1000} s after its stack stopped: it may be hung`, EXIT_NO_ANSWER);
+    await sleep(50);
+  }
+  process.stderr.write(`land: its land runs in another pid namespace: its socket has closed; its exit cannot be watched from here\n`);
 }
 
 async function waitForExit({ pid, startTime }: { pid: number; startTime?: string }): Promise<void> {
@@ -103,7 +125,8 @@ async function shutDown(options: TargetOptions): Promise<Heard> {
       : 'land: interrupted before the stack answered: the shutdown may not have reached it; land status shows whether it runs';
   return sayingOnInterrupt(line, async () => {
     const answer = await requestShutdown(options, heard);
-    if (answer.land) await waitForExit(answer.land);
+    if (answer.land?.elsewhere) await waitForSocketGone(options, answer.land.pid);
+    else if (answer.land) await waitForExit(answer.land);
     return answer;
   });
 }

@@ -14,7 +14,7 @@ import { displayPath } from '../config/display-path.js';
 import { EXIT_NO_ANSWER, EXIT_NO_STACK } from '../control/exit-codes.js';
 import { probeSocket } from '../control/listen.js';
 import { InputError } from '../errors.js';
-import { liveLand, readPidRecord, straysOfRecord, type PidRecord } from '../supervisor/pidfile.js';
+import { inOtherNamespace, liveLand, liveOrElsewhere, readPidRecord, straysOfRecord, type PidRecord } from '../supervisor/pidfile.js';
 import { DeadLandError, ExitingLandError } from './dead-land.js';
 import { processesMarked } from '../supervisor/process-tree.js';
 import { isStopped, outOfDescriptors } from './land-process.js';
@@ -35,7 +35,9 @@ export async function afterNoSocket(target: Target, plain: Error): Promise<void>
     // Read before the socket is tried: a land whose pid file no longer says `booting` has its socket bound.
     const record = readPidRecord(target.rootDir);
     if ((await probeSocket(target.socket)) === 'live') return;
-    const live = liveLand(record);
+    // A land of another pid namespace that says it is booting is waited for as one here (its pid is not checked).
+    const elsewhere = liveOrElsewhere(record);
+    const live = liveLand(record) ?? (elsewhere?.booting ? elsewhere : undefined);
     if (live?.booting) {
       booting = live;
       if (Date.now() > giveUpAt) throw notBootedInTime(live, where);
@@ -66,6 +68,9 @@ export function afterWentAway(target: Target, plain: Error): Error {
 }
 
 function notBootedInTime(land: PidRecord, where: string): InputError {
+  if (inOtherNamespace(land)) {
+    return new InputError(`a land in another pid namespace (pid ${land.pid} there) has been starting the stack in ${where} for ${BOOT_WAIT_MS / 1000} s without answering: it may be hung, or have died while starting (its pid cannot be checked from here)`, EXIT_NO_ANSWER);
+  }
   const why = isStopped(land.pid) ? `it is stopped (SIGSTOP or Ctrl-Z): resume it with \`kill -CONT ${land.pid}\`` : 'it may be hung';
   return new InputError(`land pid ${land.pid} has been starting the stack in ${where} for ${BOOT_WAIT_MS / 1000} s without answering: ${why}`, EXIT_NO_ANSWER);
 }

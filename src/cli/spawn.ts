@@ -79,8 +79,8 @@ async function startDependencies(socket: string, snapshot: StackSnapshot, name: 
  */
 async function bootingLand(target: Target, tier: string): Promise<boolean> {
   // Loaded only here: the pid file's module brings the process-tree code.
-  const { liveLand, readPidRecord } = await import('../supervisor/pidfile.js');
-  const land = liveLand(readPidRecord(target.rootDir));
+  const { liveOrElsewhere, readPidRecord } = await import('../supervisor/pidfile.js');
+  const land = liveOrElsewhere(readPidRecord(target.rootDir));
   if (!land?.booting) return false;
   // A `land up -d` still checking the inputs is not the stack's land: its pid and boot would name no land.
   const who = land.handsOver ? `\`land up -d\` pid ${land.pid}` : `land pid ${land.pid}, boot ${land.bootId}`;

@@ -2,6 +2,7 @@
  * `land status` for people: one header line about the boot, one row per tier, one line about telemetry, one about the
  * receiver with what it kept of each tier under it.
  */
+import { inOtherPidNamespace } from '../control/pid-namespace.js';
 import type { ExitInfo, PipeStatus, StackSnapshot, TierSnapshot } from '../supervisor/types.js';
 import { formatSize } from '../config/size.js';
 import { describeReceiver, receiverTierLines } from '../receiver/describe.js';
@@ -70,7 +71,8 @@ export function renderStatus(snapshot: StackSnapshot, now = Date.now()): string 
     `boot ${snapshot.bootId}`,
     `profile ${snapshot.profile}`,
     `trace ${snapshot.traceId}`,
-    `land pid ${snapshot.pid}`,
+    // Pids of another pid namespace (land in a container, asked from the host) name other processes here, or none.
+    `land pid ${snapshot.pid}${inOtherPidNamespace(snapshot.pidNs) ? ' (pids of another pid namespace)' : ''}`,
     `up ${formatDuration(now - snapshot.startedAt)}`,
     ...(snapshot.shuttingDown ? ['shutting down'] : []),
   ].join(' · ');

@@ -56,8 +56,9 @@ async function bootState(rootDir: string, bootId: string): Promise<{ running?: R
   const running = await runningBoot(rootDir, bootId);
   if (running) return { running };
   // Loaded only here: the pid file's module brings the process-tree code.
-  const { liveLand, readPidRecord } = await import('../supervisor/pidfile.js');
-  return { ended: liveLand(readPidRecord(rootDir))?.bootId !== bootId };
+  const { liveOrElsewhere, readPidRecord } = await import('../supervisor/pidfile.js');
+  // A land of another pid namespace is not judged by its pid: its boot is taken as not ended.
+  return { ended: liveOrElsewhere(readPidRecord(rootDir))?.bootId !== bootId };
 }
 
 /**

@@ -78,7 +78,7 @@ async function claimFolder(rootDir: string, options: UpOptions, interrupts: Star
     try {
       // A land `land up -d` started takes over the claim of the foreground that started it.
       const handoverFrom = options.inBackground !== undefined ? process.ppid : undefined;
-      const { dead, reaped } = claimStack(rootDir, bootId, handoverFrom, options.background === true);
+      const { dead, reaped } = await claimStack(rootDir, bootId, handoverFrom, options.background === true);
       if (dead && reaped > 0) process.stderr.write(`land: reaped ${reaped} process(es) left by a land that died (pid ${dead.pid}, boot ${dead.bootId})\n`);
       return bootId;
     } catch (error) {
@@ -125,6 +125,10 @@ function refuseBackgroundMisuse(options: UpOptions): void {
     openFatalChannel();
   }
   if (options.waitTimeout !== undefined && !options.background) throw new InputError('--wait-timeout: only with -d/--background');
+  // The foreground returns once the stack is up: as pid 1 that ends the pid namespace, and the kernel kills the stack.
+  if (options.background && process.pid === 1) {
+    throw new InputError('-d/--background: land is pid 1 here (a container\'s first process): the stack would die with this process as it returns; run `land up` in the foreground');
+  }
   if (options.background && options.exitWith !== undefined) {
     throw new InputError('--exit-with: not with -d/--background (it ends `land up` with the tier\'s code; run it in the foreground)');
   }
@@ -234,5 +238,7 @@ async function bootClaimed(plan: BootPlan, options: UpOptions, { bootId, guardia
   // Only now the stack starts (its modules come in the config loader's chunk: scripts/bundle.mjs); the telemetry
   // clients stay lazy.
   const { runStack } = await interrupts.race(import('./boot.js'));
+  // node waits for its own children only: what a tier orphans is reparented to pid 1 and never reaped (README).
+  if (process.pid === 1) process.stderr.write('land: running as pid 1: orphaned processes of the tiers are never reaped (zombies pile up); run land under an init: docker run --init, tini\n');
   return runStack(plan, { ...options, until, ending: until && ending?.source, bootId, reread, guardian, interrupts });
 }

@@ -3,7 +3,7 @@
  * file's folder. Clients find it without importing the config (which would run the user's code).
  */
 import { createHash } from 'node:crypto';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { locateStack, type StackFlags } from '../config/locate.js';
 import { runDir } from '../supervisor/pidfile.js';
@@ -25,7 +25,8 @@ export function socketPath(rootDir: string): string {
   const local = path.join(runDir(rootDir), SOCKET_NAME);
   if (Buffer.byteLength(local) <= MAX_SOCKET_PATH) return local;
   const digest = createHash('sha256').update(path.resolve(rootDir)).digest('hex').slice(0, 20);
-  return path.join(tmpdir(), `land-${userInfo().uid}`, `${digest}.sock`);
+  // The uid from the kernel: os.userInfo() reads the passwd entry, which a random uid (OpenShift) has none of.
+  return path.join(tmpdir(), `land-${process.getuid?.() ?? 'user'}`, `${digest}.sock`);
 }
 
 /**

@@ -2,7 +2,7 @@
  * The control API's wire shapes, shared by the server and its clients. HTTP with JSON bodies over a Unix socket
  * (and, optionally, 127.0.0.1 behind a bearer token):
  *
- *   GET  /health                      {ok, pid, bootId}; touches nothing that emits telemetry
+ *   GET  /health                      {ok, pid, bootId, pidNs}; touches nothing that emits telemetry
  *   GET  /status                      StackSnapshot
  *   GET  /metrics                     Prometheus text
  *   GET  /events                      NDJSON stream of EventStreamMessage, ends when the stack has shut down
@@ -64,6 +64,8 @@ export interface HealthBody {
   ok: true;
   pid: number;
   bootId: string;
+  /** The pid namespace `pid` is of (pid-namespace.ts); absent where it cannot be read. */
+  pidNs?: string;
 }
 
 export interface CommandResult {
@@ -122,6 +124,8 @@ export interface DashboardBody {
 export interface ShutdownAccepted {
   pid: number;
   bootId: string;
+  /** The pid namespace `pid` is of (pid-namespace.ts; absent from an older land): a client of another one ignores pid. */
+  pidNs?: string;
 }
 
 /** The lines of `POST /shutdown?wait=1`: accepted at once, stopped when the shutdown has ended. */

@@ -33,7 +33,7 @@ export interface RouteContext {
   /** Answers `land down` when the shutdown has ended (shutdown-wait.ts). */
   shutdownWatch: ShutdownWatch;
   /** Read once at start: /health must not touch anything that could emit telemetry. */
-  identity: { pid: number; bootId: string };
+  identity: ShutdownAccepted;
   /** The dashboard's login URL: given on the Unix socket only (same user), never on the TCP listener. */
   dashboardUrl?: () => string | undefined;
   /**

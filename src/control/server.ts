@@ -62,10 +62,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const { control, rootDir } = options;
   ensureSocketDir(rootDir);
   const path = socketPath(rootDir);
-  const { pid, bootId } = control.snapshot();
+  const { pid, bootId, pidNs } = control.snapshot();
   const streams = new StreamSet();
   const shutdownWatch = new ShutdownWatch(control);
-  const ctx: RouteContext = { control, metrics: createMetrics(control), streams, shutdownWatch, identity: { pid, bootId }, records: options.receiver?.logs };
+  const ctx: RouteContext = { control, metrics: createMetrics(control), streams, shutdownWatch, identity: { pid, bootId, ...(pidNs ? { pidNs } : {}) }, records: options.receiver?.logs };
   const local = createServer(createRequestListener({ ...ctx, dashboardUrl: options.dashboardUrl, bootContext: options.bootContext }));
   answerClientErrors(local);
 

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { NamedStray, StillRunning } from '../supervisor/left-behind.js';
 import type { SupervisorControl } from '../supervisor/types.js';
-import type { ShutdownMessage } from './protocol.js';
+import type { ShutdownAccepted, ShutdownMessage } from './protocol.js';
 import type { StreamSet } from './streams.js';
 
 export class ShutdownWatch {
@@ -27,7 +27,7 @@ export class ShutdownWatch {
    * Answers `accepted` now and `stopped` at the shutdown's end (at once if it has ended already). A server that
    * closes before that ends the answer without `stopped`: the client then waits for land's exit by its pid.
    */
-  wait(res: ServerResponse, streams: StreamSet, identity: { pid: number; bootId: string }): void {
+  wait(res: ServerResponse, streams: StreamSet, identity: ShutdownAccepted): void {
     const send = (message: ShutdownMessage) => res.write(`${JSON.stringify(message)}\n`);
     res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
     send({ kind: 'accepted', ...identity });

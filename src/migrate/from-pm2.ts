@@ -91,6 +91,14 @@ function isFile(file: string): boolean {
   return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
+function homeFolder(): string | undefined {
+  try {
+    return homedir();
+  } catch {
+    return undefined;
+  }
+}
+
 /** The app's folder as pm2 resolves it (`~` is the home folder, as pm2 reads it), and the tier's cwd; a warning when it is missing. */
 function folderOf(app: App, where: string, context: Pm2Context): AppFolder {
   const given = typeof app.cwd === 'string' && app.cwd.trim() !== '' ? app.cwd : undefined;
@@ -98,7 +106,8 @@ function folderOf(app: App, where: string, context: Pm2Context): AppFolder {
     const relative = path.relative(context.configDir, context.base);
     return relative === '' ? { folder: context.base } : { folder: context.base, cwd: relative };
   }
-  const expanded = given.replace(/^~(?=$|\/)/, homedir());
+  // Looked up only for a `~`: os.homedir() throws for a uid with no passwd entry and no HOME (a container's).
+  const expanded = given.replace(/^~(?=$|\/)/, () => homeFolder() ?? '~');
   const folder = path.resolve(context.base, expanded);
   if (!(statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false)) {
     const resolved = folder === given ? '' : ` (${folder})`;

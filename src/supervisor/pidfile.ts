@@ -9,11 +9,17 @@ import { endTree, STOP_GRACE_MS } from './bounded-stop.js';
 import { NOTHING_LEFT, type Leftovers, type NamedStray, type StillRunning } from './left-behind.js';
 import { MAX_NAMED_STRAYS, runningStrays } from './named-strays.js';
 import { processesMarked, readProc, sameProcess } from './process-tree.js';
+import { inOtherPidNamespace, pidNamespaceField } from '../control/pid-namespace.js';
 
 export interface PidRecord {
   pid: number;
   startTime: string;
   bootId: string;
+  /**
+   * The pid namespace `pid` belongs to (pid-namespace.ts; absent from an older land's record): from another one (the
+   * host of a container that runs land), the pid is never judged nor signalled, the control socket is trusted instead.
+   */
+  pidNs?: string;
   /** Claimed, not yet answering on its control socket (stack-claim.ts): the config is being read, the stack built. */
   booting?: true;
   /**
@@ -76,14 +82,34 @@ function isPidRecord(value: unknown): value is PidRecord {
   return Number.isInteger(pid) && (pid as number) > 0 && typeof startTime === 'string' && typeof bootId === 'string';
 }
 
+/** This land's pid and start time, and the namespace they are of. */
+export function ownIdentity(): Pick<PidRecord, 'pid' | 'startTime' | 'pidNs'> {
+  return { pid: process.pid, startTime: readProc(process.pid)?.startTime ?? '', ...pidNamespaceField() };
+}
+
+/**
+ * Written by a land in another pid namespace: its pid means nothing here (or another process), so whether it runs
+ * is for its control socket to say (`probeSocket`), never for /proc or a signal.
+ */
+export function inOtherNamespace(record: PidRecord | undefined): boolean {
+  return record !== undefined && inOtherPidNamespace(typeof record.pidNs === 'string' ? record.pidNs : undefined);
+}
+
 /**
  * The recorded land, when it is still that very process (and has not exited). A zombie (Z, or X: being reaped) has
  * exited, only its parent's wait() is missing: a land started by `land up --background` outlives its parent, and a
- * pid 1 that does not reap (a container without an init) leaves it a zombie once it dies.
+ * pid 1 that does not reap (a container without an init) leaves it a zombie once it dies. A record of another pid
+ * namespace is not judged here (undefined): its callers ask the socket (inOtherNamespace).
  */
 export function liveLand(record: PidRecord | undefined): PidRecord | undefined {
-  if (!record || record.pid === process.pid) return undefined;
+  if (!record || inOtherNamespace(record)) return undefined;
+  if (record.pid === process.pid) return undefined;
   return sameProcess(record.pid, record.startTime) ? record : undefined;
+}
+
+/** liveLand, or a record of another pid namespace (not judged by its pid: taken as possibly running). */
+export function liveOrElsewhere(record: PidRecord | undefined): PidRecord | undefined {
+  return liveLand(record) ?? (inOtherNamespace(record) ? record : undefined);
 }
 
 /** SIGKILL what a dead land's boot left running; returns the pids reaped. */
@@ -114,8 +140,7 @@ export async function reapBootAndWait(bootId: string): Promise<{ reaped: number[
 export function writePidRecord(rootDir: string, bootId: string, { left, strays }: ShutdownLeft = {}): void {
   const recorded = recordStrays(strays ?? []);
   const record: PidRecord = {
-    pid: process.pid,
-    startTime: readProc(process.pid)?.startTime ?? '',
+    ...ownIdentity(),
     bootId,
     ...(left && left.length > 0 ? { left } : {}),
     ...(recorded.length > 0 ? { strays: recorded } : {}),
@@ -147,5 +172,6 @@ function isRecordedStray({ tier, pid, name, startTime }: Partial<RecordedStray>)
 
 export function removePidRecord(rootDir: string): void {
   const record = readPidRecord(rootDir);
-  if (record?.pid === process.pid) removeFile(pidPath(rootDir));
+  // Only this land's own: a land in another namespace may have the same pid (each container's pid 1).
+  if (record?.pid === process.pid && !inOtherNamespace(record)) removeFile(pidPath(rootDir));
 }

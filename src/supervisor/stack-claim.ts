@@ -8,12 +8,17 @@
  * A claim left by a land that died (its pid gone, or another process's now) is taken over, and what that land's
  * boot left running is reaped by its boot mark, as before. A land started by `land up -d` takes its parent's
  * claim over (the foreground held it while it checked the inputs).
+ *
+ * Nothing is reaped while the stack's control socket answers, whatever the pid file says: a record written in another
+ * pid namespace (a land in a container, seen from the host or from another container on the same volume) names a pid
+ * that means something else here, so the socket alone says whether that land runs (pid-namespace.ts).
  */
 import { linkSync, renameSync, writeFileSync } from 'node:fs';
-import { readProc } from './process-tree.js';
 import { reason, removeFile, writePrivateFile } from '../control/private-dir.js';
 import { displayPath } from '../config/display-path.js';
-import { liveLand, pidPath, readPidFile, readPidRecord, reapBoot, type PidRecord } from './pidfile.js';
+import { inOtherNamespace, liveLand, ownIdentity, pidPath, readPidFile, readPidRecord, reapBoot, type PidRecord } from './pidfile.js';
+import { probeSocket } from '../control/listen.js';
+import { socketPath } from '../control/paths.js';
 
 export interface Claim {
   /** The record that was there: a land that died, whose leftovers were reaped (`reaped` of them). */
@@ -26,14 +31,21 @@ export interface Claim {
  * boot are not known yet: they are not named, `land status` shows them once it is up).
  */
 export class ClaimRefused extends Error {
-  constructor(readonly holder: PidRecord) {
-    super(
-      holder.handsOver
-        ? `another \`land up -d\` (pid ${holder.pid}) is starting this stack: \`land status\` shows its land once it is up, \`land down\` stops it`
-        : `land is already running this stack (pid ${holder.pid}, boot ${holder.bootId}); stop it with \`land down\``,
-    );
+  constructor(readonly holder: PidRecord, rootDir: string) {
+    super(refusal(holder, rootDir));
     this.name = 'ClaimRefused';
   }
+}
+
+function refusal(holder: PidRecord, rootDir: string): string {
+  const elsewhere = inOtherNamespace(holder) ? ' in another pid namespace' : '';
+  const pid = elsewhere ? `a container: pid ${holder.pid} there` : `pid ${holder.pid}`;
+  if (holder.handsOver) return `another \`land up -d\` (${pid}) is starting this stack${elsewhere}: \`land status\` shows its land once it is up, \`land down\` stops it`;
+  if (elsewhere && holder.booting) {
+    // Its socket does not answer yet: starting, or killed while starting (with its container). Nothing says which.
+    return `a land${elsewhere} (${pid}, boot ${holder.bootId}) is starting this stack, or died while starting: its pid cannot be checked from this namespace; if no land runs there, remove ${displayPath(pidPath(rootDir))} and start again`;
+  }
+  return `land is already running this stack${elsewhere} (${pid}, boot ${holder.bootId}); stop it with \`land down\``;
 }
 
 const sameRecord = (a: PidRecord | undefined, b: PidRecord | undefined) =>
@@ -87,13 +99,26 @@ function removeDead(file: string, dead: PidRecord | undefined): boolean {
 }
 
 /**
+ * The land of `current` when it must be taken as running: by its pid in this namespace; from another, when its socket
+ * answers, or while it says it is booting (its socket not bound yet: nothing here can tell it from one that died).
+ * Any record whose socket answers too: its tiers are not reaped (a stale record beside a live stack).
+ */
+async function holderOf(rootDir: string, current: PidRecord | undefined): Promise<PidRecord | undefined> {
+  if (!current) return undefined;
+  const live = liveLand(current);
+  if (live) return live;
+  if (inOtherNamespace(current) && current.booting) return current;
+  return (await probeSocket(socketPath(rootDir))) === 'live' ? current : undefined;
+}
+
+/**
  * Claims the folder for this land (pid file with `booting`). `handoverFrom`: the pid of the `land up -d` that
  * started this land, whose claim it takes over; `handsOver`: this is such a `land up -d`. Throws ClaimRefused while a
  * live land holds it.
  */
-export function claimStack(rootDir: string, bootId: string, handoverFrom?: number, handsOver = false): Claim {
+export async function claimStack(rootDir: string, bootId: string, handoverFrom?: number, handsOver = false): Promise<Claim> {
   const file = pidPath(rootDir);
-  const record: PidRecord = { pid: process.pid, startTime: readProc(process.pid)?.startTime ?? '', bootId, booting: true };
+  const record: PidRecord = { ...ownIdentity(), bootId, booting: true };
   if (handsOver) record.handsOver = true;
   const text = `${JSON.stringify(record)}\n`;
   let dead: PidRecord | undefined;
@@ -101,12 +126,13 @@ export function claimStack(rootDir: string, bootId: string, handoverFrom?: numbe
   for (let attempt = 0; attempt < 20; attempt++) {
     if (createExclusively(file, text)) return { dead, reaped };
     const current = readPidRecord(rootDir);
-    const live = liveLand(current);
-    if (live && live.pid === handoverFrom) {
+    const live = await holderOf(rootDir, current);
+    // The parent `land up -d`: always of this namespace (its pid checked by liveLand).
+    if (live && live.pid === handoverFrom && liveLand(live)) {
       writePrivateFile(file, text);
       return { dead, reaped };
     }
-    if (live) throw new ClaimRefused(live);
+    if (live) throw new ClaimRefused(live, rootDir);
     if (current && !sameRecord(current, dead)) {
       dead = current;
       reaped += reapBoot(current.bootId).length;

@@ -28,6 +28,7 @@ import { TierProcess, type TierRuntime } from './tier-process.js';
 import { TierSet } from './tier-set.js';
 import { ChangeWatcher } from '../watch/restart-on-change.js';
 import type { ConfigWatch } from '../watch/config-watch.js';
+import { pidNamespaceField } from '../control/pid-namespace.js';
 import type {
   ReceiverStatus,
   SpawnTracer,
@@ -190,6 +191,7 @@ export class Supervisor implements SupervisorControl {
       traceId: tracer.traceId,
       ...(tracer.bootSpanId ? { bootSpanId: tracer.bootSpanId } : {}),
       pid: process.pid,
+      ...pidNamespaceField(),
       startedAt: this.startedAt,
       shuttingDown: this.shuttingDown,
       tiers: this.tiers.all().map((tier) => this.describe(tier)),

@@ -136,6 +136,8 @@ export interface StackSnapshot {
   /** The boot's root span (`land.boot`); absent from an older land. */
   bootSpanId?: string;
   pid: number;
+  /** The pid namespace of `pid` and the tiers' pids (src/control/pid-namespace.ts); absent where /proc has none. */
+  pidNs?: string;
   startedAt: number;
   shuttingDown: boolean;
   /** In dependency order. */

@@ -1,5 +1,5 @@
 /** The control socket's life: one land per socket, a dead land's socket replaced, the optional TCP listener. */
-import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -134,7 +134,7 @@ describe('the control socket', () => {
     const remoteStatus = await http(target, '/status', { headers: auth });
     expect(JSON.parse(remoteStatus.body)).toMatchObject({ bootId: run.bootId });
     const health = await http(target, '/health', { headers: auth });
-    expect(JSON.parse(health.body)).toEqual({ ok: true, pid: run.proc.pid, bootId: run.bootId });
+    expect(JSON.parse(health.body)).toEqual({ ok: true, pid: run.proc.pid, bootId: run.bootId, pidNs: readlinkSync('/proc/self/ns/pid') });
     expect((await http(target, '/nope', { headers: auth })).status).toBe(404);
     // The routes are tables: a name every object has is no route, nor a tier action with the wrong method.
     for (const [path, method] of [['/constructor', 'GET'], ['/tiers/api/toString', 'POST'], ['/tiers/api/__proto__', 'POST'], ['/tiers/api/logs', 'POST'], ['/tiers/api/stop', 'GET']] as const) {

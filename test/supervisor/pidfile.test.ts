@@ -4,7 +4,7 @@
  * that is not a record land wrote is no record.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,18 +44,43 @@ describe('liveLand', () => {
 });
 
 describe('a pid file that is not a record', () => {
-  it('holding null, {} or a pid that is no positive integer: no record, and the stack is claimed over it', () => {
+  it('holding null, {} or a pid that is no positive integer: no record, and the stack is claimed over it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'land-pidfile-'));
     try {
       const file = pidPath(root);
       mkdirSync(join(root, '.land', 'run'), { recursive: true });
       for (const text of ['null', '{}', '{"pid":-1,"startTime":"1","bootId":"b"}', '{"pid":1,"startTime":1,"bootId":"b"}']) {
         writeFileSync(file, text, { mode: 0o600 });
-        expect(claimStack(root, 'new-boot'), text).toEqual({ dead: undefined, reaped: 0 });
+        expect(await claimStack(root, 'new-boot'), text).toEqual({ dead: undefined, reaped: 0 });
         expect(readPidFile(file)).toMatchObject({ pid: process.pid, bootId: 'new-boot' });
         writeFileSync(file, text, { mode: 0o600 });
         expect(readPidFile(file), text).toBeUndefined();
       }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a record of another pid namespace (a land in a container, read from the host)', () => {
+  // The host's own process: its pid, recorded in another namespace, must not make it the stack's land here.
+  const elsewhere = (extra: object) => ({ pid: process.ppid, startTime: readProc(process.ppid)!.startTime, pidNs: 'pid:[1]', bootId: 'b', ...extra });
+
+  it('is never judged live by its pid, even when that pid runs here with that start time', () => {
+    expect(liveLand(elsewhere({}))).toBeUndefined();
+    expect(liveLand({ ...elsewhere({}), pidNs: readlinkSync('/proc/self/ns/pid') })?.pid).toBe(process.ppid);
+  });
+
+  it('not booting and its socket gone: claimed over as a land that died; booting: refused, it cannot be told', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'land-pidfile-'));
+    try {
+      const file = pidPath(root);
+      mkdirSync(join(root, '.land', 'run'), { recursive: true, mode: 0o700 });
+      writeFileSync(file, JSON.stringify(elsewhere({})), { mode: 0o600 });
+      expect(await claimStack(root, 'new-boot')).toEqual({ dead: elsewhere({}), reaped: 0 });
+      writeFileSync(file, JSON.stringify(elsewhere({ booting: true })), { mode: 0o600 });
+      await expect(claimStack(root, 'newer-boot')).rejects.toThrow(/another pid namespace .*cannot be checked from this namespace/);
+      expect(readPidFile(file)).toEqual(elsewhere({ booting: true }));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
