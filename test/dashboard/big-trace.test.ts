@@ -107,7 +107,7 @@ describe('a big trace, many series, a shell tier, in Chromium', () => {
     expect(await page.locator('table.receiver tr[data-counter="items evicted from memory"] td').textContent()).toBe('60');
     await page.goto(`${new URL(url).origin}/#/traces?tier=big`);
     expect(await page.getByTestId('traces-evicted').textContent()).toMatch(/^60 older spans were let go from memory to make room/);
-    expect((await landDone(['status'], dir)).stdout).toMatch(/^ {2}big\s+10000 spans\s.*60 evicted$/m);
+    expect((await landDone(['status'], dir)).stdout).toMatch(/^ {2}big\s+10060 spans\s.*60 evicted$/m);
     expect(await requestText(socketPath(dir), '/metrics')).toMatch(/^land_receiver_evicted_total\{tier="big"\} 60$/m);
 
     // A shell tier's detail: the line as written, not /bin/sh -c.
