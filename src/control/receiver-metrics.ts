@@ -1,6 +1,7 @@
 /**
  * The receiver's series in /metrics: land_receiver_up, land_receiver_info{endpoint}, land_receiver_requests_total
- * {outcome}, per tier land_receiver_items_total{tier,signal} and land_receiver_dropped_total{tier}, and
+ * {outcome}, per tier land_receiver_items_total{tier,signal}, land_receiver_dropped_total{tier} and
+ * land_receiver_evicted_total{tier} (kept, then let go from memory to make room), and
  * land_receiver_unreadable_total (items accepted that could not be decoded when read); forwarding
  * shows as the `forward` pipe of the land_telemetry_* series.
  */
@@ -65,6 +66,16 @@ export function registerReceiverMetrics(registry: Registry, current: () => Stack
     collect() {
       this.reset();
       for (const [tier, counts] of Object.entries(receiver()?.tiers ?? {})) this.inc({ tier }, counts.dropped);
+    },
+  });
+  new Counter({
+    name: 'land_receiver_evicted_total',
+    help: 'items a tier sent that were kept, then let go from memory to make room (still in the boot record file)',
+    labelNames: ['tier'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [tier, counts] of Object.entries(receiver()?.tiers ?? {})) this.inc({ tier }, counts.evicted ?? 0);
     },
   });
   new Counter({

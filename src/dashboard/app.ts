@@ -21,7 +21,7 @@
  *                                  (trace-search.ts checks the query, trace-index.ts lists them)
  *   GET  /api/endpoints            EndpointsView: each instance's http endpoints (endpoints.ts)
  *   GET  /api/metrics              {series: MetricSeriesView[]}
- *   GET  /api/telemetry            TelemetryView
+ *   GET  /api/telemetry            TelemetryView (?latest=N: the latest N events whole, 200 by default)
  *   POST /api/tiers/<tier>/start|stop|restart   the control layer's command, answered as the control API does
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -34,7 +34,7 @@ import { LogRing } from './log-ring.js';
 import type { DashboardSources } from './sources.js';
 import { withBootSpan } from './boot-span.js';
 import { UsageSeries } from './usage-series.js';
-import { LOG_PAGE_MAX, type LogPage, type TelemetryView } from './wire.js';
+import { LATEST_EVENTS, LOG_PAGE_MAX, type LogPage, type TelemetryView } from './wire.js';
 import { unknownTiers } from '../logs/selection.js';
 import { single, whole } from './params.js';
 import { traceParam, traceQuery } from './trace-search.js';
@@ -119,14 +119,16 @@ export function createDashboardApp(sources: DashboardSources): DashboardApp {
     }
     if (key === 'GET /api/traces') {
       const query = traceQuery(url.searchParams);
-      return sendJson(res, 200, { traceId: control.snapshot().traceId, ...sources.traces(query) });
+      const { traceId, receiver } = control.snapshot();
+      const evicted = Object.entries(receiver?.tiers ?? {}).reduce((sum, [tier, counts]) => sum + (query.tier === undefined || query.tier === tier ? (counts.evicted ?? 0) : 0), 0);
+      return sendJson(res, 200, { traceId, ...sources.traces(query), ...(evicted > 0 ? { evicted } : {}) });
     }
     if (key === 'GET /api/endpoints') return sendJson(res, 200, sources.endpoints());
     if (key === 'GET /api/metrics') return sendJson(res, 200, { series: [...usage.asMetrics(), ...sources.metricSeries()] });
     if (key === 'GET /api/telemetry') {
-      const { events, dropped } = sources.events();
+      const events = sources.events(whole(single(url.searchParams, 'latest'), 'latest', LATEST_EVENTS));
       const { telemetry, receiver } = control.snapshot();
-      return sendJson(res, 200, { pipes: telemetry, events, dropped, ...(receiver ? { receiver } : {}) } satisfies TelemetryView);
+      return sendJson(res, 200, { pipes: telemetry, ...events, ...(receiver ? { receiver } : {}) } satisfies TelemetryView);
     }
     if (parts[1] === 'tiers' && parts.length === 3 && method === 'GET') {
       const detail = sources.tierDetail(parts[2]!);

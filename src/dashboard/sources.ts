@@ -15,7 +15,7 @@ import { RecordingTail } from './recording-tail.js';
 import { stackEndpoints } from './endpoints.js';
 import { tierDetail } from './tier-detail.js';
 import { TraceIndex } from './trace-index.js';
-import type { EndpointsView, LogRecordDetail, LogRecordList, LogRecordQuery, MetricSeriesView, RecordedEventView, SpanView, TierDetail, TraceList, TraceQuery } from './wire.js';
+import type { EndpointsView, LogRecordDetail, LogRecordList, LogRecordQuery, MetricSeriesView, RecordedEvents, SpanView, TierDetail, TraceList, TraceQuery } from './wire.js';
 
 export interface DashboardSources {
   control: SupervisorControl;
@@ -35,7 +35,8 @@ export interface DashboardSources {
   /** One span of a trace whole, with its resource (the receiver's, else the recording's), masked. */
   span(traceId: string, spanId: string): SpanView | undefined;
   /** The events mountain (and recording children) emitted for this boot. */
-  events(): { events: RecordedEventView[]; dropped: number };
+  /** The events recorded: how many of each name, and the latest `latest` of them whole (the page asks for more). */
+  events(latest: number): RecordedEvents;
   /** The traces other than the boot's, summed up and filtered (trace-index.ts: from indexes, no span copied). */
   traces(query: TraceQuery): TraceList;
   logRecords(query: LogRecordQuery): LogRecordList;
@@ -92,14 +93,18 @@ export function stackSources({ control, plan, recordDir, receiver = NO_RECEIVER,
       const found = receiver.span(traceId, spanId) ?? recording.spans().find((span) => span.traceId === traceId && span.spanId === spanId);
       return found && shownSpan(found);
     },
-    events() {
-      const events = recording.events().map((event) => ({
+    events(latest) {
+      const all = recording.events();
+      const counts: Record<string, number> = {};
+      for (const event of all) counts[event.event] = (counts[event.event] ?? 0) + 1;
+      // Only the latest are sent whole: every event with its properties was 13 MB a poll at 50 000.
+      const events = all.slice(Math.max(0, all.length - latest)).map((event) => ({
         event: event.event,
         tier: String(event.properties?.$tier ?? 'unknown'),
         at: Date.parse(event.timestamp) || 0,
         properties: event.properties ?? {},
       }));
-      return { events, dropped: recording.droppedEvents };
+      return { total: all.length, counts, events, dropped: recording.droppedEvents };
     },
     traces: (query) => traceIndex.list(control.snapshot().traceId, query),
     // Under the instance that sent each (`web.2`), and for the instances asked for, as `land logs` shows them.

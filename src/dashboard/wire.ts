@@ -187,6 +187,11 @@ export interface TraceList {
   /** The query's offset: traces[0] is the (offset + 1)-th newest match. */
   offset: number;
   traces: TraceSummary[];
+  /**
+   * Spans (of the tier asked for, else of every tier) the receiver let go from memory to make room: their traces are
+   * not listed (`/api/traces` adds it; the boot's record file still holds them, which `land trace` reads).
+   */
+  evicted?: number;
 }
 
 /** Where a tier answers HTTP, as far as its config says (an http probe's origin): see endpoints.ts. */
@@ -212,11 +217,23 @@ export interface RecordedEventView {
   properties: Record<string, unknown>;
 }
 
-export interface TelemetryView {
-  pipes: TelemetryStatus;
+/** The boot's recorded events as `/api/telemetry` sends them: counted by name, the latest few whole. */
+export interface RecordedEvents {
+  /** Events recorded (and held: see dropped). */
+  total: number;
+  /** How many of each event name. */
+  counts: Record<string, number>;
+  /** The latest `?latest=` (200 by default), oldest first. */
   events: RecordedEventView[];
   /** Entries of the recording left out beyond the dashboard's bound. */
   dropped: number;
+}
+
+/** The latest events `/api/telemetry` sends unless asked for more (`?latest=`). */
+export const LATEST_EVENTS = 200;
+
+export interface TelemetryView extends RecordedEvents {
+  pipes: TelemetryStatus;
   /** The OTLP receiver's counters (requests answered, items kept, dropped, unreadable), when land runs one. */
   receiver?: ReceiverStatus;
 }

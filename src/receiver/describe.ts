@@ -6,15 +6,18 @@ export interface ReceiverTotals {
   logRecords: number;
   metricPoints: number;
   dropped: number;
+  /** Kept, then let go from memory to make room (on disk still). */
+  evicted: number;
 }
 
 export function receiverTotals(status: ReceiverStatus): ReceiverTotals {
-  const totals = { spans: 0, logRecords: 0, metricPoints: 0, dropped: 0 };
+  const totals = { spans: 0, logRecords: 0, metricPoints: 0, dropped: 0, evicted: 0 };
   for (const counts of Object.values(status.tiers)) {
     totals.spans += counts.spans;
     totals.logRecords += counts.logRecords;
     totals.metricPoints += counts.metricPoints;
     totals.dropped += counts.dropped;
+    totals.evicted += counts.evicted ?? 0;
   }
   return totals;
 }
@@ -32,7 +35,8 @@ export function receiverTierLines(status: ReceiverStatus, order: readonly string
   const tiers = Object.keys(status.tiers).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const cells = tiers.map((tier) => {
     const counts = status.tiers[tier]!;
-    return [tier, plural(counts.spans, 'span'), plural(counts.logRecords, 'record'), plural(counts.metricPoints, 'point'), counts.dropped > 0 ? `${counts.dropped} dropped` : ''];
+    const lost = [counts.dropped > 0 ? `${counts.dropped} dropped` : '', counts.evicted ? `${counts.evicted} evicted` : ''].filter(Boolean).join(', ');
+    return [tier, plural(counts.spans, 'span'), plural(counts.logRecords, 'record'), plural(counts.metricPoints, 'point'), lost];
   });
   const widths = [0, 1, 2, 3].map((column) => Math.max(...cells.map((row) => row[column]!.length)));
   return cells.map((row) => `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : column < 4 ? cell.padStart(widths[column]!) : cell)).join('  ')}`.trimEnd());
@@ -43,7 +47,11 @@ export function describeReceiver(status: ReceiverStatus): string {
   if (status.state !== 'on') return `receiver ${status.state}${status.reason ? ` (${status.reason})` : ''}`;
   const totals = receiverTotals(status);
   // What did not become spans, records or points: dropped at the door, and bodies that could not be decoded.
-  const notCounted = (totals.dropped > 0 ? `, ${totals.dropped} dropped` : '') + (status.unreadable ? `, ${status.unreadable} unreadable` : '');
+  const notCounted =
+    (totals.dropped > 0 ? `, ${totals.dropped} dropped` : '') +
+    (status.unreadable ? `, ${status.unreadable} unreadable` : '') +
+    // Kept, then let go from memory to make room: not in the dashboard any more, still in the boot's record file.
+    (totals.evicted > 0 ? `, ${totals.evicted} evicted from memory` : '');
   const forward = status.forward.state === 'off' ? 'forward off' : `forward ${status.forward.state} (${status.forward.sent} sent, ${status.forward.dropped} dropped)`;
   return `receiver on ${status.endpoint} · ${plural(totals.spans, 'span')}, ${plural(totals.logRecords, 'log record')}, ${plural(totals.metricPoints, 'metric point')}${notCounted} · ${forward}`;
 }

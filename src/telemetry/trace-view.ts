@@ -14,6 +14,7 @@ import { readDropped } from '../receiver/drop-note.js';
 import { DRAWN_SPANS, LISTED_TRACES } from './trace-limits.js';
 import { cutShortBootSpan, runningBootSpan, type RunningBoot } from './running-boot.js';
 import { spanForest } from '../trace-tree/span-forest.js';
+import { FARTHEST_PLAUSIBLE_MS, timeBase } from '../trace-tree/plausible-time.js';
 import { findTraceId, loadBootTrace, shownSpanName, spanJson, spansOfTier, tierTraces, type BootTrace, type TraceSpan } from '../receiver/trace-model.js';
 
 export interface RenderTraceOptions {
@@ -80,29 +81,6 @@ function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
   return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
-}
-
-/** Times before this are a sender's error (an unset clock, `startTimeUnixNano: "1"`), not a moment of the boot. */
-const EARLIEST_PLAUSIBLE_MS = Date.UTC(2000, 0, 1);
-/** Further than this from the boot's start is a sender's clock or unit error, not a moment of the boot. */
-const FARTHEST_PLAUSIBLE_MS = 366 * 24 * 3_600_000;
-
-/**
- * Where the offsets count from: land.boot's start, else the earliest plausible start. A span whose start lies before
- * 2000 or a year away from it is drawn with `?` for its offset (and duration, if that is as far off) and counted in
- * a note, so one bad clock does not push every other span's offset to `+29944454m13s`.
- */
-function timeBase(spans: readonly TraceSpan[]): { base: number; offClock: (ms: number) => boolean } {
-  const boot = spans.find((span) => span.name === 'land.boot')?.startMs;
-  // A loop, not Math.min(...): a trace may hold more spans than a call takes arguments (a RangeError).
-  let earliest = Infinity;
-  let earliestSane = Infinity;
-  for (const { startMs } of spans) {
-    earliest = Math.min(earliest, startMs);
-    if (startMs >= EARLIEST_PLAUSIBLE_MS) earliestSane = Math.min(earliestSane, startMs);
-  }
-  const base = boot ?? (earliestSane < Infinity ? earliestSane : earliest);
-  return { base, offClock: (ms) => ms < EARLIEST_PLAUSIBLE_MS || Math.abs(ms - base) > FARTHEST_PLAUSIBLE_MS };
 }
 
 interface Node {

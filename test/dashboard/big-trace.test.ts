@@ -3,12 +3,15 @@
  * Many things at once, in a real Chromium against a real `land up`: a trace of 10 000 spans (a child's OTLP/JSON)
  * draws only the rows in view, and its rows are reached from the keyboard (↓, End, Home, ←/→ fold) and by
  * scrolling; 150 series of one metric are one chart with a legend of 12 and a note for the rest; a shell tier's
- * detail shows its command as written, not the `/bin/sh -c` it runs with. No timing is asserted.
+ * detail shows its command as written, not the `/bin/sh -c` it runs with; the spans let go from memory to make room
+ * are counted in `land status`, /metrics, the Telemetry page and under the trace list. No timing is asserted.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ROOT, makeProject } from '../helpers/land.js';
+import { requestText } from '../../src/control/client.js';
+import { socketPath } from '../../src/control/paths.js';
+import { ROOT, landDone, makeProject } from '../helpers/land.js';
 import { browserSession, call, login, upWithDashboard } from './helpers.js';
 
 const BIG = join(ROOT, 'test', 'fixtures', 'otlp-big-trace-child.mjs');
@@ -96,6 +99,16 @@ describe('a big trace, many series, a shell tier, in Chromium', () => {
     expect(legend.filter((label) => label.startsWith('route='))).toHaveLength(12);
     expect(legend).toContain('route=/r149');
     expect(legend).not.toContain('route=/r0');
+
+    // The 60 spans let go from memory to make room: counted in land status, /metrics, the Telemetry page, and said
+    // under the trace list (their traces are not listed).
+    await page.goto(`${new URL(url).origin}/#/telemetry`);
+    await page.locator('table.receiver-tiers tr[data-tier="big"] td', { hasText: /^60$/ }).waitFor();
+    expect(await page.locator('table.receiver tr[data-counter="items evicted from memory"] td').textContent()).toBe('60');
+    await page.goto(`${new URL(url).origin}/#/traces?tier=big`);
+    expect(await page.getByTestId('traces-evicted').textContent()).toMatch(/^60 older spans were let go from memory to make room/);
+    expect((await landDone(['status'], dir)).stdout).toMatch(/^ {2}big\s+10060 spans\s.*60 evicted$/m);
+    expect(await requestText(socketPath(dir), '/metrics')).toMatch(/^land_receiver_evicted_total\{tier="big"\} 60$/m);
 
     // A shell tier's detail: the line as written, not /bin/sh -c.
     await page.goto(`${new URL(url).origin}/#/tiers?tier=sh`);

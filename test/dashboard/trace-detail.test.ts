@@ -184,7 +184,7 @@ describe('a deep trace and its spans, in Chromium', () => {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Telemetry' }).click();
     const shopCounts = page.getByRole('table', { name: 'Received by tier' }).locator('tr[data-tier="shop"]');
     await shopCounts.waitFor();
-    expect(await shopCounts.locator('td').allTextContents()).toEqual(['6', '2', '1', '0', 'traces · records · metrics']);
+    expect(await shopCounts.locator('td').allTextContents()).toEqual(['6', '2', '1', '0', '0', 'traces · records · metrics']);
     await shopCounts.getByRole('link', { name: 'traces' }).click();
     expect(new URL(page.url()).hash).toBe('#/traces?tier=shop');
     await page.locator('.trace-list tbody tr th a', { hasText: 'checkout' }).waitFor();

@@ -1,10 +1,14 @@
 /** Telemetry: the pipes (PostHog, OTLP, recording) with what they sent and dropped, and the events mountain emitted. */
 import { receiverTotals } from '../../../receiver/describe.js';
 import type { PipeStatus, ReceiverStatus } from '../../../supervisor/types.js';
-import type { TelemetryView } from '../../wire.js';
+import { useState } from 'preact/hooks';
+import { LATEST_EVENTS, type TelemetryView } from '../../wire.js';
 import { clock } from '../format.js';
 import { href, usePoll } from '../hooks.js';
 import { TableHead } from '../table-head.js';
+
+/** Events a click on "Show more" adds to the list. */
+const MORE_EVENTS = 1000;
 
 const PIPES: Array<[keyof TelemetryView['pipes'], string]> = [
   ['posthog', 'PostHog'],
@@ -37,6 +41,7 @@ function ReceiverTable({ status }: { status: ReceiverStatus }) {
     ['requests refused', status.requests.refused],
     ['items kept', totals.spans + totals.logRecords + totals.metricPoints],
     ['items dropped', totals.dropped],
+    ['items evicted from memory', totals.evicted],
     ['items unreadable', status.unreadable ?? 0],
   ];
   return (
@@ -59,7 +64,7 @@ function TierCounts({ status }: { status: ReceiverStatus }) {
   if (tiers.length === 0) return <p class="hint">Nothing received from a tier yet.</p>;
   return (
     <table class="receiver-tiers" aria-label="Received by tier">
-      <TableHead columns={['tier', 'spans', 'log records', 'metric points', 'dropped', '']} />
+      <TableHead columns={['tier', 'spans', 'log records', 'metric points', 'dropped', 'evicted', '']} />
       <tbody>
         {tiers.map(([tier, counts]) => (
           <tr key={tier} data-tier={tier}>
@@ -68,6 +73,7 @@ function TierCounts({ status }: { status: ReceiverStatus }) {
             <td>{counts.logRecords}</td>
             <td>{counts.metricPoints}</td>
             <td class={counts.dropped > 0 ? 'error' : ''}>{counts.dropped}</td>
+            <td title="kept, then let go from memory to make room (receiver.limits): not shown here any more, still in the boot's record file">{counts.evicted ?? 0}</td>
             <td>
               <a href={href('traces', { tier })}>traces</a> · <a href={href('logs', [['tier', tier], ['stream', 'otlp']])}>records</a> ·{' '}
               <a href={href('metrics', { tier })}>metrics</a>
@@ -80,11 +86,13 @@ function TierCounts({ status }: { status: ReceiverStatus }) {
 }
 
 export function TelemetryPage() {
-  const { data, error } = usePoll<TelemetryView>('/api/telemetry', 2000);
+  // The server counts the events and sends the latest few whole; more when the reader asks.
+  const [latest, setLatest] = useState(LATEST_EVENTS);
+  const { data, error } = usePoll<TelemetryView>(`/api/telemetry?latest=${latest}`, 2000);
   if (!data) return <p>{error ?? 'Loading telemetry…'}</p>;
-  const counts = new Map<string, number>();
-  for (const event of data.events) counts.set(event.event, (counts.get(event.event) ?? 0) + 1);
-  const recent = data.events.slice(-200).reverse();
+  const counts = Object.entries(data.counts);
+  const recent = [...data.events].reverse();
+  const more = data.total - data.events.length;
   return (
     <>
       <h1 class="page-title">Telemetry</h1>
@@ -104,15 +112,15 @@ export function TelemetryPage() {
           <TierCounts status={data.receiver} />
         </>
       )}
-      <h2>Events emitted this boot ({data.events.length}{data.dropped ? `, ${data.dropped} older left out` : ''})</h2>
-      {data.events.length === 0 ? (
+      <h2>Events emitted this boot ({data.total}{data.dropped ? `, ${data.dropped} older left out` : ''})</h2>
+      {data.total === 0 ? (
         <p>None recorded. With Record=1 (the demo's default) every event goes to the boot's recording, which this page reads.</p>
       ) : (
         <>
           <table class="event-counts" aria-label="Events by name">
             <TableHead columns={['event', 'count']} />
             <tbody>
-              {[...counts].sort(([a], [b]) => a.localeCompare(b)).map(([name, count]) => (
+              {counts.sort(([a], [b]) => a.localeCompare(b)).map(([name, count]) => (
                 <tr key={name}>
                   <th scope="row">
                     <code>{name}</code>
@@ -131,6 +139,14 @@ export function TelemetryPage() {
               </li>
             ))}
           </ol>
+          {more > 0 && (
+            <p class="hint" data-testid="events-more">
+              The latest {data.events.length} of {data.total} are listed ·{' '}
+              <button type="button" onClick={() => setLatest(data.events.length + MORE_EVENTS)}>
+                Show {Math.min(more, MORE_EVENTS)} more
+              </button>
+            </p>
+          )}
         </>
       )}
     </>

@@ -112,6 +112,12 @@ export function TraceList({ filter, current, trace }: { filter: TraceFilter; cur
         {paged ? (data.traces.length > 0 ? `${data.offset + 1}–${data.offset + data.traces.length} of ` : 'none on this page of ') : ''}
         {data.matched} matching of {data.held} traces held
       </p>
+      {data.evicted !== undefined && data.evicted > 0 && (
+        <p class="hint" data-testid="traces-evicted">
+          {data.evicted} older span{data.evicted === 1 ? ' was' : 's were'} let go from memory to make room (receiver.limits): their traces are not
+          listed here; the boot's record file keeps them, <code>land trace --all</code> draws them.
+        </p>
+      )}
       {paged && <Paging filter={filter} trace={trace} data={data} />}
       {data.traces.length > 0 && (
         <div class="table-scroll">

@@ -8,6 +8,7 @@
 import type { JSX, RefObject } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SpanView } from '../../wire.js';
+import { timeBase } from '../../../trace-tree/plausible-time.js';
 import { formatMs } from '../format.js';
 import { href } from '../hooks.js';
 import { shownDuration, shownEnd } from '../running-clock.js';
@@ -50,7 +51,7 @@ interface RowProps {
   open: boolean;
   selected: boolean;
   link: string;
-  scale: { start: number; total: number };
+  scale: Scale;
   toggle: (spanId: string) => void;
   /** The page's clock while a span runs (running-clock.ts). */
   now?: number;
@@ -58,6 +59,7 @@ interface RowProps {
 
 function Row({ node, index, open, selected, link, scale, toggle, now }: RowProps) {
   const { span, depth } = node;
+  const offClock = scale.offClock(span);
   const left = ((span.startMs - scale.start) / scale.total) * 100;
   const width = Math.max(0.3, ((shownEnd(span, now) - span.startMs) / scale.total) * 100);
   return (
@@ -87,9 +89,15 @@ function Row({ node, index, open, selected, link, scale, toggle, now }: RowProps
       </th>
       <td>{span.tier}</td>
       <td class="timeline">
-        <span class={`bar status-${span.status}${span.running ? ' running' : ''}`} style={{ left: `${left}%`, width: `${width}%` }} />
+        {offClock ? (
+          <span class="off-clock" title="a time before 2000 or a year off the boot (a sender's clock or unit error)">
+            ?
+          </span>
+        ) : (
+          <span class={`bar status-${span.status}${span.running ? ' running' : ''}`} style={{ left: `${left}%`, width: `${width}%` }} />
+        )}
       </td>
-      <td>{span.running ? `${formatMs(shownDuration(span, now))}…` : formatMs(span.durationMs)}</td>
+      <td>{offClock ? '?' : span.running ? `${formatMs(shownDuration(span, now))}…` : formatMs(span.durationMs)}</td>
       <td>
         <span class={`status status-${span.status}`}>{span.running ? 'running' : span.cutShort ? '⚠ cut short' : span.status === 'error' ? '⚠ error' : span.status}</span>
       </td>
@@ -180,7 +188,7 @@ interface RowsProps {
   collapsed: ReadonlySet<string>;
   selected?: string;
   link: (spanId: string) => string;
-  scale: { start: number; total: number };
+  scale: Scale;
   toggle: (spanId: string) => void;
   now?: number;
 }
@@ -210,6 +218,33 @@ function Rows({ rows, view, collapsed, selected, link, scale, toggle, now }: Row
   );
 }
 
+/** The time line's span of time, from plausible spans only: a bad clock's span is drawn with `?` (plausible-time.ts). */
+interface Scale {
+  start: number;
+  total: number;
+  offClock: (span: SpanView) => boolean;
+  /** Spans drawn with `?`. */
+  offClockCount: number;
+}
+
+function timeScale(spans: readonly SpanView[], now: number | undefined): Scale {
+  const rule = timeBase(spans);
+  const offClock = (span: SpanView) => rule.offClock(span.startMs) || rule.offClock(span.endMs);
+  let start = Infinity;
+  let end = -Infinity;
+  let offClockCount = 0;
+  for (const span of spans) {
+    if (offClock(span)) {
+      offClockCount += 1;
+      continue;
+    }
+    start = Math.min(start, span.startMs);
+    end = Math.max(end, shownEnd(span, now));
+  }
+  if (start === Infinity) return { start: 0, total: 1, offClock, offClockCount };
+  return { start, total: Math.max(1, end - start), offClock, offClockCount };
+}
+
 interface WaterfallProps {
   spans: SpanView[];
   selected?: string;
@@ -224,15 +259,7 @@ export function Waterfall({ spans, selected, traceId, params, now }: WaterfallPr
   useEffect(() => setCollapsed(new Set()), [traceId]);
   const { box, view, setView } = useScrollView();
   const rows = useMemo(() => flatten(spans, collapsed), [spans, collapsed]);
-  const scale = useMemo(() => {
-    let start = Infinity;
-    let end = -Infinity;
-    for (const span of spans) {
-      start = Math.min(start, span.startMs);
-      end = Math.max(end, shownEnd(span, now));
-    }
-    return { start, total: Math.max(1, end - start) };
-  }, [spans, now]);
+  const scale = useMemo(() => timeScale(spans, now), [spans, now]);
   const toggle = (spanId: string) =>
     setCollapsed((previous) => {
       const next = new Set(previous);
@@ -241,12 +268,20 @@ export function Waterfall({ spans, selected, traceId, params, now }: WaterfallPr
     });
   const onKeyDown = useRowKeys({ rows, collapsed, toggle, selected, box, setView });
   const link = (spanId: string) => href('traces', { ...params, trace: traceId, span: spanId });
+  const count = scale.offClockCount;
   return (
+    <div class="waterfall-box">
+    {count > 0 && (
+      <p class="hint off-clock-note" data-testid="off-clock">
+        {count} span{count > 1 ? 's' : ''} with a time before 2000 or a year off the boot: drawn with ?, left out of the time line's scale
+      </p>
+    )}
     <div class="waterfall-scroll" ref={box} onScroll={() => box.current && setView({ top: box.current.scrollTop, height: box.current.clientHeight })} onKeyDown={onKeyDown}>
       <table class="waterfall" aria-label={`Spans of trace ${traceId}`} aria-rowcount={rows.length + 1}>
         <TableHead columns={['span', 'tier', `timeline (${formatMs(scale.total)})`, 'took', 'status']} />
         <Rows rows={rows} view={view} collapsed={collapsed} selected={selected} link={link} scale={scale} toggle={toggle} now={now} />
       </table>
+    </div>
     </div>
   );
 }
