@@ -3,13 +3,33 @@
  * socket goes to the temp dir: the folder is named by the uid from the kernel, not os.userInfo() (which threw
  * "uv_os_get_passwd returned ENOENT" on every command). Needs root (setpriv to that uid): checked, failed loudly.
  */
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LandRun, makeProject, removeProjects } from '../helpers/land.js';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LandRun, ROOT, makeProject, removeProjects } from '../helpers/land.js';
 
 const UID = 1000650000;
 const AS_UNKNOWN_UID = ['setpriv', `--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', 'env', '-u', 'HOME', '-u', 'USER'];
+
+/**
+ * The checkout may sit in a folder only root can enter (CI clones into a `mktemp -d`, 0700): that uid must reach
+ * land's files, as a container's random uid reaches its image's. Each such folder above the checkout is made
+ * searchable by others (o+x: not listable, not writable) for this file, and put back after. (Node's existsSync is an
+ * access(2), which ignores a non-root process's capabilities: CAP_DAC_READ_SEARCH would not do.)
+ */
+const searchable: Array<[string, number]> = [];
+beforeAll(() => {
+  for (let dir = dirname(ROOT); dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      searchable.push([dir, mode]);
+      chmodSync(dir, mode | 0o001);
+    }
+  }
+});
+afterAll(() => {
+  for (const [dir, mode] of searchable.splice(0)) chmodSync(dir, mode);
+});
 
 beforeAll(() => {
   if (process.getuid?.() !== 0) throw new Error('this test needs root (setpriv to a uid with no passwd entry): run it as root');
