@@ -95,12 +95,15 @@ describe('a tier that daemonizes', () => {
     const run = land(['up', '--no-tui'], dir);
     await run.waitFor(/a: starting → ready/);
     await run.waitFor(/b: starting → ready/);
+    // Ready by its port: the daemon may write its pid file a moment after it listens.
+    await waitUntil(() => existsSync(pidA) && existsSync(pidB) && pidIn(pidA) > 0 && pidIn(pidB) > 0, 20_000, 'both pid files');
     const [first, other] = [pidIn(pidA), pidIn(pidB)];
     process.kill(first, 'SIGKILL');
     await run.waitFor(new RegExp(`a: ready → crashed \\(its daemon ended \\(pid ${first}; exit code unknown\\)\\)`));
     await run.waitFor(/a: crashed → backoff \(restarting in 200 ms\)/);
     await run.waitFor(/a: spawned pid \d+ \(restart 1\)/);
     await waitUntil(() => (run.output.match(/a: starting → ready/g) ?? []).length === 2, 20_000, 'a ready again');
+    await waitUntil(() => existsSync(pidA) && pidIn(pidA) > 0 && pidIn(pidA) !== first, 20_000, "a's new pid file");
     const snapshot = await status(dir);
     const second = pidIn(pidA);
     expect(second).not.toBe(first);
