@@ -58,7 +58,16 @@ export async function snapshot(dir: string): Promise<StackSnapshot> {
 export async function tierWhen(dir: string, name: string, check: (tier: TierSnapshot) => boolean, what: string, timeoutMs = 30_000): Promise<TierSnapshot> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const tier = tierOf(await snapshot(dir), name);
+    // The socket's file is there a moment before it listens (a bind, then a listen): refused until then.
+    const read = await snapshot(dir).catch((error: NodeJS.ErrnoException) => {
+      if ((error.code === 'ECONNREFUSED' || error.code === 'ENOENT') && Date.now() < deadline) return undefined;
+      throw error;
+    });
+    if (read === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
+    const tier = tierOf(read, name);
     if (check(tier)) return tier;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${name} to be ${what}; last: ${JSON.stringify(tier)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
