@@ -120,14 +120,7 @@ describe('the terminal UI under job control', () => {
   it.concurrent('Ctrl-Z then bg: it runs on in the background without stopping again; fg brings it back', async () => {
     const dir = project('bgztest');
     const sh = shell('ctrlz', dir);
-    await sh.until((t) => PROMPT.test(lastLine(t)), 'the prompt');
-    sh.type(`node ${LAND_BIN} up`, 'Enter');
-    await sh.until((t) => state(t, 'calm') === 'ready' && state(t, 'ticker') === 'ready', 'both tiers ready');
-    const pid = landPid(dir);
-    sh.type('C-z');
-    await sh.until((t) => /Stopped\s+node /.test(t) && PROMPT.test(lastLine(t)), 'the shell to say land stopped');
-    sh.type('bg', 'Enter');
-    await sh.until((t) => /^\[1\]\+ node .* &$/m.test(t) && PROMPT.test(lastLine(t)), 'the shell to say land runs in the background');
+    const pid = await upThenCtrlZAndBg(sh, dir);
     await waitUntil(() => procState(pid) !== 'T', 10_000, 'land running again');
     await quietInTheBackground(sh, pid);
     await backInFront(sh, 'bgztest', pid);
@@ -136,14 +129,7 @@ describe('the terminal UI under job control', () => {
   it.concurrent('Ctrl-Z, bg, then land down: land exits in the background instead of stopping on its way out', async () => {
     const dir = project('downtest');
     const sh = shell('down', dir);
-    await sh.until((t) => PROMPT.test(lastLine(t)), 'the prompt');
-    sh.type(`node ${LAND_BIN} up`, 'Enter');
-    await sh.until((t) => state(t, 'calm') === 'ready' && state(t, 'ticker') === 'ready', 'both tiers ready');
-    const pid = landPid(dir);
-    sh.type('C-z');
-    await sh.until((t) => /Stopped\s+node /.test(t) && PROMPT.test(lastLine(t)), 'the shell to say land stopped');
-    sh.type('bg', 'Enter');
-    await sh.until((t) => /^\[1\]\+ node .* &$/m.test(t) && PROMPT.test(lastLine(t)), 'the shell to say land runs in the background');
+    const pid = await upThenCtrlZAndBg(sh, dir);
     const down = land(['down'], dir);
     expect((await down.exited).code, down.output).toBe(0);
     // libuv's reset of the terminal's mode at exit, from the background, drew SIGTTOU: land stayed stopped there.
@@ -152,3 +138,16 @@ describe('the terminal UI under job control', () => {
     expect(await sh.until((t) => /Done\s+node /.test(t), 'the shell to say land is done')).not.toMatch(/Stopped \(tty output\)/);
   });
 });
+
+/** `land up` typed at the shell, both tiers ready, then Ctrl-Z and `bg`: land's pid, once the shell says it runs in the background. */
+async function upThenCtrlZAndBg(sh: ReturnType<typeof shell>, dir: string): Promise<number> {
+    await sh.until((t) => PROMPT.test(lastLine(t)), 'the prompt');
+    sh.type(`node ${LAND_BIN} up`, 'Enter');
+    await sh.until((t) => state(t, 'calm') === 'ready' && state(t, 'ticker') === 'ready', 'both tiers ready');
+    const pid = landPid(dir);
+    sh.type('C-z');
+    await sh.until((t) => /Stopped\s+node /.test(t) && PROMPT.test(lastLine(t)), 'the shell to say land stopped');
+    sh.type('bg', 'Enter');
+    await sh.until((t) => /^\[1\]\+ node .* &$/m.test(t) && PROMPT.test(lastLine(t)), 'the shell to say land runs in the background');
+  return pid;
+}
